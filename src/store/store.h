@@ -1,0 +1,105 @@
+// Store: the one persistence interface of Parley. sqlite/ implements it (the embedded default);
+// other databases implement the same interface and pass the same conformance suite
+// (tests/store_test.cc).
+//
+// Contract
+// - Every method is thread-safe and blocking: call it from a worker thread, never an I/O thread.
+// - Failures are values: kNotFound, kConflict as documented per method; kInternal for storage
+//   errors (and the call had no effect).
+// - Write() runs `body` inside one transaction and commits it durably before returning OK: this
+//   is how the message writer groups many messages into one commit. If `body` returns an error or
+//   the commit fails, nothing `body` did is kept. Only one Write() runs at a time.
+// - The store keeps no rules (who may send where); chat/ and auth/ do.
+#ifndef PARLEY_STORE_STORE_H_
+#define PARLEY_STORE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "store/types.h"
+
+namespace parley::store {
+
+// The operations available inside Store::Write. Valid only during that call.
+class WriteTxn {
+ public:
+  virtual ~WriteTxn() = default;
+
+  // The direct conversation between two distinct users, created (with both as members) if it
+  // does not exist yet. Same id whichever order the users are given in.
+  virtual Result<int64_t> DirectConversation(int64_t user_a, int64_t user_b) = 0;
+
+  // Members of a conversation with their cursors; kNotFound if it does not exist.
+  virtual Result<std::vector<Member>> Members(int64_t conversation_id) = 0;
+
+  // The message `sender_id` sent earlier with `client_id`, if any (idempotent resend).
+  virtual Result<std::optional<Message>> FindByClientId(int64_t sender_id,
+                                                        std::string_view client_id) = 0;
+
+  // Appends a message with the next seq of its conversation (fills in message.seq and returns
+  // the stored message). kConflict if (sender_id, client_id) exists already.
+  virtual Result<Message> Append(Message message) = 0;
+
+  // Raises a member's cursors to at least the given values (never lowers them; values above
+  // the conversation's last seq are clamped to it). Returns the member's cursors afterwards.
+  // kNotFound if the user is not a member.
+  virtual Result<Member> AdvanceCursors(int64_t conversation_id, int64_t user_id,
+                                        int64_t delivered_seq, int64_t read_seq) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- users ---
+  // kConflict if the username is taken (case-insensitively).
+  virtual Result<User> CreateUser(const NewUser& user) = 0;
+  virtual Result<User> FindUserById(int64_t id) = 0;
+  virtual Result<User> FindUserByName(std::string_view username) = 0;
+  virtual Status SetPasswordHash(int64_t user_id, std::string_view password_hash) = 0;
+
+  // --- devices (login sessions) ---
+  virtual Result<Device> CreateDevice(const NewDevice& device) = 0;
+  // The unexpired, unrevoked device whose token hashes to `token_hash`; kNotFound otherwise.
+  virtual Result<Device> FindDeviceByTokenHash(std::string_view token_hash, int64_t now) = 0;
+  // Unexpired, unrevoked devices of a user, newest first.
+  virtual Result<std::vector<Device>> ListDevices(int64_t user_id, int64_t now) = 0;
+  // kNotFound unless `device_id` belongs to `user_id` and is still active.
+  virtual Status RevokeDevice(int64_t user_id, int64_t device_id) = 0;
+  // Revokes every device of the user except `keep_device_id` (0 keeps none).
+  virtual Status RevokeOtherDevices(int64_t user_id, int64_t keep_device_id) = 0;
+  virtual Status TouchDevice(int64_t device_id, int64_t now) = 0;
+
+  // --- conversations and messages (reads) ---
+  virtual Result<bool> IsMember(int64_t conversation_id, int64_t user_id) = 0;
+  // Conversations the user is a member of, most recent activity first.
+  virtual Result<std::vector<ConversationSummary>> ListConversations(int64_t user_id) = 0;
+  // Up to `limit` messages with seq > after_seq, ascending.
+  virtual Result<std::vector<Message>> MessagesAfter(int64_t conversation_id, int64_t after_seq,
+                                                     int limit) = 0;
+  // Up to `limit` messages with seq < before_seq, the newest of them, returned ascending.
+  virtual Result<std::vector<Message>> MessagesBefore(int64_t conversation_id, int64_t before_seq,
+                                                      int limit) = 0;
+
+  // --- writes that must be grouped (messages, cursors) ---
+  virtual Status Write(const std::function<Status(WriteTxn&)>& body) = 0;
+};
+
+struct SqliteOptions {
+  std::string path;              // database file; ":memory:" is not supported (WAL needs a file)
+  bool synchronous_full = true;  // fsync on every commit (power-loss safe); false: NORMAL
+  int busy_timeout_ms = 5000;
+};
+
+// Opens (creating if needed) the SQLite store and applies pending schema migrations.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options);
+
+}  // namespace parley::store
+
+#endif  // PARLEY_STORE_STORE_H_

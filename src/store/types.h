@@ -1,0 +1,76 @@
+// Plain records the store reads and writes. No behaviour, no rules: the domain (chat/, auth/)
+// decides what is allowed; the store only keeps it. All timestamps are Unix milliseconds.
+#ifndef PARLEY_STORE_TYPES_H_
+#define PARLEY_STORE_TYPES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace parley::store {
+
+struct User {
+  int64_t id = 0;
+  std::string username;      // unique, compared case-insensitively (ASCII)
+  std::string display_name;
+  std::string password_hash;  // argon2id encoded string; never leaves the server
+  int64_t created_at = 0;
+};
+
+struct NewUser {
+  std::string username;
+  std::string display_name;
+  std::string password_hash;
+  int64_t created_at = 0;
+};
+
+// One logged-in device. The token itself is never stored, only its hash.
+struct Device {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string name;  // what the client called itself at login ("cli", "Firefox on Linux")
+  int64_t created_at = 0;
+  int64_t last_seen_at = 0;
+  int64_t expires_at = 0;
+};
+
+struct NewDevice {
+  int64_t user_id = 0;
+  std::string name;
+  std::string token_hash;  // raw bytes of the token's hash
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+};
+
+enum class ConversationKind { kDirect = 1 };
+
+struct Message {
+  int64_t conversation_id = 0;
+  int64_t seq = 0;  // dense per conversation: 1, 2, 3 ...
+  int64_t sender_id = 0;
+  std::string client_id;  // the sender's idempotency key
+  std::string text;
+  int64_t created_at = 0;
+};
+
+struct Member {
+  int64_t user_id = 0;
+  int64_t delivered_seq = 0;  // highest seq any of the member's devices confirmed receiving
+  int64_t read_seq = 0;       // highest seq the member has read
+};
+
+// A user's view of one conversation, for the conversation list.
+struct ConversationSummary {
+  int64_t id = 0;
+  ConversationKind kind = ConversationKind::kDirect;
+  int64_t last_seq = 0;
+  int64_t last_activity_at = 0;
+  std::optional<Message> last_message;
+  Member self;                // the asking user's cursors
+  std::vector<Member> others;  // every other member with their cursors
+};
+
+}  // namespace parley::store
+
+#endif  // PARLEY_STORE_TYPES_H_
