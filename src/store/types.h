@@ -12,7 +12,7 @@ namespace parley::store {
 
 struct User {
   int64_t id = 0;
-  std::string username;      // unique, compared case-insensitively (ASCII)
+  std::string username;  // unique, compared case-insensitively (ASCII)
   std::string display_name;
   std::string password_hash;  // argon2id encoded string; never leaves the server
   int64_t created_at = 0;
@@ -67,7 +67,7 @@ struct ConversationSummary {
   int64_t last_seq = 0;
   int64_t last_activity_at = 0;
   std::optional<Message> last_message;
-  Member self;                // the asking user's cursors
+  Member self;                 // the asking user's cursors
   std::vector<Member> others;  // every other member with their cursors
 };
 

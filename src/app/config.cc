@@ -1,0 +1,206 @@
+#include "app/config.h"
+
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+namespace parley::app {
+namespace {
+
+using Setter = std::function<Status(Config&, const std::string&)>;
+
+struct Option {
+  std::string key;
+  std::string help;
+  Setter set;
+};
+
+Status Invalid(const std::string& key, const std::string& why) {
+  return Status(Code::kInvalidArgument, "config '" + key + "': " + why);
+}
+
+// A whole-number option within [min, max], stored by `assign`.
+Option Int(std::string key, std::string help, int64_t min, int64_t max,
+           std::function<void(Config&, int64_t)> assign) {
+  Setter set = [=](Config& config, const std::string& text) -> Status {
+    int64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+      return Invalid(key, "'" + text.substr(0, 64) + "' is not a whole number");
+    }
+    if (value < min || value > max) {
+      return Invalid(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    }
+    assign(config, value);
+    return Status::Ok();
+  };
+  return Option{std::move(key), std::move(help), std::move(set)};
+}
+
+Status SetListen(Config& config, const std::string& text) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return Invalid("listen", "expected HOST:PORT");
+  std::string host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  int port = 0;
+  const std::string port_text = text.substr(colon + 1);
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
+      port < 0 || port > 65535) {
+    return Invalid("listen", "bad port '" + port_text + "'");
+  }
+  config.server.host = host;
+  config.server.port = static_cast<uint16_t>(port);
+  return Status::Ok();
+}
+
+const std::vector<Option>& Options() {
+  static const std::vector<Option> options = {
+      {"listen",
+       "HOST:PORT to serve HTTP and WebSocket on; port 0 picks a free one (127.0.0.1:8080)",
+       SetListen},
+      {"data-dir", "directory for the database (data)",
+       [](Config& c, const std::string& v) -> Status {
+         if (v.empty()) return Invalid("data-dir", "must not be empty");
+         c.data_dir = v;
+         return Status::Ok();
+       }},
+      {"fsync", "full: fsync every commit (default); normal: survive crashes, not power loss",
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "full" && v != "normal") return Invalid("fsync", "must be full or normal");
+         c.fsync_every_commit = v == "full";
+         return Status::Ok();
+       }},
+      Int("io-threads", "event-loop threads (1)", 1, 64,
+          [](Config& c, int64_t v) { c.server.io_threads = static_cast<int>(v); }),
+      Int("worker-threads", "threads for hashing and store reads (2)", 1, 256,
+          [](Config& c, int64_t v) { c.server.worker_threads = static_cast<int>(v); }),
+      Int("max-body-bytes", "largest HTTP request body (65536)", 1024, 64 << 20,
+          [](Config& c, int64_t v) { c.server.max_body_bytes = static_cast<size_t>(v); }),
+      Int("max-frame-bytes", "largest WebSocket frame from a client (65536)", 1024, 64 << 20,
+          [](Config& c, int64_t v) { c.server.max_frame_bytes = static_cast<size_t>(v); }),
+      Int("max-text-bytes", "longest message text in UTF-8 bytes (16384)", 1, 16 << 20,
+          [](Config& c, int64_t v) { c.chat.max_text_bytes = static_cast<size_t>(v); }),
+      Int("max-outgoing-bytes", "bytes queued to one WebSocket before closing it (4194304)", 4096,
+          1LL << 30,
+          [](Config& c, int64_t v) { c.server.max_outgoing_bytes = static_cast<size_t>(v); }),
+      Int("max-frames-per-second", "sustained frames per WebSocket session (100)", 1, 1000000,
+          [](Config& c, int64_t v) { c.server.frames_per_second = static_cast<double>(v); }),
+      Int("frame-burst", "frames a session may send in a burst (200)", 1, 1000000,
+          [](Config& c, int64_t v) { c.server.frame_burst = static_cast<double>(v); }),
+      Int("hello-timeout-ms", "time a new WebSocket has to send hello (10000)", 100, 600000,
+          [](Config& c, int64_t v) { c.server.hello_timeout_ms = static_cast<int>(v); }),
+      Int("sync-limit", "messages replayed per conversation on connect (200)", 1, 100000,
+          [](Config& c, int64_t v) { c.chat.sync_limit = static_cast<int>(v); }),
+      Int("token-lifetime-days", "days a login token stays valid (30)", 1, 3650,
+          [](Config& c, int64_t v) { c.auth.token_lifetime_ms = v * 24 * 3600 * 1000; }),
+      Int("argon2-ops", "argon2id passes (2); 1 only for tests", 1, 100,
+          [](Config& c, int64_t v) { c.auth.password.ops_limit = static_cast<uint64_t>(v); }),
+      Int("argon2-memory-kib", "argon2id memory per hash in KiB (65536); 8 only for tests", 8,
+          4 << 20,
+          [](Config& c, int64_t v) { c.auth.password.memory_kib = static_cast<size_t>(v); }),
+      Int("login-failures-per-account", "failed logins per account per 10 minutes (10)", 1, 1000000,
+          [](Config& c, int64_t v) {
+            c.auth.failed_logins_per_account.max_events = static_cast<int>(v);
+          }),
+      Int("login-attempts-per-address", "login attempts per client address per minute (60)", 1,
+          1000000,
+          [](Config& c, int64_t v) {
+            c.auth.login_attempts_per_address.max_events = static_cast<int>(v);
+          }),
+      Int("writer-max-batch", "messages committed in one transaction at most (1024)", 1, 100000,
+          [](Config& c, int64_t v) { c.writer.max_batch = static_cast<size_t>(v); }),
+  };
+  return options;
+}
+
+Status Apply(Config& config, const std::string& key, const std::string& value) {
+  for (const Option& option : Options()) {
+    if (option.key == key) return option.set(config, value);
+  }
+  return Status(Code::kInvalidArgument, "unknown config key '" + key.substr(0, 64) + "'");
+}
+
+std::string Trim(const std::string& text) {
+  const size_t first = text.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return "";
+  const size_t last = text.find_last_not_of(" \t\r");
+  return text.substr(first, last - first + 1);
+}
+
+Status ApplyFile(Config& config, const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return Status(Code::kInvalidArgument, "cannot read config file '" + path + "'");
+  std::string line;
+  int number = 0;
+  while (std::getline(file, line)) {
+    ++number;
+    if (line.size() > 4096) {
+      return Status(Code::kInvalidArgument,
+                    path + ":" + std::to_string(number) + ": line too long");
+    }
+    line = Trim(line);
+    if (line.empty() || line.front() == '#') continue;
+    const size_t eq = line.find('=');
+    if (eq == std::string::npos) {
+      return Status(Code::kInvalidArgument,
+                    path + ":" + std::to_string(number) + ": expected key = value");
+    }
+    Status status = Apply(config, Trim(line.substr(0, eq)), Trim(line.substr(eq + 1)));
+    if (!status.ok()) {
+      return Status(status.code(), path + ":" + std::to_string(number) + ": " + status.message());
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(const std::vector<std::string>& args) {
+  // Split "--key value" and "--key=value" pairs; the config file is applied first.
+  std::vector<std::pair<std::string, std::string>> pairs;
+  Config config;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      config.show_help = true;
+      continue;
+    }
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) {
+      return Status(Code::kInvalidArgument, "unexpected argument '" + arg.substr(0, 64) + "'");
+    }
+    const size_t eq = arg.find('=');
+    if (eq != std::string::npos) {
+      pairs.emplace_back(arg.substr(2, eq - 2), arg.substr(eq + 1));
+    } else if (i + 1 < args.size()) {
+      pairs.emplace_back(arg.substr(2), args[++i]);
+    } else {
+      return Status(Code::kInvalidArgument, "option '" + arg.substr(0, 64) + "' needs a value");
+    }
+  }
+  for (const auto& [key, value] : pairs) {
+    if (key != "config") continue;
+    if (Status status = ApplyFile(config, value); !status.ok()) return status;
+  }
+  for (const auto& [key, value] : pairs) {
+    if (key == "config") continue;
+    if (Status status = Apply(config, key, value); !status.ok()) return status;
+  }
+  return config;
+}
+
+std::string ConfigHelp() {
+  std::ostringstream out;
+  out << "usage: parleyd [--config FILE] [--KEY VALUE]...\n\n"
+         "Every KEY may also be set in the config file as 'KEY = VALUE'.\n\n";
+  out << "  --config FILE\n      read settings from FILE first\n";
+  for (const Option& option : Options()) {
+    out << "  --" << option.key << "\n      " << option.help << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace parley::app

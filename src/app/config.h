@@ -1,0 +1,39 @@
+// Config: every setting of parleyd, with its default, read from the command line and an
+// optional config file (`--config FILE`, lines of `key = value`, `#` comments). Command-line
+// values override the file. Each module receives only its own part (server, auth, chat, store).
+//
+// ParseConfig never exits or throws: unknown keys, malformed values and out-of-range numbers
+// are a kInvalidArgument Status naming the key, so a typo never silently runs with a default.
+#ifndef PARLEY_APP_CONFIG_H_
+#define PARLEY_APP_CONFIG_H_
+
+#include <string>
+#include <vector>
+
+#include "auth/auth_service.h"
+#include "base/status.h"
+#include "chat/message_writer.h"
+#include "chat/service.h"
+#include "net/server.h"
+
+namespace parley::app {
+
+struct Config {
+  std::string data_dir = "data";   // holds parley.db (SQLite, WAL)
+  bool fsync_every_commit = true;  // synchronous=FULL: durable across power loss, not just crashes
+  net::ServerOptions server;
+  auth::AuthOptions auth;
+  chat::ServiceOptions chat;
+  chat::WriterOptions writer;
+  bool show_help = false;
+};
+
+// `args` excludes the program name.
+Result<Config> ParseConfig(const std::vector<std::string>& args);
+
+// The --help text: every key with its meaning and default.
+std::string ConfigHelp();
+
+}  // namespace parley::app
+
+#endif  // PARLEY_APP_CONFIG_H_

@@ -1,0 +1,106 @@
+// parleyd: wires the modules together and runs the server until SIGINT or SIGTERM.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "app/config.h"
+#include "auth/auth_service.h"
+#include "base/log.h"
+#include "chat/hub.h"
+#include "chat/message_writer.h"
+#include "chat/service.h"
+#include "net/server.h"
+#include "proto/server_frames.h"
+#include "store/store.h"
+
+namespace parley::app {
+namespace {
+
+// Closes the WebSockets of devices whose tokens were revoked.
+class CloseRevokedDevices : public auth::RevocationListener {
+ public:
+  explicit CloseRevokedDevices(chat::Hub& hub) : hub_(hub) {}
+  void OnDeviceRevoked(int64_t user_id, int64_t device_id) override {
+    hub_.CloseDevice(user_id, device_id, chat::CloseReason::kUnauthenticated);
+  }
+  void OnOtherDevicesRevoked(int64_t user_id, int64_t kept_device_id) override {
+    hub_.CloseOtherDevices(user_id, kept_device_id, chat::CloseReason::kUnauthenticated);
+  }
+
+ private:
+  chat::Hub& hub_;
+};
+
+int Fail(const Status& status) {
+  Log(LogLevel::kError, "startup_failed",
+      {{"code", std::string(CodeName(status.code()))}, {"reason", status.message()}});
+  return 1;
+}
+
+int Main(int argc, char** argv) {
+  auto config = ParseConfig(std::vector<std::string>(argv + 1, argv + argc));
+  if (!config.ok()) {
+    std::fprintf(stderr, "parleyd: %s\n(see parleyd --help)\n", config.status().message().c_str());
+    return 2;
+  }
+  if (config->show_help) {
+    std::fputs(ConfigHelp().c_str(), stdout);
+    return 0;
+  }
+
+  std::error_code fs_error;
+  std::filesystem::create_directories(config->data_dir, fs_error);
+  if (fs_error)
+    return Fail(Status(Code::kUnavailable, "cannot create data dir: " + fs_error.message()));
+  store::SqliteOptions store_options;
+  store_options.path = (std::filesystem::path(config->data_dir) / "parley.db").string();
+  store_options.synchronous_full = config->fsync_every_commit;
+  auto store = store::OpenSqliteStore(store_options);
+  if (!store.ok()) return Fail(store.status());
+
+  // Signals are taken by one thread with sigwait; every other thread has them blocked.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  chat::Hub hub;
+  CloseRevokedDevices close_revoked(hub);
+  auth::AuthService auth(**store, config->auth);
+  auth.SetRevocationListener(&close_revoked);
+  chat::MessageWriter writer(**store, config->writer);
+  proto::JsonEventEncoder encoder;
+  chat::Service chat(**store, hub, writer, encoder, config->chat);
+  net::Server server(config->server, auth, chat, hub);
+  auto port = server.Start();
+  if (!port.ok()) return Fail(port.status());
+
+  std::thread signal_waiter([&server, signals] {
+    int received = 0;
+    sigwait(&signals, &received);
+    server.Stop();
+  });
+  Log(LogLevel::kInfo, "started",
+      {{"host", config->server.host},
+       {"port", std::to_string(*port)},
+       {"data_dir", config->data_dir}});
+  std::printf("parleyd listening on %s:%u\n", config->server.host.c_str(), *port);
+  std::fflush(stdout);
+
+  server.Run();
+  pthread_kill(signal_waiter.native_handle(), SIGTERM);  // wakes it if Run ended otherwise
+  signal_waiter.join();
+  writer.Stop();  // everything queued is committed before exit
+  Log(LogLevel::kInfo, "stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace parley::app
+
+int main(int argc, char** argv) { return parley::app::Main(argc, argv); }

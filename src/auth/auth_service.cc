@@ -1,0 +1,220 @@
+#include "auth/auth_service.h"
+
+#include <optional>
+#include <utility>
+
+#include "auth/token.h"
+#include "auth/validation.h"
+
+namespace parley::auth {
+namespace {
+
+// Client addresses come from the network layer (IP literals are at most 45 bytes); the cap only
+// keeps a rate-limiter key small whatever a caller passes.
+constexpr size_t kMaxAddressKeyBytes = 64;
+
+// The password the dummy hash is made of. Its value does not matter: nobody can log in with it.
+constexpr std::string_view kDummyPassword = "parley: no such account";
+
+Status BadCredentials() { return Status(Code::kUnauthenticated, "wrong username or password"); }
+
+Status TooManyAttempts() {
+  return Status(Code::kRateLimited, "too many login attempts; retry later");
+}
+
+Status InvalidToken() {
+  return Status(Code::kUnauthenticated, "invalid, expired or revoked token");
+}
+
+store::User WithoutHash(store::User user) {
+  user.password_hash.clear();
+  return user;
+}
+
+}  // namespace
+
+AuthService::AuthService(store::Store& store, AuthOptions options)
+    : store_(store),
+      options_(std::move(options)),
+      account_failures_(options_.failed_logins_per_account, options_.rate_limiter_max_keys),
+      address_attempts_(options_.login_attempts_per_address, options_.rate_limiter_max_keys) {}
+
+void AuthService::SetRevocationListener(RevocationListener* listener) {
+  listener_.store(listener, std::memory_order_release);
+}
+
+Result<store::User> AuthService::Register(std::string_view username, std::string_view password,
+                                          std::string_view display_name, int64_t now) {
+  if (Status s = ValidateUsername(username); !s.ok()) return s;
+  if (Status s = ValidatePassword(password); !s.ok()) return s;
+  if (!display_name.empty()) {
+    if (Status s = ValidateDisplayName(display_name); !s.ok()) return s;
+  }
+  // Fail fast on a taken name before spending a hash; CreateUser still settles races.
+  Result<store::User> existing = store_.FindUserByName(username);
+  if (existing.ok()) return Status(Code::kConflict, "username is taken");
+  if (existing.status().code() != Code::kNotFound) return existing.status();
+
+  Result<std::string> hash = HashPassword(password, options_.password);
+  if (!hash.ok()) return hash.status();
+  store::NewUser new_user{
+      .username = std::string(username),
+      .display_name = std::string(display_name.empty() ? username : display_name),
+      .password_hash = std::move(*hash),
+      .created_at = now,
+  };
+  Result<store::User> created = store_.CreateUser(new_user);
+  if (!created.ok()) {
+    if (created.status().code() == Code::kConflict) {
+      return Status(Code::kConflict, "username is taken");
+    }
+    return created.status();
+  }
+  return WithoutHash(std::move(*created));
+}
+
+Result<LoginResult> AuthService::Login(std::string_view username, std::string_view password,
+                                       std::string_view device_name,
+                                       std::string_view client_address, int64_t now) {
+  Result<std::string> device_label = NormalizeDeviceName(device_name);
+  if (!device_label.ok()) return device_label.status();
+  if (!address_attempts_.Allow(client_address.substr(0, kMaxAddressKeyBytes), now)) {
+    return TooManyAttempts();
+  }
+  // A name that breaks the rules has no account. It costs a hash like any other miss, but is
+  // kept out of the per-account limiter so that junk names cannot crowd real ones out.
+  if (!ValidateUsername(username).ok()) {
+    SpendDummyVerification(password);
+    return BadCredentials();
+  }
+  const std::string account = CanonicalUsername(username);
+  if (account_failures_.IsLimited(account, now)) return TooManyAttempts();
+
+  Result<store::User> user = store_.FindUserByName(username);
+  if (!user.ok() && user.status().code() != Code::kNotFound) return user.status();
+  bool verified = false;
+  if (user.ok() && !user->password_hash.empty()) {
+    verified = VerifyPassword(user->password_hash, password);
+  } else {
+    SpendDummyVerification(password);  // so that "no such user" takes as long as "wrong password"
+  }
+  if (!verified) {
+    account_failures_.Record(account, now);
+    return BadCredentials();
+  }
+  account_failures_.Reset(account);
+  MaybeUpgradeHash(*user, password);
+
+  std::string token = NewToken();
+  Result<store::Device> device = CreateDevice(user->id, std::move(*device_label), token, now);
+  if (!device.ok()) return device.status();
+  return LoginResult{std::move(token), std::move(*device), WithoutHash(std::move(*user))};
+}
+
+Result<Principal> AuthService::Authenticate(std::string_view token, int64_t now) {
+  if (!IsWellFormedToken(token)) return InvalidToken();
+  Result<store::Device> device = store_.FindDeviceByTokenHash(TokenHash(token), now);
+  if (!device.ok()) {
+    if (device.status().code() == Code::kNotFound) return InvalidToken();
+    return device.status();
+  }
+  Result<store::User> user = store_.FindUserById(device->user_id);
+  if (!user.ok()) {
+    if (user.status().code() == Code::kNotFound) return InvalidToken();
+    return user.status();
+  }
+  // last_seen_at is informational: refresh it at most once per interval, and do not fail the
+  // request when that write fails.
+  if (now - device->last_seen_at >= options_.touch_interval_ms) {
+    (void)store_.TouchDevice(device->id, now);
+  }
+  return Principal{WithoutHash(std::move(*user)), device->id};
+}
+
+Status AuthService::Logout(const Principal& principal) {
+  Status status = store_.RevokeDevice(principal.user.id, principal.device_id);
+  if (status.code() == Code::kNotFound) {
+    return Status(Code::kUnauthenticated, "this session is no longer active");
+  }
+  if (!status.ok()) return status;
+  NotifyDeviceRevoked(principal.user.id, principal.device_id);
+  return Status::Ok();
+}
+
+Result<std::vector<store::Device>> AuthService::ListDevices(const Principal& principal,
+                                                            int64_t now) {
+  return store_.ListDevices(principal.user.id, now);
+}
+
+Status AuthService::RevokeDevice(const Principal& principal, int64_t device_id) {
+  Status status = store_.RevokeDevice(principal.user.id, device_id);
+  if (status.code() == Code::kNotFound) {
+    return Status(Code::kNotFound, "no such active device");
+  }
+  if (!status.ok()) return status;
+  NotifyDeviceRevoked(principal.user.id, device_id);
+  return Status::Ok();
+}
+
+Status AuthService::ChangePassword(const Principal& principal, std::string_view old_password,
+                                   std::string_view new_password, int64_t now) {
+  if (Status s = ValidatePassword(new_password); !s.ok()) return s;
+  const std::string account = CanonicalUsername(principal.user.username);
+  if (account_failures_.IsLimited(account, now)) return TooManyAttempts();
+  // Read the hash afresh: the principal's copy has none, and it may have changed since.
+  Result<store::User> user = store_.FindUserById(principal.user.id);
+  if (!user.ok()) {
+    if (user.status().code() == Code::kNotFound) return InvalidToken();
+    return user.status();
+  }
+  if (!VerifyPassword(user->password_hash, old_password)) {
+    account_failures_.Record(account, now);
+    return Status(Code::kUnauthenticated, "wrong password");
+  }
+  Result<std::string> hash = HashPassword(new_password, options_.password);
+  if (!hash.ok()) return hash.status();
+  if (Status s = store_.SetPasswordHash(user->id, *hash); !s.ok()) return s;
+  // Revoke only after the new hash is in place, so that a login which slipped in with the old
+  // password meanwhile is revoked too. If this fails the password has changed all the same;
+  // the client may retry with the new one as the old.
+  if (Status s = store_.RevokeOtherDevices(user->id, principal.device_id); !s.ok()) return s;
+  if (RevocationListener* listener = listener_.load(std::memory_order_acquire)) {
+    listener->OnOtherDevicesRevoked(user->id, principal.device_id);
+  }
+  return Status::Ok();
+}
+
+void AuthService::SpendDummyVerification(std::string_view password) {
+  std::call_once(dummy_hash_once_, [this] {
+    Result<std::string> hash = HashPassword(kDummyPassword, options_.password);
+    if (hash.ok()) dummy_hash_ = std::move(*hash);
+  });
+  (void)VerifyPassword(dummy_hash_, password);
+}
+
+Result<store::Device> AuthService::CreateDevice(int64_t user_id, std::string device_name,
+                                                std::string_view token, int64_t now) {
+  store::NewDevice device{
+      .user_id = user_id,
+      .name = std::move(device_name),
+      .token_hash = TokenHash(token),
+      .created_at = now,
+      .expires_at = now + options_.token_lifetime_ms,
+  };
+  return store_.CreateDevice(device);
+}
+
+void AuthService::MaybeUpgradeHash(const store::User& user, std::string_view password) {
+  if (!PasswordNeedsRehash(user.password_hash, options_.password)) return;
+  // Best effort: the old hash keeps working if this fails, and the next login tries again.
+  Result<std::string> hash = HashPassword(password, options_.password);
+  if (hash.ok()) (void)store_.SetPasswordHash(user.id, *hash);
+}
+
+void AuthService::NotifyDeviceRevoked(int64_t user_id, int64_t device_id) {
+  if (RevocationListener* listener = listener_.load(std::memory_order_acquire)) {
+    listener->OnDeviceRevoked(user_id, device_id);
+  }
+}
+
+}  // namespace parley::auth

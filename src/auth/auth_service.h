@@ -1,0 +1,126 @@
+// AuthService: accounts, logins and device tokens (docs/protocol.md, "Accounts and sessions").
+//
+// Contract
+// - Every method is blocking (store calls; argon2id hashing in Register, Login and
+//   ChangePassword takes tens of milliseconds) and thread-safe: call from worker threads only.
+// - Failures are Status values with the protocol's codes: kInvalidArgument / kMalformed for bad
+//   input, kConflict for a taken username, kUnauthenticated for wrong credentials or a dead
+//   token, kRateLimited when a login limit is hit, kNotFound for someone else's device,
+//   kInternal for store failures. Messages never contain passwords, tokens or hashes.
+// - Users returned here (in LoginResult and Principal too) have password_hash cleared.
+// - Ownership: the service borrows the Store and the RevocationListener; both must outlive it.
+#ifndef PARLEY_AUTH_AUTH_SERVICE_H_
+#define PARLEY_AUTH_AUTH_SERVICE_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/password.h"
+#include "auth/rate_limiter.h"
+#include "base/status.h"
+#include "store/store.h"
+
+namespace parley::auth {
+
+struct AuthOptions {
+  PasswordOptions password;                                // argon2id cost; see password.h
+  int64_t token_lifetime_ms = 30LL * 24 * 60 * 60 * 1000;  // 30 days
+  // Failed logins (and failed old-password checks) per account: 10 per 10 minutes.
+  RateLimit failed_logins_per_account{.max_events = 10, .window_ms = 10 * 60 * 1000};
+  // Login attempts, failed or not, per client address: 60 per minute.
+  RateLimit login_attempts_per_address{.max_events = 60, .window_ms = 60 * 1000};
+  // Keys each limiter remembers at most (about 100 bytes each).
+  size_t rate_limiter_max_keys = 100'000;
+  // A device's last_seen_at is written at most this often, not on every request.
+  int64_t touch_interval_ms = 60 * 1000;
+};
+
+// Who is calling: the user and the device (login session) whose token was presented.
+struct Principal {
+  store::User user;
+  int64_t device_id = 0;
+};
+
+struct LoginResult {
+  std::string token;  // shown to the client once; only its hash is stored
+  store::Device device;
+  store::User user;
+};
+
+// Told when devices are revoked, so the network layer can close their WebSockets. Called on the
+// worker thread that made the change, after the store committed it: implementations must be
+// thread-safe and quick (post the work to the I/O threads; do not block).
+class RevocationListener {
+ public:
+  virtual ~RevocationListener() = default;
+  // One device was revoked (logout, or revoked from another device of the same user).
+  virtual void OnDeviceRevoked(int64_t user_id, int64_t device_id) = 0;
+  // Every device of `user_id` except `kept_device_id` was revoked (password change).
+  virtual void OnOtherDevicesRevoked(int64_t user_id, int64_t kept_device_id) = 0;
+};
+
+class AuthService {
+ public:
+  AuthService(store::Store& store, AuthOptions options);
+  AuthService(const AuthService&) = delete;
+  AuthService& operator=(const AuthService&) = delete;
+
+  // Set once while wiring, before requests are served; null (the default) means nobody listens.
+  // Not owned.
+  void SetRevocationListener(RevocationListener* listener);
+
+  // Creates an account. An empty display_name means the username.
+  Result<store::User> Register(std::string_view username, std::string_view password,
+                               std::string_view display_name, int64_t now);
+
+  // Checks the credentials and creates a device with a fresh token. A wrong username and a wrong
+  // password get the same kUnauthenticated (and cost the same time). client_address keys the
+  // per-address limit: pass the peer's IP address (an empty one is shared by all who send it).
+  Result<LoginResult> Login(std::string_view username, std::string_view password,
+                            std::string_view device_name, std::string_view client_address,
+                            int64_t now);
+
+  // The caller behind `token`; kUnauthenticated if it is unknown, revoked or expired.
+  Result<Principal> Authenticate(std::string_view token, int64_t now);
+
+  // Revokes the caller's own device (its token stops working).
+  Status Logout(const Principal& principal);
+
+  // The caller's active devices, newest first.
+  Result<std::vector<store::Device>> ListDevices(const Principal& principal, int64_t now);
+
+  // Revokes one of the caller's devices (possibly the current one); kNotFound if it is not an
+  // active device of the caller.
+  Status RevokeDevice(const Principal& principal, int64_t device_id);
+
+  // Replaces the password after checking the old one (wrong: kUnauthenticated, counted against
+  // the account's failed-login limit) and revokes every other device of the caller.
+  Status ChangePassword(const Principal& principal, std::string_view old_password,
+                        std::string_view new_password, int64_t now);
+
+ private:
+  // Verifies `password` against a fixed hash of the configured cost: spends the time a real
+  // verification would, so a missing account does not answer faster.
+  void SpendDummyVerification(std::string_view password);
+  Result<store::Device> CreateDevice(int64_t user_id, std::string device_name,
+                                     std::string_view token, int64_t now);
+  void MaybeUpgradeHash(const store::User& user, std::string_view password);
+  void NotifyDeviceRevoked(int64_t user_id, int64_t device_id);
+
+  store::Store& store_;
+  const AuthOptions options_;
+  RateLimiter account_failures_;  // keyed by CanonicalUsername
+  RateLimiter address_attempts_;  // keyed by client address
+  std::atomic<RevocationListener*> listener_{nullptr};
+  std::once_flag dummy_hash_once_;
+  std::string dummy_hash_;  // written once under dummy_hash_once_, then read-only
+};
+
+}  // namespace parley::auth
+
+#endif  // PARLEY_AUTH_AUTH_SERVICE_H_

@@ -1,0 +1,46 @@
+// Commands the chat domain accepts from a device, already decoded from the wire, and the
+// outcomes the message writer reports after they are durably committed.
+#ifndef PARLEY_CHAT_COMMANDS_H_
+#define PARLEY_CHAT_COMMANDS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "store/types.h"
+
+namespace parley::chat {
+
+// Send a text message. Exactly one of to_user_id (a direct conversation with that user) and
+// conversation_id (an existing conversation the sender is in) is non-zero.
+struct SendCommand {
+  int64_t sender_id = 0;
+  std::string client_id;  // idempotency key, unique per sender
+  int64_t to_user_id = 0;
+  int64_t conversation_id = 0;
+  std::string text;
+};
+
+// Raise a member's delivered (read == false) or read (read == true) cursor to `seq`.
+struct CursorCommand {
+  int64_t user_id = 0;
+  int64_t conversation_id = 0;
+  int64_t seq = 0;
+  bool read = false;
+};
+
+struct SendOutcome {
+  store::Message message;
+  bool duplicate = false;           // an earlier send with the same client id; nothing stored
+  std::vector<int64_t> member_ids;  // who receives it
+};
+
+struct CursorOutcome {
+  int64_t conversation_id = 0;
+  store::Member member;             // the member's cursors after the change
+  std::vector<int64_t> member_ids;  // who is told
+};
+
+}  // namespace parley::chat
+
+#endif  // PARLEY_CHAT_COMMANDS_H_

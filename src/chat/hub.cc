@@ -1,0 +1,76 @@
+#include "chat/hub.h"
+
+#include <algorithm>
+
+namespace parley::chat {
+
+void Hub::Attach(int64_t user_id, int64_t device_id, const std::shared_ptr<Peer>& peer) {
+  std::lock_guard lock(mutex_);
+  peers_by_user_[user_id].push_back(Entry{device_id, peer, peer.get()});
+  ++peer_count_;
+}
+
+void Hub::Detach(int64_t user_id, const Peer* peer) {
+  std::lock_guard lock(mutex_);
+  auto it = peers_by_user_.find(user_id);
+  if (it == peers_by_user_.end()) return;
+  auto& entries = it->second;
+  auto removed = std::remove_if(entries.begin(), entries.end(),
+                                [peer](const Entry& e) { return e.key == peer; });
+  peer_count_ -= entries.end() - removed;
+  entries.erase(removed, entries.end());
+  if (entries.empty()) peers_by_user_.erase(it);
+}
+
+void Hub::Deliver(std::span<const int64_t> user_ids, const SharedFrame& frame, const Peer* skip) {
+  std::lock_guard lock(mutex_);
+  for (int64_t user_id : user_ids) {
+    auto it = peers_by_user_.find(user_id);
+    if (it == peers_by_user_.end()) continue;
+    for (const Entry& entry : it->second) {
+      if (entry.key == skip) continue;
+      if (auto peer = entry.peer.lock()) peer->Deliver(frame);
+    }
+  }
+}
+
+std::vector<std::shared_ptr<Peer>> Hub::Collect(int64_t user_id, int64_t device_id, bool matching) {
+  std::vector<std::shared_ptr<Peer>> found;
+  std::lock_guard lock(mutex_);
+  auto it = peers_by_user_.find(user_id);
+  if (it == peers_by_user_.end()) return found;
+  for (const Entry& entry : it->second) {
+    if ((entry.device_id == device_id) != matching) continue;
+    if (auto peer = entry.peer.lock()) found.push_back(std::move(peer));
+  }
+  return found;
+}
+
+// Closing happens outside the lock: a peer's Close may detach it from the hub.
+void Hub::CloseDevice(int64_t user_id, int64_t device_id, CloseReason reason) {
+  for (auto& peer : Collect(user_id, device_id, true)) peer->Close(reason);
+}
+
+void Hub::CloseOtherDevices(int64_t user_id, int64_t keep_device_id, CloseReason reason) {
+  for (auto& peer : Collect(user_id, keep_device_id, false)) peer->Close(reason);
+}
+
+void Hub::CloseAll(CloseReason reason) {
+  std::vector<std::shared_ptr<Peer>> all;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [user_id, entries] : peers_by_user_) {
+      for (const Entry& entry : entries) {
+        if (auto peer = entry.peer.lock()) all.push_back(std::move(peer));
+      }
+    }
+  }
+  for (auto& peer : all) peer->Close(reason);
+}
+
+size_t Hub::online_peer_count() const {
+  std::lock_guard lock(mutex_);
+  return peer_count_;
+}
+
+}  // namespace parley::chat

@@ -1,0 +1,52 @@
+// Hub: the registry of online devices on this node, and the fan-out of shared frames to them.
+//
+// Thread-safe (one mutex; deliveries only queue work on peers, so the lock is held briefly).
+// The hub holds peers weakly: a peer that has gone away is skipped and pruned. Peers attach
+// after authenticating and detach when they close.
+#ifndef PARLEY_CHAT_HUB_H_
+#define PARLEY_CHAT_HUB_H_
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "chat/peer.h"
+
+namespace parley::chat {
+
+class Hub {
+ public:
+  void Attach(int64_t user_id, int64_t device_id, const std::shared_ptr<Peer>& peer);
+  void Detach(int64_t user_id, const Peer* peer);
+
+  // Delivers `frame` to every attached peer of every user in `user_ids` except `skip`.
+  void Deliver(std::span<const int64_t> user_ids, const SharedFrame& frame,
+               const Peer* skip = nullptr);
+
+  // Closes the peers of one device, or of every device of the user but `keep_device_id`.
+  void CloseDevice(int64_t user_id, int64_t device_id, CloseReason reason);
+  void CloseOtherDevices(int64_t user_id, int64_t keep_device_id, CloseReason reason);
+  // Closes every attached peer (server shutdown).
+  void CloseAll(CloseReason reason);
+
+  size_t online_peer_count() const;
+
+ private:
+  struct Entry {
+    int64_t device_id;
+    std::weak_ptr<Peer> peer;
+    const Peer* key;  // identity for Detach; never dereferenced
+  };
+  std::vector<std::shared_ptr<Peer>> Collect(int64_t user_id, int64_t device_id, bool matching);
+
+  mutable std::mutex mutex_;
+  std::unordered_map<int64_t, std::vector<Entry>> peers_by_user_;  // guarded by mutex_
+  size_t peer_count_ = 0;                                          // guarded by mutex_
+};
+
+}  // namespace parley::chat
+
+#endif  // PARLEY_CHAT_HUB_H_

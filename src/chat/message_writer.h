@@ -1,0 +1,100 @@
+// MessageWriter: the single writer of messages and cursors. It owns one thread that takes
+// queued commands in batches and applies each batch in ONE store transaction (group commit),
+// so durability (an fsync per commit) is paid once per batch, not once per message.
+//
+// Contract
+// - Submit() is thread-safe and never blocks: it queues the command, or fails at once with
+//   kUnavailable when the queue is full (max_queue) or the writer is stopping.
+// - Each callback runs exactly once, on the writer thread, after the batch holding its command
+//   committed (with the outcome) or failed (with the error). Callbacks must not block; they
+//   typically encode a frame and hand it to the Hub.
+// - Per-conversation order: seq is assigned inside the transaction, so it is dense and matches
+//   commit order. Commands from one device are applied in submission order.
+// - Stop() applies everything already queued, then joins the thread. The destructor stops.
+//
+// The domain rules of sending (who may send where, idempotency) are applied here, inside the
+// transaction, so a check and the write it guards can never race.
+#ifndef PARLEY_CHAT_MESSAGE_WRITER_H_
+#define PARLEY_CHAT_MESSAGE_WRITER_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "base/status.h"
+#include "chat/commands.h"
+#include "store/store.h"
+
+namespace parley::chat {
+
+struct WriterOptions {
+  size_t max_batch = 1024;   // commands per transaction at most
+  size_t max_queue = 65536;  // commands waiting at most; beyond, Submit fails kUnavailable
+};
+
+class MessageWriter {
+ public:
+  using SendDone = std::function<void(Result<SendOutcome>)>;
+  using CursorDone = std::function<void(Result<CursorOutcome>)>;
+
+  MessageWriter(store::Store& store, WriterOptions options);  // store must outlive the writer
+  ~MessageWriter();
+  MessageWriter(const MessageWriter&) = delete;
+  MessageWriter& operator=(const MessageWriter&) = delete;
+
+  Status Submit(SendCommand command, SendDone done);
+  Status Submit(CursorCommand command, CursorDone done);
+  void Stop();
+
+ private:
+  struct SendOp {
+    SendCommand command;
+    SendDone done;
+  };
+  struct CursorOp {
+    CursorCommand command;
+    CursorDone done;
+  };
+  using Op = std::variant<SendOp, CursorOp>;
+  using OpResult = std::variant<Result<SendOutcome>, Result<CursorOutcome>>;
+
+  Status Enqueue(Op op);
+  void Run();
+  void ApplyBatch(std::vector<Op>& batch);
+  Result<SendOutcome> ApplySend(store::WriteTxn& txn, const SendCommand& command);
+  Result<CursorOutcome> ApplyCursor(store::WriteTxn& txn, const CursorCommand& command);
+  Result<int64_t> ResolveConversation(store::WriteTxn& txn, const SendCommand& command);
+  Result<std::vector<int64_t>> MemberIds(store::WriteTxn& txn, int64_t conversation_id);
+
+  store::Store& store_;
+  const WriterOptions options_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Op> queue_;   // guarded by mutex_
+  bool stopping_ = false;  // guarded by mutex_
+
+  // Caches touched only by the writer thread; cleared when a batch rolls back, since they may
+  // hold rows that were never committed.
+  std::unordered_map<int64_t, std::vector<int64_t>> members_by_conversation_;
+  struct PairHash {
+    size_t operator()(const std::pair<int64_t, int64_t>& p) const {
+      return std::hash<int64_t>()(p.first * 1000003 ^ p.second);
+    }
+  };
+  // (smaller user id, larger user id) -> direct conversation id
+  std::unordered_map<std::pair<int64_t, int64_t>, int64_t, PairHash> direct_by_pair_;
+
+  std::thread thread_;  // last: starts after everything above is initialised
+};
+
+}  // namespace parley::chat
+
+#endif  // PARLEY_CHAT_MESSAGE_WRITER_H_

@@ -1,0 +1,146 @@
+#include "chat/service.h"
+
+#include <unordered_map>
+
+namespace parley::chat {
+namespace {
+
+void DeliverTo(const std::weak_ptr<Peer>& target, const SharedFrame& frame) {
+  if (auto peer = target.lock()) peer->Deliver(frame);
+}
+
+}  // namespace
+
+Service::Service(store::Store& store, Hub& hub, MessageWriter& writer, EventEncoder& encoder,
+                 ServiceOptions options)
+    : store_(store), hub_(hub), writer_(writer), encoder_(encoder), options_(options) {}
+
+Status Service::ValidateSend(const SendCommand& command) const {
+  if (command.client_id.empty() || command.client_id.size() > options_.max_client_id_bytes) {
+    return Status(Code::kInvalidArgument, "id must be 1 to 64 bytes");
+  }
+  if ((command.to_user_id != 0) == (command.conversation_id != 0)) {
+    return Status(Code::kInvalidArgument, "give exactly one of to and conversation_id");
+  }
+  if (command.to_user_id == command.sender_id) {
+    return Status(Code::kInvalidArgument, "cannot send a direct message to oneself");
+  }
+  if (command.text.empty()) return Status(Code::kInvalidArgument, "text is empty");
+  if (command.text.size() > options_.max_text_bytes) {
+    return Status(Code::kTooLarge,
+                  "text is longer than " + std::to_string(options_.max_text_bytes) + " bytes");
+  }
+  return Status::Ok();
+}
+
+void Service::Send(SendCommand command, std::weak_ptr<Peer> origin) {
+  if (Status valid = ValidateSend(command); !valid.ok()) {
+    DeliverTo(origin, encoder_.Error(valid, command.client_id, ""));
+    return;
+  }
+  std::string client_id = command.client_id;
+  auto done = [this, origin, client_id](Result<SendOutcome> outcome) {
+    if (!outcome.ok()) {
+      DeliverTo(origin, encoder_.Error(outcome.status(), client_id, ""));
+      return;
+    }
+    DeliverTo(origin, encoder_.Ack(outcome->message, outcome->duplicate));
+    if (outcome->duplicate) return;
+    auto peer = origin.lock();
+    hub_.Deliver(outcome->member_ids, encoder_.Message(outcome->message), peer.get());
+  };
+  Status queued = writer_.Submit(std::move(command), std::move(done));
+  if (!queued.ok()) DeliverTo(origin, encoder_.Error(queued, client_id, ""));
+}
+
+void Service::MarkCursor(CursorCommand command, std::weak_ptr<Peer> origin, std::string req) {
+  if (command.seq < 0) {
+    DeliverTo(origin, encoder_.Error(Status(Code::kInvalidArgument, "seq must be >= 0"), "", req));
+    return;
+  }
+  auto done = [this, origin, req](Result<CursorOutcome> outcome) {
+    if (!outcome.ok()) {
+      DeliverTo(origin, encoder_.Error(outcome.status(), "", req));
+      return;
+    }
+    hub_.Deliver(outcome->member_ids, encoder_.Receipt(outcome->conversation_id, outcome->member));
+  };
+  Status queued = writer_.Submit(std::move(command), std::move(done));
+  if (!queued.ok()) DeliverTo(origin, encoder_.Error(queued, "", req));
+}
+
+Result<HistoryPage> Service::History(int64_t user_id, int64_t conversation_id,
+                                     const HistoryQuery& query) {
+  if (query.before && query.after) {
+    return Status(Code::kInvalidArgument, "give at most one of before and after");
+  }
+  if (query.limit < 1 || query.limit > options_.max_history_limit) {
+    return Status(Code::kInvalidArgument,
+                  "limit must be 1 to " + std::to_string(options_.max_history_limit));
+  }
+  auto member = store_.IsMember(conversation_id, user_id);
+  if (!member.ok()) return member.status();
+  if (!*member) return Status(Code::kNotFound, "no such conversation");
+
+  // One more than asked tells whether more exist in that direction.
+  const int fetch = query.limit + 1;
+  auto messages =
+      query.after ? store_.MessagesAfter(conversation_id, *query.after, fetch)
+                  : store_.MessagesBefore(conversation_id, query.before.value_or(INT64_MAX), fetch);
+  if (!messages.ok()) return messages.status();
+  HistoryPage page;
+  page.messages = std::move(*messages);
+  page.has_more = page.messages.size() > static_cast<size_t>(query.limit);
+  if (page.has_more) {
+    if (query.after) {
+      page.messages.pop_back();  // ascending: the extra one is the newest
+    } else {
+      page.messages.erase(page.messages.begin());  // the extra one is the oldest
+    }
+  }
+  return page;
+}
+
+Result<std::vector<ConversationSync>> Service::Sync(int64_t user_id,
+                                                    std::span<const Cursor> cursors) {
+  auto summaries = store_.ListConversations(user_id);
+  if (!summaries.ok()) return summaries.status();
+  std::unordered_map<int64_t, int64_t> seen;
+  for (const Cursor& cursor : cursors) seen[cursor.conversation_id] = cursor.seq;
+
+  std::vector<ConversationSync> result;
+  result.reserve(summaries->size());
+  for (store::ConversationSummary& summary : *summaries) {
+    ConversationSync sync;
+    const auto it = seen.find(summary.id);
+    const int64_t after = it == seen.end() ? 0 : it->second;
+    if (summary.last_seq > after) {
+      auto missed = store_.MessagesAfter(summary.id, after, options_.sync_limit + 1);
+      if (!missed.ok()) return missed.status();
+      sync.missed = std::move(*missed);
+      if (sync.missed.size() > static_cast<size_t>(options_.sync_limit)) {
+        sync.missed.pop_back();
+        sync.complete = false;
+      }
+    }
+    sync.summary = std::move(summary);
+    result.push_back(std::move(sync));
+  }
+  return result;
+}
+
+Result<std::vector<store::ConversationSummary>> Service::Conversations(int64_t user_id) {
+  return store_.ListConversations(user_id);
+}
+
+Result<store::User> Service::FindUser(std::string_view username) {
+  auto user = store_.FindUserByName(username);
+  if (!user.ok()) {
+    if (user.status().code() == Code::kNotFound) return Status(Code::kNotFound, "no such user");
+    return user.status();
+  }
+  user->password_hash.clear();
+  return user;
+}
+
+}  // namespace parley::chat

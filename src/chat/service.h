@@ -1,0 +1,96 @@
+// Service: the chat domain's entry point for connected devices. It applies the rules of
+// sending and reading, hands writes to the MessageWriter, and fans committed events out
+// through the Hub as frames encoded once by the EventEncoder.
+//
+// Thread-safety: all methods are thread-safe. Send and MarkCursor never block (they queue);
+// the read methods (History, Sync, Conversations) block on the store and must be called from
+// worker threads, never from an I/O thread.
+// Ownership: the Service borrows everything passed to its constructor; all must outlive it.
+#ifndef PARLEY_CHAT_SERVICE_H_
+#define PARLEY_CHAT_SERVICE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "chat/commands.h"
+#include "chat/event_encoder.h"
+#include "chat/hub.h"
+#include "chat/message_writer.h"
+#include "chat/peer.h"
+#include "store/store.h"
+
+namespace parley::chat {
+
+struct ServiceOptions {
+  size_t max_text_bytes = 16 * 1024;  // UTF-8 bytes of one message's text
+  size_t max_client_id_bytes = 64;
+  int sync_limit = 200;         // messages replayed per conversation on connect
+  int max_history_limit = 200;  // messages per history page
+};
+
+struct HistoryQuery {
+  std::optional<int64_t> before;  // at most one of before/after
+  std::optional<int64_t> after;
+  int limit = 50;
+};
+
+struct HistoryPage {
+  std::vector<store::Message> messages;  // ascending seq
+  bool has_more = false;                 // more exist in the direction asked
+};
+
+struct Cursor {
+  int64_t conversation_id = 0;
+  int64_t seq = 0;
+};
+
+struct ConversationSync {
+  store::ConversationSummary summary;
+  std::vector<store::Message> missed;  // ascending; at most sync_limit
+  bool complete = true;                // false: more were missed than sync_limit
+};
+
+class Service {
+ public:
+  Service(store::Store& store, Hub& hub, MessageWriter& writer, EventEncoder& encoder,
+          ServiceOptions options);
+
+  const ServiceOptions& options() const { return options_; }
+
+  // Validates and queues a send. `origin` (the sending device) gets the ack or an error frame
+  // carrying the client id; every other online device of every member gets the message.
+  void Send(SendCommand command, std::weak_ptr<Peer> origin);
+
+  // Raises a cursor. Every online device of every member gets a receipt; `origin` gets an
+  // error frame (echoing `req`) if it failed.
+  void MarkCursor(CursorCommand command, std::weak_ptr<Peer> origin, std::string req);
+
+  Result<HistoryPage> History(int64_t user_id, int64_t conversation_id, const HistoryQuery& query);
+
+  // For each conversation of the user, the messages after the device's cursor (cursor 0 for
+  // conversations the device did not list).
+  Result<std::vector<ConversationSync>> Sync(int64_t user_id, std::span<const Cursor> cursors);
+
+  Result<std::vector<store::ConversationSummary>> Conversations(int64_t user_id);
+
+  // A user's public profile by username (password hash cleared).
+  Result<store::User> FindUser(std::string_view username);
+
+ private:
+  Status ValidateSend(const SendCommand& command) const;
+
+  store::Store& store_;
+  Hub& hub_;
+  MessageWriter& writer_;
+  EventEncoder& encoder_;
+  const ServiceOptions options_;
+};
+
+}  // namespace parley::chat
+
+#endif  // PARLEY_CHAT_SERVICE_H_

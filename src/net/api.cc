@@ -1,0 +1,150 @@
+#include "net/api.h"
+
+#include "base/clock.h"
+#include "net/blocking.h"
+#include "proto/http_requests.h"
+#include "proto/server_frames.h"
+
+namespace parley::net {
+namespace http = boost::beast::http;
+using boost::asio::awaitable;
+
+namespace {
+
+using Segments = std::vector<std::string>;
+
+bool Matches(const Segments& segments, std::initializer_list<std::string_view> pattern) {
+  if (segments.size() != pattern.size()) return false;
+  size_t i = 0;
+  for (std::string_view part : pattern) {
+    if (part != "*" && segments[i] != part) return false;
+    ++i;
+  }
+  return true;
+}
+
+awaitable<Response> Register(const Request& request, Context& context) {
+  auto body = proto::DecodeRegister(request.body());
+  if (!body.ok()) co_return ErrorResponse(request, body.status());
+  auto registering = OnWorker(context.workers, [&context, fields = std::move(*body)] {
+    return context.auth.Register(fields.username, fields.password, fields.display_name,
+                                 NowMillis());
+  });
+  auto user = co_await std::move(registering);
+  if (!user.ok()) co_return ErrorResponse(request, user.status());
+  co_return JsonResponse(request, 201, proto::UserBody(*user));
+}
+
+awaitable<Response> Login(const Request& request, Context& context, const std::string& address) {
+  auto body = proto::DecodeLogin(request.body());
+  if (!body.ok()) co_return ErrorResponse(request, body.status());
+  auto logging_in = OnWorker(context.workers, [&context, fields = std::move(*body), address] {
+    return context.auth.Login(fields.username, fields.password, fields.device, address,
+                              NowMillis());
+  });
+  auto login = co_await std::move(logging_in);
+  if (!login.ok()) co_return ErrorResponse(request, login.status());
+  co_return JsonResponse(request, 201, proto::LoginBody(login->token, login->device, login->user));
+}
+
+// Handlers that need a logged-in caller.
+awaitable<Response> Authenticated(const Request& request, const Segments& path,
+                                  const auth::Principal& me, Context& context,
+                                  const std::map<std::string, std::string>& query) {
+  const auto method = request.method();
+  auth::AuthService& auth = context.auth;
+  if (method == http::verb::delete_ && Matches(path, {"api", "v1", "sessions", "current"})) {
+    Status status = co_await OnWorker(context.workers, [&] { return auth.Logout(me); });
+    co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+  }
+  if (method == http::verb::get && Matches(path, {"api", "v1", "sessions"})) {
+    auto devices =
+        co_await OnWorker(context.workers, [&] { return auth.ListDevices(me, NowMillis()); });
+    if (!devices.ok()) co_return ErrorResponse(request, devices.status());
+    co_return JsonResponse(request, 200, proto::DevicesBody(*devices, me.device_id));
+  }
+  if (method == http::verb::delete_ && Matches(path, {"api", "v1", "sessions", "*"})) {
+    auto id = ParseInt(path[3]);
+    if (!id) co_return ErrorResponse(request, Status(Code::kNotFound, "no such session"));
+    Status status = co_await OnWorker(context.workers, [&] { return auth.RevokeDevice(me, *id); });
+    co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+  }
+  if (method == http::verb::put && Matches(path, {"api", "v1", "account", "password"})) {
+    auto body = proto::DecodePassword(request.body());
+    if (!body.ok()) co_return ErrorResponse(request, body.status());
+    Status status = co_await OnWorker(context.workers, [&] {
+      return auth.ChangePassword(me, body->old_password, body->new_password, NowMillis());
+    });
+    co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+  }
+  if (method == http::verb::get && Matches(path, {"api", "v1", "account"})) {
+    co_return JsonResponse(request, 200, proto::AccountBody(me.user, me.device_id));
+  }
+  if (method == http::verb::get && Matches(path, {"api", "v1", "users", "*"})) {
+    auto user = co_await OnWorker(context.workers, [&] { return context.chat.FindUser(path[3]); });
+    if (!user.ok()) co_return ErrorResponse(request, user.status());
+    co_return JsonResponse(request, 200, proto::UserBody(*user));
+  }
+  if (method == http::verb::get && Matches(path, {"api", "v1", "conversations"})) {
+    auto list =
+        co_await OnWorker(context.workers, [&] { return context.chat.Conversations(me.user.id); });
+    if (!list.ok()) co_return ErrorResponse(request, list.status());
+    co_return JsonResponse(request, 200, proto::ConversationsBody(*list));
+  }
+  if (method == http::verb::get && Matches(path, {"api", "v1", "conversations", "*", "messages"})) {
+    auto conversation = ParseInt(path[3]);
+    if (!conversation) {
+      co_return ErrorResponse(request, Status(Code::kNotFound, "no such conversation"));
+    }
+    chat::HistoryQuery history;
+    for (const auto& [key, value] : query) {
+      auto number = ParseInt(value);
+      if (!number) {
+        co_return ErrorResponse(request, Status(Code::kMalformed, key + " must be an integer"));
+      }
+      if (key == "before") history.before = *number;
+      if (key == "after") history.after = *number;
+      if (key == "limit") {
+        history.limit = *number < 0 || *number > INT32_MAX ? -1 : static_cast<int>(*number);
+      }
+    }
+    auto page = co_await OnWorker(
+        context.workers, [&] { return context.chat.History(me.user.id, *conversation, history); });
+    if (!page.ok()) co_return ErrorResponse(request, page.status());
+    co_return JsonResponse(request, 200, proto::HistoryBody(*page));
+  }
+  co_return ErrorResponse(request, Status(Code::kNotFound, "no such endpoint"));
+}
+
+}  // namespace
+
+awaitable<Response> HandleApi(const Request& request, Context& context,
+                              const std::string& client_address) {
+  auto target = ParseTarget(std::string_view(request.target().data(), request.target().size()));
+  if (!target.ok()) co_return ErrorResponse(request, target.status());
+  const Segments& path = target->segments;
+  const auto method = request.method();
+
+  if (method == http::verb::get && Matches(path, {"healthz"})) {
+    co_return JsonResponse(request, 200, R"({"status":"ok"})");
+  }
+  if (method == http::verb::post && Matches(path, {"api", "v1", "accounts"})) {
+    co_return co_await Register(request, context);
+  }
+  if (method == http::verb::post && Matches(path, {"api", "v1", "sessions"})) {
+    co_return co_await Login(request, context, client_address);
+  }
+  if (path.size() < 2 || path[0] != "api" || path[1] != "v1") {
+    co_return ErrorResponse(request, Status(Code::kNotFound, "no such path"));
+  }
+  const std::string token = BearerToken(request);
+  if (token.empty()) {
+    co_return ErrorResponse(request, Status(Code::kUnauthenticated, "missing bearer token"));
+  }
+  auto me = co_await OnWorker(context.workers,
+                              [&] { return context.auth.Authenticate(token, NowMillis()); });
+  if (!me.ok()) co_return ErrorResponse(request, me.status());
+  co_return co_await Authenticated(request, path, *me, context, target->query);
+}
+
+}  // namespace parley::net

@@ -1,0 +1,25 @@
+// Context: what every connection of the server shares (options, services, the worker pool).
+// Internal to net/. Created once by the Server and outlives every connection.
+#ifndef PARLEY_NET_CONTEXT_H_
+#define PARLEY_NET_CONTEXT_H_
+
+#include <boost/asio/thread_pool.hpp>
+
+#include "auth/auth_service.h"
+#include "chat/hub.h"
+#include "chat/service.h"
+#include "net/server.h"
+
+namespace parley::net {
+
+struct Context {
+  ServerOptions options;
+  auth::AuthService& auth;
+  chat::Service& chat;
+  chat::Hub& hub;
+  boost::asio::thread_pool& workers;
+};
+
+}  // namespace parley::net
+
+#endif  // PARLEY_NET_CONTEXT_H_

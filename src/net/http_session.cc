@@ -1,0 +1,82 @@
+#include "net/http_session.h"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "net/api.h"
+#include "net/ws_session.h"
+#include "proto/server_frames.h"
+
+namespace parley::net {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::awaitable;
+
+namespace {
+
+// A response for a request that could not be read at all (no request to mirror).
+Response BareError(const Status& status) {
+  Request request;
+  request.version(11);
+  request.keep_alive(false);
+  return ErrorResponse(request, status);
+}
+
+Status StatusOfReadError(const beast::error_code& ec) {
+  if (ec == http::error::body_limit) return Status(Code::kTooLarge, "request body too large");
+  if (ec == http::error::header_limit) return Status(Code::kTooLarge, "request header too large");
+  return Status(Code::kMalformed, "malformed HTTP request");
+}
+
+}  // namespace
+
+awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context) {
+  beast::error_code ec;
+  std::string client_address;
+  if (auto endpoint = socket.remote_endpoint(ec); !ec) {
+    client_address = endpoint.address().to_string();
+  }
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(context.options.max_body_bytes);
+    stream.expires_after(std::chrono::milliseconds(context.options.http_timeout_ms));
+    co_await http::async_read(stream, buffer, parser,
+                              asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
+        ec == beast::error::timeout || ec == asio::error::eof ||
+        ec == asio::error::connection_reset) {
+      break;
+    }
+    if (ec) {
+      Response response = BareError(StatusOfReadError(ec));
+      co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+      break;
+    }
+    Request request = parser.release();
+    if (beast::websocket::is_upgrade(request)) {
+      if (request.target() != "/ws") {
+        Response response = ErrorResponse(request, Status(Code::kNotFound, "no such path"));
+        co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+        break;
+      }
+      stream.expires_never();
+      std::make_shared<WsSession>(std::move(stream), context)->Start(std::move(request));
+      co_return;
+    }
+    auto handling = HandleApi(request, context, client_address);
+    Response response = co_await std::move(handling);
+    const bool keep_alive = response.keep_alive();
+    co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || !keep_alive) break;
+  }
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+}
+
+}  // namespace parley::net

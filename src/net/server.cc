@@ -1,0 +1,98 @@
+#include "net/server.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <thread>
+#include <vector>
+
+#include "net/context.h"
+#include "net/http_session.h"
+
+namespace parley::net {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+// How long Stop() lets connections close cleanly before the event loop is stopped.
+constexpr auto kShutdownGrace = std::chrono::seconds(2);
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerOptions options, auth::AuthService& auth, chat::Service& chat, chat::Hub& hub)
+      : io(options.io_threads),
+        workers(static_cast<size_t>(options.worker_threads)),
+        context{options, auth, chat, hub, workers},
+        acceptor(io),
+        shutdown_timer(io) {}
+
+  asio::awaitable<void> Accept() {
+    for (;;) {
+      boost::system::error_code ec;
+      auto accepting = acceptor.async_accept(asio::make_strand(io),
+                                             asio::redirect_error(asio::use_awaitable, ec));
+      tcp::socket socket = co_await std::move(accepting);
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+      if (ec) continue;  // e.g. out of file descriptors: keep serving those already connected
+      socket.set_option(tcp::no_delay(true), ec);
+      asio::co_spawn(socket.get_executor(), ServeHttp(std::move(socket), context), asio::detached);
+    }
+  }
+
+  asio::io_context io;
+  asio::thread_pool workers;
+  Context context;
+  tcp::acceptor acceptor;
+  asio::steady_timer shutdown_timer;
+  bool stopping = false;  // guarded by running on `io`
+};
+
+Server::Server(ServerOptions options, auth::AuthService& auth, chat::Service& chat, chat::Hub& hub)
+    : impl_(std::make_unique<Impl>(std::move(options), auth, chat, hub)) {}
+
+Server::~Server() {
+  impl_->io.stop();
+  impl_->workers.join();
+}
+
+Result<uint16_t> Server::Start() {
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(impl_->context.options.host, ec);
+  if (ec) return Status(Code::kInvalidArgument, "bad listen address: " + ec.message());
+  const tcp::endpoint endpoint(address, impl_->context.options.port);
+  tcp::acceptor& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status(Code::kUnavailable, "cannot listen on the address: " + ec.message());
+  asio::co_spawn(impl_->io, impl_->Accept(), asio::detached);
+  return acceptor.local_endpoint().port();
+}
+
+void Server::Run() {
+  const int count = std::max(1, impl_->context.options.io_threads);
+  std::vector<std::thread> threads;
+  for (int i = 1; i < count; ++i) threads.emplace_back([this] { impl_->io.run(); });
+  impl_->io.run();
+  for (auto& thread : threads) thread.join();
+}
+
+void Server::Stop() {
+  asio::post(impl_->io, [impl = impl_.get()] {
+    if (impl->stopping) return;
+    impl->stopping = true;
+    boost::system::error_code ignored;
+    impl->acceptor.close(ignored);
+    impl->context.hub.CloseAll(chat::CloseReason::kShutdown);
+    impl->shutdown_timer.expires_after(kShutdownGrace);
+    impl->shutdown_timer.async_wait([impl](boost::system::error_code) { impl->io.stop(); });
+  });
+}
+
+}  // namespace parley::net

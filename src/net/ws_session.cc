@@ -1,0 +1,291 @@
+#include "net/ws_session.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "base/clock.h"
+#include "net/blocking.h"
+#include "proto/server_frames.h"
+
+namespace parley::net {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using asio::awaitable;
+
+namespace {
+
+websocket::close_reason CloseReasonOf(chat::CloseReason reason) {
+  switch (reason) {
+    case chat::CloseReason::kShutdown:
+      return websocket::close_reason(websocket::close_code::going_away, "shutdown");
+    case chat::CloseReason::kProtocolError:
+      return websocket::close_reason(static_cast<websocket::close_code>(4000), "protocol_error");
+    case chat::CloseReason::kUnauthenticated:
+      return websocket::close_reason(static_cast<websocket::close_code>(4001), "unauthenticated");
+    case chat::CloseReason::kSlowConsumer:
+      return websocket::close_reason(static_cast<websocket::close_code>(4008), "slow_consumer");
+    case chat::CloseReason::kRateLimited:
+      return websocket::close_reason(static_cast<websocket::close_code>(4029), "rate_limited");
+  }
+  return websocket::close_reason(websocket::close_code::internal_error, "internal");
+}
+
+}  // namespace
+
+WsSession::WsSession(beast::tcp_stream stream, Context& context)
+    : ws_(std::move(stream)),
+      context_(context),
+      hello_timer_(ws_.get_executor()),
+      frame_budget_(context.options.frames_per_second, context.options.frame_burst) {}
+
+WsSession::~WsSession() = default;
+
+void WsSession::Start(Request upgrade) {
+  asio::co_spawn(
+      ws_.get_executor(),
+      [self = shared_from_this(), upgrade = std::move(upgrade)]() mutable {
+        return self->Run(std::move(upgrade));
+      },
+      asio::detached);
+}
+
+awaitable<void> WsSession::Run(Request upgrade) {
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& response) { response.set("Server", "parleyd"); }));
+  websocket::stream_base::timeout handshake_timeouts{};
+  handshake_timeouts.handshake_timeout = std::chrono::seconds(10);
+  handshake_timeouts.idle_timeout = websocket::stream_base::none();
+  handshake_timeouts.keep_alive_pings = false;
+  ws_.set_option(handshake_timeouts);
+  ws_.read_message_max(context_.options.max_frame_bytes);
+
+  beast::error_code ec;
+  co_await ws_.async_accept(upgrade, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return;
+  if (co_await Handshake()) co_await Serve();
+  if (attached_) context_.hub.Detach(user_id_, this);
+}
+
+awaitable<bool> WsSession::Handshake() {
+  hello_timer_.expires_after(std::chrono::milliseconds(context_.options.hello_timeout_ms));
+  hello_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock(); self && !self->attached_) {
+      self->CloseNow(chat::CloseReason::kUnauthenticated);
+    }
+  });
+
+  beast::error_code ec;
+  co_await ws_.async_read(read_buffer_, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return false;
+  const std::string text = beast::buffers_to_string(read_buffer_.data());
+  read_buffer_.consume(read_buffer_.size());
+  proto::DecodedFrame decoded = proto::DecodeClientFrame(text);
+  const auto* hello =
+      decoded.frame.ok() ? std::get_if<proto::HelloFrame>(&*decoded.frame) : nullptr;
+  if (hello == nullptr) {
+    Status status = decoded.frame.ok() ? Status(Code::kMalformed, "the first frame must be hello")
+                                       : decoded.frame.status();
+    Send(proto::ErrorFrame(status, "", decoded.req));
+    CloseNow(chat::CloseReason::kProtocolError);
+    co_return false;
+  }
+  if (hello->protocol != proto::kProtocolVersion) {
+    Send(proto::ErrorFrame(Status(Code::kUnsupportedVersion, "this server speaks protocol 1"), "",
+                           decoded.req));
+    CloseNow(chat::CloseReason::kProtocolError);
+    co_return false;
+  }
+  auto authenticating = OnWorker(context_.workers, [this, token = hello->token] {
+    return context_.auth.Authenticate(token, NowMillis());
+  });
+  auto principal = co_await std::move(authenticating);
+  if (closing_) co_return false;  // the hello deadline passed while authenticating
+  if (!principal.ok()) {
+    Send(proto::ErrorFrame(principal.status(), "", decoded.req));
+    CloseNow(chat::CloseReason::kUnauthenticated);
+    co_return false;
+  }
+  hello_timer_.cancel();
+  user_id_ = principal->user.id;
+  device_id_ = principal->device_id;
+  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+
+  const proto::Limits limits{context_.options.max_frame_bytes,
+                             context_.chat.options().max_text_bytes};
+  Send(proto::WelcomeFrame(principal->user, device_id_, limits));
+  context_.hub.Attach(user_id_, device_id_, shared_from_this());
+  attached_ = true;
+
+  auto syncing = OnWorker(context_.workers, [this, cursors = hello->cursors] {
+    return context_.chat.Sync(user_id_, cursors);
+  });
+  auto sync = co_await std::move(syncing);
+  if (!sync.ok()) {
+    Send(proto::ErrorFrame(sync.status(), "", decoded.req));
+    CloseNow(chat::CloseReason::kShutdown);
+    co_return false;
+  }
+  for (const chat::ConversationSync& conversation : *sync) {
+    for (const store::Message& message : conversation.missed) Send(proto::MessageFrame(message));
+  }
+  Send(proto::SyncedFrame(*sync));
+  FinishSync();
+  co_return true;
+}
+
+void WsSession::FinishSync() {
+  syncing_ = false;
+  std::vector<chat::SharedFrame> held = std::move(held_);
+  for (auto& frame : held) Send(std::move(frame));
+}
+
+awaitable<void> WsSession::Serve() {
+  for (;;) {
+    beast::error_code ec;
+    co_await ws_.async_read(read_buffer_, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    const std::string text = beast::buffers_to_string(read_buffer_.data());
+    read_buffer_.consume(read_buffer_.size());
+    if (closing_) co_return;
+    if (!AdmitFrame()) continue;
+    if (!ws_.got_text()) {
+      Send(proto::ErrorFrame(Status(Code::kMalformed, "binary frames are not supported"), "", ""));
+      continue;
+    }
+    proto::DecodedFrame decoded = proto::DecodeClientFrame(text);
+    co_await Handle(decoded);
+  }
+}
+
+bool WsSession::AdmitFrame() {
+  if (frame_budget_.TryTake()) {
+    rejected_in_a_row_ = 0;
+    return true;
+  }
+  Send(proto::ErrorFrame(Status(Code::kRateLimited, "too many frames; slow down"), "", ""));
+  if (++rejected_in_a_row_ > context_.options.frame_burst) {
+    CloseNow(chat::CloseReason::kRateLimited);
+  }
+  return false;
+}
+
+awaitable<void> WsSession::Handle(proto::DecodedFrame& decoded) {
+  if (!decoded.frame.ok()) {
+    Send(proto::ErrorFrame(decoded.frame.status(), decoded.id, decoded.req));
+    co_return;
+  }
+  proto::ClientFrame& frame = *decoded.frame;
+  if (auto* send = std::get_if<proto::SendFrame>(&frame)) {
+    chat::SendCommand command{user_id_, std::move(send->client_id), send->to_user_id,
+                              send->conversation_id, std::move(send->text)};
+    context_.chat.Send(std::move(command), weak_from_this());
+  } else if (auto* cursor = std::get_if<proto::CursorFrame>(&frame)) {
+    chat::CursorCommand command{user_id_, cursor->conversation_id, cursor->seq, cursor->read};
+    context_.chat.MarkCursor(command, weak_from_this(), decoded.req);
+  } else if (auto* history = std::get_if<proto::HistoryFrame>(&frame)) {
+    co_await HandleHistory(*history, decoded.req);
+  } else if (std::holds_alternative<proto::PingFrame>(frame)) {
+    Send(proto::PongFrame(decoded.req));
+  } else {
+    Send(
+        proto::ErrorFrame(Status(Code::kMalformed, "hello was already received"), "", decoded.req));
+  }
+}
+
+awaitable<void> WsSession::HandleHistory(const proto::HistoryFrame& frame, const std::string& req) {
+  auto reading = OnWorker(context_.workers, [this, &frame] {
+    return context_.chat.History(user_id_, frame.conversation_id, frame.query);
+  });
+  auto page = co_await std::move(reading);
+  if (!page.ok()) {
+    Send(proto::ErrorFrame(page.status(), "", req));
+  } else {
+    Send(proto::HistoryReplyFrame(req, frame.conversation_id, *page));
+  }
+}
+
+void WsSession::Deliver(chat::SharedFrame frame) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
+    if (self->syncing_) {
+      self->outgoing_bytes_ += frame->size();
+      self->held_.push_back(std::move(frame));
+      if (self->outgoing_bytes_ > self->context_.options.max_outgoing_bytes) {
+        self->CloseNow(chat::CloseReason::kSlowConsumer);
+      }
+      return;
+    }
+    self->Send(std::move(frame));
+  });
+}
+
+void WsSession::Close(chat::CloseReason reason) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), reason] { self->CloseNow(reason); });
+}
+
+void WsSession::Send(chat::SharedFrame frame) {
+  if (closing_) return;
+  outgoing_bytes_ += frame->size();
+  if (outgoing_bytes_ > context_.options.max_outgoing_bytes) {
+    CloseNow(chat::CloseReason::kSlowConsumer);
+    return;
+  }
+  outgoing_.push_back(std::move(frame));
+  if (!writing_) WriteNext();
+}
+
+void WsSession::WriteNext() {
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(
+      asio::buffer(*outgoing_.front()),
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWritten(ec); });
+}
+
+void WsSession::OnWritten(beast::error_code ec) {
+  writing_ = false;
+  outgoing_bytes_ -= outgoing_.front()->size();
+  outgoing_.pop_front();
+  if (ec) {
+    closing_ = true;
+    outgoing_.clear();
+    return;
+  }
+  if (close_after_write_) {
+    const chat::CloseReason reason = *close_after_write_;
+    close_after_write_.reset();
+    ws_.async_close(CloseReasonOf(reason), [self = shared_from_this()](beast::error_code) {});
+    return;
+  }
+  if (!outgoing_.empty()) WriteNext();
+}
+
+void WsSession::CloseNow(chat::CloseReason reason) {
+  if (closing_) return;
+  closing_ = true;
+  hello_timer_.cancel();
+  held_.clear();
+  if (writing_) {
+    // The frame being written must stay alive until its write completes.
+    outgoing_.erase(outgoing_.begin() + 1, outgoing_.end());
+    outgoing_bytes_ = outgoing_.front()->size();
+    if (reason == chat::CloseReason::kSlowConsumer) {
+      // It is not reading: a close frame would wait behind the stuck write forever.
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws_).socket().close(ignored);
+      return;
+    }
+    close_after_write_ = reason;
+    return;
+  }
+  outgoing_.clear();
+  outgoing_bytes_ = 0;
+  ws_.async_close(CloseReasonOf(reason), [self = shared_from_this()](beast::error_code) {});
+}
+
+}  // namespace parley::net

@@ -1,0 +1,115 @@
+#include "proto/client_frames.h"
+
+#include "proto/json_reader.h"
+
+namespace parley::proto {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxEchoBytes = 64;
+constexpr size_t kMaxCursors = 100000;
+
+// A string field echoed back in replies; anything else (or oversized) is not echoed.
+std::string EchoField(const json& object, std::string_view key) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_string()) return "";
+  const auto& value = it->get_ref<const std::string&>();
+  return value.size() <= kMaxEchoBytes ? value : "";
+}
+
+Result<ClientFrame> DecodeHello(const json& object) {
+  HelloFrame hello;
+  auto protocol = RequiredInt(object, "protocol");
+  if (!protocol.ok()) return protocol.status();
+  hello.protocol = *protocol;
+  auto token = RequiredString(object, "token");
+  if (!token.ok()) return token.status();
+  hello.token = std::move(*token);
+  auto it = object.find("cursors");
+  if (it != object.end() && !it->is_null()) {
+    if (!it->is_array()) return Status(Code::kMalformed, "field 'cursors' must be an array");
+    if (it->size() > kMaxCursors) return Status(Code::kTooLarge, "too many cursors");
+    for (const json& entry : *it) {
+      if (!entry.is_object()) return Status(Code::kMalformed, "each cursor must be an object");
+      auto conversation = RequiredInt(entry, "conversation_id");
+      if (!conversation.ok()) return conversation.status();
+      auto seq = RequiredInt(entry, "seq");
+      if (!seq.ok()) return seq.status();
+      hello.cursors.push_back(chat::Cursor{*conversation, *seq});
+    }
+  }
+  return ClientFrame(std::move(hello));
+}
+
+Result<ClientFrame> DecodeSend(const json& object) {
+  SendFrame send;
+  auto id = RequiredString(object, "id");
+  if (!id.ok()) return id.status();
+  send.client_id = std::move(*id);
+  auto to = OptionalInt(object, "to");
+  if (!to.ok()) return to.status();
+  send.to_user_id = to->value_or(0);
+  auto conversation = OptionalInt(object, "conversation_id");
+  if (!conversation.ok()) return conversation.status();
+  send.conversation_id = conversation->value_or(0);
+  auto text = RequiredString(object, "text");
+  if (!text.ok()) return text.status();
+  send.text = std::move(*text);
+  return ClientFrame(std::move(send));
+}
+
+Result<ClientFrame> DecodeCursor(const json& object, bool read) {
+  CursorFrame cursor;
+  cursor.read = read;
+  auto conversation = RequiredInt(object, "conversation_id");
+  if (!conversation.ok()) return conversation.status();
+  cursor.conversation_id = *conversation;
+  auto seq = RequiredInt(object, "seq");
+  if (!seq.ok()) return seq.status();
+  cursor.seq = *seq;
+  return ClientFrame(cursor);
+}
+
+Result<ClientFrame> DecodeHistory(const json& object) {
+  HistoryFrame history;
+  auto conversation = RequiredInt(object, "conversation_id");
+  if (!conversation.ok()) return conversation.status();
+  history.conversation_id = *conversation;
+  auto before = OptionalInt(object, "before");
+  if (!before.ok()) return before.status();
+  history.query.before = *before;
+  auto after = OptionalInt(object, "after");
+  if (!after.ok()) return after.status();
+  history.query.after = *after;
+  auto limit = OptionalInt(object, "limit");
+  if (!limit.ok()) return limit.status();
+  // Out-of-range limits are judged by the domain; clamp only what cannot fit an int.
+  const int64_t wanted = limit->value_or(50);
+  history.query.limit = wanted < 0 || wanted > INT32_MAX ? -1 : static_cast<int>(wanted);
+  return ClientFrame(std::move(history));
+}
+
+Result<ClientFrame> DecodeByType(const json& object, std::string_view type) {
+  if (type == "send") return DecodeSend(object);
+  if (type == "delivered") return DecodeCursor(object, /*read=*/false);
+  if (type == "read") return DecodeCursor(object, /*read=*/true);
+  if (type == "history") return DecodeHistory(object);
+  if (type == "ping") return ClientFrame(PingFrame{});
+  if (type == "hello") return DecodeHello(object);
+  return Status(Code::kUnknownType, "unknown frame type '" + std::string(type.substr(0, 32)) + "'");
+}
+
+}  // namespace
+
+DecodedFrame DecodeClientFrame(std::string_view text) {
+  auto object = ParseObject(text);
+  if (!object.ok()) return DecodedFrame{"", "", object.status()};
+  DecodedFrame decoded{EchoField(*object, "req"), EchoField(*object, "id"),
+                       Status(Code::kInternal, "not decoded")};
+  auto type = RequiredString(*object, "type");
+  decoded.frame = type.ok() ? DecodeByType(*object, *type) : Result<ClientFrame>(type.status());
+  return decoded;
+}
+
+}  // namespace parley::proto

@@ -1,0 +1,60 @@
+// Decoding of the WebSocket frames a client sends (docs/protocol.md, "WebSocket").
+//
+// DecodeClientFrame never throws and never trusts its input: any problem becomes a Status
+// (kMalformed, kUnknownType) in `frame`, while `req` and `id` are still recovered when the
+// frame was an object carrying them, so the error reply can echo them. Thread-safe (pure).
+#ifndef PARLEY_PROTO_CLIENT_FRAMES_H_
+#define PARLEY_PROTO_CLIENT_FRAMES_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "base/status.h"
+#include "chat/service.h"
+
+namespace parley::proto {
+
+inline constexpr int kProtocolVersion = 1;
+
+struct HelloFrame {
+  int64_t protocol = 0;
+  std::string token;
+  std::vector<chat::Cursor> cursors;
+};
+
+struct SendFrame {
+  std::string client_id;
+  int64_t to_user_id = 0;
+  int64_t conversation_id = 0;
+  std::string text;
+};
+
+struct CursorFrame {  // "delivered" or "read"
+  int64_t conversation_id = 0;
+  int64_t seq = 0;
+  bool read = false;
+};
+
+struct HistoryFrame {
+  int64_t conversation_id = 0;
+  chat::HistoryQuery query;
+};
+
+struct PingFrame {};
+
+using ClientFrame = std::variant<HelloFrame, SendFrame, CursorFrame, HistoryFrame, PingFrame>;
+
+struct DecodedFrame {
+  std::string req;  // the client's request tag, if any (truncated to 64 bytes)
+  std::string id;   // the client message id of a send, if any (truncated to 64 bytes)
+  Result<ClientFrame> frame;
+};
+
+DecodedFrame DecodeClientFrame(std::string_view text);
+
+}  // namespace parley::proto
+
+#endif  // PARLEY_PROTO_CLIENT_FRAMES_H_

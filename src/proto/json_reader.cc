@@ -1,0 +1,90 @@
+#include "proto/json_reader.h"
+
+#include "base/utf8.h"
+
+namespace parley::proto {
+namespace {
+
+constexpr int kMaxDepth = 16;
+
+// nlohmann's value tree is built recursively; refuse deep nesting before parsing it.
+bool NestingWithin(std::string_view text, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > max_depth) return false;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return true;
+}
+
+Status Missing(std::string_view key) {
+  return Status(Code::kMalformed, "field '" + std::string(key) + "' is missing");
+}
+
+Status WrongType(std::string_view key, std::string_view type) {
+  return Status(Code::kMalformed, "field '" + std::string(key) + "' must be " + std::string(type));
+}
+
+const nlohmann::json* Find(const nlohmann::json& object, std::string_view key) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+}  // namespace
+
+Result<nlohmann::json> ParseObject(std::string_view text) {
+  if (!IsValidUtf8(text)) return Status(Code::kMalformed, "not valid UTF-8");
+  if (!NestingWithin(text, kMaxDepth)) return Status(Code::kMalformed, "JSON nested too deeply");
+  nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) return Status(Code::kMalformed, "not valid JSON");
+  if (!value.is_object()) return Status(Code::kMalformed, "expected a JSON object");
+  return value;
+}
+
+Result<std::string> RequiredString(const nlohmann::json& object, std::string_view key) {
+  const nlohmann::json* value = Find(object, key);
+  if (value == nullptr) return Missing(key);
+  if (!value->is_string()) return WrongType(key, "a string");
+  return value->get<std::string>();
+}
+
+Result<int64_t> RequiredInt(const nlohmann::json& object, std::string_view key) {
+  const nlohmann::json* value = Find(object, key);
+  if (value == nullptr) return Missing(key);
+  if (!value->is_number_integer()) return WrongType(key, "an integer");
+  if (value->is_number_unsigned() && value->get<uint64_t>() > INT64_MAX) {
+    return WrongType(key, "an integer below 2^63");
+  }
+  return value->get<int64_t>();
+}
+
+Result<std::optional<std::string>> OptionalString(const nlohmann::json& object,
+                                                  std::string_view key) {
+  if (Find(object, key) == nullptr) return std::optional<std::string>();
+  auto value = RequiredString(object, key);
+  if (!value.ok()) return value.status();
+  return std::optional<std::string>(std::move(*value));
+}
+
+Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& object, std::string_view key) {
+  if (Find(object, key) == nullptr) return std::optional<int64_t>();
+  auto value = RequiredInt(object, key);
+  if (!value.ok()) return value.status();
+  return std::optional<int64_t>(*value);
+}
+
+}  // namespace parley::proto

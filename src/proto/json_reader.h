@@ -1,0 +1,31 @@
+// Helpers for reading untrusted JSON objects (frames and HTTP bodies) into typed fields.
+// Every failure is a Status with Code::kMalformed naming the field, so a client learns
+// exactly what was wrong. Used only inside proto/; nlohmann::json does not leave this module.
+#ifndef PARLEY_PROTO_JSON_READER_H_
+#define PARLEY_PROTO_JSON_READER_H_
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace parley::proto {
+
+// Parses `text` as one JSON object. Rejects invalid UTF-8, nesting deeper than 16 levels and
+// anything that is not an object.
+Result<nlohmann::json> ParseObject(std::string_view text);
+
+// Required fields fail with "field 'x' is missing" or "field 'x' must be a string".
+Result<std::string> RequiredString(const nlohmann::json& object, std::string_view key);
+Result<int64_t> RequiredInt(const nlohmann::json& object, std::string_view key);
+// Optional fields: absent or null gives nullopt (or the fallback); a wrong type still fails.
+Result<std::optional<std::string>> OptionalString(const nlohmann::json& object,
+                                                  std::string_view key);
+Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& object, std::string_view key);
+
+}  // namespace parley::proto
+
+#endif  // PARLEY_PROTO_JSON_READER_H_

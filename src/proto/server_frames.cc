@@ -1,0 +1,278 @@
+#include "proto/server_frames.h"
+
+#include "proto/json_writer.h"
+
+namespace parley::proto {
+namespace {
+
+void WriteMessageFields(JsonWriter& w, const store::Message& m) {
+  w.Field("conversation_id", m.conversation_id)
+      .Field("seq", m.seq)
+      .Field("sender_id", m.sender_id)
+      .Field("id", m.client_id)
+      .Field("text", m.text)
+      .Field("created_at", m.created_at);
+}
+
+void WriteMessage(JsonWriter& w, const store::Message& m) {
+  w.BeginObject();
+  WriteMessageFields(w, m);
+  w.EndObject();
+}
+
+void WriteMessages(JsonWriter& w, std::span<const store::Message> messages) {
+  w.Key("messages").BeginArray();
+  for (const store::Message& m : messages) WriteMessage(w, m);
+  w.EndArray();
+}
+
+void WriteUser(JsonWriter& w, const store::User& user) {
+  w.Key("user")
+      .BeginObject()
+      .Field("id", user.id)
+      .Field("username", user.username)
+      .Field("display_name", user.display_name)
+      .EndObject();
+}
+
+void WriteMember(JsonWriter& w, const store::Member& member) {
+  w.BeginObject()
+      .Field("user_id", member.user_id)
+      .Field("delivered_seq", member.delivered_seq)
+      .Field("read_seq", member.read_seq)
+      .EndObject();
+}
+
+void WriteCursors(JsonWriter& w, const store::ConversationSummary& c) {
+  w.Key("self");
+  WriteMember(w, c.self);
+  w.Key("members").BeginArray();
+  for (const store::Member& member : c.others) WriteMember(w, member);
+  w.EndArray();
+}
+
+std::string_view KindName(store::ConversationKind kind) {
+  switch (kind) {
+    case store::ConversationKind::kDirect:
+      return "direct";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+std::string MessageFrame(const store::Message& message) {
+  std::string out;
+  out.reserve(160 + message.text.size());
+  JsonWriter w(&out);
+  w.BeginObject().Field("type", "message");
+  WriteMessageFields(w, message);
+  w.EndObject();
+  return out;
+}
+
+std::string AckFrame(const store::Message& message, bool duplicate) {
+  std::string out;
+  JsonWriter(&out)
+      .BeginObject()
+      .Field("type", "ack")
+      .Field("id", message.client_id)
+      .Field("conversation_id", message.conversation_id)
+      .Field("seq", message.seq)
+      .Field("created_at", message.created_at)
+      .Field("duplicate", duplicate)
+      .EndObject();
+  return out;
+}
+
+std::string ReceiptFrame(int64_t conversation_id, const store::Member& member) {
+  std::string out;
+  JsonWriter(&out)
+      .BeginObject()
+      .Field("type", "receipt")
+      .Field("conversation_id", conversation_id)
+      .Field("user_id", member.user_id)
+      .Field("delivered_seq", member.delivered_seq)
+      .Field("read_seq", member.read_seq)
+      .EndObject();
+  return out;
+}
+
+std::string ErrorFrame(const Status& status, std::string_view id, std::string_view req) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject()
+      .Field("type", "error")
+      .Field("code", CodeName(status.code()))
+      .Field("message", status.message());
+  if (!id.empty()) w.Field("id", id);
+  if (!req.empty()) w.Field("req", req);
+  w.EndObject();
+  return out;
+}
+
+std::string WelcomeFrame(const store::User& user, int64_t device_id, const Limits& limits) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject().Field("type", "welcome").Field("protocol", 1);
+  WriteUser(w, user);
+  w.Field("device_id", device_id)
+      .Key("limits")
+      .BeginObject()
+      .Field("max_frame_bytes", static_cast<int64_t>(limits.max_frame_bytes))
+      .Field("max_text_bytes", static_cast<int64_t>(limits.max_text_bytes))
+      .EndObject()
+      .EndObject();
+  return out;
+}
+
+std::string SyncedFrame(std::span<const chat::ConversationSync> conversations) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject().Field("type", "synced").Key("conversations").BeginArray();
+  for (const chat::ConversationSync& sync : conversations) {
+    w.BeginObject()
+        .Field("conversation_id", sync.summary.id)
+        .Field("last_seq", sync.summary.last_seq)
+        .Field("complete", sync.complete);
+    WriteCursors(w, sync.summary);
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+  return out;
+}
+
+std::string HistoryReplyFrame(std::string_view req, int64_t conversation_id,
+                              const chat::HistoryPage& page) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject().Field("type", "history");
+  if (!req.empty()) w.Field("req", req);
+  w.Field("conversation_id", conversation_id);
+  WriteMessages(w, page.messages);
+  w.Field("has_more", page.has_more).EndObject();
+  return out;
+}
+
+std::string PongFrame(std::string_view req) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject().Field("type", "pong");
+  if (!req.empty()) w.Field("req", req);
+  w.EndObject();
+  return out;
+}
+
+std::string ErrorBody(const Status& status) {
+  std::string out;
+  JsonWriter(&out)
+      .BeginObject()
+      .Key("error")
+      .BeginObject()
+      .Field("code", CodeName(status.code()))
+      .Field("message", status.message())
+      .EndObject()
+      .EndObject();
+  return out;
+}
+
+std::string UserBody(const store::User& user) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject();
+  WriteUser(w, user);
+  w.EndObject();
+  return out;
+}
+
+std::string AccountBody(const store::User& user, int64_t device_id) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject();
+  WriteUser(w, user);
+  w.Field("device_id", device_id).EndObject();
+  return out;
+}
+
+std::string LoginBody(std::string_view token, const store::Device& device,
+                      const store::User& user) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject()
+      .Field("token", token)
+      .Field("device_id", device.id)
+      .Field("expires_at", device.expires_at);
+  WriteUser(w, user);
+  w.EndObject();
+  return out;
+}
+
+std::string DevicesBody(std::span<const store::Device> devices, int64_t current_device_id) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject().Key("sessions").BeginArray();
+  for (const store::Device& d : devices) {
+    w.BeginObject()
+        .Field("id", d.id)
+        .Field("device", d.name)
+        .Field("created_at", d.created_at)
+        .Field("last_seen_at", d.last_seen_at)
+        .Field("expires_at", d.expires_at)
+        .Field("current", d.id == current_device_id)
+        .EndObject();
+  }
+  w.EndArray().EndObject();
+  return out;
+}
+
+std::string ConversationsBody(std::span<const store::ConversationSummary> conversations) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject().Key("conversations").BeginArray();
+  for (const store::ConversationSummary& c : conversations) {
+    w.BeginObject()
+        .Field("id", c.id)
+        .Field("kind", KindName(c.kind))
+        .Field("last_seq", c.last_seq)
+        .Field("last_activity_at", c.last_activity_at)
+        .Field("unread", c.last_seq - c.self.read_seq);
+    w.Key("last_message");
+    if (c.last_message) {
+      WriteMessage(w, *c.last_message);
+    } else {
+      w.Null();
+    }
+    WriteCursors(w, c);
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+  return out;
+}
+
+std::string HistoryBody(const chat::HistoryPage& page) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject();
+  WriteMessages(w, page.messages);
+  w.Field("has_more", page.has_more).EndObject();
+  return out;
+}
+
+chat::SharedFrame JsonEventEncoder::Message(const store::Message& message) {
+  return chat::MakeFrame(MessageFrame(message));
+}
+
+chat::SharedFrame JsonEventEncoder::Ack(const store::Message& message, bool duplicate) {
+  return chat::MakeFrame(AckFrame(message, duplicate));
+}
+
+chat::SharedFrame JsonEventEncoder::Receipt(int64_t conversation_id, const store::Member& member) {
+  return chat::MakeFrame(ReceiptFrame(conversation_id, member));
+}
+
+chat::SharedFrame JsonEventEncoder::Error(const Status& status, std::string_view id,
+                                          std::string_view req) {
+  return chat::MakeFrame(ErrorFrame(status, id, req));
+}
+
+}  // namespace parley::proto

@@ -1,0 +1,55 @@
+// Encoding of everything the server sends: WebSocket frames and HTTP JSON bodies
+// (docs/protocol.md). Pure functions, thread-safe. Field names live here and nowhere else.
+#ifndef PARLEY_PROTO_SERVER_FRAMES_H_
+#define PARLEY_PROTO_SERVER_FRAMES_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "chat/event_encoder.h"
+#include "chat/service.h"
+#include "store/types.h"
+
+namespace parley::proto {
+
+struct Limits {
+  size_t max_frame_bytes = 0;
+  size_t max_text_bytes = 0;
+};
+
+// --- WebSocket frames ---
+std::string MessageFrame(const store::Message& message);
+std::string AckFrame(const store::Message& message, bool duplicate);
+std::string ReceiptFrame(int64_t conversation_id, const store::Member& member);
+std::string ErrorFrame(const Status& status, std::string_view id, std::string_view req);
+std::string WelcomeFrame(const store::User& user, int64_t device_id, const Limits& limits);
+std::string SyncedFrame(std::span<const chat::ConversationSync> conversations);
+std::string HistoryReplyFrame(std::string_view req, int64_t conversation_id,
+                              const chat::HistoryPage& page);
+std::string PongFrame(std::string_view req);
+
+// --- HTTP bodies ---
+std::string ErrorBody(const Status& status);
+std::string UserBody(const store::User& user);                        // {"user": {...}}
+std::string AccountBody(const store::User& user, int64_t device_id);  // + device_id
+std::string LoginBody(std::string_view token, const store::Device& device, const store::User& user);
+std::string DevicesBody(std::span<const store::Device> devices, int64_t current_device_id);
+std::string ConversationsBody(std::span<const store::ConversationSummary> conversations);
+std::string HistoryBody(const chat::HistoryPage& page);
+
+// The chat domain's encoder, producing the WebSocket frames above.
+class JsonEventEncoder : public chat::EventEncoder {
+ public:
+  chat::SharedFrame Message(const store::Message& message) override;
+  chat::SharedFrame Ack(const store::Message& message, bool duplicate) override;
+  chat::SharedFrame Receipt(int64_t conversation_id, const store::Member& member) override;
+  chat::SharedFrame Error(const Status& status, std::string_view id, std::string_view req) override;
+};
+
+}  // namespace parley::proto
+
+#endif  // PARLEY_PROTO_SERVER_FRAMES_H_

@@ -1,0 +1,51 @@
+#include "store/sqlite/rows.h"
+
+#include <string>
+
+namespace parley::store::sqlite {
+
+User ReadUser(const Statement& row, int first) {
+  User user;
+  user.id = row.ColumnInt(first);
+  user.username = row.ColumnText(first + 1);
+  user.display_name = row.ColumnText(first + 2);
+  user.password_hash = row.ColumnText(first + 3);
+  user.created_at = row.ColumnInt(first + 4);
+  return user;
+}
+
+Device ReadDevice(const Statement& row, int first) {
+  Device device;
+  device.id = row.ColumnInt(first);
+  device.user_id = row.ColumnInt(first + 1);
+  device.name = row.ColumnText(first + 2);
+  device.created_at = row.ColumnInt(first + 3);
+  device.last_seen_at = row.ColumnInt(first + 4);
+  device.expires_at = row.ColumnInt(first + 5);
+  return device;
+}
+
+Message ReadMessage(const Statement& row, int first) {
+  Message message;
+  message.conversation_id = row.ColumnInt(first);
+  message.seq = row.ColumnInt(first + 1);
+  message.sender_id = row.ColumnInt(first + 2);
+  message.client_id = row.ColumnText(first + 3);
+  message.text = row.ColumnText(first + 4);
+  message.created_at = row.ColumnInt(first + 5);
+  return message;
+}
+
+Member ReadMember(const Statement& row, int first) {
+  Member member;
+  member.user_id = row.ColumnInt(first);
+  member.delivered_seq = row.ColumnInt(first + 1);
+  member.read_seq = row.ColumnInt(first + 2);
+  return member;
+}
+
+Status Internal(std::string_view op, const Status& cause) {
+  return Status(Code::kInternal, "store: " + std::string(op) + ": " + cause.message());
+}
+
+}  // namespace parley::store::sqlite

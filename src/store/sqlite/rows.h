@@ -1,0 +1,48 @@
+// Rows: the column lists the SQLite store selects and the functions that read them back into
+// the records of store/types.h, shared by the Store and the WriteTxn implementations; plus the
+// one way storage failures become Status values.
+//
+// Every Read* function reads the columns of its k*Columns list, in that order, starting at
+// `first` (so one row can hold several records side by side). Stateless; thread-safe.
+#ifndef PARLEY_STORE_SQLITE_ROWS_H_
+#define PARLEY_STORE_SQLITE_ROWS_H_
+
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "store/sqlite/sqlite_db.h"
+#include "store/types.h"
+
+namespace parley::store::sqlite {
+
+#define PARLEY_USER_COLUMNS "id, username, display_name, password_hash, created_at"
+#define PARLEY_DEVICE_COLUMNS "id, user_id, name, created_at, last_seen_at, expires_at"
+#define PARLEY_MESSAGE_COLUMNS "conversation_id, seq, sender_id, client_id, text, created_at"
+#define PARLEY_MEMBER_COLUMNS "user_id, delivered_seq, read_seq"
+
+User ReadUser(const Statement& row, int first = 0);
+Device ReadDevice(const Statement& row, int first = 0);
+Message ReadMessage(const Statement& row, int first = 0);
+Member ReadMember(const Statement& row, int first = 0);
+
+// kInternal "store: <op>: <cause>". `op` names the Store operation; `cause` comes from
+// sqlite_db.h and so never contains bound values (hashes, tokens, message text).
+Status Internal(std::string_view op, const Status& cause);
+
+// Steps `stmt` to the end, reading each row with `read`; a failure becomes Internal(op, ...).
+template <typename T>
+Result<std::vector<T>> ReadAll(std::string_view op, Statement& stmt,
+                               T (*read)(const Statement&, int)) {
+  std::vector<T> rows;
+  for (;;) {
+    Result<bool> row = stmt.Step();
+    if (!row.ok()) return Internal(op, row.status());
+    if (!*row) return rows;
+    rows.push_back(read(stmt, 0));
+  }
+}
+
+}  // namespace parley::store::sqlite
+
+#endif  // PARLEY_STORE_SQLITE_ROWS_H_

@@ -1,0 +1,238 @@
+// The SqliteStore's opening, Write(), and the account tables (users, devices). Conversation
+// reads are in sqlite_store_reads.cc.
+#include "store/sqlite/sqlite_store.h"
+
+#include <utility>
+
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/rows.h"
+#include "store/sqlite/sqlite_write_txn.h"
+
+namespace parley::store {
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
+  if (options.path.empty() || options.path == ":memory:") {
+    return Status(Code::kInvalidArgument, "store: open: a database file path is required");
+  }
+  sqlite::DbOptions writer_options;
+  writer_options.create = true;
+  writer_options.writer = true;
+  writer_options.synchronous_full = options.synchronous_full;
+  writer_options.busy_timeout_ms = options.busy_timeout_ms;
+  Result<std::unique_ptr<sqlite::Db>> writer = sqlite::Db::Open(options.path, writer_options);
+  if (!writer.ok()) return sqlite::Internal("open", writer.status());
+  if (Status s = sqlite::ApplyMigrations(**writer); !s.ok()) return s;
+  auto store = std::make_unique<sqlite::SqliteStore>(std::move(*writer), options.path, options);
+  if (Status s = store->WarmUp(); !s.ok()) return s;
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+namespace sqlite {
+namespace {
+
+// Readers kept open between reads; more are opened on demand when more threads read at once.
+constexpr size_t kMaxIdleReaders = 8;
+
+DbOptions ReaderOptions(const SqliteOptions& options) {
+  DbOptions reader;
+  reader.busy_timeout_ms = options.busy_timeout_ms;
+  return reader;
+}
+
+// Steps a "... RETURNING" write to its end: true if it touched a row. Stepping to the end (not
+// just resetting) matters outside a transaction: the implicit commit, and its errors, happen
+// on the last step.
+Result<bool> RunReturning(std::string_view op, Statement& stmt) {
+  Result<bool> row = stmt.Step();
+  if (!row.ok()) return Internal(op, row.status());
+  if (Status s = stmt.Run(); !s.ok()) return Internal(op, s);
+  return *row;
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::unique_ptr<Db> writer, std::string path, const SqliteOptions& options)
+    : writer_(std::move(writer)),
+      readers_(std::move(path), ReaderOptions(options), kMaxIdleReaders) {}
+
+Status SqliteStore::WarmUp() {
+  Result<ConnectionPool::Lease> lease = readers_.Acquire();
+  if (!lease.ok()) return Internal("open reader", lease.status());
+  return Status::Ok();
+}
+
+// --- Write ---
+
+Status SqliteStore::Write(const std::function<Status(WriteTxn&)>& body) {
+  return WithWriter("Write", [&](Db& db) -> Status {
+    Transaction txn(db);
+    if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) {
+      return Internal("Write: begin", s);
+    }
+    SqliteWriteTxn write_txn(db);
+    Status status = body(write_txn);
+    // A storage failure the body chose to ignore still fails the whole Write.
+    if (status.ok()) status = write_txn.failure();
+    if (!status.ok()) return status;  // ~Transaction rolls back
+    if (Status s = txn.Commit(); !s.ok()) return Internal("Write: commit", s);
+    return Status::Ok();
+  });
+}
+
+// --- users ---
+
+Result<User> SqliteStore::CreateUser(const NewUser& user) {
+  return WithWriter("CreateUser", [&](Db& db) -> Result<User> {
+    Result<Statement> stmt = db.Prepare(
+        "INSERT INTO users (username, display_name, password_hash, created_at) "
+        "VALUES (?1, ?2, ?3, ?4) RETURNING id");
+    if (!stmt.ok()) return Internal("CreateUser", stmt.status());
+    stmt->BindText(1, user.username);
+    stmt->BindText(2, user.display_name);
+    stmt->BindText(3, user.password_hash);
+    stmt->BindInt(4, user.created_at);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) {
+      if (stmt->IsUniqueViolation()) return Status(Code::kConflict, "username taken");
+      return Internal("CreateUser", row.status());
+    }
+    User created{0, user.username, user.display_name, user.password_hash, user.created_at};
+    created.id = stmt->ColumnInt(0);
+    if (Status s = stmt->Run(); !s.ok()) return Internal("CreateUser", s);
+    return created;
+  });
+}
+
+Result<User> SqliteStore::FindUser(std::string_view op, std::string_view sql,
+                                   const std::function<void(Statement&)>& bind) {
+  return WithReader(op, [&](Db& db) -> Result<User> {
+    Result<Statement> stmt = db.Prepare(sql);
+    if (!stmt.ok()) return Internal(op, stmt.status());
+    bind(*stmt);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal(op, row.status());
+    if (!*row) return Status(Code::kNotFound, "no such user");
+    return ReadUser(*stmt);
+  });
+}
+
+Result<User> SqliteStore::FindUserById(int64_t id) {
+  return FindUser("FindUserById", "SELECT " PARLEY_USER_COLUMNS " FROM users WHERE id = ?1",
+                  [&](Statement& stmt) { stmt.BindInt(1, id); });
+}
+
+Result<User> SqliteStore::FindUserByName(std::string_view username) {
+  // The column's NOCASE collation makes this comparison, and the unique index, case-blind.
+  return FindUser("FindUserByName", "SELECT " PARLEY_USER_COLUMNS " FROM users WHERE username = ?1",
+                  [&](Statement& stmt) { stmt.BindText(1, username); });
+}
+
+Status SqliteStore::SetPasswordHash(int64_t user_id, std::string_view password_hash) {
+  return WithWriter("SetPasswordHash", [&](Db& db) -> Status {
+    Result<Statement> stmt =
+        db.Prepare("UPDATE users SET password_hash = ?2 WHERE id = ?1 RETURNING id");
+    if (!stmt.ok()) return Internal("SetPasswordHash", stmt.status());
+    stmt->BindInt(1, user_id);
+    stmt->BindText(2, password_hash);
+    Result<bool> touched = RunReturning("SetPasswordHash", *stmt);
+    if (!touched.ok()) return touched.status();
+    return *touched ? Status::Ok() : Status(Code::kNotFound, "no such user");
+  });
+}
+
+// --- devices ---
+
+Result<Device> SqliteStore::CreateDevice(const NewDevice& device) {
+  return WithWriter("CreateDevice", [&](Db& db) -> Result<Device> {
+    Result<Statement> stmt = db.Prepare(
+        "INSERT INTO devices (user_id, name, token_hash, created_at, last_seen_at, expires_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?4, ?5) RETURNING id");
+    if (!stmt.ok()) return Internal("CreateDevice", stmt.status());
+    stmt->BindInt(1, device.user_id);
+    stmt->BindText(2, device.name);
+    stmt->BindBlob(3, device.token_hash);
+    stmt->BindInt(4, device.created_at);
+    stmt->BindInt(5, device.expires_at);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) {
+      if (stmt->IsUniqueViolation()) return Status(Code::kConflict, "token hash already in use");
+      if (stmt->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such user");
+      return Internal("CreateDevice", row.status());
+    }
+    Device created{
+        0, device.user_id, device.name, device.created_at, device.created_at, device.expires_at};
+    created.id = stmt->ColumnInt(0);
+    if (Status s = stmt->Run(); !s.ok()) return Internal("CreateDevice", s);
+    return created;
+  });
+}
+
+Result<Device> SqliteStore::FindDeviceByTokenHash(std::string_view token_hash, int64_t now) {
+  return WithReader("FindDeviceByTokenHash", [&](Db& db) -> Result<Device> {
+    Result<Statement> stmt = db.Prepare("SELECT " PARLEY_DEVICE_COLUMNS
+                                        " FROM devices WHERE token_hash = ?1 AND revoked = 0 "
+                                        "AND expires_at > ?2");
+    if (!stmt.ok()) return Internal("FindDeviceByTokenHash", stmt.status());
+    stmt->BindBlob(1, token_hash);
+    stmt->BindInt(2, now);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("FindDeviceByTokenHash", row.status());
+    if (!*row) return Status(Code::kNotFound, "no such device");
+    return ReadDevice(*stmt);
+  });
+}
+
+Result<std::vector<Device>> SqliteStore::ListDevices(int64_t user_id, int64_t now) {
+  return WithReader("ListDevices", [&](Db& db) -> Result<std::vector<Device>> {
+    Result<Statement> stmt = db.Prepare("SELECT " PARLEY_DEVICE_COLUMNS
+                                        " FROM devices WHERE user_id = ?1 AND revoked = 0 "
+                                        "AND expires_at > ?2 ORDER BY created_at DESC, id DESC");
+    if (!stmt.ok()) return Internal("ListDevices", stmt.status());
+    stmt->BindInt(1, user_id);
+    stmt->BindInt(2, now);
+    return ReadAll("ListDevices", *stmt, &ReadDevice);
+  });
+}
+
+Status SqliteStore::RevokeDevice(int64_t user_id, int64_t device_id) {
+  return WithWriter("RevokeDevice", [&](Db& db) -> Status {
+    Result<Statement> stmt = db.Prepare(
+        "UPDATE devices SET revoked = 1 WHERE id = ?2 AND user_id = ?1 AND revoked = 0 "
+        "RETURNING id");
+    if (!stmt.ok()) return Internal("RevokeDevice", stmt.status());
+    stmt->BindInt(1, user_id);
+    stmt->BindInt(2, device_id);
+    Result<bool> touched = RunReturning("RevokeDevice", *stmt);
+    if (!touched.ok()) return touched.status();
+    return *touched ? Status::Ok() : Status(Code::kNotFound, "no such device");
+  });
+}
+
+Status SqliteStore::RevokeOtherDevices(int64_t user_id, int64_t keep_device_id) {
+  return WithWriter("RevokeOtherDevices", [&](Db& db) -> Status {
+    Result<Statement> stmt = db.Prepare(
+        "UPDATE devices SET revoked = 1 WHERE user_id = ?1 AND id != ?2 AND revoked = 0");
+    if (!stmt.ok()) return Internal("RevokeOtherDevices", stmt.status());
+    stmt->BindInt(1, user_id);
+    stmt->BindInt(2, keep_device_id);
+    if (Status s = stmt->Run(); !s.ok()) return Internal("RevokeOtherDevices", s);
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::TouchDevice(int64_t device_id, int64_t now) {
+  return WithWriter("TouchDevice", [&](Db& db) -> Status {
+    // max(): a late, out-of-order touch never moves last_seen_at back.
+    Result<Statement> stmt = db.Prepare(
+        "UPDATE devices SET last_seen_at = max(last_seen_at, ?2) WHERE id = ?1 RETURNING id");
+    if (!stmt.ok()) return Internal("TouchDevice", stmt.status());
+    stmt->BindInt(1, device_id);
+    stmt->BindInt(2, now);
+    Result<bool> touched = RunReturning("TouchDevice", *stmt);
+    if (!touched.ok()) return touched.status();
+    return *touched ? Status::Ok() : Status(Code::kNotFound, "no such device");
+  });
+}
+
+}  // namespace sqlite
+}  // namespace parley::store

@@ -1,0 +1,114 @@
+// SqliteStore: the embedded SQLite implementation of Store (see store/store.h for the
+// contract). Created only through OpenSqliteStore(); this header is internal to store/.
+//
+// Connections and threads
+// - One writer connection, guarded by write_mu_: Write() and every single-statement write
+//   (CreateUser, CreateDevice, Revoke*, TouchDevice, SetPasswordHash) run on it, one at a time.
+// - Reads run on query-only connections from a pool, one per concurrently reading thread. In
+//   WAL mode they see the last commit and never wait for the writer's open transaction.
+// - Write() is not re-entrant: calling Write() or any other write method from inside a Write
+//   body (same thread) returns kInternal instead of deadlocking. Reads inside a body are fine,
+//   but they see the last committed state, not the body's own uncommitted changes.
+//
+// Ownership: the store owns its connections; destroying it closes them (the last close
+// checkpoints the WAL). It must outlive every call in progress.
+#ifndef PARLEY_STORE_SQLITE_SQLITE_STORE_H_
+#define PARLEY_STORE_SQLITE_SQLITE_STORE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "base/status.h"
+#include "store/sqlite/connection_pool.h"
+#include "store/sqlite/sqlite_db.h"
+#include "store/store.h"
+
+namespace parley::store::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::unique_ptr<Db> writer, std::string path, const SqliteOptions& options);
+
+  Result<User> CreateUser(const NewUser& user) override;
+  Result<User> FindUserById(int64_t id) override;
+  Result<User> FindUserByName(std::string_view username) override;
+  Status SetPasswordHash(int64_t user_id, std::string_view password_hash) override;
+
+  Result<Device> CreateDevice(const NewDevice& device) override;
+  Result<Device> FindDeviceByTokenHash(std::string_view token_hash, int64_t now) override;
+  Result<std::vector<Device>> ListDevices(int64_t user_id, int64_t now) override;
+  Status RevokeDevice(int64_t user_id, int64_t device_id) override;
+  Status RevokeOtherDevices(int64_t user_id, int64_t keep_device_id) override;
+  Status TouchDevice(int64_t device_id, int64_t now) override;
+
+  Result<bool> IsMember(int64_t conversation_id, int64_t user_id) override;
+  Result<std::vector<ConversationSummary>> ListConversations(int64_t user_id) override;
+  Result<std::vector<Message>> MessagesAfter(int64_t conversation_id, int64_t after_seq,
+                                             int limit) override;
+  Result<std::vector<Message>> MessagesBefore(int64_t conversation_id, int64_t before_seq,
+                                              int limit) override;
+
+  Status Write(const std::function<Status(WriteTxn&)>& body) override;
+
+  // Opens one reader connection ahead of the first read, so a broken file fails at open.
+  Status WarmUp();
+
+ private:
+  // Runs fn(writer) under write_mu_; refuses (kInternal) when called from inside Write().
+  template <typename Fn>
+  std::invoke_result_t<Fn, Db&> WithWriter(std::string_view op, Fn&& fn);
+  // Runs fn(reader) on a pooled read connection.
+  template <typename Fn>
+  std::invoke_result_t<Fn, Db&> WithReader(std::string_view op, Fn&& fn);
+
+  Result<User> FindUser(std::string_view op, std::string_view sql,
+                        const std::function<void(Statement&)>& bind);
+  Result<std::vector<ConversationSummary>> ListConversationsOn(Db& db, int64_t user_id);
+  Status FillOthers(Db& db, int64_t user_id, std::vector<ConversationSummary>& summaries);
+
+  std::mutex write_mu_;
+  std::unique_ptr<Db> writer_;  // guarded by write_mu_
+  // The thread holding write_mu_, so a nested call fails instead of self-deadlocking.
+  std::atomic<std::thread::id> writer_thread_;
+  ConnectionPool readers_;  // declared after writer_: closed first, the writer closes last
+};
+
+template <typename Fn>
+std::invoke_result_t<Fn, Db&> SqliteStore::WithWriter(std::string_view op, Fn&& fn) {
+  using R = std::invoke_result_t<Fn, Db&>;
+  if (writer_thread_.load() == std::this_thread::get_id()) {
+    return R(Status(Code::kInternal,
+                    "store: " + std::string(op) + ": called inside Store::Write (not supported)"));
+  }
+  std::lock_guard<std::mutex> lock(write_mu_);
+  writer_thread_.store(std::this_thread::get_id());
+  struct ClearOnExit {
+    std::atomic<std::thread::id>& owner;
+    ~ClearOnExit() { owner.store(std::thread::id()); }
+  } clear{writer_thread_};
+  return fn(*writer_);
+}
+
+template <typename Fn>
+std::invoke_result_t<Fn, Db&> SqliteStore::WithReader(std::string_view op, Fn&& fn) {
+  using R = std::invoke_result_t<Fn, Db&>;
+  Result<ConnectionPool::Lease> lease = readers_.Acquire();
+  if (!lease.ok()) {
+    return R(
+        Status(Code::kInternal, "store: " + std::string(op) + ": " + lease.status().message()));
+  }
+  return fn(lease->db());
+}
+
+}  // namespace parley::store::sqlite
+
+#endif  // PARLEY_STORE_SQLITE_SQLITE_STORE_H_

@@ -1,0 +1,131 @@
+// The SqliteStore's conversation and message reads. They run on pooled read connections and
+// never wait for the writer (WAL).
+#include <algorithm>
+#include <unordered_map>
+#include <utility>
+
+#include "store/sqlite/rows.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace parley::store::sqlite {
+
+Result<bool> SqliteStore::IsMember(int64_t conversation_id, int64_t user_id) {
+  return WithReader("IsMember", [&](Db& db) -> Result<bool> {
+    Result<Statement> stmt =
+        db.Prepare("SELECT 1 FROM members WHERE conversation_id = ?1 AND user_id = ?2");
+    if (!stmt.ok()) return Internal("IsMember", stmt.status());
+    stmt->BindInt(1, conversation_id);
+    stmt->BindInt(2, user_id);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("IsMember", row.status());
+    return *row;
+  });
+}
+
+Result<std::vector<Message>> SqliteStore::MessagesAfter(int64_t conversation_id, int64_t after_seq,
+                                                        int limit) {
+  if (limit <= 0) return std::vector<Message>();
+  return WithReader("MessagesAfter", [&](Db& db) -> Result<std::vector<Message>> {
+    Result<Statement> stmt = db.Prepare("SELECT " PARLEY_MESSAGE_COLUMNS
+                                        " FROM messages WHERE conversation_id = ?1 AND seq > ?2 "
+                                        "ORDER BY seq LIMIT ?3");
+    if (!stmt.ok()) return Internal("MessagesAfter", stmt.status());
+    stmt->BindInt(1, conversation_id);
+    stmt->BindInt(2, after_seq);
+    stmt->BindInt(3, limit);
+    return ReadAll("MessagesAfter", *stmt, &ReadMessage);
+  });
+}
+
+Result<std::vector<Message>> SqliteStore::MessagesBefore(int64_t conversation_id,
+                                                         int64_t before_seq, int limit) {
+  if (limit <= 0) return std::vector<Message>();
+  return WithReader("MessagesBefore", [&](Db& db) -> Result<std::vector<Message>> {
+    // Newest first to take the `limit` closest to before_seq, then flipped to ascending.
+    Result<Statement> stmt = db.Prepare("SELECT " PARLEY_MESSAGE_COLUMNS
+                                        " FROM messages WHERE conversation_id = ?1 AND seq < ?2 "
+                                        "ORDER BY seq DESC LIMIT ?3");
+    if (!stmt.ok()) return Internal("MessagesBefore", stmt.status());
+    stmt->BindInt(1, conversation_id);
+    stmt->BindInt(2, before_seq);
+    stmt->BindInt(3, limit);
+    Result<std::vector<Message>> messages = ReadAll("MessagesBefore", *stmt, &ReadMessage);
+    if (messages.ok()) std::reverse(messages->begin(), messages->end());
+    return messages;
+  });
+}
+
+Result<std::vector<ConversationSummary>> SqliteStore::ListConversations(int64_t user_id) {
+  return WithReader("ListConversations", [&](Db& db) -> Result<std::vector<ConversationSummary>> {
+    // One read transaction: the summaries and the other members' cursors come from the same
+    // snapshot.
+    Transaction txn(db);
+    if (Status s = txn.Begin(Transaction::Mode::kDeferred); !s.ok()) {
+      return Internal("ListConversations", s);
+    }
+    Result<std::vector<ConversationSummary>> summaries = ListConversationsOn(db, user_id);
+    if (!summaries.ok()) return summaries;
+    if (Status s = FillOthers(db, user_id, *summaries); !s.ok()) return s;
+    if (Status s = txn.Commit(); !s.ok()) return Internal("ListConversations", s);
+    return summaries;
+  });
+}
+
+// The user's memberships (index members_by_user), each joined to its conversation by primary
+// key and to its last message by primary key (conversation_id, last_seq): no scan of messages,
+// cost proportional to the number of the user's conversations.
+Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db, int64_t user_id) {
+  Result<Statement> stmt = db.Prepare(
+      "SELECT c.id, c.kind, c.last_seq, c.last_activity_at, m.delivered_seq, m.read_seq, "
+      "msg.sender_id, msg.client_id, msg.text, msg.created_at "
+      "FROM members AS m "
+      "JOIN conversations AS c ON c.id = m.conversation_id "
+      "LEFT JOIN messages AS msg ON msg.conversation_id = c.id AND msg.seq = c.last_seq "
+      "WHERE m.user_id = ?1 "
+      "ORDER BY c.last_activity_at DESC, c.id DESC");
+  if (!stmt.ok()) return Internal("ListConversations", stmt.status());
+  stmt->BindInt(1, user_id);
+  std::vector<ConversationSummary> summaries;
+  for (;;) {
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("ListConversations", row.status());
+    if (!*row) return summaries;
+    ConversationSummary& summary = summaries.emplace_back();
+    summary.id = stmt->ColumnInt(0);
+    summary.kind = static_cast<ConversationKind>(stmt->ColumnInt(1));
+    summary.last_seq = stmt->ColumnInt(2);
+    summary.last_activity_at = stmt->ColumnInt(3);
+    summary.self = Member{user_id, stmt->ColumnInt(4), stmt->ColumnInt(5)};
+    if (!stmt->ColumnIsNull(6)) {
+      summary.last_message = Message{summary.id,          summary.last_seq,    stmt->ColumnInt(6),
+                                     stmt->ColumnText(7), stmt->ColumnText(8), stmt->ColumnInt(9)};
+    }
+  }
+}
+
+// Every other member of each of the user's conversations, in one indexed query.
+Status SqliteStore::FillOthers(Db& db, int64_t user_id,
+                               std::vector<ConversationSummary>& summaries) {
+  if (summaries.empty()) return Status::Ok();
+  std::unordered_map<int64_t, size_t> index_of;
+  index_of.reserve(summaries.size());
+  for (size_t i = 0; i < summaries.size(); ++i) index_of.emplace(summaries[i].id, i);
+
+  Result<Statement> stmt = db.Prepare(
+      "SELECT o.conversation_id, o.user_id, o.delivered_seq, o.read_seq "
+      "FROM members AS m JOIN members AS o ON o.conversation_id = m.conversation_id "
+      "WHERE m.user_id = ?1 AND o.user_id != ?1 "
+      "ORDER BY o.conversation_id, o.user_id");
+  if (!stmt.ok()) return Internal("ListConversations", stmt.status());
+  stmt->BindInt(1, user_id);
+  for (;;) {
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("ListConversations", row.status());
+    if (!*row) return Status::Ok();
+    auto it = index_of.find(stmt->ColumnInt(0));
+    if (it == index_of.end()) continue;  // cannot happen within one snapshot
+    summaries[it->second].others.push_back(ReadMember(*stmt, 1));
+  }
+}
+
+}  // namespace parley::store::sqlite

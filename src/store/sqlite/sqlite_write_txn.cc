@@ -1,0 +1,206 @@
+#include "store/sqlite/sqlite_write_txn.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "base/clock.h"
+#include "store/sqlite/rows.h"
+
+namespace parley::store::sqlite {
+
+template <typename T, typename Fn>
+Result<T> SqliteWriteTxn::Guarded(Fn&& fn) {
+  if (!failure_.ok()) return failure_;
+  Result<T> result = fn();
+  if (!result.ok() && result.status().code() == Code::kInternal) failure_ = result.status();
+  return result;
+}
+
+template <typename T, typename Fn>
+Result<T> SqliteWriteTxn::InSavepoint(std::string_view op, Fn&& fn) {
+  if (Status s = RunSql("SAVEPOINT write_step"); !s.ok()) return Internal(op, s);
+  Result<T> result = fn();
+  if (!result.ok()) {
+    // ROLLBACK TO keeps the savepoint open; RELEASE below ends it either way.
+    if (Status s = RunSql("ROLLBACK TO write_step"); !s.ok()) return Internal(op, s);
+  }
+  if (Status s = RunSql("RELEASE write_step"); !s.ok()) return Internal(op, s);
+  return result;
+}
+
+Status SqliteWriteTxn::RunSql(std::string_view sql) {
+  Result<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  return stmt->Run();
+}
+
+// --- direct conversations ---
+
+Result<int64_t> SqliteWriteTxn::DirectConversation(int64_t user_a, int64_t user_b) {
+  return Guarded<int64_t>([&]() -> Result<int64_t> {
+    if (user_a == user_b) {
+      return Status(Code::kInvalidArgument, "a direct conversation needs two distinct users");
+    }
+    const auto [low, high] = std::minmax(user_a, user_b);
+    const std::string key = std::to_string(low) + ":" + std::to_string(high);
+    Result<int64_t> existing = FindDirect(key);
+    if (existing.ok() || existing.status().code() != Code::kNotFound) return existing;
+    return InSavepoint<int64_t>("DirectConversation", [&] { return CreateDirect(key, low, high); });
+  });
+}
+
+Result<int64_t> SqliteWriteTxn::FindDirect(const std::string& key) {
+  Result<Statement> stmt = db_.Prepare("SELECT id FROM conversations WHERE direct_key = ?1");
+  if (!stmt.ok()) return Internal("DirectConversation", stmt.status());
+  stmt->BindText(1, key);
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return Internal("DirectConversation", row.status());
+  if (!*row) return Status(Code::kNotFound, "no direct conversation yet");
+  return stmt->ColumnInt(0);
+}
+
+Result<int64_t> SqliteWriteTxn::CreateDirect(const std::string& key, int64_t user_a,
+                                             int64_t user_b) {
+  constexpr std::string_view kOp = "DirectConversation";
+  const int64_t now = NowMillis();
+  Result<Statement> insert = db_.Prepare(
+      "INSERT INTO conversations (kind, direct_key, created_at, last_activity_at) "
+      "VALUES (?1, ?2, ?3, ?3) RETURNING id");
+  if (!insert.ok()) return Internal(kOp, insert.status());
+  insert->BindInt(1, static_cast<int64_t>(ConversationKind::kDirect));
+  insert->BindText(2, key);
+  insert->BindInt(3, now);
+  Result<bool> row = insert->Step();
+  if (!row.ok()) return Internal(kOp, row.status());
+  if (!*row) return Internal(kOp, Status(Code::kInternal, "no id returned"));
+  const int64_t id = insert->ColumnInt(0);
+  if (Status s = insert->Run(); !s.ok()) return Internal(kOp, s);
+
+  Result<Statement> members = db_.Prepare(
+      "INSERT INTO members (conversation_id, user_id, joined_at) VALUES (?1, ?2, ?4), (?1, ?3, "
+      "?4)");
+  if (!members.ok()) return Internal(kOp, members.status());
+  members->BindInt(1, id);
+  members->BindInt(2, user_a);
+  members->BindInt(3, user_b);
+  members->BindInt(4, now);
+  if (Status s = members->Run(); !s.ok()) {
+    if (members->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such user");
+    return Internal(kOp, s);
+  }
+  return id;
+}
+
+// --- members and messages ---
+
+Result<bool> SqliteWriteTxn::ConversationExists(std::string_view op, int64_t conversation_id) {
+  Result<Statement> stmt = db_.Prepare("SELECT 1 FROM conversations WHERE id = ?1");
+  if (!stmt.ok()) return Internal(op, stmt.status());
+  stmt->BindInt(1, conversation_id);
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return Internal(op, row.status());
+  return *row;
+}
+
+Result<std::vector<Member>> SqliteWriteTxn::Members(int64_t conversation_id) {
+  return Guarded<std::vector<Member>>([&]() -> Result<std::vector<Member>> {
+    Result<Statement> stmt = db_.Prepare("SELECT " PARLEY_MEMBER_COLUMNS
+                                         " FROM members WHERE conversation_id = ?1 "
+                                         "ORDER BY user_id");
+    if (!stmt.ok()) return Internal("Members", stmt.status());
+    stmt->BindInt(1, conversation_id);
+    Result<std::vector<Member>> members = ReadAll("Members", *stmt, &ReadMember);
+    if (!members.ok() || !members->empty()) return members;
+    // No members: tell a memberless conversation from a missing one.
+    Result<bool> exists = ConversationExists("Members", conversation_id);
+    if (!exists.ok()) return exists.status();
+    if (!*exists) return Status(Code::kNotFound, "no such conversation");
+    return members;
+  });
+}
+
+Result<std::optional<Message>> SqliteWriteTxn::FindByClientId(int64_t sender_id,
+                                                              std::string_view client_id) {
+  using R = std::optional<Message>;
+  return Guarded<R>([&]() -> Result<R> {
+    Result<Statement> stmt = db_.Prepare("SELECT " PARLEY_MESSAGE_COLUMNS
+                                         " FROM messages WHERE sender_id = ?1 AND client_id = ?2");
+    if (!stmt.ok()) return Internal("FindByClientId", stmt.status());
+    stmt->BindInt(1, sender_id);
+    stmt->BindText(2, client_id);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("FindByClientId", row.status());
+    if (!*row) return R();
+    return R(ReadMessage(*stmt));
+  });
+}
+
+Result<Message> SqliteWriteTxn::Append(Message message) {
+  return Guarded<Message>([&] {
+    return InSavepoint<Message>("Append", [&] { return AppendRow(std::move(message)); });
+  });
+}
+
+// Takes the conversation's next seq and stores the message under it. The caller's savepoint
+// undoes the seq bump if the insert fails, which keeps seq dense.
+Result<Message> SqliteWriteTxn::AppendRow(Message message) {
+  constexpr std::string_view kOp = "Append";
+  Result<Statement> bump = db_.Prepare(
+      "UPDATE conversations SET last_seq = last_seq + 1, "
+      "last_activity_at = max(last_activity_at, ?2) WHERE id = ?1 RETURNING last_seq");
+  if (!bump.ok()) return Internal(kOp, bump.status());
+  bump->BindInt(1, message.conversation_id);
+  bump->BindInt(2, message.created_at);
+  Result<bool> row = bump->Step();
+  if (!row.ok()) return Internal(kOp, row.status());
+  if (!*row) return Status(Code::kNotFound, "no such conversation");
+  message.seq = bump->ColumnInt(0);
+  if (Status s = bump->Run(); !s.ok()) return Internal(kOp, s);
+
+  Result<Statement> insert = db_.Prepare("INSERT INTO messages (" PARLEY_MESSAGE_COLUMNS
+                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!insert.ok()) return Internal(kOp, insert.status());
+  insert->BindInt(1, message.conversation_id);
+  insert->BindInt(2, message.seq);
+  insert->BindInt(3, message.sender_id);
+  insert->BindText(4, message.client_id);
+  insert->BindText(5, message.text);
+  insert->BindInt(6, message.created_at);
+  if (Status s = insert->Run(); !s.ok()) {
+    if (insert->IsUniqueViolation()) {
+      return Status(Code::kConflict, "client id already used by this sender");
+    }
+    if (insert->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such sender");
+    return Internal(kOp, s);
+  }
+  return message;
+}
+
+// --- cursors ---
+
+Result<Member> SqliteWriteTxn::AdvanceCursors(int64_t conversation_id, int64_t user_id,
+                                              int64_t delivered_seq, int64_t read_seq) {
+  return Guarded<Member>([&]() -> Result<Member> {
+    // SET expressions see the old row, so each cursor is max(old, clamped new); reading
+    // implies delivery, hence max(?3, ?4) for delivered_seq.
+    Result<Statement> stmt = db_.Prepare(
+        "UPDATE members SET "
+        "read_seq = max(read_seq, min(?4, (SELECT last_seq FROM conversations WHERE id = ?1))), "
+        "delivered_seq = max(delivered_seq, "
+        "min(max(?3, ?4), (SELECT last_seq FROM conversations WHERE id = ?1))) "
+        "WHERE conversation_id = ?1 AND user_id = ?2 RETURNING " PARLEY_MEMBER_COLUMNS);
+    if (!stmt.ok()) return Internal("AdvanceCursors", stmt.status());
+    stmt->BindInt(1, conversation_id);
+    stmt->BindInt(2, user_id);
+    stmt->BindInt(3, delivered_seq);
+    stmt->BindInt(4, read_seq);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("AdvanceCursors", row.status());
+    if (!*row) return Status(Code::kNotFound, "not a member of this conversation");
+    Member member = ReadMember(*stmt);
+    if (Status s = stmt->Run(); !s.ok()) return Internal("AdvanceCursors", s);
+    return member;
+  });
+}
+
+}  // namespace parley::store::sqlite

@@ -1,0 +1,64 @@
+// SqliteWriteTxn: the WriteTxn of the SQLite store. Store::Write creates one on the writer
+// connection, inside the IMMEDIATE transaction it opened, and passes it to the body.
+//
+// - Thread-safety: none of its own; it is used only by the thread running Store::Write, which
+//   holds the writer lock for the whole call. It borrows the writer Db (not owned), and is
+//   valid only during that Write call.
+// - Each operation either takes full effect or none: multi-statement operations (Append,
+//   DirectConversation) run under a SAVEPOINT, so an expected failure (kConflict, kNotFound,
+//   kInvalidArgument) leaves the transaction as it was and the body may carry on.
+// - A storage failure (kInternal) poisons the transaction: failure() returns it, every later
+//   operation returns it without touching the database, and Write() rolls back whatever the
+//   body returns. (After some SQLite errors the transaction is already gone; carrying on would
+//   run later statements outside any transaction.)
+#ifndef PARLEY_STORE_SQLITE_SQLITE_WRITE_TXN_H_
+#define PARLEY_STORE_SQLITE_SQLITE_WRITE_TXN_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "store/sqlite/sqlite_db.h"
+#include "store/store.h"
+
+namespace parley::store::sqlite {
+
+class SqliteWriteTxn final : public WriteTxn {
+ public:
+  explicit SqliteWriteTxn(Db& db) : db_(db) {}
+
+  // OK, or the first kInternal failure of any operation (then Write() must roll back).
+  const Status& failure() const { return failure_; }
+
+  Result<int64_t> DirectConversation(int64_t user_a, int64_t user_b) override;
+  Result<std::vector<Member>> Members(int64_t conversation_id) override;
+  Result<std::optional<Message>> FindByClientId(int64_t sender_id,
+                                                std::string_view client_id) override;
+  Result<Message> Append(Message message) override;
+  Result<Member> AdvanceCursors(int64_t conversation_id, int64_t user_id, int64_t delivered_seq,
+                                int64_t read_seq) override;
+
+ private:
+  // Returns failure_ if poisoned; else runs `fn` and poisons on a kInternal result.
+  template <typename T, typename Fn>
+  Result<T> Guarded(Fn&& fn);
+  // Runs `fn` inside a SAVEPOINT, rolled back to if `fn` fails.
+  template <typename T, typename Fn>
+  Result<T> InSavepoint(std::string_view op, Fn&& fn);
+  Status RunSql(std::string_view sql);
+
+  Result<int64_t> FindDirect(const std::string& key);
+  Result<int64_t> CreateDirect(const std::string& key, int64_t user_a, int64_t user_b);
+  Result<Message> AppendRow(Message message);
+  Result<bool> ConversationExists(std::string_view op, int64_t conversation_id);
+
+  Db& db_;  // the writer connection, not owned
+  Status failure_;
+};
+
+}  // namespace parley::store::sqlite
+
+#endif  // PARLEY_STORE_SQLITE_SQLITE_WRITE_TXN_H_

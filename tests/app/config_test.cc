@@ -1,0 +1,82 @@
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace parley::app {
+namespace {
+
+TEST(ConfigTest, DefaultsAndOverrides) {
+  auto defaults = ParseConfig({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->server.host, "127.0.0.1");
+  EXPECT_EQ(defaults->server.port, 8080);
+  EXPECT_TRUE(defaults->fsync_every_commit);
+
+  auto config = ParseConfig({"--listen", "0.0.0.0:0", "--data-dir=/tmp/x", "--io-threads", "2",
+                             "--fsync", "normal", "--max-text-bytes", "100"});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->server.host, "0.0.0.0");
+  EXPECT_EQ(config->server.port, 0);
+  EXPECT_EQ(config->data_dir, "/tmp/x");
+  EXPECT_EQ(config->server.io_threads, 2);
+  EXPECT_FALSE(config->fsync_every_commit);
+  EXPECT_EQ(config->chat.max_text_bytes, 100u);
+
+  auto ipv6 = ParseConfig({"--listen", "[::1]:9000"});
+  ASSERT_TRUE(ipv6.ok());
+  EXPECT_EQ(ipv6->server.host, "::1");
+}
+
+TEST(ConfigTest, RejectsBadValuesNamingTheKey) {
+  const std::vector<std::vector<std::string>> bad = {
+      {"--listen", "nowhere"},
+      {"--listen", "127.0.0.1:99999"},
+      {"--listen", "127.0.0.1:"},
+      {"--io-threads", "0"},
+      {"--io-threads", "two"},
+      {"--io-threads", "2x"},
+      {"--io-threads", "99999999999999999999999"},
+      {"--fsync", "sometimes"},
+      {"--no-such-key", "1"},
+      {"--max-text-bytes"},
+      {"positional"},
+  };
+  for (const auto& args : bad) {
+    auto config = ParseConfig(args);
+    ASSERT_FALSE(config.ok()) << args[0];
+    EXPECT_EQ(config.status().code(), Code::kInvalidArgument);
+  }
+}
+
+TEST(ConfigTest, ReadsFileThenCommandLineWins) {
+  const std::string path = testing::TempDir() + "parley_config_test.conf";
+  {
+    std::ofstream file(path);
+    file << "# comment\n\nlisten = 127.0.0.2:7000\nsync-limit = 5\n";
+  }
+  auto config = ParseConfig({"--config", path, "--sync-limit", "9"});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->server.host, "127.0.0.2");
+  EXPECT_EQ(config->chat.sync_limit, 9);
+
+  {
+    std::ofstream file(path);
+    file << "listen 127.0.0.1:1\n";
+  }
+  auto bad = ParseConfig({"--config", path});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find(":1:"), std::string::npos);
+  {
+    std::ofstream file(path);
+    file << std::string(10000, 'x') << "\n";
+  }
+  EXPECT_FALSE(ParseConfig({"--config", path}).ok());
+  EXPECT_FALSE(ParseConfig({"--config", "/nonexistent/parley.conf"}).ok());
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace parley::app

@@ -1,0 +1,508 @@
+// AuthService against the in-memory FakeStore and, when built with PARLEY_AUTH_TEST_SQLITE,
+// against the real SQLite store in a temporary directory: the same tests on both.
+#include "auth/auth_service.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "auth/token.h"
+#include "tests/auth/fake_store.h"
+
+namespace parley::auth {
+namespace {
+
+constexpr int64_t kSecond = 1000;
+constexpr int64_t kMinute = 60 * kSecond;
+constexpr int64_t kDay = 24 * 60 * kMinute;
+constexpr int64_t kT0 = 1'767'225'600'000;
+constexpr std::string_view kAddress = "192.0.2.1";
+
+AuthOptions TestOptions() {
+  AuthOptions options;
+  options.password = kMinimalPasswordCostForTests;
+  return options;
+}
+
+class RecordingListener : public RevocationListener {
+ public:
+  void OnDeviceRevoked(int64_t user_id, int64_t device_id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    revoked.emplace_back(user_id, device_id);
+  }
+  void OnOtherDevicesRevoked(int64_t user_id, int64_t kept_device_id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    others_revoked.emplace_back(user_id, kept_device_id);
+  }
+  std::vector<std::pair<int64_t, int64_t>> revoked;
+  std::vector<std::pair<int64_t, int64_t>> others_revoked;
+
+ private:
+  std::mutex mutex_;
+};
+
+// Owns one store of the kind under test (and its directory, for SQLite).
+class StoreHolder {
+ public:
+  explicit StoreHolder(const std::string& kind) {
+    if (kind == "fake") {
+      store_ = std::make_unique<FakeStore>();
+      return;
+    }
+#ifdef PARLEY_AUTH_TEST_SQLITE
+    dir_ = std::filesystem::temp_directory_path() /
+           ("parley_auth_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
+    std::filesystem::create_directories(dir_);
+    Result<std::unique_ptr<store::Store>> opened =
+        store::OpenSqliteStore({.path = (dir_ / "parley.db").string(), .synchronous_full = false});
+    if (!opened.ok()) ADD_FAILURE() << "OpenSqliteStore: " << opened.status().message();
+    if (opened.ok()) store_ = std::move(*opened);
+#endif
+  }
+  ~StoreHolder() {
+    store_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+  store::Store& store() { return *store_; }
+  bool ok() const { return store_ != nullptr; }
+
+ private:
+  static inline std::atomic<int> counter_{0};
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+};
+
+class AuthServiceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    holder_ = std::make_unique<StoreHolder>(GetParam());
+    ASSERT_TRUE(holder_->ok());
+    service_ = std::make_unique<AuthService>(holder_->store(), TestOptions());
+    service_->SetRevocationListener(&listener_);
+  }
+
+  store::User MustRegister(std::string_view username, std::string_view password) {
+    Result<store::User> user = service_->Register(username, password, "", kT0);
+    EXPECT_TRUE(user.ok()) << user.status().message();
+    return user.ok() ? *user : store::User{};
+  }
+
+  LoginResult MustLogin(std::string_view username, std::string_view password,
+                        std::string_view device = "cli", int64_t now = kT0) {
+    Result<LoginResult> login = service_->Login(username, password, device, kAddress, now);
+    EXPECT_TRUE(login.ok()) << login.status().message();
+    return login.ok() ? *login : LoginResult{};
+  }
+
+  Principal MustAuthenticate(const std::string& token, int64_t now = kT0) {
+    Result<Principal> principal = service_->Authenticate(token, now);
+    EXPECT_TRUE(principal.ok()) << principal.status().message();
+    return principal.ok() ? *principal : Principal{};
+  }
+
+  Code AuthCode(const std::string& token, int64_t now = kT0) {
+    return service_->Authenticate(token, now).status().code();
+  }
+
+  std::unique_ptr<StoreHolder> holder_;
+  RecordingListener listener_;
+  std::unique_ptr<AuthService> service_;
+};
+
+TEST_P(AuthServiceTest, RegisterCreatesUser) {
+  Result<store::User> alice = service_->Register("alice", "correct horse", "", kT0);
+  ASSERT_TRUE(alice.ok()) << alice.status().message();
+  EXPECT_GT(alice->id, 0);
+  EXPECT_EQ(alice->username, "alice");
+  EXPECT_EQ(alice->display_name, "alice");  // defaults to the username
+  EXPECT_TRUE(alice->password_hash.empty());
+  Result<store::User> bob =
+      service_->Register("bob", "battery staple", "Bob \xF0\x9F\x99\x82", kT0);
+  ASSERT_TRUE(bob.ok());
+  EXPECT_EQ(bob->display_name, "Bob \xF0\x9F\x99\x82");
+  EXPECT_NE(bob->id, alice->id);
+  // Stored hashed, never in the clear.
+  Result<store::User> stored = holder_->store().FindUserByName("alice");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_TRUE(stored->password_hash.starts_with("$argon2id$"));
+  EXPECT_TRUE(VerifyPassword(stored->password_hash, "correct horse"));
+}
+
+TEST_P(AuthServiceTest, RegisterRejectsBadInput) {
+  struct Row {
+    std::string username, password, display_name;
+    Code code;
+  };
+  const Row rows[] = {
+      {"al", "correct horse", "", Code::kInvalidArgument},
+      {"_alice", "correct horse", "", Code::kInvalidArgument},
+      {std::string(10 * 1024, 'a'), "correct horse", "", Code::kInvalidArgument},
+      {"alice", "short", "", Code::kInvalidArgument},
+      {"alice", std::string(1025, 'p'), "", Code::kInvalidArgument},
+      {"alice", "correct horse", "Ali\nce", Code::kInvalidArgument},
+      {"alice", "correct horse", std::string(65, 'A'), Code::kInvalidArgument},
+      {"alice", "correct horse", "Alice\xC0\x80", Code::kMalformed},
+      {"alice", "correct\xFFhorse", "", Code::kMalformed},
+  };
+  for (const Row& row : rows) {
+    Result<store::User> user =
+        service_->Register(row.username, row.password, row.display_name, kT0);
+    ASSERT_FALSE(user.ok());
+    EXPECT_EQ(user.status().code(), row.code) << user.status().message();
+  }
+  EXPECT_EQ(holder_->store().FindUserByName("alice").status().code(), Code::kNotFound);
+}
+
+TEST_P(AuthServiceTest, DuplicateUsernameConflictsIgnoringCase) {
+  MustRegister("alice", "correct horse");
+  for (std::string_view name : {"alice", "ALICE", "Alice"}) {
+    Result<store::User> again = service_->Register(name, "other password", "", kT0);
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(again.status().code(), Code::kConflict);
+  }
+}
+
+TEST_P(AuthServiceTest, LoginIssuesTokenThatAuthenticates) {
+  const store::User alice = MustRegister("alice", "correct horse");
+  const LoginResult login = MustLogin("alice", "correct horse", "Firefox on Linux");
+  EXPECT_TRUE(IsWellFormedToken(login.token));
+  EXPECT_EQ(login.user.id, alice.id);
+  EXPECT_TRUE(login.user.password_hash.empty());
+  EXPECT_EQ(login.device.user_id, alice.id);
+  EXPECT_EQ(login.device.name, "Firefox on Linux");
+  EXPECT_EQ(login.device.created_at, kT0);
+  EXPECT_EQ(login.device.expires_at, kT0 + 30 * kDay);
+
+  const Principal principal = MustAuthenticate(login.token);
+  EXPECT_EQ(principal.user.id, alice.id);
+  EXPECT_EQ(principal.user.username, "alice");
+  EXPECT_EQ(principal.device_id, login.device.id);
+  EXPECT_TRUE(principal.user.password_hash.empty());
+}
+
+TEST_P(AuthServiceTest, LoginIgnoresUsernameCaseAndNamesUnknownDevices) {
+  MustRegister("alice", "correct horse");
+  const LoginResult login = MustLogin("ALICE", "correct horse", "");
+  EXPECT_EQ(login.device.name, "unknown");
+  Result<LoginResult> bad = service_->Login("alice", "correct horse", "cli\n", kAddress, kT0);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
+}
+
+TEST_P(AuthServiceTest, WrongPasswordAndUnknownUserAreIndistinguishable) {
+  MustRegister("alice", "correct horse");
+  const Status wrong_password =
+      service_->Login("alice", "wrong horse", "cli", kAddress, kT0).status();
+  const Status unknown_user =
+      service_->Login("mallory", "correct horse", "cli", kAddress, kT0).status();
+  const Status invalid_name = service_->Login("_x", "correct horse", "cli", kAddress, kT0).status();
+  for (const Status& status : {wrong_password, unknown_user, invalid_name}) {
+    EXPECT_EQ(status.code(), Code::kUnauthenticated);
+    EXPECT_EQ(status.message(), wrong_password.message());
+    EXPECT_EQ(status.message().find("horse"), std::string::npos);
+  }
+}
+
+TEST_P(AuthServiceTest, AuthenticateRejectsBadTokens) {
+  MustRegister("alice", "correct horse");
+  const LoginResult login = MustLogin("alice", "correct horse");
+  const std::string bad[] = {"",
+                             "pt_",
+                             "Bearer " + login.token,
+                             login.token + "x",
+                             NewToken(),
+                             std::string(10 * 1024, 'x')};
+  for (const std::string& token : bad) EXPECT_EQ(AuthCode(token), Code::kUnauthenticated);
+}
+
+TEST_P(AuthServiceTest, TokensExpire) {
+  MustRegister("alice", "correct horse");
+  const LoginResult login = MustLogin("alice", "correct horse");
+  EXPECT_EQ(AuthCode(login.token, login.device.expires_at - 1), Code::kOk);
+  EXPECT_EQ(AuthCode(login.token, login.device.expires_at + 1), Code::kUnauthenticated);
+  EXPECT_EQ(AuthCode(login.token, kT0 + 31 * kDay), Code::kUnauthenticated);
+}
+
+TEST_P(AuthServiceTest, TouchesLastSeenAtMostOncePerMinute) {
+  MustRegister("alice", "correct horse");
+  const LoginResult login = MustLogin("alice", "correct horse");
+  auto last_seen = [&] {
+    Result<std::vector<store::Device>> devices = holder_->store().ListDevices(login.user.id, kT0);
+    return devices.ok() && devices->size() == 1 ? devices->front().last_seen_at : -1;
+  };
+  EXPECT_EQ(last_seen(), kT0);
+  MustAuthenticate(login.token, kT0 + 30 * kSecond);
+  EXPECT_EQ(last_seen(), kT0);
+  MustAuthenticate(login.token, kT0 + kMinute);
+  EXPECT_EQ(last_seen(), kT0 + kMinute);
+  MustAuthenticate(login.token, kT0 + kMinute + 59 * kSecond);
+  EXPECT_EQ(last_seen(), kT0 + kMinute);
+  MustAuthenticate(login.token, kT0 + 5 * kMinute);
+  EXPECT_EQ(last_seen(), kT0 + 5 * kMinute);
+}
+
+TEST_P(AuthServiceTest, LogoutRevokesOnlyThatDevice) {
+  MustRegister("alice", "correct horse");
+  const LoginResult phone = MustLogin("alice", "correct horse", "phone");
+  const LoginResult laptop = MustLogin("alice", "correct horse", "laptop");
+  const Principal principal = MustAuthenticate(phone.token);
+  ASSERT_TRUE(service_->Logout(principal).ok());
+  EXPECT_EQ(AuthCode(phone.token), Code::kUnauthenticated);
+  EXPECT_EQ(AuthCode(laptop.token), Code::kOk);
+  ASSERT_EQ(listener_.revoked.size(), 1u);
+  EXPECT_EQ(listener_.revoked[0], std::make_pair(phone.user.id, phone.device.id));
+  EXPECT_EQ(service_->Logout(principal).code(), Code::kUnauthenticated);  // already gone
+  EXPECT_EQ(listener_.revoked.size(), 1u);
+}
+
+TEST_P(AuthServiceTest, ListAndRevokeOwnDevices) {
+  MustRegister("alice", "correct horse");
+  const LoginResult first = MustLogin("alice", "correct horse", "first");
+  const LoginResult second = MustLogin("alice", "correct horse", "second", kT0 + kSecond);
+  const Principal principal = MustAuthenticate(second.token, kT0 + kSecond);
+  Result<std::vector<store::Device>> devices = service_->ListDevices(principal, kT0 + kSecond);
+  ASSERT_TRUE(devices.ok());
+  ASSERT_EQ(devices->size(), 2u);
+  EXPECT_EQ((*devices)[0].id, second.device.id);  // newest first
+  EXPECT_EQ((*devices)[1].id, first.device.id);
+
+  ASSERT_TRUE(service_->RevokeDevice(principal, first.device.id).ok());
+  EXPECT_EQ(AuthCode(first.token), Code::kUnauthenticated);
+  EXPECT_EQ(AuthCode(second.token), Code::kOk);
+  ASSERT_EQ(listener_.revoked.size(), 1u);
+  EXPECT_EQ(listener_.revoked[0], std::make_pair(first.user.id, first.device.id));
+  EXPECT_EQ(service_->ListDevices(principal, kT0 + kSecond)->size(), 1u);
+  // Revoking it again: no longer active.
+  EXPECT_EQ(service_->RevokeDevice(principal, first.device.id).code(), Code::kNotFound);
+}
+
+TEST_P(AuthServiceTest, CannotRevokeAnotherUsersDevice) {
+  MustRegister("alice", "correct horse");
+  MustRegister("bob", "battery staple");
+  const LoginResult alice = MustLogin("alice", "correct horse");
+  const LoginResult bob = MustLogin("bob", "battery staple");
+  const Principal principal = MustAuthenticate(alice.token);
+  EXPECT_EQ(service_->RevokeDevice(principal, bob.device.id).code(), Code::kNotFound);
+  EXPECT_EQ(service_->RevokeDevice(principal, 999'999).code(), Code::kNotFound);
+  EXPECT_EQ(AuthCode(bob.token), Code::kOk);
+  EXPECT_TRUE(listener_.revoked.empty());
+  EXPECT_EQ(service_->ListDevices(principal, kT0)->size(), 1u);
+}
+
+TEST_P(AuthServiceTest, ChangePasswordRevokesOtherDevicesOnly) {
+  MustRegister("alice", "correct horse");
+  MustRegister("bob", "battery staple");
+  const LoginResult one = MustLogin("alice", "correct horse", "one");
+  const LoginResult two = MustLogin("alice", "correct horse", "two");
+  const LoginResult three = MustLogin("alice", "correct horse", "three");
+  const LoginResult bob = MustLogin("bob", "battery staple");
+  const Principal caller = MustAuthenticate(two.token);
+
+  ASSERT_TRUE(service_->ChangePassword(caller, "correct horse", "new password!", kT0).ok());
+  EXPECT_EQ(AuthCode(one.token), Code::kUnauthenticated);
+  EXPECT_EQ(AuthCode(two.token), Code::kOk);
+  EXPECT_EQ(AuthCode(three.token), Code::kUnauthenticated);
+  EXPECT_EQ(AuthCode(bob.token), Code::kOk);
+  ASSERT_EQ(listener_.others_revoked.size(), 1u);
+  EXPECT_EQ(listener_.others_revoked[0], std::make_pair(caller.user.id, two.device.id));
+
+  EXPECT_EQ(service_->Login("alice", "correct horse", "", kAddress, kT0).status().code(),
+            Code::kUnauthenticated);
+  MustLogin("alice", "new password!");
+}
+
+TEST_P(AuthServiceTest, ChangePasswordChecksOldAndNew) {
+  MustRegister("alice", "correct horse");
+  const LoginResult one = MustLogin("alice", "correct horse", "one");
+  const LoginResult two = MustLogin("alice", "correct horse", "two");
+  const Principal caller = MustAuthenticate(two.token);
+  EXPECT_EQ(service_->ChangePassword(caller, "wrong horse", "new password!", kT0).code(),
+            Code::kUnauthenticated);
+  EXPECT_EQ(service_->ChangePassword(caller, "correct horse", "short", kT0).code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(service_->ChangePassword(caller, "correct horse", "bad\xC0\x80utf8", kT0).code(),
+            Code::kMalformed);
+  EXPECT_EQ(AuthCode(one.token), Code::kOk);  // nothing revoked
+  EXPECT_TRUE(listener_.others_revoked.empty());
+  MustLogin("alice", "correct horse");
+}
+
+TEST_P(AuthServiceTest, FailedLoginsPerAccountAreLimited) {
+  MustRegister("alice", "correct horse");
+  MustRegister("bob", "battery staple");
+  for (int i = 0; i < 10; ++i) {
+    // Different addresses, so only the per-account limit applies.
+    const std::string address = "198.51.100." + std::to_string(i);
+    EXPECT_EQ(
+        service_->Login("alice", "guess" + std::to_string(i), "", address, kT0).status().code(),
+        Code::kUnauthenticated);
+  }
+  // Now even the right password is refused, under any spelling of the name.
+  for (std::string_view name : {"alice", "ALICE"}) {
+    EXPECT_EQ(service_->Login(name, "correct horse", "", "203.0.113.1", kT0).status().code(),
+              Code::kRateLimited);
+  }
+  MustLogin("bob", "battery staple");  // other accounts are unaffected
+  // The bucket refills: one attempt per minute, all of them after ten minutes.
+  EXPECT_EQ(service_->Login("alice", "guess", "", "203.0.113.1", kT0 + kMinute).status().code(),
+            Code::kUnauthenticated);
+  EXPECT_EQ(
+      service_->Login("alice", "correct horse", "", "203.0.113.1", kT0 + kMinute).status().code(),
+      Code::kRateLimited);
+  MustLogin("alice", "correct horse", "cli", kT0 + 11 * kMinute);
+}
+
+TEST_P(AuthServiceTest, UnknownAccountsAreLimitedAlike) {
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(service_->Login("ghost", "guess", "", "198.51.100." + std::to_string(i), kT0)
+                  .status()
+                  .code(),
+              Code::kUnauthenticated);
+  }
+  EXPECT_EQ(service_->Login("ghost", "guess", "", "203.0.113.1", kT0).status().code(),
+            Code::kRateLimited);
+}
+
+TEST_P(AuthServiceTest, SuccessfulLoginClearsFailures) {
+  MustRegister("alice", "correct horse");
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 9; ++i) {
+      EXPECT_EQ(service_->Login("alice", "guess", "", "198.51.100." + std::to_string(i), kT0)
+                    .status()
+                    .code(),
+                Code::kUnauthenticated);
+    }
+    MustLogin("alice", "correct horse");
+  }
+}
+
+TEST_P(AuthServiceTest, WrongOldPasswordsCountAgainstTheAccount) {
+  MustRegister("alice", "correct horse");
+  const Principal caller = MustAuthenticate(MustLogin("alice", "correct horse").token);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(service_->ChangePassword(caller, "guess", "new password!", kT0).code(),
+              Code::kUnauthenticated);
+  }
+  EXPECT_EQ(service_->ChangePassword(caller, "correct horse", "new password!", kT0).code(),
+            Code::kRateLimited);
+  EXPECT_EQ(service_->Login("alice", "correct horse", "", kAddress, kT0).status().code(),
+            Code::kRateLimited);
+}
+
+TEST_P(AuthServiceTest, AttemptsPerAddressAreLimited) {
+  MustRegister("alice", "correct horse");
+  // 60 attempts a minute from one address, successful or not, whatever the account.
+  for (int i = 0; i < 30; ++i) MustLogin("alice", "correct horse");
+  for (int i = 0; i < 30; ++i) {
+    EXPECT_EQ(
+        service_->Login("user" + std::to_string(i), "guess", "", kAddress, kT0).status().code(),
+        Code::kUnauthenticated);
+  }
+  EXPECT_EQ(service_->Login("alice", "correct horse", "", kAddress, kT0).status().code(),
+            Code::kRateLimited);
+  EXPECT_TRUE(service_->Login("alice", "correct horse", "", "192.0.2.2", kT0).ok());
+}
+
+TEST_P(AuthServiceTest, AddressLimitRefillsOverTime) {
+  MustRegister("alice", "correct horse");
+  for (int i = 0; i < 60; ++i) {
+    ASSERT_TRUE(service_->Login("alice", "correct horse", "", "203.0.113.9", kT0).ok());
+  }
+  EXPECT_EQ(service_->Login("alice", "correct horse", "", "203.0.113.9", kT0).status().code(),
+            Code::kRateLimited);
+  EXPECT_TRUE(service_->Login("alice", "correct horse", "", "203.0.113.10", kT0).ok());
+  EXPECT_TRUE(service_->Login("alice", "correct horse", "", "203.0.113.9", kT0 + kSecond).ok());
+  EXPECT_EQ(
+      service_->Login("alice", "correct horse", "", "203.0.113.9", kT0 + kSecond).status().code(),
+      Code::kRateLimited);
+}
+
+TEST_P(AuthServiceTest, UpgradesHashWhenCostChanges) {
+  MustRegister("alice", "correct horse");
+  const std::string before = holder_->store().FindUserByName("alice")->password_hash;
+  AuthOptions stronger = TestOptions();
+  stronger.password.ops_limit = 2;
+  AuthService upgraded(holder_->store(), stronger);
+  ASSERT_TRUE(upgraded.Login("alice", "correct horse", "", kAddress, kT0).ok());
+  const std::string after = holder_->store().FindUserByName("alice")->password_hash;
+  EXPECT_NE(before, after);
+  EXPECT_FALSE(PasswordNeedsRehash(after, stronger.password));
+  EXPECT_TRUE(upgraded.Login("alice", "correct horse", "", kAddress, kT0).ok());
+  EXPECT_TRUE(service_->Login("alice", "correct horse", "", kAddress, kT0).ok());
+}
+
+TEST_P(AuthServiceTest, ConcurrentLoginsGetDistinctDevices) {
+  MustRegister("alice", "correct horse");
+  std::vector<std::thread> threads;
+  std::mutex mutex;
+  std::set<int64_t> device_ids;
+  std::set<std::string> tokens;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 5; ++i) {
+        const std::string address = "10.0." + std::to_string(t) + "." + std::to_string(i);
+        Result<LoginResult> login = service_->Login("alice", "correct horse", "cli", address, kT0);
+        ASSERT_TRUE(login.ok()) << login.status().message();
+        ASSERT_TRUE(service_->Authenticate(login->token, kT0).ok());
+        std::lock_guard<std::mutex> lock(mutex);
+        device_ids.insert(login->device.id);
+        tokens.insert(login->token);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(device_ids.size(), 20u);
+  EXPECT_EQ(tokens.size(), 20u);
+}
+
+#ifdef PARLEY_AUTH_TEST_SQLITE
+INSTANTIATE_TEST_SUITE_P(Stores, AuthServiceTest, ::testing::Values("fake", "sqlite"));
+#else
+INSTANTIATE_TEST_SUITE_P(Stores, AuthServiceTest, ::testing::Values("fake"));
+#endif
+
+// Store failures come back as they are (kInternal), never as a wrong password.
+TEST(AuthServiceFailureTest, StoreErrorsPropagate) {
+  FakeStore store;
+  AuthService service(store, TestOptions());
+  ASSERT_TRUE(service.Register("alice", "correct horse", "", kT0).ok());
+  Result<LoginResult> login = service.Login("alice", "correct horse", "", kAddress, kT0);
+  ASSERT_TRUE(login.ok());
+  store.fail_with = Code::kInternal;
+  EXPECT_EQ(service.Register("bob", "battery staple", "", kT0).status().code(), Code::kInternal);
+  EXPECT_EQ(service.Login("alice", "correct horse", "", kAddress, kT0).status().code(),
+            Code::kInternal);
+  EXPECT_EQ(service.Authenticate(login->token, kT0).status().code(), Code::kInternal);
+  store.fail_with.reset();
+  // Those failures did not count as failed logins.
+  for (int i = 0; i < 9; ++i) {
+    EXPECT_EQ(service.Login("alice", "guess", "", kAddress, kT0).status().code(),
+              Code::kUnauthenticated);
+  }
+  EXPECT_TRUE(service.Login("alice", "correct horse", "", kAddress, kT0).ok());
+}
+
+TEST(AuthServiceFailureTest, WorksWithoutAListener) {
+  FakeStore store;
+  AuthService service(store, TestOptions());
+  ASSERT_TRUE(service.Register("alice", "correct horse", "", kT0).ok());
+  Result<LoginResult> one = service.Login("alice", "correct horse", "", kAddress, kT0);
+  Result<LoginResult> two = service.Login("alice", "correct horse", "", kAddress, kT0);
+  ASSERT_TRUE(one.ok() && two.ok());
+  Result<Principal> caller = service.Authenticate(two->token, kT0);
+  ASSERT_TRUE(caller.ok());
+  EXPECT_TRUE(service.ChangePassword(*caller, "correct horse", "new password!", kT0).ok());
+  EXPECT_TRUE(service.Logout(*caller).ok());
+}
+
+}  // namespace
+}  // namespace parley::auth

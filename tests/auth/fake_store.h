@@ -1,0 +1,161 @@
+// FakeStore: an in-memory store::Store for auth/ unit tests.
+//
+// Implements the account and device half of store.h's contract (case-insensitive unique
+// usernames, only unexpired and unrevoked devices are found or listed, newest first, kNotFound
+// for someone else's device); the conversation methods return kInternal. Thread-safe (one mutex).
+// `fail_with` makes every call fail with that code, to test error propagation.
+#ifndef PARLEY_TESTS_AUTH_FAKE_STORE_H_
+#define PARLEY_TESTS_AUTH_FAKE_STORE_H_
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/validation.h"
+#include "store/store.h"
+
+namespace parley::auth {
+
+class FakeStore : public store::Store {
+ public:
+  std::optional<Code> fail_with;  // set before use; not synchronised
+
+  Result<store::User> CreateUser(const store::NewUser& user) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fail_with) return Failure();
+    for (const auto& [id, existing] : users_) {
+      if (CanonicalUsername(existing.username) == CanonicalUsername(user.username)) {
+        return Status(Code::kConflict, "username taken");
+      }
+    }
+    store::User created{next_user_id_++, user.username, user.display_name, user.password_hash,
+                        user.created_at};
+    users_[created.id] = created;
+    return created;
+  }
+
+  Result<store::User> FindUserById(int64_t id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fail_with) return Failure();
+    auto it = users_.find(id);
+    if (it == users_.end()) return Status(Code::kNotFound, "no such user");
+    return it->second;
+  }
+
+  Result<store::User> FindUserByName(std::string_view username) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fail_with) return Failure();
+    for (const auto& [id, user] : users_) {
+      if (CanonicalUsername(user.username) == CanonicalUsername(username)) return user;
+    }
+    return Status(Code::kNotFound, "no such user");
+  }
+
+  Status SetPasswordHash(int64_t user_id, std::string_view password_hash) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fail_with) return Failure();
+    auto it = users_.find(user_id);
+    if (it == users_.end()) return Status(Code::kNotFound, "no such user");
+    it->second.password_hash = std::string(password_hash);
+    return Status::Ok();
+  }
+
+  Result<store::Device> CreateDevice(const store::NewDevice& device) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fail_with) return Failure();
+    Row row;
+    row.device = {next_device_id_++, device.user_id,    device.name,
+                  device.created_at, device.created_at, device.expires_at};
+    row.token_hash = device.token_hash;
+    devices_[row.device.id] = row;
+    return row.device;
+  }
+
+  Result<store::Device> FindDeviceByTokenHash(std::string_view token_hash, int64_t now) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fail_with) return Failure();
+    for (const auto& [id, row] : devices_) {
+      if (row.token_hash == token_hash && Active(row, now)) return row.device;
+    }
+    return Status(Code::kNotFound, "no such device");
+  }
+
+  Result<std::vector<store::Device>> ListDevices(int64_t user_id, int64_t now) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fail_with) return Failure();
+    std::vector<store::Device> out;
+    for (auto it = devices_.rbegin(); it != devices_.rend(); ++it) {  // newest (highest id) first
+      if (it->second.device.user_id == user_id && Active(it->second, now)) {
+        out.push_back(it->second.device);
+      }
+    }
+    return out;
+  }
+
+  Status RevokeDevice(int64_t user_id, int64_t device_id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fail_with) return Failure();
+    auto it = devices_.find(device_id);
+    if (it == devices_.end() || it->second.device.user_id != user_id || it->second.revoked) {
+      return Status(Code::kNotFound, "no such device");
+    }
+    it->second.revoked = true;
+    return Status::Ok();
+  }
+
+  Status RevokeOtherDevices(int64_t user_id, int64_t keep_device_id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fail_with) return Failure();
+    for (auto& [id, row] : devices_) {
+      if (row.device.user_id == user_id && id != keep_device_id) row.revoked = true;
+    }
+    return Status::Ok();
+  }
+
+  Status TouchDevice(int64_t device_id, int64_t now) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fail_with) return Failure();
+    auto it = devices_.find(device_id);
+    if (it == devices_.end()) return Status(Code::kNotFound, "no such device");
+    it->second.device.last_seen_at = now;
+    return Status::Ok();
+  }
+
+  Result<bool> IsMember(int64_t, int64_t) override { return Unsupported(); }
+  Result<std::vector<store::ConversationSummary>> ListConversations(int64_t) override {
+    return Unsupported();
+  }
+  Result<std::vector<store::Message>> MessagesAfter(int64_t, int64_t, int) override {
+    return Unsupported();
+  }
+  Result<std::vector<store::Message>> MessagesBefore(int64_t, int64_t, int) override {
+    return Unsupported();
+  }
+  Status Write(const std::function<Status(store::WriteTxn&)>&) override { return Unsupported(); }
+
+ private:
+  struct Row {
+    store::Device device;
+    std::string token_hash;
+    bool revoked = false;
+  };
+
+  static bool Active(const Row& row, int64_t now) {
+    return !row.revoked && row.device.expires_at > now;
+  }
+  Status Failure() const { return Status(*fail_with, "injected failure"); }
+  static Status Unsupported() { return Status(Code::kInternal, "not in the fake"); }
+
+  std::mutex mutex_;
+  std::map<int64_t, store::User> users_;  // GUARDED_BY(mutex_)
+  std::map<int64_t, Row> devices_;        // GUARDED_BY(mutex_)
+  int64_t next_user_id_ = 1;              // GUARDED_BY(mutex_)
+  int64_t next_device_id_ = 1;            // GUARDED_BY(mutex_)
+};
+
+}  // namespace parley::auth
+
+#endif  // PARLEY_TESTS_AUTH_FAKE_STORE_H_

@@ -1,0 +1,107 @@
+// Test support for chat/: a temporary SQLite store, a Peer that records what it is sent, and
+// a fully wired Service (real store, writer, hub and JSON encoder).
+#ifndef PARLEY_TESTS_CHAT_CHAT_TEST_SUPPORT_H_
+#define PARLEY_TESTS_CHAT_CHAT_TEST_SUPPORT_H_
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "chat/hub.h"
+#include "chat/message_writer.h"
+#include "chat/service.h"
+#include "proto/server_frames.h"
+#include "store/store.h"
+
+namespace parley::chat {
+
+class RecordingPeer : public Peer {
+ public:
+  void Deliver(SharedFrame frame) override {
+    std::lock_guard lock(mutex_);
+    frames_.push_back(nlohmann::json::parse(*frame));
+    changed_.notify_all();
+  }
+  void Close(CloseReason reason) override {
+    std::lock_guard lock(mutex_);
+    closed_ = reason;
+    changed_.notify_all();
+  }
+  // Waits (up to 10 s) until at least `count` frames arrived; returns a copy of all of them.
+  std::vector<nlohmann::json> WaitForFrames(size_t count) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, std::chrono::seconds(10), [&] { return frames_.size() >= count; });
+    return frames_;
+  }
+  std::vector<nlohmann::json> Frames() {
+    std::lock_guard lock(mutex_);
+    return frames_;
+  }
+  std::optional<CloseReason> closed() {
+    std::lock_guard lock(mutex_);
+    return closed_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<nlohmann::json> frames_;
+  std::optional<CloseReason> closed_;
+};
+
+// A temporary directory removed with everything in it at destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "parley-test-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct ChatFixture {
+  explicit ChatFixture(ServiceOptions options = {}) {
+    store::SqliteOptions store_options;
+    store_options.path = dir.path() + "/parley.db";
+    store_options.synchronous_full = false;
+    auto opened = store::OpenSqliteStore(store_options);
+    EXPECT_TRUE(opened.ok()) << opened.status().message();
+    store = std::move(*opened);
+    writer = std::make_unique<MessageWriter>(*store, WriterOptions{});
+    service = std::make_unique<Service>(*store, hub, *writer, encoder, options);
+  }
+
+  int64_t AddUser(const std::string& name) {
+    auto user = store->CreateUser(store::NewUser{name, name, "hash", 1});
+    EXPECT_TRUE(user.ok());
+    return user->id;
+  }
+
+  std::shared_ptr<RecordingPeer> Connect(int64_t user_id, int64_t device_id) {
+    auto peer = std::make_shared<RecordingPeer>();
+    hub.Attach(user_id, device_id, peer);
+    return peer;
+  }
+
+  TempDir dir;
+  std::unique_ptr<store::Store> store;
+  Hub hub;
+  proto::JsonEventEncoder encoder;
+  std::unique_ptr<MessageWriter> writer;
+  std::unique_ptr<Service> service;
+};
+
+}  // namespace parley::chat
+
+#endif  // PARLEY_TESTS_CHAT_CHAT_TEST_SUPPORT_H_

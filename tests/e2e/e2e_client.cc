@@ -1,0 +1,52 @@
+#include "tests/e2e/e2e_client.h"
+
+namespace parley::e2e {
+
+Result<TestUser> CreateUser(const ServerProcess& server, std::string_view username,
+                            std::string_view device) {
+  client::HttpApi api(server.endpoint());
+  Result<client::User> registered = api.Register(username, kTestPassword);
+  if (!registered.ok()) return registered.status();
+  TestUser user;
+  user.id = registered->id;
+  user.username = registered->username;
+  user.password = std::string(kTestPassword);
+  return LoginDevice(server, user, device);
+}
+
+Result<TestUser> LoginDevice(const ServerProcess& server, const TestUser& user,
+                             std::string_view device) {
+  client::HttpApi api(server.endpoint());
+  Result<client::LoginResult> login = api.Login(user.username, user.password, device);
+  if (!login.ok()) return login.status();
+  TestUser result = user;
+  result.id = login->user.id;
+  result.token = login->token;
+  result.device_id = login->device_id;
+  return result;
+}
+
+std::unique_ptr<client::HttpApi> ApiFor(const ServerProcess& server, const TestUser* user) {
+  auto api = std::make_unique<client::HttpApi>(server.endpoint());
+  if (user != nullptr) api->set_token(user->token);
+  return api;
+}
+
+Result<std::unique_ptr<client::WsClient>> ConnectUser(const ServerProcess& server,
+                                                      const TestUser& user,
+                                                      std::span<const client::Cursor> cursors,
+                                                      client::SyncResult* sync) {
+  auto ws = std::make_unique<client::WsClient>();
+  if (Status connected = ws->Connect(server.endpoint()); !connected.ok()) return connected;
+  Result<client::SyncResult> synced = ws->HelloAndSync(user.token, cursors);
+  if (!synced.ok()) return synced.status();
+  if (sync != nullptr) *sync = std::move(synced).value();
+  return ws;
+}
+
+::testing::AssertionResult IsOk(const Status& status) {
+  if (status.ok()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << client::FormatStatus(status);
+}
+
+}  // namespace parley::e2e

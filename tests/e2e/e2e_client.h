@@ -1,0 +1,68 @@
+// Helpers for end-to-end tests: users, HTTP clients and connected WebSocket clients against a
+// ServerProcess, plus gtest assertions on Status/Result.
+//
+//   auto server = ServerProcess::Start();                 // ASSERT_TRUE(IsOk(server));
+//   Result<TestUser> alice = CreateUser(**server, "alice");
+//   Result<std::unique_ptr<client::WsClient>> ws = ConnectUser(**server, *alice);
+//   Result<json> ack = (*ws)->SendToUser(bob->id, "hi");
+//
+// Every helper is a free function returning a value; nothing is shared between calls.
+// Thread-safety: as the client classes they return (one thread per object).
+#ifndef PARLEY_TESTS_E2E_E2E_CLIENT_H_
+#define PARLEY_TESTS_E2E_E2E_CLIENT_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <gtest/gtest.h>
+
+#include "base/status.h"
+#include "client/frames.h"
+#include "client/http_api.h"
+#include "client/wire_codes.h"
+#include "client/ws_client.h"
+#include "tests/e2e/server_process.h"
+
+namespace parley::e2e {
+
+inline constexpr std::string_view kTestPassword = "correct horse battery";
+
+struct TestUser {
+  int64_t id = 0;
+  std::string username;
+  std::string password;
+  std::string token;  // of the device logged in by CreateUser/LoginDevice
+  int64_t device_id = 0;
+};
+
+// Registers `username` with kTestPassword and logs in one device.
+Result<TestUser> CreateUser(const ServerProcess& server, std::string_view username,
+                            std::string_view device = "e2e");
+// Logs in one more device of an existing user; the result carries that device's token.
+Result<TestUser> LoginDevice(const ServerProcess& server, const TestUser& user,
+                             std::string_view device = "e2e-2");
+
+// An HTTP client for the server, authenticated as `user` (unauthenticated when null).
+std::unique_ptr<client::HttpApi> ApiFor(const ServerProcess& server,
+                                        const TestUser* user = nullptr);
+
+// A WebSocket connected as `user`: hello sent, welcome and replay read up to `synced`.
+// When `sync` is given, it receives welcome, the replayed messages and synced.
+Result<std::unique_ptr<client::WsClient>> ConnectUser(const ServerProcess& server,
+                                                      const TestUser& user,
+                                                      std::span<const client::Cursor> cursors = {},
+                                                      client::SyncResult* sync = nullptr);
+
+// gtest: ASSERT_TRUE(IsOk(status_or_result)) prints "not_found: no such user" on failure.
+::testing::AssertionResult IsOk(const Status& status);
+template <typename T>
+::testing::AssertionResult IsOk(const Result<T>& result) {
+  return IsOk(result.ok() ? Status::Ok() : result.status());
+}
+
+}  // namespace parley::e2e
+
+#endif  // PARLEY_TESTS_E2E_E2E_CLIENT_H_

@@ -1,0 +1,108 @@
+#include "proto/client_frames.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace parley::proto {
+namespace {
+
+TEST(ClientFramesTest, DecodesEveryFrameType) {
+  auto hello = DecodeClientFrame(
+      R"({"type":"hello","protocol":1,"token":"pt_x","cursors":[{"conversation_id":3,"seq":40}]})");
+  ASSERT_TRUE(hello.frame.ok());
+  const auto& h = std::get<HelloFrame>(*hello.frame);
+  EXPECT_EQ(h.protocol, 1);
+  EXPECT_EQ(h.token, "pt_x");
+  ASSERT_EQ(h.cursors.size(), 1u);
+  EXPECT_EQ(h.cursors[0].conversation_id, 3);
+  EXPECT_EQ(h.cursors[0].seq, 40);
+
+  auto send = DecodeClientFrame(R"({"type":"send","id":"c-1","to":2,"text":"hi 🙂"})");
+  ASSERT_TRUE(send.frame.ok());
+  const auto& s = std::get<SendFrame>(*send.frame);
+  EXPECT_EQ(s.client_id, "c-1");
+  EXPECT_EQ(s.to_user_id, 2);
+  EXPECT_EQ(s.conversation_id, 0);
+  EXPECT_EQ(s.text, "hi 🙂");
+  EXPECT_EQ(send.id, "c-1");
+
+  auto read = DecodeClientFrame(R"({"type":"read","conversation_id":3,"seq":9,"req":"r"})");
+  ASSERT_TRUE(read.frame.ok());
+  EXPECT_TRUE(std::get<CursorFrame>(*read.frame).read);
+  EXPECT_EQ(read.req, "r");
+  auto delivered = DecodeClientFrame(R"({"type":"delivered","conversation_id":3,"seq":9})");
+  ASSERT_TRUE(delivered.frame.ok());
+  EXPECT_FALSE(std::get<CursorFrame>(*delivered.frame).read);
+
+  auto history =
+      DecodeClientFrame(R"({"type":"history","conversation_id":3,"before":10,"limit":5})");
+  ASSERT_TRUE(history.frame.ok());
+  const auto& q = std::get<HistoryFrame>(*history.frame);
+  EXPECT_EQ(q.query.before.value(), 10);
+  EXPECT_FALSE(q.query.after.has_value());
+  EXPECT_EQ(q.query.limit, 5);
+
+  auto ping = DecodeClientFrame(R"({"type":"ping","req":"p"})");
+  ASSERT_TRUE(ping.frame.ok());
+  EXPECT_TRUE(std::holds_alternative<PingFrame>(*ping.frame));
+}
+
+struct BadFrame {
+  std::string text;
+  Code code;
+};
+
+TEST(ClientFramesTest, RejectsHostileInputWithTypedErrors) {
+  const std::string deep_nesting(100, '[');
+  const std::string huge_number =
+      R"({"type":"send","id":"x","to":99999999999999999999999,"text":"a"})";
+  const BadFrame cases[] = {
+      {"", Code::kMalformed},
+      {"not json", Code::kMalformed},
+      {"[1,2]", Code::kMalformed},
+      {"\"hello\"", Code::kMalformed},
+      {"{", Code::kMalformed},
+      {R"({"type":1})", Code::kMalformed},
+      {R"({"no_type":true})", Code::kMalformed},
+      {R"({"type":"teleport"})", Code::kUnknownType},
+      {R"({"type":"send","id":"x","to":"2","text":"a"})", Code::kMalformed},
+      {R"({"type":"send","id":"x","to":2})", Code::kMalformed},
+      {R"({"type":"send","id":7,"to":2,"text":"a"})", Code::kMalformed},
+      {R"({"type":"send","id":"x","to":2.5,"text":"a"})", Code::kMalformed},
+      {huge_number, Code::kMalformed},
+      {R"({"type":"read","conversation_id":3})", Code::kMalformed},
+      {R"({"type":"hello","protocol":"1","token":"t"})", Code::kMalformed},
+      {R"({"type":"hello","protocol":1,"token":"t","cursors":{}})", Code::kMalformed},
+      {R"({"type":"hello","protocol":1,"token":"t","cursors":[5]})", Code::kMalformed},
+      {"{\"type\":\"send\",\"id\":\"x\",\"to\":2,\"text\":\"\xff\xfe\"}", Code::kMalformed},
+      {"{\"type\":\"send\",\"id\":\"x\",\"to\":2,\"text\":\"\xc0\xaf\"}", Code::kMalformed},
+      {deep_nesting, Code::kMalformed},
+      {"{\"a\":" + deep_nesting + "}", Code::kMalformed},
+  };
+  for (const BadFrame& bad : cases) {
+    auto decoded = DecodeClientFrame(bad.text);
+    ASSERT_FALSE(decoded.frame.ok()) << bad.text;
+    EXPECT_EQ(decoded.frame.status().code(), bad.code) << bad.text;
+    EXPECT_FALSE(decoded.frame.status().message().empty());
+  }
+}
+
+TEST(ClientFramesTest, EchoesReqAndIdEvenWhenTheFrameIsWrong) {
+  auto decoded = DecodeClientFrame(R"({"type":"send","id":"c-9","req":"r-1","to":"x"})");
+  ASSERT_FALSE(decoded.frame.ok());
+  EXPECT_EQ(decoded.id, "c-9");
+  EXPECT_EQ(decoded.req, "r-1");
+  const std::string long_req(65, 'r');
+  auto oversized = DecodeClientFrame(R"({"type":"ping","req":")" + long_req + "\"}");
+  EXPECT_EQ(oversized.req, "");
+}
+
+TEST(ClientFramesTest, ShallowNestingInsideStringsIsFine) {
+  auto decoded = DecodeClientFrame(
+      R"({"type":"send","id":"x","to":2,"text":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["})");
+  ASSERT_TRUE(decoded.frame.ok());
+}
+
+}  // namespace
+}  // namespace parley::proto

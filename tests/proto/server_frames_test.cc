@@ -1,0 +1,86 @@
+#include "proto/server_frames.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "proto/json_writer.h"
+
+namespace parley::proto {
+namespace {
+
+using nlohmann::json;
+
+store::Message SampleMessage() {
+  store::Message m;
+  m.conversation_id = 3;
+  m.seq = 42;
+  m.sender_id = 2;
+  m.client_id = "c-17";
+  m.text = "quote \" backslash \\ newline \n tab \t bell \x07 emoji 👩‍👩‍👧";
+  m.created_at = 1767225600000;
+  return m;
+}
+
+TEST(JsonWriterTest, EscapesEverythingJsonRequires) {
+  std::string out;
+  JsonWriter(&out).BeginObject().Field("s", std::string_view("a\"b\\c\x01\x1f")).EndObject();
+  EXPECT_EQ(out, R"({"s":"a\"b\\c\u0001\u001f"})");
+}
+
+TEST(ServerFramesTest, MessageFrameRoundTrips) {
+  const store::Message m = SampleMessage();
+  json frame = json::parse(MessageFrame(m));
+  EXPECT_EQ(frame["type"], "message");
+  EXPECT_EQ(frame["conversation_id"], 3);
+  EXPECT_EQ(frame["seq"], 42);
+  EXPECT_EQ(frame["sender_id"], 2);
+  EXPECT_EQ(frame["id"], "c-17");
+  EXPECT_EQ(frame["text"], m.text);
+  EXPECT_EQ(frame["created_at"], 1767225600000);
+}
+
+TEST(ServerFramesTest, AckReceiptErrorPong) {
+  json ack = json::parse(AckFrame(SampleMessage(), true));
+  EXPECT_EQ(ack["type"], "ack");
+  EXPECT_EQ(ack["id"], "c-17");
+  EXPECT_EQ(ack["seq"], 42);
+  EXPECT_EQ(ack["duplicate"], true);
+
+  store::Member member{7, 40, 39};
+  json receipt = json::parse(ReceiptFrame(3, member));
+  EXPECT_EQ(receipt["user_id"], 7);
+  EXPECT_EQ(receipt["delivered_seq"], 40);
+  EXPECT_EQ(receipt["read_seq"], 39);
+
+  json error = json::parse(ErrorFrame(Status(Code::kNotFound, "no such user"), "c-1", "r-1"));
+  EXPECT_EQ(error["code"], "not_found");
+  EXPECT_EQ(error["message"], "no such user");
+  EXPECT_EQ(error["id"], "c-1");
+  EXPECT_EQ(error["req"], "r-1");
+  json bare = json::parse(ErrorFrame(Status(Code::kMalformed, "x"), "", ""));
+  EXPECT_FALSE(bare.contains("id"));
+  EXPECT_FALSE(bare.contains("req"));
+
+  EXPECT_EQ(json::parse(PongFrame("p"))["req"], "p");
+}
+
+TEST(ServerFramesTest, ConversationListCarriesUnreadAndCursors) {
+  store::ConversationSummary c;
+  c.id = 3;
+  c.last_seq = 42;
+  c.last_activity_at = 5;
+  c.last_message = SampleMessage();
+  c.self = {1, 42, 40};
+  c.others = {{2, 41, 41}};
+  json body = json::parse(ConversationsBody(std::vector{c}));
+  const json& entry = body["conversations"][0];
+  EXPECT_EQ(entry["kind"], "direct");
+  EXPECT_EQ(entry["unread"], 2);
+  EXPECT_EQ(entry["last_message"]["seq"], 42);
+  EXPECT_EQ(entry["self"]["read_seq"], 40);
+  EXPECT_EQ(entry["members"][0]["user_id"], 2);
+}
+
+}  // namespace
+}  // namespace parley::proto

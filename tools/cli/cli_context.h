@@ -1,0 +1,75 @@
+// What every `parley` command needs: the server, the config directory (token, cursors), and
+// how to read secrets. Also the command entry points (one per subcommand, defined in the
+// *_commands.cc files), each returning the process exit code.
+//
+// Config directory: $PARLEY_CONFIG_DIR, else ~/.config/parley. It holds `token` (mode 0600) and
+// `cursors.json` (the highest seq this device has shown, per conversation).
+// Single-threaded program; nothing here is thread-safe.
+#ifndef PARLEY_TOOLS_CLI_CLI_CONTEXT_H_
+#define PARLEY_TOOLS_CLI_CLI_CONTEXT_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "client/endpoint.h"
+#include "client/frames.h"
+#include "client/http_api.h"
+
+namespace parley::cli {
+
+struct CliContext {
+  client::Endpoint endpoint;
+  std::string config_dir;
+  std::string password_flag;  // --password, empty when not given
+};
+
+// Exit codes.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+
+// Prints "parley: <code>: <message>" (plus `what` when not empty) to stderr; returns kExitFailure.
+int Fail(const Status& status, std::string_view what = "");
+
+std::string DefaultConfigDir();
+Result<std::string> LoadToken(const CliContext& context);
+Status SaveToken(const CliContext& context, const std::string& token);
+void RemoveToken(const CliContext& context);
+// An HttpApi carrying the stored token; kUnauthenticated with a hint when not logged in.
+Result<std::unique_ptr<client::HttpApi>> AuthedApi(const CliContext& context);
+
+using CursorMap = std::map<int64_t, int64_t>;  // conversation id -> highest seq shown
+CursorMap LoadCursors(const CliContext& context);
+void SaveCursors(const CliContext& context, const CursorMap& cursors);
+std::vector<client::Cursor> ToCursorList(const CursorMap& cursors);
+
+// --password, else $`env_var`, else a prompt on the terminal without echo (or a stdin line).
+Result<std::string> ReadSecret(const std::string& flag_value, const char* env_var,
+                               const char* prompt);
+
+// The direct conversation with `peer_id` from the caller's list, if it exists yet.
+Result<std::optional<int64_t>> FindDirectConversation(client::HttpApi& api, int64_t peer_id);
+
+// Subcommands.
+int RunRegister(const CliContext& context, const std::string& username,
+                const std::string& display_name);
+int RunLogin(const CliContext& context, const std::string& username, const std::string& device,
+             bool print_token);
+int RunLogout(const CliContext& context);
+int RunWhoami(const CliContext& context);
+int RunSessions(const CliContext& context);
+int RunRevoke(const CliContext& context, int64_t session_id);
+int RunPasswd(const CliContext& context);
+int RunSend(const CliContext& context, const std::string& username, const std::string& text);
+int RunHistory(const CliContext& context, const std::string& username,
+               std::optional<int64_t> before, std::optional<int> limit);
+int RunConversations(const CliContext& context);
+int RunFollow(const CliContext& context, const std::string& username);  // "" = everyone
+int RunChat(const CliContext& context, const std::string& username);
+
+}  // namespace parley::cli
+
+#endif  // PARLEY_TOOLS_CLI_CLI_CONTEXT_H_

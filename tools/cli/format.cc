@@ -1,0 +1,37 @@
+#include "tools/cli/format.h"
+
+#include <ctime>
+
+namespace parley::cli {
+namespace {
+
+std::string FormatLocal(int64_t unix_ms, const char* pattern) {
+  std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  char text[32];
+  size_t n = std::strftime(text, sizeof(text), pattern, &local);
+  return std::string(text, n);
+}
+
+}  // namespace
+
+std::string FormatClock(int64_t unix_ms) { return FormatLocal(unix_ms, "%H:%M"); }
+
+std::string FormatDateTime(int64_t unix_ms) {
+  return unix_ms == 0 ? "-" : FormatLocal(unix_ms, "%Y-%m-%d %H:%M");
+}
+
+std::string UserNames::NameOf(int64_t id) const {
+  auto it = names_.find(id);
+  return it != names_.end() ? it->second : "user#" + std::to_string(id);
+}
+
+std::string FormatMessage(const nlohmann::json& message, const UserNames& names) {
+  int64_t created_at = message.value("created_at", int64_t{0});
+  int64_t sender = message.value("sender_id", int64_t{0});
+  return "[" + FormatClock(created_at) + "] " + names.NameOf(sender) + ": " +
+         message.value("text", std::string());
+}
+
+}  // namespace parley::cli

@@ -1,0 +1,237 @@
+#include "client/http_api.h"
+
+#include <cctype>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "client/wire_codes.h"
+
+namespace parley::client {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using nlohmann::json;
+using error_code = boost::system::error_code;
+
+// One kept-alive TCP connection, driven by a private io_context so every call can time out.
+struct HttpApi::Transport {
+  asio::io_context io{1};
+  beast::tcp_stream stream{io};
+  beast::flat_buffer buffer;
+  bool connected = false;
+
+  error_code Connect(const Endpoint& endpoint, std::chrono::milliseconds timeout) {
+    Close();
+    error_code ec;
+    tcp::resolver resolver(io);
+    auto results = resolver.resolve(endpoint.host, std::to_string(endpoint.port), ec);
+    if (ec) return ec;
+    stream.expires_after(timeout);
+    stream.async_connect(results, [&ec](error_code e, const tcp::endpoint&) { ec = e; });
+    Run();
+    if (!ec) {
+      connected = true;
+      stream.socket().set_option(tcp::no_delay(true), ec);
+    }
+    return ec;
+  }
+
+  error_code Exchange(http::request<http::string_body>& request,
+                      http::response<http::string_body>& response,
+                      std::chrono::milliseconds timeout) {
+    error_code ec;
+    stream.expires_after(timeout);
+    http::async_write(stream, request, [&](error_code e, size_t) {
+      ec = e;
+      if (e) return;
+      http::async_read(stream, buffer, response, [&ec](error_code e, size_t) { ec = e; });
+    });
+    Run();
+    return ec;
+  }
+
+  void Run() {
+    io.restart();
+    io.run();
+  }
+
+  void Close() {
+    error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream.close();
+    buffer.clear();
+    connected = false;
+  }
+};
+
+HttpApi::HttpApi(Endpoint endpoint, std::chrono::milliseconds timeout)
+    : endpoint_(std::move(endpoint)), timeout_(timeout), transport_(std::make_unique<Transport>()) {}
+
+HttpApi::~HttpApi() = default;
+
+Result<HttpResponse> HttpApi::Request(std::string_view method, std::string_view target,
+                                      std::optional<std::string> body) {
+  http::request<http::string_body> request(http::string_to_verb(beast::string_view(method.data(), method.size())), std::string(target), 11);
+  request.set(http::field::host, endpoint_.HostHeader());
+  request.set(http::field::user_agent, "parley-client/1");
+  request.keep_alive(true);
+  if (!token_.empty()) request.set(http::field::authorization, "Bearer " + token_);
+  if (body) {
+    request.set(http::field::content_type, "application/json");
+    request.body() = std::move(*body);
+  }
+  request.prepare_payload();
+
+  http::response<http::string_body> response;
+  // A reused connection may have been closed by the server meanwhile: reconnect once.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    bool reused = transport_->connected;
+    if (!reused) {
+      if (error_code ec = transport_->Connect(endpoint_, timeout_)) {
+        return Status(Code::kUnavailable,
+                      "cannot connect to " + endpoint_.HostHeader() + ": " + ec.message());
+      }
+    }
+    response = {};
+    error_code ec = transport_->Exchange(request, response, timeout_);
+    if (!ec) break;
+    transport_->Close();
+    if (!reused || attempt == 1) {
+      return Status(Code::kUnavailable, "HTTP request failed: " + ec.message());
+    }
+  }
+  if (!response.keep_alive()) transport_->Close();
+
+  HttpResponse result;
+  result.status = static_cast<int>(response.result_int());
+  result.raw_body = std::move(response.body());
+  result.body = json::parse(result.raw_body, nullptr, /*allow_exceptions=*/false);
+  if (result.body.is_discarded()) result.body = nullptr;
+  return result;
+}
+
+Result<json> HttpApi::Call(std::string_view method, std::string_view target,
+                           std::optional<json> body) {
+  std::optional<std::string> text;
+  if (body) text = body->dump(-1, ' ', false, json::error_handler_t::replace);
+  Result<HttpResponse> response =
+      Request(method, std::string("/api/v1") + std::string(target), std::move(text));
+  if (!response.ok()) return response.status();
+  if (response->status < 200 || response->status >= 300) {
+    return StatusFromHttpError(response->status, response->body);
+  }
+  return std::move(response->body);
+}
+
+namespace {
+
+// Converts a reply's fields, turning a reply of the wrong shape into kInternal.
+template <typename T, typename Fn>
+Result<T> Decode(const Result<json>& reply, Fn&& fn) {
+  if (!reply.ok()) return reply.status();
+  try {
+    return fn(*reply);
+  } catch (const json::exception& e) {
+    return Status(Code::kInternal, std::string("unexpected server reply: ") + e.what());
+  }
+}
+
+User UserFrom(const json& user) {
+  return User{user.at("id").get<int64_t>(), user.at("username").get<std::string>(),
+              user.value("display_name", std::string())};
+}
+
+Status StatusOf(const Result<json>& reply) { return reply.ok() ? Status::Ok() : reply.status(); }
+
+}  // namespace
+
+Result<User> HttpApi::Register(std::string_view username, std::string_view password,
+                               std::string_view display_name) {
+  json body = {{"username", username}, {"password", password}};
+  if (!display_name.empty()) body["display_name"] = display_name;
+  return Decode<User>(Call("POST", "/accounts", body),
+                      [](const json& reply) { return UserFrom(reply.at("user")); });
+}
+
+Result<LoginResult> HttpApi::Login(std::string_view username, std::string_view password,
+                                   std::string_view device) {
+  json body = {{"username", username}, {"password", password}, {"device", device}};
+  Result<LoginResult> login =
+      Decode<LoginResult>(Call("POST", "/sessions", body), [](const json& reply) {
+        return LoginResult{reply.at("token").get<std::string>(),
+                           reply.at("device_id").get<int64_t>(),
+                           reply.value("expires_at", int64_t{0}), UserFrom(reply.at("user"))};
+      });
+  if (login.ok()) token_ = login->token;
+  return login;
+}
+
+Status HttpApi::Logout() { return StatusOf(Call("DELETE", "/sessions/current")); }
+
+Result<json> HttpApi::ListSessions() {
+  return Decode<json>(Call("GET", "/sessions"),
+                      [](const json& reply) { return reply.at("sessions"); });
+}
+
+Status HttpApi::RevokeSession(int64_t session_id) {
+  return StatusOf(Call("DELETE", "/sessions/" + std::to_string(session_id)));
+}
+
+Status HttpApi::ChangePassword(std::string_view old_password, std::string_view new_password) {
+  json body = {{"old_password", old_password}, {"new_password", new_password}};
+  return StatusOf(Call("PUT", "/account/password", body));
+}
+
+Result<json> HttpApi::Account() { return Call("GET", "/account"); }
+
+Result<User> HttpApi::LookupUser(std::string_view username) {
+  return Decode<User>(Call("GET", "/users/" + EscapePathSegment(username)),
+                      [](const json& reply) { return UserFrom(reply.at("user")); });
+}
+
+Result<json> HttpApi::Conversations() {
+  return Decode<json>(Call("GET", "/conversations"),
+                      [](const json& reply) { return reply.at("conversations"); });
+}
+
+Result<json> HttpApi::History(int64_t conversation_id, const HistoryPage& page) {
+  std::string target = "/conversations/" + std::to_string(conversation_id) + "/messages";
+  char separator = '?';
+  auto add = [&](const char* key, int64_t value) {
+    target += separator + std::string(key) + "=" + std::to_string(value);
+    separator = '&';
+  };
+  if (page.before) add("before", *page.before);
+  if (page.after) add("after", *page.after);
+  if (page.limit) add("limit", *page.limit);
+  return Call("GET", target);
+}
+
+Status HttpApi::Healthz() {
+  Result<HttpResponse> response = Request("GET", "/healthz");
+  if (!response.ok()) return response.status();
+  if (response->status != 200) return StatusFromHttpError(response->status, response->body);
+  return Status::Ok();
+}
+
+std::string EscapePathSegment(std::string_view segment) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : segment) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace parley::client

@@ -1,0 +1,103 @@
+// HttpApi: blocking calls to a Parley server's HTTP API (/api/v1, docs/protocol.md).
+//
+// Each call sends one HTTP/1.1 request over a kept-alive connection (reopened when the server
+// closed it) and waits up to the configured timeout. Error responses become a Status carrying
+// the protocol code of the body ({"error": {"code", "message"}}); transport failures become
+// kUnavailable. Authenticated calls use the token given to set_token() (or returned by Login()).
+//
+// Thread-safety: none; use one HttpApi per thread. Owns its socket.
+#ifndef PARLEY_TOOLS_CLIENT_HTTP_API_H_
+#define PARLEY_TOOLS_CLIENT_HTTP_API_H_
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+#include "client/endpoint.h"
+
+namespace parley::client {
+
+struct User {
+  int64_t id = 0;
+  std::string username;
+  std::string display_name;
+};
+
+struct LoginResult {
+  std::string token;
+  int64_t device_id = 0;
+  int64_t expires_at = 0;  // Unix ms
+  User user;
+};
+
+struct HttpResponse {
+  int status = 0;
+  nlohmann::json body;  // null when the body was empty or not JSON
+  std::string raw_body;
+};
+
+struct HistoryPage {
+  std::optional<int64_t> before;  // at most one of before/after
+  std::optional<int64_t> after;
+  std::optional<int> limit;
+};
+
+class HttpApi {
+ public:
+  explicit HttpApi(Endpoint endpoint,
+                   std::chrono::milliseconds timeout = std::chrono::milliseconds(10000));
+  ~HttpApi();
+  HttpApi(const HttpApi&) = delete;
+  HttpApi& operator=(const HttpApi&) = delete;
+
+  void set_token(std::string token) { token_ = std::move(token); }
+  const std::string& token() const { return token_; }
+  const Endpoint& endpoint() const { return endpoint_; }
+
+  // POST /accounts. An empty display_name lets the server default it to the username.
+  Result<User> Register(std::string_view username, std::string_view password,
+                        std::string_view display_name = "");
+  // POST /sessions. On success also adopts the new token for later calls.
+  Result<LoginResult> Login(std::string_view username, std::string_view password,
+                            std::string_view device = "cli");
+  Status Logout();                                      // DELETE /sessions/current
+  Result<nlohmann::json> ListSessions();                // the "sessions" array
+  Status RevokeSession(int64_t session_id);             // DELETE /sessions/{id}
+  Status ChangePassword(std::string_view old_password, std::string_view new_password);
+  Result<nlohmann::json> Account();                     // {"user": ..., "device_id": ...}
+  Result<User> LookupUser(std::string_view username);   // GET /users/{username}
+  Result<nlohmann::json> Conversations();               // the "conversations" array
+  // GET /conversations/{id}/messages: {"messages": [...], "has_more": bool}.
+  Result<nlohmann::json> History(int64_t conversation_id, const HistoryPage& page = {});
+  Status Healthz();
+
+  // Any request, for tests: returns every HTTP status as a response (only transport failures
+  // are errors). `target` is the path and query, e.g. "/api/v1/account".
+  Result<HttpResponse> Request(std::string_view method, std::string_view target,
+                               std::optional<std::string> body = std::nullopt);
+
+ private:
+  struct Transport;  // the Asio/Beast connection, defined in http_api.cc
+
+  // Request() + maps non-2xx responses to their Status.
+  Result<nlohmann::json> Call(std::string_view method, std::string_view target,
+                              std::optional<nlohmann::json> body = std::nullopt);
+
+  Endpoint endpoint_;
+  std::chrono::milliseconds timeout_;
+  std::string token_;
+  std::unique_ptr<Transport> transport_;
+};
+
+// Percent-encodes one path segment.
+std::string EscapePathSegment(std::string_view segment);
+
+}  // namespace parley::client
+
+#endif  // PARLEY_TOOLS_CLIENT_HTTP_API_H_
