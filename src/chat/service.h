@@ -5,7 +5,8 @@
 // Thread-safety: all methods are thread-safe. Send and MarkCursor never block (they queue);
 // the read methods (History, Sync, Conversations) block on the store and must be called from
 // worker threads, never from an I/O thread.
-// Ownership: the Service borrows everything passed to its constructor; all must outlive it.
+// Ownership: the Service borrows everything passed to its constructor; all must outlive it,
+// and the writer must be stopped before the Service is destroyed (its callbacks use it).
 #ifndef PARLEY_CHAT_SERVICE_H_
 #define PARLEY_CHAT_SERVICE_H_
 

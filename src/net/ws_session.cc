@@ -142,7 +142,10 @@ awaitable<bool> WsSession::Handshake() {
 void WsSession::FinishSync() {
   syncing_ = false;
   std::vector<chat::SharedFrame> held = std::move(held_);
-  for (auto& frame : held) Send(std::move(frame));
+  for (auto& frame : held) {
+    outgoing_bytes_ -= frame->size();  // counted when held; Send counts it again
+    Send(std::move(frame));
+  }
 }
 
 awaitable<void> WsSession::Serve() {

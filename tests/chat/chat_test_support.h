@@ -82,6 +82,9 @@ struct ChatFixture {
     service = std::make_unique<Service>(*store, hub, *writer, encoder, options);
   }
 
+  // The writer's callbacks use the service and the hub: stop it before they go.
+  ~ChatFixture() { writer->Stop(); }
+
   int64_t AddUser(const std::string& name) {
     auto user = store->CreateUser(store::NewUser{name, name, "hash", 1});
     EXPECT_TRUE(user.ok());
