@@ -37,6 +37,7 @@ struct SendOutcome {
 
 struct CursorOutcome {
   int64_t conversation_id = 0;
+  bool moved = false;               // false: the cursors already were at least there
   store::Member member;             // the member's cursors after the change
   std::vector<int64_t> member_ids;  // who is told
 };

@@ -181,9 +181,11 @@ Result<CursorOutcome> MessageWriter::ApplyCursor(store::WriteTxn& txn,
     return Status(Code::kNotFound, "no such conversation");
   }
   const int64_t read_seq = command.read ? command.seq : 0;
-  auto member = txn.AdvanceCursors(command.conversation_id, command.user_id, command.seq, read_seq);
-  if (!member.ok()) return member.status();
-  return CursorOutcome{command.conversation_id, std::move(*member), std::move(*members)};
+  auto advance =
+      txn.AdvanceCursors(command.conversation_id, command.user_id, command.seq, read_seq);
+  if (!advance.ok()) return advance.status();
+  return CursorOutcome{command.conversation_id, advance->moved, advance->member,
+                       std::move(*members)};
 }
 
 }  // namespace parley::chat

@@ -63,6 +63,7 @@ void Service::MarkCursor(CursorCommand command, std::weak_ptr<Peer> origin, std:
       DeliverTo(origin, encoder_.Error(outcome.status(), "", req));
       return;
     }
+    if (!outcome->moved) return;  // receipts announce movement only
     hub_.Deliver(outcome->member_ids, encoder_.Receipt(outcome->conversation_id, outcome->member));
   };
   Status queued = writer_.Submit(std::move(command), std::move(done));

@@ -47,10 +47,10 @@ class WriteTxn {
   virtual Result<Message> Append(Message message) = 0;
 
   // Raises a member's cursors to at least the given values (never lowers them; values above
-  // the conversation's last seq are clamped to it). Returns the member's cursors afterwards.
-  // kNotFound if the user is not a member.
-  virtual Result<Member> AdvanceCursors(int64_t conversation_id, int64_t user_id,
-                                        int64_t delivered_seq, int64_t read_seq) = 0;
+  // the conversation's last seq are clamped to it; reading implies delivery). Returns the
+  // member's cursors afterwards and whether either moved. kNotFound if not a member.
+  virtual Result<CursorAdvance> AdvanceCursors(int64_t conversation_id, int64_t user_id,
+                                               int64_t delivered_seq, int64_t read_seq) = 0;
 };
 
 class Store {

@@ -60,6 +60,12 @@ struct Member {
   int64_t read_seq = 0;       // highest seq the member has read
 };
 
+// The result of raising a member's cursors: where they are now, and whether either moved.
+struct CursorAdvance {
+  Member member;
+  bool moved = false;
+};
+
 // A user's view of one conversation, for the conversation list.
 struct ConversationSummary {
   int64_t id = 0;

@@ -119,8 +119,9 @@ class StoreTest : public testing::TestWithParam<Backend> {
     return stored;
   }
 
-  Result<Member> Advance(int64_t conversation, int64_t user, int64_t delivered, int64_t read) {
-    Result<Member> member(Code::kInternal, "body not run");
+  Result<CursorAdvance> Advance(int64_t conversation, int64_t user, int64_t delivered,
+                                int64_t read) {
+    Result<CursorAdvance> member(Code::kInternal, "body not run");
     Status status = store_->Write([&](WriteTxn& txn) -> Status {
       member = txn.AdvanceCursors(conversation, user, delivered, read);
       return Status::Ok();
@@ -414,21 +415,26 @@ TEST_P(StoreTest, AdvanceCursorsRules) {
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(Send(Msg(ab, a, "m" + std::to_string(i))).ok());
   struct Step {
     int64_t delivered, read, want_delivered, want_read;
+    bool want_moved;
   };
   const Step steps[] = {
-      {2, 0, 2, 0},      // delivered moves alone
-      {1, 0, 2, 0},      // never lowered
-      {0, 3, 3, 3},      // reading implies delivered
-      {4, 1, 4, 3},      // each cursor separately
-      {100, 100, 5, 5},  // clamped to last_seq
-      {-1, -1, 5, 5},
+      {2, 0, 2, 0, true},      // delivered moves alone
+      {1, 0, 2, 0, false},     // never lowered
+      {2, 0, 2, 0, false},     // the same values again: nothing moves
+      {0, 3, 3, 3, true},      // reading implies delivered
+      {4, 1, 4, 3, true},      // each cursor separately
+      {100, 100, 5, 5, true},  // clamped to last_seq
+      {-1, -1, 5, 5, false},
+      {100, 100, 5, 5, false},  // clamped values equal the current ones
   };
   for (const Step& step : steps) {
-    Result<Member> member = Advance(ab, b, step.delivered, step.read);
-    ASSERT_TRUE(member.ok()) << member.status().message();
-    EXPECT_EQ(member->user_id, b);
-    EXPECT_EQ(member->delivered_seq, step.want_delivered) << step.delivered << "," << step.read;
-    EXPECT_EQ(member->read_seq, step.want_read) << step.delivered << "," << step.read;
+    Result<CursorAdvance> advance = Advance(ab, b, step.delivered, step.read);
+    ASSERT_TRUE(advance.ok()) << advance.status().message();
+    EXPECT_EQ(advance->member.user_id, b);
+    EXPECT_EQ(advance->member.delivered_seq, step.want_delivered)
+        << step.delivered << "," << step.read;
+    EXPECT_EQ(advance->member.read_seq, step.want_read) << step.delivered << "," << step.read;
+    EXPECT_EQ(advance->moved, step.want_moved) << step.delivered << "," << step.read;
   }
   EXPECT_EQ(Advance(ab, c, 1, 1).status().code(), Code::kNotFound);
   EXPECT_EQ(Advance(ab + 100, a, 1, 1).status().code(), Code::kNotFound);

@@ -178,28 +178,42 @@ Result<Message> SqliteWriteTxn::AppendRow(Message message) {
 
 // --- cursors ---
 
-Result<Member> SqliteWriteTxn::AdvanceCursors(int64_t conversation_id, int64_t user_id,
-                                              int64_t delivered_seq, int64_t read_seq) {
-  return Guarded<Member>([&]() -> Result<Member> {
-    // SET expressions see the old row, so each cursor is max(old, clamped new); reading
-    // implies delivery, hence max(?3, ?4) for delivered_seq.
-    Result<Statement> stmt = db_.Prepare(
-        "UPDATE members SET "
-        "read_seq = max(read_seq, min(?4, (SELECT last_seq FROM conversations WHERE id = ?1))), "
-        "delivered_seq = max(delivered_seq, "
-        "min(max(?3, ?4), (SELECT last_seq FROM conversations WHERE id = ?1))) "
-        "WHERE conversation_id = ?1 AND user_id = ?2 RETURNING " PARLEY_MEMBER_COLUMNS);
-    if (!stmt.ok()) return Internal("AdvanceCursors", stmt.status());
-    stmt->BindInt(1, conversation_id);
-    stmt->BindInt(2, user_id);
-    stmt->BindInt(3, delivered_seq);
-    stmt->BindInt(4, read_seq);
-    Result<bool> row = stmt->Step();
+Result<CursorAdvance> SqliteWriteTxn::AdvanceCursors(int64_t conversation_id, int64_t user_id,
+                                                     int64_t delivered_seq, int64_t read_seq) {
+  return Guarded<CursorAdvance>([&]() -> Result<CursorAdvance> {
+    Result<Statement> current = db_.Prepare(
+        "SELECT " PARLEY_MEMBER_COLUMNS ", (SELECT last_seq FROM conversations WHERE id = ?1) "
+        "FROM members WHERE conversation_id = ?1 AND user_id = ?2");
+    if (!current.ok()) return Internal("AdvanceCursors", current.status());
+    current->BindInt(1, conversation_id);
+    current->BindInt(2, user_id);
+    Result<bool> row = current->Step();
     if (!row.ok()) return Internal("AdvanceCursors", row.status());
     if (!*row) return Status(Code::kNotFound, "not a member of this conversation");
-    Member member = ReadMember(*stmt);
-    if (Status s = stmt->Run(); !s.ok()) return Internal("AdvanceCursors", s);
-    return member;
+    CursorAdvance advance{ReadMember(*current), false};
+    const int64_t last_seq = current->ColumnInt(3);
+    if (Status s = current->Run(); !s.ok()) return Internal("AdvanceCursors", s);
+
+    Member& member = advance.member;
+    const int64_t read = std::max(member.read_seq, std::min(read_seq, last_seq));
+    // Reading implies delivery.
+    const int64_t delivered =
+        std::max(member.delivered_seq, std::min(std::max(delivered_seq, read_seq), last_seq));
+    if (read == member.read_seq && delivered == member.delivered_seq) return advance;
+
+    Result<Statement> update = db_.Prepare(
+        "UPDATE members SET delivered_seq = ?3, read_seq = ?4 "
+        "WHERE conversation_id = ?1 AND user_id = ?2");
+    if (!update.ok()) return Internal("AdvanceCursors", update.status());
+    update->BindInt(1, conversation_id);
+    update->BindInt(2, user_id);
+    update->BindInt(3, delivered);
+    update->BindInt(4, read);
+    if (Status s = update->Run(); !s.ok()) return Internal("AdvanceCursors", s);
+    member.delivered_seq = delivered;
+    member.read_seq = read;
+    advance.moved = true;
+    return advance;
   });
 }
 

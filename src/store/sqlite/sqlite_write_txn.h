@@ -38,7 +38,7 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<std::optional<Message>> FindByClientId(int64_t sender_id,
                                                 std::string_view client_id) override;
   Result<Message> Append(Message message) override;
-  Result<Member> AdvanceCursors(int64_t conversation_id, int64_t user_id, int64_t delivered_seq,
+  Result<CursorAdvance> AdvanceCursors(int64_t conversation_id, int64_t user_id, int64_t delivered_seq,
                                 int64_t read_seq) override;
 
  private:
