@@ -111,6 +111,11 @@ const std::vector<Option>& Options() {
           [](Config& c, int64_t v) {
             c.auth.login_attempts_per_address.max_events = static_cast<int>(v);
           }),
+      Int("registrations-per-address", "accounts created per client address per hour (20)", 1,
+          1000000,
+          [](Config& c, int64_t v) {
+            c.auth.registrations_per_address.max_events = static_cast<int>(v);
+          }),
       Int("writer-max-batch", "messages committed in one transaction at most (1024)", 1, 100000,
           [](Config& c, int64_t v) { c.writer.max_batch = static_cast<size_t>(v); }),
   };

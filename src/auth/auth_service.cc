@@ -37,14 +37,19 @@ AuthService::AuthService(store::Store& store, AuthOptions options)
     : store_(store),
       options_(std::move(options)),
       account_failures_(options_.failed_logins_per_account, options_.rate_limiter_max_keys),
-      address_attempts_(options_.login_attempts_per_address, options_.rate_limiter_max_keys) {}
+      address_attempts_(options_.login_attempts_per_address, options_.rate_limiter_max_keys),
+      address_registrations_(options_.registrations_per_address, options_.rate_limiter_max_keys) {}
 
 void AuthService::SetRevocationListener(RevocationListener* listener) {
   listener_.store(listener, std::memory_order_release);
 }
 
 Result<store::User> AuthService::Register(std::string_view username, std::string_view password,
-                                          std::string_view display_name, int64_t now) {
+                                          std::string_view display_name,
+                                          std::string_view client_address, int64_t now) {
+  if (!address_registrations_.Allow(client_address.substr(0, kMaxAddressKeyBytes), now)) {
+    return Status(Code::kRateLimited, "too many new accounts from this address; try later");
+  }
   if (Status s = ValidateUsername(username); !s.ok()) return s;
   if (Status s = ValidatePassword(password); !s.ok()) return s;
   if (!display_name.empty()) {

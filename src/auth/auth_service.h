@@ -32,6 +32,8 @@ struct AuthOptions {
   int64_t token_lifetime_ms = 30LL * 24 * 60 * 60 * 1000;  // 30 days
   // Failed logins (and failed old-password checks) per account: 10 per 10 minutes.
   RateLimit failed_logins_per_account{.max_events = 10, .window_ms = 10 * 60 * 1000};
+  // Accounts created per client address: 20 per hour (each costs an argon2id hash).
+  RateLimit registrations_per_address{.max_events = 20, .window_ms = 60 * 60 * 1000};
   // Login attempts, failed or not, per client address: 60 per minute.
   RateLimit login_attempts_per_address{.max_events = 60, .window_ms = 60 * 1000};
   // Keys each limiter remembers at most (about 100 bytes each).
@@ -74,9 +76,11 @@ class AuthService {
   // Not owned.
   void SetRevocationListener(RevocationListener* listener);
 
-  // Creates an account. An empty display_name means the username.
+  // Creates an account. An empty display_name means the username. client_address keys the
+  // per-address registration limit (kRateLimited), as in Login.
   Result<store::User> Register(std::string_view username, std::string_view password,
-                               std::string_view display_name, int64_t now);
+                               std::string_view display_name, std::string_view client_address,
+                               int64_t now);
 
   // Checks the credentials and creates a device with a fresh token. A wrong username and a wrong
   // password get the same kUnauthenticated (and cost the same time). client_address keys the
@@ -116,6 +120,7 @@ class AuthService {
   const AuthOptions options_;
   RateLimiter account_failures_;  // keyed by CanonicalUsername
   RateLimiter address_attempts_;  // keyed by client address
+  RateLimiter address_registrations_;  // keyed by client address
   std::atomic<RevocationListener*> listener_{nullptr};
   std::once_flag dummy_hash_once_;
   std::string dummy_hash_;  // written once under dummy_hash_once_, then read-only

@@ -23,11 +23,12 @@ bool Matches(const Segments& segments, std::initializer_list<std::string_view> p
   return true;
 }
 
-awaitable<Response> Register(const Request& request, Context& context) {
+awaitable<Response> Register(const Request& request, Context& context,
+                             const std::string& address) {
   auto body = proto::DecodeRegister(request.body());
   if (!body.ok()) co_return ErrorResponse(request, body.status());
-  auto registering = OnWorker(context.workers, [&context, fields = std::move(*body)] {
-    return context.auth.Register(fields.username, fields.password, fields.display_name,
+  auto registering = OnWorker(context.workers, [&context, fields = std::move(*body), address] {
+    return context.auth.Register(fields.username, fields.password, fields.display_name, address,
                                  NowMillis());
   });
   auto user = co_await std::move(registering);
@@ -129,7 +130,7 @@ awaitable<Response> HandleApi(const Request& request, Context& context,
     co_return JsonResponse(request, 200, R"({"status":"ok"})");
   }
   if (method == http::verb::post && Matches(path, {"api", "v1", "accounts"})) {
-    co_return co_await Register(request, context);
+    co_return co_await Register(request, context, client_address);
   }
   if (method == http::verb::post && Matches(path, {"api", "v1", "sessions"})) {
     co_return co_await Login(request, context, client_address);

@@ -30,6 +30,7 @@ constexpr std::string_view kAddress = "192.0.2.1";
 AuthOptions TestOptions() {
   AuthOptions options;
   options.password = kMinimalPasswordCostForTests;
+  options.registrations_per_address.max_events = 1000;  // tables of cases share one address
   return options;
 }
 
@@ -91,7 +92,7 @@ class AuthServiceTest : public ::testing::TestWithParam<std::string> {
   }
 
   store::User MustRegister(std::string_view username, std::string_view password) {
-    Result<store::User> user = service_->Register(username, password, "", kT0);
+    Result<store::User> user = service_->Register(username, password, "", "test", kT0);
     EXPECT_TRUE(user.ok()) << user.status().message();
     return user.ok() ? *user : store::User{};
   }
@@ -119,14 +120,14 @@ class AuthServiceTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(AuthServiceTest, RegisterCreatesUser) {
-  Result<store::User> alice = service_->Register("alice", "correct horse", "", kT0);
+  Result<store::User> alice = service_->Register("alice", "correct horse", "", "test", kT0);
   ASSERT_TRUE(alice.ok()) << alice.status().message();
   EXPECT_GT(alice->id, 0);
   EXPECT_EQ(alice->username, "alice");
   EXPECT_EQ(alice->display_name, "alice");  // defaults to the username
   EXPECT_TRUE(alice->password_hash.empty());
   Result<store::User> bob =
-      service_->Register("bob", "battery staple", "Bob \xF0\x9F\x99\x82", kT0);
+      service_->Register("bob", "battery staple", "Bob \xF0\x9F\x99\x82", "test", kT0);
   ASSERT_TRUE(bob.ok());
   EXPECT_EQ(bob->display_name, "Bob \xF0\x9F\x99\x82");
   EXPECT_NE(bob->id, alice->id);
@@ -155,7 +156,7 @@ TEST_P(AuthServiceTest, RegisterRejectsBadInput) {
   };
   for (const Row& row : rows) {
     Result<store::User> user =
-        service_->Register(row.username, row.password, row.display_name, kT0);
+        service_->Register(row.username, row.password, row.display_name, "test", kT0);
     ASSERT_FALSE(user.ok());
     EXPECT_EQ(user.status().code(), row.code) << user.status().message();
   }
@@ -165,7 +166,7 @@ TEST_P(AuthServiceTest, RegisterRejectsBadInput) {
 TEST_P(AuthServiceTest, DuplicateUsernameConflictsIgnoringCase) {
   MustRegister("alice", "correct horse");
   for (std::string_view name : {"alice", "ALICE", "Alice"}) {
-    Result<store::User> again = service_->Register(name, "other password", "", kT0);
+    Result<store::User> again = service_->Register(name, "other password", "", "test", kT0);
     ASSERT_FALSE(again.ok());
     EXPECT_EQ(again.status().code(), Code::kConflict);
   }
@@ -336,6 +337,21 @@ TEST_P(AuthServiceTest, ChangePasswordChecksOldAndNew) {
   MustLogin("alice", "correct horse");
 }
 
+TEST_P(AuthServiceTest, RegistrationsPerAddressAreLimited) {
+  AuthOptions options = TestOptions();
+  options.registrations_per_address = {.max_events = 3, .window_ms = 60 * kMinute};
+  AuthService limited(holder_->store(), options);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(limited.Register("user" + std::to_string(i), "correct horse", "", kAddress, kT0)
+                    .ok());
+  }
+  EXPECT_EQ(limited.Register("user3", "correct horse", "", kAddress, kT0).status().code(),
+            Code::kRateLimited);
+  // Another address is unaffected, and the bucket refills with time.
+  EXPECT_TRUE(limited.Register("user4", "correct horse", "", "198.51.100.7", kT0).ok());
+  EXPECT_TRUE(limited.Register("user5", "correct horse", "", kAddress, kT0 + 20 * kMinute).ok());
+}
+
 TEST_P(AuthServiceTest, FailedLoginsPerAccountAreLimited) {
   MustRegister("alice", "correct horse");
   MustRegister("bob", "battery staple");
@@ -474,11 +490,11 @@ INSTANTIATE_TEST_SUITE_P(Stores, AuthServiceTest, ::testing::Values("fake"));
 TEST(AuthServiceFailureTest, StoreErrorsPropagate) {
   FakeStore store;
   AuthService service(store, TestOptions());
-  ASSERT_TRUE(service.Register("alice", "correct horse", "", kT0).ok());
+  ASSERT_TRUE(service.Register("alice", "correct horse", "", "test", kT0).ok());
   Result<LoginResult> login = service.Login("alice", "correct horse", "", kAddress, kT0);
   ASSERT_TRUE(login.ok());
   store.fail_with = Code::kInternal;
-  EXPECT_EQ(service.Register("bob", "battery staple", "", kT0).status().code(), Code::kInternal);
+  EXPECT_EQ(service.Register("bob", "battery staple", "", "test", kT0).status().code(), Code::kInternal);
   EXPECT_EQ(service.Login("alice", "correct horse", "", kAddress, kT0).status().code(),
             Code::kInternal);
   EXPECT_EQ(service.Authenticate(login->token, kT0).status().code(), Code::kInternal);
@@ -494,7 +510,7 @@ TEST(AuthServiceFailureTest, StoreErrorsPropagate) {
 TEST(AuthServiceFailureTest, WorksWithoutAListener) {
   FakeStore store;
   AuthService service(store, TestOptions());
-  ASSERT_TRUE(service.Register("alice", "correct horse", "", kT0).ok());
+  ASSERT_TRUE(service.Register("alice", "correct horse", "", "test", kT0).ok());
   Result<LoginResult> one = service.Login("alice", "correct horse", "", kAddress, kT0);
   Result<LoginResult> two = service.Login("alice", "correct horse", "", kAddress, kT0);
   ASSERT_TRUE(one.ok() && two.ok());
