@@ -85,12 +85,19 @@ awaitable<bool> WsSession::Handshake() {
   if (ec) co_return false;
   const std::string text = beast::buffers_to_string(read_buffer_.data());
   read_buffer_.consume(read_buffer_.size());
-  proto::DecodedFrame decoded = proto::DecodeClientFrame(text);
+  proto::DecodedFrame decoded = ws_.got_text()
+                                    ? proto::DecodeClientFrame(text)
+                                    : proto::DecodedFrame{"", "", Status(Code::kMalformed, "")};
   const auto* hello =
       decoded.frame.ok() ? std::get_if<proto::HelloFrame>(&*decoded.frame) : nullptr;
   if (hello == nullptr) {
-    Status status = decoded.frame.ok() ? Status(Code::kMalformed, "the first frame must be hello")
-                                       : decoded.frame.status();
+    // Whatever else it is (binary, unknown type, not JSON), a first frame that is not a hello
+    // text frame is `malformed`.
+    const Status& failure = decoded.frame.status();
+    const bool explained = !decoded.frame.ok() && failure.code() == Code::kMalformed &&
+                           !failure.message().empty();
+    Status status(Code::kMalformed,
+                  explained ? failure.message() : "the first frame must be a hello text frame");
     Send(proto::ErrorFrame(status, "", decoded.req));
     CloseNow(chat::CloseReason::kProtocolError);
     co_return false;
@@ -131,21 +138,31 @@ awaitable<bool> WsSession::Handshake() {
     CloseNow(chat::CloseReason::kShutdown);
     co_return false;
   }
-  for (const chat::ConversationSync& conversation : *sync) {
-    for (const store::Message& message : conversation.missed) Send(proto::MessageFrame(message));
+  for (chat::ConversationSync& conversation : *sync) {
+    for (store::Message& message : conversation.missed) replay_.push_back(std::move(message));
   }
-  Send(proto::SyncedFrame(*sync));
-  FinishSync();
+  synced_frame_ = proto::SyncedFrame(*sync);
+  PumpReplay();
   co_return true;
+}
+
+void WsSession::PumpReplay() {
+  const size_t low_water = context_.options.max_outgoing_bytes / 4;
+  while (!replay_.empty() && queued_bytes_ < low_water && !closing_) {
+    Send(proto::MessageFrame(replay_.front()));
+    replay_.pop_front();
+  }
+  if (replay_.empty() && !closing_) {
+    Send(std::move(synced_frame_));
+    FinishSync();
+  }
 }
 
 void WsSession::FinishSync() {
   syncing_ = false;
+  held_bytes_ = 0;
   std::vector<chat::SharedFrame> held = std::move(held_);
-  for (auto& frame : held) {
-    outgoing_bytes_ -= frame->size();  // counted when held; Send counts it again
-    Send(std::move(frame));
-  }
+  for (auto& frame : held) Send(std::move(frame));
 }
 
 awaitable<void> WsSession::Serve() {
@@ -156,22 +173,23 @@ awaitable<void> WsSession::Serve() {
     const std::string text = beast::buffers_to_string(read_buffer_.data());
     read_buffer_.consume(read_buffer_.size());
     if (closing_) co_return;
-    if (!AdmitFrame()) continue;
-    if (!ws_.got_text()) {
-      Send(proto::ErrorFrame(Status(Code::kMalformed, "binary frames are not supported"), "", ""));
-      continue;
-    }
-    proto::DecodedFrame decoded = proto::DecodeClientFrame(text);
+    // Decoded before admission, so a rate_limited error can echo the frame's id and req.
+    proto::DecodedFrame decoded =
+        ws_.got_text() ? proto::DecodeClientFrame(text)
+                       : proto::DecodedFrame{
+                             "", "", Status(Code::kMalformed, "binary frames are not supported")};
+    if (!AdmitFrame(decoded)) continue;
     co_await Handle(decoded);
   }
 }
 
-bool WsSession::AdmitFrame() {
+bool WsSession::AdmitFrame(const proto::DecodedFrame& decoded) {
   if (frame_budget_.TryTake()) {
     rejected_in_a_row_ = 0;
     return true;
   }
-  Send(proto::ErrorFrame(Status(Code::kRateLimited, "too many frames; slow down"), "", ""));
+  Send(proto::ErrorFrame(Status(Code::kRateLimited, "too many frames; slow down"), decoded.id,
+                         decoded.req));
   if (++rejected_in_a_row_ > context_.options.frame_burst) {
     CloseNow(chat::CloseReason::kRateLimited);
   }
@@ -216,9 +234,9 @@ awaitable<void> WsSession::HandleHistory(const proto::HistoryFrame& frame, const
 void WsSession::Deliver(chat::SharedFrame frame) {
   asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
     if (self->syncing_) {
-      self->outgoing_bytes_ += frame->size();
+      self->held_bytes_ += frame->size();
       self->held_.push_back(std::move(frame));
-      if (self->outgoing_bytes_ > self->context_.options.max_outgoing_bytes) {
+      if (self->queued_bytes_ + self->held_bytes_ > self->context_.options.max_outgoing_bytes) {
         self->CloseNow(chat::CloseReason::kSlowConsumer);
       }
       return;
@@ -233,8 +251,8 @@ void WsSession::Close(chat::CloseReason reason) {
 
 void WsSession::Send(chat::SharedFrame frame) {
   if (closing_) return;
-  outgoing_bytes_ += frame->size();
-  if (outgoing_bytes_ > context_.options.max_outgoing_bytes) {
+  queued_bytes_ += frame->size();
+  if (queued_bytes_ + held_bytes_ > context_.options.max_outgoing_bytes) {
     CloseNow(chat::CloseReason::kSlowConsumer);
     return;
   }
@@ -252,7 +270,7 @@ void WsSession::WriteNext() {
 
 void WsSession::OnWritten(beast::error_code ec) {
   writing_ = false;
-  outgoing_bytes_ -= outgoing_.front()->size();
+  queued_bytes_ -= outgoing_.front()->size();
   outgoing_.pop_front();
   if (ec) {
     closing_ = true;
@@ -266,6 +284,7 @@ void WsSession::OnWritten(beast::error_code ec) {
     return;
   }
   if (!outgoing_.empty()) WriteNext();
+  if (syncing_ && !replay_.empty()) PumpReplay();
 }
 
 void WsSession::CloseNow(chat::CloseReason reason) {
@@ -273,10 +292,12 @@ void WsSession::CloseNow(chat::CloseReason reason) {
   closing_ = true;
   hello_timer_.cancel();
   held_.clear();
+  held_bytes_ = 0;
+  replay_.clear();
   if (writing_) {
     // The frame being written must stay alive until its write completes.
     outgoing_.erase(outgoing_.begin() + 1, outgoing_.end());
-    outgoing_bytes_ = outgoing_.front()->size();
+    queued_bytes_ = outgoing_.front()->size();
     if (reason == chat::CloseReason::kSlowConsumer) {
       // It is not reading: a close frame would wait behind the stuck write forever.
       beast::error_code ignored;
@@ -287,7 +308,7 @@ void WsSession::CloseNow(chat::CloseReason reason) {
     return;
   }
   outgoing_.clear();
-  outgoing_bytes_ = 0;
+  queued_bytes_ = 0;
   ws_.async_close(CloseReasonOf(reason), [self = shared_from_this()](beast::error_code) {});
 }
 

@@ -10,7 +10,9 @@
 //
 // Bounds: outgoing frames queue up to max_outgoing_bytes, then the session is closed as a slow
 // consumer (4008); client frames are rate-limited by a token bucket (error per dropped frame,
-// close 4029 when flooding continues).
+// close 4029 when flooding continues). The catch-up replay is paced by the socket: missed
+// messages are encoded and queued only while the queue is below a quarter of the bound, so a
+// large catch-up never looks like a slow consumer.
 #ifndef PARLEY_NET_WS_SESSION_H_
 #define PARLEY_NET_WS_SESSION_H_
 
@@ -21,6 +23,7 @@
 #include <boost/beast/websocket/stream.hpp>
 #include <cstdint>
 #include <deque>
+#include <string>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +34,7 @@
 #include "net/http_util.h"
 #include "net/token_bucket.h"
 #include "proto/client_frames.h"
+#include "store/types.h"
 
 namespace parley::net {
 
@@ -53,7 +57,8 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   boost::asio::awaitable<void> Handle(proto::DecodedFrame& decoded);
   boost::asio::awaitable<void> HandleHistory(const proto::HistoryFrame& frame,
                                              const std::string& req);
-  bool AdmitFrame();
+  bool AdmitFrame(const proto::DecodedFrame& decoded);
+  void PumpReplay();
 
   void Send(chat::SharedFrame frame);  // strand only
   void Send(std::string text) { Send(chat::MakeFrame(std::move(text))); }
@@ -74,13 +79,16 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
 
   // Outgoing path (strand only).
   std::deque<chat::SharedFrame> outgoing_;
-  size_t outgoing_bytes_ = 0;
+  size_t queued_bytes_ = 0;  // bytes in outgoing_
   bool writing_ = false;
   bool closing_ = false;
   std::optional<chat::CloseReason> close_after_write_;
   // While replaying missed messages, live frames wait here so they follow the replay.
   bool syncing_ = true;
   std::vector<chat::SharedFrame> held_;
+  size_t held_bytes_ = 0;
+  std::deque<store::Message> replay_;  // missed messages not yet queued
+  std::string synced_frame_;           // sent once replay_ is empty
 
   TokenBucket frame_budget_;
   int rejected_in_a_row_ = 0;

@@ -103,12 +103,22 @@ Result<ClientFrame> DecodeByType(const json& object, std::string_view type) {
 }  // namespace
 
 DecodedFrame DecodeClientFrame(std::string_view text) {
-  auto object = ParseObject(text);
-  if (!object.ok()) return DecodedFrame{"", "", object.status()};
-  DecodedFrame decoded{EchoField(*object, "req"), EchoField(*object, "id"),
+  ParsedObject parsed = ParseObjectKeepingShallowFields(text);
+  if (parsed.object.is_null()) return DecodedFrame{"", "", parsed.status};
+  const json& object = parsed.object;
+  DecodedFrame decoded{EchoField(object, "req"), EchoField(object, "id"),
                        Status(Code::kInternal, "not decoded")};
-  auto type = RequiredString(*object, "type");
-  decoded.frame = type.ok() ? DecodeByType(*object, *type) : Result<ClientFrame>(type.status());
+  if (!parsed.status.ok()) {
+    decoded.frame = parsed.status;
+    return decoded;
+  }
+  // req is optional, but when given it must be a string.
+  if (auto req = OptionalString(object, "req"); !req.ok()) {
+    decoded.frame = req.status();
+    return decoded;
+  }
+  auto type = RequiredString(object, "type");
+  decoded.frame = type.ok() ? DecodeByType(object, *type) : Result<ClientFrame>(type.status());
   return decoded;
 }
 

@@ -35,10 +35,12 @@ Result<RegisterRequest> DecodeRegister(std::string_view body) {
   RegisterRequest request;
   Status status;
   if (!Take(*object, "username", &request.username, &status) ||
-      !Take(*object, "password", &request.password, &status) ||
-      !TakeOptional(*object, "display_name", &request.display_name, &status)) {
+      !Take(*object, "password", &request.password, &status)) {
     return status;
   }
+  auto display_name = OptionalString(*object, "display_name");
+  if (!display_name.ok()) return display_name.status();
+  request.display_name = std::move(*display_name);
   return request;
 }
 

@@ -4,6 +4,7 @@
 #ifndef PARLEY_PROTO_HTTP_REQUESTS_H_
 #define PARLEY_PROTO_HTTP_REQUESTS_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,7 +15,7 @@ namespace parley::proto {
 struct RegisterRequest {
   std::string username;
   std::string password;
-  std::string display_name;  // empty when not given
+  std::optional<std::string> display_name;  // absent: the username
 };
 
 struct LoginRequest {

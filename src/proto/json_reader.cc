@@ -7,29 +7,6 @@ namespace {
 
 constexpr int kMaxDepth = 16;
 
-// nlohmann's value tree is built recursively; refuse deep nesting before parsing it.
-bool NestingWithin(std::string_view text, int max_depth) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > max_depth) return false;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return true;
-}
-
 Status Missing(std::string_view key) {
   return Status(Code::kMalformed, "field '" + std::string(key) + "' is missing");
 }
@@ -46,13 +23,27 @@ const nlohmann::json* Find(const nlohmann::json& object, std::string_view key) {
 
 }  // namespace
 
+ParsedObject ParseObjectKeepingShallowFields(std::string_view text) {
+  if (!IsValidUtf8(text)) return {nullptr, Status(Code::kMalformed, "not valid UTF-8")};
+  // nlohmann parses iteratively; the callback drops values nested too deeply before they are
+  // built, so neither parsing nor destroying the tree can recurse deeply.
+  bool too_deep = false;
+  auto limit_depth = [&too_deep](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    if (depth <= kMaxDepth) return true;
+    too_deep = true;
+    return false;
+  };
+  nlohmann::json value = nlohmann::json::parse(text, limit_depth, /*allow_exceptions=*/false);
+  if (value.is_discarded()) return {nullptr, Status(Code::kMalformed, "not valid JSON")};
+  if (!value.is_object()) return {nullptr, Status(Code::kMalformed, "expected a JSON object")};
+  if (too_deep) return {std::move(value), Status(Code::kMalformed, "JSON nested too deeply")};
+  return {std::move(value), Status::Ok()};
+}
+
 Result<nlohmann::json> ParseObject(std::string_view text) {
-  if (!IsValidUtf8(text)) return Status(Code::kMalformed, "not valid UTF-8");
-  if (!NestingWithin(text, kMaxDepth)) return Status(Code::kMalformed, "JSON nested too deeply");
-  nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) return Status(Code::kMalformed, "not valid JSON");
-  if (!value.is_object()) return Status(Code::kMalformed, "expected a JSON object");
-  return value;
+  ParsedObject parsed = ParseObjectKeepingShallowFields(text);
+  if (!parsed.status.ok()) return parsed.status;
+  return std::move(parsed.object);
 }
 
 Result<std::string> RequiredString(const nlohmann::json& object, std::string_view key) {

@@ -18,6 +18,15 @@ namespace parley::proto {
 // anything that is not an object.
 Result<nlohmann::json> ParseObject(std::string_view text);
 
+// The same, but keeps what could be read: when the only problem is nesting that is too deep,
+// `object` holds the top-level object without the too-deep values, so a reply can still echo
+// the frame's request tag. Otherwise `object` is null whenever `status` is not OK.
+struct ParsedObject {
+  nlohmann::json object;
+  Status status;
+};
+ParsedObject ParseObjectKeepingShallowFields(std::string_view text);
+
 // Required fields fail with "field 'x' is missing" or "field 'x' must be a string".
 Result<std::string> RequiredString(const nlohmann::json& object, std::string_view key);
 Result<int64_t> RequiredInt(const nlohmann::json& object, std::string_view key);

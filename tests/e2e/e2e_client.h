@@ -11,13 +11,13 @@
 #ifndef PARLEY_TESTS_E2E_E2E_CLIENT_H_
 #define PARLEY_TESTS_E2E_E2E_CLIENT_H_
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
-
-#include <gtest/gtest.h>
 
 #include "base/status.h"
 #include "client/frames.h"

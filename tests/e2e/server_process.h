@@ -34,7 +34,7 @@ class ServerProcess {
  public:
   struct Options {
     std::vector<std::string> extra_args;             // appended to the command line
-    std::string binary;                               // empty: the parleyd CMake built
+    std::string binary;                              // empty: the parleyd CMake built
     std::chrono::milliseconds start_timeout{15000};  // until the "listening on" line
   };
 
@@ -77,8 +77,8 @@ class ServerProcess {
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::string output_;      // guarded by mutex_
-  uint16_t seen_port_ = 0;  // guarded by mutex_; from the "listening on" line
+  std::string output_;          // guarded by mutex_
+  uint16_t seen_port_ = 0;      // guarded by mutex_; from the "listening on" line
   bool output_closed_ = false;  // guarded by mutex_
 };
 

@@ -98,6 +98,20 @@ TEST(ClientFramesTest, EchoesReqAndIdEvenWhenTheFrameIsWrong) {
   EXPECT_EQ(oversized.req, "");
 }
 
+TEST(ClientFramesTest, TooDeepNestingStillEchoesReq) {
+  const std::string deep = std::string(10000, '[') + std::string(10000, ']');
+  auto decoded = DecodeClientFrame(R"({"type":"ping","req":"d1","x":)" + deep + "}");
+  ASSERT_FALSE(decoded.frame.ok());
+  EXPECT_EQ(decoded.frame.status().code(), Code::kMalformed);
+  EXPECT_EQ(decoded.req, "d1");
+}
+
+TEST(ClientFramesTest, ReqOfTheWrongTypeIsMalformed) {
+  auto decoded = DecodeClientFrame(R"({"type":"ping","req":5})");
+  ASSERT_FALSE(decoded.frame.ok());
+  EXPECT_EQ(decoded.frame.status().code(), Code::kMalformed);
+}
+
 TEST(ClientFramesTest, ShallowNestingInsideStringsIsFine) {
   auto decoded = DecodeClientFrame(
       R"({"type":"send","id":"x","to":2,"text":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["})");

@@ -9,7 +9,7 @@ TEST(HttpRequestsTest, DecodesBodies) {
   auto reg = DecodeRegister(R"({"username":"alice","password":"correct horse"})");
   ASSERT_TRUE(reg.ok());
   EXPECT_EQ(reg->username, "alice");
-  EXPECT_EQ(reg->display_name, "");
+  EXPECT_FALSE(reg->display_name.has_value());
   auto login = DecodeLogin(R"({"username":"a","password":"b","device":"cli"})");
   ASSERT_TRUE(login.ok());
   EXPECT_EQ(login->device, "cli");

@@ -23,8 +23,7 @@ int RunRegister(const CliContext& context, const std::string& username,
 
 int RunLogin(const CliContext& context, const std::string& username, const std::string& device,
              bool print_token) {
-  Result<std::string> password =
-      ReadSecret(context.password_flag, "PARLEY_PASSWORD", "Password: ");
+  Result<std::string> password = ReadSecret(context.password_flag, "PARLEY_PASSWORD", "Password: ");
   if (!password.ok()) return Fail(password.status());
   client::HttpApi api(context.endpoint);
   Result<client::LoginResult> login = api.Login(username, *password, device);
@@ -34,8 +33,7 @@ int RunLogin(const CliContext& context, const std::string& username, const std::
     return kExitOk;
   }
   if (Status saved = SaveToken(context, login->token); !saved.ok()) return Fail(saved);
-  std::cout << "logged in as " << login->user.username << " (device " << login->device_id
-            << ")\n";
+  std::cout << "logged in as " << login->user.username << " (device " << login->device_id << ")\n";
   return kExitOk;
 }
 
@@ -56,8 +54,8 @@ int RunWhoami(const CliContext& context) {
   if (!account.ok()) return Fail(account.status(), "whoami");
   const json& user = (*account)["user"];
   std::cout << user.value("username", std::string()) << " (id " << user.value("id", int64_t{0})
-            << ", display name \"" << user.value("display_name", std::string())
-            << "\"), device " << account->value("device_id", int64_t{0}) << "\n";
+            << ", display name \"" << user.value("display_name", std::string()) << "\"), device "
+            << account->value("device_id", int64_t{0}) << "\n";
   return kExitOk;
 }
 
@@ -92,8 +90,7 @@ int RunPasswd(const CliContext& context) {
   Result<std::string> old_password =
       ReadSecret(context.password_flag, "PARLEY_PASSWORD", "Current password: ");
   if (!old_password.ok()) return Fail(old_password.status());
-  Result<std::string> new_password =
-      ReadSecret("", "PARLEY_NEW_PASSWORD", "New password: ");
+  Result<std::string> new_password = ReadSecret("", "PARLEY_NEW_PASSWORD", "New password: ");
   if (!new_password.ok()) return Fail(new_password.status());
   if (std::getenv("PARLEY_NEW_PASSWORD") == nullptr) {
     Result<std::string> again = ReadSecret("", "PARLEY_NEW_PASSWORD", "New password again: ");

@@ -13,11 +13,10 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "client/http_api.h"
 #include "client/ws_client.h"
@@ -33,11 +32,11 @@ class LiveSession {
   LiveSession(const CliContext& context, std::unique_ptr<client::HttpApi> api,
               std::optional<client::User> peer, bool chat);
 
-  // Runs until end of input (chat), a fatal error (bad token) or forever (follow).
+  // Runs until end of input (chat), a rejected token, or forever (follow).
   int Run();
 
  private:
-  enum class Outcome { kDisconnected, kFinished, kFatal };
+  enum class Outcome { kDisconnected, kFinished };
 
   Status Connect();
   Outcome Pump();  // handles frames until the connection drops or the session ends
@@ -61,13 +60,12 @@ class LiveSession {
 
   UserNames names_;
   int64_t self_id_ = 0;
-  CursorMap cursors_;                                  // highest seq shown per conversation
-  std::set<int64_t> unread_marks_;                     // conversations to mark read
-  std::optional<int64_t> peer_conversation_;           // the direct conversation with peer_
-  std::map<int64_t, bool> wanted_;                     // conversation id -> shown?
-  std::map<std::string, std::string> pending_sends_;   // client id -> text, until acked
+  CursorMap cursors_;                                 // highest seq shown per conversation
+  std::set<int64_t> unread_marks_;                    // conversations to mark read
+  std::optional<int64_t> peer_conversation_;          // the direct conversation with peer_
+  std::map<int64_t, bool> wanted_;                    // conversation id -> shown?
+  std::map<std::string, std::string> pending_sends_;  // client id -> text, until acked
   bool synced_ = false;
-  Status fatal_;
 };
 
 }  // namespace parley::cli

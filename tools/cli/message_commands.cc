@@ -32,12 +32,12 @@ int RunSend(const CliContext& context, const std::string& username, const std::s
   std::vector<client::Cursor> cursors = ToCursorList(LoadCursors(context));
   Result<json> welcome = ws.Hello((*api)->token(), cursors);
   if (!welcome.ok()) return Fail(welcome.status(), "hello");
-  Result<json> ack = ws.SendToUser(peer->id, text, client::NewClientId("cli-"),
-                                   std::chrono::seconds(10));
+  Result<json> ack =
+      ws.SendToUser(peer->id, text, client::NewClientId("cli-"), std::chrono::seconds(10));
   if (!ack.ok()) return Fail(ack.status(), "send");
   std::cout << "sent to " << peer->username << ": conversation "
-            << ack->value("conversation_id", int64_t{0}) << " seq "
-            << ack->value("seq", int64_t{0}) << "\n";
+            << ack->value("conversation_id", int64_t{0}) << " seq " << ack->value("seq", int64_t{0})
+            << "\n";
   ws.Close();
   return kExitOk;
 }
@@ -64,8 +64,7 @@ int RunHistory(const CliContext& context, const std::string& username,
   names.Add((*me)["user"].value("id", int64_t{0}), (*me)["user"].value("username", std::string()));
   const json& messages = (*page)["messages"];
   if (page->value("has_more", false) && !messages.empty()) {
-    std::cout << "(older messages: --before " << messages.front().value("seq", int64_t{0})
-              << ")\n";
+    std::cout << "(older messages: --before " << messages.front().value("seq", int64_t{0}) << ")\n";
   }
   for (const json& message : messages) {
     std::cout << "#" << message.value("seq", int64_t{0}) << " " << FormatMessage(message, names)

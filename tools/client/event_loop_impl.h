@@ -3,9 +3,8 @@
 #ifndef PARLEY_TOOLS_CLIENT_EVENT_LOOP_IMPL_H_
 #define PARLEY_TOOLS_CLIENT_EVENT_LOOP_IMPL_H_
 
-#include <utility>
-
 #include <boost/asio/io_context.hpp>
+#include <utility>
 
 #include "client/event_loop.h"
 

@@ -8,12 +8,11 @@
 #define PARLEY_TOOLS_CLIENT_FRAMES_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "base/status.h"
 

@@ -1,11 +1,10 @@
 #include "client/http_api.h"
 
-#include <cctype>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
 
 #include "client/wire_codes.h"
 
@@ -70,13 +69,17 @@ struct HttpApi::Transport {
 };
 
 HttpApi::HttpApi(Endpoint endpoint, std::chrono::milliseconds timeout)
-    : endpoint_(std::move(endpoint)), timeout_(timeout), transport_(std::make_unique<Transport>()) {}
+    : endpoint_(std::move(endpoint)),
+      timeout_(timeout),
+      transport_(std::make_unique<Transport>()) {}
 
 HttpApi::~HttpApi() = default;
 
 Result<HttpResponse> HttpApi::Request(std::string_view method, std::string_view target,
                                       std::optional<std::string> body) {
-  http::request<http::string_body> request(http::string_to_verb(beast::string_view(method.data(), method.size())), std::string(target), 11);
+  http::request<http::string_body> request(
+      http::string_to_verb(beast::string_view(method.data(), method.size())), std::string(target),
+      11);
   request.set(http::field::host, endpoint_.HostHeader());
   request.set(http::field::user_agent, "parley-client/1");
   request.keep_alive(true);

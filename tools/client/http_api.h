@@ -12,11 +12,10 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "base/status.h"
 #include "client/endpoint.h"
@@ -66,13 +65,13 @@ class HttpApi {
   // POST /sessions. On success also adopts the new token for later calls.
   Result<LoginResult> Login(std::string_view username, std::string_view password,
                             std::string_view device = "cli");
-  Status Logout();                                      // DELETE /sessions/current
-  Result<nlohmann::json> ListSessions();                // the "sessions" array
-  Status RevokeSession(int64_t session_id);             // DELETE /sessions/{id}
+  Status Logout();                           // DELETE /sessions/current
+  Result<nlohmann::json> ListSessions();     // the "sessions" array
+  Status RevokeSession(int64_t session_id);  // DELETE /sessions/{id}
   Status ChangePassword(std::string_view old_password, std::string_view new_password);
-  Result<nlohmann::json> Account();                     // {"user": ..., "device_id": ...}
-  Result<User> LookupUser(std::string_view username);   // GET /users/{username}
-  Result<nlohmann::json> Conversations();               // the "conversations" array
+  Result<nlohmann::json> Account();                    // {"user": ..., "device_id": ...}
+  Result<User> LookupUser(std::string_view username);  // GET /users/{username}
+  Result<nlohmann::json> Conversations();              // the "conversations" array
   // GET /conversations/{id}/messages: {"messages": [...], "has_more": bool}.
   Result<nlohmann::json> History(int64_t conversation_id, const HistoryPage& page = {});
   Status Healthz();

@@ -6,9 +6,9 @@ namespace parley::client {
 namespace {
 
 constexpr Code kAllCodes[] = {
-    Code::kMalformed,    Code::kUnknownType,        Code::kTooLarge,     Code::kInvalidArgument,
-    Code::kUnauthenticated, Code::kForbidden,       Code::kNotFound,     Code::kConflict,
-    Code::kRateLimited,  Code::kUnsupportedVersion, Code::kUnavailable,  Code::kInternal,
+    Code::kMalformed,       Code::kUnknownType,        Code::kTooLarge,    Code::kInvalidArgument,
+    Code::kUnauthenticated, Code::kForbidden,          Code::kNotFound,    Code::kConflict,
+    Code::kRateLimited,     Code::kUnsupportedVersion, Code::kUnavailable, Code::kInternal,
 };
 
 // The first code with this HTTP status; codes sharing a status (400) fall back to the first.
@@ -45,8 +45,7 @@ Status StatusFromHttpError(int http_status, const nlohmann::json& body) {
 
 Status StatusFromErrorFrame(const nlohmann::json& frame) {
   std::string code = StringField(frame, "code");
-  return Status(code.empty() ? Code::kInternal : CodeFromName(code),
-                StringField(frame, "message"));
+  return Status(code.empty() ? Code::kInternal : CodeFromName(code), StringField(frame, "message"));
 }
 
 Status StatusFromClose(int close_code, std::string_view reason) {

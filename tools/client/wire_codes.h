@@ -6,9 +6,8 @@
 #ifndef PARLEY_TOOLS_CLIENT_WIRE_CODES_H_
 #define PARLEY_TOOLS_CLIENT_WIRE_CODES_H_
 
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "base/status.h"
 

@@ -51,8 +51,8 @@ Status WsClient::Connect(const Endpoint& endpoint, std::chrono::milliseconds tim
 Result<json> WsClient::Hello(std::string_view token, std::span<const Cursor> cursors,
                              std::chrono::milliseconds timeout) {
   if (Status sent = SendRaw(HelloFrame(token, cursors), timeout); !sent.ok()) return sent;
-  Result<json> reply = WaitFor(
-      [](const json& f) { return IsType(f, "welcome") || IsType(f, "error"); }, timeout);
+  Result<json> reply =
+      WaitFor([](const json& f) { return IsType(f, "welcome") || IsType(f, "error"); }, timeout);
   if (!reply.ok()) return reply;
   if (IsType(*reply, "error")) return StatusFromErrorFrame(*reply);
   return reply;
@@ -68,9 +68,9 @@ Result<SyncResult> WsClient::HelloAndSync(std::string_view token, std::span<cons
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    Result<json> frame = WaitFor(
-        [](const json& f) { return IsType(f, "message") || IsType(f, "synced"); },
-        std::max(left, std::chrono::milliseconds(0)));
+    Result<json> frame =
+        WaitFor([](const json& f) { return IsType(f, "message") || IsType(f, "synced"); },
+                std::max(left, std::chrono::milliseconds(0)));
     if (!frame.ok()) return frame.status();
     if (IsType(*frame, "synced")) {
       result.synced = std::move(frame).value();
@@ -84,8 +84,8 @@ Status WsClient::SendRaw(std::string text, std::chrono::milliseconds timeout) {
   if (!connection_) return Status(Code::kUnavailable, "not connected");
   if (closed_) return close_status_.ok() ? Status(Code::kUnavailable, "closed") : close_status_;
   if (Status queued = connection_->Send(std::move(text)); !queued.ok()) return queued;
-  bool written = loop_.RunUntil([this] { return closed_ || connection_->queued_bytes() == 0; },
-                                timeout);
+  bool written =
+      loop_.RunUntil([this] { return closed_ || connection_->queued_bytes() == 0; }, timeout);
   if (closed_) return Status(Code::kUnavailable, "connection closed while sending");
   if (!written) return Status(Code::kUnavailable, "send timed out");
   return Status::Ok();
@@ -143,8 +143,8 @@ Result<json> WsClient::WaitFor(const Predicate& match, std::chrono::milliseconds
   if (!scan()) loop_.RunUntil(scan, timeout);
   if (found) return TakeFrame(*found);
   if (closed_) {
-    Status why = close_status_.ok() ? Status(Code::kUnavailable, "connection closed")
-                                    : close_status_;
+    Status why =
+        close_status_.ok() ? Status(Code::kUnavailable, "connection closed") : close_status_;
     return why;
   }
   return Status(Code::kUnavailable, "timed out waiting for a frame");

@@ -14,12 +14,11 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "base/status.h"
 #include "client/endpoint.h"
@@ -66,8 +65,7 @@ class WsClient {
 
   // Sends a message (to a user, or into a conversation) and waits for its ack, which it returns;
   // an `error` frame carrying the same id becomes its Status. An empty id picks a random one.
-  Result<nlohmann::json> SendToUser(int64_t to_user_id, std::string_view text,
-                                    std::string id = "",
+  Result<nlohmann::json> SendToUser(int64_t to_user_id, std::string_view text, std::string id = "",
                                     std::chrono::milliseconds timeout = kDefaultTimeout);
   Result<nlohmann::json> SendToConversation(int64_t conversation_id, std::string_view text,
                                             std::string id = "",
@@ -89,7 +87,7 @@ class WsClient {
   void Close(int code = 1000, std::chrono::milliseconds timeout = kDefaultTimeout);
 
   bool closed() const { return closed_; }
-  int close_code() const { return close_code_; }           // 1006 lost, 0 never opened
+  int close_code() const { return close_code_; }  // 1006 lost, 0 never opened
   const Status& close_status() const { return close_status_; }
   size_t queued_frames() const { return inbox_.size(); }
 

@@ -1,10 +1,9 @@
 #include "client/ws_connection.h"
 
-#include <deque>
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#include <deque>
 
 #include "client/event_loop_impl.h"
 #include "client/wire_codes.h"
@@ -79,9 +78,8 @@ class WsConnectionImpl final : public WsConnection,
   void OnResolve(error_code ec, tcp::resolver::results_type results) {
     if (ec) return Fail(ec);
     beast::get_lowest_layer(ws_).async_connect(
-        results, [self = shared_from_this()](error_code ec, const tcp::endpoint&) {
-          self->OnConnect(ec);
-        });
+        results,
+        [self = shared_from_this()](error_code ec, const tcp::endpoint&) { self->OnConnect(ec); });
   }
 
   void OnConnect(error_code ec) {
@@ -110,9 +108,8 @@ class WsConnectionImpl final : public WsConnection,
   }
 
   void ReadNext() {
-    ws_.async_read(buffer_, [self = shared_from_this()](error_code ec, size_t) {
-      self->OnRead(ec);
-    });
+    ws_.async_read(buffer_,
+                   [self = shared_from_this()](error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(error_code ec) {

@@ -45,8 +45,7 @@ class WsConnection {
     size_t max_frame_bytes = 16u << 20;                // larger incoming frames close the socket
   };
 
-  static std::shared_ptr<WsConnection> Create(EventLoop& loop, Handlers handlers,
-                                              Options options);
+  static std::shared_ptr<WsConnection> Create(EventLoop& loop, Handlers handlers, Options options);
   static std::shared_ptr<WsConnection> Create(EventLoop& loop, Handlers handlers) {
     return Create(loop, std::move(handlers), Options());
   }

@@ -1,0 +1,33 @@
+// BenchOptions: everything `parley-bench` can be told on its command line (see main.cc).
+// Plain value; copied into each shard before the run starts.
+#ifndef PARLEY_TOOLS_BENCH_BENCH_OPTIONS_H_
+#define PARLEY_TOOLS_BENCH_BENCH_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "client/endpoint.h"
+
+namespace parley::bench {
+
+struct BenchOptions {
+  client::Endpoint endpoint{"127.0.0.1", 8080};
+  int connections = 100;          // WebSocket connections in total
+  int users = 0;                  // 0 = one user per connection; else connections spread as devices
+  double rate = 0;                // messages/s in total; 0 = as fast as the window allows
+  int window = 0;                 // unacked sends per connection; 0 = 4 at rate 0, 256 with a rate
+  double duration_s = 10;         // measured phase
+  double warmup_s = 2;            // sends before the measured phase are not counted
+  double drain_s = 3;             // after the run, how long to wait for outstanding acks/deliveries
+  int size = 64;                  // message text bytes
+  int64_t server_pid = 0;         // 0 = do not sample server memory
+  bool idle = false;              // only open connections and hold them
+  int threads = 1;                // event loops (one thread each)
+  int connect_concurrency = 200;  // handshakes in progress at once, in total
+  int setup_threads = 4;          // parallel HTTP clients registering and logging in users
+  double setup_timeout_s = 600;   // give up registering/logging in after this long
+};
+
+}  // namespace parley::bench
+
+#endif  // PARLEY_TOOLS_BENCH_BENCH_OPTIONS_H_

@@ -1,0 +1,200 @@
+// parley-bench: a load generator for a Parley server. See `parley-bench --help`.
+//
+// Phases: register and log in users over HTTP; open the WebSockets (bounded concurrency);
+// then either hold them (--idle) or send messages for --warmup + --duration seconds; drain;
+// close; report. Every phase is bounded in time, so the tool always ends by itself.
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <thread>
+
+#include "client/endpoint.h"
+#include "client/wire_codes.h"
+#include "tools/bench/bench_options.h"
+#include "tools/bench/report.h"
+#include "tools/bench/shard.h"
+#include "tools/bench/user_setup.h"
+
+namespace parley::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  limit.rlim_cur = limit.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+std::string RandomRunId() {
+  char text[8];
+  std::snprintf(text, sizeof(text), "%06x",
+                static_cast<unsigned>(std::random_device{}() & 0xffffff));
+  return text;
+}
+
+std::chrono::milliseconds Seconds(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+// Splits the connections over the shards: connection i belongs to user i % users, and is that
+// user's primary connection when i < users.
+std::vector<std::unique_ptr<Shard>> MakeShards(const BenchOptions& options,
+                                               const std::vector<BenchUser>& users,
+                                               const std::string& run_id) {
+  int threads = std::max(1, options.threads);
+  BenchOptions shard_options = options;
+  shard_options.rate = options.rate / threads;
+  int recipients = std::min<int>(static_cast<int>(users.size()), options.connections);
+  std::vector<std::unique_ptr<Shard>> shards;
+  for (int t = 0; t < threads; ++t) {
+    std::vector<int> conn_users;
+    std::vector<bool> primary;
+    for (int i = t; i < options.connections; i += threads) {
+      conn_users.push_back(i % static_cast<int>(users.size()));
+      primary.push_back(i < static_cast<int>(users.size()));
+    }
+    shards.push_back(std::make_unique<Shard>(
+        shard_options, users, std::move(conn_users), std::move(primary), recipients,
+        "b" + run_id + "-" + std::to_string(t) + "-", options.connect_concurrency / threads));
+  }
+  return shards;
+}
+
+// Waits until every shard has tried all its connections (or the timeout passes).
+void WaitUntilOpen(std::vector<std::unique_ptr<Shard>>& shards, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  auto last_report = Clock::now();
+  for (;;) {
+    bool ready = true;
+    int established = 0;
+    for (auto& shard : shards) {
+      ready = ready && shard->ready();
+      established += shard->established();
+    }
+    if (ready || Clock::now() > deadline) return;
+    if (Clock::now() - last_report > std::chrono::seconds(2)) {
+      std::cerr << "  " << established << " connections established\n";
+      last_report = Clock::now();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+int Run(const BenchOptions& options) {
+  RaiseFileLimit();
+  const std::string run_id = RandomRunId();
+  int user_count = options.users > 0 ? options.users : options.connections;
+  if (!options.idle && std::min(user_count, options.connections) < 2) {
+    std::cerr << "parley-bench: sending needs at least 2 connected users\n";
+    return 1;
+  }
+  std::cerr << "run " << run_id << ": setting up " << user_count << " users\n";
+  auto setup_start = Clock::now();
+  Result<std::vector<BenchUser>> users = SetUpUsers(options, "b" + run_id, user_count);
+  if (!users.ok()) {
+    std::cerr << "parley-bench: user setup failed: " << client::FormatStatus(users.status())
+              << "\n";
+    return 1;
+  }
+  std::cerr << "users ready in "
+            << std::chrono::duration<double>(Clock::now() - setup_start).count() << " s\n";
+
+  MemoryReport memory;
+  memory.before = ReadProcessMemory(options.server_pid);
+  std::vector<std::unique_ptr<Shard>> shards = MakeShards(options, *users, run_id);
+  for (auto& shard : shards) shard->Start();
+  WaitUntilOpen(shards, Seconds(options.setup_timeout_s));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let the server settle
+  memory.after = ReadProcessMemory(options.server_pid);
+
+  if (options.idle) {
+    std::cerr << "holding connections for " << options.duration_s << " s\n";
+    std::this_thread::sleep_for(Seconds(options.duration_s));
+  } else {
+    RunPlan plan;
+    plan.start_ns = NowNanos();
+    plan.measure_from_ns = plan.start_ns + Seconds(options.warmup_s).count() * 1000000;
+    plan.stop_ns = plan.measure_from_ns + Seconds(options.duration_s).count() * 1000000;
+    std::cerr << "sending for " << options.warmup_s << " s warmup + " << options.duration_s
+              << " s\n";
+    for (auto& shard : shards) shard->BeginSending(plan);
+    std::this_thread::sleep_for(Seconds(options.warmup_s + options.duration_s + options.drain_s));
+  }
+  memory.end = ReadProcessMemory(options.server_pid);
+  for (auto& shard : shards) shard->Finish();
+  for (auto& shard : shards) shard->Join();
+
+  ShardStats total;
+  for (auto& shard : shards) {
+    ShardStats& part = shard->stats();
+    total.established += part.established;
+    total.failed += part.failed;
+    total.sent += part.sent;
+    total.acked += part.acked;
+    total.delivered += part.delivered;
+    total.measured_sent += part.measured_sent;
+    total.measured_acked += part.measured_acked;
+    total.measured_delivered += part.measured_delivered;
+    total.skipped += part.skipped;
+    for (const auto& [code, count] : part.errors) total.errors[code] += count;
+    total.ack.Merge(part.ack);
+    total.deliver.Merge(part.deliver);
+  }
+  PrintReport(options, total, memory);
+  return total.established == static_cast<uint64_t>(options.connections) ? 0 : 2;
+}
+
+}  // namespace
+}  // namespace parley::bench
+
+int main(int argc, char** argv) {
+  parley::bench::BenchOptions options;
+  std::string server = "http://127.0.0.1:8080";
+  CLI::App app{"parley-bench: load generator for a Parley server"};
+  app.add_option("--server", server, "server URL")->capture_default_str();
+  app.add_option("--connections", options.connections, "WebSocket connections")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  app.add_option("--users", options.users, "users (default: one per connection)");
+  app.add_option("--rate", options.rate, "messages/s in total; 0 = as fast as the window allows")
+      ->capture_default_str();
+  app.add_option("--window", options.window,
+                 "unacked sends per connection (default 4 at rate 0, 256 with --rate)");
+  app.add_option("--duration", options.duration_s, "measured seconds")->capture_default_str();
+  app.add_option("--warmup", options.warmup_s, "unmeasured seconds first")->capture_default_str();
+  app.add_option("--drain", options.drain_s, "seconds to wait for late replies")
+      ->capture_default_str();
+  app.add_option("--size", options.size, "message text bytes")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  app.add_option("--pid", options.server_pid, "server pid, to sample its memory");
+  app.add_flag("--idle", options.idle, "only open the connections and hold them");
+  app.add_option("--threads", options.threads, "event loop threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  app.add_option("--connect-concurrency", options.connect_concurrency,
+                 "handshakes in flight at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--setup-threads", options.setup_threads, "parallel HTTP clients for setup")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  app.add_option("--setup-timeout", options.setup_timeout_s, "seconds for setup phases")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  parley::Result<parley::client::Endpoint> endpoint = parley::client::ParseServerUrl(server);
+  if (!endpoint.ok()) {
+    std::cerr << "parley-bench: " << parley::client::FormatStatus(endpoint.status()) << "\n";
+    return 1;
+  }
+  options.endpoint = *endpoint;
+  return parley::bench::Run(options);
+}

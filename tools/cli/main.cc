@@ -1,0 +1,90 @@
+// parley: the command-line client of a Parley server. See `parley --help`.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "client/endpoint.h"
+#include "tools/cli/cli_context.h"
+
+namespace {
+
+std::string DefaultServer() {
+  const char* server = std::getenv("PARLEY_SERVER");
+  return server != nullptr && *server != '\0' ? server : "http://127.0.0.1:8080";
+}
+
+std::string DefaultDevice() {
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  return std::string("cli@") + host;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace parley::cli;
+  CLI::App app{"parley: command-line client for a Parley chat server"};
+  app.require_subcommand(1);
+  std::string server = DefaultServer();
+  CliContext context;
+  context.config_dir = DefaultConfigDir();
+  app.add_option("--server", server, "server URL ($PARLEY_SERVER)")->capture_default_str();
+  app.add_option("--config-dir", context.config_dir, "token and cursor files ($PARLEY_CONFIG_DIR)")
+      ->capture_default_str();
+  app.add_option("--password", context.password_flag,
+                 "password (else $PARLEY_PASSWORD, else prompted)");
+
+  std::string username, display_name, text, device = DefaultDevice();
+  bool print_token = false;
+  int64_t session_id = 0;
+  std::optional<int64_t> before;
+  std::optional<int> limit;
+  int exit_code = kExitFailure;
+
+  auto* reg = app.add_subcommand("register", "create an account");
+  reg->add_option("USER", username)->required();
+  reg->add_option("--display-name", display_name, "shown name (default: the username)");
+  auto* login = app.add_subcommand("login", "log in and store the token");
+  login->add_option("USER", username)->required();
+  login->add_option("--device", device, "device name")->capture_default_str();
+  login->add_flag("--print-token", print_token, "print the token instead of storing it");
+  auto* logout = app.add_subcommand("logout", "revoke the stored token");
+  auto* whoami = app.add_subcommand("whoami", "show the logged-in account");
+  auto* sessions = app.add_subcommand("sessions", "list my logged-in devices");
+  auto* revoke = app.add_subcommand("revoke", "log one of my devices out");
+  revoke->add_option("ID", session_id, "session id from `parley sessions`")->required();
+  auto* passwd = app.add_subcommand("passwd", "change my password ($PARLEY_NEW_PASSWORD)");
+  auto* send = app.add_subcommand("send", "send a direct message and wait for its ack");
+  send->add_option("USER", username)->required();
+  send->add_option("TEXT", text)->required();
+  auto* history = app.add_subcommand("history", "show messages with a user");
+  history->add_option("USER", username)->required();
+  history->add_option("--before", before, "only messages with seq below this");
+  history->add_option("--limit", limit, "how many (1-200, default 50)");
+  auto* conversations = app.add_subcommand("conversations", "list conversations, unread counts");
+  auto* follow = app.add_subcommand("follow", "print messages live (all, or with USER)");
+  follow->add_option("USER", username);
+  auto* chat = app.add_subcommand("chat", "chat with USER: stdin lines are sent");
+  chat->add_option("USER", username)->required();
+
+  CLI11_PARSE(app, argc, argv);
+  parley::Result<parley::client::Endpoint> endpoint = parley::client::ParseServerUrl(server);
+  if (!endpoint.ok()) return Fail(endpoint.status());
+  context.endpoint = *endpoint;
+
+  if (reg->parsed()) exit_code = RunRegister(context, username, display_name);
+  if (login->parsed()) exit_code = RunLogin(context, username, device, print_token);
+  if (logout->parsed()) exit_code = RunLogout(context);
+  if (whoami->parsed()) exit_code = RunWhoami(context);
+  if (sessions->parsed()) exit_code = RunSessions(context);
+  if (revoke->parsed()) exit_code = RunRevoke(context, session_id);
+  if (passwd->parsed()) exit_code = RunPasswd(context);
+  if (send->parsed()) exit_code = RunSend(context, username, text);
+  if (history->parsed()) exit_code = RunHistory(context, username, before, limit);
+  if (conversations->parsed()) exit_code = RunConversations(context);
+  if (follow->parsed()) exit_code = RunFollow(context, username);
+  if (chat->parsed()) exit_code = RunChat(context, username);
+  return exit_code;
+}
