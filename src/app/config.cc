@@ -116,6 +116,9 @@ const std::vector<Option>& Options() {
           [](Config& c, int64_t v) {
             c.auth.registrations_per_address.max_events = static_cast<int>(v);
           }),
+      Int("writer-batch-delay-us", "wait for more messages before a commit under load (200)", 0,
+          100000,
+          [](Config& c, int64_t v) { c.writer.batch_delay = std::chrono::microseconds(v); }),
       Int("writer-max-batch", "messages committed in one transaction at most (1024)", 1, 100000,
           [](Config& c, int64_t v) { c.writer.max_batch = static_cast<size_t>(v); }),
   };

@@ -33,9 +33,15 @@ Status MessageWriter::Enqueue(Op op) {
       return Status(Code::kUnavailable, "server is overloaded; retry");
     }
     queue_.push_back(std::move(op));
+    if (!idle_) return Status::Ok();  // a busy writer finds it without a wake-up (a syscall)
   }
   wake_.notify_one();
   return Status::Ok();
+}
+
+MessageWriter::Stats MessageWriter::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
 }
 
 void MessageWriter::Stop() {
@@ -49,16 +55,30 @@ void MessageWriter::Stop() {
 
 void MessageWriter::Run() {
   std::vector<Op> batch;
+  size_t previous_batch = 0;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
+      idle_ = true;
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      idle_ = false;
       if (queue_.empty()) return;  // stopping, and everything queued has been applied
+      if (previous_batch > 1 && queue_.size() < options_.max_batch && !stopping_) {
+        lock.unlock();
+        std::this_thread::sleep_for(options_.batch_delay);
+        lock.lock();
+      }
       const size_t take = std::min(queue_.size(), options_.max_batch);
       for (size_t i = 0; i < take; ++i) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+    }
+    previous_batch = batch.size();
+    {
+      std::lock_guard lock(mutex_);
+      ++stats_.batches;
+      stats_.commands += batch.size();
     }
     ApplyBatch(batch);
     batch.clear();

@@ -17,6 +17,7 @@
 #ifndef PARLEY_CHAT_MESSAGE_WRITER_H_
 #define PARLEY_CHAT_MESSAGE_WRITER_H_
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -37,6 +38,9 @@ namespace parley::chat {
 struct WriterOptions {
   size_t max_batch = 1024;   // commands per transaction at most
   size_t max_queue = 65536;  // commands waiting at most; beyond, Submit fails kUnavailable
+  // Under load (the previous batch held more than one command) the writer waits this long
+  // for more commands before committing, so each commit carries more of them.
+  std::chrono::microseconds batch_delay{200};
 };
 
 class MessageWriter {
@@ -48,6 +52,12 @@ class MessageWriter {
   ~MessageWriter();
   MessageWriter(const MessageWriter&) = delete;
   MessageWriter& operator=(const MessageWriter&) = delete;
+
+  struct Stats {
+    uint64_t batches = 0;   // transactions committed or rolled back
+    uint64_t commands = 0;  // commands applied in them
+  };
+  Stats stats() const;
 
   Status Submit(SendCommand command, SendDone done);
   Status Submit(CursorCommand command, CursorDone done);
@@ -76,10 +86,12 @@ class MessageWriter {
   store::Store& store_;
   const WriterOptions options_;
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
+  Stats stats_;  // guarded by mutex_
   std::condition_variable wake_;
   std::deque<Op> queue_;   // guarded by mutex_
   bool stopping_ = false;  // guarded by mutex_
+  bool idle_ = false;      // guarded by mutex_; the writer waits for work (needs a wake-up)
 
   // Caches touched only by the writer thread; cleared when a batch rolls back, since they may
   // hold rows that were never committed.

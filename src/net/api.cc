@@ -23,17 +23,16 @@ bool Matches(const Segments& segments, std::initializer_list<std::string_view> p
   return true;
 }
 
-awaitable<Response> Register(const Request& request, Context& context,
-                             const std::string& address) {
+awaitable<Response> Register(const Request& request, Context& context, const std::string& address) {
   auto body = proto::DecodeRegister(request.body());
   if (!body.ok()) co_return ErrorResponse(request, body.status());
   if (body->display_name && body->display_name->empty()) {
-    co_return ErrorResponse(request, Status(Code::kInvalidArgument,
-                                            "display_name must be 1 to 64 characters"));
+    co_return ErrorResponse(
+        request, Status(Code::kInvalidArgument, "display_name must be 1 to 64 characters"));
   }
   auto registering = OnWorker(context.workers, [&context, fields = std::move(*body), address] {
-    return context.auth.Register(fields.username, fields.password,
-                                 fields.display_name.value_or(""), address, NowMillis());
+    return context.auth.Register(fields.username, fields.password, fields.display_name.value_or(""),
+                                 address, NowMillis());
   });
   auto user = co_await std::move(registering);
   if (!user.ok()) co_return ErrorResponse(request, user.status());

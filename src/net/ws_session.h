@@ -23,8 +23,8 @@
 #include <boost/beast/websocket/stream.hpp>
 #include <cstdint>
 #include <deque>
-#include <string>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,6 +60,7 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   bool AdmitFrame(const proto::DecodedFrame& decoded);
   void PumpReplay();
 
+  void DrainInbox();                   // strand only
   void Send(chat::SharedFrame frame);  // strand only
   void Send(std::string text) { Send(chat::MakeFrame(std::move(text))); }
   void WriteNext();
@@ -81,14 +82,22 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   std::deque<chat::SharedFrame> outgoing_;
   size_t queued_bytes_ = 0;  // bytes in outgoing_
   bool writing_ = false;
+  size_t in_flight_ = 0;      // frames of outgoing_ in the write under way
+  bool batch_ = false;        // the client accepts several objects per frame (hello "batch")
+  std::string batch_buffer_;  // the bytes of a batched write, alive until it completes
   bool closing_ = false;
   std::optional<chat::CloseReason> close_after_write_;
   // While replaying missed messages, live frames wait here so they follow the replay.
   bool syncing_ = true;
   std::vector<chat::SharedFrame> held_;
   size_t held_bytes_ = 0;
-  std::deque<store::Message> replay_;  // missed messages not yet queued
-  std::string synced_frame_;           // sent once replay_ is empty
+  std::vector<store::Message> replay_;  // missed messages; those before replay_next_ are queued
+  size_t replay_next_ = 0;
+  std::string synced_frame_;  // sent once replay_ is empty
+
+  // Frames delivered from other threads, waiting for the strand.
+  std::mutex inbox_mutex_;
+  std::vector<chat::SharedFrame> inbox_;  // guarded by inbox_mutex_
 
   TokenBucket frame_budget_;
   int rejected_in_a_row_ = 0;

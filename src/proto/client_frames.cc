@@ -26,6 +26,10 @@ Result<ClientFrame> DecodeHello(const json& object) {
   auto token = RequiredString(object, "token");
   if (!token.ok()) return token.status();
   hello.token = std::move(*token);
+  if (auto batch = object.find("batch"); batch != object.end() && !batch->is_null()) {
+    if (!batch->is_boolean()) return Status(Code::kMalformed, "field 'batch' must be a boolean");
+    hello.batch = batch->get<bool>();
+  }
   auto it = object.find("cursors");
   if (it != object.end() && !it->is_null()) {
     if (!it->is_array()) return Status(Code::kMalformed, "field 'cursors' must be an array");

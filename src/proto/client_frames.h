@@ -23,6 +23,7 @@ struct HelloFrame {
   int64_t protocol = 0;
   std::string token;
   std::vector<chat::Cursor> cursors;
+  bool batch = false;  // the client accepts several newline-separated objects per frame
 };
 
 struct SendFrame {

@@ -110,9 +110,11 @@ void Shard::Open(size_t index) {
   client::WsConnection::Handlers handlers;
   handlers.on_open = [this, index] {
     const std::string& token = users_[static_cast<size_t>(conns_[index].user)].token;
-    conns_[index].ws->Send(client::HelloFrame(token, {}));
+    conns_[index].ws->Send(client::HelloFrame(token, {}, client::kProtocolVersion, /*batch=*/true));
   };
-  handlers.on_frame = [this, index](std::string_view text) { OnFrame(index, text); };
+  handlers.on_frame = [this, index](std::string_view text) {
+    client::ForEachObject(text, [&](std::string_view object) { OnFrame(index, object); });
+  };
   handlers.on_close = [this, index](const Status&, int code) { OnClose(index, code); };
   conns_[index].ws = client::WsConnection::Create(loop_, std::move(handlers));
   conns_[index].ws->Open(options_.endpoint);

@@ -11,13 +11,16 @@ std::string Serialize(const json& frame) {
   return frame.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::string HelloFrame(std::string_view token, std::span<const Cursor> cursors, int protocol) {
+std::string HelloFrame(std::string_view token, std::span<const Cursor> cursors, int protocol,
+                       bool batch) {
   json list = json::array();
   for (const Cursor& cursor : cursors) {
     list.push_back({{"conversation_id", cursor.conversation_id}, {"seq", cursor.seq}});
   }
-  return Serialize(
-      {{"type", "hello"}, {"protocol", protocol}, {"token", token}, {"cursors", std::move(list)}});
+  json hello = {
+      {"type", "hello"}, {"protocol", protocol}, {"token", token}, {"cursors", std::move(list)}};
+  if (batch) hello["batch"] = true;
+  return Serialize(hello);
 }
 
 std::string SendToUserFrame(std::string_view id, int64_t to_user_id, std::string_view text) {

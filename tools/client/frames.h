@@ -34,8 +34,19 @@ struct HistoryQuery {
   std::string req;           // echoed in the reply; empty = not sent
 };
 
+// `batch`: the client accepts several newline-separated objects in one frame (ForEachObject).
 std::string HelloFrame(std::string_view token, std::span<const Cursor> cursors,
-                       int protocol = kProtocolVersion);
+                       int protocol = kProtocolVersion, bool batch = false);
+// Calls `fn` for each newline-separated JSON object text of a frame (one, unless batched).
+template <typename Fn>
+void ForEachObject(std::string_view frame, Fn&& fn) {
+  while (!frame.empty()) {
+    const size_t newline = frame.find('\n');
+    fn(frame.substr(0, newline));
+    if (newline == std::string_view::npos) break;
+    frame.remove_prefix(newline + 1);
+  }
+}
 std::string SendToUserFrame(std::string_view id, int64_t to_user_id, std::string_view text);
 std::string SendToConversationFrame(std::string_view id, int64_t conversation_id,
                                     std::string_view text);

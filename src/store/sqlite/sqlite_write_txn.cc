@@ -181,9 +181,10 @@ Result<Message> SqliteWriteTxn::AppendRow(Message message) {
 Result<CursorAdvance> SqliteWriteTxn::AdvanceCursors(int64_t conversation_id, int64_t user_id,
                                                      int64_t delivered_seq, int64_t read_seq) {
   return Guarded<CursorAdvance>([&]() -> Result<CursorAdvance> {
-    Result<Statement> current = db_.Prepare(
-        "SELECT " PARLEY_MEMBER_COLUMNS ", (SELECT last_seq FROM conversations WHERE id = ?1) "
-        "FROM members WHERE conversation_id = ?1 AND user_id = ?2");
+    Result<Statement> current =
+        db_.Prepare("SELECT " PARLEY_MEMBER_COLUMNS
+                    ", (SELECT last_seq FROM conversations WHERE id = ?1) "
+                    "FROM members WHERE conversation_id = ?1 AND user_id = ?2");
     if (!current.ok()) return Internal("AdvanceCursors", current.status());
     current->BindInt(1, conversation_id);
     current->BindInt(2, user_id);
