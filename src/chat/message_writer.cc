@@ -119,21 +119,15 @@ void MessageWriter::ApplyBatch(std::vector<Op>& batch) {
   }
 }
 
+// The usual send is new: it is inserted at once, and the unique (sender, client id) index
+// catches a resend, which then answers with the original. So the common case pays no lookup.
 Result<SendOutcome> MessageWriter::ApplySend(store::WriteTxn& txn, const SendCommand& command) {
-  auto earlier = txn.FindByClientId(command.sender_id, command.client_id);
-  if (!earlier.ok()) return earlier.status();
-  if (earlier->has_value()) {
-    const store::Message& original = **earlier;
-    auto members = MemberIds(txn, original.conversation_id);
-    if (!members.ok()) return members.status();
-    return SendOutcome{original, true, std::move(*members)};
-  }
   auto conversation_id = ResolveConversation(txn, command);
-  if (!conversation_id.ok()) return conversation_id.status();
+  if (!conversation_id.ok()) return EarlierOr(txn, command, conversation_id.status());
   auto members = MemberIds(txn, *conversation_id);
-  if (!members.ok()) return members.status();
+  if (!members.ok()) return EarlierOr(txn, command, members.status());
   if (std::find(members->begin(), members->end(), command.sender_id) == members->end()) {
-    return Status(Code::kNotFound, "no such conversation");
+    return EarlierOr(txn, command, Status(Code::kNotFound, "no such conversation"));
   }
   store::Message message;
   message.conversation_id = *conversation_id;
@@ -142,12 +136,26 @@ Result<SendOutcome> MessageWriter::ApplySend(store::WriteTxn& txn, const SendCom
   message.text = command.text;
   message.created_at = NowMillis();
   auto stored = txn.Append(std::move(message));
-  if (!stored.ok()) return stored.status();
+  if (!stored.ok()) return EarlierOr(txn, command, stored.status());
   // Sending implies having read everything up to one's own message.
   auto cursor =
       txn.AdvanceCursors(stored->conversation_id, command.sender_id, stored->seq, stored->seq);
   if (!cursor.ok()) return cursor.status();
   return SendOutcome{std::move(*stored), false, std::move(*members)};
+}
+
+// A send that could not be stored may be a resend: then it gets the original's outcome,
+// whatever it names now. Otherwise `failure` stands.
+Result<SendOutcome> MessageWriter::EarlierOr(store::WriteTxn& txn, const SendCommand& command,
+                                             Status failure) {
+  if (failure.code() == Code::kInternal) return failure;
+  auto earlier = txn.FindByClientId(command.sender_id, command.client_id);
+  if (!earlier.ok()) return earlier.status();
+  if (!earlier->has_value()) return failure;
+  const store::Message& original = **earlier;
+  auto members = MemberIds(txn, original.conversation_id);
+  if (!members.ok()) return members.status();
+  return SendOutcome{original, true, std::move(*members)};
 }
 
 Result<int64_t> MessageWriter::ResolveConversation(store::WriteTxn& txn,

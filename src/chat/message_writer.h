@@ -79,6 +79,7 @@ class MessageWriter {
   void Run();
   void ApplyBatch(std::vector<Op>& batch);
   Result<SendOutcome> ApplySend(store::WriteTxn& txn, const SendCommand& command);
+  Result<SendOutcome> EarlierOr(store::WriteTxn& txn, const SendCommand& command, Status failure);
   Result<CursorOutcome> ApplyCursor(store::WriteTxn& txn, const CursorCommand& command);
   Result<int64_t> ResolveConversation(store::WriteTxn& txn, const SendCommand& command);
   Result<std::vector<int64_t>> MemberIds(store::WriteTxn& txn, int64_t conversation_id);
