@@ -237,7 +237,9 @@ TEST(ServiceTest, ConcurrentSendersGetDenseUniqueSeqs) {
   for (int t = 0; t < kThreads; ++t) {
     // Each peer gets its own acks plus the messages of the others.
     for (const json& frame : peers[t]->WaitForFrames(kThreads * kPerThread)) {
-      if (frame["type"] == "ack") EXPECT_TRUE(seqs.insert(frame["seq"].get<int64_t>()).second);
+      if (frame["type"] == "ack") {
+        EXPECT_TRUE(seqs.insert(frame["seq"].get<int64_t>()).second);
+      }
     }
   }
   ASSERT_EQ(seqs.size(), static_cast<size_t>(kThreads * kPerThread));

@@ -760,7 +760,9 @@ TEST_F(BadInputTest, SlowConsumerIsDisconnectedAndEveryoneElseCarriesOn) {
   EXPECT_NE(slow_ws->end(), ReadEnd::kTimeout)
       << "the slow peer's connection is still open after " << received << " bytes";
   EXPECT_LT(received, sent_bytes);
-  if (close_code != 0) EXPECT_EQ(close_code, 4008);
+  if (close_code != 0) {
+    EXPECT_EQ(close_code, 4008);
+  }
 
   // The slow user can reconnect (stating it has everything: a replay of these 16 KB messages
   // would not fit this test's tiny queue) and gets the next message live.

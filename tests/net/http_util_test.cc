@@ -56,7 +56,9 @@ TEST(HttpUtilTest, RandomTargetsNeverCrash) {
     const int length = std::uniform_int_distribution<int>(0, 40)(rng);
     for (int j = 0; j < length; ++j) target.push_back(static_cast<char>(byte(rng)));
     auto parsed = ParseTarget(target);
-    if (!parsed.ok()) EXPECT_EQ(parsed.status().code(), Code::kMalformed);
+    if (!parsed.ok()) {
+      EXPECT_EQ(parsed.status().code(), Code::kMalformed);
+    }
   }
 }
 
