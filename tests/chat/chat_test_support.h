@@ -19,6 +19,7 @@
 #include "chat/service.h"
 #include "proto/server_frames.h"
 #include "store/store.h"
+#include "tests/support/temp_dir.h"
 
 namespace parley::chat {
 
@@ -56,19 +57,7 @@ class RecordingPeer : public Peer {
   std::optional<CloseReason> closed_;
 };
 
-// A temporary directory removed with everything in it at destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "parley-test-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using testing_support::TempDir;
 
 struct ChatFixture {
   explicit ChatFixture(ServiceOptions options = {}) {

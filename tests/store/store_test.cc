@@ -23,28 +23,14 @@
 #include "base/clock.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_db.h"
+#include "tests/support/temp_dir.h"
 
 namespace parley::store {
 namespace {
 
 using namespace std::chrono_literals;
 
-// A fresh directory under /tmp, removed with everything in it when destroyed.
-class TempDir {
- public:
-  TempDir() {
-    char name[] = "/tmp/parley_store_test_XXXXXX";
-    if (mkdtemp(name) != nullptr) path_ = name;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using testing_support::TempDir;
 
 // Opens a store whose data lives under `dir`, a fresh directory per test. Opening again with
 // the same `dir` must reopen the same data (a server backend may derive a schema name from it).

@@ -23,7 +23,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   if (!writer.ok()) return sqlite::Internal("open", writer.status());
   if (Status s = sqlite::ApplyMigrations(**writer); !s.ok()) return s;
   auto store = std::make_unique<sqlite::SqliteStore>(std::move(*writer), options.path, options);
-  if (Status s = store->WarmUp(); !s.ok()) return s;
+  if (Status s = store->WarmUp(options.path, options); !s.ok()) return s;
   return std::unique_ptr<Store>(std::move(store));
 }
 
@@ -32,6 +32,10 @@ namespace {
 
 // Readers kept open between reads; more are opened on demand when more threads read at once.
 constexpr size_t kMaxIdleReaders = 8;
+// How often the WAL is copied back into the database file (see checkpointer.h).
+constexpr std::chrono::milliseconds kCheckpointInterval{100};
+// WAL pages (4 KiB each) after which a commit checkpoints inline and the WAL rewinds: 16 MiB.
+constexpr int kWriterCheckpointPages = 4096;
 
 DbOptions ReaderOptions(const SqliteOptions& options) {
   DbOptions reader;
@@ -55,9 +59,22 @@ SqliteStore::SqliteStore(std::unique_ptr<Db> writer, std::string path, const Sql
     : writer_(std::move(writer)),
       readers_(std::move(path), ReaderOptions(options), kMaxIdleReaders) {}
 
-Status SqliteStore::WarmUp() {
+Status SqliteStore::WarmUp(const std::string& path, const SqliteOptions& options) {
   Result<ConnectionPool::Lease> lease = readers_.Acquire();
   if (!lease.ok()) return Internal("open reader", lease.status());
+
+  DbOptions checkpoint_options;
+  checkpoint_options.writer = true;
+  checkpoint_options.synchronous_full = options.synchronous_full;
+  checkpoint_options.busy_timeout_ms = options.busy_timeout_ms;
+  Result<std::unique_ptr<Db>> connection = Db::Open(path, checkpoint_options);
+  if (!connection.ok()) return Internal("open checkpointer", connection.status());
+  const std::string autocheckpoint =
+      "PRAGMA wal_autocheckpoint = " + std::to_string(kWriterCheckpointPages);
+  if (Status s = writer_->Exec(autocheckpoint); !s.ok()) {
+    return Internal("set the writer checkpoint threshold", s);
+  }
+  checkpointer_ = std::make_unique<Checkpointer>(std::move(*connection), kCheckpointInterval);
   return Status::Ok();
 }
 

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/connection_pool.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/store.h"
@@ -59,8 +60,9 @@ class SqliteStore final : public Store {
 
   Status Write(const std::function<Status(WriteTxn&)>& body) override;
 
-  // Opens one reader connection ahead of the first read, so a broken file fails at open.
-  Status WarmUp();
+  // Opens one reader connection ahead of the first read, so a broken file fails at open, and
+  // moves WAL checkpoints from the committing writer to a thread of their own.
+  Status WarmUp(const std::string& path, const SqliteOptions& options);
 
  private:
   // Runs fn(writer) under write_mu_; refuses (kInternal) when called from inside Write().
@@ -80,6 +82,7 @@ class SqliteStore final : public Store {
   // The thread holding write_mu_, so a nested call fails instead of self-deadlocking.
   std::atomic<std::thread::id> writer_thread_;
   ConnectionPool readers_;  // declared after writer_: closed first, the writer closes last
+  std::unique_ptr<Checkpointer> checkpointer_;  // last: stopped before any connection closes
 };
 
 template <typename Fn>
