@@ -119,6 +119,15 @@ const std::vector<Option>& Options() {
       Int("writer-batch-delay-us", "wait for more messages before a commit under load (200)", 0,
           100000,
           [](Config& c, int64_t v) { c.writer.batch_delay = std::chrono::microseconds(v); }),
+      {"direct-messages-require-friendship",
+       "true: direct messages only between friends (default); false: anyone may write anyone",
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "true" && v != "false") {
+           return Invalid("direct-messages-require-friendship", "must be true or false");
+         }
+         c.writer.direct_requires_friendship = v == "true";
+         return Status::Ok();
+       }},
       Int("writer-max-batch", "messages committed in one transaction at most (1024)", 1, 100000,
           [](Config& c, int64_t v) { c.writer.max_batch = static_cast<size_t>(v); }),
   };

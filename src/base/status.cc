@@ -18,6 +18,7 @@ constexpr CodeInfo kCodes[] = {
     {Code::kInvalidArgument, "invalid_argument", 422},
     {Code::kUnauthenticated, "unauthenticated", 401},
     {Code::kForbidden, "forbidden", 403},
+    {Code::kBlocked, "blocked", 403},
     {Code::kNotFound, "not_found", 404},
     {Code::kConflict, "conflict", 409},
     {Code::kRateLimited, "rate_limited", 429},

@@ -22,6 +22,7 @@ enum class Code {
   kInvalidArgument,     // well-formed but unacceptable values (empty text, bad username)
   kUnauthenticated,     // missing, wrong, expired or revoked credentials
   kForbidden,           // authenticated but not allowed
+  kBlocked,             // the other user has blocked the caller
   kNotFound,            // no such user, conversation or session
   kConflict,            // already exists (username taken)
   kRateLimited,         // too many requests; retry later

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "chat/conversation_cache.h"
 #include "store/types.h"
 
 namespace parley::chat {
@@ -32,14 +33,14 @@ struct CursorCommand {
 struct SendOutcome {
   store::Message message;
   bool duplicate = false;           // an earlier send with the same client id; nothing stored
-  std::vector<int64_t> member_ids;  // who receives it
+  MemberIds member_ids;  // who receives it
 };
 
 struct CursorOutcome {
   int64_t conversation_id = 0;
   bool moved = false;               // false: the cursors already were at least there
   store::Member member;             // the member's cursors after the change
-  std::vector<int64_t> member_ids;  // who is told
+  MemberIds member_ids;  // who is told
 };
 
 }  // namespace parley::chat

@@ -5,12 +5,6 @@
 #include "base/clock.h"
 
 namespace parley::chat {
-namespace {
-
-// Caches grow with the number of conversations written to; past this they start over.
-constexpr size_t kMaxCachedConversations = 1 << 20;
-
-}  // namespace
 
 MessageWriter::MessageWriter(store::Store& store, WriterOptions options)
     : store_(store), options_(options), thread_([this] { Run(); }) {}
@@ -23,6 +17,10 @@ Status MessageWriter::Submit(SendCommand command, SendDone done) {
 
 Status MessageWriter::Submit(CursorCommand command, CursorDone done) {
   return Enqueue(CursorOp{std::move(command), std::move(done)});
+}
+
+Status MessageWriter::Submit(TaskApply apply, TaskDone done) {
+  return Enqueue(TaskOp{std::move(apply), std::move(done)});
 }
 
 Status MessageWriter::Enqueue(Op op) {
@@ -95,42 +93,47 @@ void MessageWriter::ApplyBatch(std::vector<Op>& batch) {
         auto result = ApplySend(txn, send->command);
         if (!result.ok() && result.status().code() == Code::kInternal) return result.status();
         results.emplace_back(std::move(result));
-      } else {
-        auto result = ApplyCursor(txn, std::get<CursorOp>(op).command);
+      } else if (auto* cursor = std::get_if<CursorOp>(&op)) {
+        auto result = ApplyCursor(txn, cursor->command);
         if (!result.ok() && result.status().code() == Code::kInternal) return result.status();
+        results.emplace_back(std::move(result));
+      } else {
+        Status result = ApplyTask(txn, std::get<TaskOp>(op));
+        if (result.code() == Code::kInternal) return result;
         results.emplace_back(std::move(result));
       }
     }
     return Status::Ok();
   });
-  if (!committed.ok()) {
-    members_by_conversation_.clear();
-    direct_by_pair_.clear();
-  }
+  if (!committed.ok()) cache_.Clear();
   for (size_t i = 0; i < batch.size(); ++i) {
     if (auto* send = std::get_if<SendOp>(&batch[i])) {
       send->done(committed.ok() ? std::get<Result<SendOutcome>>(std::move(results[i]))
                                 : Result<SendOutcome>(committed));
+    } else if (auto* cursor = std::get_if<CursorOp>(&batch[i])) {
+      cursor->done(committed.ok() ? std::get<Result<CursorOutcome>>(std::move(results[i]))
+                                  : Result<CursorOutcome>(committed));
     } else {
-      auto& cursor = std::get<CursorOp>(batch[i]);
-      cursor.done(committed.ok() ? std::get<Result<CursorOutcome>>(std::move(results[i]))
-                                 : Result<CursorOutcome>(committed));
+      std::get<TaskOp>(batch[i]).done(committed.ok() ? std::get<Status>(std::move(results[i]))
+                                                     : committed);
     }
   }
+}
+
+Status MessageWriter::ApplyTask(store::WriteTxn& txn, const TaskOp& task) {
+  Status status = txn.Atomically([&] { return task.apply(txn, cache_); });
+  // A failed task may have changed cached rows before its writes were undone.
+  if (!status.ok()) cache_.Clear();
+  return status;
 }
 
 // The usual send is new: it is inserted at once, and the unique (sender, client id) index
 // catches a resend, which then answers with the original. So the common case pays no lookup.
 Result<SendOutcome> MessageWriter::ApplySend(store::WriteTxn& txn, const SendCommand& command) {
-  auto conversation_id = ResolveConversation(txn, command);
-  if (!conversation_id.ok()) return EarlierOr(txn, command, conversation_id.status());
-  auto members = MemberIds(txn, *conversation_id);
-  if (!members.ok()) return EarlierOr(txn, command, members.status());
-  if (std::find(members->begin(), members->end(), command.sender_id) == members->end()) {
-    return EarlierOr(txn, command, Status(Code::kNotFound, "no such conversation"));
-  }
+  auto target = Destination(txn, command);
+  if (!target.ok()) return EarlierOr(txn, command, target.status());
   store::Message message;
-  message.conversation_id = *conversation_id;
+  message.conversation_id = target->conversation_id;
   message.sender_id = command.sender_id;
   message.client_id = command.client_id;
   message.text = command.text;
@@ -141,7 +144,7 @@ Result<SendOutcome> MessageWriter::ApplySend(store::WriteTxn& txn, const SendCom
   auto cursor =
       txn.AdvanceCursors(stored->conversation_id, command.sender_id, stored->seq, stored->seq);
   if (!cursor.ok()) return cursor.status();
-  return SendOutcome{std::move(*stored), false, std::move(*members)};
+  return SendOutcome{std::move(*stored), false, target->conversation->member_ids};
 }
 
 // A send that could not be stored may be a resend: then it gets the original's outcome,
@@ -153,59 +156,76 @@ Result<SendOutcome> MessageWriter::EarlierOr(store::WriteTxn& txn, const SendCom
   if (!earlier.ok()) return earlier.status();
   if (!earlier->has_value()) return failure;
   const store::Message& original = **earlier;
-  auto members = MemberIds(txn, original.conversation_id);
-  if (!members.ok()) return members.status();
-  return SendOutcome{original, true, std::move(*members)};
+  auto conversation = cache_.Find(txn, original.conversation_id);
+  if (!conversation.ok()) return conversation.status();
+  return SendOutcome{original, true, (*conversation)->member_ids};
 }
 
-Result<int64_t> MessageWriter::ResolveConversation(store::WriteTxn& txn,
-                                                   const SendCommand& command) {
-  if (command.conversation_id != 0) return command.conversation_id;
-  const auto pair = std::minmax(command.sender_id, command.to_user_id);
-  const std::pair<int64_t, int64_t> key(pair.first, pair.second);
-  if (auto it = direct_by_pair_.find(key); it != direct_by_pair_.end()) return it->second;
-  auto recipient = store_.FindUserById(command.to_user_id);
-  if (!recipient.ok()) {
-    if (recipient.status().code() == Code::kNotFound) {
-      return Status(Code::kNotFound, "no such user");
+// A direct conversation is created by its first allowed send, never by a refused one, so a
+// stranger cannot make a conversation appear in anyone's list.
+Result<MessageWriter::Target> MessageWriter::Destination(store::WriteTxn& txn,
+                                                         const SendCommand& command) {
+  int64_t conversation_id = command.conversation_id;
+  bool pair_checked = false;
+  if (conversation_id == 0) {
+    std::optional<int64_t> known = cache_.KnownDirect(command.sender_id, command.to_user_id);
+    if (!known) {
+      if (Status s = CheckDirectPair(txn, command.sender_id, command.to_user_id); !s.ok()) {
+        return s;
+      }
+      pair_checked = true;
+      auto created = cache_.Direct(txn, command.sender_id, command.to_user_id);
+      if (!created.ok()) return created.status();
+      known = *created;
     }
-    return recipient.status();
+    conversation_id = *known;
   }
-  auto id = txn.DirectConversation(key.first, key.second);
-  if (!id.ok()) return id.status();
-  if (direct_by_pair_.size() >= kMaxCachedConversations) direct_by_pair_.clear();
-  direct_by_pair_.emplace(key, *id);
-  return *id;
+  auto conversation = cache_.Find(txn, conversation_id);
+  if (!conversation.ok()) return conversation.status();
+  CachedConversation& found = **conversation;
+  const store::Member* sender = found.FindMember(command.sender_id);
+  if (sender == nullptr) return Status(Code::kNotFound, "no such conversation");
+  switch (found.kind) {
+    case store::ConversationKind::kDirect:
+      if (!found.direct_allowed && !pair_checked) {
+        int64_t other = 0;
+        for (const store::Member& member : found.members) {
+          if (member.user_id != command.sender_id) other = member.user_id;
+        }
+        if (Status s = CheckDirectPair(txn, command.sender_id, other); !s.ok()) return s;
+      }
+      found.direct_allowed = true;
+      break;
+    case store::ConversationKind::kGroup:
+      if (sender->muted_until > NowMillis()) {
+        return Status(Code::kForbidden, "you are muted in this group");
+      }
+      break;
+    case store::ConversationKind::kSystem:
+      return Status(Code::kForbidden, "system conversations are read-only");
+  }
+  return Target{conversation_id, &found};
 }
 
-Result<std::vector<int64_t>> MessageWriter::MemberIds(store::WriteTxn& txn,
-                                                      int64_t conversation_id) {
-  if (auto it = members_by_conversation_.find(conversation_id);
-      it != members_by_conversation_.end()) {
-    return it->second;
-  }
-  auto members = txn.Members(conversation_id);
-  if (!members.ok()) {
-    if (members.status().code() == Code::kNotFound) {
-      return Status(Code::kNotFound, "no such conversation");
-    }
-    return members.status();
-  }
-  std::vector<int64_t> ids;
-  ids.reserve(members->size());
-  for (const store::Member& member : *members) ids.push_back(member.user_id);
-  if (members_by_conversation_.size() >= kMaxCachedConversations) {
-    members_by_conversation_.clear();
-  }
-  members_by_conversation_.emplace(conversation_id, ids);
-  return ids;
+Status MessageWriter::CheckDirectPair(store::WriteTxn& txn, int64_t sender_id, int64_t other) {
+  auto blocked_by_other = txn.HasBlocked(other, sender_id);
+  if (!blocked_by_other.ok()) return blocked_by_other.status();
+  if (*blocked_by_other) return Status(Code::kBlocked, "this user has blocked you");
+  auto blocked_other = txn.HasBlocked(sender_id, other);
+  if (!blocked_other.ok()) return blocked_other.status();
+  if (*blocked_other) return Status(Code::kForbidden, "you have blocked this user; unblock first");
+  if (!options_.direct_requires_friendship) return Status::Ok();
+  auto friends = txn.AreFriends(sender_id, other);
+  if (!friends.ok()) return friends.status();
+  if (!*friends) return Status(Code::kForbidden, "direct messages need friendship");
+  return Status::Ok();
 }
 
 Result<CursorOutcome> MessageWriter::ApplyCursor(store::WriteTxn& txn,
                                                  const CursorCommand& command) {
-  auto members = MemberIds(txn, command.conversation_id);
-  if (!members.ok()) return members.status();
-  if (std::find(members->begin(), members->end(), command.user_id) == members->end()) {
+  auto conversation = cache_.Find(txn, command.conversation_id);
+  if (!conversation.ok()) return conversation.status();
+  if ((*conversation)->FindMember(command.user_id) == nullptr) {
     return Status(Code::kNotFound, "no such conversation");
   }
   const int64_t read_seq = command.read ? command.seq : 0;
@@ -213,7 +233,7 @@ Result<CursorOutcome> MessageWriter::ApplyCursor(store::WriteTxn& txn,
       txn.AdvanceCursors(command.conversation_id, command.user_id, command.seq, read_seq);
   if (!advance.ok()) return advance.status();
   return CursorOutcome{command.conversation_id, advance->moved, advance->member,
-                       std::move(*members)};
+                       (*conversation)->member_ids};
 }
 
 }  // namespace parley::chat

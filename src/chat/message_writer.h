@@ -13,7 +13,15 @@
 // - Stop() applies everything already queued, then joins the thread. The destructor stops.
 //
 // The domain rules of sending (who may send where, idempotency) are applied here, inside the
-// transaction, so a check and the write it guards can never race.
+// transaction, so a check and the write it guards can never race:
+// - a direct send needs the pair unblocked both ways (kBlocked when the recipient blocked the
+//   sender, kForbidden when the sender blocked the recipient) and, if
+//   direct_requires_friendship, the two to be friends (kForbidden);
+// - a group send needs the sender to be a member (kNotFound otherwise, so non-members learn
+//   nothing) and not muted (kForbidden); nobody sends into a system conversation (kForbidden).
+//
+// Tasks carry the rest of the domain's writes (friendships, groups, notices) through the same
+// single writer, so they serialize with sends and keep the ConversationCache true.
 #ifndef PARLEY_CHAT_MESSAGE_WRITER_H_
 #define PARLEY_CHAT_MESSAGE_WRITER_H_
 
@@ -24,13 +32,13 @@
 #include <functional>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
 
 #include "base/status.h"
 #include "chat/commands.h"
+#include "chat/conversation_cache.h"
 #include "store/store.h"
 
 namespace parley::chat {
@@ -41,12 +49,18 @@ struct WriterOptions {
   // Under load (the previous batch held more than one command) the writer waits this long
   // for more commands before committing, so each commit carries more of them.
   std::chrono::microseconds batch_delay{200};
+  bool direct_requires_friendship = true;  // direct messages only between friends
 };
 
 class MessageWriter {
  public:
   using SendDone = std::function<void(Result<SendOutcome>)>;
   using CursorDone = std::function<void(Result<CursorOutcome>)>;
+  // A task's work: runs on the writer thread inside the batch transaction, atomically (an
+  // error undoes this task's writes only). It must Forget/Clear what it changes in the cache.
+  using TaskApply = std::function<Status(store::WriteTxn&, ConversationCache&)>;
+  // Runs after the batch: with apply's status if it committed, else with the commit's error.
+  using TaskDone = std::function<void(Status)>;
 
   MessageWriter(store::Store& store, WriterOptions options);  // store must outlive the writer
   ~MessageWriter();
@@ -61,6 +75,7 @@ class MessageWriter {
 
   Status Submit(SendCommand command, SendDone done);
   Status Submit(CursorCommand command, CursorDone done);
+  Status Submit(TaskApply apply, TaskDone done);
   void Stop();
 
  private:
@@ -72,8 +87,12 @@ class MessageWriter {
     CursorCommand command;
     CursorDone done;
   };
-  using Op = std::variant<SendOp, CursorOp>;
-  using OpResult = std::variant<Result<SendOutcome>, Result<CursorOutcome>>;
+  struct TaskOp {
+    TaskApply apply;
+    TaskDone done;
+  };
+  using Op = std::variant<SendOp, CursorOp, TaskOp>;
+  using OpResult = std::variant<Result<SendOutcome>, Result<CursorOutcome>, Status>;
 
   Status Enqueue(Op op);
   void Run();
@@ -81,8 +100,15 @@ class MessageWriter {
   Result<SendOutcome> ApplySend(store::WriteTxn& txn, const SendCommand& command);
   Result<SendOutcome> EarlierOr(store::WriteTxn& txn, const SendCommand& command, Status failure);
   Result<CursorOutcome> ApplyCursor(store::WriteTxn& txn, const CursorCommand& command);
-  Result<int64_t> ResolveConversation(store::WriteTxn& txn, const SendCommand& command);
-  Result<std::vector<int64_t>> MemberIds(store::WriteTxn& txn, int64_t conversation_id);
+  Status ApplyTask(store::WriteTxn& txn, const TaskOp& task);
+  struct Target {
+    int64_t conversation_id = 0;
+    CachedConversation* conversation = nullptr;
+  };
+  // The conversation a send goes to, after the rules above allow it.
+  Result<Target> Destination(store::WriteTxn& txn, const SendCommand& command);
+  // The rules between two users for a direct message (blocks, friendship).
+  Status CheckDirectPair(store::WriteTxn& txn, int64_t sender_id, int64_t other);
 
   store::Store& store_;
   const WriterOptions options_;
@@ -94,16 +120,9 @@ class MessageWriter {
   bool stopping_ = false;  // guarded by mutex_
   bool idle_ = false;      // guarded by mutex_; the writer waits for work (needs a wake-up)
 
-  // Caches touched only by the writer thread; cleared when a batch rolls back, since they may
-  // hold rows that were never committed.
-  std::unordered_map<int64_t, std::vector<int64_t>> members_by_conversation_;
-  struct PairHash {
-    size_t operator()(const std::pair<int64_t, int64_t>& p) const {
-      return std::hash<int64_t>()(p.first * 1000003 ^ p.second);
-    }
-  };
-  // (smaller user id, larger user id) -> direct conversation id
-  std::unordered_map<std::pair<int64_t, int64_t>, int64_t, PairHash> direct_by_pair_;
+  // Touched only by the writer thread; cleared when a batch rolls back, since it may hold rows
+  // that were never committed.
+  ConversationCache cache_;
 
   std::thread thread_;  // last: starts after everything above is initialised
 };

@@ -1,5 +1,6 @@
 #include "chat/service.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace parley::chat {
@@ -47,7 +48,7 @@ void Service::Send(SendCommand command, std::weak_ptr<Peer> origin) {
     DeliverTo(origin, encoder_.Ack(outcome->message, outcome->duplicate));
     if (outcome->duplicate) return;
     auto peer = origin.lock();
-    hub_.Deliver(outcome->member_ids, encoder_.Message(outcome->message), peer.get());
+    hub_.Deliver(*outcome->member_ids, encoder_.Message(outcome->message), peer.get());
   };
   Status queued = writer_.Submit(std::move(command), std::move(done));
   if (!queued.ok()) DeliverTo(origin, encoder_.Error(queued, client_id, ""));
@@ -64,7 +65,7 @@ void Service::MarkCursor(CursorCommand command, std::weak_ptr<Peer> origin, std:
       return;
     }
     if (!outcome->moved) return;  // receipts announce movement only
-    hub_.Deliver(outcome->member_ids, encoder_.Receipt(outcome->conversation_id, outcome->member));
+    hub_.Deliver(*outcome->member_ids, encoder_.Receipt(outcome->conversation_id, outcome->member));
   };
   Status queued = writer_.Submit(std::move(command), std::move(done));
   if (!queued.ok()) DeliverTo(origin, encoder_.Error(queued, "", req));
@@ -79,18 +80,24 @@ Result<HistoryPage> Service::History(int64_t user_id, int64_t conversation_id,
     return Status(Code::kInvalidArgument,
                   "limit must be 1 to " + std::to_string(options_.max_history_limit));
   }
-  auto member = store_.IsMember(conversation_id, user_id);
+  auto member = store_.FindMember(conversation_id, user_id);
   if (!member.ok()) return member.status();
-  if (!*member) return Status(Code::kNotFound, "no such conversation");
+  if (!member->has_value()) return Status(Code::kNotFound, "no such conversation");
+  // A member who joined late reads from their join on, never what came before.
+  const int64_t floor = (*member)->first_seq - 1;
 
   // One more than asked tells whether more exist in that direction.
   const int fetch = query.limit + 1;
-  auto messages =
-      query.after ? store_.MessagesAfter(conversation_id, *query.after, fetch)
-                  : store_.MessagesBefore(conversation_id, query.before.value_or(INT64_MAX), fetch);
+  auto messages = query.after ? store_.MessagesAfter(conversation_id,
+                                                     std::max(*query.after, floor), fetch)
+                              : store_.MessagesBefore(conversation_id,
+                                                      query.before.value_or(INT64_MAX), fetch);
   if (!messages.ok()) return messages.status();
   HistoryPage page;
   page.messages = std::move(*messages);
+  if (!query.after) {
+    std::erase_if(page.messages, [floor](const store::Message& m) { return m.seq <= floor; });
+  }
   page.has_more = page.messages.size() > static_cast<size_t>(query.limit);
   if (page.has_more) {
     if (query.after) {
@@ -114,7 +121,8 @@ Result<std::vector<ConversationSync>> Service::Sync(int64_t user_id,
   for (store::ConversationSummary& summary : *summaries) {
     ConversationSync sync;
     const auto it = seen.find(summary.id);
-    const int64_t after = it == seen.end() ? 0 : it->second;
+    const int64_t after =
+        std::max(it == seen.end() ? 0 : it->second, summary.self.first_seq - 1);
     if (summary.last_seq > after) {
       auto missed = store_.MessagesAfter(summary.id, after, options_.sync_limit + 1);
       if (!missed.ok()) return missed.status();

@@ -51,6 +51,19 @@ class WriteTxn {
   // member's cursors afterwards and whether either moved. kNotFound if not a member.
   virtual Result<CursorAdvance> AdvanceCursors(int64_t conversation_id, int64_t user_id,
                                                int64_t delivered_seq, int64_t read_seq) = 0;
+
+  // Runs `body` so that it takes full effect or none: if it returns an error, everything it
+  // wrote is undone and the transaction carries on. Returns what `body` returned.
+  virtual Status Atomically(const std::function<Status()>& body) = 0;
+
+  // The kind of a live conversation; kNotFound if it does not exist or was deleted.
+  virtual Result<ConversationKind> KindOf(int64_t conversation_id) = 0;
+
+  // Whether the two users are friends (symmetric).
+  virtual Result<bool> AreFriends(int64_t user_a, int64_t user_b) = 0;
+
+  // Whether `blocker` has blocked `blocked`.
+  virtual Result<bool> HasBlocked(int64_t blocker, int64_t blocked) = 0;
 };
 
 class Store {
@@ -77,7 +90,8 @@ class Store {
   virtual Status TouchDevice(int64_t device_id, int64_t now) = 0;
 
   // --- conversations and messages (reads) ---
-  virtual Result<bool> IsMember(int64_t conversation_id, int64_t user_id) = 0;
+  // The user's membership of a conversation with cursors and role; nullopt if not a member.
+  virtual Result<std::optional<Member>> FindMember(int64_t conversation_id, int64_t user_id) = 0;
   // Conversations the user is a member of, most recent activity first.
   virtual Result<std::vector<ConversationSummary>> ListConversations(int64_t user_id) = 0;
   // Up to `limit` messages with seq > after_seq, ascending.

@@ -16,6 +16,13 @@ struct User {
   std::string display_name;
   std::string password_hash;  // argon2id encoded string; never leaves the server
   int64_t created_at = 0;
+  // Profile. Empty strings are unset.
+  std::string avatar;       // a URL or a media id
+  std::string status_line;  // "at the gym"
+  std::string language;     // BCP 47 tag ("en", "zh-CN", "fr")
+  std::string time_zone;    // IANA name ("Europe/Paris")
+  bool is_admin = false;    // server admin: may send system notices and grant the role
+  int64_t last_seen_at = 0; // when the user's last device went offline (0: never seen)
 };
 
 struct NewUser {
@@ -43,7 +50,19 @@ struct NewDevice {
   int64_t expires_at = 0;
 };
 
-enum class ConversationKind { kDirect = 1 };
+enum class ConversationKind {
+  kDirect = 1,  // two users; its key is "<smaller id>:<larger id>"
+  kGroup = 2,   // named, with roles; membership changes are events in its stream
+  kSystem = 3,  // one per user, written only by server admins (notices); key "system:<id>"
+};
+
+enum class MessageKind {
+  kText = 0,    // text typed by a member
+  kEvent = 1,   // a membership or group change; text holds a JSON object describing it
+  kNotice = 2,  // a system notice from a server admin
+};
+
+enum class Role { kMember = 0, kAdmin = 1, kOwner = 2 };
 
 struct Message {
   int64_t conversation_id = 0;
@@ -52,12 +71,16 @@ struct Message {
   std::string client_id;  // the sender's idempotency key
   std::string text;
   int64_t created_at = 0;
+  MessageKind kind = MessageKind::kText;
 };
 
 struct Member {
   int64_t user_id = 0;
   int64_t delivered_seq = 0;  // highest seq any of the member's devices confirmed receiving
   int64_t read_seq = 0;       // highest seq the member has read
+  Role role = Role::kMember;
+  int64_t muted_until = 0;  // the member may not send before this time (0: not muted)
+  int64_t first_seq = 1;    // the first seq the member may read (late joiners start at their join)
 };
 
 // The result of raising a member's cursors: where they are now, and whether either moved.

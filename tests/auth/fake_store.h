@@ -124,7 +124,7 @@ class FakeStore : public store::Store {
     return Status::Ok();
   }
 
-  Result<bool> IsMember(int64_t, int64_t) override { return Unsupported(); }
+  Result<std::optional<store::Member>> FindMember(int64_t, int64_t) override { return Unsupported(); }
   Result<std::vector<store::ConversationSummary>> ListConversations(int64_t) override {
     return Unsupported();
   }

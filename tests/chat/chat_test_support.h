@@ -60,14 +60,22 @@ class RecordingPeer : public Peer {
 using testing_support::TempDir;
 
 struct ChatFixture {
-  explicit ChatFixture(ServiceOptions options = {}) {
+  // Strangers may write each other unless a test asks for the friendship rule.
+  static WriterOptions StrangersMayWrite() {
+    WriterOptions options;
+    options.direct_requires_friendship = false;
+    return options;
+  }
+
+  explicit ChatFixture(ServiceOptions options = {},
+                       WriterOptions writer_options = StrangersMayWrite()) {
     store::SqliteOptions store_options;
     store_options.path = dir.path() + "/parley.db";
     store_options.synchronous_full = false;
     auto opened = store::OpenSqliteStore(store_options);
     EXPECT_TRUE(opened.ok()) << opened.status().message();
     store = std::move(*opened);
-    writer = std::make_unique<MessageWriter>(*store, WriterOptions{});
+    writer = std::make_unique<MessageWriter>(*store, writer_options);
     service = std::make_unique<Service>(*store, hub, *writer, encoder, options);
   }
 

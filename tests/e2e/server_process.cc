@@ -65,7 +65,9 @@ Status ServerProcess::Launch() {
       options_.binary, "--listen", "127.0.0.1:0",         "--data-dir", data_dir_,
       "--argon2-ops",  "1",        "--argon2-memory-kib", "8",
       // Tests register many users from 127.0.0.1; tests of the limit pass their own value.
-      "--registrations-per-address", "100000"};
+      "--registrations-per-address", "100000",
+      // Messaging tests write between strangers; tests of the friendship rule pass "true".
+      "--direct-messages-require-friendship", "false"};
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());

@@ -1,7 +1,9 @@
 // ServerProcess: a real parleyd child process for end-to-end tests, on 127.0.0.1.
 //
 // Start() makes a fresh temporary data directory (mkdtemp), runs
-//   parleyd --listen 127.0.0.1:0 --data-dir DIR --argon2-ops 1 --argon2-memory-kib 8 EXTRA...
+//   parleyd --listen 127.0.0.1:0 --data-dir DIR --argon2-ops 1 --argon2-memory-kib 8
+//           --registrations-per-address 100000 --direct-messages-require-friendship false EXTRA...
+// (a later option wins, so EXTRA may set either back)
 // and waits for its "parleyd listening on 127.0.0.1:PORT" line. The child's stdout and stderr
 // are collected (output()); set PARLEY_E2E_VERBOSE=1 to also echo them to this stderr.
 // Restart() stops the server and starts it again on the same data directory; the new process

@@ -257,10 +257,10 @@ TEST_P(StoreTest, DirectConversationIsSymmetricAndStable) {
   EXPECT_EQ(Direct(a, b), ab);
   int64_t ac = Direct(c, a);
   EXPECT_NE(ac, ab);
-  EXPECT_TRUE(*store_->IsMember(ab, a));
-  EXPECT_TRUE(*store_->IsMember(ab, b));
-  EXPECT_FALSE(*store_->IsMember(ab, c));
-  EXPECT_FALSE(*store_->IsMember(ab + ac + 100, a));
+  EXPECT_TRUE(store_->FindMember(ab, a)->has_value());
+  EXPECT_TRUE(store_->FindMember(ab, b)->has_value());
+  EXPECT_FALSE(store_->FindMember(ab, c)->has_value());
+  EXPECT_FALSE(store_->FindMember(ab + ac + 100, a)->has_value());
 
   ASSERT_TRUE(store_
                   ->Write([&](WriteTxn& txn) -> Status {
@@ -611,7 +611,7 @@ TEST_P(StoreTest, ReadersDoNotWaitForAnOpenWrite) {
         if (!messages.ok() || messages->size() != 1) ++failures;
         Result<std::vector<ConversationSummary>> list = store_->ListConversations(a);
         if (!list.ok() || list->size() != 1 || (*list)[0].last_seq != 1) ++failures;
-        if (!store_->FindUserById(b).ok() || !*store_->IsMember(ab, b)) ++failures;
+        if (!store_->FindUserById(b).ok() || !store_->FindMember(ab, b)->has_value()) ++failures;
       }
     });
   }

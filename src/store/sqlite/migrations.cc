@@ -65,6 +65,70 @@ CREATE TABLE messages (
 ) STRICT, WITHOUT ROWID;
 CREATE UNIQUE INDEX messages_by_client_id ON messages (sender_id, client_id);
 )sql",
+    // 2: profiles and the server-admin role; friends, requests and blocks; groups with roles,
+    // mutes, topics, invitation links and join requests; message kinds (events, notices).
+    // Friendships are stored in both directions so "my friends" is one index range.
+    R"sql(
+ALTER TABLE users ADD COLUMN avatar TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN status_line TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN is_admin INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;
+UPDATE users SET is_admin = 1 WHERE id = (SELECT min(id) FROM users);
+CREATE INDEX users_by_display_name ON users (display_name COLLATE NOCASE);
+
+ALTER TABLE messages ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;
+
+ALTER TABLE members ADD COLUMN role INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN muted_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN first_seq INTEGER NOT NULL DEFAULT 1;
+
+ALTER TABLE conversations ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE conversations ADD COLUMN topic TEXT NOT NULL DEFAULT '';
+ALTER TABLE conversations ADD COLUMN avatar TEXT NOT NULL DEFAULT '';
+ALTER TABLE conversations ADD COLUMN is_public INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE friend_requests (
+  from_id    INTEGER NOT NULL REFERENCES users (id),
+  to_id      INTEGER NOT NULL REFERENCES users (id),
+  note       TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (from_id, to_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX friend_requests_to ON friend_requests (to_id);
+
+CREATE TABLE friendships (
+  user_id   INTEGER NOT NULL REFERENCES users (id),
+  friend_id INTEGER NOT NULL REFERENCES users (id),
+  since     INTEGER NOT NULL,
+  PRIMARY KEY (user_id, friend_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE blocks (
+  blocker_id INTEGER NOT NULL REFERENCES users (id),
+  blocked_id INTEGER NOT NULL REFERENCES users (id),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (blocker_id, blocked_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE group_invites (
+  code            TEXT PRIMARY KEY,
+  conversation_id INTEGER NOT NULL REFERENCES conversations (id),
+  created_by      INTEGER NOT NULL REFERENCES users (id),
+  created_at      INTEGER NOT NULL,
+  expires_at      INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX group_invites_by_conversation ON group_invites (conversation_id);
+
+CREATE TABLE join_requests (
+  conversation_id INTEGER NOT NULL REFERENCES conversations (id),
+  user_id         INTEGER NOT NULL REFERENCES users (id),
+  created_at      INTEGER NOT NULL,
+  PRIMARY KEY (conversation_id, user_id)
+) STRICT, WITHOUT ROWID;
+)sql",
 };
 
 Status Failed(int64_t version, const Status& cause) {

@@ -11,6 +11,12 @@ User ReadUser(const Statement& row, int first) {
   user.display_name = row.ColumnText(first + 2);
   user.password_hash = row.ColumnText(first + 3);
   user.created_at = row.ColumnInt(first + 4);
+  user.avatar = row.ColumnText(first + 5);
+  user.status_line = row.ColumnText(first + 6);
+  user.language = row.ColumnText(first + 7);
+  user.time_zone = row.ColumnText(first + 8);
+  user.is_admin = row.ColumnInt(first + 9) != 0;
+  user.last_seen_at = row.ColumnInt(first + 10);
   return user;
 }
 
@@ -33,6 +39,7 @@ Message ReadMessage(const Statement& row, int first) {
   message.client_id = row.ColumnText(first + 3);
   message.text = row.ColumnText(first + 4);
   message.created_at = row.ColumnInt(first + 5);
+  message.kind = static_cast<MessageKind>(row.ColumnInt(first + 6));
   return message;
 }
 
@@ -41,6 +48,9 @@ Member ReadMember(const Statement& row, int first) {
   member.user_id = row.ColumnInt(first);
   member.delivered_seq = row.ColumnInt(first + 1);
   member.read_seq = row.ColumnInt(first + 2);
+  member.role = static_cast<Role>(row.ColumnInt(first + 3));
+  member.muted_until = row.ColumnInt(first + 4);
+  member.first_seq = row.ColumnInt(first + 5);
   return member;
 }
 

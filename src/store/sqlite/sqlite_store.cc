@@ -101,8 +101,8 @@ Status SqliteStore::Write(const std::function<Status(WriteTxn&)>& body) {
 Result<User> SqliteStore::CreateUser(const NewUser& user) {
   return WithWriter("CreateUser", [&](Db& db) -> Result<User> {
     Result<Statement> stmt = db.Prepare(
-        "INSERT INTO users (username, display_name, password_hash, created_at) "
-        "VALUES (?1, ?2, ?3, ?4) RETURNING id");
+        "INSERT INTO users (username, display_name, password_hash, created_at, is_admin) "
+        "VALUES (?1, ?2, ?3, ?4, NOT EXISTS (SELECT 1 FROM users)) RETURNING id, is_admin");
     if (!stmt.ok()) return Internal("CreateUser", stmt.status());
     stmt->BindText(1, user.username);
     stmt->BindText(2, user.display_name);
@@ -115,6 +115,7 @@ Result<User> SqliteStore::CreateUser(const NewUser& user) {
     }
     User created{0, user.username, user.display_name, user.password_hash, user.created_at};
     created.id = stmt->ColumnInt(0);
+    created.is_admin = stmt->ColumnInt(1) != 0;  // the first account administers the server
     if (Status s = stmt->Run(); !s.ok()) return Internal("CreateUser", s);
     return created;
   });

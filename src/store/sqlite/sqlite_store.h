@@ -51,7 +51,6 @@ class SqliteStore final : public Store {
   Status RevokeOtherDevices(int64_t user_id, int64_t keep_device_id) override;
   Status TouchDevice(int64_t device_id, int64_t now) override;
 
-  Result<bool> IsMember(int64_t conversation_id, int64_t user_id) override;
   Result<std::vector<ConversationSummary>> ListConversations(int64_t user_id) override;
   Result<std::vector<Message>> MessagesAfter(int64_t conversation_id, int64_t after_seq,
                                              int limit) override;
@@ -59,6 +58,7 @@ class SqliteStore final : public Store {
                                               int limit) override;
 
   Status Write(const std::function<Status(WriteTxn&)>& body) override;
+  Result<std::optional<Member>> FindMember(int64_t conversation_id, int64_t user_id) override;
 
   // Opens one reader connection ahead of the first read, so a broken file fails at open, and
   // moves WAL checkpoints from the committing writer to a thread of their own.

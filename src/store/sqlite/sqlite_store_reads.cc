@@ -9,16 +9,19 @@
 
 namespace parley::store::sqlite {
 
-Result<bool> SqliteStore::IsMember(int64_t conversation_id, int64_t user_id) {
-  return WithReader("IsMember", [&](Db& db) -> Result<bool> {
+Result<std::optional<Member>> SqliteStore::FindMember(int64_t conversation_id, int64_t user_id) {
+  using R = std::optional<Member>;
+  return WithReader("FindMember", [&](Db& db) -> Result<R> {
     Result<Statement> stmt =
-        db.Prepare("SELECT 1 FROM members WHERE conversation_id = ?1 AND user_id = ?2");
-    if (!stmt.ok()) return Internal("IsMember", stmt.status());
+        db.Prepare("SELECT " PARLEY_MEMBER_COLUMNS
+                   " FROM members WHERE conversation_id = ?1 AND user_id = ?2");
+    if (!stmt.ok()) return Internal("FindMember", stmt.status());
     stmt->BindInt(1, conversation_id);
     stmt->BindInt(2, user_id);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("IsMember", row.status());
-    return *row;
+    if (!row.ok()) return Internal("FindMember", row.status());
+    if (!*row) return R();
+    return R(ReadMember(*stmt));
   });
 }
 
@@ -77,7 +80,8 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversations(int64_t 
 Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db, int64_t user_id) {
   Result<Statement> stmt = db.Prepare(
       "SELECT c.id, c.kind, c.last_seq, c.last_activity_at, m.delivered_seq, m.read_seq, "
-      "msg.sender_id, msg.client_id, msg.text, msg.created_at "
+      "msg.sender_id, msg.client_id, msg.text, msg.created_at, msg.kind, m.role, "
+      "m.muted_until, m.first_seq "
       "FROM members AS m "
       "JOIN conversations AS c ON c.id = m.conversation_id "
       "LEFT JOIN messages AS msg ON msg.conversation_id = c.id AND msg.seq = c.last_seq "
@@ -95,10 +99,21 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db
     summary.kind = static_cast<ConversationKind>(stmt->ColumnInt(1));
     summary.last_seq = stmt->ColumnInt(2);
     summary.last_activity_at = stmt->ColumnInt(3);
-    summary.self = Member{user_id, stmt->ColumnInt(4), stmt->ColumnInt(5)};
-    if (!stmt->ColumnIsNull(6)) {
-      summary.last_message = Message{summary.id,          summary.last_seq,    stmt->ColumnInt(6),
-                                     stmt->ColumnText(7), stmt->ColumnText(8), stmt->ColumnInt(9)};
+    summary.self = Member{user_id,
+                          stmt->ColumnInt(4),
+                          stmt->ColumnInt(5),
+                          static_cast<Role>(stmt->ColumnInt(11)),
+                          stmt->ColumnInt(12),
+                          stmt->ColumnInt(13)};
+    // A member who joined late sees no last message from before their join.
+    if (!stmt->ColumnIsNull(6) && summary.last_seq >= summary.self.first_seq) {
+      summary.last_message = Message{summary.id,
+                                     summary.last_seq,
+                                     stmt->ColumnInt(6),
+                                     stmt->ColumnText(7),
+                                     stmt->ColumnText(8),
+                                     stmt->ColumnInt(9),
+                                     static_cast<MessageKind>(stmt->ColumnInt(10))};
     }
   }
 }
@@ -112,7 +127,8 @@ Status SqliteStore::FillOthers(Db& db, int64_t user_id,
   for (size_t i = 0; i < summaries.size(); ++i) index_of.emplace(summaries[i].id, i);
 
   Result<Statement> stmt = db.Prepare(
-      "SELECT o.conversation_id, o.user_id, o.delivered_seq, o.read_seq "
+      "SELECT o.conversation_id, o.user_id, o.delivered_seq, o.read_seq, o.role, o.muted_until, "
+      "o.first_seq "
       "FROM members AS m JOIN members AS o ON o.conversation_id = m.conversation_id "
       "WHERE m.user_id = ?1 AND o.user_id != ?1 "
       "ORDER BY o.conversation_id, o.user_id");

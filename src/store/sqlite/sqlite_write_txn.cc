@@ -158,7 +158,7 @@ Result<Message> SqliteWriteTxn::AppendRow(Message message) {
   if (Status s = bump->Run(); !s.ok()) return Internal(kOp, s);
 
   Result<Statement> insert = db_.Prepare("INSERT INTO messages (" PARLEY_MESSAGE_COLUMNS
-                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!insert.ok()) return Internal(kOp, insert.status());
   insert->BindInt(1, message.conversation_id);
   insert->BindInt(2, message.seq);
@@ -166,6 +166,7 @@ Result<Message> SqliteWriteTxn::AppendRow(Message message) {
   insert->BindText(4, message.client_id);
   insert->BindText(5, message.text);
   insert->BindInt(6, message.created_at);
+  insert->BindInt(7, static_cast<int64_t>(message.kind));
   if (Status s = insert->Run(); !s.ok()) {
     if (insert->IsUniqueViolation()) {
       return Status(Code::kConflict, "client id already used by this sender");
@@ -192,7 +193,7 @@ Result<CursorAdvance> SqliteWriteTxn::AdvanceCursors(int64_t conversation_id, in
     if (!row.ok()) return Internal("AdvanceCursors", row.status());
     if (!*row) return Status(Code::kNotFound, "not a member of this conversation");
     CursorAdvance advance{ReadMember(*current), false};
-    const int64_t last_seq = current->ColumnInt(3);
+    const int64_t last_seq = current->ColumnInt(kMemberColumnCount);
     if (Status s = current->Run(); !s.ok()) return Internal("AdvanceCursors", s);
 
     Member& member = advance.member;
@@ -216,6 +217,59 @@ Result<CursorAdvance> SqliteWriteTxn::AdvanceCursors(int64_t conversation_id, in
     advance.moved = true;
     return advance;
   });
+}
+
+}  // namespace parley::store::sqlite
+
+namespace parley::store::sqlite {
+
+// --- composite operations and rule lookups ---
+
+Status SqliteWriteTxn::Atomically(const std::function<Status()>& body) {
+  Result<bool> done = Guarded<bool>([&]() -> Result<bool> {
+    return InSavepoint<bool>("Atomically", [&]() -> Result<bool> {
+      Status status = body();
+      if (!status.ok()) return status;
+      return true;
+    });
+  });
+  return done.ok() ? Status::Ok() : done.status();
+}
+
+Result<bool> SqliteWriteTxn::Exists(std::string_view op, std::string_view sql, int64_t first,
+                                    int64_t second) {
+  return Guarded<bool>([&]() -> Result<bool> {
+    Result<Statement> stmt = db_.Prepare(sql);
+    if (!stmt.ok()) return Internal(op, stmt.status());
+    stmt->BindInt(1, first);
+    stmt->BindInt(2, second);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal(op, row.status());
+    return *row;
+  });
+}
+
+Result<ConversationKind> SqliteWriteTxn::KindOf(int64_t conversation_id) {
+  return Guarded<ConversationKind>([&]() -> Result<ConversationKind> {
+    Result<Statement> stmt =
+        db_.Prepare("SELECT kind FROM conversations WHERE id = ?1 AND deleted = 0");
+    if (!stmt.ok()) return Internal("KindOf", stmt.status());
+    stmt->BindInt(1, conversation_id);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("KindOf", row.status());
+    if (!*row) return Status(Code::kNotFound, "no such conversation");
+    return static_cast<ConversationKind>(stmt->ColumnInt(0));
+  });
+}
+
+Result<bool> SqliteWriteTxn::AreFriends(int64_t user_a, int64_t user_b) {
+  return Exists("AreFriends", "SELECT 1 FROM friendships WHERE user_id = ?1 AND friend_id = ?2",
+                user_a, user_b);
+}
+
+Result<bool> SqliteWriteTxn::HasBlocked(int64_t blocker, int64_t blocked) {
+  return Exists("HasBlocked", "SELECT 1 FROM blocks WHERE blocker_id = ?1 AND blocked_id = ?2",
+                blocker, blocked);
 }
 
 }  // namespace parley::store::sqlite

@@ -15,6 +15,7 @@
 #define PARLEY_STORE_SQLITE_SQLITE_WRITE_TXN_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,8 +39,12 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<std::optional<Message>> FindByClientId(int64_t sender_id,
                                                 std::string_view client_id) override;
   Result<Message> Append(Message message) override;
-  Result<CursorAdvance> AdvanceCursors(int64_t conversation_id, int64_t user_id, int64_t delivered_seq,
-                                int64_t read_seq) override;
+  Result<CursorAdvance> AdvanceCursors(int64_t conversation_id, int64_t user_id,
+                                       int64_t delivered_seq, int64_t read_seq) override;
+  Status Atomically(const std::function<Status()>& body) override;
+  Result<ConversationKind> KindOf(int64_t conversation_id) override;
+  Result<bool> AreFriends(int64_t user_a, int64_t user_b) override;
+  Result<bool> HasBlocked(int64_t blocker, int64_t blocked) override;
 
  private:
   // Returns failure_ if poisoned; else runs `fn` and poisons on a kInternal result.
@@ -49,6 +54,8 @@ class SqliteWriteTxn final : public WriteTxn {
   template <typename T, typename Fn>
   Result<T> InSavepoint(std::string_view op, Fn&& fn);
   Status RunSql(std::string_view sql);
+  // Whether the statement `sql`, with ?1 and ?2 bound, yields a row.
+  Result<bool> Exists(std::string_view op, std::string_view sql, int64_t first, int64_t second);
 
   Result<int64_t> FindDirect(const std::string& key);
   Result<int64_t> CreateDirect(const std::string& key, int64_t user_a, int64_t user_b);
