@@ -1,6 +1,7 @@
 #include "net/api.h"
 
 #include "base/clock.h"
+#include "net/api_routes.h"
 #include "net/blocking.h"
 #include "proto/http_requests.h"
 #include "proto/server_frames.h"
@@ -10,18 +11,6 @@ namespace http = boost::beast::http;
 using boost::asio::awaitable;
 
 namespace {
-
-using Segments = std::vector<std::string>;
-
-bool Matches(const Segments& segments, std::initializer_list<std::string_view> pattern) {
-  if (segments.size() != pattern.size()) return false;
-  size_t i = 0;
-  for (std::string_view part : pattern) {
-    if (part != "*" && segments[i] != part) return false;
-    ++i;
-  }
-  return true;
-}
 
 awaitable<Response> Register(const Request& request, Context& context, const std::string& address) {
   auto body = proto::DecodeRegister(request.body());
@@ -54,7 +43,7 @@ awaitable<Response> Login(const Request& request, Context& context, const std::s
 // Handlers that need a logged-in caller.
 awaitable<Response> Authenticated(const Request& request, const Segments& path,
                                   const auth::Principal& me, Context& context,
-                                  const std::map<std::string, std::string>& query) {
+                                  const Query& query) {
   const auto method = request.method();
   auth::AuthService& auth = context.auth;
   if (method == http::verb::delete_ && Matches(path, {"api", "v1", "sessions", "current"})) {

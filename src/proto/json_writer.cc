@@ -102,4 +102,11 @@ JsonWriter& JsonWriter::Null() {
   return *this;
 }
 
+JsonWriter& JsonWriter::Raw(std::string_view json) {
+  Separate();
+  out_->append(json);
+  needs_comma_ = true;
+  return *this;
+}
+
 }  // namespace parley::proto

@@ -27,6 +27,9 @@ class JsonWriter {
   JsonWriter& Int(int64_t value);
   JsonWriter& Bool(bool value);
   JsonWriter& Null();
+  // A value that is already JSON, written as is. Only for JSON the server itself produced
+  // (event payloads it stored); never for client input.
+  JsonWriter& Raw(std::string_view json);
 
   // Shorthands for a key followed by its value.
   JsonWriter& Field(std::string_view key, std::string_view value) { return Key(key).String(value); }

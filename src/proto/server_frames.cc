@@ -5,13 +5,32 @@
 namespace parley::proto {
 namespace {
 
+std::string_view MessageKindName(store::MessageKind kind) {
+  switch (kind) {
+    case store::MessageKind::kText:
+      return "text";
+    case store::MessageKind::kEvent:
+      return "event";
+    case store::MessageKind::kNotice:
+      return "notice";
+  }
+  return "unknown";
+}
+
+// An event carries its description as an object under "event" (stored as JSON the server
+// wrote); text and notices carry "text".
 void WriteMessageFields(JsonWriter& w, const store::Message& m) {
   w.Field("conversation_id", m.conversation_id)
       .Field("seq", m.seq)
       .Field("sender_id", m.sender_id)
       .Field("id", m.client_id)
-      .Field("text", m.text)
-      .Field("created_at", m.created_at);
+      .Field("kind", MessageKindName(m.kind));
+  if (m.kind == store::MessageKind::kEvent) {
+    w.Key("event").Raw(m.text);
+  } else {
+    w.Field("text", m.text);
+  }
+  w.Field("created_at", m.created_at);
 }
 
 void WriteMessage(JsonWriter& w, const store::Message& m) {
@@ -55,6 +74,10 @@ std::string_view KindName(store::ConversationKind kind) {
   switch (kind) {
     case store::ConversationKind::kDirect:
       return "direct";
+    case store::ConversationKind::kGroup:
+      return "group";
+    case store::ConversationKind::kSystem:
+      return "system";
   }
   return "unknown";
 }

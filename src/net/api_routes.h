@@ -1,0 +1,43 @@
+// What the HTTP API's route files share (api.cc dispatches; api_<feature>.cc serve a feature).
+//
+// A feature's handler has the signature of FeatureRoutes: it answers a request that is one of
+// its routes and returns nullopt for any other, so api.cc can try each feature in turn. The
+// handlers run on a connection's strand and do blocking work on the worker pool (OnWorker);
+// the coroutine rule of net/api.h applies.
+#ifndef PARLEY_NET_API_ROUTES_H_
+#define PARLEY_NET_API_ROUTES_H_
+
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/auth_service.h"
+#include "net/context.h"
+#include "net/http_util.h"
+
+namespace parley::net {
+
+using Segments = std::vector<std::string>;
+using Query = std::map<std::string, std::string>;
+
+// Whether the path is exactly `pattern`, where "*" matches any one segment.
+inline bool Matches(const Segments& segments, std::initializer_list<std::string_view> pattern) {
+  if (segments.size() != pattern.size()) return false;
+  size_t i = 0;
+  for (std::string_view part : pattern) {
+    if (part != "*" && segments[i] != part) return false;
+    ++i;
+  }
+  return true;
+}
+
+using RouteResult = boost::asio::awaitable<std::optional<Response>>;
+
+}  // namespace parley::net
+
+#endif  // PARLEY_NET_API_ROUTES_H_
