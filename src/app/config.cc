@@ -128,6 +128,12 @@ const std::vector<Option>& Options() {
          c.writer.direct_requires_friendship = v == "true";
          return Status::Ok();
        }},
+      {"admin", "USERNAME of an existing account to make a server admin at start-up",
+       [](Config& c, const std::string& v) -> Status {
+         if (v.empty()) return Invalid("admin", "must not be empty");
+         c.admin_username = v;
+         return Status::Ok();
+       }},
       Int("writer-max-batch", "messages committed in one transaction at most (1024)", 1, 100000,
           [](Config& c, int64_t v) { c.writer.max_batch = static_cast<size_t>(v); }),
   };

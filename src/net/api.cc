@@ -1,6 +1,7 @@
 #include "net/api.h"
 
 #include "base/clock.h"
+#include "net/api_admin.h"
 #include "net/api_routes.h"
 #include "net/blocking.h"
 #include "proto/http_requests.h"
@@ -105,6 +106,10 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
         context.workers, [&] { return context.chat.History(me.user.id, *conversation, history); });
     if (!page.ok()) co_return ErrorResponse(request, page.status());
     co_return JsonResponse(request, 200, proto::HistoryBody(*page));
+  }
+  if (path.size() >= 3 && path[2] == "admin") {
+    auto admin = HandleAdminApi(request, path, me, context);
+    if (auto response = co_await std::move(admin)) co_return std::move(*response);
   }
   co_return ErrorResponse(request, Status(Code::kNotFound, "no such endpoint"));
 }

@@ -7,6 +7,7 @@
 
 #include "auth/auth_service.h"
 #include "chat/hub.h"
+#include "chat/notices.h"
 #include "chat/service.h"
 #include "net/server.h"
 
@@ -17,6 +18,7 @@ struct Context {
   auth::AuthService& auth;
   chat::Service& chat;
   chat::Hub& hub;
+  chat::Notices& notices;
   boost::asio::thread_pool& workers;
 };
 

@@ -24,10 +24,10 @@ constexpr auto kShutdownGrace = std::chrono::seconds(2);
 }  // namespace
 
 struct Server::Impl {
-  Impl(ServerOptions options, auth::AuthService& auth, chat::Service& chat, chat::Hub& hub)
+  Impl(ServerOptions options, const Services& services)
       : io(options.io_threads),
         workers(static_cast<size_t>(options.worker_threads)),
-        context{options, auth, chat, hub, workers},
+        context{options, services.auth, services.chat, services.hub, services.notices, workers},
         acceptor(io),
         shutdown_timer(io) {}
 
@@ -52,8 +52,8 @@ struct Server::Impl {
   bool stopping = false;  // guarded by running on `io`
 };
 
-Server::Server(ServerOptions options, auth::AuthService& auth, chat::Service& chat, chat::Hub& hub)
-    : impl_(std::make_unique<Impl>(std::move(options), auth, chat, hub)) {}
+Server::Server(ServerOptions options, const Services& services)
+    : impl_(std::make_unique<Impl>(std::move(options), services)) {}
 
 Server::~Server() {
   impl_->io.stop();

@@ -17,6 +17,7 @@
 #include "auth/auth_service.h"
 #include "base/status.h"
 #include "chat/hub.h"
+#include "chat/notices.h"
 #include "chat/service.h"
 
 namespace parley::net {
@@ -35,9 +36,17 @@ struct ServerOptions {
   int http_timeout_ms = 30'000;                 // time to send one HTTP request
 };
 
+// The domain services the server exposes; all must outlive the Server.
+struct Services {
+  auth::AuthService& auth;
+  chat::Service& chat;
+  chat::Hub& hub;
+  chat::Notices& notices;
+};
+
 class Server {
  public:
-  Server(ServerOptions options, auth::AuthService& auth, chat::Service& chat, chat::Hub& hub);
+  Server(ServerOptions options, const Services& services);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -51,6 +51,7 @@ void WriteUser(JsonWriter& w, const store::User& user) {
       .Field("id", user.id)
       .Field("username", user.username)
       .Field("display_name", user.display_name)
+      .Field("is_admin", user.is_admin)
       .EndObject();
 }
 
@@ -278,6 +279,12 @@ std::string HistoryBody(const chat::HistoryPage& page) {
   w.BeginObject();
   WriteMessages(w, page.messages);
   w.Field("has_more", page.has_more).EndObject();
+  return out;
+}
+
+std::string NoticeSentBody(int64_t recipients) {
+  std::string out;
+  JsonWriter(&out).BeginObject().Field("recipients", recipients).EndObject();
   return out;
 }
 

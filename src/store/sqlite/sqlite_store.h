@@ -58,6 +58,8 @@ class SqliteStore final : public Store {
                                               int limit) override;
 
   Status Write(const std::function<Status(WriteTxn&)>& body) override;
+  Status SetAdmin(int64_t user_id, bool is_admin) override;
+  Result<std::vector<int64_t>> UserIdsAfter(int64_t after_id, int limit) override;
   Result<std::optional<Member>> FindMember(int64_t conversation_id, int64_t user_id) override;
 
   // Opens one reader connection ahead of the first read, so a broken file fails at open, and

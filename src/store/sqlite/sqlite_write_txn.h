@@ -45,6 +45,7 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<ConversationKind> KindOf(int64_t conversation_id) override;
   Result<bool> AreFriends(int64_t user_a, int64_t user_b) override;
   Result<bool> HasBlocked(int64_t blocker, int64_t blocked) override;
+  Result<int64_t> SystemConversation(int64_t user_id) override;
 
  private:
   // Returns failure_ if poisoned; else runs `fn` and poisons on a kInternal result.
@@ -59,6 +60,7 @@ class SqliteWriteTxn final : public WriteTxn {
 
   Result<int64_t> FindDirect(const std::string& key);
   Result<int64_t> CreateDirect(const std::string& key, int64_t user_a, int64_t user_b);
+  Result<int64_t> CreateSystem(const std::string& key, int64_t user_id);
   Result<Message> AppendRow(Message message);
   Result<bool> ConversationExists(std::string_view op, int64_t conversation_id);
 
