@@ -24,7 +24,11 @@ std::string NewNoticeId() {
 
 Notices::Notices(store::Store& store, MessageWriter& writer, Hub& hub, EventEncoder& encoder,
                  size_t max_text_bytes)
-    : store_(store), writer_(writer), hub_(hub), encoder_(encoder), max_text_bytes_(max_text_bytes) {}
+    : store_(store),
+      writer_(writer),
+      hub_(hub),
+      encoder_(encoder),
+      max_text_bytes_(max_text_bytes) {}
 
 Result<int64_t> Notices::Send(const store::User& sender, const NoticeRequest& request) {
   if (!sender.is_admin) return Status(Code::kForbidden, "only server admins send notices");

@@ -49,8 +49,8 @@ class Notices {
 
  private:
   // Appends the notice to each user's system conversation in one writer task, then delivers.
-  Status SendBatch(const store::User& sender, const std::string& notice_id,
-                   const std::string& text, std::span<const int64_t> users);
+  Status SendBatch(const store::User& sender, const std::string& notice_id, const std::string& text,
+                   std::span<const int64_t> users);
 
   store::Store& store_;
   MessageWriter& writer_;

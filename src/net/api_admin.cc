@@ -9,8 +9,8 @@
 namespace parley::net {
 namespace http = boost::beast::http;
 
-RouteResult HandleAdminApi(const Request& request, const Segments& path,
-                           const auth::Principal& me, Context& context) {
+RouteResult HandleAdminApi(const Request& request, const Segments& path, const auth::Principal& me,
+                           Context& context) {
   const auto method = request.method();
   if (method == http::verb::post && Matches(path, {"api", "v1", "admin", "notices"})) {
     auto body = proto::DecodeNotice(request.body());

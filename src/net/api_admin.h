@@ -6,8 +6,8 @@
 
 namespace parley::net {
 
-RouteResult HandleAdminApi(const Request& request, const Segments& path,
-                           const auth::Principal& me, Context& context);
+RouteResult HandleAdminApi(const Request& request, const Segments& path, const auth::Principal& me,
+                           Context& context);
 
 }  // namespace parley::net
 
