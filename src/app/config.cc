@@ -68,6 +68,11 @@ const std::vector<Option>& Options() {
          c.data_dir = v;
          return Status::Ok();
        }},
+      {"web-root", "directory of the built web app to serve at / (none)",
+       [](Config& c, const std::string& v) -> Status {
+         c.server.web_root = v;
+         return Status::Ok();
+       }},
       {"fsync", "full: fsync every commit (default); normal: survive crashes, not power loss",
        [](Config& c, const std::string& v) -> Status {
          if (v != "full" && v != "normal") return Invalid("fsync", "must be full or normal");

@@ -132,7 +132,15 @@ awaitable<Response> HandleApi(const Request& request, Context& context,
   if (method == http::verb::post && Matches(path, {"api", "v1", "sessions"})) {
     co_return co_await Login(request, context, client_address);
   }
-  if (path.size() < 2 || path[0] != "api" || path[1] != "v1") {
+  if (path.empty() || path[0] != "api") {
+    // Everything outside /api is the web app.
+    if (method != http::verb::get && method != http::verb::head) {
+      co_return ErrorResponse(request, Status(Code::kNotFound, "no such path"));
+    }
+    auto serving = OnWorker(context.workers, [&] { return context.web.Serve(request, path); });
+    co_return co_await std::move(serving);
+  }
+  if (path.size() < 2 || path[1] != "v1") {
     co_return ErrorResponse(request, Status(Code::kNotFound, "no such path"));
   }
   const std::string token = BearerToken(request);

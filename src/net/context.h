@@ -10,6 +10,7 @@
 #include "chat/notices.h"
 #include "chat/service.h"
 #include "net/server.h"
+#include "net/static_files.h"
 
 namespace parley::net {
 
@@ -20,6 +21,7 @@ struct Context {
   chat::Hub& hub;
   chat::Notices& notices;
   boost::asio::thread_pool& workers;
+  const StaticFiles& web;
 };
 
 }  // namespace parley::net

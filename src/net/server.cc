@@ -27,7 +27,9 @@ struct Server::Impl {
   Impl(ServerOptions options, const Services& services)
       : io(options.io_threads),
         workers(static_cast<size_t>(options.worker_threads)),
-        context{options, services.auth, services.chat, services.hub, services.notices, workers},
+        web(options.web_root),
+        context{options, services.auth, services.chat, services.hub, services.notices, workers,
+                web},
         acceptor(io),
         shutdown_timer(io) {}
 
@@ -46,6 +48,7 @@ struct Server::Impl {
 
   asio::io_context io;
   asio::thread_pool workers;
+  StaticFiles web;
   Context context;
   tcp::acceptor acceptor;
   asio::steady_timer shutdown_timer;

@@ -34,6 +34,7 @@ struct ServerOptions {
   double frame_burst = 200;                     // bucket size above the sustained rate
   int hello_timeout_ms = 10'000;                // time to send `hello` after connecting
   int http_timeout_ms = 30'000;                 // time to send one HTTP request
+  std::string web_root;                         // the built web app; empty: none served
 };
 
 // The domain services the server exposes; all must outlive the Server.
