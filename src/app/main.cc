@@ -10,10 +10,12 @@
 #include "app/config.h"
 #include "auth/auth_service.h"
 #include "base/log.h"
+#include "chat/groups.h"
 #include "chat/hub.h"
 #include "chat/message_writer.h"
 #include "chat/service.h"
 #include "net/server.h"
+#include "proto/group_bodies.h"
 #include "proto/server_frames.h"
 #include "store/store.h"
 
@@ -80,7 +82,9 @@ int Main(int argc, char** argv) {
   chat::MessageWriter writer(**store, config->writer);
   proto::JsonEventEncoder encoder;
   chat::Service chat(**store, hub, writer, encoder, config->chat);
-  net::Server server(config->server, auth, chat, hub);
+  proto::JsonGroupEventFormat group_events;
+  chat::Groups groups(**store, hub, writer, encoder, group_events, chat::GroupsOptions());
+  net::Server server(config->server, auth, chat, groups, hub);
   auto port = server.Start();
   if (!port.ok()) return Fail(port.status());
 

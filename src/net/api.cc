@@ -1,6 +1,7 @@
 #include "net/api.h"
 
 #include "base/clock.h"
+#include "net/api_groups.h"
 #include "net/api_routes.h"
 #include "net/blocking.h"
 #include "proto/http_requests.h"
@@ -106,6 +107,8 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
     if (!page.ok()) co_return ErrorResponse(request, page.status());
     co_return JsonResponse(request, 200, proto::HistoryBody(*page));
   }
+  auto groups = HandleGroupApi(request, path, me, context, query);
+  if (std::optional<Response> answered = co_await std::move(groups)) co_return std::move(*answered);
   co_return ErrorResponse(request, Status(Code::kNotFound, "no such endpoint"));
 }
 

@@ -6,6 +6,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "auth/auth_service.h"
+#include "chat/groups.h"
 #include "chat/hub.h"
 #include "chat/service.h"
 #include "net/server.h"
@@ -16,6 +17,7 @@ struct Context {
   ServerOptions options;
   auth::AuthService& auth;
   chat::Service& chat;
+  chat::Groups& groups;
   chat::Hub& hub;
   boost::asio::thread_pool& workers;
 };

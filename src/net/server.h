@@ -16,6 +16,7 @@
 
 #include "auth/auth_service.h"
 #include "base/status.h"
+#include "chat/groups.h"
 #include "chat/hub.h"
 #include "chat/service.h"
 
@@ -37,7 +38,8 @@ struct ServerOptions {
 
 class Server {
  public:
-  Server(ServerOptions options, auth::AuthService& auth, chat::Service& chat, chat::Hub& hub);
+  Server(ServerOptions options, auth::AuthService& auth, chat::Service& chat, chat::Groups& groups,
+         chat::Hub& hub);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
