@@ -70,6 +70,21 @@ int RunConversations(const CliContext& context);
 int RunFollow(const CliContext& context, const std::string& username);  // "" = everyone
 int RunChat(const CliContext& context, const std::string& username);
 
+// `parley group VERB ...` (group_commands.cc); which fields a verb uses is in main.cc.
+struct GroupArgs {
+  std::string verb;  // create, info, add, remove, leave, rename, topic, role, mute, unmute,
+                     // transfer, delete, invite, join, request, requests, approve, reject, send
+  int64_t group_id = 0;
+  std::string user;                // the one user a verb acts on (username)
+  std::vector<std::string> users;  // create, add (usernames)
+  std::string text;                // name, topic, role, invite code or message text
+  std::string topic;               // create --topic
+  bool is_public = false;          // create --public
+  int64_t minutes = 60;            // mute --minutes
+  int64_t after = 0;               // info --after (members page)
+};
+int RunGroup(const CliContext& context, const GroupArgs& args);
+
 }  // namespace parley::cli
 
 #endif  // PARLEY_TOOLS_CLI_CLI_CONTEXT_H_
