@@ -101,6 +101,10 @@ int RunConversations(const CliContext& context) {
       if (!members.empty()) members += ",";
       members += names.NameOf(member.value("user_id", int64_t{0}));
     }
+    if (conversation.value("kind", std::string()) == "group") {
+      members = "\"" + conversation.value("name", std::string()) + "\" (" +
+                std::to_string(conversation.value("member_count", int64_t{0})) + " members)";
+    }
     std::cout << conversation.value("id", int64_t{0}) << "\t"
               << conversation.value("kind", std::string()) << "\twith " << members << "\tunread "
               << conversation.value("unread", int64_t{0});
