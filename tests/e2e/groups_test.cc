@@ -230,7 +230,9 @@ TEST_F(GroupsTest, MembersLeaveTheOwnerTransfersFirst) {
   auto alice_view = api(0).GroupInfo(g);
   ASSERT_TRUE(IsOk(alice_view));
   EXPECT_EQ((*alice_view)["group"]["my_role"], "admin");
-  EXPECT_EQ(CodeOf(api(0).TransferGroup(g, id(0))), Code::kForbidden);  // no longer the owner
+  EXPECT_EQ(CodeOf(api(0).TransferGroup(g, id(0))), Code::kForbidden);        // no longer the owner
+  EXPECT_EQ(CodeOf(api(1).TransferGroup(g, id(1))), Code::kInvalidArgument);  // already owns it
+  EXPECT_EQ(CodeOf(api(1).TransferGroup(g, id(3))), Code::kNotFound);         // not a member
 
   ASSERT_TRUE(IsOk(api(0).RemoveGroupMember(g, id(0))));  // alice may leave now
   ASSERT_TRUE(IsOk(WaitForEvent(ws(1), g, "member_left")));
