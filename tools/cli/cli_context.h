@@ -50,6 +50,9 @@ std::vector<client::Cursor> ToCursorList(const CursorMap& cursors);
 Result<std::string> ReadSecret(const std::string& flag_value, const char* env_var,
                                const char* prompt);
 
+// "#42" names conversation 42 (a group) where a command takes USER; nullopt for a username.
+std::optional<int64_t> ConversationRef(const std::string& name);
+
 // The direct conversation with `peer_id` from the caller's list, if it exists yet.
 Result<std::optional<int64_t>> FindDirectConversation(client::HttpApi& api, int64_t peer_id);
 

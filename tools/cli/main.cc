@@ -67,9 +67,11 @@ int main(int argc, char** argv) {
   history->add_option("--before", before, "only messages with seq below this");
   history->add_option("--limit", limit, "how many (1-200, default 50)");
   auto* conversations = app.add_subcommand("conversations", "list conversations, unread counts");
-  auto* follow = app.add_subcommand("follow", "print messages live (all, or with USER)");
+  auto* follow =
+      app.add_subcommand("follow", "print messages live (all, with USER, or in conversation #ID)");
   follow->add_option("USER", username);
-  auto* chat = app.add_subcommand("chat", "chat with USER: stdin lines are sent");
+  auto* chat =
+      app.add_subcommand("chat", "chat with USER (or in conversation #ID): stdin lines are sent");
   chat->add_option("USER", username)->required();
 
   GroupArgs group_args;

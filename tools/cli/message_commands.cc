@@ -18,7 +18,6 @@ std::vector<client::Cursor> ToCursorList(const CursorMap& cursors) {
   return list;
 }
 
-// "#42" names conversation 42 (a group); anything else is a username.
 std::optional<int64_t> ConversationRef(const std::string& name) {
   if (name.size() < 2 || name[0] != '#') return std::nullopt;
   int64_t id = 0;
