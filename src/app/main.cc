@@ -10,11 +10,13 @@
 #include "app/config.h"
 #include "auth/auth_service.h"
 #include "base/log.h"
+#include "chat/groups.h"
 #include "chat/hub.h"
 #include "chat/message_writer.h"
 #include "chat/notices.h"
 #include "chat/service.h"
 #include "net/server.h"
+#include "proto/group_bodies.h"
 #include "proto/server_frames.h"
 #include "store/store.h"
 
@@ -88,7 +90,9 @@ int Main(int argc, char** argv) {
   proto::JsonEventEncoder encoder;
   chat::Service chat(**store, hub, writer, encoder, config->chat);
   chat::Notices notices(**store, writer, hub, encoder, config->chat.max_text_bytes);
-  net::Server server(config->server, net::Services{auth, chat, hub, notices});
+  proto::JsonGroupEventFormat group_events;
+  chat::Groups groups(**store, hub, writer, encoder, group_events, chat::GroupsOptions());
+  net::Server server(config->server, net::Services{auth, chat, groups, hub, notices});
   auto port = server.Start();
   if (!port.ok()) return Fail(port.status());
 

@@ -22,16 +22,24 @@ void Hub::Detach(int64_t user_id, const Peer* peer) {
   if (entries.empty()) peers_by_user_.erase(it);
 }
 
+// The peers are collected under the lock and handed the frame after it: queueing to thousands
+// of sessions (a big group) then never holds up Attach/Detach. The buffer is per thread and
+// reused, so a delivery allocates nothing per recipient once it has grown.
 void Hub::Deliver(std::span<const int64_t> user_ids, const SharedFrame& frame, const Peer* skip) {
-  std::lock_guard lock(mutex_);
-  for (int64_t user_id : user_ids) {
-    auto it = peers_by_user_.find(user_id);
-    if (it == peers_by_user_.end()) continue;
-    for (const Entry& entry : it->second) {
-      if (entry.key == skip) continue;
-      if (auto peer = entry.peer.lock()) peer->Deliver(frame);
+  thread_local std::vector<std::shared_ptr<Peer>> targets;
+  {
+    std::lock_guard lock(mutex_);
+    for (int64_t user_id : user_ids) {
+      auto it = peers_by_user_.find(user_id);
+      if (it == peers_by_user_.end()) continue;
+      for (const Entry& entry : it->second) {
+        if (entry.key == skip) continue;
+        if (auto peer = entry.peer.lock()) targets.push_back(std::move(peer));
+      }
     }
   }
+  for (const std::shared_ptr<Peer>& peer : targets) peer->Deliver(frame);
+  targets.clear();
 }
 
 std::vector<std::shared_ptr<Peer>> Hub::Collect(int64_t user_id, int64_t device_id, bool matching) {

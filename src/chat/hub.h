@@ -1,6 +1,7 @@
 // Hub: the registry of online devices on this node, and the fan-out of shared frames to them.
 //
-// Thread-safe (one mutex; deliveries only queue work on peers, so the lock is held briefly).
+// Thread-safe (one mutex, held only to look peers up; frames are queued to them after it is
+// released, so a fan-out to thousands of devices does not hold it).
 // The hub holds peers weakly: a peer that has gone away is skipped and pruned. Peers attach
 // after authenticating and detach when they close.
 #ifndef PARLEY_CHAT_HUB_H_

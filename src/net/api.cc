@@ -2,6 +2,7 @@
 
 #include "base/clock.h"
 #include "net/api_admin.h"
+#include "net/api_groups.h"
 #include "net/api_routes.h"
 #include "net/blocking.h"
 #include "proto/http_requests.h"
@@ -111,6 +112,8 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
     auto admin = HandleAdminApi(request, path, me, context);
     if (auto response = co_await std::move(admin)) co_return std::move(*response);
   }
+  auto groups = HandleGroupApi(request, path, me, context, query);
+  if (std::optional<Response> answered = co_await std::move(groups)) co_return std::move(*answered);
   co_return ErrorResponse(request, Status(Code::kNotFound, "no such endpoint"));
 }
 

@@ -6,6 +6,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "auth/auth_service.h"
+#include "chat/groups.h"
 #include "chat/hub.h"
 #include "chat/notices.h"
 #include "chat/service.h"
@@ -18,6 +19,7 @@ struct Context {
   ServerOptions options;
   auth::AuthService& auth;
   chat::Service& chat;
+  chat::Groups& groups;
   chat::Hub& hub;
   chat::Notices& notices;
   boost::asio::thread_pool& workers;

@@ -16,6 +16,7 @@
 
 #include "auth/auth_service.h"
 #include "base/status.h"
+#include "chat/groups.h"
 #include "chat/hub.h"
 #include "chat/notices.h"
 #include "chat/service.h"
@@ -41,6 +42,7 @@ struct ServerOptions {
 struct Services {
   auth::AuthService& auth;
   chat::Service& chat;
+  chat::Groups& groups;
   chat::Hub& hub;
   chat::Notices& notices;
 };

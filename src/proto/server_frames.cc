@@ -1,5 +1,6 @@
 #include "proto/server_frames.h"
 
+#include "proto/group_bodies.h"
 #include "proto/json_writer.h"
 
 namespace parley::proto {
@@ -158,7 +159,9 @@ std::string SyncedFrame(std::span<const chat::ConversationSync> conversations) {
     w.BeginObject()
         .Field("conversation_id", sync.summary.id)
         .Field("last_seq", sync.summary.last_seq)
-        .Field("complete", sync.complete);
+        .Field("complete", sync.complete)
+        .Field("kind", KindName(sync.summary.kind));
+    if (sync.summary.kind == store::ConversationKind::kGroup) WriteGroupSummary(w, sync.summary);
     WriteCursors(w, sync.summary);
     w.EndObject();
   }
@@ -260,6 +263,7 @@ std::string ConversationsBody(std::span<const store::ConversationSummary> conver
         .Field("last_seq", c.last_seq)
         .Field("last_activity_at", c.last_activity_at)
         .Field("unread", c.last_seq - c.self.read_seq);
+    if (c.kind == store::ConversationKind::kGroup) WriteGroupSummary(w, c);
     w.Key("last_message");
     if (c.last_message) {
       WriteMessage(w, *c.last_message);

@@ -68,6 +68,32 @@ class WriteTxn {
   // The user's system conversation (notices), created with the user as its only member if it
   // does not exist yet. kNotFound "no such user" if the user does not exist.
   virtual Result<int64_t> SystemConversation(int64_t user_id) = 0;
+
+  // --- groups ---
+  // A new group conversation without members (last_seq 0); returns its id. Ignores group.id.
+  virtual Result<int64_t> CreateGroup(const Group& group) = 0;
+  // The live group `conversation_id` with its member count; kNotFound if there is none (also
+  // for direct and deleted conversations).
+  virtual Result<Group> FindGroup(int64_t conversation_id) = 0;
+  // Stores name, topic and is_public of group.id. kNotFound if there is no such live group.
+  virtual Status UpdateGroup(const Group& group) = 0;
+  // Marks the group deleted and drops its members, invites and join requests (messages stay).
+  virtual Status DeleteGroup(int64_t conversation_id) = 0;
+  // Adds a member with the given role, mute and first_seq (cursors start at first_seq - 1).
+  // kConflict if already a member; kNotFound "no such user" if the user does not exist.
+  virtual Status AddMember(int64_t conversation_id, const Member& member, int64_t joined_at) = 0;
+  // kNotFound if not a member.
+  virtual Status RemoveMember(int64_t conversation_id, int64_t user_id) = 0;
+  // Stores a member's role and muted_until (cursors untouched). kNotFound if not a member.
+  virtual Status UpdateMember(int64_t conversation_id, const Member& member) = 0;
+  // kConflict if the code exists already.
+  virtual Status CreateInvite(const GroupInvite& invite) = 0;
+  // kNotFound if no invite has this code (expiry is the caller's rule).
+  virtual Result<GroupInvite> FindInvite(std::string_view code) = 0;
+  // kConflict if the user already asked.
+  virtual Status AddJoinRequest(const JoinRequest& request) = 0;
+  // kNotFound if there was no such request.
+  virtual Status RemoveJoinRequest(int64_t conversation_id, int64_t user_id) = 0;
 };
 
 class Store {
@@ -108,6 +134,15 @@ class Store {
   // Up to `limit` messages with seq < before_seq, the newest of them, returned ascending.
   virtual Result<std::vector<Message>> MessagesBefore(int64_t conversation_id, int64_t before_seq,
                                                       int limit) = 0;
+
+  // --- groups ---
+  // The live group with its member count; kNotFound if none (direct, deleted, missing).
+  virtual Result<Group> FindGroup(int64_t conversation_id) = 0;
+  // Up to `limit` members with user_id > after_user_id, ascending user id.
+  virtual Result<std::vector<Member>> GroupMembers(int64_t conversation_id, int64_t after_user_id,
+                                                   int limit) = 0;
+  // Pending join requests of a group, oldest first.
+  virtual Result<std::vector<JoinRequest>> JoinRequests(int64_t conversation_id) = 0;
 
   // --- writes that must be grouped (messages, cursors) ---
   virtual Status Write(const std::function<Status(WriteTxn&)>& body) = 0;

@@ -97,7 +97,42 @@ struct ConversationSummary {
   int64_t last_activity_at = 0;
   std::optional<Message> last_message;
   Member self;                 // the asking user's cursors
-  std::vector<Member> others;  // every other member with their cursors
+  std::vector<Member> others;  // direct: the other member with cursors; groups: empty
+  // Groups only (empty/0 otherwise): a group may have thousands of members, so its summary
+  // carries counts instead of everyone's cursors.
+  std::string name;
+  std::string topic;
+  int64_t member_count = 0;
+  int64_t read_by = 0;  // other members whose read cursor reached last_seq
+};
+
+// --- groups ---
+
+// A group conversation's own fields (its messages and members live in the usual tables).
+struct Group {
+  int64_t id = 0;
+  std::string name;   // 1..64 code points, trimmed
+  std::string topic;  // up to 512 bytes; empty: none
+  bool is_public = false;  // anyone may ask to join (join requests)
+  int64_t created_at = 0;
+  int64_t last_seq = 0;
+  int64_t member_count = 0;  // filled by reads; ignored by writes
+};
+
+// An invitation link: whoever presents `code` before expires_at joins the group.
+struct GroupInvite {
+  std::string code;
+  int64_t conversation_id = 0;
+  int64_t created_by = 0;
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+};
+
+// A user asking to join a public group, waiting for an owner or admin to answer.
+struct JoinRequest {
+  int64_t conversation_id = 0;
+  int64_t user_id = 0;
+  int64_t created_at = 0;
 };
 
 }  // namespace parley::store

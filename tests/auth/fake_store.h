@@ -136,6 +136,11 @@ class FakeStore : public store::Store {
   Result<std::vector<store::Message>> MessagesBefore(int64_t, int64_t, int) override {
     return Unsupported();
   }
+  Result<store::Group> FindGroup(int64_t) override { return Unsupported(); }
+  Result<std::vector<store::Member>> GroupMembers(int64_t, int64_t, int) override {
+    return Unsupported();
+  }
+  Result<std::vector<store::JoinRequest>> JoinRequests(int64_t) override { return Unsupported(); }
   Status Write(const std::function<Status(store::WriteTxn&)>&) override { return Unsupported(); }
 
  private:

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "proto/client_frames.h"
+#include "proto/group_bodies.h"
 #include "proto/http_requests.h"
 
 namespace parley::proto {
@@ -87,6 +88,22 @@ TEST(DecoderFuzzTest, HttpBodiesNeverCrash) {
         return password.ok() ? Status::Ok() : password.status();
       },
       30000);
+}
+
+TEST(DecoderFuzzTest, GroupBodiesNeverCrash) {
+  FuzzDecoder(
+      [](const std::string& input) {
+        Status first = DecodeNewGroup(input).status();
+        (void)DecodeGroupPatch(input);
+        (void)DecodeUsers(input);
+        (void)DecodeRole(input);
+        (void)DecodeUser(input);
+        (void)DecodeMute(input);
+        (void)DecodeInvite(input);
+        (void)DecodeJoin(input);
+        return first;
+      },
+      20000);
 }
 
 }  // namespace

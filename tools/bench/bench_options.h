@@ -26,6 +26,11 @@ struct BenchOptions {
   int connect_concurrency = 200;  // handshakes in progress at once, in total
   int setup_threads = 4;          // parallel HTTP clients registering and logging in users
   double setup_timeout_s = 600;   // give up registering/logging in after this long
+  // Group scenario (group_bench.h), when group_members > 0.
+  int group_members = 0;       // users in one group
+  int online = 0;              // of them connected (0: all); the first one sends
+  int group_messages = 100;    // messages sent into the group
+  int group_interval_ms = 50;  // between sends (each waits for its ack first)
 };
 
 }  // namespace parley::bench

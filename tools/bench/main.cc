@@ -16,6 +16,7 @@
 #include "client/endpoint.h"
 #include "client/wire_codes.h"
 #include "tools/bench/bench_options.h"
+#include "tools/bench/group_bench.h"
 #include "tools/bench/report.h"
 #include "tools/bench/shard.h"
 #include "tools/bench/user_setup.h"
@@ -188,6 +189,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256));
   app.add_option("--setup-timeout", options.setup_timeout_s, "seconds for setup phases")
       ->capture_default_str();
+  app.add_option("--group-members", options.group_members,
+                 "group scenario: users in one group (see group_bench.h)")
+      ->check(CLI::Range(0, 1000000));
+  app.add_option("--online", options.online, "group scenario: members connected (0: all)");
+  app.add_option("--group-messages", options.group_messages, "group scenario: messages sent")
+      ->capture_default_str();
+  app.add_option("--group-interval-ms", options.group_interval_ms,
+                 "group scenario: pause between sends")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   parley::Result<parley::client::Endpoint> endpoint = parley::client::ParseServerUrl(server);
@@ -196,5 +206,6 @@ int main(int argc, char** argv) {
     return 1;
   }
   options.endpoint = *endpoint;
+  if (options.group_members > 0) return parley::bench::RunGroupBench(options);
   return parley::bench::Run(options);
 }

@@ -50,6 +50,9 @@ std::vector<client::Cursor> ToCursorList(const CursorMap& cursors);
 Result<std::string> ReadSecret(const std::string& flag_value, const char* env_var,
                                const char* prompt);
 
+// "#42" names conversation 42 (a group) where a command takes USER; nullopt for a username.
+std::optional<int64_t> ConversationRef(const std::string& name);
+
 // The direct conversation with `peer_id` from the caller's list, if it exists yet.
 Result<std::optional<int64_t>> FindDirectConversation(client::HttpApi& api, int64_t peer_id);
 
@@ -72,6 +75,21 @@ int RunChat(const CliContext& context, const std::string& username);
 int RunNotice(const CliContext& context, const std::string& text,
               const std::vector<std::string>& usernames, bool everyone);
 int RunAdmin(const CliContext& context, const std::string& username, bool grant);
+
+// `parley group VERB ...` (group_commands.cc); which fields a verb uses is in main.cc.
+struct GroupArgs {
+  std::string verb;  // create, info, add, remove, leave, rename, topic, role, mute, unmute,
+                     // transfer, delete, invite, join, request, requests, approve, reject, send
+  int64_t group_id = 0;
+  std::string user;                // the one user a verb acts on (username)
+  std::vector<std::string> users;  // create, add (usernames)
+  std::string text;                // name, topic, role, invite code or message text
+  std::string topic;               // create --topic
+  bool is_public = false;          // create --public
+  int64_t minutes = 60;            // mute --minutes
+  int64_t after = 0;               // info --after (members page)
+};
+int RunGroup(const CliContext& context, const GroupArgs& args);
 
 }  // namespace parley::cli
 

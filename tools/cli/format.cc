@@ -30,8 +30,10 @@ std::string UserNames::NameOf(int64_t id) const {
 std::string FormatMessage(const nlohmann::json& message, const UserNames& names) {
   int64_t created_at = message.value("created_at", int64_t{0});
   int64_t sender = message.value("sender_id", int64_t{0});
-  return "[" + FormatClock(created_at) + "] " + names.NameOf(sender) + ": " +
-         message.value("text", std::string());
+  const std::string head = "[" + FormatClock(created_at) + "] " + names.NameOf(sender);
+  // Group events carry an object (type, actor, ...) instead of text.
+  if (message.contains("event")) return head + " * " + message["event"].dump();
+  return head + ": " + message.value("text", std::string());
 }
 
 }  // namespace parley::cli

@@ -9,12 +9,13 @@ int RunLive(const CliContext& context, const std::string& username, bool chat) {
   auto api = AuthedApi(context);
   if (!api.ok()) return Fail(api.status());
   std::optional<client::User> peer;
-  if (!username.empty()) {
+  std::optional<int64_t> conversation = ConversationRef(username);  // "#42": a group
+  if (!username.empty() && !conversation) {
     Result<client::User> user = (*api)->LookupUser(username);
     if (!user.ok()) return Fail(user.status(), "user " + username);
     peer = std::move(user).value();
   }
-  LiveSession session(context, std::move(api).value(), std::move(peer), chat);
+  LiveSession session(context, std::move(api).value(), std::move(peer), chat, conversation);
   return session.Run();
 }
 

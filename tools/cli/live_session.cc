@@ -22,9 +22,15 @@ int64_t IntField(const json& object, const char* key) { return object.value(key,
 }  // namespace
 
 LiveSession::LiveSession(const CliContext& context, std::unique_ptr<client::HttpApi> api,
-                         std::optional<client::User> peer, bool chat)
+                         std::optional<client::User> peer, bool chat,
+                         std::optional<int64_t> conversation)
     : context_(context), api_(std::move(api)), peer_(std::move(peer)), chat_(chat) {
   cursors_ = LoadCursors(context_);
+  if (conversation) {
+    peer_conversation_ = *conversation;
+    wanted_[*conversation] = true;
+    fixed_conversation_ = true;
+  }
   if (peer_) names_.Add(peer_->id, peer_->username);
 }
 
@@ -172,9 +178,10 @@ void LiveSession::MarkRead() {
 }
 
 bool LiveSession::Wanted(int64_t conversation) {
-  if (!peer_) return true;
+  if (!peer_ && !fixed_conversation_) return true;
   auto it = wanted_.find(conversation);
   if (it != wanted_.end()) return it->second;
+  if (fixed_conversation_) return wanted_[conversation] = false;
   // A conversation not seen before: is it the direct one with peer_?
   Result<std::optional<int64_t>> direct = FindDirectConversation(*api_, peer_->id);
   if (!direct.ok()) return false;  // not remembered: asked again next time

@@ -28,9 +28,11 @@ namespace parley::cli {
 
 class LiveSession {
  public:
-  // `peer`: only the direct conversation with this user is shown (required in chat mode).
+  // `peer`: only the direct conversation with this user is shown; `conversation`: only this
+  // conversation (a group). Chat mode needs one of them; with neither, everything is shown.
   LiveSession(const CliContext& context, std::unique_ptr<client::HttpApi> api,
-              std::optional<client::User> peer, bool chat);
+              std::optional<client::User> peer, bool chat,
+              std::optional<int64_t> conversation = std::nullopt);
 
   // Runs until end of input (chat), a rejected token, or forever (follow).
   int Run();
@@ -63,6 +65,7 @@ class LiveSession {
   CursorMap cursors_;                                 // highest seq shown per conversation
   std::set<int64_t> unread_marks_;                    // conversations to mark read
   std::optional<int64_t> peer_conversation_;          // the direct conversation with peer_
+  bool fixed_conversation_ = false;                   // peer_conversation_ given, not looked up
   std::map<int64_t, bool> wanted_;                    // conversation id -> shown?
   std::map<std::string, std::string> pending_sends_;  // client id -> text, until acked
   bool synced_ = false;

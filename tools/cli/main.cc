@@ -4,6 +4,8 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <tuple>
+#include <utility>
 
 #include "client/endpoint.h"
 #include "tools/cli/cli_context.h"
@@ -56,7 +58,8 @@ int main(int argc, char** argv) {
   auto* revoke = app.add_subcommand("revoke", "log one of my devices out");
   revoke->add_option("ID", session_id, "session id from `parley sessions`")->required();
   auto* passwd = app.add_subcommand("passwd", "change my password ($PARLEY_NEW_PASSWORD)");
-  auto* send = app.add_subcommand("send", "send a direct message and wait for its ack");
+  auto* send = app.add_subcommand(
+      "send", "send a message to USER (or to conversation #ID, e.g. a group) and wait for its ack");
   send->add_option("USER", username)->required();
   send->add_option("TEXT", text)->required();
   auto* history = app.add_subcommand("history", "show messages with a user");
@@ -64,9 +67,11 @@ int main(int argc, char** argv) {
   history->add_option("--before", before, "only messages with seq below this");
   history->add_option("--limit", limit, "how many (1-200, default 50)");
   auto* conversations = app.add_subcommand("conversations", "list conversations, unread counts");
-  auto* follow = app.add_subcommand("follow", "print messages live (all, or with USER)");
+  auto* follow =
+      app.add_subcommand("follow", "print messages live (all, with USER, or in conversation #ID)");
   follow->add_option("USER", username);
-  auto* chat = app.add_subcommand("chat", "chat with USER: stdin lines are sent");
+  auto* chat =
+      app.add_subcommand("chat", "chat with USER (or in conversation #ID): stdin lines are sent");
   chat->add_option("USER", username)->required();
   std::vector<std::string> recipients;
   bool everyone = false, revoke_role = false;
@@ -77,6 +82,58 @@ int main(int argc, char** argv) {
   auto* admin = app.add_subcommand("admin", "grant USER the server-admin role (server admins)");
   admin->add_option("USER", username)->required();
   admin->add_flag("--revoke", revoke_role, "revoke the role instead");
+
+  GroupArgs group_args;
+  auto* group = app.add_subcommand("group", "create and manage groups (see `parley group --help`)");
+  group->require_subcommand(1);
+  auto verb = [&](const char* name, const char* help) {
+    auto* command = group->add_subcommand(name, help);
+    command->callback([&group_args, name] { group_args.verb = name; });
+    return command;
+  };
+  auto* create = verb("create", "create a group with NAME and members USERS");
+  create->add_option("NAME", group_args.text)->required();
+  create->add_option("USERS", group_args.users);
+  create->add_option("--topic", group_args.topic, "topic");
+  create->add_flag("--public", group_args.is_public, "anyone may ask to join");
+  verb("join", "join a group with an invite CODE")->add_option("CODE", group_args.text)->required();
+  auto* info = verb("info", "show a group and its members");
+  info->add_option("GROUP", group_args.group_id)->required();
+  info->add_option("--after", group_args.after, "members after this user id");
+  auto* add = verb("add", "add USERS to GROUP");
+  add->add_option("GROUP", group_args.group_id)->required();
+  add->add_option("USERS", group_args.users)->required();
+  for (auto [name, help] : {std::pair{"leave", "leave GROUP"},
+                            {"delete", "delete GROUP (owner)"},
+                            {"invite", "make an invite code"},
+                            {"request", "ask to join a public GROUP"},
+                            {"requests", "list pending join requests"}}) {
+    verb(name, help)->add_option("GROUP", group_args.group_id)->required();
+  }
+  for (auto [name, help] : {std::pair{"remove", "remove USER from GROUP"},
+                            {"transfer", "make USER the owner"},
+                            {"unmute", "let USER send again"},
+                            {"approve", "approve USER's join request"},
+                            {"reject", "reject USER's join request"}}) {
+    auto* command = verb(name, help);
+    command->add_option("GROUP", group_args.group_id)->required();
+    command->add_option("USER", group_args.user)->required();
+  }
+  for (auto [name, help, what] : {std::tuple{"rename", "rename GROUP", "NAME"},
+                                  {"topic", "set GROUP's topic", "TOPIC"},
+                                  {"send", "send TEXT into GROUP", "TEXT"}}) {
+    auto* command = verb(name, help);
+    command->add_option("GROUP", group_args.group_id)->required();
+    command->add_option(what, group_args.text)->required();
+  }
+  auto* role = verb("role", "set USER's ROLE (admin or member)");
+  role->add_option("GROUP", group_args.group_id)->required();
+  role->add_option("USER", group_args.user)->required();
+  role->add_option("ROLE", group_args.text)->required();
+  auto* mute = verb("mute", "stop USER from sending for --minutes");
+  mute->add_option("GROUP", group_args.group_id)->required();
+  mute->add_option("USER", group_args.user)->required();
+  mute->add_option("--minutes", group_args.minutes, "how long")->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
   parley::Result<parley::client::Endpoint> endpoint = parley::client::ParseServerUrl(server);
@@ -97,5 +154,6 @@ int main(int argc, char** argv) {
   if (chat->parsed()) exit_code = RunChat(context, username);
   if (notice->parsed()) exit_code = RunNotice(context, text, recipients, everyone);
   if (admin->parsed()) exit_code = RunAdmin(context, username, !revoke_role);
+  if (group->parsed()) exit_code = RunGroup(context, group_args);
   return exit_code;
 }

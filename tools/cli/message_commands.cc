@@ -18,10 +18,22 @@ std::vector<client::Cursor> ToCursorList(const CursorMap& cursors) {
   return list;
 }
 
+std::optional<int64_t> ConversationRef(const std::string& name) {
+  if (name.size() < 2 || name[0] != '#') return std::nullopt;
+  int64_t id = 0;
+  for (char c : name.substr(1)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    id = id * 10 + (c - '0');
+  }
+  return id;
+}
+
 int RunSend(const CliContext& context, const std::string& username, const std::string& text) {
   auto api = AuthedApi(context);
   if (!api.ok()) return Fail(api.status());
-  Result<client::User> peer = (*api)->LookupUser(username);
+  const std::optional<int64_t> conversation = ConversationRef(username);
+  Result<client::User> peer = conversation ? Result<client::User>(client::User{0, username, ""})
+                                           : (*api)->LookupUser(username);
   if (!peer.ok()) return Fail(peer.status(), "user " + username);
 
   client::WsClient ws;
@@ -33,7 +45,10 @@ int RunSend(const CliContext& context, const std::string& username, const std::s
   Result<json> welcome = ws.Hello((*api)->token(), cursors);
   if (!welcome.ok()) return Fail(welcome.status(), "hello");
   Result<json> ack =
-      ws.SendToUser(peer->id, text, client::NewClientId("cli-"), std::chrono::seconds(10));
+      conversation
+          ? ws.SendToConversation(*conversation, text, client::NewClientId("cli-"),
+                                  std::chrono::seconds(10))
+          : ws.SendToUser(peer->id, text, client::NewClientId("cli-"), std::chrono::seconds(10));
   if (!ack.ok()) return Fail(ack.status(), "send");
   std::cout << "sent to " << peer->username << ": conversation "
             << ack->value("conversation_id", int64_t{0}) << " seq " << ack->value("seq", int64_t{0})
@@ -84,6 +99,10 @@ int RunConversations(const CliContext& context) {
     for (const json& member : conversation.value("members", json::array())) {
       if (!members.empty()) members += ",";
       members += names.NameOf(member.value("user_id", int64_t{0}));
+    }
+    if (conversation.value("kind", std::string()) == "group") {
+      members = "\"" + conversation.value("name", std::string()) + "\" (" +
+                std::to_string(conversation.value("member_count", int64_t{0})) + " members)";
     }
     std::cout << conversation.value("id", int64_t{0}) << "\t"
               << conversation.value("kind", std::string()) << "\twith " << members << "\tunread "

@@ -237,6 +237,96 @@ Status HttpApi::Healthz() {
   return Status::Ok();
 }
 
+// --- groups ---
+
+namespace {
+
+std::string GroupPath(int64_t group_id) { return "/groups/" + std::to_string(group_id); }
+
+std::string MemberPath(int64_t group_id, int64_t user_id) {
+  return GroupPath(group_id) + "/members/" + std::to_string(user_id);
+}
+
+std::string PageQuery(int64_t after, int limit) {
+  return "?after=" + std::to_string(after) + "&limit=" + std::to_string(limit);
+}
+
+}  // namespace
+
+Result<json> HttpApi::CreateGroup(std::string_view name, const std::vector<int64_t>& members,
+                                  std::string_view topic, bool is_public) {
+  json body = {{"name", name}, {"members", members}, {"is_public", is_public}};
+  if (!topic.empty()) body["topic"] = topic;
+  return Decode<json>(Call("POST", "/groups", body),
+                      [](const json& reply) { return reply.at("group"); });
+}
+
+Result<json> HttpApi::GroupInfo(int64_t group_id, int64_t after, int limit) {
+  return Call("GET", GroupPath(group_id) + PageQuery(after, limit));
+}
+
+Result<json> HttpApi::GroupMembers(int64_t group_id, int64_t after, int limit) {
+  return Call("GET", GroupPath(group_id) + "/members" + PageQuery(after, limit));
+}
+
+Status HttpApi::UpdateGroup(int64_t group_id, const json& fields) {
+  return StatusOf(Call("PATCH", GroupPath(group_id), fields));
+}
+
+Status HttpApi::DeleteGroup(int64_t group_id) {
+  return StatusOf(Call("DELETE", GroupPath(group_id)));
+}
+
+Status HttpApi::AddGroupMembers(int64_t group_id, const std::vector<int64_t>& users) {
+  return StatusOf(Call("POST", GroupPath(group_id) + "/members", json{{"users", users}}));
+}
+
+Status HttpApi::RemoveGroupMember(int64_t group_id, int64_t user_id) {
+  return StatusOf(Call("DELETE", MemberPath(group_id, user_id)));
+}
+
+Status HttpApi::SetGroupRole(int64_t group_id, int64_t user_id, std::string_view role) {
+  return StatusOf(Call("PUT", MemberPath(group_id, user_id) + "/role", json{{"role", role}}));
+}
+
+Status HttpApi::TransferGroup(int64_t group_id, int64_t user_id) {
+  return StatusOf(Call("POST", GroupPath(group_id) + "/owner", json{{"user", user_id}}));
+}
+
+Status HttpApi::MuteGroupMember(int64_t group_id, int64_t user_id, int64_t until_ms) {
+  const std::string target = MemberPath(group_id, user_id) + "/mute";
+  if (until_ms == 0) return StatusOf(Call("DELETE", target));
+  return StatusOf(Call("PUT", target, json{{"until", until_ms}}));
+}
+
+Result<json> HttpApi::CreateGroupInvite(int64_t group_id, int64_t ttl_ms) {
+  json body = json::object();
+  if (ttl_ms != 0) body["ttl_ms"] = ttl_ms;
+  return Decode<json>(Call("POST", GroupPath(group_id) + "/invites", body),
+                      [](const json& reply) { return reply.at("invite"); });
+}
+
+Result<json> HttpApi::JoinGroup(std::string_view code) {
+  return Decode<json>(Call("POST", "/groups/join", json{{"code", code}}),
+                      [](const json& reply) { return reply.at("group"); });
+}
+
+Status HttpApi::RequestToJoinGroup(int64_t group_id) {
+  return StatusOf(Call("POST", GroupPath(group_id) + "/requests", json::object()));
+}
+
+Result<json> HttpApi::GroupJoinRequests(int64_t group_id) {
+  return Decode<json>(Call("GET", GroupPath(group_id) + "/requests"),
+                      [](const json& reply) { return reply.at("requests"); });
+}
+
+Status HttpApi::AnswerGroupJoinRequest(int64_t group_id, int64_t user_id, bool approve) {
+  return StatusOf(Call(approve ? "POST" : "DELETE",
+                       GroupPath(group_id) + "/requests/" + std::to_string(user_id)));
+}
+
+// --- end groups ---
+
 std::string EscapePathSegment(std::string_view segment) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

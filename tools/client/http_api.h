@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "client/endpoint.h"
@@ -82,6 +83,33 @@ class HttpApi {
   // how many users received it.
   Result<int64_t> SendNotice(std::string_view text, std::span<const int64_t> users = {});
   Status SetAdmin(int64_t user_id, bool is_admin);  // PUT /admin/users/{id}
+
+  // --- groups --- (docs/protocol.md, "Groups"); ids are group (conversation) ids.
+  // POST /groups: the "group" object of the reply.
+  Result<nlohmann::json> CreateGroup(std::string_view name, const std::vector<int64_t>& members,
+                                     std::string_view topic = "", bool is_public = false);
+  // GET /groups/{id}: {"group", "members", "has_more", "next_after"}.
+  Result<nlohmann::json> GroupInfo(int64_t group_id, int64_t after = 0, int limit = 100);
+  // GET /groups/{id}/members.
+  Result<nlohmann::json> GroupMembers(int64_t group_id, int64_t after = 0, int limit = 100);
+  // PATCH /groups/{id} with the given fields ({"name"?, "topic"?, "is_public"?}).
+  Status UpdateGroup(int64_t group_id, const nlohmann::json& fields);
+  Status DeleteGroup(int64_t group_id);
+  Status AddGroupMembers(int64_t group_id, const std::vector<int64_t>& users);
+  // Removes a member; when user_id is the caller, leaves.
+  Status RemoveGroupMember(int64_t group_id, int64_t user_id);
+  Status SetGroupRole(int64_t group_id, int64_t user_id, std::string_view role);
+  Status TransferGroup(int64_t group_id, int64_t user_id);
+  // until_ms == 0 unmutes.
+  Status MuteGroupMember(int64_t group_id, int64_t user_id, int64_t until_ms);
+  // POST /groups/{id}/invites: the "invite" object ({"code", "expires_at", ...}).
+  Result<nlohmann::json> CreateGroupInvite(int64_t group_id, int64_t ttl_ms = 0);
+  // POST /groups/join: the "group" object.
+  Result<nlohmann::json> JoinGroup(std::string_view code);
+  Status RequestToJoinGroup(int64_t group_id);
+  Result<nlohmann::json> GroupJoinRequests(int64_t group_id);  // the "requests" array
+  Status AnswerGroupJoinRequest(int64_t group_id, int64_t user_id, bool approve);
+  // --- end groups ---
 
   // Any request, for tests: returns every HTTP status as a response (only transport failures
   // are errors). `target` is the path and query, e.g. "/api/v1/account".

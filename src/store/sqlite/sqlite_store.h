@@ -61,6 +61,11 @@ class SqliteStore final : public Store {
   Status SetAdmin(int64_t user_id, bool is_admin) override;
   Result<std::vector<int64_t>> UserIdsAfter(int64_t after_id, int limit) override;
   Result<std::optional<Member>> FindMember(int64_t conversation_id, int64_t user_id) override;
+  // --- groups --- (sqlite_groups.cc)
+  Result<Group> FindGroup(int64_t conversation_id) override;
+  Result<std::vector<Member>> GroupMembers(int64_t conversation_id, int64_t after_user_id,
+                                           int limit) override;
+  Result<std::vector<JoinRequest>> JoinRequests(int64_t conversation_id) override;
 
   // Opens one reader connection ahead of the first read, so a broken file fails at open, and
   // moves WAL checkpoints from the committing writer to a thread of their own.
@@ -78,6 +83,7 @@ class SqliteStore final : public Store {
                         const std::function<void(Statement&)>& bind);
   Result<std::vector<ConversationSummary>> ListConversationsOn(Db& db, int64_t user_id);
   Status FillOthers(Db& db, int64_t user_id, std::vector<ConversationSummary>& summaries);
+  Status FillGroupCounts(Db& db, int64_t user_id, std::vector<ConversationSummary>& summaries);
 
   std::mutex write_mu_;
   std::unique_ptr<Db> writer_;  // guarded by write_mu_

@@ -69,6 +69,7 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversations(int64_t 
     Result<std::vector<ConversationSummary>> summaries = ListConversationsOn(db, user_id);
     if (!summaries.ok()) return summaries;
     if (Status s = FillOthers(db, user_id, *summaries); !s.ok()) return s;
+    if (Status s = FillGroupCounts(db, user_id, *summaries); !s.ok()) return s;
     if (Status s = txn.Commit(); !s.ok()) return Internal("ListConversations", s);
     return summaries;
   });
@@ -118,7 +119,8 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db
   }
 }
 
-// Every other member of each of the user's conversations, in one indexed query.
+// The other member of each of the user's direct conversations, in one indexed query. Groups
+// are left to FillGroupCounts: listing thousands of members per group would not scale.
 Status SqliteStore::FillOthers(Db& db, int64_t user_id,
                                std::vector<ConversationSummary>& summaries) {
   if (summaries.empty()) return Status::Ok();
@@ -129,8 +131,9 @@ Status SqliteStore::FillOthers(Db& db, int64_t user_id,
   Result<Statement> stmt = db.Prepare(
       "SELECT o.conversation_id, o.user_id, o.delivered_seq, o.read_seq, o.role, o.muted_until, "
       "o.first_seq "
-      "FROM members AS m JOIN members AS o ON o.conversation_id = m.conversation_id "
-      "WHERE m.user_id = ?1 AND o.user_id != ?1 "
+      "FROM members AS m JOIN conversations AS c ON c.id = m.conversation_id "
+      "JOIN members AS o ON o.conversation_id = m.conversation_id "
+      "WHERE m.user_id = ?1 AND c.kind != 2 AND o.user_id != ?1 "
       "ORDER BY o.conversation_id, o.user_id");
   if (!stmt.ok()) return Internal("ListConversations", stmt.status());
   stmt->BindInt(1, user_id);
@@ -141,6 +144,38 @@ Status SqliteStore::FillOthers(Db& db, int64_t user_id,
     auto it = index_of.find(stmt->ColumnInt(0));
     if (it == index_of.end()) continue;  // cannot happen within one snapshot
     summaries[it->second].others.push_back(ReadMember(*stmt, 1));
+  }
+}
+
+// Each of the user's groups: its name, topic, member count and how many other members have
+// read up to its last message. One aggregate query; no member rows leave SQLite.
+Status SqliteStore::FillGroupCounts(Db& db, int64_t user_id,
+                                    std::vector<ConversationSummary>& summaries) {
+  if (summaries.empty()) return Status::Ok();
+  std::unordered_map<int64_t, size_t> index_of;
+  for (size_t i = 0; i < summaries.size(); ++i) {
+    if (summaries[i].kind == ConversationKind::kGroup) index_of.emplace(summaries[i].id, i);
+  }
+  if (index_of.empty()) return Status::Ok();
+  Result<Statement> stmt = db.Prepare(
+      "SELECT c.id, c.name, c.topic, count(*), "
+      "coalesce(sum(o.user_id != ?1 AND o.read_seq >= c.last_seq), 0) "
+      "FROM members AS m JOIN conversations AS c ON c.id = m.conversation_id "
+      "JOIN members AS o ON o.conversation_id = m.conversation_id "
+      "WHERE m.user_id = ?1 AND c.kind = 2 GROUP BY c.id");
+  if (!stmt.ok()) return Internal("ListConversations", stmt.status());
+  stmt->BindInt(1, user_id);
+  for (;;) {
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("ListConversations", row.status());
+    if (!*row) return Status::Ok();
+    auto it = index_of.find(stmt->ColumnInt(0));
+    if (it == index_of.end()) continue;  // cannot happen within one snapshot
+    ConversationSummary& summary = summaries[it->second];
+    summary.name = stmt->ColumnText(1);
+    summary.topic = stmt->ColumnText(2);
+    summary.member_count = stmt->ColumnInt(3);
+    summary.read_by = stmt->ColumnInt(4);
   }
 }
 

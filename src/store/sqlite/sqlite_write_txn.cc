@@ -9,14 +9,6 @@
 namespace parley::store::sqlite {
 
 template <typename T, typename Fn>
-Result<T> SqliteWriteTxn::Guarded(Fn&& fn) {
-  if (!failure_.ok()) return failure_;
-  Result<T> result = fn();
-  if (!result.ok() && result.status().code() == Code::kInternal) failure_ = result.status();
-  return result;
-}
-
-template <typename T, typename Fn>
 Result<T> SqliteWriteTxn::InSavepoint(std::string_view op, Fn&& fn) {
   if (Status s = RunSql("SAVEPOINT write_step"); !s.ok()) return Internal(op, s);
   Result<T> result = fn();

@@ -47,7 +47,28 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<bool> HasBlocked(int64_t blocker, int64_t blocked) override;
   Result<int64_t> SystemConversation(int64_t user_id) override;
 
+  // --- groups --- (sqlite_groups.cc)
+  Result<int64_t> CreateGroup(const Group& group) override;
+  Result<Group> FindGroup(int64_t conversation_id) override;
+  Status UpdateGroup(const Group& group) override;
+  Status DeleteGroup(int64_t conversation_id) override;
+  Status AddMember(int64_t conversation_id, const Member& member, int64_t joined_at) override;
+  Status RemoveMember(int64_t conversation_id, int64_t user_id) override;
+  Status UpdateMember(int64_t conversation_id, const Member& member) override;
+  Status CreateInvite(const GroupInvite& invite) override;
+  Result<GroupInvite> FindInvite(std::string_view code) override;
+  Status AddJoinRequest(const JoinRequest& request) override;
+  Status RemoveJoinRequest(int64_t conversation_id, int64_t user_id) override;
+
  private:
+  // Runs one statement (binding with `bind`) under Guarded; `changes_or` is returned when it
+  // changed no row (OK when it is OK). Unique and foreign-key violations become `conflict` and
+  // `missing`.
+  Status RunGroupWrite(std::string_view op, std::string_view sql,
+                       const std::function<void(Statement&)>& bind, Status no_change,
+                       Status conflict = Status(Code::kConflict, "already exists"),
+                       Status missing = Status(Code::kNotFound, "no such user"));
+
   // Returns failure_ if poisoned; else runs `fn` and poisons on a kInternal result.
   template <typename T, typename Fn>
   Result<T> Guarded(Fn&& fn);
@@ -67,6 +88,15 @@ class SqliteWriteTxn final : public WriteTxn {
   Db& db_;  // the writer connection, not owned
   Status failure_;
 };
+
+// In the header: the group operations (sqlite_groups.cc) use it too.
+template <typename T, typename Fn>
+Result<T> SqliteWriteTxn::Guarded(Fn&& fn) {
+  if (!failure_.ok()) return failure_;
+  Result<T> result = fn();
+  if (!result.ok() && result.status().code() == Code::kInternal) failure_ = result.status();
+  return result;
+}
 
 }  // namespace parley::store::sqlite
 

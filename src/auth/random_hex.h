@@ -1,0 +1,16 @@
+// RandomHex: unguessable identifiers (group invite codes, server-made client ids) from
+// libsodium's CSPRNG. Thread-safe.
+#ifndef PARLEY_AUTH_RANDOM_HEX_H_
+#define PARLEY_AUTH_RANDOM_HEX_H_
+
+#include <cstddef>
+#include <string>
+
+namespace parley::auth {
+
+// `bytes` random bytes as 2 * bytes lower-case hex digits.
+std::string RandomHex(size_t bytes);
+
+}  // namespace parley::auth
+
+#endif  // PARLEY_AUTH_RANDOM_HEX_H_
