@@ -32,9 +32,11 @@ export function formatStamp(ms) {
   return new Intl.DateTimeFormat(locale(), { month: 'short', day: 'numeric', timeZone: timeZone() }).format(ms);
 }
 
-// Initials for an avatar: the first grapheme of the first two words (emoji-safe).
+// Initials for an avatar: the first grapheme of the first two words that start with a letter,
+// digit or emoji (grapheme-safe, so a ZWJ emoji stays whole).
 export function initials(name) {
   const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  const words = String(name).trim().split(/\s+/).filter(Boolean).slice(0, 2);
+  const words = String(name).trim().split(/\s+/)
+    .map((w) => w.replace(/^[^\p{L}\p{N}\p{Extended_Pictographic}]+/u, '')).filter(Boolean).slice(0, 2);
   return words.map((w) => segmenter.segment(w)[Symbol.iterator]().next().value?.segment ?? '').join('').toUpperCase();
 }

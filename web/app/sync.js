@@ -5,7 +5,8 @@
 // - start() loads the conversation list over HTTP, then opens the connection; hello carries
 //   state.cursors(), so a reconnect replays exactly what this device missed.
 // - Incoming messages are deduplicated by (conversation_id, seq) in chat_state; each message
-//   from someone else is acknowledged with `delivered` (coalesced per conversation).
+//   from someone else is acknowledged with `delivered` (coalesced per conversation), and after
+//   `synced` every conversation's last_seq is (the list already showed it on this device).
 // - A live message that skips seqs of a conversation whose history is loaded triggers a
 //   `history after` fetch, so a gap is filled, never shown; `synced` with complete:false too.
 // - sendText() puts the message in the outbox first and sends it when online; after every
@@ -86,6 +87,8 @@ export function createSync({ api, state, outbox, users, session, onStatus, onInc
   function onSynced(frame) {
     state.applySummaries(frame.conversations.map((c) => ({ ...c, id: c.conversation_id })));
     for (const entry of frame.conversations) {
+      // Whatever this device knows exists (replayed, or seen in the list) has reached it.
+      if (entry.last_seq > (entry.self?.delivered_seq ?? 0)) queueDelivered(entry.conversation_id, entry.last_seq);
       if (!entry.complete && state.get(entry.conversation_id)?.historyLoaded) {
         const loaded = [...state.get(entry.conversation_id).messages.keys()];
         fillAfter(entry.conversation_id, Math.max(0, ...loaded));
