@@ -40,6 +40,11 @@ async function chatBothWays(world) {
   world.bob = await newPage(world);
   await registerViaUi(world.alice, world.baseUrl, 'alice', 'Alice');
   await registerViaUi(world.bob, world.baseUrl, 'bob', 'Bob');
+  const scriptBytes = await world.alice.evaluate(() => performance.getEntriesByType('resource')
+    .filter((entry) => new URL(entry.name).pathname.endsWith('.js'))
+    .reduce((sum, entry) => sum + entry.decodedBodySize, 0));
+  console.log(`     first load: ${scriptBytes} bytes of script`);
+  assert(scriptBytes > 0 && scriptBytes < 200 * 1024, `first load under 200 KB of script (${scriptBytes})`);
   await world.bob.goto('about:blank'); // bob has no device online: alice's message stays "sent"
 
   await startChat(world.alice, 'bob');
@@ -132,6 +137,7 @@ async function scrollBackThroughHistory(world) {
   assert(seqs.every((seq, i) => seq === i + 1), 'messages in seq order 1..500');
   await page.locator('.history-note', { hasText: 'beginning' }).waitFor();
   await page.locator('.jump-latest').waitFor();
+  await page.locator('.messages').evaluate((el) => { el.scrollTop = 0; });
   await page.screenshot({ path: world.screenshot('03-history-top') });
   await page.locator('.jump-latest').click();
   await page.locator('.jump-latest').waitFor({ state: 'hidden' });

@@ -7,7 +7,7 @@ export function timeZone() {
 }
 
 export function formatTime(ms) {
-  return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit', timeZone: timeZone() }).format(ms);
+  return new Intl.DateTimeFormat(locale(), { hour: 'numeric', minute: '2-digit', timeZone: timeZone() }).format(ms);
 }
 
 // A calendar-day key in the person's zone, to place day separators.
