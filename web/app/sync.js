@@ -130,9 +130,8 @@ export function createSync({ api, state, outbox, users, session, onStatus, onInc
     } catch { /* the next sync or message brings it */ }
   }
 
-  async function fetchHistory(conversationId, options) {
-    const reply = await connection.request({ type: 'history', conversation_id: conversationId, limit: PAGE, ...options });
-    return reply;
+  function fetchHistory(conversationId, options) {
+    return connection.request({ type: 'history', conversation_id: conversationId, limit: PAGE, ...options });
   }
 
   async function fillAfter(conversationId, afterSeq) {

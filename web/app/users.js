@@ -1,7 +1,8 @@
 // users: a small cache of user objects, by id and by username, persisted in localStorage.
 // The protocol looks users up by name only (GET /api/v1/users/{username}); conversation lists
-// carry ids. name(id) answers what is known ("user #ID" until a lookup has taught the cache);
-// when a by-id endpoint exists, fetchById() is the one place to add it.
+// carry ids. name(id) answers what is known ("user #ID" until a lookup by name, a login or a
+// `welcome` has taught the cache); when the server offers a lookup by id, name() is the one
+// place to start it.
 import { t } from './i18n.js';
 
 const STORAGE_KEY = 'parley.users';
