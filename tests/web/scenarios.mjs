@@ -68,6 +68,7 @@ async function chatBothWays(world) {
   await world.bob.locator('button.send').click();
   await bubbles(world.alice, 'Alice —').waitFor();
   assertEqual(await bubbles(world.alice, 'Alice —').textContent(), REPLY, 'reply text');
+  assert((await world.alice.locator('#announcer').textContent()).includes(REPLY), 'the live region announced it');
   await expectTick(world.bob, REPLY, 'read'); // alice has the chat open and visible
   await world.alice.screenshot({ path: world.screenshot('02-chat-desktop') });
 }
