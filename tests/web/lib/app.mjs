@@ -1,0 +1,50 @@
+// app: what a person does in the web app, as steps for the scenarios (through the UI only),
+// plus api(), a direct HTTP call for setting up state the UI does not offer (admin notices).
+export const PASSWORD = 'correct horse battery';
+
+export async function registerViaUi(page, baseUrl, username, displayName) {
+  await page.goto(`${baseUrl}/register`);
+  await page.locator('#auth-username').fill(username);
+  await page.locator('#auth-password').fill(PASSWORD);
+  await page.locator('#auth-display-name').fill(displayName);
+  await page.locator('form button[type=submit]').click();
+  await page.locator('.conversation-list').waitFor();
+}
+
+export async function loginViaUi(page, baseUrl, username, password = PASSWORD) {
+  await page.goto(`${baseUrl}/login`);
+  await page.locator('#auth-username').fill(username);
+  await page.locator('#auth-password').fill(password);
+  await page.locator('form button[type=submit]').click();
+  await page.locator('.conversation-list').waitFor();
+}
+
+export async function startChat(page, username) {
+  await page.locator('#new-chat').fill(username);
+  await page.locator('#new-chat').press('Enter');
+  await page.locator('#composer-text').waitFor();
+}
+
+export async function sendText(page, text) {
+  await page.locator('#composer-text').fill(text);
+  await page.locator('#composer-text').press('Enter');
+}
+
+export function bubbles(page, text) {
+  return page.locator('.message .text', { hasText: text });
+}
+
+export async function api(baseUrl, method, path, { token, body } = {}) {
+  const response = await fetch(`${baseUrl}/api/v1${path}`, {
+    method,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+export async function tokenOf(page) {
+  return page.evaluate(() => JSON.parse(localStorage.getItem('parley.session')).token);
+}

@@ -1,0 +1,49 @@
+// The web app's browser tests: node run.mjs <parleyd> <repo root> <screenshot dir>.
+// Starts a real parleyd (ephemeral loopback port, temporary data dir, --web-root <repo>/web),
+// launches Debian's Chromium through playwright-core, runs every scenario in order (they share
+// one server and build on each other's users), and always closes the browser and stops the
+// server, removing its data dir, also when a scenario fails. Exit code 0 only if all passed.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from './lib/server.mjs';
+import { scenarios } from './scenarios.mjs';
+
+const [binary, repoRoot, screenshotDir] = process.argv.slice(2);
+if (!binary || !repoRoot || !screenshotDir) {
+  console.error('usage: node run.mjs <parleyd> <repo root> <screenshot dir>');
+  process.exit(2);
+}
+mkdirSync(screenshotDir, { recursive: true });
+
+const server = await startServer({ binary, webRoot: path.join(repoRoot, 'web') });
+let browser;
+let failed = 0;
+try {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const world = { browser, baseUrl: server.url, screenshot: (name) => path.join(screenshotDir, `${name}.png`), pageErrors: [] };
+  for (const [name, scenario] of scenarios) {
+    const started = Date.now();
+    try {
+      await scenario(world);
+      if (world.pageErrors.length) throw new Error(`errors in the page: ${world.pageErrors.join('; ')}`);
+      console.log(`ok   ${name} (${Date.now() - started} ms)`);
+    } catch (error) {
+      failed += 1;
+      console.log(`FAIL ${name}\n${error.stack}`);
+      world.pageErrors.length = 0;
+      break; // later scenarios build on this one's state
+    }
+  }
+} finally {
+  await browser?.close();
+  server.stop();
+}
+if (failed) {
+  console.log('server log:\n' + server.log().split('\n').slice(-40).join('\n'));
+  process.exit(1);
+}
+console.log('all web scenarios passed');

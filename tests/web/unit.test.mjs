@@ -1,0 +1,62 @@
+// Unit tests of the web app's DOM-free modules, with node's built-in test runner
+// (ctest web_unit_test: node --test unit.test.mjs).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createBackoff } from '../../web/app/backoff.js';
+import { createChatState } from '../../web/app/chat_state.js';
+
+const message = (seq, extra = {}) => ({ conversation_id: 3, seq, sender_id: 2, id: `c-${seq}`, kind: 'text', text: `m${seq}`, created_at: 1000 + seq, ...extra });
+
+test('backoff doubles its ceiling up to the maximum, with jitter below it, and resets', () => {
+  const ceilings = [];
+  const backoff = createBackoff({ baseMs: 500, maxMs: 4000, random: () => 1 });
+  for (let i = 0; i < 6; i += 1) ceilings.push(backoff.next());
+  assert.deepEqual(ceilings, [500, 1000, 2000, 4000, 4000, 4000]);
+  backoff.reset();
+  assert.equal(backoff.next(), 500);
+  assert.equal(createBackoff({ random: () => 0.25 }).next(), 125);
+});
+
+test('a message seen twice (replayed and live) is kept once', () => {
+  const state = createChatState();
+  state.applySummaries([{ id: 3, kind: 'direct', last_seq: 0, self: { user_id: 1 }, members: [{ user_id: 2 }] }]);
+  state.addHistory(3, []);
+  assert.equal(state.addMessage(message(1)), true);
+  assert.equal(state.addMessage(message(1)), false);
+  assert.equal(state.get(3).messages.size, 1);
+  assert.deepEqual(state.cursors(), [{ conversation_id: 3, seq: 1 }]);
+});
+
+test('cursors never move back, and reading implies delivered', () => {
+  const state = createChatState();
+  state.applySummaries([{ id: 3, last_seq: 5, self: { user_id: 1, delivered_seq: 4, read_seq: 4 }, members: [{ user_id: 2, delivered_seq: 3, read_seq: 2 }] }]);
+  state.applyReceipt({ conversation_id: 3, user_id: 2, delivered_seq: 1, read_seq: 1 });
+  assert.deepEqual([state.get(3).members[0].delivered_seq, state.get(3).members[0].read_seq], [3, 2]);
+  state.applyReceipt({ conversation_id: 3, user_id: 2, delivered_seq: 3, read_seq: 5 });
+  assert.deepEqual([state.get(3).members[0].delivered_seq, state.get(3).members[0].read_seq], [5, 5]);
+  state.raiseSelf(3, { read_seq: 2 });
+  assert.equal(state.get(3).self.read_seq, 4);
+});
+
+test('the list is sorted by activity and a newer message moves its conversation up', () => {
+  const state = createChatState();
+  state.applySummaries([
+    { id: 3, last_seq: 1, last_activity_at: 2000 },
+    { id: 4, last_seq: 1, last_activity_at: 3000 },
+  ]);
+  assert.deepEqual(state.sorted().map((c) => c.id), [4, 3]);
+  state.addMessage(message(2, { created_at: 5000 }));
+  assert.deepEqual(state.sorted().map((c) => c.id), [3, 4]);
+  assert.equal(state.get(3).last_message.seq, 2);
+});
+
+test('pages of history merge in seq order and the first message ends the scroll back', () => {
+  const state = createChatState();
+  state.applySummaries([{ id: 3, last_seq: 4 }]);
+  state.addHistory(3, [message(3), message(4)], { hasMoreBefore: true });
+  assert.equal(state.get(3).oldestSeq, 3);
+  assert.equal(state.get(3).hasMoreBefore, true);
+  state.addHistory(3, [message(1), message(2)], { hasMoreBefore: false });
+  assert.deepEqual([...state.get(3).messages.keys()].sort((a, b) => a - b), [1, 2, 3, 4]);
+  assert.equal(state.get(3).hasMoreBefore, false);
+});

@@ -1,0 +1,49 @@
+// api: the HTTP half of the protocol (docs/protocol.md), one function per endpoint used.
+// Every call resolves with the parsed body (or null for 204) or rejects with an ApiError
+// carrying the protocol's error `code`. createApi(getToken) reads the current token per call.
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export function createApi(getToken) {
+  async function call(method, path, body) {
+    const headers = {};
+    const token = getToken();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response;
+    try {
+      response = await fetch(`/api/v1${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, 'network', 'network unreachable');
+    }
+    if (response.status === 204) return null;
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      throw new ApiError(response.status, data.error?.code ?? 'internal', data.error?.message);
+    }
+    return data;
+  }
+
+  return {
+    register: (username, password, displayName) =>
+      call('POST', '/accounts', { username, password, ...(displayName ? { display_name: displayName } : {}) }),
+    login: (username, password, device) => call('POST', '/sessions', { username, password, device }),
+    logout: () => call('DELETE', '/sessions/current'),
+    account: () => call('GET', '/account'),
+    changePassword: (oldPassword, newPassword) =>
+      call('PUT', '/account/password', { old_password: oldPassword, new_password: newPassword }),
+    sessions: () => call('GET', '/sessions'),
+    revokeSession: (id) => call('DELETE', `/sessions/${encodeURIComponent(id)}`),
+    userByName: (username) => call('GET', `/users/${encodeURIComponent(username)}`),
+    conversations: () => call('GET', '/conversations'),
+  };
+}

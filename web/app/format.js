@@ -1,0 +1,42 @@
+// format: times and days in the person's own time zone (the browser's for now; a profile time
+// zone slots in through timeZone()), in the interface language, via Intl.DateTimeFormat.
+import { locale, t } from './i18n.js';
+
+export function timeZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+export function formatTime(ms) {
+  return new Intl.DateTimeFormat(locale(), { hour: 'numeric', minute: '2-digit', timeZone: timeZone() }).format(ms);
+}
+
+// A calendar-day key in the person's zone, to place day separators.
+export function dayKey(ms) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone(), year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+}
+
+export function formatDay(ms, now = Date.now()) {
+  if (dayKey(ms) === dayKey(now)) return t('today');
+  if (dayKey(ms) === dayKey(now - 86400000)) return t('yesterday');
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone: timeZone() }).format(ms);
+}
+
+export function formatDate(ms) {
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', timeZone: timeZone() }).format(ms);
+}
+
+// The list row's short stamp: a time today, else a date.
+export function formatStamp(ms) {
+  if (!ms) return '';
+  if (dayKey(ms) === dayKey(Date.now())) return formatTime(ms);
+  return new Intl.DateTimeFormat(locale(), { month: 'short', day: 'numeric', timeZone: timeZone() }).format(ms);
+}
+
+// Initials for an avatar: the first grapheme of the first two words that start with a letter,
+// digit or emoji (grapheme-safe, so a ZWJ emoji stays whole).
+export function initials(name) {
+  const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const words = String(name).trim().split(/\s+/)
+    .map((w) => w.replace(/^[^\p{L}\p{N}\p{Extended_Pictographic}]+/u, '')).filter(Boolean).slice(0, 2);
+  return words.map((w) => segmenter.segment(w)[Symbol.iterator]().next().value?.segment ?? '').join('').toUpperCase();
+}

@@ -1,0 +1,119 @@
+// main: starts the app and wires the modules; the only place that owns long-lived objects.
+//
+// Logged out: the auth screen. Logged in: a shell with the conversation list pane, the main pane
+// (chat, draft chat or settings), the connection banner and a polite live region that announces
+// new messages. The session, outbox and user cache persist in localStorage, so a reload resumes
+// where it was; a token the server refuses logs the device out. Changing the language
+// re-renders the current screen.
+import { createApi } from './api.js';
+import { createChatState } from './chat_state.js';
+import { h } from './dom.js';
+import { onLanguageChange, t } from './i18n.js';
+import { createOutbox } from './outbox.js';
+import { createRouter } from './router.js';
+import { clearSession, loadSession, saveSession } from './session.js';
+import { createSync } from './sync.js';
+import { createUserCache } from './users.js';
+import { createConnectionBanner } from './components/connection_banner.js';
+import { conversationTitle, messagePreview } from './components/conversation_title.js';
+import { mountAuthScreen } from './screens/auth_screen.js';
+import { mountChatView } from './screens/chat_view.js';
+import { mountConversationList } from './screens/conversation_list.js';
+import { mountSettingsScreen } from './screens/settings_screen.js';
+
+const root = document.getElementById('app');
+let session = loadSession();
+const api = createApi(() => session?.token);
+const users = createUserCache(api);
+const router = createRouter(show);
+let app = null; // {state, outbox, sync, banner, liveRegion} while logged in
+let unmountList = () => {};
+let unmountMain = () => {};
+
+function startApp() {
+  const state = createChatState();
+  const outbox = createOutbox(session.user.id);
+  const banner = createConnectionBanner();
+  const liveRegion = h('div', { className: 'visually-hidden', 'aria-live': 'polite', id: 'announcer' });
+  const sync = createSync({
+    api, state, outbox, users, session,
+    onStatus: (status) => banner.update(status),
+    onIncoming: (message) => announce(message),
+    onAuthFailed: logOut,
+  });
+  app = { state, outbox, sync, banner, liveRegion, shell: null };
+  users.remember(session.user);
+  sync.start();
+  api.account().then(({ user }) => {
+    session = { ...session, user };
+    saveSession(session);
+  }).catch((error) => { if (error.code === 'unauthenticated') logOut(); });
+}
+
+function announce(message) {
+  const conversation = app.state.get(message.conversation_id);
+  const name = conversation ? conversationTitle(conversation, users) : users.name(message.sender_id);
+  app.liveRegion.textContent = t('new_message_from', { name, text: messagePreview(message, -1) });
+}
+
+function logOut() {
+  app?.sync.stop();
+  app = null;
+  session = null;
+  clearSession();
+  router.navigate('/login', { replace: true });
+}
+
+function onLoggedIn(newSession) {
+  session = newSession;
+  saveSession(session);
+  users.remember(session.user);
+  startApp();
+  router.navigate('/', { replace: true });
+}
+
+async function startChat(username) {
+  const user = await users.lookup(username);
+  const existing = app.state.findDirectWith(user.id);
+  router.navigate(existing ? `/chat/${existing.id}` : `/new/${user.id}`);
+}
+
+function clearScreens() {
+  unmountList();
+  unmountMain();
+  unmountList = () => {};
+  unmountMain = () => {};
+}
+
+function show(route) {
+  clearScreens();
+  if (!session) {
+    if (route.name !== 'register' && route.name !== 'login') {
+      router.navigate('/login', { replace: true });
+      return;
+    }
+    app = null;
+    unmountMain = mountAuthScreen(root, { api, mode: route.name, onLoggedIn, navigate: router.navigate });
+    return;
+  }
+  if (route.name === 'login' || route.name === 'register') {
+    router.navigate('/', { replace: true });
+    return;
+  }
+  if (!app) startApp();
+  const listPane = h('aside', { className: 'list-pane' });
+  const mainPane = h('main', { className: 'main-pane' });
+  root.replaceChildren(h('div', { className: 'shell', 'data-view': route.name === 'home' ? 'list' : 'detail' },
+    app.banner.element, app.liveRegion, listPane, mainPane));
+  app.banner.refresh();
+  const common = { ...app, api, users, session, navigate: router.navigate };
+  unmountList = mountConversationList(listPane, { ...common, currentId: () => (route.name === 'chat' ? route.id : null), startChat });
+  if (route.name === 'chat') unmountMain = mountChatView(mainPane, { ...common, conversationId: route.id });
+  else if (route.name === 'draft') unmountMain = mountChatView(mainPane, { ...common, recipientId: route.id });
+  else if (route.name === 'settings') unmountMain = mountSettingsScreen(mainPane, { ...common, onLoggedOut: logOut });
+  else mainPane.replaceChildren(h('p', { className: 'placeholder' }, t('select_conversation')));
+  document.title = t('app_name');
+}
+
+onLanguageChange(() => show(router.current()));
+show(router.current());

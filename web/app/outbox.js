@@ -1,0 +1,62 @@
+// outbox: what the person sent that the server has not acknowledged yet, persisted in
+// localStorage (one key per user) so it survives reloads and crashes.
+//
+// Contract
+// - An entry is {id, conversation_id | to, text, created_at, failed?}; `id` is the client
+//   message id, the server's idempotency key: resending an entry can never store it twice
+//   (the server answers `duplicate: true`).
+// - add() appends; remove(id) drops an acknowledged entry; markFailed(id, code) keeps it
+//   visible but stops resending it. pending() lists what to (re)send, oldest first.
+// - subscribe(listener) is told after every change.
+const PREFIX = 'parley.outbox.';
+
+export function newClientId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `w-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export function createOutbox(userId) {
+  const key = PREFIX + userId;
+  const listeners = new Set();
+  let entries = load();
+
+  function load() {
+    try {
+      const stored = JSON.parse(localStorage.getItem(key));
+      return Array.isArray(stored) ? stored : [];
+    } catch {
+      return [];
+    }
+  }
+
+  function save() {
+    localStorage.setItem(key, JSON.stringify(entries));
+    for (const listener of listeners) listener();
+  }
+
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    add(entry) {
+      entries.push(entry);
+      save();
+    },
+    get: (id) => entries.find((e) => e.id === id),
+    remove(id) {
+      const before = entries.length;
+      entries = entries.filter((e) => e.id !== id);
+      if (entries.length !== before) save();
+    },
+    markFailed(id, code) {
+      const entry = entries.find((e) => e.id === id);
+      if (!entry) return;
+      entry.failed = code;
+      save();
+    },
+    pending: () => entries.filter((e) => !e.failed),
+    forConversation: (conversationId) => entries.filter((e) => e.conversation_id === conversationId),
+    forRecipient: (userId) => entries.filter((e) => e.to === userId),
+  };
+}

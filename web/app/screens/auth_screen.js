@@ -1,0 +1,49 @@
+// auth_screen: log in and register (mode 'login' | 'register'). On success it calls
+// onLoggedIn({token, device_id, user}); registering logs in right after. Errors are shown in
+// an alert region next to the form.
+import { h } from '../dom.js';
+import { errorText } from '../errors.js';
+import { t } from '../i18n.js';
+
+export function mountAuthScreen(container, { api, mode, onLoggedIn, navigate }) {
+  const isRegister = mode === 'register';
+  const username = h('input', { id: 'auth-username', name: 'username', autocomplete: 'username', required: true, autocapitalize: 'none' });
+  const password = h('input', { id: 'auth-password', name: 'password', type: 'password', required: true, minlength: 8, autocomplete: isRegister ? 'new-password' : 'current-password' });
+  const displayName = h('input', { id: 'auth-display-name', name: 'display_name', autocomplete: 'nickname' });
+  const alert = h('p', { className: 'form-error', role: 'alert' });
+  const submit = h('button', { type: 'submit', className: 'primary' }, t(isRegister ? 'register' : 'log_in'));
+
+  async function onSubmit(event) {
+    event.preventDefault();
+    alert.textContent = '';
+    submit.disabled = true;
+    try {
+      if (isRegister) await api.register(username.value.trim(), password.value, displayName.value.trim());
+      const login = await api.login(username.value.trim(), password.value, deviceName());
+      onLoggedIn({ token: login.token, device_id: login.device_id, user: login.user });
+    } catch (error) {
+      alert.textContent = errorText(error);
+      submit.disabled = false;
+    }
+  }
+
+  container.replaceChildren(h('main', { className: 'auth' },
+    h('form', { className: 'card', onSubmit, 'aria-labelledby': 'auth-title' },
+      h('h1', { id: 'auth-title' }, t(isRegister ? 'register_title' : 'login_title')),
+      h('label', { for: 'auth-username' }, t('username')), username,
+      h('label', { for: 'auth-password' }, t('password')), password,
+      isRegister && [h('label', { for: 'auth-display-name' }, t('display_name')), displayName],
+      alert,
+      submit,
+      h('a', {
+        href: isRegister ? '/login' : '/register',
+        onClick: (event) => { event.preventDefault(); navigate(isRegister ? '/login' : '/register'); },
+      }, t(isRegister ? 'have_account' : 'need_account')))));
+  username.focus();
+  return () => {};
+}
+
+function deviceName() {
+  const platform = navigator.userAgentData?.platform || navigator.platform || 'browser';
+  return `web (${platform})`.slice(0, 64);
+}

@@ -1,0 +1,166 @@
+// chat_view: one conversation (conversationId) or a not-yet-created direct chat (recipientId).
+//
+// Contract
+// - Shows the loaded messages in seq order, then this conversation's outbox entries; day
+//   separators in the person's time zone; events as centred lines; bubbles with ticks.
+// - Opening loads the newest page; scrolling near the top loads the page before (the scroll
+//   position stays on the same message). New messages keep the view at the bottom only when it
+//   already was there; otherwise a "jump to latest" button appears.
+// - Messages from others that are visible while the page is visible are marked read.
+// - System conversations are read-only: no composer.
+// - A draft chat becomes its conversation as soon as the first message is acknowledged.
+import { h } from '../dom.js';
+import { dayKey } from '../format.js';
+import { t } from '../i18n.js';
+import { avatar } from '../components/avatar.js';
+import { createComposer } from '../components/composer.js';
+import { conversationTitle } from '../components/conversation_title.js';
+import { bubble, daySeparator, deliveryState, eventLine } from '../components/message_item.js';
+
+const NEAR_TOP_PX = 300;
+const AT_BOTTOM_PX = 40;
+
+export function mountChatView(container, { state, outbox, sync, users, session, conversationId, recipientId, navigate }) {
+  const myId = session.user.id;
+  const conversation = () => (conversationId ? state.get(conversationId) : null);
+  const list = h('ol', { className: 'message-list' });
+  const topNote = h('p', { className: 'history-note' });
+  const scroller = h('div', { className: 'messages', tabindex: '0', 'aria-label': t('message_label') }, topNote, list);
+  const jump = h('button', { type: 'button', className: 'jump-latest', hidden: true, onClick: scrollToBottom }, `↓ ${t('jump_latest')}`);
+  const title = h('h2', { className: 'chat-title' });
+  const avatarSlot = h('span');
+  const composer = createComposer({ onSend });
+  const readonlyNote = h('p', { className: 'readonly-note', hidden: true }, t('system_readonly'));
+  const section = h('section', { className: 'chat', 'aria-labelledby': 'chat-title' });
+  let visibleUnreadSeq = 0;
+  let firstRender = true;
+
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (entry.isIntersecting) visibleUnreadSeq = Math.max(visibleUnreadSeq, Number(entry.target.dataset.seq));
+    }
+    markVisibleRead();
+  }, { root: scroller, threshold: 0.5 });
+
+  function markVisibleRead() {
+    if (conversationId && visibleUnreadSeq && document.visibilityState === 'visible') sync.markRead(conversationId, visibleUnreadSeq);
+  }
+
+  function onSend(text) {
+    sync.sendText(conversationId ? { conversationId, text } : { to: recipientId, text });
+    scrollToBottom();
+  }
+
+  function scrollToBottom() {
+    scroller.scrollTop = scroller.scrollHeight;
+    jump.hidden = true;
+  }
+
+  function atBottom() {
+    return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < AT_BOTTOM_PX;
+  }
+
+  function items() {
+    const c = conversation();
+    const messages = c ? [...c.messages.values()].sort((a, b) => a.seq - b.seq) : [];
+    const pending = conversationId ? outbox.forConversation(conversationId) : outbox.forRecipient(recipientId);
+    const nodes = [];
+    let lastDay = null;
+    const pushDay = (ms) => {
+      const key = dayKey(ms);
+      if (key !== lastDay) nodes.push(daySeparator(ms));
+      lastDay = key;
+    };
+    for (const message of messages) {
+      pushDay(message.created_at);
+      if (message.kind === 'event') {
+        nodes.push(eventLine(message));
+        continue;
+      }
+      const mine = message.sender_id === myId && message.kind !== 'notice';
+      const node = bubble({ message, mine, state: mine ? deliveryState(message, c) : null, senderName: users.name(message.sender_id) });
+      if (!mine) node.dataset.unread = String(message.seq > (c.self.read_seq ?? 0));
+      nodes.push(node);
+    }
+    for (const entry of pending) {
+      pushDay(entry.created_at);
+      nodes.push(bubble({
+        message: entry, mine: true, state: entry.failed ? 'failed' : 'sending', failedCode: entry.failed,
+        onDiscard: () => sync.discard(entry.id),
+      }));
+    }
+    return nodes;
+  }
+
+  function renderHeader() {
+    const c = conversation();
+    const name = c ? conversationTitle(c, users) : users.name(recipientId);
+    title.textContent = name;
+    avatarSlot.replaceChildren(avatar(name, c?.members[0]?.user_id ?? recipientId ?? conversationId, c?.kind ?? 'direct'));
+  }
+
+  function render() {
+    const c = conversation();
+    if (recipientId && !conversationId) {
+      const existing = state.findDirectWith(recipientId);
+      if (existing) { navigate(`/chat/${existing.id}`, { replace: true }); return; }
+    }
+    const wasAtBottom = firstRender || atBottom();
+    const previousHeight = scroller.scrollHeight;
+    const previousTop = scroller.scrollTop;
+    renderHeader();
+    const isSystem = c?.kind === 'system';
+    section.classList.toggle('system', isSystem);
+    composer.element.hidden = isSystem;
+    readonlyNote.hidden = !isSystem;
+    observer.disconnect();
+    list.replaceChildren(...items());
+    for (const node of list.querySelectorAll('li.theirs[data-unread="true"]')) observer.observe(node);
+    topNote.textContent = !c || (c.historyLoaded && !c.hasMoreBefore) ? t('beginning') : t('loading');
+    if (wasAtBottom) scrollToBottom();
+    else if (scroller.scrollHeight !== previousHeight && previousTop < NEAR_TOP_PX) {
+      scroller.scrollTop = previousTop + (scroller.scrollHeight - previousHeight); // a page came in above
+    }
+    jump.hidden = atBottom();
+    firstRender = false;
+    maybeLoadMore();
+  }
+
+  function maybeLoadMore() {
+    const c = conversation();
+    if (!c || (c.historyLoaded && !c.hasMoreBefore) || sync.status() !== 'online') return;
+    if (!c.historyLoaded || scroller.scrollTop < NEAR_TOP_PX) sync.loadPage(conversationId).catch(() => {});
+  }
+
+  scroller.addEventListener('scroll', () => {
+    jump.hidden = atBottom();
+    maybeLoadMore();
+  });
+
+  section.append(
+    h('header', { className: 'pane-header' },
+      h('a', { href: '/', className: 'icon-button back', 'aria-label': t('back'), title: t('back'),
+        onClick: (event) => { event.preventDefault(); navigate('/'); } }, '←'),
+      avatarSlot, Object.assign(title, { id: 'chat-title' })),
+    scroller,
+    jump,
+    readonlyNote,
+    composer.element);
+  container.replaceChildren(section);
+
+  const onVisibility = () => markVisibleRead();
+  document.addEventListener('visibilitychange', onVisibility);
+  const unsubscribeState = state.subscribe((id) => { if (id === null || id === conversationId) render(); });
+  const unsubscribeOutbox = outbox.subscribe(render);
+  const unsubscribeStatus = sync.subscribeStatus(maybeLoadMore);
+  render();
+  if (!composer.element.hidden) composer.focus();
+
+  return () => {
+    unsubscribeStatus();
+    observer.disconnect();
+    document.removeEventListener('visibilitychange', onVisibility);
+    unsubscribeState();
+    unsubscribeOutbox();
+  };
+}

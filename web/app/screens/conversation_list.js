@@ -1,0 +1,70 @@
+// conversation_list: the left pane. My name and a settings link, a "start a chat by username"
+// form, and every conversation sorted by activity with avatar, title, last-message preview,
+// time and unread badge. Re-renders on every chat_state change; the open conversation is
+// marked aria-current.
+import { h } from '../dom.js';
+import { errorText } from '../errors.js';
+import { formatStamp } from '../format.js';
+import { t } from '../i18n.js';
+import { avatar } from '../components/avatar.js';
+import { conversationTitle, messagePreview } from '../components/conversation_title.js';
+
+export function mountConversationList(container, { state, users, session, navigate, currentId, startChat }) {
+  const list = h('ul', { className: 'conversation-list', 'aria-label': t('conversations') });
+  const input = h('input', { id: 'new-chat', placeholder: t('new_chat_placeholder'), 'aria-label': t('new_chat_label'), autocapitalize: 'none' });
+  const alert = h('p', { className: 'form-error', role: 'alert' });
+
+  async function onNewChat(event) {
+    event.preventDefault();
+    const name = input.value.trim();
+    if (!name) return;
+    alert.textContent = '';
+    try {
+      await startChat(name);
+      input.value = '';
+    } catch (error) {
+      alert.textContent = errorText(error);
+    }
+  }
+
+  function render() {
+    const conversations = state.sorted();
+    if (conversations.length === 0) {
+      list.replaceChildren(h('li', { className: 'empty' }, t('no_conversations')));
+      return;
+    }
+    list.replaceChildren(...conversations.map((c) => row(c)));
+  }
+
+  function row(conversation) {
+    const title = conversationTitle(conversation, users);
+    const unread = Math.max(0, conversation.last_seq - conversation.self.read_seq);
+    const selected = conversation.id === currentId();
+    return h('li', { className: `conversation ${conversation.kind}`, 'data-conversation-id': conversation.id },
+      h('a', {
+        href: `/chat/${conversation.id}`, 'aria-current': selected ? 'page' : false,
+        'aria-label': unread ? `${title}, ${t('unread', { count: unread })}` : title,
+        onClick: (event) => { event.preventDefault(); navigate(`/chat/${conversation.id}`); },
+      },
+      avatar(title, conversation.members[0]?.user_id ?? conversation.id, conversation.kind),
+      h('span', { className: 'conversation-text' },
+        h('span', { className: 'conversation-title' }, title),
+        h('span', { className: 'conversation-preview' }, messagePreview(conversation.last_message, session.user.id))),
+      h('span', { className: 'conversation-meta' },
+        h('time', {}, formatStamp(conversation.last_activity_at)),
+        unread > 0 && h('span', { className: 'unread-badge', 'aria-hidden': 'true' }, unread > 99 ? '99+' : unread))));
+  }
+
+  container.replaceChildren(
+    h('header', { className: 'pane-header' },
+      h('h1', { className: 'app-name' }, t('app_name')),
+      h('span', { className: 'me' }, session.user.display_name || session.user.username),
+      h('a', { href: '/settings', className: 'icon-button', 'aria-label': t('settings'), title: t('settings'),
+        onClick: (event) => { event.preventDefault(); navigate('/settings'); } }, '⚙️')),
+    h('form', { className: 'new-chat', onSubmit: onNewChat }, input, h('button', { type: 'submit' }, t('new_chat_button'))),
+    alert,
+    h('nav', { 'aria-label': t('conversations') }, list));
+  render();
+  const unsubscribe = state.subscribe(render);
+  return unsubscribe;
+}

@@ -1,0 +1,193 @@
+// sync: keeps chat_state and the outbox in step with the server. The only module that turns
+// frames into state and state into frames.
+//
+// Contract
+// - start() loads the conversation list over HTTP, then opens the connection; hello carries
+//   state.cursors(), so a reconnect replays exactly what this device missed.
+// - Incoming messages are deduplicated by (conversation_id, seq) in chat_state; each message
+//   from someone else is acknowledged with `delivered` (coalesced per conversation), and after
+//   `synced` every conversation's last_seq is (the list already showed it on this device).
+// - A live message that skips seqs of a conversation whose history is loaded triggers a
+//   `history after` fetch, so a gap is filled, never shown; `synced` with complete:false too.
+// - sendText() puts the message in the outbox first and sends it when online; after every
+//   `synced` the whole outbox is resent with the same client ids (the server deduplicates).
+//   An `ack` moves the entry from the outbox into the conversation.
+// - markRead() sends `read` when it raises this device's read cursor.
+// - onStatus(status) and onIncoming(message) report to the UI; onAuthFailed() when the token
+//   is refused.
+import { createConnection } from './connection.js';
+import { newClientId } from './outbox.js';
+
+const PAGE = 50;
+const RETRYABLE = new Set(['rate_limited', 'unavailable', 'internal', 'closed']);
+
+export function createSync({ api, state, outbox, users, session, onStatus, onIncoming, onAuthFailed }) {
+  const myId = session.user.id;
+  const deliveredToSend = new Map();
+  const loading = new Set();
+  const statusListeners = new Set();
+  let status = 'connecting';
+
+  const connection = createConnection({
+    token: session.token,
+    getCursors: () => state.cursors(),
+    onFrame: handleFrame,
+    onStatus(next) {
+      status = next;
+      onStatus(next);
+      for (const listener of statusListeners) listener(next);
+    },
+    onAuthFailed,
+  });
+
+  function handleFrame(frame) {
+    switch (frame.type) {
+      case 'welcome': users.remember(frame.user); break;
+      case 'message': onMessage(frame); break;
+      case 'ack': onAck(frame); break;
+      case 'receipt': state.applyReceipt(frame); break;
+      case 'synced': onSynced(frame); break;
+      case 'error': if (frame.id) onSendError(frame); break;
+      default: break;
+    }
+  }
+
+  function onMessage(frame) {
+    const { type, ...message } = frame;
+    const conversation = state.get(message.conversation_id);
+    const expected = (conversation?.last_seq ?? 0) + 1;
+    const known = state.has(message.conversation_id);
+    if (!state.addMessage(message)) return;
+    if (!known) refreshList();
+    if (conversation?.historyLoaded && message.seq > expected) fillAfter(message.conversation_id, expected - 1);
+    if (message.sender_id !== myId) {
+      queueDelivered(message.conversation_id, message.seq);
+      onIncoming(message);
+    }
+  }
+
+  function onAck(frame) {
+    const entry = outbox.get(frame.id);
+    if (!entry) return;
+    outbox.remove(frame.id);
+    const known = state.has(frame.conversation_id);
+    state.addMessage({
+      conversation_id: frame.conversation_id, seq: frame.seq, sender_id: myId, id: frame.id,
+      kind: 'text', text: entry.text, created_at: frame.created_at,
+    });
+    state.raiseSelf(frame.conversation_id, { read_seq: frame.seq });
+    if (!known) refreshList();
+  }
+
+  function onSendError(frame) {
+    if (RETRYABLE.has(frame.code)) return; // stays in the outbox; resent after the next sync
+    outbox.markFailed(frame.id, frame.code);
+  }
+
+  function onSynced(frame) {
+    state.applySummaries(frame.conversations.map((c) => ({ ...c, id: c.conversation_id })));
+    for (const entry of frame.conversations) {
+      // Whatever this device knows exists (replayed, or seen in the list) has reached it.
+      if (entry.last_seq > (entry.self?.delivered_seq ?? 0)) queueDelivered(entry.conversation_id, entry.last_seq);
+      if (!entry.complete && state.get(entry.conversation_id)?.historyLoaded) {
+        const loaded = [...state.get(entry.conversation_id).messages.keys()];
+        fillAfter(entry.conversation_id, Math.max(0, ...loaded));
+      }
+    }
+    flushOutbox();
+  }
+
+  function flushOutbox() {
+    for (const entry of outbox.pending()) sendFrame(entry);
+  }
+
+  function sendFrame(entry) {
+    const target = entry.conversation_id ? { conversation_id: entry.conversation_id } : { to: entry.to };
+    return connection.send({ type: 'send', id: entry.id, ...target, text: entry.text });
+  }
+
+  function queueDelivered(conversationId, seq) {
+    const first = deliveredToSend.size === 0;
+    deliveredToSend.set(conversationId, Math.max(seq, deliveredToSend.get(conversationId) ?? 0));
+    if (first) queueMicrotask(flushDelivered);
+  }
+
+  function flushDelivered() {
+    for (const [conversationId, seq] of deliveredToSend) {
+      const self = state.get(conversationId)?.self;
+      if (self && seq <= self.delivered_seq) continue;
+      if (connection.send({ type: 'delivered', conversation_id: conversationId, seq })) {
+        state.raiseSelf(conversationId, { delivered_seq: seq });
+      }
+    }
+    deliveredToSend.clear();
+  }
+
+  async function refreshList() {
+    try {
+      const { conversations } = await api.conversations();
+      state.applySummaries(conversations);
+    } catch { /* the next sync or message brings it */ }
+  }
+
+  function fetchHistory(conversationId, options) {
+    return connection.request({ type: 'history', conversation_id: conversationId, limit: PAGE, ...options });
+  }
+
+  async function fillAfter(conversationId, afterSeq) {
+    let after = afterSeq;
+    for (;;) {
+      const reply = await fetchHistory(conversationId, { after }).catch(() => null);
+      if (!reply || reply.messages.length === 0) return;
+      state.addHistory(conversationId, reply.messages);
+      after = reply.messages[reply.messages.length - 1].seq;
+      if (!reply.has_more) return;
+    }
+  }
+
+  // Loads one page: the newest when nothing is loaded yet, else the one before the oldest.
+  async function loadPage(conversationId) {
+    const conversation = state.get(conversationId);
+    if (!conversation || loading.has(conversationId)) return;
+    if (conversation.historyLoaded && !conversation.hasMoreBefore) return;
+    loading.add(conversationId);
+    try {
+      const options = conversation.historyLoaded ? { before: conversation.oldestSeq } : {};
+      const reply = await fetchHistory(conversationId, options);
+      state.addHistory(conversationId, reply.messages, { hasMoreBefore: reply.has_more });
+    } finally {
+      loading.delete(conversationId);
+    }
+  }
+
+  return {
+    async start() {
+      await refreshList();
+      connection.start();
+    },
+    stop: () => connection.stop(),
+    status: () => status,
+    subscribeStatus(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
+    isLoading: (conversationId) => loading.has(conversationId),
+    loadPage,
+    sendText({ conversationId, to, text }) {
+      const entry = { id: newClientId(), text, created_at: Date.now() };
+      if (conversationId) entry.conversation_id = conversationId;
+      else entry.to = to;
+      outbox.add(entry);
+      if (status === 'online') sendFrame(entry);
+      return entry;
+    },
+    discard: (clientId) => outbox.remove(clientId),
+    markRead(conversationId, seq) {
+      const conversation = state.get(conversationId);
+      if (!conversation || seq <= conversation.self.read_seq) return;
+      if (connection.send({ type: 'read', conversation_id: conversationId, seq })) {
+        state.raiseSelf(conversationId, { read_seq: seq });
+      }
+    },
+  };
+}
