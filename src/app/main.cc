@@ -13,8 +13,10 @@
 #include "chat/hub.h"
 #include "chat/message_writer.h"
 #include "chat/service.h"
+#include "chat/social.h"
 #include "net/server.h"
 #include "proto/server_frames.h"
+#include "proto/social_frames.h"
 #include "store/store.h"
 
 namespace parley::app {
@@ -80,7 +82,9 @@ int Main(int argc, char** argv) {
   chat::MessageWriter writer(**store, config->writer);
   proto::JsonEventEncoder encoder;
   chat::Service chat(**store, hub, writer, encoder, config->chat);
-  net::Server server(config->server, auth, chat, hub);
+  proto::JsonSocialEncoder social_encoder;
+  chat::Social social(**store, hub, writer, social_encoder);
+  net::Server server(config->server, auth, chat, hub, social);
   auto port = server.Start();
   if (!port.ok()) return Fail(port.status());
 

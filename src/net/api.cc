@@ -42,8 +42,7 @@ awaitable<Response> Login(const Request& request, Context& context, const std::s
 
 // Handlers that need a logged-in caller.
 awaitable<Response> Authenticated(const Request& request, const Segments& path,
-                                  const auth::Principal& me, Context& context,
-                                  const Query& query) {
+                                  const auth::Principal& me, Context& context, const Query& query) {
   const auto method = request.method();
   auth::AuthService& auth = context.auth;
   if (method == http::verb::delete_ && Matches(path, {"api", "v1", "sessions", "current"})) {
@@ -106,6 +105,8 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
     if (!page.ok()) co_return ErrorResponse(request, page.status());
     co_return JsonResponse(request, 200, proto::HistoryBody(*page));
   }
+  auto social = HandleSocialApi(request, path, me, context, query);
+  if (auto response = co_await std::move(social)) co_return std::move(*response);
   co_return ErrorResponse(request, Status(Code::kNotFound, "no such endpoint"));
 }
 

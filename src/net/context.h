@@ -8,6 +8,7 @@
 #include "auth/auth_service.h"
 #include "chat/hub.h"
 #include "chat/service.h"
+#include "chat/social.h"
 #include "net/server.h"
 
 namespace parley::net {
@@ -17,6 +18,7 @@ struct Context {
   auth::AuthService& auth;
   chat::Service& chat;
   chat::Hub& hub;
+  chat::Social& social;
   boost::asio::thread_pool& workers;
 };
 

@@ -24,10 +24,11 @@ constexpr auto kShutdownGrace = std::chrono::seconds(2);
 }  // namespace
 
 struct Server::Impl {
-  Impl(ServerOptions options, auth::AuthService& auth, chat::Service& chat, chat::Hub& hub)
+  Impl(ServerOptions options, auth::AuthService& auth, chat::Service& chat, chat::Hub& hub,
+       chat::Social& social)
       : io(options.io_threads),
         workers(static_cast<size_t>(options.worker_threads)),
-        context{options, auth, chat, hub, workers},
+        context{options, auth, chat, hub, social, workers},
         acceptor(io),
         shutdown_timer(io) {}
 
@@ -52,8 +53,9 @@ struct Server::Impl {
   bool stopping = false;  // guarded by running on `io`
 };
 
-Server::Server(ServerOptions options, auth::AuthService& auth, chat::Service& chat, chat::Hub& hub)
-    : impl_(std::make_unique<Impl>(std::move(options), auth, chat, hub)) {}
+Server::Server(ServerOptions options, auth::AuthService& auth, chat::Service& chat, chat::Hub& hub,
+               chat::Social& social)
+    : impl_(std::make_unique<Impl>(std::move(options), auth, chat, hub, social)) {}
 
 Server::~Server() {
   impl_->io.stop();

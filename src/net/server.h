@@ -18,6 +18,7 @@
 #include "base/status.h"
 #include "chat/hub.h"
 #include "chat/service.h"
+#include "chat/social.h"
 
 namespace parley::net {
 
@@ -37,7 +38,8 @@ struct ServerOptions {
 
 class Server {
  public:
-  Server(ServerOptions options, auth::AuthService& auth, chat::Service& chat, chat::Hub& hub);
+  Server(ServerOptions options, auth::AuthService& auth, chat::Service& chat, chat::Hub& hub,
+         chat::Social& social);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -1,6 +1,7 @@
 #include "proto/server_frames.h"
 
 #include "proto/json_writer.h"
+#include "proto/social_frames.h"
 
 namespace parley::proto {
 namespace {
@@ -46,12 +47,9 @@ void WriteMessages(JsonWriter& w, std::span<const store::Message> messages) {
 }
 
 void WriteUser(JsonWriter& w, const store::User& user) {
-  w.Key("user")
-      .BeginObject()
-      .Field("id", user.id)
-      .Field("username", user.username)
-      .Field("display_name", user.display_name)
-      .EndObject();
+  w.Key("user").BeginObject();
+  WritePublicProfile(w, user);
+  w.EndObject();
 }
 
 void WriteMember(JsonWriter& w, const store::Member& member) {
@@ -212,7 +210,10 @@ std::string AccountBody(const store::User& user, int64_t device_id) {
   std::string out;
   JsonWriter w(&out);
   w.BeginObject();
-  WriteUser(w, user);
+  // The user's own settings join the public profile here only.
+  w.Key("user").BeginObject();
+  WritePublicProfile(w, user);
+  w.Field("language", user.language).Field("time_zone", user.time_zone).EndObject();
   w.Field("device_id", device_id).EndObject();
   return out;
 }

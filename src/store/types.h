@@ -17,12 +17,12 @@ struct User {
   std::string password_hash;  // argon2id encoded string; never leaves the server
   int64_t created_at = 0;
   // Profile. Empty strings are unset.
-  std::string avatar;       // a URL or a media id
-  std::string status_line;  // "at the gym"
-  std::string language;     // BCP 47 tag ("en", "zh-CN", "fr")
-  std::string time_zone;    // IANA name ("Europe/Paris")
-  bool is_admin = false;    // server admin: may send system notices and grant the role
-  int64_t last_seen_at = 0; // when the user's last device went offline (0: never seen)
+  std::string avatar;        // a URL or a media id
+  std::string status_line;   // "at the gym"
+  std::string language;      // BCP 47 tag ("en", "zh-CN", "fr")
+  std::string time_zone;     // IANA name ("Europe/Paris")
+  bool is_admin = false;     // server admin: may send system notices and grant the role
+  int64_t last_seen_at = 0;  // when the user's last device went offline (0: never seen)
 };
 
 struct NewUser {
@@ -98,6 +98,36 @@ struct ConversationSummary {
   std::optional<Message> last_message;
   Member self;                 // the asking user's cursors
   std::vector<Member> others;  // every other member with their cursors
+};
+
+// --- social graph ---
+
+// A pending friend request from one user to another.
+struct FriendRequest {
+  int64_t from_id = 0;
+  int64_t to_id = 0;
+  std::string note;  // may be empty
+  int64_t created_at = 0;
+};
+
+struct FriendRequests {
+  std::vector<FriendRequest> incoming;  // to the user, newest first
+  std::vector<FriendRequest> outgoing;  // from the user, newest first
+};
+
+// Another user related to the asking one (a friend, a blocked user) and since when.
+struct Relation {
+  User user;  // password_hash empty
+  int64_t since = 0;
+};
+
+// A partial profile change: only the fields that hold a value change.
+struct ProfileUpdate {
+  std::optional<std::string> display_name;
+  std::optional<std::string> avatar;
+  std::optional<std::string> status_line;
+  std::optional<std::string> language;
+  std::optional<std::string> time_zone;
 };
 
 }  // namespace parley::store

@@ -69,6 +69,14 @@ int RunHistory(const CliContext& context, const std::string& username,
 int RunConversations(const CliContext& context);
 int RunFollow(const CliContext& context, const std::string& username);  // "" = everyone
 int RunChat(const CliContext& context, const std::string& username);
+// Social graph (social_commands.cc).
+int RunSearch(const CliContext& context, const std::string& query);
+int RunFriends(const CliContext& context);
+int RunRequests(const CliContext& context);
+int RunBlocks(const CliContext& context);
+// action: befriend, accept, decline, cancel, unfriend, block or unblock; `note` for befriend.
+int RunFriendAction(const CliContext& context, const std::string& action,
+                    const std::string& username, const std::string& note);
 
 }  // namespace parley::cli
 

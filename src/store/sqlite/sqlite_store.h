@@ -58,6 +58,14 @@ class SqliteStore final : public Store {
                                               int limit) override;
 
   Status Write(const std::function<Status(WriteTxn&)>& body) override;
+
+  // Social graph reads: sqlite_social.cc.
+  Result<std::vector<User>> SearchUsers(std::string_view query, int64_t after_id,
+                                        int limit) override;
+  Result<std::vector<Relation>> ListFriends(int64_t user_id) override;
+  Result<FriendRequests> ListFriendRequests(int64_t user_id) override;
+  Result<std::vector<Relation>> ListBlocks(int64_t user_id) override;
+  Result<std::vector<int64_t>> MemberIds(int64_t conversation_id) override;
   Result<std::optional<Member>> FindMember(int64_t conversation_id, int64_t user_id) override;
 
   // Opens one reader connection ahead of the first read, so a broken file fails at open, and
@@ -76,6 +84,8 @@ class SqliteStore final : public Store {
                         const std::function<void(Statement&)>& bind);
   Result<std::vector<ConversationSummary>> ListConversationsOn(Db& db, int64_t user_id);
   Status FillOthers(Db& db, int64_t user_id, std::vector<ConversationSummary>& summaries);
+  Result<std::vector<Relation>> ListRelations(std::string_view op, std::string_view table_sql,
+                                              int64_t user_id);
 
   std::mutex write_mu_;
   std::unique_ptr<Db> writer_;  // guarded by write_mu_
