@@ -11,14 +11,13 @@ constexpr size_t kMaxCachedConversations = 1 << 20;
 }  // namespace
 
 const store::Member* CachedConversation::FindMember(int64_t user_id) const {
-  auto it = std::lower_bound(
-      members.begin(), members.end(), user_id,
-      [](const store::Member& member, int64_t id) { return member.user_id < id; });
+  auto it =
+      std::lower_bound(members.begin(), members.end(), user_id,
+                       [](const store::Member& member, int64_t id) { return member.user_id < id; });
   return it != members.end() && it->user_id == user_id ? &*it : nullptr;
 }
 
-Result<CachedConversation*> ConversationCache::Find(store::WriteTxn& txn,
-                                                    int64_t conversation_id) {
+Result<CachedConversation*> ConversationCache::Find(store::WriteTxn& txn, int64_t conversation_id) {
   if (auto it = conversations_.find(conversation_id); it != conversations_.end()) {
     return &it->second;
   }

@@ -16,8 +16,6 @@ store::User Public(store::User user) {
   return user;
 }
 
-Status NoSuchUser() { return Status(Code::kNotFound, "no such user"); }
-
 // Store lookups say "no such user" for any missing row; callers name what was missing.
 Status NotFoundAs(const Status& status, std::string_view what) {
   if (status.code() != Code::kNotFound) return status;

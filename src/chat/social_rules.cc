@@ -73,7 +73,7 @@ Status ValidateLanguage(std::string_view language) {
                     for (char c : part) {
                       if (!IsAsciiAlpha(c) && (index == 0 || !IsAsciiDigit(c))) return false;
                     }
-                    return index > 0 || part.size() <= 3 || part.size() >= 5;
+                    return index > 0 || (part.size() >= 2 && part.size() != 4);
                   });
   return ok ? Status::Ok() : Invalid("language must be a BCP 47 tag such as en or zh-Hant-TW");
 }
