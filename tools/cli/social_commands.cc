@@ -59,6 +59,9 @@ int RunRequests(const CliContext& context) {
     for (const json& r : requests->value(direction, json::array())) {
       const bool incoming = std::string_view(direction) == "incoming";
       const int64_t other = r.value(incoming ? "from_id" : "to_id", int64_t{0});
+      if (Result<json> user = (*api)->UserById(other); user.ok()) {
+        names.Add(other, user->value("username", std::string()));
+      }
       std::cout << (incoming ? "from " : "to ") << names.NameOf(other) << "\t"
                 << FormatDateTime(r.value("created_at", int64_t{0}));
       const std::string note = r.value("note", std::string());
