@@ -68,6 +68,11 @@ const std::vector<Option>& Options() {
          c.data_dir = v;
          return Status::Ok();
        }},
+      {"web-root", "directory of the built web app to serve at / (none)",
+       [](Config& c, const std::string& v) -> Status {
+         c.server.web_root = v;
+         return Status::Ok();
+       }},
       {"fsync", "full: fsync every commit (default); normal: survive crashes, not power loss",
        [](Config& c, const std::string& v) -> Status {
          if (v != "full" && v != "normal") return Invalid("fsync", "must be full or normal");
@@ -126,6 +131,12 @@ const std::vector<Option>& Options() {
            return Invalid("direct-messages-require-friendship", "must be true or false");
          }
          c.writer.direct_requires_friendship = v == "true";
+         return Status::Ok();
+       }},
+      {"admin", "USERNAME of an existing account to make a server admin at start-up",
+       [](Config& c, const std::string& v) -> Status {
+         if (v.empty()) return Invalid("admin", "must not be empty");
+         c.admin_username = v;
          return Status::Ok();
        }},
       Int("writer-max-batch", "messages committed in one transaction at most (1024)", 1, 100000,

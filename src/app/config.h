@@ -25,6 +25,7 @@ struct Config {
   auth::AuthOptions auth;
   chat::ServiceOptions chat;
   chat::WriterOptions writer;
+  std::string admin_username;  // granted the server-admin role at start-up (must exist)
   bool show_help = false;
 };
 

@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "chat/hub.h"
 #include "chat/message_writer.h"
+#include "chat/notices.h"
 #include "chat/service.h"
 #include "chat/social.h"
 #include "net/server.h"
@@ -66,6 +67,12 @@ int Main(int argc, char** argv) {
   store_options.synchronous_full = config->fsync_every_commit;
   auto store = store::OpenSqliteStore(store_options);
   if (!store.ok()) return Fail(store.status());
+  if (!config->admin_username.empty()) {
+    // The first account registered is an admin anyway; this names another one.
+    auto admin = (*store)->FindUserByName(config->admin_username);
+    if (!admin.ok()) return Fail(Status(admin.status().code(), "--admin: no such user"));
+    if (Status s = (*store)->SetAdmin(admin->id, true); !s.ok()) return Fail(s);
+  }
 
   // Signals are taken by one thread with sigwait; every other thread has them blocked.
   sigset_t signals;
@@ -82,9 +89,10 @@ int Main(int argc, char** argv) {
   chat::MessageWriter writer(**store, config->writer);
   proto::JsonEventEncoder encoder;
   chat::Service chat(**store, hub, writer, encoder, config->chat);
+  chat::Notices notices(**store, writer, hub, encoder, config->chat.max_text_bytes);
   proto::JsonSocialEncoder social_encoder;
   chat::Social social(**store, hub, writer, social_encoder);
-  net::Server server(config->server, auth, chat, hub, social);
+  net::Server server(config->server, net::Services{auth, chat, hub, notices, social});
   auto port = server.Start();
   if (!port.ok()) return Fail(port.status());
 

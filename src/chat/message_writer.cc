@@ -1,6 +1,7 @@
 #include "chat/message_writer.h"
 
 #include <algorithm>
+#include <future>
 
 #include "base/clock.h"
 
@@ -21,6 +22,15 @@ Status MessageWriter::Submit(CursorCommand command, CursorDone done) {
 
 Status MessageWriter::Submit(TaskApply apply, TaskDone done) {
   return Enqueue(TaskOp{std::move(apply), std::move(done)});
+}
+
+Status MessageWriter::Run(TaskApply apply) {
+  std::promise<Status> outcome;
+  std::future<Status> finished = outcome.get_future();
+  Status queued =
+      Submit(std::move(apply), [&outcome](Status status) { outcome.set_value(std::move(status)); });
+  if (!queued.ok()) return queued;
+  return finished.get();
 }
 
 Status MessageWriter::Enqueue(Op op) {

@@ -76,6 +76,9 @@ class MessageWriter {
   Status Submit(SendCommand command, SendDone done);
   Status Submit(CursorCommand command, CursorDone done);
   Status Submit(TaskApply apply, TaskDone done);
+  // Submits `apply` and waits until its batch committed; returns apply's status or the
+  // commit's error. Blocks: call it from a worker thread, never the writer or an I/O thread.
+  Status Run(TaskApply apply);
   void Stop();
 
  private:

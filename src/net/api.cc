@@ -1,6 +1,7 @@
 #include "net/api.h"
 
 #include "base/clock.h"
+#include "net/api_admin.h"
 #include "net/api_routes.h"
 #include "net/blocking.h"
 #include "proto/http_requests.h"
@@ -105,6 +106,10 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
     if (!page.ok()) co_return ErrorResponse(request, page.status());
     co_return JsonResponse(request, 200, proto::HistoryBody(*page));
   }
+  if (path.size() >= 3 && path[2] == "admin") {
+    auto admin = HandleAdminApi(request, path, me, context);
+    if (auto response = co_await std::move(admin)) co_return std::move(*response);
+  }
   auto social = HandleSocialApi(request, path, me, context, query);
   if (auto response = co_await std::move(social)) co_return std::move(*response);
   co_return ErrorResponse(request, Status(Code::kNotFound, "no such endpoint"));
@@ -128,7 +133,15 @@ awaitable<Response> HandleApi(const Request& request, Context& context,
   if (method == http::verb::post && Matches(path, {"api", "v1", "sessions"})) {
     co_return co_await Login(request, context, client_address);
   }
-  if (path.size() < 2 || path[0] != "api" || path[1] != "v1") {
+  if (path.empty() || path[0] != "api") {
+    // Everything outside /api is the web app.
+    if (method != http::verb::get && method != http::verb::head) {
+      co_return ErrorResponse(request, Status(Code::kNotFound, "no such path"));
+    }
+    auto serving = OnWorker(context.workers, [&] { return context.web.Serve(request, path); });
+    co_return co_await std::move(serving);
+  }
+  if (path.size() < 2 || path[1] != "v1") {
     co_return ErrorResponse(request, Status(Code::kNotFound, "no such path"));
   }
   const std::string token = BearerToken(request);

@@ -7,9 +7,11 @@
 
 #include "auth/auth_service.h"
 #include "chat/hub.h"
+#include "chat/notices.h"
 #include "chat/service.h"
 #include "chat/social.h"
 #include "net/server.h"
+#include "net/static_files.h"
 
 namespace parley::net {
 
@@ -18,8 +20,10 @@ struct Context {
   auth::AuthService& auth;
   chat::Service& chat;
   chat::Hub& hub;
+  chat::Notices& notices;
   chat::Social& social;
   boost::asio::thread_pool& workers;
+  const StaticFiles& web;
 };
 
 }  // namespace parley::net

@@ -24,11 +24,12 @@ constexpr auto kShutdownGrace = std::chrono::seconds(2);
 }  // namespace
 
 struct Server::Impl {
-  Impl(ServerOptions options, auth::AuthService& auth, chat::Service& chat, chat::Hub& hub,
-       chat::Social& social)
+  Impl(ServerOptions options, const Services& services)
       : io(options.io_threads),
         workers(static_cast<size_t>(options.worker_threads)),
-        context{options, auth, chat, hub, social, workers},
+        web(options.web_root),
+        context{options,          services.auth,   services.chat, services.hub,
+                services.notices, services.social, workers,       web},
         acceptor(io),
         shutdown_timer(io) {}
 
@@ -47,15 +48,15 @@ struct Server::Impl {
 
   asio::io_context io;
   asio::thread_pool workers;
+  StaticFiles web;
   Context context;
   tcp::acceptor acceptor;
   asio::steady_timer shutdown_timer;
   bool stopping = false;  // guarded by running on `io`
 };
 
-Server::Server(ServerOptions options, auth::AuthService& auth, chat::Service& chat, chat::Hub& hub,
-               chat::Social& social)
-    : impl_(std::make_unique<Impl>(std::move(options), auth, chat, hub, social)) {}
+Server::Server(ServerOptions options, const Services& services)
+    : impl_(std::make_unique<Impl>(std::move(options), services)) {}
 
 Server::~Server() {
   impl_->io.stop();

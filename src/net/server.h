@@ -17,6 +17,7 @@
 #include "auth/auth_service.h"
 #include "base/status.h"
 #include "chat/hub.h"
+#include "chat/notices.h"
 #include "chat/service.h"
 #include "chat/social.h"
 
@@ -34,12 +35,21 @@ struct ServerOptions {
   double frame_burst = 200;                     // bucket size above the sustained rate
   int hello_timeout_ms = 10'000;                // time to send `hello` after connecting
   int http_timeout_ms = 30'000;                 // time to send one HTTP request
+  std::string web_root;                         // the built web app; empty: none served
+};
+
+// The domain services the server exposes; all must outlive the Server.
+struct Services {
+  auth::AuthService& auth;
+  chat::Service& chat;
+  chat::Hub& hub;
+  chat::Notices& notices;
+  chat::Social& social;
 };
 
 class Server {
  public:
-  Server(ServerOptions options, auth::AuthService& auth, chat::Service& chat, chat::Hub& hub,
-         chat::Social& social);
+  Server(ServerOptions options, const Services& services);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -49,7 +49,7 @@ void WriteMessages(JsonWriter& w, std::span<const store::Message> messages) {
 void WriteUser(JsonWriter& w, const store::User& user) {
   w.Key("user").BeginObject();
   WritePublicProfile(w, user);
-  w.EndObject();
+  w.Field("is_admin", user.is_admin).EndObject();
 }
 
 void WriteMember(JsonWriter& w, const store::Member& member) {
@@ -213,7 +213,10 @@ std::string AccountBody(const store::User& user, int64_t device_id) {
   // The user's own settings join the public profile here only.
   w.Key("user").BeginObject();
   WritePublicProfile(w, user);
-  w.Field("language", user.language).Field("time_zone", user.time_zone).EndObject();
+  w.Field("is_admin", user.is_admin)
+      .Field("language", user.language)
+      .Field("time_zone", user.time_zone)
+      .EndObject();
   w.Field("device_id", device_id).EndObject();
   return out;
 }
@@ -279,6 +282,12 @@ std::string HistoryBody(const chat::HistoryPage& page) {
   w.BeginObject();
   WriteMessages(w, page.messages);
   w.Field("has_more", page.has_more).EndObject();
+  return out;
+}
+
+std::string NoticeSentBody(int64_t recipients) {
+  std::string out;
+  JsonWriter(&out).BeginObject().Field("recipients", recipients).EndObject();
   return out;
 }
 

@@ -40,6 +40,7 @@ std::string LoginBody(std::string_view token, const store::Device& device, const
 std::string DevicesBody(std::span<const store::Device> devices, int64_t current_device_id);
 std::string ConversationsBody(std::span<const store::ConversationSummary> conversations);
 std::string HistoryBody(const chat::HistoryPage& page);
+std::string NoticeSentBody(int64_t recipients);  // {"recipients": N}
 
 // The chat domain's encoder, producing the WebSocket frames above.
 class JsonEventEncoder : public chat::EventEncoder {

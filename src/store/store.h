@@ -65,6 +65,10 @@ class WriteTxn {
   // Whether `blocker` has blocked `blocked`.
   virtual Result<bool> HasBlocked(int64_t blocker, int64_t blocked) = 0;
 
+  // The user's system conversation (notices), created with the user as its only member if it
+  // does not exist yet. kNotFound "no such user" if the user does not exist.
+  virtual Result<int64_t> SystemConversation(int64_t user_id) = 0;
+
   // --- social graph ---
   // The user (password hash included, as read); kNotFound "no such user".
   virtual Result<User> FindUser(int64_t user_id) = 0;
@@ -102,6 +106,10 @@ class Store {
   virtual Result<User> FindUserById(int64_t id) = 0;
   virtual Result<User> FindUserByName(std::string_view username) = 0;
   virtual Status SetPasswordHash(int64_t user_id, std::string_view password_hash) = 0;
+  // Grants or revokes the server-admin role; kNotFound if there is no such user.
+  virtual Status SetAdmin(int64_t user_id, bool is_admin) = 0;
+  // Up to `limit` user ids greater than `after_id`, ascending (to walk every user in pages).
+  virtual Result<std::vector<int64_t>> UserIdsAfter(int64_t after_id, int limit) = 0;
 
   // --- devices (login sessions) ---
   virtual Result<Device> CreateDevice(const NewDevice& device) = 0;

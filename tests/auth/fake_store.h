@@ -127,6 +127,8 @@ class FakeStore : public store::Store {
   Result<std::optional<store::Member>> FindMember(int64_t, int64_t) override {
     return Unsupported();
   }
+  Status SetAdmin(int64_t, bool) override { return Unsupported(); }
+  Result<std::vector<int64_t>> UserIdsAfter(int64_t, int) override { return Unsupported(); }
   Result<std::vector<store::ConversationSummary>> ListConversations(int64_t) override {
     return Unsupported();
   }

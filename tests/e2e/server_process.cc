@@ -184,6 +184,11 @@ Status ServerProcess::Restart() {
   return Launch();
 }
 
+Status ServerProcess::Restart(std::vector<std::string> extra_args) {
+  options_.extra_args = std::move(extra_args);
+  return Restart();
+}
+
 std::string ServerProcess::output() const {
   std::lock_guard lock(mutex_);
   return output_;

@@ -59,8 +59,10 @@ class ServerProcess {
   // SIGTERM, then wait up to `timeout` for a graceful exit (SIGKILL after it). Returns the exit
   // code, 128 + signal number when killed by a signal, or -1 when nothing was running.
   int Stop(std::chrono::milliseconds timeout = std::chrono::milliseconds(10000));
-  // Stop(), then start again on the same data directory (and a new port).
+  // Stop(), then start again on the same data directory (and a new port); the second form
+  // replaces the extra arguments first.
   Status Restart();
+  Status Restart(std::vector<std::string> extra_args);
 
   // Everything the server wrote to stdout and stderr so far.
   std::string output() const;

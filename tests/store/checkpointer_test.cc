@@ -50,9 +50,10 @@ TEST(CheckpointerTest, CopiesCommittedPagesIntoTheDatabaseFile) {
   ASSERT_TRUE(writer->Exec("CREATE TABLE t (v BLOB)").ok());
   // About 1 MiB of rows: with automatic checkpoints off it all stays in the WAL.
   for (int i = 0; i < 16; ++i) {
-    ASSERT_TRUE(writer->Exec("INSERT INTO t SELECT randomblob(1024) FROM "
-                             "(WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n "
-                             "WHERE x < 64) SELECT x FROM n)")
+    ASSERT_TRUE(writer
+                    ->Exec("INSERT INTO t SELECT randomblob(1024) FROM "
+                           "(WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n "
+                           "WHERE x < 64) SELECT x FROM n)")
                     .ok());
   }
   std::error_code ignored;

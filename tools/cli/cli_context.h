@@ -69,6 +69,9 @@ int RunHistory(const CliContext& context, const std::string& username,
 int RunConversations(const CliContext& context);
 int RunFollow(const CliContext& context, const std::string& username);  // "" = everyone
 int RunChat(const CliContext& context, const std::string& username);
+int RunNotice(const CliContext& context, const std::string& text,
+              const std::vector<std::string>& usernames, bool everyone);
+int RunAdmin(const CliContext& context, const std::string& username, bool grant);
 // Social graph (social_commands.cc).
 int RunSearch(const CliContext& context, const std::string& query);
 int RunFriends(const CliContext& context);

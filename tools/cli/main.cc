@@ -68,6 +68,15 @@ int main(int argc, char** argv) {
   follow->add_option("USER", username);
   auto* chat = app.add_subcommand("chat", "chat with USER: stdin lines are sent");
   chat->add_option("USER", username)->required();
+  std::vector<std::string> recipients;
+  bool everyone = false, revoke_role = false;
+  auto* notice = app.add_subcommand("notice", "send a system notice (server admins)");
+  notice->add_option("TEXT", text)->required();
+  notice->add_option("--to", recipients, "usernames to notify");
+  notice->add_flag("--all", everyone, "notify every user");
+  auto* admin = app.add_subcommand("admin", "grant USER the server-admin role (server admins)");
+  admin->add_option("USER", username)->required();
+  admin->add_flag("--revoke", revoke_role, "revoke the role instead");
 
   auto* search = app.add_subcommand("search", "find users by username or display name");
   search->add_option("QUERY", text)->required();
@@ -106,6 +115,8 @@ int main(int argc, char** argv) {
   if (conversations->parsed()) exit_code = RunConversations(context);
   if (follow->parsed()) exit_code = RunFollow(context, username);
   if (chat->parsed()) exit_code = RunChat(context, username);
+  if (notice->parsed()) exit_code = RunNotice(context, text, recipients, everyone);
+  if (admin->parsed()) exit_code = RunAdmin(context, username, !revoke_role);
   if (search->parsed()) exit_code = RunSearch(context, text);
   if (friends->parsed()) exit_code = RunFriends(context);
   if (requests->parsed()) exit_code = RunRequests(context);

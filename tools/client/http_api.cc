@@ -197,6 +197,21 @@ Result<User> HttpApi::LookupUser(std::string_view username) {
                       [](const json& reply) { return UserFrom(reply.at("user")); });
 }
 
+Result<int64_t> HttpApi::SendNotice(std::string_view text, std::span<const int64_t> users) {
+  json body = {{"text", text}};
+  if (users.empty()) {
+    body["all"] = true;
+  } else {
+    body["users"] = json(std::vector<int64_t>(users.begin(), users.end()));
+  }
+  return Decode<int64_t>(Call("POST", "/admin/notices", body),
+                         [](const json& reply) { return reply.at("recipients").get<int64_t>(); });
+}
+
+Status HttpApi::SetAdmin(int64_t user_id, bool is_admin) {
+  return StatusOf(Call("PUT", "/admin/users/" + std::to_string(user_id), json{{"admin", is_admin}}));
+}
+
 Result<json> HttpApi::Conversations() {
   return Decode<json>(Call("GET", "/conversations"),
                       [](const json& reply) { return reply.at("conversations"); });

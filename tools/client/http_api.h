@@ -14,6 +14,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -75,6 +76,12 @@ class HttpApi {
   // GET /conversations/{id}/messages: {"messages": [...], "has_more": bool}.
   Result<nlohmann::json> History(int64_t conversation_id, const HistoryPage& page = {});
   Status Healthz();
+
+  // --- server admin ---
+  // POST /admin/notices: to the listed users, or to everyone when `users` is empty. Returns
+  // how many users received it.
+  Result<int64_t> SendNotice(std::string_view text, std::span<const int64_t> users = {});
+  Status SetAdmin(int64_t user_id, bool is_admin);  // PUT /admin/users/{id}
 
   // --- social graph (friends, blocks, profiles) ---
   // GET /users?q=&after=&limit=: the "users" array.

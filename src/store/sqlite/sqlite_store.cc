@@ -158,6 +158,36 @@ Status SqliteStore::SetPasswordHash(int64_t user_id, std::string_view password_h
   });
 }
 
+Status SqliteStore::SetAdmin(int64_t user_id, bool is_admin) {
+  return WithWriter("SetAdmin", [&](Db& db) -> Status {
+    Result<Statement> stmt =
+        db.Prepare("UPDATE users SET is_admin = ?2 WHERE id = ?1 RETURNING id");
+    if (!stmt.ok()) return Internal("SetAdmin", stmt.status());
+    stmt->BindInt(1, user_id);
+    stmt->BindInt(2, is_admin ? 1 : 0);
+    Result<bool> touched = RunReturning("SetAdmin", *stmt);
+    if (!touched.ok()) return touched.status();
+    return *touched ? Status::Ok() : Status(Code::kNotFound, "no such user");
+  });
+}
+
+Result<std::vector<int64_t>> SqliteStore::UserIdsAfter(int64_t after_id, int limit) {
+  if (limit <= 0) return std::vector<int64_t>();
+  return WithReader("UserIdsAfter", [&](Db& db) -> Result<std::vector<int64_t>> {
+    Result<Statement> stmt = db.Prepare("SELECT id FROM users WHERE id > ?1 ORDER BY id LIMIT ?2");
+    if (!stmt.ok()) return Internal("UserIdsAfter", stmt.status());
+    stmt->BindInt(1, after_id);
+    stmt->BindInt(2, limit);
+    std::vector<int64_t> ids;
+    for (;;) {
+      Result<bool> row = stmt->Step();
+      if (!row.ok()) return Internal("UserIdsAfter", row.status());
+      if (!*row) return ids;
+      ids.push_back(stmt->ColumnInt(0));
+    }
+  });
+}
+
 // --- devices ---
 
 Result<Device> SqliteStore::CreateDevice(const NewDevice& device) {

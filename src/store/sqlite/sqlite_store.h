@@ -58,6 +58,8 @@ class SqliteStore final : public Store {
                                               int limit) override;
 
   Status Write(const std::function<Status(WriteTxn&)>& body) override;
+  Status SetAdmin(int64_t user_id, bool is_admin) override;
+  Result<std::vector<int64_t>> UserIdsAfter(int64_t after_id, int limit) override;
 
   // Social graph reads: sqlite_social.cc.
   Result<std::vector<User>> SearchUsers(std::string_view query, int64_t after_id,

@@ -252,4 +252,44 @@ Result<bool> SqliteWriteTxn::HasBlocked(int64_t blocker, int64_t blocked) {
                 blocker, blocked);
 }
 
+// --- system conversations ---
+
+Result<int64_t> SqliteWriteTxn::SystemConversation(int64_t user_id) {
+  return Guarded<int64_t>([&]() -> Result<int64_t> {
+    const std::string key = "system:" + std::to_string(user_id);
+    Result<int64_t> existing = FindDirect(key);
+    if (existing.ok() || existing.status().code() != Code::kNotFound) return existing;
+    return InSavepoint<int64_t>("SystemConversation", [&] { return CreateSystem(key, user_id); });
+  });
+}
+
+Result<int64_t> SqliteWriteTxn::CreateSystem(const std::string& key, int64_t user_id) {
+  constexpr std::string_view kOp = "SystemConversation";
+  const int64_t now = NowMillis();
+  Result<Statement> insert = db_.Prepare(
+      "INSERT INTO conversations (kind, direct_key, created_at, last_activity_at) "
+      "VALUES (?1, ?2, ?3, ?3) RETURNING id");
+  if (!insert.ok()) return Internal(kOp, insert.status());
+  insert->BindInt(1, static_cast<int64_t>(ConversationKind::kSystem));
+  insert->BindText(2, key);
+  insert->BindInt(3, now);
+  Result<bool> row = insert->Step();
+  if (!row.ok()) return Internal(kOp, row.status());
+  if (!*row) return Internal(kOp, Status(Code::kInternal, "no id returned"));
+  const int64_t id = insert->ColumnInt(0);
+  if (Status s = insert->Run(); !s.ok()) return Internal(kOp, s);
+
+  Result<Statement> member = db_.Prepare(
+      "INSERT INTO members (conversation_id, user_id, joined_at) VALUES (?1, ?2, ?3)");
+  if (!member.ok()) return Internal(kOp, member.status());
+  member->BindInt(1, id);
+  member->BindInt(2, user_id);
+  member->BindInt(3, now);
+  if (Status s = member->Run(); !s.ok()) {
+    if (member->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such user");
+    return Internal(kOp, s);
+  }
+  return id;
+}
+
 }  // namespace parley::store::sqlite

@@ -46,6 +46,7 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<ConversationKind> KindOf(int64_t conversation_id) override;
   Result<bool> AreFriends(int64_t user_a, int64_t user_b) override;
   Result<bool> HasBlocked(int64_t blocker, int64_t blocked) override;
+  Result<int64_t> SystemConversation(int64_t user_id) override;
 
   // Social graph writes: sqlite_write_txn_social.cc.
   Result<User> FindUser(int64_t user_id) override;
@@ -73,6 +74,7 @@ class SqliteWriteTxn final : public WriteTxn {
 
   Result<int64_t> FindDirect(const std::string& key);
   Result<int64_t> CreateDirect(const std::string& key, int64_t user_a, int64_t user_b);
+  Result<int64_t> CreateSystem(const std::string& key, int64_t user_id);
   Result<Message> AppendRow(Message message);
   Result<bool> ConversationExists(std::string_view op, int64_t conversation_id);
   // Runs a write statement with ?1 and ?2 bound; returns how many rows it changed (via

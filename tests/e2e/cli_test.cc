@@ -1,0 +1,112 @@
+// End-to-end test of the `parley` CLI against a real parleyd: the commands a person types, run
+// as a child process, with their output and exit codes (config directory and password from
+// the environment, so nothing touches the real home directory or a terminal).
+#include <gtest/gtest.h>
+#include <stdio.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "tests/e2e/e2e_client.h"
+#include "tests/e2e/server_process.h"
+#include "tests/support/temp_dir.h"
+
+namespace parley::e2e {
+namespace {
+
+struct CliRun {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// Wraps `text` in single quotes for /bin/sh.
+std::string Quote(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "'";
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = ServerProcess::Start();
+    ASSERT_TRUE(IsOk(server));
+    server_ = std::move(*server);
+    ASSERT_FALSE(home_.path().empty());
+  }
+
+  // Runs `parley --server URL ARGS...` as `profile` (its own config directory).
+  CliRun Parley(const std::string& profile, const std::vector<std::string>& args) {
+    std::string command = "PARLEY_CONFIG_DIR=" + Quote(home_.path() + "/" + profile) +
+                          " PARLEY_PASSWORD=" + Quote(std::string(kTestPassword)) + " " +
+                          Quote(PARLEY_CLI_PATH) + " --server " + Quote(server_->url());
+    for (const std::string& arg : args) command += " " + Quote(arg);
+    command += " 2>&1";
+    CliRun run;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (pipe == nullptr) return run;
+    std::array<char, 4096> buffer;
+    size_t got = 0;
+    while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+      run.output.append(buffer.data(), got);
+    const int status = pclose(pipe);
+    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+  }
+
+  std::unique_ptr<ServerProcess> server_;
+  testing_support::TempDir home_;
+};
+
+TEST_F(CliTest, RegisterLoginSendHistoryAndNotices) {
+  for (const std::string name : {"root", "alice", "bob"}) {
+    CliRun reg = Parley(name, {"register", name});
+    ASSERT_EQ(reg.exit_code, 0) << reg.output;
+    CliRun login = Parley(name, {"login", name});
+    ASSERT_EQ(login.exit_code, 0) << login.output;
+    EXPECT_NE(login.output.find("logged in as " + name), std::string::npos) << login.output;
+  }
+  CliRun whoami = Parley("alice", {"whoami"});
+  EXPECT_EQ(whoami.exit_code, 0);
+  EXPECT_NE(whoami.output.find("alice (id 2"), std::string::npos) << whoami.output;
+
+  CliRun send = Parley("alice", {"send", "bob", "hello from the terminal 👋"});
+  ASSERT_EQ(send.exit_code, 0) << send.output;
+  CliRun history = Parley("bob", {"history", "alice"});
+  ASSERT_EQ(history.exit_code, 0) << history.output;
+  EXPECT_NE(history.output.find("hello from the terminal 👋"), std::string::npos) << history.output;
+
+  // Notices: root (the first account) may send; alice may not until granted.
+  CliRun denied = Parley("alice", {"notice", "--all", "hi all"});
+  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_NE(denied.output.find("forbidden"), std::string::npos) << denied.output;
+  CliRun notice = Parley("root", {"notice", "--to", "bob", "--to", "alice", "please update"});
+  ASSERT_EQ(notice.exit_code, 0) << notice.output;
+  EXPECT_NE(notice.output.find("notice sent to 2 users"), std::string::npos) << notice.output;
+  CliRun grant = Parley("root", {"admin", "alice"});
+  ASSERT_EQ(grant.exit_code, 0) << grant.output;
+  CliRun allowed = Parley("alice", {"notice", "--all", "hi all"});
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.output;
+  EXPECT_NE(allowed.output.find("notice sent to 3 users"), std::string::npos) << allowed.output;
+  CliRun list = Parley("bob", {"conversations"});
+  ASSERT_EQ(list.exit_code, 0) << list.output;
+  EXPECT_NE(list.output.find("hi all"), std::string::npos) << list.output;
+
+  CliRun unknown = Parley("root", {"notice", "--to", "nobody", "x"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.output.find("not_found"), std::string::npos) << unknown.output;
+  CliRun neither = Parley("root", {"notice", "x"});
+  EXPECT_EQ(neither.exit_code, 1);
+  EXPECT_NE(neither.output.find("invalid_argument"), std::string::npos) << neither.output;
+}
+
+}  // namespace
+}  // namespace parley::e2e

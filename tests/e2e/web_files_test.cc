@@ -1,0 +1,165 @@
+// End-to-end tests of the web app's file serving (net/static_files.h) by a real parleyd with
+// --web-root: content types, caching headers and revalidation, client-side routes answered by
+// index.html, HEAD, and hostile paths that must never read outside the root.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "tests/e2e/e2e_client.h"
+#include "tests/e2e/raw_wire.h"
+#include "tests/e2e/server_process.h"
+#include "tests/support/temp_dir.h"
+
+namespace parley::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+void WriteFile(const fs::path& path, const std::string& content) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << content;
+}
+
+// The value of header `name` (lower-case) in a response head, or "".
+std::string Header(const std::string& head, const std::string& name) {
+  std::string lower = head;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const size_t at = lower.find("\r\n" + name + ":");
+  if (at == std::string::npos) return "";
+  size_t start = at + 3 + name.size();
+  while (start < head.size() && head[start] == ' ') ++start;
+  return head.substr(start, head.find("\r\n", start) - start);
+}
+
+class WebFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(dir_.path().empty());
+    const fs::path root = fs::path(dir_.path()) / "web";
+    WriteFile(root / "index.html", "<!doctype html><title>Parley</title>");
+    WriteFile(root / "assets" / "app-3f2a.js", "console.log('parley')");
+    WriteFile(root / "favicon.svg", "<svg/>");
+    WriteFile(root / ".env", "hidden");
+    WriteFile(fs::path(dir_.path()) / "secret.txt", "outside the root");
+    fs::create_symlink(fs::path(dir_.path()) / "secret.txt", root / "leak.txt");
+    ServerProcess::Options options;
+    options.extra_args = {"--web-root", root.string()};
+    auto server = ServerProcess::Start(options);
+    ASSERT_TRUE(IsOk(server));
+    server_ = std::move(*server);
+  }
+
+  Result<RawHttpResponse> Get(const std::string& target, const std::string& extra = "") {
+    return RawHttpExchange(server_->port(), "GET " + target + " HTTP/1.1\r\nHost: x\r\n" + extra +
+                                                "Connection: close\r\n\r\n");
+  }
+
+  testing_support::TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(WebFilesTest, ServesFilesWithTypesAndCaching) {
+  auto index = Get("/");
+  ASSERT_TRUE(IsOk(index));
+  EXPECT_EQ(index->status, 200);
+  EXPECT_EQ(index->raw_body, "<!doctype html><title>Parley</title>");
+  EXPECT_EQ(Header(index->head, "content-type"), "text/html; charset=utf-8");
+  EXPECT_EQ(Header(index->head, "cache-control"), "no-cache");
+
+  auto script = Get("/assets/app-3f2a.js");
+  ASSERT_TRUE(IsOk(script));
+  EXPECT_EQ(script->status, 200);
+  EXPECT_EQ(script->raw_body, "console.log('parley')");
+  EXPECT_EQ(Header(script->head, "content-type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(Header(script->head, "cache-control"), "public, max-age=31536000, immutable");
+
+  auto icon = Get("/favicon.svg");
+  ASSERT_TRUE(IsOk(icon));
+  EXPECT_EQ(Header(icon->head, "content-type"), "image/svg+xml");
+
+  // Revalidation: the same ETag gets 304 with no body.
+  const std::string etag = Header(index->head, "etag");
+  ASSERT_FALSE(etag.empty());
+  auto again = Get("/", "If-None-Match: " + etag + "\r\n");
+  ASSERT_TRUE(IsOk(again));
+  EXPECT_EQ(again->status, 304);
+  EXPECT_TRUE(again->raw_body.empty());
+}
+
+TEST_F(WebFilesTest, ClientRoutesGetIndexMissingFilesGet404) {
+  for (const std::string target : {"/chat/42", "/settings", "/groups/7/info?tab=members"}) {
+    auto route = Get(target);
+    ASSERT_TRUE(IsOk(route));
+    EXPECT_EQ(route->status, 200) << target;
+    EXPECT_EQ(route->raw_body, "<!doctype html><title>Parley</title>") << target;
+  }
+  auto missing = Get("/assets/gone-1234.js");
+  ASSERT_TRUE(IsOk(missing));
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(missing->body["error"]["code"], "not_found");
+  // The API keeps its own 404s; the web app never answers under /api.
+  auto api = Get("/api/v2/anything");
+  ASSERT_TRUE(IsOk(api));
+  EXPECT_EQ(api->status, 404);
+}
+
+TEST_F(WebFilesTest, HeadSendsHeadersOnly) {
+  auto socket = RawSocket::Connect(server_->port());
+  ASSERT_TRUE(IsOk(socket));
+  ASSERT_TRUE(socket->WriteAll("HEAD /assets/app-3f2a.js HTTP/1.1\r\nHost: x\r\n\r\n"));
+  socket->ReadUntil([](const std::string& b) { return b.find("\r\n\r\n") != std::string::npos; });
+  const std::string& buffer = socket->buffer();
+  const size_t end = buffer.find("\r\n\r\n");
+  ASSERT_NE(end, std::string::npos);
+  const std::string head = buffer.substr(0, end);
+  EXPECT_EQ(head.rfind("HTTP/1.1 200", 0), 0u) << head;
+  EXPECT_EQ(Header(head, "content-length"), "21");
+  // Nothing follows the head: the next request on the connection is answered cleanly.
+  socket->buffer().erase(0, end + 4);
+  ASSERT_TRUE(socket->WriteAll("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto health = ReadHttpResponse(*socket);
+  ASSERT_TRUE(IsOk(health));
+  EXPECT_EQ(health->status, 200);
+}
+
+TEST_F(WebFilesTest, HostilePathsNeverLeaveTheRoot) {
+  const std::vector<std::string> hostile = {"/../secret.txt",
+                                            "/%2e%2e/secret.txt",
+                                            "/assets/..%2f..%2fsecret.txt",
+                                            "/%2e%2e%2fsecret.txt",
+                                            "/.env",
+                                            "/leak.txt",
+                                            "/assets/%00.js",
+                                            "/..%5csecret.txt",
+                                            "/./index.html",
+                                            "/%2fetc%2fpasswd.txt",
+                                            "/assets/../../secret.txt"};
+  for (const std::string& target : hostile) {
+    auto response = Get(target);
+    ASSERT_TRUE(IsOk(response)) << target;
+    EXPECT_EQ(response->raw_body.find("outside the root"), std::string::npos) << target;
+    EXPECT_EQ(response->raw_body.find("hidden"), std::string::npos) << target;
+    EXPECT_TRUE(response->status == 404 || response->status == 400)
+        << target << " " << response->status;
+  }
+  auto post = RawHttpExchange(server_->port(),
+                              "POST /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                              "Connection: close\r\n\r\n");
+  ASSERT_TRUE(IsOk(post));
+  EXPECT_EQ(post->status, 404);
+}
+
+TEST(WebFilesWithoutRootTest, NoWebRootMeansNotFound) {
+  auto server = ServerProcess::Start();
+  ASSERT_TRUE(IsOk(server));
+  auto index =
+      RawHttpExchange((*server)->port(), "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(IsOk(index));
+  EXPECT_EQ(index->status, 404);
+}
+
+}  // namespace
+}  // namespace parley::e2e
