@@ -88,9 +88,10 @@ Result<HistoryPage> Service::History(int64_t user_id, int64_t conversation_id,
 
   // One more than asked tells whether more exist in that direction.
   const int fetch = query.limit + 1;
-  auto messages =
-      query.after ? store_.MessagesAfter(conversation_id, std::max(*query.after, floor), fetch)
-                  : store_.MessagesBefore(conversation_id, query.before.value_or(INT64_MAX), fetch);
+  auto messages = query.after ? store_.MessagesAfter(conversation_id,
+                                                     std::max(*query.after, floor), fetch)
+                              : store_.MessagesBefore(conversation_id,
+                                                      query.before.value_or(INT64_MAX), fetch);
   if (!messages.ok()) return messages.status();
   HistoryPage page;
   page.messages = std::move(*messages);
@@ -120,7 +121,8 @@ Result<std::vector<ConversationSync>> Service::Sync(int64_t user_id,
   for (store::ConversationSummary& summary : *summaries) {
     ConversationSync sync;
     const auto it = seen.find(summary.id);
-    const int64_t after = std::max(it == seen.end() ? 0 : it->second, summary.self.first_seq - 1);
+    const int64_t after =
+        std::max(it == seen.end() ? 0 : it->second, summary.self.first_seq - 1);
     if (summary.last_seq > after) {
       auto missed = store_.MessagesAfter(summary.id, after, options_.sync_limit + 1);
       if (!missed.ok()) return missed.status();

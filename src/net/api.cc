@@ -43,7 +43,8 @@ awaitable<Response> Login(const Request& request, Context& context, const std::s
 
 // Handlers that need a logged-in caller.
 awaitable<Response> Authenticated(const Request& request, const Segments& path,
-                                  const auth::Principal& me, Context& context, const Query& query) {
+                                  const auth::Principal& me, Context& context,
+                                  const Query& query) {
   const auto method = request.method();
   auth::AuthService& auth = context.auth;
   if (method == http::verb::delete_ && Matches(path, {"api", "v1", "sessions", "current"})) {

@@ -17,12 +17,12 @@ struct User {
   std::string password_hash;  // argon2id encoded string; never leaves the server
   int64_t created_at = 0;
   // Profile. Empty strings are unset.
-  std::string avatar;        // a URL or a media id
-  std::string status_line;   // "at the gym"
-  std::string language;      // BCP 47 tag ("en", "zh-CN", "fr")
-  std::string time_zone;     // IANA name ("Europe/Paris")
-  bool is_admin = false;     // server admin: may send system notices and grant the role
-  int64_t last_seen_at = 0;  // when the user's last device went offline (0: never seen)
+  std::string avatar;       // a URL or a media id
+  std::string status_line;  // "at the gym"
+  std::string language;     // BCP 47 tag ("en", "zh-CN", "fr")
+  std::string time_zone;    // IANA name ("Europe/Paris")
+  bool is_admin = false;    // server admin: may send system notices and grant the role
+  int64_t last_seen_at = 0; // when the user's last device went offline (0: never seen)
 };
 
 struct NewUser {

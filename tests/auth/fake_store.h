@@ -124,9 +124,7 @@ class FakeStore : public store::Store {
     return Status::Ok();
   }
 
-  Result<std::optional<store::Member>> FindMember(int64_t, int64_t) override {
-    return Unsupported();
-  }
+  Result<std::optional<store::Member>> FindMember(int64_t, int64_t) override { return Unsupported(); }
   Status SetAdmin(int64_t, bool) override { return Unsupported(); }
   Result<std::vector<int64_t>> UserIdsAfter(int64_t, int) override { return Unsupported(); }
   Result<std::vector<store::ConversationSummary>> ListConversations(int64_t) override {

@@ -64,9 +64,9 @@ template <typename Response>
 // A user object {"id", "username", "display_name"} with these values (id any positive integer).
 // Only documented user fields: nothing private (the password hash) leaks.
 bool HasOnlyUserFields(const json& user) {
-  static const std::set<std::string> kDocumented = {"id",       "username",  "display_name",
-                                                    "is_admin", "avatar",    "status_line",
-                                                    "language", "time_zone", "last_seen_at"};
+  static const std::set<std::string> kDocumented = {
+      "id",          "username", "display_name", "is_admin", "avatar",
+      "status_line", "language", "time_zone",    "last_seen_at"};
   for (const auto& [key, value] : user.items()) {
     if (!kDocumented.contains(key)) return false;
   }
