@@ -15,9 +15,11 @@
 #include "chat/message_writer.h"
 #include "chat/notices.h"
 #include "chat/service.h"
+#include "chat/social.h"
 #include "net/server.h"
 #include "proto/group_bodies.h"
 #include "proto/server_frames.h"
+#include "proto/social_frames.h"
 #include "store/store.h"
 
 namespace parley::app {
@@ -92,7 +94,9 @@ int Main(int argc, char** argv) {
   chat::Notices notices(**store, writer, hub, encoder, config->chat.max_text_bytes);
   proto::JsonGroupEventFormat group_events;
   chat::Groups groups(**store, hub, writer, encoder, group_events, chat::GroupsOptions());
-  net::Server server(config->server, net::Services{auth, chat, groups, hub, notices});
+  proto::JsonSocialEncoder social_encoder;
+  chat::Social social(**store, hub, writer, social_encoder);
+  net::Server server(config->server, net::Services{auth, chat, groups, hub, notices, social});
   auto port = server.Start();
   if (!port.ok()) return Fail(port.status());
 

@@ -38,6 +38,10 @@ inline bool Matches(const Segments& segments, std::initializer_list<std::string_
 
 using RouteResult = boost::asio::awaitable<std::optional<Response>>;
 
+// Friends, blocks, profiles and user search (api_social.cc).
+RouteResult HandleSocialApi(const Request& request, const Segments& path, const auth::Principal& me,
+                            Context& context, const Query& query);
+
 }  // namespace parley::net
 
 #endif  // PARLEY_NET_API_ROUTES_H_

@@ -10,6 +10,7 @@
 #include "chat/hub.h"
 #include "chat/notices.h"
 #include "chat/service.h"
+#include "chat/social.h"
 #include "net/server.h"
 #include "net/static_files.h"
 
@@ -22,6 +23,7 @@ struct Context {
   chat::Groups& groups;
   chat::Hub& hub;
   chat::Notices& notices;
+  chat::Social& social;
   boost::asio::thread_pool& workers;
   const StaticFiles& web;
 };

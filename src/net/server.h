@@ -20,6 +20,7 @@
 #include "chat/hub.h"
 #include "chat/notices.h"
 #include "chat/service.h"
+#include "chat/social.h"
 
 namespace parley::net {
 
@@ -45,6 +46,7 @@ struct Services {
   chat::Groups& groups;
   chat::Hub& hub;
   chat::Notices& notices;
+  chat::Social& social;
 };
 
 class Server {

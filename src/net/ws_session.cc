@@ -74,7 +74,10 @@ awaitable<void> WsSession::Run(Request upgrade) {
   if (ec) co_return;
   { Request released = std::move(upgrade); }  // this frame lives as long as the session
   if (co_await Handshake()) co_await Serve();
-  if (attached_) context_.hub.Detach(user_id_, this);
+  if (attached_) {
+    context_.hub.Detach(user_id_, this);
+    context_.social.DeviceDisconnected(user_id_, away_);
+  }
 }
 
 awaitable<bool> WsSession::Handshake() {
@@ -136,6 +139,7 @@ awaitable<bool> WsSession::Handshake() {
   Send(proto::WelcomeFrame(principal->user, device_id_, limits));
   context_.hub.Attach(user_id_, device_id_, shared_from_this());
   attached_ = true;
+  context_.social.DeviceConnected(user_id_);
 
   auto syncing = OnWorker(context_.workers, [this, cursors = hello->cursors] {
     return context_.chat.Sync(user_id_, cursors);
@@ -221,6 +225,10 @@ awaitable<void> WsSession::Handle(proto::DecodedFrame& decoded) {
     context_.chat.MarkCursor(command, weak_from_this(), decoded.req);
   } else if (auto* history = std::get_if<proto::HistoryFrame>(&frame)) {
     co_await HandleHistory(*history, decoded.req);
+  } else if (auto* typing = std::get_if<proto::TypingFrame>(&frame)) {
+    co_await HandleTyping(*typing, decoded.req);
+  } else if (auto* presence = std::get_if<proto::PresenceFrame>(&frame)) {
+    HandlePresence(*presence);
   } else if (std::holds_alternative<proto::PingFrame>(frame)) {
     Send(proto::PongFrame(decoded.req));
   } else {
@@ -239,6 +247,27 @@ awaitable<void> WsSession::HandleHistory(const proto::HistoryFrame& frame, const
   } else {
     Send(proto::HistoryReplyFrame(req, frame.conversation_id, *page));
   }
+}
+
+awaitable<void> WsSession::HandleTyping(const proto::TypingFrame& frame, const std::string& req) {
+  const auto now = std::chrono::steady_clock::now();
+  auto last = typing_forwarded_.find(frame.conversation_id);
+  if (last != typing_forwarded_.end() && now - last->second < kTypingInterval) co_return;
+  auto forwarding = OnWorker(context_.workers, [this, &frame] {
+    return context_.social.Typing(user_id_, frame.conversation_id);
+  });
+  Status status = co_await std::move(forwarding);
+  if (!status.ok()) {
+    Send(proto::ErrorFrame(status, "", req));
+    co_return;
+  }
+  typing_forwarded_[frame.conversation_id] = now;
+}
+
+void WsSession::HandlePresence(const proto::PresenceFrame& frame) {
+  if (frame.away == away_) return;
+  away_ = frame.away;
+  context_.social.DeviceAway(user_id_, away_);
 }
 
 // Frames from other threads meet in the inbox; only the first one since the last drain posts to

@@ -12,7 +12,11 @@
 // consumer (4008); client frames are rate-limited by a token bucket (error per dropped frame,
 // close 4029 when flooding continues). The catch-up replay is paced by the socket: missed
 // messages are encoded and queued only while the queue is below a quarter of the bound, so a
-// large catch-up never looks like a slow consumer.
+// large catch-up never looks like a slow consumer. `typing` frames are coalesced: at most one
+// per conversation per kTypingInterval is forwarded, the rest are dropped silently.
+//
+// Presence: the session tells chat::Social when its device connects (after hello), says it is
+// away or back (`presence` frames), and disconnects.
 #ifndef PARLEY_NET_WS_SESSION_H_
 #define PARLEY_NET_WS_SESSION_H_
 
@@ -21,12 +25,14 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "chat/peer.h"
@@ -57,6 +63,9 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   boost::asio::awaitable<void> Handle(proto::DecodedFrame& decoded);
   boost::asio::awaitable<void> HandleHistory(const proto::HistoryFrame& frame,
                                              const std::string& req);
+  boost::asio::awaitable<void> HandleTyping(const proto::TypingFrame& frame,
+                                            const std::string& req);
+  void HandlePresence(const proto::PresenceFrame& frame);
   bool AdmitFrame(const proto::DecodedFrame& decoded);
   void PumpReplay();
 
@@ -98,6 +107,12 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   // Frames delivered from other threads, waiting for the strand.
   std::mutex inbox_mutex_;
   std::vector<chat::SharedFrame> inbox_;  // guarded by inbox_mutex_
+
+  // Presence and typing (strand only).
+  bool away_ = false;  // this device said it is away
+  static constexpr std::chrono::seconds kTypingInterval{2};
+  // conversation id -> when a typing frame was last forwarded for it
+  std::unordered_map<int64_t, std::chrono::steady_clock::time_point> typing_forwarded_;
 
   TokenBucket frame_budget_;
   int rejected_in_a_row_ = 0;

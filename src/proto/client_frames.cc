@@ -94,12 +94,29 @@ Result<ClientFrame> DecodeHistory(const json& object) {
   return ClientFrame(std::move(history));
 }
 
+Result<ClientFrame> DecodeTyping(const json& object) {
+  auto conversation = RequiredInt(object, "conversation_id");
+  if (!conversation.ok()) return conversation.status();
+  return ClientFrame(TypingFrame{*conversation});
+}
+
+Result<ClientFrame> DecodePresence(const json& object) {
+  auto status = RequiredString(object, "status");
+  if (!status.ok()) return status.status();
+  if (*status != "away" && *status != "online") {
+    return Status(Code::kInvalidArgument, "status must be \"away\" or \"online\"");
+  }
+  return ClientFrame(PresenceFrame{*status == "away"});
+}
+
 Result<ClientFrame> DecodeByType(const json& object, std::string_view type) {
   if (type == "send") return DecodeSend(object);
   if (type == "delivered") return DecodeCursor(object, /*read=*/false);
   if (type == "read") return DecodeCursor(object, /*read=*/true);
   if (type == "history") return DecodeHistory(object);
   if (type == "ping") return ClientFrame(PingFrame{});
+  if (type == "typing") return DecodeTyping(object);
+  if (type == "presence") return DecodePresence(object);
   if (type == "hello") return DecodeHello(object);
   return Status(Code::kUnknownType, "unknown frame type '" + std::string(type.substr(0, 32)) + "'");
 }

@@ -46,7 +46,16 @@ struct HistoryFrame {
 
 struct PingFrame {};
 
-using ClientFrame = std::variant<HelloFrame, SendFrame, CursorFrame, HistoryFrame, PingFrame>;
+struct TypingFrame {
+  int64_t conversation_id = 0;
+};
+
+struct PresenceFrame {  // "away" or "online"
+  bool away = false;
+};
+
+using ClientFrame = std::variant<HelloFrame, SendFrame, CursorFrame, HistoryFrame, PingFrame,
+                                 TypingFrame, PresenceFrame>;
 
 struct DecodedFrame {
   std::string req;  // the client's request tag, if any (truncated to 64 bytes)

@@ -2,6 +2,7 @@
 
 #include "proto/group_bodies.h"
 #include "proto/json_writer.h"
+#include "proto/social_frames.h"
 
 namespace parley::proto {
 namespace {
@@ -47,13 +48,9 @@ void WriteMessages(JsonWriter& w, std::span<const store::Message> messages) {
 }
 
 void WriteUser(JsonWriter& w, const store::User& user) {
-  w.Key("user")
-      .BeginObject()
-      .Field("id", user.id)
-      .Field("username", user.username)
-      .Field("display_name", user.display_name)
-      .Field("is_admin", user.is_admin)
-      .EndObject();
+  w.Key("user").BeginObject();
+  WritePublicProfile(w, user);
+  w.Field("is_admin", user.is_admin).EndObject();
 }
 
 void WriteMember(JsonWriter& w, const store::Member& member) {
@@ -216,7 +213,13 @@ std::string AccountBody(const store::User& user, int64_t device_id) {
   std::string out;
   JsonWriter w(&out);
   w.BeginObject();
-  WriteUser(w, user);
+  // The user's own settings join the public profile here only.
+  w.Key("user").BeginObject();
+  WritePublicProfile(w, user);
+  w.Field("is_admin", user.is_admin)
+      .Field("language", user.language)
+      .Field("time_zone", user.time_zone)
+      .EndObject();
   w.Field("device_id", device_id).EndObject();
   return out;
 }

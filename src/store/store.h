@@ -94,6 +94,32 @@ class WriteTxn {
   virtual Status AddJoinRequest(const JoinRequest& request) = 0;
   // kNotFound if there was no such request.
   virtual Status RemoveJoinRequest(int64_t conversation_id, int64_t user_id) = 0;
+
+  // --- social graph ---
+  // The user (password hash included, as read); kNotFound "no such user".
+  virtual Result<User> FindUser(int64_t user_id) = 0;
+  // The pending request from -> to, if any.
+  virtual Result<std::optional<FriendRequest>> FindFriendRequest(int64_t from_id,
+                                                                 int64_t to_id) = 0;
+  // kConflict if a request from -> to exists already; kNotFound if either user does not.
+  virtual Status AddFriendRequest(const FriendRequest& request) = 0;
+  // Whether a request from -> to existed (and is now gone).
+  virtual Result<bool> RemoveFriendRequest(int64_t from_id, int64_t to_id) = 0;
+  // Stores the friendship in both directions; kConflict if they already are friends.
+  virtual Status AddFriendship(int64_t user_a, int64_t user_b, int64_t since) = 0;
+  // Whether they were friends (both directions are now gone).
+  virtual Result<bool> RemoveFriendship(int64_t user_a, int64_t user_b) = 0;
+  // Whether the block is new (blocking twice is not an error).
+  virtual Result<bool> AddBlock(int64_t blocker, int64_t blocked, int64_t at) = 0;
+  // Whether the block existed.
+  virtual Result<bool> RemoveBlock(int64_t blocker, int64_t blocked) = 0;
+  // Applies the fields that hold a value; returns the user afterwards. kNotFound if none.
+  virtual Result<User> UpdateProfile(int64_t user_id, const ProfileUpdate& update) = 0;
+  // Sets users.last_seen_at (never lowers it).
+  virtual Status SetLastSeen(int64_t user_id, int64_t at) = 0;
+  // The ids of the user's friends, ascending.
+  virtual Result<std::vector<int64_t>> FriendIds(int64_t user_id) = 0;
+  // --- end of social graph ---
 };
 
 class Store {
@@ -143,6 +169,20 @@ class Store {
                                                    int limit) = 0;
   // Pending join requests of a group, oldest first.
   virtual Result<std::vector<JoinRequest>> JoinRequests(int64_t conversation_id) = 0;
+
+  // --- social graph (reads; writes go through WriteTxn) ---
+  // Users whose username or display name contains `query` (ASCII case-insensitive), with id
+  // > after_id, ascending id, at most `limit`. Password hashes are cleared.
+  virtual Result<std::vector<User>> SearchUsers(std::string_view query, int64_t after_id,
+                                                int limit) = 0;
+  // The user's friends, ascending user id.
+  virtual Result<std::vector<Relation>> ListFriends(int64_t user_id) = 0;
+  virtual Result<FriendRequests> ListFriendRequests(int64_t user_id) = 0;
+  // The users `user_id` has blocked, ascending user id.
+  virtual Result<std::vector<Relation>> ListBlocks(int64_t user_id) = 0;
+  // The ids of a conversation's members, ascending (empty if there is no such conversation).
+  virtual Result<std::vector<int64_t>> MemberIds(int64_t conversation_id) = 0;
+  // --- end of social graph ---
 
   // --- writes that must be grouped (messages, cursors) ---
   virtual Status Write(const std::function<Status(WriteTxn&)>& body) = 0;

@@ -135,6 +135,36 @@ struct JoinRequest {
   int64_t created_at = 0;
 };
 
+// --- social graph ---
+
+// A pending friend request from one user to another.
+struct FriendRequest {
+  int64_t from_id = 0;
+  int64_t to_id = 0;
+  std::string note;  // may be empty
+  int64_t created_at = 0;
+};
+
+struct FriendRequests {
+  std::vector<FriendRequest> incoming;  // to the user, newest first
+  std::vector<FriendRequest> outgoing;  // from the user, newest first
+};
+
+// Another user related to the asking one (a friend, a blocked user) and since when.
+struct Relation {
+  User user;  // password_hash empty
+  int64_t since = 0;
+};
+
+// A partial profile change: only the fields that hold a value change.
+struct ProfileUpdate {
+  std::optional<std::string> display_name;
+  std::optional<std::string> avatar;
+  std::optional<std::string> status_line;
+  std::optional<std::string> language;
+  std::optional<std::string> time_zone;
+};
+
 }  // namespace parley::store
 
 #endif  // PARLEY_STORE_TYPES_H_

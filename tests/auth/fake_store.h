@@ -142,6 +142,13 @@ class FakeStore : public store::Store {
   }
   Result<std::vector<store::JoinRequest>> JoinRequests(int64_t) override { return Unsupported(); }
   Status Write(const std::function<Status(store::WriteTxn&)>&) override { return Unsupported(); }
+  Result<std::vector<store::User>> SearchUsers(std::string_view, int64_t, int) override {
+    return Unsupported();
+  }
+  Result<std::vector<store::Relation>> ListFriends(int64_t) override { return Unsupported(); }
+  Result<store::FriendRequests> ListFriendRequests(int64_t) override { return Unsupported(); }
+  Result<std::vector<store::Relation>> ListBlocks(int64_t) override { return Unsupported(); }
+  Result<std::vector<int64_t>> MemberIds(int64_t) override { return Unsupported(); }
 
  private:
   struct Row {

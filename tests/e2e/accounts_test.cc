@@ -77,7 +77,8 @@ bool HasOnlyUserFields(const json& user) {
                                   std::string_view display_name) {
   if (user.is_object() && HasOnlyUserFields(user) && user.contains("id") &&
       user["id"].is_number_integer() && user["id"].get<int64_t>() > 0 &&
-      user.value("username", "") == username && user.value("display_name", "") == display_name) {
+      user.value("username", "") == username && user.value("display_name", "") == display_name &&
+      user.value("avatar", json()).is_string() && user.value("status_line", json()).is_string()) {
     return ::testing::AssertionSuccess();
   }
   return ::testing::AssertionFailure()
@@ -374,7 +375,13 @@ TEST_F(AccountsDefaultTest, LoginReturnsTokenDeviceAndUser) {
   Result<HttpResponse> account = Call("GET", "/api/v1/account", std::nullopt, &alice);
   ASSERT_TRUE(IsOk(account));
   EXPECT_EQ(account->status, 200) << account->raw_body;
-  EXPECT_EQ(account->body["user"], body["user"]);
+  // The account adds the user's own settings (unset: "") to the public profile.
+  json account_user = account->body["user"];
+  EXPECT_EQ(account_user["language"], "");
+  EXPECT_EQ(account_user["time_zone"], "");
+  account_user.erase("language");
+  account_user.erase("time_zone");
+  EXPECT_EQ(account_user, body["user"]);
   EXPECT_EQ(account->body["device_id"], body["device_id"]);
 
   // A second login is a second device with its own token.
@@ -681,7 +688,7 @@ TEST_F(AccountsDefaultTest, UnknownPathsAre404WithAnErrorBody) {
     SCOPED_TRACE(path);
     EXPECT_TRUE(IsError(Call("GET", path, std::nullopt, &alice), 404, "not_found"));
   }
-  for (std::string_view path : {"/api/v1/nope", "/api/v1/accounts/alice", "/api/v1/users"}) {
+  for (std::string_view path : {"/api/v1/nope", "/api/v1/accounts/alice", "/api/v1/users/id"}) {
     SCOPED_TRACE(path);
     EXPECT_TRUE(IsError(Call("GET", path, std::nullopt, &alice), 404, "not_found"));
   }

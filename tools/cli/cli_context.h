@@ -75,6 +75,14 @@ int RunChat(const CliContext& context, const std::string& username);
 int RunNotice(const CliContext& context, const std::string& text,
               const std::vector<std::string>& usernames, bool everyone);
 int RunAdmin(const CliContext& context, const std::string& username, bool grant);
+// Social graph (social_commands.cc).
+int RunSearch(const CliContext& context, const std::string& query);
+int RunFriends(const CliContext& context);
+int RunRequests(const CliContext& context);
+int RunBlocks(const CliContext& context);
+// action: befriend, accept, decline, cancel, unfriend, block or unblock; `note` for befriend.
+int RunFriendAction(const CliContext& context, const std::string& action,
+                    const std::string& username, const std::string& note);
 
 // `parley group VERB ...` (group_commands.cc); which fields a verb uses is in main.cc.
 struct GroupArgs {

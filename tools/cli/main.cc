@@ -134,6 +134,25 @@ int main(int argc, char** argv) {
   mute->add_option("GROUP", group_args.group_id)->required();
   mute->add_option("USER", group_args.user)->required();
   mute->add_option("--minutes", group_args.minutes, "how long")->capture_default_str();
+  auto* search = app.add_subcommand("search", "find users by username or display name");
+  search->add_option("QUERY", text)->required();
+  auto* friends = app.add_subcommand("friends", "list my friends with their presence");
+  auto* requests = app.add_subcommand("requests", "list friend requests to and from me");
+  auto* blocks = app.add_subcommand("blocks", "list the users I blocked");
+  std::string note;
+  std::vector<std::pair<std::string, CLI::App*>> friend_actions;
+  for (auto [name, help] : {std::pair{"befriend", "send USER a friend request"},
+                            {"accept", "accept USER's friend request"},
+                            {"decline", "decline USER's friend request"},
+                            {"cancel", "cancel my friend request to USER"},
+                            {"unfriend", "remove USER from my friends"},
+                            {"block", "block USER (ends friendship and requests)"},
+                            {"unblock", "unblock USER"}}) {
+    auto* command = app.add_subcommand(name, help);
+    command->add_option("USER", username)->required();
+    if (std::string_view(name) == "befriend") command->add_option("--note", note, "a short note");
+    friend_actions.emplace_back(name, command);
+  }
 
   CLI11_PARSE(app, argc, argv);
   parley::Result<parley::client::Endpoint> endpoint = parley::client::ParseServerUrl(server);
@@ -155,5 +174,12 @@ int main(int argc, char** argv) {
   if (notice->parsed()) exit_code = RunNotice(context, text, recipients, everyone);
   if (admin->parsed()) exit_code = RunAdmin(context, username, !revoke_role);
   if (group->parsed()) exit_code = RunGroup(context, group_args);
+  if (search->parsed()) exit_code = RunSearch(context, text);
+  if (friends->parsed()) exit_code = RunFriends(context);
+  if (requests->parsed()) exit_code = RunRequests(context);
+  if (blocks->parsed()) exit_code = RunBlocks(context);
+  for (auto& [name, command] : friend_actions) {
+    if (command->parsed()) exit_code = RunFriendAction(context, name, username, note);
+  }
   return exit_code;
 }

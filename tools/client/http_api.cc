@@ -327,6 +327,66 @@ Status HttpApi::AnswerGroupJoinRequest(int64_t group_id, int64_t user_id, bool a
 
 // --- end groups ---
 
+// --- social graph ---
+
+Result<json> HttpApi::SearchUsers(std::string_view query, int64_t after_id, int limit) {
+  std::string target = "/users?q=" + EscapePathSegment(query) +
+                       "&after=" + std::to_string(after_id) + "&limit=" + std::to_string(limit);
+  return Decode<json>(Call("GET", target), [](const json& reply) { return reply.at("users"); });
+}
+
+Result<json> HttpApi::UserById(int64_t user_id) {
+  return Decode<json>(Call("GET", "/users/id/" + std::to_string(user_id)),
+                      [](const json& reply) { return reply.at("user"); });
+}
+
+Result<json> HttpApi::UpdateProfile(const json& fields) {
+  return Call("PATCH", "/account/profile", fields);
+}
+
+Result<json> HttpApi::Friends() {
+  return Decode<json>(Call("GET", "/friends"),
+                      [](const json& reply) { return reply.at("friends"); });
+}
+
+Result<json> HttpApi::FriendRequests() { return Call("GET", "/friends/requests"); }
+
+Result<json> HttpApi::SendFriendRequest(int64_t to_user_id, std::string_view note) {
+  json body = {{"to", to_user_id}};
+  if (!note.empty()) body["note"] = std::string(note);
+  return Call("POST", "/friends/requests", body);
+}
+
+Result<json> HttpApi::AcceptFriendRequest(int64_t from_user_id) {
+  return Call("POST", "/friends/requests/" + std::to_string(from_user_id) + "/accept");
+}
+
+Status HttpApi::DeclineFriendRequest(int64_t from_user_id) {
+  return StatusOf(Call("POST", "/friends/requests/" + std::to_string(from_user_id) + "/decline"));
+}
+
+Status HttpApi::CancelFriendRequest(int64_t to_user_id) {
+  return StatusOf(Call("DELETE", "/friends/requests/" + std::to_string(to_user_id)));
+}
+
+Status HttpApi::RemoveFriend(int64_t user_id) {
+  return StatusOf(Call("DELETE", "/friends/" + std::to_string(user_id)));
+}
+
+Result<json> HttpApi::Blocks() {
+  return Decode<json>(Call("GET", "/blocks"), [](const json& reply) { return reply.at("blocks"); });
+}
+
+Status HttpApi::Block(int64_t user_id) {
+  return StatusOf(Call("PUT", "/blocks/" + std::to_string(user_id)));
+}
+
+Status HttpApi::Unblock(int64_t user_id) {
+  return StatusOf(Call("DELETE", "/blocks/" + std::to_string(user_id)));
+}
+
+// --- end of social graph ---
+
 std::string EscapePathSegment(std::string_view segment) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

@@ -111,6 +111,25 @@ class HttpApi {
   Status AnswerGroupJoinRequest(int64_t group_id, int64_t user_id, bool approve);
   // --- end groups ---
 
+  // --- social graph (friends, blocks, profiles) ---
+  // GET /users?q=&after=&limit=: the "users" array.
+  Result<nlohmann::json> SearchUsers(std::string_view query, int64_t after_id = 0, int limit = 20);
+  Result<nlohmann::json> UserById(int64_t user_id);  // GET /users/id/{id}: the "user" object
+  // PATCH /account/profile with the given fields; returns the account body.
+  Result<nlohmann::json> UpdateProfile(const nlohmann::json& fields);
+  Result<nlohmann::json> Friends();         // the "friends" array
+  Result<nlohmann::json> FriendRequests();  // {"incoming": [...], "outgoing": [...]}
+  // POST /friends/requests: {"request": ...} (pending) or {"friend": ...} (mutual: friends).
+  Result<nlohmann::json> SendFriendRequest(int64_t to_user_id, std::string_view note = "");
+  Result<nlohmann::json> AcceptFriendRequest(int64_t from_user_id);  // {"friend": ...}
+  Status DeclineFriendRequest(int64_t from_user_id);
+  Status CancelFriendRequest(int64_t to_user_id);
+  Status RemoveFriend(int64_t user_id);
+  Result<nlohmann::json> Blocks();  // the "blocks" array
+  Status Block(int64_t user_id);
+  Status Unblock(int64_t user_id);
+  // --- end of social graph ---
+
   // Any request, for tests: returns every HTTP status as a response (only transport failures
   // are errors). `target` is the path and query, e.g. "/api/v1/account".
   Result<HttpResponse> Request(std::string_view method, std::string_view target,

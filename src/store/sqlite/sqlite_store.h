@@ -60,6 +60,14 @@ class SqliteStore final : public Store {
   Status Write(const std::function<Status(WriteTxn&)>& body) override;
   Status SetAdmin(int64_t user_id, bool is_admin) override;
   Result<std::vector<int64_t>> UserIdsAfter(int64_t after_id, int limit) override;
+
+  // Social graph reads: sqlite_social.cc.
+  Result<std::vector<User>> SearchUsers(std::string_view query, int64_t after_id,
+                                        int limit) override;
+  Result<std::vector<Relation>> ListFriends(int64_t user_id) override;
+  Result<FriendRequests> ListFriendRequests(int64_t user_id) override;
+  Result<std::vector<Relation>> ListBlocks(int64_t user_id) override;
+  Result<std::vector<int64_t>> MemberIds(int64_t conversation_id) override;
   Result<std::optional<Member>> FindMember(int64_t conversation_id, int64_t user_id) override;
   // --- groups --- (sqlite_groups.cc)
   Result<Group> FindGroup(int64_t conversation_id) override;
@@ -84,6 +92,9 @@ class SqliteStore final : public Store {
   Result<std::vector<ConversationSummary>> ListConversationsOn(Db& db, int64_t user_id);
   Status FillOthers(Db& db, int64_t user_id, std::vector<ConversationSummary>& summaries);
   Status FillGroupCounts(Db& db, int64_t user_id, std::vector<ConversationSummary>& summaries);
+
+  Result<std::vector<Relation>> ListRelations(std::string_view op, std::string_view table_sql,
+                                              int64_t user_id);
 
   std::mutex write_mu_;
   std::unique_ptr<Db> writer_;  // guarded by write_mu_

@@ -8,18 +8,6 @@
 
 namespace parley::store::sqlite {
 
-template <typename T, typename Fn>
-Result<T> SqliteWriteTxn::InSavepoint(std::string_view op, Fn&& fn) {
-  if (Status s = RunSql("SAVEPOINT write_step"); !s.ok()) return Internal(op, s);
-  Result<T> result = fn();
-  if (!result.ok()) {
-    // ROLLBACK TO keeps the savepoint open; RELEASE below ends it either way.
-    if (Status s = RunSql("ROLLBACK TO write_step"); !s.ok()) return Internal(op, s);
-  }
-  if (Status s = RunSql("RELEASE write_step"); !s.ok()) return Internal(op, s);
-  return result;
-}
-
 Status SqliteWriteTxn::RunSql(std::string_view sql) {
   Result<Statement> stmt = db_.Prepare(sql);
   if (!stmt.ok()) return stmt.status();

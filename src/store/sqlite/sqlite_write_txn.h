@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/store.h"
 
@@ -60,6 +61,19 @@ class SqliteWriteTxn final : public WriteTxn {
   Status AddJoinRequest(const JoinRequest& request) override;
   Status RemoveJoinRequest(int64_t conversation_id, int64_t user_id) override;
 
+  // Social graph writes: sqlite_write_txn_social.cc.
+  Result<User> FindUser(int64_t user_id) override;
+  Result<std::optional<FriendRequest>> FindFriendRequest(int64_t from_id, int64_t to_id) override;
+  Status AddFriendRequest(const FriendRequest& request) override;
+  Result<bool> RemoveFriendRequest(int64_t from_id, int64_t to_id) override;
+  Status AddFriendship(int64_t user_a, int64_t user_b, int64_t since) override;
+  Result<bool> RemoveFriendship(int64_t user_a, int64_t user_b) override;
+  Result<bool> AddBlock(int64_t blocker, int64_t blocked, int64_t at) override;
+  Result<bool> RemoveBlock(int64_t blocker, int64_t blocked) override;
+  Result<User> UpdateProfile(int64_t user_id, const ProfileUpdate& update) override;
+  Status SetLastSeen(int64_t user_id, int64_t at) override;
+  Result<std::vector<int64_t>> FriendIds(int64_t user_id) override;
+
  private:
   // Runs one statement (binding with `bind`) under Guarded; `changes_or` is returned when it
   // changed no row (OK when it is OK). Unique and foreign-key violations become `conflict` and
@@ -84,17 +98,33 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<int64_t> CreateSystem(const std::string& key, int64_t user_id);
   Result<Message> AppendRow(Message message);
   Result<bool> ConversationExists(std::string_view op, int64_t conversation_id);
+  // Runs a write statement with ?1 and ?2 bound; returns how many rows it changed (via
+  // RETURNING rows, which `sql` must have).
+  Result<int> Change(std::string_view op, std::string_view sql, int64_t first, int64_t second,
+                     std::optional<int64_t> third = std::nullopt);
 
   Db& db_;  // the writer connection, not owned
   Status failure_;
 };
 
-// In the header: the group operations (sqlite_groups.cc) use it too.
+// The templates are defined here, as every file implementing an operation uses them.
 template <typename T, typename Fn>
-Result<T> SqliteWriteTxn::Guarded(Fn&& fn) {
+inline Result<T> SqliteWriteTxn::Guarded(Fn&& fn) {
   if (!failure_.ok()) return failure_;
   Result<T> result = fn();
   if (!result.ok() && result.status().code() == Code::kInternal) failure_ = result.status();
+  return result;
+}
+
+template <typename T, typename Fn>
+inline Result<T> SqliteWriteTxn::InSavepoint(std::string_view op, Fn&& fn) {
+  if (Status s = RunSql("SAVEPOINT write_step"); !s.ok()) return Internal(op, s);
+  Result<T> result = fn();
+  if (!result.ok()) {
+    // ROLLBACK TO keeps the savepoint open; RELEASE below ends it either way.
+    if (Status s = RunSql("ROLLBACK TO write_step"); !s.ok()) return Internal(op, s);
+  }
+  if (Status s = RunSql("RELEASE write_step"); !s.ok()) return Internal(op, s);
   return result;
 }
 

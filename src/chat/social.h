@@ -1,0 +1,104 @@
+// Social: the social graph of the chat domain — user search, friend requests, friendships,
+// blocks, profiles, presence and typing — with real-time frames to the online devices it
+// concerns (through the Hub, encoded by a SocialEncoder).
+//
+// Every write (requests, friendships, blocks, profiles, last-seen times) runs as a
+// MessageWriter task, so it serializes with message sends and clears the writer's
+// ConversationCache when it changes who may message whom. Its frames go out from the task's
+// completion, in commit order.
+//
+// Thread-safety: all methods are thread-safe. Reads and writes block (writes wait for their
+// commit): call them from worker threads, never an I/O thread. The presence methods
+// (Device*) never block. Ownership: borrows everything given to the constructor; all must
+// outlive it, and the writer must be stopped before it is destroyed.
+#ifndef PARLEY_CHAT_SOCIAL_H_
+#define PARLEY_CHAT_SOCIAL_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "chat/hub.h"
+#include "chat/message_writer.h"
+#include "chat/presence.h"
+#include "chat/social_encoder.h"
+#include "store/store.h"
+
+namespace parley::chat {
+
+// The answer to a friend request: pending, or friends at once (the other side had asked too).
+struct RequestOutcome {
+  bool became_friends = false;
+  store::FriendRequest request;  // when pending
+  Friend added;                  // when friends: the other user
+};
+
+class Social {
+ public:
+  Social(store::Store& store, Hub& hub, MessageWriter& writer, SocialEncoder& encoder);
+
+  // --- reads (blocking) ---
+  // Search by username or display name (substring, ASCII case-insensitive), ascending id after
+  // `after_id`. kInvalidArgument for an empty or longer than 64-byte query or a limit outside
+  // 1..100.
+  Result<std::vector<store::User>> Search(std::string_view query, int64_t after_id, int limit);
+  // A user's public profile (password hash cleared); kNotFound "no such user".
+  Result<store::User> Profile(int64_t user_id);
+  Result<std::vector<Friend>> Friends(int64_t user_id);
+  Result<store::FriendRequests> Requests(int64_t user_id);
+  Result<std::vector<store::Relation>> Blocks(int64_t user_id);
+
+  // --- writes (blocking until committed) ---
+  // kInvalidArgument to oneself; kTooLarge/kInvalidArgument for the note (social_rules.h);
+  // kNotFound unknown user; kBlocked if `to` blocked `me`; kForbidden if `me` blocked `to`;
+  // kConflict if already friends or already asked. If `to` had asked `me`, they become friends.
+  Result<RequestOutcome> SendRequest(int64_t me, int64_t to, std::string note);
+  // The request from `from` to `me`; kNotFound if there is none.
+  Result<Friend> Accept(int64_t me, int64_t from);
+  Status Decline(int64_t me, int64_t from);
+  // My request to `to`; kNotFound if there is none.
+  Status Cancel(int64_t me, int64_t to);
+  // kNotFound if not friends.
+  Status RemoveFriend(int64_t me, int64_t other);
+  // Ends any friendship and pending requests between the two; blocking twice is fine.
+  // kInvalidArgument for oneself; kNotFound unknown user.
+  Status Block(int64_t me, int64_t other);
+  // kNotFound if `me` had not blocked `other`.
+  Status Unblock(int64_t me, int64_t other);
+  // Validates (social_rules.h) and applies; the new public profile reaches the user's friends
+  // and the user's own devices. Returns the whole updated user (hash cleared).
+  Result<store::User> UpdateProfile(int64_t me, const store::ProfileUpdate& update);
+
+  // --- presence (never blocks) and typing ---
+  void DeviceConnected(int64_t user_id) { presence_.DeviceConnected(user_id); }
+  void DeviceDisconnected(int64_t user_id, bool was_away) {
+    presence_.DeviceDisconnected(user_id, was_away);
+  }
+  void DeviceAway(int64_t user_id, bool away) { presence_.DeviceAway(user_id, away); }
+  // Forwards "typing" to the conversation's other members' devices. Blocking (reads members);
+  // kNotFound unless `me` is a member.
+  Status Typing(int64_t me, int64_t conversation_id);
+
+ private:
+  // Runs `apply` as a writer task and waits for its commit; `deliver` then runs (on the writer
+  // thread, in commit order) only if it committed.
+  Status Commit(MessageWriter::TaskApply apply, std::function<void()> deliver);
+  void PublishPresence(int64_t user_id, PresenceStatus status);
+  PresenceInfo PresenceOf(const store::User& user) const;
+  Friend FriendOf(store::User user, int64_t since) const;
+  // Delivers the frames of an ended friendship to both sides.
+  void DeliverRemoved(int64_t user_a, int64_t user_b);
+
+  store::Store& store_;
+  Hub& hub_;
+  MessageWriter& writer_;
+  SocialEncoder& encoder_;
+  PresenceTracker presence_;
+};
+
+}  // namespace parley::chat
+
+#endif  // PARLEY_CHAT_SOCIAL_H_

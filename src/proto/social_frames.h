@@ -1,0 +1,58 @@
+// Wire encoding of the social features (docs/protocol.md, "Friends, blocks, profiles and
+// presence"): the server's WebSocket frames and HTTP bodies, and the decoding of their HTTP
+// request bodies. Pure functions, thread-safe.
+#ifndef PARLEY_PROTO_SOCIAL_FRAMES_H_
+#define PARLEY_PROTO_SOCIAL_FRAMES_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "chat/social_encoder.h"
+#include "proto/json_writer.h"
+#include "store/types.h"
+
+namespace parley::proto {
+
+// The public profile fields of a user, inside an object the caller opened: id, username,
+// display_name, avatar, status_line. (language and time_zone are private: AccountBody.)
+void WritePublicProfile(JsonWriter& w, const store::User& user);
+
+std::string_view PresenceName(chat::PresenceStatus status);  // "online", "away", "offline"
+
+// --- HTTP bodies ---
+std::string UsersBody(std::span<const store::User> users);              // {"users": [...]}
+std::string FriendsBody(std::span<const chat::Friend> friends);         // {"friends": [...]}
+std::string FriendBody(const chat::Friend& added);                      // {"friend": {...}}
+std::string FriendRequestBody(const store::FriendRequest& request);     // {"request": {...}}
+std::string FriendRequestsBody(const store::FriendRequests& requests);  // incoming, outgoing
+std::string BlocksBody(std::span<const store::Relation> blocks);        // {"blocks": [...]}
+
+// --- HTTP request bodies (kMalformed for shape and type errors) ---
+struct FriendRequestRequest {
+  int64_t to = 0;
+  std::string note;  // empty when not given
+};
+Result<FriendRequestRequest> DecodeFriendRequest(std::string_view body);
+// Fields absent or null are left unchanged; at least one field must be given.
+Result<store::ProfileUpdate> DecodeProfileUpdate(std::string_view body);
+
+// The chat domain's social encoder, producing the WebSocket frames of the social features.
+class JsonSocialEncoder : public chat::SocialEncoder {
+ public:
+  chat::SharedFrame FriendRequest(const store::FriendRequest& request,
+                                  const store::User& from) override;
+  chat::SharedFrame FriendRequestClosed(const store::FriendRequest& request,
+                                        bool declined) override;
+  chat::SharedFrame FriendAdded(const chat::Friend& added) override;
+  chat::SharedFrame FriendRemoved(int64_t user_id) override;
+  chat::SharedFrame Profile(const store::User& user) override;
+  chat::SharedFrame Presence(int64_t user_id, const chat::PresenceInfo& presence) override;
+  chat::SharedFrame Typing(int64_t conversation_id, int64_t user_id) override;
+};
+
+}  // namespace parley::proto
+
+#endif  // PARLEY_PROTO_SOCIAL_FRAMES_H_
