@@ -1,0 +1,240 @@
+// The authorization table of docs/protocol.md ("Authorization"), performed cell by cell against
+// a real parleyd (direct messages require friendship, the default). The test reads the table
+// from the document itself, so the documented rules and the server cannot drift apart: every
+// row must name an action this test knows, and every action must have a row.
+//
+// Each cell runs on fresh state: user rows on a new pair of users set up in the relation the
+// column names; group rows on a new group (owner, an admin, a member, a target member and a
+// target admin) acted on by the user holding the column's role.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "tests/e2e/e2e_client.h"
+#include "tests/e2e/server_process.h"
+
+namespace parley::e2e {
+namespace {
+
+using nlohmann::json;
+
+const std::vector<std::string> kColumns = {"stranger", "friend", "blocked",     "member",
+                                           "admin",    "owner",  "server admin"};
+
+// The table between the authorization-table markers: action -> column -> expected outcome.
+using Table = std::map<std::string, std::map<std::string, std::string>>;
+
+std::string Trim(const std::string& text) {
+  const size_t first = text.find_first_not_of(" \t");
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
+Result<Table> ReadTable() {
+  std::ifstream file(std::string(PARLEY_SOURCE_DIR) + "/docs/protocol.md");
+  if (!file) return Status(Code::kNotFound, "docs/protocol.md not readable");
+  Table table;
+  std::string line;
+  bool inside = false;
+  while (std::getline(file, line)) {
+    if (line.find("authorization-table: begin") != std::string::npos) inside = true;
+    if (line.find("authorization-table: end") != std::string::npos) break;
+    if (!inside || line.rfind("| ", 0) != 0 || line.rfind("| action", 0) == 0) continue;
+    std::vector<std::string> cells;
+    std::stringstream row(line.substr(1));
+    std::string cell;
+    while (std::getline(row, cell, '|')) cells.push_back(Trim(cell));
+    if (cells.size() < kColumns.size() + 1) {
+      return Status(Code::kMalformed, "short table row: " + line);
+    }
+    for (size_t i = 0; i < kColumns.size(); ++i) table[cells[0]][kColumns[i]] = cells[i + 1];
+  }
+  if (table.empty()) return Status(Code::kNotFound, "no authorization table in protocol.md");
+  return table;
+}
+
+std::string Outcome(const Status& status) {
+  return status.ok() ? "ok" : std::string(CodeName(status.code()));
+}
+template <typename T>
+std::string Outcome(const Result<T>& result) {
+  return Outcome(result.ok() ? Status::Ok() : result.status());
+}
+
+class AuthorizationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Every cell logs in fresh users from 127.0.0.1: lift the per-address login limit.
+    auto server =
+        ServerProcess::Start(ServerProcess::Options{{"--direct-messages-require-friendship", "true",
+                                                     "--login-attempts-per-address", "100000"}});
+    ASSERT_TRUE(IsOk(server));
+    server_ = std::move(*server);
+    auto root = CreateUser(*server_, "root");  // the first account: the server admin
+    ASSERT_TRUE(IsOk(root));
+    root_ = *root;
+  }
+
+  TestUser NewUser(const std::string& prefix) {
+    auto user = CreateUser(*server_, prefix + std::to_string(++counter_));
+    EXPECT_TRUE(IsOk(user));
+    return user.ok() ? *user : TestUser{};
+  }
+
+  // --- user actions: `actor` acts on `target`, in the relation `column` ---
+  std::string UserAction(const std::string& action, const std::string& column) {
+    TestUser actor = NewUser("actor");
+    TestUser target = NewUser("target");
+    auto actor_api = ApiFor(*server_, &actor);
+    auto target_api = ApiFor(*server_, &target);
+    if (column == "friend") {
+      EXPECT_TRUE(IsOk(actor_api->SendFriendRequest(target.id)));
+      EXPECT_TRUE(IsOk(target_api->AcceptFriendRequest(actor.id)));
+    } else if (column == "blocked") {
+      EXPECT_TRUE(IsOk(target_api->Block(actor.id)));
+    }
+    if (action == "send a direct message") {
+      auto ws = ConnectUser(*server_, actor);
+      if (!ws.ok()) return "connect failed";
+      return Outcome((*ws)->SendToUser(target.id, "hello"));
+    }
+    if (action == "send a friend request") return Outcome(actor_api->SendFriendRequest(target.id));
+    if (action == "read the public profile") return Outcome(actor_api->UserById(target.id));
+    return "unknown action";
+  }
+
+  // --- server actions: an ordinary user ("stranger") or the server admin ---
+  std::string ServerAction(const std::string& action, const std::string& column) {
+    const TestUser actor = column == "server admin" ? root_ : NewUser("plain");
+    TestUser someone = NewUser("someone");
+    auto api = ApiFor(*server_, &actor);
+    if (action == "send a system notice") {
+      const std::vector<int64_t> to = {someone.id};
+      return Outcome(api->SendNotice("notice", to));
+    }
+    if (action == "grant the admin role") return Outcome(api->SetAdmin(someone.id, true));
+    return "unknown action";
+  }
+
+  // --- group actions: the holder of `column` acts on a fresh group ---
+  std::string GroupAction(const std::string& action, const std::string& column) {
+    TestUser owner = NewUser("owner");
+    TestUser admin = NewUser("admin");
+    TestUser member = NewUser("member");
+    TestUser target = NewUser("tmember");
+    TestUser target_admin = NewUser("tadmin");
+    TestUser stranger = NewUser("stranger");
+    TestUser newcomer = NewUser("newcomer");
+    auto owner_api = ApiFor(*server_, &owner);
+    auto created =
+        owner_api->CreateGroup("Authz", {admin.id, member.id, target.id, target_admin.id});
+    if (!created.ok()) return "create failed: " + Outcome(created);
+    const int64_t group = created->at("id").get<int64_t>();
+    EXPECT_TRUE(IsOk(owner_api->SetGroupRole(group, admin.id, "admin")));
+    EXPECT_TRUE(IsOk(owner_api->SetGroupRole(group, target_admin.id, "admin")));
+
+    const std::map<std::string, TestUser> actors = {{"stranger", stranger},
+                                                    {"member", member},
+                                                    {"admin", admin},
+                                                    {"owner", owner},
+                                                    {"server admin", root_}};
+    const TestUser& actor = actors.at(column);
+    auto api = ApiFor(*server_, &actor);
+    if (action == "read group history") return Outcome(api->History(group));
+    if (action == "send into the group" || action == "send typing in the group") {
+      auto ws = ConnectUser(*server_, actor);
+      if (!ws.ok()) return "connect failed";
+      if (action == "send into the group") return Outcome((*ws)->SendToConversation(group, "hi"));
+      if (!(*ws)->Send(json{{"type", "typing"}, {"conversation_id", group}}).ok()) {
+        return "send failed";
+      }
+      // Frames of a session are answered in order: an error for the typing frame comes
+      // before the pong.
+      if (!(*ws)->SendRaw(client::PingFrame("after-typing")).ok()) return "send failed";
+      auto reply = (*ws)->WaitFor([](const json& frame) {
+        return client::IsType(frame, "error") || client::IsType(frame, "pong");
+      });
+      if (!reply.ok()) return "no reply";
+      return client::IsType(*reply, "pong") ? "ok" : reply->value("code", std::string("?"));
+    }
+    if (action == "read group info and members") return Outcome(api->GroupInfo(group));
+    if (action == "add a member") return Outcome(api->AddGroupMembers(group, {newcomer.id}));
+    if (action == "remove a member") return Outcome(api->RemoveGroupMember(group, target.id));
+    if (action == "remove an admin") {
+      return Outcome(api->RemoveGroupMember(group, target_admin.id));
+    }
+    if (action == "rename the group") return Outcome(api->UpdateGroup(group, {{"name", "New"}}));
+    if (action == "mute a member") {
+      return Outcome(api->MuteGroupMember(group, target.id, NowMillis() + 3'600'000));
+    }
+    if (action == "make a member admin") {
+      return Outcome(api->SetGroupRole(group, target.id, "admin"));
+    }
+    if (action == "transfer ownership") return Outcome(api->TransferGroup(group, target.id));
+    if (action == "make an invite link") return Outcome(api->CreateGroupInvite(group));
+    if (action == "delete the group") return Outcome(api->DeleteGroup(group));
+    return "unknown action";
+  }
+
+  std::unique_ptr<ServerProcess> server_;
+  TestUser root_;
+  int counter_ = 0;
+};
+
+TEST_F(AuthorizationTest, EveryCellOfTheDocumentedTableHolds) {
+  auto table = ReadTable();
+  ASSERT_TRUE(IsOk(table));
+  const std::vector<std::string> user_actions = {"send a direct message", "send a friend request",
+                                                 "read the public profile"};
+  const std::vector<std::string> server_actions = {"send a system notice", "grant the admin role"};
+  const std::vector<std::string> group_actions = {"read group history",
+                                                  "send into the group",
+                                                  "send typing in the group",
+                                                  "read group info and members",
+                                                  "add a member",
+                                                  "remove a member",
+                                                  "remove an admin",
+                                                  "rename the group",
+                                                  "mute a member",
+                                                  "make a member admin",
+                                                  "transfer ownership",
+                                                  "make an invite link",
+                                                  "delete the group"};
+  const size_t known = user_actions.size() + server_actions.size() + group_actions.size();
+  EXPECT_EQ(table->size(), known) << "the table and this test list different actions";
+
+  auto contains = [](const std::vector<std::string>& list, const std::string& action) {
+    return std::find(list.begin(), list.end(), action) != list.end();
+  };
+  int cells = 0;
+  for (const auto& [action, row] : *table) {
+    for (const auto& [column, expected] : row) {
+      if (expected == "-") continue;
+      SCOPED_TRACE(action + " as " + column);
+      std::string actual;
+      if (contains(user_actions, action)) {
+        actual = UserAction(action, column);
+      } else if (contains(server_actions, action)) {
+        actual = ServerAction(action, column);
+      } else if (contains(group_actions, action)) {
+        actual = GroupAction(action, column);
+      } else {
+        ADD_FAILURE() << "the table has an action this test does not know: " << action;
+        break;
+      }
+      EXPECT_EQ(actual, expected);
+      ++cells;
+    }
+  }
+  EXPECT_GE(cells, 70);  // every applicable cell was performed
+}
+
+}  // namespace
+}  // namespace parley::e2e
