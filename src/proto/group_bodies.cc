@@ -7,32 +7,6 @@ namespace {
 
 using nlohmann::json;
 
-Status Malformed(std::string_view key, std::string_view what) {
-  return Status(Code::kMalformed, "field '" + std::string(key) + "' must be " + std::string(what));
-}
-
-Result<std::optional<bool>> OptionalBool(const json& object, std::string_view key) {
-  auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return std::optional<bool>();
-  if (!it->is_boolean()) return Malformed(key, "a boolean");
-  return std::optional<bool>(it->get<bool>());
-}
-
-Result<std::vector<int64_t>> IdList(const json& object, std::string_view key, bool required) {
-  auto it = object.find(key);
-  if (it == object.end() || it->is_null()) {
-    if (required) return Status(Code::kMalformed, "field '" + std::string(key) + "' is missing");
-    return std::vector<int64_t>();
-  }
-  if (!it->is_array()) return Malformed(key, "an array of user ids");
-  std::vector<int64_t> ids;
-  for (const json& id : *it) {
-    if (!id.is_number_integer()) return Malformed(key, "an array of user ids");
-    ids.push_back(id.get<int64_t>());
-  }
-  return ids;
-}
-
 void WriteGroupFields(JsonWriter& w, const store::Group& g) {
   w.Field("id", g.id)
       .Field("name", g.name)

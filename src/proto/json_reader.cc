@@ -78,4 +78,31 @@ Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& object, std::st
   return std::optional<int64_t>(*value);
 }
 
+Result<std::optional<bool>> OptionalBool(const nlohmann::json& object, std::string_view key) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return std::optional<bool>();
+  if (!it->is_boolean()) {
+    return Status(Code::kMalformed, "field '" + std::string(key) + "' must be a boolean");
+  }
+  return std::optional<bool>(it->get<bool>());
+}
+
+Result<std::vector<int64_t>> IdList(const nlohmann::json& object, std::string_view key,
+                                    bool required) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) {
+    if (required) return Status(Code::kMalformed, "field '" + std::string(key) + "' is missing");
+    return std::vector<int64_t>();
+  }
+  const Status malformed(Code::kMalformed,
+                         "field '" + std::string(key) + "' must be an array of user ids");
+  if (!it->is_array()) return malformed;
+  std::vector<int64_t> ids;
+  for (const nlohmann::json& id : *it) {
+    if (!id.is_number_integer()) return malformed;
+    ids.push_back(id.get<int64_t>());
+  }
+  return ids;
+}
+
 }  // namespace parley::proto

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 
@@ -34,6 +35,10 @@ Result<int64_t> RequiredInt(const nlohmann::json& object, std::string_view key);
 Result<std::optional<std::string>> OptionalString(const nlohmann::json& object,
                                                   std::string_view key);
 Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& object, std::string_view key);
+Result<std::optional<bool>> OptionalBool(const nlohmann::json& object, std::string_view key);
+// An array of integer ids; absent or null is an empty list, or "missing" when `required`.
+Result<std::vector<int64_t>> IdList(const nlohmann::json& object, std::string_view key,
+                                    bool required);
 
 }  // namespace parley::proto
 

@@ -25,7 +25,9 @@ Result<int64_t> SqliteWriteTxn::DirectConversation(int64_t user_a, int64_t user_
     const std::string key = std::to_string(low) + ":" + std::to_string(high);
     Result<int64_t> existing = FindDirect(key);
     if (existing.ok() || existing.status().code() != Code::kNotFound) return existing;
-    return InSavepoint<int64_t>("DirectConversation", [&] { return CreateDirect(key, low, high); });
+    return InSavepoint<int64_t>("DirectConversation", [&] {
+      return CreateKeyed("DirectConversation", ConversationKind::kDirect, key, {low, high});
+    });
   });
 }
 
@@ -39,34 +41,35 @@ Result<int64_t> SqliteWriteTxn::FindDirect(const std::string& key) {
   return stmt->ColumnInt(0);
 }
 
-Result<int64_t> SqliteWriteTxn::CreateDirect(const std::string& key, int64_t user_a,
-                                             int64_t user_b) {
-  constexpr std::string_view kOp = "DirectConversation";
+// Creates a conversation of `kind` under the unique `key` with `members` (one or two users).
+Result<int64_t> SqliteWriteTxn::CreateKeyed(std::string_view op, ConversationKind kind,
+                                            const std::string& key,
+                                            std::initializer_list<int64_t> members) {
   const int64_t now = NowMillis();
   Result<Statement> insert = db_.Prepare(
       "INSERT INTO conversations (kind, direct_key, created_at, last_activity_at) "
       "VALUES (?1, ?2, ?3, ?3) RETURNING id");
-  if (!insert.ok()) return Internal(kOp, insert.status());
-  insert->BindInt(1, static_cast<int64_t>(ConversationKind::kDirect));
+  if (!insert.ok()) return Internal(op, insert.status());
+  insert->BindInt(1, static_cast<int64_t>(kind));
   insert->BindText(2, key);
   insert->BindInt(3, now);
   Result<bool> row = insert->Step();
-  if (!row.ok()) return Internal(kOp, row.status());
-  if (!*row) return Internal(kOp, Status(Code::kInternal, "no id returned"));
+  if (!row.ok()) return Internal(op, row.status());
+  if (!*row) return Internal(op, Status(Code::kInternal, "no id returned"));
   const int64_t id = insert->ColumnInt(0);
-  if (Status s = insert->Run(); !s.ok()) return Internal(kOp, s);
+  if (Status s = insert->Run(); !s.ok()) return Internal(op, s);
 
-  Result<Statement> members = db_.Prepare(
-      "INSERT INTO members (conversation_id, user_id, joined_at) VALUES (?1, ?2, ?4), (?1, ?3, "
-      "?4)");
-  if (!members.ok()) return Internal(kOp, members.status());
-  members->BindInt(1, id);
-  members->BindInt(2, user_a);
-  members->BindInt(3, user_b);
-  members->BindInt(4, now);
-  if (Status s = members->Run(); !s.ok()) {
-    if (members->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such user");
-    return Internal(kOp, s);
+  for (int64_t user_id : members) {
+    Result<Statement> member = db_.Prepare(
+        "INSERT INTO members (conversation_id, user_id, joined_at) VALUES (?1, ?2, ?3)");
+    if (!member.ok()) return Internal(op, member.status());
+    member->BindInt(1, id);
+    member->BindInt(2, user_id);
+    member->BindInt(3, now);
+    if (Status s = member->Run(); !s.ok()) {
+      if (member->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such user");
+      return Internal(op, s);
+    }
   }
   return id;
 }
@@ -259,37 +262,10 @@ Result<int64_t> SqliteWriteTxn::SystemConversation(int64_t user_id) {
     const std::string key = "system:" + std::to_string(user_id);
     Result<int64_t> existing = FindDirect(key);
     if (existing.ok() || existing.status().code() != Code::kNotFound) return existing;
-    return InSavepoint<int64_t>("SystemConversation", [&] { return CreateSystem(key, user_id); });
+    return InSavepoint<int64_t>("SystemConversation", [&] {
+      return CreateKeyed("SystemConversation", ConversationKind::kSystem, key, {user_id});
+    });
   });
-}
-
-Result<int64_t> SqliteWriteTxn::CreateSystem(const std::string& key, int64_t user_id) {
-  constexpr std::string_view kOp = "SystemConversation";
-  const int64_t now = NowMillis();
-  Result<Statement> insert = db_.Prepare(
-      "INSERT INTO conversations (kind, direct_key, created_at, last_activity_at) "
-      "VALUES (?1, ?2, ?3, ?3) RETURNING id");
-  if (!insert.ok()) return Internal(kOp, insert.status());
-  insert->BindInt(1, static_cast<int64_t>(ConversationKind::kSystem));
-  insert->BindText(2, key);
-  insert->BindInt(3, now);
-  Result<bool> row = insert->Step();
-  if (!row.ok()) return Internal(kOp, row.status());
-  if (!*row) return Internal(kOp, Status(Code::kInternal, "no id returned"));
-  const int64_t id = insert->ColumnInt(0);
-  if (Status s = insert->Run(); !s.ok()) return Internal(kOp, s);
-
-  Result<Statement> member = db_.Prepare(
-      "INSERT INTO members (conversation_id, user_id, joined_at) VALUES (?1, ?2, ?3)");
-  if (!member.ok()) return Internal(kOp, member.status());
-  member->BindInt(1, id);
-  member->BindInt(2, user_id);
-  member->BindInt(3, now);
-  if (Status s = member->Run(); !s.ok()) {
-    if (member->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such user");
-    return Internal(kOp, s);
-  }
-  return id;
 }
 
 }  // namespace parley::store::sqlite

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -94,8 +95,8 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<bool> Exists(std::string_view op, std::string_view sql, int64_t first, int64_t second);
 
   Result<int64_t> FindDirect(const std::string& key);
-  Result<int64_t> CreateDirect(const std::string& key, int64_t user_a, int64_t user_b);
-  Result<int64_t> CreateSystem(const std::string& key, int64_t user_id);
+  Result<int64_t> CreateKeyed(std::string_view op, ConversationKind kind, const std::string& key,
+                              std::initializer_list<int64_t> members);
   Result<Message> AppendRow(Message message);
   Result<bool> ConversationExists(std::string_view op, int64_t conversation_id);
   // Runs a write statement with ?1 and ?2 bound; returns how many rows it changed (via
