@@ -10,25 +10,13 @@
 #include <vector>
 
 #include "store/store.h"
+#include "tests/store/backends.h"
 #include "tests/support/temp_dir.h"
 
 namespace parley::store {
 namespace {
 
 using testing_support::TempDir;
-
-struct Backend {
-  std::string name;
-  std::function<Result<std::unique_ptr<Store>>(const std::string& dir)> open;
-};
-
-void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
-
-Result<std::unique_ptr<Store>> OpenSqlite(const std::string& dir) {
-  SqliteOptions options;
-  options.path = dir + "/parley.db";
-  return OpenSqliteStore(options);
-}
 
 class GroupStoreTest : public testing::TestWithParam<Backend> {
  protected:
@@ -232,10 +220,7 @@ TEST_P(GroupStoreTest, ConversationListCarriesGroupCountsNotMembers) {
   EXPECT_TRUE(summary.others.empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, GroupStoreTest, testing::Values(Backend{"sqlite", &OpenSqlite}),
-                         [](const testing::TestParamInfo<Backend>& info) {
-                           return info.param.name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Backends, GroupStoreTest, AllBackends(), BackendName);
 
 }  // namespace
 }  // namespace parley::store

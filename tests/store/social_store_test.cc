@@ -11,25 +11,13 @@
 #include <vector>
 
 #include "store/store.h"
+#include "tests/store/backends.h"
 #include "tests/support/temp_dir.h"
 
 namespace parley::store {
 namespace {
 
 using testing_support::TempDir;
-
-struct Backend {
-  std::string name;
-  std::function<Result<std::unique_ptr<Store>>(const std::string& dir)> open;
-};
-
-void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
-
-Result<std::unique_ptr<Store>> OpenSqlite(const std::string& dir) {
-  SqliteOptions options;
-  options.path = dir + "/parley.db";
-  return OpenSqliteStore(options);
-}
 
 std::vector<int64_t> IdsOf(const std::vector<Relation>& relations) {
   std::vector<int64_t> ids;
@@ -238,10 +226,7 @@ TEST_P(SocialStoreTest, FindUserInsideWrite) {
               }).ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, SocialStoreTest, testing::Values(Backend{"sqlite", &OpenSqlite}),
-                         [](const testing::TestParamInfo<Backend>& info) {
-                           return info.param.name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Backends, SocialStoreTest, AllBackends(), BackendName);
 
 }  // namespace
 }  // namespace parley::store

@@ -23,6 +23,7 @@
 #include "base/clock.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_db.h"
+#include "tests/store/backends.h"
 #include "tests/support/temp_dir.h"
 
 namespace parley::store {
@@ -31,23 +32,6 @@ namespace {
 using namespace std::chrono_literals;
 
 using testing_support::TempDir;
-
-// Opens a store whose data lives under `dir`, a fresh directory per test. Opening again with
-// the same `dir` must reopen the same data (a server backend may derive a schema name from it).
-using StoreFactory = std::function<Result<std::unique_ptr<Store>>(const std::string& dir)>;
-
-struct Backend {
-  std::string name;
-  StoreFactory open;
-};
-
-void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
-
-Result<std::unique_ptr<Store>> OpenSqlite(const std::string& dir) {
-  SqliteOptions options;
-  options.path = dir + "/parley.db";
-  return OpenSqliteStore(options);
-}
 
 // Timestamps of test messages: later than any conversation's creation time, so message
 // activity, not creation, decides the conversation order.
@@ -404,14 +388,13 @@ TEST_P(StoreTest, AdvanceCursorsRules) {
     bool want_moved;
   };
   const Step steps[] = {
-      {2, 0, 2, 0, true},      // delivered moves alone
-      {1, 0, 2, 0, false},     // never lowered
-      {2, 0, 2, 0, false},     // the same values again: nothing moves
-      {0, 3, 3, 3, true},      // reading implies delivered
-      {4, 1, 4, 3, true},      // each cursor separately
-      {100, 100, 5, 5, true},  // clamped to last_seq
-      {-1, -1, 5, 5, false},
-      {100, 100, 5, 5, false},  // clamped values equal the current ones
+      {2, 0, 2, 0, true},                               // delivered moves alone
+      {1, 0, 2, 0, false},                              // never lowered
+      {2, 0, 2, 0, false},                              // the same values again: nothing moves
+      {0, 3, 3, 3, true},                               // reading implies delivered
+      {4, 1, 4, 3, true},                               // each cursor separately
+      {100, 100, 5, 5, true},                           // clamped to last_seq
+      {-1, -1, 5, 5, false},  {100, 100, 5, 5, false},  // clamped values equal the current ones
   };
   for (const Step& step : steps) {
     Result<CursorAdvance> advance = Advance(ab, b, step.delivered, step.read);
@@ -663,10 +646,7 @@ TEST_P(StoreTest, ConcurrentReadersSeeDenseCommittedPrefix) {
   EXPECT_EQ(Seqs(ab).size(), static_cast<size_t>(kWrites * kPerWrite));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, testing::Values(Backend{"sqlite", &OpenSqlite}),
-                         [](const testing::TestParamInfo<Backend>& info) {
-                           return info.param.name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, AllBackends(), BackendName);
 
 // --- SQLite only ---
 
