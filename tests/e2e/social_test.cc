@@ -364,6 +364,24 @@ TEST_F(SocialTest, TypingReachesOtherMembersOnly) {
   EXPECT_EQ(CountType(DrainUntilPong(*bob_ws), "typing"), 0u);
 }
 
+// A burst of typing frames within the 2 s interval reaches the other member once. Alice's own
+// pong proves her session handled (and forwarded) every frame of the burst; frames queued to
+// Bob before his ping come before his pong.
+TEST_F(SocialTest, TypingBurstIsForwardedOnce) {
+  auto alice_ws = Connect(alice_);
+  auto bob_ws = Connect(bob_);
+  ASSERT_TRUE(alice_ws && bob_ws);
+  auto ack = alice_ws->SendToUser(bob_.id, "hello");
+  ASSERT_TRUE(IsOk(ack));
+  const int64_t conversation = (*ack)["conversation_id"].get<int64_t>();
+  ASSERT_TRUE(IsOk(WaitType(*bob_ws, "message")));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(IsOk(alice_ws->Send(json{{"type", "typing"}, {"conversation_id", conversation}})));
+  }
+  EXPECT_EQ(CountType(DrainUntilPong(*alice_ws), "error"), 0u);
+  EXPECT_EQ(CountType(DrainUntilPong(*bob_ws), "typing"), 1u);
+}
+
 TEST_F(SocialTest, BadInputGetsTypedErrors) {
   EXPECT_EQ(CodeOf(alice_api_->SendFriendRequest(999999)), Code::kNotFound);
   EXPECT_EQ(CodeOf(alice_api_->SendFriendRequest(alice_.id)), Code::kInvalidArgument);
