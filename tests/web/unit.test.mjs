@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createBackoff } from '../../web/app/backoff.js';
 import { createChatState } from '../../web/app/chat_state.js';
+import { createSocialState } from '../../web/app/social_state.js';
+import { createTypingState } from '../../web/app/typing_state.js';
 
 const message = (seq, extra = {}) => ({ conversation_id: 3, seq, sender_id: 2, id: `c-${seq}`, kind: 'text', text: `m${seq}`, created_at: 1000 + seq, ...extra });
 
@@ -59,4 +61,40 @@ test('pages of history merge in seq order and the first message ends the scroll 
   state.addHistory(3, [message(1), message(2)], { hasMoreBefore: false });
   assert.deepEqual([...state.get(3).messages.keys()].sort((a, b) => a - b), [1, 2, 3, 4]);
   assert.equal(state.get(3).hasMoreBefore, false);
+});
+
+test('social state: a request, accepted, becomes a friend with presence; a decline drops it', () => {
+  const social = createSocialState();
+  let changes = 0;
+  social.subscribe(() => { changes += 1; });
+  social.addRequest({ from_id: 2, to_id: 1, note: 'hi' }, 1);
+  social.addRequest({ from_id: 1, to_id: 3 }, 1);
+  assert.deepEqual(social.incoming().map((r) => r.from_id), [2]);
+  assert.deepEqual(social.outgoing().map((r) => r.to_id), [3]);
+  social.addFriend({ user: { id: 2 }, since: 5, presence: { status: 'online', last_seen_at: 9 } });
+  assert.equal(social.incoming().length, 0);
+  assert.equal(social.isFriend(2), true);
+  assert.equal(social.presenceOf(2).status, 'online');
+  social.setPresence(2, { status: 'offline', last_seen_at: 10 });
+  assert.deepEqual(social.presenceOf(2), { status: 'offline', last_seen_at: 10 });
+  social.dropRequest({ from_id: 1, to_id: 3 }, 1);
+  assert.equal(social.outgoing().length, 0);
+  social.removeFriend(2);
+  assert.equal(social.isFriend(2), false);
+  assert.equal(changes, 6);
+});
+
+test('typing state: shown after a frame, cleared by the sender\'s message, expires by itself', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const typing = createTypingState();
+  const seen = [];
+  typing.subscribe((id) => seen.push(id));
+  typing.add(3, 2);
+  typing.add(3, 4);
+  assert.deepEqual(typing.typers(3), [2, 4]);
+  typing.clear(3, 2);
+  assert.deepEqual(typing.typers(3), [4]);
+  t.mock.timers.tick(4000);
+  assert.deepEqual(typing.typers(3), []);
+  assert.deepEqual(seen, [3, 3, 3, 3]);
 });
