@@ -27,8 +27,8 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft 
 
   const button = (label, action, className = '') => h('button', { type: 'button', className, onClick: () => act(action) }, label);
 
-  function fieldForm(id, label, value, save) {
-    const input = h('input', { id, value, 'aria-label': label });
+  function fieldForm(id, label, value, save, placeholder = label) {
+    const input = h('input', { id, value, placeholder, 'aria-label': label });
     return h('form', { onSubmit: (event) => { event.preventDefault(); act(() => save(input.value.trim())); } },
       input, h('button', { type: 'submit' }, label));
   }
@@ -64,13 +64,13 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft 
     const addable = social.friends().filter((f) => !memberIds.has(f.user_id));
     const pick = h('select', { id: 'add-member', 'aria-label': t('add_members') },
       addable.map((f) => h('option', { value: f.user_id }, users.name(f.user_id))));
-    element.replaceChildren(
+    element.replaceChildren(h('div', {},
       h('h3', {}, t('group_info')),
       h('p', { className: 'group-name' }, group.name),
       group.topic && h('p', { className: 'muted group-topic' }, group.topic),
       alert,
       admin && fieldForm('group-rename', t('rename'), group.name, (name) => api.updateGroup(groupId, { name })),
-      admin && fieldForm('group-topic', t('set_topic'), group.topic ?? '', (topic) => api.updateGroup(groupId, { topic })),
+      admin && fieldForm('group-topic', t('set_topic'), group.topic ?? '', (topic) => api.updateGroup(groupId, { topic }), t('topic')),
       admin && addable.length > 0 && h('form', {
         onSubmit: (event) => { event.preventDefault(); act(() => api.addMembers(groupId, [Number(pick.value)])); },
       }, pick, h('button', { type: 'submit' }, t('add_members'))),
@@ -81,7 +81,7 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft 
         onClick: async () => {
           try { await api.removeMember(groupId, myId); onLeft(); } catch (error) { alert.textContent = errorText(error, 'groups'); }
         },
-      }, t('leave_group')));
+      }, t('leave_group'))));
   }
 
   async function refresh() {

@@ -43,7 +43,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
   const infoButton = h('button', {
     type: 'button', className: 'icon-button group-info-button', 'aria-label': t('group_info'), title: t('group_info'),
     'aria-expanded': 'false', hidden: true, onClick: togglePanel,
-  }, 'ⓘ');
+  }, 'ℹ️');
 
   function togglePanel() {
     const open = !panel.element.isConnected;
@@ -124,8 +124,8 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     const name = c ? conversationTitle(c, users) : users.name(recipientId);
     title.textContent = name;
     const otherId = c ? otherMemberId(c) : recipientId;
-    avatarSlot.replaceChildren(avatar(name, c?.members[0]?.user_id ?? recipientId ?? conversationId, c?.kind ?? 'direct'),
-      (c?.kind ?? 'direct') === 'direct' ? presenceDot(social.presenceOf(otherId)) : null);
+    const dot = (c?.kind ?? 'direct') === 'direct' ? presenceDot(social.presenceOf(otherId)) : null;
+    avatarSlot.replaceChildren(avatar(name, c?.members[0]?.user_id ?? recipientId ?? conversationId, c?.kind ?? 'direct'), ...(dot ? [dot] : []));
   }
 
   function renderTyping() {

@@ -29,7 +29,7 @@ export function mountFriendsScreen(container, { api, social, state, users, sync,
     const name = users.name(id);
     const user = users.get(id);
     return h('li', { className: 'person', 'data-user-id': id },
-      avatar(name, id), presenceDot(social.presenceOf(id)),
+      h('span', { className: 'avatar-wrap' }, avatar(name, id), presenceDot(social.presenceOf(id))),
       h('span', { className: 'person-text' },
         h('span', { className: 'person-name' }, name),
         h('span', { className: 'muted' }, [user?.username && `@${user.username}`, extra].filter(Boolean).join(' · '))),
