@@ -15,6 +15,7 @@ export function mountConversationList(container, { state, social, users, session
   const list = h('ul', { className: 'conversation-list', 'aria-label': t('conversations') });
   const input = h('input', { id: 'new-chat', placeholder: t('new_chat_placeholder'), 'aria-label': t('new_chat_label'), autocapitalize: 'none' });
   const alert = h('p', { className: 'form-error', role: 'alert' });
+  const me = h('span', { className: 'me' });
   const incomingBadge = h('span', { className: 'unread-badge', 'aria-hidden': 'true', hidden: true });
 
   async function onNewChat(event) {
@@ -31,6 +32,7 @@ export function mountConversationList(container, { state, social, users, session
   }
 
   function render() {
+    me.textContent = users.name(session.user.id);
     const requests = social.incoming().length;
     incomingBadge.hidden = requests === 0;
     incomingBadge.textContent = String(requests);
@@ -66,7 +68,7 @@ export function mountConversationList(container, { state, social, users, session
   container.replaceChildren(
     h('header', { className: 'pane-header' },
       h('h1', { className: 'app-name' }, t('app_name')),
-      h('span', { className: 'me' }, session.user.display_name || session.user.username),
+      me,
       h('a', { href: '/friends', className: 'icon-button friends-link', 'aria-label': t('friends'), title: t('friends'),
         onClick: (event) => { event.preventDefault(); navigate('/friends'); } }, '👥', incomingBadge),
       h('a', { href: '/new-group', className: 'icon-button new-group-link', 'aria-label': t('new_group'), title: t('new_group'),
