@@ -128,7 +128,31 @@ async function profileChangeReachesFriend(world) {
   await bob.locator('.profile-form .form-status', { hasText: 'Profile saved' }).waitFor();
   await bob.screenshot({ path: world.screenshot('12-settings-profile') });
   await alice.locator('.conversation.direct .conversation-title', { hasText: 'Bobby 🎸' }).waitFor();
-  await world.carol.context().close();
+  await alice.locator('.pane-header .me', { hasText: 'Alice' }).waitFor();
+  await bob.locator('.pane-header .me', { hasText: 'Bobby 🎸' }).waitFor();
+}
+
+async function errorsBlockAndUnblock(world) {
+  const { alice, carol } = world;
+  await openFriends(alice);
+  await alice.locator('#user-search').fill('bob');
+  await alice.locator('#user-search').press('Enter');
+  await alice.locator('.search-results .person', { hasText: '@bob' }).locator('button').click();
+  await alice.locator('.friends-screen .form-error', { hasText: 'already friends' }).waitFor(); // conflict
+
+  await openFriends(carol);
+  await friendsPerson(carol, 'friends', 'Alice').waitFor();
+  await friendsPerson(alice, 'friends', 'Carol').locator('button', { hasText: 'Block' }).click();
+  await friendsPerson(alice, 'blocked', 'Carol').waitFor();
+  await carol.locator('.friends .person', { hasText: 'Alice' }).waitFor({ state: 'detached' }); // live: friend_removed
+  await carol.locator('#user-search').fill('alice');
+  await carol.locator('#user-search').press('Enter');
+  await carol.locator('.search-results .person', { hasText: '@alice' }).locator('button').click();
+  await carol.locator('.friends-screen .form-error', { hasText: 'blocked you' }).waitFor(); // blocked
+  await alice.screenshot({ path: world.screenshot('13-blocked') });
+  await friendsPerson(alice, 'blocked', 'Carol').locator('button', { hasText: 'Unblock' }).click();
+  await alice.locator('.blocked .empty').waitFor();
+  await carol.context().close();
 }
 
 export const socialScenarios = [
@@ -136,4 +160,5 @@ export const socialScenarios = [
   ['direct chat between friends: presence dots, typing indicator', typingAndPresenceInChat],
   ['group of three: create, add, messages with sender names, rename, read by, member panel', groupOfThree],
   ['profile: a new display name shows on the friend\'s side', profileChangeReachesFriend],
+  ['friends errors: already friends, blocked; block and unblock', errorsBlockAndUnblock],
 ];

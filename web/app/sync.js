@@ -16,7 +16,8 @@
 // - Friends, requests and blocks are loaded over HTTP at start and after every `synced`; the
 //   friend, profile and presence frames keep social_state and the user cache current between.
 //   `typing` frames go to typing_state; a message clears its sender's typing line.
-//   sendTyping() sends `typing` at most every 2 s per conversation.
+//   sendTyping() sends `typing` at most every 2 s per conversation. The device reports
+//   `presence` away while the page is hidden, online when it is visible again.
 // - Group events refresh the list (name, topic, role, member count); one that ends my
 //   membership removes the group. Group receipts refresh the list too (its read_by).
 // - onStatus(status) and onIncoming(message) report to the UI; onAuthFailed() when the token
@@ -127,6 +128,12 @@ export function createSync({ api, state, social, typing, outbox, users, session,
     }
     flushOutbox();
     refreshSocial();
+    if (document.visibilityState === 'hidden') sendPresence();
+  }
+
+  // This device is `away` while its page is hidden (a fresh connection starts `online`).
+  function sendPresence() {
+    connection.send({ type: 'presence', status: document.visibilityState === 'hidden' ? 'away' : 'online' });
   }
 
   async function refreshSocial() {
@@ -205,10 +212,14 @@ export function createSync({ api, state, social, typing, outbox, users, session,
 
   return {
     async start() {
+      document.addEventListener('visibilitychange', sendPresence);
       await refreshList();
       connection.start();
     },
-    stop: () => connection.stop(),
+    stop() {
+      document.removeEventListener('visibilitychange', sendPresence);
+      connection.stop();
+    },
     status: () => status,
     subscribeStatus(listener) {
       statusListeners.add(listener);

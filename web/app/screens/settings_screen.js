@@ -8,7 +8,7 @@ import { errorText } from '../errors.js';
 import { formatDate, timeZone } from '../format.js';
 import { LANGUAGES, language, setLanguage, t } from '../i18n.js';
 
-export function mountSettingsScreen(container, { api, session, navigate, onLoggedOut, onProfile }) {
+export function mountSettingsScreen(container, { api, session, users, navigate, onLoggedOut, onProfile }) {
   const sessionsList = h('ul', { className: 'sessions' });
   const sessionsAlert = h('p', { className: 'form-error', role: 'alert' });
   const oldPassword = h('input', { id: 'old-password', type: 'password', autocomplete: 'current-password', required: true });
@@ -25,6 +25,8 @@ export function mountSettingsScreen(container, { api, session, navigate, onLogge
     time_zone: h('input', { id: 'profile-time-zone', value: me.time_zone ?? '', list: 'time-zones', placeholder: timeZone() }),
   };
   const profileStatus = h('p', { className: 'form-status', role: 'status' });
+  const signedInAs = h('p', {});
+  const showSignedInAs = () => { signedInAs.textContent = t('signed_in_as', { name: `${users.name(me.id)} (@${me.username})` }); };
 
   async function saveProfile(fields) {
     profileStatus.textContent = '';
@@ -96,7 +98,7 @@ export function mountSettingsScreen(container, { api, session, navigate, onLogge
         onClick: (event) => { event.preventDefault(); navigate('/'); } }, '←'),
       h('h2', { id: 'settings-title' }, t('settings'))),
     h('div', { className: 'settings-body' },
-      h('p', {}, t('signed_in_as', { name: `${session.user.display_name} (@${session.user.username})` })),
+      signedInAs,
       h('label', { for: 'language' }, t('language')), languageSelect,
       h('h3', {}, t('profile')),
       h('form', { className: 'profile-form', onSubmit: onSaveProfile },
@@ -113,7 +115,8 @@ export function mountSettingsScreen(container, { api, session, navigate, onLogge
         h('button', { type: 'submit' }, t('change_password')), passwordStatus),
       h('h3', {}, t('sessions')), sessionsAlert, sessionsList,
       h('button', { type: 'button', className: 'danger', onClick: logOut }, t('log_out')))));
+  showSignedInAs();
   loadSessions();
   languageSelect.focus();
-  return () => {};
+  return users.subscribe(showSignedInAs);
 }
