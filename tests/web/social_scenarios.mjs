@@ -144,6 +144,7 @@ async function errorsBlockAndUnblock(world) {
   await friendsPerson(carol, 'friends', 'Alice').waitFor();
   await friendsPerson(alice, 'friends', 'Carol').locator('button', { hasText: 'Block' }).click();
   await friendsPerson(alice, 'blocked', 'Carol').waitFor();
+  await alice.locator('.conversation', { hasText: 'Carol' }).locator('.presence-dot').waitFor({ state: 'detached' });
   await carol.locator('.friends .person', { hasText: 'Alice' }).waitFor({ state: 'detached' }); // live: friend_removed
   await carol.locator('#user-search').fill('alice');
   await carol.locator('#user-search').press('Enter');

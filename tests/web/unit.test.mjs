@@ -81,6 +81,7 @@ test('social state: a request, accepted, becomes a friend with presence; a decli
   assert.equal(social.outgoing().length, 0);
   social.removeFriend(2);
   assert.equal(social.isFriend(2), false);
+  assert.equal(social.presenceOf(2), undefined);
   assert.equal(changes, 6);
 });
 

@@ -2,8 +2,8 @@
 // knows them. Pure data, no I/O (sync.js fills it from HTTP lists and live frames).
 //
 // Contract
-// - friends: Map user id -> {user_id, since}; presence: Map user id -> {status, last_seen_at}
-//   ('online' | 'away' | 'offline'); incoming / outgoing: Maps of friend request objects keyed
+// - friends: Map user id -> {user_id, since}; presenceOf(id): {status, last_seen_at}
+//   ('online' | 'away' | 'offline') for friends only (a removed friend's goes stale); incoming / outgoing: Maps of friend request objects keyed
 //   by the other user's id; blocks: Map user id -> since.
 // - Lists from HTTP replace what is known; frames add or drop single entries.
 // - subscribe(listener) is told after every change.
@@ -26,7 +26,7 @@ export function createSocialState() {
   return {
     friends: () => [...friends.values()],
     isFriend: (id) => friends.has(id),
-    presenceOf: (id) => presence.get(id),
+    presenceOf: (id) => (friends.has(id) ? presence.get(id) : undefined),
     incoming: () => [...incoming.values()],
     outgoing: () => [...outgoing.values()],
     blocks: () => [...blocks.entries()].map(([user_id, since]) => ({ user_id, since })),
