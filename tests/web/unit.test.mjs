@@ -6,6 +6,9 @@ import { createBackoff } from '../../web/app/backoff.js';
 import { createChatState } from '../../web/app/chat_state.js';
 import { createSocialState } from '../../web/app/social_state.js';
 import { createTypingState } from '../../web/app/typing_state.js';
+import en from '../../web/i18n/en.js';
+import fr from '../../web/i18n/fr.js';
+import zh from '../../web/i18n/zh.js';
 
 const message = (seq, extra = {}) => ({ conversation_id: 3, seq, sender_id: 2, id: `c-${seq}`, kind: 'text', text: `m${seq}`, created_at: 1000 + seq, ...extra });
 
@@ -98,4 +101,14 @@ test('typing state: shown after a frame, cleared by the sender\'s message, expir
   t.mock.timers.tick(4000);
   assert.deepEqual(typing.typers(3), []);
   assert.deepEqual(seen, [3, 3, 3, 3]);
+});
+
+test('every English string exists in Chinese and French, with the same placeholders', () => {
+  const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join();
+  for (const language of [zh, fr]) {
+    for (const [key, text] of Object.entries(en.strings)) {
+      assert.ok(key in language.strings, `${language.locale} lacks ${key}`);
+      assert.equal(placeholders(language.strings[key]), placeholders(text), `${language.locale} ${key}`);
+    }
+  }
 });
