@@ -116,6 +116,31 @@ async function groupOfThree(world) {
   await carol.locator('.group-panel .leave').waitFor();
   assertEqual(await carol.locator('.group-panel #group-rename').count(), 0, 'a member cannot rename');
   assertEqual(await carol.locator('.group-panel .members button').count(), 0, 'a member manages nobody');
+
+  const memberRow = (page, name) => page.locator('.group-panel .members .person', { hasText: name });
+  await memberRow(alice, 'Bob').locator('button', { hasText: 'Make admin' }).click();
+  for (const page of [alice, bob, carol]) {
+    await page.locator('.event-line[data-event=role_changed]', { hasText: 'Alice made Bob an admin' }).waitFor();
+  }
+  await bob.locator('.group-info-button').click();
+  await memberRow(bob, 'Carol').locator('button', { hasText: 'Mute 1 h' }).waitFor();
+  await bob.locator('.group-panel #group-rename').waitFor();
+  assertEqual(await memberRow(bob, 'Alice').locator('button').count(), 0, 'an admin cannot manage the owner');
+  assertEqual(await bob.locator('.group-panel button', { hasText: 'Make admin' }).count(), 0, 'only the owner changes roles');
+
+  await memberRow(alice, 'Carol').locator('button', { hasText: 'Mute 1 h' }).click();
+  await carol.locator('.event-line[data-event=muted]', { hasText: 'Alice muted Carol until' }).waitFor();
+  await sendText(carol, 'can I still talk?');
+  await expectFailed(carol, 'can I still talk?');
+  await carol.locator('.message.mine', { hasText: 'can I still talk?' }).locator('button', { hasText: 'Discard' }).click();
+  await memberRow(alice, 'Carol').locator('button', { hasText: 'Unmute' }).click();
+  await carol.locator('.event-line[data-event=unmuted]', { hasText: 'Alice unmuted Carol' }).waitFor();
+  await bob.screenshot({ path: world.screenshot('12-group-admin-panel') });
+}
+
+async function expectFailed(page, text) {
+  const tick = page.locator('.message.mine', { hasText: text }).locator('.tick');
+  await eventually(async () => assertEqual(await tick.getAttribute('data-state'), 'failed', 'muted send'), 'send refused');
 }
 
 async function profileChangeReachesFriend(world) {
@@ -126,7 +151,7 @@ async function profileChangeReachesFriend(world) {
   await bob.locator('#profile-time-zone').fill('Asia/Shanghai');
   await bob.locator('.profile-form button[type=submit]').click();
   await bob.locator('.profile-form .form-status', { hasText: 'Profile saved' }).waitFor();
-  await bob.screenshot({ path: world.screenshot('12-settings-profile') });
+  await bob.screenshot({ path: world.screenshot('13-settings-profile') });
   await alice.locator('.conversation.direct .conversation-title', { hasText: 'Bobby 🎸' }).waitFor();
   await alice.locator('.pane-header .me', { hasText: 'Alice' }).waitFor();
   await bob.locator('.pane-header .me', { hasText: 'Bobby 🎸' }).waitFor();
@@ -150,7 +175,7 @@ async function errorsBlockAndUnblock(world) {
   await carol.locator('#user-search').press('Enter');
   await carol.locator('.search-results .person', { hasText: '@alice' }).locator('button').click();
   await carol.locator('.friends-screen .form-error', { hasText: 'blocked you' }).waitFor(); // blocked
-  await alice.screenshot({ path: world.screenshot('13-blocked') });
+  await alice.screenshot({ path: world.screenshot('14-blocked') });
   await friendsPerson(alice, 'blocked', 'Carol').locator('button', { hasText: 'Unblock' }).click();
   await alice.locator('.blocked .empty').waitFor();
   await carol.context().close();
@@ -159,7 +184,7 @@ async function errorsBlockAndUnblock(world) {
 export const socialScenarios = [
   ['friends: search, request with a note, accept live; presence online -> offline -> online', becomeFriendsLive],
   ['direct chat between friends: presence dots, typing indicator', typingAndPresenceInChat],
-  ['group of three: create, add, messages with sender names, rename, read by, member panel', groupOfThree],
+  ['group of three: create, add, sender names, rename, read by, roles, mute, member panels', groupOfThree],
   ['profile: a new display name shows on the friend\'s side', profileChangeReachesFriend],
   ['friends errors: already friends, blocked; block and unblock', errorsBlockAndUnblock],
 ];
