@@ -135,6 +135,8 @@ async function groupOfThree(world) {
   await carol.locator('.message.mine', { hasText: 'can I still talk?' }).locator('button', { hasText: 'Discard' }).click();
   await memberRow(alice, 'Carol').locator('button', { hasText: 'Unmute' }).click();
   await carol.locator('.event-line[data-event=unmuted]', { hasText: 'Alice unmuted Carol' }).waitFor();
+  const bobsRow = bob.locator('.conversation.group');
+  await eventually(async () => assertEqual(await bobsRow.locator('.unread-badge').count(), 0, 'events read'), 'event lines marked read');
   await bob.screenshot({ path: world.screenshot('12-group-admin-panel') });
 }
 

@@ -6,7 +6,8 @@
 // - Opening loads the newest page; scrolling near the top loads the page before (the scroll
 //   position stays on the same message). New messages keep the view at the bottom only when it
 //   already was there; otherwise a "jump to latest" button appears.
-// - Messages from others that are visible while the page is visible are marked read.
+// - Messages from others and event lines that are visible while the page is visible are
+//   marked read.
 // - System conversations are read-only: no composer.
 // - Groups: sender names on bubbles, event lines, "read by N" under my last message, and an
 //   info button that opens the group panel next to the chat (refreshed on new events).
@@ -95,7 +96,9 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     for (const message of messages) {
       pushDay(message.created_at);
       if (message.kind === 'event') {
-        nodes.push(eventLine(message, users));
+        const line = eventLine(message, users);
+        line.dataset.unread = String(message.seq > (c.self.read_seq ?? 0));
+        nodes.push(line);
         continue;
       }
       const mine = message.sender_id === myId && message.kind !== 'notice';
@@ -149,7 +152,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     readonlyNote.hidden = !isSystem;
     observer.disconnect();
     list.replaceChildren(...items());
-    for (const node of list.querySelectorAll('li.theirs[data-unread="true"]')) observer.observe(node);
+    for (const node of list.querySelectorAll('li[data-unread="true"]')) observer.observe(node);
     topNote.textContent = !c || (c.historyLoaded && !c.hasMoreBefore) ? t('beginning') : t('loading');
     if (wasAtBottom) scrollToBottom();
     else if (scroller.scrollHeight !== previousHeight && previousTop < NEAR_TOP_PX) {
