@@ -112,3 +112,34 @@ test('every English string exists in Chinese and French, with the same placehold
     }
   }
 });
+
+test('every group event type reads as a sentence with names; unknown types are generic', async () => {
+  // i18n.js reads the saved language and sets <html lang> on load: a minimal browser for it.
+  globalThis.localStorage ??= { getItem: () => 'en', setItem() {} };
+  globalThis.navigator ??= { languages: ['en'] };
+  globalThis.document ??= { documentElement: {} };
+  const { eventText, endsMyMembership } = await import('../../web/app/components/event_text.js');
+  const names = { 1: 'Alice', 2: 'Bob', 3: 'Carol' };
+  const users = { name: (id) => names[id] };
+  const line = (event) => eventText({ sender_id: event.actor, event }, users);
+  assert.equal(line({ type: 'group_created', actor: 1, name: 'Team', users: [2] }), 'Alice created the group “Team”');
+  assert.equal(line({ type: 'member_added', actor: 1, users: [2, 3] }), 'Alice added Bob, Carol');
+  assert.equal(line({ type: 'member_added', actor: 3, users: [3], via: 'invite' }), 'Carol joined');
+  assert.equal(line({ type: 'member_removed', actor: 1, users: [3] }), 'Alice removed Carol');
+  assert.equal(line({ type: 'member_left', actor: 2 }), 'Bob left');
+  assert.equal(line({ type: 'renamed', actor: 1, name: 'Crew' }), 'Alice renamed the group to “Crew”');
+  assert.equal(line({ type: 'topic_changed', actor: 1, topic: 'launch' }), 'Alice set the topic to “launch”');
+  assert.equal(line({ type: 'topic_changed', actor: 1, topic: '' }), 'Alice cleared the topic');
+  assert.equal(line({ type: 'role_changed', actor: 1, user: 2, role: 'admin' }), 'Alice made Bob an admin');
+  assert.equal(line({ type: 'role_changed', actor: 1, user: 2, role: 'member' }), 'Alice made Bob a member');
+  assert.match(line({ type: 'muted', actor: 1, user: 3, until: 1767229200000 }), /^Alice muted Carol until .+2026/);
+  assert.equal(line({ type: 'unmuted', actor: 1, user: 3 }), 'Alice unmuted Carol');
+  assert.equal(line({ type: 'ownership_transferred', actor: 1, user: 2 }), 'Alice made Bob the owner');
+  assert.equal(line({ type: 'group_deleted', actor: 1 }), 'Alice deleted the group');
+  assert.equal(line({ type: 'visibility_changed', actor: 1, is_public: true }), 'Alice made the group public');
+  assert.equal(line({ type: 'visibility_changed', actor: 1, is_public: false }), 'Alice made the group private');
+  assert.equal(line({ type: 'future_thing', actor: 1 }), 'The conversation changed');
+  assert.equal(endsMyMembership({ sender_id: 2, event: { type: 'member_left', actor: 2 } }, 2), true);
+  assert.equal(endsMyMembership({ sender_id: 1, event: { type: 'member_removed', actor: 1, users: [3] } }, 2), false);
+  assert.equal(endsMyMembership({ sender_id: 1, event: { type: 'group_deleted', actor: 1 } }, 2), true);
+});
