@@ -135,6 +135,11 @@ async function groupOfThree(world) {
   await carol.locator('.message.mine', { hasText: 'can I still talk?' }).locator('button', { hasText: 'Discard' }).click();
   await memberRow(alice, 'Carol').locator('button', { hasText: 'Unmute' }).click();
   await carol.locator('.event-line[data-event=unmuted]', { hasText: 'Alice unmuted Carol' }).waitFor();
+  await carol.locator('.group-panel .leave').click();
+  await carol.locator('.placeholder').waitFor(); // back home
+  await carol.locator('.conversation.group').waitFor({ state: 'detached' });
+  await alice.locator('.event-line[data-event=member_left]', { hasText: 'Carol left' }).waitFor();
+  await alice.locator('.group-panel .members .person', { hasText: 'Carol' }).waitFor({ state: 'detached' });
   const bobsRow = bob.locator('.conversation.group');
   await eventually(async () => assertEqual(await bobsRow.locator('.unread-badge').count(), 0, 'events read'), 'event lines marked read');
   await bob.screenshot({ path: world.screenshot('12-group-admin-panel') });
@@ -186,7 +191,7 @@ async function errorsBlockAndUnblock(world) {
 export const socialScenarios = [
   ['friends: search, request with a note, accept live; presence online -> offline -> online', becomeFriendsLive],
   ['direct chat between friends: presence dots, typing indicator', typingAndPresenceInChat],
-  ['group of three: create, add, sender names, rename, read by, roles, mute, member panels', groupOfThree],
+  ['group of three: create, add, sender names, rename, read by, roles, mute, leave, member panels', groupOfThree],
   ['profile: a new display name shows on the friend\'s side', profileChangeReachesFriend],
   ['friends errors: already friends, blocked; block and unblock', errorsBlockAndUnblock],
 ];
