@@ -15,6 +15,15 @@ async function presenceOf(page, name) {
   return friendsPerson(page, 'friends', name).locator('.presence-dot').getAttribute('data-status');
 }
 
+// Pretends the page was hidden (or shown again): what a backgrounded tab reports.
+async function setHidden(page, hidden) {
+  await page.evaluate((value) => {
+    if (value) Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    else delete document.visibilityState;
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}
+
 async function becomeFriendsLive(world) {
   const { alice, bob } = world;
   await openFriends(bob);
@@ -39,6 +48,10 @@ async function becomeFriendsLive(world) {
   await friendsPerson(alice, 'friends', 'Last seen').waitFor();
   await bob.goto(world.baseUrl);
   await eventually(async () => assertEqual(await presenceOf(alice, 'Bob'), 'online', 'bob back'), 'bob back online');
+  await setHidden(bob, true); // the page goes to the background: away
+  await eventually(async () => assertEqual(await presenceOf(alice, 'Bob'), 'away', 'bob away'), 'bob away');
+  await setHidden(bob, false);
+  await eventually(async () => assertEqual(await presenceOf(alice, 'Bob'), 'online', 'bob visible'), 'bob online again');
   await alice.screenshot({ path: world.screenshot('10-friends') });
 }
 
@@ -189,7 +202,7 @@ async function errorsBlockAndUnblock(world) {
 }
 
 export const socialScenarios = [
-  ['friends: search, request with a note, accept live; presence online -> offline -> online', becomeFriendsLive],
+  ['friends: search, request with a note, accept live; presence online -> offline -> online -> away -> online', becomeFriendsLive],
   ['direct chat between friends: presence dots, typing indicator', typingAndPresenceInChat],
   ['group of three: create, add, sender names, rename, read by, roles, mute, leave, member panels', groupOfThree],
   ['profile: a new display name shows on the friend\'s side', profileChangeReachesFriend],
