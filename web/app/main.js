@@ -1,10 +1,11 @@
 // main: starts the app and wires the modules; the only place that owns long-lived objects.
 //
 // Logged out: the auth screen. Logged in: a shell with the conversation list pane, the main pane
-// (chat, draft chat, friends, new group or settings), the connection banner and a polite live region that announces
-// new messages. The session, outbox and user cache persist in localStorage, so a reload resumes
-// where it was; a token the server refuses logs the device out. Changing the language
-// re-renders the current screen.
+// (chat, draft chat, friends, new group or settings), the connection banner and a polite live
+// region that announces new messages. The session, outbox and user cache persist in
+// localStorage, so a reload resumes where it was; a token the server refuses logs the device
+// out. Changing the language re-renders the current screen. My profile (GET /account at start,
+// or an edit) updates the session, the user cache and the time zone of every shown time.
 import { createApi } from './api.js';
 import { createChatState } from './chat_state.js';
 import { h } from './dom.js';

@@ -188,14 +188,21 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
 
   const onVisibility = () => markVisibleRead();
   document.addEventListener('visibilitychange', onVisibility);
+  // An event (member added, role changed...) makes the open group panel reload its members.
   let panelSeq = 0;
+  function refreshPanelOnNewEvent() {
+    const c = conversation();
+    if (!c || c.kind !== 'group') return;
+    let lastEvent = 0;
+    for (const message of c.messages.values()) if (message.kind === 'event') lastEvent = Math.max(lastEvent, message.seq);
+    if (panel.element.isConnected && lastEvent > panelSeq) panel.refresh();
+    panelSeq = Math.max(panelSeq, lastEvent);
+  }
+
   const unsubscribeState = state.subscribe((id) => {
     if (id !== null && id !== conversationId) return;
     render();
-    const c = conversation();
-    const lastEvent = c && [...c.messages.values()].filter((m) => m.kind === 'event').reduce((max, m) => Math.max(max, m.seq), 0);
-    if (panel?.element.isConnected && lastEvent > panelSeq) panel.refresh();
-    panelSeq = Math.max(panelSeq, lastEvent || 0);
+    refreshPanelOnNewEvent();
   });
   const unsubscribeOutbox = outbox.subscribe(render);
   const unsubscribeStatus = sync.subscribeStatus(maybeLoadMore);
