@@ -143,3 +143,19 @@ test('every group event type reads as a sentence with names; unknown types are g
   assert.equal(endsMyMembership({ sender_id: 1, event: { type: 'member_removed', actor: 1, users: [3] } }, 2), false);
   assert.equal(endsMyMembership({ sender_id: 1, event: { type: 'group_deleted', actor: 1 } }, 2), true);
 });
+
+test('times follow the profile time zone; one Intl does not know falls back to the browser\'s', async () => {
+  globalThis.localStorage ??= { getItem: () => 'en', setItem() {} };
+  globalThis.navigator ??= { languages: ['en'] };
+  globalThis.document ??= { documentElement: {} };
+  const { formatTime, setTimeZone, timeZone } = await import('../../web/app/format.js');
+  setTimeZone('Asia/Shanghai');
+  assert.equal(timeZone(), 'Asia/Shanghai');
+  assert.match(formatTime(0), /^8:00\sAM$/); // the epoch, UTC+8
+  setTimeZone('Etc/GMT+5');
+  assert.match(formatTime(0), /^7:00\sPM$/);
+  setTimeZone('Mars/Olympus_Mons');
+  assert.equal(timeZone(), Intl.DateTimeFormat().resolvedOptions().timeZone);
+  setTimeZone('');
+  assert.equal(timeZone(), Intl.DateTimeFormat().resolvedOptions().timeZone);
+});
