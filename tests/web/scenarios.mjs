@@ -3,6 +3,7 @@
 // people created along the way (alice, bob, carol).
 import { api, bubbles, loginViaUi, PASSWORD, registerViaUi, sendText, startChat, tokenOf } from './lib/app.mjs';
 import { assert, assertEqual, eventually } from './lib/wait.mjs';
+import { socialScenarios } from './social_scenarios.mjs';
 
 const HELLO = 'hi Bob 👋 family 👩‍👩‍👧 flag 🇫🇷';
 const REPLY = '你好 Alice — café ☕ 👨‍👩‍👧‍👦 🇨🇳';
@@ -260,4 +261,5 @@ export const scenarios = [
   ['phone-sized layout', phoneLayout],
   ['sessions: revoke a device, change password, log out, log in', sessionsPasswordLogout],
   ['system notices: distinct and read-only', systemNotices],
+  ...socialScenarios,
 ];

@@ -4,6 +4,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createBackoff } from '../../web/app/backoff.js';
 import { createChatState } from '../../web/app/chat_state.js';
+import { createSocialState } from '../../web/app/social_state.js';
+import { createTypingState } from '../../web/app/typing_state.js';
+import en from '../../web/i18n/en.js';
+import fr from '../../web/i18n/fr.js';
+import zh from '../../web/i18n/zh.js';
 
 const message = (seq, extra = {}) => ({ conversation_id: 3, seq, sender_id: 2, id: `c-${seq}`, kind: 'text', text: `m${seq}`, created_at: 1000 + seq, ...extra });
 
@@ -59,4 +64,98 @@ test('pages of history merge in seq order and the first message ends the scroll 
   state.addHistory(3, [message(1), message(2)], { hasMoreBefore: false });
   assert.deepEqual([...state.get(3).messages.keys()].sort((a, b) => a - b), [1, 2, 3, 4]);
   assert.equal(state.get(3).hasMoreBefore, false);
+});
+
+test('social state: a request, accepted, becomes a friend with presence; a decline drops it', () => {
+  const social = createSocialState();
+  let changes = 0;
+  social.subscribe(() => { changes += 1; });
+  social.addRequest({ from_id: 2, to_id: 1, note: 'hi' }, 1);
+  social.addRequest({ from_id: 1, to_id: 3 }, 1);
+  assert.deepEqual(social.incoming().map((r) => r.from_id), [2]);
+  assert.deepEqual(social.outgoing().map((r) => r.to_id), [3]);
+  social.addFriend({ user: { id: 2 }, since: 5, presence: { status: 'online', last_seen_at: 9 } });
+  assert.equal(social.incoming().length, 0);
+  assert.equal(social.isFriend(2), true);
+  assert.equal(social.presenceOf(2).status, 'online');
+  social.setPresence(2, { status: 'offline', last_seen_at: 10 });
+  assert.deepEqual(social.presenceOf(2), { status: 'offline', last_seen_at: 10 });
+  social.dropRequest({ from_id: 1, to_id: 3 }, 1);
+  assert.equal(social.outgoing().length, 0);
+  social.removeFriend(2);
+  assert.equal(social.isFriend(2), false);
+  assert.equal(social.presenceOf(2), undefined);
+  assert.equal(changes, 6);
+});
+
+test('typing state: shown after a frame, cleared by the sender\'s message, expires by itself', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const typing = createTypingState();
+  const seen = [];
+  typing.subscribe((id) => seen.push(id));
+  typing.add(3, 2);
+  typing.add(3, 4);
+  assert.deepEqual(typing.typers(3), [2, 4]);
+  typing.clear(3, 2);
+  assert.deepEqual(typing.typers(3), [4]);
+  t.mock.timers.tick(4000);
+  assert.deepEqual(typing.typers(3), []);
+  assert.deepEqual(seen, [3, 3, 3, 3]);
+});
+
+test('every English string exists in Chinese and French, with the same placeholders', () => {
+  const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join();
+  for (const language of [zh, fr]) {
+    for (const [key, text] of Object.entries(en.strings)) {
+      assert.ok(key in language.strings, `${language.locale} lacks ${key}`);
+      assert.equal(placeholders(language.strings[key]), placeholders(text), `${language.locale} ${key}`);
+    }
+  }
+});
+
+test('every group event type reads as a sentence with names; unknown types are generic', async () => {
+  // i18n.js reads the saved language and sets <html lang> on load: a minimal browser for it.
+  globalThis.localStorage ??= { getItem: () => 'en', setItem() {} };
+  globalThis.navigator ??= { languages: ['en'] };
+  globalThis.document ??= { documentElement: {} };
+  const { eventText, endsMyMembership } = await import('../../web/app/components/event_text.js');
+  const names = { 1: 'Alice', 2: 'Bob', 3: 'Carol' };
+  const users = { name: (id) => names[id] };
+  const line = (event) => eventText({ sender_id: event.actor, event }, users);
+  assert.equal(line({ type: 'group_created', actor: 1, name: 'Team', users: [2] }), 'Alice created the group “Team”');
+  assert.equal(line({ type: 'member_added', actor: 1, users: [2, 3] }), 'Alice added Bob, Carol');
+  assert.equal(line({ type: 'member_added', actor: 3, users: [3], via: 'invite' }), 'Carol joined');
+  assert.equal(line({ type: 'member_removed', actor: 1, users: [3] }), 'Alice removed Carol');
+  assert.equal(line({ type: 'member_left', actor: 2 }), 'Bob left');
+  assert.equal(line({ type: 'renamed', actor: 1, name: 'Crew' }), 'Alice renamed the group to “Crew”');
+  assert.equal(line({ type: 'topic_changed', actor: 1, topic: 'launch' }), 'Alice set the topic to “launch”');
+  assert.equal(line({ type: 'topic_changed', actor: 1, topic: '' }), 'Alice cleared the topic');
+  assert.equal(line({ type: 'role_changed', actor: 1, user: 2, role: 'admin' }), 'Alice made Bob an admin');
+  assert.equal(line({ type: 'role_changed', actor: 1, user: 2, role: 'member' }), 'Alice made Bob a member');
+  assert.match(line({ type: 'muted', actor: 1, user: 3, until: 1767229200000 }), /^Alice muted Carol until .+2026/);
+  assert.equal(line({ type: 'unmuted', actor: 1, user: 3 }), 'Alice unmuted Carol');
+  assert.equal(line({ type: 'ownership_transferred', actor: 1, user: 2 }), 'Alice made Bob the owner');
+  assert.equal(line({ type: 'group_deleted', actor: 1 }), 'Alice deleted the group');
+  assert.equal(line({ type: 'visibility_changed', actor: 1, is_public: true }), 'Alice made the group public');
+  assert.equal(line({ type: 'visibility_changed', actor: 1, is_public: false }), 'Alice made the group private');
+  assert.equal(line({ type: 'future_thing', actor: 1 }), 'The conversation changed');
+  assert.equal(endsMyMembership({ sender_id: 2, event: { type: 'member_left', actor: 2 } }, 2), true);
+  assert.equal(endsMyMembership({ sender_id: 1, event: { type: 'member_removed', actor: 1, users: [3] } }, 2), false);
+  assert.equal(endsMyMembership({ sender_id: 1, event: { type: 'group_deleted', actor: 1 } }, 2), true);
+});
+
+test('times follow the profile time zone; one Intl does not know falls back to the browser\'s', async () => {
+  globalThis.localStorage ??= { getItem: () => 'en', setItem() {} };
+  globalThis.navigator ??= { languages: ['en'] };
+  globalThis.document ??= { documentElement: {} };
+  const { formatTime, setTimeZone, timeZone } = await import('../../web/app/format.js');
+  setTimeZone('Asia/Shanghai');
+  assert.equal(timeZone(), 'Asia/Shanghai');
+  assert.match(formatTime(0), /^8:00\sAM$/); // the epoch, UTC+8
+  setTimeZone('Etc/GMT+5');
+  assert.match(formatTime(0), /^7:00\sPM$/);
+  setTimeZone('Mars/Olympus_Mons');
+  assert.equal(timeZone(), Intl.DateTimeFormat().resolvedOptions().timeZone);
+  setTimeZone('');
+  assert.equal(timeZone(), Intl.DateTimeFormat().resolvedOptions().timeZone);
 });

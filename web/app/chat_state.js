@@ -2,13 +2,16 @@
 //
 // Contract
 // - A conversation is {id, kind, last_seq, last_activity_at, last_message, self, members,
-//   messages: Map seq -> message, oldestSeq, hasMoreBefore, historyLoaded}.
+//   messages: Map seq -> message, oldestSeq, hasMoreBefore, historyLoaded}; groups also carry
+//   name, topic, member_count, role (mine) and read_by from the list and `synced`.
 // - Messages are deduplicated by (conversation_id, seq): applying one twice changes nothing
 //   and addMessage() returns false the second time.
 // - Cursors only move forward (as on the server).
 // - subscribe(listener) is told listener(conversationId | null) after every change (null: the
 //   whole list changed). cursors() is what `hello` sends: the highest seq known per
 //   conversation.
+const GROUP_FIELDS = ['name', 'topic', 'member_count', 'role', 'read_by'];
+
 export function createChatState() {
   const conversations = new Map();
   const listeners = new Set();
@@ -40,6 +43,7 @@ export function createChatState() {
     const conversation = ensure(summary.id ?? summary.conversation_id);
     conversation.known = true;
     if (summary.kind) conversation.kind = summary.kind;
+    for (const field of GROUP_FIELDS) if (field in summary) conversation[field] = summary[field];
     conversation.last_seq = Math.max(conversation.last_seq, summary.last_seq ?? 0);
     if (summary.last_activity_at) {
       conversation.last_activity_at = Math.max(conversation.last_activity_at, summary.last_activity_at);
@@ -128,6 +132,11 @@ export function createChatState() {
       const conversation = ensure(id);
       raiseCursors(conversation.self, cursors);
       notify(id);
+    },
+    // A group this device is no longer in (left, removed, deleted).
+    remove(id) {
+      conversations.delete(id);
+      notify(null);
     },
     clear() {
       conversations.clear();

@@ -1,9 +1,21 @@
-// format: times and days in the person's own time zone (the browser's for now; a profile time
-// zone slots in through timeZone()), in the interface language, via Intl.DateTimeFormat.
+// format: times and days in the person's own time zone (the profile's, set with
+// setTimeZone(); the browser's until then or when it is unknown to Intl), in the interface
+// language, via Intl.DateTimeFormat.
 import { locale, t } from './i18n.js';
 
+let profileZone = null;
+
+export function setTimeZone(zone) {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone || undefined });
+    profileZone = zone || null;
+  } catch {
+    profileZone = null; // a shape the server accepts but Intl does not know
+  }
+}
+
 export function timeZone() {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return profileZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
 export function formatTime(ms) {

@@ -1,24 +1,30 @@
 // main: starts the app and wires the modules; the only place that owns long-lived objects.
 //
 // Logged out: the auth screen. Logged in: a shell with the conversation list pane, the main pane
-// (chat, draft chat or settings), the connection banner and a polite live region that announces
-// new messages. The session, outbox and user cache persist in localStorage, so a reload resumes
-// where it was; a token the server refuses logs the device out. Changing the language
-// re-renders the current screen.
+// (chat, draft chat, friends, new group or settings), the connection banner and a polite live
+// region that announces new messages. The session, outbox and user cache persist in
+// localStorage, so a reload resumes where it was; a token the server refuses logs the device
+// out. Changing the language re-renders the current screen. My profile (GET /account at start,
+// or an edit) updates the session, the user cache and the time zone of every shown time.
 import { createApi } from './api.js';
 import { createChatState } from './chat_state.js';
 import { h } from './dom.js';
+import { setTimeZone } from './format.js';
 import { onLanguageChange, t } from './i18n.js';
 import { createOutbox } from './outbox.js';
 import { createRouter } from './router.js';
 import { clearSession, loadSession, saveSession } from './session.js';
+import { createSocialState } from './social_state.js';
 import { createSync } from './sync.js';
+import { createTypingState } from './typing_state.js';
 import { createUserCache } from './users.js';
 import { createConnectionBanner } from './components/connection_banner.js';
 import { conversationTitle, messagePreview } from './components/conversation_title.js';
 import { mountAuthScreen } from './screens/auth_screen.js';
 import { mountChatView } from './screens/chat_view.js';
 import { mountConversationList } from './screens/conversation_list.js';
+import { mountFriendsScreen } from './screens/friends_screen.js';
+import { mountNewGroupScreen } from './screens/new_group_screen.js';
 import { mountSettingsScreen } from './screens/settings_screen.js';
 
 const root = document.getElementById('app');
@@ -32,28 +38,37 @@ let unmountMain = () => {};
 
 function startApp() {
   const state = createChatState();
+  const social = createSocialState();
+  const typing = createTypingState();
   const outbox = createOutbox(session.user.id);
   const banner = createConnectionBanner();
   const liveRegion = h('div', { className: 'visually-hidden', 'aria-live': 'polite', id: 'announcer' });
   const sync = createSync({
-    api, state, outbox, users, session,
+    api, state, social, typing, outbox, users, session,
     onStatus: (status) => banner.update(status),
     onIncoming: (message) => announce(message),
     onAuthFailed: logOut,
   });
-  app = { state, outbox, sync, banner, liveRegion, shell: null };
+  app = { state, social, typing, outbox, sync, banner, liveRegion, shell: null };
   users.remember(session.user);
+  setTimeZone(session.user.time_zone);
   sync.start();
-  api.account().then(({ user }) => {
-    session = { ...session, user };
-    saveSession(session);
-  }).catch((error) => { if (error.code === 'unauthenticated') logOut(); });
+  api.account().then(({ user }) => onProfile(user)).catch((error) => { if (error.code === 'unauthenticated') logOut(); });
+}
+
+// My profile as the server has it (at start and after an edit): names, and the time zone.
+function onProfile(user) {
+  if (!session) return;
+  session = { ...session, user };
+  saveSession(session);
+  users.remember(user);
+  setTimeZone(user.time_zone);
 }
 
 function announce(message) {
   const conversation = app.state.get(message.conversation_id);
   const name = conversation ? conversationTitle(conversation, users) : users.name(message.sender_id);
-  app.liveRegion.textContent = t('new_message_from', { name, text: messagePreview(message, -1) });
+  app.liveRegion.textContent = t('new_message_from', { name, text: messagePreview(message, -1, users) });
 }
 
 function logOut() {
@@ -110,7 +125,9 @@ function show(route) {
   unmountList = mountConversationList(listPane, { ...common, currentId: () => (route.name === 'chat' ? route.id : null), startChat });
   if (route.name === 'chat') unmountMain = mountChatView(mainPane, { ...common, conversationId: route.id });
   else if (route.name === 'draft') unmountMain = mountChatView(mainPane, { ...common, recipientId: route.id });
-  else if (route.name === 'settings') unmountMain = mountSettingsScreen(mainPane, { ...common, onLoggedOut: logOut });
+  else if (route.name === 'friends') unmountMain = mountFriendsScreen(mainPane, common);
+  else if (route.name === 'new_group') unmountMain = mountNewGroupScreen(mainPane, common);
+  else if (route.name === 'settings') unmountMain = mountSettingsScreen(mainPane, { ...common, onLoggedOut: logOut, onProfile });
   else mainPane.replaceChildren(h('p', { className: 'placeholder' }, t('select_conversation')));
   document.title = t('app_name');
 }

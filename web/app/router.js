@@ -5,6 +5,8 @@ const ROUTES = [
   ['login', /^\/login$/],
   ['register', /^\/register$/],
   ['settings', /^\/settings$/],
+  ['friends', /^\/friends$/],
+  ['new_group', /^\/new-group$/],
   ['chat', /^\/chat\/(\d+)$/],
   ['draft', /^\/new\/(\d+)$/],
   ['home', /^\/$/],

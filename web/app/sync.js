@@ -13,19 +13,30 @@
 //   `synced` the whole outbox is resent with the same client ids (the server deduplicates).
 //   An `ack` moves the entry from the outbox into the conversation.
 // - markRead() sends `read` when it raises this device's read cursor.
+// - Friends, requests and blocks are loaded over HTTP at start and after every `synced`; the
+//   friend, profile and presence frames keep social_state and the user cache current between.
+//   `typing` frames go to typing_state; a message clears its sender's typing line.
+//   sendTyping() sends `typing` at most every 2 s per conversation. The device reports
+//   `presence` away while the page is hidden, online when it is visible again.
+// - Group events refresh the list (name, topic, role, member count); one that ends my
+//   membership removes the group. Group receipts refresh the list too (its read_by).
 // - onStatus(status) and onIncoming(message) report to the UI; onAuthFailed() when the token
 //   is refused.
 import { createConnection } from './connection.js';
 import { newClientId } from './outbox.js';
+import { endsMyMembership } from './components/event_text.js';
 
 const PAGE = 50;
 const RETRYABLE = new Set(['rate_limited', 'unavailable', 'internal', 'closed']);
 
-export function createSync({ api, state, outbox, users, session, onStatus, onIncoming, onAuthFailed }) {
+const TYPING_EVERY_MS = 2000;
+
+export function createSync({ api, state, social, typing, outbox, users, session, onStatus, onIncoming, onAuthFailed }) {
   const myId = session.user.id;
   const deliveredToSend = new Map();
   const loading = new Set();
   const statusListeners = new Set();
+  const typingSentAt = new Map();
   let status = 'connecting';
 
   const connection = createConnection({
@@ -45,9 +56,17 @@ export function createSync({ api, state, outbox, users, session, onStatus, onInc
       case 'welcome': users.remember(frame.user); break;
       case 'message': onMessage(frame); break;
       case 'ack': onAck(frame); break;
-      case 'receipt': state.applyReceipt(frame); break;
+      case 'receipt': onReceipt(frame); break;
       case 'synced': onSynced(frame); break;
       case 'error': if (frame.id) onSendError(frame); break;
+      case 'friend_request': users.remember(frame.from); social.addRequest(frame.request, myId); break;
+      case 'friend_added': users.remember(frame.friend.user); social.addFriend(frame.friend); break;
+      case 'friend_request_declined':
+      case 'friend_request_cancelled': social.dropRequest(frame, myId); break;
+      case 'friend_removed': social.removeFriend(frame.user_id); break;
+      case 'profile': users.remember(frame.user); break;
+      case 'presence': social.setPresence(frame.user_id, frame); break;
+      case 'typing': typing.add(frame.conversation_id, frame.user_id); break;
       default: break;
     }
   }
@@ -58,12 +77,25 @@ export function createSync({ api, state, outbox, users, session, onStatus, onInc
     const expected = (conversation?.last_seq ?? 0) + 1;
     const known = state.has(message.conversation_id);
     if (!state.addMessage(message)) return;
-    if (!known) refreshList();
+    typing.clear(message.conversation_id, message.sender_id);
+    if (message.kind === 'event') onEvent(message);
+    else if (!known) refreshList();
     if (conversation?.historyLoaded && message.seq > expected) fillAfter(message.conversation_id, expected - 1);
     if (message.sender_id !== myId) {
       queueDelivered(message.conversation_id, message.seq);
       onIncoming(message);
     }
+  }
+
+  // Group cursors are summed up by the server (read_by); the list brings the new count.
+  function onReceipt(frame) {
+    if (state.get(frame.conversation_id)?.kind === 'group') refreshList();
+    else state.applyReceipt(frame);
+  }
+
+  function onEvent(message) {
+    if (endsMyMembership(message, myId)) state.remove(message.conversation_id);
+    else refreshList(); // name, topic, role and member count come with the list
   }
 
   function onAck(frame) {
@@ -95,6 +127,24 @@ export function createSync({ api, state, outbox, users, session, onStatus, onInc
       }
     }
     flushOutbox();
+    refreshSocial();
+    if (document.visibilityState === 'hidden') sendPresence();
+  }
+
+  // This device is `away` while its page is hidden (a fresh connection starts `online`).
+  function sendPresence() {
+    connection.send({ type: 'presence', status: document.visibilityState === 'hidden' ? 'away' : 'online' });
+  }
+
+  async function refreshSocial() {
+    try {
+      const [{ friends }, requests, { blocks }] = await Promise.all([api.friends(), api.friendRequests(), api.blocks()]);
+      for (const friend of friends) users.remember(friend.user);
+      for (const { user } of blocks) users.remember(user);
+      social.setFriends(friends);
+      social.setRequests(requests);
+      social.setBlocks(blocks);
+    } catch { /* the next sync brings it */ }
   }
 
   function flushOutbox() {
@@ -162,10 +212,14 @@ export function createSync({ api, state, outbox, users, session, onStatus, onInc
 
   return {
     async start() {
+      document.addEventListener('visibilitychange', sendPresence);
       await refreshList();
       connection.start();
     },
-    stop: () => connection.stop(),
+    stop() {
+      document.removeEventListener('visibilitychange', sendPresence);
+      connection.stop();
+    },
     status: () => status,
     subscribeStatus(listener) {
       statusListeners.add(listener);
@@ -182,6 +236,13 @@ export function createSync({ api, state, outbox, users, session, onStatus, onInc
       return entry;
     },
     discard: (clientId) => outbox.remove(clientId),
+    refreshList,
+    refreshSocial,
+    sendTyping(conversationId) {
+      const now = Date.now();
+      if (now - (typingSentAt.get(conversationId) ?? 0) < TYPING_EVERY_MS) return;
+      if (connection.send({ type: 'typing', conversation_id: conversationId })) typingSentAt.set(conversationId, now);
+    },
     markRead(conversationId, seq) {
       const conversation = state.get(conversationId);
       if (!conversation || seq <= conversation.self.read_seq) return;

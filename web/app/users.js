@@ -1,23 +1,34 @@
-// users: a small cache of user objects, by id and by username, persisted in localStorage.
-// The protocol looks users up by name only (GET /api/v1/users/{username}); conversation lists
-// carry ids. name(id) answers what is known ("user #ID" until a lookup by name, a login or a
-// `welcome` has taught the cache); when the server offers a lookup by id, name() is the one
-// place to start it.
+// users: a cache of public profiles, by id and by username, persisted in localStorage.
+// name(id) answers what is known and, for an id it has never seen, starts one
+// `GET /api/v1/users/id/{id}` (at most one in flight per id; a failed one is not retried until
+// reload); "user #ID" shows until it answers. remember(user) stores a profile (from a lookup,
+// a login, `welcome`, a `profile` frame or a friend object); subscribe(listener) is told after
+// every change, so screens re-render with the new names.
 import { t } from './i18n.js';
 
 const STORAGE_KEY = 'parley.users';
+const FIELDS = ['id', 'username', 'display_name', 'avatar', 'status_line'];
 
 export function createUserCache(api) {
   const byId = new Map();
+  const requested = new Set();
+  const listeners = new Set();
   try {
     for (const user of JSON.parse(localStorage.getItem(STORAGE_KEY)) ?? []) byId.set(user.id, user);
   } catch { /* a corrupt cache is just empty */ }
 
   function remember(user) {
     if (!user || typeof user.id !== 'number') return user;
-    byId.set(user.id, { id: user.id, username: user.username, display_name: user.display_name });
+    byId.set(user.id, Object.fromEntries(FIELDS.map((field) => [field, user[field] ?? ''])));
     localStorage.setItem(STORAGE_KEY, JSON.stringify([...byId.values()]));
+    for (const listener of listeners) listener(user.id);
     return user;
+  }
+
+  function fetchById(id) {
+    if (requested.has(id) || typeof id !== 'number') return;
+    requested.add(id);
+    api.userById(id).then(({ user }) => remember(user)).catch(() => {});
   }
 
   return {
@@ -25,11 +36,16 @@ export function createUserCache(api) {
     get: (id) => byId.get(id),
     name(id) {
       const user = byId.get(id);
+      if (!user) fetchById(id);
       return user ? user.display_name || user.username : t('user_fallback', { id });
     },
     async lookup(username) {
       const { user } = await api.userByName(username);
       return remember(user);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

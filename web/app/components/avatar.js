@@ -3,7 +3,10 @@
 import { h } from '../dom.js';
 import { initials } from '../format.js';
 
+export function avatarHue(key) {
+  return (Number(key) * 67) % 360;
+}
+
 export function avatar(name, key, extraClass = '') {
-  const hue = (Number(key) * 67) % 360;
-  return h('span', { className: `avatar ${extraClass}`.trim(), 'aria-hidden': 'true', style: `--hue:${hue}` }, initials(name));
+  return h('span', { className: `avatar ${extraClass}`.trim(), 'aria-hidden': 'true', style: `--hue:${avatarHue(key)}` }, initials(name));
 }

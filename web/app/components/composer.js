@@ -1,14 +1,15 @@
 // composer: the message field, an emoji button with its picker, and a send button.
 // Enter sends (not while an input method is composing), Shift+Enter adds a line, Escape closes
-// the picker. onSend(text) gets the trimmed text; empty text is never sent.
+// the picker. onSend(text) gets the trimmed text; empty text is never sent. onInput() is called
+// on every edit that leaves text in the field (for the typing indicator).
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { createEmojiPicker } from './emoji_picker.js';
 
-export function createComposer({ onSend }) {
+export function createComposer({ onSend, onInput = () => {} }) {
   const field = h('textarea', {
     id: 'composer-text', rows: 1, placeholder: t('message_placeholder'), 'aria-label': t('message_label'),
-    onKeydown: onFieldKeydown, onInput: autosize,
+    onKeydown: onFieldKeydown, onInput: () => { autosize(); if (field.value.trim()) onInput(); },
   });
   const emojiButton = h('button', {
     type: 'button', className: 'icon-button', 'aria-label': t('emoji'), title: t('emoji'),

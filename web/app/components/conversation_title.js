@@ -1,7 +1,7 @@
 // conversation_title: how a conversation is named in the list and the chat header. Direct:
-// the other member's name from the user cache; system: "System notices"; groups get their
-// name here when the groups API lands.
+// the other member's name from the user cache; system: "System notices"; group: its name.
 import { t } from '../i18n.js';
+import { eventText } from './event_text.js';
 
 export function otherMemberId(conversation) {
   return conversation.members[0]?.user_id;
@@ -9,14 +9,16 @@ export function otherMemberId(conversation) {
 
 export function conversationTitle(conversation, users) {
   if (conversation.kind === 'system') return t('system_title');
+  if (conversation.kind === 'group') return conversation.name || `#${conversation.id}`;
   const other = otherMemberId(conversation);
   return other === undefined ? `#${conversation.id}` : users.name(other);
 }
 
-// A one-line preview of a message for the list.
-export function messagePreview(message, myId) {
+// A one-line preview of a message for the list (in groups, others' texts name their sender).
+export function messagePreview(message, myId, users, isGroup = false) {
   if (!message) return '';
-  if (message.kind === 'event') return t('event_generic');
+  if (message.kind === 'event') return eventText(message, users);
   const text = String(message.text ?? '').replace(/\s+/g, ' ');
-  return message.sender_id === myId ? `${t('you')}: ${text}` : text;
+  if (message.sender_id === myId) return `${t('you')}: ${text}`;
+  return isGroup ? `${users.name(message.sender_id)}: ${text}` : text;
 }

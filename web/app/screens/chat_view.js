@@ -6,21 +6,28 @@
 // - Opening loads the newest page; scrolling near the top loads the page before (the scroll
 //   position stays on the same message). New messages keep the view at the bottom only when it
 //   already was there; otherwise a "jump to latest" button appears.
-// - Messages from others that are visible while the page is visible are marked read.
+// - Messages from others and event lines that are visible while the page is visible are
+//   marked read.
 // - System conversations are read-only: no composer.
+// - Groups: sender names on bubbles, event lines, "read by N" under my last message, and an
+//   info button that opens the group panel next to the chat (refreshed on new events).
+// - Typing in the composer sends `typing` (throttled in sync); "X is typing…" shows under the
+//   messages while typing_state lists someone; direct chats show the other's presence dot.
 // - A draft chat becomes its conversation as soon as the first message is acknowledged.
 import { h } from '../dom.js';
 import { dayKey } from '../format.js';
 import { t } from '../i18n.js';
 import { avatar } from '../components/avatar.js';
 import { createComposer } from '../components/composer.js';
-import { conversationTitle } from '../components/conversation_title.js';
+import { conversationTitle, otherMemberId } from '../components/conversation_title.js';
+import { createGroupPanel } from '../components/group_panel.js';
+import { presenceDot } from '../components/presence_dot.js';
 import { bubble, daySeparator, deliveryState, eventLine } from '../components/message_item.js';
 
 const NEAR_TOP_PX = 300;
 const AT_BOTTOM_PX = 40;
 
-export function mountChatView(container, { state, outbox, sync, users, session, conversationId, recipientId, navigate }) {
+export function mountChatView(container, { api, state, social, typing, outbox, sync, users, session, conversationId, recipientId, navigate }) {
   const myId = session.user.id;
   const conversation = () => (conversationId ? state.get(conversationId) : null);
   const list = h('ol', { className: 'message-list' });
@@ -28,10 +35,25 @@ export function mountChatView(container, { state, outbox, sync, users, session, 
   const scroller = h('div', { className: 'messages', tabindex: '0', 'aria-label': t('message_label') }, topNote, list);
   const jump = h('button', { type: 'button', className: 'jump-latest', hidden: true, onClick: scrollToBottom }, `↓ ${t('jump_latest')}`);
   const title = h('h2', { className: 'chat-title' });
-  const avatarSlot = h('span');
-  const composer = createComposer({ onSend });
+  const avatarSlot = h('span', { className: 'avatar-wrap' });
+  const composer = createComposer({ onSend, onInput: () => { if (conversationId) sync.sendTyping(conversationId); } });
+  const typingLine = h('p', { className: 'typing-line', 'aria-live': 'polite' });
   const readonlyNote = h('p', { className: 'readonly-note', hidden: true }, t('system_readonly'));
   const section = h('section', { className: 'chat', 'aria-labelledby': 'chat-title' });
+  const panel = conversationId ? createGroupPanel({ api, social, users, session, groupId: conversationId, onLeft: () => navigate('/') }) : null;
+  const infoButton = h('button', {
+    type: 'button', className: 'icon-button group-info-button', 'aria-label': t('group_info'), title: t('group_info'),
+    'aria-expanded': 'false', hidden: true, onClick: togglePanel,
+  }, 'ℹ️');
+
+  function togglePanel() {
+    const open = !panel.element.isConnected;
+    infoButton.setAttribute('aria-expanded', String(open));
+    if (open) {
+      container.append(panel.element);
+      panel.refresh();
+    } else panel.element.remove();
+  }
   let visibleUnreadSeq = 0;
   let firstRender = true;
 
@@ -74,13 +96,20 @@ export function mountChatView(container, { state, outbox, sync, users, session, 
     for (const message of messages) {
       pushDay(message.created_at);
       if (message.kind === 'event') {
-        nodes.push(eventLine(message));
+        const line = eventLine(message, users);
+        line.dataset.unread = String(message.seq > (c.self.read_seq ?? 0));
+        nodes.push(line);
         continue;
       }
       const mine = message.sender_id === myId && message.kind !== 'notice';
-      const node = bubble({ message, mine, state: mine ? deliveryState(message, c) : null, senderName: users.name(message.sender_id) });
+      const isGroup = c.kind === 'group';
+      const node = bubble({ message, mine, state: mine ? (isGroup ? 'sent' : deliveryState(message, c)) : null, senderName: users.name(message.sender_id), showSender: isGroup });
       if (!mine) node.dataset.unread = String(message.seq > (c.self.read_seq ?? 0));
       nodes.push(node);
+    }
+    const last = messages[messages.length - 1];
+    if (c?.kind === 'group' && last?.sender_id === myId && last.kind === 'text' && last.seq === c.last_seq && c.read_by > 0) {
+      nodes.push(h('li', { className: 'read-by' }, t('read_by', { count: c.read_by })));
     }
     for (const entry of pending) {
       pushDay(entry.created_at);
@@ -94,9 +123,17 @@ export function mountChatView(container, { state, outbox, sync, users, session, 
 
   function renderHeader() {
     const c = conversation();
+    infoButton.hidden = c?.kind !== 'group';
     const name = c ? conversationTitle(c, users) : users.name(recipientId);
     title.textContent = name;
-    avatarSlot.replaceChildren(avatar(name, c?.members[0]?.user_id ?? recipientId ?? conversationId, c?.kind ?? 'direct'));
+    const otherId = c ? otherMemberId(c) : recipientId;
+    const dot = (c?.kind ?? 'direct') === 'direct' ? presenceDot(social.presenceOf(otherId)) : null;
+    avatarSlot.replaceChildren(avatar(name, c?.members[0]?.user_id ?? recipientId ?? conversationId, c?.kind ?? 'direct'), ...(dot ? [dot] : []));
+  }
+
+  function renderTyping() {
+    const names = conversationId ? typing.typers(conversationId).map((id) => users.name(id)) : [];
+    typingLine.textContent = names.length ? t('is_typing', { name: names.join(', ') }) : '';
   }
 
   function render() {
@@ -115,7 +152,7 @@ export function mountChatView(container, { state, outbox, sync, users, session, 
     readonlyNote.hidden = !isSystem;
     observer.disconnect();
     list.replaceChildren(...items());
-    for (const node of list.querySelectorAll('li.theirs[data-unread="true"]')) observer.observe(node);
+    for (const node of list.querySelectorAll('li[data-unread="true"]')) observer.observe(node);
     topNote.textContent = !c || (c.historyLoaded && !c.hasMoreBefore) ? t('beginning') : t('loading');
     if (wasAtBottom) scrollToBottom();
     else if (scroller.scrollHeight !== previousHeight && previousTop < NEAR_TOP_PX) {
@@ -141,23 +178,45 @@ export function mountChatView(container, { state, outbox, sync, users, session, 
     h('header', { className: 'pane-header' },
       h('a', { href: '/', className: 'icon-button back', 'aria-label': t('back'), title: t('back'),
         onClick: (event) => { event.preventDefault(); navigate('/'); } }, '←'),
-      avatarSlot, Object.assign(title, { id: 'chat-title' })),
+      avatarSlot, Object.assign(title, { id: 'chat-title' }), infoButton),
     scroller,
     jump,
+    typingLine,
     readonlyNote,
     composer.element);
   container.replaceChildren(section);
 
   const onVisibility = () => markVisibleRead();
   document.addEventListener('visibilitychange', onVisibility);
-  const unsubscribeState = state.subscribe((id) => { if (id === null || id === conversationId) render(); });
+  // An event (member added, role changed...) makes the open group panel reload its members.
+  let panelSeq = 0;
+  function refreshPanelOnNewEvent() {
+    const c = conversation();
+    if (!c || c.kind !== 'group') return;
+    let lastEvent = 0;
+    for (const message of c.messages.values()) if (message.kind === 'event') lastEvent = Math.max(lastEvent, message.seq);
+    if (panel.element.isConnected && lastEvent > panelSeq) panel.refresh();
+    panelSeq = Math.max(panelSeq, lastEvent);
+  }
+
+  const unsubscribeState = state.subscribe((id) => {
+    if (id !== null && id !== conversationId) return;
+    render();
+    refreshPanelOnNewEvent();
+  });
   const unsubscribeOutbox = outbox.subscribe(render);
   const unsubscribeStatus = sync.subscribeStatus(maybeLoadMore);
+  const unsubscribeUsers = users.subscribe(render);
+  const unsubscribeSocial = social.subscribe(renderHeader);
+  const unsubscribeTyping = typing.subscribe((id) => { if (id === conversationId) renderTyping(); });
   render();
   if (!composer.element.hidden) composer.focus();
 
   return () => {
     unsubscribeStatus();
+    unsubscribeUsers();
+    unsubscribeSocial();
+    unsubscribeTyping();
     observer.disconnect();
     document.removeEventListener('visibilitychange', onVisibility);
     unsubscribeState();

@@ -1,18 +1,22 @@
-// conversation_list: the left pane. My name and a settings link, a "start a chat by username"
-// form, and every conversation sorted by activity with avatar, title, last-message preview,
-// time and unread badge. Re-renders on every chat_state change; the open conversation is
-// marked aria-current.
+// conversation_list: the left pane. My name, a friends link (badge: incoming requests), a new-group
+// link, a settings link, a "start a chat by username" form, and every conversation sorted by activity
+// with avatar, title, last-message preview, time, unread badge and, for direct chats with
+// friends, a presence dot. Re-renders on every chat_state, user cache or social_state change;
+// the open conversation is marked aria-current.
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { formatStamp } from '../format.js';
 import { t } from '../i18n.js';
 import { avatar } from '../components/avatar.js';
-import { conversationTitle, messagePreview } from '../components/conversation_title.js';
+import { conversationTitle, messagePreview, otherMemberId } from '../components/conversation_title.js';
+import { presenceDot } from '../components/presence_dot.js';
 
-export function mountConversationList(container, { state, users, session, navigate, currentId, startChat }) {
+export function mountConversationList(container, { state, social, users, session, navigate, currentId, startChat }) {
   const list = h('ul', { className: 'conversation-list', 'aria-label': t('conversations') });
   const input = h('input', { id: 'new-chat', placeholder: t('new_chat_placeholder'), 'aria-label': t('new_chat_label'), autocapitalize: 'none' });
   const alert = h('p', { className: 'form-error', role: 'alert' });
+  const me = h('span', { className: 'me' });
+  const incomingBadge = h('span', { className: 'unread-badge', 'aria-hidden': 'true', hidden: true });
 
   async function onNewChat(event) {
     event.preventDefault();
@@ -28,6 +32,10 @@ export function mountConversationList(container, { state, users, session, naviga
   }
 
   function render() {
+    me.textContent = users.name(session.user.id);
+    const requests = social.incoming().length;
+    incomingBadge.hidden = requests === 0;
+    incomingBadge.textContent = String(requests);
     const conversations = state.sorted();
     if (conversations.length === 0) {
       list.replaceChildren(h('li', { className: 'empty' }, t('no_conversations')));
@@ -46,10 +54,12 @@ export function mountConversationList(container, { state, users, session, naviga
         'aria-label': unread ? `${title}, ${t('unread', { count: unread })}` : title,
         onClick: (event) => { event.preventDefault(); navigate(`/chat/${conversation.id}`); },
       },
-      avatar(title, conversation.members[0]?.user_id ?? conversation.id, conversation.kind),
+      h('span', { className: 'avatar-wrap' },
+        avatar(title, conversation.members[0]?.user_id ?? conversation.id, conversation.kind),
+        conversation.kind === 'direct' && presenceDot(social.presenceOf(otherMemberId(conversation)))),
       h('span', { className: 'conversation-text' },
         h('span', { className: 'conversation-title' }, title),
-        h('span', { className: 'conversation-preview' }, messagePreview(conversation.last_message, session.user.id))),
+        h('span', { className: 'conversation-preview' }, messagePreview(conversation.last_message, session.user.id, users, conversation.kind === 'group'))),
       h('span', { className: 'conversation-meta' },
         h('time', {}, formatStamp(conversation.last_activity_at)),
         unread > 0 && h('span', { className: 'unread-badge', 'aria-hidden': 'true' }, unread > 99 ? '99+' : unread))));
@@ -58,13 +68,17 @@ export function mountConversationList(container, { state, users, session, naviga
   container.replaceChildren(
     h('header', { className: 'pane-header' },
       h('h1', { className: 'app-name' }, t('app_name')),
-      h('span', { className: 'me' }, session.user.display_name || session.user.username),
+      me,
+      h('a', { href: '/friends', className: 'icon-button friends-link', 'aria-label': t('friends'), title: t('friends'),
+        onClick: (event) => { event.preventDefault(); navigate('/friends'); } }, '👥', incomingBadge),
+      h('a', { href: '/new-group', className: 'icon-button new-group-link', 'aria-label': t('new_group'), title: t('new_group'),
+        onClick: (event) => { event.preventDefault(); navigate('/new-group'); } }, '➕'),
       h('a', { href: '/settings', className: 'icon-button', 'aria-label': t('settings'), title: t('settings'),
         onClick: (event) => { event.preventDefault(); navigate('/settings'); } }, '⚙️')),
     h('form', { className: 'new-chat', onSubmit: onNewChat }, input, h('button', { type: 'submit' }, t('new_chat_button'))),
     alert,
     h('nav', { 'aria-label': t('conversations') }, list));
   render();
-  const unsubscribe = state.subscribe(render);
-  return unsubscribe;
+  const unsubscribers = [state.subscribe(render), users.subscribe(render), social.subscribe(render)];
+  return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 }

@@ -1,19 +1,54 @@
-// settings_screen: language (persisted, applies at once), change password, the devices logged
-// in to this account with a revoke button each, and log out. onLoggedOut() is called after the
+// settings_screen: my profile (display name, status line, avatar URL, time zone; saved with
+// PATCH /account/profile, then onProfile(user)), language (persisted, applies at once and is
+// saved to the profile), change password, the devices logged in to this account with a revoke
+// button each, and log out. onLoggedOut() is called after the
 // server revoked this device's token (or it was already invalid).
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
-import { formatDate } from '../format.js';
+import { formatDate, timeZone } from '../format.js';
 import { LANGUAGES, language, setLanguage, t } from '../i18n.js';
 
-export function mountSettingsScreen(container, { api, session, navigate, onLoggedOut }) {
+export function mountSettingsScreen(container, { api, session, users, navigate, onLoggedOut, onProfile }) {
   const sessionsList = h('ul', { className: 'sessions' });
   const sessionsAlert = h('p', { className: 'form-error', role: 'alert' });
   const oldPassword = h('input', { id: 'old-password', type: 'password', autocomplete: 'current-password', required: true });
   const newPassword = h('input', { id: 'new-password', type: 'password', autocomplete: 'new-password', minlength: 8, required: true });
   const passwordStatus = h('p', { className: 'form-status', role: 'status' });
-  const languageSelect = h('select', { id: 'language', onChange: () => setLanguage(languageSelect.value) },
+  const languageSelect = h('select', { id: 'language', onChange: changeLanguage },
     Object.entries(LANGUAGES).map(([code, lang]) => h('option', { value: code, selected: code === language() }, lang.name)));
+
+  const me = session.user;
+  const profileFields = {
+    display_name: h('input', { id: 'profile-display-name', value: me.display_name ?? '', maxlength: 64, required: true }),
+    status_line: h('input', { id: 'profile-status', value: me.status_line ?? '', maxlength: 140 }),
+    avatar: h('input', { id: 'profile-avatar', type: 'url', value: me.avatar ?? '' }),
+    time_zone: h('input', { id: 'profile-time-zone', value: me.time_zone ?? '', list: 'time-zones', placeholder: timeZone() }),
+  };
+  const profileStatus = h('p', { className: 'form-status', role: 'status' });
+  const signedInAs = h('p', {});
+  const showSignedInAs = () => { signedInAs.textContent = t('signed_in_as', { name: `${users.name(me.id)} (@${me.username})` }); };
+
+  async function saveProfile(fields) {
+    profileStatus.textContent = '';
+    try {
+      const { user } = await api.updateProfile(fields);
+      onProfile(user);
+      profileStatus.textContent = t('profile_saved');
+    } catch (error) {
+      profileStatus.textContent = errorText(error, 'profile');
+    }
+  }
+
+  function onSaveProfile(event) {
+    event.preventDefault();
+    saveProfile(Object.fromEntries(Object.entries(profileFields).map(([key, input]) => [key, input.value.trim()])));
+  }
+
+  function changeLanguage() {
+    const code = languageSelect.value;
+    api.updateProfile({ language: code }).then(({ user }) => onProfile(user)).catch(() => {});
+    setLanguage(code);
+  }
 
   async function loadSessions() {
     try {
@@ -63,8 +98,16 @@ export function mountSettingsScreen(container, { api, session, navigate, onLogge
         onClick: (event) => { event.preventDefault(); navigate('/'); } }, '←'),
       h('h2', { id: 'settings-title' }, t('settings'))),
     h('div', { className: 'settings-body' },
-      h('p', {}, t('signed_in_as', { name: `${session.user.display_name} (@${session.user.username})` })),
+      signedInAs,
       h('label', { for: 'language' }, t('language')), languageSelect,
+      h('h3', {}, t('profile')),
+      h('form', { className: 'profile-form', onSubmit: onSaveProfile },
+        h('label', { for: 'profile-display-name' }, t('profile_display_name')), profileFields.display_name,
+        h('label', { for: 'profile-status' }, t('status_line')), profileFields.status_line,
+        h('label', { for: 'profile-avatar' }, t('avatar_url')), profileFields.avatar,
+        h('label', { for: 'profile-time-zone' }, t('time_zone')), profileFields.time_zone,
+        h('datalist', { id: 'time-zones' }, Intl.supportedValuesOf('timeZone').map((zone) => h('option', { value: zone }))),
+        h('button', { type: 'submit' }, t('save_profile')), profileStatus),
       h('h3', {}, t('change_password')),
       h('form', { className: 'stack', onSubmit: changePassword },
         h('label', { for: 'old-password' }, t('old_password')), oldPassword,
@@ -72,7 +115,8 @@ export function mountSettingsScreen(container, { api, session, navigate, onLogge
         h('button', { type: 'submit' }, t('change_password')), passwordStatus),
       h('h3', {}, t('sessions')), sessionsAlert, sessionsList,
       h('button', { type: 'button', className: 'danger', onClick: logOut }, t('log_out')))));
+  showSignedInAs();
   loadSessions();
   languageSelect.focus();
-  return () => {};
+  return users.subscribe(showSignedInAs);
 }

@@ -1,0 +1,210 @@
+// Scenarios of friends, presence, typing, groups and profiles, run after scenarios.mjs's own
+// (they reuse its people: alice and bob in world.alice / world.bob, carol made by the seeder).
+// Every wait is on a condition in the page.
+import { api, bubbles, loginViaUi, sendText, tokenOf } from './lib/app.mjs';
+import { assertEqual, eventually } from './lib/wait.mjs';
+
+const friendsPerson = (page, list, name) => page.locator(`.${list} .person`, { hasText: name });
+
+async function openFriends(page) {
+  await page.locator('a.friends-link').click();
+  await page.locator('#friends-title').waitFor();
+}
+
+async function presenceOf(page, name) {
+  return friendsPerson(page, 'friends', name).locator('.presence-dot').getAttribute('data-status');
+}
+
+// Pretends the page was hidden (or shown again): what a backgrounded tab reports.
+async function setHidden(page, hidden) {
+  await page.evaluate((value) => {
+    if (value) Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    else delete document.visibilityState;
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}
+
+async function becomeFriendsLive(world) {
+  const { alice, bob } = world;
+  await openFriends(bob);
+  await openFriends(alice);
+  await alice.locator('#friend-note').fill('hi Bob, it is Alice 🙂');
+  await alice.locator('#user-search').fill('bob');
+  await alice.locator('#user-search').press('Enter');
+  await alice.locator('.search-results .person', { hasText: '@bob' }).locator('button').click();
+  await friendsPerson(alice, 'outgoing', 'Bob').waitFor();
+  const request = friendsPerson(bob, 'incoming', 'Alice');
+  await request.filter({ hasText: 'it is Alice' }).waitFor(); // live: a friend_request frame
+  await bob.locator('a.friends-link .unread-badge', { hasText: '1' }).waitFor();
+  await bob.screenshot({ path: world.screenshot('09-friend-request') });
+  await request.locator('button', { hasText: 'Accept' }).click();
+  await friendsPerson(bob, 'friends', 'Alice').waitFor();
+  await friendsPerson(alice, 'friends', 'Bob').waitFor(); // live: friend_added
+  await alice.locator('.outgoing .empty').waitFor();
+  await eventually(async () => assertEqual(await presenceOf(alice, 'Bob'), 'online', 'bob online'), 'bob online');
+
+  await bob.goto('about:blank');
+  await eventually(async () => assertEqual(await presenceOf(alice, 'Bob'), 'offline', 'bob offline'), 'bob offline');
+  await friendsPerson(alice, 'friends', 'Last seen').waitFor();
+  await bob.goto(world.baseUrl);
+  await eventually(async () => assertEqual(await presenceOf(alice, 'Bob'), 'online', 'bob back'), 'bob back online');
+  await setHidden(bob, true); // the page goes to the background: away
+  await eventually(async () => assertEqual(await presenceOf(alice, 'Bob'), 'away', 'bob away'), 'bob away');
+  await setHidden(bob, false);
+  await eventually(async () => assertEqual(await presenceOf(alice, 'Bob'), 'online', 'bob visible'), 'bob online again');
+  await alice.screenshot({ path: world.screenshot('10-friends') });
+}
+
+async function typingAndPresenceInChat(world) {
+  const { alice, bob } = world;
+  await friendsPerson(alice, 'friends', 'Bob').locator('button', { hasText: 'Chat' }).click();
+  await alice.locator('.chat-title', { hasText: 'Bob' }).waitFor();
+  await alice.locator('.chat .pane-header .presence-dot[data-status=online]').waitFor();
+  await alice.locator('.conversation', { hasText: 'Bob' }).locator('.presence-dot[data-status=online]').waitFor();
+  await bob.locator('.conversation a', { hasText: 'Alice' }).click();
+  await bob.locator('#composer-text').pressSequentially('typing to you');
+  await alice.locator('.typing-line', { hasText: 'Bob is typing…' }).waitFor();
+  await bob.locator('#composer-text').press('Enter');
+  await bubbles(alice, 'typing to you').waitFor();
+  await eventually(async () => assertEqual(await alice.locator('.typing-line').textContent(), '', 'typing line cleared'), 'typing cleared');
+  await sendText(alice, 'friends now 🤝');
+  await bubbles(bob, 'friends now').waitFor();
+}
+
+async function befriendByApi(world, fromToken, toPage, toName) {
+  const me = await api(world.baseUrl, 'GET', '/account', { token: await tokenOf(toPage) });
+  await api(world.baseUrl, 'POST', '/friends/requests', { token: fromToken, body: { to: me.user.id } });
+  const accepter = friendsPerson(toPage, 'incoming', toName);
+  await accepter.locator('button', { hasText: 'Accept' }).click();
+  await friendsPerson(toPage, 'friends', toName).waitFor();
+}
+
+async function groupOfThree(world) {
+  const { alice, bob } = world;
+  world.carol = await world.browser.newContext({ viewport: { width: 1100, height: 720 } }).then((c) => c.newPage());
+  world.carol.on('pageerror', (error) => world.pageErrors.push(error.message));
+  const carol = world.carol;
+  await loginViaUi(carol, world.baseUrl, 'carol');
+  await openFriends(alice);
+  await befriendByApi(world, await tokenOf(carol), alice, 'Carol');
+
+  await alice.locator('a.new-group-link').click();
+  await alice.locator('#group-name').fill('Launch crew 🚀');
+  await alice.locator('.pick-friends li', { hasText: 'Bob' }).locator('input').check();
+  await alice.locator('button.primary', { hasText: 'Create group' }).click();
+  await alice.locator('.chat-title', { hasText: 'Launch crew 🚀' }).waitFor();
+  await alice.locator('.event-line[data-event=group_created]', { hasText: 'Alice created the group “Launch crew 🚀”' }).waitFor();
+
+  await alice.locator('.group-info-button').click();
+  await alice.locator('.group-panel .members .person', { hasText: 'Bob' }).waitFor();
+  await alice.locator('#add-member').selectOption({ label: 'Carol' });
+  await alice.locator('.group-panel form', { has: alice.locator('#add-member') }).locator('button').click();
+  await alice.locator('.event-line[data-event=member_added]', { hasText: 'Alice added Carol' }).waitFor();
+  await alice.locator('.group-panel .members .person', { hasText: 'Carol' }).waitFor();
+
+  for (const page of [bob, carol]) {
+    await page.locator('.conversation.group a', { hasText: 'Launch crew' }).click();
+    await page.locator('.event-line[data-event=member_added]', { hasText: 'Alice added Carol' }).waitFor();
+  }
+  await bob.locator('.event-line[data-event=group_created]').waitFor();
+  await sendText(alice, 'hello crew 👋');
+  await sendText(bob, 'hi all from Bob');
+  await sendText(carol, 'Carol here ✋');
+  for (const page of [alice, bob, carol]) {
+    for (const text of ['hello crew', 'hi all from Bob', 'Carol here']) await bubbles(page, text).waitFor();
+  }
+  await carol.locator('.message.theirs', { hasText: 'hello crew' }).locator('.sender-name', { hasText: 'Alice' }).waitFor();
+  await alice.locator('.message.theirs', { hasText: 'Carol here' }).locator('.sender-name', { hasText: 'Carol' }).waitFor();
+
+  await alice.locator('#group-rename').fill('Crew 2');
+  await alice.locator('#group-rename').press('Enter');
+  for (const page of [alice, bob, carol]) {
+    await page.locator('.event-line[data-event=renamed]', { hasText: 'Alice renamed the group to “Crew 2”' }).waitFor();
+    await page.locator('.chat-title', { hasText: 'Crew 2' }).waitFor();
+  }
+  await sendText(alice, 'read me, crew');
+  await alice.locator('.read-by', { hasText: 'Read by 2' }).waitFor();
+  await alice.screenshot({ path: world.screenshot('11-group-chat') });
+  await carol.locator('.group-info-button').click();
+  await carol.locator('.group-panel .leave').waitFor();
+  assertEqual(await carol.locator('.group-panel #group-rename').count(), 0, 'a member cannot rename');
+  assertEqual(await carol.locator('.group-panel .members button').count(), 0, 'a member manages nobody');
+
+  const memberRow = (page, name) => page.locator('.group-panel .members .person', { hasText: name });
+  await memberRow(alice, 'Bob').locator('button', { hasText: 'Make admin' }).click();
+  for (const page of [alice, bob, carol]) {
+    await page.locator('.event-line[data-event=role_changed]', { hasText: 'Alice made Bob an admin' }).waitFor();
+  }
+  await bob.locator('.group-info-button').click();
+  await memberRow(bob, 'Carol').locator('button', { hasText: 'Mute 1 h' }).waitFor();
+  await bob.locator('.group-panel #group-rename').waitFor();
+  assertEqual(await memberRow(bob, 'Alice').locator('button').count(), 0, 'an admin cannot manage the owner');
+  assertEqual(await bob.locator('.group-panel button', { hasText: 'Make admin' }).count(), 0, 'only the owner changes roles');
+
+  await memberRow(alice, 'Carol').locator('button', { hasText: 'Mute 1 h' }).click();
+  await carol.locator('.event-line[data-event=muted]', { hasText: 'Alice muted Carol until' }).waitFor();
+  await sendText(carol, 'can I still talk?');
+  await expectFailed(carol, 'can I still talk?');
+  await carol.locator('.message.mine', { hasText: 'can I still talk?' }).locator('button', { hasText: 'Discard' }).click();
+  await memberRow(alice, 'Carol').locator('button', { hasText: 'Unmute' }).click();
+  await carol.locator('.event-line[data-event=unmuted]', { hasText: 'Alice unmuted Carol' }).waitFor();
+  await carol.locator('.group-panel .leave').click();
+  await carol.locator('.placeholder').waitFor(); // back home
+  await carol.locator('.conversation.group').waitFor({ state: 'detached' });
+  await alice.locator('.event-line[data-event=member_left]', { hasText: 'Carol left' }).waitFor();
+  await alice.locator('.group-panel .members .person', { hasText: 'Carol' }).waitFor({ state: 'detached' });
+  const bobsRow = bob.locator('.conversation.group');
+  await eventually(async () => assertEqual(await bobsRow.locator('.unread-badge').count(), 0, 'events read'), 'event lines marked read');
+  await bob.screenshot({ path: world.screenshot('12-group-admin-panel') });
+}
+
+async function expectFailed(page, text) {
+  const tick = page.locator('.message.mine', { hasText: text }).locator('.tick');
+  await eventually(async () => assertEqual(await tick.getAttribute('data-state'), 'failed', 'muted send'), 'send refused');
+}
+
+async function profileChangeReachesFriend(world) {
+  const { alice, bob } = world;
+  await bob.locator('a[href="/settings"]').click();
+  await bob.locator('#profile-display-name').fill('Bobby 🎸');
+  await bob.locator('#profile-status').fill('on tour');
+  await bob.locator('#profile-time-zone').fill('Asia/Shanghai');
+  await bob.locator('.profile-form button[type=submit]').click();
+  await bob.locator('.profile-form .form-status', { hasText: 'Profile saved' }).waitFor();
+  await bob.screenshot({ path: world.screenshot('13-settings-profile') });
+  await alice.locator('.conversation.direct .conversation-title', { hasText: 'Bobby 🎸' }).waitFor();
+  await alice.locator('.pane-header .me', { hasText: 'Alice' }).waitFor();
+  await bob.locator('.pane-header .me', { hasText: 'Bobby 🎸' }).waitFor();
+}
+
+async function errorsBlockAndUnblock(world) {
+  const { alice, carol } = world;
+  await openFriends(alice);
+  await alice.locator('#user-search').fill('bob');
+  await alice.locator('#user-search').press('Enter');
+  await alice.locator('.search-results .person', { hasText: '@bob' }).locator('button').click();
+  await alice.locator('.friends-screen .form-error', { hasText: 'already friends' }).waitFor(); // conflict
+
+  await openFriends(carol);
+  await friendsPerson(carol, 'friends', 'Alice').waitFor();
+  await friendsPerson(alice, 'friends', 'Carol').locator('button', { hasText: 'Block' }).click();
+  await friendsPerson(alice, 'blocked', 'Carol').waitFor();
+  await alice.locator('.conversation', { hasText: 'Carol' }).locator('.presence-dot').waitFor({ state: 'detached' });
+  await carol.locator('.friends .person', { hasText: 'Alice' }).waitFor({ state: 'detached' }); // live: friend_removed
+  await carol.locator('#user-search').fill('alice');
+  await carol.locator('#user-search').press('Enter');
+  await carol.locator('.search-results .person', { hasText: '@alice' }).locator('button').click();
+  await carol.locator('.friends-screen .form-error', { hasText: 'blocked you' }).waitFor(); // blocked
+  await alice.screenshot({ path: world.screenshot('14-blocked') });
+  await friendsPerson(alice, 'blocked', 'Carol').locator('button', { hasText: 'Unblock' }).click();
+  await alice.locator('.blocked .empty').waitFor();
+  await carol.context().close();
+}
+
+export const socialScenarios = [
+  ['friends: search, request with a note, accept live; presence online -> offline -> online -> away -> online', becomeFriendsLive],
+  ['direct chat between friends: presence dots, typing indicator', typingAndPresenceInChat],
+  ['group of three: create, add, sender names, rename, read by, roles, mute, leave, member panels', groupOfThree],
+  ['profile: a new display name shows on the friend\'s side', profileChangeReachesFriend],
+  ['friends errors: already friends, blocked; block and unblock', errorsBlockAndUnblock],
+];

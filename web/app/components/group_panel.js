@@ -1,0 +1,98 @@
+// group_panel: the info panel of a group chat: name and topic (editable by owner and admins),
+// members with roles, and only the actions the caller's role allows (docs/protocol.md
+// "Authorization"): owner and admins add friends, remove and mute members (admins: not the
+// owner or other admins); the owner also changes roles; everyone but the owner (unless alone)
+// may leave. refresh() reloads from GET /groups/{id}; errors show with their code's sentence.
+import { h } from '../dom.js';
+import { errorText } from '../errors.js';
+import { t } from '../i18n.js';
+
+const MUTE_MS = 3600000;
+
+export function createGroupPanel({ api, social, users, session, groupId, onLeft }) {
+  const myId = session.user.id;
+  const element = h('aside', { className: 'group-panel', 'aria-label': t('group_info') });
+  const alert = h('p', { className: 'form-error', role: 'alert' });
+  let info = null;
+
+  async function act(action) {
+    alert.textContent = '';
+    try {
+      await action();
+      await refresh();
+    } catch (error) {
+      alert.textContent = errorText(error, 'groups');
+    }
+  }
+
+  const button = (label, action, className = '') => h('button', { type: 'button', className, onClick: () => act(action) }, label);
+
+  function fieldForm(id, label, value, save, placeholder = label) {
+    const input = h('input', { id, value, placeholder, 'aria-label': label });
+    return h('form', { onSubmit: (event) => { event.preventDefault(); act(() => save(input.value.trim())); } },
+      input, h('button', { type: 'submit' }, label));
+  }
+
+  function canManage(me, member) {
+    if (member.user_id === myId || member.role === 'owner') return false;
+    return me === 'owner' || (me === 'admin' && member.role === 'member');
+  }
+
+  function memberRow(me, member) {
+    const manage = canManage(me, member);
+    const muted = member.muted_until > Date.now();
+    return h('li', { className: 'person', 'data-user-id': member.user_id },
+      h('span', { className: 'person-text' },
+        h('span', { className: 'person-name' }, users.name(member.user_id)),
+        h('span', { className: 'muted role' }, [t(`role_${member.role}`), muted && t('muted')].filter(Boolean).join(' · '))),
+      h('span', { className: 'person-actions' },
+        me === 'owner' && member.user_id !== myId && member.role !== 'owner' && (member.role === 'admin'
+          ? button(t('make_member'), () => api.setRole(groupId, member.user_id, 'member'))
+          : button(t('make_admin'), () => api.setRole(groupId, member.user_id, 'admin'))),
+        manage && (muted
+          ? button(t('unmute_member'), () => api.unmute(groupId, member.user_id))
+          : button(t('mute_member'), () => api.mute(groupId, member.user_id, Date.now() + MUTE_MS))),
+        manage && button(t('remove_member'), () => api.removeMember(groupId, member.user_id), 'danger')));
+  }
+
+  function render() {
+    if (!info) return;
+    const { group, members } = info;
+    const me = group.my_role;
+    const admin = me === 'owner' || me === 'admin';
+    const memberIds = new Set(members.map((m) => m.user_id));
+    const addable = social.friends().filter((f) => !memberIds.has(f.user_id));
+    const pick = h('select', { id: 'add-member', 'aria-label': t('add_members') },
+      addable.map((f) => h('option', { value: f.user_id }, users.name(f.user_id))));
+    element.replaceChildren(h('div', {},
+      h('h3', {}, t('group_info')),
+      h('p', { className: 'group-name' }, group.name),
+      group.topic && h('p', { className: 'muted group-topic' }, group.topic),
+      alert,
+      admin && fieldForm('group-rename', t('rename'), group.name, (name) => api.updateGroup(groupId, { name })),
+      admin && fieldForm('group-topic', t('set_topic'), group.topic ?? '', (topic) => api.updateGroup(groupId, { topic }), t('topic')),
+      admin && addable.length > 0 && h('form', {
+        onSubmit: (event) => { event.preventDefault(); act(() => api.addMembers(groupId, [Number(pick.value)])); },
+      }, pick, h('button', { type: 'submit' }, t('add_members'))),
+      h('h4', {}, t('members', { count: group.member_count })),
+      h('ul', { className: 'people members' }, members.map((m) => memberRow(me, m))),
+      (me !== 'owner' || group.member_count === 1) && h('button', {
+        type: 'button', className: 'danger leave',
+        onClick: async () => {
+          try { await api.removeMember(groupId, myId); onLeft(); } catch (error) { alert.textContent = errorText(error, 'groups'); }
+        },
+      }, t('leave_group'))));
+  }
+
+  async function refresh() {
+    try {
+      info = await api.group(groupId);
+      render();
+    } catch (error) {
+      alert.textContent = errorText(error, 'groups');
+      element.replaceChildren(alert);
+    }
+  }
+
+  return { element, refresh, render };
+}
