@@ -38,6 +38,7 @@ export function createSync({ api, state, social, typing, outbox, users, session,
   const statusListeners = new Set();
   const typingSentAt = new Map();
   let status = 'connecting';
+  let removals = 0; // groups this device stopped being in, for refreshList
 
   const connection = createConnection({
     token: session.token,
@@ -94,7 +95,10 @@ export function createSync({ api, state, social, typing, outbox, users, session,
   }
 
   function onEvent(message) {
-    if (endsMyMembership(message, myId)) state.remove(message.conversation_id);
+    if (endsMyMembership(message, myId)) {
+      removals += 1;
+      state.remove(message.conversation_id);
+    }
     else refreshList(); // name, topic, role and member count come with the list
   }
 
@@ -173,10 +177,18 @@ export function createSync({ api, state, social, typing, outbox, users, session,
     deliveredToSend.clear();
   }
 
+  // A list fetched while this device left a group may still hold it: such a list is stale and
+  // fetched again (see `removals`), so a removed conversation never comes back from an older
+  // answer.
   async function refreshList() {
     try {
-      const { conversations } = await api.conversations();
-      state.applySummaries(conversations);
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const before = removals;
+        const { conversations } = await api.conversations();
+        if (before !== removals) continue;
+        state.applySummaries(conversations);
+        return;
+      }
     } catch { /* the next sync or message brings it */ }
   }
 

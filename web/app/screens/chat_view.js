@@ -205,7 +205,11 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     refreshPanelOnNewEvent();
   });
   const unsubscribeOutbox = outbox.subscribe(render);
-  const unsubscribeStatus = sync.subscribeStatus(maybeLoadMore);
+  // Back online: load what is missing, and send the read a closed connection could not carry.
+  const unsubscribeStatus = sync.subscribeStatus(() => {
+    maybeLoadMore();
+    markVisibleRead();
+  });
   const unsubscribeUsers = users.subscribe(render);
   const unsubscribeSocial = social.subscribe(renderHeader);
   const unsubscribeTyping = typing.subscribe((id) => { if (id === conversationId) renderTyping(); });
