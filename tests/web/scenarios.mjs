@@ -1,8 +1,9 @@
 // The scenarios, in order: each is async (world) and throws on failure. They share one server;
 // `world` carries the browser, the base URL, the screenshot path helper and the pages of the
-// people created along the way (alice, bob, carol).
+// people created along the way (alice, bob, carol, dave).
 import { api, bubbles, loginViaUi, PASSWORD, registerViaUi, sendText, startChat, tokenOf } from './lib/app.mjs';
 import { assert, assertEqual, eventually } from './lib/wait.mjs';
+import { groupOwnerScenarios } from './group_owner_scenarios.mjs';
 import { socialScenarios } from './social_scenarios.mjs';
 
 const HELLO = 'hi Bob 👋 family 👩‍👩‍👧 flag 🇫🇷';
@@ -262,4 +263,5 @@ export const scenarios = [
   ['sessions: revoke a device, change password, log out, log in', sessionsPasswordLogout],
   ['system notices: distinct and read-only', systemNotices],
   ...socialScenarios,
+  ...groupOwnerScenarios,
 ];

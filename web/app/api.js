@@ -66,5 +66,9 @@ export function createApi(getToken) {
     setRole: (id, userId, role) => call('PUT', `/groups/${id}/members/${userId}/role`, { role }),
     mute: (id, userId, until) => call('PUT', `/groups/${id}/members/${userId}/mute`, { until }),
     unmute: (id, userId) => call('DELETE', `/groups/${id}/members/${userId}/mute`),
+    transferOwnership: (id, userId) => call('POST', `/groups/${id}/owner`, { user: userId }),
+    deleteGroup: (id) => call('DELETE', `/groups/${id}`),
+    createInvite: (id) => call('POST', `/groups/${id}/invites`),
+    joinGroup: (code) => call('POST', '/groups/join', { code }),
   };
 }

@@ -1,11 +1,14 @@
 // group_panel: the info panel of a group chat: name and topic (editable by owner and admins),
 // members with roles, and only the actions the caller's role allows (docs/protocol.md
 // "Authorization"): owner and admins add friends, remove and mute members (admins: not the
-// owner or other admins); the owner also changes roles; everyone but the owner (unless alone)
-// may leave. refresh() reloads from GET /groups/{id}; errors show with their code's sentence.
+// owner or other admins), make invite codes and switch the group public or private; the owner
+// also changes roles, transfers ownership and deletes the group (after a confirm step);
+// everyone but the owner (unless alone) may leave. refresh() reloads from GET /groups/{id};
+// errors show with their code's sentence. onLeft() runs once the group is gone for me.
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { t } from '../i18n.js';
+import { createInviteBox } from './invite_box.js';
 
 const MUTE_MS = 3600000;
 
@@ -13,7 +16,9 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft 
   const myId = session.user.id;
   const element = h('aside', { className: 'group-panel', 'aria-label': t('group_info') });
   const alert = h('p', { className: 'form-error', role: 'alert' });
+  const invite = createInviteBox({ api, groupId });
   let info = null;
+  let confirmingDelete = false;
 
   async function act(action) {
     alert.textContent = '';
@@ -52,7 +57,22 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft 
         manage && (muted
           ? button(t('unmute_member'), () => api.unmute(groupId, member.user_id))
           : button(t('mute_member'), () => api.mute(groupId, member.user_id, Date.now() + MUTE_MS))),
-        manage && button(t('remove_member'), () => api.removeMember(groupId, member.user_id), 'danger')));
+        manage && button(t('remove_member'), () => api.removeMember(groupId, member.user_id), 'danger'),
+        me === 'owner' && member.user_id !== myId && button(t('transfer_ownership'), () => api.transferOwnership(groupId, member.user_id), 'transfer')));
+  }
+
+  async function leaveOrDelete(action) {
+    try { await action(); onLeft(); } catch (error) { alert.textContent = errorText(error, 'groups'); }
+  }
+
+  function deleteControls() {
+    if (!confirmingDelete) {
+      return h('button', { type: 'button', className: 'danger delete-group', onClick: () => { confirmingDelete = true; render(); } }, t('delete_group'));
+    }
+    return h('div', { className: 'confirm-delete', role: 'group', 'aria-label': t('delete_group') },
+      h('p', {}, t('delete_group_confirm')),
+      h('button', { type: 'button', className: 'danger confirm', onClick: () => leaveOrDelete(() => api.deleteGroup(groupId)) }, t('delete_group')),
+      h('button', { type: 'button', className: 'cancel', onClick: () => { confirmingDelete = false; render(); } }, t('cancel')));
   }
 
   function render() {
@@ -74,14 +94,17 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft 
       admin && addable.length > 0 && h('form', {
         onSubmit: (event) => { event.preventDefault(); act(() => api.addMembers(groupId, [Number(pick.value)])); },
       }, pick, h('button', { type: 'submit' }, t('add_members'))),
+      admin && h('label', { className: 'public-toggle' },
+        h('input', { type: 'checkbox', id: 'group-public', checked: Boolean(group.is_public),
+          onChange: (event) => act(() => api.updateGroup(groupId, { is_public: event.target.checked })) }),
+        ' ', t('public_group')),
+      admin && invite.element,
       h('h4', {}, t('members', { count: group.member_count })),
       h('ul', { className: 'people members' }, members.map((m) => memberRow(me, m))),
       (me !== 'owner' || group.member_count === 1) && h('button', {
-        type: 'button', className: 'danger leave',
-        onClick: async () => {
-          try { await api.removeMember(groupId, myId); onLeft(); } catch (error) { alert.textContent = errorText(error, 'groups'); }
-        },
-      }, t('leave_group'))));
+        type: 'button', className: 'danger leave', onClick: () => leaveOrDelete(() => api.removeMember(groupId, myId)),
+      }, t('leave_group')),
+      me === 'owner' && deleteControls()));
   }
 
   async function refresh() {
