@@ -184,6 +184,19 @@ async function offlineAndBack(world) {
   assertEqual(await bubbles(world.bob, 'offline').count(), 1, 'stored once on the server');
 }
 
+// Logs `username` in on a fresh browser context (a new device with no saved language, its
+// browser set to `locale`) and waits until it shows the new-chat placeholder `expected`.
+async function expectPlaceholderOnNewDevice(world, username, locale, expected) {
+  const device = await newPage(world, { locale });
+  try {
+    await loginViaUi(device, world.baseUrl, username);
+    await eventually(async () => assertEqual(await device.locator('#new-chat').getAttribute('placeholder'),
+      expected, 'new-chat placeholder'), `${username} on a new ${locale} device`);
+  } finally {
+    await device.context().close();
+  }
+}
+
 async function switchLanguage(world) {
   const page = world.alice;
   await page.locator('a[href="/settings"]').click();
@@ -194,10 +207,14 @@ async function switchLanguage(world) {
   await page.locator('#settings-title', { hasText: '设置' }).waitFor();
   assertEqual(await page.evaluate(() => document.documentElement.lang), 'zh-CN', 'html lang');
   await page.screenshot({ path: world.screenshot('05-settings-zh') });
+  // The choice is in alice's profile: an English browser she logs in on next speaks 中文 too.
+  await expectPlaceholderOnNewDevice(world, 'alice', 'en-US', '发起聊天：用户名');
   await page.locator('#language').selectOption('fr');
   await page.locator('#settings-title', { hasText: 'Réglages' }).waitFor();
   await page.locator('#language').selectOption('en');
   await page.locator('#settings-title', { hasText: 'Settings' }).waitFor();
+  // Quick changes end with the last one saved: a Chinese browser is switched to English.
+  await expectPlaceholderOnNewDevice(world, 'alice', 'zh-CN', 'Start a chat: username');
 
   const french = await newPage(world, { locale: 'fr-FR' });
   await french.goto(world.baseUrl);

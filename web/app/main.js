@@ -10,7 +10,7 @@ import { createApi } from './api.js';
 import { createChatState } from './chat_state.js';
 import { h } from './dom.js';
 import { setTimeZone } from './format.js';
-import { onLanguageChange, t } from './i18n.js';
+import { adoptProfileLanguage, onLanguageChange, t } from './i18n.js';
 import { createOutbox } from './outbox.js';
 import { createRouter } from './router.js';
 import { clearSession, loadSession, saveSession } from './session.js';
@@ -53,7 +53,11 @@ function startApp() {
   users.remember(session.user);
   setTimeZone(session.user.time_zone);
   sync.start();
-  api.account().then(({ user }) => onProfile(user)).catch((error) => { if (error.code === 'unauthenticated') logOut(); });
+  // The profile's language only at start: while the app runs, settings decide.
+  api.account().then(({ user }) => {
+    onProfile(user);
+    adoptProfileLanguage(user.language);
+  }).catch((error) => { if (error.code === 'unauthenticated') logOut(); });
 }
 
 // My profile as the server has it (at start and after an edit): names, and the time zone.

@@ -8,6 +8,23 @@ import { errorText } from '../errors.js';
 import { formatDate, timeZone } from '../format.js';
 import { LANGUAGES, language, setLanguage, t } from '../i18n.js';
 
+// The profile's language follows the last choice: one PATCH in flight at a time, and the newest
+// choice is sent after it, so answers crossing each other never leave an older language saved
+// (every device adopts the profile's language when it starts).
+let languageInFlight = false;
+let languageWanted = null;
+function saveLanguage(api, onProfile, code) {
+  languageWanted = code;
+  if (languageInFlight) return;
+  languageInFlight = true;
+  const sending = code;
+  api.updateProfile({ language: sending }).then(({ user }) => onProfile(user)).catch(() => {})
+    .finally(() => {
+      languageInFlight = false;
+      if (languageWanted !== sending) saveLanguage(api, onProfile, languageWanted);
+    });
+}
+
 export function mountSettingsScreen(container, { api, session, users, navigate, onLoggedOut, onProfile }) {
   const sessionsList = h('ul', { className: 'sessions' });
   const sessionsAlert = h('p', { className: 'form-error', role: 'alert' });
@@ -46,7 +63,7 @@ export function mountSettingsScreen(container, { api, session, users, navigate, 
 
   function changeLanguage() {
     const code = languageSelect.value;
-    api.updateProfile({ language: code }).then(({ user }) => onProfile(user)).catch(() => {});
+    saveLanguage(api, onProfile, code);
     setLanguage(code);
   }
 
