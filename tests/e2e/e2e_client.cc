@@ -49,4 +49,28 @@ Result<std::unique_ptr<client::WsClient>> ConnectUser(const ServerProcess& serve
   return ::testing::AssertionFailure() << client::FormatStatus(status);
 }
 
+std::vector<nlohmann::json> DrainUntilPong(client::WsClient& ws) {
+  std::vector<nlohmann::json> frames;
+  const std::string req = client::NewClientId("ping-");
+  Status sent = ws.SendRaw(client::PingFrame(req));
+  EXPECT_TRUE(IsOk(sent));
+  if (!sent.ok()) return frames;
+  for (;;) {
+    Result<nlohmann::json> frame = ws.Next();
+    EXPECT_TRUE(IsOk(frame)) << "no pong for " << req;
+    if (!frame.ok()) return frames;
+    if (client::IsType(*frame, "pong") && frame->value("req", "") == req) return frames;
+    frames.push_back(std::move(frame).value());
+  }
+}
+
+std::vector<nlohmann::json> OfType(const std::vector<nlohmann::json>& frames,
+                                   std::string_view type) {
+  std::vector<nlohmann::json> result;
+  for (const nlohmann::json& frame : frames) {
+    if (client::IsType(frame, type)) result.push_back(frame);
+  }
+  return result;
+}
+
 }  // namespace parley::e2e

@@ -18,6 +18,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "client/frames.h"
@@ -55,6 +56,13 @@ Result<std::unique_ptr<client::WsClient>> ConnectUser(const ServerProcess& serve
                                                       const TestUser& user,
                                                       std::span<const client::Cursor> cursors = {},
                                                       client::SyncResult* sync = nullptr);
+
+// Every frame queued to `ws` before the reply to a ping sent now: a session handles its frames
+// in order, so anything the server queued to it earlier is in the result.
+std::vector<nlohmann::json> DrainUntilPong(client::WsClient& ws);
+// The frames of `type` among `frames`.
+std::vector<nlohmann::json> OfType(const std::vector<nlohmann::json>& frames,
+                                   std::string_view type);
 
 // gtest: ASSERT_TRUE(IsOk(status_or_result)) prints "not_found: no such user" on failure.
 ::testing::AssertionResult IsOk(const Status& status);

@@ -22,20 +22,6 @@ namespace {
 using client::WsClient;
 using nlohmann::json;
 
-// Every frame queued before the reply to a ping sent now (frames of a session are in order).
-std::vector<json> DrainUntilPong(WsClient& ws) {
-  std::vector<json> frames;
-  const std::string req = client::NewClientId("ping-");
-  EXPECT_TRUE(IsOk(ws.SendRaw(client::PingFrame(req))));
-  for (;;) {
-    Result<json> frame = ws.Next();
-    EXPECT_TRUE(IsOk(frame)) << "no pong for " << req;
-    if (!frame.ok()) return frames;
-    if (client::IsType(*frame, "pong") && frame->value("req", "") == req) return frames;
-    frames.push_back(std::move(frame).value());
-  }
-}
-
 // Waits for the event of `type` in group `group`.
 Result<json> WaitForEvent(WsClient& ws, int64_t group, std::string_view type) {
   return ws.WaitFor([&](const json& f) {

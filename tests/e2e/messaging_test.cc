@@ -41,32 +41,6 @@ HistoryPage Page(std::optional<int64_t> before, std::optional<int64_t> after,
   return page;
 }
 
-// Reads frames up to the reply to a ping sent now; returns every frame queued before it.
-// Frames of one session are handled in order, so anything the server queued to this device
-// before handling the ping is in the result.
-std::vector<json> DrainUntilPong(WsClient& ws) {
-  std::vector<json> frames;
-  const std::string req = client::NewClientId("ping-");
-  Status sent = ws.SendRaw(client::PingFrame(req));
-  EXPECT_TRUE(IsOk(sent));
-  if (!sent.ok()) return frames;
-  for (;;) {
-    Result<json> frame = ws.Next();
-    EXPECT_TRUE(IsOk(frame)) << "no pong for " << req;
-    if (!frame.ok()) return frames;
-    if (client::IsType(*frame, "pong") && frame->value("req", "") == req) return frames;
-    frames.push_back(std::move(frame).value());
-  }
-}
-
-std::vector<json> OfType(const std::vector<json>& frames, std::string_view type) {
-  std::vector<json> result;
-  for (const json& frame : frames) {
-    if (client::IsType(frame, type)) result.push_back(frame);
-  }
-  return result;
-}
-
 // Waits for the `message` frame (conversation_id, seq).
 Result<json> WaitForMessage(WsClient& ws, int64_t conversation_id, int64_t seq) {
   return ws.WaitFor([&](const json& f) {

@@ -28,27 +28,6 @@ Code CodeOf(const Result<T>& result) {
   return result.ok() ? Code::kOk : result.status().code();
 }
 
-// Frames queued to `ws` before the reply to a ping sent now (a session handles frames in order,
-// so anything the server queued to it earlier is in the result).
-std::vector<json> DrainUntilPong(WsClient& ws) {
-  std::vector<json> frames;
-  const std::string req = client::NewClientId("ping-");
-  EXPECT_TRUE(IsOk(ws.SendRaw(client::PingFrame(req))));
-  for (;;) {
-    Result<json> frame = ws.Next();
-    EXPECT_TRUE(IsOk(frame)) << "no pong";
-    if (!frame.ok()) return frames;
-    if (client::IsType(*frame, "pong") && frame->value("req", "") == req) return frames;
-    frames.push_back(std::move(frame).value());
-  }
-}
-
-size_t CountType(const std::vector<json>& frames, std::string_view type) {
-  size_t count = 0;
-  for (const json& frame : frames) count += client::IsType(frame, type) ? 1 : 0;
-  return count;
-}
-
 class SocialTest : public ::testing::Test {
  protected:
   void SetUp() override { StartServer({}); }
@@ -286,7 +265,7 @@ TEST_F(SocialTest, ProfileUpdateReachesFriendsAndKeepsSettingsPrivate) {
   EXPECT_EQ((*frame)["user"]["id"], alice_.id);
   EXPECT_EQ((*frame)["user"]["status_line"], "at the gym");
   EXPECT_FALSE((*frame)["user"].contains("time_zone"));
-  EXPECT_EQ(CountType(DrainUntilPong(*carol_ws), "profile"), 0u);
+  EXPECT_EQ(OfType(DrainUntilPong(*carol_ws), "profile").size(), 0u);
 
   auto by_id = carol_api_->UserById(alice_.id);
   ASSERT_TRUE(IsOk(by_id));
@@ -330,7 +309,7 @@ TEST_F(SocialTest, PresenceReachesFriendsOnly) {
   const int64_t last_seen = (*offline)["last_seen_at"].get<int64_t>();
   EXPECT_GT(last_seen, 0);
 
-  EXPECT_EQ(CountType(DrainUntilPong(*carol_ws), "presence"), 0u);
+  EXPECT_EQ(OfType(DrainUntilPong(*carol_ws), "presence").size(), 0u);
   auto friends = bob_api_->Friends();
   ASSERT_TRUE(IsOk(friends));
   ASSERT_EQ(friends->size(), 1u);
@@ -352,8 +331,8 @@ TEST_F(SocialTest, TypingReachesOtherMembersOnly) {
   ASSERT_TRUE(IsOk(typing));
   EXPECT_EQ((*typing)["conversation_id"], conversation);
   EXPECT_EQ((*typing)["user_id"], alice_.id);
-  EXPECT_EQ(CountType(DrainUntilPong(*carol_ws), "typing"), 0u);
-  EXPECT_EQ(CountType(DrainUntilPong(*alice_ws), "typing"), 0u);
+  EXPECT_EQ(OfType(DrainUntilPong(*carol_ws), "typing").size(), 0u);
+  EXPECT_EQ(OfType(DrainUntilPong(*alice_ws), "typing").size(), 0u);
 
   ASSERT_TRUE(IsOk(
       carol_ws->Send(json{{"type", "typing"}, {"conversation_id", conversation}, {"req", "t1"}})));
@@ -361,7 +340,7 @@ TEST_F(SocialTest, TypingReachesOtherMembersOnly) {
   ASSERT_TRUE(IsOk(error));
   EXPECT_EQ((*error)["code"], "not_found");
   EXPECT_EQ((*error)["req"], "t1");
-  EXPECT_EQ(CountType(DrainUntilPong(*bob_ws), "typing"), 0u);
+  EXPECT_EQ(OfType(DrainUntilPong(*bob_ws), "typing").size(), 0u);
 }
 
 // A burst of typing frames within the 2 s interval reaches the other member once. Alice's own
@@ -378,8 +357,8 @@ TEST_F(SocialTest, TypingBurstIsForwardedOnce) {
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(IsOk(alice_ws->Send(json{{"type", "typing"}, {"conversation_id", conversation}})));
   }
-  EXPECT_EQ(CountType(DrainUntilPong(*alice_ws), "error"), 0u);
-  EXPECT_EQ(CountType(DrainUntilPong(*bob_ws), "typing"), 1u);
+  EXPECT_EQ(OfType(DrainUntilPong(*alice_ws), "error").size(), 0u);
+  EXPECT_EQ(OfType(DrainUntilPong(*bob_ws), "typing").size(), 1u);
 }
 
 TEST_F(SocialTest, BadInputGetsTypedErrors) {
