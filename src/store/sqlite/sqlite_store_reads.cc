@@ -82,7 +82,7 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db
   Result<Statement> stmt = db.Prepare(
       "SELECT c.id, c.kind, c.last_seq, c.last_activity_at, m.delivered_seq, m.read_seq, "
       "msg.sender_id, msg.client_id, msg.text, msg.created_at, msg.kind, m.role, "
-      "m.muted_until, m.first_seq "
+      "m.muted_until, m.first_seq, c.name, c.topic "
       "FROM members AS m "
       "JOIN conversations AS c ON c.id = m.conversation_id "
       "LEFT JOIN messages AS msg ON msg.conversation_id = c.id AND msg.seq = c.last_seq "
@@ -100,6 +100,8 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db
     summary.kind = static_cast<ConversationKind>(stmt->ColumnInt(1));
     summary.last_seq = stmt->ColumnInt(2);
     summary.last_activity_at = stmt->ColumnInt(3);
+    summary.name = stmt->ColumnText(14);
+    summary.topic = stmt->ColumnText(15);
     summary.self = Member{user_id,
                           stmt->ColumnInt(4),
                           stmt->ColumnInt(5),
@@ -147,8 +149,8 @@ Status SqliteStore::FillOthers(Db& db, int64_t user_id,
   }
 }
 
-// Each of the user's groups: its name, topic, member count and how many other members have
-// read up to its last message. One aggregate query; no member rows leave SQLite.
+// Each of the user's groups: its member count and how many other members have read up to its
+// last message. One aggregate query; no member rows leave SQLite.
 Status SqliteStore::FillGroupCounts(Db& db, int64_t user_id,
                                     std::vector<ConversationSummary>& summaries) {
   if (summaries.empty()) return Status::Ok();
@@ -158,7 +160,7 @@ Status SqliteStore::FillGroupCounts(Db& db, int64_t user_id,
   }
   if (index_of.empty()) return Status::Ok();
   Result<Statement> stmt = db.Prepare(
-      "SELECT c.id, c.name, c.topic, count(*), "
+      "SELECT c.id, count(*), "
       "coalesce(sum(o.user_id != ?1 AND o.read_seq >= c.last_seq), 0) "
       "FROM members AS m JOIN conversations AS c ON c.id = m.conversation_id "
       "JOIN members AS o ON o.conversation_id = m.conversation_id "
@@ -172,10 +174,8 @@ Status SqliteStore::FillGroupCounts(Db& db, int64_t user_id,
     auto it = index_of.find(stmt->ColumnInt(0));
     if (it == index_of.end()) continue;  // cannot happen within one snapshot
     ConversationSummary& summary = summaries[it->second];
-    summary.name = stmt->ColumnText(1);
-    summary.topic = stmt->ColumnText(2);
-    summary.member_count = stmt->ColumnInt(3);
-    summary.read_by = stmt->ColumnInt(4);
+    summary.member_count = stmt->ColumnInt(1);
+    summary.read_by = stmt->ColumnInt(2);
   }
 }
 
