@@ -1,10 +1,10 @@
 #include "chat/notices.h"
 
 #include <algorithm>
-#include <random>
 #include <utility>
 #include <vector>
 
+#include "auth/random_hex.h"
 #include "base/clock.h"
 
 namespace parley::chat {
@@ -13,12 +13,9 @@ namespace {
 // Users whose notices are committed in one writer transaction.
 constexpr int kBatchUsers = 500;
 
-// A notice's id: tells its copies apart from other notices in each recipient's client ids.
-std::string NewNoticeId() {
-  std::random_device random;
-  const uint64_t bits = (static_cast<uint64_t>(random()) << 32) ^ random();
-  return std::to_string(NowMillis()) + "." + std::to_string(bits);
-}
+// Random bytes in a notice's id: tells its copies apart from other notices in each recipient's
+// client ids.
+constexpr size_t kNoticeIdRandomBytes = 16;
 
 }  // namespace
 
@@ -44,7 +41,7 @@ Result<int64_t> Notices::Send(const store::User& sender, const NoticeRequest& re
     return Status(Code::kInvalidArgument,
                   "at most " + std::to_string(kMaxListedRecipients) + " users per notice");
   }
-  const std::string notice_id = NewNoticeId();
+  const std::string notice_id = auth::RandomHex(kNoticeIdRandomBytes);
   if (!request.everyone) {
     std::vector<int64_t> users = request.users;
     std::sort(users.begin(), users.end());
