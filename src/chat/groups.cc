@@ -1,6 +1,5 @@
 #include "chat/groups.h"
 
-#include <future>
 #include <utility>
 
 #include "auth/random_hex.h"
@@ -153,23 +152,17 @@ Groups::Groups(store::Store& store, Hub& hub, MessageWriter& writer, EventEncode
       options_(options) {}
 
 Status Groups::Commit(const Apply& apply, Change& change) {
-  std::promise<Status> promise;
-  std::future<Status> done = promise.get_future();
-  Status queued = writer_.Submit(
+  return writer_.Run(
       [&](store::WriteTxn& txn, ConversationCache& cache) {
         change.events.clear();
         return apply(txn, cache, change);
       },
-      [&](Status status) {
-        if (status.ok() && change.recipients) {
-          for (const store::Message& event : change.events) {
-            hub_.Deliver(*change.recipients, encoder_.Message(event));
-          }
+      [&] {
+        if (!change.recipients) return;
+        for (const store::Message& event : change.events) {
+          hub_.Deliver(*change.recipients, encoder_.Message(event));
         }
-        promise.set_value(std::move(status));
       });
-  if (!queued.ok()) return queued;
-  return done.get();
 }
 
 Result<store::Group> Groups::Create(int64_t actor, NewGroup request) {

@@ -24,11 +24,13 @@ Status MessageWriter::Submit(TaskApply apply, TaskDone done) {
   return Enqueue(TaskOp{std::move(apply), std::move(done)});
 }
 
-Status MessageWriter::Run(TaskApply apply) {
+Status MessageWriter::Run(TaskApply apply, const std::function<void()>& on_commit) {
   std::promise<Status> outcome;
   std::future<Status> finished = outcome.get_future();
-  Status queued =
-      Submit(std::move(apply), [&outcome](Status status) { outcome.set_value(std::move(status)); });
+  Status queued = Submit(std::move(apply), [&outcome, &on_commit](Status status) {
+    if (status.ok() && on_commit) on_commit();
+    outcome.set_value(std::move(status));
+  });
   if (!queued.ok()) return queued;
   return finished.get();
 }

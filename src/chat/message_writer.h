@@ -77,8 +77,10 @@ class MessageWriter {
   Status Submit(CursorCommand command, CursorDone done);
   Status Submit(TaskApply apply, TaskDone done);
   // Submits `apply` and waits until its batch committed; returns apply's status or the
-  // commit's error. Blocks: call it from a worker thread, never the writer or an I/O thread.
-  Status Run(TaskApply apply);
+  // commit's error. `on_commit`, if given, runs on the writer thread once the task committed
+  // OK, before Run returns: deliveries made there keep commit order. Blocks: call it from a
+  // worker thread, never the writer or an I/O thread.
+  Status Run(TaskApply apply, const std::function<void()>& on_commit = {});
   void Stop();
 
  private:

@@ -1,7 +1,6 @@
 #include "chat/social.h"
 
 #include <algorithm>
-#include <future>
 #include <memory>
 #include <utility>
 
@@ -33,14 +32,7 @@ Social::Social(store::Store& store, Hub& hub, MessageWriter& writer, SocialEncod
           [this](int64_t user_id, PresenceStatus status) { PublishPresence(user_id, status); }) {}
 
 Status Social::Commit(MessageWriter::TaskApply apply, std::function<void()> deliver) {
-  auto committed = std::make_shared<std::promise<Status>>();
-  std::future<Status> outcome = committed->get_future();
-  Status queued = writer_.Submit(std::move(apply), [committed, &deliver](Status status) {
-    if (status.ok() && deliver) deliver();
-    committed->set_value(std::move(status));
-  });
-  if (!queued.ok()) return queued;
-  return outcome.get();  // `deliver` stays alive until here: the callback has run
+  return writer_.Run(std::move(apply), deliver);
 }
 
 PresenceInfo Social::PresenceOf(const store::User& user) const {
