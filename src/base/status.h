@@ -25,6 +25,9 @@ enum class Code {
   kBlocked,             // the other user has blocked the caller
   kNotFound,            // no such user, conversation or session
   kConflict,            // already exists (username taken)
+  kGone,                // the message was deleted (edit, react or reply to a tombstone)
+  kUnsupportedMedia,    // the bytes are not of a type this operation accepts
+  kQuotaExceeded,       // the user's storage quota would be exceeded
   kRateLimited,         // too many requests; retry later
   kUnsupportedVersion,  // protocol version the server does not speak
   kUnavailable,         // server shutting down or overloaded; retry later

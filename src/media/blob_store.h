@@ -1,0 +1,41 @@
+// BlobStore: where media bytes live, content-addressed: a blob's name is the SHA-256 of its bytes
+// (lowercase hex), so the same bytes are stored once however often they are uploaded. The local
+// directory implementation is the default; an object store can implement the same interface.
+//
+// Contract
+// - Put moves a finished file into the store and returns its digest; if a blob with that digest
+//   exists already the file is simply removed. The blob is durable (fsynced) when Put returns.
+// - Blobs are immutable. Remove of a missing blob is OK.
+// - Thread-safe.
+#ifndef PARLEY_MEDIA_BLOB_STORE_H_
+#define PARLEY_MEDIA_BLOB_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+
+namespace parley::media {
+
+class BlobStore {
+ public:
+  virtual ~BlobStore() = default;
+  // Takes ownership of the file at `path` (on the same filesystem as the store's directory).
+  virtual Result<std::string> Put(const std::string& path) = 0;
+  // A local path to read the blob from; kNotFound if there is no such blob.
+  virtual Result<std::string> PathOf(const std::string& digest) = 0;
+  virtual Result<int64_t> SizeOf(const std::string& digest) = 0;
+  virtual Status Remove(const std::string& digest) = 0;
+};
+
+// Blobs under `directory`/blobs/ab/abcdef... ; `directory`/tmp/ is for files being written
+// (uploads in progress), on the same filesystem so Put is a rename.
+Result<std::unique_ptr<BlobStore>> OpenLocalBlobStore(const std::string& directory);
+
+// The SHA-256 of a file's bytes, lowercase hex.
+Result<std::string> Sha256OfFile(const std::string& path);
+
+}  // namespace parley::media
+
+#endif  // PARLEY_MEDIA_BLOB_STORE_H_

@@ -1,0 +1,44 @@
+// Image processing for uploads (libvips): checks that the bytes really are a decodable image of
+// a sane size, re-encodes them without metadata (EXIF, GPS, XMP, comments; orientation is applied
+// to the pixels first), and makes a thumbnail and a tiny inline preview.
+//
+// Contract
+// - ProcessImage reads only `input_path` and writes only `output_path` and `thumbnail_path`
+//   (both replaced). On failure neither output is left behind.
+// - Errors: kUnsupportedMedia when the bytes are not a supported image type; kInvalidArgument
+//   when they claim to be one but do not decode (truncated, corrupt); kTooLarge when the header
+//   announces more than max_pixels (decompression bombs are refused before decoding pixels).
+//   Never crashes or hangs on hostile input (fuzzed in tests/media).
+// - Thread-safe; call it from a worker thread (decoding a 5 MB photo takes tens of ms).
+#ifndef PARLEY_MEDIA_IMAGE_H_
+#define PARLEY_MEDIA_IMAGE_H_
+
+#include <cstdint>
+#include <string>
+
+#include "base/status.h"
+
+namespace parley::media {
+
+struct ImageLimits {
+  int64_t max_pixels = 40'000'000;  // width * height (per frame for animations)
+  int thumbnail_side = 320;         // the thumbnail's longer side, in pixels
+  int preview_side = 24;            // the inline preview's longer side
+};
+
+struct ProcessedImage {
+  std::string mime;     // of the re-encoded image: same format as the input
+  int width = 0;        // after orientation
+  int height = 0;
+  std::string preview;  // "data:image/webp;base64,..." (a few hundred bytes)
+};
+
+// Must be called once before any other function here (starts libvips); idempotent.
+Status InitImageProcessing();
+
+Result<ProcessedImage> ProcessImage(const std::string& input_path, const std::string& output_path,
+                                    const std::string& thumbnail_path, const ImageLimits& limits);
+
+}  // namespace parley::media
+
+#endif  // PARLEY_MEDIA_IMAGE_H_
