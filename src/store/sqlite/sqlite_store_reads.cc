@@ -36,7 +36,10 @@ Result<std::vector<Message>> SqliteStore::MessagesAfter(int64_t conversation_id,
     stmt->BindInt(1, conversation_id);
     stmt->BindInt(2, after_seq);
     stmt->BindInt(3, limit);
-    return ReadAll("MessagesAfter", *stmt, &ReadMessage);
+    Result<std::vector<Message>> messages = ReadAll("MessagesAfter", *stmt, &ReadMessage);
+    if (!messages.ok()) return messages;
+    if (Status s = FillMedia("MessagesAfter", db, *messages); !s.ok()) return s;
+    return messages;
   });
 }
 
@@ -53,7 +56,9 @@ Result<std::vector<Message>> SqliteStore::MessagesBefore(int64_t conversation_id
     stmt->BindInt(2, before_seq);
     stmt->BindInt(3, limit);
     Result<std::vector<Message>> messages = ReadAll("MessagesBefore", *stmt, &ReadMessage);
-    if (messages.ok()) std::reverse(messages->begin(), messages->end());
+    if (!messages.ok()) return messages;
+    std::reverse(messages->begin(), messages->end());
+    if (Status s = FillMedia("MessagesBefore", db, *messages); !s.ok()) return s;
     return messages;
   });
 }
@@ -70,6 +75,10 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversations(int64_t 
     if (!summaries.ok()) return summaries;
     if (Status s = FillOthers(db, user_id, *summaries); !s.ok()) return s;
     if (Status s = FillGroupCounts(db, user_id, *summaries); !s.ok()) return s;
+    for (ConversationSummary& summary : *summaries) {
+      if (!summary.last_message) continue;
+      if (Status s = FillMedia("ListConversations", db, *summary.last_message); !s.ok()) return s;
+    }
     if (Status s = txn.Commit(); !s.ok()) return Internal("ListConversations", s);
     return summaries;
   });
@@ -82,7 +91,7 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db
   Result<Statement> stmt = db.Prepare(
       "SELECT c.id, c.kind, c.last_seq, c.last_activity_at, m.delivered_seq, m.read_seq, "
       "msg.sender_id, msg.client_id, msg.text, msg.created_at, msg.kind, m.role, "
-      "m.muted_until, m.first_seq, c.name, c.topic "
+      "m.muted_until, m.first_seq, c.name, c.topic, msg.media "
       "FROM members AS m "
       "JOIN conversations AS c ON c.id = m.conversation_id "
       "LEFT JOIN messages AS msg ON msg.conversation_id = c.id AND msg.seq = c.last_seq "
@@ -117,6 +126,9 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db
                                      stmt->ColumnText(8),
                                      stmt->ColumnInt(9),
                                      static_cast<MessageKind>(stmt->ColumnInt(10))};
+      if (std::string media = stmt->ColumnText(16); !media.empty()) {
+        summary.last_message->media.emplace().id = std::move(media);
+      }
     }
   }
 }

@@ -114,7 +114,9 @@ Result<std::optional<Message>> SqliteWriteTxn::FindByClientId(int64_t sender_id,
     Result<bool> row = stmt->Step();
     if (!row.ok()) return Internal("FindByClientId", row.status());
     if (!*row) return R();
-    return R(ReadMessage(*stmt));
+    Message message = ReadMessage(*stmt);
+    if (Status s = FillMedia("FindByClientId", db_, message); !s.ok()) return s;
+    return R(std::move(message));
   });
 }
 
@@ -141,7 +143,7 @@ Result<Message> SqliteWriteTxn::AppendRow(Message message) {
   if (Status s = bump->Run(); !s.ok()) return Internal(kOp, s);
 
   Result<Statement> insert = db_.Prepare("INSERT INTO messages (" PARLEY_MESSAGE_COLUMNS
-                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   if (!insert.ok()) return Internal(kOp, insert.status());
   insert->BindInt(1, message.conversation_id);
   insert->BindInt(2, message.seq);
@@ -150,6 +152,7 @@ Result<Message> SqliteWriteTxn::AppendRow(Message message) {
   insert->BindText(5, message.text);
   insert->BindInt(6, message.created_at);
   insert->BindInt(7, static_cast<int64_t>(message.kind));
+  insert->BindText(8, message.media ? message.media->id : "");
   if (Status s = insert->Run(); !s.ok()) {
     if (insert->IsUniqueViolation()) {
       return Status(Code::kConflict, "client id already used by this sender");
