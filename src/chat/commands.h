@@ -13,13 +13,16 @@
 namespace parley::chat {
 
 // Send a text message. Exactly one of to_user_id (a direct conversation with that user) and
-// conversation_id (an existing conversation the sender is in) is non-zero.
+// conversation_id (an existing conversation the sender is in) is non-zero. `media`, if not
+// empty, is the id of a media the sender uploaded, attached to the message (text may then be
+// empty: it is the caption).
 struct SendCommand {
   int64_t sender_id = 0;
   std::string client_id;  // idempotency key, unique per sender
   int64_t to_user_id = 0;
   int64_t conversation_id = 0;
   std::string text;
+  std::string media;
 };
 
 // Raise a member's delivered (read == false) or read (read == true) cursor to `seq`.

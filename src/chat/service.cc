@@ -26,7 +26,9 @@ Status Service::ValidateSend(const SendCommand& command) const {
   if (command.to_user_id == command.sender_id) {
     return Status(Code::kInvalidArgument, "cannot send a direct message to oneself");
   }
-  if (command.text.empty()) return Status(Code::kInvalidArgument, "text is empty");
+  if (command.text.empty() && command.media.empty()) {
+    return Status(Code::kInvalidArgument, "text is empty");
+  }
   if (command.text.size() > options_.max_text_bytes) {
     return Status(Code::kTooLarge,
                   "text is longer than " + std::to_string(options_.max_text_bytes) + " bytes");
