@@ -9,6 +9,12 @@
 //   when they claim to be one but do not decode (truncated, corrupt); kTooLarge when the header
 //   announces more than max_pixels (decompression bombs are refused before decoding pixels).
 //   Never crashes or hangs on hostile input (fuzzed in tests/media).
+// - The output keeps the input's format (JPEG quality 88; WebP quality 88; PNG lossless; GIF
+//   keeps its animation, as does animated WebP). Animations are not rotated (GIF has no EXIF).
+// - The thumbnail is always WebP (thumbnail_mime), made from the first frame, never enlarged.
+// - Memory is bounded: libvips runs one worker thread per call and caches nothing; pixels are
+//   streamed top to bottom, except for photos that must be rotated (decoded whole, which
+//   max_pixels bounds).
 // - Thread-safe; call it from a worker thread (decoding a 5 MB photo takes tens of ms).
 #ifndef PARLEY_MEDIA_IMAGE_H_
 #define PARLEY_MEDIA_IMAGE_H_
@@ -21,16 +27,18 @@
 namespace parley::media {
 
 struct ImageLimits {
-  int64_t max_pixels = 40'000'000;  // width * height (per frame for animations)
-  int thumbnail_side = 320;         // the thumbnail's longer side, in pixels
-  int preview_side = 24;            // the inline preview's longer side
+  int64_t max_pixels = 40'000'000;             // width * height (per frame for animations)
+  int64_t max_animation_pixels = 100'000'000;  // all frames of an animation together
+  int thumbnail_side = 320;                    // the thumbnail's longer side, in pixels
+  int preview_side = 24;                       // the inline preview's longer side
 };
 
 struct ProcessedImage {
-  std::string mime;     // of the re-encoded image: same format as the input
-  int width = 0;        // after orientation
+  std::string mime;  // of the re-encoded image: same format as the input
+  int width = 0;     // after orientation
   int height = 0;
-  std::string preview;  // "data:image/webp;base64,..." (a few hundred bytes)
+  std::string preview;         // "data:image/webp;base64,..." (a few hundred bytes)
+  std::string thumbnail_mime;  // of the thumbnail: "image/webp"
 };
 
 // Must be called once before any other function here (starts libvips); idempotent.
