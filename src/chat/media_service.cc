@@ -238,7 +238,7 @@ Result<store::Media> MediaService::Process(const store::Upload& upload, const st
       media.width = image->width;
       media.height = image->height;
       media.preview = std::move(image->preview);
-      media.thumbnail_mime = media::SniffMime(thumbnail);
+      media.thumbnail_mime = std::move(image->thumbnail_mime);
       break;
     }
     case media::MediaKind::kVoice: {

@@ -2,6 +2,7 @@
 
 #include "proto/group_bodies.h"
 #include "proto/json_writer.h"
+#include "proto/media_bodies.h"
 #include "proto/social_frames.h"
 
 namespace parley::proto {
@@ -33,6 +34,7 @@ void WriteMessageFields(JsonWriter& w, const store::Message& m) {
     w.Field("text", m.text);
   }
   w.Field("created_at", m.created_at);
+  if (m.media) WriteMediaDescriptor(w.Key("media"), *m.media);
 }
 
 void WriteMessage(JsonWriter& w, const store::Message& m) {
