@@ -70,6 +70,10 @@ class WsClient {
   Result<nlohmann::json> SendToConversation(int64_t conversation_id, std::string_view text,
                                             std::string id = "",
                                             std::chrono::milliseconds timeout = kDefaultTimeout);
+  // A send frame with the given fields ({"conversation_id" or "to", "text"?, "media"?, ...});
+  // "type" is set to "send" and a random "id" added when absent. Waits for the ack as above.
+  Result<nlohmann::json> SendFields(nlohmann::json fields,
+                                    std::chrono::milliseconds timeout = kDefaultTimeout);
 
   // The oldest queued frame, waiting up to timeout for one. Fails with kUnavailable on timeout
   // (closed() false) or when the connection is closed and the queue empty (closed() true), and
