@@ -136,8 +136,7 @@ Result<ImagePtr> Upright(VipsImage* image) {
 Status SaveStripped(VipsImage* image, std::string_view mime, const std::string& path) {
   int failed = -1;
   if (mime == "image/jpeg") {
-    failed = vips_jpegsave(image, path.c_str(), "Q", 88, "optimize_coding", TRUE, "strip", TRUE,
-                           nullptr);
+    failed = vips_jpegsave(image, path.c_str(), "Q", 88, "strip", TRUE, nullptr);
   } else if (mime == "image/png") {
     failed = vips_pngsave(image, path.c_str(), "compression", 6, "strip", TRUE, nullptr);
   } else if (mime == "image/webp") {
