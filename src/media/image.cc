@@ -35,13 +35,13 @@ Status CheckSize(const internal::ImageHeader& header, const ImageLimits& limits)
 // Opens the image for streaming; reopens it for random access when its orientation means the
 // pixels must be turned (rotating needs more than a top-to-bottom pass).
 Result<ImagePtr> OpenUpright(const std::string& path, std::string_view mime,
-                             const ImageLimits& limits, internal::ImageHeader* header) {
+                             const ImageLimits& limits) {
   Result<ImagePtr> image = internal::OpenImage(path, mime, /*random_access=*/false);
   if (!image.ok()) return image.status();
-  *header = internal::HeaderOf(image->get());
-  if (Status size = CheckSize(*header, limits); !size.ok()) return size;
-  if (header->pages > 1) return image;  // animations: frames as they are
-  if (header->orientation != 1) {
+  const internal::ImageHeader header = internal::HeaderOf(image->get());
+  if (Status size = CheckSize(header, limits); !size.ok()) return size;
+  if (header.pages > 1) return image;  // animations: frames as they are
+  if (header.orientation != 1) {
     image = internal::OpenImage(path, mime, /*random_access=*/true);
     if (!image.ok()) return image.status();
   }
@@ -68,8 +68,7 @@ Result<ProcessedImage> ProcessImage(const std::string& input_path, const std::st
   if (!IsSupportedImage(mime)) {
     return Status(Code::kUnsupportedMedia, "not a JPEG, PNG, WebP or GIF image (" + mime + ")");
   }
-  internal::ImageHeader header;
-  Result<ImagePtr> image = OpenUpright(input_path, mime, limits, &header);
+  Result<ImagePtr> image = OpenUpright(input_path, mime, limits);
   if (!image.ok()) return image.status();
 
   internal::StagedFile output(output_path);

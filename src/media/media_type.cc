@@ -11,7 +11,7 @@ constexpr std::string_view kUnknownMime = "application/octet-stream";
 // thread's first sniff. Compressed files are not looked into: a gzip bomb stays a gzip file.
 class MagicHandle {
  public:
-  MagicHandle() : cookie_(magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS)) {
+  MagicHandle() : cookie_(magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS)) {
     if (cookie_ != nullptr && magic_load(cookie_, nullptr) != 0) {
       magic_close(cookie_);
       cookie_ = nullptr;

@@ -2,6 +2,12 @@
 
 #include <vips/vips.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "media/webp_metadata.h"
+
 namespace parley::media::internal {
 namespace {
 
@@ -27,10 +33,34 @@ Status VipsFailure(Code code, std::string_view what) {
   std::string_view text(buffer != nullptr ? buffer : "");
   while (!text.empty() && (text.front() == '\n' || text.front() == ' ')) text.remove_prefix(1);
   text = text.substr(0, text.find('\n'));
-  std::string message = std::string(what) + ": " + WithoutPaths(text);
+  std::string message(what);
+  if (!text.empty()) message += ": " + WithoutPaths(text);
   g_free(buffer);
   if (message.size() > kMaxErrorText) message.resize(kMaxErrorText);
   return Status(code, std::move(message));
+}
+
+// WebP bytes of `image` without any metadata chunk (see webp_metadata.h).
+Result<std::string> WebpBytes(VipsImage* image, int quality) {
+  void* bytes = nullptr;
+  size_t length = 0;
+  if (vips_webpsave_buffer(image, &bytes, &length, "Q", quality, "strip", TRUE, nullptr) != 0) {
+    return VipsFailure(Code::kInvalidArgument, "cannot encode WebP");
+  }
+  Result<std::string> stripped =
+      WithoutWebpMetadata(std::string_view(static_cast<const char*>(bytes), length));
+  g_free(bytes);
+  return stripped;
+}
+
+Status WriteBytes(const std::string& bytes, const std::string& path) {
+  FILE* file = std::fopen(path.c_str(), "wb");
+  if (file == nullptr)
+    return Status(Code::kInternal, std::string("cannot write: ") + std::strerror(errno));
+  const bool written = std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
+  const bool closed = std::fclose(file) == 0;
+  if (!written || !closed) return Status(Code::kInternal, "cannot write the image");
+  return Status::Ok();
 }
 
 void IgnoreWarning(const gchar*, GLogLevelFlags, const gchar*, gpointer) {}
@@ -106,12 +136,12 @@ Result<ImagePtr> Upright(VipsImage* image) {
 Status SaveStripped(VipsImage* image, std::string_view mime, const std::string& path) {
   int failed = -1;
   if (mime == "image/jpeg") {
-    failed = vips_jpegsave(image, path.c_str(), "Q", 88, "optimize_coding", TRUE, "strip", TRUE,
-                           nullptr);
+    failed = vips_jpegsave(image, path.c_str(), "Q", 88, "strip", TRUE, nullptr);
   } else if (mime == "image/png") {
     failed = vips_pngsave(image, path.c_str(), "compression", 6, "strip", TRUE, nullptr);
   } else if (mime == "image/webp") {
-    failed = vips_webpsave(image, path.c_str(), "Q", 88, "strip", TRUE, nullptr);
+    Result<std::string> webp = WebpBytes(image, 88);
+    return webp.ok() ? WriteBytes(*webp, path) : webp.status();
   } else if (mime == "image/gif") {
     failed = vips_gifsave(image, path.c_str(), "strip", TRUE, nullptr);
   } else {
@@ -142,22 +172,12 @@ Result<std::string> EncodeWebp(VipsImage* image, int side, int quality) {
     return VipsFailure(Code::kInvalidArgument, "cannot make a preview");
   }
   ImagePtr shrunk(small);
-  void* bytes = nullptr;
-  size_t length = 0;
-  if (vips_webpsave_buffer(shrunk.get(), &bytes, &length, "Q", quality, "strip", TRUE, nullptr) !=
-      0) {
-    return VipsFailure(Code::kInvalidArgument, "cannot encode a preview");
-  }
-  std::string encoded(static_cast<const char*>(bytes), length);
-  g_free(bytes);
-  return encoded;
+  return WebpBytes(shrunk.get(), quality);
 }
 
 Status SaveWebp(VipsImage* image, int quality, const std::string& path) {
-  if (vips_webpsave(image, path.c_str(), "Q", quality, "strip", TRUE, nullptr) != 0) {
-    return VipsFailure(Code::kInvalidArgument, "cannot encode the thumbnail");
-  }
-  return Status::Ok();
+  Result<std::string> webp = WebpBytes(image, quality);
+  return webp.ok() ? WriteBytes(*webp, path) : webp.status();
 }
 
 }  // namespace parley::media::internal
