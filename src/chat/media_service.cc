@@ -303,8 +303,9 @@ Result<MediaFile> MediaService::Open(int64_t user_id, std::string_view media_id,
   if (digest.empty()) return Status(Code::kNotFound, "this media has no thumbnail");
   auto path = blobs_.PathOf(digest);
   if (!path.ok()) return path.status();
-  MediaFile file{std::move(*media), std::move(*path), "", digest};
-  file.mime = thumbnail ? file.media.thumbnail_mime : file.media.mime;
+  MediaFile file{store::Media(), std::move(*path), "", digest};
+  file.mime = thumbnail ? media->thumbnail_mime : media->mime;
+  file.media = std::move(*media);
   return file;
 }
 
