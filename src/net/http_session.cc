@@ -1,5 +1,7 @@
 #include "net/http_session.h"
 
+#include <algorithm>
+
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -46,18 +48,28 @@ awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context) {
   beast::flat_buffer buffer;
   for (;;) {
     http::request_parser<http::string_body> parser;
-    parser.body_limit(context.options.max_body_bytes);
+    // The parser checks a Content-Length against the limit as soon as the header is read, so
+    // the header is read under the larger of the two limits and the route's limit applied
+    // right after it.
+    const uint64_t max_body = context.options.max_body_bytes;
+    const uint64_t chunk_bytes = static_cast<uint64_t>(context.media.options().chunk_bytes);
+    parser.body_limit(std::max(max_body, chunk_bytes));
     stream.expires_after(std::chrono::milliseconds(context.options.http_timeout_ms));
     co_await http::async_read_header(stream, buffer, parser,
                                      asio::redirect_error(asio::use_awaitable, ec));
     if (!ec) {
-      // Only an upload chunk may be larger than an ordinary request (by the chunk size).
+      // An upload chunk's body may be as large as the chunk size; every other body keeps the
+      // ordinary limit.
       const auto& header = parser.get();
-      if (IsUploadChunk(header.method(),
-                        std::string_view(header.target().data(), header.target().size()))) {
-        parser.body_limit(static_cast<uint64_t>(context.media.options().chunk_bytes));
-      }
-      if (header[http::field::expect] == "100-continue") {
+      const uint64_t limit =
+          IsUploadChunk(header.method(),
+                        std::string_view(header.target().data(), header.target().size()))
+              ? chunk_bytes
+              : max_body;
+      parser.body_limit(limit);
+      if (parser.content_length() && *parser.content_length() > limit) {
+        ec = http::error::body_limit;
+      } else if (header[http::field::expect] == "100-continue") {
         http::response<http::empty_body> proceed{http::status::continue_, header.version()};
         co_await http::async_write(stream, proceed, asio::redirect_error(asio::use_awaitable, ec));
       }

@@ -32,7 +32,8 @@ using media::testing::InspectImageBytes;
 using media::testing::ReadFile;
 using nlohmann::json;
 
-constexpr int64_t kChunk = 64 * 1024;
+// Larger than the server's ordinary body limit (64 KiB), which chunks do not have.
+constexpr int64_t kChunk = 96 * 1024;
 
 template <typename T>
 Code CodeOf(const Result<T>& result) {
