@@ -26,7 +26,7 @@ struct Config {
   auth::AuthOptions auth;
   chat::ServiceOptions chat;
   chat::WriterOptions writer;
-  chat::MediaOptions media;  // media_dir empty: <data_dir>/media
+  chat::MediaOptions media;                         // media_dir empty: <data_dir>/media
   int64_t media_cleanup_interval_ms = 3600 * 1000;  // how often expired uploads and unused
                                                     // media are removed
   std::string admin_username;  // granted the server-admin role at start-up (must exist)

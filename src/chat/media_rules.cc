@@ -21,8 +21,7 @@ Result<store::Media> SendableMedia(store::WriteTxn& txn, int64_t sender_id,
   return media;
 }
 
-Status UseAsAvatar(store::WriteTxn& txn, int64_t user_id, std::string_view media_id,
-                   int64_t now) {
+Status UseAsAvatar(store::WriteTxn& txn, int64_t user_id, std::string_view media_id, int64_t now) {
   auto media = SendableMedia(txn, user_id, media_id);
   if (!media.ok()) return media.status();
   if (media->kind != "image") {

@@ -24,8 +24,7 @@ Result<store::Media> SendableMedia(store::WriteTxn& txn, int64_t sender_id,
 
 // Makes the media public as `user_id`'s avatar: it must be an image they uploaded (kNotFound,
 // kUnsupportedMedia otherwise).
-Status UseAsAvatar(store::WriteTxn& txn, int64_t user_id, std::string_view media_id,
-                   int64_t now);
+Status UseAsAvatar(store::WriteTxn& txn, int64_t user_id, std::string_view media_id, int64_t now);
 
 // An uploaded file's name made safe to show and to put in a header: path separators become
 // '_', control characters and invalid UTF-8 are dropped, leading dots and spaces are stripped,
@@ -34,8 +33,7 @@ Status UseAsAvatar(store::WriteTxn& txn, int64_t user_id, std::string_view media
 std::string SanitizeFileName(std::string_view name);
 
 // The media if `user_id` may fetch it; kNotFound otherwise.
-Result<store::Media> ReadableMedia(store::Store& store, int64_t user_id,
-                                   std::string_view media_id);
+Result<store::Media> ReadableMedia(store::Store& store, int64_t user_id, std::string_view media_id);
 
 }  // namespace parley::chat
 

@@ -113,7 +113,7 @@ Result<store::Upload> MediaService::Create(int64_t owner_id, const NewUpload& re
     if (!used.ok()) return used.status();
     if (*used + upload.size > options_.quota_bytes) {
       return Status(Code::kQuotaExceeded, "your media would exceed your storage quota of " +
-                                               std::to_string(options_.quota_bytes) + " bytes");
+                                              std::to_string(options_.quota_bytes) + " bytes");
     }
     return txn.CreateUpload(upload);
   });
@@ -266,8 +266,7 @@ Result<store::Media> MediaService::Process(const store::Upload& upload, const st
 }
 
 Result<store::Media> MediaService::Commit(const store::Upload& upload, store::Media media,
-                                          const std::string& output,
-                                          const std::string& thumbnail) {
+                                          const std::string& output, const std::string& thumbnail) {
   std::lock_guard lock(blobs_mu_);
   auto digest = blobs_.Put(output);
   if (!digest.ok()) return digest.status();

@@ -31,10 +31,10 @@
 namespace parley::chat {
 
 struct MediaOptions {
-  std::string media_dir;                         // the blob store's directory; tmp/ inside
-  int64_t max_upload_bytes = 100LL << 20;        // one upload's declared size at most
-  int64_t chunk_bytes = 4LL << 20;               // one PUT's body at most
-  int64_t quota_bytes = 1LL << 30;               // a user's media plus open uploads at most
+  std::string media_dir;                          // the blob store's directory; tmp/ inside
+  int64_t max_upload_bytes = 100LL << 20;         // one upload's declared size at most
+  int64_t chunk_bytes = 4LL << 20;                // one PUT's body at most
+  int64_t quota_bytes = 1LL << 30;                // a user's media plus open uploads at most
   int64_t upload_expiry_ms = 24LL * 3600 * 1000;  // an upload not completed by then is removed
   int64_t orphan_grace_ms = 24LL * 3600 * 1000;   // media never used by then are removed
   media::ImageLimits image;

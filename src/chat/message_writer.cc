@@ -143,19 +143,20 @@ Status MessageWriter::ApplyTask(store::WriteTxn& txn, const TaskOp& task) {
 // The usual send is new: it is inserted at once, and the unique (sender, client id) index
 // catches a resend, which then answers with the original. So the common case pays no lookup.
 Result<SendOutcome> MessageWriter::ApplySend(store::WriteTxn& txn, const SendCommand& command) {
-  auto target = Destination(txn, command);
-  if (!target.ok()) return EarlierOr(txn, command, target.status());
   store::Message message;
-  message.conversation_id = target->conversation_id;
-  message.sender_id = command.sender_id;
-  message.client_id = command.client_id;
-  message.text = command.text;
-  message.created_at = NowMillis();
+  // Checked first: a refused send must not create a direct conversation.
   if (!command.media.empty()) {
     auto media = SendableMedia(txn, command.sender_id, command.media);
     if (!media.ok()) return EarlierOr(txn, command, media.status());
     message.media = std::move(*media);
   }
+  auto target = Destination(txn, command);
+  if (!target.ok()) return EarlierOr(txn, command, target.status());
+  message.conversation_id = target->conversation_id;
+  message.sender_id = command.sender_id;
+  message.client_id = command.client_id;
+  message.text = command.text;
+  message.created_at = NowMillis();
   auto stored = txn.Append(std::move(message));
   if (!stored.ok()) return EarlierOr(txn, command, stored.status());
   if (stored->media) {

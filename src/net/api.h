@@ -1,6 +1,7 @@
 // The HTTP API (/api/v1/..., /healthz): routes one request to its handler and produces the
-// response: a whole one, or a file streamed from disk (media downloads). Handlers run blocking service calls on the worker pool (OnWorker), so this
-// coroutine may be awaited from a connection's strand.
+// response: a whole one, or a file streamed from disk (media downloads). Handlers run blocking
+// service calls on the worker pool (OnWorker), so this coroutine may be awaited from a connection's
+// strand.
 #ifndef PARLEY_NET_API_H_
 #define PARLEY_NET_API_H_
 
@@ -20,7 +21,7 @@ namespace parley::net {
 using ApiResponse = std::variant<Response, FileReply>;
 
 boost::asio::awaitable<ApiResponse> HandleApi(const Request& request, Context& context,
-                                           const std::string& client_address);
+                                              const std::string& client_address);
 
 }  // namespace parley::net
 

@@ -24,23 +24,25 @@ awaitable<Response> PutChunk(const Request& request, const std::string& upload_i
   chat::MediaService& media = context.media;
   auto header = request.find(http::field::content_range);
   if (header == request.end()) {
-    co_return ErrorResponse(request,
-                            Status(Code::kInvalidArgument, "Content-Range: bytes START-END/TOTAL "
-                                                           "is required"));
+    co_return ErrorResponse(request, Status(Code::kInvalidArgument,
+                                            "Content-Range: bytes START-END/TOTAL "
+                                            "is required"));
   }
   auto range = ParseContentRange(std::string_view(header->value().data(), header->value().size()));
   if (!range.ok()) co_return ErrorResponse(request, range.status());
   if (static_cast<size_t>(range->end - range->start + 1) != request.body().size()) {
-    co_return ErrorResponse(request, Status(Code::kInvalidArgument,
-                                            "the body must hold exactly the bytes of Content-Range"));
+    co_return ErrorResponse(
+        request,
+        Status(Code::kInvalidArgument, "the body must hold exactly the bytes of Content-Range"));
   }
   const chat::Chunk chunk{range->start, range->total, request.body()};
-  auto appended =
-      co_await OnWorker(context.workers, [&] { return media.Append(me.user.id, upload_id, chunk); });
+  auto appended = co_await OnWorker(context.workers,
+                                    [&] { return media.Append(me.user.id, upload_id, chunk); });
   if (appended.ok()) co_return JsonResponse(request, 200, proto::ReceivedBody(*appended));
   if (appended.status().code() == Code::kConflict) {
     // Tell the client where to resume.
-    auto upload = co_await OnWorker(context.workers, [&] { return media.Find(me.user.id, upload_id); });
+    auto upload =
+        co_await OnWorker(context.workers, [&] { return media.Find(me.user.id, upload_id); });
     if (upload.ok()) {
       co_return JsonResponse(request, HttpStatusOf(Code::kConflict),
                              proto::UploadConflictBody(appended.status(), upload->received));
@@ -64,10 +66,9 @@ std::string EncodedFileName(std::string_view name) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out = "UTF-8''";
   for (unsigned char c : name) {
-    const bool attr_char = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                           (c >= '0' && c <= '9') ||
-                           std::string_view("!#$&+-.^_`|~").find(static_cast<char>(c)) !=
-                               std::string_view::npos;
+    const bool attr_char =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+        std::string_view("!#$&+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
     if (attr_char) {
       out.push_back(static_cast<char>(c));
     } else {
@@ -180,17 +181,17 @@ bool IsUploadChunk(http::verb method, std::string_view target) {
   return method == http::verb::put && target.substr(0, kUploads.size()) == kUploads;
 }
 
-RouteResult HandleUploadApi(const Request& request, const Segments& path,
-                            const auth::Principal& me, Context& context) {
+RouteResult HandleUploadApi(const Request& request, const Segments& path, const auth::Principal& me,
+                            Context& context) {
   const auto method = request.method();
   chat::MediaService& media = context.media;
   if (method == http::verb::post && Matches(path, {"api", "v1", "uploads"})) {
     auto body = proto::DecodeNewUpload(request.body());
     if (!body.ok()) co_return ErrorResponse(request, body.status());
-    auto created = co_await OnWorker(context.workers, [&] { return media.Create(me.user.id, *body); });
+    auto created =
+        co_await OnWorker(context.workers, [&] { return media.Create(me.user.id, *body); });
     if (!created.ok()) co_return ErrorResponse(request, created.status());
-    co_return JsonResponse(request, 201,
-                           proto::UploadBody(*created, media.options().chunk_bytes));
+    co_return JsonResponse(request, 201, proto::UploadBody(*created, media.options().chunk_bytes));
   }
   if (method == http::verb::post && Matches(path, {"api", "v1", "uploads", "*", "complete"})) {
     auto completed =
@@ -201,7 +202,8 @@ RouteResult HandleUploadApi(const Request& request, const Segments& path,
   if (!Matches(path, {"api", "v1", "uploads", "*"})) co_return std::nullopt;
   if (method == http::verb::put) co_return co_await PutChunk(request, path[3], me, context);
   if (method == http::verb::get) {
-    auto upload = co_await OnWorker(context.workers, [&] { return media.Find(me.user.id, path[3]); });
+    auto upload =
+        co_await OnWorker(context.workers, [&] { return media.Find(me.user.id, path[3]); });
     if (!upload.ok()) co_return ErrorResponse(request, upload.status());
     co_return JsonResponse(request, 200, proto::UploadBody(*upload, media.options().chunk_bytes));
   }

@@ -15,12 +15,14 @@
 namespace parley::net {
 
 // POST /api/v1/uploads, GET|PUT|DELETE /api/v1/uploads/{id}, POST /api/v1/uploads/{id}/complete
-RouteResult HandleUploadApi(const Request& request, const Segments& path,
-                            const auth::Principal& me, Context& context);
+RouteResult HandleUploadApi(const Request& request, const Segments& path, const auth::Principal& me,
+                            Context& context);
 
 // GET|HEAD /api/v1/media/{id}, /api/v1/media/{id}/thumbnail; GET /api/v1/media/{id}/info
-boost::asio::awaitable<std::optional<ApiResponse>> HandleMediaDownload(
-    const Request& request, const Segments& path, const auth::Principal& me, Context& context);
+boost::asio::awaitable<std::optional<ApiResponse>> HandleMediaDownload(const Request& request,
+                                                                       const Segments& path,
+                                                                       const auth::Principal& me,
+                                                                       Context& context);
 
 // Whether the request is a chunk PUT, whose body limit is the upload chunk size rather than
 // the server's max_body_bytes (read from the header before the body).

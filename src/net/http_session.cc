@@ -1,7 +1,6 @@
 #include "net/http_session.h"
 
 #include <algorithm>
-
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>

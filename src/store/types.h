@@ -17,7 +17,7 @@ struct User {
   std::string password_hash;  // argon2id encoded string; never leaves the server
   int64_t created_at = 0;
   // Profile. Empty strings are unset.
-  std::string avatar;       // a media id (an image the user uploaded), or empty
+  std::string avatar;        // a media id (an image the user uploaded), or empty
   std::string status_line;   // "at the gym"
   std::string language;      // BCP 47 tag ("en", "zh-CN", "fr")
   std::string time_zone;     // IANA name ("Europe/Paris")

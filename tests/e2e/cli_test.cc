@@ -118,11 +118,11 @@ TEST_F(CliTest, UploadAndSendAFile) {
   const std::string gif = home_.path() + "/dot.gif";
   std::ofstream(notes) << "remember the milk\n";
   // The smallest GIF: 1x1, one colour.
-  std::ofstream(gif, std::ios::binary)
-      << std::string("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00"
-                     "\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02"
-                     "D\x01\x00;",
-                     43);
+  std::ofstream(gif, std::ios::binary) << std::string(
+      "GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00"
+      "\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02"
+      "D\x01\x00;",
+      43);
   CliRun upload = Parley("alice", {"upload", notes});
   ASSERT_EQ(upload.exit_code, 0) << upload.output;
   EXPECT_EQ(upload.output.rfind("m_", 0), 0u) << upload.output;

@@ -168,19 +168,19 @@ TEST_F(MediaTest, ChunksAreCheckedAgainstTheDeclaredUpload) {
     int want;
   };
   const Case cases[] = {
-      {"", ten, 422},                              // no Content-Range
-      {"bytes 0-9/abc", ten, 422},                 // not a number
-      {"bytes 9-0/3000", ten, 422},                // backwards
-      {"bytes -1-8/3000", ten, 422},               // negative
-      {"bytes 0-9/3001", ten, 422},                // not the declared total
-      {"bytes 0-9/5", ten, 422},                   // end past total
-      {"bytes=0-9/3000", ten, 422},                // the Range syntax
-      {"items 0-9/3000", ten, 422},                // another unit
+      {"", ten, 422},                                   // no Content-Range
+      {"bytes 0-9/abc", ten, 422},                      // not a number
+      {"bytes 9-0/3000", ten, 422},                     // backwards
+      {"bytes -1-8/3000", ten, 422},                    // negative
+      {"bytes 0-9/3001", ten, 422},                     // not the declared total
+      {"bytes 0-9/5", ten, 422},                        // end past total
+      {"bytes=0-9/3000", ten, 422},                     // the Range syntax
+      {"items 0-9/3000", ten, 422},                     // another unit
       {"bytes 0-99999999999999999999/3000", ten, 422},  // overflow
-      {"bytes 0-9/3000x", ten, 422},               // trailing garbage
-      {"bytes 0-19/3000", ten, 422},               // the body is shorter than the range
-      {"bytes 0-4/3000", ten, 422},                // and longer
-      {"bytes 2990-2999/3000", ten, 409},          // not where the upload stands
+      {"bytes 0-9/3000x", ten, 422},                    // trailing garbage
+      {"bytes 0-19/3000", ten, 422},                    // the body is shorter than the range
+      {"bytes 0-4/3000", ten, 422},                     // and longer
+      {"bytes 2990-2999/3000", ten, 409},               // not where the upload stands
       {"bytes 0-9/3000", ten, 200},
   };
   for (const Case& test : cases) EXPECT_EQ(put(test.range, test.body), test.want) << test.range;
@@ -460,12 +460,14 @@ TEST_F(MediaTest, OnlyTheUploaderSendsAMediaAndOnlyMembersFetchIt) {
   // Bob cannot send alice's media, nor anything unknown; with neither text nor media, invalid.
   EXPECT_EQ(CodeOf(bob_ws->SendFields(json{{"to", id(2)}, {"media", photo["id"]}})),
             Code::kNotFound);
-  EXPECT_EQ(CodeOf(bob_ws->SendFields(json{{"to", id(2)}, {"media", "m_nope"}})),
-            Code::kNotFound);
+  EXPECT_EQ(CodeOf(bob_ws->SendFields(json{{"to", id(2)}, {"media", "m_nope"}})), Code::kNotFound);
   EXPECT_EQ(CodeOf(bob_ws->SendFields(json{{"to", id(2)}, {"media", 5}})), Code::kMalformed);
   EXPECT_EQ(CodeOf(bob_ws->SendFields(json{{"to", id(2)}})), Code::kMalformed);
-  EXPECT_EQ(CodeOf(bob_ws->SendFields(json{{"to", id(2)}, {"text", ""}})),
-            Code::kInvalidArgument);
+  EXPECT_EQ(CodeOf(bob_ws->SendFields(json{{"to", id(2)}, {"text", ""}})), Code::kInvalidArgument);
+  // A refused send creates no conversation.
+  auto carol_list = api(2).Conversations();
+  ASSERT_TRUE(IsOk(carol_list));
+  EXPECT_TRUE(carol_list->empty());
 
   auto group = api(0).CreateGroup("Team", {id(1), id(2)});
   ASSERT_TRUE(IsOk(group));
@@ -502,8 +504,8 @@ TEST_F(MediaTest, AvatarsAreImagesTheUserUploadedAndEveryoneMayFetchThem) {
 // --- cleanup ---
 
 TEST_F(MediaTest, CleanupRemovesAbandonedUploadsAndUnsentMediaWithTheirBlobs) {
-  StartServer({"--media-cleanup-interval-s", "1", "--upload-expiry-s", "1",
-               "--orphan-media-grace-s", "1"});
+  StartServer(
+      {"--media-cleanup-interval-s", "1", "--upload-expiry-s", "1", "--orphan-media-grace-s", "1"});
   auto alice_ws = Connect(0);
   ASSERT_TRUE(alice_ws);
   auto abandoned = api(0).CreateUpload("half.bin", 100, "file");

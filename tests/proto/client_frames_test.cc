@@ -62,9 +62,9 @@ TEST(ClientFramesTest, SendWithMediaMayLeaveTheTextOut) {
   auto bare = DecodeClientFrame(R"({"type":"send","id":"c2","to":2,"media":"m_ab"})");
   ASSERT_TRUE(bare.frame.ok());
   EXPECT_EQ(std::get<SendFrame>(*bare.frame).text, "");
-  for (const char* bad : {R"({"type":"send","id":"c","to":2})",
-                          R"({"type":"send","id":"c","to":2,"media":7})",
-                          R"({"type":"send","id":"c","to":2,"media":"m_ab","text":5})"}) {
+  for (const char* bad :
+       {R"({"type":"send","id":"c","to":2})", R"({"type":"send","id":"c","to":2,"media":7})",
+        R"({"type":"send","id":"c","to":2,"media":"m_ab","text":5})"}) {
     auto decoded = DecodeClientFrame(bad);
     ASSERT_FALSE(decoded.frame.ok()) << bad;
     EXPECT_EQ(decoded.frame.status().code(), Code::kMalformed) << bad;

@@ -173,9 +173,10 @@ int main(int argc, char** argv) {
   if (revoke->parsed()) exit_code = RunRevoke(context, session_id);
   if (passwd->parsed()) exit_code = RunPasswd(context);
   if (send->parsed()) {
-    exit_code = text.empty() && file.empty()
-                    ? Fail(parley::Status(parley::Code::kInvalidArgument, "give TEXT, --file, or both"))
-                    : RunSend(context, username, text, file, kind);
+    exit_code =
+        text.empty() && file.empty()
+            ? Fail(parley::Status(parley::Code::kInvalidArgument, "give TEXT, --file, or both"))
+            : RunSend(context, username, text, file, kind);
   }
   if (upload->parsed()) exit_code = RunUpload(context, file, kind);
   if (history->parsed()) exit_code = RunHistory(context, username, before, limit);

@@ -81,8 +81,7 @@ HttpApi::HttpApi(Endpoint endpoint, std::chrono::milliseconds timeout)
 HttpApi::~HttpApi() = default;
 
 Result<HttpResponse> HttpApi::Request(std::string_view method, std::string_view target,
-                                      std::optional<std::string> body,
-                                      const HttpHeaders& headers) {
+                                      std::optional<std::string> body, const HttpHeaders& headers) {
   http::request<http::string_body> request(
       http::string_to_verb(beast::string_view(method.data(), method.size())), std::string(target),
       11);

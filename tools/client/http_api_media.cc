@@ -15,10 +15,9 @@ Result<json> HttpApi::CreateUpload(std::string_view name, int64_t size, std::str
 Result<int64_t> HttpApi::PutUploadChunk(std::string_view upload_id, int64_t start, int64_t total,
                                         std::string_view bytes) {
   const int64_t end = start + static_cast<int64_t>(bytes.size()) - 1;
-  HttpHeaders headers = {
-      {"Content-Type", "application/octet-stream"},
-      {"Content-Range", "bytes " + std::to_string(start) + "-" + std::to_string(end) + "/" +
-                            std::to_string(total)}};
+  HttpHeaders headers = {{"Content-Type", "application/octet-stream"},
+                         {"Content-Range", "bytes " + std::to_string(start) + "-" +
+                                               std::to_string(end) + "/" + std::to_string(total)}};
   auto response = Request("PUT", "/api/v1/uploads/" + EscapePathSegment(upload_id),
                           std::string(bytes), headers);
   if (!response.ok()) return response.status();
@@ -42,8 +41,7 @@ Status HttpApi::AbandonUpload(std::string_view upload_id) {
   return reply.ok() ? Status::Ok() : reply.status();
 }
 
-Result<json> HttpApi::Upload(std::string_view name, std::string_view kind,
-                             std::string_view bytes) {
+Result<json> HttpApi::Upload(std::string_view name, std::string_view kind, std::string_view bytes) {
   const int64_t size = static_cast<int64_t>(bytes.size());
   auto created = CreateUpload(name, size, kind);
   if (!created.ok()) return created.status();
@@ -52,8 +50,9 @@ Result<json> HttpApi::Upload(std::string_view name, std::string_view kind,
   int64_t received = created->value("received", int64_t{0});
   while (received < size) {
     const int64_t take = std::min(chunk, size - received);
-    auto put = PutUploadChunk(upload_id, received, size,
-                              bytes.substr(static_cast<size_t>(received), static_cast<size_t>(take)));
+    auto put =
+        PutUploadChunk(upload_id, received, size,
+                       bytes.substr(static_cast<size_t>(received), static_cast<size_t>(take)));
     if (!put.ok()) return put.status();
     received = *put;
   }
