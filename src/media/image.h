@@ -18,7 +18,8 @@
 //   pixels are streamed top to bottom (about 11 MB of buffers for 12 megapixels) except where
 //   the whole image must be decoded first (photos to rotate: about 45 MB for 12 megapixels;
 //   libvips spills decodes over 100 MB to a temporary file). WebP and GIF frames are held whole
-//   (about 300 MB at max_buffered_frame_pixels); animations are encoded a frame at a time.
+//   (about 300 MB at max_buffered_frame_pixels); an animated WebP is held whole (about 4 bytes
+//   per pixel of all frames: 160 MB at max_animation_pixels), an animated GIF a frame at a time.
 // - Thread-safe; call it from a worker thread. CPU per 12-megapixel image: JPEG 200-300 ms
 //   (twice that when rotated), PNG about 2 s, WebP or GIF 3-4 s.
 #ifndef PARLEY_MEDIA_IMAGE_H_
@@ -32,8 +33,8 @@
 namespace parley::media {
 
 struct ImageLimits {
-  int64_t max_pixels = 40'000'000;             // width * height (per frame for animations)
-  int64_t max_animation_pixels = 100'000'000;  // all frames of an animation together
+  int64_t max_pixels = 40'000'000;            // width * height (per frame for animations)
+  int64_t max_animation_pixels = 40'000'000;  // all frames of an animation together
   // WebP and GIF frames only: their codecs hold a whole frame in memory, about 20 bytes per
   // pixel between decoder, libvips and encoder (JPEG and PNG stream in strips).
   int64_t max_buffered_frame_pixels = 16'000'000;
