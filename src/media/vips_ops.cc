@@ -12,8 +12,7 @@ namespace parley::media::internal {
 namespace {
 
 constexpr size_t kMaxErrorText = 200;
-// Re-encoding quality of stored photos: visually lossless for photos, well below the original
-// size of phone JPEGs (which are saved at 92-97).
+// Quality of re-encoded images: no visible loss on photos.
 constexpr int kJpegQuality = 88;
 constexpr int kWebpQuality = 88;
 constexpr int kPngCompression = 6;
