@@ -78,8 +78,12 @@ class LocalBlobStore final : public BlobStore {
     const std::string target = shard + "/" + *digest;
     struct stat existing;
     if (stat(target.c_str(), &existing) == 0) {
-      // The same bytes are stored already (and were made durable by the Put that stored them).
-      if (unlink(path.c_str()) != 0) return Errno("unlink", path);
+      // The same bytes are stored already (and were made durable by the Put that stored them);
+      // the file given is dropped, unless it is that very blob.
+      struct stat given;
+      const bool same_file = stat(path.c_str(), &given) == 0 && given.st_dev == existing.st_dev &&
+                             given.st_ino == existing.st_ino;
+      if (!same_file && unlink(path.c_str()) != 0) return Errno("unlink", path);
       return digest;
     }
     if (Status synced = FsyncPath(path, O_RDONLY); !synced.ok()) return synced;

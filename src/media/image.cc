@@ -17,7 +17,8 @@ constexpr int kThumbnailQuality = 75;
 constexpr int kPreviewQuality = 30;  // 24 px of blur: a few hundred bytes
 
 // Refuses decompression bombs from the header alone, before any pixel is decoded.
-Status CheckSize(const internal::ImageHeader& header, const ImageLimits& limits) {
+Status CheckSize(const internal::ImageHeader& header, std::string_view mime,
+                 const ImageLimits& limits) {
   if (header.width <= 0 || header.page_height <= 0 || header.pages <= 0) {
     return Status(Code::kInvalidArgument, "the image has no pixels");
   }
@@ -25,6 +26,12 @@ Status CheckSize(const internal::ImageHeader& header, const ImageLimits& limits)
   if (frame > limits.max_pixels) {
     return Status(Code::kTooLarge, "the image has " + std::to_string(frame) + " pixels; at most " +
                                        std::to_string(limits.max_pixels));
+  }
+  const bool buffered = mime == "image/webp" || mime == "image/gif";
+  if (buffered && frame > limits.max_buffered_frame_pixels) {
+    return Status(Code::kTooLarge, "WebP and GIF images may have at most " +
+                                       std::to_string(limits.max_buffered_frame_pixels) +
+                                       " pixels per frame");
   }
   if (frame * header.pages > limits.max_animation_pixels) {
     return Status(Code::kTooLarge, "the animation has too many pixels in all");
@@ -39,7 +46,7 @@ Result<ImagePtr> OpenUpright(const std::string& path, std::string_view mime,
   Result<ImagePtr> image = internal::OpenImage(path, mime, /*random_access=*/false);
   if (!image.ok()) return image.status();
   const internal::ImageHeader header = internal::HeaderOf(image->get());
-  if (Status size = CheckSize(header, limits); !size.ok()) return size;
+  if (Status size = CheckSize(header, mime, limits); !size.ok()) return size;
   if (header.pages > 1) return image;  // animations: frames as they are
   if (header.orientation != 1) {
     image = internal::OpenImage(path, mime, /*random_access=*/true);

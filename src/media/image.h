@@ -8,18 +8,20 @@
 //   (both replaced). On failure neither output is left behind.
 // - Errors: kUnsupportedMedia when the bytes are not a supported image type; kInvalidArgument
 //   when they claim to be one but do not decode (truncated, corrupt); kTooLarge when the header
-//   announces more than max_pixels per frame or max_animation_pixels in all (decompression
-//   bombs are refused before any pixel is decoded).
+//   announces more than the limits below allow (decompression bombs are refused before any pixel
+//   is decoded).
 //   Never crashes or hangs on hostile input (fuzzed in tests/media).
 // - The output keeps the input's format (JPEG quality 88; WebP quality 88; PNG lossless; GIF
 //   keeps its animation, as does animated WebP). Animations are not rotated (GIF has no EXIF).
 // - The thumbnail is always WebP (thumbnail_mime), made from the first frame, never enlarged.
-// - Memory is bounded: libvips runs one worker thread per call and caches nothing; pixels are
-//   streamed top to bottom (about 11 MB for a 12-megapixel JPEG), except where the whole image
-//   must be decoded first (photos to rotate, interlaced PNGs): max_pixels bounds those, and
-//   libvips spills decodes over 100 MB to a temporary file.
-// - Thread-safe; call it from a worker thread (a 5 MB 12-megapixel JPEG takes 200-300 ms of
-//   CPU, about twice that when it must be rotated).
+// - Memory is bounded: libvips runs one worker thread per call and caches nothing. JPEG and PNG
+//   pixels are streamed top to bottom (about 11 MB of buffers for 12 megapixels) except where
+//   the whole image must be decoded first (photos to rotate: about 45 MB for 12 megapixels;
+//   libvips spills decodes over 100 MB to a temporary file). WebP and GIF frames are held whole
+//   (about 300 MB at max_buffered_frame_pixels); an animated WebP is held whole (about 4 bytes
+//   per pixel of all frames: 160 MB at max_animation_pixels), an animated GIF a frame at a time.
+// - Thread-safe; call it from a worker thread. CPU per 12-megapixel image: JPEG 200-300 ms
+//   (twice that when rotated), PNG about 2 s, WebP or GIF 3-4 s.
 #ifndef PARLEY_MEDIA_IMAGE_H_
 #define PARLEY_MEDIA_IMAGE_H_
 
@@ -31,10 +33,13 @@
 namespace parley::media {
 
 struct ImageLimits {
-  int64_t max_pixels = 40'000'000;             // width * height (per frame for animations)
-  int64_t max_animation_pixels = 100'000'000;  // all frames of an animation together
-  int thumbnail_side = 320;                    // the thumbnail's longer side, in pixels
-  int preview_side = 24;                       // the inline preview's longer side
+  int64_t max_pixels = 40'000'000;            // width * height (per frame for animations)
+  int64_t max_animation_pixels = 40'000'000;  // all frames of an animation together
+  // WebP and GIF frames only: their codecs hold a whole frame in memory, about 20 bytes per
+  // pixel between decoder, libvips and encoder (JPEG and PNG stream in strips).
+  int64_t max_buffered_frame_pixels = 16'000'000;
+  int thumbnail_side = 320;  // the thumbnail's longer side, in pixels
+  int preview_side = 24;     // the inline preview's longer side
 };
 
 struct ProcessedImage {

@@ -12,6 +12,10 @@ namespace parley::media::internal {
 namespace {
 
 constexpr size_t kMaxErrorText = 200;
+// Quality of re-encoded images: no visible loss on photos.
+constexpr int kJpegQuality = 88;
+constexpr int kWebpQuality = 88;
+constexpr int kPngCompression = 6;
 
 // libvips' error text names files by absolute path; a client must not learn server paths.
 std::string WithoutPaths(std::string_view text) {
@@ -55,8 +59,9 @@ Result<std::string> WebpBytes(VipsImage* image, int quality) {
 
 Status WriteBytes(const std::string& bytes, const std::string& path) {
   FILE* file = std::fopen(path.c_str(), "wb");
-  if (file == nullptr)
+  if (file == nullptr) {
     return Status(Code::kInternal, std::string("cannot write: ") + std::strerror(errno));
+  }
   const bool written = std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
   const bool closed = std::fclose(file) == 0;
   if (!written || !closed) return Status(Code::kInternal, "cannot write the image");
@@ -72,7 +77,7 @@ Status StartOnce() {
   vips_cache_set_max(0);
   vips_cache_set_max_mem(0);
   vips_cache_set_max_files(0);
-  // Only the four loaders below are ever used; the rest (ImageMagick, PDF, ...) stay off.
+  // OpenImage names its four loaders; the rest (ImageMagick, PDF, ...) stay off.
   vips_block_untrusted_set(TRUE);
   g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, IgnoreWarning, nullptr);
   return Status::Ok();
@@ -136,11 +141,12 @@ Result<ImagePtr> Upright(VipsImage* image) {
 Status SaveStripped(VipsImage* image, std::string_view mime, const std::string& path) {
   int failed = -1;
   if (mime == "image/jpeg") {
-    failed = vips_jpegsave(image, path.c_str(), "Q", 88, "strip", TRUE, nullptr);
+    failed = vips_jpegsave(image, path.c_str(), "Q", kJpegQuality, "strip", TRUE, nullptr);
   } else if (mime == "image/png") {
-    failed = vips_pngsave(image, path.c_str(), "compression", 6, "strip", TRUE, nullptr);
+    failed =
+        vips_pngsave(image, path.c_str(), "compression", kPngCompression, "strip", TRUE, nullptr);
   } else if (mime == "image/webp") {
-    Result<std::string> webp = WebpBytes(image, 88);
+    Result<std::string> webp = WebpBytes(image, kWebpQuality);
     return webp.ok() ? WriteBytes(*webp, path) : webp.status();
   } else if (mime == "image/gif") {
     failed = vips_gifsave(image, path.c_str(), "strip", TRUE, nullptr);

@@ -68,6 +68,16 @@ TEST_F(BlobStoreTest, SameBytesAreStoredOnce) {
   EXPECT_TRUE(testing::ListDirectory(root() + "/tmp").empty());
 }
 
+TEST_F(BlobStoreTest, PuttingABlobItselfKeepsIt) {
+  ASSERT_TRUE(store_->Put(Staged("a", "hello")).ok());
+  Result<std::string> path = store_->PathOf(kHelloDigest);
+  ASSERT_TRUE(path.ok());
+  Result<std::string> again = store_->Put(*path);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, kHelloDigest);
+  EXPECT_EQ(ReadFile(*path), "hello");
+}
+
 TEST_F(BlobStoreTest, ConcurrentPutsOfTheSameBytesAgree) {
   const std::string bytes(100'000, 'x');
   std::vector<std::thread> threads;

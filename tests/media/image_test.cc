@@ -207,6 +207,19 @@ TEST_F(ImageTest, PixelLimitsApplyPerFrameAndToWholeAnimations) {
   ExpectNothingWritten();
 }
 
+TEST_F(ImageTest, WebpAndGifFramesHaveTheirOwnLimit) {
+  const ImageLimits limits{.max_buffered_frame_pixels = 9999};
+  for (const char* format : {"webp", "gif"}) {
+    SCOPED_TRACE(format);
+    Result<ProcessedImage> image = Process(EncodeImage(format, 100, 100), limits);
+    ASSERT_FALSE(image.ok());
+    EXPECT_EQ(image.status().code(), Code::kTooLarge);
+    ExpectNothingWritten();
+  }
+  // JPEG and PNG stream their pixels: the limit is not theirs.
+  EXPECT_TRUE(Process(EncodeImage("png", 100, 100), limits).ok());
+}
+
 TEST_F(ImageTest, TruncatedImagesAreInvalid) {
   for (const char* format : {"jpeg", "png", "webp", "gif"}) {
     SCOPED_TRACE(format);
