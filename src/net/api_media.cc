@@ -200,7 +200,10 @@ RouteResult HandleUploadApi(const Request& request, const Segments& path, const 
     co_return JsonResponse(request, 201, proto::MediaBody(*completed));
   }
   if (!Matches(path, {"api", "v1", "uploads", "*"})) co_return std::nullopt;
-  if (method == http::verb::put) co_return co_await PutChunk(request, path[3], me, context);
+  if (method == http::verb::put) {
+    auto putting = PutChunk(request, path[3], me, context);
+    co_return co_await std::move(putting);
+  }
   if (method == http::verb::get) {
     auto upload =
         co_await OnWorker(context.workers, [&] { return media.Find(me.user.id, path[3]); });

@@ -108,7 +108,8 @@ awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context) {
       FileReply& file = std::get<FileReply>(response);
       keep_alive = file.keep_alive;
       const std::chrono::milliseconds piece_timeout(context.options.http_timeout_ms);
-      co_await WriteFileReply(stream, file, piece_timeout, ec);
+      auto writing = WriteFileReply(stream, file, piece_timeout, ec);
+      co_await std::move(writing);
     }
     if (ec || !keep_alive) break;
   }
