@@ -4,6 +4,7 @@
 #include <future>
 
 #include "base/clock.h"
+#include "chat/media_rules.h"
 
 namespace parley::chat {
 
@@ -155,8 +156,18 @@ Result<SendOutcome> MessageWriter::ApplySend(store::WriteTxn& txn, const SendCom
   message.text = command.text;
   message.reply_to = command.reply_to;
   message.created_at = NowMillis();
+  if (!command.media.empty()) {
+    auto media = SendableMedia(txn, command.sender_id, command.media);
+    if (!media.ok()) return EarlierOr(txn, command, media.status());
+    message.media = std::move(*media);
+  }
   auto stored = txn.Append(std::move(message));
   if (!stored.ok()) return EarlierOr(txn, command, stored.status());
+  if (stored->media) {
+    Status attached = txn.AttachMedia(stored->media->id, stored->conversation_id, stored->seq,
+                                      stored->created_at);
+    if (!attached.ok()) return attached;
+  }
   // Sending implies having read everything up to one's own message.
   auto cursor =
       txn.AdvanceCursors(stored->conversation_id, command.sender_id, stored->seq, stored->seq);

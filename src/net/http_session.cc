@@ -8,6 +8,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "net/api.h"
+#include "net/api_media.h"
 #include "net/ws_session.h"
 #include "proto/server_frames.h"
 
@@ -47,8 +48,24 @@ awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(context.options.max_body_bytes);
     stream.expires_after(std::chrono::milliseconds(context.options.http_timeout_ms));
-    co_await http::async_read(stream, buffer, parser,
-                              asio::redirect_error(asio::use_awaitable, ec));
+    co_await http::async_read_header(stream, buffer, parser,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec) {
+      // Only an upload chunk may be larger than an ordinary request (by the chunk size).
+      const auto& header = parser.get();
+      if (IsUploadChunk(header.method(),
+                        std::string_view(header.target().data(), header.target().size()))) {
+        parser.body_limit(static_cast<uint64_t>(context.media.options().chunk_bytes));
+      }
+      if (header[http::field::expect] == "100-continue") {
+        http::response<http::empty_body> proceed{http::status::continue_, header.version()};
+        co_await http::async_write(stream, proceed, asio::redirect_error(asio::use_awaitable, ec));
+      }
+    }
+    if (!ec) {
+      co_await http::async_read(stream, buffer, parser,
+                                asio::redirect_error(asio::use_awaitable, ec));
+    }
     if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
         ec == beast::error::timeout || ec == asio::error::eof ||
         ec == asio::error::connection_reset) {
@@ -71,9 +88,17 @@ awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context) {
       co_return;
     }
     auto handling = HandleApi(request, context, client_address);
-    Response response = co_await std::move(handling);
-    const bool keep_alive = response.keep_alive();
-    co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+    ApiResponse response = co_await std::move(handling);
+    bool keep_alive = false;
+    if (auto* whole = std::get_if<Response>(&response)) {
+      keep_alive = whole->keep_alive();
+      co_await http::async_write(stream, *whole, asio::redirect_error(asio::use_awaitable, ec));
+    } else {
+      FileReply& file = std::get<FileReply>(response);
+      keep_alive = file.keep_alive;
+      const std::chrono::milliseconds piece_timeout(context.options.http_timeout_ms);
+      co_await WriteFileReply(stream, file, piece_timeout, ec);
+    }
     if (ec || !keep_alive) break;
   }
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);

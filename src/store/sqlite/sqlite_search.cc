@@ -125,6 +125,7 @@ Result<SearchPage> Search(Db& db, const SearchQuery& query) {
     if (!message.ok()) return message.status();
     messages.push_back(std::move(*message));
   }
+  if (Status s = FillMedia(kOp, db, messages); !s.ok()) return s;
   if (Status s = FillQuotesAndReactions(kOp, db, messages); !s.ok()) return s;
   for (size_t i = 0; i < messages.size(); ++i) page.hits[i].message = std::move(messages[i]);
   return page;
