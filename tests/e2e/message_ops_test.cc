@@ -27,7 +27,8 @@ Code CodeOf(const Result<T>& result) {
 // Waits for the `message` frame (conversation_id, seq).
 Result<json> WaitForSeq(WsClient& ws, int64_t conversation_id, int64_t seq) {
   return ws.WaitFor([&](const json& f) {
-    return client::IsType(f, "message") && f.value("conversation_id", int64_t{0}) == conversation_id &&
+    return client::IsType(f, "message") &&
+           f.value("conversation_id", int64_t{0}) == conversation_id &&
            f.value("seq", int64_t{0}) == seq;
   });
 }
@@ -370,9 +371,11 @@ TEST_F(MessageOpsTest, DeletingAMediaMessageDropsItsMediaAndCaption) {
   ASSERT_TRUE(IsOk(media));
   const std::string media_id = (*media)["id"];
   const std::string id = client::NewClientId();
-  auto sent = ws(0).SendAndAwaitAck(
-      id, client::Serialize({{"type", "send"}, {"id", id}, {"conversation_id", c},
-                             {"media", media_id}, {"text", "quarterly figures"}}));
+  auto sent = ws(0).SendAndAwaitAck(id, client::Serialize({{"type", "send"},
+                                                           {"id", id},
+                                                           {"conversation_id", c},
+                                                           {"media", media_id},
+                                                           {"text", "quarterly figures"}}));
   ASSERT_TRUE(IsOk(sent));
   const int64_t seq = (*sent)["seq"];
   auto reply = Reply(1, c, seq, "thanks");

@@ -91,8 +91,8 @@ Status FillQuotesAndReactions(std::string_view op, Db& db, std::vector<Message>&
     }
   }
   for (auto& [conversation_id, by_seq] : wanted) {
-    Status s = FillReactions(op, db, conversation_id, by_seq.begin()->first,
-                             by_seq.rbegin()->first, by_seq);
+    Status s = FillReactions(op, db, conversation_id, by_seq.begin()->first, by_seq.rbegin()->first,
+                             by_seq);
     if (!s.ok()) return s;
   }
   return Status::Ok();

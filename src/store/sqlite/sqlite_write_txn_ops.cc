@@ -137,8 +137,7 @@ Status SqliteWriteTxn::IndexForSearch(std::string_view op, const Message& messag
   return Status::Ok();
 }
 
-Status SqliteWriteTxn::UnindexForSearch(std::string_view op, int64_t conversation_id,
-                                        int64_t seq) {
+Status SqliteWriteTxn::UnindexForSearch(std::string_view op, int64_t conversation_id, int64_t seq) {
   Result<Statement> stmt = db_.Prepare("DELETE FROM message_search WHERE rowid = ?1");
   if (!stmt.ok()) return Internal(op, stmt.status());
   stmt->BindInt(1, SearchRowid(conversation_id, seq));
