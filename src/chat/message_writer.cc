@@ -143,6 +143,7 @@ Status MessageWriter::ApplyTask(store::WriteTxn& txn, const TaskOp& task) {
 // The usual send is new: it is inserted at once, and the unique (sender, client id) index
 // catches a resend, which then answers with the original. So the common case pays no lookup.
 Result<SendOutcome> MessageWriter::ApplySend(store::WriteTxn& txn, const SendCommand& command) {
+  if (command.kind != store::MessageKind::kText) return ApplyOp(txn, command);
   store::Message message;
   // Checked first: a refused send must not create a direct conversation.
   if (!command.media.empty()) {
@@ -150,12 +151,28 @@ Result<SendOutcome> MessageWriter::ApplySend(store::WriteTxn& txn, const SendCom
     if (!media.ok()) return EarlierOr(txn, command, media.status());
     message.media = std::move(*media);
   }
-  auto target = Destination(txn, command);
+  Result<Target> target = Status(Code::kInternal, "no destination");
+  if (command.reply_to == 0) {
+    target = Destination(txn, command);
+  } else {
+    // A reply names a message, so its conversation exists; if the reply is refused, undo a
+    // direct conversation Destination may have created, and drop what the cache learnt of it.
+    Status allowed = txn.Atomically([&]() -> Status {
+      target = Destination(txn, command);
+      if (!target.ok()) return target.status();
+      return CheckReply(txn, *target, command);
+    });
+    if (!allowed.ok()) {
+      cache_.Clear();
+      target = allowed;
+    }
+  }
   if (!target.ok()) return EarlierOr(txn, command, target.status());
   message.conversation_id = target->conversation_id;
   message.sender_id = command.sender_id;
   message.client_id = command.client_id;
   message.text = command.text;
+  message.reply_to = command.reply_to;
   message.created_at = NowMillis();
   auto stored = txn.Append(std::move(message));
   if (!stored.ok()) return EarlierOr(txn, command, stored.status());

@@ -41,7 +41,7 @@ TEST(ServerFramesTest, MessageFrameRoundTrips) {
 }
 
 TEST(ServerFramesTest, AckReceiptErrorPong) {
-  json ack = json::parse(AckFrame(SampleMessage(), true));
+  json ack = json::parse(AckFrame(SampleMessage(), true, true));
   EXPECT_EQ(ack["type"], "ack");
   EXPECT_EQ(ack["id"], "c-17");
   EXPECT_EQ(ack["seq"], 42);
@@ -73,6 +73,7 @@ TEST(ServerFramesTest, ConversationListCarriesUnreadAndCursors) {
   c.last_message = SampleMessage();
   c.self = {1, 42, 40};
   c.others = {{2, 41, 41}};
+  c.unread = 2;
   json body = json::parse(ConversationsBody(std::vector{c}));
   const json& entry = body["conversations"][0];
   EXPECT_EQ(entry["kind"], "direct");
@@ -80,6 +81,65 @@ TEST(ServerFramesTest, ConversationListCarriesUnreadAndCursors) {
   EXPECT_EQ(entry["last_message"]["seq"], 42);
   EXPECT_EQ(entry["self"]["read_seq"], 40);
   EXPECT_EQ(entry["members"][0]["user_id"], 2);
+}
+
+}  // namespace
+}  // namespace parley::proto
+
+namespace parley::proto {
+namespace {
+
+TEST(ServerFramesTest, MessageObjectCarriesReplyEditsReactionsAndTombstones) {
+  store::Message m = SampleMessage();
+  m.reply_to = 40;
+  m.quote = store::Quote{40, 1, store::MessageKind::kText, "first", "image", false};
+  m.edited_at = 1767225700000;
+  m.reactions = {{"👍", {1, 2}}};
+  json frame = json::parse(MessageFrame(m));
+  EXPECT_EQ(frame["reply_to"], json::parse(
+      R"({"seq":40,"sender_id":1,"kind":"text","text":"first","media_kind":"image","deleted":false})"));
+  EXPECT_EQ(frame["edited_at"], 1767225700000);
+  EXPECT_EQ(frame["reactions"], json::parse(R"([{"emoji":"👍","count":2,"users":[1,2]}])"));
+  EXPECT_FALSE(frame.contains("deleted"));
+
+  m.quote->deleted = true;
+  EXPECT_FALSE(json::parse(MessageFrame(m))["reply_to"].contains("text"));
+
+  store::Message tombstone = SampleMessage();
+  tombstone.text = "";
+  tombstone.deleted = true;
+  frame = json::parse(MessageFrame(tombstone));
+  EXPECT_EQ(frame["deleted"], true);
+  EXPECT_EQ(frame["text"], "");
+  EXPECT_FALSE(frame.contains("reactions") || frame.contains("reply_to"));
+}
+
+TEST(ServerFramesTest, OpsCarryTheirTargetAndChange) {
+  store::Message op = SampleMessage();
+  op.kind = store::MessageKind::kReaction;
+  op.target = 40;
+  op.text = "👍";
+  op.on = true;
+  json frame = json::parse(MessageFrame(op));
+  EXPECT_EQ(frame["kind"], "reaction");
+  EXPECT_EQ(frame["target"], 40);
+  EXPECT_EQ(frame["emoji"], "👍");
+  EXPECT_EQ(frame["on"], true);
+  EXPECT_FALSE(frame.contains("text"));
+  json ack = json::parse(AckFrame(op, false, false));
+  EXPECT_EQ(ack["changed"], false);
+  EXPECT_FALSE(json::parse(AckFrame(SampleMessage(), false, true)).contains("changed"));
+
+  op.kind = store::MessageKind::kDelete;
+  frame = json::parse(MessageFrame(op));
+  EXPECT_EQ(frame["kind"], "delete");
+  EXPECT_FALSE(frame.contains("text") || frame.contains("emoji"));
+  op.kind = store::MessageKind::kEdit;
+  op.text = "new";
+  op.edited_at = 7;
+  frame = json::parse(MessageFrame(op));
+  EXPECT_EQ(frame["text"], "new");
+  EXPECT_EQ(frame["edited_at"], 7);
 }
 
 }  // namespace

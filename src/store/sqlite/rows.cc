@@ -43,6 +43,11 @@ Message ReadMessage(const Statement& row, int first) {
   if (std::string media_id = row.ColumnText(first + 7); !media_id.empty()) {
     message.media.emplace().id = std::move(media_id);
   }
+  message.reply_to = row.ColumnInt(first + 8);
+  message.target = row.ColumnInt(first + 9);
+  message.on = row.ColumnInt(first + 10) != 0;
+  message.edited_at = row.ColumnInt(first + 11);
+  message.deleted = row.ColumnInt(first + 12) != 0;
   return message;
 }
 
