@@ -55,7 +55,9 @@ class WriteTxn {
   virtual Status EditMessage(int64_t conversation_id, int64_t seq, std::string_view text,
                              int64_t edited_at) = 0;
   // Makes the message a tombstone: deleted, text and reply_to cleared, its reactions dropped
-  // and its search entry removed. kNotFound if there is no such message.
+  // and its search entry removed. Its media link goes too; a media no other message carries
+  // (and no avatar) becomes unattached, so UnattachedMedia lists it again for cleanup.
+  // kNotFound if there is no such message.
   virtual Status DeleteMessage(int64_t conversation_id, int64_t seq) = 0;
   // The distinct emoji `user_id` has on the message.
   virtual Result<int64_t> ReactionCount(int64_t conversation_id, int64_t seq, int64_t user_id) = 0;

@@ -236,6 +236,33 @@ TEST_P(MediaStoreTest, UnattachedMediaAreListedUntilSentOrPublic) {
   EXPECT_EQ(avatar->attached_at, 50);
 }
 
+TEST_P(MediaStoreTest, DeletingTheLastMessageWithAMediaMakesItAnOrphanAgain) {
+  ASSERT_TRUE(InTxn([&](WriteTxn& txn) -> Status {
+                for (const char* id : {"m_1", "m_2"}) {
+                  if (Status s = txn.CreateMedia(ImageMedia(id, users_[0], id, 10)); !s.ok()) {
+                    return s;
+                  }
+                }
+                return txn.MakeMediaPublic("m_2", 20);  // an avatar, also sent below
+              }).ok());
+  Message first = SendWithMedia("m_1", "c-1");
+  Message second = SendWithMedia("m_1", "c-2");
+  Message avatar = SendWithMedia("m_2", "c-3");
+  auto deleting = [&](const Message& m) {
+    return InTxn([&](WriteTxn& txn) { return txn.DeleteMessage(m.conversation_id, m.seq); });
+  };
+  ASSERT_TRUE(deleting(first).ok());
+  auto listed = store_->UnattachedMedia(100, 10);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed->empty());  // the second message still carries m_1
+  ASSERT_TRUE(deleting(second).ok());
+  ASSERT_TRUE(deleting(avatar).ok());
+  listed = store_->UnattachedMedia(100, 10);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].id, "m_1");  // m_2 stays: it is still someone's avatar
+}
+
 TEST_P(MediaStoreTest, RemovingMediaFreesOnlyDigestsNoOneElseUses) {
   ASSERT_TRUE(InTxn([&](WriteTxn& txn) -> Status {
                 if (Status s = txn.CreateMedia(ImageMedia("m_1", users_[0], "shared", 10));

@@ -121,6 +121,8 @@ class SqliteWriteTxn final : public WriteTxn {
   // message_search rows (sqlite_write_txn_ops.cc).
   Status IndexForSearch(std::string_view op, const Message& message);
   Status UnindexForSearch(std::string_view op, int64_t conversation_id, int64_t seq);
+  // Drops the media link of a message being deleted (sqlite_write_txn_ops.cc).
+  Status UnlinkMedia(std::string_view op, int64_t conversation_id, int64_t seq);
   Result<bool> ConversationExists(std::string_view op, int64_t conversation_id);
   // Runs a write statement with ?1 and ?2 bound; returns how many rows it changed (via
   // RETURNING rows, which `sql` must have).

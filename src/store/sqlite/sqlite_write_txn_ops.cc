@@ -58,6 +58,29 @@ Status SqliteWriteTxn::EditMessage(int64_t conversation_id, int64_t seq, std::st
   return edited.status();
 }
 
+// The message's media is no longer reachable through it (access and cleanup use the refs). A
+// media no other message carries, and that is no avatar, becomes unattached again, so cleanup
+// removes its bytes: what was deleted for everyone does not stay on disk.
+Status SqliteWriteTxn::UnlinkMedia(std::string_view op, int64_t conversation_id, int64_t seq) {
+  Result<Statement> unlink = db_.Prepare(
+      "DELETE FROM media_refs WHERE conversation_id = ?1 AND seq = ?2 RETURNING media_id");
+  if (!unlink.ok()) return Internal(op, unlink.status());
+  unlink->BindInt(1, conversation_id);
+  unlink->BindInt(2, seq);
+  Result<bool> row = unlink->Step();
+  if (!row.ok()) return Internal(op, row.status());
+  if (!*row) return Status::Ok();
+  const std::string media_id = unlink->ColumnText(0);
+  if (Status s = unlink->Run(); !s.ok()) return Internal(op, s);
+  Result<Statement> orphan = db_.Prepare(
+      "UPDATE media SET attached_at = 0 WHERE id = ?1 AND is_public = 0 AND "
+      "NOT EXISTS (SELECT 1 FROM media_refs WHERE media_id = ?1)");
+  if (!orphan.ok()) return Internal(op, orphan.status());
+  orphan->BindText(1, media_id);
+  if (Status s = orphan->Run(); !s.ok()) return Internal(op, s);
+  return Status::Ok();
+}
+
 Status SqliteWriteTxn::DeleteMessage(int64_t conversation_id, int64_t seq) {
   constexpr std::string_view kOp = "DeleteMessage";
   Result<int> deleted = Guarded<int>([&] {
@@ -69,12 +92,7 @@ Status SqliteWriteTxn::DeleteMessage(int64_t conversation_id, int64_t seq) {
                  conversation_id, seq);
       if (!tombstoned.ok()) return tombstoned;
       if (*tombstoned == 0) return Status(Code::kNotFound, "no such message");
-      // Its media is no longer reachable through it (media access and cleanup use the refs).
-      Result<int> unlinked = Change(kOp,
-                                    "DELETE FROM media_refs WHERE conversation_id = ?1 AND "
-                                    "seq = ?2 RETURNING 1",
-                                    conversation_id, seq);
-      if (!unlinked.ok()) return unlinked;
+      if (Status s = UnlinkMedia(kOp, conversation_id, seq); !s.ok()) return s;
       Result<int> reactions = Change(kOp,
                                      "DELETE FROM reactions WHERE conversation_id = ?1 AND "
                                      "seq = ?2 RETURNING 1",
