@@ -29,11 +29,12 @@ void MediaCleanup::Run() {
     auto counts = media_.CleanUp(NowMillis());
     if (!counts.ok()) {
       Log(LogLevel::kWarning, "media_cleanup_failed", {{"reason", counts.status().message()}});
-    } else if (counts->uploads + counts->media + counts->blobs > 0) {
+    } else if (counts->uploads + counts->media + counts->blobs + counts->strays > 0) {
       Log(LogLevel::kInfo, "media_cleanup",
           {{"uploads", std::to_string(counts->uploads)},
            {"media", std::to_string(counts->media)},
-           {"blobs", std::to_string(counts->blobs)}});
+           {"blobs", std::to_string(counts->blobs)},
+           {"strays", std::to_string(counts->strays)}});
     }
     lock.lock();
   }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <utility>
@@ -316,6 +317,9 @@ Result<CleanupCounts> MediaService::CleanUp(int64_t now) {
   auto counts = RemoveOrphanMedia(now);
   if (!counts.ok()) return counts.status();
   counts->uploads = *uploads;
+  auto strays = RemoveStrays(now);
+  if (!strays.ok()) return strays.status();
+  counts->strays = *strays;
   return counts;
 }
 
@@ -368,6 +372,41 @@ Result<CleanupCounts> MediaService::RemoveOrphanMedia(int64_t now) {
     counts.media += progress;
     if (progress == 0 || orphans->size() < static_cast<size_t>(kCleanupBatch)) return counts;
   }
+}
+
+Result<int64_t> MediaService::RemoveStrays(int64_t now) {
+  const int64_t cutoff = now - options_.orphan_grace_ms;
+  int64_t removed = 0;
+  auto blobs = blobs_.ListOlderThan(cutoff);
+  if (!blobs.ok()) return blobs.status();
+  for (const std::string& digest : *blobs) {
+    // Held so that no media row starts naming the blob between the check and the removal.
+    std::lock_guard lock(blobs_mu_);
+    auto used = store_.DigestInUse(digest);
+    if (!used.ok()) return used.status();
+    if (!*used && blobs_.Remove(digest).ok()) ++removed;
+  }
+  // Temporary files are "<upload id>" plus a suffix (TempPath).
+  std::error_code error;
+  for (std::filesystem::directory_iterator it(options_.media_dir + "/tmp", error), end;
+       !error && it != end; it.increment(error)) {
+    std::error_code stat_error;
+    const auto written = std::filesystem::last_write_time(it->path(), stat_error);
+    if (stat_error || !it->is_regular_file(stat_error)) continue;
+    const auto written_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::file_clock::to_sys(written).time_since_epoch());
+    if (written_ms.count() >= cutoff) continue;
+    const std::string name = it->path().filename().string();
+    const std::string upload_id = name.substr(0, name.find('.'));
+    Claim claim(*this, upload_id);
+    if (!claim.taken()) continue;  // being worked on
+    auto upload = store_.FindUpload(upload_id);
+    if (upload.ok()) continue;
+    if (upload.status().code() != Code::kNotFound) return upload.status();
+    if (std::filesystem::remove(it->path(), stat_error)) ++removed;
+  }
+  if (error) return Status(Code::kInternal, "cannot list temporary files: " + error.message());
+  return removed;
 }
 
 }  // namespace parley::chat

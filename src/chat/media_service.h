@@ -66,6 +66,7 @@ struct CleanupCounts {
   int64_t uploads = 0;
   int64_t media = 0;
   int64_t blobs = 0;
+  int64_t strays = 0;  // blobs and temporary files no row names (left by a crash)
 };
 
 class MediaService {
@@ -99,7 +100,9 @@ class MediaService {
   Result<store::Media> Info(int64_t user_id, std::string_view media_id);
 
   // Removes uploads expired at `now`, media never attached that are older than the grace
-  // period, and the blobs only they used.
+  // period, and the blobs only they used; then strays older than the grace period: blobs no
+  // media names and temporary files of no open upload (a crash between writing a file and
+  // committing its row leaves those).
   Result<CleanupCounts> CleanUp(int64_t now);
 
  private:
@@ -119,6 +122,7 @@ class MediaService {
   void RemoveTempFiles(std::string_view upload_id);
   Result<int64_t> RemoveExpiredUploads(int64_t now);
   Result<CleanupCounts> RemoveOrphanMedia(int64_t now);
+  Result<int64_t> RemoveStrays(int64_t now);
 
   store::Store& store_;
   MessageWriter& writer_;

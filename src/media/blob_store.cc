@@ -107,6 +107,22 @@ class LocalBlobStore final : public BlobStore {
     return static_cast<int64_t>(st.st_size);
   }
 
+  Result<std::vector<std::string>> ListOlderThan(int64_t unix_ms) override {
+    std::vector<std::string> digests;
+    std::error_code error;
+    for (std::filesystem::recursive_directory_iterator it(blobs_, error), end; !error && it != end;
+         it.increment(error)) {
+      const std::string name = it->path().filename().string();
+      struct stat st;
+      if (!IsDigest(name) || stat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+      const int64_t modified_ms =
+          static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
+      if (modified_ms < unix_ms) digests.push_back(name);
+    }
+    if (error) return Status(Code::kInternal, "cannot list " + blobs_ + ": " + error.message());
+    return digests;
+  }
+
   Status Remove(const std::string& digest) override {
     if (Status valid = CheckDigest(digest); !valid.ok()) return valid;
     const std::string path = PathFor(digest);

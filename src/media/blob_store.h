@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 
@@ -27,6 +28,9 @@ class BlobStore {
   virtual Result<std::string> PathOf(const std::string& digest) = 0;
   virtual Result<int64_t> SizeOf(const std::string& digest) = 0;
   virtual Status Remove(const std::string& digest) = 0;
+  // The digests of blobs last written before `unix_ms`, to find blobs no record names (left by
+  // a crash between Put and the commit of the row naming the blob).
+  virtual Result<std::vector<std::string>> ListOlderThan(int64_t unix_ms) = 0;
 };
 
 // Blobs under `directory`/blobs/ab/abcdef... ; `directory`/tmp/ is for files being written

@@ -247,6 +247,8 @@ class Store {
   // Up to `limit` media never attached (sent or made an avatar), created before
   // `created_before`, oldest first.
   virtual Result<std::vector<Media>> UnattachedMedia(int64_t created_before, int limit) = 0;
+  // Whether any media names `digest` as its bytes or its thumbnail.
+  virtual Result<bool> DigestInUse(std::string_view digest) = 0;
   // --- end of media ---
 
   // --- writes that must be grouped (messages, cursors) ---

@@ -151,6 +151,7 @@ class FakeStore : public store::Store {
   Result<bool> MediaReadableBy(std::string_view, int64_t) override { return Unsupported(); }
   Result<std::vector<store::Upload>> ExpiredUploads(int64_t, int) override { return Unsupported(); }
   Result<std::vector<store::Media>> UnattachedMedia(int64_t, int) override { return Unsupported(); }
+  Result<bool> DigestInUse(std::string_view) override { return Unsupported(); }
   Status Write(const std::function<Status(store::WriteTxn&)>&) override { return Unsupported(); }
   Result<std::vector<store::User>> SearchUsers(std::string_view, int64_t, int) override {
     return Unsupported();

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -538,6 +539,52 @@ TEST_F(MediaTest, CleanupRemovesAbandonedUploadsAndUnsentMediaWithTheirBlobs) {
   // What was sent stays.
   EXPECT_EQ(StatusOf(0, MediaPath(sent)), 200);
   EXPECT_EQ(StatusOf(1, MediaPath(sent, "/thumbnail")), 200);
+}
+
+TEST_F(MediaTest, StrayBlobsAndTemporaryFilesLeftByACrashAreSwept) {
+  StartServer({"--media-cleanup-interval-s", "1", "--orphan-media-grace-s", "1"});
+  auto alice_ws = Connect(0);
+  ASSERT_TRUE(alice_ws);
+  json sent = UploadOk(0, "sent.png", "image", EncodeImage("png", 64, 48));
+  ASSERT_TRUE(IsOk(alice_ws->SendFields(json{{"to", id(1)}, {"media", sent["id"]}})));
+  auto open = api(0).CreateUpload("open.bin", 10, "file");
+  ASSERT_TRUE(IsOk(open));
+  const std::string open_id = (*open)["upload_id"];
+  ASSERT_TRUE(IsOk(api(0).PutUploadChunk(open_id, 0, 10, "01234")));
+
+  // What a crash between writing a file and committing its row leaves: a blob no media names
+  // and the temporary files of an upload that no longer exists. Everything is made old, the
+  // files that are in use too, so only the missing record tells them apart.
+  const std::filesystem::path media_dir = std::filesystem::path(server_->data_dir()) / "media";
+  const std::string stray_digest(64, 'a');
+  std::filesystem::create_directories(media_dir / "blobs" / "aa");
+  const std::filesystem::path stray_blob = media_dir / "blobs" / "aa" / stray_digest;
+  const std::filesystem::path stray_temp = media_dir / "tmp" / "u_0123456789abcdef";
+  const std::filesystem::path stray_out = media_dir / "tmp" / "u_0123456789abcdef.out";
+  for (const auto& path : {stray_blob, stray_temp, stray_out}) {
+    std::ofstream(path, std::ios::binary) << "left behind";
+  }
+  const auto old = std::filesystem::file_time_type::clock::now() - std::chrono::hours(2);
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(media_dir)) {
+    if (entry.is_regular_file()) std::filesystem::last_write_time(entry.path(), old);
+  }
+
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (std::chrono::steady_clock::now() < deadline &&
+         (std::filesystem::exists(stray_blob) || std::filesystem::exists(stray_temp) ||
+          std::filesystem::exists(stray_out))) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_FALSE(std::filesystem::exists(stray_blob));
+  EXPECT_FALSE(std::filesystem::exists(stray_temp));
+  EXPECT_FALSE(std::filesystem::exists(stray_out));
+  // What rows name stays: the sent image, its thumbnail, and the open upload's bytes.
+  EXPECT_EQ(StatusOf(1, MediaPath(sent)), 200);
+  EXPECT_EQ(StatusOf(1, MediaPath(sent, "/thumbnail")), 200);
+  EXPECT_TRUE(std::filesystem::exists(media_dir / "tmp" / open_id));
+  auto status = api(0).UploadStatus(open_id);
+  ASSERT_TRUE(IsOk(status));
+  EXPECT_EQ((*status)["received"], 5);
 }
 
 }  // namespace

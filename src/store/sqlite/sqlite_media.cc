@@ -29,14 +29,14 @@ Result<T> FindOne(std::string_view op, Db& db, const char* sql, std::string_view
 }
 
 // Whether any media row still refers to `digest` (as its bytes or its thumbnail).
-Result<bool> DigestInUse(Db& db, const std::string& digest) {
+Result<bool> DigestNamed(Db& db, std::string_view digest) {
   Result<Statement> stmt = db.Prepare(
       "SELECT EXISTS (SELECT 1 FROM media WHERE digest = ?1) "
       "OR EXISTS (SELECT 1 FROM media WHERE thumbnail_digest = ?1)");
-  if (!stmt.ok()) return Internal("RemoveMedia", stmt.status());
+  if (!stmt.ok()) return Internal("DigestInUse", stmt.status());
   stmt->BindText(1, digest);
   Result<bool> row = stmt->Step();
-  if (!row.ok()) return Internal("RemoveMedia", row.status());
+  if (!row.ok()) return Internal("DigestInUse", row.status());
   const bool used = *row && stmt->ColumnInt(0) != 0;
   return used;
 }
@@ -211,7 +211,7 @@ Result<std::vector<std::string>> SqliteWriteTxn::RemoveMedia(std::string_view me
       R unused;
       for (const std::string* digest : {&media->digest, &media->thumbnail_digest}) {
         if (digest->empty()) continue;
-        Result<bool> used = DigestInUse(db_, *digest);
+        Result<bool> used = DigestNamed(db_, *digest);
         if (!used.ok()) return used.status();
         if (!*used) unused.push_back(*digest);
       }
@@ -274,6 +274,10 @@ Result<std::vector<Media>> SqliteStore::UnattachedMedia(int64_t created_before, 
     stmt->BindInt(2, limit);
     return ReadAll("UnattachedMedia", *stmt, &ReadMedia);
   });
+}
+
+Result<bool> SqliteStore::DigestInUse(std::string_view digest) {
+  return WithReader("DigestInUse", [&](Db& db) { return DigestNamed(db, digest); });
 }
 
 }  // namespace parley::store::sqlite

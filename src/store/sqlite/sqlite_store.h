@@ -83,6 +83,7 @@ class SqliteStore final : public Store {
   Result<bool> MediaReadableBy(std::string_view media_id, int64_t user_id) override;
   Result<std::vector<Upload>> ExpiredUploads(int64_t now, int limit) override;
   Result<std::vector<Media>> UnattachedMedia(int64_t created_before, int limit) override;
+  Result<bool> DigestInUse(std::string_view digest) override;
 
   // Opens one reader connection ahead of the first read, so a broken file fails at open, and
   // moves WAL checkpoints from the committing writer to a thread of their own.
