@@ -8,12 +8,12 @@
 //   done; a lost connection goes to `check` (GET the upload, resume from what the server has;
 //   before the upload exists: create again); a `conflict` answer resumes from the `received`
 //   it carries; any other error is `failed` (with its code); cancel() is `cancelled`.
-// - createUploads({api, onChange}) runs uploads one chunk at a time each, with backoff on a lost
+// - createUploads({api, onDone}) runs uploads one chunk at a time each, with backoff on a lost
 //   connection. add({file, kind, target, replyTo}) starts one; target is {conversationId} or
 //   {to}. item.progress() is 0..1 (bytes the server has plus the running chunk's). onDone
 //   (item, media) is called once the media object exists; the item then leaves the queue.
 //   cancel(key) aborts the running request and abandons the upload on the server; dismiss(key)
-//   drops a failed one. onChange() after every change.
+//   drops a failed one. subscribe(listener) is told after every change.
 import { createBackoff } from './backoff.js';
 
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
@@ -57,12 +57,13 @@ export function nextChunk(state) {
   return { start: state.received, end: Math.min(state.size, state.received + state.chunkBytes) };
 }
 
-export function createUploads({ api, onChange, onDone }) {
+export function createUploads({ api, onDone }) {
   const items = new Map(); // key -> item
+  const listeners = new Set();
   let counter = 0;
 
   function change() {
-    onChange();
+    for (const listener of listeners) listener();
   }
 
   async function request(item) {
@@ -117,6 +118,10 @@ export function createUploads({ api, onChange, onDone }) {
   }
 
   return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     add({ file, kind = uploadKindOf(file), target, replyTo = null }) {
       counter += 1;
       const item = {
