@@ -44,7 +44,7 @@ export function createComposer({ onSend, onInput = () => {}, onFiles = () => {},
   const modeBar = h('div', { className: 'composer-mode', hidden: true },
     modeText, h('button', { type: 'button', className: 'icon-button mode-cancel', 'aria-label': t('cancel'), title: t('cancel'), onClick: () => { endMode(); field.focus(); } }, '✕'));
   const row = h('div', { className: 'composer-row' },
-    picker.element, emojiButton, attachButton, fileInput, field, micButton, h('button', { type: 'submit', className: 'primary send' }, t('send')));
+    picker.element, emojiButton, field, attachButton, fileInput, micButton, h('button', { type: 'submit', className: 'primary send' }, t('send')));
   const form = h('form', { className: 'composer', onSubmit: (event) => { event.preventDefault(); submit(); } }, modeBar, row);
   emojiButton.addEventListener('click', () => emojiButton.setAttribute('aria-expanded', String(picker.isOpen())));
   let mode = null; // null | {reply: message} | {edit: message}

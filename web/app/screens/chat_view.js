@@ -17,7 +17,7 @@
 // - Rich messages (issue 5): images (a click opens the lightbox, loaded on first use), voice
 //   clips, file cards, quotes (a click scrolls to the quoted message when it is loaded), reaction
 //   chips, "edited" and tombstones; each stored message has an actions menu (react, reply, edit
-//   and delete as allowed). Files dropped on the chat, pasted, attached or recorded upload with
+//   and delete as allowed; the menu loads on first use). Files dropped on the chat, pasted, attached or recorded upload with
 //   a progress bar and a cancel button each, then go out as messages. `focusSeq` (a search
 //   result) loads pages back until that message is there, then scrolls to it and highlights it.
 //   A refused operation or upload shows its reason above the composer.
@@ -31,7 +31,6 @@ import { createComposer } from '../components/composer.js';
 import { conversationTitle, otherMemberId } from '../components/conversation_title.js';
 import { createGroupPanel } from '../components/group_panel.js';
 import { createMediaViews } from '../components/media_view.js';
-import { createMessageMenu } from '../components/message_menu.js';
 import { presenceDot } from '../components/presence_dot.js';
 import { bubble, daySeparator, deliveryState, eventLine } from '../components/message_item.js';
 
@@ -76,7 +75,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     hidden: !conversationId, onClick: () => navigate(`/search?in=${conversationId}`),
   }, '🔍');
   const section = h('section', { className: 'chat', 'aria-labelledby': 'chat-title' });
-  const menu = createMessageMenu({ container: section });
+  let menu = null; // the message actions menu, loaded on first use
 
   function togglePanel() {
     const open = !panel.element.isConnected;
@@ -115,7 +114,12 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     sync.sendOp({ conversationId, op: 'react', seq: message.seq, emoji, on: !hasReacted(message, myId, emoji) });
   }
 
-  function openActions(message, button) {
+  async function openActions(message, button) {
+    if (!menu) {
+      const { createMessageMenu } = await import('../components/message_menu.js');
+      menu ??= createMessageMenu({ container: section });
+      section.append(menu.element);
+    }
     const c = conversation();
     const mine = message.sender_id === myId;
     menu.open(message, button, {
@@ -312,7 +316,6 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     alertLine,
     readonlyNote,
     composer.element,
-    menu.element,
     dropHint);
   container.replaceChildren(section);
 
@@ -352,7 +355,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
   if (!composer.element.hidden) composer.focus();
 
   return () => {
-    menu.close();
+    menu?.close();
     mediaViews.dispose();
     unsubscribeUploads();
     unsubscribeFailures();

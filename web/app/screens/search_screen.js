@@ -25,9 +25,9 @@ export function mountSearchScreen(container, { api, state, users, navigate, scop
   const scope = h('select', { id: 'search-scope', 'aria-label': t('search_scope'), onChange: run },
     h('option', { value: '' }, t('search_all')),
     scoped && h('option', { value: String(scopeId), selected: true }, t('search_in', { name: conversationTitle(scoped, users) })));
-  const results = h('ol', { className: 'search-results', 'aria-label': t('search_results') });
-  const status = h('p', { className: 'search-status', role: 'status' });
-  const more = h('button', { type: 'button', className: 'search-more', hidden: true, onClick: loadMore }, t('search_more'));
+  const results = h('ol', { className: 'found-messages', 'aria-label': t('search_results') });
+  const status = h('p', { className: 'found-status', role: 'status' });
+  const more = h('button', { type: 'button', className: 'found-more', hidden: true, onClick: loadMore }, t('search_more'));
   let pause = null;
 
   const scopeValue = () => (scope.value ? Number(scope.value) : null);
@@ -47,12 +47,12 @@ export function mountSearchScreen(container, { api, state, users, navigate, scop
     const conversation = state.get(message.conversation_id);
     const where = conversation ? conversationTitle(conversation, users) : `#${message.conversation_id}`;
     const parts = snippetParts(snippet || message.text || mediaLabel(message.media?.kind));
-    return h('li', { className: 'search-result', 'data-conversation-id': message.conversation_id, 'data-seq': message.seq },
+    return h('li', { className: 'found-message', 'data-conversation-id': message.conversation_id, 'data-seq': message.seq },
       h('button', { type: 'button', onClick: () => open(message) },
-        h('span', { className: 'search-result-head' },
-          h('span', { className: 'search-result-where' }, scopeValue() ? users.name(message.sender_id) : `${where} · ${users.name(message.sender_id)}`),
+        h('span', { className: 'found-head' },
+          h('span', { className: 'found-where' }, scopeValue() ? users.name(message.sender_id) : `${where} · ${users.name(message.sender_id)}`),
           h('time', { datetime: new Date(message.created_at).toISOString() }, formatDate(message.created_at))),
-        h('span', { className: 'search-snippet' }, parts.map((part) => (part.match ? h('mark', {}, part.text) : part.text)))));
+        h('span', { className: 'found-snippet' }, parts.map((part) => (part.match ? h('mark', {}, part.text) : part.text)))));
   }
 
   function open(message) {
@@ -90,12 +90,12 @@ export function mountSearchScreen(container, { api, state, users, navigate, scop
     if (token !== null) fetchPage(token, cursor);
   }
 
-  container.replaceChildren(h('section', { className: 'search', 'aria-labelledby': 'search-title' },
+  container.replaceChildren(h('section', { className: 'message-search', 'aria-labelledby': 'search-title' },
     h('header', { className: 'pane-header' },
       h('a', { href: '/', className: 'icon-button back', 'aria-label': t('back'), title: t('back'),
         onClick: (event) => { event.preventDefault(); navigate(scopeId ? `/chat/${scopeId}` : '/'); } }, '←'),
       h('h2', { id: 'search-title' }, t('search_messages'))),
-    h('form', { className: 'search-form', role: 'search', onSubmit: run }, input, scope, h('button', { type: 'submit', className: 'primary' }, t('search'))),
+    h('form', { className: 'message-search-form', role: 'search', onSubmit: run }, input, scope, h('button', { type: 'submit', className: 'primary' }, t('search'))),
     status, results, more));
   input.focus();
   if (query) run();
