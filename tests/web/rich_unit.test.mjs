@@ -177,3 +177,21 @@ test('search pages append in order, once each, and answers to an older query are
   assert.equal(search.fail(first, 'internal'), false);
   assert.equal(search.error(), null);
 });
+
+test('a search result opens /chat/ID?at=SEQ: paths keep their query', async () => {
+  const { match } = await import('../../web/app/router.js');
+  const route = match('/chat/3?at=42');
+  assert.deepEqual([route.name, route.id, route.query.get('at')], ['chat', 3, '42']);
+  const search = match('/search?in=3&q=%E4%B8%96%E7%95%8C');
+  assert.deepEqual([search.name, search.query.get('in'), search.query.get('q')], ['search', '3', '世界']);
+  assert.equal(match('/chat/x?at=1').name, 'home');
+});
+
+test('file sizes and clip lengths read as people write them', async () => {
+  globalThis.localStorage ??= { getItem: () => 'en', setItem() {} };
+  globalThis.navigator ??= { languages: ['en'] };
+  globalThis.document ??= { documentElement: {} };
+  const { formatBytes, formatDuration } = await import('../../web/app/format.js');
+  assert.deepEqual([0, 999, 1000, 1530000, 9437184, 2.5e9].map(formatBytes), ['0 bytes', '999 bytes', '1 kB', '1.5 MB', '9.4 MB', '2.5 GB']);
+  assert.deepEqual([0, 499, 2600, 61000, 750000, -5, undefined].map(formatDuration), ['0:00', '0:00', '0:03', '1:01', '12:30', '0:00', '0:00']);
+});

@@ -128,7 +128,7 @@ async function fileCard(world) {
   await dropFile(erin, { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from(NOTES) });
   const card = frank.locator('.file-card', { hasText: 'notes.txt' });
   await card.waitFor();
-  assertEqual(await card.locator('.file-size').textContent(), `${Buffer.byteLength(NOTES)} B`, 'the size');
+  assertEqual(await card.locator('.file-size').textContent(), `${Buffer.byteLength(NOTES)} bytes`, 'the size');
   const [download] = await Promise.all([frank.waitForEvent('download'), card.locator('.file-download').click()]);
   assertEqual(download.suggestedFilename(), 'notes.txt', 'saved under its name');
   assertEqual(await readFile(await download.path(), 'utf8'), NOTES, 'the same bytes');

@@ -53,7 +53,7 @@ export function initials(name) {
   return words.map((w) => segmenter.segment(w)[Symbol.iterator]().next().value?.segment ?? '').join('').toUpperCase();
 }
 
-// A byte count for people: "512 B", "1.2 MB" (units of 1000, as file managers show them).
+// A byte count for people: "512 bytes", "1.2 MB" (units of 1000, as file managers show them).
 export function formatBytes(bytes) {
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'];
   let value = Number(bytes) || 0;
@@ -62,7 +62,10 @@ export function formatBytes(bytes) {
     value /= 1000;
     unit += 1;
   }
-  return new Intl.NumberFormat(locale(), { style: 'unit', unit: units[unit], unitDisplay: 'short', maximumFractionDigits: unit ? 1 : 0 }).format(value);
+  // Bytes in words ("12 bytes", "12 octets"); larger units short ("1.5 MB", "1,5 Mo").
+  return new Intl.NumberFormat(locale(), {
+    style: 'unit', unit: units[unit], unitDisplay: unit ? 'short' : 'long', maximumFractionDigits: unit ? 1 : 0,
+  }).format(value);
 }
 
 // A clip length: "0:07", "12:30".
