@@ -105,6 +105,8 @@ export function createUploads({ api, onDone }) {
         else if (RETRYABLE.has(error.code)) event = { type: 'lost' };
         else event = { type: 'failed', code: error.code };
       }
+      // Cancelled while the upload was being created: abandon the one the server just made.
+      if (item.state.phase === 'cancelled' && event.type === 'created') api.abandonUpload(event.upload_id).catch(() => {});
       item.state = uploadStep(item.state, event);
       change();
       if (event.type === 'stored') backoff.reset();

@@ -111,7 +111,8 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
 
   function toggleReaction(message, emoji) {
     alertLine.textContent = '';
-    sync.sendOp({ conversationId, op: 'react', seq: message.seq, emoji, on: !hasReacted(message, myId, emoji) });
+    const now = state.message(conversationId, message.seq) ?? message; // as it is after any op since
+    sync.sendOp({ conversationId, op: 'react', seq: message.seq, emoji, on: !hasReacted(now, myId, emoji) });
   }
 
   async function openActions(message, button) {
