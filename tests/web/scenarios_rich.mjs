@@ -1,9 +1,9 @@
 // Scenarios of rich messages (issue 5), run after the others on the same server, with two new
 // people, Erin and Frank, in a direct chat: an image (thumbnail, lightbox), a pasted second
 // image, a voice clip recorded with Chromium's fake microphone, a dropped file and its
-// download, reply, edit, delete, reactions, search (世界 finds 你好世界), an upload interrupted
-// and resumed, a cancelled upload, and a profile picture. Files are real bytes made here
-// (lib/png.mjs). Every wait is on a condition in the page.
+// download, refused uploads, reply, edit, delete, reactions, search (世界 finds 你好世界), an
+// upload interrupted and resumed, a cancelled upload, and a profile picture. Files are real
+// bytes made here (lib/png.mjs). Every wait is on a condition in the page.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { bubbles, registerViaUi, sendText, startChat } from './lib/app.mjs';
@@ -132,6 +132,39 @@ async function fileCard(world) {
   const [download] = await Promise.all([frank.waitForEvent('download'), card.locator('.file-download').click()]);
   assertEqual(download.suggestedFilename(), 'notes.txt', 'saved under its name');
   assertEqual(await readFile(await download.path(), 'utf8'), NOTES, 'the same bytes');
+
+  // A hostile name is shown as text, never as markup or a path.
+  await dropFile(erin, { name: '../<b>evil</b>.txt', mimeType: 'text/plain', buffer: Buffer.from('x') });
+  const evil = frank.locator('.file-card', { hasText: 'evil' });
+  await evil.waitFor();
+  assertEqual(await evil.locator('b').count(), 0, 'no markup from the name');
+  assert(!(await evil.locator('.file-name').textContent()).includes('/'), 'no path in the name');
+}
+
+// Uploads the server refuses say why, and can be dismissed; nothing is sent.
+async function refusedUploads(world) {
+  const { erin, frank } = world;
+  // Over the server's --max-upload-bytes (100 MiB by default): refused before any byte is sent.
+  await erin.locator('.chat').evaluate((chat) => {
+    const data = new DataTransfer();
+    data.items.add(new File([new ArrayBuffer(101 * 1024 * 1024)], 'huge.iso'));
+    chat.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  });
+  const huge = erin.locator('.upload[data-phase=failed]', { hasText: 'huge.iso' });
+  await huge.locator('.upload-error', { hasText: 'That file is too large.' }).waitFor();
+  // Text that claims to be a PNG: the server sniffs the bytes.
+  await pasteFile(erin, { name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('not a picture at all') });
+  const fake = erin.locator('.upload[data-phase=failed]', { hasText: 'fake.png' });
+  await fake.locator('.upload-error').waitFor();
+  await erin.screenshot({ path: world.screenshot('24-rich-refused-uploads') });
+  for (const item of [huge, fake]) {
+    await item.locator('.upload-cancel', { hasText: 'Dismiss' }).click();
+    await item.waitFor({ state: 'detached' });
+  }
+  await sendText(erin, 'after the refusals');
+  await bubbles(frank, 'after the refusals').waitFor();
+  assertEqual(await frank.locator('.file-card', { hasText: 'huge.iso' }).count(), 0, 'nothing sent');
+  assertEqual(await frank.locator('.media-image').count(), 2, 'only the two real images');
 }
 
 async function replyEditDelete(world) {
@@ -166,7 +199,7 @@ async function replyEditDelete(world) {
     assertEqual(await bubbles(page, 'hello Frank').count(), 0, 'the text is gone');
   }
   assertEqual(await frank.locator('.message.deleted .message-actions').count(), 0, 'no actions on a tombstone');
-  await frank.screenshot({ path: world.screenshot('24-rich-reply-edit-delete') });
+  await frank.screenshot({ path: world.screenshot('25-rich-reply-edit-delete') });
   await frank.reload(); // history brings the tombstone and the edit, never the old content
   await frank.locator('.message.deleted .tombstone').waitFor();
   await message(frank, 'typo fixed').locator('.edited').waitFor();
@@ -184,7 +217,7 @@ async function reactions(world) {
   await chipOf(erin).click();
   for (const page of [erin, frank]) await chipOf(page).locator('.reaction-count', { hasText: '2' }).waitFor();
   assertEqual(await chipOf(frank).getAttribute('title'), 'Frank, Erin reacted with 👍', 'who reacted');
-  await erin.screenshot({ path: world.screenshot('25-rich-reactions') });
+  await erin.screenshot({ path: world.screenshot('26-rich-reactions') });
   await chipOf(frank).click();
   for (const page of [erin, frank]) await chipOf(page).locator('.reaction-count', { hasText: '1' }).waitFor();
   await chipOf(erin).click();
@@ -204,7 +237,7 @@ async function search(world) {
   const hostile = results.filter({ hasText: 'onerror' });
   assertEqual(await hostile.locator('img').count(), 0, 'markup in a snippet stays text');
   assertEqual(await erin.evaluate(() => window.pwned), undefined, 'nothing ran');
-  await erin.screenshot({ path: world.screenshot('26-rich-search') });
+  await erin.screenshot({ path: world.screenshot('27-rich-search') });
   await results.filter({ hasText: '你好世界 from' }).locator('button').click();
   await message(erin, '你好世界 from').and(erin.locator('.flash')).waitFor();
   await erin.locator('.chat-search').click();
@@ -236,7 +269,7 @@ async function resumedUpload(world) {
   await bar.waitFor();
   await eventually(async () => assertEqual(puts, 3, 'the chunk after the drop'), 'resumed after the drop');
   assert(Number(await bar.getAttribute('value')) > 0, 'progress shown');
-  await erin.screenshot({ path: world.screenshot('27-rich-upload-progress') });
+  await erin.screenshot({ path: world.screenshot('28-rich-upload-progress') });
   release();
   const card = frank.locator('.file-card', { hasText: 'big.bin' });
   await card.waitFor({ timeout: 30000 });
@@ -265,18 +298,19 @@ async function profilePicture(world) {
   await erin.locator('#profile-avatar').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: pngBytes(400, 400, 200) });
   await erin.locator('.avatar-picker .form-status', { hasText: 'Picture saved' }).waitFor();
   await erin.locator('.avatar-picker .avatar.picture img').waitFor();
-  await erin.screenshot({ path: world.screenshot('28-rich-settings-picture') });
+  await erin.screenshot({ path: world.screenshot('29-rich-settings-picture') });
   // Frank sees it next to Erin's name (a profile frame updates his cache).
   await frank.locator('.conversation', { hasText: 'Erin' }).locator('.avatar.picture img').waitFor();
   await frank.locator('.chat .pane-header .avatar.picture img').waitFor();
-  await frank.screenshot({ path: world.screenshot('29-rich-chat') });
+  await frank.screenshot({ path: world.screenshot('30-rich-chat') });
 }
 
 export const richScenarios = [
   ['rich: Erin and Frank open a direct chat', openChatWith],
   ['rich: images (picked and pasted), thumbnails on the other side, the lightbox', sendImages],
   ['rich: a voice clip from the fake microphone, played on the other side', voiceClip],
-  ['rich: a dropped file as a card, downloaded under its name', fileCard],
+  ['rich: a dropped file as a card, downloaded under its name; a hostile name stays text', fileCard],
+  ['rich: refused uploads (too large, not really an image) say why', refusedUploads],
   ['rich: reply, edit, delete (tombstones on both sides and after a reload)', replyEditDelete],
   ['rich: reactions add up and toggle', reactions],
   ['rich: search finds 世界 in 你好世界, marks it, opens the message', search],
