@@ -4,7 +4,7 @@
 // with the token) and returns close().
 // Accessible: a modal dialog (the app behind it is inert), focus starts on Close and stays in
 // the dialog (Tab cycles), Escape or a click on the backdrop closes and returns focus where it
-// was; ArrowLeft and ArrowRight (and the ‹ › buttons) move between the images.
+// was (or to the opened image's button, when the chat re-rendered it); ArrowLeft and ArrowRight (and the ‹ › buttons) move between the images.
 import { h } from '../dom.js';
 import { formatDate } from '../format.js';
 import { t } from '../i18n.js';
@@ -13,6 +13,7 @@ import { mediaPath } from '../media_cache.js';
 export function openLightbox({ images, index: start, cache, users }) {
   const app = document.getElementById('app');
   const returnFocus = document.activeElement;
+  const openedId = images[start].media.id;
   let index = start;
   const img = h('img', { className: 'lightbox-image', alt: '' });
   const caption = h('p', { className: 'lightbox-caption', id: 'lightbox-caption' });
@@ -66,7 +67,9 @@ export function openLightbox({ images, index: start, cache, users }) {
     if (!dialog.isConnected) return;
     dialog.remove();
     app.inert = false;
-    if (returnFocus?.isConnected) returnFocus.focus();
+    // The chat may have re-rendered meanwhile: then the same image's new button takes focus.
+    const back = returnFocus?.isConnected ? returnFocus : document.querySelector(`.media-image img[data-media-id="${CSS.escape(openedId)}"]`)?.parentElement;
+    back?.focus();
   }
 
   app.inert = true;
