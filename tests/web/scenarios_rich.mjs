@@ -299,7 +299,9 @@ async function profilePicture(world) {
   await erin.locator('.avatar-picker .form-status', { hasText: 'Picture saved' }).waitFor();
   await erin.locator('.avatar-picker .avatar.picture img').waitFor();
   await erin.screenshot({ path: world.screenshot('29-rich-settings-picture') });
-  // Frank sees it next to Erin's name (a profile frame updates his cache).
+  // Frank sees it next to Erin's name. They are not friends, so no profile frame tells him:
+  // his next page load asks for her profile again.
+  await frank.reload();
   await frank.locator('.conversation', { hasText: 'Erin' }).locator('.avatar.picture img').waitFor();
   await frank.locator('.chat .pane-header .avatar.picture img').waitFor();
   await frank.screenshot({ path: world.screenshot('30-rich-chat') });
