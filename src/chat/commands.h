@@ -14,12 +14,18 @@ namespace parley::chat {
 
 // Send a text message. Exactly one of to_user_id (a direct conversation with that user) and
 // conversation_id (an existing conversation the sender is in) is non-zero.
+// With kind kEdit, kDelete or kReaction it is an operation on message `target` of
+// conversation_id instead (chat/message_ops.cc), stored as a message of its own.
 struct SendCommand {
   int64_t sender_id = 0;
   std::string client_id;  // idempotency key, unique per sender
   int64_t to_user_id = 0;
   int64_t conversation_id = 0;
-  std::string text;
+  std::string text;  // kEdit: the new text; kReaction: the emoji; kDelete: empty
+  store::MessageKind kind = store::MessageKind::kText;
+  int64_t reply_to = 0;  // kText: the seq replied to (0: none)
+  int64_t target = 0;    // ops: the seq they apply to
+  bool on = false;       // kReaction: add (true) or remove
 };
 
 // Raise a member's delivered (read == false) or read (read == true) cursor to `seq`.
@@ -34,6 +40,9 @@ struct SendOutcome {
   store::Message message;
   bool duplicate = false;           // an earlier send with the same client id; nothing stored
   MemberIds member_ids;  // who receives it
+  // false: a reaction that already was as asked; nothing stored, nothing delivered, and
+  // message.seq is the target's.
+  bool changed = true;
 };
 
 struct CursorOutcome {

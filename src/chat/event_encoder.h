@@ -18,8 +18,9 @@ class EventEncoder {
   virtual ~EventEncoder() = default;
   // A message as delivered to members' devices.
   virtual SharedFrame Message(const store::Message& message) = 0;
-  // The sender's acknowledgement of a durably stored message.
-  virtual SharedFrame Ack(const store::Message& message, bool duplicate) = 0;
+  // The sender's acknowledgement of a durably stored message. changed == false: a reaction
+  // that already was as asked (nothing stored; message.seq is the target's).
+  virtual SharedFrame Ack(const store::Message& message, bool duplicate, bool changed) = 0;
   // A member's delivery/read cursors moved.
   virtual SharedFrame Receipt(int64_t conversation_id, const store::Member& member) = 0;
   // A failed client frame; `id` is the client message id it carried (may be empty), `req` its

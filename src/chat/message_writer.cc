@@ -142,13 +142,18 @@ Status MessageWriter::ApplyTask(store::WriteTxn& txn, const TaskOp& task) {
 // The usual send is new: it is inserted at once, and the unique (sender, client id) index
 // catches a resend, which then answers with the original. So the common case pays no lookup.
 Result<SendOutcome> MessageWriter::ApplySend(store::WriteTxn& txn, const SendCommand& command) {
+  if (command.kind != store::MessageKind::kText) return ApplyOp(txn, command);
   auto target = Destination(txn, command);
   if (!target.ok()) return EarlierOr(txn, command, target.status());
+  if (command.reply_to != 0) {
+    if (Status s = CheckReply(txn, *target, command); !s.ok()) return EarlierOr(txn, command, s);
+  }
   store::Message message;
   message.conversation_id = target->conversation_id;
   message.sender_id = command.sender_id;
   message.client_id = command.client_id;
   message.text = command.text;
+  message.reply_to = command.reply_to;
   message.created_at = NowMillis();
   auto stored = txn.Append(std::move(message));
   if (!stored.ok()) return EarlierOr(txn, command, stored.status());

@@ -20,6 +20,9 @@
 // - a group send needs the sender to be a member (kNotFound otherwise, so non-members learn
 //   nothing) and not muted (kForbidden); nobody sends into a system conversation (kForbidden).
 //
+// Operations on messages (SendCommand kinds kEdit, kDelete, kReaction) and replies follow the
+// rules of chat/message_ops.cc, in the same transaction.
+//
 // Tasks carry the rest of the domain's writes (friendships, groups, notices) through the same
 // single writer, so they serialize with sends and keep the ConversationCache true.
 #ifndef PARLEY_CHAT_MESSAGE_WRITER_H_
@@ -112,6 +115,12 @@ class MessageWriter {
   };
   // The conversation a send goes to, after the rules above allow it.
   Result<Target> Destination(store::WriteTxn& txn, const SendCommand& command);
+  // message_ops.cc: a reply's quoted message must be readable, content, not deleted.
+  Status CheckReply(store::WriteTxn& txn, const Target& target, const SendCommand& command);
+  // message_ops.cc: edit, delete or react (command.kind), stored as a message of its own.
+  Result<SendOutcome> ApplyOp(store::WriteTxn& txn, const SendCommand& command);
+  Result<SendOutcome> ApplyOpTo(store::WriteTxn& txn, const SendCommand& command,
+                                const Target& target, const store::Message& original);
   // The rules between two users for a direct message (blocks, friendship).
   Status CheckDirectPair(store::WriteTxn& txn, int64_t sender_id, int64_t other);
 

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "base/utf8.h"
+#include "chat/message_rules.h"
+
 namespace parley::chat {
 namespace {
 
@@ -20,18 +23,46 @@ Status Service::ValidateSend(const SendCommand& command) const {
   if (command.client_id.empty() || command.client_id.size() > options_.max_client_id_bytes) {
     return Status(Code::kInvalidArgument, "id must be 1 to 64 bytes");
   }
+  if (command.kind != store::MessageKind::kText) return ValidateOp(command);
   if ((command.to_user_id != 0) == (command.conversation_id != 0)) {
     return Status(Code::kInvalidArgument, "give exactly one of to and conversation_id");
   }
   if (command.to_user_id == command.sender_id) {
     return Status(Code::kInvalidArgument, "cannot send a direct message to oneself");
   }
-  if (command.text.empty()) return Status(Code::kInvalidArgument, "text is empty");
-  if (command.text.size() > options_.max_text_bytes) {
+  if (command.reply_to < 0) return Status(Code::kInvalidArgument, "reply_to must be a seq");
+  return ValidateText(command.text);
+}
+
+Status Service::ValidateText(const std::string& text) const {
+  if (text.empty()) return Status(Code::kInvalidArgument, "text is empty");
+  if (text.size() > options_.max_text_bytes) {
     return Status(Code::kTooLarge,
                   "text is longer than " + std::to_string(options_.max_text_bytes) + " bytes");
   }
   return Status::Ok();
+}
+
+// An edit, delete or react: it names a message of a conversation; its own rules (ownership,
+// tombstones) are the writer's.
+Status Service::ValidateOp(const SendCommand& command) const {
+  if (command.conversation_id <= 0 || command.to_user_id != 0) {
+    return Status(Code::kInvalidArgument, "conversation_id is required");
+  }
+  if (command.target <= 0) return Status(Code::kInvalidArgument, "seq must be at least 1");
+  switch (command.kind) {
+    case store::MessageKind::kEdit:
+      return ValidateText(command.text);
+    case store::MessageKind::kReaction:
+      if (!IsReactionEmoji(command.text)) {
+        return Status(Code::kInvalidArgument, "emoji must be a single emoji of at most 32 bytes");
+      }
+      return Status::Ok();
+    case store::MessageKind::kDelete:
+      return Status::Ok();
+    default:
+      return Status(Code::kInvalidArgument, "not a message operation");
+  }
 }
 
 void Service::Send(SendCommand command, std::weak_ptr<Peer> origin) {
@@ -45,8 +76,8 @@ void Service::Send(SendCommand command, std::weak_ptr<Peer> origin) {
       DeliverTo(origin, encoder_.Error(outcome.status(), client_id, ""));
       return;
     }
-    DeliverTo(origin, encoder_.Ack(outcome->message, outcome->duplicate));
-    if (outcome->duplicate) return;
+    DeliverTo(origin, encoder_.Ack(outcome->message, outcome->duplicate, outcome->changed));
+    if (outcome->duplicate || !outcome->changed) return;
     auto peer = origin.lock();
     hub_.Deliver(*outcome->member_ids, encoder_.Message(outcome->message), peer.get());
   };
@@ -140,6 +171,25 @@ Result<std::vector<ConversationSync>> Service::Sync(int64_t user_id,
 
 Result<std::vector<store::ConversationSummary>> Service::Conversations(int64_t user_id) {
   return store_.ListConversations(user_id);
+}
+
+Result<store::SearchPage> Service::Search(int64_t user_id, store::SearchQuery query) {
+  if (query.text.empty() || query.text.size() > options_.max_search_bytes) {
+    return Status(Code::kInvalidArgument,
+                  "q must be 1 to " + std::to_string(options_.max_search_bytes) + " bytes");
+  }
+  if (!IsValidUtf8(query.text)) return Status(Code::kMalformed, "q is not valid UTF-8");
+  if (query.limit < 1 || query.limit > options_.max_search_limit) {
+    return Status(Code::kInvalidArgument,
+                  "limit must be 1 to " + std::to_string(options_.max_search_limit));
+  }
+  if (query.conversation_id != 0) {
+    auto member = store_.FindMember(query.conversation_id, user_id);
+    if (!member.ok()) return member.status();
+    if (!member->has_value()) return Status(Code::kNotFound, "no such conversation");
+  }
+  query.user_id = user_id;
+  return store_.SearchMessages(query);
 }
 
 Result<store::User> Service::FindUser(std::string_view username) {

@@ -32,6 +32,8 @@ struct ServiceOptions {
   size_t max_client_id_bytes = 64;
   int sync_limit = 200;         // messages replayed per conversation on connect
   int max_history_limit = 200;  // messages per history page
+  size_t max_search_bytes = 256;  // bytes of a search query
+  int max_search_limit = 50;      // results per search page
 };
 
 struct HistoryQuery {
@@ -63,8 +65,9 @@ class Service {
 
   const ServiceOptions& options() const { return options_; }
 
-  // Validates and queues a send. `origin` (the sending device) gets the ack or an error frame
-  // carrying the client id; every other online device of every member gets the message.
+  // Validates and queues a send (or a message operation: edit, delete, react). `origin` (the
+  // sending device) gets the ack or an error frame carrying the client id; every other online
+  // device of every member gets the message (not for a reaction that changed nothing).
   void Send(SendCommand command, std::weak_ptr<Peer> origin);
 
   // Raises a cursor. Every online device of every member gets a receipt; `origin` gets an
@@ -79,11 +82,18 @@ class Service {
 
   Result<std::vector<store::ConversationSummary>> Conversations(int64_t user_id);
 
+  // Messages the user can read that match query.text (query.user_id is set to user_id).
+  // kInvalidArgument for an empty, oversized or wordless query or a limit out of range,
+  // kMalformed for text that is not UTF-8, kNotFound for a conversation the user is not in.
+  Result<store::SearchPage> Search(int64_t user_id, store::SearchQuery query);
+
   // A user's public profile by username (password hash cleared).
   Result<store::User> FindUser(std::string_view username);
 
  private:
   Status ValidateSend(const SendCommand& command) const;
+  Status ValidateOp(const SendCommand& command) const;
+  Status ValidateText(const std::string& text) const;
 
   store::Store& store_;
   Hub& hub_;

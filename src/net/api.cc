@@ -114,6 +114,8 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
   }
   auto groups = HandleGroupApi(request, path, me, context, query);
   if (std::optional<Response> answered = co_await std::move(groups)) co_return std::move(*answered);
+  auto search = HandleSearchApi(request, path, me, context, query);
+  if (auto response = co_await std::move(search)) co_return std::move(*response);
   auto social = HandleSocialApi(request, path, me, context, query);
   if (auto response = co_await std::move(social)) co_return std::move(*response);
   co_return ErrorResponse(request, Status(Code::kNotFound, "no such endpoint"));

@@ -219,6 +219,14 @@ awaitable<void> WsSession::Handle(proto::DecodedFrame& decoded) {
   if (auto* send = std::get_if<proto::SendFrame>(&frame)) {
     chat::SendCommand command{user_id_, std::move(send->client_id), send->to_user_id,
                               send->conversation_id, std::move(send->text)};
+    command.reply_to = send->reply_to;
+    context_.chat.Send(std::move(command), weak_from_this());
+  } else if (auto* op = std::get_if<proto::MessageOpFrame>(&frame)) {
+    chat::SendCommand command{user_id_, std::move(op->client_id), 0, op->conversation_id,
+                              std::move(op->text)};
+    command.kind = op->kind;
+    command.target = op->seq;
+    command.on = op->on;
     context_.chat.Send(std::move(command), weak_from_this());
   } else if (auto* cursor = std::get_if<proto::CursorFrame>(&frame)) {
     chat::CursorCommand command{user_id_, cursor->conversation_id, cursor->seq, cursor->read};

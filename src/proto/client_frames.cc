@@ -60,7 +60,37 @@ Result<ClientFrame> DecodeSend(const json& object) {
   auto text = RequiredString(object, "text");
   if (!text.ok()) return text.status();
   send.text = std::move(*text);
+  auto reply_to = OptionalInt(object, "reply_to");
+  if (!reply_to.ok()) return reply_to.status();
+  send.reply_to = reply_to->value_or(0);
   return ClientFrame(std::move(send));
+}
+
+Result<ClientFrame> DecodeMessageOp(const json& object, store::MessageKind kind) {
+  MessageOpFrame op;
+  op.kind = kind;
+  auto id = RequiredString(object, "id");
+  if (!id.ok()) return id.status();
+  op.client_id = std::move(*id);
+  auto conversation = RequiredInt(object, "conversation_id");
+  if (!conversation.ok()) return conversation.status();
+  op.conversation_id = *conversation;
+  auto seq = RequiredInt(object, "seq");
+  if (!seq.ok()) return seq.status();
+  op.seq = *seq;
+  if (kind == store::MessageKind::kEdit) {
+    auto text = RequiredString(object, "text");
+    if (!text.ok()) return text.status();
+    op.text = std::move(*text);
+  } else if (kind == store::MessageKind::kReaction) {
+    auto emoji = RequiredString(object, "emoji");
+    if (!emoji.ok()) return emoji.status();
+    op.text = std::move(*emoji);
+    auto on = OptionalBool(object, "on");  // absent: add
+    if (!on.ok()) return on.status();
+    op.on = on->value_or(true);
+  }
+  return ClientFrame(std::move(op));
 }
 
 Result<ClientFrame> DecodeCursor(const json& object, bool read) {
@@ -111,6 +141,9 @@ Result<ClientFrame> DecodePresence(const json& object) {
 
 Result<ClientFrame> DecodeByType(const json& object, std::string_view type) {
   if (type == "send") return DecodeSend(object);
+  if (type == "edit") return DecodeMessageOp(object, store::MessageKind::kEdit);
+  if (type == "delete") return DecodeMessageOp(object, store::MessageKind::kDelete);
+  if (type == "react") return DecodeMessageOp(object, store::MessageKind::kReaction);
   if (type == "delivered") return DecodeCursor(object, /*read=*/false);
   if (type == "read") return DecodeCursor(object, /*read=*/true);
   if (type == "history") return DecodeHistory(object);

@@ -31,6 +31,17 @@ struct SendFrame {
   int64_t to_user_id = 0;
   int64_t conversation_id = 0;
   std::string text;
+  int64_t reply_to = 0;  // 0: not a reply
+};
+
+// "edit", "delete" or "react": an operation on message `seq` of a conversation.
+struct MessageOpFrame {
+  std::string client_id;
+  store::MessageKind kind = store::MessageKind::kEdit;  // kEdit, kDelete or kReaction
+  int64_t conversation_id = 0;
+  int64_t seq = 0;
+  std::string text;  // edit: the new text; react: the emoji
+  bool on = false;   // react
 };
 
 struct CursorFrame {  // "delivered" or "read"
@@ -55,11 +66,11 @@ struct PresenceFrame {  // "away" or "online"
 };
 
 using ClientFrame = std::variant<HelloFrame, SendFrame, CursorFrame, HistoryFrame, PingFrame,
-                                 TypingFrame, PresenceFrame>;
+                                 TypingFrame, PresenceFrame, MessageOpFrame>;
 
 struct DecodedFrame {
   std::string req;  // the client's request tag, if any (truncated to 64 bytes)
-  std::string id;   // the client message id of a send, if any (truncated to 64 bytes)
+  std::string id;   // the client message id of a send or op, if any (truncated to 64 bytes)
   Result<ClientFrame> frame;
 };
 

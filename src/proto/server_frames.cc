@@ -15,24 +15,77 @@ std::string_view MessageKindName(store::MessageKind kind) {
       return "event";
     case store::MessageKind::kNotice:
       return "notice";
+    case store::MessageKind::kEdit:
+      return "edit";
+    case store::MessageKind::kDelete:
+      return "delete";
+    case store::MessageKind::kReaction:
+      return "reaction";
   }
   return "unknown";
 }
 
+void WriteQuote(JsonWriter& w, const store::Quote& quote) {
+  w.Key("reply_to")
+      .BeginObject()
+      .Field("seq", quote.seq)
+      .Field("sender_id", quote.sender_id)
+      .Field("kind", MessageKindName(quote.kind));
+  if (!quote.deleted) w.Field("text", quote.text);
+  w.Field("deleted", quote.deleted).EndObject();
+}
+
+void WriteReactions(JsonWriter& w, const std::vector<store::Reaction>& reactions) {
+  w.Key("reactions").BeginArray();
+  for (const store::Reaction& reaction : reactions) {
+    w.BeginObject()
+        .Field("emoji", reaction.emoji)
+        .Field("count", static_cast<int64_t>(reaction.users.size()))
+        .Key("users")
+        .BeginArray();
+    for (int64_t user : reaction.users) w.Int(user);
+    w.EndArray().EndObject();
+  }
+  w.EndArray();
+}
+
+// What a content message carries beyond its text: a tombstone carries only `deleted`.
+void WriteContentState(JsonWriter& w, const store::Message& m) {
+  if (m.deleted) {
+    w.Field("deleted", true);
+    return;
+  }
+  if (m.quote) WriteQuote(w, *m.quote);
+  if (m.edited_at != 0) w.Field("edited_at", m.edited_at);
+  if (!m.reactions.empty()) WriteReactions(w, m.reactions);
+}
+
 // An event carries its description as an object under "event" (stored as JSON the server
-// wrote); text and notices carry "text".
+// wrote); text and notices carry "text"; ops carry their target and what they change.
 void WriteMessageFields(JsonWriter& w, const store::Message& m) {
   w.Field("conversation_id", m.conversation_id)
       .Field("seq", m.seq)
       .Field("sender_id", m.sender_id)
       .Field("id", m.client_id)
       .Field("kind", MessageKindName(m.kind));
-  if (m.kind == store::MessageKind::kEvent) {
-    w.Key("event").Raw(m.text);
-  } else {
-    w.Field("text", m.text);
+  switch (m.kind) {
+    case store::MessageKind::kEvent:
+      w.Key("event").Raw(m.text);
+      break;
+    case store::MessageKind::kEdit:
+      w.Field("target", m.target).Field("text", m.text).Field("edited_at", m.edited_at);
+      break;
+    case store::MessageKind::kDelete:
+      w.Field("target", m.target);
+      break;
+    case store::MessageKind::kReaction:
+      w.Field("target", m.target).Field("emoji", m.text).Field("on", m.on);
+      break;
+    default:
+      w.Field("text", m.text);
   }
   w.Field("created_at", m.created_at);
+  if (store::IsContentKind(m.kind)) WriteContentState(w, m);
 }
 
 void WriteMessage(JsonWriter& w, const store::Message& m) {
@@ -93,17 +146,26 @@ std::string MessageFrame(const store::Message& message) {
   return out;
 }
 
-std::string AckFrame(const store::Message& message, bool duplicate) {
+std::string MessageObject(const store::Message& message) {
   std::string out;
-  JsonWriter(&out)
-      .BeginObject()
+  JsonWriter w(&out);
+  WriteMessage(w, message);
+  return out;
+}
+
+std::string AckFrame(const store::Message& message, bool duplicate, bool changed) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject()
       .Field("type", "ack")
       .Field("id", message.client_id)
       .Field("conversation_id", message.conversation_id)
       .Field("seq", message.seq)
       .Field("created_at", message.created_at)
-      .Field("duplicate", duplicate)
-      .EndObject();
+      .Field("duplicate", duplicate);
+  // Ops say whether they changed anything (a reaction already as asked does not).
+  if (!store::IsContentKind(message.kind)) w.Field("changed", changed);
+  w.EndObject();
   return out;
 }
 
@@ -265,7 +327,7 @@ std::string ConversationsBody(std::span<const store::ConversationSummary> conver
         .Field("kind", KindName(c.kind))
         .Field("last_seq", c.last_seq)
         .Field("last_activity_at", c.last_activity_at)
-        .Field("unread", c.last_seq - c.self.read_seq);
+        .Field("unread", c.unread);
     if (c.kind == store::ConversationKind::kGroup) WriteGroupSummary(w, c);
     w.Key("last_message");
     if (c.last_message) {
@@ -299,8 +361,9 @@ chat::SharedFrame JsonEventEncoder::Message(const store::Message& message) {
   return chat::MakeFrame(MessageFrame(message));
 }
 
-chat::SharedFrame JsonEventEncoder::Ack(const store::Message& message, bool duplicate) {
-  return chat::MakeFrame(AckFrame(message, duplicate));
+chat::SharedFrame JsonEventEncoder::Ack(const store::Message& message, bool duplicate,
+                                        bool changed) {
+  return chat::MakeFrame(AckFrame(message, duplicate, changed));
 }
 
 chat::SharedFrame JsonEventEncoder::Receipt(int64_t conversation_id, const store::Member& member) {

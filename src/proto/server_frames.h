@@ -23,7 +23,7 @@ struct Limits {
 
 // --- WebSocket frames ---
 std::string MessageFrame(const store::Message& message);
-std::string AckFrame(const store::Message& message, bool duplicate);
+std::string AckFrame(const store::Message& message, bool duplicate, bool changed);
 std::string ReceiptFrame(int64_t conversation_id, const store::Member& member);
 std::string ErrorFrame(const Status& status, std::string_view id, std::string_view req);
 std::string WelcomeFrame(const store::User& user, int64_t device_id, const Limits& limits);
@@ -41,12 +41,14 @@ std::string DevicesBody(std::span<const store::Device> devices, int64_t current_
 std::string ConversationsBody(std::span<const store::ConversationSummary> conversations);
 std::string HistoryBody(const chat::HistoryPage& page);
 std::string NoticeSentBody(int64_t recipients);  // {"recipients": N}
+// One message object (as in history), for bodies built elsewhere (search).
+std::string MessageObject(const store::Message& message);
 
 // The chat domain's encoder, producing the WebSocket frames above.
 class JsonEventEncoder : public chat::EventEncoder {
  public:
   chat::SharedFrame Message(const store::Message& message) override;
-  chat::SharedFrame Ack(const store::Message& message, bool duplicate) override;
+  chat::SharedFrame Ack(const store::Message& message, bool duplicate, bool changed) override;
   chat::SharedFrame Receipt(int64_t conversation_id, const store::Member& member) override;
   chat::SharedFrame Error(const Status& status, std::string_view id, std::string_view req) override;
 };

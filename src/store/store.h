@@ -43,8 +43,25 @@ class WriteTxn {
                                                         std::string_view client_id) = 0;
 
   // Appends a message with the next seq of its conversation (fills in message.seq and returns
-  // the stored message). kConflict if (sender_id, client_id) exists already.
+  // the stored message, with its quote when reply_to is set). Text messages are indexed for
+  // search. kConflict if (sender_id, client_id) exists already.
   virtual Result<Message> Append(Message message) = 0;
+
+  // --- message operations ---
+  // The stored message (conversation_id, seq) without quote or reactions; nullopt if none.
+  virtual Result<std::optional<Message>> FindMessage(int64_t conversation_id, int64_t seq) = 0;
+  // Replaces the text of a content message, sets edited_at and reindexes it for search.
+  // kNotFound if there is no such message.
+  virtual Status EditMessage(int64_t conversation_id, int64_t seq, std::string_view text,
+                             int64_t edited_at) = 0;
+  // Makes the message a tombstone: deleted, text and reply_to cleared, its reactions dropped
+  // and its search entry removed. kNotFound if there is no such message.
+  virtual Status DeleteMessage(int64_t conversation_id, int64_t seq) = 0;
+  // The distinct emoji `user_id` has on the message.
+  virtual Result<int64_t> ReactionCount(int64_t conversation_id, int64_t seq, int64_t user_id) = 0;
+  // Adds (on) or removes a reaction; whether anything changed.
+  virtual Result<bool> SetReaction(int64_t conversation_id, int64_t seq, int64_t user_id,
+                                   std::string_view emoji, bool on, int64_t at) = 0;
 
   // Raises a member's cursors to at least the given values (never lowers them; values above
   // the conversation's last seq are clamped to it; reading implies delivery). Returns the
@@ -154,12 +171,17 @@ class Store {
   virtual Result<std::optional<Member>> FindMember(int64_t conversation_id, int64_t user_id) = 0;
   // Conversations the user is a member of, most recent activity first.
   virtual Result<std::vector<ConversationSummary>> ListConversations(int64_t user_id) = 0;
+  // Reads return messages with their quote and reactions filled in.
   // Up to `limit` messages with seq > after_seq, ascending.
   virtual Result<std::vector<Message>> MessagesAfter(int64_t conversation_id, int64_t after_seq,
                                                      int limit) = 0;
   // Up to `limit` messages with seq < before_seq, the newest of them, returned ascending.
   virtual Result<std::vector<Message>> MessagesBefore(int64_t conversation_id, int64_t before_seq,
                                                       int limit) = 0;
+
+  // Messages matching query.text that query.user_id can read (member, seq >= first_seq, not
+  // deleted), newest first. kInvalidArgument if the text holds no searchable word.
+  virtual Result<SearchPage> SearchMessages(const SearchQuery& query) = 0;
 
   // --- groups ---
   // The live group with its member count; kNotFound if none (direct, deleted, missing).

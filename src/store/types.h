@@ -60,9 +60,35 @@ enum class MessageKind {
   kText = 0,    // text typed by a member
   kEvent = 1,   // a membership or group change; text holds a JSON object describing it
   kNotice = 2,  // a system notice from a server admin
+  // Operations on an earlier message (`target`); they take a seq so offline devices replay
+  // them, but are not content: they neither count as unread nor become last_message.
+  kEdit = 3,      // text holds the new text
+  kDelete = 4,    // text is empty
+  kReaction = 5,  // text holds the emoji; `on` says added (true) or removed
 };
 
+// Whether messages of this kind are shown as messages (not ops applied to another one).
+inline bool IsContentKind(MessageKind kind) {
+  return kind == MessageKind::kText || kind == MessageKind::kEvent ||
+         kind == MessageKind::kNotice;
+}
+
 enum class Role { kMember = 0, kAdmin = 1, kOwner = 2 };
+
+// The message a reply quotes, as it is now (filled by reads, never stored as such).
+struct Quote {
+  int64_t seq = 0;
+  int64_t sender_id = 0;
+  MessageKind kind = MessageKind::kText;
+  std::string text;  // at most the first 200 code points; empty when deleted
+  bool deleted = false;
+};
+
+// One emoji's reactions on a message: who reacted, in the order they did.
+struct Reaction {
+  std::string emoji;
+  std::vector<int64_t> users;
+};
 
 struct Message {
   int64_t conversation_id = 0;
@@ -72,6 +98,15 @@ struct Message {
   std::string text;
   int64_t created_at = 0;
   MessageKind kind = MessageKind::kText;
+  // Message operations (migration 4).
+  int64_t reply_to = 0;    // content: the seq this one replies to (0: none)
+  int64_t target = 0;      // ops: the seq they apply to
+  bool on = false;         // kReaction: added (true) or removed (false)
+  int64_t edited_at = 0;   // content: when last edited (0: never); kEdit: when it applied
+  bool deleted = false;    // content: a tombstone (text, reply_to and reactions are cleared)
+  // Filled by reads (and by Append for reply_to), never written.
+  std::optional<Quote> quote;       // reply_to as it is now
+  std::vector<Reaction> reactions;  // current reactions, oldest emoji first
 };
 
 struct Member {
@@ -95,7 +130,8 @@ struct ConversationSummary {
   ConversationKind kind = ConversationKind::kDirect;
   int64_t last_seq = 0;
   int64_t last_activity_at = 0;
-  std::optional<Message> last_message;
+  std::optional<Message> last_message;  // the newest content message (never an op)
+  int64_t unread = 0;  // content messages after self.read_seq
   Member self;                 // the asking user's cursors
   std::vector<Member> others;  // direct: the other member with cursors; groups: empty
   // Groups only (empty/0 otherwise): a group may have thousands of members, so its summary
@@ -104,6 +140,34 @@ struct ConversationSummary {
   std::string topic;
   int64_t member_count = 0;
   int64_t read_by = 0;  // other members whose read cursor reached last_seq
+};
+
+// --- search ---
+
+// Where a search page ends: results are ordered newest first by (created_at, conversation_id,
+// seq), and the next page starts strictly below this position.
+struct SearchPosition {
+  int64_t created_at = 0;
+  int64_t conversation_id = 0;
+  int64_t seq = 0;
+};
+
+struct SearchQuery {
+  int64_t user_id = 0;          // only messages this user can read are found
+  std::string text;             // the user's words, taken literally (no query syntax)
+  int64_t conversation_id = 0;  // 0: every conversation of the user
+  std::optional<SearchPosition> before;
+  int limit = 20;
+};
+
+struct SearchHit {
+  Message message;
+  std::string snippet;  // the matching text around the hits, each hit in U+E000 ... U+E001
+};
+
+struct SearchPage {
+  std::vector<SearchHit> hits;        // newest first
+  std::optional<SearchPosition> next;  // set when more may follow
 };
 
 // --- groups ---

@@ -136,6 +136,9 @@ class FakeStore : public store::Store {
   Result<std::vector<store::Message>> MessagesBefore(int64_t, int64_t, int) override {
     return Unsupported();
   }
+  Result<store::SearchPage> SearchMessages(const store::SearchQuery&) override {
+    return Unsupported();
+  }
   Result<store::Group> FindGroup(int64_t) override { return Unsupported(); }
   Result<std::vector<store::Member>> GroupMembers(int64_t, int64_t, int) override {
     return Unsupported();

@@ -41,7 +41,7 @@ TEST(ServerFramesTest, MessageFrameRoundTrips) {
 }
 
 TEST(ServerFramesTest, AckReceiptErrorPong) {
-  json ack = json::parse(AckFrame(SampleMessage(), true));
+  json ack = json::parse(AckFrame(SampleMessage(), true, true));
   EXPECT_EQ(ack["type"], "ack");
   EXPECT_EQ(ack["id"], "c-17");
   EXPECT_EQ(ack["seq"], 42);
@@ -73,6 +73,7 @@ TEST(ServerFramesTest, ConversationListCarriesUnreadAndCursors) {
   c.last_message = SampleMessage();
   c.self = {1, 42, 40};
   c.others = {{2, 41, 41}};
+  c.unread = 2;
   json body = json::parse(ConversationsBody(std::vector{c}));
   const json& entry = body["conversations"][0];
   EXPECT_EQ(entry["kind"], "direct");

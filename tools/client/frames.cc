@@ -33,6 +33,39 @@ std::string SendToConversationFrame(std::string_view id, int64_t conversation_id
       {{"type", "send"}, {"id", id}, {"conversation_id", conversation_id}, {"text", text}});
 }
 
+std::string ReplyFrame(std::string_view id, int64_t conversation_id, int64_t reply_to,
+                       std::string_view text) {
+  return Serialize({{"type", "send"},
+                    {"id", id},
+                    {"conversation_id", conversation_id},
+                    {"text", text},
+                    {"reply_to", reply_to}});
+}
+
+std::string EditFrame(std::string_view id, int64_t conversation_id, int64_t seq,
+                      std::string_view text) {
+  return Serialize({{"type", "edit"},
+                    {"id", id},
+                    {"conversation_id", conversation_id},
+                    {"seq", seq},
+                    {"text", text}});
+}
+
+std::string DeleteFrame(std::string_view id, int64_t conversation_id, int64_t seq) {
+  return Serialize(
+      {{"type", "delete"}, {"id", id}, {"conversation_id", conversation_id}, {"seq", seq}});
+}
+
+std::string ReactFrame(std::string_view id, int64_t conversation_id, int64_t seq,
+                       std::string_view emoji, bool on) {
+  return Serialize({{"type", "react"},
+                    {"id", id},
+                    {"conversation_id", conversation_id},
+                    {"seq", seq},
+                    {"emoji", emoji},
+                    {"on", on}});
+}
+
 std::string DeliveredFrame(int64_t conversation_id, int64_t seq) {
   return Serialize({{"type", "delivered"}, {"conversation_id", conversation_id}, {"seq", seq}});
 }

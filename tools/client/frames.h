@@ -50,6 +50,15 @@ void ForEachObject(std::string_view frame, Fn&& fn) {
 std::string SendToUserFrame(std::string_view id, int64_t to_user_id, std::string_view text);
 std::string SendToConversationFrame(std::string_view id, int64_t conversation_id,
                                     std::string_view text);
+// A reply: a send into a conversation quoting message `reply_to`.
+std::string ReplyFrame(std::string_view id, int64_t conversation_id, int64_t reply_to,
+                       std::string_view text);
+// Operations on message `seq` of a conversation.
+std::string EditFrame(std::string_view id, int64_t conversation_id, int64_t seq,
+                      std::string_view text);
+std::string DeleteFrame(std::string_view id, int64_t conversation_id, int64_t seq);
+std::string ReactFrame(std::string_view id, int64_t conversation_id, int64_t seq,
+                       std::string_view emoji, bool on);
 std::string DeliveredFrame(int64_t conversation_id, int64_t seq);
 std::string ReadFrame(int64_t conversation_id, int64_t seq);
 std::string HistoryFrame(const HistoryQuery& query);

@@ -329,6 +329,14 @@ Status HttpApi::AnswerGroupJoinRequest(int64_t group_id, int64_t user_id, bool a
 
 // --- social graph ---
 
+Result<json> HttpApi::SearchMessages(std::string_view q, int64_t conversation_id,
+                                     std::string_view before, int limit) {
+  std::string target = "/search?q=" + EscapePathSegment(q) + "&limit=" + std::to_string(limit);
+  if (conversation_id != 0) target += "&conversation_id=" + std::to_string(conversation_id);
+  if (!before.empty()) target += "&before=" + EscapePathSegment(before);
+  return Call("GET", target);
+}
+
 Result<json> HttpApi::SearchUsers(std::string_view query, int64_t after_id, int limit) {
   std::string target = "/users?q=" + EscapePathSegment(query) +
                        "&after=" + std::to_string(after_id) + "&limit=" + std::to_string(limit);

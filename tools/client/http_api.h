@@ -76,6 +76,10 @@ class HttpApi {
   Result<nlohmann::json> Conversations();              // the "conversations" array
   // GET /conversations/{id}/messages: {"messages": [...], "has_more": bool}.
   Result<nlohmann::json> History(int64_t conversation_id, const HistoryPage& page = {});
+  // GET /search: {"results": [{"message", "snippet"}], "next"?}. conversation_id 0: all;
+  // before: the `next` of the previous page ("" for the first).
+  Result<nlohmann::json> SearchMessages(std::string_view q, int64_t conversation_id = 0,
+                                        std::string_view before = "", int limit = 20);
   Status Healthz();
 
   // --- server admin ---

@@ -71,6 +71,11 @@ class WsClient {
                                             std::string id = "",
                                             std::chrono::milliseconds timeout = kDefaultTimeout);
 
+  // Sends a frame carrying client id `id` (a send or a message operation: edit, delete,
+  // react) and waits for its ack, as above.
+  Result<nlohmann::json> SendAndAwaitAck(std::string id, std::string frame,
+                                         std::chrono::milliseconds timeout = kDefaultTimeout);
+
   // The oldest queued frame, waiting up to timeout for one. Fails with kUnavailable on timeout
   // (closed() false) or when the connection is closed and the queue empty (closed() true), and
   // with kMalformed for a frame that is not a JSON object with a type.
@@ -93,8 +98,6 @@ class WsClient {
 
  private:
   Result<nlohmann::json> TakeFrame(size_t index);
-  Result<nlohmann::json> SendAndAwaitAck(std::string id, std::string frame,
-                                         std::chrono::milliseconds timeout);
 
   EventLoop loop_;  // declared first: destroyed last, after the connection
   std::shared_ptr<WsConnection> connection_;

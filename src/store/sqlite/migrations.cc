@@ -129,6 +129,42 @@ CREATE TABLE join_requests (
   PRIMARY KEY (conversation_id, user_id)
 ) STRICT, WITHOUT ROWID;
 )sql",
+    // 4: message operations and search. Edits, deletions and reactions are messages of their
+    // own (kinds 3, 4, 5) pointing at `target`; their effect is also applied to the target row
+    // (text/edited_at, deleted, reactions) so reads never replay ops. content_count numbers
+    // the content messages (not ops) so unread is one subtraction and last_content_seq finds
+    // the list's last message by primary key. message_search holds a copy of each live text
+    // message under rowid (conversation_id << 32) | seq.
+    R"sql(
+ALTER TABLE messages ADD COLUMN reply_to INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN target INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN reaction_on INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN edited_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN content_count INTEGER NOT NULL DEFAULT 0;
+UPDATE messages SET content_count = seq;
+
+ALTER TABLE conversations ADD COLUMN content_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN last_content_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE conversations SET content_count = last_seq, last_content_seq = last_seq;
+
+CREATE TABLE reactions (
+  conversation_id INTEGER NOT NULL,
+  seq             INTEGER NOT NULL,
+  user_id         INTEGER NOT NULL REFERENCES users (id),
+  emoji           TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  PRIMARY KEY (conversation_id, seq, user_id, emoji),
+  FOREIGN KEY (conversation_id, seq) REFERENCES messages (conversation_id, seq)
+) STRICT, WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE message_search USING fts5 (
+  text, conversation_id UNINDEXED, seq UNINDEXED, created_at UNINDEXED, tokenize = 'parley'
+);
+INSERT INTO message_search (rowid, text, conversation_id, seq, created_at)
+  SELECT (conversation_id << 32) | seq, text, conversation_id, seq, created_at
+  FROM messages WHERE kind = 0;
+)sql",
 };
 
 Status Failed(int64_t version, const Status& cause) {

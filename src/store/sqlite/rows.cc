@@ -40,6 +40,11 @@ Message ReadMessage(const Statement& row, int first) {
   message.text = row.ColumnText(first + 4);
   message.created_at = row.ColumnInt(first + 5);
   message.kind = static_cast<MessageKind>(row.ColumnInt(first + 6));
+  message.reply_to = row.ColumnInt(first + 7);
+  message.target = row.ColumnInt(first + 8);
+  message.on = row.ColumnInt(first + 9) != 0;
+  message.edited_at = row.ColumnInt(first + 10);
+  message.deleted = row.ColumnInt(first + 11) != 0;
   return message;
 }
 

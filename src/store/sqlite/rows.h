@@ -20,12 +20,13 @@ namespace parley::store::sqlite {
   "id, username, display_name, password_hash, created_at, avatar, status_line, language, " \
   "time_zone, is_admin, last_seen_at"
 #define PARLEY_DEVICE_COLUMNS "id, user_id, name, created_at, last_seen_at, expires_at"
-#define PARLEY_MESSAGE_COLUMNS \
-  "conversation_id, seq, sender_id, client_id, text, created_at, kind"
+#define PARLEY_MESSAGE_COLUMNS                                                          \
+  "conversation_id, seq, sender_id, client_id, text, created_at, kind, reply_to, target, " \
+  "reaction_on, edited_at, deleted"
 #define PARLEY_MEMBER_COLUMNS "user_id, delivered_seq, read_seq, role, muted_until, first_seq"
 // How many columns each list has, for reading columns that follow one in a row.
 inline constexpr int kUserColumnCount = 11;
-inline constexpr int kMessageColumnCount = 7;
+inline constexpr int kMessageColumnCount = 12;
 inline constexpr int kMemberColumnCount = 6;
 
 User ReadUser(const Statement& row, int first = 0);

@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "store/sqlite/search_tokenizer.h"
+
 namespace parley::store::sqlite {
 namespace {
 
@@ -144,6 +146,8 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
 Status Db::Configure(const DbOptions& options) {
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+  // Before anything touches the schema: message_search names this tokenizer.
+  if (Status s = RegisterSearchTokenizer(db_); !s.ok()) return s;
   // Reads go through a memory map and a larger page cache: on this kind of machine every
   // syscall is expensive, and the hot pages (recent messages, cursors) fit easily.
   if (Status s = Exec("PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16384;"); !s.ok()) {

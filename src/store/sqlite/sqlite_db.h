@@ -100,6 +100,9 @@ class Db {
   // True while a transaction is open on this connection.
   bool InTransaction() const;
 
+  // The connection itself, for what SQL cannot reach (the search tokenizer).
+  sqlite3* handle() const { return db_; }
+
  private:
   struct CachedStatement {
     sqlite3_stmt* stmt = nullptr;

@@ -57,6 +57,9 @@ class SqliteStore final : public Store {
   Result<std::vector<Message>> MessagesBefore(int64_t conversation_id, int64_t before_seq,
                                               int limit) override;
 
+  // Message search: sqlite_search.cc.
+  Result<SearchPage> SearchMessages(const SearchQuery& query) override;
+
   Status Write(const std::function<Status(WriteTxn&)>& body) override;
   Status SetAdmin(int64_t user_id, bool is_admin) override;
   Result<std::vector<int64_t>> UserIdsAfter(int64_t after_id, int limit) override;
@@ -92,6 +95,7 @@ class SqliteStore final : public Store {
   Result<std::vector<ConversationSummary>> ListConversationsOn(Db& db, int64_t user_id);
   Status FillOthers(Db& db, int64_t user_id, std::vector<ConversationSummary>& summaries);
   Status FillGroupCounts(Db& db, int64_t user_id, std::vector<ConversationSummary>& summaries);
+  Status FillLastMessageExtras(Db& db, std::vector<ConversationSummary>& summaries);
 
   Result<std::vector<Relation>> ListRelations(std::string_view op, std::string_view table_sql,
                                               int64_t user_id);

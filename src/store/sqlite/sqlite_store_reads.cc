@@ -4,10 +4,24 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/sqlite/message_extras.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace parley::store::sqlite {
+namespace {
+
+// The messages `stmt` yields (PARLEY_MESSAGE_COLUMNS) with their quotes and reactions. The
+// statement is finished before the extras are read.
+Result<std::vector<Message>> ReadDecorated(std::string_view op, Db& db, Statement& stmt) {
+  Result<std::vector<Message>> messages = ReadAll(op, stmt, &ReadMessage);
+  if (!messages.ok()) return messages;
+  stmt.Reset();
+  if (Status s = FillQuotesAndReactions(op, db, *messages); !s.ok()) return s;
+  return messages;
+}
+
+}  // namespace
 
 Result<std::optional<Member>> SqliteStore::FindMember(int64_t conversation_id, int64_t user_id) {
   using R = std::optional<Member>;
@@ -36,7 +50,7 @@ Result<std::vector<Message>> SqliteStore::MessagesAfter(int64_t conversation_id,
     stmt->BindInt(1, conversation_id);
     stmt->BindInt(2, after_seq);
     stmt->BindInt(3, limit);
-    return ReadAll("MessagesAfter", *stmt, &ReadMessage);
+    return ReadDecorated("MessagesAfter", db, *stmt);
   });
 }
 
@@ -52,7 +66,7 @@ Result<std::vector<Message>> SqliteStore::MessagesBefore(int64_t conversation_id
     stmt->BindInt(1, conversation_id);
     stmt->BindInt(2, before_seq);
     stmt->BindInt(3, limit);
-    Result<std::vector<Message>> messages = ReadAll("MessagesBefore", *stmt, &ReadMessage);
+    Result<std::vector<Message>> messages = ReadDecorated("MessagesBefore", db, *stmt);
     if (messages.ok()) std::reverse(messages->begin(), messages->end());
     return messages;
   });
@@ -70,22 +84,28 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversations(int64_t 
     if (!summaries.ok()) return summaries;
     if (Status s = FillOthers(db, user_id, *summaries); !s.ok()) return s;
     if (Status s = FillGroupCounts(db, user_id, *summaries); !s.ok()) return s;
+    if (Status s = FillLastMessageExtras(db, *summaries); !s.ok()) return s;
     if (Status s = txn.Commit(); !s.ok()) return Internal("ListConversations", s);
     return summaries;
   });
 }
 
 // The user's memberships (index members_by_user), each joined to its conversation by primary
-// key and to its last message by primary key (conversation_id, last_seq): no scan of messages,
-// cost proportional to the number of the user's conversations.
+// key, to its last content message by primary key (conversation_id, last_content_seq) and to
+// the message at the read cursor by primary key (its content_count gives unread by one
+// subtraction): no scan of messages, cost proportional to the number of the user's
+// conversations.
 Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db, int64_t user_id) {
   Result<Statement> stmt = db.Prepare(
       "SELECT c.id, c.kind, c.last_seq, c.last_activity_at, m.delivered_seq, m.read_seq, "
-      "msg.sender_id, msg.client_id, msg.text, msg.created_at, msg.kind, m.role, "
-      "m.muted_until, m.first_seq, c.name, c.topic "
+      "m.role, m.muted_until, m.first_seq, c.name, c.topic, "
+      "c.content_count - coalesce(r.content_count, 0), "
+      "msg.conversation_id, msg.seq, msg.sender_id, msg.client_id, msg.text, msg.created_at, "
+      "msg.kind, msg.reply_to, msg.target, msg.reaction_on, msg.edited_at, msg.deleted "
       "FROM members AS m "
       "JOIN conversations AS c ON c.id = m.conversation_id "
-      "LEFT JOIN messages AS msg ON msg.conversation_id = c.id AND msg.seq = c.last_seq "
+      "LEFT JOIN messages AS msg ON msg.conversation_id = c.id AND msg.seq = c.last_content_seq "
+      "LEFT JOIN messages AS r ON r.conversation_id = c.id AND r.seq = m.read_seq "
       "WHERE m.user_id = ?1 "
       "ORDER BY c.last_activity_at DESC, c.id DESC");
   if (!stmt.ok()) return Internal("ListConversations", stmt.status());
@@ -100,25 +120,34 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db
     summary.kind = static_cast<ConversationKind>(stmt->ColumnInt(1));
     summary.last_seq = stmt->ColumnInt(2);
     summary.last_activity_at = stmt->ColumnInt(3);
-    summary.name = stmt->ColumnText(14);
-    summary.topic = stmt->ColumnText(15);
     summary.self = Member{user_id,
                           stmt->ColumnInt(4),
                           stmt->ColumnInt(5),
-                          static_cast<Role>(stmt->ColumnInt(11)),
-                          stmt->ColumnInt(12),
-                          stmt->ColumnInt(13)};
+                          static_cast<Role>(stmt->ColumnInt(6)),
+                          stmt->ColumnInt(7),
+                          stmt->ColumnInt(8)};
+    summary.name = stmt->ColumnText(9);
+    summary.topic = stmt->ColumnText(10);
+    summary.unread = stmt->ColumnInt(11);
     // A member who joined late sees no last message from before their join.
-    if (!stmt->ColumnIsNull(6) && summary.last_seq >= summary.self.first_seq) {
-      summary.last_message = Message{summary.id,
-                                     summary.last_seq,
-                                     stmt->ColumnInt(6),
-                                     stmt->ColumnText(7),
-                                     stmt->ColumnText(8),
-                                     stmt->ColumnInt(9),
-                                     static_cast<MessageKind>(stmt->ColumnInt(10))};
+    if (!stmt->ColumnIsNull(12) && stmt->ColumnInt(13) >= summary.self.first_seq) {
+      summary.last_message = ReadMessage(*stmt, 12);
     }
   }
+}
+
+// The quotes and reactions of the summaries' last messages.
+Status SqliteStore::FillLastMessageExtras(Db& db, std::vector<ConversationSummary>& summaries) {
+  std::vector<Message> last;
+  for (const ConversationSummary& summary : summaries) {
+    if (summary.last_message) last.push_back(std::move(*summary.last_message));
+  }
+  Status s = FillQuotesAndReactions("ListConversations", db, last);
+  auto next = last.begin();
+  for (ConversationSummary& summary : summaries) {
+    if (summary.last_message) summary.last_message = std::move(*next++);
+  }
+  return s;
 }
 
 // The other member of each of the user's direct conversations, in one indexed query. Groups

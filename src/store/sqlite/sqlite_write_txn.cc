@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "base/clock.h"
+#include "store/sqlite/message_extras.h"
 #include "store/sqlite/rows.h"
 
 namespace parley::store::sqlite {
@@ -125,23 +126,30 @@ Result<Message> SqliteWriteTxn::Append(Message message) {
 }
 
 // Takes the conversation's next seq and stores the message under it. The caller's savepoint
-// undoes the seq bump if the insert fails, which keeps seq dense.
+// undoes the seq bump if the insert fails, which keeps seq dense. Ops take a seq but leave the
+// content counters and the conversation's activity time alone.
 Result<Message> SqliteWriteTxn::AppendRow(Message message) {
   constexpr std::string_view kOp = "Append";
+  const bool content = IsContentKind(message.kind);
   Result<Statement> bump = db_.Prepare(
-      "UPDATE conversations SET last_seq = last_seq + 1, "
-      "last_activity_at = max(last_activity_at, ?2) WHERE id = ?1 RETURNING last_seq");
+      "UPDATE conversations SET last_seq = last_seq + 1, content_count = content_count + ?3, "
+      "last_content_seq = CASE WHEN ?3 THEN last_seq + 1 ELSE last_content_seq END, "
+      "last_activity_at = CASE WHEN ?3 THEN max(last_activity_at, ?2) ELSE last_activity_at END "
+      "WHERE id = ?1 RETURNING last_seq, content_count");
   if (!bump.ok()) return Internal(kOp, bump.status());
   bump->BindInt(1, message.conversation_id);
   bump->BindInt(2, message.created_at);
+  bump->BindInt(3, content ? 1 : 0);
   Result<bool> row = bump->Step();
   if (!row.ok()) return Internal(kOp, row.status());
   if (!*row) return Status(Code::kNotFound, "no such conversation");
   message.seq = bump->ColumnInt(0);
+  const int64_t content_count = bump->ColumnInt(1);
   if (Status s = bump->Run(); !s.ok()) return Internal(kOp, s);
 
-  Result<Statement> insert = db_.Prepare("INSERT INTO messages (" PARLEY_MESSAGE_COLUMNS
-                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  Result<Statement> insert =
+      db_.Prepare("INSERT INTO messages (" PARLEY_MESSAGE_COLUMNS
+                  ", content_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
   if (!insert.ok()) return Internal(kOp, insert.status());
   insert->BindInt(1, message.conversation_id);
   insert->BindInt(2, message.seq);
@@ -150,12 +158,26 @@ Result<Message> SqliteWriteTxn::AppendRow(Message message) {
   insert->BindText(5, message.text);
   insert->BindInt(6, message.created_at);
   insert->BindInt(7, static_cast<int64_t>(message.kind));
+  insert->BindInt(8, message.reply_to);
+  insert->BindInt(9, message.target);
+  insert->BindInt(10, message.on ? 1 : 0);
+  insert->BindInt(11, message.edited_at);
+  insert->BindInt(12, message.deleted ? 1 : 0);
+  insert->BindInt(13, content_count);
   if (Status s = insert->Run(); !s.ok()) {
     if (insert->IsUniqueViolation()) {
       return Status(Code::kConflict, "client id already used by this sender");
     }
     if (insert->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such sender");
     return Internal(kOp, s);
+  }
+  if (message.kind == MessageKind::kText) {
+    if (Status s = IndexForSearch(kOp, message); !s.ok()) return s;
+  }
+  if (message.reply_to != 0) {
+    Result<Quote> quote = ReadQuote(kOp, db_, message.conversation_id, message.reply_to);
+    if (!quote.ok()) return quote.status();
+    message.quote = std::move(*quote);
   }
   return message;
 }

@@ -41,6 +41,13 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<std::optional<Message>> FindByClientId(int64_t sender_id,
                                                 std::string_view client_id) override;
   Result<Message> Append(Message message) override;
+  Result<std::optional<Message>> FindMessage(int64_t conversation_id, int64_t seq) override;
+  Status EditMessage(int64_t conversation_id, int64_t seq, std::string_view text,
+                     int64_t edited_at) override;
+  Status DeleteMessage(int64_t conversation_id, int64_t seq) override;
+  Result<int64_t> ReactionCount(int64_t conversation_id, int64_t seq, int64_t user_id) override;
+  Result<bool> SetReaction(int64_t conversation_id, int64_t seq, int64_t user_id,
+                           std::string_view emoji, bool on, int64_t at) override;
   Result<CursorAdvance> AdvanceCursors(int64_t conversation_id, int64_t user_id,
                                        int64_t delivered_seq, int64_t read_seq) override;
   Status Atomically(const std::function<Status()>& body) override;
@@ -98,6 +105,9 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<int64_t> CreateKeyed(std::string_view op, ConversationKind kind, const std::string& key,
                               std::initializer_list<int64_t> members);
   Result<Message> AppendRow(Message message);
+  // message_search rows (sqlite_write_txn_ops.cc).
+  Status IndexForSearch(std::string_view op, const Message& message);
+  Status UnindexForSearch(std::string_view op, int64_t conversation_id, int64_t seq);
   Result<bool> ConversationExists(std::string_view op, int64_t conversation_id);
   // Runs a write statement with ?1 and ?2 bound; returns how many rows it changed (via
   // RETURNING rows, which `sql` must have).

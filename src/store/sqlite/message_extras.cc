@@ -1,0 +1,97 @@
+#include "store/sqlite/message_extras.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "base/utf8.h"
+#include "store/sqlite/rows.h"
+
+namespace parley::store::sqlite {
+namespace {
+
+constexpr size_t kQuoteCodePoints = 200;
+
+// The first `count` code points of valid UTF-8 `text`.
+std::string Prefix(const std::string& text, size_t count) {
+  size_t pos = 0;
+  for (size_t i = 0; i < count && pos < text.size(); ++i) {
+    std::optional<DecodedCodePoint> decoded = DecodeUtf8At(text, pos);
+    pos += decoded ? decoded->length : 1;
+  }
+  return text.substr(0, pos);
+}
+
+bool Decorated(const Message& m) { return IsContentKind(m.kind) && !m.deleted; }
+
+Status FillReactions(std::string_view op, Db& db, int64_t conversation_id, int64_t low,
+                     int64_t high, std::map<int64_t, Message*>& by_seq) {
+  Result<Statement> stmt = db.Prepare(
+      "SELECT seq, emoji, user_id FROM reactions "
+      "WHERE conversation_id = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq, created_at, user_id");
+  if (!stmt.ok()) return Internal(op, stmt.status());
+  stmt->BindInt(1, conversation_id);
+  stmt->BindInt(2, low);
+  stmt->BindInt(3, high);
+  for (;;) {
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal(op, row.status());
+    if (!*row) return Status::Ok();
+    auto it = by_seq.find(stmt->ColumnInt(0));
+    if (it == by_seq.end()) continue;  // a message of the range the caller did not ask for
+    std::vector<Reaction>& reactions = it->second->reactions;
+    std::string emoji = stmt->ColumnText(1);
+    auto same = std::find_if(reactions.begin(), reactions.end(),
+                             [&](const Reaction& r) { return r.emoji == emoji; });
+    if (same == reactions.end()) {
+      reactions.push_back(Reaction{std::move(emoji), {}});
+      same = reactions.end() - 1;
+    }
+    same->users.push_back(stmt->ColumnInt(2));
+  }
+}
+
+}  // namespace
+
+Result<Quote> ReadQuote(std::string_view op, Db& db, int64_t conversation_id, int64_t seq) {
+  Result<Statement> stmt = db.Prepare(
+      "SELECT sender_id, kind, text, deleted FROM messages "
+      "WHERE conversation_id = ?1 AND seq = ?2");
+  if (!stmt.ok()) return Internal(op, stmt.status());
+  stmt->BindInt(1, conversation_id);
+  stmt->BindInt(2, seq);
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return Internal(op, row.status());
+  if (!*row) return Status(Code::kNotFound, "no such message");
+  Quote quote;
+  quote.seq = seq;
+  quote.sender_id = stmt->ColumnInt(0);
+  quote.kind = static_cast<MessageKind>(stmt->ColumnInt(1));
+  quote.deleted = stmt->ColumnInt(3) != 0;
+  if (!quote.deleted) quote.text = Prefix(stmt->ColumnText(2), kQuoteCodePoints);
+  return quote;
+}
+
+Status FillQuotesAndReactions(std::string_view op, Db& db, std::vector<Message>& messages) {
+  // conversation -> (seq -> message): the reactions of each conversation come in one range.
+  std::map<int64_t, std::map<int64_t, Message*>> wanted;
+  for (Message& m : messages) {
+    if (!Decorated(m)) continue;
+    wanted[m.conversation_id][m.seq] = &m;
+    if (m.reply_to == 0) continue;
+    Result<Quote> quote = ReadQuote(op, db, m.conversation_id, m.reply_to);
+    if (quote.ok()) {
+      m.quote = std::move(*quote);
+    } else if (quote.status().code() != Code::kNotFound) {
+      return quote.status();
+    }
+  }
+  for (auto& [conversation_id, by_seq] : wanted) {
+    Status s = FillReactions(op, db, conversation_id, by_seq.begin()->first,
+                             by_seq.rbegin()->first, by_seq);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace parley::store::sqlite

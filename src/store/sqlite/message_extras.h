@@ -1,0 +1,26 @@
+// What a message read carries beside its own row: the quote of the message it replies to and
+// its reactions, both as they are now. Shared by the Store reads and WriteTxn::Append.
+// Stateless; runs on whichever connection it is given.
+#ifndef PARLEY_STORE_SQLITE_MESSAGE_EXTRAS_H_
+#define PARLEY_STORE_SQLITE_MESSAGE_EXTRAS_H_
+
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "store/sqlite/sqlite_db.h"
+#include "store/types.h"
+
+namespace parley::store::sqlite {
+
+// The quoted message (conversation_id, seq) as a Quote; kNotFound if there is none.
+Result<Quote> ReadQuote(std::string_view op, Db& db, int64_t conversation_id, int64_t seq);
+
+// Fills in the quote and reactions of `messages` (any conversations, any order): one
+// primary-key lookup per live reply, one reactions range query per conversation. Tombstones
+// and ops get neither.
+Status FillQuotesAndReactions(std::string_view op, Db& db, std::vector<Message>& messages);
+
+}  // namespace parley::store::sqlite
+
+#endif  // PARLEY_STORE_SQLITE_MESSAGE_EXTRAS_H_

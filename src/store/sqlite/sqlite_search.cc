@@ -1,0 +1,147 @@
+// SqliteStore::SearchMessages: full-text search over message_search (an FTS5 table using the
+// `parley` tokenizer, see search_tokenizer.h), limited to what the user can read.
+#include <utility>
+
+#include "store/sqlite/message_extras.h"
+#include "store/sqlite/rows.h"
+#include "store/sqlite/search_tokenizer.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace parley::store::sqlite {
+namespace {
+
+constexpr std::string_view kOp = "SearchMessages";
+// Tokens of context the snippet keeps around the hits (FTS5 allows up to 64).
+constexpr int kSnippetTokens = 16;
+
+bool IsSpaceAt(std::string_view text, size_t pos, size_t* length) {
+  const char c = text[pos];
+  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+    *length = 1;
+    return true;
+  }
+  if (text.substr(pos, 3) == "\xE3\x80\x80") {  // U+3000 IDEOGRAPHIC SPACE
+    *length = 3;
+    return true;
+  }
+  return false;
+}
+
+// The user's words as an FTS5 expression that means them literally: each whitespace-separated
+// term becomes a string ("..." with quotes doubled), which FTS5 tokenizes into a phrase and
+// never reads as syntax (NEAR, *, ^, column filters, AND/OR/NOT). The strings are ANDed.
+// Terms without any token (punctuation only) are dropped; if nothing is left, the query has
+// no word to look for.
+Result<std::string> MatchExpression(Db& db, std::string_view text) {
+  std::string expression;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t space = 0;
+    if (IsSpaceAt(text, pos, &space)) {
+      pos += space;
+      continue;
+    }
+    size_t end = pos;
+    while (end < text.size() && !IsSpaceAt(text, end, &space)) ++end;
+    const std::string_view term = text.substr(pos, end - pos);
+    pos = end;
+    Result<std::vector<SearchToken>> tokens = TokenizeForSearch(db.handle(), term);
+    if (!tokens.ok()) return Internal(kOp, tokens.status());
+    if (tokens->empty()) continue;
+    if (!expression.empty()) expression += ' ';
+    expression += '"';
+    for (char c : term) {
+      if (c == '"') expression += '"';
+      expression += c;
+    }
+    expression += '"';
+  }
+  if (expression.empty()) return Status(Code::kInvalidArgument, "q holds no word to search for");
+  return expression;
+}
+
+Result<Message> ReadOne(Db& db, int64_t conversation_id, int64_t seq) {
+  Result<Statement> stmt = db.Prepare("SELECT " PARLEY_MESSAGE_COLUMNS
+                                      " FROM messages WHERE conversation_id = ?1 AND seq = ?2");
+  if (!stmt.ok()) return Internal(kOp, stmt.status());
+  stmt->BindInt(1, conversation_id);
+  stmt->BindInt(2, seq);
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return Internal(kOp, row.status());
+  if (!*row) return Internal(kOp, Status(Code::kInternal, "indexed message missing"));
+  return ReadMessage(*stmt);
+}
+
+// Runs the search on `db` inside the caller's read transaction.
+Result<SearchPage> Search(Db& db, const SearchQuery& query) {
+  Result<std::string> expression = MatchExpression(db, query.text);
+  if (!expression.ok()) return expression.status();
+  // Newest first by (created_at, conversation_id, seq); the member join keeps only
+  // conversations the user is in, from the seq they may read on.
+  Result<Statement> stmt = db.Prepare(
+      "SELECT message_search.conversation_id, message_search.seq, message_search.created_at, "
+      "snippet(message_search, 0, ?9, ?10, '\xE2\x80\xA6', ?11) "
+      "FROM message_search JOIN members AS m "
+      "ON m.conversation_id = message_search.conversation_id AND m.user_id = ?2 "
+      "WHERE message_search MATCH ?1 AND message_search.rowid BETWEEN ?3 AND ?4 "
+      "AND message_search.seq >= m.first_seq "
+      "AND (message_search.created_at, message_search.conversation_id, message_search.seq) "
+      "< (?5, ?6, ?7) "
+      "ORDER BY message_search.created_at DESC, message_search.conversation_id DESC, "
+      "message_search.seq DESC LIMIT ?8");
+  if (!stmt.ok()) return Internal(kOp, stmt.status());
+  const SearchPosition before =
+      query.before.value_or(SearchPosition{INT64_MAX, INT64_MAX, INT64_MAX});
+  stmt->BindText(1, *expression);
+  stmt->BindInt(2, query.user_id);
+  stmt->BindInt(3, query.conversation_id == 0 ? 0 : query.conversation_id << 32);
+  stmt->BindInt(4, query.conversation_id == 0 ? INT64_MAX : (query.conversation_id << 32) | 0xFFFFFFFF);
+  stmt->BindInt(5, before.created_at);
+  stmt->BindInt(6, before.conversation_id);
+  stmt->BindInt(7, before.seq);
+  stmt->BindInt(8, query.limit + 1);  // one more tells whether another page follows
+  stmt->BindText(9, "\xEE\x80\x80");   // U+E000
+  stmt->BindText(10, "\xEE\x80\x81");  // U+E001
+  stmt->BindInt(11, kSnippetTokens);
+  SearchPage page;
+  std::vector<SearchPosition> positions;
+  for (;;) {
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal(kOp, row.status());
+    if (!*row) break;
+    positions.push_back(SearchPosition{stmt->ColumnInt(2), stmt->ColumnInt(0), stmt->ColumnInt(1)});
+    page.hits.push_back(SearchHit{Message{}, stmt->ColumnText(3)});
+  }
+  stmt->Reset();
+  if (page.hits.size() > static_cast<size_t>(query.limit)) {
+    page.hits.pop_back();
+    positions.pop_back();
+    page.next = positions.back();
+  }
+  std::vector<Message> messages;
+  for (const SearchPosition& p : positions) {
+    Result<Message> message = ReadOne(db, p.conversation_id, p.seq);
+    if (!message.ok()) return message.status();
+    messages.push_back(std::move(*message));
+  }
+  if (Status s = FillQuotesAndReactions(kOp, db, messages); !s.ok()) return s;
+  for (size_t i = 0; i < messages.size(); ++i) page.hits[i].message = std::move(messages[i]);
+  return page;
+}
+
+}  // namespace
+
+Result<SearchPage> SqliteStore::SearchMessages(const SearchQuery& query) {
+  if (query.limit < 1) return Status(Code::kInvalidArgument, "limit must be at least 1");
+  return WithReader(kOp, [&](Db& db) -> Result<SearchPage> {
+    // One snapshot: the index and the messages it points to agree.
+    Transaction txn(db);
+    if (Status s = txn.Begin(Transaction::Mode::kDeferred); !s.ok()) return Internal(kOp, s);
+    Result<SearchPage> page = Search(db, query);
+    if (!page.ok()) return page;
+    if (Status s = txn.Commit(); !s.ok()) return Internal(kOp, s);
+    return page;
+  });
+}
+
+}  // namespace parley::store::sqlite

@@ -1,0 +1,147 @@
+// SqliteWriteTxn: message operations (edit, delete, reactions) and the search index rows.
+#include <utility>
+
+#include "store/sqlite/sqlite_write_txn.h"
+
+namespace parley::store::sqlite {
+namespace {
+
+// message_search's rowid for a message: conversations and seqs both stay below 2^31 in
+// practice, and a conversation's messages form one rowid range.
+int64_t SearchRowid(int64_t conversation_id, int64_t seq) { return (conversation_id << 32) | seq; }
+
+}  // namespace
+
+Result<std::optional<Message>> SqliteWriteTxn::FindMessage(int64_t conversation_id, int64_t seq) {
+  using R = std::optional<Message>;
+  return Guarded<R>([&]() -> Result<R> {
+    Result<Statement> stmt = db_.Prepare("SELECT " PARLEY_MESSAGE_COLUMNS
+                                         " FROM messages WHERE conversation_id = ?1 AND seq = ?2");
+    if (!stmt.ok()) return Internal("FindMessage", stmt.status());
+    stmt->BindInt(1, conversation_id);
+    stmt->BindInt(2, seq);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("FindMessage", row.status());
+    if (!*row) return R();
+    return R(ReadMessage(*stmt));
+  });
+}
+
+Status SqliteWriteTxn::EditMessage(int64_t conversation_id, int64_t seq, std::string_view text,
+                                   int64_t edited_at) {
+  constexpr std::string_view kOp = "EditMessage";
+  Result<int> edited = Guarded<int>([&] {
+    return InSavepoint<int>(kOp, [&]() -> Result<int> {
+      Result<Statement> stmt = db_.Prepare(
+          "UPDATE messages SET text = ?3, edited_at = ?4 "
+          "WHERE conversation_id = ?1 AND seq = ?2 RETURNING kind");
+      if (!stmt.ok()) return Internal(kOp, stmt.status());
+      stmt->BindInt(1, conversation_id);
+      stmt->BindInt(2, seq);
+      stmt->BindText(3, text);
+      stmt->BindInt(4, edited_at);
+      Result<bool> row = stmt->Step();
+      if (!row.ok()) return Internal(kOp, row.status());
+      if (!*row) return Status(Code::kNotFound, "no such message");
+      const bool text_kind = static_cast<MessageKind>(stmt->ColumnInt(0)) == MessageKind::kText;
+      if (Status s = stmt->Run(); !s.ok()) return Internal(kOp, s);
+      if (!text_kind) return 1;
+      Result<Statement> reindex =
+          db_.Prepare("UPDATE message_search SET text = ?2 WHERE rowid = ?1");
+      if (!reindex.ok()) return Internal(kOp, reindex.status());
+      reindex->BindInt(1, SearchRowid(conversation_id, seq));
+      reindex->BindText(2, text);
+      if (Status s = reindex->Run(); !s.ok()) return Internal(kOp, s);
+      return 1;
+    });
+  });
+  return edited.status();
+}
+
+Status SqliteWriteTxn::DeleteMessage(int64_t conversation_id, int64_t seq) {
+  constexpr std::string_view kOp = "DeleteMessage";
+  Result<int> deleted = Guarded<int>([&] {
+    return InSavepoint<int>(kOp, [&]() -> Result<int> {
+      Result<int> tombstoned = Change(kOp,
+                                      "UPDATE messages SET deleted = 1, text = '', reply_to = 0 "
+                                      "WHERE conversation_id = ?1 AND seq = ?2 RETURNING 1",
+                                      conversation_id, seq);
+      if (!tombstoned.ok()) return tombstoned;
+      if (*tombstoned == 0) return Status(Code::kNotFound, "no such message");
+      Result<int> reactions = Change(kOp,
+                                     "DELETE FROM reactions WHERE conversation_id = ?1 AND "
+                                     "seq = ?2 RETURNING 1",
+                                     conversation_id, seq);
+      if (!reactions.ok()) return reactions;
+      if (Status s = UnindexForSearch(kOp, conversation_id, seq); !s.ok()) return s;
+      return 1;
+    });
+  });
+  return deleted.status();
+}
+
+Result<int64_t> SqliteWriteTxn::ReactionCount(int64_t conversation_id, int64_t seq,
+                                              int64_t user_id) {
+  return Guarded<int64_t>([&]() -> Result<int64_t> {
+    Result<Statement> stmt = db_.Prepare(
+        "SELECT count(*) FROM reactions WHERE conversation_id = ?1 AND seq = ?2 AND user_id = ?3");
+    if (!stmt.ok()) return Internal("ReactionCount", stmt.status());
+    stmt->BindInt(1, conversation_id);
+    stmt->BindInt(2, seq);
+    stmt->BindInt(3, user_id);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("ReactionCount", row.status());
+    return *row ? stmt->ColumnInt(0) : 0;
+  });
+}
+
+Result<bool> SqliteWriteTxn::SetReaction(int64_t conversation_id, int64_t seq, int64_t user_id,
+                                         std::string_view emoji, bool on, int64_t at) {
+  constexpr std::string_view kOp = "SetReaction";
+  return Guarded<bool>([&]() -> Result<bool> {
+    Result<Statement> stmt = db_.Prepare(
+        on ? "INSERT INTO reactions (conversation_id, seq, user_id, emoji, created_at) "
+             "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING RETURNING 1"
+           : "DELETE FROM reactions WHERE conversation_id = ?1 AND seq = ?2 AND user_id = ?3 "
+             "AND emoji = ?4 RETURNING 1");
+    if (!stmt.ok()) return Internal(kOp, stmt.status());
+    stmt->BindInt(1, conversation_id);
+    stmt->BindInt(2, seq);
+    stmt->BindInt(3, user_id);
+    stmt->BindText(4, emoji);
+    if (on) stmt->BindInt(5, at);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) {
+      if (stmt->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such message");
+      return Internal(kOp, row.status());
+    }
+    const bool changed = *row;
+    if (Status s = stmt->Run(); !s.ok()) return Internal(kOp, s);
+    return changed;
+  });
+}
+
+Status SqliteWriteTxn::IndexForSearch(std::string_view op, const Message& message) {
+  Result<Statement> stmt = db_.Prepare(
+      "INSERT INTO message_search (rowid, text, conversation_id, seq, created_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!stmt.ok()) return Internal(op, stmt.status());
+  stmt->BindInt(1, SearchRowid(message.conversation_id, message.seq));
+  stmt->BindText(2, message.text);
+  stmt->BindInt(3, message.conversation_id);
+  stmt->BindInt(4, message.seq);
+  stmt->BindInt(5, message.created_at);
+  if (Status s = stmt->Run(); !s.ok()) return Internal(op, s);
+  return Status::Ok();
+}
+
+Status SqliteWriteTxn::UnindexForSearch(std::string_view op, int64_t conversation_id,
+                                        int64_t seq) {
+  Result<Statement> stmt = db_.Prepare("DELETE FROM message_search WHERE rowid = ?1");
+  if (!stmt.ok()) return Internal(op, stmt.status());
+  stmt->BindInt(1, SearchRowid(conversation_id, seq));
+  if (Status s = stmt->Run(); !s.ok()) return Internal(op, s);
+  return Status::Ok();
+}
+
+}  // namespace parley::store::sqlite
