@@ -195,3 +195,12 @@ test('file sizes and clip lengths read as people write them', async () => {
   assert.deepEqual([0, 999, 1000, 1530000, 9437184, 2.5e9].map(formatBytes), ['0 bytes', '999 bytes', '1 kB', '1.5 MB', '9.4 MB', '2.5 GB']);
   assert.deepEqual([0, 499, 2600, 61000, 750000, -5, undefined].map(formatDuration), ['0:00', '0:00', '0:03', '1:01', '12:30', '0:00', '0:00']);
 });
+
+test('my own receipt before the list knows a new conversation is not another member', () => {
+  const state = createChatState({ myId: 1 });
+  state.addMessage(text(1)); // the first message from someone new: no summary yet
+  state.applyReceipt({ conversation_id: 3, user_id: 1, delivered_seq: 1, read_seq: 0 });
+  state.applySummaries([{ id: 3, kind: 'direct', last_seq: 1, self: { user_id: 1, delivered_seq: 1 }, members: [{ user_id: 2 }] }]);
+  assert.deepEqual(state.get(3).members.map((m) => m.user_id), [2]);
+  assert.equal(state.get(3).self.delivered_seq, 1);
+});

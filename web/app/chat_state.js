@@ -22,7 +22,9 @@ import { applyOp, isOp, quoteOf, replayOps } from './message_ops.js';
 
 const GROUP_FIELDS = ['name', 'topic', 'member_count', 'role', 'read_by'];
 
-export function createChatState() {
+// myId: this device's user, so a receipt of mine that comes before the conversation's summary
+// (a first message from someone new) is never taken for another member's.
+export function createChatState({ myId } = {}) {
   const conversations = new Map();
   const listeners = new Set();
 
@@ -35,7 +37,7 @@ export function createChatState() {
     if (!conversation) {
       conversation = {
         id, kind: 'direct', last_seq: 0, last_activity_at: 0, last_message: null,
-        self: { delivered_seq: 0, read_seq: 0 }, members: [],
+        self: { user_id: myId, delivered_seq: 0, read_seq: 0 }, members: [],
         messages: new Map(), ops: new Map(), oldestSeq: Infinity, hasMoreBefore: true,
         historyLoaded: false, known: false, unreadAt: null,
       };

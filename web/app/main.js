@@ -43,7 +43,7 @@ let unmountList = () => {};
 let unmountMain = () => {};
 
 function startApp() {
-  const state = createChatState();
+  const state = createChatState({ myId: session.user.id });
   const social = createSocialState();
   const typing = createTypingState();
   const outbox = createOutbox(session.user.id);
