@@ -108,5 +108,43 @@ TEST_F(CliTest, RegisterLoginSendHistoryAndNotices) {
   EXPECT_NE(neither.output.find("invalid_argument"), std::string::npos) << neither.output;
 }
 
+TEST_F(CliTest, ReplyEditReactDeleteAndFind) {
+  for (const std::string name : {"alice", "bob"}) {
+    ASSERT_EQ(Parley(name, {"register", name}).exit_code, 0);
+    ASSERT_EQ(Parley(name, {"login", name}).exit_code, 0);
+  }
+  ASSERT_EQ(Parley("alice", {"send", "bob", "lunch at the Café?"}).exit_code, 0);
+  CliRun reply = Parley("bob", {"reply", "alice", "1", "yes"});
+  ASSERT_EQ(reply.exit_code, 0) << reply.output;
+  EXPECT_NE(reply.output.find("seq 2"), std::string::npos) << reply.output;
+  CliRun edit = Parley("alice", {"edit", "bob", "1", "lunch at the café at noon?"});
+  ASSERT_EQ(edit.exit_code, 0) << edit.output;
+  CliRun react = Parley("bob", {"react", "alice", "1", "👍"});
+  ASSERT_EQ(react.exit_code, 0) << react.output;
+  CliRun again = Parley("bob", {"react", "alice", "1", "👍"});
+  EXPECT_NE(again.output.find("(no change)"), std::string::npos) << again.output;
+  CliRun bad = Parley("bob", {"react", "alice", "1", "ok"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("invalid_argument"), std::string::npos) << bad.output;
+
+  CliRun find = Parley("bob", {"find", "cafe noon"});
+  ASSERT_EQ(find.exit_code, 0) << find.output;
+  EXPECT_NE(find.output.find("[café]"), std::string::npos) << find.output;
+  CliRun history = Parley("bob", {"history", "alice"});
+  EXPECT_NE(history.output.find("(edited) 👍1"), std::string::npos) << history.output;
+  EXPECT_NE(history.output.find("(re #1) yes"), std::string::npos) << history.output;
+
+  CliRun forbidden = Parley("bob", {"delete", "alice", "1"});
+  EXPECT_EQ(forbidden.exit_code, 1);
+  EXPECT_NE(forbidden.output.find("forbidden"), std::string::npos) << forbidden.output;
+  ASSERT_EQ(Parley("alice", {"delete", "bob", "1"}).exit_code, 0);
+  CliRun gone = Parley("alice", {"delete", "bob", "1"});
+  EXPECT_NE(gone.output.find("gone"), std::string::npos) << gone.output;
+  history = Parley("bob", {"history", "alice"});
+  EXPECT_NE(history.output.find("alice: (deleted)"), std::string::npos) << history.output;
+  CliRun nothing = Parley("bob", {"find", "cafe"});
+  EXPECT_EQ(nothing.output.find("café"), std::string::npos) << nothing.output;
+}
+
 }  // namespace
 }  // namespace parley::e2e

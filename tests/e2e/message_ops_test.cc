@@ -322,7 +322,10 @@ TEST_F(MessageOpsTest, OpsNeitherCountAsUnreadNorBecomeTheLastMessage) {
 
   // Reading the text message clears unread although ops followed it.
   ASSERT_TRUE(IsOk(ws(1).SendRaw(client::ReadFrame(c, 1))));
-  DrainUntilPong(ws(1));
+  ASSERT_TRUE(IsOk(ws(1).WaitFor([&](const json& f) {
+    return client::IsType(f, "receipt") && f.value("user_id", int64_t{0}) == id(1) &&
+           f.value("read_seq", int64_t{0}) == 1;
+  })));
   list = api(1).Conversations();
   ASSERT_TRUE(IsOk(list));
   EXPECT_EQ((*list)[0]["unread"], 0);

@@ -215,9 +215,11 @@ TEST_F(SearchTest, HostileQueriesAreTypedErrorsOrLiteral) {
   }
   // Nothing to search for, or too much.
   for (std::string q : {std::string(""), std::string("***"), std::string("\" \" ^"),
-                        std::string(257, 'a'), std::string(10 * 1024, 'x')}) {
+                        std::string(257, 'a')}) {
     EXPECT_EQ(CodeOf(Search(1, q)), Code::kInvalidArgument) << q.substr(0, 20);
   }
+  // 10 KB does not even fit the request line the server accepts.
+  EXPECT_EQ(CodeOf(Search(1, std::string(10 * 1024, 'x'))), Code::kTooLarge);
   auto missing = api(1).Request("GET", "/api/v1/search");
   ASSERT_TRUE(IsOk(missing));
   EXPECT_EQ(missing->body["error"]["code"], "invalid_argument");

@@ -120,3 +120,61 @@ TEST(ClientFramesTest, ShallowNestingInsideStringsIsFine) {
 
 }  // namespace
 }  // namespace parley::proto
+
+namespace parley::proto {
+namespace {
+
+TEST(ClientFramesTest, DecodesRepliesAndMessageOps) {
+  auto reply = DecodeClientFrame(
+      R"({"type":"send","id":"c-2","conversation_id":3,"text":"yes","reply_to":40})");
+  ASSERT_TRUE(reply.frame.ok());
+  EXPECT_EQ(std::get<SendFrame>(*reply.frame).reply_to, 40);
+
+  auto edit =
+      DecodeClientFrame(R"({"type":"edit","id":"c-3","conversation_id":3,"seq":42,"text":"t"})");
+  ASSERT_TRUE(edit.frame.ok());
+  const auto& e = std::get<MessageOpFrame>(*edit.frame);
+  EXPECT_EQ(e.kind, store::MessageKind::kEdit);
+  EXPECT_EQ(e.client_id, "c-3");
+  EXPECT_EQ(e.conversation_id, 3);
+  EXPECT_EQ(e.seq, 42);
+  EXPECT_EQ(e.text, "t");
+  EXPECT_EQ(edit.id, "c-3");
+
+  auto del = DecodeClientFrame(R"({"type":"delete","id":"c-4","conversation_id":3,"seq":42})");
+  ASSERT_TRUE(del.frame.ok());
+  EXPECT_EQ(std::get<MessageOpFrame>(*del.frame).kind, store::MessageKind::kDelete);
+
+  auto react = DecodeClientFrame(
+      R"({"type":"react","id":"c-5","conversation_id":3,"seq":42,"emoji":"👍","on":false})");
+  ASSERT_TRUE(react.frame.ok());
+  const auto& r = std::get<MessageOpFrame>(*react.frame);
+  EXPECT_EQ(r.kind, store::MessageKind::kReaction);
+  EXPECT_EQ(r.text, "👍");
+  EXPECT_FALSE(r.on);
+  auto react_default =
+      DecodeClientFrame(R"({"type":"react","id":"c-6","conversation_id":3,"seq":1,"emoji":"x"})");
+  ASSERT_TRUE(react_default.frame.ok());
+  EXPECT_TRUE(std::get<MessageOpFrame>(*react_default.frame).on);
+}
+
+TEST(ClientFramesTest, RejectsMalformedMessageOps) {
+  for (const char* text : {
+           R"({"type":"edit","id":"a","conversation_id":3,"seq":42})",
+           R"({"type":"edit","id":"a","conversation_id":3,"seq":42,"text":5})",
+           R"({"type":"edit","conversation_id":3,"seq":42,"text":"t"})",
+           R"({"type":"delete","id":"a","conversation_id":"3","seq":42})",
+           R"({"type":"delete","id":"a","conversation_id":3})",
+           R"({"type":"react","id":"a","conversation_id":3,"seq":42})",
+           R"({"type":"react","id":"a","conversation_id":3,"seq":42,"emoji":"x","on":"yes"})",
+           R"({"type":"react","id":"a","conversation_id":3,"seq":1e99,"emoji":"x"})",
+           R"({"type":"send","id":"a","conversation_id":3,"text":"t","reply_to":[1]})",
+       }) {
+    auto decoded = DecodeClientFrame(text);
+    ASSERT_FALSE(decoded.frame.ok()) << text;
+    EXPECT_EQ(decoded.frame.status().code(), Code::kMalformed) << text;
+  }
+}
+
+}  // namespace
+}  // namespace parley::proto

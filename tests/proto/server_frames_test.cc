@@ -85,3 +85,62 @@ TEST(ServerFramesTest, ConversationListCarriesUnreadAndCursors) {
 
 }  // namespace
 }  // namespace parley::proto
+
+namespace parley::proto {
+namespace {
+
+TEST(ServerFramesTest, MessageObjectCarriesReplyEditsReactionsAndTombstones) {
+  store::Message m = SampleMessage();
+  m.reply_to = 40;
+  m.quote = store::Quote{40, 1, store::MessageKind::kText, "first", false};
+  m.edited_at = 1767225700000;
+  m.reactions = {{"👍", {1, 2}}};
+  json frame = json::parse(MessageFrame(m));
+  EXPECT_EQ(frame["reply_to"], json::parse(
+      R"({"seq":40,"sender_id":1,"kind":"text","text":"first","deleted":false})"));
+  EXPECT_EQ(frame["edited_at"], 1767225700000);
+  EXPECT_EQ(frame["reactions"], json::parse(R"([{"emoji":"👍","count":2,"users":[1,2]}])"));
+  EXPECT_FALSE(frame.contains("deleted"));
+
+  m.quote->deleted = true;
+  EXPECT_FALSE(json::parse(MessageFrame(m))["reply_to"].contains("text"));
+
+  store::Message tombstone = SampleMessage();
+  tombstone.text = "";
+  tombstone.deleted = true;
+  frame = json::parse(MessageFrame(tombstone));
+  EXPECT_EQ(frame["deleted"], true);
+  EXPECT_EQ(frame["text"], "");
+  EXPECT_FALSE(frame.contains("reactions") || frame.contains("reply_to"));
+}
+
+TEST(ServerFramesTest, OpsCarryTheirTargetAndChange) {
+  store::Message op = SampleMessage();
+  op.kind = store::MessageKind::kReaction;
+  op.target = 40;
+  op.text = "👍";
+  op.on = true;
+  json frame = json::parse(MessageFrame(op));
+  EXPECT_EQ(frame["kind"], "reaction");
+  EXPECT_EQ(frame["target"], 40);
+  EXPECT_EQ(frame["emoji"], "👍");
+  EXPECT_EQ(frame["on"], true);
+  EXPECT_FALSE(frame.contains("text"));
+  json ack = json::parse(AckFrame(op, false, false));
+  EXPECT_EQ(ack["changed"], false);
+  EXPECT_FALSE(json::parse(AckFrame(SampleMessage(), false, true)).contains("changed"));
+
+  op.kind = store::MessageKind::kDelete;
+  frame = json::parse(MessageFrame(op));
+  EXPECT_EQ(frame["kind"], "delete");
+  EXPECT_FALSE(frame.contains("text") || frame.contains("emoji"));
+  op.kind = store::MessageKind::kEdit;
+  op.text = "new";
+  op.edited_at = 7;
+  frame = json::parse(MessageFrame(op));
+  EXPECT_EQ(frame["text"], "new");
+  EXPECT_EQ(frame["edited_at"], 7);
+}
+
+}  // namespace
+}  // namespace parley::proto

@@ -70,6 +70,16 @@ int RunSend(const CliContext& context, const std::string& username, const std::s
 int RunHistory(const CliContext& context, const std::string& username,
                std::optional<int64_t> before, std::optional<int> limit);
 int RunConversations(const CliContext& context);
+// Replies, message operations and message search (op_commands.cc); `where` is USER or #ID.
+int RunReply(const CliContext& context, const std::string& where, int64_t seq,
+             const std::string& text);
+int RunEdit(const CliContext& context, const std::string& where, int64_t seq,
+            const std::string& text);
+int RunDelete(const CliContext& context, const std::string& where, int64_t seq);
+int RunReact(const CliContext& context, const std::string& where, int64_t seq,
+             const std::string& emoji, bool off);
+int RunFind(const CliContext& context, const std::string& query, const std::string& in,
+            const std::string& before, std::optional<int> limit);
 int RunFollow(const CliContext& context, const std::string& username);  // "" = everyone
 int RunChat(const CliContext& context, const std::string& username);
 int RunNotice(const CliContext& context, const std::string& text,

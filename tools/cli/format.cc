@@ -33,7 +33,28 @@ std::string FormatMessage(const nlohmann::json& message, const UserNames& names)
   const std::string head = "[" + FormatClock(created_at) + "] " + names.NameOf(sender);
   // Group events carry an object (type, actor, ...) instead of text.
   if (message.contains("event")) return head + " * " + message["event"].dump();
-  return head + ": " + message.value("text", std::string());
+  // Operations on an earlier message name it; a tombstone says so.
+  if (message.contains("target")) {
+    const std::string kind = message.value("kind", std::string());
+    const std::string target = "#" + std::to_string(message.value("target", int64_t{0}));
+    if (kind == "edit") return head + " edited " + target + ": " + message.value("text", std::string());
+    if (kind == "reaction") {
+      return head + (message.value("on", false) ? " reacted " : " unreacted ") +
+             message.value("emoji", std::string()) + " to " + target;
+    }
+    return head + " deleted " + target;
+  }
+  if (message.value("deleted", false)) return head + ": (deleted)";
+  std::string line = head + ": ";
+  if (message.contains("reply_to")) {
+    line += "(re #" + std::to_string(message["reply_to"].value("seq", int64_t{0})) + ") ";
+  }
+  line += message.value("text", std::string());
+  if (message.contains("edited_at")) line += " (edited)";
+  for (const nlohmann::json& reaction : message.value("reactions", nlohmann::json::array())) {
+    line += " " + reaction.value("emoji", std::string()) + std::to_string(reaction.value("count", 0));
+  }
+  return line;
 }
 
 }  // namespace parley::cli

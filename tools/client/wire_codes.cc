@@ -9,6 +9,7 @@ constexpr Code kAllCodes[] = {
     Code::kMalformed,       Code::kUnknownType,        Code::kTooLarge,
     Code::kInvalidArgument, Code::kUnauthenticated,    Code::kForbidden,
     Code::kBlocked,         Code::kNotFound,           Code::kConflict,
+    Code::kGone,            Code::kUnsupportedMedia,   Code::kQuotaExceeded,
     Code::kRateLimited,     Code::kUnsupportedVersion, Code::kUnavailable,
     Code::kInternal,
 };
