@@ -2,7 +2,8 @@
 // Starts a real parleyd (ephemeral loopback port, temporary data dir, --web-root <repo>/web),
 // launches Debian's Chromium through playwright-core, runs every scenario in order (they share
 // one server and build on each other's users), and always closes the browser and stops the
-// server, removing its data dir, also when a scenario fails. Exit code 0 only if all passed.
+// server, removing its data dir, also when a scenario fails (after a screenshot of every open
+// page: failure-N.png). Exit code 0 only if all passed.
 // WEB_SCENARIOS=REGEX runs only the scenarios whose names match (while working on them; the
 // ones they build on must match too).
 import { mkdirSync } from 'node:fs';
@@ -40,6 +41,9 @@ try {
     } catch (error) {
       failed += 1;
       console.log(`FAIL ${name}\n${error.stack}`);
+      // What every open page showed when it failed, next to the other screenshots.
+      const pages = browser.contexts().flatMap((context) => context.pages());
+      await Promise.all(pages.map((page, i) => page.screenshot({ path: world.screenshot(`failure-${i}`) }).catch(() => {})));
       world.pageErrors.length = 0;
       break; // later scenarios build on this one's state
     }
