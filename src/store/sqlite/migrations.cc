@@ -158,12 +158,10 @@ CREATE TABLE reactions (
   FOREIGN KEY (conversation_id, seq) REFERENCES messages (conversation_id, seq)
 ) STRICT, WITHOUT ROWID;
 
-CREATE VIRTUAL TABLE message_search USING fts5 (
-  text, conversation_id UNINDEXED, seq UNINDEXED, created_at UNINDEXED, tokenize = 'parley'
-);
-INSERT INTO message_search (rowid, text, conversation_id, seq, created_at)
-  SELECT (conversation_id << 32) | seq, text, conversation_id, seq, created_at
-  FROM messages WHERE kind = 0;
+-- No per-row sizes (columnsize = 0): results are ordered by time, never by bm25.
+CREATE VIRTUAL TABLE message_search USING fts5 (text, tokenize = 'parley', columnsize = 0);
+INSERT INTO message_search (rowid, text)
+  SELECT (conversation_id << 32) | seq, text FROM messages WHERE kind = 0;
 )sql",
 };
 

@@ -76,19 +76,20 @@ Result<Message> ReadOne(Db& db, int64_t conversation_id, int64_t seq) {
 Result<SearchPage> Search(Db& db, const SearchQuery& query) {
   Result<std::string> expression = MatchExpression(db, query.text);
   if (!expression.ok()) return expression.status();
-  // Newest first by (created_at, conversation_id, seq); the member join keeps only
-  // conversations the user is in, from the seq they may read on.
+  // Newest first by (created_at, conversation_id, seq). The rowid holds conversation and seq;
+  // the member join keeps only conversations the user is in, from the seq they may read on,
+  // and the message row (by primary key) gives the time.
   Result<Statement> stmt = db.Prepare(
-      "SELECT message_search.conversation_id, message_search.seq, message_search.created_at, "
+      "SELECT msg.conversation_id, msg.seq, msg.created_at, "
       "snippet(message_search, 0, ?9, ?10, '\xE2\x80\xA6', ?11) "
-      "FROM message_search JOIN members AS m "
-      "ON m.conversation_id = message_search.conversation_id AND m.user_id = ?2 "
+      "FROM message_search "
+      "JOIN members AS m ON m.conversation_id = message_search.rowid >> 32 AND m.user_id = ?2 "
+      "JOIN messages AS msg ON msg.conversation_id = message_search.rowid >> 32 "
+      "AND msg.seq = (message_search.rowid & 4294967295) "
       "WHERE message_search MATCH ?1 AND message_search.rowid BETWEEN ?3 AND ?4 "
-      "AND message_search.seq >= m.first_seq "
-      "AND (message_search.created_at, message_search.conversation_id, message_search.seq) "
-      "< (?5, ?6, ?7) "
-      "ORDER BY message_search.created_at DESC, message_search.conversation_id DESC, "
-      "message_search.seq DESC LIMIT ?8");
+      "AND msg.seq >= m.first_seq "
+      "AND (msg.created_at, msg.conversation_id, msg.seq) < (?5, ?6, ?7) "
+      "ORDER BY msg.created_at DESC, msg.conversation_id DESC, msg.seq DESC LIMIT ?8");
   if (!stmt.ok()) return Internal(kOp, stmt.status());
   const SearchPosition before =
       query.before.value_or(SearchPosition{INT64_MAX, INT64_MAX, INT64_MAX});

@@ -122,15 +122,10 @@ Result<bool> SqliteWriteTxn::SetReaction(int64_t conversation_id, int64_t seq, i
 }
 
 Status SqliteWriteTxn::IndexForSearch(std::string_view op, const Message& message) {
-  Result<Statement> stmt = db_.Prepare(
-      "INSERT INTO message_search (rowid, text, conversation_id, seq, created_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  Result<Statement> stmt = db_.Prepare("INSERT INTO message_search (rowid, text) VALUES (?1, ?2)");
   if (!stmt.ok()) return Internal(op, stmt.status());
   stmt->BindInt(1, SearchRowid(message.conversation_id, message.seq));
   stmt->BindText(2, message.text);
-  stmt->BindInt(3, message.conversation_id);
-  stmt->BindInt(4, message.seq);
-  stmt->BindInt(5, message.created_at);
   if (Status s = stmt->Run(); !s.ok()) return Internal(op, s);
   return Status::Ok();
 }
