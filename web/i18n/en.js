@@ -221,7 +221,7 @@ export default {
     'error.media.too_large': 'That file is too large.',
     'error.media.invalid_argument': 'That file is empty, damaged or not what its type says.',
     'error.media.not_found': 'That upload is gone. Try again.',
-    'error.message_op.forbidden': 'You can only change your own messages.',
+    'error.message_op.forbidden': 'You may not change or delete this message.',
     'error.message_op.invalid_argument': 'That cannot be done with this message.',
     'error.message_op.not_found': 'That message is not in this conversation.',
     'error.search.invalid_argument': 'Type a word to search for.',

@@ -221,7 +221,7 @@ export default {
     'error.media.too_large': 'Ce fichier est trop volumineux.',
     'error.media.invalid_argument': 'Ce fichier est vide, abîmé ou ne correspond pas à son type.',
     'error.media.not_found': 'Cet envoi a expiré. Réessayez.',
-    'error.message_op.forbidden': 'Vous ne pouvez modifier que vos propres messages.',
+    'error.message_op.forbidden': 'Vous ne pouvez pas modifier ni supprimer ce message.',
     'error.message_op.invalid_argument': 'Impossible avec ce message.',
     'error.message_op.not_found': 'Ce message n’est pas dans cette conversation.',
     'error.search.invalid_argument': 'Tapez un mot à chercher.',

@@ -221,7 +221,7 @@ export default {
     'error.media.too_large': '文件太大。',
     'error.media.invalid_argument': '文件为空、已损坏或与其类型不符。',
     'error.media.not_found': '上传已失效，请重试。',
-    'error.message_op.forbidden': '你只能修改自己的消息。',
+    'error.message_op.forbidden': '你不能修改或删除这条消息。',
     'error.message_op.invalid_argument': '这条消息不能这样操作。',
     'error.message_op.not_found': '此会话中没有这条消息。',
     'error.search.invalid_argument': '请输入要搜索的词。',

@@ -125,6 +125,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     const mine = message.sender_id === myId;
     menu.open(message, button, {
       canEdit: mine && message.kind === 'text',
+      // The server also checks ranks (an admin may not delete the owner's): it answers forbidden.
       canDelete: mine || (c?.kind === 'group' && ADMIN_ROLES.has(c.role)),
       reacted: (emoji) => hasReacted(message, myId, emoji),
       onReact: (emoji) => toggleReaction(message, emoji),
