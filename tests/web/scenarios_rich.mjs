@@ -6,7 +6,7 @@
 // bytes made here (lib/png.mjs). Every wait is on a condition in the page.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { bubbles, registerViaUi, sendText, startChat } from './lib/app.mjs';
+import { api, bubbles, registerViaUi, sendText, startChat, tokenOf } from './lib/app.mjs';
 import { pngBytes } from './lib/png.mjs';
 import { assert, assertEqual, eventually } from './lib/wait.mjs';
 
@@ -40,6 +40,12 @@ async function dropFile(page, { name, mimeType, buffer }) {
       chat.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
     }
   }, { name, mimeType, bytes: [...buffer] });
+}
+
+async function openConversation(page, title) {
+  const named = page.locator('.conversation-title', { hasText: new RegExp(`^${title}$`) });
+  await page.locator('.conversation a').filter({ has: named }).click();
+  await page.locator('.chat-title', { hasText: title }).waitFor();
 }
 
 async function openMenu(page, text) {
@@ -206,6 +212,35 @@ async function replyEditDelete(world) {
   assertEqual(await bubbles(frank, 'hello Frank').count(), 0, 'not in history either');
 }
 
+// In a group the owner may delete a member's message; a member may not delete the owner's.
+async function groupDeletion(world) {
+  const { erin, frank } = world;
+  const [erinToken, frankToken] = [await tokenOf(erin), await tokenOf(frank)];
+  const { user: frankUser } = await api(world.baseUrl, 'GET', '/users/frank', { token: erinToken });
+  const { user: erinUser } = await api(world.baseUrl, 'GET', '/users/erin', { token: frankToken });
+  await api(world.baseUrl, 'POST', '/friends/requests', { token: erinToken, body: { to: frankUser.id } });
+  await api(world.baseUrl, 'POST', `/friends/requests/${erinUser.id}/accept`, { token: frankToken });
+  await api(world.baseUrl, 'POST', '/groups', { token: erinToken, body: { name: 'Darkroom', members: [frankUser.id] } });
+  await openConversation(erin, 'Darkroom');
+  await openConversation(frank, 'Darkroom');
+  await sendText(erin, 'owner speaking');
+  await sendText(frank, 'member speaking');
+  await message(erin, 'member speaking').waitFor();
+  await openMenu(frank, 'owner speaking');
+  assertEqual(await frank.locator('.menu-delete').count(), 0, 'a member cannot delete the owner\'s message');
+  await frank.keyboard.press('Escape');
+  await frank.locator('.message-menu').waitFor({ state: 'hidden' });
+  await openMenu(erin, 'member speaking');
+  await erin.locator('.menu-delete').click();
+  await erin.locator('.menu-delete-confirm').click();
+  for (const page of [erin, frank]) {
+    await page.locator('.message.deleted .tombstone').waitFor();
+    assertEqual(await bubbles(page, 'member speaking').count(), 0, 'deleted for everyone');
+  }
+  await openConversation(erin, 'Frank');
+  await openConversation(frank, 'Erin');
+}
+
 async function reactions(world) {
   const { erin, frank } = world;
   await openMenu(frank, 'typo fixed');
@@ -315,6 +350,7 @@ export const richScenarios = [
   ['rich: refused uploads (too large, not really an image) say why', refusedUploads],
   ['rich: reply, edit, delete (tombstones on both sides and after a reload)', replyEditDelete],
   ['rich: reactions add up and toggle', reactions],
+  ['rich: a group owner deletes a member\'s message; a member may not delete the owner\'s', groupDeletion],
   ['rich: search finds 世界 in 你好世界, marks it, opens the message', search],
   ['rich: an upload interrupted and resumed; one cancelled', resumedUpload],
   ['rich: a profile picture, seen by the other side', profilePicture],
