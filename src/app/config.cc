@@ -141,6 +141,25 @@ const std::vector<Option>& Options() {
        }},
       Int("writer-max-batch", "messages committed in one transaction at most (1024)", 1, 100000,
           [](Config& c, int64_t v) { c.writer.max_batch = static_cast<size_t>(v); }),
+      {"media-dir", "directory of uploaded media and uploads in progress (<data-dir>/media)",
+       [](Config& c, const std::string& v) -> Status {
+         if (v.empty()) return Invalid("media-dir", "must not be empty");
+         c.media.media_dir = v;
+         return Status::Ok();
+       }},
+      Int("max-upload-bytes", "largest upload (104857600)", 1, 1LL << 40,
+          [](Config& c, int64_t v) { c.media.max_upload_bytes = v; }),
+      Int("upload-chunk-bytes", "largest chunk of an upload, one PUT's body (4194304)", 1024,
+          64 << 20, [](Config& c, int64_t v) { c.media.chunk_bytes = v; }),
+      Int("media-quota-bytes", "storage per user: finished media plus open uploads (1073741824)", 0,
+          1LL << 50, [](Config& c, int64_t v) { c.media.quota_bytes = v; }),
+      Int("media-cleanup-interval-s", "seconds between removals of unused media (3600)", 1,
+          7LL * 24 * 3600, [](Config& c, int64_t v) { c.media_cleanup_interval_ms = v * 1000; }),
+      Int("upload-expiry-s", "seconds an upload may stay unfinished before removal (86400)", 1,
+          365LL * 24 * 3600, [](Config& c, int64_t v) { c.media.upload_expiry_ms = v * 1000; }),
+      Int("orphan-media-grace-s",
+          "seconds a finished media may stay unsent (and no avatar) before removal (86400)", 0,
+          365LL * 24 * 3600, [](Config& c, int64_t v) { c.media.orphan_grace_ms = v * 1000; }),
   };
   return options;
 }

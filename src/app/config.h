@@ -12,6 +12,7 @@
 
 #include "auth/auth_service.h"
 #include "base/status.h"
+#include "chat/media_service.h"
 #include "chat/message_writer.h"
 #include "chat/service.h"
 #include "net/server.h"
@@ -25,6 +26,9 @@ struct Config {
   auth::AuthOptions auth;
   chat::ServiceOptions chat;
   chat::WriterOptions writer;
+  chat::MediaOptions media;                         // media_dir empty: <data_dir>/media
+  int64_t media_cleanup_interval_ms = 3600 * 1000;  // how often expired uploads and unused
+                                                    // media are removed
   std::string admin_username;  // granted the server-admin role at start-up (must exist)
   bool show_help = false;
 };

@@ -12,10 +12,14 @@
 #include "base/log.h"
 #include "chat/groups.h"
 #include "chat/hub.h"
+#include "chat/media_cleanup.h"
+#include "chat/media_service.h"
 #include "chat/message_writer.h"
 #include "chat/notices.h"
 #include "chat/service.h"
 #include "chat/social.h"
+#include "media/blob_store.h"
+#include "media/image.h"
 #include "net/server.h"
 #include "proto/group_bodies.h"
 #include "proto/server_frames.h"
@@ -76,6 +80,14 @@ int Main(int argc, char** argv) {
     if (Status s = (*store)->SetAdmin(admin->id, true); !s.ok()) return Fail(s);
   }
 
+  chat::MediaOptions media_options = config->media;
+  if (media_options.media_dir.empty()) {
+    media_options.media_dir = (std::filesystem::path(config->data_dir) / "media").string();
+  }
+  auto blobs = media::OpenLocalBlobStore(media_options.media_dir);
+  if (!blobs.ok()) return Fail(blobs.status());
+  if (Status s = media::InitImageProcessing(); !s.ok()) return Fail(s);
+
   // Signals are taken by one thread with sigwait; every other thread has them blocked.
   sigset_t signals;
   sigemptyset(&signals);
@@ -96,7 +108,11 @@ int Main(int argc, char** argv) {
   chat::Groups groups(**store, hub, writer, encoder, group_events, chat::GroupsOptions());
   proto::JsonSocialEncoder social_encoder;
   chat::Social social(**store, hub, writer, social_encoder);
-  net::Server server(config->server, net::Services{auth, chat, groups, hub, notices, social});
+  chat::MediaService media(**store, writer, **blobs, media_options);
+  chat::MediaCleanup media_cleanup(media,
+                                   std::chrono::milliseconds(config->media_cleanup_interval_ms));
+  net::Server server(config->server,
+                     net::Services{auth, chat, groups, hub, notices, social, media});
   auto port = server.Start();
   if (!port.ok()) return Fail(port.status());
 
@@ -115,6 +131,7 @@ int Main(int argc, char** argv) {
   server.Run();
   pthread_kill(signal_waiter.native_handle(), SIGTERM);  // wakes it if Run ended otherwise
   signal_waiter.join();
+  media_cleanup.Stop();
   writer.Stop();  // everything queued is committed before exit
   const chat::MessageWriter::Stats stats = writer.stats();
   Log(LogLevel::kInfo, "stopped",

@@ -13,7 +13,9 @@
 namespace parley::chat {
 
 // Send a text message. Exactly one of to_user_id (a direct conversation with that user) and
-// conversation_id (an existing conversation the sender is in) is non-zero.
+// conversation_id (an existing conversation the sender is in) is non-zero. `media`, if not
+// empty, is the id of a media the sender uploaded, attached to the message (text may then be
+// empty: it is the caption).
 // With kind kEdit, kDelete or kReaction it is an operation on message `target` of
 // conversation_id instead (chat/message_ops.cc), stored as a message of its own.
 struct SendCommand {
@@ -22,6 +24,7 @@ struct SendCommand {
   int64_t to_user_id = 0;
   int64_t conversation_id = 0;
   std::string text;  // kEdit: the new text; kReaction: the emoji; kDelete: empty
+  std::string media;
   store::MessageKind kind = store::MessageKind::kText;
   int64_t reply_to = 0;  // kText: the seq replied to (0: none)
   int64_t target = 0;    // ops: the seq they apply to

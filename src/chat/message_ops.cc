@@ -54,8 +54,7 @@ Result<SendOutcome> MessageWriter::ApplyOp(store::WriteTxn& txn, const SendComma
 }
 
 Result<SendOutcome> MessageWriter::ApplyOpTo(store::WriteTxn& txn, const SendCommand& command,
-                                             const Target& target,
-                                             const store::Message& original) {
+                                             const Target& target, const store::Message& original) {
   const int64_t now = NowMillis();
   const CachedConversation& conversation = *target.conversation;
   store::Message op;

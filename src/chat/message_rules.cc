@@ -19,7 +19,8 @@ bool IsExtender(char32_t c) {
 // joiners and format characters of General Punctuation.
 bool IsPictographic(char32_t c) {
   if (c == 0xA9 || c == 0xAE) return true;
-  if (c >= 0x1F000 && c <= 0x1FAFF) return !IsRegionalIndicator(c) && !(c >= 0x1F3FB && c <= 0x1F3FF);
+  if (c >= 0x1F000 && c <= 0x1FAFF)
+    return !IsRegionalIndicator(c) && !(c >= 0x1F3FB && c <= 0x1F3FF);
   if (c < 0x2010 || c > 0x32FF) return false;
   if ((c >= 0x2028 && c <= 0x202F) || (c >= 0x205F && c <= 0x206F)) return false;
   return c != 0x3000;

@@ -4,6 +4,7 @@
 #include <future>
 
 #include "base/clock.h"
+#include "chat/media_rules.h"
 
 namespace parley::chat {
 
@@ -143,12 +144,30 @@ Status MessageWriter::ApplyTask(store::WriteTxn& txn, const TaskOp& task) {
 // catches a resend, which then answers with the original. So the common case pays no lookup.
 Result<SendOutcome> MessageWriter::ApplySend(store::WriteTxn& txn, const SendCommand& command) {
   if (command.kind != store::MessageKind::kText) return ApplyOp(txn, command);
-  auto target = Destination(txn, command);
-  if (!target.ok()) return EarlierOr(txn, command, target.status());
-  if (command.reply_to != 0) {
-    if (Status s = CheckReply(txn, *target, command); !s.ok()) return EarlierOr(txn, command, s);
-  }
   store::Message message;
+  // Checked first: a refused send must not create a direct conversation.
+  if (!command.media.empty()) {
+    auto media = SendableMedia(txn, command.sender_id, command.media);
+    if (!media.ok()) return EarlierOr(txn, command, media.status());
+    message.media = std::move(*media);
+  }
+  Result<Target> target = Status(Code::kInternal, "no destination");
+  if (command.reply_to == 0) {
+    target = Destination(txn, command);
+  } else {
+    // A reply names a message, so its conversation exists; if the reply is refused, undo a
+    // direct conversation Destination may have created, and drop what the cache learnt of it.
+    Status allowed = txn.Atomically([&]() -> Status {
+      target = Destination(txn, command);
+      if (!target.ok()) return target.status();
+      return CheckReply(txn, *target, command);
+    });
+    if (!allowed.ok()) {
+      cache_.Clear();
+      target = allowed;
+    }
+  }
+  if (!target.ok()) return EarlierOr(txn, command, target.status());
   message.conversation_id = target->conversation_id;
   message.sender_id = command.sender_id;
   message.client_id = command.client_id;
@@ -157,6 +176,11 @@ Result<SendOutcome> MessageWriter::ApplySend(store::WriteTxn& txn, const SendCom
   message.created_at = NowMillis();
   auto stored = txn.Append(std::move(message));
   if (!stored.ok()) return EarlierOr(txn, command, stored.status());
+  if (stored->media) {
+    Status attached = txn.AttachMedia(stored->media->id, stored->conversation_id, stored->seq,
+                                      stored->created_at);
+    if (!attached.ok()) return attached;
+  }
   // Sending implies having read everything up to one's own message.
   auto cursor =
       txn.AdvanceCursors(stored->conversation_id, command.sender_id, stored->seq, stored->seq);

@@ -18,7 +18,9 @@
 //   sender, kForbidden when the sender blocked the recipient) and, if
 //   direct_requires_friendship, the two to be friends (kForbidden);
 // - a group send needs the sender to be a member (kNotFound otherwise, so non-members learn
-//   nothing) and not muted (kForbidden); nobody sends into a system conversation (kForbidden).
+//   nothing) and not muted (kForbidden); nobody sends into a system conversation (kForbidden);
+// - a send with media needs a media the sender uploaded (kNotFound otherwise; media_rules.h);
+//   the message then holds it (media_refs), so the conversation's members may fetch it.
 //
 // Operations on messages (SendCommand kinds kEdit, kDelete, kReaction) and replies follow the
 // rules of chat/message_ops.cc, in the same transaction.

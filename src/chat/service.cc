@@ -31,6 +31,7 @@ Status Service::ValidateSend(const SendCommand& command) const {
     return Status(Code::kInvalidArgument, "cannot send a direct message to oneself");
   }
   if (command.reply_to < 0) return Status(Code::kInvalidArgument, "reply_to must be a seq");
+  if (command.text.empty() && !command.media.empty()) return Status::Ok();  // no caption
   return ValidateText(command.text);
 }
 

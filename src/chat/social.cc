@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "base/clock.h"
+#include "chat/media_rules.h"
 #include "chat/social_rules.h"
 
 namespace parley::chat {
@@ -253,6 +254,9 @@ Result<store::User> Social::UpdateProfile(int64_t me, const store::ProfileUpdate
   store::User updated;
   std::vector<int64_t> audience;
   auto apply = [&](store::WriteTxn& txn, ConversationCache&) -> Status {
+    if (update.avatar && !update.avatar->empty()) {
+      if (Status s = UseAsAvatar(txn, me, *update.avatar, NowMillis()); !s.ok()) return s;
+    }
     auto user = txn.UpdateProfile(me, update);
     if (!user.ok()) return user.status();
     updated = Public(std::move(*user));

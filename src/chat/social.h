@@ -69,7 +69,9 @@ class Social {
   // kNotFound if `me` had not blocked `other`.
   Status Unblock(int64_t me, int64_t other);
   // Validates (social_rules.h) and applies; the new public profile reaches the user's friends
-  // and the user's own devices. Returns the whole updated user (hash cleared).
+  // and the user's own devices. Returns the whole updated user (hash cleared). A non-empty
+  // avatar must be the id of an image the user uploaded (kNotFound, kUnsupportedMedia); it
+  // becomes public (media_rules.h).
   Result<store::User> UpdateProfile(int64_t me, const store::ProfileUpdate& update);
 
   // --- presence (never blocks) and typing ---

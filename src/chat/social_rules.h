@@ -26,7 +26,8 @@ inline constexpr int kMaxSearchLimit = 100;
 
 // At most 256 bytes, no control characters. Empty is allowed.
 Status ValidateNote(std::string_view note);
-// At most 512 bytes, no control characters or spaces. Empty clears it.
+// At most 512 bytes, no control characters or spaces. Empty clears it. (Whether it names an
+// image the user uploaded is checked in the writer: media_rules.h.)
 Status ValidateAvatar(std::string_view avatar);
 // At most 140 code points, no control characters. Empty clears it.
 Status ValidateStatusLine(std::string_view status_line);

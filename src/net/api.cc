@@ -3,6 +3,7 @@
 #include "base/clock.h"
 #include "net/api_admin.h"
 #include "net/api_groups.h"
+#include "net/api_media.h"
 #include "net/api_routes.h"
 #include "net/blocking.h"
 #include "proto/http_requests.h"
@@ -112,6 +113,12 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
     auto admin = HandleAdminApi(request, path, me, context);
     if (auto response = co_await std::move(admin)) co_return std::move(*response);
   }
+  if (path.size() >= 3 && path[2] == "uploads") {
+    auto uploads = HandleUploadApi(request, path, me, context);
+    if (std::optional<Response> answered = co_await std::move(uploads)) {
+      co_return std::move(*answered);
+    }
+  }
   auto groups = HandleGroupApi(request, path, me, context, query);
   if (std::optional<Response> answered = co_await std::move(groups)) co_return std::move(*answered);
   auto search = HandleSearchApi(request, path, me, context, query);
@@ -123,8 +130,8 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
 
 }  // namespace
 
-awaitable<Response> HandleApi(const Request& request, Context& context,
-                              const std::string& client_address) {
+awaitable<ApiResponse> HandleApi(const Request& request, Context& context,
+                                 const std::string& client_address) {
   auto target = ParseTarget(std::string_view(request.target().data(), request.target().size()));
   if (!target.ok()) co_return ErrorResponse(request, target.status());
   const Segments& path = target->segments;
@@ -157,6 +164,12 @@ awaitable<Response> HandleApi(const Request& request, Context& context,
   auto me = co_await OnWorker(context.workers,
                               [&] { return context.auth.Authenticate(token, NowMillis()); });
   if (!me.ok()) co_return ErrorResponse(request, me.status());
+  if (path.size() >= 3 && path[2] == "media") {
+    auto download = HandleMediaDownload(request, path, *me, context);
+    if (std::optional<ApiResponse> answered = co_await std::move(download)) {
+      co_return std::move(*answered);
+    }
+  }
   co_return co_await Authenticated(request, path, *me, context, target->query);
 }
 

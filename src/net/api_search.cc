@@ -36,8 +36,8 @@ Result<store::SearchQuery> DecodeSearch(const Query& query) {
 
 }  // namespace
 
-RouteResult HandleSearchApi(const Request& request, const Segments& path,
-                            const auth::Principal& me, Context& context, const Query& query) {
+RouteResult HandleSearchApi(const Request& request, const Segments& path, const auth::Principal& me,
+                            Context& context, const Query& query) {
   if (request.method() != http::verb::get || !Matches(path, {"api", "v1", "search"})) {
     co_return std::nullopt;
   }

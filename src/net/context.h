@@ -8,6 +8,7 @@
 #include "auth/auth_service.h"
 #include "chat/groups.h"
 #include "chat/hub.h"
+#include "chat/media_service.h"
 #include "chat/notices.h"
 #include "chat/service.h"
 #include "chat/social.h"
@@ -24,6 +25,7 @@ struct Context {
   chat::Hub& hub;
   chat::Notices& notices;
   chat::Social& social;
+  chat::MediaService& media;
   boost::asio::thread_pool& workers;
   const StaticFiles& web;
 };

@@ -28,9 +28,8 @@ struct Server::Impl {
       : io(options.io_threads),
         workers(static_cast<size_t>(options.worker_threads)),
         web(options.web_root),
-        context{options,          services.auth,    services.chat,   services.groups,
-                services.hub,     services.notices, services.social, workers,
-                web},
+        context{options,          services.auth,   services.chat,  services.groups, services.hub,
+                services.notices, services.social, services.media, workers,         web},
         acceptor(io),
         shutdown_timer(io) {}
 

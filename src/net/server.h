@@ -18,6 +18,7 @@
 #include "base/status.h"
 #include "chat/groups.h"
 #include "chat/hub.h"
+#include "chat/media_service.h"
 #include "chat/notices.h"
 #include "chat/service.h"
 #include "chat/social.h"
@@ -47,6 +48,7 @@ struct Services {
   chat::Hub& hub;
   chat::Notices& notices;
   chat::Social& social;
+  chat::MediaService& media;
 };
 
 class Server {

@@ -217,8 +217,12 @@ awaitable<void> WsSession::Handle(proto::DecodedFrame& decoded) {
   }
   proto::ClientFrame& frame = *decoded.frame;
   if (auto* send = std::get_if<proto::SendFrame>(&frame)) {
-    chat::SendCommand command{user_id_, std::move(send->client_id), send->to_user_id,
-                              send->conversation_id, std::move(send->text)};
+    chat::SendCommand command{user_id_,
+                              std::move(send->client_id),
+                              send->to_user_id,
+                              send->conversation_id,
+                              std::move(send->text),
+                              std::move(send->media)};
     command.reply_to = send->reply_to;
     context_.chat.Send(std::move(command), weak_from_this());
   } else if (auto* op = std::get_if<proto::MessageOpFrame>(&frame)) {

@@ -57,9 +57,19 @@ Result<ClientFrame> DecodeSend(const json& object) {
   auto conversation = OptionalInt(object, "conversation_id");
   if (!conversation.ok()) return conversation.status();
   send.conversation_id = conversation->value_or(0);
-  auto text = RequiredString(object, "text");
-  if (!text.ok()) return text.status();
-  send.text = std::move(*text);
+  auto media = OptionalString(object, "media");
+  if (!media.ok()) return media.status();
+  send.media = media->value_or("");
+  if (send.media.empty()) {
+    auto text = RequiredString(object, "text");
+    if (!text.ok()) return text.status();
+    send.text = std::move(*text);
+  } else {
+    // With media, the text is a caption and may be left out.
+    auto text = OptionalString(object, "text");
+    if (!text.ok()) return text.status();
+    send.text = text->value_or("");
+  }
   auto reply_to = OptionalInt(object, "reply_to");
   if (!reply_to.ok()) return reply_to.status();
   send.reply_to = reply_to->value_or(0);

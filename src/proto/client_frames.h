@@ -30,7 +30,8 @@ struct SendFrame {
   std::string client_id;
   int64_t to_user_id = 0;
   int64_t conversation_id = 0;
-  std::string text;
+  std::string text;      // may be absent (empty) when media is given
+  std::string media;     // a media id, or empty
   int64_t reply_to = 0;  // 0: not a reply
 };
 

@@ -2,6 +2,7 @@
 
 #include "proto/group_bodies.h"
 #include "proto/json_writer.h"
+#include "proto/media_bodies.h"
 #include "proto/social_frames.h"
 
 namespace parley::proto {
@@ -32,6 +33,7 @@ void WriteQuote(JsonWriter& w, const store::Quote& quote) {
       .Field("sender_id", quote.sender_id)
       .Field("kind", MessageKindName(quote.kind));
   if (!quote.deleted) w.Field("text", quote.text);
+  if (!quote.media_kind.empty()) w.Field("media_kind", quote.media_kind);
   w.Field("deleted", quote.deleted).EndObject();
 }
 
@@ -85,6 +87,8 @@ void WriteMessageFields(JsonWriter& w, const store::Message& m) {
       w.Field("text", m.text);
   }
   w.Field("created_at", m.created_at);
+  // A tombstone keeps no attachment.
+  if (m.media && !m.deleted) WriteMediaDescriptor(w.Key("media"), *m.media);
   if (store::IsContentKind(m.kind)) WriteContentState(w, m);
 }
 

@@ -137,6 +137,33 @@ class WriteTxn {
   // The ids of the user's friends, ascending.
   virtual Result<std::vector<int64_t>> FriendIds(int64_t user_id) = 0;
   // --- end of social graph ---
+
+  // --- media ---
+  // kConflict if the id is taken.
+  virtual Status CreateUpload(const Upload& upload) = 0;
+  // kNotFound "no such upload".
+  virtual Result<Upload> FindUpload(std::string_view upload_id) = 0;
+  // Stores how many bytes of the upload were received. kNotFound "no such upload".
+  virtual Status SetUploadReceived(std::string_view upload_id, int64_t received) = 0;
+  // Whether the upload existed (and is now gone).
+  virtual Result<bool> RemoveUpload(std::string_view upload_id) = 0;
+  // What counts against the user's storage quota: the sizes of their media plus the declared
+  // sizes of their open uploads.
+  virtual Result<int64_t> MediaBytes(int64_t owner_id) = 0;
+  // kConflict if the id is taken.
+  virtual Status CreateMedia(const Media& media) = 0;
+  // kNotFound "no such media".
+  virtual Result<Media> FindMedia(std::string_view media_id) = 0;
+  // Records that message (conversation_id, seq) holds the media, and sets its attached_at if
+  // unset. kNotFound "no such media".
+  virtual Status AttachMedia(std::string_view media_id, int64_t conversation_id, int64_t seq,
+                             int64_t at) = 0;
+  // Marks the media public (an avatar) and attached. kNotFound "no such media".
+  virtual Status MakeMediaPublic(std::string_view media_id, int64_t at) = 0;
+  // Removes the media and its message references. Returns the digests (bytes, thumbnail) that
+  // no remaining media refers to: the caller removes those blobs. kNotFound "no such media".
+  virtual Result<std::vector<std::string>> RemoveMedia(std::string_view media_id) = 0;
+  // --- end of media ---
 };
 
 class Store {
@@ -205,6 +232,20 @@ class Store {
   // The ids of a conversation's members, ascending (empty if there is no such conversation).
   virtual Result<std::vector<int64_t>> MemberIds(int64_t conversation_id) = 0;
   // --- end of social graph ---
+
+  // --- media (reads; writes go through WriteTxn) ---
+  // kNotFound "no such upload" / "no such media".
+  virtual Result<Upload> FindUpload(std::string_view upload_id) = 0;
+  virtual Result<Media> FindMedia(std::string_view media_id) = 0;
+  // Whether `user_id` is a member of a conversation holding a message that carries the media,
+  // at a seq the member may read (>= first_seq).
+  virtual Result<bool> MediaReadableBy(std::string_view media_id, int64_t user_id) = 0;
+  // Up to `limit` uploads with expires_at <= now, soonest expired first.
+  virtual Result<std::vector<Upload>> ExpiredUploads(int64_t now, int limit) = 0;
+  // Up to `limit` media never attached (sent or made an avatar), created before
+  // `created_before`, oldest first.
+  virtual Result<std::vector<Media>> UnattachedMedia(int64_t created_before, int limit) = 0;
+  // --- end of media ---
 
   // --- writes that must be grouped (messages, cursors) ---
   virtual Status Write(const std::function<Status(WriteTxn&)>& body) = 0;

@@ -17,12 +17,12 @@ struct User {
   std::string password_hash;  // argon2id encoded string; never leaves the server
   int64_t created_at = 0;
   // Profile. Empty strings are unset.
-  std::string avatar;       // a URL or a media id
-  std::string status_line;  // "at the gym"
-  std::string language;     // BCP 47 tag ("en", "zh-CN", "fr")
-  std::string time_zone;    // IANA name ("Europe/Paris")
-  bool is_admin = false;    // server admin: may send system notices and grant the role
-  int64_t last_seen_at = 0; // when the user's last device went offline (0: never seen)
+  std::string avatar;        // a media id (an image the user uploaded), or empty
+  std::string status_line;   // "at the gym"
+  std::string language;      // BCP 47 tag ("en", "zh-CN", "fr")
+  std::string time_zone;     // IANA name ("Europe/Paris")
+  bool is_admin = false;     // server admin: may send system notices and grant the role
+  int64_t last_seen_at = 0;  // when the user's last device went offline (0: never seen)
 };
 
 struct NewUser {
@@ -80,7 +80,8 @@ struct Quote {
   int64_t seq = 0;
   int64_t sender_id = 0;
   MessageKind kind = MessageKind::kText;
-  std::string text;  // at most the first 200 code points; empty when deleted
+  std::string text;        // at most the first 200 code points; empty when deleted
+  std::string media_kind;  // the kind of its attachment ("image", ...); empty if none
   bool deleted = false;
 };
 
@@ -88,6 +89,26 @@ struct Quote {
 struct Reaction {
   std::string emoji;
   std::vector<int64_t> users;
+};
+
+// A finished upload: metadata-free bytes in the blob store under `digest`.
+struct Media {
+  std::string id;  // "m_" + 32 lowercase hex
+  int64_t owner_id = 0;
+  std::string kind;              // "image", "voice" or "file" (media::MediaKindName)
+  std::string mime;              // sniffed from the bytes, never the client's claim
+  int64_t size = 0;              // of the stored bytes
+  std::string name;              // sanitized file name
+  std::string digest;            // the blob of the bytes
+  std::string thumbnail_digest;  // images: the blob of the thumbnail; else empty
+  std::string thumbnail_mime;
+  int64_t width = 0;  // images
+  int64_t height = 0;
+  int64_t duration_ms = 0;  // voice
+  std::string preview;      // images: a tiny "data:" URL
+  int64_t created_at = 0;
+  bool is_public = false;   // an avatar: every logged-in user may fetch it
+  int64_t attached_at = 0;  // first sent or made an avatar; 0: never (an orphan after a while)
 };
 
 struct Message {
@@ -98,12 +119,14 @@ struct Message {
   std::string text;
   int64_t created_at = 0;
   MessageKind kind = MessageKind::kText;
+  // The attachment, if any. Append stores only media->id; reads fill the whole descriptor.
+  std::optional<Media> media;
   // Message operations (migration 4).
   int64_t reply_to = 0;    // content: the seq this one replies to (0: none)
   int64_t target = 0;      // ops: the seq they apply to
   bool on = false;         // kReaction: added (true) or removed (false)
   int64_t edited_at = 0;   // content: when last edited (0: never); kEdit: when it applied
-  bool deleted = false;    // content: a tombstone (text, reply_to and reactions are cleared)
+  bool deleted = false;    // content: a tombstone (text, media, reply_to, reactions cleared)
   // Filled by reads (and by Append for reply_to), never written.
   std::optional<Quote> quote;       // reply_to as it is now
   std::vector<Reaction> reactions;  // current reactions, oldest emoji first
@@ -175,8 +198,8 @@ struct SearchPage {
 // A group conversation's own fields (its messages and members live in the usual tables).
 struct Group {
   int64_t id = 0;
-  std::string name;   // 1..64 code points, trimmed
-  std::string topic;  // up to 512 bytes; empty: none
+  std::string name;        // 1..64 code points, trimmed
+  std::string topic;       // up to 512 bytes; empty: none
   bool is_public = false;  // anyone may ask to join (join requests)
   int64_t created_at = 0;
   int64_t last_seq = 0;
@@ -227,6 +250,20 @@ struct ProfileUpdate {
   std::optional<std::string> status_line;
   std::optional<std::string> language;
   std::optional<std::string> time_zone;
+};
+
+// --- media ---
+
+// An upload in progress; its bytes are a temporary file named after its id.
+struct Upload {
+  std::string id;  // "u_" + 32 lowercase hex
+  int64_t owner_id = 0;
+  std::string kind;      // the intended use: "image", "voice" or "file"
+  std::string name;      // sanitized
+  int64_t size = 0;      // declared total
+  int64_t received = 0;  // bytes stored so far (a prefix)
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
 };
 
 }  // namespace parley::store

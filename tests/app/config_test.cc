@@ -30,6 +30,41 @@ TEST(ConfigTest, DefaultsAndOverrides) {
   EXPECT_EQ(ipv6->server.host, "::1");
 }
 
+TEST(ConfigTest, MediaOptions) {
+  auto defaults = ParseConfig({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->media.media_dir, "");  // parleyd uses <data-dir>/media
+  EXPECT_EQ(defaults->media.max_upload_bytes, 100LL << 20);
+  EXPECT_EQ(defaults->media.chunk_bytes, 4LL << 20);
+  EXPECT_EQ(defaults->media.quota_bytes, 1LL << 30);
+  EXPECT_EQ(defaults->media.upload_expiry_ms, 86400LL * 1000);
+  EXPECT_EQ(defaults->media.orphan_grace_ms, 86400LL * 1000);
+  EXPECT_EQ(defaults->media_cleanup_interval_ms, 3600LL * 1000);
+  auto config = ParseConfig({"--media-dir", "/srv/media", "--max-upload-bytes", "1000",
+                             "--upload-chunk-bytes", "2048", "--media-quota-bytes", "0",
+                             "--media-cleanup-interval-s", "2", "--upload-expiry-s", "3",
+                             "--orphan-media-grace-s", "0"});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->media.media_dir, "/srv/media");
+  EXPECT_EQ(config->media.max_upload_bytes, 1000);
+  EXPECT_EQ(config->media.chunk_bytes, 2048);
+  EXPECT_EQ(config->media.quota_bytes, 0);
+  EXPECT_EQ(config->media_cleanup_interval_ms, 2000);
+  EXPECT_EQ(config->media.upload_expiry_ms, 3000);
+  EXPECT_EQ(config->media.orphan_grace_ms, 0);
+  for (const std::vector<std::string>& bad :
+       std::vector<std::vector<std::string>>{{"--media-dir", ""},
+                                             {"--upload-chunk-bytes", "100"},
+                                             {"--max-upload-bytes", "0"},
+                                             {"--media-cleanup-interval-s", "0"},
+                                             {"--upload-expiry-s", "-1"}}) {
+    auto parsed = ParseConfig(bad);
+    ASSERT_FALSE(parsed.ok()) << bad[0];
+    EXPECT_EQ(parsed.status().code(), Code::kInvalidArgument);
+    EXPECT_NE(parsed.status().message().find(bad[0].substr(2)), std::string::npos);
+  }
+}
+
 TEST(ConfigTest, RejectsBadValuesNamingTheKey) {
   const std::vector<std::vector<std::string>> bad = {
       {"--listen", "nowhere"},

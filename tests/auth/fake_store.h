@@ -124,7 +124,9 @@ class FakeStore : public store::Store {
     return Status::Ok();
   }
 
-  Result<std::optional<store::Member>> FindMember(int64_t, int64_t) override { return Unsupported(); }
+  Result<std::optional<store::Member>> FindMember(int64_t, int64_t) override {
+    return Unsupported();
+  }
   Status SetAdmin(int64_t, bool) override { return Unsupported(); }
   Result<std::vector<int64_t>> UserIdsAfter(int64_t, int) override { return Unsupported(); }
   Result<std::vector<store::ConversationSummary>> ListConversations(int64_t) override {
@@ -144,6 +146,11 @@ class FakeStore : public store::Store {
     return Unsupported();
   }
   Result<std::vector<store::JoinRequest>> JoinRequests(int64_t) override { return Unsupported(); }
+  Result<store::Upload> FindUpload(std::string_view) override { return Unsupported(); }
+  Result<store::Media> FindMedia(std::string_view) override { return Unsupported(); }
+  Result<bool> MediaReadableBy(std::string_view, int64_t) override { return Unsupported(); }
+  Result<std::vector<store::Upload>> ExpiredUploads(int64_t, int) override { return Unsupported(); }
+  Result<std::vector<store::Media>> UnattachedMedia(int64_t, int) override { return Unsupported(); }
   Status Write(const std::function<Status(store::WriteTxn&)>&) override { return Unsupported(); }
   Result<std::vector<store::User>> SearchUsers(std::string_view, int64_t, int) override {
     return Unsupported();

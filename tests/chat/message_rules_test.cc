@@ -12,15 +12,36 @@ namespace {
 
 TEST(MessageRulesTest, ReactionEmoji) {
   const std::vector<std::string> good = {
-      "👍", "❤️", "❤", "🇫🇷", "👍🏽", "👨‍👩‍👧‍👦", "🏳️‍🌈", "©", "™", "☕", "🫠", "🧑🏿‍💻"};
+      "👍", "❤️", "❤", "🇫🇷",   "👍🏽",       "👨‍👩‍👧‍👦", "🏳️‍🌈",
+      "©", "™",      "☕", "🫠", "🧑🏿‍💻"};
   for (const std::string& emoji : good) EXPECT_TRUE(IsReactionEmoji(emoji)) << emoji;
   std::string too_long = "😀";
   for (int i = 0; i < 10; ++i) too_long += "\xEF\xB8\x8F";
-  const std::vector<std::string> bad = {
-      "",      "a",     "A",     "7",        " ",          "\n",     "\x7F",  "\xC2\x85",
-      "👍👍",  "👍 ",   " 👍",   "a👍",      "é",          "好",      "\xE2\x80\x8D",
-      "👍\xE2\x80\x8D", "\xEF\xB8\x8F", "🇫", "🇫🇷🇫", "🏽", "\xFF", "\xF0\x9F\x91", too_long,
-      "\xE3\x80\x80",  "\xE2\x80\xA8"};
+  const std::vector<std::string> bad = {"",
+                                        "a",
+                                        "A",
+                                        "7",
+                                        " ",
+                                        "\n",
+                                        "\x7F",
+                                        "\xC2\x85",
+                                        "👍👍",
+                                        "👍 ",
+                                        " 👍",
+                                        "a👍",
+                                        "é",
+                                        "好",
+                                        "\xE2\x80\x8D",
+                                        "👍\xE2\x80\x8D",
+                                        "\xEF\xB8\x8F",
+                                        "🇫",
+                                        "🇫🇷🇫",
+                                        "🏽",
+                                        "\xFF",
+                                        "\xF0\x9F\x91",
+                                        too_long,
+                                        "\xE3\x80\x80",
+                                        "\xE2\x80\xA8"};
   for (const std::string& emoji : bad) EXPECT_FALSE(IsReactionEmoji(emoji)) << emoji;
 }
 

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -106,6 +107,44 @@ TEST_F(CliTest, RegisterLoginSendHistoryAndNotices) {
   CliRun neither = Parley("root", {"notice", "x"});
   EXPECT_EQ(neither.exit_code, 1);
   EXPECT_NE(neither.output.find("invalid_argument"), std::string::npos) << neither.output;
+}
+
+TEST_F(CliTest, UploadAndSendAFile) {
+  for (const std::string name : {"alice", "bob"}) {
+    ASSERT_EQ(Parley(name, {"register", name}).exit_code, 0);
+    ASSERT_EQ(Parley(name, {"login", name}).exit_code, 0);
+  }
+  const std::string notes = home_.path() + "/notes.txt";
+  const std::string gif = home_.path() + "/dot.gif";
+  std::ofstream(notes) << "remember the milk\n";
+  // The smallest GIF: 1x1, one colour.
+  std::ofstream(gif, std::ios::binary) << std::string(
+      "GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00"
+      "\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02"
+      "D\x01\x00;",
+      43);
+  CliRun upload = Parley("alice", {"upload", notes});
+  ASSERT_EQ(upload.exit_code, 0) << upload.output;
+  EXPECT_EQ(upload.output.rfind("m_", 0), 0u) << upload.output;
+  EXPECT_NE(upload.output.find(" file text/plain 18 bytes"), std::string::npos) << upload.output;
+  CliRun image = Parley("alice", {"upload", gif});
+  ASSERT_EQ(image.exit_code, 0) << image.output;
+  EXPECT_NE(image.output.find(" image image/gif "), std::string::npos) << image.output;
+  EXPECT_NE(image.output.find(" 1x1"), std::string::npos) << image.output;
+  CliRun lying = Parley("alice", {"upload", notes, "--kind", "image"});
+  EXPECT_EQ(lying.exit_code, 1);
+  EXPECT_NE(lying.output.find("unsupported_media"), std::string::npos) << lying.output;
+
+  CliRun send = Parley("alice", {"send", "bob", "--file", gif});
+  ASSERT_EQ(send.exit_code, 0) << send.output;
+  EXPECT_NE(send.output.find("sent to bob"), std::string::npos) << send.output;
+  CliRun captioned = Parley("alice", {"send", "bob", "the list", "--file", notes});
+  ASSERT_EQ(captioned.exit_code, 0) << captioned.output;
+  CliRun nothing = Parley("alice", {"send", "bob"});
+  EXPECT_EQ(nothing.exit_code, 1);
+  CliRun history = Parley("bob", {"history", "alice"});
+  ASSERT_EQ(history.exit_code, 0) << history.output;
+  EXPECT_NE(history.output.find("the list"), std::string::npos) << history.output;
 }
 
 TEST_F(CliTest, ReplyEditReactDeleteAndFind) {

@@ -27,7 +27,8 @@ Code CodeOf(const Result<T>& result) {
 // Waits for the `message` frame (conversation_id, seq).
 Result<json> WaitForSeq(WsClient& ws, int64_t conversation_id, int64_t seq) {
   return ws.WaitFor([&](const json& f) {
-    return client::IsType(f, "message") && f.value("conversation_id", int64_t{0}) == conversation_id &&
+    return client::IsType(f, "message") &&
+           f.value("conversation_id", int64_t{0}) == conversation_id &&
            f.value("seq", int64_t{0}) == seq;
   });
 }
@@ -361,6 +362,44 @@ TEST_F(MessageOpsTest, MalformedOpFramesGetTypedErrors) {
     ASSERT_TRUE(IsOk(error)) << test.frame;
     EXPECT_EQ(client::StatusFromErrorFrame(*error).code(), test.code) << test.frame;
   }
+}
+
+TEST_F(MessageOpsTest, DeletingAMediaMessageDropsItsMediaAndCaption) {
+  json first = FirstDirect("here comes the report");
+  const int64_t c = first["conversation_id"];
+  auto media = api(0).Upload("report.pdf", "file", std::string(3000, 'r'));
+  ASSERT_TRUE(IsOk(media));
+  const std::string media_id = (*media)["id"];
+  const std::string id = client::NewClientId();
+  auto sent = ws(0).SendAndAwaitAck(id, client::Serialize({{"type", "send"},
+                                                           {"id", id},
+                                                           {"conversation_id", c},
+                                                           {"media", media_id},
+                                                           {"text", "quarterly figures"}}));
+  ASSERT_TRUE(IsOk(sent));
+  const int64_t seq = (*sent)["seq"];
+  auto reply = Reply(1, c, seq, "thanks");
+  ASSERT_TRUE(IsOk(reply));
+  EXPECT_EQ(HistoryMessage(1, c, (*reply)["seq"])["reply_to"]["media_kind"], "file");
+  const std::string info = "/api/v1/media/" + media_id + "/info";
+  auto readable = api(1).Request("GET", info);
+  ASSERT_TRUE(IsOk(readable));
+  EXPECT_EQ(readable->status, 200);
+  auto found = api(1).SearchMessages("quarterly");
+  ASSERT_TRUE(IsOk(found));
+  ASSERT_EQ((*found)["results"].size(), 1u);
+  EXPECT_EQ((*found)["results"][0]["message"]["media"]["id"], media_id);
+
+  ASSERT_TRUE(IsOk(Delete(0, c, seq)));
+  json tombstone = HistoryMessage(1, c, seq);
+  EXPECT_EQ(tombstone["deleted"], true);
+  EXPECT_FALSE(tombstone.contains("media"));
+  auto unreadable = api(1).Request("GET", info);
+  ASSERT_TRUE(IsOk(unreadable));
+  EXPECT_EQ(unreadable->status, 404);
+  found = api(1).SearchMessages("quarterly");
+  ASSERT_TRUE(IsOk(found));
+  EXPECT_TRUE((*found)["results"].empty());
 }
 
 }  // namespace

@@ -86,7 +86,11 @@ TEST_F(SearchTest, LatinWordsMatchWholeIgnoringCaseAndAccents) {
   ASSERT_TRUE(IsOk(found));
   ASSERT_EQ((*found)["results"].size(), 1u);
   const std::string snippet = (*found)["results"][0]["snippet"];
-  EXPECT_NE(snippet.find("\xEE\x80\x80" "CAFÉ" "\xEE\x80\x81"), std::string::npos) << snippet;
+  EXPECT_NE(snippet.find("\xEE\x80\x80"
+                         "CAFÉ"
+                         "\xEE\x80\x81"),
+            std::string::npos)
+      << snippet;
   EXPECT_FALSE(found->contains("next"));
   // Whole words only: "caf" is no word of either message.
   auto partial = Search(1, "caf");
@@ -173,7 +177,8 @@ TEST_F(SearchTest, NewestFirstInPagesWithAnOpaqueCursor) {
 TEST_F(SearchTest, EditsAreReindexedAndDeletionsDisappear) {
   const int64_t c = SendToBob({"meet at the harbour", "bring the map"});
   std::string edit_id = client::NewClientId();
-  ASSERT_TRUE(IsOk(ws(0).SendAndAwaitAck(edit_id, client::EditFrame(edit_id, c, 1, "meet at the station"))));
+  ASSERT_TRUE(IsOk(
+      ws(0).SendAndAwaitAck(edit_id, client::EditFrame(edit_id, c, 1, "meet at the station"))));
   auto old_word = Search(1, "harbour");
   ASSERT_TRUE(IsOk(old_word));
   EXPECT_TRUE((*old_word)["results"].empty());
@@ -214,8 +219,8 @@ TEST_F(SearchTest, HostileQueriesAreTypedErrorsOrLiteral) {
     EXPECT_EQ(Texts(*found), test.texts) << test.q;
   }
   // Nothing to search for, or too much.
-  for (std::string q : {std::string(""), std::string("***"), std::string("\" \" ^"),
-                        std::string(257, 'a')}) {
+  for (std::string q :
+       {std::string(""), std::string("***"), std::string("\" \" ^"), std::string(257, 'a')}) {
     EXPECT_EQ(CodeOf(Search(1, q)), Code::kInvalidArgument) << q.substr(0, 20);
   }
   // 10 KB does not even fit the request line the server accepts.
@@ -223,14 +228,14 @@ TEST_F(SearchTest, HostileQueriesAreTypedErrorsOrLiteral) {
   auto missing = api(1).Request("GET", "/api/v1/search");
   ASSERT_TRUE(IsOk(missing));
   EXPECT_EQ(missing->body["error"]["code"], "invalid_argument");
-  for (std::string_view target :
-       {"/api/v1/search?q=apple&limit=abc", "/api/v1/search?q=%FF%FE",
-        "/api/v1/search?q=apple&conversation_id=x"}) {
+  for (std::string_view target : {"/api/v1/search?q=apple&limit=abc", "/api/v1/search?q=%FF%FE",
+                                  "/api/v1/search?q=apple&conversation_id=x"}) {
     auto bad = api(1).Request("GET", target);
     ASSERT_TRUE(IsOk(bad));
     EXPECT_EQ(bad->body["error"]["code"], "malformed") << target;
   }
-  for (std::string_view target : {"/api/v1/search?q=apple&limit=0", "/api/v1/search?q=apple&limit=51"}) {
+  for (std::string_view target :
+       {"/api/v1/search?q=apple&limit=0", "/api/v1/search?q=apple&limit=51"}) {
     auto bad = api(1).Request("GET", target);
     ASSERT_TRUE(IsOk(bad));
     EXPECT_EQ(bad->body["error"]["code"], "invalid_argument") << target;

@@ -252,8 +252,17 @@ TEST_F(SocialTest, ProfileUpdateReachesFriendsAndKeepsSettingsPrivate) {
   auto bob_ws = Connect(bob_);
   auto carol_ws = Connect(carol_);
   ASSERT_TRUE(bob_ws && carol_ws);
+  // An avatar is an image the user uploaded: the smallest GIF (1x1, one colour).
+  const std::string gif(
+      "GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
+      "\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02"
+      "D\x01\x00;",
+      43);
+  auto avatar = alice_api_->Upload("me.gif", "image", gif);
+  ASSERT_TRUE(IsOk(avatar));
+  const std::string avatar_id = (*avatar)["id"];
   json fields = {{"status_line", "at the gym"},
-                 {"avatar", "https://example.com/alice.png"},
+                 {"avatar", avatar_id},
                  {"language", "fr-CA"},
                  {"time_zone", "America/Toronto"}};
   auto updated = alice_api_->UpdateProfile(fields);
@@ -270,7 +279,7 @@ TEST_F(SocialTest, ProfileUpdateReachesFriendsAndKeepsSettingsPrivate) {
   auto by_id = carol_api_->UserById(alice_.id);
   ASSERT_TRUE(IsOk(by_id));
   EXPECT_EQ((*by_id)["status_line"], "at the gym");
-  EXPECT_EQ((*by_id)["avatar"], "https://example.com/alice.png");
+  EXPECT_EQ((*by_id)["avatar"], avatar_id);
   EXPECT_FALSE(by_id->contains("language"));
   auto by_name = carol_api_->Request("GET", "/api/v1/users/alice");
   ASSERT_TRUE(IsOk(by_name));

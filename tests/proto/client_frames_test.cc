@@ -53,6 +53,24 @@ struct BadFrame {
   Code code;
 };
 
+TEST(ClientFramesTest, SendWithMediaMayLeaveTheTextOut) {
+  auto captioned = DecodeClientFrame(
+      R"({"type":"send","id":"c1","conversation_id":3,"text":"look","media":"m_ab"})");
+  ASSERT_TRUE(captioned.frame.ok());
+  EXPECT_EQ(std::get<SendFrame>(*captioned.frame).media, "m_ab");
+  EXPECT_EQ(std::get<SendFrame>(*captioned.frame).text, "look");
+  auto bare = DecodeClientFrame(R"({"type":"send","id":"c2","to":2,"media":"m_ab"})");
+  ASSERT_TRUE(bare.frame.ok());
+  EXPECT_EQ(std::get<SendFrame>(*bare.frame).text, "");
+  for (const char* bad :
+       {R"({"type":"send","id":"c","to":2})", R"({"type":"send","id":"c","to":2,"media":7})",
+        R"({"type":"send","id":"c","to":2,"media":"m_ab","text":5})"}) {
+    auto decoded = DecodeClientFrame(bad);
+    ASSERT_FALSE(decoded.frame.ok()) << bad;
+    EXPECT_EQ(decoded.frame.status().code(), Code::kMalformed) << bad;
+  }
+}
+
 TEST(ClientFramesTest, RejectsHostileInputWithTypedErrors) {
   const std::string deep_nesting(100, '[');
   const std::string huge_number =

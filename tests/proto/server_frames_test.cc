@@ -92,12 +92,12 @@ namespace {
 TEST(ServerFramesTest, MessageObjectCarriesReplyEditsReactionsAndTombstones) {
   store::Message m = SampleMessage();
   m.reply_to = 40;
-  m.quote = store::Quote{40, 1, store::MessageKind::kText, "first", false};
+  m.quote = store::Quote{40, 1, store::MessageKind::kText, "first", "image", false};
   m.edited_at = 1767225700000;
   m.reactions = {{"👍", {1, 2}}};
   json frame = json::parse(MessageFrame(m));
   EXPECT_EQ(frame["reply_to"], json::parse(
-      R"({"seq":40,"sender_id":1,"kind":"text","text":"first","deleted":false})"));
+      R"({"seq":40,"sender_id":1,"kind":"text","text":"first","media_kind":"image","deleted":false})"));
   EXPECT_EQ(frame["edited_at"], 1767225700000);
   EXPECT_EQ(frame["reactions"], json::parse(R"([{"emoji":"👍","count":2,"users":[1,2]}])"));
   EXPECT_FALSE(frame.contains("deleted"));

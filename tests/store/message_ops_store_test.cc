@@ -129,8 +129,9 @@ TEST_P(MessageOpsStoreTest, ReplyQuotesTheMessageAsItIsNow) {
 
 TEST_P(MessageOpsStoreTest, EditAndDeleteChangeTheTargetRow) {
   const int64_t seq = Append(users_[0], "first draft");
-  ASSERT_TRUE(InTxn([&](WriteTxn& txn) { return txn.EditMessage(conversation_, seq, "final", 3000); })
-                  .ok());
+  ASSERT_TRUE(InTxn([&](WriteTxn& txn) {
+                return txn.EditMessage(conversation_, seq, "final", 3000);
+              }).ok());
   Message edited = Read(seq);
   EXPECT_EQ(edited.text, "final");
   EXPECT_EQ(edited.edited_at, 3000);
@@ -251,7 +252,8 @@ TEST_P(MessageOpsStoreTest, SearchFollowsEditsDeletesAndMembership) {
 }
 
 TEST_P(MessageOpsStoreTest, SearchPagesNewestFirst) {
-  for (int i = 0; i < 5; ++i) Append(users_[0], "note " + std::to_string(i), MessageKind::kText, 0, 0, 2000 + i);
+  for (int i = 0; i < 5; ++i)
+    Append(users_[0], "note " + std::to_string(i), MessageKind::kText, 0, 0, 2000 + i);
   SearchQuery query;
   query.user_id = users_[1];
   query.text = "note";

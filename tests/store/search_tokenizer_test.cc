@@ -2,13 +2,14 @@
 // connection: Latin words folded by unicode61 (case, diacritics), every CJK ideograph, kana and
 // hangul syllable a token of its own with its byte range, mixed text, emoji and punctuation
 // (no tokens), and bytes that are not UTF-8 (never a failure).
+#include "store/sqlite/search_tokenizer.h"
+
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "store/sqlite/search_tokenizer.h"
 #include "store/sqlite/sqlite_db.h"
 #include "tests/support/temp_dir.h"
 
@@ -79,9 +80,12 @@ TEST_F(SearchTokenizerTest, OffsetsPointIntoTheWholeText) {
 }
 
 TEST_F(SearchTokenizerTest, InvalidUtf8NeverFails) {
-  const std::vector<std::string> inputs = {
-      "\xFF\xFE", "ab\xE4\xBD", "\xE4\xBD\xA0\xC0\xAF", std::string("a\0b", 3),
-      "\xED\xA0\x80 x", std::string(4096, '\x80')};
+  const std::vector<std::string> inputs = {"\xFF\xFE",
+                                           "ab\xE4\xBD",
+                                           "\xE4\xBD\xA0\xC0\xAF",
+                                           std::string("a\0b", 3),
+                                           "\xED\xA0\x80 x",
+                                           std::string(4096, '\x80')};
   for (const std::string& input : inputs) {
     auto tokens = TokenizeForSearch(db_->handle(), input);
     EXPECT_TRUE(tokens.ok()) << tokens.status().message();
@@ -102,7 +106,8 @@ TEST_F(SearchTokenizerTest, FtsTablesUseItForDocumentsAndQueries) {
     EXPECT_TRUE(row.ok() && *row);
     return stmt->ColumnInt(0);
   };
-  EXPECT_EQ(count("\"世界\""), 2);  // phrase of adjacent tokens; "世 界" too (spaces are not tokens)
+  EXPECT_EQ(count("\"世界\""),
+            2);  // phrase of adjacent tokens; "世 界" too (spaces are not tokens)
   EXPECT_EQ(count("\"好世\""), 1);
   EXPECT_EQ(count("\"olpreis\""), 1);
   EXPECT_EQ(count("\"界世\""), 0);

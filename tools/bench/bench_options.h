@@ -31,6 +31,11 @@ struct BenchOptions {
   int online = 0;              // of them connected (0: all); the first one sends
   int group_messages = 100;    // messages sent into the group
   int group_interval_ms = 50;  // between sends (each waits for its ack first)
+  // Upload scenario (upload_bench.h), when upload_file is set.
+  std::string upload_file;  // uploaded again and again, as an image when it is one
+  std::string upload_kind;  // image, voice or file; empty: from the extension
+  int uploads = 20;         // uploads in total
+  int concurrency = 1;      // uploads in progress at once (one user and thread each)
 };
 
 }  // namespace parley::bench

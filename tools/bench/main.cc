@@ -19,6 +19,7 @@
 #include "tools/bench/group_bench.h"
 #include "tools/bench/report.h"
 #include "tools/bench/shard.h"
+#include "tools/bench/upload_bench.h"
 #include "tools/bench/user_setup.h"
 
 namespace parley::bench {
@@ -198,6 +199,16 @@ int main(int argc, char** argv) {
   app.add_option("--group-interval-ms", options.group_interval_ms,
                  "group scenario: pause between sends")
       ->capture_default_str();
+  app.add_option("--upload", options.upload_file,
+                 "upload scenario: upload FILE --uploads times (see upload_bench.h)");
+  app.add_option("--upload-kind", options.upload_kind,
+                 "upload scenario: image, voice or file (default: from the extension)");
+  app.add_option("--uploads", options.uploads, "upload scenario: uploads in total")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  app.add_option("--concurrency", options.concurrency, "upload scenario: uploads at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   CLI11_PARSE(app, argc, argv);
 
   parley::Result<parley::client::Endpoint> endpoint = parley::client::ParseServerUrl(server);
@@ -206,6 +217,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   options.endpoint = *endpoint;
+  if (!options.upload_file.empty()) return parley::bench::RunUploadBench(options);
   if (options.group_members > 0) return parley::bench::RunGroupBench(options);
   return parley::bench::Run(options);
 }

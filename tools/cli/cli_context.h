@@ -66,7 +66,10 @@ int RunWhoami(const CliContext& context);
 int RunSessions(const CliContext& context);
 int RunRevoke(const CliContext& context, int64_t session_id);
 int RunPasswd(const CliContext& context);
-int RunSend(const CliContext& context, const std::string& username, const std::string& text);
+// With a non-empty `file`, it is uploaded first and sent as the message's media (TEXT its
+// caption, may be empty); `kind` as for RunUpload.
+int RunSend(const CliContext& context, const std::string& username, const std::string& text,
+            const std::string& file = "", const std::string& kind = "");
 int RunHistory(const CliContext& context, const std::string& username,
                std::optional<int64_t> before, std::optional<int> limit);
 int RunConversations(const CliContext& context);
@@ -93,6 +96,11 @@ int RunBlocks(const CliContext& context);
 // action: befriend, accept, decline, cancel, unfriend, block or unblock; `note` for befriend.
 int RunFriendAction(const CliContext& context, const std::string& action,
                     const std::string& username, const std::string& note);
+
+// Media (media_commands.cc). `kind` image, voice or file; empty: guessed from the extension.
+int RunUpload(const CliContext& context, const std::string& path, const std::string& kind);
+// Uploads the file in chunks; returns the media object.
+Result<nlohmann::json> UploadPath(client::HttpApi& api, const std::string& path, std::string kind);
 
 // `parley group VERB ...` (group_commands.cc); which fields a verb uses is in main.cc.
 struct GroupArgs {

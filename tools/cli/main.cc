@@ -61,7 +61,13 @@ int main(int argc, char** argv) {
   auto* send = app.add_subcommand(
       "send", "send a message to USER (or to conversation #ID, e.g. a group) and wait for its ack");
   send->add_option("USER", username)->required();
-  send->add_option("TEXT", text)->required();
+  send->add_option("TEXT", text, "the text, or the caption of --file");
+  std::string file, kind;
+  send->add_option("--file", file, "upload FILE and send it as the message's media");
+  send->add_option("--kind", kind, "image, voice or file (default: from the extension)");
+  auto* upload = app.add_subcommand("upload", "upload FILE; prints the media id");
+  upload->add_option("FILE", file)->required();
+  upload->add_option("--kind", kind, "image, voice or file (default: from the extension)");
   int64_t seq = 0;
   std::string where, in, cursor;
   bool off = false;
@@ -190,7 +196,13 @@ int main(int argc, char** argv) {
   if (sessions->parsed()) exit_code = RunSessions(context);
   if (revoke->parsed()) exit_code = RunRevoke(context, session_id);
   if (passwd->parsed()) exit_code = RunPasswd(context);
-  if (send->parsed()) exit_code = RunSend(context, username, text);
+  if (send->parsed()) {
+    exit_code =
+        text.empty() && file.empty()
+            ? Fail(parley::Status(parley::Code::kInvalidArgument, "give TEXT, --file, or both"))
+            : RunSend(context, username, text, file, kind);
+  }
+  if (upload->parsed()) exit_code = RunUpload(context, file, kind);
   if (history->parsed()) exit_code = RunHistory(context, username, before, limit);
   if (conversations->parsed()) exit_code = RunConversations(context);
   if (reply->parsed()) exit_code = RunReply(context, where, seq, text);

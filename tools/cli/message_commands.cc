@@ -1,4 +1,4 @@
-// parley send | history | conversations
+// parley send (with --file: a media message) | history | conversations
 #include <iostream>
 #include <vector>
 
@@ -28,9 +28,16 @@ std::optional<int64_t> ConversationRef(const std::string& name) {
   return id;
 }
 
-int RunSend(const CliContext& context, const std::string& username, const std::string& text) {
+int RunSend(const CliContext& context, const std::string& username, const std::string& text,
+            const std::string& file, const std::string& kind) {
   auto api = AuthedApi(context);
   if (!api.ok()) return Fail(api.status());
+  std::string media_id;
+  if (!file.empty()) {
+    auto media = UploadPath(**api, file, kind);
+    if (!media.ok()) return Fail(media.status(), "upload");
+    media_id = media->value("id", "");
+  }
   const std::optional<int64_t> conversation = ConversationRef(username);
   Result<client::User> peer = conversation ? Result<client::User>(client::User{0, username, ""})
                                            : (*api)->LookupUser(username);
@@ -44,11 +51,14 @@ int RunSend(const CliContext& context, const std::string& username, const std::s
   std::vector<client::Cursor> cursors = ToCursorList(LoadCursors(context));
   Result<json> welcome = ws.Hello((*api)->token(), cursors);
   if (!welcome.ok()) return Fail(welcome.status(), "hello");
-  Result<json> ack =
-      conversation
-          ? ws.SendToConversation(*conversation, text, client::NewClientId("cli-"),
-                                  std::chrono::seconds(10))
-          : ws.SendToUser(peer->id, text, client::NewClientId("cli-"), std::chrono::seconds(10));
+  json fields = {{"id", client::NewClientId("cli-")}, {"text", text}};
+  if (conversation) {
+    fields["conversation_id"] = *conversation;
+  } else {
+    fields["to"] = peer->id;
+  }
+  if (!media_id.empty()) fields["media"] = media_id;
+  Result<json> ack = ws.SendFields(std::move(fields), std::chrono::seconds(10));
   if (!ack.ok()) return Fail(ack.status(), "send");
   std::cout << "sent to " << peer->username << ": conversation "
             << ack->value("conversation_id", int64_t{0}) << " seq " << ack->value("seq", int64_t{0})

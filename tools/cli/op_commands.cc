@@ -109,7 +109,8 @@ int RunFind(const CliContext& context, const std::string& query, const std::stri
               << FormatDateTime(message.value("created_at", int64_t{0})) << " "
               << names.NameOf(message.value("sender_id", int64_t{0})) << ": " << snippet << "\n";
   }
-  if (page->contains("next")) std::cout << "(more: --before " << (*page)["next"].get<std::string>() << ")\n";
+  if (page->contains("next"))
+    std::cout << "(more: --before " << (*page)["next"].get<std::string>() << ")\n";
   return kExitOk;
 }
 

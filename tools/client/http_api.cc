@@ -17,6 +17,11 @@ using tcp = asio::ip::tcp;
 using nlohmann::json;
 using error_code = boost::system::error_code;
 
+namespace {
+// The largest response body read (media downloads in tests and tools).
+constexpr uint64_t kMaxResponseBytes = 256ull << 20;
+}  // namespace
+
 // One kept-alive TCP connection, driven by a private io_context so every call can time out.
 struct HttpApi::Transport {
   asio::io_context io{1};
@@ -41,7 +46,7 @@ struct HttpApi::Transport {
   }
 
   error_code Exchange(http::request<http::string_body>& request,
-                      http::response<http::string_body>& response,
+                      http::response_parser<http::string_body>& response,
                       std::chrono::milliseconds timeout) {
     error_code ec;
     stream.expires_after(timeout);
@@ -76,7 +81,7 @@ HttpApi::HttpApi(Endpoint endpoint, std::chrono::milliseconds timeout)
 HttpApi::~HttpApi() = default;
 
 Result<HttpResponse> HttpApi::Request(std::string_view method, std::string_view target,
-                                      std::optional<std::string> body) {
+                                      std::optional<std::string> body, const HttpHeaders& headers) {
   http::request<http::string_body> request(
       http::string_to_verb(beast::string_view(method.data(), method.size())), std::string(target),
       11);
@@ -88,9 +93,10 @@ Result<HttpResponse> HttpApi::Request(std::string_view method, std::string_view 
     request.set(http::field::content_type, "application/json");
     request.body() = std::move(*body);
   }
+  for (const auto& [name, value] : headers) request.set(name, value);
   request.prepare_payload();
 
-  http::response<http::string_body> response;
+  std::optional<http::response_parser<http::string_body>> parser;
   // A reused connection may have been closed by the server meanwhile: reconnect once.
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool reused = transport_->connected;
@@ -100,17 +106,25 @@ Result<HttpResponse> HttpApi::Request(std::string_view method, std::string_view 
                       "cannot connect to " + endpoint_.HostHeader() + ": " + ec.message());
       }
     }
-    response = {};
-    error_code ec = transport_->Exchange(request, response, timeout_);
+    parser.emplace();
+    parser->body_limit(kMaxResponseBytes);
+    parser->skip(request.method() == http::verb::head);  // a HEAD reply has no body
+    error_code ec = transport_->Exchange(request, *parser, timeout_);
     if (!ec) break;
     transport_->Close();
     if (!reused || attempt == 1) {
       return Status(Code::kUnavailable, "HTTP request failed: " + ec.message());
     }
   }
+  http::response<http::string_body> response = parser->release();
   if (!response.keep_alive()) transport_->Close();
 
   HttpResponse result;
+  for (const auto& field : response) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    result.headers[name] = std::string(field.value());
+  }
   result.status = static_cast<int>(response.result_int());
   result.raw_body = std::move(response.body());
   result.body = json::parse(result.raw_body, nullptr, /*allow_exceptions=*/false);

@@ -11,12 +11,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -41,7 +43,11 @@ struct HttpResponse {
   int status = 0;
   nlohmann::json body;  // null when the body was empty or not JSON
   std::string raw_body;
+  std::map<std::string, std::string> headers;  // names in lower case
 };
+
+// Request headers beyond the usual ones (a Content-Type given here replaces application/json).
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 struct HistoryPage {
   std::optional<int64_t> before;  // at most one of before/after
@@ -134,10 +140,30 @@ class HttpApi {
   Status Unblock(int64_t user_id);
   // --- end of social graph ---
 
+  // --- media --- (http_api_media.cc; docs/protocol.md, "Media")
+  // POST /uploads: {"upload_id", "chunk_bytes", "received", ...}.
+  Result<nlohmann::json> CreateUpload(std::string_view name, int64_t size, std::string_view kind);
+  // PUT /uploads/{id} with Content-Range: bytes start..start+size-1/total; returns `received`.
+  Result<int64_t> PutUploadChunk(std::string_view upload_id, int64_t start, int64_t total,
+                                 std::string_view bytes);
+  Result<nlohmann::json> UploadStatus(std::string_view upload_id);    // GET /uploads/{id}
+  Result<nlohmann::json> CompleteUpload(std::string_view upload_id);  // the media object
+  Status AbandonUpload(std::string_view upload_id);                   // DELETE /uploads/{id}
+  // The whole flow for bytes in memory: create, PUT chunks of the server's chunk_bytes,
+  // complete. Returns the media object.
+  Result<nlohmann::json> Upload(std::string_view name, std::string_view kind,
+                                std::string_view bytes);
+  // GET (or HEAD) of a media path such as "/api/v1/media/m_.../thumbnail", with any extra
+  // headers (Range, If-None-Match); every HTTP status comes back as a response.
+  Result<HttpResponse> Download(std::string_view path, const HttpHeaders& headers = {},
+                                std::string_view method = "GET");
+  // --- end of media ---
+
   // Any request, for tests: returns every HTTP status as a response (only transport failures
   // are errors). `target` is the path and query, e.g. "/api/v1/account".
   Result<HttpResponse> Request(std::string_view method, std::string_view target,
-                               std::optional<std::string> body = std::nullopt);
+                               std::optional<std::string> body = std::nullopt,
+                               const HttpHeaders& headers = {});
 
  private:
   struct Transport;  // the Asio/Beast connection, defined in http_api.cc

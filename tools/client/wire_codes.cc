@@ -6,12 +6,14 @@ namespace parley::client {
 namespace {
 
 constexpr Code kAllCodes[] = {
-    Code::kMalformed,       Code::kUnknownType,        Code::kTooLarge,
-    Code::kInvalidArgument, Code::kUnauthenticated,    Code::kForbidden,
-    Code::kBlocked,         Code::kNotFound,           Code::kConflict,
-    Code::kGone,            Code::kUnsupportedMedia,   Code::kQuotaExceeded,
-    Code::kRateLimited,     Code::kUnsupportedVersion, Code::kUnavailable,
-    Code::kInternal,
+    Code::kMalformed,        Code::kUnknownType,
+    Code::kTooLarge,         Code::kInvalidArgument,
+    Code::kUnauthenticated,  Code::kForbidden,
+    Code::kBlocked,          Code::kNotFound,
+    Code::kConflict,         Code::kGone,
+    Code::kUnsupportedMedia, Code::kQuotaExceeded,
+    Code::kRateLimited,      Code::kUnsupportedVersion,
+    Code::kUnavailable,      Code::kInternal,
 };
 
 // The first code with this HTTP status; codes sharing a status (400) fall back to the first.

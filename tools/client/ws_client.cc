@@ -105,6 +105,13 @@ Result<json> WsClient::SendToConversation(int64_t conversation_id, std::string_v
   return SendAndAwaitAck(std::move(id), std::move(frame), timeout);
 }
 
+Result<json> WsClient::SendFields(json fields, std::chrono::milliseconds timeout) {
+  fields["type"] = "send";
+  if (!fields.contains("id") || !fields["id"].is_string()) fields["id"] = NewClientId();
+  std::string id = fields["id"].get<std::string>();
+  return SendAndAwaitAck(std::move(id), Serialize(fields), timeout);
+}
+
 Result<json> WsClient::SendAndAwaitAck(std::string id, std::string frame,
                                        std::chrono::milliseconds timeout) {
   if (Status sent = SendRaw(std::move(frame), timeout); !sent.ok()) return sent;

@@ -70,6 +70,10 @@ class WsClient {
   Result<nlohmann::json> SendToConversation(int64_t conversation_id, std::string_view text,
                                             std::string id = "",
                                             std::chrono::milliseconds timeout = kDefaultTimeout);
+  // A send frame with the given fields ({"conversation_id" or "to", "text"?, "media"?, ...});
+  // "type" is set to "send" and a random "id" added when absent. Waits for the ack as above.
+  Result<nlohmann::json> SendFields(nlohmann::json fields,
+                                    std::chrono::milliseconds timeout = kDefaultTimeout);
 
   // Sends a frame carrying client id `id` (a send or a message operation: edit, delete,
   // react) and waits for its ack, as above.

@@ -55,8 +55,9 @@ Status FillReactions(std::string_view op, Db& db, int64_t conversation_id, int64
 
 Result<Quote> ReadQuote(std::string_view op, Db& db, int64_t conversation_id, int64_t seq) {
   Result<Statement> stmt = db.Prepare(
-      "SELECT sender_id, kind, text, deleted FROM messages "
-      "WHERE conversation_id = ?1 AND seq = ?2");
+      "SELECT msg.sender_id, msg.kind, msg.text, msg.deleted, coalesce(media.kind, '') "
+      "FROM messages AS msg LEFT JOIN media ON media.id = msg.media "
+      "WHERE msg.conversation_id = ?1 AND msg.seq = ?2");
   if (!stmt.ok()) return Internal(op, stmt.status());
   stmt->BindInt(1, conversation_id);
   stmt->BindInt(2, seq);
@@ -68,7 +69,10 @@ Result<Quote> ReadQuote(std::string_view op, Db& db, int64_t conversation_id, in
   quote.sender_id = stmt->ColumnInt(0);
   quote.kind = static_cast<MessageKind>(stmt->ColumnInt(1));
   quote.deleted = stmt->ColumnInt(3) != 0;
-  if (!quote.deleted) quote.text = Prefix(stmt->ColumnText(2), kQuoteCodePoints);
+  if (!quote.deleted) {
+    quote.text = Prefix(stmt->ColumnText(2), kQuoteCodePoints);
+    quote.media_kind = stmt->ColumnText(4);
+  }
   return quote;
 }
 
@@ -87,8 +91,8 @@ Status FillQuotesAndReactions(std::string_view op, Db& db, std::vector<Message>&
     }
   }
   for (auto& [conversation_id, by_seq] : wanted) {
-    Status s = FillReactions(op, db, conversation_id, by_seq.begin()->first,
-                             by_seq.rbegin()->first, by_seq);
+    Status s = FillReactions(op, db, conversation_id, by_seq.begin()->first, by_seq.rbegin()->first,
+                             by_seq);
     if (!s.ok()) return s;
   }
   return Status::Ok();

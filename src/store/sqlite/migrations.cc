@@ -129,12 +129,62 @@ CREATE TABLE join_requests (
   PRIMARY KEY (conversation_id, user_id)
 ) STRICT, WITHOUT ROWID;
 )sql",
+    // 3: media (finished uploads; the bytes live in the blob store under their digest), uploads
+    // in progress (the bytes are a temporary file named after the id), and which messages hold
+    // which media (access checks: members of those conversations may fetch it). messages.media
+    // is the attachment's id ('' for none).
+    R"sql(
+CREATE TABLE media (
+  id               TEXT PRIMARY KEY,
+  owner_id         INTEGER NOT NULL REFERENCES users (id),
+  kind             TEXT NOT NULL,
+  mime             TEXT NOT NULL,
+  size             INTEGER NOT NULL,
+  name             TEXT NOT NULL,
+  digest           TEXT NOT NULL,
+  thumbnail_digest TEXT NOT NULL,
+  thumbnail_mime   TEXT NOT NULL,
+  width            INTEGER NOT NULL,
+  height           INTEGER NOT NULL,
+  duration_ms      INTEGER NOT NULL,
+  preview          TEXT NOT NULL,
+  created_at       INTEGER NOT NULL,
+  is_public        INTEGER NOT NULL DEFAULT 0,
+  attached_at      INTEGER NOT NULL DEFAULT 0
+) STRICT, WITHOUT ROWID;
+CREATE INDEX media_by_owner ON media (owner_id);
+CREATE INDEX media_by_digest ON media (digest);
+CREATE INDEX media_by_thumbnail ON media (thumbnail_digest) WHERE thumbnail_digest != '';
+CREATE INDEX media_unattached ON media (created_at) WHERE attached_at = 0;
+
+CREATE TABLE uploads (
+  id         TEXT PRIMARY KEY,
+  owner_id   INTEGER NOT NULL REFERENCES users (id),
+  kind       TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  size       INTEGER NOT NULL,
+  received   INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX uploads_by_owner ON uploads (owner_id);
+CREATE INDEX uploads_by_expiry ON uploads (expires_at);
+
+CREATE TABLE media_refs (
+  media_id        TEXT NOT NULL REFERENCES media (id),
+  conversation_id INTEGER NOT NULL REFERENCES conversations (id),
+  seq             INTEGER NOT NULL,
+  PRIMARY KEY (media_id, conversation_id, seq)
+) STRICT, WITHOUT ROWID;
+
+ALTER TABLE messages ADD COLUMN media TEXT NOT NULL DEFAULT '';
+)sql",
     // 4: message operations and search. Edits, deletions and reactions are messages of their
     // own (kinds 3, 4, 5) pointing at `target`; their effect is also applied to the target row
     // (text/edited_at, deleted, reactions) so reads never replay ops. content_count numbers
     // the content messages (not ops) so unread is one subtraction and last_content_seq finds
     // the list's last message by primary key. message_search holds a copy of each live text
-    // message under rowid (conversation_id << 32) | seq.
+    // message's text (for snippets) under rowid (conversation_id << 32) | seq, nothing more.
     R"sql(
 ALTER TABLE messages ADD COLUMN reply_to INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN target INTEGER NOT NULL DEFAULT 0;

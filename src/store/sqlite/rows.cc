@@ -40,11 +40,14 @@ Message ReadMessage(const Statement& row, int first) {
   message.text = row.ColumnText(first + 4);
   message.created_at = row.ColumnInt(first + 5);
   message.kind = static_cast<MessageKind>(row.ColumnInt(first + 6));
-  message.reply_to = row.ColumnInt(first + 7);
-  message.target = row.ColumnInt(first + 8);
-  message.on = row.ColumnInt(first + 9) != 0;
-  message.edited_at = row.ColumnInt(first + 10);
-  message.deleted = row.ColumnInt(first + 11) != 0;
+  if (std::string media_id = row.ColumnText(first + 7); !media_id.empty()) {
+    message.media.emplace().id = std::move(media_id);
+  }
+  message.reply_to = row.ColumnInt(first + 8);
+  message.target = row.ColumnInt(first + 9);
+  message.on = row.ColumnInt(first + 10) != 0;
+  message.edited_at = row.ColumnInt(first + 11);
+  message.deleted = row.ColumnInt(first + 12) != 0;
   return message;
 }
 
@@ -57,6 +60,40 @@ Member ReadMember(const Statement& row, int first) {
   member.muted_until = row.ColumnInt(first + 4);
   member.first_seq = row.ColumnInt(first + 5);
   return member;
+}
+
+Media ReadMedia(const Statement& row, int first) {
+  Media media;
+  media.id = row.ColumnText(first);
+  media.owner_id = row.ColumnInt(first + 1);
+  media.kind = row.ColumnText(first + 2);
+  media.mime = row.ColumnText(first + 3);
+  media.size = row.ColumnInt(first + 4);
+  media.name = row.ColumnText(first + 5);
+  media.digest = row.ColumnText(first + 6);
+  media.thumbnail_digest = row.ColumnText(first + 7);
+  media.thumbnail_mime = row.ColumnText(first + 8);
+  media.width = row.ColumnInt(first + 9);
+  media.height = row.ColumnInt(first + 10);
+  media.duration_ms = row.ColumnInt(first + 11);
+  media.preview = row.ColumnText(first + 12);
+  media.created_at = row.ColumnInt(first + 13);
+  media.is_public = row.ColumnInt(first + 14) != 0;
+  media.attached_at = row.ColumnInt(first + 15);
+  return media;
+}
+
+Upload ReadUpload(const Statement& row, int first) {
+  Upload upload;
+  upload.id = row.ColumnText(first);
+  upload.owner_id = row.ColumnInt(first + 1);
+  upload.kind = row.ColumnText(first + 2);
+  upload.name = row.ColumnText(first + 3);
+  upload.size = row.ColumnInt(first + 4);
+  upload.received = row.ColumnInt(first + 5);
+  upload.created_at = row.ColumnInt(first + 6);
+  upload.expires_at = row.ColumnInt(first + 7);
+  return upload;
 }
 
 Status Internal(std::string_view op, const Status& cause) {

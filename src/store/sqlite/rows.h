@@ -16,23 +16,34 @@
 
 namespace parley::store::sqlite {
 
-#define PARLEY_USER_COLUMNS                                                                  \
+#define PARLEY_USER_COLUMNS                                                                \
   "id, username, display_name, password_hash, created_at, avatar, status_line, language, " \
   "time_zone, is_admin, last_seen_at"
 #define PARLEY_DEVICE_COLUMNS "id, user_id, name, created_at, last_seen_at, expires_at"
-#define PARLEY_MESSAGE_COLUMNS                                                          \
-  "conversation_id, seq, sender_id, client_id, text, created_at, kind, reply_to, target, " \
-  "reaction_on, edited_at, deleted"
+#define PARLEY_MESSAGE_COLUMNS                                                           \
+  "conversation_id, seq, sender_id, client_id, text, created_at, kind, media, reply_to, " \
+  "target, reaction_on, edited_at, deleted"
 #define PARLEY_MEMBER_COLUMNS "user_id, delivered_seq, read_seq, role, muted_until, first_seq"
+#define PARLEY_MEDIA_COLUMNS                                                                \
+  "id, owner_id, kind, mime, size, name, digest, thumbnail_digest, thumbnail_mime, width, " \
+  "height, duration_ms, preview, created_at, is_public, attached_at"
+#define PARLEY_UPLOAD_COLUMNS "id, owner_id, kind, name, size, received, created_at, expires_at"
 // How many columns each list has, for reading columns that follow one in a row.
 inline constexpr int kUserColumnCount = 11;
-inline constexpr int kMessageColumnCount = 12;
+inline constexpr int kMessageColumnCount = 13;
 inline constexpr int kMemberColumnCount = 6;
 
 User ReadUser(const Statement& row, int first = 0);
 Device ReadDevice(const Statement& row, int first = 0);
 Message ReadMessage(const Statement& row, int first = 0);
 Member ReadMember(const Statement& row, int first = 0);
+Media ReadMedia(const Statement& row, int first = 0);
+Upload ReadUpload(const Statement& row, int first = 0);
+
+// ReadMessage leaves only the id in Message::media; these fill in the descriptor
+// (sqlite_media.cc). A message whose media no longer exists loses it.
+Status FillMedia(std::string_view op, Db& db, Message& message);
+Status FillMedia(std::string_view op, Db& db, std::vector<Message>& messages);
 
 // kInternal "store: <op>: <cause>". `op` names the Store operation; `cause` comes from
 // sqlite_db.h and so never contains bound values (hashes, tokens, message text).

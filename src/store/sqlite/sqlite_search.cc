@@ -96,11 +96,12 @@ Result<SearchPage> Search(Db& db, const SearchQuery& query) {
   stmt->BindText(1, *expression);
   stmt->BindInt(2, query.user_id);
   stmt->BindInt(3, query.conversation_id == 0 ? 0 : query.conversation_id << 32);
-  stmt->BindInt(4, query.conversation_id == 0 ? INT64_MAX : (query.conversation_id << 32) | 0xFFFFFFFF);
+  stmt->BindInt(
+      4, query.conversation_id == 0 ? INT64_MAX : (query.conversation_id << 32) | 0xFFFFFFFF);
   stmt->BindInt(5, before.created_at);
   stmt->BindInt(6, before.conversation_id);
   stmt->BindInt(7, before.seq);
-  stmt->BindInt(8, query.limit + 1);  // one more tells whether another page follows
+  stmt->BindInt(8, query.limit + 1);   // one more tells whether another page follows
   stmt->BindText(9, "\xEE\x80\x80");   // U+E000
   stmt->BindText(10, "\xEE\x80\x81");  // U+E001
   stmt->BindInt(11, kSnippetTokens);
@@ -125,6 +126,7 @@ Result<SearchPage> Search(Db& db, const SearchQuery& query) {
     if (!message.ok()) return message.status();
     messages.push_back(std::move(*message));
   }
+  if (Status s = FillMedia(kOp, db, messages); !s.ok()) return s;
   if (Status s = FillQuotesAndReactions(kOp, db, messages); !s.ok()) return s;
   for (size_t i = 0; i < messages.size(); ++i) page.hits[i].message = std::move(messages[i]);
   return page;

@@ -77,6 +77,12 @@ class SqliteStore final : public Store {
   Result<std::vector<Member>> GroupMembers(int64_t conversation_id, int64_t after_user_id,
                                            int limit) override;
   Result<std::vector<JoinRequest>> JoinRequests(int64_t conversation_id) override;
+  // --- media --- (sqlite_media.cc)
+  Result<Upload> FindUpload(std::string_view upload_id) override;
+  Result<Media> FindMedia(std::string_view media_id) override;
+  Result<bool> MediaReadableBy(std::string_view media_id, int64_t user_id) override;
+  Result<std::vector<Upload>> ExpiredUploads(int64_t now, int limit) override;
+  Result<std::vector<Media>> UnattachedMedia(int64_t created_before, int limit) override;
 
   // Opens one reader connection ahead of the first read, so a broken file fails at open, and
   // moves WAL checkpoints from the committing writer to a thread of their own.

@@ -17,6 +17,7 @@ Result<std::vector<Message>> ReadDecorated(std::string_view op, Db& db, Statemen
   Result<std::vector<Message>> messages = ReadAll(op, stmt, &ReadMessage);
   if (!messages.ok()) return messages;
   stmt.Reset();
+  if (Status s = FillMedia(op, db, *messages); !s.ok()) return s;
   if (Status s = FillQuotesAndReactions(op, db, *messages); !s.ok()) return s;
   return messages;
 }
@@ -101,7 +102,8 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db
       "m.role, m.muted_until, m.first_seq, c.name, c.topic, "
       "c.content_count - coalesce(r.content_count, 0), "
       "msg.conversation_id, msg.seq, msg.sender_id, msg.client_id, msg.text, msg.created_at, "
-      "msg.kind, msg.reply_to, msg.target, msg.reaction_on, msg.edited_at, msg.deleted "
+      "msg.kind, msg.media, msg.reply_to, msg.target, msg.reaction_on, msg.edited_at, "
+      "msg.deleted "
       "FROM members AS m "
       "JOIN conversations AS c ON c.id = m.conversation_id "
       "LEFT JOIN messages AS msg ON msg.conversation_id = c.id AND msg.seq = c.last_content_seq "
@@ -136,13 +138,14 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db
   }
 }
 
-// The quotes and reactions of the summaries' last messages.
+// The media, quotes and reactions of the summaries' last messages.
 Status SqliteStore::FillLastMessageExtras(Db& db, std::vector<ConversationSummary>& summaries) {
   std::vector<Message> last;
   for (const ConversationSummary& summary : summaries) {
     if (summary.last_message) last.push_back(std::move(*summary.last_message));
   }
-  Status s = FillQuotesAndReactions("ListConversations", db, last);
+  Status s = FillMedia("ListConversations", db, last);
+  if (s.ok()) s = FillQuotesAndReactions("ListConversations", db, last);
   auto next = last.begin();
   for (ConversationSummary& summary : summaries) {
     if (summary.last_message) summary.last_message = std::move(*next++);

@@ -115,7 +115,9 @@ Result<std::optional<Message>> SqliteWriteTxn::FindByClientId(int64_t sender_id,
     Result<bool> row = stmt->Step();
     if (!row.ok()) return Internal("FindByClientId", row.status());
     if (!*row) return R();
-    return R(ReadMessage(*stmt));
+    Message message = ReadMessage(*stmt);
+    if (Status s = FillMedia("FindByClientId", db_, message); !s.ok()) return s;
+    return R(std::move(message));
   });
 }
 
@@ -147,9 +149,9 @@ Result<Message> SqliteWriteTxn::AppendRow(Message message) {
   const int64_t content_count = bump->ColumnInt(1);
   if (Status s = bump->Run(); !s.ok()) return Internal(kOp, s);
 
-  Result<Statement> insert =
-      db_.Prepare("INSERT INTO messages (" PARLEY_MESSAGE_COLUMNS
-                  ", content_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+  Result<Statement> insert = db_.Prepare(
+      "INSERT INTO messages (" PARLEY_MESSAGE_COLUMNS
+      ", content_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
   if (!insert.ok()) return Internal(kOp, insert.status());
   insert->BindInt(1, message.conversation_id);
   insert->BindInt(2, message.seq);
@@ -158,12 +160,13 @@ Result<Message> SqliteWriteTxn::AppendRow(Message message) {
   insert->BindText(5, message.text);
   insert->BindInt(6, message.created_at);
   insert->BindInt(7, static_cast<int64_t>(message.kind));
-  insert->BindInt(8, message.reply_to);
-  insert->BindInt(9, message.target);
-  insert->BindInt(10, message.on ? 1 : 0);
-  insert->BindInt(11, message.edited_at);
-  insert->BindInt(12, message.deleted ? 1 : 0);
-  insert->BindInt(13, content_count);
+  insert->BindText(8, message.media ? message.media->id : "");
+  insert->BindInt(9, message.reply_to);
+  insert->BindInt(10, message.target);
+  insert->BindInt(11, message.on ? 1 : 0);
+  insert->BindInt(12, message.edited_at);
+  insert->BindInt(13, message.deleted ? 1 : 0);
+  insert->BindInt(14, content_count);
   if (Status s = insert->Run(); !s.ok()) {
     if (insert->IsUniqueViolation()) {
       return Status(Code::kConflict, "client id already used by this sender");

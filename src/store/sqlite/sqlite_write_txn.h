@@ -82,6 +82,19 @@ class SqliteWriteTxn final : public WriteTxn {
   Status SetLastSeen(int64_t user_id, int64_t at) override;
   Result<std::vector<int64_t>> FriendIds(int64_t user_id) override;
 
+  // --- media --- (sqlite_media.cc)
+  Status CreateUpload(const Upload& upload) override;
+  Result<Upload> FindUpload(std::string_view upload_id) override;
+  Status SetUploadReceived(std::string_view upload_id, int64_t received) override;
+  Result<bool> RemoveUpload(std::string_view upload_id) override;
+  Result<int64_t> MediaBytes(int64_t owner_id) override;
+  Status CreateMedia(const Media& media) override;
+  Result<Media> FindMedia(std::string_view media_id) override;
+  Status AttachMedia(std::string_view media_id, int64_t conversation_id, int64_t seq,
+                     int64_t at) override;
+  Status MakeMediaPublic(std::string_view media_id, int64_t at) override;
+  Result<std::vector<std::string>> RemoveMedia(std::string_view media_id) override;
+
  private:
   // Runs one statement (binding with `bind`) under Guarded; `changes_or` is returned when it
   // changed no row (OK when it is OK). Unique and foreign-key violations become `conflict` and

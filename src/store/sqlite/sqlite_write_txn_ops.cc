@@ -62,12 +62,19 @@ Status SqliteWriteTxn::DeleteMessage(int64_t conversation_id, int64_t seq) {
   constexpr std::string_view kOp = "DeleteMessage";
   Result<int> deleted = Guarded<int>([&] {
     return InSavepoint<int>(kOp, [&]() -> Result<int> {
-      Result<int> tombstoned = Change(kOp,
-                                      "UPDATE messages SET deleted = 1, text = '', reply_to = 0 "
-                                      "WHERE conversation_id = ?1 AND seq = ?2 RETURNING 1",
-                                      conversation_id, seq);
+      Result<int> tombstoned =
+          Change(kOp,
+                 "UPDATE messages SET deleted = 1, text = '', reply_to = 0, media = '' "
+                 "WHERE conversation_id = ?1 AND seq = ?2 RETURNING 1",
+                 conversation_id, seq);
       if (!tombstoned.ok()) return tombstoned;
       if (*tombstoned == 0) return Status(Code::kNotFound, "no such message");
+      // Its media is no longer reachable through it (media access and cleanup use the refs).
+      Result<int> unlinked = Change(kOp,
+                                    "DELETE FROM media_refs WHERE conversation_id = ?1 AND "
+                                    "seq = ?2 RETURNING 1",
+                                    conversation_id, seq);
+      if (!unlinked.ok()) return unlinked;
       Result<int> reactions = Change(kOp,
                                      "DELETE FROM reactions WHERE conversation_id = ?1 AND "
                                      "seq = ?2 RETURNING 1",
@@ -130,8 +137,7 @@ Status SqliteWriteTxn::IndexForSearch(std::string_view op, const Message& messag
   return Status::Ok();
 }
 
-Status SqliteWriteTxn::UnindexForSearch(std::string_view op, int64_t conversation_id,
-                                        int64_t seq) {
+Status SqliteWriteTxn::UnindexForSearch(std::string_view op, int64_t conversation_id, int64_t seq) {
   Result<Statement> stmt = db_.Prepare("DELETE FROM message_search WHERE rowid = ?1");
   if (!stmt.ok()) return Internal(op, stmt.status());
   stmt->BindInt(1, SearchRowid(conversation_id, seq));

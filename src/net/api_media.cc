@@ -1,0 +1,241 @@
+#include "net/api_media.h"
+
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/status.hpp>
+
+#include "net/blocking.h"
+#include "net/http_ranges.h"
+#include "proto/media_bodies.h"
+#include "proto/server_frames.h"
+
+namespace parley::net {
+namespace beast = boost::beast;
+namespace http = beast::http;
+using boost::asio::awaitable;
+
+namespace {
+
+constexpr const char* kImmutable = "private, max-age=31536000, immutable";
+
+// --- uploads ---
+
+awaitable<Response> PutChunk(const Request& request, const std::string& upload_id,
+                             const auth::Principal& me, Context& context) {
+  chat::MediaService& media = context.media;
+  auto header = request.find(http::field::content_range);
+  if (header == request.end()) {
+    co_return ErrorResponse(request, Status(Code::kInvalidArgument,
+                                            "Content-Range: bytes START-END/TOTAL "
+                                            "is required"));
+  }
+  auto range = ParseContentRange(std::string_view(header->value().data(), header->value().size()));
+  if (!range.ok()) co_return ErrorResponse(request, range.status());
+  if (static_cast<size_t>(range->end - range->start + 1) != request.body().size()) {
+    co_return ErrorResponse(
+        request,
+        Status(Code::kInvalidArgument, "the body must hold exactly the bytes of Content-Range"));
+  }
+  const chat::Chunk chunk{range->start, range->total, request.body()};
+  auto appended = co_await OnWorker(context.workers,
+                                    [&] { return media.Append(me.user.id, upload_id, chunk); });
+  if (appended.ok()) co_return JsonResponse(request, 200, proto::ReceivedBody(*appended));
+  if (appended.status().code() == Code::kConflict) {
+    // Tell the client where to resume.
+    auto upload =
+        co_await OnWorker(context.workers, [&] { return media.Find(me.user.id, upload_id); });
+    if (upload.ok()) {
+      co_return JsonResponse(request, HttpStatusOf(Code::kConflict),
+                             proto::UploadConflictBody(appended.status(), upload->received));
+    }
+  }
+  co_return ErrorResponse(request, appended.status());
+}
+
+// --- downloads ---
+
+// Types a browser would run as a document or script are only ever downloaded.
+std::string_view ServedType(std::string_view mime) {
+  for (std::string_view risky : {"html", "svg", "xml", "javascript", "ecmascript"}) {
+    if (mime.find(risky) != std::string_view::npos) return "application/octet-stream";
+  }
+  return mime.empty() ? "application/octet-stream" : mime;
+}
+
+// RFC 8187 ext-value of a UTF-8 file name: attr-chars as they are, every other byte %XX.
+std::string EncodedFileName(std::string_view name) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "UTF-8''";
+  for (unsigned char c : name) {
+    const bool attr_char =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+        std::string_view("!#$&+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+    if (attr_char) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::string QuotedETag(const chat::MediaFile& file) { return "\"" + file.etag + "\""; }
+
+bool NotModified(const Request& request, const chat::MediaFile& file) {
+  auto header = request.find(http::field::if_none_match);
+  if (header == request.end()) return false;
+  std::string_view value(header->value().data(), header->value().size());
+  return value == "*" || value.find(QuotedETag(file)) != std::string_view::npos;
+}
+
+void SetMediaHeaders(http::response_header<>& head, const Request& request,
+                     const chat::MediaFile& file, bool thumbnail) {
+  head.version(request.version());
+  head.set(http::field::server, "parleyd");
+  head.set(http::field::etag, QuotedETag(file));
+  head.set(http::field::cache_control, kImmutable);
+  head.set("X-Content-Type-Options", "nosniff");
+  head.set("Content-Security-Policy", "sandbox");
+  head.set(http::field::accept_ranges, "bytes");
+  head.set(http::field::content_type, std::string(ServedType(file.mime)));
+  if (thumbnail || file.media.kind != "file") {
+    head.set(http::field::content_disposition, "inline");
+  } else {
+    head.set(http::field::content_disposition,
+             "attachment; filename*=" + EncodedFileName(file.media.name));
+  }
+}
+
+struct OpenedMedia {
+  chat::MediaFile file;
+  beast::file handle;
+  int64_t size = 0;
+};
+
+// Blocking: runs on a worker. The blob is opened at once, so a cleanup that removes it later
+// does not cut the download short.
+Result<OpenedMedia> OpenMedia(chat::MediaService& media, int64_t user_id, const std::string& id,
+                              bool thumbnail) {
+  auto file = media.Open(user_id, id, thumbnail);
+  if (!file.ok()) return file.status();
+  OpenedMedia opened{std::move(*file), beast::file(), 0};
+  beast::error_code ec;
+  opened.handle.open(opened.file.path.c_str(), beast::file_mode::scan, ec);
+  if (ec) return Status(Code::kNotFound, "no such media");
+  const uint64_t size = opened.handle.size(ec);
+  if (ec) return Status(Code::kInternal, "media: cannot read the stored file");
+  opened.size = static_cast<int64_t>(size);
+  return opened;
+}
+
+ApiResponse ServeOpened(const Request& request, OpenedMedia& opened, bool thumbnail) {
+  if (NotModified(request, opened.file)) {
+    Response response{http::status::not_modified, request.version()};
+    SetMediaHeaders(response.base(), request, opened.file, thumbnail);
+    response.erase(http::field::content_type);
+    response.keep_alive(request.keep_alive());
+    return response;
+  }
+  auto header = request.find(http::field::range);
+  const ByteRange range =
+      header == request.end()
+          ? ByteRange{}
+          : ParseRange(std::string_view(header->value().data(), header->value().size()),
+                       opened.size);
+  const std::string total = std::to_string(opened.size);
+  if (range.kind == ByteRange::Kind::kUnsatisfiable) {
+    Response response{http::status::range_not_satisfiable, request.version()};
+    SetMediaHeaders(response.base(), request, opened.file, thumbnail);
+    response.set(http::field::content_range, "bytes */" + total);
+    response.set(http::field::content_type, "text/plain");
+    response.keep_alive(request.keep_alive());
+    response.prepare_payload();
+    return response;
+  }
+  FileReply reply{http::response_header<>(), std::move(opened.handle), 0, opened.size,
+                  request.keep_alive()};
+  SetMediaHeaders(reply.head, request, opened.file, thumbnail);
+  reply.head.result(http::status::ok);
+  if (range.kind == ByteRange::Kind::kPart) {
+    reply.head.result(http::status::partial_content);
+    reply.offset = range.first;
+    reply.length = range.last - range.first + 1;
+    reply.head.set(http::field::content_range, "bytes " + std::to_string(range.first) + "-" +
+                                                   std::to_string(range.last) + "/" + total);
+  }
+  if (request.method() == http::verb::head) {
+    Response response{reply.head.result(), request.version()};
+    response.base() = std::move(reply.head);
+    response.keep_alive(request.keep_alive());
+    response.content_length(static_cast<uint64_t>(reply.length));
+    return response;
+  }
+  return reply;
+}
+
+}  // namespace
+
+bool IsUploadChunk(http::verb method, std::string_view target) {
+  constexpr std::string_view kUploads = "/api/v1/uploads/";
+  return method == http::verb::put && target.substr(0, kUploads.size()) == kUploads;
+}
+
+RouteResult HandleUploadApi(const Request& request, const Segments& path, const auth::Principal& me,
+                            Context& context) {
+  const auto method = request.method();
+  chat::MediaService& media = context.media;
+  if (method == http::verb::post && Matches(path, {"api", "v1", "uploads"})) {
+    auto body = proto::DecodeNewUpload(request.body());
+    if (!body.ok()) co_return ErrorResponse(request, body.status());
+    auto created =
+        co_await OnWorker(context.workers, [&] { return media.Create(me.user.id, *body); });
+    if (!created.ok()) co_return ErrorResponse(request, created.status());
+    co_return JsonResponse(request, 201, proto::UploadBody(*created, media.options().chunk_bytes));
+  }
+  if (method == http::verb::post && Matches(path, {"api", "v1", "uploads", "*", "complete"})) {
+    auto completed =
+        co_await OnWorker(context.workers, [&] { return media.Complete(me.user.id, path[3]); });
+    if (!completed.ok()) co_return ErrorResponse(request, completed.status());
+    co_return JsonResponse(request, 201, proto::MediaBody(*completed));
+  }
+  if (!Matches(path, {"api", "v1", "uploads", "*"})) co_return std::nullopt;
+  if (method == http::verb::put) {
+    auto putting = PutChunk(request, path[3], me, context);
+    co_return co_await std::move(putting);
+  }
+  if (method == http::verb::get) {
+    auto upload =
+        co_await OnWorker(context.workers, [&] { return media.Find(me.user.id, path[3]); });
+    if (!upload.ok()) co_return ErrorResponse(request, upload.status());
+    co_return JsonResponse(request, 200, proto::UploadBody(*upload, media.options().chunk_bytes));
+  }
+  if (method == http::verb::delete_) {
+    Status status =
+        co_await OnWorker(context.workers, [&] { return media.Abandon(me.user.id, path[3]); });
+    co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+  }
+  co_return std::nullopt;
+}
+
+awaitable<std::optional<ApiResponse>> HandleMediaDownload(const Request& request,
+                                                          const Segments& path,
+                                                          const auth::Principal& me,
+                                                          Context& context) {
+  const auto method = request.method();
+  if (method != http::verb::get && method != http::verb::head) co_return std::nullopt;
+  chat::MediaService& media = context.media;
+  if (method == http::verb::get && Matches(path, {"api", "v1", "media", "*", "info"})) {
+    auto info = co_await OnWorker(context.workers, [&] { return media.Info(me.user.id, path[3]); });
+    if (!info.ok()) co_return ErrorResponse(request, info.status());
+    co_return JsonResponse(request, 200, proto::MediaBody(*info));
+  }
+  const bool thumbnail = Matches(path, {"api", "v1", "media", "*", "thumbnail"});
+  if (!thumbnail && !Matches(path, {"api", "v1", "media", "*"})) co_return std::nullopt;
+  auto opened = co_await OnWorker(context.workers,
+                                  [&] { return OpenMedia(media, me.user.id, path[3], thumbnail); });
+  if (!opened.ok()) co_return ErrorResponse(request, opened.status());
+  co_return ServeOpened(request, *opened, thumbnail);
+}
+
+}  // namespace parley::net

@@ -1,0 +1,33 @@
+// The media routes of the HTTP API (docs/protocol.md, "Media"): resumable uploads under
+// /api/v1/uploads and downloads under /api/v1/media. Each handler answers its routes and
+// returns nullopt for any other path (net/api_routes.h). The service calls block, so they run
+// on the worker pool; file bytes are streamed by FileReply.
+#ifndef PARLEY_NET_API_MEDIA_H_
+#define PARLEY_NET_API_MEDIA_H_
+
+#include <boost/asio/awaitable.hpp>
+#include <optional>
+#include <string_view>
+
+#include "net/api.h"
+#include "net/api_routes.h"
+
+namespace parley::net {
+
+// POST /api/v1/uploads, GET|PUT|DELETE /api/v1/uploads/{id}, POST /api/v1/uploads/{id}/complete
+RouteResult HandleUploadApi(const Request& request, const Segments& path, const auth::Principal& me,
+                            Context& context);
+
+// GET|HEAD /api/v1/media/{id}, /api/v1/media/{id}/thumbnail; GET /api/v1/media/{id}/info
+boost::asio::awaitable<std::optional<ApiResponse>> HandleMediaDownload(const Request& request,
+                                                                       const Segments& path,
+                                                                       const auth::Principal& me,
+                                                                       Context& context);
+
+// Whether the request is a chunk PUT, whose body limit is the upload chunk size rather than
+// the server's max_body_bytes (read from the header before the body).
+bool IsUploadChunk(boost::beast::http::verb method, std::string_view target);
+
+}  // namespace parley::net
+
+#endif  // PARLEY_NET_API_MEDIA_H_
