@@ -134,6 +134,24 @@ TEST_F(MessageOpsTest, ReplyQuotesTheMessageAndLaterShowsItDeleted) {
   EXPECT_EQ(later["text"], "ok, noon it is");
 }
 
+TEST_F(MessageOpsTest, ARefusedReplyToAUserCreatesNoConversation) {
+  // Alice and carol have no conversation, so there is nothing to reply to in it.
+  auto refused = ws(0).SendFields({{"to", id(2)}, {"text", "re?"}, {"reply_to", 1}});
+  EXPECT_EQ(CodeOf(refused), Code::kNotFound);
+  for (int i : {0, 2}) {
+    auto list = api(i).Conversations();
+    ASSERT_TRUE(IsOk(list));
+    EXPECT_TRUE(list->empty()) << list->dump();
+  }
+  // The writer forgot the undone conversation: the first real message creates it afresh.
+  auto first = ws(0).SendToUser(id(2), "hello carol");
+  ASSERT_TRUE(IsOk(first));
+  EXPECT_EQ((*first)["seq"], 1);
+  auto list = api(2).Conversations();
+  ASSERT_TRUE(IsOk(list));
+  EXPECT_EQ(list->size(), 1u);
+}
+
 TEST_F(MessageOpsTest, EditByTheSenderOnlyAndNeverAfterDelete) {
   json first = FirstDirect("helo");
   const int64_t c = first["conversation_id"];

@@ -59,14 +59,7 @@ Status UploadOnce(client::HttpApi& api, const std::string& name, const std::stri
 
 std::string KindOf(const BenchOptions& options) {
   if (!options.upload_kind.empty()) return options.upload_kind;
-  const std::string extension = std::filesystem::path(options.upload_file).extension().string();
-  for (const char* image : {".jpg", ".jpeg", ".png", ".webp", ".gif"}) {
-    if (extension == image) return "image";
-  }
-  for (const char* voice : {".ogg", ".opus", ".webm"}) {
-    if (extension == voice) return "voice";
-  }
-  return "file";
+  return client::GuessMediaKind(options.upload_file);
 }
 
 }  // namespace

@@ -11,31 +11,13 @@ namespace parley::cli {
 
 using nlohmann::json;
 
-namespace {
-
-// The kind a file is most likely meant as, from its extension.
-std::string GuessKind(const std::filesystem::path& path) {
-  std::string extension = path.extension().string();
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  for (const char* image : {".jpg", ".jpeg", ".png", ".webp", ".gif"}) {
-    if (extension == image) return "image";
-  }
-  for (const char* voice : {".ogg", ".opus", ".webm"}) {
-    if (extension == voice) return "voice";
-  }
-  return "file";
-}
-
-}  // namespace
-
 Result<json> UploadPath(client::HttpApi& api, const std::string& path, std::string kind) {
   std::error_code ec;
   const uintmax_t size = std::filesystem::file_size(path, ec);
   if (ec) return Status(Code::kInvalidArgument, "cannot read " + path + ": " + ec.message());
   std::ifstream file(path, std::ios::binary);
   if (!file) return Status(Code::kInvalidArgument, "cannot open " + path);
-  if (kind.empty()) kind = GuessKind(path);
+  if (kind.empty()) kind = client::GuessMediaKind(path);
   const std::string name = std::filesystem::path(path).filename().string();
   auto created = api.CreateUpload(name, static_cast<int64_t>(size), kind);
   if (!created.ok()) return created.status();

@@ -181,6 +181,10 @@ class HttpApi {
 // Percent-encodes one path segment.
 std::string EscapePathSegment(std::string_view segment);
 
+// The upload kind a file is most likely meant as, from its name's extension (any case):
+// "image" (.jpg .jpeg .png .webp .gif), "voice" (.ogg .opus .webm) or "file".
+std::string GuessMediaKind(std::string_view file_name);
+
 }  // namespace parley::client
 
 #endif  // PARLEY_TOOLS_CLIENT_HTTP_API_H_

@@ -1,5 +1,6 @@
 // HttpApi's media calls: resumable uploads and downloads.
 #include <algorithm>
+#include <filesystem>
 
 #include "client/http_api.h"
 #include "client/wire_codes.h"
@@ -62,6 +63,19 @@ Result<json> HttpApi::Upload(std::string_view name, std::string_view kind, std::
 Result<HttpResponse> HttpApi::Download(std::string_view path, const HttpHeaders& headers,
                                        std::string_view method) {
   return Request(method, path, std::nullopt, headers);
+}
+
+std::string GuessMediaKind(std::string_view file_name) {
+  std::string extension = std::filesystem::path(file_name).extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const char* image : {".jpg", ".jpeg", ".png", ".webp", ".gif"}) {
+    if (extension == image) return "image";
+  }
+  for (const char* voice : {".ogg", ".opus", ".webm"}) {
+    if (extension == voice) return "voice";
+  }
+  return "file";
 }
 
 }  // namespace parley::client
