@@ -2,12 +2,16 @@
 // Starts a real parleyd (ephemeral loopback port, temporary data dir, --web-root <repo>/web),
 // launches Debian's Chromium through playwright-core, runs every scenario in order (they share
 // one server and build on each other's users), and always closes the browser and stops the
-// server, removing its data dir, also when a scenario fails. Exit code 0 only if all passed.
+// server, removing its data dir, also when a scenario fails (after a screenshot of every open
+// page: failure-N.png). Exit code 0 only if all passed.
+// WEB_SCENARIOS=REGEX runs only the scenarios whose names match (while working on them; the
+// ones they build on must match too).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer } from './lib/server.mjs';
 import { scenarios } from './scenarios.mjs';
+import { richScenarios } from './scenarios_rich.mjs';
 
 const [binary, repoRoot, screenshotDir] = process.argv.slice(2);
 if (!binary || !repoRoot || !screenshotDir) {
@@ -22,10 +26,13 @@ let failed = 0;
 try {
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    // A fake microphone (a beep) that needs no permission prompt, for the voice scenarios.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
   });
   const world = { browser, baseUrl: server.url, screenshot: (name) => path.join(screenshotDir, `${name}.png`), pageErrors: [] };
-  for (const [name, scenario] of scenarios) {
+  const only = process.env.WEB_SCENARIOS ? new RegExp(process.env.WEB_SCENARIOS) : null;
+  for (const [name, scenario] of [...scenarios, ...richScenarios].filter(([n]) => !only || only.test(n))) {
     const started = Date.now();
     try {
       await scenario(world);
@@ -34,6 +41,9 @@ try {
     } catch (error) {
       failed += 1;
       console.log(`FAIL ${name}\n${error.stack}`);
+      // What every open page showed when it failed, next to the other screenshots.
+      const pages = browser.contexts().flatMap((context) => context.pages());
+      await Promise.all(pages.map((page, i) => page.screenshot({ path: world.screenshot(`failure-${i}`) }).catch(() => {})));
       world.pageErrors.length = 0;
       break; // later scenarios build on this one's state
     }

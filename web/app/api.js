@@ -1,11 +1,30 @@
 // api: the HTTP half of the protocol (docs/protocol.md), one function per endpoint used.
 // Every call resolves with the parsed body (or null for 204) or rejects with an ApiError
-// carrying the protocol's error `code`. createApi(getToken) reads the current token per call.
+// carrying the protocol's error `code` (and, for an upload's `conflict`, the `received` the
+// server has). createApi(getToken) reads the current token per call.
+// - putChunk() sends one chunk of a resumable upload with XMLHttpRequest, the one browser API
+//   that reports upload progress (onProgress(bytesSent)); an AbortSignal cancels it.
+// - mediaBlob(path) fetches media (`/media/{id}`, `/media/{id}/thumbnail`) with the Bearer
+//   header, which <img src> cannot send; the HTTP cache still applies (ETag, immutable).
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, body = {}) {
     super(message || code);
     this.status = status;
     this.code = code;
+    const received = body.received ?? body.error?.received;
+    if (typeof received === 'number') this.received = received;
+  }
+}
+
+function errorFrom(status, data) {
+  return new ApiError(status, data.error?.code ?? 'internal', data.error?.message, data);
+}
+
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
   }
 }
 
@@ -27,11 +46,46 @@ export function createApi(getToken) {
     }
     if (response.status === 204) return null;
     const data = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      throw new ApiError(response.status, data.error?.code ?? 'internal', data.error?.message);
-    }
+    if (!response.ok) throw errorFrom(response.status, data);
     return data;
   }
+
+  function putChunk(uploadId, blob, start, total, { onProgress = () => {}, signal } = {}) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('PUT', `/api/v1/uploads/${encodeURIComponent(uploadId)}`);
+      const token = getToken();
+      if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+      xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+      xhr.setRequestHeader('Content-Range', `bytes ${start}-${start + blob.size - 1}/${total}`);
+      xhr.upload.onprogress = (event) => onProgress(event.loaded);
+      xhr.onload = () => {
+        const data = parseJson(xhr.responseText);
+        if (xhr.status >= 200 && xhr.status < 300) resolve(data);
+        else reject(errorFrom(xhr.status, data));
+      };
+      xhr.onerror = () => reject(new ApiError(0, 'network', 'network unreachable'));
+      xhr.onabort = () => reject(new ApiError(0, 'aborted', 'aborted'));
+      signal?.addEventListener('abort', () => xhr.abort());
+      xhr.send(blob);
+    });
+  }
+
+  async function mediaBlob(path) {
+    const token = getToken();
+    let response;
+    try {
+      response = await fetch(`/api/v1${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    } catch {
+      throw new ApiError(0, 'network', 'network unreachable');
+    }
+    if (!response.ok) throw errorFrom(response.status, await response.json().catch(() => ({})));
+    return response.blob();
+  }
+
+  const searchQuery = ({ q, conversationId, before, limit }) => new URLSearchParams(Object.entries({
+    q, conversation_id: conversationId, before, limit,
+  }).filter(([, value]) => value !== undefined && value !== null)).toString();
 
   return {
     register: (username, password, displayName) =>
@@ -70,5 +124,12 @@ export function createApi(getToken) {
     deleteGroup: (id) => call('DELETE', `/groups/${id}`),
     createInvite: (id) => call('POST', `/groups/${id}/invites`),
     joinGroup: (code) => call('POST', '/groups/join', { code }),
+    createUpload: ({ name, size, kind }) => call('POST', '/uploads', { name, size, kind }),
+    upload: (id) => call('GET', `/uploads/${encodeURIComponent(id)}`),
+    putChunk,
+    completeUpload: (id) => call('POST', `/uploads/${encodeURIComponent(id)}/complete`),
+    abandonUpload: (id) => call('DELETE', `/uploads/${encodeURIComponent(id)}`),
+    mediaBlob,
+    search: (options) => call('GET', `/search?${searchQuery(options)}`),
   };
 }

@@ -2,17 +2,29 @@
 //
 // Contract
 // - A conversation is {id, kind, last_seq, last_activity_at, last_message, self, members,
-//   messages: Map seq -> message, oldestSeq, hasMoreBefore, historyLoaded}; groups also carry
-//   name, topic, member_count, role (mine) and read_by from the list and `synced`.
+//   messages: Map seq -> message, ops: Map seq -> op, oldestSeq, hasMoreBefore,
+//   historyLoaded}; groups also carry name, topic, member_count, role (mine) and read_by from
+//   the list and `synced`.
 // - Messages are deduplicated by (conversation_id, seq): applying one twice changes nothing
 //   and addMessage() returns false the second time.
+// - Operations (edit, delete, reaction: message_ops.js) are kept in `ops`, never in
+//   `messages`: each changes its target when that is loaded, and is applied again, in seq
+//   order, over every later copy of the target (a history page), so live, replayed and paged
+//   copies converge on the server's state. Quotes of the target (reply_to) and the list's
+//   last_message follow it. Ops neither move the conversation up nor count as unread:
+//   unread(conversation) is the server's `unread` while the read cursor stays where the list
+//   said, plus newer messages; else the seqs after the read cursor that are not known ops.
 // - Cursors only move forward (as on the server).
 // - subscribe(listener) is told listener(conversationId | null) after every change (null: the
 //   whole list changed). cursors() is what `hello` sends: the highest seq known per
 //   conversation.
+import { applyOp, isOp, quoteOf, replayOps } from './message_ops.js';
+
 const GROUP_FIELDS = ['name', 'topic', 'member_count', 'role', 'read_by'];
 
-export function createChatState() {
+// myId: this device's user, so a receipt of mine that comes before the conversation's summary
+// (a first message from someone new) is never taken for another member's.
+export function createChatState({ myId } = {}) {
   const conversations = new Map();
   const listeners = new Set();
 
@@ -25,9 +37,9 @@ export function createChatState() {
     if (!conversation) {
       conversation = {
         id, kind: 'direct', last_seq: 0, last_activity_at: 0, last_message: null,
-        self: { delivered_seq: 0, read_seq: 0 }, members: [],
-        messages: new Map(), oldestSeq: Infinity, hasMoreBefore: true, historyLoaded: false,
-        known: false,
+        self: { user_id: myId, delivered_seq: 0, read_seq: 0 }, members: [],
+        messages: new Map(), ops: new Map(), oldestSeq: Infinity, hasMoreBefore: true,
+        historyLoaded: false, known: false, unreadAt: null,
       };
       conversations.set(id, conversation);
     }
@@ -56,12 +68,53 @@ export function createChatState() {
       conversation.self.user_id = summary.self.user_id;
       raiseCursors(conversation.self, summary.self);
     }
+    if (typeof summary.unread === 'number') {
+      conversation.unreadAt = { unread: summary.unread, read_seq: summary.self?.read_seq ?? 0, last_seq: summary.last_seq ?? 0 };
+    }
     for (const member of summary.members ?? []) {
       const existing = conversation.members.find((m) => m.user_id === member.user_id);
       if (existing) raiseCursors(existing, member);
       else conversation.members.push({ ...member });
     }
     return conversation;
+  }
+
+  // Stores a message (a snapshot from history or live) with the known ops on it applied.
+  function storeMessage(conversation, message) {
+    conversation.messages.set(message.seq, replayOps(message, [...conversation.ops.values()]));
+  }
+
+  function storeOp(conversation, op) {
+    conversation.ops.set(op.seq, op);
+    const target = conversation.messages.get(op.target);
+    if (target) {
+      const changed = applyOp(target, op);
+      if (changed !== target) {
+        conversation.messages.set(op.target, changed);
+        followTarget(conversation, changed);
+      }
+    }
+    if (conversation.last_message?.seq === op.target) conversation.last_message = applyOp(conversation.last_message, op);
+  }
+
+  // Quotes show the quoted message as it is now.
+  function followTarget(conversation, target) {
+    const quote = quoteOf(target);
+    for (const [seq, message] of conversation.messages) {
+      if (message.reply_to?.seq === target.seq) conversation.messages.set(seq, { ...message, reply_to: quote });
+    }
+  }
+
+  function unread(conversation) {
+    const { read_seq: readSeq } = conversation.self;
+    const newer = (after) => {
+      let count = conversation.last_seq - after;
+      for (const seq of conversation.ops.keys()) if (seq > after && seq <= conversation.last_seq) count -= 1;
+      return count;
+    };
+    const at = conversation.unreadAt;
+    if (at && at.read_seq === readSeq) return Math.max(0, at.unread + newer(Math.max(at.last_seq, readSeq)));
+    return Math.max(0, newer(readSeq));
   }
 
   return {
@@ -90,16 +143,30 @@ export function createChatState() {
       for (const summary of summaries) applySummary(summary);
       notify(null);
     },
+    unread,
+    // The message at `seq` as this device shows it (undefined when not loaded).
+    message: (conversationId, seq) => conversations.get(conversationId)?.messages.get(seq),
+    // The highest seq loaded (messages and ops), where a `history after` continues.
+    newestLoaded(conversationId) {
+      const conversation = conversations.get(conversationId);
+      if (!conversation) return 0;
+      return Math.max(0, ...conversation.messages.keys(), ...conversation.ops.keys());
+    },
     // Returns true when the message was new to this device.
     addMessage(message) {
       const conversation = ensure(message.conversation_id);
-      if (conversation.messages.has(message.seq)) return false;
+      if (conversation.messages.has(message.seq) || conversation.ops.has(message.seq)) return false;
       const isLatest = message.seq >= conversation.last_seq;
       conversation.last_seq = Math.max(conversation.last_seq, message.seq);
-      if (conversation.historyLoaded || isLatest) conversation.messages.set(message.seq, message);
       conversation.oldestSeq = Math.min(conversation.oldestSeq, message.seq);
+      if (isOp(message)) {
+        storeOp(conversation, message);
+        notify(conversation.id);
+        return true;
+      }
+      if (conversation.historyLoaded || isLatest) storeMessage(conversation, message);
       if (isLatest) {
-        conversation.last_message = message;
+        conversation.last_message = conversation.messages.get(message.seq);
         conversation.last_activity_at = Math.max(conversation.last_activity_at, message.created_at);
       }
       notify(conversation.id);
@@ -109,7 +176,8 @@ export function createChatState() {
     addHistory(conversationId, messages, { hasMoreBefore } = {}) {
       const conversation = ensure(conversationId);
       for (const message of messages) {
-        conversation.messages.set(message.seq, message);
+        if (isOp(message)) storeOp(conversation, message);
+        else storeMessage(conversation, message);
         conversation.oldestSeq = Math.min(conversation.oldestSeq, message.seq);
         conversation.last_seq = Math.max(conversation.last_seq, message.seq);
       }

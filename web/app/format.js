@@ -1,6 +1,6 @@
 // format: times and days in the person's own time zone (the profile's, set with
 // setTimeZone(); the browser's until then or when it is unknown to Intl), in the interface
-// language, via Intl.DateTimeFormat.
+// language, via Intl.DateTimeFormat; file sizes and clip lengths.
 import { locale, t } from './i18n.js';
 
 let profileZone = null;
@@ -51,4 +51,25 @@ export function initials(name) {
   const words = String(name).trim().split(/\s+/)
     .map((w) => w.replace(/^[^\p{L}\p{N}\p{Extended_Pictographic}]+/u, '')).filter(Boolean).slice(0, 2);
   return words.map((w) => segmenter.segment(w)[Symbol.iterator]().next().value?.segment ?? '').join('').toUpperCase();
+}
+
+// A byte count for people: "512 bytes", "1.2 MB" (units of 1000, as file managers show them).
+export function formatBytes(bytes) {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'];
+  let value = Number(bytes) || 0;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  // Bytes in words ("12 bytes", "12 octets"); larger units short ("1.5 MB", "1,5 Mo").
+  return new Intl.NumberFormat(locale(), {
+    style: 'unit', unit: units[unit], unitDisplay: unit ? 'short' : 'long', maximumFractionDigits: unit ? 1 : 0,
+  }).format(value);
+}
+
+// A clip length: "0:07", "12:30".
+export function formatDuration(ms) {
+  const seconds = Math.max(0, Math.round((Number(ms) || 0) / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }

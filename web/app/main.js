@@ -6,9 +6,13 @@
 // localStorage, so a reload resumes where it was; a token the server refuses logs the device
 // out. Changing the language re-renders the current screen. My profile (GET /account at start,
 // or an edit) updates the session, the user cache and the time zone of every shown time.
+// Media are fetched through one cache of object URLs; uploads run in one queue and become
+// messages when complete. The search screen is loaded on first use (import()), keeping the
+// first load small.
 import { createApi } from './api.js';
 import { createChatState } from './chat_state.js';
 import { h } from './dom.js';
+import { createMediaCache } from './media_cache.js';
 import { setTimeZone } from './format.js';
 import { adoptProfileLanguage, onLanguageChange, t } from './i18n.js';
 import { createOutbox } from './outbox.js';
@@ -17,6 +21,7 @@ import { clearSession, loadSession, saveSession } from './session.js';
 import { createSocialState } from './social_state.js';
 import { createSync } from './sync.js';
 import { createTypingState } from './typing_state.js';
+import { createUploads } from './uploads.js';
 import { createUserCache } from './users.js';
 import { createConnectionBanner } from './components/connection_banner.js';
 import { conversationTitle, messagePreview } from './components/conversation_title.js';
@@ -31,13 +36,14 @@ const root = document.getElementById('app');
 let session = loadSession();
 const api = createApi(() => session?.token);
 const users = createUserCache(api);
+const media = createMediaCache(api);
 const router = createRouter(show);
 let app = null; // {state, outbox, sync, banner, liveRegion} while logged in
 let unmountList = () => {};
 let unmountMain = () => {};
 
 function startApp() {
-  const state = createChatState();
+  const state = createChatState({ myId: session.user.id });
   const social = createSocialState();
   const typing = createTypingState();
   const outbox = createOutbox(session.user.id);
@@ -49,7 +55,11 @@ function startApp() {
     onIncoming: (message) => announce(message),
     onAuthFailed: logOut,
   });
-  app = { state, social, typing, outbox, sync, banner, liveRegion, shell: null };
+  const uploads = createUploads({
+    api,
+    onDone: (item, mediaObject) => sync.sendMessage({ ...item.target, media: mediaObject, replyTo: item.replyTo }),
+  });
+  app = { state, social, typing, outbox, sync, uploads, banner, liveRegion, shell: null };
   users.remember(session.user);
   setTimeZone(session.user.time_zone);
   sync.start();
@@ -104,6 +114,18 @@ function clearScreens() {
   unmountMain = () => {};
 }
 
+// Mounts a screen from a module loaded on demand; the returned unmount works before it loads.
+function mountLazy(pane, load, name, props) {
+  let unmount = null;
+  let gone = false;
+  pane.replaceChildren(h('p', { className: 'placeholder' }, t('loading')));
+  load().then((module) => { if (!gone) unmount = module[name](pane, props); });
+  return () => {
+    gone = true;
+    unmount?.();
+  };
+}
+
 function show(route) {
   clearScreens();
   if (!session) {
@@ -125,12 +147,14 @@ function show(route) {
   root.replaceChildren(h('div', { className: 'shell', 'data-view': route.name === 'home' ? 'list' : 'detail' },
     app.banner.element, app.liveRegion, listPane, mainPane));
   app.banner.refresh();
-  const common = { ...app, api, users, session, navigate: router.navigate };
+  const common = { ...app, api, users, media, session, navigate: router.navigate };
   unmountList = mountConversationList(listPane, { ...common, currentId: () => (route.name === 'chat' ? route.id : null), startChat });
-  if (route.name === 'chat') unmountMain = mountChatView(mainPane, { ...common, conversationId: route.id });
+  const at = Number(route.query.get('at')) || null;
+  if (route.name === 'chat') unmountMain = mountChatView(mainPane, { ...common, conversationId: route.id, focusSeq: at });
   else if (route.name === 'draft') unmountMain = mountChatView(mainPane, { ...common, recipientId: route.id });
   else if (route.name === 'friends') unmountMain = mountFriendsScreen(mainPane, common);
   else if (route.name === 'new_group') unmountMain = mountNewGroupScreen(mainPane, common);
+  else if (route.name === 'search') unmountMain = mountLazy(mainPane, () => import('./screens/search_screen.js'), 'mountSearchScreen', { ...common, scopeId: Number(route.query.get('in')) || null, query: route.query.get('q') ?? '' });
   else if (route.name === 'settings') unmountMain = mountSettingsScreen(mainPane, { ...common, onLoggedOut: logOut, onProfile });
   else mainPane.replaceChildren(h('p', { className: 'placeholder' }, t('select_conversation')));
   document.title = t('app_name');

@@ -2,9 +2,11 @@
 // localStorage (one key per user) so it survives reloads and crashes.
 //
 // Contract
-// - An entry is {id, conversation_id | to, text, created_at, failed?}; `id` is the client
-//   message id, the server's idempotency key: resending an entry can never store it twice
-//   (the server answers `duplicate: true`).
+// - An entry is a message {id, conversation_id | to, text, media?, reply_to?, created_at,
+//   failed?} (media: the uploaded media object; reply_to: the quote) or an operation {id, op:
+//   'edit' | 'delete' | 'react', conversation_id, seq, text? | emoji?, on?, created_at}; `id`
+//   is the client message id, the server's idempotency key: resending an entry can never
+//   store it twice (the server answers `duplicate: true`).
 // - add() appends; remove(id) drops an acknowledged entry; markFailed(id, code) keeps it
 //   visible but stops resending it. pending() lists what to (re)send, oldest first.
 // - subscribe(listener) is told after every change.
@@ -56,7 +58,8 @@ export function createOutbox(userId) {
       save();
     },
     pending: () => entries.filter((e) => !e.failed),
-    forConversation: (conversationId) => entries.filter((e) => e.conversation_id === conversationId),
+    // The messages (not operations) waiting, for a conversation or a draft chat.
+    forConversation: (conversationId) => entries.filter((e) => e.conversation_id === conversationId && !e.op),
     forRecipient: (userId) => entries.filter((e) => e.to === userId),
   };
 }

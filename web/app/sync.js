@@ -9,9 +9,13 @@
 //   `synced` every conversation's last_seq is (the list already showed it on this device).
 // - A live message that skips seqs of a conversation whose history is loaded triggers a
 //   `history after` fetch, so a gap is filled, never shown; `synced` with complete:false too.
-// - sendText() puts the message in the outbox first and sends it when online; after every
+// - sendMessage() (text, a media object from an upload, a quoted message) and sendOp() (edit,
+//   delete, react) put the frame in the outbox first and send it when online; after every
 //   `synced` the whole outbox is resent with the same client ids (the server deduplicates).
-//   An `ack` moves the entry from the outbox into the conversation.
+//   An `ack` moves the entry from the outbox into the conversation: the sending connection
+//   gets no copy of its own message, so it is rebuilt here (an op with the ack's seq; a react
+//   acked `changed: false` stored nothing). A refused op leaves the outbox and is reported to
+//   subscribeFailures() listeners as (entry, code).
 // - markRead() sends `read` when it raises this device's read cursor.
 // - Friends, requests and blocks are loaded over HTTP at start and after every `synced`; the
 //   friend, profile and presence frames keep social_state and the user cache current between.
@@ -23,6 +27,7 @@
 // - onStatus(status) and onIncoming(message) report to the UI; onAuthFailed() when the token
 //   is refused.
 import { createConnection } from './connection.js';
+import { isOp, quoteOf } from './message_ops.js';
 import { newClientId } from './outbox.js';
 import { endsMyMembership } from './components/event_text.js';
 
@@ -30,6 +35,7 @@ const PAGE = 50;
 const RETRYABLE = new Set(['rate_limited', 'unavailable', 'internal', 'closed']);
 
 const TYPING_EVERY_MS = 2000;
+const OP_KINDS = { edit: 'edit', delete: 'delete', react: 'reaction' };
 
 export function createSync({ api, state, social, typing, outbox, users, session, onStatus, onIncoming, onAuthFailed }) {
   const myId = session.user.id;
@@ -37,6 +43,7 @@ export function createSync({ api, state, social, typing, outbox, users, session,
   const loading = new Set();
   const statusListeners = new Set();
   const typingSentAt = new Map();
+  const failureListeners = new Set();
   let status = 'connecting';
   let removals = 0; // groups this device stopped being in, for refreshList
 
@@ -78,13 +85,14 @@ export function createSync({ api, state, social, typing, outbox, users, session,
     const expected = (conversation?.last_seq ?? 0) + 1;
     const known = state.has(message.conversation_id);
     if (!state.addMessage(message)) return;
-    typing.clear(message.conversation_id, message.sender_id);
+    const op = isOp(message);
+    if (!op) typing.clear(message.conversation_id, message.sender_id);
     if (message.kind === 'event') onEvent(message);
     else if (!known) refreshList();
     if (conversation?.historyLoaded && message.seq > expected) fillAfter(message.conversation_id, expected - 1);
     if (message.sender_id !== myId) {
       queueDelivered(message.conversation_id, message.seq);
-      onIncoming(message);
+      if (!op) onIncoming(message);
     }
   }
 
@@ -106,10 +114,21 @@ export function createSync({ api, state, social, typing, outbox, users, session,
     const entry = outbox.get(frame.id);
     if (!entry) return;
     outbox.remove(frame.id);
+    const base = { conversation_id: frame.conversation_id, seq: frame.seq, sender_id: myId, id: frame.id, created_at: frame.created_at ?? Date.now() };
+    if (entry.op) {
+      if (frame.changed === false) return; // nothing stored: the seq is the target's
+      const fields = {
+        edit: { text: entry.text, edited_at: frame.edited_at ?? base.created_at },
+        delete: {},
+        react: { emoji: entry.emoji, on: entry.on },
+      }[entry.op];
+      state.addMessage({ ...base, kind: OP_KINDS[entry.op], target: entry.seq, ...fields });
+      return;
+    }
     const known = state.has(frame.conversation_id);
     state.addMessage({
-      conversation_id: frame.conversation_id, seq: frame.seq, sender_id: myId, id: frame.id,
-      kind: 'text', text: entry.text, created_at: frame.created_at,
+      ...base, kind: 'text', text: entry.text,
+      ...(entry.media ? { media: entry.media } : {}), ...(entry.reply_to ? { reply_to: entry.reply_to } : {}),
     });
     state.raiseSelf(frame.conversation_id, { read_seq: frame.seq });
     if (!known) refreshList();
@@ -117,6 +136,12 @@ export function createSync({ api, state, social, typing, outbox, users, session,
 
   function onSendError(frame) {
     if (RETRYABLE.has(frame.code)) return; // stays in the outbox; resent after the next sync
+    const entry = outbox.get(frame.id);
+    if (entry?.op) {
+      outbox.remove(frame.id);
+      for (const listener of failureListeners) listener(entry, frame.code);
+      return;
+    }
     outbox.markFailed(frame.id, frame.code);
   }
 
@@ -126,8 +151,7 @@ export function createSync({ api, state, social, typing, outbox, users, session,
       // Whatever this device knows exists (replayed, or seen in the list) has reached it.
       if (entry.last_seq > (entry.self?.delivered_seq ?? 0)) queueDelivered(entry.conversation_id, entry.last_seq);
       if (!entry.complete && state.get(entry.conversation_id)?.historyLoaded) {
-        const loaded = [...state.get(entry.conversation_id).messages.keys()];
-        fillAfter(entry.conversation_id, Math.max(0, ...loaded));
+        fillAfter(entry.conversation_id, state.newestLoaded(entry.conversation_id));
       }
     }
     flushOutbox();
@@ -156,8 +180,21 @@ export function createSync({ api, state, social, typing, outbox, users, session,
   }
 
   function sendFrame(entry) {
+    if (entry.op) {
+      const fields = { edit: { text: entry.text }, delete: {}, react: { emoji: entry.emoji, on: entry.on } }[entry.op];
+      return connection.send({ type: entry.op, id: entry.id, conversation_id: entry.conversation_id, seq: entry.seq, ...fields });
+    }
     const target = entry.conversation_id ? { conversation_id: entry.conversation_id } : { to: entry.to };
-    return connection.send({ type: 'send', id: entry.id, ...target, text: entry.text });
+    return connection.send({
+      type: 'send', id: entry.id, ...target, text: entry.text,
+      ...(entry.media ? { media: entry.media.id } : {}), ...(entry.reply_to ? { reply_to: entry.reply_to.seq } : {}),
+    });
+  }
+
+  function enqueue(entry) {
+    outbox.add(entry);
+    if (status === 'online') sendFrame(entry);
+    return entry;
   }
 
   function queueDelivered(conversationId, seq) {
@@ -239,13 +276,23 @@ export function createSync({ api, state, social, typing, outbox, users, session,
     },
     isLoading: (conversationId) => loading.has(conversationId),
     loadPage,
-    sendText({ conversationId, to, text }) {
+    // media: the media object of a completed upload; replyTo: the message quoted.
+    sendMessage({ conversationId, to, text = '', media = null, replyTo = null }) {
       const entry = { id: newClientId(), text, created_at: Date.now() };
       if (conversationId) entry.conversation_id = conversationId;
       else entry.to = to;
-      outbox.add(entry);
-      if (status === 'online') sendFrame(entry);
-      return entry;
+      if (media) entry.media = media;
+      if (replyTo) entry.reply_to = quoteOf(replyTo);
+      return enqueue(entry);
+    },
+    // op: 'edit' (text), 'delete' or 'react' (emoji, on) on the message at `seq`.
+    sendOp({ conversationId, op, seq, text, emoji, on }) {
+      const fields = { edit: { text }, delete: {}, react: { emoji, on } }[op];
+      return enqueue({ id: newClientId(), op, conversation_id: conversationId, seq, created_at: Date.now(), ...fields });
+    },
+    subscribeFailures(listener) {
+      failureListeners.add(listener);
+      return () => failureListeners.delete(listener);
     },
     discard: (clientId) => outbox.remove(clientId),
     refreshList,

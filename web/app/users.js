@@ -1,7 +1,8 @@
 // users: a cache of public profiles, by id and by username, persisted in localStorage.
-// name(id) answers what is known and, for an id it has never seen, starts one
-// `GET /api/v1/users/id/{id}` (at most one in flight per id; a failed one is not retried until
-// reload); "user #ID" shows until it answers. remember(user) stores a profile (from a lookup,
+// name(id) answers what is known and, the first time this page asks for an id, starts one
+// `GET /api/v1/users/id/{id}` (at most one per id per page load, so names and pictures of
+// people who are not friends, who get no `profile` frames, are fresh after a reload; a failed
+// one is not retried until reload); "user #ID" shows until a never-seen id answers. remember(user) stores a profile (from a lookup,
 // a login, `welcome`, a `profile` frame or a friend object); subscribe(listener) is told after
 // every change, so screens re-render with the new names.
 import { t } from './i18n.js';
@@ -36,7 +37,7 @@ export function createUserCache(api) {
     get: (id) => byId.get(id),
     name(id) {
       const user = byId.get(id);
-      if (!user) fetchById(id);
+      fetchById(id);
       return user ? user.display_name || user.username : t('user_fallback', { id });
     },
     async lookup(username) {

@@ -1,28 +1,82 @@
-// composer: the message field, an emoji button with its picker, and a send button.
-// Enter sends (not while an input method is composing), Shift+Enter adds a line, Escape closes
-// the picker. onSend(text) gets the trimmed text; empty text is never sent. onInput() is called
-// on every edit that leaves text in the field (for the typing indicator).
+// composer: the message field, an emoji button with its picker, an attach button, a microphone
+// button and a send button.
+// - Enter sends (not while an input method is composing), Shift+Enter adds a line, Escape
+//   closes the picker, else ends replying or editing. onSend(text, mode) gets the trimmed
+//   text and the mode: null, {reply: message} or {edit: message}; empty text is never sent
+//   (an edit of a media message may clear its caption). onInput() is called on every edit that
+//   leaves text in the field (for the typing indicator).
+// - reply(message) and edit(message) show a bar above the field (the quoted sender and text,
+//   or "Editing"; ✕ cancels); edit puts the message's text in the field.
+// - Files come from the attach button (a file dialog, several at once) or are pasted into the
+//   field: onFiles(files, replyTo).
+// - The microphone button records a voice message (voice_recorder.js, loaded on first use):
+//   hold it and release to send, or press it (mouse or keyboard) to start and use the bar's
+//   Send or Cancel. onVoice(file, replyTo) gets the recording; onError(text) a failure.
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { createEmojiPicker } from './emoji_picker.js';
+import { mediaLabel } from './message_item.js';
 
-export function createComposer({ onSend, onInput = () => {} }) {
+const HOLD_MS = 400;
+
+export function createComposer({ onSend, onInput = () => {}, onFiles = () => {}, onVoice = () => {}, onError = () => {}, users }) {
   const field = h('textarea', {
     id: 'composer-text', rows: 1, placeholder: t('message_placeholder'), 'aria-label': t('message_label'),
-    onKeydown: onFieldKeydown, onInput: () => { autosize(); if (field.value.trim()) onInput(); },
+    onKeydown: onFieldKeydown, onInput: () => { autosize(); if (field.value.trim()) onInput(); }, onPaste,
   });
   const emojiButton = h('button', {
     type: 'button', className: 'icon-button', 'aria-label': t('emoji'), title: t('emoji'),
     'aria-haspopup': 'dialog', 'aria-expanded': 'false', onClick: () => picker.toggle(),
   }, '🙂');
   const picker = createEmojiPicker({ field, onClose: () => emojiButton.setAttribute('aria-expanded', 'false') });
-  const form = h('form', { className: 'composer', onSubmit: (event) => { event.preventDefault(); submit(); } },
-    picker.element, emojiButton, field, h('button', { type: 'submit', className: 'primary send' }, t('send')));
+  const fileInput = h('input', {
+    type: 'file', multiple: true, hidden: true, id: 'composer-files',
+    onChange: () => { if (fileInput.files.length) onFiles([...fileInput.files], replyTarget()); fileInput.value = ''; endMode(); },
+  });
+  const attachButton = h('button', {
+    type: 'button', className: 'icon-button attach', 'aria-label': t('attach'), title: t('attach'), onClick: () => fileInput.click(),
+  }, '📎');
+  const micButton = h('button', {
+    type: 'button', className: 'icon-button mic', 'aria-label': t('record_voice'), title: t('record_voice'),
+    onPointerdown: onMicDown, onClick: onMicClick,
+  }, '🎤');
+  const modeText = h('span', { className: 'composer-mode-text' });
+  const modeBar = h('div', { className: 'composer-mode', hidden: true },
+    modeText, h('button', { type: 'button', className: 'icon-button mode-cancel', 'aria-label': t('cancel'), title: t('cancel'), onClick: () => { endMode(); field.focus(); } }, '✕'));
+  const row = h('div', { className: 'composer-row' },
+    picker.element, emojiButton, field, attachButton, fileInput, micButton, h('button', { type: 'submit', className: 'primary send' }, t('send')));
+  const form = h('form', { className: 'composer', onSubmit: (event) => { event.preventDefault(); submit(); } }, modeBar, row);
   emojiButton.addEventListener('click', () => emojiButton.setAttribute('aria-expanded', String(picker.isOpen())));
+  let mode = null; // null | {reply: message} | {edit: message}
+  let recording = null; // {recorder, ready: Promise, pressedAt}
+
+  const replyTarget = () => mode?.reply ?? null;
+
+  function setMode(next) {
+    mode = next;
+    modeBar.hidden = !mode;
+    form.dataset.mode = mode ? Object.keys(mode)[0] : '';
+    if (mode?.reply) {
+      const message = mode.reply;
+      modeText.replaceChildren(
+        h('span', { className: 'quote-name' }, t('replying_to', { name: users.name(message.sender_id) })),
+        h('span', { className: 'quote-text' }, message.text || mediaLabel(message.media?.kind)));
+    } else if (mode?.edit) modeText.replaceChildren(h('span', { className: 'quote-name' }, t('editing')));
+  }
+
+  function endMode() {
+    if (mode?.edit) field.value = '';
+    setMode(null);
+    autosize();
+  }
 
   function onFieldKeydown(event) {
     if (event.key === 'Escape' && picker.isOpen()) {
       picker.close();
+      return;
+    }
+    if (event.key === 'Escape' && mode) {
+      endMode();
       return;
     }
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
@@ -31,11 +85,21 @@ export function createComposer({ onSend, onInput = () => {} }) {
     }
   }
 
+  function onPaste(event) {
+    const files = [...(event.clipboardData?.files ?? [])];
+    if (!files.length) return;
+    event.preventDefault();
+    onFiles(files, replyTarget());
+    endMode();
+  }
+
   function submit() {
     const text = field.value.trim();
-    if (!text) return;
-    onSend(text);
+    const editingMedia = mode?.edit?.media;
+    if (!text && !editingMedia) return;
+    onSend(text, mode);
     field.value = '';
+    setMode(null);
     autosize();
     picker.close();
     field.focus();
@@ -46,5 +110,66 @@ export function createComposer({ onSend, onInput = () => {} }) {
     field.style.height = `${Math.min(field.scrollHeight, 160)}px`;
   }
 
-  return { element: form, focus: () => field.focus() };
+  // Recording: the bar replaces the row until it is sent or cancelled.
+  function startRecording() {
+    const replyTo = replyTarget();
+    const state = { pressedAt: performance.now(), recorder: null };
+    recording = state;
+    state.ready = import('./voice_recorder.js').then(({ createVoiceRecorder }) => {
+      const done = () => {
+        state.recorder.element.remove();
+        row.hidden = false;
+        recording = null;
+        micButton.focus();
+      };
+      state.recorder = createVoiceRecorder({
+        onDone: (file, durationMs) => { done(); endMode(); onVoice(file, replyTo, durationMs); },
+        onCancel: done,
+      });
+      return state.recorder.start().then(() => {
+        row.hidden = true;
+        form.append(state.recorder.element);
+        state.recorder.element.querySelector('.recording-send').focus();
+      });
+    }).catch((error) => {
+      recording = null;
+      onError(t('mic_unavailable', { reason: error.name || error.message }));
+    });
+  }
+
+  function onMicDown(event) {
+    if (event.button !== 0 || recording) return;
+    startRecording();
+    recording.byPointer = true;
+    document.addEventListener('pointerup', onMicUp, { once: true }); // the button hides meanwhile
+  }
+
+  function onMicUp() {
+    const state = recording;
+    if (!state?.byPointer || performance.now() - state.pressedAt < HOLD_MS) return; // a press: keeps recording
+    state.ready.then(() => state.recorder?.finish(true));
+  }
+
+  function onMicClick(event) {
+    if (event.detail !== 0) return; // pointer presses are handled above
+    if (!recording) startRecording();
+  }
+
+  return {
+    element: form,
+    focus: () => field.focus(),
+    reply(message) {
+      if (mode?.edit) field.value = '';
+      setMode({ reply: message });
+      field.focus();
+    },
+    edit(message) {
+      setMode({ edit: message });
+      field.value = message.text ?? '';
+      autosize();
+      field.focus();
+      field.setSelectionRange(field.value.length, field.value.length);
+    },
+    isRecording: () => Boolean(recording),
+  };
 }

@@ -2,6 +2,7 @@
 // the other member's name from the user cache; system: "System notices"; group: its name.
 import { t } from '../i18n.js';
 import { eventText } from './event_text.js';
+import { mediaLabel } from './message_item.js';
 
 export function otherMemberId(conversation) {
   return conversation.members[0]?.user_id;
@@ -14,11 +15,13 @@ export function conversationTitle(conversation, users) {
   return other === undefined ? `#${conversation.id}` : users.name(other);
 }
 
-// A one-line preview of a message for the list (in groups, others' texts name their sender).
+// A one-line preview of a message for the list (in groups, others' texts name their sender);
+// a media message without a caption says what it is, a deleted one that it was deleted.
 export function messagePreview(message, myId, users, isGroup = false) {
   if (!message) return '';
   if (message.kind === 'event') return eventText(message, users);
-  const text = String(message.text ?? '').replace(/\s+/g, ' ');
+  const body = message.deleted ? t('message_deleted') : (message.text || mediaLabel(message.media?.kind));
+  const text = String(body ?? '').replace(/\s+/g, ' ');
   if (message.sender_id === myId) return `${t('you')}: ${text}`;
   return isGroup ? `${users.name(message.sender_id)}: ${text}` : text;
 }

@@ -1,7 +1,8 @@
 // emoji_picker: a popup grid of the built-in emoji (emoji_data.js) by category, for one text
-// field. createEmojiPicker({field, anchor}) returns {element, open, close, toggle, isOpen}.
-// A chosen emoji is inserted at the field's caret (replacing the selection) and the caret moves
-// after it. Keyboard: the grid buttons are tabbable, arrow keys move between them, Escape
+// field or for a choice. createEmojiPicker({field, onClose, onPick}) returns {element, open,
+// close, toggle, isOpen}. With a field, a chosen emoji is inserted at its caret (replacing the
+// selection) and the caret moves after it; with onPick instead (reactions), onPick(emoji) is
+// called. Keyboard: the grid buttons are tabbable, arrow keys move between them, Escape
 // closes and returns focus to the field.
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -14,7 +15,7 @@ export function insertAtCaret(field, text) {
   field.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
-export function createEmojiPicker({ field, onClose = () => {} }) {
+export function createEmojiPicker({ field = null, onClose = () => {}, onPick = null }) {
   const grid = h('div', { className: 'emoji-grid', role: 'group' });
   const tabs = h('div', { className: 'emoji-tabs', role: 'tablist' });
   const element = h('div', {
@@ -34,7 +35,13 @@ export function createEmojiPicker({ field, onClose = () => {} }) {
     grid.setAttribute('aria-label', t(`category.${category}`));
     grid.replaceChildren(...current.emoji.map((emoji) => h('button', {
       type: 'button', className: 'emoji', 'aria-label': emoji,
-      onClick: () => { insertAtCaret(field, emoji); field.focus(); },
+      onClick: () => {
+        if (onPick) onPick(emoji);
+        else {
+          insertAtCaret(field, emoji);
+          field.focus();
+        }
+      },
     }, emoji)));
   }
 
@@ -42,7 +49,7 @@ export function createEmojiPicker({ field, onClose = () => {} }) {
     if (event.key === 'Escape') {
       event.stopPropagation();
       close();
-      field.focus();
+      field?.focus();
       return;
     }
     const buttons = [...grid.querySelectorAll('button')];

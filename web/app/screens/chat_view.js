@@ -14,37 +14,68 @@
 // - Typing in the composer sends `typing` (throttled in sync); "X is typing…" shows under the
 //   messages while typing_state lists someone; direct chats show the other's presence dot.
 // - A draft chat becomes its conversation as soon as the first message is acknowledged.
+// - Rich messages (issue 5): images (a click opens the lightbox, loaded on first use), voice
+//   clips, file cards, quotes (a click scrolls to the quoted message when it is loaded), reaction
+//   chips, "edited" and tombstones; each stored message has an actions menu (react, reply, edit
+//   and delete as allowed; the menu loads on first use). Files dropped on the chat, pasted, attached or recorded upload with
+//   a progress bar and a cancel button each, then go out as messages. `focusSeq` (a search
+//   result) loads pages back until that message is there, then scrolls to it and highlights it.
+//   A refused operation or upload shows its reason above the composer.
 import { h } from '../dom.js';
+import { errorText } from '../errors.js';
 import { dayKey } from '../format.js';
 import { t } from '../i18n.js';
+import { hasReacted } from '../message_ops.js';
 import { avatar } from '../components/avatar.js';
 import { createComposer } from '../components/composer.js';
 import { conversationTitle, otherMemberId } from '../components/conversation_title.js';
 import { createGroupPanel } from '../components/group_panel.js';
+import { createMediaViews } from '../components/media_view.js';
 import { presenceDot } from '../components/presence_dot.js';
 import { bubble, daySeparator, deliveryState, eventLine } from '../components/message_item.js';
 
 const NEAR_TOP_PX = 300;
 const AT_BOTTOM_PX = 40;
 
-export function mountChatView(container, { api, state, social, typing, outbox, sync, users, session, conversationId, recipientId, navigate }) {
+const ADMIN_ROLES = new Set(['owner', 'admin']);
+
+export function mountChatView(container, { api, state, social, typing, outbox, sync, users, session, media, uploads, conversationId, recipientId, focusSeq: focusAt, navigate }) {
   const myId = session.user.id;
   const conversation = () => (conversationId ? state.get(conversationId) : null);
+  const target = conversationId ? { conversationId } : { to: recipientId };
+  let focusSeq = focusAt ?? null;
   const list = h('ol', { className: 'message-list' });
+  const uploadList = h('ol', { className: 'message-list upload-list', 'aria-label': t('uploads') });
   const topNote = h('p', { className: 'history-note' });
-  const scroller = h('div', { className: 'messages', tabindex: '0', 'aria-label': t('message_label') }, topNote, list);
+  const scroller = h('div', { className: 'messages', tabindex: '0', 'aria-label': t('message_label') }, topNote, list, uploadList);
+  const alertLine = h('p', { className: 'chat-alert', role: 'alert' });
+  const dropHint = h('div', { className: 'drop-hint', hidden: true, 'aria-hidden': 'true' }, t('drop_files'));
+  const mediaViews = createMediaViews({ cache: media, onOpenImage: openImage });
+  const rich = {
+    users, myId, media: mediaViews, onQuote: (seq) => scrollToMessage(seq), onReact: toggleReaction, onActions: openActions,
+  };
   const jump = h('button', { type: 'button', className: 'jump-latest', hidden: true, onClick: scrollToBottom }, `↓ ${t('jump_latest')}`);
   const title = h('h2', { className: 'chat-title' });
   const avatarSlot = h('span', { className: 'avatar-wrap' });
-  const composer = createComposer({ onSend, onInput: () => { if (conversationId) sync.sendTyping(conversationId); } });
+  const composer = createComposer({
+    onSend, users, onInput: () => { if (conversationId) sync.sendTyping(conversationId); },
+    onFiles: (files, replyTo) => { for (const file of files) uploads.add({ file, target, replyTo }); scrollToBottom(); },
+    onVoice: (file, replyTo) => { uploads.add({ file, kind: 'voice', target, replyTo }); scrollToBottom(); },
+    onError: (text) => { alertLine.textContent = text; },
+  });
   const typingLine = h('p', { className: 'typing-line', 'aria-live': 'polite' });
   const readonlyNote = h('p', { className: 'readonly-note', hidden: true }, t('system_readonly'));
-  const section = h('section', { className: 'chat', 'aria-labelledby': 'chat-title' });
   const panel = conversationId ? createGroupPanel({ api, social, users, session, groupId: conversationId, onLeft: () => navigate('/') }) : null;
   const infoButton = h('button', {
     type: 'button', className: 'icon-button group-info-button', 'aria-label': t('group_info'), title: t('group_info'),
     'aria-expanded': 'false', hidden: true, onClick: togglePanel,
   }, 'ℹ️');
+  const searchButton = h('button', {
+    type: 'button', className: 'icon-button chat-search', 'aria-label': t('search_in_conversation'), title: t('search_in_conversation'),
+    hidden: !conversationId, onClick: () => navigate(`/search?in=${conversationId}`),
+  }, '🔍');
+  const section = h('section', { className: 'chat', 'aria-labelledby': 'chat-title' });
+  let menu = null; // the message actions menu, loaded on first use
 
   function togglePanel() {
     const open = !panel.element.isConnected;
@@ -68,9 +99,84 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     if (conversationId && visibleUnreadSeq && document.visibilityState === 'visible') sync.markRead(conversationId, visibleUnreadSeq);
   }
 
-  function onSend(text) {
-    sync.sendText(conversationId ? { conversationId, text } : { to: recipientId, text });
+  function onSend(text, mode) {
+    alertLine.textContent = '';
+    if (mode?.edit) {
+      if (text !== mode.edit.text) sync.sendOp({ conversationId, op: 'edit', seq: mode.edit.seq, text });
+      return;
+    }
+    sync.sendMessage({ ...target, text, replyTo: mode?.reply ?? null });
     scrollToBottom();
+  }
+
+  function toggleReaction(message, emoji) {
+    alertLine.textContent = '';
+    const now = state.message(conversationId, message.seq) ?? message; // as it is after any op since
+    sync.sendOp({ conversationId, op: 'react', seq: message.seq, emoji, on: !hasReacted(now, myId, emoji) });
+  }
+
+  async function openActions(message, button) {
+    if (!menu) {
+      const { createMessageMenu } = await import('../components/message_menu.js');
+      menu ??= createMessageMenu({ container: section });
+      section.append(menu.element);
+    }
+    const c = conversation();
+    const mine = message.sender_id === myId;
+    menu.open(message, button, {
+      canEdit: mine && message.kind === 'text',
+      // The server also checks ranks (an admin may not delete the owner's): it answers forbidden.
+      canDelete: mine || (c?.kind === 'group' && ADMIN_ROLES.has(c.role)),
+      reacted: (emoji) => hasReacted(message, myId, emoji),
+      onReact: (emoji) => toggleReaction(message, emoji),
+      onReply: () => composer.reply(message),
+      onEdit: () => composer.edit(message),
+      onDelete: () => sync.sendOp({ conversationId, op: 'delete', seq: message.seq }),
+    });
+  }
+
+  async function openImage(mediaObject) {
+    const images = [...(conversation()?.messages.values() ?? [])]
+      .filter((m) => m.media?.kind === 'image' && !m.deleted).sort((a, b) => a.seq - b.seq)
+      .map((m) => ({ media: m.media, sender_id: m.sender_id, created_at: m.created_at }));
+    if (!images.some((image) => image.media.id === mediaObject.id)) images.push({ media: mediaObject, sender_id: myId, created_at: Date.now() });
+    const { openLightbox } = await import('../components/lightbox.js');
+    openLightbox({ images, index: images.findIndex((image) => image.media.id === mediaObject.id), cache: media, users });
+  }
+
+  // Scrolls a loaded message into the middle of the view and highlights it; false when not loaded.
+  function scrollToMessage(seq) {
+    const node = list.querySelector(`li[data-seq="${seq}"]`);
+    if (!node) return false;
+    node.scrollIntoView({ block: 'center' });
+    node.classList.remove('flash');
+    void node.offsetWidth; // restarts the animation
+    node.classList.add('flash');
+    return true;
+  }
+
+  function uploadItem(item) {
+    const { phase, error } = item.state;
+    const percent = Math.round(item.progress() * 100);
+    const failed = phase === 'failed';
+    const name = item.file.name || t(`media_${item.kind}`);
+    return h('li', { className: 'message mine upload', 'data-upload': item.key, 'data-phase': phase },
+      h('div', { className: 'bubble upload-bubble' },
+        h('span', { className: 'upload-name' }, name),
+        failed
+          ? h('span', { className: 'upload-error' }, t('upload_failed', { name, reason: errorText({ code: error }, 'media') }))
+          : h('span', { className: 'upload-progress' },
+            h('progress', { max: 100, value: percent, 'aria-label': t('uploading', { name, percent }) }),
+            h('span', { className: 'upload-percent' }, phase === 'complete' ? t('processing') : `${percent}%`)),
+        h('button', {
+          type: 'button', className: 'link upload-cancel', onClick: () => (failed ? uploads.dismiss(item.key) : uploads.cancel(item.key)),
+        }, failed ? t('dismiss') : t('cancel'))));
+  }
+
+  function renderUploads() {
+    const stick = atBottom();
+    uploadList.replaceChildren(...uploads.forTarget(target).map(uploadItem));
+    if (stick) scrollToBottom();
   }
 
   function scrollToBottom() {
@@ -103,7 +209,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
       }
       const mine = message.sender_id === myId && message.kind !== 'notice';
       const isGroup = c.kind === 'group';
-      const node = bubble({ message, mine, state: mine ? (isGroup ? 'sent' : deliveryState(message, c)) : null, senderName: users.name(message.sender_id), showSender: isGroup });
+      const node = bubble({ message, mine, state: mine ? (isGroup ? 'sent' : deliveryState(message, c)) : null, senderName: users.name(message.sender_id), showSender: isGroup, rich });
       if (!mine) node.dataset.unread = String(message.seq > (c.self.read_seq ?? 0));
       nodes.push(node);
     }
@@ -115,7 +221,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
       pushDay(entry.created_at);
       nodes.push(bubble({
         message: entry, mine: true, state: entry.failed ? 'failed' : 'sending', failedCode: entry.failed,
-        onDiscard: () => sync.discard(entry.id),
+        onDiscard: () => sync.discard(entry.id), rich,
       }));
     }
     return nodes;
@@ -128,7 +234,8 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     title.textContent = name;
     const otherId = c ? otherMemberId(c) : recipientId;
     const dot = (c?.kind ?? 'direct') === 'direct' ? presenceDot(social.presenceOf(otherId)) : null;
-    avatarSlot.replaceChildren(avatar(name, c?.members[0]?.user_id ?? recipientId ?? conversationId, c?.kind ?? 'direct'), ...(dot ? [dot] : []));
+    const picture = (c?.kind ?? 'direct') === 'direct' ? { cache: media, id: users.get(otherId)?.avatar } : null;
+    avatarSlot.replaceChildren(avatar(name, c?.members[0]?.user_id ?? recipientId ?? conversationId, c?.kind ?? 'direct', picture), ...(dot ? [dot] : []));
   }
 
   function renderTyping() {
@@ -142,7 +249,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
       const existing = state.findDirectWith(recipientId);
       if (existing) { navigate(`/chat/${existing.id}`, { replace: true }); return; }
     }
-    const wasAtBottom = firstRender || atBottom();
+    const wasAtBottom = (firstRender || atBottom()) && !focusSeq;
     const previousHeight = scroller.scrollHeight;
     const previousTop = scroller.scrollTop;
     renderHeader();
@@ -158,6 +265,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     else if (scroller.scrollHeight !== previousHeight && previousTop < NEAR_TOP_PX) {
       scroller.scrollTop = previousTop + (scroller.scrollHeight - previousHeight); // a page came in above
     }
+    if (focusSeq && c?.historyLoaded && (scrollToMessage(focusSeq) || !c.hasMoreBefore)) focusSeq = null;
     jump.hidden = atBottom();
     firstRender = false;
     maybeLoadMore();
@@ -166,8 +274,33 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
   function maybeLoadMore() {
     const c = conversation();
     if (!c || (c.historyLoaded && !c.hasMoreBefore) || sync.status() !== 'online') return;
-    if (!c.historyLoaded || scroller.scrollTop < NEAR_TOP_PX) sync.loadPage(conversationId).catch(() => {});
+    const seeking = focusSeq && c.oldestSeq > focusSeq;
+    if (!c.historyLoaded || seeking || scroller.scrollTop < NEAR_TOP_PX) sync.loadPage(conversationId).catch(() => {});
   }
+
+  // Files dragged over the chat: a hint while over it, an upload each when dropped.
+  function hasFiles(event) {
+    return [...(event.dataTransfer?.types ?? [])].includes('Files');
+  }
+  let dragDepth = 0;
+  section.addEventListener('dragenter', (event) => {
+    if (!hasFiles(event) || composer.element.hidden) return;
+    dragDepth += 1;
+    dropHint.hidden = false;
+  });
+  section.addEventListener('dragleave', () => {
+    dragDepth = Math.max(0, dragDepth - 1);
+    if (!dragDepth) dropHint.hidden = true;
+  });
+  section.addEventListener('dragover', (event) => { if (hasFiles(event) && !composer.element.hidden) event.preventDefault(); });
+  section.addEventListener('drop', (event) => {
+    dragDepth = 0;
+    dropHint.hidden = true;
+    if (!hasFiles(event) || composer.element.hidden) return;
+    event.preventDefault();
+    for (const file of event.dataTransfer.files) uploads.add({ file, target });
+    scrollToBottom();
+  });
 
   scroller.addEventListener('scroll', () => {
     jump.hidden = atBottom();
@@ -178,12 +311,14 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     h('header', { className: 'pane-header' },
       h('a', { href: '/', className: 'icon-button back', 'aria-label': t('back'), title: t('back'),
         onClick: (event) => { event.preventDefault(); navigate('/'); } }, '←'),
-      avatarSlot, Object.assign(title, { id: 'chat-title' }), infoButton),
+      avatarSlot, Object.assign(title, { id: 'chat-title' }), searchButton, infoButton),
     scroller,
     jump,
     typingLine,
+    alertLine,
     readonlyNote,
-    composer.element);
+    composer.element,
+    dropHint);
   container.replaceChildren(section);
 
   const onVisibility = () => markVisibleRead();
@@ -213,10 +348,19 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
   const unsubscribeUsers = users.subscribe(render);
   const unsubscribeSocial = social.subscribe(renderHeader);
   const unsubscribeTyping = typing.subscribe((id) => { if (id === conversationId) renderTyping(); });
+  const unsubscribeUploads = uploads.subscribe(renderUploads);
+  const unsubscribeFailures = sync.subscribeFailures((entry, code) => {
+    if (entry.conversation_id === conversationId) alertLine.textContent = errorText({ code }, 'message_op');
+  });
   render();
+  renderUploads();
   if (!composer.element.hidden) composer.focus();
 
   return () => {
+    menu?.close();
+    mediaViews.dispose();
+    unsubscribeUploads();
+    unsubscribeFailures();
     unsubscribeStatus();
     unsubscribeUsers();
     unsubscribeSocial();

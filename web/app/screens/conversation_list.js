@@ -2,7 +2,8 @@
 // link, a settings link, a "start a chat by username" form, and every conversation sorted by activity
 // with avatar, title, last-message preview, time, unread badge and, for direct chats with
 // friends, a presence dot. Re-renders on every chat_state, user cache or social_state change;
-// the open conversation is marked aria-current.
+// the open conversation is marked aria-current. Unread counts leave out operations (edits,
+// deletions, reactions: chat_state.unread); a search link opens the message search.
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { formatStamp } from '../format.js';
@@ -11,7 +12,7 @@ import { avatar } from '../components/avatar.js';
 import { conversationTitle, messagePreview, otherMemberId } from '../components/conversation_title.js';
 import { presenceDot } from '../components/presence_dot.js';
 
-export function mountConversationList(container, { state, social, users, session, navigate, currentId, startChat }) {
+export function mountConversationList(container, { state, social, users, media, session, navigate, currentId, startChat }) {
   const list = h('ul', { className: 'conversation-list', 'aria-label': t('conversations') });
   const input = h('input', { id: 'new-chat', placeholder: t('new_chat_placeholder'), 'aria-label': t('new_chat_label'), autocapitalize: 'none' });
   const alert = h('p', { className: 'form-error', role: 'alert' });
@@ -46,7 +47,7 @@ export function mountConversationList(container, { state, social, users, session
 
   function row(conversation) {
     const title = conversationTitle(conversation, users);
-    const unread = Math.max(0, conversation.last_seq - conversation.self.read_seq);
+    const unread = state.unread(conversation);
     const selected = conversation.id === currentId();
     return h('li', { className: `conversation ${conversation.kind}`, 'data-conversation-id': conversation.id },
       h('a', {
@@ -55,7 +56,8 @@ export function mountConversationList(container, { state, social, users, session
         onClick: (event) => { event.preventDefault(); navigate(`/chat/${conversation.id}`); },
       },
       h('span', { className: 'avatar-wrap' },
-        avatar(title, conversation.members[0]?.user_id ?? conversation.id, conversation.kind),
+        avatar(title, conversation.members[0]?.user_id ?? conversation.id, conversation.kind,
+          conversation.kind === 'direct' ? { cache: media, id: users.get(otherMemberId(conversation))?.avatar } : null),
         conversation.kind === 'direct' && presenceDot(social.presenceOf(otherMemberId(conversation)))),
       h('span', { className: 'conversation-text' },
         h('span', { className: 'conversation-title' }, title),
@@ -71,6 +73,8 @@ export function mountConversationList(container, { state, social, users, session
       me,
       h('a', { href: '/friends', className: 'icon-button friends-link', 'aria-label': t('friends'), title: t('friends'),
         onClick: (event) => { event.preventDefault(); navigate('/friends'); } }, '👥', incomingBadge),
+      h('a', { href: '/search', className: 'icon-button search-link', 'aria-label': t('search_messages'), title: t('search_messages'),
+        onClick: (event) => { event.preventDefault(); navigate('/search'); } }, '🔍'),
       h('a', { href: '/new-group', className: 'icon-button new-group-link', 'aria-label': t('new_group'), title: t('new_group'),
         onClick: (event) => { event.preventDefault(); navigate('/new-group'); } }, '➕'),
       h('a', { href: '/settings', className: 'icon-button', 'aria-label': t('settings'), title: t('settings'),

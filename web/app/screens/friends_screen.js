@@ -2,14 +2,15 @@
 // (each result with "add friend", sending the optional note), incoming requests (accept /
 // decline), outgoing ones (cancel), friends with presence and last seen (chat / remove /
 // block) and blocked users (unblock). Lists come from social_state, so frames update them live;
-// every action's error is shown with its code's sentence.
+// every action's error is shown with its code's sentence. People show their picture when they
+// have one.
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { t } from '../i18n.js';
 import { avatar } from '../components/avatar.js';
 import { presenceDot, presenceLabel } from '../components/presence_dot.js';
 
-export function mountFriendsScreen(container, { api, social, state, users, sync, navigate }) {
+export function mountFriendsScreen(container, { api, social, state, users, media, sync, navigate }) {
   const query = h('input', { id: 'user-search', type: 'search', placeholder: t('search_users'), 'aria-label': t('search_users'), autocapitalize: 'none' });
   const note = h('input', { id: 'friend-note', maxlength: 256, placeholder: t('friend_note'), 'aria-label': t('friend_note') });
   const alert = h('p', { className: 'form-error', role: 'alert' });
@@ -29,7 +30,7 @@ export function mountFriendsScreen(container, { api, social, state, users, sync,
     const name = users.name(id);
     const user = users.get(id);
     return h('li', { className: 'person', 'data-user-id': id },
-      h('span', { className: 'avatar-wrap' }, avatar(name, id), presenceDot(social.presenceOf(id))),
+      h('span', { className: 'avatar-wrap' }, avatar(name, id, '', { cache: media, id: user?.avatar }), presenceDot(social.presenceOf(id))),
       h('span', { className: 'person-text' },
         h('span', { className: 'person-name' }, name),
         h('span', { className: 'muted' }, [user?.username && `@${user.username}`, extra].filter(Boolean).join(' · '))),

@@ -1,5 +1,6 @@
-// settings_screen: my profile (display name, status line, avatar URL, time zone; saved with
-// PATCH /account/profile, then onProfile(user)), language (persisted, applies at once and is
+// settings_screen: my profile (display name, status line, time zone; saved with PATCH
+// /account/profile, then onProfile(user)), my picture (an image uploaded like any media, with a
+// progress bar, then set as the profile's `avatar` media id; Remove sets ""), language (persisted, applies at once and is
 // saved to the profile), change password, the devices logged in to this account with a revoke
 // button each, and log out. onLoggedOut() is called after the
 // server revoked this device's token (or it was already invalid).
@@ -7,6 +8,8 @@ import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { formatDate, timeZone } from '../format.js';
 import { LANGUAGES, language, setLanguage, t } from '../i18n.js';
+import { createUploads } from '../uploads.js';
+import { avatar } from '../components/avatar.js';
 
 // The profile's language follows the last choice: one PATCH in flight at a time, and the newest
 // choice is sent after it, so answers crossing each other never leave an older language saved
@@ -25,7 +28,58 @@ function saveLanguage(api, onProfile, code) {
     });
 }
 
-export function mountSettingsScreen(container, { api, session, users, navigate, onLoggedOut, onProfile }) {
+// The picture: shown from the profile, replaced by an upload, removed with "".
+function createAvatarPicker({ api, media, users, me, onProfile }) {
+  const preview = h('span', { className: 'avatar-preview' });
+  const status = h('p', { className: 'form-status', role: 'status' });
+  const progress = h('progress', { max: 100, value: 0, hidden: true, 'aria-label': t('avatar') });
+  const uploads = createUploads({ api, onDone: (item, mediaObject) => save(mediaObject.id) });
+  const input = h('input', {
+    id: 'profile-avatar', type: 'file', accept: 'image/jpeg,image/png,image/webp,image/gif', className: 'visually-hidden',
+    onChange: () => {
+      const [file] = input.files;
+      input.value = '';
+      if (file) {
+        status.textContent = '';
+        uploads.add({ file, kind: 'image', target: {} });
+      }
+    },
+  });
+  const remove = h('button', { type: 'button', className: 'avatar-remove', onClick: () => save('') }, t('remove_avatar'));
+  const element = h('div', { className: 'avatar-picker' }, preview,
+    h('label', { for: 'profile-avatar', className: 'button-like' }, t('choose_avatar')), input, remove, progress, status);
+
+  function show() {
+    const user = users.get(me.id) ?? me;
+    preview.replaceChildren(avatar(users.name(me.id), me.id, 'large', { cache: media, id: user.avatar }));
+    remove.hidden = !user.avatar;
+  }
+
+  async function save(id) {
+    try {
+      const { user } = await api.updateProfile({ avatar: id });
+      onProfile(user);
+      status.textContent = t('avatar_saved');
+    } catch (error) {
+      status.textContent = errorText(error, 'media');
+    }
+    show();
+  }
+
+  uploads.subscribe(() => {
+    const [item] = uploads.forTarget({});
+    progress.hidden = !item || item.state.phase === 'failed';
+    if (item) progress.value = Math.round(item.progress() * 100);
+    if (item?.state.phase === 'failed') {
+      status.textContent = errorText({ code: item.state.error }, 'media');
+      uploads.dismiss(item.key);
+    }
+  });
+  show();
+  return { element, refresh: show };
+}
+
+export function mountSettingsScreen(container, { api, session, users, media, navigate, onLoggedOut, onProfile }) {
   const sessionsList = h('ul', { className: 'sessions' });
   const sessionsAlert = h('p', { className: 'form-error', role: 'alert' });
   const oldPassword = h('input', { id: 'old-password', type: 'password', autocomplete: 'current-password', required: true });
@@ -38,10 +92,10 @@ export function mountSettingsScreen(container, { api, session, users, navigate, 
   const profileFields = {
     display_name: h('input', { id: 'profile-display-name', value: me.display_name ?? '', maxlength: 64, required: true }),
     status_line: h('input', { id: 'profile-status', value: me.status_line ?? '', maxlength: 140 }),
-    avatar: h('input', { id: 'profile-avatar', type: 'url', value: me.avatar ?? '' }),
     time_zone: h('input', { id: 'profile-time-zone', value: me.time_zone ?? '', list: 'time-zones', placeholder: timeZone() }),
   };
   const profileStatus = h('p', { className: 'form-status', role: 'status' });
+  const picker = createAvatarPicker({ api, media, users, me, onProfile });
   const signedInAs = h('p', {});
   const showSignedInAs = () => { signedInAs.textContent = t('signed_in_as', { name: `${users.name(me.id)} (@${me.username})` }); };
 
@@ -118,10 +172,10 @@ export function mountSettingsScreen(container, { api, session, users, navigate, 
       signedInAs,
       h('label', { for: 'language' }, t('language')), languageSelect,
       h('h3', {}, t('profile')),
+      h('span', { className: 'label' }, t('avatar')), picker.element,
       h('form', { className: 'profile-form', onSubmit: onSaveProfile },
         h('label', { for: 'profile-display-name' }, t('profile_display_name')), profileFields.display_name,
         h('label', { for: 'profile-status' }, t('status_line')), profileFields.status_line,
-        h('label', { for: 'profile-avatar' }, t('avatar_url')), profileFields.avatar,
         h('label', { for: 'profile-time-zone' }, t('time_zone')), profileFields.time_zone,
         h('datalist', { id: 'time-zones' }, Intl.supportedValuesOf('timeZone').map((zone) => h('option', { value: zone }))),
         h('button', { type: 'submit' }, t('save_profile')), profileStatus),
@@ -135,5 +189,8 @@ export function mountSettingsScreen(container, { api, session, users, navigate, 
   showSignedInAs();
   loadSessions();
   languageSelect.focus();
-  return users.subscribe(showSignedInAs);
+  return users.subscribe(() => {
+    showSignedInAs();
+    picker.refresh();
+  });
 }
