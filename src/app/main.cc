@@ -16,6 +16,7 @@
 #include "chat/media_service.h"
 #include "chat/message_writer.h"
 #include "chat/notices.h"
+#include "chat/search_indexer.h"
 #include "chat/service.h"
 #include "chat/social.h"
 #include "media/blob_store.h"
@@ -103,6 +104,7 @@ int Main(int argc, char** argv) {
   chat::MessageWriter writer(**store, config->writer);
   proto::JsonEventEncoder encoder;
   chat::Service chat(**store, hub, writer, encoder, config->chat);
+  chat::SearchIndexer search_indexer(writer, std::chrono::milliseconds(250));
   chat::Notices notices(**store, writer, hub, encoder, config->chat.max_text_bytes);
   proto::JsonGroupEventFormat group_events;
   chat::Groups groups(**store, hub, writer, encoder, group_events, chat::GroupsOptions());
@@ -132,6 +134,7 @@ int Main(int argc, char** argv) {
   pthread_kill(signal_waiter.native_handle(), SIGTERM);  // wakes it if Run ended otherwise
   signal_waiter.join();
   media_cleanup.Stop();
+  search_indexer.Stop();
   writer.Stop();  // everything queued is committed before exit
   const chat::MessageWriter::Stats stats = writer.stats();
   Log(LogLevel::kInfo, "stopped",

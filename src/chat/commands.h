@@ -41,8 +41,8 @@ struct CursorCommand {
 
 struct SendOutcome {
   store::Message message;
-  bool duplicate = false;           // an earlier send with the same client id; nothing stored
-  MemberIds member_ids;  // who receives it
+  bool duplicate = false;  // an earlier send with the same client id; nothing stored
+  MemberIds member_ids;    // who receives it
   // false: a reaction that already was as asked; nothing stored, nothing delivered, and
   // message.seq is the target's.
   bool changed = true;
@@ -50,8 +50,8 @@ struct SendOutcome {
 
 struct CursorOutcome {
   int64_t conversation_id = 0;
-  bool moved = false;               // false: the cursors already were at least there
-  store::Member member;             // the member's cursors after the change
+  bool moved = false;    // false: the cursors already were at least there
+  store::Member member;  // the member's cursors after the change
   MemberIds member_ids;  // who is told
 };
 

@@ -8,35 +8,18 @@
 namespace parley::chat {
 
 MediaCleanup::MediaCleanup(MediaService& media, std::chrono::milliseconds period)
-    : media_(media), period_(period), thread_([this] { Run(); }) {}
+    : media_(media), periodic_(period, [this] { Pass(); }) {}
 
-MediaCleanup::~MediaCleanup() { Stop(); }
-
-void MediaCleanup::Stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
-}
-
-void MediaCleanup::Run() {
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    if (wake_.wait_for(lock, period_, [this] { return stopping_; })) return;
-    lock.unlock();
-    auto counts = media_.CleanUp(NowMillis());
-    if (!counts.ok()) {
-      Log(LogLevel::kWarning, "media_cleanup_failed", {{"reason", counts.status().message()}});
-    } else if (counts->uploads + counts->media + counts->blobs + counts->strays > 0) {
-      Log(LogLevel::kInfo, "media_cleanup",
-          {{"uploads", std::to_string(counts->uploads)},
-           {"media", std::to_string(counts->media)},
-           {"blobs", std::to_string(counts->blobs)},
-           {"strays", std::to_string(counts->strays)}});
-    }
-    lock.lock();
+void MediaCleanup::Pass() {
+  auto counts = media_.CleanUp(NowMillis());
+  if (!counts.ok()) {
+    Log(LogLevel::kWarning, "media_cleanup_failed", {{"reason", counts.status().message()}});
+  } else if (counts->uploads + counts->media + counts->blobs + counts->strays > 0) {
+    Log(LogLevel::kInfo, "media_cleanup",
+        {{"uploads", std::to_string(counts->uploads)},
+         {"media", std::to_string(counts->media)},
+         {"blobs", std::to_string(counts->blobs)},
+         {"strays", std::to_string(counts->strays)}});
   }
 }
 

@@ -1,17 +1,15 @@
-// MediaCleanup: a thread that runs MediaService::CleanUp every `period` (expired uploads,
-// media never used, their blobs), so abandoned bytes do not pile up on disk.
+// MediaCleanup: runs MediaService::CleanUp every `period` on a thread of its own (expired
+// uploads, media never used, their blobs, strays), so abandoned bytes do not pile up on disk.
 //
 // Thread-safety: the constructor starts the thread; Stop() (idempotent; the destructor calls
-// it) wakes and joins it, waiting for a pass in progress. Ownership: borrows the service,
-// which must outlive it.
+// it) joins it, waiting for a pass in progress. Ownership: borrows the service, which must
+// outlive it.
 #ifndef PARLEY_CHAT_MEDIA_CLEANUP_H_
 #define PARLEY_CHAT_MEDIA_CLEANUP_H_
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
+#include "base/periodic.h"
 #include "chat/media_service.h"
 
 namespace parley::chat {
@@ -19,21 +17,13 @@ namespace parley::chat {
 class MediaCleanup {
  public:
   MediaCleanup(MediaService& media, std::chrono::milliseconds period);
-  ~MediaCleanup();
-  MediaCleanup(const MediaCleanup&) = delete;
-  MediaCleanup& operator=(const MediaCleanup&) = delete;
-
-  void Stop();
+  void Stop() { periodic_.Stop(); }
 
  private:
-  void Run();
+  void Pass();
 
   MediaService& media_;
-  const std::chrono::milliseconds period_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mutex_
-  std::thread thread_;     // last: starts after everything above is initialised
+  Periodic periodic_;  // last: its thread starts after media_ is set
 };
 
 }  // namespace parley::chat

@@ -5,6 +5,7 @@
 
 #include "base/utf8.h"
 #include "chat/message_rules.h"
+#include "chat/search_indexer.h"
 
 namespace parley::chat {
 namespace {
@@ -120,10 +121,9 @@ Result<HistoryPage> Service::History(int64_t user_id, int64_t conversation_id,
 
   // One more than asked tells whether more exist in that direction.
   const int fetch = query.limit + 1;
-  auto messages = query.after ? store_.MessagesAfter(conversation_id,
-                                                     std::max(*query.after, floor), fetch)
-                              : store_.MessagesBefore(conversation_id,
-                                                      query.before.value_or(INT64_MAX), fetch);
+  auto messages =
+      query.after ? store_.MessagesAfter(conversation_id, std::max(*query.after, floor), fetch)
+                  : store_.MessagesBefore(conversation_id, query.before.value_or(INT64_MAX), fetch);
   if (!messages.ok()) return messages.status();
   HistoryPage page;
   page.messages = std::move(*messages);
@@ -153,8 +153,7 @@ Result<std::vector<ConversationSync>> Service::Sync(int64_t user_id,
   for (store::ConversationSummary& summary : *summaries) {
     ConversationSync sync;
     const auto it = seen.find(summary.id);
-    const int64_t after =
-        std::max(it == seen.end() ? 0 : it->second, summary.self.first_seq - 1);
+    const int64_t after = std::max(it == seen.end() ? 0 : it->second, summary.self.first_seq - 1);
     if (summary.last_seq > after) {
       auto missed = store_.MessagesAfter(summary.id, after, options_.sync_limit + 1);
       if (!missed.ok()) return missed.status();
@@ -190,6 +189,7 @@ Result<store::SearchPage> Service::Search(int64_t user_id, store::SearchQuery qu
     if (!member->has_value()) return Status(Code::kNotFound, "no such conversation");
   }
   query.user_id = user_id;
+  if (Status indexed = IndexQueuedMessages(writer_); !indexed.ok()) return indexed;
   return store_.SearchMessages(query);
 }
 

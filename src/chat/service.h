@@ -30,8 +30,8 @@ namespace parley::chat {
 struct ServiceOptions {
   size_t max_text_bytes = 16 * 1024;  // UTF-8 bytes of one message's text
   size_t max_client_id_bytes = 64;
-  int sync_limit = 200;         // messages replayed per conversation on connect
-  int max_history_limit = 200;  // messages per history page
+  int sync_limit = 200;           // messages replayed per conversation on connect
+  int max_history_limit = 200;    // messages per history page
   size_t max_search_bytes = 256;  // bytes of a search query
   int max_search_limit = 50;      // results per search page
 };

@@ -43,19 +43,19 @@ class WriteTxn {
                                                         std::string_view client_id) = 0;
 
   // Appends a message with the next seq of its conversation (fills in message.seq and returns
-  // the stored message, with its quote when reply_to is set). Text messages are indexed for
-  // search. kConflict if (sender_id, client_id) exists already.
+  // the stored message, with its quote when reply_to is set). Text messages are queued for
+  // the search index. kConflict if (sender_id, client_id) exists already.
   virtual Result<Message> Append(Message message) = 0;
 
   // --- message operations ---
   // The stored message (conversation_id, seq) without quote or reactions; nullopt if none.
   virtual Result<std::optional<Message>> FindMessage(int64_t conversation_id, int64_t seq) = 0;
-  // Replaces the text of a content message, sets edited_at and reindexes it for search.
+  // Replaces the text of a content message, sets edited_at and queues it for reindexing.
   // kNotFound if there is no such message.
   virtual Status EditMessage(int64_t conversation_id, int64_t seq, std::string_view text,
                              int64_t edited_at) = 0;
   // Makes the message a tombstone: deleted, text and reply_to cleared, its reactions dropped
-  // and its search entry removed. Its media link goes too; a media no other message carries
+  // and its search entry queued for removal. Its media link goes too; a media no other message carries
   // (and no avatar) becomes unattached, so UnattachedMedia lists it again for cleanup.
   // kNotFound if there is no such message.
   virtual Status DeleteMessage(int64_t conversation_id, int64_t seq) = 0;
@@ -64,6 +64,10 @@ class WriteTxn {
   // Adds (on) or removes a reaction; whether anything changed.
   virtual Result<bool> SetReaction(int64_t conversation_id, int64_t seq, int64_t user_id,
                                    std::string_view emoji, bool on, int64_t at) = 0;
+  // Brings the search index up to date for up to `limit` queued messages (appended, edited or
+  // deleted since), oldest queued first; returns how many it took. Indexing in batches keeps
+  // the cost of the index off each send; SearchMessages sees only what was indexed.
+  virtual Result<int> IndexQueuedForSearch(int limit) = 0;
 
   // Raises a member's cursors to at least the given values (never lowers them; values above
   // the conversation's last seq are clamped to it; reading implies delivery). Returns the
@@ -208,8 +212,9 @@ class Store {
   virtual Result<std::vector<Message>> MessagesBefore(int64_t conversation_id, int64_t before_seq,
                                                       int limit) = 0;
 
-  // Messages matching query.text that query.user_id can read (member, seq >= first_seq, not
-  // deleted), newest first. kInvalidArgument if the text holds no searchable word.
+  // Indexed messages (WriteTxn::IndexQueuedForSearch) matching query.text that query.user_id
+  // can read (member, seq >= first_seq, not deleted), newest first. kInvalidArgument if the
+  // text holds no searchable word.
   virtual Result<SearchPage> SearchMessages(const SearchQuery& query) = 0;
 
   // --- groups ---

@@ -185,6 +185,8 @@ ALTER TABLE messages ADD COLUMN media TEXT NOT NULL DEFAULT '';
     // the content messages (not ops) so unread is one subtraction and last_content_seq finds
     // the list's last message by primary key. message_search holds a copy of each live text
     // message's text (for snippets) under rowid (conversation_id << 32) | seq, nothing more.
+    // Sends, edits and deletions only queue that rowid in search_queue (a cheap append in the
+    // send's transaction); the index catches up in batches, and before every search.
     R"sql(
 ALTER TABLE messages ADD COLUMN reply_to INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN target INTEGER NOT NULL DEFAULT 0;
@@ -212,6 +214,7 @@ CREATE TABLE reactions (
 CREATE VIRTUAL TABLE message_search USING fts5 (text, tokenize = 'parley', columnsize = 0);
 INSERT INTO message_search (rowid, text)
   SELECT (conversation_id << 32) | seq, text FROM messages WHERE kind = 0;
+CREATE TABLE search_queue (id INTEGER PRIMARY KEY) STRICT;
 )sql",
 };
 

@@ -175,7 +175,7 @@ Result<Message> SqliteWriteTxn::AppendRow(Message message) {
     return Internal(kOp, s);
   }
   if (message.kind == MessageKind::kText) {
-    if (Status s = IndexForSearch(kOp, message); !s.ok()) return s;
+    if (Status s = QueueForSearch(kOp, message.conversation_id, message.seq); !s.ok()) return s;
   }
   if (message.reply_to != 0) {
     Result<Quote> quote = ReadQuote(kOp, db_, message.conversation_id, message.reply_to);

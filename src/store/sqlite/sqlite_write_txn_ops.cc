@@ -46,12 +46,7 @@ Status SqliteWriteTxn::EditMessage(int64_t conversation_id, int64_t seq, std::st
       const bool text_kind = static_cast<MessageKind>(stmt->ColumnInt(0)) == MessageKind::kText;
       if (Status s = stmt->Run(); !s.ok()) return Internal(kOp, s);
       if (!text_kind) return 1;
-      Result<Statement> reindex =
-          db_.Prepare("UPDATE message_search SET text = ?2 WHERE rowid = ?1");
-      if (!reindex.ok()) return Internal(kOp, reindex.status());
-      reindex->BindInt(1, SearchRowid(conversation_id, seq));
-      reindex->BindText(2, text);
-      if (Status s = reindex->Run(); !s.ok()) return Internal(kOp, s);
+      if (Status s = QueueForSearch(kOp, conversation_id, seq); !s.ok()) return s;
       return 1;
     });
   });
@@ -98,7 +93,7 @@ Status SqliteWriteTxn::DeleteMessage(int64_t conversation_id, int64_t seq) {
                                      "seq = ?2 RETURNING 1",
                                      conversation_id, seq);
       if (!reactions.ok()) return reactions;
-      if (Status s = UnindexForSearch(kOp, conversation_id, seq); !s.ok()) return s;
+      if (Status s = QueueForSearch(kOp, conversation_id, seq); !s.ok()) return s;
       return 1;
     });
   });
@@ -146,21 +141,47 @@ Result<bool> SqliteWriteTxn::SetReaction(int64_t conversation_id, int64_t seq, i
   });
 }
 
-Status SqliteWriteTxn::IndexForSearch(std::string_view op, const Message& message) {
-  Result<Statement> stmt = db_.Prepare("INSERT INTO message_search (rowid, text) VALUES (?1, ?2)");
-  if (!stmt.ok()) return Internal(op, stmt.status());
-  stmt->BindInt(1, SearchRowid(message.conversation_id, message.seq));
-  stmt->BindText(2, message.text);
-  if (Status s = stmt->Run(); !s.ok()) return Internal(op, s);
-  return Status::Ok();
-}
-
-Status SqliteWriteTxn::UnindexForSearch(std::string_view op, int64_t conversation_id, int64_t seq) {
-  Result<Statement> stmt = db_.Prepare("DELETE FROM message_search WHERE rowid = ?1");
+Status SqliteWriteTxn::QueueForSearch(std::string_view op, int64_t conversation_id, int64_t seq) {
+  Result<Statement> stmt = db_.Prepare("INSERT OR IGNORE INTO search_queue (id) VALUES (?1)");
   if (!stmt.ok()) return Internal(op, stmt.status());
   stmt->BindInt(1, SearchRowid(conversation_id, seq));
   if (Status s = stmt->Run(); !s.ok()) return Internal(op, s);
   return Status::Ok();
+}
+
+// Each queued message is taken out of the index and, if it is a live text message with text,
+// put back with its current text: sends, edits and deletions all come down to that.
+Result<int> SqliteWriteTxn::IndexQueuedForSearch(int limit) {
+  constexpr std::string_view kOp = "IndexQueuedForSearch";
+  return Guarded<int>([&] {
+    return InSavepoint<int>(kOp, [&]() -> Result<int> {
+      Result<Statement> queued = db_.Prepare("SELECT id FROM search_queue ORDER BY id LIMIT ?1");
+      if (!queued.ok()) return Internal(kOp, queued.status());
+      queued->BindInt(1, limit);
+      std::vector<int64_t> ids;
+      for (;;) {
+        Result<bool> row = queued->Step();
+        if (!row.ok()) return Internal(kOp, row.status());
+        if (!*row) break;
+        ids.push_back(queued->ColumnInt(0));
+      }
+      if (Status s = queued->Run(); !s.ok()) return Internal(kOp, s);
+      for (int64_t id : ids) {
+        for (const char* sql : {"DELETE FROM message_search WHERE rowid = ?1",
+                                "DELETE FROM search_queue WHERE id = ?1",
+                                "INSERT INTO message_search (rowid, text) SELECT ?1, text "
+                                "FROM messages WHERE conversation_id = ?1 >> 32 AND "
+                                "seq = (?1 & 4294967295) AND kind = 0 AND deleted = 0 AND "
+                                "text != ''"}) {
+          Result<Statement> stmt = db_.Prepare(sql);
+          if (!stmt.ok()) return Internal(kOp, stmt.status());
+          stmt->BindInt(1, id);
+          if (Status s = stmt->Run(); !s.ok()) return Internal(kOp, s);
+        }
+      }
+      return static_cast<int>(ids.size());
+    });
+  });
 }
 
 }  // namespace parley::store::sqlite
