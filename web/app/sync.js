@@ -46,6 +46,7 @@ export function createSync({ api, state, social, typing, outbox, users, session,
   const failureListeners = new Set();
   let status = 'connecting';
   let removals = 0; // groups this device stopped being in, for refreshList
+  let socialChanges = 0; // live friend frames seen, for refreshSocial
 
   const connection = createConnection({
     token: session.token,
@@ -67,11 +68,11 @@ export function createSync({ api, state, social, typing, outbox, users, session,
       case 'receipt': onReceipt(frame); break;
       case 'synced': onSynced(frame); break;
       case 'error': if (frame.id) onSendError(frame); break;
-      case 'friend_request': users.remember(frame.from); social.addRequest(frame.request, myId); break;
-      case 'friend_added': users.remember(frame.friend.user); social.addFriend(frame.friend); break;
+      case 'friend_request': socialChanges += 1; users.remember(frame.from); social.addRequest(frame.request, myId); break;
+      case 'friend_added': socialChanges += 1; users.remember(frame.friend.user); social.addFriend(frame.friend); break;
       case 'friend_request_declined':
-      case 'friend_request_cancelled': social.dropRequest(frame, myId); break;
-      case 'friend_removed': social.removeFriend(frame.user_id); break;
+      case 'friend_request_cancelled': socialChanges += 1; social.dropRequest(frame, myId); break;
+      case 'friend_removed': socialChanges += 1; social.removeFriend(frame.user_id); break;
       case 'profile': users.remember(frame.user); break;
       case 'presence': social.setPresence(frame.user_id, frame); break;
       case 'typing': typing.add(frame.conversation_id, frame.user_id); break;
@@ -164,15 +165,24 @@ export function createSync({ api, state, social, typing, outbox, users, session,
     connection.send({ type: 'presence', status: document.visibilityState === 'hidden' ? 'away' : 'online' });
   }
 
+  // A live friend frame that arrives while the lists are being fetched may be newer than what
+  // the fetch returns: then the lists are fetched again rather than put over it.
   async function refreshSocial() {
-    try {
-      const [{ friends }, requests, { blocks }] = await Promise.all([api.friends(), api.friendRequests(), api.blocks()]);
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const changesBefore = socialChanges;
+      let lists;
+      try {
+        lists = await Promise.all([api.friends(), api.friendRequests(), api.blocks()]);
+      } catch { return; /* the next sync brings it */ }
+      if (socialChanges !== changesBefore) continue;
+      const [{ friends }, requests, { blocks }] = lists;
       for (const friend of friends) users.remember(friend.user);
       for (const { user } of blocks) users.remember(user);
       social.setFriends(friends);
       social.setRequests(requests);
       social.setBlocks(blocks);
-    } catch { /* the next sync brings it */ }
+      return;
+    }
   }
 
   function flushOutbox() {
