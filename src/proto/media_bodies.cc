@@ -1,6 +1,7 @@
 #include "proto/media_bodies.h"
 
 #include "proto/json_reader.h"
+#include "proto/server_frames.h"
 
 namespace parley::proto {
 namespace {
@@ -61,15 +62,10 @@ std::string ReceivedBody(int64_t received) {
 
 std::string UploadConflictBody(const Status& status, int64_t received) {
   std::string out;
-  JsonWriter(&out)
-      .BeginObject()
-      .Key("error")
-      .BeginObject()
-      .Field("code", CodeName(status.code()))
-      .Field("message", status.message())
-      .EndObject()
-      .Field("received", received)
-      .EndObject();
+  JsonWriter w(&out);
+  w.BeginObject();
+  WriteErrorMember(w, status);
+  w.Field("received", received).EndObject();
   return out;
 }
 

@@ -253,16 +253,20 @@ std::string PongFrame(std::string_view req) {
   return out;
 }
 
-std::string ErrorBody(const Status& status) {
-  std::string out;
-  JsonWriter(&out)
-      .BeginObject()
-      .Key("error")
+void WriteErrorMember(JsonWriter& w, const Status& status) {
+  w.Key("error")
       .BeginObject()
       .Field("code", CodeName(status.code()))
       .Field("message", status.message())
-      .EndObject()
       .EndObject();
+}
+
+std::string ErrorBody(const Status& status) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject();
+  WriteErrorMember(w, status);
+  w.EndObject();
   return out;
 }
 

@@ -34,6 +34,10 @@ std::string PongFrame(std::string_view req);
 
 // --- HTTP bodies ---
 std::string ErrorBody(const Status& status);
+// The "error" member of an HTTP error body ({"code", "message"}), into an object being written,
+// for bodies that carry more than the error (ErrorBody is just this).
+class JsonWriter;
+void WriteErrorMember(JsonWriter& w, const Status& status);
 std::string UserBody(const store::User& user);                        // {"user": {...}}
 std::string AccountBody(const store::User& user, int64_t device_id);  // + device_id
 std::string LoginBody(std::string_view token, const store::Device& device, const store::User& user);
