@@ -144,6 +144,15 @@ Status MessageWriter::ApplyTask(store::WriteTxn& txn, const TaskOp& task) {
 // catches a resend, which then answers with the original. So the common case pays no lookup.
 Result<SendOutcome> MessageWriter::ApplySend(store::WriteTxn& txn, const SendCommand& command) {
   if (command.kind != store::MessageKind::kText) return ApplyOp(txn, command);
+  if (command.conversation_id == 0 &&
+      !cache_.KnownDirect(command.sender_id, command.to_user_id).has_value()) {
+    // This send may create a direct conversation; a resend of an id already stored, whatever
+    // recipient it names now, must create nothing, so it is looked up first. Only the first
+    // send to a pair since the cache last learnt of it pays for the lookup.
+    auto earlier = txn.FindByClientId(command.sender_id, command.client_id);
+    if (!earlier.ok()) return earlier.status();
+    if (earlier->has_value()) return Resent(txn, **earlier);
+  }
   store::Message message;
   // Checked first: a refused send must not create a direct conversation.
   if (!command.media.empty()) {
@@ -196,7 +205,10 @@ Result<SendOutcome> MessageWriter::EarlierOr(store::WriteTxn& txn, const SendCom
   auto earlier = txn.FindByClientId(command.sender_id, command.client_id);
   if (!earlier.ok()) return earlier.status();
   if (!earlier->has_value()) return failure;
-  const store::Message& original = **earlier;
+  return Resent(txn, **earlier);
+}
+
+Result<SendOutcome> MessageWriter::Resent(store::WriteTxn& txn, const store::Message& original) {
   auto conversation = cache_.Find(txn, original.conversation_id);
   if (!conversation.ok()) return conversation.status();
   return SendOutcome{original, true, (*conversation)->member_ids};

@@ -109,6 +109,8 @@ class MessageWriter {
   void ApplyBatch(std::vector<Op>& batch);
   Result<SendOutcome> ApplySend(store::WriteTxn& txn, const SendCommand& command);
   Result<SendOutcome> EarlierOr(store::WriteTxn& txn, const SendCommand& command, Status failure);
+  // The outcome of a resend: the original message, marked duplicate.
+  Result<SendOutcome> Resent(store::WriteTxn& txn, const store::Message& original);
   Result<CursorOutcome> ApplyCursor(store::WriteTxn& txn, const CursorCommand& command);
   Status ApplyTask(store::WriteTxn& txn, const TaskOp& task);
   struct Target {

@@ -68,6 +68,10 @@ Response StaticFiles::Serve(const Request& request,
     const bool immutable = !segments.empty() && segments.front() == "assets";
     return ServeFile(request, candidate, immutable);
   }
+  // Something is there (a directory, a link leading out of the root): not a route.
+  if (!segments.empty() && fs::exists(fs::symlink_status(root_ / relative, ec))) {
+    return NotFound(request);
+  }
   const bool looks_like_route = segments.empty() || !fs::path(segments.back()).has_extension();
   if (!looks_like_route) return NotFound(request);
   const fs::path index = root_ / "index.html";

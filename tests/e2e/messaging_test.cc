@@ -310,6 +310,15 @@ TEST_F(MessagingTest, IdempotentResendStoresOnceAndDeliversOnce) {
   expect_duplicate_ack(alice->SendToUser(bob_.id, "only once", "dup-1"));
   expect_duplicate_ack(alice->SendToConversation(conversation_id, "only once", "dup-1"));
   expect_duplicate_ack(alice->SendToUser(bob_.id, "a different text", "dup-1"));
+  // The same id to someone else: still the original's ack, and no conversation with carol is
+  // created (neither in her list nor in alice's).
+  expect_duplicate_ack(alice->SendToUser(carol_.id, "only once", "dup-1"));
+  Result<json> carol_list = ApiFor(*server_, &carol_)->Conversations();
+  ASSERT_TRUE(IsOk(carol_list));
+  EXPECT_TRUE(carol_list->empty()) << carol_list->dump();
+  Result<json> alice_list = ApiFor(*server_, &alice_)->Conversations();
+  ASSERT_TRUE(IsOk(alice_list));
+  EXPECT_EQ(alice_list->size(), 1u) << alice_list->dump();
   // After reconnecting (a client retrying an unacknowledged send).
   alice->Close();
   alice = Connect(alice_);

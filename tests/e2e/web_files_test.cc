@@ -45,6 +45,9 @@ class WebFilesTest : public ::testing::Test {
     WriteFile(root / ".env", "hidden");
     WriteFile(fs::path(dir_.path()) / "secret.txt", "outside the root");
     fs::create_symlink(fs::path(dir_.path()) / "secret.txt", root / "leak.txt");
+    // A link without an extension must not pass for a client-side route either.
+    fs::create_symlink(fs::path(dir_.path()) / "secret.txt", root / "leak");
+    fs::create_directory_symlink(fs::path(dir_.path()), root / "outside");
     ServerProcess::Options options;
     options.extra_args = {"--web-root", root.string()};
     auto server = ServerProcess::Start(options);
@@ -132,6 +135,10 @@ TEST_F(WebFilesTest, HostilePathsNeverLeaveTheRoot) {
                                             "/%2e%2e%2fsecret.txt",
                                             "/.env",
                                             "/leak.txt",
+                                            "/leak",
+                                            "/outside",
+                                            "/outside/secret.txt",
+                                            "/assets",
                                             "/assets/%00.js",
                                             "/..%5csecret.txt",
                                             "/./index.html",
@@ -144,6 +151,8 @@ TEST_F(WebFilesTest, HostilePathsNeverLeaveTheRoot) {
     EXPECT_EQ(response->raw_body.find("hidden"), std::string::npos) << target;
     EXPECT_TRUE(response->status == 404 || response->status == 400)
         << target << " " << response->status;
+    EXPECT_EQ(response->raw_body.find("<title>Parley</title>"), std::string::npos)
+        << target << " is no client-side route";
   }
   auto post = RawHttpExchange(server_->port(),
                               "POST /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
