@@ -1,8 +1,16 @@
 // parleyd: wires the modules together and runs the server until SIGINT or SIGTERM.
+//
+// Stopping (docs/architecture.md, "Shutdown"): the first SIGINT/SIGTERM starts a graceful stop:
+// no new connections, new HTTP requests 503, new sends `unavailable`; the sends already queued
+// commit and their acks are queued; every WebSocket is closed with 1001 after its queued frames;
+// then the workers stop, the writer commits what is left, the WAL is checkpointed and parleyd
+// exits 0, within --shutdown-timeout. A second signal exits at once with status 1.
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <thread>
@@ -51,7 +59,21 @@ int Fail(const Status& status) {
   return 1;
 }
 
+// Blocks SIGINT and SIGTERM in the calling thread and every thread it starts afterwards (a
+// thread inherits its creator's mask), so only the thread that sigwaits for them takes them.
+sigset_t BlockStopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
 int Main(int argc, char** argv) {
+  // First, before any library starts a thread (SQLite's checkpointer, libvips' workers).
+  const sigset_t signals = BlockStopSignals();
+  signal(SIGPIPE, SIG_IGN);
   // Keep freed memory instead of trimming it back to the kernel after every burst: the writer
   // thread's arena otherwise pays an madvise syscall per batch.
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
@@ -89,14 +111,6 @@ int Main(int argc, char** argv) {
   if (!blobs.ok()) return Fail(blobs.status());
   if (Status s = media::InitImageProcessing(); !s.ok()) return Fail(s);
 
-  // Signals are taken by one thread with sigwait; every other thread has them blocked.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-
   chat::Hub hub;
   CloseRevokedDevices close_revoked(hub);
   auth::AuthService auth(**store, config->auth);
@@ -118,10 +132,21 @@ int Main(int argc, char** argv) {
   auto port = server.Start();
   if (!port.ok()) return Fail(port.status());
 
-  std::thread signal_waiter([&server, signals] {
+  std::atomic<bool> stopped{false};  // set once Run() returned: the next wake-up is ours
+  std::thread signal_waiter([&server, &writer, &stopped, signals] {
     int received = 0;
     sigwait(&signals, &received);
+    if (stopped) return;
+    Log(LogLevel::kInfo, "stopping", {{"signal", std::to_string(received)}});
+    server.BeginShutdown();
+    // Every send queued before this point commits, and its ack is queued to its session
+    // before the session is told to close.
+    writer.Run([](store::WriteTxn&, chat::ConversationCache&) { return Status::Ok(); });
     server.Stop();
+    sigwait(&signals, &received);
+    if (stopped) return;
+    Log(LogLevel::kWarning, "stopped_at_once", {{"signal", std::to_string(received)}});
+    _exit(1);
   });
   Log(LogLevel::kInfo, "started",
       {{"host", config->server.host},
@@ -131,7 +156,8 @@ int Main(int argc, char** argv) {
   std::fflush(stdout);
 
   server.Run();
-  pthread_kill(signal_waiter.native_handle(), SIGTERM);  // wakes it if Run ended otherwise
+  stopped = true;
+  pthread_kill(signal_waiter.native_handle(), SIGTERM);  // wakes it wherever it waits
   signal_waiter.join();
   media_cleanup.Stop();
   search_indexer.Stop();

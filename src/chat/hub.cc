@@ -4,10 +4,14 @@
 
 namespace parley::chat {
 
-void Hub::Attach(int64_t user_id, int64_t device_id, const std::shared_ptr<Peer>& peer) {
+bool Hub::Attach(int64_t user_id, int64_t device_id, const std::shared_ptr<Peer>& peer,
+                 size_t max_per_user) {
   std::lock_guard lock(mutex_);
-  peers_by_user_[user_id].push_back(Entry{device_id, peer, peer.get()});
+  std::vector<Entry>& entries = peers_by_user_[user_id];
+  if (entries.size() >= max_per_user) return false;
+  entries.push_back(Entry{device_id, peer, peer.get()});
   ++peer_count_;
+  return true;
 }
 
 void Hub::Detach(int64_t user_id, const Peer* peer) {

@@ -7,6 +7,7 @@
 #ifndef PARLEY_CHAT_HUB_H_
 #define PARLEY_CHAT_HUB_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -20,7 +21,9 @@ namespace parley::chat {
 
 class Hub {
  public:
-  void Attach(int64_t user_id, int64_t device_id, const std::shared_ptr<Peer>& peer);
+  // Attaches `peer` unless the user already has `max_per_user` peers attached (then false).
+  bool Attach(int64_t user_id, int64_t device_id, const std::shared_ptr<Peer>& peer,
+              size_t max_per_user = SIZE_MAX);
   void Detach(int64_t user_id, const Peer* peer);
 
   // Delivers `frame` to every attached peer of every user in `user_ids` except `skip`.

@@ -1,7 +1,6 @@
 #include "chat/service.h"
 
 #include <algorithm>
-#include <unordered_map>
 
 #include "base/utf8.h"
 #include "chat/message_rules.h"
@@ -141,32 +140,12 @@ Result<HistoryPage> Service::History(int64_t user_id, int64_t conversation_id,
   return page;
 }
 
-Result<std::vector<ConversationSync>> Service::Sync(int64_t user_id,
-                                                    std::span<const Cursor> cursors) {
-  auto summaries = store_.ListConversations(user_id);
-  if (!summaries.ok()) return summaries.status();
-  std::unordered_map<int64_t, int64_t> seen;
-  for (const Cursor& cursor : cursors) seen[cursor.conversation_id] = cursor.seq;
+Result<CatchUp> Service::PlanCatchUp(int64_t user_id, std::span<const Cursor> cursors) {
+  return CatchUp::Plan(store_, user_id, cursors, options_.sync_limit);
+}
 
-  std::vector<ConversationSync> result;
-  result.reserve(summaries->size());
-  for (store::ConversationSummary& summary : *summaries) {
-    ConversationSync sync;
-    const auto it = seen.find(summary.id);
-    const int64_t after = std::max(it == seen.end() ? 0 : it->second, summary.self.first_seq - 1);
-    if (summary.last_seq > after) {
-      auto missed = store_.MessagesAfter(summary.id, after, options_.sync_limit + 1);
-      if (!missed.ok()) return missed.status();
-      sync.missed = std::move(*missed);
-      if (sync.missed.size() > static_cast<size_t>(options_.sync_limit)) {
-        sync.missed.pop_back();
-        sync.complete = false;
-      }
-    }
-    sync.summary = std::move(summary);
-    result.push_back(std::move(sync));
-  }
-  return result;
+Result<std::vector<store::Message>> Service::CatchUpPage(CatchUp& plan) {
+  return plan.NextPage(store_, options_.catch_up_page);
 }
 
 Result<std::vector<store::ConversationSummary>> Service::Conversations(int64_t user_id) {

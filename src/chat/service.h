@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "chat/catch_up.h"
 #include "chat/commands.h"
 #include "chat/event_encoder.h"
 #include "chat/hub.h"
@@ -31,6 +32,7 @@ struct ServiceOptions {
   size_t max_text_bytes = 16 * 1024;  // UTF-8 bytes of one message's text
   size_t max_client_id_bytes = 64;
   int sync_limit = 200;           // messages replayed per conversation on connect
+  int catch_up_page = 64;         // messages read from the store at a time while replaying
   int max_history_limit = 200;    // messages per history page
   size_t max_search_bytes = 256;  // bytes of a search query
   int max_search_limit = 50;      // results per search page
@@ -45,17 +47,6 @@ struct HistoryQuery {
 struct HistoryPage {
   std::vector<store::Message> messages;  // ascending seq
   bool has_more = false;                 // more exist in the direction asked
-};
-
-struct Cursor {
-  int64_t conversation_id = 0;
-  int64_t seq = 0;
-};
-
-struct ConversationSync {
-  store::ConversationSummary summary;
-  std::vector<store::Message> missed;  // ascending; at most sync_limit
-  bool complete = true;                // false: more were missed than sync_limit
 };
 
 class Service {
@@ -76,9 +67,10 @@ class Service {
 
   Result<HistoryPage> History(int64_t user_id, int64_t conversation_id, const HistoryQuery& query);
 
-  // For each conversation of the user, the messages after the device's cursor (cursor 0 for
-  // conversations the device did not list).
-  Result<std::vector<ConversationSync>> Sync(int64_t user_id, std::span<const Cursor> cursors);
+  // What a device that just said hello missed (chat/catch_up.h): the plan, then its pages of
+  // at most options().catch_up_page messages.
+  Result<CatchUp> PlanCatchUp(int64_t user_id, std::span<const Cursor> cursors);
+  Result<std::vector<store::Message>> CatchUpPage(CatchUp& plan);
 
   Result<std::vector<store::ConversationSummary>> Conversations(int64_t user_id);
 

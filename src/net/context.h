@@ -1,8 +1,10 @@
-// Context: what every connection of the server shares (options, services, the worker pool).
-// Internal to net/. Created once by the Server and outlives every connection.
+// Context: what every connection of the server shares (options, services, the worker pool) and
+// what a graceful shutdown watches. Internal to net/. Created once by the Server and outlives
+// every connection.
 #ifndef PARLEY_NET_CONTEXT_H_
 #define PARLEY_NET_CONTEXT_H_
 
+#include <atomic>
 #include <boost/asio/thread_pool.hpp>
 
 #include "auth/auth_service.h"
@@ -28,6 +30,12 @@ struct Context {
   chat::MediaService& media;
   boost::asio::thread_pool& workers;
   const StaticFiles& web;
+
+  // Set once by Server::BeginShutdown: new HTTP requests get 503 and new sends `unavailable`.
+  std::atomic<bool> shutting_down{false};
+  // HTTP requests read but not yet answered: Server::Stop waits for them (and for the hub's
+  // WebSockets to finish their closing handshakes) before ending the event loop.
+  std::atomic<int> requests_in_flight{0};
 };
 
 }  // namespace parley::net

@@ -29,6 +29,18 @@ Response BareError(const Status& status) {
   return ErrorResponse(request, status);
 }
 
+// Counts one HTTP request as in flight (read, not yet answered) for as long as it lives.
+class InFlight {
+ public:
+  explicit InFlight(std::atomic<int>& count) : count_(count) { ++count_; }
+  ~InFlight() { --count_; }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  std::atomic<int>& count_;
+};
+
 Status StatusOfReadError(const beast::error_code& ec) {
   if (ec == http::error::body_limit) return Status(Code::kTooLarge, "request body too large");
   if (ec == http::error::header_limit) return Status(Code::kTooLarge, "request header too large");
@@ -88,8 +100,18 @@ awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context) {
       break;
     }
     Request request = parser.release();
+    if (context.shutting_down) {
+      // Draining: this connection gets one clear answer and is closed.
+      request.keep_alive(false);
+      Response response =
+          ErrorResponse(request, Status(Code::kUnavailable, "the server is shutting down"));
+      co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+      break;
+    }
     if (beast::websocket::is_upgrade(request)) {
-      if (request.target() != "/ws") {
+      // A query string is allowed and ignored (docs/protocol.md, "WebSocket").
+      const std::string_view target(request.target().data(), request.target().size());
+      if (target.substr(0, target.find('?')) != "/ws") {
         Response response = ErrorResponse(request, Status(Code::kNotFound, "no such path"));
         co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
         break;
@@ -98,6 +120,7 @@ awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context) {
       std::make_shared<WsSession>(std::move(stream), context)->Start(std::move(request));
       co_return;
     }
+    InFlight counted(context.requests_in_flight);
     auto handling = HandleApi(request, context, client_address);
     ApiResponse response = co_await std::move(handling);
     bool keep_alive = false;

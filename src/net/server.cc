@@ -19,8 +19,8 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 namespace {
-// How long Stop() lets connections close cleanly before the event loop is stopped.
-constexpr auto kShutdownGrace = std::chrono::seconds(2);
+// How often Stop() looks whether every connection has closed.
+constexpr auto kShutdownPoll = std::chrono::milliseconds(20);
 }  // namespace
 
 struct Server::Impl {
@@ -32,6 +32,21 @@ struct Server::Impl {
                 services.notices, services.social, services.media, workers,         web},
         acceptor(io),
         shutdown_timer(io) {}
+
+  // Ends the event loop once no WebSocket is attached to the hub (each detaches when its
+  // closing handshake is over) and no HTTP request is in flight, or at the deadline. Sockets
+  // that never said hello are not waited for.
+  void StopWhenIdle(std::chrono::steady_clock::time_point deadline) {
+    const bool idle =
+        context.hub.online_peer_count() == 0 && context.requests_in_flight.load() == 0;
+    if (idle || std::chrono::steady_clock::now() >= deadline) {
+      io.stop();
+      return;
+    }
+    shutdown_timer.expires_after(kShutdownPoll);
+    shutdown_timer.async_wait(
+        [this, deadline](boost::system::error_code) { StopWhenIdle(deadline); });
+  }
 
   asio::awaitable<void> Accept() {
     for (;;) {
@@ -86,15 +101,23 @@ void Server::Run() {
   for (auto& thread : threads) thread.join();
 }
 
-void Server::Stop() {
+void Server::BeginShutdown() {
+  impl_->context.shutting_down = true;
   asio::post(impl_->io, [impl = impl_.get()] {
-    if (impl->stopping) return;
-    impl->stopping = true;
     boost::system::error_code ignored;
     impl->acceptor.close(ignored);
+  });
+}
+
+void Server::Stop() {
+  BeginShutdown();
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(impl_->context.options.shutdown_timeout_ms);
+  asio::post(impl_->io, [impl = impl_.get(), deadline] {
+    if (impl->stopping) return;
+    impl->stopping = true;
     impl->context.hub.CloseAll(chat::CloseReason::kShutdown);
-    impl->shutdown_timer.expires_after(kShutdownGrace);
-    impl->shutdown_timer.async_wait([impl](boost::system::error_code) { impl->io.stop(); });
+    impl->StopWhenIdle(deadline);
   });
 }
 

@@ -3,9 +3,13 @@
 //
 // Threads: `io_threads` run the event loop (each connection on its own strand); blocking work
 // (password hashing, store reads) runs on a separate worker pool, so no I/O thread ever blocks.
-// Lifetime: Start() binds; Run() blocks until Stop() (thread-safe, idempotent; also wired to
-// SIGINT/SIGTERM by the app) has closed every connection. The Server borrows the services it
-// is given; they must outlive it.
+// Lifetime: Start() binds; Run() blocks until Stop() has closed every connection. A graceful
+// stop (the app wires it to SIGINT/SIGTERM) is two steps, so the caller can let in-flight
+// writes commit in between: BeginShutdown() stops accepting, answers new HTTP requests 503 and
+// new sends `unavailable`; Stop() then closes every WebSocket with 1001 after the frames
+// already queued to it (acks included) and ends Run() once they and the HTTP requests in
+// flight are done, or when the grace period ends. Both are thread-safe and idempotent.
+// The Server borrows the services it is given; they must outlive it.
 #ifndef PARLEY_NET_SERVER_H_
 #define PARLEY_NET_SERVER_H_
 
@@ -36,7 +40,10 @@ struct ServerOptions {
   double frames_per_second = 100;               // sustained client frames per session
   double frame_burst = 200;                     // bucket size above the sustained rate
   int hello_timeout_ms = 10'000;                // time to send `hello` after connecting
+  size_t max_sessions_per_user = 32;            // WebSocket sessions of one account at once
+  int sync_stall_ms = 30'000;                   // a catch-up writing nothing this long is closed
   int http_timeout_ms = 30'000;                 // time to send one HTTP request
+  int shutdown_timeout_ms = 10'000;             // graceful stop: time for connections to close
   std::string web_root;                         // the built web app; empty: none served
 };
 
@@ -62,6 +69,8 @@ class Server {
   Result<uint16_t> Start();
   // Serves until Stop(); returns when every thread has finished.
   void Run();
+  void BeginShutdown();
+  // Ends Run() once every connection closed, at most options.shutdown_timeout_ms from now.
   void Stop();
 
  private:

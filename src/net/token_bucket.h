@@ -12,7 +12,8 @@ class TokenBucket {
  public:
   using Clock = std::chrono::steady_clock;
 
-  TokenBucket(double rate, double burst) : rate_(rate), burst_(burst), tokens_(burst) {}
+  TokenBucket(double rate, double burst, Clock::time_point now = Clock::now())
+      : rate_(rate), burst_(burst), tokens_(burst), last_(now) {}
 
   // Takes one token if there is one.
   bool TryTake(Clock::time_point now = Clock::now()) {
@@ -28,7 +29,7 @@ class TokenBucket {
   const double rate_;
   const double burst_;
   double tokens_;
-  Clock::time_point last_ = Clock::now();
+  Clock::time_point last_;
 };
 
 }  // namespace parley::net

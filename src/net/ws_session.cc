@@ -8,6 +8,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "base/clock.h"
+#include "base/log.h"
 #include "net/blocking.h"
 #include "proto/server_frames.h"
 
@@ -40,8 +41,8 @@ websocket::close_reason CloseReasonOf(chat::CloseReason reason) {
 WsSession::WsSession(beast::tcp_stream stream, Context& context)
     : ws_(std::move(stream)),
       context_(context),
-      hello_timer_(ws_.get_executor()),
-      frame_budget_(context.options.frames_per_second, context.options.frame_burst) {}
+      deadline_(ws_.get_executor()),
+      admission_(context.options.frames_per_second, context.options.frame_burst) {}
 
 WsSession::~WsSession() = default;
 
@@ -81,8 +82,8 @@ awaitable<void> WsSession::Run(Request upgrade) {
 }
 
 awaitable<bool> WsSession::Handshake() {
-  hello_timer_.expires_after(std::chrono::milliseconds(context_.options.hello_timeout_ms));
-  hello_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+  deadline_.expires_after(std::chrono::milliseconds(context_.options.hello_timeout_ms));
+  deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
     if (ec) return;
     if (auto self = weak.lock(); self && !self->attached_) {
       self->CloseNow(chat::CloseReason::kUnauthenticated);
@@ -128,51 +129,98 @@ awaitable<bool> WsSession::Handshake() {
     CloseNow(chat::CloseReason::kUnauthenticated);
     co_return false;
   }
-  hello_timer_.cancel();
+  if (context_.shutting_down) {
+    CloseNow(chat::CloseReason::kShutdown);
+    co_return false;
+  }
+  deadline_.cancel();
   user_id_ = principal->user.id;
   device_id_ = principal->device_id;
   batch_ = hello->batch;
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
 
+  if (!context_.hub.Attach(user_id_, device_id_, shared_from_this(),
+                           context_.options.max_sessions_per_user)) {
+    Send(proto::ErrorFrame(Status(Code::kRateLimited, "this account has too many open sessions"),
+                           "", decoded.req));
+    CloseNow(chat::CloseReason::kRateLimited);
+    co_return false;
+  }
+  attached_ = true;
   const proto::Limits limits{context_.options.max_frame_bytes,
                              context_.chat.options().max_text_bytes};
   Send(proto::WelcomeFrame(principal->user, device_id_, limits));
-  context_.hub.Attach(user_id_, device_id_, shared_from_this());
-  attached_ = true;
   context_.social.DeviceConnected(user_id_);
 
-  auto syncing = OnWorker(context_.workers, [this, cursors = hello->cursors] {
-    return context_.chat.Sync(user_id_, cursors);
+  auto planning = OnWorker(context_.workers, [this, cursors = hello->cursors] {
+    return context_.chat.PlanCatchUp(user_id_, cursors);
   });
-  auto sync = co_await std::move(syncing);
-  if (!sync.ok()) {
-    Send(proto::ErrorFrame(sync.status(), "", decoded.req));
+  auto plan = co_await std::move(planning);
+  if (!plan.ok()) {
+    Send(proto::ErrorFrame(plan.status(), "", decoded.req));
     CloseNow(chat::CloseReason::kShutdown);
     co_return false;
   }
-  for (chat::ConversationSync& conversation : *sync) {
-    for (store::Message& message : conversation.missed) replay_.push_back(std::move(message));
-  }
-  synced_frame_ = proto::SyncedFrame(*sync);
+  synced_frame_ = proto::SyncedFrame(plan->conversations());
+  plan->ReleaseConversations();
+  catch_up_ = std::move(*plan);
+  sync_progress_ = std::chrono::steady_clock::now();
+  WatchSyncProgress();
   PumpReplay();
   co_return true;
 }
 
+// Reads the next page when the queue has room, or ends the sync once the plan is done.
 void WsSession::PumpReplay() {
-  const size_t low_water = context_.options.max_outgoing_bytes / 4;
-  while (replay_next_ < replay_.size() && queued_bytes_ < low_water && !closing_) {
-    Send(proto::MessageFrame(replay_[replay_next_++]));
+  if (closing_ || fetching_page_ || !catch_up_) return;
+  if (!catch_up_->done()) {
+    if (queued_bytes_ >= context_.options.max_outgoing_bytes / 4) return;  // OnWritten resumes
+    fetching_page_ = true;
+    asio::co_spawn(
+        ws_.get_executor(), [self = shared_from_this()] { return self->FetchReplayPage(); },
+        asio::detached);
+    return;
   }
-  if (replay_next_ == replay_.size() && !closing_) {
-    std::vector<store::Message>().swap(replay_);  // an idle session keeps no replay memory
-    replay_next_ = 0;
-    Send(std::move(synced_frame_));
-    FinishSync();
+  catch_up_.reset();
+  Send(std::move(synced_frame_));
+  std::string().swap(synced_frame_);
+  FinishSync();
+}
+
+awaitable<void> WsSession::FetchReplayPage() {
+  auto reading =
+      OnWorker(context_.workers, [this] { return context_.chat.CatchUpPage(*catch_up_); });
+  auto page = co_await std::move(reading);
+  fetching_page_ = false;
+  if (closing_) co_return;
+  if (!page.ok()) {
+    Send(proto::ErrorFrame(page.status(), "", ""));
+    CloseNow(chat::CloseReason::kShutdown);
+    co_return;
   }
+  for (const store::Message& message : *page) Send(proto::MessageFrame(message));
+  PumpReplay();
+}
+
+// Every half stall period while syncing: a replay that wrote nothing for sync_stall_ms is
+// stalled.
+void WsSession::WatchSyncProgress() {
+  const std::chrono::milliseconds stall(context_.options.sync_stall_ms);
+  deadline_.expires_after(stall / 2);
+  deadline_.async_wait([weak = weak_from_this(), stall](beast::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->closing_ || !self->syncing_) return;
+    if (std::chrono::steady_clock::now() - self->sync_progress_ >= stall) {
+      self->CloseNow(chat::CloseReason::kSlowConsumer);
+      return;
+    }
+    self->WatchSyncProgress();
+  });
 }
 
 void WsSession::FinishSync() {
   syncing_ = false;
+  deadline_.cancel();  // the progress watch
   held_bytes_ = 0;
   std::vector<chat::SharedFrame> held = std::move(held_);
   for (auto& frame : held) Send(std::move(frame));
@@ -198,14 +246,17 @@ awaitable<void> WsSession::Serve() {
 }
 
 bool WsSession::AdmitFrame(const proto::DecodedFrame& decoded) {
-  if (frame_budget_.TryTake()) {
-    rejected_in_a_row_ = 0;
-    return true;
-  }
-  Send(proto::ErrorFrame(Status(Code::kRateLimited, "too many frames; slow down"), decoded.id,
-                         decoded.req));
-  if (++rejected_in_a_row_ > context_.options.frame_burst) {
-    CloseNow(chat::CloseReason::kRateLimited);
+  switch (admission_.Next()) {
+    case FrameAdmission::Verdict::kAdmit:
+      return true;
+    case FrameAdmission::Verdict::kRejectWithError:
+      Send(proto::RateLimitedFrame(decoded.id, decoded.req, admission_.TakeSilentlyDropped()));
+      return false;
+    case FrameAdmission::Verdict::kRejectSilently:
+      return false;
+    case FrameAdmission::Verdict::kClose:
+      CloseNow(chat::CloseReason::kRateLimited);
+      return false;
   }
   return false;
 }
@@ -216,6 +267,15 @@ awaitable<void> WsSession::Handle(proto::DecodedFrame& decoded) {
     co_return;
   }
   proto::ClientFrame& frame = *decoded.frame;
+  const bool writes = std::holds_alternative<proto::SendFrame>(frame) ||
+                      std::holds_alternative<proto::MessageOpFrame>(frame) ||
+                      std::holds_alternative<proto::CursorFrame>(frame);
+  if (writes && context_.shutting_down) {
+    // The close (1001) follows; the client resends elsewhere, with the same id.
+    Send(proto::ErrorFrame(Status(Code::kUnavailable, "the server is shutting down"), decoded.id,
+                           decoded.req));
+    co_return;
+  }
   if (auto* send = std::get_if<proto::SendFrame>(&frame)) {
     chat::SendCommand command{user_id_,
                               std::move(send->client_id),
@@ -363,42 +423,62 @@ void WsSession::OnWritten(beast::error_code ec) {
   if (ec) {
     closing_ = true;
     outgoing_.clear();
+    queued_bytes_ = 0;
+    deadline_.cancel();
     return;
   }
-  if (close_after_write_) {
-    const chat::CloseReason reason = *close_after_write_;
-    close_after_write_.reset();
-    ws_.async_close(CloseReasonOf(reason), [self = shared_from_this()](beast::error_code) {});
+  if (!outgoing_.empty()) {
+    WriteNext();
+  } else if (close_after_write_) {
+    StartClosingHandshake();
     return;
   }
-  if (!outgoing_.empty()) WriteNext();
-  if (syncing_ && replay_next_ < replay_.size()) PumpReplay();
+  if (syncing_) {
+    sync_progress_ = std::chrono::steady_clock::now();
+    PumpReplay();
+  }
 }
 
 void WsSession::CloseNow(chat::CloseReason reason) {
   if (closing_) return;
   closing_ = true;
-  hello_timer_.cancel();
+  if (reason == chat::CloseReason::kSlowConsumer || reason == chat::CloseReason::kRateLimited) {
+    // What a misbehaving client earned is worth an operator's eye (never what it sent).
+    Log(LogLevel::kWarning, "websocket_closed",
+        {{"reason", reason == chat::CloseReason::kSlowConsumer ? "slow_consumer" : "rate_limited"},
+         {"user_id", std::to_string(user_id_)}});
+  }
   held_.clear();
   held_bytes_ = 0;
-  replay_.clear();
-  if (writing_) {
-    // The frames being written must stay alive until their write completes.
+  if (reason == chat::CloseReason::kSlowConsumer || reason == chat::CloseReason::kUnauthenticated) {
+    // It does not read, or may no longer read: only the write under way is finished.
     outgoing_.erase(outgoing_.begin() + static_cast<std::ptrdiff_t>(in_flight_), outgoing_.end());
     queued_bytes_ = 0;
     for (const chat::SharedFrame& frame : outgoing_) queued_bytes_ += frame->size();
-    if (reason == chat::CloseReason::kSlowConsumer) {
-      // It is not reading: a close frame would wait behind the stuck write forever.
-      beast::error_code ignored;
-      beast::get_lowest_layer(ws_).socket().close(ignored);
-      return;
-    }
-    close_after_write_ = reason;
-    return;
   }
-  outgoing_.clear();
-  queued_bytes_ = 0;
-  ws_.async_close(CloseReasonOf(reason), [self = shared_from_this()](beast::error_code) {});
+  close_after_write_ = reason;
+  deadline_.expires_after(kCloseGrace);
+  deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws_).socket().close(ignored);
+    }
+  });
+  if (!writing_) {
+    if (outgoing_.empty()) {
+      StartClosingHandshake();
+    } else {
+      WriteNext();
+    }
+  }
+}
+
+void WsSession::StartClosingHandshake() {
+  const chat::CloseReason reason = *close_after_write_;
+  close_after_write_.reset();
+  ws_.async_close(CloseReasonOf(reason),
+                  [self = shared_from_this()](beast::error_code) { self->deadline_.cancel(); });
 }
 
 }  // namespace parley::net

@@ -9,11 +9,20 @@
 // I/O is pending; the Hub holds it weakly.
 //
 // Bounds: outgoing frames queue up to max_outgoing_bytes, then the session is closed as a slow
-// consumer (4008); client frames are rate-limited by a token bucket (error per dropped frame,
-// close 4029 when flooding continues). The catch-up replay is paced by the socket: missed
-// messages are encoded and queued only while the queue is below a quarter of the bound, so a
-// large catch-up never looks like a slow consumer. `typing` frames are coalesced: at most one
+// consumer (4008); client frames are admitted by a FrameAdmission (rate_limited errors, then
+// close 4029 when flooding continues). The catch-up replay is paced by the socket: a page of
+// missed messages is read from the store (chat::CatchUp) only while the queue is below a
+// quarter of the bound, so a large catch-up never looks like a slow consumer and a device that
+// stops reading holds at most a page; a catch-up that makes no progress for sync_stall_ms is
+// closed as a slow consumer. A user may have max_sessions_per_user sessions at once; hello on
+// one more is refused (`rate_limited`, close 4029). `typing` frames are coalesced: at most one
 // per conversation per kTypingInterval is forwarded, the rest are dropped silently.
+//
+// Closing: once closing, the session queues nothing more; the frames already queued (an ack,
+// the error that explains the close) are written first, then the close frame. A slow consumer
+// or a revoked device loses the queued frames instead, and only the write under way finishes
+// before the close frame. Whatever the reason, a close not finished within kCloseGrace closes
+// the TCP connection.
 //
 // Presence: the session tells chat::Social when its device connects (after hello), says it is
 // away or back (`presence` frames), and disconnects.
@@ -35,10 +44,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "chat/catch_up.h"
 #include "chat/peer.h"
 #include "net/context.h"
+#include "net/frame_admission.h"
 #include "net/http_util.h"
-#include "net/token_bucket.h"
 #include "proto/client_frames.h"
 #include "store/types.h"
 
@@ -68,6 +78,8 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   void HandlePresence(const proto::PresenceFrame& frame);
   bool AdmitFrame(const proto::DecodedFrame& decoded);
   void PumpReplay();
+  boost::asio::awaitable<void> FetchReplayPage();
+  void WatchSyncProgress();
 
   void DrainInbox();                   // strand only
   void Send(chat::SharedFrame frame);  // strand only
@@ -75,12 +87,14 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   void WriteNext();
   void OnWritten(boost::beast::error_code ec);
   void CloseNow(chat::CloseReason reason);
+  void StartClosingHandshake();
   void FinishSync();
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   Context& context_;
   boost::beast::flat_buffer read_buffer_;
-  boost::asio::steady_timer hello_timer_;
+  // The hello deadline until the handshake is done, then the closing deadline.
+  boost::asio::steady_timer deadline_;
 
   // Identity, set once by Handshake().
   int64_t user_id_ = 0;
@@ -94,15 +108,17 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   size_t in_flight_ = 0;      // frames of outgoing_ in the write under way
   bool batch_ = false;        // the client accepts several objects per frame (hello "batch")
   std::string batch_buffer_;  // the bytes of a batched write, alive until it completes
-  bool closing_ = false;
-  std::optional<chat::CloseReason> close_after_write_;
+  bool closing_ = false;      // no more frames are queued; the close frame follows the queue
+  std::optional<chat::CloseReason> close_after_write_;  // until the close frame is written
+  static constexpr std::chrono::seconds kCloseGrace{10};
   // While replaying missed messages, live frames wait here so they follow the replay.
   bool syncing_ = true;
   std::vector<chat::SharedFrame> held_;
   size_t held_bytes_ = 0;
-  std::vector<store::Message> replay_;  // missed messages; those before replay_next_ are queued
-  size_t replay_next_ = 0;
-  std::string synced_frame_;  // sent once replay_ is empty
+  std::optional<chat::CatchUp> catch_up_;  // the replay still to read; reset once done
+  bool fetching_page_ = false;             // a worker reads the next page
+  std::chrono::steady_clock::time_point sync_progress_;  // the last write while syncing
+  std::string synced_frame_;                             // sent once the replay is done
 
   // Frames delivered from other threads, waiting for the strand.
   std::mutex inbox_mutex_;
@@ -114,8 +130,7 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   // conversation id -> when a typing frame was last forwarded for it
   std::unordered_map<int64_t, std::chrono::steady_clock::time_point> typing_forwarded_;
 
-  TokenBucket frame_budget_;
-  int rejected_in_a_row_ = 0;
+  FrameAdmission admission_;
 };
 
 }  // namespace parley::net

@@ -199,6 +199,20 @@ std::string ErrorFrame(const Status& status, std::string_view id, std::string_vi
   return out;
 }
 
+std::string RateLimitedFrame(std::string_view id, std::string_view req, int64_t dropped) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject()
+      .Field("type", "error")
+      .Field("code", CodeName(Code::kRateLimited))
+      .Field("message", "too many frames; slow down");
+  if (!id.empty()) w.Field("id", id);
+  if (!req.empty()) w.Field("req", req);
+  if (dropped > 0) w.Field("dropped", dropped);
+  w.EndObject();
+  return out;
+}
+
 std::string WelcomeFrame(const store::User& user, int64_t device_id, const Limits& limits) {
   std::string out;
   JsonWriter w(&out);

@@ -26,6 +26,9 @@ std::string MessageFrame(const store::Message& message);
 std::string AckFrame(const store::Message& message, bool duplicate, bool changed);
 std::string ReceiptFrame(int64_t conversation_id, const store::Member& member);
 std::string ErrorFrame(const Status& status, std::string_view id, std::string_view req);
+// A `rate_limited` error for a dropped frame; `dropped` (when > 0) counts the frames dropped
+// without an error of their own since the previous one.
+std::string RateLimitedFrame(std::string_view id, std::string_view req, int64_t dropped);
 std::string WelcomeFrame(const store::User& user, int64_t device_id, const Limits& limits);
 std::string SyncedFrame(std::span<const chat::ConversationSync> conversations);
 std::string HistoryReplyFrame(std::string_view req, int64_t conversation_id,

@@ -186,6 +186,7 @@ TEST(ServiceTest, HistoryPagesBackwardsAndForwards) {
 TEST(ServiceTest, SyncReplaysWhatTheDeviceMissed) {
   ServiceOptions options;
   options.sync_limit = 3;
+  options.catch_up_page = 2;
   ChatFixture f(options);
   const int64_t alice = f.AddUser("alice");
   const int64_t bob = f.AddUser("bob");
@@ -198,19 +199,37 @@ TEST(ServiceTest, SyncReplaysWhatTheDeviceMissed) {
   const int64_t with_bob = acks.at(0)["conversation_id"];
 
   const Cursor cursors[] = {{with_bob, 1}};
-  auto sync = f.service->Sync(alice, cursors);
-  ASSERT_TRUE(sync.ok());
-  ASSERT_EQ(sync->size(), 2u);
-  for (const ConversationSync& conversation : *sync) {
+  auto plan = f.service->PlanCatchUp(alice, cursors);
+  ASSERT_TRUE(plan.ok());
+  ASSERT_EQ(plan->conversations().size(), 2u);
+  int64_t with_carol = 0;
+  for (const ConversationSync& conversation : plan->conversations()) {
     if (conversation.summary.id == with_bob) {
-      ASSERT_EQ(conversation.missed.size(), 3u);  // 2, 3, 4 of 5: capped by sync_limit
-      EXPECT_EQ(conversation.missed.front().seq, 2);
-      EXPECT_FALSE(conversation.complete);
+      EXPECT_FALSE(conversation.complete);  // 2, 3, 4 of 5: capped by sync_limit
     } else {
-      ASSERT_EQ(conversation.missed.size(), 1u);  // not listed: counts as cursor 0
-      EXPECT_TRUE(conversation.complete);
+      with_carol = conversation.summary.id;
+      EXPECT_TRUE(conversation.complete);  // not listed: counts as cursor 0
     }
   }
+  // Pages of at most catch_up_page (2 here) messages, conversation by conversation.
+  std::vector<std::pair<int64_t, int64_t>> replayed;  // (conversation, seq)
+  std::vector<size_t> page_sizes;
+  while (!plan->done()) {
+    auto page = f.service->CatchUpPage(*plan);
+    ASSERT_TRUE(page.ok());
+    page_sizes.push_back(page->size());
+    for (const store::Message& m : *page) replayed.emplace_back(m.conversation_id, m.seq);
+  }
+  std::vector<std::pair<int64_t, int64_t>> expected;
+  for (const ConversationSync& conversation : plan->conversations()) {
+    if (conversation.summary.id == with_bob) {
+      for (int64_t seq : {2, 3, 4}) expected.emplace_back(with_bob, seq);
+    } else {
+      expected.emplace_back(with_carol, 1);
+    }
+  }
+  EXPECT_EQ(replayed, expected);
+  EXPECT_EQ(page_sizes, (std::vector<size_t>{2, 2}));
 }
 
 TEST(ServiceTest, ConcurrentSendersGetDenseUniqueSeqs) {

@@ -564,6 +564,9 @@ TEST_F(BadInputTest, SendErrorsEchoTheIdAndTheSessionSurvives) {
        "r2"},
       {"history of someone else's conversation",
        R"({"type":"history","req":"h1","conversation_id":)" + c + "}", "not_found", "h1"},
+      // An empty id cannot tell the answer apart, so none is echoed (docs/protocol.md, "error").
+      {"an empty id", client::SendToUserFrame("", bob.id, "hi"), "invalid_argument", std::nullopt,
+       std::nullopt},
   };
   for (const Case& k : cases) {
     SCOPED_TRACE(k.label);
@@ -616,6 +619,55 @@ TEST_F(BadInputTest, FloodGetsRateLimitedThenClosed4029) {
   EXPECT_TRUE(BystandersChat());
   EXPECT_TRUE(Healthy(server()));
   EXPECT_TRUE(IsAlive(*MustConnect(alice)));
+}
+
+// 6 times the limit of 5 frames/s: few enough rejections in a row never to pass the burst, so
+// only the flood's length (3 s) closes it; meanwhile the errors stay few (20, then 1 a second).
+TEST_F(BadInputTest, SustainedFloodIsClosed4029AndItsErrorsAreFew) {
+  ASSERT_NO_FATAL_FAILURE(StartServer(kFloodLimits));
+  TestUser alice = MustCreate("alice");
+  AddBystanders();
+  Result<RawWebSocket> ws = RawConnect(alice);
+  ASSERT_TRUE(IsOk(ws));
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point start = Clock::now();
+  int sent = 0, errors = 0, dropped_counted = 0, close_code = 0;
+  while (close_code == 0 && Clock::now() - start < std::chrono::seconds(10)) {
+    if (ws->SendText(client::PingFrame("f" + std::to_string(sent)))) ++sent;
+    const Clock::time_point tick_end = Clock::now() + std::chrono::milliseconds(33);  // 30/s
+    while (close_code == 0 && Clock::now() < tick_end) {
+      Result<RawFrame> frame = ws->ReadFrame(std::chrono::duration_cast<std::chrono::milliseconds>(
+          tick_end - Clock::now() + std::chrono::milliseconds(1)));
+      if (!frame.ok()) {
+        if (ws->end() != ReadEnd::kTimeout) close_code = 1006;
+        break;
+      }
+      if (frame->opcode == kClose) {
+        close_code = (static_cast<unsigned char>(frame->payload[0]) << 8) |
+                     static_cast<unsigned char>(frame->payload[1]);
+        break;
+      }
+      const json f = json::parse(frame->payload, nullptr, false);
+      if (client::IsType(f, "error")) {
+        EXPECT_EQ(f["code"], "rate_limited") << f.dump();
+        ++errors;
+        dropped_counted += f.value("dropped", 0);
+      }
+    }
+  }
+  const auto lasted = Clock::now() - start;
+  std::printf(
+      "[ flood    ] %d frames in %lld ms: %d errors (+%d counted), close %d\n", sent,
+      static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(lasted).count()),
+      errors, dropped_counted, close_code);
+  EXPECT_EQ(close_code, 4029);
+  EXPECT_GE(lasted, std::chrono::seconds(3));
+  EXPECT_LT(lasted, std::chrono::seconds(6));
+  EXPECT_GE(errors, 20);
+  EXPECT_LE(errors, 26);
+  EXPECT_GT(sent, 70);
+  EXPECT_TRUE(BystandersChat());
+  EXPECT_TRUE(Healthy(server()));
 }
 
 TEST_F(BadInputTest, RateLimitedFramesGetErrorsEchoingReqAndId) {
@@ -744,8 +796,9 @@ TEST_F(BadInputTest, SlowConsumerIsDisconnectedAndEveryoneElseCarriesOn) {
   EXPECT_TRUE(BystandersChat());
   EXPECT_TRUE(IsAlive(*sender_ws));
 
-  // The slow peer was disconnected: reading what was buffered ends in EOF or a reset (a close
-  // frame, if one got through, says 4008), not in a connection that stays open.
+  // The slow peer was disconnected: reading what was buffered ends with the close frame 4008
+  // (after the frame that was being written; the rest of the queue was dropped), not in a
+  // connection that stays open.
   int close_code = 0;
   size_t received = 0;
   for (;;) {
@@ -760,9 +813,8 @@ TEST_F(BadInputTest, SlowConsumerIsDisconnectedAndEveryoneElseCarriesOn) {
   EXPECT_NE(slow_ws->end(), ReadEnd::kTimeout)
       << "the slow peer's connection is still open after " << received << " bytes";
   EXPECT_LT(received, sent_bytes);
-  if (close_code != 0) {
-    EXPECT_EQ(close_code, 4008);
-  }
+  // It reads again within the close grace period, so the close frame reaches it.
+  EXPECT_EQ(close_code, 4008);
 
   // The slow user can reconnect (stating it has everything: a replay of these 16 KB messages
   // would not fit this test's tiny queue) and gets the next message live.
@@ -944,10 +996,17 @@ TEST_F(BadInputTest, WebSocketUpgradeToAnotherPathIs404) {
     EXPECT_EQ(ws->status(), 404);
     EXPECT_TRUE(IsHttpError(Result<RawHttpResponse>(response), 404, "not_found"));
   }
-  // /ws itself upgrades.
-  Result<RawWebSocket> ws = RawWebSocket::Open(server().port(), "/ws");
-  ASSERT_TRUE(IsOk(ws));
-  EXPECT_EQ(ws->status(), 101);
+  // /ws itself upgrades, with a query string or without (the query is ignored).
+  for (std::string_view path : {"/ws", "/ws?v=1", "/ws?"}) {
+    SCOPED_TRACE(path);
+    Result<RawWebSocket> ws = RawWebSocket::Open(server().port(), path);
+    ASSERT_TRUE(IsOk(ws));
+    EXPECT_EQ(ws->status(), 101);
+  }
+  RawHttpResponse response;
+  Result<RawWebSocket> other = RawWebSocket::Open(server().port(), "/wsx?v=1", 0, &response);
+  ASSERT_TRUE(IsOk(other));
+  EXPECT_EQ(other->status(), 404);
   EXPECT_TRUE(Healthy(server()));
 }
 

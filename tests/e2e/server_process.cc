@@ -62,8 +62,8 @@ ServerProcess::~ServerProcess() {
 
 Status ServerProcess::Launch() {
   std::vector<std::string> args = {
-      options_.binary, "--listen", "127.0.0.1:0",         "--data-dir", data_dir_,
-      "--argon2-ops",  "1",        "--argon2-memory-kib", "8",
+      options_.binary, "--listen", "127.0.0.1:0", "--data-dir", data_dir_, "--argon2-ops", "1",
+      "--argon2-memory-kib", "8",
       // Tests register many users from 127.0.0.1; tests of the limit pass their own value.
       "--registrations-per-address", "100000",
       // Messaging tests write between strangers; tests of the friendship rule pass "true".
@@ -162,9 +162,25 @@ void ServerProcess::Kill() {
   if (reader_.joinable()) reader_.join();
 }
 
+void ServerProcess::Signal(int signal_number) {
+  if (pid_ > 0) kill(pid_, signal_number);
+}
+
+bool ServerProcess::WaitForOutput(std::string_view text, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] {
+    return output_.find(text) != std::string::npos || output_closed_;
+  }) && output_.find(text) != std::string::npos;
+}
+
 int ServerProcess::Stop(std::chrono::milliseconds timeout) {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);
+  return WaitForExit(timeout);
+}
+
+int ServerProcess::WaitForExit(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return -1;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   int result = Reap(/*hang=*/false);
   while (result == -2 && std::chrono::steady_clock::now() < deadline) {

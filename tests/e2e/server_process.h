@@ -24,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -59,6 +60,12 @@ class ServerProcess {
   // SIGTERM, then wait up to `timeout` for a graceful exit (SIGKILL after it). Returns the exit
   // code, 128 + signal number when killed by a signal, or -1 when nothing was running.
   int Stop(std::chrono::milliseconds timeout = std::chrono::milliseconds(10000));
+  // Sends `signal_number` to the server, and nothing else.
+  void Signal(int signal_number);
+  // Waits up to `timeout` for the server to exit (SIGKILL after it); returns as Stop() does.
+  int WaitForExit(std::chrono::milliseconds timeout);
+  // Waits up to `timeout` until the server's output contains `text`; false if it never did.
+  bool WaitForOutput(std::string_view text, std::chrono::milliseconds timeout);
   // Stop(), then start again on the same data directory (and a new port); the second form
   // replaces the extra arguments first.
   Status Restart();
