@@ -95,8 +95,7 @@ void SetMediaHeaders(http::response_header<>& head, const Request& request,
   head.set(http::field::server, "parleyd");
   head.set(http::field::etag, QuotedETag(file));
   head.set(http::field::cache_control, kImmutable);
-  head.set("X-Content-Type-Options", "nosniff");
-  head.set("Content-Security-Policy", "sandbox");
+  SetSecurityHeaders(head, Policy::kInert);
   head.set(http::field::accept_ranges, "bytes");
   head.set(http::field::content_type, std::string(ServedType(file.mime)));
   if (thumbnail || file.media.kind != "file") {

@@ -1,6 +1,8 @@
 #include "net/http_util.h"
 
+#include <algorithm>
 #include <boost/beast/http/field.hpp>
+#include <cctype>
 #include <charconv>
 
 #include "proto/server_frames.h"
@@ -37,6 +39,34 @@ Result<std::string> PercentDecode(std::string_view text) {
   }
   return out;
 }
+
+// Whether a Host header value can be written into a policy as it is: a name or IPv4 address
+// (letters, digits, '.', '-'), or a bracketed IPv6 address, with an optional port. Anything
+// else (spaces, ';', ',', quotes, a path) could change the policy's meaning, so it is refused.
+bool IsPlainHost(std::string_view host) {
+  const auto all_of = [](std::string_view text, auto allowed) {
+    return std::all_of(text.begin(), text.end(),
+                       [&](char c) { return allowed(static_cast<unsigned char>(c)); });
+  };
+  const auto name_char = [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '-'; };
+  const auto ipv6_char = [](unsigned char c) { return std::isxdigit(c) || c == ':' || c == '.'; };
+  const auto digit = [](unsigned char c) { return std::isdigit(c) != 0; };
+  if (host.empty() || host.size() > 255) return false;
+  const bool bracketed = host.front() == '[';
+  const size_t name_end = bracketed ? host.find(']') + 1 : host.find(':');  // npos + 1 == 0
+  if (bracketed && name_end == 0) return false;
+  const std::string_view name = host.substr(0, name_end);
+  const std::string_view port = name_end < host.size() ? host.substr(name_end) : "";
+  if (!port.empty() && (port.front() != ':' || port.size() < 2 || port.size() > 6 ||
+                        !all_of(port.substr(1), digit))) {
+    return false;
+  }
+  if (bracketed) return name.size() > 2 && all_of(name.substr(1, name.size() - 2), ipv6_char);
+  return !name.empty() && all_of(name, name_char);
+}
+
+constexpr std::string_view kInertPolicy =
+    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox";
 
 }  // namespace
 
@@ -91,9 +121,33 @@ std::string BearerToken(const Request& request) {
   return std::string(value.substr(kScheme.size()));
 }
 
+std::string WebAppPolicy(std::string_view host) {
+  std::string connect = "'self'";
+  if (IsPlainHost(host)) {
+    connect += " ws://" + std::string(host) + " wss://" + std::string(host);
+  }
+  return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+         "media-src 'self' blob:; connect-src " +
+         connect +
+         "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+}
+
+void SetSecurityHeaders(http::fields& headers, Policy policy, std::string_view host) {
+  if (policy == Policy::kWebApp) {
+    headers.set("Content-Security-Policy", WebAppPolicy(host));
+  } else {
+    headers.set("Content-Security-Policy",
+                boost::beast::string_view(kInertPolicy.data(), kInertPolicy.size()));
+  }
+  headers.set("X-Content-Type-Options", "nosniff");
+  headers.set("Referrer-Policy", "no-referrer");
+  headers.set(http::field::x_frame_options, "DENY");
+}
+
 Response JsonResponse(const Request& request, unsigned status, std::string body) {
   Response response{static_cast<http::status>(status), request.version()};
   response.set(http::field::server, "parleyd");
+  SetSecurityHeaders(response, Policy::kInert);
   response.set(http::field::content_type, "application/json");
   response.set(http::field::cache_control, "no-store");
   response.keep_alive(request.keep_alive());
@@ -105,6 +159,7 @@ Response JsonResponse(const Request& request, unsigned status, std::string body)
 Response EmptyResponse(const Request& request, unsigned status) {
   Response response{static_cast<http::status>(status), request.version()};
   response.set(http::field::server, "parleyd");
+  SetSecurityHeaders(response, Policy::kInert);
   response.keep_alive(request.keep_alive());
   response.prepare_payload();
   return response;

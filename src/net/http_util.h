@@ -1,8 +1,10 @@
 // Small helpers for HTTP handling in net/: splitting a request target into path segments and
-// query parameters, strict integer parsing, and JSON response building. Pure functions.
+// query parameters, strict integer parsing, JSON response building, and the security headers
+// every response carries (SetSecurityHeaders: the one place that sets them). Pure functions.
 #ifndef PARLEY_NET_HTTP_UTIL_H_
 #define PARLEY_NET_HTTP_UTIL_H_
 
+#include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <cstdint>
@@ -32,6 +34,30 @@ std::optional<int64_t> ParseInt(std::string_view text);
 
 // The token of an "Authorization: Bearer <token>" header; empty if absent or another scheme.
 std::string BearerToken(const Request& request);
+
+// Which Content-Security-Policy a response gets.
+enum class Policy {
+  // The web app's own files: scripts, styles, fonts and fetches from this origin only (plus the
+  // WebSocket on it), images also from blob: and data:, media also from blob:; no inline script
+  // or style, no eval, no plugins, no <base>, never framed.
+  kWebApp,
+  // Everything else (JSON, errors, people's media): nothing may load or run, and the document
+  // is sandboxed, so a body opened in a tab is inert.
+  kInert,
+};
+
+// The web app's policy. `host` is the request's Host header: when it is a plain host[:port]
+// (letters, digits, '.', '-', or a bracketed IPv6 address), connect-src names ws://host and
+// wss://host, for browsers whose 'self' does not cover WebSocket schemes; otherwise only 'self'.
+std::string WebAppPolicy(std::string_view host);
+
+// Sets on `headers`: Content-Security-Policy (as `policy` says; `host` is the request's Host
+// header, used by kWebApp only), X-Content-Type-Options: nosniff, Referrer-Policy: no-referrer
+// and X-Frame-Options: DENY (for browsers without frame-ancestors). Every response parleyd
+// writes passes through here: JsonResponse, EmptyResponse and ErrorResponse call it, and so do
+// static files, media downloads and the WebSocket handshake's answers.
+void SetSecurityHeaders(boost::beast::http::fields& headers, Policy policy,
+                        std::string_view host = {});
 
 Response JsonResponse(const Request& request, unsigned status, std::string body);
 Response EmptyResponse(const Request& request, unsigned status);

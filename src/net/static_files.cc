@@ -98,7 +98,8 @@ Response StaticFiles::ServeFile(const Request& request, const fs::path& file,
   const std::string_view content_type = ContentTypeOf(file);
   response.set(http::field::content_type,
                boost::beast::string_view(content_type.data(), content_type.size()));
-  response.set("X-Content-Type-Options", "nosniff");
+  const auto host = request[http::field::host];
+  SetSecurityHeaders(response, Policy::kWebApp, std::string_view(host.data(), host.size()));
   if (request[http::field::if_none_match] == etag) {
     response.result(http::status::not_modified);
     return response;

@@ -8,6 +8,8 @@
 //   Cache-Control: files under assets/ carry content hashes in their names (the web build makes
 //   them), so they are "immutable" for a year; everything else is "no-cache" (revalidated, 304
 //   when the ETag matches If-None-Match).
+// - Every file gets the web app's security headers (SetSecurityHeaders with Policy::kWebApp: the
+//   Content-Security-Policy, nosniff, no referrer, never framed); errors get the inert ones.
 // - A path that names no file and whose last segment has no extension is a client-side route:
 //   index.html answers it. Anything else is 404 not_found.
 // - Files over 32 MiB are refused (500 internal: the build is wrong, not the request).

@@ -56,8 +56,10 @@ void WsSession::Start(Request upgrade) {
 }
 
 awaitable<void> WsSession::Run(Request upgrade) {
-  ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& response) { response.set("Server", "parleyd"); }));
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+    response.set("Server", "parleyd");
+    SetSecurityHeaders(response, Policy::kInert);  // also on a refused handshake's answer
+  }));
   websocket::stream_base::timeout handshake_timeouts{};
   handshake_timeouts.handshake_timeout = std::chrono::seconds(10);
   handshake_timeouts.idle_timeout = websocket::stream_base::none();

@@ -253,7 +253,10 @@ TEST_F(MediaTest, NamesAreSanitizedAndFilesAreServedAsAttachments) {
   EXPECT_EQ(download->headers["content-disposition"],
             "attachment; filename*=UTF-8''%E9%A1%B5%20%22x%22.html");
   EXPECT_EQ(download->headers["x-content-type-options"], "nosniff");
-  EXPECT_EQ(download->headers["content-security-policy"], "sandbox");
+  EXPECT_EQ(download->headers["content-security-policy"],
+            "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; "
+            "sandbox");
+  EXPECT_EQ(download->headers["referrer-policy"], "no-referrer");
   EXPECT_EQ(StatusOf(0, MediaPath(html, "/thumbnail")), 404);
 }
 

@@ -1,11 +1,13 @@
 // End-to-end tests of the web app's file serving (net/static_files.h) by a real parleyd with
 // --web-root: content types, caching headers and revalidation, client-side routes answered by
-// index.html, HEAD, and hostile paths that must never read outside the root.
+// index.html, HEAD, hostile paths that must never read outside the root, and the security
+// headers (net/http_util.h SetSecurityHeaders) on every kind of response.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/e2e/e2e_client.h"
@@ -159,6 +161,76 @@ TEST_F(WebFilesTest, HostilePathsNeverLeaveTheRoot) {
                               "Connection: close\r\n\r\n");
   ASSERT_TRUE(IsOk(post));
   EXPECT_EQ(post->status, 404);
+}
+
+constexpr char kInertPolicy[] =
+    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox";
+
+// The headers every response carries, whatever its kind.
+void ExpectSecurityHeaders(const RawHttpResponse& response, const std::string& what) {
+  EXPECT_EQ(Header(response.head, "x-content-type-options"), "nosniff") << what;
+  EXPECT_EQ(Header(response.head, "referrer-policy"), "no-referrer") << what;
+  EXPECT_EQ(Header(response.head, "x-frame-options"), "DENY") << what;
+  EXPECT_FALSE(Header(response.head, "content-security-policy").empty()) << what;
+}
+
+TEST_F(WebFilesTest, TheAppsFilesCarryItsPolicy) {
+  const std::string app_policy =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+      "media-src 'self' blob:; connect-src 'self' ws://x wss://x; object-src 'none'; "
+      "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  auto index = Get("/");
+  ASSERT_TRUE(IsOk(index));
+  ExpectSecurityHeaders(*index, "index.html");
+  EXPECT_EQ(Header(index->head, "content-security-policy"), app_policy);
+  auto route = Get("/chat/42");  // a client-side route answered by index.html
+  ASSERT_TRUE(IsOk(route));
+  EXPECT_EQ(Header(route->head, "content-security-policy"), app_policy);
+  auto script = Get("/assets/app-3f2a.js");
+  ASSERT_TRUE(IsOk(script));
+  ExpectSecurityHeaders(*script, "script");
+  EXPECT_EQ(Header(script->head, "content-security-policy"), app_policy);
+  auto revalidated = Get("/", "If-None-Match: " + Header(index->head, "etag") + "\r\n");
+  ASSERT_TRUE(IsOk(revalidated));
+  EXPECT_EQ(revalidated->status, 304);
+  ExpectSecurityHeaders(*revalidated, "304");
+
+  // connect-src names the WebSocket on the host the browser asked for, and only a plain one.
+  const std::vector<std::pair<std::string, std::string>> hosts = {
+      {"chat.example.org:8443", "'self' ws://chat.example.org:8443 wss://chat.example.org:8443"},
+      {"[::1]:8080", "'self' ws://[::1]:8080 wss://[::1]:8080"},
+      {"evil.example; script-src *", "'self'"},
+      {"a b", "'self'"}};
+  for (const auto& [host, connect] : hosts) {
+    auto response = RawHttpExchange(
+        server_->port(), "GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+    ASSERT_TRUE(IsOk(response)) << host;
+    const std::string policy = Header(response->head, "content-security-policy");
+    EXPECT_NE(policy.find("; connect-src " + connect + "; "), std::string::npos) << policy;
+    EXPECT_EQ(policy.find("evil"), std::string::npos) << policy;
+  }
+}
+
+TEST_F(WebFilesTest, JsonAndErrorsAreInert) {
+  const std::vector<std::pair<std::string, std::string>> requests = {
+      {"JSON", "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"},
+      {"a file missing", "GET /gone.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"},
+      {"no token", "GET /api/v1/account HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"},
+      {"a bad target", "GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"},
+      {"unparsable", "GET / HTTP/1.1\r\nHost x\r\n\r\n"},
+      {"a refused WebSocket handshake",
+       "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 12\r\n\r\n"},
+      {"a bad login",
+       "POST /api/v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+       "Connection: close\r\n\r\n{}"}};
+  for (const auto& [what, request] : requests) {
+    auto response = RawHttpExchange(server_->port(), request);
+    ASSERT_TRUE(IsOk(response)) << what;
+    EXPECT_TRUE(what == "JSON" || response->status >= 400) << what << " " << response->status;
+    ExpectSecurityHeaders(*response, what);
+    EXPECT_EQ(Header(response->head, "content-security-policy"), kInertPolicy) << what;
+  }
 }
 
 TEST(WebFilesWithoutRootTest, NoWebRootMeansNotFound) {

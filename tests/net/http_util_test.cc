@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <string>
 
 namespace parley::net {
 namespace {
@@ -60,6 +61,43 @@ TEST(HttpUtilTest, RandomTargetsNeverCrash) {
       EXPECT_EQ(parsed.status().code(), Code::kMalformed);
     }
   }
+}
+
+// The WebSocket origins in connect-src come from the Host header only when it cannot change
+// the policy's meaning.
+TEST(HttpUtilTest, WebAppPolicyNamesOnlyPlainHosts) {
+  struct Case {
+    const char* host;
+    const char* connect;
+  };
+  const Case cases[] = {
+      {"localhost", "'self' ws://localhost wss://localhost"},
+      {"127.0.0.1:8080", "'self' ws://127.0.0.1:8080 wss://127.0.0.1:8080"},
+      {"chat.example-1.org", "'self' ws://chat.example-1.org wss://chat.example-1.org"},
+      {"[::1]", "'self' ws://[::1] wss://[::1]"},
+      {"[2001:db8::7]:443", "'self' ws://[2001:db8::7]:443 wss://[2001:db8::7]:443"},
+      {"", "'self'"},
+      {"a b", "'self'"},
+      {"x; script-src *", "'self'"},
+      {"x,y", "'self'"},
+      {"x:", "'self'"},
+      {"x:80:80", "'self'"},
+      {"x:123456", "'self'"},
+      {":80", "'self'"},
+      {"[::1", "'self'"},
+      {"[]", "'self'"},
+      {"[::1]x", "'self'"},
+      {"[x]", "'self'"},
+      {"x/y", "'self'"},
+      {"'self'", "'self'"},
+      {"*", "'self'"},
+  };
+  for (const Case& test : cases) {
+    const std::string policy = WebAppPolicy(test.host);
+    EXPECT_NE(policy.find(std::string("; connect-src ") + test.connect + "; "), std::string::npos)
+        << test.host << " -> " << policy;
+  }
+  EXPECT_EQ(WebAppPolicy(std::string(300, 'a')).find("ws://"), std::string::npos);
 }
 
 }  // namespace

@@ -3,12 +3,14 @@
 // launches Debian's Chromium through playwright-core, runs every scenario in order (they share
 // one server and build on each other's users), and always closes the browser and stops the
 // server, removing its data dir, also when a scenario fails (after a screenshot of every open
-// page: failure-N.png). Exit code 0 only if all passed.
+// page: failure-N.png). Exit code 0 only if all passed. Every page runs under the server's
+// Content-Security-Policy: a scenario fails on any violation (lib/csp.mjs) or page error.
 // WEB_SCENARIOS=REGEX runs only the scenarios whose names match (while working on them; the
 // ones they build on must match too).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { watchSecurity } from './lib/csp.mjs';
 import { startServer } from './lib/server.mjs';
 import { scenarios } from './scenarios.mjs';
 import { richScenarios } from './scenarios_rich.mjs';
@@ -30,13 +32,15 @@ try {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
   });
-  const world = { browser, baseUrl: server.url, screenshot: (name) => path.join(screenshotDir, `${name}.png`), pageErrors: [] };
+  const world = { browser, baseUrl: server.url, screenshot: (name) => path.join(screenshotDir, `${name}.png`), pageErrors: [], securityProblems: [] };
+  watchSecurity(browser, world.securityProblems);
   const only = process.env.WEB_SCENARIOS ? new RegExp(process.env.WEB_SCENARIOS) : null;
   for (const [name, scenario] of [...scenarios, ...richScenarios].filter(([n]) => !only || only.test(n))) {
     const started = Date.now();
     try {
       await scenario(world);
       if (world.pageErrors.length) throw new Error(`errors in the page: ${world.pageErrors.join('; ')}`);
+      if (world.securityProblems.length) throw new Error(`security policy: ${world.securityProblems.join('; ')}`);
       console.log(`ok   ${name} (${Date.now() - started} ms)`);
     } catch (error) {
       failed += 1;
@@ -45,6 +49,7 @@ try {
       const pages = browser.contexts().flatMap((context) => context.pages());
       await Promise.all(pages.map((page, i) => page.screenshot({ path: world.screenshot(`failure-${i}`) }).catch(() => {})));
       world.pageErrors.length = 0;
+      world.securityProblems.length = 0;
       break; // later scenarios build on this one's state
     }
   }

@@ -4,6 +4,7 @@
 import { api, bubbles, loginViaUi, PASSWORD, registerViaUi, sendText, startChat, tokenOf } from './lib/app.mjs';
 import { assert, assertEqual, eventually } from './lib/wait.mjs';
 import { groupOwnerScenarios } from './group_owner_scenarios.mjs';
+import { securityScenarios } from './security_scenarios.mjs';
 import { socialScenarios } from './social_scenarios.mjs';
 
 const HELLO = 'hi Bob 👋 family 👩‍👩‍👧 flag 🇫🇷';
@@ -99,7 +100,8 @@ async function seedMessages(world, count) {
   const { token } = await api(world.baseUrl, 'POST', '/sessions', { body: { username: 'carol', password: PASSWORD, device: 'seeder' } });
   const { user: alice } = await api(world.baseUrl, 'GET', '/users/alice', { token });
   const seeder = await newPage(world);
-  await seeder.goto(`${world.baseUrl}/healthz`);
+  // A page of the app: its policy lets it open the WebSocket (a JSON page's allows nothing).
+  await seeder.goto(`${world.baseUrl}/login`);
   const acked = await seeder.evaluate(({ token, to, count }) => new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://${location.host}/ws`);
     let acks = 0;
@@ -272,6 +274,7 @@ async function systemNotices(world) {
 
 export const scenarios = [
   ['two people chat both ways with emoji; ticks sent -> delivered -> read', chatBothWays],
+  ...securityScenarios,
   ['keyboard only: emoji picker and Enter to send', keyboardOnlySend],
   ['scroll back through 500 messages of history', scrollBackThroughHistory],
   ['offline: banner, outbox, one copy after reconnect and after a lost ack', offlineAndBack],

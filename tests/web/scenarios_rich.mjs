@@ -241,6 +241,51 @@ async function groupDeletion(world) {
   await openConversation(frank, 'Erin');
 }
 
+// The labels of the menu's actions (after the reactions row), checking on the way that its
+// visible text holds no stray value a person should never read.
+async function menuActions(page) {
+  const menu = page.locator('.message-menu');
+  const text = await menu.innerText();
+  for (const stray of ['false', 'true', 'undefined', 'null', '[object', 'NaN']) {
+    assert(!text.includes(stray), `"${stray}" in the message menu: ${JSON.stringify(text)}`);
+  }
+  return menu.locator(':scope > button').allInnerTexts();
+}
+
+async function expectMenu(page, text, expected, screenshot) {
+  await openMenu(page, text);
+  assertEqual(JSON.stringify(await menuActions(page)), JSON.stringify(expected), `the menu of "${text}"`);
+  if (screenshot) await page.screenshot({ path: screenshot });
+  await page.keyboard.press('Escape');
+  await page.locator('.message-menu').waitFor({ state: 'hidden' });
+}
+
+// Each person sees only the actions they may take (issue 14: someone else's message showed
+// "falsefalse" where Edit and Delete would be, an owner "false" between Reply and Delete), on a
+// desktop and on a phone-sized screen.
+async function messageMenus(world) {
+  const { erin, frank } = world;
+  await sendText(erin, 'menu: mine to change');
+  await message(frank, 'menu: mine to change').waitFor();
+  await expectMenu(erin, 'menu: mine to change', ['Reply', 'Edit', 'Delete'], world.screenshot('31-menu-mine'));
+  await expectMenu(frank, 'menu: mine to change', ['Reply'], world.screenshot('31-menu-others'));
+  await openConversation(erin, 'Darkroom');
+  await openConversation(frank, 'Darkroom');
+  await sendText(frank, 'menu: a member speaks');
+  await message(erin, 'menu: a member speaks').waitFor();
+  await expectMenu(erin, 'menu: a member speaks', ['Reply', 'Delete'], world.screenshot('31-menu-owner'));
+  await expectMenu(frank, 'owner speaking', ['Reply']);
+  for (const page of [erin, frank]) await page.setViewportSize({ width: 390, height: 844 });
+  await expectMenu(erin, 'menu: a member speaks', ['Reply', 'Delete'], world.screenshot('31-menu-owner-phone'));
+  await expectMenu(frank, 'owner speaking', ['Reply'], world.screenshot('31-menu-others-phone'));
+  for (const page of [erin, frank]) {
+    await page.setViewportSize({ width: 1100, height: 760 });
+    await page.goto(world.baseUrl); // the phone layout left the chat full-screen
+  }
+  await openConversation(erin, 'Frank');
+  await openConversation(frank, 'Erin');
+}
+
 async function reactions(world) {
   const { erin, frank } = world;
   await openMenu(frank, 'typo fixed');
@@ -351,6 +396,7 @@ export const richScenarios = [
   ['rich: reply, edit, delete (tombstones on both sides and after a reload)', replyEditDelete],
   ['rich: reactions add up and toggle', reactions],
   ['rich: a group owner deletes a member\'s message; a member may not delete the owner\'s', groupDeletion],
+  ['rich: each message menu offers only what the person may do (desktop and phone)', messageMenus],
   ['rich: search finds 世界 in 你好世界, marks it, opens the message', search],
   ['rich: an upload interrupted and resumed; one cancelled', resumedUpload],
   ['rich: a profile picture, seen by the other side', profilePicture],

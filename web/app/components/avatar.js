@@ -15,7 +15,7 @@ export function isMediaId(value) {
 }
 
 export function avatar(name, key, extraClass = '', picture = null) {
-  const element = h('span', { className: `avatar ${extraClass}`.trim(), 'aria-hidden': 'true', style: `--hue:${avatarHue(key)}` }, initials(name));
+  const element = h('span', { className: `avatar ${extraClass}`.trim(), 'aria-hidden': 'true', style: { '--hue': avatarHue(key) } }, initials(name));
   if (picture && isMediaId(picture.id)) {
     const path = mediaPath(picture.id, true);
     const show = (url) => {

@@ -37,7 +37,7 @@ function imageView(media, cache, onOpenImage) {
     }).catch(() => img.classList.add('broken'));
   } else img.dataset.loaded = 'true';
   return h('button', {
-    type: 'button', className: 'media-image', style: `width:${width}px;aspect-ratio:${width}/${height}`,
+    type: 'button', className: 'media-image', style: { width: `${width}px`, 'aspect-ratio': `${width}/${height}` },
     'aria-label': t('open_image', { name: media.name || t('image') }), onClick: () => onOpenImage(media),
   }, img);
 }

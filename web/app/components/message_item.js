@@ -44,7 +44,7 @@ function quote(reply, { users, onQuote }) {
     type: 'button', className: `quote ${reply.deleted ? 'deleted' : ''}`.trim(), 'data-quote-seq': reply.seq,
     onClick: () => onQuote?.(reply.seq),
   },
-  h('span', { className: 'quote-name', style: `--hue:${avatarHue(reply.sender_id)}` }, users.name(reply.sender_id)),
+  h('span', { className: 'quote-name', style: { '--hue': avatarHue(reply.sender_id) } }, users.name(reply.sender_id)),
   h('span', { className: 'quote-text' }, body));
 }
 
@@ -71,7 +71,7 @@ export function bubble({ message, mine, state, senderName, showSender, onDiscard
   },
   h('div', { className: 'bubble' },
     !mine && senderName && (showSender
-      ? h('span', { className: 'sender-name', style: `--hue:${avatarHue(message.sender_id)}` }, senderName)
+      ? h('span', { className: 'sender-name', style: { '--hue': avatarHue(message.sender_id) } }, senderName)
       : h('span', { className: 'visually-hidden' }, `${senderName}: `)),
     !deleted && rich && message.reply_to && quote(message.reply_to, rich),
     !deleted && rich && message.media && h('div', { className: 'media' }, rich.media.render(message.media, message)),

@@ -50,7 +50,8 @@ export function createMessageMenu({ container }) {
       deleteButton.replaceWith(item(t('delete_confirm'), 'menu-delete-confirm danger', act(actions.onDelete)));
       element.querySelector('.menu-delete-confirm').focus();
     });
-    element.replaceChildren(
+    // Only the actions this person may take: replaceChildren would write `false` as text.
+    element.replaceChildren(...[
       h('div', { className: 'quick-reactions', role: 'group', 'aria-label': t('react') },
         QUICK_REACTIONS.map((emoji) => h('button', {
           type: 'button', role: 'menuitemcheckbox', className: 'quick-reaction', 'aria-checked': String(actions.reacted(emoji)),
@@ -63,7 +64,8 @@ export function createMessageMenu({ container }) {
       picker.element,
       item(t('reply'), 'menu-reply', act(actions.onReply)),
       actions.canEdit && item(t('edit'), 'menu-edit', act(actions.onEdit)),
-      actions.canDelete && deleteButton);
+      actions.canDelete && deleteButton,
+    ].filter(Boolean));
     element.hidden = false;
     place(from);
     element.querySelector('button').focus();
