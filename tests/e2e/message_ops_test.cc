@@ -393,7 +393,10 @@ TEST_F(MessageOpsTest, MalformedOpFramesGetTypedErrors) {
       {R"({"type":"edit","id":"e1","conversation_id":)" + conv + R"(,"seq":1})", Code::kMalformed},
       {R"({"type":"edit","id":"e2","conversation_id":)" + conv + R"(,"seq":"1","text":"a"})",
        Code::kMalformed},
-      {R"({"type":"delete","id":"e3","seq":1})", Code::kMalformed},
+      // docs/protocol.md: "conversation_id is required for ops (invalid_argument)".
+      {R"({"type":"delete","id":"e3","seq":1})", Code::kInvalidArgument},
+      {R"({"type":"edit","id":"e9","seq":1,"text":"a"})", Code::kInvalidArgument},
+      {R"({"type":"react","id":"e10","seq":1,"emoji":"👍"})", Code::kInvalidArgument},
       {R"({"type":"react","id":"e4","conversation_id":)" + conv + R"(,"seq":1,"emoji":"👍","on":1})",
        Code::kMalformed},
       {R"({"type":"react","id":"e5","conversation_id":)" + conv + R"(,"seq":1})", Code::kMalformed},
