@@ -4,6 +4,7 @@
 
 #include "auth/random_hex.h"
 #include "base/clock.h"
+#include "chat/reach.h"
 
 namespace parley::chat {
 
@@ -21,6 +22,11 @@ namespace {
 
 constexpr size_t kEventIdRandomBytes = 16;
 constexpr size_t kInviteCodeRandomBytes = 16;
+constexpr size_t kMaxLimitedUsers = 100'000;  // users the rate limiters remember at once
+
+Status Banned(int64_t user) {
+  return Status(Code::kForbidden, "user " + std::to_string(user) + " is banned from this group");
+}
 
 Status NoSuchGroup() { return Status(Code::kNotFound, "no such group"); }
 
@@ -91,8 +97,15 @@ class Task {
     return (*conversation)->member_ids;
   }
 
+  // Whether `user` is banned here.
+  Result<bool> IsBanned(int64_t user) { return txn_.IsBanned(id_, user); }
+
+  // Adds the users (none of them banned: kForbidden), answering their pending join requests.
   Status Add(const std::vector<int64_t>& users, int64_t first_seq) {
     for (int64_t user : users) {
+      auto banned = IsBanned(user);
+      if (!banned.ok()) return banned.status();
+      if (*banned) return Banned(user);
       store::Member member;
       member.user_id = user;
       member.first_seq = first_seq;
@@ -149,7 +162,19 @@ Groups::Groups(store::Store& store, Hub& hub, MessageWriter& writer, EventEncode
       writer_(writer),
       encoder_(encoder),
       format_(format),
-      options_(options) {}
+      options_(options),
+      creations_(options.creations, kMaxLimitedUsers),
+      adds_(options.adds, kMaxLimitedUsers) {}
+
+Status Groups::RequireAdminNow(int64_t actor, int64_t group_id) {
+  auto member = store_.FindMember(group_id, actor);
+  if (!member.ok()) return member.status();
+  if (!member->has_value()) return NoSuchGroup();
+  if (!IsAdminOrOwner((*member)->role)) {
+    return Status(Code::kForbidden, "only the owner and admins may do this");
+  }
+  return Status::Ok();
+}
 
 Status Groups::Commit(const Apply& apply, Change& change) {
   return writer_.Run(
@@ -175,6 +200,10 @@ Result<store::Group> Groups::Create(int64_t actor, NewGroup request) {
   for (int64_t user : request.members) {
     if (user == actor) return Status(Code::kConflict, "the creator is a member already");
   }
+  if (!creations_.Allow(std::to_string(actor), NowMillis())) {
+    return Status(Code::kRateLimited, "too many groups created; retry later");
+  }
+  const ReachOptions reach = writer_.reach();
   Change change;
   Status status = Commit(
       [&](store::WriteTxn& txn, ConversationCache& cache, Change& out) -> Status {
@@ -189,6 +218,11 @@ Result<store::Group> Groups::Create(int64_t actor, NewGroup request) {
         owner.user_id = actor;
         owner.role = Role::kOwner;
         if (Status s = txn.AddMember(*id, owner, group.created_at); !s.ok()) return s;
+        for (int64_t user : request.members) {
+          if (Status s = CheckContact(txn, reach, Contact::kGroupAdd, actor, user); !s.ok()) {
+            return s;
+          }
+        }
         Task task(txn, cache, format_, *id, actor, out.events);
         if (Status s = task.Add(request.members, 1); !s.ok()) return s;
         GroupEvent event = MakeEvent("group_created", actor);
@@ -210,12 +244,21 @@ Result<store::Group> Groups::Create(int64_t actor, NewGroup request) {
 
 Status Groups::AddMembers(int64_t actor, int64_t group_id, std::vector<int64_t> users) {
   if (Status s = ValidateUserList(users); !s.ok()) return s;
+  if (!adds_.Allow(std::to_string(actor), NowMillis())) {
+    return Status(Code::kRateLimited, "too many members added; retry later");
+  }
+  const ReachOptions reach = writer_.reach();
   Change change;
   return Commit(
       [&](store::WriteTxn& txn, ConversationCache& cache, Change& out) -> Status {
         Task task(txn, cache, format_, group_id, actor, out.events);
         if (Status s = task.Load(); !s.ok()) return s;
         if (Status s = task.RequireAdmin(); !s.ok()) return s;
+        for (int64_t user : users) {
+          if (Status s = CheckContact(txn, reach, Contact::kGroupAdd, actor, user); !s.ok()) {
+            return s;
+          }
+        }
         GroupEvent event = MakeEvent("member_added", actor);
         event.users = users;
         auto seq = task.Event(event);
@@ -405,10 +448,15 @@ Status Groups::Delete(int64_t actor, int64_t group_id) {
       change);
 }
 
-Result<store::GroupInvite> Groups::CreateInvite(int64_t actor, int64_t group_id, int64_t ttl_ms) {
-  if (ttl_ms == 0) ttl_ms = options_.default_invite_ttl_ms;
+Result<store::GroupInvite> Groups::CreateInvite(int64_t actor, int64_t group_id,
+                                                NewInvite request) {
+  const int64_t ttl_ms = request.ttl_ms == 0 ? options_.default_invite_ttl_ms : request.ttl_ms;
   if (ttl_ms < 0 || ttl_ms > options_.max_invite_ttl_ms) {
     return Status(Code::kInvalidArgument, "ttl_ms must be 1 ms to 30 days");
+  }
+  if (request.max_uses < 0 || request.max_uses > options_.max_invite_uses) {
+    return Status(Code::kInvalidArgument,
+                  "max_uses must be 0 (no limit) to " + std::to_string(options_.max_invite_uses));
   }
   Change change;
   Status status = Commit(
@@ -422,6 +470,7 @@ Result<store::GroupInvite> Groups::CreateInvite(int64_t actor, int64_t group_id,
         invite.created_by = actor;
         invite.created_at = NowMillis();
         invite.expires_at = invite.created_at + ttl_ms;
+        invite.max_uses = request.max_uses;
         if (Status s = txn.CreateInvite(invite); !s.ok()) return s;
         out.invite = std::move(invite);
         return Status::Ok();
@@ -440,9 +489,14 @@ Result<store::Group> Groups::JoinByCode(int64_t actor, const std::string& code) 
         if (!invite.ok())
           return invite.status().code() == Code::kNotFound ? invalid : invite.status();
         if (invite->expires_at <= NowMillis()) return invalid;
+        if (invite->max_uses != 0 && invite->uses >= invite->max_uses) return invalid;
         auto group = txn.FindGroup(invite->conversation_id);
         if (!group.ok()) return group.status().code() == Code::kNotFound ? invalid : group.status();
         Task task(txn, cache, format_, group->id, actor, out.events);
+        auto banned = task.IsBanned(actor);
+        if (!banned.ok()) return banned.status();
+        if (*banned) return Status(Code::kForbidden, "you are banned from this group");
+        if (Status s = txn.UseInvite(code); !s.ok()) return s;
         GroupEvent event = MakeEvent("member_added", actor);
         event.users = {actor};
         event.via = "invite";
@@ -475,6 +529,9 @@ Status Groups::RequestJoin(int64_t actor, int64_t group_id) {
         if ((*conversation)->FindMember(actor) != nullptr) {
           return Status(Code::kConflict, "you are a member already");
         }
+        auto banned = txn.IsBanned(group_id, actor);
+        if (!banned.ok()) return banned.status();
+        if (*banned) return Status(Code::kForbidden, "you are banned from this group");
         return txn.AddJoinRequest(store::JoinRequest{group_id, actor, NowMillis()});
       },
       change);
@@ -522,13 +579,77 @@ Result<GroupInfo> Groups::Info(int64_t actor, int64_t group_id, int64_t after, i
 }
 
 Result<std::vector<store::JoinRequest>> Groups::JoinRequests(int64_t actor, int64_t group_id) {
-  auto member = store_.FindMember(group_id, actor);
-  if (!member.ok()) return member.status();
-  if (!member->has_value()) return NoSuchGroup();
-  if (!IsAdminOrOwner((*member)->role)) {
-    return Status(Code::kForbidden, "only the owner and admins may do this");
-  }
+  if (Status s = RequireAdminNow(actor, group_id); !s.ok()) return s;
   return store_.JoinRequests(group_id);
+}
+
+Result<std::vector<store::GroupInvite>> Groups::Invites(int64_t actor, int64_t group_id) {
+  if (Status s = RequireAdminNow(actor, group_id); !s.ok()) return s;
+  return store_.GroupInvites(group_id, NowMillis());
+}
+
+Status Groups::RevokeInvite(int64_t actor, int64_t group_id, const std::string& code) {
+  Change change;
+  return Commit(
+      [&](store::WriteTxn& txn, ConversationCache& cache, Change& out) -> Status {
+        Task task(txn, cache, format_, group_id, actor, out.events);
+        if (Status s = task.Load(); !s.ok()) return s;
+        if (Status s = task.RequireAdmin(); !s.ok()) return s;
+        auto removed = txn.RemoveInvite(group_id, code);
+        if (!removed.ok()) return removed.status();
+        return *removed ? Status::Ok() : Status(Code::kNotFound, "no such invite");
+      },
+      change);
+}
+
+Status Groups::Ban(int64_t actor, int64_t group_id, int64_t user) {
+  if (user == actor) return Status(Code::kInvalidArgument, "you cannot ban yourself");
+  Change change;
+  return Commit(
+      [&](store::WriteTxn& txn, ConversationCache& cache, Change& out) -> Status {
+        Task task(txn, cache, format_, group_id, actor, out.events);
+        if (Status s = task.Load(); !s.ok()) return s;
+        if (Status s = task.RequireAdmin(); !s.ok()) return s;
+        auto target = task.Member(user);
+        if (target.ok()) {
+          if (!CanManage(task.me().role, target->role)) {
+            return Status(Code::kForbidden, "you cannot ban this member");
+          }
+          GroupEvent event = MakeEvent("member_removed", actor);
+          event.users = {user};
+          if (auto seq = task.Event(event); !seq.ok()) return seq.status();
+          cache.Forget(group_id);
+          if (Status s = txn.RemoveMember(group_id, user); !s.ok()) return s;
+          out.recipients = task.members();  // the banned member hears of it too
+        } else if (target.status().code() != Code::kNotFound) {
+          return target.status();
+        }
+        store::GroupBan ban{group_id, user, actor, NowMillis()};
+        if (auto added = txn.AddBan(ban); !added.ok()) return added.status();
+        Status answered = txn.RemoveJoinRequest(group_id, user);
+        if (!answered.ok() && answered.code() != Code::kNotFound) return answered;
+        return Status::Ok();
+      },
+      change);
+}
+
+Status Groups::Unban(int64_t actor, int64_t group_id, int64_t user) {
+  Change change;
+  return Commit(
+      [&](store::WriteTxn& txn, ConversationCache& cache, Change& out) -> Status {
+        Task task(txn, cache, format_, group_id, actor, out.events);
+        if (Status s = task.Load(); !s.ok()) return s;
+        if (Status s = task.RequireAdmin(); !s.ok()) return s;
+        auto removed = txn.RemoveBan(group_id, user);
+        if (!removed.ok()) return removed.status();
+        return *removed ? Status::Ok() : Status(Code::kNotFound, "this user is not banned");
+      },
+      change);
+}
+
+Result<std::vector<store::GroupBan>> Groups::Bans(int64_t actor, int64_t group_id) {
+  if (Status s = RequireAdminNow(actor, group_id); !s.ok()) return s;
+  return store_.GroupBans(group_id);
 }
 
 }  // namespace parley::chat

@@ -62,12 +62,14 @@ ServerProcess::~ServerProcess() {
 
 Status ServerProcess::Launch() {
   std::vector<std::string> args = {
-      options_.binary, "--listen", "127.0.0.1:0",         "--data-dir", data_dir_,
-      "--argon2-ops",  "1",        "--argon2-memory-kib", "8",
+      options_.binary, "--listen", "127.0.0.1:0", "--data-dir", data_dir_, "--argon2-ops", "1",
+      "--argon2-memory-kib", "8",
       // Tests register many users from 127.0.0.1; tests of the limit pass their own value.
       "--registrations-per-address", "100000",
       // Messaging tests write between strangers; tests of the friendship rule pass "true".
-      "--direct-messages-require-friendship", "false"};
+      "--direct-messages-require-friendship", "false",
+      // Group tests put strangers into groups; tests of the consent rule pass "true".
+      "--group-adds-require-friendship", "false"};
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
