@@ -142,6 +142,20 @@ const std::vector<Option>& Options() {
          c.writer.direct_requires_friendship = v == "true";
          return Status::Ok();
        }},
+      {"group-adds-require-friendship",
+       "true: creators and admins put only their friends into groups, others join by invite "
+       "or request (default); false: anyone not blocked",
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "true" && v != "false") {
+           return Invalid("group-adds-require-friendship", "must be true or false");
+         }
+         c.writer.group_adds_require_friendship = v == "true";
+         return Status::Ok();
+       }},
+      Int("group-creations-per-hour", "groups one user may create per hour (20)", 1, 1000000,
+          [](Config& c, int64_t v) { c.groups.creations.max_events = static_cast<int>(v); }),
+      Int("group-adds-per-hour", "add-member requests one user may make per hour (60)", 1, 1000000,
+          [](Config& c, int64_t v) { c.groups.adds.max_events = static_cast<int>(v); }),
       {"admin", "USERNAME of an existing account to make a server admin at start-up",
        [](Config& c, const std::string& v) -> Status {
          if (v.empty()) return Invalid("admin", "must not be empty");

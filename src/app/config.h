@@ -12,6 +12,7 @@
 
 #include "auth/auth_service.h"
 #include "base/status.h"
+#include "chat/groups.h"
 #include "chat/media_service.h"
 #include "chat/message_writer.h"
 #include "chat/service.h"
@@ -26,6 +27,7 @@ struct Config {
   auth::AuthOptions auth;
   chat::ServiceOptions chat;
   chat::WriterOptions writer;
+  chat::GroupsOptions groups;
   chat::MediaOptions media;                         // media_dir empty: <data_dir>/media
   int64_t media_cleanup_interval_ms = 3600 * 1000;  // how often expired uploads and unused
                                                     // media are removed

@@ -121,7 +121,7 @@ int Main(int argc, char** argv) {
   chat::SearchIndexer search_indexer(writer, std::chrono::milliseconds(250));
   chat::Notices notices(**store, writer, hub, encoder, config->chat.max_text_bytes);
   proto::JsonGroupEventFormat group_events;
-  chat::Groups groups(**store, hub, writer, encoder, group_events, chat::GroupsOptions());
+  chat::Groups groups(**store, hub, writer, encoder, group_events, config->groups);
   proto::JsonSocialEncoder social_encoder;
   chat::Social social(**store, hub, writer, social_encoder);
   chat::MediaService media(**store, writer, **blobs, media_options);

@@ -56,11 +56,21 @@ std::optional<int64_t> ConversationCache::KnownDirect(int64_t user_a, int64_t us
   return it->second;
 }
 
+Result<const std::vector<int64_t>*> ConversationCache::BlockPeers(store::WriteTxn& txn,
+                                                                  int64_t user_id) {
+  if (auto it = block_peers_.find(user_id); it != block_peers_.end()) return &it->second;
+  auto peers = txn.BlockPeers(user_id);
+  if (!peers.ok()) return peers.status();
+  if (block_peers_.size() >= kMaxCachedConversations) block_peers_.clear();
+  return &block_peers_.insert_or_assign(user_id, std::move(*peers)).first->second;
+}
+
 void ConversationCache::Forget(int64_t conversation_id) { conversations_.erase(conversation_id); }
 
 void ConversationCache::Clear() {
   conversations_.clear();
   direct_by_pair_.clear();
+  block_peers_.clear();
 }
 
 }  // namespace parley::chat

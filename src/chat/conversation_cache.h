@@ -1,5 +1,6 @@
 // ConversationCache: the message writer's memory of conversations (kind, members with roles and
-// mutes, direct pairs), so a send usually costs no lookups besides its insert.
+// mutes, direct pairs) and of who has a block with whom, so a send, a receipt or a typing
+// frame usually costs no lookups besides its own write.
 //
 // Used only on the writer thread, inside the writer's transaction (see MessageWriter): lookups
 // read through `txn` on a miss. Anything that changes what is cached (membership, roles, mutes,
@@ -43,6 +44,10 @@ class ConversationCache {
   // The direct conversation of the pair if this cache knows it (no lookup, no creation).
   std::optional<int64_t> KnownDirect(int64_t user_a, int64_t user_b) const;
 
+  // The users with a block either way with `user_id`, ascending (store::WriteTxn::BlockPeers).
+  // The pointer is valid until the next call on this cache.
+  Result<const std::vector<int64_t>*> BlockPeers(store::WriteTxn& txn, int64_t user_id);
+
   void Forget(int64_t conversation_id);
   void Clear();
 
@@ -55,6 +60,7 @@ class ConversationCache {
   std::unordered_map<int64_t, CachedConversation> conversations_;
   // (smaller user id, larger user id) -> direct conversation id
   std::unordered_map<std::pair<int64_t, int64_t>, int64_t, PairHash> direct_by_pair_;
+  std::unordered_map<int64_t, std::vector<int64_t>> block_peers_;  // user -> BlockPeers
 };
 
 }  // namespace parley::chat

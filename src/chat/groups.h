@@ -6,11 +6,18 @@
 // commit, each event is encoded once and delivered through the Hub to every member's online
 // devices (a removed or leaving member gets that event, then nothing more).
 //
+// Who may be put into a group (chat/reach.h, Contact::kGroupAdd): the creator or an admin adds
+// only users who exist (kNotFound), have not blocked them (kBlocked), are not blocked by them
+// (kForbidden) and, by default, are their friends (kForbidden); anyone else joins only by their
+// own consent, with an invite code or an approved join request. A banned user gets in by no
+// way at all (kForbidden) until unbanned. Creating groups and adding members are rate-limited
+// per user (kRateLimited).
+//
 // Who may do what (each failure a typed Status):
 // - non-members learn nothing: any call about a group they are not in is kNotFound;
 // - owner and admins add and remove members, rename, set the topic and visibility, mute and
-//   unmute, make invites and answer join requests; admins cannot remove or mute the owner or
-//   other admins (kForbidden);
+//   unmute, make, list and revoke invites, ban and unban, and answer join requests; admins
+//   cannot remove, ban or mute the owner or other admins (kForbidden);
 // - only the owner changes roles, transfers ownership and deletes the group (kForbidden);
 // - a member may leave; the owner must transfer first unless they are the last member, in
 //   which case leaving deletes the group.
@@ -28,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/rate_limiter.h"
 #include "base/status.h"
 #include "chat/event_encoder.h"
 #include "chat/group_rules.h"
@@ -41,6 +49,15 @@ struct GroupsOptions {
   int64_t default_invite_ttl_ms = 7LL * 24 * 3600 * 1000;  // an invite link lives a week
   int64_t max_invite_ttl_ms = 30LL * 24 * 3600 * 1000;     // and at most 30 days
   int max_members_page = 1000;                             // members per info/members page
+  int64_t max_invite_uses = 1'000'000;                     // the highest use limit of an invite
+  auth::RateLimit creations{20, 3600 * 1000};              // groups one user creates: 20 an hour
+  auth::RateLimit adds{60, 3600 * 1000};  // add requests one user makes: 60 an hour
+};
+
+// A new invitation link; 0 means the default.
+struct NewInvite {
+  int64_t ttl_ms = 0;    // the default: GroupsOptions::default_invite_ttl_ms
+  int64_t max_uses = 0;  // 0: any number of joins
 };
 
 struct NewGroup {
@@ -84,14 +101,30 @@ class Groups {
   Status Delete(int64_t actor, int64_t group_id);
 
   // --- invites and join requests ---
-  // ttl_ms 0: the default. No event (an invite is not a change of the group).
-  Result<store::GroupInvite> CreateInvite(int64_t actor, int64_t group_id, int64_t ttl_ms);
-  // Joins the group of a live invite; returns the group. kNotFound for an unknown or expired
-  // code, kConflict if already a member.
+  // No event (an invite is not a change of the group). kInvalidArgument for a ttl outside
+  // 1 ms..max_invite_ttl_ms or a use limit outside 0..max_invite_uses.
+  Result<store::GroupInvite> CreateInvite(int64_t actor, int64_t group_id, NewInvite invite);
+  // The invites that still work, oldest first; owner and admins only.
+  Result<std::vector<store::GroupInvite>> Invites(int64_t actor, int64_t group_id);
+  // Revokes an invite of the group: the code stops working at once. kNotFound if none.
+  Status RevokeInvite(int64_t actor, int64_t group_id, const std::string& code);
+  // Joins the group of a live invite; returns the group. kNotFound for an unknown, expired or
+  // used-up code, kForbidden when banned, kConflict if already a member.
   Result<store::Group> JoinByCode(int64_t actor, const std::string& code);
-  // Asks to join a public group (kNotFound for private groups and unknown ids).
+  // Asks to join a public group (kNotFound for private groups and unknown ids; kForbidden when
+  // banned).
   Status RequestJoin(int64_t actor, int64_t group_id);
   Status AnswerJoinRequest(int64_t actor, int64_t group_id, int64_t user, bool approve);
+
+  // --- bans ---
+  // Bans `user` (a member or not; kNotFound if no such user): a member is removed (event
+  // member_removed), a pending join request dropped. Owner and admins, within CanManage for a
+  // member; banning oneself is kInvalidArgument. Banning twice is fine.
+  Status Ban(int64_t actor, int64_t group_id, int64_t user);
+  // kNotFound if `user` was not banned.
+  Status Unban(int64_t actor, int64_t group_id, int64_t user);
+  // Owner and admins only; oldest first.
+  Result<std::vector<store::GroupBan>> Bans(int64_t actor, int64_t group_id);
 
   // --- reads ---
   // The group, the caller's membership and one page of members (user_id > after).
@@ -106,6 +139,8 @@ class Groups {
   using Apply = std::function<Status(store::WriteTxn&, ConversationCache&, Change&)>;
   // Runs `apply` as a writer task, waits for its commit, then delivers its events.
   Status Commit(const Apply& apply, Change& change);
+  // kNotFound unless the actor is a member; kForbidden unless an owner or admin.
+  Status RequireAdminNow(int64_t actor, int64_t group_id);
 
   store::Store& store_;
   Hub& hub_;
@@ -113,6 +148,8 @@ class Groups {
   EventEncoder& encoder_;
   const GroupEventFormat& format_;
   const GroupsOptions options_;
+  auth::RateLimiter creations_;  // keyed by user id
+  auth::RateLimiter adds_;       // keyed by user id
 };
 
 }  // namespace parley::chat

@@ -261,17 +261,7 @@ Result<MessageWriter::Target> MessageWriter::Destination(store::WriteTxn& txn,
 }
 
 Status MessageWriter::CheckDirectPair(store::WriteTxn& txn, int64_t sender_id, int64_t other) {
-  auto blocked_by_other = txn.HasBlocked(other, sender_id);
-  if (!blocked_by_other.ok()) return blocked_by_other.status();
-  if (*blocked_by_other) return Status(Code::kBlocked, "this user has blocked you");
-  auto blocked_other = txn.HasBlocked(sender_id, other);
-  if (!blocked_other.ok()) return blocked_other.status();
-  if (*blocked_other) return Status(Code::kForbidden, "you have blocked this user; unblock first");
-  if (!options_.direct_requires_friendship) return Status::Ok();
-  auto friends = txn.AreFriends(sender_id, other);
-  if (!friends.ok()) return friends.status();
-  if (!*friends) return Status(Code::kForbidden, "direct messages need friendship");
-  return Status::Ok();
+  return CheckContact(txn, reach(), Contact::kDirect, sender_id, other);
 }
 
 Result<CursorOutcome> MessageWriter::ApplyCursor(store::WriteTxn& txn,
@@ -285,8 +275,11 @@ Result<CursorOutcome> MessageWriter::ApplyCursor(store::WriteTxn& txn,
   auto advance =
       txn.AdvanceCursors(command.conversation_id, command.user_id, command.seq, read_seq);
   if (!advance.ok()) return advance.status();
+  // A receipt is a live frame: it reaches only whom the relationship rules let it reach.
+  auto audience = LiveAudience(txn, cache_, reach(), command.user_id, command.conversation_id);
+  if (!audience.ok()) return audience.status();
   return CursorOutcome{command.conversation_id, advance->moved, advance->member,
-                       (*conversation)->member_ids};
+                       std::move(*audience)};
 }
 
 }  // namespace parley::chat

@@ -14,9 +14,10 @@
 //
 // The domain rules of sending (who may send where, idempotency) are applied here, inside the
 // transaction, so a check and the write it guards can never race:
-// - a direct send needs the pair unblocked both ways (kBlocked when the recipient blocked the
-//   sender, kForbidden when the sender blocked the recipient) and, if
-//   direct_requires_friendship, the two to be friends (kForbidden);
+// - a direct send needs the recipient to exist (kNotFound), the pair unblocked both ways
+//   (kBlocked when the recipient blocked the sender, kForbidden when the sender blocked the
+//   recipient) and, if direct_requires_friendship, the two to be friends (kForbidden): the
+//   rules of chat/reach.h, which also decide who gets a receipt;
 // - a group send needs the sender to be a member (kNotFound otherwise, so non-members learn
 //   nothing) and not muted (kForbidden); nobody sends into a system conversation (kForbidden);
 // - a send with media needs a media the sender uploaded (kNotFound otherwise; media_rules.h);
@@ -44,6 +45,7 @@
 #include "base/status.h"
 #include "chat/commands.h"
 #include "chat/conversation_cache.h"
+#include "chat/reach.h"
 #include "store/store.h"
 
 namespace parley::chat {
@@ -54,7 +56,8 @@ struct WriterOptions {
   // Under load (the previous batch held more than one command) the writer waits this long
   // for more commands before committing, so each commit carries more of them.
   std::chrono::microseconds batch_delay{200};
-  bool direct_requires_friendship = true;  // direct messages only between friends
+  bool direct_requires_friendship = true;     // direct messages only between friends
+  bool group_adds_require_friendship = true;  // admins add only their friends to groups
 };
 
 class MessageWriter {
@@ -87,6 +90,12 @@ class MessageWriter {
   // worker thread, never the writer or an I/O thread.
   Status Run(TaskApply apply, const std::function<void()>& on_commit = {});
   void Stop();
+
+  // The relationship rules this writer applies (chat/reach.h), for tasks that apply them too.
+  ReachOptions reach() const {
+    return ReachOptions{options_.direct_requires_friendship,
+                        options_.group_adds_require_friendship};
+  }
 
  private:
   struct SendOp {
@@ -125,7 +134,7 @@ class MessageWriter {
   Result<SendOutcome> ApplyOp(store::WriteTxn& txn, const SendCommand& command);
   Result<SendOutcome> ApplyOpTo(store::WriteTxn& txn, const SendCommand& command,
                                 const Target& target, const store::Message& original);
-  // The rules between two users for a direct message (blocks, friendship).
+  // The rules between two users for a direct message (chat/reach.h, Contact::kDirect).
   Status CheckDirectPair(store::WriteTxn& txn, int64_t sender_id, int64_t other);
 
   store::Store& store_;

@@ -6,6 +6,7 @@
 
 #include "base/clock.h"
 #include "chat/media_rules.h"
+#include "chat/reach.h"
 #include "chat/social_rules.h"
 
 namespace parley::chat {
@@ -99,12 +100,9 @@ Result<RequestOutcome> Social::SendRequest(int64_t me, int64_t to, std::string n
     auto self = txn.FindUser(me);
     if (!self.ok()) return self.status();
     sender = std::move(*self);
-    auto blocked_me = txn.HasBlocked(to, me);
-    if (!blocked_me.ok()) return blocked_me.status();
-    if (*blocked_me) return Status(Code::kBlocked, "this user has blocked you");
-    auto i_blocked = txn.HasBlocked(me, to);
-    if (!i_blocked.ok()) return i_blocked.status();
-    if (*i_blocked) return Status(Code::kForbidden, "you have blocked this user; unblock first");
+    if (Status s = CheckContact(txn, writer_.reach(), Contact::kRequest, me, to); !s.ok()) {
+      return s;
+    }
     auto friends = txn.AreFriends(me, to);
     if (!friends.ok()) return friends.status();
     if (*friends) return Status(Code::kConflict, "already friends");
@@ -298,15 +296,22 @@ void Social::PublishPresence(int64_t user_id, PresenceStatus status) {
   (void)writer_.Submit(std::move(apply), std::move(done));
 }
 
+// Read in a writer task: the audience comes from the writer's cache (members, block peers,
+// checked direct pairs), decided by the same rules as sends and receipts (chat/reach.h).
 Status Social::Typing(int64_t me, int64_t conversation_id) {
-  auto members = store_.MemberIds(conversation_id);
-  if (!members.ok()) return members.status();
-  if (std::find(members->begin(), members->end(), me) == members->end()) {
-    return Status(Code::kNotFound, "no such conversation");
-  }
-  std::erase(*members, me);
-  hub_.Deliver(*members, encoder_.Typing(conversation_id, me));
-  return Status::Ok();
+  std::vector<int64_t> audience;
+  auto apply = [&](store::WriteTxn& txn, ConversationCache& cache) -> Status {
+    auto members = LiveAudience(txn, cache, writer_.reach(), me, conversation_id);
+    if (!members.ok()) return members.status();
+    audience.reserve((*members)->size());
+    for (int64_t user : **members) {
+      if (user != me) audience.push_back(user);  // not the sender's own devices
+    }
+    return Status::Ok();
+  };
+  return Commit(apply, [&] {
+    if (!audience.empty()) hub_.Deliver(audience, encoder_.Typing(conversation_id, me));
+  });
 }
 
 }  // namespace parley::chat

@@ -80,8 +80,10 @@ class Social {
     presence_.DeviceDisconnected(user_id, was_away);
   }
   void DeviceAway(int64_t user_id, bool away) { presence_.DeviceAway(user_id, away); }
-  // Forwards "typing" to the conversation's other members' devices. Blocking (reads members);
-  // kNotFound unless `me` is a member.
+  // Forwards "typing" to the devices of the conversation's other members that the
+  // relationship rules let it reach (chat/reach.h: no one with a block either way; in a direct
+  // conversation, only while the two may message). Blocking (a writer task that writes
+  // nothing); kNotFound unless `me` is a member.
   Status Typing(int64_t me, int64_t conversation_id);
 
  private:

@@ -74,13 +74,30 @@ awaitable<Response> Info(const Request& request, const auth::Principal& me, Cont
 
 awaitable<Response> CreateInvite(const Request& request, const auth::Principal& me,
                                  Context& context, int64_t id) {
-  auto ttl = proto::DecodeInvite(request.body());
-  if (!ttl.ok()) co_return ErrorResponse(request, ttl.status());
-  auto work =
-      OnWorker(context.workers, [&] { return context.groups.CreateInvite(me.user.id, id, *ttl); });
+  auto wanted = proto::DecodeInvite(request.body());
+  if (!wanted.ok()) co_return ErrorResponse(request, wanted.status());
+  auto work = OnWorker(context.workers,
+                       [&] { return context.groups.CreateInvite(me.user.id, id, *wanted); });
   auto invite = co_await std::move(work);
   if (!invite.ok()) co_return ErrorResponse(request, invite.status());
   co_return JsonResponse(request, 201, proto::InviteBody(*invite));
+}
+
+// GET /groups/{id}/invites and /groups/{id}/bans: owner and admins.
+awaitable<Response> ListInvites(const Request& request, const auth::Principal& me, Context& context,
+                                int64_t id) {
+  auto work = OnWorker(context.workers, [&] { return context.groups.Invites(me.user.id, id); });
+  auto invites = co_await std::move(work);
+  if (!invites.ok()) co_return ErrorResponse(request, invites.status());
+  co_return JsonResponse(request, 200, proto::InvitesBody(*invites));
+}
+
+awaitable<Response> ListBans(const Request& request, const auth::Principal& me, Context& context,
+                             int64_t id) {
+  auto work = OnWorker(context.workers, [&] { return context.groups.Bans(me.user.id, id); });
+  auto bans = co_await std::move(work);
+  if (!bans.ok()) co_return ErrorResponse(request, bans.status());
+  co_return JsonResponse(request, 200, proto::BansBody(*bans));
 }
 
 awaitable<Response> ListRequests(const Request& request, const auth::Principal& me,
@@ -164,8 +181,26 @@ awaitable<Response> GroupRoute(const Request& request, const Segments& path,
     if (!user.ok()) co_return ErrorResponse(request, user.status());
     auto change = [&] { return groups.Transfer(actor, id, *user); };
     co_return co_await Change(request, context, change);
-  } else if (sub == "invites" && path.size() == 5 && method == http::verb::post) {
-    co_return co_await CreateInvite(request, me, context, id);
+  } else if (sub == "invites" && path.size() == 5) {
+    if (method == http::verb::post) co_return co_await CreateInvite(request, me, context, id);
+    if (method == http::verb::get) co_return co_await ListInvites(request, me, context, id);
+  } else if (sub == "invites" && path.size() == 6 && method == http::verb::delete_) {
+    const std::string code = path[5];
+    auto change = [&] { return groups.RevokeInvite(actor, id, code); };
+    co_return co_await Change(request, context, change);
+  } else if (sub == "bans" && path.size() == 5 && method == http::verb::get) {
+    co_return co_await ListBans(request, me, context, id);
+  } else if (sub == "bans" && path.size() == 6) {
+    auto user = ParseInt(path[5]);
+    if (!user) co_return ErrorResponse(request, Status(Code::kNotFound, "no such user"));
+    if (method == http::verb::put) {
+      auto change = [&] { return groups.Ban(actor, id, *user); };
+      co_return co_await Change(request, context, change);
+    }
+    if (method == http::verb::delete_) {
+      auto change = [&] { return groups.Unban(actor, id, *user); };
+      co_return co_await Change(request, context, change);
+    }
   } else if (sub == "requests" && path.size() == 5) {
     if (method == http::verb::get) co_return co_await ListRequests(request, me, context, id);
     if (method == http::verb::post) {

@@ -82,9 +82,11 @@ Result<ClientFrame> DecodeMessageOp(const json& object, store::MessageKind kind)
   auto id = RequiredString(object, "id");
   if (!id.ok()) return id.status();
   op.client_id = std::move(*id);
-  auto conversation = RequiredInt(object, "conversation_id");
+  // An absent conversation is the domain's to refuse (invalid_argument, as documented for
+  // ops); a wrong type is malformed.
+  auto conversation = OptionalInt(object, "conversation_id");
   if (!conversation.ok()) return conversation.status();
-  op.conversation_id = *conversation;
+  op.conversation_id = conversation->value_or(0);
   auto seq = RequiredInt(object, "seq");
   if (!seq.ok()) return seq.status();
   op.seq = *seq;

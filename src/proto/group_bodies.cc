@@ -101,13 +101,15 @@ Result<int64_t> DecodeMute(std::string_view body) {
   return RequiredInt(*object, "until");
 }
 
-Result<int64_t> DecodeInvite(std::string_view body) {
-  if (body.empty()) return int64_t{0};
+Result<chat::NewInvite> DecodeInvite(std::string_view body) {
+  if (body.empty()) return chat::NewInvite{};
   auto object = ParseObject(body);
   if (!object.ok()) return object.status();
   auto ttl = OptionalInt(*object, "ttl_ms");
   if (!ttl.ok()) return ttl.status();
-  return ttl->value_or(0);
+  auto max_uses = OptionalInt(*object, "max_uses");
+  if (!max_uses.ok()) return max_uses.status();
+  return chat::NewInvite{ttl->value_or(0), max_uses->value_or(0)};
 }
 
 Result<std::string> DecodeJoin(std::string_view body) {
@@ -147,18 +149,52 @@ std::string MembersBody(const chat::GroupInfo& info) {
   return out;
 }
 
-std::string InviteBody(const store::GroupInvite& invite) {
-  std::string out;
-  JsonWriter(&out)
-      .BeginObject()
-      .Key("invite")
-      .BeginObject()
+namespace {
+
+void WriteInvite(JsonWriter& w, const store::GroupInvite& invite) {
+  w.BeginObject()
       .Field("code", invite.code)
       .Field("group_id", invite.conversation_id)
+      .Field("created_by", invite.created_by)
       .Field("created_at", invite.created_at)
       .Field("expires_at", invite.expires_at)
-      .EndObject()
-      .EndObject();
+      .Field("uses", invite.uses);
+  if (invite.max_uses != 0) w.Field("max_uses", invite.max_uses);
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string InviteBody(const store::GroupInvite& invite) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject().Key("invite");
+  WriteInvite(w, invite);
+  w.EndObject();
+  return out;
+}
+
+std::string InvitesBody(std::span<const store::GroupInvite> invites) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject().Key("invites").BeginArray();
+  for (const store::GroupInvite& invite : invites) WriteInvite(w, invite);
+  w.EndArray().EndObject();
+  return out;
+}
+
+std::string BansBody(std::span<const store::GroupBan> bans) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject().Key("bans").BeginArray();
+  for (const store::GroupBan& ban : bans) {
+    w.BeginObject()
+        .Field("user_id", ban.user_id)
+        .Field("banned_by", ban.banned_by)
+        .Field("created_at", ban.created_at)
+        .EndObject();
+  }
+  w.EndArray().EndObject();
   return out;
 }
 

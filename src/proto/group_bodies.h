@@ -32,8 +32,8 @@ Result<store::Role> DecodeRole(std::string_view body);
 Result<int64_t> DecodeUser(std::string_view body);
 // {"until": ms}
 Result<int64_t> DecodeMute(std::string_view body);
-// {"ttl_ms"?: ms} or an empty body: 0 (the default).
-Result<int64_t> DecodeInvite(std::string_view body);
+// {"ttl_ms"?: ms, "max_uses"?: n} or an empty body: 0 for what is absent (the defaults).
+Result<chat::NewInvite> DecodeInvite(std::string_view body);
 // {"code": "..."}
 Result<std::string> DecodeJoin(std::string_view body);
 
@@ -41,7 +41,9 @@ Result<std::string> DecodeJoin(std::string_view body);
 std::string GroupBody(const store::Group& group, store::Role my_role);  // {"group": {...}}
 std::string GroupInfoBody(const chat::GroupInfo& info);                 // group + members page
 std::string MembersBody(const chat::GroupInfo& info);                   // members page only
-std::string InviteBody(const store::GroupInvite& invite);
+std::string InviteBody(const store::GroupInvite& invite);               // {"invite": {...}}
+std::string InvitesBody(std::span<const store::GroupInvite> invites);   // {"invites": [...]}
+std::string BansBody(std::span<const store::GroupBan> bans);            // {"bans": [...]}
 std::string JoinRequestsBody(std::span<const store::JoinRequest> requests);
 
 // The group fields of a conversation summary (name, topic, member_count, role, read_by),

@@ -1,5 +1,6 @@
 #include "proto/server_frames.h"
 
+#include "base/log.h"
 #include "proto/group_bodies.h"
 #include "proto/json_writer.h"
 #include "proto/media_bodies.h"
@@ -186,13 +187,19 @@ std::string ReceiptFrame(int64_t conversation_id, const store::Member& member) {
   return out;
 }
 
+std::string_view PublicMessage(const Status& status) {
+  if (status.code() != Code::kInternal) return status.message();
+  Log(LogLevel::kError, "internal_error", {{"reason", status.message()}});
+  return "internal error; the request had no effect";
+}
+
 std::string ErrorFrame(const Status& status, std::string_view id, std::string_view req) {
   std::string out;
   JsonWriter w(&out);
   w.BeginObject()
       .Field("type", "error")
       .Field("code", CodeName(status.code()))
-      .Field("message", status.message());
+      .Field("message", PublicMessage(status));
   if (!id.empty()) w.Field("id", id);
   if (!req.empty()) w.Field("req", req);
   w.EndObject();
@@ -271,7 +278,7 @@ void WriteErrorMember(JsonWriter& w, const Status& status) {
   w.Key("error")
       .BeginObject()
       .Field("code", CodeName(status.code()))
-      .Field("message", status.message())
+      .Field("message", PublicMessage(status))
       .EndObject();
 }
 

@@ -21,6 +21,11 @@ struct Limits {
   size_t max_text_bytes = 0;
 };
 
+// The `message` of an error as clients see it: the status's own message, except for kInternal,
+// whose detail (a storage error, a path, a library's text) is logged here, once, and replaced
+// by one generic sentence. Every error frame and error body is written through this.
+std::string_view PublicMessage(const Status& status);
+
 // --- WebSocket frames ---
 std::string MessageFrame(const store::Message& message);
 std::string AckFrame(const store::Message& message, bool duplicate, bool changed);

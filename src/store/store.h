@@ -54,10 +54,11 @@ class WriteTxn {
   // kNotFound if there is no such message.
   virtual Status EditMessage(int64_t conversation_id, int64_t seq, std::string_view text,
                              int64_t edited_at) = 0;
-  // Makes the message a tombstone: deleted, text and reply_to cleared, its reactions dropped
-  // and its search entry queued for removal. Its media link goes too; a media no other message carries
-  // (and no avatar) becomes unattached, so UnattachedMedia lists it again for cleanup.
-  // kNotFound if there is no such message.
+  // Makes the message a tombstone: deleted, text and reply_to cleared, the text of every
+  // edit op that targets it cleared too (no version of the content survives), its reactions
+  // dropped and its search entry queued for removal. Its media link goes too; a media no other
+  // message carries (and no avatar) becomes unattached, so UnattachedMedia lists it again for
+  // cleanup. kNotFound if there is no such message.
   virtual Status DeleteMessage(int64_t conversation_id, int64_t seq) = 0;
   // The distinct emoji `user_id` has on the message.
   virtual Result<int64_t> ReactionCount(int64_t conversation_id, int64_t seq, int64_t user_id) = 0;
@@ -87,6 +88,8 @@ class WriteTxn {
 
   // Whether `blocker` has blocked `blocked`.
   virtual Result<bool> HasBlocked(int64_t blocker, int64_t blocked) = 0;
+  // The users with a block either way with `user_id` (blocked by or blocking it), ascending.
+  virtual Result<std::vector<int64_t>> BlockPeers(int64_t user_id) = 0;
 
   // The user's system conversation (notices), created with the user as its only member if it
   // does not exist yet. kNotFound "no such user" if the user does not exist.
@@ -100,7 +103,8 @@ class WriteTxn {
   virtual Result<Group> FindGroup(int64_t conversation_id) = 0;
   // Stores name, topic and is_public of group.id. kNotFound if there is no such live group.
   virtual Status UpdateGroup(const Group& group) = 0;
-  // Marks the group deleted and drops its members, invites and join requests (messages stay).
+  // Marks the group deleted and drops its members, invites, bans and join requests (messages
+  // stay).
   virtual Status DeleteGroup(int64_t conversation_id) = 0;
   // Adds a member with the given role, mute and first_seq (cursors start at first_seq - 1).
   // kConflict if already a member; kNotFound "no such user" if the user does not exist.
@@ -111,8 +115,17 @@ class WriteTxn {
   virtual Status UpdateMember(int64_t conversation_id, const Member& member) = 0;
   // kConflict if the code exists already.
   virtual Status CreateInvite(const GroupInvite& invite) = 0;
-  // kNotFound if no invite has this code (expiry is the caller's rule).
+  // kNotFound if no invite has this code (expiry and use limits are the caller's rules).
   virtual Result<GroupInvite> FindInvite(std::string_view code) = 0;
+  // Counts one more join with the code. kNotFound if there is no such invite.
+  virtual Status UseInvite(std::string_view code) = 0;
+  // Whether the group had an invite with this code (and it is now gone).
+  virtual Result<bool> RemoveInvite(int64_t conversation_id, std::string_view code) = 0;
+  // Whether the ban is new (banning twice is not an error).
+  virtual Result<bool> AddBan(const GroupBan& ban) = 0;
+  // Whether the user was banned (and is no longer).
+  virtual Result<bool> RemoveBan(int64_t conversation_id, int64_t user_id) = 0;
+  virtual Result<bool> IsBanned(int64_t conversation_id, int64_t user_id) = 0;
   // kConflict if the user already asked.
   virtual Status AddJoinRequest(const JoinRequest& request) = 0;
   // kNotFound if there was no such request.
@@ -225,6 +238,10 @@ class Store {
                                                    int limit) = 0;
   // Pending join requests of a group, oldest first.
   virtual Result<std::vector<JoinRequest>> JoinRequests(int64_t conversation_id) = 0;
+  // The group's invites that still work at `now` (unexpired, uses left), oldest first.
+  virtual Result<std::vector<GroupInvite>> GroupInvites(int64_t conversation_id, int64_t now) = 0;
+  // The group's bans, oldest first.
+  virtual Result<std::vector<GroupBan>> GroupBans(int64_t conversation_id) = 0;
 
   // --- social graph (reads; writes go through WriteTxn) ---
   // Users whose username or display name contains `query` (ASCII case-insensitive), with id

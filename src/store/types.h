@@ -69,8 +69,7 @@ enum class MessageKind {
 
 // Whether messages of this kind are shown as messages (not ops applied to another one).
 inline bool IsContentKind(MessageKind kind) {
-  return kind == MessageKind::kText || kind == MessageKind::kEvent ||
-         kind == MessageKind::kNotice;
+  return kind == MessageKind::kText || kind == MessageKind::kEvent || kind == MessageKind::kNotice;
 }
 
 enum class Role { kMember = 0, kAdmin = 1, kOwner = 2 };
@@ -122,11 +121,11 @@ struct Message {
   // The attachment, if any. Append stores only media->id; reads fill the whole descriptor.
   std::optional<Media> media;
   // Message operations (migration 4).
-  int64_t reply_to = 0;    // content: the seq this one replies to (0: none)
-  int64_t target = 0;      // ops: the seq they apply to
-  bool on = false;         // kReaction: added (true) or removed (false)
-  int64_t edited_at = 0;   // content: when last edited (0: never); kEdit: when it applied
-  bool deleted = false;    // content: a tombstone (text, media, reply_to, reactions cleared)
+  int64_t reply_to = 0;   // content: the seq this one replies to (0: none)
+  int64_t target = 0;     // ops: the seq they apply to
+  bool on = false;        // kReaction: added (true) or removed (false)
+  int64_t edited_at = 0;  // content: when last edited (0: never); kEdit: when it applied
+  bool deleted = false;   // content: a tombstone (text, media, reply_to, reactions cleared)
   // Filled by reads (and by Append for reply_to), never written.
   std::optional<Quote> quote;       // reply_to as it is now
   std::vector<Reaction> reactions;  // current reactions, oldest emoji first
@@ -154,9 +153,9 @@ struct ConversationSummary {
   int64_t last_seq = 0;
   int64_t last_activity_at = 0;
   std::optional<Message> last_message;  // the newest content message (never an op)
-  int64_t unread = 0;  // content messages after self.read_seq
-  Member self;                 // the asking user's cursors
-  std::vector<Member> others;  // direct: the other member with cursors; groups: empty
+  int64_t unread = 0;                   // content messages after self.read_seq
+  Member self;                          // the asking user's cursors
+  std::vector<Member> others;           // direct: the other member with cursors; groups: empty
   // Groups only (empty/0 otherwise): a group may have thousands of members, so its summary
   // carries counts instead of everyone's cursors.
   std::string name;
@@ -189,7 +188,7 @@ struct SearchHit {
 };
 
 struct SearchPage {
-  std::vector<SearchHit> hits;        // newest first
+  std::vector<SearchHit> hits;         // newest first
   std::optional<SearchPosition> next;  // set when more may follow
 };
 
@@ -206,13 +205,25 @@ struct Group {
   int64_t member_count = 0;  // filled by reads; ignored by writes
 };
 
-// An invitation link: whoever presents `code` before expires_at joins the group.
+// An invitation link: whoever presents `code` before expires_at joins the group, unless the
+// code was used max_uses times already (0: no limit) or they are banned.
 struct GroupInvite {
   std::string code;
   int64_t conversation_id = 0;
   int64_t created_by = 0;
   int64_t created_at = 0;
   int64_t expires_at = 0;
+  int64_t max_uses = 0;  // 0: any number of joins
+  int64_t uses = 0;      // joins so far
+};
+
+// A user an owner or admin banned from a group: no way in (invite, join request, add) until
+// unbanned.
+struct GroupBan {
+  int64_t conversation_id = 0;
+  int64_t user_id = 0;
+  int64_t banned_by = 0;
+  int64_t created_at = 0;
 };
 
 // A user asking to join a public group, waiting for an owner or admin to answer.

@@ -146,6 +146,10 @@ class FakeStore : public store::Store {
     return Unsupported();
   }
   Result<std::vector<store::JoinRequest>> JoinRequests(int64_t) override { return Unsupported(); }
+  Result<std::vector<store::GroupInvite>> GroupInvites(int64_t, int64_t) override {
+    return Unsupported();
+  }
+  Result<std::vector<store::GroupBan>> GroupBans(int64_t) override { return Unsupported(); }
   Result<store::Upload> FindUpload(std::string_view) override { return Unsupported(); }
   Result<store::Media> FindMedia(std::string_view) override { return Unsupported(); }
   Result<bool> MediaReadableBy(std::string_view, int64_t) override { return Unsupported(); }

@@ -5,7 +5,7 @@
 //
 // Each cell runs on fresh state: user rows on a new pair of users set up in the relation the
 // column names; group rows on a new group (owner, an admin, a member, a target member and a
-// target admin) acted on by the user holding the column's role.
+// target admin, all of them the owner's friends) acted on by the user holding the column's role.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -72,9 +72,9 @@ class AuthorizationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // Every cell logs in fresh users from 127.0.0.1: lift the per-address login limit.
-    auto server =
-        ServerProcess::Start(ServerProcess::Options{{"--direct-messages-require-friendship", "true",
-                                                     "--login-attempts-per-address", "100000"}});
+    auto server = ServerProcess::Start(ServerProcess::Options{
+        {"--direct-messages-require-friendship", "true", "--group-adds-require-friendship", "true",
+         "--login-attempts-per-address", "100000"}});
     ASSERT_TRUE(IsOk(server));
     server_ = std::move(*server);
     auto root = CreateUser(*server_, "root");  // the first account: the server admin
@@ -86,6 +86,12 @@ class AuthorizationTest : public ::testing::Test {
     auto user = CreateUser(*server_, prefix + std::to_string(++counter_));
     EXPECT_TRUE(IsOk(user));
     return user.ok() ? *user : TestUser{};
+  }
+
+  // `a` and `b` become friends.
+  void Befriend(const TestUser& a, const TestUser& b) {
+    EXPECT_TRUE(IsOk(ApiFor(*server_, &a)->SendFriendRequest(b.id)));
+    EXPECT_TRUE(IsOk(ApiFor(*server_, &b)->AcceptFriendRequest(a.id)));
   }
 
   // --- user actions: `actor` acts on `target`, in the relation `column` ---
@@ -107,6 +113,14 @@ class AuthorizationTest : public ::testing::Test {
     }
     if (action == "send a friend request") return Outcome(actor_api->SendFriendRequest(target.id));
     if (action == "read the public profile") return Outcome(actor_api->UserById(target.id));
+    if (action == "create a group with the user") {
+      return Outcome(actor_api->CreateGroup("With", {target.id}));
+    }
+    if (action == "add the user to my group") {
+      auto group = actor_api->CreateGroup("Mine", {});
+      if (!group.ok()) return "create failed: " + Outcome(group);
+      return Outcome(actor_api->AddGroupMembers(group->at("id").get<int64_t>(), {target.id}));
+    }
     return "unknown action";
   }
 
@@ -133,6 +147,11 @@ class AuthorizationTest : public ::testing::Test {
     TestUser stranger = NewUser("stranger");
     TestUser newcomer = NewUser("newcomer");
     auto owner_api = ApiFor(*server_, &owner);
+    // Creators and admins put only their friends into groups.
+    for (const TestUser* friend_of_owner : {&admin, &member, &target, &target_admin, &newcomer}) {
+      Befriend(owner, *friend_of_owner);
+    }
+    Befriend(admin, newcomer);
     auto created =
         owner_api->CreateGroup("Authz", {admin.id, member.id, target.id, target_admin.id});
     if (!created.ok()) return "create failed: " + Outcome(created);
@@ -179,6 +198,14 @@ class AuthorizationTest : public ::testing::Test {
     }
     if (action == "transfer ownership") return Outcome(api->TransferGroup(group, target.id));
     if (action == "make an invite link") return Outcome(api->CreateGroupInvite(group));
+    if (action == "list invite links") return Outcome(api->GroupInvites(group));
+    if (action == "revoke an invite link") {
+      auto invite = owner_api->CreateGroupInvite(group);
+      if (!invite.ok()) return "invite failed: " + Outcome(invite);
+      return Outcome(api->RevokeGroupInvite(group, invite->at("code").get<std::string>()));
+    }
+    if (action == "ban a member") return Outcome(api->BanFromGroup(group, target.id));
+    if (action == "list bans") return Outcome(api->GroupBans(group));
     if (action == "delete the group") return Outcome(api->DeleteGroup(group));
     return "unknown action";
   }
@@ -191,8 +218,9 @@ class AuthorizationTest : public ::testing::Test {
 TEST_F(AuthorizationTest, EveryCellOfTheDocumentedTableHolds) {
   auto table = ReadTable();
   ASSERT_TRUE(IsOk(table));
-  const std::vector<std::string> user_actions = {"send a direct message", "send a friend request",
-                                                 "read the public profile"};
+  const std::vector<std::string> user_actions = {
+      "send a direct message", "send a friend request", "read the public profile",
+      "create a group with the user", "add the user to my group"};
   const std::vector<std::string> server_actions = {"send a system notice", "grant the admin role"};
   const std::vector<std::string> group_actions = {"read group history",
                                                   "send into the group",
@@ -206,6 +234,10 @@ TEST_F(AuthorizationTest, EveryCellOfTheDocumentedTableHolds) {
                                                   "make a member admin",
                                                   "transfer ownership",
                                                   "make an invite link",
+                                                  "list invite links",
+                                                  "revoke an invite link",
+                                                  "ban a member",
+                                                  "list bans",
                                                   "delete the group"};
   const size_t known = user_actions.size() + server_actions.size() + group_actions.size();
   EXPECT_EQ(table->size(), known) << "the table and this test list different actions";

@@ -350,6 +350,37 @@ TEST_F(MessageOpsTest, OpsNeitherCountAsUnreadNorBecomeTheLastMessage) {
   EXPECT_EQ((*list)[0]["unread"], 0);
 }
 
+// Deletion for everyone removes every version of the content: the edit ops that carried the
+// earlier texts are blank in history and catch-up, and nothing of it is found by search.
+TEST_F(MessageOpsTest, DeleteClearsTheTextOfEveryEditToo) {
+  json first = FirstDirect("draft one");
+  const int64_t c = first["conversation_id"];
+  ASSERT_TRUE(IsOk(Edit(0, c, 1, "draft two")));    // seq 2
+  ASSERT_TRUE(IsOk(Edit(0, c, 1, "draft three")));  // seq 3
+  ASSERT_TRUE(IsOk(Delete(0, c, 1)));               // seq 4
+
+  auto page = api(1).History(c);
+  ASSERT_TRUE(IsOk(page));
+  ASSERT_EQ((*page)["messages"].size(), 4u);
+  for (const json& message : (*page)["messages"]) {
+    EXPECT_EQ(message.value("text", ""), "") << message.dump();
+  }
+  auto fresh_device = LoginDevice(*server_, users_[1]);
+  ASSERT_TRUE(IsOk(fresh_device));
+  client::SyncResult sync;
+  auto replayed = ConnectUser(*server_, *fresh_device, {}, &sync);
+  ASSERT_TRUE(IsOk(replayed));
+  ASSERT_EQ(sync.messages.size(), 4u);
+  for (const json& message : sync.messages) {
+    EXPECT_EQ(message.value("text", ""), "") << message.dump();
+  }
+  EXPECT_EQ(sync.messages[1]["kind"], "edit");
+  EXPECT_EQ(sync.messages[1]["target"], 1);
+  auto found = api(1).SearchMessages("draft");
+  ASSERT_TRUE(IsOk(found));
+  EXPECT_TRUE((*found)["results"].empty());
+}
+
 TEST_F(MessageOpsTest, MalformedOpFramesGetTypedErrors) {
   json first = FirstDirect("x");
   const int64_t c = first["conversation_id"];
@@ -362,7 +393,10 @@ TEST_F(MessageOpsTest, MalformedOpFramesGetTypedErrors) {
       {R"({"type":"edit","id":"e1","conversation_id":)" + conv + R"(,"seq":1})", Code::kMalformed},
       {R"({"type":"edit","id":"e2","conversation_id":)" + conv + R"(,"seq":"1","text":"a"})",
        Code::kMalformed},
-      {R"({"type":"delete","id":"e3","seq":1})", Code::kMalformed},
+      // docs/protocol.md: "conversation_id is required for ops (invalid_argument)".
+      {R"({"type":"delete","id":"e3","seq":1})", Code::kInvalidArgument},
+      {R"({"type":"edit","id":"e9","seq":1,"text":"a"})", Code::kInvalidArgument},
+      {R"({"type":"react","id":"e10","seq":1,"emoji":"👍"})", Code::kInvalidArgument},
       {R"({"type":"react","id":"e4","conversation_id":)" + conv + R"(,"seq":1,"emoji":"👍","on":1})",
        Code::kMalformed},
       {R"({"type":"react","id":"e5","conversation_id":)" + conv + R"(,"seq":1})", Code::kMalformed},

@@ -149,6 +149,27 @@ TEST_F(SearchTest, OnlyWhatTheCallerCanRead) {
   EXPECT_EQ(Texts(*removed), std::vector<std::string>{"the launch code is blue"});
 }
 
+// No input gives a 5xx: a NUL inside a term (which would end SQLite's reading of the FTS5
+// expression) separates terms like whitespace, and no error body carries internal text.
+TEST_F(SearchTest, ControlCharactersInTheQuerySeparateTermsAndNeverFail) {
+  SendToBob({"hello big world"});
+  for (const char* q : {"hello%00world", "%00", "hello%00", "%01%02world%7F", "%00%22%00"}) {
+    auto reply = api(1).Request("GET", std::string("/api/v1/search?q=") + q);
+    ASSERT_TRUE(IsOk(reply)) << q;
+    EXPECT_LT(reply->status, 500) << q << ": " << reply->raw_body;
+    EXPECT_EQ(reply->raw_body.find("sqlite"), std::string::npos) << q;
+    EXPECT_EQ(reply->raw_body.find("store:"), std::string::npos) << q;
+  }
+  auto both = api(1).Request("GET", "/api/v1/search?q=hello%00world");
+  ASSERT_TRUE(IsOk(both));
+  ASSERT_EQ(both->status, 200) << both->raw_body;
+  ASSERT_EQ(both->body["results"].size(), 1u);
+  EXPECT_EQ(both->body["results"][0]["message"]["text"], "hello big world");
+  auto nothing = api(1).Request("GET", "/api/v1/search?q=%00%01");
+  ASSERT_TRUE(IsOk(nothing));
+  EXPECT_EQ(nothing->status, 422);
+}
+
 TEST_F(SearchTest, NewestFirstInPagesWithAnOpaqueCursor) {
   SendToBob({"page one", "page two", "page three", "page four", "page five"});
   std::vector<std::string> seen;

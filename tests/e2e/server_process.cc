@@ -67,7 +67,9 @@ Status ServerProcess::Launch() {
       // Tests register many users from 127.0.0.1; tests of the limit pass their own value.
       "--registrations-per-address", "100000",
       // Messaging tests write between strangers; tests of the friendship rule pass "true".
-      "--direct-messages-require-friendship", "false"};
+      "--direct-messages-require-friendship", "false",
+      // Group tests put strangers into groups; tests of the consent rule pass "true".
+      "--group-adds-require-friendship", "false"};
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());

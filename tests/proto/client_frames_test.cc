@@ -176,6 +176,18 @@ TEST(ClientFramesTest, DecodesRepliesAndMessageOps) {
   EXPECT_TRUE(std::get<MessageOpFrame>(*react_default.frame).on);
 }
 
+// docs/protocol.md: "conversation_id is required for ops (invalid_argument)": the decoder
+// leaves it 0 for the domain to refuse, as for send; a wrong type stays malformed.
+TEST(ClientFramesTest, MessageOpsWithoutConversationDecodeForTheDomainToRefuse) {
+  for (const char* text :
+       {R"({"type":"edit","id":"a","seq":42,"text":"t"})", R"({"type":"delete","id":"a","seq":42})",
+        R"({"type":"react","id":"a","seq":42,"emoji":"x"})"}) {
+    auto decoded = DecodeClientFrame(text);
+    ASSERT_TRUE(decoded.frame.ok()) << text;
+    EXPECT_EQ(std::get<MessageOpFrame>(*decoded.frame).conversation_id, 0) << text;
+  }
+}
+
 TEST(ClientFramesTest, RejectsMalformedMessageOps) {
   for (const char* text : {
            R"({"type":"edit","id":"a","conversation_id":3,"seq":42})",

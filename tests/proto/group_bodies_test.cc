@@ -52,8 +52,11 @@ TEST(GroupBodiesTest, DecodeSmallBodies) {
   EXPECT_EQ(DecodeUsers(R"({})").status().code(), Code::kMalformed);
   EXPECT_EQ(DecodeUser(R"({"user": 5})").value(), 5);
   EXPECT_EQ(DecodeMute(R"({"until": "soon"})").status().code(), Code::kMalformed);
-  EXPECT_EQ(DecodeInvite("").value(), 0);
-  EXPECT_EQ(DecodeInvite(R"({"ttl_ms": 1000})").value(), 1000);
+  EXPECT_EQ(DecodeInvite("").value().ttl_ms, 0);
+  EXPECT_EQ(DecodeInvite("").value().max_uses, 0);
+  EXPECT_EQ(DecodeInvite(R"({"ttl_ms": 1000})").value().ttl_ms, 1000);
+  EXPECT_EQ(DecodeInvite(R"({"max_uses": 3})").value().max_uses, 3);
+  EXPECT_EQ(DecodeInvite(R"({"max_uses": "3"})").status().code(), Code::kMalformed);
   EXPECT_EQ(DecodeJoin(R"({"code": "abc"})").value(), "abc");
   EXPECT_EQ(DecodeJoin(R"({"code": 1})").status().code(), Code::kMalformed);
 }

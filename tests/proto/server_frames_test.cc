@@ -65,6 +65,21 @@ TEST(ServerFramesTest, AckReceiptErrorPong) {
   EXPECT_EQ(json::parse(PongFrame("p"))["req"], "p");
 }
 
+// An internal failure's detail (storage errors, paths) is logged, never sent: the frame and
+// the HTTP body say one generic sentence. Every other code keeps its message.
+TEST(ServerFramesTest, InternalErrorsShowNoInternalText) {
+  const Status internal(Code::kInternal, "store: SearchMessages: sqlite: unterminated string");
+  for (const std::string& text : {ErrorFrame(internal, "c-1", "r-1"), ErrorBody(internal)}) {
+    EXPECT_EQ(text.find("sqlite"), std::string::npos) << text;
+    EXPECT_EQ(text.find("store:"), std::string::npos) << text;
+    EXPECT_NE(text.find("internal"), std::string::npos) << text;
+  }
+  EXPECT_EQ(json::parse(ErrorBody(internal))["error"]["message"],
+            "internal error; the request had no effect");
+  EXPECT_EQ(json::parse(ErrorBody(Status(Code::kNotFound, "no such group")))["error"]["message"],
+            "no such group");
+}
+
 TEST(ServerFramesTest, ConversationListCarriesUnreadAndCursors) {
   store::ConversationSummary c;
   c.id = 3;
@@ -96,8 +111,10 @@ TEST(ServerFramesTest, MessageObjectCarriesReplyEditsReactionsAndTombstones) {
   m.edited_at = 1767225700000;
   m.reactions = {{"👍", {1, 2}}};
   json frame = json::parse(MessageFrame(m));
-  EXPECT_EQ(frame["reply_to"], json::parse(
-      R"({"seq":40,"sender_id":1,"kind":"text","text":"first","media_kind":"image","deleted":false})"));
+  EXPECT_EQ(
+      frame["reply_to"],
+      json::parse(
+          R"({"seq":40,"sender_id":1,"kind":"text","text":"first","media_kind":"image","deleted":false})"));
   EXPECT_EQ(frame["edited_at"], 1767225700000);
   EXPECT_EQ(frame["reactions"], json::parse(R"([{"emoji":"👍","count":2,"users":[1,2]}])"));
   EXPECT_FALSE(frame.contains("deleted"));

@@ -192,6 +192,53 @@ TEST_P(GroupStoreTest, InvitesAndJoinRequests) {
             Code::kNotFound);
 }
 
+TEST_P(GroupStoreTest, InviteUsesRevocationAndBans) {
+  const int64_t id = NewGroup("Team");
+  GroupInvite open{"open1", id, users_[0], 7000, 9000};
+  GroupInvite once{"once1", id, users_[0], 7001, 9000, 1};
+  GroupInvite stale{"stale1", id, users_[0], 7002, 7500};
+  for (const GroupInvite& invite : {open, once, stale}) {
+    ASSERT_TRUE(InTxn([&](WriteTxn& txn) { return txn.CreateInvite(invite); }).ok());
+  }
+  auto live = store_->GroupInvites(id, 8000);
+  ASSERT_TRUE(live.ok());
+  ASSERT_EQ(live->size(), 2u);  // not the expired one; oldest first
+  EXPECT_EQ((*live)[0].code, "open1");
+  EXPECT_EQ((*live)[1].max_uses, 1);
+  ASSERT_TRUE(InTxn([&](WriteTxn& txn) { return txn.UseInvite("once1"); }).ok());
+  EXPECT_EQ(InTxn([&](WriteTxn& txn) { return txn.UseInvite("nope"); }).code(), Code::kNotFound);
+  live = store_->GroupInvites(id, 8000);
+  ASSERT_TRUE(live.ok());
+  ASSERT_EQ(live->size(), 1u);  // used up
+  ASSERT_TRUE(InTxn([&](WriteTxn& txn) -> Status {
+                EXPECT_TRUE(*txn.RemoveInvite(id, "open1"));
+                EXPECT_FALSE(*txn.RemoveInvite(id, "open1"));
+                EXPECT_FALSE(*txn.RemoveInvite(id + 1, "once1"));  // another group's code
+                return Status::Ok();
+              }).ok());
+
+  ASSERT_TRUE(
+      InTxn([&](WriteTxn& txn) -> Status {
+        EXPECT_TRUE(*txn.AddBan({id, users_[2], users_[0], 9100}));
+        EXPECT_FALSE(*txn.AddBan({id, users_[2], users_[0], 9200}));
+        EXPECT_TRUE(*txn.IsBanned(id, users_[2]));
+        EXPECT_FALSE(*txn.IsBanned(id, users_[1]));
+        EXPECT_EQ(txn.AddBan({id, 999999, users_[0], 9300}).status().code(), Code::kNotFound);
+        return Status::Ok();
+      }).ok());
+  auto bans = store_->GroupBans(id);
+  ASSERT_TRUE(bans.ok());
+  ASSERT_EQ(bans->size(), 1u);
+  EXPECT_EQ((*bans)[0].user_id, users_[2]);
+  EXPECT_EQ((*bans)[0].banned_by, users_[0]);
+  EXPECT_EQ((*bans)[0].created_at, 9100);
+  ASSERT_TRUE(InTxn([&](WriteTxn& txn) -> Status {
+                EXPECT_TRUE(*txn.RemoveBan(id, users_[2]));
+                EXPECT_FALSE(*txn.RemoveBan(id, users_[2]));
+                return Status::Ok();
+              }).ok());
+}
+
 TEST_P(GroupStoreTest, ConversationListCarriesGroupCountsNotMembers) {
   const int64_t id = NewGroup("Team");
   ASSERT_TRUE(Add(id, users_[1], 1).ok());

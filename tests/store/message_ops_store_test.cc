@@ -173,6 +173,23 @@ TEST_P(MessageOpsStoreTest, EditAndDeleteChangeTheTargetRow) {
   EXPECT_TRUE(found.ok()) << found.message();
 }
 
+// No version of a deleted message survives: its edit ops lose their text too; the edits of
+// another message and the emoji of reaction ops stay.
+TEST_P(MessageOpsStoreTest, DeleteClearsTheTextOfTheEditsOfThatMessageOnly) {
+  const int64_t seq = Append(users_[0], "version one");
+  const int64_t other = Append(users_[0], "keep me");
+  const int64_t edit = Append(users_[0], "version two", MessageKind::kEdit, 0, seq);
+  const int64_t other_edit = Append(users_[0], "keep me too", MessageKind::kEdit, 0, other);
+  const int64_t reaction = Append(users_[1], "👍", MessageKind::kReaction, 0, seq);
+  ASSERT_TRUE(InTxn([&](WriteTxn& txn) { return txn.DeleteMessage(conversation_, seq); }).ok());
+  EXPECT_EQ(Read(seq).text, "");
+  EXPECT_EQ(Read(edit).text, "");
+  EXPECT_EQ(Read(edit).target, seq);
+  EXPECT_EQ(Read(other_edit).text, "keep me too");
+  EXPECT_EQ(Read(other).text, "keep me");
+  EXPECT_EQ(Read(reaction).text, "👍");
+}
+
 TEST_P(MessageOpsStoreTest, ReactionsKeepTheirOrderAndCount) {
   const int64_t seq = Append(users_[0], "party");
   auto react = [&](int64_t user, std::string emoji, bool on, int64_t at) {

@@ -113,6 +113,20 @@ TEST_P(SocialStoreTest, FriendshipIsSymmetric) {
   EXPECT_TRUE(store_->ListFriends(b)->empty());
 }
 
+TEST_P(SocialStoreTest, BlockPeersAreTheBlocksEitherWay) {
+  const int64_t a = AddUser("alice"), b = AddUser("bob"), c = AddUser("carol"), d = AddUser("dave");
+  ASSERT_TRUE(Txn([&](WriteTxn& txn) -> Status {
+                EXPECT_TRUE(txn.BlockPeers(a)->empty());
+                EXPECT_TRUE(*txn.AddBlock(a, c, 3));  // a blocked c
+                EXPECT_TRUE(*txn.AddBlock(b, a, 4));  // b blocked a
+                EXPECT_TRUE(*txn.AddBlock(c, d, 5));
+                EXPECT_EQ(*txn.BlockPeers(a), (std::vector<int64_t>{b, c}));
+                EXPECT_EQ(*txn.BlockPeers(c), (std::vector<int64_t>{a, d}));
+                EXPECT_EQ(*txn.BlockPeers(b), (std::vector<int64_t>{a}));
+                return Status::Ok();
+              }).ok());
+}
+
 TEST_P(SocialStoreTest, BlocksAreDirectedAndIdempotent) {
   const int64_t a = AddUser("alice"), b = AddUser("bob");
   ASSERT_TRUE(Txn([&](WriteTxn& txn) -> Status {

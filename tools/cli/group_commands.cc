@@ -107,6 +107,24 @@ int RunGroup(const CliContext& context, const GroupArgs& args) {
               << " (join with `parley group join CODE`)\n";
     return kExitOk;
   }
+  if (verb == "invites") {
+    auto invites = api.GroupInvites(g);
+    if (!invites.ok()) return Fail(invites.status(), "invites");
+    for (const json& i : *invites) {
+      std::cout << "code " << i.value("code", std::string()) << "\tuses "
+                << i.value("uses", int64_t{0});
+      if (i.contains("max_uses")) std::cout << "/" << i["max_uses"].get<int64_t>();
+      std::cout << "\n";
+    }
+    return kExitOk;
+  }
+  if (verb == "revoke") return Report(api.RevokeGroupInvite(g, args.text), "revoked");
+  if (verb == "bans") {
+    auto bans = api.GroupBans(g);
+    if (!bans.ok()) return Fail(bans.status(), "bans");
+    for (const json& b : *bans) std::cout << "user#" << b.value("user_id", int64_t{0}) << "\n";
+    return kExitOk;
+  }
   if (verb == "requests") {
     auto requests = api.GroupJoinRequests(g);
     if (!requests.ok()) return Fail(requests.status(), "requests");
@@ -140,6 +158,8 @@ int RunGroup(const CliContext& context, const GroupArgs& args) {
     return Report(api.MuteGroupMember(g, *target, until), "muted");
   }
   if (verb == "unmute") return Report(api.MuteGroupMember(g, *target, 0), "unmuted");
+  if (verb == "ban") return Report(api.BanFromGroup(g, *target), "banned");
+  if (verb == "unban") return Report(api.UnbanFromGroup(g, *target), "unbanned");
   return Fail(Status(Code::kInvalidArgument, "unknown group command " + verb));
 }
 

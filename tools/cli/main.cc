@@ -136,6 +136,8 @@ int main(int argc, char** argv) {
   for (auto [name, help] : {std::pair{"leave", "leave GROUP"},
                             {"delete", "delete GROUP (owner)"},
                             {"invite", "make an invite code"},
+                            {"invites", "list the invite codes that still work"},
+                            {"bans", "list the users banned from GROUP"},
                             {"request", "ask to join a public GROUP"},
                             {"requests", "list pending join requests"}}) {
     verb(name, help)->add_option("GROUP", group_args.group_id)->required();
@@ -144,13 +146,16 @@ int main(int argc, char** argv) {
                             {"transfer", "make USER the owner"},
                             {"unmute", "let USER send again"},
                             {"approve", "approve USER's join request"},
-                            {"reject", "reject USER's join request"}}) {
+                            {"reject", "reject USER's join request"},
+                            {"ban", "ban USER from GROUP (removes a member; no way back in)"},
+                            {"unban", "lift USER's ban"}}) {
     auto* command = verb(name, help);
     command->add_option("GROUP", group_args.group_id)->required();
     command->add_option("USER", group_args.user)->required();
   }
   for (auto [name, help, what] : {std::tuple{"rename", "rename GROUP", "NAME"},
                                   {"topic", "set GROUP's topic", "TOPIC"},
+                                  {"revoke", "revoke the invite CODE of GROUP", "CODE"},
                                   {"send", "send TEXT into GROUP", "TEXT"}}) {
     auto* command = verb(name, help);
     command->add_option("GROUP", group_args.group_id)->required();

@@ -223,7 +223,8 @@ Result<int64_t> HttpApi::SendNotice(std::string_view text, std::span<const int64
 }
 
 Status HttpApi::SetAdmin(int64_t user_id, bool is_admin) {
-  return StatusOf(Call("PUT", "/admin/users/" + std::to_string(user_id), json{{"admin", is_admin}}));
+  return StatusOf(
+      Call("PUT", "/admin/users/" + std::to_string(user_id), json{{"admin", is_admin}}));
 }
 
 Result<json> HttpApi::Conversations() {
@@ -313,11 +314,34 @@ Status HttpApi::MuteGroupMember(int64_t group_id, int64_t user_id, int64_t until
   return StatusOf(Call("PUT", target, json{{"until", until_ms}}));
 }
 
-Result<json> HttpApi::CreateGroupInvite(int64_t group_id, int64_t ttl_ms) {
+Result<json> HttpApi::CreateGroupInvite(int64_t group_id, int64_t ttl_ms, int64_t max_uses) {
   json body = json::object();
   if (ttl_ms != 0) body["ttl_ms"] = ttl_ms;
+  if (max_uses != 0) body["max_uses"] = max_uses;
   return Decode<json>(Call("POST", GroupPath(group_id) + "/invites", body),
                       [](const json& reply) { return reply.at("invite"); });
+}
+
+Result<json> HttpApi::GroupInvites(int64_t group_id) {
+  return Decode<json>(Call("GET", GroupPath(group_id) + "/invites"),
+                      [](const json& reply) { return reply.at("invites"); });
+}
+
+Status HttpApi::RevokeGroupInvite(int64_t group_id, std::string_view code) {
+  return StatusOf(Call("DELETE", GroupPath(group_id) + "/invites/" + std::string(code)));
+}
+
+Status HttpApi::BanFromGroup(int64_t group_id, int64_t user_id) {
+  return StatusOf(Call("PUT", GroupPath(group_id) + "/bans/" + std::to_string(user_id)));
+}
+
+Status HttpApi::UnbanFromGroup(int64_t group_id, int64_t user_id) {
+  return StatusOf(Call("DELETE", GroupPath(group_id) + "/bans/" + std::to_string(user_id)));
+}
+
+Result<json> HttpApi::GroupBans(int64_t group_id) {
+  return Decode<json>(Call("GET", GroupPath(group_id) + "/bans"),
+                      [](const json& reply) { return reply.at("bans"); });
 }
 
 Result<json> HttpApi::JoinGroup(std::string_view code) {

@@ -112,8 +112,14 @@ class HttpApi {
   Status TransferGroup(int64_t group_id, int64_t user_id);
   // until_ms == 0 unmutes.
   Status MuteGroupMember(int64_t group_id, int64_t user_id, int64_t until_ms);
-  // POST /groups/{id}/invites: the "invite" object ({"code", "expires_at", ...}).
-  Result<nlohmann::json> CreateGroupInvite(int64_t group_id, int64_t ttl_ms = 0);
+  // POST /groups/{id}/invites: the "invite" object ({"code", "expires_at", ...}). 0: default.
+  Result<nlohmann::json> CreateGroupInvite(int64_t group_id, int64_t ttl_ms = 0,
+                                           int64_t max_uses = 0);
+  Result<nlohmann::json> GroupInvites(int64_t group_id);  // the "invites" array
+  Status RevokeGroupInvite(int64_t group_id, std::string_view code);
+  Status BanFromGroup(int64_t group_id, int64_t user_id);    // PUT /groups/{id}/bans/{user}
+  Status UnbanFromGroup(int64_t group_id, int64_t user_id);  // DELETE the same
+  Result<nlohmann::json> GroupBans(int64_t group_id);        // the "bans" array
   // POST /groups/join: the "group" object.
   Result<nlohmann::json> JoinGroup(std::string_view code);
   Status RequestToJoinGroup(int64_t group_id);

@@ -216,6 +216,29 @@ INSERT INTO message_search (rowid, text)
   SELECT (conversation_id << 32) | seq, text FROM messages WHERE kind = 0;
 CREATE TABLE search_queue (id INTEGER PRIMARY KEY) STRICT;
 )sql",
+    // 5: relationship rules and group access. Invites get an optional use limit; bans keep a
+    // user out of a group by every way in. blocks_by_blocked finds who blocked a user (the
+    // relationship check of every live frame). messages_by_target finds the ops of a message,
+    // so deleting it clears the text of its edits too; messages deleted before this version
+    // have theirs cleared here.
+    R"sql(
+ALTER TABLE group_invites ADD COLUMN max_uses INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE group_invites ADD COLUMN uses INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE group_bans (
+  conversation_id INTEGER NOT NULL REFERENCES conversations (id),
+  user_id         INTEGER NOT NULL REFERENCES users (id),
+  banned_by       INTEGER NOT NULL REFERENCES users (id),
+  created_at      INTEGER NOT NULL,
+  PRIMARY KEY (conversation_id, user_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX blocks_by_blocked ON blocks (blocked_id);
+CREATE INDEX messages_by_target ON messages (conversation_id, target) WHERE target != 0;
+UPDATE messages SET text = '' WHERE kind = 3 AND EXISTS (
+  SELECT 1 FROM messages AS t
+  WHERE t.conversation_id = messages.conversation_id AND t.seq = messages.target AND t.deleted = 1);
+)sql",
 };
 
 Status Failed(int64_t version, const Status& cause) {

@@ -33,6 +33,20 @@ JoinRequest ReadJoinRequest(const Statement& row, int first) {
   return JoinRequest{row.ColumnInt(first), row.ColumnInt(first + 1), row.ColumnInt(first + 2)};
 }
 
+#define PARLEY_INVITE_COLUMNS \
+  "code, conversation_id, created_by, created_at, expires_at, max_uses, uses"
+
+GroupInvite ReadInvite(const Statement& row, int first) {
+  return GroupInvite{row.ColumnText(first),    row.ColumnInt(first + 1), row.ColumnInt(first + 2),
+                     row.ColumnInt(first + 3), row.ColumnInt(first + 4), row.ColumnInt(first + 5),
+                     row.ColumnInt(first + 6)};
+}
+
+GroupBan ReadBan(const Statement& row, int first) {
+  return GroupBan{row.ColumnInt(first), row.ColumnInt(first + 1), row.ColumnInt(first + 2),
+                  row.ColumnInt(first + 3)};
+}
+
 }  // namespace
 
 // --- WriteTxn: group writes ---
@@ -106,6 +120,7 @@ Status SqliteWriteTxn::DeleteGroup(int64_t conversation_id) {
   if (!marked.ok()) return marked;
   for (const char* sql : {"DELETE FROM members WHERE conversation_id = ?1",
                           "DELETE FROM group_invites WHERE conversation_id = ?1",
+                          "DELETE FROM group_bans WHERE conversation_id = ?1",
                           "DELETE FROM join_requests WHERE conversation_id = ?1"}) {
     if (Status s = RunGroupWrite("DeleteGroup", sql, bind, Status::Ok()); !s.ok()) return s;
   }
@@ -156,14 +171,15 @@ Status SqliteWriteTxn::UpdateMember(int64_t conversation_id, const Member& membe
 Status SqliteWriteTxn::CreateInvite(const GroupInvite& invite) {
   return RunGroupWrite(
       "CreateInvite",
-      "INSERT INTO group_invites (code, conversation_id, created_by, created_at, expires_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5)",
+      "INSERT INTO group_invites (code, conversation_id, created_by, created_at, expires_at, "
+      "max_uses, uses) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)",
       [&](Statement& s) {
         s.BindText(1, invite.code);
         s.BindInt(2, invite.conversation_id);
         s.BindInt(3, invite.created_by);
         s.BindInt(4, invite.created_at);
         s.BindInt(5, invite.expires_at);
+        s.BindInt(6, invite.max_uses);
       },
       Status::Ok(), Status(Code::kConflict, "invite code exists"),
       Status(Code::kNotFound, "no such group"));
@@ -171,17 +187,65 @@ Status SqliteWriteTxn::CreateInvite(const GroupInvite& invite) {
 
 Result<GroupInvite> SqliteWriteTxn::FindInvite(std::string_view code) {
   return Guarded<GroupInvite>([&]() -> Result<GroupInvite> {
-    Result<Statement> stmt = db_.Prepare(
-        "SELECT code, conversation_id, created_by, created_at, expires_at FROM group_invites "
-        "WHERE code = ?1");
+    Result<Statement> stmt =
+        db_.Prepare("SELECT " PARLEY_INVITE_COLUMNS " FROM group_invites WHERE code = ?1");
     if (!stmt.ok()) return Internal("FindInvite", stmt.status());
     stmt->BindText(1, code);
     Result<bool> row = stmt->Step();
     if (!row.ok()) return Internal("FindInvite", row.status());
     if (!*row) return Status(Code::kNotFound, "no such invite");
-    return GroupInvite{stmt->ColumnText(0), stmt->ColumnInt(1), stmt->ColumnInt(2),
-                       stmt->ColumnInt(3), stmt->ColumnInt(4)};
+    return ReadInvite(*stmt, 0);
   });
+}
+
+Status SqliteWriteTxn::UseInvite(std::string_view code) {
+  return RunGroupWrite(
+      "UseInvite", "UPDATE group_invites SET uses = uses + 1 WHERE code = ?1 RETURNING 1",
+      [&](Statement& s) { s.BindText(1, code); }, Status(Code::kNotFound, "no such invite"));
+}
+
+Result<bool> SqliteWriteTxn::RemoveInvite(int64_t conversation_id, std::string_view code) {
+  Status removed = RunGroupWrite(
+      "RemoveInvite",
+      "DELETE FROM group_invites WHERE conversation_id = ?1 AND code = ?2 RETURNING 1",
+      [&](Statement& s) {
+        s.BindInt(1, conversation_id);
+        s.BindText(2, code);
+      },
+      Status(Code::kNotFound, "no such invite"));
+  if (removed.code() == Code::kNotFound) return false;
+  if (!removed.ok()) return removed;
+  return true;
+}
+
+Result<bool> SqliteWriteTxn::AddBan(const GroupBan& ban) {
+  Status added = RunGroupWrite(
+      "AddBan",
+      "INSERT INTO group_bans (conversation_id, user_id, banned_by, created_at) "
+      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING RETURNING 1",
+      [&](Statement& s) {
+        s.BindInt(1, ban.conversation_id);
+        s.BindInt(2, ban.user_id);
+        s.BindInt(3, ban.banned_by);
+        s.BindInt(4, ban.created_at);
+      },
+      Status(Code::kConflict, "banned already"));
+  if (added.code() == Code::kConflict) return false;
+  if (!added.ok()) return added;
+  return true;
+}
+
+Result<bool> SqliteWriteTxn::RemoveBan(int64_t conversation_id, int64_t user_id) {
+  Result<int> removed = Change(
+      "RemoveBan", "DELETE FROM group_bans WHERE conversation_id = ?1 AND user_id = ?2 RETURNING 1",
+      conversation_id, user_id);
+  if (!removed.ok()) return removed.status();
+  return *removed > 0;
+}
+
+Result<bool> SqliteWriteTxn::IsBanned(int64_t conversation_id, int64_t user_id) {
+  return Exists("IsBanned", "SELECT 1 FROM group_bans WHERE conversation_id = ?1 AND user_id = ?2",
+                conversation_id, user_id);
 }
 
 Status SqliteWriteTxn::AddJoinRequest(const JoinRequest& request) {
@@ -237,6 +301,30 @@ Result<std::vector<JoinRequest>> SqliteStore::JoinRequests(int64_t conversation_
     if (!stmt.ok()) return Internal("JoinRequests", stmt.status());
     stmt->BindInt(1, conversation_id);
     return ReadAll("JoinRequests", *stmt, &ReadJoinRequest);
+  });
+}
+
+Result<std::vector<GroupInvite>> SqliteStore::GroupInvites(int64_t conversation_id, int64_t now) {
+  return WithReader("GroupInvites", [&](Db& db) -> Result<std::vector<GroupInvite>> {
+    Result<Statement> stmt =
+        db.Prepare("SELECT " PARLEY_INVITE_COLUMNS
+                   " FROM group_invites WHERE conversation_id = ?1 AND expires_at > ?2 AND "
+                   "(max_uses = 0 OR uses < max_uses) ORDER BY created_at, code");
+    if (!stmt.ok()) return Internal("GroupInvites", stmt.status());
+    stmt->BindInt(1, conversation_id);
+    stmt->BindInt(2, now);
+    return ReadAll("GroupInvites", *stmt, &ReadInvite);
+  });
+}
+
+Result<std::vector<GroupBan>> SqliteStore::GroupBans(int64_t conversation_id) {
+  return WithReader("GroupBans", [&](Db& db) -> Result<std::vector<GroupBan>> {
+    Result<Statement> stmt = db.Prepare(
+        "SELECT conversation_id, user_id, banned_by, created_at FROM group_bans "
+        "WHERE conversation_id = ?1 ORDER BY created_at, user_id");
+    if (!stmt.ok()) return Internal("GroupBans", stmt.status());
+    stmt->BindInt(1, conversation_id);
+    return ReadAll("GroupBans", *stmt, &ReadBan);
   });
 }
 

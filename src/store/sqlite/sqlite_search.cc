@@ -14,9 +14,11 @@ constexpr std::string_view kOp = "SearchMessages";
 // Tokens of context the snippet keeps around the hits (FTS5 allows up to 64).
 constexpr int kSnippetTokens = 16;
 
+// Whitespace and control characters separate terms. A NUL inside a term would end the FTS5
+// expression early (SQLite reads it as a C string), so no term may hold one.
 bool IsSpaceAt(std::string_view text, size_t pos, size_t* length) {
-  const char c = text[pos];
-  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+  const unsigned char c = static_cast<unsigned char>(text[pos]);
+  if (c == ' ' || c < 0x20 || c == 0x7F) {
     *length = 1;
     return true;
   }

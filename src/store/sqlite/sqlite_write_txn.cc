@@ -280,6 +280,23 @@ Result<bool> SqliteWriteTxn::HasBlocked(int64_t blocker, int64_t blocked) {
                 blocker, blocked);
 }
 
+Result<std::vector<int64_t>> SqliteWriteTxn::BlockPeers(int64_t user_id) {
+  return Guarded<std::vector<int64_t>>([&]() -> Result<std::vector<int64_t>> {
+    Result<Statement> stmt = db_.Prepare(
+        "SELECT blocked_id FROM blocks WHERE blocker_id = ?1 UNION "
+        "SELECT blocker_id FROM blocks WHERE blocked_id = ?1 ORDER BY 1");
+    if (!stmt.ok()) return Internal("BlockPeers", stmt.status());
+    stmt->BindInt(1, user_id);
+    std::vector<int64_t> ids;
+    for (;;) {
+      Result<bool> row = stmt->Step();
+      if (!row.ok()) return Internal("BlockPeers", row.status());
+      if (!*row) return ids;
+      ids.push_back(stmt->ColumnInt(0));
+    }
+  });
+}
+
 // --- system conversations ---
 
 Result<int64_t> SqliteWriteTxn::SystemConversation(int64_t user_id) {

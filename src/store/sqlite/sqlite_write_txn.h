@@ -55,6 +55,7 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<ConversationKind> KindOf(int64_t conversation_id) override;
   Result<bool> AreFriends(int64_t user_a, int64_t user_b) override;
   Result<bool> HasBlocked(int64_t blocker, int64_t blocked) override;
+  Result<std::vector<int64_t>> BlockPeers(int64_t user_id) override;
   Result<int64_t> SystemConversation(int64_t user_id) override;
 
   // --- groups --- (sqlite_groups.cc)
@@ -67,6 +68,11 @@ class SqliteWriteTxn final : public WriteTxn {
   Status UpdateMember(int64_t conversation_id, const Member& member) override;
   Status CreateInvite(const GroupInvite& invite) override;
   Result<GroupInvite> FindInvite(std::string_view code) override;
+  Status UseInvite(std::string_view code) override;
+  Result<bool> RemoveInvite(int64_t conversation_id, std::string_view code) override;
+  Result<bool> AddBan(const GroupBan& ban) override;
+  Result<bool> RemoveBan(int64_t conversation_id, int64_t user_id) override;
+  Result<bool> IsBanned(int64_t conversation_id, int64_t user_id) override;
   Status AddJoinRequest(const JoinRequest& request) override;
   Status RemoveJoinRequest(int64_t conversation_id, int64_t user_id) override;
 

@@ -88,6 +88,12 @@ Status SqliteWriteTxn::DeleteMessage(int64_t conversation_id, int64_t seq) {
       if (!tombstoned.ok()) return tombstoned;
       if (*tombstoned == 0) return Status(Code::kNotFound, "no such message");
       if (Status s = UnlinkMedia(kOp, conversation_id, seq); !s.ok()) return s;
+      // Every earlier version of the text lives in the edit ops: they go blank too.
+      Result<int> versions = Change(kOp,
+                                    "UPDATE messages SET text = '' WHERE conversation_id = ?1 AND "
+                                    "target = ?2 AND kind = ?3 RETURNING 1",
+                                    conversation_id, seq, static_cast<int64_t>(MessageKind::kEdit));
+      if (!versions.ok()) return versions;
       Result<int> reactions = Change(kOp,
                                      "DELETE FROM reactions WHERE conversation_id = ?1 AND "
                                      "seq = ?2 RETURNING 1",

@@ -10,7 +10,8 @@ export async function startServer({ binary, webRoot }) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-web-test-'));
   const child = spawn(binary, [
     '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--web-root', webRoot,
-    '--direct-messages-require-friendship', 'false', '--argon2-ops', '1', '--argon2-memory-kib', '8',
+    '--direct-messages-require-friendship', 'false', '--group-adds-require-friendship', 'false',
+    '--argon2-ops', '1', '--argon2-memory-kib', '8',
     '--max-frames-per-second', '100000', '--frame-burst', '100000',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
