@@ -7,7 +7,7 @@
 // - slowloris on headers and idle connections are cut at the header timeout;
 // - running out of descriptors makes accept back off instead of spinning;
 // - password changes and completions run on bounded pools with per-user limits, and the cheap
-//   requests of others do not wait behind them.
+//   requests of others do not wait behind them; a full pool answers 503.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -342,6 +342,51 @@ TEST(AbuseTest, PasswordChangesDoNotDelayOtherUsers) {
   EXPECT_EQ(other, 0);
   EXPECT_LT(median, 20.0);
   EXPECT_LT(p99, 150.0);
+}
+
+// Item 4: one user completes at most two uploads at once; a third gets 429 with Retry-After
+// and completes when asked again.
+TEST(AbuseTest, OneUserCompletesTwoUploadsAtATime) {
+  auto server = StartWith({});
+  ASSERT_TRUE(IsOk(server));
+  auto alice = CreateUser(**server, "alice");
+  ASSERT_TRUE(IsOk(alice));
+  auto api = ApiFor(**server, &*alice);
+  constexpr int64_t kSize = 3 * kChunk;
+  const std::string body(kChunk, 'z');
+  std::vector<std::string> uploads;
+  for (int i = 0; i < 3; ++i) {
+    auto created = api->CreateUpload("f.bin", kSize, "file");
+    ASSERT_TRUE(IsOk(created));
+    uploads.push_back((*created)["upload_id"]);
+    for (int64_t at = 0; at < kSize; at += kChunk) {
+      ASSERT_TRUE(IsOk(api->PutUploadChunk(uploads.back(), at, kSize, body)));
+    }
+  }
+  std::atomic<int> ready{0}, completed{0}, limited{0};
+  std::vector<std::string> refused(3);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.emplace_back([&, i] {
+      auto own = ApiFor(**server, &*alice);
+      ++ready;
+      while (ready < 3) std::this_thread::yield();
+      auto response = own->Request("POST", "/api/v1/uploads/" + uploads[i] + "/complete", "");
+      if (response.ok() && response->status == 201) ++completed;
+      if (response.ok() && response->status == 429 && response->headers.count("retry-after")) {
+        ++limited;
+        refused[i] = uploads[i];
+      }
+    });
+  }
+  for (std::thread& thread : clients) thread.join();
+  std::printf("[figures] 3 completions of 12 MiB at once by one user: %d done, %d got 429\n",
+              completed.load(), limited.load());
+  EXPECT_EQ(limited, 1);
+  EXPECT_EQ(completed, 2);
+  for (const std::string& upload : refused) {
+    if (!upload.empty()) EXPECT_TRUE(IsOk(api->CompleteUpload(upload)));
+  }
 }
 
 // Item 4: a full hashing pool answers 503 with Retry-After at once instead of queueing.
