@@ -28,26 +28,17 @@ Status IoError(std::string_view what) {
   return Status(Code::kInternal, "media: " + std::string(what) + ": " + std::strerror(errno));
 }
 
-// Writes all of `bytes` at `offset` of the file and makes them durable before returning, so
-// `received` never counts bytes a crash could lose.
-Status WriteAt(const std::string& path, int64_t offset, std::string_view bytes) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return IoError("open upload file");
-  Status status;
+// Writes all of `bytes` at `offset` of the file.
+Status WriteAt(int fd, int64_t offset, std::string_view bytes) {
   size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = ::pwrite(fd, bytes.data() + done, bytes.size() - done,
                                static_cast<off_t>(offset + static_cast<int64_t>(done)));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      status = IoError("write upload file");
-      break;
-    }
+    if (n <= 0) return IoError("write upload file");
     done += static_cast<size_t>(n);
   }
-  if (status.ok() && ::fdatasync(fd) != 0) status = IoError("sync upload file");
-  ::close(fd);
-  return status;
+  return Status::Ok();
 }
 
 void RemoveFile(const std::string& path) {
@@ -133,32 +124,63 @@ Result<store::Upload> MediaService::Find(int64_t owner_id, std::string_view uplo
   return FindOwn(owner_id, upload_id);
 }
 
-Result<int64_t> MediaService::Append(int64_t owner_id, std::string_view upload_id,
-                                     const Chunk& chunk) {
-  if (chunk.bytes.empty()) return Status(Code::kInvalidArgument, "the chunk is empty");
-  if (static_cast<int64_t>(chunk.bytes.size()) > options_.chunk_bytes) {
+Result<std::unique_ptr<MediaService::ChunkWriter>> MediaService::BeginChunk(
+    int64_t owner_id, std::string_view upload_id, const ChunkRange& range) {
+  if (range.length <= 0) return Status(Code::kInvalidArgument, "the chunk is empty");
+  if (range.length > options_.chunk_bytes) {
     return Status(Code::kTooLarge,
                   "chunks are at most " + std::to_string(options_.chunk_bytes) + " bytes");
   }
-  Claim claim(*this, upload_id);
-  if (!claim.taken()) return Status(Code::kConflict, "another request is writing this upload");
+  auto claim = std::make_unique<Claim>(*this, upload_id);
+  if (!claim->taken()) return Status(Code::kConflict, "another request is writing this upload");
   auto upload = FindOwn(owner_id, upload_id);
   if (!upload.ok()) return upload.status();
-  if (chunk.total != upload->size) {
+  if (range.total != upload->size) {
     return Status(Code::kInvalidArgument, "the total must be the declared size, " +
                                               std::to_string(upload->size) + " bytes");
   }
-  if (chunk.start != upload->received) {
+  if (range.start != upload->received) {
     return Status(Code::kConflict, "the server has " + std::to_string(upload->received) +
                                        " bytes of this upload; continue from there");
   }
-  const int64_t received = chunk.start + static_cast<int64_t>(chunk.bytes.size());
-  if (received > upload->size) {
+  if (range.start + range.length > upload->size) {
     return Status(Code::kInvalidArgument, "the chunk runs past the declared size");
   }
-  if (Status s = WriteAt(TempPath(upload->id), chunk.start, chunk.bytes); !s.ok()) return s;
-  Status stored = writer_.Run([&](store::WriteTxn& txn, ConversationCache&) {
-    return txn.SetUploadReceived(upload->id, received);
+  const int fd = ::open(TempPath(upload->id).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return IoError("open upload file");
+  return std::unique_ptr<ChunkWriter>(
+      new ChunkWriter(*this, std::move(claim), upload->id, fd, range));
+}
+
+MediaService::ChunkWriter::ChunkWriter(MediaService& service, std::unique_ptr<Claim> claim,
+                                       std::string upload_id, int fd, ChunkRange range)
+    : service_(service),
+      claim_(std::move(claim)),
+      upload_id_(std::move(upload_id)),
+      fd_(fd),
+      range_(range) {}
+
+MediaService::ChunkWriter::~ChunkWriter() { ::close(fd_); }
+
+Status MediaService::ChunkWriter::Write(std::string_view bytes) {
+  if (written_ + static_cast<int64_t>(bytes.size()) > range_.length) {
+    return Status(Code::kInvalidArgument, "the body must hold exactly the bytes of Content-Range");
+  }
+  Status status = WriteAt(fd_, range_.start + written_, bytes);
+  if (status.ok()) written_ += static_cast<int64_t>(bytes.size());
+  return status;
+}
+
+// The bytes are made durable before `received` counts them, so it never counts bytes a crash
+// could lose.
+Result<int64_t> MediaService::ChunkWriter::Finish() {
+  if (written_ != range_.length) {
+    return Status(Code::kInvalidArgument, "the body must hold exactly the bytes of Content-Range");
+  }
+  if (::fdatasync(fd_) != 0) return IoError("sync upload file");
+  const int64_t received = range_.start + range_.length;
+  Status stored = service_.writer_.Run([&](store::WriteTxn& txn, ConversationCache&) {
+    return txn.SetUploadReceived(upload_id_, received);
   });
   if (!stored.ok()) return stored;
   return received;

@@ -17,6 +17,7 @@
 #define PARLEY_CHAT_MEDIA_SERVICE_H_
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -46,11 +47,11 @@ struct NewUpload {
   std::string kind;  // "image", "voice" or "file"
 };
 
-// One chunk: bytes [start, start + bytes.size()) of an upload of `total` bytes.
-struct Chunk {
+// One chunk: bytes [start, start + length) of an upload of `total` bytes.
+struct ChunkRange {
   int64_t start = 0;
+  int64_t length = 0;
   int64_t total = 0;
-  std::string_view bytes;
 };
 
 // What a download serves: a file of the blob store and how to label it.
@@ -70,6 +71,9 @@ struct CleanupCounts {
 };
 
 class MediaService {
+  // Marks an upload busy for the lifetime of the claim (kConflict if it already is).
+  class Claim;
+
  public:
   MediaService(store::Store& store, MessageWriter& writer, media::BlobStore& blobs,
                MediaOptions options);
@@ -81,11 +85,39 @@ class MediaService {
   Result<store::Upload> Create(int64_t owner_id, const NewUpload& request);
   // The user's upload (kNotFound for anyone else's or a finished one).
   Result<store::Upload> Find(int64_t owner_id, std::string_view upload_id);
-  // Appends a chunk; returns the bytes received afterwards. kConflict when chunk.start is not
+  // Writes one chunk as its bytes arrive, so no chunk is held whole in memory: Write() the
+  // bytes in order (each piece goes straight to the upload's file), then Finish(). Nothing counts
+  // until Finish(): a writer destroyed before it leaves `received` as it was (the bytes past it
+  // are overwritten by the next chunk). While the writer lives it holds the upload: any other
+  // call on it fails kConflict. Every method blocks (file I/O).
+  class ChunkWriter {
+   public:
+    ~ChunkWriter();
+    ChunkWriter(const ChunkWriter&) = delete;
+    ChunkWriter& operator=(const ChunkWriter&) = delete;
+    // kInvalidArgument when the bytes run past the chunk's length.
+    Status Write(std::string_view bytes);
+    // Makes the chunk durable and commits it; returns the bytes received afterwards.
+    // kInvalidArgument when fewer bytes than the chunk's length were written.
+    Result<int64_t> Finish();
+
+   private:
+    friend class MediaService;
+    ChunkWriter(MediaService& service, std::unique_ptr<Claim> claim, std::string upload_id, int fd,
+                ChunkRange range);
+    MediaService& service_;
+    std::unique_ptr<Claim> claim_;
+    std::string upload_id_;
+    int fd_;
+    ChunkRange range_;
+    int64_t written_ = 0;
+  };
+  // Starts a chunk, checked before any byte of it is read. kConflict when range.start is not
   // what the server has (ask Find for `received`) or another call is at work on the upload;
   // kInvalidArgument when total is not the declared size or the chunk is empty or overruns it;
-  // kTooLarge over chunk_bytes.
-  Result<int64_t> Append(int64_t owner_id, std::string_view upload_id, const Chunk& chunk);
+  // kTooLarge over chunk_bytes; kNotFound as Find.
+  Result<std::unique_ptr<ChunkWriter>> BeginChunk(int64_t owner_id, std::string_view upload_id,
+                                                  const ChunkRange& range);
   // Processes the finished upload into a media (see the top of this file). kConflict if not
   // every byte was received; kUnsupportedMedia, kInvalidArgument, kTooLarge from the checks of
   // the kind (then the upload is gone).
@@ -106,8 +138,6 @@ class MediaService {
   Result<CleanupCounts> CleanUp(int64_t now);
 
  private:
-  // Marks an upload busy for the lifetime of the claim (kConflict if it already is).
-  class Claim;
   std::string TempPath(std::string_view upload_id, std::string_view suffix = "") const;
   Result<store::Upload> FindOwn(int64_t owner_id, std::string_view upload_id);
   // Kind-specific checks and processing; fills everything but the ids, owner and digests.

@@ -22,7 +22,7 @@ awaitable<Response> Register(const Request& request, Context& context, const std
     co_return ErrorResponse(
         request, Status(Code::kInvalidArgument, "display_name must be 1 to 64 characters"));
   }
-  auto registering = OnWorker(context.workers, [&context, fields = std::move(*body), address] {
+  auto registering = OnPool(context.hashing, [&context, fields = std::move(*body), address] {
     return context.auth.Register(fields.username, fields.password, fields.display_name.value_or(""),
                                  address, NowMillis());
   });
@@ -34,7 +34,7 @@ awaitable<Response> Register(const Request& request, Context& context, const std
 awaitable<Response> Login(const Request& request, Context& context, const std::string& address) {
   auto body = proto::DecodeLogin(request.body());
   if (!body.ok()) co_return ErrorResponse(request, body.status());
-  auto logging_in = OnWorker(context.workers, [&context, fields = std::move(*body), address] {
+  auto logging_in = OnPool(context.hashing, [&context, fields = std::move(*body), address] {
     return context.auth.Login(fields.username, fields.password, fields.device, address,
                               NowMillis());
   });
@@ -45,8 +45,7 @@ awaitable<Response> Login(const Request& request, Context& context, const std::s
 
 // Handlers that need a logged-in caller.
 awaitable<Response> Authenticated(const Request& request, const Segments& path,
-                                  const auth::Principal& me, Context& context,
-                                  const Query& query) {
+                                  const auth::Principal& me, Context& context, const Query& query) {
   const auto method = request.method();
   auth::AuthService& auth = context.auth;
   if (method == http::verb::delete_ && Matches(path, {"api", "v1", "sessions", "current"})) {
@@ -68,9 +67,15 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
   if (method == http::verb::put && Matches(path, {"api", "v1", "account", "password"})) {
     auto body = proto::DecodePassword(request.body());
     if (!body.ok()) co_return ErrorResponse(request, body.status());
-    Status status = co_await OnWorker(context.workers, [&] {
+    auto slot = context.password_changes.TryEnter(me.user.id);
+    if (!slot) {
+      co_return ErrorResponse(
+          request, Status(Code::kRateLimited, "a password change of yours is already running"));
+    }
+    auto changing = OnPool(context.hashing, [&] {
       return auth.ChangePassword(me, body->old_password, body->new_password, NowMillis());
     });
+    Status status = co_await std::move(changing);
     co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
   }
   if (method == http::verb::get && Matches(path, {"api", "v1", "account"})) {
@@ -130,8 +135,27 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
 
 }  // namespace
 
+bool NeedsToken(http::verb method, std::string_view target) {
+  auto parsed = ParseTarget(target);
+  if (!parsed.ok()) return false;  // answered as malformed without a caller
+  const Segments& path = parsed->segments;
+  if (path.size() < 2 || path[0] != "api" || path[1] != "v1") return false;
+  const bool public_route =
+      method == http::verb::post &&
+      (Matches(path, {"api", "v1", "accounts"}) || Matches(path, {"api", "v1", "sessions"}));
+  return !public_route;
+}
+
+awaitable<Result<auth::Principal>> AuthenticateCaller(const Request& head, Context& context) {
+  const std::string token = BearerToken(head);
+  if (token.empty()) co_return Status(Code::kUnauthenticated, "missing bearer token");
+  auto authenticating =
+      OnWorker(context.workers, [&] { return context.auth.Authenticate(token, NowMillis()); });
+  co_return co_await std::move(authenticating);
+}
+
 awaitable<ApiResponse> HandleApi(const Request& request, Context& context,
-                                 const std::string& client_address) {
+                                 const std::string& client_address, const auth::Principal* me) {
   auto target = ParseTarget(std::string_view(request.target().data(), request.target().size()));
   if (!target.ok()) co_return ErrorResponse(request, target.status());
   const Segments& path = target->segments;
@@ -154,16 +178,9 @@ awaitable<ApiResponse> HandleApi(const Request& request, Context& context,
     auto serving = OnWorker(context.workers, [&] { return context.web.Serve(request, path); });
     co_return co_await std::move(serving);
   }
-  if (path.size() < 2 || path[1] != "v1") {
+  if (path.size() < 2 || path[1] != "v1" || me == nullptr) {
     co_return ErrorResponse(request, Status(Code::kNotFound, "no such path"));
   }
-  const std::string token = BearerToken(request);
-  if (token.empty()) {
-    co_return ErrorResponse(request, Status(Code::kUnauthenticated, "missing bearer token"));
-  }
-  auto me = co_await OnWorker(context.workers,
-                              [&] { return context.auth.Authenticate(token, NowMillis()); });
-  if (!me.ok()) co_return ErrorResponse(request, me.status());
   if (path.size() >= 3 && path[2] == "media") {
     auto download = HandleMediaDownload(request, path, *me, context);
     if (std::optional<ApiResponse> answered = co_await std::move(download)) {

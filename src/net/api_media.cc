@@ -17,40 +17,6 @@ namespace {
 
 constexpr const char* kImmutable = "private, max-age=31536000, immutable";
 
-// --- uploads ---
-
-awaitable<Response> PutChunk(const Request& request, const std::string& upload_id,
-                             const auth::Principal& me, Context& context) {
-  chat::MediaService& media = context.media;
-  auto header = request.find(http::field::content_range);
-  if (header == request.end()) {
-    co_return ErrorResponse(request, Status(Code::kInvalidArgument,
-                                            "Content-Range: bytes START-END/TOTAL "
-                                            "is required"));
-  }
-  auto range = ParseContentRange(std::string_view(header->value().data(), header->value().size()));
-  if (!range.ok()) co_return ErrorResponse(request, range.status());
-  if (static_cast<size_t>(range->end - range->start + 1) != request.body().size()) {
-    co_return ErrorResponse(
-        request,
-        Status(Code::kInvalidArgument, "the body must hold exactly the bytes of Content-Range"));
-  }
-  const chat::Chunk chunk{range->start, range->total, request.body()};
-  auto appended = co_await OnWorker(context.workers,
-                                    [&] { return media.Append(me.user.id, upload_id, chunk); });
-  if (appended.ok()) co_return JsonResponse(request, 200, proto::ReceivedBody(*appended));
-  if (appended.status().code() == Code::kConflict) {
-    // Tell the client where to resume.
-    auto upload =
-        co_await OnWorker(context.workers, [&] { return media.Find(me.user.id, upload_id); });
-    if (upload.ok()) {
-      co_return JsonResponse(request, HttpStatusOf(Code::kConflict),
-                             proto::UploadConflictBody(appended.status(), upload->received));
-    }
-  }
-  co_return ErrorResponse(request, appended.status());
-}
-
 // --- downloads ---
 
 // Types a browser would run as a document or script are only ever downloaded.
@@ -193,16 +159,18 @@ RouteResult HandleUploadApi(const Request& request, const Segments& path, const 
     co_return JsonResponse(request, 201, proto::UploadBody(*created, media.options().chunk_bytes));
   }
   if (method == http::verb::post && Matches(path, {"api", "v1", "uploads", "*", "complete"})) {
-    auto completed =
-        co_await OnWorker(context.workers, [&] { return media.Complete(me.user.id, path[3]); });
+    auto slot = context.completions.TryEnter(me.user.id);
+    if (!slot) {
+      co_return ErrorResponse(
+          request, Status(Code::kRateLimited, "too many of your uploads are being completed"));
+    }
+    auto completing =
+        OnPool(context.media_work, [&] { return media.Complete(me.user.id, path[3]); });
+    auto completed = co_await std::move(completing);
     if (!completed.ok()) co_return ErrorResponse(request, completed.status());
     co_return JsonResponse(request, 201, proto::MediaBody(*completed));
   }
   if (!Matches(path, {"api", "v1", "uploads", "*"})) co_return std::nullopt;
-  if (method == http::verb::put) {
-    auto putting = PutChunk(request, path[3], me, context);
-    co_return co_await std::move(putting);
-  }
   if (method == http::verb::get) {
     auto upload =
         co_await OnWorker(context.workers, [&] { return media.Find(me.user.id, path[3]); });

@@ -14,7 +14,9 @@
 
 namespace parley::net {
 
-// POST /api/v1/uploads, GET|PUT|DELETE /api/v1/uploads/{id}, POST /api/v1/uploads/{id}/complete
+// POST /api/v1/uploads, GET|DELETE /api/v1/uploads/{id}, POST /api/v1/uploads/{id}/complete
+// (the chunk PUT streams its body: net/upload_chunk.h). Completing runs on the media pool, at
+// most Context::completions at once per user.
 RouteResult HandleUploadApi(const Request& request, const Segments& path, const auth::Principal& me,
                             Context& context);
 
@@ -25,7 +27,7 @@ boost::asio::awaitable<std::optional<ApiResponse>> HandleMediaDownload(const Req
                                                                        Context& context);
 
 // Whether the request is a chunk PUT, whose body limit is the upload chunk size rather than
-// the server's max_body_bytes (read from the header before the body).
+// the server's max_body_bytes, and whose body is streamed to the upload (net/upload_chunk.h).
 bool IsUploadChunk(boost::beast::http::verb method, std::string_view target);
 
 }  // namespace parley::net

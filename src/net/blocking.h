@@ -1,6 +1,8 @@
 // OnWorker: runs a blocking function on the worker pool from inside a coroutine and resumes
 // the coroutine on its own executor (strand) with the result. This is how net/ calls the
 // blocking services (auth, store reads) without ever blocking an I/O thread.
+// OnPool: the same on a bounded WorkPool (hashing, media); when the pool is full the function
+// does not run and the result is kUnavailable (the function returns a Status or a Result).
 //
 // (It is written with async_initiate rather than co_spawn of a capturing lambda coroutine:
 // g++ 12 destroys such lambda captures twice.)
@@ -18,6 +20,9 @@
 #include <optional>
 #include <type_traits>
 #include <utility>
+
+#include "base/status.h"
+#include "net/work_pool.h"
 
 namespace parley::net {
 
@@ -42,6 +47,15 @@ auto OnWorker(boost::asio::thread_pool& pool, F fn)
       co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::optional<R>)>(
           initiate, asio::use_awaitable, std::move(fn));
   co_return std::move(*result);
+}
+
+template <typename F>
+auto OnPool(WorkPool& pool, F fn) -> boost::asio::awaitable<std::invoke_result_t<F&>> {
+  using R = std::invoke_result_t<F&>;
+  std::optional<WorkPool::Ticket> ticket = pool.TryReserve();
+  if (!ticket) co_return R(Status(Code::kUnavailable, "the server is busy; retry later"));
+  auto working = OnWorker(pool.threads(), std::move(fn));
+  co_return co_await std::move(working);  // the ticket is held until the result is back
 }
 
 }  // namespace parley::net

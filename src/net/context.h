@@ -1,6 +1,6 @@
-// Context: what every connection of the server shares (options, services, the worker pool) and
-// what a graceful shutdown watches. Internal to net/. Created once by the Server and outlives
-// every connection.
+// Context: what every connection of the server shares (options, services, the worker pools and
+// the per-user limits on expensive requests) and what a graceful shutdown watches.
+// Internal to net/. Created once by the Server and outlives every connection.
 #ifndef PARLEY_NET_CONTEXT_H_
 #define PARLEY_NET_CONTEXT_H_
 
@@ -14,8 +14,10 @@
 #include "chat/notices.h"
 #include "chat/service.h"
 #include "chat/social.h"
+#include "net/per_user_limit.h"
 #include "net/server.h"
 #include "net/static_files.h"
+#include "net/work_pool.h"
 
 namespace parley::net {
 
@@ -28,7 +30,11 @@ struct Context {
   chat::Notices& notices;
   chat::Social& social;
   chat::MediaService& media;
-  boost::asio::thread_pool& workers;
+  boost::asio::thread_pool& workers;  // cheap blocking work: token checks, store reads, search
+  WorkPool& hashing;                  // argon2id: register, login, password change
+  WorkPool& media_work;               // processing a completed upload
+  PerUserLimit& password_changes;     // in flight per user
+  PerUserLimit& completions;          // upload completions in flight per user
   const StaticFiles& web;
 
   // Set once by Server::BeginShutdown: new HTTP requests get 503 and new sends `unavailable`.

@@ -1,15 +1,25 @@
 #include "net/http_session.h"
 
-#include <algorithm>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "net/api.h"
 #include "net/api_media.h"
+#include "net/request_head.h"
+#include "net/upload_chunk.h"
 #include "net/ws_session.h"
 #include "proto/server_frames.h"
 
@@ -18,8 +28,14 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using asio::awaitable;
+using std::chrono::milliseconds;
 
 namespace {
+
+// How long a connection closed with its last request's body unread goes on reading (and
+// throwing away) what the client still sends, so the client reads the answer, not a reset.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr size_t kLingerPieceBytes = 16 * 1024;
 
 // A response for a request that could not be read at all (no request to mirror).
 Response BareError(const Status& status) {
@@ -47,9 +63,150 @@ Status StatusOfReadError(const beast::error_code& ec) {
   return Status(Code::kMalformed, "malformed HTTP request");
 }
 
+// The connection ended or timed out: there is nobody to answer.
+bool QuietEnd(const beast::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
+         ec == beast::error::timeout || ec == asio::error::eof ||
+         ec == asio::error::connection_reset;
+}
+
+// A 429 or 503 says when to try again.
+void AddRetryHint(http::response_header<>& head) {
+  const unsigned status = head.result_int();
+  if ((status == 429 || status == 503) && head.find(http::field::retry_after) == head.end()) {
+    head.set(http::field::retry_after, std::to_string(kRetryAfterSeconds));
+  }
+}
+
+// What one request came to.
+struct Answer {
+  ApiResponse response;
+  bool body_unread = false;        // the connection closes after the response
+  std::optional<Request> upgrade;  // a WebSocket handshake at /ws: no response, hand over
+};
+
+// Reads the body of a request whose header `header` has read (within `limit` bytes).
+awaitable<Request> ReadBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                            HeaderParser& header, uint64_t limit, beast::error_code& ec) {
+  if (header.get()[http::field::expect] == "100-continue") {
+    http::response<http::empty_body> proceed{http::status::continue_, header.get().version()};
+    auto writing =
+        http::async_write(stream, proceed, asio::redirect_error(asio::use_awaitable, ec));
+    co_await std::move(writing);
+    if (ec) co_return Request{};
+  }
+  http::request_parser<http::string_body> parser(std::move(header));
+  parser.body_limit(limit);
+  auto reading =
+      http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  co_await std::move(reading);
+  co_return parser.release();
+}
+
+// A WebSocket handshake, only at /ws (the session checks the token when `hello` comes).
+awaitable<Answer> Upgrade(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                          HeaderParser& parser, uint64_t limit, beast::error_code& ec) {
+  // A query string is allowed and ignored (docs/protocol.md, "WebSocket").
+  const std::string_view target(parser.get().target().data(), parser.get().target().size());
+  if (target.substr(0, target.find('?')) != "/ws") {
+    co_return Answer{ErrorResponse(HeadOf(parser), Status(Code::kNotFound, "no such path")), true};
+  }
+  auto reading = ReadBody(stream, buffer, parser, limit, ec);
+  Request request = co_await std::move(reading);
+  co_return Answer{Response{}, false, std::move(request)};
+}
+
+// Answers the request whose header `parser` has read: its limit and its caller are checked
+// before the body is read. A transport or parse failure sets `ec` instead.
+awaitable<Answer> Exchange(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                           HeaderParser& parser, Context& context,
+                           const std::string& client_address, beast::error_code& ec) {
+  const Request head = HeadOf(parser);
+  const auto method = head.method();
+  const std::string_view target(head.target().data(), head.target().size());
+  if (context.shutting_down) {
+    // Draining: this connection gets one clear answer and is closed.
+    Response response =
+        ErrorResponse(head, Status(Code::kUnavailable, "the server is shutting down"));
+    response.keep_alive(false);
+    co_return Answer{std::move(response), true};
+  }
+  const bool needs_token = NeedsToken(method, target);
+  const bool chunk = needs_token && IsUploadChunk(method, target);
+  const uint64_t limit = chunk ? static_cast<uint64_t>(context.media.options().chunk_bytes)
+                               : context.options.max_body_bytes;
+  if (parser.content_length() && *parser.content_length() > limit) {
+    co_return Answer{ErrorResponse(head, Status(Code::kTooLarge, "request body too large")), true};
+  }
+  if (beast::websocket::is_upgrade(head)) {
+    auto upgrading = Upgrade(stream, buffer, parser, limit, ec);
+    co_return co_await std::move(upgrading);
+  }
+  std::optional<auth::Principal> me;
+  if (needs_token) {
+    auto authenticating = AuthenticateCaller(head, context);
+    auto caller = co_await std::move(authenticating);
+    if (!caller.ok()) co_return Answer{ErrorResponse(head, caller.status()), !parser.is_done()};
+    me = std::move(*caller);
+  }
+  if (chunk) {
+    auto receiving = ReceiveUploadChunk(stream, buffer, parser, *me, context, ec);
+    ChunkAnswer answer = co_await std::move(receiving);
+    co_return Answer{std::move(answer.response), answer.body_unread};
+  }
+  auto reading = ReadBody(stream, buffer, parser, limit, ec);
+  Request request = co_await std::move(reading);
+  if (ec) co_return Answer{};
+  auto handling = HandleApi(request, context, client_address, me ? &*me : nullptr);
+  ApiResponse response = co_await std::move(handling);
+  co_return Answer{std::move(response)};
+}
+
+// Writes the answer; returns whether the connection may serve another request.
+awaitable<bool> Reply(beast::tcp_stream& stream, Answer& answer, Context& context,
+                      beast::error_code& ec) {
+  bool keep_alive = false;
+  if (auto* whole = std::get_if<Response>(&answer.response)) {
+    AddRetryHint(whole->base());
+    if (answer.body_unread) whole->keep_alive(false);
+    keep_alive = whole->keep_alive();
+    auto writing = http::async_write(stream, *whole, asio::redirect_error(asio::use_awaitable, ec));
+    co_await std::move(writing);
+  } else {
+    FileReply& file = std::get<FileReply>(answer.response);
+    keep_alive = file.keep_alive;
+    auto writing = WriteFileReply(stream, file, milliseconds(context.options.http_timeout_ms), ec);
+    co_await std::move(writing);
+  }
+  co_return !ec && keep_alive;
+}
+
+// Closes the sending side, then reads and drops what still arrives for a short while.
+awaitable<void> Linger(beast::tcp_stream& stream) {
+  beast::error_code ec;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  stream.expires_after(kLingerTime);
+  std::vector<char> scratch(kLingerPieceBytes);
+  while (!ec) {
+    auto reading = stream.async_read_some(asio::buffer(scratch),
+                                          asio::redirect_error(asio::use_awaitable, ec));
+    co_await std::move(reading);
+  }
+}
+
+void StartWebSocket(beast::tcp_stream stream, Request upgrade, Context& context,
+                    ConnectionLimiter::Slot slot) {
+  stream.expires_never();
+  // The session owns the connection's slot: it is given back when the session is destroyed.
+  std::shared_ptr<WsSession> session(new WsSession(std::move(stream), context),
+                                     [slot = std::move(slot)](WsSession* ended) { delete ended; });
+  session->Start(std::move(upgrade));
+}
+
 }  // namespace
 
-awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context) {
+awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context,
+                          ConnectionLimiter::Slot slot) {
   beast::error_code ec;
   std::string client_address;
   if (auto endpoint = socket.remote_endpoint(ec); !ec) {
@@ -57,86 +214,59 @@ awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context) {
   }
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
+  bool linger = false;
   for (;;) {
-    http::request_parser<http::string_body> parser;
-    // The parser checks a Content-Length against the limit as soon as the header is read, so
-    // the header is read under the larger of the two limits and the route's limit applied
-    // right after it.
-    const uint64_t max_body = context.options.max_body_bytes;
-    const uint64_t chunk_bytes = static_cast<uint64_t>(context.media.options().chunk_bytes);
-    parser.body_limit(std::max(max_body, chunk_bytes));
-    stream.expires_after(std::chrono::milliseconds(context.options.http_timeout_ms));
-    co_await http::async_read_header(stream, buffer, parser,
-                                     asio::redirect_error(asio::use_awaitable, ec));
+    HeaderParser parser;
+    // The route's limit is applied once the header is read. (Boost 1.74 refuses every body
+    // under boost::none, so "no limit" is the largest one.)
+    parser.body_limit(std::numeric_limits<uint64_t>::max());
+    stream.expires_after(milliseconds(context.options.header_timeout_ms));
+    auto reading_header = http::async_read_header(stream, buffer, parser,
+                                                  asio::redirect_error(asio::use_awaitable, ec));
+    co_await std::move(reading_header);
+    Answer answer;
+    std::optional<InFlight> counted;  // from the header read to the answer written
     if (!ec) {
-      // An upload chunk's body may be as large as the chunk size; every other body keeps the
-      // ordinary limit.
-      const auto& header = parser.get();
-      const uint64_t limit =
-          IsUploadChunk(header.method(),
-                        std::string_view(header.target().data(), header.target().size()))
-              ? chunk_bytes
-              : max_body;
-      parser.body_limit(limit);
-      if (parser.content_length() && *parser.content_length() > limit) {
-        ec = http::error::body_limit;
-      } else if (header[http::field::expect] == "100-continue") {
-        http::response<http::empty_body> proceed{http::status::continue_, header.version()};
-        co_await http::async_write(stream, proceed, asio::redirect_error(asio::use_awaitable, ec));
-      }
+      counted.emplace(context.requests_in_flight);
+      stream.expires_after(milliseconds(context.options.http_timeout_ms));
+      auto exchanging = Exchange(stream, buffer, parser, context, client_address, ec);
+      answer = co_await std::move(exchanging);
     }
-    if (!ec) {
-      co_await http::async_read(stream, buffer, parser,
-                                asio::redirect_error(asio::use_awaitable, ec));
-    }
-    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
-        ec == beast::error::timeout || ec == asio::error::eof ||
-        ec == asio::error::connection_reset) {
-      break;
-    }
-    if (ec) {
-      Response response = BareError(StatusOfReadError(ec));
-      co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
-      break;
-    }
-    Request request = parser.release();
-    if (context.shutting_down) {
-      // Draining: this connection gets one clear answer and is closed.
-      request.keep_alive(false);
-      Response response =
-          ErrorResponse(request, Status(Code::kUnavailable, "the server is shutting down"));
-      co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
-      break;
-    }
-    if (beast::websocket::is_upgrade(request)) {
-      // A query string is allowed and ignored (docs/protocol.md, "WebSocket").
-      const std::string_view target(request.target().data(), request.target().size());
-      if (target.substr(0, target.find('?')) != "/ws") {
-        Response response = ErrorResponse(request, Status(Code::kNotFound, "no such path"));
-        co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
-        break;
-      }
-      stream.expires_never();
-      std::make_shared<WsSession>(std::move(stream), context)->Start(std::move(request));
+    if (ec && QuietEnd(ec)) break;
+    if (ec) answer = Answer{BareError(StatusOfReadError(ec)), true};
+    if (answer.upgrade) {
+      StartWebSocket(std::move(stream), std::move(*answer.upgrade), context, std::move(slot));
       co_return;
     }
-    InFlight counted(context.requests_in_flight);
-    auto handling = HandleApi(request, context, client_address);
-    ApiResponse response = co_await std::move(handling);
-    bool keep_alive = false;
-    if (auto* whole = std::get_if<Response>(&response)) {
-      keep_alive = whole->keep_alive();
-      co_await http::async_write(stream, *whole, asio::redirect_error(asio::use_awaitable, ec));
-    } else {
-      FileReply& file = std::get<FileReply>(response);
-      keep_alive = file.keep_alive;
-      const std::chrono::milliseconds piece_timeout(context.options.http_timeout_ms);
-      auto writing = WriteFileReply(stream, file, piece_timeout, ec);
-      co_await std::move(writing);
-    }
-    if (ec || !keep_alive) break;
+    auto replying = Reply(stream, answer, context, ec);
+    const bool more = co_await std::move(replying);
+    linger = answer.body_unread && !ec;
+    if (!more) break;
   }
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  if (linger) {
+    auto lingering = Linger(stream);
+    co_await std::move(lingering);
+  } else {
+    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  }
+}
+
+void RefuseConnection(asio::ip::tcp::socket socket) {
+  Request request;
+  request.version(11);
+  request.keep_alive(false);
+  Response response =
+      ErrorResponse(request, Status(Code::kUnavailable, "too many connections; retry later"));
+  AddRetryHint(response.base());
+  std::ostringstream out;
+  out << response;
+  const std::string bytes = out.str();
+  // A new socket's send buffer has room for this: the write never waits.
+  boost::system::error_code ignored;
+  socket.non_blocking(true, ignored);
+  socket.write_some(asio::buffer(bytes), ignored);
+  socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  socket.close(ignored);
 }
 
 }  // namespace parley::net

@@ -8,9 +8,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "base/log.h"
+#include "net/connection_limiter.h"
 #include "net/context.h"
 #include "net/http_session.h"
 
@@ -21,15 +24,34 @@ using asio::ip::tcp;
 namespace {
 // How often Stop() looks whether every connection has closed.
 constexpr auto kShutdownPoll = std::chrono::milliseconds(20);
+// A failing accept (out of descriptors, out of memory) is retried after a pause that doubles
+// from the first to the last value while it keeps failing: the listening socket stays readable,
+// so retrying at once would spin a core and starve the connections already served.
+constexpr auto kAcceptBackoffFirst = std::chrono::milliseconds(10);
+constexpr auto kAcceptBackoffLast = std::chrono::milliseconds(500);
+// Expensive requests one user may have in flight at once.
+constexpr int kPasswordChangesPerUser = 1;
+constexpr int kCompletionsPerUser = 2;
 }  // namespace
 
 struct Server::Impl {
   Impl(ServerOptions options, const Services& services)
       : io(options.io_threads),
         workers(static_cast<size_t>(options.worker_threads)),
+        hashing(options.hashing_threads, options.hashing_queue),
+        media_work(options.media_threads, options.media_queue),
+        password_changes(kPasswordChangesPerUser),
+        completions(kCompletionsPerUser),
         web(options.web_root),
-        context{options,          services.auth,   services.chat,  services.groups, services.hub,
-                services.notices, services.social, services.media, workers,         web},
+        context{options,         services.auth,
+                services.chat,   services.groups,
+                services.hub,    services.notices,
+                services.social, services.media,
+                workers,         hashing,
+                media_work,      password_changes,
+                completions,     web},
+        connections(FitToDescriptorLimit(options.max_connections),
+                    options.max_connections_per_address),
         acceptor(io),
         shutdown_timer(io) {}
 
@@ -49,22 +71,59 @@ struct Server::Impl {
   }
 
   asio::awaitable<void> Accept() {
+    auto backoff = kAcceptBackoffFirst;
     for (;;) {
       boost::system::error_code ec;
       auto accepting = acceptor.async_accept(asio::make_strand(io),
                                              asio::redirect_error(asio::use_awaitable, ec));
       tcp::socket socket = co_await std::move(accepting);
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-      if (ec) continue;  // e.g. out of file descriptors: keep serving those already connected
-      socket.set_option(tcp::no_delay(true), ec);
-      asio::co_spawn(socket.get_executor(), ServeHttp(std::move(socket), context), asio::detached);
+      if (ec == asio::error::connection_aborted) continue;  // the peer gave up: nothing to fix
+      if (ec) {
+        if (backoff == kAcceptBackoffFirst) {
+          Log(LogLevel::kWarning, "accept_failing", {{"error", ec.message()}});
+        }
+        auto pausing = Pause(backoff);
+        co_await std::move(pausing);
+        backoff = std::min(backoff * 2, kAcceptBackoffLast);
+        continue;
+      }
+      backoff = kAcceptBackoffFirst;
+      Serve(std::move(socket));
     }
+  }
+
+  // Serves an accepted connection, or refuses it when a connection cap is reached.
+  void Serve(tcp::socket socket) {
+    boost::system::error_code ec;
+    const auto peer = socket.remote_endpoint(ec);
+    if (ec) return;  // already gone
+    std::optional<ConnectionLimiter::Slot> slot = connections.TryAdmit(peer.address());
+    if (!slot) {
+      RefuseConnection(std::move(socket));
+      return;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    asio::co_spawn(socket.get_executor(), ServeHttp(std::move(socket), context, std::move(*slot)),
+                   asio::detached);
+  }
+
+  asio::awaitable<void> Pause(std::chrono::milliseconds duration) {
+    asio::steady_timer timer(io, duration);
+    boost::system::error_code ignored;
+    auto waiting = timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    co_await std::move(waiting);
   }
 
   asio::io_context io;
   asio::thread_pool workers;
+  WorkPool hashing;
+  WorkPool media_work;
+  PerUserLimit password_changes;
+  PerUserLimit completions;
   StaticFiles web;
   Context context;
+  ConnectionLimiter connections;
   tcp::acceptor acceptor;
   asio::steady_timer shutdown_timer;
   bool stopping = false;  // guarded by running on `io`
@@ -76,6 +135,8 @@ Server::Server(ServerOptions options, const Services& services)
 Server::~Server() {
   impl_->io.stop();
   impl_->workers.join();
+  impl_->hashing.Join();
+  impl_->media_work.Join();
 }
 
 Result<uint16_t> Server::Start() {

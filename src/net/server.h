@@ -2,7 +2,9 @@
 // health check and the WebSocket endpoint (/ws) on the same port.
 //
 // Threads: `io_threads` run the event loop (each connection on its own strand); blocking work
-// (password hashing, store reads) runs on a separate worker pool, so no I/O thread ever blocks.
+// runs on worker pools, so no I/O thread ever blocks: cheap work (token checks, store reads) on
+// one, password hashing and media processing each on a bounded pool of its own, so expensive
+// requests never delay cheap ones (docs/security.md).
 // Lifetime: Start() binds; Run() blocks until Stop() has closed every connection. A graceful
 // stop (the app wires it to SIGINT/SIGTERM) is two steps, so the caller can let in-flight
 // writes commit in between: BeginShutdown() stops accepting, answers new HTTP requests 503 and
@@ -33,7 +35,13 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;                         // 0: an ephemeral port (see Start())
   int io_threads = 1;                           // event-loop threads
-  int worker_threads = 2;                       // blocking work: hashing, store reads
+  int worker_threads = 2;                       // cheap blocking work: token checks, store reads
+  int hashing_threads = 1;                      // argon2id: register, login, password change
+  int hashing_queue = 32;                       // hashing jobs waiting at most (then 503)
+  int media_threads = 1;                        // processing a completed upload
+  int media_queue = 8;                          // completions waiting at most (then 503)
+  size_t max_connections = 10'000;              // open connections (lowered to fit the fd limit)
+  size_t max_connections_per_address = 100;     // from one IPv4 address or IPv6 /64
   size_t max_body_bytes = 64 * 1024;            // HTTP request body
   size_t max_frame_bytes = 64 * 1024;           // one WebSocket frame from a client
   size_t max_outgoing_bytes = 4 * 1024 * 1024;  // queued to one WebSocket before it is closed
@@ -42,6 +50,7 @@ struct ServerOptions {
   int hello_timeout_ms = 10'000;                // time to send `hello` after connecting
   size_t max_sessions_per_user = 32;            // WebSocket sessions of one account at once
   int sync_stall_ms = 30'000;                   // a catch-up writing nothing this long is closed
+  int header_timeout_ms = 5'000;                // time to send a request's header (idle included)
   int http_timeout_ms = 30'000;                 // time to send one HTTP request
   int shutdown_timeout_ms = 10'000;             // graceful stop: time for connections to close
   std::string web_root;                         // the built web app; empty: none served

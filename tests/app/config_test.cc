@@ -30,6 +30,36 @@ TEST(ConfigTest, DefaultsAndOverrides) {
   EXPECT_EQ(ipv6->server.host, "::1");
 }
 
+TEST(ConfigTest, ConnectionAndPoolLimits) {
+  auto defaults = ParseConfig({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->server.max_connections, 10000u);
+  EXPECT_EQ(defaults->server.max_connections_per_address, 100u);
+  EXPECT_EQ(defaults->server.header_timeout_ms, 5000);
+  EXPECT_EQ(defaults->server.http_timeout_ms, 30000);
+  EXPECT_EQ(defaults->server.hashing_threads, 1);
+  EXPECT_EQ(defaults->server.hashing_queue, 32);
+  EXPECT_EQ(defaults->server.media_threads, 1);
+  EXPECT_EQ(defaults->server.media_queue, 8);
+  auto config =
+      ParseConfig({"--max-connections", "50", "--max-connections-per-address", "5",
+                   "--header-timeout-ms", "800", "--http-timeout-ms", "9000", "--hashing-threads",
+                   "2", "--hashing-queue", "0", "--media-threads", "3", "--media-queue", "4"});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->server.max_connections, 50u);
+  EXPECT_EQ(config->server.max_connections_per_address, 5u);
+  EXPECT_EQ(config->server.header_timeout_ms, 800);
+  EXPECT_EQ(config->server.http_timeout_ms, 9000);
+  EXPECT_EQ(config->server.hashing_threads, 2);
+  EXPECT_EQ(config->server.hashing_queue, 0);
+  EXPECT_EQ(config->server.media_threads, 3);
+  EXPECT_EQ(config->server.media_queue, 4);
+  for (const char* key : {"--max-connections", "--max-connections-per-address", "--hashing-threads",
+                          "--media-threads", "--header-timeout-ms"}) {
+    EXPECT_FALSE(ParseConfig({key, "0"}).ok()) << key;
+  }
+}
+
 TEST(ConfigTest, MediaOptions) {
   auto defaults = ParseConfig({});
   ASSERT_TRUE(defaults.ok());

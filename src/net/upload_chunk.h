@@ -1,0 +1,41 @@
+// ReceiveUploadChunk: serves `PUT /api/v1/uploads/{id}` (docs/protocol.md, "Media") once the
+// caller's token has been checked from the header. The chunk is checked against the upload
+// (Content-Range, owner, offset) before its body is read; then the body goes from the socket to
+// the upload's file in pieces of at most kChunkPieceBytes (written on the worker pool), so a
+// chunk is never held whole in memory. A chunk refused before its body is read has the body read
+// and thrown away (the client is still sending it and would miss the answer otherwise), except
+// after `Expect: 100-continue`, when the client waits: then the answer closes the connection.
+//
+// Runs on the connection's strand; the coroutine rule of net/api.h applies.
+#ifndef PARLEY_NET_UPLOAD_CHUNK_H_
+#define PARLEY_NET_UPLOAD_CHUNK_H_
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include "auth/auth_service.h"
+#include "net/context.h"
+#include "net/http_util.h"
+#include "net/request_head.h"
+
+namespace parley::net {
+
+inline constexpr size_t kChunkPieceBytes = 64 * 1024;
+
+struct ChunkAnswer {
+  Response response;
+  bool body_unread = false;  // the connection must close after the response
+};
+
+// `parser` has read the header (and nothing of the body); it is consumed. A transport failure
+// while reading the body sets `ec` (no answer can be sent then).
+boost::asio::awaitable<ChunkAnswer> ReceiveUploadChunk(boost::beast::tcp_stream& stream,
+                                                       boost::beast::flat_buffer& buffer,
+                                                       HeaderParser& parser,
+                                                       const auth::Principal& me, Context& context,
+                                                       boost::beast::error_code& ec);
+
+}  // namespace parley::net
+
+#endif  // PARLEY_NET_UPLOAD_CHUNK_H_
