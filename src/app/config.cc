@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <functional>
@@ -54,6 +55,23 @@ Status SetListen(Config& config, const std::string& text) {
   }
   config.server.host = host;
   config.server.port = static_cast<uint16_t>(port);
+  return Status::Ok();
+}
+
+// Appends every range of a comma- or space-separated list, so the key may repeat.
+Status AddTrustedProxies(Config& config, const std::string& text) {
+  size_t added = 0;
+  for (size_t start = 0; start < text.size();) {
+    const size_t end = std::min(text.find_first_of(", ", start), text.size());
+    if (end > start) {
+      auto range = net::ParseCidr(std::string_view(text).substr(start, end - start));
+      if (!range.ok()) return Invalid("trusted-proxy", range.status().message());
+      config.server.proxy_trust.proxies.push_back(*range);
+      ++added;
+    }
+    start = end + 1;
+  }
+  if (added == 0) return Invalid("trusted-proxy", "expected CIDR[,CIDR...]");
   return Status::Ok();
 }
 
@@ -143,6 +161,20 @@ const std::vector<Option>& Options() {
           [](Config& c, int64_t v) { c.writer.max_batch = static_cast<size_t>(v); }),
       {"media-dir", "directory of uploaded media and uploads in progress (<data-dir>/media)",
        [](Config& c, const std::string& v) -> Status {
+      {"trusted-proxy",
+       "CIDR[,CIDR...] of reverse proxies whose forwarding header names the client; may repeat, "
+       "each adds (none: the TCP peer is the client)",
+       AddTrustedProxies},
+      {"forwarded-header",
+       "the header trusted proxies write: x-forwarded-for (default) or forwarded (RFC 7239)",
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "x-forwarded-for" && v != "forwarded") {
+           return Invalid("forwarded-header", "must be x-forwarded-for or forwarded");
+         }
+         c.server.proxy_trust.header = v == "forwarded" ? net::ForwardedHeader::kForwarded
+                                                        : net::ForwardedHeader::kXForwardedFor;
+         return Status::Ok();
+       }},
          if (v.empty()) return Invalid("media-dir", "must not be empty");
          c.media.media_dir = v;
          return Status::Ok();

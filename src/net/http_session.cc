@@ -10,6 +10,7 @@
 
 #include "net/api.h"
 #include "net/api_media.h"
+#include "net/client_address.h"
 #include "net/ws_session.h"
 #include "proto/server_frames.h"
 
@@ -39,10 +40,8 @@ Status StatusOfReadError(const beast::error_code& ec) {
 
 awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context) {
   beast::error_code ec;
-  std::string client_address;
-  if (auto endpoint = socket.remote_endpoint(ec); !ec) {
-    client_address = endpoint.address().to_string();
-  }
+  std::optional<IpAddress> peer;
+  if (auto endpoint = socket.remote_endpoint(ec); !ec) peer = endpoint.address();
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   for (;;) {
@@ -98,6 +97,7 @@ awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context) {
       std::make_shared<WsSession>(std::move(stream), context)->Start(std::move(request));
       co_return;
     }
+    const std::string client_address = RequestClientKey(peer, request, context.options.proxy_trust);
     auto handling = HandleApi(request, context, client_address);
     ApiResponse response = co_await std::move(handling);
     bool keep_alive = false;

@@ -22,6 +22,7 @@
 #include "chat/notices.h"
 #include "chat/service.h"
 #include "chat/social.h"
+#include "net/client_address.h"
 
 namespace parley::net {
 
@@ -38,6 +39,8 @@ struct ServerOptions {
   int hello_timeout_ms = 10'000;                // time to send `hello` after connecting
   int http_timeout_ms = 30'000;                 // time to send one HTTP request
   std::string web_root;                         // the built web app; empty: none served
+  ProxyTrust proxy_trust;                       // whose forwarding headers name the client;
+                                                // none by default (the TCP peer is the client)
 };
 
 // The domain services the server exposes; all must outlive the Server.
