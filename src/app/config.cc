@@ -125,20 +125,54 @@ const std::vector<Option>& Options() {
       Int("argon2-memory-kib", "argon2id memory per hash in KiB (65536); 8 only for tests", 8,
           4 << 20,
           [](Config& c, int64_t v) { c.auth.password.memory_kib = static_cast<size_t>(v); }),
-      Int("login-failures-per-account", "failed logins per account per 10 minutes (10)", 1, 1000000,
+      Int("login-failures-per-account",
+          "failed logins per account per 10 minutes before every address that fails on it "
+          "waits from its first failure (10)",
+          1, 1000000,
           [](Config& c, int64_t v) {
-            c.auth.failed_logins_per_account.max_events = static_cast<int>(v);
+            c.auth.login.failures_per_account.max_events = static_cast<int>(v);
+          }),
+      Int("login-free-failures",
+          "failed logins of one account from one address before delays (1 s doubling to "
+          "15 min) start (5)",
+          0, 1000,
+          [](Config& c, int64_t v) { c.auth.login.backoff.free_failures = static_cast<int>(v); }),
+      Int("login-failures-per-address", "failed logins per client address per hour (50)", 1,
+          1000000,
+          [](Config& c, int64_t v) {
+            c.auth.login.failures_per_address.max_events = static_cast<int>(v);
+          }),
+      Int("login-failures-global",
+          "failed logins per minute on the whole server before addresses that failed recently "
+          "are refused (600)",
+          1, 1000000,
+          [](Config& c, int64_t v) {
+            c.auth.login.failures_global.max_events = static_cast<int>(v);
           }),
       Int("login-attempts-per-address", "login attempts per client address per minute (60)", 1,
           1000000,
           [](Config& c, int64_t v) {
-            c.auth.login_attempts_per_address.max_events = static_cast<int>(v);
+            c.auth.login.attempts_per_address.max_events = static_cast<int>(v);
           }),
       Int("registrations-per-address", "accounts created per client address per hour (20)", 1,
           1000000,
           [](Config& c, int64_t v) {
             c.auth.registrations_per_address.max_events = static_cast<int>(v);
           }),
+      {"trusted-proxy",
+       "CIDR[,CIDR...] of reverse proxies whose forwarding header names the client; may repeat, "
+       "each adds (none: the TCP peer is the client)",
+       AddTrustedProxies},
+      {"forwarded-header",
+       "the header trusted proxies write: x-forwarded-for (default) or forwarded (RFC 7239)",
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "x-forwarded-for" && v != "forwarded") {
+           return Invalid("forwarded-header", "must be x-forwarded-for or forwarded");
+         }
+         c.server.proxy_trust.header = v == "forwarded" ? net::ForwardedHeader::kForwarded
+                                                        : net::ForwardedHeader::kXForwardedFor;
+         return Status::Ok();
+       }},
       Int("writer-batch-delay-us", "wait for more messages before a commit under load (200)", 0,
           100000,
           [](Config& c, int64_t v) { c.writer.batch_delay = std::chrono::microseconds(v); }),
@@ -161,20 +195,6 @@ const std::vector<Option>& Options() {
           [](Config& c, int64_t v) { c.writer.max_batch = static_cast<size_t>(v); }),
       {"media-dir", "directory of uploaded media and uploads in progress (<data-dir>/media)",
        [](Config& c, const std::string& v) -> Status {
-      {"trusted-proxy",
-       "CIDR[,CIDR...] of reverse proxies whose forwarding header names the client; may repeat, "
-       "each adds (none: the TCP peer is the client)",
-       AddTrustedProxies},
-      {"forwarded-header",
-       "the header trusted proxies write: x-forwarded-for (default) or forwarded (RFC 7239)",
-       [](Config& c, const std::string& v) -> Status {
-         if (v != "x-forwarded-for" && v != "forwarded") {
-           return Invalid("forwarded-header", "must be x-forwarded-for or forwarded");
-         }
-         c.server.proxy_trust.header = v == "forwarded" ? net::ForwardedHeader::kForwarded
-                                                        : net::ForwardedHeader::kXForwardedFor;
-         return Status::Ok();
-       }},
          if (v.empty()) return Invalid("media-dir", "must not be empty");
          c.media.media_dir = v;
          return Status::Ok();
