@@ -33,6 +33,7 @@ AuthService::AuthService(store::Store& store, AuthOptions options)
     : store_(store),
       options_(std::move(options)),
       login_limits_(options_.login),
+      admin_setup_(store),
       address_registrations_(options_.registrations_per_address, options_.rate_limiter_max_keys) {}
 
 void AuthService::SetRevocationListener(RevocationListener* listener) {

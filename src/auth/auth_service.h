@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/admin_setup.h"
 #include "auth/login_limits.h"
 #include "auth/password.h"
 #include "auth/rate_limiter.h"
@@ -102,6 +103,9 @@ class AuthService {
   // active device of the caller.
   Status RevokeDevice(const Principal& principal, int64_t device_id);
 
+  // The one-time setup that makes the first server admin (admin_setup.h).
+  AdminSetup& admin_setup() { return admin_setup_; }
+
   // Replaces the password after checking the old one (wrong: kUnauthenticated; repeated wrong
   // ones from this device wait growing delays, kRateLimited) and revokes every other device of
   // the caller.
@@ -120,6 +124,7 @@ class AuthService {
   store::Store& store_;
   const AuthOptions options_;
   LoginLimits login_limits_;
+  AdminSetup admin_setup_;
   RateLimiter address_registrations_;  // keyed by client address
   std::atomic<RevocationListener*> listener_{nullptr};
   std::once_flag dummy_hash_once_;

@@ -55,8 +55,8 @@ class WriteTxn {
   virtual Status EditMessage(int64_t conversation_id, int64_t seq, std::string_view text,
                              int64_t edited_at) = 0;
   // Makes the message a tombstone: deleted, text and reply_to cleared, its reactions dropped
-  // and its search entry queued for removal. Its media link goes too; a media no other message carries
-  // (and no avatar) becomes unattached, so UnattachedMedia lists it again for cleanup.
+  // and its search entry queued for removal. Its media link goes too; a media no other message
+  // carries (and no avatar) becomes unattached, so UnattachedMedia lists it again for cleanup.
   // kNotFound if there is no such message.
   virtual Status DeleteMessage(int64_t conversation_id, int64_t seq) = 0;
   // The distinct emoji `user_id` has on the message.
@@ -184,6 +184,8 @@ class Store {
   virtual Status SetPasswordHash(int64_t user_id, std::string_view password_hash) = 0;
   // Grants or revokes the server-admin role; kNotFound if there is no such user.
   virtual Status SetAdmin(int64_t user_id, bool is_admin) = 0;
+  // True if any account is a server admin.
+  virtual Result<bool> HasAdmin() = 0;
   // Up to `limit` user ids greater than `after_id`, ascending (to walk every user in pages).
   virtual Result<std::vector<int64_t>> UserIdsAfter(int64_t after_id, int limit) = 0;
 

@@ -337,6 +337,36 @@ TEST_P(AuthServiceTest, ChangePasswordChecksOldAndNew) {
   MustLogin("alice", "correct horse");
 }
 
+TEST_P(AuthServiceTest, AdminSetupTokenMakesOneAdminOnce) {
+  AdminSetup& setup = service_->admin_setup();
+  const store::User first = MustRegister("first", "correct horse");
+  const store::User second = MustRegister("second", "correct horse");
+  auto is_admin = [this](int64_t id) {
+    Result<store::User> user = holder_->store().FindUserById(id);
+    EXPECT_TRUE(user.ok());
+    return user.ok() && user->is_admin;
+  };
+  EXPECT_FALSE(is_admin(first.id));  // registering first makes no one an admin
+  EXPECT_EQ(setup.Claim(first.id, "").code(), Code::kForbidden);  // not open yet
+
+  Result<std::string> token = setup.OpenIfNoAdmin();
+  ASSERT_TRUE(token.ok()) << token.status().message();
+  ASSERT_EQ(token->size(), 32u);
+  std::string wrong = *token;
+  wrong[0] = wrong[0] == 'a' ? 'b' : 'a';
+  EXPECT_EQ(setup.Claim(first.id, wrong).code(), Code::kForbidden);
+  EXPECT_EQ(setup.Claim(first.id, "").code(), Code::kForbidden);
+  ASSERT_TRUE(setup.Claim(second.id, *token).ok());
+  EXPECT_TRUE(is_admin(second.id));
+  EXPECT_EQ(setup.Claim(first.id, *token).code(), Code::kForbidden);  // single use
+  EXPECT_FALSE(is_admin(first.id));
+
+  // With an admin, setup does not open again.
+  Result<std::string> again = setup.OpenIfNoAdmin();
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->empty());
+}
+
 TEST_P(AuthServiceTest, RegistrationsPerAddressAreLimited) {
   AuthOptions options = TestOptions();
   options.registrations_per_address = {.max_events = 3, .window_ms = 60 * kMinute};

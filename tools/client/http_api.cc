@@ -223,7 +223,12 @@ Result<int64_t> HttpApi::SendNotice(std::string_view text, std::span<const int64
 }
 
 Status HttpApi::SetAdmin(int64_t user_id, bool is_admin) {
-  return StatusOf(Call("PUT", "/admin/users/" + std::to_string(user_id), json{{"admin", is_admin}}));
+  return StatusOf(
+      Call("PUT", "/admin/users/" + std::to_string(user_id), json{{"admin", is_admin}}));
+}
+
+Status HttpApi::ClaimAdminSetup(std::string_view setup_token) {
+  return StatusOf(Call("POST", "/admin/setup", json{{"setup_token", setup_token}}));
 }
 
 Result<json> HttpApi::Conversations() {
