@@ -120,6 +120,8 @@ const std::vector<Option>& Options() {
           [](Config& c, int64_t v) { c.chat.sync_limit = static_cast<int>(v); }),
       Int("token-lifetime-days", "days a login token stays valid (30)", 1, 3650,
           [](Config& c, int64_t v) { c.auth.token_lifetime_ms = v * 24 * 3600 * 1000; }),
+      Int("token-lifetime-s", "the same in seconds; the later of the two keys wins (2592000)", 1,
+          3650LL * 24 * 3600, [](Config& c, int64_t v) { c.auth.token_lifetime_ms = v * 1000; }),
       Int("argon2-ops", "argon2id passes (2); 1 only for tests", 1, 100,
           [](Config& c, int64_t v) { c.auth.password.ops_limit = static_cast<uint64_t>(v); }),
       Int("argon2-memory-kib", "argon2id memory per hash in KiB (65536); 8 only for tests", 8,

@@ -128,7 +128,7 @@ Result<Principal> AuthService::Authenticate(std::string_view token, int64_t now)
   if (now - device->last_seen_at >= options_.touch_interval_ms) {
     (void)store_.TouchDevice(device->id, now);
   }
-  return Principal{WithoutHash(std::move(*user)), device->id};
+  return Principal{WithoutHash(std::move(*user)), device->id, device->expires_at};
 }
 
 Status AuthService::Logout(const Principal& principal) {

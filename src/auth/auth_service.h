@@ -46,6 +46,7 @@ struct AuthOptions {
 struct Principal {
   store::User user;
   int64_t device_id = 0;
+  int64_t expires_at = 0;  // when the token stops working (Unix ms)
 };
 
 struct LoginResult {

@@ -1,8 +1,9 @@
 // WsSession: one WebSocket connection of one device (docs/protocol.md, "WebSocket").
 //
 // Lifecycle: Start() accepts the upgrade; the first frame must be `hello` (within
-// hello_timeout_ms) with a valid token; the session then attaches to the Hub, replays what the
-// device missed, sends `synced`, and serves frames until either side closes.
+// hello_timeout_ms) with a valid token; the session then attaches to the Hub, checks the token
+// again (a revocation may have landed before the attach), replays what the device missed, sends
+// `synced`, and serves frames until either side closes or the token expires (close 4001).
 //
 // Threading: everything runs on the connection's strand. Deliver() and Close() may be called
 // from any thread; they post to the strand. The session keeps itself alive (shared_ptr) while
@@ -68,6 +69,7 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   void HandlePresence(const proto::PresenceFrame& frame);
   bool AdmitFrame(const proto::DecodedFrame& decoded);
   void PumpReplay();
+  void CloseAtExpiry(int64_t expires_at);  // strand only
 
   void DrainInbox();                   // strand only
   void Send(chat::SharedFrame frame);  // strand only
@@ -81,6 +83,7 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   Context& context_;
   boost::beast::flat_buffer read_buffer_;
   boost::asio::steady_timer hello_timer_;
+  boost::asio::steady_timer expiry_timer_;  // closes the session when its token expires
 
   // Identity, set once by Handshake().
   int64_t user_id_ = 0;

@@ -337,6 +337,14 @@ TEST_P(AuthServiceTest, ChangePasswordChecksOldAndNew) {
   MustLogin("alice", "correct horse");
 }
 
+TEST_P(AuthServiceTest, PrincipalSaysWhenTheTokenExpires) {
+  MustRegister("alice", "correct horse");
+  const LoginResult login = MustLogin("alice", "correct horse");
+  const Principal principal = MustAuthenticate(login.token, kT0 + kMinute);
+  EXPECT_EQ(principal.expires_at, kT0 + TestOptions().token_lifetime_ms);
+  EXPECT_EQ(principal.expires_at, login.device.expires_at);
+}
+
 TEST_P(AuthServiceTest, AdminSetupTokenMakesOneAdminOnce) {
   AdminSetup& setup = service_->admin_setup();
   const store::User first = MustRegister("first", "correct horse");

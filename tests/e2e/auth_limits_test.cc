@@ -1,11 +1,15 @@
-// End-to-end tests of login limits and client addresses behind a trusted proxy
-// (docs/security.md, "Authentication and client addresses"), against a real parleyd:
+// End-to-end tests of login limits, client addresses behind a trusted proxy, and WebSocket
+// sessions that end with their token (docs/security.md, "Authentication and client
+// addresses"), against a real parleyd:
 // - strangers' failed logins never lock the owner out, nor block a password change;
 // - forwarding headers name the client only when the peer is a trusted proxy, read from the
 //   right, so a client cannot pick its own key; IPv6 clients share a limit per /64; the
-//   Forwarded header when configured.
+//   Forwarded header when configured;
+// - a WebSocket closes with 4001 when its token expires, and a device revoked while its hello
+//   is being checked does not keep a live session.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -132,6 +136,41 @@ TEST(AuthLimitsTest, ForwardedHeaderWhenConfigured) {
   }
   // The same /64.
   EXPECT_EQ(LoginVia(*server, "dave", kTestPassword, "Forwarded", "for=\"[2001:db8::8]\""), 429);
+}
+
+TEST(AuthLimitsTest, WebSocketClosesWhenItsTokenExpires) {
+  auto server = StartServer({"--token-lifetime-s", "3"});
+  ASSERT_NE(server, nullptr);
+  auto erin = CreateUser(*server, "erin");
+  ASSERT_TRUE(IsOk(erin));
+  auto ws = ConnectUser(*server, *erin);
+  ASSERT_TRUE(IsOk(ws));
+  ASSERT_TRUE(IsOk((*ws)->SendRaw(client::PingFrame("p1"))));
+  ASSERT_TRUE(IsOk((*ws)->WaitForType("pong")));
+  EXPECT_EQ((*ws)->WaitForClose(std::chrono::seconds(10)), 4001);
+  // The token is dead for new sessions too.
+  client::WsClient again;
+  ASSERT_TRUE(IsOk(again.Connect(server->endpoint())));
+  EXPECT_EQ(again.Hello(erin->token).status().code(), Code::kUnauthenticated);
+}
+
+// A revocation racing the hello: whichever order the two land in, the session ends with 4001.
+// (The window between the token check and the hub attach is narrow; the loop gives it chances.)
+TEST(AuthLimitsTest, DeviceRevokedDuringHelloKeepsNoSession) {
+  auto server = StartServer({"--login-attempts-per-address", "100000", "--fsync", "normal"});
+  ASSERT_NE(server, nullptr);
+  auto laptop = CreateUser(*server, "frank", "laptop");
+  ASSERT_TRUE(IsOk(laptop));
+  auto laptop_api = ApiFor(*server, &*laptop);
+  for (int round = 0; round < 30; ++round) {
+    auto phone = LoginDevice(*server, *laptop, "phone");
+    ASSERT_TRUE(IsOk(phone));
+    client::WsClient ws;
+    ASSERT_TRUE(IsOk(ws.Connect(server->endpoint())));
+    ASSERT_TRUE(IsOk(ws.SendRaw(client::HelloFrame(phone->token, {}))));
+    ASSERT_TRUE(IsOk(laptop_api->RevokeSession(phone->device_id)));
+    EXPECT_EQ(ws.WaitForClose(std::chrono::seconds(5)), 4001) << "round " << round;
+  }
 }
 
 }  // namespace
