@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <functional>
@@ -54,6 +55,23 @@ Status SetListen(Config& config, const std::string& text) {
   }
   config.server.host = host;
   config.server.port = static_cast<uint16_t>(port);
+  return Status::Ok();
+}
+
+// Appends every range of a comma- or space-separated list, so the key may repeat.
+Status AddTrustedProxies(Config& config, const std::string& text) {
+  size_t added = 0;
+  for (size_t start = 0; start < text.size();) {
+    const size_t end = std::min(text.find_first_of(", ", start), text.size());
+    if (end > start) {
+      auto range = net::ParseCidr(std::string_view(text).substr(start, end - start));
+      if (!range.ok()) return Invalid("trusted-proxy", range.status().message());
+      config.server.proxy_trust.proxies.push_back(*range);
+      ++added;
+    }
+    start = end + 1;
+  }
+  if (added == 0) return Invalid("trusted-proxy", "expected CIDR[,CIDR...]");
   return Status::Ok();
 }
 
@@ -135,25 +153,61 @@ const std::vector<Option>& Options() {
           [](Config& c, int64_t v) { c.chat.sync_limit = static_cast<int>(v); }),
       Int("token-lifetime-days", "days a login token stays valid (30)", 1, 3650,
           [](Config& c, int64_t v) { c.auth.token_lifetime_ms = v * 24 * 3600 * 1000; }),
+      Int("token-lifetime-s", "the same in seconds; the later of the two keys wins (2592000)", 1,
+          3650LL * 24 * 3600, [](Config& c, int64_t v) { c.auth.token_lifetime_ms = v * 1000; }),
       Int("argon2-ops", "argon2id passes (2); 1 only for tests", 1, 100,
           [](Config& c, int64_t v) { c.auth.password.ops_limit = static_cast<uint64_t>(v); }),
       Int("argon2-memory-kib", "argon2id memory per hash in KiB (65536); 8 only for tests", 8,
           4 << 20,
           [](Config& c, int64_t v) { c.auth.password.memory_kib = static_cast<size_t>(v); }),
-      Int("login-failures-per-account", "failed logins per account per 10 minutes (10)", 1, 1000000,
+      Int("login-failures-per-account",
+          "failed logins per account per 10 minutes before every address that fails on it "
+          "waits from its first failure (10)",
+          1, 1000000,
           [](Config& c, int64_t v) {
-            c.auth.failed_logins_per_account.max_events = static_cast<int>(v);
+            c.auth.login.failures_per_account.max_events = static_cast<int>(v);
+          }),
+      Int("login-free-failures",
+          "failed logins of one account from one address before delays (1 s doubling to "
+          "15 min) start (5)",
+          0, 1000,
+          [](Config& c, int64_t v) { c.auth.login.backoff.free_failures = static_cast<int>(v); }),
+      Int("login-failures-per-address", "failed logins per client address per hour (50)", 1,
+          1000000,
+          [](Config& c, int64_t v) {
+            c.auth.login.failures_per_address.max_events = static_cast<int>(v);
+          }),
+      Int("login-failures-global",
+          "failed logins per minute on the whole server before addresses that failed recently "
+          "are refused (600)",
+          1, 1000000,
+          [](Config& c, int64_t v) {
+            c.auth.login.failures_global.max_events = static_cast<int>(v);
           }),
       Int("login-attempts-per-address", "login attempts per client address per minute (60)", 1,
           1000000,
           [](Config& c, int64_t v) {
-            c.auth.login_attempts_per_address.max_events = static_cast<int>(v);
+            c.auth.login.attempts_per_address.max_events = static_cast<int>(v);
           }),
       Int("registrations-per-address", "accounts created per client address per hour (20)", 1,
           1000000,
           [](Config& c, int64_t v) {
             c.auth.registrations_per_address.max_events = static_cast<int>(v);
           }),
+      {"trusted-proxy",
+       "CIDR[,CIDR...] of reverse proxies whose forwarding header names the client; may repeat, "
+       "each adds (none: the TCP peer is the client)",
+       AddTrustedProxies},
+      {"forwarded-header",
+       "the header trusted proxies write: x-forwarded-for (default) or forwarded (RFC 7239)",
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "x-forwarded-for" && v != "forwarded") {
+           return Invalid("forwarded-header", "must be x-forwarded-for or forwarded");
+         }
+         c.server.proxy_trust.header = v == "forwarded" ? net::ForwardedHeader::kForwarded
+                                                        : net::ForwardedHeader::kXForwardedFor;
+         return Status::Ok();
+       }},
       Int("writer-batch-delay-us", "wait for more messages before a commit under load (200)", 0,
           100000,
           [](Config& c, int64_t v) { c.writer.batch_delay = std::chrono::microseconds(v); }),

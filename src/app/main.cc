@@ -97,7 +97,7 @@ int Main(int argc, char** argv) {
   auto store = store::OpenSqliteStore(store_options);
   if (!store.ok()) return Fail(store.status());
   if (!config->admin_username.empty()) {
-    // The first account registered is an admin anyway; this names another one.
+    // Names an admin; without one, the setup token printed below makes the first.
     auto admin = (*store)->FindUserByName(config->admin_username);
     if (!admin.ok()) return Fail(Status(admin.status().code(), "--admin: no such user"));
     if (Status s = (*store)->SetAdmin(admin->id, true); !s.ok()) return Fail(s);
@@ -115,6 +115,8 @@ int Main(int argc, char** argv) {
   CloseRevokedDevices close_revoked(hub);
   auth::AuthService auth(**store, config->auth);
   auth.SetRevocationListener(&close_revoked);
+  auto setup_token = auth.admin_setup().OpenIfNoAdmin();
+  if (!setup_token.ok()) return Fail(setup_token.status());
   chat::MessageWriter writer(**store, config->writer);
   proto::JsonEventEncoder encoder;
   chat::Service chat(**store, hub, writer, encoder, config->chat);
@@ -152,6 +154,14 @@ int Main(int argc, char** argv) {
       {{"host", config->server.host},
        {"port", std::to_string(*port)},
        {"data_dir", config->data_dir}});
+  if (!setup_token->empty()) {
+    // For the operator's eyes: printed, never logged. The log only says that setup is open.
+    Log(LogLevel::kWarning, "admin_setup_open", {{"reason", "no server admin yet"}});
+    std::printf(
+        "parleyd admin setup token: %s (single use: an account that sends it to "
+        "POST /api/v1/admin/setup becomes the server admin)\n",
+        setup_token->c_str());
+  }
   std::printf("parleyd listening on %s:%u\n", config->server.host.c_str(), *port);
   std::fflush(stdout);
 

@@ -18,10 +18,6 @@ constexpr std::string_view kDummyPassword = "parley: no such account";
 
 Status BadCredentials() { return Status(Code::kUnauthenticated, "wrong username or password"); }
 
-Status TooManyAttempts() {
-  return Status(Code::kRateLimited, "too many login attempts; retry later");
-}
-
 Status InvalidToken() {
   return Status(Code::kUnauthenticated, "invalid, expired or revoked token");
 }
@@ -36,8 +32,8 @@ store::User WithoutHash(store::User user) {
 AuthService::AuthService(store::Store& store, AuthOptions options)
     : store_(store),
       options_(std::move(options)),
-      account_failures_(options_.failed_logins_per_account, options_.rate_limiter_max_keys),
-      address_attempts_(options_.login_attempts_per_address, options_.rate_limiter_max_keys),
+      login_limits_(options_.login),
+      admin_setup_(store),
       address_registrations_(options_.registrations_per_address, options_.rate_limiter_max_keys) {}
 
 void AuthService::SetRevocationListener(RevocationListener* listener) {
@@ -83,17 +79,16 @@ Result<LoginResult> AuthService::Login(std::string_view username, std::string_vi
                                        std::string_view client_address, int64_t now) {
   Result<std::string> device_label = NormalizeDeviceName(device_name);
   if (!device_label.ok()) return device_label.status();
-  if (!address_attempts_.Allow(client_address.substr(0, kMaxAddressKeyBytes), now)) {
-    return TooManyAttempts();
-  }
   // A name that breaks the rules has no account. It costs a hash like any other miss, but is
-  // kept out of the per-account limiter so that junk names cannot crowd real ones out.
-  if (!ValidateUsername(username).ok()) {
+  // kept out of the per-account limits so that junk names cannot crowd real ones out.
+  const std::string account =
+      ValidateUsername(username).ok() ? CanonicalUsername(username) : std::string();
+  if (Status s = login_limits_.AdmitLogin(account, client_address, now); !s.ok()) return s;
+  if (account.empty()) {
     SpendDummyVerification(password);
+    login_limits_.LoginFailed(account, client_address, now);
     return BadCredentials();
   }
-  const std::string account = CanonicalUsername(username);
-  if (account_failures_.IsLimited(account, now)) return TooManyAttempts();
 
   Result<store::User> user = store_.FindUserByName(username);
   if (!user.ok() && user.status().code() != Code::kNotFound) return user.status();
@@ -104,10 +99,10 @@ Result<LoginResult> AuthService::Login(std::string_view username, std::string_vi
     SpendDummyVerification(password);  // so that "no such user" takes as long as "wrong password"
   }
   if (!verified) {
-    account_failures_.Record(account, now);
+    login_limits_.LoginFailed(account, client_address, now);
     return BadCredentials();
   }
-  account_failures_.Reset(account);
+  login_limits_.LoginSucceeded(account, client_address);
   MaybeUpgradeHash(*user, password);
 
   std::string token = NewToken();
@@ -133,7 +128,7 @@ Result<Principal> AuthService::Authenticate(std::string_view token, int64_t now)
   if (now - device->last_seen_at >= options_.touch_interval_ms) {
     (void)store_.TouchDevice(device->id, now);
   }
-  return Principal{WithoutHash(std::move(*user)), device->id};
+  return Principal{WithoutHash(std::move(*user)), device->id, device->expires_at};
 }
 
 Status AuthService::Logout(const Principal& principal) {
@@ -165,7 +160,9 @@ Status AuthService::ChangePassword(const Principal& principal, std::string_view 
                                    std::string_view new_password, int64_t now) {
   if (Status s = ValidatePassword(new_password); !s.ok()) return s;
   const std::string account = CanonicalUsername(principal.user.username);
-  if (account_failures_.IsLimited(account, now)) return TooManyAttempts();
+  if (Status s = login_limits_.AdmitPasswordCheck(account, principal.device_id, now); !s.ok()) {
+    return s;
+  }
   // Read the hash afresh: the principal's copy has none, and it may have changed since.
   Result<store::User> user = store_.FindUserById(principal.user.id);
   if (!user.ok()) {
@@ -173,9 +170,10 @@ Status AuthService::ChangePassword(const Principal& principal, std::string_view 
     return user.status();
   }
   if (!VerifyPassword(user->password_hash, old_password)) {
-    account_failures_.Record(account, now);
+    login_limits_.PasswordCheckFailed(account, principal.device_id, now);
     return Status(Code::kUnauthenticated, "wrong password");
   }
+  login_limits_.PasswordCheckSucceeded(account, principal.device_id);
   Result<std::string> hash = HashPassword(new_password, options_.password);
   if (!hash.ok()) return hash.status();
   if (Status s = store_.SetPasswordHash(user->id, *hash); !s.ok()) return s;

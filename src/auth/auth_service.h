@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/admin_setup.h"
+#include "auth/login_limits.h"
 #include "auth/password.h"
 #include "auth/rate_limiter.h"
 #include "base/status.h"
@@ -30,13 +32,11 @@ namespace parley::auth {
 struct AuthOptions {
   PasswordOptions password;                                // argon2id cost; see password.h
   int64_t token_lifetime_ms = 30LL * 24 * 60 * 60 * 1000;  // 30 days
-  // Failed logins (and failed old-password checks) per account: 10 per 10 minutes.
-  RateLimit failed_logins_per_account{.max_events = 10, .window_ms = 10 * 60 * 1000};
+  // Who may try a password when; see login_limits.h.
+  LoginLimitOptions login;
   // Accounts created per client address: 20 per hour (each costs an argon2id hash).
   RateLimit registrations_per_address{.max_events = 20, .window_ms = 60 * 60 * 1000};
-  // Login attempts, failed or not, per client address: 60 per minute.
-  RateLimit login_attempts_per_address{.max_events = 60, .window_ms = 60 * 1000};
-  // Keys each limiter remembers at most (about 100 bytes each).
+  // Keys the registration limiter remembers at most (about 100 bytes each).
   size_t rate_limiter_max_keys = 100'000;
   // A device's last_seen_at is written at most this often, not on every request.
   int64_t touch_interval_ms = 60 * 1000;
@@ -46,6 +46,7 @@ struct AuthOptions {
 struct Principal {
   store::User user;
   int64_t device_id = 0;
+  int64_t expires_at = 0;  // when the token stops working (Unix ms)
 };
 
 struct LoginResult {
@@ -84,7 +85,8 @@ class AuthService {
 
   // Checks the credentials and creates a device with a fresh token. A wrong username and a wrong
   // password get the same kUnauthenticated (and cost the same time). client_address keys the
-  // per-address limit: pass the peer's IP address (an empty one is shared by all who send it).
+  // login limits (login_limits.h): pass the client's limit key (an IPv4 address or an IPv6 /64;
+  // an empty one is shared by all who send it).
   Result<LoginResult> Login(std::string_view username, std::string_view password,
                             std::string_view device_name, std::string_view client_address,
                             int64_t now);
@@ -102,8 +104,12 @@ class AuthService {
   // active device of the caller.
   Status RevokeDevice(const Principal& principal, int64_t device_id);
 
-  // Replaces the password after checking the old one (wrong: kUnauthenticated, counted against
-  // the account's failed-login limit) and revokes every other device of the caller.
+  // The one-time setup that makes the first server admin (admin_setup.h).
+  AdminSetup& admin_setup() { return admin_setup_; }
+
+  // Replaces the password after checking the old one (wrong: kUnauthenticated; repeated wrong
+  // ones from this device wait growing delays, kRateLimited) and revokes every other device of
+  // the caller.
   Status ChangePassword(const Principal& principal, std::string_view old_password,
                         std::string_view new_password, int64_t now);
 
@@ -118,8 +124,8 @@ class AuthService {
 
   store::Store& store_;
   const AuthOptions options_;
-  RateLimiter account_failures_;  // keyed by CanonicalUsername
-  RateLimiter address_attempts_;  // keyed by client address
+  LoginLimits login_limits_;
+  AdminSetup admin_setup_;
   RateLimiter address_registrations_;  // keyed by client address
   std::atomic<RevocationListener*> listener_{nullptr};
   std::once_flag dummy_hash_once_;

@@ -37,6 +37,13 @@ bool RateLimiter::IsLimited(std::string_view key, int64_t now_ms) const {
   return start + limit_.window_ms - now > Capacity();
 }
 
+bool RateLimiter::HasRecentEvents(std::string_view key, int64_t now_ms) const {
+  const int64_t now = Scaled(now_ms);
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = index_.find(key);
+  return it != index_.end() && it->second->full_at > now;
+}
+
 void RateLimiter::Record(std::string_view key, int64_t now_ms) {
   const int64_t now = Scaled(now_ms);
   std::lock_guard<std::mutex> lock(mutex_);

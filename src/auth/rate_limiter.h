@@ -44,6 +44,9 @@ class RateLimiter {
   // True if `key`'s bucket is empty now (Allow would refuse). Records nothing.
   bool IsLimited(std::string_view key, int64_t now_ms) const;
 
+  // True if `key`'s bucket is not full now: it has taken a token that has not refilled yet.
+  bool HasRecentEvents(std::string_view key, int64_t now_ms) const;
+
   // Takes a token for `key` even if the bucket is empty (it does not go below empty). For limits
   // on outcomes known only afterwards, such as failed logins: check IsLimited first, then
   // Record each failure.

@@ -31,6 +31,15 @@ RouteResult HandleAdminApi(const Request& request, const Segments& path, const a
     if (!status.ok()) co_return ErrorResponse(request, status);
     co_return EmptyResponse(request, 204);
   }
+  if (method == http::verb::post && Matches(path, {"api", "v1", "admin", "setup"})) {
+    auto token = proto::DecodeAdminSetup(request.body());
+    if (!token.ok()) co_return ErrorResponse(request, token.status());
+    auto claiming = OnWorker(context.workers,
+                             [&] { return context.auth.admin_setup().Claim(me.user.id, *token); });
+    Status status = co_await std::move(claiming);
+    if (!status.ok()) co_return ErrorResponse(request, status);
+    co_return EmptyResponse(request, 204);
+  }
   co_return std::nullopt;
 }
 

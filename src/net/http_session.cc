@@ -20,6 +20,7 @@
 #include "net/api_media.h"
 #include "net/request_head.h"
 #include "net/upload_chunk.h"
+#include "net/client_address.h"
 #include "net/ws_session.h"
 #include "proto/server_frames.h"
 
@@ -120,7 +121,7 @@ awaitable<Answer> Upgrade(beast::tcp_stream& stream, beast::flat_buffer& buffer,
 // before the body is read. A transport or parse failure sets `ec` instead.
 awaitable<Answer> Exchange(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                            HeaderParser& parser, Context& context,
-                           const std::string& client_address, beast::error_code& ec) {
+                           const std::optional<IpAddress>& peer, beast::error_code& ec) {
   const Request head = HeadOf(parser);
   const auto method = head.method();
   const std::string_view target(head.target().data(), head.target().size());
@@ -157,6 +158,7 @@ awaitable<Answer> Exchange(beast::tcp_stream& stream, beast::flat_buffer& buffer
   auto reading = ReadBody(stream, buffer, parser, limit, ec);
   Request request = co_await std::move(reading);
   if (ec) co_return Answer{};
+  const std::string client_address = RequestClientKey(peer, head, context.options.proxy_trust);
   auto handling = HandleApi(request, context, client_address, me ? &*me : nullptr);
   ApiResponse response = co_await std::move(handling);
   co_return Answer{std::move(response)};
@@ -208,10 +210,8 @@ void StartWebSocket(beast::tcp_stream stream, Request upgrade, Context& context,
 awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context,
                           ConnectionLimiter::Slot slot) {
   beast::error_code ec;
-  std::string client_address;
-  if (auto endpoint = socket.remote_endpoint(ec); !ec) {
-    client_address = endpoint.address().to_string();
-  }
+  std::optional<IpAddress> peer;
+  if (auto endpoint = socket.remote_endpoint(ec); !ec) peer = endpoint.address();
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   bool linger = false;
@@ -229,7 +229,7 @@ awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context,
     if (!ec) {
       counted.emplace(context.requests_in_flight);
       stream.expires_after(milliseconds(context.options.http_timeout_ms));
-      auto exchanging = Exchange(stream, buffer, parser, context, client_address, ec);
+      auto exchanging = Exchange(stream, buffer, parser, context, peer, ec);
       answer = co_await std::move(exchanging);
     }
     if (ec && QuietEnd(ec)) break;

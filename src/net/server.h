@@ -28,6 +28,7 @@
 #include "chat/notices.h"
 #include "chat/service.h"
 #include "chat/social.h"
+#include "net/client_address.h"
 
 namespace parley::net {
 
@@ -54,6 +55,8 @@ struct ServerOptions {
   int http_timeout_ms = 30'000;                 // time to send one HTTP request
   int shutdown_timeout_ms = 10'000;             // graceful stop: time for connections to close
   std::string web_root;                         // the built web app; empty: none served
+  ProxyTrust proxy_trust;                       // whose forwarding headers name the client;
+                                                // none by default (the TCP peer is the client)
 };
 
 // The domain services the server exposes; all must outlive the Server.

@@ -1,5 +1,6 @@
 #include "net/ws_session.h"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -42,6 +43,7 @@ WsSession::WsSession(beast::tcp_stream stream, Context& context)
     : ws_(std::move(stream)),
       context_(context),
       deadline_(ws_.get_executor()),
+      expiry_timer_(ws_.get_executor()),
       admission_(context.options.frames_per_second, context.options.frame_burst) {}
 
 WsSession::~WsSession() = default;
@@ -153,6 +155,22 @@ awaitable<bool> WsSession::Handshake() {
                              context_.chat.options().max_text_bytes};
   Send(proto::WelcomeFrame(principal->user, device_id_, limits));
   context_.social.DeviceConnected(user_id_);
+  // A revocation committed between the token check above and Attach found no session to close.
+  // Checked again now: a revocation before this read is seen here, and one after it is
+  // committed after Attach, so its hub close finds this session.
+  auto rechecking = OnWorker(context_.workers, [this, token = hello->token] {
+    return context_.auth.Authenticate(token, NowMillis());
+  });
+  auto still_valid = co_await std::move(rechecking);
+  if (closing_) co_return false;
+  if (!still_valid.ok()) {
+    Send(proto::ErrorFrame(still_valid.status(), "", decoded.req));
+    CloseNow(still_valid.status().code() == Code::kUnauthenticated
+                 ? chat::CloseReason::kUnauthenticated
+                 : chat::CloseReason::kShutdown);
+    co_return false;
+  }
+  CloseAtExpiry(principal->expires_at);
 
   auto planning = OnWorker(context_.workers, [this, cursors = hello->cursors] {
     return context_.chat.PlanCatchUp(user_id_, cursors);
@@ -170,6 +188,16 @@ awaitable<bool> WsSession::Handshake() {
   WatchSyncProgress();
   PumpReplay();
   co_return true;
+}
+
+// The token stops working at `expires_at`, and so does the session: close 4001.
+void WsSession::CloseAtExpiry(int64_t expires_at) {
+  expiry_timer_.expires_after(
+      std::chrono::milliseconds(std::max<int64_t>(expires_at - NowMillis(), 0)));
+  expiry_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) self->CloseNow(chat::CloseReason::kUnauthenticated);
+  });
 }
 
 // Reads the next page when the queue has room, or ends the sync once the plan is done.

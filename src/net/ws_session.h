@@ -1,8 +1,9 @@
 // WsSession: one WebSocket connection of one device (docs/protocol.md, "WebSocket").
 //
 // Lifecycle: Start() accepts the upgrade; the first frame must be `hello` (within
-// hello_timeout_ms) with a valid token; the session then attaches to the Hub, replays what the
-// device missed, sends `synced`, and serves frames until either side closes.
+// hello_timeout_ms) with a valid token; the session then attaches to the Hub, checks the token
+// again (a revocation may have landed before the attach), replays what the device missed, sends
+// `synced`, and serves frames until either side closes or the token expires (close 4001).
 //
 // Threading: everything runs on the connection's strand. Deliver() and Close() may be called
 // from any thread; they post to the strand. The session keeps itself alive (shared_ptr) while
@@ -80,6 +81,7 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   void PumpReplay();
   boost::asio::awaitable<void> FetchReplayPage();
   void WatchSyncProgress();
+  void CloseAtExpiry(int64_t expires_at);  // strand only
 
   void DrainInbox();                   // strand only
   void Send(chat::SharedFrame frame);  // strand only
@@ -93,8 +95,10 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   Context& context_;
   boost::beast::flat_buffer read_buffer_;
-  // The hello deadline until the handshake is done, then the closing deadline.
+  // The hello deadline until the handshake is done, then the sync-stall watch and the closing
+  // deadline.
   boost::asio::steady_timer deadline_;
+  boost::asio::steady_timer expiry_timer_;  // closes the session when its token expires
 
   // Identity, set once by Handshake().
   int64_t user_id_ = 0;

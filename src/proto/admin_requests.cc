@@ -29,4 +29,10 @@ Result<bool> DecodeAdminRole(std::string_view body) {
   return **admin;
 }
 
+Result<std::string> DecodeAdminSetup(std::string_view body) {
+  auto object = ParseObject(body);
+  if (!object.ok()) return object.status();
+  return RequiredString(*object, "setup_token");
+}
+
 }  // namespace parley::proto

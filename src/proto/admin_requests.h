@@ -4,6 +4,7 @@
 #ifndef PARLEY_PROTO_ADMIN_REQUESTS_H_
 #define PARLEY_PROTO_ADMIN_REQUESTS_H_
 
+#include <string>
 #include <string_view>
 
 #include "base/status.h"
@@ -16,6 +17,9 @@ Result<chat::NoticeRequest> DecodeNotice(std::string_view body);
 
 // {"admin": true|false}
 Result<bool> DecodeAdminRole(std::string_view body);
+
+// {"setup_token": "..."}: the token parleyd printed at start-up.
+Result<std::string> DecodeAdminSetup(std::string_view body);
 
 }  // namespace parley::proto
 

@@ -197,6 +197,8 @@ class Store {
   virtual Status SetPasswordHash(int64_t user_id, std::string_view password_hash) = 0;
   // Grants or revokes the server-admin role; kNotFound if there is no such user.
   virtual Status SetAdmin(int64_t user_id, bool is_admin) = 0;
+  // True if any account is a server admin.
+  virtual Result<bool> HasAdmin() = 0;
   // Up to `limit` user ids greater than `after_id`, ascending (to walk every user in pages).
   virtual Result<std::vector<int64_t>> UserIdsAfter(int64_t after_id, int limit) = 0;
 

@@ -116,6 +116,44 @@ TEST(ConfigTest, RejectsBadValuesNamingTheKey) {
   }
 }
 
+TEST(ConfigTest, TrustedProxiesAddUpFromFileAndCommandLine) {
+  auto defaults = ParseConfig({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_TRUE(defaults->server.proxy_trust.proxies.empty());
+  EXPECT_EQ(defaults->server.proxy_trust.header, net::ForwardedHeader::kXForwardedFor);
+
+  const std::string path = testing::TempDir() + "parley_proxy_config_test.conf";
+  {
+    std::ofstream file(path);
+    file << "trusted-proxy = 10.0.0.0/8, fd00::/8\nforwarded-header = forwarded\n";
+  }
+  auto config = ParseConfig({"--config", path, "--trusted-proxy", "192.0.2.7",
+                             "--trusted-proxy=198.51.100.0/24 2001:db8::/32"});
+  std::remove(path.c_str());
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  const auto& trust = config->server.proxy_trust;
+  ASSERT_EQ(trust.proxies.size(), 5u);
+  EXPECT_EQ(trust.proxies[0].network.to_string(), "10.0.0.0");
+  EXPECT_EQ(trust.proxies[0].prefix_length, 8);
+  EXPECT_EQ(trust.proxies[1].network.to_string(), "fd00::");
+  EXPECT_EQ(trust.proxies[2].prefix_length, 32);
+  EXPECT_EQ(trust.proxies[4].network.to_string(), "2001:db8::");
+  EXPECT_EQ(trust.header, net::ForwardedHeader::kForwarded);
+
+  for (const std::vector<std::string>& bad :
+       std::vector<std::vector<std::string>>{{"--trusted-proxy", ""},
+                                             {"--trusted-proxy", ","},
+                                             {"--trusted-proxy", "10.0.0.0/33"},
+                                             {"--trusted-proxy", "proxy.example"},
+                                             {"--trusted-proxy", "10.0.0.0/8,nonsense"},
+                                             {"--forwarded-header", "x-real-ip"}}) {
+    auto parsed = ParseConfig(bad);
+    ASSERT_FALSE(parsed.ok()) << bad[1];
+    EXPECT_EQ(parsed.status().code(), Code::kInvalidArgument);
+    EXPECT_NE(parsed.status().message().find(bad[0].substr(2)), std::string::npos);
+  }
+}
+
 TEST(ConfigTest, ReadsFileThenCommandLineWins) {
   const std::string path = testing::TempDir() + "parley_config_test.conf";
   {

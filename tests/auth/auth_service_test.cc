@@ -337,13 +337,51 @@ TEST_P(AuthServiceTest, ChangePasswordChecksOldAndNew) {
   MustLogin("alice", "correct horse");
 }
 
+TEST_P(AuthServiceTest, PrincipalSaysWhenTheTokenExpires) {
+  MustRegister("alice", "correct horse");
+  const LoginResult login = MustLogin("alice", "correct horse");
+  const Principal principal = MustAuthenticate(login.token, kT0 + kMinute);
+  EXPECT_EQ(principal.expires_at, kT0 + TestOptions().token_lifetime_ms);
+  EXPECT_EQ(principal.expires_at, login.device.expires_at);
+}
+
+TEST_P(AuthServiceTest, AdminSetupTokenMakesOneAdminOnce) {
+  AdminSetup& setup = service_->admin_setup();
+  const store::User first = MustRegister("first", "correct horse");
+  const store::User second = MustRegister("second", "correct horse");
+  auto is_admin = [this](int64_t id) {
+    Result<store::User> user = holder_->store().FindUserById(id);
+    EXPECT_TRUE(user.ok());
+    return user.ok() && user->is_admin;
+  };
+  EXPECT_FALSE(is_admin(first.id));  // registering first makes no one an admin
+  EXPECT_EQ(setup.Claim(first.id, "").code(), Code::kForbidden);  // not open yet
+
+  Result<std::string> token = setup.OpenIfNoAdmin();
+  ASSERT_TRUE(token.ok()) << token.status().message();
+  ASSERT_EQ(token->size(), 32u);
+  std::string wrong = *token;
+  wrong[0] = wrong[0] == 'a' ? 'b' : 'a';
+  EXPECT_EQ(setup.Claim(first.id, wrong).code(), Code::kForbidden);
+  EXPECT_EQ(setup.Claim(first.id, "").code(), Code::kForbidden);
+  ASSERT_TRUE(setup.Claim(second.id, *token).ok());
+  EXPECT_TRUE(is_admin(second.id));
+  EXPECT_EQ(setup.Claim(first.id, *token).code(), Code::kForbidden);  // single use
+  EXPECT_FALSE(is_admin(first.id));
+
+  // With an admin, setup does not open again.
+  Result<std::string> again = setup.OpenIfNoAdmin();
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->empty());
+}
+
 TEST_P(AuthServiceTest, RegistrationsPerAddressAreLimited) {
   AuthOptions options = TestOptions();
   options.registrations_per_address = {.max_events = 3, .window_ms = 60 * kMinute};
   AuthService limited(holder_->store(), options);
   for (int i = 0; i < 3; ++i) {
-    EXPECT_TRUE(limited.Register("user" + std::to_string(i), "correct horse", "", kAddress, kT0)
-                    .ok());
+    EXPECT_TRUE(
+        limited.Register("user" + std::to_string(i), "correct horse", "", kAddress, kT0).ok());
   }
   EXPECT_EQ(limited.Register("user3", "correct horse", "", kAddress, kT0).status().code(),
             Code::kRateLimited);
@@ -352,66 +390,155 @@ TEST_P(AuthServiceTest, RegistrationsPerAddressAreLimited) {
   EXPECT_TRUE(limited.Register("user5", "correct horse", "", kAddress, kT0 + 20 * kMinute).ok());
 }
 
-TEST_P(AuthServiceTest, FailedLoginsPerAccountAreLimited) {
+// The rule of login_limits.h: strangers' failures never lock out an address that has not
+// failed. Before the fix, ten wrong passwords from anywhere locked the owner out everywhere.
+TEST_P(AuthServiceTest, StrangersNeverLockOutAnAddressThatHasNotFailed) {
   MustRegister("alice", "correct horse");
-  MustRegister("bob", "battery staple");
-  for (int i = 0; i < 10; ++i) {
-    // Different addresses, so only the per-account limit applies.
+  for (int i = 0; i < 200; ++i) {
     const std::string address = "198.51.100." + std::to_string(i);
-    EXPECT_EQ(
-        service_->Login("alice", "guess" + std::to_string(i), "", address, kT0).status().code(),
-        Code::kUnauthenticated);
+    EXPECT_EQ(service_->Login("alice", "guess", "", address, kT0).status().code(),
+              Code::kUnauthenticated);
   }
-  // Now even the right password is refused, under any spelling of the name.
+  // The owner, from an address that has not failed, under any spelling of the name.
   for (std::string_view name : {"alice", "ALICE"}) {
-    EXPECT_EQ(service_->Login(name, "correct horse", "", "203.0.113.1", kT0).status().code(),
-              Code::kRateLimited);
+    EXPECT_TRUE(service_->Login(name, "correct horse", "", "203.0.113.1", kT0).ok());
   }
-  MustLogin("bob", "battery staple");  // other accounts are unaffected
-  // The bucket refills: one attempt per minute, all of them after ten minutes.
-  EXPECT_EQ(service_->Login("alice", "guess", "", "203.0.113.1", kT0 + kMinute).status().code(),
-            Code::kUnauthenticated);
-  EXPECT_EQ(
-      service_->Login("alice", "correct horse", "", "203.0.113.1", kT0 + kMinute).status().code(),
-      Code::kRateLimited);
-  MustLogin("alice", "correct horse", "cli", kT0 + 11 * kMinute);
+  // And may still change the password: failed logins do not count against password changes.
+  const Principal owner = MustAuthenticate(MustLogin("alice", "correct horse").token);
+  EXPECT_TRUE(service_->ChangePassword(owner, "correct horse", "new password!", kT0).ok());
 }
 
-TEST_P(AuthServiceTest, UnknownAccountsAreLimitedAlike) {
-  for (int i = 0; i < 10; ++i) {
-    EXPECT_EQ(service_->Login("ghost", "guess", "", "198.51.100." + std::to_string(i), kT0)
+TEST_P(AuthServiceTest, AnAccountUnderAttackMakesEveryFailingAddressWaitAtOnce) {
+  MustRegister("alice", "correct horse");
+  for (int i = 0; i < 10; ++i) {  // the per-account bucket (10 per 10 minutes) is now empty
+    EXPECT_EQ(service_->Login("alice", "guess", "", "198.51.100." + std::to_string(i), kT0)
                   .status()
                   .code(),
               Code::kUnauthenticated);
   }
-  EXPECT_EQ(service_->Login("ghost", "guess", "", "203.0.113.1", kT0).status().code(),
+  // A new address gets its first try, and then waits 1 s instead of after five failures.
+  const std::string stranger = "198.51.100.99";
+  EXPECT_EQ(service_->Login("alice", "guess", "", stranger, kT0).status().code(),
+            Code::kUnauthenticated);
+  EXPECT_EQ(service_->Login("alice", "correct horse", "", stranger, kT0).status().code(),
             Code::kRateLimited);
+  EXPECT_EQ(service_->Login("alice", "guess", "", stranger, kT0 + kSecond).status().code(),
+            Code::kUnauthenticated);
+  EXPECT_EQ(service_->Login("alice", "guess", "", stranger, kT0 + kSecond).status().code(),
+            Code::kRateLimited);
+  // Other accounts are not under attack.
+  MustRegister("bob", "battery staple");
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(service_->Login("bob", "guess", "", stranger, kT0 + 2 * kSecond).status().code(),
+              Code::kUnauthenticated);
+  }
+}
+
+TEST_P(AuthServiceTest, FailuresFromOneAddressWaitGrowingDelays) {
+  AuthOptions options = TestOptions();
+  options.login.failures_per_account.max_events = 1000;  // only the per-address backoff here
+  AuthService service(holder_->store(), options);
+  ASSERT_TRUE(service.Register("alice", "correct horse", "", "test", kT0).ok());
+  // The same sequence for an account and for a name without one: they cannot be told apart.
+  for (std::string_view name : {"alice", "ghost"}) {
+    int64_t now = kT0;
+    for (int i = 0; i < 5; ++i) {  // five free failures
+      EXPECT_EQ(service.Login(name, "guess", "", kAddress, now).status().code(),
+                Code::kUnauthenticated);
+    }
+    // Then 1 s, 2 s, 4 s, 8 s after each further failure.
+    for (int64_t wait : {1, 2, 4, 8}) {
+      EXPECT_EQ(service.Login(name, "guess", "", kAddress, now).status().code(),
+                Code::kUnauthenticated);
+      Result<LoginResult> early =
+          service.Login(name, "correct horse", "", kAddress, now + wait * kSecond - 1);
+      EXPECT_EQ(early.status().code(), Code::kRateLimited) << name << " " << wait;
+      now += wait * kSecond;
+    }
+    // Another address is unaffected.
+    EXPECT_EQ(service.Login(name, "guess", "", "192.0.2.77", now).status().code(),
+              Code::kUnauthenticated);
+  }
+  // Success clears the address's failures for that account.
+  EXPECT_TRUE(service.Login("alice", "correct horse", "", kAddress, kT0 + kMinute).ok());
+  EXPECT_EQ(service.Login("alice", "guess", "", kAddress, kT0 + kMinute).status().code(),
+            Code::kUnauthenticated);
+  EXPECT_EQ(service.Login("alice", "guess", "", kAddress, kT0 + kMinute).status().code(),
+            Code::kUnauthenticated);
+}
+
+TEST_P(AuthServiceTest, FailuresPerAddressStopSprayingOverAccounts) {
+  AuthOptions options = TestOptions();
+  options.login.failures_per_address = {.max_events = 3, .window_ms = 60 * kMinute};
+  AuthService service(holder_->store(), options);
+  ASSERT_TRUE(service.Register("alice", "correct horse", "", "test", kT0).ok());
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(
+        service.Login("user" + std::to_string(i), "Summer2026!", "", kAddress, kT0).status().code(),
+        Code::kUnauthenticated);
+  }
+  EXPECT_EQ(service.Login("alice", "correct horse", "", kAddress, kT0).status().code(),
+            Code::kRateLimited);
+  EXPECT_TRUE(service.Login("alice", "correct horse", "", "192.0.2.2", kT0).ok());
+  EXPECT_TRUE(service.Login("alice", "correct horse", "", kAddress, kT0 + 20 * kMinute).ok());
+}
+
+TEST_P(AuthServiceTest, GlobalFailureLimitRefusesOnlyAddressesThatFailed) {
+  AuthOptions options = TestOptions();
+  options.login.failures_global = {.max_events = 5, .window_ms = kMinute};
+  AuthService service(holder_->store(), options);
+  ASSERT_TRUE(service.Register("alice", "correct horse", "", "test", kT0).ok());
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(
+        service
+            .Login("user" + std::to_string(i), "guess", "", "198.51.100." + std::to_string(i), kT0)
+            .status()
+            .code(),
+        Code::kUnauthenticated);
+  }
+  // An address that failed is refused while the server-wide bucket is empty, even with the
+  // right password of another account ...
+  EXPECT_EQ(service.Login("alice", "correct horse", "", "198.51.100.0", kT0).status().code(),
+            Code::kRateLimited);
+  // ... one that did not fail still tries, until its first failure.
+  EXPECT_TRUE(service.Login("alice", "correct horse", "", "203.0.113.5", kT0).ok());
+  EXPECT_EQ(service.Login("user9", "guess", "", "203.0.113.6", kT0).status().code(),
+            Code::kUnauthenticated);
+  EXPECT_EQ(service.Login("alice", "correct horse", "", "203.0.113.6", kT0).status().code(),
+            Code::kRateLimited);
+  // The bucket refills.
+  EXPECT_TRUE(service.Login("alice", "correct horse", "", "198.51.100.0", kT0 + kMinute).ok());
 }
 
 TEST_P(AuthServiceTest, SuccessfulLoginClearsFailures) {
   MustRegister("alice", "correct horse");
   for (int round = 0; round < 3; ++round) {
     for (int i = 0; i < 9; ++i) {
-      EXPECT_EQ(service_->Login("alice", "guess", "", "198.51.100." + std::to_string(i), kT0)
+      // Five free failures, a sixth allowed, then a delay (rounds are ten minutes apart, so
+      // the account is never under attack).
+      EXPECT_EQ(service_->Login("alice", "guess", "", kAddress, kT0 + round * 10 * kMinute)
                     .status()
                     .code(),
-                Code::kUnauthenticated);
+                i < 6 ? Code::kUnauthenticated : Code::kRateLimited)
+          << round << " " << i;
     }
-    MustLogin("alice", "correct horse");
+    MustLogin("alice", "correct horse", "cli", kT0 + round * 10 * kMinute + 10 * kSecond);
   }
 }
 
-TEST_P(AuthServiceTest, WrongOldPasswordsCountAgainstTheAccount) {
+TEST_P(AuthServiceTest, WrongOldPasswordsBackOffPerDeviceOnly) {
   MustRegister("alice", "correct horse");
-  const Principal caller = MustAuthenticate(MustLogin("alice", "correct horse").token);
-  for (int i = 0; i < 10; ++i) {
-    EXPECT_EQ(service_->ChangePassword(caller, "guess", "new password!", kT0).code(),
+  const Principal laptop = MustAuthenticate(MustLogin("alice", "correct horse").token);
+  const Principal phone = MustAuthenticate(MustLogin("alice", "correct horse", "phone").token);
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(service_->ChangePassword(laptop, "guess", "new password!", kT0).code(),
               Code::kUnauthenticated);
   }
-  EXPECT_EQ(service_->ChangePassword(caller, "correct horse", "new password!", kT0).code(),
+  EXPECT_EQ(service_->ChangePassword(laptop, "correct horse", "new password!", kT0).code(),
             Code::kRateLimited);
-  EXPECT_EQ(service_->Login("alice", "correct horse", "", kAddress, kT0).status().code(),
-            Code::kRateLimited);
+  // Logins and the owner's other devices are not blocked.
+  MustLogin("alice", "correct horse");
+  EXPECT_TRUE(service_->ChangePassword(phone, "correct horse", "new password!", kT0).ok());
 }
 
 TEST_P(AuthServiceTest, AttemptsPerAddressAreLimited) {
@@ -494,17 +621,19 @@ TEST(AuthServiceFailureTest, StoreErrorsPropagate) {
   Result<LoginResult> login = service.Login("alice", "correct horse", "", kAddress, kT0);
   ASSERT_TRUE(login.ok());
   store.fail_with = Code::kInternal;
-  EXPECT_EQ(service.Register("bob", "battery staple", "", "test", kT0).status().code(), Code::kInternal);
+  EXPECT_EQ(service.Register("bob", "battery staple", "", "test", kT0).status().code(),
+            Code::kInternal);
   EXPECT_EQ(service.Login("alice", "correct horse", "", kAddress, kT0).status().code(),
             Code::kInternal);
   EXPECT_EQ(service.Authenticate(login->token, kT0).status().code(), Code::kInternal);
   store.fail_with.reset();
-  // Those failures did not count as failed logins.
-  for (int i = 0; i < 9; ++i) {
+  // Those failures did not count as failed logins: five free failures and a sixth still get
+  // their answer (had the store failure counted, the sixth would wait).
+  for (int i = 0; i < 6; ++i) {
     EXPECT_EQ(service.Login("alice", "guess", "", kAddress, kT0).status().code(),
               Code::kUnauthenticated);
   }
-  EXPECT_TRUE(service.Login("alice", "correct horse", "", kAddress, kT0).ok());
+  EXPECT_TRUE(service.Login("alice", "correct horse", "", kAddress, kT0 + kSecond).ok());
 }
 
 TEST(AuthServiceFailureTest, WorksWithoutAListener) {

@@ -1,9 +1,10 @@
 // FakeStore: an in-memory store::Store for auth/ unit tests.
 //
 // Implements the account and device half of store.h's contract (case-insensitive unique
-// usernames, only unexpired and unrevoked devices are found or listed, newest first, kNotFound
-// for someone else's device); the conversation methods return kInternal. Thread-safe (one mutex).
-// `fail_with` makes every call fail with that code, to test error propagation.
+// usernames, the admin role, only unexpired and unrevoked devices are found or listed, newest
+// first, kNotFound for someone else's device); the conversation methods return kInternal.
+// Thread-safe (one mutex). `fail_with` makes every call fail with that code, to test error
+// propagation.
 #ifndef PARLEY_TESTS_AUTH_FAKE_STORE_H_
 #define PARLEY_TESTS_AUTH_FAKE_STORE_H_
 
@@ -127,7 +128,20 @@ class FakeStore : public store::Store {
   Result<std::optional<store::Member>> FindMember(int64_t, int64_t) override {
     return Unsupported();
   }
-  Status SetAdmin(int64_t, bool) override { return Unsupported(); }
+  Status SetAdmin(int64_t user_id, bool is_admin) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fail_with) return Failure();
+    auto it = users_.find(user_id);
+    if (it == users_.end()) return Status(Code::kNotFound, "no such user");
+    it->second.is_admin = is_admin;
+    return Status::Ok();
+  }
+  Result<bool> HasAdmin() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fail_with) return Failure();
+    return std::any_of(users_.begin(), users_.end(),
+                       [](const auto& entry) { return entry.second.is_admin; });
+  }
   Result<std::vector<int64_t>> UserIdsAfter(int64_t, int) override { return Unsupported(); }
   Result<std::vector<store::ConversationSummary>> ListConversations(int64_t) override {
     return Unsupported();

@@ -9,7 +9,8 @@
 //   someone else's, an unknown or a garbage device id;
 // - password change: wrong old password, other devices revoked and their WebSockets closed,
 //   the calling device keeps working, new password works and the old one does not;
-// - login rate limits per account and per client address (429);
+// - login rate limits per account and per client address (429; the strangers' side is in
+//   auth_limits_test.cc);
 // - user lookup, missing/garbage Authorization headers (401), unknown paths (404);
 // every error response is checked for the body shape {"error": {"code", "message"}}.
 // Token expiry is not tested here: it needs days to pass (unit tests cover it).
@@ -586,7 +587,8 @@ TEST_F(AccountsTest, FailedLoginsPerAccountAreRateLimited) {
   }
   EXPECT_TRUE(IsError(Call("POST", "/api/v1/sessions", LoginBody("alice", "wrong password")), 429,
                       "rate_limited"));
-  // The account stays limited for now, even with the right password.
+  // The account is under attack: this address, which failed on it, now waits even with the
+  // right password (addresses that did not fail are not: see auth_limits_test.cc).
   EXPECT_TRUE(IsError(Call("POST", "/api/v1/sessions", LoginBody("alice", kTestPassword)), 429,
                       "rate_limited"));
   // Other accounts are not.

@@ -77,8 +77,9 @@ class AuthorizationTest : public ::testing::Test {
          "--login-attempts-per-address", "100000"}});
     ASSERT_TRUE(IsOk(server));
     server_ = std::move(*server);
-    auto root = CreateUser(*server_, "root");  // the first account: the server admin
+    auto root = CreateUser(*server_, "root");  // the server admin, by the setup token
     ASSERT_TRUE(IsOk(root));
+    ASSERT_TRUE(IsOk(ClaimAdminSetup(*server_, *root)));
     root_ = *root;
   }
 

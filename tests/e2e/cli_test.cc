@@ -85,7 +85,19 @@ TEST_F(CliTest, RegisterLoginSendHistoryAndNotices) {
   ASSERT_EQ(history.exit_code, 0) << history.output;
   EXPECT_NE(history.output.find("hello from the terminal 👋"), std::string::npos) << history.output;
 
-  // Notices: root (the first account) may send; alice may not until granted.
+  // Notices: root becomes the admin with the setup token parleyd printed; alice may not send
+  // until granted.
+  auto setup_token = AdminSetupToken(*server_);
+  ASSERT_TRUE(IsOk(setup_token));
+  CliRun not_yet = Parley("root", {"notice", "--all", "hi all"});
+  EXPECT_EQ(not_yet.exit_code, 1);
+  EXPECT_NE(not_yet.output.find("forbidden"), std::string::npos) << not_yet.output;
+  CliRun setup = Parley("root", {"admin-setup", *setup_token});
+  ASSERT_EQ(setup.exit_code, 0) << setup.output;
+  EXPECT_NE(setup.output.find("you are now a server admin"), std::string::npos) << setup.output;
+  CliRun reused = Parley("alice", {"admin-setup", *setup_token});
+  EXPECT_EQ(reused.exit_code, 1);
+  EXPECT_NE(reused.output.find("forbidden"), std::string::npos) << reused.output;
   CliRun denied = Parley("alice", {"notice", "--all", "hi all"});
   EXPECT_EQ(denied.exit_code, 1);
   EXPECT_NE(denied.output.find("forbidden"), std::string::npos) << denied.output;

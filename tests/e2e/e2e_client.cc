@@ -26,6 +26,21 @@ Result<TestUser> LoginDevice(const ServerProcess& server, const TestUser& user,
   return result;
 }
 
+Result<std::string> AdminSetupToken(const ServerProcess& server) {
+  constexpr std::string_view kLine = "parleyd admin setup token: ";
+  const std::string output = server.output();
+  const size_t at = output.rfind(kLine);  // the latest start's token
+  if (at == std::string::npos) return Status(Code::kNotFound, "no admin setup token printed");
+  const size_t start = at + kLine.size();
+  return output.substr(start, output.find(' ', start) - start);
+}
+
+Status ClaimAdminSetup(const ServerProcess& server, const TestUser& user) {
+  Result<std::string> token = AdminSetupToken(server);
+  if (!token.ok()) return token.status();
+  return ApiFor(server, &user)->ClaimAdminSetup(*token);
+}
+
 std::unique_ptr<client::HttpApi> ApiFor(const ServerProcess& server, const TestUser* user) {
   auto api = std::make_unique<client::HttpApi>(server.endpoint());
   if (user != nullptr) api->set_token(user->token);

@@ -46,6 +46,12 @@ Result<TestUser> CreateUser(const ServerProcess& server, std::string_view userna
 Result<TestUser> LoginDevice(const ServerProcess& server, const TestUser& user,
                              std::string_view device = "e2e-2");
 
+// The one-time admin setup token `server` printed at start (it has no admin yet); kNotFound if
+// it printed none.
+Result<std::string> AdminSetupToken(const ServerProcess& server);
+// Makes `user` the server's admin with that token (POST /api/v1/admin/setup).
+Status ClaimAdminSetup(const ServerProcess& server, const TestUser& user);
+
 // An HTTP client for the server, authenticated as `user` (unauthenticated when null).
 std::unique_ptr<client::HttpApi> ApiFor(const ServerProcess& server,
                                         const TestUser* user = nullptr);

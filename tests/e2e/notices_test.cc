@@ -1,6 +1,7 @@
 // End-to-end tests of system notices and the server-admin role (docs/protocol.md, "System
 // notices and the admin role"), against a real parleyd:
-// - the first registered account is an admin; others are not and get `forbidden`;
+// - no account is an admin by registering first: the one-time setup token parleyd prints makes
+//   one (single use, refused when wrong); others are not and get `forbidden`;
 // - a notice reaches the chosen users (only them) live, in their read-only system
 //   conversation, with kind "notice"; a notice to everyone reaches every user, offline ones on
 //   reconnect; it shows in the conversation list and history;
@@ -29,13 +30,14 @@ class NoticesTest : public ::testing::Test {
     auto server = ServerProcess::Start();
     ASSERT_TRUE(IsOk(server));
     server_ = std::move(*server);
-    // Registered first: the admin.
+    // Made the admin with the setup token the server printed.
     auto admin = CreateUser(*server_, "root");
     auto alice = CreateUser(*server_, "alice");
     auto bob = CreateUser(*server_, "bob");
     ASSERT_TRUE(IsOk(admin));
     ASSERT_TRUE(IsOk(alice));
     ASSERT_TRUE(IsOk(bob));
+    ASSERT_TRUE(IsOk(ClaimAdminSetup(*server_, *admin)));
     admin_ = *admin;
     alice_ = *alice;
     bob_ = *bob;
@@ -52,7 +54,7 @@ class NoticesTest : public ::testing::Test {
   TestUser admin_, alice_, bob_;
 };
 
-TEST_F(NoticesTest, FirstAccountIsAdminOthersAreNot) {
+TEST_F(NoticesTest, SetupTokenMadeTheAdminOthersAreNot) {
   auto me = ApiFor(*server_, &admin_)->Account();
   ASSERT_TRUE(IsOk(me));
   EXPECT_TRUE(me->at("user").at("is_admin").get<bool>());
@@ -193,6 +195,76 @@ TEST_F(NoticesTest, BadNoticesAreTypedErrorsAndDeliverNothing) {
   auto nobody = root_api->Request("PUT", "/api/v1/admin/users/abc", R"({"admin":true})");
   ASSERT_TRUE(IsOk(nobody));
   EXPECT_EQ(nobody->status, 404);
+}
+
+int TokenLines(const std::string& output) {
+  int lines = 0;
+  for (size_t at = output.find("admin setup token"); at != std::string::npos;
+       at = output.find("admin setup token", at + 1)) {
+    ++lines;
+  }
+  return lines;
+}
+
+TEST(NoticesAdminSetupTest, FirstAccountIsNoAdminUntilItClaimsTheSetupTokenOnce) {
+  auto server = ServerProcess::Start();
+  ASSERT_TRUE(IsOk(server));
+  auto token = AdminSetupToken(**server);
+  ASSERT_TRUE(IsOk(token));
+  EXPECT_EQ(token->size(), 32u) << *token;
+  auto first = CreateUser(**server, "first");
+  auto second = CreateUser(**server, "second");
+  ASSERT_TRUE(IsOk(first));
+  ASSERT_TRUE(IsOk(second));
+  auto first_api = ApiFor(**server, &*first);
+  auto me = first_api->Account();
+  ASSERT_TRUE(IsOk(me));
+  EXPECT_FALSE(me->at("user").at("is_admin").get<bool>());
+  EXPECT_EQ(first_api->SendNotice("mine now").status().code(), Code::kForbidden);
+
+  // A wrong or malformed token changes nothing; no token at all is 401 as ever.
+  std::string wrong = *token;
+  wrong[0] = wrong[0] == 'a' ? 'b' : 'a';
+  EXPECT_EQ(first_api->ClaimAdminSetup(wrong).code(), Code::kForbidden);
+  EXPECT_EQ(first_api->ClaimAdminSetup("").code(), Code::kForbidden);
+  auto malformed = first_api->Request("POST", "/api/v1/admin/setup", R"({"setup_token":7})");
+  ASSERT_TRUE(IsOk(malformed));
+  EXPECT_EQ(malformed->status, 400);
+  auto anonymous = ApiFor(**server)->Request("POST", "/api/v1/admin/setup",
+                                             json{{"setup_token", *token}}.dump());
+  ASSERT_TRUE(IsOk(anonymous));
+  EXPECT_EQ(anonymous->status, 401);
+
+  // The second account claims it; it is single use.
+  ASSERT_TRUE(IsOk(ApiFor(**server, &*second)->ClaimAdminSetup(*token)));
+  auto admin = ApiFor(**server, &*second)->Account();
+  ASSERT_TRUE(IsOk(admin));
+  EXPECT_TRUE(admin->at("user").at("is_admin").get<bool>());
+  EXPECT_EQ(first_api->ClaimAdminSetup(*token).code(), Code::kForbidden);
+  auto still = first_api->Account();
+  ASSERT_TRUE(IsOk(still));
+  EXPECT_FALSE(still->at("user").at("is_admin").get<bool>());
+
+  // With an admin, a restart prints no token (the output holds every start's lines).
+  ASSERT_TRUE(IsOk((*server)->Restart()));
+  EXPECT_EQ(TokenLines((*server)->output()), 1) << (*server)->output();
+}
+
+TEST(NoticesAdminSetupTest, EveryStartWithoutAnAdminPrintsAFreshToken) {
+  auto server = ServerProcess::Start();
+  ASSERT_TRUE(IsOk(server));
+  auto first_token = AdminSetupToken(**server);
+  ASSERT_TRUE(IsOk(first_token));
+  auto alice = CreateUser(**server, "alice");
+  ASSERT_TRUE(IsOk(alice));
+  ASSERT_TRUE(IsOk((*server)->Restart()));
+  auto second_token = AdminSetupToken(**server);
+  ASSERT_TRUE(IsOk(second_token));
+  EXPECT_EQ(TokenLines((*server)->output()), 2);
+  EXPECT_NE(*first_token, *second_token);
+  // The token of the earlier start is dead; the new one works.
+  EXPECT_EQ(ApiFor(**server, &*alice)->ClaimAdminSetup(*first_token).code(), Code::kForbidden);
+  ASSERT_TRUE(IsOk(ApiFor(**server, &*alice)->ClaimAdminSetup(*second_token)));
 }
 
 TEST(NoticesAdminFlagTest, AdminOptionNamesAnAdminAtStartUp) {

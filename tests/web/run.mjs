@@ -32,7 +32,8 @@ try {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
   });
-  const world = { browser, baseUrl: server.url, screenshot: (name) => path.join(screenshotDir, `${name}.png`), pageErrors: [], securityProblems: [] };
+  const adminSetupToken = /admin setup token: ([0-9a-f]{32})/.exec(server.log())?.[1];
+  const world = { browser, baseUrl: server.url, adminSetupToken, screenshot: (name) => path.join(screenshotDir, `${name}.png`), pageErrors: [], securityProblems: [] };
   watchSecurity(browser, world.securityProblems);
   const only = process.env.WEB_SCENARIOS ? new RegExp(process.env.WEB_SCENARIOS) : null;
   for (const [name, scenario] of [...scenarios, ...richScenarios].filter(([n]) => !only || only.test(n))) {

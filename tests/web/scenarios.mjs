@@ -260,7 +260,9 @@ async function sessionsPasswordLogout(world) {
 }
 
 async function systemNotices(world) {
-  const token = await tokenOf(world.alice); // the first account is the server admin
+  const token = await tokenOf(world.alice);
+  // Alice becomes the server admin with the one-time token parleyd printed at start.
+  await api(world.baseUrl, 'POST', '/admin/setup', { token, body: { setup_token: world.adminSetupToken } });
   await api(world.baseUrl, 'POST', '/admin/notices', { token, body: { all: true, text: 'Maintenance tonight 🛠️' } });
   const page = world.bob;
   const row = page.locator('.conversation.system');

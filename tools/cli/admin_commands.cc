@@ -1,4 +1,4 @@
-// parley notice | admin (server-admin commands)
+// parley notice | admin | admin-setup (server-admin commands)
 #include <iostream>
 #include <vector>
 
@@ -35,6 +35,16 @@ int RunAdmin(const CliContext& context, const std::string& username, bool grant)
     return Fail(status, "admin");
   }
   std::cout << username << (grant ? " is now a server admin\n" : " is no longer a server admin\n");
+  return kExitOk;
+}
+
+int RunAdminSetup(const CliContext& context, const std::string& setup_token) {
+  auto api = AuthedApi(context);
+  if (!api.ok()) return Fail(api.status());
+  if (Status status = (*api)->ClaimAdminSetup(setup_token); !status.ok()) {
+    return Fail(status, "admin-setup");
+  }
+  std::cout << "you are now a server admin\n";
   return kExitOk;
 }
 

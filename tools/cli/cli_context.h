@@ -88,6 +88,7 @@ int RunChat(const CliContext& context, const std::string& username);
 int RunNotice(const CliContext& context, const std::string& text,
               const std::vector<std::string>& usernames, bool everyone);
 int RunAdmin(const CliContext& context, const std::string& username, bool grant);
+int RunAdminSetup(const CliContext& context, const std::string& setup_token);
 // Social graph (social_commands.cc).
 int RunSearch(const CliContext& context, const std::string& query);
 int RunFriends(const CliContext& context);

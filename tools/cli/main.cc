@@ -112,6 +112,10 @@ int main(int argc, char** argv) {
   auto* admin = app.add_subcommand("admin", "grant USER the server-admin role (server admins)");
   admin->add_option("USER", username)->required();
   admin->add_flag("--revoke", revoke_role, "revoke the role instead");
+  std::string setup_token;
+  auto* admin_setup = app.add_subcommand(
+      "admin-setup", "become the server admin with the one-time TOKEN parleyd printed at start");
+  admin_setup->add_option("TOKEN", setup_token)->required();
 
   GroupArgs group_args;
   auto* group = app.add_subcommand("group", "create and manage groups (see `parley group --help`)");
@@ -219,6 +223,7 @@ int main(int argc, char** argv) {
   if (chat->parsed()) exit_code = RunChat(context, username);
   if (notice->parsed()) exit_code = RunNotice(context, text, recipients, everyone);
   if (admin->parsed()) exit_code = RunAdmin(context, username, !revoke_role);
+  if (admin_setup->parsed()) exit_code = RunAdminSetup(context, setup_token);
   if (group->parsed()) exit_code = RunGroup(context, group_args);
   if (search->parsed()) exit_code = RunSearch(context, text);
   if (friends->parsed()) exit_code = RunFriends(context);

@@ -227,6 +227,10 @@ Status HttpApi::SetAdmin(int64_t user_id, bool is_admin) {
       Call("PUT", "/admin/users/" + std::to_string(user_id), json{{"admin", is_admin}}));
 }
 
+Status HttpApi::ClaimAdminSetup(std::string_view setup_token) {
+  return StatusOf(Call("POST", "/admin/setup", json{{"setup_token", setup_token}}));
+}
+
 Result<json> HttpApi::Conversations() {
   return Decode<json>(Call("GET", "/conversations"),
                       [](const json& reply) { return reply.at("conversations"); });

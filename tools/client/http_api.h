@@ -92,7 +92,8 @@ class HttpApi {
   // POST /admin/notices: to the listed users, or to everyone when `users` is empty. Returns
   // how many users received it.
   Result<int64_t> SendNotice(std::string_view text, std::span<const int64_t> users = {});
-  Status SetAdmin(int64_t user_id, bool is_admin);  // PUT /admin/users/{id}
+  Status SetAdmin(int64_t user_id, bool is_admin);       // PUT /admin/users/{id}
+  Status ClaimAdminSetup(std::string_view setup_token);  // POST /admin/setup
 
   // --- groups --- (docs/protocol.md, "Groups"); ids are group (conversation) ids.
   // POST /groups: the "group" object of the reply.

@@ -102,7 +102,7 @@ Result<User> SqliteStore::CreateUser(const NewUser& user) {
   return WithWriter("CreateUser", [&](Db& db) -> Result<User> {
     Result<Statement> stmt = db.Prepare(
         "INSERT INTO users (username, display_name, password_hash, created_at, is_admin) "
-        "VALUES (?1, ?2, ?3, ?4, NOT EXISTS (SELECT 1 FROM users)) RETURNING id, is_admin");
+        "VALUES (?1, ?2, ?3, ?4, 0) RETURNING id");
     if (!stmt.ok()) return Internal("CreateUser", stmt.status());
     stmt->BindText(1, user.username);
     stmt->BindText(2, user.display_name);
@@ -114,8 +114,7 @@ Result<User> SqliteStore::CreateUser(const NewUser& user) {
       return Internal("CreateUser", row.status());
     }
     User created{0, user.username, user.display_name, user.password_hash, user.created_at};
-    created.id = stmt->ColumnInt(0);
-    created.is_admin = stmt->ColumnInt(1) != 0;  // the first account administers the server
+    created.id = stmt->ColumnInt(0);  // never an admin: see auth/admin_setup.h
     if (Status s = stmt->Run(); !s.ok()) return Internal("CreateUser", s);
     return created;
   });
@@ -168,6 +167,16 @@ Status SqliteStore::SetAdmin(int64_t user_id, bool is_admin) {
     Result<bool> touched = RunReturning("SetAdmin", *stmt);
     if (!touched.ok()) return touched.status();
     return *touched ? Status::Ok() : Status(Code::kNotFound, "no such user");
+  });
+}
+
+Result<bool> SqliteStore::HasAdmin() {
+  return WithReader("HasAdmin", [&](Db& db) -> Result<bool> {
+    Result<Statement> stmt = db.Prepare("SELECT EXISTS (SELECT 1 FROM users WHERE is_admin)");
+    if (!stmt.ok()) return Internal("HasAdmin", stmt.status());
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("HasAdmin", row.status());
+    return *row && stmt->ColumnInt(0) != 0;
   });
 }
 

@@ -62,6 +62,7 @@ class SqliteStore final : public Store {
 
   Status Write(const std::function<Status(WriteTxn&)>& body) override;
   Status SetAdmin(int64_t user_id, bool is_admin) override;
+  Result<bool> HasAdmin() override;
   Result<std::vector<int64_t>> UserIdsAfter(int64_t after_id, int limit) override;
 
   // Social graph reads: sqlite_social.cc.
