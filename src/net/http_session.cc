@@ -1,12 +1,12 @@
 #include "net/http_session.h"
 
+#include <atomic>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <limits>
@@ -18,9 +18,9 @@
 
 #include "net/api.h"
 #include "net/api_media.h"
+#include "net/client_address.h"
 #include "net/request_head.h"
 #include "net/upload_chunk.h"
-#include "net/client_address.h"
 #include "net/ws_session.h"
 #include "proto/server_frames.h"
 
@@ -199,9 +199,14 @@ awaitable<void> Linger(beast::tcp_stream& stream) {
 void StartWebSocket(beast::tcp_stream stream, Request upgrade, Context& context,
                     ConnectionLimiter::Slot slot) {
   stream.expires_never();
-  // The session owns the connection's slot: it is given back when the session is destroyed.
-  std::shared_ptr<WsSession> session(new WsSession(std::move(stream), context),
-                                     [slot = std::move(slot)](WsSession* ended) { delete ended; });
+  // The session owns the connection's slot: it is given back when the session is destroyed,
+  // not when the last weak_ptr to it goes (the Hub's may outlive the Server and its limiter).
+  std::shared_ptr<WsSession> session(
+      new WsSession(std::move(stream), context),
+      [slot = std::optional<ConnectionLimiter::Slot>(std::move(slot))](WsSession* ended) mutable {
+        delete ended;
+        slot.reset();
+      });
   session->Start(std::move(upgrade));
 }
 

@@ -36,8 +36,7 @@ constexpr int kCompletionsPerUser = 2;
 
 struct Server::Impl {
   Impl(ServerOptions options, const Services& services)
-      : io(options.io_threads),
-        workers(static_cast<size_t>(options.worker_threads)),
+      : workers(static_cast<size_t>(options.worker_threads)),
         hashing(options.hashing_threads, options.hashing_queue),
         media_work(options.media_threads, options.media_queue),
         password_changes(kPasswordChangesPerUser),
@@ -52,6 +51,7 @@ struct Server::Impl {
                 completions,     web},
         connections(FitToDescriptorLimit(options.max_connections),
                     options.max_connections_per_address),
+        io(options.io_threads),
         acceptor(io),
         shutdown_timer(io) {}
 
@@ -115,7 +115,6 @@ struct Server::Impl {
     co_await std::move(waiting);
   }
 
-  asio::io_context io;
   asio::thread_pool workers;
   WorkPool hashing;
   WorkPool media_work;
@@ -124,6 +123,9 @@ struct Server::Impl {
   StaticFiles web;
   Context context;
   ConnectionLimiter connections;
+  // After everything a connection refers to: destroying the event loop destroys the sessions
+  // still in it (a stop that timed out), and they release their slots into `connections`.
+  asio::io_context io;
   tcp::acceptor acceptor;
   asio::steady_timer shutdown_timer;
   bool stopping = false;  // guarded by running on `io`
