@@ -126,6 +126,7 @@ Result<HistoryPage> Service::History(int64_t user_id, int64_t conversation_id,
   if (!messages.ok()) return messages.status();
   HistoryPage page;
   page.messages = std::move(*messages);
+  page.backwards = !query.after;
   if (!query.after) {
     std::erase_if(page.messages, [floor](const store::Message& m) { return m.seq <= floor; });
   }

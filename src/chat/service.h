@@ -47,6 +47,7 @@ struct HistoryQuery {
 struct HistoryPage {
   std::vector<store::Message> messages;  // ascending seq
   bool has_more = false;                 // more exist in the direction asked
+  bool backwards = true;                 // read from `before` (or the newest) towards older
 };
 
 class Service {

@@ -203,8 +203,16 @@ void WsSession::CloseAtExpiry(int64_t expires_at) {
 // Reads the next page when the queue has room, or ends the sync once the plan is done.
 void WsSession::PumpReplay() {
   if (closing_ || fetching_page_ || !catch_up_) return;
+  const size_t room = context_.options.max_outgoing_bytes / 4;
+  while (page_next_ < page_.size()) {
+    if (queued_bytes_ >= room) return;  // OnWritten resumes
+    Send(proto::MessageFrame(page_[page_next_++]));
+    if (closing_) return;
+  }
+  std::vector<store::Message>().swap(page_);
+  page_next_ = 0;
   if (!catch_up_->done()) {
-    if (queued_bytes_ >= context_.options.max_outgoing_bytes / 4) return;  // OnWritten resumes
+    if (queued_bytes_ >= room) return;  // OnWritten resumes
     fetching_page_ = true;
     asio::co_spawn(
         ws_.get_executor(), [self = shared_from_this()] { return self->FetchReplayPage(); },
@@ -228,7 +236,8 @@ awaitable<void> WsSession::FetchReplayPage() {
     CloseNow(chat::CloseReason::kShutdown);
     co_return;
   }
-  for (const store::Message& message : *page) Send(proto::MessageFrame(message));
+  page_ = std::move(*page);
+  page_next_ = 0;
   PumpReplay();
 }
 

@@ -121,6 +121,10 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   size_t held_bytes_ = 0;
   std::optional<chat::CatchUp> catch_up_;  // the replay still to read; reset once done
   bool fetching_page_ = false;             // a worker reads the next page
+  // The page read last, queued one frame at a time as the queue drains (a message may encode
+  // to far more than its text: one page must not fill the queue at once).
+  std::vector<store::Message> page_;
+  size_t page_next_ = 0;
   std::chrono::steady_clock::time_point sync_progress_;  // the last write while syncing
   std::string synced_frame_;                             // sent once the replay is done
 

@@ -99,10 +99,31 @@ void WriteMessage(JsonWriter& w, const store::Message& m) {
   w.EndObject();
 }
 
-void WriteMessages(JsonWriter& w, std::span<const store::Message> messages) {
+// A history page's messages, cut short when their JSON passes kMaxHistoryBytes: a page of
+// messages full of escaped characters could otherwise pass the session's outgoing queue
+// limit in one frame. The cut drops the far end (the oldest when reading backwards) and says
+// so with has_more; at least one message is always kept.
+void WriteHistory(JsonWriter& w, const chat::HistoryPage& page) {
+  const size_t count = page.messages.size();
+  std::vector<std::string> encoded(count);
+  for (size_t i = 0; i < count; ++i) {
+    JsonWriter one(&encoded[i]);
+    WriteMessage(one, page.messages[i]);
+  }
+  // Keep messages from the near end (the newest when reading backwards) while they fit.
+  size_t kept = 0;
+  size_t bytes = 0;
+  while (kept < count) {
+    const size_t next = page.backwards ? count - 1 - kept : kept;
+    if (kept > 0 && bytes + encoded[next].size() > kMaxHistoryBytes) break;
+    bytes += encoded[next].size();
+    ++kept;
+  }
+  const size_t first = page.backwards ? count - kept : 0;
   w.Key("messages").BeginArray();
-  for (const store::Message& m : messages) WriteMessage(w, m);
+  for (size_t i = first; i < first + kept; ++i) w.Raw(encoded[i]);
   w.EndArray();
+  w.Field("has_more", page.has_more || kept < count);
 }
 
 void WriteUser(JsonWriter& w, const store::User& user) {
@@ -260,8 +281,8 @@ std::string HistoryReplyFrame(std::string_view req, int64_t conversation_id,
   w.BeginObject().Field("type", "history");
   if (!req.empty()) w.Field("req", req);
   w.Field("conversation_id", conversation_id);
-  WriteMessages(w, page.messages);
-  w.Field("has_more", page.has_more).EndObject();
+  WriteHistory(w, page);
+  w.EndObject();
   return out;
 }
 
@@ -375,8 +396,8 @@ std::string HistoryBody(const chat::HistoryPage& page) {
   std::string out;
   JsonWriter w(&out);
   w.BeginObject();
-  WriteMessages(w, page.messages);
-  w.Field("has_more", page.has_more).EndObject();
+  WriteHistory(w, page);
+  w.EndObject();
   return out;
 }
 

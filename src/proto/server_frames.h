@@ -36,6 +36,10 @@ std::string ErrorFrame(const Status& status, std::string_view id, std::string_vi
 std::string RateLimitedFrame(std::string_view id, std::string_view req, int64_t dropped);
 std::string WelcomeFrame(const store::User& user, int64_t device_id, const Limits& limits);
 std::string SyncedFrame(std::span<const chat::ConversationSync> conversations);
+// A history page (frame or body) carries at most this much message JSON: past it the oldest
+// (reading backwards) or newest (reading forwards) messages are left out and has_more is true.
+// One message is always sent, however large.
+inline constexpr size_t kMaxHistoryBytes = 1 << 20;
 std::string HistoryReplyFrame(std::string_view req, int64_t conversation_id,
                               const chat::HistoryPage& page);
 std::string PongFrame(std::string_view req);

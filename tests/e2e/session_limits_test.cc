@@ -60,9 +60,9 @@ class SessionLimitsTest : public ::testing::Test {
     server_ = std::move(*server);
   }
 
-  // `senders` users each send `count` messages of `bytes` to `to`.
-  void Backlog(const TestUser& to, int senders, int count, size_t bytes) {
-    const std::string text(bytes, 'b');
+  // `senders` users each send `count` messages of `bytes` copies of `fill` to `to`.
+  void Backlog(const TestUser& to, int senders, int count, size_t bytes, char fill = 'b') {
+    const std::string text(bytes, fill);
     for (int s = 0; s < senders; ++s) {
       Result<TestUser> sender = CreateUser(*server_, "sender" + std::to_string(s));
       ASSERT_TRUE(IsOk(sender));
@@ -117,6 +117,36 @@ TEST_F(SessionLimitsTest, NonReadingSessionsHoldPagesNotTheirBacklog) {
     if (client::IsType(*frame, "synced")) break;
   }
   EXPECT_EQ(messages, 6 * 200);
+}
+
+// A control character is one byte of text and six of JSON ("\u0001"): a page of such
+// messages must neither fill a reading session's queue (catch-up) nor pass it in one frame
+// (history).
+TEST_F(SessionLimitsTest, EscapedTextFitsBothCatchUpAndHistory) {
+  ASSERT_NO_FATAL_FAILURE(Start({}));
+  Result<TestUser> reader = CreateUser(*server_, "reader");
+  ASSERT_TRUE(IsOk(reader));
+  ASSERT_NO_FATAL_FAILURE(Backlog(*reader, 1, 100, 10000, '\x01'));
+
+  client::SyncResult sync;
+  Result<std::unique_ptr<WsClient>> ws = ConnectUser(*server_, *reader, {}, &sync);
+  ASSERT_TRUE(IsOk(ws));
+  ASSERT_EQ(sync.messages.size(), 100u);  // 6 MB of JSON, 60 KB a message, all of it
+  const int64_t conversation_id = sync.messages.back()["conversation_id"].get<int64_t>();
+
+  client::HistoryQuery query;
+  query.conversation_id = conversation_id;
+  query.limit = 200;
+  query.req = "h";
+  ASSERT_TRUE(IsOk((*ws)->SendRaw(client::HistoryFrame(query))));
+  Result<json> page = (*ws)->WaitForType("history");
+  ASSERT_TRUE(IsOk(page));
+  const json& messages = (*page)["messages"];
+  ASSERT_FALSE(messages.empty());
+  EXPECT_LT(messages.size(), 100u);  // cut at 1 MiB of JSON
+  EXPECT_TRUE((*page)["has_more"].get<bool>());
+  EXPECT_EQ(messages.back()["seq"], sync.messages.back()["seq"]);  // the newest are kept
+  EXPECT_EQ((*ws)->close_code(), 0);
 }
 
 TEST_F(SessionLimitsTest, AStalledCatchUpIsClosedAsASlowConsumer) {

@@ -67,6 +67,38 @@ TEST(ServerFramesTest, AckReceiptErrorPong) {
 
 // An internal failure's detail (storage errors, paths) is logged, never sent: the frame and
 // the HTTP body say one generic sentence. Every other code keeps its message.
+TEST(ServerFramesTest, HistoryPagesStopAtTheirByteBudget) {
+  chat::HistoryPage page;
+  for (int64_t seq = 1; seq <= 100; ++seq) {
+    store::Message m = SampleMessage();
+    m.seq = seq;
+    m.text = std::string(16000, '\x01');  // 96 KB of JSON each
+    page.messages.push_back(std::move(m));
+  }
+  for (bool backwards : {true, false}) {
+    page.backwards = backwards;
+    const std::string body = HistoryBody(page);
+    const json parsed = json::parse(body);
+    const json& kept = parsed["messages"];
+    EXPECT_LE(body.size(), kMaxHistoryBytes + 1024);
+    EXPECT_EQ(kept.size(), 10u) << backwards;  // 1 MiB / 96 KB
+    EXPECT_TRUE(parsed["has_more"].get<bool>());
+    // Reading backwards keeps the newest; forwards the oldest; always in ascending order.
+    EXPECT_EQ(kept.back()["seq"], backwards ? 100 : static_cast<int64_t>(kept.size()));
+    EXPECT_LT(kept.front()["seq"].get<int64_t>(), kept.back()["seq"].get<int64_t>());
+  }
+  // A page within the budget is whole, and has_more is the store's answer.
+  page.messages.resize(3);
+  page.has_more = false;
+  const json small = json::parse(HistoryReplyFrame("r", 3, page));
+  EXPECT_EQ(small["messages"].size(), 3u);
+  EXPECT_FALSE(small["has_more"].get<bool>());
+  // One message is always sent, however large.
+  page.messages.resize(1);
+  page.messages[0].text = std::string(200'000, '\x01');
+  EXPECT_EQ(json::parse(HistoryBody(page))["messages"].size(), 1u);
+}
+
 TEST(ServerFramesTest, InternalErrorsShowNoInternalText) {
   const Status internal(Code::kInternal, "store: SearchMessages: sqlite: unterminated string");
   for (const std::string& text : {ErrorFrame(internal, "c-1", "r-1"), ErrorBody(internal)}) {
