@@ -232,6 +232,8 @@ const std::vector<Option>& Options() {
        }},
       Int("group-creations-per-hour", "groups one user may create per hour (20)", 1, 1000000,
           [](Config& c, int64_t v) { c.groups.creations.max_events = static_cast<int>(v); }),
+      Int("friend-requests-per-hour", "friend requests one user may send per hour (50)", 1, 1000000,
+          [](Config& c, int64_t v) { c.social.friend_requests.max_events = static_cast<int>(v); }),
       Int("group-adds-per-hour", "add-member requests one user may make per hour (60)", 1, 1000000,
           [](Config& c, int64_t v) { c.groups.adds.max_events = static_cast<int>(v); }),
       {"admin", "USERNAME of an existing account to make a server admin at start-up",

@@ -16,6 +16,7 @@
 #include "chat/media_service.h"
 #include "chat/message_writer.h"
 #include "chat/service.h"
+#include "chat/social.h"
 #include "net/server.h"
 
 namespace parley::app {
@@ -28,6 +29,7 @@ struct Config {
   chat::ServiceOptions chat;
   chat::WriterOptions writer;
   chat::GroupsOptions groups;
+  chat::SocialOptions social;
   chat::MediaOptions media;                         // media_dir empty: <data_dir>/media
   int64_t media_cleanup_interval_ms = 3600 * 1000;  // how often expired uploads and unused
                                                     // media are removed

@@ -125,7 +125,7 @@ int Main(int argc, char** argv) {
   proto::JsonGroupEventFormat group_events;
   chat::Groups groups(**store, hub, writer, encoder, group_events, config->groups);
   proto::JsonSocialEncoder social_encoder;
-  chat::Social social(**store, hub, writer, social_encoder);
+  chat::Social social(**store, hub, writer, social_encoder, config->social);
   chat::MediaService media(**store, writer, **blobs, media_options);
   chat::MediaCleanup media_cleanup(media,
                                    std::chrono::milliseconds(config->media_cleanup_interval_ms));

@@ -25,11 +25,17 @@ Status NotFoundAs(const Status& status, std::string_view what) {
 
 }  // namespace
 
-Social::Social(store::Store& store, Hub& hub, MessageWriter& writer, SocialEncoder& encoder)
+namespace {
+constexpr size_t kMaxLimitedUsers = 100'000;  // users the rate limiter remembers at once
+}  // namespace
+
+Social::Social(store::Store& store, Hub& hub, MessageWriter& writer, SocialEncoder& encoder,
+               const SocialOptions& options)
     : store_(store),
       hub_(hub),
       writer_(writer),
       encoder_(encoder),
+      friend_requests_(options.friend_requests, kMaxLimitedUsers),
       presence_(
           [this](int64_t user_id, PresenceStatus status) { PublishPresence(user_id, status); }) {}
 
@@ -91,6 +97,9 @@ Result<std::vector<store::Relation>> Social::Blocks(int64_t user_id) {
 Result<RequestOutcome> Social::SendRequest(int64_t me, int64_t to, std::string note) {
   if (me == to) return Status(Code::kInvalidArgument, "cannot send a friend request to oneself");
   if (Status s = ValidateNote(note); !s.ok()) return s;
+  if (!friend_requests_.Allow(std::to_string(me), NowMillis())) {
+    return Status(Code::kRateLimited, "too many friend requests; retry later");
+  }
   RequestOutcome outcome;
   store::User sender, recipient;
   auto apply = [&](store::WriteTxn& txn, ConversationCache& cache) -> Status {

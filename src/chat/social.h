@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/rate_limiter.h"
 #include "base/status.h"
 #include "chat/hub.h"
 #include "chat/message_writer.h"
@@ -36,9 +37,15 @@ struct RequestOutcome {
   Friend added;                  // when friends: the other user
 };
 
+struct SocialOptions {
+  // Friend requests one user may send: 50 an hour. Every request counts, refused or not.
+  auth::RateLimit friend_requests{50, 3600 * 1000};
+};
+
 class Social {
  public:
-  Social(store::Store& store, Hub& hub, MessageWriter& writer, SocialEncoder& encoder);
+  Social(store::Store& store, Hub& hub, MessageWriter& writer, SocialEncoder& encoder,
+         const SocialOptions& options = {});
 
   // --- reads (blocking) ---
   // Search by username or display name (substring, ASCII case-insensitive), ascending id after
@@ -54,7 +61,8 @@ class Social {
   // --- writes (blocking until committed) ---
   // kInvalidArgument to oneself; kTooLarge/kInvalidArgument for the note (social_rules.h);
   // kNotFound unknown user; kBlocked if `to` blocked `me`; kForbidden if `me` blocked `to`;
-  // kConflict if already friends or already asked. If `to` had asked `me`, they become friends.
+  // kConflict if already friends or already asked; kRateLimited past
+  // SocialOptions::friend_requests. If `to` had asked `me`, they become friends.
   Result<RequestOutcome> SendRequest(int64_t me, int64_t to, std::string note);
   // The request from `from` to `me`; kNotFound if there is none.
   Result<Friend> Accept(int64_t me, int64_t from);
@@ -100,6 +108,7 @@ class Social {
   Hub& hub_;
   MessageWriter& writer_;
   SocialEncoder& encoder_;
+  auth::RateLimiter friend_requests_;  // keyed by user id
   PresenceTracker presence_;
 };
 

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #ifndef PARLEY_PARLEYD_PATH
 #define PARLEY_PARLEYD_PATH "parleyd"
@@ -210,6 +211,15 @@ Status ServerProcess::Restart(std::vector<std::string> extra_args) {
 std::string ServerProcess::output() const {
   std::lock_guard lock(mutex_);
   return output_;
+}
+
+double ServerProcess::ResidentMiB() const {
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  }
+  return -1;
 }
 
 }  // namespace parley::e2e

@@ -33,6 +33,21 @@
 
 namespace parley::e2e {
 
+// What a sanitizer's allocator keeps beyond what the program holds (AddressSanitizer: the
+// quarantine of freed blocks, scripts/test-sanitizers sets it to 16 MiB, and redzones), added to
+// the memory bounds of tests so that they bound the server, not the sanitizer; 0 otherwise.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr double kSanitizerSlackMiB = 48;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr double kSanitizerSlackMiB = 48;
+#else
+inline constexpr double kSanitizerSlackMiB = 0;
+#endif
+#else
+inline constexpr double kSanitizerSlackMiB = 0;
+#endif
+
 class ServerProcess {
  public:
   struct Options {
@@ -52,6 +67,8 @@ class ServerProcess {
   client::Endpoint endpoint() const { return client::Endpoint{"127.0.0.1", port_}; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   pid_t pid() const { return pid_; }
+  // The server's resident memory (VmRSS from /proc/PID/status) in MiB; -1 if unreadable.
+  double ResidentMiB() const;
   bool running() const { return pid_ > 0; }
   const std::string& data_dir() const { return data_dir_; }
 
