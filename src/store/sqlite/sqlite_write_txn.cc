@@ -22,7 +22,9 @@ Result<int64_t> SqliteWriteTxn::DirectConversation(int64_t user_a, int64_t user_
     if (user_a == user_b) {
       return Status(Code::kInvalidArgument, "a direct conversation needs two distinct users");
     }
-    const auto [low, high] = std::minmax(user_a, user_b);
+    // Plain variables, not a structured binding: clang 14 cannot capture one in a lambda.
+    const int64_t low = std::min(user_a, user_b);
+    const int64_t high = std::max(user_a, user_b);
     const std::string key = std::to_string(low) + ":" + std::to_string(high);
     Result<int64_t> existing = FindDirect(key);
     if (existing.ok() || existing.status().code() != Code::kNotFound) return existing;
