@@ -20,7 +20,9 @@ struct BenchOptions {
   double warmup_s = 2;            // sends before the measured phase are not counted
   double drain_s = 3;             // after the run, how long to wait for outstanding acks/deliveries
   int size = 64;                  // message text bytes
-  int64_t server_pid = 0;         // 0 = do not sample server memory
+  int64_t server_pid = 0;         // 0 = do not sample server memory and CPU
+  int server_cpu = -1;            // with server_pid: pin every server thread to this CPU
+  int bench_cpu = -1;             // pin the bench itself to this CPU; -1 = no pinning
   bool idle = false;              // only open connections and hold them
   int threads = 1;                // event loops (one thread each)
   int connect_concurrency = 200;  // handshakes in progress at once, in total
