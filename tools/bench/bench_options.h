@@ -23,6 +23,7 @@ struct BenchOptions {
   int64_t server_pid = 0;         // 0 = do not sample server memory and CPU
   int server_cpu = -1;            // with server_pid: pin every server thread to this CPU
   int bench_cpu = -1;             // pin the bench itself to this CPU; -1 = no pinning
+  std::string histogram_file;     // an SVG of the measured ack latencies; empty = none
   bool idle = false;              // only open connections and hold them
   int threads = 1;                // event loops (one thread each)
   int connect_concurrency = 200;  // handshakes in progress at once, in total

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <random>
@@ -19,7 +20,9 @@
 #include "tools/bench/bench_options.h"
 #include "tools/bench/cpu_pin.h"
 #include "tools/bench/group_bench.h"
+#include "tools/bench/histogram.h"
 #include "tools/bench/proc_stats.h"
+#include "tools/bench/progress.h"
 #include "tools/bench/report.h"
 #include "tools/bench/shard.h"
 #include "tools/bench/upload_bench.h"
@@ -92,10 +95,6 @@ void WaitUntilOpen(std::vector<std::unique_ptr<Shard>>& shards, std::chrono::mil
   }
 }
 
-void SleepUntil(int64_t nanos) {
-  std::this_thread::sleep_until(Clock::time_point(std::chrono::nanoseconds(nanos)));
-}
-
 // Pins the server and the bench to the CPUs asked for, saying so on stdout; false when it could
 // not. Runs before the bench starts any thread, and its threads inherit the pinning.
 bool PinAsAsked(const BenchOptions& options) {
@@ -120,6 +119,25 @@ bool PinAsAsked(const BenchOptions& options) {
     std::printf("pinned: bench to cpu %d\n", options.bench_cpu);
   }
   return true;
+}
+
+// Draws the measured ack latencies into --histogram's file, if one was asked for.
+void WriteHistogram(const BenchOptions& options, ShardStats& total) {
+  if (options.histogram_file.empty() || total.ack.count() == 0) return;
+  const std::string load =
+      options.rate > 0 ? std::to_string(static_cast<int64_t>(options.rate)) + " msgs/s offered"
+                       : "saturation";
+  const std::string title = "ack latency: " + std::to_string(total.ack.count()) + " messages, " +
+                            std::to_string(options.connections) + " connections, " + load;
+  const double p50_us = total.ack.PercentileMillis(0.5) * 1e3;
+  const double p99_us = total.ack.PercentileMillis(0.99) * 1e3;
+  std::ofstream file(options.histogram_file);
+  file << HistogramSvg(LogBuckets(total.ack.micros()), title, p50_us, p99_us);
+  if (!file.flush()) {
+    std::cerr << "parley-bench: cannot write " << options.histogram_file << "\n";
+    return;
+  }
+  std::printf("ack latency histogram: %s\n", options.histogram_file.c_str());
 }
 
 int Run(const BenchOptions& options) {
@@ -160,15 +178,16 @@ int Run(const BenchOptions& options) {
     plan.stop_ns = plan.measure_from_ns + Seconds(options.duration_s).count() * 1000000;
     std::cerr << "sending for " << options.warmup_s << " s warmup + " << options.duration_s
               << " s\n";
+    Progress progress(shards, plan.start_ns);
     for (auto& shard : shards) shard->BeginSending(plan);
-    SleepUntil(plan.measure_from_ns);
+    progress.SleepUntil(plan.measure_from_ns);
     const std::optional<double> server_start = ReadProcessCpuSeconds(options.server_pid);
     const double bench_start = OwnCpuSeconds();
-    SleepUntil(plan.stop_ns);
+    progress.SleepUntil(plan.stop_ns);
     const std::optional<double> server_end = ReadProcessCpuSeconds(options.server_pid);
     cpu.bench_s = OwnCpuSeconds() - bench_start;
     if (server_start && server_end) cpu.server_s = *server_end - *server_start;
-    SleepUntil(plan.stop_ns + Seconds(options.drain_s).count() * 1000000);
+    progress.SleepUntil(plan.stop_ns + Seconds(options.drain_s).count() * 1000000);
   }
   memory.end = ReadProcessMemory(options.server_pid);
   for (auto& shard : shards) shard->Finish();
@@ -191,6 +210,7 @@ int Run(const BenchOptions& options) {
     total.deliver.Merge(part.deliver);
   }
   PrintReport(options, total, memory, cpu);
+  WriteHistogram(options, total);
   return total.established == static_cast<uint64_t>(options.connections) ? 0 : 2;
 }
 
@@ -223,6 +243,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 1023));
   app.add_option("--bench-cpu", options.bench_cpu, "pin the bench to this CPU")
       ->check(CLI::Range(0, 1023));
+  app.add_option("--histogram", options.histogram_file,
+                 "write the measured ack latencies as an SVG histogram to FILE");
   app.add_flag("--idle", options.idle, "only open the connections and hold them");
   app.add_option("--threads", options.threads, "event loop threads")
       ->capture_default_str()
