@@ -39,6 +39,10 @@ struct BenchOptions {
   std::string upload_kind;  // image, voice or file; empty: from the extension
   int uploads = 20;         // uploads in total
   int concurrency = 1;      // uploads in progress at once (one user and thread each)
+  // Sync scenario (sync_bench.h), when scenario == "sync".
+  std::string scenario;      // "sync"; empty: the scenario the other options pick
+  int conversations = 1000;  // conversations the one user is in
+  int repeats = 5;           // hellos timed, of each kind
 };
 
 }  // namespace parley::bench

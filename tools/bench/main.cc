@@ -25,6 +25,7 @@
 #include "tools/bench/progress.h"
 #include "tools/bench/report.h"
 #include "tools/bench/shard.h"
+#include "tools/bench/sync_bench.h"
 #include "tools/bench/upload_bench.h"
 #include "tools/bench/user_setup.h"
 
@@ -277,6 +278,16 @@ int main(int argc, char** argv) {
   app.add_option("--concurrency", options.concurrency, "upload scenario: uploads at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
+  app.add_option("--scenario", options.scenario,
+                 "sync: one user in --conversations conversations, hello -> synced timed (see "
+                 "sync_bench.h); the other scenarios are picked by --upload and --group-members")
+      ->check(CLI::IsMember({"sync"}));
+  app.add_option("--conversations", options.conversations, "sync scenario: conversations")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--repeats", options.repeats, "sync scenario: hellos timed of each kind")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   CLI11_PARSE(app, argc, argv);
 
   parley::Result<parley::client::Endpoint> endpoint = parley::client::ParseServerUrl(server);
@@ -286,6 +297,7 @@ int main(int argc, char** argv) {
   }
   options.endpoint = *endpoint;
   if (!parley::bench::PinAsAsked(options)) return 1;
+  if (options.scenario == "sync") return parley::bench::RunSyncBench(options);
   if (!options.upload_file.empty()) return parley::bench::RunUploadBench(options);
   if (options.group_members > 0) return parley::bench::RunGroupBench(options);
   return parley::bench::Run(options);
