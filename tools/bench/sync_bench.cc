@@ -117,6 +117,7 @@ Result<SyncRun> TimeOneSync(const client::Endpoint& endpoint, const std::string&
   int64_t started = 0;
   std::string synced, error;
   bool closed = false;
+  int close_code = 0;
   std::shared_ptr<client::WsConnection> ws;
   client::WsConnection::Handlers handlers;
   handlers.on_open = [&] {
@@ -136,15 +137,19 @@ Result<SyncRun> TimeOneSync(const client::Endpoint& endpoint, const std::string&
       }
     });
   };
-  handlers.on_close = [&](const Status&, int) { closed = true; };
+  handlers.on_close = [&](const Status&, int code) {
+    closed = true;
+    close_code = code;
+  };
   ws = client::WsConnection::Create(loop, std::move(handlers));
   ws->Open(endpoint);
   loop.RunUntil([&] { return !synced.empty() || closed || !error.empty(); }, kStepTimeout);
   if (ws->is_open()) ws->Close(1000);
   loop.RunUntil([&] { return closed; }, milliseconds(2000));
   if (synced.empty()) {
-    return Status(Code::kUnavailable, error.empty() ? "no synced before the connection ended"
-                                                    : "hello refused: " + error);
+    return Status(Code::kUnavailable, error.empty()
+                                          ? "no synced; close code " + std::to_string(close_code)
+                                          : "hello refused: " + error);
   }
   run.latest = LatestOf(synced);
   return run;
@@ -196,7 +201,8 @@ int RunSyncBench(const BenchOptions& options) {
     auto run = TimeOneSync(options.endpoint, token,
                            with_cursors ? last_fresh.latest : std::vector<client::Cursor>());
     if (!run.ok()) {
-      std::cerr << "parley-bench: sync: " << client::FormatStatus(run.status()) << "\n";
+      std::cerr << "parley-bench: sync " << (with_cursors ? "with cursors" : "fresh") << ": "
+                << client::FormatStatus(run.status()) << "\n";
       return 2;
     }
     (with_cursors ? current : fresh).Add(run->nanos);
