@@ -122,7 +122,8 @@ Result<SyncRun> TimeOneSync(const client::Endpoint& endpoint, const std::string&
   client::WsConnection::Handlers handlers;
   handlers.on_open = [&] {
     started = NowNanos();
-    ws->Send(hello);
+    Status sent = ws->Send(hello);
+    if (!sent.ok()) error = "hello not sent: " + client::FormatStatus(sent);
   };
   handlers.on_frame = [&](std::string_view frame) {
     client::ForEachObject(frame, [&](std::string_view object) {
@@ -133,7 +134,7 @@ Result<SyncRun> TimeOneSync(const client::Endpoint& endpoint, const std::string&
         run.nanos = NowNanos() - started;
         synced = object;
       } else if (object.find("\"type\":\"error\"") != std::string_view::npos) {
-        error = object;
+        error = "server: " + std::string(object);
       }
     });
   };
@@ -147,9 +148,8 @@ Result<SyncRun> TimeOneSync(const client::Endpoint& endpoint, const std::string&
   if (ws->is_open()) ws->Close(1000);
   loop.RunUntil([&] { return closed; }, milliseconds(2000));
   if (synced.empty()) {
-    return Status(Code::kUnavailable, error.empty()
-                                          ? "no synced; close code " + std::to_string(close_code)
-                                          : "hello refused: " + error);
+    return Status(Code::kUnavailable,
+                  error.empty() ? "no synced; close code " + std::to_string(close_code) : error);
   }
   run.latest = LatestOf(synced);
   return run;
