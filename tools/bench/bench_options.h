@@ -20,7 +20,10 @@ struct BenchOptions {
   double warmup_s = 2;            // sends before the measured phase are not counted
   double drain_s = 3;             // after the run, how long to wait for outstanding acks/deliveries
   int size = 64;                  // message text bytes
-  int64_t server_pid = 0;         // 0 = do not sample server memory
+  int64_t server_pid = 0;         // 0 = do not sample server memory and CPU
+  int server_cpu = -1;            // with server_pid: pin every server thread to this CPU
+  int bench_cpu = -1;             // pin the bench itself to this CPU; -1 = no pinning
+  std::string histogram_file;     // an SVG of the measured ack latencies; empty = none
   bool idle = false;              // only open connections and hold them
   int threads = 1;                // event loops (one thread each)
   int connect_concurrency = 200;  // handshakes in progress at once, in total
@@ -36,6 +39,10 @@ struct BenchOptions {
   std::string upload_kind;  // image, voice or file; empty: from the extension
   int uploads = 20;         // uploads in total
   int concurrency = 1;      // uploads in progress at once (one user and thread each)
+  // Sync scenario (sync_bench.h), when scenario == "sync".
+  std::string scenario;      // "sync"; empty: the scenario the other options pick
+  int conversations = 1000;  // conversations the one user is in
+  int repeats = 5;           // hellos timed, of each kind
 };
 
 }  // namespace parley::bench

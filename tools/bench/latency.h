@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,9 +20,10 @@ class LatencySamples {
 
   // "p50 1.23 ms  p90 ...  p99 ...  max ..." (ms with 2 decimals); "no samples" when empty.
   std::string Summary();
+  double PercentileMillis(double fraction);  // sorts lazily; no samples: a bug
+  std::span<const float> micros() const { return micros_; }
 
  private:
-  double PercentileMillis(double fraction);  // sorts lazily
   std::vector<float> micros_;
   bool sorted_ = false;
 };

@@ -4,10 +4,12 @@
 // then either hold them (--idle) or send messages for --warmup + --duration seconds; drain;
 // close; report. Every phase is bounded in time, so the tool always ends by itself.
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <random>
@@ -16,9 +18,14 @@
 #include "client/endpoint.h"
 #include "client/wire_codes.h"
 #include "tools/bench/bench_options.h"
+#include "tools/bench/cpu_pin.h"
 #include "tools/bench/group_bench.h"
+#include "tools/bench/histogram.h"
+#include "tools/bench/proc_stats.h"
+#include "tools/bench/progress.h"
 #include "tools/bench/report.h"
 #include "tools/bench/shard.h"
+#include "tools/bench/sync_bench.h"
 #include "tools/bench/upload_bench.h"
 #include "tools/bench/user_setup.h"
 
@@ -89,6 +96,51 @@ void WaitUntilOpen(std::vector<std::unique_ptr<Shard>>& shards, std::chrono::mil
   }
 }
 
+// Pins the server and the bench to the CPUs asked for, saying so on stdout; false when it could
+// not. Runs before the bench starts any thread, and its threads inherit the pinning.
+bool PinAsAsked(const BenchOptions& options) {
+  if (options.server_cpu >= 0) {
+    Result<int> pinned =
+        options.server_pid > 0
+            ? PinProcess(options.server_pid, options.server_cpu)
+            : Result<int>(Status(Code::kInvalidArgument, "--server-cpu needs --pid"));
+    if (!pinned.ok()) {
+      std::cerr << "parley-bench: pinning the server: " << pinned.status().message() << "\n";
+      return false;
+    }
+    std::printf("pinned: server pid %lld (%d threads) to cpu %d\n",
+                static_cast<long long>(options.server_pid), *pinned, options.server_cpu);
+  }
+  if (options.bench_cpu >= 0) {
+    Result<int> pinned = PinProcess(getpid(), options.bench_cpu);
+    if (!pinned.ok()) {
+      std::cerr << "parley-bench: pinning the bench: " << pinned.status().message() << "\n";
+      return false;
+    }
+    std::printf("pinned: bench to cpu %d\n", options.bench_cpu);
+  }
+  return true;
+}
+
+// Draws the measured ack latencies into --histogram's file, if one was asked for.
+void WriteHistogram(const BenchOptions& options, ShardStats& total) {
+  if (options.histogram_file.empty() || total.ack.count() == 0) return;
+  const std::string load =
+      options.rate > 0 ? std::to_string(static_cast<int64_t>(options.rate)) + " msgs/s offered"
+                       : "saturation";
+  const std::string title = "ack latency: " + std::to_string(total.ack.count()) + " messages, " +
+                            std::to_string(options.connections) + " connections, " + load;
+  const double p50_us = total.ack.PercentileMillis(0.5) * 1e3;
+  const double p99_us = total.ack.PercentileMillis(0.99) * 1e3;
+  std::ofstream file(options.histogram_file);
+  file << HistogramSvg(LogBuckets(total.ack.micros()), title, p50_us, p99_us);
+  if (!file.flush()) {
+    std::cerr << "parley-bench: cannot write " << options.histogram_file << "\n";
+    return;
+  }
+  std::printf("ack latency histogram: %s\n", options.histogram_file.c_str());
+}
+
 int Run(const BenchOptions& options) {
   RaiseFileLimit();
   const std::string run_id = RandomRunId();
@@ -116,6 +168,7 @@ int Run(const BenchOptions& options) {
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let the server settle
   memory.after = ReadProcessMemory(options.server_pid);
 
+  CpuReport cpu;
   if (options.idle) {
     std::cerr << "holding connections for " << options.duration_s << " s\n";
     std::this_thread::sleep_for(Seconds(options.duration_s));
@@ -126,8 +179,16 @@ int Run(const BenchOptions& options) {
     plan.stop_ns = plan.measure_from_ns + Seconds(options.duration_s).count() * 1000000;
     std::cerr << "sending for " << options.warmup_s << " s warmup + " << options.duration_s
               << " s\n";
+    Progress progress(shards, plan.start_ns);
     for (auto& shard : shards) shard->BeginSending(plan);
-    std::this_thread::sleep_for(Seconds(options.warmup_s + options.duration_s + options.drain_s));
+    progress.SleepUntil(plan.measure_from_ns);
+    const std::optional<double> server_start = ReadProcessCpuSeconds(options.server_pid);
+    const double bench_start = OwnCpuSeconds();
+    progress.SleepUntil(plan.stop_ns);
+    const std::optional<double> server_end = ReadProcessCpuSeconds(options.server_pid);
+    cpu.bench_s = OwnCpuSeconds() - bench_start;
+    if (server_start && server_end) cpu.server_s = *server_end - *server_start;
+    progress.SleepUntil(plan.stop_ns + Seconds(options.drain_s).count() * 1000000);
   }
   memory.end = ReadProcessMemory(options.server_pid);
   for (auto& shard : shards) shard->Finish();
@@ -149,7 +210,8 @@ int Run(const BenchOptions& options) {
     total.ack.Merge(part.ack);
     total.deliver.Merge(part.deliver);
   }
-  PrintReport(options, total, memory);
+  PrintReport(options, total, memory, cpu);
+  WriteHistogram(options, total);
   return total.established == static_cast<uint64_t>(options.connections) ? 0 : 2;
 }
 
@@ -176,7 +238,14 @@ int main(int argc, char** argv) {
   app.add_option("--size", options.size, "message text bytes")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 20));
-  app.add_option("--pid", options.server_pid, "server pid, to sample its memory");
+  app.add_option("--pid", options.server_pid, "server pid, to sample its memory and CPU time");
+  app.add_option("--server-cpu", options.server_cpu,
+                 "pin every thread of the server (--pid) to this CPU")
+      ->check(CLI::Range(0, 1023));
+  app.add_option("--bench-cpu", options.bench_cpu, "pin the bench to this CPU")
+      ->check(CLI::Range(0, 1023));
+  app.add_option("--histogram", options.histogram_file,
+                 "write the measured ack latencies as an SVG histogram to FILE");
   app.add_flag("--idle", options.idle, "only open the connections and hold them");
   app.add_option("--threads", options.threads, "event loop threads")
       ->capture_default_str()
@@ -209,6 +278,16 @@ int main(int argc, char** argv) {
   app.add_option("--concurrency", options.concurrency, "upload scenario: uploads at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
+  app.add_option("--scenario", options.scenario,
+                 "sync: one user in --conversations conversations, hello -> synced timed (see "
+                 "sync_bench.h); the other scenarios are picked by --upload and --group-members")
+      ->check(CLI::IsMember({"sync"}));
+  app.add_option("--conversations", options.conversations, "sync scenario: conversations")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--repeats", options.repeats, "sync scenario: hellos timed of each kind")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   CLI11_PARSE(app, argc, argv);
 
   parley::Result<parley::client::Endpoint> endpoint = parley::client::ParseServerUrl(server);
@@ -217,6 +296,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   options.endpoint = *endpoint;
+  if (!parley::bench::PinAsAsked(options)) return 1;
+  if (options.scenario == "sync") return parley::bench::RunSyncBench(options);
   if (!options.upload_file.empty()) return parley::bench::RunUploadBench(options);
   if (options.group_members > 0) return parley::bench::RunGroupBench(options);
   return parley::bench::Run(options);

@@ -27,9 +27,21 @@ void PrintMemoryReport(const ShardStats& total, const MemoryReport& memory) {
   }
 }
 
+void PrintCpuReport(const ShardStats& total, const CpuReport& cpu) {
+  if (total.measured_acked == 0) return;
+  const double acked = static_cast<double>(total.measured_acked);
+  if (cpu.server_s) {
+    std::printf("server CPU per acked message: %.1f us (%.2f s CPU in the measured phase)\n",
+                *cpu.server_s * 1e6 / acked, *cpu.server_s);
+  }
+  std::printf("bench CPU per acked message: %.1f us (%.2f s CPU in the measured phase)\n",
+              cpu.bench_s * 1e6 / acked, cpu.bench_s);
+}
+
 }  // namespace
 
-void PrintReport(const BenchOptions& options, ShardStats& total, const MemoryReport& memory) {
+void PrintReport(const BenchOptions& options, ShardStats& total, const MemoryReport& memory,
+                 const CpuReport& cpu) {
   std::printf("connections established: %llu of %d (failed %llu)\n",
               static_cast<unsigned long long>(total.established), options.connections,
               static_cast<unsigned long long>(total.failed));
@@ -50,6 +62,7 @@ void PrintReport(const BenchOptions& options, ShardStats& total, const MemoryRep
     std::printf("throughput: %.0f msgs/s acked, %.0f msgs/s delivered\n",
                 static_cast<double>(total.measured_acked) / seconds,
                 static_cast<double>(total.measured_delivered) / seconds);
+    PrintCpuReport(total, cpu);
     std::printf("ack latency:     %s\n", total.ack.Summary().c_str());
     std::printf("deliver latency: %s\n", total.deliver.Summary().c_str());
   }

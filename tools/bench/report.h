@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "tools/bench/bench_options.h"
-#include "tools/bench/proc_rss.h"
+#include "tools/bench/proc_stats.h"
 #include "tools/bench/shard.h"
 
 namespace parley::bench {
@@ -16,9 +16,17 @@ struct MemoryReport {
   std::optional<ProcessMemory> end;     // at the end of the run
 };
 
-// Prints connections, counts, errors by code, throughput over the measured phase, latency
-// percentiles and server memory. `total` is the merge of every shard's stats.
-void PrintReport(const BenchOptions& options, ShardStats& total, const MemoryReport& memory);
+// CPU seconds (user + system) used over the measured phase.
+struct CpuReport {
+  std::optional<double> server_s;  // with --pid, when /proc/PID/stat could be read
+  double bench_s = 0;
+};
+
+// Prints connections, counts, errors by code, throughput over the measured phase with the CPU
+// it took per acked message, latency percentiles and server memory. `total` is the merge of
+// every shard's stats.
+void PrintReport(const BenchOptions& options, ShardStats& total, const MemoryReport& memory,
+                 const CpuReport& cpu);
 
 }  // namespace parley::bench
 

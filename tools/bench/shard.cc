@@ -152,6 +152,7 @@ void Shard::OnAck(size_t index, const std::string& id) {
   auto it = conn.unacked.find(id);
   if (it == conn.unacked.end()) return;
   ++stats_.acked;
+  acked_so_far_.fetch_add(1, std::memory_order_relaxed);
   if (Measured(it->second)) {
     ++stats_.measured_acked;
     stats_.ack.Add(NowNanos() - it->second);
@@ -212,6 +213,7 @@ void Shard::SendOne(size_t index) {
   }
   conn.unacked.emplace(std::move(id), now);
   ++stats_.sent;
+  sent_so_far_.fetch_add(1, std::memory_order_relaxed);
   if (Measured(now)) ++stats_.measured_sent;
 }
 

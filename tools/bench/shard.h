@@ -7,7 +7,7 @@
 // user; its text carries the send time, so the recipient's primary connection (its user's first
 // connection) measures send->deliver latency; the sender measures send->ack.
 //
-// Thread-safety: Start/BeginSending/Finish/Join and the atomics may be used from the main
+// Thread-safety: Start/BeginSending/Finish/Join and the atomic counters may be used from the main
 // thread; everything else runs on the shard's own thread. stats() only after Join().
 #ifndef PARLEY_TOOLS_BENCH_SHARD_H_
 #define PARLEY_TOOLS_BENCH_SHARD_H_
@@ -65,6 +65,9 @@ class Shard {
 
   bool ready() const { return ready_; }  // every connection established or failed
   int established() const { return established_count_; }
+  // Running totals for the progress line; any thread, relaxed (a moment behind at most).
+  uint64_t sent_so_far() const { return sent_so_far_.load(std::memory_order_relaxed); }
+  uint64_t acked_so_far() const { return acked_so_far_.load(std::memory_order_relaxed); }
   ShardStats& stats() { return stats_; }
 
  private:
@@ -111,6 +114,8 @@ class Shard {
   ShardStats stats_;
   std::atomic<bool> ready_{false};
   std::atomic<int> established_count_{0};
+  std::atomic<uint64_t> sent_so_far_{0};
+  std::atomic<uint64_t> acked_so_far_{0};
 };
 
 }  // namespace parley::bench
