@@ -6,7 +6,7 @@
 namespace parley::auth {
 
 FailureBackoff::FailureBackoff(BackoffPolicy policy, size_t max_keys)
-    : policy_(policy), max_keys_(std::max<size_t>(max_keys, 1)) {
+    : policy_(policy), failures_(max_keys) {
   assert(policy.free_failures >= 0 && policy.first_delay_ms > 0);
   assert(policy.max_delay_ms >= policy.first_delay_ms && policy.forget_after_ms > 0);
 }
@@ -22,53 +22,31 @@ int64_t FailureBackoff::DelayAfter(int failures, int free_failures) const {
 int64_t FailureBackoff::RetryAfterMs(std::string_view key, int free_failures,
                                      int64_t now_ms) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = index_.find(key);
-  if (it == index_.end()) return 0;
-  const Entry& entry = *it->second;
-  if (now_ms - entry.last_failure_ms >= policy_.forget_after_ms) return 0;
-  const int64_t ready_at = entry.last_failure_ms + DelayAfter(entry.failures, free_failures);
+  const Failures* failures = failures_.Find(key);
+  if (failures == nullptr || now_ms - failures->last_ms >= policy_.forget_after_ms) return 0;
+  const int64_t ready_at = failures->last_ms + DelayAfter(failures->count, free_failures);
   return std::max<int64_t>(ready_at - now_ms, 0);
 }
 
 void FailureBackoff::RecordFailure(std::string_view key, int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = index_.find(key);
-  if (it == index_.end()) {
-    // Keys quiet for forget_after_ms are dropped from the cold end a few at a time, so memory
-    // follows the keys that failed recently rather than growing to the cap.
-    for (int i = 0;
-         i < 2 && !lru_.empty() && now_ms - lru_.back().last_failure_ms >= policy_.forget_after_ms;
-         ++i) {
-      index_.erase(lru_.back().key);
-      lru_.pop_back();
-    }
-    while (index_.size() >= max_keys_) {
-      index_.erase(lru_.back().key);
-      lru_.pop_back();
-    }
-    lru_.push_front(Entry{std::string(key), 0, now_ms});
-    it = index_.emplace(lru_.front().key, lru_.begin()).first;
-  } else {
-    lru_.splice(lru_.begin(), lru_, it->second);  // iterators stay valid
-  }
-  Entry& entry = *it->second;
-  if (now_ms - entry.last_failure_ms >= policy_.forget_after_ms) entry.failures = 0;
-  entry.failures = std::min(entry.failures + 1, 1'000'000);
-  entry.last_failure_ms = std::max(entry.last_failure_ms, now_ms);
+  const int64_t forget_after_ms = policy_.forget_after_ms;
+  Failures& failures = failures_.Touch(key, Failures{0, now_ms}, [&](const Failures& old) {
+    return now_ms - old.last_ms >= forget_after_ms;  // quiet long enough to start afresh
+  });
+  if (now_ms - failures.last_ms >= forget_after_ms) failures.count = 0;
+  failures.count = std::min(failures.count + 1, 1'000'000);
+  failures.last_ms = std::max(failures.last_ms, now_ms);
 }
 
 void FailureBackoff::Reset(std::string_view key) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = index_.find(key);
-  if (it == index_.end()) return;
-  Lru::iterator entry = it->second;
-  index_.erase(it);  // before the erase below: the map's key views the entry's string
-  lru_.erase(entry);
+  failures_.Erase(key);
 }
 
 size_t FailureBackoff::key_count() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return index_.size();
+  return failures_.size();
 }
 
 }  // namespace parley::auth

@@ -14,11 +14,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <list>
 #include <mutex>
-#include <string>
 #include <string_view>
-#include <unordered_map>
+
+#include "auth/lru_table.h"
 
 namespace parley::auth {
 
@@ -52,21 +51,16 @@ class FailureBackoff {
   size_t key_count() const;
 
  private:
-  struct Entry {
-    std::string key;
-    int failures = 0;
-    int64_t last_failure_ms = 0;
+  struct Failures {
+    int count = 0;
+    int64_t last_ms = 0;  // the latest failure
   };
-  using Lru = std::list<Entry>;  // most recently failed first
 
   int64_t DelayAfter(int failures, int free_failures) const;
 
   const BackoffPolicy policy_;
-  const size_t max_keys_;
   mutable std::mutex mutex_;
-  Lru lru_;                                                    // GUARDED_BY(mutex_)
-  std::unordered_map<std::string_view, Lru::iterator> index_;  // GUARDED_BY(mutex_); views
-                                                               // into lru_'s keys
+  LruTable<Failures> failures_;  // GUARDED_BY(mutex_); the least recently failed forgotten first
 };
 
 }  // namespace parley::auth

@@ -18,11 +18,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <list>
 #include <mutex>
-#include <string>
 #include <string_view>
-#include <unordered_map>
+
+#include "auth/lru_table.h"
 
 namespace parley::auth {
 
@@ -62,24 +61,16 @@ class RateLimiter {
   // Scaled time: 1 ms is `max_events` units and a token costs `window_ms` units, so the refill
   // rate is exact in integers. A bucket is described by the scaled time at which it will be full
   // again ("theoretical arrival time" of the generic cell rate algorithm).
-  struct Entry {
-    std::string key;
-    int64_t full_at = 0;
-  };
-  using Lru = std::list<Entry>;  // most recently used first
-
   int64_t Scaled(int64_t now_ms) const { return now_ms * limit_.max_events; }
   int64_t Capacity() const { return limit_.window_ms * limit_.max_events; }
-  // The entry for `key`, moved to the front of lru_, created (with a full bucket) if needed.
-  Entry& Touch(std::string_view key, int64_t now_scaled);
-  void MakeRoom(int64_t now_scaled);
+  // The full_at of `key`, created with a full bucket if needed. A key whose bucket is full
+  // again costs nothing to forget; at the cap, the coldest key is forgiven even if still
+  // limited (an attacker would need max_keys fresh keys within one window for that).
+  int64_t& Touch(std::string_view key, int64_t now_scaled);
 
   const RateLimit limit_;
-  const size_t max_keys_;
   mutable std::mutex mutex_;
-  Lru lru_;                                                    // GUARDED_BY(mutex_)
-  std::unordered_map<std::string_view, Lru::iterator> index_;  // GUARDED_BY(mutex_); views
-                                                               // into lru_'s keys
+  LruTable<int64_t> full_at_;  // GUARDED_BY(mutex_)
 };
 
 }  // namespace parley::auth
