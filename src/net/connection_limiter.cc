@@ -14,17 +14,6 @@ namespace {
 // file per connection), media files being written or served, the event loop, pipes, logs.
 constexpr rlim_t kReservedDescriptors = 64;
 
-std::string AddressKey(const boost::asio::ip::address& address) {
-  if (address.is_v4()) return address.to_string();
-  const auto v6 = address.to_v6();
-  if (v6.is_v4_mapped()) {
-    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6).to_string();
-  }
-  auto bytes = v6.to_bytes();
-  std::fill(bytes.begin() + 8, bytes.end(), 0);
-  return boost::asio::ip::address_v6(bytes).to_string() + "/64";
-}
-
 }  // namespace
 
 ConnectionLimiter::Slot::Slot(ConnectionLimiter* limiter, std::string key)
@@ -37,17 +26,24 @@ ConnectionLimiter::Slot::~Slot() {
   if (limiter_ != nullptr) limiter_->Release(key_);
 }
 
-ConnectionLimiter::ConnectionLimiter(size_t max_total, size_t max_per_address)
-    : max_total_(max_total), max_per_address_(max_per_address) {}
+ConnectionLimiter::ConnectionLimiter(size_t max_total, size_t max_per_address,
+                                     std::vector<Cidr> trusted_proxies)
+    : max_total_(max_total),
+      max_per_address_(max_per_address),
+      trusted_proxies_(std::move(trusted_proxies)) {}
 
 std::optional<ConnectionLimiter::Slot> ConnectionLimiter::TryAdmit(
     const boost::asio::ip::address& address) {
-  std::string key = AddressKey(address);
+  const bool proxy = std::any_of(trusted_proxies_.begin(), trusted_proxies_.end(),
+                                 [&](const Cidr& range) { return CidrContains(range, address); });
+  std::string key = proxy ? std::string() : AddressLimitKey(address);  // "": counted in all only
   std::lock_guard lock(mu_);
   if (total_ >= max_total_) return std::nullopt;
-  size_t& from_address = per_address_[key];
-  if (from_address >= max_per_address_) return std::nullopt;
-  ++from_address;
+  if (!proxy) {
+    size_t& from_address = per_address_[key];
+    if (from_address >= max_per_address_) return std::nullopt;
+    ++from_address;
+  }
   ++total_;
   return Slot(this, std::move(key));
 }
@@ -55,6 +51,7 @@ std::optional<ConnectionLimiter::Slot> ConnectionLimiter::TryAdmit(
 void ConnectionLimiter::Release(const std::string& key) {
   std::lock_guard lock(mu_);
   --total_;
+  if (key.empty()) return;
   auto it = per_address_.find(key);
   if (--it->second == 0) per_address_.erase(it);
 }

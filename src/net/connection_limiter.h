@@ -1,6 +1,8 @@
 // ConnectionLimiter: counts the server's open connections (HTTP and WebSocket alike), in all and
 // per client address, and refuses a new one that would pass either cap. A client address is an
-// IPv4 address, or the /64 prefix of an IPv6 one (one host usually holds a whole /64).
+// IPv4 address, or the /64 prefix of an IPv6 one (one host usually holds a whole /64). A
+// trusted proxy's address is shared by every client behind it, and who those are is known only
+// from each request's header: its connections count toward the global cap alone.
 //
 // FitToDescriptorLimit(): the cap on connections this process can hold open: it raises the soft
 // RLIMIT_NOFILE towards the hard one as far as the cap needs, and lowers the cap when the
@@ -17,6 +19,9 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
+
+#include "net/client_address.h"
 
 namespace parley::net {
 
@@ -35,7 +40,8 @@ class ConnectionLimiter {
     std::string key_;
   };
 
-  ConnectionLimiter(size_t max_total, size_t max_per_address);
+  ConnectionLimiter(size_t max_total, size_t max_per_address,
+                    std::vector<Cidr> trusted_proxies = {});
 
   // A slot for a connection from `address`; nullopt when either cap is reached.
   std::optional<Slot> TryAdmit(const boost::asio::ip::address& address);
@@ -47,6 +53,7 @@ class ConnectionLimiter {
 
   const size_t max_total_;
   const size_t max_per_address_;
+  const std::vector<Cidr> trusted_proxies_;
   std::mutex mu_;
   size_t total_ = 0;                                     // guarded by mu_
   std::unordered_map<std::string, size_t> per_address_;  // guarded by mu_; no entry means 0

@@ -50,7 +50,7 @@ struct Server::Impl {
                 media_work,      password_changes,
                 completions,     web},
         connections(FitToDescriptorLimit(options.max_connections),
-                    options.max_connections_per_address),
+                    options.max_connections_per_address, options.proxy_trust.proxies),
         io(options.io_threads),
         acceptor(io),
         shutdown_timer(io) {}

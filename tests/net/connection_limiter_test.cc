@@ -41,6 +41,24 @@ TEST(ConnectionLimiterTest, OneIpv6Slash64IsOneAddress) {
   EXPECT_TRUE(limiter.TryAdmit(Address("2001:db8:1:3::1")));  // the next /64
 }
 
+TEST(ConnectionLimiterTest, ATrustedProxyCountsOnlyTowardTheGlobalCap) {
+  auto proxies = ParseCidr("10.1.0.0/16");
+  ASSERT_TRUE(proxies.ok());
+  ConnectionLimiter limiter(4, 1, {*proxies});
+  std::vector<ConnectionLimiter::Slot> open;
+  for (int i = 0; i < 3; ++i) {  // three clients behind one proxy address
+    auto slot = limiter.TryAdmit(Address("10.1.2.3"));
+    ASSERT_TRUE(slot) << i;
+    open.push_back(std::move(*slot));
+  }
+  auto direct = limiter.TryAdmit(Address("192.0.2.1"));
+  ASSERT_TRUE(direct);
+  EXPECT_FALSE(limiter.TryAdmit(Address("10.1.2.3")));  // the global cap still holds
+  open.clear();
+  EXPECT_FALSE(limiter.TryAdmit(Address("192.0.2.1")));  // a direct client keeps its own cap
+  EXPECT_TRUE(limiter.TryAdmit(Address("10.1.2.3")));
+}
+
 TEST(ConnectionLimiterTest, CapsAllConnections) {
   ConnectionLimiter limiter(3, 100);
   std::vector<ConnectionLimiter::Slot> open;
