@@ -139,8 +139,8 @@ int Main(int argc, char** argv) {
     int received = 0;
     sigwait(&signals, &received);
     if (stopped) return;
+    server.BeginShutdown();  // first: once "stopping" is logged, new requests get 503
     Log(LogLevel::kInfo, "stopping", {{"signal", std::to_string(received)}});
-    server.BeginShutdown();
     // Every send queued before this point commits, and its ack is queued to its session
     // before the session is told to close.
     writer.Run([](store::WriteTxn&, chat::ConversationCache&) { return Status::Ok(); });
