@@ -407,22 +407,4 @@ std::string NoticeSentBody(int64_t recipients) {
   return out;
 }
 
-chat::SharedFrame JsonEventEncoder::Message(const store::Message& message) {
-  return chat::MakeFrame(MessageFrame(message));
-}
-
-chat::SharedFrame JsonEventEncoder::Ack(const store::Message& message, bool duplicate,
-                                        bool changed) {
-  return chat::MakeFrame(AckFrame(message, duplicate, changed));
-}
-
-chat::SharedFrame JsonEventEncoder::Receipt(int64_t conversation_id, const store::Member& member) {
-  return chat::MakeFrame(ReceiptFrame(conversation_id, member));
-}
-
-chat::SharedFrame JsonEventEncoder::Error(const Status& status, std::string_view id,
-                                          std::string_view req) {
-  return chat::MakeFrame(ErrorFrame(status, id, req));
-}
-
 }  // namespace parley::proto

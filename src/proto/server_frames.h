@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "base/status.h"
-#include "chat/event_encoder.h"
 #include "chat/service.h"
 #include "store/types.h"
 
@@ -59,15 +58,6 @@ std::string HistoryBody(const chat::HistoryPage& page);
 std::string NoticeSentBody(int64_t recipients);  // {"recipients": N}
 // One message object (as in history), for bodies built elsewhere (search).
 std::string MessageObject(const store::Message& message);
-
-// The chat domain's encoder, producing the WebSocket frames above.
-class JsonEventEncoder : public chat::EventEncoder {
- public:
-  chat::SharedFrame Message(const store::Message& message) override;
-  chat::SharedFrame Ack(const store::Message& message, bool duplicate, bool changed) override;
-  chat::SharedFrame Receipt(int64_t conversation_id, const store::Member& member) override;
-  chat::SharedFrame Error(const Status& status, std::string_view id, std::string_view req) override;
-};
 
 }  // namespace parley::proto
 
