@@ -36,8 +36,25 @@ struct MessageCommitted {
 // The sender's answer to a send that was durably stored (or found stored: `duplicate`).
 // changed == false: a reaction that already was as asked (nothing stored; message.seq is the
 // target's).
+// What an ack names of the stored message: never its text or media, so acking a send copies
+// no content (the content goes out once, in MessageCommitted).
+struct AckedMessage {
+  AckedMessage() = default;
+  AckedMessage(const store::Message& m)  // NOLINT: implicit, an ack of that message
+      : client_id(m.client_id),
+        conversation_id(m.conversation_id),
+        seq(m.seq),
+        created_at(m.created_at),
+        kind(m.kind) {}
+  std::string client_id;
+  int64_t conversation_id = 0;
+  int64_t seq = 0;
+  int64_t created_at = 0;
+  store::MessageKind kind = store::MessageKind::kText;
+};
+
 struct Acked {
-  store::Message message;
+  AckedMessage message;
   bool duplicate = false;
   bool changed = true;
 };

@@ -179,7 +179,7 @@ std::string MessageObject(const store::Message& message) {
   return out;
 }
 
-std::string AckFrame(const store::Message& message, bool duplicate, bool changed) {
+std::string AckFrame(const chat::events::AckedMessage& message, bool duplicate, bool changed) {
   std::string out;
   JsonWriter w(&out);
   w.BeginObject()

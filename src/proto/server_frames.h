@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "chat/events.h"
 #include "chat/service.h"
 #include "store/types.h"
 
@@ -27,7 +28,7 @@ std::string_view PublicMessage(const Status& status);
 
 // --- WebSocket frames ---
 std::string MessageFrame(const store::Message& message);
-std::string AckFrame(const store::Message& message, bool duplicate, bool changed);
+std::string AckFrame(const chat::events::AckedMessage& message, bool duplicate, bool changed);
 std::string ReceiptFrame(int64_t conversation_id, const store::Member& member);
 std::string ErrorFrame(const Status& status, std::string_view id, std::string_view req);
 // A `rate_limited` error for a dropped frame; `dropped` (when > 0) counts the frames dropped
