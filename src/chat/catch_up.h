@@ -30,36 +30,30 @@ struct Cursor {
   int64_t seq = 0;
 };
 
-// One conversation as `synced` describes it.
-struct ConversationSync {
-  store::ConversationSummary summary;
-  bool complete = true;  // false: more were missed than sync_limit
-};
-
 class CatchUp {
  public:
   // Lists the user's conversations and plans what to replay of each.
   static Result<CatchUp> Plan(store::Store& store, int64_t user_id, std::span<const Cursor> cursors,
                               int sync_limit);
 
-  // The conversations for `synced`, in the list's order (most recent activity first).
-  const std::vector<ConversationSync>& conversations() const { return conversations_; }
+  // The conversations for `synced` (cursors and counts, no last messages), in the list's order
+  // (most recent activity first).
+  const std::vector<store::ConversationSummary>& conversations() const { return conversations_; }
+  // Whether the replay of `conversation_id` reaches its last seq (false: more were missed than
+  // sync_limit).
+  bool complete(int64_t conversation_id) const;
   // Drops the summaries once `synced` is encoded: the ranges are all a session keeps.
-  void ReleaseConversations() { std::vector<ConversationSync>().swap(conversations_); }
+  void ReleaseConversations() { std::vector<store::ConversationSummary>().swap(conversations_); }
 
   bool done() const { return next_range_ == ranges_.size(); }
   // Up to `max_messages` missed messages, conversation by conversation, ascending seq within
-  // each; empty once done().
+  // each, read in one store call; empty once done().
   Result<std::vector<store::Message>> NextPage(store::Store& store, int max_messages);
 
  private:
-  struct Range {
-    int64_t conversation_id = 0;
-    int64_t after = 0;  // the last seq replayed so far
-    int64_t until = 0;  // the last seq to replay
-  };
-  std::vector<ConversationSync> conversations_;
-  std::vector<Range> ranges_;  // only conversations with something to replay
+  std::vector<store::ConversationSummary> conversations_;
+  std::vector<int64_t> incomplete_;      // sorted ids of conversations cut at sync_limit
+  std::vector<store::SeqRange> ranges_;  // only conversations with something to replay
   size_t next_range_ = 0;
 };
 

@@ -181,7 +181,7 @@ awaitable<bool> WsSession::Handshake() {
     CloseNow(chat::CloseReason::kShutdown);
     co_return false;
   }
-  synced_frame_ = proto::SyncedFrame(plan->conversations());
+  synced_frame_ = proto::SyncedFrame(*plan);
   plan->ReleaseConversations();
   catch_up_ = std::move(*plan);
   sync_progress_ = std::chrono::steady_clock::now();

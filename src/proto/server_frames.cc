@@ -256,18 +256,18 @@ std::string WelcomeFrame(const store::User& user, int64_t device_id, const Limit
   return out;
 }
 
-std::string SyncedFrame(std::span<const chat::ConversationSync> conversations) {
+std::string SyncedFrame(const chat::CatchUp& plan) {
   std::string out;
   JsonWriter w(&out);
   w.BeginObject().Field("type", "synced").Key("conversations").BeginArray();
-  for (const chat::ConversationSync& sync : conversations) {
+  for (const store::ConversationSummary& summary : plan.conversations()) {
     w.BeginObject()
-        .Field("conversation_id", sync.summary.id)
-        .Field("last_seq", sync.summary.last_seq)
-        .Field("complete", sync.complete)
-        .Field("kind", KindName(sync.summary.kind));
-    if (sync.summary.kind == store::ConversationKind::kGroup) WriteGroupSummary(w, sync.summary);
-    WriteCursors(w, sync.summary);
+        .Field("conversation_id", summary.id)
+        .Field("last_seq", summary.last_seq)
+        .Field("complete", plan.complete(summary.id))
+        .Field("kind", KindName(summary.kind));
+    if (summary.kind == store::ConversationKind::kGroup) WriteGroupSummary(w, summary);
+    WriteCursors(w, summary);
     w.EndObject();
   }
   w.EndArray().EndObject();

@@ -35,7 +35,7 @@ std::string ErrorFrame(const Status& status, std::string_view id, std::string_vi
 // without an error of their own since the previous one.
 std::string RateLimitedFrame(std::string_view id, std::string_view req, int64_t dropped);
 std::string WelcomeFrame(const store::User& user, int64_t device_id, const Limits& limits);
-std::string SyncedFrame(std::span<const chat::ConversationSync> conversations);
+std::string SyncedFrame(const chat::CatchUp& plan);
 // A history page (frame or body) carries at most this much message JSON: past it the oldest
 // (reading backwards) or newest (reading forwards) messages are left out and has_more is true.
 // One message is always sent, however large.

@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -219,10 +220,17 @@ class Store {
   virtual Result<std::optional<Member>> FindMember(int64_t conversation_id, int64_t user_id) = 0;
   // Conversations the user is a member of, most recent activity first.
   virtual Result<std::vector<ConversationSummary>> ListConversations(int64_t user_id) = 0;
+  // The same list without last messages and unread counts (left empty and 0): the cursors and
+  // counts a device's catch-up needs, at a fraction of the cost.
+  virtual Result<std::vector<ConversationSummary>> ListConversationStates(int64_t user_id) = 0;
   // Reads return messages with their quote and reactions filled in.
   // Up to `limit` messages with seq > after_seq, ascending.
   virtual Result<std::vector<Message>> MessagesAfter(int64_t conversation_id, int64_t after_seq,
                                                      int limit) = 0;
+  // Up to `max_messages` messages of `ranges`, from one snapshot: range by range in the given
+  // order, ascending seq within each; a range is read to its end before the next is started.
+  virtual Result<std::vector<Message>> MessagesInRanges(std::span<const SeqRange> ranges,
+                                                        int max_messages) = 0;
   // Up to `limit` messages with seq < before_seq, the newest of them, returned ascending.
   virtual Result<std::vector<Message>> MessagesBefore(int64_t conversation_id, int64_t before_seq,
                                                       int limit) = 0;

@@ -146,6 +146,13 @@ struct CursorAdvance {
   bool moved = false;
 };
 
+// The messages of one conversation with after < seq <= until.
+struct SeqRange {
+  int64_t conversation_id = 0;
+  int64_t after = 0;
+  int64_t until = 0;
+};
+
 // A user's view of one conversation, for the conversation list.
 struct ConversationSummary {
   int64_t id = 0;

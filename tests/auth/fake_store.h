@@ -146,7 +146,14 @@ class FakeStore : public store::Store {
   Result<std::vector<store::ConversationSummary>> ListConversations(int64_t) override {
     return Unsupported();
   }
+  Result<std::vector<store::ConversationSummary>> ListConversationStates(int64_t) override {
+    return Unsupported();
+  }
   Result<std::vector<store::Message>> MessagesAfter(int64_t, int64_t, int) override {
+    return Unsupported();
+  }
+  Result<std::vector<store::Message>> MessagesInRanges(std::span<const store::SeqRange>,
+                                                       int) override {
     return Unsupported();
   }
   Result<std::vector<store::Message>> MessagesBefore(int64_t, int64_t, int) override {

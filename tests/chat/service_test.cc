@@ -230,12 +230,12 @@ TEST(ServiceTest, SyncReplaysWhatTheDeviceMissed) {
   ASSERT_TRUE(plan.ok());
   ASSERT_EQ(plan->conversations().size(), 2u);
   int64_t with_carol = 0;
-  for (const ConversationSync& conversation : plan->conversations()) {
-    if (conversation.summary.id == with_bob) {
-      EXPECT_FALSE(conversation.complete);  // 2, 3, 4 of 5: capped by sync_limit
+  for (const store::ConversationSummary& conversation : plan->conversations()) {
+    if (conversation.id == with_bob) {
+      EXPECT_FALSE(plan->complete(conversation.id));  // 2, 3, 4 of 5: capped by sync_limit
     } else {
-      with_carol = conversation.summary.id;
-      EXPECT_TRUE(conversation.complete);  // not listed: counts as cursor 0
+      with_carol = conversation.id;
+      EXPECT_TRUE(plan->complete(conversation.id));  // not listed: counts as cursor 0
     }
   }
   // Pages of at most catch_up_page (2 here) messages, conversation by conversation.
@@ -248,8 +248,8 @@ TEST(ServiceTest, SyncReplaysWhatTheDeviceMissed) {
     for (const store::Message& m : *page) replayed.emplace_back(m.conversation_id, m.seq);
   }
   std::vector<std::pair<int64_t, int64_t>> expected;
-  for (const ConversationSync& conversation : plan->conversations()) {
-    if (conversation.summary.id == with_bob) {
+  for (const store::ConversationSummary& conversation : plan->conversations()) {
+    if (conversation.id == with_bob) {
       for (int64_t seq : {2, 3, 4}) expected.emplace_back(with_bob, seq);
     } else {
       expected.emplace_back(with_carol, 1);

@@ -106,6 +106,26 @@ TEST(ClientFramesTest, RejectsHostileInputWithTypedErrors) {
   }
 }
 
+TEST(ClientFramesTest, NestingIsCountedOutsideStringsOnly) {
+  // Brackets and escaped quotes inside a string are text, however many.
+  const std::string brackets(200, '[');
+  auto in_text =
+      DecodeClientFrame(R"({"type":"send","id":"x","to":2,"text":"\"{)" + brackets + R"("})");
+  ASSERT_TRUE(in_text.frame.ok()) << in_text.frame.status().message();
+  EXPECT_EQ(std::get<SendFrame>(*in_text.frame).text, "\"{" + brackets);
+  // Nesting just within the limit parses; one level deeper is malformed, with the frame's id
+  // still echoed.
+  auto nested = [](int levels) {
+    return R"({"type":"send","id":"n","to":2,"text":"a","x":)" + std::string(levels, '[') +
+           std::string(levels, ']') + "}";
+  };
+  EXPECT_TRUE(DecodeClientFrame(nested(16)).frame.ok());
+  auto too_deep = DecodeClientFrame(nested(17));
+  ASSERT_FALSE(too_deep.frame.ok());
+  EXPECT_EQ(too_deep.frame.status().code(), Code::kMalformed);
+  EXPECT_EQ(too_deep.id, "n");
+}
+
 TEST(ClientFramesTest, EchoesReqAndIdEvenWhenTheFrameIsWrong) {
   auto decoded = DecodeClientFrame(R"({"type":"send","id":"c-9","req":"r-1","to":"x"})");
   ASSERT_FALSE(decoded.frame.ok());

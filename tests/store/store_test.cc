@@ -442,6 +442,54 @@ TEST_P(StoreTest, MessagesAfterPaging) {
   EXPECT_TRUE(store_->MessagesAfter(ab + 100, 0, 10)->empty());
 }
 
+TEST_P(StoreTest, MessagesInRangesReadsRangeByRangeUpToTheLimit) {
+  int64_t a = AddUser("alice"), b = AddUser("bob"), c = AddUser("carol");
+  int64_t ab = Direct(a, b), ac = Direct(a, c);
+  for (int i = 1; i <= 5; ++i) ASSERT_TRUE(Send(Msg(ab, a, "b" + std::to_string(i))).ok());
+  for (int i = 1; i <= 3; ++i) ASSERT_TRUE(Send(Msg(ac, a, "c" + std::to_string(i))).ok());
+  using Pairs = std::vector<std::pair<int64_t, int64_t>>;
+  auto read = [&](std::vector<SeqRange> ranges, int max) {
+    Pairs got;
+    Result<std::vector<Message>> page = store_->MessagesInRanges(ranges, max);
+    EXPECT_TRUE(page.ok()) << page.status().message();
+    if (page.ok()) {
+      for (const Message& m : *page) got.emplace_back(m.conversation_id, m.seq);
+    }
+    return got;
+  };
+  // (after, until] of each, in the order given, the first read to its end before the second.
+  EXPECT_EQ(read({{ac, 1, 3}, {ab, 0, 2}}, 10), (Pairs{{ac, 2}, {ac, 3}, {ab, 1}, {ab, 2}}));
+  EXPECT_EQ(read({{ab, 0, 5}, {ac, 0, 3}}, 6),
+            (Pairs{{ab, 1}, {ab, 2}, {ab, 3}, {ab, 4}, {ab, 5}, {ac, 1}}));
+  EXPECT_EQ(read({{ab, 3, 5}}, 1), (Pairs{{ab, 4}}));
+  // Nothing in range, an unknown conversation, no ranges, no room: nothing.
+  EXPECT_EQ(read({{ab, 5, 9}, {ab + ac + 100, 0, 9}}, 10), Pairs{});
+  EXPECT_EQ(read({}, 10), Pairs{});
+  EXPECT_EQ(read({{ab, 0, 5}}, 0), Pairs{});
+}
+
+TEST_P(StoreTest, ConversationStatesAreTheListWithoutLastMessages) {
+  int64_t a = AddUser("alice"), b = AddUser("bob");
+  int64_t ab = Direct(a, b);
+  for (int i = 1; i <= 3; ++i) ASSERT_TRUE(Send(Msg(ab, b, "m" + std::to_string(i))).ok());
+  Result<std::vector<ConversationSummary>> full = store_->ListConversations(a);
+  Result<std::vector<ConversationSummary>> states = store_->ListConversationStates(a);
+  ASSERT_TRUE(full.ok() && states.ok());
+  ASSERT_EQ(full->size(), 1u);
+  ASSERT_EQ(states->size(), 1u);
+  const ConversationSummary& state = states->at(0);
+  EXPECT_EQ(state.id, ab);
+  EXPECT_EQ(state.last_seq, 3);
+  EXPECT_EQ(state.last_activity_at, full->at(0).last_activity_at);
+  EXPECT_EQ(state.self.user_id, a);
+  ASSERT_EQ(state.others.size(), 1u);
+  EXPECT_EQ(state.others[0].user_id, b);
+  EXPECT_FALSE(state.last_message.has_value());
+  EXPECT_EQ(state.unread, 0);
+  EXPECT_TRUE(full->at(0).last_message.has_value());
+  EXPECT_EQ(full->at(0).unread, 3);
+}
+
 TEST_P(StoreTest, MessagesBeforePaging) {
   int64_t a = AddUser("alice"), b = AddUser("bob");
   int64_t ab = Direct(a, b);

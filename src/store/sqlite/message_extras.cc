@@ -39,19 +39,22 @@ Status FillReactions(std::string_view op, Db& db, int64_t conversation_id, int64
     if (!*row) return Status::Ok();
     auto it = by_seq.find(stmt->ColumnInt(0));
     if (it == by_seq.end()) continue;  // a message of the range the caller did not ask for
-    std::vector<Reaction>& reactions = it->second->reactions;
-    std::string emoji = stmt->ColumnText(1);
-    auto same = std::find_if(reactions.begin(), reactions.end(),
-                             [&](const Reaction& r) { return r.emoji == emoji; });
-    if (same == reactions.end()) {
-      reactions.push_back(Reaction{std::move(emoji), {}});
-      same = reactions.end() - 1;
-    }
-    same->users.push_back(stmt->ColumnInt(2));
+    AddReaction(*it->second, stmt->ColumnText(1), stmt->ColumnInt(2));
   }
 }
 
 }  // namespace
+
+void AddReaction(Message& message, std::string emoji, int64_t user_id) {
+  std::vector<Reaction>& reactions = message.reactions;
+  auto same = std::find_if(reactions.begin(), reactions.end(),
+                           [&](const Reaction& r) { return r.emoji == emoji; });
+  if (same == reactions.end()) {
+    reactions.push_back(Reaction{std::move(emoji), {}});
+    same = reactions.end() - 1;
+  }
+  same->users.push_back(user_id);
+}
 
 Result<Quote> ReadQuote(std::string_view op, Db& db, int64_t conversation_id, int64_t seq) {
   Result<Statement> stmt = db.Prepare(
@@ -76,19 +79,25 @@ Result<Quote> ReadQuote(std::string_view op, Db& db, int64_t conversation_id, in
   return quote;
 }
 
-Status FillQuotesAndReactions(std::string_view op, Db& db, std::vector<Message>& messages) {
-  // conversation -> (seq -> message): the reactions of each conversation come in one range.
-  std::map<int64_t, std::map<int64_t, Message*>> wanted;
+Status FillQuotes(std::string_view op, Db& db, std::vector<Message>& messages) {
   for (Message& m : messages) {
-    if (!Decorated(m)) continue;
-    wanted[m.conversation_id][m.seq] = &m;
-    if (m.reply_to == 0) continue;
+    if (!Decorated(m) || m.reply_to == 0) continue;
     Result<Quote> quote = ReadQuote(op, db, m.conversation_id, m.reply_to);
     if (quote.ok()) {
       m.quote = std::move(*quote);
     } else if (quote.status().code() != Code::kNotFound) {
       return quote.status();
     }
+  }
+  return Status::Ok();
+}
+
+Status FillQuotesAndReactions(std::string_view op, Db& db, std::vector<Message>& messages) {
+  if (Status s = FillQuotes(op, db, messages); !s.ok()) return s;
+  // conversation -> (seq -> message): the reactions of each conversation come in one range.
+  std::map<int64_t, std::map<int64_t, Message*>> wanted;
+  for (Message& m : messages) {
+    if (Decorated(m)) wanted[m.conversation_id][m.seq] = &m;
   }
   for (auto& [conversation_id, by_seq] : wanted) {
     Status s = FillReactions(op, db, conversation_id, by_seq.begin()->first, by_seq.rbegin()->first,

@@ -4,6 +4,7 @@
 #ifndef PARLEY_STORE_SQLITE_MESSAGE_EXTRAS_H_
 #define PARLEY_STORE_SQLITE_MESSAGE_EXTRAS_H_
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -15,6 +16,13 @@ namespace parley::store::sqlite {
 
 // The quoted message (conversation_id, seq) as a Quote; kNotFound if there is none.
 Result<Quote> ReadQuote(std::string_view op, Db& db, int64_t conversation_id, int64_t seq);
+
+// Fills in the quote of each live reply of `messages`: one primary-key lookup each.
+Status FillQuotes(std::string_view op, Db& db, std::vector<Message>& messages);
+
+// Adds `user_id`'s reaction `emoji` to `message`: a new emoji goes last, a known one gets one
+// more user. Reads that gather reactions their own way feed them in here, oldest first.
+void AddReaction(Message& message, std::string emoji, int64_t user_id);
 
 // Fills in the quote and reactions of `messages` (any conversations, any order): one
 // primary-key lookup per live reply, one reactions range query per conversation. Tombstones

@@ -52,8 +52,11 @@ class SqliteStore final : public Store {
   Status TouchDevice(int64_t device_id, int64_t now) override;
 
   Result<std::vector<ConversationSummary>> ListConversations(int64_t user_id) override;
+  Result<std::vector<ConversationSummary>> ListConversationStates(int64_t user_id) override;
   Result<std::vector<Message>> MessagesAfter(int64_t conversation_id, int64_t after_seq,
                                              int limit) override;
+  Result<std::vector<Message>> MessagesInRanges(std::span<const SeqRange> ranges,
+                                                int max_messages) override;
   Result<std::vector<Message>> MessagesBefore(int64_t conversation_id, int64_t before_seq,
                                               int limit) override;
 
@@ -102,10 +105,14 @@ class SqliteStore final : public Store {
 
   Result<User> FindUser(std::string_view op, std::string_view sql,
                         const std::function<void(Statement&)>& bind);
-  Result<std::vector<ConversationSummary>> ListConversationsOn(Db& db, int64_t user_id);
+  Result<std::vector<ConversationSummary>> ReadConversationList(int64_t user_id,
+                                                                bool with_last_messages);
+  Result<std::vector<ConversationSummary>> ListConversationsOn(Db& db, int64_t user_id,
+                                                               bool with_last_messages);
   Status FillOthers(Db& db, int64_t user_id, std::vector<ConversationSummary>& summaries);
   Status FillGroupCounts(Db& db, int64_t user_id, std::vector<ConversationSummary>& summaries);
-  Status FillLastMessageExtras(Db& db, std::vector<ConversationSummary>& summaries);
+  Status FillLastMessageExtras(Db& db, int64_t user_id,
+                               std::vector<ConversationSummary>& summaries);
 
   Result<std::vector<Relation>> ListRelations(std::string_view op, std::string_view table_sql,
                                               int64_t user_id);

@@ -55,6 +55,42 @@ Result<std::vector<Message>> SqliteStore::MessagesAfter(int64_t conversation_id,
   });
 }
 
+// One read transaction, so that the ranges come from one snapshot and the connection locks
+// the database once, not once per range.
+Result<std::vector<Message>> SqliteStore::MessagesInRanges(std::span<const SeqRange> ranges,
+                                                           int max_messages) {
+  constexpr std::string_view kOp = "MessagesInRanges";
+  return WithReader(kOp, [&](Db& db) -> Result<std::vector<Message>> {
+    Transaction txn(db);
+    if (Status s = txn.Begin(Transaction::Mode::kDeferred); !s.ok()) return Internal(kOp, s);
+    Result<Statement> stmt = db.Prepare("SELECT " PARLEY_MESSAGE_COLUMNS
+                                        " FROM messages WHERE conversation_id = ?1 AND seq > ?2 "
+                                        "AND seq <= ?3 ORDER BY seq LIMIT ?4");
+    if (!stmt.ok()) return Internal(kOp, stmt.status());
+    std::vector<Message> messages;
+    for (const SeqRange& range : ranges) {
+      const int64_t room = max_messages - static_cast<int64_t>(messages.size());
+      if (room <= 0) break;
+      stmt->Reset();
+      stmt->BindInt(1, range.conversation_id);
+      stmt->BindInt(2, range.after);
+      stmt->BindInt(3, range.until);
+      stmt->BindInt(4, room);
+      for (;;) {
+        Result<bool> row = stmt->Step();
+        if (!row.ok()) return Internal(kOp, row.status());
+        if (!*row) break;
+        messages.push_back(ReadMessage(*stmt, 0));
+      }
+    }
+    stmt->Reset();
+    if (Status s = FillMedia(kOp, db, messages); !s.ok()) return s;
+    if (Status s = FillQuotesAndReactions(kOp, db, messages); !s.ok()) return s;
+    if (Status s = txn.Commit(); !s.ok()) return Internal(kOp, s);
+    return messages;
+  });
+}
+
 Result<std::vector<Message>> SqliteStore::MessagesBefore(int64_t conversation_id,
                                                          int64_t before_seq, int limit) {
   if (limit <= 0) return std::vector<Message>();
@@ -74,6 +110,15 @@ Result<std::vector<Message>> SqliteStore::MessagesBefore(int64_t conversation_id
 }
 
 Result<std::vector<ConversationSummary>> SqliteStore::ListConversations(int64_t user_id) {
+  return ReadConversationList(user_id, /*with_last_messages=*/true);
+}
+
+Result<std::vector<ConversationSummary>> SqliteStore::ListConversationStates(int64_t user_id) {
+  return ReadConversationList(user_id, /*with_last_messages=*/false);
+}
+
+Result<std::vector<ConversationSummary>> SqliteStore::ReadConversationList(
+    int64_t user_id, bool with_last_messages) {
   return WithReader("ListConversations", [&](Db& db) -> Result<std::vector<ConversationSummary>> {
     // One read transaction: the summaries and the other members' cursors come from the same
     // snapshot.
@@ -81,23 +126,33 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversations(int64_t 
     if (Status s = txn.Begin(Transaction::Mode::kDeferred); !s.ok()) {
       return Internal("ListConversations", s);
     }
-    Result<std::vector<ConversationSummary>> summaries = ListConversationsOn(db, user_id);
+    Result<std::vector<ConversationSummary>> summaries =
+        ListConversationsOn(db, user_id, with_last_messages);
     if (!summaries.ok()) return summaries;
     if (Status s = FillOthers(db, user_id, *summaries); !s.ok()) return s;
     if (Status s = FillGroupCounts(db, user_id, *summaries); !s.ok()) return s;
-    if (Status s = FillLastMessageExtras(db, *summaries); !s.ok()) return s;
+    if (with_last_messages) {
+      if (Status s = FillLastMessageExtras(db, user_id, *summaries); !s.ok()) return s;
+    }
     if (Status s = txn.Commit(); !s.ok()) return Internal("ListConversations", s);
     return summaries;
   });
 }
 
 // The user's memberships (index members_by_user), each joined to its conversation by primary
-// key, to its last content message by primary key (conversation_id, last_content_seq) and to
-// the message at the read cursor by primary key (its content_count gives unread by one
-// subtraction): no scan of messages, cost proportional to the number of the user's
-// conversations.
-Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db, int64_t user_id) {
-  Result<Statement> stmt = db.Prepare(
+// key and, `with_last_messages`, to its last content message by primary key
+// (conversation_id, last_content_seq) and to the message at the read cursor by primary key (its
+// content_count gives unread by one subtraction): no scan of messages, cost proportional to the
+// number of the user's conversations.
+Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db, int64_t user_id,
+                                                                          bool with_last_messages) {
+  constexpr const char* kStates =
+      "SELECT c.id, c.kind, c.last_seq, c.last_activity_at, m.delivered_seq, m.read_seq, "
+      "m.role, m.muted_until, m.first_seq, c.name, c.topic "
+      "FROM members AS m JOIN conversations AS c ON c.id = m.conversation_id "
+      "WHERE m.user_id = ?1 "
+      "ORDER BY c.last_activity_at DESC, c.id DESC";
+  constexpr const char* kWithLastMessages =
       "SELECT c.id, c.kind, c.last_seq, c.last_activity_at, m.delivered_seq, m.read_seq, "
       "m.role, m.muted_until, m.first_seq, c.name, c.topic, "
       "c.content_count - coalesce(r.content_count, 0), "
@@ -109,10 +164,19 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db
       "LEFT JOIN messages AS msg ON msg.conversation_id = c.id AND msg.seq = c.last_content_seq "
       "LEFT JOIN messages AS r ON r.conversation_id = c.id AND r.seq = m.read_seq "
       "WHERE m.user_id = ?1 "
-      "ORDER BY c.last_activity_at DESC, c.id DESC");
+      "ORDER BY c.last_activity_at DESC, c.id DESC";
+  Result<Statement> stmt = db.Prepare(with_last_messages ? kWithLastMessages : kStates);
   if (!stmt.ok()) return Internal("ListConversations", stmt.status());
   stmt->BindInt(1, user_id);
+  // Summaries are large: counted first, so that thousands are built in place, never moved.
+  Result<Statement> count = db.Prepare("SELECT count(*) FROM members WHERE user_id = ?1");
+  if (!count.ok()) return Internal("ListConversations", count.status());
+  count->BindInt(1, user_id);
+  Result<bool> counted = count->Step();
+  if (!counted.ok()) return Internal("ListConversations", counted.status());
   std::vector<ConversationSummary> summaries;
+  summaries.reserve(*counted ? static_cast<size_t>(count->ColumnInt(0)) : 0);
+  count->Reset();
   for (;;) {
     Result<bool> row = stmt->Step();
     if (!row.ok()) return Internal("ListConversations", row.status());
@@ -130,6 +194,7 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db
                           stmt->ColumnInt(8)};
     summary.name = stmt->ColumnText(9);
     summary.topic = stmt->ColumnText(10);
+    if (!with_last_messages) continue;
     summary.unread = stmt->ColumnInt(11);
     // A member who joined late sees no last message from before their join.
     if (!stmt->ColumnIsNull(12) && stmt->ColumnInt(13) >= summary.self.first_seq) {
@@ -138,19 +203,47 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db
   }
 }
 
-// The media, quotes and reactions of the summaries' last messages.
-Status SqliteStore::FillLastMessageExtras(Db& db, std::vector<ConversationSummary>& summaries) {
+// The media, quotes and reactions of the summaries' last messages. The reactions come in one
+// statement joined from the user's memberships (one primary-key range per conversation inside
+// SQLite), not in one query per conversation.
+Status SqliteStore::FillLastMessageExtras(Db& db, int64_t user_id,
+                                          std::vector<ConversationSummary>& summaries) {
   std::vector<Message> last;
-  for (const ConversationSummary& summary : summaries) {
+  last.reserve(summaries.size());
+  for (ConversationSummary& summary : summaries) {
     if (summary.last_message) last.push_back(std::move(*summary.last_message));
   }
   Status s = FillMedia("ListConversations", db, last);
-  if (s.ok()) s = FillQuotesAndReactions("ListConversations", db, last);
+  if (s.ok()) s = FillQuotes("ListConversations", db, last);
   auto next = last.begin();
   for (ConversationSummary& summary : summaries) {
     if (summary.last_message) summary.last_message = std::move(*next++);
   }
-  return s;
+  if (!s.ok()) return s;
+
+  std::unordered_map<int64_t, Message*> last_of;
+  for (ConversationSummary& summary : summaries) {
+    if (summary.last_message && !summary.last_message->deleted) {
+      last_of.emplace(summary.id, &*summary.last_message);
+    }
+  }
+  if (last_of.empty()) return Status::Ok();
+  Result<Statement> stmt = db.Prepare(
+      "SELECT r.conversation_id, r.seq, r.emoji, r.user_id "
+      "FROM members AS m JOIN conversations AS c ON c.id = m.conversation_id "
+      "JOIN reactions AS r ON r.conversation_id = c.id AND r.seq = c.last_content_seq "
+      "WHERE m.user_id = ?1 ORDER BY r.conversation_id, r.created_at, r.user_id");
+  if (!stmt.ok()) return Internal("ListConversations", stmt.status());
+  stmt->BindInt(1, user_id);
+  for (;;) {
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("ListConversations", row.status());
+    if (!*row) return Status::Ok();
+    auto it = last_of.find(stmt->ColumnInt(0));
+    // Not listed: a last message from before the user joined.
+    if (it == last_of.end() || it->second->seq != stmt->ColumnInt(1)) continue;
+    AddReaction(*it->second, stmt->ColumnText(2), stmt->ColumnInt(3));
+  }
 }
 
 // The other member of each of the user's direct conversations, in one indexed query. Groups
