@@ -7,6 +7,7 @@
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <thread>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "client/ws_client.h"
 #include "client/ws_connection.h"
 #include "tools/bench/latency.h"
+#include "tools/bench/proc_stats.h"
 #include "tools/bench/shard.h"
 #include "tools/bench/user_setup.h"
 
@@ -155,13 +157,17 @@ Result<SyncRun> TimeOneSync(const client::Endpoint& endpoint, const std::string&
   return run;
 }
 
-void PrintSeries(const char* label, LatencySamples& samples, int64_t messages,
-                 size_t conversations) {
+// `server_cpu_s`: the server's CPU time over the series (nullopt without --pid), printed per
+// sync: unlike the wall time, it does not grow when other processes share the machine.
+void PrintSeries(const char* label, LatencySamples& samples, int64_t messages, size_t conversations,
+                 std::optional<double> server_cpu_s, int repeats) {
   std::printf(
       "hello -> synced, %s: p50 %.2f ms  max %.2f ms  (%lld messages replayed, %zu "
-      "conversations in synced)\n",
+      "conversations in synced)",
       label, samples.PercentileMillis(0.5), samples.PercentileMillis(1.0),
       static_cast<long long>(messages), conversations);
+  if (server_cpu_s) std::printf("  server CPU %.1f ms per sync", *server_cpu_s * 1e3 / repeats);
+  std::printf("\n");
 }
 
 }  // namespace
@@ -196,8 +202,12 @@ int RunSyncBench(const BenchOptions& options) {
 
   LatencySamples fresh, current;
   SyncRun last_fresh, last_current;
+  // Server CPU seconds at the start of the fresh series, of the cursor series, and at the end.
+  std::optional<double> cpu_marks[3];
+  cpu_marks[0] = ReadProcessCpuSeconds(options.server_pid);
   for (int pass = 0; pass < 2 * options.repeats; ++pass) {
     const bool with_cursors = pass >= options.repeats;
+    if (pass == options.repeats) cpu_marks[1] = ReadProcessCpuSeconds(options.server_pid);
     auto run = TimeOneSync(options.endpoint, token,
                            with_cursors ? last_fresh.latest : std::vector<client::Cursor>());
     if (!run.ok()) {
@@ -208,11 +218,17 @@ int RunSyncBench(const BenchOptions& options) {
     (with_cursors ? current : fresh).Add(run->nanos);
     (with_cursors ? last_current : last_fresh) = std::move(run).value();
   }
+  cpu_marks[2] = ReadProcessCpuSeconds(options.server_pid);
+  auto spent = [&](int from) -> std::optional<double> {
+    if (!cpu_marks[from] || !cpu_marks[from + 1]) return std::nullopt;
+    return *cpu_marks[from + 1] - *cpu_marks[from];
+  };
   std::printf("sync: 1 user in %d conversations (groups, one message each), %d repeats\n", count,
               options.repeats);
-  PrintSeries("fresh device (no cursors)", fresh, last_fresh.messages, last_fresh.latest.size());
+  PrintSeries("fresh device (no cursors)", fresh, last_fresh.messages, last_fresh.latest.size(),
+              spent(0), options.repeats);
   PrintSeries("cursors at the latest seq", current, last_current.messages,
-              last_current.latest.size());
+              last_current.latest.size(), spent(1), options.repeats);
   std::fflush(stdout);
   // Every group is listed (and the notices conversation, once the user has one).
   return last_fresh.latest.size() >= static_cast<size_t>(count) ? 0 : 2;
