@@ -95,6 +95,23 @@ async function keyboardOnlySend(world) {
   assertEqual(await page.locator('#composer-text').inputValue(), '', 'composer cleared');
 }
 
+// Links: http(s) and www. in text are anchors to a new tab, without trailing punctuation;
+// markup and other schemes stay text.
+async function linksInText(world) {
+  const text = 'read https://example.com/a?b=1. or (www.example.org), not javascript:alert(1) <a href="x">no</a> <b>bold</b>!';
+  await sendText(world.alice, text);
+  const message = bubbles(world.bob, 'read https');
+  await message.waitFor();
+  assertEqual(await message.textContent(), text, 'the text as sent');
+  const links = await message.locator('a').evaluateAll((anchors) => anchors.map((a) => [a.textContent, a.getAttribute('href'), a.target, a.rel]));
+  assertEqual(JSON.stringify(links), JSON.stringify([
+    ['https://example.com/a?b=1', 'https://example.com/a?b=1', '_blank', 'noopener noreferrer'],
+    ['www.example.org', 'https://www.example.org/', '_blank', 'noopener noreferrer'],
+  ]), 'the two links');
+  assertEqual(await message.locator('b').count(), 0, 'markup stays text');
+  await world.bob.screenshot({ path: world.screenshot('02b-links') });
+}
+
 async function seedMessages(world, count) {
   await api(world.baseUrl, 'POST', '/accounts', { body: { username: 'carol', password: PASSWORD, display_name: 'Carol' } });
   const { token } = await api(world.baseUrl, 'POST', '/sessions', { body: { username: 'carol', password: PASSWORD, device: 'seeder' } });
@@ -278,6 +295,7 @@ export const scenarios = [
   ['two people chat both ways with emoji; ticks sent -> delivered -> read', chatBothWays],
   ...securityScenarios,
   ['keyboard only: emoji picker and Enter to send', keyboardOnlySend],
+  ['links in messages: http(s) and www. open in a new tab; nothing else is markup', linksInText],
   ['scroll back through 500 messages of history', scrollBackThroughHistory],
   ['offline: banner, outbox, one copy after reconnect and after a lost ack', offlineAndBack],
   ['language: 中文, Français, English; automatic from the browser', switchLanguage],

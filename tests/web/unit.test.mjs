@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createBackoff } from '../../web/app/backoff.js';
 import { createChatState } from '../../web/app/chat_state.js';
+import { linkParts } from '../../web/app/links.js';
 import { createSocialState } from '../../web/app/social_state.js';
 import { createTypingState } from '../../web/app/typing_state.js';
 import en from '../../web/i18n/en.js';
@@ -158,4 +159,27 @@ test('times follow the profile time zone; one Intl does not know falls back to t
   assert.equal(timeZone(), Intl.DateTimeFormat().resolvedOptions().timeZone);
   setTimeZone('');
   assert.equal(timeZone(), Intl.DateTimeFormat().resolvedOptions().timeZone);
+});
+
+test('links: http(s) and www. become links, without trailing punctuation; nothing else does', () => {
+  const link = (text, href = text) => ({ text, href });
+  const cases = [
+    ['see https://example.com/a.', [{ text: 'see ' }, link('https://example.com/a'), { text: '.' }]],
+    ['www.example.org, ok', [link('www.example.org', 'https://www.example.org/'), { text: ', ok' }]],
+    ['(https://x.org/a)', [{ text: '(' }, link('https://x.org/a'), { text: ')' }]],
+    ['https://en.wikipedia.org/wiki/Foo_(bar)', [link('https://en.wikipedia.org/wiki/Foo_(bar)')]],
+    ['wow http://a.io/x! really? http://b.io?', [{ text: 'wow ' }, link('http://a.io/x'), { text: '! really? ' }, link('http://b.io', 'http://b.io/'), { text: '?' }]],
+    ['HTTPS://EXAMPLE.COM/Path', [link('HTTPS://EXAMPLE.COM/Path', 'https://example.com/Path')]],
+    ['看https://example.com/a很好。', [{ text: '看' }, link('https://example.com/a'), { text: '很好。' }]],
+    ['<a href="https://x.io/">x</a>', [{ text: '<a href="' }, link('https://x.io/'), { text: '">x</a>' }]],
+    ['https://a.io/?q=1&r=2#top', [link('https://a.io/?q=1&r=2#top')]],
+  ];
+  for (const [text, parts] of cases) {
+    assert.deepEqual(linkParts(text), parts, text);
+    assert.equal(linkParts(text).map((part) => part.text).join(''), text, `${text}: nothing lost`);
+  }
+  for (const text of ['javascript:alert(1)', 'javascript://www.evil.io/%0aalert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,<b>x</b>',
+    'ftp://files.io', 'mailto:a@b.io', 'xhttp://a.io', 'me@www.a.io', 'http://', 'https://.', 'www.', 'www..', 'no links here', '']) {
+    assert.deepEqual(linkParts(text), [{ text }], text);
+  }
 });

@@ -3,13 +3,14 @@
 // mine, the delivery state: 'sending' (in the outbox) -> 'sent' (acked) -> 'delivered' ->
 // 'read' (every other member's cursor reached its seq), or 'failed' with a discard button.
 // A bubble also shows (issue 5): the quote it replies to (a button: onQuote(seq) scrolls to
-// it), its media (media_view.js), "edited", a tombstone's "This message was deleted" instead
-// of everything else, reaction chips (emoji and count, pressed when mine, the names in the
-// title; a click is onReact(message, emoji)) and an actions button (onActions(message,
-// button)) on messages that are stored and not deleted.
+// it), its media (media_view.js), web links in its text (linkedText), "edited", a tombstone's
+// "This message was deleted" instead of everything else, reaction chips (emoji and count,
+// pressed when mine, the names in the title; a click is onReact(message, emoji)) and an
+// actions button (onActions(message, button)) on messages that are stored and not deleted.
 import { h } from '../dom.js';
 import { formatDay, formatTime } from '../format.js';
 import { t } from '../i18n.js';
+import { linkParts } from '../links.js';
 import { avatarHue } from './avatar.js';
 import { eventText } from './event_text.js';
 
@@ -29,6 +30,14 @@ export function daySeparator(ms) {
 
 export function eventLine(message, users) {
   return h('li', { className: 'event-line', 'data-seq': message.seq, 'data-event': message.event?.type ?? false }, eventText(message, users));
+}
+
+// Message text with its web links (links.js) as anchors that open in a new tab without
+// telling the site where the person came from; every text stays a text node.
+export function linkedText(text) {
+  return linkParts(text).map((part) => (part.href
+    ? h('a', { href: part.href, target: '_blank', rel: 'noopener noreferrer' }, part.text)
+    : part.text));
 }
 
 // state: a delivery state for mine, null for others'. senderName: on others' bubbles, visible
@@ -77,7 +86,7 @@ export function bubble({ message, mine, state, senderName, showSender, onDiscard
     !deleted && rich && message.media && h('div', { className: 'media' }, rich.media.render(message.media, message)),
     deleted
       ? h('p', { className: 'text tombstone' }, t('message_deleted'))
-      : (message.text || !message.media) && h('p', { className: 'text' }, message.text ?? ''),
+      : (message.text || !message.media) && h('p', { className: 'text' }, linkedText(message.text ?? '')),
     h('span', { className: 'meta' },
       message.edited_at && !deleted && h('span', { className: 'edited' }, t('edited')),
       h('time', { datetime: new Date(message.created_at).toISOString() }, formatTime(message.created_at)),
