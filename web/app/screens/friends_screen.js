@@ -1,5 +1,7 @@
 // friends_screen: find people and manage friendships. A search by username or display name
-// (each result with "add friend", sending the optional note), incoming requests (accept /
+// (each result with what can be done: "add friend", sending the optional note, or "accept" for
+// a request from them; or where things stand: "You", "Friends", "Requested"; kept current as
+// the lists change), incoming requests (accept /
 // decline), outgoing ones (cancel), friends with presence and last seen (chat / remove /
 // block) and blocked users (unblock). Lists come from social_state, so frames update them live;
 // every action's error is shown with its code's sentence. People show their picture when they
@@ -10,12 +12,13 @@ import { t } from '../i18n.js';
 import { avatar } from '../components/avatar.js';
 import { presenceDot, presenceLabel } from '../components/presence_dot.js';
 
-export function mountFriendsScreen(container, { api, social, state, users, media, sync, navigate }) {
+export function mountFriendsScreen(container, { api, social, state, users, media, sync, session, navigate }) {
   const query = h('input', { id: 'user-search', type: 'search', placeholder: t('search_users'), 'aria-label': t('search_users'), autocapitalize: 'none' });
   const note = h('input', { id: 'friend-note', maxlength: 256, placeholder: t('friend_note'), 'aria-label': t('friend_note') });
   const alert = h('p', { className: 'form-error', role: 'alert' });
   const results = h('ul', { className: 'people search-results' });
   const lists = h('div');
+  let found = null; // the last search's users, null before one
 
   async function act(action) {
     alert.textContent = '';
@@ -39,16 +42,37 @@ export function mountFriendsScreen(container, { api, social, state, users, media
 
   const button = (label, onClick, className = '') => h('button', { type: 'button', className, onClick: () => act(onClick) }, label);
 
+  const relation = (key) => h('span', { className: 'muted relation' }, t(key));
+
+  async function accept(id) {
+    const { friend } = await api.acceptFriend(id);
+    social.addFriend(friend);
+  }
+
+  // What a search result offers: an action, or where things stand with that person.
+  function searchAction(id) {
+    if (id === session.user.id) return relation('relation_you');
+    if (social.isFriend(id)) return relation('relation_friends');
+    if (social.outgoing().some((r) => r.to_id === id)) return relation('relation_requested');
+    if (social.incoming().some((r) => r.from_id === id)) return button(t('accept'), () => accept(id), 'primary');
+    return button(t('add_friend'), async () => { await api.requestFriend(id, note.value.trim()); note.value = ''; await sync.refreshSocial(); });
+  }
+
+  function renderResults() {
+    if (!found) return;
+    results.replaceChildren(...(found.length
+      ? found.map((u) => person(u.id, u.status_line, searchAction(u.id)))
+      : [h('li', { className: 'empty' }, t('no_users_found'))]));
+  }
+
   async function search(event) {
     event.preventDefault();
     const q = query.value.trim();
     if (!q) return;
     await act(async () => {
-      const { users: found } = await api.searchUsers(q);
+      ({ users: found } = await api.searchUsers(q));
       found.forEach(users.remember);
-      results.replaceChildren(...(found.length ? found.map((u) => person(u.id, u.status_line,
-        button(t('add_friend'), async () => { await api.requestFriend(u.id, note.value.trim()); note.value = ''; await sync.refreshSocial(); })))
-        : [h('li', { className: 'empty' }, t('no_users_found'))]));
+      renderResults();
     });
   }
 
@@ -64,9 +88,10 @@ export function mountFriendsScreen(container, { api, social, state, users, media
   }
 
   function render() {
+    renderResults();
     lists.replaceChildren(
       section(t('incoming_requests'), 'incoming', social.incoming().map((r) => person(r.from_id, r.note,
-        button(t('accept'), async () => { const { friend } = await api.acceptFriend(r.from_id); social.addFriend(friend); }, 'primary'),
+        button(t('accept'), () => accept(r.from_id), 'primary'),
         button(t('decline'), async () => { await api.declineFriend(r.from_id); social.dropRequest(r, r.to_id); })))),
       section(t('outgoing_requests'), 'outgoing', social.outgoing().map((r) => person(r.to_id, r.note,
         button(t('cancel'), async () => { await api.cancelFriendRequest(r.to_id); social.dropRequest(r, r.from_id); })))),
