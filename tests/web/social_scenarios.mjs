@@ -1,8 +1,8 @@
 // Scenarios of friends, presence, typing, groups and profiles, run after scenarios.mjs's own
 // (they reuse its people: alice and bob in world.alice / world.bob, carol made by the seeder).
 // Every wait is on a condition in the page.
-import { api, bubbles, loginViaUi, sendText, tokenOf } from './lib/app.mjs';
-import { assertEqual, eventually } from './lib/wait.mjs';
+import { api, bubbles, loginViaUi, PASSWORD, sendText, tokenOf } from './lib/app.mjs';
+import { assert, assertEqual, eventually } from './lib/wait.mjs';
 
 const friendsPerson = (page, list, name) => page.locator(`.${list} .person`, { hasText: name });
 
@@ -173,6 +173,65 @@ async function groupOfThree(world) {
   await bob.screenshot({ path: world.screenshot('12-group-admin-panel') });
 }
 
+// The screens this file touches, on new devices: Alice on an English phone, Bob (his password
+// changed in scenarios.mjs) on a Chinese phone and a Chinese desktop. The group info panel is
+// a full-screen sheet on a phone; its back arrow and the browser's Back both return to the
+// chat, on the same path. Screenshots of the panel, a chat with links and a friends search.
+async function screensOnOtherDevices(world) {
+  const phone = { width: 390, height: 844 };
+  const devices = [
+    ['alice', PASSWORD, 'en-US', phone, 'Bob', 'bob', 'en-phone'],
+    ['bob', 'battery staple horse', 'zh-CN', phone, 'Alice', 'alice', 'zh-phone'],
+    ['bob', 'battery staple horse', 'zh-CN', { width: 1100, height: 720 }, 'Alice', 'alice', 'zh-desktop'],
+  ];
+  for (const [username, password, locale, viewport, friend, friendUsername, label] of devices) {
+    const isPhone = viewport === phone;
+    const context = await world.browser.newContext({ viewport, locale, ...(isPhone ? { isMobile: true, hasTouch: true } : {}) });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => world.pageErrors.push(error.message));
+    await loginViaUi(page, world.baseUrl, username, password);
+    await page.locator('.conversation.direct a', { hasText: friend }).click();
+    await page.locator('.message .text a').first().waitFor();
+    await page.screenshot({ path: world.screenshot(`17-links-${label}`) });
+
+    if (isPhone) await page.locator('.chat .back').click();
+    await page.locator('.conversation.group a', { hasText: 'Crew 2' }).click();
+    const chatPath = new URL(page.url()).pathname;
+    const panel = page.locator('.group-panel');
+    for (const close of ['arrow', 'browser back']) {
+      if (close === 'arrow' && !isPhone) continue;
+      await page.locator('.group-info-button').click();
+      await panel.locator('.members .person').first().waitFor();
+      if (isPhone) {
+        assert(!(await page.locator('.chat').isVisible()), 'the sheet covers the chat');
+        const box = await panel.boundingBox();
+        assertEqual(Math.round(box.width), phone.width, 'the sheet is as wide as the screen');
+        assert(await panel.locator('.back').isVisible(), 'a back arrow');
+      } else {
+        assert(await page.locator('.chat').isVisible(), 'beside the chat on a desktop');
+      }
+      if (close === 'arrow') {
+        await page.screenshot({ path: world.screenshot(`18-group-info-${label}`) });
+        await panel.locator('.back').click();
+      } else {
+        if (!isPhone) await page.screenshot({ path: world.screenshot(`18-group-info-${label}`) });
+        await page.goBack();
+      }
+      await panel.waitFor({ state: 'detached' });
+      await page.locator('#composer-text').waitFor();
+      assertEqual(new URL(page.url()).pathname, chatPath, `still in the chat after the ${close}`);
+      assertEqual(await page.locator('.group-info-button').getAttribute('aria-expanded'), 'false', 'the info button says closed');
+    }
+
+    if (isPhone) await page.locator('.chat .back').click();
+    await page.locator('a.friends-link').click();
+    await searchPeople(page, friendUsername);
+    await searchResult(page, friendUsername).locator('.relation').waitFor();
+    await page.screenshot({ path: world.screenshot(`19-friend-search-${label}`) });
+    await context.close();
+  }
+}
+
 async function expectFailed(page, text) {
   const tick = page.locator('.message.mine', { hasText: text }).locator('.tick');
   await eventually(async () => assertEqual(await tick.getAttribute('data-state'), 'failed', 'muted send'), 'send refused');
@@ -218,6 +277,7 @@ export const socialScenarios = [
   ['friends: search (Add friend, Requested, Accept, Friends, You), request with a note, accept live; presence online -> offline -> online -> away -> online', becomeFriendsLive],
   ['direct chat between friends: presence dots, typing indicator', typingAndPresenceInChat],
   ['group of three: create, add, sender names, rename, read by, roles, mute, leave, member panels', groupOfThree],
+  ['other devices (phone en, phone and desktop zh): group info sheet, Back; links; friend search', screensOnOtherDevices],
   ['profile: a new display name shows on the friend\'s side', profileChangeReachesFriend],
   ['friends errors: blocked; block and unblock', errorsBlockAndUnblock],
 ];

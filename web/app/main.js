@@ -147,7 +147,7 @@ function show(route) {
   root.replaceChildren(h('div', { className: 'shell', 'data-view': route.name === 'home' ? 'list' : 'detail' },
     app.banner.element, app.liveRegion, listPane, mainPane));
   app.banner.refresh();
-  const common = { ...app, api, users, media, session, navigate: router.navigate };
+  const common = { ...app, api, users, media, session, navigate: router.navigate, openOverlay: router.openOverlay, closeOverlay: router.closeOverlay };
   unmountList = mountConversationList(listPane, { ...common, currentId: () => (route.name === 'chat' ? route.id : null), startChat });
   const at = Number(route.query.get('at')) || null;
   if (route.name === 'chat') unmountMain = mountChatView(mainPane, { ...common, conversationId: route.id, focusSeq: at });

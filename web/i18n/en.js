@@ -115,6 +115,7 @@ export default {
     create_group: 'Create group',
     no_friends_yet: 'Add friends first to invite them.',
     group_info: 'Group info',
+    back_to_chat: 'Back to the chat',
     members: 'Members ({count})',
     role_owner: 'owner',
     role_admin: 'admin',

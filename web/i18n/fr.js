@@ -115,6 +115,7 @@ export default {
     create_group: 'Créer le groupe',
     no_friends_yet: 'Ajoutez d’abord des amis pour les inviter.',
     group_info: 'Infos du groupe',
+    back_to_chat: 'Retour à la discussion',
     members: 'Membres ({count})',
     role_owner: 'propriétaire',
     role_admin: 'admin',

@@ -115,6 +115,7 @@ export default {
     create_group: '创建群组',
     no_friends_yet: '先添加好友才能邀请。',
     group_info: '群组信息',
+    back_to_chat: '返回聊天',
     members: '成员（{count}）',
     role_owner: '群主',
     role_admin: '管理员',

@@ -4,7 +4,8 @@
 // owner or other admins), make invite codes and switch the group public or private; the owner
 // also changes roles, transfers ownership and deletes the group (after a confirm step);
 // everyone but the owner (unless alone) may leave. refresh() reloads from GET /groups/{id};
-// errors show with their code's sentence. onLeft() runs once the group is gone for me.
+// errors show with their code's sentence. onLeft() runs once the group is gone for me; the
+// header's back arrow (shown on a phone, where the panel covers the chat) calls onClose().
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { t } from '../i18n.js';
@@ -12,9 +13,14 @@ import { createInviteBox } from './invite_box.js';
 
 const MUTE_MS = 3600000;
 
-export function createGroupPanel({ api, social, users, session, groupId, onLeft }) {
+export function createGroupPanel({ api, social, users, session, groupId, onLeft, onClose }) {
   const myId = session.user.id;
-  const element = h('aside', { className: 'group-panel', 'aria-label': t('group_info') });
+  const body = h('div', { className: 'group-panel-body' });
+  const element = h('aside', { className: 'group-panel', 'aria-labelledby': 'group-panel-title' },
+    h('header', { className: 'pane-header' },
+      h('button', { type: 'button', className: 'icon-button back', 'aria-label': t('back_to_chat'), title: t('back_to_chat'), onClick: () => onClose() }, '←'),
+      h('h3', { id: 'group-panel-title' }, t('group_info'))),
+    body);
   const alert = h('p', { className: 'form-error', role: 'alert' });
   const invite = createInviteBox({ api, groupId });
   let info = null;
@@ -84,8 +90,7 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft 
     const addable = social.friends().filter((f) => !memberIds.has(f.user_id));
     const pick = h('select', { id: 'add-member', 'aria-label': t('add_members') },
       addable.map((f) => h('option', { value: f.user_id }, users.name(f.user_id))));
-    element.replaceChildren(h('div', {},
-      h('h3', {}, t('group_info')),
+    body.replaceChildren(h('div', {},
       h('p', { className: 'group-name' }, group.name),
       group.topic && h('p', { className: 'muted group-topic' }, group.topic),
       alert,
@@ -113,7 +118,7 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft 
       render();
     } catch (error) {
       alert.textContent = errorText(error, 'groups');
-      element.replaceChildren(alert);
+      body.replaceChildren(alert);
     }
   }
 

@@ -10,7 +10,9 @@
 //   marked read.
 // - System conversations are read-only: no composer.
 // - Groups: sender names on bubbles, event lines, "read by N" under my last message, and an
-//   info button that opens the group panel next to the chat (refreshed on new events).
+//   info button that opens the group panel next to the chat (a full-screen sheet on a phone;
+//   refreshed on new events). The open panel is a history overlay (router.js): the browser's
+//   Back, the panel's back arrow and the info button close it alike.
 // - Typing in the composer sends `typing` (throttled in sync); "X is typing…" shows under the
 //   messages while typing_state lists someone; direct chats show the other's presence dot.
 // - A draft chat becomes its conversation as soon as the first message is acknowledged.
@@ -39,7 +41,7 @@ const AT_BOTTOM_PX = 40;
 
 const ADMIN_ROLES = new Set(['owner', 'admin']);
 
-export function mountChatView(container, { api, state, social, typing, outbox, sync, users, session, media, uploads, conversationId, recipientId, focusSeq: focusAt, navigate }) {
+export function mountChatView(container, { api, state, social, typing, outbox, sync, users, session, media, uploads, conversationId, recipientId, focusSeq: focusAt, navigate, openOverlay, closeOverlay }) {
   const myId = session.user.id;
   const conversation = () => (conversationId ? state.get(conversationId) : null);
   const target = conversationId ? { conversationId } : { to: recipientId };
@@ -65,7 +67,9 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
   });
   const typingLine = h('p', { className: 'typing-line', 'aria-live': 'polite' });
   const readonlyNote = h('p', { className: 'readonly-note', hidden: true }, t('system_readonly'));
-  const panel = conversationId ? createGroupPanel({ api, social, users, session, groupId: conversationId, onLeft: () => navigate('/') }) : null;
+  const panel = conversationId ? createGroupPanel({
+    api, social, users, session, groupId: conversationId, onLeft: () => navigate('/'), onClose: () => closeOverlay(closePanel),
+  }) : null;
   const infoButton = h('button', {
     type: 'button', className: 'icon-button group-info-button', 'aria-label': t('group_info'), title: t('group_info'),
     'aria-expanded': 'false', hidden: true, onClick: togglePanel,
@@ -78,12 +82,19 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
   let menu = null; // the message actions menu, loaded on first use
 
   function togglePanel() {
-    const open = !panel.element.isConnected;
-    infoButton.setAttribute('aria-expanded', String(open));
-    if (open) {
-      container.append(panel.element);
-      panel.refresh();
-    } else panel.element.remove();
+    if (panel.element.isConnected) {
+      closeOverlay(closePanel);
+      return;
+    }
+    infoButton.setAttribute('aria-expanded', 'true');
+    container.append(panel.element);
+    panel.refresh();
+    openOverlay(closePanel);
+  }
+
+  function closePanel() {
+    infoButton.setAttribute('aria-expanded', 'false');
+    panel.element.remove();
   }
   let visibleUnreadSeq = 0;
   let firstRender = true;
