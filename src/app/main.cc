@@ -31,8 +31,6 @@
 #include "media/image.h"
 #include "net/server.h"
 #include "proto/group_bodies.h"
-#include "proto/server_frames.h"
-#include "proto/social_frames.h"
 #include "store/store.h"
 
 namespace parley::app {
@@ -118,14 +116,13 @@ int Main(int argc, char** argv) {
   auto setup_token = auth.admin_setup().OpenIfNoAdmin();
   if (!setup_token.ok()) return Fail(setup_token.status());
   chat::MessageWriter writer(**store, config->writer);
-  proto::JsonEventEncoder encoder;
-  chat::Service chat(**store, hub, writer, encoder, config->chat);
+  // The domain publishes typed events to the hub, which encodes them per protocol.
+  chat::Service chat(**store, hub, writer, config->chat);
   chat::SearchIndexer search_indexer(writer, std::chrono::milliseconds(250));
-  chat::Notices notices(**store, writer, hub, encoder, config->chat.max_text_bytes);
-  proto::JsonGroupEventFormat group_events;
-  chat::Groups groups(**store, hub, writer, encoder, group_events, config->groups);
-  proto::JsonSocialEncoder social_encoder;
-  chat::Social social(**store, hub, writer, social_encoder, config->social);
+  chat::Notices notices(**store, writer, hub, config->chat.max_text_bytes);
+  proto::JsonGroupEventFormat group_events;  // the stored text of group events
+  chat::Groups groups(**store, hub, writer, group_events, config->groups);
+  chat::Social social(**store, hub, writer, config->social);
   chat::MediaService media(**store, writer, **blobs, media_options);
   chat::MediaCleanup media_cleanup(media,
                                    std::chrono::milliseconds(config->media_cleanup_interval_ms));
@@ -139,8 +136,8 @@ int Main(int argc, char** argv) {
     int received = 0;
     sigwait(&signals, &received);
     if (stopped) return;
+    server.BeginShutdown();  // first: once "stopping" is logged, new requests get 503
     Log(LogLevel::kInfo, "stopping", {{"signal", std::to_string(received)}});
-    server.BeginShutdown();
     // Every send queued before this point commits, and its ack is queued to its session
     // before the session is told to close.
     writer.Run([](store::WriteTxn&, chat::ConversationCache&) { return Status::Ok(); });

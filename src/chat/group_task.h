@@ -16,9 +16,9 @@
 
 namespace parley::chat {
 
-// What a task did, for delivery after its commit: the events it appended, who receives them.
+// What a task did, for publishing after its commit: the events it appended, who is told.
 struct Groups::Change {
-  std::vector<store::Message> events;
+  std::vector<chat::events::GroupChanged> events;
   MemberIds recipients;
   store::Group group;
   store::GroupInvite invite;
@@ -43,7 +43,7 @@ inline Status NoSuchGroup() { return Status(Code::kNotFound, "no such group"); }
 class Task {
  public:
   Task(store::WriteTxn& txn, ConversationCache& cache, const GroupEventFormat& format,
-       int64_t group_id, int64_t actor, std::vector<store::Message>& events)
+       int64_t group_id, int64_t actor, std::vector<events::GroupChanged>& events)
       : txn_(txn), cache_(cache), format_(format), id_(group_id), actor_(actor), events_(events) {}
 
   // Loads the group; kNotFound unless it is live and the actor is a member.
@@ -93,8 +93,9 @@ class Task {
     // The actor has seen their own change (when they are, or still are, a member).
     auto cursor = txn_.AdvanceCursors(id_, actor_, stored->seq, stored->seq);
     if (!cursor.ok() && cursor.status().code() != Code::kNotFound) return cursor.status();
-    events_.push_back(*stored);
-    return stored->seq;
+    const int64_t seq = stored->seq;
+    events_.push_back(events::GroupChanged{std::move(*stored), event});
+    return seq;
   }
 
   // The members after a change (the cache forgets the old ones).
@@ -148,7 +149,7 @@ class Task {
   const GroupEventFormat& format_;
   const int64_t id_;
   const int64_t actor_;
-  std::vector<store::Message>& events_;
+  std::vector<events::GroupChanged>& events_;
   store::Group group_;
   store::Member me_;
   MemberIds members_;

@@ -14,12 +14,11 @@ using group_task::NoSuchGroup;
 using group_task::Task;
 using store::Role;
 
-Groups::Groups(store::Store& store, Hub& hub, MessageWriter& writer, EventEncoder& encoder,
+Groups::Groups(store::Store& store, EventSink& events, MessageWriter& writer,
                const GroupEventFormat& format, GroupsOptions options)
     : store_(store),
-      hub_(hub),
+      events_(events),
       writer_(writer),
-      encoder_(encoder),
       format_(format),
       options_(options),
       creations_(options.creations, kMaxLimitedUsers),
@@ -43,8 +42,8 @@ Status Groups::Commit(const Apply& apply, Change& change) {
       },
       [&] {
         if (!change.recipients) return;
-        for (const store::Message& event : change.events) {
-          hub_.Deliver(*change.recipients, encoder_.Message(event));
+        for (events::GroupChanged& event : change.events) {
+          events_.Publish(Audience{*change.recipients}, std::move(event));
         }
       });
 }

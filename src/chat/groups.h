@@ -3,8 +3,8 @@
 //
 // Every change runs as ONE MessageWriter task: the rule checks, the change and the kEvent
 // message that records it commit together, in the same seq stream as text messages. After the
-// commit, each event is encoded once and delivered through the Hub to every member's online
-// devices (a removed or leaving member gets that event, then nothing more).
+// commit, each is published (events::GroupChanged) with every member as its audience (a removed
+// or leaving member gets that event, then nothing more).
 //
 // Who may be put into a group (chat/reach.h, Contact::kGroupAdd): the creator or an admin adds
 // only users who exist (kNotFound), have not blocked them (kBlocked), are not blocked by them
@@ -37,9 +37,8 @@
 
 #include "auth/rate_limiter.h"
 #include "base/status.h"
-#include "chat/event_encoder.h"
+#include "chat/event_sink.h"
 #include "chat/group_rules.h"
-#include "chat/hub.h"
 #include "chat/message_writer.h"
 #include "store/store.h"
 
@@ -83,7 +82,7 @@ struct GroupInfo {
 
 class Groups {
  public:
-  Groups(store::Store& store, Hub& hub, MessageWriter& writer, EventEncoder& encoder,
+  Groups(store::Store& store, EventSink& events, MessageWriter& writer,
          const GroupEventFormat& format, GroupsOptions options);
 
   // --- changes (each appends its event) ---
@@ -137,15 +136,14 @@ class Groups {
  private:
   struct Change;
   using Apply = std::function<Status(store::WriteTxn&, ConversationCache&, Change&)>;
-  // Runs `apply` as a writer task, waits for its commit, then delivers its events.
+  // Runs `apply` as a writer task, waits for its commit, then publishes its events.
   Status Commit(const Apply& apply, Change& change);
   // kNotFound unless the actor is a member; kForbidden unless an owner or admin.
   Status RequireAdminNow(int64_t actor, int64_t group_id);
 
   store::Store& store_;
-  Hub& hub_;
+  EventSink& events_;
   MessageWriter& writer_;
-  EventEncoder& encoder_;
   const GroupEventFormat& format_;
   const GroupsOptions options_;
   auth::RateLimiter creations_;  // keyed by user id

@@ -1,6 +1,7 @@
 #include "chat/hub.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace parley::chat {
 
@@ -26,24 +27,46 @@ void Hub::Detach(int64_t user_id, const Peer* peer) {
   if (entries.empty()) peers_by_user_.erase(it);
 }
 
-// The peers are collected under the lock and handed the frame after it: queueing to thousands
-// of sessions (a big group) then never holds up Attach/Detach. The buffer is per thread and
-// reused, so a delivery allocates nothing per recipient once it has grown.
-void Hub::Deliver(std::span<const int64_t> user_ids, const SharedFrame& frame, const Peer* skip) {
+// The peers are collected under the lock and handed the frame after it: encoding, and queueing
+// to thousands of sessions (a big group), then never hold up Attach/Detach. The buffers are per
+// thread and reused, so a publish allocates nothing per recipient once they have grown.
+Reach Hub::Publish(const Audience& audience, Event event) {
   thread_local std::vector<std::shared_ptr<Peer>> targets;
+  // One frame per protocol met; a handful of protocols at most, so a linear search.
+  thread_local std::vector<std::pair<const FrameEncoder*, SharedFrame>> frames;
+  Reach reach;
   {
     std::lock_guard lock(mutex_);
-    for (int64_t user_id : user_ids) {
-      auto it = peers_by_user_.find(user_id);
-      if (it == peers_by_user_.end()) continue;
-      for (const Entry& entry : it->second) {
-        if (entry.key == skip) continue;
-        if (auto peer = entry.peer.lock()) targets.push_back(std::move(peer));
+    for (int64_t user_id : audience.users) {
+      bool online = false;
+      if (auto it = peers_by_user_.find(user_id); it != peers_by_user_.end()) {
+        for (const Entry& entry : it->second) {
+          auto peer = entry.peer.lock();
+          if (!peer) continue;  // gone; its Detach is on its way
+          online = true;
+          if (entry.key != audience.skip) targets.push_back(std::move(peer));
+        }
       }
+      (online ? reach.reached : reach.unreached).push_back(user_id);
     }
   }
-  for (const std::shared_ptr<Peer>& peer : targets) peer->Deliver(frame);
+  for (const std::shared_ptr<Peer>& peer : targets) {
+    const FrameEncoder* encoder = &peer->encoder();
+    auto found = std::find_if(frames.begin(), frames.end(),
+                              [encoder](const auto& frame) { return frame.first == encoder; });
+    if (found == frames.end()) {
+      frames.emplace_back(encoder, encoder->Encode(event));
+      found = frames.end() - 1;
+    }
+    peer->Deliver(found->second);
+  }
   targets.clear();
+  frames.clear();
+  return reach;
+}
+
+void Hub::Reply(const std::weak_ptr<Peer>& device, Event event) {
+  if (auto peer = device.lock()) peer->Deliver(peer->encoder().Encode(event));
 }
 
 std::vector<std::shared_ptr<Peer>> Hub::Collect(int64_t user_id, int64_t device_id, bool matching) {

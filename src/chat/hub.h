@@ -1,7 +1,10 @@
-// Hub: the registry of online devices on this node, and the fan-out of shared frames to them.
+// Hub: the registry of online devices on this node, and the fan-out of the domain's events to
+// them (the EventSink the domain publishes to). An event is encoded once per protocol present
+// among its recipients (each peer carries its protocol's encoder), and that one frame is shared
+// by every recipient device of the protocol.
 //
-// Thread-safe (one mutex, held only to look peers up; frames are queued to them after it is
-// released, so a fan-out to thousands of devices does not hold it).
+// Thread-safe (one mutex, held only to look peers up; events are encoded and frames queued to
+// the peers after it is released, so a fan-out to thousands of devices does not hold it).
 // The hub holds peers weakly: a peer that has gone away is skipped and pruned. Peers attach
 // after authenticating and detach when they close.
 #ifndef PARLEY_CHAT_HUB_H_
@@ -11,24 +14,25 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <span>
 #include <unordered_map>
 #include <vector>
 
+#include "chat/event_sink.h"
 #include "chat/peer.h"
 
 namespace parley::chat {
 
-class Hub {
+class Hub : public EventSink {
  public:
   // Attaches `peer` unless the user already has `max_per_user` peers attached (then false).
   bool Attach(int64_t user_id, int64_t device_id, const std::shared_ptr<Peer>& peer,
               size_t max_per_user = SIZE_MAX);
   void Detach(int64_t user_id, const Peer* peer);
 
-  // Delivers `frame` to every attached peer of every user in `user_ids` except `skip`.
-  void Deliver(std::span<const int64_t> user_ids, const SharedFrame& frame,
-               const Peer* skip = nullptr);
+  // EventSink. Publish encodes on the calling thread, outside the lock. A peer's Deliver must
+  // not publish (it only queues; WsSession posts to its strand).
+  Reach Publish(const Audience& audience, Event event) override;
+  void Reply(const std::weak_ptr<Peer>& device, Event event) override;
 
   // Closes the peers of one device, or of every device of the user but `keep_device_id`.
   void CloseDevice(int64_t user_id, int64_t device_id, CloseReason reason);

@@ -19,13 +19,9 @@ constexpr size_t kNoticeIdRandomBytes = 16;
 
 }  // namespace
 
-Notices::Notices(store::Store& store, MessageWriter& writer, Hub& hub, EventEncoder& encoder,
+Notices::Notices(store::Store& store, MessageWriter& writer, EventSink& events,
                  size_t max_text_bytes)
-    : store_(store),
-      writer_(writer),
-      hub_(hub),
-      encoder_(encoder),
-      max_text_bytes_(max_text_bytes) {}
+    : store_(store), writer_(writer), events_(events), max_text_bytes_(max_text_bytes) {}
 
 Result<int64_t> Notices::Send(const store::User& sender, const NoticeRequest& request) {
   if (!sender.is_admin) return Status(Code::kForbidden, "only server admins send notices");
@@ -87,8 +83,7 @@ Status Notices::SendBatch(const store::User& sender, const std::string& notice_i
   });
   if (!committed.ok()) return committed;
   for (size_t i = 0; i < stored.size(); ++i) {
-    const int64_t recipient = users[i];
-    hub_.Deliver(std::span<const int64_t>(&recipient, 1), encoder_.Message(stored[i]));
+    events_.Publish(Audience{users.subspan(i, 1)}, events::NoticePosted{std::move(stored[i])});
   }
   return Status::Ok();
 }

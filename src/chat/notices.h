@@ -16,8 +16,7 @@
 #include <string>
 
 #include "base/status.h"
-#include "chat/event_encoder.h"
-#include "chat/hub.h"
+#include "chat/event_sink.h"
 #include "chat/message_writer.h"
 #include "store/store.h"
 
@@ -31,8 +30,7 @@ struct NoticeRequest {
 
 class Notices {
  public:
-  Notices(store::Store& store, MessageWriter& writer, Hub& hub, EventEncoder& encoder,
-          size_t max_text_bytes);
+  Notices(store::Store& store, MessageWriter& writer, EventSink& events, size_t max_text_bytes);
 
   // Delivers a notice from `sender` and returns how many users received it. kForbidden unless
   // the sender is a server admin; kInvalidArgument for empty text or no recipients; kTooLarge
@@ -48,14 +46,14 @@ class Notices {
   static constexpr size_t kMaxListedRecipients = 10000;
 
  private:
-  // Appends the notice to each user's system conversation in one writer task, then delivers.
+  // Appends the notice to each user's system conversation in one writer task, then publishes
+  // each copy (events::NoticePosted) to its recipient.
   Status SendBatch(const store::User& sender, const std::string& notice_id, const std::string& text,
                    std::span<const int64_t> users);
 
   store::Store& store_;
   MessageWriter& writer_;
-  Hub& hub_;
-  EventEncoder& encoder_;
+  EventSink& events_;
   const size_t max_text_bytes_;
 };
 

@@ -1,23 +1,16 @@
 // Peer: how the chat domain reaches one connected device without knowing about sockets.
-// net/ implements it for WebSocket sessions; tests implement it with a recording fake.
+// net/ implements it for WebSocket sessions; tests implement it with recording fakes.
 //
-// Frames are encoded once and shared (SharedFrame) among every peer that receives them.
+// A peer speaks one protocol, named by the encoder it carries: the Hub encodes an event once
+// per protocol and hands the same shared frame to every peer of that protocol.
 // Deliver and Close are thread-safe and never block: they only queue work for the peer's own
 // I/O thread. A peer that cannot keep up closes itself (slow consumer); the domain never waits.
 #ifndef PARLEY_CHAT_PEER_H_
 #define PARLEY_CHAT_PEER_H_
 
-#include <memory>
-#include <string>
-#include <string_view>
+#include "chat/frame_encoder.h"
 
 namespace parley::chat {
-
-using SharedFrame = std::shared_ptr<const std::string>;
-
-inline SharedFrame MakeFrame(std::string text) {
-  return std::make_shared<const std::string>(std::move(text));
-}
 
 // Why the server closes a peer; each maps to one WebSocket close code (docs/protocol.md).
 enum class CloseReason {
@@ -31,6 +24,9 @@ enum class CloseReason {
 class Peer {
  public:
   virtual ~Peer() = default;
+  // The protocol this device speaks; the same object for every peer of that protocol, alive
+  // as long as the peer.
+  virtual const FrameEncoder& encoder() const = 0;
   virtual void Deliver(SharedFrame frame) = 0;
   virtual void Close(CloseReason reason) = 0;
 };

@@ -17,6 +17,11 @@ namespace parley::chat {
 
 enum class PresenceStatus { kOffline, kOnline, kAway };
 
+struct PresenceInfo {
+  PresenceStatus status = PresenceStatus::kOffline;
+  int64_t last_seen_at = 0;  // when the user was last online (now while online); 0: never
+};
+
 class PresenceTracker {
  public:
   using OnChange = std::function<void(int64_t user_id, PresenceStatus status)>;

@@ -7,17 +7,10 @@
 #include "chat/search_indexer.h"
 
 namespace parley::chat {
-namespace {
 
-void DeliverTo(const std::weak_ptr<Peer>& target, const SharedFrame& frame) {
-  if (auto peer = target.lock()) peer->Deliver(frame);
-}
-
-}  // namespace
-
-Service::Service(store::Store& store, Hub& hub, MessageWriter& writer, EventEncoder& encoder,
+Service::Service(store::Store& store, EventSink& events, MessageWriter& writer,
                  ServiceOptions options)
-    : store_(store), hub_(hub), writer_(writer), encoder_(encoder), options_(options) {}
+    : store_(store), events_(events), writer_(writer), options_(options) {}
 
 Status Service::ValidateSend(const SendCommand& command) const {
   if (command.client_id.empty() || command.client_id.size() > options_.max_client_id_bytes) {
@@ -68,39 +61,42 @@ Status Service::ValidateOp(const SendCommand& command) const {
 
 void Service::Send(SendCommand command, std::weak_ptr<Peer> origin) {
   if (Status valid = ValidateSend(command); !valid.ok()) {
-    DeliverTo(origin, encoder_.Error(valid, command.client_id, ""));
+    events_.Reply(origin, events::RequestFailed{valid, command.client_id, ""});
     return;
   }
   std::string client_id = command.client_id;
   auto done = [this, origin, client_id](Result<SendOutcome> outcome) {
     if (!outcome.ok()) {
-      DeliverTo(origin, encoder_.Error(outcome.status(), client_id, ""));
+      events_.Reply(origin, events::RequestFailed{outcome.status(), client_id, ""});
       return;
     }
-    DeliverTo(origin, encoder_.Ack(outcome->message, outcome->duplicate, outcome->changed));
+    events_.Reply(origin, events::Acked{outcome->message, outcome->duplicate, outcome->changed});
     if (outcome->duplicate || !outcome->changed) return;
     auto peer = origin.lock();
-    hub_.Deliver(*outcome->member_ids, encoder_.Message(outcome->message), peer.get());
+    events_.Publish(Audience{*outcome->member_ids, peer.get()},
+                    events::MessageCommitted{std::move(outcome->message)});
   };
   Status queued = writer_.Submit(std::move(command), std::move(done));
-  if (!queued.ok()) DeliverTo(origin, encoder_.Error(queued, client_id, ""));
+  if (!queued.ok()) events_.Reply(origin, events::RequestFailed{queued, client_id, ""});
 }
 
 void Service::MarkCursor(CursorCommand command, std::weak_ptr<Peer> origin, std::string req) {
   if (command.seq < 0) {
-    DeliverTo(origin, encoder_.Error(Status(Code::kInvalidArgument, "seq must be >= 0"), "", req));
+    events_.Reply(
+        origin, events::RequestFailed{Status(Code::kInvalidArgument, "seq must be >= 0"), "", req});
     return;
   }
   auto done = [this, origin, req](Result<CursorOutcome> outcome) {
     if (!outcome.ok()) {
-      DeliverTo(origin, encoder_.Error(outcome.status(), "", req));
+      events_.Reply(origin, events::RequestFailed{outcome.status(), "", req});
       return;
     }
     if (!outcome->moved) return;  // receipts announce movement only
-    hub_.Deliver(*outcome->member_ids, encoder_.Receipt(outcome->conversation_id, outcome->member));
+    events_.Publish(Audience{*outcome->member_ids},
+                    events::ReceiptMoved{outcome->conversation_id, outcome->member});
   };
   Status queued = writer_.Submit(std::move(command), std::move(done));
-  if (!queued.ok()) DeliverTo(origin, encoder_.Error(queued, "", req));
+  if (!queued.ok()) events_.Reply(origin, events::RequestFailed{queued, "", req});
 }
 
 Result<HistoryPage> Service::History(int64_t user_id, int64_t conversation_id,

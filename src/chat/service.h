@@ -1,6 +1,7 @@
 // Service: the chat domain's entry point for connected devices. It applies the rules of
-// sending and reading, hands writes to the MessageWriter, and fans committed events out
-// through the Hub as frames encoded once by the EventEncoder.
+// sending and reading, hands writes to the MessageWriter, and publishes what they committed as
+// typed events (chat/events.h) to an EventSink: the message to every member, the ack or the
+// error to the sending device.
 //
 // Thread-safety: all methods are thread-safe. Send and MarkCursor never block (they queue);
 // the read methods (History, Sync, Conversations) block on the store and must be called from
@@ -20,8 +21,7 @@
 #include "base/status.h"
 #include "chat/catch_up.h"
 #include "chat/commands.h"
-#include "chat/event_encoder.h"
-#include "chat/hub.h"
+#include "chat/event_sink.h"
 #include "chat/message_writer.h"
 #include "chat/peer.h"
 #include "store/store.h"
@@ -52,18 +52,18 @@ struct HistoryPage {
 
 class Service {
  public:
-  Service(store::Store& store, Hub& hub, MessageWriter& writer, EventEncoder& encoder,
-          ServiceOptions options);
+  Service(store::Store& store, EventSink& events, MessageWriter& writer, ServiceOptions options);
 
   const ServiceOptions& options() const { return options_; }
 
   // Validates and queues a send (or a message operation: edit, delete, react). `origin` (the
-  // sending device) gets the ack or an error frame carrying the client id; every other online
-  // device of every member gets the message (not for a reaction that changed nothing).
+  // sending device) gets Acked or RequestFailed carrying the client id; every member is the
+  // audience of MessageCommitted, `origin` skipped (not for a reaction that changed nothing,
+  // nor for a duplicate).
   void Send(SendCommand command, std::weak_ptr<Peer> origin);
 
-  // Raises a cursor. Every online device of every member gets a receipt; `origin` gets an
-  // error frame (echoing `req`) if it failed.
+  // Raises a cursor. Every member is the audience of ReceiptMoved (when it moved); `origin`
+  // gets RequestFailed (echoing `req`) if it failed.
   void MarkCursor(CursorCommand command, std::weak_ptr<Peer> origin, std::string req);
 
   Result<HistoryPage> History(int64_t user_id, int64_t conversation_id, const HistoryQuery& query);
@@ -89,9 +89,8 @@ class Service {
   Status ValidateText(const std::string& text) const;
 
   store::Store& store_;
-  Hub& hub_;
+  EventSink& events_;
   MessageWriter& writer_;
-  EventEncoder& encoder_;
   const ServiceOptions options_;
 };
 

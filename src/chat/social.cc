@@ -29,18 +29,22 @@ namespace {
 constexpr size_t kMaxLimitedUsers = 100'000;  // users the rate limiter remembers at once
 }  // namespace
 
-Social::Social(store::Store& store, Hub& hub, MessageWriter& writer, SocialEncoder& encoder,
+Social::Social(store::Store& store, EventSink& events, MessageWriter& writer,
                const SocialOptions& options)
     : store_(store),
-      hub_(hub),
+      events_(events),
       writer_(writer),
-      encoder_(encoder),
       friend_requests_(options.friend_requests, kMaxLimitedUsers),
       presence_(
           [this](int64_t user_id, PresenceStatus status) { PublishPresence(user_id, status); }) {}
 
 Status Social::Commit(MessageWriter::TaskApply apply, std::function<void()> deliver) {
   return writer_.Run(std::move(apply), deliver);
+}
+
+void Social::PublishTo(int64_t user_id, Event event) {
+  const int64_t users[] = {user_id};
+  events_.Publish(Audience{users}, std::move(event));
 }
 
 PresenceInfo Social::PresenceOf(const store::User& user) const {
@@ -129,15 +133,13 @@ Result<RequestOutcome> Social::SendRequest(int64_t me, int64_t to, std::string n
   };
   auto deliver = [&] {
     if (!outcome.became_friends) {
-      const int64_t ids[] = {to};
-      hub_.Deliver(ids, encoder_.FriendRequest(outcome.request, Public(sender)));
+      PublishTo(to, events::FriendRequested{outcome.request, Public(sender)});
       return;
     }
     const int64_t since = NowMillis();
     outcome.added = FriendOf(recipient, since);
-    const int64_t mine[] = {me}, theirs[] = {to};
-    hub_.Deliver(mine, encoder_.FriendAdded(outcome.added));
-    hub_.Deliver(theirs, encoder_.FriendAdded(FriendOf(sender, since)));
+    PublishTo(me, events::FriendAdded{outcome.added});
+    PublishTo(to, events::FriendAdded{FriendOf(sender, since)});
   };
   if (Status s = Commit(apply, deliver); !s.ok()) return s;
   return outcome;
@@ -164,9 +166,8 @@ Result<Friend> Social::Accept(int64_t me, int64_t from) {
   Friend added;
   auto deliver = [&] {
     added = FriendOf(sender, since);
-    const int64_t mine[] = {me}, theirs[] = {from};
-    hub_.Deliver(mine, encoder_.FriendAdded(added));
-    hub_.Deliver(theirs, encoder_.FriendAdded(FriendOf(self, since)));
+    PublishTo(me, events::FriendAdded{added});
+    PublishTo(from, events::FriendAdded{FriendOf(self, since)});
   };
   if (Status s = Commit(apply, deliver); !s.ok()) return s;
   return added;
@@ -180,7 +181,8 @@ Status Social::Decline(int64_t me, int64_t from) {
   };
   auto deliver = [&] {
     const int64_t both[] = {from, me};
-    hub_.Deliver(both, encoder_.FriendRequestClosed(store::FriendRequest{from, me}, true));
+    events_.Publish(Audience{both},
+                    events::FriendRequestClosed{store::FriendRequest{from, me}, true});
   };
   return Commit(apply, deliver);
 }
@@ -193,15 +195,15 @@ Status Social::Cancel(int64_t me, int64_t to) {
   };
   auto deliver = [&] {
     const int64_t both[] = {me, to};
-    hub_.Deliver(both, encoder_.FriendRequestClosed(store::FriendRequest{me, to}, false));
+    events_.Publish(Audience{both},
+                    events::FriendRequestClosed{store::FriendRequest{me, to}, false});
   };
   return Commit(apply, deliver);
 }
 
-void Social::DeliverRemoved(int64_t user_a, int64_t user_b) {
-  const int64_t a[] = {user_a}, b[] = {user_b};
-  hub_.Deliver(a, encoder_.FriendRemoved(user_b));
-  hub_.Deliver(b, encoder_.FriendRemoved(user_a));
+void Social::PublishRemoved(int64_t user_a, int64_t user_b) {
+  PublishTo(user_a, events::FriendRemoved{user_b});
+  PublishTo(user_b, events::FriendRemoved{user_a});
 }
 
 Status Social::RemoveFriend(int64_t me, int64_t other) {
@@ -212,7 +214,7 @@ Status Social::RemoveFriend(int64_t me, int64_t other) {
     cache.Clear();
     return Status::Ok();
   };
-  return Commit(apply, [&] { DeliverRemoved(me, other); });
+  return Commit(apply, [&] { PublishRemoved(me, other); });
 }
 
 Status Social::Block(int64_t me, int64_t other) {
@@ -236,10 +238,10 @@ Status Social::Block(int64_t me, int64_t other) {
     return Status::Ok();
   };
   auto deliver = [&] {
-    if (were_friends) DeliverRemoved(me, other);
+    if (were_friends) PublishRemoved(me, other);
     const int64_t both[] = {me, other};
     for (const store::FriendRequest& request : dropped) {
-      hub_.Deliver(both, encoder_.FriendRequestClosed(request, false));
+      events_.Publish(Audience{both}, events::FriendRequestClosed{request, false});
     }
   };
   return Commit(apply, deliver);
@@ -273,7 +275,7 @@ Result<store::User> Social::UpdateProfile(int64_t me, const store::ProfileUpdate
     audience.push_back(me);  // the user's other devices
     return Status::Ok();
   };
-  auto deliver = [&] { hub_.Deliver(audience, encoder_.Profile(updated)); };
+  auto deliver = [&] { events_.Publish(Audience{audience}, events::ProfileChanged{updated}); };
   if (Status s = Commit(apply, deliver); !s.ok()) return s;
   return updated;
 }
@@ -299,7 +301,7 @@ void Social::PublishPresence(int64_t user_id, PresenceStatus status) {
   };
   auto done = [this, user_id, change](Status status) {
     if (!status.ok()) return;  // presence is best effort; the next change corrects it
-    hub_.Deliver(change->friends, encoder_.Presence(user_id, change->presence));
+    events_.Publish(Audience{change->friends}, events::PresenceChanged{user_id, change->presence});
   };
   // A full queue drops this change: presence is the first thing to give way under load.
   (void)writer_.Submit(std::move(apply), std::move(done));
@@ -319,7 +321,9 @@ Status Social::Typing(int64_t me, int64_t conversation_id) {
     return Status::Ok();
   };
   return Commit(apply, [&] {
-    if (!audience.empty()) hub_.Deliver(audience, encoder_.Typing(conversation_id, me));
+    if (!audience.empty()) {
+      events_.Publish(Audience{audience}, events::Typing{conversation_id, me});
+    }
   });
 }
 

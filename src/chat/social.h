@@ -1,11 +1,11 @@
 // Social: the social graph of the chat domain — user search, friend requests, friendships,
-// blocks, profiles, presence and typing — with real-time frames to the online devices it
-// concerns (through the Hub, encoded by a SocialEncoder).
+// blocks, profiles, presence and typing — publishing each change as a typed event
+// (chat/events.h) to the users it concerns.
 //
 // Every write (requests, friendships, blocks, profiles, last-seen times) runs as a
 // MessageWriter task, so it serializes with message sends and clears the writer's
-// ConversationCache when it changes who may message whom. Its frames go out from the task's
-// completion, in commit order.
+// ConversationCache when it changes who may message whom. Its events are published from the
+// task's completion, in commit order.
 //
 // Thread-safety: all methods are thread-safe. Reads and writes block (writes wait for their
 // commit): call them from worker threads, never an I/O thread. The presence methods
@@ -22,10 +22,9 @@
 
 #include "auth/rate_limiter.h"
 #include "base/status.h"
-#include "chat/hub.h"
+#include "chat/event_sink.h"
 #include "chat/message_writer.h"
 #include "chat/presence.h"
-#include "chat/social_encoder.h"
 #include "store/store.h"
 
 namespace parley::chat {
@@ -44,7 +43,7 @@ struct SocialOptions {
 
 class Social {
  public:
-  Social(store::Store& store, Hub& hub, MessageWriter& writer, SocialEncoder& encoder,
+  Social(store::Store& store, EventSink& events, MessageWriter& writer,
          const SocialOptions& options = {});
 
   // --- reads (blocking) ---
@@ -88,7 +87,7 @@ class Social {
     presence_.DeviceDisconnected(user_id, was_away);
   }
   void DeviceAway(int64_t user_id, bool away) { presence_.DeviceAway(user_id, away); }
-  // Forwards "typing" to the devices of the conversation's other members that the
+  // Publishes Typing to the devices of the conversation's other members that the
   // relationship rules let it reach (chat/reach.h: no one with a block either way; in a direct
   // conversation, only while the two may message). Blocking (a writer task that writes
   // nothing); kNotFound unless `me` is a member.
@@ -101,13 +100,14 @@ class Social {
   void PublishPresence(int64_t user_id, PresenceStatus status);
   PresenceInfo PresenceOf(const store::User& user) const;
   Friend FriendOf(store::User user, int64_t since) const;
-  // Delivers the frames of an ended friendship to both sides.
-  void DeliverRemoved(int64_t user_a, int64_t user_b);
+  // Publishes an ended friendship to both sides.
+  void PublishRemoved(int64_t user_a, int64_t user_b);
+  // Publishes `event` to one user's devices.
+  void PublishTo(int64_t user_id, Event event);
 
   store::Store& store_;
-  Hub& hub_;
+  EventSink& events_;
   MessageWriter& writer_;
-  SocialEncoder& encoder_;
   auth::RateLimiter friend_requests_;  // keyed by user id
   PresenceTracker presence_;
 };

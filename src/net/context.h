@@ -18,6 +18,7 @@
 #include "net/server.h"
 #include "net/static_files.h"
 #include "net/work_pool.h"
+#include "proto/json_frames.h"
 
 namespace parley::net {
 
@@ -42,6 +43,10 @@ struct Context {
   // HTTP requests read but not yet answered: Server::Stop waits for them (and for the hub's
   // WebSockets to finish their closing handshakes) before ending the event loop.
   std::atomic<int> requests_in_flight{0};
+
+  // The protocol every WebSocket session speaks: the hub encodes each event once with it and
+  // shares the frame among the sessions it reaches.
+  const proto::JsonFrameEncoder json_frames{};
 };
 
 }  // namespace parley::net

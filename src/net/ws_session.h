@@ -63,6 +63,7 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   // Completes the WebSocket handshake for `upgrade` and starts serving.
   void Start(Request upgrade);
 
+  const chat::FrameEncoder& encoder() const override { return context_.json_frames; }
   void Deliver(chat::SharedFrame frame) override;
   void Close(chat::CloseReason reason) override;
 

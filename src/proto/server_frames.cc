@@ -179,7 +179,7 @@ std::string MessageObject(const store::Message& message) {
   return out;
 }
 
-std::string AckFrame(const store::Message& message, bool duplicate, bool changed) {
+std::string AckFrame(const chat::events::AckedMessage& message, bool duplicate, bool changed) {
   std::string out;
   JsonWriter w(&out);
   w.BeginObject()
@@ -405,24 +405,6 @@ std::string NoticeSentBody(int64_t recipients) {
   std::string out;
   JsonWriter(&out).BeginObject().Field("recipients", recipients).EndObject();
   return out;
-}
-
-chat::SharedFrame JsonEventEncoder::Message(const store::Message& message) {
-  return chat::MakeFrame(MessageFrame(message));
-}
-
-chat::SharedFrame JsonEventEncoder::Ack(const store::Message& message, bool duplicate,
-                                        bool changed) {
-  return chat::MakeFrame(AckFrame(message, duplicate, changed));
-}
-
-chat::SharedFrame JsonEventEncoder::Receipt(int64_t conversation_id, const store::Member& member) {
-  return chat::MakeFrame(ReceiptFrame(conversation_id, member));
-}
-
-chat::SharedFrame JsonEventEncoder::Error(const Status& status, std::string_view id,
-                                          std::string_view req) {
-  return chat::MakeFrame(ErrorFrame(status, id, req));
 }
 
 }  // namespace parley::proto

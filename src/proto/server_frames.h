@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "chat/event_encoder.h"
+#include "chat/events.h"
 #include "chat/service.h"
 #include "store/types.h"
 
@@ -28,7 +28,7 @@ std::string_view PublicMessage(const Status& status);
 
 // --- WebSocket frames ---
 std::string MessageFrame(const store::Message& message);
-std::string AckFrame(const store::Message& message, bool duplicate, bool changed);
+std::string AckFrame(const chat::events::AckedMessage& message, bool duplicate, bool changed);
 std::string ReceiptFrame(int64_t conversation_id, const store::Member& member);
 std::string ErrorFrame(const Status& status, std::string_view id, std::string_view req);
 // A `rate_limited` error for a dropped frame; `dropped` (when > 0) counts the frames dropped
@@ -59,15 +59,6 @@ std::string HistoryBody(const chat::HistoryPage& page);
 std::string NoticeSentBody(int64_t recipients);  // {"recipients": N}
 // One message object (as in history), for bodies built elsewhere (search).
 std::string MessageObject(const store::Message& message);
-
-// The chat domain's encoder, producing the WebSocket frames above.
-class JsonEventEncoder : public chat::EventEncoder {
- public:
-  chat::SharedFrame Message(const store::Message& message) override;
-  chat::SharedFrame Ack(const store::Message& message, bool duplicate, bool changed) override;
-  chat::SharedFrame Receipt(int64_t conversation_id, const store::Member& member) override;
-  chat::SharedFrame Error(const Status& status, std::string_view id, std::string_view req) override;
-};
 
 }  // namespace parley::proto
 

@@ -181,54 +181,52 @@ Result<store::ProfileUpdate> DecodeProfileUpdate(std::string_view body) {
 
 // --- WebSocket frames ---
 
-chat::SharedFrame JsonSocialEncoder::FriendRequest(const store::FriendRequest& request,
-                                                   const store::User& from) {
-  return chat::MakeFrame(Frame("friend_request", [&](JsonWriter& w) {
+std::string FriendRequestFrame(const chat::events::FriendRequested& event) {
+  return Frame("friend_request", [&](JsonWriter& w) {
     w.Key("request");
-    WriteRequest(w, request);
+    WriteRequest(w, event.request);
     w.Key("from");
-    WriteUserObject(w, from);
-  }));
+    WriteUserObject(w, event.from);
+  });
 }
 
-chat::SharedFrame JsonSocialEncoder::FriendRequestClosed(const store::FriendRequest& request,
-                                                         bool declined) {
-  return chat::MakeFrame(Frame(
-      declined ? "friend_request_declined" : "friend_request_cancelled",
-      [&](JsonWriter& w) { w.Field("from_id", request.from_id).Field("to_id", request.to_id); }));
+std::string FriendRequestClosedFrame(const chat::events::FriendRequestClosed& event) {
+  return Frame(event.declined ? "friend_request_declined" : "friend_request_cancelled",
+               [&](JsonWriter& w) {
+                 w.Field("from_id", event.request.from_id).Field("to_id", event.request.to_id);
+               });
 }
 
-chat::SharedFrame JsonSocialEncoder::FriendAdded(const chat::Friend& added) {
-  return chat::MakeFrame(Frame("friend_added", [&](JsonWriter& w) {
+std::string FriendAddedFrame(const chat::events::FriendAdded& event) {
+  return Frame("friend_added", [&](JsonWriter& w) {
     w.Key("friend");
-    WriteFriend(w, added);
-  }));
+    WriteFriend(w, event.added);
+  });
 }
 
-chat::SharedFrame JsonSocialEncoder::FriendRemoved(int64_t user_id) {
-  return chat::MakeFrame(
-      Frame("friend_removed", [&](JsonWriter& w) { w.Field("user_id", user_id); }));
+std::string FriendRemovedFrame(const chat::events::FriendRemoved& event) {
+  return Frame("friend_removed", [&](JsonWriter& w) { w.Field("user_id", event.user_id); });
 }
 
-chat::SharedFrame JsonSocialEncoder::Profile(const store::User& user) {
-  return chat::MakeFrame(Frame("profile", [&](JsonWriter& w) {
+std::string ProfileFrame(const chat::events::ProfileChanged& event) {
+  return Frame("profile", [&](JsonWriter& w) {
     w.Key("user");
-    WriteUserObject(w, user);
-  }));
+    WriteUserObject(w, event.user);
+  });
 }
 
-chat::SharedFrame JsonSocialEncoder::Presence(int64_t user_id, const chat::PresenceInfo& presence) {
-  return chat::MakeFrame(Frame("presence", [&](JsonWriter& w) {
-    w.Field("user_id", user_id)
-        .Field("status", PresenceName(presence.status))
-        .Field("last_seen_at", presence.last_seen_at);
-  }));
+std::string PresenceChangedFrame(const chat::events::PresenceChanged& event) {
+  return Frame("presence", [&](JsonWriter& w) {
+    w.Field("user_id", event.user_id)
+        .Field("status", PresenceName(event.presence.status))
+        .Field("last_seen_at", event.presence.last_seen_at);
+  });
 }
 
-chat::SharedFrame JsonSocialEncoder::Typing(int64_t conversation_id, int64_t user_id) {
-  return chat::MakeFrame(Frame("typing", [&](JsonWriter& w) {
-    w.Field("conversation_id", conversation_id).Field("user_id", user_id);
-  }));
+std::string TypingEventFrame(const chat::events::Typing& event) {
+  return Frame("typing", [&](JsonWriter& w) {
+    w.Field("conversation_id", event.conversation_id).Field("user_id", event.user_id);
+  });
 }
 
 }  // namespace parley::proto

@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "base/status.h"
-#include "chat/social_encoder.h"
+#include "chat/events.h"
 #include "proto/json_writer.h"
 #include "store/types.h"
 
@@ -39,19 +39,14 @@ Result<FriendRequestRequest> DecodeFriendRequest(std::string_view body);
 // Fields absent or null are left unchanged; at least one field must be given.
 Result<store::ProfileUpdate> DecodeProfileUpdate(std::string_view body);
 
-// The chat domain's social encoder, producing the WebSocket frames of the social features.
-class JsonSocialEncoder : public chat::SocialEncoder {
- public:
-  chat::SharedFrame FriendRequest(const store::FriendRequest& request,
-                                  const store::User& from) override;
-  chat::SharedFrame FriendRequestClosed(const store::FriendRequest& request,
-                                        bool declined) override;
-  chat::SharedFrame FriendAdded(const chat::Friend& added) override;
-  chat::SharedFrame FriendRemoved(int64_t user_id) override;
-  chat::SharedFrame Profile(const store::User& user) override;
-  chat::SharedFrame Presence(int64_t user_id, const chat::PresenceInfo& presence) override;
-  chat::SharedFrame Typing(int64_t conversation_id, int64_t user_id) override;
-};
+// --- WebSocket frames (proto/json_frames.h picks the one for each event) ---
+std::string FriendRequestFrame(const chat::events::FriendRequested& event);
+std::string FriendRequestClosedFrame(const chat::events::FriendRequestClosed& event);
+std::string FriendAddedFrame(const chat::events::FriendAdded& event);
+std::string FriendRemovedFrame(const chat::events::FriendRemoved& event);
+std::string ProfileFrame(const chat::events::ProfileChanged& event);
+std::string PresenceChangedFrame(const chat::events::PresenceChanged& event);
+std::string TypingEventFrame(const chat::events::Typing& event);
 
 }  // namespace parley::proto
 

@@ -1,59 +1,134 @@
-// Test support for chat/: a temporary SQLite store, a Peer that records what it is sent, and
-// a fully wired Service (real store, writer, hub and JSON encoder).
+// Test support for chat/: a temporary SQLite store, an EventSink that records every typed event
+// the domain publishes (with its audience) or replies, devices that are only identities, and a
+// wired domain (real store and writer; Service, Social and Groups publishing to the recorder).
 #ifndef PARLEY_TESTS_CHAT_CHAT_TEST_SUPPORT_H_
 #define PARLEY_TESTS_CHAT_CHAT_TEST_SUPPORT_H_
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
-#include <filesystem>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
-#include "chat/hub.h"
+#include "chat/event_sink.h"
+#include "chat/groups.h"
 #include "chat/message_writer.h"
 #include "chat/service.h"
-#include "proto/server_frames.h"
+#include "chat/social.h"
+#include "proto/group_bodies.h"
 #include "store/store.h"
 #include "tests/support/temp_dir.h"
 
 namespace parley::chat {
 
-class RecordingPeer : public Peer {
+// One publish as the sink saw it.
+struct Published {
+  std::vector<int64_t> users;  // the audience, as given
+  const Peer* skip = nullptr;
+  Event event;
+
+  std::vector<int64_t> SortedUsers() const {
+    std::vector<int64_t> sorted = users;
+    std::sort(sorted.begin(), sorted.end());
+    return sorted;
+  }
+};
+
+// One reply: `device` is null when the device had gone.
+struct Replied {
+  const Peer* device = nullptr;
+  Event event;
+};
+
+// Records what the domain publishes; reaches nobody (every user is reported unreached).
+class RecordingSink : public EventSink {
  public:
-  void Deliver(SharedFrame frame) override {
+  Reach Publish(const Audience& audience, Event event) override {
     std::lock_guard lock(mutex_);
-    frames_.push_back(nlohmann::json::parse(*frame));
+    published_.push_back(
+        Published{{audience.users.begin(), audience.users.end()}, audience.skip, std::move(event)});
+    changed_.notify_all();
+    return Reach{{}, {audience.users.begin(), audience.users.end()}};
+  }
+  void Reply(const std::weak_ptr<Peer>& device, Event event) override {
+    std::lock_guard lock(mutex_);
+    replied_.push_back(Replied{device.lock().get(), std::move(event)});
     changed_.notify_all();
   }
-  void Close(CloseReason reason) override {
-    std::lock_guard lock(mutex_);
-    closed_ = reason;
-    changed_.notify_all();
-  }
-  // Waits (up to 10 s) until at least `count` frames arrived; returns a copy of all of them.
-  std::vector<nlohmann::json> WaitForFrames(size_t count) {
+
+  // Wait (up to 10 s) until at least `count` publishes (replies) were recorded; copies of all.
+  std::vector<Published> WaitForPublished(size_t count) {
     std::unique_lock lock(mutex_);
-    changed_.wait_for(lock, std::chrono::seconds(10), [&] { return frames_.size() >= count; });
-    return frames_;
+    changed_.wait_for(lock, std::chrono::seconds(10), [&] { return published_.size() >= count; });
+    return published_;
   }
-  std::vector<nlohmann::json> Frames() {
-    std::lock_guard lock(mutex_);
-    return frames_;
+  std::vector<Replied> WaitForReplies(size_t count) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, std::chrono::seconds(10), [&] { return replied_.size() >= count; });
+    return replied_;
   }
-  std::optional<CloseReason> closed() {
+  std::vector<Published> AllPublished() {
     std::lock_guard lock(mutex_);
-    return closed_;
+    return published_;
+  }
+  std::vector<Replied> AllReplies() {
+    std::lock_guard lock(mutex_);
+    return replied_;
   }
 
  private:
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::vector<nlohmann::json> frames_;
+  std::vector<Published> published_;  // guarded by mutex_
+  std::vector<Replied> replied_;      // guarded by mutex_
+};
+
+// The event of type T in `event`; fails the test (and returns null) if it is another kind.
+template <typename T>
+const T* As(const Event& event) {
+  const T* found = std::get_if<T>(&event);
+  EXPECT_NE(found, nullptr) << "event index " << event.index();
+  return found;
+}
+
+// An encoder that writes the kind of each event and counts its calls (tests of the hub).
+class CountingEncoder : public FrameEncoder {
+ public:
+  SharedFrame Encode(const Event& event) const override {
+    ++calls;
+    return MakeFrame("event " + std::to_string(event.index()));
+  }
+  mutable int calls = 0;  // the hub encodes on the publishing thread; tests publish from one
+};
+
+// A device: an identity for the domain (an origin to reply to) and a recorder for the hub.
+class TestDevice : public Peer {
+ public:
+  explicit TestDevice(const FrameEncoder& encoder) : encoder_(encoder) {}
+  const FrameEncoder& encoder() const override { return encoder_; }
+  void Deliver(SharedFrame frame) override {
+    std::lock_guard lock(mutex_);
+    frames_.push_back(std::move(frame));
+  }
+  void Close(CloseReason reason) override {
+    std::lock_guard lock(mutex_);
+    closed_ = reason;
+  }
+  std::vector<SharedFrame> frames() {
+    std::lock_guard lock(mutex_);
+    return frames_;
+  }
+
+ private:
+  const FrameEncoder& encoder_;
+  std::mutex mutex_;
+  std::vector<SharedFrame> frames_;  // guarded by mutex_
   std::optional<CloseReason> closed_;
 };
 
@@ -76,10 +151,12 @@ struct ChatFixture {
     EXPECT_TRUE(opened.ok()) << opened.status().message();
     store = std::move(*opened);
     writer = std::make_unique<MessageWriter>(*store, writer_options);
-    service = std::make_unique<Service>(*store, hub, *writer, encoder, options);
+    service = std::make_unique<Service>(*store, events, *writer, options);
+    social = std::make_unique<Social>(*store, events, *writer);
+    groups = std::make_unique<Groups>(*store, events, *writer, group_format, GroupsOptions{});
   }
 
-  // The writer's callbacks use the service and the hub: stop it before they go.
+  // The writer's callbacks use the domain and the sink: stop it before they go.
   ~ChatFixture() { writer->Stop(); }
 
   int64_t AddUser(const std::string& name) {
@@ -88,18 +165,18 @@ struct ChatFixture {
     return user->id;
   }
 
-  std::shared_ptr<RecordingPeer> Connect(int64_t user_id, int64_t device_id) {
-    auto peer = std::make_shared<RecordingPeer>();
-    hub.Attach(user_id, device_id, peer);
-    return peer;
-  }
+  // A connected device, as far as the domain can tell: something to reply to.
+  std::shared_ptr<TestDevice> NewDevice() { return std::make_shared<TestDevice>(encoder); }
 
   TempDir dir;
   std::unique_ptr<store::Store> store;
-  Hub hub;
-  proto::JsonEventEncoder encoder;
+  RecordingSink events;
+  CountingEncoder encoder;
+  proto::JsonGroupEventFormat group_format;
   std::unique_ptr<MessageWriter> writer;
   std::unique_ptr<Service> service;
+  std::unique_ptr<Social> social;
+  std::unique_ptr<Groups> groups;
 };
 
 }  // namespace parley::chat

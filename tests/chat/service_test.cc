@@ -1,3 +1,5 @@
+// Service: what it publishes (typed events and their audiences) for sends, receipts and
+// failures, and its reads. Fan-out to devices is the hub's (hub_test.cc).
 #include "chat/service.h"
 
 #include <set>
@@ -8,56 +10,66 @@
 namespace parley::chat {
 namespace {
 
-using nlohmann::json;
-
 SendCommand Direct(int64_t from, int64_t to, std::string id, std::string text) {
   return SendCommand{from, std::move(id), to, 0, std::move(text)};
 }
 
-TEST(ServiceTest, DirectMessageIsAckedAndDeliveredToOtherDevices) {
-  ChatFixture f;
-  const int64_t alice = f.AddUser("alice");
-  const int64_t bob = f.AddUser("bob");
-  auto alice_phone = f.Connect(alice, 1);
-  auto alice_laptop = f.Connect(alice, 2);
-  auto bob_phone = f.Connect(bob, 3);
-
-  f.service->Send(Direct(alice, bob, "c-1", "hello 👋"), alice_phone);
-  auto acked = alice_phone->WaitForFrames(1);
-  ASSERT_EQ(acked.size(), 1u);
-  EXPECT_EQ(acked[0]["type"], "ack");
-  EXPECT_EQ(acked[0]["id"], "c-1");
-  EXPECT_EQ(acked[0]["seq"], 1);
-  EXPECT_EQ(acked[0]["duplicate"], false);
-
-  auto delivered = bob_phone->WaitForFrames(1);
-  ASSERT_EQ(delivered.size(), 1u);
-  EXPECT_EQ(delivered[0]["type"], "message");
-  EXPECT_EQ(delivered[0]["text"], "hello 👋");
-  EXPECT_EQ(delivered[0]["sender_id"], alice);
-  EXPECT_EQ(delivered[0]["conversation_id"], acked[0]["conversation_id"]);
-  EXPECT_EQ(alice_laptop->WaitForFrames(1).at(0)["type"], "message");
-  // The sending device gets the ack, not a copy of its own message.
-  EXPECT_EQ(alice_phone->Frames().size(), 1u);
+// The conversation of the first reply, an ack.
+int64_t AckedConversation(RecordingSink& sink) {
+  const Replied first = sink.WaitForReplies(1).at(0);
+  const auto* ack = As<events::Acked>(first.event);
+  return ack ? ack->message.conversation_id : 0;
 }
 
-TEST(ServiceTest, ResendWithSameIdIsNotStoredTwice) {
+TEST(ServiceTest, SendAcksTheSenderAndPublishesTheMessageToEveryMember) {
   ChatFixture f;
   const int64_t alice = f.AddUser("alice");
   const int64_t bob = f.AddUser("bob");
-  auto phone = f.Connect(alice, 1);
-  auto bob_phone = f.Connect(bob, 2);
+  auto alice_phone = f.NewDevice();
+
+  f.service->Send(Direct(alice, bob, "c-1", "hello 👋"), alice_phone);
+  const auto replies = f.events.WaitForReplies(1);
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].device, alice_phone.get());
+  const auto* ack = As<events::Acked>(replies[0].event);
+  ASSERT_NE(ack, nullptr);
+  EXPECT_EQ(ack->message.client_id, "c-1");
+  EXPECT_EQ(ack->message.seq, 1);
+  EXPECT_FALSE(ack->duplicate);
+  EXPECT_TRUE(ack->changed);
+
+  const auto published = f.events.WaitForPublished(1);
+  ASSERT_EQ(published.size(), 1u);
+  // Both members (alice's other devices too), the sending device excepted: it has its ack.
+  EXPECT_EQ(published[0].SortedUsers(), (std::vector<int64_t>{alice, bob}));
+  EXPECT_EQ(published[0].skip, alice_phone.get());
+  const auto* committed = As<events::MessageCommitted>(published[0].event);
+  ASSERT_NE(committed, nullptr);
+  EXPECT_EQ(committed->message.text, "hello 👋");
+  EXPECT_EQ(committed->message.sender_id, alice);
+  EXPECT_EQ(committed->message.seq, 1);
+  EXPECT_EQ(committed->message.conversation_id, ack->message.conversation_id);
+}
+
+TEST(ServiceTest, ResendWithSameIdIsNotStoredOrPublishedTwice) {
+  ChatFixture f;
+  const int64_t alice = f.AddUser("alice");
+  const int64_t bob = f.AddUser("bob");
+  auto phone = f.NewDevice();
   f.service->Send(Direct(alice, bob, "same", "one"), phone);
   f.service->Send(Direct(alice, bob, "same", "one"), phone);
-  auto frames = phone->WaitForFrames(2);
-  ASSERT_EQ(frames.size(), 2u);
-  EXPECT_EQ(frames[0]["seq"], 1);
-  EXPECT_EQ(frames[1]["seq"], 1);
-  EXPECT_EQ(frames[1]["duplicate"], true);
-  auto history = f.service->History(bob, frames[0]["conversation_id"], HistoryQuery{});
+  const auto replies = f.events.WaitForReplies(2);
+  ASSERT_EQ(replies.size(), 2u);
+  const auto* first = As<events::Acked>(replies[0].event);
+  const auto* second = As<events::Acked>(replies[1].event);
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->message.seq, 1);
+  EXPECT_EQ(second->message.seq, 1);
+  EXPECT_TRUE(second->duplicate);
+  auto history = f.service->History(bob, first->message.conversation_id, HistoryQuery{});
   ASSERT_TRUE(history.ok());
   EXPECT_EQ(history->messages.size(), 1u);
-  EXPECT_EQ(bob_phone->WaitForFrames(1).size(), 1u);
+  EXPECT_EQ(f.events.AllPublished().size(), 1u);
 }
 
 TEST(ServiceTest, InvalidSendsGetTypedErrorsCarryingTheId) {
@@ -65,31 +77,32 @@ TEST(ServiceTest, InvalidSendsGetTypedErrorsCarryingTheId) {
   options.max_text_bytes = 10;
   ChatFixture f(options);
   const int64_t alice = f.AddUser("alice");
-  auto phone = f.Connect(alice, 1);
+  auto phone = f.NewDevice();
   struct Case {
     SendCommand command;
-    std::string code;
+    Code code;
   };
   const Case cases[] = {
-      {Direct(alice, 999, "a", "hi"), "not_found"},
-      {Direct(alice, alice, "b", "hi"), "invalid_argument"},
-      {Direct(alice, 999, "c", ""), "invalid_argument"},
-      {Direct(alice, 999, "d", "01234567890"), "too_large"},
-      {Direct(alice, 999, "", "hi"), "invalid_argument"},
-      {Direct(alice, 999, std::string(65, 'x'), "hi"), "invalid_argument"},
-      {SendCommand{alice, "e", 0, 12345, "hi"}, "not_found"},
-      {SendCommand{alice, "f", 0, 0, "hi"}, "invalid_argument"},
+      {Direct(alice, 999, "a", "hi"), Code::kNotFound},
+      {Direct(alice, alice, "b", "hi"), Code::kInvalidArgument},
+      {Direct(alice, 999, "c", ""), Code::kInvalidArgument},
+      {Direct(alice, 999, "d", "01234567890"), Code::kTooLarge},
+      {Direct(alice, 999, "", "hi"), Code::kInvalidArgument},
+      {Direct(alice, 999, std::string(65, 'x'), "hi"), Code::kInvalidArgument},
+      {SendCommand{alice, "e", 0, 12345, "hi"}, Code::kNotFound},
+      {SendCommand{alice, "f", 0, 0, "hi"}, Code::kInvalidArgument},
   };
   for (size_t i = 0; i < std::size(cases); ++i) {
     f.service->Send(cases[i].command, phone);
-    auto frames = phone->WaitForFrames(i + 1);
-    ASSERT_EQ(frames.size(), i + 1);
-    EXPECT_EQ(frames[i]["type"], "error");
-    EXPECT_EQ(frames[i]["code"], cases[i].code) << i;
-    if (!cases[i].command.client_id.empty() && cases[i].command.client_id.size() <= 64) {
-      EXPECT_EQ(frames[i]["id"], cases[i].command.client_id);
-    }
+    const auto replies = f.events.WaitForReplies(i + 1);
+    ASSERT_EQ(replies.size(), i + 1);
+    EXPECT_EQ(replies[i].device, phone.get());
+    const auto* failed = As<events::RequestFailed>(replies[i].event);
+    ASSERT_NE(failed, nullptr) << i;
+    EXPECT_EQ(failed->status.code(), cases[i].code) << i;
+    EXPECT_EQ(failed->id, cases[i].command.client_id) << i;
   }
+  EXPECT_TRUE(f.events.AllPublished().empty());
 }
 
 TEST(ServiceTest, OutsidersCannotWriteReadOrMarkAConversation) {
@@ -97,40 +110,54 @@ TEST(ServiceTest, OutsidersCannotWriteReadOrMarkAConversation) {
   const int64_t alice = f.AddUser("alice");
   const int64_t bob = f.AddUser("bob");
   const int64_t eve = f.AddUser("eve");
-  auto phone = f.Connect(alice, 1);
-  auto eve_phone = f.Connect(eve, 9);
+  auto phone = f.NewDevice();
+  auto eve_phone = f.NewDevice();
   f.service->Send(Direct(alice, bob, "c-1", "secret"), phone);
-  const int64_t conversation = phone->WaitForFrames(1).at(0)["conversation_id"];
+  const int64_t conversation = AckedConversation(f.events);
 
   f.service->Send(SendCommand{eve, "x", 0, conversation, "let me in"}, eve_phone);
   f.service->MarkCursor(CursorCommand{eve, conversation, 1, true}, eve_phone, "r-1");
-  auto frames = eve_phone->WaitForFrames(2);
-  ASSERT_EQ(frames.size(), 2u);
-  EXPECT_EQ(frames[0]["code"], "not_found");
-  EXPECT_EQ(frames[1]["code"], "not_found");
-  EXPECT_EQ(frames[1]["req"], "r-1");
+  const auto replies = f.events.WaitForReplies(3);
+  ASSERT_EQ(replies.size(), 3u);
+  for (size_t i : {1, 2}) {
+    EXPECT_EQ(replies[i].device, eve_phone.get());
+    const auto* failed = As<events::RequestFailed>(replies[i].event);
+    ASSERT_NE(failed, nullptr);
+    EXPECT_EQ(failed->status.code(), Code::kNotFound);
+  }
+  EXPECT_EQ(std::get<events::RequestFailed>(replies[2].event).req, "r-1");
+  EXPECT_EQ(f.events.AllPublished().size(), 1u);  // alice's message only
   auto history = f.service->History(eve, conversation, HistoryQuery{});
   ASSERT_FALSE(history.ok());
   EXPECT_EQ(history.status().code(), Code::kNotFound);
 }
 
-TEST(ServiceTest, ReadCursorReachesBothSidesAsReceipt) {
+TEST(ServiceTest, ReadCursorIsPublishedToBothSidesAsAReceipt) {
   ChatFixture f;
   const int64_t alice = f.AddUser("alice");
   const int64_t bob = f.AddUser("bob");
-  auto alice_phone = f.Connect(alice, 1);
-  auto bob_phone = f.Connect(bob, 2);
+  auto alice_phone = f.NewDevice();
+  auto bob_phone = f.NewDevice();
   f.service->Send(Direct(alice, bob, "c-1", "hi"), alice_phone);
-  const int64_t conversation = alice_phone->WaitForFrames(1).at(0)["conversation_id"];
-  bob_phone->WaitForFrames(1);
+  const int64_t conversation = AckedConversation(f.events);
   f.service->MarkCursor(CursorCommand{bob, conversation, 1, true}, bob_phone, "");
-  auto alice_frames = alice_phone->WaitForFrames(2);
-  ASSERT_EQ(alice_frames.size(), 2u);
-  EXPECT_EQ(alice_frames[1]["type"], "receipt");
-  EXPECT_EQ(alice_frames[1]["user_id"], bob);
-  EXPECT_EQ(alice_frames[1]["read_seq"], 1);
-  EXPECT_EQ(alice_frames[1]["delivered_seq"], 1);
-  EXPECT_EQ(bob_phone->WaitForFrames(2).at(1)["type"], "receipt");
+  const auto published = f.events.WaitForPublished(2);
+  ASSERT_EQ(published.size(), 2u);
+  EXPECT_EQ(published[1].SortedUsers(), (std::vector<int64_t>{alice, bob}));
+  EXPECT_EQ(published[1].skip, nullptr);  // bob's other devices, and this one, are told
+  const auto* receipt = As<events::ReceiptMoved>(published[1].event);
+  ASSERT_NE(receipt, nullptr);
+  EXPECT_EQ(receipt->conversation_id, conversation);
+  EXPECT_EQ(receipt->member.user_id, bob);
+  EXPECT_EQ(receipt->member.read_seq, 1);
+  EXPECT_EQ(receipt->member.delivered_seq, 1);
+
+  // The same cursor again moves nothing and is not announced.
+  f.service->MarkCursor(CursorCommand{bob, conversation, 1, true}, bob_phone, "");
+  f.service->Send(Direct(alice, bob, "c-2", "again"), alice_phone);
+  const auto later = f.events.WaitForPublished(3);
+  ASSERT_EQ(later.size(), 3u);
+  EXPECT_NE(As<events::MessageCommitted>(later[2].event), nullptr);
 
   auto list = f.service->Conversations(bob);
   ASSERT_TRUE(list.ok());
@@ -142,12 +169,12 @@ TEST(ServiceTest, HistoryPagesBackwardsAndForwards) {
   ChatFixture f;
   const int64_t alice = f.AddUser("alice");
   const int64_t bob = f.AddUser("bob");
-  auto phone = f.Connect(alice, 1);
+  auto phone = f.NewDevice();
   for (int i = 1; i <= 25; ++i) {
     f.service->Send(Direct(alice, bob, "c-" + std::to_string(i), std::to_string(i)), phone);
   }
-  const auto acks = phone->WaitForFrames(25);
-  const int64_t conversation = acks.at(0)["conversation_id"];
+  ASSERT_EQ(f.events.WaitForReplies(25).size(), 25u);
+  const int64_t conversation = AckedConversation(f.events);
 
   auto newest = f.service->History(bob, conversation, HistoryQuery{std::nullopt, std::nullopt, 10});
   ASSERT_TRUE(newest.ok());
@@ -191,12 +218,12 @@ TEST(ServiceTest, SyncReplaysWhatTheDeviceMissed) {
   const int64_t alice = f.AddUser("alice");
   const int64_t bob = f.AddUser("bob");
   const int64_t carol = f.AddUser("carol");
-  auto phone = f.Connect(alice, 1);
+  auto phone = f.NewDevice();
   for (int i = 1; i <= 5; ++i)
     f.service->Send(Direct(alice, bob, "b" + std::to_string(i), "x"), phone);
   f.service->Send(Direct(alice, carol, "c1", "y"), phone);
-  const auto acks = phone->WaitForFrames(6);
-  const int64_t with_bob = acks.at(0)["conversation_id"];
+  ASSERT_EQ(f.events.WaitForReplies(6).size(), 6u);
+  const int64_t with_bob = AckedConversation(f.events);
 
   const Cursor cursors[] = {{with_bob, 1}};
   auto plan = f.service->PlanCatchUp(alice, cursors);
@@ -238,8 +265,9 @@ TEST(ServiceTest, ConcurrentSendersGetDenseUniqueSeqs) {
   const int64_t bob = f.AddUser("bob");
   constexpr int kThreads = 4;
   constexpr int kPerThread = 250;
-  std::vector<std::shared_ptr<RecordingPeer>> peers;
-  for (int t = 0; t < kThreads; ++t) peers.push_back(f.Connect(t % 2 ? alice : bob, 100 + t));
+  constexpr size_t kSends = kThreads * kPerThread;
+  std::vector<std::shared_ptr<TestDevice>> devices;
+  for (int t = 0; t < kThreads; ++t) devices.push_back(f.NewDevice());
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -247,23 +275,28 @@ TEST(ServiceTest, ConcurrentSendersGetDenseUniqueSeqs) {
       const int64_t other = t % 2 ? bob : alice;
       for (int i = 0; i < kPerThread; ++i) {
         f.service->Send(Direct(me, other, std::to_string(t) + "-" + std::to_string(i), "m"),
-                        peers[t]);
+                        devices[t]);
       }
     });
   }
   for (auto& thread : threads) thread.join();
   std::set<int64_t> seqs;
-  for (int t = 0; t < kThreads; ++t) {
-    // Each peer gets its own acks plus the messages of the others.
-    for (const json& frame : peers[t]->WaitForFrames(kThreads * kPerThread)) {
-      if (frame["type"] == "ack") {
-        EXPECT_TRUE(seqs.insert(frame["seq"].get<int64_t>()).second);
-      }
-    }
+  for (const Replied& reply : f.events.WaitForReplies(kSends)) {
+    const auto* ack = As<events::Acked>(reply.event);
+    ASSERT_NE(ack, nullptr);
+    EXPECT_TRUE(seqs.insert(ack->message.seq).second);
   }
-  ASSERT_EQ(seqs.size(), static_cast<size_t>(kThreads * kPerThread));
+  ASSERT_EQ(seqs.size(), kSends);
   EXPECT_EQ(*seqs.begin(), 1);
-  EXPECT_EQ(*seqs.rbegin(), kThreads * kPerThread);
+  EXPECT_EQ(*seqs.rbegin(), static_cast<int64_t>(kSends));
+  // Every message is published once, in seq order (the writer's completions run in order).
+  const auto published = f.events.WaitForPublished(kSends);
+  ASSERT_EQ(published.size(), kSends);
+  for (size_t i = 0; i < kSends; ++i) {
+    const auto* committed = As<events::MessageCommitted>(published[i].event);
+    ASSERT_NE(committed, nullptr);
+    EXPECT_EQ(committed->message.seq, static_cast<int64_t>(i + 1));
+  }
 }
 
 }  // namespace

@@ -227,11 +227,17 @@ class StuckPeerTest : public ::testing::Test {
     Result<RawSocket> http = RawSocket::Connect(server_->port());
     ASSERT_TRUE(IsOk(http));
     open_http_ = std::move(*http);
+    // One answered request: the connection has been accepted (a connection still in the
+    // listen queue would be reset when the listener closes) and is kept alive.
+    ASSERT_TRUE(open_http_.WriteAll("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+    Result<RawHttpResponse> healthy = ReadHttpResponse(open_http_);
+    ASSERT_TRUE(IsOk(healthy));
+    ASSERT_EQ(healthy->status, 200);
   }
 
   std::unique_ptr<ServerProcess> server_;
   RawWebSocket stuck_;
-  RawSocket open_http_;  // connected before the signal
+  RawSocket open_http_;  // accepted, answered once and kept alive before the signal
 };
 
 TEST_F(StuckPeerTest, DuringTheStopRequestsGet503AndASecondSignalExitsAtOnce) {

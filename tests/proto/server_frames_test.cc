@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "proto/json_frames.h"
 #include "proto/json_writer.h"
 
 namespace parley::proto {
@@ -26,6 +27,24 @@ TEST(JsonWriterTest, EscapesEverythingJsonRequires) {
   std::string out;
   JsonWriter(&out).BeginObject().Field("s", std::string_view("a\"b\\c\x01\x1f")).EndObject();
   EXPECT_EQ(out, R"({"s":"a\"b\\c\u0001\u001f"})");
+}
+
+// The JSON protocol's frame for each event is the frame docs/protocol.md gives it: messages,
+// group changes and notices are all `message` frames of their conversation's stream.
+TEST(JsonFrameEncoderTest, EncodesEachEventAsItsProtocolFrame) {
+  const JsonFrameEncoder encoder;
+  const store::Message m = SampleMessage();
+  EXPECT_EQ(*encoder.Encode(chat::events::MessageCommitted{m}), MessageFrame(m));
+  EXPECT_EQ(*encoder.Encode(chat::events::GroupChanged{m, {}}), MessageFrame(m));
+  EXPECT_EQ(*encoder.Encode(chat::events::NoticePosted{m}), MessageFrame(m));
+  EXPECT_EQ(*encoder.Encode(chat::events::Acked{m, true, true}), AckFrame(m, true, true));
+  store::Member member;
+  member.user_id = 5;
+  member.read_seq = 4;
+  EXPECT_EQ(*encoder.Encode(chat::events::ReceiptMoved{3, member}), ReceiptFrame(3, member));
+  const Status failed(Code::kNotFound, "no such conversation");
+  EXPECT_EQ(*encoder.Encode(chat::events::RequestFailed{failed, "c-1", "r-1"}),
+            ErrorFrame(failed, "c-1", "r-1"));
 }
 
 TEST(ServerFramesTest, MessageFrameRoundTrips) {

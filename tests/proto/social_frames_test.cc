@@ -7,6 +7,7 @@
 #include <string>
 
 #include "proto/client_frames.h"
+#include "proto/json_frames.h"
 
 namespace parley::proto {
 namespace {
@@ -62,28 +63,29 @@ TEST(SocialFramesTest, ServerFramesCarryPublicFieldsOnly) {
   alice.language = "fr";
   alice.time_zone = "Europe/Paris";
   alice.status_line = "here";
-  JsonSocialEncoder encoder;
-  json profile = json::parse(*encoder.Profile(alice));
+  const JsonFrameEncoder encoder;
+  auto encode = [&](chat::Event event) { return json::parse(*encoder.Encode(event)); };
+  json profile = encode(chat::events::ProfileChanged{alice});
   EXPECT_EQ(profile, json::parse(R"({"type":"profile","user":{"id":1,"username":"alice",
       "display_name":"Alice","avatar":"","status_line":"here"}})"));
 
   chat::Friend added{store::Relation{alice, 5}, chat::PresenceInfo{chat::PresenceStatus::kAway, 9}};
-  json frame = json::parse(*encoder.FriendAdded(added));
+  json frame = encode(chat::events::FriendAdded{added});
   EXPECT_EQ(frame["type"], "friend_added");
   EXPECT_EQ(frame["friend"]["since"], 5);
   EXPECT_EQ(frame["friend"]["presence"], json::parse(R"({"status":"away","last_seen_at":9})"));
   EXPECT_FALSE(frame["friend"]["user"].contains("password_hash"));
 
-  json presence = json::parse(*encoder.Presence(1, {chat::PresenceStatus::kOffline, 42}));
+  json presence = encode(chat::events::PresenceChanged{1, {chat::PresenceStatus::kOffline, 42}});
   EXPECT_EQ(presence,
             json::parse(R"({"type":"presence","user_id":1,"status":"offline","last_seen_at":42})"));
-  json typing = json::parse(*encoder.Typing(3, 1));
+  json typing = encode(chat::events::Typing{3, 1});
   EXPECT_EQ(typing, json::parse(R"({"type":"typing","conversation_id":3,"user_id":1})"));
-  json request = json::parse(*encoder.FriendRequest({1, 2, "hi", 7}, alice));
+  json request = encode(chat::events::FriendRequested{{1, 2, "hi", 7}, alice});
   EXPECT_EQ(request["request"],
             json::parse(R"({"from_id":1,"to_id":2,"note":"hi","created_at":7})"));
   EXPECT_EQ(request["from"]["username"], "alice");
-  json declined = json::parse(*encoder.FriendRequestClosed({1, 2}, true));
+  json declined = encode(chat::events::FriendRequestClosed{{1, 2}, true});
   EXPECT_EQ(declined, json::parse(R"({"type":"friend_request_declined","from_id":1,"to_id":2})"));
 }
 
