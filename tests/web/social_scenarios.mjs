@@ -1,7 +1,9 @@
 // Scenarios of friends, presence, typing, groups and profiles, run after scenarios.mjs's own
-// (they reuse its people: alice and bob in world.alice / world.bob, carol made by the seeder).
+// (they reuse its people: alice and bob in world.alice / world.bob, carol made by the seeder;
+// the one on other devices makes its own).
 // Every wait is on a condition in the page.
-import { api, bubbles, loginViaUi, PASSWORD, sendText, tokenOf } from './lib/app.mjs';
+import { api, bubbles, loginViaUi, sendText, startChat, tokenOf } from './lib/app.mjs';
+import { createGroup, createPerson, DESKTOP, makeFriends, newDevice, PHONE } from './lib/people.mjs';
 import { assert, assertEqual, eventually } from './lib/wait.mjs';
 
 const friendsPerson = (page, list, name) => page.locator(`.${list} .person`, { hasText: name });
@@ -173,29 +175,52 @@ async function groupOfThree(world) {
   await bob.screenshot({ path: world.screenshot('12-group-admin-panel') });
 }
 
-// The screens this file touches, on new devices: Alice on an English phone, Bob (his password
-// changed in scenarios.mjs) on a Chinese phone and a Chinese desktop. The group info panel is
-// a full-screen sheet on a phone; its back arrow and the browser's Back both return to the
-// chat, on the same path. Screenshots of the panel, a chat with links and a friends search.
+// The screens this file touches, on new devices, with people of its own: Gwen on an English
+// phone sends Hugo links (one long and unbroken, which must wrap, not widen the page); Hugo
+// reads them on a Chinese phone and a Chinese desktop. The group info panel is a full-screen
+// sheet on a phone; its back arrow and the browser's Back both return to the chat, on the same
+// path. Screenshots of the panel, a chat with links and a friends search.
+const LONG_LINK = `https://example.com/${'unbrokenpath'.repeat(15)}end`;
+
+// Whether the page (and the message list, if shown) fits the screen's width.
+async function noSidewaysScroll(page, where) {
+  const widths = await page.evaluate(() => {
+    const messages = document.querySelector('.messages');
+    return { page: document.documentElement.scrollWidth, screen: window.innerWidth, messages: messages?.scrollWidth ?? 0, room: messages?.clientWidth ?? 0 };
+  });
+  assert(widths.page <= widths.screen && widths.messages <= widths.room, `${where}: nothing wider than the screen (${JSON.stringify(widths)})`);
+}
+
 async function screensOnOtherDevices(world) {
-  const phone = { width: 390, height: 844 };
+  const gwen = await createPerson(world, 'gwen', 'Gwen');
+  const hugo = await createPerson(world, 'hugo', 'Hugo');
+  await makeFriends(world, gwen, hugo);
+  await createGroup(world, gwen, 'Night shift 🌙', [hugo]);
   const devices = [
-    ['alice', PASSWORD, 'en-US', phone, 'Bob', 'bob', 'en-phone'],
-    ['bob', 'battery staple horse', 'zh-CN', phone, 'Alice', 'alice', 'zh-phone'],
-    ['bob', 'battery staple horse', 'zh-CN', { width: 1100, height: 720 }, 'Alice', 'alice', 'zh-desktop'],
+    ['gwen', 'en-US', PHONE, 'Hugo', 'hugo', 'en-phone'],
+    ['hugo', 'zh-CN', PHONE, 'Gwen', 'gwen', 'zh-phone'],
+    ['hugo', 'zh-CN', DESKTOP, 'Gwen', 'gwen', 'zh-desktop'],
   ];
-  for (const [username, password, locale, viewport, friend, friendUsername, label] of devices) {
-    const isPhone = viewport === phone;
-    const context = await world.browser.newContext({ viewport, locale, ...(isPhone ? { isMobile: true, hasTouch: true } : {}) });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => world.pageErrors.push(error.message));
-    await loginViaUi(page, world.baseUrl, username, password);
-    await page.locator('.conversation.direct a', { hasText: friend }).click();
-    await page.locator('.message .text a').first().waitFor();
+  for (const [username, locale, viewport, friend, friendUsername, label] of devices) {
+    const isPhone = viewport === PHONE;
+    const page = await newDevice(world, { viewport, locale });
+    await loginViaUi(page, world.baseUrl, username);
+    if (username === 'gwen') {
+      await startChat(page, friendUsername);
+      await sendText(page, `see www.example.org, and ${LONG_LINK} 👀`);
+      await page.locator('.message.mine .tick:not([data-state=sending])').waitFor(); // stored
+    } else {
+      await page.locator('.conversation.direct a', { hasText: friend }).click();
+    }
+    await page.locator('.message .text a', { hasText: 'end' }).waitFor();
+    if (isPhone) await noSidewaysScroll(page, 'the chat');
     await page.screenshot({ path: world.screenshot(`17-links-${label}`) });
 
-    if (isPhone) await page.locator('.chat .back').click();
-    await page.locator('.conversation.group a', { hasText: 'Crew 2' }).click();
+    if (isPhone) {
+      await page.locator('.chat .back').click();
+      await noSidewaysScroll(page, 'the list'); // its preview of the long link
+    }
+    await page.locator('.conversation.group a', { hasText: 'Night shift' }).click();
     const chatPath = new URL(page.url()).pathname;
     const panel = page.locator('.group-panel');
     for (const close of ['arrow', 'browser back']) {
@@ -205,7 +230,7 @@ async function screensOnOtherDevices(world) {
       if (isPhone) {
         assert(!(await page.locator('.chat').isVisible()), 'the sheet covers the chat');
         const box = await panel.boundingBox();
-        assertEqual(Math.round(box.width), phone.width, 'the sheet is as wide as the screen');
+        assertEqual(Math.round(box.width), PHONE.width, 'the sheet is as wide as the screen');
         assert(await panel.locator('.back').isVisible(), 'a back arrow');
       } else {
         assert(await page.locator('.chat').isVisible(), 'beside the chat on a desktop');
@@ -228,7 +253,7 @@ async function screensOnOtherDevices(world) {
     await searchPeople(page, friendUsername);
     await searchResult(page, friendUsername).locator('.relation').waitFor();
     await page.screenshot({ path: world.screenshot(`19-friend-search-${label}`) });
-    await context.close();
+    await page.context().close();
   }
 }
 
