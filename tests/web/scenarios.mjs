@@ -3,6 +3,7 @@
 // people created along the way (alice, bob, carol, dave).
 import { api, bubbles, loginViaUi, PASSWORD, registerViaUi, sendText, startChat, tokenOf } from './lib/app.mjs';
 import { assert, assertEqual, eventually } from './lib/wait.mjs';
+import { attentionScenarios } from './attention_scenarios.mjs';
 import { groupOwnerScenarios } from './group_owner_scenarios.mjs';
 import { securityScenarios } from './security_scenarios.mjs';
 import { socialScenarios } from './social_scenarios.mjs';
@@ -304,4 +305,5 @@ export const scenarios = [
   ['system notices: distinct and read-only', systemNotices],
   ...socialScenarios,
   ...groupOwnerScenarios,
+  ...attentionScenarios,
 ];

@@ -2,7 +2,7 @@
 // (they reuse its people: alice and bob in world.alice / world.bob, carol made by the seeder;
 // the one on other devices makes its own).
 // Every wait is on a condition in the page.
-import { api, bubbles, loginViaUi, sendText, startChat, tokenOf } from './lib/app.mjs';
+import { api, bubbles, loginViaUi, sendText, setHidden, startChat, tokenOf } from './lib/app.mjs';
 import { createGroup, createPerson, DESKTOP, makeFriends, newDevice, PHONE } from './lib/people.mjs';
 import { assert, assertEqual, eventually } from './lib/wait.mjs';
 
@@ -23,15 +23,6 @@ async function searchPeople(page, q) {
 
 async function presenceOf(page, name) {
   return friendsPerson(page, 'friends', name).locator('.presence-dot').getAttribute('data-status');
-}
-
-// Pretends the page was hidden (or shown again): what a backgrounded tab reports.
-async function setHidden(page, hidden) {
-  await page.evaluate((value) => {
-    if (value) Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-    else delete document.visibilityState;
-    document.dispatchEvent(new Event('visibilitychange'));
-  }, hidden);
 }
 
 async function becomeFriendsLive(world) {

@@ -7,12 +7,16 @@
 // out. Changing the language re-renders the current screen. My profile (GET /account at start,
 // or an edit) updates the session, the user cache and the time zone of every shown time.
 // Media are fetched through one cache of object URLs; uploads run in one queue and become
-// messages when complete. The search screen is loaded on first use (import()), keeping the
+// messages when complete. While logged in, the title and favicon count unread messages
+// (attention.js), and a message from someone else may raise a desktop notification
+// (notifications.js: only if turned on in this device's settings) that opens its chat. The search screen is loaded on first use (import()), keeping the
 // first load small.
 import { createApi } from './api.js';
+import { createAttention } from './attention.js';
 import { createChatState } from './chat_state.js';
 import { h } from './dom.js';
 import { createMediaCache } from './media_cache.js';
+import { notify } from './notifications.js';
 import { setTimeZone } from './format.js';
 import { adoptProfileLanguage, onLanguageChange, t } from './i18n.js';
 import { createOutbox } from './outbox.js';
@@ -52,14 +56,18 @@ function startApp() {
   const sync = createSync({
     api, state, social, typing, outbox, users, session,
     onStatus: (status) => banner.update(status),
-    onIncoming: (message) => announce(message),
+    onIncoming: (message) => {
+      announce(message);
+      if (message.kind !== 'event') notifyIncoming(message);
+    },
     onAuthFailed: logOut,
   });
   const uploads = createUploads({
     api,
     onDone: (item, mediaObject) => sync.sendMessage({ ...item.target, media: mediaObject, replyTo: item.replyTo }),
   });
-  app = { state, social, typing, outbox, sync, uploads, banner, liveRegion, shell: null };
+  const attention = createAttention(state);
+  app = { state, social, typing, outbox, sync, uploads, banner, liveRegion, attention, shell: null };
   users.remember(session.user);
   setTimeZone(session.user.time_zone);
   sync.start();
@@ -79,14 +87,31 @@ function onProfile(user) {
   setTimeZone(user.time_zone);
 }
 
-function announce(message) {
+// Where a message comes from, as a person names it: the conversation's title, or its sender
+// while the conversation is new to this device (its summary, with the members, comes after).
+function sourceOf(message) {
   const conversation = app.state.get(message.conversation_id);
-  const name = conversation ? conversationTitle(conversation, users) : users.name(message.sender_id);
-  app.liveRegion.textContent = t('new_message_from', { name, text: messagePreview(message, -1, users) });
+  return app.state.has(message.conversation_id) ? conversationTitle(conversation, users) : users.name(message.sender_id);
+}
+
+function announce(message) {
+  app.liveRegion.textContent = t('new_message_from', { name: sourceOf(message), text: messagePreview(message, -1, users) });
+}
+
+function notifyIncoming(message) {
+  const id = message.conversation_id;
+  const group = app.state.get(id)?.kind === 'group';
+  notify({
+    title: sourceOf(message),
+    body: messagePreview(message, -1, users, group),
+    tag: `conversation-${id}`,
+    onClick: () => router.navigate(`/chat/${id}`),
+  });
 }
 
 function logOut() {
   app?.sync.stop();
+  app?.attention.stop();
   app = null;
   session = null;
   clearSession();
@@ -157,7 +182,7 @@ function show(route) {
   else if (route.name === 'search') unmountMain = mountLazy(mainPane, () => import('./screens/search_screen.js'), 'mountSearchScreen', { ...common, scopeId: Number(route.query.get('in')) || null, query: route.query.get('q') ?? '' });
   else if (route.name === 'settings') unmountMain = mountSettingsScreen(mainPane, { ...common, onLoggedOut: logOut, onProfile });
   else mainPane.replaceChildren(h('p', { className: 'placeholder' }, t('select_conversation')));
-  document.title = t('app_name');
+  app.attention.refresh();
 }
 
 onLanguageChange(() => show(router.current()));

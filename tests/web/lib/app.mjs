@@ -30,6 +30,15 @@ export async function sendText(page, text) {
   await page.locator('#composer-text').press('Enter');
 }
 
+// Pretends the page was hidden (or shown again): what a backgrounded tab reports.
+export async function setHidden(page, hidden) {
+  await page.evaluate((value) => {
+    if (value) Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    else delete document.visibilityState;
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}
+
 export function bubbles(page, text) {
   return page.locator('.message .text', { hasText: text });
 }

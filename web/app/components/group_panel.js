@@ -99,7 +99,7 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft,
       admin && addable.length > 0 && h('form', {
         onSubmit: (event) => { event.preventDefault(); act(() => api.addMembers(groupId, [Number(pick.value)])); },
       }, pick, h('button', { type: 'submit' }, t('add_members'))),
-      admin && h('label', { className: 'public-toggle' },
+      admin && h('label', { className: 'toggle' },
         h('input', { type: 'checkbox', id: 'group-public', checked: Boolean(group.is_public),
           onChange: (event) => act(() => api.updateGroup(groupId, { is_public: event.target.checked })) }),
         ' ', t('public_group')),
