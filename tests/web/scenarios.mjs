@@ -5,6 +5,7 @@ import { api, bubbles, loginViaUi, PASSWORD, registerViaUi, sendText, startChat,
 import { assert, assertEqual, eventually } from './lib/wait.mjs';
 import { attentionScenarios } from './attention_scenarios.mjs';
 import { groupOwnerScenarios } from './group_owner_scenarios.mjs';
+import { notFriendsScenarios } from './not_friends_scenarios.mjs';
 import { securityScenarios } from './security_scenarios.mjs';
 import { socialScenarios } from './social_scenarios.mjs';
 
@@ -306,4 +307,5 @@ export const scenarios = [
   ...socialScenarios,
   ...groupOwnerScenarios,
   ...attentionScenarios,
+  ...notFriendsScenarios,
 ];

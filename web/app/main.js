@@ -7,10 +7,10 @@
 // out. Changing the language re-renders the current screen. My profile (GET /account at start,
 // or an edit) updates the session, the user cache and the time zone of every shown time.
 // Media are fetched through one cache of object URLs; uploads run in one queue and become
-// messages when complete. While logged in, the title and favicon count unread messages
+// messages when complete. The search and settings screens are loaded on first use (import()),
+// keeping the first load small. While logged in, the title and favicon count unread messages
 // (attention.js), and a message from someone else may raise a desktop notification
-// (notifications.js: only if turned on in this device's settings) that opens its chat. The search screen is loaded on first use (import()), keeping the
-// first load small.
+// (notifications.js: only if turned on in this device's settings) that opens its chat.
 import { createApi } from './api.js';
 import { createAttention } from './attention.js';
 import { createChatState } from './chat_state.js';
@@ -34,7 +34,6 @@ import { mountChatView } from './screens/chat_view.js';
 import { mountConversationList } from './screens/conversation_list.js';
 import { mountFriendsScreen } from './screens/friends_screen.js';
 import { mountNewGroupScreen } from './screens/new_group_screen.js';
-import { mountSettingsScreen } from './screens/settings_screen.js';
 
 const root = document.getElementById('app');
 let session = loadSession();
@@ -180,7 +179,7 @@ function show(route) {
   else if (route.name === 'friends') unmountMain = mountFriendsScreen(mainPane, common);
   else if (route.name === 'new_group') unmountMain = mountNewGroupScreen(mainPane, common);
   else if (route.name === 'search') unmountMain = mountLazy(mainPane, () => import('./screens/search_screen.js'), 'mountSearchScreen', { ...common, scopeId: Number(route.query.get('in')) || null, query: route.query.get('q') ?? '' });
-  else if (route.name === 'settings') unmountMain = mountSettingsScreen(mainPane, { ...common, onLoggedOut: logOut, onProfile });
+  else if (route.name === 'settings') unmountMain = mountLazy(mainPane, () => import('./screens/settings_screen.js'), 'mountSettingsScreen', { ...common, onLoggedOut: logOut, onProfile });
   else mainPane.replaceChildren(h('p', { className: 'placeholder' }, t('select_conversation')));
   app.attention.refresh();
 }

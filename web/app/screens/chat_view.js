@@ -14,7 +14,9 @@
 //   refreshed on new events). The open panel is a history overlay (router.js): the browser's
 //   Back, the panel's back arrow and the info button close it alike.
 // - Typing in the composer sends `typing` (throttled in sync); "X is typing…" shows under the
-//   messages while typing_state lists someone; direct chats show the other's presence dot.
+//   messages while typing_state lists someone; direct chats show the other's presence dot and,
+//   while the other is not a friend, a line saying so with the action that moves it on
+//   (friendship_note.js), also in a draft chat.
 // - A draft chat becomes its conversation as soon as the first message is acknowledged.
 // - Rich messages (issue 5): images (a click opens the lightbox, loaded on first use), voice
 //   clips, file cards, quotes (a click scrolls to the quoted message when it is loaded), reaction
@@ -31,6 +33,7 @@ import { hasReacted } from '../message_ops.js';
 import { avatar } from '../components/avatar.js';
 import { createComposer } from '../components/composer.js';
 import { conversationTitle, otherMemberId } from '../components/conversation_title.js';
+import { createFriendshipNote } from '../components/friendship_note.js';
 import { createGroupPanel } from '../components/group_panel.js';
 import { createMediaViews } from '../components/media_view.js';
 import { presenceDot } from '../components/presence_dot.js';
@@ -65,6 +68,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     onVoice: (file, replyTo) => { uploads.add({ file, kind: 'voice', target, replyTo }); scrollToBottom(); },
     onError: (text) => { alertLine.textContent = text; },
   });
+  const friendship = createFriendshipNote({ api, social, sync, users, myId });
   const typingLine = h('p', { className: 'typing-line', 'aria-live': 'polite' });
   const readonlyNote = h('p', { className: 'readonly-note', hidden: true }, t('system_readonly'));
   const panel = conversationId ? createGroupPanel({
@@ -247,6 +251,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     const dot = (c?.kind ?? 'direct') === 'direct' ? presenceDot(social.presenceOf(otherId)) : null;
     const picture = (c?.kind ?? 'direct') === 'direct' ? { cache: media, id: users.get(otherId)?.avatar } : null;
     avatarSlot.replaceChildren(avatar(name, c?.members[0]?.user_id ?? recipientId ?? conversationId, c?.kind ?? 'direct', picture), ...(dot ? [dot] : []));
+    friendship.show((c?.kind ?? 'direct') === 'direct' ? otherId ?? null : null);
   }
 
   function renderTyping() {
@@ -323,6 +328,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
       h('a', { href: '/', className: 'icon-button back', 'aria-label': t('back'), title: t('back'),
         onClick: (event) => { event.preventDefault(); navigate('/'); } }, '←'),
       avatarSlot, Object.assign(title, { id: 'chat-title' }), searchButton, infoButton),
+    friendship.element,
     scroller,
     jump,
     typingLine,

@@ -1,13 +1,14 @@
 // friends_screen: find people and manage friendships. A search by username or display name
 // (each result with what can be done: "add friend", sending the optional note, or "accept" for
-// a request from them; or where things stand: "You", "Friends", "Requested"; kept current as
-// the lists change), incoming requests (accept /
+// a request from them; or where things stand: "You", "Friends", "Requested", "Blocked"; kept
+// current as the lists change: friendship.js), incoming requests (accept /
 // decline), outgoing ones (cancel), friends with presence and last seen (chat / remove /
 // block) and blocked users (unblock). Lists come from social_state, so frames update them live;
 // every action's error is shown with its code's sentence. People show their picture when they
 // have one.
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
+import { acceptFriendship, relationTo, requestFriendship, unblockUser } from '../friendship.js';
 import { t } from '../i18n.js';
 import { avatar } from '../components/avatar.js';
 import { presenceDot, presenceLabel } from '../components/presence_dot.js';
@@ -44,18 +45,14 @@ export function mountFriendsScreen(container, { api, social, state, users, media
 
   const relation = (key) => h('span', { className: 'muted relation' }, t(key));
 
-  async function accept(id) {
-    const { friend } = await api.acceptFriend(id);
-    social.addFriend(friend);
-  }
+  const accept = (id) => acceptFriendship({ api, social }, id);
 
   // What a search result offers: an action, or where things stand with that person.
   function searchAction(id) {
-    if (id === session.user.id) return relation('relation_you');
-    if (social.isFriend(id)) return relation('relation_friends');
-    if (social.outgoing().some((r) => r.to_id === id)) return relation('relation_requested');
-    if (social.incoming().some((r) => r.from_id === id)) return button(t('accept'), () => accept(id), 'primary');
-    return button(t('add_friend'), async () => { await api.requestFriend(id, note.value.trim()); note.value = ''; await sync.refreshSocial(); });
+    const where = relationTo(social, session.user.id, id);
+    if (where === 'asked') return button(t('accept'), () => accept(id), 'primary');
+    if (where === 'none') return button(t('add_friend'), async () => { await requestFriendship({ api, sync }, id, note.value.trim()); note.value = ''; });
+    return relation(`relation_${where}`);
   }
 
   function renderResults() {
@@ -103,7 +100,7 @@ export function mountFriendsScreen(container, { api, social, state, users, media
           button(t('block'), async () => { await api.block(f.user_id); await sync.refreshSocial(); }, 'danger'));
       })),
       section(t('blocked_users'), 'blocked', social.blocks().map((b) => person(b.user_id, '',
-        button(t('unblock'), async () => { await api.unblock(b.user_id); social.setBlocked(b.user_id, 0); })))));
+        button(t('unblock'), () => unblockUser({ api, social }, b.user_id))))));
   }
 
   container.replaceChildren(h('section', { className: 'settings friends-screen', 'aria-labelledby': 'friends-title' },
