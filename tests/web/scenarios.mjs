@@ -5,6 +5,7 @@ import { api, bubbles, loginViaUi, PASSWORD, registerViaUi, sendText, startChat,
 import { assert, assertEqual, eventually } from './lib/wait.mjs';
 import { attentionScenarios } from './attention_scenarios.mjs';
 import { groupOwnerScenarios } from './group_owner_scenarios.mjs';
+import { limitsScenarios } from './limits_scenarios.mjs';
 import { notFriendsScenarios } from './not_friends_scenarios.mjs';
 import { securityScenarios } from './security_scenarios.mjs';
 import { socialScenarios } from './social_scenarios.mjs';
@@ -308,4 +309,5 @@ export const scenarios = [
   ...groupOwnerScenarios,
   ...attentionScenarios,
   ...notFriendsScenarios,
+  ...limitsScenarios,
 ];

@@ -152,10 +152,18 @@ async function groupOfThree(world) {
   await memberRow(alice, 'Carol').locator('button', { hasText: 'Mute 1 h' }).click();
   await carol.locator('.event-line[data-event=muted]', { hasText: 'Alice muted Carol until' }).waitFor();
   await sendText(carol, 'can I still talk?');
-  await expectFailed(carol, 'can I still talk?');
-  await carol.locator('.message.mine', { hasText: 'can I still talk?' }).locator('button', { hasText: 'Discard' }).click();
+  await sendText(carol, 'never mind');
+  for (const text of ['can I still talk?', 'never mind']) await expectFailed(carol, text);
+  const refused = carol.locator('.message.mine', { hasText: 'can I still talk?' });
+  await refused.locator('.failed-reason', { hasText: 'Not sent: You are muted in this group for now.' }).waitFor(); // words, not a code
+  await carol.screenshot({ path: world.screenshot('11b-group-muted-send') });
+  await carol.locator('.message.mine', { hasText: 'never mind' }).locator('button', { hasText: 'Discard' }).click();
+  await carol.locator('.message.mine', { hasText: 'never mind' }).waitFor({ state: 'detached' });
   await memberRow(alice, 'Carol').locator('button', { hasText: 'Unmute' }).click();
   await carol.locator('.event-line[data-event=unmuted]', { hasText: 'Alice unmuted Carol' }).waitFor();
+  await refused.locator('button', { hasText: 'Retry' }).click(); // the same message, now allowed
+  await bubbles(alice, 'can I still talk?').waitFor();
+  assertEqual(await bubbles(alice, 'never mind').count(), 0, 'the discarded one never went');
   await carol.locator('.group-panel .leave').click();
   await carol.locator('.placeholder').waitFor(); // back home
   await carol.locator('.conversation.group').waitFor({ state: 'detached' });

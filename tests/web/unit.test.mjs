@@ -183,3 +183,17 @@ test('links: http(s) and www. become links, without trailing punctuation; nothin
     assert.deepEqual(linkParts(text), [{ text }], text);
   }
 });
+
+test('errors read as sentences, the most specific context first; a code never shows', async () => {
+  globalThis.localStorage ??= { getItem: () => 'en', setItem() {} };
+  globalThis.navigator ??= { languages: ['en'] };
+  globalThis.document ??= { documentElement: {} };
+  const { errorText } = await import('../../web/app/errors.js');
+  assert.equal(errorText({ code: 'forbidden' }, ['group_send', 'send']), 'You are muted in this group for now.');
+  assert.equal(errorText({ code: 'forbidden' }, 'send'), en.strings['error.send.forbidden']);
+  assert.equal(errorText({ code: 'too_large' }, ['group_send', 'send']), 'Too long to send.');
+  assert.equal(errorText({ code: 'blocked' }, 'send'), 'This person has blocked you.');
+  for (const code of ['no_such_code', 'internal', undefined]) {
+    assert.equal(errorText({ code }, 'send'), 'Something went wrong. Try again.', String(code));
+  }
+});

@@ -25,7 +25,8 @@
 // - Group events refresh the list (name, topic, role, member count); one that ends my
 //   membership removes the group. Group receipts refresh the list too (its read_by).
 // - onStatus(status) and onIncoming(message) report to the UI; onAuthFailed() when the token
-//   is refused.
+//   is refused. limits() is what the server's `welcome` said it accepts (max_text_bytes,
+//   max_upload_bytes), {} before the first welcome; retry(id) sends a failed message again.
 import { createConnection } from './connection.js';
 import { isOp, quoteOf } from './message_ops.js';
 import { newClientId } from './outbox.js';
@@ -47,6 +48,7 @@ export function createSync({ api, state, social, typing, outbox, users, session,
   let status = 'connecting';
   let removals = 0; // groups this device stopped being in, for refreshList
   let socialChanges = 0; // live friend frames seen, for refreshSocial
+  let limits = {};
 
   const connection = createConnection({
     token: session.token,
@@ -62,7 +64,7 @@ export function createSync({ api, state, social, typing, outbox, users, session,
 
   function handleFrame(frame) {
     switch (frame.type) {
-      case 'welcome': users.remember(frame.user); break;
+      case 'welcome': users.remember(frame.user); limits = frame.limits ?? {}; break;
       case 'message': onMessage(frame); break;
       case 'ack': onAck(frame); break;
       case 'receipt': onReceipt(frame); break;
@@ -305,6 +307,12 @@ export function createSync({ api, state, social, typing, outbox, users, session,
       return () => failureListeners.delete(listener);
     },
     discard: (clientId) => outbox.remove(clientId),
+    retry(clientId) {
+      outbox.retry(clientId);
+      const entry = outbox.get(clientId);
+      if (entry && status === 'online') sendFrame(entry);
+    },
+    limits: () => limits,
     refreshList,
     refreshSocial,
     sendTyping(conversationId) {

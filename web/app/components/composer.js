@@ -5,6 +5,9 @@
 //   text and the mode: null, {reply: message} or {edit: message}; empty text is never sent
 //   (an edit of a media message may clear its caption). onInput() is called on every edit that
 //   leaves text in the field (for the typing indicator).
+// - maxTextBytes() is the server's limit on a text (0: not known yet). Past 90 % of it a counter
+//   shows the size; a text over it is not sent but kept in the field, and onError(sentence)
+//   says by how much.
 // - reply(message) and edit(message) show a bar above the field (the quoted sender and text,
 //   or "Editing"; ✕ cancels); edit puts the message's text in the field.
 // - Files come from the attach button (a file dialog, several at once) or are pasted into the
@@ -13,17 +16,23 @@
 //   hold it and release to send, or press it (mouse or keyboard) to start and use the bar's
 //   Send or Cancel. onVoice(file, replyTo) gets the recording; onError(text) a failure.
 import { h } from '../dom.js';
+import { formatBytes } from '../format.js';
 import { t } from '../i18n.js';
 import { createEmojiPicker } from './emoji_picker.js';
 import { mediaLabel } from './message_item.js';
 
 const HOLD_MS = 400;
+const COUNTER_FROM = 0.9; // of the limit
 
-export function createComposer({ onSend, onInput = () => {}, onFiles = () => {}, onVoice = () => {}, onError = () => {}, users }) {
+const byteLength = (text) => new TextEncoder().encode(text).length;
+
+export function createComposer({ onSend, onInput = () => {}, onFiles = () => {}, onVoice = () => {}, onError = () => {}, maxTextBytes = () => 0, users }) {
   const field = h('textarea', {
     id: 'composer-text', rows: 1, placeholder: t('message_placeholder'), 'aria-label': t('message_label'),
-    onKeydown: onFieldKeydown, onInput: () => { autosize(); if (field.value.trim()) onInput(); }, onPaste,
+    'aria-describedby': 'composer-length',
+    onKeydown: onFieldKeydown, onInput: () => { autosize(); showLength(); if (field.value.trim()) onInput(); }, onPaste,
   });
+  const lengthCounter = h('span', { className: 'length-counter', id: 'composer-length', hidden: true });
   const emojiButton = h('button', {
     type: 'button', className: 'icon-button', 'aria-label': t('emoji'), title: t('emoji'),
     'aria-haspopup': 'dialog', 'aria-expanded': 'false', onClick: () => picker.toggle(),
@@ -45,7 +54,7 @@ export function createComposer({ onSend, onInput = () => {}, onFiles = () => {},
     modeText, h('button', { type: 'button', className: 'icon-button mode-cancel', 'aria-label': t('cancel'), title: t('cancel'), onClick: () => { endMode(); field.focus(); } }, '✕'));
   const row = h('div', { className: 'composer-row' },
     picker.element, emojiButton, field, attachButton, fileInput, micButton, h('button', { type: 'submit', className: 'primary send' }, t('send')));
-  const form = h('form', { className: 'composer', onSubmit: (event) => { event.preventDefault(); submit(); } }, modeBar, row);
+  const form = h('form', { className: 'composer', onSubmit: (event) => { event.preventDefault(); submit(); } }, modeBar, row, lengthCounter);
   emojiButton.addEventListener('click', () => emojiButton.setAttribute('aria-expanded', String(picker.isOpen())));
   let mode = null; // null | {reply: message} | {edit: message}
   let recording = null; // {recorder, ready: Promise, pressedAt}
@@ -93,12 +102,27 @@ export function createComposer({ onSend, onInput = () => {}, onFiles = () => {},
     endMode();
   }
 
+  // The text's size against the server's limit, once it comes near.
+  function showLength() {
+    const limit = maxTextBytes();
+    const size = limit ? byteLength(field.value.trim()) : 0;
+    lengthCounter.hidden = !limit || size < limit * COUNTER_FROM;
+    lengthCounter.classList.toggle('over', size > limit);
+    lengthCounter.textContent = lengthCounter.hidden ? '' : t('text_length', { size: formatBytes(size), limit: formatBytes(limit) });
+  }
+
   function submit() {
     const text = field.value.trim();
     const editingMedia = mode?.edit?.media;
     if (!text && !editingMedia) return;
+    const limit = maxTextBytes();
+    if (limit && byteLength(text) > limit) {
+      onError(t('text_too_long', { size: formatBytes(byteLength(text)), limit: formatBytes(limit) }));
+      return;
+    }
     onSend(text, mode);
     field.value = '';
+    showLength();
     setMode(null);
     autosize();
     picker.close();
@@ -167,6 +191,7 @@ export function createComposer({ onSend, onInput = () => {}, onFiles = () => {},
       setMode({ edit: message });
       field.value = message.text ?? '';
       autosize();
+      showLength();
       field.focus();
       field.setSelectionRange(field.value.length, field.value.length);
     },

@@ -69,8 +69,9 @@ function reactionChips(message, { users, myId, onReact }) {
 }
 
 // rich: {users, myId, media (media_view), onQuote, onReact, onActions}; omitted for plain lines.
-export function bubble({ message, mine, state, senderName, showSender, onDiscard, failedCode, rich }) {
-  const label = state ? (state === 'failed' ? t('status_failed', { code: failedCode }) : t(`status_${state}`)) : '';
+// A failed message of mine shows why (failedReason, a sentence) with Retry and Discard.
+export function bubble({ message, mine, state, senderName, showSender, onDiscard, onRetry, failedReason, rich }) {
+  const label = state ? (state === 'failed' ? t('status_failed', { reason: failedReason }) : t(`status_${state}`)) : '';
   const deleted = message.deleted === true;
   const stored = message.seq !== undefined && state !== 'sending' && state !== 'failed';
   const actions = rich && stored && !deleted && message.kind !== 'notice';
@@ -90,8 +91,11 @@ export function bubble({ message, mine, state, senderName, showSender, onDiscard
     h('span', { className: 'meta' },
       message.edited_at && !deleted && h('span', { className: 'edited' }, t('edited')),
       h('time', { datetime: new Date(message.created_at).toISOString() }, formatTime(message.created_at)),
-      state && h('span', { className: `tick ${state}`, 'data-state': state, 'aria-label': label, title: label, role: 'img' }, TICKS[state]),
-      state === 'failed' && h('button', { type: 'button', className: 'link', onClick: onDiscard }, t('discard')))),
+      state && h('span', { className: `tick ${state}`, 'data-state': state, 'aria-label': label, title: label, role: 'img' }, TICKS[state])),
+    state === 'failed' && h('div', { className: 'failed-note' },
+      h('span', { className: 'failed-reason' }, label),
+      h('button', { type: 'button', className: 'link retry', onClick: onRetry }, t('retry')),
+      h('button', { type: 'button', className: 'link discard', onClick: onDiscard }, t('discard')))),
   actions && h('button', {
     type: 'button', className: 'icon-button message-actions', 'aria-label': t('message_actions'), title: t('message_actions'),
     'aria-haspopup': 'menu', 'aria-expanded': 'false', onClick: (event) => rich.onActions(message, event.currentTarget),

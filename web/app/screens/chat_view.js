@@ -18,6 +18,9 @@
 //   while the other is not a friend, a line saying so with the action that moves it on
 //   (friendship_note.js), also in a draft chat.
 // - A draft chat becomes its conversation as soon as the first message is acknowledged.
+// - The server's limits (its welcome) are checked before sending: a text over max_text_bytes
+//   stays in the composer, a file over max_upload_bytes is refused, each said in words with the
+//   limit. A message the server refuses shows why, in words, with Retry and Discard.
 // - Rich messages (issue 5): images (a click opens the lightbox, loaded on first use), voice
 //   clips, file cards, quotes (a click scrolls to the quoted message when it is loaded), reaction
 //   chips, "edited" and tombstones; each stored message has an actions menu (react, reply, edit
@@ -27,7 +30,7 @@
 //   A refused operation or upload shows its reason above the composer.
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
-import { dayKey } from '../format.js';
+import { dayKey, formatBytes } from '../format.js';
 import { t } from '../i18n.js';
 import { hasReacted } from '../message_ops.js';
 import { avatar } from '../components/avatar.js';
@@ -64,8 +67,9 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
   const avatarSlot = h('span', { className: 'avatar-wrap' });
   const composer = createComposer({
     onSend, users, onInput: () => { if (conversationId) sync.sendTyping(conversationId); },
-    onFiles: (files, replyTo) => { for (const file of files) uploads.add({ file, target, replyTo }); scrollToBottom(); },
-    onVoice: (file, replyTo) => { uploads.add({ file, kind: 'voice', target, replyTo }); scrollToBottom(); },
+    maxTextBytes: () => sync.limits().max_text_bytes ?? 0,
+    onFiles: (files, replyTo) => addFiles(files, { replyTo }),
+    onVoice: (file, replyTo) => addFiles([file], { kind: 'voice', replyTo }),
     onError: (text) => { alertLine.textContent = text; },
   });
   const friendship = createFriendshipNote({ api, social, sync, users, myId });
@@ -112,6 +116,19 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
 
   function markVisibleRead() {
     if (conversationId && visibleUnreadSeq && document.visibilityState === 'visible') sync.markRead(conversationId, visibleUnreadSeq);
+  }
+
+  // Files to send (picked, pasted, dropped, recorded): one over the server's limit is refused
+  // here, in words with the limit, before any byte goes out.
+  function addFiles(files, { kind, replyTo } = {}) {
+    const limit = sync.limits().max_upload_bytes;
+    const refused = [];
+    for (const file of files) {
+      if (limit && file.size > limit) refused.push(t('file_too_large', { name: file.name, size: formatBytes(file.size), limit: formatBytes(limit) }));
+      else uploads.add({ file, kind, target, replyTo });
+    }
+    alertLine.textContent = refused.join(' ');
+    scrollToBottom();
   }
 
   function onSend(text, mode) {
@@ -235,8 +252,9 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     for (const entry of pending) {
       pushDay(entry.created_at);
       nodes.push(bubble({
-        message: entry, mine: true, state: entry.failed ? 'failed' : 'sending', failedCode: entry.failed,
-        onDiscard: () => sync.discard(entry.id), rich,
+        message: entry, mine: true, state: entry.failed ? 'failed' : 'sending',
+        failedReason: entry.failed && errorText({ code: entry.failed }, c?.kind === 'group' ? ['group_send', 'send'] : 'send'),
+        onDiscard: () => sync.discard(entry.id), onRetry: () => sync.retry(entry.id), rich,
       }));
     }
     return nodes;
@@ -314,8 +332,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     dropHint.hidden = true;
     if (!hasFiles(event) || composer.element.hidden) return;
     event.preventDefault();
-    for (const file of event.dataTransfer.files) uploads.add({ file, target });
-    scrollToBottom();
+    addFiles(event.dataTransfer.files);
   });
 
   scroller.addEventListener('scroll', () => {
