@@ -51,7 +51,15 @@ async function inviteTransferDelete(world) {
   await memberRow(olgaPage, 'Dave').waitFor();
   await olgaPage.screenshot({ path: world.screenshot('15-group-invite') });
 
+  // Removing and transferring ask first, with the names; Cancel leaves things as they were.
+  await memberRow(olgaPage, 'Pete').locator('button', { hasText: 'Remove' }).click();
+  await memberRow(olgaPage, 'Pete').locator('.confirm-text', { hasText: 'Remove Pete from “Crew 2”?' }).waitFor();
+  await memberRow(olgaPage, 'Pete').locator('.cancel').click();
+  await memberRow(olgaPage, 'Pete').locator('button', { hasText: 'Remove' }).waitFor();
   await memberRow(olgaPage, 'Dave').locator('button', { hasText: 'Transfer ownership' }).click();
+  await memberRow(olgaPage, 'Dave').locator('.confirm-text', { hasText: 'Make Dave the owner of “Crew 2”? You will be an admin.' }).waitFor();
+  await olgaPage.screenshot({ path: world.screenshot('15b-group-transfer-confirm') });
+  await memberRow(olgaPage, 'Dave').locator('.confirm').click();
   for (const page of [olgaPage, dave]) {
     await page.locator('.event-line[data-event=ownership_transferred]', { hasText: 'Olga made Dave the owner' }).waitFor();
   }
@@ -62,10 +70,11 @@ async function inviteTransferDelete(world) {
 
   await dave.locator('.group-info-button').click();
   await dave.locator('.group-panel .delete-group').click();
-  await dave.locator('.group-panel .confirm-delete .cancel').click();
+  await dave.locator('.group-panel .delete-controls .cancel').click();
   await dave.locator('.group-panel .delete-group').click();
+  await dave.locator('.group-panel .delete-controls .confirm-text', { hasText: 'Delete “Crew 2” for everyone?' }).waitFor();
   await dave.screenshot({ path: world.screenshot('16-group-delete-confirm') });
-  await dave.locator('.group-panel .confirm-delete .confirm').click();
+  await dave.locator('.group-panel .delete-controls .confirm').click();
   await dave.locator('.placeholder').waitFor(); // back home
   for (const page of [olgaPage, petePage, dave]) await groupRow(page).waitFor({ state: 'detached' });
   for (const page of [olgaPage, petePage, dave]) await page.context().close();

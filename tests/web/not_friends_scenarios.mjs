@@ -1,6 +1,6 @@
 // Scenarios of a direct chat with someone who is not a friend yet: the chat says so up front,
 // with the action that moves it on, from the new-chat flow on; the answer reaches both sides
-// live. Self-contained: Kim (English desktop) and Lee (Chinese phone), made here and not
+// live; removing the friend again asks first, with the name. Self-contained: Kim (English desktop) and Lee (Chinese phone), made here and not
 // friends. (The test server lets non-friends message each other; the note says what stands
 // either way.)
 import { bubbles, loginViaUi, sendText, startChat } from './lib/app.mjs';
@@ -30,6 +30,17 @@ async function notFriendsYet(world) {
   await lee.screenshot({ path: world.screenshot('23-not-a-friend-zh-phone') });
   await note(lee).locator('button', { hasText: '接受' }).click();
   for (const page of [lee, kim]) await note(page).waitFor({ state: 'hidden' }); // friends now, live
+
+  // Removing the friend asks first, naming Lee; then the chat says where things stand again.
+  await lee.locator('.chat .back').click();
+  await lee.locator('a.friends-link').click();
+  const kimRow = lee.locator('.friends .person', { hasText: 'Kim' });
+  await kimRow.locator('button', { hasText: '删除' }).click();
+  await kimRow.locator('.confirm-text', { hasText: '将 Kim 从好友中删除？' }).waitFor();
+  await lee.screenshot({ path: world.screenshot('23b-remove-friend-confirm-zh-phone') });
+  await kimRow.locator('.confirm').click();
+  await kimRow.waitFor({ state: 'detached' });
+  await note(kim).locator('.friendship-text', { hasText: "Lee isn't your friend yet." }).waitFor(); // live, in Kim's open chat
   for (const page of [kim, lee]) await page.context().close();
 }
 

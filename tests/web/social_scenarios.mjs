@@ -284,6 +284,9 @@ async function errorsBlockAndUnblock(world) {
   await openFriends(carol);
   await friendsPerson(carol, 'friends', 'Alice').waitFor();
   await friendsPerson(alice, 'friends', 'Carol').locator('button', { hasText: 'Block' }).click();
+  await friendsPerson(alice, 'friends', 'Carol').locator('.confirm-text', { hasText: 'Block Carol?' }).waitFor();
+  await alice.screenshot({ path: world.screenshot('14a-block-confirm') });
+  await friendsPerson(alice, 'friends', 'Carol').locator('.confirm').click();
   await friendsPerson(alice, 'blocked', 'Carol').waitFor();
   await alice.locator('.conversation', { hasText: 'Carol' }).locator('.presence-dot').waitFor({ state: 'detached' });
   await carol.locator('.friends .person', { hasText: 'Alice' }).waitFor({ state: 'detached' }); // live: friend_removed

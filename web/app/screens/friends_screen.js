@@ -3,7 +3,8 @@
 // a request from them; or where things stand: "You", "Friends", "Requested", "Blocked"; kept
 // current as the lists change: friendship.js), incoming requests (accept /
 // decline), outgoing ones (cancel), friends with presence and last seen (chat / remove /
-// block) and blocked users (unblock). Lists come from social_state, so frames update them live;
+// block, both asking first with the person's name) and blocked users (unblock, which undoes a
+// block). Lists come from social_state, so frames update them live;
 // every action's error is shown with its code's sentence. People show their picture when they
 // have one.
 import { h } from '../dom.js';
@@ -11,6 +12,7 @@ import { errorText } from '../errors.js';
 import { acceptFriendship, relationTo, requestFriendship, unblockUser } from '../friendship.js';
 import { t } from '../i18n.js';
 import { avatar } from '../components/avatar.js';
+import { confirmStep } from '../components/confirm_step.js';
 import { presenceDot, presenceLabel } from '../components/presence_dot.js';
 
 export function mountFriendsScreen(container, { api, social, state, users, media, sync, session, navigate }) {
@@ -42,6 +44,14 @@ export function mountFriendsScreen(container, { api, social, state, users, media
   }
 
   const button = (label, onClick, className = '') => h('button', { type: 'button', className, onClick: () => act(onClick) }, label);
+
+  // Removing and blocking ask first, naming the person (confirm_step.js); the open question
+  // (`${label}:${id}`) survives the re-renders of live updates.
+  let askingKey = null;
+  const asking = (label, id, question, action, className = '') => confirmStep({
+    label, question, className, onConfirm: () => act(action), asking: askingKey === `${label}:${id}`,
+    onAsking: (open) => { askingKey = open ? `${label}:${id}` : null; },
+  });
 
   const relation = (key) => h('span', { className: 'muted relation' }, t(key));
 
@@ -96,8 +106,9 @@ export function mountFriendsScreen(container, { api, social, state, users, media
         const presence = social.presenceOf(f.user_id);
         return person(f.user_id, presence && presenceLabel(presence),
           button(t('chat'), () => openChat(f.user_id)),
-          button(t('remove_friend'), async () => { await api.removeFriend(f.user_id); social.removeFriend(f.user_id); }),
-          button(t('block'), async () => { await api.block(f.user_id); await sync.refreshSocial(); }, 'danger'));
+          asking(t('remove_friend'), f.user_id, t('confirm_remove_friend', { name: users.name(f.user_id) }),
+            async () => { await api.removeFriend(f.user_id); social.removeFriend(f.user_id); }),
+          asking(t('block'), f.user_id, t('confirm_block', { name: users.name(f.user_id) }), async () => { await api.block(f.user_id); await sync.refreshSocial(); }, 'danger'));
       })),
       section(t('blocked_users'), 'blocked', social.blocks().map((b) => person(b.user_id, '',
         button(t('unblock'), () => unblockUser({ api, social }, b.user_id))))));
