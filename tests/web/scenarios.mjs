@@ -4,6 +4,7 @@
 import { api, bubbles, loginViaUi, PASSWORD, registerViaUi, sendText, startChat, tokenOf } from './lib/app.mjs';
 import { assert, assertEqual, eventually } from './lib/wait.mjs';
 import { attentionScenarios } from './attention_scenarios.mjs';
+import { draftsScenarios } from './drafts_scenarios.mjs';
 import { groupOwnerScenarios } from './group_owner_scenarios.mjs';
 import { limitsScenarios } from './limits_scenarios.mjs';
 import { notFriendsScenarios } from './not_friends_scenarios.mjs';
@@ -310,4 +311,5 @@ export const scenarios = [
   ...attentionScenarios,
   ...notFriendsScenarios,
   ...limitsScenarios,
+  ...draftsScenarios,
 ];

@@ -2,7 +2,7 @@
 //
 // Logged out: the auth screen. Logged in: a shell with the conversation list pane, the main pane
 // (chat, draft chat, friends, new group or settings), the connection banner and a polite live
-// region that announces new messages. The session, outbox and user cache persist in
+// region that announces new messages. The session, outbox, drafts and user cache persist in
 // localStorage, so a reload resumes where it was; a token the server refuses logs the device
 // out. Changing the language re-renders the current screen. My profile (GET /account at start,
 // or an edit) updates the session, the user cache and the time zone of every shown time.
@@ -14,6 +14,7 @@
 import { createApi } from './api.js';
 import { createAttention } from './attention.js';
 import { createChatState } from './chat_state.js';
+import { createDrafts } from './drafts.js';
 import { h } from './dom.js';
 import { createMediaCache } from './media_cache.js';
 import { notify } from './notifications.js';
@@ -50,6 +51,7 @@ function startApp() {
   const social = createSocialState();
   const typing = createTypingState();
   const outbox = createOutbox(session.user.id);
+  const drafts = createDrafts(session.user.id);
   const banner = createConnectionBanner();
   const liveRegion = h('div', { className: 'visually-hidden', 'aria-live': 'polite', id: 'announcer' });
   const sync = createSync({
@@ -66,7 +68,7 @@ function startApp() {
     onDone: (item, mediaObject) => sync.sendMessage({ ...item.target, media: mediaObject, replyTo: item.replyTo }),
   });
   const attention = createAttention(state);
-  app = { state, social, typing, outbox, sync, uploads, banner, liveRegion, attention, shell: null };
+  app = { state, social, typing, outbox, drafts, sync, uploads, banner, liveRegion, attention, shell: null };
   users.remember(session.user);
   setTimeZone(session.user.time_zone);
   sync.start();
@@ -111,6 +113,7 @@ function notifyIncoming(message) {
 function logOut() {
   app?.sync.stop();
   app?.attention.stop();
+  app?.drafts.clear(); // unsent words stay on no shared computer
   app = null;
   session = null;
   clearSession();

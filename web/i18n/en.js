@@ -39,6 +39,7 @@ export default {
     status_delivered: 'Delivered',
     status_read: 'Read',
     status_failed: 'Not sent: {reason}',
+    draft_label: 'Draft:',
     retry: 'Retry',
     text_length: '{size} of {limit}',
     text_too_long: 'Too long to send: {size}, and the limit is {limit}. Shorten it, or send it as a file.',

@@ -39,6 +39,7 @@ export default {
     status_delivered: 'Distribué',
     status_read: 'Lu',
     status_failed: 'Non envoyé : {reason}',
+    draft_label: 'Brouillon :',
     retry: 'Réessayer',
     text_length: '{size} sur {limit}',
     text_too_long: 'Trop long pour être envoyé : {size}, pour une limite de {limit}. Raccourcissez-le ou envoyez-le comme fichier.',

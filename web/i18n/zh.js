@@ -39,6 +39,7 @@ export default {
     status_delivered: '已送达',
     status_read: '已读',
     status_failed: '未发送：{reason}',
+    draft_label: '草稿：',
     retry: '重试',
     text_length: '{size} / {limit}',
     text_too_long: '太长，无法发送：{size}，上限为 {limit}。请缩短，或作为文件发送。',

@@ -4,7 +4,10 @@
 //   closes the picker, else ends replying or editing. onSend(text, mode) gets the trimmed
 //   text and the mode: null, {reply: message} or {edit: message}; empty text is never sent
 //   (an edit of a media message may clear its caption). onInput() is called on every edit that
-//   leaves text in the field (for the typing indicator).
+//   leaves text in the field (for the typing indicator). onDraft(text) is told the field's text
+//   after every change that is not an edit of a sent message ('' once sent); setDraft(text)
+//   puts a kept draft back in the field. Editing a message sets the draft aside and brings it
+//   back when the edit is sent or cancelled.
 // - maxTextBytes() is the server's limit on a text (0: not known yet). Past 90 % of it a counter
 //   shows the size; a text over it is not sent but kept in the field, and onError(sentence)
 //   says by how much.
@@ -26,11 +29,11 @@ const COUNTER_FROM = 0.9; // of the limit
 
 const byteLength = (text) => new TextEncoder().encode(text).length;
 
-export function createComposer({ onSend, onInput = () => {}, onFiles = () => {}, onVoice = () => {}, onError = () => {}, maxTextBytes = () => 0, users }) {
+export function createComposer({ onSend, onInput = () => {}, onDraft = () => {}, onFiles = () => {}, onVoice = () => {}, onError = () => {}, maxTextBytes = () => 0, users }) {
   const field = h('textarea', {
     id: 'composer-text', rows: 1, placeholder: t('message_placeholder'), 'aria-label': t('message_label'),
     'aria-describedby': 'composer-length',
-    onKeydown: onFieldKeydown, onInput: () => { autosize(); showLength(); if (field.value.trim()) onInput(); }, onPaste,
+    onKeydown: onFieldKeydown, onInput: () => { autosize(); showLength(); if (!mode?.edit) onDraft(field.value); if (field.value.trim()) onInput(); }, onPaste,
   });
   const lengthCounter = h('span', { className: 'length-counter', id: 'composer-length', hidden: true });
   const emojiButton = h('button', {
@@ -57,6 +60,7 @@ export function createComposer({ onSend, onInput = () => {}, onFiles = () => {},
   const form = h('form', { className: 'composer', onSubmit: (event) => { event.preventDefault(); submit(); } }, modeBar, row, lengthCounter);
   emojiButton.addEventListener('click', () => emojiButton.setAttribute('aria-expanded', String(picker.isOpen())));
   let mode = null; // null | {reply: message} | {edit: message}
+  let draftBeforeEdit = ''; // what the field held when an edit began, back once it ends
   let recording = null; // {recorder, ready: Promise, pressedAt}
 
   const replyTarget = () => mode?.reply ?? null;
@@ -74,7 +78,7 @@ export function createComposer({ onSend, onInput = () => {}, onFiles = () => {},
   }
 
   function endMode() {
-    if (mode?.edit) field.value = '';
+    if (mode?.edit) field.value = draftBeforeEdit;
     setMode(null);
     autosize();
   }
@@ -120,8 +124,10 @@ export function createComposer({ onSend, onInput = () => {}, onFiles = () => {},
       onError(t('text_too_long', { size: formatBytes(byteLength(text)), limit: formatBytes(limit) }));
       return;
     }
+    const wasEdit = Boolean(mode?.edit);
+    if (!wasEdit) onDraft('');
     onSend(text, mode);
-    field.value = '';
+    field.value = wasEdit ? draftBeforeEdit : '';
     showLength();
     setMode(null);
     autosize();
@@ -183,11 +189,12 @@ export function createComposer({ onSend, onInput = () => {}, onFiles = () => {},
     element: form,
     focus: () => field.focus(),
     reply(message) {
-      if (mode?.edit) field.value = '';
+      if (mode?.edit) field.value = draftBeforeEdit;
       setMode({ reply: message });
       field.focus();
     },
     edit(message) {
+      if (!mode?.edit) draftBeforeEdit = field.value;
       setMode({ edit: message });
       field.value = message.text ?? '';
       autosize();
@@ -196,5 +203,10 @@ export function createComposer({ onSend, onInput = () => {}, onFiles = () => {},
       field.setSelectionRange(field.value.length, field.value.length);
     },
     isRecording: () => Boolean(recording),
+    setDraft(text) {
+      field.value = text;
+      autosize();
+      showLength();
+    },
   };
 }

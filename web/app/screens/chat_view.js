@@ -18,6 +18,8 @@
 //   while the other is not a friend, a line saying so with the action that moves it on
 //   (friendship_note.js), also in a draft chat.
 // - A draft chat becomes its conversation as soon as the first message is acknowledged.
+// - What is typed and not sent is kept per conversation (drafts.js) and is back in the field
+//   when the chat opens again, also after a reload.
 // - The server's limits (its welcome) are checked before sending: a text over max_text_bytes
 //   stays in the composer, a file over max_upload_bytes is refused, each said in words with the
 //   limit. A message the server refuses shows why, in words, with Retry and Discard.
@@ -32,6 +34,7 @@ import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { dayKey, formatBytes } from '../format.js';
 import { t } from '../i18n.js';
+import { draftKey } from '../drafts.js';
 import { hasReacted } from '../message_ops.js';
 import { avatar } from '../components/avatar.js';
 import { createComposer } from '../components/composer.js';
@@ -47,7 +50,7 @@ const AT_BOTTOM_PX = 40;
 
 const ADMIN_ROLES = new Set(['owner', 'admin']);
 
-export function mountChatView(container, { api, state, social, typing, outbox, sync, users, session, media, uploads, conversationId, recipientId, focusSeq: focusAt, navigate, openOverlay, closeOverlay }) {
+export function mountChatView(container, { api, state, social, typing, outbox, drafts, sync, users, session, media, uploads, conversationId, recipientId, focusSeq: focusAt, navigate, openOverlay, closeOverlay }) {
   const myId = session.user.id;
   const conversation = () => (conversationId ? state.get(conversationId) : null);
   const target = conversationId ? { conversationId } : { to: recipientId };
@@ -68,6 +71,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
   const composer = createComposer({
     onSend, users, onInput: () => { if (conversationId) sync.sendTyping(conversationId); },
     maxTextBytes: () => sync.limits().max_text_bytes ?? 0,
+    onDraft: (text) => drafts.set(draftKey(target), text),
     onFiles: (files, replyTo) => addFiles(files, { replyTo }),
     onVoice: (file, replyTo) => addFiles([file], { kind: 'voice', replyTo }),
     onError: (text) => { alertLine.textContent = text; },
@@ -388,6 +392,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
   });
   render();
   renderUploads();
+  composer.setDraft(drafts.get(draftKey(target)));
   if (!composer.element.hidden) composer.focus();
 
   return () => {
