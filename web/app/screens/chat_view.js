@@ -383,7 +383,11 @@ export function mountChatView(container, { api, state, social, typing, outbox, d
     maybeLoadMore();
     markVisibleRead();
   });
-  const unsubscribeUsers = users.subscribe(render);
+  // A name learnt later (someone who just joined) reaches the bubbles and the open panel.
+  const unsubscribeUsers = users.subscribe(() => {
+    render();
+    if (panel?.element.isConnected) panel.render();
+  });
   const unsubscribeSocial = social.subscribe(renderHeader);
   const unsubscribeTyping = typing.subscribe((id) => { if (id === conversationId) renderTyping(); });
   const unsubscribeUploads = uploads.subscribe(renderUploads);
