@@ -10,6 +10,7 @@ import { limitsScenarios } from './limits_scenarios.mjs';
 import { notFriendsScenarios } from './not_friends_scenarios.mjs';
 import { securityScenarios } from './security_scenarios.mjs';
 import { socialScenarios } from './social_scenarios.mjs';
+import { unreachableScenarios } from './unreachable_scenarios.mjs';
 
 const HELLO = 'hi Bob 👋 family 👩‍👩‍👧 flag 🇫🇷';
 const REPLY = '你好 Alice — café ☕ 👨‍👩‍👧‍👦 🇨🇳';
@@ -312,4 +313,5 @@ export const scenarios = [
   ...notFriendsScenarios,
   ...limitsScenarios,
   ...draftsScenarios,
+  ...unreachableScenarios,
 ];

@@ -20,7 +20,7 @@ test('backoff doubles its ceiling up to the maximum, with jitter below it, and r
   assert.deepEqual(ceilings, [500, 1000, 2000, 4000, 4000, 4000]);
   backoff.reset();
   assert.equal(backoff.next(), 500);
-  assert.equal(createBackoff({ random: () => 0.25 }).next(), 125);
+  assert.equal(createBackoff({ random: () => 0.5 }).next(), 125);
 });
 
 test('a message seen twice (replayed and live) is kept once', () => {
@@ -78,6 +78,8 @@ test('social state: a request, accepted, becomes a friend with presence; a decli
   social.addFriend({ user: { id: 2 }, since: 5, presence: { status: 'online', last_seen_at: 9 } });
   assert.equal(social.incoming().length, 0);
   assert.equal(social.isFriend(2), true);
+  assert.equal(social.presenceOf(2).status, 'unknown', 'not connected: nothing stale');
+  social.setConnected(true);
   assert.equal(social.presenceOf(2).status, 'online');
   social.setPresence(2, { status: 'offline', last_seen_at: 10 });
   assert.deepEqual(social.presenceOf(2), { status: 'offline', last_seen_at: 10 });
@@ -86,7 +88,7 @@ test('social state: a request, accepted, becomes a friend with presence; a decli
   social.removeFriend(2);
   assert.equal(social.isFriend(2), false);
   assert.equal(social.presenceOf(2), undefined);
-  assert.equal(changes, 6);
+  assert.equal(changes, 7); // setConnected is a change too
 });
 
 test('typing state: shown after a frame, cleared by the sender\'s message, expires by itself', async (t) => {

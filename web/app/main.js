@@ -7,8 +7,8 @@
 // out. Changing the language re-renders the current screen. My profile (GET /account at start,
 // or an edit) updates the session, the user cache and the time zone of every shown time.
 // Media are fetched through one cache of object URLs; uploads run in one queue and become
-// messages when complete. The search and settings screens are loaded on first use (import()),
-// keeping the first load small. While logged in, the title and favicon count unread messages
+// messages when complete. The friends, new group, search and settings screens are loaded on
+// first use (import()), keeping the first load small. While logged in, the title and favicon count unread messages
 // (attention.js), and a message from someone else may raise a desktop notification
 // (notifications.js: only if turned on in this device's settings) that opens its chat.
 import { createApi } from './api.js';
@@ -33,8 +33,6 @@ import { conversationTitle, messagePreview } from './components/conversation_tit
 import { mountAuthScreen } from './screens/auth_screen.js';
 import { mountChatView } from './screens/chat_view.js';
 import { mountConversationList } from './screens/conversation_list.js';
-import { mountFriendsScreen } from './screens/friends_screen.js';
-import { mountNewGroupScreen } from './screens/new_group_screen.js';
 
 const root = document.getElementById('app');
 let session = loadSession();
@@ -52,11 +50,11 @@ function startApp() {
   const typing = createTypingState();
   const outbox = createOutbox(session.user.id);
   const drafts = createDrafts(session.user.id);
-  const banner = createConnectionBanner();
+  const banner = createConnectionBanner({ onRetry: () => app?.sync.retryNow() });
   const liveRegion = h('div', { className: 'visually-hidden', 'aria-live': 'polite', id: 'announcer' });
   const sync = createSync({
     api, state, social, typing, outbox, users, session,
-    onStatus: (status) => banner.update(status),
+    onStatus: (status, retryAt) => banner.update(status, retryAt),
     onIncoming: (message) => {
       announce(message);
       if (message.kind !== 'event') notifyIncoming(message);
@@ -179,8 +177,8 @@ function show(route) {
   const at = Number(route.query.get('at')) || null;
   if (route.name === 'chat') unmountMain = mountChatView(mainPane, { ...common, conversationId: route.id, focusSeq: at });
   else if (route.name === 'draft') unmountMain = mountChatView(mainPane, { ...common, recipientId: route.id });
-  else if (route.name === 'friends') unmountMain = mountFriendsScreen(mainPane, common);
-  else if (route.name === 'new_group') unmountMain = mountNewGroupScreen(mainPane, common);
+  else if (route.name === 'friends') unmountMain = mountLazy(mainPane, () => import('./screens/friends_screen.js'), 'mountFriendsScreen', common);
+  else if (route.name === 'new_group') unmountMain = mountLazy(mainPane, () => import('./screens/new_group_screen.js'), 'mountNewGroupScreen', common);
   else if (route.name === 'search') unmountMain = mountLazy(mainPane, () => import('./screens/search_screen.js'), 'mountSearchScreen', { ...common, scopeId: Number(route.query.get('in')) || null, query: route.query.get('q') ?? '' });
   else if (route.name === 'settings') unmountMain = mountLazy(mainPane, () => import('./screens/settings_screen.js'), 'mountSettingsScreen', { ...common, onLoggedOut: logOut, onProfile });
   else mainPane.replaceChildren(h('p', { className: 'placeholder' }, t('select_conversation')));

@@ -25,7 +25,8 @@
 // - Group events refresh the list (name, topic, role, member count); one that ends my
 //   membership removes the group. Group receipts refresh the list too (its read_by).
 // - onStatus(status) and onIncoming(message) report to the UI; onAuthFailed() when the token
-//   is refused. limits() is what the server's `welcome` said it accepts (max_text_bytes,
+//   is refused; onStatus also gets when the next attempt starts (connection.js), retryNow()
+//   starts it; social_state hears whether presence is current (online) or unknown. limits() is what the server's `welcome` said it accepts (max_text_bytes,
 //   max_upload_bytes), {} before the first welcome; retry(id) sends a failed message again.
 import { createConnection } from './connection.js';
 import { isOp, quoteOf } from './message_ops.js';
@@ -54,9 +55,10 @@ export function createSync({ api, state, social, typing, outbox, users, session,
     token: session.token,
     getCursors: () => state.cursors(),
     onFrame: handleFrame,
-    onStatus(next) {
+    onStatus(next, retryAt) {
       status = next;
-      onStatus(next);
+      social.setConnected(next === 'online');
+      onStatus(next, retryAt);
       for (const listener of statusListeners) listener(next);
     },
     onAuthFailed,
@@ -307,6 +309,7 @@ export function createSync({ api, state, social, typing, outbox, users, session,
       return () => failureListeners.delete(listener);
     },
     discard: (clientId) => outbox.remove(clientId),
+    retryNow: () => connection.retryNow(),
     retry(clientId) {
       outbox.retry(clientId);
       const entry = outbox.get(clientId);

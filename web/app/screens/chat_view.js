@@ -10,7 +10,7 @@
 //   marked read.
 // - System conversations are read-only: no composer.
 // - Groups: sender names on bubbles, event lines, "read by N" under my last message, and an
-//   info button that opens the group panel next to the chat (a full-screen sheet on a phone;
+//   info button that opens the group panel (loaded on first use) next to the chat (a full-screen sheet on a phone;
 //   refreshed on new events). The open panel is a history overlay (router.js): the browser's
 //   Back, the panel's back arrow and the info button close it alike.
 // - Typing in the composer sends `typing` (throttled in sync); "X is typing…" shows under the
@@ -40,7 +40,6 @@ import { avatar } from '../components/avatar.js';
 import { createComposer } from '../components/composer.js';
 import { conversationTitle, otherMemberId } from '../components/conversation_title.js';
 import { createFriendshipNote } from '../components/friendship_note.js';
-import { createGroupPanel } from '../components/group_panel.js';
 import { createMediaViews } from '../components/media_view.js';
 import { presenceDot } from '../components/presence_dot.js';
 import { bubble, daySeparator, deliveryState, eventLine } from '../components/message_item.js';
@@ -79,9 +78,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, d
   const friendship = createFriendshipNote({ api, social, sync, users, myId });
   const typingLine = h('p', { className: 'typing-line', 'aria-live': 'polite' });
   const readonlyNote = h('p', { className: 'readonly-note', hidden: true }, t('system_readonly'));
-  const panel = conversationId ? createGroupPanel({
-    api, social, users, session, groupId: conversationId, onLeft: () => navigate('/'), onClose: () => closeOverlay(closePanel),
-  }) : null;
+  let panel = null; // the group panel, loaded on its first opening
   const infoButton = h('button', {
     type: 'button', className: 'icon-button group-info-button', 'aria-label': t('group_info'), title: t('group_info'),
     'aria-expanded': 'false', hidden: true, onClick: togglePanel,
@@ -93,10 +90,17 @@ export function mountChatView(container, { api, state, social, typing, outbox, d
   const section = h('section', { className: 'chat', 'aria-labelledby': 'chat-title' });
   let menu = null; // the message actions menu, loaded on first use
 
-  function togglePanel() {
-    if (panel.element.isConnected) {
+  async function togglePanel() {
+    if (panel?.element.isConnected) {
       closeOverlay(closePanel);
       return;
+    }
+    if (!panel) {
+      const { createGroupPanel } = await import('../components/group_panel.js');
+      if (panel || !section.isConnected) return; // a second click came first, or the chat closed
+      panel = createGroupPanel({
+        api, social, users, session, groupId: conversationId, onLeft: () => navigate('/'), onClose: () => closeOverlay(closePanel),
+      });
     }
     infoButton.setAttribute('aria-expanded', 'true');
     container.append(panel.element);
@@ -368,7 +372,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, d
     if (!c || c.kind !== 'group') return;
     let lastEvent = 0;
     for (const message of c.messages.values()) if (message.kind === 'event') lastEvent = Math.max(lastEvent, message.seq);
-    if (panel.element.isConnected && lastEvent > panelSeq) panel.refresh();
+    if (panel?.element.isConnected && lastEvent > panelSeq) panel.refresh();
     panelSeq = Math.max(panelSeq, lastEvent);
   }
 
