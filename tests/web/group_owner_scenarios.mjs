@@ -2,11 +2,10 @@
 // of ownership and deletion. Self-contained: Olga owns "Crew 2" with Pete as admin (made
 // through the API); Dave registers in the app and joins with a code. Every wait is on a
 // condition in the page.
-import { api, loginViaUi, registerViaUi } from './lib/app.mjs';
+import { api, loginViaUi, memberAction, memberRow, registerViaUi } from './lib/app.mjs';
 import { createGroup, createPerson, makeFriends, newDevice } from './lib/people.mjs';
 import { assertEqual } from './lib/wait.mjs';
 
-const memberRow = (page, name) => page.locator('.group-panel .members .person', { hasText: name });
 const groupRow = (page) => page.locator('.conversation.group', { hasText: 'Crew 2' });
 
 async function openPanel(page) {
@@ -52,11 +51,11 @@ async function inviteTransferDelete(world) {
   await olgaPage.screenshot({ path: world.screenshot('15-group-invite') });
 
   // Removing and transferring ask first, with the names; Cancel leaves things as they were.
-  await memberRow(olgaPage, 'Pete').locator('button', { hasText: 'Remove' }).click();
+  await (await memberAction(olgaPage, 'Pete', 'Remove')).click();
   await memberRow(olgaPage, 'Pete').locator('.confirm-text', { hasText: 'Remove Pete from “Crew 2”?' }).waitFor();
   await memberRow(olgaPage, 'Pete').locator('.cancel').click();
   await memberRow(olgaPage, 'Pete').locator('button', { hasText: 'Remove' }).waitFor();
-  await memberRow(olgaPage, 'Dave').locator('button', { hasText: 'Transfer ownership' }).click();
+  await (await memberAction(olgaPage, 'Dave', 'Transfer ownership')).click();
   await memberRow(olgaPage, 'Dave').locator('.confirm-text', { hasText: 'Make Dave the owner of “Crew 2”? You will be an admin.' }).waitFor();
   await olgaPage.screenshot({ path: world.screenshot('15b-group-transfer-confirm') });
   await memberRow(olgaPage, 'Dave').locator('.confirm').click();

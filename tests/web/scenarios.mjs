@@ -7,6 +7,7 @@ import { attentionScenarios } from './attention_scenarios.mjs';
 import { draftsScenarios } from './drafts_scenarios.mjs';
 import { groupOwnerScenarios } from './group_owner_scenarios.mjs';
 import { limitsScenarios } from './limits_scenarios.mjs';
+import { narrowScenarios } from './narrow_scenarios.mjs';
 import { notFriendsScenarios } from './not_friends_scenarios.mjs';
 import { securityScenarios } from './security_scenarios.mjs';
 import { socialScenarios } from './social_scenarios.mjs';
@@ -314,4 +315,5 @@ export const scenarios = [
   ...limitsScenarios,
   ...draftsScenarios,
   ...unreachableScenarios,
+  ...narrowScenarios,
 ];

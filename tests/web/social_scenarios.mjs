@@ -2,7 +2,7 @@
 // (they reuse its people: alice and bob in world.alice / world.bob, carol made by the seeder;
 // the one on other devices makes its own).
 // Every wait is on a condition in the page.
-import { api, bubbles, loginViaUi, sendText, setHidden, startChat, tokenOf } from './lib/app.mjs';
+import { api, bubbles, loginViaUi, memberAction, memberRow, sendText, setHidden, startChat, tokenOf } from './lib/app.mjs';
 import { createGroup, createPerson, DESKTOP, makeFriends, newDevice, PHONE } from './lib/people.mjs';
 import { assert, assertEqual, eventually } from './lib/wait.mjs';
 
@@ -138,18 +138,17 @@ async function groupOfThree(world) {
   assertEqual(await carol.locator('.group-panel #group-rename').count(), 0, 'a member cannot rename');
   assertEqual(await carol.locator('.group-panel .members button').count(), 0, 'a member manages nobody');
 
-  const memberRow = (page, name) => page.locator('.group-panel .members .person', { hasText: name });
-  await memberRow(alice, 'Bob').locator('button', { hasText: 'Make admin' }).click();
+  await (await memberAction(alice, 'Bob', 'Make admin')).click();
   for (const page of [alice, bob, carol]) {
     await page.locator('.event-line[data-event=role_changed]', { hasText: 'Alice made Bob an admin' }).waitFor();
   }
   await bob.locator('.group-info-button').click();
-  await memberRow(bob, 'Carol').locator('button', { hasText: 'Mute 1 h' }).waitFor();
+  await (await memberAction(bob, 'Carol', 'Mute 1 h')).waitFor();
   await bob.locator('.group-panel #group-rename').waitFor();
   assertEqual(await memberRow(bob, 'Alice').locator('button').count(), 0, 'an admin cannot manage the owner');
   assertEqual(await bob.locator('.group-panel button', { hasText: 'Make admin' }).count(), 0, 'only the owner changes roles');
 
-  await memberRow(alice, 'Carol').locator('button', { hasText: 'Mute 1 h' }).click();
+  await (await memberAction(alice, 'Carol', 'Mute 1 h')).click();
   await carol.locator('.event-line[data-event=muted]', { hasText: 'Alice muted Carol until' }).waitFor();
   await sendText(carol, 'can I still talk?');
   await sendText(carol, 'never mind');
@@ -159,7 +158,7 @@ async function groupOfThree(world) {
   await carol.screenshot({ path: world.screenshot('11b-group-muted-send') });
   await carol.locator('.message.mine', { hasText: 'never mind' }).locator('button', { hasText: 'Discard' }).click();
   await carol.locator('.message.mine', { hasText: 'never mind' }).waitFor({ state: 'detached' });
-  await memberRow(alice, 'Carol').locator('button', { hasText: 'Unmute' }).click();
+  await (await memberAction(alice, 'Carol', 'Unmute')).click();
   await carol.locator('.event-line[data-event=unmuted]', { hasText: 'Alice unmuted Carol' }).waitFor();
   await refused.locator('button', { hasText: 'Retry' }).click(); // the same message, now allowed
   await bubbles(alice, 'can I still talk?').waitFor();

@@ -161,6 +161,7 @@ export default {
     group_members_count: '{count} members',
     transfer_ownership: 'Transfer ownership',
     delete_group: 'Delete group',
+    member_actions: 'Actions for {name}',
     confirm_transfer: 'Make {name} the owner of “{group}”? You will be an admin.',
     confirm_remove_member: 'Remove {name} from “{group}”?',
     confirm_remove_friend: 'Remove {name} from your friends? To be friends again, one of you sends a new request.',

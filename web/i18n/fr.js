@@ -161,6 +161,7 @@ export default {
     group_members_count: '{count} membres',
     transfer_ownership: 'Transférer la propriété',
     delete_group: 'Supprimer le groupe',
+    member_actions: 'Actions pour {name}',
     confirm_transfer: 'Faire de {name} le propriétaire de « {group} » ? Vous deviendrez administrateur.',
     confirm_remove_member: 'Retirer {name} de « {group} » ?',
     confirm_remove_friend: 'Retirer {name} de vos amis ? Pour redevenir amis, l’un de vous devra envoyer une nouvelle demande.',

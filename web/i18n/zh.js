@@ -161,6 +161,7 @@ export default {
     group_members_count: '{count} 位成员',
     transfer_ownership: '转让群主',
     delete_group: '解散群组',
+    member_actions: '{name} 的操作',
     confirm_transfer: '让 {name} 成为“{group}”的群主？你将成为管理员。',
     confirm_remove_member: '将 {name} 移出“{group}”？',
     confirm_remove_friend: '将 {name} 从好友中删除？之后要再成为好友，需要一方重新发送请求。',

@@ -39,6 +39,15 @@ export async function setHidden(page, hidden) {
   }, hidden);
 }
 
+// A member's row in the open group panel, and one of its actions, behind the row's "⋯" menu.
+export const memberRow = (page, name) => page.locator('.group-panel .members .person', { hasText: name });
+
+export async function memberAction(page, name, label) {
+  const menu = memberRow(page, name).locator('details.member-menu');
+  if (!(await menu.evaluate((details) => details.open))) await menu.locator('summary').click();
+  return memberRow(page, name).locator('button', { hasText: label });
+}
+
 export function bubbles(page, text) {
   return page.locator('.message .text', { hasText: text });
 }

@@ -24,10 +24,10 @@ export async function createGroup(world, owner, name, members) {
   return group;
 }
 
-// A page in a new browser context: `viewport` DESKTOP or PHONE (a phone also has touch),
-// `locale` the browser's language.
+// A page in a new browser context: `viewport` DESKTOP, PHONE or any size (under 720 px wide
+// it is a phone, with touch), `locale` the browser's language.
 export async function newDevice(world, { viewport = DESKTOP, locale = 'en-US' } = {}) {
-  const phone = viewport === PHONE;
+  const phone = viewport.width < 720;
   const context = await world.browser.newContext({ viewport, locale, ...(phone ? { isMobile: true, hasTouch: true } : {}) });
   const page = await context.newPage();
   page.on('pageerror', (error) => world.pageErrors.push(error.message));

@@ -33,7 +33,7 @@ export function createComposer({ onSend, onInput = () => {}, onDraft = () => {},
   const field = h('textarea', {
     id: 'composer-text', rows: 1, placeholder: t('message_placeholder'), 'aria-label': t('message_label'),
     'aria-describedby': 'composer-length',
-    onKeydown: onFieldKeydown, onInput: () => { autosize(); showLength(); if (!mode?.edit) onDraft(field.value); if (field.value.trim()) onInput(); }, onPaste,
+    onKeydown: onFieldKeydown, onInput: () => { autosize(); followText(); if (!mode?.edit) onDraft(field.value); if (field.value.trim()) onInput(); }, onPaste,
   });
   const lengthCounter = h('span', { className: 'length-counter', id: 'composer-length', hidden: true });
   const emojiButton = h('button', {
@@ -61,6 +61,7 @@ export function createComposer({ onSend, onInput = () => {}, onDraft = () => {},
   emojiButton.addEventListener('click', () => emojiButton.setAttribute('aria-expanded', String(picker.isOpen())));
   let mode = null; // null | {reply: message} | {edit: message}
   let draftBeforeEdit = ''; // what the field held when an edit began, back once it ends
+  followText();
   let recording = null; // {recorder, ready: Promise, pressedAt}
 
   const replyTarget = () => mode?.reply ?? null;
@@ -106,8 +107,11 @@ export function createComposer({ onSend, onInput = () => {}, onDraft = () => {},
     endMode();
   }
 
-  // The text's size against the server's limit, once it comes near.
-  function showLength() {
+  // What follows the field's text: whether it is empty (on a phone, Send shows only with text
+  // to send, the microphone only without), and its size against the server's limit, once it
+  // comes near.
+  function followText() {
+    form.dataset.empty = String(!field.value.trim());
     const limit = maxTextBytes();
     const size = limit ? byteLength(field.value.trim()) : 0;
     lengthCounter.hidden = !limit || size < limit * COUNTER_FROM;
@@ -128,7 +132,7 @@ export function createComposer({ onSend, onInput = () => {}, onDraft = () => {},
     if (!wasEdit) onDraft('');
     onSend(text, mode);
     field.value = wasEdit ? draftBeforeEdit : '';
-    showLength();
+    followText();
     setMode(null);
     autosize();
     picker.close();
@@ -198,7 +202,7 @@ export function createComposer({ onSend, onInput = () => {}, onDraft = () => {},
       setMode({ edit: message });
       field.value = message.text ?? '';
       autosize();
-      showLength();
+      followText();
       field.focus();
       field.setSelectionRange(field.value.length, field.value.length);
     },
@@ -206,7 +210,7 @@ export function createComposer({ onSend, onInput = () => {}, onDraft = () => {},
     setDraft(text) {
       field.value = text;
       autosize();
-      showLength();
+      followText();
     },
   };
 }

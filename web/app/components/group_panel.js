@@ -4,7 +4,8 @@
 // owner or other admins), make invite codes and switch the group public or private; the owner
 // also changes roles, transfers ownership and deletes the group. Removing, transferring and
 // deleting ask first, naming the member and the group (confirm_step.js); everyone but the owner (unless alone) may leave. refresh() reloads from GET /groups/{id};
-// errors show with their code's sentence. onLeft() runs once the group is gone for me; the
+// errors show with their code's sentence. Each member's actions sit behind one "⋯" menu
+// (a details element), so a row is a name and a role, also on the narrowest phone. onLeft() runs once the group is gone for me; the
 // header's back arrow (shown on a phone, where the panel covers the chat) calls onClose().
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
@@ -52,6 +53,7 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft,
   // A button that asks first, naming the member and the group (confirm_step.js); the open
   // question (`${label}:${id}`) survives the panel's refreshes.
   let askingKey = null;
+  let openMenuOf = null; // the member whose "⋯" menu is open, kept across refreshes
   const asking = (label, id, question, onConfirm, className) => confirmStep({
     label, question, className, onConfirm, asking: askingKey === `${label}:${id}`,
     onAsking: (open) => { askingKey = open ? `${label}:${id}` : null; },
@@ -62,12 +64,8 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft,
     const group = info.group.name;
     const manage = canManage(me, member);
     const muted = member.muted_until > Date.now();
-    return h('li', { className: 'person', 'data-user-id': member.user_id },
-      h('span', { className: 'person-text' },
-        h('span', { className: 'person-name' }, name),
-        h('span', { className: 'muted role' }, [t(`role_${member.role}`), muted && t('muted')].filter(Boolean).join(' · '))),
-      h('span', { className: 'person-actions' },
-        me === 'owner' && member.user_id !== myId && member.role !== 'owner' && (member.role === 'admin'
+    const actions = [
+      me === 'owner' && member.user_id !== myId && member.role !== 'owner' && (member.role === 'admin'
           ? button(t('make_member'), () => api.setRole(groupId, member.user_id, 'member'))
           : button(t('make_admin'), () => api.setRole(groupId, member.user_id, 'admin'))),
         manage && (muted
@@ -76,7 +74,21 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft,
         manage && asking(t('remove_member'), member.user_id, t('confirm_remove_member', { name, group }),
           () => act(() => api.removeMember(groupId, member.user_id)), 'danger'),
         me === 'owner' && member.user_id !== myId && asking(t('transfer_ownership'), member.user_id, t('confirm_transfer', { name, group }),
-          () => act(() => api.transferOwnership(groupId, member.user_id)), 'transfer')));
+          () => act(() => api.transferOwnership(groupId, member.user_id)), 'transfer'),
+    ].filter(Boolean);
+    return h('li', { className: 'person', 'data-user-id': member.user_id },
+      h('span', { className: 'person-text' },
+        h('span', { className: 'person-name' }, name),
+        h('span', { className: 'muted role' }, [t(`role_${member.role}`), muted && t('muted')].filter(Boolean).join(' · '))),
+      actions.length > 0 && h('details', {
+        className: 'member-menu', open: openMenuOf === member.user_id,
+        onToggle: (event) => {
+          if (event.target.open) openMenuOf = member.user_id;
+          else if (openMenuOf === member.user_id) openMenuOf = null;
+        },
+      },
+      h('summary', { className: 'icon-button', 'aria-label': t('member_actions', { name }), title: t('member_actions', { name }) }, '⋯'),
+      h('span', { className: 'person-actions' }, ...actions)));
   }
 
   async function leaveOrDelete(action) {
