@@ -4,6 +4,7 @@
 import { api, bubbles, loginViaUi, PASSWORD, registerViaUi, sendText, startChat, tokenOf } from './lib/app.mjs';
 import { assert, assertEqual, eventually } from './lib/wait.mjs';
 import { attentionScenarios } from './attention_scenarios.mjs';
+import { busyChatScenarios } from './busy_chat_scenarios.mjs';
 import { draftsScenarios } from './drafts_scenarios.mjs';
 import { groupOwnerScenarios } from './group_owner_scenarios.mjs';
 import { limitsScenarios } from './limits_scenarios.mjs';
@@ -316,4 +317,5 @@ export const scenarios = [
   ...draftsScenarios,
   ...unreachableScenarios,
   ...narrowScenarios,
+  ...busyChatScenarios,
 ];

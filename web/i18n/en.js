@@ -28,6 +28,8 @@ export default {
     unread: '{count} unread',
     message_placeholder: 'Write a message',
     message_label: 'Message',
+    save: 'Save',
+    unread_messages: 'Unread messages',
     send: 'Send',
     emoji: 'Emoji',
     emoji_picker: 'Emoji picker',

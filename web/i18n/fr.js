@@ -28,6 +28,8 @@ export default {
     unread: '{count} non lus',
     message_placeholder: 'Écrire un message',
     message_label: 'Message',
+    save: 'Enregistrer',
+    unread_messages: 'Messages non lus',
     send: 'Envoyer',
     emoji: 'Émoji',
     emoji_picker: "Sélecteur d'émojis",

@@ -28,6 +28,8 @@ export default {
     unread: '{count} 条未读',
     message_placeholder: '输入消息',
     message_label: '消息',
+    save: '保存',
+    unread_messages: '未读消息',
     send: '发送',
     emoji: '表情',
     emoji_picker: '表情选择器',

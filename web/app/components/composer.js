@@ -18,6 +18,8 @@
 // - The microphone button records a voice message (voice_recorder.js, loaded on first use):
 //   hold it and release to send, or press it (mouse or keyboard) to start and use the bar's
 //   Send or Cancel. onVoice(file, replyTo) gets the recording; onError(text) a failure.
+// - While editing, Send reads Save. Up in the empty field calls onEditLast(), which returns
+//   whether it found a message to edit.
 import { h } from '../dom.js';
 import { formatBytes } from '../format.js';
 import { t } from '../i18n.js';
@@ -29,7 +31,7 @@ const COUNTER_FROM = 0.9; // of the limit
 
 const byteLength = (text) => new TextEncoder().encode(text).length;
 
-export function createComposer({ onSend, onInput = () => {}, onDraft = () => {}, onFiles = () => {}, onVoice = () => {}, onError = () => {}, maxTextBytes = () => 0, users }) {
+export function createComposer({ onSend, onInput = () => {}, onDraft = () => {}, onEditLast = () => false, onFiles = () => {}, onVoice = () => {}, onError = () => {}, maxTextBytes = () => 0, users }) {
   const field = h('textarea', {
     id: 'composer-text', rows: 1, placeholder: t('message_placeholder'), 'aria-label': t('message_label'),
     'aria-describedby': 'composer-length',
@@ -52,11 +54,12 @@ export function createComposer({ onSend, onInput = () => {}, onDraft = () => {},
     type: 'button', className: 'icon-button mic', 'aria-label': t('record_voice'), title: t('record_voice'),
     onPointerdown: onMicDown, onClick: onMicClick,
   }, '🎤');
+  const sendButton = h('button', { type: 'submit', className: 'primary send' }, t('send'));
   const modeText = h('span', { className: 'composer-mode-text' });
   const modeBar = h('div', { className: 'composer-mode', hidden: true },
     modeText, h('button', { type: 'button', className: 'icon-button mode-cancel', 'aria-label': t('cancel'), title: t('cancel'), onClick: () => { endMode(); field.focus(); } }, '✕'));
   const row = h('div', { className: 'composer-row' },
-    picker.element, emojiButton, field, attachButton, fileInput, micButton, h('button', { type: 'submit', className: 'primary send' }, t('send')));
+    picker.element, emojiButton, field, attachButton, fileInput, micButton, sendButton);
   const form = h('form', { className: 'composer', onSubmit: (event) => { event.preventDefault(); submit(); } }, modeBar, row, lengthCounter);
   emojiButton.addEventListener('click', () => emojiButton.setAttribute('aria-expanded', String(picker.isOpen())));
   let mode = null; // null | {reply: message} | {edit: message}
@@ -70,6 +73,7 @@ export function createComposer({ onSend, onInput = () => {}, onDraft = () => {},
     mode = next;
     modeBar.hidden = !mode;
     form.dataset.mode = mode ? Object.keys(mode)[0] : '';
+    sendButton.textContent = mode?.edit ? t('save') : t('send');
     if (mode?.reply) {
       const message = mode.reply;
       modeText.replaceChildren(
@@ -97,6 +101,7 @@ export function createComposer({ onSend, onInput = () => {}, onDraft = () => {},
       event.preventDefault();
       submit();
     }
+    if (event.key === 'ArrowUp' && !mode && !field.value && onEditLast()) event.preventDefault();
   }
 
   function onPaste(event) {

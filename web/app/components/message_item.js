@@ -70,14 +70,25 @@ function reactionChips(message, { users, myId, onReact }) {
 
 // rich: {users, myId, media (media_view), onQuote, onReact, onActions}; omitted for plain lines.
 // A failed message of mine shows why (failedReason, a sentence) with Retry and Discard.
-export function bubble({ message, mine, state, senderName, showSender, onDiscard, onRetry, failedReason, rich }) {
+// `continued`: the same sender's message just before, so the bubble joins it (no name again).
+// A right-click on a bubble with actions opens its menu, as the ⋯ button does.
+export function bubble({ message, mine, state, senderName, showSender, continued = false, onDiscard, onRetry, failedReason, rich }) {
   const label = state ? (state === 'failed' ? t('status_failed', { reason: failedReason }) : t(`status_${state}`)) : '';
   const deleted = message.deleted === true;
   const stored = message.seq !== undefined && state !== 'sending' && state !== 'failed';
   const actions = rich && stored && !deleted && message.kind !== 'notice';
+  const actionsButton = actions && h('button', {
+    type: 'button', className: 'icon-button message-actions', 'aria-label': t('message_actions'), title: t('message_actions'),
+    'aria-haspopup': 'menu', 'aria-expanded': 'false', onClick: (event) => rich.onActions(message, event.currentTarget),
+  }, '⋯');
   return h('li', {
-    className: `message ${mine ? 'mine' : 'theirs'} ${message.kind === 'notice' ? 'notice' : ''} ${deleted ? 'deleted' : ''}`.replace(/\s+/g, ' ').trim(),
+    className: `message ${mine ? 'mine' : 'theirs'} ${message.kind === 'notice' ? 'notice' : ''} ${deleted ? 'deleted' : ''} ${continued ? 'continued' : ''}`.replace(/\s+/g, ' ').trim(),
     'data-seq': message.seq ?? false, 'data-client-id': message.id ?? false,
+    onContextmenu: actions && ((event) => {
+      if (event.target.closest('a')) return; // a link keeps the browser's own menu
+      event.preventDefault();
+      rich.onActions(message, actionsButton);
+    }),
   },
   h('div', { className: 'bubble' },
     !mine && senderName && (showSender
@@ -96,9 +107,6 @@ export function bubble({ message, mine, state, senderName, showSender, onDiscard
       h('span', { className: 'failed-reason' }, label),
       h('button', { type: 'button', className: 'link retry', onClick: onRetry }, t('retry')),
       h('button', { type: 'button', className: 'link discard', onClick: onDiscard }, t('discard')))),
-  actions && h('button', {
-    type: 'button', className: 'icon-button message-actions', 'aria-label': t('message_actions'), title: t('message_actions'),
-    'aria-haspopup': 'menu', 'aria-expanded': 'false', onClick: (event) => rich.onActions(message, event.currentTarget),
-  }, '⋯'),
+  actionsButton,
   !deleted && rich && message.reactions?.length > 0 && reactionChips(message, rich));
 }

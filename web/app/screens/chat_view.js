@@ -7,7 +7,10 @@
 //   position stays on the same message). New messages keep the view at the bottom only when it
 //   already was there; otherwise a "jump to latest" button appears.
 // - Messages from others and event lines that are visible while the page is visible are
-//   marked read.
+//   marked read. An "Unread messages" line stays before the first message that was unread
+//   when the chat opened. One sender's messages within 5 minutes form a group (the name once).
+// - Up in an empty composer edits my last text message; a right-click on a bubble opens its
+//   actions menu.
 // - System conversations are read-only: no composer.
 // - Groups: sender names on bubbles, event lines, "read by N" under my last message, and an
 //   info button that opens the group panel (loaded on first use) next to the chat (a full-screen sheet on a phone;
@@ -48,6 +51,7 @@ const NEAR_TOP_PX = 300;
 const AT_BOTTOM_PX = 40;
 
 const ADMIN_ROLES = new Set(['owner', 'admin']);
+const GROUP_WITHIN_MS = 5 * 60 * 1000; // one sender's messages this close together form a group
 
 export function mountChatView(container, { api, state, social, typing, outbox, drafts, sync, users, session, media, uploads, conversationId, recipientId, focusSeq: focusAt, navigate, openOverlay, closeOverlay }) {
   const myId = session.user.id;
@@ -71,6 +75,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, d
     onSend, users, onInput: () => { if (conversationId) sync.sendTyping(conversationId); },
     maxTextBytes: () => sync.limits().max_text_bytes ?? 0,
     onDraft: (text) => drafts.set(draftKey(target), text),
+    onEditLast: editLast,
     onFiles: (files, replyTo) => addFiles(files, { replyTo }),
     onVoice: (file, replyTo) => addFiles([file], { kind: 'voice', replyTo }),
     onError: (text) => { alertLine.textContent = text; },
@@ -79,6 +84,9 @@ export function mountChatView(container, { api, state, social, typing, outbox, d
   const typingLine = h('p', { className: 'typing-line', 'aria-live': 'polite' });
   const readonlyNote = h('p', { className: 'readonly-note', hidden: true }, t('system_readonly'));
   let panel = null; // the group panel, loaded on its first opening
+  // The first message that was unread when the chat opened (0: none); the "Unread messages"
+  // line stays before it while the chat is open. null until the history is loaded.
+  let unreadFromSeq = null;
   const infoButton = h('button', {
     type: 'button', className: 'icon-button group-info-button', 'aria-label': t('group_info'), title: t('group_info'),
     'aria-expanded': 'false', hidden: true, onClick: togglePanel,
@@ -153,6 +161,16 @@ export function mountChatView(container, { api, state, social, typing, outbox, d
     alertLine.textContent = '';
     const now = state.message(conversationId, message.seq) ?? message; // as it is after any op since
     sync.sendOp({ conversationId, op: 'react', seq: message.seq, emoji, on: !hasReacted(now, myId, emoji) });
+  }
+
+  // Up in an empty composer edits my last text message, as in the big apps.
+  function editLast() {
+    const c = conversation();
+    const last = c && [...c.messages.values()].filter((m) => m.sender_id === myId && m.kind === 'text' && !m.deleted)
+      .sort((a, b) => b.seq - a.seq)[0];
+    if (!last) return false;
+    composer.edit(last);
+    return true;
   }
 
   async function openActions(message, button) {
@@ -234,22 +252,37 @@ export function mountChatView(container, { api, state, social, typing, outbox, d
     const pending = conversationId ? outbox.forConversation(conversationId) : outbox.forRecipient(recipientId);
     const nodes = [];
     let lastDay = null;
+    let previous = null; // the message shown just before, for grouping
     const pushDay = (ms) => {
       const key = dayKey(ms);
-      if (key !== lastDay) nodes.push(daySeparator(ms));
+      if (key !== lastDay) {
+        nodes.push(daySeparator(ms));
+        previous = null;
+      }
       lastDay = key;
     };
+    if (c?.historyLoaded && unreadFromSeq === null) {
+      unreadFromSeq = messages.find((m) => m.seq > (c.self.read_seq ?? 0) && m.sender_id !== myId && m.kind !== 'event')?.seq ?? 0;
+    }
     for (const message of messages) {
       pushDay(message.created_at);
+      if (message.seq === unreadFromSeq) {
+        nodes.push(h('li', { className: 'unread-divider', role: 'separator' }, h('span', {}, t('unread_messages'))));
+        previous = null;
+      }
       if (message.kind === 'event') {
         const line = eventLine(message, users);
         line.dataset.unread = String(message.seq > (c.self.read_seq ?? 0));
         nodes.push(line);
+        previous = null;
         continue;
       }
       const mine = message.sender_id === myId && message.kind !== 'notice';
       const isGroup = c.kind === 'group';
-      const node = bubble({ message, mine, state: mine ? (isGroup ? 'sent' : deliveryState(message, c)) : null, senderName: users.name(message.sender_id), showSender: isGroup, rich });
+      const continued = previous !== null && previous.sender_id === message.sender_id && previous.kind !== 'notice'
+        && message.created_at - previous.created_at < GROUP_WITHIN_MS;
+      previous = message;
+      const node = bubble({ message, mine, state: mine ? (isGroup ? 'sent' : deliveryState(message, c)) : null, senderName: users.name(message.sender_id), showSender: isGroup && !continued, continued, rich });
       if (!mine) node.dataset.unread = String(message.seq > (c.self.read_seq ?? 0));
       nodes.push(node);
     }
