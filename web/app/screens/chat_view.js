@@ -322,7 +322,14 @@ export function mountChatView(container, { api, state, social, typing, outbox, d
     const c = conversation();
     if (recipientId && !conversationId) {
       const existing = state.findDirectWith(recipientId);
-      if (existing) { navigate(`/chat/${existing.id}`, { replace: true }); return; }
+      if (existing) {
+        // What was typed meanwhile goes along into the conversation's chat.
+        const typed = drafts.get(draftKey(target));
+        drafts.set(draftKey(target), '');
+        if (typed) drafts.set(draftKey({ conversationId: existing.id }), typed);
+        navigate(`/chat/${existing.id}`, { replace: true });
+        return;
+      }
     }
     const wasAtBottom = (firstRender || atBottom()) && !focusSeq;
     const previousHeight = scroller.scrollHeight;
