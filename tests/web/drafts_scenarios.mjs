@@ -8,6 +8,8 @@ import { assertEqual } from './lib/wait.mjs';
 
 const row = (page, name) => page.locator('.conversation', { hasText: name });
 const field = (page) => page.locator('#composer-text');
+// A first message is stored: the new chat has become its conversation's.
+const stored = (page) => page.locator('.message.mine .tick:not([data-state=sending])').first().waitFor();
 
 async function draftsKept(world) {
   const quin = await createPerson(world, 'quin', 'Quin');
@@ -16,10 +18,10 @@ async function draftsKept(world) {
   await loginViaUi(page, world.baseUrl, 'quin');
   await startChat(page, 'sam');
   await sendText(page, 'salut Sam');
-  await bubbles(page, 'salut Sam').waitFor();
+  await stored(page);
   await startChat(page, 'rosa');
   await sendText(page, 'salut Rosa');
-  await bubbles(page, 'salut Rosa').waitFor();
+  await stored(page);
   await field(page).fill('une pensée à moitié');
 
   await row(page, 'Sam').locator('a').click(); // another chat: Rosa's draft shows in the list

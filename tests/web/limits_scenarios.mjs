@@ -20,6 +20,8 @@ async function limitsBeforeSending(world) {
   await loginViaUi(mia, world.baseUrl, 'mia');
   await startChat(mia, 'ned');
   await sendText(mia, 'first, a short one');
+  // Stored: the new chat has become its conversation's (a new view), where the alert will show.
+  await mia.locator('.message.mine .tick:not([data-state=sending])').waitFor();
   const long = 'a'.repeat(20000);
   await mia.locator('#composer-text').fill(long);
   await mia.locator('.length-counter.over', { hasText: '20 kB of 16.4 kB' }).waitFor();
