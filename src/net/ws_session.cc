@@ -152,7 +152,8 @@ awaitable<bool> WsSession::Handshake() {
   }
   attached_ = true;
   const proto::Limits limits{context_.options.max_frame_bytes,
-                             context_.chat.options().max_text_bytes};
+                             context_.chat.options().max_text_bytes,
+                             context_.media.options().max_upload_bytes};
   Send(proto::WelcomeFrame(principal->user, device_id_, limits));
   context_.social.DeviceConnected(user_id_);
   // A revocation committed between the token check above and Attach found no session to close.

@@ -251,6 +251,7 @@ std::string WelcomeFrame(const store::User& user, int64_t device_id, const Limit
       .BeginObject()
       .Field("max_frame_bytes", static_cast<int64_t>(limits.max_frame_bytes))
       .Field("max_text_bytes", static_cast<int64_t>(limits.max_text_bytes))
+      .Field("max_upload_bytes", limits.max_upload_bytes)
       .EndObject()
       .EndObject();
   return out;

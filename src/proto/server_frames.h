@@ -16,9 +16,11 @@
 
 namespace parley::proto {
 
+// What the welcome frame tells a client it may send, so that it can check before sending.
 struct Limits {
   size_t max_frame_bytes = 0;
   size_t max_text_bytes = 0;
+  int64_t max_upload_bytes = 0;  // one file's size
 };
 
 // The `message` of an error as clients see it: the status's own message, except for kInternal,

@@ -427,13 +427,14 @@ TEST_F(BadInputTest, BinaryFrameIsMalformedAndTheSessionSurvives) {
 // --- Limits -----------------------------------------------------------------------------------
 
 TEST_F(BadInputTest, TextOverTheLimitIsTooLargeAndTheSessionSurvives) {
-  ASSERT_NO_FATAL_FAILURE(StartServer({"--max-text-bytes", "1000"}));
+  ASSERT_NO_FATAL_FAILURE(StartServer({"--max-text-bytes", "1000", "--max-upload-bytes", "5000000"}));
   TestUser alice = MustCreate("alice");
   TestUser bob = MustCreate("bob");
   client::SyncResult sync;
   Result<std::unique_ptr<WsClient>> alice_ws = ConnectUser(server(), alice, {}, &sync);
   ASSERT_TRUE(IsOk(alice_ws));
   EXPECT_EQ(sync.welcome["limits"]["max_text_bytes"], 1000);
+  EXPECT_EQ(sync.welcome["limits"]["max_upload_bytes"], 5000000);
   std::unique_ptr<WsClient> bob_ws = MustConnect(bob);
   struct Case {
     std::string label;

@@ -5,6 +5,8 @@
 // server, removing its data dir, also when a scenario fails (after a screenshot of every open
 // page: failure-N.png). Exit code 0 only if all passed. Every page runs under the server's
 // Content-Security-Policy: a scenario fails on any violation (lib/csp.mjs) or page error.
+// Every screenshot also checks the page's visible text for rendered values and raw error codes
+// (lib/visible_text.mjs).
 // WEB_SCENARIOS=REGEX runs only the scenarios whose names match (while working on them; the
 // ones they build on must match too).
 import { mkdirSync } from 'node:fs';
@@ -12,6 +14,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { watchSecurity } from './lib/csp.mjs';
 import { startServer } from './lib/server.mjs';
+import { watchScreens } from './lib/visible_text.mjs';
 import { scenarios } from './scenarios.mjs';
 import { richScenarios } from './scenarios_rich.mjs';
 
@@ -35,6 +38,7 @@ try {
   const adminSetupToken = /admin setup token: ([0-9a-f]{32})/.exec(server.log())?.[1];
   const world = { browser, baseUrl: server.url, adminSetupToken, screenshot: (name) => path.join(screenshotDir, `${name}.png`), pageErrors: [], securityProblems: [] };
   watchSecurity(browser, world.securityProblems);
+  watchScreens(browser);
   const only = process.env.WEB_SCENARIOS ? new RegExp(process.env.WEB_SCENARIOS) : null;
   for (const [name, scenario] of [...scenarios, ...richScenarios].filter(([n]) => !only || only.test(n))) {
     const started = Date.now();

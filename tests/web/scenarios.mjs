@@ -3,9 +3,16 @@
 // people created along the way (alice, bob, carol, dave).
 import { api, bubbles, loginViaUi, PASSWORD, registerViaUi, sendText, startChat, tokenOf } from './lib/app.mjs';
 import { assert, assertEqual, eventually } from './lib/wait.mjs';
+import { attentionScenarios } from './attention_scenarios.mjs';
+import { busyChatScenarios } from './busy_chat_scenarios.mjs';
+import { draftsScenarios } from './drafts_scenarios.mjs';
 import { groupOwnerScenarios } from './group_owner_scenarios.mjs';
+import { limitsScenarios } from './limits_scenarios.mjs';
+import { narrowScenarios } from './narrow_scenarios.mjs';
+import { notFriendsScenarios } from './not_friends_scenarios.mjs';
 import { securityScenarios } from './security_scenarios.mjs';
 import { socialScenarios } from './social_scenarios.mjs';
+import { unreachableScenarios } from './unreachable_scenarios.mjs';
 
 const HELLO = 'hi Bob 👋 family 👩‍👩‍👧 flag 🇫🇷';
 const REPLY = '你好 Alice — café ☕ 👨‍👩‍👧‍👦 🇨🇳';
@@ -93,6 +100,23 @@ async function keyboardOnlySend(world) {
   await bubbles(world.alice, 'by keys').waitFor();
   assertEqual(await bubbles(world.alice, 'by keys').textContent(), '😃 by keys', 'keyboard-sent text');
   assertEqual(await page.locator('#composer-text').inputValue(), '', 'composer cleared');
+}
+
+// Links: http(s) and www. in text are anchors to a new tab, without trailing punctuation;
+// markup and other schemes stay text.
+async function linksInText(world) {
+  const text = 'read https://example.com/a?b=1. or (www.example.org), not javascript:alert(1) <a href="x">no</a> <b>bold</b>!';
+  await sendText(world.alice, text);
+  const message = bubbles(world.bob, 'read https');
+  await message.waitFor();
+  assertEqual(await message.textContent(), text, 'the text as sent');
+  const links = await message.locator('a').evaluateAll((anchors) => anchors.map((a) => [a.textContent, a.getAttribute('href'), a.target, a.rel]));
+  assertEqual(JSON.stringify(links), JSON.stringify([
+    ['https://example.com/a?b=1', 'https://example.com/a?b=1', '_blank', 'noopener noreferrer'],
+    ['www.example.org', 'https://www.example.org/', '_blank', 'noopener noreferrer'],
+  ]), 'the two links');
+  assertEqual(await message.locator('b').count(), 0, 'markup stays text');
+  await world.bob.screenshot({ path: world.screenshot('02b-links') });
 }
 
 async function seedMessages(world, count) {
@@ -278,6 +302,7 @@ export const scenarios = [
   ['two people chat both ways with emoji; ticks sent -> delivered -> read', chatBothWays],
   ...securityScenarios,
   ['keyboard only: emoji picker and Enter to send', keyboardOnlySend],
+  ['links in messages: http(s) and www. open in a new tab; nothing else is markup', linksInText],
   ['scroll back through 500 messages of history', scrollBackThroughHistory],
   ['offline: banner, outbox, one copy after reconnect and after a lost ack', offlineAndBack],
   ['language: 中文, Français, English; automatic from the browser', switchLanguage],
@@ -286,4 +311,11 @@ export const scenarios = [
   ['system notices: distinct and read-only', systemNotices],
   ...socialScenarios,
   ...groupOwnerScenarios,
+  ...attentionScenarios,
+  ...notFriendsScenarios,
+  ...limitsScenarios,
+  ...draftsScenarios,
+  ...unreachableScenarios,
+  ...narrowScenarios,
+  ...busyChatScenarios,
 ];

@@ -150,23 +150,22 @@ async function fileCard(world) {
 // Uploads the server refuses say why, and can be dismissed; nothing is sent.
 async function refusedUploads(world) {
   const { erin, frank } = world;
-  // Over the server's --max-upload-bytes (100 MiB by default): refused before any byte is sent.
+  // Over the server's --max-upload-bytes (100 MiB by default, told in `welcome`): refused in
+  // the app, with the limit, before any upload starts.
   await erin.locator('.chat').evaluate((chat) => {
     const data = new DataTransfer();
     data.items.add(new File([new ArrayBuffer(101 * 1024 * 1024)], 'huge.iso'));
     chat.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
   });
-  const huge = erin.locator('.upload[data-phase=failed]', { hasText: 'huge.iso' });
-  await huge.locator('.upload-error', { hasText: 'That file is too large.' }).waitFor();
+  await erin.locator('.chat-alert', { hasText: '“huge.iso” is too large to send: 105.9 MB, and the limit is 104.9 MB.' }).waitFor();
+  assertEqual(await erin.locator('.upload', { hasText: 'huge.iso' }).count(), 0, 'no upload started');
   // Text that claims to be a PNG: the server sniffs the bytes.
   await pasteFile(erin, { name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('not a picture at all') });
   const fake = erin.locator('.upload[data-phase=failed]', { hasText: 'fake.png' });
   await fake.locator('.upload-error').waitFor();
   await erin.screenshot({ path: world.screenshot('24-rich-refused-uploads') });
-  for (const item of [huge, fake]) {
-    await item.locator('.upload-cancel', { hasText: 'Dismiss' }).click();
-    await item.waitFor({ state: 'detached' });
-  }
+  await fake.locator('.upload-cancel', { hasText: 'Dismiss' }).click();
+  await fake.waitFor({ state: 'detached' });
   await sendText(erin, 'after the refusals');
   await bubbles(frank, 'after the refusals').waitFor();
   assertEqual(await frank.locator('.file-card', { hasText: 'huge.iso' }).count(), 0, 'nothing sent');

@@ -1,8 +1,10 @@
 // Scenarios of friends, presence, typing, groups and profiles, run after scenarios.mjs's own
-// (they reuse its people: alice and bob in world.alice / world.bob, carol made by the seeder).
+// (they reuse its people: alice and bob in world.alice / world.bob, carol made by the seeder;
+// the one on other devices makes its own).
 // Every wait is on a condition in the page.
-import { api, bubbles, loginViaUi, sendText, tokenOf } from './lib/app.mjs';
-import { assertEqual, eventually } from './lib/wait.mjs';
+import { api, bubbles, loginViaUi, memberAction, memberRow, sendText, setHidden, startChat, tokenOf } from './lib/app.mjs';
+import { createGroup, createPerson, DESKTOP, makeFriends, newDevice, PHONE } from './lib/people.mjs';
+import { assert, assertEqual, eventually } from './lib/wait.mjs';
 
 const friendsPerson = (page, list, name) => page.locator(`.${list} .person`, { hasText: name });
 
@@ -11,17 +13,16 @@ async function openFriends(page) {
   await page.locator('#friends-title').waitFor();
 }
 
-async function presenceOf(page, name) {
-  return friendsPerson(page, 'friends', name).locator('.presence-dot').getAttribute('data-status');
+const searchResult = (page, username) => page.locator('.search-results .person', { hasText: `@${username}` });
+
+async function searchPeople(page, q) {
+  await page.locator('#user-search').fill(q);
+  await page.locator('#user-search').press('Enter');
+  await searchResult(page, q).waitFor();
 }
 
-// Pretends the page was hidden (or shown again): what a backgrounded tab reports.
-async function setHidden(page, hidden) {
-  await page.evaluate((value) => {
-    if (value) Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-    else delete document.visibilityState;
-    document.dispatchEvent(new Event('visibilitychange'));
-  }, hidden);
+async function presenceOf(page, name) {
+  return friendsPerson(page, 'friends', name).locator('.presence-dot').getAttribute('data-status');
 }
 
 async function becomeFriendsLive(world) {
@@ -29,17 +30,24 @@ async function becomeFriendsLive(world) {
   await openFriends(bob);
   await openFriends(alice);
   await alice.locator('#friend-note').fill('hi Bob, it is Alice 🙂');
-  await alice.locator('#user-search').fill('bob');
-  await alice.locator('#user-search').press('Enter');
-  await alice.locator('.search-results .person', { hasText: '@bob' }).locator('button').click();
+  await searchPeople(alice, 'bob');
+  await searchResult(alice, 'bob').locator('button', { hasText: 'Add friend' }).click();
   await friendsPerson(alice, 'outgoing', 'Bob').waitFor();
+  assertEqual(await searchResult(alice, 'bob').locator('.person-actions').innerText(), 'Requested', 'a pending request, in the search');
   const request = friendsPerson(bob, 'incoming', 'Alice');
   await request.filter({ hasText: 'it is Alice' }).waitFor(); // live: a friend_request frame
   await bob.locator('a.friends-link .unread-badge', { hasText: '1' }).waitFor();
+  await searchPeople(bob, 'alice');
+  assertEqual(await searchResult(bob, 'alice').locator('.person-actions').innerText(), 'Accept', 'a request to me, in the search');
   await bob.screenshot({ path: world.screenshot('09-friend-request') });
-  await request.locator('button', { hasText: 'Accept' }).click();
+  await searchResult(bob, 'alice').locator('button', { hasText: 'Accept' }).click();
   await friendsPerson(bob, 'friends', 'Alice').waitFor();
   await friendsPerson(alice, 'friends', 'Bob').waitFor(); // live: friend_added
+  for (const [page, username, expected] of [[alice, 'bob', 'Friends'], [bob, 'alice', 'Friends']]) {
+    await searchResult(page, username).locator('.relation', { hasText: expected }).waitFor(); // live
+  }
+  await searchPeople(bob, 'bob');
+  assertEqual(await searchResult(bob, 'bob').locator('.person-actions').innerText(), 'You', 'myself, in the search');
   await alice.locator('.outgoing .empty').waitFor();
   await eventually(async () => assertEqual(await presenceOf(alice, 'Bob'), 'online', 'bob online'), 'bob online');
 
@@ -130,24 +138,31 @@ async function groupOfThree(world) {
   assertEqual(await carol.locator('.group-panel #group-rename').count(), 0, 'a member cannot rename');
   assertEqual(await carol.locator('.group-panel .members button').count(), 0, 'a member manages nobody');
 
-  const memberRow = (page, name) => page.locator('.group-panel .members .person', { hasText: name });
-  await memberRow(alice, 'Bob').locator('button', { hasText: 'Make admin' }).click();
+  await (await memberAction(alice, 'Bob', 'Make admin')).click();
   for (const page of [alice, bob, carol]) {
     await page.locator('.event-line[data-event=role_changed]', { hasText: 'Alice made Bob an admin' }).waitFor();
   }
   await bob.locator('.group-info-button').click();
-  await memberRow(bob, 'Carol').locator('button', { hasText: 'Mute 1 h' }).waitFor();
+  await (await memberAction(bob, 'Carol', 'Mute 1 h')).waitFor();
   await bob.locator('.group-panel #group-rename').waitFor();
   assertEqual(await memberRow(bob, 'Alice').locator('button').count(), 0, 'an admin cannot manage the owner');
   assertEqual(await bob.locator('.group-panel button', { hasText: 'Make admin' }).count(), 0, 'only the owner changes roles');
 
-  await memberRow(alice, 'Carol').locator('button', { hasText: 'Mute 1 h' }).click();
+  await (await memberAction(alice, 'Carol', 'Mute 1 h')).click();
   await carol.locator('.event-line[data-event=muted]', { hasText: 'Alice muted Carol until' }).waitFor();
   await sendText(carol, 'can I still talk?');
-  await expectFailed(carol, 'can I still talk?');
-  await carol.locator('.message.mine', { hasText: 'can I still talk?' }).locator('button', { hasText: 'Discard' }).click();
-  await memberRow(alice, 'Carol').locator('button', { hasText: 'Unmute' }).click();
+  await sendText(carol, 'never mind');
+  for (const text of ['can I still talk?', 'never mind']) await expectFailed(carol, text);
+  const refused = carol.locator('.message.mine', { hasText: 'can I still talk?' });
+  await refused.locator('.failed-reason', { hasText: 'Not sent: You are muted in this group for now.' }).waitFor(); // words, not a code
+  await carol.screenshot({ path: world.screenshot('11b-group-muted-send') });
+  await carol.locator('.message.mine', { hasText: 'never mind' }).locator('button', { hasText: 'Discard' }).click();
+  await carol.locator('.message.mine', { hasText: 'never mind' }).waitFor({ state: 'detached' });
+  await (await memberAction(alice, 'Carol', 'Unmute')).click();
   await carol.locator('.event-line[data-event=unmuted]', { hasText: 'Alice unmuted Carol' }).waitFor();
+  await refused.locator('button', { hasText: 'Retry' }).click(); // the same message, now allowed
+  await bubbles(alice, 'can I still talk?').waitFor();
+  assertEqual(await bubbles(alice, 'never mind').count(), 0, 'the discarded one never went');
   await carol.locator('.group-panel .leave').click();
   await carol.locator('.placeholder').waitFor(); // back home
   await carol.locator('.conversation.group').waitFor({ state: 'detached' });
@@ -156,6 +171,88 @@ async function groupOfThree(world) {
   const bobsRow = bob.locator('.conversation.group');
   await eventually(async () => assertEqual(await bobsRow.locator('.unread-badge').count(), 0, 'events read'), 'event lines marked read');
   await bob.screenshot({ path: world.screenshot('12-group-admin-panel') });
+}
+
+// The screens this file touches, on new devices, with people of its own: Gwen on an English
+// phone sends Hugo links (one long and unbroken, which must wrap, not widen the page); Hugo
+// reads them on a Chinese phone and a Chinese desktop. The group info panel is a full-screen
+// sheet on a phone; its back arrow and the browser's Back both return to the chat, on the same
+// path. Screenshots of the panel, a chat with links and a friends search.
+const LONG_LINK = `https://example.com/${'unbrokenpath'.repeat(15)}end`;
+
+// Whether the page (and the message list, if shown) fits the screen's width.
+async function noSidewaysScroll(page, where) {
+  const widths = await page.evaluate(() => {
+    const messages = document.querySelector('.messages');
+    return { page: document.documentElement.scrollWidth, screen: window.innerWidth, messages: messages?.scrollWidth ?? 0, room: messages?.clientWidth ?? 0 };
+  });
+  assert(widths.page <= widths.screen && widths.messages <= widths.room, `${where}: nothing wider than the screen (${JSON.stringify(widths)})`);
+}
+
+async function screensOnOtherDevices(world) {
+  const gwen = await createPerson(world, 'gwen', 'Gwen');
+  const hugo = await createPerson(world, 'hugo', 'Hugo');
+  await makeFriends(world, gwen, hugo);
+  await createGroup(world, gwen, 'Night shift 🌙', [hugo]);
+  const devices = [
+    ['gwen', 'en-US', PHONE, 'Hugo', 'hugo', 'en-phone'],
+    ['hugo', 'zh-CN', PHONE, 'Gwen', 'gwen', 'zh-phone'],
+    ['hugo', 'zh-CN', DESKTOP, 'Gwen', 'gwen', 'zh-desktop'],
+  ];
+  for (const [username, locale, viewport, friend, friendUsername, label] of devices) {
+    const isPhone = viewport === PHONE;
+    const page = await newDevice(world, { viewport, locale });
+    await loginViaUi(page, world.baseUrl, username);
+    if (username === 'gwen') {
+      await startChat(page, friendUsername);
+      await sendText(page, `see www.example.org, and ${LONG_LINK} 👀`);
+      await page.locator('.message.mine .tick:not([data-state=sending])').waitFor(); // stored
+    } else {
+      await page.locator('.conversation.direct a', { hasText: friend }).click();
+    }
+    await page.locator('.message .text a', { hasText: 'end' }).waitFor();
+    if (isPhone) await noSidewaysScroll(page, 'the chat');
+    await page.screenshot({ path: world.screenshot(`17-links-${label}`) });
+
+    if (isPhone) {
+      await page.locator('.chat .back').click();
+      await noSidewaysScroll(page, 'the list'); // its preview of the long link
+    }
+    await page.locator('.conversation.group a', { hasText: 'Night shift' }).click();
+    const chatPath = new URL(page.url()).pathname;
+    const panel = page.locator('.group-panel');
+    for (const close of ['arrow', 'browser back']) {
+      if (close === 'arrow' && !isPhone) continue;
+      await page.locator('.group-info-button').click();
+      await panel.locator('.members .person').first().waitFor();
+      if (isPhone) {
+        assert(!(await page.locator('.chat').isVisible()), 'the sheet covers the chat');
+        const box = await panel.boundingBox();
+        assertEqual(Math.round(box.width), PHONE.width, 'the sheet is as wide as the screen');
+        assert(await panel.locator('.back').isVisible(), 'a back arrow');
+      } else {
+        assert(await page.locator('.chat').isVisible(), 'beside the chat on a desktop');
+      }
+      if (close === 'arrow') {
+        await page.screenshot({ path: world.screenshot(`18-group-info-${label}`) });
+        await panel.locator('.back').click();
+      } else {
+        if (!isPhone) await page.screenshot({ path: world.screenshot(`18-group-info-${label}`) });
+        await page.goBack();
+      }
+      await panel.waitFor({ state: 'detached' });
+      await page.locator('#composer-text').waitFor();
+      assertEqual(new URL(page.url()).pathname, chatPath, `still in the chat after the ${close}`);
+      assertEqual(await page.locator('.group-info-button').getAttribute('aria-expanded'), 'false', 'the info button says closed');
+    }
+
+    if (isPhone) await page.locator('.chat .back').click();
+    await page.locator('a.friends-link').click();
+    await searchPeople(page, friendUsername);
+    await searchResult(page, friendUsername).locator('.relation').waitFor();
+    await page.screenshot({ path: world.screenshot(`19-friend-search-${label}`) });
+    await page.context().close();
+  }
 }
 
 async function expectFailed(page, text) {
@@ -180,14 +277,15 @@ async function profileChangeReachesFriend(world) {
 async function errorsBlockAndUnblock(world) {
   const { alice, carol } = world;
   await openFriends(alice);
-  await alice.locator('#user-search').fill('bob');
-  await alice.locator('#user-search').press('Enter');
-  await alice.locator('.search-results .person', { hasText: '@bob' }).locator('button').click();
-  await alice.locator('.friends-screen .form-error', { hasText: 'already friends' }).waitFor(); // conflict
+  await searchPeople(alice, 'bob');
+  assertEqual(await searchResult(alice, 'bob').locator('button').count(), 0, 'nothing to ask of a friend');
 
   await openFriends(carol);
   await friendsPerson(carol, 'friends', 'Alice').waitFor();
   await friendsPerson(alice, 'friends', 'Carol').locator('button', { hasText: 'Block' }).click();
+  await friendsPerson(alice, 'friends', 'Carol').locator('.confirm-text', { hasText: 'Block Carol?' }).waitFor();
+  await alice.screenshot({ path: world.screenshot('14a-block-confirm') });
+  await friendsPerson(alice, 'friends', 'Carol').locator('.confirm').click();
   await friendsPerson(alice, 'blocked', 'Carol').waitFor();
   await alice.locator('.conversation', { hasText: 'Carol' }).locator('.presence-dot').waitFor({ state: 'detached' });
   await carol.locator('.friends .person', { hasText: 'Alice' }).waitFor({ state: 'detached' }); // live: friend_removed
@@ -202,9 +300,10 @@ async function errorsBlockAndUnblock(world) {
 }
 
 export const socialScenarios = [
-  ['friends: search, request with a note, accept live; presence online -> offline -> online -> away -> online', becomeFriendsLive],
+  ['friends: search (Add friend, Requested, Accept, Friends, You), request with a note, accept live; presence online -> offline -> online -> away -> online', becomeFriendsLive],
   ['direct chat between friends: presence dots, typing indicator', typingAndPresenceInChat],
   ['group of three: create, add, sender names, rename, read by, roles, mute, leave, member panels', groupOfThree],
+  ['other devices (phone en, phone and desktop zh): group info sheet, Back; links; friend search', screensOnOtherDevices],
   ['profile: a new display name shows on the friend\'s side', profileChangeReachesFriend],
-  ['friends errors: already friends, blocked; block and unblock', errorsBlockAndUnblock],
+  ['friends errors: blocked; block and unblock', errorsBlockAndUnblock],
 ];

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createBackoff } from '../../web/app/backoff.js';
 import { createChatState } from '../../web/app/chat_state.js';
+import { linkParts } from '../../web/app/links.js';
 import { createSocialState } from '../../web/app/social_state.js';
 import { createTypingState } from '../../web/app/typing_state.js';
 import en from '../../web/i18n/en.js';
@@ -19,7 +20,7 @@ test('backoff doubles its ceiling up to the maximum, with jitter below it, and r
   assert.deepEqual(ceilings, [500, 1000, 2000, 4000, 4000, 4000]);
   backoff.reset();
   assert.equal(backoff.next(), 500);
-  assert.equal(createBackoff({ random: () => 0.25 }).next(), 125);
+  assert.equal(createBackoff({ random: () => 0.5 }).next(), 125);
 });
 
 test('a message seen twice (replayed and live) is kept once', () => {
@@ -77,6 +78,8 @@ test('social state: a request, accepted, becomes a friend with presence; a decli
   social.addFriend({ user: { id: 2 }, since: 5, presence: { status: 'online', last_seen_at: 9 } });
   assert.equal(social.incoming().length, 0);
   assert.equal(social.isFriend(2), true);
+  assert.equal(social.presenceOf(2).status, 'unknown', 'not connected: nothing stale');
+  social.setConnected(true);
   assert.equal(social.presenceOf(2).status, 'online');
   social.setPresence(2, { status: 'offline', last_seen_at: 10 });
   assert.deepEqual(social.presenceOf(2), { status: 'offline', last_seen_at: 10 });
@@ -85,7 +88,7 @@ test('social state: a request, accepted, becomes a friend with presence; a decli
   social.removeFriend(2);
   assert.equal(social.isFriend(2), false);
   assert.equal(social.presenceOf(2), undefined);
-  assert.equal(changes, 6);
+  assert.equal(changes, 7); // setConnected is a change too
 });
 
 test('typing state: shown after a frame, cleared by the sender\'s message, expires by itself', async (t) => {
@@ -158,4 +161,41 @@ test('times follow the profile time zone; one Intl does not know falls back to t
   assert.equal(timeZone(), Intl.DateTimeFormat().resolvedOptions().timeZone);
   setTimeZone('');
   assert.equal(timeZone(), Intl.DateTimeFormat().resolvedOptions().timeZone);
+});
+
+test('links: http(s) and www. become links, without trailing punctuation; nothing else does', () => {
+  const link = (text, href = text) => ({ text, href });
+  const cases = [
+    ['see https://example.com/a.', [{ text: 'see ' }, link('https://example.com/a'), { text: '.' }]],
+    ['www.example.org, ok', [link('www.example.org', 'https://www.example.org/'), { text: ', ok' }]],
+    ['(https://x.org/a)', [{ text: '(' }, link('https://x.org/a'), { text: ')' }]],
+    ['https://en.wikipedia.org/wiki/Foo_(bar)', [link('https://en.wikipedia.org/wiki/Foo_(bar)')]],
+    ['wow http://a.io/x! really? http://b.io?', [{ text: 'wow ' }, link('http://a.io/x'), { text: '! really? ' }, link('http://b.io', 'http://b.io/'), { text: '?' }]],
+    ['HTTPS://EXAMPLE.COM/Path', [link('HTTPS://EXAMPLE.COM/Path', 'https://example.com/Path')]],
+    ['看https://example.com/a很好。', [{ text: '看' }, link('https://example.com/a'), { text: '很好。' }]],
+    ['<a href="https://x.io/">x</a>', [{ text: '<a href="' }, link('https://x.io/'), { text: '">x</a>' }]],
+    ['https://a.io/?q=1&r=2#top', [link('https://a.io/?q=1&r=2#top')]],
+  ];
+  for (const [text, parts] of cases) {
+    assert.deepEqual(linkParts(text), parts, text);
+    assert.equal(linkParts(text).map((part) => part.text).join(''), text, `${text}: nothing lost`);
+  }
+  for (const text of ['javascript:alert(1)', 'javascript://www.evil.io/%0aalert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,<b>x</b>',
+    'ftp://files.io', 'mailto:a@b.io', 'xhttp://a.io', 'me@www.a.io', 'http://', 'https://.', 'www.', 'www..', 'no links here', '']) {
+    assert.deepEqual(linkParts(text), [{ text }], text);
+  }
+});
+
+test('errors read as sentences, the most specific context first; a code never shows', async () => {
+  globalThis.localStorage ??= { getItem: () => 'en', setItem() {} };
+  globalThis.navigator ??= { languages: ['en'] };
+  globalThis.document ??= { documentElement: {} };
+  const { errorText } = await import('../../web/app/errors.js');
+  assert.equal(errorText({ code: 'forbidden' }, ['group_send', 'send']), 'You are muted in this group for now.');
+  assert.equal(errorText({ code: 'forbidden' }, 'send'), en.strings['error.send.forbidden']);
+  assert.equal(errorText({ code: 'too_large' }, ['group_send', 'send']), 'Too long to send.');
+  assert.equal(errorText({ code: 'blocked' }, 'send'), 'This person has blocked you.');
+  for (const code of ['no_such_code', 'internal', undefined]) {
+    assert.equal(errorText({ code }, 'send'), 'Something went wrong. Try again.', String(code));
+  }
 });

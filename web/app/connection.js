@@ -6,8 +6,10 @@
 //   event instead. stop() closes for good.
 // - Every (re)connection begins with `hello` carrying getCursors() (the highest seq this device
 //   has per conversation) and `batch: true`; batched messages are split on "\n".
-// - onFrame(frame) receives every server frame in order. onStatus(status) reports
-//   'connecting' | 'syncing' (hello sent, replay running) | 'online' (after `synced`) | 'offline'.
+// - onFrame(frame) receives every server frame in order. onStatus(status, retryAt) reports
+//   'connecting' | 'syncing' (hello sent, replay running) | 'online' (after `synced`) | 'offline';
+//   retryAt is when the next attempt starts (ms since the epoch), or null while waiting for the
+//   browser's network. retryNow() starts that attempt at once.
 // - onAuthFailed() is called once when the server refuses the token (close 4001); the
 //   connection then stops.
 // - send(frame) returns false when no socket is open. request(frame) adds a `req` id and
@@ -30,8 +32,8 @@ export function createConnection({ token, getCursors, onFrame, onStatus, onAuthF
   let pongTimer = null;
   let requestCounter = 0;
 
-  function setStatus(status) {
-    onStatus(status);
+  function setStatus(status, retryAt = null) {
+    onStatus(status, retryAt);
   }
 
   function connect() {
@@ -86,8 +88,9 @@ export function createConnection({ token, getCursors, onFrame, onStatus, onAuthF
       onAuthFailed();
       return;
     }
-    setStatus('offline');
-    retryTimer = setTimeout(connect, backoff.next());
+    const delay = backoff.next();
+    setStatus('offline', Date.now() + delay);
+    retryTimer = setTimeout(connect, delay);
   }
 
   function startHeartbeat() {
@@ -158,6 +161,9 @@ export function createConnection({ token, getCursors, onFrame, onStatus, onAuthF
       window.removeEventListener('offline', onBrowserOffline);
       window.removeEventListener('online', onBrowserOnline);
       socket?.close(1000, 'bye');
+    },
+    retryNow() {
+      if (!stopped && !socket) connect();
     },
     send,
     request,

@@ -2,17 +2,22 @@
 //
 // Logged out: the auth screen. Logged in: a shell with the conversation list pane, the main pane
 // (chat, draft chat, friends, new group or settings), the connection banner and a polite live
-// region that announces new messages. The session, outbox and user cache persist in
+// region that announces new messages. The session, outbox, drafts and user cache persist in
 // localStorage, so a reload resumes where it was; a token the server refuses logs the device
 // out. Changing the language re-renders the current screen. My profile (GET /account at start,
 // or an edit) updates the session, the user cache and the time zone of every shown time.
 // Media are fetched through one cache of object URLs; uploads run in one queue and become
-// messages when complete. The search screen is loaded on first use (import()), keeping the
-// first load small.
+// messages when complete. The friends, new group, search and settings screens are loaded on
+// first use (import()), keeping the first load small. While logged in, the title and favicon count unread messages
+// (attention.js), and a message from someone else may raise a desktop notification
+// (notifications.js: only if turned on in this device's settings) that opens its chat.
 import { createApi } from './api.js';
+import { createAttention } from './attention.js';
 import { createChatState } from './chat_state.js';
+import { createDrafts } from './drafts.js';
 import { h } from './dom.js';
 import { createMediaCache } from './media_cache.js';
+import { notify } from './notifications.js';
 import { setTimeZone } from './format.js';
 import { adoptProfileLanguage, onLanguageChange, t } from './i18n.js';
 import { createOutbox } from './outbox.js';
@@ -28,9 +33,6 @@ import { conversationTitle, messagePreview } from './components/conversation_tit
 import { mountAuthScreen } from './screens/auth_screen.js';
 import { mountChatView } from './screens/chat_view.js';
 import { mountConversationList } from './screens/conversation_list.js';
-import { mountFriendsScreen } from './screens/friends_screen.js';
-import { mountNewGroupScreen } from './screens/new_group_screen.js';
-import { mountSettingsScreen } from './screens/settings_screen.js';
 
 const root = document.getElementById('app');
 let session = loadSession();
@@ -47,19 +49,24 @@ function startApp() {
   const social = createSocialState();
   const typing = createTypingState();
   const outbox = createOutbox(session.user.id);
-  const banner = createConnectionBanner();
+  const drafts = createDrafts(session.user.id);
+  const banner = createConnectionBanner({ onRetry: () => app?.sync.retryNow() });
   const liveRegion = h('div', { className: 'visually-hidden', 'aria-live': 'polite', id: 'announcer' });
   const sync = createSync({
     api, state, social, typing, outbox, users, session,
-    onStatus: (status) => banner.update(status),
-    onIncoming: (message) => announce(message),
+    onStatus: (status, retryAt) => banner.update(status, retryAt),
+    onIncoming: (message) => {
+      announce(message);
+      if (message.kind !== 'event') notifyIncoming(message);
+    },
     onAuthFailed: logOut,
   });
   const uploads = createUploads({
     api,
     onDone: (item, mediaObject) => sync.sendMessage({ ...item.target, media: mediaObject, replyTo: item.replyTo }),
   });
-  app = { state, social, typing, outbox, sync, uploads, banner, liveRegion, shell: null };
+  const attention = createAttention(state);
+  app = { state, social, typing, outbox, drafts, sync, uploads, banner, liveRegion, attention, shell: null };
   users.remember(session.user);
   setTimeZone(session.user.time_zone);
   sync.start();
@@ -79,14 +86,32 @@ function onProfile(user) {
   setTimeZone(user.time_zone);
 }
 
-function announce(message) {
+// Where a message comes from, as a person names it: the conversation's title, or its sender
+// while the conversation is new to this device (its summary, with the members, comes after).
+function sourceOf(message) {
   const conversation = app.state.get(message.conversation_id);
-  const name = conversation ? conversationTitle(conversation, users) : users.name(message.sender_id);
-  app.liveRegion.textContent = t('new_message_from', { name, text: messagePreview(message, -1, users) });
+  return app.state.has(message.conversation_id) ? conversationTitle(conversation, users) : users.name(message.sender_id);
+}
+
+function announce(message) {
+  app.liveRegion.textContent = t('new_message_from', { name: sourceOf(message), text: messagePreview(message, -1, users) });
+}
+
+function notifyIncoming(message) {
+  const id = message.conversation_id;
+  const group = app.state.get(id)?.kind === 'group';
+  notify({
+    title: sourceOf(message),
+    body: messagePreview(message, -1, users, group),
+    tag: `conversation-${id}`,
+    onClick: () => router.navigate(`/chat/${id}`),
+  });
 }
 
 function logOut() {
   app?.sync.stop();
+  app?.attention.stop();
+  app?.drafts.clear(); // unsent words stay on no shared computer
   app = null;
   session = null;
   clearSession();
@@ -147,17 +172,17 @@ function show(route) {
   root.replaceChildren(h('div', { className: 'shell', 'data-view': route.name === 'home' ? 'list' : 'detail' },
     app.banner.element, app.liveRegion, listPane, mainPane));
   app.banner.refresh();
-  const common = { ...app, api, users, media, session, navigate: router.navigate };
+  const common = { ...app, api, users, media, session, navigate: router.navigate, openOverlay: router.openOverlay, closeOverlay: router.closeOverlay };
   unmountList = mountConversationList(listPane, { ...common, currentId: () => (route.name === 'chat' ? route.id : null), startChat });
   const at = Number(route.query.get('at')) || null;
   if (route.name === 'chat') unmountMain = mountChatView(mainPane, { ...common, conversationId: route.id, focusSeq: at });
   else if (route.name === 'draft') unmountMain = mountChatView(mainPane, { ...common, recipientId: route.id });
-  else if (route.name === 'friends') unmountMain = mountFriendsScreen(mainPane, common);
-  else if (route.name === 'new_group') unmountMain = mountNewGroupScreen(mainPane, common);
+  else if (route.name === 'friends') unmountMain = mountLazy(mainPane, () => import('./screens/friends_screen.js'), 'mountFriendsScreen', common);
+  else if (route.name === 'new_group') unmountMain = mountLazy(mainPane, () => import('./screens/new_group_screen.js'), 'mountNewGroupScreen', common);
   else if (route.name === 'search') unmountMain = mountLazy(mainPane, () => import('./screens/search_screen.js'), 'mountSearchScreen', { ...common, scopeId: Number(route.query.get('in')) || null, query: route.query.get('q') ?? '' });
-  else if (route.name === 'settings') unmountMain = mountSettingsScreen(mainPane, { ...common, onLoggedOut: logOut, onProfile });
+  else if (route.name === 'settings') unmountMain = mountLazy(mainPane, () => import('./screens/settings_screen.js'), 'mountSettingsScreen', { ...common, onLoggedOut: logOut, onProfile });
   else mainPane.replaceChildren(h('p', { className: 'placeholder' }, t('select_conversation')));
-  document.title = t('app_name');
+  app.attention.refresh();
 }
 
 onLanguageChange(() => show(router.current()));

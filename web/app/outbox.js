@@ -8,7 +8,8 @@
 //   is the client message id, the server's idempotency key: resending an entry can never
 //   store it twice (the server answers `duplicate: true`).
 // - add() appends; remove(id) drops an acknowledged entry; markFailed(id, code) keeps it
-//   visible but stops resending it. pending() lists what to (re)send, oldest first.
+//   visible but stops resending it, until retry(id) makes it pending again (same id).
+//   pending() lists what to (re)send, oldest first.
 // - subscribe(listener) is told after every change.
 const PREFIX = 'parley.outbox.';
 
@@ -55,6 +56,12 @@ export function createOutbox(userId) {
       const entry = entries.find((e) => e.id === id);
       if (!entry) return;
       entry.failed = code;
+      save();
+    },
+    retry(id) {
+      const entry = entries.find((e) => e.id === id);
+      if (!entry?.failed) return;
+      delete entry.failed;
       save();
     },
     pending: () => entries.filter((e) => !e.failed),

@@ -5,7 +5,10 @@
 // - friends: Map user id -> {user_id, since}; presenceOf(id): {status, last_seen_at}
 //   ('online' | 'away' | 'offline') for friends only (a removed friend's goes stale); incoming / outgoing: Maps of friend request objects keyed
 //   by the other user's id; blocks: Map user id -> since.
-// - Lists from HTTP replace what is known; frames add or drop single entries.
+// - Lists from HTTP replace what is known; frames add or drop single entries. loaded() says
+//   whether the friend list came yet (before it, nobody is known to be a friend).
+// - setConnected(false) while this device is not connected: presenceOf(friend) is then
+//   {status: 'unknown'}, never a stale "online".
 // - subscribe(listener) is told after every change.
 export function createSocialState() {
   const friends = new Map();
@@ -14,6 +17,8 @@ export function createSocialState() {
   const outgoing = new Map();
   const blocks = new Map();
   const listeners = new Set();
+  let friendsLoaded = false;
+  let connected = false;
   const notify = () => { for (const listener of listeners) listener(); };
 
   function putFriend({ user, since, presence: p }) {
@@ -24,13 +29,23 @@ export function createSocialState() {
   }
 
   return {
+    loaded: () => friendsLoaded,
     friends: () => [...friends.values()],
     isFriend: (id) => friends.has(id),
-    presenceOf: (id) => (friends.has(id) ? presence.get(id) : undefined),
+    presenceOf(id) {
+      if (!friends.has(id)) return undefined;
+      return connected ? presence.get(id) : { status: 'unknown' };
+    },
+    setConnected(value) {
+      if (value === connected) return;
+      connected = value;
+      notify();
+    },
     incoming: () => [...incoming.values()],
     outgoing: () => [...outgoing.values()],
     blocks: () => [...blocks.entries()].map(([user_id, since]) => ({ user_id, since })),
     setFriends(list) {
+      friendsLoaded = true;
       friends.clear();
       for (const friend of list) putFriend(friend);
       notify();

@@ -25,7 +25,9 @@
 // - Group events refresh the list (name, topic, role, member count); one that ends my
 //   membership removes the group. Group receipts refresh the list too (its read_by).
 // - onStatus(status) and onIncoming(message) report to the UI; onAuthFailed() when the token
-//   is refused.
+//   is refused; onStatus also gets when the next attempt starts (connection.js), retryNow()
+//   starts it; social_state hears whether presence is current (online) or unknown. limits() is what the server's `welcome` said it accepts (max_text_bytes,
+//   max_upload_bytes), {} before the first welcome; retry(id) sends a failed message again.
 import { createConnection } from './connection.js';
 import { isOp, quoteOf } from './message_ops.js';
 import { newClientId } from './outbox.js';
@@ -47,14 +49,16 @@ export function createSync({ api, state, social, typing, outbox, users, session,
   let status = 'connecting';
   let removals = 0; // groups this device stopped being in, for refreshList
   let socialChanges = 0; // live friend frames seen, for refreshSocial
+  let limits = {};
 
   const connection = createConnection({
     token: session.token,
     getCursors: () => state.cursors(),
     onFrame: handleFrame,
-    onStatus(next) {
+    onStatus(next, retryAt) {
       status = next;
-      onStatus(next);
+      social.setConnected(next === 'online');
+      onStatus(next, retryAt);
       for (const listener of statusListeners) listener(next);
     },
     onAuthFailed,
@@ -62,7 +66,7 @@ export function createSync({ api, state, social, typing, outbox, users, session,
 
   function handleFrame(frame) {
     switch (frame.type) {
-      case 'welcome': users.remember(frame.user); break;
+      case 'welcome': users.remember(frame.user); limits = frame.limits ?? {}; break;
       case 'message': onMessage(frame); break;
       case 'ack': onAck(frame); break;
       case 'receipt': onReceipt(frame); break;
@@ -305,6 +309,13 @@ export function createSync({ api, state, social, typing, outbox, users, session,
       return () => failureListeners.delete(listener);
     },
     discard: (clientId) => outbox.remove(clientId),
+    retryNow: () => connection.retryNow(),
+    retry(clientId) {
+      outbox.retry(clientId);
+      const entry = outbox.get(clientId);
+      if (entry && status === 'online') sendFrame(entry);
+    },
+    limits: () => limits,
     refreshList,
     refreshSocial,
     sendTyping(conversationId) {

@@ -30,6 +30,24 @@ export async function sendText(page, text) {
   await page.locator('#composer-text').press('Enter');
 }
 
+// Pretends the page was hidden (or shown again): what a backgrounded tab reports.
+export async function setHidden(page, hidden) {
+  await page.evaluate((value) => {
+    if (value) Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    else delete document.visibilityState;
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}
+
+// A member's row in the open group panel, and one of its actions, behind the row's "⋯" menu.
+export const memberRow = (page, name) => page.locator('.group-panel .members .person', { hasText: name });
+
+export async function memberAction(page, name, label) {
+  const menu = memberRow(page, name).locator('details.member-menu');
+  if (!(await menu.evaluate((details) => details.open))) await menu.locator('summary').click();
+  return memberRow(page, name).locator('button', { hasText: label });
+}
+
 export function bubbles(page, text) {
   return page.locator('.message .text', { hasText: text });
 }

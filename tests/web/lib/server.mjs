@@ -1,6 +1,7 @@
 // server: starts a real parleyd on an ephemeral loopback port with a temporary data dir and the
 // repository's web/ as --web-root, and resolves once it prints "listening on". stop() kills it
-// and removes the data dir; it is safe to call more than once.
+// and removes the data dir; it is safe to call more than once. Rate limits a person never meets
+// (frames, registrations from one address) are raised: the whole run comes from 127.0.0.1.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,8 @@ export async function startServer({ binary, webRoot }) {
     '--direct-messages-require-friendship', 'false', '--group-adds-require-friendship', 'false',
     '--argon2-ops', '1', '--argon2-memory-kib', '8',
     '--max-frames-per-second', '100000', '--frame-burst', '100000',
+    // Every self-contained scenario registers its own people, all from 127.0.0.1.
+    '--registrations-per-address', '1000',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const stop = () => {

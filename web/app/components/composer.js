@@ -4,7 +4,13 @@
 //   closes the picker, else ends replying or editing. onSend(text, mode) gets the trimmed
 //   text and the mode: null, {reply: message} or {edit: message}; empty text is never sent
 //   (an edit of a media message may clear its caption). onInput() is called on every edit that
-//   leaves text in the field (for the typing indicator).
+//   leaves text in the field (for the typing indicator). onDraft(text) is told the field's text
+//   after every change that is not an edit of a sent message ('' once sent); setDraft(text)
+//   puts a kept draft back in the field. Editing a message sets the draft aside and brings it
+//   back when the edit is sent or cancelled.
+// - maxTextBytes() is the server's limit on a text (0: not known yet). Past 90 % of it a counter
+//   shows the size; a text over it is not sent but kept in the field, and onError(sentence)
+//   says by how much.
 // - reply(message) and edit(message) show a bar above the field (the quoted sender and text,
 //   or "Editing"; ✕ cancels); edit puts the message's text in the field.
 // - Files come from the attach button (a file dialog, several at once) or are pasted into the
@@ -12,18 +18,26 @@
 // - The microphone button records a voice message (voice_recorder.js, loaded on first use):
 //   hold it and release to send, or press it (mouse or keyboard) to start and use the bar's
 //   Send or Cancel. onVoice(file, replyTo) gets the recording; onError(text) a failure.
+// - While editing, Send reads Save. Up in the empty field calls onEditLast(), which returns
+//   whether it found a message to edit.
 import { h } from '../dom.js';
+import { formatBytes } from '../format.js';
 import { t } from '../i18n.js';
 import { createEmojiPicker } from './emoji_picker.js';
 import { mediaLabel } from './message_item.js';
 
 const HOLD_MS = 400;
+const COUNTER_FROM = 0.9; // of the limit
 
-export function createComposer({ onSend, onInput = () => {}, onFiles = () => {}, onVoice = () => {}, onError = () => {}, users }) {
+const byteLength = (text) => new TextEncoder().encode(text).length;
+
+export function createComposer({ onSend, onInput = () => {}, onDraft = () => {}, onEditLast = () => false, onFiles = () => {}, onVoice = () => {}, onError = () => {}, maxTextBytes = () => 0, users }) {
   const field = h('textarea', {
     id: 'composer-text', rows: 1, placeholder: t('message_placeholder'), 'aria-label': t('message_label'),
-    onKeydown: onFieldKeydown, onInput: () => { autosize(); if (field.value.trim()) onInput(); }, onPaste,
+    'aria-describedby': 'composer-length',
+    onKeydown: onFieldKeydown, onInput: () => { autosize(); followText(); if (!mode?.edit) onDraft(field.value); if (field.value.trim()) onInput(); }, onPaste,
   });
+  const lengthCounter = h('span', { className: 'length-counter', id: 'composer-length', hidden: true });
   const emojiButton = h('button', {
     type: 'button', className: 'icon-button', 'aria-label': t('emoji'), title: t('emoji'),
     'aria-haspopup': 'dialog', 'aria-expanded': 'false', onClick: () => picker.toggle(),
@@ -40,14 +54,17 @@ export function createComposer({ onSend, onInput = () => {}, onFiles = () => {},
     type: 'button', className: 'icon-button mic', 'aria-label': t('record_voice'), title: t('record_voice'),
     onPointerdown: onMicDown, onClick: onMicClick,
   }, '🎤');
+  const sendButton = h('button', { type: 'submit', className: 'primary send' }, t('send'));
   const modeText = h('span', { className: 'composer-mode-text' });
   const modeBar = h('div', { className: 'composer-mode', hidden: true },
     modeText, h('button', { type: 'button', className: 'icon-button mode-cancel', 'aria-label': t('cancel'), title: t('cancel'), onClick: () => { endMode(); field.focus(); } }, '✕'));
   const row = h('div', { className: 'composer-row' },
-    picker.element, emojiButton, field, attachButton, fileInput, micButton, h('button', { type: 'submit', className: 'primary send' }, t('send')));
-  const form = h('form', { className: 'composer', onSubmit: (event) => { event.preventDefault(); submit(); } }, modeBar, row);
+    picker.element, emojiButton, field, attachButton, fileInput, micButton, sendButton);
+  const form = h('form', { className: 'composer', onSubmit: (event) => { event.preventDefault(); submit(); } }, modeBar, row, lengthCounter);
   emojiButton.addEventListener('click', () => emojiButton.setAttribute('aria-expanded', String(picker.isOpen())));
   let mode = null; // null | {reply: message} | {edit: message}
+  let draftBeforeEdit = ''; // what the field held when an edit began, back once it ends
+  followText();
   let recording = null; // {recorder, ready: Promise, pressedAt}
 
   const replyTarget = () => mode?.reply ?? null;
@@ -56,6 +73,7 @@ export function createComposer({ onSend, onInput = () => {}, onFiles = () => {},
     mode = next;
     modeBar.hidden = !mode;
     form.dataset.mode = mode ? Object.keys(mode)[0] : '';
+    sendButton.textContent = mode?.edit ? t('save') : t('send');
     if (mode?.reply) {
       const message = mode.reply;
       modeText.replaceChildren(
@@ -65,7 +83,7 @@ export function createComposer({ onSend, onInput = () => {}, onFiles = () => {},
   }
 
   function endMode() {
-    if (mode?.edit) field.value = '';
+    if (mode?.edit) field.value = draftBeforeEdit;
     setMode(null);
     autosize();
   }
@@ -83,6 +101,7 @@ export function createComposer({ onSend, onInput = () => {}, onFiles = () => {},
       event.preventDefault();
       submit();
     }
+    if (event.key === 'ArrowUp' && !mode && !field.value && onEditLast()) event.preventDefault();
   }
 
   function onPaste(event) {
@@ -93,12 +112,32 @@ export function createComposer({ onSend, onInput = () => {}, onFiles = () => {},
     endMode();
   }
 
+  // What follows the field's text: whether it is empty (on a phone, Send shows only with text
+  // to send, the microphone only without), and its size against the server's limit, once it
+  // comes near.
+  function followText() {
+    form.dataset.empty = String(!field.value.trim());
+    const limit = maxTextBytes();
+    const size = limit ? byteLength(field.value.trim()) : 0;
+    lengthCounter.hidden = !limit || size < limit * COUNTER_FROM;
+    lengthCounter.classList.toggle('over', size > limit);
+    lengthCounter.textContent = lengthCounter.hidden ? '' : t('text_length', { size: formatBytes(size), limit: formatBytes(limit) });
+  }
+
   function submit() {
     const text = field.value.trim();
     const editingMedia = mode?.edit?.media;
     if (!text && !editingMedia) return;
+    const limit = maxTextBytes();
+    if (limit && byteLength(text) > limit) {
+      onError(t('text_too_long', { size: formatBytes(byteLength(text)), limit: formatBytes(limit) }));
+      return;
+    }
+    const wasEdit = Boolean(mode?.edit);
+    if (!wasEdit) onDraft('');
     onSend(text, mode);
-    field.value = '';
+    field.value = wasEdit ? draftBeforeEdit : '';
+    followText();
     setMode(null);
     autosize();
     picker.close();
@@ -159,17 +198,24 @@ export function createComposer({ onSend, onInput = () => {}, onFiles = () => {},
     element: form,
     focus: () => field.focus(),
     reply(message) {
-      if (mode?.edit) field.value = '';
+      if (mode?.edit) field.value = draftBeforeEdit;
       setMode({ reply: message });
       field.focus();
     },
     edit(message) {
+      if (!mode?.edit) draftBeforeEdit = field.value;
       setMode({ edit: message });
       field.value = message.text ?? '';
       autosize();
+      followText();
       field.focus();
       field.setSelectionRange(field.value.length, field.value.length);
     },
     isRecording: () => Boolean(recording),
+    setDraft(text) {
+      field.value = text;
+      autosize();
+      followText();
+    },
   };
 }

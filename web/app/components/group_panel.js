@@ -2,23 +2,30 @@
 // members with roles, and only the actions the caller's role allows (docs/protocol.md
 // "Authorization"): owner and admins add friends, remove and mute members (admins: not the
 // owner or other admins), make invite codes and switch the group public or private; the owner
-// also changes roles, transfers ownership and deletes the group (after a confirm step);
-// everyone but the owner (unless alone) may leave. refresh() reloads from GET /groups/{id};
-// errors show with their code's sentence. onLeft() runs once the group is gone for me.
+// also changes roles, transfers ownership and deletes the group. Removing, transferring and
+// deleting ask first, naming the member and the group (confirm_step.js); everyone but the owner (unless alone) may leave. refresh() reloads from GET /groups/{id};
+// errors show with their code's sentence. Each member's actions sit behind one "⋯" menu
+// (a details element), so a row is a name and a role, also on the narrowest phone. onLeft() runs once the group is gone for me; the
+// header's back arrow (shown on a phone, where the panel covers the chat) calls onClose().
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { t } from '../i18n.js';
+import { confirmStep } from './confirm_step.js';
 import { createInviteBox } from './invite_box.js';
 
 const MUTE_MS = 3600000;
 
-export function createGroupPanel({ api, social, users, session, groupId, onLeft }) {
+export function createGroupPanel({ api, social, users, session, groupId, onLeft, onClose }) {
   const myId = session.user.id;
-  const element = h('aside', { className: 'group-panel', 'aria-label': t('group_info') });
+  const body = h('div', { className: 'group-panel-body' });
+  const element = h('aside', { className: 'group-panel', 'aria-labelledby': 'group-panel-title' },
+    h('header', { className: 'pane-header' },
+      h('button', { type: 'button', className: 'icon-button back', 'aria-label': t('back_to_chat'), title: t('back_to_chat'), onClick: () => onClose() }, '←'),
+      h('h3', { id: 'group-panel-title' }, t('group_info'))),
+    body);
   const alert = h('p', { className: 'form-error', role: 'alert' });
   const invite = createInviteBox({ api, groupId });
   let info = null;
-  let confirmingDelete = false;
 
   async function act(action) {
     alert.textContent = '';
@@ -43,37 +50,51 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft 
     return me === 'owner' || (me === 'admin' && member.role === 'member');
   }
 
+  // A button that asks first, naming the member and the group (confirm_step.js); the open
+  // question (`${label}:${id}`) survives the panel's refreshes.
+  let askingKey = null;
+  let openMenuOf = null; // the member whose "⋯" menu is open, kept across refreshes
+  const asking = (label, id, question, onConfirm, className) => confirmStep({
+    label, question, className, onConfirm, asking: askingKey === `${label}:${id}`,
+    onAsking: (open) => { askingKey = open ? `${label}:${id}` : null; },
+  });
+
   function memberRow(me, member) {
+    const name = users.name(member.user_id);
+    const group = info.group.name;
     const manage = canManage(me, member);
     const muted = member.muted_until > Date.now();
-    return h('li', { className: 'person', 'data-user-id': member.user_id },
-      h('span', { className: 'person-text' },
-        h('span', { className: 'person-name' }, users.name(member.user_id)),
-        h('span', { className: 'muted role' }, [t(`role_${member.role}`), muted && t('muted')].filter(Boolean).join(' · '))),
-      h('span', { className: 'person-actions' },
-        me === 'owner' && member.user_id !== myId && member.role !== 'owner' && (member.role === 'admin'
+    const actions = [
+      me === 'owner' && member.user_id !== myId && member.role !== 'owner' && (member.role === 'admin'
           ? button(t('make_member'), () => api.setRole(groupId, member.user_id, 'member'))
           : button(t('make_admin'), () => api.setRole(groupId, member.user_id, 'admin'))),
         manage && (muted
           ? button(t('unmute_member'), () => api.unmute(groupId, member.user_id))
           : button(t('mute_member'), () => api.mute(groupId, member.user_id, Date.now() + MUTE_MS))),
-        manage && button(t('remove_member'), () => api.removeMember(groupId, member.user_id), 'danger'),
-        me === 'owner' && member.user_id !== myId && button(t('transfer_ownership'), () => api.transferOwnership(groupId, member.user_id), 'transfer')));
+        manage && asking(t('remove_member'), member.user_id, t('confirm_remove_member', { name, group }),
+          () => act(() => api.removeMember(groupId, member.user_id)), 'danger'),
+        me === 'owner' && member.user_id !== myId && asking(t('transfer_ownership'), member.user_id, t('confirm_transfer', { name, group }),
+          () => act(() => api.transferOwnership(groupId, member.user_id)), 'transfer'),
+    ].filter(Boolean);
+    return h('li', { className: 'person', 'data-user-id': member.user_id },
+      h('span', { className: 'person-text' },
+        h('span', { className: 'person-name' }, name),
+        h('span', { className: 'muted role' }, [t(`role_${member.role}`), muted && t('muted')].filter(Boolean).join(' · '))),
+      actions.length > 0 && h('details', {
+        className: 'member-menu', open: openMenuOf === member.user_id,
+        onToggle: (event) => {
+          if (event.target.open) openMenuOf = member.user_id;
+          else if (openMenuOf === member.user_id) openMenuOf = null;
+        },
+      },
+      h('summary', { className: 'icon-button', 'aria-label': t('member_actions', { name }), title: t('member_actions', { name }) }, '⋯'),
+      h('span', { className: 'person-actions' }, ...actions)));
   }
 
   async function leaveOrDelete(action) {
     try { await action(); onLeft(); } catch (error) { alert.textContent = errorText(error, 'groups'); }
   }
 
-  function deleteControls() {
-    if (!confirmingDelete) {
-      return h('button', { type: 'button', className: 'danger delete-group', onClick: () => { confirmingDelete = true; render(); } }, t('delete_group'));
-    }
-    return h('div', { className: 'confirm-delete', role: 'group', 'aria-label': t('delete_group') },
-      h('p', {}, t('delete_group_confirm')),
-      h('button', { type: 'button', className: 'danger confirm', onClick: () => leaveOrDelete(() => api.deleteGroup(groupId)) }, t('delete_group')),
-      h('button', { type: 'button', className: 'cancel', onClick: () => { confirmingDelete = false; render(); } }, t('cancel')));
-  }
 
   function render() {
     if (!info) return;
@@ -84,8 +105,7 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft 
     const addable = social.friends().filter((f) => !memberIds.has(f.user_id));
     const pick = h('select', { id: 'add-member', 'aria-label': t('add_members') },
       addable.map((f) => h('option', { value: f.user_id }, users.name(f.user_id))));
-    element.replaceChildren(h('div', {},
-      h('h3', {}, t('group_info')),
+    body.replaceChildren(h('div', {},
       h('p', { className: 'group-name' }, group.name),
       group.topic && h('p', { className: 'muted group-topic' }, group.topic),
       alert,
@@ -94,7 +114,7 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft 
       admin && addable.length > 0 && h('form', {
         onSubmit: (event) => { event.preventDefault(); act(() => api.addMembers(groupId, [Number(pick.value)])); },
       }, pick, h('button', { type: 'submit' }, t('add_members'))),
-      admin && h('label', { className: 'public-toggle' },
+      admin && h('label', { className: 'toggle' },
         h('input', { type: 'checkbox', id: 'group-public', checked: Boolean(group.is_public),
           onChange: (event) => act(() => api.updateGroup(groupId, { is_public: event.target.checked })) }),
         ' ', t('public_group')),
@@ -104,7 +124,8 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft 
       (me !== 'owner' || group.member_count === 1) && h('button', {
         type: 'button', className: 'danger leave', onClick: () => leaveOrDelete(() => api.removeMember(groupId, myId)),
       }, t('leave_group')),
-      me === 'owner' && deleteControls()));
+      me === 'owner' && h('div', { className: 'delete-controls' }, asking(t('delete_group'), groupId,
+        t('delete_group_confirm', { group: group.name }), () => leaveOrDelete(() => api.deleteGroup(groupId)), 'danger delete-group'))));
   }
 
   async function refresh() {
@@ -113,7 +134,7 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft 
       render();
     } catch (error) {
       alert.textContent = errorText(error, 'groups');
-      element.replaceChildren(alert);
+      body.replaceChildren(alert);
     }
   }
 

@@ -40,7 +40,7 @@ export function openLightbox({ images, index: start, cache, users }) {
       if (images[index].media.id !== media.id) return;
       img.src = url;
       img.dataset.loaded = 'true';
-    }).catch(() => { caption.textContent += ` — ${t('error.generic', { code: 'not_found' })}`; });
+    }).catch(() => { caption.textContent += ` — ${t('error.generic')}`; });
     caption.textContent = [
       media.name, `${users.name(senderId)}, ${formatDate(createdAt)}`,
       images.length > 1 ? t('image_position', { index: index + 1, count: images.length }) : '',

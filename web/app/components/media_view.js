@@ -8,6 +8,7 @@
 //   per view and reused by every render, so a new message does not stop a clip playing.
 // - file: a card with an icon, the name, the size and a download button (saved under its name).
 import { h } from '../dom.js';
+import { errorText } from '../errors.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { t } from '../i18n.js';
 import { mediaPath } from '../media_cache.js';
@@ -93,7 +94,7 @@ function fileView(media, cache) {
     try {
       await cache.download(mediaPath(media.id), media.name || 'file');
     } catch (error) {
-      status.textContent = t('error.generic', { code: error.code ?? 'internal' });
+      status.textContent = errorText(error, 'media');
     }
   }
   return h('div', { className: 'file-card', 'data-media-id': media.id },

@@ -3,13 +3,14 @@
 // mine, the delivery state: 'sending' (in the outbox) -> 'sent' (acked) -> 'delivered' ->
 // 'read' (every other member's cursor reached its seq), or 'failed' with a discard button.
 // A bubble also shows (issue 5): the quote it replies to (a button: onQuote(seq) scrolls to
-// it), its media (media_view.js), "edited", a tombstone's "This message was deleted" instead
-// of everything else, reaction chips (emoji and count, pressed when mine, the names in the
-// title; a click is onReact(message, emoji)) and an actions button (onActions(message,
-// button)) on messages that are stored and not deleted.
+// it), its media (media_view.js), web links in its text (linkedText), "edited", a tombstone's
+// "This message was deleted" instead of everything else, reaction chips (emoji and count,
+// pressed when mine, the names in the title; a click is onReact(message, emoji)) and an
+// actions button (onActions(message, button)) on messages that are stored and not deleted.
 import { h } from '../dom.js';
 import { formatDay, formatTime } from '../format.js';
 import { t } from '../i18n.js';
+import { linkParts } from '../links.js';
 import { avatarHue } from './avatar.js';
 import { eventText } from './event_text.js';
 
@@ -29,6 +30,14 @@ export function daySeparator(ms) {
 
 export function eventLine(message, users) {
   return h('li', { className: 'event-line', 'data-seq': message.seq, 'data-event': message.event?.type ?? false }, eventText(message, users));
+}
+
+// Message text with its web links (links.js) as anchors that open in a new tab without
+// telling the site where the person came from; every text stays a text node.
+export function linkedText(text) {
+  return linkParts(text).map((part) => (part.href
+    ? h('a', { href: part.href, target: '_blank', rel: 'noopener noreferrer' }, part.text)
+    : part.text));
 }
 
 // state: a delivery state for mine, null for others'. senderName: on others' bubbles, visible
@@ -60,14 +69,26 @@ function reactionChips(message, { users, myId, onReact }) {
 }
 
 // rich: {users, myId, media (media_view), onQuote, onReact, onActions}; omitted for plain lines.
-export function bubble({ message, mine, state, senderName, showSender, onDiscard, failedCode, rich }) {
-  const label = state ? (state === 'failed' ? t('status_failed', { code: failedCode }) : t(`status_${state}`)) : '';
+// A failed message of mine shows why (failedReason, a sentence) with Retry and Discard.
+// `continued`: the same sender's message just before, so the bubble joins it (no name again).
+// A right-click on a bubble with actions opens its menu, as the ⋯ button does.
+export function bubble({ message, mine, state, senderName, showSender, continued = false, onDiscard, onRetry, failedReason, rich }) {
+  const label = state ? (state === 'failed' ? t('status_failed', { reason: failedReason }) : t(`status_${state}`)) : '';
   const deleted = message.deleted === true;
   const stored = message.seq !== undefined && state !== 'sending' && state !== 'failed';
   const actions = rich && stored && !deleted && message.kind !== 'notice';
+  const actionsButton = actions && h('button', {
+    type: 'button', className: 'icon-button message-actions', 'aria-label': t('message_actions'), title: t('message_actions'),
+    'aria-haspopup': 'menu', 'aria-expanded': 'false', onClick: (event) => rich.onActions(message, event.currentTarget),
+  }, '⋯');
   return h('li', {
-    className: `message ${mine ? 'mine' : 'theirs'} ${message.kind === 'notice' ? 'notice' : ''} ${deleted ? 'deleted' : ''}`.replace(/\s+/g, ' ').trim(),
+    className: `message ${mine ? 'mine' : 'theirs'} ${message.kind === 'notice' ? 'notice' : ''} ${deleted ? 'deleted' : ''} ${continued ? 'continued' : ''}`.replace(/\s+/g, ' ').trim(),
     'data-seq': message.seq ?? false, 'data-client-id': message.id ?? false,
+    onContextmenu: actions && ((event) => {
+      if (event.target.closest('a')) return; // a link keeps the browser's own menu
+      event.preventDefault();
+      rich.onActions(message, actionsButton);
+    }),
   },
   h('div', { className: 'bubble' },
     !mine && senderName && (showSender
@@ -77,15 +98,15 @@ export function bubble({ message, mine, state, senderName, showSender, onDiscard
     !deleted && rich && message.media && h('div', { className: 'media' }, rich.media.render(message.media, message)),
     deleted
       ? h('p', { className: 'text tombstone' }, t('message_deleted'))
-      : (message.text || !message.media) && h('p', { className: 'text' }, message.text ?? ''),
+      : (message.text || !message.media) && h('p', { className: 'text' }, linkedText(message.text ?? '')),
     h('span', { className: 'meta' },
       message.edited_at && !deleted && h('span', { className: 'edited' }, t('edited')),
       h('time', { datetime: new Date(message.created_at).toISOString() }, formatTime(message.created_at)),
-      state && h('span', { className: `tick ${state}`, 'data-state': state, 'aria-label': label, title: label, role: 'img' }, TICKS[state]),
-      state === 'failed' && h('button', { type: 'button', className: 'link', onClick: onDiscard }, t('discard')))),
-  actions && h('button', {
-    type: 'button', className: 'icon-button message-actions', 'aria-label': t('message_actions'), title: t('message_actions'),
-    'aria-haspopup': 'menu', 'aria-expanded': 'false', onClick: (event) => rich.onActions(message, event.currentTarget),
-  }, '⋯'),
+      state && h('span', { className: `tick ${state}`, 'data-state': state, 'aria-label': label, title: label, role: 'img' }, TICKS[state])),
+    state === 'failed' && h('div', { className: 'failed-note' },
+      h('span', { className: 'failed-reason' }, label),
+      h('button', { type: 'button', className: 'link retry', onClick: onRetry }, t('retry')),
+      h('button', { type: 'button', className: 'link discard', onClick: onDiscard }, t('discard')))),
+  actionsButton,
   !deleted && rich && message.reactions?.length > 0 && reactionChips(message, rich));
 }

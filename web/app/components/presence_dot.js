@@ -1,5 +1,6 @@
-// presence_dot: a small dot for a friend's presence (online / away / offline), with its state
-// and last-seen time as the accessible label. Absent presence (not a friend) gives null.
+// presence_dot: a small dot for a friend's presence (online / away / offline, or unknown while
+// this device is disconnected: a hollow ring), with its state and last-seen time as the
+// accessible label. Absent presence (not a friend) gives null.
 import { h } from '../dom.js';
 import { formatDate } from '../format.js';
 import { t } from '../i18n.js';

@@ -7,13 +7,25 @@
 //   position stays on the same message). New messages keep the view at the bottom only when it
 //   already was there; otherwise a "jump to latest" button appears.
 // - Messages from others and event lines that are visible while the page is visible are
-//   marked read.
+//   marked read. An "Unread messages" line stays before the first message that was unread
+//   when the chat opened. One sender's messages within 5 minutes form a group (the name once).
+// - Up in an empty composer edits my last text message; a right-click on a bubble opens its
+//   actions menu.
 // - System conversations are read-only: no composer.
 // - Groups: sender names on bubbles, event lines, "read by N" under my last message, and an
-//   info button that opens the group panel next to the chat (refreshed on new events).
+//   info button that opens the group panel (loaded on first use) next to the chat (a full-screen sheet on a phone;
+//   refreshed on new events). The open panel is a history overlay (router.js): the browser's
+//   Back, the panel's back arrow and the info button close it alike.
 // - Typing in the composer sends `typing` (throttled in sync); "X is typing…" shows under the
-//   messages while typing_state lists someone; direct chats show the other's presence dot.
+//   messages while typing_state lists someone; direct chats show the other's presence dot and,
+//   while the other is not a friend, a line saying so with the action that moves it on
+//   (friendship_note.js), also in a draft chat.
 // - A draft chat becomes its conversation as soon as the first message is acknowledged.
+// - What is typed and not sent is kept per conversation (drafts.js) and is back in the field
+//   when the chat opens again, also after a reload.
+// - The server's limits (its welcome) are checked before sending: a text over max_text_bytes
+//   stays in the composer, a file over max_upload_bytes is refused, each said in words with the
+//   limit. A message the server refuses shows why, in words, with Retry and Discard.
 // - Rich messages (issue 5): images (a click opens the lightbox, loaded on first use), voice
 //   clips, file cards, quotes (a click scrolls to the quoted message when it is loaded), reaction
 //   chips, "edited" and tombstones; each stored message has an actions menu (react, reply, edit
@@ -23,13 +35,14 @@
 //   A refused operation or upload shows its reason above the composer.
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
-import { dayKey } from '../format.js';
+import { dayKey, formatBytes } from '../format.js';
 import { t } from '../i18n.js';
+import { draftKey } from '../drafts.js';
 import { hasReacted } from '../message_ops.js';
 import { avatar } from '../components/avatar.js';
 import { createComposer } from '../components/composer.js';
 import { conversationTitle, otherMemberId } from '../components/conversation_title.js';
-import { createGroupPanel } from '../components/group_panel.js';
+import { createFriendshipNote } from '../components/friendship_note.js';
 import { createMediaViews } from '../components/media_view.js';
 import { presenceDot } from '../components/presence_dot.js';
 import { bubble, daySeparator, deliveryState, eventLine } from '../components/message_item.js';
@@ -38,8 +51,9 @@ const NEAR_TOP_PX = 300;
 const AT_BOTTOM_PX = 40;
 
 const ADMIN_ROLES = new Set(['owner', 'admin']);
+const GROUP_WITHIN_MS = 5 * 60 * 1000; // one sender's messages this close together form a group
 
-export function mountChatView(container, { api, state, social, typing, outbox, sync, users, session, media, uploads, conversationId, recipientId, focusSeq: focusAt, navigate }) {
+export function mountChatView(container, { api, state, social, typing, outbox, drafts, sync, users, session, media, uploads, conversationId, recipientId, focusSeq: focusAt, navigate, openOverlay, closeOverlay }) {
   const myId = session.user.id;
   const conversation = () => (conversationId ? state.get(conversationId) : null);
   const target = conversationId ? { conversationId } : { to: recipientId };
@@ -59,13 +73,20 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
   const avatarSlot = h('span', { className: 'avatar-wrap' });
   const composer = createComposer({
     onSend, users, onInput: () => { if (conversationId) sync.sendTyping(conversationId); },
-    onFiles: (files, replyTo) => { for (const file of files) uploads.add({ file, target, replyTo }); scrollToBottom(); },
-    onVoice: (file, replyTo) => { uploads.add({ file, kind: 'voice', target, replyTo }); scrollToBottom(); },
+    maxTextBytes: () => sync.limits().max_text_bytes ?? 0,
+    onDraft: (text) => drafts.set(draftKey(target), text),
+    onEditLast: editLast,
+    onFiles: (files, replyTo) => addFiles(files, { replyTo }),
+    onVoice: (file, replyTo) => addFiles([file], { kind: 'voice', replyTo }),
     onError: (text) => { alertLine.textContent = text; },
   });
+  const friendship = createFriendshipNote({ api, social, sync, users, myId });
   const typingLine = h('p', { className: 'typing-line', 'aria-live': 'polite' });
   const readonlyNote = h('p', { className: 'readonly-note', hidden: true }, t('system_readonly'));
-  const panel = conversationId ? createGroupPanel({ api, social, users, session, groupId: conversationId, onLeft: () => navigate('/') }) : null;
+  let panel = null; // the group panel, loaded on its first opening
+  // The first message that was unread when the chat opened (0: none); the "Unread messages"
+  // line stays before it while the chat is open. null until the history is loaded.
+  let unreadFromSeq = null;
   const infoButton = h('button', {
     type: 'button', className: 'icon-button group-info-button', 'aria-label': t('group_info'), title: t('group_info'),
     'aria-expanded': 'false', hidden: true, onClick: togglePanel,
@@ -77,13 +98,27 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
   const section = h('section', { className: 'chat', 'aria-labelledby': 'chat-title' });
   let menu = null; // the message actions menu, loaded on first use
 
-  function togglePanel() {
-    const open = !panel.element.isConnected;
-    infoButton.setAttribute('aria-expanded', String(open));
-    if (open) {
-      container.append(panel.element);
-      panel.refresh();
-    } else panel.element.remove();
+  async function togglePanel() {
+    if (panel?.element.isConnected) {
+      closeOverlay(closePanel);
+      return;
+    }
+    if (!panel) {
+      const { createGroupPanel } = await import('../components/group_panel.js');
+      if (panel || !section.isConnected) return; // a second click came first, or the chat closed
+      panel = createGroupPanel({
+        api, social, users, session, groupId: conversationId, onLeft: () => navigate('/'), onClose: () => closeOverlay(closePanel),
+      });
+    }
+    infoButton.setAttribute('aria-expanded', 'true');
+    container.append(panel.element);
+    panel.refresh();
+    openOverlay(closePanel);
+  }
+
+  function closePanel() {
+    infoButton.setAttribute('aria-expanded', 'false');
+    panel.element.remove();
   }
   let visibleUnreadSeq = 0;
   let firstRender = true;
@@ -97,6 +132,19 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
 
   function markVisibleRead() {
     if (conversationId && visibleUnreadSeq && document.visibilityState === 'visible') sync.markRead(conversationId, visibleUnreadSeq);
+  }
+
+  // Files to send (picked, pasted, dropped, recorded): one over the server's limit is refused
+  // here, in words with the limit, before any byte goes out.
+  function addFiles(files, { kind, replyTo } = {}) {
+    const limit = sync.limits().max_upload_bytes;
+    const refused = [];
+    for (const file of files) {
+      if (limit && file.size > limit) refused.push(t('file_too_large', { name: file.name, size: formatBytes(file.size), limit: formatBytes(limit) }));
+      else uploads.add({ file, kind, target, replyTo });
+    }
+    alertLine.textContent = refused.join(' ');
+    scrollToBottom();
   }
 
   function onSend(text, mode) {
@@ -113,6 +161,16 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     alertLine.textContent = '';
     const now = state.message(conversationId, message.seq) ?? message; // as it is after any op since
     sync.sendOp({ conversationId, op: 'react', seq: message.seq, emoji, on: !hasReacted(now, myId, emoji) });
+  }
+
+  // Up in an empty composer edits my last text message, as in the big apps.
+  function editLast() {
+    const c = conversation();
+    const last = c && [...c.messages.values()].filter((m) => m.sender_id === myId && m.kind === 'text' && !m.deleted)
+      .sort((a, b) => b.seq - a.seq)[0];
+    if (!last) return false;
+    composer.edit(last);
+    return true;
   }
 
   async function openActions(message, button) {
@@ -194,22 +252,37 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     const pending = conversationId ? outbox.forConversation(conversationId) : outbox.forRecipient(recipientId);
     const nodes = [];
     let lastDay = null;
+    let previous = null; // the message shown just before, for grouping
     const pushDay = (ms) => {
       const key = dayKey(ms);
-      if (key !== lastDay) nodes.push(daySeparator(ms));
+      if (key !== lastDay) {
+        nodes.push(daySeparator(ms));
+        previous = null;
+      }
       lastDay = key;
     };
+    if (c?.historyLoaded && unreadFromSeq === null) {
+      unreadFromSeq = messages.find((m) => m.seq > (c.self.read_seq ?? 0) && m.sender_id !== myId && m.kind !== 'event')?.seq ?? 0;
+    }
     for (const message of messages) {
       pushDay(message.created_at);
+      if (message.seq === unreadFromSeq) {
+        nodes.push(h('li', { className: 'unread-divider', role: 'separator' }, h('span', {}, t('unread_messages'))));
+        previous = null;
+      }
       if (message.kind === 'event') {
         const line = eventLine(message, users);
         line.dataset.unread = String(message.seq > (c.self.read_seq ?? 0));
         nodes.push(line);
+        previous = null;
         continue;
       }
       const mine = message.sender_id === myId && message.kind !== 'notice';
       const isGroup = c.kind === 'group';
-      const node = bubble({ message, mine, state: mine ? (isGroup ? 'sent' : deliveryState(message, c)) : null, senderName: users.name(message.sender_id), showSender: isGroup, rich });
+      const continued = previous !== null && previous.sender_id === message.sender_id && previous.kind !== 'notice'
+        && message.created_at - previous.created_at < GROUP_WITHIN_MS;
+      previous = message;
+      const node = bubble({ message, mine, state: mine ? (isGroup ? 'sent' : deliveryState(message, c)) : null, senderName: users.name(message.sender_id), showSender: isGroup && !continued, continued, rich });
       if (!mine) node.dataset.unread = String(message.seq > (c.self.read_seq ?? 0));
       nodes.push(node);
     }
@@ -220,8 +293,9 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     for (const entry of pending) {
       pushDay(entry.created_at);
       nodes.push(bubble({
-        message: entry, mine: true, state: entry.failed ? 'failed' : 'sending', failedCode: entry.failed,
-        onDiscard: () => sync.discard(entry.id), rich,
+        message: entry, mine: true, state: entry.failed ? 'failed' : 'sending',
+        failedReason: entry.failed && errorText({ code: entry.failed }, c?.kind === 'group' ? ['group_send', 'send'] : 'send'),
+        onDiscard: () => sync.discard(entry.id), onRetry: () => sync.retry(entry.id), rich,
       }));
     }
     return nodes;
@@ -236,6 +310,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     const dot = (c?.kind ?? 'direct') === 'direct' ? presenceDot(social.presenceOf(otherId)) : null;
     const picture = (c?.kind ?? 'direct') === 'direct' ? { cache: media, id: users.get(otherId)?.avatar } : null;
     avatarSlot.replaceChildren(avatar(name, c?.members[0]?.user_id ?? recipientId ?? conversationId, c?.kind ?? 'direct', picture), ...(dot ? [dot] : []));
+    friendship.show((c?.kind ?? 'direct') === 'direct' ? otherId ?? null : null);
   }
 
   function renderTyping() {
@@ -247,7 +322,14 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     const c = conversation();
     if (recipientId && !conversationId) {
       const existing = state.findDirectWith(recipientId);
-      if (existing) { navigate(`/chat/${existing.id}`, { replace: true }); return; }
+      if (existing) {
+        // What was typed meanwhile goes along into the conversation's chat.
+        const typed = drafts.get(draftKey(target));
+        drafts.set(draftKey(target), '');
+        if (typed) drafts.set(draftKey({ conversationId: existing.id }), typed);
+        navigate(`/chat/${existing.id}`, { replace: true });
+        return;
+      }
     }
     const wasAtBottom = (firstRender || atBottom()) && !focusSeq;
     const previousHeight = scroller.scrollHeight;
@@ -298,8 +380,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     dropHint.hidden = true;
     if (!hasFiles(event) || composer.element.hidden) return;
     event.preventDefault();
-    for (const file of event.dataTransfer.files) uploads.add({ file, target });
-    scrollToBottom();
+    addFiles(event.dataTransfer.files);
   });
 
   scroller.addEventListener('scroll', () => {
@@ -312,6 +393,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
       h('a', { href: '/', className: 'icon-button back', 'aria-label': t('back'), title: t('back'),
         onClick: (event) => { event.preventDefault(); navigate('/'); } }, '←'),
       avatarSlot, Object.assign(title, { id: 'chat-title' }), searchButton, infoButton),
+    friendship.element,
     scroller,
     jump,
     typingLine,
@@ -330,7 +412,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     if (!c || c.kind !== 'group') return;
     let lastEvent = 0;
     for (const message of c.messages.values()) if (message.kind === 'event') lastEvent = Math.max(lastEvent, message.seq);
-    if (panel.element.isConnected && lastEvent > panelSeq) panel.refresh();
+    if (panel?.element.isConnected && lastEvent > panelSeq) panel.refresh();
     panelSeq = Math.max(panelSeq, lastEvent);
   }
 
@@ -345,7 +427,11 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
     maybeLoadMore();
     markVisibleRead();
   });
-  const unsubscribeUsers = users.subscribe(render);
+  // A name learnt later (someone who just joined) reaches the bubbles and the open panel.
+  const unsubscribeUsers = users.subscribe(() => {
+    render();
+    if (panel?.element.isConnected) panel.render();
+  });
   const unsubscribeSocial = social.subscribe(renderHeader);
   const unsubscribeTyping = typing.subscribe((id) => { if (id === conversationId) renderTyping(); });
   const unsubscribeUploads = uploads.subscribe(renderUploads);
@@ -354,6 +440,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, s
   });
   render();
   renderUploads();
+  composer.setDraft(drafts.get(draftKey(target)));
   if (!composer.element.hidden) composer.focus();
 
   return () => {

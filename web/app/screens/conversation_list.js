@@ -2,17 +2,19 @@
 // link, a settings link, a "start a chat by username" form, and every conversation sorted by activity
 // with avatar, title, last-message preview, time, unread badge and, for direct chats with
 // friends, a presence dot. Re-renders on every chat_state, user cache or social_state change;
-// the open conversation is marked aria-current. Unread counts leave out operations (edits,
+// the open conversation is marked aria-current. Another conversation with a draft shows
+// "Draft: ..." instead of its last message. Unread counts leave out operations (edits,
 // deletions, reactions: chat_state.unread); a search link opens the message search.
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { formatStamp } from '../format.js';
+import { draftKey } from '../drafts.js';
 import { t } from '../i18n.js';
 import { avatar } from '../components/avatar.js';
 import { conversationTitle, messagePreview, otherMemberId } from '../components/conversation_title.js';
 import { presenceDot } from '../components/presence_dot.js';
 
-export function mountConversationList(container, { state, social, users, media, session, navigate, currentId, startChat }) {
+export function mountConversationList(container, { state, social, users, media, session, drafts, navigate, currentId, startChat }) {
   const list = h('ul', { className: 'conversation-list', 'aria-label': t('conversations') });
   const input = h('input', { id: 'new-chat', placeholder: t('new_chat_placeholder'), 'aria-label': t('new_chat_label'), autocapitalize: 'none' });
   const alert = h('p', { className: 'form-error', role: 'alert' });
@@ -49,6 +51,7 @@ export function mountConversationList(container, { state, social, users, media, 
     const title = conversationTitle(conversation, users);
     const unread = state.unread(conversation);
     const selected = conversation.id === currentId();
+    const draft = selected ? '' : drafts.get(draftKey({ conversationId: conversation.id })).replace(/\s+/g, ' ');
     return h('li', { className: `conversation ${conversation.kind}`, 'data-conversation-id': conversation.id },
       h('a', {
         href: `/chat/${conversation.id}`, 'aria-current': selected ? 'page' : false,
@@ -61,7 +64,9 @@ export function mountConversationList(container, { state, social, users, media, 
         conversation.kind === 'direct' && presenceDot(social.presenceOf(otherMemberId(conversation)))),
       h('span', { className: 'conversation-text' },
         h('span', { className: 'conversation-title' }, title),
-        h('span', { className: 'conversation-preview' }, messagePreview(conversation.last_message, session.user.id, users, conversation.kind === 'group'))),
+        draft
+          ? h('span', { className: 'conversation-preview' }, h('span', { className: 'draft-label' }, t('draft_label')), ' ', draft)
+          : h('span', { className: 'conversation-preview' }, messagePreview(conversation.last_message, session.user.id, users, conversation.kind === 'group'))),
       h('span', { className: 'conversation-meta' },
         h('time', {}, formatStamp(conversation.last_activity_at)),
         unread > 0 && h('span', { className: 'unread-badge', 'aria-hidden': 'true' }, unread > 99 ? '99+' : unread))));

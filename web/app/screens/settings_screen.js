@@ -1,7 +1,7 @@
 // settings_screen: my profile (display name, status line, time zone; saved with PATCH
 // /account/profile, then onProfile(user)), my picture (an image uploaded like any media, with a
 // progress bar, then set as the profile's `avatar` media id; Remove sets ""), language (persisted, applies at once and is
-// saved to the profile), change password, the devices logged in to this account with a revoke
+// saved to the profile), this device's notifications, change password, the devices logged in to this account with a revoke
 // button each, and log out. onLoggedOut() is called after the
 // server revoked this device's token (or it was already invalid).
 import { h } from '../dom.js';
@@ -10,6 +10,7 @@ import { formatDate, timeZone } from '../format.js';
 import { LANGUAGES, language, setLanguage, t } from '../i18n.js';
 import { createUploads } from '../uploads.js';
 import { avatar } from '../components/avatar.js';
+import { createNotificationSettings } from '../components/notification_settings.js';
 
 // The profile's language follows the last choice: one PATCH in flight at a time, and the newest
 // choice is sent after it, so answers crossing each other never leave an older language saved
@@ -171,6 +172,7 @@ export function mountSettingsScreen(container, { api, session, users, media, nav
     h('div', { className: 'settings-body' },
       signedInAs,
       h('label', { for: 'language' }, t('language')), languageSelect,
+      h('h3', {}, t('notifications')), createNotificationSettings(),
       h('h3', {}, t('profile')),
       h('span', { className: 'label' }, t('avatar')), picker.element,
       h('form', { className: 'profile-form', onSubmit: onSaveProfile },
