@@ -19,9 +19,16 @@ export async function loginViaUi(page, baseUrl, username, password = PASSWORD) {
   await page.locator('.conversation-list').waitFor();
 }
 
+// Opens the chat with `username` from the "Start a chat" field and waits until it is open: the
+// app empties the field once the chat is shown (the composer of the chat open before would
+// otherwise take what is typed next).
 export async function startChat(page, username) {
   await page.locator('#new-chat').fill(username);
   await page.locator('#new-chat').press('Enter');
+  await page.waitForFunction(() => {
+    const field = document.querySelector('#new-chat');
+    return !field || field.value === '';
+  });
   await page.locator('#composer-text').waitFor();
 }
 
