@@ -62,6 +62,17 @@ Status ParseHostPort(const std::string& key, const std::string& text, std::strin
   return Status::Ok();
 }
 
+// A text option stored as given by `assign`; `allow_empty` false refuses an empty value.
+Option Text(std::string key, std::string help, bool allow_empty,
+            std::function<void(Config&, const std::string&)> assign) {
+  Setter set = [=](Config& config, const std::string& text) -> Status {
+    if (!allow_empty && text.empty()) return Invalid(key, "must not be empty");
+    assign(config, text);
+    return Status::Ok();
+  };
+  return Option{std::move(key), std::move(help), std::move(set)};
+}
+
 Status SetListen(Config& config, const std::string& text) {
   return ParseHostPort("listen", text, config.server.host, config.server.port);
 }
@@ -98,20 +109,12 @@ const std::vector<Option>& Options() {
       {"listen",
        "HOST:PORT to serve HTTP and WebSocket on; port 0 picks a free one (127.0.0.1:8080)",
        SetListen},
-      {"tls-cert",
-       "PEM certificate chain (leaf first) to serve HTTPS and WSS with; needs tls-key; "
-       "reloaded on SIGHUP (none: plain HTTP)",
-       [](Config& c, const std::string& v) -> Status {
-         if (v.empty()) return Invalid("tls-cert", "must not be empty");
-         c.server.tls_cert_file = v;
-         return Status::Ok();
-       }},
-      {"tls-key", "PEM private key of tls-cert; reloaded on SIGHUP",
-       [](Config& c, const std::string& v) -> Status {
-         if (v.empty()) return Invalid("tls-key", "must not be empty");
-         c.server.tls_key_file = v;
-         return Status::Ok();
-       }},
+      Text("tls-cert",
+           "PEM certificate chain (leaf first) to serve HTTPS and WSS with; needs tls-key; "
+           "reloaded on SIGHUP (none: plain HTTP)",
+           false, [](Config& c, const std::string& v) { c.server.tls_cert_file = v; }),
+      Text("tls-key", "PEM private key of tls-cert; reloaded on SIGHUP", false,
+           [](Config& c, const std::string& v) { c.server.tls_key_file = v; }),
       {"http-redirect-listen",
        "HOST:PORT of a plain-HTTP listener that only redirects to HTTPS; needs tls-cert (none)",
        SetRedirectListen},
@@ -135,21 +138,13 @@ const std::vector<Option>& Options() {
          c.smtp.from = v;
          return Status::Ok();
        }},
-      {"smtp-username", "SMTP AUTH user (none: no AUTH)",
-       [](Config& c, const std::string& v) -> Status {
-         c.smtp.username = v;
-         return Status::Ok();
-       }},
-      {"smtp-password", "SMTP AUTH password; put it in the --config file, not on the command line",
-       [](Config& c, const std::string& v) -> Status {
-         c.smtp.password = v;
-         return Status::Ok();
-       }},
-      {"smtp-ca-file", "PEM CAs for the SMTP server's certificate (the system's)",
-       [](Config& c, const std::string& v) -> Status {
-         c.smtp.ca_file = v;
-         return Status::Ok();
-       }},
+      Text("smtp-username", "SMTP AUTH user (none: no AUTH)", true,
+           [](Config& c, const std::string& v) { c.smtp.username = v; }),
+      Text("smtp-password",
+           "SMTP AUTH password; put it in the --config file, not on the command line", true,
+           [](Config& c, const std::string& v) { c.smtp.password = v; }),
+      Text("smtp-ca-file", "PEM CAs for the SMTP server's certificate (the system's)", true,
+           [](Config& c, const std::string& v) { c.smtp.ca_file = v; }),
       Int("smtp-queue", "mails waiting to be sent at most; more are refused (1000)", 1, 1000000,
           [](Config& c, int64_t v) { c.smtp.queue_limit = static_cast<size_t>(v); }),
       Int("smtp-timeout-ms", "time for one SMTP delivery (30000)", 1000, 600000,
@@ -262,19 +257,16 @@ const std::vector<Option>& Options() {
           "failed logins per minute on the whole server before addresses that failed recently "
           "are refused (600)",
           1, 1000000,
-          [](Config& c, int64_t v) {
-            c.auth.login.failures_global.max_events = static_cast<int>(v);
-          }),
+          [](Config& c,
+             int64_t v) { c.auth.login.failures_global.max_events = static_cast<int>(v); }),
       Int("login-attempts-per-address", "login attempts per client address per minute (60)", 1,
           1000000,
-          [](Config& c, int64_t v) {
-            c.auth.login.attempts_per_address.max_events = static_cast<int>(v);
-          }),
+          [](Config& c,
+             int64_t v) { c.auth.login.attempts_per_address.max_events = static_cast<int>(v); }),
       Int("registrations-per-address", "accounts created per client address per hour (20)", 1,
           1000000,
-          [](Config& c, int64_t v) {
-            c.auth.registrations_per_address.max_events = static_cast<int>(v);
-          }),
+          [](Config& c,
+             int64_t v) { c.auth.registrations_per_address.max_events = static_cast<int>(v); }),
       {"trusted-proxy",
        "CIDR[,CIDR...] of reverse proxies whose forwarding header names the client; may repeat, "
        "each adds (none: the TCP peer is the client)",

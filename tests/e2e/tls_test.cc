@@ -113,29 +113,46 @@ class TlsTest : public ::testing::Test {
     return endpoint;
   }
 
+  // Makes alice and bob, each with a WebSocket open over TLS.
+  void ConnectAliceAndBob() {
+    auto alice = CreateUser(*server_, "alice");
+    ASSERT_TRUE(IsOk(alice));
+    alice_ = *alice;
+    auto bob = CreateUser(*server_, "bob");
+    ASSERT_TRUE(IsOk(bob));
+    bob_ = *bob;
+    auto alice_ws = ConnectUser(*server_, alice_);
+    ASSERT_TRUE(IsOk(alice_ws));
+    alice_ws_ = std::move(*alice_ws);
+    auto bob_ws = ConnectUser(*server_, bob_);
+    ASSERT_TRUE(IsOk(bob_ws));
+    bob_ws_ = std::move(*bob_ws);
+  }
+
+  // alice sends `text` to bob on the open WebSockets; bob receives it.
+  void ExpectRelayed(const std::string& text) {
+    ASSERT_TRUE(IsOk(alice_ws_->SendToUser(bob_.id, text)));
+    auto delivered = bob_ws_->WaitForType("message");
+    ASSERT_TRUE(IsOk(delivered));
+    EXPECT_EQ((*delivered)["text"], text);
+  }
+
   std::unique_ptr<TestCa> ca_;
   IssuedCert good_;
   std::string cert_;  // the files the server was started with; the reload test replaces them
   std::string key_;
   std::unique_ptr<ServerProcess> server_;
+  TestUser alice_;
+  TestUser bob_;
+  std::unique_ptr<client::WsClient> alice_ws_;
+  std::unique_ptr<client::WsClient> bob_ws_;
 };
 
 TEST_F(TlsTest, ApiWebSocketAndHstsOverTls) {
-  auto alice = CreateUser(*server_, "alice");
-  ASSERT_TRUE(IsOk(alice));
-  auto bob = CreateUser(*server_, "bob");
-  ASSERT_TRUE(IsOk(bob));
-  auto alice_ws = ConnectUser(*server_, *alice);
-  ASSERT_TRUE(IsOk(alice_ws));
-  auto bob_ws = ConnectUser(*server_, *bob);
-  ASSERT_TRUE(IsOk(bob_ws));
-  auto ack = (*alice_ws)->SendToUser(bob->id, "over TLS 🔒");
-  ASSERT_TRUE(IsOk(ack));
-  auto delivered = (*bob_ws)->WaitForType("message");
-  ASSERT_TRUE(IsOk(delivered));
-  EXPECT_EQ((*delivered)["text"], "over TLS 🔒");
+  ASSERT_NO_FATAL_FAILURE(ConnectAliceAndBob());
+  ASSERT_NO_FATAL_FAILURE(ExpectRelayed("over TLS 🔒"));
 
-  auto api = ApiFor(*server_, &*alice);
+  auto api = ApiFor(*server_, &alice_);
   auto response = api->Request("GET", "/api/v1/account");
   ASSERT_TRUE(IsOk(response));
   EXPECT_EQ(response->status, 200);
@@ -223,14 +240,7 @@ TEST_F(TlsTest, PlainHttpGarbageAndStalledHandshakesAreClosed) {
 }
 
 TEST_F(TlsTest, SighupSwapsTheCertificateAndOpenConnectionsGoOn) {
-  auto alice = CreateUser(*server_, "alice");
-  ASSERT_TRUE(IsOk(alice));
-  auto bob = CreateUser(*server_, "bob");
-  ASSERT_TRUE(IsOk(bob));
-  auto alice_ws = ConnectUser(*server_, *alice);
-  ASSERT_TRUE(IsOk(alice_ws));
-  auto bob_ws = ConnectUser(*server_, *bob);
-  ASSERT_TRUE(IsOk(bob_ws));
+  ASSERT_NO_FATAL_FAILURE(ConnectAliceAndBob());
 
   // A certificate from the same CA for another name: once loaded, clients that expect
   // 127.0.0.1 refuse new connections.
@@ -246,12 +256,8 @@ TEST_F(TlsTest, SighupSwapsTheCertificateAndOpenConnectionsGoOn) {
   EXPECT_NE(refused.status().message().find("certificate verify failed"), std::string::npos)
       << refused.status().message();
 
-  // The WebSockets opened before the reload still carry messages both ways.
-  auto ack = (*alice_ws)->SendToUser(bob->id, "still here");
-  ASSERT_TRUE(IsOk(ack));
-  auto delivered = (*bob_ws)->WaitForType("message");
-  ASSERT_TRUE(IsOk(delivered));
-  EXPECT_EQ((*delivered)["text"], "still here");
+  // The WebSockets opened before the reload still carry messages.
+  ASSERT_NO_FATAL_FAILURE(ExpectRelayed("still here"));
 
   // A broken certificate file is refused on reload; the server keeps the one it has.
   {
@@ -276,7 +282,7 @@ TEST_F(TlsTest, SighupSwapsTheCertificateAndOpenConnectionsGoOn) {
   }
   ASSERT_TRUE(second_reload);
   EXPECT_TRUE(IsOk(CreateUser(*server_, "carol")));
-  ASSERT_TRUE(IsOk((*alice_ws)->SendToUser(bob->id, "after the second reload")));
+  ASSERT_NO_FATAL_FAILURE(ExpectRelayed("after the second reload"));
 }
 
 TEST_F(TlsTest, PlainHttpListenerOnlyRedirects) {
