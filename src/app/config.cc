@@ -6,6 +6,8 @@
 #include <functional>
 #include <sstream>
 
+#include "mail/compose.h"
+
 namespace parley::app {
 namespace {
 
@@ -39,9 +41,11 @@ Option Int(std::string key, std::string help, int64_t min, int64_t max,
   return Option{std::move(key), std::move(help), std::move(set)};
 }
 
-Status SetListen(Config& config, const std::string& text) {
+// "HOST:PORT" or "[V6]:PORT" for the option `key`.
+Status ParseHostPort(const std::string& key, const std::string& text, std::string& host_out,
+                     uint16_t& port_out) {
   const size_t colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) return Invalid("listen", "expected HOST:PORT");
+  if (colon == std::string::npos || colon == 0) return Invalid(key, "expected HOST:PORT");
   std::string host = text.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
@@ -51,10 +55,35 @@ Status SetListen(Config& config, const std::string& text) {
   auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
       port < 0 || port > 65535) {
-    return Invalid("listen", "bad port '" + port_text + "'");
+    return Invalid(key, "bad port '" + port_text.substr(0, 64) + "'");
   }
-  config.server.host = host;
-  config.server.port = static_cast<uint16_t>(port);
+  host_out = host;
+  port_out = static_cast<uint16_t>(port);
+  return Status::Ok();
+}
+
+// A text option stored as given by `assign`; `allow_empty` false refuses an empty value.
+Option Text(std::string key, std::string help, bool allow_empty,
+            std::function<void(Config&, const std::string&)> assign) {
+  Setter set = [=](Config& config, const std::string& text) -> Status {
+    if (!allow_empty && text.empty()) return Invalid(key, "must not be empty");
+    assign(config, text);
+    return Status::Ok();
+  };
+  return Option{std::move(key), std::move(help), std::move(set)};
+}
+
+Status SetListen(Config& config, const std::string& text) {
+  return ParseHostPort("listen", text, config.server.host, config.server.port);
+}
+
+Status SetRedirectListen(Config& config, const std::string& text) {
+  net::RedirectListener redirect;
+  if (Status s = ParseHostPort("http-redirect-listen", text, redirect.host, redirect.port);
+      !s.ok()) {
+    return s;
+  }
+  config.server.http_redirect = redirect;
   return Status::Ok();
 }
 
@@ -80,6 +109,53 @@ const std::vector<Option>& Options() {
       {"listen",
        "HOST:PORT to serve HTTP and WebSocket on; port 0 picks a free one (127.0.0.1:8080)",
        SetListen},
+      Text("tls-cert",
+           "PEM certificate chain (leaf first) to serve HTTPS and WSS with; needs tls-key; "
+           "reloaded on SIGHUP (none: plain HTTP)",
+           false, [](Config& c, const std::string& v) { c.server.tls_cert_file = v; }),
+      Text("tls-key", "PEM private key of tls-cert; reloaded on SIGHUP", false,
+           [](Config& c, const std::string& v) { c.server.tls_key_file = v; }),
+      {"http-redirect-listen",
+       "HOST:PORT of a plain-HTTP listener that only redirects to HTTPS; needs tls-cert (none)",
+       SetRedirectListen},
+      Int("hsts-max-age-s",
+          "max-age of Strict-Transport-Security, sent when TLS is on; 0 sends none (31536000)", 0,
+          2LL * 365 * 24 * 3600,
+          [](Config& c, int64_t v) { c.server.hsts_max_age_s = static_cast<int>(v); }),
+      {"smtp-url",
+       "outgoing mail server: smtp://HOST[:PORT] (STARTTLS required) or smtps://HOST[:PORT] "
+       "(none: no mail)",
+       [](Config& c, const std::string& v) -> Status {
+         if (!v.starts_with("smtp://") && !v.starts_with("smtps://")) {
+           return Invalid("smtp-url", "must start with smtp:// or smtps://");
+         }
+         c.smtp.url = v;
+         return Status::Ok();
+       }},
+      {"smtp-from", "sender address of outgoing mail, local@domain",
+       [](Config& c, const std::string& v) -> Status {
+         if (!mail::IsPlainAddress(v)) return Invalid("smtp-from", "must be local@domain");
+         c.smtp.from = v;
+         return Status::Ok();
+       }},
+      Text("smtp-username", "SMTP AUTH user (none: no AUTH)", true,
+           [](Config& c, const std::string& v) { c.smtp.username = v; }),
+      Text("smtp-password",
+           "SMTP AUTH password; put it in the --config file, not on the command line", true,
+           [](Config& c, const std::string& v) { c.smtp.password = v; }),
+      Text("smtp-ca-file", "PEM CAs for the SMTP server's certificate (the system's)", true,
+           [](Config& c, const std::string& v) { c.smtp.ca_file = v; }),
+      Int("smtp-queue", "mails waiting to be sent at most; more are refused (1000)", 1, 1000000,
+          [](Config& c, int64_t v) { c.smtp.queue_limit = static_cast<size_t>(v); }),
+      Int("smtp-timeout-ms", "time for one SMTP delivery (30000)", 1000, 600000,
+          [](Config& c, int64_t v) { c.smtp.timeout_ms = static_cast<int>(v); }),
+      {"smtp-test-to",
+       "ADDRESS: send one test mail with the smtp-* settings, print the outcome and exit",
+       [](Config& c, const std::string& v) -> Status {
+         if (!mail::IsPlainAddress(v)) return Invalid("smtp-test-to", "must be local@domain");
+         c.smtp_test_to = v;
+         return Status::Ok();
+       }},
       {"data-dir", "directory for the database (data)",
        [](Config& c, const std::string& v) -> Status {
          if (v.empty()) return Invalid("data-dir", "must not be empty");
@@ -181,19 +257,16 @@ const std::vector<Option>& Options() {
           "failed logins per minute on the whole server before addresses that failed recently "
           "are refused (600)",
           1, 1000000,
-          [](Config& c, int64_t v) {
-            c.auth.login.failures_global.max_events = static_cast<int>(v);
-          }),
+          [](Config& c,
+             int64_t v) { c.auth.login.failures_global.max_events = static_cast<int>(v); }),
       Int("login-attempts-per-address", "login attempts per client address per minute (60)", 1,
           1000000,
-          [](Config& c, int64_t v) {
-            c.auth.login.attempts_per_address.max_events = static_cast<int>(v);
-          }),
+          [](Config& c,
+             int64_t v) { c.auth.login.attempts_per_address.max_events = static_cast<int>(v); }),
       Int("registrations-per-address", "accounts created per client address per hour (20)", 1,
           1000000,
-          [](Config& c, int64_t v) {
-            c.auth.registrations_per_address.max_events = static_cast<int>(v);
-          }),
+          [](Config& c,
+             int64_t v) { c.auth.registrations_per_address.max_events = static_cast<int>(v); }),
       {"trusted-proxy",
        "CIDR[,CIDR...] of reverse proxies whose forwarding header names the client; may repeat, "
        "each adds (none: the TCP peer is the client)",
@@ -338,6 +411,19 @@ Result<Config> ParseConfig(const std::vector<std::string>& args) {
   for (const auto& [key, value] : pairs) {
     if (key == "config") continue;
     if (Status status = Apply(config, key, value); !status.ok()) return status;
+  }
+  const net::ServerOptions& server = config.server;
+  if (server.tls_cert_file.empty() != server.tls_key_file.empty()) {
+    return Invalid("tls-cert", "tls-cert and tls-key go together");
+  }
+  if (server.http_redirect && server.tls_cert_file.empty()) {
+    return Invalid("http-redirect-listen", "redirects to HTTPS, so it needs tls-cert");
+  }
+  if (!config.smtp.url.empty() && config.smtp.from.empty()) {
+    return Invalid("smtp-url", "needs smtp-from");
+  }
+  if (!config.smtp_test_to.empty() && config.smtp.url.empty()) {
+    return Invalid("smtp-test-to", "needs smtp-url");
   }
   return config;
 }

@@ -17,6 +17,7 @@
 #include "chat/message_writer.h"
 #include "chat/service.h"
 #include "chat/social.h"
+#include "mail/smtp_mailer.h"
 #include "net/server.h"
 
 namespace parley::app {
@@ -33,6 +34,8 @@ struct Config {
   chat::MediaOptions media;                         // media_dir empty: <data_dir>/media
   int64_t media_cleanup_interval_ms = 3600 * 1000;  // how often expired uploads and unused
                                                     // media are removed
+  mail::SmtpOptions smtp;                           // outgoing mail; smtp.url empty: none
+  std::string smtp_test_to;    // --smtp-test-to: send one mail there, print the outcome, exit
   std::string admin_username;  // granted the server-admin role at start-up (must exist)
   bool show_help = false;
 };

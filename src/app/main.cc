@@ -1,4 +1,5 @@
-// parleyd: wires the modules together and runs the server until SIGINT or SIGTERM.
+// parleyd: wires the modules together and runs the server until SIGINT or SIGTERM. SIGHUP
+// reloads the TLS certificate and key.
 //
 // Stopping (docs/architecture.md, "Shutdown"): the first SIGINT/SIGTERM starts a graceful stop:
 // no new connections, new HTTP requests 503, new sends `unavailable`; the sends already queued
@@ -27,6 +28,7 @@
 #include "chat/search_indexer.h"
 #include "chat/service.h"
 #include "chat/social.h"
+#include "mail/smtp_mailer.h"
 #include "media/blob_store.h"
 #include "media/image.h"
 #include "net/server.h"
@@ -57,20 +59,22 @@ int Fail(const Status& status) {
   return 1;
 }
 
-// Blocks SIGINT and SIGTERM in the calling thread and every thread it starts afterwards (a
-// thread inherits its creator's mask), so only the thread that sigwaits for them takes them.
-sigset_t BlockStopSignals() {
+// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread and every thread it starts
+// afterwards (a thread inherits its creator's mask), so only the thread that sigwaits for them
+// takes them.
+sigset_t BlockSignals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
 }
 
 int Main(int argc, char** argv) {
   // First, before any library starts a thread (SQLite's checkpointer, libvips' workers).
-  const sigset_t signals = BlockStopSignals();
+  const sigset_t signals = BlockSignals();
   signal(SIGPIPE, SIG_IGN);
   // Keep freed memory instead of trimming it back to the kernel after every burst: the writer
   // thread's arena otherwise pays an madvise syscall per batch.
@@ -83,6 +87,16 @@ int Main(int argc, char** argv) {
   if (config->show_help) {
     std::fputs(ConfigHelp().c_str(), stdout);
     return 0;
+  }
+
+  if (!config->smtp_test_to.empty()) {
+    // The operator's check of the smtp-* settings: one mail, sent now, then exit.
+    const Status sent = mail::SendOverSmtp(
+        config->smtp, mail::Mail{config->smtp_test_to, "Parley test mail",
+                                 "This mail was sent by parleyd --smtp-test-to.\n"});
+    std::printf("parleyd: test mail to %s: %s\n", config->smtp_test_to.c_str(),
+                sent.ok() ? "sent" : sent.message().c_str());
+    return sent.ok() ? 0 : 1;
   }
 
   std::error_code fs_error;
@@ -133,8 +147,15 @@ int Main(int argc, char** argv) {
 
   std::atomic<bool> stopped{false};  // set once Run() returned: the next wake-up is ours
   std::thread signal_waiter([&server, &writer, &stopped, signals] {
-    int received = 0;
-    sigwait(&signals, &received);
+    // SIGHUP reloads the TLS certificate (open connections keep theirs); the others stop.
+    const auto wait_for_stop = [&signals, &server, &stopped] {
+      int received = 0;
+      while (sigwait(&signals, &received) == 0 && received == SIGHUP && !stopped) {
+        (void)server.ReloadTls();  // logs its outcome; a failure keeps the old certificate
+      }
+      return received;
+    };
+    int received = wait_for_stop();
     if (stopped) return;
     server.BeginShutdown();  // first: once "stopping" is logged, new requests get 503
     Log(LogLevel::kInfo, "stopping", {{"signal", std::to_string(received)}});
@@ -142,7 +163,7 @@ int Main(int argc, char** argv) {
     // before the session is told to close.
     writer.Run([](store::WriteTxn&, chat::ConversationCache&) { return Status::Ok(); });
     server.Stop();
-    sigwait(&signals, &received);
+    received = wait_for_stop();
     if (stopped) return;
     Log(LogLevel::kWarning, "stopped_at_once", {{"signal", std::to_string(received)}});
     _exit(1);
@@ -159,7 +180,12 @@ int Main(int argc, char** argv) {
         "POST /api/v1/admin/setup becomes the server admin)\n",
         setup_token->c_str());
   }
-  std::printf("parleyd listening on %s:%u\n", config->server.host.c_str(), *port);
+  if (const uint16_t redirect = server.redirect_port(); redirect != 0) {
+    std::printf("parleyd redirecting http://%s:%u to https\n",
+                config->server.http_redirect->host.c_str(), redirect);
+  }
+  std::printf("parleyd listening on %s:%u%s\n", config->server.host.c_str(), *port,
+              config->server.tls_cert_file.empty() ? "" : " (TLS)");
   std::fflush(stdout);
 
   server.Run();

@@ -19,6 +19,7 @@
 #include "net/static_files.h"
 #include "net/work_pool.h"
 #include "proto/json_frames.h"
+#include "tls/context.h"
 
 namespace parley::net {
 
@@ -37,6 +38,8 @@ struct Context {
   PerUserLimit& password_changes;     // in flight per user
   PerUserLimit& completions;          // upload completions in flight per user
   const StaticFiles& web;
+  // The certificate new connections use; null when the server speaks plain HTTP.
+  const tls::ServerContext* tls = nullptr;
 
   // Set once by Server::BeginShutdown: new HTTP requests get 503 and new sends `unavailable`.
   std::atomic<bool> shutting_down{false};

@@ -12,7 +12,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-asio::awaitable<void> WriteFileReply(beast::tcp_stream& stream, FileReply& reply,
+asio::awaitable<void> WriteFileReply(tls::Stream& stream, FileReply& reply,
                                      std::chrono::milliseconds piece_timeout,
                                      beast::error_code& ec) {
   http::response<http::buffer_body> response(std::move(reply.head));
@@ -21,7 +21,7 @@ asio::awaitable<void> WriteFileReply(beast::tcp_stream& stream, FileReply& reply
   response.body().data = nullptr;
   response.body().more = true;
   http::response_serializer<http::buffer_body> serializer(response);
-  stream.expires_after(piece_timeout);
+  stream.next_layer().expires_after(piece_timeout);
   co_await http::async_write_header(stream, serializer,
                                     asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return;
@@ -41,7 +41,7 @@ asio::awaitable<void> WriteFileReply(beast::tcp_stream& stream, FileReply& reply
     response.body().data = piece.get();
     response.body().size = got;
     response.body().more = remaining > 0;
-    stream.expires_after(piece_timeout);
+    stream.next_layer().expires_after(piece_timeout);
     co_await http::async_write(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::need_buffer) ec = {};
     if (ec) co_return;

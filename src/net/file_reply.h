@@ -7,10 +7,11 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/file.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <chrono>
 #include <cstdint>
+
+#include "tls/stream.h"
 
 namespace parley::net {
 
@@ -26,7 +27,7 @@ struct FileReply {
 
 // Writes the reply; `piece_timeout` bounds each piece's write. Sets `ec` on failure (then the
 // connection must be closed: the body is cut short).
-boost::asio::awaitable<void> WriteFileReply(boost::beast::tcp_stream& stream, FileReply& reply,
+boost::asio::awaitable<void> WriteFileReply(tls::Stream& stream, FileReply& reply,
                                             std::chrono::milliseconds piece_timeout,
                                             boost::beast::error_code& ec);
 

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -66,9 +67,10 @@ Status StatusOfReadError(const beast::error_code& ec) {
 
 // The connection ended or timed out: there is nobody to answer.
 bool QuietEnd(const beast::error_code& ec) {
+  // stream_truncated: a TLS client closed the TCP connection without TLS's close_notify.
   return ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
          ec == beast::error::timeout || ec == asio::error::eof ||
-         ec == asio::error::connection_reset;
+         ec == asio::error::connection_reset || ec == asio::ssl::error::stream_truncated;
 }
 
 // A 429 or 503 says when to try again.
@@ -79,6 +81,32 @@ void AddRetryHint(http::response_header<>& head) {
   }
 }
 
+// Over TLS, browsers are told to use only HTTPS for this host from now on (RFC 6797).
+void AddHsts(http::response_header<>& head, const Context& context) {
+  if (context.tls == nullptr || context.options.hsts_max_age_s <= 0) return;
+  head.set(http::field::strict_transport_security,
+           "max-age=" + std::to_string(context.options.hsts_max_age_s));
+}
+
+// The connection as a stream: over TLS once the handshake succeeded within
+// --header-timeout-ms, plain otherwise. Nothing when the handshake failed (plain HTTP or
+// garbage sent to the TLS port, a client that refused the certificate, a timeout): the
+// connection is closed without an answer, since there is no channel to write one on.
+awaitable<std::optional<tls::Stream>> Secure(asio::ip::tcp::socket socket, Context& context) {
+  beast::tcp_stream tcp(std::move(socket));
+  if (context.tls == nullptr) co_return tls::Stream(std::move(tcp));
+  tls::Stream stream(std::move(tcp), context.tls->Current());
+  stream.next_layer().expires_after(milliseconds(context.options.header_timeout_ms));
+  beast::error_code ec;
+  co_await stream.async_handshake(tls::Side::kServer,
+                                  asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    stream.next_layer().socket().close(ec);
+    co_return std::nullopt;
+  }
+  co_return std::move(stream);
+}
+
 // What one request came to.
 struct Answer {
   ApiResponse response;
@@ -87,8 +115,8 @@ struct Answer {
 };
 
 // Reads the body of a request whose header `header` has read (within `limit` bytes).
-awaitable<Request> ReadBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                            HeaderParser& header, uint64_t limit, beast::error_code& ec) {
+awaitable<Request> ReadBody(tls::Stream& stream, beast::flat_buffer& buffer, HeaderParser& header,
+                            uint64_t limit, beast::error_code& ec) {
   if (header.get()[http::field::expect] == "100-continue") {
     http::response<http::empty_body> proceed{http::status::continue_, header.get().version()};
     auto writing =
@@ -105,8 +133,8 @@ awaitable<Request> ReadBody(beast::tcp_stream& stream, beast::flat_buffer& buffe
 }
 
 // A WebSocket handshake, only at /ws (the session checks the token when `hello` comes).
-awaitable<Answer> Upgrade(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                          HeaderParser& parser, uint64_t limit, beast::error_code& ec) {
+awaitable<Answer> Upgrade(tls::Stream& stream, beast::flat_buffer& buffer, HeaderParser& parser,
+                          uint64_t limit, beast::error_code& ec) {
   // A query string is allowed and ignored (docs/protocol.md, "WebSocket").
   const std::string_view target(parser.get().target().data(), parser.get().target().size());
   if (target.substr(0, target.find('?')) != "/ws") {
@@ -119,9 +147,9 @@ awaitable<Answer> Upgrade(beast::tcp_stream& stream, beast::flat_buffer& buffer,
 
 // Answers the request whose header `parser` has read: its limit and its caller are checked
 // before the body is read. A transport or parse failure sets `ec` instead.
-awaitable<Answer> Exchange(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                           HeaderParser& parser, Context& context,
-                           const std::optional<IpAddress>& peer, beast::error_code& ec) {
+awaitable<Answer> Exchange(tls::Stream& stream, beast::flat_buffer& buffer, HeaderParser& parser,
+                           Context& context, const std::optional<IpAddress>& peer,
+                           beast::error_code& ec) {
   const Request head = HeadOf(parser);
   const auto method = head.method();
   const std::string_view target(head.target().data(), head.target().size());
@@ -165,17 +193,19 @@ awaitable<Answer> Exchange(beast::tcp_stream& stream, beast::flat_buffer& buffer
 }
 
 // Writes the answer; returns whether the connection may serve another request.
-awaitable<bool> Reply(beast::tcp_stream& stream, Answer& answer, Context& context,
+awaitable<bool> Reply(tls::Stream& stream, Answer& answer, Context& context,
                       beast::error_code& ec) {
   bool keep_alive = false;
   if (auto* whole = std::get_if<Response>(&answer.response)) {
     AddRetryHint(whole->base());
+    AddHsts(whole->base(), context);
     if (answer.body_unread) whole->keep_alive(false);
     keep_alive = whole->keep_alive();
     auto writing = http::async_write(stream, *whole, asio::redirect_error(asio::use_awaitable, ec));
     co_await std::move(writing);
   } else {
     FileReply& file = std::get<FileReply>(answer.response);
+    AddHsts(file.head, context);
     keep_alive = file.keep_alive;
     auto writing = WriteFileReply(stream, file, milliseconds(context.options.http_timeout_ms), ec);
     co_await std::move(writing);
@@ -184,10 +214,10 @@ awaitable<bool> Reply(beast::tcp_stream& stream, Answer& answer, Context& contex
 }
 
 // Closes the sending side, then reads and drops what still arrives for a short while.
-awaitable<void> Linger(beast::tcp_stream& stream) {
+awaitable<void> Linger(tls::Stream& stream) {
   beast::error_code ec;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  stream.expires_after(kLingerTime);
+  stream.next_layer().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  stream.next_layer().expires_after(kLingerTime);
   std::vector<char> scratch(kLingerPieceBytes);
   while (!ec) {
     auto reading = stream.async_read_some(asio::buffer(scratch),
@@ -196,9 +226,9 @@ awaitable<void> Linger(beast::tcp_stream& stream) {
   }
 }
 
-void StartWebSocket(beast::tcp_stream stream, Request upgrade, Context& context,
+void StartWebSocket(tls::Stream stream, Request upgrade, Context& context,
                     ConnectionLimiter::Slot slot) {
-  stream.expires_never();
+  stream.next_layer().expires_never();
   // The session owns the connection's slot: it is given back when the session is destroyed,
   // not when the last weak_ptr to it goes (the Hub's may outlive the Server and its limiter).
   std::shared_ptr<WsSession> session(
@@ -217,7 +247,10 @@ awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context,
   beast::error_code ec;
   std::optional<IpAddress> peer;
   if (auto endpoint = socket.remote_endpoint(ec); !ec) peer = endpoint.address();
-  beast::tcp_stream stream(std::move(socket));
+  auto handshaking = Secure(std::move(socket), context);
+  std::optional<tls::Stream> secured = co_await std::move(handshaking);
+  if (!secured) co_return;
+  tls::Stream& stream = *secured;
   beast::flat_buffer buffer;
   bool linger = false;
   for (;;) {
@@ -225,7 +258,7 @@ awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context,
     // The route's limit is applied once the header is read. (Boost 1.74 refuses every body
     // under boost::none, so "no limit" is the largest one.)
     parser.body_limit(std::numeric_limits<uint64_t>::max());
-    stream.expires_after(milliseconds(context.options.header_timeout_ms));
+    stream.next_layer().expires_after(milliseconds(context.options.header_timeout_ms));
     auto reading_header = http::async_read_header(stream, buffer, parser,
                                                   asio::redirect_error(asio::use_awaitable, ec));
     co_await std::move(reading_header);
@@ -233,14 +266,14 @@ awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context,
     std::optional<InFlight> counted;  // from the header read to the answer written
     if (!ec) {
       counted.emplace(context.requests_in_flight);
-      stream.expires_after(milliseconds(context.options.http_timeout_ms));
+      stream.next_layer().expires_after(milliseconds(context.options.http_timeout_ms));
       auto exchanging = Exchange(stream, buffer, parser, context, peer, ec);
       answer = co_await std::move(exchanging);
     }
     if (ec && QuietEnd(ec)) break;
     if (ec) answer = Answer{BareError(StatusOfReadError(ec)), true};
     if (answer.upgrade) {
-      StartWebSocket(std::move(stream), std::move(*answer.upgrade), context, std::move(slot));
+      StartWebSocket(std::move(*secured), std::move(*answer.upgrade), context, std::move(slot));
       co_return;
     }
     auto replying = Reply(stream, answer, context, ec);
@@ -252,7 +285,7 @@ awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context,
     auto lingering = Linger(stream);
     co_await std::move(lingering);
   } else {
-    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    stream.next_layer().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   }
 }
 

@@ -40,9 +40,11 @@ Result<std::string> PercentDecode(std::string_view text) {
   return out;
 }
 
-// Whether a Host header value can be written into a policy as it is: a name or IPv4 address
-// (letters, digits, '.', '-'), or a bracketed IPv6 address, with an optional port. Anything
-// else (spaces, ';', ',', quotes, a path) could change the policy's meaning, so it is refused.
+constexpr std::string_view kInertPolicy =
+    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox";
+
+}  // namespace
+
 bool IsPlainHost(std::string_view host) {
   const auto all_of = [](std::string_view text, auto allowed) {
     return std::all_of(text.begin(), text.end(),
@@ -64,11 +66,6 @@ bool IsPlainHost(std::string_view host) {
   if (bracketed) return name.size() > 2 && all_of(name.substr(1, name.size() - 2), ipv6_char);
   return !name.empty() && all_of(name, name_char);
 }
-
-constexpr std::string_view kInertPolicy =
-    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox";
-
-}  // namespace
 
 Result<Target> ParseTarget(std::string_view target) {
   if (target.empty() || target.front() != '/') {

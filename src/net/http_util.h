@@ -46,6 +46,11 @@ enum class Policy {
   kInert,
 };
 
+// Whether a Host header value is a plain host[:port]: letters, digits, '.', '-', or a
+// bracketed IPv6 address, with an optional numeric port. Nothing else (spaces, ';', ',',
+// quotes, a path) is safe to copy into a policy or a Location.
+bool IsPlainHost(std::string_view host);
+
 // The web app's policy. `host` is the request's Host header: when it is a plain host[:port]
 // (letters, digits, '.', '-', or a bracketed IPv6 address), connect-src names ws://host and
 // wss://host, for browsers whose 'self' does not cover WebSocket schemes; otherwise only 'self'.

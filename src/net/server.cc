@@ -16,6 +16,8 @@
 #include "net/connection_limiter.h"
 #include "net/context.h"
 #include "net/http_session.h"
+#include "net/redirect.h"
+#include "tls/context.h"
 
 namespace parley::net {
 namespace asio = boost::asio;
@@ -53,6 +55,7 @@ struct Server::Impl {
                     options.max_connections_per_address, options.proxy_trust.proxies),
         io(options.io_threads),
         acceptor(io),
+        redirect_acceptor(io),
         shutdown_timer(io) {}
 
   // Ends the event loop once no WebSocket is attached to the hub (each detaches when its
@@ -70,14 +73,16 @@ struct Server::Impl {
         [this, deadline](boost::system::error_code) { StopWhenIdle(deadline); });
   }
 
-  asio::awaitable<void> Accept() {
+  // Accepts on `from` until it closes, handing each connection to `serve`.
+  template <class ServeFn>
+  asio::awaitable<void> Accept(tcp::acceptor& from, ServeFn serve) {
     auto backoff = kAcceptBackoffFirst;
     for (;;) {
       boost::system::error_code ec;
-      auto accepting = acceptor.async_accept(asio::make_strand(io),
-                                             asio::redirect_error(asio::use_awaitable, ec));
+      auto accepting =
+          from.async_accept(asio::make_strand(io), asio::redirect_error(asio::use_awaitable, ec));
       tcp::socket socket = co_await std::move(accepting);
-      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+      if (ec == asio::error::operation_aborted || !from.is_open()) co_return;
       if (ec == asio::error::connection_aborted) continue;  // the peer gave up: nothing to fix
       if (ec) {
         if (backoff == kAcceptBackoffFirst) {
@@ -89,7 +94,7 @@ struct Server::Impl {
         continue;
       }
       backoff = kAcceptBackoffFirst;
-      Serve(std::move(socket));
+      serve(std::move(socket));
     }
   }
 
@@ -105,6 +110,23 @@ struct Server::Impl {
     }
     socket.set_option(tcp::no_delay(true), ec);
     asio::co_spawn(socket.get_executor(), ServeHttp(std::move(socket), context, std::move(*slot)),
+                   asio::detached);
+  }
+
+  // Answers a connection to the redirect listener, within the same connection caps.
+  void ServeRedirectConnection(tcp::socket socket) {
+    boost::system::error_code ec;
+    const auto peer = socket.remote_endpoint(ec);
+    if (ec) return;
+    std::optional<ConnectionLimiter::Slot> slot = connections.TryAdmit(peer.address());
+    if (!slot) {
+      RefuseConnection(std::move(socket));
+      return;
+    }
+    const uint16_t https_port = acceptor.local_endpoint(ec).port();
+    asio::co_spawn(socket.get_executor(),
+                   ServeRedirect(std::move(socket), https_port, context.options.header_timeout_ms,
+                                 std::move(*slot)),
                    asio::detached);
   }
 
@@ -127,6 +149,8 @@ struct Server::Impl {
   // still in it (a stop that timed out), and they release their slots into `connections`.
   asio::io_context io;
   tcp::acceptor acceptor;
+  tcp::acceptor redirect_acceptor;  // open only with --http-redirect-listen
+  std::unique_ptr<tls::ServerContext> tls;
   asio::steady_timer shutdown_timer;
   bool stopping = false;  // guarded by running on `io`
 };
@@ -141,19 +165,68 @@ Server::~Server() {
   impl_->media_work.Join();
 }
 
-Result<uint16_t> Server::Start() {
+namespace {
+
+Status Listen(tcp::acceptor& acceptor, const std::string& host, uint16_t port) {
   boost::system::error_code ec;
-  const auto address = asio::ip::make_address(impl_->context.options.host, ec);
-  if (ec) return Status(Code::kInvalidArgument, "bad listen address: " + ec.message());
-  const tcp::endpoint endpoint(address, impl_->context.options.port);
-  tcp::acceptor& acceptor = impl_->acceptor;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) return Status(Code::kInvalidArgument, "bad listen address " + host + ": " + ec.message());
+  const tcp::endpoint endpoint(address, port);
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Status(Code::kUnavailable, "cannot listen on the address: " + ec.message());
-  asio::co_spawn(impl_->io, impl_->Accept(), asio::detached);
-  return acceptor.local_endpoint().port();
+  if (ec) return Status(Code::kUnavailable, "cannot listen on " + host + ": " + ec.message());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<uint16_t> Server::Start() {
+  const ServerOptions& options = impl_->context.options;
+  if (!options.tls_cert_file.empty()) {
+    auto tls = tls::ServerContext::Load(options.tls_cert_file, options.tls_key_file);
+    if (!tls.ok()) return tls.status();
+    impl_->tls = std::move(*tls);
+    impl_->context.tls = impl_->tls.get();
+  }
+  if (Status s = Listen(impl_->acceptor, options.host, options.port); !s.ok()) return s;
+  if (options.http_redirect) {
+    if (Status s = Listen(impl_->redirect_acceptor, options.http_redirect->host,
+                          options.http_redirect->port);
+        !s.ok()) {
+      return s;
+    }
+    asio::co_spawn(impl_->io,
+                   impl_->Accept(impl_->redirect_acceptor,
+                                 [impl = impl_.get()](tcp::socket socket) {
+                                   impl->ServeRedirectConnection(std::move(socket));
+                                 }),
+                   asio::detached);
+  }
+  asio::co_spawn(
+      impl_->io,
+      impl_->Accept(impl_->acceptor,
+                    [impl = impl_.get()](tcp::socket socket) { impl->Serve(std::move(socket)); }),
+      asio::detached);
+  return impl_->acceptor.local_endpoint().port();
+}
+
+uint16_t Server::redirect_port() const {
+  boost::system::error_code ec;
+  if (!impl_->redirect_acceptor.is_open()) return 0;
+  return impl_->redirect_acceptor.local_endpoint(ec).port();
+}
+
+Status Server::ReloadTls() {
+  if (!impl_->tls) return Status::Ok();
+  Status status = impl_->tls->Reload();
+  if (status.ok()) {
+    Log(LogLevel::kInfo, "tls_reloaded", {{"cert", impl_->context.options.tls_cert_file}});
+  } else {
+    Log(LogLevel::kError, "tls_reload_failed", {{"reason", status.message()}});
+  }
+  return status;
 }
 
 void Server::Run() {
@@ -169,6 +242,7 @@ void Server::BeginShutdown() {
   asio::post(impl_->io, [impl = impl_.get()] {
     boost::system::error_code ignored;
     impl->acceptor.close(ignored);
+    impl->redirect_acceptor.close(ignored);
   });
 }
 

@@ -1,5 +1,6 @@
 // Server: parleyd's network front. One TCP listener serves the HTTP API (/api/v1/...), the
-// health check and the WebSocket endpoint (/ws) on the same port.
+// health check and the WebSocket endpoint (/ws) on the same port, over TLS when a certificate
+// is configured (then an optional second listener answers plain HTTP with redirects only).
 //
 // Threads: `io_threads` run the event loop (each connection on its own strand); blocking work
 // runs on worker pools, so no I/O thread ever blocks: cheap work (token checks, store reads) on
@@ -18,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "auth/auth_service.h"
@@ -31,6 +33,12 @@
 #include "net/client_address.h"
 
 namespace parley::net {
+
+// Where the plain-HTTP listener that only redirects to HTTPS listens.
+struct RedirectListener {
+  std::string host;
+  uint16_t port = 0;  // 0: an ephemeral port (see Server::redirect_port())
+};
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -57,6 +65,11 @@ struct ServerOptions {
   std::string web_root;                         // the built web app; empty: none served
   ProxyTrust proxy_trust;                       // whose forwarding headers name the client;
                                                 // none by default (the TCP peer is the client)
+  // TLS: with both files set, the listener speaks only HTTPS and WSS (docs/security.md, "TLS").
+  std::string tls_cert_file;                      // PEM chain, leaf first
+  std::string tls_key_file;                       // PEM private key
+  std::optional<RedirectListener> http_redirect;  // plain HTTP that only redirects (TLS only)
+  int hsts_max_age_s = 365 * 24 * 3600;           // Strict-Transport-Security when TLS; 0: none
 };
 
 // The domain services the server exposes; all must outlive the Server.
@@ -77,8 +90,14 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and listens; returns the bound port (the chosen one when options.port is 0).
+  // Loads the TLS certificate (when configured), binds and listens; returns the bound port
+  // (the chosen one when options.port is 0).
   Result<uint16_t> Start();
+  // The redirect listener's bound port after Start(); 0 without one.
+  uint16_t redirect_port() const;
+  // Reads the TLS certificate and key files again (SIGHUP): new connections use them, open
+  // ones keep theirs. On failure the old ones stay. Thread-safe; OK without TLS.
+  Status ReloadTls();
   // Serves until Stop(); returns when every thread has finished.
   void Run();
   void BeginShutdown();

@@ -41,9 +41,8 @@ Result<chat::ChunkRange> RangeOf(const HeaderParser& parser) {
 
 // Reads the body through to its end, giving each piece to `writer` (on a worker) unless it is
 // null (the body is thrown away). A transport failure sets `ec`; a write failure stops early.
-awaitable<Status> PumpBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                           HeaderParser& header, ChunkWriter* writer, Context& context,
-                           beast::error_code& ec) {
+awaitable<Status> PumpBody(tls::Stream& stream, beast::flat_buffer& buffer, HeaderParser& header,
+                           ChunkWriter* writer, Context& context, beast::error_code& ec) {
   http::request_parser<http::buffer_body> body(std::move(header));
   body.body_limit(static_cast<uint64_t>(context.media.options().chunk_bytes));
   std::vector<char> piece(kChunkPieceBytes);
@@ -100,7 +99,7 @@ awaitable<Result<std::unique_ptr<ChunkWriter>>> OpenChunk(const HeaderParser& pa
 
 }  // namespace
 
-awaitable<ChunkAnswer> ReceiveUploadChunk(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+awaitable<ChunkAnswer> ReceiveUploadChunk(tls::Stream& stream, beast::flat_buffer& buffer,
                                           HeaderParser& parser, const auth::Principal& me,
                                           Context& context, beast::error_code& ec) {
   const Request head = HeadOf(parser);

@@ -12,12 +12,12 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 
 #include "auth/auth_service.h"
 #include "net/context.h"
 #include "net/http_util.h"
 #include "net/request_head.h"
+#include "tls/stream.h"
 
 namespace parley::net {
 
@@ -30,7 +30,7 @@ struct ChunkAnswer {
 
 // `parser` has read the header (and nothing of the body); it is consumed. A transport failure
 // while reading the body sets `ec` (no answer can be sent then).
-boost::asio::awaitable<ChunkAnswer> ReceiveUploadChunk(boost::beast::tcp_stream& stream,
+boost::asio::awaitable<ChunkAnswer> ReceiveUploadChunk(tls::Stream& stream,
                                                        boost::beast::flat_buffer& buffer,
                                                        HeaderParser& parser,
                                                        const auth::Principal& me, Context& context,

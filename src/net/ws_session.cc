@@ -39,7 +39,7 @@ websocket::close_reason CloseReasonOf(chat::CloseReason reason) {
 
 }  // namespace
 
-WsSession::WsSession(beast::tcp_stream stream, Context& context)
+WsSession::WsSession(tls::Stream stream, Context& context)
     : ws_(std::move(stream)),
       context_(context),
       deadline_(ws_.get_executor()),

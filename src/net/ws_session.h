@@ -33,7 +33,6 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <chrono>
 #include <cstdint>
@@ -52,12 +51,13 @@
 #include "net/http_util.h"
 #include "proto/client_frames.h"
 #include "store/types.h"
+#include "tls/stream.h"
 
 namespace parley::net {
 
 class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(boost::beast::tcp_stream stream, Context& context);
+  WsSession(tls::Stream stream, Context& context);
   ~WsSession() override;
 
   // Completes the WebSocket handshake for `upgrade` and starts serving.
@@ -93,7 +93,7 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   void StartClosingHandshake();
   void FinishSync();
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::websocket::stream<tls::Stream> ws_;
   Context& context_;
   boost::beast::flat_buffer read_buffer_;
   // The hello deadline until the handshake is done, then the sync-stall watch and the closing

@@ -181,5 +181,54 @@ TEST(ConfigTest, ReadsFileThenCommandLineWins) {
   std::remove(path.c_str());
 }
 
+TEST(ConfigTest, TlsSettingsGoTogether) {
+  auto plain = ParseConfig({});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->server.tls_cert_file.empty());
+  EXPECT_FALSE(plain->server.http_redirect.has_value());
+  EXPECT_EQ(plain->server.hsts_max_age_s, 31536000);
+
+  auto tls = ParseConfig({"--tls-cert", "/c.pem", "--tls-key", "/k.pem", "--http-redirect-listen",
+                          "[::]:80", "--hsts-max-age-s", "0"});
+  ASSERT_TRUE(tls.ok()) << tls.status().message();
+  EXPECT_EQ(tls->server.tls_cert_file, "/c.pem");
+  EXPECT_EQ(tls->server.tls_key_file, "/k.pem");
+  ASSERT_TRUE(tls->server.http_redirect.has_value());
+  EXPECT_EQ(tls->server.http_redirect->host, "::");
+  EXPECT_EQ(tls->server.http_redirect->port, 80);
+  EXPECT_EQ(tls->server.hsts_max_age_s, 0);
+
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"--tls-cert", "/c.pem"},
+           {"--tls-key", "/k.pem"},
+           {"--tls-cert", ""},
+           {"--http-redirect-listen", "127.0.0.1:80"},
+           {"--tls-cert", "/c", "--tls-key", "/k", "--http-redirect-listen", "nope"},
+           {"--hsts-max-age-s", "-1"}}) {
+    auto config = ParseConfig(bad);
+    ASSERT_FALSE(config.ok()) << bad[0];
+    EXPECT_EQ(config.status().code(), Code::kInvalidArgument);
+  }
+}
+
+TEST(ConfigTest, SmtpSettings) {
+  auto smtp = ParseConfig({"--smtp-url", "smtp://mail.example.org:587", "--smtp-from",
+                           "parley@example.org", "--smtp-username", "parley", "--smtp-password",
+                           "pw with spaces", "--smtp-queue", "10"});
+  ASSERT_TRUE(smtp.ok()) << smtp.status().message();
+  EXPECT_EQ(smtp->smtp.url, "smtp://mail.example.org:587");
+  EXPECT_EQ(smtp->smtp.from, "parley@example.org");
+  EXPECT_EQ(smtp->smtp.password, "pw with spaces");
+  EXPECT_EQ(smtp->smtp.queue_limit, 10u);
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"--smtp-url", "http://mail.example.org"},
+           {"--smtp-url", "smtp://mail.example.org"},  // no sender
+           {"--smtp-from", "not an address"},
+           {"--smtp-test-to", "a@b.org"},  // no server
+           {"--smtp-queue", "0"}}) {
+    EXPECT_FALSE(ParseConfig(bad).ok()) << bad[0] << " " << bad[1];
+  }
+}
+
 }  // namespace
 }  // namespace parley::app

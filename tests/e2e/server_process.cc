@@ -52,6 +52,16 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::Start(Options options) {
   return server;
 }
 
+client::Endpoint ServerProcess::endpoint() const {
+  client::Endpoint endpoint{"127.0.0.1", port_};
+  if (!options_.tls_ca_file.empty()) {
+    endpoint.tls = true;
+    // A CA file that does not load leaves the system's CAs, which refuse the test's server.
+    (void)endpoint.UseCaFile(options_.tls_ca_file);
+  }
+  return endpoint;
+}
+
 ServerProcess::~ServerProcess() {
   Kill();
   if (reader_.joinable()) reader_.join();

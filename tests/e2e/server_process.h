@@ -54,6 +54,9 @@ class ServerProcess {
     std::vector<std::string> extra_args;             // appended to the command line
     std::string binary;                              // empty: the parleyd CMake built
     std::chrono::milliseconds start_timeout{15000};  // until the "listening on" line
+    // Non-empty when extra_args make the server speak TLS: endpoint() and url() are then
+    // https://, trusting only the PEM CAs of this file.
+    std::string tls_ca_file;
   };
 
   static Result<std::unique_ptr<ServerProcess>> Start(Options options);
@@ -64,8 +67,11 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   uint16_t port() const { return port_; }
-  client::Endpoint endpoint() const { return client::Endpoint{"127.0.0.1", port_}; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  client::Endpoint endpoint() const;
+  std::string url() const {
+    return (options_.tls_ca_file.empty() ? "http://" : "https://") + std::string("127.0.0.1:") +
+           std::to_string(port_);
+  }
   pid_t pid() const { return pid_; }
   // The server's resident memory (VmRSS from /proc/PID/status) in MiB; -1 if unreadable.
   double ResidentMiB() const;

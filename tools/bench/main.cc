@@ -222,7 +222,9 @@ int main(int argc, char** argv) {
   parley::bench::BenchOptions options;
   std::string server = "http://127.0.0.1:8080";
   CLI::App app{"parley-bench: load generator for a Parley server"};
-  app.add_option("--server", server, "server URL")->capture_default_str();
+  app.add_option("--server", server, "server URL, http:// or https://")->capture_default_str();
+  std::string ca_file;
+  app.add_option("--ca-file", ca_file, "PEM CAs to trust for https:// (default: the system's)");
   app.add_option("--connections", options.connections, "WebSocket connections")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
@@ -294,6 +296,12 @@ int main(int argc, char** argv) {
   if (!endpoint.ok()) {
     std::cerr << "parley-bench: " << parley::client::FormatStatus(endpoint.status()) << "\n";
     return 1;
+  }
+  if (endpoint->tls) {
+    if (parley::Status s = endpoint->UseCaFile(ca_file); !s.ok()) {
+      std::cerr << "parley-bench: " << parley::client::FormatStatus(s) << "\n";
+      return 1;
+    }
   }
   options.endpoint = *endpoint;
   if (!parley::bench::PinAsAsked(options)) return 1;

@@ -17,6 +17,11 @@ std::string DefaultServer() {
   return server != nullptr && *server != '\0' ? server : "http://127.0.0.1:8080";
 }
 
+std::string DefaultCaFile() {
+  const char* file = std::getenv("PARLEY_CA_FILE");
+  return file != nullptr ? file : "";
+}
+
 std::string DefaultDevice() {
   char host[256] = {};
   gethostname(host, sizeof(host) - 1);
@@ -32,7 +37,11 @@ int main(int argc, char** argv) {
   std::string server = DefaultServer();
   CliContext context;
   context.config_dir = DefaultConfigDir();
-  app.add_option("--server", server, "server URL ($PARLEY_SERVER)")->capture_default_str();
+  app.add_option("--server", server, "server URL, http:// or https:// ($PARLEY_SERVER)")
+      ->capture_default_str();
+  std::string ca_file = DefaultCaFile();
+  app.add_option("--ca-file", ca_file,
+                 "PEM CAs to trust for https:// ($PARLEY_CA_FILE; default: the system's)");
   app.add_option("--config-dir", context.config_dir, "token and cursor files ($PARLEY_CONFIG_DIR)")
       ->capture_default_str();
   app.add_option("--password", context.password_flag,
@@ -196,6 +205,9 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   parley::Result<parley::client::Endpoint> endpoint = parley::client::ParseServerUrl(server);
   if (!endpoint.ok()) return Fail(endpoint.status());
+  if (endpoint->tls) {
+    if (parley::Status s = endpoint->UseCaFile(ca_file); !s.ok()) return Fail(s);
+  }
   context.endpoint = *endpoint;
 
   if (reg->parsed()) exit_code = RunRegister(context, username, display_name);

@@ -2,9 +2,23 @@
 
 #include <charconv>
 
+#include "tls/context.h"
+
 namespace parley::client {
 
 std::string Endpoint::HostHeader() const { return host + ":" + std::to_string(port); }
+
+Result<std::shared_ptr<boost::asio::ssl::context>> Endpoint::TlsContext() const {
+  if (tls_context) return tls_context;
+  return tls::MakeClientContext("");
+}
+
+Status Endpoint::UseCaFile(const std::string& ca_file) {
+  auto context = tls::MakeClientContext(ca_file);
+  if (!context.ok()) return context.status();
+  tls_context = std::move(*context);
+  return Status::Ok();
+}
 
 Result<Endpoint> ParseServerUrl(std::string_view url) {
   auto bad = [&](std::string_view why) {
@@ -12,17 +26,22 @@ Result<Endpoint> ParseServerUrl(std::string_view url) {
                   "bad server url '" + std::string(url) + "': " + std::string(why));
   };
   std::string_view rest = url;
-  if (rest.starts_with("https://") || rest.starts_with("wss://")) {
-    return bad("TLS is not supported by this client");
+  Endpoint endpoint;
+  for (std::string_view scheme : {"https://", "wss://"}) {
+    if (rest.starts_with(scheme)) {
+      rest.remove_prefix(scheme.size());
+      endpoint.tls = true;
+      endpoint.port = 443;
+    }
   }
   for (std::string_view scheme : {"http://", "ws://"}) {
-    if (rest.starts_with(scheme)) rest.remove_prefix(scheme.size());
+    if (!endpoint.tls && rest.starts_with(scheme)) rest.remove_prefix(scheme.size());
   }
+  if (rest.find("://") != std::string_view::npos) return bad("unknown scheme");
   while (rest.ends_with('/')) rest.remove_suffix(1);
   if (rest.empty()) return bad("no host");
   if (rest.find('/') != std::string_view::npos) return bad("paths are not supported");
 
-  Endpoint endpoint;
   size_t colon = rest.rfind(':');
   if (colon == std::string_view::npos) {
     endpoint.host = std::string(rest);

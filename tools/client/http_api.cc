@@ -5,8 +5,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
+#include <optional>
 
 #include "client/wire_codes.h"
+#include "tls/stream.h"
 
 namespace parley::client {
 
@@ -22,38 +24,56 @@ namespace {
 constexpr uint64_t kMaxResponseBytes = 256ull << 20;
 }  // namespace
 
-// One kept-alive TCP connection, driven by a private io_context so every call can time out.
+// One kept-alive connection (TCP, or TLS for https://), driven by a private io_context so
+// every call can time out.
 struct HttpApi::Transport {
   asio::io_context io{1};
-  beast::tcp_stream stream{io};
+  std::optional<tls::Stream> stream;
   beast::flat_buffer buffer;
   bool connected = false;
 
-  error_code Connect(const Endpoint& endpoint, std::chrono::milliseconds timeout) {
+  Status Connect(const Endpoint& endpoint, std::chrono::milliseconds timeout) {
     Close();
+    auto fail = [&](std::string_view what, const error_code& ec) {
+      Close();
+      return Status(Code::kUnavailable,
+                    std::string(what) + " " + endpoint.HostHeader() + ": " + ec.message());
+    };
     error_code ec;
     tcp::resolver resolver(io);
     auto results = resolver.resolve(endpoint.host, std::to_string(endpoint.port), ec);
-    if (ec) return ec;
-    stream.expires_after(timeout);
-    stream.async_connect(results, [&ec](error_code e, const tcp::endpoint&) { ec = e; });
+    if (ec) return fail("cannot connect to", ec);
+    beast::tcp_stream tcp(io);
+    tcp.expires_after(timeout);
+    tcp.async_connect(results, [&ec](error_code e, const tcp::endpoint&) { ec = e; });
     Run();
-    if (!ec) {
+    if (ec) return fail("cannot connect to", ec);
+    tcp.socket().set_option(tcp::no_delay(true), ec);
+    if (!endpoint.tls) {
+      stream.emplace(std::move(tcp));
       connected = true;
-      stream.socket().set_option(tcp::no_delay(true), ec);
+      return Status::Ok();
     }
-    return ec;
+    auto context = endpoint.TlsContext();
+    if (!context.ok()) return context.status();
+    stream.emplace(std::move(tcp), std::move(*context));
+    if (Status s = stream->ExpectServerName(endpoint.host); !s.ok()) return s;
+    stream->async_handshake(tls::Side::kClient, [&ec](error_code e, size_t) { ec = e; });
+    Run();
+    if (ec) return fail("TLS handshake failed with", ec);
+    connected = true;
+    return Status::Ok();
   }
 
   error_code Exchange(http::request<http::string_body>& request,
                       http::response_parser<http::string_body>& response,
                       std::chrono::milliseconds timeout) {
     error_code ec;
-    stream.expires_after(timeout);
-    http::async_write(stream, request, [&](error_code e, size_t) {
+    stream->next_layer().expires_after(timeout);
+    http::async_write(*stream, request, [&](error_code e, size_t) {
       ec = e;
       if (e) return;
-      http::async_read(stream, buffer, response, [&ec](error_code e, size_t) { ec = e; });
+      http::async_read(*stream, buffer, response, [&ec](error_code e, size_t) { ec = e; });
     });
     Run();
     return ec;
@@ -65,9 +85,12 @@ struct HttpApi::Transport {
   }
 
   void Close() {
-    error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream.close();
+    if (stream) {
+      error_code ignored;
+      stream->next_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
+      stream->next_layer().close();
+      stream.reset();
+    }
     buffer.clear();
     connected = false;
   }
@@ -101,9 +124,8 @@ Result<HttpResponse> HttpApi::Request(std::string_view method, std::string_view 
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool reused = transport_->connected;
     if (!reused) {
-      if (error_code ec = transport_->Connect(endpoint_, timeout_)) {
-        return Status(Code::kUnavailable,
-                      "cannot connect to " + endpoint_.HostHeader() + ": " + ec.message());
+      if (Status connected = transport_->Connect(endpoint_, timeout_); !connected.ok()) {
+        return connected;
       }
     }
     parser.emplace();

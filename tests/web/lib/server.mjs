@@ -2,12 +2,14 @@
 // repository's web/ as --web-root, and resolves once it prints "listening on". stop() kills it
 // and removes the data dir; it is safe to call more than once. Rate limits a person never meets
 // (frames, registrations from one address) are raised: the whole run comes from 127.0.0.1.
+// `extraArgs` are appended (a later option wins); with `scheme: 'https'` (the args give
+// --tls-cert/--tls-key) url is https://.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-export async function startServer({ binary, webRoot }) {
+export async function startServer({ binary, webRoot, extraArgs = [], scheme = 'http' }) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-web-test-'));
   const child = spawn(binary, [
     '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--web-root', webRoot,
@@ -15,7 +17,7 @@ export async function startServer({ binary, webRoot }) {
     '--argon2-ops', '1', '--argon2-memory-kib', '8',
     '--max-frames-per-second', '100000', '--frame-burst', '100000',
     // Every self-contained scenario registers its own people, all from 127.0.0.1.
-    '--registrations-per-address', '1000',
+    '--registrations-per-address', '1000', ...extraArgs,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const stop = () => {
@@ -26,7 +28,7 @@ export async function startServer({ binary, webRoot }) {
     const onData = (chunk) => {
       log += chunk;
       const found = /listening on (127\.0\.0\.1:\d+)/.exec(log);
-      if (found) resolve(`http://${found[1]}`);
+      if (found) resolve(`${scheme}://${found[1]}`);
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
