@@ -15,7 +15,6 @@ namespace parley::push {
 struct Notification {
   enum class Kind { kMessage, kNotice, kFriendRequest, kAddedToGroup };
   Kind kind = Kind::kMessage;
-  int64_t user_id = 0;          // who is told
   int64_t conversation_id = 0;  // 0 for a friend request
   int64_t seq = 0;
   int64_t sender_id = 0;   // 0 for a notice
@@ -28,8 +27,9 @@ struct Notification {
 class Notifier {
  public:
   virtual ~Notifier() = default;
-  // Queues the notifications for delivery. Never blocks on I/O; thread-safe.
-  virtual void Notify(std::vector<Notification> batch) = 0;
+  // Queues `what` for each of `users` (one notification shared by all of them: a message to a
+  // group of 10,000 costs one copy). Never blocks on I/O; thread-safe.
+  virtual void Notify(Notification what, std::vector<int64_t> users) = 0;
 };
 
 enum class Provider { kWebPush, kWebhook };

@@ -28,18 +28,23 @@ Outbox::Outbox(PushStore& store, std::map<Provider, Sender*> senders, NameOf nam
 
 Outbox::~Outbox() { Stop(); }
 
-void Outbox::Notify(std::vector<Notification> batch) {
-  if (batch.empty()) return;
+void Outbox::Notify(Notification what, std::vector<int64_t> users) {
+  if (users.empty()) return;
+  const size_t asked = users.size();
   size_t dropped = 0;
   {
     std::lock_guard lock(mutex_);
-    const size_t room = options_.max_intake - std::min(options_.max_intake, intake_.size());
-    const size_t taken = std::min(room, batch.size());
-    dropped = batch.size() - taken;
-    intake_.insert(intake_.end(), std::make_move_iterator(batch.begin()),
-                   std::make_move_iterator(batch.begin() + static_cast<ptrdiff_t>(taken)));
+    const size_t room = options_.max_intake - std::min(options_.max_intake, intake_users_);
+    if (users.size() > room) {
+      dropped = users.size() - room;
+      users.resize(room);
+    }
+    if (!users.empty()) {
+      intake_users_ += users.size();
+      intake_.push_back(Pending{std::move(what), std::move(users)});
+    }
   }
-  counters_.notified += batch.size() - dropped;
+  counters_.notified += asked - dropped;
   if (dropped > 0) {
     // Counted, and logged without any content.
     if (counters_.dropped.fetch_add(dropped) == 0) {
@@ -134,27 +139,31 @@ void Outbox::SendLoop() {
   }
 }
 
-void Outbox::WriteJobs(std::vector<Notification> notifications, int64_t now) {
-  if (notifications.empty()) return;
+void Outbox::WriteJobs(const std::vector<Pending>& pending, int64_t now) {
+  if (pending.empty()) return;
   std::vector<PushStore::NewJob> jobs;
   std::unordered_map<int64_t, std::string> names;  // per pass: a group burst looks up once
-  for (const Notification& n : notifications) {
-    auto recipient = store_.RecipientOf(n.user_id, n.conversation_id, now);
-    if (!recipient.ok()) {
-      Log(LogLevel::kError, "push_store_failed", {{"reason", recipient.status().message()}});
-      continue;
-    }
-    if (recipient->targets.empty() || recipient->muted) continue;
-    const Preview preview = Stricter(options_.server_preview, recipient->preview);
-    std::string name;
-    if (n.sender_id != 0 && preview != Preview::kNone) {
-      auto [it, added] = names.try_emplace(n.sender_id);
-      if (added) it->second = name_of_(n.sender_id);
-      name = it->second;
-    }
-    const Job job = MakeJob(n, preview, name);
-    for (const Target& target : recipient->targets) {
-      jobs.push_back(PushStore::NewJob{target.id, job});
+  for (const Pending& entry : pending) {
+    const Notification& n = entry.what;
+    for (int64_t user : entry.users) {
+      if (!store_.HasTargets(user)) continue;  // most users: no query at all
+      auto recipient = store_.RecipientOf(user, n.conversation_id, now);
+      if (!recipient.ok()) {
+        Log(LogLevel::kError, "push_store_failed", {{"reason", recipient.status().message()}});
+        continue;
+      }
+      if (recipient->targets.empty() || recipient->muted) continue;
+      const Preview preview = Stricter(options_.server_preview, recipient->preview);
+      std::string name;
+      if (n.sender_id != 0 && preview != Preview::kNone) {
+        auto [it, added] = names.try_emplace(n.sender_id);
+        if (added) it->second = name_of_(n.sender_id);
+        name = it->second;
+      }
+      const Job job = MakeJob(n, preview, name);
+      for (const Target& target : recipient->targets) {
+        jobs.push_back(PushStore::NewJob{target.id, job});
+      }
     }
   }
   if (Status s = store_.Enqueue(jobs, now); !s.ok()) {
@@ -169,9 +178,10 @@ void Outbox::Dispatch() {
     dispatcher_wake_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] {
       return !intake_.empty() || !outcomes_.empty() || (stopping_ && senders_done_);
     });
-    std::vector<Notification> intake;
+    std::vector<Pending> intake;
     std::vector<PushStore::Outcome> outcomes;
     intake.swap(intake_);
+    intake_users_ = 0;
     outcomes.swap(outcomes_);
     const bool finishing = stopping_ && senders_done_;
     const bool stopping = stopping_;
@@ -181,7 +191,7 @@ void Outbox::Dispatch() {
     if (Status s = store_.Apply(outcomes, now, options_.max_attempts); !s.ok()) {
       Log(LogLevel::kError, "push_store_failed", {{"reason", s.message()}});
     }
-    WriteJobs(std::move(intake), now);
+    WriteJobs(intake, now);
     if (finishing) return;
 
     lock.lock();

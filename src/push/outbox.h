@@ -41,7 +41,7 @@ struct OutboxOptions {
   int max_attempts = 8;  // then a job is dead-lettered
   int64_t backoff_base_ms = 1000;
   int64_t backoff_max_ms = 3600 * 1000;
-  size_t max_intake = 100000;               // notifications waiting to be written
+  size_t max_intake = 100000;               // notifications (one per user) waiting to be written
   Preview server_preview = Preview::kFull;  // the most any user's notifications show
 };
 
@@ -59,7 +59,7 @@ class Outbox : public Notifier {
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
 
-  void Notify(std::vector<Notification> batch) override;
+  void Notify(Notification what, std::vector<int64_t> users) override;
   void Stop();
 
   struct Stats {
@@ -78,9 +78,13 @@ class Outbox : public Notifier {
     Job job;
     Target target;
   };
+  struct Pending {
+    Notification what;
+    std::vector<int64_t> users;
+  };
   void Dispatch();  // the dispatcher thread
   void SendLoop();  // a sender thread
-  void WriteJobs(std::vector<Notification> notifications, int64_t now);
+  void WriteJobs(const std::vector<Pending>& pending, int64_t now);
   int64_t Backoff(int64_t attempts, int64_t retry_after_ms);
 
   PushStore& store_;
@@ -91,7 +95,8 @@ class Outbox : public Notifier {
   std::mutex mutex_;
   std::condition_variable dispatcher_wake_;
   std::condition_variable sender_wake_;
-  std::vector<Notification> intake_;          // guarded by mutex_
+  std::vector<Pending> intake_;               // guarded by mutex_
+  size_t intake_users_ = 0;                   // guarded by mutex_: users in intake_
   std::vector<PushStore::Outcome> outcomes_;  // guarded by mutex_
   std::deque<Work> work_;                     // guarded by mutex_
   std::vector<int64_t> busy_targets_;         // guarded by mutex_: leased, not applied

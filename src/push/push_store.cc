@@ -14,7 +14,8 @@ using store::sqlite::Transaction;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS targets (
-  id         INTEGER PRIMARY KEY,
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a late outcome of a removed
+                                                 -- target must not touch a newer one
   user_id    INTEGER NOT NULL,
   device_id  INTEGER NOT NULL,
   provider   INTEGER NOT NULL,
@@ -37,7 +38,7 @@ CREATE TABLE IF NOT EXISTS mutes (
   PRIMARY KEY (user_id, conversation_id)
 ) STRICT, WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS jobs (
-  id              INTEGER PRIMARY KEY,
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
   target_id       INTEGER NOT NULL REFERENCES targets (id) ON DELETE CASCADE,
   collapse_key    TEXT NOT NULL,
   kind            INTEGER NOT NULL,
@@ -97,7 +98,36 @@ Result<std::unique_ptr<PushStore>> PushStore::Open(const std::string& path, bool
       !s.ok()) {
     return Internal(s);
   }
-  return std::unique_ptr<PushStore>(new PushStore(std::move(*db)));
+  std::unique_ptr<PushStore> store(new PushStore(std::move(*db)));
+  auto users = store->db_->Prepare("SELECT DISTINCT user_id FROM targets");
+  if (!users.ok()) return Internal(users.status());
+  for (;;) {
+    auto row = users->Step();
+    if (!row.ok()) return Internal(row.status());
+    if (!*row) break;
+    store->users_with_targets_.insert(users->ColumnInt(0));
+  }
+  users->Reset();
+  return store;
+}
+
+bool PushStore::HasTargets(int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  return users_with_targets_.count(user_id) > 0;
+}
+
+Status PushStore::RefreshUserLocked(int64_t user_id) {
+  auto select = db_->Prepare("SELECT EXISTS (SELECT 1 FROM targets WHERE user_id = ?1)");
+  if (!select.ok()) return select.status();
+  select->BindInt(1, user_id);
+  auto row = select->Step();
+  if (!row.ok()) return row.status();
+  if (*row && select->ColumnInt(0) != 0) {
+    users_with_targets_.insert(user_id);
+  } else {
+    users_with_targets_.erase(user_id);
+  }
+  return Status::Ok();
 }
 
 Result<Target> PushStore::AddTarget(Target target, int max_per_user) {
@@ -140,6 +170,7 @@ Result<Target> PushStore::AddTarget(Target target, int max_per_user) {
   if (!id.ok()) return Internal(id.status());
   target.id = *id;
   if (Status s = txn.Commit(); !s.ok()) return Internal(s);
+  users_with_targets_.insert(target.user_id);
   return target;
 }
 
@@ -161,33 +192,58 @@ Result<std::vector<Target>> PushStore::TargetsOf(int64_t user_id) {
 
 Result<bool> PushStore::RemoveTarget(int64_t user_id, int64_t target_id) {
   std::lock_guard lock(mutex_);
-  auto remove = db_->Prepare("DELETE FROM targets WHERE id = ?1 AND user_id = ?2");
-  if (!remove.ok()) return Internal(remove.status());
-  remove->BindInt(1, target_id);
-  remove->BindInt(2, user_id);
-  if (Status s = remove->Run(); !s.ok()) return Internal(s);
+  if (Status s =
+          RunLocked("DELETE FROM targets WHERE id = ?1 AND user_id = ?2", target_id, user_id);
+      !s.ok()) {
+    return Internal(s);
+  }
   auto changed = db_->QueryInt("SELECT changes()");
   if (!changed.ok()) return Internal(changed.status());
+  if (Status s = RefreshUserLocked(user_id); !s.ok()) return Internal(s);
   return *changed > 0;
 }
 
-Status PushStore::RemoveTargetsWhere(const char* sql, int64_t a, int64_t b) {
-  std::lock_guard lock(mutex_);
-  auto remove = db_->Prepare(sql);
-  if (!remove.ok()) return Internal(remove.status());
-  remove->BindInt(1, a);
-  remove->BindInt(2, b);
-  if (Status s = remove->Run(); !s.ok()) return Internal(s);
-  return Status::Ok();
+Status PushStore::RunLocked(const char* sql, int64_t a, int64_t b) {
+  auto statement = db_->Prepare(sql);
+  if (!statement.ok()) return statement.status();
+  statement->BindInt(1, a);
+  statement->BindInt(2, b);
+  return statement->Run();
 }
 
 Status PushStore::RemoveDeviceTargets(int64_t device_id) {
-  return RemoveTargetsWhere("DELETE FROM targets WHERE device_id = ?1 AND ?2 = 0", device_id, 0);
+  std::lock_guard lock(mutex_);
+  auto owner = db_->Prepare("SELECT DISTINCT user_id FROM targets WHERE device_id = ?1");
+  if (!owner.ok()) return Internal(owner.status());
+  owner->BindInt(1, device_id);
+  std::vector<int64_t> users;
+  for (;;) {
+    auto row = owner->Step();
+    if (!row.ok()) return Internal(row.status());
+    if (!*row) break;
+    users.push_back(owner->ColumnInt(0));
+  }
+  owner->Reset();
+  if (users.empty()) return Status::Ok();
+  if (Status s = RunLocked("DELETE FROM targets WHERE device_id = ?1 AND ?2 = 0", device_id, 0);
+      !s.ok()) {
+    return Internal(s);
+  }
+  for (int64_t user : users) {
+    if (Status s = RefreshUserLocked(user); !s.ok()) return Internal(s);
+  }
+  return Status::Ok();
 }
 
 Status PushStore::RemoveOtherDeviceTargets(int64_t user_id, int64_t keep_device_id) {
-  return RemoveTargetsWhere("DELETE FROM targets WHERE user_id = ?1 AND device_id != ?2", user_id,
-                            keep_device_id);
+  std::lock_guard lock(mutex_);
+  if (Status s = RunLocked("DELETE FROM targets WHERE user_id = ?1 AND device_id != ?2", user_id,
+                           keep_device_id);
+      !s.ok()) {
+    return Internal(s);
+  }
+  if (Status s = RefreshUserLocked(user_id); !s.ok()) return Internal(s);
+  return Status::Ok();
 }
 
 Result<Preview> PushStore::PreviewOf(int64_t user_id) {
@@ -243,8 +299,10 @@ Status PushStore::SetMute(int64_t user_id, const Mute& mute) {
 }
 
 Status PushStore::RemoveMute(int64_t user_id, int64_t conversation_id) {
-  return RemoveTargetsWhere("DELETE FROM mutes WHERE user_id = ?1 AND conversation_id = ?2",
-                            user_id, conversation_id);
+  std::lock_guard lock(mutex_);
+  Status s = RunLocked("DELETE FROM mutes WHERE user_id = ?1 AND conversation_id = ?2", user_id,
+                       conversation_id);
+  return s.ok() ? s : Internal(s);
 }
 
 Result<PushStore::Recipient> PushStore::RecipientOf(int64_t user_id, int64_t conversation_id,
@@ -378,6 +436,7 @@ Status PushStore::Apply(const std::vector<Outcome>& outcomes, int64_t now, int m
     bind(*statement);
     return statement->Run();
   };
+  std::vector<int64_t> gone_users;
   for (const Outcome& o : outcomes) {
     Status s;
     switch (o.kind) {
@@ -400,10 +459,18 @@ Status PushStore::Apply(const std::vector<Outcome>& outcomes, int64_t now, int m
           });
         }
         break;
-      case Outcome::Kind::kGone:
+      case Outcome::Kind::kGone: {
+        auto owner = db_->Prepare("SELECT user_id FROM targets WHERE id = ?1");
+        if (!owner.ok()) return Internal(owner.status());
+        owner->BindInt(1, o.target_id);
+        auto row = owner->Step();
+        if (!row.ok()) return Internal(row.status());
+        if (*row) gone_users.push_back(owner->ColumnInt(0));
+        owner->Reset();
         s = run("DELETE FROM targets WHERE id = ?1",
                 [&](Statement& st) { st.BindInt(1, o.target_id); });
         break;
+      }
       case Outcome::Kind::kRetry:
       case Outcome::Kind::kFailed: {
         const bool fail = o.kind == Outcome::Kind::kFailed;
@@ -423,6 +490,9 @@ Status PushStore::Apply(const std::vector<Outcome>& outcomes, int64_t now, int m
     if (!s.ok()) return Internal(s);
   }
   if (Status s = txn.Commit(); !s.ok()) return Internal(s);
+  for (int64_t user : gone_users) {
+    if (Status s = RefreshUserLocked(user); !s.ok()) return Internal(s);
+  }
   return Status::Ok();
 }
 

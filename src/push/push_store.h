@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "base/status.h"
@@ -70,6 +71,9 @@ class PushStore {
   // than `max_per_user`. Fills target.id.
   Result<Target> AddTarget(Target target, int max_per_user);
   Result<std::vector<Target>> TargetsOf(int64_t user_id);
+  // Whether the user has any target, from memory (no query): the outbox asks this for every
+  // unreached user, and most users have none.
+  bool HasTargets(int64_t user_id);
   // Whether the user had that target (it and its jobs are gone now).
   Result<bool> RemoveTarget(int64_t user_id, int64_t target_id);
   // Removes the targets (and jobs) of a device, or of every device of the user but `keep`.
@@ -126,10 +130,13 @@ class PushStore {
 
  private:
   explicit PushStore(std::unique_ptr<store::sqlite::Db> db);
-  Status RemoveTargetsWhere(const char* sql, int64_t a, int64_t b);
+  Status RunLocked(const char* sql, int64_t a, int64_t b);  // needs mutex_
+  // Re-reads whether the user has targets; needs mutex_.
+  Status RefreshUserLocked(int64_t user_id);
 
   std::mutex mutex_;
-  std::unique_ptr<store::sqlite::Db> db_;  // guarded by mutex_
+  std::unique_ptr<store::sqlite::Db> db_;           // guarded by mutex_
+  std::unordered_set<int64_t> users_with_targets_;  // guarded by mutex_
 };
 
 }  // namespace parley::push
