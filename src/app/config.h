@@ -18,8 +18,21 @@
 #include "chat/service.h"
 #include "chat/social.h"
 #include "net/server.h"
+#include "push/http_client.h"
+#include "push/outbox.h"
+#include "push/registry.h"
 
 namespace parley::app {
+
+// Push notifications (docs/architecture.md, "Push notifications").
+struct PushConfig {
+  push::OutboxOptions outbox;
+  push::RegistryOptions registry;  // vapid_public_key is filled at start-up
+  push::HttpClientOptions http;
+  std::string vapid_subject = "mailto:admin@localhost";  // the contact push services see
+  std::string vapid_key_file;   // empty: <data_dir>/vapid_private.pem (made at first start)
+  int ttl_seconds = 24 * 3600;  // how long a push service keeps an undelivered notification
+};
 
 struct Config {
   std::string data_dir = "data";   // holds parley.db (SQLite, WAL)
@@ -33,6 +46,7 @@ struct Config {
   chat::MediaOptions media;                         // media_dir empty: <data_dir>/media
   int64_t media_cleanup_interval_ms = 3600 * 1000;  // how often expired uploads and unused
                                                     // media are removed
+  PushConfig push;
   std::string admin_username;  // granted the server-admin role at start-up (must exist)
   bool show_help = false;
 };

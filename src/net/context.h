@@ -19,6 +19,7 @@
 #include "net/static_files.h"
 #include "net/work_pool.h"
 #include "proto/json_frames.h"
+#include "push/registry.h"
 
 namespace parley::net {
 
@@ -31,6 +32,7 @@ struct Context {
   chat::Notices& notices;
   chat::Social& social;
   chat::MediaService& media;
+  push::Registry& push;
   boost::asio::thread_pool& workers;  // cheap blocking work: token checks, store reads, search
   WorkPool& hashing;                  // argon2id: register, login, password change
   WorkPool& media_work;               // processing a completed upload

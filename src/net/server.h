@@ -29,6 +29,7 @@
 #include "chat/service.h"
 #include "chat/social.h"
 #include "net/client_address.h"
+#include "push/registry.h"
 
 namespace parley::net {
 
@@ -68,6 +69,7 @@ struct Services {
   chat::Notices& notices;
   chat::Social& social;
   chat::MediaService& media;
+  push::Registry& push;
 };
 
 class Server {
