@@ -39,6 +39,16 @@ Option Int(std::string key, std::string help, int64_t min, int64_t max,
   return Option{std::move(key), std::move(help), std::move(set)};
 }
 
+// A true/false option, stored by `assign`.
+Option Bool(std::string key, std::string help, std::function<void(Config&, bool)> assign) {
+  Setter set = [=](Config& config, const std::string& text) -> Status {
+    if (text != "true" && text != "false") return Invalid(key, "must be true or false");
+    assign(config, text == "true");
+    return Status::Ok();
+  };
+  return Option{std::move(key), std::move(help), std::move(set)};
+}
+
 Status SetListen(Config& config, const std::string& text) {
   const size_t colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0) return Invalid("listen", "expected HOST:PORT");
@@ -211,25 +221,13 @@ const std::vector<Option>& Options() {
       Int("writer-batch-delay-us", "wait for more messages before a commit under load (200)", 0,
           100000,
           [](Config& c, int64_t v) { c.writer.batch_delay = std::chrono::microseconds(v); }),
-      {"direct-messages-require-friendship",
-       "true: direct messages only between friends (default); false: anyone may write anyone",
-       [](Config& c, const std::string& v) -> Status {
-         if (v != "true" && v != "false") {
-           return Invalid("direct-messages-require-friendship", "must be true or false");
-         }
-         c.writer.direct_requires_friendship = v == "true";
-         return Status::Ok();
-       }},
-      {"group-adds-require-friendship",
-       "true: creators and admins put only their friends into groups, others join by invite "
-       "or request (default); false: anyone not blocked",
-       [](Config& c, const std::string& v) -> Status {
-         if (v != "true" && v != "false") {
-           return Invalid("group-adds-require-friendship", "must be true or false");
-         }
-         c.writer.group_adds_require_friendship = v == "true";
-         return Status::Ok();
-       }},
+      Bool("direct-messages-require-friendship",
+           "true: direct messages only between friends (default); false: anyone may write anyone",
+           [](Config& c, bool v) { c.writer.direct_requires_friendship = v; }),
+      Bool("group-adds-require-friendship",
+           "true: creators and admins put only their friends into groups, others join by invite "
+           "or request (default); false: anyone not blocked",
+           [](Config& c, bool v) { c.writer.group_adds_require_friendship = v; }),
       Int("group-creations-per-hour", "groups one user may create per hour (20)", 1, 1000000,
           [](Config& c, int64_t v) { c.groups.creations.max_events = static_cast<int>(v); }),
       Int("friend-requests-per-hour", "friend requests one user may send per hour (50)", 1, 1000000,
@@ -255,17 +253,13 @@ const std::vector<Option>& Options() {
          c.push.registry.server_preview = preview;
          return Status::Ok();
        }},
-      {"push-allow-private-endpoints",
-       "true: push endpoints may be http and private, loopback or link-local addresses (tests, "
-       "intranets); false: https to public addresses only (default)",
-       [](Config& c, const std::string& v) -> Status {
-         if (v != "true" && v != "false") {
-           return Invalid("push-allow-private-endpoints", "must be true or false");
-         }
-         c.push.http.allow_private = v == "true";
-         c.push.registry.allow_private = v == "true";
-         return Status::Ok();
-       }},
+      Bool("push-allow-private-endpoints",
+           "true: push endpoints may be http and private, loopback or link-local addresses "
+           "(tests, intranets); false: https to public addresses only (default)",
+           [](Config& c, bool v) {
+             c.push.http.allow_private = v;
+             c.push.registry.allow_private = v;
+           }),
       {"push-ca-file", "extra CA bundle trusted for push endpoints (none: the system's)",
        [](Config& c, const std::string& v) -> Status {
          c.push.http.ca_file = v;
