@@ -1,13 +1,15 @@
 // settings_screen: my profile (display name, status line, time zone; saved with PATCH
 // /account/profile, then onProfile(user)), my picture (an image uploaded like any media, with a
 // progress bar, then set as the profile's `avatar` media id; Remove sets ""), language (persisted, applies at once and is
-// saved to the profile), change password, the devices logged in to this account with a revoke
-// button each, and log out. onLoggedOut() is called after the
+// saved to the profile), change password, notifications on this device (push_subscription.js;
+// permission is asked only when the toggle is turned on), the devices logged in to this account
+// with a revoke button each, and log out. onLoggedOut() is called after the
 // server revoked this device's token (or it was already invalid).
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { formatDate, timeZone } from '../format.js';
 import { LANGUAGES, language, setLanguage, t } from '../i18n.js';
+import { disablePush, enablePush, pushEnabled, pushSupported } from '../push_subscription.js';
 import { createUploads } from '../uploads.js';
 import { avatar } from '../components/avatar.js';
 
@@ -156,6 +158,26 @@ export function mountSettingsScreen(container, { api, session, users, media, nav
     }
   }
 
+  // Notifications: asked for only here, when the person turns them on (never at page load).
+  const pushToggle = h('input', { id: 'push-toggle', type: 'checkbox', checked: pushEnabled(), onChange: togglePush });
+  const pushStatus = h('p', { className: 'form-status', role: 'status' });
+  async function togglePush() {
+    pushStatus.textContent = '';
+    pushToggle.disabled = true;
+    try {
+      if (pushToggle.checked) {
+        await enablePush(api);
+        pushStatus.textContent = t('notifications_on');
+      } else {
+        await disablePush(api);
+      }
+    } catch (error) {
+      pushToggle.checked = false;
+      pushStatus.textContent = error.message === 'denied' ? t('notifications_denied') : errorText(error);
+    }
+    pushToggle.disabled = false;
+  }
+
   async function logOut() {
     try {
       await api.logout();
@@ -184,6 +206,8 @@ export function mountSettingsScreen(container, { api, session, users, media, nav
         h('label', { for: 'old-password' }, t('old_password')), oldPassword,
         h('label', { for: 'new-password' }, t('new_password')), newPassword,
         h('button', { type: 'submit' }, t('change_password')), passwordStatus),
+      pushSupported() && h('div', { className: 'push-setting' },
+        pushToggle, h('label', { for: 'push-toggle' }, t('notifications')), pushStatus),
       h('h3', {}, t('sessions')), sessionsAlert, sessionsList,
       h('button', { type: 'button', className: 'danger', onClick: logOut }, t('log_out')))));
   showSignedInAs();
