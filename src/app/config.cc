@@ -41,6 +41,16 @@ Option Int(std::string key, std::string help, int64_t min, int64_t max,
   return Option{std::move(key), std::move(help), std::move(set)};
 }
 
+// A true/false option, stored by `assign`.
+Option Bool(std::string key, std::string help, std::function<void(Config&, bool)> assign) {
+  Setter set = [=](Config& config, const std::string& text) -> Status {
+    if (text != "true" && text != "false") return Invalid(key, "must be true or false");
+    assign(config, text == "true");
+    return Status::Ok();
+  };
+  return Option{std::move(key), std::move(help), std::move(set)};
+}
+
 // "HOST:PORT" or "[V6]:PORT" for the option `key`.
 Status ParseHostPort(const std::string& key, const std::string& text, std::string& host_out,
                      uint16_t& port_out) {
@@ -284,25 +294,13 @@ const std::vector<Option>& Options() {
       Int("writer-batch-delay-us", "wait for more messages before a commit under load (200)", 0,
           100000,
           [](Config& c, int64_t v) { c.writer.batch_delay = std::chrono::microseconds(v); }),
-      {"direct-messages-require-friendship",
-       "true: direct messages only between friends (default); false: anyone may write anyone",
-       [](Config& c, const std::string& v) -> Status {
-         if (v != "true" && v != "false") {
-           return Invalid("direct-messages-require-friendship", "must be true or false");
-         }
-         c.writer.direct_requires_friendship = v == "true";
-         return Status::Ok();
-       }},
-      {"group-adds-require-friendship",
-       "true: creators and admins put only their friends into groups, others join by invite "
-       "or request (default); false: anyone not blocked",
-       [](Config& c, const std::string& v) -> Status {
-         if (v != "true" && v != "false") {
-           return Invalid("group-adds-require-friendship", "must be true or false");
-         }
-         c.writer.group_adds_require_friendship = v == "true";
-         return Status::Ok();
-       }},
+      Bool("direct-messages-require-friendship",
+           "true: direct messages only between friends (default); false: anyone may write anyone",
+           [](Config& c, bool v) { c.writer.direct_requires_friendship = v; }),
+      Bool("group-adds-require-friendship",
+           "true: creators and admins put only their friends into groups, others join by invite "
+           "or request (default); false: anyone not blocked",
+           [](Config& c, bool v) { c.writer.group_adds_require_friendship = v; }),
       Int("group-creations-per-hour", "groups one user may create per hour (20)", 1, 1000000,
           [](Config& c, int64_t v) { c.groups.creations.max_events = static_cast<int>(v); }),
       Int("friend-requests-per-hour", "friend requests one user may send per hour (50)", 1, 1000000,
@@ -315,6 +313,65 @@ const std::vector<Option>& Options() {
          c.admin_username = v;
          return Status::Ok();
        }},
+      {"push-preview",
+       "what push notifications show at most: full (sender and text), sender, or none (full)",
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "full" && v != "sender" && v != "none") {
+           return Invalid("push-preview", "must be full, sender or none");
+         }
+         const push::Preview preview = v == "full"     ? push::Preview::kFull
+                                       : v == "sender" ? push::Preview::kSender
+                                                       : push::Preview::kNone;
+         c.push.outbox.server_preview = preview;
+         c.push.registry.server_preview = preview;
+         return Status::Ok();
+       }},
+      Bool("push-allow-private-endpoints",
+           "true: push endpoints may be http and private, loopback or link-local addresses "
+           "(tests, intranets); false: https to public addresses only (default)",
+           [](Config& c, bool v) {
+             c.push.http.allow_private = v;
+             c.push.registry.allow_private = v;
+           }),
+      {"push-ca-file", "extra CA bundle trusted for push endpoints (none: the system's)",
+       [](Config& c, const std::string& v) -> Status {
+         c.push.http.ca_file = v;
+         return Status::Ok();
+       }},
+      {"push-vapid-subject", "VAPID contact push services see (mailto:admin@localhost)",
+       [](Config& c, const std::string& v) -> Status {
+         if (!v.starts_with("mailto:") && !v.starts_with("https://")) {
+           return Invalid("push-vapid-subject", "must be a mailto: or https: URL");
+         }
+         if (v.find_first_of("\"\\") != std::string::npos) {
+           return Invalid("push-vapid-subject", "must not hold quotes or backslashes");
+         }
+         c.push.vapid_subject = v;
+         return Status::Ok();
+       }},
+      {"push-vapid-key-file",
+       "the VAPID private key (PEM, made at first start) (<data-dir>/vapid_private.pem)",
+       [](Config& c, const std::string& v) -> Status {
+         if (v.empty()) return Invalid("push-vapid-key-file", "must not be empty");
+         c.push.vapid_key_file = v;
+         return Status::Ok();
+       }},
+      Int("push-senders", "push requests in flight at most (4)", 1, 256,
+          [](Config& c, int64_t v) { c.push.outbox.senders = static_cast<int>(v); }),
+      Int("push-max-attempts", "tries of one notification before it is dead-lettered (8)", 1, 100,
+          [](Config& c, int64_t v) { c.push.outbox.max_attempts = static_cast<int>(v); }),
+      Int("push-backoff-ms", "first retry delay; doubles per try, with jitter, up to 1 h (1000)", 1,
+          3600000, [](Config& c, int64_t v) { c.push.outbox.backoff_base_ms = v; }),
+      Int("push-timeout-ms", "time for one push request, connect included (10000)", 100, 120000,
+          [](Config& c, int64_t v) {
+            c.push.http.timeout_ms = static_cast<int>(v);
+            c.push.http.connect_timeout_ms = std::min(5000, static_cast<int>(v));
+          }),
+      Int("push-max-targets-per-user", "push targets one user may register (10)", 1, 1000,
+          [](Config& c, int64_t v) { c.push.registry.max_targets_per_user = static_cast<int>(v); }),
+      Int("push-queue", "notifications waiting to be written at most; more are dropped (100000)", 1,
+          10000000,
+          [](Config& c, int64_t v) { c.push.outbox.max_intake = static_cast<size_t>(v); }),
       Int("writer-max-batch", "messages committed in one transaction at most (1024)", 1, 100000,
           [](Config& c, int64_t v) { c.writer.max_batch = static_cast<size_t>(v); }),
       {"media-dir", "directory of uploaded media and uploads in progress (<data-dir>/media)",

@@ -19,8 +19,21 @@
 #include "chat/social.h"
 #include "mail/smtp_mailer.h"
 #include "net/server.h"
+#include "push/http_client.h"
+#include "push/outbox.h"
+#include "push/registry.h"
 
 namespace parley::app {
+
+// Push notifications (docs/architecture.md, "Push notifications").
+struct PushConfig {
+  push::OutboxOptions outbox;
+  push::RegistryOptions registry;  // vapid_public_key is filled at start-up
+  push::HttpClientOptions http;
+  std::string vapid_subject = "mailto:admin@localhost";  // the contact push services see
+  std::string vapid_key_file;   // empty: <data_dir>/vapid_private.pem (made at first start)
+  int ttl_seconds = 24 * 3600;  // how long a push service keeps an undelivered notification
+};
 
 struct Config {
   std::string data_dir = "data";   // holds parley.db (SQLite, WAL)
@@ -36,6 +49,7 @@ struct Config {
                                                     // media are removed
   mail::SmtpOptions smtp;                           // outgoing mail; smtp.url empty: none
   std::string smtp_test_to;    // --smtp-test-to: send one mail there, print the outcome, exit
+  PushConfig push;
   std::string admin_username;  // granted the server-admin role at start-up (must exist)
   bool show_help = false;
 };

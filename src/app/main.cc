@@ -25,6 +25,7 @@
 #include "chat/media_service.h"
 #include "chat/message_writer.h"
 #include "chat/notices.h"
+#include "chat/push_sink.h"
 #include "chat/search_indexer.h"
 #include "chat/service.h"
 #include "chat/social.h"
@@ -33,24 +34,34 @@
 #include "media/image.h"
 #include "net/server.h"
 #include "proto/group_bodies.h"
+#include "push/http_client.h"
+#include "push/outbox.h"
+#include "push/push_store.h"
+#include "push/registry.h"
+#include "push/web_push_crypto.h"
+#include "push/web_push_sender.h"
+#include "push/webhook_sender.h"
 #include "store/store.h"
 
 namespace parley::app {
 namespace {
 
-// Closes the WebSockets of devices whose tokens were revoked.
+// Closes the WebSockets of devices whose tokens were revoked, and removes their push targets.
 class CloseRevokedDevices : public auth::RevocationListener {
  public:
-  explicit CloseRevokedDevices(chat::Hub& hub) : hub_(hub) {}
+  CloseRevokedDevices(chat::Hub& hub, push::Registry& push) : hub_(hub), push_(push) {}
   void OnDeviceRevoked(int64_t user_id, int64_t device_id) override {
     hub_.CloseDevice(user_id, device_id, chat::CloseReason::kUnauthenticated);
+    push_.DeviceRevoked(device_id);
   }
   void OnOtherDevicesRevoked(int64_t user_id, int64_t kept_device_id) override {
     hub_.CloseOtherDevices(user_id, kept_device_id, chat::CloseReason::kUnauthenticated);
+    push_.OtherDevicesRevoked(user_id, kept_device_id);
   }
 
  private:
   chat::Hub& hub_;
+  push::Registry& push_;
 };
 
 int Fail(const Status& status) {
@@ -123,25 +134,52 @@ int Main(int argc, char** argv) {
   if (!blobs.ok()) return Fail(blobs.status());
   if (Status s = media::InitImageProcessing(); !s.ok()) return Fail(s);
 
+  // Push notifications: targets and the outbox in <data-dir>/push.db, the VAPID key beside it.
+  const std::filesystem::path data_dir(config->data_dir);
+  auto push_store =
+      push::PushStore::Open((data_dir / "push.db").string(), config->fsync_every_commit);
+  if (!push_store.ok()) return Fail(push_store.status());
+  auto vapid = push::VapidKey::LoadOrCreate(config->push.vapid_key_file.empty()
+                                                ? (data_dir / "vapid_private.pem").string()
+                                                : config->push.vapid_key_file);
+  if (!vapid.ok()) return Fail(vapid.status());
+  config->push.registry.vapid_public_key = (*vapid)->public_key_base64url();
+  push::HttpClient push_http(config->push.http);
+  push::WebPushSender web_push(**vapid, push_http, config->push.vapid_subject,
+                               config->push.ttl_seconds);
+  push::WebhookSender webhook(push_http);
+  store::Store& names = **store;
+  push::Outbox outbox(
+      **push_store, {{push::Provider::kWebPush, &web_push}, {push::Provider::kWebhook, &webhook}},
+      [&names](int64_t user_id) -> std::string {
+        auto user = names.FindUserById(user_id);
+        if (!user.ok()) return "Someone";
+        return user->display_name.empty() ? user->username : user->display_name;
+      },
+      config->push.outbox);
+  push::Registry push_registry(**push_store, config->push.registry);
+
   chat::Hub hub;
-  CloseRevokedDevices close_revoked(hub);
+  // What the domain publishes goes to the hub; who it did not reach, to the outbox.
+  chat::NotifyingSink events(hub, outbox);
+  CloseRevokedDevices close_revoked(hub, push_registry);
   auth::AuthService auth(**store, config->auth);
   auth.SetRevocationListener(&close_revoked);
   auto setup_token = auth.admin_setup().OpenIfNoAdmin();
   if (!setup_token.ok()) return Fail(setup_token.status());
   chat::MessageWriter writer(**store, config->writer);
   // The domain publishes typed events to the hub, which encodes them per protocol.
-  chat::Service chat(**store, hub, writer, config->chat);
+  chat::Service chat(**store, events, writer, config->chat);
   chat::SearchIndexer search_indexer(writer, std::chrono::milliseconds(250));
-  chat::Notices notices(**store, writer, hub, config->chat.max_text_bytes);
+  chat::Notices notices(**store, writer, events, config->chat.max_text_bytes);
   proto::JsonGroupEventFormat group_events;  // the stored text of group events
-  chat::Groups groups(**store, hub, writer, group_events, config->groups);
-  chat::Social social(**store, hub, writer, config->social);
+  chat::Groups groups(**store, events, writer, group_events, config->groups);
+  chat::Social social(**store, events, writer, config->social);
   chat::MediaService media(**store, writer, **blobs, media_options);
   chat::MediaCleanup media_cleanup(media,
                                    std::chrono::milliseconds(config->media_cleanup_interval_ms));
   net::Server server(config->server,
-                     net::Services{auth, chat, groups, hub, notices, social, media});
+                     net::Services{auth, chat, groups, hub, notices, social, media, push_registry});
   auto port = server.Start();
   if (!port.ok()) return Fail(port.status());
 
@@ -195,10 +233,19 @@ int Main(int argc, char** argv) {
   media_cleanup.Stop();
   search_indexer.Stop();
   writer.Stop();  // everything queued is committed before exit
+  outbox.Stop();  // after the writer: the notifications of its last commits are written
   const chat::MessageWriter::Stats stats = writer.stats();
   Log(LogLevel::kInfo, "stopped",
       {{"writer_batches", std::to_string(stats.batches)},
        {"writer_commands", std::to_string(stats.commands)}});
+  const push::Outbox::Stats push_stats = outbox.stats();
+  Log(LogLevel::kInfo, "push_stopped",
+      {{"notified", std::to_string(push_stats.notified)},
+       {"delivered", std::to_string(push_stats.delivered)},
+       {"retried", std::to_string(push_stats.retried)},
+       {"gone", std::to_string(push_stats.gone)},
+       {"failed", std::to_string(push_stats.failed)},
+       {"dropped", std::to_string(push_stats.dropped)}});
   return 0;
 }
 

@@ -126,6 +126,8 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
   }
   auto groups = HandleGroupApi(request, path, me, context, query);
   if (std::optional<Response> answered = co_await std::move(groups)) co_return std::move(*answered);
+  auto pushing = HandlePushApi(request, path, me, context);
+  if (auto response = co_await std::move(pushing)) co_return std::move(*response);
   auto search = HandleSearchApi(request, path, me, context, query);
   if (auto response = co_await std::move(search)) co_return std::move(*response);
   auto social = HandleSocialApi(request, path, me, context, query);

@@ -20,6 +20,7 @@
 #include "net/work_pool.h"
 #include "proto/json_frames.h"
 #include "tls/context.h"
+#include "push/registry.h"
 
 namespace parley::net {
 
@@ -32,6 +33,7 @@ struct Context {
   chat::Notices& notices;
   chat::Social& social;
   chat::MediaService& media;
+  push::Registry& push;
   boost::asio::thread_pool& workers;  // cheap blocking work: token checks, store reads, search
   WorkPool& hashing;                  // argon2id: register, login, password change
   WorkPool& media_work;               // processing a completed upload

@@ -31,6 +31,7 @@
 #include "chat/service.h"
 #include "chat/social.h"
 #include "net/client_address.h"
+#include "push/registry.h"
 
 namespace parley::net {
 
@@ -81,6 +82,7 @@ struct Services {
   chat::Notices& notices;
   chat::Social& social;
   chat::MediaService& media;
+  push::Registry& push;
 };
 
 class Server {

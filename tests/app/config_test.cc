@@ -95,6 +95,37 @@ TEST(ConfigTest, MediaOptions) {
   }
 }
 
+TEST(ConfigTest, PushOptions) {
+  auto defaults = ParseConfig({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_FALSE(defaults->push.http.allow_private);
+  EXPECT_EQ(defaults->push.outbox.server_preview, push::Preview::kFull);
+  EXPECT_EQ(defaults->push.registry.max_targets_per_user, 10);
+  auto config =
+      ParseConfig({"--push-preview", "sender", "--push-allow-private-endpoints", "true",
+                   "--push-senders", "8", "--push-timeout-ms", "2000", "--push-vapid-subject",
+                   "https://ops.example.org/contact", "--push-max-targets-per-user", "3"});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->push.outbox.server_preview, push::Preview::kSender);
+  EXPECT_EQ(config->push.registry.server_preview, push::Preview::kSender);
+  EXPECT_TRUE(config->push.http.allow_private);
+  EXPECT_TRUE(config->push.registry.allow_private);
+  EXPECT_EQ(config->push.outbox.senders, 8);
+  EXPECT_EQ(config->push.http.timeout_ms, 2000);
+  EXPECT_EQ(config->push.http.connect_timeout_ms, 2000);
+  EXPECT_EQ(config->push.vapid_subject, "https://ops.example.org/contact");
+  EXPECT_EQ(config->push.registry.max_targets_per_user, 3);
+  for (auto bad : std::vector<std::vector<std::string>>{{"--push-preview", "loud"},
+                                                        {"--push-allow-private-endpoints", "yes"},
+                                                        {"--push-vapid-subject", "ops@example.org"},
+                                                        {"--push-vapid-subject", "mailto:a\"b"},
+                                                        {"--push-senders", "0"}}) {
+    auto refused = ParseConfig(bad);
+    ASSERT_FALSE(refused.ok()) << bad[0];
+    EXPECT_NE(refused.status().message().find(bad[0].substr(2)), std::string::npos);
+  }
+}
+
 TEST(ConfigTest, RejectsBadValuesNamingTheKey) {
   const std::vector<std::vector<std::string>> bad = {
       {"--listen", "nowhere"},

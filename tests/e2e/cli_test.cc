@@ -198,4 +198,23 @@ TEST_F(CliTest, ReplyEditReactDeleteAndFind) {
 }
 
 }  // namespace
+TEST_F(CliTest, PushWebhooksAndPreview) {
+  ASSERT_EQ(Parley("bot", {"register", "bot"}).exit_code, 0);
+  ASSERT_EQ(Parley("bot", {"login", "bot"}).exit_code, 0);
+  CliRun added = Parley("bot", {"push", "webhook", "https://hooks.example.org/parley"});
+  ASSERT_EQ(added.exit_code, 0) << added.output;
+  EXPECT_NE(added.output.find("signing secret (shown once): "), std::string::npos) << added.output;
+  CliRun listed = Parley("bot", {"push", "list"});
+  EXPECT_NE(listed.output.find("webhook  https://hooks.example.org/parley"), std::string::npos)
+      << listed.output;
+  CliRun refused = Parley("bot", {"push", "webhook", "http://127.0.0.1/hook"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.output.find("invalid_argument"), std::string::npos) << refused.output;
+  CliRun preview = Parley("bot", {"push", "preview", "none"});
+  EXPECT_NE(preview.output.find("notifications show: none"), std::string::npos) << preview.output;
+  const std::string id = listed.output.substr(0, listed.output.find(' '));
+  ASSERT_EQ(Parley("bot", {"push", "remove", id}).exit_code, 0);
+  EXPECT_EQ(Parley("bot", {"push", "list"}).output.find("webhook"), std::string::npos);
+}
+
 }  // namespace parley::e2e

@@ -89,6 +89,9 @@ int RunNotice(const CliContext& context, const std::string& text,
               const std::vector<std::string>& usernames, bool everyone);
 int RunAdmin(const CliContext& context, const std::string& username, bool grant);
 int RunAdminSetup(const CliContext& context, const std::string& setup_token);
+// Push targets and settings (push_commands.cc): action list, webhook URL, remove ID,
+// preview LEVEL.
+int RunPush(const CliContext& context, const std::string& action, const std::string& argument);
 // Social graph (social_commands.cc).
 int RunSearch(const CliContext& context, const std::string& query);
 int RunFriends(const CliContext& context);

@@ -126,6 +126,19 @@ int main(int argc, char** argv) {
       "admin-setup", "become the server admin with the one-time TOKEN parleyd printed at start");
   admin_setup->add_option("TOKEN", setup_token)->required();
 
+  auto* push = app.add_subcommand("push", "list, add (webhooks) and remove push targets");
+  push->require_subcommand(1);
+  std::string push_action, push_argument;
+  auto push_verb = [&](const char* name, const char* help, const char* argument) {
+    auto* command = push->add_subcommand(name, help);
+    command->callback([&push_action, name] { push_action = name; });
+    if (argument != nullptr) command->add_option(argument, push_argument)->required();
+  };
+  push_verb("list", "my push targets", nullptr);
+  push_verb("webhook", "register a signed webhook at URL (prints its secret once)", "URL");
+  push_verb("remove", "remove push target ID", "ID");
+  push_verb("preview", "what notifications show: full, sender or none", "LEVEL");
+
   GroupArgs group_args;
   auto* group = app.add_subcommand("group", "create and manage groups (see `parley group --help`)");
   group->require_subcommand(1);
@@ -237,6 +250,7 @@ int main(int argc, char** argv) {
   if (admin->parsed()) exit_code = RunAdmin(context, username, !revoke_role);
   if (admin_setup->parsed()) exit_code = RunAdminSetup(context, setup_token);
   if (group->parsed()) exit_code = RunGroup(context, group_args);
+  if (push->parsed()) exit_code = RunPush(context, push_action, push_argument);
   if (search->parsed()) exit_code = RunSearch(context, text);
   if (friends->parsed()) exit_code = RunFriends(context);
   if (requests->parsed()) exit_code = RunRequests(context);

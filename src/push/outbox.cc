@@ -1,0 +1,230 @@
+#include "push/outbox.h"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <unordered_map>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "push/payload.h"
+
+namespace parley::push {
+namespace {
+
+// Requests queued to senders at most, beyond those in flight.
+constexpr int kWorkPerSender = 2;
+
+}  // namespace
+
+Outbox::Outbox(PushStore& store, std::map<Provider, Sender*> senders, NameOf name_of,
+               OutboxOptions options)
+    : store_(store), senders_(std::move(senders)), name_of_(std::move(name_of)), options_(options) {
+  for (int i = 0; i < std::max(1, options_.senders); ++i) {
+    sender_threads_.emplace_back([this] { SendLoop(); });
+  }
+  dispatcher_ = std::thread([this] { Dispatch(); });
+}
+
+Outbox::~Outbox() { Stop(); }
+
+void Outbox::Notify(Notification what, std::vector<int64_t> users) {
+  if (users.empty()) return;
+  const size_t asked = users.size();
+  size_t dropped = 0;
+  {
+    std::lock_guard lock(mutex_);
+    const size_t room = options_.max_intake - std::min(options_.max_intake, intake_users_);
+    if (users.size() > room) {
+      dropped = users.size() - room;
+      users.resize(room);
+    }
+    if (!users.empty()) {
+      intake_users_ += users.size();
+      intake_.push_back(Pending{std::move(what), std::move(users)});
+    }
+  }
+  counters_.notified += asked - dropped;
+  if (dropped > 0) {
+    // Counted, and logged without any content.
+    if (counters_.dropped.fetch_add(dropped) == 0) {
+      Log(LogLevel::kWarning, "push_intake_full", {{"dropped", std::to_string(dropped)}});
+    }
+  }
+  dispatcher_wake_.notify_one();
+}
+
+void Outbox::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && sender_threads_.empty() && !dispatcher_.joinable()) return;
+    stopping_ = true;
+  }
+  sender_wake_.notify_all();
+  dispatcher_wake_.notify_all();
+  for (std::thread& thread : sender_threads_) {
+    if (thread.joinable()) thread.join();
+  }
+  sender_threads_.clear();
+  {
+    std::lock_guard lock(mutex_);
+    senders_done_ = true;
+  }
+  dispatcher_wake_.notify_all();
+  if (dispatcher_.joinable()) dispatcher_.join();
+}
+
+Outbox::Stats Outbox::stats() const {
+  return Stats{counters_.notified, counters_.dropped, counters_.sent,  counters_.delivered,
+               counters_.retried,  counters_.gone,    counters_.failed};
+}
+
+int64_t Outbox::Backoff(int64_t attempts, int64_t retry_after_ms) {
+  // Exponential with "equal jitter": half the step fixed, half random, so retries of many
+  // targets after one outage spread out but never come back at once.
+  const int64_t step = std::min(options_.backoff_max_ms,
+                                options_.backoff_base_ms << std::min<int64_t>(attempts, 30));
+  thread_local std::mt19937_64 random(std::random_device{}());
+  const int64_t delay =
+      step / 2 + std::uniform_int_distribution<int64_t>(0, std::max<int64_t>(step / 2, 0))(random);
+  return std::max(delay, std::min(retry_after_ms, options_.backoff_max_ms));
+}
+
+void Outbox::SendLoop() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    sender_wake_.wait(lock, [this] { return stopping_ || !work_.empty(); });
+    if (stopping_) return;  // leased work left behind is leased again by the next start
+    Work work = std::move(work_.front());
+    work_.pop_front();
+    lock.unlock();
+    const int64_t now = NowMillis();
+    SendResult result;
+    auto sender = senders_.find(work.target.provider);
+    if (sender == senders_.end() || sender->second == nullptr) {
+      result = SendResult{PushStore::Outcome::Kind::kFailed, "provider not configured", 0};
+    } else {
+      ++counters_.sent;
+      result = sender->second->Send(work.job, work.target, now);
+    }
+    PushStore::Outcome outcome;
+    outcome.kind = result.kind;
+    outcome.job_id = work.job.id;
+    outcome.version = work.job.version;
+    outcome.target_id = work.target.id;
+    outcome.count = work.job.count;
+    outcome.error = result.error;
+    switch (result.kind) {
+      case PushStore::Outcome::Kind::kDelivered:
+        ++counters_.delivered;
+        break;
+      case PushStore::Outcome::Kind::kRetry:
+        ++counters_.retried;
+        outcome.retry_at = now + Backoff(work.job.attempts, result.retry_after_ms);
+        break;
+      case PushStore::Outcome::Kind::kGone:
+        ++counters_.gone;
+        Log(LogLevel::kInfo, "push_target_gone",
+            {{"target", std::to_string(work.target.id)}, {"reason", result.error}});
+        break;
+      case PushStore::Outcome::Kind::kFailed:
+        ++counters_.failed;
+        Log(LogLevel::kWarning, "push_failed",
+            {{"target", std::to_string(work.target.id)}, {"reason", result.error}});
+        break;
+    }
+    lock.lock();
+    outcomes_.push_back(std::move(outcome));
+    dispatcher_wake_.notify_one();
+  }
+}
+
+void Outbox::WriteJobs(const std::vector<Pending>& pending, int64_t now) {
+  if (pending.empty()) return;
+  std::vector<PushStore::NewJob> jobs;
+  std::unordered_map<int64_t, std::string> names;  // per pass: a group burst looks up once
+  for (const Pending& entry : pending) {
+    const Notification& n = entry.what;
+    for (int64_t user : entry.users) {
+      if (!store_.HasTargets(user)) continue;  // most users: no query at all
+      auto recipient = store_.RecipientOf(user, n.conversation_id, now);
+      if (!recipient.ok()) {
+        Log(LogLevel::kError, "push_store_failed", {{"reason", recipient.status().message()}});
+        continue;
+      }
+      if (recipient->targets.empty() || recipient->muted) continue;
+      const Preview preview = Stricter(options_.server_preview, recipient->preview);
+      std::string name;
+      if (n.sender_id != 0 && preview != Preview::kNone) {
+        auto [it, added] = names.try_emplace(n.sender_id);
+        if (added) it->second = name_of_(n.sender_id);
+        name = it->second;
+      }
+      const Job job = MakeJob(n, preview, name);
+      for (const Target& target : recipient->targets) {
+        jobs.push_back(PushStore::NewJob{target.id, job});
+      }
+    }
+  }
+  if (Status s = store_.Enqueue(jobs, now); !s.ok()) {
+    Log(LogLevel::kError, "push_store_failed", {{"reason", s.message()}});
+  }
+}
+
+void Outbox::Dispatch() {
+  std::unique_lock lock(mutex_);
+  int64_t wait_ms = 0;  // look for due jobs at once: a previous process may have left some
+  for (;;) {
+    dispatcher_wake_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] {
+      return !intake_.empty() || !outcomes_.empty() || (stopping_ && senders_done_);
+    });
+    std::vector<Pending> intake;
+    std::vector<PushStore::Outcome> outcomes;
+    intake.swap(intake_);
+    intake_users_ = 0;
+    outcomes.swap(outcomes_);
+    const bool finishing = stopping_ && senders_done_;
+    const bool stopping = stopping_;
+    lock.unlock();
+
+    const int64_t now = NowMillis();
+    if (Status s = store_.Apply(outcomes, now, options_.max_attempts); !s.ok()) {
+      Log(LogLevel::kError, "push_store_failed", {{"reason", s.message()}});
+    }
+    WriteJobs(intake, now);
+    if (finishing) return;
+
+    lock.lock();
+    for (const PushStore::Outcome& outcome : outcomes) {
+      auto it = std::find(busy_targets_.begin(), busy_targets_.end(), outcome.target_id);
+      if (it != busy_targets_.end()) busy_targets_.erase(it);
+    }
+    const int capacity = std::max(1, options_.senders) * kWorkPerSender;
+    const int free_slots = capacity - static_cast<int>(busy_targets_.size());
+    std::vector<int64_t> busy = busy_targets_;
+    lock.unlock();
+
+    if (!stopping && free_slots > 0) {
+      auto due = store_.LeaseDue(now, free_slots, busy);
+      if (!due.ok()) {
+        Log(LogLevel::kError, "push_store_failed", {{"reason", due.status().message()}});
+      } else if (!due->empty()) {
+        lock.lock();
+        for (auto& [job, target] : *due) {
+          busy_targets_.push_back(target.id);
+          work_.push_back(Work{std::move(job), std::move(target)});
+        }
+        lock.unlock();
+        sender_wake_.notify_all();
+      }
+    }
+    auto next = store_.NextDue();
+    wait_ms = 1000;  // a job due but held back (busy target, no free slot) waits for an outcome
+    if (next.ok() && next->has_value() && **next > now) {
+      wait_ms = std::min<int64_t>(**next - now, 1000);
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace parley::push

@@ -1,0 +1,117 @@
+// Outbox: the durable notification queue and its delivery workers (docs/architecture.md,
+// "Push notifications").
+//
+//   Notify (any thread, never blocks) --bounded intake--> dispatcher thread:
+//     writes jobs to PushStore (targets, mutes and preview level applied; bursts per
+//     conversation coalesce), leases due jobs --> sender threads (bounded: `senders` of them,
+//     one job per target at a time) --> Sender (Web Push, webhook) --> outcomes --> dispatcher:
+//     delivered (removed), gone (target removed), retry (exponential backoff with jitter, dead
+//     letter after `max_attempts`), failed (dead letter).
+//
+// Bounds: at most `max_intake` notifications wait in memory (more are dropped and counted:
+// the message itself is durable and reaches the user at their next connect); at most `senders`
+// requests are in flight, each bounded by the HttpClient's timeout, so a slow endpoint holds
+// one sender and never the message writer or another user's target for long.
+//
+// Thread-safety: Notify and stats are thread-safe. Stop (idempotent; the destructor calls it)
+// writes what the intake still holds, waits for the requests in flight (at most the HTTP
+// timeout) and joins the threads.
+#ifndef PARLEY_PUSH_OUTBOX_H_
+#define PARLEY_PUSH_OUTBOX_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "push/notification.h"
+#include "push/push_store.h"
+#include "push/sender.h"
+
+namespace parley::push {
+
+struct OutboxOptions {
+  int senders = 4;       // sender threads: requests in flight at most
+  int max_attempts = 8;  // then a job is dead-lettered
+  int64_t backoff_base_ms = 1000;
+  int64_t backoff_max_ms = 3600 * 1000;
+  size_t max_intake = 100000;               // notifications (one per user) waiting to be written
+  Preview server_preview = Preview::kFull;  // the most any user's notifications show
+};
+
+class Outbox : public Notifier {
+ public:
+  // A user's display name (or username) for notification titles; called on the dispatcher
+  // thread, may block on the store.
+  using NameOf = std::function<std::string(int64_t user_id)>;
+
+  // `store` and the senders must outlive the outbox. A provider without a sender gets its
+  // jobs dead-lettered ("provider not configured").
+  Outbox(PushStore& store, std::map<Provider, Sender*> senders, NameOf name_of,
+         OutboxOptions options);
+  ~Outbox() override;
+  Outbox(const Outbox&) = delete;
+  Outbox& operator=(const Outbox&) = delete;
+
+  void Notify(Notification what, std::vector<int64_t> users) override;
+  void Stop();
+
+  struct Stats {
+    uint64_t notified = 0;   // notifications taken in
+    uint64_t dropped = 0;    // refused: intake full
+    uint64_t sent = 0;       // requests made
+    uint64_t delivered = 0;  // 2xx
+    uint64_t retried = 0;
+    uint64_t gone = 0;  // targets removed
+    uint64_t failed = 0;
+  };
+  Stats stats() const;
+
+ private:
+  struct Work {
+    Job job;
+    Target target;
+  };
+  struct Pending {
+    Notification what;
+    std::vector<int64_t> users;
+  };
+  void Dispatch();  // the dispatcher thread
+  void SendLoop();  // a sender thread
+  void WriteJobs(const std::vector<Pending>& pending, int64_t now);
+  int64_t Backoff(int64_t attempts, int64_t retry_after_ms);
+
+  PushStore& store_;
+  const std::map<Provider, Sender*> senders_;
+  const NameOf name_of_;
+  const OutboxOptions options_;
+
+  std::mutex mutex_;
+  std::condition_variable dispatcher_wake_;
+  std::condition_variable sender_wake_;
+  std::vector<Pending> intake_;               // guarded by mutex_
+  size_t intake_users_ = 0;                   // guarded by mutex_: users in intake_
+  std::vector<PushStore::Outcome> outcomes_;  // guarded by mutex_
+  std::deque<Work> work_;                     // guarded by mutex_
+  std::vector<int64_t> busy_targets_;         // guarded by mutex_: leased, not applied
+  bool stopping_ = false;                     // guarded by mutex_
+  bool senders_done_ = false;                 // guarded by mutex_
+
+  struct Counters {
+    std::atomic<uint64_t> notified{0}, dropped{0}, sent{0}, delivered{0}, retried{0}, gone{0},
+        failed{0};
+  };
+  Counters counters_;
+  std::vector<std::thread> sender_threads_;
+  std::thread dispatcher_;  // last: starts after everything above is initialised
+};
+
+}  // namespace parley::push
+
+#endif  // PARLEY_PUSH_OUTBOX_H_

@@ -1,0 +1,144 @@
+// PushStore: the durable state of push notifications, in a SQLite file of its own
+// (<data-dir>/push.db), so the outbox's commits never take the message writer's lock:
+// - targets: each device's push target (Web Push subscription or webhook URL);
+// - settings and mutes: the user's preview level and per-conversation mutes;
+// - jobs: the outbox. One row per (target, collapse key): a burst of messages in one
+//   conversation coalesces into one pending job whose `count` grows. A job is leased while a
+//   sender works on it; a lease does not survive a restart (Open clears them), so after a
+//   crash a job whose send was in flight is sent again: at most one repeat per target, which
+//   the providers' collapse keys (Web Push `Topic`) make harmless.
+//
+// Thread-safe: one connection behind a mutex; every method is one short transaction.
+// Blocking: call from worker or outbox threads, never an I/O thread.
+#ifndef PARLEY_PUSH_PUSH_STORE_H_
+#define PARLEY_PUSH_PUSH_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "base/status.h"
+#include "push/notification.h"
+
+namespace parley::store::sqlite {
+class Db;
+}
+
+namespace parley::push {
+
+// A notification waiting for one target: what it shows (privacy applied when it was queued).
+struct Job {
+  int64_t id = 0;
+  int64_t target_id = 0;
+  std::string collapse_key;  // "c<conversation id>", "f<user id>" ...
+  Notification::Kind kind = Notification::Kind::kMessage;
+  int64_t conversation_id = 0;
+  int64_t seq = 0;
+  int64_t sender_id = 0;  // 0 when the preview level hides the sender
+  std::string title;      // empty when hidden
+  std::string body;       // empty when hidden
+  int64_t count = 1;      // notifications coalesced into this one
+  int64_t version = 0;    // bumped by every coalesce (a lease's result applies to its version)
+  int64_t attempts = 0;
+  int64_t next_at = 0;
+  bool dead = false;
+  std::string last_error;  // an HTTP status or transport reason; never content
+};
+
+struct Mute {
+  int64_t conversation_id = 0;
+  int64_t until = 0;  // ms since the epoch; 0: until unmuted
+};
+
+struct JobCounts {
+  int64_t pending = 0;
+  int64_t dead = 0;
+};
+
+class PushStore {
+ public:
+  // Opens (creating) the file and clears every lease left by a previous process.
+  static Result<std::unique_ptr<PushStore>> Open(const std::string& path, bool fsync_full);
+  ~PushStore();
+
+  // --- targets ---
+  // Stores the target, replacing the device's earlier target of the same provider and any
+  // target of the user with the same endpoint. kQuotaExceeded if the user would have more
+  // than `max_per_user`. Fills target.id.
+  Result<Target> AddTarget(Target target, int max_per_user);
+  Result<std::vector<Target>> TargetsOf(int64_t user_id);
+  // Whether the user has any target, from memory (no query): the outbox asks this for every
+  // unreached user, and most users have none.
+  bool HasTargets(int64_t user_id);
+  // Whether the user had that target (it and its jobs are gone now).
+  Result<bool> RemoveTarget(int64_t user_id, int64_t target_id);
+  // Removes the targets (and jobs) of a device, or of every device of the user but `keep`.
+  Status RemoveDeviceTargets(int64_t device_id);
+  Status RemoveOtherDeviceTargets(int64_t user_id, int64_t keep_device_id);
+
+  // --- settings ---
+  Result<Preview> PreviewOf(int64_t user_id);  // kFull when never set
+  Status SetPreview(int64_t user_id, Preview preview);
+  Result<std::vector<Mute>> MutesOf(int64_t user_id);
+  Status SetMute(int64_t user_id, const Mute& mute);
+  Status RemoveMute(int64_t user_id, int64_t conversation_id);
+
+  // --- the outbox ---
+  // A queued notification for one target, privacy already applied.
+  struct NewJob {
+    int64_t target_id = 0;
+    Job job;
+  };
+  // What Enqueue needs to know of a recipient: their targets, preview level and whether the
+  // conversation is muted at `now`.
+  struct Recipient {
+    std::vector<Target> targets;
+    Preview preview = Preview::kFull;
+    bool muted = false;
+  };
+  Result<Recipient> RecipientOf(int64_t user_id, int64_t conversation_id, int64_t now);
+  // Inserts the jobs, or coalesces each into the pending job of its (target, collapse key):
+  // count + 1, the newest title/body/seq, a new version, attempts reset; in one transaction.
+  Status Enqueue(const std::vector<NewJob>& jobs, int64_t now);
+  // Up to `limit` unleased live jobs due at `now`, soonest first, skipping targets in
+  // `busy_targets`, each with its target; leases them.
+  Result<std::vector<std::pair<Job, Target>>> LeaseDue(int64_t now, int limit,
+                                                       const std::vector<int64_t>& busy_targets);
+  // When the next unleased live job is due (nullopt: none).
+  Result<std::optional<int64_t>> NextDue();
+
+  // The result of sending a leased job.
+  struct Outcome {
+    enum class Kind { kDelivered, kRetry, kGone, kFailed };
+    Kind kind = Kind::kDelivered;
+    int64_t job_id = 0;
+    int64_t version = 0;
+    int64_t target_id = 0;
+    int64_t count = 0;     // the job's count when it was leased
+    int64_t retry_at = 0;  // kRetry: when to try again
+    std::string error;     // kRetry, kFailed: why (HTTP status or transport reason)
+  };
+  // Applies the outcomes in one transaction: delivered jobs are removed (a job coalesced while
+  // in flight stays, due now); gone targets are removed with their jobs; retries are
+  // rescheduled, or dead-lettered after `max_attempts`; failures are dead-lettered.
+  Status Apply(const std::vector<Outcome>& outcomes, int64_t now, int max_attempts);
+  Result<JobCounts> Counts();
+
+ private:
+  explicit PushStore(std::unique_ptr<store::sqlite::Db> db);
+  Status RunLocked(const char* sql, int64_t a, int64_t b);  // needs mutex_
+  // Re-reads whether the user has targets; needs mutex_.
+  Status RefreshUserLocked(int64_t user_id);
+
+  std::mutex mutex_;
+  std::unique_ptr<store::sqlite::Db> db_;           // guarded by mutex_
+  std::unordered_set<int64_t> users_with_targets_;  // guarded by mutex_
+};
+
+}  // namespace parley::push
+
+#endif  // PARLEY_PUSH_PUSH_STORE_H_

@@ -1,0 +1,75 @@
+#include "push/registry.h"
+
+#include "auth/random_hex.h"
+#include "base/log.h"
+#include "push/target_rules.h"
+
+namespace parley::push {
+
+Result<Target> Registry::Register(int64_t user_id, int64_t device_id,
+                                  const Registration& registration, int64_t now) {
+  auto url = ParseEndpoint(registration.endpoint, options_.allow_private);
+  if (!url.ok()) return url.status();
+  Target target;
+  target.user_id = user_id;
+  target.device_id = device_id;
+  target.provider = registration.provider;
+  target.endpoint = registration.endpoint;
+  target.created_at = now;
+  if (registration.provider == Provider::kWebPush) {
+    if (Status s = DecodeSubscriptionKeys(registration.p256dh, registration.auth, target);
+        !s.ok()) {
+      return s;
+    }
+  } else {
+    target.secret = auth::RandomHex(32);
+  }
+  auto added = store_.AddTarget(std::move(target), options_.max_targets_per_user);
+  if (added.ok()) {
+    Log(LogLevel::kInfo, "push_target_added",
+        {{"user", std::to_string(user_id)},
+         {"target", std::to_string(added->id)},
+         {"provider", std::string(ProviderName(added->provider))},
+         {"host", url->host}});
+  }
+  return added;
+}
+
+Status Registry::Remove(int64_t user_id, int64_t target_id) {
+  auto removed = store_.RemoveTarget(user_id, target_id);
+  if (!removed.ok()) return removed.status();
+  if (!*removed) return Status(Code::kNotFound, "no such push target");
+  return Status::Ok();
+}
+
+Result<Registry::Settings> Registry::SettingsOf(int64_t user_id) {
+  Settings settings;
+  settings.server_preview = options_.server_preview;
+  auto preview = store_.PreviewOf(user_id);
+  if (!preview.ok()) return preview.status();
+  settings.preview = *preview;
+  auto mutes = store_.MutesOf(user_id);
+  if (!mutes.ok()) return mutes.status();
+  settings.mutes = std::move(*mutes);
+  return settings;
+}
+
+Status Registry::Mute(int64_t user_id, int64_t conversation_id, int64_t until) {
+  if (until < 0) return Status(Code::kInvalidArgument, "until must be 0 or a time in ms");
+  if (conversation_id <= 0) return Status(Code::kNotFound, "no such conversation");
+  return store_.SetMute(user_id, push::Mute{conversation_id, until});
+}
+
+void Registry::DeviceRevoked(int64_t device_id) {
+  if (Status s = store_.RemoveDeviceTargets(device_id); !s.ok()) {
+    Log(LogLevel::kError, "push_store_failed", {{"reason", s.message()}});
+  }
+}
+
+void Registry::OtherDevicesRevoked(int64_t user_id, int64_t kept_device_id) {
+  if (Status s = store_.RemoveOtherDeviceTargets(user_id, kept_device_id); !s.ok()) {
+    Log(LogLevel::kError, "push_store_failed", {{"reason", s.message()}});
+  }
+}
+
+}  // namespace parley::push

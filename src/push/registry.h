@@ -1,0 +1,77 @@
+// Registry: what users do with their push targets and settings (the HTTP API's side of push):
+// register a device's target (checked by target_rules, capped per user), list and remove
+// them, choose the preview level and mute conversations. Removing targets when devices log out
+// is also here (called by the auth revocation listener).
+//
+// Thread-safe; blocking (PushStore): call from worker threads.
+#ifndef PARLEY_PUSH_REGISTRY_H_
+#define PARLEY_PUSH_REGISTRY_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "push/notification.h"
+#include "push/push_store.h"
+
+namespace parley::push {
+
+struct RegistryOptions {
+  int max_targets_per_user = 10;
+  bool allow_private = false;  // http endpoints allowed too (tests, intranets)
+  Preview server_preview = Preview::kFull;
+  std::string vapid_public_key;  // base64url, for clients' applicationServerKey
+};
+
+// A target as a client asks for it: Web Push (endpoint and the subscription's keys, base64url)
+// or a webhook (endpoint only; the server makes the signing secret).
+struct Registration {
+  Provider provider = Provider::kWebPush;
+  std::string endpoint;
+  std::string p256dh;
+  std::string auth;
+};
+
+class Registry {
+ public:
+  Registry(PushStore& store, RegistryOptions options) : store_(store), options_(options) {}
+
+  // Replaces the device's earlier target of the same provider. kInvalidArgument for a bad
+  // endpoint or keys, kQuotaExceeded over the per-user cap. A webhook's result carries its
+  // secret (shown once to the client that registered it).
+  Result<Target> Register(int64_t user_id, int64_t device_id, const Registration& registration,
+                          int64_t now);
+  Result<std::vector<Target>> List(int64_t user_id) { return store_.TargetsOf(user_id); }
+  // kNotFound "no such push target" unless the user has it.
+  Status Remove(int64_t user_id, int64_t target_id);
+
+  struct Settings {
+    Preview preview = Preview::kFull;         // the user's choice
+    Preview server_preview = Preview::kFull;  // the most the server allows
+    std::vector<push::Mute> mutes;
+  };
+  Result<Settings> SettingsOf(int64_t user_id);
+  Status SetPreview(int64_t user_id, Preview preview) {
+    return store_.SetPreview(user_id, preview);
+  }
+  // until: ms since the epoch, 0 until unmuted; kInvalidArgument for a negative time.
+  Status Mute(int64_t user_id, int64_t conversation_id, int64_t until);
+  Status Unmute(int64_t user_id, int64_t conversation_id) {
+    return store_.RemoveMute(user_id, conversation_id);
+  }
+
+  // Logging out: the device's targets go with it.
+  void DeviceRevoked(int64_t device_id);
+  void OtherDevicesRevoked(int64_t user_id, int64_t kept_device_id);
+
+  const RegistryOptions& options() const { return options_; }
+
+ private:
+  PushStore& store_;
+  const RegistryOptions options_;
+};
+
+}  // namespace parley::push
+
+#endif  // PARLEY_PUSH_REGISTRY_H_

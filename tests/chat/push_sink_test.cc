@@ -1,0 +1,105 @@
+// NotifyingSink: what reaches push from a publish. A fake inner sink scripts the Reach; a
+// recording Notifier keeps what was handed over.
+#include "chat/push_sink.h"
+#include "push/payload.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace parley::chat {
+namespace {
+
+class ScriptedSink : public EventSink {
+ public:
+  Reach next;
+  int published = 0;
+  Reach Publish(const Audience&, Event) override {
+    ++published;
+    return next;
+  }
+  void Reply(const std::weak_ptr<Peer>&, Event) override {}
+};
+
+// One entry per user told, with what they were told.
+class RecordingNotifier : public push::Notifier {
+ public:
+  struct Told {
+    int64_t user_id;
+    push::Notification what;
+  };
+  std::vector<Told> got;
+  void Notify(push::Notification what, std::vector<int64_t> users) override {
+    for (int64_t user : users) got.push_back(Told{user, what});
+  }
+};
+
+events::MessageCommitted Message(store::MessageKind kind, std::string text) {
+  events::MessageCommitted e;
+  e.message.conversation_id = 4;
+  e.message.seq = 9;
+  e.message.sender_id = 1;
+  e.message.kind = kind;
+  e.message.text = std::move(text);
+  return e;
+}
+
+TEST(NotifyingSink, UnreachedRecipientsOfContentGetNotifiedNeverTheSender) {
+  ScriptedSink inner;
+  RecordingNotifier notifier;
+  NotifyingSink sink(inner, notifier);
+  const std::vector<int64_t> users = {1, 2, 3};
+  inner.next = Reach{{2}, {1, 3}};  // the sender (1) shows as unreached: still not notified
+  Reach reach = sink.Publish(Audience{users}, Message(store::MessageKind::kText, "hi"));
+  EXPECT_EQ(reach.unreached, (std::vector<int64_t>{1, 3}));  // passed through unchanged
+  ASSERT_EQ(notifier.got.size(), 1u);
+  EXPECT_EQ(notifier.got[0].user_id, 3);
+  EXPECT_EQ(notifier.got[0].what.conversation_id, 4);
+  EXPECT_EQ(notifier.got[0].what.seq, 9);
+  EXPECT_EQ(notifier.got[0].what.text, "hi");
+}
+
+TEST(NotifyingSink, OpsPresenceAndReachedUsersAreNotNotified) {
+  ScriptedSink inner;
+  RecordingNotifier notifier;
+  NotifyingSink sink(inner, notifier);
+  const std::vector<int64_t> users = {2};
+  inner.next = Reach{{}, {2}};
+  sink.Publish(Audience{users}, Message(store::MessageKind::kEdit, "x"));
+  sink.Publish(Audience{users}, Message(store::MessageKind::kReaction, "👍"));
+  sink.Publish(Audience{users}, events::Typing{4, 1});
+  sink.Publish(Audience{users}, events::PresenceChanged{1, {}});
+  inner.next = Reach{{2}, {}};
+  sink.Publish(Audience{users}, Message(store::MessageKind::kText, "seen live"));
+  EXPECT_TRUE(notifier.got.empty());
+  EXPECT_EQ(inner.published, 5);
+}
+
+TEST(NotifyingSink, PreviewTextIsBoundedAndGroupAddsGoToTheAddedOnly) {
+  ScriptedSink inner;
+  RecordingNotifier notifier;
+  NotifyingSink sink(inner, notifier);
+  const std::vector<int64_t> users = {2, 3, 5};
+  inner.next = Reach{{}, {2, 3, 5}};
+  sink.Publish(Audience{users}, Message(store::MessageKind::kText, std::string(100000, 'a')));
+  ASSERT_EQ(notifier.got.size(), 3u);
+  EXPECT_LE(notifier.got[0].what.text.size(), push::kMaxPreviewBytes + 4);
+  notifier.got.clear();
+
+  events::GroupChanged added;
+  added.message.conversation_id = 8;
+  added.change.type = "member_added";
+  added.change.actor = 2;
+  added.change.users = {5};
+  sink.Publish(Audience{users}, added);
+  ASSERT_EQ(notifier.got.size(), 1u);
+  EXPECT_EQ(notifier.got[0].user_id, 5);
+  EXPECT_EQ(notifier.got[0].what.kind, push::Notification::Kind::kAddedToGroup);
+  notifier.got.clear();
+  added.change.type = "renamed";
+  sink.Publish(Audience{users}, added);
+  EXPECT_TRUE(notifier.got.empty());
+}
+
+}  // namespace
+}  // namespace parley::chat

@@ -1,0 +1,284 @@
+// PushStore and Outbox with a scripted sender: coalescing, leases across a restart, retries
+// with backoff and dead letters, gone targets, the per-user cap, a slow target that does not
+// hold up another, and a full intake.
+#include "push/outbox.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "base/clock.h"
+#include "push/push_store.h"
+#include "tests/support/temp_dir.h"
+
+namespace parley::push {
+namespace {
+
+using Kind = PushStore::Outcome::Kind;
+
+class PushStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = (std::filesystem::path(dir_.path()) / "push.db").string();
+    auto store = PushStore::Open(path_, false);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(*store);
+  }
+  Target AddWebhook(int64_t user, int64_t device, std::string url) {
+    Target t;
+    t.user_id = user;
+    t.device_id = device;
+    t.provider = Provider::kWebhook;
+    t.endpoint = std::move(url);
+    t.secret = "s";
+    auto added = store_->AddTarget(t, 10);
+    EXPECT_TRUE(added.ok());
+    return *added;
+  }
+  static PushStore::NewJob JobFor(const Target& target, int64_t conversation, int64_t seq) {
+    Job job;
+    job.collapse_key = "c" + std::to_string(conversation);
+    job.conversation_id = conversation;
+    job.seq = seq;
+    job.body = "m" + std::to_string(seq);
+    return PushStore::NewJob{target.id, job};
+  }
+
+  testing_support::TempDir dir_;
+  std::string path_;
+  std::unique_ptr<PushStore> store_;
+};
+
+TEST_F(PushStoreTest, TargetsAreReplacedPerDeviceCappedAndRemovedWithTheirDevice) {
+  Target a = AddWebhook(1, 10, "https://a/1");
+  Target b = AddWebhook(1, 10, "https://a/2");  // same device, same provider: replaces a
+  EXPECT_NE(a.id, b.id);
+  ASSERT_EQ(store_->TargetsOf(1)->size(), 1u);
+  AddWebhook(1, 11, "https://a/3");
+  Target capped;
+  capped.user_id = 1;
+  capped.device_id = 12;
+  capped.endpoint = "https://a/4";
+  EXPECT_EQ(store_->AddTarget(capped, 2).status().code(), Code::kQuotaExceeded);
+  ASSERT_TRUE(store_->RemoveDeviceTargets(10).ok());
+  ASSERT_EQ(store_->TargetsOf(1)->size(), 1u);
+  ASSERT_TRUE(store_->RemoveOtherDeviceTargets(1, 99).ok());
+  EXPECT_TRUE(store_->TargetsOf(1)->empty());
+  EXPECT_FALSE(*store_->RemoveTarget(1, a.id));
+}
+
+TEST_F(PushStoreTest, BurstsCoalesceAndLeasesDoNotSurviveARestart) {
+  Target t = AddWebhook(1, 10, "https://a/1");
+  ASSERT_TRUE(store_->Enqueue({JobFor(t, 5, 1), JobFor(t, 5, 2), JobFor(t, 6, 1)}, 0).ok());
+  ASSERT_TRUE(store_->Enqueue({JobFor(t, 5, 3)}, 0).ok());
+  EXPECT_EQ(store_->Counts()->pending, 2);
+  auto due = store_->LeaseDue(0, 10, {});
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);  // one job per target at a time
+  EXPECT_EQ((*due)[0].first.count, 3);
+  EXPECT_EQ((*due)[0].first.seq, 3);
+  EXPECT_EQ((*due)[0].first.body, "m3");
+  EXPECT_TRUE(store_->LeaseDue(0, 10, {t.id})->empty());  // the target is busy
+
+  // A crash with both leased: the next process sends them again.
+  store_.reset();
+  auto reopened = PushStore::Open(path_, false);
+  ASSERT_TRUE(reopened.ok());
+  store_ = std::move(*reopened);
+  EXPECT_EQ(store_->LeaseDue(0, 10, {})->size(), 1u);
+}
+
+TEST_F(PushStoreTest, OutcomesDeliverRetryDeadLetterAndForgetGoneTargets) {
+  Target t = AddWebhook(1, 10, "https://a/1");
+  ASSERT_TRUE(store_->Enqueue({JobFor(t, 5, 1)}, 0).ok());
+  auto due = store_->LeaseDue(0, 10, {});
+  const Job job = (*due)[0].first;
+  // Coalesced while in flight: delivered removes only what was sent.
+  ASSERT_TRUE(store_->Enqueue({JobFor(t, 5, 2)}, 0).ok());
+  ASSERT_TRUE(store_->Apply({{Kind::kDelivered, job.id, job.version, t.id, job.count}}, 5, 3).ok());
+  due = store_->LeaseDue(5, 10, {});
+  ASSERT_EQ(due->size(), 1u);
+  Job second = (*due)[0].first;
+  EXPECT_EQ(second.count, 1);
+  EXPECT_EQ(second.seq, 2);
+  // Retries until the third attempt dead-letters it.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    PushStore::Outcome retry{Kind::kRetry, second.id, second.version, t.id, second.count};
+    retry.retry_at = 100 * (attempt + 1);
+    retry.error = "http 503";
+    ASSERT_TRUE(store_->Apply({retry}, 0, 3).ok());
+    EXPECT_TRUE(store_->LeaseDue(retry.retry_at - 1, 10, {})->empty());
+    due = store_->LeaseDue(retry.retry_at, 10, {});
+    if (attempt < 2) ASSERT_EQ(due->size(), 1u);
+  }
+  EXPECT_TRUE(due->empty());
+  EXPECT_EQ(store_->Counts()->dead, 1);
+  // A new notification revives a dead job.
+  ASSERT_TRUE(store_->Enqueue({JobFor(t, 5, 3)}, 1000).ok());
+  EXPECT_EQ(store_->Counts()->dead, 0);
+  due = store_->LeaseDue(1000, 10, {});
+  ASSERT_EQ(due->size(), 1u);
+  ASSERT_TRUE(store_->Apply({{Kind::kGone, (*due)[0].first.id, 0, t.id, 0}}, 0, 3).ok());
+  EXPECT_TRUE(store_->TargetsOf(1)->empty());
+  EXPECT_EQ(store_->Counts()->pending, 0);
+}
+
+TEST_F(PushStoreTest, MutesAndPreview) {
+  AddWebhook(1, 10, "https://a/1");
+  ASSERT_TRUE(store_->SetMute(1, Mute{5, 0}).ok());
+  ASSERT_TRUE(store_->SetMute(1, Mute{6, 1000}).ok());
+  ASSERT_TRUE(store_->SetPreview(1, Preview::kNone).ok());
+  EXPECT_TRUE(store_->RecipientOf(1, 5, 2000)->muted);
+  EXPECT_TRUE(store_->RecipientOf(1, 6, 999)->muted);
+  EXPECT_FALSE(store_->RecipientOf(1, 6, 1000)->muted);
+  EXPECT_EQ(store_->RecipientOf(1, 7, 0)->preview, Preview::kNone);
+  ASSERT_TRUE(store_->RemoveMute(1, 5).ok());
+  EXPECT_FALSE(store_->RecipientOf(1, 5, 0)->muted);
+}
+
+// A sender whose answers the test scripts per endpoint.
+class ScriptedSender : public Sender {
+ public:
+  using Script = std::function<SendResult(const Job&, const Target&)>;
+  explicit ScriptedSender(Script script) : script_(std::move(script)) {}
+  // Records the request when it starts, then answers as scripted.
+  SendResult Send(const Job& job, const Target& target, int64_t) override {
+    {
+      std::lock_guard lock(mutex_);
+      sent_.push_back({target.endpoint, job});
+    }
+    return script_(job, target);
+  }
+  size_t CountFor(const std::string& endpoint) {
+    std::lock_guard lock(mutex_);
+    size_t n = 0;
+    for (const auto& entry : sent_) n += entry.first == endpoint;
+    return n;
+  }
+
+ private:
+  Script script_;
+  std::mutex mutex_;
+  std::vector<std::pair<std::string, Job>> sent_;
+};
+
+Notification Message(int64_t conversation, int64_t seq) {
+  Notification n;
+  n.conversation_id = conversation;
+  n.seq = seq;
+  n.sender_id = 99;
+  n.text = "hello " + std::to_string(seq);
+  return n;
+}
+
+OutboxOptions FastOptions() {
+  OutboxOptions options;
+  options.senders = 2;
+  options.backoff_base_ms = 5;
+  options.max_attempts = 3;
+  return options;
+}
+
+bool WaitUntil(const std::function<bool()>& condition) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
+TEST_F(PushStoreTest, OutboxDeliversRetriesAndRemovesGoneTargets) {
+  AddWebhook(1, 10, "https://ok");
+  AddWebhook(2, 20, "https://flaky");
+  AddWebhook(3, 30, "https://gone");
+  std::atomic<int> flaky_calls{0};
+  ScriptedSender sender([&](const Job&, const Target& target) {
+    if (target.endpoint == "https://gone") return SendResult{Kind::kGone, "http 410", 0};
+    if (target.endpoint == "https://flaky" && flaky_calls++ < 2) {
+      return SendResult{Kind::kRetry, "http 503", 0};
+    }
+    return SendResult{Kind::kDelivered, "", 0};
+  });
+  Outbox outbox(
+      *store_, {{Provider::kWebhook, &sender}}, [](int64_t) { return std::string("Zed"); },
+      FastOptions());
+  outbox.Notify(Message(5, 1), {1, 2, 3, 4});
+  ASSERT_TRUE(WaitUntil([&] { return outbox.stats().delivered == 2 && outbox.stats().gone == 1; }));
+  EXPECT_EQ(sender.CountFor("https://flaky"), 3u);
+  EXPECT_EQ(outbox.stats().retried, 2u);
+  ASSERT_TRUE(WaitUntil([&] { return store_->TargetsOf(3)->empty(); }));
+  ASSERT_TRUE(WaitUntil([&] { return store_->Counts()->pending == 0; }));
+  outbox.Stop();
+}
+
+TEST_F(PushStoreTest, OutboxDeadLettersAfterMaxAttempts) {
+  AddWebhook(1, 10, "https://down");
+  ScriptedSender sender([](const Job&, const Target&) {
+    return SendResult{Kind::kRetry, "http 500", 0};
+  });
+  Outbox outbox(
+      *store_, {{Provider::kWebhook, &sender}}, [](int64_t) { return "Zed"; }, FastOptions());
+  outbox.Notify(Message(5, 1), {1});
+  ASSERT_TRUE(WaitUntil([&] { return store_->Counts()->dead == 1; }));
+  EXPECT_EQ(sender.CountFor("https://down"), 3u);
+}
+
+TEST_F(PushStoreTest, ASlowTargetDoesNotHoldUpAnother) {
+  AddWebhook(1, 10, "https://slow");
+  AddWebhook(2, 20, "https://fast");
+  std::atomic<bool> open{false};  // the slow endpoint answers only once the test opens it
+  ScriptedSender sender([&](const Job&, const Target& target) {
+    while (target.endpoint == "https://slow" && !open) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return SendResult{Kind::kDelivered, "", 0};
+  });
+  Outbox outbox(
+      *store_, {{Provider::kWebhook, &sender}}, [](int64_t) { return "Zed"; }, FastOptions());
+  outbox.Notify(Message(5, 1), {1});
+  ASSERT_TRUE(WaitUntil([&] { return sender.CountFor("https://slow") == 1; }));
+  for (int seq = 1; seq <= 3; ++seq) {
+    outbox.Notify(Message(6, seq), {2});
+    ASSERT_TRUE(WaitUntil([&] { return outbox.stats().delivered == static_cast<uint64_t>(seq); }));
+  }
+  EXPECT_EQ(sender.CountFor("https://slow"), 1u);
+  open = true;
+  ASSERT_TRUE(WaitUntil([&] { return outbox.stats().delivered == 4; }));
+  ASSERT_TRUE(WaitUntil([&] { return store_->Counts()->pending == 0; }));
+}
+
+TEST_F(PushStoreTest, AFullIntakeDropsAndCounts) {
+  OutboxOptions options = FastOptions();
+  options.max_intake = 3;
+  ScriptedSender sender([](const Job&, const Target&) { return SendResult{}; });
+  Outbox outbox(
+      *store_, {{Provider::kWebhook, &sender}}, [](int64_t) { return "Zed"; }, options);
+  outbox.Stop();  // nothing drains the intake now
+  outbox.Notify(Message(5, 1), {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+  EXPECT_EQ(outbox.stats().notified, 3u);
+  EXPECT_EQ(outbox.stats().dropped, 7u);
+}
+
+TEST_F(PushStoreTest, OutboxRespectsMutesAndSkipsUsersWithoutTargets) {
+  AddWebhook(1, 10, "https://ok");
+  ASSERT_TRUE(store_->SetMute(1, Mute{5, 0}).ok());
+  ScriptedSender sender([](const Job&, const Target&) { return SendResult{}; });
+  Outbox outbox(
+      *store_, {{Provider::kWebhook, &sender}}, [](int64_t) { return "Zed"; }, FastOptions());
+  outbox.Notify(Message(5, 1), {1, 2});
+  outbox.Notify(Message(6, 1), {1});
+  ASSERT_TRUE(WaitUntil([&] { return outbox.stats().delivered == 1; }));
+  outbox.Stop();
+  EXPECT_EQ(sender.CountFor("https://ok"), 1u);
+  EXPECT_EQ(store_->Counts()->pending, 0);
+}
+
+}  // namespace
+}  // namespace parley::push
