@@ -23,6 +23,8 @@ async function busyChat(world) {
   }
   await abe.locator('.message.mine .tick[data-state=delivered]').nth(2).waitFor();
 
+  // Zoe's list counts the three first (a "delivered" tick may come before her page has them).
+  await zoe.locator('.conversation a', { hasText: 'Abe' }).locator('.unread-badge', { hasText: '3' }).waitFor();
   await zoe.locator('.conversation a', { hasText: 'Abe' }).click();
   const list = zoe.locator('.message-list').first();
   await list.locator('.unread-divider', { hasText: 'Unread messages' }).waitFor();

@@ -4,7 +4,7 @@
 // Self-contained: Vera, Walt and Xena, friends, made here.
 import { loginViaUi, memberAction, memberRow, startChat } from './lib/app.mjs';
 import { createGroup, createPerson, makeFriends, newDevice } from './lib/people.mjs';
-import { assert, assertEqual } from './lib/wait.mjs';
+import { assert, assertEqual, eventually } from './lib/wait.mjs';
 
 const NARROW = { width: 320, height: 640 };
 
@@ -19,6 +19,20 @@ async function placeholderFits(page) {
   });
 }
 
+// My long name in the list's header: one line, as much of it as fits (at least 5rem), cut with
+// "…", the whole name in its title.
+async function checkMyName(page, where) {
+  const me = page.locator('.pane-header .me');
+  assertEqual(await me.getAttribute('title'), 'Vera Lindqvist-Montgomery', `${where}: my whole name in the title`);
+  const { width, lines } = await me.evaluate((node) => {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    return { width: node.getBoundingClientRect().width, lines: new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size };
+  });
+  assert(width >= 80, `${where}: my name has room (${Math.round(width)} px)`);
+  assertEqual(lines, 1, `${where}: my name on one line`);
+}
+
 async function narrowPhone(world) {
   const vera = await createPerson(world, 'vera', 'Vera Lindqvist-Montgomery');
   for (const [username, name] of [['walt', 'Walter Fenwick'], ['xena', 'Xena']]) await makeFriends(world, vera, await createPerson(world, username, name));
@@ -26,6 +40,8 @@ async function narrowPhone(world) {
   for (const locale of ['en-US', 'fr-FR']) {
     const page = await newDevice(world, { viewport: NARROW, locale });
     await loginViaUi(page, world.baseUrl, 'vera');
+    await checkMyName(page, `320-${locale}`);
+    await page.screenshot({ path: world.screenshot(`28b-list-long-name-320-${locale}`) });
     await startChat(page, 'walt');
     const { text, room } = await placeholderFits(page);
     assert(text <= room, `${locale}: the placeholder fits (${Math.round(text)} px of text in ${Math.round(room)} px)`);
@@ -35,12 +51,15 @@ async function narrowPhone(world) {
     await page.locator('a.friends-link').click();
     const names = page.locator('.friends .person-name');
     await names.nth(1).waitFor();
-    const lines = await names.evaluateAll((nodes) => nodes.map((node) => {
-      const range = document.createRange();
-      range.selectNodeContents(node);
-      return [node.textContent, range.getClientRects().length];
-    }));
-    for (const [name, count] of lines) assertEqual(count, 1, `${locale}: ${name} on one line`);
+    // eventually: a live update (presence) may re-render the list while it is measured.
+    await eventually(async () => {
+      const lines = await names.evaluateAll((nodes) => nodes.map((node) => {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        return [node.textContent, range.getClientRects().length];
+      }));
+      for (const [name, count] of lines) assertEqual(count, 1, `${locale}: ${name} on one line`);
+    }, 'every friend\'s name on one line');
     await page.screenshot({ path: world.screenshot(`30-friends-320-${locale}`) });
 
     await page.locator('.friends-screen .back').click();
@@ -51,6 +70,13 @@ async function narrowPhone(world) {
     await page.screenshot({ path: world.screenshot(`31-group-info-320-${locale}`) });
     await (await memberAction(page, 'Yuri', locale === 'en-US' ? 'Make admin' : 'Nommer admin')).waitFor();
     await page.screenshot({ path: world.screenshot(`32-member-menu-320-${locale}`) });
+    await page.context().close();
+  }
+  for (const [where, viewport] of [['390', { width: 390, height: 844 }], ['desktop', { width: 1100, height: 720 }]]) {
+    const page = await newDevice(world, { viewport, locale: 'en-US' });
+    await loginViaUi(page, world.baseUrl, 'vera');
+    await checkMyName(page, where);
+    if (where === '390') await page.screenshot({ path: world.screenshot('28c-list-long-name-390-en-US') });
     await page.context().close();
   }
 }

@@ -6,7 +6,8 @@
 // page: failure-N.png). Exit code 0 only if all passed. Every page runs under the server's
 // Content-Security-Policy: a scenario fails on any violation (lib/csp.mjs) or page error.
 // Every screenshot also checks the page's visible text for rendered values and raw error codes
-// (lib/visible_text.mjs).
+// (lib/visible_text.mjs) and runs axe on it: no serious or critical violation
+// (lib/accessibility.mjs).
 // WEB_SCENARIOS=REGEX runs only the scenarios whose names match (while working on them; the
 // ones they build on must match too).
 import { mkdirSync } from 'node:fs';

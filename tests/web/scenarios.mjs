@@ -166,6 +166,13 @@ async function scrollBackThroughHistory(world) {
   assert(seqs.every((seq, i) => seq === i + 1), 'messages in seq order 1..500');
   await page.locator('.history-note', { hasText: 'beginning' }).waitFor();
   await page.locator('.jump-latest').waitFor();
+  // The pill sits under the list, never over a bubble.
+  const overlap = await page.locator('.jump-latest').evaluate((pill) => {
+    const a = pill.getBoundingClientRect();
+    const b = document.querySelector('.messages').getBoundingClientRect();
+    return Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+  });
+  assert(overlap <= 0, `the "Jump to latest" pill covers none of the messages (${overlap} px)`);
   await page.locator('.messages').evaluate((el) => { el.scrollTop = 0; });
   await page.screenshot({ path: world.screenshot('03-history-top') });
   await page.locator('.jump-latest').click();

@@ -3,7 +3,9 @@
 // like not_found or too_large, instead of its sentence). watchScreens(browser) wraps
 // browser.newContext so that every page's screenshot() (each step that shows a screen) first
 // writes the picture, then fails if the page's visible text (document.body.innerText: what is
-// rendered, in every frame of the page's main document) holds one of them.
+// rendered, in every frame of the page's main document) holds one of them, and then fails on
+// any serious or critical accessibility violation axe finds on it (lib/accessibility.mjs).
+import { assertAccessible } from './accessibility.mjs';
 import { assert } from './wait.mjs';
 
 const LEAKS = [
@@ -42,6 +44,7 @@ export function watchScreens(browser) {
       page.screenshot = async (screenshotOptions) => {
         const picture = await screenshot(screenshotOptions);
         await assertNoLeaks(page);
+        await assertAccessible(page);
         return picture;
       };
       return page;

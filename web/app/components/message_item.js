@@ -25,7 +25,7 @@ export function deliveryState(message, conversation) {
 }
 
 export function daySeparator(ms) {
-  return h('li', { className: 'day-separator', role: 'separator' }, h('span', {}, formatDay(ms)));
+  return h('li', { className: 'day-separator' }, h('span', {}, formatDay(ms)));
 }
 
 export function eventLine(message, users) {

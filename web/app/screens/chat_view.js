@@ -267,7 +267,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, d
     for (const message of messages) {
       pushDay(message.created_at);
       if (message.seq === unreadFromSeq) {
-        nodes.push(h('li', { className: 'unread-divider', role: 'separator' }, h('span', {}, t('unread_messages'))));
+        nodes.push(h('li', { className: 'unread-divider' }, h('span', {}, t('unread_messages'))));
         previous = null;
       }
       if (message.kind === 'event') {

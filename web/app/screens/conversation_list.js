@@ -36,6 +36,7 @@ export function mountConversationList(container, { state, social, users, media, 
 
   function render() {
     me.textContent = users.name(session.user.id);
+    me.title = me.textContent;
     const requests = social.incoming().length;
     incomingBadge.hidden = requests === 0;
     incomingBadge.textContent = String(requests);
@@ -74,8 +75,7 @@ export function mountConversationList(container, { state, social, users, media, 
 
   container.replaceChildren(
     h('header', { className: 'pane-header' },
-      h('h1', { className: 'app-name' }, t('app_name')),
-      me,
+      h('div', { className: 'who' }, h('h1', { className: 'app-name' }, t('app_name')), me),
       h('a', { href: '/friends', className: 'icon-button friends-link', 'aria-label': t('friends'), title: t('friends'),
         onClick: (event) => { event.preventDefault(); navigate('/friends'); } }, '👥', incomingBadge),
       h('a', { href: '/search', className: 'icon-button search-link', 'aria-label': t('search_messages'), title: t('search_messages'),
