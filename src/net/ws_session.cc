@@ -173,7 +173,9 @@ awaitable<bool> WsSession::Handshake() {
   }
   CloseAtExpiry(principal->expires_at);
 
-  auto planning = OnWorker(context_.workers, [this, cursors = hello->cursors] {
+  std::vector<chat::Cursor> cursors = std::move(hello->cursors);
+  if (hello->more_cursors && !co_await ReadMoreCursors(cursors)) co_return false;
+  auto planning = OnWorker(context_.workers, [this, cursors = std::move(cursors)] {
     return context_.chat.PlanCatchUp(user_id_, cursors);
   });
   auto plan = co_await std::move(planning);
@@ -188,6 +190,48 @@ awaitable<bool> WsSession::Handshake() {
   sync_progress_ = std::chrono::steady_clock::now();
   WatchSyncProgress();
   PumpReplay();
+  co_return true;
+}
+
+// The rest of the hello's cursors: `cursors` frames until one says no more follow, each admitted
+// like any other frame, all within a fresh hello deadline and kMaxHelloCursors in all. Anything
+// else closes the session (4000, or 4029 when the frames come faster than admitted); false then.
+awaitable<bool> WsSession::ReadMoreCursors(std::vector<chat::Cursor>& cursors) {
+  reading_cursors_ = true;
+  deadline_.expires_after(std::chrono::milliseconds(context_.options.hello_timeout_ms));
+  deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock(); self && self->reading_cursors_) {
+      self->CloseNow(chat::CloseReason::kProtocolError);
+    }
+  });
+  for (bool more = true; more;) {
+    std::optional<proto::DecodedFrame> decoded = co_await ReadFrame();
+    if (!decoded) co_return false;
+    if (admission_.Next() != FrameAdmission::Verdict::kAdmit) {
+      CloseNow(chat::CloseReason::kRateLimited);
+      co_return false;
+    }
+    auto* next = decoded->frame.ok() ? std::get_if<proto::CursorsFrame>(&*decoded->frame) : nullptr;
+    Status refusal = Status::Ok();
+    if (!decoded->frame.ok()) {
+      refusal = decoded->frame.status();
+    } else if (next == nullptr) {
+      refusal = Status(Code::kMalformed,
+                       "the hello announced more cursors: a cursors frame must come next");
+    } else if (cursors.size() + next->cursors.size() > proto::kMaxHelloCursors) {
+      refusal = Status(Code::kTooLarge, "too many cursors");
+    }
+    if (!refusal.ok()) {
+      Send(proto::ErrorFrame(refusal, "", decoded->req));
+      CloseNow(chat::CloseReason::kProtocolError);
+      co_return false;
+    }
+    cursors.insert(cursors.end(), next->cursors.begin(), next->cursors.end());
+    more = next->more;
+  }
+  reading_cursors_ = false;
+  deadline_.cancel();
   co_return true;
 }
 
@@ -266,22 +310,29 @@ void WsSession::FinishSync() {
   for (auto& frame : held) Send(std::move(frame));
 }
 
+// The next client frame, decoded (before admission, so a rate_limited error can echo the
+// frame's id and req); nullopt once the connection fails or the session is closing.
+awaitable<std::optional<proto::DecodedFrame>> WsSession::ReadFrame() {
+  beast::error_code ec;
+  co_await ws_.async_read(read_buffer_, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return std::nullopt;
+  const std::string text = beast::buffers_to_string(read_buffer_.data());
+  read_buffer_.consume(read_buffer_.size());
+  if (read_buffer_.capacity() > 4096) read_buffer_.shrink_to_fit();  // after a large frame
+  if (closing_) co_return std::nullopt;
+  if (!ws_.got_text()) {
+    co_return proto::DecodedFrame{"", "",
+                                  Status(Code::kMalformed, "binary frames are not supported")};
+  }
+  co_return proto::DecodeClientFrame(text);
+}
+
 awaitable<void> WsSession::Serve() {
   for (;;) {
-    beast::error_code ec;
-    co_await ws_.async_read(read_buffer_, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return;
-    const std::string text = beast::buffers_to_string(read_buffer_.data());
-    read_buffer_.consume(read_buffer_.size());
-    if (read_buffer_.capacity() > 4096) read_buffer_.shrink_to_fit();  // after a large frame
-    if (closing_) co_return;
-    // Decoded before admission, so a rate_limited error can echo the frame's id and req.
-    proto::DecodedFrame decoded =
-        ws_.got_text() ? proto::DecodeClientFrame(text)
-                       : proto::DecodedFrame{
-                             "", "", Status(Code::kMalformed, "binary frames are not supported")};
-    if (!AdmitFrame(decoded)) continue;
-    co_await Handle(decoded);
+    std::optional<proto::DecodedFrame> decoded = co_await ReadFrame();
+    if (!decoded) co_return;
+    if (!AdmitFrame(*decoded)) continue;
+    co_await Handle(*decoded);
   }
 }
 
@@ -343,6 +394,10 @@ awaitable<void> WsSession::Handle(proto::DecodedFrame& decoded) {
     HandlePresence(*presence);
   } else if (std::holds_alternative<proto::PingFrame>(frame)) {
     Send(proto::PongFrame(decoded.req));
+  } else if (std::holds_alternative<proto::CursorsFrame>(frame)) {
+    Send(proto::ErrorFrame(
+        Status(Code::kMalformed, "cursors frames only follow a hello that announced them"), "",
+        decoded.req));
   } else {
     Send(
         proto::ErrorFrame(Status(Code::kMalformed, "hello was already received"), "", decoded.req));

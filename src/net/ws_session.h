@@ -2,8 +2,10 @@
 //
 // Lifecycle: Start() accepts the upgrade; the first frame must be `hello` (within
 // hello_timeout_ms) with a valid token; the session then attaches to the Hub, checks the token
-// again (a revocation may have landed before the attach), replays what the device missed, sends
-// `synced`, and serves frames until either side closes or the token expires (close 4001).
+// again (a revocation may have landed before the attach), reads the hello's `cursors` frames
+// when it announced more than fit in it (again within hello_timeout_ms), replays what the
+// device missed, sends `synced`, and serves frames until either side closes or the token expires
+// (close 4001).
 //
 // Threading: everything runs on the connection's strand. Deliver() and Close() may be called
 // from any thread; they post to the strand. The session keeps itself alive (shared_ptr) while
@@ -70,6 +72,8 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
  private:
   boost::asio::awaitable<void> Run(Request upgrade);
   boost::asio::awaitable<bool> Handshake();
+  boost::asio::awaitable<bool> ReadMoreCursors(std::vector<chat::Cursor>& cursors);
+  boost::asio::awaitable<std::optional<proto::DecodedFrame>> ReadFrame();
   boost::asio::awaitable<void> Serve();
   // Coroutines take arguments by reference (see the rule in net/api.h).
   boost::asio::awaitable<void> Handle(proto::DecodedFrame& decoded);
@@ -105,6 +109,7 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   int64_t user_id_ = 0;
   int64_t device_id_ = 0;
   bool attached_ = false;
+  bool reading_cursors_ = false;  // the hello's `cursors` frames are being read
 
   // Outgoing path (strand only).
   std::deque<chat::SharedFrame> outgoing_;

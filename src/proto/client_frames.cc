@@ -8,7 +8,6 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kMaxEchoBytes = 64;
-constexpr size_t kMaxCursors = 100000;
 
 // A string field echoed back in replies; anything else (or oversized) is not echoed.
 std::string EchoField(const json& object, std::string_view key) {
@@ -16,6 +15,24 @@ std::string EchoField(const json& object, std::string_view key) {
   if (it == object.end() || !it->is_string()) return "";
   const auto& value = it->get_ref<const std::string&>();
   return value.size() <= kMaxEchoBytes ? value : "";
+}
+
+// Appends the optional `cursors` array of a hello or cursors frame to `cursors`.
+Status AppendCursors(const json& object, std::vector<chat::Cursor>& cursors) {
+  auto it = object.find("cursors");
+  if (it == object.end() || it->is_null()) return Status::Ok();
+  if (!it->is_array()) return Status(Code::kMalformed, "field 'cursors' must be an array");
+  if (it->size() > kMaxHelloCursors) return Status(Code::kTooLarge, "too many cursors");
+  cursors.reserve(it->size());
+  for (const json& entry : *it) {
+    if (!entry.is_object()) return Status(Code::kMalformed, "each cursor must be an object");
+    auto conversation = RequiredInt(entry, "conversation_id");
+    if (!conversation.ok()) return conversation.status();
+    auto seq = RequiredInt(entry, "seq");
+    if (!seq.ok()) return seq.status();
+    cursors.push_back(chat::Cursor{*conversation, *seq});
+  }
+  return Status::Ok();
 }
 
 Result<ClientFrame> DecodeHello(const json& object) {
@@ -26,24 +43,23 @@ Result<ClientFrame> DecodeHello(const json& object) {
   auto token = RequiredString(object, "token");
   if (!token.ok()) return token.status();
   hello.token = std::move(*token);
-  if (auto batch = object.find("batch"); batch != object.end() && !batch->is_null()) {
-    if (!batch->is_boolean()) return Status(Code::kMalformed, "field 'batch' must be a boolean");
-    hello.batch = batch->get<bool>();
-  }
-  auto it = object.find("cursors");
-  if (it != object.end() && !it->is_null()) {
-    if (!it->is_array()) return Status(Code::kMalformed, "field 'cursors' must be an array");
-    if (it->size() > kMaxCursors) return Status(Code::kTooLarge, "too many cursors");
-    for (const json& entry : *it) {
-      if (!entry.is_object()) return Status(Code::kMalformed, "each cursor must be an object");
-      auto conversation = RequiredInt(entry, "conversation_id");
-      if (!conversation.ok()) return conversation.status();
-      auto seq = RequiredInt(entry, "seq");
-      if (!seq.ok()) return seq.status();
-      hello.cursors.push_back(chat::Cursor{*conversation, *seq});
-    }
-  }
+  auto batch = OptionalBool(object, "batch");
+  if (!batch.ok()) return batch.status();
+  hello.batch = batch->value_or(false);
+  auto more = OptionalBool(object, "more_cursors");
+  if (!more.ok()) return more.status();
+  hello.more_cursors = more->value_or(false);
+  if (Status appended = AppendCursors(object, hello.cursors); !appended.ok()) return appended;
   return ClientFrame(std::move(hello));
+}
+
+Result<ClientFrame> DecodeCursors(const json& object) {
+  CursorsFrame frame;
+  auto more = OptionalBool(object, "more");
+  if (!more.ok()) return more.status();
+  frame.more = more->value_or(false);
+  if (Status appended = AppendCursors(object, frame.cursors); !appended.ok()) return appended;
+  return ClientFrame(std::move(frame));
 }
 
 Result<ClientFrame> DecodeSend(const json& object) {
@@ -163,6 +179,7 @@ Result<ClientFrame> DecodeByType(const json& object, std::string_view type) {
   if (type == "typing") return DecodeTyping(object);
   if (type == "presence") return DecodePresence(object);
   if (type == "hello") return DecodeHello(object);
+  if (type == "cursors") return DecodeCursors(object);
   return Status(Code::kUnknownType, "unknown frame type '" + std::string(type.substr(0, 32)) + "'");
 }
 

@@ -18,12 +18,21 @@
 namespace parley::proto {
 
 inline constexpr int kProtocolVersion = 1;
+// The most cursors one hello may state, its `cursors` frames included.
+inline constexpr size_t kMaxHelloCursors = 100000;
 
 struct HelloFrame {
   int64_t protocol = 0;
   std::string token;
   std::vector<chat::Cursor> cursors;
-  bool batch = false;  // the client accepts several newline-separated objects per frame
+  bool batch = false;         // the client accepts several newline-separated objects per frame
+  bool more_cursors = false;  // `cursors` frames with the rest of the cursors follow
+};
+
+// The rest of a hello's cursors, when they do not fit one frame; `more` says another follows.
+struct CursorsFrame {
+  std::vector<chat::Cursor> cursors;
+  bool more = false;
 };
 
 struct SendFrame {
@@ -66,8 +75,8 @@ struct PresenceFrame {  // "away" or "online"
   bool away = false;
 };
 
-using ClientFrame = std::variant<HelloFrame, SendFrame, CursorFrame, HistoryFrame, PingFrame,
-                                 TypingFrame, PresenceFrame, MessageOpFrame>;
+using ClientFrame = std::variant<HelloFrame, CursorsFrame, SendFrame, CursorFrame, HistoryFrame,
+                                 PingFrame, TypingFrame, PresenceFrame, MessageOpFrame>;
 
 struct DecodedFrame {
   std::string req;  // the client's request tag, if any (truncated to 64 bytes)

@@ -5,6 +5,8 @@
 // - after hello: invalid JSON, non-objects, wrong field types, missing fields, unknown types,
 //   invalid UTF-8, binary frames, deep nesting: each an `error` frame echoing req/id, and the
 //   session survives (ping gets pong, a send is acked);
+// - a hello announcing more cursors: anything but `cursors` frames next, no end in time, or more
+//   than 100,000 cursors in all close the session (4000);
 // - limits: message text (too_large, session survives), frame size (close 1009), frames per
 //   second (rate_limited errors, then close 4029), outgoing queue (a peer that never reads is
 //   disconnected while everyone else carries on);
@@ -282,6 +284,57 @@ TEST_F(BadInputTest, NoHelloInTimeIsClosed4001) {
   EXPECT_FALSE(ws->closed());
 }
 
+// The cursors a hello announced must follow in `cursors` frames: nothing else, in time, and no
+// more than 100,000 in all.
+TEST_F(BadInputTest, HelloAnnouncingMoreCursorsGetsOnlyCursorsFrames) {
+  ASSERT_NO_FATAL_FAILURE(StartServer({"--hello-timeout-ms", "2000"}));
+  TestUser alice = MustCreate("alice");
+  const std::string hello =
+      R"({"type":"hello","protocol":1,"more_cursors":true,"token":")" + alice.token + R"("})";
+  {
+    SCOPED_TRACE("a ping instead");
+    std::unique_ptr<WsClient> ws = MustOpen();
+    ASSERT_TRUE(IsOk(ws->SendRaw(hello)));
+    ASSERT_TRUE(IsOk(ws->SendRaw(client::PingFrame("p1"))));
+    EXPECT_TRUE(client::IsType(*ws->Next(), "welcome"));
+    EXPECT_TRUE(IsErrorFrame(ws->Next(), "malformed", "p1"));
+    EXPECT_EQ(ws->WaitForClose(), 4000);
+  }
+  {
+    SCOPED_TRACE("a broken cursors frame");
+    std::unique_ptr<WsClient> ws = MustOpen();
+    ASSERT_TRUE(IsOk(ws->SendRaw(hello)));
+    ASSERT_TRUE(IsOk(ws->SendRaw(R"({"type":"cursors","more":"yes","req":"c1"})")));
+    EXPECT_TRUE(client::IsType(*ws->Next(), "welcome"));
+    EXPECT_TRUE(IsErrorFrame(ws->Next(), "malformed", "c1"));
+    EXPECT_EQ(ws->WaitForClose(), 4000);
+  }
+  {
+    SCOPED_TRACE("never the last one");
+    std::unique_ptr<WsClient> ws = MustOpen();
+    ASSERT_TRUE(IsOk(ws->SendRaw(hello)));
+    ASSERT_TRUE(IsOk(ws->SendRaw(R"({"type":"cursors","cursors":[],"more":true})")));
+    EXPECT_TRUE(client::IsType(*ws->Next(), "welcome"));
+    EXPECT_EQ(ws->WaitForClose(std::chrono::seconds(10)), 4000);
+  }
+  {
+    SCOPED_TRACE("more than 100,000 cursors");
+    std::string cursors;
+    for (int i = 0; i < 1000; ++i) {
+      if (i > 0) cursors += ",";
+      cursors += R"({"conversation_id":)" + std::to_string(i + 1) + R"(,"seq":1})";
+    }
+    const std::string frame = R"({"type":"cursors","more":true,"cursors":[)" + cursors + "]}";
+    std::unique_ptr<WsClient> ws = MustOpen();
+    ASSERT_TRUE(IsOk(ws->SendRaw(hello)));
+    for (int i = 0; i <= 100; ++i) ASSERT_TRUE(IsOk(ws->SendRaw(frame)));
+    EXPECT_TRUE(client::IsType(*ws->Next(), "welcome"));
+    EXPECT_TRUE(IsErrorFrame(ws->Next(), "too_large"));
+    EXPECT_EQ(ws->WaitForClose(), 4000);
+  }
+  EXPECT_TRUE(IsAlive(*MustConnect(alice)));
+}
+
 // --- Garbage after hello --------------------------------------------------------------------
 
 TEST_F(BadInputTest, GarbageFramesGetErrorsAndTheSessionSurvives) {
@@ -315,6 +368,8 @@ TEST_F(BadInputTest, GarbageFramesGetErrorsAndTheSessionSurvives) {
       {"type in the wrong case", R"({"type":"PING","req":"u2"})", "unknown_type", "u2"},
       {"req not a string", R"({"type":"ping","req":5})", "malformed"},
       {"second hello", client::HelloFrame(alice.token, {}), "malformed"},
+      {"cursors without a hello announcing them", R"({"type":"cursors","cursors":[],"req":"c1"})",
+       "malformed", "c1"},
       {"send: to is a string", R"({"type":"send","id":"s1","to":")" + to_bob + R"(","text":"x"})",
        "malformed", std::nullopt, "s1"},
       {"send: to is a float", R"({"type":"send","id":"s2","to":1.5,"text":"x"})", "malformed",
@@ -427,7 +482,8 @@ TEST_F(BadInputTest, BinaryFrameIsMalformedAndTheSessionSurvives) {
 // --- Limits -----------------------------------------------------------------------------------
 
 TEST_F(BadInputTest, TextOverTheLimitIsTooLargeAndTheSessionSurvives) {
-  ASSERT_NO_FATAL_FAILURE(StartServer({"--max-text-bytes", "1000", "--max-upload-bytes", "5000000"}));
+  ASSERT_NO_FATAL_FAILURE(
+      StartServer({"--max-text-bytes", "1000", "--max-upload-bytes", "5000000"}));
   TestUser alice = MustCreate("alice");
   TestUser bob = MustCreate("bob");
   client::SyncResult sync;

@@ -3,7 +3,8 @@
 // - fan-out to every device of every member except the sending one (which gets the ack);
 // - idempotent resends (same id, also after a reconnect): one message, duplicate ack, one
 //   live delivery;
-// - offline catch-up with cursors, `synced`, and the sync limit followed by `history` after;
+// - offline catch-up with cursors, also spread over a hello and its `cursors` frames, `synced`,
+//   and the sync limit followed by `history` after;
 // - history paging over WebSocket and HTTP, argument errors, non-members;
 // - delivered/read receipts, unread counts and cursors in the conversation list;
 // - conversation list ordering by last activity.
@@ -417,6 +418,40 @@ TEST_F(MessagingTest, OfflineCatchUpReplaysExactlyTheMissingMessages) {
   ASSERT_TRUE(IsOk(ack));
   EXPECT_EQ((*ack)["seq"], kFromAlice + 1);
   ASSERT_TRUE(IsOk(WaitForMessage(*bob, ab, kFromAlice + 1)));
+}
+
+// A device in thousands of conversations states its cursors in a hello and `cursors` frames
+// (client::HelloFrames splits them 1,000 a frame); the server joins them before the replay.
+TEST_F(MessagingTest, CursorsSpreadOverSeveralFramesCountAsOne) {
+  const int64_t ab = StartConversation(alice_, bob_, "a1");
+  const int64_t cb = StartConversation(carol_, bob_, "c1");
+  ASSERT_NE(ab, 0);
+  ASSERT_NE(cb, 0);
+  {
+    std::unique_ptr<WsClient> alice = Connect(alice_);
+    std::unique_ptr<WsClient> carol = Connect(carol_);
+    ASSERT_TRUE(alice && carol);
+    SendPipelined(*alice, ab, {"a2", "a3", "a4", "a5"}, "a-");
+    SendPipelined(*carol, cb, {"c2", "c3", "c4"}, "c-");
+  }
+  // ab's cursor opens the hello, cb's closes the second frame; between them, cursors of
+  // conversations that do not exist or are not bob's, which change nothing.
+  std::vector<Cursor> cursors{{ab, 3}};
+  for (int64_t i = 0; i < static_cast<int64_t>(client::kCursorsPerFrame) - 1; ++i) {
+    cursors.push_back({1000000 + i, 5});
+  }
+  cursors.push_back({cb, 2});
+  ASSERT_EQ(client::HelloFrames(bob_.token, cursors).size(), 2u);
+  client::SyncResult sync;
+  std::unique_ptr<WsClient> bob = Connect(bob_, cursors, &sync);
+  ASSERT_TRUE(bob);
+  ExpectReplay(sync.messages, {{ab, Range(4, 5)}, {cb, Range(3, 4)}});
+  EXPECT_FALSE(SyncedEntry(sync.synced, ab).is_null()) << sync.synced.dump();
+  EXPECT_FALSE(SyncedEntry(sync.synced, cb).is_null()) << sync.synced.dump();
+  std::unique_ptr<WsClient> alice = Connect(alice_);
+  ASSERT_TRUE(alice);
+  ASSERT_TRUE(IsOk(alice->SendToConversation(ab, "live")));
+  EXPECT_TRUE(IsOk(WaitForMessage(*bob, ab, 6)));
 }
 
 TEST_F(MessagingTest, CatchUpBeyondSyncLimitContinuesWithHistoryAfter) {

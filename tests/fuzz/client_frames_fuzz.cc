@@ -11,7 +11,12 @@ namespace parley::proto {
 namespace {
 
 struct FrameChecks {
-  void operator()(const HelloFrame& f) const { PARLEY_FUZZ_CHECK(IsValidUtf8(f.token)); }
+  void operator()(const HelloFrame& f) const {
+    PARLEY_FUZZ_CHECK(IsValidUtf8(f.token) && f.cursors.size() <= kMaxHelloCursors);
+  }
+  void operator()(const CursorsFrame& f) const {
+    PARLEY_FUZZ_CHECK(f.cursors.size() <= kMaxHelloCursors);
+  }
   void operator()(const SendFrame& f) const {
     PARLEY_FUZZ_CHECK(IsValidUtf8(f.client_id) && IsValidUtf8(f.text) && IsValidUtf8(f.media));
   }

@@ -48,6 +48,40 @@ TEST(ClientFramesTest, DecodesEveryFrameType) {
   EXPECT_TRUE(std::holds_alternative<PingFrame>(*ping.frame));
 }
 
+TEST(ClientFramesTest, HelloCursorsMayContinueInCursorsFrames) {
+  auto hello = DecodeClientFrame(R"({"type":"hello","protocol":1,"token":"pt_x"})");
+  ASSERT_TRUE(hello.frame.ok());
+  EXPECT_FALSE(std::get<HelloFrame>(*hello.frame).more_cursors);
+  auto announcing =
+      DecodeClientFrame(R"({"type":"hello","protocol":1,"token":"pt_x","more_cursors":true})");
+  ASSERT_TRUE(announcing.frame.ok());
+  EXPECT_TRUE(std::get<HelloFrame>(*announcing.frame).more_cursors);
+
+  auto middle = DecodeClientFrame(
+      R"({"type":"cursors","more":true,"cursors":[{"conversation_id":4,"seq":2}]})");
+  ASSERT_TRUE(middle.frame.ok());
+  const auto& m = std::get<CursorsFrame>(*middle.frame);
+  EXPECT_TRUE(m.more);
+  ASSERT_EQ(m.cursors.size(), 1u);
+  EXPECT_EQ(m.cursors[0].conversation_id, 4);
+  EXPECT_EQ(m.cursors[0].seq, 2);
+  auto last = DecodeClientFrame(R"({"type":"cursors"})");  // neither field: the last, empty
+  ASSERT_TRUE(last.frame.ok());
+  EXPECT_FALSE(std::get<CursorsFrame>(last.frame.value()).more);
+  EXPECT_TRUE(std::get<CursorsFrame>(last.frame.value()).cursors.empty());
+
+  for (const char* bad : {R"({"type":"hello","protocol":1,"token":"t","more_cursors":1})",
+                          R"({"type":"cursors","more":"yes"})",
+                          R"({"type":"cursors","cursors":{"conversation_id":4,"seq":2}})",
+                          R"({"type":"cursors","cursors":[{"conversation_id":4}]})",
+                          R"({"type":"cursors","cursors":[7]})"}) {
+    SCOPED_TRACE(bad);
+    auto decoded = DecodeClientFrame(bad);
+    ASSERT_FALSE(decoded.frame.ok());
+    EXPECT_EQ(decoded.frame.status().code(), Code::kMalformed);
+  }
+}
+
 struct BadFrame {
   std::string text;
   Code code;

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createBackoff } from '../../web/app/backoff.js';
 import { createChatState } from '../../web/app/chat_state.js';
+import { CURSORS_PER_FRAME, helloFrames } from '../../web/app/hello_frames.js';
 import { linkParts } from '../../web/app/links.js';
 import { createSocialState } from '../../web/app/social_state.js';
 import { createTypingState } from '../../web/app/typing_state.js';
@@ -21,6 +22,18 @@ test('backoff doubles its ceiling up to the maximum, with jitter below it, and r
   backoff.reset();
   assert.equal(backoff.next(), 500);
   assert.equal(createBackoff({ random: () => 0.5 }).next(), 125);
+});
+
+test('a hello with thousands of cursors is split into frames under the frame limit', () => {
+  const cursors = (n) => Array.from({ length: n }, (_, i) => ({ conversation_id: 9000000 + i, seq: 123456 }));
+  const [only] = helloFrames('pt_x', cursors(3));
+  assert.deepEqual(only, { type: 'hello', protocol: 1, token: 'pt_x', batch: true, cursors: cursors(3) });
+  const frames = helloFrames('pt_x', cursors(2 * CURSORS_PER_FRAME + 1));
+  assert.deepEqual(frames.map((f) => [f.type, f.cursors.length, f.more_cursors ?? f.more]),
+    [['hello', 1000, true], ['cursors', 1000, true], ['cursors', 1, false]]);
+  assert.deepEqual(frames.flatMap((f) => f.cursors), cursors(2 * CURSORS_PER_FRAME + 1));
+  for (const frame of frames) assert.ok(JSON.stringify(frame).length < 65536);
+  assert.equal(helloFrames('pt_x', cursors(CURSORS_PER_FRAME)).length, 1);
 });
 
 test('a message seen twice (replayed and live) is kept once', () => {

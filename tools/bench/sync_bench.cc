@@ -109,11 +109,12 @@ std::vector<client::Cursor> LatestOf(std::string_view synced) {
   return latest;
 }
 
-// Opens a connection, then times hello -> synced. The hello frame is built before the clock
+// Opens a connection, then times hello -> synced. The hello's frames are built before the clock
 // starts, so a long cursor list costs the client nothing in the figure.
 Result<SyncRun> TimeOneSync(const client::Endpoint& endpoint, const std::string& token,
                             const std::vector<client::Cursor>& cursors) {
-  const std::string hello = client::HelloFrame(token, cursors, client::kProtocolVersion, true);
+  std::vector<std::string> hello =
+      client::HelloFrames(token, cursors, client::kProtocolVersion, true);
   client::EventLoop loop;
   SyncRun run;
   int64_t started = 0;
@@ -124,8 +125,10 @@ Result<SyncRun> TimeOneSync(const client::Endpoint& endpoint, const std::string&
   client::WsConnection::Handlers handlers;
   handlers.on_open = [&] {
     started = NowNanos();
-    Status sent = ws->Send(hello);
-    if (!sent.ok()) error = "hello not sent: " + client::FormatStatus(sent);
+    for (std::string& frame : hello) {
+      Status sent = ws->Send(std::move(frame));
+      if (!sent.ok()) error = "hello not sent: " + client::FormatStatus(sent);
+    }
   };
   handlers.on_frame = [&](std::string_view frame) {
     client::ForEachObject(frame, [&](std::string_view object) {

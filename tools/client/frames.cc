@@ -1,5 +1,6 @@
 #include "client/frames.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 
@@ -11,16 +12,46 @@ std::string Serialize(const json& frame) {
   return frame.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::string HelloFrame(std::string_view token, std::span<const Cursor> cursors, int protocol,
-                       bool batch) {
+namespace {
+
+json CursorList(std::span<const Cursor> cursors) {
   json list = json::array();
   for (const Cursor& cursor : cursors) {
     list.push_back({{"conversation_id", cursor.conversation_id}, {"seq", cursor.seq}});
   }
-  json hello = {
-      {"type", "hello"}, {"protocol", protocol}, {"token", token}, {"cursors", std::move(list)}};
+  return list;
+}
+
+json HelloObject(std::string_view token, std::span<const Cursor> cursors, int protocol,
+                 bool batch) {
+  json hello = {{"type", "hello"},
+                {"protocol", protocol},
+                {"token", token},
+                {"cursors", CursorList(cursors)}};
   if (batch) hello["batch"] = true;
-  return Serialize(hello);
+  return hello;
+}
+
+}  // namespace
+
+std::string HelloFrame(std::string_view token, std::span<const Cursor> cursors, int protocol,
+                       bool batch) {
+  return Serialize(HelloObject(token, cursors, protocol, batch));
+}
+
+std::vector<std::string> HelloFrames(std::string_view token, std::span<const Cursor> cursors,
+                                     int protocol, bool batch) {
+  const size_t first = std::min(cursors.size(), kCursorsPerFrame);
+  json hello = HelloObject(token, cursors.first(first), protocol, batch);
+  if (first < cursors.size()) hello["more_cursors"] = true;
+  std::vector<std::string> frames{Serialize(hello)};
+  for (size_t at = first; at < cursors.size(); at += kCursorsPerFrame) {
+    const size_t count = std::min(kCursorsPerFrame, cursors.size() - at);
+    frames.push_back(Serialize({{"type", "cursors"},
+                                {"cursors", CursorList(cursors.subspan(at, count))},
+                                {"more", at + count < cursors.size()}}));
+  }
+  return frames;
 }
 
 std::string SendToUserFrame(std::string_view id, int64_t to_user_id, std::string_view text) {

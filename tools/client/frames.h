@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 
@@ -35,8 +36,14 @@ struct HistoryQuery {
 };
 
 // `batch`: the client accepts several newline-separated objects in one frame (ForEachObject).
+// One hello holding every cursor (a frame too large for the server when there are thousands).
 std::string HelloFrame(std::string_view token, std::span<const Cursor> cursors,
                        int protocol = kProtocolVersion, bool batch = false);
+// A hello and, when there are more than kCursorsPerFrame cursors, the `cursors` frames that
+// carry the rest (docs/protocol.md, "hello"): send them in this order.
+inline constexpr size_t kCursorsPerFrame = 1000;
+std::vector<std::string> HelloFrames(std::string_view token, std::span<const Cursor> cursors,
+                                     int protocol = kProtocolVersion, bool batch = false);
 // Calls `fn` for each newline-separated JSON object text of a frame (one, unless batched).
 template <typename Fn>
 void ForEachObject(std::string_view frame, Fn&& fn) {

@@ -50,7 +50,9 @@ Status WsClient::Connect(const Endpoint& endpoint, std::chrono::milliseconds tim
 
 Result<json> WsClient::Hello(std::string_view token, std::span<const Cursor> cursors,
                              std::chrono::milliseconds timeout) {
-  if (Status sent = SendRaw(HelloFrame(token, cursors), timeout); !sent.ok()) return sent;
+  for (std::string& frame : HelloFrames(token, cursors)) {
+    if (Status sent = SendRaw(std::move(frame), timeout); !sent.ok()) return sent;
+  }
   Result<json> reply =
       WaitFor([](const json& f) { return IsType(f, "welcome") || IsType(f, "error"); }, timeout);
   if (!reply.ok()) return reply;

@@ -5,7 +5,8 @@
 //   and jitter (backoff.js); while the browser says it is offline it waits for the `online`
 //   event instead. stop() closes for good.
 // - Every (re)connection begins with `hello` carrying getCursors() (the highest seq this device
-//   has per conversation) and `batch: true`; batched messages are split on "\n".
+//   has per conversation; in several frames when there are thousands: hello_frames.js) and
+//   `batch: true`; batched messages are split on "\n".
 // - onFrame(frame) receives every server frame in order. onStatus(status, retryAt) reports
 //   'connecting' | 'syncing' (hello sent, replay running) | 'online' (after `synced`) | 'offline';
 //   retryAt is when the next attempt starts (ms since the epoch), or null while waiting for the
@@ -17,6 +18,7 @@
 // - A ping every 20 s that gets no pong within 10 s closes the socket, so a dead network is
 //   noticed even when the browser does not report it.
 import { createBackoff } from './backoff.js';
+import { helloFrames } from './hello_frames.js';
 
 const PING_EVERY_MS = 20000;
 const PONG_WITHIN_MS = 10000;
@@ -48,7 +50,7 @@ export function createConnection({ token, getCursors, onFrame, onStatus, onAuthF
     const ws = new WebSocket(`${scheme}://${location.host}/ws`);
     socket = ws;
     ws.onopen = () => {
-      ws.send(JSON.stringify({ type: 'hello', protocol: 1, token, batch: true, cursors: getCursors() }));
+      for (const frame of helloFrames(token, getCursors())) ws.send(JSON.stringify(frame));
       setStatus('syncing');
       startHeartbeat();
     };
