@@ -37,7 +37,11 @@ try {
       '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
   });
   const adminSetupToken = /admin setup token: ([0-9a-f]{32})/.exec(server.log())?.[1];
-  const world = { browser, baseUrl: server.url, adminSetupToken, screenshot: (name) => path.join(screenshotDir, `${name}.png`), pageErrors: [], securityProblems: [] };
+  const world = {
+    browser, baseUrl: server.url, adminSetupToken,
+    // A server of a scenario's own (one it stops and starts again); the scenario stops it.
+    startServer: () => startServer({ binary, webRoot: path.join(repoRoot, 'web') }),     screenshot: (name) => path.join(screenshotDir, `${name}.png`), pageErrors: [], securityProblems: [],
+  };
   watchSecurity(browser, world.securityProblems);
   watchScreens(browser);
   const only = process.env.WEB_SCENARIOS ? new RegExp(process.env.WEB_SCENARIOS) : null;

@@ -10,6 +10,7 @@ import { groupOwnerScenarios } from './group_owner_scenarios.mjs';
 import { limitsScenarios } from './limits_scenarios.mjs';
 import { narrowScenarios } from './narrow_scenarios.mjs';
 import { notFriendsScenarios } from './not_friends_scenarios.mjs';
+import { offlineScenarios } from './offline_scenarios.mjs';
 import { securityScenarios } from './security_scenarios.mjs';
 import { socialScenarios } from './social_scenarios.mjs';
 import { unreachableScenarios } from './unreachable_scenarios.mjs';
@@ -323,6 +324,7 @@ export const scenarios = [
   ...limitsScenarios,
   ...draftsScenarios,
   ...unreachableScenarios,
+  ...offlineScenarios,
   ...narrowScenarios,
   ...busyChatScenarios,
 ];
