@@ -157,6 +157,8 @@ async function scrollBackThroughHistory(world) {
   await page.locator('.conversation a', { hasText: 'seed 500' }).click();
   await bubbles(page, 'seed 500').waitFor();
   const messages = page.locator('.messages .message');
+  // Pages coming in above are added before the bubbles shown, which stay the same nodes.
+  await bubbles(page, 'seed 500').evaluate((text) => { text.closest('li').keptNode = true; });
   while (!(await bubbles(page, 'seed 001').count())) {
     const before = await messages.count();
     await page.locator('.messages').evaluate((el) => { el.scrollTop = 0; });
@@ -165,6 +167,7 @@ async function scrollBackThroughHistory(world) {
   const seqs = await page.locator('.messages .message').evaluateAll((nodes) => nodes.map((n) => Number(n.dataset.seq)));
   assertEqual(seqs.length, 500, 'every message once');
   assert(seqs.every((seq, i) => seq === i + 1), 'messages in seq order 1..500');
+  assert(await bubbles(page, 'seed 500').evaluate((text) => text.closest('li').keptNode === true), 'the newest bubble was never built again');
   await page.locator('.history-note', { hasText: 'beginning' }).waitFor();
   await page.locator('.jump-latest').waitFor();
   // The pill sits under the list, never over a bubble.
