@@ -12,14 +12,14 @@ const sameSig = (a, b) => a.length === b.length && a.every((value, i) => value =
 
 export function createMessageList({ watchUnread }) {
   const element = h('ol', { className: 'message-list' });
-  let shown = new Map(); // key -> {sig, node}
+  let shown = new Map(); // key -> {sig, node, unread}
 
-  function setUnread(node, unread) {
-    const value = String(unread);
-    if (node.dataset.unread === value) return;
-    node.dataset.unread = value;
-    if (unread) watchUnread.observe(node);
-    else watchUnread.unobserve(node);
+  function setUnread(entry, unread) {
+    if (entry.unread === unread) return;
+    entry.unread = unread;
+    entry.node.dataset.unread = String(unread);
+    if (unread) watchUnread.observe(entry.node);
+    else watchUnread.unobserve(entry.node);
   }
 
   function update(rows) {
@@ -33,7 +33,7 @@ export function createMessageList({ watchUnread }) {
       next.set(key, entry);
       if (entry.node === cursor) cursor = cursor.nextSibling;
       else element.insertBefore(entry.node, cursor);
-      if (row.unread !== undefined) setUnread(entry.node, row.unread);
+      if (row.unread !== undefined) setUnread(entry, row.unread);
     }
     for (const [key, entry] of shown) {
       if (next.get(key) === entry) continue;

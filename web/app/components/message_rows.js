@@ -15,12 +15,25 @@
 // - A row of someone else's message or event has `unread` (its seq is after my read cursor),
 //   which message_list.js sets on its node without building it again.
 import { errorText } from '../errors.js';
-import { dayKey, formatDay } from '../format.js';
+import { dayKey, formatDay, timeZone } from '../format.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { bubble, daySeparator, deliveryState, eventLine } from './message_item.js';
 
 export const GROUP_WITHIN_MS = 5 * 60 * 1000; // one sender's messages this close together form a group
+
+// The day of each message, kept per message object and time zone: a long chat asks for
+// thousands of them on every change, and the same message keeps its day.
+let days = { zone: null, of: new WeakMap() };
+function dayOf(entry) {
+  if (days.zone !== timeZone()) days = { zone: timeZone(), of: new WeakMap() };
+  let key = days.of.get(entry);
+  if (key === undefined) {
+    key = dayKey(entry.created_at);
+    days.of.set(entry, key);
+  }
+  return key;
+}
 
 // The first message that was unread (0: none), for the "Unread messages" line.
 export function firstUnreadSeq(conversation, myId) {
@@ -42,9 +55,10 @@ export function rowsFor({ conversation: c, pending, myId, unreadFromSeq, users, 
   const rows = [];
   let lastDay = null;
   let previous = null; // the message shown just before, for grouping
-  const pushDay = (ms) => {
-    const key = dayKey(ms);
+  const pushDay = (entry) => {
+    const key = dayOf(entry);
     if (key !== lastDay) {
+      const ms = entry.created_at;
       const text = formatDay(ms);
       rows.push({ key: `d${key}`, sig: [text], build: () => daySeparator(ms) });
       previous = null;
@@ -52,7 +66,7 @@ export function rowsFor({ conversation: c, pending, myId, unreadFromSeq, users, 
     lastDay = key;
   };
   for (const message of messages) {
-    pushDay(message.created_at);
+    pushDay(message);
     if (message.seq === unreadFromSeq) {
       rows.push({ key: 'unread', sig: [], build: () => h('li', { className: 'unread-divider' }, h('span', {}, t('unread_messages'))) });
       previous = null;
@@ -81,7 +95,7 @@ export function rowsFor({ conversation: c, pending, myId, unreadFromSeq, users, 
     rows.push({ key: 'read-by', sig: [count], build: () => h('li', { className: 'read-by' }, t('read_by', { count })) });
   }
   for (const entry of pending) {
-    pushDay(entry.created_at);
+    pushDay(entry);
     const failedReason = entry.failed && errorText({ code: entry.failed }, sendContext);
     rows.push({
       key: `o${entry.id}`,

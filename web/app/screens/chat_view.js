@@ -131,6 +131,21 @@ export function mountChatView(container, { api, state, social, typing, outbox, d
     return true;
   }
 
+  // Changes are drawn once per frame: a message brings several (the message, my delivered and
+  // read cursors), and each drawing measures the list. The timer draws when frames do not come
+  // (a hidden tab).
+  let queued = null;
+  function scheduleRender() {
+    if (queued) return;
+    const run = () => {
+      cancelAnimationFrame(queued.frame);
+      clearTimeout(queued.timer);
+      queued = null;
+      render();
+    };
+    queued = { frame: requestAnimationFrame(run), timer: setTimeout(run, 250) };
+  }
+
   function render() {
     if (becameConversation()) return;
     header.render();
@@ -149,10 +164,10 @@ export function mountChatView(container, { api, state, social, typing, outbox, d
   const unsubscribers = [
     state.subscribe((id) => {
       if (id !== null && id !== conversationId) return;
-      render();
+      scheduleRender();
       panel.onConversation(conversation());
     }),
-    outbox.subscribe(render),
+    outbox.subscribe(scheduleRender),
     // Back online: load what is missing, and send the read a closed connection could not carry.
     sync.subscribeStatus(() => {
       pane.maybeLoadMore();
@@ -167,7 +182,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, d
     }),
     social.subscribe(() => {
       header.render();
-      pane.render(); // a refused message's reason follows the friendship
+      scheduleRender(); // a refused message's reason follows the friendship
     }),
     typing.subscribe((id) => { if (id === conversationId) renderTyping(); }),
     uploads.subscribe(() => pane.keepBottom(uploadList.render)),
@@ -181,6 +196,10 @@ export function mountChatView(container, { api, state, social, typing, outbox, d
   if (!composer.element.hidden) composer.focus();
 
   return () => {
+    if (queued) {
+      cancelAnimationFrame(queued.frame);
+      clearTimeout(queued.timer);
+    }
     actions.close();
     mediaViews.dispose();
     for (const unsubscribe of unsubscribers) unsubscribe();
