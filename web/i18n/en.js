@@ -269,5 +269,6 @@ export default {
     preview_sender: '{name}: {text}',
     'error.send_blocked.forbidden': 'You blocked this person. Unblock them to write to them.',
     'error.send_not_friends.forbidden': 'You are not friends yet: a friend request comes first.',
+    search_count_one: '{count} shown',
   },
 };

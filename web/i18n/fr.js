@@ -269,5 +269,6 @@ export default {
     preview_sender: '{name}\u00a0: {text}',
     'error.send_blocked.forbidden': 'Vous avez bloqué cette personne. Débloquez-la pour lui écrire.',
     'error.send_not_friends.forbidden': 'Vous n’êtes pas encore amis : une demande d’ami d’abord.',
+    search_count_one: '{count} affiché',
   },
 };

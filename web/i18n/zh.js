@@ -269,5 +269,6 @@ export default {
     preview_sender: '{name}：{text}',
     'error.send_blocked.forbidden': '你屏蔽了此人。取消屏蔽后才能给对方发消息。',
     'error.send_not_friends.forbidden': '你们还不是好友：请先发送好友请求。',
+    search_count_one: '显示 {count} 条',
   },
 };
