@@ -86,6 +86,10 @@ async function backgroundTab(world) {
   await jack.locator('.notification-settings .form-status', { hasText: 'bloque les notifications' }).waitFor();
   assert(!(await jack.locator('#notify-desktop').isChecked()), 'off when the browser says no');
   assert(await jack.locator('#notify-desktop').isDisabled(), 'nothing to switch while blocked');
+  // The push switch shown before the answer follows it: off, disabled, and said.
+  assert(!(await jack.locator('#push-toggle').isChecked()), 'push off when blocked');
+  await jack.locator('#push-toggle:disabled').waitFor();
+  await jack.locator('.push-setting .form-status', { hasText: 'Le navigateur bloque' }).waitFor();
   await jack.screenshot({ path: world.screenshot('21-settings-notifications-blocked-fr-phone') });
   for (const page of [ines, jack]) await page.context().close();
 }

@@ -4,7 +4,7 @@
 // Abe (English desktops), friends, made here.
 import { bubbles, loginViaUi, sendText, startChat } from './lib/app.mjs';
 import { createPerson, makeFriends, newDevice } from './lib/people.mjs';
-import { assertEqual } from './lib/wait.mjs';
+import { assert, assertEqual } from './lib/wait.mjs';
 
 async function busyChat(world) {
   await makeFriends(world, await createPerson(world, 'zoe', 'Zoe'), await createPerson(world, 'abe', 'Abe'));
@@ -42,9 +42,22 @@ async function busyChat(world) {
   await bubbles(zoe, 'just got back').click({ button: 'right' });
   await zoe.locator('.message-menu .menu-reply').waitFor();
   await zoe.screenshot({ path: world.screenshot('34-right-click-menu') });
+  await zoe.keyboard.press('Escape');
+
+  // A new message adds its own bubble and builds nothing else again: every node shown before
+  // is still the same node (an expando set on each survives), the divider and groups too.
+  const shownBefore = await list.locator('> li').evaluateAll((nodes) => nodes.map((node) => { node.keptNode = true; return node.className; }));
+  await sendText(abe, 'one more thing');
+  await bubbles(zoe, 'one more thing').waitFor();
+  await zoe.locator('.message.theirs', { hasText: 'one more thing' }).and(zoe.locator('[data-unread=false]')).waitFor(); // read, re-rendered
+  const kept = await list.locator('> li').evaluateAll((nodes) => nodes.map((node) => (node.keptNode ? 'kept' : node.textContent.trim())));
+  assertEqual(kept.filter((entry) => entry === 'kept').length, shownBefore.length, `every node shown before is kept: ${JSON.stringify(kept)}`);
+  assertEqual(kept.length, shownBefore.length + 1, `one node added: ${JSON.stringify(kept)}`);
+  assert(kept[kept.length - 1].includes('one more thing'), 'the new bubble is the last');
+  assertEqual(await zoe.locator('.message.theirs.continued').count(), 3, 'and joins the group');
   for (const page of [zoe, abe]) await page.context().close();
 }
 
 export const busyChatScenarios = [
-  ['busy chat: "Unread messages" line, grouped messages, Up edits my last (Save), right-click opens the menu', busyChat],
+  ['busy chat: "Unread messages" line, grouped messages, Up edits my last (Save), right-click opens the menu; a new message adds one node and rebuilds none', busyChat],
 ];

@@ -1,4 +1,6 @@
-// The web app's browser tests: node run.mjs <parleyd> <repo root> <screenshot dir>.
+// The web app's browser tests: node run.mjs <parleyd> <repo root> <screenshot dir> [suite].
+// suite `app` (the default: the scenarios) or `tour` (every screen in en, zh and fr on a desktop
+// and a phone, tour_scenarios.mjs); ctest runs them as two tests, which can run in parallel.
 // Starts a real parleyd (ephemeral loopback port, temporary data dir, --web-root <repo>/web),
 // launches Debian's Chromium through playwright-core, runs every scenario in order (they share
 // one server and build on each other's users), and always closes the browser and stops the
@@ -18,10 +20,12 @@ import { startServer } from './lib/server.mjs';
 import { watchScreens } from './lib/visible_text.mjs';
 import { scenarios } from './scenarios.mjs';
 import { richScenarios } from './scenarios_rich.mjs';
+import { tourScenarios } from './tour_scenarios.mjs';
 
-const [binary, repoRoot, screenshotDir] = process.argv.slice(2);
-if (!binary || !repoRoot || !screenshotDir) {
-  console.error('usage: node run.mjs <parleyd> <repo root> <screenshot dir>');
+const [binary, repoRoot, screenshotDir, suite = 'app'] = process.argv.slice(2);
+const SUITES = { app: () => [...scenarios, ...richScenarios], tour: () => tourScenarios };
+if (!binary || !repoRoot || !screenshotDir || !SUITES[suite]) {
+  console.error('usage: node run.mjs <parleyd> <repo root> <screenshot dir> [app|tour]');
   process.exit(2);
 }
 mkdirSync(screenshotDir, { recursive: true });
@@ -37,11 +41,15 @@ try {
       '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
   });
   const adminSetupToken = /admin setup token: ([0-9a-f]{32})/.exec(server.log())?.[1];
-  const world = { browser, baseUrl: server.url, adminSetupToken, screenshot: (name) => path.join(screenshotDir, `${name}.png`), pageErrors: [], securityProblems: [] };
+  const world = {
+    browser, baseUrl: server.url, adminSetupToken,
+    // A server of a scenario's own (one it stops and starts again); the scenario stops it.
+    startServer: () => startServer({ binary, webRoot: path.join(repoRoot, 'web') }),     screenshot: (name) => path.join(screenshotDir, `${name}.png`), pageErrors: [], securityProblems: [],
+  };
   watchSecurity(browser, world.securityProblems);
   watchScreens(browser);
   const only = process.env.WEB_SCENARIOS ? new RegExp(process.env.WEB_SCENARIOS) : null;
-  for (const [name, scenario] of [...scenarios, ...richScenarios].filter(([n]) => !only || only.test(n))) {
+  for (const [name, scenario] of SUITES[suite]().filter(([n]) => !only || only.test(n))) {
     const started = Date.now();
     try {
       await scenario(world);
@@ -53,7 +61,7 @@ try {
       console.log(`FAIL ${name}\n${error.stack}`);
       // What every open page showed when it failed, next to the other screenshots.
       const pages = browser.contexts().flatMap((context) => context.pages());
-      await Promise.all(pages.map((page, i) => page.screenshot({ path: world.screenshot(`failure-${i}`) }).catch(() => {})));
+      await Promise.all(pages.map((page, i) => page.screenshot({ path: world.screenshot(`failure-${suite}-${i}`) }).catch(() => {})));
       world.pageErrors.length = 0;
       world.securityProblems.length = 0;
       break; // later scenarios build on this one's state

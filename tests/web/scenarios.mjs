@@ -10,6 +10,7 @@ import { groupOwnerScenarios } from './group_owner_scenarios.mjs';
 import { limitsScenarios } from './limits_scenarios.mjs';
 import { narrowScenarios } from './narrow_scenarios.mjs';
 import { notFriendsScenarios } from './not_friends_scenarios.mjs';
+import { offlineScenarios } from './offline_scenarios.mjs';
 import { securityScenarios } from './security_scenarios.mjs';
 import { socialScenarios } from './social_scenarios.mjs';
 import { unreachableScenarios } from './unreachable_scenarios.mjs';
@@ -156,6 +157,8 @@ async function scrollBackThroughHistory(world) {
   await page.locator('.conversation a', { hasText: 'seed 500' }).click();
   await bubbles(page, 'seed 500').waitFor();
   const messages = page.locator('.messages .message');
+  // Pages coming in above are added before the bubbles shown, which stay the same nodes.
+  await bubbles(page, 'seed 500').evaluate((text) => { text.closest('li').keptNode = true; });
   while (!(await bubbles(page, 'seed 001').count())) {
     const before = await messages.count();
     await page.locator('.messages').evaluate((el) => { el.scrollTop = 0; });
@@ -164,6 +167,7 @@ async function scrollBackThroughHistory(world) {
   const seqs = await page.locator('.messages .message').evaluateAll((nodes) => nodes.map((n) => Number(n.dataset.seq)));
   assertEqual(seqs.length, 500, 'every message once');
   assert(seqs.every((seq, i) => seq === i + 1), 'messages in seq order 1..500');
+  assert(await bubbles(page, 'seed 500').evaluate((text) => text.closest('li').keptNode === true), 'the newest bubble was never built again');
   await page.locator('.history-note', { hasText: 'beginning' }).waitFor();
   await page.locator('.jump-latest').waitFor();
   // The pill sits under the list, never over a bubble.
@@ -323,6 +327,7 @@ export const scenarios = [
   ...limitsScenarios,
   ...draftsScenarios,
   ...unreachableScenarios,
+  ...offlineScenarios,
   ...narrowScenarios,
   ...busyChatScenarios,
 ];

@@ -50,7 +50,8 @@ function iconLink() {
 }
 
 function show(count) {
-  document.title = count > 0 ? `(${count}) ${t('app_name')}` : t('app_name');
+  const title = count > 0 ? `(${count}) ${t('app_name')}` : t('app_name');
+  if (document.title !== title) document.title = title; // setting it costs, even unchanged
   const link = iconLink();
   if (link.dataset.count === String(count)) return;
   const url = iconUrl(count);

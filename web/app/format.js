@@ -14,34 +14,49 @@ export function setTimeZone(zone) {
   }
 }
 
+let browserZone = null;
+
 export function timeZone() {
-  return profileZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return profileZone ?? (browserZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone);
+}
+
+// One Intl.DateTimeFormat per language, zone and options: making one costs far more than
+// using it, and a long chat formats thousands of times.
+const formatters = new Map();
+function dateFormat(language, options) {
+  const key = `${language}|${timeZone()}|${JSON.stringify(options)}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(language, { ...options, timeZone: timeZone() });
+    formatters.set(key, formatter);
+  }
+  return formatter;
 }
 
 export function formatTime(ms) {
-  return new Intl.DateTimeFormat(locale(), { hour: 'numeric', minute: '2-digit', timeZone: timeZone() }).format(ms);
+  return dateFormat(locale(), { hour: 'numeric', minute: '2-digit' }).format(ms);
 }
 
 // A calendar-day key in the person's zone, to place day separators.
 export function dayKey(ms) {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone(), year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  return dateFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
 }
 
 export function formatDay(ms, now = Date.now()) {
   if (dayKey(ms) === dayKey(now)) return t('today');
   if (dayKey(ms) === dayKey(now - 86400000)) return t('yesterday');
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone: timeZone() }).format(ms);
+  return dateFormat(locale(), { dateStyle: 'medium' }).format(ms);
 }
 
 export function formatDate(ms) {
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', timeZone: timeZone() }).format(ms);
+  return dateFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
 }
 
 // The list row's short stamp: a time today, else a date.
 export function formatStamp(ms) {
   if (!ms) return '';
   if (dayKey(ms) === dayKey(Date.now())) return formatTime(ms);
-  return new Intl.DateTimeFormat(locale(), { month: 'short', day: 'numeric', timeZone: timeZone() }).format(ms);
+  return dateFormat(locale(), { month: 'short', day: 'numeric' }).format(ms);
 }
 
 // Initials for an avatar: the first grapheme of the first two words that start with a letter,

@@ -3,12 +3,14 @@
 // Logged out: the auth screen. Logged in: a shell with the conversation list pane, the main pane
 // (chat, draft chat, friends, new group or settings), the connection banner and a polite live
 // region that announces new messages. The session, outbox, drafts and user cache persist in
-// localStorage, so a reload resumes where it was; a token the server refuses logs the device
-// out. Changing the language re-renders the current screen. My profile (GET /account at start,
+// localStorage, so a reload resumes where it was; so does the conversation list (saved_list.js),
+// which with the service worker's offline shell (offline_shell.js, web/sw.js) opens the app even
+// while the server cannot be reached. Logging out forgets drafts and the saved list; a token
+// the server refuses logs the device out. Changing the language re-renders the current screen. My profile (GET /account at start,
 // or an edit) updates the session, the user cache and the time zone of every shown time.
 // Media are fetched through one cache of object URLs; uploads run in one queue and become
-// messages when complete. The friends, new group, search and settings screens are loaded on
-// first use (import()), keeping the first load small. While logged in, the title and favicon count unread messages
+// messages when complete. The chat, friends, new group, search and settings screens are loaded
+// on first use (import()), keeping the first load small. While logged in, the title and favicon count unread messages
 // (attention.js), and a message from someone else may raise a desktop notification
 // (notifications.js: only if turned on in this device's settings) that opens its chat.
 import { createApi } from './api.js';
@@ -20,8 +22,10 @@ import { createMediaCache } from './media_cache.js';
 import { notify } from './notifications.js';
 import { setTimeZone } from './format.js';
 import { adoptProfileLanguage, onLanguageChange, t } from './i18n.js';
+import { registerOfflineShell } from './offline_shell.js';
 import { createOutbox } from './outbox.js';
 import { createRouter } from './router.js';
+import { createSavedList } from './saved_list.js';
 import { clearSession, loadSession, saveSession } from './session.js';
 import { createSocialState } from './social_state.js';
 import { createSync } from './sync.js';
@@ -31,7 +35,6 @@ import { createUserCache } from './users.js';
 import { createConnectionBanner } from './components/connection_banner.js';
 import { conversationTitle, messagePreview } from './components/conversation_title.js';
 import { mountAuthScreen } from './screens/auth_screen.js';
-import { mountChatView } from './screens/chat_view.js';
 import { mountConversationList } from './screens/conversation_list.js';
 
 const root = document.getElementById('app');
@@ -46,6 +49,8 @@ let unmountMain = () => {};
 
 function startApp() {
   const state = createChatState({ myId: session.user.id });
+  const savedList = createSavedList(session.user.id, state);
+  savedList.restore(); // shown until the server's list comes, or while it cannot be reached
   const social = createSocialState();
   const typing = createTypingState();
   const outbox = createOutbox(session.user.id);
@@ -66,7 +71,7 @@ function startApp() {
     onDone: (item, mediaObject) => sync.sendMessage({ ...item.target, media: mediaObject, replyTo: item.replyTo }),
   });
   const attention = createAttention(state);
-  app = { state, social, typing, outbox, drafts, sync, uploads, banner, liveRegion, attention, shell: null };
+  app = { state, social, typing, outbox, drafts, sync, uploads, banner, liveRegion, attention, savedList, shell: null };
   users.remember(session.user);
   setTimeZone(session.user.time_zone);
   sync.start();
@@ -112,6 +117,8 @@ function logOut() {
   app?.sync.stop();
   app?.attention.stop();
   app?.drafts.clear(); // unsent words stay on no shared computer
+  app?.savedList.stop();
+  app?.savedList.clear(); // nor the list of chats with their last messages
   app = null;
   session = null;
   clearSession();
@@ -140,11 +147,16 @@ function clearScreens() {
 }
 
 // Mounts a screen from a module loaded on demand; the returned unmount works before it loads.
+// A module that cannot be loaded says the server cannot be reached.
 function mountLazy(pane, load, name, props) {
   let unmount = null;
   let gone = false;
   pane.replaceChildren(h('p', { className: 'placeholder' }, t('loading')));
-  load().then((module) => { if (!gone) unmount = module[name](pane, props); });
+  load().then((module) => { if (!gone) unmount = module[name](pane, props); }, () => {
+    // Not loaded yet on this device and the server is out of reach (the offline shell keeps
+    // only what was loaded before).
+    if (!gone) pane.replaceChildren(h('p', { className: 'placeholder' }, t('error.network')));
+  });
   return () => {
     gone = true;
     unmount?.();
@@ -175,8 +187,9 @@ function show(route) {
   const common = { ...app, api, users, media, session, navigate: router.navigate, openOverlay: router.openOverlay, closeOverlay: router.closeOverlay };
   unmountList = mountConversationList(listPane, { ...common, currentId: () => (route.name === 'chat' ? route.id : null), startChat });
   const at = Number(route.query.get('at')) || null;
-  if (route.name === 'chat') unmountMain = mountChatView(mainPane, { ...common, conversationId: route.id, focusSeq: at });
-  else if (route.name === 'draft') unmountMain = mountChatView(mainPane, { ...common, recipientId: route.id });
+  const loadChat = () => import('./screens/chat_view.js');
+  if (route.name === 'chat') unmountMain = mountLazy(mainPane, loadChat, 'mountChatView', { ...common, conversationId: route.id, focusSeq: at });
+  else if (route.name === 'draft') unmountMain = mountLazy(mainPane, loadChat, 'mountChatView', { ...common, recipientId: route.id });
   else if (route.name === 'friends') unmountMain = mountLazy(mainPane, () => import('./screens/friends_screen.js'), 'mountFriendsScreen', common);
   else if (route.name === 'new_group') unmountMain = mountLazy(mainPane, () => import('./screens/new_group_screen.js'), 'mountNewGroupScreen', common);
   else if (route.name === 'search') unmountMain = mountLazy(mainPane, () => import('./screens/search_screen.js'), 'mountSearchScreen', { ...common, scopeId: Number(route.query.get('in')) || null, query: route.query.get('q') ?? '' });
@@ -187,3 +200,4 @@ function show(route) {
 
 onLanguageChange(() => show(router.current()));
 show(router.current());
+registerOfflineShell();

@@ -7,6 +7,10 @@
 //   the handler of a click or change (browsers ignore, and penalise, a prompt without a user
 //   gesture); nothing else ever asks. Resolves to the new notificationState().
 // - soundOn() / setSound(on).
+// - onPermissionChange(listener): listener() after the browser answered a prompt (here or in
+//   push_subscription.js: permissionAnswered()) and whenever the person changes the site's
+//   permission in the browser (Permissions API), so a switch shown earlier follows; returns
+//   the unsubscribe.
 // - notify({title, body, tag, onClick}): when on and not in front, shows a notification
 //   (replacing the earlier one with the same tag: one per conversation) and plays the chime
 //   (Web Audio, no file) unless the sound is off, at most every 2 s; a click on it focuses the
@@ -17,6 +21,23 @@ const CHIME_EVERY_MS = 2000;
 
 let audio = null;
 let chimedAt = 0;
+const permissionListeners = new Set();
+let watchingBrowser = false;
+
+export function permissionAnswered() {
+  for (const listener of [...permissionListeners]) listener();
+}
+
+export function onPermissionChange(listener) {
+  permissionListeners.add(listener);
+  if (!watchingBrowser && navigator.permissions?.query) {
+    watchingBrowser = true;
+    navigator.permissions.query({ name: 'notifications' })
+      .then((status) => status.addEventListener('change', permissionAnswered))
+      .catch(() => { /* not queryable here: prompts still report */ });
+  }
+  return () => permissionListeners.delete(listener);
+}
 
 export function notificationState() {
   if (typeof Notification === 'undefined') return 'unsupported';
@@ -28,8 +49,12 @@ export async function setNotifications(on) {
   if (!on) localStorage.removeItem(ENABLED_KEY);
   else if (typeof Notification !== 'undefined') {
     localStorage.setItem(ENABLED_KEY, 'on');
-    if (Notification.permission === 'default') await Notification.requestPermission();
-    warmUpSound(); // inside the same gesture, so the chime may play later
+    if (Notification.permission === 'default') {
+      const asked = Notification.requestPermission();
+      warmUpSound(); // inside the same gesture, so the chime may play later
+      await asked;
+      permissionAnswered();
+    } else warmUpSound();
   }
   return notificationState();
 }
@@ -74,7 +99,8 @@ function chime() {
 const inFront = () => document.visibilityState === 'visible' && document.hasFocus();
 
 export function notify({ title, body, tag, onClick }) {
-  if (notificationState() !== 'on' || inFront()) return;
+  // The device's choice first: asking the browser for its permission costs, once a message.
+  if (localStorage.getItem(ENABLED_KEY) !== 'on' || notificationState() !== 'on' || inFront()) return;
   const notification = new Notification(title, { body, tag });
   notification.onclick = () => {
     window.focus();

@@ -24,7 +24,6 @@ export default {
     system_title: 'System notices',
     system_readonly: 'Notices from the server admins. You cannot reply here.',
     user_fallback: 'user #{id}',
-    you: 'You',
     unread: '{count} unread',
     message_placeholder: 'Write a message',
     message_label: 'Message',
@@ -46,7 +45,7 @@ export default {
     text_length: '{size} of {limit}',
     text_too_long: 'Too long to send: {size}, and the limit is {limit}. Shorten it, or send it as a file.',
     file_too_large: '“{name}” is too large to send: {size}, and the limit is {limit}.',
-    'error.send.forbidden': 'Not allowed: you are not friends yet, or you blocked this person.',
+    'error.send.forbidden': 'This person does not take messages from you.',
     'error.group_send.forbidden': 'You are muted in this group for now.',
     'error.group_send.not_found': 'You are no longer in this group.',
     'error.send.too_large': 'Too long to send.',
@@ -265,5 +264,11 @@ export default {
     'error.message_op.invalid_argument': 'That cannot be done with this message.',
     'error.message_op.not_found': 'That message is not in this conversation.',
     'error.search.invalid_argument': 'Type a word to search for.',
+    // issue 14 (web14c): list previews, refused sends said as they are.
+    preview_mine: 'You: {text}',
+    preview_sender: '{name}: {text}',
+    'error.send_blocked.forbidden': 'You blocked this person. Unblock them to write to them.',
+    'error.send_not_friends.forbidden': 'You are not friends yet: a friend request comes first.',
+    search_count_one: '{count} shown',
   },
 };

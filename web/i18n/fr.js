@@ -24,7 +24,6 @@ export default {
     system_title: 'Avis du système',
     system_readonly: 'Avis des administrateurs du serveur. Vous ne pouvez pas répondre ici.',
     user_fallback: 'utilisateur n°{id}',
-    you: 'Vous',
     unread: '{count} non lus',
     message_placeholder: 'Écrire un message',
     message_label: 'Message',
@@ -46,7 +45,7 @@ export default {
     text_length: '{size} sur {limit}',
     text_too_long: 'Trop long pour être envoyé : {size}, pour une limite de {limit}. Raccourcissez-le ou envoyez-le comme fichier.',
     file_too_large: '« {name} » est trop volumineux pour être envoyé : {size}, pour une limite de {limit}.',
-    'error.send.forbidden': 'Pas autorisé : vous n’êtes pas encore amis, ou vous avez bloqué cette personne.',
+    'error.send.forbidden': 'Cette personne ne reçoit pas vos messages.',
     'error.group_send.forbidden': 'Vous êtes en sourdine dans ce groupe pour le moment.',
     'error.group_send.not_found': 'Vous ne faites plus partie de ce groupe.',
     'error.send.too_large': 'Trop long pour être envoyé.',
@@ -265,5 +264,11 @@ export default {
     'error.message_op.invalid_argument': 'Impossible avec ce message.',
     'error.message_op.not_found': 'Ce message n’est pas dans cette conversation.',
     'error.search.invalid_argument': 'Tapez un mot à chercher.',
+    // issue 14 (web14c): list previews, refused sends said as they are.
+    preview_mine: 'Vous\u00a0: {text}',
+    preview_sender: '{name}\u00a0: {text}',
+    'error.send_blocked.forbidden': 'Vous avez bloqué cette personne. Débloquez-la pour lui écrire.',
+    'error.send_not_friends.forbidden': 'Vous n’êtes pas encore amis : une demande d’ami d’abord.',
+    search_count_one: '{count} affiché',
   },
 };

@@ -24,7 +24,6 @@ export default {
     system_title: '系统通知',
     system_readonly: '来自服务器管理员的通知，无法在此回复。',
     user_fallback: '用户 #{id}',
-    you: '我',
     unread: '{count} 条未读',
     message_placeholder: '输入消息',
     message_label: '消息',
@@ -46,7 +45,7 @@ export default {
     text_length: '{size} / {limit}',
     text_too_long: '太长，无法发送：{size}，上限为 {limit}。请缩短，或作为文件发送。',
     file_too_large: '“{name}”太大，无法发送：{size}，上限为 {limit}。',
-    'error.send.forbidden': '不允许：你们还不是好友，或你已屏蔽此人。',
+    'error.send.forbidden': '此人不接收你的消息。',
     'error.group_send.forbidden': '你暂时在本群被禁言。',
     'error.group_send.not_found': '你已不在本群中。',
     'error.send.too_large': '太长，无法发送。',
@@ -265,5 +264,11 @@ export default {
     'error.message_op.invalid_argument': '这条消息不能这样操作。',
     'error.message_op.not_found': '此会话中没有这条消息。',
     'error.search.invalid_argument': '请输入要搜索的词。',
+    // issue 14 (web14c): list previews, refused sends said as they are.
+    preview_mine: '我：{text}',
+    preview_sender: '{name}：{text}',
+    'error.send_blocked.forbidden': '你屏蔽了此人。取消屏蔽后才能给对方发消息。',
+    'error.send_not_friends.forbidden': '你们还不是好友：请先发送好友请求。',
+    search_count_one: '显示 {count} 条',
   },
 };

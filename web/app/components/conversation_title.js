@@ -16,12 +16,13 @@ export function conversationTitle(conversation, users) {
 }
 
 // A one-line preview of a message for the list (in groups, others' texts name their sender);
-// a media message without a caption says what it is, a deleted one that it was deleted.
+// a media message without a caption says what it is, a deleted one that it was deleted. The
+// "You: " before mine is the language's (French puts a no-break space before the colon).
 export function messagePreview(message, myId, users, isGroup = false) {
   if (!message) return '';
   if (message.kind === 'event') return eventText(message, users);
   const body = message.deleted ? t('message_deleted') : (message.text || mediaLabel(message.media?.kind));
   const text = String(body ?? '').replace(/\s+/g, ' ');
-  if (message.sender_id === myId) return `${t('you')}: ${text}`;
-  return isGroup ? `${users.name(message.sender_id)}: ${text}` : text;
+  if (message.sender_id === myId) return t('preview_mine', { text });
+  return isGroup ? t('preview_sender', { name: users.name(message.sender_id), text }) : text;
 }

@@ -1,10 +1,11 @@
 // notification_settings: the settings' "Notifications" part for this device. A switch for
 // desktop notifications (turning it on asks the browser's permission, from that click: see
 // notifications.js) and one for their sound; a line says when the browser blocks them or
-// cannot show them. createNotificationSettings() -> element.
+// cannot show them, also when that changes while the settings are shown (onPermissionChange).
+// createNotificationSettings() -> element.
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import { notificationState, setNotifications, setSound, soundOn } from '../notifications.js';
+import { notificationState, onPermissionChange, setNotifications, setSound, soundOn } from '../notifications.js';
 
 export function createNotificationSettings() {
   const desktop = h('input', { id: 'notify-desktop', type: 'checkbox', onChange: () => setNotifications(desktop.checked).then(show) });
@@ -24,5 +25,9 @@ export function createNotificationSettings() {
   }
 
   show(notificationState());
+  const stop = onPermissionChange(() => {
+    if (element.isConnected) show(notificationState());
+    else stop(); // the settings screen is gone
+  });
   return element;
 }

@@ -8,7 +8,7 @@
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { formatDate } from '../format.js';
-import { t } from '../i18n.js';
+import { locale, t } from '../i18n.js';
 import { conversationTitle } from '../components/conversation_title.js';
 import { mediaLabel } from '../components/message_item.js';
 import { createSearchState, snippetParts } from '../search_state.js';
@@ -39,7 +39,11 @@ export function mountSearchScreen(container, { api, state, users, navigate, scop
     else if (search.loading()) status.textContent = t('loading');
     else if (!search.query()?.q) status.textContent = '';
     else if (search.results().length === 0) status.textContent = t('search_no_results');
-    else status.textContent = t('search_count', { count: search.results().length });
+    else {
+      const count = search.results().length;
+      const one = new Intl.PluralRules(locale()).select(count) === 'one'; // French: 0 and 1
+      status.textContent = t(one ? 'search_count_one' : 'search_count', { count });
+    }
     more.hidden = !search.moreCursor() || search.loading();
   }
 

@@ -2,18 +2,18 @@
 // /account/profile, then onProfile(user)), my picture (an image uploaded like any media, with a
 // progress bar, then set as the profile's `avatar` media id; Remove sets ""), language (persisted, applies at once and is
 // saved to the profile), this device's notifications (desktop ones while the app is open:
-// notification_settings.js; push ones while it is closed: push_subscription.js; permission is
-// asked only when a toggle is turned on), change password, the devices logged in to this account
+// notification_settings.js; push ones while it is closed: push_setting.js; permission is
+// asked only when a toggle is turned on, and both follow the browser blocking them), change password, the devices logged in to this account
 // with a revoke button each, and log out. onLoggedOut() is called after the
 // server revoked this device's token (or it was already invalid).
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { formatDate, timeZone } from '../format.js';
 import { LANGUAGES, language, setLanguage, t } from '../i18n.js';
-import { disablePush, enablePush, pushEnabled, pushSupported } from '../push_subscription.js';
 import { createUploads } from '../uploads.js';
 import { avatar } from '../components/avatar.js';
 import { createNotificationSettings } from '../components/notification_settings.js';
+import { createPushSetting } from '../components/push_setting.js';
 
 // The profile's language follows the last choice: one PATCH in flight at a time, and the newest
 // choice is sent after it, so answers crossing each other never leave an older language saved
@@ -160,26 +160,6 @@ export function mountSettingsScreen(container, { api, session, users, media, nav
     }
   }
 
-  // Notifications: asked for only here, when the person turns them on (never at page load).
-  const pushToggle = h('input', { id: 'push-toggle', type: 'checkbox', checked: pushEnabled(), onChange: togglePush });
-  const pushStatus = h('p', { className: 'form-status', role: 'status' });
-  async function togglePush() {
-    pushStatus.textContent = '';
-    pushToggle.disabled = true;
-    try {
-      if (pushToggle.checked) {
-        await enablePush(api);
-        pushStatus.textContent = t('notify_push_on');
-      } else {
-        await disablePush(api);
-      }
-    } catch (error) {
-      pushToggle.checked = false;
-      pushStatus.textContent = error.message === 'denied' ? t('notify_push_denied') : errorText(error);
-    }
-    pushToggle.disabled = false;
-  }
-
   async function logOut() {
     try {
       await api.logout();
@@ -196,8 +176,7 @@ export function mountSettingsScreen(container, { api, session, users, media, nav
       signedInAs,
       h('label', { for: 'language' }, t('language')), languageSelect,
       h('h3', {}, t('notifications')), createNotificationSettings(),
-      pushSupported() && h('div', { className: 'push-setting' },
-        h('label', { className: 'toggle' }, pushToggle, t('notify_push')), pushStatus),
+      createPushSetting(api),
       h('h3', {}, t('profile')),
       h('span', { className: 'label' }, t('avatar')), picker.element,
       h('form', { className: 'profile-form', onSubmit: onSaveProfile },
