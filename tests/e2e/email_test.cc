@@ -4,11 +4,14 @@
 // API. Covers: verification (wrong password, bad address, reuse), reset by username and by
 // address (sessions revoked, WebSockets closed), and the refusals: reused, expired, wrong and
 // malformed tokens, a verification token used for a reset, another account's token, an
-// unverified address, enumeration (same answer, similar time), rate limits, hostile bodies.
+// unverified address, enumeration (same answer, similar time), rate limits, hostile bodies;
+// and the same through the `parley` CLI (email, verify-email, reset-password).
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -24,6 +27,7 @@
 #include "tests/e2e/server_process.h"
 #include "tests/e2e/test_ca.h"
 #include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
 
 namespace parley::e2e {
 namespace {
@@ -374,6 +378,66 @@ TEST_F(EmailTest, HostileBodiesGetTypedErrors) {
     EXPECT_EQ(reply->status, c.status)
         << c.method << " " << c.target << " " << c.body << " -> " << reply->raw_body;
   }
+}
+
+// Runs `parley --server URL ARGS...` with its own config directory and the given environment
+// (NAME=value words for /bin/sh, already quoted); returns the exit code and the output.
+std::pair<int, std::string> RunCli(const ServerProcess& server, const std::string& config_dir,
+                                   const std::string& env, const std::vector<std::string>& args) {
+  auto quote = [](const std::string& text) {
+    std::string quoted = "'";
+    for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+  };
+  std::string command = "PARLEY_CONFIG_DIR=" + quote(config_dir) + " " + env + " " +
+                        quote(PARLEY_CLI_PATH) + " --server " + quote(server.url());
+  for (const std::string& arg : args) command += " " + quote(arg);
+  command += " 2>&1";
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return {-1, ""};
+  char buffer[4096];
+  size_t got = 0;
+  while ((got = fread(buffer, 1, sizeof(buffer), pipe)) > 0) output.append(buffer, got);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+TEST_F(EmailTest, TheCliSetsVerifiesAndResets) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  TestUser alice = MustCreate("alice");
+  testing_support::TempDir home;
+  const std::string password_env = "PARLEY_PASSWORD='" + std::string(kTestPassword) + "'";
+  auto [login_code, login_out] = RunCli(*server_, home.path(), password_env, {"login", "alice"});
+  ASSERT_EQ(login_code, 0) << login_out;
+  auto [set_code, set_out] =
+      RunCli(*server_, home.path(), password_env, {"email", "alice@example.org"});
+  ASSERT_EQ(set_code, 0) << set_out;
+  EXPECT_NE(set_out.find("alice@example.org (not verified"), std::string::npos) << set_out;
+  auto verify = NextMail("alice@example.org", "Confirm your e-mail address");
+  ASSERT_TRUE(verify);
+  auto [verify_code, verify_out] =
+      RunCli(*server_, home.path(), "", {"verify-email", TokenIn(*verify, "verify-email")});
+  ASSERT_EQ(verify_code, 0) << verify_out;
+  auto [show_code, show_out] = RunCli(*server_, home.path(), "", {"email"});
+  EXPECT_EQ(show_out, "alice@example.org (verified)\n");
+
+  auto [ask_code, ask_out] = RunCli(*server_, home.path(), "", {"reset-password", "alice"});
+  ASSERT_EQ(ask_code, 0) << ask_out;
+  auto reset = NextMail("alice@example.org", "Reset your Parley password");
+  ASSERT_TRUE(reset);
+  const std::string token = TokenIn(*reset, "reset-password");
+  const std::string new_env = "PARLEY_NEW_PASSWORD='the cli new password'";
+  auto [reset_code, reset_out] =
+      RunCli(*server_, home.path(), new_env, {"reset-password", "--token", token});
+  ASSERT_EQ(reset_code, 0) << reset_out;
+  EXPECT_EQ(LoginCode("alice", "the cli new password"), Code::kOk);
+  auto [again_code, again_out] =
+      RunCli(*server_, home.path(), new_env, {"reset-password", "--token", token});
+  EXPECT_NE(again_code, 0) << "a used code is refused: " << again_out;
+  auto [both_code, both_out] =
+      RunCli(*server_, home.path(), new_env, {"reset-password", "alice", "--token", token});
+  EXPECT_NE(both_code, 0) << both_out;
 }
 
 }  // namespace
