@@ -166,6 +166,24 @@ const std::vector<Option>& Options() {
          c.smtp_test_to = v;
          return Status::Ok();
        }},
+      // --- e-mail verification and password reset (account/email_service.h) ---
+      {"public-url",
+       "the web app's address as users reach it (https://chat.example.org), for the links in "
+       "verification and password-reset mails (none: the mails carry the code alone)",
+       [](Config& c, const std::string& v) -> Status {
+         const bool scheme = v.starts_with("http://") || v.starts_with("https://");
+         if (!scheme || v.ends_with("/") || v.size() > 200 ||
+             v.find_first_of(" \t\r\n#?") != std::string::npos) {
+           return Invalid("public-url", "must be http(s)://HOST[:PORT][/PATH] without a final /");
+         }
+         c.email.public_url = v;
+         return Status::Ok();
+       }},
+      Int("reset-token-lifetime-s", "how long a password-reset link works (1800)", 1, 24 * 3600,
+          [](Config& c, int64_t v) { c.email.reset_lifetime_ms = v * 1000; }),
+      Int("verify-token-lifetime-s", "how long an e-mail verification link works (3600)", 1,
+          7 * 24 * 3600, [](Config& c, int64_t v) { c.email.verify_lifetime_ms = v * 1000; }),
+      // --- end of e-mail verification and password reset ---
       {"data-dir", "directory for the database (data)",
        [](Config& c, const std::string& v) -> Status {
          if (v.empty()) return Invalid("data-dir", "must not be empty");

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "account/email_service.h"
 #include "auth/auth_service.h"
 #include "base/status.h"
 #include "chat/groups.h"
@@ -48,7 +49,8 @@ struct Config {
   int64_t media_cleanup_interval_ms = 3600 * 1000;  // how often expired uploads and unused
                                                     // media are removed
   mail::SmtpOptions smtp;                           // outgoing mail; smtp.url empty: none
-  std::string smtp_test_to;    // --smtp-test-to: send one mail there, print the outcome, exit
+  std::string smtp_test_to;     // --smtp-test-to: send one mail there, print the outcome, exit
+  account::EmailOptions email;  // verification and reset links (public_url) and lifetimes
   PushConfig push;
   std::string admin_username;  // granted the server-admin role at start-up (must exist)
   bool show_help = false;

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "account/email_service.h"
 #include "app/config.h"
 #include "auth/auth_service.h"
 #include "base/log.h"
@@ -167,6 +168,14 @@ int Main(int argc, char** argv) {
   auth.SetRevocationListener(&close_revoked);
   auto setup_token = auth.admin_setup().OpenIfNoAdmin();
   if (!setup_token.ok()) return Fail(setup_token.status());
+  // Outgoing mail (verification, password reset) when smtp-url is set.
+  std::unique_ptr<mail::SmtpMailer> mailer;
+  if (!config->smtp.url.empty()) {
+    auto started = mail::SmtpMailer::Start(config->smtp);
+    if (!started.ok()) return Fail(started.status());
+    mailer = std::move(*started);
+  }
+  account::EmailService email(**store, auth, mailer.get(), config->email);
   chat::MessageWriter writer(**store, config->writer);
   // The domain publishes typed events to the hub, which encodes them per protocol.
   chat::Service chat(**store, events, writer, config->chat);
@@ -178,8 +187,8 @@ int Main(int argc, char** argv) {
   chat::MediaService media(**store, writer, **blobs, media_options);
   chat::MediaCleanup media_cleanup(media,
                                    std::chrono::milliseconds(config->media_cleanup_interval_ms));
-  net::Server server(config->server,
-                     net::Services{auth, chat, groups, hub, notices, social, media, push_registry});
+  net::Server server(config->server, net::Services{auth, chat, groups, hub, notices, social, media,
+                                                   push_registry, email});
   auto port = server.Start();
   if (!port.ok()) return Fail(port.status());
 

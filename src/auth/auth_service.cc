@@ -159,6 +159,12 @@ Status AuthService::RevokeDevice(const Principal& principal, int64_t device_id) 
 Status AuthService::ChangePassword(const Principal& principal, std::string_view old_password,
                                    std::string_view new_password, int64_t now) {
   if (Status s = ValidatePassword(new_password); !s.ok()) return s;
+  if (Status s = ConfirmPassword(principal, old_password, now); !s.ok()) return s;
+  return ReplacePassword(principal.user.id, new_password, principal.device_id);
+}
+
+Status AuthService::ConfirmPassword(const Principal& principal, std::string_view password,
+                                    int64_t now) {
   const std::string account = CanonicalUsername(principal.user.username);
   if (Status s = login_limits_.AdmitPasswordCheck(account, principal.device_id, now); !s.ok()) {
     return s;
@@ -169,20 +175,30 @@ Status AuthService::ChangePassword(const Principal& principal, std::string_view 
     if (user.status().code() == Code::kNotFound) return InvalidToken();
     return user.status();
   }
-  if (!VerifyPassword(user->password_hash, old_password)) {
+  if (!VerifyPassword(user->password_hash, password)) {
     login_limits_.PasswordCheckFailed(account, principal.device_id, now);
     return Status(Code::kUnauthenticated, "wrong password");
   }
   login_limits_.PasswordCheckSucceeded(account, principal.device_id);
+  return Status::Ok();
+}
+
+Status AuthService::ResetPassword(int64_t user_id, std::string_view new_password) {
+  if (Status s = ValidatePassword(new_password); !s.ok()) return s;
+  return ReplacePassword(user_id, new_password, /*kept_device_id=*/0);
+}
+
+Status AuthService::ReplacePassword(int64_t user_id, std::string_view new_password,
+                                    int64_t kept_device_id) {
   Result<std::string> hash = HashPassword(new_password, options_.password);
   if (!hash.ok()) return hash.status();
-  if (Status s = store_.SetPasswordHash(user->id, *hash); !s.ok()) return s;
+  if (Status s = store_.SetPasswordHash(user_id, *hash); !s.ok()) return s;
   // Revoke only after the new hash is in place, so that a login which slipped in with the old
   // password meanwhile is revoked too. If this fails the password has changed all the same;
   // the client may retry with the new one as the old.
-  if (Status s = store_.RevokeOtherDevices(user->id, principal.device_id); !s.ok()) return s;
+  if (Status s = store_.RevokeOtherDevices(user_id, kept_device_id); !s.ok()) return s;
   if (RevocationListener* listener = listener_.load(std::memory_order_acquire)) {
-    listener->OnOtherDevicesRevoked(user->id, principal.device_id);
+    listener->OnOtherDevicesRevoked(user_id, kept_device_id);
   }
   return Status::Ok();
 }

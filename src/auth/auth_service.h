@@ -113,6 +113,15 @@ class AuthService {
   Status ChangePassword(const Principal& principal, std::string_view old_password,
                         std::string_view new_password, int64_t now);
 
+  // Checks the caller's password again before a sensitive change (setting the e-mail
+  // address): wrong: kUnauthenticated, with the same per-device delays as ChangePassword.
+  Status ConfirmPassword(const Principal& principal, std::string_view password, int64_t now);
+
+  // Sets a new password without the old one, for a caller who proved otherwise that the
+  // account is theirs (a password-reset token), and revokes every device of the user.
+  // kInvalidArgument for a password that breaks the rules, kNotFound for no such user.
+  Status ResetPassword(int64_t user_id, std::string_view new_password);
+
  private:
   // Verifies `password` against a fixed hash of the configured cost: spends the time a real
   // verification would, so a missing account does not answer faster.
@@ -120,6 +129,9 @@ class AuthService {
   Result<store::Device> CreateDevice(int64_t user_id, std::string device_name,
                                      std::string_view token, int64_t now);
   void MaybeUpgradeHash(const store::User& user, std::string_view password);
+  // Stores a hash of `new_password` and revokes every device of the user but kept_device_id
+  // (0: all of them), telling the listener.
+  Status ReplacePassword(int64_t user_id, std::string_view new_password, int64_t kept_device_id);
   void NotifyDeviceRevoked(int64_t user_id, int64_t device_id);
 
   store::Store& store_;

@@ -126,6 +126,8 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
   }
   auto groups = HandleGroupApi(request, path, me, context, query);
   if (std::optional<Response> answered = co_await std::move(groups)) co_return std::move(*answered);
+  auto emailing = HandleEmailApi(request, path, me, context);
+  if (auto response = co_await std::move(emailing)) co_return std::move(*response);
   auto pushing = HandlePushApi(request, path, me, context);
   if (auto response = co_await std::move(pushing)) co_return std::move(*response);
   auto search = HandleSearchApi(request, path, me, context, query);
@@ -142,9 +144,9 @@ bool NeedsToken(http::verb method, std::string_view target) {
   if (!parsed.ok()) return false;  // answered as malformed without a caller
   const Segments& path = parsed->segments;
   if (path.size() < 2 || path[0] != "api" || path[1] != "v1") return false;
-  const bool public_route =
-      method == http::verb::post &&
-      (Matches(path, {"api", "v1", "accounts"}) || Matches(path, {"api", "v1", "sessions"}));
+  const bool public_route = method == http::verb::post &&
+                            (Matches(path, {"api", "v1", "accounts"}) ||
+                             Matches(path, {"api", "v1", "sessions"}) || IsPublicEmailRoute(path));
   return !public_route;
 }
 
@@ -171,6 +173,10 @@ awaitable<ApiResponse> HandleApi(const Request& request, Context& context,
   }
   if (method == http::verb::post && Matches(path, {"api", "v1", "sessions"})) {
     co_return co_await Login(request, context, client_address);
+  }
+  if (method == http::verb::post && IsPublicEmailRoute(path)) {
+    auto answering = HandlePublicEmailApi(request, path, context, client_address);
+    if (auto response = co_await std::move(answering)) co_return std::move(*response);
   }
   if (path.empty() || path[0] != "api") {
     // Everything outside /api is the web app.

@@ -50,6 +50,14 @@ RouteResult HandlePushApi(const Request& request, const Segments& path, const au
 RouteResult HandleSearchApi(const Request& request, const Segments& path, const auth::Principal& me,
                             Context& context, const Query& query);
 
+// The account's e-mail address (api_email.cc): HandleEmailApi for a logged-in caller;
+// HandlePublicEmailApi for the routes that need no login (IsPublicEmailRoute).
+RouteResult HandleEmailApi(const Request& request, const Segments& path, const auth::Principal& me,
+                           Context& context);
+bool IsPublicEmailRoute(const Segments& path);
+RouteResult HandlePublicEmailApi(const Request& request, const Segments& path, Context& context,
+                                 const std::string& client_address);
+
 }  // namespace parley::net
 
 #endif  // PARLEY_NET_API_ROUTES_H_

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <boost/asio/thread_pool.hpp>
 
+#include "account/email_service.h"
 #include "auth/auth_service.h"
 #include "chat/groups.h"
 #include "chat/hub.h"
@@ -19,8 +20,8 @@
 #include "net/static_files.h"
 #include "net/work_pool.h"
 #include "proto/json_frames.h"
-#include "tls/context.h"
 #include "push/registry.h"
+#include "tls/context.h"
 
 namespace parley::net {
 
@@ -40,6 +41,7 @@ struct Context {
   PerUserLimit& password_changes;     // in flight per user
   PerUserLimit& completions;          // upload completions in flight per user
   const StaticFiles& web;
+  account::EmailService& email;  // the account's e-mail address and password reset
   // The certificate new connections use; null when the server speaks plain HTTP.
   const tls::ServerContext* tls = nullptr;
 

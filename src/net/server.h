@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 
+#include "account/email_service.h"
 #include "auth/auth_service.h"
 #include "base/status.h"
 #include "chat/groups.h"
@@ -83,6 +84,7 @@ struct Services {
   chat::Social& social;
   chat::MediaService& media;
   push::Registry& push;
+  account::EmailService& email;
 };
 
 class Server {

@@ -215,6 +215,26 @@ class Store {
   virtual Status RevokeOtherDevices(int64_t user_id, int64_t keep_device_id) = 0;
   virtual Status TouchDevice(int64_t device_id, int64_t now) = 0;
 
+  // --- e-mail addresses and single-use tokens (sqlite_accounts.cc) ---
+  // The user's address, if any.
+  virtual Result<std::optional<AccountEmail>> FindEmail(int64_t user_id) = 0;
+  // Sets the user's address, unverified (an empty one removes it), and drops the user's
+  // kVerifyEmail tokens. kNotFound if there is no such user.
+  virtual Status SetEmail(int64_t user_id, std::string_view address, int64_t now) = 0;
+  // Marks the user's address verified if it still is `address`: false if it changed since.
+  // kConflict if another account holds the same address verified.
+  virtual Result<bool> MarkEmailVerified(int64_t user_id, std::string_view address) = 0;
+  // The account holding `address` verified (case-insensitive); nullopt if none.
+  virtual Result<std::optional<int64_t>> UserWithVerifiedEmail(std::string_view address) = 0;
+  // Stores a token and drops the user's expired tokens. kConflict if the hash exists.
+  virtual Status AddToken(const OneTimeToken& token) = 0;
+  // Removes the token with this hash and purpose and returns it if it had not expired at
+  // `now`: a token is taken once. nullopt if there is none (or it had expired).
+  virtual Result<std::optional<OneTimeToken>> TakeToken(std::string_view token_hash,
+                                                        TokenPurpose purpose, int64_t now) = 0;
+  // Removes every token of the user with this purpose.
+  virtual Status RemoveTokens(int64_t user_id, TokenPurpose purpose) = 0;
+
   // --- conversations and messages (reads) ---
   // The user's membership of a conversation with cursors and role; nullopt if not a member.
   virtual Result<std::optional<Member>> FindMember(int64_t conversation_id, int64_t user_id) = 0;

@@ -50,6 +50,31 @@ struct NewDevice {
   int64_t expires_at = 0;
 };
 
+// An account's e-mail address (docs/security.md, "E-mail and password reset"). An address is
+// used for password reset only once verified; at most one account holds a verified address.
+struct AccountEmail {
+  int64_t user_id = 0;
+  std::string address;  // as the user typed it; compared case-insensitively
+  bool verified = false;
+  int64_t changed_at = 0;
+};
+
+// What a single-use account token is for.
+enum class TokenPurpose {
+  kVerifyEmail = 1,    // proves the holder reads `address`
+  kResetPassword = 2,  // sets a new password
+};
+
+// A single-use, short-lived secret sent by e-mail. Only its hash is stored.
+struct OneTimeToken {
+  std::string token_hash;  // raw bytes of the token's hash
+  int64_t user_id = 0;
+  TokenPurpose purpose = TokenPurpose::kVerifyEmail;
+  std::string address;  // where it was sent
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+};
+
 enum class ConversationKind {
   kDirect = 1,  // two users; its key is "<smaller id>:<larger id>"
   kGroup = 2,   // named, with roles; membership changes are events in its stream

@@ -261,5 +261,32 @@ TEST(ConfigTest, SmtpSettings) {
   }
 }
 
+TEST(ConfigTest, EmailLinkSettings) {
+  auto config = ParseConfig({"--public-url", "https://chat.example.org/parley",
+                             "--reset-token-lifetime-s", "600", "--verify-token-lifetime-s", "60"});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->email.public_url, "https://chat.example.org/parley");
+  EXPECT_EQ(config->email.reset_lifetime_ms, 600'000);
+  EXPECT_EQ(config->email.verify_lifetime_ms, 60'000);
+  EXPECT_EQ(ParseConfig({})->email.reset_lifetime_ms, 30 * 60'000);
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"--public-url", ""},
+           {"--public-url", "chat.example.org"},
+           {"--public-url", "ftp://chat.example.org"},
+           {"--public-url", "https://chat.example.org/"},
+           {"--public-url", "https://chat.example.org/#x"},
+           {"--public-url", "https://chat.example.org?a=b"},
+           {"--public-url", "https://chat.example.org\r\nBcc: x@evil.org"},
+           {"--public-url", "https://" + std::string(300, 'a') + ".org"},
+           {"--reset-token-lifetime-s", "0"},
+           {"--reset-token-lifetime-s", "86401"},
+           {"--verify-token-lifetime-s", "-5"},
+           {"--verify-token-lifetime-s", "soon"}}) {
+    auto parsed = ParseConfig(bad);
+    ASSERT_FALSE(parsed.ok()) << bad[0] << " " << bad[1];
+    EXPECT_EQ(parsed.status().code(), Code::kInvalidArgument);
+  }
+}
+
 }  // namespace
 }  // namespace parley::app

@@ -185,6 +185,19 @@ class FakeStore : public store::Store {
   Result<store::FriendRequests> ListFriendRequests(int64_t) override { return Unsupported(); }
   Result<std::vector<store::Relation>> ListBlocks(int64_t) override { return Unsupported(); }
   Result<std::vector<int64_t>> MemberIds(int64_t) override { return Unsupported(); }
+  // E-mail and single-use tokens are tested against the real store (tests/account).
+  Result<std::optional<store::AccountEmail>> FindEmail(int64_t) override { return Unsupported(); }
+  Status SetEmail(int64_t, std::string_view, int64_t) override { return Unsupported(); }
+  Result<bool> MarkEmailVerified(int64_t, std::string_view) override { return Unsupported(); }
+  Result<std::optional<int64_t>> UserWithVerifiedEmail(std::string_view) override {
+    return Unsupported();
+  }
+  Status AddToken(const store::OneTimeToken&) override { return Unsupported(); }
+  Result<std::optional<store::OneTimeToken>> TakeToken(std::string_view, store::TokenPurpose,
+                                                       int64_t) override {
+    return Unsupported();
+  }
+  Status RemoveTokens(int64_t, store::TokenPurpose) override { return Unsupported(); }
 
  private:
   struct Row {

@@ -90,14 +90,8 @@ int RunPasswd(const CliContext& context) {
   Result<std::string> old_password =
       ReadSecret(context.password_flag, "PARLEY_PASSWORD", "Current password: ");
   if (!old_password.ok()) return Fail(old_password.status());
-  Result<std::string> new_password = ReadSecret("", "PARLEY_NEW_PASSWORD", "New password: ");
+  Result<std::string> new_password = ReadNewPassword();
   if (!new_password.ok()) return Fail(new_password.status());
-  if (std::getenv("PARLEY_NEW_PASSWORD") == nullptr) {
-    Result<std::string> again = ReadSecret("", "PARLEY_NEW_PASSWORD", "New password again: ");
-    if (!again.ok() || *again != *new_password) {
-      return Fail(Status(Code::kInvalidArgument, "the new passwords differ"));
-    }
-  }
   if (Status status = (*api)->ChangePassword(*old_password, *new_password); !status.ok()) {
     return Fail(status, "passwd");
   }

@@ -66,6 +66,15 @@ int RunWhoami(const CliContext& context);
 int RunSessions(const CliContext& context);
 int RunRevoke(const CliContext& context, int64_t session_id);
 int RunPasswd(const CliContext& context);
+// A new password from $PARLEY_NEW_PASSWORD, else prompted twice (kInvalidArgument if the two
+// differ).
+Result<std::string> ReadNewPassword();
+// Shows the account's e-mail address; with ADDRESS sets it, with `remove` removes it.
+int RunEmail(const CliContext& context, const std::string& address, bool remove);
+int RunVerifyEmail(const CliContext& context, const std::string& token);
+// Without a token, asks for a reset mail for ACCOUNT; with one, sets a new password.
+int RunResetPassword(const CliContext& context, const std::string& account,
+                     const std::string& token);
 // With a non-empty `file`, it is uploaded first and sent as the message's media (TEXT its
 // caption, may be empty); `kind` as for RunUpload.
 int RunSend(const CliContext& context, const std::string& username, const std::string& text,

@@ -67,6 +67,20 @@ int main(int argc, char** argv) {
   auto* revoke = app.add_subcommand("revoke", "log one of my devices out");
   revoke->add_option("ID", session_id, "session id from `parley sessions`")->required();
   auto* passwd = app.add_subcommand("passwd", "change my password ($PARLEY_NEW_PASSWORD)");
+  std::string email_address, reset_token;
+  bool remove_email = false;
+  auto* email = app.add_subcommand("email", "show, set or remove my e-mail address");
+  email->add_option("ADDRESS", email_address, "the new address (a verification mail is sent)");
+  email->add_flag("--remove", remove_email, "remove the address");
+  auto* verify_email =
+      app.add_subcommand("verify-email", "verify my e-mail address with the mailed code");
+  verify_email->add_option("CODE", reset_token)->required();
+  auto* reset_password = app.add_subcommand(
+      "reset-password",
+      "mail a reset code to ACCOUNT's verified address; with --token, set a new password "
+      "($PARLEY_NEW_PASSWORD)");
+  reset_password->add_option("ACCOUNT", username, "username or e-mail address");
+  reset_password->add_option("--token", reset_token, "the code from the mail");
   auto* send = app.add_subcommand(
       "send", "send a message to USER (or to conversation #ID, e.g. a group) and wait for its ack");
   send->add_option("USER", username)->required();
@@ -230,6 +244,14 @@ int main(int argc, char** argv) {
   if (sessions->parsed()) exit_code = RunSessions(context);
   if (revoke->parsed()) exit_code = RunRevoke(context, session_id);
   if (passwd->parsed()) exit_code = RunPasswd(context);
+  if (email->parsed()) exit_code = RunEmail(context, email_address, remove_email);
+  if (verify_email->parsed()) exit_code = RunVerifyEmail(context, reset_token);
+  if (reset_password->parsed()) {
+    exit_code =
+        username.empty() == reset_token.empty()
+            ? Fail(parley::Status(parley::Code::kInvalidArgument, "give ACCOUNT, or --token CODE"))
+            : RunResetPassword(context, username, reset_token);
+  }
   if (send->parsed()) {
     exit_code =
         text.empty() && file.empty()

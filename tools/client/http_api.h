@@ -88,6 +88,15 @@ class HttpApi {
                                         std::string_view before = "", int limit = 20);
   Status Healthz();
 
+  // --- e-mail and password reset --- (docs/protocol.md, "E-mail and password reset")
+  Result<nlohmann::json> Email();  // GET /account/email: {"email", "verified"}
+  // PUT /account/email; an empty email removes the address.
+  Result<nlohmann::json> SetEmail(std::string_view email, std::string_view password);
+  Status VerifyEmail(std::string_view token);             // POST /account/email/verify
+  Status RequestPasswordReset(std::string_view account);  // POST /password-reset
+  Status ResetPassword(std::string_view token, std::string_view new_password);  // .../confirm
+  // --- end e-mail and password reset ---
+
   // --- server admin ---
   // POST /admin/notices: to the listed users, or to everyone when `users` is empty. Returns
   // how many users received it.

@@ -96,6 +96,13 @@ export function createApi(getToken) {
     changePassword: (oldPassword, newPassword) =>
       call('PUT', '/account/password', { old_password: oldPassword, new_password: newPassword }),
     sessions: () => call('GET', '/sessions'),
+    // E-mail and password reset (docs/protocol.md, "E-mail and password reset").
+    email: () => call('GET', '/account/email'),
+    setEmail: (email, password) => call('PUT', '/account/email', { email: email || null, password }),
+    verifyEmail: (token) => call('POST', '/account/email/verify', { token }),
+    requestPasswordReset: (account) => call('POST', '/password-reset', { account }),
+    resetPassword: (token, newPassword) =>
+      call('POST', '/password-reset/confirm', { token, new_password: newPassword }),
     revokeSession: (id) => call('DELETE', `/sessions/${encodeURIComponent(id)}`),
     pushKey: () => call('GET', '/push/vapid-key'),
     addPushTarget: (target) => call('POST', '/push/targets', target),

@@ -36,6 +36,7 @@ import { createConnectionBanner } from './components/connection_banner.js';
 import { conversationTitle, messagePreview } from './components/conversation_title.js';
 import { mountAuthScreen } from './screens/auth_screen.js';
 import { mountConversationList } from './screens/conversation_list.js';
+import { mountRecoveryScreen } from './screens/recovery_screen.js';
 
 const root = document.getElementById('app');
 let session = loadSession();
@@ -163,8 +164,15 @@ function mountLazy(pane, load, name, props) {
   };
 }
 
+// Pages reached from a mailed link or the login screen; the same logged in or not.
+const RECOVERY_ROUTES = new Set(['forgot_password', 'reset_password', 'verify_email']);
+
 function show(route) {
   clearScreens();
+  if (RECOVERY_ROUTES.has(route.name)) {
+    unmountMain = mountRecoveryScreen(root, { api, mode: route.name, navigate: router.navigate, loggedIn: Boolean(session) });
+    return;
+  }
   if (!session) {
     if (route.name !== 'register' && route.name !== 'login') {
       router.navigate('/login', { replace: true });

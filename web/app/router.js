@@ -9,6 +9,9 @@
 const ROUTES = [
   ['login', /^\/login$/],
   ['register', /^\/register$/],
+  ['forgot_password', /^\/forgot-password$/],
+  ['reset_password', /^\/reset-password$/],
+  ['verify_email', /^\/verify-email$/],
   ['settings', /^\/settings$/],
   ['friends', /^\/friends$/],
   ['new_group', /^\/new-group$/],

@@ -239,6 +239,29 @@ UPDATE messages SET text = '' WHERE kind = 3 AND EXISTS (
   SELECT 1 FROM messages AS t
   WHERE t.conversation_id = messages.conversation_id AND t.seq = messages.target AND t.deleted = 1);
 )sql",
+    // 6: account e-mail addresses and single-use tokens (verification, password reset). An
+    // address is kept apart from users so that an unverified one never looks like a contact
+    // detail; the partial unique index lets only one account hold an address verified.
+    // Tokens are stored as their SHA-256 only.
+    R"sql(
+CREATE TABLE account_emails (
+  user_id    INTEGER PRIMARY KEY REFERENCES users (id),
+  address    TEXT NOT NULL COLLATE NOCASE,
+  verified   INTEGER NOT NULL DEFAULT 0,
+  changed_at INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX account_emails_verified ON account_emails (address) WHERE verified;
+
+CREATE TABLE account_tokens (
+  token_hash BLOB PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users (id),
+  purpose    INTEGER NOT NULL,
+  address    TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX account_tokens_by_user ON account_tokens (user_id, purpose);
+)sql",
 };
 
 Status Failed(int64_t version, const Status& cause) {

@@ -51,6 +51,16 @@ class SqliteStore final : public Store {
   Status RevokeOtherDevices(int64_t user_id, int64_t keep_device_id) override;
   Status TouchDevice(int64_t device_id, int64_t now) override;
 
+  // E-mail addresses and single-use tokens: sqlite_accounts.cc.
+  Result<std::optional<AccountEmail>> FindEmail(int64_t user_id) override;
+  Status SetEmail(int64_t user_id, std::string_view address, int64_t now) override;
+  Result<bool> MarkEmailVerified(int64_t user_id, std::string_view address) override;
+  Result<std::optional<int64_t>> UserWithVerifiedEmail(std::string_view address) override;
+  Status AddToken(const OneTimeToken& token) override;
+  Result<std::optional<OneTimeToken>> TakeToken(std::string_view token_hash, TokenPurpose purpose,
+                                                int64_t now) override;
+  Status RemoveTokens(int64_t user_id, TokenPurpose purpose) override;
+
   Result<std::vector<ConversationSummary>> ListConversations(int64_t user_id) override;
   Result<std::vector<ConversationSummary>> ListConversationStates(int64_t user_id) override;
   Result<std::vector<Message>> MessagesAfter(int64_t conversation_id, int64_t after_seq,

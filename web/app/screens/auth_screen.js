@@ -1,6 +1,7 @@
 // auth_screen: log in and register (mode 'login' | 'register'). On success it calls
 // onLoggedIn({token, device_id, user}); registering logs in right after. Errors are shown in
-// an alert region next to the form.
+// an alert region next to the form. The login form links to "Forgot password?"
+// (recovery_screen.js).
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { t } from '../i18n.js';
@@ -35,6 +36,10 @@ export function mountAuthScreen(container, { api, mode, onLoggedIn, navigate }) 
       isRegister && [h('label', { for: 'auth-display-name' }, t('display_name')), displayName],
       alert,
       submit,
+      !isRegister && h('a', {
+        href: '/forgot-password', className: 'forgot-password',
+        onClick: (event) => { event.preventDefault(); navigate('/forgot-password'); },
+      }, t('forgot_password')),
       h('a', {
         href: isRegister ? '/login' : '/register',
         onClick: (event) => { event.preventDefault(); navigate(isRegister ? '/login' : '/register'); },

@@ -3,7 +3,7 @@
 // progress bar, then set as the profile's `avatar` media id; Remove sets ""), language (persisted, applies at once and is
 // saved to the profile), this device's notifications (desktop ones while the app is open:
 // notification_settings.js; push ones while it is closed: push_setting.js; permission is
-// asked only when a toggle is turned on, and both follow the browser blocking them), change password, the devices logged in to this account
+// asked only when a toggle is turned on, and both follow the browser blocking them), the e-mail address, change password, the devices logged in to this account
 // with a revoke button each, and log out. onLoggedOut() is called after the
 // server revoked this device's token (or it was already invalid).
 import { h } from '../dom.js';
@@ -160,6 +160,35 @@ export function mountSettingsScreen(container, { api, session, users, media, nav
     }
   }
 
+  // E-mail: set, change or remove it with the current password; a new address is verified by
+  // the link mailed to it (recovery_screen.js), and only a verified one can reset the password.
+  const emailInput = h('input', { id: 'email-address', type: 'email', maxlength: 254, autocomplete: 'email' });
+  const emailPassword = h('input', { id: 'email-password', type: 'password', autocomplete: 'current-password', required: true });
+  const emailState = h('p', { className: 'email-state' });
+  const emailStatus = h('p', { className: 'form-status', role: 'status' });
+  function showEmail({ email, verified }) {
+    emailInput.value = email ?? '';
+    emailState.textContent = !email ? t('email_none') : t(verified ? 'email_verified_state' : 'email_unverified_state', { email });
+  }
+  async function loadEmail() {
+    try {
+      showEmail(await api.email());
+    } catch (error) {
+      emailStatus.textContent = errorText(error);
+    }
+  }
+  async function saveEmail(address) {
+    emailStatus.textContent = '';
+    try {
+      const state = await api.setEmail(address, emailPassword.value);
+      emailPassword.value = '';
+      showEmail(state);
+      emailStatus.textContent = t(!state.email ? 'email_removed' : state.verified ? 'email_saved' : 'email_check_inbox');
+    } catch (error) {
+      emailStatus.textContent = errorText(error, 'email');
+    }
+  }
+
   async function logOut() {
     try {
       await api.logout();
@@ -190,10 +219,19 @@ export function mountSettingsScreen(container, { api, session, users, media, nav
         h('label', { for: 'old-password' }, t('old_password')), oldPassword,
         h('label', { for: 'new-password' }, t('new_password')), newPassword,
         h('button', { type: 'submit' }, t('change_password')), passwordStatus),
+      h('h3', {}, t('email')), emailState,
+      h('form', { className: 'stack email-form', onSubmit: (event) => { event.preventDefault(); saveEmail(emailInput.value.trim()); } },
+        h('label', { for: 'email-address' }, t('email_address')), emailInput,
+        h('label', { for: 'email-password' }, t('old_password')), emailPassword,
+        h('div', { className: 'row' },
+          h('button', { type: 'submit' }, t('save_email')),
+          h('button', { type: 'button', onClick: () => { if (emailPassword.reportValidity()) saveEmail(''); } }, t('remove_email'))),
+        emailStatus),
       h('h3', {}, t('sessions')), sessionsAlert, sessionsList,
       h('button', { type: 'button', className: 'danger', onClick: logOut }, t('log_out')))));
   showSignedInAs();
   loadSessions();
+  loadEmail();
   languageSelect.focus();
   return users.subscribe(() => {
     showSignedInAs();
