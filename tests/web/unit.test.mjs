@@ -212,3 +212,57 @@ test('errors read as sentences, the most specific context first; a code never sh
     assert.equal(errorText({ code }, 'send'), 'Something went wrong. Try again.', String(code));
   }
 });
+
+test('the saved conversation list reads only arrays of summaries with a positive id', async () => {
+  const { parseSaved, summaryOf } = await import('../../web/app/saved_list.js');
+  for (const text of [null, '', '{', 'null', '42', '"list"', '{"id":1}', '[]', 'x'.repeat(10000)]) assert.deepEqual(parseSaved(text), [], String(text).slice(0, 20));
+  assert.deepEqual(parseSaved('[null, 1, "a", {"id": -1}, {"id": 1.5}, {"id": "3"}, {"id": 3, "kind": "group"}, {"__proto__": {"id": 4}}]'),
+    [{ id: 3, kind: 'group' }]);
+  const state = createChatState({ myId: 1 });
+  state.applySummaries([{ id: 3, kind: 'direct', last_seq: 4, unread: 2, last_message: message(4), self: { user_id: 1, read_seq: 2 }, members: [{ user_id: 2 }] }]);
+  const summary = summaryOf(state.get(3), state.unread(state.get(3)));
+  assert.equal(summary.messages, undefined, 'no history is saved');
+  const again = createChatState({ myId: 1 });
+  again.applySummaries(parseSaved(JSON.stringify([summary])));
+  assert.equal(again.unread(again.get(3)), 2);
+  assert.equal(again.get(3).last_message.text, 'm4');
+});
+
+test('message rows: days, groups of one sender, the unread line and outbox entries, with stable keys', async () => {
+  globalThis.localStorage ??= { getItem: () => 'en', setItem() {} };
+  globalThis.navigator ??= { languages: ['en'] };
+  globalThis.document ??= { documentElement: {} };
+  const { firstUnreadSeq, rowsFor } = await import('../../web/app/components/message_rows.js');
+  const state = createChatState({ myId: 1 });
+  state.applySummaries([{ id: 3, kind: 'direct', last_seq: 0, self: { user_id: 1, read_seq: 1 }, members: [{ user_id: 2 }] }]);
+  const day = Date.UTC(2026, 0, 5, 12);
+  state.addHistory(3, [
+    message(1, { sender_id: 1, created_at: day }), message(2, { created_at: day + 1000 }), message(3, { created_at: day + 2000 }),
+    message(4, { created_at: day + 86400000 }),
+  ], { hasMoreBefore: false });
+  const c = state.get(3);
+  assert.equal(firstUnreadSeq(c, 1), 2);
+  const users = { name: (id) => `u${id}` };
+  const rows = rowsFor({ conversation: c, pending: [{ id: 'w-1', text: 'hi', created_at: day + 86400000 + 5 }], myId: 1, unreadFromSeq: 2, users, usersVersion: 0, rich: null, sendContext: ['send'], onDiscard() {}, onRetry() {} });
+  assert.deepEqual(rows.map((row) => row.key), [rows[0].key, 'm1', 'unread', 'm2', 'm3', rows[5].key, 'm4', 'ow-1']);
+  assert.match(rows[0].key, /^d2026-01-05$/);
+  assert.equal(rows[4].sig[3], true, 'm3 continues m2');
+  assert.equal(rows[3].sig[3], false, 'after the unread line a group starts again');
+  assert.deepEqual([rows[3].unread, rows[1].unread], [true, undefined], 'others\' unread flagged; mine not');
+  const again = rowsFor({ conversation: c, pending: [], myId: 1, unreadFromSeq: 2, users, usersVersion: 0, rich: null, sendContext: ['send'], onDiscard() {}, onRetry() {} });
+  assert.ok(again[3].sig.every((value, i) => value === rows[3].sig[i]), 'an unchanged message keeps its signature');
+});
+
+test('previews and refused sends read as the language writes them', async () => {
+  globalThis.localStorage ??= { getItem: () => 'en', setItem() {} };
+  globalThis.navigator ??= { languages: ['en'] };
+  globalThis.document ??= { documentElement: {} };
+  const { errorText } = await import('../../web/app/errors.js');
+  assert.equal(errorText({ code: 'forbidden' }, ['send_blocked', 'send']), en.strings['error.send_blocked.forbidden']);
+  assert.equal(errorText({ code: 'forbidden' }, ['send_not_friends', 'send']), en.strings['error.send_not_friends.forbidden']);
+  assert.equal(errorText({ code: 'too_large' }, ['send_blocked', 'send']), 'Too long to send.');
+  assert.equal(fr.strings.preview_mine, 'Vous\u00a0: {text}', 'a no-break space before the colon');
+  for (const key of ['preview_mine', 'preview_sender', 'error.send_blocked.forbidden', 'error.send_not_friends.forbidden', 'search_count_one']) {
+    for (const strings of [en.strings, zh.strings, fr.strings]) assert.equal(typeof strings[key], 'string', key);
+  }
+});

@@ -105,7 +105,9 @@ try {
   if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start'); }
   await startProbe(page);
   await sendMessages(seeder, { token: ben.token, to: ann.user.id, count: 200, perSecond: 20, prefix: 'live' });
-  await page.locator('.message .text', { hasText: 'live message 200:' }).waitFor();
+  const sentAt = Date.now();
+  await page.locator('.message .text', { hasText: 'live message 200:' }).waitFor({ timeout: 0 });
+  console.log(`the last message shown ${Date.now() - sentAt} ms after the server acknowledged it`);
   summary('receiving 200 messages at 20/s', await stopProbe(page));
   if (cdp) {
     const { profile } = await cdp.send('Profiler.stop');
