@@ -45,7 +45,11 @@ Result<std::unique_ptr<Providers>> Providers::Load(const ProviderOptions& option
                                    "push-fcm-service-account");
     if (!json.ok()) return json.status();
     auto account = ParseServiceAccount(*json, allow_http);
-    if (!account.ok()) return account.status();
+    if (!account.ok()) {
+      return Status(Code::kInvalidArgument, "push-fcm-service-account " +
+                                                options.fcm_service_account_file + ": " +
+                                                account.status().message());
+    }
     providers->account_ = std::move(*account);
     providers->fcm_auth_ = std::make_unique<FcmAuth>(providers->account_, http);
     providers->fcm_sender_ = std::make_unique<FcmSender>(

@@ -293,6 +293,29 @@ TEST_F(PushProvidersTest, ApnsGoneTokensAreRemovedAndRefusalsRetried) {
   EXPECT_EQ(Call(users[4], "GET", "/api/v1/push/targets").body["targets"].size(), 1u);
 }
 
+// Credentials are checked at start-up: a malformed service account or a key of the wrong kind
+// stops parleyd with a message naming the setting, instead of failing every send later.
+TEST_F(PushProvidersTest, BadCredentialFilesStopTheStart) {
+  const std::string garbage = ca_->dir() + "/garbage.json";
+  ASSERT_TRUE(IsOk(RunQuietly("printf '{\"type\":\"service_account\"}' > " + garbage)));
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--push-fcm-service-account", garbage},
+        std::vector<std::string>{"--push-apns-key-file", hello_["service_account"],
+                                 "--push-apns-key-id", "K", "--push-apns-team-id", "T",
+                                 "--push-apns-topic", "org.example"},
+        std::vector<std::string>{"--push-apns-key-file", hello_["apns_key"]}}) {
+    ServerProcess::Options options;
+    options.extra_args = args;
+    options.start_timeout = std::chrono::seconds(5);
+    auto server = ServerProcess::Start(options);
+    EXPECT_FALSE(server.ok()) << args[0];
+    if (!server.ok()) {
+      EXPECT_NE(server.status().message().find("push-"), std::string::npos)
+          << server.status().message();
+    }
+  }
+}
+
 TEST_F(PushProvidersTest, BadTokensGetTypedErrors) {
   auto bob = CreateUser(*server_, "bob");
   ASSERT_TRUE(IsOk(bob));
