@@ -293,6 +293,35 @@ TEST_F(PushProvidersTest, ApnsGoneTokensAreRemovedAndRefusalsRetried) {
   EXPECT_EQ(Call(users[4], "GET", "/api/v1/push/targets").body["targets"].size(), 1u);
 }
 
+// Fault: both providers answer 503 for a while (retried, backoff 50 ms doubling),
+// then come back: every notification arrives once, none is lost or dead-lettered.
+TEST_F(PushProvidersTest, ProvidersDownThenBackLoseNothing) {
+  auto alice = CreateUser(*server_, "alice");
+  ASSERT_TRUE(IsOk(alice));
+  peer_->WriteLine(R"({"down": true})");
+  ASSERT_FALSE(peer_->WaitForLine([](const json& j) { return j.value("down", false); }).is_null());
+  constexpr int kUsers = 6;
+  std::vector<std::string> tokens;
+  for (int i = 0; i < kUsers; ++i) {
+    auto user = CreateUser(*server_, "user" + std::to_string(i));
+    ASSERT_TRUE(IsOk(user));
+    const bool fcm = i % 2 == 0;
+    tokens.push_back(fcm ? "fcm-ok-" + std::to_string(i) : Hex64("0a" + std::to_string(i)));
+    ASSERT_EQ(Register(*user, fcm ? "fcm" : "apns", tokens.back()).status, 201);
+    Send(*alice, *user, "while the provider is down " + std::to_string(i));
+  }
+  // Six refusals for three targets of each provider: they were tried again while down.
+  ASSERT_TRUE(WaitUntil([&] { return Count("fcm", 503) >= 6 && Count("apns", 503) >= 6; }));
+  peer_->WriteLine(R"({"down": false})");
+  for (int i = 0; i < kUsers; ++i) {
+    json delivered = i % 2 == 0 ? Fcm(tokens[i], 200) : Apns(tokens[i], 200);
+    ASSERT_FALSE(delivered.is_null()) << i << server_->output();
+  }
+  EXPECT_EQ(Count("fcm", 200) + Count("apns", 200), static_cast<size_t>(kUsers));
+  std::printf("push: providers down: %zu FCM and %zu APNs requests refused, then %d delivered\n",
+              Count("fcm", 503), Count("apns", 503), kUsers);
+}
+
 // Credentials are checked at start-up: a malformed service account or a key of the wrong kind
 // stops parleyd with a message naming the setting, instead of failing every send later.
 TEST_F(PushProvidersTest, BadCredentialFilesStopTheStart) {
