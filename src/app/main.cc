@@ -149,8 +149,17 @@ int Main(int argc, char** argv) {
   push::WebPushSender web_push(**vapid, push_http, config->push.vapid_subject,
                                config->push.ttl_seconds);
   push::WebhookSender webhook(push_http);
-  auto providers = push::Providers::Load(config->push.providers, push_http,
-                                         config->push.http.allow_private, config->push.ttl_seconds);
+  store::Store& names = **store;
+  auto providers = push::Providers::Load(
+      config->push.providers, push_http, config->push.http.allow_private, config->push.ttl_seconds,
+      [&names](int64_t user_id) -> int64_t {  // the app icon's badge: unread messages
+        auto conversations = names.ListConversations(user_id);
+        int64_t unread = 0;
+        if (conversations.ok()) {
+          for (const store::ConversationSummary& c : *conversations) unread += c.unread;
+        }
+        return unread;
+      });
   if (!providers.ok()) return Fail(providers.status());
   std::map<push::Provider, push::Sender*> push_senders = {{push::Provider::kWebPush, &web_push},
                                                           {push::Provider::kWebhook, &webhook}};
@@ -158,7 +167,6 @@ int Main(int argc, char** argv) {
   if ((*providers)->apns() != nullptr) push_senders[push::Provider::kApns] = (*providers)->apns();
   config->push.registry.fcm_enabled = (*providers)->fcm() != nullptr;
   config->push.registry.apns_enabled = (*providers)->apns() != nullptr;
-  store::Store& names = **store;
   push::Outbox outbox(
       **push_store, push_senders,
       [&names](int64_t user_id) -> std::string {

@@ -19,8 +19,12 @@ std::string ReasonOf(const HttpReply& reply) {
 
 }  // namespace
 
-ApnsSender::ApnsSender(std::unique_ptr<SigningKey> key, const HttpClient& http, ApnsOptions options)
-    : key_(std::move(key)), http_(http), options_(std::move(options)) {}
+ApnsSender::ApnsSender(std::unique_ptr<SigningKey> key, const HttpClient& http, ApnsOptions options,
+                       BadgeOf badge_of)
+    : key_(std::move(key)),
+      http_(http),
+      options_(std::move(options)),
+      badge_of_(std::move(badge_of)) {}
 
 Result<std::string> ApnsSender::ProviderToken(int64_t now_ms) {
   std::lock_guard lock(mutex_);
@@ -38,14 +42,14 @@ void ApnsSender::Invalidate(std::string_view token) {
   if (token_ == token) token_.clear();
 }
 
-std::string ApnsSender::NotificationJson(const Job& job) {
+std::string ApnsSender::NotificationJson(const Job& job, int64_t badge) {
   const nlohmann::json payload = nlohmann::json::parse(PayloadJson(job));
-  const nlohmann::json body = {
-      {"aps",
-       {{"alert", {{"title", payload["title"]}, {"body", payload["body"]}}},
-        {"sound", "default"},
-        {"thread-id", job.collapse_key}}},
-      {"parley", payload}};
+  nlohmann::json body = {{"aps",
+                          {{"alert", {{"title", payload["title"]}, {"body", payload["body"]}}},
+                           {"sound", "default"},
+                           {"thread-id", job.collapse_key}}},
+                         {"parley", payload}};
+  if (badge >= 0) body["aps"]["badge"] = badge;
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -63,7 +67,7 @@ SendResult ApnsSender::Send(const Job& job, const Target& target, int64_t now_ms
                   "apns-priority: 10",
                   "apns-collapse-id: " + job.collapse_key,
                   "apns-expiration: " + std::to_string(now_ms / 1000 + options_.ttl_seconds)};
-  post.body = NotificationJson(job);
+  post.body = NotificationJson(job, badge_of_ ? badge_of_(target.user_id) : -1);
   auto reply = http_.Post(post);
   if (reply.ok() && (reply->status == 400 || reply->status == 403)) {
     const std::string reason = ReasonOf(*reply);

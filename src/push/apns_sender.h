@@ -8,7 +8,7 @@
 // Headers: authorization: bearer <token>, apns-topic (the app's bundle id), apns-push-type:
 // alert, apns-priority: 10, apns-collapse-id (the job's collapse key), apns-expiration (now +
 // TTL). Body: {"aps": {"alert": {"title", "body"}, "sound": "default", "thread-id": <collapse
-// key>}, "parley": <the payload>}.
+// key>, "badge": <the user's unread count>}, "parley": <the payload>}.
 // Answers: 200 delivered; 410 (Unregistered), 400 BadDeviceToken or DeviceTokenNotForTopic
 // gone (the target is removed); 403 with a provider-token reason retried with a new token;
 // otherwise as Classify (429 and 5xx retried, other 4xx dead-lettered).
@@ -40,14 +40,16 @@ struct ApnsOptions {
 class ApnsSender : public Sender {
  public:
   // `http` must outlive the sender; `key` is the .p8 key (ES256).
-  ApnsSender(std::unique_ptr<SigningKey> key, const HttpClient& http, ApnsOptions options);
+  ApnsSender(std::unique_ptr<SigningKey> key, const HttpClient& http, ApnsOptions options,
+             BadgeOf badge_of = nullptr);
   SendResult Send(const Job& job, const Target& target, int64_t now_ms) override;
 
   // The provider token at `now_ms`: the cached one unless it is kApnsTokenRefreshMs old or
   // was refused.
   Result<std::string> ProviderToken(int64_t now_ms);
   // The request body for `job` (tests read it).
-  static std::string NotificationJson(const Job& job);
+  // `badge` < 0: none.
+  static std::string NotificationJson(const Job& job, int64_t badge = -1);
 
  private:
   void Invalidate(std::string_view token);
@@ -55,6 +57,7 @@ class ApnsSender : public Sender {
   const std::unique_ptr<SigningKey> key_;
   const HttpClient& http_;
   const ApnsOptions options_;
+  const BadgeOf badge_of_;
   std::mutex mutex_;
   std::string token_;      // guarded by mutex_
   int64_t issued_at_ = 0;  // guarded by mutex_: ms

@@ -7,19 +7,21 @@
 namespace parley::push {
 
 FcmSender::FcmSender(FcmAuth& auth, const HttpClient& http, std::string base_url,
-                     std::string project_id, int ttl_seconds)
+                     std::string project_id, int ttl_seconds, BadgeOf badge_of)
     : auth_(auth),
       http_(http),
       url_(base_url + "/v1/projects/" + project_id + "/messages:send"),
-      ttl_seconds_(ttl_seconds) {}
+      ttl_seconds_(ttl_seconds),
+      badge_of_(std::move(badge_of)) {}
 
-std::string FcmSender::MessageJson(const Job& job, std::string_view token) const {
+std::string FcmSender::MessageJson(const Job& job, std::string_view token, int64_t badge) const {
   const nlohmann::json payload = nlohmann::json::parse(PayloadJson(job));
   nlohmann::json data = nlohmann::json::object();  // FCM data values are strings
   for (const auto& [key, value] : payload.items()) {
     data[key] = value.is_string() ? value.get<std::string>() : value.dump();
   }
-  const nlohmann::json message = {
+  if (badge >= 0) data["badge"] = std::to_string(badge);
+  nlohmann::json message = {
       {"message",
        {{"token", token},
         {"notification", {{"title", payload["title"]}, {"body", payload["body"]}}},
@@ -29,6 +31,7 @@ std::string FcmSender::MessageJson(const Job& job, std::string_view token) const
           {"priority", "HIGH"},
           {"ttl", std::to_string(ttl_seconds_) + "s"},
           {"notification", {{"tag", job.collapse_key}}}}}}}};
+  if (badge >= 0) message["message"]["android"]["notification"]["notification_count"] = badge;
   return message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -40,7 +43,7 @@ SendResult FcmSender::Send(const Job& job, const Target& target, int64_t now_ms)
   post.url = url_;
   post.headers = {"Content-Type: application/json; charset=UTF-8",
                   "Authorization: Bearer " + *token};
-  post.body = MessageJson(job, target.endpoint);
+  post.body = MessageJson(job, target.endpoint, badge_of_ ? badge_of_(target.user_id) : -1);
   auto reply = http_.Post(post);
   if (reply.ok() && reply->status == 401) {
     auth_.Invalidate(*token);

@@ -37,7 +37,7 @@ Status CheckName(std::string_view name, std::string_view value, std::string_view
 
 Result<std::unique_ptr<Providers>> Providers::Load(const ProviderOptions& options,
                                                    const HttpClient& http, bool allow_http,
-                                                   int ttl_seconds) {
+                                                   int ttl_seconds, BadgeOf badge_of) {
   std::unique_ptr<Providers> providers(new Providers());
   if (!options.fcm_service_account_file.empty()) {
     if (Status s = CheckBaseUrl("push-fcm-url", options.fcm_url, allow_http); !s.ok()) return s;
@@ -52,8 +52,9 @@ Result<std::unique_ptr<Providers>> Providers::Load(const ProviderOptions& option
     }
     providers->account_ = std::move(*account);
     providers->fcm_auth_ = std::make_unique<FcmAuth>(providers->account_, http);
-    providers->fcm_sender_ = std::make_unique<FcmSender>(
-        *providers->fcm_auth_, http, options.fcm_url, providers->account_.project_id, ttl_seconds);
+    providers->fcm_sender_ =
+        std::make_unique<FcmSender>(*providers->fcm_auth_, http, options.fcm_url,
+                                    providers->account_.project_id, ttl_seconds, badge_of);
   }
   if (!options.apns_key_file.empty()) {
     const ApnsOptions& apns = options.apns;
@@ -69,7 +70,8 @@ Result<std::unique_ptr<Providers>> Providers::Load(const ProviderOptions& option
     if (!key.ok()) return key.status();
     ApnsOptions with_ttl = apns;
     with_ttl.ttl_seconds = ttl_seconds;
-    providers->apns_sender_ = std::make_unique<ApnsSender>(std::move(*key), http, with_ttl);
+    providers->apns_sender_ =
+        std::make_unique<ApnsSender>(std::move(*key), http, with_ttl, std::move(badge_of));
   }
   return providers;
 }

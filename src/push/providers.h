@@ -31,7 +31,7 @@ class Providers {
   // `http` must outlive the result.
   static Result<std::unique_ptr<Providers>> Load(const ProviderOptions& options,
                                                  const HttpClient& http, bool allow_http,
-                                                 int ttl_seconds);
+                                                 int ttl_seconds, BadgeOf badge_of = nullptr);
   Sender* fcm() const { return fcm_sender_.get(); }    // null when not configured
   Sender* apns() const { return apns_sender_.get(); }  // null when not configured
 

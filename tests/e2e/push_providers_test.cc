@@ -153,6 +153,8 @@ TEST_F(PushProvidersTest, FcmMessagesCarryAVerifiedAccessTokenThatIsCached) {
   EXPECT_EQ(message["data"]["seq"], std::to_string(ack["seq"].get<int64_t>()));
   EXPECT_EQ(message["android"]["collapse_key"], "c" + conversation);
   EXPECT_EQ(message["android"]["ttl"], "86400s");
+  EXPECT_EQ(message["android"]["notification"]["notification_count"], 1);  // unread badge
+  EXPECT_EQ(message["data"]["badge"], "1");
 
   // The access token is cached: a second message needs no second exchange.
   json second = Send(*alice, *bob, "again");
@@ -256,6 +258,7 @@ TEST_F(PushProvidersTest, ApnsNotificationsGoOverHttp2WithAnEs256ProviderToken) 
   EXPECT_EQ(sent["payload"]["aps"]["alert"]["body"], "bonjour 🍎");
   EXPECT_EQ(sent["payload"]["aps"]["thread-id"], "c" + conversation);
   EXPECT_EQ(sent["payload"]["parley"]["seq"], ack["seq"]);
+  EXPECT_EQ(sent["payload"]["aps"]["badge"], 1);  // bob's unread messages
 
   // The provider token is reused (Apple throttles new ones).
   Send(*alice, *bob, "second");
@@ -263,6 +266,7 @@ TEST_F(PushProvidersTest, ApnsNotificationsGoOverHttp2WithAnEs256ProviderToken) 
   auto sends = peer_->Lines([](const json& j) { return j.value("event", "") == "apns"; });
   ASSERT_GE(sends.size(), 2u);
   EXPECT_EQ(sends[0]["jwt"], sends[1]["jwt"]);
+  EXPECT_EQ(sends[1]["payload"]["aps"]["badge"], 2);
 }
 
 TEST_F(PushProvidersTest, ApnsGoneTokensAreRemovedAndRefusalsRetried) {

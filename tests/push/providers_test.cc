@@ -204,6 +204,8 @@ TEST(Bodies, FcmAndApnsCarryTheSamePayload) {
   EXPECT_EQ(apns["aps"]["alert"], json({{"title", "Ann"}, {"body", "2 new messages: hi"}}));
   EXPECT_EQ(apns["aps"]["thread-id"], "c7");
   EXPECT_EQ(apns["parley"]["seq"], 42);
+  EXPECT_FALSE(apns["aps"].contains("badge"));
+  EXPECT_EQ(json::parse(ApnsSender::NotificationJson(job, 5))["aps"]["badge"], 5);
   const Key rsa = Rsa(2048);
   auto account = ParseServiceAccount(ServiceAccount(rsa.Pem()).dump(), false);
   ASSERT_TRUE(account.ok());
@@ -217,6 +219,10 @@ TEST(Bodies, FcmAndApnsCarryTheSamePayload) {
   EXPECT_EQ(message["data"]["count"], "2");
   EXPECT_EQ(message["android"]["ttl"], "3600s");
   EXPECT_EQ(message["android"]["collapse_key"], "c7");
+  EXPECT_FALSE(message["android"]["notification"].contains("notification_count"));
+  const json badged = json::parse(fcm.MessageJson(job, "tok", 4))["message"];
+  EXPECT_EQ(badged["android"]["notification"]["notification_count"], 4);
+  EXPECT_EQ(badged["data"]["badge"], "4");
 }
 
 TEST(TargetRules, DeviceTokens) {
