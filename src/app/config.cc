@@ -390,6 +390,45 @@ const std::vector<Option>& Options() {
       Int("push-queue", "notifications waiting to be written at most; more are dropped (100000)", 1,
           10000000,
           [](Config& c, int64_t v) { c.push.outbox.max_intake = static_cast<size_t>(v); }),
+      // --- push: FCM and APNs (credentials are files; push/providers.h checks them) ---
+      {"push-fcm-service-account",
+       "FCM: the Google service-account JSON file (none: no FCM targets)",
+       [](Config& c, const std::string& v) -> Status {
+         c.push.providers.fcm_service_account_file = v;
+         return Status::Ok();
+       }},
+      {"push-fcm-url", "FCM: the HTTP v1 API's base URL (https://fcm.googleapis.com)",
+       [](Config& c, const std::string& v) -> Status {
+         c.push.providers.fcm_url = v;
+         return Status::Ok();
+       }},
+      {"push-apns-key-file", "APNs: the provider token signing key, a .p8 file (none: no APNs)",
+       [](Config& c, const std::string& v) -> Status {
+         c.push.providers.apns_key_file = v;
+         return Status::Ok();
+       }},
+      {"push-apns-key-id", "APNs: the .p8 key's id",
+       [](Config& c, const std::string& v) -> Status {
+         c.push.providers.apns.key_id = v;
+         return Status::Ok();
+       }},
+      {"push-apns-team-id", "APNs: the developer team id",
+       [](Config& c, const std::string& v) -> Status {
+         c.push.providers.apns.team_id = v;
+         return Status::Ok();
+       }},
+      {"push-apns-topic", "APNs: the app's bundle id",
+       [](Config& c, const std::string& v) -> Status {
+         c.push.providers.apns.topic = v;
+         return Status::Ok();
+       }},
+      {"push-apns-url",
+       "APNs: the base URL (https://api.push.apple.com; https://api.sandbox.push.apple.com for "
+       "development builds)",
+       [](Config& c, const std::string& v) -> Status {
+         c.push.providers.apns.base_url = v;
+         return Status::Ok();
+       }},
       Int("writer-max-batch", "messages committed in one transaction at most (1024)", 1, 100000,
           [](Config& c, int64_t v) { c.writer.max_batch = static_cast<size_t>(v); }),
       {"media-dir", "directory of uploaded media and uploads in progress (<data-dir>/media)",

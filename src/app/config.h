@@ -22,6 +22,7 @@
 #include "net/server.h"
 #include "push/http_client.h"
 #include "push/outbox.h"
+#include "push/providers.h"
 #include "push/registry.h"
 
 namespace parley::app {
@@ -32,8 +33,9 @@ struct PushConfig {
   push::RegistryOptions registry;  // vapid_public_key is filled at start-up
   push::HttpClientOptions http;
   std::string vapid_subject = "mailto:admin@localhost";  // the contact push services see
-  std::string vapid_key_file;   // empty: <data_dir>/vapid_private.pem (made at first start)
-  int ttl_seconds = 24 * 3600;  // how long a push service keeps an undelivered notification
+  std::string vapid_key_file;       // empty: <data_dir>/vapid_private.pem (made at first start)
+  int ttl_seconds = 24 * 3600;      // how long a push service keeps an undelivered notification
+  push::ProviderOptions providers;  // FCM and APNs credentials (files) and base URLs
 };
 
 struct Config {

@@ -37,6 +37,7 @@
 #include "proto/group_bodies.h"
 #include "push/http_client.h"
 #include "push/outbox.h"
+#include "push/providers.h"
 #include "push/push_store.h"
 #include "push/registry.h"
 #include "push/web_push_crypto.h"
@@ -150,14 +151,39 @@ int Main(int argc, char** argv) {
                                config->push.ttl_seconds);
   push::WebhookSender webhook(push_http);
   store::Store& names = **store;
+  auto providers = push::Providers::Load(
+      config->push.providers, push_http, config->push.http.allow_private, config->push.ttl_seconds,
+      [&names](int64_t user_id) -> int64_t {  // the app icon's badge: unread messages
+        auto conversations = names.ListConversations(user_id);
+        int64_t unread = 0;
+        if (conversations.ok()) {
+          for (const store::ConversationSummary& c : *conversations) unread += c.unread;
+        }
+        return unread;
+      });
+  if (!providers.ok()) return Fail(providers.status());
+  std::map<push::Provider, push::Sender*> push_senders = {{push::Provider::kWebPush, &web_push},
+                                                          {push::Provider::kWebhook, &webhook}};
+  if ((*providers)->fcm() != nullptr) push_senders[push::Provider::kFcm] = (*providers)->fcm();
+  if ((*providers)->apns() != nullptr) push_senders[push::Provider::kApns] = (*providers)->apns();
+  config->push.registry.fcm_enabled = (*providers)->fcm() != nullptr;
+  config->push.registry.apns_enabled = (*providers)->apns() != nullptr;
   push::Outbox outbox(
-      **push_store, {{push::Provider::kWebPush, &web_push}, {push::Provider::kWebhook, &webhook}},
+      **push_store, push_senders,
       [&names](int64_t user_id) -> std::string {
         auto user = names.FindUserById(user_id);
         if (!user.ok()) return "Someone";
         return user->display_name.empty() ? user->username : user->display_name;
       },
-      config->push.outbox);
+      config->push.outbox,
+      [&names](int64_t user_id) -> std::string {
+        auto user = names.FindUserById(user_id);
+        return user.ok() ? user->time_zone : std::string();
+      },
+      [&names](int64_t conversation_id) -> std::string {
+        auto group = names.FindGroup(conversation_id);  // kNotFound for direct conversations
+        return group.ok() ? group->name : std::string();
+      });
   push::Registry push_registry(**push_store, config->push.registry);
 
   chat::Hub hub;

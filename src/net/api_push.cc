@@ -4,7 +4,7 @@
 //   POST   /api/v1/push/targets              register this device's target
 //   DELETE /api/v1/push/targets/{id}
 //   GET    /api/v1/push/settings             preview level and mutes
-//   PUT    /api/v1/push/settings             {"preview": ...}
+//   PUT    /api/v1/push/settings             {"preview": ..., "quiet_hours": ...}
 //   PUT    /api/v1/push/mutes/{conversation} {"until": ms}; DELETE unmutes
 #include "base/clock.h"
 #include "net/api_routes.h"
@@ -46,10 +46,16 @@ RouteResult HandlePushApi(const Request& request, const Segments& path, const au
   if (Matches(path, {"api", "v1", "push", "settings"}) &&
       (method == http::verb::get || method == http::verb::put)) {
     if (method == http::verb::put) {
-      auto preview = proto::DecodePushSettings(request.body());
-      if (!preview.ok()) co_return ErrorResponse(request, preview.status());
-      Status status = co_await OnWorker(context.workers,
-                                        [&] { return registry.SetPreview(me.user.id, *preview); });
+      auto update = proto::DecodePushSettings(request.body());
+      if (!update.ok()) co_return ErrorResponse(request, update.status());
+      Status status = co_await OnWorker(context.workers, [&] {
+        if (update->quiet_hours) {
+          if (Status s = registry.SetQuietHours(me.user.id, *update->quiet_hours); !s.ok()) {
+            return s;
+          }
+        }
+        return update->preview ? registry.SetPreview(me.user.id, *update->preview) : Status::Ok();
+      });
       if (!status.ok()) co_return ErrorResponse(request, status);
     }
     auto settings =

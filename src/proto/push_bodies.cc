@@ -1,5 +1,7 @@
 #include "proto/push_bodies.h"
 
+#include <cstdio>
+
 #include "proto/json_reader.h"
 #include "proto/json_writer.h"
 
@@ -12,11 +14,32 @@ void WriteTarget(JsonWriter& w, const push::Target& target, bool with_secret) {
   w.BeginObject()
       .Field("id", target.id)
       .Field("provider", push::ProviderName(target.provider))
-      .Field("endpoint", target.endpoint)
+      .Field(target.provider == push::Provider::kFcm || target.provider == push::Provider::kApns
+                 ? "token"
+                 : "endpoint",
+             target.endpoint)
       .Field("device_id", target.device_id)
       .Field("created_at", target.created_at);
   if (with_secret && !target.secret.empty()) w.Field("secret", target.secret);
   w.EndObject();
+}
+
+// "HH:MM" (24-hour) as minutes after midnight.
+std::optional<int> ParseClockTime(std::string_view text) {
+  const auto digit = [&](size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+  if (text.size() != 5 || text[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4)) {
+    return std::nullopt;
+  }
+  const int hours = (text[0] - '0') * 10 + (text[1] - '0');
+  const int minutes = (text[3] - '0') * 10 + (text[4] - '0');
+  if (hours > 23 || minutes > 59) return std::nullopt;
+  return hours * 60 + minutes;
+}
+
+std::string ClockTime(int minute) {
+  char text[6];
+  std::snprintf(text, sizeof text, "%02d:%02d", (minute / 60) % 24, minute % 60);
+  return text;
 }
 
 }  // namespace
@@ -26,16 +49,23 @@ Result<push::Registration> DecodeTargetRegistration(std::string_view body) {
   if (!object.ok()) return object.status();
   auto provider = RequiredString(*object, "provider");
   if (!provider.ok()) return provider.status();
+  push::Registration registration;
+  if (*provider == "fcm" || *provider == "apns") {
+    auto token = RequiredString(*object, "token");
+    if (!token.ok()) return token.status();
+    registration.provider = *provider == "fcm" ? push::Provider::kFcm : push::Provider::kApns;
+    registration.endpoint = std::move(*token);
+    return registration;
+  }
   auto endpoint = RequiredString(*object, "endpoint");
   if (!endpoint.ok()) return endpoint.status();
-  push::Registration registration;
   registration.endpoint = std::move(*endpoint);
   if (*provider == "webhook") {
     registration.provider = push::Provider::kWebhook;
     return registration;
   }
   if (*provider != "webpush") {
-    return Status(Code::kInvalidArgument, "provider must be webpush or webhook");
+    return Status(Code::kInvalidArgument, "provider must be webpush, webhook, fcm or apns");
   }
   registration.provider = push::Provider::kWebPush;
   auto keys = object->find("keys");
@@ -54,15 +84,45 @@ Result<push::Registration> DecodeTargetRegistration(std::string_view body) {
   return registration;
 }
 
-Result<push::Preview> DecodePushSettings(std::string_view body) {
+Result<PushSettingsUpdate> DecodePushSettings(std::string_view body) {
   auto object = ParseObject(body);
   if (!object.ok()) return object.status();
-  auto preview = RequiredString(*object, "preview");
+  PushSettingsUpdate update;
+  auto preview = OptionalString(*object, "preview");
   if (!preview.ok()) return preview.status();
-  if (*preview == "full") return push::Preview::kFull;
-  if (*preview == "sender") return push::Preview::kSender;
-  if (*preview == "none") return push::Preview::kNone;
-  return Status(Code::kInvalidArgument, "preview must be full, sender or none");
+  if (*preview) {
+    if (**preview == "full") {
+      update.preview = push::Preview::kFull;
+    } else if (**preview == "sender") {
+      update.preview = push::Preview::kSender;
+    } else if (**preview == "none") {
+      update.preview = push::Preview::kNone;
+    } else {
+      return Status(Code::kInvalidArgument, "preview must be full, sender or none");
+    }
+  }
+  if (auto quiet = object->find("quiet_hours"); quiet != object->end()) {
+    if (quiet->is_null()) {
+      update.quiet_hours = std::optional<push::QuietHours>();
+    } else if (!quiet->is_object()) {
+      return Status(Code::kMalformed, "field 'quiet_hours' must be an object or null");
+    } else {
+      auto start = RequiredString(*quiet, "start");
+      if (!start.ok()) return start.status();
+      auto end = RequiredString(*quiet, "end");
+      if (!end.ok()) return end.status();
+      auto start_minute = ParseClockTime(*start);
+      auto end_minute = ParseClockTime(*end);
+      if (!start_minute || !end_minute) {
+        return Status(Code::kInvalidArgument, "quiet_hours times must be HH:MM, 00:00 to 23:59");
+      }
+      update.quiet_hours = push::QuietHours{*start_minute, *end_minute};
+    }
+  }
+  if (!update.preview && !update.quiet_hours) {
+    return Status(Code::kMalformed, "expected 'preview' or 'quiet_hours'");
+  }
+  return update;
 }
 
 Result<int64_t> DecodePushMute(std::string_view body) {
@@ -98,8 +158,16 @@ std::string PushSettingsBody(const push::Registry::Settings& settings) {
   w.BeginObject()
       .Field("preview", push::PreviewName(settings.preview))
       .Field("server_preview", push::PreviewName(settings.server_preview))
-      .Key("mutes")
-      .BeginArray();
+      .Key("quiet_hours");
+  if (settings.quiet_hours) {
+    w.BeginObject()
+        .Field("start", ClockTime(settings.quiet_hours->start_minute))
+        .Field("end", ClockTime(settings.quiet_hours->end_minute))
+        .EndObject();
+  } else {
+    w.Null();
+  }
+  w.Key("mutes").BeginArray();
   for (const push::Mute& mute : settings.mutes) {
     w.BeginObject()
         .Field("conversation_id", mute.conversation_id)

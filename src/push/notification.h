@@ -32,7 +32,8 @@ class Notifier {
   virtual void Notify(Notification what, std::vector<int64_t> users) = 0;
 };
 
-enum class Provider { kWebPush, kWebhook };
+// Stored as their numbers in push.db: never renumber.
+enum class Provider { kWebPush = 0, kWebhook = 1, kFcm = 2, kApns = 3 };
 
 // A device's push target.
 struct Target {
@@ -40,7 +41,8 @@ struct Target {
   int64_t user_id = 0;
   int64_t device_id = 0;
   Provider provider = Provider::kWebPush;
-  std::string endpoint;  // the URL notifications are POSTed to
+  std::string endpoint;  // Web Push, webhook: the URL notifications are POSTed to;
+                         // FCM, APNs: the device's registration token
   std::string p256dh;    // Web Push: the subscription's public key (65 raw bytes)
   std::string auth;      // Web Push: the subscription's auth secret (16 raw bytes)
   std::string secret;    // webhook: the signing secret (hex)

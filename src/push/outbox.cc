@@ -18,8 +18,13 @@ constexpr int kWorkPerSender = 2;
 }  // namespace
 
 Outbox::Outbox(PushStore& store, std::map<Provider, Sender*> senders, NameOf name_of,
-               OutboxOptions options)
-    : store_(store), senders_(std::move(senders)), name_of_(std::move(name_of)), options_(options) {
+               OutboxOptions options, ZoneOf zone_of, GroupNameOf group_name_of)
+    : store_(store),
+      senders_(std::move(senders)),
+      name_of_(std::move(name_of)),
+      zone_of_(std::move(zone_of)),
+      group_name_of_(std::move(group_name_of)),
+      options_(options) {
   for (int i = 0; i < std::max(1, options_.senders); ++i) {
     sender_threads_.emplace_back([this] { SendLoop(); });
   }
@@ -139,10 +144,19 @@ void Outbox::SendLoop() {
   }
 }
 
+bool Outbox::InQuietHours(int64_t user, const QuietHours& quiet, int64_t now_ms) {
+  const int64_t now_s = now_ms / 1000;
+  const std::string zone = zone_of_ ? zone_of_(user) : std::string();
+  const int64_t local_s = now_s + time_zones_.OffsetAt(zone, now_s);
+  const int minute = static_cast<int>(((local_s / 60) % 1440 + 1440) % 1440);
+  return quiet.Contains(minute);
+}
+
 void Outbox::WriteJobs(const std::vector<Pending>& pending, int64_t now) {
   if (pending.empty()) return;
   std::vector<PushStore::NewJob> jobs;
-  std::unordered_map<int64_t, std::string> names;  // per pass: a group burst looks up once
+  std::unordered_map<int64_t, std::string> names;        // per pass: a group burst looks up once
+  std::unordered_map<int64_t, std::string> group_names;  // the same, by conversation
   for (const Pending& entry : pending) {
     const Notification& n = entry.what;
     for (int64_t user : entry.users) {
@@ -153,6 +167,7 @@ void Outbox::WriteJobs(const std::vector<Pending>& pending, int64_t now) {
         continue;
       }
       if (recipient->targets.empty() || recipient->muted) continue;
+      if (recipient->quiet && InQuietHours(user, *recipient->quiet, now)) continue;
       const Preview preview = Stricter(options_.server_preview, recipient->preview);
       std::string name;
       if (n.sender_id != 0 && preview != Preview::kNone) {
@@ -160,7 +175,14 @@ void Outbox::WriteJobs(const std::vector<Pending>& pending, int64_t now) {
         if (added) it->second = name_of_(n.sender_id);
         name = it->second;
       }
-      const Job job = MakeJob(n, preview, name);
+      std::string group;
+      if (n.conversation_id != 0 && preview != Preview::kNone && group_name_of_ &&
+          (n.kind == Notification::Kind::kMessage || n.kind == Notification::Kind::kAddedToGroup)) {
+        auto [it, added] = group_names.try_emplace(n.conversation_id);
+        if (added) it->second = group_name_of_(n.conversation_id);
+        group = it->second;
+      }
+      const Job job = MakeJob(n, preview, name, group);
       for (const Target& target : recipient->targets) {
         jobs.push_back(PushStore::NewJob{target.id, job});
       }

@@ -2,7 +2,8 @@
 // "Push notifications").
 //
 //   Notify (any thread, never blocks) --bounded intake--> dispatcher thread:
-//     writes jobs to PushStore (targets, mutes and preview level applied; bursts per
+//     writes jobs to PushStore (targets, mutes, do-not-disturb hours in the user's time zone
+//     and preview level applied; bursts per
 //     conversation coalesce), leases due jobs --> sender threads (bounded: `senders` of them,
 //     one job per target at a time) --> Sender (Web Push, webhook) --> outcomes --> dispatcher:
 //     delivered (removed), gone (target removed), retry (exponential backoff with jitter, dead
@@ -33,6 +34,7 @@
 #include "push/notification.h"
 #include "push/push_store.h"
 #include "push/sender.h"
+#include "push/time_zone.h"
 
 namespace parley::push {
 
@@ -51,10 +53,17 @@ class Outbox : public Notifier {
   // thread, may block on the store.
   using NameOf = std::function<std::string(int64_t user_id)>;
 
+  // A user's IANA time zone ("" for UTC), for do-not-disturb hours; called on the dispatcher
+  // thread for users who set such hours, may block on the store.
+  using ZoneOf = std::function<std::string(int64_t user_id)>;
+  // A group's name ("" for a direct conversation), for notification titles; called on the
+  // dispatcher thread, may block on the store.
+  using GroupNameOf = std::function<std::string(int64_t conversation_id)>;
+
   // `store` and the senders must outlive the outbox. A provider without a sender gets its
-  // jobs dead-lettered ("provider not configured").
+  // jobs dead-lettered ("provider not configured"). Without `zone_of` quiet hours are in UTC.
   Outbox(PushStore& store, std::map<Provider, Sender*> senders, NameOf name_of,
-         OutboxOptions options);
+         OutboxOptions options, ZoneOf zone_of = nullptr, GroupNameOf group_name_of = nullptr);
   ~Outbox() override;
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
@@ -86,10 +95,15 @@ class Outbox : public Notifier {
   void SendLoop();  // a sender thread
   void WriteJobs(const std::vector<Pending>& pending, int64_t now);
   int64_t Backoff(int64_t attempts, int64_t retry_after_ms);
+  // Whether `now_ms` falls in the user's quiet hours, in their time zone.
+  bool InQuietHours(int64_t user, const QuietHours& quiet, int64_t now_ms);
 
   PushStore& store_;
   const std::map<Provider, Sender*> senders_;
   const NameOf name_of_;
+  const ZoneOf zone_of_;
+  const GroupNameOf group_name_of_;
+  TimeZones time_zones_;  // the dispatcher's
   const OutboxOptions options_;
 
   std::mutex mutex_;

@@ -35,7 +35,8 @@ std::string CutUtf8(std::string_view text, size_t max_bytes) {
   return std::string(text.substr(0, end)) + "…";
 }
 
-Job MakeJob(const Notification& n, Preview preview, std::string_view sender_name) {
+Job MakeJob(const Notification& n, Preview preview, std::string_view sender_name,
+            std::string_view group_name) {
   Job job;
   job.kind = n.kind;
   job.conversation_id = n.conversation_id;
@@ -48,6 +49,7 @@ Job MakeJob(const Notification& n, Preview preview, std::string_view sender_name
   switch (n.kind) {
     case Notification::Kind::kMessage:
       job.title = std::string(sender_name);
+      if (!group_name.empty()) job.title += " · " + std::string(group_name);
       if (preview == Preview::kFull) {
         job.body =
             n.media_kind.empty() ? CutUtf8(n.text, kMaxPreviewBytes) : MediaText(n.media_kind);
@@ -66,7 +68,8 @@ Job MakeJob(const Notification& n, Preview preview, std::string_view sender_name
       break;
     case Notification::Kind::kAddedToGroup:
       job.title = std::string(sender_name);
-      job.body = "added you to a group";
+      job.body = group_name.empty() ? std::string("added you to a group")
+                                    : "added you to " + std::string(group_name);
       break;
   }
   return job;

@@ -22,8 +22,11 @@ inline constexpr size_t kMaxPreviewBytes = 200;
 inline Preview Stricter(Preview a, Preview b) { return a > b ? a : b; }
 
 // The job a notification becomes at preview level `preview`; `sender_name` is the sender's
-// display name (or username).
-Job MakeJob(const Notification& notification, Preview preview, std::string_view sender_name);
+// display name (or username), `group_name` the group's name ("" for a direct conversation).
+// The group's name shows only where the sender's does (preview full or sender): a group
+// message's title is "Sender · Group", being added says "added you to Group".
+Job MakeJob(const Notification& notification, Preview preview, std::string_view sender_name,
+            std::string_view group_name = {});
 
 // The JSON object sent for a job: {"v":1,"kind":...,"conversation_id":...,"seq":...,
 // "count":...,"sender_id":...,"title":...,"body":...}, title and body never empty.

@@ -31,6 +31,11 @@ CREATE TABLE IF NOT EXISTS settings (
   user_id INTEGER PRIMARY KEY,
   preview INTEGER NOT NULL
 ) STRICT;
+CREATE TABLE IF NOT EXISTS quiet_hours (  -- do-not-disturb, in the user's time zone
+  user_id      INTEGER PRIMARY KEY,
+  start_minute INTEGER NOT NULL,  -- after local midnight
+  end_minute   INTEGER NOT NULL
+) STRICT;
 CREATE TABLE IF NOT EXISTS mutes (
   user_id         INTEGER NOT NULL,
   conversation_id INTEGER NOT NULL,
@@ -269,6 +274,35 @@ Status PushStore::SetPreview(int64_t user_id, Preview preview) {
   return Status::Ok();
 }
 
+Result<std::optional<QuietHours>> PushStore::QuietHoursOf(int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  auto select = db_->Prepare("SELECT start_minute, end_minute FROM quiet_hours WHERE user_id = ?1");
+  if (!select.ok()) return Internal(select.status());
+  select->BindInt(1, user_id);
+  auto row = select->Step();
+  if (!row.ok()) return Internal(row.status());
+  if (!*row) return std::optional<QuietHours>();
+  return std::optional<QuietHours>(
+      QuietHours{static_cast<int>(select->ColumnInt(0)), static_cast<int>(select->ColumnInt(1))});
+}
+
+Status PushStore::SetQuietHours(int64_t user_id, std::optional<QuietHours> hours) {
+  std::lock_guard lock(mutex_);
+  auto statement = db_->Prepare(
+      hours ? "INSERT INTO quiet_hours (user_id, start_minute, end_minute) VALUES (?1, ?2, ?3) "
+              "ON CONFLICT (user_id) DO UPDATE SET start_minute = excluded.start_minute, "
+              "end_minute = excluded.end_minute"
+            : "DELETE FROM quiet_hours WHERE user_id = ?1");
+  if (!statement.ok()) return Internal(statement.status());
+  statement->BindInt(1, user_id);
+  if (hours) {
+    statement->BindInt(2, hours->start_minute);
+    statement->BindInt(3, hours->end_minute);
+  }
+  if (Status s = statement->Run(); !s.ok()) return Internal(s);
+  return Status::Ok();
+}
+
 Result<std::vector<Mute>> PushStore::MutesOf(int64_t user_id) {
   std::lock_guard lock(mutex_);
   auto select = db_->Prepare(
@@ -315,6 +349,9 @@ Result<PushStore::Recipient> PushStore::RecipientOf(int64_t user_id, int64_t con
   auto preview = PreviewOf(user_id);
   if (!preview.ok()) return preview.status();
   recipient.preview = *preview;
+  auto quiet = QuietHoursOf(user_id);
+  if (!quiet.ok()) return quiet.status();
+  recipient.quiet = *quiet;
   if (conversation_id != 0) {
     std::lock_guard lock(mutex_);
     auto select =

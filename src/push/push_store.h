@@ -1,7 +1,8 @@
 // PushStore: the durable state of push notifications, in a SQLite file of its own
 // (<data-dir>/push.db), so the outbox's commits never take the message writer's lock:
 // - targets: each device's push target (Web Push subscription or webhook URL);
-// - settings and mutes: the user's preview level and per-conversation mutes;
+// - settings, quiet_hours and mutes: the user's preview level, do-not-disturb hours and
+//   per-conversation mutes;
 // - jobs: the outbox. One row per (target, collapse key): a burst of messages in one
 //   conversation coalesces into one pending job whose `count` grows. A job is leased while a
 //   sender works on it; a lease does not survive a restart (Open clears them), so after a
@@ -23,6 +24,7 @@
 
 #include "base/status.h"
 #include "push/notification.h"
+#include "push/time_zone.h"
 
 namespace parley::store::sqlite {
 class Db;
@@ -86,6 +88,8 @@ class PushStore {
   Result<std::vector<Mute>> MutesOf(int64_t user_id);
   Status SetMute(int64_t user_id, const Mute& mute);
   Status RemoveMute(int64_t user_id, int64_t conversation_id);
+  Result<std::optional<QuietHours>> QuietHoursOf(int64_t user_id);         // nullopt: none set
+  Status SetQuietHours(int64_t user_id, std::optional<QuietHours> hours);  // nullopt: clears
 
   // --- the outbox ---
   // A queued notification for one target, privacy already applied.
@@ -93,11 +97,12 @@ class PushStore {
     int64_t target_id = 0;
     Job job;
   };
-  // What Enqueue needs to know of a recipient: their targets, preview level and whether the
-  // conversation is muted at `now`.
+  // What Enqueue needs to know of a recipient: their targets, preview level, do-not-disturb
+  // hours and whether the conversation is muted at `now`.
   struct Recipient {
     std::vector<Target> targets;
     Preview preview = Preview::kFull;
+    std::optional<QuietHours> quiet;
     bool muted = false;
   };
   Result<Recipient> RecipientOf(int64_t user_id, int64_t conversation_id, int64_t now);

@@ -8,8 +8,24 @@ namespace parley::push {
 
 Result<Target> Registry::Register(int64_t user_id, int64_t device_id,
                                   const Registration& registration, int64_t now) {
-  auto url = ParseEndpoint(registration.endpoint, options_.allow_private);
-  if (!url.ok()) return url.status();
+  std::string host;  // logged: where notifications go
+  if (registration.provider == Provider::kFcm || registration.provider == Provider::kApns) {
+    const bool fcm = registration.provider == Provider::kFcm;
+    if (!(fcm ? options_.fcm_enabled : options_.apns_enabled)) {
+      return Status(Code::kInvalidArgument, std::string(ProviderName(registration.provider)) +
+                                                " is not configured on this server");
+    }
+    if (Status s =
+            fcm ? CheckFcmToken(registration.endpoint) : CheckApnsToken(registration.endpoint);
+        !s.ok()) {
+      return s;
+    }
+    host = ProviderName(registration.provider);
+  } else {
+    auto url = ParseEndpoint(registration.endpoint, options_.allow_private);
+    if (!url.ok()) return url.status();
+    host = url->host;
+  }
   Target target;
   target.user_id = user_id;
   target.device_id = device_id;
@@ -21,7 +37,7 @@ Result<Target> Registry::Register(int64_t user_id, int64_t device_id,
         !s.ok()) {
       return s;
     }
-  } else {
+  } else if (registration.provider == Provider::kWebhook) {
     target.secret = auth::RandomHex(32);
   }
   auto added = store_.AddTarget(std::move(target), options_.max_targets_per_user);
@@ -30,7 +46,7 @@ Result<Target> Registry::Register(int64_t user_id, int64_t device_id,
         {{"user", std::to_string(user_id)},
          {"target", std::to_string(added->id)},
          {"provider", std::string(ProviderName(added->provider))},
-         {"host", url->host}});
+         {"host", host}});
   }
   return added;
 }
@@ -51,7 +67,22 @@ Result<Registry::Settings> Registry::SettingsOf(int64_t user_id) {
   auto mutes = store_.MutesOf(user_id);
   if (!mutes.ok()) return mutes.status();
   settings.mutes = std::move(*mutes);
+  auto quiet = store_.QuietHoursOf(user_id);
+  if (!quiet.ok()) return quiet.status();
+  settings.quiet_hours = *quiet;
   return settings;
+}
+
+Status Registry::SetQuietHours(int64_t user_id, std::optional<QuietHours> hours) {
+  if (hours) {
+    const auto in_day = [](int minute) { return minute >= 0 && minute < 24 * 60; };
+    if (!in_day(hours->start_minute) || !in_day(hours->end_minute) ||
+        hours->start_minute == hours->end_minute) {
+      return Status(Code::kInvalidArgument,
+                    "quiet_hours start and end must be different times from 00:00 to 23:59");
+    }
+  }
+  return store_.SetQuietHours(user_id, hours);
 }
 
 Status Registry::Mute(int64_t user_id, int64_t conversation_id, int64_t until) {

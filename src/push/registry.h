@@ -22,13 +22,16 @@ struct RegistryOptions {
   bool allow_private = false;  // http endpoints allowed too (tests, intranets)
   Preview server_preview = Preview::kFull;
   std::string vapid_public_key;  // base64url, for clients' applicationServerKey
+  bool fcm_enabled = false;      // an FCM service account is configured
+  bool apns_enabled = false;     // an APNs key is configured
 };
 
-// A target as a client asks for it: Web Push (endpoint and the subscription's keys, base64url)
-// or a webhook (endpoint only; the server makes the signing secret).
+// A target as a client asks for it: Web Push (endpoint and the subscription's keys, base64url),
+// a webhook (endpoint only; the server makes the signing secret), or FCM / APNs (the device's
+// registration token, in `endpoint`).
 struct Registration {
   Provider provider = Provider::kWebPush;
-  std::string endpoint;
+  std::string endpoint;  // FCM, APNs: the token
   std::string p256dh;
   std::string auth;
 };
@@ -38,8 +41,9 @@ class Registry {
   Registry(PushStore& store, RegistryOptions options) : store_(store), options_(options) {}
 
   // Replaces the device's earlier target of the same provider. kInvalidArgument for a bad
-  // endpoint or keys, kQuotaExceeded over the per-user cap. A webhook's result carries its
-  // secret (shown once to the client that registered it).
+  // endpoint, token or keys, or a provider this server has no credentials for, kQuotaExceeded over
+  // the per-user cap. A webhook's result carries its secret (shown once to the client that
+  // registered it).
   Result<Target> Register(int64_t user_id, int64_t device_id, const Registration& registration,
                           int64_t now);
   Result<std::vector<Target>> List(int64_t user_id) { return store_.TargetsOf(user_id); }
@@ -50,11 +54,14 @@ class Registry {
     Preview preview = Preview::kFull;         // the user's choice
     Preview server_preview = Preview::kFull;  // the most the server allows
     std::vector<push::Mute> mutes;
+    std::optional<QuietHours> quiet_hours;  // in the user's profile time zone
   };
   Result<Settings> SettingsOf(int64_t user_id);
   Status SetPreview(int64_t user_id, Preview preview) {
     return store_.SetPreview(user_id, preview);
   }
+  // kInvalidArgument unless both minutes are in [0, 1440) and differ; nullopt clears them.
+  Status SetQuietHours(int64_t user_id, std::optional<QuietHours> hours);
   // until: ms since the epoch, 0 until unmuted; kInvalidArgument for a negative time.
   Status Mute(int64_t user_id, int64_t conversation_id, int64_t until);
   Status Unmute(int64_t user_id, int64_t conversation_id) {

@@ -6,6 +6,7 @@
 #define PARLEY_PUSH_SENDER_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "base/status.h"
@@ -19,6 +20,10 @@ struct SendResult {
   std::string error;           // "http 503", a transport reason; never content
   int64_t retry_after_ms = 0;  // from Retry-After, when the provider gave one
 };
+
+// A user's unread count for the app icon's badge (APNs aps.badge, FCM notification_count),
+// read when the notification is sent; may block on the store. Null: no badge.
+using BadgeOf = std::function<int64_t(int64_t user_id)>;
 
 class Sender {
  public:

@@ -1,12 +1,25 @@
 #include "push/target_rules.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "push/base64url.h"
 #include "push/web_push_crypto.h"
 
 namespace parley::push {
 
 std::string_view ProviderName(Provider provider) {
-  return provider == Provider::kWebPush ? "webpush" : "webhook";
+  switch (provider) {
+    case Provider::kWebPush:
+      return "webpush";
+    case Provider::kWebhook:
+      return "webhook";
+    case Provider::kFcm:
+      return "fcm";
+    case Provider::kApns:
+      return "apns";
+  }
+  return "webhook";
 }
 
 std::string_view PreviewName(Preview preview) {
@@ -76,6 +89,26 @@ Status DecodeSubscriptionKeys(std::string_view p256dh, std::string_view auth, Ta
   target.p256dh = std::move(*key);
   target.auth = std::move(*secret);
   return Status::Ok();
+}
+
+Status CheckFcmToken(std::string_view token) {
+  const bool valid =
+      !token.empty() && token.size() <= 1024 && std::all_of(token.begin(), token.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':' ||
+               c == '.';
+      });
+  if (valid) return Status::Ok();
+  return Status(Code::kInvalidArgument,
+                "token must be 1 to 1024 letters, digits, dashes, underscores, colons or dots");
+}
+
+Status CheckApnsToken(std::string_view token) {
+  const bool valid = token.size() >= 64 && token.size() <= 200 && token.size() % 2 == 0 &&
+                     std::all_of(token.begin(), token.end(), [](char c) {
+                       return std::isxdigit(static_cast<unsigned char>(c));
+                     });
+  if (valid) return Status::Ok();
+  return Status(Code::kInvalidArgument, "token must be 64 to 200 hex digits");
 }
 
 }  // namespace parley::push

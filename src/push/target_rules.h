@@ -31,6 +31,11 @@ Result<EndpointUrl> ParseEndpoint(std::string_view url, bool allow_http);
 // `target` (p256dh: 65 bytes, a point on P-256; auth: 16 bytes). kInvalidArgument otherwise.
 Status DecodeSubscriptionKeys(std::string_view p256dh, std::string_view auth, Target& target);
 
+// An FCM registration token: 1 to 1024 characters of letters, digits and "-_:.".
+Status CheckFcmToken(std::string_view token);
+// An APNs device token: 64 to 200 hex digits, an even number of them.
+Status CheckApnsToken(std::string_view token);
+
 }  // namespace parley::push
 
 #endif  // PARLEY_PUSH_TARGET_RULES_H_

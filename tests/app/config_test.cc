@@ -126,6 +126,29 @@ TEST(ConfigTest, PushOptions) {
   }
 }
 
+// FCM and APNs: file names and ids only here; push::Providers::Load reads and checks the files
+// at start-up (tests/push/providers_test.cc).
+TEST(ConfigTest, PushProviderCredentialsAreFilesNamedInTheConfig) {
+  auto defaults = ParseConfig({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_TRUE(defaults->push.providers.fcm_service_account_file.empty());
+  EXPECT_TRUE(defaults->push.providers.apns_key_file.empty());
+  EXPECT_EQ(defaults->push.providers.fcm_url, "https://fcm.googleapis.com");
+  EXPECT_EQ(defaults->push.providers.apns.base_url, "https://api.push.apple.com");
+  auto config =
+      ParseConfig({"--push-fcm-service-account", "/etc/parley/fcm.json", "--push-apns-key-file",
+                   "/etc/parley/AuthKey.p8", "--push-apns-key-id", "ABC123DEFG",
+                   "--push-apns-team-id", "TEAM123456", "--push-apns-topic", "org.example.app",
+                   "--push-apns-url", "https://api.sandbox.push.apple.com"});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->push.providers.fcm_service_account_file, "/etc/parley/fcm.json");
+  EXPECT_EQ(config->push.providers.apns_key_file, "/etc/parley/AuthKey.p8");
+  EXPECT_EQ(config->push.providers.apns.key_id, "ABC123DEFG");
+  EXPECT_EQ(config->push.providers.apns.team_id, "TEAM123456");
+  EXPECT_EQ(config->push.providers.apns.topic, "org.example.app");
+  EXPECT_EQ(config->push.providers.apns.base_url, "https://api.sandbox.push.apple.com");
+}
+
 TEST(ConfigTest, RejectsBadValuesNamingTheKey) {
   const std::vector<std::vector<std::string>> bad = {
       {"--listen", "nowhere"},

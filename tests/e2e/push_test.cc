@@ -176,6 +176,72 @@ TEST_F(PushTest, PreviewLevelsHideTheTextAndTheSender) {
   EXPECT_EQ(settings.body["mutes"][0]["conversation_id"], conversation);
 }
 
+// Do-not-disturb hours are in the user's profile time zone: a window around the current time
+// in Kolkata (UTC+5:30) silences bob there, while the same clock times read as UTC would not.
+TEST_F(PushTest, QuietHoursInTheUsersTimeZoneSilenceNotifications) {
+  auto alice = CreateUser(*server_, "alice");
+  auto bob = CreateUser(*server_, "bob");
+  auto carol = CreateUser(*server_, "carol");
+  ASSERT_TRUE(IsOk(alice) && IsOk(bob) && IsOk(carol));
+  ASSERT_EQ(RegisterWebPush(*bob, "/push/ok").status, 201);
+  ASSERT_EQ(RegisterWebPush(*carol, "/push/ok?carol").status, 201);
+  ASSERT_EQ(
+      Call(*bob, "PATCH", "/api/v1/account/profile", R"({"time_zone":"Asia/Kolkata"})").status,
+      200);
+  auto clock = [](int64_t minute) {
+    minute = ((minute % 1440) + 1440) % 1440;
+    char text[6];
+    std::snprintf(text, sizeof text, "%02d:%02d", int(minute / 60), int(minute % 60));
+    return std::string(text);
+  };
+  const int64_t utc_minute = std::chrono::duration_cast<std::chrono::minutes>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count() %
+                             1440;
+  const int64_t kolkata_minute = utc_minute + 330;
+  auto quiet = [&](int64_t around) {
+    return json{{"quiet_hours", {{"start", clock(around - 20)}, {"end", clock(around + 20)}}}}
+        .dump();
+  };
+  client::HttpResponse set = Call(*bob, "PUT", "/api/v1/push/settings", quiet(kolkata_minute));
+  ASSERT_EQ(set.status, 200) << set.raw_body;
+  EXPECT_EQ(set.body["quiet_hours"]["start"], clock(kolkata_minute - 20));
+  EXPECT_EQ(set.body["preview"], "full");  // untouched
+
+  json silenced = Send(*alice, *bob, "while bob sleeps");
+  json sentinel = Send(*alice, *carol, "sentinel");
+  ASSERT_FALSE(PushOn("/push/ok?carol", 201, sentinel["seq"].get<int64_t>()).is_null());
+  EXPECT_TRUE(
+      peer_->Lines([](const json& j) { return j.value("path", "") == "/push/ok"; }).empty());
+
+  // The same window in UTC is not bob's night: pushed.
+  ASSERT_EQ(Call(*bob, "PUT", "/api/v1/push/settings", quiet(utc_minute)).status, 200);
+  json heard = Send(*alice, *bob, "bob is awake in Kolkata");
+  json pushed = PushOn("/push/ok", 201);
+  ASSERT_FALSE(pushed.is_null()) << server_->output();
+  EXPECT_EQ(pushed["payload"]["seq"], heard["seq"]);
+  EXPECT_EQ(pushed["payload"]["count"], 1);  // the silenced one was dropped, not queued
+
+  client::HttpResponse cleared =
+      Call(*bob, "PUT", "/api/v1/push/settings", R"({"quiet_hours":null})");
+  EXPECT_TRUE(cleared.body["quiet_hours"].is_null());
+  auto code = [&](std::string body) {
+    client::HttpResponse r = Call(*bob, "PUT", "/api/v1/push/settings", std::move(body));
+    return r.body.is_object() && r.body.contains("error")
+               ? r.body["error"]["code"].get<std::string>()
+               : std::to_string(r.status);
+  };
+  EXPECT_EQ(code("{}"), "malformed");
+  EXPECT_EQ(code(R"({"quiet_hours":"22:00-07:00"})"), "malformed");
+  EXPECT_EQ(code(R"({"quiet_hours":{"start":"22:00"}})"), "malformed");
+  EXPECT_EQ(code(R"({"quiet_hours":{"start":"24:00","end":"07:00"}})"), "invalid_argument");
+  EXPECT_EQ(code(R"({"quiet_hours":{"start":"7:00","end":"08:00"}})"), "invalid_argument");
+  EXPECT_EQ(code(R"({"quiet_hours":{"start":"08:00","end":"08:00"}})"), "invalid_argument");
+  EXPECT_EQ(
+      code(json{{"quiet_hours", {{"start", std::string(5000, '1')}, {"end", "07:00"}}}}.dump()),
+      "invalid_argument");
+}
+
 TEST_F(PushTest, AGoneEndpointRemovesTheTargetAndThrottlingIsRetried) {
   auto alice = CreateUser(*server_, "alice");
   auto bob = CreateUser(*server_, "bob");
@@ -344,6 +410,11 @@ TEST_F(PushTest, ABurstToAThousandOfflineMembersIsDeliveredCoalesced) {
               added_s, kMembers / added_s);
 
   const int64_t group_id = (*group)["id"].get<int64_t>();
+  json added = peer_->WaitForLine([](const json& j) {
+    return j.contains("payload") && j["payload"].value("kind", "") == "added_to_group";
+  });
+  EXPECT_EQ(added["payload"]["title"], "alice");
+  EXPECT_EQ(added["payload"]["body"], "added you to everyone");
   auto ws = ConnectUser(*server_, *alice);
   ASSERT_TRUE(IsOk(ws));
   int64_t last_seq = 0;
@@ -362,6 +433,10 @@ TEST_F(PushTest, ABurstToAThousandOfflineMembersIsDeliveredCoalesced) {
                })
                .size() >= static_cast<size_t>(kMembers);
   }));
+  json last = peer_->WaitForLine([&](const json& j) {
+    return j.contains("payload") && j["payload"].value("seq", 0) == last_seq;
+  });
+  EXPECT_EQ(last["payload"]["title"], "alice · everyone");  // group names in titles
   const double burst_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - burst_at).count();
   const size_t message_pushes = count_kind("message");

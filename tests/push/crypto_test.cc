@@ -159,6 +159,24 @@ TEST(Payload, PreviewLevelsDecideWhatLeavesTheServer) {
   EXPECT_EQ(Stricter(Preview::kNone, Preview::kFull), Preview::kNone);
 }
 
+TEST(Payload, GroupNamesFollowThePreviewLevel) {
+  Notification n;
+  n.kind = Notification::Kind::kMessage;
+  n.conversation_id = 9;
+  n.sender_id = 2;
+  n.text = "lunch?";
+  EXPECT_EQ(MakeJob(n, Preview::kFull, "Alice", "Climbing club").title, "Alice · Climbing club");
+  EXPECT_EQ(MakeJob(n, Preview::kSender, "Alice", "Climbing club").title, "Alice · Climbing club");
+  const std::string none = PayloadJson(MakeJob(n, Preview::kNone, "Alice", "Climbing club"));
+  EXPECT_EQ(none.find("Climbing"), std::string::npos);
+  EXPECT_EQ(MakeJob(n, Preview::kFull, "Alice").title, "Alice");  // a direct conversation
+  n.kind = Notification::Kind::kAddedToGroup;
+  EXPECT_EQ(MakeJob(n, Preview::kFull, "Alice", "Climbing club").body,
+            "added you to Climbing club");
+  EXPECT_EQ(PayloadJson(MakeJob(n, Preview::kNone, "Alice", "Climbing club")).find("Climbing"),
+            std::string::npos);
+}
+
 TEST(Payload, CutsPreviewsAtCharacterBoundaries) {
   const std::string text = std::string(kMaxPreviewBytes - 1, 'a') + "你好";
   const std::string cut = CutUtf8(text, kMaxPreviewBytes);

@@ -32,8 +32,8 @@ int RunPush(const CliContext& context, const std::string& action, const std::str
     if (!listed.ok()) return Fail(listed.status(), "push list");
     for (const nlohmann::json& target : (*listed)["targets"]) {
       std::cout << target.value("id", 0) << "  " << target.value("provider", "") << "  "
-                << target.value("endpoint", "") << "  (device " << target.value("device_id", 0)
-                << ")\n";
+                << target.value("endpoint", target.value("token", "")) << "  (device "
+                << target.value("device_id", 0) << ")\n";
     }
     return kExitOk;
   }
