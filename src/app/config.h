@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "auth/auth_service.h"
+#include "base/log_format.h"
 #include "base/status.h"
 #include "chat/groups.h"
 #include "chat/media_service.h"
@@ -48,9 +49,10 @@ struct Config {
   int64_t media_cleanup_interval_ms = 3600 * 1000;  // how often expired uploads and unused
                                                     // media are removed
   mail::SmtpOptions smtp;                           // outgoing mail; smtp.url empty: none
-  std::string smtp_test_to;    // --smtp-test-to: send one mail there, print the outcome, exit
+  std::string smtp_test_to;  // --smtp-test-to: send one mail there, print the outcome, exit
   PushConfig push;
   std::string admin_username;  // granted the server-admin role at start-up (must exist)
+  LogFormat log_format = LogFormat::kText;  // --log-format text|json (base/log_format.h)
   bool show_help = false;
 };
 
