@@ -53,8 +53,12 @@ std::string FormatValue(double value) {
   if (value == std::trunc(value) && std::fabs(value) < 9.007199254740992e15) {
     return std::to_string(static_cast<int64_t>(value));
   }
-  char buffer[32];
-  auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  // Plain decimals where they stay short (bucket bounds read "0.0001", not "1e-04").
+  char buffer[64];
+  const double magnitude = std::fabs(value);
+  const auto format =
+      magnitude >= 1e-6 && magnitude < 1e15 ? std::chars_format::fixed : std::chars_format::general;
+  auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), value, format);
   return std::string(buffer, end);
 }
 

@@ -11,10 +11,18 @@ namespace {
 constexpr size_t kMaxWordBytes = 32;
 constexpr size_t kMaxLoggedSegments = 8;
 
+// Lowercase letters, '_' and '-', then at most two digits ("accounts", "v1"); random codes and
+// ids (hex, base64) mix letters and digits and fail this.
 bool IsPlainWord(std::string_view segment) {
   if (segment.empty() || segment.size() > kMaxWordBytes) return false;
-  for (char c : segment) {
-    if (!((c >= 'a' && c <= 'z') || c == '_' || c == '-')) return false;
+  size_t letters = 0;
+  while (letters < segment.size() && ((segment[letters] >= 'a' && segment[letters] <= 'z') ||
+                                      segment[letters] == '_' || segment[letters] == '-')) {
+    ++letters;
+  }
+  if (letters == 0 || segment.size() - letters > 2) return false;
+  for (size_t i = letters; i < segment.size(); ++i) {
+    if (segment[i] < '0' || segment[i] > '9') return false;
   }
   return true;
 }

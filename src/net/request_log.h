@@ -4,8 +4,9 @@
 //
 // What is never logged: bodies (message text, passwords), headers (tokens), query strings, and
 // path segments that could carry a secret or something a client made up: LoggedPath keeps only
-// segments that are a plain word (lowercase letters, `_`, `-`, at most 32) or a number, and
-// writes `*` for the others (invite codes, upload and media ids, names with other characters).
+// segments that are a plain word (lowercase letters, `_`, `-`, then at most two digits, at most
+// 32 bytes: "accounts", "v1") or a number of at most 19 digits, and writes `*` for the others
+// (invite codes, upload and media ids, names with other characters).
 // Pure functions; thread-safe.
 #ifndef PARLEY_NET_REQUEST_LOG_H_
 #define PARLEY_NET_REQUEST_LOG_H_

@@ -49,6 +49,8 @@ TEST(ExpositionTest, Values) {
   EXPECT_EQ(FormatValue(42), "42");
   EXPECT_EQ(FormatValue(-3), "-3");
   EXPECT_EQ(FormatValue(0.005), "0.005");
+  EXPECT_EQ(FormatValue(0.0001), "0.0001");
+  EXPECT_EQ(FormatValue(1e-9), "1e-09");
   EXPECT_EQ(FormatValue(2.5), "2.5");
   EXPECT_EQ(FormatValue(1e300), "1e+300");
   EXPECT_EQ(FormatValue(std::numeric_limits<double>::infinity()), "+Inf");
