@@ -97,6 +97,32 @@ Status SetRedirectListen(Config& config, const std::string& text) {
   return Status::Ok();
 }
 
+// --- metrics (docs/operations.md, "Metrics") ---
+
+Status SetMetricsListen(Config& config, const std::string& text) {
+  net::RedirectListener listen;
+  if (Status s = ParseHostPort("metrics-listen", text, listen.host, listen.port); !s.ok()) {
+    return s;
+  }
+  config.server.metrics_listen = listen;
+  return Status::Ok();
+}
+
+// A bearer token (RFC 6750's token68 characters), long enough not to be guessed.
+Status SetMetricsToken(Config& config, const std::string& text) {
+  if (text.size() < 16 || text.size() > 256) {
+    return Invalid("metrics-token", "must be 16 to 256 characters");
+  }
+  for (char c : text) {
+    const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                         (c >= '0' && c <= '9') ||
+                         std::string_view("-._~+/=").find(c) != std::string_view::npos;
+    if (!allowed) return Invalid("metrics-token", "may hold only A-Z a-z 0-9 - . _ ~ + / =");
+  }
+  config.server.metrics_token = text;
+  return Status::Ok();
+}
+
 // Appends every range of a comma- or space-separated list, so the key may repeat.
 Status AddTrustedProxies(Config& config, const std::string& text) {
   size_t added = 0;
@@ -128,6 +154,19 @@ const std::vector<Option>& Options() {
       {"http-redirect-listen",
        "HOST:PORT of a plain-HTTP listener that only redirects to HTTPS; needs tls-cert (none)",
        SetRedirectListen},
+      {"log-format",
+       "how log lines are written: text (key=value) or json (one object a line) (text)",
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "text" && v != "json") return Invalid("log-format", "must be text or json");
+         c.log_format = v == "json" ? LogFormat::kJson : LogFormat::kText;
+         return Status::Ok();
+       }},
+      {"metrics-listen", "HOST:PORT of a plain-HTTP listener serving only GET /metrics (none)",
+       SetMetricsListen},
+      {"metrics-token",
+       "bearer token GET /metrics needs; also serves /metrics on the main listener; put it in "
+       "the config file, not on the command line (none)",
+       SetMetricsToken},
       Int("hsts-max-age-s",
           "max-age of Strict-Transport-Security, sent when TLS is on; 0 sends none (31536000)", 0,
           2LL * 365 * 24 * 3600,
@@ -285,8 +324,9 @@ const std::vector<Option>& Options() {
           "failed logins per minute on the whole server before addresses that failed recently "
           "are refused (600)",
           1, 1000000,
-          [](Config& c,
-             int64_t v) { c.auth.login.failures_global.max_events = static_cast<int>(v); }),
+          [](Config& c, int64_t v) {
+            c.auth.login.failures_global.max_events = static_cast<int>(v);
+          }),
       Int("login-attempts-per-address", "login attempts per client address per minute (60)", 1,
           1000000,
           [](Config& c,

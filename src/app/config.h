@@ -12,6 +12,7 @@
 
 #include "account/email_service.h"
 #include "auth/auth_service.h"
+#include "base/log_format.h"
 #include "base/status.h"
 #include "chat/groups.h"
 #include "chat/media_service.h"
@@ -55,6 +56,7 @@ struct Config {
   account::EmailOptions email;  // verification and reset links (public_url) and lifetimes
   PushConfig push;
   std::string admin_username;  // granted the server-admin role at start-up (must exist)
+  LogFormat log_format = LogFormat::kText;  // --log-format text|json (base/log_format.h)
   bool show_help = false;
 };
 

@@ -18,8 +18,10 @@
 
 #include "account/email_service.h"
 #include "app/config.h"
+#include "app/readiness.h"
 #include "auth/auth_service.h"
 #include "base/log.h"
+#include "chat/counting_sink.h"
 #include "chat/groups.h"
 #include "chat/hub.h"
 #include "chat/media_cleanup.h"
@@ -33,6 +35,8 @@
 #include "mail/smtp_mailer.h"
 #include "media/blob_store.h"
 #include "media/image.h"
+#include "metrics/metrics.h"
+#include "metrics/server_metrics.h"
 #include "net/server.h"
 #include "proto/group_bodies.h"
 #include "push/http_client.h"
@@ -97,6 +101,7 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "parleyd: %s\n(see parleyd --help)\n", config.status().message().c_str());
     return 2;
   }
+  SetLogFormat(config->log_format);  // before anything logs
   if (config->show_help) {
     std::fputs(ConfigHelp().c_str(), stdout);
     return 0;
@@ -111,6 +116,14 @@ int Main(int argc, char** argv) {
                 sent.ok() ? "sent" : sent.message().c_str());
     return sent.ok() ? 0 : 1;
   }
+
+  // Metrics (docs/operations.md, "Metrics"): the modules record into server_metrics; GET
+  // /metrics shows the registry. Declared first, so it outlives everything that records.
+  metrics::Registry metrics_registry;
+  metrics::ServerMetrics server_metrics(metrics_registry);
+  config->writer.metrics = &server_metrics;
+  config->chat.metrics = &server_metrics;
+  config->push.outbox.metrics = &server_metrics;
 
   std::error_code fs_error;
   std::filesystem::create_directories(config->data_dir, fs_error);
@@ -188,7 +201,8 @@ int Main(int argc, char** argv) {
 
   chat::Hub hub;
   // What the domain publishes goes to the hub; who it did not reach, to the outbox.
-  chat::NotifyingSink events(hub, outbox);
+  chat::NotifyingSink notifying(hub, outbox);
+  chat::CountingSink events(notifying, server_metrics);  // errors answered, by code
   CloseRevokedDevices close_revoked(hub, push_registry);
   auth::AuthService auth(**store, config->auth);
   auth.SetRevocationListener(&close_revoked);
@@ -213,8 +227,27 @@ int Main(int argc, char** argv) {
   chat::MediaService media(**store, writer, **blobs, media_options);
   chat::MediaCleanup media_cleanup(media,
                                    std::chrono::milliseconds(config->media_cleanup_interval_ms));
-  net::Server server(config->server, net::Services{auth, chat, groups, hub, notices, social, media,
-                                                   push_registry, email});
+  // /readyz: the data dir takes a synced write and the writer commits (app/readiness.h).
+  Readiness readiness(writer, config->data_dir);
+  net::Server server(config->server,
+                     net::Services{auth, chat, groups, hub, notices, social, media, push_registry,
+                                   email, [&readiness] { return readiness.Check(); },
+                                   &server_metrics, &metrics_registry});
+  // What the modules keep themselves, read at each scrape.
+  metrics_registry.AddGaugeFunction("parley_connections", "Open TCP connections.", {},
+                                    [&server] { return double(server.open_connections()); });
+  metrics_registry.AddGaugeFunction("parley_sessions", "WebSocket sessions attached.", {},
+                                    [&hub] { return double(hub.online_peer_count()); });
+  metrics_registry.AddGaugeFunction("parley_writer_queue_depth",
+                                    "Commands waiting for the message writer.", {},
+                                    [&writer] { return double(writer.queue_depth()); });
+  metrics_registry.AddGaugeFunction(
+      "parley_search_index_lag_seconds", "Age of the oldest message the search index may miss.", {},
+      [&search_indexer] { return search_indexer.lag().count() / 1000.0; });
+  metrics_registry.AddCounterFunction(
+      "parley_push_notifications_dropped_total",
+      "Push notifications refused because the outbox intake was full.", {},
+      [&outbox] { return double(outbox.stats().dropped); });
   auto port = server.Start();
   if (!port.ok()) return Fail(port.status());
 
@@ -256,6 +289,10 @@ int Main(int argc, char** argv) {
   if (const uint16_t redirect = server.redirect_port(); redirect != 0) {
     std::printf("parleyd redirecting http://%s:%u to https\n",
                 config->server.http_redirect->host.c_str(), redirect);
+  }
+  if (const uint16_t metrics_port = server.metrics_port(); metrics_port != 0) {
+    std::printf("parleyd metrics on http://%s:%u/metrics\n",
+                config->server.metrics_listen->host.c_str(), metrics_port);
   }
   std::printf("parleyd listening on %s:%u%s\n", config->server.host.c_str(), *port,
               config->server.tls_cert_file.empty() ? "" : " (TLS)");

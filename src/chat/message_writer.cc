@@ -1,6 +1,7 @@
 #include "chat/message_writer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <future>
 
 #include "base/clock.h"
@@ -96,9 +97,15 @@ void MessageWriter::Run() {
   }
 }
 
+size_t MessageWriter::queue_depth() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
 void MessageWriter::ApplyBatch(std::vector<Op>& batch) {
   std::vector<OpResult> results;
   results.reserve(batch.size());
+  const auto began = std::chrono::steady_clock::now();
   Status committed = store_.Write([&](store::WriteTxn& txn) -> Status {
     results.clear();
     for (Op& op : batch) {
@@ -119,6 +126,7 @@ void MessageWriter::ApplyBatch(std::vector<Op>& batch) {
     return Status::Ok();
   });
   if (!committed.ok()) cache_.Clear();
+  const auto ended = std::chrono::steady_clock::now();
   for (size_t i = 0; i < batch.size(); ++i) {
     if (auto* send = std::get_if<SendOp>(&batch[i])) {
       send->done(committed.ok() ? std::get<Result<SendOutcome>>(std::move(results[i]))
@@ -130,6 +138,13 @@ void MessageWriter::ApplyBatch(std::vector<Op>& batch) {
       std::get<TaskOp>(batch[i]).done(committed.ok() ? std::get<Status>(std::move(results[i]))
                                                      : committed);
     }
+  }
+  if (options_.metrics != nullptr) {
+    const std::chrono::duration<double> commit = ended - began;
+    const std::chrono::duration<double> fanout = std::chrono::steady_clock::now() - ended;
+    options_.metrics->commit_latency.Observe(commit.count());
+    options_.metrics->commit_batch_size.Observe(static_cast<double>(batch.size()));
+    options_.metrics->fanout_lag.Observe(fanout.count());
   }
 }
 

@@ -46,6 +46,7 @@
 #include "chat/commands.h"
 #include "chat/conversation_cache.h"
 #include "chat/reach.h"
+#include "metrics/server_metrics.h"
 #include "store/store.h"
 
 namespace parley::chat {
@@ -58,6 +59,9 @@ struct WriterOptions {
   std::chrono::microseconds batch_delay{200};
   bool direct_requires_friendship = true;     // direct messages only between friends
   bool group_adds_require_friendship = true;  // admins add only their friends to groups
+  // Where commit latency, batch size and fan-out lag are recorded (set by app/, not a config
+  // key); null: nowhere.
+  metrics::ServerMetrics* metrics = nullptr;
 };
 
 class MessageWriter {
@@ -80,6 +84,8 @@ class MessageWriter {
     uint64_t commands = 0;  // commands applied in them
   };
   Stats stats() const;
+  // Commands waiting for the writer thread now.
+  size_t queue_depth() const;
 
   Status Submit(SendCommand command, SendDone done);
   Status Submit(CursorCommand command, CursorDone done);

@@ -1,5 +1,8 @@
 #include "chat/search_indexer.h"
 
+#include <algorithm>
+
+#include "base/clock.h"
 #include "base/log.h"
 
 namespace parley::chat {
@@ -26,8 +29,17 @@ Status IndexQueuedMessages(MessageWriter& writer) {
 SearchIndexer::SearchIndexer(MessageWriter& writer, std::chrono::milliseconds period)
     : writer_(writer), periodic_(period, [this] { Pass(); }) {}
 
+std::chrono::milliseconds SearchIndexer::lag() const {
+  const int64_t caught_up = caught_up_at_ms_.load(std::memory_order_relaxed);
+  if (caught_up == 0) return std::chrono::milliseconds(0);
+  return std::chrono::milliseconds(std::max<int64_t>(NowMillis() - caught_up, 0));
+}
+
 void SearchIndexer::Pass() {
+  const int64_t started = NowMillis();
   Status status = IndexQueuedMessages(writer_);
+  // The queue was empty at some point after `started`: nothing older is waiting.
+  if (status.ok()) caught_up_at_ms_.store(started, std::memory_order_relaxed);
   if (!status.ok()) {
     Log(LogLevel::kWarning, "search_indexing_failed", {{"reason", status.message()}});
   }

@@ -11,6 +11,7 @@
 #ifndef PARLEY_CHAT_SEARCH_INDEXER_H_
 #define PARLEY_CHAT_SEARCH_INDEXER_H_
 
+#include <atomic>
 #include <chrono>
 
 #include "base/periodic.h"
@@ -26,12 +27,16 @@ class SearchIndexer {
  public:
   SearchIndexer(MessageWriter& writer, std::chrono::milliseconds period);
   void Stop() { periodic_.Stop(); }
+  // How far the index is behind: the time since a pass last left the queue empty (the search
+  // index lag metric); 0 until the first pass ends. Thread-safe.
+  std::chrono::milliseconds lag() const;
 
  private:
   void Pass();
 
   MessageWriter& writer_;
-  Periodic periodic_;  // last: its thread starts after writer_ is set
+  std::atomic<int64_t> caught_up_at_ms_{0};  // NowMillis() at the end of the last good pass
+  Periodic periodic_;                        // last: its thread starts after writer_ is set
 };
 
 }  // namespace parley::chat

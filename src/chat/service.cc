@@ -1,6 +1,7 @@
 #include "chat/service.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "base/utf8.h"
 #include "chat/message_rules.h"
@@ -65,16 +66,29 @@ void Service::Send(SendCommand command, std::weak_ptr<Peer> origin) {
     return;
   }
   std::string client_id = command.client_id;
-  auto done = [this, origin, client_id](Result<SendOutcome> outcome) {
+  auto done = [this, origin, client_id,
+               taken = std::chrono::steady_clock::now()](Result<SendOutcome> outcome) {
     if (!outcome.ok()) {
       events_.Reply(origin, events::RequestFailed{outcome.status(), client_id, ""});
       return;
     }
     events_.Reply(origin, events::Acked{outcome->message, outcome->duplicate, outcome->changed});
+    metrics::ServerMetrics* metrics = options_.metrics;
+    if (metrics != nullptr) {
+      const std::chrono::duration<double> latency = std::chrono::steady_clock::now() - taken;
+      metrics->ack_latency.Observe(latency.count());
+    }
     if (outcome->duplicate || !outcome->changed) return;
     auto peer = origin.lock();
-    events_.Publish(Audience{*outcome->member_ids, peer.get()},
-                    events::MessageCommitted{std::move(outcome->message)});
+    const int64_t sender_id = outcome->message.sender_id;
+    const Reach reach = events_.Publish(Audience{*outcome->member_ids, peer.get()},
+                                        events::MessageCommitted{std::move(outcome->message)});
+    if (metrics != nullptr) {
+      metrics->messages_received.Add();
+      metrics->messages_delivered.Add(static_cast<uint64_t>(
+          std::count_if(reach.reached.begin(), reach.reached.end(),
+                        [sender_id](int64_t user) { return user != sender_id; })));
+    }
   };
   Status queued = writer_.Submit(std::move(command), std::move(done));
   if (!queued.ok()) events_.Reply(origin, events::RequestFailed{queued, client_id, ""});

@@ -36,6 +36,9 @@ struct ServiceOptions {
   int max_history_limit = 200;    // messages per history page
   size_t max_search_bytes = 256;  // bytes of a search query
   int max_search_limit = 50;      // results per search page
+  // Where ack latency and message counts are recorded (set by app/, not a config key); null:
+  // nowhere.
+  metrics::ServerMetrics* metrics = nullptr;
 };
 
 struct HistoryQuery {

@@ -165,9 +165,6 @@ awaitable<ApiResponse> HandleApi(const Request& request, Context& context,
   const Segments& path = target->segments;
   const auto method = request.method();
 
-  if (method == http::verb::get && Matches(path, {"healthz"})) {
-    co_return JsonResponse(request, 200, R"({"status":"ok"})");
-  }
   if (method == http::verb::post && Matches(path, {"api", "v1", "accounts"})) {
     co_return co_await Register(request, context, client_address);
   }

@@ -8,6 +8,11 @@
 #include "base/log.h"
 
 namespace parley::net {
+
+size_t ConnectionLimiter::open() {
+  std::lock_guard lock(mu_);
+  return total_;
+}
 namespace {
 
 // Descriptors kept for everything but connections: SQLite (a database, WAL and shared-memory

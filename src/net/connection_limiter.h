@@ -47,6 +47,8 @@ class ConnectionLimiter {
   std::optional<Slot> TryAdmit(const boost::asio::ip::address& address);
 
   size_t max_total() const { return max_total_; }
+  // Connections admitted and not yet released.
+  size_t open();
 
  private:
   void Release(const std::string& key);

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <boost/asio/thread_pool.hpp>
+#include <functional>
 
 #include "account/email_service.h"
 #include "auth/auth_service.h"
@@ -15,6 +16,7 @@
 #include "chat/notices.h"
 #include "chat/service.h"
 #include "chat/social.h"
+#include "metrics/server_metrics.h"
 #include "net/per_user_limit.h"
 #include "net/server.h"
 #include "net/static_files.h"
@@ -44,6 +46,12 @@ struct Context {
   account::EmailService& email;  // the account's e-mail address and password reset
   // The certificate new connections use; null when the server speaks plain HTTP.
   const tls::ServerContext* tls = nullptr;
+  // /readyz's check (Services::readiness); empty: always ready.
+  std::function<Status()> readiness;
+  // Where errors, replays and upload bytes are counted; null: nowhere.
+  metrics::ServerMetrics* metrics = nullptr;
+  // What GET /metrics shows (Services::metrics_registry); null: /metrics is 404.
+  const metrics::Registry* metrics_registry = nullptr;
 
   // Set once by Server::BeginShutdown: new HTTP requests get 503 and new sends `unavailable`.
   std::atomic<bool> shutting_down{false};

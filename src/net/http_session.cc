@@ -20,7 +20,10 @@
 #include "net/api.h"
 #include "net/api_media.h"
 #include "net/client_address.h"
+#include "net/health.h"
+#include "net/metrics_endpoint.h"
 #include "net/request_head.h"
+#include "net/request_log.h"
 #include "net/upload_chunk.h"
 #include "net/ws_session.h"
 #include "proto/server_frames.h"
@@ -81,6 +84,21 @@ void AddRetryHint(http::response_header<>& head) {
   }
 }
 
+// A method as logged: its name when it is one HTTP knows, else "other".
+std::string LoggedMethod(http::verb method) {
+  if (method == http::verb::unknown) return "other";
+  const auto name = http::to_string(method);
+  return std::string(name.data(), name.size());
+}
+
+// An error answer counts in parley_errors_total under its protocol code.
+void CountError(const Response& response, const Context& context) {
+  if (context.metrics == nullptr || response.result_int() < 400) return;
+  const std::optional<Code> code = proto::ErrorCodeOfBody(response.body());
+  if (!code) return;
+  context.metrics->errors.With({std::string(CodeName(*code)), "http"}).Add();
+}
+
 // Over TLS, browsers are told to use only HTTPS for this host from now on (RFC 6797).
 void AddHsts(http::response_header<>& head, const Context& context) {
   if (context.tls == nullptr || context.options.hsts_max_age_s <= 0) return;
@@ -113,6 +131,11 @@ struct Answer {
   bool body_unread = false;        // the connection closes after the response
   std::optional<Request> upgrade;  // a WebSocket handshake at /ws: no response, hand over
 };
+
+unsigned StatusOf(const Answer& answer) {
+  if (const auto* whole = std::get_if<Response>(&answer.response)) return whole->result_int();
+  return std::get<FileReply>(answer.response).head.result_int();
+}
 
 // Reads the body of a request whose header `header` has read (within `limit` bytes).
 awaitable<Request> ReadBody(tls::Stream& stream, beast::flat_buffer& buffer, HeaderParser& header,
@@ -153,6 +176,17 @@ awaitable<Answer> Exchange(tls::Stream& stream, beast::flat_buffer& buffer, Head
   const Request head = HeadOf(parser);
   const auto method = head.method();
   const std::string_view target(head.target().data(), head.target().size());
+  if (IsHealthRequest(head)) {
+    // Before the shutdown check: a stopping server says so on /readyz (net/health.h).
+    auto answering = AnswerHealth(head, context);
+    Response response = co_await std::move(answering);
+    co_return Answer{std::move(response), !parser.is_done()};
+  }
+  if (IsMetricsRequest(head)) {
+    auto answering = AnswerMetrics(head, context, /*dedicated=*/false);
+    Response response = co_await std::move(answering);
+    co_return Answer{std::move(response), !parser.is_done()};
+  }
   if (context.shutting_down) {
     // Draining: this connection gets one clear answer and is closed.
     Response response =
@@ -194,9 +228,11 @@ awaitable<Answer> Exchange(tls::Stream& stream, beast::flat_buffer& buffer, Head
 
 // Writes the answer; returns whether the connection may serve another request.
 awaitable<bool> Reply(tls::Stream& stream, Answer& answer, Context& context,
-                      beast::error_code& ec) {
+                      const std::string& request_id, beast::error_code& ec) {
   bool keep_alive = false;
   if (auto* whole = std::get_if<Response>(&answer.response)) {
+    CountError(*whole, context);
+    whole->set("X-Request-Id", request_id);
     AddRetryHint(whole->base());
     AddHsts(whole->base(), context);
     if (answer.body_unread) whole->keep_alive(false);
@@ -205,6 +241,7 @@ awaitable<bool> Reply(tls::Stream& stream, Answer& answer, Context& context,
     co_await std::move(writing);
   } else {
     FileReply& file = std::get<FileReply>(answer.response);
+    file.head.set("X-Request-Id", request_id);
     AddHsts(file.head, context);
     keep_alive = file.keep_alive;
     auto writing = WriteFileReply(stream, file, milliseconds(context.options.http_timeout_ms), ec);
@@ -227,12 +264,12 @@ awaitable<void> Linger(tls::Stream& stream) {
 }
 
 void StartWebSocket(tls::Stream stream, Request upgrade, Context& context,
-                    ConnectionLimiter::Slot slot) {
+                    ConnectionLimiter::Slot slot, std::string session_id) {
   stream.next_layer().expires_never();
   // The session owns the connection's slot: it is given back when the session is destroyed,
   // not when the last weak_ptr to it goes (the Hub's may outlive the Server and its limiter).
   std::shared_ptr<WsSession> session(
-      new WsSession(std::move(stream), context),
+      new WsSession(std::move(stream), context, std::move(session_id)),
       [slot = std::optional<ConnectionLimiter::Slot>(std::move(slot))](WsSession* ended) mutable {
         delete ended;
         slot.reset();
@@ -264,6 +301,11 @@ awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context,
     co_await std::move(reading_header);
     Answer answer;
     std::optional<InFlight> counted;  // from the header read to the answer written
+    const std::string request_id = NewRequestId();
+    const auto started = std::chrono::steady_clock::now();
+    // Taken before Exchange, which moves the parser's message away.
+    const std::string method = LoggedMethod(parser.get().method());
+    const std::string target(parser.get().target().data(), parser.get().target().size());
     if (!ec) {
       counted.emplace(context.requests_in_flight);
       stream.next_layer().expires_after(milliseconds(context.options.http_timeout_ms));
@@ -273,11 +315,15 @@ awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context,
     if (ec && QuietEnd(ec)) break;
     if (ec) answer = Answer{BareError(StatusOfReadError(ec)), true};
     if (answer.upgrade) {
-      StartWebSocket(std::move(*secured), std::move(*answer.upgrade), context, std::move(slot));
+      LogHttpRequest(request_id, method, target, 101, std::chrono::steady_clock::now() - started);
+      StartWebSocket(std::move(*secured), std::move(*answer.upgrade), context, std::move(slot),
+                     request_id);
       co_return;
     }
-    auto replying = Reply(stream, answer, context, ec);
+    auto replying = Reply(stream, answer, context, request_id, ec);
     const bool more = co_await std::move(replying);
+    LogHttpRequest(request_id, method, target, StatusOf(answer),
+                   std::chrono::steady_clock::now() - started);
     linger = answer.body_unread && !ec;
     if (!more) break;
   }

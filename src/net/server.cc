@@ -16,6 +16,7 @@
 #include "net/connection_limiter.h"
 #include "net/context.h"
 #include "net/http_session.h"
+#include "net/metrics_endpoint.h"
 #include "net/redirect.h"
 #include "tls/context.h"
 
@@ -53,7 +54,12 @@ struct Server::Impl {
         io(options.io_threads),
         acceptor(io),
         redirect_acceptor(io),
-        shutdown_timer(io) {}
+        metrics_acceptor(io),
+        shutdown_timer(io) {
+    context.readiness = services.readiness;
+    context.metrics = services.metrics;
+    context.metrics_registry = services.metrics_registry;
+  }
 
   // Ends the event loop once no WebSocket is attached to the hub (each detaches when its
   // closing handshake is over) and no HTTP request is in flight, or at the deadline. Sockets
@@ -127,6 +133,21 @@ struct Server::Impl {
                    asio::detached);
   }
 
+  // Answers a connection to the metrics listener, within the same connection caps.
+  void ServeMetricsListener(tcp::socket socket) {
+    boost::system::error_code ec;
+    const auto peer = socket.remote_endpoint(ec);
+    if (ec) return;
+    std::optional<ConnectionLimiter::Slot> slot = connections.TryAdmit(peer.address());
+    if (!slot) {
+      RefuseConnection(std::move(socket));
+      return;
+    }
+    asio::co_spawn(socket.get_executor(),
+                   ServeMetricsConnection(std::move(socket), context, std::move(*slot)),
+                   asio::detached);
+  }
+
   asio::awaitable<void> Pause(std::chrono::milliseconds duration) {
     asio::steady_timer timer(io, duration);
     boost::system::error_code ignored;
@@ -147,6 +168,7 @@ struct Server::Impl {
   asio::io_context io;
   tcp::acceptor acceptor;
   tcp::acceptor redirect_acceptor;  // open only with --http-redirect-listen
+  tcp::acceptor metrics_acceptor;   // open only with --metrics-listen
   std::unique_ptr<tls::ServerContext> tls;
   asio::steady_timer shutdown_timer;
   bool stopping = false;  // guarded by running on `io`
@@ -179,6 +201,8 @@ Status Listen(tcp::acceptor& acceptor, const std::string& host, uint16_t port) {
 
 }  // namespace
 
+size_t Server::open_connections() const { return impl_->connections.open(); }
+
 Result<uint16_t> Server::Start() {
   const ServerOptions& options = impl_->context.options;
   if (!options.tls_cert_file.empty()) {
@@ -201,6 +225,19 @@ Result<uint16_t> Server::Start() {
                                  }),
                    asio::detached);
   }
+  if (options.metrics_listen) {
+    if (Status s = Listen(impl_->metrics_acceptor, options.metrics_listen->host,
+                          options.metrics_listen->port);
+        !s.ok()) {
+      return s;
+    }
+    asio::co_spawn(impl_->io,
+                   impl_->Accept(impl_->metrics_acceptor,
+                                 [impl = impl_.get()](tcp::socket socket) {
+                                   impl->ServeMetricsListener(std::move(socket));
+                                 }),
+                   asio::detached);
+  }
   asio::co_spawn(
       impl_->io,
       impl_->Accept(impl_->acceptor,
@@ -213,6 +250,12 @@ uint16_t Server::redirect_port() const {
   boost::system::error_code ec;
   if (!impl_->redirect_acceptor.is_open()) return 0;
   return impl_->redirect_acceptor.local_endpoint(ec).port();
+}
+
+uint16_t Server::metrics_port() const {
+  boost::system::error_code ec;
+  if (!impl_->metrics_acceptor.is_open()) return 0;
+  return impl_->metrics_acceptor.local_endpoint(ec).port();
 }
 
 Status Server::ReloadTls() {
@@ -240,6 +283,7 @@ void Server::BeginShutdown() {
     boost::system::error_code ignored;
     impl->acceptor.close(ignored);
     impl->redirect_acceptor.close(ignored);
+    impl->metrics_acceptor.close(ignored);
   });
 }
 

@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,12 +32,13 @@
 #include "chat/notices.h"
 #include "chat/service.h"
 #include "chat/social.h"
+#include "metrics/server_metrics.h"
 #include "net/client_address.h"
 #include "push/registry.h"
 
 namespace parley::net {
 
-// Where the plain-HTTP listener that only redirects to HTTPS listens.
+// Where a plain-HTTP side listener (the HTTPS redirect, the metrics) listens.
 struct RedirectListener {
   std::string host;
   uint16_t port = 0;  // 0: an ephemeral port (see Server::redirect_port())
@@ -72,6 +74,10 @@ struct ServerOptions {
   std::string tls_key_file;                       // PEM private key
   std::optional<RedirectListener> http_redirect;  // plain HTTP that only redirects (TLS only)
   int hsts_max_age_s = 365 * 24 * 3600;           // Strict-Transport-Security when TLS; 0: none
+  // Metrics (net/metrics_endpoint.h): GET /metrics on this listener needs this bearer token
+  // (empty: not served here); the metrics listener serves only /metrics, over plain HTTP.
+  std::string metrics_token;
+  std::optional<RedirectListener> metrics_listen;  // none by default
 };
 
 // The domain services the server exposes; all must outlive the Server.
@@ -85,6 +91,13 @@ struct Services {
   chat::MediaService& media;
   push::Registry& push;
   account::EmailService& email;
+  // /readyz: OK when the server can take writes, else kUnavailable with the reason (net/health.h).
+  // Runs on a worker thread and may block briefly; empty: always ready.
+  std::function<Status()> readiness = {};
+  // Where errors, replays and upload bytes are counted (metrics/server_metrics.h); null: nowhere.
+  metrics::ServerMetrics* metrics = nullptr;
+  // What GET /metrics shows; null: /metrics is 404 everywhere.
+  const metrics::Registry* metrics_registry = nullptr;
 };
 
 class Server {
@@ -99,12 +112,16 @@ class Server {
   Result<uint16_t> Start();
   // The redirect listener's bound port after Start(); 0 without one.
   uint16_t redirect_port() const;
+  // The metrics listener's bound port after Start(); 0 without one.
+  uint16_t metrics_port() const;
   // Reads the TLS certificate and key files again (SIGHUP): new connections use them, open
   // ones keep theirs. On failure the old ones stay. Thread-safe; OK without TLS.
   Status ReloadTls();
   // Serves until Stop(); returns when every thread has finished.
   void Run();
   void BeginShutdown();
+  // Open TCP connections (HTTP and WebSocket) now. Thread-safe.
+  size_t open_connections() const;
   // Ends Run() once every connection closed, at most options.shutdown_timeout_ms from now.
   void Stop();
 

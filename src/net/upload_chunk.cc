@@ -59,6 +59,7 @@ awaitable<Status> PumpBody(tls::Stream& stream, beast::flat_buffer& buffer, Head
     const std::string_view bytes(piece.data(), size);
     Status written = co_await OnWorker(context.workers, [&] { return writer->Write(bytes); });
     if (!written.ok()) co_return written;
+    if (context.metrics != nullptr) context.metrics->media_bytes_received.Add(size);
   }
   co_return Status::Ok();
 }

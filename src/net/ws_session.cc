@@ -39,14 +39,21 @@ websocket::close_reason CloseReasonOf(chat::CloseReason reason) {
 
 }  // namespace
 
-WsSession::WsSession(tls::Stream stream, Context& context)
+WsSession::WsSession(tls::Stream stream, Context& context, std::string session_id)
     : ws_(std::move(stream)),
       context_(context),
       deadline_(ws_.get_executor()),
       expiry_timer_(ws_.get_executor()),
+      session_id_(std::move(session_id)),
       admission_(context.options.frames_per_second, context.options.frame_burst) {}
 
-WsSession::~WsSession() = default;
+WsSession::~WsSession() {
+  if (replaying_ != nullptr) replaying_->Add(-1);
+  Log(LogLevel::kInfo, "ws_closed",
+      {{"session", session_id_},
+       {"user_id", std::to_string(user_id_)},
+       {"device_id", std::to_string(device_id_)}});
+}
 
 void WsSession::Start(Request upgrade) {
   asio::co_spawn(
@@ -113,13 +120,12 @@ awaitable<bool> WsSession::Handshake() {
         !decoded.frame.ok() && failure.code() == Code::kMalformed && !failure.message().empty();
     Status status(Code::kMalformed,
                   explained ? failure.message() : "the first frame must be a hello text frame");
-    Send(proto::ErrorFrame(status, "", decoded.req));
+    SendError(status, "", decoded.req);
     CloseNow(chat::CloseReason::kProtocolError);
     co_return false;
   }
   if (hello->protocol != proto::kProtocolVersion) {
-    Send(proto::ErrorFrame(Status(Code::kUnsupportedVersion, "this server speaks protocol 1"), "",
-                           decoded.req));
+    SendError(Status(Code::kUnsupportedVersion, "this server speaks protocol 1"), "", decoded.req);
     CloseNow(chat::CloseReason::kProtocolError);
     co_return false;
   }
@@ -129,7 +135,7 @@ awaitable<bool> WsSession::Handshake() {
   auto principal = co_await std::move(authenticating);
   if (closing_) co_return false;  // the hello deadline passed while authenticating
   if (!principal.ok()) {
-    Send(proto::ErrorFrame(principal.status(), "", decoded.req));
+    SendError(principal.status(), "", decoded.req);
     CloseNow(chat::CloseReason::kUnauthenticated);
     co_return false;
   }
@@ -145,12 +151,16 @@ awaitable<bool> WsSession::Handshake() {
 
   if (!context_.hub.Attach(user_id_, device_id_, shared_from_this(),
                            context_.options.max_sessions_per_user)) {
-    Send(proto::ErrorFrame(Status(Code::kRateLimited, "this account has too many open sessions"),
-                           "", decoded.req));
+    SendError(Status(Code::kRateLimited, "this account has too many open sessions"), "",
+              decoded.req);
     CloseNow(chat::CloseReason::kRateLimited);
     co_return false;
   }
   attached_ = true;
+  Log(LogLevel::kInfo, "ws_opened",
+      {{"session", session_id_},
+       {"user_id", std::to_string(user_id_)},
+       {"device_id", std::to_string(device_id_)}});
   const proto::Limits limits{context_.options.max_frame_bytes,
                              context_.chat.options().max_text_bytes,
                              context_.media.options().max_upload_bytes};
@@ -165,7 +175,7 @@ awaitable<bool> WsSession::Handshake() {
   auto still_valid = co_await std::move(rechecking);
   if (closing_) co_return false;
   if (!still_valid.ok()) {
-    Send(proto::ErrorFrame(still_valid.status(), "", decoded.req));
+    SendError(still_valid.status(), "", decoded.req);
     CloseNow(still_valid.status().code() == Code::kUnauthenticated
                  ? chat::CloseReason::kUnauthenticated
                  : chat::CloseReason::kShutdown);
@@ -180,13 +190,17 @@ awaitable<bool> WsSession::Handshake() {
   });
   auto plan = co_await std::move(planning);
   if (!plan.ok()) {
-    Send(proto::ErrorFrame(plan.status(), "", decoded.req));
+    SendError(plan.status(), "", decoded.req);
     CloseNow(chat::CloseReason::kShutdown);
     co_return false;
   }
   synced_frame_ = proto::SyncedFrame(*plan);
   plan->ReleaseConversations();
   catch_up_ = std::move(*plan);
+  if (context_.metrics != nullptr) {
+    replaying_ = &context_.metrics->sessions_syncing;
+    replaying_->Add(1);
+  }
   sync_progress_ = std::chrono::steady_clock::now();
   WatchSyncProgress();
   PumpReplay();
@@ -252,6 +266,7 @@ void WsSession::PumpReplay() {
   while (page_next_ < page_.size()) {
     if (queued_bytes_ >= room) return;  // OnWritten resumes
     Send(proto::MessageFrame(page_[page_next_++]));
+    if (context_.metrics != nullptr) context_.metrics->replayed_messages.Add();
     if (closing_) return;
   }
   std::vector<store::Message>().swap(page_);
@@ -277,7 +292,7 @@ awaitable<void> WsSession::FetchReplayPage() {
   fetching_page_ = false;
   if (closing_) co_return;
   if (!page.ok()) {
-    Send(proto::ErrorFrame(page.status(), "", ""));
+    SendError(page.status(), "", "");
     CloseNow(chat::CloseReason::kShutdown);
     co_return;
   }
@@ -304,6 +319,8 @@ void WsSession::WatchSyncProgress() {
 
 void WsSession::FinishSync() {
   syncing_ = false;
+  if (replaying_ != nullptr) replaying_->Add(-1);
+  replaying_ = nullptr;
   deadline_.cancel();  // the progress watch
   held_bytes_ = 0;
   std::vector<chat::SharedFrame> held = std::move(held_);
@@ -354,7 +371,7 @@ bool WsSession::AdmitFrame(const proto::DecodedFrame& decoded) {
 
 awaitable<void> WsSession::Handle(proto::DecodedFrame& decoded) {
   if (!decoded.frame.ok()) {
-    Send(proto::ErrorFrame(decoded.frame.status(), decoded.id, decoded.req));
+    SendError(decoded.frame.status(), decoded.id, decoded.req);
     co_return;
   }
   proto::ClientFrame& frame = *decoded.frame;
@@ -363,8 +380,7 @@ awaitable<void> WsSession::Handle(proto::DecodedFrame& decoded) {
                       std::holds_alternative<proto::CursorFrame>(frame);
   if (writes && context_.shutting_down) {
     // The close (1001) follows; the client resends elsewhere, with the same id.
-    Send(proto::ErrorFrame(Status(Code::kUnavailable, "the server is shutting down"), decoded.id,
-                           decoded.req));
+    SendError(Status(Code::kUnavailable, "the server is shutting down"), decoded.id, decoded.req);
     co_return;
   }
   if (auto* send = std::get_if<proto::SendFrame>(&frame)) {
@@ -410,7 +426,7 @@ awaitable<void> WsSession::HandleHistory(const proto::HistoryFrame& frame, const
   });
   auto page = co_await std::move(reading);
   if (!page.ok()) {
-    Send(proto::ErrorFrame(page.status(), "", req));
+    SendError(page.status(), "", req);
   } else {
     Send(proto::HistoryReplyFrame(req, frame.conversation_id, *page));
   }
@@ -425,7 +441,7 @@ awaitable<void> WsSession::HandleTyping(const proto::TypingFrame& frame, const s
   });
   Status status = co_await std::move(forwarding);
   if (!status.ok()) {
-    Send(proto::ErrorFrame(status, "", req));
+    SendError(status, "", req);
     co_return;
   }
   typing_forwarded_[frame.conversation_id] = now;
@@ -471,6 +487,13 @@ void WsSession::DrainInbox() {
 
 void WsSession::Close(chat::CloseReason reason) {
   asio::post(ws_.get_executor(), [self = shared_from_this(), reason] { self->CloseNow(reason); });
+}
+
+void WsSession::SendError(const Status& status, std::string_view id, std::string_view req) {
+  if (context_.metrics != nullptr) {
+    context_.metrics->errors.With({std::string(CodeName(status.code())), "ws"}).Add();
+  }
+  Send(proto::ErrorFrame(status, id, req));
 }
 
 void WsSession::Send(chat::SharedFrame frame) {
@@ -541,6 +564,7 @@ void WsSession::CloseNow(chat::CloseReason reason) {
     // What a misbehaving client earned is worth an operator's eye (never what it sent).
     Log(LogLevel::kWarning, "websocket_closed",
         {{"reason", reason == chat::CloseReason::kSlowConsumer ? "slow_consumer" : "rate_limited"},
+         {"session", session_id_},
          {"user_id", std::to_string(user_id_)}});
   }
   held_.clear();

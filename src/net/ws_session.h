@@ -59,7 +59,8 @@ namespace parley::net {
 
 class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(tls::Stream stream, Context& context);
+  // `session_id`: the request id of the upgrade, on every line this session logs.
+  WsSession(tls::Stream stream, Context& context, std::string session_id);
   ~WsSession() override;
 
   // Completes the WebSocket handshake for `upgrade` and starts serving.
@@ -91,6 +92,8 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   void DrainInbox();                   // strand only
   void Send(chat::SharedFrame frame);  // strand only
   void Send(std::string text) { Send(chat::MakeFrame(std::move(text))); }
+  // An error frame, counted in parley_errors_total (strand only).
+  void SendError(const Status& status, std::string_view id, std::string_view req);
   void WriteNext();
   void OnWritten(boost::beast::error_code ec);
   void CloseNow(chat::CloseReason reason);
@@ -105,6 +108,7 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   boost::asio::steady_timer deadline_;
   boost::asio::steady_timer expiry_timer_;  // closes the session when its token expires
 
+  const std::string session_id_;  // the upgrade's request id, in every log line
   // Identity, set once by Handshake().
   int64_t user_id_ = 0;
   int64_t device_id_ = 0;
@@ -118,7 +122,9 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   size_t in_flight_ = 0;      // frames of outgoing_ in the write under way
   bool batch_ = false;        // the client accepts several objects per frame (hello "batch")
   std::string batch_buffer_;  // the bytes of a batched write, alive until it completes
-  bool closing_ = false;      // no more frames are queued; the close frame follows the queue
+  // The replay gauge this session counts itself in while it replays; null otherwise.
+  metrics::Gauge* replaying_ = nullptr;
+  bool closing_ = false;  // no more frames are queued; the close frame follows the queue
   std::optional<chat::CloseReason> close_after_write_;  // until the close frame is written
   static constexpr std::chrono::seconds kCloseGrace{10};
   // While replaying missed messages, live frames wait here so they follow the replay.

@@ -313,6 +313,19 @@ std::string ErrorBody(const Status& status) {
   return out;
 }
 
+std::optional<Code> ErrorCodeOfBody(std::string_view body) {
+  constexpr std::string_view kPrefix = R"({"error":{"code":")";
+  if (body.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  body.remove_prefix(kPrefix.size());
+  const size_t end = body.find('"');
+  if (end == std::string_view::npos) return std::nullopt;
+  const std::string_view name = body.substr(0, end);
+  for (int code = 0; code <= static_cast<int>(Code::kInternal); ++code) {
+    if (CodeName(static_cast<Code>(code)) == name) return static_cast<Code>(code);
+  }
+  return std::nullopt;
+}
+
 std::string UserBody(const store::User& user) {
   std::string out;
   JsonWriter w(&out);

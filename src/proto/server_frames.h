@@ -4,6 +4,7 @@
 #define PARLEY_PROTO_SERVER_FRAMES_H_
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -48,6 +49,9 @@ std::string PongFrame(std::string_view req);
 
 // --- HTTP bodies ---
 std::string ErrorBody(const Status& status);
+// The code of a body ErrorBody made; nullopt for any other body (metrics count HTTP errors by
+// code from the response alone).
+std::optional<Code> ErrorCodeOfBody(std::string_view body);
 // The "error" member of an HTTP error body ({"code", "message"}), into an object being written,
 // for bodies that carry more than the error (ErrorBody is just this).
 class JsonWriter;

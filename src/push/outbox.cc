@@ -12,6 +12,21 @@
 namespace parley::push {
 namespace {
 
+// The outcome label of parley_push_outcomes_total.
+std::string OutcomeName(PushStore::Outcome::Kind kind) {
+  switch (kind) {
+    case PushStore::Outcome::Kind::kDelivered:
+      return "delivered";
+    case PushStore::Outcome::Kind::kRetry:
+      return "retry";
+    case PushStore::Outcome::Kind::kGone:
+      return "gone";
+    case PushStore::Outcome::Kind::kFailed:
+      return "failed";
+  }
+  return "failed";
+}
+
 // Requests queued to senders at most, beyond those in flight.
 constexpr int kWorkPerSender = 2;
 
@@ -137,6 +152,11 @@ void Outbox::SendLoop() {
         Log(LogLevel::kWarning, "push_failed",
             {{"target", std::to_string(work.target.id)}, {"reason", result.error}});
         break;
+    }
+    if (options_.metrics != nullptr) {
+      options_.metrics->push_outcomes
+          .With({std::string(ProviderName(work.target.provider)), OutcomeName(result.kind)})
+          .Add();
     }
     lock.lock();
     outcomes_.push_back(std::move(outcome));

@@ -31,6 +31,7 @@
 #include <thread>
 #include <vector>
 
+#include "metrics/server_metrics.h"
 #include "push/notification.h"
 #include "push/push_store.h"
 #include "push/sender.h"
@@ -45,6 +46,9 @@ struct OutboxOptions {
   int64_t backoff_max_ms = 3600 * 1000;
   size_t max_intake = 100000;               // notifications (one per user) waiting to be written
   Preview server_preview = Preview::kFull;  // the most any user's notifications show
+  // Where each send's outcome is counted by provider (set by app/, not a config key); null:
+  // nowhere.
+  metrics::ServerMetrics* metrics = nullptr;
 };
 
 class Outbox : public Notifier {

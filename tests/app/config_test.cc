@@ -265,6 +265,52 @@ TEST(ConfigTest, TlsSettingsGoTogether) {
   }
 }
 
+TEST(ConfigTest, LogFormat) {
+  auto plain = ParseConfig({});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->log_format, LogFormat::kText);
+  auto json = ParseConfig({"--log-format", "json"});
+  ASSERT_TRUE(json.ok());
+  EXPECT_EQ(json->log_format, LogFormat::kJson);
+  for (const char* bad : {"", "JSON", "xml", "json "}) {
+    auto config = ParseConfig({"--log-format", bad});
+    ASSERT_FALSE(config.ok()) << bad;
+    EXPECT_NE(config.status().message().find("log-format"), std::string::npos);
+  }
+}
+
+TEST(ConfigTest, MetricsSettings) {
+  auto plain = ParseConfig({});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->server.metrics_token.empty());
+  EXPECT_FALSE(plain->server.metrics_listen.has_value());
+
+  auto set = ParseConfig(
+      {"--metrics-token", "abcdefghijklmnop-._~+/=", "--metrics-listen", "127.0.0.1:9100"});
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  EXPECT_EQ(set->server.metrics_token, "abcdefghijklmnop-._~+/=");
+  ASSERT_TRUE(set->server.metrics_listen.has_value());
+  EXPECT_EQ(set->server.metrics_listen->host, "127.0.0.1");
+  EXPECT_EQ(set->server.metrics_listen->port, 9100);
+
+  for (const std::vector<std::string>& bad :
+       std::vector<std::vector<std::string>>{{"--metrics-token", ""},
+                                             {"--metrics-token", "short"},
+                                             {"--metrics-token", std::string(257, 'a')},
+                                             {"--metrics-token", "has a space in it ok"},
+                                             {"--metrics-token", "newline\ninside-the-token"},
+                                             {"--metrics-token", "quote\"inside-the-token"},
+                                             {"--metrics-listen", "9100"},
+                                             {"--metrics-listen", "127.0.0.1:65536"},
+                                             {"--metrics-listen", "127.0.0.1:"}}) {
+    auto config = ParseConfig(bad);
+    ASSERT_FALSE(config.ok()) << bad[1];
+    EXPECT_EQ(config.status().code(), Code::kInvalidArgument);
+    EXPECT_NE(config.status().message().find(bad[0].substr(2)), std::string::npos)
+        << config.status().message();
+  }
+}
+
 TEST(ConfigTest, SmtpSettings) {
   auto smtp = ParseConfig({"--smtp-url", "smtp://mail.example.org:587", "--smtp-from",
                            "parley@example.org", "--smtp-username", "parley", "--smtp-password",

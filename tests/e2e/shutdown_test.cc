@@ -233,12 +233,37 @@ class StuckPeerTest : public ::testing::Test {
     Result<RawHttpResponse> healthy = ReadHttpResponse(open_http_);
     ASSERT_TRUE(IsOk(healthy));
     ASSERT_EQ(healthy->status, 200);
+    Result<RawSocket> probe = RawSocket::Connect(server_->port());
+    ASSERT_TRUE(IsOk(probe));
+    open_probe_ = std::move(*probe);
+    ASSERT_TRUE(open_probe_.WriteAll("GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n"));
+    Result<RawHttpResponse> ready = ReadHttpResponse(open_probe_);
+    ASSERT_TRUE(IsOk(ready));
+    ASSERT_EQ(ready->status, 200);
   }
 
   std::unique_ptr<ServerProcess> server_;
   RawWebSocket stuck_;
-  RawSocket open_http_;  // accepted, answered once and kept alive before the signal
+  RawSocket open_http_;   // accepted, answered once and kept alive before the signal
+  RawSocket open_probe_;  // the same, for a load balancer's health checks
 };
+
+TEST_F(StuckPeerTest, DuringTheStopTheServerIsAliveButNotReady) {
+  ASSERT_NO_FATAL_FAILURE(StartWith({"--shutdown-timeout", "60"}));
+  server_->Signal(SIGTERM);
+  ASSERT_TRUE(server_->WaitForOutput("stopping", std::chrono::seconds(5))) << server_->output();
+  ASSERT_TRUE(open_probe_.WriteAll("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  Result<RawHttpResponse> alive = ReadHttpResponse(open_probe_);
+  ASSERT_TRUE(IsOk(alive));
+  EXPECT_EQ(alive->status, 200);
+  ASSERT_TRUE(open_probe_.WriteAll("GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  Result<RawHttpResponse> unready = ReadHttpResponse(open_probe_);
+  ASSERT_TRUE(IsOk(unready));
+  EXPECT_EQ(unready->status, 503);
+  EXPECT_NE(unready->raw_body.find("shutting down"), std::string::npos) << unready->raw_body;
+  server_->Signal(SIGTERM);
+  EXPECT_EQ(server_->WaitForExit(std::chrono::seconds(5)), 1);
+}
 
 TEST_F(StuckPeerTest, DuringTheStopRequestsGet503AndASecondSignalExitsAtOnce) {
   ASSERT_NO_FATAL_FAILURE(StartWith({"--shutdown-timeout", "60"}));

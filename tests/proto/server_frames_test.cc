@@ -131,6 +131,18 @@ TEST(ServerFramesTest, InternalErrorsShowNoInternalText) {
             "no such group");
 }
 
+TEST(ServerFramesTest, ErrorCodeOfBodyReadsBackEveryCode) {
+  for (int code = 1; code <= static_cast<int>(Code::kInternal); ++code) {
+    const Status status(static_cast<Code>(code), "a \"quoted\" message");
+    EXPECT_EQ(ErrorCodeOfBody(ErrorBody(status)), status.code()) << ErrorBody(status);
+  }
+  for (std::string_view other : {"", "{}", R"({"status":"ok"})", R"({"error":{"code":"nope"}})",
+                                 R"({"error":{"code":"not_found)", "<html>not found</html>",
+                                 R"( {"error":{"code":"not_found"}})"}) {
+    EXPECT_EQ(ErrorCodeOfBody(other), std::nullopt) << other;
+  }
+}
+
 TEST(ServerFramesTest, ConversationListCarriesUnreadAndCursors) {
   store::ConversationSummary c;
   c.id = 3;
