@@ -286,7 +286,7 @@ async function sessionsPasswordLogout(world) {
 
   await page.locator('#old-password').fill(PASSWORD);
   await page.locator('#new-password').fill('battery staple horse');
-  await page.locator('form.stack button[type=submit]').click();
+  await page.locator('form.stack', { has: page.locator('#new-password') }).locator('button[type=submit]').click();
   await page.locator('.form-status', { hasText: 'Password changed' }).waitFor();
   await page.locator('button.danger').click();
   await page.locator('#auth-username').waitFor();
