@@ -238,8 +238,13 @@ async function switchLanguage(world) {
   const page = world.alice;
   await page.locator('a[href="/settings"]').click();
   await page.locator('#settings-title', { hasText: 'Settings' }).waitFor();
+  // The server does not get this choice (the request fails): the reload keeps it all the same,
+  // and the app sends it again, so the profile ends up in 中文 (checked on a new device below).
+  const profile = '**/api/v1/account/profile';
+  await page.route(profile, (route) => route.abort());
   await page.locator('#language').selectOption('zh');
   await page.locator('#settings-title', { hasText: '设置' }).waitFor();
+  await page.unroute(profile);
   await page.reload();
   await page.locator('#settings-title', { hasText: '设置' }).waitFor();
   assertEqual(await page.evaluate(() => document.documentElement.lang), 'zh-CN', 'html lang');

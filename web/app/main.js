@@ -21,9 +21,10 @@ import { h } from './dom.js';
 import { createMediaCache } from './media_cache.js';
 import { notify } from './notifications.js';
 import { setTimeZone } from './format.js';
-import { adoptProfileLanguage, onLanguageChange, t } from './i18n.js';
+import { onLanguageChange, t } from './i18n.js';
 import { registerOfflineShell } from './offline_shell.js';
 import { createOutbox } from './outbox.js';
+import { forgetUnsavedLanguage, startLanguage } from './profile_language.js';
 import { createRouter } from './router.js';
 import { createSavedList } from './saved_list.js';
 import { clearSession, loadSession, saveSession } from './session.js';
@@ -76,10 +77,11 @@ function startApp() {
   users.remember(session.user);
   setTimeZone(session.user.time_zone);
   sync.start();
-  // The profile's language only at start: while the app runs, settings decide.
+  // The profile's language only at start (unless this device chose one the server has not
+  // saved yet): while the app runs, settings decide.
   api.account().then(({ user }) => {
     onProfile(user);
-    adoptProfileLanguage(user.language);
+    startLanguage(api, onProfile, user);
   }).catch((error) => { if (error.code === 'unauthenticated') logOut(); });
 }
 
@@ -120,6 +122,7 @@ function logOut() {
   app?.drafts.clear(); // unsent words stay on no shared computer
   app?.savedList.stop();
   app?.savedList.clear(); // nor the list of chats with their last messages
+  forgetUnsavedLanguage();
   app = null;
   session = null;
   clearSession();

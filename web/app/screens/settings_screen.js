@@ -14,23 +14,7 @@ import { createUploads } from '../uploads.js';
 import { avatar } from '../components/avatar.js';
 import { createNotificationSettings } from '../components/notification_settings.js';
 import { createPushSetting } from '../components/push_setting.js';
-
-// The profile's language follows the last choice: one PATCH in flight at a time, and the newest
-// choice is sent after it, so answers crossing each other never leave an older language saved
-// (every device adopts the profile's language when it starts).
-let languageInFlight = false;
-let languageWanted = null;
-function saveLanguage(api, onProfile, code) {
-  languageWanted = code;
-  if (languageInFlight) return;
-  languageInFlight = true;
-  const sending = code;
-  api.updateProfile({ language: sending }).then(({ user }) => onProfile(user)).catch(() => {})
-    .finally(() => {
-      languageInFlight = false;
-      if (languageWanted !== sending) saveLanguage(api, onProfile, languageWanted);
-    });
-}
+import { saveLanguage } from '../profile_language.js';
 
 // The picture: shown from the profile, replaced by an upload, removed with "".
 function createAvatarPicker({ api, media, users, me, onProfile }) {
