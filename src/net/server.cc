@@ -101,6 +101,12 @@ struct Server::Impl {
     }
   }
 
+  // Listens on host:port and accepts there, handing each connection to `serve` (defined below,
+  // after Listen).
+  template <class ServeFn>
+  Status ListenAndAccept(tcp::acceptor& acceptor, const std::string& host, uint16_t port,
+                         ServeFn serve);
+
   // Serves an accepted connection, or refuses it when a connection cap is reached.
   void Serve(tcp::socket socket) {
     boost::system::error_code ec;
@@ -201,6 +207,14 @@ Status Listen(tcp::acceptor& acceptor, const std::string& host, uint16_t port) {
 
 }  // namespace
 
+template <class ServeFn>
+Status Server::Impl::ListenAndAccept(tcp::acceptor& acceptor, const std::string& host,
+                                     uint16_t port, ServeFn serve) {
+  if (Status s = Listen(acceptor, host, port); !s.ok()) return s;
+  asio::co_spawn(io, Accept(acceptor, std::move(serve)), asio::detached);
+  return Status::Ok();
+}
+
 size_t Server::open_connections() const { return impl_->connections.open(); }
 
 Result<uint16_t> Server::Start() {
@@ -211,38 +225,21 @@ Result<uint16_t> Server::Start() {
     impl_->tls = std::move(*tls);
     impl_->context.tls = impl_->tls.get();
   }
-  if (Status s = Listen(impl_->acceptor, options.host, options.port); !s.ok()) return s;
-  if (options.http_redirect) {
-    if (Status s = Listen(impl_->redirect_acceptor, options.http_redirect->host,
-                          options.http_redirect->port);
-        !s.ok()) {
-      return s;
-    }
-    asio::co_spawn(impl_->io,
-                   impl_->Accept(impl_->redirect_acceptor,
-                                 [impl = impl_.get()](tcp::socket socket) {
-                                   impl->ServeRedirectConnection(std::move(socket));
-                                 }),
-                   asio::detached);
+  Impl* impl = impl_.get();
+  Status listening =
+      impl->ListenAndAccept(impl->acceptor, options.host, options.port,
+                            [impl](tcp::socket socket) { impl->Serve(std::move(socket)); });
+  if (listening.ok() && options.http_redirect) {
+    listening = impl->ListenAndAccept(
+        impl->redirect_acceptor, options.http_redirect->host, options.http_redirect->port,
+        [impl](tcp::socket socket) { impl->ServeRedirectConnection(std::move(socket)); });
   }
-  if (options.metrics_listen) {
-    if (Status s = Listen(impl_->metrics_acceptor, options.metrics_listen->host,
-                          options.metrics_listen->port);
-        !s.ok()) {
-      return s;
-    }
-    asio::co_spawn(impl_->io,
-                   impl_->Accept(impl_->metrics_acceptor,
-                                 [impl = impl_.get()](tcp::socket socket) {
-                                   impl->ServeMetricsListener(std::move(socket));
-                                 }),
-                   asio::detached);
+  if (listening.ok() && options.metrics_listen) {
+    listening = impl->ListenAndAccept(
+        impl->metrics_acceptor, options.metrics_listen->host, options.metrics_listen->port,
+        [impl](tcp::socket socket) { impl->ServeMetricsListener(std::move(socket)); });
   }
-  asio::co_spawn(
-      impl_->io,
-      impl_->Accept(impl_->acceptor,
-                    [impl = impl_.get()](tcp::socket socket) { impl->Serve(std::move(socket)); }),
-      asio::detached);
+  if (!listening.ok()) return listening;
   return impl_->acceptor.local_endpoint().port();
 }
 
