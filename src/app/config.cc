@@ -88,7 +88,7 @@ Status SetListen(Config& config, const std::string& text) {
 }
 
 Status SetRedirectListen(Config& config, const std::string& text) {
-  net::RedirectListener redirect;
+  net::SideListener redirect;
   if (Status s = ParseHostPort("http-redirect-listen", text, redirect.host, redirect.port);
       !s.ok()) {
     return s;
@@ -100,7 +100,7 @@ Status SetRedirectListen(Config& config, const std::string& text) {
 // --- metrics (docs/operations.md, "Metrics") ---
 
 Status SetMetricsListen(Config& config, const std::string& text) {
-  net::RedirectListener listen;
+  net::SideListener listen;
   if (Status s = ParseHostPort("metrics-listen", text, listen.host, listen.port); !s.ok()) {
     return s;
   }

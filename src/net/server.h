@@ -39,7 +39,7 @@
 namespace parley::net {
 
 // Where a plain-HTTP side listener (the HTTPS redirect, the metrics) listens.
-struct RedirectListener {
+struct SideListener {
   std::string host;
   uint16_t port = 0;  // 0: an ephemeral port (see Server::redirect_port())
 };
@@ -70,14 +70,14 @@ struct ServerOptions {
   ProxyTrust proxy_trust;                       // whose forwarding headers name the client;
                                                 // none by default (the TCP peer is the client)
   // TLS: with both files set, the listener speaks only HTTPS and WSS (docs/security.md, "TLS").
-  std::string tls_cert_file;                      // PEM chain, leaf first
-  std::string tls_key_file;                       // PEM private key
-  std::optional<RedirectListener> http_redirect;  // plain HTTP that only redirects (TLS only)
-  int hsts_max_age_s = 365 * 24 * 3600;           // Strict-Transport-Security when TLS; 0: none
+  std::string tls_cert_file;                  // PEM chain, leaf first
+  std::string tls_key_file;                   // PEM private key
+  std::optional<SideListener> http_redirect;  // plain HTTP that only redirects (TLS only)
+  int hsts_max_age_s = 365 * 24 * 3600;       // Strict-Transport-Security when TLS; 0: none
   // Metrics (net/metrics_endpoint.h): GET /metrics on this listener needs this bearer token
   // (empty: not served here); the metrics listener serves only /metrics, over plain HTTP.
   std::string metrics_token;
-  std::optional<RedirectListener> metrics_listen;  // none by default
+  std::optional<SideListener> metrics_listen;  // none by default
 };
 
 // The domain services the server exposes; all must outlive the Server.
