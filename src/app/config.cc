@@ -430,6 +430,15 @@ const std::vector<Option>& Options() {
       Int("push-queue", "notifications waiting to be written at most; more are dropped (100000)", 1,
           10000000,
           [](Config& c, int64_t v) { c.push.outbox.max_intake = static_cast<size_t>(v); }),
+      Int("email-digest-after-ms",
+          "offline time with missed messages before an e-mail digest, for users who turned "
+          "digests on (1800000: 30 min)",
+          100, 7LL * 24 * 3600 * 1000,
+          [](Config& c, int64_t v) {
+            c.push.digest.after_ms = v;
+            // Checked four times per delay, at most every 30 s.
+            c.push.digest.check_period = std::chrono::milliseconds(std::min<int64_t>(v / 4, 30000));
+          }),
       // --- push: FCM and APNs (credentials are files; push/providers.h checks them) ---
       {"push-fcm-service-account",
        "FCM: the Google service-account JSON file (none: no FCM targets)",

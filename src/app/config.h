@@ -21,6 +21,7 @@
 #include "chat/social.h"
 #include "mail/smtp_mailer.h"
 #include "net/server.h"
+#include "push/digest.h"
 #include "push/http_client.h"
 #include "push/outbox.h"
 #include "push/providers.h"
@@ -37,6 +38,7 @@ struct PushConfig {
   std::string vapid_key_file;       // empty: <data_dir>/vapid_private.pem (made at first start)
   int ttl_seconds = 24 * 3600;      // how long a push service keeps an undelivered notification
   push::ProviderOptions providers;  // FCM and APNs credentials (files) and base URLs
+  push::DigestOptions digest;       // e-mail digests (public_url and preview filled at start-up)
 };
 
 struct Config {

@@ -22,6 +22,7 @@
 #include "auth/auth_service.h"
 #include "base/log.h"
 #include "chat/counting_sink.h"
+#include "chat/digest_source.h"
 #include "chat/groups.h"
 #include "chat/hub.h"
 #include "chat/media_cleanup.h"
@@ -40,6 +41,8 @@
 #include "net/server.h"
 #include "proto/group_bodies.h"
 #include "push/http_client.h"
+#include "push/delivery_store.h"
+#include "push/digest.h"
 #include "push/outbox.h"
 #include "push/providers.h"
 #include "push/push_store.h"
@@ -154,6 +157,12 @@ int Main(int argc, char** argv) {
   auto push_store =
       push::PushStore::Open((data_dir / "push.db").string(), config->fsync_every_commit);
   if (!push_store.ok()) return Fail(push_store.status());
+  auto deliveries =
+      push::DeliveryStore::Open((data_dir / "push.db").string(), config->fsync_every_commit);
+  if (!deliveries.ok()) return Fail(deliveries.status());
+  config->push.outbox.deliveries = deliveries->get();
+  // E-mail digests need a server that sends mail.
+  config->push.registry.digest_after_ms = config->smtp.url.empty() ? 0 : config->push.digest.after_ms;
   auto vapid = push::VapidKey::LoadOrCreate(config->push.vapid_key_file.empty()
                                                 ? (data_dir / "vapid_private.pem").string()
                                                 : config->push.vapid_key_file);
@@ -197,7 +206,7 @@ int Main(int argc, char** argv) {
         auto group = names.FindGroup(conversation_id);  // kNotFound for direct conversations
         return group.ok() ? group->name : std::string();
       });
-  push::Registry push_registry(**push_store, config->push.registry);
+  push::Registry push_registry(**push_store, **deliveries, config->push.registry);
 
   chat::Hub hub;
   // What the domain publishes goes to the hub; who it did not reach, to the outbox.
@@ -224,6 +233,15 @@ int Main(int argc, char** argv) {
   proto::JsonGroupEventFormat group_events;  // the stored text of group events
   chat::Groups groups(**store, events, writer, group_events, config->groups);
   chat::Social social(**store, events, writer, config->social);
+  // E-mail digests of what offline users missed, for those who asked (push/digest.h).
+  chat::StoreDigestSource digest_source(**store, social);
+  std::unique_ptr<push::DigestMailer> digests;
+  if (mailer) {
+    config->push.digest.public_url = config->email.public_url;
+    config->push.digest.server_preview = config->push.outbox.server_preview;
+    digests = std::make_unique<push::DigestMailer>(**deliveries, **push_store, digest_source,
+                                                   *mailer, config->push.digest);
+  }
   chat::MediaService media(**store, writer, **blobs, media_options);
   chat::MediaCleanup media_cleanup(media,
                                    std::chrono::milliseconds(config->media_cleanup_interval_ms));
@@ -305,6 +323,7 @@ int Main(int argc, char** argv) {
   media_cleanup.Stop();
   search_indexer.Stop();
   writer.Stop();  // everything queued is committed before exit
+  if (digests) digests->Stop();
   outbox.Stop();  // after the writer: the notifications of its last commits are written
   const chat::MessageWriter::Stats stats = writer.stats();
   Log(LogLevel::kInfo, "stopped",

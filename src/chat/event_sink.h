@@ -30,9 +30,12 @@ struct Audience {
 // Whom a publish reached, each user of the audience in exactly one list, in audience order.
 // A user is reached when at least one device of theirs is online here, the skipped device
 // included (it is online, and learned of the event its own way).
+// `away` lists the reached users all of whose devices online here said they are away (push may
+// still tell them, if they asked).
 struct Reach {
   std::vector<int64_t> reached;
   std::vector<int64_t> unreached;
+  std::vector<int64_t> away;  // a subset of reached
 };
 
 class EventSink {

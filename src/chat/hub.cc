@@ -39,15 +39,18 @@ Reach Hub::Publish(const Audience& audience, Event event) {
     std::lock_guard lock(mutex_);
     for (int64_t user_id : audience.users) {
       bool online = false;
+      bool all_away = true;
       if (auto it = peers_by_user_.find(user_id); it != peers_by_user_.end()) {
         for (const Entry& entry : it->second) {
           auto peer = entry.peer.lock();
           if (!peer) continue;  // gone; its Detach is on its way
           online = true;
+          all_away = all_away && peer->away();
           if (entry.key != audience.skip) targets.push_back(std::move(peer));
         }
       }
       (online ? reach.reached : reach.unreached).push_back(user_id);
+      if (online && all_away) reach.away.push_back(user_id);
     }
   }
   for (const std::shared_ptr<Peer>& peer : targets) {

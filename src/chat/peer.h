@@ -28,6 +28,8 @@ class Peer {
   // as long as the peer.
   virtual const FrameEncoder& encoder() const = 0;
   virtual void Deliver(SharedFrame frame) = 0;
+  // Whether the device said its user is away (presence); thread-safe.
+  virtual bool away() const { return false; }
   virtual void Close(CloseReason reason) = 0;
 };
 

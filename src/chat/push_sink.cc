@@ -63,18 +63,25 @@ std::optional<Draft> Describe(const Event& event) {
 Reach NotifyingSink::Publish(const Audience& audience, Event event) {
   std::optional<Draft> draft = Describe(event);
   Reach reach = inner_.Publish(audience, std::move(event));
-  if (!draft || reach.unreached.empty()) return reach;
-  std::vector<int64_t> users;
-  users.reserve(reach.unreached.size());
-  for (int64_t user : reach.unreached) {
-    if (user == draft->notification.sender_id) continue;
-    if (draft->notification.kind == push::Notification::Kind::kAddedToGroup &&
-        std::find(draft->only.begin(), draft->only.end(), user) == draft->only.end()) {
-      continue;
+  if (!draft || (reach.unreached.empty() && reach.away.empty())) return reach;
+  const auto to_tell = [&draft](const std::vector<int64_t>& candidates) {
+    std::vector<int64_t> users;
+    users.reserve(candidates.size());
+    for (int64_t user : candidates) {
+      if (user == draft->notification.sender_id) continue;
+      if (draft->notification.kind == push::Notification::Kind::kAddedToGroup &&
+          std::find(draft->only.begin(), draft->only.end(), user) == draft->only.end()) {
+        continue;
+      }
+      users.push_back(user);
     }
-    users.push_back(user);
+    return users;
+  };
+  std::vector<int64_t> offline = to_tell(reach.unreached);
+  std::vector<int64_t> away = to_tell(reach.away);
+  if (!offline.empty() || !away.empty()) {
+    notifier_.Notify(std::move(draft->notification), std::move(offline), std::move(away));
   }
-  if (!users.empty()) notifier_.Notify(std::move(draft->notification), std::move(users));
   return reach;
 }
 

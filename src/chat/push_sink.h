@@ -1,5 +1,6 @@
 // NotifyingSink: the EventSink that hands what did not reach anyone's device to push. It wraps
 // the real sink (the Hub), publishes through it, and for each user the publish left unreached
+// (or reached only on devices that said they are away: the outbox tells those who asked)
 // queues a push::Notification: a content message (text or media; not ops, which only change
 // an earlier message), a notice, a friend request, or being put into a group. The sender of a
 // message is never notified of it.

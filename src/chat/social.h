@@ -93,12 +93,14 @@ class Social {
   // nothing); kNotFound unless `me` is a member.
   Status Typing(int64_t me, int64_t conversation_id);
 
+  // The user's presence on this node (last seen: now while online). Thread-safe, no I/O.
+  PresenceInfo PresenceOf(const store::User& user) const;
+
  private:
   // Runs `apply` as a writer task and waits for its commit; `deliver` then runs (on the writer
   // thread, in commit order) only if it committed.
   Status Commit(MessageWriter::TaskApply apply, std::function<void()> deliver);
   void PublishPresence(int64_t user_id, PresenceStatus status);
-  PresenceInfo PresenceOf(const store::User& user) const;
   Friend FriendOf(store::User user, int64_t since) const;
   // Publishes an ended friendship to both sides.
   void PublishRemoved(int64_t user_a, int64_t user_b);

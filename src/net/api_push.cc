@@ -4,7 +4,8 @@
 //   POST   /api/v1/push/targets              register this device's target
 //   DELETE /api/v1/push/targets/{id}
 //   GET    /api/v1/push/settings             preview level and mutes
-//   PUT    /api/v1/push/settings             {"preview": ..., "quiet_hours": ...}
+//   PUT    /api/v1/push/settings             {"preview", "quiet_hours", "when_away",
+//                                             "email_digest"}: any of them
 //   PUT    /api/v1/push/mutes/{conversation} {"until": ms}; DELETE unmutes
 #include "base/clock.h"
 #include "net/api_routes.h"
@@ -49,6 +50,19 @@ RouteResult HandlePushApi(const Request& request, const Segments& path, const au
       auto update = proto::DecodePushSettings(request.body());
       if (!update.ok()) co_return ErrorResponse(request, update.status());
       Status status = co_await OnWorker(context.workers, [&] {
+        if (update->when_away || update->email_digest) {
+          bool verified = false;
+          if (update->email_digest.value_or(false)) {
+            auto email = context.email.GetEmail(me);
+            if (!email.ok()) return email.status();
+            verified = email->verified;
+          }
+          if (Status s = registry.SetDelivery(me.user.id, update->when_away,
+                                              update->email_digest, verified);
+              !s.ok()) {
+            return s;
+          }
+        }
         if (update->quiet_hours) {
           if (Status s = registry.SetQuietHours(me.user.id, *update->quiet_hours); !s.ok()) {
             return s;

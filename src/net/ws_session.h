@@ -36,6 +36,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -67,6 +68,7 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   void Start(Request upgrade);
 
   const chat::FrameEncoder& encoder() const override { return context_.json_frames; }
+  bool away() const override { return away_.load(std::memory_order_relaxed); }
   void Deliver(chat::SharedFrame frame) override;
   void Close(chat::CloseReason reason) override;
 
@@ -145,7 +147,8 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   std::vector<chat::SharedFrame> inbox_;  // guarded by inbox_mutex_
 
   // Presence and typing (strand only).
-  bool away_ = false;  // this device said it is away
+  // This device said it is away: written on the session's strand, read by publishers.
+  std::atomic<bool> away_{false};
   static constexpr std::chrono::seconds kTypingInterval{2};
   // conversation id -> when a typing frame was last forwarded for it
   std::unordered_map<int64_t, std::chrono::steady_clock::time_point> typing_forwarded_;

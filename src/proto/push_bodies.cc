@@ -119,8 +119,15 @@ Result<PushSettingsUpdate> DecodePushSettings(std::string_view body) {
       update.quiet_hours = push::QuietHours{*start_minute, *end_minute};
     }
   }
-  if (!update.preview && !update.quiet_hours) {
-    return Status(Code::kMalformed, "expected 'preview' or 'quiet_hours'");
+  auto when_away = OptionalBool(*object, "when_away");
+  if (!when_away.ok()) return when_away.status();
+  update.when_away = *when_away;
+  auto email_digest = OptionalBool(*object, "email_digest");
+  if (!email_digest.ok()) return email_digest.status();
+  update.email_digest = *email_digest;
+  if (!update.preview && !update.quiet_hours && !update.when_away && !update.email_digest) {
+    return Status(Code::kMalformed,
+                  "expected 'preview', 'quiet_hours', 'when_away' or 'email_digest'");
   }
   return update;
 }
@@ -167,6 +174,9 @@ std::string PushSettingsBody(const push::Registry::Settings& settings) {
   } else {
     w.Null();
   }
+  w.Field("when_away", settings.delivery.when_away)
+      .Field("email_digest", settings.delivery.email_digest)
+      .Field("email_digest_after_ms", settings.digest_after_ms);
   w.Key("mutes").BeginArray();
   for (const push::Mute& mute : settings.mutes) {
     w.BeginObject()

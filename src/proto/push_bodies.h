@@ -20,11 +20,14 @@ namespace parley::proto {
 // characters (the endpoint and the keys' contents are checked by push::Registry).
 Result<push::Registration> DecodeTargetRegistration(std::string_view body);
 // {"preview": "full" | "sender" | "none", "quiet_hours": {"start": "HH:MM", "end": "HH:MM"} |
-// null}, either or both. kMalformed for wrong shapes or neither field; kInvalidArgument for an
-// unknown level or a time that is not a 24-hour HH:MM.
+// null, "when_away": BOOL, "email_digest": BOOL}, any of them. kMalformed for wrong shapes or
+// none of the fields; kInvalidArgument for an unknown level or a time that is not a 24-hour
+// HH:MM.
 struct PushSettingsUpdate {
   std::optional<push::Preview> preview;
   std::optional<std::optional<push::QuietHours>> quiet_hours;  // set to none when inner empty
+  std::optional<bool> when_away;
+  std::optional<bool> email_digest;
 };
 Result<PushSettingsUpdate> DecodePushSettings(std::string_view body);
 // {"until": ms since the epoch} (absent, null or 0: until unmuted)
@@ -35,6 +38,7 @@ std::string TargetBody(const push::Target& target, bool with_secret);
 // {"targets": [...]} (never secrets or keys).
 std::string TargetsBody(const std::vector<push::Target>& targets);
 // {"preview": ..., "server_preview": ..., "quiet_hours": {"start", "end"} | null,
+//  "when_away": BOOL, "email_digest": BOOL, "email_digest_after_ms": N (0: no digests here),
 //  "mutes": [{"conversation_id", "until"}]}
 std::string PushSettingsBody(const push::Registry::Settings& settings);
 // {"public_key": B64URL}

@@ -27,9 +27,12 @@ struct Notification {
 class Notifier {
  public:
   virtual ~Notifier() = default;
-  // Queues `what` for each of `users` (one notification shared by all of them: a message to a
-  // group of 10,000 costs one copy). Never blocks on I/O; thread-safe.
-  virtual void Notify(Notification what, std::vector<int64_t> users) = 0;
+  // Queues `what` for each of `offline` (no device connected) and of `away` (every connected
+  // device said it is away; only those who asked to be notified then hear of it). One
+  // notification is shared by all of them: a message to a group of 10,000 costs one copy.
+  // Never blocks on I/O; thread-safe.
+  virtual void Notify(Notification what, std::vector<int64_t> offline,
+                      std::vector<int64_t> away) = 0;
 };
 
 // Stored as their numbers in push.db: never renumber.

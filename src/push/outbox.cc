@@ -48,20 +48,24 @@ Outbox::Outbox(PushStore& store, std::map<Provider, Sender*> senders, NameOf nam
 
 Outbox::~Outbox() { Stop(); }
 
-void Outbox::Notify(Notification what, std::vector<int64_t> users) {
-  if (users.empty()) return;
-  const size_t asked = users.size();
+void Outbox::Notify(Notification what, std::vector<int64_t> offline,
+                    std::vector<int64_t> away) {
+  if (away.empty() && offline.empty()) return;
+  const size_t asked = offline.size() + away.size();
   size_t dropped = 0;
   {
     std::lock_guard lock(mutex_);
-    const size_t room = options_.max_intake - std::min(options_.max_intake, intake_users_);
-    if (users.size() > room) {
-      dropped = users.size() - room;
-      users.resize(room);
+    size_t room = options_.max_intake - std::min(options_.max_intake, intake_users_);
+    for (std::vector<int64_t>* users : {&offline, &away}) {
+      if (users->size() > room) {
+        dropped += users->size() - room;
+        users->resize(room);
+      }
+      room -= users->size();
+      intake_users_ += users->size();
     }
-    if (!users.empty()) {
-      intake_users_ += users.size();
-      intake_.push_back(Pending{std::move(what), std::move(users)});
+    if (!offline.empty() || !away.empty()) {
+      intake_.push_back(Pending{std::move(what), std::move(offline), std::move(away)});
     }
   }
   counters_.notified += asked - dropped;
@@ -177,9 +181,24 @@ void Outbox::WriteJobs(const std::vector<Pending>& pending, int64_t now) {
   std::vector<PushStore::NewJob> jobs;
   std::unordered_map<int64_t, std::string> names;        // per pass: a group burst looks up once
   std::unordered_map<int64_t, std::string> group_names;  // the same, by conversation
+  std::vector<int64_t> missed;                           // offline digest subscribers
+  DeliveryStore* const deliveries = options_.deliveries;
+  std::vector<int64_t> users;
   for (const Pending& entry : pending) {
     const Notification& n = entry.what;
-    for (int64_t user : entry.users) {
+    users = entry.offline;
+    for (int64_t user : entry.away) {
+      if (deliveries != nullptr && deliveries->WantsWhenAway(user)) users.push_back(user);
+    }
+    if (deliveries != nullptr) {
+      for (int64_t user : entry.offline) {
+        if (!deliveries->WantsDigest(user)) continue;
+        // A muted conversation never starts a digest (nor shows in one: DigestMailer).
+        auto mutes = store_.MutesOf(user);
+        if (mutes.ok() && !MutedAt(*mutes, n.conversation_id, now)) missed.push_back(user);
+      }
+    }
+    for (int64_t user : users) {
       if (!store_.HasTargets(user)) continue;  // most users: no query at all
       auto recipient = store_.RecipientOf(user, n.conversation_id, now);
       if (!recipient.ok()) {
@@ -210,6 +229,11 @@ void Outbox::WriteJobs(const std::vector<Pending>& pending, int64_t now) {
   }
   if (Status s = store_.Enqueue(jobs, now); !s.ok()) {
     Log(LogLevel::kError, "push_store_failed", {{"reason", s.message()}});
+  }
+  if (deliveries != nullptr) {
+    if (Status s = deliveries->NoteMissed(missed, now); !s.ok()) {
+      Log(LogLevel::kError, "push_store_failed", {{"reason", s.message()}});
+    }
   }
 }
 

@@ -2,8 +2,9 @@
 // "Push notifications").
 //
 //   Notify (any thread, never blocks) --bounded intake--> dispatcher thread:
-//     writes jobs to PushStore (targets, mutes, do-not-disturb hours in the user's time zone
-//     and preview level applied; bursts per
+//     notes misses for e-mail digests (DeliveryStore; offline users who asked for them),
+//     writes jobs to PushStore for offline users and for away users who asked (targets,
+//     mutes, do-not-disturb hours in the user's time zone and preview level applied; bursts per
 //     conversation coalesce), leases due jobs --> sender threads (bounded: `senders` of them,
 //     one job per target at a time) --> Sender (Web Push, webhook) --> outcomes --> dispatcher:
 //     delivered (removed), gone (target removed), retry (exponential backoff with jitter, dead
@@ -32,6 +33,7 @@
 #include <vector>
 
 #include "metrics/server_metrics.h"
+#include "push/delivery_store.h"
 #include "push/notification.h"
 #include "push/push_store.h"
 #include "push/sender.h"
@@ -49,6 +51,8 @@ struct OutboxOptions {
   // Where each send's outcome is counted by provider (set by app/, not a config key); null:
   // nowhere.
   metrics::ServerMetrics* metrics = nullptr;
+  // Who wants pushes while away and e-mail digests (set by app/); null: nobody.
+  DeliveryStore* deliveries = nullptr;
 };
 
 class Outbox : public Notifier {
@@ -72,7 +76,8 @@ class Outbox : public Notifier {
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
 
-  void Notify(Notification what, std::vector<int64_t> users) override;
+  void Notify(Notification what, std::vector<int64_t> offline,
+              std::vector<int64_t> away) override;
   void Stop();
 
   struct Stats {
@@ -93,7 +98,8 @@ class Outbox : public Notifier {
   };
   struct Pending {
     Notification what;
-    std::vector<int64_t> users;
+    std::vector<int64_t> offline;
+    std::vector<int64_t> away;
   };
   void Dispatch();  // the dispatcher thread
   void SendLoop();  // a sender thread

@@ -88,6 +88,12 @@ Status Internal(const Status& cause) {
 
 }  // namespace
 
+bool MutedAt(const std::vector<Mute>& mutes, int64_t conversation_id, int64_t now) {
+  return std::any_of(mutes.begin(), mutes.end(), [&](const Mute& mute) {
+    return mute.conversation_id == conversation_id && (mute.until == 0 || mute.until > now);
+  });
+}
+
 PushStore::PushStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
 PushStore::~PushStore() = default;
 

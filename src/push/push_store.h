@@ -56,6 +56,9 @@ struct Mute {
   int64_t until = 0;  // ms since the epoch; 0: until unmuted
 };
 
+// Whether `mutes` silence the conversation at `now`.
+bool MutedAt(const std::vector<Mute>& mutes, int64_t conversation_id, int64_t now);
+
 struct JobCounts {
   int64_t pending = 0;
   int64_t dead = 0;

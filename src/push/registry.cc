@@ -70,7 +70,28 @@ Result<Registry::Settings> Registry::SettingsOf(int64_t user_id) {
   auto quiet = store_.QuietHoursOf(user_id);
   if (!quiet.ok()) return quiet.status();
   settings.quiet_hours = *quiet;
+  auto delivery = deliveries_.PrefsOf(user_id);
+  if (!delivery.ok()) return delivery.status();
+  settings.delivery = *delivery;
+  settings.digest_after_ms = options_.digest_after_ms;
   return settings;
+}
+
+Status Registry::SetDelivery(int64_t user_id, std::optional<bool> when_away,
+                             std::optional<bool> email_digest, bool has_verified_email) {
+  if (email_digest.value_or(false)) {
+    if (options_.digest_after_ms == 0) {
+      return Status(Code::kUnavailable, "this server sends no e-mail");
+    }
+    if (!has_verified_email) {
+      return Status(Code::kInvalidArgument, "e-mail digests need a verified e-mail address");
+    }
+  }
+  auto prefs = deliveries_.PrefsOf(user_id);
+  if (!prefs.ok()) return prefs.status();
+  if (when_away) prefs->when_away = *when_away;
+  if (email_digest) prefs->email_digest = *email_digest;
+  return deliveries_.SetPrefs(user_id, *prefs);
 }
 
 Status Registry::SetQuietHours(int64_t user_id, std::optional<QuietHours> hours) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "push/delivery_store.h"
 #include "push/notification.h"
 #include "push/push_store.h"
 
@@ -24,6 +25,7 @@ struct RegistryOptions {
   std::string vapid_public_key;  // base64url, for clients' applicationServerKey
   bool fcm_enabled = false;      // an FCM service account is configured
   bool apns_enabled = false;     // an APNs key is configured
+  int64_t digest_after_ms = 0;   // offline time before an e-mail digest; 0: no digests (no SMTP)
 };
 
 // A target as a client asks for it: Web Push (endpoint and the subscription's keys, base64url),
@@ -38,7 +40,8 @@ struct Registration {
 
 class Registry {
  public:
-  Registry(PushStore& store, RegistryOptions options) : store_(store), options_(options) {}
+  Registry(PushStore& store, DeliveryStore& deliveries, RegistryOptions options)
+      : store_(store), deliveries_(deliveries), options_(options) {}
 
   // Replaces the device's earlier target of the same provider. kInvalidArgument for a bad
   // endpoint, token or keys, or a provider this server has no credentials for, kQuotaExceeded over
@@ -55,11 +58,17 @@ class Registry {
     Preview server_preview = Preview::kFull;  // the most the server allows
     std::vector<push::Mute> mutes;
     std::optional<QuietHours> quiet_hours;  // in the user's profile time zone
+    DeliveryPrefs delivery;                 // pushes while away, e-mail digests
+    int64_t digest_after_ms = 0;            // RegistryOptions::digest_after_ms
   };
   Result<Settings> SettingsOf(int64_t user_id);
   Status SetPreview(int64_t user_id, Preview preview) {
     return store_.SetPreview(user_id, preview);
   }
+  // Changes what is given (nullopt: unchanged). Turning digests on needs a server that sends
+  // mail (kUnavailable otherwise) and `has_verified_email` (kInvalidArgument otherwise).
+  Status SetDelivery(int64_t user_id, std::optional<bool> when_away,
+                     std::optional<bool> email_digest, bool has_verified_email);
   // kInvalidArgument unless both minutes are in [0, 1440) and differ; nullopt clears them.
   Status SetQuietHours(int64_t user_id, std::optional<QuietHours> hours);
   // until: ms since the epoch, 0 until unmuted; kInvalidArgument for a negative time.
@@ -76,6 +85,7 @@ class Registry {
 
  private:
   PushStore& store_;
+  DeliveryStore& deliveries_;
   const RegistryOptions options_;
 };
 

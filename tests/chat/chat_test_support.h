@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -124,8 +125,11 @@ class TestDevice : public Peer {
     std::lock_guard lock(mutex_);
     return frames_;
   }
+  bool away() const override { return away_; }
+  void set_away(bool away) { away_ = away; }
 
  private:
+  std::atomic<bool> away_{false};
   const FrameEncoder& encoder_;
   std::mutex mutex_;
   std::vector<SharedFrame> frames_;  // guarded by mutex_

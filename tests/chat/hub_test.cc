@@ -82,6 +82,30 @@ TEST(HubTest, ReachTellsOnlineUsersFromOfflineOnes) {
   EXPECT_EQ(reach.unreached, (std::vector<int64_t>{2}));
 }
 
+TEST(HubTest, ReachListsTheUsersWhoseEveryOnlineDeviceIsAway) {
+  Hub hub;
+  CountingEncoder encoder;
+  auto alice_phone = std::make_shared<TestDevice>(encoder);
+  auto alice_laptop = std::make_shared<TestDevice>(encoder);
+  auto bob_phone = std::make_shared<TestDevice>(encoder);
+  hub.Attach(1, 1, alice_phone);
+  hub.Attach(1, 2, alice_laptop);
+  hub.Attach(2, 3, bob_phone);
+  alice_phone->set_away(true);
+  bob_phone->set_away(true);
+
+  const int64_t audience[] = {1, 2, 3};
+  Reach reach = hub.Publish(Audience{audience}, kTyping);
+  EXPECT_EQ(reach.reached, (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(reach.away, (std::vector<int64_t>{2})) << "alice's laptop is not away";
+  EXPECT_EQ(reach.unreached, (std::vector<int64_t>{3}));
+  EXPECT_EQ(bob_phone->frames().size(), 1u) << "an away device still gets the event";
+
+  alice_laptop->set_away(true);
+  reach = hub.Publish(Audience{audience, alice_laptop.get()}, kTyping);
+  EXPECT_EQ(reach.away, (std::vector<int64_t>{1, 2})) << "the skipped device counts too";
+}
+
 TEST(HubTest, ReplyEncodesForTheOneDeviceAndDropsWhenItHasGone) {
   Hub hub;
   CountingEncoder encoder;

@@ -27,10 +27,13 @@ class RecordingNotifier : public push::Notifier {
   struct Told {
     int64_t user_id;
     push::Notification what;
+    bool away = false;  // told as an away user
   };
   std::vector<Told> got;
-  void Notify(push::Notification what, std::vector<int64_t> users) override {
-    for (int64_t user : users) got.push_back(Told{user, what});
+  void Notify(push::Notification what, std::vector<int64_t> offline,
+              std::vector<int64_t> away) override {
+    for (int64_t user : offline) got.push_back(Told{user, what});
+    for (int64_t user : away) got.push_back(Told{user, what, true});
   }
 };
 
@@ -99,6 +102,29 @@ TEST(NotifyingSink, PreviewTextIsBoundedAndGroupAddsGoToTheAddedOnly) {
   added.change.type = "renamed";
   sink.Publish(Audience{users}, added);
   EXPECT_TRUE(notifier.got.empty());
+}
+
+TEST(NotifyingSink, AwayUsersArePassedOnAsAwayNeverTheSender) {
+  ScriptedSink inner;
+  RecordingNotifier notifier;
+  NotifyingSink sink(inner, notifier);
+  const std::vector<int64_t> users = {1, 2, 3};
+  inner.next = Reach{{1, 2}, {3}, {1, 2}};  // the sender (1) is away too: still not notified
+  sink.Publish(Audience{users}, Message(store::MessageKind::kText, "hi"));
+  ASSERT_EQ(notifier.got.size(), 2u);
+  EXPECT_EQ(notifier.got[0].user_id, 3);
+  EXPECT_FALSE(notifier.got[0].away);
+  EXPECT_EQ(notifier.got[1].user_id, 2);
+  EXPECT_TRUE(notifier.got[1].away);
+  notifier.got.clear();
+
+  // Away users only: still told; ops never.
+  inner.next = Reach{{2}, {}, {2}};
+  sink.Publish(Audience{users}, Message(store::MessageKind::kText, "again"));
+  ASSERT_EQ(notifier.got.size(), 1u);
+  EXPECT_TRUE(notifier.got[0].away);
+  sink.Publish(Audience{users}, Message(store::MessageKind::kEdit, "x"));
+  EXPECT_EQ(notifier.got.size(), 1u);
 }
 
 }  // namespace

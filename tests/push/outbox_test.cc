@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "base/clock.h"
+#include "push/delivery_store.h"
 #include "push/push_store.h"
 #include "tests/support/temp_dir.h"
 
@@ -209,7 +210,7 @@ TEST_F(PushStoreTest, OutboxDeliversRetriesAndRemovesGoneTargets) {
   Outbox outbox(
       *store_, {{Provider::kWebhook, &sender}}, [](int64_t) { return std::string("Zed"); },
       FastOptions());
-  outbox.Notify(Message(5, 1), {1, 2, 3, 4});
+  outbox.Notify(Message(5, 1), {1, 2, 3, 4}, {});
   ASSERT_TRUE(WaitUntil([&] { return outbox.stats().delivered == 2 && outbox.stats().gone == 1; }));
   EXPECT_EQ(sender.CountFor("https://flaky"), 3u);
   EXPECT_EQ(outbox.stats().retried, 2u);
@@ -225,7 +226,7 @@ TEST_F(PushStoreTest, OutboxDeadLettersAfterMaxAttempts) {
   });
   Outbox outbox(
       *store_, {{Provider::kWebhook, &sender}}, [](int64_t) { return "Zed"; }, FastOptions());
-  outbox.Notify(Message(5, 1), {1});
+  outbox.Notify(Message(5, 1), {1}, {});
   ASSERT_TRUE(WaitUntil([&] { return store_->Counts()->dead == 1; }));
   EXPECT_EQ(sender.CountFor("https://down"), 3u);
 }
@@ -242,10 +243,10 @@ TEST_F(PushStoreTest, ASlowTargetDoesNotHoldUpAnother) {
   });
   Outbox outbox(
       *store_, {{Provider::kWebhook, &sender}}, [](int64_t) { return "Zed"; }, FastOptions());
-  outbox.Notify(Message(5, 1), {1});
+  outbox.Notify(Message(5, 1), {1}, {});
   ASSERT_TRUE(WaitUntil([&] { return sender.CountFor("https://slow") == 1; }));
   for (int seq = 1; seq <= 3; ++seq) {
-    outbox.Notify(Message(6, seq), {2});
+    outbox.Notify(Message(6, seq), {2}, {});
     ASSERT_TRUE(WaitUntil([&] { return outbox.stats().delivered == static_cast<uint64_t>(seq); }));
   }
   EXPECT_EQ(sender.CountFor("https://slow"), 1u);
@@ -261,7 +262,7 @@ TEST_F(PushStoreTest, AFullIntakeDropsAndCounts) {
   Outbox outbox(
       *store_, {{Provider::kWebhook, &sender}}, [](int64_t) { return "Zed"; }, options);
   outbox.Stop();  // nothing drains the intake now
-  outbox.Notify(Message(5, 1), {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+  outbox.Notify(Message(5, 1), {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, {});
   EXPECT_EQ(outbox.stats().notified, 3u);
   EXPECT_EQ(outbox.stats().dropped, 7u);
 }
@@ -272,12 +273,39 @@ TEST_F(PushStoreTest, OutboxRespectsMutesAndSkipsUsersWithoutTargets) {
   ScriptedSender sender([](const Job&, const Target&) { return SendResult{}; });
   Outbox outbox(
       *store_, {{Provider::kWebhook, &sender}}, [](int64_t) { return "Zed"; }, FastOptions());
-  outbox.Notify(Message(5, 1), {1, 2});
-  outbox.Notify(Message(6, 1), {1});
+  outbox.Notify(Message(5, 1), {1, 2}, {});
+  outbox.Notify(Message(6, 1), {1}, {});
   ASSERT_TRUE(WaitUntil([&] { return outbox.stats().delivered == 1; }));
   outbox.Stop();
   EXPECT_EQ(sender.CountFor("https://ok"), 1u);
   EXPECT_EQ(store_->Counts()->pending, 0);
+}
+
+TEST_F(PushStoreTest, AwayUsersArePushedOnlyIfTheyAskedAndOfflineMissesFeedDigests) {
+  auto deliveries = DeliveryStore::Open(path_, false);
+  ASSERT_TRUE(deliveries.ok()) << deliveries.status().message();
+  AddWebhook(1, 10, "https://asked");
+  AddWebhook(2, 20, "https://did-not-ask");
+  ASSERT_TRUE((*deliveries)->SetPrefs(1, DeliveryPrefs{.when_away = true}).ok());
+  ASSERT_TRUE((*deliveries)->SetPrefs(3, DeliveryPrefs{.email_digest = true}).ok());
+  ASSERT_TRUE((*deliveries)->SetPrefs(4, DeliveryPrefs{.email_digest = true}).ok());
+  ASSERT_TRUE(store_->SetMute(4, Mute{5, 0}).ok());
+  ScriptedSender sender([](const Job&, const Target&) { return SendResult{}; });
+  OutboxOptions options = FastOptions();
+  options.deliveries = deliveries->get();
+  Outbox outbox(
+      *store_, {{Provider::kWebhook, &sender}}, [](int64_t) { return "Zed"; }, options);
+  // Offline: 3 and 4 (digest subscribers; 4 muted the conversation). Away: 1 and 2.
+  outbox.Notify(Message(5, 1), {3, 4}, {1, 2});
+  ASSERT_TRUE(WaitUntil([&] { return outbox.stats().delivered == 1; }));
+  outbox.Stop();
+  EXPECT_EQ(sender.CountFor("https://asked"), 1u);
+  EXPECT_EQ(sender.CountFor("https://did-not-ask"), 0u);
+  auto pending = (*deliveries)->Pending();
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].user_id, 3);
+  EXPECT_EQ((*pending)[0].missed, 1);
 }
 
 }  // namespace

@@ -128,6 +128,10 @@ try {
   await registerViaUi(alice, server.url, 'alice', 'Alice');
   await alice.goto(`${server.url}/settings`);
   await alice.locator('.email-state', { hasText: 'No e-mail address yet' }).waitFor();
+  // The e-mail digest needs a confirmed address: the switch says so and stays off.
+  await alice.locator('#notify-email-digest').check();
+  await alice.locator('.delivery-settings [role=status]', { hasText: 'Add and verify an e-mail address' }).waitFor();
+  assertEqual(await alice.locator('#notify-email-digest').isChecked(), false, 'the digest switch after a refusal');
   await alice.locator('#email-address').fill('alice@example.org');
   await alice.locator('#email-password').fill('not my password');
   await alice.locator('.email-form button[type=submit]').click();
@@ -146,6 +150,13 @@ try {
   await shootBoth(phone, 'email-verified');
   await alice.goto(`${server.url}/settings`);
   await alice.locator('.email-state', { hasText: 'alice@example.org (confirmed)' }).waitFor();
+  await alice.locator('#notify-email-digest').check();
+  await alice.locator('.delivery-settings [role=status]', { hasText: 'Saved.' }).waitFor();
+  assertEqual(await alice.locator('.delivery-settings').textContent().then((text) => text.includes('after 30 minutes offline')), true, 'the digest delay in words');
+  await alice.locator('.delivery-settings').scrollIntoViewIfNeeded();
+  await shootBoth(alice, 'notification-delivery-settings');
+  await alice.reload();
+  await alice.locator('#notify-email-digest:checked').waitFor();
 
   // Logged out: "Forgot password?" on the login screen, then the same answer for anyone.
   await phone.goto(`${server.url}/login`);

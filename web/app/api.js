@@ -107,6 +107,8 @@ export function createApi(getToken) {
     pushKey: () => call('GET', '/push/vapid-key'),
     addPushTarget: (target) => call('POST', '/push/targets', target),
     removePushTarget: (id) => call('DELETE', `/push/targets/${encodeURIComponent(id)}`),
+    pushSettings: () => call('GET', '/push/settings'),
+    setPushSettings: (fields) => call('PUT', '/push/settings', fields),
     userByName: (username) => call('GET', `/users/${encodeURIComponent(username)}`),
     userById: (id) => call('GET', `/users/id/${id}`),
     conversations: () => call('GET', '/conversations'),

@@ -13,6 +13,7 @@ import { LANGUAGES, language, setLanguage, t } from '../i18n.js';
 import { createUploads } from '../uploads.js';
 import { avatar } from '../components/avatar.js';
 import { createNotificationSettings } from '../components/notification_settings.js';
+import { createDeliverySettings } from '../components/delivery_settings.js';
 import { createPushSetting } from '../components/push_setting.js';
 import { saveLanguage } from '../profile_language.js';
 
@@ -190,6 +191,7 @@ export function mountSettingsScreen(container, { api, session, users, media, nav
       h('label', { for: 'language' }, t('language')), languageSelect,
       h('h3', {}, t('notifications')), createNotificationSettings(),
       createPushSetting(api),
+      createDeliverySettings(api),
       h('h3', {}, t('profile')),
       h('span', { className: 'label' }, t('avatar')), picker.element,
       h('form', { className: 'profile-form', onSubmit: onSaveProfile },
