@@ -181,7 +181,8 @@ void Outbox::WriteJobs(const std::vector<Pending>& pending, int64_t now) {
   std::vector<PushStore::NewJob> jobs;
   std::unordered_map<int64_t, std::string> names;        // per pass: a group burst looks up once
   std::unordered_map<int64_t, std::string> group_names;  // the same, by conversation
-  std::vector<int64_t> missed;                           // offline digest subscribers
+  std::map<std::pair<int64_t, int64_t>, PushStore::Recipient> recipients;  // by user, conversation
+  std::vector<int64_t> missed;  // offline digest subscribers
   DeliveryStore* const deliveries = options_.deliveries;
   std::vector<int64_t> users;
   for (const Pending& entry : pending) {
@@ -200,11 +201,18 @@ void Outbox::WriteJobs(const std::vector<Pending>& pending, int64_t now) {
     }
     for (int64_t user : users) {
       if (!store_.HasTargets(user)) continue;  // most users: no query at all
-      auto recipient = store_.RecipientOf(user, n.conversation_id, now);
-      if (!recipient.ok()) {
-        Log(LogLevel::kError, "push_store_failed", {{"reason", recipient.status().message()}});
-        continue;
+      // A burst in one conversation reads each recipient once per pass.
+      auto [cached, added] = recipients.try_emplace({user, n.conversation_id});
+      if (added) {
+        auto read = store_.RecipientOf(user, n.conversation_id, now);
+        if (!read.ok()) {
+          Log(LogLevel::kError, "push_store_failed", {{"reason", read.status().message()}});
+          recipients.erase(cached);
+          continue;
+        }
+        cached->second = std::move(*read);
       }
+      const PushStore::Recipient* recipient = &cached->second;
       if (recipient->targets.empty() || recipient->muted) continue;
       if (recipient->quiet && InQuietHours(user, *recipient->quiet, now)) continue;
       const Preview preview = Stricter(options_.server_preview, recipient->preview);

@@ -347,27 +347,38 @@ Status PushStore::RemoveMute(int64_t user_id, int64_t conversation_id) {
 
 Result<PushStore::Recipient> PushStore::RecipientOf(int64_t user_id, int64_t conversation_id,
                                                     int64_t now) {
+  // One query: each target of the user with the user's settings beside it.
+  std::lock_guard lock(mutex_);
+  auto select = db_->Prepare(
+      std::string("SELECT ") + kTargetColumns +
+      ", (SELECT preview FROM settings WHERE user_id = ?1), "
+      "(SELECT start_minute FROM quiet_hours WHERE user_id = ?1), "
+      "(SELECT end_minute FROM quiet_hours WHERE user_id = ?1), "
+      "(SELECT until FROM mutes WHERE user_id = ?1 AND conversation_id = ?2) "
+      "FROM targets WHERE user_id = ?1 ORDER BY id");
+  if (!select.ok()) return Internal(select.status());
+  select->BindInt(1, user_id);
+  select->BindInt(2, conversation_id);
   Recipient recipient;
-  auto targets = TargetsOf(user_id);
-  if (!targets.ok()) return targets.status();
-  recipient.targets = std::move(*targets);
-  if (recipient.targets.empty()) return recipient;  // the common case: nothing else to read
-  auto preview = PreviewOf(user_id);
-  if (!preview.ok()) return preview.status();
-  recipient.preview = *preview;
-  auto quiet = QuietHoursOf(user_id);
-  if (!quiet.ok()) return quiet.status();
-  recipient.quiet = *quiet;
-  if (conversation_id != 0) {
-    std::lock_guard lock(mutex_);
-    auto select =
-        db_->Prepare("SELECT until FROM mutes WHERE user_id = ?1 AND conversation_id = ?2");
-    if (!select.ok()) return Internal(select.status());
-    select->BindInt(1, user_id);
-    select->BindInt(2, conversation_id);
+  for (;;) {
     auto row = select->Step();
     if (!row.ok()) return Internal(row.status());
-    recipient.muted = *row && (select->ColumnInt(0) == 0 || select->ColumnInt(0) > now);
+    if (!*row) break;
+    recipient.targets.push_back(ReadTarget(*select, 0));
+    if (recipient.targets.size() > 1) continue;  // the settings are the same on every row
+    constexpr int kSettings = 9;                  // the first column after the target's
+    if (!select->ColumnIsNull(kSettings)) {
+      recipient.preview =
+          static_cast<Preview>(std::clamp<int64_t>(select->ColumnInt(kSettings), 0, 2));
+    }
+    if (!select->ColumnIsNull(kSettings + 1)) {
+      recipient.quiet = QuietHours{static_cast<int>(select->ColumnInt(kSettings + 1)),
+                                   static_cast<int>(select->ColumnInt(kSettings + 2))};
+    }
+    if (conversation_id != 0 && !select->ColumnIsNull(kSettings + 3)) {
+      const int64_t until = select->ColumnInt(kSettings + 3);
+      recipient.muted = until == 0 || until > now;
+    }
   }
   return recipient;
 }
