@@ -4,9 +4,28 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iterator>
+#include <string>
 
 namespace parley::app {
 namespace {
+
+// Every key of `parleyd --help` has its row in docs/operations.md, "Configuration reference".
+TEST(ConfigDocs, EveryKeyIsInTheOperatorsGuide) {
+  std::ifstream file(PARLEY_SOURCE_DIR "/docs/operations.md");
+  ASSERT_TRUE(file) << "docs/operations.md";
+  const std::string guide((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const std::string help = ConfigHelp();
+  int keys = 0;
+  for (size_t at = help.find("\n  --"); at != std::string::npos; at = help.find("\n  --", at + 1)) {
+    const size_t start = at + 5;
+    const std::string key = help.substr(start, help.find_first_of(" \n", start) - start);
+    if (key == "config") continue;
+    ++keys;
+    EXPECT_NE(guide.find("| `" + key + "` |"), std::string::npos) << key << " is not in the guide";
+  }
+  EXPECT_GT(keys, 80);
+}
 
 TEST(ConfigTest, DefaultsAndOverrides) {
   auto defaults = ParseConfig({});
