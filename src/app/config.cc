@@ -229,6 +229,15 @@ const std::vector<Option>& Options() {
          c.data_dir = v;
          return Status::Ok();
        }},
+      Text("secret-key-file",
+           "the key that seals stored secrets such as two-step sign-in seeds (base64, made "
+           "0600 at first start) (<data-dir>/secret.key)",
+           false, [](Config& c, const std::string& v) { c.secret_key_file = v; }),
+      Text("rotate-secret-key",
+           "NEW_FILE: reseal every stored secret under the key in NEW_FILE (made if missing), "
+           "print how many, and exit; run with the server stopped, then use NEW_FILE as "
+           "secret-key-file",
+           false, [](Config& c, const std::string& v) { c.rotate_secret_key_to = v; }),
       {"web-root", "directory of the built web app to serve at / (none)",
        [](Config& c, const std::string& v) -> Status {
          c.server.web_root = v;

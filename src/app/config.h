@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "account/email_service.h"
+#include "account/two_factor_service.h"
 #include "auth/auth_service.h"
 #include "base/log_format.h"
 #include "base/status.h"
@@ -56,6 +57,9 @@ struct Config {
   mail::SmtpOptions smtp;                           // outgoing mail; smtp.url empty: none
   std::string smtp_test_to;     // --smtp-test-to: send one mail there, print the outcome, exit
   account::EmailOptions email;  // verification and reset links (public_url) and lifetimes
+  account::TwoFactorOptions two_factor;  // two-step sign-in: limits and lifetimes
+  std::string secret_key_file;       // empty: <data_dir>/secret.key (account/two_factor_keys.h)
+  std::string rotate_secret_key_to;  // --rotate-secret-key: reseal under this key file, exit
   PushConfig push;
   std::string admin_username;  // granted the server-admin role at start-up (must exist)
   LogFormat log_format = LogFormat::kText;  // --log-format text|json (base/log_format.h)

@@ -17,6 +17,8 @@
 #include <thread>
 
 #include "account/email_service.h"
+#include "account/two_factor_keys.h"
+#include "account/two_factor_service.h"
 #include "app/config.h"
 #include "app/readiness.h"
 #include "auth/auth_service.h"
@@ -79,6 +81,20 @@ int Fail(const Status& status) {
   return 1;
 }
 
+// --rotate-secret-key NEW_FILE: reseals every stored secret under the key in NEW_FILE.
+int RotateSecretKey(store::Store& store, const auth::SecretBox& old_key, const Config& config) {
+  auto new_key = auth::SecretBox::LoadOrCreate(config.rotate_secret_key_to);
+  if (!new_key.ok()) return Fail(new_key.status());
+  auto resealed = account::ResealSecrets(store, old_key, **new_key);
+  if (!resealed.ok()) return Fail(resealed.status());
+  std::printf(
+      "parleyd: %lld stored secrets resealed under %s; start parleyd with --secret-key-file %s "
+      "(or move it over the old key file)\n",
+      static_cast<long long>(*resealed), config.rotate_secret_key_to.c_str(),
+      config.rotate_secret_key_to.c_str());
+  return 0;
+}
+
 // Blocks SIGINT, SIGTERM and SIGHUP in the calling thread and every thread it starts
 // afterwards (a thread inherits its creator's mask), so only the thread that sigwaits for them
 // takes them.
@@ -137,6 +153,17 @@ int Main(int argc, char** argv) {
   store_options.synchronous_full = config->fsync_every_commit;
   auto store = store::OpenSqliteStore(store_options);
   if (!store.ok()) return Fail(store.status());
+  // Stored secrets (two-step sign-in seeds) are sealed under the key file; a key that does
+  // not open them stops the start (account/two_factor_keys.h).
+  const std::string key_file = config->secret_key_file.empty()
+                                   ? (std::filesystem::path(config->data_dir) / "secret.key").string()
+                                   : config->secret_key_file;
+  auto secret_key = auth::SecretBox::LoadOrCreate(key_file);
+  if (!secret_key.ok()) return Fail(secret_key.status());
+  if (!config->rotate_secret_key_to.empty()) return RotateSecretKey(**store, **secret_key, *config);
+  if (Status s = account::CheckSecretKey(**store, **secret_key); !s.ok()) {
+    return Fail(Status(s.code(), s.message() + " (key file " + key_file + ")"));
+  }
   if (!config->admin_username.empty()) {
     // Names an admin; without one, the setup token printed below makes the first.
     auto admin = (*store)->FindUserByName(config->admin_username);
@@ -225,6 +252,8 @@ int Main(int argc, char** argv) {
     mailer = std::move(*started);
   }
   account::EmailService email(**store, auth, mailer.get(), config->email);
+  account::TwoFactorService two_factor(**store, auth, **secret_key, config->two_factor);
+  auth.SetSecondFactorGate(&two_factor);
   chat::MessageWriter writer(**store, config->writer);
   // The domain publishes typed events to the hub, which encodes them per protocol.
   chat::Service chat(**store, events, writer, config->chat);
@@ -249,7 +278,7 @@ int Main(int argc, char** argv) {
   Readiness readiness(writer, config->data_dir);
   net::Server server(config->server,
                      net::Services{auth, chat, groups, hub, notices, social, media, push_registry,
-                                   email, [&readiness] { return readiness.Check(); },
+                                   email, two_factor, [&readiness] { return readiness.Check(); },
                                    &server_metrics, &metrics_registry});
   // What the modules keep themselves, read at each scrape.
   metrics_registry.AddGaugeFunction("parley_connections", "Open TCP connections.", {},

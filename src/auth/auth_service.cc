@@ -40,6 +40,10 @@ void AuthService::SetRevocationListener(RevocationListener* listener) {
   listener_.store(listener, std::memory_order_release);
 }
 
+void AuthService::SetSecondFactorGate(SecondFactorGate* gate) {
+  second_factor_.store(gate, std::memory_order_release);
+}
+
 Result<store::User> AuthService::Register(std::string_view username, std::string_view password,
                                           std::string_view display_name,
                                           std::string_view client_address, int64_t now) {
@@ -105,10 +109,33 @@ Result<LoginResult> AuthService::Login(std::string_view username, std::string_vi
   login_limits_.LoginSucceeded(account, client_address);
   MaybeUpgradeHash(*user, password);
 
+  if (SecondFactorGate* gate = second_factor_.load(std::memory_order_acquire)) {
+    auto challenge = gate->ChallengeFor(*user, *device_label, now);
+    if (!challenge.ok()) return challenge.status();
+    if (challenge->has_value()) {
+      LoginResult pending;
+      pending.user = WithoutHash(std::move(*user));
+      pending.second_factor = std::move(*challenge);
+      return pending;
+    }
+  }
   std::string token = NewToken();
   Result<store::Device> device = CreateDevice(user->id, std::move(*device_label), token, now);
   if (!device.ok()) return device.status();
-  return LoginResult{std::move(token), std::move(*device), WithoutHash(std::move(*user))};
+  return LoginResult{std::move(token), std::move(*device), WithoutHash(std::move(*user)), {}};
+}
+
+Result<LoginResult> AuthService::OpenSession(int64_t user_id, std::string device_name,
+                                             int64_t now) {
+  Result<store::User> user = store_.FindUserById(user_id);
+  if (!user.ok()) {
+    if (user.status().code() == Code::kNotFound) return BadCredentials();
+    return user.status();
+  }
+  std::string token = NewToken();
+  Result<store::Device> device = CreateDevice(user_id, std::move(device_name), token, now);
+  if (!device.ok()) return device.status();
+  return LoginResult{std::move(token), std::move(*device), WithoutHash(std::move(*user)), {}};
 }
 
 Result<Principal> AuthService::Authenticate(std::string_view token, int64_t now) {

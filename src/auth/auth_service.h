@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,10 +50,31 @@ struct Principal {
   int64_t expires_at = 0;  // when the token stops working (Unix ms)
 };
 
+// What a password login answers when the account asks for a second step: the client finishes
+// the login with this token and a code (account/two_factor_service.h).
+struct SecondFactorChallenge {
+  std::string token;       // single use, short-lived; never logged
+  int64_t expires_at = 0;  // Unix ms
+};
+
 struct LoginResult {
   std::string token;  // shown to the client once; only its hash is stored
   store::Device device;
   store::User user;
+  // Set when the password was right but the account has two-step sign-in on: then no device
+  // was created and token is empty.
+  std::optional<SecondFactorChallenge> second_factor;
+};
+
+// Decides, after a right password, whether the login needs a second step. Called on the
+// worker thread of the login: implementations must be thread-safe.
+class SecondFactorGate {
+ public:
+  virtual ~SecondFactorGate() = default;
+  // nullopt: no second step, the login goes on; otherwise the challenge to answer.
+  virtual Result<std::optional<SecondFactorChallenge>> ChallengeFor(const store::User& user,
+                                                                   std::string_view device_name,
+                                                                   int64_t now) = 0;
 };
 
 // Told when devices are revoked, so the network layer can close their WebSockets. Called on the
@@ -76,6 +98,8 @@ class AuthService {
   // Set once while wiring, before requests are served; null (the default) means nobody listens.
   // Not owned.
   void SetRevocationListener(RevocationListener* listener);
+  // The same for the gate of two-step sign-in; null (the default): password logins suffice.
+  void SetSecondFactorGate(SecondFactorGate* gate);
 
   // Creates an account. An empty display_name means the username. client_address keys the
   // per-address registration limit (kRateLimited), as in Login.
@@ -84,12 +108,18 @@ class AuthService {
                                int64_t now);
 
   // Checks the credentials and creates a device with a fresh token. A wrong username and a wrong
-  // password get the same kUnauthenticated (and cost the same time). client_address keys the
+  // password get the same kUnauthenticated (and cost the same time). With a SecondFactorGate
+  // that asks for a second step, the result holds its challenge instead of a session.
+  // client_address keys the
   // login limits (login_limits.h): pass the client's limit key (an IPv4 address or an IPv6 /64;
   // an empty one is shared by all who send it).
   Result<LoginResult> Login(std::string_view username, std::string_view password,
                             std::string_view device_name, std::string_view client_address,
                             int64_t now);
+
+  // A new device (session) for a user whose login was checked by the caller: the second step
+  // of a login (account/two_factor_service.h). kUnauthenticated if the user no longer exists.
+  Result<LoginResult> OpenSession(int64_t user_id, std::string device_name, int64_t now);
 
   // The caller behind `token`; kUnauthenticated if it is unknown, revoked or expired.
   Result<Principal> Authenticate(std::string_view token, int64_t now);
@@ -140,6 +170,7 @@ class AuthService {
   AdminSetup admin_setup_;
   RateLimiter address_registrations_;  // keyed by client address
   std::atomic<RevocationListener*> listener_{nullptr};
+  std::atomic<SecondFactorGate*> second_factor_{nullptr};
   std::once_flag dummy_hash_once_;
   std::string dummy_hash_;  // written once under dummy_hash_once_, then read-only
 };

@@ -18,4 +18,11 @@ std::string RandomHex(size_t bytes) {
   return hex;
 }
 
+std::string RandomBytes(size_t bytes) {
+  internal::EnsureSodium();
+  std::string random(bytes, '\0');
+  randombytes_buf(random.data(), random.size());
+  return random;
+}
+
 }  // namespace parley::auth

@@ -1,5 +1,5 @@
-// RandomHex: unguessable identifiers (group invite codes, server-made client ids) from
-// libsodium's CSPRNG. Thread-safe.
+// RandomHex, RandomBytes: unguessable identifiers (group invite codes, server-made client ids)
+// and seeds from libsodium's CSPRNG. Thread-safe.
 #ifndef PARLEY_AUTH_RANDOM_HEX_H_
 #define PARLEY_AUTH_RANDOM_HEX_H_
 
@@ -10,6 +10,9 @@ namespace parley::auth {
 
 // `bytes` random bytes as 2 * bytes lower-case hex digits.
 std::string RandomHex(size_t bytes);
+
+// `bytes` raw random bytes (a TOTP seed).
+std::string RandomBytes(size_t bytes);
 
 }  // namespace parley::auth
 

@@ -8,6 +8,7 @@
 #include "net/blocking.h"
 #include "proto/http_requests.h"
 #include "proto/server_frames.h"
+#include "proto/two_factor_bodies.h"
 
 namespace parley::net {
 namespace http = boost::beast::http;
@@ -40,12 +41,18 @@ awaitable<Response> Login(const Request& request, Context& context, const std::s
   });
   auto login = co_await std::move(logging_in);
   if (!login.ok()) co_return ErrorResponse(request, login.status());
+  if (login->second_factor) {
+    co_return JsonResponse(request, 202,
+                           proto::SecondFactorChallengeBody(login->second_factor->token,
+                                                            login->second_factor->expires_at));
+  }
   co_return JsonResponse(request, 201, proto::LoginBody(login->token, login->device, login->user));
 }
 
 // Handlers that need a logged-in caller.
 awaitable<Response> Authenticated(const Request& request, const Segments& path,
-                                  const auth::Principal& me, Context& context, const Query& query) {
+                                  const auth::Principal& me, Context& context, const Query& query,
+                                  const std::string& client_address) {
   const auto method = request.method();
   auth::AuthService& auth = context.auth;
   if (method == http::verb::delete_ && Matches(path, {"api", "v1", "sessions", "current"})) {
@@ -126,6 +133,8 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
   }
   auto groups = HandleGroupApi(request, path, me, context, query);
   if (std::optional<Response> answered = co_await std::move(groups)) co_return std::move(*answered);
+  auto two_factor = HandleTwoFactorApi(request, path, me, context, client_address);
+  if (auto response = co_await std::move(two_factor)) co_return std::move(*response);
   auto emailing = HandleEmailApi(request, path, me, context);
   if (auto response = co_await std::move(emailing)) co_return std::move(*response);
   auto pushing = HandlePushApi(request, path, me, context);
@@ -146,7 +155,9 @@ bool NeedsToken(http::verb method, std::string_view target) {
   if (path.size() < 2 || path[0] != "api" || path[1] != "v1") return false;
   const bool public_route = method == http::verb::post &&
                             (Matches(path, {"api", "v1", "accounts"}) ||
-                             Matches(path, {"api", "v1", "sessions"}) || IsPublicEmailRoute(path));
+                             Matches(path, {"api", "v1", "sessions"}) ||
+                             Matches(path, {"api", "v1", "sessions", "second-factor"}) ||
+                             IsPublicEmailRoute(path));
   return !public_route;
 }
 
@@ -171,6 +182,9 @@ awaitable<ApiResponse> HandleApi(const Request& request, Context& context,
   if (method == http::verb::post && Matches(path, {"api", "v1", "sessions"})) {
     co_return co_await Login(request, context, client_address);
   }
+  if (method == http::verb::post && Matches(path, {"api", "v1", "sessions", "second-factor"})) {
+    co_return co_await CompleteSecondFactor(request, context, client_address);
+  }
   if (method == http::verb::post && IsPublicEmailRoute(path)) {
     auto answering = HandlePublicEmailApi(request, path, context, client_address);
     if (auto response = co_await std::move(answering)) co_return std::move(*response);
@@ -192,7 +206,7 @@ awaitable<ApiResponse> HandleApi(const Request& request, Context& context,
       co_return std::move(*answered);
     }
   }
-  co_return co_await Authenticated(request, path, *me, context, target->query);
+  co_return co_await Authenticated(request, path, *me, context, target->query, client_address);
 }
 
 }  // namespace parley::net

@@ -58,6 +58,14 @@ bool IsPublicEmailRoute(const Segments& path);
 RouteResult HandlePublicEmailApi(const Request& request, const Segments& path, Context& context,
                                  const std::string& client_address);
 
+// Two-step sign-in (api_two_factor.cc): HandleTwoFactorApi for the caller's own settings;
+// CompleteSecondFactor for POST /api/v1/sessions/second-factor (no login needed).
+RouteResult HandleTwoFactorApi(const Request& request, const Segments& path,
+                               const auth::Principal& me, Context& context,
+                               const std::string& client_address);
+boost::asio::awaitable<Response> CompleteSecondFactor(const Request& request, Context& context,
+                                                      const std::string& client_address);
+
 }  // namespace parley::net
 
 #endif  // PARLEY_NET_API_ROUTES_H_

@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "account/email_service.h"
+#include "account/two_factor_service.h"
 #include "auth/auth_service.h"
 #include "chat/groups.h"
 #include "chat/hub.h"
@@ -44,6 +45,7 @@ struct Context {
   PerUserLimit& completions;          // upload completions in flight per user
   const StaticFiles& web;
   account::EmailService& email;  // the account's e-mail address and password reset
+  account::TwoFactorService& two_factor;  // two-step sign-in
   // The certificate new connections use; null when the server speaks plain HTTP.
   const tls::ServerContext* tls = nullptr;
   // /readyz's check (Services::readiness); empty: always ready.

@@ -24,6 +24,7 @@
 #include <string>
 
 #include "account/email_service.h"
+#include "account/two_factor_service.h"
 #include "auth/auth_service.h"
 #include "base/status.h"
 #include "chat/groups.h"
@@ -91,6 +92,7 @@ struct Services {
   chat::MediaService& media;
   push::Registry& push;
   account::EmailService& email;
+  account::TwoFactorService& two_factor;
   // /readyz: OK when the server can take writes, else kUnavailable with the reason (net/health.h).
   // Runs on a worker thread and may block briefly; empty: always ready.
   std::function<Status()> readiness = {};

@@ -235,6 +235,31 @@ class Store {
   // Removes every token of the user with this purpose.
   virtual Status RemoveTokens(int64_t user_id, TokenPurpose purpose) = 0;
 
+  // --- two-step sign-in: TOTP seeds and recovery codes (sqlite_two_factor.cc) ---
+  virtual Result<std::optional<TotpSecret>> FindTotp(int64_t user_id) = 0;
+  // Stores a new, not yet enabled seed for the user (replacing a pending one) and drops the
+  // user's recovery codes. kConflict if the user's TOTP is enabled; kNotFound for no such user.
+  virtual Status StartTotp(int64_t user_id, std::string_view sealed_seed, int64_t now) = 0;
+  // Enables the pending seed with `step` as its first accepted step and stores the recovery
+  // code hashes. False (and nothing changed) if there is no pending seed or it is enabled.
+  virtual Result<bool> EnableTotp(int64_t user_id, int64_t step,
+                                  const std::vector<std::string>& recovery_code_hashes) = 0;
+  // Records `step` as accepted if it is above the last accepted one: false if it is not (a
+  // code is accepted once, even by two concurrent requests).
+  virtual Result<bool> AcceptTotpStep(int64_t user_id, int64_t step) = 0;
+  // Removes the user's seed and recovery codes (two-step sign-in off).
+  virtual Status RemoveTotp(int64_t user_id) = 0;
+  // Replaces the user's sealed seed (key rotation). kNotFound if the user has none.
+  virtual Status ResealTotp(int64_t user_id, std::string_view sealed_seed) = 0;
+  // Up to `limit` ids of users with a TOTP seed (pending or enabled) above `after_id`, ascending.
+  virtual Result<std::vector<int64_t>> TotpUserIdsAfter(int64_t after_id, int limit) = 0;
+  // Replaces the user's recovery codes with these hashes.
+  virtual Status ReplaceRecoveryCodes(int64_t user_id,
+                                      const std::vector<std::string>& code_hashes) = 0;
+  // Removes the user's recovery code with this hash: whether there was one (each works once).
+  virtual Result<bool> TakeRecoveryCode(int64_t user_id, std::string_view code_hash) = 0;
+  virtual Result<int64_t> RecoveryCodeCount(int64_t user_id) = 0;
+
   // --- conversations and messages (reads) ---
   // The user's membership of a conversation with cursors and role; nullopt if not a member.
   virtual Result<std::optional<Member>> FindMember(int64_t conversation_id, int64_t user_id) = 0;

@@ -75,6 +75,15 @@ struct OneTimeToken {
   int64_t expires_at = 0;
 };
 
+// A user's TOTP (two-step sign-in) seed, sealed (auth::SecretBox), and its state.
+struct TotpSecret {
+  int64_t user_id = 0;
+  std::string sealed_seed;  // what SecretBox::Seal made of the raw seed, the user id as context
+  bool enabled = false;     // false: enrolment started, not yet confirmed with a code
+  int64_t last_step = 0;    // the highest TOTP step accepted: no step is accepted twice
+  int64_t created_at = 0;
+};
+
 enum class ConversationKind {
   kDirect = 1,  // two users; its key is "<smaller id>:<larger id>"
   kGroup = 2,   // named, with roles; membership changes are events in its stream

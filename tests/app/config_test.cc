@@ -349,6 +349,20 @@ TEST(ConfigTest, SmtpSettings) {
   }
 }
 
+TEST(ConfigTest, SecretKeyFileAndRotation) {
+  auto defaults = ParseConfig({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->secret_key_file, "");  // <data-dir>/secret.key
+  EXPECT_EQ(defaults->rotate_secret_key_to, "");
+  auto config = ParseConfig({"--secret-key-file", "/etc/parley/secret.key", "--rotate-secret-key",
+                             "/etc/parley/secret.key.new"});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->secret_key_file, "/etc/parley/secret.key");
+  EXPECT_EQ(config->rotate_secret_key_to, "/etc/parley/secret.key.new");
+  EXPECT_FALSE(ParseConfig({"--secret-key-file", ""}).ok());
+  EXPECT_FALSE(ParseConfig({"--rotate-secret-key", ""}).ok());
+}
+
 TEST(ConfigTest, EmailLinkSettings) {
   auto config = ParseConfig({"--public-url", "https://chat.example.org/parley",
                              "--reset-token-lifetime-s", "600", "--verify-token-lifetime-s", "60"});

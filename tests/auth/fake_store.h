@@ -198,6 +198,21 @@ class FakeStore : public store::Store {
     return Unsupported();
   }
   Status RemoveTokens(int64_t, store::TokenPurpose) override { return Unsupported(); }
+  // Two-step sign-in is tested against the real store (tests/store, tests/account).
+  Result<std::optional<store::TotpSecret>> FindTotp(int64_t) override { return Unsupported(); }
+  Status StartTotp(int64_t, std::string_view, int64_t) override { return Unsupported(); }
+  Result<bool> EnableTotp(int64_t, int64_t, const std::vector<std::string>&) override {
+    return Unsupported();
+  }
+  Result<bool> AcceptTotpStep(int64_t, int64_t) override { return Unsupported(); }
+  Status RemoveTotp(int64_t) override { return Unsupported(); }
+  Status ResealTotp(int64_t, std::string_view) override { return Unsupported(); }
+  Result<std::vector<int64_t>> TotpUserIdsAfter(int64_t, int) override { return Unsupported(); }
+  Status ReplaceRecoveryCodes(int64_t, const std::vector<std::string>&) override {
+    return Unsupported();
+  }
+  Result<bool> TakeRecoveryCode(int64_t, std::string_view) override { return Unsupported(); }
+  Result<int64_t> RecoveryCodeCount(int64_t) override { return Unsupported(); }
 
  private:
   struct Row {

@@ -27,6 +27,7 @@ int RunLogin(const CliContext& context, const std::string& username, const std::
   if (!password.ok()) return Fail(password.status());
   client::HttpApi api(context.endpoint);
   Result<client::LoginResult> login = api.Login(username, *password, device);
+  if (login.ok() && !login->challenge.empty()) login = FinishSecondStep(api, login->challenge);
   if (!login.ok()) return Fail(login.status(), "login");
   if (print_token) {
     std::cout << login->token << "\n";

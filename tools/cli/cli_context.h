@@ -72,6 +72,11 @@ Result<std::string> ReadNewPassword();
 // Shows the account's e-mail address; with ADDRESS sets it, with `remove` removes it.
 int RunEmail(const CliContext& context, const std::string& address, bool remove);
 int RunVerifyEmail(const CliContext& context, const std::string& token);
+// Two-step sign-in: no action shows the state; "enable" (password), "confirm" CODE,
+// "recovery-codes" CODE, "disable" CODE (password).
+int RunTwoFactor(const CliContext& context, const std::string& action, const std::string& code);
+// Asks for a code ($PARLEY_CODE, else a prompt) and finishes a login that answered `challenge`.
+Result<client::LoginResult> FinishSecondStep(client::HttpApi& api, const std::string& challenge);
 // Without a token, asks for a reset mail for ACCOUNT; with one, sets a new password.
 int RunResetPassword(const CliContext& context, const std::string& account,
                      const std::string& token);

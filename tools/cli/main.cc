@@ -72,6 +72,13 @@ int main(int argc, char** argv) {
   auto* email = app.add_subcommand("email", "show, set or remove my e-mail address");
   email->add_option("ADDRESS", email_address, "the new address (a verification mail is sent)");
   email->add_flag("--remove", remove_email, "remove the address");
+  std::string two_factor_action, two_factor_code;
+  auto* two_factor = app.add_subcommand(
+      "2fa", "two-step sign-in: show it, or enable | confirm CODE | disable CODE | "
+             "recovery-codes CODE");
+  two_factor->add_option("ACTION", two_factor_action)
+      ->check(CLI::IsMember({"enable", "confirm", "disable", "recovery-codes"}));
+  two_factor->add_option("CODE", two_factor_code, "a code from the app, or a recovery code");
   auto* verify_email =
       app.add_subcommand("verify-email", "verify my e-mail address with the mailed code");
   verify_email->add_option("CODE", reset_token)->required();
@@ -245,6 +252,7 @@ int main(int argc, char** argv) {
   if (revoke->parsed()) exit_code = RunRevoke(context, session_id);
   if (passwd->parsed()) exit_code = RunPasswd(context);
   if (email->parsed()) exit_code = RunEmail(context, email_address, remove_email);
+  if (two_factor->parsed()) exit_code = RunTwoFactor(context, two_factor_action, two_factor_code);
   if (verify_email->parsed()) exit_code = RunVerifyEmail(context, reset_token);
   if (reset_password->parsed()) {
     exit_code =

@@ -187,6 +187,12 @@ User UserFrom(const json& user) {
 
 Status StatusOf(const Result<json>& reply) { return reply.ok() ? Status::Ok() : reply.status(); }
 
+// The body of a login that opened a session (POST /sessions, /sessions/second-factor).
+LoginResult LoginFrom(const json& reply) {
+  return LoginResult{"", reply.at("token").get<std::string>(), reply.at("device_id").get<int64_t>(),
+                     reply.value("expires_at", int64_t{0}), UserFrom(reply.at("user"))};
+}
+
 }  // namespace
 
 Result<User> HttpApi::Register(std::string_view username, std::string_view password,
@@ -202,10 +208,19 @@ Result<LoginResult> HttpApi::Login(std::string_view username, std::string_view p
   json body = {{"username", username}, {"password", password}, {"device", device}};
   Result<LoginResult> login =
       Decode<LoginResult>(Call("POST", "/sessions", body), [](const json& reply) {
-        return LoginResult{reply.at("token").get<std::string>(),
-                           reply.at("device_id").get<int64_t>(),
-                           reply.value("expires_at", int64_t{0}), UserFrom(reply.at("user"))};
+        if (reply.contains("second_factor")) {
+          return LoginResult{reply.at("challenge").get<std::string>(), "", 0, 0, User{}};
+        }
+        return LoginFrom(reply);
       });
+  if (login.ok()) token_ = login->token;
+  return login;
+}
+
+Result<LoginResult> HttpApi::SecondFactor(std::string_view challenge, std::string_view code) {
+  json body = {{"challenge", challenge}, {"code", code}};
+  Result<LoginResult> login = Decode<LoginResult>(Call("POST", "/sessions/second-factor", body),
+                                                  [](const json& reply) { return LoginFrom(reply); });
   if (login.ok()) token_ = login->token;
   return login;
 }

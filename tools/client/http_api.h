@@ -33,6 +33,9 @@ struct User {
 };
 
 struct LoginResult {
+  // Non-empty when the account has two-step sign-in on: no session yet (token empty); finish
+  // with SecondFactor(challenge, code).
+  std::string challenge;
   std::string token;
   int64_t device_id = 0;
   int64_t expires_at = 0;  // Unix ms
@@ -96,6 +99,15 @@ class HttpApi {
   Status RequestPasswordReset(std::string_view account);  // POST /password-reset
   Status ResetPassword(std::string_view token, std::string_view new_password);  // .../confirm
   // --- end e-mail and password reset ---
+
+  // --- two-step sign-in --- (docs/protocol.md, "Two-step sign-in")
+  Result<LoginResult> SecondFactor(std::string_view challenge, std::string_view code);
+  Result<nlohmann::json> TwoStep();  // GET /account/2fa
+  Result<nlohmann::json> StartTwoStep(std::string_view password);  // {"secret", "uri"}
+  Result<nlohmann::json> ConfirmTwoStep(std::string_view code);    // {"recovery_codes"}
+  Result<nlohmann::json> NewRecoveryCodes(std::string_view code);  // {"recovery_codes"}
+  Status DisableTwoStep(std::string_view password, std::string_view code);
+  // --- end two-step sign-in ---
 
   // --- server admin ---
   // POST /admin/notices: to the listed users, or to everyone when `users` is empty. Returns

@@ -1,5 +1,5 @@
 // HttpApi: the account's e-mail address and password reset (docs/protocol.md, "E-mail and
-// password reset").
+// password reset"), and the settings of two-step sign-in ("Two-step sign-in").
 #include "client/http_api.h"
 
 namespace parley::client {
@@ -26,6 +26,26 @@ Status HttpApi::RequestPasswordReset(std::string_view account) {
 Status HttpApi::ResetPassword(std::string_view token, std::string_view new_password) {
   Result<json> reply = Call("POST", "/password-reset/confirm",
                             json{{"token", token}, {"new_password", new_password}});
+  return reply.ok() ? Status::Ok() : reply.status();
+}
+
+Result<json> HttpApi::TwoStep() { return Call("GET", "/account/2fa"); }
+
+Result<json> HttpApi::StartTwoStep(std::string_view password) {
+  return Call("POST", "/account/2fa/totp", json{{"password", password}});
+}
+
+Result<json> HttpApi::ConfirmTwoStep(std::string_view code) {
+  return Call("POST", "/account/2fa/totp/confirm", json{{"code", code}});
+}
+
+Result<json> HttpApi::NewRecoveryCodes(std::string_view code) {
+  return Call("POST", "/account/2fa/recovery-codes", json{{"code", code}});
+}
+
+Status HttpApi::DisableTwoStep(std::string_view password, std::string_view code) {
+  Result<json> reply =
+      Call("POST", "/account/2fa/disable", json{{"password", password}, {"code", code}});
   return reply.ok() ? Status::Ok() : reply.status();
 }
 

@@ -103,6 +103,13 @@ export function createApi(getToken) {
     requestPasswordReset: (account) => call('POST', '/password-reset', { account }),
     resetPassword: (token, newPassword) =>
       call('POST', '/password-reset/confirm', { token, new_password: newPassword }),
+    // Two-step sign-in (docs/protocol.md, "Two-step sign-in").
+    secondFactor: (challenge, code) => call('POST', '/sessions/second-factor', { challenge, code }),
+    twoStep: () => call('GET', '/account/2fa'),
+    startTwoStep: (password) => call('POST', '/account/2fa/totp', { password }),
+    confirmTwoStep: (code) => call('POST', '/account/2fa/totp/confirm', { code }),
+    newRecoveryCodes: (code) => call('POST', '/account/2fa/recovery-codes', { code }),
+    disableTwoStep: (password, code) => call('POST', '/account/2fa/disable', { password, code }),
     revokeSession: (id) => call('DELETE', `/sessions/${encodeURIComponent(id)}`),
     pushKey: () => call('GET', '/push/vapid-key'),
     addPushTarget: (target) => call('POST', '/push/targets', target),

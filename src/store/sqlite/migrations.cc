@@ -262,6 +262,25 @@ CREATE TABLE account_tokens (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX account_tokens_by_user ON account_tokens (user_id, purpose);
 )sql",
+    // 7: two-step sign-in. The TOTP seed is stored sealed (auth::SecretBox, the user id as
+    // associated data); last_step makes every code single-use. Recovery codes are stored as
+    // their SHA-256 only, like device tokens.
+    R"sql(
+CREATE TABLE totp_secrets (
+  user_id     INTEGER PRIMARY KEY REFERENCES users (id),
+  sealed_seed BLOB NOT NULL,
+  enabled     INTEGER NOT NULL DEFAULT 0,
+  last_step   INTEGER NOT NULL DEFAULT 0,
+  created_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE recovery_codes (
+  user_id   INTEGER NOT NULL REFERENCES users (id),
+  code_hash BLOB NOT NULL,
+  PRIMARY KEY (user_id, code_hash)
+) STRICT, WITHOUT ROWID;
+
+)sql",
 };
 
 Status Failed(int64_t version, const Status& cause) {

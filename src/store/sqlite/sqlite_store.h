@@ -60,6 +60,18 @@ class SqliteStore final : public Store {
   Result<std::optional<OneTimeToken>> TakeToken(std::string_view token_hash, TokenPurpose purpose,
                                                 int64_t now) override;
   Status RemoveTokens(int64_t user_id, TokenPurpose purpose) override;
+  Result<std::optional<TotpSecret>> FindTotp(int64_t user_id) override;
+  Status StartTotp(int64_t user_id, std::string_view sealed_seed, int64_t now) override;
+  Result<bool> EnableTotp(int64_t user_id, int64_t step,
+                          const std::vector<std::string>& recovery_code_hashes) override;
+  Result<bool> AcceptTotpStep(int64_t user_id, int64_t step) override;
+  Status RemoveTotp(int64_t user_id) override;
+  Status ResealTotp(int64_t user_id, std::string_view sealed_seed) override;
+  Result<std::vector<int64_t>> TotpUserIdsAfter(int64_t after_id, int limit) override;
+  Status ReplaceRecoveryCodes(int64_t user_id,
+                              const std::vector<std::string>& code_hashes) override;
+  Result<bool> TakeRecoveryCode(int64_t user_id, std::string_view code_hash) override;
+  Result<int64_t> RecoveryCodeCount(int64_t user_id) override;
 
   Result<std::vector<ConversationSummary>> ListConversations(int64_t user_id) override;
   Result<std::vector<ConversationSummary>> ListConversationStates(int64_t user_id) override;

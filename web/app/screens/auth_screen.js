@@ -1,7 +1,9 @@
 // auth_screen: log in and register (mode 'login' | 'register'). On success it calls
 // onLoggedIn({token, device_id, user}); registering logs in right after. Errors are shown in
 // an alert region next to the form. The login form links to "Forgot password?"
-// (recovery_screen.js).
+// (recovery_screen.js). When the account has two-step sign-in on, the login answers a
+// challenge and the form becomes its second step: a code from the authenticator app or a
+// recovery code (docs/protocol.md, "Two-step sign-in"); "Back" returns to the password.
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { t } from '../i18n.js';
@@ -21,6 +23,11 @@ export function mountAuthScreen(container, { api, mode, onLoggedIn, navigate }) 
     try {
       if (isRegister) await api.register(username.value.trim(), password.value, displayName.value.trim());
       const login = await api.login(username.value.trim(), password.value, deviceName());
+      if (login.second_factor) {
+        submit.disabled = false;
+        showSecondStep(login.challenge);
+        return;
+      }
       onLoggedIn({ token: login.token, device_id: login.device_id, user: login.user });
     } catch (error) {
       alert.textContent = errorText(error);
@@ -28,7 +35,35 @@ export function mountAuthScreen(container, { api, mode, onLoggedIn, navigate }) 
     }
   }
 
-  container.replaceChildren(h('main', { className: 'auth' },
+  function showSecondStep(challenge) {
+    const code = h('input', { id: 'auth-code', name: 'code', autocomplete: 'one-time-code', required: true, maxlength: 64, autocapitalize: 'none' });
+    const stepAlert = h('p', { className: 'form-error', role: 'alert' });
+    const verify = h('button', { type: 'submit', className: 'primary' }, t('two_step_verify'));
+    async function onVerify(event) {
+      event.preventDefault();
+      stepAlert.textContent = '';
+      verify.disabled = true;
+      try {
+        const login = await api.secondFactor(challenge, code.value.trim());
+        onLoggedIn({ token: login.token, device_id: login.device_id, user: login.user });
+      } catch (error) {
+        stepAlert.textContent = errorText(error, 'second_step');
+        verify.disabled = false;
+      }
+    }
+    container.replaceChildren(h('main', { className: 'auth' },
+      h('form', { className: 'card', onSubmit: onVerify, 'aria-labelledby': 'auth-title' },
+        h('h1', { id: 'auth-title' }, t('two_step_login_title')),
+        h('p', {}, t('two_step_login_intro')),
+        h('label', { for: 'auth-code' }, t('two_step_code')), code,
+        stepAlert,
+        verify,
+        h('a', { href: '/login', onClick: (event) => { event.preventDefault(); showForm(); } }, t('two_step_back')))));
+    code.focus();
+  }
+
+  const showForm = () => container.replaceChildren(form);
+  const form = h('main', { className: 'auth' },
     h('form', { className: 'card', onSubmit, 'aria-labelledby': 'auth-title' },
       h('h1', { id: 'auth-title' }, t(isRegister ? 'register_title' : 'login_title')),
       h('label', { for: 'auth-username' }, t('username')), username,
@@ -43,7 +78,8 @@ export function mountAuthScreen(container, { api, mode, onLoggedIn, navigate }) 
       h('a', {
         href: isRegister ? '/login' : '/register',
         onClick: (event) => { event.preventDefault(); navigate(isRegister ? '/login' : '/register'); },
-      }, t(isRegister ? 'have_account' : 'need_account')))));
+      }, t(isRegister ? 'have_account' : 'need_account'))));
+  showForm();
   username.focus();
   return () => {};
 }

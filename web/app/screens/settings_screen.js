@@ -3,7 +3,8 @@
 // progress bar, then set as the profile's `avatar` media id; Remove sets ""), language (persisted, applies at once and is
 // saved to the profile), this device's notifications (desktop ones while the app is open:
 // notification_settings.js; push ones while it is closed: push_setting.js; permission is
-// asked only when a toggle is turned on, and both follow the browser blocking them), the e-mail address, change password, the devices logged in to this account
+// asked only when a toggle is turned on, and both follow the browser blocking them), security
+// (two-step sign-in: two_step_settings.js), the e-mail address, change password, the devices logged in to this account
 // with a revoke button each, and log out. onLoggedOut() is called after the
 // server revoked this device's token (or it was already invalid).
 import { h } from '../dom.js';
@@ -15,6 +16,7 @@ import { avatar } from '../components/avatar.js';
 import { createNotificationSettings } from '../components/notification_settings.js';
 import { createDeliverySettings } from '../components/delivery_settings.js';
 import { createPushSetting } from '../components/push_setting.js';
+import { createTwoStepSettings } from '../components/two_step_settings.js';
 import { saveLanguage } from '../profile_language.js';
 
 // The picture: shown from the profile, replaced by an upload, removed with "".
@@ -200,6 +202,8 @@ export function mountSettingsScreen(container, { api, session, users, media, nav
         h('label', { for: 'profile-time-zone' }, t('time_zone')), profileFields.time_zone,
         h('datalist', { id: 'time-zones' }, Intl.supportedValuesOf('timeZone').map((zone) => h('option', { value: zone }))),
         h('button', { type: 'submit' }, t('save_profile')), profileStatus),
+      h('h3', {}, t('security')),
+      createTwoStepSettings(api),
       h('h3', {}, t('change_password')),
       h('form', { className: 'stack', onSubmit: changePassword },
         h('label', { for: 'old-password' }, t('old_password')), oldPassword,

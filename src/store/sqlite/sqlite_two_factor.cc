@@ -1,0 +1,208 @@
+// SqliteStore: two-step sign-in, TOTP seeds and recovery codes (migration 7).
+#include "store/sqlite/rows.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace parley::store::sqlite {
+namespace {
+
+// Inserts the code hashes of a user (inside the caller's transaction).
+Status InsertRecoveryCodes(Db& db, int64_t user_id, const std::vector<std::string>& hashes) {
+  Result<Statement> insert =
+      db.Prepare("INSERT OR IGNORE INTO recovery_codes (user_id, code_hash) VALUES (?1, ?2)");
+  if (!insert.ok()) return insert.status();
+  for (const std::string& hash : hashes) {
+    insert->BindInt(1, user_id);
+    insert->BindBlob(2, hash);
+    if (Status s = insert->Run(); !s.ok()) return s;
+    insert->Reset();
+  }
+  return Status::Ok();
+}
+
+Status DeleteRecoveryCodes(Db& db, int64_t user_id) {
+  Result<Statement> drop = db.Prepare("DELETE FROM recovery_codes WHERE user_id = ?1");
+  if (!drop.ok()) return drop.status();
+  drop->BindInt(1, user_id);
+  return drop->Run();
+}
+
+}  // namespace
+
+Result<std::optional<TotpSecret>> SqliteStore::FindTotp(int64_t user_id) {
+  return WithReader("FindTotp", [&](Db& db) -> Result<std::optional<TotpSecret>> {
+    Result<Statement> stmt = db.Prepare(
+        "SELECT sealed_seed, enabled, last_step, created_at FROM totp_secrets WHERE user_id = ?1");
+    if (!stmt.ok()) return Internal("FindTotp", stmt.status());
+    stmt->BindInt(1, user_id);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("FindTotp", row.status());
+    if (!*row) return std::optional<TotpSecret>();
+    return std::optional<TotpSecret>(TotpSecret{user_id, stmt->ColumnText(0),
+                                                stmt->ColumnInt(1) != 0, stmt->ColumnInt(2),
+                                                stmt->ColumnInt(3)});
+  });
+}
+
+Status SqliteStore::StartTotp(int64_t user_id, std::string_view sealed_seed, int64_t now) {
+  return WithWriter("StartTotp", [&](Db& db) -> Status {
+    Transaction txn(db);
+    if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) {
+      return Internal("StartTotp", s);
+    }
+    Result<Statement> write = db.Prepare(
+        "INSERT INTO totp_secrets (user_id, sealed_seed, enabled, last_step, created_at) "
+        "VALUES (?1, ?2, 0, 0, ?3) ON CONFLICT (user_id) DO UPDATE SET "
+        "sealed_seed = excluded.sealed_seed, last_step = 0, created_at = excluded.created_at "
+        "WHERE NOT enabled RETURNING user_id");
+    if (!write.ok()) return Internal("StartTotp", write.status());
+    write->BindInt(1, user_id);
+    write->BindBlob(2, sealed_seed);
+    write->BindInt(3, now);
+    Result<bool> row = write->Step();
+    if (!row.ok()) {
+      if (write->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such user");
+      return Internal("StartTotp", row.status());
+    }
+    if (Status s = write->Run(); !s.ok()) return Internal("StartTotp", s);
+    if (!*row) return Status(Code::kConflict, "two-step sign-in is already on");
+    if (Status s = DeleteRecoveryCodes(db, user_id); !s.ok()) return Internal("StartTotp", s);
+    if (Status s = txn.Commit(); !s.ok()) return Internal("StartTotp", s);
+    return Status::Ok();
+  });
+}
+
+Result<bool> SqliteStore::EnableTotp(int64_t user_id, int64_t step,
+                                     const std::vector<std::string>& recovery_code_hashes) {
+  return WithWriter("EnableTotp", [&](Db& db) -> Result<bool> {
+    Transaction txn(db);
+    if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) {
+      return Internal("EnableTotp", s);
+    }
+    Result<Statement> enable = db.Prepare(
+        "UPDATE totp_secrets SET enabled = 1, last_step = ?2 WHERE user_id = ?1 AND NOT enabled "
+        "RETURNING user_id");
+    if (!enable.ok()) return Internal("EnableTotp", enable.status());
+    enable->BindInt(1, user_id);
+    enable->BindInt(2, step);
+    Result<bool> row = enable->Step();
+    if (!row.ok()) return Internal("EnableTotp", row.status());
+    if (Status s = enable->Run(); !s.ok()) return Internal("EnableTotp", s);
+    if (!*row) return false;
+    if (Status s = DeleteRecoveryCodes(db, user_id); !s.ok()) return Internal("EnableTotp", s);
+    if (Status s = InsertRecoveryCodes(db, user_id, recovery_code_hashes); !s.ok()) {
+      return Internal("EnableTotp", s);
+    }
+    if (Status s = txn.Commit(); !s.ok()) return Internal("EnableTotp", s);
+    return true;
+  });
+}
+
+Result<bool> SqliteStore::AcceptTotpStep(int64_t user_id, int64_t step) {
+  return WithWriter("AcceptTotpStep", [&](Db& db) -> Result<bool> {
+    // One statement: two requests with the same code cannot both see the old last_step.
+    Result<Statement> stmt = db.Prepare(
+        "UPDATE totp_secrets SET last_step = ?2 WHERE user_id = ?1 AND last_step < ?2 "
+        "RETURNING user_id");
+    if (!stmt.ok()) return Internal("AcceptTotpStep", stmt.status());
+    stmt->BindInt(1, user_id);
+    stmt->BindInt(2, step);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("AcceptTotpStep", row.status());
+    if (Status s = stmt->Run(); !s.ok()) return Internal("AcceptTotpStep", s);
+    return *row;
+  });
+}
+
+Status SqliteStore::RemoveTotp(int64_t user_id) {
+  return WithWriter("RemoveTotp", [&](Db& db) -> Status {
+    Transaction txn(db);
+    if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) {
+      return Internal("RemoveTotp", s);
+    }
+    Result<Statement> drop = db.Prepare("DELETE FROM totp_secrets WHERE user_id = ?1");
+    if (!drop.ok()) return Internal("RemoveTotp", drop.status());
+    drop->BindInt(1, user_id);
+    if (Status s = drop->Run(); !s.ok()) return Internal("RemoveTotp", s);
+    if (Status s = DeleteRecoveryCodes(db, user_id); !s.ok()) return Internal("RemoveTotp", s);
+    if (Status s = txn.Commit(); !s.ok()) return Internal("RemoveTotp", s);
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::ResealTotp(int64_t user_id, std::string_view sealed_seed) {
+  return WithWriter("ResealTotp", [&](Db& db) -> Status {
+    Result<Statement> stmt =
+        db.Prepare("UPDATE totp_secrets SET sealed_seed = ?2 WHERE user_id = ?1 RETURNING user_id");
+    if (!stmt.ok()) return Internal("ResealTotp", stmt.status());
+    stmt->BindInt(1, user_id);
+    stmt->BindBlob(2, sealed_seed);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("ResealTotp", row.status());
+    if (Status s = stmt->Run(); !s.ok()) return Internal("ResealTotp", s);
+    if (!*row) return Status(Code::kNotFound, "no TOTP seed for this user");
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<int64_t>> SqliteStore::TotpUserIdsAfter(int64_t after_id, int limit) {
+  return WithReader("TotpUserIdsAfter", [&](Db& db) -> Result<std::vector<int64_t>> {
+    Result<Statement> stmt =
+        db.Prepare("SELECT user_id FROM totp_secrets WHERE user_id > ?1 ORDER BY user_id LIMIT ?2");
+    if (!stmt.ok()) return Internal("TotpUserIdsAfter", stmt.status());
+    stmt->BindInt(1, after_id);
+    stmt->BindInt(2, limit);
+    std::vector<int64_t> ids;
+    for (;;) {
+      Result<bool> row = stmt->Step();
+      if (!row.ok()) return Internal("TotpUserIdsAfter", row.status());
+      if (!*row) break;
+      ids.push_back(stmt->ColumnInt(0));
+    }
+    return ids;
+  });
+}
+
+Status SqliteStore::ReplaceRecoveryCodes(int64_t user_id,
+                                         const std::vector<std::string>& code_hashes) {
+  return WithWriter("ReplaceRecoveryCodes", [&](Db& db) -> Status {
+    Transaction txn(db);
+    if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) {
+      return Internal("ReplaceRecoveryCodes", s);
+    }
+    if (Status s = DeleteRecoveryCodes(db, user_id); !s.ok()) {
+      return Internal("ReplaceRecoveryCodes", s);
+    }
+    if (Status s = InsertRecoveryCodes(db, user_id, code_hashes); !s.ok()) {
+      return Internal("ReplaceRecoveryCodes", s);
+    }
+    if (Status s = txn.Commit(); !s.ok()) return Internal("ReplaceRecoveryCodes", s);
+    return Status::Ok();
+  });
+}
+
+Result<bool> SqliteStore::TakeRecoveryCode(int64_t user_id, std::string_view code_hash) {
+  return WithWriter("TakeRecoveryCode", [&](Db& db) -> Result<bool> {
+    Result<Statement> stmt = db.Prepare(
+        "DELETE FROM recovery_codes WHERE user_id = ?1 AND code_hash = ?2 RETURNING user_id");
+    if (!stmt.ok()) return Internal("TakeRecoveryCode", stmt.status());
+    stmt->BindInt(1, user_id);
+    stmt->BindBlob(2, code_hash);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("TakeRecoveryCode", row.status());
+    if (Status s = stmt->Run(); !s.ok()) return Internal("TakeRecoveryCode", s);
+    return *row;
+  });
+}
+
+Result<int64_t> SqliteStore::RecoveryCodeCount(int64_t user_id) {
+  return WithReader("RecoveryCodeCount", [&](Db& db) -> Result<int64_t> {
+    Result<Statement> stmt = db.Prepare("SELECT count(*) FROM recovery_codes WHERE user_id = ?1");
+    if (!stmt.ok()) return Internal("RecoveryCodeCount", stmt.status());
+    stmt->BindInt(1, user_id);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("RecoveryCodeCount", row.status());
+    return stmt->ColumnInt(0);
+  });
+}
+
+}  // namespace parley::store::sqlite
