@@ -31,6 +31,7 @@
 #include "chat/push_sink.h"
 #include "chat/search_indexer.h"
 #include "chat/service.h"
+#include "chat/moments.h"
 #include "chat/social.h"
 #include "mail/smtp_mailer.h"
 #include "media/blob_store.h"
@@ -224,6 +225,7 @@ int Main(int argc, char** argv) {
   proto::JsonGroupEventFormat group_events;  // the stored text of group events
   chat::Groups groups(**store, events, writer, group_events, config->groups);
   chat::Social social(**store, events, writer, config->social);
+  chat::Moments moments(**store, events, writer);
   chat::MediaService media(**store, writer, **blobs, media_options);
   chat::MediaCleanup media_cleanup(media,
                                    std::chrono::milliseconds(config->media_cleanup_interval_ms));
@@ -231,7 +233,7 @@ int Main(int argc, char** argv) {
   Readiness readiness(writer, config->data_dir);
   net::Server server(config->server,
                      net::Services{auth, chat, groups, hub, notices, social, media, push_registry,
-                                   email, [&readiness] { return readiness.Check(); },
+                                   email, moments, [&readiness] { return readiness.Check(); },
                                    &server_metrics, &metrics_registry});
   // What the modules keep themselves, read at each scrape.
   metrics_registry.AddGaugeFunction("parley_connections", "Open TCP connections.", {},

@@ -13,6 +13,7 @@
 #include "chat/groups.h"
 #include "chat/hub.h"
 #include "chat/media_service.h"
+#include "chat/moments.h"
 #include "chat/notices.h"
 #include "chat/service.h"
 #include "chat/social.h"
@@ -44,6 +45,7 @@ struct Context {
   PerUserLimit& completions;          // upload completions in flight per user
   const StaticFiles& web;
   account::EmailService& email;  // the account's e-mail address and password reset
+  chat::Moments& moments;
   // The certificate new connections use; null when the server speaks plain HTTP.
   const tls::ServerContext* tls = nullptr;
   // /readyz's check (Services::readiness); empty: always ready.

@@ -48,7 +48,7 @@ struct Server::Impl {
         context{options,          services.auth,   services.chat,    services.groups, services.hub,
                 services.notices, services.social, services.media,   services.push,   workers,
                 hashing,          media_work,      password_changes, completions,     web,
-                services.email},
+                services.email,   services.moments},
         connections(FitToDescriptorLimit(options.max_connections),
                     options.max_connections_per_address, options.proxy_trust.proxies),
         io(options.io_threads),
