@@ -1,6 +1,7 @@
 // The web app's browser tests: node run.mjs <parleyd> <repo root> <screenshot dir> [suite].
 // suite `app` (the default: the scenarios) or `tour` (every screen in en, zh and fr on a desktop
-// and a phone, tour_scenarios.mjs); ctest runs them as two tests, which can run in parallel.
+// and a phone, tour_scenarios.mjs) or `moments` (moments_scenarios.mjs); ctest runs each as a
+// test of its own, and they can run in parallel.
 // Starts a real parleyd (ephemeral loopback port, temporary data dir, --web-root <repo>/web),
 // launches Debian's Chromium through playwright-core, runs every scenario in order (they share
 // one server and build on each other's users), and always closes the browser and stops the
@@ -19,13 +20,14 @@ import { watchSecurity } from './lib/csp.mjs';
 import { startServer } from './lib/server.mjs';
 import { watchScreens } from './lib/visible_text.mjs';
 import { scenarios } from './scenarios.mjs';
+import { momentsScenarios } from './moments_scenarios.mjs';
 import { richScenarios } from './scenarios_rich.mjs';
 import { tourScenarios } from './tour_scenarios.mjs';
 
 const [binary, repoRoot, screenshotDir, suite = 'app'] = process.argv.slice(2);
-const SUITES = { app: () => [...scenarios, ...richScenarios], tour: () => tourScenarios };
+const SUITES = { app: () => [...scenarios, ...richScenarios], tour: () => tourScenarios, moments: () => momentsScenarios };
 if (!binary || !repoRoot || !screenshotDir || !SUITES[suite]) {
-  console.error('usage: node run.mjs <parleyd> <repo root> <screenshot dir> [app|tour]');
+  console.error('usage: node run.mjs <parleyd> <repo root> <screenshot dir> [app|tour|moments]');
   process.exit(2);
 }
 mkdirSync(screenshotDir, { recursive: true });
