@@ -34,6 +34,7 @@
 #include "chat/push_sink.h"
 #include "chat/search_indexer.h"
 #include "chat/service.h"
+#include "chat/moments.h"
 #include "chat/social.h"
 #include "mail/smtp_mailer.h"
 #include "media/blob_store.h"
@@ -262,6 +263,7 @@ int Main(int argc, char** argv) {
   proto::JsonGroupEventFormat group_events;  // the stored text of group events
   chat::Groups groups(**store, events, writer, group_events, config->groups);
   chat::Social social(**store, events, writer, config->social);
+  chat::Moments moments(**store, events, writer);
   // E-mail digests of what offline users missed, for those who asked (push/digest.h).
   chat::StoreDigestSource digest_source(**store, social);
   std::unique_ptr<push::DigestMailer> digests;
@@ -278,7 +280,7 @@ int Main(int argc, char** argv) {
   Readiness readiness(writer, config->data_dir);
   net::Server server(config->server,
                      net::Services{auth, chat, groups, hub, notices, social, media, push_registry,
-                                   email, two_factor, [&readiness] { return readiness.Check(); },
+                                   email, two_factor, moments, [&readiness] { return readiness.Check(); },
                                    &server_metrics, &metrics_registry});
   // What the modules keep themselves, read at each scrape.
   metrics_registry.AddGaugeFunction("parley_connections", "Open TCP connections.", {},

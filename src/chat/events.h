@@ -127,13 +127,33 @@ struct Typing {
   int64_t user_id = 0;
 };
 
+// --- moments ---
+
+// A friend posted a moment the user may see: the "new moments" dot.
+struct MomentPosted {
+  int64_t moment_id = 0;
+  int64_t author_id = 0;
+  int64_t created_at = 0;
+};
+
+// Someone liked the user's moment.
+struct MomentLiked {
+  store::MomentLike like;
+};
+
+// Someone commented on the user's moment, or replied to the user's comment.
+struct MomentCommented {
+  store::MomentComment comment;
+};
+
 }  // namespace events
 
 using Event = std::variant<events::MessageCommitted, events::Acked, events::ReceiptMoved,
                            events::RequestFailed, events::GroupChanged, events::NoticePosted,
                            events::FriendRequested, events::FriendRequestClosed,
                            events::FriendAdded, events::FriendRemoved, events::ProfileChanged,
-                           events::PresenceChanged, events::Typing>;
+                           events::PresenceChanged, events::Typing, events::MomentPosted,
+                           events::MomentLiked, events::MomentCommented>;
 
 }  // namespace parley::chat
 

@@ -1,6 +1,7 @@
 #include "chat/media_rules.h"
 
 #include "base/utf8.h"
+#include "chat/moments.h"
 
 namespace parley::chat {
 namespace {
@@ -58,6 +59,8 @@ Result<store::Media> ReadableMedia(store::Store& store, int64_t user_id,
   if (!media.ok()) return media.status();
   if (media->owner_id == user_id || media->is_public) return media;
   auto readable = store.MediaReadableBy(media_id, user_id);
+  if (!readable.ok()) return readable.status();
+  if (!*readable) readable = MomentMediaReadable(store, user_id, media_id);
   if (!readable.ok()) return readable.status();
   if (!*readable) return NoSuchMedia();
   return media;

@@ -1,7 +1,8 @@
 // Media rules: who may use a media, and for what. A media belongs to its uploader; only they
 // may attach it to a message or make it their avatar. Who may fetch it: the uploader, anyone
 // logged in for an avatar, otherwise the members of a conversation holding a message that
-// carries it (from their first readable seq on). Everyone else is told kNotFound, so media ids
+// carries it (from their first readable seq on) and those who see a moment that carries it
+// (chat/moment_rules.h). Everyone else is told kNotFound, so media ids
 // reveal nothing.
 //
 // Stateless functions; the WriteTxn ones run inside a writer task or send, the Store one on a

@@ -141,6 +141,10 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
   if (auto response = co_await std::move(pushing)) co_return std::move(*response);
   auto search = HandleSearchApi(request, path, me, context, query);
   if (auto response = co_await std::move(search)) co_return std::move(*response);
+  if (path.size() >= 3 && path[2] == "moments") {
+    auto moments = HandleMomentsApi(request, path, me, context, query);
+    if (auto response = co_await std::move(moments)) co_return std::move(*response);
+  }
   auto social = HandleSocialApi(request, path, me, context, query);
   if (auto response = co_await std::move(social)) co_return std::move(*response);
   co_return ErrorResponse(request, Status(Code::kNotFound, "no such endpoint"));

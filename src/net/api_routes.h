@@ -42,6 +42,10 @@ using RouteResult = boost::asio::awaitable<std::optional<Response>>;
 RouteResult HandleSocialApi(const Request& request, const Segments& path, const auth::Principal& me,
                             Context& context, const Query& query);
 
+// Moments: posts, the feed, likes and comments (api_moments.cc).
+RouteResult HandleMomentsApi(const Request& request, const Segments& path,
+                             const auth::Principal& me, Context& context, const Query& query);
+
 // Push targets and settings (api_push.cc).
 RouteResult HandlePushApi(const Request& request, const Segments& path, const auth::Principal& me,
                           Context& context);

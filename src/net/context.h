@@ -14,6 +14,7 @@
 #include "chat/groups.h"
 #include "chat/hub.h"
 #include "chat/media_service.h"
+#include "chat/moments.h"
 #include "chat/notices.h"
 #include "chat/service.h"
 #include "chat/social.h"
@@ -46,6 +47,7 @@ struct Context {
   const StaticFiles& web;
   account::EmailService& email;  // the account's e-mail address and password reset
   account::TwoFactorService& two_factor;  // two-step sign-in
+  chat::Moments& moments;
   // The certificate new connections use; null when the server speaks plain HTTP.
   const tls::ServerContext* tls = nullptr;
   // /readyz's check (Services::readiness); empty: always ready.

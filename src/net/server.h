@@ -30,6 +30,7 @@
 #include "chat/groups.h"
 #include "chat/hub.h"
 #include "chat/media_service.h"
+#include "chat/moments.h"
 #include "chat/notices.h"
 #include "chat/service.h"
 #include "chat/social.h"
@@ -93,6 +94,7 @@ struct Services {
   push::Registry& push;
   account::EmailService& email;
   account::TwoFactorService& two_factor;
+  chat::Moments& moments;
   // /readyz: OK when the server can take writes, else kUnavailable with the reason (net/health.h).
   // Runs on a worker thread and may block briefly; empty: always ready.
   std::function<Status()> readiness = {};

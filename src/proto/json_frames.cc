@@ -3,6 +3,7 @@
 #include <string>
 #include <variant>
 
+#include "proto/moment_bodies.h"
 #include "proto/server_frames.h"
 #include "proto/social_frames.h"
 
@@ -37,6 +38,11 @@ struct FrameOf {
   std::string operator()(const events::ProfileChanged& e) const { return ProfileFrame(e); }
   std::string operator()(const events::PresenceChanged& e) const { return PresenceChangedFrame(e); }
   std::string operator()(const events::Typing& e) const { return TypingEventFrame(e); }
+  std::string operator()(const events::MomentPosted& e) const { return MomentPostedFrame(e); }
+  std::string operator()(const events::MomentLiked& e) const { return MomentLikedFrame(e); }
+  std::string operator()(const events::MomentCommented& e) const {
+    return MomentCommentedFrame(e);
+  }
 };
 
 }  // namespace

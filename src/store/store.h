@@ -184,6 +184,28 @@ class WriteTxn {
   // no remaining media refers to: the caller removes those blobs. kNotFound "no such media".
   virtual Result<std::vector<std::string>> RemoveMedia(std::string_view media_id) = 0;
   // --- end of media ---
+
+  // --- moments (sqlite_moments.cc) ---
+  // Stores a moment (ignores moment.id and the media descriptors beyond their ids) and marks
+  // its media attached; returns its id. kNotFound "no such media" for an unknown media id.
+  virtual Result<int64_t> AddMoment(const Moment& moment) = 0;
+  // The live (not deleted) moment with its media descriptors; nullopt if none.
+  virtual Result<std::optional<Moment>> FindMoment(int64_t moment_id) = 0;
+  // Replaces the audience. kNotFound "no such moment" if there is no live moment.
+  virtual Status SetMomentAudience(int64_t moment_id, MomentAudience audience,
+                                   const std::vector<int64_t>& users) = 0;
+  // Deletes the moment: its text, location, media links, likes and comments go; the id is never
+  // reused. kNotFound "no such moment" if there is no live moment.
+  virtual Status DeleteMoment(int64_t moment_id) = 0;
+  // Adds (on) or removes a like; whether anything changed.
+  virtual Result<bool> SetMomentLike(int64_t moment_id, int64_t user_id, bool on, int64_t at) = 0;
+  // Stores a comment (ignores comment.id and reply_to_user_id); returns its id.
+  virtual Result<int64_t> AddMomentComment(const MomentComment& comment) = 0;
+  // The comment with reply_to_user_id filled in; nullopt if none.
+  virtual Result<std::optional<MomentComment>> FindMomentComment(int64_t comment_id) = 0;
+  // Removes the comment (replies to it stay, still naming it). kNotFound "no such comment".
+  virtual Status DeleteMomentComment(int64_t comment_id) = 0;
+  // --- end of moments ---
 };
 
 class Store {
@@ -327,6 +349,22 @@ class Store {
   // Whether any media names `digest` as its bytes or its thumbnail.
   virtual Result<bool> DigestInUse(std::string_view digest) = 0;
   // --- end of media ---
+
+  // --- moments (reads; writes go through WriteTxn) ---
+  virtual Result<std::optional<Moment>> FindMoment(int64_t moment_id) = 0;
+  // Up to `limit` live moments with id < before_id (0: no bound), newest first, written by
+  // `user_id` or by one of their friends: the candidates of a feed page (who may see which is
+  // chat/'s rule).
+  virtual Result<std::vector<Moment>> FriendMoments(int64_t user_id, int64_t before_id,
+                                                    int limit) = 0;
+  // The same for the moments of one author.
+  virtual Result<std::vector<Moment>> AuthorMoments(int64_t author_id, int64_t before_id,
+                                                    int limit) = 0;
+  // The likes and comments of the given moments, from one snapshot.
+  virtual Result<MomentInteractions> MomentInteractionsOf(std::span<const int64_t> moment_ids) = 0;
+  // The live moments that carry the media, ascending id.
+  virtual Result<std::vector<int64_t>> MomentsWithMedia(std::string_view media_id) = 0;
+  // --- end of moments ---
 
   // --- writes that must be grouped (messages, cursors) ---
   virtual Status Write(const std::function<Status(WriteTxn&)>& body) = 0;

@@ -295,6 +295,44 @@ struct Relation {
   int64_t since = 0;
 };
 
+// --- moments (a friends-only feed) ---
+
+// Who among the author's friends a moment is for.
+enum class MomentAudience { kAllFriends = 0, kOnly = 1, kExcept = 2 };
+
+struct Moment {
+  int64_t id = 0;  // ascending in posting order
+  int64_t author_id = 0;
+  std::string text;
+  std::vector<Media> media;  // in the author's order: up to 9 images or one video
+  std::string location;      // free text, may be empty
+  MomentAudience audience = MomentAudience::kAllFriends;
+  std::vector<int64_t> audience_users;  // kOnly / kExcept: the listed users, ascending
+  int64_t created_at = 0;
+};
+
+struct MomentLike {
+  int64_t moment_id = 0;
+  int64_t user_id = 0;
+  int64_t created_at = 0;
+};
+
+struct MomentComment {
+  int64_t id = 0;
+  int64_t moment_id = 0;
+  int64_t user_id = 0;
+  int64_t reply_to = 0;          // the comment this one answers; 0: none
+  int64_t reply_to_user_id = 0;  // that comment's author; 0: none
+  std::string text;
+  int64_t created_at = 0;
+};
+
+// The likes and comments of some moments, each list oldest first.
+struct MomentInteractions {
+  std::vector<MomentLike> likes;
+  std::vector<MomentComment> comments;
+};
+
 // A partial profile change: only the fields that hold a value change.
 struct ProfileUpdate {
   std::optional<std::string> display_name;

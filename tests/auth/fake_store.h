@@ -177,6 +177,17 @@ class FakeStore : public store::Store {
   Result<std::vector<store::Upload>> ExpiredUploads(int64_t, int) override { return Unsupported(); }
   Result<std::vector<store::Media>> UnattachedMedia(int64_t, int) override { return Unsupported(); }
   Result<bool> DigestInUse(std::string_view) override { return Unsupported(); }
+  Result<std::optional<store::Moment>> FindMoment(int64_t) override { return Unsupported(); }
+  Result<std::vector<store::Moment>> FriendMoments(int64_t, int64_t, int) override {
+    return Unsupported();
+  }
+  Result<std::vector<store::Moment>> AuthorMoments(int64_t, int64_t, int) override {
+    return Unsupported();
+  }
+  Result<store::MomentInteractions> MomentInteractionsOf(std::span<const int64_t>) override {
+    return Unsupported();
+  }
+  Result<std::vector<int64_t>> MomentsWithMedia(std::string_view) override { return Unsupported(); }
   Status Write(const std::function<Status(store::WriteTxn&)>&) override { return Unsupported(); }
   Result<std::vector<store::User>> SearchUsers(std::string_view, int64_t, int) override {
     return Unsupported();

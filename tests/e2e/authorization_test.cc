@@ -122,7 +122,27 @@ class AuthorizationTest : public ::testing::Test {
       if (!group.ok()) return "create failed: " + Outcome(group);
       return Outcome(actor_api->AddGroupMembers(group->at("id").get<int64_t>(), {target.id}));
     }
+    if (action.find("moment") != std::string::npos) return MomentAction(action, actor, target);
     return "unknown action";
+  }
+
+  // A moment action of `actor` on a moment `target` posted (the relation is set up already).
+  std::string MomentAction(const std::string& action, const TestUser& actor,
+                           const TestUser& target) {
+    auto actor_api = ApiFor(*server_, &actor);
+    nlohmann::json fields = {{"text", "my moment"}};
+    if (action == "see the user's moment when left out of its audience") {
+      fields["audience"] = {{"mode", "except"}, {"users", {actor.id}}};
+    }
+    auto moment = ApiFor(*server_, &target)->PostMoment(fields);
+    if (!moment.ok()) return "post failed: " + Outcome(moment);
+    const int64_t id = moment->at("id").get<int64_t>();
+    if (action == "like the user's moment") return Outcome(actor_api->LikeMoment(id));
+    if (action == "comment on the user's moment") {
+      return Outcome(actor_api->CommentMoment(id, "nice"));
+    }
+    if (action == "delete the user's moment") return Outcome(actor_api->DeleteMoment(id));
+    return Outcome(actor_api->Moment(id));
   }
 
   // --- server actions: an ordinary user ("stranger") or the server admin ---
@@ -221,7 +241,9 @@ TEST_F(AuthorizationTest, EveryCellOfTheDocumentedTableHolds) {
   ASSERT_TRUE(IsOk(table));
   const std::vector<std::string> user_actions = {
       "send a direct message", "send a friend request", "read the public profile",
-      "create a group with the user", "add the user to my group"};
+      "create a group with the user", "add the user to my group", "see the user's moment",
+      "see the user's moment when left out of its audience", "like the user's moment",
+      "comment on the user's moment", "delete the user's moment"};
   const std::vector<std::string> server_actions = {"send a system notice", "grant the admin role"};
   const std::vector<std::string> group_actions = {"read group history",
                                                   "send into the group",

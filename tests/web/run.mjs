@@ -1,7 +1,8 @@
 // The web app's browser tests: node run.mjs <parleyd> <repo root> <screenshot dir> [suite].
 // suite `app` (the default: the scenarios) or `tour` (every screen in en, zh and fr on a desktop
-// and a phone, tour_scenarios.mjs) or `two_step` (two-step sign-in, two_step_scenarios.mjs);
-// ctest runs them as three tests, which can run in parallel.
+// and a phone, tour_scenarios.mjs), `two_step` (two-step sign-in, two_step_scenarios.mjs) or
+// `moments` (moments_scenarios.mjs); ctest runs each as a test of its own, and they can run in
+// parallel.
 // Starts a real parleyd (ephemeral loopback port, temporary data dir, --web-root <repo>/web),
 // launches Debian's Chromium through playwright-core, runs every scenario in order (they share
 // one server and build on each other's users), and always closes the browser and stops the
@@ -20,6 +21,7 @@ import { watchSecurity } from './lib/csp.mjs';
 import { startServer } from './lib/server.mjs';
 import { watchScreens } from './lib/visible_text.mjs';
 import { scenarios } from './scenarios.mjs';
+import { momentsScenarios } from './moments_scenarios.mjs';
 import { richScenarios } from './scenarios_rich.mjs';
 import { tourScenarios } from './tour_scenarios.mjs';
 import { twoStepScenarios } from './two_step_scenarios.mjs';
@@ -27,9 +29,10 @@ import { twoStepScenarios } from './two_step_scenarios.mjs';
 const [binary, repoRoot, screenshotDir, suite = 'app'] = process.argv.slice(2);
 const SUITES = {
   app: () => [...scenarios, ...richScenarios], tour: () => tourScenarios, two_step: () => twoStepScenarios,
+  moments: () => momentsScenarios,
 };
 if (!binary || !repoRoot || !screenshotDir || !SUITES[suite]) {
-  console.error('usage: node run.mjs <parleyd> <repo root> <screenshot dir> [app|tour|two_step]');
+  console.error('usage: node run.mjs <parleyd> <repo root> <screenshot dir> [app|tour|two_step|moments]');
   process.exit(2);
 }
 mkdirSync(screenshotDir, { recursive: true });

@@ -266,3 +266,26 @@ test('previews and refused sends read as the language writes them', async () => 
     for (const strings of [en.strings, zh.strings, fr.strings]) assert.equal(typeof strings[key], 'string', key);
   }
 });
+
+test('moments: routes, the activity dot, and every string in three languages', async () => {
+  const { match } = await import('../../web/app/router.js');
+  assert.deepEqual([match('/moments').name, match('/moments').id], ['moments', undefined]);
+  assert.deepEqual([match('/moments/user/42').name, match('/moments/user/42').id], ['moments', 42]);
+  assert.equal(match('/moments/user/abc').name, 'home');
+  const { createMomentsActivity } = await import('../../web/app/moments_activity.js');
+  const activity = createMomentsActivity();
+  const heard = [];
+  activity.subscribe((frame) => heard.push(frame?.type ?? null));
+  assert.equal(activity.unseen(), false);
+  activity.add({ type: 'moment_posted', moment_id: 1 });
+  assert.equal(activity.unseen(), true);
+  activity.seen();
+  activity.seen(); // twice tells once
+  assert.equal(activity.unseen(), false);
+  assert.deepEqual(heard, ['moment_posted', null]);
+  const keys = Object.keys(en.strings).filter((key) => key.includes('moment') || key.startsWith('audience_'));
+  assert.ok(keys.length >= 20);
+  for (const key of keys) {
+    for (const strings of [zh.strings, fr.strings]) assert.equal(typeof strings[key], 'string', key);
+  }
+});

@@ -40,9 +40,12 @@ struct BenchOptions {
   int uploads = 20;         // uploads in total
   int concurrency = 1;      // uploads in progress at once (one user and thread each)
   // Sync scenario (sync_bench.h), when scenario == "sync".
-  std::string scenario;      // "sync"; empty: the scenario the other options pick
+  std::string scenario;      // "sync" or "moments"; empty: the scenario the other options pick
   int conversations = 1000;  // conversations the one user is in
-  int repeats = 5;           // hellos timed, of each kind
+  int repeats = 5;           // hellos timed, of each kind (moments: feed reads timed)
+  // Moments scenario (moments_bench.h), when scenario == "moments".
+  int friends = 500;  // the reader's friends
+  int days = 7;       // moments each friend posts (one a day)
 };
 
 }  // namespace parley::bench

@@ -21,6 +21,7 @@
 #include "tools/bench/cpu_pin.h"
 #include "tools/bench/group_bench.h"
 #include "tools/bench/histogram.h"
+#include "tools/bench/moments_bench.h"
 #include "tools/bench/proc_stats.h"
 #include "tools/bench/progress.h"
 #include "tools/bench/report.h"
@@ -283,13 +284,20 @@ int main(int argc, char** argv) {
   app.add_option("--scenario", options.scenario,
                  "sync: one user in --conversations conversations, hello -> synced timed (see "
                  "sync_bench.h); the other scenarios are picked by --upload and --group-members")
-      ->check(CLI::IsMember({"sync"}));
+      ->check(CLI::IsMember({"sync", "moments"}));
   app.add_option("--conversations", options.conversations, "sync scenario: conversations")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
-  app.add_option("--repeats", options.repeats, "sync scenario: hellos timed of each kind")
+  app.add_option("--repeats", options.repeats,
+                 "sync scenario: hellos timed of each kind; moments: feed reads timed")
       ->capture_default_str()
-      ->check(CLI::Range(1, 1000));
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--friends", options.friends, "moments scenario: the reader's friends")
+      ->capture_default_str()
+      ->check(CLI::Range(4, 100000));
+  app.add_option("--days", options.days, "moments scenario: moments each friend posts")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 60));
   CLI11_PARSE(app, argc, argv);
 
   parley::Result<parley::client::Endpoint> endpoint = parley::client::ParseServerUrl(server);
@@ -306,6 +314,7 @@ int main(int argc, char** argv) {
   options.endpoint = *endpoint;
   if (!parley::bench::PinAsAsked(options)) return 1;
   if (options.scenario == "sync") return parley::bench::RunSyncBench(options);
+  if (options.scenario == "moments") return parley::bench::RunMomentsBench(options);
   if (!options.upload_file.empty()) return parley::bench::RunUploadBench(options);
   if (options.group_members > 0) return parley::bench::RunGroupBench(options);
   return parley::bench::Run(options);

@@ -135,6 +135,19 @@ struct GroupArgs {
 };
 int RunGroup(const CliContext& context, const GroupArgs& args);
 
+// `parley moments VERB ...` (moment_commands.cc).
+struct MomentArgs {
+  std::string verb;                 // post, feed, like, unlike, comment, delete
+  int64_t moment_id = 0;            // like, unlike, comment, delete
+  std::string text;                 // post, comment
+  std::vector<std::string> photos;  // post --photo FILE (repeatable)
+  std::string location;             // post --location
+  std::string user;                 // feed --user NAME: that user's moments
+  std::string before;               // feed --before CURSOR
+  int64_t reply_to = 0;             // comment --reply-to COMMENT
+};
+int RunMoments(const CliContext& context, const MomentArgs& args);
+
 }  // namespace parley::cli
 
 #endif  // PARLEY_TOOLS_CLI_CLI_CONTEXT_H_

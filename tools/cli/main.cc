@@ -216,6 +216,30 @@ int main(int argc, char** argv) {
   mute->add_option("GROUP", group_args.group_id)->required();
   mute->add_option("USER", group_args.user)->required();
   mute->add_option("--minutes", group_args.minutes, "how long")->capture_default_str();
+  MomentArgs moment_args;
+  auto* moments = app.add_subcommand("moments", "post to and read Moments, the friends-only feed");
+  moments->require_subcommand(1);
+  auto moment_verb = [&](const char* name, const char* help) {
+    auto* command = moments->add_subcommand(name, help);
+    command->callback([&moment_args, name] { moment_args.verb = name; });
+    return command;
+  };
+  auto* moment_post = moment_verb("post", "post TEXT to all my friends");
+  moment_post->add_option("TEXT", moment_args.text);
+  moment_post->add_option("--photo", moment_args.photos, "an image FILE (up to 9)");
+  moment_post->add_option("--location", moment_args.location, "where");
+  auto* moment_feed = moment_verb("feed", "my feed, newest first (or --user NAME's moments)");
+  moment_feed->add_option("--user", moment_args.user, "one user's moments");
+  moment_feed->add_option("--before", moment_args.before, "the next page's cursor");
+  for (auto [name, help] : {std::pair{"like", "like moment ID"},
+                            {"unlike", "take my like of moment ID back"},
+                            {"delete", "delete my moment ID"}}) {
+    moment_verb(name, help)->add_option("ID", moment_args.moment_id)->required();
+  }
+  auto* moment_comment = moment_verb("comment", "comment TEXT on moment ID");
+  moment_comment->add_option("ID", moment_args.moment_id)->required();
+  moment_comment->add_option("TEXT", moment_args.text)->required();
+  moment_comment->add_option("--reply-to", moment_args.reply_to, "the comment answered");
   auto* search = app.add_subcommand("search", "find users by username or display name");
   search->add_option("QUERY", text)->required();
   auto* friends = app.add_subcommand("friends", "list my friends with their presence");
@@ -281,6 +305,7 @@ int main(int argc, char** argv) {
   if (admin_setup->parsed()) exit_code = RunAdminSetup(context, setup_token);
   if (group->parsed()) exit_code = RunGroup(context, group_args);
   if (push->parsed()) exit_code = RunPush(context, push_action, push_argument);
+  if (moments->parsed()) exit_code = RunMoments(context, moment_args);
   if (search->parsed()) exit_code = RunSearch(context, text);
   if (friends->parsed()) exit_code = RunFriends(context);
   if (requests->parsed()) exit_code = RunRequests(context);

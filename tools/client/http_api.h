@@ -168,6 +168,24 @@ class HttpApi {
   Status Unblock(int64_t user_id);
   // --- end of social graph ---
 
+  // --- moments --- (http_api_moments.cc; docs/protocol.md, "Moments")
+  // POST /moments with {"text", "media", "location", "audience"} as given: the "moment".
+  Result<nlohmann::json> PostMoment(const nlohmann::json& fields);
+  // GET /moments (author_id 0) or /moments/users/{author_id}: {"moments": [...], "next"?}.
+  Result<nlohmann::json> Moments(int64_t author_id = 0, std::string_view before = "",
+                                 int limit = 20);
+  Result<nlohmann::json> Moment(int64_t moment_id);  // the "moment"
+  Status DeleteMoment(int64_t moment_id);
+  // PUT /moments/{id}/audience {"mode", "users"}: the "moment".
+  Result<nlohmann::json> SetMomentAudience(int64_t moment_id, std::string_view mode,
+                                           const std::vector<int64_t>& users = {});
+  Status LikeMoment(int64_t moment_id, bool on = true);
+  // POST /moments/{id}/comments: the "comment".
+  Result<nlohmann::json> CommentMoment(int64_t moment_id, std::string_view text,
+                                       int64_t reply_to = 0);
+  Status DeleteMomentComment(int64_t moment_id, int64_t comment_id);
+  // --- end of moments ---
+
   // --- media --- (http_api_media.cc; docs/protocol.md, "Media")
   // POST /uploads: {"upload_id", "chunk_bytes", "received", ...}.
   Result<nlohmann::json> CreateUpload(std::string_view name, int64_t size, std::string_view kind);

@@ -116,6 +116,13 @@ export function createApi(getToken) {
     removePushTarget: (id) => call('DELETE', `/push/targets/${encodeURIComponent(id)}`),
     pushSettings: () => call('GET', '/push/settings'),
     setPushSettings: (fields) => call('PUT', '/push/settings', fields),
+    // Moments (docs/protocol.md, "Moments"): author 0 is my feed.
+    moments: (author, before, limit = 20) => call('GET', `${author ? `/moments/users/${author}` : '/moments'}?${new URLSearchParams({ limit, ...(before ? { before } : {}) })}`),
+    postMoment: (moment) => call('POST', '/moments', moment),
+    deleteMoment: (id) => call('DELETE', `/moments/${id}`),
+    likeMoment: (id, on) => call(on ? 'PUT' : 'DELETE', `/moments/${id}/like`),
+    commentMoment: (id, text, replyTo) => call('POST', `/moments/${id}/comments`, { text, ...(replyTo ? { reply_to: replyTo } : {}) }),
+    deleteMomentComment: (id, commentId) => call('DELETE', `/moments/${id}/comments/${commentId}`),
     userByName: (username) => call('GET', `/users/${encodeURIComponent(username)}`),
     userById: (id) => call('GET', `/users/id/${id}`),
     conversations: () => call('GET', '/conversations'),

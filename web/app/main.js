@@ -19,6 +19,7 @@ import { createChatState } from './chat_state.js';
 import { createDrafts } from './drafts.js';
 import { h } from './dom.js';
 import { createMediaCache } from './media_cache.js';
+import { createMomentsActivity } from './moments_activity.js';
 import { notify } from './notifications.js';
 import { setTimeZone } from './format.js';
 import { onLanguageChange, t } from './i18n.js';
@@ -55,12 +56,13 @@ function startApp() {
   savedList.restore(); // shown until the server's list comes, or while it cannot be reached
   const social = createSocialState();
   const typing = createTypingState();
+  const moments = createMomentsActivity();
   const outbox = createOutbox(session.user.id);
   const drafts = createDrafts(session.user.id);
   const banner = createConnectionBanner({ onRetry: () => app?.sync.retryNow() });
   const liveRegion = h('div', { className: 'visually-hidden', 'aria-live': 'polite', id: 'announcer' });
   const sync = createSync({
-    api, state, social, typing, outbox, users, session,
+    api, state, social, typing, moments, outbox, users, session,
     onStatus: (status, retryAt) => banner.update(status, retryAt),
     onIncoming: (message) => {
       announce(message);
@@ -73,7 +75,7 @@ function startApp() {
     onDone: (item, mediaObject) => sync.sendMessage({ ...item.target, media: mediaObject, replyTo: item.replyTo }),
   });
   const attention = createAttention(state);
-  app = { state, social, typing, outbox, drafts, sync, uploads, banner, liveRegion, attention, savedList, shell: null };
+  app = { state, social, typing, moments, outbox, drafts, sync, uploads, banner, liveRegion, attention, savedList, shell: null };
   users.remember(session.user);
   setTimeZone(session.user.time_zone);
   sync.start();
@@ -201,6 +203,7 @@ function show(route) {
   const loadChat = () => import('./screens/chat_view.js');
   if (route.name === 'chat') unmountMain = mountLazy(mainPane, loadChat, 'mountChatView', { ...common, conversationId: route.id, focusSeq: at });
   else if (route.name === 'draft') unmountMain = mountLazy(mainPane, loadChat, 'mountChatView', { ...common, recipientId: route.id });
+  else if (route.name === 'moments') unmountMain = mountLazy(mainPane, () => import('./screens/moments_screen.js'), 'mountMomentsScreen', { ...common, authorId: route.id ?? null });
   else if (route.name === 'friends') unmountMain = mountLazy(mainPane, () => import('./screens/friends_screen.js'), 'mountFriendsScreen', common);
   else if (route.name === 'new_group') unmountMain = mountLazy(mainPane, () => import('./screens/new_group_screen.js'), 'mountNewGroupScreen', common);
   else if (route.name === 'search') unmountMain = mountLazy(mainPane, () => import('./screens/search_screen.js'), 'mountSearchScreen', { ...common, scopeId: Number(route.query.get('in')) || null, query: route.query.get('q') ?? '' });

@@ -14,6 +14,7 @@ const ROUTES = [
   ['verify_email', /^\/verify-email$/],
   ['settings', /^\/settings$/],
   ['friends', /^\/friends$/],
+  ['moments', /^\/moments(?:\/user\/(\d+))?$/],
   ['new_group', /^\/new-group$/],
   ['chat', /^\/chat\/(\d+)$/],
   ['draft', /^\/new\/(\d+)$/],

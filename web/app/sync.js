@@ -19,7 +19,8 @@
 // - markRead() sends `read` when it raises this device's read cursor.
 // - Friends, requests and blocks are loaded over HTTP at start and after every `synced`; the
 //   friend, profile and presence frames keep social_state and the user cache current between.
-//   `typing` frames go to typing_state; a message clears its sender's typing line.
+//   `typing` frames go to typing_state; a message clears its sender's typing line. Moment
+//   frames (moment_posted, moment_liked, moment_commented) go to moments_activity.
 //   sendTyping() sends `typing` at most every 2 s per conversation. The device reports
 //   `presence` away while the page is hidden, online when it is visible again.
 // - Group events refresh the list (name, topic, role, member count); one that ends my
@@ -39,7 +40,7 @@ const RETRYABLE = new Set(['rate_limited', 'unavailable', 'internal', 'closed'])
 const TYPING_EVERY_MS = 2000;
 const OP_KINDS = { edit: 'edit', delete: 'delete', react: 'reaction' };
 
-export function createSync({ api, state, social, typing, outbox, users, session, onStatus, onIncoming, onAuthFailed }) {
+export function createSync({ api, state, social, typing, moments, outbox, users, session, onStatus, onIncoming, onAuthFailed }) {
   const myId = session.user.id;
   const deliveredToSend = new Map();
   const loading = new Set();
@@ -80,6 +81,9 @@ export function createSync({ api, state, social, typing, outbox, users, session,
       case 'profile': users.remember(frame.user); break;
       case 'presence': social.setPresence(frame.user_id, frame); break;
       case 'typing': typing.add(frame.conversation_id, frame.user_id); break;
+      case 'moment_posted':
+      case 'moment_liked':
+      case 'moment_commented': moments.add(frame); break;
       default: break;
     }
   }

@@ -279,7 +279,48 @@ CREATE TABLE recovery_codes (
   code_hash BLOB NOT NULL,
   PRIMARY KEY (user_id, code_hash)
 ) STRICT, WITHOUT ROWID;
+)sql",
+    // 8: moments, a friends-only feed. A moment keeps its media ids and audience list as
+    // comma-separated ids (read whole with the row, never searched); moment_media is the
+    // reverse link that lets a viewer fetch a moment's media. Deleting a moment keeps the row
+    // (deleted = 1, content cleared) so ids, the feed's cursors, are never reused; comment ids
+    // are never reused either (AUTOINCREMENT), as replies name them.
+    R"sql(
+CREATE TABLE moments (
+  id             INTEGER PRIMARY KEY,
+  author_id      INTEGER NOT NULL REFERENCES users (id),
+  text           TEXT NOT NULL,
+  media          TEXT NOT NULL,
+  location       TEXT NOT NULL,
+  audience       INTEGER NOT NULL,
+  audience_users TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  deleted        INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX moments_by_author ON moments (author_id, id) WHERE deleted = 0;
 
+CREATE TABLE moment_media (
+  media_id  TEXT NOT NULL REFERENCES media (id),
+  moment_id INTEGER NOT NULL REFERENCES moments (id),
+  PRIMARY KEY (media_id, moment_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE moment_likes (
+  moment_id  INTEGER NOT NULL REFERENCES moments (id),
+  user_id    INTEGER NOT NULL REFERENCES users (id),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (moment_id, user_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE moment_comments (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  moment_id  INTEGER NOT NULL REFERENCES moments (id),
+  user_id    INTEGER NOT NULL REFERENCES users (id),
+  reply_to   INTEGER NOT NULL,
+  text       TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX moment_comments_by_moment ON moment_comments (moment_id, id);
 )sql",
 };
 

@@ -202,7 +202,8 @@ Result<std::vector<std::string>> SqliteWriteTxn::RemoveMedia(std::string_view me
           FindOne("RemoveMedia", db_, kFindMedia, media_id, &ReadMedia, "no such media");
       if (!media.ok()) return media.status();
       for (const char* sql :
-           {"DELETE FROM media_refs WHERE media_id = ?1", "DELETE FROM media WHERE id = ?1"}) {
+           {"DELETE FROM media_refs WHERE media_id = ?1",
+            "DELETE FROM moment_media WHERE media_id = ?1", "DELETE FROM media WHERE id = ?1"}) {
         Result<Statement> stmt = db_.Prepare(sql);
         if (!stmt.ok()) return Internal("RemoveMedia", stmt.status());
         stmt->BindText(1, media_id);

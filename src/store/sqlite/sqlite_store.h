@@ -112,6 +112,14 @@ class SqliteStore final : public Store {
   Result<std::vector<Upload>> ExpiredUploads(int64_t now, int limit) override;
   Result<std::vector<Media>> UnattachedMedia(int64_t created_before, int limit) override;
   Result<bool> DigestInUse(std::string_view digest) override;
+  // --- moments --- (sqlite_moments.cc)
+  Result<std::optional<Moment>> FindMoment(int64_t moment_id) override;
+  Result<std::vector<Moment>> FriendMoments(int64_t user_id, int64_t before_id,
+                                            int limit) override;
+  Result<std::vector<Moment>> AuthorMoments(int64_t author_id, int64_t before_id,
+                                            int limit) override;
+  Result<MomentInteractions> MomentInteractionsOf(std::span<const int64_t> moment_ids) override;
+  Result<std::vector<int64_t>> MomentsWithMedia(std::string_view media_id) override;
 
   // Opens one reader connection ahead of the first read, so a broken file fails at open, and
   // moves WAL checkpoints from the committing writer to a thread of their own.

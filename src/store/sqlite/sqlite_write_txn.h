@@ -102,6 +102,17 @@ class SqliteWriteTxn final : public WriteTxn {
   Status MakeMediaPublic(std::string_view media_id, int64_t at) override;
   Result<std::vector<std::string>> RemoveMedia(std::string_view media_id) override;
 
+  // --- moments --- (sqlite_moments.cc)
+  Result<int64_t> AddMoment(const Moment& moment) override;
+  Result<std::optional<Moment>> FindMoment(int64_t moment_id) override;
+  Status SetMomentAudience(int64_t moment_id, MomentAudience audience,
+                           const std::vector<int64_t>& users) override;
+  Status DeleteMoment(int64_t moment_id) override;
+  Result<bool> SetMomentLike(int64_t moment_id, int64_t user_id, bool on, int64_t at) override;
+  Result<int64_t> AddMomentComment(const MomentComment& comment) override;
+  Result<std::optional<MomentComment>> FindMomentComment(int64_t comment_id) override;
+  Status DeleteMomentComment(int64_t comment_id) override;
+
  private:
   // Runs one statement (binding with `bind`) under Guarded; `changes_or` is returned when it
   // changed no row (OK when it is OK). Unique and foreign-key violations become `conflict` and

@@ -1,4 +1,5 @@
-// conversation_list: the left pane. My name, a friends link (badge: incoming requests), a new-group
+// conversation_list: the left pane. My name, a friends link (badge: incoming requests), a
+// moments link (a dot while moments_activity has something unseen), a new-group
 // link, a settings link, a "start a chat by username" form, and every conversation sorted by activity
 // with avatar, title, last-message preview, time, unread badge and, for direct chats with
 // friends, a presence dot. Re-renders on every chat_state, user cache or social_state change;
@@ -14,12 +15,13 @@ import { avatar } from '../components/avatar.js';
 import { conversationTitle, messagePreview, otherMemberId } from '../components/conversation_title.js';
 import { presenceDot } from '../components/presence_dot.js';
 
-export function mountConversationList(container, { state, social, users, media, session, drafts, navigate, currentId, startChat }) {
+export function mountConversationList(container, { state, social, moments, users, media, session, drafts, navigate, currentId, startChat }) {
   const list = h('ul', { className: 'conversation-list', 'aria-label': t('conversations') });
   const input = h('input', { id: 'new-chat', placeholder: t('new_chat_placeholder'), 'aria-label': t('new_chat_label'), autocapitalize: 'none' });
   const alert = h('p', { className: 'form-error', role: 'alert' });
   const me = h('span', { className: 'me' });
   const incomingBadge = h('span', { className: 'unread-badge', 'aria-hidden': 'true', hidden: true });
+  const momentsDot = h('span', { className: 'moments-dot', hidden: true }, h('span', { className: 'visually-hidden' }, t('new_moments')));
 
   async function onNewChat(event) {
     event.preventDefault();
@@ -40,6 +42,7 @@ export function mountConversationList(container, { state, social, users, media, 
     const requests = social.incoming().length;
     incomingBadge.hidden = requests === 0;
     incomingBadge.textContent = String(requests);
+    momentsDot.hidden = !moments.unseen();
     const conversations = state.sorted();
     if (conversations.length === 0) {
       list.replaceChildren(h('li', { className: 'empty' }, t('no_conversations')));
@@ -78,6 +81,8 @@ export function mountConversationList(container, { state, social, users, media, 
       h('div', { className: 'who' }, h('h1', { className: 'app-name' }, t('app_name')), me),
       h('a', { href: '/friends', className: 'icon-button friends-link', 'aria-label': t('friends'), title: t('friends'),
         onClick: (event) => { event.preventDefault(); navigate('/friends'); } }, '👥', incomingBadge),
+      h('a', { href: '/moments', className: 'icon-button moments-link', 'aria-label': t('moments'), title: t('moments'),
+        onClick: (event) => { event.preventDefault(); navigate('/moments'); } }, '📷', momentsDot),
       h('a', { href: '/search', className: 'icon-button search-link', 'aria-label': t('search_messages'), title: t('search_messages'),
         onClick: (event) => { event.preventDefault(); navigate('/search'); } }, '🔍'),
       h('a', { href: '/new-group', className: 'icon-button new-group-link', 'aria-label': t('new_group'), title: t('new_group'),
@@ -88,6 +93,6 @@ export function mountConversationList(container, { state, social, users, media, 
     alert,
     h('nav', { 'aria-label': t('conversations') }, list));
   render();
-  const unsubscribers = [state.subscribe(render), users.subscribe(render), social.subscribe(render)];
+  const unsubscribers = [state.subscribe(render), users.subscribe(render), social.subscribe(render), moments.subscribe(render)];
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 }
