@@ -39,6 +39,16 @@ Result<bool> IsAbsentOrEmpty(const std::string& dir) {
   return empty;
 }
 
+// Removes everything inside `dir` (best effort: it runs on a failure path already reported).
+void RemoveContents(const std::string& dir) {
+  std::error_code error;
+  std::vector<fs::path> entries;
+  for (fs::directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
+    entries.push_back(it->path());
+  }
+  for (const fs::path& entry : entries) fs::remove_all(entry, error);
+}
+
 Status MakeEmptyDirectory(const std::string& dir, const char* role) {
   Result<bool> empty = IsAbsentOrEmpty(dir);
   if (!empty.ok()) return empty.status();
@@ -139,10 +149,9 @@ Status RestoreBlob(const std::string& from, const std::string& digest, const Dat
   return stored.ok() ? Status::Ok() : stored.status();
 }
 
-}  // namespace
-
-Result<BackupSummary> TakeBackup(const DataPaths& paths, media::BlobStore& blobs,
-                                 const std::string& to) {
+// TakeBackup once `to` is known to be new or empty.
+Result<BackupSummary> CopyIntoBackup(const DataPaths& paths, media::BlobStore& blobs,
+                                     const std::string& to) {
   if (Status made = MakeEmptyDirectory(to, "backup directory"); !made.ok()) return made;
   if (Status made = MakeEmptyDirectory(to + "/media", "media directory"); !made.ok()) return made;
   std::vector<ManifestEntry> entries;
@@ -185,12 +194,8 @@ Result<BackupSummary> TakeBackup(const DataPaths& paths, media::BlobStore& blobs
   return summary;
 }
 
-Result<BackupSummary> RestoreBackup(const std::string& from, const DataPaths& paths) {
-  for (const std::string* dir : {&paths.data_dir, &paths.media_dir}) {
-    Result<bool> empty = IsAbsentOrEmpty(*dir);
-    if (!empty.ok()) return empty.status();
-    if (!*empty) return Status(Code::kConflict, *dir + " is not empty: restore needs an empty one");
-  }
+// RestoreBackup once the data and media dirs are known to be absent or empty.
+Result<BackupSummary> CopyFromBackup(const std::string& from, const DataPaths& paths) {
   Result<std::string> text = ReadManifest(from);
   if (!text.ok()) return text.status();
   Result<std::vector<ManifestEntry>> entries = ParseManifest(*text);
@@ -218,6 +223,32 @@ Result<BackupSummary> RestoreBackup(const std::string& from, const DataPaths& pa
   if (Status synced = Fsync(paths.data_dir, true); !synced.ok()) return synced;
   summary.files = static_cast<int64_t>(entries->size());
   return summary;
+}
+
+}  // namespace
+
+Result<BackupSummary> TakeBackup(const DataPaths& paths, media::BlobStore& blobs,
+                                 const std::string& to) {
+  Result<bool> empty = IsAbsentOrEmpty(to);
+  if (!empty.ok()) return empty.status();
+  if (!*empty) return Status(Code::kConflict, "backup directory " + to + " is not empty");
+  Result<BackupSummary> done = CopyIntoBackup(paths, blobs, to);
+  if (!done.ok()) RemoveContents(to);  // no half-written backup left behind
+  return done;
+}
+
+Result<BackupSummary> RestoreBackup(const std::string& from, const DataPaths& paths) {
+  for (const std::string* dir : {&paths.data_dir, &paths.media_dir}) {
+    Result<bool> empty = IsAbsentOrEmpty(*dir);
+    if (!empty.ok()) return empty.status();
+    if (!*empty) return Status(Code::kConflict, *dir + " is not empty: restore needs an empty one");
+  }
+  Result<BackupSummary> done = CopyFromBackup(from, paths);
+  if (!done.ok()) {  // both were empty: nothing half-restored is left to start a server on
+    RemoveContents(paths.media_dir);
+    RemoveContents(paths.data_dir);
+  }
+  return done;
 }
 
 }  // namespace parley::app

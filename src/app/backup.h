@@ -15,8 +15,8 @@
 // RestoreBackup refuses a data dir (or media dir) that exists and is not empty, reads the
 // manifest, verifies every file's size and SHA-256 before it writes anything, then copies the
 // files into the data dir and the blobs into the blob store (fsynced). Errors are Status values
-// naming the file; a failure while copying (disk full) may leave a partial data dir, which the
-// operator empties before trying again.
+// naming the file. Either does all or nothing: on a failure (a damaged source, a full disk)
+// whatever it had written into `to`, or into the data and media dirs, is removed again.
 //
 // Both are synchronous and may take minutes on a large server; run them off the I/O threads.
 #ifndef PARLEY_APP_BACKUP_H_

@@ -57,6 +57,11 @@ int RunBackupCommand(std::string_view command, std::vector<std::string> args) {
   const auto start = std::chrono::steady_clock::now();
   const Result<BackupSummary> done = [&]() -> Result<BackupSummary> {
     if (!backup) return RestoreBackup(dir, paths);
+    // Before the blob store is opened (which makes its directories): a mistyped data dir is
+    // reported, not populated.
+    if (!std::filesystem::exists(std::filesystem::path(paths.data_dir) / "parley.db")) {
+      return Status(Code::kNotFound, "no parley.db in " + paths.data_dir);
+    }
     auto blobs = media::OpenLocalBlobStore(paths.media_dir);
     if (!blobs.ok()) return blobs.status();
     return TakeBackup(paths, **blobs, dir);

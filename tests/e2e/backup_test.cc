@@ -389,6 +389,24 @@ TEST_F(DamagedBackupTest, RestoreRefusesDamagedFilesAndManifests) {
   EXPECT_NE(usage.output.find("--from DIR is required"), std::string::npos) << usage.output;
 }
 
+TEST_F(BackupTest, AFailedBackupLeavesNothingBehind) {
+  const std::string data = Scratch("data");
+  fs::create_directories(data);
+  WriteWhole(data + "/parley.db", RandomBytes(64 * 1024, 5));  // not a database
+  const std::string target = Scratch("target");
+  const ToolRun backup = Parleyd({"backup", "--data-dir", data, "--to", target});
+  EXPECT_EQ(backup.exit_code, 1) << backup.output;
+  EXPECT_NE(backup.output.find("parleyd backup failed"), std::string::npos) << backup.output;
+  ASSERT_TRUE(fs::is_directory(target));
+  EXPECT_TRUE(fs::is_empty(target)) << "a half-written backup was left";
+  // A data dir without a database is named, and left as it was.
+  const std::string typo = Scratch("typo");
+  const ToolRun mistyped = Parleyd({"backup", "--data-dir", typo, "--to", Scratch("t2")});
+  EXPECT_EQ(mistyped.exit_code, 1);
+  EXPECT_NE(mistyped.output.find("no parley.db in " + typo), std::string::npos) << mistyped.output;
+  EXPECT_FALSE(fs::exists(typo));
+}
+
 TEST_F(BackupTest, ScheduledBackupsKeepTheNewest) {
   const std::string dir = Scratch("scheduled");
   fs::create_directories(dir + "/parley-backup-20000101T000000.000Z");  // incomplete: removed
