@@ -505,6 +505,16 @@ const std::vector<Option>& Options() {
           7LL * 24 * 3600, [](Config& c, int64_t v) { c.media_cleanup_interval_ms = v * 1000; }),
       Int("upload-expiry-s", "seconds an upload may stay unfinished before removal (86400)", 1,
           365LL * 24 * 3600, [](Config& c, int64_t v) { c.media.upload_expiry_ms = v * 1000; }),
+      {"backup-dir", "directory of the scheduled backups (none: no scheduled backups)",
+       [](Config& c, const std::string& v) -> Status {
+         if (v.empty()) return Invalid("backup-dir", "must not be empty");
+         c.backup.dir = v;
+         return Status::Ok();
+       }},
+      Int("backup-interval-s", "seconds between two scheduled backups (86400)", 1,
+          365LL * 24 * 3600, [](Config& c, int64_t v) { c.backup.interval_ms = v * 1000; }),
+      Int("backup-keep", "scheduled backups kept, the newest (7)", 1, 10000,
+          [](Config& c, int64_t v) { c.backup.keep = static_cast<int>(v); }),
       Int("orphan-media-grace-s",
           "seconds a finished media may stay unsent (and no avatar) before removal (86400)", 0,
           365LL * 24 * 3600, [](Config& c, int64_t v) { c.media.orphan_grace_ms = v * 1000; }),

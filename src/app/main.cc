@@ -19,6 +19,8 @@
 #include "account/email_service.h"
 #include "account/two_factor_keys.h"
 #include "account/two_factor_service.h"
+#include "app/backup_command.h"
+#include "app/backup_schedule.h"
 #include "app/config.h"
 #include "app/readiness.h"
 #include "auth/auth_service.h"
@@ -116,6 +118,9 @@ int Main(int argc, char** argv) {
   // Keep freed memory instead of trimming it back to the kernel after every burst: the writer
   // thread's arena otherwise pays an madvise syscall per batch.
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  if (argc > 1 && IsBackupCommand(argv[1])) {
+    return RunBackupCommand(argv[1], std::vector<std::string>(argv + 2, argv + argc));
+  }
   auto config = ParseConfig(std::vector<std::string>(argv + 1, argv + argc));
   if (!config.ok()) {
     std::fprintf(stderr, "parleyd: %s\n(see parleyd --help)\n", config.status().message().c_str());
@@ -276,6 +281,11 @@ int Main(int argc, char** argv) {
   chat::MediaService media(**store, writer, **blobs, media_options);
   chat::MediaCleanup media_cleanup(media,
                                    std::chrono::milliseconds(config->media_cleanup_interval_ms));
+  // Scheduled backups (app/backup_schedule.h), beside the traffic, from their own connections.
+  std::unique_ptr<BackupSchedule> backups;
+  if (!config->backup.dir.empty()) {
+    backups = std::make_unique<BackupSchedule>(config->backup, DataPathsOf(*config), **blobs);
+  }
   // /readyz: the data dir takes a synced write and the writer commits (app/readiness.h).
   Readiness readiness(writer, config->data_dir);
   net::Server server(config->server,
@@ -351,6 +361,7 @@ int Main(int argc, char** argv) {
   stopped = true;
   pthread_kill(signal_waiter.native_handle(), SIGTERM);  // wakes it wherever it waits
   signal_waiter.join();
+  if (backups) backups->Stop();
   media_cleanup.Stop();
   search_indexer.Stop();
   writer.Stop();  // everything queued is committed before exit

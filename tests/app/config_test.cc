@@ -114,6 +114,31 @@ TEST(ConfigTest, MediaOptions) {
   }
 }
 
+TEST(ConfigTest, ScheduledBackupOptions) {
+  auto defaults = ParseConfig({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->backup.dir, "");  // no scheduled backups
+  EXPECT_EQ(defaults->backup.interval_ms, 86400LL * 1000);
+  EXPECT_EQ(defaults->backup.keep, 7);
+  auto config = ParseConfig(
+      {"--backup-dir", "/backups", "--backup-interval-s", "3600", "--backup-keep", "30"});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->backup.dir, "/backups");
+  EXPECT_EQ(config->backup.interval_ms, 3600LL * 1000);
+  EXPECT_EQ(config->backup.keep, 30);
+  for (const std::vector<std::string>& bad :
+       std::vector<std::vector<std::string>>{{"--backup-dir", ""},
+                                             {"--backup-interval-s", "0"},
+                                             {"--backup-interval-s", "1e3"},
+                                             {"--backup-keep", "0"},
+                                             {"--backup-keep", "10001"}}) {
+    auto parsed = ParseConfig(bad);
+    ASSERT_FALSE(parsed.ok()) << bad[0];
+    EXPECT_EQ(parsed.status().code(), Code::kInvalidArgument);
+    EXPECT_NE(parsed.status().message().find(bad[0].substr(2)), std::string::npos);
+  }
+}
+
 TEST(ConfigTest, PushOptions) {
   auto defaults = ParseConfig({});
   ASSERT_TRUE(defaults.ok());
