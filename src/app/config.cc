@@ -423,7 +423,7 @@ const std::vector<Option>& Options() {
          c.push.vapid_key_file = v;
          return Status::Ok();
        }},
-      Int("push-senders", "push requests in flight at most (4)", 1, 256,
+      Int("push-senders", "push requests in flight at most, per provider (4)", 1, 256,
           [](Config& c, int64_t v) { c.push.outbox.senders = static_cast<int>(v); }),
       Int("push-max-attempts", "tries of one notification before it is dead-lettered (8)", 1, 100,
           [](Config& c, int64_t v) { c.push.outbox.max_attempts = static_cast<int>(v); }),

@@ -37,6 +37,7 @@ class Notifier {
 
 // Stored as their numbers in push.db: never renumber.
 enum class Provider { kWebPush = 0, kWebhook = 1, kFcm = 2, kApns = 3 };
+inline constexpr size_t kProviderCount = 4;
 
 // A device's push target.
 struct Target {

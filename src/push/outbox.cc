@@ -40,8 +40,17 @@ Outbox::Outbox(PushStore& store, std::map<Provider, Sender*> senders, NameOf nam
       zone_of_(std::move(zone_of)),
       group_name_of_(std::move(group_name_of)),
       options_(options) {
-  for (int i = 0; i < std::max(1, options_.senders); ++i) {
-    sender_threads_.emplace_back([this] { SendLoop(); });
+  for (Provider provider :
+       {Provider::kWebPush, Provider::kWebhook, Provider::kFcm, Provider::kApns}) {
+    auto lane = std::make_unique<Lane>();
+    lane->provider = provider;
+    if (auto found = senders_.find(provider); found != senders_.end()) lane->sender = found->second;
+    const int threads = lane->sender != nullptr ? std::max(1, options_.senders) : 1;
+    lane->capacity = threads * kWorkPerSender;
+    for (int i = 0; i < threads; ++i) {
+      lane->threads.emplace_back([this, lane = lane.get()] { SendLoop(*lane); });
+    }
+    lanes_.push_back(std::move(lane));
   }
   dispatcher_ = std::thread([this] { Dispatch(); });
 }
@@ -81,15 +90,17 @@ void Outbox::Notify(Notification what, std::vector<int64_t> offline,
 void Outbox::Stop() {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ && sender_threads_.empty() && !dispatcher_.joinable()) return;
+    if (stopping_ && senders_done_ && !dispatcher_.joinable()) return;
     stopping_ = true;
   }
-  sender_wake_.notify_all();
   dispatcher_wake_.notify_all();
-  for (std::thread& thread : sender_threads_) {
-    if (thread.joinable()) thread.join();
+  for (auto& lane : lanes_) {
+    lane->wake.notify_all();
+    for (std::thread& thread : lane->threads) {
+      if (thread.joinable()) thread.join();
+    }
+    lane->threads.clear();
   }
-  sender_threads_.clear();
   {
     std::lock_guard lock(mutex_);
     senders_done_ = true;
@@ -114,22 +125,21 @@ int64_t Outbox::Backoff(int64_t attempts, int64_t retry_after_ms) {
   return std::max(delay, std::min(retry_after_ms, options_.backoff_max_ms));
 }
 
-void Outbox::SendLoop() {
+void Outbox::SendLoop(Lane& lane) {
   std::unique_lock lock(mutex_);
   for (;;) {
-    sender_wake_.wait(lock, [this] { return stopping_ || !work_.empty(); });
+    lane.wake.wait(lock, [this, &lane] { return stopping_ || !lane.work.empty(); });
     if (stopping_) return;  // leased work left behind is leased again by the next start
-    Work work = std::move(work_.front());
-    work_.pop_front();
+    Work work = std::move(lane.work.front());
+    lane.work.pop_front();
     lock.unlock();
     const int64_t now = NowMillis();
     SendResult result;
-    auto sender = senders_.find(work.target.provider);
-    if (sender == senders_.end() || sender->second == nullptr) {
+    if (lane.sender == nullptr) {
       result = SendResult{PushStore::Outcome::Kind::kFailed, "provider not configured", 0};
     } else {
       ++counters_.sent;
-      result = sender->second->Send(work.job, work.target, now);
+      result = lane.sender->Send(work.job, work.target, now);
     }
     PushStore::Outcome outcome;
     outcome.kind = result.kind;
@@ -268,28 +278,33 @@ void Outbox::Dispatch() {
     WriteJobs(intake, now);
     if (finishing) return;
 
+    PushStore::LeaseSlots slots{};
+    std::vector<int64_t> busy;
     lock.lock();
-    for (const PushStore::Outcome& outcome : outcomes) {
-      auto it = std::find(busy_targets_.begin(), busy_targets_.end(), outcome.target_id);
-      if (it != busy_targets_.end()) busy_targets_.erase(it);
+    for (auto& lane : lanes_) {
+      for (const PushStore::Outcome& outcome : outcomes) {
+        auto it = std::find(lane->busy.begin(), lane->busy.end(), outcome.target_id);
+        if (it != lane->busy.end()) lane->busy.erase(it);
+      }
+      slots[static_cast<size_t>(lane->provider)] =
+          lane->capacity - static_cast<int>(lane->busy.size());
+      busy.insert(busy.end(), lane->busy.begin(), lane->busy.end());
     }
-    const int capacity = std::max(1, options_.senders) * kWorkPerSender;
-    const int free_slots = capacity - static_cast<int>(busy_targets_.size());
-    std::vector<int64_t> busy = busy_targets_;
     lock.unlock();
 
-    if (!stopping && free_slots > 0) {
-      auto due = store_.LeaseDue(now, free_slots, busy);
+    if (!stopping) {
+      auto due = store_.LeaseDue(now, slots, busy);
       if (!due.ok()) {
         Log(LogLevel::kError, "push_store_failed", {{"reason", due.status().message()}});
       } else if (!due->empty()) {
         lock.lock();
         for (auto& [job, target] : *due) {
-          busy_targets_.push_back(target.id);
-          work_.push_back(Work{std::move(job), std::move(target)});
+          Lane& lane = *lanes_[static_cast<size_t>(target.provider)];
+          lane.busy.push_back(target.id);
+          lane.work.push_back(Work{std::move(job), std::move(target)});
         }
         lock.unlock();
-        sender_wake_.notify_all();
+        for (auto& lane : lanes_) lane->wake.notify_all();
       }
     }
     auto next = store_.NextDue();

@@ -5,15 +5,17 @@
 //     notes misses for e-mail digests (DeliveryStore; offline users who asked for them),
 //     writes jobs to PushStore for offline users and for away users who asked (targets,
 //     mutes, do-not-disturb hours in the user's time zone and preview level applied; bursts per
-//     conversation coalesce), leases due jobs --> sender threads (bounded: `senders` of them,
-//     one job per target at a time) --> Sender (Web Push, webhook) --> outcomes --> dispatcher:
+//     conversation coalesce), leases due jobs per provider --> that provider's lane of sender
+//     threads (`senders` of them per configured provider, one job per target at a time) -->
+//     Sender (Web Push, webhook, FCM, APNs) --> outcomes --> dispatcher:
 //     delivered (removed), gone (target removed), retry (exponential backoff with jitter, dead
 //     letter after `max_attempts`), failed (dead letter).
 //
 // Bounds: at most `max_intake` notifications wait in memory (more are dropped and counted:
 // the message itself is durable and reaches the user at their next connect); at most `senders`
-// requests are in flight, each bounded by the HttpClient's timeout, so a slow endpoint holds
-// one sender and never the message writer or another user's target for long.
+// requests per provider are in flight, each bounded by the HttpClient's timeout, so a slow
+// endpoint holds one sender and never the message writer or another user's target for long,
+// and a slow or failing provider (FCM down) never holds up another's notifications.
 //
 // Thread-safety: Notify and stats are thread-safe. Stop (idempotent; the destructor calls it)
 // writes what the intake still holds, waits for the requests in flight (at most the HTTP
@@ -96,13 +98,23 @@ class Outbox : public Notifier {
     Job job;
     Target target;
   };
+  // One provider's sender threads and their queue of leased work.
+  struct Lane {
+    Provider provider = Provider::kWebPush;
+    Sender* sender = nullptr;  // null: the provider is not configured (its jobs dead-letter)
+    int capacity = 0;          // leased jobs at most: in flight plus queued
+    std::deque<Work> work;     // guarded by mutex_
+    std::vector<int64_t> busy;  // guarded by mutex_: target ids leased, outcome not applied
+    std::condition_variable wake;
+    std::vector<std::thread> threads;
+  };
   struct Pending {
     Notification what;
     std::vector<int64_t> offline;
     std::vector<int64_t> away;
   };
   void Dispatch();  // the dispatcher thread
-  void SendLoop();  // a sender thread
+  void SendLoop(Lane& lane);  // a sender thread
   void WriteJobs(const std::vector<Pending>& pending, int64_t now);
   int64_t Backoff(int64_t attempts, int64_t retry_after_ms);
   // Whether `now_ms` falls in the user's quiet hours, in their time zone.
@@ -118,12 +130,9 @@ class Outbox : public Notifier {
 
   std::mutex mutex_;
   std::condition_variable dispatcher_wake_;
-  std::condition_variable sender_wake_;
   std::vector<Pending> intake_;               // guarded by mutex_
   size_t intake_users_ = 0;                   // guarded by mutex_: users in intake_
   std::vector<PushStore::Outcome> outcomes_;  // guarded by mutex_
-  std::deque<Work> work_;                     // guarded by mutex_
-  std::vector<int64_t> busy_targets_;         // guarded by mutex_: leased, not applied
   bool stopping_ = false;                     // guarded by mutex_
   bool senders_done_ = false;                 // guarded by mutex_
 
@@ -132,7 +141,8 @@ class Outbox : public Notifier {
         failed{0};
   };
   Counters counters_;
-  std::vector<std::thread> sender_threads_;
+  // lanes_[p] is provider p's (by its number), fixed after construction.
+  std::vector<std::unique_ptr<Lane>> lanes_;
   std::thread dispatcher_;  // last: starts after everything above is initialised
 };
 

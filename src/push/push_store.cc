@@ -419,7 +419,10 @@ Status PushStore::Enqueue(const std::vector<NewJob>& jobs, int64_t now) {
 }
 
 Result<std::vector<std::pair<Job, Target>>> PushStore::LeaseDue(
-    int64_t now, int limit, const std::vector<int64_t>& busy_targets) {
+    int64_t now, LeaseSlots slots, const std::vector<int64_t>& busy_targets) {
+  int limit = 0;
+  for (int free : slots) limit += std::max(free, 0);
+  if (limit == 0) return std::vector<std::pair<Job, Target>>();
   std::lock_guard lock(mutex_);
   Transaction txn(*db_);
   if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) return Internal(s);
@@ -431,7 +434,8 @@ Result<std::vector<std::pair<Job, Target>>> PushStore::LeaseDue(
       "WHERE j.dead = 0 AND j.leased = 0 AND j.next_at <= ?1 ORDER BY j.next_at LIMIT ?2");
   if (!select.ok()) return Internal(select.status());
   select->BindInt(1, now);
-  // Read beyond the limit so that jobs of busy targets do not starve the others.
+  // Read beyond the limit so that jobs of busy targets and full providers do not starve the
+  // others.
   select->BindInt(2, static_cast<int64_t>(limit) * 4 + static_cast<int64_t>(busy_targets.size()));
   std::vector<int64_t> busy = busy_targets;
   std::vector<std::pair<Job, Target>> due;
@@ -441,6 +445,9 @@ Result<std::vector<std::pair<Job, Target>>> PushStore::LeaseDue(
     if (!*row) break;
     Target target = ReadTarget(*select, 12);
     if (std::find(busy.begin(), busy.end(), target.id) != busy.end()) continue;
+    const auto provider = static_cast<size_t>(target.provider);
+    if (provider >= slots.size() || slots[provider] <= 0) continue;
+    --slots[provider];
     busy.push_back(target.id);  // one job per target in flight
     Job job;
     job.id = select->ColumnInt(0);

@@ -14,6 +14,7 @@
 #ifndef PARLEY_PUSH_PUSH_STORE_H_
 #define PARLEY_PUSH_PUSH_STORE_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -112,9 +113,11 @@ class PushStore {
   // Inserts the jobs, or coalesces each into the pending job of its (target, collapse key):
   // count + 1, the newest title/body/seq, a new version, attempts reset; in one transaction.
   Status Enqueue(const std::vector<NewJob>& jobs, int64_t now);
-  // Up to `limit` unleased live jobs due at `now`, soonest first, skipping targets in
-  // `busy_targets`, each with its target; leases them.
-  Result<std::vector<std::pair<Job, Target>>> LeaseDue(int64_t now, int limit,
+  // Free lease slots per provider, indexed by the provider's number.
+  using LeaseSlots = std::array<int, kProviderCount>;
+  // Unleased live jobs due at `now`, soonest first, at most `slots[p]` for the targets of each
+  // provider p, skipping targets in `busy_targets`, each with its target; leases them.
+  Result<std::vector<std::pair<Job, Target>>> LeaseDue(int64_t now, LeaseSlots slots,
                                                        const std::vector<int64_t>& busy_targets);
   // When the next unleased live job is due (nullopt: none).
   Result<std::optional<int64_t>> NextDue();

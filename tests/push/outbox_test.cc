@@ -24,6 +24,13 @@ namespace {
 
 using Kind = PushStore::Outcome::Kind;
 
+// `n` lease slots for webhooks, none for the other providers.
+PushStore::LeaseSlots WebhookSlots(int n) {
+  PushStore::LeaseSlots slots{};
+  slots[static_cast<size_t>(Provider::kWebhook)] = n;
+  return slots;
+}
+
 class PushStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -80,31 +87,31 @@ TEST_F(PushStoreTest, BurstsCoalesceAndLeasesDoNotSurviveARestart) {
   ASSERT_TRUE(store_->Enqueue({JobFor(t, 5, 1), JobFor(t, 5, 2), JobFor(t, 6, 1)}, 0).ok());
   ASSERT_TRUE(store_->Enqueue({JobFor(t, 5, 3)}, 0).ok());
   EXPECT_EQ(store_->Counts()->pending, 2);
-  auto due = store_->LeaseDue(0, 10, {});
+  auto due = store_->LeaseDue(0, WebhookSlots(10), {});
   ASSERT_TRUE(due.ok());
   ASSERT_EQ(due->size(), 1u);  // one job per target at a time
   EXPECT_EQ((*due)[0].first.count, 3);
   EXPECT_EQ((*due)[0].first.seq, 3);
   EXPECT_EQ((*due)[0].first.body, "m3");
-  EXPECT_TRUE(store_->LeaseDue(0, 10, {t.id})->empty());  // the target is busy
+  EXPECT_TRUE(store_->LeaseDue(0, WebhookSlots(10), {t.id})->empty());  // the target is busy
 
   // A crash with both leased: the next process sends them again.
   store_.reset();
   auto reopened = PushStore::Open(path_, false);
   ASSERT_TRUE(reopened.ok());
   store_ = std::move(*reopened);
-  EXPECT_EQ(store_->LeaseDue(0, 10, {})->size(), 1u);
+  EXPECT_EQ(store_->LeaseDue(0, WebhookSlots(10), {})->size(), 1u);
 }
 
 TEST_F(PushStoreTest, OutcomesDeliverRetryDeadLetterAndForgetGoneTargets) {
   Target t = AddWebhook(1, 10, "https://a/1");
   ASSERT_TRUE(store_->Enqueue({JobFor(t, 5, 1)}, 0).ok());
-  auto due = store_->LeaseDue(0, 10, {});
+  auto due = store_->LeaseDue(0, WebhookSlots(10), {});
   const Job job = (*due)[0].first;
   // Coalesced while in flight: delivered removes only what was sent.
   ASSERT_TRUE(store_->Enqueue({JobFor(t, 5, 2)}, 0).ok());
   ASSERT_TRUE(store_->Apply({{Kind::kDelivered, job.id, job.version, t.id, job.count}}, 5, 3).ok());
-  due = store_->LeaseDue(5, 10, {});
+  due = store_->LeaseDue(5, WebhookSlots(10), {});
   ASSERT_EQ(due->size(), 1u);
   Job second = (*due)[0].first;
   EXPECT_EQ(second.count, 1);
@@ -115,8 +122,8 @@ TEST_F(PushStoreTest, OutcomesDeliverRetryDeadLetterAndForgetGoneTargets) {
     retry.retry_at = 100 * (attempt + 1);
     retry.error = "http 503";
     ASSERT_TRUE(store_->Apply({retry}, 0, 3).ok());
-    EXPECT_TRUE(store_->LeaseDue(retry.retry_at - 1, 10, {})->empty());
-    due = store_->LeaseDue(retry.retry_at, 10, {});
+    EXPECT_TRUE(store_->LeaseDue(retry.retry_at - 1, WebhookSlots(10), {})->empty());
+    due = store_->LeaseDue(retry.retry_at, WebhookSlots(10), {});
     if (attempt < 2) ASSERT_EQ(due->size(), 1u);
   }
   EXPECT_TRUE(due->empty());
@@ -124,7 +131,7 @@ TEST_F(PushStoreTest, OutcomesDeliverRetryDeadLetterAndForgetGoneTargets) {
   // A new notification revives a dead job.
   ASSERT_TRUE(store_->Enqueue({JobFor(t, 5, 3)}, 1000).ok());
   EXPECT_EQ(store_->Counts()->dead, 0);
-  due = store_->LeaseDue(1000, 10, {});
+  due = store_->LeaseDue(1000, WebhookSlots(10), {});
   ASSERT_EQ(due->size(), 1u);
   ASSERT_TRUE(store_->Apply({{Kind::kGone, (*due)[0].first.id, 0, t.id, 0}}, 0, 3).ok());
   EXPECT_TRUE(store_->TargetsOf(1)->empty());
@@ -256,6 +263,38 @@ TEST_F(PushStoreTest, ASlowTargetDoesNotHoldUpAnother) {
   open = true;
   ASSERT_TRUE(WaitUntil([&] { return outbox.stats().delivered == 4; }));
   ASSERT_TRUE(WaitUntil([&] { return store_->Counts()->pending == 0; }));
+}
+
+// Each provider has its own senders: with every FCM request stalled, webhooks still go out.
+TEST_F(PushStoreTest, AStalledProviderDoesNotHoldUpAnother) {
+  for (int64_t user = 1; user <= 3; ++user) {
+    Target fcm;
+    fcm.user_id = user;
+    fcm.device_id = user;
+    fcm.provider = Provider::kFcm;
+    fcm.endpoint = "fcm-token-" + std::to_string(user);
+    ASSERT_TRUE(store_->AddTarget(fcm, 10).ok());
+  }
+  for (int64_t user = 4; user <= 6; ++user) AddWebhook(user, user, "https://hook");
+  std::atomic<bool> open{false};  // FCM answers only once the test opens it
+  std::atomic<int> stalled{0};
+  ScriptedSender fcm([&](const Job&, const Target&) {
+    ++stalled;
+    while (!open) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return SendResult{};
+  });
+  ScriptedSender webhook([](const Job&, const Target&) { return SendResult{}; });
+  OutboxOptions options = FastOptions();  // 2 senders per provider
+  Outbox outbox(
+      *store_, {{Provider::kFcm, &fcm}, {Provider::kWebhook, &webhook}},
+      [](int64_t) { return "Zed"; }, options);
+  outbox.Notify(Message(5, 1), {1, 2, 3}, {});
+  ASSERT_TRUE(WaitUntil([&] { return stalled == 2; })) << "both FCM senders are stuck";
+  outbox.Notify(Message(6, 1), {4, 5, 6}, {});
+  ASSERT_TRUE(WaitUntil([&] { return outbox.stats().delivered == 3; }));
+  EXPECT_EQ(webhook.CountFor("https://hook"), 3u);
+  open = true;
+  ASSERT_TRUE(WaitUntil([&] { return outbox.stats().delivered == 6; }));
 }
 
 TEST_F(PushStoreTest, AFullIntakeDropsAndCounts) {
