@@ -324,6 +324,7 @@ export default {
     two_step_qr_label: 'QR code to scan with an authenticator app',
     two_step_type_secret: 'Or type this key into the app:',
     two_step_code: 'Code from the app, or a recovery code',
+    two_step_app_code: 'Code from the app',
     two_step_confirm: 'Confirm and turn on',
     two_step_codes_intro: 'Your recovery codes. Each works once, if you lose your phone. Keep them somewhere safe: they are shown only now.',
     two_step_codes_copied: 'Recovery codes copied.',

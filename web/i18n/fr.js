@@ -324,6 +324,7 @@ export default {
     two_step_qr_label: 'Code QR à scanner avec une application d’authentification',
     two_step_type_secret: 'Ou saisissez cette clé dans l’application :',
     two_step_code: 'Code de l’application, ou code de secours',
+    two_step_app_code: 'Code de l’application',
     two_step_confirm: 'Confirmer et activer',
     two_step_codes_intro: 'Vos codes de secours. Chacun sert une fois, si vous perdez votre téléphone. Gardez-les en lieu sûr : ils ne sont affichés que maintenant.',
     two_step_codes_copied: 'Codes de secours copiés.',

@@ -324,6 +324,7 @@ export default {
     two_step_qr_label: '用身份验证器应用扫描的二维码',
     two_step_type_secret: '或在应用中输入此密钥：',
     two_step_code: '应用中的验证码，或恢复码',
+    two_step_app_code: '应用中的验证码',
     two_step_confirm: '确认并开启',
     two_step_codes_intro: '这是你的恢复码。手机丢失时，每个恢复码可使用一次。请妥善保存：它们只显示这一次。',
     two_step_codes_copied: '恢复码已复制。',

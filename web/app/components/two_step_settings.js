@@ -104,7 +104,7 @@ export function createTwoStepSettings(api) {
         event.preventDefault();
         run(async () => showRecoveryCodes((await api.confirmTwoStep(code.value.trim())).recovery_codes));
       } },
-      h('label', { for: 'two-step-confirm-code' }, t('two_step_code')), code,
+      h('label', { for: 'two-step-confirm-code' }, t('two_step_app_code')), code,
       h('button', { type: 'submit', className: 'primary' }, t('two_step_confirm'))));
     code.focus();
   }
