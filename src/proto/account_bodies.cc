@@ -4,16 +4,6 @@
 #include "proto/json_writer.h"
 
 namespace parley::proto {
-namespace {
-
-Result<std::string> OneString(std::string_view body, std::string_view key) {
-  auto object = ParseObject(body);
-  if (!object.ok()) return object.status();
-  return RequiredString(*object, key);
-}
-
-}  // namespace
-
 Result<SetEmailRequest> DecodeSetEmail(std::string_view body) {
   auto object = ParseObject(body);
   if (!object.ok()) return object.status();
@@ -25,9 +15,13 @@ Result<SetEmailRequest> DecodeSetEmail(std::string_view body) {
   return SetEmailRequest{email->value_or(""), std::move(*password)};
 }
 
-Result<std::string> DecodeVerifyEmail(std::string_view body) { return OneString(body, "token"); }
+Result<std::string> DecodeVerifyEmail(std::string_view body) {
+  return StringFieldOf(body, "token");
+}
 
-Result<std::string> DecodeResetRequest(std::string_view body) { return OneString(body, "account"); }
+Result<std::string> DecodeResetRequest(std::string_view body) {
+  return StringFieldOf(body, "account");
+}
 
 Result<ResetConfirmRequest> DecodeResetConfirm(std::string_view body) {
   auto object = ParseObject(body);

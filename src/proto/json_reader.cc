@@ -87,6 +87,12 @@ Result<std::string> RequiredString(const nlohmann::json& object, std::string_vie
   return value->get<std::string>();
 }
 
+Result<std::string> StringFieldOf(std::string_view body, std::string_view key) {
+  auto object = ParseObject(body);
+  if (!object.ok()) return object.status();
+  return RequiredString(*object, key);
+}
+
 Result<int64_t> RequiredInt(const nlohmann::json& object, std::string_view key) {
   const nlohmann::json* value = Find(object, key);
   if (value == nullptr) return Missing(key);

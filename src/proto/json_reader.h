@@ -31,6 +31,8 @@ ParsedObject ParseObjectKeepingShallowFields(std::string_view text);
 // Required fields fail with "field 'x' is missing" or "field 'x' must be a string".
 Result<std::string> RequiredString(const nlohmann::json& object, std::string_view key);
 Result<int64_t> RequiredInt(const nlohmann::json& object, std::string_view key);
+// A body that is one object with the string field `key` (others ignored): its value.
+Result<std::string> StringFieldOf(std::string_view body, std::string_view key);
 // Optional fields: absent or null gives nullopt (or the fallback); a wrong type still fails.
 Result<std::optional<std::string>> OptionalString(const nlohmann::json& object,
                                                   std::string_view key);

@@ -4,21 +4,11 @@
 #include "proto/json_writer.h"
 
 namespace parley::proto {
-namespace {
-
-Result<std::string> OneString(std::string_view body, std::string_view key) {
-  auto object = ParseObject(body);
-  if (!object.ok()) return object.status();
-  return RequiredString(*object, key);
-}
-
-}  // namespace
-
 Result<std::string> DecodePasswordOnly(std::string_view body) {
-  return OneString(body, "password");
+  return StringFieldOf(body, "password");
 }
 
-Result<std::string> DecodeCode(std::string_view body) { return OneString(body, "code"); }
+Result<std::string> DecodeCode(std::string_view body) { return StringFieldOf(body, "code"); }
 
 Result<DisableTwoFactorRequest> DecodeDisableTwoFactor(std::string_view body) {
   auto object = ParseObject(body);

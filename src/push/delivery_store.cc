@@ -1,5 +1,6 @@
 #include "push/delivery_store.h"
 
+#include "push/push_store.h"
 #include "store/sqlite/sqlite_db.h"
 
 namespace parley::push {
@@ -34,13 +35,8 @@ DeliveryStore::~DeliveryStore() = default;
 
 Result<std::unique_ptr<DeliveryStore>> DeliveryStore::Open(const std::string& path,
                                                            bool fsync_full) {
-  store::sqlite::DbOptions options;
-  options.create = true;
-  options.writer = true;
-  options.synchronous_full = fsync_full;
-  auto db = Db::Open(path, options);
+  auto db = OpenPushDb(path, fsync_full, kSchema);
   if (!db.ok()) return Internal(db.status());
-  if (Status s = (*db)->Exec(kSchema); !s.ok()) return Internal(s);
   std::unique_ptr<DeliveryStore> store(new DeliveryStore(std::move(*db)));
   auto prefs = store->db_->Prepare("SELECT user_id, when_away, email_digest FROM delivery_prefs");
   if (!prefs.ok()) return Internal(prefs.status());

@@ -88,6 +88,18 @@ Status Internal(const Status& cause) {
 
 }  // namespace
 
+Result<std::unique_ptr<Db>> OpenPushDb(const std::string& path, bool fsync_full,
+                                       const char* schema) {
+  store::sqlite::DbOptions options;
+  options.create = true;
+  options.writer = true;
+  options.synchronous_full = fsync_full;
+  auto db = Db::Open(path, options);
+  if (!db.ok()) return db.status();
+  if (Status s = (*db)->Exec(schema); !s.ok()) return s;
+  return db;
+}
+
 bool MutedAt(const std::vector<Mute>& mutes, int64_t conversation_id, int64_t now) {
   return std::any_of(mutes.begin(), mutes.end(), [&](const Mute& mute) {
     return mute.conversation_id == conversation_id && (mute.until == 0 || mute.until > now);
@@ -98,13 +110,8 @@ PushStore::PushStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
 PushStore::~PushStore() = default;
 
 Result<std::unique_ptr<PushStore>> PushStore::Open(const std::string& path, bool fsync_full) {
-  store::sqlite::DbOptions options;
-  options.create = true;
-  options.writer = true;
-  options.synchronous_full = fsync_full;
-  auto db = Db::Open(path, options);
+  auto db = OpenPushDb(path, fsync_full, kSchema);
   if (!db.ok()) return Internal(db.status());
-  if (Status s = (*db)->Exec(kSchema); !s.ok()) return Internal(s);
   if (Status s = (*db)->Exec("PRAGMA foreign_keys = ON; UPDATE jobs SET leased = 0 WHERE leased");
       !s.ok()) {
     return Internal(s);

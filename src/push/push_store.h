@@ -57,6 +57,11 @@ struct Mute {
   int64_t until = 0;  // ms since the epoch; 0: until unmuted
 };
 
+// A connection to push.db that writes (created if missing), with `schema` applied: the one way
+// PushStore and DeliveryStore open the file.
+Result<std::unique_ptr<store::sqlite::Db>> OpenPushDb(const std::string& path, bool fsync_full,
+                                                      const char* schema);
+
 // Whether `mutes` silence the conversation at `now`.
 bool MutedAt(const std::vector<Mute>& mutes, int64_t conversation_id, int64_t now);
 
