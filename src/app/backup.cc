@@ -62,37 +62,43 @@ Status MakeEmptyDirectory(const std::string& dir, const char* role) {
   return Status::Ok();
 }
 
+// Makes `path` readable and writable by its owner only (0600).
+Status OwnerOnly(const std::string& path) {
+  std::error_code error;
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, error);
+  if (error) return Failed("cannot restrict " + path, error);
+  return Status::Ok();
+}
+
+// The manifest's description of the file at `path`: its size and SHA-256 (the path is the
+// caller's to fill).
+Result<ManifestEntry> Describe(const std::string& path) {
+  std::error_code error;
+  ManifestEntry entry;
+  entry.size = static_cast<int64_t>(fs::file_size(path, error));
+  if (error) return Failed(path, error);
+  Result<std::string> sha256 = media::Sha256OfFile(path);
+  if (!sha256.ok()) return sha256.status();
+  entry.sha256 = std::move(*sha256);
+  return entry;
+}
+
 // Copies `source` to the new file `target` (mode 0600), fsynced; its size and SHA-256.
 Result<ManifestEntry> CopyFile(const std::string& source, const std::string& target) {
   std::error_code error;
   fs::copy_file(source, target, fs::copy_options::none, error);
   if (error) return Failed("cannot copy " + source, error);
-  fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write, error);
-  if (error) return Failed("cannot restrict " + target, error);
+  if (Status restricted = OwnerOnly(target); !restricted.ok()) return restricted;
   if (Status synced = Fsync(target, false); !synced.ok()) return synced;
-  ManifestEntry entry;
-  entry.size = static_cast<int64_t>(fs::file_size(target, error));
-  if (error) return Failed(target, error);
-  Result<std::string> sha256 = media::Sha256OfFile(target);
-  if (!sha256.ok()) return sha256.status();
-  entry.sha256 = std::move(*sha256);
-  return entry;
+  return Describe(target);
 }
 
 Result<ManifestEntry> SnapshotDatabase(const std::string& source, const std::string& target) {
   if (Status copied = store::sqlite::CopyDatabaseOnline(source, target); !copied.ok()) {
     return copied;
   }
-  std::error_code error;
-  fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write, error);
-  if (error) return Failed("cannot restrict " + target, error);
-  ManifestEntry entry;
-  entry.size = static_cast<int64_t>(fs::file_size(target, error));
-  if (error) return Failed(target, error);
-  Result<std::string> sha256 = media::Sha256OfFile(target);
-  if (!sha256.ok()) return sha256.status();
-  entry.sha256 = std::move(*sha256);
-  return entry;
+  if (Status restricted = OwnerOnly(target); !restricted.ok()) return restricted;
+  return Describe(target);
 }
 
 Status WriteManifest(const std::string& dir, const std::vector<ManifestEntry>& entries) {

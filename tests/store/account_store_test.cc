@@ -9,35 +9,16 @@
 
 #include "store/store.h"
 #include "tests/store/backends.h"
-#include "tests/support/temp_dir.h"
 
 namespace parley::store {
 namespace {
 
-using testing_support::TempDir;
-
-class AccountStoreTest : public testing::TestWithParam<Backend> {
+class AccountStoreTest : public BackendTest {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty()) << "mkdtemp failed";
-    Result<std::unique_ptr<Store>> opened = GetParam().open(dir_.path());
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    store_ = std::move(*opened);
-  }
-
-  int64_t AddUser(const std::string& name) {
-    Result<User> user = store_->CreateUser({name, name, "$argon2id$x", 1000});
-    EXPECT_TRUE(user.ok()) << user.status().message();
-    return user.ok() ? user->id : 0;
-  }
-
   OneTimeToken Token(std::string hash, int64_t user_id, TokenPurpose purpose,
                      int64_t expires_at = 10'000) {
     return OneTimeToken{std::move(hash), user_id, purpose, "a@example.org", 1000, expires_at};
   }
-
-  TempDir dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_P(AccountStoreTest, EmailIsSetUnverifiedThenVerifiedThenRemoved) {

@@ -1,6 +1,7 @@
 // The Store backends every conformance suite runs on (store_test, social_store_test,
 // group_store_test). A new backend (PostgreSQL) joins every suite by being added to
-// AllBackends(). Header-only test support.
+// AllBackends(). BackendTest is a fixture for such a suite: a fresh store per test, and users.
+// Header-only test support.
 #ifndef PARLEY_TESTS_STORE_BACKENDS_H_
 #define PARLEY_TESTS_STORE_BACKENDS_H_
 
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "store/store.h"
+#include "tests/support/temp_dir.h"
 
 namespace parley::store {
 
@@ -37,6 +39,27 @@ inline auto AllBackends() { return testing::Values(Backend{"sqlite", &OpenSqlite
 inline std::string BackendName(const testing::TestParamInfo<Backend>& info) {
   return info.param.name;
 }
+
+// A fresh store of the parameter's backend in a temporary directory, per test.
+class BackendTest : public testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(dir_.path().empty()) << "mkdtemp failed";
+    Result<std::unique_ptr<Store>> opened = GetParam().open(dir_.path());
+    ASSERT_TRUE(opened.ok()) << opened.status().message();
+    store_ = std::move(*opened);
+  }
+
+  // A new user named `name`; 0 (and a test failure) if that fails.
+  int64_t AddUser(const std::string& name) {
+    Result<User> user = store_->CreateUser({name, name, "$argon2id$x", 1000});
+    EXPECT_TRUE(user.ok()) << user.status().message();
+    return user.ok() ? user->id : 0;
+  }
+
+  testing_support::TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
 
 }  // namespace parley::store
 

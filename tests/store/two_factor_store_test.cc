@@ -10,31 +10,11 @@
 
 #include "store/store.h"
 #include "tests/store/backends.h"
-#include "tests/support/temp_dir.h"
 
 namespace parley::store {
 namespace {
 
-using testing_support::TempDir;
-
-class TwoFactorStoreTest : public testing::TestWithParam<Backend> {
- protected:
-  void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty()) << "mkdtemp failed";
-    Result<std::unique_ptr<Store>> opened = GetParam().open(dir_.path());
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    store_ = std::move(*opened);
-  }
-
-  int64_t AddUser(const std::string& name) {
-    Result<User> user = store_->CreateUser({name, name, "$argon2id$x", 1000});
-    EXPECT_TRUE(user.ok()) << user.status().message();
-    return user.ok() ? user->id : 0;
-  }
-
-  TempDir dir_;
-  std::unique_ptr<Store> store_;
-};
+using TwoFactorStoreTest = BackendTest;
 
 TEST_P(TwoFactorStoreTest, SeedIsPendingThenEnabledThenRemoved) {
   const int64_t alice = AddUser("alice");
