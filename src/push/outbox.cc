@@ -57,8 +57,7 @@ Outbox::Outbox(PushStore& store, std::map<Provider, Sender*> senders, NameOf nam
 
 Outbox::~Outbox() { Stop(); }
 
-void Outbox::Notify(Notification what, std::vector<int64_t> offline,
-                    std::vector<int64_t> away) {
+void Outbox::Notify(Notification what, std::vector<int64_t> offline, std::vector<int64_t> away) {
   if (away.empty() && offline.empty()) return;
   const size_t asked = offline.size() + away.size();
   size_t dropped = 0;
@@ -194,13 +193,8 @@ void Outbox::WriteJobs(const std::vector<Pending>& pending, int64_t now) {
   std::map<std::pair<int64_t, int64_t>, PushStore::Recipient> recipients;  // by user, conversation
   std::vector<int64_t> missed;  // offline digest subscribers
   DeliveryStore* const deliveries = options_.deliveries;
-  std::vector<int64_t> users;
   for (const Pending& entry : pending) {
     const Notification& n = entry.what;
-    users = entry.offline;
-    for (int64_t user : entry.away) {
-      if (deliveries != nullptr && deliveries->WantsWhenAway(user)) users.push_back(user);
-    }
     if (deliveries != nullptr) {
       for (int64_t user : entry.offline) {
         if (!deliveries->WantsDigest(user)) continue;
@@ -209,8 +203,9 @@ void Outbox::WriteJobs(const std::vector<Pending>& pending, int64_t now) {
         if (mutes.ok() && !MutedAt(*mutes, n.conversation_id, now)) missed.push_back(user);
       }
     }
-    for (int64_t user : users) {
-      if (!store_.HasTargets(user)) continue;  // most users: no query at all
+    // The jobs of `n` for one user: per target, privacy applied.
+    const auto add_jobs = [&](int64_t user) {
+      if (!store_.HasTargets(user)) return;  // most users: no query at all
       // A burst in one conversation reads each recipient once per pass.
       auto [cached, added] = recipients.try_emplace({user, n.conversation_id});
       if (added) {
@@ -218,13 +213,13 @@ void Outbox::WriteJobs(const std::vector<Pending>& pending, int64_t now) {
         if (!read.ok()) {
           Log(LogLevel::kError, "push_store_failed", {{"reason", read.status().message()}});
           recipients.erase(cached);
-          continue;
+          return;
         }
         cached->second = std::move(*read);
       }
       const PushStore::Recipient* recipient = &cached->second;
-      if (recipient->targets.empty() || recipient->muted) continue;
-      if (recipient->quiet && InQuietHours(user, *recipient->quiet, now)) continue;
+      if (recipient->targets.empty() || recipient->muted) return;
+      if (recipient->quiet && InQuietHours(user, *recipient->quiet, now)) return;
       const Preview preview = Stricter(options_.server_preview, recipient->preview);
       std::string name;
       if (n.sender_id != 0 && preview != Preview::kNone) {
@@ -243,6 +238,10 @@ void Outbox::WriteJobs(const std::vector<Pending>& pending, int64_t now) {
       for (const Target& target : recipient->targets) {
         jobs.push_back(PushStore::NewJob{target.id, job});
       }
+    };
+    for (int64_t user : entry.offline) add_jobs(user);
+    for (int64_t user : entry.away) {
+      if (deliveries != nullptr && deliveries->WantsWhenAway(user)) add_jobs(user);
     }
   }
   if (Status s = store_.Enqueue(jobs, now); !s.ok()) {
