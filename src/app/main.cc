@@ -263,7 +263,7 @@ int Main(int argc, char** argv) {
   chat::MessageWriter writer(**store, config->writer);
   // The domain publishes typed events to the hub, which encodes them per protocol.
   chat::Service chat(**store, events, writer, config->chat);
-  chat::SearchIndexer search_indexer(writer, std::chrono::milliseconds(250));
+  chat::SearchIndexer search_indexer(**store, std::chrono::milliseconds(250));
   chat::Notices notices(**store, writer, events, config->chat.max_text_bytes);
   proto::JsonGroupEventFormat group_events;  // the stored text of group events
   chat::Groups groups(**store, events, writer, group_events, config->groups);

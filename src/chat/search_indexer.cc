@@ -12,22 +12,16 @@ constexpr int kBatch = 2000;
 
 }  // namespace
 
-Status IndexQueuedMessages(MessageWriter& writer) {
+Status IndexQueuedMessages(store::Store& store) {
   for (;;) {
-    int indexed = 0;
-    Status status = writer.Run([&](store::WriteTxn& txn, ConversationCache&) -> Status {
-      auto taken = txn.IndexQueuedForSearch(kBatch);
-      if (!taken.ok()) return taken.status();
-      indexed = *taken;
-      return Status::Ok();
-    });
-    if (!status.ok()) return status;
-    if (indexed < kBatch) return Status::Ok();
+    Result<int> indexed = store.IndexQueuedForSearch(kBatch);
+    if (!indexed.ok()) return indexed.status();
+    if (*indexed < kBatch) return Status::Ok();
   }
 }
 
-SearchIndexer::SearchIndexer(MessageWriter& writer, std::chrono::milliseconds period)
-    : writer_(writer), periodic_(period, [this] { Pass(); }) {}
+SearchIndexer::SearchIndexer(store::Store& store, std::chrono::milliseconds period)
+    : store_(store), periodic_(period, [this] { Pass(); }) {}
 
 std::chrono::milliseconds SearchIndexer::lag() const {
   const int64_t caught_up = caught_up_at_ms_.load(std::memory_order_relaxed);
@@ -37,7 +31,7 @@ std::chrono::milliseconds SearchIndexer::lag() const {
 
 void SearchIndexer::Pass() {
   const int64_t started = NowMillis();
-  Status status = IndexQueuedMessages(writer_);
+  Status status = IndexQueuedMessages(store_);
   // The queue was empty at some point after `started`: nothing older is waiting.
   if (status.ok()) caught_up_at_ms_.store(started, std::memory_order_relaxed);
   if (!status.ok()) {

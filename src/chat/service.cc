@@ -179,7 +179,7 @@ Result<store::SearchPage> Service::Search(int64_t user_id, store::SearchQuery qu
     if (!member->has_value()) return Status(Code::kNotFound, "no such conversation");
   }
   query.user_id = user_id;
-  if (Status indexed = IndexQueuedMessages(writer_); !indexed.ok()) return indexed;
+  if (Status indexed = IndexQueuedMessages(store_); !indexed.ok()) return indexed;
   return store_.SearchMessages(query);
 }
 

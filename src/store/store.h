@@ -66,10 +66,6 @@ class WriteTxn {
   // Adds (on) or removes a reaction; whether anything changed.
   virtual Result<bool> SetReaction(int64_t conversation_id, int64_t seq, int64_t user_id,
                                    std::string_view emoji, bool on, int64_t at) = 0;
-  // Brings the search index up to date for up to `limit` queued messages (appended, edited or
-  // deleted since), oldest queued first; returns how many it took. Indexing in batches keeps
-  // the cost of the index off each send; SearchMessages sees only what was indexed.
-  virtual Result<int> IndexQueuedForSearch(int limit) = 0;
 
   // Raises a member's cursors to at least the given values (never lowers them; values above
   // the conversation's last seq are clamped to it; reading implies delivery). Returns the
@@ -302,7 +298,12 @@ class Store {
   virtual Result<std::vector<Message>> MessagesBefore(int64_t conversation_id, int64_t before_seq,
                                                       int limit) = 0;
 
-  // Indexed messages (WriteTxn::IndexQueuedForSearch) matching query.text that query.user_id
+  // Brings the search index up to date for up to `limit` queued messages (appended, edited or
+  // deleted since), oldest queued first; returns how many it took. Indexing in batches, off
+  // the writer, keeps the cost of the index off each send; SearchMessages sees only what was
+  // indexed. Blocks for the batch; calls are serialized; never call it inside Write().
+  virtual Result<int> IndexQueuedForSearch(int limit) = 0;
+  // Indexed messages (IndexQueuedForSearch) matching query.text that query.user_id
   // can read (member, seq >= first_seq, not deleted), newest first. kInvalidArgument if the
   // text holds no searchable word.
   virtual Result<SearchPage> SearchMessages(const SearchQuery& query) = 0;

@@ -159,6 +159,7 @@ class FakeStore : public store::Store {
   Result<std::vector<store::Message>> MessagesBefore(int64_t, int64_t, int) override {
     return Unsupported();
   }
+  Result<int> IndexQueuedForSearch(int) override { return Unsupported(); }
   Result<store::SearchPage> SearchMessages(const store::SearchQuery&) override {
     return Unsupported();
   }

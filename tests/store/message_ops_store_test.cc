@@ -85,9 +85,8 @@ class MessageOpsStoreTest : public testing::TestWithParam<Backend> {
 
   // Brings the search index up to date, as the server does before every search.
   void IndexQueued() {
-    Status indexed =
-        store_->Write([](WriteTxn& txn) { return txn.IndexQueuedForSearch(1000).status(); });
-    ASSERT_TRUE(indexed.ok()) << indexed.message();
+    Result<int> indexed = store_->IndexQueuedForSearch(1000);
+    ASSERT_TRUE(indexed.ok()) << indexed.status().message();
   }
 
   std::vector<std::string> SearchTexts(int64_t user, std::string text) {

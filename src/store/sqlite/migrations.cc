@@ -322,6 +322,23 @@ CREATE TABLE moment_comments (
 ) STRICT;
 CREATE INDEX moment_comments_by_moment ON moment_comments (moment_id, id);
 )sql",
+    // 9: the search index moves to a file of its own (search_index.h), written by its own
+    // connection. search_queue becomes a log whose positions only grow, so the index keeps
+    // one number (how far it has read); search_state names the queue the index belongs to.
+    // No index is named yet, so the first open queues every message again and builds the
+    // new index in the background.
+    R"sql(
+DROP TABLE message_search;
+DROP TABLE search_queue;
+CREATE TABLE search_queue (
+  pos         INTEGER PRIMARY KEY AUTOINCREMENT,
+  message_key INTEGER NOT NULL
+) STRICT;
+CREATE TABLE search_state (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  index_id TEXT NOT NULL
+) STRICT;
+)sql",
 };
 
 Status Failed(int64_t version, const Status& cause) {

@@ -153,7 +153,15 @@ Status Db::Configure(const DbOptions& options) {
   if (Status s = Exec("PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16384;"); !s.ok()) {
     return s;
   }
-  if (!options.writer) return Exec("PRAGMA foreign_keys = ON; PRAGMA query_only = ON;");
+  if (!options.writer) {
+    if (!options.search_index_path.empty()) {
+      Result<Statement> attach = Prepare("ATTACH DATABASE ?1 AS search");
+      if (!attach.ok()) return attach.status();
+      attach->BindText(1, options.search_index_path);
+      if (Status s = attach->Run(); !s.ok()) return s;
+    }
+    return Exec("PRAGMA foreign_keys = ON; PRAGMA query_only = ON;");
+  }
 
   // journal_mode answers with the mode in effect; anything but "wal" means it did not stick.
   // This is also the first read of the file, so a file that is not a database fails here.

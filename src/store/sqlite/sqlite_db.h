@@ -35,6 +35,8 @@ struct DbOptions {
   bool writer = false;           // true: WAL mode, synchronous as below; false: query_only
   bool synchronous_full = true;  // writer only: FULL (fsync every commit) or NORMAL
   int busy_timeout_ms = 5000;
+  // Readers only: the search index's file (search_index.h), ATTACHed as schema `search`.
+  std::string search_index_path;
 };
 
 class Db;

@@ -1,5 +1,7 @@
-// SqliteStore::SearchMessages: full-text search over message_search (an FTS5 table using the
-// `parley` tokenizer, see search_tokenizer.h), limited to what the user can read.
+// SqliteStore::IndexQueuedForSearch and SearchMessages: full-text search over message_search
+// (an FTS5 table using the `parley` tokenizer, see search_tokenizer.h, in the search index's
+// own file: search_index.h), limited to what the user can read.
+#include <chrono>
 #include <utility>
 
 #include "store/sqlite/message_extras.h"
@@ -13,6 +15,11 @@ namespace {
 constexpr std::string_view kOp = "SearchMessages";
 // Tokens of context the snippet keeps around the hits (FTS5 allows up to 64).
 constexpr int kSnippetTokens = 16;
+// Indexed queue entries are deleted from search_queue by the store's writer once this many
+// have gathered, or when the index has caught up and the last trim is this old: one small
+// write now and then, never one per pass.
+constexpr int64_t kTrimEntries = 10000;
+constexpr std::chrono::seconds kTrimInterval{1};
 
 // Whitespace and control characters separate terms. A NUL inside a term would end the FTS5
 // expression early (SQLite reads it as a C string), so no term may hold one.
@@ -84,7 +91,7 @@ Result<SearchPage> Search(Db& db, const SearchQuery& query) {
   Result<Statement> stmt = db.Prepare(
       "SELECT msg.conversation_id, msg.seq, msg.created_at, "
       "snippet(message_search, 0, ?9, ?10, '\xE2\x80\xA6', ?11) "
-      "FROM message_search "
+      "FROM search.message_search "
       "JOIN members AS m ON m.conversation_id = message_search.rowid >> 32 AND m.user_id = ?2 "
       "JOIN messages AS msg ON msg.conversation_id = message_search.rowid >> 32 "
       "AND msg.seq = (message_search.rowid & 4294967295) "
@@ -135,6 +142,24 @@ Result<SearchPage> Search(Db& db, const SearchQuery& query) {
 }
 
 }  // namespace
+
+Result<int> SqliteStore::IndexQueuedForSearch(int limit) {
+  Result<IndexPass> pass = search_index_->IndexQueued(limit);
+  if (!pass.ok()) return pass.status();
+  const int64_t through = pass->indexed_through;
+  std::lock_guard<std::mutex> lock(trim_mu_);
+  const auto now = std::chrono::steady_clock::now();
+  const bool caught_up = pass->indexed < limit;
+  if (through - trimmed_through_ >= kTrimEntries ||
+      (caught_up && through > trimmed_through_ && now - trimmed_at_ >= kTrimInterval)) {
+    Status trimmed = WithWriter("TrimSearchQueue",
+                                [&](Db& db) { return SearchIndex::TrimQueue(db, through); });
+    if (!trimmed.ok()) return trimmed;
+    trimmed_through_ = through;
+    trimmed_at_ = now;
+  }
+  return pass->indexed;
+}
 
 Result<SearchPage> SqliteStore::SearchMessages(const SearchQuery& query) {
   if (query.limit < 1) return Status(Code::kInvalidArgument, "limit must be at least 1");

@@ -22,7 +22,12 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   Result<std::unique_ptr<sqlite::Db>> writer = sqlite::Db::Open(options.path, writer_options);
   if (!writer.ok()) return sqlite::Internal("open", writer.status());
   if (Status s = sqlite::ApplyMigrations(**writer); !s.ok()) return s;
-  auto store = std::make_unique<sqlite::SqliteStore>(std::move(*writer), options.path, options);
+  // Before the readers: they attach the index's file, which Open creates.
+  Result<std::unique_ptr<sqlite::SearchIndex>> search_index =
+      sqlite::SearchIndex::Open(options.path, **writer);
+  if (!search_index.ok()) return search_index.status();
+  auto store = std::make_unique<sqlite::SqliteStore>(std::move(*writer), std::move(*search_index),
+                                                     options.path, options);
   if (Status s = store->WarmUp(options.path, options); !s.ok()) return s;
   return std::unique_ptr<Store>(std::move(store));
 }
@@ -40,6 +45,7 @@ constexpr int kWriterCheckpointPages = 4096;
 DbOptions ReaderOptions(const SqliteOptions& options) {
   DbOptions reader;
   reader.busy_timeout_ms = options.busy_timeout_ms;
+  reader.search_index_path = SearchIndexPath(options.path);
   return reader;
 }
 
@@ -55,9 +61,11 @@ Result<bool> RunReturning(std::string_view op, Statement& stmt) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(std::unique_ptr<Db> writer, std::string path, const SqliteOptions& options)
+SqliteStore::SqliteStore(std::unique_ptr<Db> writer, std::unique_ptr<SearchIndex> search_index,
+                         std::string path, const SqliteOptions& options)
     : writer_(std::move(writer)),
-      readers_(std::move(path), ReaderOptions(options), kMaxIdleReaders) {}
+      readers_(std::move(path), ReaderOptions(options), kMaxIdleReaders),
+      search_index_(std::move(search_index)) {}
 
 Status SqliteStore::WarmUp(const std::string& path, const SqliteOptions& options) {
   Result<ConnectionPool::Lease> lease = readers_.Acquire();

@@ -16,6 +16,7 @@
 #define PARLEY_STORE_SQLITE_SQLITE_STORE_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -30,6 +31,7 @@
 #include "base/status.h"
 #include "store/sqlite/checkpointer.h"
 #include "store/sqlite/connection_pool.h"
+#include "store/sqlite/search_index.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/store.h"
 
@@ -37,7 +39,8 @@ namespace parley::store::sqlite {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::unique_ptr<Db> writer, std::string path, const SqliteOptions& options);
+  SqliteStore(std::unique_ptr<Db> writer, std::unique_ptr<SearchIndex> search_index,
+              std::string path, const SqliteOptions& options);
 
   Result<User> CreateUser(const NewUser& user) override;
   Result<User> FindUserById(int64_t id) override;
@@ -83,6 +86,7 @@ class SqliteStore final : public Store {
                                               int limit) override;
 
   // Message search: sqlite_search.cc.
+  Result<int> IndexQueuedForSearch(int limit) override;
   Result<SearchPage> SearchMessages(const SearchQuery& query) override;
 
   Status Write(const std::function<Status(WriteTxn&)>& body) override;
@@ -152,6 +156,11 @@ class SqliteStore final : public Store {
   // The thread holding write_mu_, so a nested call fails instead of self-deadlocking.
   std::atomic<std::thread::id> writer_thread_;
   ConnectionPool readers_;  // declared after writer_: closed first, the writer closes last
+  std::unique_ptr<SearchIndex> search_index_;
+  // What the writer has trimmed from search_queue, and when (IndexQueuedForSearch).
+  std::mutex trim_mu_;
+  int64_t trimmed_through_ = 0;                     // guarded by trim_mu_
+  std::chrono::steady_clock::time_point trimmed_at_;  // guarded by trim_mu_
   std::unique_ptr<Checkpointer> checkpointer_;  // last: stopped before any connection closes
 };
 

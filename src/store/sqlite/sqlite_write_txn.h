@@ -48,7 +48,6 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<int64_t> ReactionCount(int64_t conversation_id, int64_t seq, int64_t user_id) override;
   Result<bool> SetReaction(int64_t conversation_id, int64_t seq, int64_t user_id,
                            std::string_view emoji, bool on, int64_t at) override;
-  Result<int> IndexQueuedForSearch(int limit) override;
   Result<CursorAdvance> AdvanceCursors(int64_t conversation_id, int64_t user_id,
                                        int64_t delivered_seq, int64_t read_seq) override;
   Status Atomically(const std::function<Status()>& body) override;
@@ -136,7 +135,7 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<int64_t> CreateKeyed(std::string_view op, ConversationKind kind, const std::string& key,
                               std::initializer_list<int64_t> members);
   Result<Message> AppendRow(Message message);
-  // Queues the message for (re)indexing by IndexQueuedForSearch (sqlite_write_txn_ops.cc).
+  // Queues the message for (re)indexing by the search index (search_index.h).
   Status QueueForSearch(std::string_view op, int64_t conversation_id, int64_t seq);
   // Drops the media link of a message being deleted (sqlite_write_txn_ops.cc).
   Status UnlinkMedia(std::string_view op, int64_t conversation_id, int64_t seq);

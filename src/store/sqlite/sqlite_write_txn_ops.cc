@@ -1,4 +1,4 @@
-// SqliteWriteTxn: message operations (edit, delete, reactions) and the search index rows.
+// SqliteWriteTxn: message operations (edit, delete, reactions) and queueing for the search index.
 #include <utility>
 
 #include "store/sqlite/sqlite_write_txn.h"
@@ -6,7 +6,7 @@
 namespace parley::store::sqlite {
 namespace {
 
-// message_search's rowid for a message: conversations and seqs both stay below 2^31 in
+// A message's key in search_queue and its rowid in the search index (search_index.h): conversations and seqs both stay below 2^31 in
 // practice, and a conversation's messages form one rowid range.
 int64_t SearchRowid(int64_t conversation_id, int64_t seq) { return (conversation_id << 32) | seq; }
 
@@ -148,46 +148,11 @@ Result<bool> SqliteWriteTxn::SetReaction(int64_t conversation_id, int64_t seq, i
 }
 
 Status SqliteWriteTxn::QueueForSearch(std::string_view op, int64_t conversation_id, int64_t seq) {
-  Result<Statement> stmt = db_.Prepare("INSERT OR IGNORE INTO search_queue (id) VALUES (?1)");
+  Result<Statement> stmt = db_.Prepare("INSERT INTO search_queue (message_key) VALUES (?1)");
   if (!stmt.ok()) return Internal(op, stmt.status());
   stmt->BindInt(1, SearchRowid(conversation_id, seq));
   if (Status s = stmt->Run(); !s.ok()) return Internal(op, s);
   return Status::Ok();
-}
-
-// Each queued message is taken out of the index and, if it is a live text message with text,
-// put back with its current text: sends, edits and deletions all come down to that.
-Result<int> SqliteWriteTxn::IndexQueuedForSearch(int limit) {
-  constexpr std::string_view kOp = "IndexQueuedForSearch";
-  return Guarded<int>([&] {
-    return InSavepoint<int>(kOp, [&]() -> Result<int> {
-      Result<Statement> queued = db_.Prepare("SELECT id FROM search_queue ORDER BY id LIMIT ?1");
-      if (!queued.ok()) return Internal(kOp, queued.status());
-      queued->BindInt(1, limit);
-      std::vector<int64_t> ids;
-      for (;;) {
-        Result<bool> row = queued->Step();
-        if (!row.ok()) return Internal(kOp, row.status());
-        if (!*row) break;
-        ids.push_back(queued->ColumnInt(0));
-      }
-      if (Status s = queued->Run(); !s.ok()) return Internal(kOp, s);
-      for (int64_t id : ids) {
-        for (const char* sql : {"DELETE FROM message_search WHERE rowid = ?1",
-                                "DELETE FROM search_queue WHERE id = ?1",
-                                "INSERT INTO message_search (rowid, text) SELECT ?1, text "
-                                "FROM messages WHERE conversation_id = ?1 >> 32 AND "
-                                "seq = (?1 & 4294967295) AND kind = 0 AND deleted = 0 AND "
-                                "text != ''"}) {
-          Result<Statement> stmt = db_.Prepare(sql);
-          if (!stmt.ok()) return Internal(kOp, stmt.status());
-          stmt->BindInt(1, id);
-          if (Status s = stmt->Run(); !s.ok()) return Internal(kOp, s);
-        }
-      }
-      return static_cast<int>(ids.size());
-    });
-  });
 }
 
 }  // namespace parley::store::sqlite
