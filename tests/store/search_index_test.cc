@@ -167,9 +167,8 @@ TEST(SearchIndexTest, EditsAndDeletionsReachTheIndexThroughTheQueue) {
   StoreDir dir;
   dir.Send("green tea");
   ASSERT_EQ(dir.Find("green").size(), 1u);
-  Status edited = dir.store().Write([&](WriteTxn& txn) -> Status {
-    return txn.EditMessage(1, 1, "red tea", 2000);
-  });
+  Status edited = dir.store().Write(
+      [&](WriteTxn& txn) -> Status { return txn.EditMessage(1, 1, "red tea", 2000); });
   ASSERT_TRUE(edited.ok()) << edited.message();
   EXPECT_TRUE(dir.Find("green").empty());
   EXPECT_EQ(dir.Find("red"), std::vector<std::string>{"red tea"});

@@ -77,8 +77,8 @@ Status ResetIndex(Db& index, const QueueState& queue) {
     return Internal(kOp, s);
   }
   if (Status s = index.Exec(kIndexSchema); !s.ok()) return Internal(kOp, s);
-  Result<Statement> state = index.Prepare(
-      "INSERT INTO index_state (id, index_id, indexed_through) VALUES (1, ?1, ?2)");
+  Result<Statement> state =
+      index.Prepare("INSERT INTO index_state (id, index_id, indexed_through) VALUES (1, ?1, ?2)");
   if (!state.ok()) return Internal(kOp, state.status());
   state->BindText(1, queue.index_id);
   state->BindInt(2, queue.top);
@@ -108,8 +108,7 @@ std::string SearchIndexPath(const std::string& store_path) {
   return std::string(base) + "-search.db";
 }
 
-Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& store_path,
-                                                       Db& writer) {
+Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& store_path, Db& writer) {
   DbOptions options;
   options.create = true;
   options.writer = true;

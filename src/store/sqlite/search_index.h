@@ -63,7 +63,7 @@ class SearchIndex {
       : db_(std::move(db)), indexed_through_(indexed_through) {}
 
   std::mutex mu_;
-  std::unique_ptr<Db> db_;    // guarded by mu_: the index file, the store's attached as `chat`
+  std::unique_ptr<Db> db_;   // guarded by mu_: the index file, the store's attached as `chat`
   int64_t indexed_through_;  // guarded by mu_
 };
 
