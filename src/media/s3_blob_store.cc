@@ -179,7 +179,7 @@ class S3BlobStore final : public BlobStore {
 
   Status CheckBucket() {
     S3Request list{"GET", ""};
-    list.query = {{"list-type", "2"}, {"max-keys", "1"}};
+    list.query = {{"list-type", "2"}, {"max-keys", "0"}};  // the bucket, not its keys
     Result<S3Reply> page = client_.Send(list);
     if (!page.ok()) return page.status();
     if (page->body.find("<ListBucketResult") == std::string::npos) {

@@ -22,7 +22,7 @@
 
 namespace parley::media {
 
-// Checks that the bucket answers (listing one key) before returning the store, so a server
+// Checks that the bucket answers (an empty listing) before returning the store, so a server
 // that cannot reach its bucket refuses to start with the reason: unreachable, credentials
 // refused, access denied, bucket missing (s3_client.h).
 Result<std::unique_ptr<BlobStore>> OpenS3BlobStore(const S3Options& options);
