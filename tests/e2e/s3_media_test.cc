@@ -194,6 +194,22 @@ TEST_F(S3MediaTest, RedirectModeHandsOutPresignedUrlsOnlyToReaders) {
   EXPECT_EQ(refused->headers.count("location"), 0u);
 }
 
+TEST_F(S3MediaTest, BackupsHoldTheDatabasesAndSayTheMediaStayInTheBucket) {
+  StartServer(S3Args());
+  ASSERT_FALSE(UploadPng().is_null());
+  const std::string to = scratch_.path() + "/backup";
+  std::vector<std::string> args = {"backup", "--to", to, "--data-dir", server_->data_dir()};
+  const std::vector<std::string> s3 = S3Args();
+  args.insert(args.end(), s3.begin(), s3.end());
+  const ToolRun run = Parleyd(args);
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("media were not copied: they stay in S3 bucket parley-media"),
+            std::string::npos)
+      << run.output;
+  EXPECT_TRUE(fs::exists(fs::path(to) / "parley.db"));
+  EXPECT_EQ(CountFiles(fs::path(to) / "media"), 0);
+}
+
 TEST_F(S3MediaTest, AServerWithoutItsBucketRefusesToStart) {
   const ToolRun run = Parleyd([&] {
     std::vector<std::string> args = S3Args("proxy", "no-such-bucket");
