@@ -99,7 +99,7 @@ class S3BlobStore final : public BlobStore {
     const int fd = open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) return Status(Code::kInternal, "open " + part + ": " + std::strerror(errno));
     S3Request get{"GET", S3KeyOf(digest), {}, {}, "", fd, *size};
-    Result<S3Reply> fetched = client_.Send(get);
+    Result<S3Reply> fetched = Send(get);
     close(fd);
     Result<std::string> hashed = fetched.ok() ? Sha256OfFile(part) : fetched.status();
     if (!hashed.ok() || *hashed != digest) {
@@ -117,7 +117,7 @@ class S3BlobStore final : public BlobStore {
 
   Result<int64_t> SizeOf(const std::string& digest) override {
     if (!IsDigest(digest)) return Invalid();
-    Result<S3Reply> head = client_.Send({"HEAD", S3KeyOf(digest)});
+    Result<S3Reply> head = Send({"HEAD", S3KeyOf(digest)});
     if (!head.ok()) return head.status();
     auto length = head->headers.find("content-length");
     if (length == head->headers.end()) {
@@ -134,7 +134,7 @@ class S3BlobStore final : public BlobStore {
   Status Remove(const std::string& digest) override {
     if (!IsDigest(digest)) return Invalid();
     unlink((client_.options().cache_dir + "/" + digest).c_str());
-    Result<S3Reply> deleted = client_.Send({"DELETE", S3KeyOf(digest)});
+    Result<S3Reply> deleted = Send({"DELETE", S3KeyOf(digest)});
     if (!deleted.ok() && deleted.status().code() != Code::kNotFound) return deleted.status();
     return Status::Ok();
   }
@@ -148,7 +148,7 @@ class S3BlobStore final : public BlobStore {
                     {"prefix", std::string(kPrefix)},
                     {"max-keys", std::to_string(kListPage)}};
       if (!token.empty()) list.query.emplace_back("continuation-token", token);
-      Result<S3Reply> page = client_.Send(list);
+      Result<S3Reply> page = Send(list);
       if (!page.ok()) return page.status();
       if (page->body.find("<ListBucketResult") == std::string::npos) {
         return Status(Code::kInternal, "S3 list of " + client_.options().bucket +
@@ -191,6 +191,18 @@ class S3BlobStore final : public BlobStore {
   }
 
  private:
+  // A request of a running server: a bucket that stops accepting the credentials is the
+  // server's trouble, not the caller's, so those errors become kUnavailable (a 503 for an HTTP
+  // client, never a 401 that would sign it out).
+  Result<S3Reply> Send(const S3Request& request) {
+    Result<S3Reply> reply = client_.Send(request);
+    if (!reply.ok() && (reply.status().code() == Code::kUnauthenticated ||
+                        reply.status().code() == Code::kForbidden)) {
+      return Status(Code::kUnavailable, reply.status().message());
+    }
+    return reply;
+  }
+
   // One part (or the whole blob): sent with its MD5, and the ETag the store computed from what
   // it received must be that MD5.
   Result<std::string> SendPart(S3Request request, const std::string& bytes) {
@@ -198,7 +210,7 @@ class S3BlobStore final : public BlobStore {
     request.method = "PUT";
     request.headers.emplace_back("content-md5", Md5Base64(bytes));
     request.body = bytes;
-    Result<S3Reply> sent = client_.Send(request);
+    Result<S3Reply> sent = Send(request);
     if (!sent.ok()) return sent.status();
     const std::string etag = sent->headers["etag"];
     if (etag != Quoted(md5) && etag != md5) {
@@ -218,12 +230,12 @@ class S3BlobStore final : public BlobStore {
 
   Status PutInParts(const std::string& key, int fd, int64_t size, const std::string& path) {
     S3Request start{"POST", key, {{"uploads", ""}}, {{"content-type", "application/octet-stream"}}};
-    Result<S3Reply> started = client_.Send(start);
+    Result<S3Reply> started = Send(start);
     if (!started.ok()) return started.status();
     const std::string upload_id = XmlText(started->body, "UploadId");
     if (upload_id.empty()) return Status(Code::kInternal, "S3 multipart start: no UploadId");
     Status done = SendParts(key, upload_id, fd, size, path);
-    if (!done.ok()) client_.Send({"DELETE", key, {{"uploadId", upload_id}}});  // abort
+    if (!done.ok()) Send({"DELETE", key, {{"uploadId", upload_id}}});  // abort
     return done;
   }
 
@@ -244,14 +256,14 @@ class S3BlobStore final : public BlobStore {
     manifest += "</CompleteMultipartUpload>";
     S3Request complete{
         "POST", key, {{"uploadId", upload_id}}, {{"content-type", "application/xml"}}, manifest};
-    Result<S3Reply> completed = client_.Send(complete);
+    Result<S3Reply> completed = Send(complete);
     if (!completed.ok()) return completed.status();
     // S3 may answer 200 and still fail the completion, with an <Error> body.
     if (completed->body.find("<CompleteMultipartUploadResult") == std::string::npos) {
       return Status(Code::kInternal, "S3 multipart completion of " + key +
                                          " failed: " + XmlText(completed->body, "Code"));
     }
-    Result<S3Reply> head = client_.Send({"HEAD", key});
+    Result<S3Reply> head = Send({"HEAD", key});
     if (!head.ok()) return head.status();
     if (head->headers["content-length"] != std::to_string(size)) {
       return Status(Code::kInternal, "S3 multipart upload of " + key + " has the wrong size");

@@ -7,7 +7,8 @@
 // blob already in the bucket with the same size is not sent again. PathOf downloads the blob
 // into options.cache_dir (verifying that its bytes hash to the digest), trims the cache to
 // options.cache_bytes (oldest first; copies used in the last minute stay), and returns the copy.
-// DownloadUrl presigns a GET valid options.url_expiry_s seconds.
+// DownloadUrl presigns a GET valid options.url_expiry_s seconds. Errors are those of
+// s3_client.h, except that refused credentials or access after the start are kUnavailable.
 //
 // Thread-safety: thread-safe. Every method blocks on the network.
 #ifndef PARLEY_MEDIA_S3_BLOB_STORE_H_
