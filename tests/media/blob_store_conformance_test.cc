@@ -368,5 +368,43 @@ TEST(S3HostileEndpoint, StallsTruncationsAndGarbageAreErrors) {
   }
 }
 
+// A store that opened fine, then its endpoint stalls or cuts answers short: Put and PathOf fail
+// typed and bounded, the caller's file stays for it to discard, no partial copy is cached.
+TEST(S3HostileEndpoint, TransfersThatStallOrBreakOffFailCleanly) {
+  const std::string listing =
+      "HTTP/1.1 200 OK\r\nContent-Length: 19\r\nConnection: close\r\n\r\n<ListBucketResult/>";
+  struct Case {
+    const char* name;
+    std::string reply;
+    bool stall;
+  };
+  const Case cases[] = {
+      {"stalls", "", true},
+      {"breaks off", "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\nshort", false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    testing_support::TempDir dir;
+    testing::HostileHttp endpoint(c.reply, c.stall, listing);
+    S3Options options;
+    options.endpoint = endpoint.endpoint();
+    options.bucket = "media";
+    options.credentials = {"key", "secret", "us-east-1"};
+    options.cache_dir = dir.path() + "/cache";
+    options.stall_timeout_ms = 1000;
+    auto store = OpenS3BlobStore(options);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    const std::string file = dir.path() + "/upload";
+    WriteFile(file, "hello");
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ((*store)->Put(file).status().code(), Code::kUnavailable);
+    EXPECT_TRUE(testing::Exists(file));
+    EXPECT_EQ((*store)->PathOf(kHelloDigest).status().code(), Code::kUnavailable);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(8));
+    EXPECT_TRUE(!testing::Exists(options.cache_dir) ||
+                testing::ListDirectory(options.cache_dir).empty());
+  }
+}
+
 }  // namespace
 }  // namespace parley::media

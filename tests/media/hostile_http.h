@@ -1,7 +1,9 @@
 // HostileHttp: a loopback TCP endpoint that misbehaves the way a broken or malicious S3
 // endpoint might: it reads a request's head, then answers `reply` (raw bytes, any garbage) and
-// closes, or with `stall` keeps the connection open without a byte more until destroyed.
-// Serves connections one at a time on its own thread; the destructor stops and joins it.
+// closes, or with `stall` keeps the connection open without a byte more until destroyed. With
+// `first`, the first connection gets that answer instead (e.g. a good listing, so the store
+// opens) and the misbehaviour starts with the second. Serves connections one at a time on its
+// own thread; the destructor stops and joins it.
 #ifndef PARLEY_TESTS_MEDIA_HOSTILE_HTTP_H_
 #define PARLEY_TESTS_MEDIA_HOSTILE_HTTP_H_
 
@@ -18,7 +20,8 @@ namespace parley::media::testing {
 
 class HostileHttp {
  public:
-  HostileHttp(std::string reply, bool stall) : reply_(std::move(reply)), stall_(stall) {
+  HostileHttp(std::string reply, bool stall, std::string first = "")
+      : reply_(std::move(reply)), stall_(stall), first_(std::move(first)) {
     listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -61,6 +64,12 @@ class HostileHttp {
         if (n <= 0) break;
         head.append(buffer, static_cast<size_t>(n));
       }
+      if (!first_.empty()) {
+        (void)!write(connection, first_.data(), first_.size());
+        first_.clear();
+        close(connection);
+        continue;
+      }
       if (!stop_ && !reply_.empty()) (void)!write(connection, reply_.data(), reply_.size());
       if (stall_) {
         while (Readable(connection) && read(connection, buffer, sizeof(buffer)) > 0) {
@@ -72,6 +81,7 @@ class HostileHttp {
 
   std::string reply_;
   bool stall_;
+  std::string first_;  // used by the serving thread only
   int listener_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};
