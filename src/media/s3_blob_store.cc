@@ -68,8 +68,10 @@ class S3BlobStore final : public BlobStore {
     std::error_code error;
     const auto size = static_cast<int64_t>(fs::file_size(path, error));
     if (error) return Status(Code::kInternal, "stat " + path + ": " + error.message());
+    // Only an unreachable store stops here: any other answer to the HEAD (a 500 from a store
+    // writing the same key for another Put right now) just means the bytes are sent.
     Result<int64_t> stored = SizeOf(*digest);
-    if (!stored.ok() && stored.status().code() != Code::kNotFound) return stored.status();
+    if (!stored.ok() && stored.status().code() == Code::kUnavailable) return stored.status();
     if (!stored.ok() || *stored != size) {
       const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd < 0) return Status(Code::kInternal, "open " + path + ": " + std::strerror(errno));
@@ -205,11 +207,11 @@ class S3BlobStore final : public BlobStore {
 
   // One part (or the whole blob): sent with its MD5, and the ETag the store computed from what
   // it received must be that MD5.
-  Result<std::string> SendPart(S3Request request, const std::string& bytes) {
+  Result<std::string> SendPart(S3Request request, std::string bytes) {
     const std::string md5 = Md5Hex(bytes);
     request.method = "PUT";
     request.headers.emplace_back("content-md5", Md5Base64(bytes));
-    request.body = bytes;
+    request.body = std::move(bytes);  // one copy of the part in memory
     Result<S3Reply> sent = Send(request);
     if (!sent.ok()) return sent.status();
     const std::string etag = sent->headers["etag"];
@@ -225,7 +227,7 @@ class S3BlobStore final : public BlobStore {
     if (!bytes.ok()) return bytes.status();
     S3Request put{"PUT", key};
     put.headers = {{"content-type", "application/octet-stream"}};
-    return SendPart(std::move(put), *bytes).status();
+    return SendPart(std::move(put), std::move(*bytes)).status();
   }
 
   Status PutInParts(const std::string& key, int fd, int64_t size, const std::string& path) {
@@ -248,7 +250,7 @@ class S3BlobStore final : public BlobStore {
       Result<std::string> bytes = ReadAt(fd, offset, std::min(part_bytes, size - offset), path);
       if (!bytes.ok()) return bytes.status();
       S3Request part{"PUT", key, {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}}};
-      Result<std::string> etag = SendPart(std::move(part), *bytes);
+      Result<std::string> etag = SendPart(std::move(part), std::move(*bytes));
       if (!etag.ok()) return etag.status();
       manifest += "<Part><PartNumber>" + std::to_string(number) + "</PartNumber><ETag>" + *etag +
                   "</ETag></Part>";
