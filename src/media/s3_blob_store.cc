@@ -265,11 +265,6 @@ class S3BlobStore final : public BlobStore {
       return Status(Code::kInternal, "S3 multipart completion of " + key +
                                          " failed: " + XmlText(completed->body, "Code"));
     }
-    Result<S3Reply> head = Send({"HEAD", key});
-    if (!head.ok()) return head.status();
-    if (head->headers["content-length"] != std::to_string(size)) {
-      return Status(Code::kInternal, "S3 multipart upload of " + key + " has the wrong size");
-    }
     return Status::Ok();
   }
 

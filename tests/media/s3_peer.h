@@ -53,18 +53,26 @@ class S3Peer {
     return dir_.path() + "/" + kBucket + "/" + key + "._S3rver_object";
   }
 
-  // The requests answered so far with `method` whose query has `parameter` ("" for any).
-  std::vector<nlohmann::json> Requests(const std::string& method, const std::string& parameter) {
-    std::vector<nlohmann::json> found;
-    for (const nlohmann::json& line :
-         peer_->Lines([](const nlohmann::json& l) { return l.contains("request"); })) {
+  // How many requests with `method` whose query has `parameter` ("" for any) were answered,
+  // once at least `at_least` were (or 10 s passed): the peer logs a request as it answers it,
+  // so the line may arrive just after the client has its answer.
+  size_t CountRequests(const std::string& method, const std::string& parameter, size_t at_least) {
+    auto matches = [&](const nlohmann::json& line) {
       const nlohmann::json& request = line["request"];
-      if (request["method"] == method &&
-          (parameter.empty() || request["query"].contains(parameter))) {
-        found.push_back(request);
-      }
-    }
-    return found;
+      return request["method"] == method &&
+             (parameter.empty() || request["query"].contains(parameter));
+    };
+    size_t seen = 0;
+    peer_->WaitForLine([&](const nlohmann::json& line) {
+      if (!line.contains("request")) return false;
+      if (line["n"] == 1) seen = 0;  // WaitForLine scans every line again on each wake
+      seen += matches(line) ? 1 : 0;
+      return seen >= at_least;
+    });
+    return peer_
+        ->Lines(
+            [&](const nlohmann::json& line) { return line.contains("request") && matches(line); })
+        .size();
   }
 
  private:

@@ -4,8 +4,8 @@
 //   node s3_peer.mjs --dir DIR --bucket NAME
 //
 // Creates the bucket, listens on 127.0.0.1 on a free port and prints {"listening": PORT}. Prints
-// one JSON line per request answered: {"request": {"method", "path", "query", "status"}}, so a
-// test sees e.g. the parts of a multipart upload. The access key S3RVER is known (any other
+// one JSON line per request answered: {"n", "request": {"method", "path", "query", "status"}}
+// (n counts them from 1), so a test sees e.g. the parts of a multipart upload. The access key S3RVER is known (any other
 // gets InvalidAccessKeyId). Exits when stdin ends.
 import http from "node:http";
 import readline from "node:readline";
@@ -24,6 +24,7 @@ const s3 = new S3rver({
 });
 await s3.configureBuckets();
 const handle = s3.callback();
+let answered = 0;
 const server = http.createServer((req, res) => {
   res.on("finish", () => {
     const url = new URL(req.url, "http://localhost");
@@ -33,7 +34,7 @@ const server = http.createServer((req, res) => {
       query: Object.fromEntries(url.searchParams),
       status: res.statusCode,
     };
-    console.log(JSON.stringify({ request }));
+    console.log(JSON.stringify({ n: ++answered, request }));
   });
   handle(req, res);
 });
