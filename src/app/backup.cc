@@ -177,7 +177,8 @@ Result<BackupSummary> CopyIntoBackup(const DataPaths& paths, media::BlobStore& b
     entries.push_back(std::move(*entry));
   }
   Result<std::vector<std::string>> digests =
-      store::sqlite::ReferencedBlobDigests(to + "/parley.db");
+      paths.media_in_object_store ? std::vector<std::string>()
+                                  : store::sqlite::ReferencedBlobDigests(to + "/parley.db");
   if (!digests.ok()) return digests.status();
   for (const std::string& digest : *digests) {
     Result<std::string> source = blobs.PathOf(digest);

@@ -10,7 +10,7 @@
 //   MANIFEST           last, written to a temporary name and renamed (app/backup_manifest.h).
 // Blobs are immutable, so a blob named by the snapshot is complete; one removed after the
 // snapshot was taken (a deleted message's media, by the cleanup) is skipped and counted in
-// `missing_blobs`.
+// `missing_blobs`. With paths.media_in_object_store no blob is copied (media/ stays empty).
 //
 // RestoreBackup refuses a data dir (or media dir) that exists and is not empty, reads the
 // manifest, verifies every file's size and SHA-256 before it writes anything, then copies the
@@ -33,6 +33,9 @@ namespace parley::app {
 struct DataPaths {
   std::string data_dir;   // parley.db, push.db, vapid_private.pem
   std::string media_dir;  // the local blob store (blobs/ and tmp/)
+  // Blobs live in an object store (media-store = s3): a backup holds the databases and the key,
+  // not the media, which stay in the bucket (its own versioning/replication protects them).
+  bool media_in_object_store = false;
 };
 
 struct BackupSummary {

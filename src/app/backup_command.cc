@@ -5,9 +5,7 @@
 #include <filesystem>
 
 namespace parley::app {
-namespace {
 
-// Takes "--NAME VALUE" or "--NAME=VALUE" out of `args`; "" when absent.
 std::string TakeOption(std::vector<std::string>& args, const std::string& name) {
   const std::string flag = "--" + name;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -26,6 +24,8 @@ std::string TakeOption(std::vector<std::string>& args, const std::string& name) 
   return "";
 }
 
+namespace {
+
 int Usage(std::string_view command, const std::string& why) {
   std::fprintf(stderr,
                "parleyd %.*s: %s\nusage: parleyd backup --to DIR | parleyd restore --from DIR"
@@ -39,7 +39,7 @@ int Usage(std::string_view command, const std::string& why) {
 bool IsBackupCommand(std::string_view word) { return word == "backup" || word == "restore"; }
 
 DataPaths DataPathsOf(const Config& config) {
-  DataPaths paths{config.data_dir, config.media.media_dir};
+  DataPaths paths{config.data_dir, config.media.media_dir, config.media_store.s3};
   if (paths.media_dir.empty()) {
     paths.media_dir = (std::filesystem::path(config.data_dir) / "media").string();
   }
@@ -78,6 +78,10 @@ int RunBackupCommand(std::string_view command, std::vector<std::string> args) {
               backup ? "backup" : "restore", static_cast<long long>(done->files),
               static_cast<long long>(done->bytes), static_cast<long long>(done->missing_blobs),
               static_cast<long long>(ms));
+  if (backup && paths.media_in_object_store) {
+    std::printf("media were not copied: they stay in S3 bucket %s\n",
+                config->media_store.s3_options.bucket.c_str());
+  }
   return 0;
 }
 

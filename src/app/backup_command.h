@@ -25,6 +25,9 @@ bool IsBackupCommand(std::string_view word);
 // `args` follows the command word.
 int RunBackupCommand(std::string_view command, std::vector<std::string> args);
 
+// Takes "--NAME VALUE" or "--NAME=VALUE" out of `args`; "" when absent.
+std::string TakeOption(std::vector<std::string>& args, const std::string& name);
+
 // The data and media directories `config` names (media: <data-dir>/media by default).
 DataPaths DataPathsOf(const Config& config);
 

@@ -515,6 +515,48 @@ const std::vector<Option>& Options() {
           365LL * 24 * 3600, [](Config& c, int64_t v) { c.backup.interval_ms = v * 1000; }),
       Int("backup-keep", "scheduled backups kept, the newest (7)", 1, 10000,
           [](Config& c, int64_t v) { c.backup.keep = static_cast<int>(v); }),
+      {"media-store", "where media blobs are kept: local (the media directory) or s3 (local)",
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "local" && v != "s3") return Invalid("media-store", "must be local or s3");
+         c.media_store.s3 = v == "s3";
+         return Status::Ok();
+       }},
+      Text("s3-endpoint", "S3 API base URL, e.g. https://s3.eu-west-1.amazonaws.com (none)", false,
+           [](Config& c, const std::string& v) { c.media_store.s3_options.endpoint = v; }),
+      Text("s3-bucket", "S3 bucket holding the media blobs (none)", false,
+           [](Config& c, const std::string& v) { c.media_store.s3_options.bucket = v; }),
+      Text("s3-region", "S3 region the requests are signed for (us-east-1)", false,
+           [](Config& c, const std::string& v) { c.media_store.s3_options.credentials.region = v; }),
+      Text("s3-access-key", "S3 access key id (none)", false,
+           [](Config& c, const std::string& v) {
+             c.media_store.s3_options.credentials.access_key = v;
+           }),
+      Text("s3-secret-key-file", "file holding the S3 secret access key (none)", false,
+           [](Config& c, const std::string& v) { c.media_store.s3_secret_key_file = v; }),
+      Bool("s3-path-style",
+           "S3 addressing: true endpoint/bucket/key, false bucket.endpoint/key (true)",
+           [](Config& c, bool v) { c.media_store.s3_options.path_style = v; }),
+      Text("s3-ca-file", "extra CA bundle trusted for the S3 endpoint (the system's)", false,
+           [](Config& c, const std::string& v) { c.media_store.s3_options.ca_file = v; }),
+      {"s3-downloads",
+       "media downloads with media-store = s3: proxy (served by parleyd, Range included) or "
+       "redirect (to a presigned URL) (proxy)",
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "proxy" && v != "redirect") return Invalid("s3-downloads", "must be proxy or redirect");
+         c.media.redirect_downloads = v == "redirect";
+         return Status::Ok();
+       }},
+      Int("s3-url-expiry-s", "seconds a presigned download URL stays valid (300)", 1, 7LL * 24 * 3600,
+          [](Config& c, int64_t v) { c.media_store.s3_options.url_expiry_s = static_cast<int>(v); }),
+      Int("s3-part-bytes", "blobs larger than this go up in parts of this size (16777216)",
+          5LL << 20, 1LL << 30, [](Config& c, int64_t v) { c.media_store.s3_options.part_bytes = v; }),
+      Int("s3-timeout-s", "seconds to connect to S3, and a transfer's longest stall (30)", 1, 3600,
+          [](Config& c, int64_t v) {
+            c.media_store.s3_options.connect_timeout_ms = static_cast<int>(v * 1000);
+            c.media_store.s3_options.stall_timeout_ms = static_cast<int>(v * 1000);
+          }),
+      Int("s3-cache-bytes", "local copies of S3 blobs kept for proxied downloads (1073741824)",
+          0, 1LL << 50, [](Config& c, int64_t v) { c.media_store.s3_options.cache_bytes = v; }),
       Int("orphan-media-grace-s",
           "seconds a finished media may stay unsent (and no avatar) before removal (86400)", 0,
           365LL * 24 * 3600, [](Config& c, int64_t v) { c.media.orphan_grace_ms = v * 1000; }),
@@ -603,6 +645,16 @@ Result<Config> ParseConfig(const std::vector<std::string>& args) {
   }
   if (!config.smtp.url.empty() && config.smtp.from.empty()) {
     return Invalid("smtp-url", "needs smtp-from");
+  }
+  const MediaStoreConfig& store = config.media_store;
+  if (store.s3 && (store.s3_options.endpoint.empty() || store.s3_options.bucket.empty() ||
+                   store.s3_options.credentials.access_key.empty() ||
+                   store.s3_secret_key_file.empty())) {
+    return Invalid("media-store",
+                   "s3 needs s3-endpoint, s3-bucket, s3-access-key and s3-secret-key-file");
+  }
+  if (config.media.redirect_downloads && !store.s3) {
+    return Invalid("s3-downloads", "redirect needs media-store = s3");
   }
   if (!config.smtp_test_to.empty() && config.smtp.url.empty()) {
     return Invalid("smtp-test-to", "needs smtp-url");

@@ -22,6 +22,7 @@
 #include "chat/service.h"
 #include "chat/social.h"
 #include "mail/smtp_mailer.h"
+#include "media/s3_client.h"
 #include "net/server.h"
 #include "push/digest.h"
 #include "push/http_client.h"
@@ -43,6 +44,13 @@ struct PushConfig {
   push::DigestOptions digest;       // e-mail digests (public_url and preview filled at start-up)
 };
 
+// Where media blobs live (docs/operations.md, "Media on S3-compatible storage").
+struct MediaStoreConfig {
+  bool s3 = false;                 // media-store = s3; false: the local media directory
+  media::S3Options s3_options;     // credentials.secret_key is read from s3_secret_key_file
+  std::string s3_secret_key_file;  // a file holding the secret access key (one line)
+};
+
 struct Config {
   std::string data_dir = "data";   // holds parley.db (SQLite, WAL)
   bool fsync_every_commit = true;  // synchronous=FULL: durable across power loss, not just crashes
@@ -55,6 +63,7 @@ struct Config {
   chat::MediaOptions media;                         // media_dir empty: <data_dir>/media
   int64_t media_cleanup_interval_ms = 3600 * 1000;  // how often expired uploads and unused
                                                     // media are removed
+  MediaStoreConfig media_store;                     // where blobs live: local dir or S3
   mail::SmtpOptions smtp;                           // outgoing mail; smtp.url empty: none
   std::string smtp_test_to;     // --smtp-test-to: send one mail there, print the outcome, exit
   account::EmailOptions email;  // verification and reset links (public_url) and lifetimes

@@ -21,6 +21,8 @@
 #include "account/two_factor_service.h"
 #include "app/backup_command.h"
 #include "app/backup_schedule.h"
+#include "app/media_command.h"
+#include "app/media_store.h"
 #include "app/config.h"
 #include "app/readiness.h"
 #include "auth/auth_service.h"
@@ -121,6 +123,9 @@ int Main(int argc, char** argv) {
   if (argc > 1 && IsBackupCommand(argv[1])) {
     return RunBackupCommand(argv[1], std::vector<std::string>(argv + 2, argv + argc));
   }
+  if (argc > 1 && IsMediaCommand(argv[1])) {
+    return RunMediaCommand(std::vector<std::string>(argv + 2, argv + argc));
+  }
   auto config = ParseConfig(std::vector<std::string>(argv + 1, argv + argc));
   if (!config.ok()) {
     std::fprintf(stderr, "parleyd: %s\n(see parleyd --help)\n", config.status().message().c_str());
@@ -181,7 +186,7 @@ int Main(int argc, char** argv) {
   if (media_options.media_dir.empty()) {
     media_options.media_dir = (std::filesystem::path(config->data_dir) / "media").string();
   }
-  auto blobs = media::OpenLocalBlobStore(media_options.media_dir);
+  auto blobs = OpenBlobStore(*config, ConfiguredBackend(*config), media_options.media_dir);
   if (!blobs.ok()) return Fail(blobs.status());
   if (Status s = media::InitImageProcessing(); !s.ok()) return Fail(s);
 

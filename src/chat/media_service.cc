@@ -323,12 +323,21 @@ Result<MediaFile> MediaService::Open(int64_t user_id, std::string_view media_id,
   if (!media.ok()) return media.status();
   const std::string& digest = thumbnail ? media->thumbnail_digest : media->digest;
   if (digest.empty()) return Status(Code::kNotFound, "this media has no thumbnail");
-  auto path = blobs_.PathOf(digest);
-  if (!path.ok()) return path.status();
-  MediaFile file{store::Media(), std::move(*path), "", digest};
+  MediaFile file{store::Media(), "", "", digest};
+  if (!options_.redirect_downloads) {  // else the caller asks for DownloadUrl
+    auto path = blobs_.PathOf(digest);
+    if (!path.ok()) return path.status();
+    file.path = std::move(*path);
+  }
   file.mime = thumbnail ? media->thumbnail_mime : media->mime;
   file.media = std::move(*media);
   return file;
+}
+
+Result<std::string> MediaService::DownloadUrl(const MediaFile& file,
+                                              const std::string& content_type,
+                                              const std::string& content_disposition) {
+  return blobs_.DownloadUrl(file.etag, content_type, content_disposition);
 }
 
 // --- cleanup ---

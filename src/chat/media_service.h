@@ -39,6 +39,7 @@ struct MediaOptions {
   int64_t upload_expiry_ms = 24LL * 3600 * 1000;  // an upload not completed by then is removed
   int64_t orphan_grace_ms = 24LL * 3600 * 1000;   // media never used by then are removed
   media::ImageLimits image;
+  bool redirect_downloads = false;  // downloads go to the blob store's presigned URLs
 };
 
 struct NewUpload {
@@ -57,7 +58,8 @@ struct ChunkRange {
 // What a download serves: a file of the blob store and how to label it.
 struct MediaFile {
   store::Media media;
-  std::string path;  // read it right away: blobs of removed media disappear
+  std::string path;  // read it right away: blobs of removed media disappear; empty when
+                     // options().redirect_downloads (then ask DownloadUrl)
   std::string mime;  // of this file (the thumbnail's own type for thumbnails)
   std::string etag;  // the digest of the bytes
 };
@@ -128,6 +130,10 @@ class MediaService {
   // The media (or its thumbnail) if `user_id` may fetch it (media_rules.h); kNotFound
   // otherwise, and for the thumbnail of a media that has none.
   Result<MediaFile> Open(int64_t user_id, std::string_view media_id, bool thumbnail);
+  // A short-lived URL of the blob store serving `file` (one Open returned, so the reader was
+  // checked) with this type and disposition; for redirect_downloads.
+  Result<std::string> DownloadUrl(const MediaFile& file, const std::string& content_type,
+                                  const std::string& content_disposition);
   // The media's descriptor if `user_id` may fetch it; kNotFound otherwise.
   Result<store::Media> Info(int64_t user_id, std::string_view media_id);
 

@@ -42,15 +42,6 @@ Status FsyncPath(const std::string& path, int flags) {
   return Status::Ok();
 }
 
-// Only 64 lowercase hex digits name a blob, so a digest can never be a path trick ("../x").
-bool IsDigest(const std::string& digest) {
-  if (digest.size() != kDigestHexLength) return false;
-  for (char c : digest) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
 Status CheckDigest(const std::string& digest) {
   if (IsDigest(digest)) return Status::Ok();
   return Status(Code::kInvalidArgument, "not a blob digest");
@@ -123,6 +114,11 @@ class LocalBlobStore final : public BlobStore {
     return digests;
   }
 
+  Result<std::string> DownloadUrl(const std::string&, const std::string&,
+                                  const std::string&) override {
+    return Status(Code::kUnavailable, "blobs in a local directory have no download URL");
+  }
+
   Status Remove(const std::string& digest) override {
     if (Status valid = CheckDigest(digest); !valid.ok()) return valid;
     const std::string path = PathFor(digest);
@@ -139,6 +135,14 @@ class LocalBlobStore final : public BlobStore {
 };
 
 }  // namespace
+
+bool IsDigest(const std::string& digest) {
+  if (digest.size() != kDigestHexLength) return false;
+  for (char c : digest) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
 
 Result<std::unique_ptr<BlobStore>> OpenLocalBlobStore(const std::string& directory) {
   std::error_code error;

@@ -55,6 +55,11 @@ bool NotModified(const Request& request, const chat::MediaFile& file) {
   return value == "*" || value.find(QuotedETag(file)) != std::string_view::npos;
 }
 
+std::string Disposition(const chat::MediaFile& file, bool thumbnail) {
+  if (thumbnail || file.media.kind != "file") return "inline";
+  return "attachment; filename*=" + EncodedFileName(file.media.name);
+}
+
 void SetMediaHeaders(http::response_header<>& head, const Request& request,
                      const chat::MediaFile& file, bool thumbnail) {
   head.version(request.version());
@@ -64,18 +69,14 @@ void SetMediaHeaders(http::response_header<>& head, const Request& request,
   SetSecurityHeaders(head, Policy::kInert);
   head.set(http::field::accept_ranges, "bytes");
   head.set(http::field::content_type, std::string(ServedType(file.mime)));
-  if (thumbnail || file.media.kind != "file") {
-    head.set(http::field::content_disposition, "inline");
-  } else {
-    head.set(http::field::content_disposition,
-             "attachment; filename*=" + EncodedFileName(file.media.name));
-  }
+  head.set(http::field::content_disposition, Disposition(file, thumbnail));
 }
 
 struct OpenedMedia {
   chat::MediaFile file;
   beast::file handle;
   int64_t size = 0;
+  std::string redirect;  // a presigned URL of the blob store (redirect_downloads)
 };
 
 // Blocking: runs on a worker. The blob is opened at once, so a cleanup that removes it later
@@ -84,7 +85,15 @@ Result<OpenedMedia> OpenMedia(chat::MediaService& media, int64_t user_id, const 
                               bool thumbnail) {
   auto file = media.Open(user_id, id, thumbnail);
   if (!file.ok()) return file.status();
-  OpenedMedia opened{std::move(*file), beast::file(), 0};
+  OpenedMedia opened{std::move(*file), beast::file(), 0, ""};
+  if (media.options().redirect_downloads) {
+    // Issued only after Open checked the reader, like a proxied download.
+    auto url = media.DownloadUrl(opened.file, std::string(ServedType(opened.file.mime)),
+                                 Disposition(opened.file, thumbnail));
+    if (!url.ok()) return url.status();
+    opened.redirect = std::move(*url);
+    return opened;
+  }
   beast::error_code ec;
   opened.handle.open(opened.file.path.c_str(), beast::file_mode::scan, ec);
   if (ec) return Status(Code::kNotFound, "no such media");
@@ -94,7 +103,20 @@ Result<OpenedMedia> OpenMedia(chat::MediaService& media, int64_t user_id, const 
   return opened;
 }
 
+// 302 to the presigned URL; not cached, since the URL expires soon.
+ApiResponse RedirectToStore(const Request& request, const OpenedMedia& opened) {
+  Response response{http::status::found, request.version()};
+  response.set(http::field::server, "parleyd");
+  response.set(http::field::location, opened.redirect);
+  response.set(http::field::cache_control, "no-store");
+  SetSecurityHeaders(response.base(), Policy::kInert);
+  response.keep_alive(request.keep_alive());
+  response.prepare_payload();
+  return response;
+}
+
 ApiResponse ServeOpened(const Request& request, OpenedMedia& opened, bool thumbnail) {
+  if (!opened.redirect.empty()) return RedirectToStore(request, opened);
   if (NotModified(request, opened.file)) {
     Response response{http::status::not_modified, request.version()};
     SetMediaHeaders(response.base(), request, opened.file, thumbnail);

@@ -415,5 +415,35 @@ TEST(ConfigTest, EmailLinkSettings) {
   }
 }
 
+TEST(ConfigTest, MediaStoreSettings) {
+  EXPECT_FALSE(ParseConfig({})->media_store.s3);
+  const std::vector<std::string> s3 = {"--media-store", "s3", "--s3-endpoint", "http://127.0.0.1:9000",
+                                       "--s3-bucket", "media", "--s3-access-key", "AK",
+                                       "--s3-secret-key-file", "/etc/parley/s3-secret"};
+  auto config = ParseConfig(s3);
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_TRUE(config->media_store.s3);
+  EXPECT_EQ(config->media_store.s3_options.bucket, "media");
+  EXPECT_EQ(config->media_store.s3_options.credentials.region, "us-east-1");
+  EXPECT_FALSE(config->media.redirect_downloads);
+  std::vector<std::string> redirect = s3;
+  redirect.insert(redirect.end(), {"--s3-downloads", "redirect", "--s3-part-bytes", "5242880"});
+  ASSERT_TRUE(ParseConfig(redirect).ok());
+  EXPECT_TRUE(ParseConfig(redirect)->media.redirect_downloads);
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"--media-store", "s3"},  // without its settings
+           {"--media-store", "ftp"},
+           {"--s3-downloads", "redirect"},  // local media have no URLs
+           {"--s3-downloads", "teleport"},
+           {"--s3-part-bytes", "1024"},  // under S3's 5 MiB smallest part
+           {"--s3-path-style", "maybe"},
+           {"--s3-bucket", ""},
+           {"--s3-timeout-s", "0"}}) {
+    auto parsed = ParseConfig(bad);
+    ASSERT_FALSE(parsed.ok()) << bad[0] << " " << bad[1];
+    EXPECT_EQ(parsed.status().code(), Code::kInvalidArgument);
+  }
+}
+
 }  // namespace
 }  // namespace parley::app
