@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -193,6 +194,30 @@ TEST_F(AccountDataTest, ExportHoldsWhatIMayReadAndNothingElse) {
   ASSERT_EQ(moments.size(), 1u);
   EXPECT_EQ(moments[0]["text"], "my moment");
   EXPECT_TRUE(zip.contains("friends.json"));
+}
+
+TEST_F(AccountDataTest, AnExportOverTheSizeBoundFailsWithTooLargeAndMayBeRetried) {
+  ASSERT_TRUE(IsOk(server_->Restart({"--group-adds-require-friendship", "false",
+                                     "--export-max-bytes", "4000"})));
+  apis_[kAlice] = ApiFor(*server_, &users_[kAlice]);
+  ASSERT_TRUE(IsOk(api(kAlice).Upload("big.bin", "file", std::string(6000, 'b'))));
+  auto alice_ws = ConnectUser(*server_, users_[kAlice]);
+  ASSERT_TRUE(IsOk(alice_ws));
+  auto media = api(kAlice).Upload("big2.bin", "file", std::string(6000, 'c'));
+  ASSERT_TRUE(IsOk(media));
+  ASSERT_TRUE(IsOk((*alice_ws)->SendFields(json{{"to", id(kBob)}, {"media", (*media)["id"]}})));
+  ASSERT_TRUE(IsOk(api(kAlice).StartExport()));
+  const json failed = AwaitExport(kAlice);
+  ASSERT_EQ(failed["state"], "failed") << failed.dump();
+  EXPECT_EQ(failed["error"]["code"], "too_large");
+  EXPECT_FALSE(failed.contains("download_url"));
+  // A failed export does not hold the user's one slot; no zip is left in the exports directory.
+  EXPECT_TRUE(IsOk(api(kAlice).StartExport()));
+  EXPECT_EQ(AwaitExport(kAlice)["state"], "failed");
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::path(server_->data_dir()) / "exports")) {
+    ADD_FAILURE() << "left behind: " << entry.path();
+  }
 }
 
 TEST_F(AccountDataTest, ExportAndDeletionRefuseBadInput) {
