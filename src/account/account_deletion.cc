@@ -16,13 +16,15 @@ bool JoinedBefore(const store::Member& a, const store::Member& b) {
 
 AccountDeletion::AccountDeletion(store::Store& store, auth::AuthService& auth,
                                  TwoFactorService& two_factor, chat::Groups& groups,
-                                 chat::MediaService& media, ExportService& exports)
+                                 chat::MediaService& media, ExportService& exports,
+                                 push::Registry& push)
     : store_(store),
       auth_(auth),
       two_factor_(two_factor),
       groups_(groups),
       media_(media),
-      exports_(exports) {}
+      exports_(exports),
+      push_(push) {}
 
 Status AccountDeletion::Delete(const auth::Principal& me, std::string_view password,
                                std::string_view code, std::string_view client_address,
@@ -37,7 +39,7 @@ Status AccountDeletion::Delete(const auth::Principal& me, std::string_view passw
       [user_id](store::WriteTxn& txn) { return txn.EraseAccount(user_id, kDeletedUserName); });
   if (!erased.ok()) return erased;
   exports_.Forget(user_id);
-  return Status::Ok();
+  return push_.ForgetUser(user_id);
 }
 
 Status AccountDeletion::LeaveGroups(int64_t user_id) {

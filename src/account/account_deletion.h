@@ -10,7 +10,7 @@
 //   else the member who joined first; a group nobody else is in is dissolved) and the user
 //   leaves it, each change an event in the group's stream; finally one writer task erases
 //   the account (store.h WriteTxn::EraseAccount), the blobs no other media uses are removed
-//   and the user's data export, if any, is deleted.
+//   and the user's data export, if any, and notification settings (push.db) are deleted.
 // - If a step after the check fails the call returns its error; calling Delete again (with a
 //   live session) finishes the job, as every step may be repeated.
 // - Blocking (argon2id, store, writer tasks): call from a worker thread. Thread-safe.
@@ -28,6 +28,7 @@
 #include "base/status.h"
 #include "chat/groups.h"
 #include "chat/media_service.h"
+#include "push/registry.h"
 #include "store/store.h"
 
 namespace parley::account {
@@ -39,7 +40,8 @@ inline constexpr std::string_view kDeletedUserName = "Deleted user";
 class AccountDeletion {
  public:
   AccountDeletion(store::Store& store, auth::AuthService& auth, TwoFactorService& two_factor,
-                  chat::Groups& groups, chat::MediaService& media, ExportService& exports);
+                  chat::Groups& groups, chat::MediaService& media, ExportService& exports,
+                  push::Registry& push);
 
   Status Delete(const auth::Principal& me, std::string_view password, std::string_view code,
                 std::string_view client_address, int64_t now);
@@ -56,6 +58,7 @@ class AccountDeletion {
   chat::Groups& groups_;
   chat::MediaService& media_;
   ExportService& exports_;
+  push::Registry& push_;
 };
 
 }  // namespace parley::account

@@ -286,7 +286,8 @@ int Main(int argc, char** argv) {
   // Users' data exports (account/export_service.h) in <data-dir>/exports, and deletion.
   config->exports.dir = (data_dir / "exports").string();
   account::ExportService exports(**store, chat, **blobs, config->exports);
-  account::AccountDeletion deletion(**store, auth, two_factor, groups, media, exports);
+  account::AccountDeletion deletion(**store, auth, two_factor, groups, media, exports,
+                                    push_registry);
   // Scheduled backups (app/backup_schedule.h), beside the traffic, from their own connections.
   std::unique_ptr<BackupSchedule> backups;
   if (!config->backup.dir.empty()) {

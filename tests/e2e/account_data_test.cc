@@ -3,6 +3,7 @@
 // JSON parsed (what I may read is in it, what I may not is not, my media bytes are); nobody
 // else can fetch it; deleting the account needs the password (and a code with two-step
 // sign-in), ends every session at once, hands groups on and leaves "deleted user" behind.
+#include <sqlite3.h>
 #include <zip.h>
 
 #include <algorithm>
@@ -56,6 +57,25 @@ std::vector<std::string> Texts(const std::string& part) {
   std::vector<std::string> texts;
   for (const json& message : json::parse(part)) texts.push_back(message.at("text"));
   return texts;
+}
+
+// Rows of `table` in the server's push.db naming `user_id` (-1 if it cannot be read); read-only,
+// beside the running server (WAL).
+int64_t PushRows(const ServerProcess& server, const std::string& table, int64_t user_id) {
+  const std::string path = server.data_dir() + "/push.db";
+  sqlite3* db = nullptr;
+  int64_t count = -1;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    const std::string sql = "SELECT count(*) FROM " + table + " WHERE user_id = ?1";
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
+      sqlite3_bind_int64(stmt, 1, user_id);
+      if (sqlite3_step(stmt) == SQLITE_ROW) count = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return count;
 }
 
 bool Contains(const std::vector<std::string>& list, const std::string& item) {
@@ -197,8 +217,8 @@ TEST_F(AccountDataTest, ExportHoldsWhatIMayReadAndNothingElse) {
 }
 
 TEST_F(AccountDataTest, AnExportOverTheSizeBoundFailsWithTooLargeAndMayBeRetried) {
-  ASSERT_TRUE(IsOk(server_->Restart({"--group-adds-require-friendship", "false",
-                                     "--export-max-bytes", "4000"})));
+  ASSERT_TRUE(IsOk(server_->Restart(
+      {"--group-adds-require-friendship", "false", "--export-max-bytes", "4000"})));
   apis_[kAlice] = ApiFor(*server_, &users_[kAlice]);
   ASSERT_TRUE(IsOk(api(kAlice).Upload("big.bin", "file", std::string(6000, 'b'))));
   auto alice_ws = ConnectUser(*server_, users_[kAlice]);
@@ -214,8 +234,8 @@ TEST_F(AccountDataTest, AnExportOverTheSizeBoundFailsWithTooLargeAndMayBeRetried
   // A failed export does not hold the user's one slot; no zip is left in the exports directory.
   EXPECT_TRUE(IsOk(api(kAlice).StartExport()));
   EXPECT_EQ(AwaitExport(kAlice)["state"], "failed");
-  for (const auto& entry :
-       std::filesystem::directory_iterator(std::filesystem::path(server_->data_dir()) / "exports")) {
+  for (const auto& entry : std::filesystem::directory_iterator(
+           std::filesystem::path(server_->data_dir()) / "exports")) {
     ADD_FAILURE() << "left behind: " << entry.path();
   }
 }
@@ -288,6 +308,17 @@ TEST_F(AccountDataTest, DeletionEndsSessionsHandsGroupsOnAndLeavesADeletedUser) 
   ASSERT_EQ(bob_sees->status, 200);
   auto second_device = LoginDevice(*server_, users_[kAlice]);
   ASSERT_TRUE(IsOk(second_device));
+  // Notification settings in push.db.
+  auto settings = api(kAlice).Request("PUT", "/api/v1/push/settings",
+                                      json{{"preview", "sender"},
+                                           {"quiet_hours", {{"start", "22:00"}, {"end", "07:00"}}},
+                                           {"when_away", true}}
+                                          .dump());
+  ASSERT_TRUE(IsOk(settings));
+  ASSERT_EQ(settings->status, 200) << settings->raw_body;
+  const std::vector<std::string> push_tables = {"settings", "quiet_hours", "delivery_prefs"};
+  for (const std::string& table : push_tables)
+    ASSERT_EQ(PushRows(*server_, table, id(kAlice)), 1) << table;
 
   ASSERT_TRUE(IsOk(api(kAlice).DeleteAccount(users_[kAlice].password)));
 
@@ -328,6 +359,9 @@ TEST_F(AccountDataTest, DeletionEndsSessionsHandsGroupsOnAndLeavesADeletedUser) 
   auto gone = api(kBob).Download("/api/v1/media/" + media_id);
   ASSERT_TRUE(IsOk(gone));
   EXPECT_EQ(gone->status, 404);
+  for (const std::string& table : push_tables) {
+    EXPECT_EQ(PushRows(*server_, table, id(kAlice)), 0) << table;
+  }
   // The username is free again.
   EXPECT_TRUE(IsOk(CreateUser(*server_, "alice")));
 }
