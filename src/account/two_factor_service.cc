@@ -149,6 +149,23 @@ Status TwoFactorService::Disable(const auth::Principal& me, std::string_view pas
   return store_.RemoveTotp(me.user.id);
 }
 
+Status TwoFactorService::ConfirmIdentity(const auth::Principal& me, std::string_view password,
+                                         std::string_view code, std::string_view client_address,
+                                         int64_t now) {
+  if (code.size() > kMaxCodeBytes) {
+    return Status(Code::kInvalidArgument, "code must be at most 64 characters");
+  }
+  if (Status s = auth_.ConfirmPassword(me, password, now); !s.ok()) return s;
+  auto secret = store_.FindTotp(me.user.id);
+  if (!secret.ok()) return secret.status();
+  if (!secret->has_value() || !(*secret)->enabled) return Status::Ok();
+  if (code.empty()) return Status(Code::kUnauthenticated, "code required");
+  if (Status s = AdmitCheck(me.user.id, client_address, now); !s.ok()) return s;
+  auto right = CheckCode(me.user.id, code, now);
+  if (!right.ok()) return right.status();
+  return *right ? Status::Ok() : WrongCode();
+}
+
 Result<std::vector<std::string>> TwoFactorService::NewRecoveryCodes(const auth::Principal& me,
                                                                     std::string_view code,
                                                                     std::string_view client_address,

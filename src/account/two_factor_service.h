@@ -90,6 +90,11 @@ class TwoFactorService : public auth::SecondFactorGate {
   Result<std::vector<std::string>> NewRecoveryCodes(const auth::Principal& me,
                                                     std::string_view code,
                                                     std::string_view client_address, int64_t now);
+  // The check before deleting the account: the password and, when two-step sign-in is on, a
+  // right TOTP or recovery code (kUnauthenticated "code required" when `code` is empty then;
+  // limited as every code check). A code given while the feature is off is ignored.
+  Status ConfirmIdentity(const auth::Principal& me, std::string_view password,
+                         std::string_view code, std::string_view client_address, int64_t now);
   // The second step of a login: a session for the challenge's user and device.
   Result<auth::LoginResult> CompleteLogin(std::string_view challenge, std::string_view code,
                                           std::string_view client_address, int64_t now);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "account/email_service.h"
+#include "account/export_service.h"
 #include "account/two_factor_service.h"
 #include "app/backup_schedule.h"
 #include "auth/auth_service.h"
@@ -71,6 +72,7 @@ struct Config {
   std::string secret_key_file;       // empty: <data_dir>/secret.key (account/two_factor_keys.h)
   std::string rotate_secret_key_to;  // --rotate-secret-key: reseal under this key file, exit
   PushConfig push;
+  account::ExportOptions exports;  // users' data exports; dir: <data_dir>/exports (set at start)
   BackupScheduleOptions backup;  // scheduled backups (app/backup_schedule.h); dir empty: none
   std::string admin_username;  // granted the server-admin role at start-up (must exist)
   LogFormat log_format = LogFormat::kText;  // --log-format text|json (base/log_format.h)

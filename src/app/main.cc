@@ -16,7 +16,9 @@
 #include <filesystem>
 #include <thread>
 
+#include "account/account_deletion.h"
 #include "account/email_service.h"
+#include "account/export_service.h"
 #include "account/two_factor_keys.h"
 #include "account/two_factor_service.h"
 #include "app/backup_command.h"
@@ -286,6 +288,11 @@ int Main(int argc, char** argv) {
   chat::MediaService media(**store, writer, **blobs, media_options);
   chat::MediaCleanup media_cleanup(media,
                                    std::chrono::milliseconds(config->media_cleanup_interval_ms));
+  // Users' data exports (account/export_service.h) in <data-dir>/exports, and deletion.
+  config->exports.dir = (data_dir / "exports").string();
+  account::ExportService exports(**store, chat, **blobs, config->exports);
+  account::AccountDeletion deletion(**store, auth, two_factor, groups, media, exports,
+                                    push_registry);
   // Scheduled backups (app/backup_schedule.h), beside the traffic, from their own connections.
   std::unique_ptr<BackupSchedule> backups;
   if (!config->backup.dir.empty()) {
@@ -296,7 +303,7 @@ int Main(int argc, char** argv) {
   net::Server server(config->server,
                      net::Services{auth, chat, groups, hub, notices, social, media, push_registry,
                                    email, two_factor, moments, [&readiness] { return readiness.Check(); },
-                                   &server_metrics, &metrics_registry});
+                                   &server_metrics, &metrics_registry, &exports, &deletion});
   // What the modules keep themselves, read at each scrape.
   metrics_registry.AddGaugeFunction("parley_connections", "Open TCP connections.", {},
                                     [&server] { return double(server.open_connections()); });
@@ -368,6 +375,7 @@ int Main(int argc, char** argv) {
   signal_waiter.join();
   if (backups) backups->Stop();
   media_cleanup.Stop();
+  exports.Stop();
   search_indexer.Stop();
   writer.Stop();  // everything queued is committed before exit
   if (digests) digests->Stop();

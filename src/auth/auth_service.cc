@@ -215,6 +215,14 @@ Status AuthService::ResetPassword(int64_t user_id, std::string_view new_password
   return ReplacePassword(user_id, new_password, /*kept_device_id=*/0);
 }
 
+Status AuthService::EndAllSessions(int64_t user_id) {
+  if (Status s = store_.RevokeOtherDevices(user_id, /*keep_device_id=*/0); !s.ok()) return s;
+  if (RevocationListener* listener = listener_.load(std::memory_order_acquire)) {
+    listener->OnOtherDevicesRevoked(user_id, /*kept_device_id=*/0);
+  }
+  return Status::Ok();
+}
+
 Status AuthService::ReplacePassword(int64_t user_id, std::string_view new_password,
                                     int64_t kept_device_id) {
   Result<std::string> hash = HashPassword(new_password, options_.password);

@@ -152,6 +152,10 @@ class AuthService {
   // kInvalidArgument for a password that breaks the rules, kNotFound for no such user.
   Status ResetPassword(int64_t user_id, std::string_view new_password);
 
+  // Revokes every device of the user and tells the listener (their WebSockets close): the
+  // first step of deleting the account.
+  Status EndAllSessions(int64_t user_id);
+
  private:
   // Verifies `password` against a fixed hash of the configured cost: spends the time a real
   // verification would, so a missing account does not answer faster.

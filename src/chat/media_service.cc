@@ -371,6 +371,21 @@ Result<int64_t> MediaService::RemoveExpiredUploads(int64_t now) {
   }
 }
 
+Status MediaService::RunFreeingBlobs(const BlobFreeingTask& erase) {
+  std::lock_guard lock(blobs_mu_);
+  std::vector<std::string> unused;
+  Status status = writer_.Run([&](store::WriteTxn& txn, ConversationCache&) -> Status {
+    auto freed = erase(txn);
+    if (!freed.ok()) return freed.status();
+    unused = std::move(*freed);
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  // A blob left behind by a failed removal is a stray that CleanUp removes later.
+  for (const std::string& digest : unused) (void)blobs_.Remove(digest);
+  return Status::Ok();
+}
+
 Result<CleanupCounts> MediaService::RemoveOrphanMedia(int64_t now) {
   CleanupCounts counts;
   for (;;) {

@@ -17,6 +17,7 @@
 #define PARLEY_CHAT_MEDIA_SERVICE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -142,6 +143,12 @@ class MediaService {
   // media names and temporary files of no open upload (a crash between writing a file and
   // committing its row leaves those).
   Result<CleanupCounts> CleanUp(int64_t now);
+
+  // Runs `erase` as one writer task and then removes the blobs it returns as unused, holding
+  // the blob lock across both so no new media starts using one of them meanwhile (deleting an
+  // account: store.h WriteTxn::EraseAccount). Returns erase's status or the commit's error.
+  using BlobFreeingTask = std::function<Result<std::vector<std::string>>(store::WriteTxn&)>;
+  Status RunFreeingBlobs(const BlobFreeingTask& erase);
 
  private:
   std::string TempPath(std::string_view upload_id, std::string_view suffix = "") const;

@@ -210,6 +210,12 @@ awaitable<ApiResponse> HandleApi(const Request& request, Context& context,
       co_return std::move(*answered);
     }
   }
+  if (path.size() >= 4 && path[2] == "account") {
+    auto own_data = HandleAccountDataApi(request, path, *me, context, client_address);
+    if (std::optional<ApiResponse> answered = co_await std::move(own_data)) {
+      co_return std::move(*answered);
+    }
+  }
   co_return co_await Authenticated(request, path, *me, context, target->query, client_address);
 }
 

@@ -14,10 +14,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "auth/auth_service.h"
 #include "net/context.h"
+#include "net/file_reply.h"
 #include "net/http_util.h"
 
 namespace parley::net {
@@ -37,6 +39,7 @@ inline bool Matches(const Segments& segments, std::initializer_list<std::string_
 }
 
 using RouteResult = boost::asio::awaitable<std::optional<Response>>;
+using ApiResponse = std::variant<Response, FileReply>;
 
 // Friends, blocks, profiles and user search (api_social.cc).
 RouteResult HandleSocialApi(const Request& request, const Segments& path, const auth::Principal& me,
@@ -69,6 +72,12 @@ RouteResult HandleTwoFactorApi(const Request& request, const Segments& path,
                                const std::string& client_address);
 boost::asio::awaitable<Response> CompleteSecondFactor(const Request& request, Context& context,
                                                       const std::string& client_address);
+
+// The user's own data (api_account_data.cc): the export (its download is a file reply, hence
+// ApiResponse) and account deletion.
+boost::asio::awaitable<std::optional<ApiResponse>> HandleAccountDataApi(
+    const Request& request, const Segments& path, const auth::Principal& me, Context& context,
+    const std::string& client_address);
 
 }  // namespace parley::net
 

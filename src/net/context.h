@@ -8,7 +8,9 @@
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
 
+#include "account/account_deletion.h"
 #include "account/email_service.h"
+#include "account/export_service.h"
 #include "account/two_factor_service.h"
 #include "auth/auth_service.h"
 #include "chat/groups.h"
@@ -56,6 +58,9 @@ struct Context {
   metrics::ServerMetrics* metrics = nullptr;
   // What GET /metrics shows (Services::metrics_registry); null: /metrics is 404.
   const metrics::Registry* metrics_registry = nullptr;
+  // The user's data export and account deletion (Services); null: unavailable.
+  account::ExportService* exports = nullptr;
+  account::AccountDeletion* deletion = nullptr;
 
   // Set once by Server::BeginShutdown: new HTTP requests get 503 and new sends `unavailable`.
   std::atomic<bool> shutting_down{false};

@@ -60,6 +60,8 @@ struct Server::Impl {
     context.readiness = services.readiness;
     context.metrics = services.metrics;
     context.metrics_registry = services.metrics_registry;
+    context.exports = services.exports;
+    context.deletion = services.deletion;
   }
 
   // Ends the event loop once no WebSocket is attached to the hub (each detaches when its

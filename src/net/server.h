@@ -23,7 +23,9 @@
 #include <optional>
 #include <string>
 
+#include "account/account_deletion.h"
 #include "account/email_service.h"
+#include "account/export_service.h"
 #include "account/two_factor_service.h"
 #include "auth/auth_service.h"
 #include "base/status.h"
@@ -102,6 +104,9 @@ struct Services {
   metrics::ServerMetrics* metrics = nullptr;
   // What GET /metrics shows; null: /metrics is 404 everywhere.
   const metrics::Registry* metrics_registry = nullptr;
+  // The user's data export and account deletion; null: those routes answer `unavailable`.
+  account::ExportService* exports = nullptr;
+  account::AccountDeletion* deletion = nullptr;
 };
 
 class Server {

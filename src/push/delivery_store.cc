@@ -162,4 +162,16 @@ Status DeliveryStore::Drop(int64_t user_id, int64_t last_missed) {
   return Run("DELETE FROM digests WHERE user_id = ?1 AND last_missed <= ?2", user_id, last_missed);
 }
 
+Status DeliveryStore::ForgetUser(int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  for (const char* sql :
+       {"DELETE FROM delivery_prefs WHERE user_id = ?1", "DELETE FROM digests WHERE user_id = ?1"}) {
+    auto statement = db_->Prepare(sql);
+    if (!statement.ok()) return Internal(statement.status());
+    statement->BindInt(1, user_id);
+    if (Status s = statement->Run(); !s.ok()) return Internal(s);
+  }
+  return Status::Ok();
+}
+
 }  // namespace parley::push

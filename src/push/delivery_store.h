@@ -68,6 +68,8 @@ class DeliveryStore {
   // Forgets the user's pending digest unless a miss later than `last_missed` was noted since
   // it was read (that one starts the next period).
   Status Drop(int64_t user_id, int64_t last_missed);
+  // Removes the user's preferences and pending digest (account deletion).
+  Status ForgetUser(int64_t user_id);
 
  private:
   explicit DeliveryStore(std::unique_ptr<store::sqlite::Db> db);

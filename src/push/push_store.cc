@@ -264,6 +264,20 @@ Status PushStore::RemoveOtherDeviceTargets(int64_t user_id, int64_t keep_device_
   return Status::Ok();
 }
 
+Status PushStore::ForgetUser(int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  for (const char* sql :
+       {"DELETE FROM targets WHERE user_id = ?1", "DELETE FROM settings WHERE user_id = ?1",
+        "DELETE FROM quiet_hours WHERE user_id = ?1", "DELETE FROM mutes WHERE user_id = ?1"}) {
+    auto statement = db_->Prepare(sql);
+    if (!statement.ok()) return Internal(statement.status());
+    statement->BindInt(1, user_id);
+    if (Status s = statement->Run(); !s.ok()) return Internal(s);
+  }
+  if (Status s = RefreshUserLocked(user_id); !s.ok()) return Internal(s);
+  return Status::Ok();
+}
+
 Result<Preview> PushStore::PreviewOf(int64_t user_id) {
   std::lock_guard lock(mutex_);
   auto select = db_->Prepare("SELECT preview FROM settings WHERE user_id = ?1");

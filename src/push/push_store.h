@@ -90,6 +90,9 @@ class PushStore {
   // Removes the targets (and jobs) of a device, or of every device of the user but `keep`.
   Status RemoveDeviceTargets(int64_t device_id);
   Status RemoveOtherDeviceTargets(int64_t user_id, int64_t keep_device_id);
+  // Removes everything of the user: targets (and jobs), preview, quiet hours and mutes
+  // (account deletion).
+  Status ForgetUser(int64_t user_id);
 
   // --- settings ---
   Result<Preview> PreviewOf(int64_t user_id);  // kFull when never set

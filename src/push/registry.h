@@ -80,6 +80,11 @@ class Registry {
   // Logging out: the device's targets go with it.
   void DeviceRevoked(int64_t device_id);
   void OtherDevicesRevoked(int64_t user_id, int64_t kept_device_id);
+  // Deleting the account: every target, setting, mute and digest state of the user goes.
+  Status ForgetUser(int64_t user_id) {
+    if (Status s = store_.ForgetUser(user_id); !s.ok()) return s;
+    return deliveries_.ForgetUser(user_id);
+  }
 
   const RegistryOptions& options() const { return options_; }
 

@@ -202,6 +202,18 @@ class WriteTxn {
   // Removes the comment (replies to it stay, still naming it). kNotFound "no such comment".
   virtual Status DeleteMomentComment(int64_t comment_id) = 0;
   // --- end of moments ---
+
+  // Erases what the account holds, keeping the user row as a placeholder other records name
+  // (docs/protocol.md, "Deleting the account"): their content messages become tombstones (as
+  // DeleteMessage), their moments are deleted, their reactions, likes and comments removed,
+  // their media removed; their friendships, friend requests, blocks (both ways), invites they
+  // made, join requests, bans of them, devices, e-mail, tokens, TOTP seed, recovery codes and
+  // open uploads go. The row gets the username "~deleted-<id>" (the old one is free again),
+  // `shown_name` as display name, no password hash (no login matches it) and an empty profile.
+  // Group memberships are the caller's (ownership rules). Returns the digests no remaining
+  // media refers to: the caller removes those blobs. kNotFound "no such user".
+  virtual Result<std::vector<std::string>> EraseAccount(int64_t user_id,
+                                                        std::string_view shown_name) = 0;
 };
 
 class Store {

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -157,6 +158,32 @@ TEST_F(CliTest, UploadAndSendAFile) {
   CliRun history = Parley("bob", {"history", "alice"});
   ASSERT_EQ(history.exit_code, 0) << history.output;
   EXPECT_NE(history.output.find("the list"), std::string::npos) << history.output;
+}
+
+TEST_F(CliTest, ExportMyDataThenDeleteTheAccount) {
+  for (const std::string name : {"alice", "bob"}) {
+    ASSERT_EQ(Parley(name, {"register", name}).exit_code, 0);
+    ASSERT_EQ(Parley(name, {"login", name}).exit_code, 0);
+  }
+  ASSERT_EQ(Parley("alice", {"send", "bob", "kept in my export"}).exit_code, 0);
+  const std::string zip = home_.path() + "/mine.zip";
+  CliRun exported = Parley("alice", {"export", "--out", zip});
+  ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  std::ifstream file(zip, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(bytes.substr(0, 2), "PK") << exported.output;
+  // Asked again while the export is ready, it downloads the same one.
+  EXPECT_EQ(Parley("alice", {"export", "--out", zip}).exit_code, 0);
+
+  CliRun unconfirmed = Parley("alice", {"delete-account"});  // stdin is no terminal: no "delete"
+  EXPECT_EQ(unconfirmed.exit_code, 1);
+  EXPECT_NE(unconfirmed.output.find("nothing was deleted"), std::string::npos) << unconfirmed.output;
+  CliRun deleted = Parley("alice", {"delete-account", "--yes"});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.output;
+  EXPECT_NE(deleted.output.find("your account is deleted"), std::string::npos) << deleted.output;
+  CliRun login = Parley("alice", {"login", "alice"});
+  EXPECT_EQ(login.exit_code, 1);
+  EXPECT_NE(login.output.find("unauthenticated"), std::string::npos) << login.output;
 }
 
 TEST_F(CliTest, ReplyEditReactDeleteAndFind) {

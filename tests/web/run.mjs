@@ -1,7 +1,8 @@
 // The web app's browser tests: node run.mjs <parleyd> <repo root> <screenshot dir> [suite].
 // suite `app` (the default: the scenarios) or `tour` (every screen in en, zh and fr on a desktop
 // and a phone, tour_scenarios.mjs), `two_step` (two-step sign-in, two_step_scenarios.mjs) or
-// `moments` (moments_scenarios.mjs); ctest runs each as a test of its own, and they can run in
+// `moments` (moments_scenarios.mjs) or `account_data` (export and deletion,
+// account_data_scenarios.mjs); ctest runs each as a test of its own, and they can run in
 // parallel.
 // Starts a real parleyd (ephemeral loopback port, temporary data dir, --web-root <repo>/web),
 // launches Debian's Chromium through playwright-core, runs every scenario in order (they share
@@ -25,14 +26,15 @@ import { momentsScenarios } from './moments_scenarios.mjs';
 import { richScenarios } from './scenarios_rich.mjs';
 import { tourScenarios } from './tour_scenarios.mjs';
 import { twoStepScenarios } from './two_step_scenarios.mjs';
+import { accountDataScenarios } from './account_data_scenarios.mjs';
 
 const [binary, repoRoot, screenshotDir, suite = 'app'] = process.argv.slice(2);
 const SUITES = {
   app: () => [...scenarios, ...richScenarios], tour: () => tourScenarios, two_step: () => twoStepScenarios,
-  moments: () => momentsScenarios,
+  moments: () => momentsScenarios, account_data: () => accountDataScenarios,
 };
 if (!binary || !repoRoot || !screenshotDir || !SUITES[suite]) {
-  console.error('usage: node run.mjs <parleyd> <repo root> <screenshot dir> [app|tour|two_step|moments]');
+  console.error('usage: node run.mjs <parleyd> <repo root> <screenshot dir> [app|tour|two_step|moments|account_data]');
   process.exit(2);
 }
 mkdirSync(screenshotDir, { recursive: true });

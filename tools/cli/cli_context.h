@@ -77,6 +77,12 @@ int RunVerifyEmail(const CliContext& context, const std::string& token);
 int RunTwoFactor(const CliContext& context, const std::string& action, const std::string& code);
 // Asks for a code ($PARLEY_CODE, else a prompt) and finishes a login that answered `challenge`.
 Result<client::LoginResult> FinishSecondStep(client::HttpApi& api, const std::string& challenge);
+// Starts (or finds) my data export, waits for it with progress on stderr, and writes the zip
+// to `out_file`.
+int RunExport(const CliContext& context, const std::string& out_file);
+// Deletes my account after a confirmation (skipped with `confirmed`), the password and, when
+// the server asks for it, a two-step code ($PARLEY_CODE, else a prompt).
+int RunDeleteAccount(const CliContext& context, bool confirmed);
 // Without a token, asks for a reset mail for ACCOUNT; with one, sets a new password.
 int RunResetPassword(const CliContext& context, const std::string& account,
                      const std::string& token);

@@ -88,6 +88,13 @@ int main(int argc, char** argv) {
       "($PARLEY_NEW_PASSWORD)");
   reset_password->add_option("ACCOUNT", username, "username or e-mail address");
   reset_password->add_option("--token", reset_token, "the code from the mail");
+  std::string export_file = "parley-export.zip";
+  auto* export_data = app.add_subcommand("export", "download all my data as a zip");
+  export_data->add_option("--out", export_file, "where to write it")->capture_default_str();
+  bool delete_confirmed = false;
+  auto* delete_account = app.add_subcommand(
+      "delete-account", "delete my account for good (asks the password; $PARLEY_CODE with 2fa)");
+  delete_account->add_flag("--yes", delete_confirmed, "do not ask for confirmation");
   auto* send = app.add_subcommand(
       "send", "send a message to USER (or to conversation #ID, e.g. a group) and wait for its ack");
   send->add_option("USER", username)->required();
@@ -284,6 +291,8 @@ int main(int argc, char** argv) {
             ? Fail(parley::Status(parley::Code::kInvalidArgument, "give ACCOUNT, or --token CODE"))
             : RunResetPassword(context, username, reset_token);
   }
+  if (export_data->parsed()) exit_code = RunExport(context, export_file);
+  if (delete_account->parsed()) exit_code = RunDeleteAccount(context, delete_confirmed);
   if (send->parsed()) {
     exit_code =
         text.empty() && file.empty()

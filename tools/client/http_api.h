@@ -107,6 +107,12 @@ class HttpApi {
   Result<nlohmann::json> ConfirmTwoStep(std::string_view code);    // {"recovery_codes"}
   Result<nlohmann::json> NewRecoveryCodes(std::string_view code);  // {"recovery_codes"}
   Status DisableTwoStep(std::string_view password, std::string_view code);
+
+  // --- my own data (docs/protocol.md, "Downloading my data", "Deleting the account") ---
+  Result<nlohmann::json> StartExport();  // POST /account/export: the export object
+  Result<nlohmann::json> ExportState();  // GET /account/export: the export object
+  // POST /account/delete; `code` empty: none sent (two-step sign-in off).
+  Status DeleteAccount(std::string_view password, std::string_view code = "");
   // --- end two-step sign-in ---
 
   // --- server admin ---

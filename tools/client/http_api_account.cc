@@ -1,5 +1,6 @@
 // HttpApi: the account's e-mail address and password reset (docs/protocol.md, "E-mail and
-// password reset"), and the settings of two-step sign-in ("Two-step sign-in").
+// password reset"), the settings of two-step sign-in ("Two-step sign-in") and the user's own
+// data ("Downloading my data", "Deleting the account").
 #include "client/http_api.h"
 
 namespace parley::client {
@@ -46,6 +47,17 @@ Result<json> HttpApi::NewRecoveryCodes(std::string_view code) {
 Status HttpApi::DisableTwoStep(std::string_view password, std::string_view code) {
   Result<json> reply =
       Call("POST", "/account/2fa/disable", json{{"password", password}, {"code", code}});
+  return reply.ok() ? Status::Ok() : reply.status();
+}
+
+Result<json> HttpApi::StartExport() { return Call("POST", "/account/export"); }
+
+Result<json> HttpApi::ExportState() { return Call("GET", "/account/export"); }
+
+Status HttpApi::DeleteAccount(std::string_view password, std::string_view code) {
+  json body = {{"password", password}};
+  if (!code.empty()) body["code"] = code;
+  Result<json> reply = Call("POST", "/account/delete", body);
   return reply.ok() ? Status::Ok() : reply.status();
 }
 

@@ -110,6 +110,10 @@ export function createApi(getToken) {
     confirmTwoStep: (code) => call('POST', '/account/2fa/totp/confirm', { code }),
     newRecoveryCodes: (code) => call('POST', '/account/2fa/recovery-codes', { code }),
     disableTwoStep: (password, code) => call('POST', '/account/2fa/disable', { password, code }),
+    // My own data (docs/protocol.md, "Downloading my data", "Deleting the account").
+    startExport: () => call('POST', '/account/export'),
+    exportState: () => call('GET', '/account/export'),
+    deleteAccount: (password, code) => call('POST', '/account/delete', { password, ...(code ? { code } : {}) }),
     revokeSession: (id) => call('DELETE', `/sessions/${encodeURIComponent(id)}`),
     pushKey: () => call('GET', '/push/vapid-key'),
     addPushTarget: (target) => call('POST', '/push/targets', target),

@@ -4,7 +4,8 @@
 // people who are not friends, who get no `profile` frames, are fresh after a reload; a failed
 // one is not retried until reload); "user #ID" shows until a never-seen id answers. remember(user) stores a profile (from a lookup,
 // a login, `welcome`, a `profile` frame or a friend object); subscribe(listener) is told after
-// every change, so screens re-render with the new names.
+// every change, so screens re-render with the new names. A deleted account reads "Deleted user"
+// in the interface language.
 import { t } from './i18n.js';
 
 const STORAGE_KEY = 'parley.users';
@@ -38,7 +39,10 @@ export function createUserCache(api) {
     name(id) {
       const user = byId.get(id);
       fetchById(id);
-      return user ? user.display_name || user.username : t('user_fallback', { id });
+      if (!user) return t('user_fallback', { id });
+      // A deleted account is renamed "~deleted-<id>" (docs/protocol.md, "Deleting the account").
+      if (user.username.startsWith('~deleted-')) return t('deleted_user');
+      return user.display_name || user.username;
     },
     async lookup(username) {
       const { user } = await api.userByName(username);

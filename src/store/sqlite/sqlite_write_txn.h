@@ -112,6 +112,10 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<std::optional<MomentComment>> FindMomentComment(int64_t comment_id) override;
   Status DeleteMomentComment(int64_t comment_id) override;
 
+  // --- deleting an account --- (sqlite_erase_account.cc)
+  Result<std::vector<std::string>> EraseAccount(int64_t user_id,
+                                                std::string_view shown_name) override;
+
  private:
   // Runs one statement (binding with `bind`) under Guarded; `changes_or` is returned when it
   // changed no row (OK when it is OK). Unique and foreign-key violations become `conflict` and

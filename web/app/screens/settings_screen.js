@@ -5,7 +5,8 @@
 // notification_settings.js; push ones while it is closed: push_setting.js; permission is
 // asked only when a toggle is turned on, and both follow the browser blocking them), security
 // (two-step sign-in: two_step_settings.js), the e-mail address, change password, the devices logged in to this account
-// with a revoke button each, and log out. onLoggedOut() is called after the
+// with a revoke button each, my data (download it, delete the account:
+// account_data_settings.js), and log out. onLoggedOut() is called after the
 // server revoked this device's token (or it was already invalid).
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
@@ -17,6 +18,7 @@ import { createNotificationSettings } from '../components/notification_settings.
 import { createDeliverySettings } from '../components/delivery_settings.js';
 import { createPushSetting } from '../components/push_setting.js';
 import { createTwoStepSettings } from '../components/two_step_settings.js';
+import { createAccountDataSettings } from '../components/account_data_settings.js';
 import { saveLanguage } from '../profile_language.js';
 
 // The picture: shown from the profile, replaced by an upload, removed with "".
@@ -218,6 +220,7 @@ export function mountSettingsScreen(container, { api, session, users, media, nav
           h('button', { type: 'button', onClick: () => { if (emailPassword.reportValidity()) saveEmail(''); } }, t('remove_email'))),
         emailStatus),
       h('h3', {}, t('sessions')), sessionsAlert, sessionsList,
+      createAccountDataSettings({ api, onDeleted: onLoggedOut }),
       h('button', { type: 'button', className: 'danger', onClick: logOut }, t('log_out')))));
   showSignedInAs();
   loadSessions();
