@@ -6,8 +6,9 @@
 namespace parley::store::sqlite {
 namespace {
 
-// A message's key in search_queue and its rowid in the search index (search_index.h): conversations and seqs both stay below 2^31 in
-// practice, and a conversation's messages form one rowid range.
+// A message's key in search_queue and its rowid in the search index (search_index.h):
+// conversations and seqs both stay below 2^31 in practice, and a conversation's messages form
+// one rowid range.
 int64_t SearchRowid(int64_t conversation_id, int64_t seq) { return (conversation_id << 32) | seq; }
 
 }  // namespace
