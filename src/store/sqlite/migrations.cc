@@ -322,6 +322,18 @@ CREATE TABLE moment_comments (
 ) STRICT;
 CREATE INDEX moment_comments_by_moment ON moment_comments (moment_id, id);
 )sql",
+    // 9: identities at OpenID Connect providers linked to accounts (oidc/oidc_service.h). A
+    // (provider, subject) pair belongs to one account; an account may have several.
+    R"sql(
+CREATE TABLE oidc_identities (
+  provider   TEXT NOT NULL,
+  subject    TEXT NOT NULL,
+  user_id    INTEGER NOT NULL REFERENCES users (id),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (provider, subject)
+) STRICT;
+CREATE INDEX oidc_identities_by_user ON oidc_identities (user_id);
+)sql",
 };
 
 Status Failed(int64_t version, const Status& cause) {
