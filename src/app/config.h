@@ -23,6 +23,7 @@
 #include "chat/social.h"
 #include "mail/smtp_mailer.h"
 #include "net/server.h"
+#include "oidc/options.h"
 #include "push/digest.h"
 #include "push/http_client.h"
 #include "push/outbox.h"
@@ -62,6 +63,7 @@ struct Config {
   std::string secret_key_file;       // empty: <data_dir>/secret.key (account/two_factor_keys.h)
   std::string rotate_secret_key_to;  // --rotate-secret-key: reseal under this key file, exit
   PushConfig push;
+  oidc::OidcOptions oidc;  // sign-in providers (oidc/options.h); public_url filled from email's
   BackupScheduleOptions backup;  // scheduled backups (app/backup_schedule.h); dir empty: none
   std::string admin_username;  // granted the server-admin role at start-up (must exist)
   LogFormat log_format = LogFormat::kText;  // --log-format text|json (base/log_format.h)

@@ -38,6 +38,10 @@
 #include "net/client_address.h"
 #include "push/registry.h"
 
+namespace parley::oidc {
+class OidcService;
+}  // namespace parley::oidc
+
 namespace parley::net {
 
 // Where a plain-HTTP side listener (the HTTPS redirect, the metrics) listens.
@@ -102,6 +106,8 @@ struct Services {
   metrics::ServerMetrics* metrics = nullptr;
   // What GET /metrics shows; null: /metrics is 404 everywhere.
   const metrics::Registry* metrics_registry = nullptr;
+  // Signing in with OpenID Connect providers; null: none configured.
+  oidc::OidcService* oidc = nullptr;
 };
 
 class Server {
