@@ -416,9 +416,6 @@ TEST(ConfigTest, EmailLinkSettings) {
   }
 }
 
-}  // namespace
-}  // namespace parley::app
-
 TEST(ConfigTest, OidcProviders) {
   const std::string secret = testing::TempDir() + "parley_oidc_secret";
   std::ofstream(secret) << "s3cret\n";
@@ -465,3 +462,6 @@ TEST(ConfigTest, OidcProviders) {
   std::remove(secret.c_str());
   std::remove(empty.c_str());
 }
+
+}  // namespace
+}  // namespace parley::app
