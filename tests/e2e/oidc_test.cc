@@ -7,12 +7,14 @@
 // replayed or come back in another browser.
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "auth/totp.h"
 #include "tests/e2e/cookie_browser.h"
 #include "tests/e2e/e2e_client.h"
 #include "tests/e2e/peer_process.h"
@@ -226,6 +228,33 @@ TEST_F(OidcTest, AnExistingAccountIsLinkedAfterItsPasswordAndUnlinkedByItsOwnerO
   auto after = Post("/api/v1/auth/oidc/finish", {{"ticket", TicketOf(Flow("bob-at-idp"))}});
   EXPECT_EQ(after.status, 200);
   EXPECT_TRUE(after.body["account_needed"]);
+}
+
+TEST_F(OidcTest, AnAccountWithTwoStepSignInStillAsksForTheCode) {
+  auto hank = CreateUser(*server_, "hank");
+  ASSERT_TRUE(IsOk(hank));
+  auto started = Post("/api/v1/account/2fa/totp", {{"password", hank->password}}, &*hank);
+  ASSERT_EQ(started.status, 201) << started.raw_body;
+  auto seed = auth::Base32Decode(started.body.value("secret", ""));
+  ASSERT_TRUE(IsOk(seed));
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  ASSERT_EQ(
+      Post("/api/v1/account/2fa/totp/confirm", {{"code", auth::TotpCode(*seed, now - 30)}}, &*hank)
+          .status,
+      200);
+  // Linking takes the password, and then the code.
+  auto linked = Post("/api/v1/auth/oidc/link", {{"ticket", TicketOf(Flow("hank-at-idp"))},
+                                                {"username", "hank"},
+                                                {"password", hank->password}});
+  EXPECT_EQ(linked.status, 202) << linked.raw_body;
+  EXPECT_EQ(linked.body["second_factor"], "totp");
+  // Every sign-in with the identity asks for the code too, and the code finishes it.
+  auto signin = Post("/api/v1/auth/oidc/finish", {{"ticket", TicketOf(Flow("hank-at-idp"))}});
+  ASSERT_EQ(signin.status, 202) << signin.raw_body;
+  EXPECT_FALSE(signin.body.contains("token"));
+  auto finished = Post("/api/v1/sessions/second-factor", {{"challenge", signin.body["challenge"]},
+                                                          {"code", auth::TotpCode(*seed, now)}});
+  EXPECT_EQ(SessionOf(finished).id, hank->id);
 }
 
 TEST_F(OidcTest, AlteredIdTokensAreRefused) {
