@@ -119,8 +119,10 @@ Result<std::string> OidcService::Callback(std::string_view provider, std::string
                                            CallbackUrl(provider), flow->nonce, now);
   if (!claims.ok()) return claims.status();
   const std::string ticket = NewSecret();
-  tickets_.Put(KeyOf(ticket), VerifiedIdentity{std::string(provider), std::move(*claims)}, now,
-               now + options_.flow_lifetime_ms);
+  const int64_t expires_at = now + options_.flow_lifetime_ms;
+  tickets_.Put(KeyOf(ticket),
+               VerifiedIdentity{std::string(provider), std::move(*claims), expires_at}, now,
+               expires_at);
   return ticket;
 }
 
@@ -154,7 +156,7 @@ Result<Finished> OidcService::Finish(std::string_view ticket, std::string_view d
   if (auth::ValidateDisplayName(identity->claims.name).ok()) {
     finished.display_name = identity->claims.name;
   }
-  finished.expires_at = now + options_.flow_lifetime_ms;
+  finished.expires_at = identity->expires_at;
   return finished;
 }
 

@@ -55,6 +55,7 @@ struct StartedLogin {
 struct VerifiedIdentity {
   std::string provider;
   IdClaims claims;
+  int64_t expires_at = 0;  // the ticket's end (Unix ms)
 };
 
 // Finish's answer: a login (a session, or a second-factor challenge), or the identity is not

@@ -160,6 +160,9 @@ TEST_F(OidcTest, AFirstLoginCreatesAnAccountAndTheNextOneSignsIntoIt) {
   EXPECT_EQ(needed.body["provider"], "Test IdP");
   EXPECT_EQ(needed.body["suggested_username"], "alice");
   EXPECT_EQ(needed.body["display_name"], "alice Example");
+  const int64_t now_ms = static_cast<int64_t>(std::time(nullptr)) * 1000;
+  EXPECT_GT(needed.body["expires_at"].get<int64_t>(), now_ms + 9 * 60 * 1000);
+  EXPECT_LE(needed.body["expires_at"].get<int64_t>(), now_ms + 11 * 60 * 1000);
 
   auto created = Post("/api/v1/auth/oidc/accounts",
                       {{"ticket", ticket}, {"username", "alice_o"}, {"device", "laptop"}});
