@@ -561,6 +561,17 @@ const std::vector<Option>& Options() {
           [](Config& c, int64_t v) { c.exports.max_bytes = v; }),
       Int("export-keep-s", "seconds a finished export is kept for download (86400)", 1,
           30LL * 24 * 3600, [](Config& c, int64_t v) { c.exports.keep_ms = v * 1000; }),
+      {"oidc-provider",
+       "NAME: an OpenID Connect provider to sign in with, set by oidc.NAME.issuer, "
+       "oidc.NAME.client-id, oidc.NAME.client-secret-file and optional oidc.NAME.display-name, "
+       "oidc.NAME.scopes, oidc.NAME.token-auth (none)",
+       [](Config& c, const std::string& v) { return oidc::ApplyOidcKey(c.oidc, "oidc-provider", v); }},
+      Bool("oidc-allow-private",
+           "OpenID Connect providers may be on loopback or private addresses, over http too "
+           "(false)",
+           [](Config& c, bool v) { c.oidc.http.allow_private = v; }),
+      Text("oidc-ca-file", "PEM CAs for the OpenID Connect providers' certificates (the system's)",
+           true, [](Config& c, const std::string& v) { c.oidc.http.ca_file = v; }),
       Int("orphan-media-grace-s",
           "seconds a finished media may stay unsent (and no avatar) before removal (86400)", 0,
           365LL * 24 * 3600, [](Config& c, int64_t v) { c.media.orphan_grace_ms = v * 1000; }),
@@ -572,6 +583,7 @@ Status Apply(Config& config, const std::string& key, const std::string& value) {
   for (const Option& option : Options()) {
     if (option.key == key) return option.set(config, value);
   }
+  if (key.starts_with("oidc.")) return oidc::ApplyOidcKey(config.oidc, key, value);
   return Status(Code::kInvalidArgument, "unknown config key '" + key.substr(0, 64) + "'");
 }
 
@@ -663,6 +675,8 @@ Result<Config> ParseConfig(const std::vector<std::string>& args) {
   if (!config.smtp_test_to.empty() && config.smtp.url.empty()) {
     return Invalid("smtp-test-to", "needs smtp-url");
   }
+  config.oidc.public_url = config.email.public_url;
+  if (Status status = oidc::ValidateOidcOptions(config.oidc); !status.ok()) return status;
   return config;
 }
 

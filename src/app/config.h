@@ -25,6 +25,7 @@
 #include "mail/smtp_mailer.h"
 #include "media/s3_client.h"
 #include "net/server.h"
+#include "oidc/options.h"
 #include "push/digest.h"
 #include "push/http_client.h"
 #include "push/outbox.h"
@@ -73,6 +74,7 @@ struct Config {
   std::string rotate_secret_key_to;  // --rotate-secret-key: reseal under this key file, exit
   PushConfig push;
   account::ExportOptions exports;  // users' data exports; dir: <data_dir>/exports (set at start)
+  oidc::OidcOptions oidc;  // sign-in providers (oidc/options.h); public_url filled from email's
   BackupScheduleOptions backup;  // scheduled backups (app/backup_schedule.h); dir empty: none
   std::string admin_username;  // granted the server-admin role at start-up (must exist)
   LogFormat log_format = LogFormat::kText;  // --log-format text|json (base/log_format.h)

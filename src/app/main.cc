@@ -48,6 +48,7 @@
 #include "metrics/metrics.h"
 #include "metrics/server_metrics.h"
 #include "net/server.h"
+#include "oidc/oidc_service.h"
 #include "proto/group_bodies.h"
 #include "push/http_client.h"
 #include "push/delivery_store.h"
@@ -267,6 +268,11 @@ int Main(int argc, char** argv) {
   account::EmailService email(**store, auth, mailer.get(), config->email);
   account::TwoFactorService two_factor(**store, auth, **secret_key, config->two_factor);
   auth.SetSecondFactorGate(&two_factor);
+  // Signing in with OpenID Connect when providers are configured (oidc/oidc_service.h).
+  std::unique_ptr<oidc::OidcService> oidc;
+  if (!config->oidc.providers.empty()) {
+    oidc = std::make_unique<oidc::OidcService>(**store, auth, config->oidc);
+  }
   chat::MessageWriter writer(**store, config->writer);
   // The domain publishes typed events to the hub, which encodes them per protocol.
   chat::Service chat(**store, events, writer, config->chat);
@@ -303,7 +309,8 @@ int Main(int argc, char** argv) {
   net::Server server(config->server,
                      net::Services{auth, chat, groups, hub, notices, social, media, push_registry,
                                    email, two_factor, moments, [&readiness] { return readiness.Check(); },
-                                   &server_metrics, &metrics_registry, &exports, &deletion});
+                                   &server_metrics, &metrics_registry, &exports, &deletion,
+                                   oidc.get()});
   // What the modules keep themselves, read at each scrape.
   metrics_registry.AddGaugeFunction("parley_connections", "Open TCP connections.", {},
                                     [&server] { return double(server.open_connections()); });

@@ -59,13 +59,31 @@ Result<store::User> AuthService::Register(std::string_view username, std::string
   Result<store::User> existing = store_.FindUserByName(username);
   if (existing.ok()) return Status(Code::kConflict, "username is taken");
   if (existing.status().code() != Code::kNotFound) return existing.status();
-
   Result<std::string> hash = HashPassword(password, options_.password);
   if (!hash.ok()) return hash.status();
+  return CreateAccount(username, std::move(*hash), display_name.empty() ? username : display_name,
+                       now);
+}
+
+Result<store::User> AuthService::RegisterWithoutPassword(std::string_view username,
+                                                         std::string_view display_name,
+                                                         std::string_view client_address,
+                                                         int64_t now) {
+  if (!address_registrations_.Allow(client_address.substr(0, kMaxAddressKeyBytes), now)) {
+    return Status(Code::kRateLimited, "too many new accounts from this address; try later");
+  }
+  if (Status s = ValidateUsername(username); !s.ok()) return s;
+  return CreateAccount(username, "", display_name.empty() ? username : display_name, now);
+}
+
+Result<store::User> AuthService::CreateAccount(std::string_view username,
+                                               std::string password_hash,
+                                               std::string_view display_name, int64_t now) {
+  if (Status s = ValidateDisplayName(display_name); !s.ok()) return s;
   store::NewUser new_user{
       .username = std::string(username),
-      .display_name = std::string(display_name.empty() ? username : display_name),
-      .password_hash = std::move(*hash),
+      .display_name = std::string(display_name),
+      .password_hash = std::move(password_hash),
       .created_at = now,
   };
   Result<store::User> created = store_.CreateUser(new_user);
@@ -109,20 +127,37 @@ Result<LoginResult> AuthService::Login(std::string_view username, std::string_vi
   login_limits_.LoginSucceeded(account, client_address);
   MaybeUpgradeHash(*user, password);
 
+  return FinishLogin(std::move(*user), std::move(*device_label), now);
+}
+
+Result<LoginResult> AuthService::SignIn(int64_t user_id, std::string_view device_name,
+                                        int64_t now) {
+  Result<std::string> device_label = NormalizeDeviceName(device_name);
+  if (!device_label.ok()) return device_label.status();
+  Result<store::User> user = store_.FindUserById(user_id);
+  if (!user.ok()) {
+    if (user.status().code() == Code::kNotFound) return BadCredentials();
+    return user.status();
+  }
+  return FinishLogin(std::move(*user), std::move(*device_label), now);
+}
+
+Result<LoginResult> AuthService::FinishLogin(store::User user, std::string device_name,
+                                             int64_t now) {
   if (SecondFactorGate* gate = second_factor_.load(std::memory_order_acquire)) {
-    auto challenge = gate->ChallengeFor(*user, *device_label, now);
+    auto challenge = gate->ChallengeFor(user, device_name, now);
     if (!challenge.ok()) return challenge.status();
     if (challenge->has_value()) {
       LoginResult pending;
-      pending.user = WithoutHash(std::move(*user));
+      pending.user = WithoutHash(std::move(user));
       pending.second_factor = std::move(*challenge);
       return pending;
     }
   }
   std::string token = NewToken();
-  Result<store::Device> device = CreateDevice(user->id, std::move(*device_label), token, now);
+  Result<store::Device> device = CreateDevice(user.id, std::move(device_name), token, now);
   if (!device.ok()) return device.status();
-  return LoginResult{std::move(token), std::move(*device), WithoutHash(std::move(*user)), {}};
+  return LoginResult{std::move(token), std::move(*device), WithoutHash(std::move(user)), {}};
 }
 
 Result<LoginResult> AuthService::OpenSession(int64_t user_id, std::string device_name,

@@ -107,6 +107,13 @@ class AuthService {
                                std::string_view display_name, std::string_view client_address,
                                int64_t now);
 
+  // Creates an account without a password, whose way in is an identity the caller links next
+  // (an OpenID Connect login): the same name rules, conflicts and per-address limit as
+  // Register. Password logins fail for it until a password is set by a reset.
+  Result<store::User> RegisterWithoutPassword(std::string_view username,
+                                              std::string_view display_name,
+                                              std::string_view client_address, int64_t now);
+
   // Checks the credentials and creates a device with a fresh token. A wrong username and a wrong
   // password get the same kUnauthenticated (and cost the same time). With a SecondFactorGate
   // that asks for a second step, the result holds its challenge instead of a session.
@@ -120,6 +127,11 @@ class AuthService {
   // A new device (session) for a user whose login was checked by the caller: the second step
   // of a login (account/two_factor_service.h). kUnauthenticated if the user no longer exists.
   Result<LoginResult> OpenSession(int64_t user_id, std::string device_name, int64_t now);
+
+  // A login whose first factor the caller checked (an OpenID Connect identity): like the end
+  // of Login, the SecondFactorGate may answer with a challenge instead of a session.
+  // kUnauthenticated if the user no longer exists.
+  Result<LoginResult> SignIn(int64_t user_id, std::string_view device_name, int64_t now);
 
   // The caller behind `token`; kUnauthenticated if it is unknown, revoked or expired.
   Result<Principal> Authenticate(std::string_view token, int64_t now);
@@ -160,6 +172,11 @@ class AuthService {
   // Verifies `password` against a fixed hash of the configured cost: spends the time a real
   // verification would, so a missing account does not answer faster.
   void SpendDummyVerification(std::string_view password);
+  // Register's second half: the display name checked, the account stored.
+  Result<store::User> CreateAccount(std::string_view username, std::string password_hash,
+                                    std::string_view display_name, int64_t now);
+  // Login's and SignIn's end: the gate's challenge, or a new device with a fresh token.
+  Result<LoginResult> FinishLogin(store::User user, std::string device_name, int64_t now);
   Result<store::Device> CreateDevice(int64_t user_id, std::string device_name,
                                      std::string_view token, int64_t now);
   void MaybeUpgradeHash(const store::User& user, std::string_view password);

@@ -137,6 +137,8 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
   if (auto response = co_await std::move(two_factor)) co_return std::move(*response);
   auto emailing = HandleEmailApi(request, path, me, context);
   if (auto response = co_await std::move(emailing)) co_return std::move(*response);
+  auto identities = HandleOidcApi(request, path, me, context);
+  if (auto response = co_await std::move(identities)) co_return std::move(*response);
   auto pushing = HandlePushApi(request, path, me, context);
   if (auto response = co_await std::move(pushing)) co_return std::move(*response);
   auto search = HandleSearchApi(request, path, me, context, query);
@@ -162,7 +164,7 @@ bool NeedsToken(http::verb method, std::string_view target) {
                              Matches(path, {"api", "v1", "sessions"}) ||
                              Matches(path, {"api", "v1", "sessions", "second-factor"}) ||
                              IsPublicEmailRoute(path));
-  return !public_route;
+  return !public_route && !IsPublicOidcRoute(method, path);
 }
 
 awaitable<Result<auth::Principal>> AuthenticateCaller(const Request& head, Context& context) {
@@ -191,6 +193,10 @@ awaitable<ApiResponse> HandleApi(const Request& request, Context& context,
   }
   if (method == http::verb::post && IsPublicEmailRoute(path)) {
     auto answering = HandlePublicEmailApi(request, path, context, client_address);
+    if (auto response = co_await std::move(answering)) co_return std::move(*response);
+  }
+  if (IsPublicOidcRoute(method, path)) {
+    auto answering = HandlePublicOidcApi(request, path, context, target->query, client_address);
     if (auto response = co_await std::move(answering)) co_return std::move(*response);
   }
   if (path.empty() || path[0] != "api") {

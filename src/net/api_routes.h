@@ -79,6 +79,14 @@ boost::asio::awaitable<std::optional<ApiResponse>> HandleAccountDataApi(
     const Request& request, const Segments& path, const auth::Principal& me, Context& context,
     const std::string& client_address);
 
+// Signing in with OpenID Connect (api_oidc.cc): HandlePublicOidcApi for the sign-in routes (no
+// login needed, IsPublicOidcRoute); HandleOidcApi for the caller's linked identities.
+bool IsPublicOidcRoute(boost::beast::http::verb method, const Segments& path);
+RouteResult HandlePublicOidcApi(const Request& request, const Segments& path, Context& context,
+                                const Query& query, const std::string& client_address);
+RouteResult HandleOidcApi(const Request& request, const Segments& path, const auth::Principal& me,
+                          Context& context);
+
 }  // namespace parley::net
 
 #endif  // PARLEY_NET_API_ROUTES_H_

@@ -54,6 +54,8 @@ struct Context {
   const tls::ServerContext* tls = nullptr;
   // /readyz's check (Services::readiness); empty: always ready.
   std::function<Status()> readiness;
+  // Signing in with OpenID Connect (Services::oidc); null: no providers.
+  oidc::OidcService* oidc = nullptr;
   // Where errors, replays and upload bytes are counted; null: nowhere.
   metrics::ServerMetrics* metrics = nullptr;
   // What GET /metrics shows (Services::metrics_registry); null: /metrics is 404.

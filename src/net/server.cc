@@ -58,6 +58,7 @@ struct Server::Impl {
         metrics_acceptor(io),
         shutdown_timer(io) {
     context.readiness = services.readiness;
+    context.oidc = services.oidc;
     context.metrics = services.metrics;
     context.metrics_registry = services.metrics_registry;
     context.exports = services.exports;

@@ -40,6 +40,10 @@
 #include "net/client_address.h"
 #include "push/registry.h"
 
+namespace parley::oidc {
+class OidcService;
+}  // namespace parley::oidc
+
 namespace parley::net {
 
 // Where a plain-HTTP side listener (the HTTPS redirect, the metrics) listens.
@@ -107,6 +111,8 @@ struct Services {
   // The user's data export and account deletion; null: those routes answer `unavailable`.
   account::ExportService* exports = nullptr;
   account::AccountDeletion* deletion = nullptr;
+  // Signing in with OpenID Connect providers; null: none configured.
+  oidc::OidcService* oidc = nullptr;
 };
 
 class Server {

@@ -12,8 +12,6 @@
 namespace parley::push {
 namespace {
 
-constexpr size_t kMaxReplyBody = 4096;
-
 bool PrivateV4(uint32_t a) {  // host byte order
   const auto in = [a](uint32_t net, int bits) {
     return (a >> (32 - bits)) == (net >> (32 - bits));
@@ -24,15 +22,18 @@ bool PrivateV4(uint32_t a) {  // host byte order
 }
 
 struct Transfer {
+  size_t max_body = 0;
   std::string body;
+  bool truncated = false;
   std::string retry_after;
 };
 
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const size_t bytes = size * count;
-  const size_t room = kMaxReplyBody - std::min(kMaxReplyBody, transfer->body.size());
+  const size_t room = transfer->max_body - std::min(transfer->max_body, transfer->body.size());
   transfer->body.append(data, std::min(room, bytes));
+  if (bytes > room) transfer->truncated = true;
   return bytes;
 }
 
@@ -94,19 +95,32 @@ HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options))
 }
 
 Result<HttpReply> HttpClient::Post(const HttpPost& request) const {
+  return Perform(request, true);
+}
+
+Result<HttpReply> HttpClient::Get(const std::string& url,
+                                  const std::vector<std::string>& headers) const {
+  return Perform(HttpPost{url, headers, ""}, false);
+}
+
+Result<HttpReply> HttpClient::Perform(const HttpPost& request, bool post) const {
   CURL* curl = ThreadHandle();
   if (curl == nullptr) return Status(Code::kInternal, "push: curl_easy_init failed");
   curl_easy_reset(curl);  // keeps the connection cache
   Transfer transfer;
+  transfer.max_body = options_.max_reply_bytes;
   curl_slist* headers = nullptr;
   for (const std::string& header : request.headers)
     headers = curl_slist_append(headers, header.c_str());
   headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, options_.allow_private ? "http,https" : "https");
-  curl_easy_setopt(curl, CURLOPT_POST, 1L);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  if (post) {
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+  }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
@@ -129,6 +143,7 @@ Result<HttpReply> HttpClient::Post(const HttpPost& request) const {
   HttpReply reply;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
   reply.body = std::move(transfer.body);
+  reply.truncated = transfer.truncated;
   reply.retry_after = std::move(transfer.retry_after);
   return reply;
 }

@@ -290,6 +290,19 @@ class Store {
   virtual Result<bool> TakeRecoveryCode(int64_t user_id, std::string_view code_hash) = 0;
   virtual Result<int64_t> RecoveryCodeCount(int64_t user_id) = 0;
 
+  // --- identities at OpenID Connect providers (sqlite_identities.cc) ---
+  // The account the identity is linked to; nullopt if none.
+  virtual Result<std::optional<int64_t>> FindIdentityUser(std::string_view provider,
+                                                          std::string_view subject) = 0;
+  // Links an identity. kConflict if it is linked already (to anyone); kNotFound for no such user.
+  virtual Status AddIdentity(const OidcIdentity& identity) = 0;
+  // The user's identities, oldest first.
+  virtual Result<std::vector<OidcIdentity>> ListIdentities(int64_t user_id) = 0;
+  // Unlinks one of the user's identities if the account keeps a way in (a password or another
+  // identity): kNotFound if it is not the user's, kForbidden if it is the last way in.
+  virtual Status RemoveIdentity(int64_t user_id, std::string_view provider,
+                                std::string_view subject) = 0;
+
   // --- conversations and messages (reads) ---
   // The user's membership of a conversation with cursors and role; nullopt if not a member.
   virtual Result<std::optional<Member>> FindMember(int64_t conversation_id, int64_t user_id) = 0;

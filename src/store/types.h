@@ -76,6 +76,14 @@ struct OneTimeToken {
 };
 
 // A user's TOTP (two-step sign-in) seed, sealed (auth::SecretBox), and its state.
+// An identity at an OpenID Connect provider (its issuer's `sub`) linked to an account.
+struct OidcIdentity {
+  std::string provider;  // the configured provider's name
+  std::string subject;   // the provider's stable id of the person
+  int64_t user_id = 0;
+  int64_t created_at = 0;  // when it was linked (Unix ms)
+};
+
 struct TotpSecret {
   int64_t user_id = 0;
   std::string sealed_seed;  // what SecretBox::Seal made of the raw seed, the user id as context

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 namespace parley::app {
 namespace {
@@ -443,6 +444,53 @@ TEST(ConfigTest, MediaStoreSettings) {
     ASSERT_FALSE(parsed.ok()) << bad[0] << " " << bad[1];
     EXPECT_EQ(parsed.status().code(), Code::kInvalidArgument);
   }
+}
+
+TEST(ConfigTest, OidcProviders) {
+  const std::string secret = testing::TempDir() + "parley_oidc_secret";
+  std::ofstream(secret) << "s3cret\n";
+  const std::string empty = testing::TempDir() + "parley_oidc_empty_secret";
+  std::ofstream(empty) << "\n";
+  const std::vector<std::string> corp = {
+      "--public-url",           "https://chat.example.org", "--oidc-provider", "corp",
+      "--oidc.corp.issuer",     "https://login.example.com", "--oidc.corp.client-id", "parley",
+      "--oidc.corp.client-secret-file", secret};
+  auto config = ParseConfig(corp);
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  ASSERT_EQ(config->oidc.providers.size(), 1u);
+  EXPECT_EQ(config->oidc.providers[0].client_secret, "s3cret");
+  EXPECT_EQ(config->oidc.providers[0].display_name, "corp");
+  EXPECT_EQ(config->oidc.public_url, "https://chat.example.org");
+
+  // Each refusal names the key.
+  const std::vector<std::pair<std::vector<std::string>, std::string>> refused = {
+      {{"--oidc-provider", "Bad Name"}, "'oidc-provider'"},
+      {{"--oidc.ghost.issuer", "https://x.example"}, "'oidc.ghost.issuer'"},
+      {{"--oidc.corp.color", "red"}, "unknown config key 'oidc.corp.color'"},
+      {{"--oidc.corp.issuer", "ftp://x"}, "'oidc.corp.issuer'"},
+      {{"--oidc.corp.issuer", "http://login.example.com"}, "'oidc.corp.issuer'"},
+      {{"--oidc.corp.scopes", "profile email"}, "'oidc.corp.scopes'"},
+      {{"--oidc.corp.token-auth", "private_key_jwt"}, "'oidc.corp.token-auth'"},
+      {{"--oidc.corp.client-secret-file", empty}, "'oidc.corp.client-secret-file'"},
+      {{"--oidc.corp.client-secret-file", "/nonexistent/secret"}, "cannot be read"},
+      {{"--oidc-provider", "corp"}, "declared twice"},
+  };
+  for (const auto& [extra, expected] : refused) {
+    std::vector<std::string> args = corp;
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto result = ParseConfig(args);
+    ASSERT_FALSE(result.ok()) << expected;
+    EXPECT_NE(result.status().message().find(expected), std::string::npos)
+        << result.status().message();
+  }
+  auto no_issuer = ParseConfig({"--public-url", "https://chat.example.org", "--oidc-provider", "x"});
+  ASSERT_FALSE(no_issuer.ok());
+  EXPECT_NE(no_issuer.status().message().find("'oidc.x.issuer': is required"), std::string::npos);
+  auto no_url = ParseConfig(std::vector<std::string>(corp.begin() + 2, corp.end()));
+  ASSERT_FALSE(no_url.ok());
+  EXPECT_NE(no_url.status().message().find("needs public-url"), std::string::npos);
+  std::remove(secret.c_str());
+  std::remove(empty.c_str());
 }
 
 }  // namespace

@@ -225,6 +225,17 @@ class FakeStore : public store::Store {
   }
   Result<bool> TakeRecoveryCode(int64_t, std::string_view) override { return Unsupported(); }
   Result<int64_t> RecoveryCodeCount(int64_t) override { return Unsupported(); }
+  // Linked identities are tested against the real store (tests/store, tests/e2e/oidc_test.cc).
+  Result<std::optional<int64_t>> FindIdentityUser(std::string_view, std::string_view) override {
+    return Unsupported();
+  }
+  Status AddIdentity(const store::OidcIdentity&) override { return Unsupported(); }
+  Result<std::vector<store::OidcIdentity>> ListIdentities(int64_t) override {
+    return Unsupported();
+  }
+  Status RemoveIdentity(int64_t, std::string_view, std::string_view) override {
+    return Unsupported();
+  }
 
  private:
   struct Row {

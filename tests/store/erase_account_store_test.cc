@@ -46,6 +46,7 @@ TEST_P(EraseAccountStoreTest, ErasesTheAccountAndKeepsAPlaceholderRow) {
   const int64_t alice = AddUser("alice"), bob = AddUser("bob"), carol = AddUser("carol");
   ASSERT_TRUE(store_->SetEmail(alice, "alice@example.org", 1).ok());
   ASSERT_TRUE(store_->StartTotp(alice, "sealed", 1).ok());
+  ASSERT_TRUE(store_->AddIdentity({"corp", "alice-at-corp", alice, 1}).ok());
   ASSERT_TRUE(store_->CreateDevice({alice, "phone", "hash-a", 1, 1'000'000}).ok());
   int64_t direct = 0;
   int64_t bob_moment = 0;
@@ -106,6 +107,9 @@ TEST_P(EraseAccountStoreTest, ErasesTheAccountAndKeepsAPlaceholderRow) {
 
   EXPECT_FALSE(store_->FindEmail(alice)->has_value());
   EXPECT_FALSE(store_->FindTotp(alice)->has_value());
+  EXPECT_TRUE(store_->ListIdentities(alice)->empty());
+  EXPECT_FALSE(store_->FindIdentityUser("corp", "alice-at-corp")->has_value())
+      << "the identity may sign up again";
   EXPECT_TRUE(store_->ListDevices(alice, 2)->empty());
   EXPECT_TRUE(store_->ListFriends(bob)->empty());
   EXPECT_TRUE(store_->ListFriendRequests(carol)->outgoing.empty());

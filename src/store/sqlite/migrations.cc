@@ -338,6 +338,17 @@ CREATE TABLE search_state (
   id       INTEGER PRIMARY KEY CHECK (id = 1),
   index_id TEXT NOT NULL
 ) STRICT;
+    // 10: identities at OpenID Connect providers linked to accounts (oidc/oidc_service.h). A
+    // (provider, subject) pair belongs to one account; an account may have several.
+    R"sql(
+CREATE TABLE oidc_identities (
+  provider   TEXT NOT NULL,
+  subject    TEXT NOT NULL,
+  user_id    INTEGER NOT NULL REFERENCES users (id),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (provider, subject)
+) STRICT;
+CREATE INDEX oidc_identities_by_user ON oidc_identities (user_id);
 )sql",
 };
 

@@ -44,6 +44,7 @@ constexpr const char* kRemovedRows[] = {
     "DELETE FROM account_tokens WHERE user_id = ?1",
     "DELETE FROM totp_secrets WHERE user_id = ?1",
     "DELETE FROM recovery_codes WHERE user_id = ?1",
+    "DELETE FROM oidc_identities WHERE user_id = ?1",
     // Their files become strays that MediaService::CleanUp removes.
     "DELETE FROM uploads WHERE owner_id = ?1",
 };

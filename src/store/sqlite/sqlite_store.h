@@ -63,6 +63,12 @@ class SqliteStore final : public Store {
   Result<std::optional<OneTimeToken>> TakeToken(std::string_view token_hash, TokenPurpose purpose,
                                                 int64_t now) override;
   Status RemoveTokens(int64_t user_id, TokenPurpose purpose) override;
+  Result<std::optional<int64_t>> FindIdentityUser(std::string_view provider,
+                                                  std::string_view subject) override;
+  Status AddIdentity(const OidcIdentity& identity) override;
+  Result<std::vector<OidcIdentity>> ListIdentities(int64_t user_id) override;
+  Status RemoveIdentity(int64_t user_id, std::string_view provider,
+                        std::string_view subject) override;
   Result<std::optional<TotpSecret>> FindTotp(int64_t user_id) override;
   Status StartTotp(int64_t user_id, std::string_view sealed_seed, int64_t now) override;
   Result<bool> EnableTotp(int64_t user_id, int64_t step,
