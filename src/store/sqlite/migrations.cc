@@ -338,6 +338,7 @@ CREATE TABLE search_state (
   id       INTEGER PRIMARY KEY CHECK (id = 1),
   index_id TEXT NOT NULL
 ) STRICT;
+)sql",
     // 10: identities at OpenID Connect providers linked to accounts (oidc/oidc_service.h). A
     // (provider, subject) pair belongs to one account; an account may have several.
     R"sql(
