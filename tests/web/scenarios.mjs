@@ -293,7 +293,7 @@ async function sessionsPasswordLogout(world) {
   await page.locator('#new-password').fill('battery staple horse');
   await page.locator('form.stack', { has: page.locator('#new-password') }).locator('button[type=submit]').click();
   await page.locator('.form-status', { hasText: 'Password changed' }).waitFor();
-  await page.locator('button.danger').click();
+  await page.locator('button.danger', { hasText: 'Log out' }).click();
   await page.locator('#auth-username').waitFor();
   assertEqual(await page.evaluate(() => localStorage.getItem('parley.session')), null, 'token forgotten');
   await loginViaUi(page, world.baseUrl, 'bob', 'battery staple horse');
