@@ -152,7 +152,9 @@ async function brokenReturns(world, { baseUrl }) {
   await page.locator('[role=alert]', { hasText: 'That sign-in took too long or was already finished' }).waitFor();
   assertEqual(new URL(page.url()).hash, '', 'the reason left the address bar');
   await shootBoth(world, page, '07-login-error');
-  await page.goto(`${baseUrl}/login#oidc-error=%3Cb%3Enew_reason%3C%2Fb%3E`);
+  // (From another path than /login, where the last one ended: a change of the fragment alone
+  // would not load the page again.)
+  await page.goto(`${baseUrl}/#oidc-error=%3Cb%3Enew_reason%3C%2Fb%3E`);
   await page.locator('[role=alert]', { hasText: 'Signing in with that service did not work' }).waitFor();
   await page.goto(`${baseUrl}/#oidc=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`);
   await page.locator('[role=alert]', { hasText: 'This sign-in has expired or was already used' }).waitFor();
