@@ -105,6 +105,7 @@ async function firstSignIn(world, { baseUrl }) {
   await linked.getByRole('button', { name: 'Unlink' }).click();
   await linked.locator('.confirm-question .confirm').click();
   await page.locator('.linked [role=status]', { hasText: 'This is your only way into this account' }).waitFor();
+  await linked.locator('button.unlink').waitFor(); // the question closed, the identity kept
   await page.locator('.linked').scrollIntoViewIfNeeded();
   await shootBoth(world, page, '04-settings-only-way-in');
   await page.getByRole('button', { name: 'Log out of this device' }).click();

@@ -38,6 +38,7 @@ export function createLinkedAccounts(api) {
       await load();
       status.textContent = t('oidc_unlinked', { name: identity.provider_display_name || identity.provider });
     } catch (error) {
+      await load(); // the row's question closes; the list is the server's again
       status.textContent = errorText(error, 'oidc_unlink');
     }
   }
