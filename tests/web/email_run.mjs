@@ -11,13 +11,12 @@
 // (lib/visible_text.mjs). Always stops the browser, the server and the peer.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { PASSWORD, loginViaUi, registerViaUi } from './lib/app.mjs';
 import { watchSecurity } from './lib/csp.mjs';
-import { startServer } from './lib/server.mjs';
+import { freePort, startServer } from './lib/server.mjs';
 import { watchScreens } from './lib/visible_text.mjs';
 import { assert, assertEqual, eventually } from './lib/wait.mjs';
 
@@ -51,16 +50,6 @@ async function startSmtpPeer(cert, key) {
     child.on('exit', (code) => reject(new Error(`smtp peer exited (${code})`)));
   });
   return { port, mails: () => mails, stop: () => child.kill('SIGKILL') };
-}
-
-// A free loopback port for parleyd, so that --public-url can name it before it starts.
-function freePort() {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 async function mailLink(smtp, to, subject, count) {

@@ -2,7 +2,8 @@
 // suite `app` (the default: the scenarios) or `tour` (every screen in en, zh and fr on a desktop
 // and a phone, tour_scenarios.mjs), `two_step` (two-step sign-in, two_step_scenarios.mjs) or
 // `moments` (moments_scenarios.mjs) or `account_data` (export and deletion,
-// account_data_scenarios.mjs); ctest runs each as a test of its own, and they can run in
+// account_data_scenarios.mjs) or `oidc` (signing in with OpenID Connect, oidc_scenarios.mjs);
+// ctest runs each as a test of its own, and they can run in
 // parallel.
 // Starts a real parleyd (ephemeral loopback port, temporary data dir, --web-root <repo>/web),
 // launches Debian's Chromium through playwright-core, runs every scenario in order (they share
@@ -27,14 +28,15 @@ import { richScenarios } from './scenarios_rich.mjs';
 import { tourScenarios } from './tour_scenarios.mjs';
 import { twoStepScenarios } from './two_step_scenarios.mjs';
 import { accountDataScenarios } from './account_data_scenarios.mjs';
+import { oidcScenarios } from './oidc_scenarios.mjs';
 
 const [binary, repoRoot, screenshotDir, suite = 'app'] = process.argv.slice(2);
 const SUITES = {
   app: () => [...scenarios, ...richScenarios], tour: () => tourScenarios, two_step: () => twoStepScenarios,
-  moments: () => momentsScenarios, account_data: () => accountDataScenarios,
+  moments: () => momentsScenarios, account_data: () => accountDataScenarios, oidc: () => oidcScenarios,
 };
 if (!binary || !repoRoot || !screenshotDir || !SUITES[suite]) {
-  console.error('usage: node run.mjs <parleyd> <repo root> <screenshot dir> [app|tour|two_step|moments|account_data]');
+  console.error('usage: node run.mjs <parleyd> <repo root> <screenshot dir> [app|tour|two_step|moments|account_data|oidc]');
   process.exit(2);
 }
 mkdirSync(screenshotDir, { recursive: true });
@@ -53,7 +55,8 @@ try {
   const world = {
     browser, baseUrl: server.url, adminSetupToken,
     // A server of a scenario's own (one it stops and starts again); the scenario stops it.
-    startServer: () => startServer({ binary, webRoot: path.join(repoRoot, 'web') }),     screenshot: (name) => path.join(screenshotDir, `${name}.png`), pageErrors: [], securityProblems: [],
+    // `extraArgs` as for lib/server.mjs (a server configured for one scenario).
+    startServer: (extraArgs = []) => startServer({ binary, webRoot: path.join(repoRoot, 'web'), extraArgs }),     screenshot: (name) => path.join(screenshotDir, `${name}.png`), pageErrors: [], securityProblems: [],
   };
   watchSecurity(browser, world.securityProblems);
   watchScreens(browser);

@@ -110,6 +110,14 @@ export function createApi(getToken) {
     confirmTwoStep: (code) => call('POST', '/account/2fa/totp/confirm', { code }),
     newRecoveryCodes: (code) => call('POST', '/account/2fa/recovery-codes', { code }),
     disableTwoStep: (password, code) => call('POST', '/account/2fa/disable', { password, code }),
+    // OpenID Connect sign-in (docs/protocol.md, "Signing in with OpenID Connect").
+    oidcProviders: () => call('GET', '/auth/oidc/providers'),
+    oidcFinish: (ticket, device) => call('POST', '/auth/oidc/finish', { ticket, device }),
+    oidcCreateAccount: (ticket, username, device) => call('POST', '/auth/oidc/accounts', { ticket, username, device }),
+    oidcLink: (ticket, username, password, device) => call('POST', '/auth/oidc/link', { ticket, username, password, device }),
+    identities: () => call('GET', '/account/identities'),
+    unlinkIdentity: (provider, subject) =>
+      call('DELETE', `/account/identities/${encodeURIComponent(provider)}/${encodeURIComponent(subject)}`),
     // My own data (docs/protocol.md, "Downloading my data", "Deleting the account").
     startExport: () => call('POST', '/account/export'),
     exportState: () => call('GET', '/account/export'),

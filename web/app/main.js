@@ -13,6 +13,9 @@
 // on first use (import()), keeping the first load small. While logged in, the title and favicon count unread messages
 // (attention.js), and a message from someone else may raise a desktop notification
 // (notifications.js: only if turned on in this device's settings) that opens its chat.
+// Back from an OpenID Connect provider (oidc_return.js), logged out: `#oidc=TICKET` opens the
+// OpenID screen (oidc_screen.js) once, `#oidc-error=REASON` the login screen with its sentence;
+// logged in, both are dropped (only the login screen starts such a sign-in).
 import { createApi } from './api.js';
 import { createAttention } from './attention.js';
 import { createChatState } from './chat_state.js';
@@ -24,6 +27,7 @@ import { notify } from './notifications.js';
 import { setTimeZone } from './format.js';
 import { onLanguageChange, t } from './i18n.js';
 import { registerOfflineShell } from './offline_shell.js';
+import { takeOidcReturn } from './oidc_return.js';
 import { createOutbox } from './outbox.js';
 import { forgetUnsavedLanguage, startLanguage } from './profile_language.js';
 import { createRouter } from './router.js';
@@ -38,6 +42,7 @@ import { createConnectionBanner } from './components/connection_banner.js';
 import { conversationTitle, messagePreview } from './components/conversation_title.js';
 import { mountAuthScreen } from './screens/auth_screen.js';
 import { mountConversationList } from './screens/conversation_list.js';
+import { mountOidcScreen } from './screens/oidc_screen.js';
 import { mountRecoveryScreen } from './screens/recovery_screen.js';
 
 const root = document.getElementById('app');
@@ -49,6 +54,7 @@ const router = createRouter(show);
 let app = null; // {state, outbox, sync, banner, liveRegion} while logged in
 let unmountList = () => {};
 let unmountMain = () => {};
+let oidcReturn = takeOidcReturn(); // used by the first screen shown while logged out
 
 function startApp() {
   const state = createChatState({ myId: session.user.id });
@@ -179,14 +185,23 @@ function show(route) {
     return;
   }
   if (!session) {
+    app = null;
+    if (oidcReturn?.ticket) {
+      const { ticket } = oidcReturn;
+      oidcReturn = null;
+      unmountMain = mountOidcScreen(root, { api, ticket, onLoggedIn, navigate: router.navigate });
+      return;
+    }
     if (route.name !== 'register' && route.name !== 'login') {
       router.navigate('/login', { replace: true });
       return;
     }
-    app = null;
-    unmountMain = mountAuthScreen(root, { api, mode: route.name, onLoggedIn, navigate: router.navigate });
+    const oidcError = oidcReturn?.error ?? null;
+    oidcReturn = null;
+    unmountMain = mountAuthScreen(root, { api, mode: route.name, onLoggedIn, navigate: router.navigate, oidcError });
     return;
   }
+  oidcReturn = null;
   if (route.name === 'login' || route.name === 'register') {
     router.navigate('/', { replace: true });
     return;

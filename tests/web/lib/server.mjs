@@ -6,8 +6,11 @@
 // registrations from one address) are raised: the whole run comes from 127.0.0.1.
 // `extraArgs` are appended (a later option wins); with `scheme: 'https'` (the args give
 // --tls-cert/--tls-key) url is https://.
+// freePort() finds a free loopback port, for a server whose --public-url must name its own
+// address before it starts.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -61,4 +64,13 @@ export async function startServer({ binary, webRoot, extraArgs = [], scheme = 'h
       await launch(address);
     },
   };
+}
+
+export function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
 }

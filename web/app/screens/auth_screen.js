@@ -3,17 +3,23 @@
 // an alert region next to the form. The login form links to "Forgot password?"
 // (recovery_screen.js). When the account has two-step sign-in on, the login answers a
 // challenge and the form becomes its second step: a code from the authenticator app or a
-// recovery code (docs/protocol.md, "Two-step sign-in"); "Back" returns to the password.
+// recovery code (docs/protocol.md, "Two-step sign-in"; second_step_form.js); "Back" returns to
+// the password. The login form also offers "Sign in with ..." per OpenID Connect provider
+// (oidc_buttons.js), and `oidcError` (the REASON of a `#oidc-error=REASON` the server sent the
+// browser back with) is shown as a sentence above the form.
+import { deviceName } from '../device_name.js';
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { t } from '../i18n.js';
+import { createOidcButtons, oidcErrorText } from '../components/oidc_buttons.js';
+import { secondStepForm } from '../components/second_step_form.js';
 
-export function mountAuthScreen(container, { api, mode, onLoggedIn, navigate }) {
+export function mountAuthScreen(container, { api, mode, onLoggedIn, navigate, oidcError = null }) {
   const isRegister = mode === 'register';
   const username = h('input', { id: 'auth-username', name: 'username', autocomplete: 'username', required: true, autocapitalize: 'none' });
   const password = h('input', { id: 'auth-password', name: 'password', type: 'password', required: true, minlength: 8, autocomplete: isRegister ? 'new-password' : 'current-password' });
   const displayName = h('input', { id: 'auth-display-name', name: 'display_name', autocomplete: 'nickname' });
-  const alert = h('p', { className: 'form-error', role: 'alert' });
+  const alert = h('p', { className: 'form-error', role: 'alert' }, oidcError === null ? '' : oidcErrorText(oidcError));
   const submit = h('button', { type: 'submit', className: 'primary' }, t(isRegister ? 'register' : 'log_in'));
 
   async function onSubmit(event) {
@@ -36,30 +42,9 @@ export function mountAuthScreen(container, { api, mode, onLoggedIn, navigate }) 
   }
 
   function showSecondStep(challenge) {
-    const code = h('input', { id: 'auth-code', name: 'code', autocomplete: 'one-time-code', required: true, maxlength: 64, autocapitalize: 'none' });
-    const stepAlert = h('p', { className: 'form-error', role: 'alert' });
-    const verify = h('button', { type: 'submit', className: 'primary' }, t('two_step_verify'));
-    async function onVerify(event) {
-      event.preventDefault();
-      stepAlert.textContent = '';
-      verify.disabled = true;
-      try {
-        const login = await api.secondFactor(challenge, code.value.trim());
-        onLoggedIn({ token: login.token, device_id: login.device_id, user: login.user });
-      } catch (error) {
-        stepAlert.textContent = errorText(error, 'second_step');
-        verify.disabled = false;
-      }
-    }
-    container.replaceChildren(h('main', { className: 'auth' },
-      h('form', { className: 'card', onSubmit: onVerify, 'aria-labelledby': 'auth-title' },
-        h('h1', { id: 'auth-title' }, t('two_step_login_title')),
-        h('p', {}, t('two_step_login_intro')),
-        h('label', { for: 'auth-code' }, t('two_step_code')), code,
-        stepAlert,
-        verify,
-        h('a', { href: '/login', onClick: (event) => { event.preventDefault(); showForm(); } }, t('two_step_back')))));
-    code.focus();
+    const step = secondStepForm({ api, challenge, onLoggedIn, onBack: showForm });
+    container.replaceChildren(step.element);
+    step.focus();
   }
 
   const showForm = () => container.replaceChildren(form);
@@ -71,6 +56,7 @@ export function mountAuthScreen(container, { api, mode, onLoggedIn, navigate }) 
       isRegister && [h('label', { for: 'auth-display-name' }, t('display_name')), displayName],
       alert,
       submit,
+      !isRegister && createOidcButtons(api),
       !isRegister && h('a', {
         href: '/forgot-password', className: 'forgot-password',
         onClick: (event) => { event.preventDefault(); navigate('/forgot-password'); },
@@ -82,9 +68,4 @@ export function mountAuthScreen(container, { api, mode, onLoggedIn, navigate }) 
   showForm();
   username.focus();
   return () => {};
-}
-
-function deviceName() {
-  const platform = navigator.userAgentData?.platform || navigator.platform || 'browser';
-  return `web (${platform})`.slice(0, 64);
 }

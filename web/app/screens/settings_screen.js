@@ -4,7 +4,7 @@
 // saved to the profile), this device's notifications (desktop ones while the app is open:
 // notification_settings.js; push ones while it is closed: push_setting.js; permission is
 // asked only when a toggle is turned on, and both follow the browser blocking them), security
-// (two-step sign-in: two_step_settings.js), the e-mail address, change password, the devices logged in to this account
+// (two-step sign-in: two_step_settings.js; linked accounts: linked_accounts.js), the e-mail address, change password, the devices logged in to this account
 // with a revoke button each, my data (download it, delete the account:
 // account_data_settings.js), and log out. onLoggedOut() is called after the
 // server revoked this device's token (or it was already invalid).
@@ -19,6 +19,7 @@ import { createDeliverySettings } from '../components/delivery_settings.js';
 import { createPushSetting } from '../components/push_setting.js';
 import { createTwoStepSettings } from '../components/two_step_settings.js';
 import { createAccountDataSettings } from '../components/account_data_settings.js';
+import { createLinkedAccounts } from '../components/linked_accounts.js';
 import { saveLanguage } from '../profile_language.js';
 
 // The picture: shown from the profile, replaced by an upload, removed with "".
@@ -206,6 +207,7 @@ export function mountSettingsScreen(container, { api, session, users, media, nav
         h('button', { type: 'submit' }, t('save_profile')), profileStatus),
       h('h3', {}, t('security')),
       createTwoStepSettings(api),
+      createLinkedAccounts(api),
       h('h3', {}, t('change_password')),
       h('form', { className: 'stack', onSubmit: changePassword },
         h('label', { for: 'old-password' }, t('old_password')), oldPassword,
