@@ -10,7 +10,8 @@
 // or an edit) updates the session, the user cache and the time zone of every shown time.
 // Media are fetched through one cache of object URLs; uploads run in one queue and become
 // messages when complete. The chat, friends, new group, search and settings screens are loaded
-// on first use (import()), keeping the first load small. While logged in, the title and favicon count unread messages
+// on first use (import()), and so are the strings of a language other than English (i18n.js),
+// keeping the first load small. While logged in, the title and favicon count unread messages
 // (attention.js), and a message from someone else may raise a desktop notification
 // (notifications.js: only if turned on in this device's settings) that opens its chat.
 // Back from an OpenID Connect provider (oidc_return.js), logged out: `#oidc=TICKET` opens the
@@ -25,7 +26,7 @@ import { createMediaCache } from './media_cache.js';
 import { createMomentsActivity } from './moments_activity.js';
 import { notify } from './notifications.js';
 import { setTimeZone } from './format.js';
-import { onLanguageChange, t } from './i18n.js';
+import { loadChosenLanguage, onLanguageChange, t } from './i18n.js';
 import { registerOfflineShell } from './offline_shell.js';
 import { takeOidcReturn } from './oidc_return.js';
 import { createOutbox } from './outbox.js';
@@ -227,6 +228,7 @@ function show(route) {
   app.attention.refresh();
 }
 
+await loadChosenLanguage();  // the first screen is drawn in its language
 onLanguageChange(() => show(router.current()));
 show(router.current());
 registerOfflineShell();
