@@ -273,7 +273,10 @@ TEST_F(OidcTest, AlteredIdTokensAreRefused) {
       {"hs256", "signature"},
       {"replay_previous", "nonce"},
   };
-  for (const auto& [tamper, reason] : cases) {
+  for (const auto& tamper_and_reason : cases) {
+    // Named copies, not structured bindings: clang 14 cannot capture those in a lambda.
+    const std::string tamper = tamper_and_reason.first;
+    const std::string reason = tamper_and_reason.second;
     Control("next?tamper=" + tamper);
     EXPECT_EQ(Flow("dave"), "oidc-error=" + reason) << tamper;
     json applied =
