@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "chat/group_rules.h"
+#include "proto/kind_names.h"
 
 namespace parley::account {
 namespace {
@@ -124,36 +125,6 @@ Status WriteWhole(Staging& staging, std::string name, const json& document) {
   return part.Close();
 }
 
-std::string_view KindName(store::MessageKind kind) {
-  switch (kind) {
-    case store::MessageKind::kText:
-      return "text";
-    case store::MessageKind::kEvent:
-      return "event";
-    case store::MessageKind::kNotice:
-      return "notice";
-    case store::MessageKind::kEdit:
-      return "edit";
-    case store::MessageKind::kDelete:
-      return "delete";
-    case store::MessageKind::kReaction:
-      return "reaction";
-  }
-  return "text";
-}
-
-std::string_view ConversationKindName(store::ConversationKind kind) {
-  switch (kind) {
-    case store::ConversationKind::kDirect:
-      return "direct";
-    case store::ConversationKind::kGroup:
-      return "group";
-    case store::ConversationKind::kSystem:
-      return "system";
-  }
-  return "direct";
-}
-
 json UserJson(const store::User& user) {
   return {{"id", user.id}, {"username", user.username}, {"display_name", user.display_name}};
 }
@@ -192,7 +163,7 @@ class OwnMedia {
 };
 
 json MessageJson(const store::Message& m, OwnMedia& media) {
-  json out = {{"seq", m.seq},   {"sender_id", m.sender_id},   {"kind", KindName(m.kind)},
+  json out = {{"seq", m.seq},   {"sender_id", m.sender_id},   {"kind", proto::MessageKindName(m.kind)},
               {"text", m.text}, {"created_at", m.created_at}, {"deleted", m.deleted}};
   if (m.edited_at != 0) out["edited_at"] = m.edited_at;
   if (m.reply_to != 0) out["reply_to"] = m.reply_to;
@@ -329,7 +300,7 @@ class Writer {
     auto self = store_.FindMember(c.id, target_.user_id);
     if (!self.ok()) return self.status();
     json entry = {{"id", c.id},
-                  {"kind", ConversationKindName(c.kind)},
+                  {"kind", proto::ConversationKindName(c.kind)},
                   {"messages_file", "messages/" + std::to_string(c.id) + ".json"}};
     if (*self) {
       entry["role"] = chat::RoleName((*self)->role);

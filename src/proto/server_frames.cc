@@ -3,29 +3,12 @@
 #include "base/log.h"
 #include "proto/group_bodies.h"
 #include "proto/json_writer.h"
+#include "proto/kind_names.h"
 #include "proto/media_bodies.h"
 #include "proto/social_frames.h"
 
 namespace parley::proto {
 namespace {
-
-std::string_view MessageKindName(store::MessageKind kind) {
-  switch (kind) {
-    case store::MessageKind::kText:
-      return "text";
-    case store::MessageKind::kEvent:
-      return "event";
-    case store::MessageKind::kNotice:
-      return "notice";
-    case store::MessageKind::kEdit:
-      return "edit";
-    case store::MessageKind::kDelete:
-      return "delete";
-    case store::MessageKind::kReaction:
-      return "reaction";
-  }
-  return "unknown";
-}
 
 void WriteQuote(JsonWriter& w, const store::Quote& quote) {
   w.Key("reply_to")
@@ -148,18 +131,6 @@ void WriteCursors(JsonWriter& w, const store::ConversationSummary& c) {
   w.EndArray();
 }
 
-std::string_view KindName(store::ConversationKind kind) {
-  switch (kind) {
-    case store::ConversationKind::kDirect:
-      return "direct";
-    case store::ConversationKind::kGroup:
-      return "group";
-    case store::ConversationKind::kSystem:
-      return "system";
-  }
-  return "unknown";
-}
-
 }  // namespace
 
 std::string MessageFrame(const store::Message& message) {
@@ -266,7 +237,7 @@ std::string SyncedFrame(const chat::CatchUp& plan) {
         .Field("conversation_id", summary.id)
         .Field("last_seq", summary.last_seq)
         .Field("complete", plan.complete(summary.id))
-        .Field("kind", KindName(summary.kind));
+        .Field("kind", ConversationKindName(summary.kind));
     if (summary.kind == store::ConversationKind::kGroup) WriteGroupSummary(w, summary);
     WriteCursors(w, summary);
     w.EndObject();
@@ -388,7 +359,7 @@ std::string ConversationsBody(std::span<const store::ConversationSummary> conver
   for (const store::ConversationSummary& c : conversations) {
     w.BeginObject()
         .Field("id", c.id)
-        .Field("kind", KindName(c.kind))
+        .Field("kind", ConversationKindName(c.kind))
         .Field("last_seq", c.last_seq)
         .Field("last_activity_at", c.last_activity_at)
         .Field("unread", c.unread);
