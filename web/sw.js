@@ -33,18 +33,16 @@ function shellKey(request) {
   return SHELL_FILE.test(url.pathname) && !url.search ? url.pathname : null;
 }
 
-async function fetchAndKeep(request, key) {
-  const response = await fetch(request);
-  if (response.ok && response.type === 'basic') {
-    const cache = await caches.open(SHELL_CACHE);
-    await cache.put(key, response.clone());
-  }
-  return response;
-}
-
-async function networkFirst(request, key) {
+// The network's answer at once; a good one is also kept, in the background (`keep`: the fetch
+// event's waitUntil), so no page waits on the cache's disk writes.
+async function networkFirst(request, key, keep) {
   try {
-    return await fetchAndKeep(request, key);
+    const response = await fetch(request);
+    if (response.ok && response.type === 'basic') {
+      const copy = response.clone();
+      keep(caches.open(SHELL_CACHE).then((cache) => cache.put(key, copy)).catch(() => {}));
+    }
+    return response;
   } catch (error) {
     const cached = await caches.match(key, { cacheName: SHELL_CACHE });
     if (cached) return cached;
@@ -76,7 +74,7 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('fetch', (event) => {
   const key = shellKey(event.request);
-  if (key) event.respondWith(networkFirst(event.request, key));
+  if (key) event.respondWith(networkFirst(event.request, key, (promise) => event.waitUntil(promise)));
 });
 
 self.addEventListener('message', (event) => {
