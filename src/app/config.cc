@@ -6,6 +6,7 @@
 #include <functional>
 #include <sstream>
 
+#include "base/plain_host.h"
 #include "mail/compose.h"
 
 namespace parley::app {
@@ -39,6 +40,26 @@ Option Int(std::string key, std::string help, int64_t min, int64_t max,
     return Status::Ok();
   };
   return Option{std::move(key), std::move(help), std::move(set)};
+}
+
+// An S3 endpoint: "http://" or "https://", then a plain host[:port] (base/plain_host.h) and at
+// most trailing '/'s, so its origin can be named in the web app's policy as it is.
+bool IsBucketEndpoint(std::string_view endpoint) {
+  while (!endpoint.empty() && endpoint.back() == '/') endpoint.remove_suffix(1);
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (endpoint.substr(0, scheme.size()) == scheme) {
+      return IsPlainHost(endpoint.substr(scheme.size()));
+    }
+  }
+  return false;
+}
+
+// An S3 bucket name as S3 takes it (it may become part of a host name).
+bool IsBucketName(std::string_view bucket) {
+  return bucket.size() >= 3 && bucket.size() <= 63 &&
+         std::all_of(bucket.begin(), bucket.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+         });
 }
 
 // A true/false option, stored by `assign`.
@@ -668,6 +689,12 @@ Result<Config> ParseConfig(const std::vector<std::string>& args) {
                    store.s3_secret_key_file.empty())) {
     return Invalid("media-store",
                    "s3 needs s3-endpoint, s3-bucket, s3-access-key and s3-secret-key-file");
+  }
+  if (store.s3 && !IsBucketEndpoint(store.s3_options.endpoint)) {
+    return Invalid("s3-endpoint", "must be http:// or https:// and a host[:port], no path");
+  }
+  if (store.s3 && !IsBucketName(store.s3_options.bucket)) {
+    return Invalid("s3-bucket", "must be 3 to 63 of a-z, 0-9, '.' and '-'");
   }
   if (config.media.redirect_downloads && !store.s3) {
     return Invalid("s3-downloads", "redirect needs media-store = s3");

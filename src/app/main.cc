@@ -45,6 +45,7 @@
 #include "mail/smtp_mailer.h"
 #include "media/blob_store.h"
 #include "media/image.h"
+#include "media/s3_client.h"
 #include "metrics/metrics.h"
 #include "metrics/server_metrics.h"
 #include "net/server.h"
@@ -306,6 +307,10 @@ int Main(int argc, char** argv) {
   }
   // /readyz: the data dir takes a synced write and the writer commits (app/readiness.h).
   Readiness readiness(writer, config->data_dir);
+  // Media downloads redirected to the bucket: the web app's policy must let it fetch there.
+  if (config->media.redirect_downloads) {
+    config->server.media_origin = media::BucketOrigin(config->media_store.s3_options);
+  }
   net::Server server(config->server,
                      net::Services{auth, chat, groups, hub, notices, social, media, push_registry,
                                    email, two_factor, moments, [&readiness] { return readiness.Check(); },

@@ -92,25 +92,33 @@ struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
 
+// The endpoint without a trailing '/'.
+std::string_view TrimmedEndpoint(const S3Options& options) {
+  std::string_view endpoint = options.endpoint;
+  while (!endpoint.empty() && endpoint.back() == '/') endpoint.remove_suffix(1);
+  return endpoint;
+}
+
 }  // namespace
 
 S3Client::S3Client(S3Options options) : options_(std::move(options)) {
   static const CURLcode initialised = curl_global_init(CURL_GLOBAL_DEFAULT);
   (void)initialised;
-  while (!options_.endpoint.empty() && options_.endpoint.back() == '/')
-    options_.endpoint.pop_back();
+  options_.endpoint = std::string(TrimmedEndpoint(options_));
 }
 
-std::string S3Client::Scheme() const {
-  const size_t end = options_.endpoint.find("://");
-  return end == std::string::npos ? "https" : options_.endpoint.substr(0, end);
+std::string BucketHost(const S3Options& options) {
+  const std::string_view endpoint = TrimmedEndpoint(options);
+  const size_t end = endpoint.find("://");
+  const std::string host(end == std::string::npos ? endpoint : endpoint.substr(end + 3));
+  return options.path_style ? host : options.bucket + "." + host;
 }
 
-std::string S3Client::Host() const {
-  const size_t end = options_.endpoint.find("://");
-  const std::string host =
-      end == std::string::npos ? options_.endpoint : options_.endpoint.substr(end + 3);
-  return options_.path_style ? host : options_.bucket + "." + host;
+std::string BucketOrigin(const S3Options& options) {
+  const std::string_view endpoint = TrimmedEndpoint(options);
+  const size_t end = endpoint.find("://");
+  const std::string scheme(end == std::string::npos ? "https" : endpoint.substr(0, end));
+  return scheme + "://" + BucketHost(options);
 }
 
 std::string S3Client::PathOf(const std::string& key) const {
@@ -121,12 +129,12 @@ Result<S3Reply> S3Client::Send(const S3Request& request) const {
   const std::string amz_date = AmzDate(std::time(nullptr));
   SignedRequest signed_request{request.method, PathOf(request.key), request.query, {}, ""};
   signed_request.payload_hash = Sha256Hex(request.body);
-  signed_request.headers = {{"host", Host()},
+  signed_request.headers = {{"host", BucketHost(options_)},
                             {"x-amz-date", amz_date},
                             {"x-amz-content-sha256", signed_request.payload_hash}};
   for (const auto& header : request.headers) signed_request.headers.push_back(header);
 
-  std::string url = Scheme() + "://" + Host() + UriEncode(signed_request.path, true);
+  std::string url = BucketOrigin(options_) + UriEncode(signed_request.path, true);
   for (size_t i = 0; i < request.query.size(); ++i) {
     url += (i == 0 ? "?" : "&") + UriEncode(request.query[i].first, false) + "=" +
            UriEncode(request.query[i].second, false);
@@ -192,8 +200,8 @@ Result<S3Reply> S3Client::Send(const S3Request& request) const {
 std::string S3Client::PresignedUrl(const std::string& key,
                                    std::vector<std::pair<std::string, std::string>> query,
                                    int64_t now_s) const {
-  SignedRequest request{"GET", PathOf(key), std::move(query), {{"host", Host()}}, ""};
-  return Scheme() + "://" + Host() + UriEncode(request.path, true) + "?" +
+  SignedRequest request{"GET", PathOf(key), std::move(query), {{"host", BucketHost(options_)}}, ""};
+  return BucketOrigin(options_) + UriEncode(request.path, true) + "?" +
          PresignedQuery(options_.credentials, request, AmzDate(now_s), options_.url_expiry_s);
 }
 

@@ -73,12 +73,16 @@ class S3Client {
                            int64_t now_s) const;
 
  private:
-  std::string Host() const;                          // as sent in the Host header
   std::string PathOf(const std::string& key) const;  // unencoded
-  std::string Scheme() const;
 
   S3Options options_;
 };
+
+// The bucket's host as requests name it (the Host header): the endpoint's host, prefixed with
+// "bucket." when not path_style; and its origin, "scheme://host" (browsers fetch presigned
+// URLs from there).
+std::string BucketHost(const S3Options& options);
+std::string BucketOrigin(const S3Options& options);
 
 // The text of the first <tag>...</tag> in `xml` ("" when absent), and every one of them.
 std::string XmlText(std::string_view xml, std::string_view tag);

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "base/plain_host.h"
 #include "proto/server_frames.h"
 
 namespace parley::net {
@@ -44,28 +45,6 @@ constexpr std::string_view kInertPolicy =
     "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox";
 
 }  // namespace
-
-bool IsPlainHost(std::string_view host) {
-  const auto all_of = [](std::string_view text, auto allowed) {
-    return std::all_of(text.begin(), text.end(),
-                       [&](char c) { return allowed(static_cast<unsigned char>(c)); });
-  };
-  const auto name_char = [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '-'; };
-  const auto ipv6_char = [](unsigned char c) { return std::isxdigit(c) || c == ':' || c == '.'; };
-  const auto digit = [](unsigned char c) { return std::isdigit(c) != 0; };
-  if (host.empty() || host.size() > 255) return false;
-  const bool bracketed = host.front() == '[';
-  const size_t name_end = bracketed ? host.find(']') + 1 : host.find(':');  // npos + 1 == 0
-  if (bracketed && name_end == 0) return false;
-  const std::string_view name = host.substr(0, name_end);
-  const std::string_view port = name_end < host.size() ? host.substr(name_end) : "";
-  if (!port.empty() && (port.front() != ':' || port.size() < 2 || port.size() > 6 ||
-                        !all_of(port.substr(1), digit))) {
-    return false;
-  }
-  if (bracketed) return name.size() > 2 && all_of(name.substr(1, name.size() - 2), ipv6_char);
-  return !name.empty() && all_of(name, name_char);
-}
 
 Result<Target> ParseTarget(std::string_view target) {
   if (target.empty() || target.front() != '/') {
@@ -118,20 +97,22 @@ std::string BearerToken(const Request& request) {
   return std::string(value.substr(kScheme.size()));
 }
 
-std::string WebAppPolicy(std::string_view host) {
+std::string WebAppPolicy(std::string_view host, std::string_view media_origin) {
   std::string connect = "'self'";
   if (IsPlainHost(host)) {
     connect += " ws://" + std::string(host) + " wss://" + std::string(host);
   }
+  if (!media_origin.empty()) connect += " " + std::string(media_origin);
   return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
          "media-src 'self' blob:; connect-src " +
          connect +
          "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 }
 
-void SetSecurityHeaders(http::fields& headers, Policy policy, std::string_view host) {
+void SetSecurityHeaders(http::fields& headers, Policy policy, std::string_view host,
+                        std::string_view media_origin) {
   if (policy == Policy::kWebApp) {
-    headers.set("Content-Security-Policy", WebAppPolicy(host));
+    headers.set("Content-Security-Policy", WebAppPolicy(host, media_origin));
   } else {
     headers.set("Content-Security-Policy",
                 boost::beast::string_view(kInertPolicy.data(), kInertPolicy.size()));

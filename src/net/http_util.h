@@ -46,23 +46,20 @@ enum class Policy {
   kInert,
 };
 
-// Whether a Host header value is a plain host[:port]: letters, digits, '.', '-', or a
-// bracketed IPv6 address, with an optional numeric port. Nothing else (spaces, ';', ',',
-// quotes, a path) is safe to copy into a policy or a Location.
-bool IsPlainHost(std::string_view host);
-
 // The web app's policy. `host` is the request's Host header: when it is a plain host[:port]
-// (letters, digits, '.', '-', or a bracketed IPv6 address), connect-src names ws://host and
-// wss://host, for browsers whose 'self' does not cover WebSocket schemes; otherwise only 'self'.
-std::string WebAppPolicy(std::string_view host);
+// (base/plain_host.h), connect-src names ws://host and wss://host, for browsers whose 'self'
+// does not cover WebSocket schemes; otherwise only 'self'. `media_origin`, when not empty, is
+// one more origin connect-src admits: the bucket media downloads are redirected to (checked
+// by the config: "http(s)://" and a plain host).
+std::string WebAppPolicy(std::string_view host, std::string_view media_origin = {});
 
-// Sets on `headers`: Content-Security-Policy (as `policy` says; `host` is the request's Host
-// header, used by kWebApp only), X-Content-Type-Options: nosniff, Referrer-Policy: no-referrer
-// and X-Frame-Options: DENY (for browsers without frame-ancestors). Every response parleyd
-// writes passes through here: JsonResponse, EmptyResponse and ErrorResponse call it, and so do
-// static files, media downloads and the WebSocket handshake's answers.
+// Sets on `headers`: Content-Security-Policy (as `policy` says; `host` and `media_origin` are
+// used by kWebApp only, as WebAppPolicy says), X-Content-Type-Options: nosniff, Referrer-Policy:
+// no-referrer and X-Frame-Options: DENY (for browsers without frame-ancestors). Every response
+// parleyd writes passes through here: JsonResponse, EmptyResponse and ErrorResponse call it, and so
+// do static files, media downloads and the WebSocket handshake's answers.
 void SetSecurityHeaders(boost::beast::http::fields& headers, Policy policy,
-                        std::string_view host = {});
+                        std::string_view host = {}, std::string_view media_origin = {});
 
 Response JsonResponse(const Request& request, unsigned status, std::string body);
 Response EmptyResponse(const Request& request, unsigned status);

@@ -7,6 +7,7 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 
+#include "base/plain_host.h"
 #include "net/http_util.h"
 
 namespace parley::net {

@@ -44,7 +44,7 @@ struct Server::Impl {
         media_work(options.media_threads, options.media_queue),
         password_changes(kPasswordChangesPerUser),
         completions(kCompletionsPerUser),
-        web(options.web_root),
+        web(options.web_root, options.media_origin),
         context{options,          services.auth,   services.chat,    services.groups, services.hub,
                 services.notices, services.social, services.media,   services.push,   workers,
                 hashing,          media_work,      password_changes, completions,     web,

@@ -75,8 +75,9 @@ struct ServerOptions {
   int http_timeout_ms = 30'000;                 // time to send one HTTP request
   int shutdown_timeout_ms = 10'000;             // graceful stop: time for connections to close
   std::string web_root;                         // the built web app; empty: none served
-  ProxyTrust proxy_trust;                       // whose forwarding headers name the client;
-                                                // none by default (the TCP peer is the client)
+  std::string media_origin;  // where media downloads redirect to (S3), for the web app's CSP
+  ProxyTrust proxy_trust;    // whose forwarding headers name the client;
+                             // none by default (the TCP peer is the client)
   // TLS: with both files set, the listener speaks only HTTPS and WSS (docs/security.md, "TLS").
   std::string tls_cert_file;                  // PEM chain, leaf first
   std::string tls_key_file;                   // PEM private key

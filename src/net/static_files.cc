@@ -48,7 +48,8 @@ Response NotFound(const Request& request) {
 
 }  // namespace
 
-StaticFiles::StaticFiles(fs::path root) {
+StaticFiles::StaticFiles(fs::path root, std::string media_origin)
+    : media_origin_(std::move(media_origin)) {
   std::error_code ec;
   fs::path canonical = fs::canonical(root, ec);
   if (!ec && fs::is_directory(canonical, ec)) root_ = std::move(canonical);
@@ -99,7 +100,8 @@ Response StaticFiles::ServeFile(const Request& request, const fs::path& file,
   response.set(http::field::content_type,
                boost::beast::string_view(content_type.data(), content_type.size()));
   const auto host = request[http::field::host];
-  SetSecurityHeaders(response, Policy::kWebApp, std::string_view(host.data(), host.size()));
+  SetSecurityHeaders(response, Policy::kWebApp, std::string_view(host.data(), host.size()),
+                     media_origin_);
   if (request[http::field::if_none_match] == etag) {
     response.result(http::status::not_modified);
     return response;

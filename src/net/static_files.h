@@ -9,7 +9,8 @@
 //   them), so they are "immutable" for a year; everything else is "no-cache" (revalidated, 304
 //   when the ETag matches If-None-Match).
 // - Every file gets the web app's security headers (SetSecurityHeaders with Policy::kWebApp: the
-//   Content-Security-Policy, nosniff, no referrer, never framed); errors get the inert ones.
+//   Content-Security-Policy, nosniff, no referrer, never framed; `media_origin`, when not empty,
+//   is admitted by its connect-src: see WebAppPolicy); errors get the inert ones.
 // - A path that names no file and whose last segment has no extension is a client-side route:
 //   index.html answers it. Anything else is 404 not_found.
 // - Files over 32 MiB are refused (500 internal: the build is wrong, not the request).
@@ -27,7 +28,7 @@ namespace parley::net {
 
 class StaticFiles {
  public:
-  explicit StaticFiles(std::filesystem::path root);
+  explicit StaticFiles(std::filesystem::path root, std::string media_origin = {});
 
   Response Serve(const Request& request, const std::vector<std::string>& segments) const;
 
@@ -36,6 +37,7 @@ class StaticFiles {
                      bool immutable) const;
 
   std::filesystem::path root_;  // canonical; empty when the directory does not exist
+  std::string media_origin_;
 };
 
 }  // namespace parley::net

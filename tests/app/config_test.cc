@@ -430,6 +430,9 @@ TEST(ConfigTest, MediaStoreSettings) {
   std::vector<std::string> redirect = s3;
   redirect.insert(redirect.end(), {"--s3-downloads", "redirect", "--s3-part-bytes", "5242880"});
   ASSERT_TRUE(ParseConfig(redirect).ok());
+  std::vector<std::string> trailing_slash = s3;
+  trailing_slash.insert(trailing_slash.end(), {"--s3-endpoint", "https://[::1]:9000/"});
+  EXPECT_TRUE(ParseConfig(trailing_slash).ok());
   EXPECT_TRUE(ParseConfig(redirect)->media.redirect_downloads);
   for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
            {"--media-store", "s3"},  // without its settings
@@ -440,6 +443,25 @@ TEST(ConfigTest, MediaStoreSettings) {
            {"--s3-path-style", "maybe"},
            {"--s3-bucket", ""},
            {"--s3-timeout-s", "0"}}) {
+    auto parsed = ParseConfig(bad);
+    ASSERT_FALSE(parsed.ok()) << bad[0] << " " << bad[1];
+    EXPECT_EQ(parsed.status().code(), Code::kInvalidArgument);
+  }
+  // The endpoint's origin goes into the web app's policy as it is: nothing but a scheme and a
+  // plain host; the bucket may become part of a host name.
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"--s3-endpoint", "127.0.0.1:9000"},
+           {"--s3-endpoint", "ftp://127.0.0.1:9000"},
+           {"--s3-endpoint", "https://s3.example.com/path"},
+           {"--s3-endpoint", "https://s3.example.com; script-src *"},
+           {"--s3-endpoint", "https://user@s3.example.com"},
+           {"--s3-endpoint", "https://"},
+           {"--s3-bucket", "Media"},
+           {"--s3-bucket", "me"},
+           {"--s3-bucket", "media bucket"},
+           {"--s3-bucket", "media/other"}}) {
+    std::vector<std::string> bad = s3;
+    bad.insert(bad.end(), {key, value});
     auto parsed = ParseConfig(bad);
     ASSERT_FALSE(parsed.ok()) << bad[0] << " " << bad[1];
     EXPECT_EQ(parsed.status().code(), Code::kInvalidArgument);

@@ -100,5 +100,16 @@ TEST(HttpUtilTest, WebAppPolicyNamesOnlyPlainHosts) {
   EXPECT_EQ(WebAppPolicy(std::string(300, 'a')).find("ws://"), std::string::npos);
 }
 
+// The bucket media downloads redirect to is one more origin the app may fetch from, and only
+// fetch: scripts, images and the rest stay this origin's.
+TEST(HttpUtilTest, WebAppPolicyAdmitsTheMediaBucketForFetchesOnly) {
+  const std::string policy = WebAppPolicy("chat.example.org", "https://media.s3.example.com");
+  EXPECT_NE(policy.find("; connect-src 'self' ws://chat.example.org wss://chat.example.org "
+                        "https://media.s3.example.com; "),
+            std::string::npos)
+      << policy;
+  EXPECT_EQ(policy.find("media.s3"), policy.rfind("media.s3")) << policy;
+}
+
 }  // namespace
 }  // namespace parley::net
