@@ -130,6 +130,11 @@ class Groups {
   Result<GroupInfo> Info(int64_t actor, int64_t group_id, int64_t after, int limit);
   // Pending join requests; owner and admins only.
   Result<std::vector<store::JoinRequest>> JoinRequests(int64_t actor, int64_t group_id);
+  // The directory of public groups (anyone logged in; those the actor is banned from left
+  // out): names or topics containing `query` (0 to 64 bytes; empty: all), id > after,
+  // ascending, 1 to 100 of them (kInvalidArgument otherwise).
+  Result<std::vector<store::PublicGroup>> Directory(int64_t actor, std::string_view query,
+                                                    int64_t after, int limit);
 
   const GroupsOptions& options() const { return options_; }
 

@@ -1,11 +1,12 @@
 // Groups: the ways into and out of a group besides an admin's add and remove (groups.cc):
 // invite links (make, list, revoke, join, with use limits), join requests, and bans, which
-// every way in checks.
+// every way in checks; and the directory of public groups, where join requests start.
 #include <utility>
 
 #include "base/clock.h"
 #include "chat/group_task.h"
 #include "chat/groups.h"
+#include "chat/social_rules.h"
 
 namespace parley::chat {
 
@@ -129,6 +130,17 @@ Status Groups::AnswerJoinRequest(int64_t actor, int64_t group_id, int64_t user, 
 Result<std::vector<store::JoinRequest>> Groups::JoinRequests(int64_t actor, int64_t group_id) {
   if (Status s = RequireAdminNow(actor, group_id); !s.ok()) return s;
   return store_.JoinRequests(group_id);
+}
+
+Result<std::vector<store::PublicGroup>> Groups::Directory(int64_t actor, std::string_view query,
+                                                          int64_t after, int limit) {
+  if (query.size() > kMaxSearchQueryBytes) {
+    return Status(Code::kInvalidArgument, "q must be at most 64 bytes");
+  }
+  if (limit < 1 || limit > kMaxSearchLimit) {
+    return Status(Code::kInvalidArgument, "limit must be 1 to 100");
+  }
+  return store_.PublicGroups(actor, query, after, limit);
 }
 
 Result<std::vector<store::GroupInvite>> Groups::Invites(int64_t actor, int64_t group_id) {

@@ -233,6 +233,16 @@ RouteResult HandleGroupApi(const Request& request, const Segments& path, const a
   if (Matches(path, {"api", "v1", "groups", "join"}) && method == http::verb::post) {
     co_return co_await JoinByCode(request, me, context);
   }
+  if (Matches(path, {"api", "v1", "groups", "public"}) && method == http::verb::get) {
+    Result<TextPage> page = ParseTextPage(query);
+    if (!page.ok()) co_return ErrorResponse(request, page.status());
+    auto reading = OnWorker(context.workers, [&] {
+      return context.groups.Directory(me.user.id, page->q, page->after, page->limit);
+    });
+    auto groups = co_await std::move(reading);
+    if (!groups.ok()) co_return ErrorResponse(request, groups.status());
+    co_return JsonResponse(request, 200, proto::PublicGroupsBody(*groups));
+  }
   if (path.size() >= 4) co_return co_await GroupRoute(request, path, me, context, query);
   co_return ErrorResponse(request, Status(Code::kNotFound, "no such endpoint"));
 }

@@ -38,6 +38,27 @@ inline bool Matches(const Segments& segments, std::initializer_list<std::string_
   return true;
 }
 
+// The query of a paged text search, ?q=TEXT&after=ID&limit=N (absent: "", 0, 20); other keys
+// are ignored. kMalformed when after or limit is not an integer; a limit beyond int becomes -1,
+// which the services refuse as out of range.
+struct TextPage {
+  std::string q;
+  int64_t after = 0;
+  int limit = 20;
+};
+inline Result<TextPage> ParseTextPage(const Query& query) {
+  TextPage page;
+  for (const auto& [key, value] : query) {
+    if (key == "q") page.q = value;
+    if (key != "after" && key != "limit") continue;
+    const std::optional<int64_t> number = ParseInt(value);
+    if (!number) return Status(Code::kMalformed, key + " must be an integer");
+    if (key == "after") page.after = *number;
+    if (key == "limit") page.limit = *number < 0 || *number > INT32_MAX ? -1 : int(*number);
+  }
+  return page;
+}
+
 using RouteResult = boost::asio::awaitable<std::optional<Response>>;
 using ApiResponse = std::variant<Response, FileReply>;
 

@@ -25,23 +25,10 @@ Result<int64_t> UserIdSegment(const std::string& segment) {
 }
 
 awaitable<Response> Search(const Request& request, Context& context, const Query& query) {
-  int64_t after = 0;
-  int64_t limit = 20;
-  std::string q;
-  for (const auto& [key, value] : query) {
-    if (key == "q") {
-      q = value;
-      continue;
-    }
-    if (key != "after" && key != "limit") continue;
-    auto number = ParseInt(value);
-    if (!number)
-      co_return ErrorResponse(request, Status(Code::kMalformed, key + " must be an integer"));
-    (key == "after" ? after : limit) = *number;
-  }
-  const int bounded = limit < 0 || limit > INT32_MAX ? -1 : static_cast<int>(limit);
-  auto searching =
-      OnWorker(context.workers, [&] { return context.social.Search(q, after, bounded); });
+  Result<TextPage> page = ParseTextPage(query);
+  if (!page.ok()) co_return ErrorResponse(request, page.status());
+  auto searching = OnWorker(
+      context.workers, [&] { return context.social.Search(page->q, page->after, page->limit); });
   auto users = co_await std::move(searching);
   if (!users.ok()) co_return ErrorResponse(request, users.status());
   co_return JsonResponse(request, 200, proto::UsersBody(*users));

@@ -209,6 +209,26 @@ std::string JoinRequestsBody(std::span<const store::JoinRequest> requests) {
   return out;
 }
 
+std::string PublicGroupsBody(std::span<const store::PublicGroup> groups) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject().Key("groups").BeginArray();
+  for (const store::PublicGroup& entry : groups) {
+    const store::Group& g = entry.group;
+    w.BeginObject()
+        .Field("id", g.id)
+        .Field("name", g.name)
+        .Field("topic", g.topic)
+        .Field("member_count", g.member_count)
+        .Field("created_at", g.created_at)
+        .Field("member", entry.member)
+        .Field("requested", entry.requested)
+        .EndObject();
+  }
+  w.EndArray().EndObject();
+  return out;
+}
+
 void WriteGroupSummary(JsonWriter& w, const store::ConversationSummary& summary) {
   w.Field("name", summary.name)
       .Field("topic", summary.topic)

@@ -45,6 +45,9 @@ std::string InviteBody(const store::GroupInvite& invite);               // {"inv
 std::string InvitesBody(std::span<const store::GroupInvite> invites);   // {"invites": [...]}
 std::string BansBody(std::span<const store::GroupBan> bans);            // {"bans": [...]}
 std::string JoinRequestsBody(std::span<const store::JoinRequest> requests);
+// {"groups": [{"id", "name", "topic", "member_count", "created_at", "member", "requested"}]}:
+// the directory of public groups (no last_seq: how much is said there is for members).
+std::string PublicGroupsBody(std::span<const store::PublicGroup> groups);
 
 // The group fields of a conversation summary (name, topic, member_count, role, read_by),
 // written into the summary object being written.

@@ -345,6 +345,11 @@ class Store {
   virtual Result<std::vector<GroupInvite>> GroupInvites(int64_t conversation_id, int64_t now) = 0;
   // The group's bans, oldest first.
   virtual Result<std::vector<GroupBan>> GroupBans(int64_t conversation_id) = 0;
+  // The directory of public groups as `user_id` sees it: live public groups whose name or topic
+  // contains `query` (ASCII case-insensitive; empty: all), with id > after_id, ascending id, at
+  // most `limit`; groups the user is banned from are left out.
+  virtual Result<std::vector<PublicGroup>> PublicGroups(int64_t user_id, std::string_view query,
+                                                        int64_t after_id, int limit) = 0;
 
   // --- social graph (reads; writes go through WriteTxn) ---
   // Users whose username or display name contains `query` (ASCII case-insensitive), with id

@@ -254,6 +254,14 @@ struct Group {
   int64_t member_count = 0;  // filled by reads; ignored by writes
 };
 
+// A public group as the directory shows it to one user: whether they are a member already or
+// have asked to join.
+struct PublicGroup {
+  Group group;
+  bool member = false;
+  bool requested = false;
+};
+
 // An invitation link: whoever presents `code` before expires_at joins the group, unless the
 // code was used max_uses times already (0: no limit) or they are banned.
 struct GroupInvite {

@@ -168,6 +168,10 @@ class FakeStore : public store::Store {
     return Unsupported();
   }
   Result<std::vector<store::JoinRequest>> JoinRequests(int64_t) override { return Unsupported(); }
+  Result<std::vector<store::PublicGroup>> PublicGroups(int64_t, std::string_view, int64_t,
+                                                       int) override {
+    return Unsupported();
+  }
   Result<std::vector<store::GroupInvite>> GroupInvites(int64_t, int64_t) override {
     return Unsupported();
   }

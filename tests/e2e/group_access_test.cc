@@ -1,7 +1,8 @@
 // End-to-end tests of the ways into a group (docs/protocol.md, "Groups": invites, bans, join
 // requests) against a real parleyd: invites are listed and revoked by owners and admins, may
 // carry a use limit, and stop working when revoked or used up; a ban keeps a user out by every
-// way in (invite code, join request, add) until it is lifted, and removes a member at once.
+// way in (invite code, join request, add) until it is lifted, and removes a member at once; the
+// directory of public groups, where join requests start.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -116,6 +117,62 @@ TEST_F(GroupAccessTest, ABanClosesEveryWayInUntilLifted) {
   // The owner cannot be banned, not even by an admin.
   ASSERT_TRUE(IsOk(api(0).SetGroupRole(group_, id(1), "admin")));
   EXPECT_EQ(CodeOf(api(1).BanFromGroup(group_, id(0))), Code::kForbidden);
+}
+
+// The directory lists live public groups by name or topic, says where the caller stands, and
+// leaves out private groups and those the caller is banned from; bad paging is refused.
+TEST_F(GroupAccessTest, TheDirectoryListsPublicGroupsAndWhereTheCallerStands) {
+  auto quiet = api(0).CreateGroup("Quiet room", {}, "", /*is_public=*/false);
+  auto knit = api(0).CreateGroup("Knitting 100% wool", {}, "yarn_and_needles", /*is_public=*/true);
+  ASSERT_TRUE(IsOk(quiet));
+  ASSERT_TRUE(IsOk(knit));
+  const int64_t knit_id = (*knit)["id"];
+
+  auto all = api(2).PublicGroups("");
+  ASSERT_TRUE(IsOk(all));
+  ASSERT_EQ(all->size(), 2u);  // Team and the knitters; not the private room
+  EXPECT_EQ((*all)[0]["id"], group_);
+  EXPECT_EQ((*all)[0]["member_count"], 2);
+  EXPECT_EQ((*all)[0]["member"], false);
+  EXPECT_EQ((*all)[0]["requested"], false);
+  EXPECT_FALSE((*all)[0].contains("last_seq"));
+  // LIKE's wildcards match only themselves; the topic counts too.
+  auto found = api(2).PublicGroups("100%");
+  ASSERT_TRUE(IsOk(found));
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0]["id"], knit_id);
+  found = api(2).PublicGroups("D_N");  // topic "yarn_and_needles", case folded
+  ASSERT_TRUE(IsOk(found));
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(CodeOf(api(2).PublicGroups("wool%")), Code::kOk);
+  EXPECT_TRUE(api(2).PublicGroups("wool%")->empty());
+  EXPECT_TRUE(api(2).PublicGroups("Quiet")->empty());
+
+  // Where the caller stands: asked, then a member; paging by id.
+  ASSERT_TRUE(IsOk(api(2).RequestToJoinGroup(knit_id)));
+  auto page = api(2).PublicGroups("", group_, 1);
+  ASSERT_TRUE(IsOk(page));
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0]["requested"], true);
+  ASSERT_TRUE(IsOk(api(0).AnswerGroupJoinRequest(knit_id, id(2), true)));
+  page = api(2).PublicGroups("", group_, 1);
+  ASSERT_TRUE(IsOk(page));
+  EXPECT_EQ((*page)[0]["member"], true);
+  EXPECT_EQ((*page)[0]["requested"], false);
+
+  // Banned: the group is not in the directory for them.
+  ASSERT_TRUE(IsOk(api(0).BanFromGroup(group_, id(2))));
+  all = api(2).PublicGroups("");
+  ASSERT_TRUE(IsOk(all));
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0]["id"], knit_id);
+
+  EXPECT_EQ(CodeOf(api(2).PublicGroups(std::string(65, 'x'))), Code::kInvalidArgument);
+  EXPECT_EQ(CodeOf(api(2).PublicGroups("", 0, 0)), Code::kInvalidArgument);
+  EXPECT_EQ(CodeOf(api(2).PublicGroups("", 0, 101)), Code::kInvalidArgument);
+  auto raw = api(2).Request("GET", "/api/v1/groups/public?after=x", "");
+  ASSERT_TRUE(IsOk(raw));
+  EXPECT_EQ(raw->status, 400);
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 // and a phone, tour_scenarios.mjs), `two_step` (two-step sign-in, two_step_scenarios.mjs) or
 // `moments` (moments_scenarios.mjs) or `account_data` (export and deletion,
 // account_data_scenarios.mjs) or `oidc` (signing in with OpenID Connect, oidc_scenarios.mjs) or
-// `s3_media` (media fetched from an S3 bucket, s3_media_scenarios.mjs);
+// `s3_media` (media fetched from an S3 bucket, s3_media_scenarios.mjs) or `groups` (the public
+// group directory and join requests, public_group_scenarios.mjs);
 // ctest runs each as a test of its own, and they can run in
 // parallel.
 // Starts a real parleyd (ephemeral loopback port, temporary data dir, --web-root <repo>/web),
@@ -31,15 +32,16 @@ import { twoStepScenarios } from './two_step_scenarios.mjs';
 import { accountDataScenarios } from './account_data_scenarios.mjs';
 import { oidcScenarios } from './oidc_scenarios.mjs';
 import { s3MediaScenarios } from './s3_media_scenarios.mjs';
+import { publicGroupScenarios } from './public_group_scenarios.mjs';
 
 const [binary, repoRoot, screenshotDir, suite = 'app'] = process.argv.slice(2);
 const SUITES = {
   app: () => [...scenarios, ...richScenarios], tour: () => tourScenarios, two_step: () => twoStepScenarios,
   moments: () => momentsScenarios, account_data: () => accountDataScenarios, oidc: () => oidcScenarios,
-  s3_media: () => s3MediaScenarios,
+  s3_media: () => s3MediaScenarios, groups: () => publicGroupScenarios,
 };
 if (!binary || !repoRoot || !screenshotDir || !SUITES[suite]) {
-  console.error('usage: node run.mjs <parleyd> <repo root> <screenshot dir> [app|tour|two_step|moments|account_data|oidc|s3_media]');
+  console.error('usage: node run.mjs <parleyd> <repo root> <screenshot dir> [app|tour|two_step|moments|account_data|oidc|s3_media|groups]');
   process.exit(2);
 }
 mkdirSync(screenshotDir, { recursive: true });

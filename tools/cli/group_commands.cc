@@ -80,6 +80,19 @@ int RunGroup(const CliContext& context, const GroupArgs& args) {
     PrintGroup(*group);
     return kExitOk;
   }
+  if (verb == "find") {
+    auto groups = api.PublicGroups(args.text, args.after, 100);
+    if (!groups.ok()) return Fail(groups.status(), "find");
+    for (const json& found : *groups) {
+      std::cout << found.value("id", int64_t{0}) << "\t" << found.value("name", std::string())
+                << "\t" << found.value("member_count", int64_t{0}) << " members"
+                << (found.value("member", false)      ? "\tmember"
+                    : found.value("requested", false) ? "\tasked to join"
+                                                      : "")
+                << "\n";
+    }
+    return kExitOk;
+  }
   if (verb == "info") {
     auto info = api.GroupInfo(g, args.after, 100);
     if (!info.ok()) return Fail(info.status(), "info");

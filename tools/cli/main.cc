@@ -181,6 +181,9 @@ int main(int argc, char** argv) {
   create->add_option("--topic", group_args.topic, "topic");
   create->add_flag("--public", group_args.is_public, "anyone may ask to join");
   verb("join", "join a group with an invite CODE")->add_option("CODE", group_args.text)->required();
+  auto* find_groups = verb("find", "list public groups whose name or topic contains TEXT (all: \"\")");
+  find_groups->add_option("TEXT", group_args.text)->required();
+  find_groups->add_option("--after", group_args.after, "groups after this id");
   auto* info = verb("info", "show a group and its members");
   info->add_option("GROUP", group_args.group_id)->required();
   info->add_option("--after", group_args.after, "members after this user id");

@@ -219,8 +219,9 @@ Result<LoginResult> HttpApi::Login(std::string_view username, std::string_view p
 
 Result<LoginResult> HttpApi::SecondFactor(std::string_view challenge, std::string_view code) {
   json body = {{"challenge", challenge}, {"code", code}};
-  Result<LoginResult> login = Decode<LoginResult>(Call("POST", "/sessions/second-factor", body),
-                                                  [](const json& reply) { return LoginFrom(reply); });
+  Result<LoginResult> login =
+      Decode<LoginResult>(Call("POST", "/sessions/second-factor", body),
+                          [](const json& reply) { return LoginFrom(reply); });
   if (login.ok()) token_ = login->token;
   return login;
 }
@@ -397,6 +398,12 @@ Status HttpApi::RequestToJoinGroup(int64_t group_id) {
 Result<json> HttpApi::GroupJoinRequests(int64_t group_id) {
   return Decode<json>(Call("GET", GroupPath(group_id) + "/requests"),
                       [](const json& reply) { return reply.at("requests"); });
+}
+
+Result<json> HttpApi::PublicGroups(std::string_view query, int64_t after_id, int limit) {
+  std::string target = "/groups/public?q=" + EscapePathSegment(query) +
+                       "&after=" + std::to_string(after_id) + "&limit=" + std::to_string(limit);
+  return Decode<json>(Call("GET", target), [](const json& reply) { return reply.at("groups"); });
 }
 
 Status HttpApi::AnswerGroupJoinRequest(int64_t group_id, int64_t user_id, bool approve) {

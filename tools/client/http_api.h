@@ -152,6 +152,9 @@ class HttpApi {
   Result<nlohmann::json> JoinGroup(std::string_view code);
   Status RequestToJoinGroup(int64_t group_id);
   Result<nlohmann::json> GroupJoinRequests(int64_t group_id);  // the "requests" array
+  // The directory of public groups whose name or topic contains `query` (the "groups" array).
+  Result<nlohmann::json> PublicGroups(std::string_view query, int64_t after_id = 0,
+                                      int limit = 20);
   Status AnswerGroupJoinRequest(int64_t group_id, int64_t user_id, bool approve);
   // --- end groups ---
 

@@ -100,4 +100,14 @@ Status Internal(std::string_view op, const Status& cause) {
   return Status(Code::kInternal, "store: " + std::string(op) + ": " + cause.message());
 }
 
+std::string ContainsPattern(std::string_view query) {
+  std::string pattern = "%";
+  for (char c : query) {
+    if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
+    pattern.push_back(c);
+  }
+  pattern.push_back('%');
+  return pattern;
+}
+
 }  // namespace parley::store::sqlite

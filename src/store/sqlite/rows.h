@@ -49,6 +49,10 @@ Status FillMedia(std::string_view op, Db& db, std::vector<Message>& messages);
 // sqlite_db.h and so never contains bound values (hashes, tokens, message text).
 Status Internal(std::string_view op, const Status& cause);
 
+// `query` as a LIKE pattern matching it anywhere, with LIKE's wildcards escaped by '\', for
+// `LIKE ?n ESCAPE '\'`.
+std::string ContainsPattern(std::string_view query);
+
 // Steps `stmt` to the end, reading each row with `read`; a failure becomes Internal(op, ...).
 template <typename T>
 Result<std::vector<T>> ReadAll(std::string_view op, Statement& stmt,

@@ -29,6 +29,15 @@ Result<Group> ReadGroup(std::string_view op, Db& db, int64_t conversation_id) {
                stmt->ColumnInt(6)};
 }
 
+// id, name, topic, is_public, created_at, last_seq, member count, member?, requested?
+PublicGroup ReadPublicGroup(const Statement& row, int first) {
+  return PublicGroup{
+      Group{row.ColumnInt(first), row.ColumnText(first + 1), row.ColumnText(first + 2),
+            row.ColumnInt(first + 3) != 0, row.ColumnInt(first + 4), row.ColumnInt(first + 5),
+            row.ColumnInt(first + 6)},
+      row.ColumnInt(first + 7) != 0, row.ColumnInt(first + 8) != 0};
+}
+
 JoinRequest ReadJoinRequest(const Statement& row, int first) {
   return JoinRequest{row.ColumnInt(first), row.ColumnInt(first + 1), row.ColumnInt(first + 2)};
 }
@@ -301,6 +310,30 @@ Result<std::vector<JoinRequest>> SqliteStore::JoinRequests(int64_t conversation_
     if (!stmt.ok()) return Internal("JoinRequests", stmt.status());
     stmt->BindInt(1, conversation_id);
     return ReadAll("JoinRequests", *stmt, &ReadJoinRequest);
+  });
+}
+
+Result<std::vector<PublicGroup>> SqliteStore::PublicGroups(int64_t user_id, std::string_view query,
+                                                           int64_t after_id, int limit) {
+  if (limit <= 0) return std::vector<PublicGroup>();
+  return WithReader("PublicGroups", [&](Db& db) -> Result<std::vector<PublicGroup>> {
+    // A scan of the groups in id order, bounded by LIMIT (LIKE '%...%' uses no index).
+    Result<Statement> stmt = db.Prepare(
+        "SELECT id, name, topic, is_public, created_at, last_seq, "
+        "(SELECT count(*) FROM members m WHERE m.conversation_id = c.id), "
+        "EXISTS (SELECT 1 FROM members m WHERE m.conversation_id = c.id AND m.user_id = ?4), "
+        "EXISTS (SELECT 1 FROM join_requests r WHERE r.conversation_id = c.id AND "
+        "r.user_id = ?4) "
+        "FROM conversations c WHERE kind = 2 AND deleted = 0 AND is_public = 1 AND id > ?2 AND "
+        "(name LIKE ?1 ESCAPE '\\' OR topic LIKE ?1 ESCAPE '\\') AND NOT EXISTS "
+        "(SELECT 1 FROM group_bans b WHERE b.conversation_id = c.id AND b.user_id = ?4) "
+        "ORDER BY id LIMIT ?3");
+    if (!stmt.ok()) return Internal("PublicGroups", stmt.status());
+    stmt->BindText(1, ContainsPattern(query));
+    stmt->BindInt(2, after_id);
+    stmt->BindInt(3, limit);
+    stmt->BindInt(4, user_id);
+    return ReadAll("PublicGroups", *stmt, &ReadPublicGroup);
   });
 }
 

@@ -9,17 +9,6 @@
 namespace parley::store::sqlite {
 namespace {
 
-// `query` as a LIKE pattern matching it anywhere, with LIKE's wildcards escaped ('\').
-std::string ContainsPattern(std::string_view query) {
-  std::string pattern = "%";
-  for (char c : query) {
-    if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
-    pattern.push_back(c);
-  }
-  pattern.push_back('%');
-  return pattern;
-}
-
 User ReadPublicUser(const Statement& row, int first) {
   User user = ReadUser(row, first);
   user.password_hash.clear();

@@ -113,6 +113,8 @@ class SqliteStore final : public Store {
   Result<std::vector<Member>> GroupMembers(int64_t conversation_id, int64_t after_user_id,
                                            int limit) override;
   Result<std::vector<JoinRequest>> JoinRequests(int64_t conversation_id) override;
+  Result<std::vector<PublicGroup>> PublicGroups(int64_t user_id, std::string_view query,
+                                                int64_t after_id, int limit) override;
   Result<std::vector<GroupInvite>> GroupInvites(int64_t conversation_id, int64_t now) override;
   Result<std::vector<GroupBan>> GroupBans(int64_t conversation_id) override;
   // --- media --- (sqlite_media.cc)

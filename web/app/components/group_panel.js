@@ -3,7 +3,9 @@
 // "Authorization"): owner and admins add friends, remove and mute members (admins: not the
 // owner or other admins), make invite codes and switch the group public or private; the owner
 // also changes roles, transfers ownership and deletes the group. Removing, transferring and
-// deleting ask first, naming the member and the group (confirm_step.js); everyone but the owner (unless alone) may leave. refresh() reloads from GET /groups/{id};
+// deleting ask first, naming the member and the group (confirm_step.js); everyone but the owner (unless alone) may leave. Owner and
+// admins also see who asks to join (a public group's join requests) and approve or decline
+// each. refresh() reloads from GET /groups/{id} (and, for them, GET /groups/{id}/requests);
 // errors show with their code's sentence. Each member's actions sit behind one "⋯" menu
 // (a details element), so a row is a name and a role, also on the narrowest phone. onLeft() runs once the group is gone for me; the
 // header's back arrow (shown on a phone, where the panel covers the chat) calls onClose().
@@ -26,6 +28,7 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft,
   const alert = h('p', { className: 'form-error', role: 'alert' });
   const invite = createInviteBox({ api, groupId });
   let info = null;
+  let requests = []; // pending join requests, for owner and admins
 
   async function act(action) {
     alert.textContent = '';
@@ -119,6 +122,13 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft,
           onChange: (event) => act(() => api.updateGroup(groupId, { is_public: event.target.checked })) }),
         ' ', t('public_group')),
       admin && invite.element,
+      admin && requests.length > 0 && h('section', { className: 'join-requests', 'aria-labelledby': 'join-requests-title' },
+        h('h4', { id: 'join-requests-title' }, t('join_requests', { count: requests.length })),
+        h('ul', { className: 'people' }, requests.map((request) => h('li', { className: 'person', 'data-user-id': request.user_id },
+          h('span', { className: 'person-text' }, h('span', { className: 'person-name' }, users.name(request.user_id))),
+          h('span', { className: 'person-actions request-actions' },
+            button(t('approve'), () => api.answerJoinRequest(groupId, request.user_id, true), 'primary'),
+            button(t('decline'), () => api.answerJoinRequest(groupId, request.user_id, false))))))),
       h('h4', {}, t('members', { count: group.member_count })),
       h('ul', { className: 'people members' }, members.map((m) => memberRow(me, m))),
       (me !== 'owner' || group.member_count === 1) && h('button', {
@@ -131,6 +141,8 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft,
   async function refresh() {
     try {
       info = await api.group(groupId);
+      const admin = info.group.my_role === 'owner' || info.group.my_role === 'admin';
+      requests = admin ? (await api.joinRequests(groupId)).requests : [];
       render();
     } catch (error) {
       alert.textContent = errorText(error, 'groups');
