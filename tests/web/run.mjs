@@ -2,7 +2,8 @@
 // suite `app` (the default: the scenarios) or `tour` (every screen in en, zh and fr on a desktop
 // and a phone, tour_scenarios.mjs), `two_step` (two-step sign-in, two_step_scenarios.mjs) or
 // `moments` (moments_scenarios.mjs) or `account_data` (export and deletion,
-// account_data_scenarios.mjs) or `oidc` (signing in with OpenID Connect, oidc_scenarios.mjs);
+// account_data_scenarios.mjs) or `oidc` (signing in with OpenID Connect, oidc_scenarios.mjs) or
+// `admin` (reports and the admin page, admin_scenarios.mjs);
 // ctest runs each as a test of its own, and they can run in
 // parallel.
 // Starts a real parleyd (ephemeral loopback port, temporary data dir, --web-root <repo>/web),
@@ -29,14 +30,16 @@ import { tourScenarios } from './tour_scenarios.mjs';
 import { twoStepScenarios } from './two_step_scenarios.mjs';
 import { accountDataScenarios } from './account_data_scenarios.mjs';
 import { oidcScenarios } from './oidc_scenarios.mjs';
+import { adminScenarios } from './admin_scenarios.mjs';
 
 const [binary, repoRoot, screenshotDir, suite = 'app'] = process.argv.slice(2);
 const SUITES = {
   app: () => [...scenarios, ...richScenarios], tour: () => tourScenarios, two_step: () => twoStepScenarios,
   moments: () => momentsScenarios, account_data: () => accountDataScenarios, oidc: () => oidcScenarios,
+  admin: () => adminScenarios,
 };
 if (!binary || !repoRoot || !screenshotDir || !SUITES[suite]) {
-  console.error('usage: node run.mjs <parleyd> <repo root> <screenshot dir> [app|tour|two_step|moments|account_data|oidc]');
+  console.error('usage: node run.mjs <parleyd> <repo root> <screenshot dir> [app|tour|two_step|moments|account_data|oidc|admin]');
   process.exit(2);
 }
 mkdirSync(screenshotDir, { recursive: true });
