@@ -2,7 +2,8 @@
 // reactions (pressed when mine; "➕" opens the emoji picker for any other), then Reply, Edit
 // (my own text messages) and Delete (mine; in groups also others' when I am owner or admin),
 // Delete asking once more ("Delete for everyone") before it acts, and Report (others' text
-// messages) asking for a reason in the menu before it sends the report to the server admins.
+// messages), which turns the popup into a small dialog asking for the reason before it sends
+// the report to the server admins.
 // createMessageMenu({container}) returns {element, open(message, anchor, actions), close()}:
 // actions is {canEdit, canDelete, canReport, reacted(emoji), onReact(emoji), onReply, onEdit,
 // onDelete, onReport(reason)}.
@@ -52,20 +53,25 @@ export function createMessageMenu({ container }) {
       deleteButton.replaceWith(item(t('delete_confirm'), 'menu-delete-confirm danger', act(actions.onDelete)));
       element.querySelector('.menu-delete-confirm').focus();
     });
+    // Report turns the popup into a small dialog asking for the reason (a menu holds no field).
     const reportButton = item(t('report_message'), 'menu-report', () => {
       const reason = h('input', { type: 'text', className: 'report-reason', maxlength: 1000, required: true, 'aria-label': t('report_reason'), placeholder: t('report_reason') });
       const form = h('form', {
-        className: 'report-form', role: 'group', 'aria-label': t('report_message'),
+        className: 'report-form',
         onSubmit: (event) => {
           event.preventDefault();
           const text = reason.value.trim();
           if (text) act(() => actions.onReport(text))();
         },
-      }, reason, h('button', { type: 'submit', role: 'menuitem', className: 'report-send danger' }, t('report_send')));
-      reportButton.replaceWith(form);
+      }, reason, h('button', { type: 'submit', className: 'report-send danger' }, t('report_send')));
+      element.setAttribute('role', 'dialog');
+      element.setAttribute('aria-label', t('report_message'));
+      element.replaceChildren(form);
       reason.focus();
     });
     // Only the actions this person may take: replaceChildren would write `false` as text.
+    element.setAttribute('role', 'menu');
+    element.removeAttribute('aria-label');
     element.replaceChildren(...[
       h('div', { className: 'quick-reactions', role: 'group', 'aria-label': t('react') },
         QUICK_REACTIONS.map((emoji) => h('button', {
