@@ -29,10 +29,13 @@ AccountDeletion::AccountDeletion(store::Store& store, auth::AuthService& auth,
 Status AccountDeletion::Delete(const auth::Principal& me, std::string_view password,
                                std::string_view code, std::string_view client_address,
                                int64_t now) {
-  const int64_t user_id = me.user.id;
   if (Status s = two_factor_.ConfirmIdentity(me, password, code, client_address, now); !s.ok()) {
     return s;
   }
+  return Erase(me.user.id);
+}
+
+Status AccountDeletion::Erase(int64_t user_id) {
   if (Status s = auth_.EndAllSessions(user_id); !s.ok()) return s;
   if (Status s = LeaveGroups(user_id); !s.ok()) return s;
   Status erased = media_.RunFreeingBlobs(

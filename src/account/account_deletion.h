@@ -46,6 +46,10 @@ class AccountDeletion {
   Status Delete(const auth::Principal& me, std::string_view password, std::string_view code,
                 std::string_view client_address, int64_t now);
 
+  // The same steps without the identity check: a server admin deleting an account
+  // (account/admin_service.h). kNotFound "no such user" from the erase step if there is none.
+  Status Erase(int64_t user_id);
+
  private:
   // Hands each group on and leaves it.
   Status LeaveGroups(int64_t user_id);

@@ -17,15 +17,16 @@
 #include <thread>
 
 #include "account/account_deletion.h"
+#include "account/admin_service.h"
 #include "account/email_service.h"
 #include "account/export_service.h"
 #include "account/two_factor_keys.h"
 #include "account/two_factor_service.h"
 #include "app/backup_command.h"
 #include "app/backup_schedule.h"
+#include "app/config.h"
 #include "app/media_command.h"
 #include "app/media_store.h"
-#include "app/config.h"
 #include "app/readiness.h"
 #include "auth/auth_service.h"
 #include "base/log.h"
@@ -36,11 +37,13 @@
 #include "chat/media_cleanup.h"
 #include "chat/media_service.h"
 #include "chat/message_writer.h"
+#include "chat/moderation.h"
+#include "chat/moments.h"
 #include "chat/notices.h"
 #include "chat/push_sink.h"
+#include "chat/reports.h"
 #include "chat/search_indexer.h"
 #include "chat/service.h"
-#include "chat/moments.h"
 #include "chat/social.h"
 #include "mail/smtp_mailer.h"
 #include "media/blob_store.h"
@@ -51,9 +54,9 @@
 #include "net/server.h"
 #include "oidc/oidc_service.h"
 #include "proto/group_bodies.h"
-#include "push/http_client.h"
 #include "push/delivery_store.h"
 #include "push/digest.h"
+#include "push/http_client.h"
 #include "push/outbox.h"
 #include "push/providers.h"
 #include "push/push_store.h"
@@ -170,9 +173,10 @@ int Main(int argc, char** argv) {
   if (!store.ok()) return Fail(store.status());
   // Stored secrets (two-step sign-in seeds) are sealed under the key file; a key that does
   // not open them stops the start (account/two_factor_keys.h).
-  const std::string key_file = config->secret_key_file.empty()
-                                   ? (std::filesystem::path(config->data_dir) / "secret.key").string()
-                                   : config->secret_key_file;
+  const std::string key_file =
+      config->secret_key_file.empty()
+          ? (std::filesystem::path(config->data_dir) / "secret.key").string()
+          : config->secret_key_file;
   auto secret_key = auth::SecretBox::LoadOrCreate(key_file);
   if (!secret_key.ok()) return Fail(secret_key.status());
   if (!config->rotate_secret_key_to.empty()) return RotateSecretKey(**store, **secret_key, *config);
@@ -204,7 +208,8 @@ int Main(int argc, char** argv) {
   if (!deliveries.ok()) return Fail(deliveries.status());
   config->push.outbox.deliveries = deliveries->get();
   // E-mail digests need a server that sends mail.
-  config->push.registry.digest_after_ms = config->smtp.url.empty() ? 0 : config->push.digest.after_ms;
+  config->push.registry.digest_after_ms =
+      config->smtp.url.empty() ? 0 : config->push.digest.after_ms;
   auto vapid = push::VapidKey::LoadOrCreate(config->push.vapid_key_file.empty()
                                                 ? (data_dir / "vapid_private.pem").string()
                                                 : config->push.vapid_key_file);
@@ -300,6 +305,10 @@ int Main(int argc, char** argv) {
   account::ExportService exports(**store, chat, **blobs, config->exports);
   account::AccountDeletion deletion(**store, auth, two_factor, groups, media, exports,
                                     push_registry);
+  // Administration (account/admin_service.h) and users' reports of messages and users.
+  chat::Moderation moderation(writer, events);
+  account::AdminService admin(**store, auth, deletion, notices, moderation, hub);
+  chat::Reports reports(**store);
   // Scheduled backups (app/backup_schedule.h), beside the traffic, from their own connections.
   std::unique_ptr<BackupSchedule> backups;
   if (!config->backup.dir.empty()) {
@@ -311,11 +320,11 @@ int Main(int argc, char** argv) {
   if (config->media.redirect_downloads) {
     config->server.media_origin = media::BucketOrigin(config->media_store.s3_options);
   }
-  net::Server server(config->server,
-                     net::Services{auth, chat, groups, hub, notices, social, media, push_registry,
-                                   email, two_factor, moments, [&readiness] { return readiness.Check(); },
-                                   &server_metrics, &metrics_registry, &exports, &deletion,
-                                   oidc.get()});
+  net::Server server(config->server, net::Services{auth, chat, groups, hub, notices, social, media,
+                                                   push_registry, email, two_factor, moments,
+                                                   [&readiness] { return readiness.Check(); },
+                                                   &server_metrics, &metrics_registry, &exports,
+                                                   &deletion, oidc.get(), &admin, &reports});
   // What the modules keep themselves, read at each scrape.
   metrics_registry.AddGaugeFunction("parley_connections", "Open TCP connections.", {},
                                     [&server] { return double(server.open_connections()); });

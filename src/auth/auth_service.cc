@@ -22,6 +22,11 @@ Status InvalidToken() {
   return Status(Code::kUnauthenticated, "invalid, expired or revoked token");
 }
 
+// What a disabled account gets instead of a session, after its credentials were checked.
+Status Disabled() {
+  return Status(Code::kAccountDisabled, "this account has been disabled by a server admin");
+}
+
 store::User WithoutHash(store::User user) {
   user.password_hash.clear();
   return user;
@@ -76,8 +81,7 @@ Result<store::User> AuthService::RegisterWithoutPassword(std::string_view userna
   return CreateAccount(username, "", display_name.empty() ? username : display_name, now);
 }
 
-Result<store::User> AuthService::CreateAccount(std::string_view username,
-                                               std::string password_hash,
+Result<store::User> AuthService::CreateAccount(std::string_view username, std::string password_hash,
                                                std::string_view display_name, int64_t now) {
   if (Status s = ValidateDisplayName(display_name); !s.ok()) return s;
   store::NewUser new_user{
@@ -144,6 +148,7 @@ Result<LoginResult> AuthService::SignIn(int64_t user_id, std::string_view device
 
 Result<LoginResult> AuthService::FinishLogin(store::User user, std::string device_name,
                                              int64_t now) {
+  if (user.disabled_at != 0) return Disabled();
   if (SecondFactorGate* gate = second_factor_.load(std::memory_order_acquire)) {
     auto challenge = gate->ChallengeFor(user, device_name, now);
     if (!challenge.ok()) return challenge.status();
@@ -167,6 +172,7 @@ Result<LoginResult> AuthService::OpenSession(int64_t user_id, std::string device
     if (user.status().code() == Code::kNotFound) return BadCredentials();
     return user.status();
   }
+  if (user->disabled_at != 0) return Disabled();
   std::string token = NewToken();
   Result<store::Device> device = CreateDevice(user_id, std::move(device_name), token, now);
   if (!device.ok()) return device.status();
@@ -185,6 +191,8 @@ Result<Principal> AuthService::Authenticate(std::string_view token, int64_t now)
     if (user.status().code() == Code::kNotFound) return InvalidToken();
     return user.status();
   }
+  // Disabling revokes every session too; this covers one opened in the meantime.
+  if (user->disabled_at != 0) return Disabled();
   // last_seen_at is informational: refresh it at most once per interval, and do not fail the
   // request when that write fails.
   if (now - device->last_seen_at >= options_.touch_interval_ms) {
@@ -256,6 +264,11 @@ Status AuthService::EndAllSessions(int64_t user_id) {
     listener->OnOtherDevicesRevoked(user_id, /*kept_device_id=*/0);
   }
   return Status::Ok();
+}
+
+Status AuthService::ForcePasswordReset(int64_t user_id) {
+  if (Status s = store_.SetPasswordHash(user_id, ""); !s.ok()) return s;
+  return EndAllSessions(user_id);
 }
 
 Status AuthService::ReplacePassword(int64_t user_id, std::string_view new_password,

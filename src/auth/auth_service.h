@@ -5,7 +5,9 @@
 //   ChangePassword takes tens of milliseconds) and thread-safe: call from worker threads only.
 // - Failures are Status values with the protocol's codes: kInvalidArgument / kMalformed for bad
 //   input, kConflict for a taken username, kUnauthenticated for wrong credentials or a dead
-//   token, kRateLimited when a login limit is hit, kNotFound for someone else's device,
+//   token, kRateLimited when a login limit is hit, kAccountDisabled for a disabled account
+//   (after its credentials were checked, and for each of its tokens), kNotFound for someone
+//   else's device,
 //   kInternal for store failures. Messages never contain passwords, tokens or hashes.
 // - Users returned here (in LoginResult and Principal too) have password_hash cleared.
 // - Ownership: the service borrows the Store and the RevocationListener; both must outlive it.
@@ -73,8 +75,8 @@ class SecondFactorGate {
   virtual ~SecondFactorGate() = default;
   // nullopt: no second step, the login goes on; otherwise the challenge to answer.
   virtual Result<std::optional<SecondFactorChallenge>> ChallengeFor(const store::User& user,
-                                                                   std::string_view device_name,
-                                                                   int64_t now) = 0;
+                                                                    std::string_view device_name,
+                                                                    int64_t now) = 0;
 };
 
 // Told when devices are revoked, so the network layer can close their WebSockets. Called on the
@@ -167,6 +169,10 @@ class AuthService {
   // Revokes every device of the user and tells the listener (their WebSockets close): the
   // first step of deleting the account.
   Status EndAllSessions(int64_t user_id);
+
+  // Removes the user's password (no password login matches until the reset flow sets one) and
+  // ends every session: a server admin's forced reset. kNotFound for no such user.
+  Status ForcePasswordReset(int64_t user_id);
 
  private:
   // Verifies `password` against a fixed hash of the configured cost: spends the time a real

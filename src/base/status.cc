@@ -27,6 +27,7 @@ constexpr CodeInfo kCodes[] = {
     {Code::kRateLimited, "rate_limited", 429},
     {Code::kUnsupportedVersion, "unsupported_version", 400},
     {Code::kUnavailable, "unavailable", 503},
+    {Code::kAccountDisabled, "account_disabled", 403},
     {Code::kInternal, "internal", 500},
 };
 

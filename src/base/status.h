@@ -32,6 +32,7 @@ enum class Code {
   kUnsupportedVersion,  // protocol version the server does not speak
   kUnavailable,         // server shutting down or overloaded; retry later
   kInternal,            // a bug or a storage failure; the request had no effect
+  kAccountDisabled,     // a server admin disabled the account: no login, no session
 };
 
 // The protocol's name for `code` ("not_found") and its HTTP status (404).

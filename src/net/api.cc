@@ -122,8 +122,12 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
     co_return JsonResponse(request, 200, proto::HistoryBody(*page));
   }
   if (path.size() >= 3 && path[2] == "admin") {
-    auto admin = HandleAdminApi(request, path, me, context);
+    auto admin = HandleAdminApi(request, path, me, context, query);
     if (auto response = co_await std::move(admin)) co_return std::move(*response);
+  }
+  if (path.size() == 3 && path[2] == "reports") {
+    auto reporting = HandleReportApi(request, path, me, context);
+    if (auto response = co_await std::move(reporting)) co_return std::move(*response);
   }
   if (path.size() >= 3 && path[2] == "uploads") {
     auto uploads = HandleUploadApi(request, path, me, context);
@@ -159,11 +163,10 @@ bool NeedsToken(http::verb method, std::string_view target) {
   if (!parsed.ok()) return false;  // answered as malformed without a caller
   const Segments& path = parsed->segments;
   if (path.size() < 2 || path[0] != "api" || path[1] != "v1") return false;
-  const bool public_route = method == http::verb::post &&
-                            (Matches(path, {"api", "v1", "accounts"}) ||
-                             Matches(path, {"api", "v1", "sessions"}) ||
-                             Matches(path, {"api", "v1", "sessions", "second-factor"}) ||
-                             IsPublicEmailRoute(path));
+  const bool public_route =
+      method == http::verb::post &&
+      (Matches(path, {"api", "v1", "accounts"}) || Matches(path, {"api", "v1", "sessions"}) ||
+       Matches(path, {"api", "v1", "sessions", "second-factor"}) || IsPublicEmailRoute(path));
   return !public_route && !IsPublicOidcRoute(method, path);
 }
 

@@ -1,4 +1,5 @@
-// Routes under /api/v1/admin: system notices and the server-admin role.
+// Routes under /api/v1/admin: system notices, the server-admin role and the administration of
+// accounts and reports (api_admin.cc). Every route but the setup claim needs a server admin.
 #ifndef PARLEY_NET_API_ADMIN_H_
 #define PARLEY_NET_API_ADMIN_H_
 
@@ -7,7 +8,11 @@
 namespace parley::net {
 
 RouteResult HandleAdminApi(const Request& request, const Segments& path, const auth::Principal& me,
-                           Context& context);
+                           Context& context, const Query& query);
+
+// POST /api/v1/reports: a user reports a message or a user (api_reports.cc).
+RouteResult HandleReportApi(const Request& request, const Segments& path, const auth::Principal& me,
+                            Context& context);
 
 }  // namespace parley::net
 

@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "account/account_deletion.h"
+#include "account/admin_service.h"
 #include "account/email_service.h"
 #include "account/export_service.h"
 #include "account/two_factor_service.h"
@@ -18,6 +19,7 @@
 #include "chat/media_service.h"
 #include "chat/moments.h"
 #include "chat/notices.h"
+#include "chat/reports.h"
 #include "chat/service.h"
 #include "chat/social.h"
 #include "metrics/server_metrics.h"
@@ -47,7 +49,7 @@ struct Context {
   PerUserLimit& password_changes;     // in flight per user
   PerUserLimit& completions;          // upload completions in flight per user
   const StaticFiles& web;
-  account::EmailService& email;  // the account's e-mail address and password reset
+  account::EmailService& email;           // the account's e-mail address and password reset
   account::TwoFactorService& two_factor;  // two-step sign-in
   chat::Moments& moments;
   // The certificate new connections use; null when the server speaks plain HTTP.
@@ -63,6 +65,10 @@ struct Context {
   // The user's data export and account deletion (Services); null: unavailable.
   account::ExportService* exports = nullptr;
   account::AccountDeletion* deletion = nullptr;
+  // Administration (Services::admin) and users' reports (Services::reports); null: those
+  // routes answer `unavailable`.
+  account::AdminService* admin = nullptr;
+  chat::Reports* reports = nullptr;
 
   // Set once by Server::BeginShutdown: new HTTP requests get 503 and new sends `unavailable`.
   std::atomic<bool> shutting_down{false};

@@ -45,11 +45,11 @@ struct Server::Impl {
         password_changes(kPasswordChangesPerUser),
         completions(kCompletionsPerUser),
         web(options.web_root, options.media_origin),
-        context{options,          services.auth,   services.chat,    services.groups, services.hub,
-                services.notices, services.social, services.media,   services.push,   workers,
-                hashing,          media_work,      password_changes, completions,     web,
-                services.email,   services.two_factor,
-                services.moments},
+        context{
+            options,          services.auth,       services.chat,    services.groups, services.hub,
+            services.notices, services.social,     services.media,   services.push,   workers,
+            hashing,          media_work,          password_changes, completions,     web,
+            services.email,   services.two_factor, services.moments},
         connections(FitToDescriptorLimit(options.max_connections),
                     options.max_connections_per_address, options.proxy_trust.proxies),
         io(options.io_threads),
@@ -63,6 +63,8 @@ struct Server::Impl {
     context.metrics_registry = services.metrics_registry;
     context.exports = services.exports;
     context.deletion = services.deletion;
+    context.admin = services.admin;
+    context.reports = services.reports;
   }
 
   // Ends the event loop once no WebSocket is attached to the hub (each detaches when its

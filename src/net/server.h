@@ -24,6 +24,7 @@
 #include <string>
 
 #include "account/account_deletion.h"
+#include "account/admin_service.h"
 #include "account/email_service.h"
 #include "account/export_service.h"
 #include "account/two_factor_service.h"
@@ -34,6 +35,7 @@
 #include "chat/media_service.h"
 #include "chat/moments.h"
 #include "chat/notices.h"
+#include "chat/reports.h"
 #include "chat/service.h"
 #include "chat/social.h"
 #include "metrics/server_metrics.h"
@@ -114,6 +116,9 @@ struct Services {
   account::AccountDeletion* deletion = nullptr;
   // Signing in with OpenID Connect providers; null: none configured.
   oidc::OidcService* oidc = nullptr;
+  // Administration and users' reports; null: those routes answer `unavailable`.
+  account::AdminService* admin = nullptr;
+  chat::Reports* reports = nullptr;
 };
 
 class Server {

@@ -35,4 +35,39 @@ Result<std::string> DecodeAdminSetup(std::string_view body) {
   return RequiredString(*object, "setup_token");
 }
 
+Result<chat::ReportRequest> DecodeReport(std::string_view body) {
+  auto object = ParseObject(body);
+  if (!object.ok()) return object.status();
+  chat::ReportRequest request;
+  auto reason = RequiredString(*object, "reason");
+  if (!reason.ok()) return reason.status();
+  request.reason = std::move(*reason);
+  auto conversation = OptionalInt(*object, "conversation_id");
+  if (!conversation.ok()) return conversation.status();
+  auto seq = OptionalInt(*object, "seq");
+  if (!seq.ok()) return seq.status();
+  auto user = OptionalInt(*object, "user_id");
+  if (!user.ok()) return user.status();
+  if (conversation->has_value() != seq->has_value()) {
+    return Status(Code::kMalformed, "a message report needs both conversation_id and seq");
+  }
+  request.conversation_id = conversation->value_or(0);
+  request.seq = seq->value_or(0);
+  request.user_id = user->value_or(0);
+  return request;
+}
+
+Result<chat::Resolution> DecodeResolution(std::string_view body) {
+  auto object = ParseObject(body);
+  if (!object.ok()) return object.status();
+  auto action = RequiredString(*object, "action");
+  if (!action.ok()) return action.status();
+  auto resolution = chat::ResolutionNamed(*action);
+  if (!resolution) {
+    return Status(Code::kInvalidArgument,
+                  "action must be \"dismiss\", \"delete_message\" or \"disable_user\"");
+  }
+  return *resolution;
+}
+
 }  // namespace parley::proto

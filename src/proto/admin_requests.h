@@ -1,6 +1,6 @@
-// Decoding of the server-admin HTTP bodies (docs/protocol.md, "System notices and the admin
-// role"). Pure functions; shape and type problems are kMalformed. Value rules (text length,
-// recipient counts) belong to chat/notices.h.
+// Decoding of the server-admin HTTP bodies and of users' reports (docs/protocol.md, "System
+// notices and the admin role", "Administration", "Reports"). Pure functions; shape and type
+// problems are kMalformed. Value rules (text length, recipient counts) belong to chat/notices.h.
 #ifndef PARLEY_PROTO_ADMIN_REQUESTS_H_
 #define PARLEY_PROTO_ADMIN_REQUESTS_H_
 
@@ -9,6 +9,7 @@
 
 #include "base/status.h"
 #include "chat/notices.h"
+#include "chat/reports.h"
 
 namespace parley::proto {
 
@@ -20,6 +21,14 @@ Result<bool> DecodeAdminRole(std::string_view body);
 
 // {"setup_token": "..."}: the token parleyd printed at start-up.
 Result<std::string> DecodeAdminSetup(std::string_view body);
+
+// {"conversation_id": 3, "seq": 41, "reason": "..."} (a message) or
+// {"user_id": 7, "reason": "..."} (a user). Which one it is, and the reason's length, are
+// chat/reports.h's rules.
+Result<chat::ReportRequest> DecodeReport(std::string_view body);
+
+// {"action": "dismiss" | "delete_message" | "disable_user"}; another action is kInvalidArgument.
+Result<chat::Resolution> DecodeResolution(std::string_view body);
 
 }  // namespace parley::proto
 

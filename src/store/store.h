@@ -397,6 +397,29 @@ class Store {
   virtual Result<std::vector<int64_t>> MomentsWithMedia(std::string_view media_id) = 0;
   // --- end of moments ---
 
+  // --- administration (sqlite_admin.cc) ---
+  // Disables the account at `at` (0 enables it again). kNotFound "no such user".
+  virtual Status SetDisabled(int64_t user_id, int64_t at) = 0;
+  // Appends an entry (entry.id is ignored) and returns its id.
+  virtual Result<int64_t> AddAuditEntry(const AuditEntry& entry) = 0;
+  // Up to `limit` entries with id < before_id (0: no bound), newest first.
+  virtual Result<std::vector<AuditEntry>> AuditEntries(int64_t before_id, int limit) = 0;
+  // Stores a report (report.id and the resolution fields are ignored) and returns its id.
+  virtual Result<int64_t> AddReport(const Report& report) = 0;
+  // kNotFound "no such report".
+  virtual Result<Report> FindReport(int64_t report_id) = 0;
+  // Up to `limit` reports with id < before_id (0: no bound), newest first; only the open ones
+  // (not resolved) when `open_only`.
+  virtual Result<std::vector<Report>> ListReports(bool open_only, int64_t before_id, int limit) = 0;
+  // Marks an open report resolved. False if it was resolved already (nothing changes);
+  // kNotFound "no such report".
+  virtual Result<bool> ResolveReport(int64_t report_id, int64_t resolved_by,
+                                     std::string_view resolution, int64_t at) = 0;
+  // Counts of the whole server, from one snapshot. Reads every table it counts: for admins,
+  // not for hot paths.
+  virtual Result<ServerStats> CountStats() = 0;
+  // --- end of administration ---
+
   // --- writes that must be grouped (messages, cursors) ---
   virtual Status Write(const std::function<Status(WriteTxn&)>& body) = 0;
 };

@@ -23,6 +23,7 @@ struct User {
   std::string time_zone;     // IANA name ("Europe/Paris")
   bool is_admin = false;     // server admin: may send system notices and grant the role
   int64_t last_seen_at = 0;  // when the user's last device went offline (0: never seen)
+  int64_t disabled_at = 0;   // when a server admin disabled the account (0: enabled)
 };
 
 struct NewUser {
@@ -370,6 +371,42 @@ struct Upload {
   int64_t received = 0;  // bytes stored so far (a prefix)
   int64_t created_at = 0;
   int64_t expires_at = 0;
+};
+
+// --- administration ---
+
+// One entry of the audit log: a server admin's action. `details` never holds a secret (no
+// password, token or message text).
+struct AuditEntry {
+  int64_t id = 0;  // ascending in the order entries were written
+  int64_t at = 0;  // Unix ms
+  int64_t actor_id = 0;
+  std::string action;   // "user.disable", "report.resolve", ... (docs/protocol.md)
+  std::string target;   // "user:12", "report:3", "message:7:41"
+  std::string details;  // a short sentence, may be empty
+};
+
+// A user's report of a message or of another user, and its resolution once an admin took it.
+struct Report {
+  int64_t id = 0;
+  int64_t reporter_id = 0;
+  int64_t user_id = 0;          // the reported user (a reported message's sender)
+  int64_t conversation_id = 0;  // a reported message: (conversation_id, seq); else 0, 0
+  int64_t seq = 0;
+  std::string reason;
+  int64_t created_at = 0;
+  int64_t resolved_at = 0;  // 0: open
+  int64_t resolved_by = 0;
+  std::string resolution;  // "dismiss", "delete_message" or "disable_user"; empty while open
+};
+
+// What Store::CountStats counts.
+struct ServerStats {
+  int64_t users = 0;  // accounts, deleted ones not counted
+  int64_t disabled_users = 0;
+  int64_t conversations = 0;  // direct, group and system conversations, deleted groups not
+  int64_t messages = 0;       // stored messages of every kind, tombstones included
+  int64_t media_bytes = 0;    // the sizes of all stored media
 };
 
 }  // namespace parley::store

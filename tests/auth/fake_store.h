@@ -143,6 +143,27 @@ class FakeStore : public store::Store {
                        [](const auto& entry) { return entry.second.is_admin; });
   }
   Result<std::vector<int64_t>> UserIdsAfter(int64_t, int) override { return Unsupported(); }
+  Status SetDisabled(int64_t user_id, int64_t at) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fail_with) return Failure();
+    auto it = users_.find(user_id);
+    if (it == users_.end()) return Status(Code::kNotFound, "no such user");
+    it->second.disabled_at = at;
+    return Status::Ok();
+  }
+  Result<int64_t> AddAuditEntry(const store::AuditEntry&) override { return Unsupported(); }
+  Result<std::vector<store::AuditEntry>> AuditEntries(int64_t, int) override {
+    return Unsupported();
+  }
+  Result<int64_t> AddReport(const store::Report&) override { return Unsupported(); }
+  Result<store::Report> FindReport(int64_t) override { return Unsupported(); }
+  Result<std::vector<store::Report>> ListReports(bool, int64_t, int) override {
+    return Unsupported();
+  }
+  Result<bool> ResolveReport(int64_t, int64_t, std::string_view, int64_t) override {
+    return Unsupported();
+  }
+  Result<store::ServerStats> CountStats() override { return Unsupported(); }
   Result<std::vector<store::ConversationSummary>> ListConversations(int64_t) override {
     return Unsupported();
   }

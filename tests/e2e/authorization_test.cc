@@ -114,6 +114,7 @@ class AuthorizationTest : public ::testing::Test {
     }
     if (action == "send a friend request") return Outcome(actor_api->SendFriendRequest(target.id));
     if (action == "read the public profile") return Outcome(actor_api->UserById(target.id));
+    if (action == "report the user") return Outcome(actor_api->ReportUser(target.id, "why"));
     if (action == "create a group with the user") {
       return Outcome(actor_api->CreateGroup("With", {target.id}));
     }
@@ -155,6 +156,23 @@ class AuthorizationTest : public ::testing::Test {
       return Outcome(api->SendNotice("notice", to));
     }
     if (action == "grant the admin role") return Outcome(api->SetAdmin(someone.id, true));
+    if (action == "list and search users") return Outcome(api->AdminUsers("some"));
+    if (action == "show a user's sessions") return Outcome(api->AdminUser(someone.id));
+    if (action == "disable an account") return Outcome(api->AdminUserAction(someone.id, "disable"));
+    if (action == "enable an account") return Outcome(api->AdminUserAction(someone.id, "enable"));
+    if (action == "force a password reset") {
+      return Outcome(api->AdminUserAction(someone.id, "password-reset"));
+    }
+    if (action == "revoke a user's sessions") return Outcome(api->AdminRevokeSessions(someone.id));
+    if (action == "delete an account") return Outcome(api->AdminDeleteUser(someone.id));
+    if (action == "read server statistics") return Outcome(api->AdminStats());
+    if (action == "read the audit log") return Outcome(api->AuditLog());
+    if (action == "list reports") return Outcome(api->AdminReports());
+    if (action == "resolve a report") {
+      auto report = ApiFor(*server_, &someone)->ReportUser(root_.id, "why");
+      if (!report.ok()) return "report failed: " + Outcome(report);
+      return Outcome(api->ResolveReport(report->at("id").get<int64_t>(), "dismiss"));
+    }
     return "unknown action";
   }
 
@@ -240,11 +258,23 @@ TEST_F(AuthorizationTest, EveryCellOfTheDocumentedTableHolds) {
   auto table = ReadTable();
   ASSERT_TRUE(IsOk(table));
   const std::vector<std::string> user_actions = {
-      "send a direct message", "send a friend request", "read the public profile",
-      "create a group with the user", "add the user to my group", "see the user's moment",
-      "see the user's moment when left out of its audience", "like the user's moment",
-      "comment on the user's moment", "delete the user's moment"};
-  const std::vector<std::string> server_actions = {"send a system notice", "grant the admin role"};
+      "send a direct message",
+      "send a friend request",
+      "read the public profile",
+      "create a group with the user",
+      "add the user to my group",
+      "see the user's moment",
+      "see the user's moment when left out of its audience",
+      "like the user's moment",
+      "comment on the user's moment",
+      "delete the user's moment",
+      "report the user"};
+  const std::vector<std::string> server_actions = {
+      "send a system notice",   "grant the admin role",     "list and search users",
+      "show a user's sessions", "disable an account",       "enable an account",
+      "force a password reset", "revoke a user's sessions", "delete an account",
+      "read server statistics", "read the audit log",       "list reports",
+      "resolve a report"};
   const std::vector<std::string> group_actions = {"read group history",
                                                   "send into the group",
                                                   "send typing in the group",

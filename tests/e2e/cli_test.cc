@@ -105,7 +105,7 @@ TEST_F(CliTest, RegisterLoginSendHistoryAndNotices) {
   CliRun notice = Parley("root", {"notice", "--to", "bob", "--to", "alice", "please update"});
   ASSERT_EQ(notice.exit_code, 0) << notice.output;
   EXPECT_NE(notice.output.find("notice sent to 2 users"), std::string::npos) << notice.output;
-  CliRun grant = Parley("root", {"admin", "alice"});
+  CliRun grant = Parley("root", {"admin", "grant", "alice"});
   ASSERT_EQ(grant.exit_code, 0) << grant.output;
   CliRun allowed = Parley("alice", {"notice", "--all", "hi all"});
   EXPECT_EQ(allowed.exit_code, 0) << allowed.output;
@@ -120,6 +120,47 @@ TEST_F(CliTest, RegisterLoginSendHistoryAndNotices) {
   CliRun neither = Parley("root", {"notice", "x"});
   EXPECT_EQ(neither.exit_code, 1);
   EXPECT_NE(neither.output.find("invalid_argument"), std::string::npos) << neither.output;
+
+  // Administration: bob reports alice's message; root lists the report, deletes the message,
+  // disables and re-enables bob and reads it all back from the audit log.
+  CliRun report = Parley("bob", {"report", "alice", "--seq", "1", "--reason", "spam"});
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  EXPECT_NE(report.output.find("report #1 sent"), std::string::npos) << report.output;
+  CliRun reports = Parley("root", {"admin", "reports"});
+  ASSERT_EQ(reports.exit_code, 0) << reports.output;
+  EXPECT_NE(reports.output.find("#1 "), std::string::npos) << reports.output;
+  EXPECT_NE(reports.output.find("spam"), std::string::npos) << reports.output;
+  CliRun resolve = Parley("root", {"admin", "resolve", "1", "delete-message"});
+  ASSERT_EQ(resolve.exit_code, 0) << resolve.output;
+  CliRun gone = Parley("bob", {"history", "alice"});
+  EXPECT_EQ(gone.output.find("hello from the terminal"), std::string::npos) << gone.output;
+  CliRun users = Parley("root", {"admin", "users", "bo"});
+  ASSERT_EQ(users.exit_code, 0) << users.output;
+  EXPECT_NE(users.output.find("bob (#3)"), std::string::npos) << users.output;
+  EXPECT_EQ(users.output.find("alice"), std::string::npos) << users.output;
+  CliRun disable = Parley("root", {"admin", "disable", "bob"});
+  ASSERT_EQ(disable.exit_code, 0) << disable.output;
+  CliRun refused = Parley("bob", {"whoami"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  CliRun shown = Parley("root", {"admin", "user", "bob"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.output;
+  EXPECT_NE(shown.output.find("disabled"), std::string::npos) << shown.output;
+  EXPECT_NE(shown.output.find("0 active sessions"), std::string::npos) << shown.output;
+  ASSERT_EQ(Parley("root", {"admin", "enable", "bob"}).exit_code, 0);
+  CliRun stats = Parley("root", {"admin", "stats"});
+  ASSERT_EQ(stats.exit_code, 0) << stats.output;
+  EXPECT_NE(stats.output.find("users: 3"), std::string::npos) << stats.output;
+  CliRun audit = Parley("root", {"admin", "audit"});
+  ASSERT_EQ(audit.exit_code, 0) << audit.output;
+  for (const char* action : {"user.enable", "user.disable", "report.resolve", "user.admin_grant",
+                             "notice.send", "admin.setup"}) {
+    EXPECT_NE(audit.output.find(action), std::string::npos) << action << "\n" << audit.output;
+  }
+  CliRun denied_admin = Parley("bob", {"admin", "stats"});
+  EXPECT_EQ(denied_admin.exit_code, 1);
+  CliRun self = Parley("root", {"admin", "delete", "root"});
+  EXPECT_EQ(self.exit_code, 1);
+  EXPECT_NE(self.output.find("--yes"), std::string::npos) << self.output;
 }
 
 TEST_F(CliTest, UploadAndSendAFile) {
@@ -177,7 +218,8 @@ TEST_F(CliTest, ExportMyDataThenDeleteTheAccount) {
 
   CliRun unconfirmed = Parley("alice", {"delete-account"});  // stdin is no terminal: no "delete"
   EXPECT_EQ(unconfirmed.exit_code, 1);
-  EXPECT_NE(unconfirmed.output.find("nothing was deleted"), std::string::npos) << unconfirmed.output;
+  EXPECT_NE(unconfirmed.output.find("nothing was deleted"), std::string::npos)
+      << unconfirmed.output;
   CliRun deleted = Parley("alice", {"delete-account", "--yes"});
   ASSERT_EQ(deleted.exit_code, 0) << deleted.output;
   EXPECT_NE(deleted.output.find("your account is deleted"), std::string::npos) << deleted.output;

@@ -1,5 +1,6 @@
 // libFuzzer target: the server-admin bodies (proto/admin_requests.h).
-// Contract: a value or kMalformed with a message; notice texts are valid UTF-8.
+// Contract: a value or kMalformed with a message (a resolution also kInvalidArgument for an
+// unknown action); notice texts and report reasons are valid UTF-8.
 #include "base/utf8.h"
 #include "proto/admin_requests.h"
 #include "tests/fuzz/fuzz_contract.h"
@@ -11,5 +12,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::CheckResult(notice, {Code::kMalformed});
   if (notice.ok()) PARLEY_FUZZ_CHECK(IsValidUtf8(notice->text));
   fuzz::CheckResult(proto::DecodeAdminRole(body), {Code::kMalformed});
+  auto report = proto::DecodeReport(body);
+  fuzz::CheckResult(report, {Code::kMalformed});
+  if (report.ok()) PARLEY_FUZZ_CHECK(IsValidUtf8(report->reason));
+  fuzz::CheckResult(proto::DecodeResolution(body), {Code::kMalformed, Code::kInvalidArgument});
   return 0;
 }

@@ -266,7 +266,7 @@ async function expectMenu(page, text, expected, screenshot) {
   await page.locator('.message-menu').waitFor({ state: 'hidden' });
 }
 
-// Each person sees only the actions they may take (issue 14: someone else's message showed
+// Each person sees only the actions they may take (Report only on others' messages; issue 14: someone else's message showed
 // "falsefalse" where Edit and Delete would be, an owner "false" between Reply and Delete), on a
 // desktop and on a phone-sized screen.
 async function messageMenus(world) {
@@ -274,16 +274,16 @@ async function messageMenus(world) {
   await sendText(erin, 'menu: mine to change');
   await message(frank, 'menu: mine to change').waitFor();
   await expectMenu(erin, 'menu: mine to change', ['Reply', 'Edit', 'Delete'], world.screenshot('31-menu-mine'));
-  await expectMenu(frank, 'menu: mine to change', ['Reply'], world.screenshot('31-menu-others'));
+  await expectMenu(frank, 'menu: mine to change', ['Reply', 'Report'], world.screenshot('31-menu-others'));
   await openConversation(erin, 'Darkroom');
   await openConversation(frank, 'Darkroom');
   await sendText(frank, 'menu: a member speaks');
   await message(erin, 'menu: a member speaks').waitFor();
-  await expectMenu(erin, 'menu: a member speaks', ['Reply', 'Delete'], world.screenshot('31-menu-owner'));
-  await expectMenu(frank, 'owner speaking', ['Reply']);
+  await expectMenu(erin, 'menu: a member speaks', ['Reply', 'Delete', 'Report'], world.screenshot('31-menu-owner'));
+  await expectMenu(frank, 'owner speaking', ['Reply', 'Report']);
   for (const page of [erin, frank]) await page.setViewportSize({ width: 390, height: 844 });
-  await expectMenu(erin, 'menu: a member speaks', ['Reply', 'Delete'], world.screenshot('31-menu-owner-phone'));
-  await expectMenu(frank, 'owner speaking', ['Reply'], world.screenshot('31-menu-others-phone'));
+  await expectMenu(erin, 'menu: a member speaks', ['Reply', 'Delete', 'Report'], world.screenshot('31-menu-owner-phone'));
+  await expectMenu(frank, 'owner speaking', ['Reply', 'Report'], world.screenshot('31-menu-others-phone'));
   for (const page of [erin, frank]) {
     await page.setViewportSize({ width: 1100, height: 760 });
     await page.goto(world.baseUrl); // the phone layout left the chat full-screen

@@ -2,7 +2,9 @@
 // on a desktop and on a phone. Each screenshot (tour-<lang>-<form>-NN-<screen>.png) also runs
 // the checks every screenshot runs (lib/visible_text.mjs): no rendered value or raw error code
 // in the visible text, and no serious or critical axe violation. Self-contained: each round
-// makes its own person, a friend who writes first and a group, through the API.
+// makes its own person, a friend who writes first and a group, through the API. The person is a
+// server admin (the first round claims the setup token, later ones get the role from the
+// first), and the friend reports them, for the admin page.
 import { api, loginViaUi, sendText } from './lib/app.mjs';
 import { createGroup, createPerson, DESKTOP, newDevice, PHONE } from './lib/people.mjs';
 
@@ -27,6 +29,15 @@ async function tour(world, [lang, locale, form, viewport]) {
   await api(world.baseUrl, 'POST', '/friends/requests', { token: friend.token, body: { to: me.id } });
   await api(world.baseUrl, 'POST', `/friends/requests/${friend.id}/accept`, { token: me.token });
   const group = await createGroup(world, me, { en: 'Book club', zh: '读书会', fr: 'Club de lecture' }[lang], [friend]);
+  if (!world.tourAdmin) {
+    await api(world.baseUrl, 'POST', '/admin/setup', { token: me.token, body: { setup_token: world.adminSetupToken } });
+    world.tourAdmin = me;
+  } else {
+    await api(world.baseUrl, 'PUT', `/admin/users/${me.id}`, { token: world.tourAdmin.token, body: { admin: true } });
+  }
+  const { report } = await api(world.baseUrl, 'POST', '/reports', {
+    token: friend.token, body: { user_id: me.id, reason: { en: 'Too many pizza messages', zh: '披萨消息太多了', fr: 'Trop de messages sur la pizza' }[lang] },
+  });
   const page = await newDevice(world, { viewport, locale });
   const shot = (n, screen) => page.screenshot({ path: world.screenshot(`tour-${lang}-${form}-${n}-${screen}`) });
 
@@ -70,6 +81,11 @@ async function tour(world, [lang, locale, form, viewport]) {
   await go(page, '/settings');
   await page.locator('#push-toggle, #notify-desktop').first().waitFor();
   await shot('10', 'settings');
+  await page.locator('a.admin-link').click();
+  await page.locator(`.report[data-report="${report.id}"]`).waitFor();
+  await shot('11', 'admin');
+  await page.locator(`.report[data-report="${report.id}"] .resolve-dismiss`).click();
+  await page.locator(`.report[data-report="${report.id}"]`).waitFor({ state: 'detached' });
   await page.context().close();
 }
 

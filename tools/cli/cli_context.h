@@ -56,6 +56,9 @@ std::optional<int64_t> ConversationRef(const std::string& name);
 // The direct conversation with `peer_id` from the caller's list, if it exists yet.
 Result<std::optional<int64_t>> FindDirectConversation(client::HttpApi& api, int64_t peer_id);
 
+// The conversation `where` names: #ID as given, a username's direct conversation if any.
+Result<int64_t> ResolveConversation(client::HttpApi& api, const std::string& where);
+
 // Subcommands.
 int RunRegister(const CliContext& context, const std::string& username,
                 const std::string& display_name);
@@ -107,7 +110,23 @@ int RunFollow(const CliContext& context, const std::string& username);  // "" = 
 int RunChat(const CliContext& context, const std::string& username);
 int RunNotice(const CliContext& context, const std::string& text,
               const std::vector<std::string>& usernames, bool everyone);
-int RunAdmin(const CliContext& context, const std::string& username, bool grant);
+// `parley admin VERB ...` (admin_commands.cc): server administration.
+struct AdminArgs {
+  std::string verb;        // grant, revoke, users, user, disable, enable, reset-password, logout,
+                           // delete, stats, audit, reports, resolve
+  std::string user;        // the username a verb acts on; users: the search text
+  int64_t id = 0;          // resolve: the report id
+  std::string action;      // resolve: dismiss, delete-message or disable-user
+  int64_t after = 0;       // users --after ID
+  int64_t before = 0;      // audit / reports --before ID
+  int limit = 50;          // users, audit, reports --limit
+  bool all = false;        // reports --all: resolved ones too
+  bool confirmed = false;  // delete --yes
+};
+int RunAdmin(const CliContext& context, const AdminArgs& args);
+// `parley report WHERE --seq N --reason R` (a message) or `parley report USER --reason R`.
+int RunReport(const CliContext& context, const std::string& where, int64_t seq,
+              const std::string& reason);
 int RunAdminSetup(const CliContext& context, const std::string& setup_token);
 // Push targets and settings (push_commands.cc): action list, webhook URL, remove ID,
 // preview LEVEL.

@@ -73,9 +73,10 @@ int main(int argc, char** argv) {
   email->add_option("ADDRESS", email_address, "the new address (a verification mail is sent)");
   email->add_flag("--remove", remove_email, "remove the address");
   std::string two_factor_action, two_factor_code;
-  auto* two_factor = app.add_subcommand(
-      "2fa", "two-step sign-in: show it, or enable | confirm CODE | disable CODE | "
-             "recovery-codes CODE");
+  auto* two_factor =
+      app.add_subcommand("2fa",
+                         "two-step sign-in: show it, or enable | confirm CODE | disable CODE | "
+                         "recovery-codes CODE");
   two_factor->add_option("ACTION", two_factor_action)
       ->check(CLI::IsMember({"enable", "confirm", "disable", "recovery-codes"}));
   two_factor->add_option("CODE", two_factor_code, "a code from the app, or a recovery code");
@@ -141,14 +142,59 @@ int main(int argc, char** argv) {
       app.add_subcommand("chat", "chat with USER (or in conversation #ID): stdin lines are sent");
   chat->add_option("USER", username)->required();
   std::vector<std::string> recipients;
-  bool everyone = false, revoke_role = false;
+  bool everyone = false;
   auto* notice = app.add_subcommand("notice", "send a system notice (server admins)");
   notice->add_option("TEXT", text)->required();
   notice->add_option("--to", recipients, "usernames to notify");
   notice->add_flag("--all", everyone, "notify every user");
-  auto* admin = app.add_subcommand("admin", "grant USER the server-admin role (server admins)");
-  admin->add_option("USER", username)->required();
-  admin->add_flag("--revoke", revoke_role, "revoke the role instead");
+  AdminArgs admin_args;
+  auto* admin = app.add_subcommand("admin",
+                                   "administer the server's accounts and reports "
+                                   "(server admins)");
+  admin->require_subcommand(1);
+  auto admin_verb = [&](const char* name, const char* help) {
+    auto* command = admin->add_subcommand(name, help);
+    command->callback([&admin_args, name] { admin_args.verb = name; });
+    return command;
+  };
+  for (auto [name, help] : {std::pair{"grant", "grant USER the server-admin role"},
+                            {"revoke", "revoke USER's server-admin role"},
+                            {"user", "show USER's account, sessions and last activity"},
+                            {"disable", "disable USER: sessions end, logins are refused"},
+                            {"enable", "enable USER again"},
+                            {"reset-password", "remove USER's password and end their sessions"},
+                            {"logout", "end every session of USER"}}) {
+    admin_verb(name, help)->add_option("USER", admin_args.user)->required();
+  }
+  auto* admin_delete = admin_verb("delete", "delete USER's account (cannot be undone)");
+  admin_delete->add_option("USER", admin_args.user)->required();
+  admin_delete->add_flag("--yes", admin_args.confirmed, "confirm");
+  auto* admin_users = admin_verb("users", "list users, or those matching QUERY");
+  admin_users->add_option("QUERY", admin_args.user);
+  admin_users->add_option("--after", admin_args.after, "users after this id");
+  admin_users->add_option("--limit", admin_args.limit, "how many")->capture_default_str();
+  admin_verb("stats", "server statistics");
+  auto* admin_audit = admin_verb("audit", "the audit log of admin actions, newest first");
+  admin_audit->add_option("--before", admin_args.before, "entries before this id");
+  admin_audit->add_option("--limit", admin_args.limit, "how many")->capture_default_str();
+  auto* admin_reports = admin_verb("reports", "open reports, newest first");
+  admin_reports->add_flag("--all", admin_args.all, "resolved ones too");
+  admin_reports->add_option("--before", admin_args.before, "reports before this id");
+  admin_reports->add_option("--limit", admin_args.limit, "how many")->capture_default_str();
+  auto* admin_resolve = admin_verb("resolve",
+                                   "resolve report ID: dismiss, delete-message or "
+                                   "disable-user");
+  admin_resolve->add_option("ID", admin_args.id)->required();
+  admin_resolve->add_option("ACTION", admin_args.action)
+      ->required()
+      ->check(CLI::IsMember({"dismiss", "delete-message", "disable-user"}));
+  std::string report_reason;
+  int64_t report_seq = 0;
+  auto* report = app.add_subcommand(
+      "report", "report USER, or with --seq the message SEQ in WHERE (USER or #ID), to the admins");
+  report->add_option("WHERE", username)->required();
+  report->add_option("--seq", report_seq, "the message's seq");
+  report->add_option("--reason", report_reason, "why")->required();
   std::string setup_token;
   auto* admin_setup = app.add_subcommand(
       "admin-setup", "become the server admin with the one-time TOKEN parleyd printed at start");
@@ -313,7 +359,8 @@ int main(int argc, char** argv) {
   if (follow->parsed()) exit_code = RunFollow(context, username);
   if (chat->parsed()) exit_code = RunChat(context, username);
   if (notice->parsed()) exit_code = RunNotice(context, text, recipients, everyone);
-  if (admin->parsed()) exit_code = RunAdmin(context, username, !revoke_role);
+  if (admin->parsed()) exit_code = RunAdmin(context, admin_args);
+  if (report->parsed()) exit_code = RunReport(context, username, report_seq, report_reason);
   if (admin_setup->parsed()) exit_code = RunAdminSetup(context, setup_token);
   if (group->parsed()) exit_code = RunGroup(context, group_args);
   if (push->parsed()) exit_code = RunPush(context, push_action, push_argument);

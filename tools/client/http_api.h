@@ -102,7 +102,7 @@ class HttpApi {
 
   // --- two-step sign-in --- (docs/protocol.md, "Two-step sign-in")
   Result<LoginResult> SecondFactor(std::string_view challenge, std::string_view code);
-  Result<nlohmann::json> TwoStep();  // GET /account/2fa
+  Result<nlohmann::json> TwoStep();                                // GET /account/2fa
   Result<nlohmann::json> StartTwoStep(std::string_view password);  // {"secret", "uri"}
   Result<nlohmann::json> ConfirmTwoStep(std::string_view code);    // {"recovery_codes"}
   Result<nlohmann::json> NewRecoveryCodes(std::string_view code);  // {"recovery_codes"}
@@ -121,6 +121,26 @@ class HttpApi {
   Result<int64_t> SendNotice(std::string_view text, std::span<const int64_t> users = {});
   Status SetAdmin(int64_t user_id, bool is_admin);       // PUT /admin/users/{id}
   Status ClaimAdminSetup(std::string_view setup_token);  // POST /admin/setup
+  // Administration (docs/protocol.md, "Administration"); the replies' JSON as documented there.
+  // GET /admin/users?q=&after=&limit=: {"users", "has_more"}.
+  Result<nlohmann::json> AdminUsers(std::string_view query = "", int64_t after_id = 0,
+                                    int limit = 50);
+  Result<nlohmann::json> AdminUser(int64_t user_id);  // GET /admin/users/{id}
+  // POST /admin/users/{id}/{action}: "disable", "enable" or "password-reset".
+  Status AdminUserAction(int64_t user_id, std::string_view action);
+  Status AdminRevokeSessions(int64_t user_id);  // DELETE /admin/users/{id}/sessions
+  Status AdminDeleteUser(int64_t user_id);      // DELETE /admin/users/{id}
+  Result<nlohmann::json> AdminStats();          // GET /admin/stats
+  // GET /admin/audit?before=&limit=: {"entries", "has_more"}, newest first.
+  Result<nlohmann::json> AuditLog(int64_t before_id = 0, int limit = 50);
+  // GET /admin/reports?state=open|all&before=&limit=: {"reports", "has_more"}, newest first.
+  Result<nlohmann::json> AdminReports(bool open_only = true, int64_t before_id = 0, int limit = 50);
+  // POST /admin/reports/{id}/resolve: the "report" object afterwards.
+  Result<nlohmann::json> ResolveReport(int64_t report_id, std::string_view action);
+  // --- reports (any user): POST /reports; the "report" object ---
+  Result<nlohmann::json> ReportMessage(int64_t conversation_id, int64_t seq,
+                                       std::string_view reason);
+  Result<nlohmann::json> ReportUser(int64_t user_id, std::string_view reason);
 
   // --- groups --- (docs/protocol.md, "Groups"); ids are group (conversation) ids.
   // POST /groups: the "group" object of the reply.

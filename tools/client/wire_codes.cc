@@ -14,6 +14,7 @@ constexpr Code kAllCodes[] = {
     Code::kUnsupportedMedia, Code::kQuotaExceeded,
     Code::kRateLimited,      Code::kUnsupportedVersion,
     Code::kUnavailable,      Code::kInternal,
+    Code::kAccountDisabled,
 };
 
 // The first code with this HTTP status; codes sharing a status (400) fall back to the first.

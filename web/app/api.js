@@ -123,6 +123,10 @@ export function createApi(getToken) {
     exportState: () => call('GET', '/account/export'),
     deleteAccount: (password, code) => call('POST', '/account/delete', { password, ...(code ? { code } : {}) }),
     revokeSession: (id) => call('DELETE', `/sessions/${encodeURIComponent(id)}`),
+    // Reports and their administration (docs/protocol.md, "Reports", "Administration").
+    reportMessage: (conversationId, seq, reason) => call('POST', '/reports', { conversation_id: conversationId, seq, reason }),
+    adminReports: (state = 'open') => call('GET', `/admin/reports?${new URLSearchParams({ state })}`),
+    resolveReport: (id, action) => call('POST', `/admin/reports/${encodeURIComponent(id)}/resolve`, { action }),
     pushKey: () => call('GET', '/push/vapid-key'),
     addPushTarget: (target) => call('POST', '/push/targets', target),
     removePushTarget: (id) => call('DELETE', `/push/targets/${encodeURIComponent(id)}`),

@@ -223,6 +223,7 @@ function show(route) {
   else if (route.name === 'friends') unmountMain = mountLazy(mainPane, () => import('./screens/friends_screen.js'), 'mountFriendsScreen', common);
   else if (route.name === 'new_group') unmountMain = mountLazy(mainPane, () => import('./screens/new_group_screen.js'), 'mountNewGroupScreen', common);
   else if (route.name === 'search') unmountMain = mountLazy(mainPane, () => import('./screens/search_screen.js'), 'mountSearchScreen', { ...common, scopeId: Number(route.query.get('in')) || null, query: route.query.get('q') ?? '' });
+  else if (route.name === 'admin') unmountMain = mountLazy(mainPane, () => import('./screens/admin_screen.js'), 'mountAdminScreen', common);
   else if (route.name === 'settings') unmountMain = mountLazy(mainPane, () => import('./screens/settings_screen.js'), 'mountSettingsScreen', { ...common, onLoggedOut: logOut, onProfile });
   else mainPane.replaceChildren(h('p', { className: 'placeholder' }, t('select_conversation')));
   app.attention.refresh();

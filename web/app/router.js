@@ -13,6 +13,7 @@ const ROUTES = [
   ['reset_password', /^\/reset-password$/],
   ['verify_email', /^\/verify-email$/],
   ['settings', /^\/settings$/],
+  ['admin', /^\/admin$/],
   ['friends', /^\/friends$/],
   ['moments', /^\/moments(?:\/user\/(\d+))?$/],
   ['new_group', /^\/new-group$/],

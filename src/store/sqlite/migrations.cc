@@ -351,6 +351,34 @@ CREATE TABLE oidc_identities (
 ) STRICT;
 CREATE INDEX oidc_identities_by_user ON oidc_identities (user_id);
 )sql",
+    // 11: administration (docs/operations.md, "Administration"): accounts a server admin
+    // disabled, the audit log of admin actions, and users' reports of messages and users.
+    R"sql(
+ALTER TABLE users ADD COLUMN disabled_at INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE audit_log (
+  id       INTEGER PRIMARY KEY AUTOINCREMENT,
+  at       INTEGER NOT NULL,
+  actor_id INTEGER NOT NULL,
+  action   TEXT NOT NULL,
+  target   TEXT NOT NULL,
+  details  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE reports (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  reporter_id     INTEGER NOT NULL REFERENCES users (id),
+  user_id         INTEGER NOT NULL REFERENCES users (id),
+  conversation_id INTEGER NOT NULL,  -- 0 for a report of a user
+  seq             INTEGER NOT NULL,
+  reason          TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  resolved_at     INTEGER NOT NULL DEFAULT 0,
+  resolved_by     INTEGER NOT NULL DEFAULT 0,
+  resolution      TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX open_reports ON reports (id) WHERE resolved_at = 0;
+)sql",
 };
 
 Status Failed(int64_t version, const Status& cause) {

@@ -17,6 +17,7 @@ User ReadUser(const Statement& row, int first) {
   user.time_zone = row.ColumnText(first + 8);
   user.is_admin = row.ColumnInt(first + 9) != 0;
   user.last_seen_at = row.ColumnInt(first + 10);
+  user.disabled_at = row.ColumnInt(first + 11);
   return user;
 }
 

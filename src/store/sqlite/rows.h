@@ -18,9 +18,9 @@ namespace parley::store::sqlite {
 
 #define PARLEY_USER_COLUMNS                                                                \
   "id, username, display_name, password_hash, created_at, avatar, status_line, language, " \
-  "time_zone, is_admin, last_seen_at"
+  "time_zone, is_admin, last_seen_at, disabled_at"
 #define PARLEY_DEVICE_COLUMNS "id, user_id, name, created_at, last_seen_at, expires_at"
-#define PARLEY_MESSAGE_COLUMNS                                                           \
+#define PARLEY_MESSAGE_COLUMNS                                                            \
   "conversation_id, seq, sender_id, client_id, text, created_at, kind, media, reply_to, " \
   "target, reaction_on, edited_at, deleted"
 #define PARLEY_MEMBER_COLUMNS "user_id, delivered_seq, read_seq, role, muted_until, first_seq"
@@ -29,7 +29,7 @@ namespace parley::store::sqlite {
   "height, duration_ms, preview, created_at, is_public, attached_at"
 #define PARLEY_UPLOAD_COLUMNS "id, owner_id, kind, name, size, received, created_at, expires_at"
 // How many columns each list has, for reading columns that follow one in a row.
-inline constexpr int kUserColumnCount = 11;
+inline constexpr int kUserColumnCount = 12;
 inline constexpr int kMessageColumnCount = 13;
 inline constexpr int kMemberColumnCount = 6;
 

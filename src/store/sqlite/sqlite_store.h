@@ -100,6 +100,17 @@ class SqliteStore final : public Store {
   Result<bool> HasAdmin() override;
   Result<std::vector<int64_t>> UserIdsAfter(int64_t after_id, int limit) override;
 
+  // administration (sqlite_admin.cc)
+  Status SetDisabled(int64_t user_id, int64_t at) override;
+  Result<int64_t> AddAuditEntry(const AuditEntry& entry) override;
+  Result<std::vector<AuditEntry>> AuditEntries(int64_t before_id, int limit) override;
+  Result<int64_t> AddReport(const Report& report) override;
+  Result<Report> FindReport(int64_t report_id) override;
+  Result<std::vector<Report>> ListReports(bool open_only, int64_t before_id, int limit) override;
+  Result<bool> ResolveReport(int64_t report_id, int64_t resolved_by, std::string_view resolution,
+                             int64_t at) override;
+  Result<ServerStats> CountStats() override;
+
   // Social graph reads: sqlite_social.cc.
   Result<std::vector<User>> SearchUsers(std::string_view query, int64_t after_id,
                                         int limit) override;
@@ -126,8 +137,7 @@ class SqliteStore final : public Store {
   Result<bool> DigestInUse(std::string_view digest) override;
   // --- moments --- (sqlite_moments.cc)
   Result<std::optional<Moment>> FindMoment(int64_t moment_id) override;
-  Result<std::vector<Moment>> FriendMoments(int64_t user_id, int64_t before_id,
-                                            int limit) override;
+  Result<std::vector<Moment>> FriendMoments(int64_t user_id, int64_t before_id, int limit) override;
   Result<std::vector<Moment>> AuthorMoments(int64_t author_id, int64_t before_id,
                                             int limit) override;
   Result<MomentInteractions> MomentInteractionsOf(std::span<const int64_t> moment_ids) override;
@@ -167,9 +177,9 @@ class SqliteStore final : public Store {
   std::unique_ptr<SearchIndex> search_index_;
   // What the writer has trimmed from search_queue, and when (IndexQueuedForSearch).
   std::mutex trim_mu_;
-  int64_t trimmed_through_ = 0;                     // guarded by trim_mu_
+  int64_t trimmed_through_ = 0;                       // guarded by trim_mu_
   std::chrono::steady_clock::time_point trimmed_at_;  // guarded by trim_mu_
-  std::unique_ptr<Checkpointer> checkpointer_;  // last: stopped before any connection closes
+  std::unique_ptr<Checkpointer> checkpointer_;        // last: stopped before any connection closes
 };
 
 template <typename Fn>

@@ -1,9 +1,12 @@
 // message_menu: the actions popup of one message, opened from its "⋯" button: a quick row of
 // reactions (pressed when mine; "➕" opens the emoji picker for any other), then Reply, Edit
 // (my own text messages) and Delete (mine; in groups also others' when I am owner or admin),
-// Delete asking once more ("Delete for everyone") before it acts.
+// Delete asking once more ("Delete for everyone") before it acts, and Report (others' text
+// messages), which turns the popup into a small dialog asking for the reason before it sends
+// the report to the server admins.
 // createMessageMenu({container}) returns {element, open(message, anchor, actions), close()}:
-// actions is {canEdit, canDelete, reacted(emoji), onReact(emoji), onReply, onEdit, onDelete}.
+// actions is {canEdit, canDelete, canReport, reacted(emoji), onReact(emoji), onReply, onEdit,
+// onDelete, onReport(reason)}.
 // Keyboard: focus moves into the menu, arrow keys move between its buttons, Escape (or a click
 // outside) closes it and returns focus to the anchor.
 import { h } from '../dom.js';
@@ -25,7 +28,7 @@ export function createMessageMenu({ container }) {
       return;
     }
     const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
-    if (!step || picker?.isOpen()) return;
+    if (!step || picker?.isOpen() || event.target.tagName === 'INPUT') return;
     const buttons = [...element.querySelectorAll(':scope > div > button, :scope > button')];
     const index = buttons.indexOf(document.activeElement);
     event.preventDefault();
@@ -50,7 +53,25 @@ export function createMessageMenu({ container }) {
       deleteButton.replaceWith(item(t('delete_confirm'), 'menu-delete-confirm danger', act(actions.onDelete)));
       element.querySelector('.menu-delete-confirm').focus();
     });
+    // Report turns the popup into a small dialog asking for the reason (a menu holds no field).
+    const reportButton = item(t('report_message'), 'menu-report', () => {
+      const reason = h('input', { type: 'text', className: 'report-reason', maxlength: 1000, required: true, 'aria-label': t('report_reason'), placeholder: t('report_reason') });
+      const form = h('form', {
+        className: 'report-form',
+        onSubmit: (event) => {
+          event.preventDefault();
+          const text = reason.value.trim();
+          if (text) act(() => actions.onReport(text))();
+        },
+      }, reason, h('button', { type: 'submit', className: 'report-send danger' }, t('report_send')));
+      element.setAttribute('role', 'dialog');
+      element.setAttribute('aria-label', t('report_message'));
+      element.replaceChildren(form);
+      reason.focus();
+    });
     // Only the actions this person may take: replaceChildren would write `false` as text.
+    element.setAttribute('role', 'menu');
+    element.removeAttribute('aria-label');
     element.replaceChildren(...[
       h('div', { className: 'quick-reactions', role: 'group', 'aria-label': t('react') },
         QUICK_REACTIONS.map((emoji) => h('button', {
@@ -65,6 +86,7 @@ export function createMessageMenu({ container }) {
       item(t('reply'), 'menu-reply', act(actions.onReply)),
       actions.canEdit && item(t('edit'), 'menu-edit', act(actions.onEdit)),
       actions.canDelete && deleteButton,
+      actions.canReport && reportButton,
     ].filter(Boolean));
     element.hidden = false;
     place(from);

@@ -51,7 +51,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, d
 
   let composer = null;
   const actions = createMessageActions({
-    section, state, sync, users, media, myId, conversationId, conversation, composer: () => composer, onAlert: showAlert,
+    section, state, sync, api, users, media, myId, conversationId, conversation, composer: () => composer, onAlert: showAlert,
   });
   const mediaViews = createMediaViews({ cache: media, onOpenImage: actions.openImage });
   const uploadList = createUploadList({ uploads, target });

@@ -6,7 +6,7 @@
 // asked only when a toggle is turned on, and both follow the browser blocking them), security
 // (two-step sign-in: two_step_settings.js; linked accounts: linked_accounts.js), the e-mail address, change password, the devices logged in to this account
 // with a revoke button each, my data (download it, delete the account:
-// account_data_settings.js), and log out. onLoggedOut() is called after the
+// account_data_settings.js), a link to the admin page (server admins only), and log out. onLoggedOut() is called after the
 // server revoked this device's token (or it was already invalid).
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
@@ -193,6 +193,8 @@ export function mountSettingsScreen(container, { api, session, users, media, nav
       h('h2', { id: 'settings-title' }, t('settings'))),
     h('div', { className: 'settings-body' },
       signedInAs,
+      me.is_admin && h('p', {}, h('a', { href: '/admin', className: 'admin-link',
+        onClick: (event) => { event.preventDefault(); navigate('/admin'); } }, t('admin_title'))),
       h('label', { for: 'language' }, t('language')), languageSelect,
       h('h3', {}, t('notifications')), createNotificationSettings(),
       createPushSetting(api),

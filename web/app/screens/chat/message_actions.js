@@ -2,14 +2,16 @@
 // reacts or takes the reaction back (as the message is now); openActions(message, button) opens
 // its actions menu (message_menu.js, loaded on first use) with only the actions allowed: react,
 // reply, edit (my texts) and delete (mine, or anyone's for a group's owner and admins; the
-// server also checks ranks); editLast() puts my last text message in the composer for editing
+// server also checks ranks) and report (others' texts, to the server admins); editLast() puts my last text message in the composer for editing
 // (false when there is none); openImage(media) opens the lightbox on the chat's images.
 // `composer` is a getter: the composer is made after these actions, which it calls.
+import { errorText } from '../../errors.js';
+import { t } from '../../i18n.js';
 import { hasReacted } from '../../message_ops.js';
 
 const ADMIN_ROLES = new Set(['owner', 'admin']);
 
-export function createMessageActions({ section, state, sync, users, media, myId, conversationId, conversation, composer, onAlert }) {
+export function createMessageActions({ section, state, sync, api, users, media, myId, conversationId, conversation, composer, onAlert }) {
   let menu = null; // loaded on first use
 
   function toggleReaction(message, emoji) {
@@ -43,7 +45,19 @@ export function createMessageActions({ section, state, sync, users, media, myId,
       onReply: () => composer().reply(message),
       onEdit: () => composer().edit(message),
       onDelete: () => sync.sendOp({ conversationId, op: 'delete', seq: message.seq }),
+      canReport: !mine && message.kind === 'text' && !message.deleted && c?.kind !== 'system',
+      onReport: (reason) => report(message, reason),
     });
+  }
+
+  async function report(message, reason) {
+    onAlert('');
+    try {
+      await api.reportMessage(conversationId, message.seq, reason);
+      onAlert(t('report_sent'));
+    } catch (error) {
+      onAlert(errorText(error, 'report'));
+    }
   }
 
   async function openImage(mediaObject) {

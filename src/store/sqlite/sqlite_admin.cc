@@ -1,0 +1,188 @@
+// SqliteStore: administration (migration 11): disabled accounts, the audit log, users'
+// reports and the server's counts.
+#include <cstdint>
+#include <string>
+
+#include "store/sqlite/rows.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace parley::store::sqlite {
+namespace {
+
+#define PARLEY_AUDIT_COLUMNS "id, at, actor_id, action, target, details"
+#define PARLEY_REPORT_COLUMNS                                                         \
+  "id, reporter_id, user_id, conversation_id, seq, reason, created_at, resolved_at, " \
+  "resolved_by, resolution"
+
+AuditEntry ReadAuditEntry(const Statement& row, int first) {
+  return AuditEntry{row.ColumnInt(first),      row.ColumnInt(first + 1),
+                    row.ColumnInt(first + 2),  row.ColumnText(first + 3),
+                    row.ColumnText(first + 4), row.ColumnText(first + 5)};
+}
+
+Report ReadReport(const Statement& row, int first) {
+  Report report;
+  report.id = row.ColumnInt(first);
+  report.reporter_id = row.ColumnInt(first + 1);
+  report.user_id = row.ColumnInt(first + 2);
+  report.conversation_id = row.ColumnInt(first + 3);
+  report.seq = row.ColumnInt(first + 4);
+  report.reason = row.ColumnText(first + 5);
+  report.created_at = row.ColumnInt(first + 6);
+  report.resolved_at = row.ColumnInt(first + 7);
+  report.resolved_by = row.ColumnInt(first + 8);
+  report.resolution = row.ColumnText(first + 9);
+  return report;
+}
+
+// Steps an UPDATE ... RETURNING to its end: whether it touched a row.
+Result<bool> RunReturning(std::string_view op, Statement& stmt) {
+  Result<bool> row = stmt.Step();
+  if (!row.ok()) return Internal(op, row.status());
+  if (Status s = stmt.Run(); !s.ok()) return Internal(op, s);
+  return *row;
+}
+
+// Steps an INSERT ... RETURNING id to its end: the new row's id.
+Result<int64_t> InsertedId(std::string_view op, Statement& stmt) {
+  Result<bool> row = stmt.Step();
+  if (!row.ok()) return Internal(op, row.status());
+  if (!*row) return Status(Code::kInternal, "store: " + std::string(op) + ": no id returned");
+  const int64_t id = stmt.ColumnInt(0);
+  if (Status s = stmt.Run(); !s.ok()) return Internal(op, s);
+  return id;
+}
+
+// An id bound for "id < ?": 0 means no bound.
+int64_t UpperBound(int64_t before_id) { return before_id > 0 ? before_id : INT64_MAX; }
+
+}  // namespace
+
+Status SqliteStore::SetDisabled(int64_t user_id, int64_t at) {
+  return WithWriter("SetDisabled", [&](Db& db) -> Status {
+    Result<Statement> stmt =
+        db.Prepare("UPDATE users SET disabled_at = ?2 WHERE id = ?1 RETURNING id");
+    if (!stmt.ok()) return Internal("SetDisabled", stmt.status());
+    stmt->BindInt(1, user_id);
+    stmt->BindInt(2, at);
+    Result<bool> touched = RunReturning("SetDisabled", *stmt);
+    if (!touched.ok()) return touched.status();
+    return *touched ? Status::Ok() : Status(Code::kNotFound, "no such user");
+  });
+}
+
+Result<int64_t> SqliteStore::AddAuditEntry(const AuditEntry& entry) {
+  return WithWriter("AddAuditEntry", [&](Db& db) -> Result<int64_t> {
+    Result<Statement> stmt = db.Prepare(
+        "INSERT INTO audit_log (at, actor_id, action, target, details) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id");
+    if (!stmt.ok()) return Internal("AddAuditEntry", stmt.status());
+    stmt->BindInt(1, entry.at);
+    stmt->BindInt(2, entry.actor_id);
+    stmt->BindText(3, entry.action);
+    stmt->BindText(4, entry.target);
+    stmt->BindText(5, entry.details);
+    return InsertedId("AddAuditEntry", *stmt);
+  });
+}
+
+Result<std::vector<AuditEntry>> SqliteStore::AuditEntries(int64_t before_id, int limit) {
+  if (limit <= 0) return std::vector<AuditEntry>();
+  return WithReader("AuditEntries", [&](Db& db) -> Result<std::vector<AuditEntry>> {
+    Result<Statement> stmt = db.Prepare("SELECT " PARLEY_AUDIT_COLUMNS
+                                        " FROM audit_log WHERE id < ?1 ORDER BY id DESC LIMIT ?2");
+    if (!stmt.ok()) return Internal("AuditEntries", stmt.status());
+    stmt->BindInt(1, UpperBound(before_id));
+    stmt->BindInt(2, limit);
+    return ReadAll("AuditEntries", *stmt, &ReadAuditEntry);
+  });
+}
+
+Result<int64_t> SqliteStore::AddReport(const Report& report) {
+  return WithWriter("AddReport", [&](Db& db) -> Result<int64_t> {
+    Result<Statement> stmt = db.Prepare(
+        "INSERT INTO reports (reporter_id, user_id, conversation_id, seq, reason, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id");
+    if (!stmt.ok()) return Internal("AddReport", stmt.status());
+    stmt->BindInt(1, report.reporter_id);
+    stmt->BindInt(2, report.user_id);
+    stmt->BindInt(3, report.conversation_id);
+    stmt->BindInt(4, report.seq);
+    stmt->BindText(5, report.reason);
+    stmt->BindInt(6, report.created_at);
+    return InsertedId("AddReport", *stmt);
+  });
+}
+
+Result<Report> SqliteStore::FindReport(int64_t report_id) {
+  return WithReader("FindReport", [&](Db& db) -> Result<Report> {
+    Result<Statement> stmt =
+        db.Prepare("SELECT " PARLEY_REPORT_COLUMNS " FROM reports WHERE id = ?1");
+    if (!stmt.ok()) return Internal("FindReport", stmt.status());
+    stmt->BindInt(1, report_id);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("FindReport", row.status());
+    if (!*row) return Status(Code::kNotFound, "no such report");
+    return ReadReport(*stmt, 0);
+  });
+}
+
+Result<std::vector<Report>> SqliteStore::ListReports(bool open_only, int64_t before_id, int limit) {
+  if (limit <= 0) return std::vector<Report>();
+  return WithReader("ListReports", [&](Db& db) -> Result<std::vector<Report>> {
+    Result<Statement> stmt =
+        open_only ? db.Prepare("SELECT " PARLEY_REPORT_COLUMNS
+                               " FROM reports WHERE resolved_at = 0 AND id < ?1 "
+                               "ORDER BY id DESC LIMIT ?2")
+                  : db.Prepare("SELECT " PARLEY_REPORT_COLUMNS
+                               " FROM reports WHERE id < ?1 ORDER BY id DESC LIMIT ?2");
+    if (!stmt.ok()) return Internal("ListReports", stmt.status());
+    stmt->BindInt(1, UpperBound(before_id));
+    stmt->BindInt(2, limit);
+    return ReadAll("ListReports", *stmt, &ReadReport);
+  });
+}
+
+Result<bool> SqliteStore::ResolveReport(int64_t report_id, int64_t resolved_by,
+                                        std::string_view resolution, int64_t at) {
+  return WithWriter("ResolveReport", [&](Db& db) -> Result<bool> {
+    Result<Statement> stmt = db.Prepare(
+        "UPDATE reports SET resolved_at = ?2, resolved_by = ?3, resolution = ?4 "
+        "WHERE id = ?1 AND resolved_at = 0 RETURNING id");
+    if (!stmt.ok()) return Internal("ResolveReport", stmt.status());
+    stmt->BindInt(1, report_id);
+    stmt->BindInt(2, at);
+    stmt->BindInt(3, resolved_by);
+    stmt->BindText(4, resolution);
+    Result<bool> touched = RunReturning("ResolveReport", *stmt);
+    if (!touched.ok()) return touched.status();
+    if (*touched) return true;
+    Result<Statement> exists = db.Prepare("SELECT 1 FROM reports WHERE id = ?1");
+    if (!exists.ok()) return Internal("ResolveReport", exists.status());
+    exists->BindInt(1, report_id);
+    Result<bool> row = exists->Step();
+    if (!row.ok()) return Internal("ResolveReport", row.status());
+    if (!*row) return Status(Code::kNotFound, "no such report");
+    return false;
+  });
+}
+
+Result<ServerStats> SqliteStore::CountStats() {
+  return WithReader("CountStats", [&](Db& db) -> Result<ServerStats> {
+    // One statement: one snapshot.
+    Result<Statement> stmt = db.Prepare(
+        "SELECT (SELECT count(*) FROM users WHERE username NOT LIKE '~deleted-%'), "
+        "(SELECT count(*) FROM users WHERE disabled_at != 0), "
+        "(SELECT count(*) FROM conversations WHERE deleted = 0), "
+        "(SELECT count(*) FROM messages), "
+        "(SELECT coalesce(sum(size), 0) FROM media)");
+    if (!stmt.ok()) return Internal("CountStats", stmt.status());
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal("CountStats", row.status());
+    if (!*row) return Status(Code::kInternal, "store: CountStats: no row");
+    return ServerStats{stmt->ColumnInt(0), stmt->ColumnInt(1), stmt->ColumnInt(2),
+                       stmt->ColumnInt(3), stmt->ColumnInt(4)};
+  });
+}
+
+}  // namespace parley::store::sqlite
