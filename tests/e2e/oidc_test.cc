@@ -4,7 +4,8 @@
 // login, parleyd's callback; then the API's finish / accounts / link steps. Refusals use ID
 // tokens the peer alters on request (a forged signature, an unknown key id, expired, another
 // audience or issuer, alg none, HS256, a replayed earlier token) and states that are wrong,
-// replayed or come back in another browser.
+// replayed or come back in another browser. An account made by the provider, which has no
+// password, proves its identity again before a sensitive change.
 #include <gtest/gtest.h>
 
 #include <ctime>
@@ -258,6 +259,93 @@ TEST_F(OidcTest, AnAccountWithTwoStepSignInStillAsksForTheCode) {
   auto finished = Post("/api/v1/sessions/second-factor", {{"challenge", signin.body["challenge"]},
                                                           {"code", auth::TotpCode(*seed, now)}});
   EXPECT_EQ(SessionOf(finished).id, hank->id);
+}
+
+// An account made by the provider has no password: the routes that re-check the password want
+// a fresh proof of identity from the calling device instead, one change per proof
+// (docs/protocol.md, "Accounts without a password").
+TEST_F(OidcTest, APasswordlessAccountProvesItsIdentityBeforeSensitiveChanges) {
+  TestUser dora = NewAccount("dora", "dora_o");
+  EXPECT_EQ(Call("GET", "/api/v1/account", dora).body["has_password"], false);
+  auto send = [this](const std::string& method, const std::string& target, const json& body,
+                     const TestUser& user) {
+    auto reply = ApiFor(*server_, &user)->Request(method, target, body.dump());
+    EXPECT_TRUE(IsOk(reply));
+    return reply.ok() ? *reply : client::HttpResponse{};
+  };
+  struct Guarded {
+    const char* method;
+    const char* target;
+    json body;
+  };
+  const std::vector<Guarded> guarded = {
+      {"PUT", "/api/v1/account/password", {{"old_password", ""}, {"new_password", "a new pass 1"}}},
+      {"PUT",
+       "/api/v1/account/password",
+       {{"old_password", "guess"}, {"new_password", "pass 2 x"}}},
+      {"PUT", "/api/v1/account/email", {{"email", nullptr}, {"password", ""}}},
+      {"POST", "/api/v1/account/2fa/totp", {{"password", ""}}},
+      {"POST", "/api/v1/account/2fa/disable", {{"password", "x"}, {"code", "123456"}}},
+      {"POST", "/api/v1/account/delete", {{"password", "any password at all"}}},
+  };
+  // Without a proof, each is refused, whatever password is given.
+  for (const Guarded& g : guarded) {
+    auto refused = send(g.method, g.target, g.body, dora);
+    EXPECT_EQ(refused.status, 403) << g.target << " " << refused.raw_body;
+    EXPECT_EQ(refused.body["error"]["code"], "forbidden") << g.target;
+  }
+  // Another account's identity, and an identity linked to no account, prove nothing.
+  NewAccount("erin", "erin_o");
+  for (const char* other : {"erin", "nobody-linked"}) {
+    auto refused =
+        Post("/api/v1/account/identities/confirm", {{"ticket", TicketOf(Flow(other))}}, &dora);
+    EXPECT_EQ(refused.status, 403) << other << " " << refused.raw_body;
+  }
+  // Hostile or stale bodies get typed errors; no token, no proof.
+  EXPECT_EQ(Post("/api/v1/account/identities/confirm", {{"ticket", 5}}, &dora).status, 400);
+  EXPECT_EQ(Post("/api/v1/account/identities/confirm", json::object(), &dora).status, 400);
+  EXPECT_EQ(Post("/api/v1/account/identities/confirm", {{"ticket", "short"}}, &dora).status, 401);
+  EXPECT_EQ(Post("/api/v1/account/identities/confirm", {{"ticket", std::string(5000, 'A')}}, &dora)
+                .status,
+            401);
+  EXPECT_EQ(
+      Post("/api/v1/account/identities/confirm", {{"ticket", std::string(100000, 'A')}}, &dora)
+          .status,
+      413);
+  EXPECT_EQ(Post("/api/v1/account/identities/confirm", {{"ticket", TicketOf(Flow("dora"))}}).status,
+            401);
+
+  // A proof made on another of dora's devices does not serve this one.
+  TestUser laptop =
+      SessionOf(Post("/api/v1/auth/oidc/finish", {{"ticket", TicketOf(Flow("dora"))}}));
+  const std::string ticket = TicketOf(Flow("dora"));
+  EXPECT_EQ(Post("/api/v1/account/identities/confirm", {{"ticket", ticket}}, &laptop).status, 204);
+  EXPECT_EQ(Post("/api/v1/account/identities/confirm", {{"ticket", ticket}}, &laptop).status, 401);
+  EXPECT_EQ(send("POST", "/api/v1/account/2fa/totp", {{"password", ""}}, dora).status, 403);
+  // On its own device it allows one change, then it is used up.
+  EXPECT_EQ(send("POST", "/api/v1/account/2fa/totp", {{"password", ""}}, laptop).status, 201);
+  EXPECT_EQ(send("POST", "/api/v1/account/2fa/totp", {{"password", ""}}, laptop).status, 403);
+
+  // A new proof, and the account gets its first password: password logins work from now on,
+  // and the other devices are logged out as after any password change.
+  EXPECT_EQ(
+      Post("/api/v1/account/identities/confirm", {{"ticket", TicketOf(Flow("dora"))}}, &laptop)
+          .status,
+      204);
+  EXPECT_EQ(send("PUT", "/api/v1/account/password",
+                 {{"old_password", ""}, {"new_password", "dora's own password"}}, laptop)
+                .status,
+            204);
+  EXPECT_EQ(Call("GET", "/api/v1/account", laptop).body["has_password"], true);
+  EXPECT_EQ(Call("GET", "/api/v1/account", dora).status, 401);
+  SessionOf(
+      Post("/api/v1/sessions", {{"username", "dora_o"}, {"password", "dora's own password"}}));
+  // With a password, the password is what counts again: "" is a wrong one.
+  EXPECT_EQ(send("POST", "/api/v1/account/2fa/totp", {{"password", ""}}, laptop).status, 401);
+  // An account registered with a password says so.
+  auto frank = CreateUser(*server_, "frank");
+  ASSERT_TRUE(IsOk(frank));
+  EXPECT_EQ(Call("GET", "/api/v1/account", *frank).body["has_password"], true);
 }
 
 TEST_F(OidcTest, AlteredIdTokensAreRefused) {
