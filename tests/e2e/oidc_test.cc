@@ -5,7 +5,8 @@
 // tokens the peer alters on request (a forged signature, an unknown key id, expired, another
 // audience or issuer, alg none, HS256, a replayed earlier token) and states that are wrong,
 // replayed or come back in another browser. An account made by the provider, which has no
-// password, proves its identity again before a sensitive change.
+// password, proves its identity again before a sensitive change. At the end, the same provider
+// with client_secret_post and ES256, and over https trusted through --oidc-ca-file.
 #include <gtest/gtest.h>
 
 #include <ctime>
@@ -20,6 +21,7 @@
 #include "tests/e2e/e2e_client.h"
 #include "tests/e2e/peer_process.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/test_ca.h"
 #include "tests/support/temp_dir.h"
 
 namespace parley::e2e {
@@ -33,10 +35,16 @@ constexpr const char* kClientSecret = "client secret: s3cret/+";
 
 class OidcTest : public ::testing::Test {
  protected:
+  // What a variant of the provider and of parleyd's settings for it add (see the end).
+  virtual std::vector<std::string> PeerArgs() const { return {}; }
+  virtual std::vector<std::string> ServerArgs() const { return {}; }
+
   void SetUp() override {
-    auto peer = PeerProcess::Start({PARLEY_NODE_PATH, "oidc_peer.mjs", "--redirect-uri", kCallback,
-                                    "--client-id", "parley", "--client-secret", kClientSecret},
-                                   PARLEY_PEERS_DIR);
+    std::vector<std::string> peer_args = {PARLEY_NODE_PATH,  "oidc_peer.mjs", "--redirect-uri",
+                                          kCallback,         "--client-id",   "parley",
+                                          "--client-secret", kClientSecret};
+    for (const std::string& arg : PeerArgs()) peer_args.push_back(arg);
+    auto peer = PeerProcess::Start(peer_args, PARLEY_PEERS_DIR);
     ASSERT_TRUE(IsOk(peer));
     peer_ = std::move(*peer);
     json listening = peer_->WaitForLine([](const json& l) { return l.contains("listening"); });
@@ -59,6 +67,8 @@ class OidcTest : public ::testing::Test {
                           "Test IdP",
                           "--oidc-allow-private",
                           "true"};
+    for (const std::string& arg : ServerArgs()) options.extra_args.push_back(arg);
+    server_args_ = options.extra_args;
     auto server = ServerProcess::Start(options);
     ASSERT_TRUE(IsOk(server));
     server_ = std::move(*server);
@@ -66,7 +76,7 @@ class OidcTest : public ::testing::Test {
 
   // The provider's answer to /_test/CONTROL.
   void Control(const std::string& control) {
-    BrowserReply reply = CookieBrowser().Get(issuer_ + "/_test/" + control);
+    BrowserReply reply = CookieBrowser(ca_file_).Get(issuer_ + "/_test/" + control);
     ASSERT_EQ(reply.status, 200) << control;
   }
 
@@ -101,7 +111,7 @@ class OidcTest : public ::testing::Test {
   }
 
   std::string Flow(const std::string& user) {
-    CookieBrowser browser;
+    CookieBrowser browser(ca_file_);
     return Callback(browser, SignInAtProvider(browser, user));
   }
 
@@ -142,6 +152,8 @@ class OidcTest : public ::testing::Test {
   testing_support::TempDir dir_;
   std::unique_ptr<PeerProcess> peer_;
   std::string issuer_;
+  std::string ca_file_;  // the CA the test's browser trusts for the provider ("": the system's)
+  std::vector<std::string> server_args_;  // parleyd's extra arguments
   std::unique_ptr<ServerProcess> server_;
 };
 
@@ -443,6 +455,82 @@ TEST_F(OidcTest, HostileInputGetsTypedErrors) {
   auto anonymous = ApiFor(*server_)->Request("GET", "/api/v1/account/identities");
   ASSERT_TRUE(IsOk(anonymous));
   EXPECT_EQ(anonymous->status, 401);
+}
+
+// --- Other shapes of provider: the client secret in the token request's body
+// (client_secret_post) and ES256-signed ID tokens; a provider over https, trusted through
+// --oidc-ca-file. ---
+
+class OidcPostEs256Test : public OidcTest {
+ protected:
+  std::vector<std::string> PeerArgs() const override {
+    return {"--token-auth", "client_secret_post", "--alg", "ES256"};
+  }
+  std::vector<std::string> ServerArgs() const override {
+    return {"--oidc.test.token-auth", "client_secret_post"};
+  }
+};
+
+// The provider accepts only client_secret_post for this client and signs with P-256 keys.
+TEST_F(OidcPostEs256Test, SignsInWithAPostedSecretAndEs256Tokens) {
+  TestUser ida = NewAccount("ida", "ida");
+  EXPECT_EQ(SessionOf(Post("/api/v1/auth/oidc/finish", {{"ticket", TicketOf(Flow("ida"))}})).id,
+            ida.id);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"forged_signature", "signature"},
+      {"unknown_kid", "unknown_key"},
+      {"wrong_audience", "audience"},
+      {"alg_none", "signature"},
+      {"hs256", "signature"},
+  };
+  for (const auto& tamper_and_reason : cases) {
+    const std::string tamper = tamper_and_reason.first;
+    const std::string reason = tamper_and_reason.second;
+    Control("next?tamper=" + tamper);
+    EXPECT_EQ(Flow("ida"), "oidc-error=" + reason) << tamper;
+    json applied =
+        peer_->WaitForLine([&](const json& l) { return l.value("tampered", "") == tamper; });
+    EXPECT_FALSE(applied.is_null()) << tamper << " was not applied";
+  }
+  EXPECT_TRUE(Flow("ida").starts_with("oidc="));
+}
+
+class OidcHttpsTest : public OidcTest {
+ protected:
+  void SetUp() override {
+    auto ca = TestCa::Create("Parley OIDC test CA");
+    ASSERT_TRUE(IsOk(ca));
+    ca_ = std::make_unique<TestCa>(std::move(*ca));
+    auto cert = ca_->Issue("provider", {"IP:127.0.0.1"});
+    ASSERT_TRUE(IsOk(cert));
+    cert_ = *cert;
+    ca_file_ = ca_->ca_file();
+    OidcTest::SetUp();
+  }
+  std::vector<std::string> PeerArgs() const override {
+    return {"--tls-cert", cert_.cert_file, "--tls-key", cert_.key_file};
+  }
+  std::vector<std::string> ServerArgs() const override { return {"--oidc-ca-file", ca_file_}; }
+
+  std::unique_ptr<TestCa> ca_;
+  IssuedCert cert_;
+};
+
+TEST_F(OidcHttpsTest, AProviderOverHttpsIsTrustedThroughTheCaFile) {
+  ASSERT_TRUE(issuer_.starts_with("https://127.0.0.1:")) << issuer_;
+  TestUser jo = NewAccount("joan", "joan");
+  EXPECT_EQ(SessionOf(Post("/api/v1/auth/oidc/finish", {{"ticket", TicketOf(Flow("joan"))}})).id,
+            jo.id);
+  // Under another CA the provider's certificate is refused: no sign-in starts.
+  auto other = TestCa::Create("Another CA");
+  ASSERT_TRUE(IsOk(other));
+  std::vector<std::string> args = server_args_;
+  args.back() = other->ca_file();  // --oidc-ca-file comes last
+  ASSERT_TRUE(IsOk(server_->Restart(args))) << server_->output();
+  CookieBrowser browser(ca_file_);
+  BrowserReply start = browser.Get(server_->url() + "/api/v1/auth/oidc/test/start");
+  EXPECT_EQ(start.status, 303);
+  EXPECT_EQ(start.location, std::string(kPublicUrl) + "/#oidc-error=unavailable") << start.location;
 }
 
 }  // namespace
