@@ -438,7 +438,8 @@ const std::vector<Option>& Options() {
          return Status::Ok();
        }},
       {"push-vapid-key-file",
-       "the VAPID private key (PEM, made at first start) (<data-dir>/vapid_private.pem)",
+       "the VAPID private key (PEM sealed under the secret key file, made at first start) "
+       "(<data-dir>/vapid_private.pem)",
        [](Config& c, const std::string& v) -> Status {
          if (v.empty()) return Invalid("push-vapid-key-file", "must not be empty");
          c.push.vapid_key_file = v;

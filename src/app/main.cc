@@ -93,17 +93,24 @@ int Fail(const Status& status) {
   return 1;
 }
 
-// --rotate-secret-key NEW_FILE: reseals every stored secret under the key in NEW_FILE.
-int RotateSecretKey(store::Store& store, const auth::SecretBox& old_key, const Config& config) {
+// --rotate-secret-key NEW_FILE: reseals every stored secret (two-step sign-in seeds, push
+// targets' secrets, the VAPID key file) under the key in NEW_FILE.
+int RotateSecretKey(store::Store& store, push::PushStore& push_store, const std::string& vapid_file,
+                    const auth::SecretBox& old_key, const Config& config) {
   auto new_key = auth::SecretBox::LoadOrCreate(config.rotate_secret_key_to);
   if (!new_key.ok()) return Fail(new_key.status());
-  auto resealed = account::ResealSecrets(store, old_key, **new_key);
-  if (!resealed.ok()) return Fail(resealed.status());
+  auto seeds = account::ResealSecrets(store, old_key, **new_key);
+  if (!seeds.ok()) return Fail(seeds.status());
+  auto targets = push_store.ResealSecrets(**new_key);
+  if (!targets.ok()) return Fail(targets.status());
+  auto vapid = push::VapidKey::ResealFile(vapid_file, old_key, **new_key);
+  if (!vapid.ok()) return Fail(vapid.status());
   std::printf(
-      "parleyd: %lld stored secrets resealed under %s; start parleyd with --secret-key-file %s "
-      "(or move it over the old key file)\n",
-      static_cast<long long>(*resealed), config.rotate_secret_key_to.c_str(),
-      config.rotate_secret_key_to.c_str());
+      "parleyd: resealed under %s: %lld two-step sign-in seeds, %lld push targets' secrets, "
+      "%d VAPID key; start parleyd with --secret-key-file %s (or move it over the old key "
+      "file)\n",
+      config.rotate_secret_key_to.c_str(), static_cast<long long>(*seeds),
+      static_cast<long long>(*targets), *vapid ? 1 : 0, config.rotate_secret_key_to.c_str());
   return 0;
 }
 
@@ -171,16 +178,34 @@ int Main(int argc, char** argv) {
   store_options.synchronous_full = config->fsync_every_commit;
   auto store = store::OpenSqliteStore(store_options);
   if (!store.ok()) return Fail(store.status());
-  // Stored secrets (two-step sign-in seeds) are sealed under the key file; a key that does
-  // not open them stops the start (account/two_factor_keys.h).
-  const std::string key_file =
-      config->secret_key_file.empty()
-          ? (std::filesystem::path(config->data_dir) / "secret.key").string()
-          : config->secret_key_file;
+  // Stored secrets (two-step sign-in seeds, push targets' secrets, the VAPID key) are sealed
+  // under the key file; a key that does not open them stops the start
+  // (account/two_factor_keys.h, push/push_store.h).
+  const std::string key_file = config->secret_key_file.empty()
+                                   ? (std::filesystem::path(config->data_dir) / "secret.key").string()
+                                   : config->secret_key_file;
   auto secret_key = auth::SecretBox::LoadOrCreate(key_file);
   if (!secret_key.ok()) return Fail(secret_key.status());
-  if (!config->rotate_secret_key_to.empty()) return RotateSecretKey(**store, **secret_key, *config);
-  if (Status s = account::CheckSecretKey(**store, **secret_key); !s.ok()) {
+  // The seeds' check comes before push.db opens: opening it seals clear rows left by older
+  // servers, which only a key that fits may do.
+  if (config->rotate_secret_key_to.empty()) {
+    if (Status s = account::CheckSecretKey(**store, **secret_key); !s.ok()) {
+      return Fail(Status(s.code(), s.message() + " (key file " + key_file + ")"));
+    }
+  }
+  // Push notifications: targets and the outbox in <data-dir>/push.db, the VAPID key beside it;
+  // their secrets are sealed under the same key file.
+  const std::filesystem::path data_dir(config->data_dir);
+  auto push_store = push::PushStore::Open((data_dir / "push.db").string(),
+                                          config->fsync_every_commit, **secret_key);
+  if (!push_store.ok()) return Fail(push_store.status());
+  const std::string vapid_file = config->push.vapid_key_file.empty()
+                                     ? (data_dir / "vapid_private.pem").string()
+                                     : config->push.vapid_key_file;
+  if (!config->rotate_secret_key_to.empty()) {
+    return RotateSecretKey(**store, **push_store, vapid_file, **secret_key, *config);
+  }
+  if (Status s = (*push_store)->CheckKey(); !s.ok()) {
     return Fail(Status(s.code(), s.message() + " (key file " + key_file + ")"));
   }
   if (!config->admin_username.empty()) {
@@ -198,22 +223,17 @@ int Main(int argc, char** argv) {
   if (!blobs.ok()) return Fail(blobs.status());
   if (Status s = media::InitImageProcessing(); !s.ok()) return Fail(s);
 
-  // Push notifications: targets and the outbox in <data-dir>/push.db, the VAPID key beside it.
-  const std::filesystem::path data_dir(config->data_dir);
-  auto push_store =
-      push::PushStore::Open((data_dir / "push.db").string(), config->fsync_every_commit);
-  if (!push_store.ok()) return Fail(push_store.status());
   auto deliveries =
       push::DeliveryStore::Open((data_dir / "push.db").string(), config->fsync_every_commit);
   if (!deliveries.ok()) return Fail(deliveries.status());
   config->push.outbox.deliveries = deliveries->get();
   // E-mail digests need a server that sends mail.
-  config->push.registry.digest_after_ms =
-      config->smtp.url.empty() ? 0 : config->push.digest.after_ms;
-  auto vapid = push::VapidKey::LoadOrCreate(config->push.vapid_key_file.empty()
-                                                ? (data_dir / "vapid_private.pem").string()
-                                                : config->push.vapid_key_file);
-  if (!vapid.ok()) return Fail(vapid.status());
+  config->push.registry.digest_after_ms = config->smtp.url.empty() ? 0 : config->push.digest.after_ms;
+  auto vapid = push::VapidKey::LoadOrCreate(vapid_file, **secret_key);
+  if (!vapid.ok()) {
+    return Fail(Status(vapid.status().code(),
+                       vapid.status().message() + " (key file " + key_file + ")"));
+  }
   config->push.registry.vapid_public_key = (*vapid)->public_key_base64url();
   push::HttpClient push_http(config->push.http);
   push::WebPushSender web_push(**vapid, push_http, config->push.vapid_subject,

@@ -39,7 +39,8 @@ AuthService::AuthService(store::Store& store, AuthOptions options)
       options_(std::move(options)),
       login_limits_(options_.login),
       admin_setup_(store),
-      address_registrations_(options_.registrations_per_address, options_.rate_limiter_max_keys) {}
+      address_registrations_(options_.registrations_per_address, options_.rate_limiter_max_keys),
+      identity_confirmations_(options_.rate_limiter_max_keys) {}
 
 void AuthService::SetRevocationListener(RevocationListener* listener) {
   listener_.store(listener, std::memory_order_release);
@@ -245,12 +246,28 @@ Status AuthService::ConfirmPassword(const Principal& principal, std::string_view
     if (user.status().code() == Code::kNotFound) return InvalidToken();
     return user.status();
   }
+  if (user->password_hash.empty()) {
+    if (identity_confirmations_.Take(principal.user.id, principal.device_id, now)) {
+      return Status::Ok();
+    }
+    return Status(Code::kForbidden, "identity confirmation required");
+  }
   if (!VerifyPassword(user->password_hash, password)) {
     login_limits_.PasswordCheckFailed(account, principal.device_id, now);
     return Status(Code::kUnauthenticated, "wrong password");
   }
   login_limits_.PasswordCheckSucceeded(account, principal.device_id);
   return Status::Ok();
+}
+
+Result<bool> AuthService::HasPassword(int64_t user_id) {
+  Result<store::User> user = store_.FindUserById(user_id);
+  if (!user.ok()) return user.status();
+  return !user->password_hash.empty();
+}
+
+void AuthService::ConfirmedIdentity(const Principal& principal, int64_t now) {
+  identity_confirmations_.Record(principal.user.id, principal.device_id, now);
 }
 
 Status AuthService::ResetPassword(int64_t user_id, std::string_view new_password) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "auth/admin_setup.h"
+#include "auth/identity_confirmations.h"
 #include "auth/login_limits.h"
 #include "auth/password.h"
 #include "auth/rate_limiter.h"
@@ -159,7 +160,18 @@ class AuthService {
 
   // Checks the caller's password again before a sensitive change (setting the e-mail
   // address): wrong: kUnauthenticated, with the same per-device delays as ChangePassword.
+  // For an account without a password, `password` is ignored and the device's fresh proof of
+  // identity (ConfirmedIdentity) is used up instead; none: kForbidden "identity confirmation
+  // required". So ChangePassword sets a first password with any old one ("" by convention).
   Status ConfirmPassword(const Principal& principal, std::string_view password, int64_t now);
+
+  // Whether the user has a password (accounts made by an OpenID Connect sign-in have none
+  // until one is set).
+  Result<bool> HasPassword(int64_t user_id);
+  // Records that the caller's device just proved who it is another way than the password (a
+  // new OpenID Connect sign-in of an identity linked to the account): allows one
+  // ConfirmPassword of a password-less account within IdentityConfirmations::kLifetimeMs.
+  void ConfirmedIdentity(const Principal& principal, int64_t now);
 
   // Sets a new password without the old one, for a caller who proved otherwise that the
   // account is theirs (a password-reset token), and revokes every device of the user.
@@ -196,6 +208,7 @@ class AuthService {
   LoginLimits login_limits_;
   AdminSetup admin_setup_;
   RateLimiter address_registrations_;  // keyed by client address
+  IdentityConfirmations identity_confirmations_;
   std::atomic<RevocationListener*> listener_{nullptr};
   std::atomic<SecondFactorGate*> second_factor_{nullptr};
   std::once_flag dummy_hash_once_;

@@ -86,7 +86,10 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
     co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
   }
   if (method == http::verb::get && Matches(path, {"api", "v1", "account"})) {
-    co_return JsonResponse(request, 200, proto::AccountBody(me.user, me.device_id));
+    auto has_password =
+        co_await OnWorker(context.workers, [&] { return auth.HasPassword(me.user.id); });
+    if (!has_password.ok()) co_return ErrorResponse(request, has_password.status());
+    co_return JsonResponse(request, 200, proto::AccountBody(me.user, me.device_id, *has_password));
   }
   if (method == http::verb::get && Matches(path, {"api", "v1", "users", "*"})) {
     auto user = co_await OnWorker(context.workers, [&] { return context.chat.FindUser(path[3]); });

@@ -8,6 +8,8 @@
 //   POST /api/v1/auth/oidc/accounts             {"ticket", "username", "device"?}
 //   POST /api/v1/auth/oidc/link                 {"ticket", "username", "password", "device"?}
 // For the caller:
+//   POST   /api/v1/account/identities/confirm       {"ticket"}: a fresh proof of identity, for
+//                                                 an account without a password
 //   GET    /api/v1/account/identities
 //   DELETE /api/v1/account/identities/PROVIDER/SUBJECT
 #include "base/clock.h"
@@ -216,6 +218,14 @@ RouteResult HandleOidcApi(const Request& request, const Segments& path, const au
                          linked.identity.subject, linked.identity.created_at});
     }
     co_return JsonResponse(request, 200, proto::OidcIdentitiesBody(entries));
+  }
+  if (method == http::verb::post &&
+      Matches(path, {"api", "v1", "account", "identities", "confirm"})) {
+    auto body = proto::DecodeOidcStep(request.body(), false, false);
+    if (!body.ok()) co_return ErrorResponse(request, body.status());
+    Status status = co_await OnWorker(
+        context.workers, [&] { return oidc.ConfirmIdentity(me, body->ticket, NowMillis()); });
+    co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
   }
   if (method == http::verb::delete_ && path.size() == 6) {
     Status status =

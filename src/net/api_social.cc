@@ -132,7 +132,10 @@ RouteResult HandleSocialApi(const Request& request, const Segments& path, const 
     auto updating = OnWorker(context.workers, [&] { return social.UpdateProfile(self, *body); });
     auto user = co_await std::move(updating);
     if (!user.ok()) co_return ErrorResponse(request, user.status());
-    co_return JsonResponse(request, 200, proto::AccountBody(*user, me.device_id));
+    auto has_password =
+        co_await OnWorker(context.workers, [&] { return context.auth.HasPassword(me.user.id); });
+    if (!has_password.ok()) co_return ErrorResponse(request, has_password.status());
+    co_return JsonResponse(request, 200, proto::AccountBody(*user, me.device_id, *has_password));
   }
   if (method == http::verb::get && Matches(path, {"api", "v1", "friends"})) {
     auto reading = OnWorker(context.workers, [&] { return social.Friends(self); });

@@ -214,6 +214,21 @@ Result<auth::LoginResult> OidcService::LinkAccount(std::string_view ticket,
   return login;
 }
 
+Status OidcService::ConfirmIdentity(const auth::Principal& me, std::string_view ticket,
+                                    int64_t now) {
+  Result<VerifiedIdentity> identity = Ticket(ticket, now);
+  if (!identity.ok()) return identity.status();
+  Result<std::optional<int64_t>> user =
+      store_.FindIdentityUser(identity->provider, identity->claims.subject);
+  if (!user.ok()) return user.status();
+  if (!user->has_value() || **user != me.user.id) {
+    return Status(Code::kForbidden, "this identity is not linked to your account");
+  }
+  tickets_.Take(KeyOf(ticket), now);
+  auth_.ConfirmedIdentity(me, now);
+  return Status::Ok();
+}
+
 Result<std::vector<LinkedIdentity>> OidcService::Identities(const auth::Principal& me) {
   Result<std::vector<store::OidcIdentity>> identities = store_.ListIdentities(me.user.id);
   if (!identities.ok()) return identities.status();

@@ -13,6 +13,8 @@
 //     the ticket stays, for CreateAccount (a new account without a password) or
 //     LinkAccount (an existing account, after its password, through AuthService::Login).
 // Accounts list and unlink their identities; the last way in (password or identity) stays.
+// A signed-in account without a password goes through the flow again to prove who it is
+// before a sensitive change (ConfirmIdentity).
 //
 // Errors: kNotFound for an unknown provider; kRateLimited per client address; kUnauthenticated
 // for a refused flow, whose message begins with the reason (state, browser, code, and those of
@@ -109,6 +111,12 @@ class OidcService {
   Result<auth::LoginResult> LinkAccount(std::string_view ticket, std::string_view username,
                                         std::string_view password, std::string_view device_name,
                                         std::string_view client_address, int64_t now);
+
+  // The caller's fresh proof of identity, for an account without a password
+  // (auth/identity_confirmations.h): a ticket of an identity linked to the caller's account,
+  // which this uses up. kUnauthenticated for an unknown, used or expired ticket (the reason
+  // "ticket"), kForbidden for another account's identity or one not linked.
+  Status ConfirmIdentity(const auth::Principal& me, std::string_view ticket, int64_t now);
 
   Result<std::vector<LinkedIdentity>> Identities(const auth::Principal& me);
   // kNotFound if not the caller's; kForbidden if it is the account's last way in.

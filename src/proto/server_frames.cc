@@ -306,7 +306,7 @@ std::string UserBody(const store::User& user) {
   return out;
 }
 
-std::string AccountBody(const store::User& user, int64_t device_id) {
+std::string AccountBody(const store::User& user, int64_t device_id, bool has_password) {
   std::string out;
   JsonWriter w(&out);
   w.BeginObject();
@@ -317,7 +317,7 @@ std::string AccountBody(const store::User& user, int64_t device_id) {
       .Field("language", user.language)
       .Field("time_zone", user.time_zone)
       .EndObject();
-  w.Field("device_id", device_id).EndObject();
+  w.Field("device_id", device_id).Field("has_password", has_password).EndObject();
   return out;
 }
 

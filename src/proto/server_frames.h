@@ -56,8 +56,9 @@ std::optional<Code> ErrorCodeOfBody(std::string_view body);
 // for bodies that carry more than the error (ErrorBody is just this).
 class JsonWriter;
 void WriteErrorMember(JsonWriter& w, const Status& status);
-std::string UserBody(const store::User& user);                        // {"user": {...}}
-std::string AccountBody(const store::User& user, int64_t device_id);  // + device_id
+std::string UserBody(const store::User& user);  // {"user": {...}}
+// + device_id, and has_password: false for an account made by OpenID Connect that has none.
+std::string AccountBody(const store::User& user, int64_t device_id, bool has_password);
 std::string LoginBody(std::string_view token, const store::Device& device, const store::User& user);
 std::string DevicesBody(std::span<const store::Device> devices, int64_t current_device_id);
 std::string ConversationsBody(std::span<const store::ConversationSummary> conversations);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "push/sealed_field.h"
 #include "store/sqlite/sqlite_db.h"
 
 namespace parley::push {
@@ -68,18 +69,11 @@ CREATE INDEX IF NOT EXISTS jobs_by_target ON jobs (target_id);
 constexpr const char* kTargetColumns =
     "id, user_id, device_id, provider, endpoint, p256dh, auth, secret, created_at";
 
-Target ReadTarget(const Statement& row, int first) {
-  Target t;
-  t.id = row.ColumnInt(first);
-  t.user_id = row.ColumnInt(first + 1);
-  t.device_id = row.ColumnInt(first + 2);
-  t.provider = static_cast<Provider>(row.ColumnInt(first + 3));
-  t.endpoint = row.ColumnText(first + 4);
-  t.p256dh = row.ColumnText(first + 5);
-  t.auth = row.ColumnText(first + 6);
-  t.secret = row.ColumnText(first + 7);
-  t.created_at = row.ColumnInt(first + 8);
-  return t;
+// The seal context of a target's secret: its user and endpoint (unique together), so a sealed
+// value copied to another target does not open.
+std::string SealContext(std::string_view field, int64_t user_id, std::string_view endpoint) {
+  return "push target " + std::string(field) + " " + std::to_string(user_id) + " " +
+         std::string(endpoint);
 }
 
 Status Internal(const Status& cause) {
@@ -106,17 +100,34 @@ bool MutedAt(const std::vector<Mute>& mutes, int64_t conversation_id, int64_t no
   });
 }
 
-PushStore::PushStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
+PushStore::PushStore(std::unique_ptr<Db> db, const auth::SecretBox& box)
+    : db_(std::move(db)), box_(box) {}
 PushStore::~PushStore() = default;
 
-Result<std::unique_ptr<PushStore>> PushStore::Open(const std::string& path, bool fsync_full) {
+Result<std::unique_ptr<PushStore>> PushStore::Open(const std::string& path, bool fsync_full,
+                                                   const auth::SecretBox& box) {
   auto db = OpenPushDb(path, fsync_full, kSchema);
   if (!db.ok()) return Internal(db.status());
   if (Status s = (*db)->Exec("PRAGMA foreign_keys = ON; UPDATE jobs SET leased = 0 WHERE leased");
       !s.ok()) {
     return Internal(s);
   }
-  std::unique_ptr<PushStore> store(new PushStore(std::move(*db)));
+  std::unique_ptr<PushStore> store(new PushStore(std::move(*db), box));
+  // Servers from before sealing stored the secrets in the clear: seal them here, at every
+  // open, rather than in a one-off migration. The check is one pass over a small table (a
+  // few targets per user), it needs the key (which a schema migration does not have), and it
+  // also catches a clear row restored later from an old backup. Only under a key that opens
+  // the rows sealed already: a wrong key file must not seal anything (CheckKey reports it).
+  Result<int64_t> sealed = int64_t{0};
+  if (store->CheckKeyLocked().ok()) {
+    sealed = store->RewriteSecretsLocked(
+        [&box](const std::string& stored,
+               const std::string& context) -> Result<std::optional<std::string>> {
+          if (stored.empty() || IsSealedField(stored)) return std::optional<std::string>();
+          return std::optional<std::string>(SealField(box, stored, context));
+        });
+  }
+  if (!sealed.ok()) return Internal(sealed.status());
   auto users = store->db_->Prepare("SELECT DISTINCT user_id FROM targets");
   if (!users.ok()) return Internal(users.status());
   for (;;) {
@@ -127,6 +138,113 @@ Result<std::unique_ptr<PushStore>> PushStore::Open(const std::string& path, bool
   }
   users->Reset();
   return store;
+}
+
+Result<Target> PushStore::ReadTargetLocked(const Statement& row, int first) {
+  Target t;
+  t.id = row.ColumnInt(first);
+  t.user_id = row.ColumnInt(first + 1);
+  t.device_id = row.ColumnInt(first + 2);
+  t.provider = static_cast<Provider>(row.ColumnInt(first + 3));
+  t.endpoint = row.ColumnText(first + 4);
+  t.p256dh = row.ColumnText(first + 5);
+  auto auth =
+      OpenField(box_, row.ColumnText(first + 6), SealContext("auth", t.user_id, t.endpoint));
+  if (!auth.ok()) return auth.status();
+  t.auth = std::move(*auth);
+  auto secret =
+      OpenField(box_, row.ColumnText(first + 7), SealContext("secret", t.user_id, t.endpoint));
+  if (!secret.ok()) return secret.status();
+  t.secret = std::move(*secret);
+  t.created_at = row.ColumnInt(first + 8);
+  return t;
+}
+
+Result<int64_t> PushStore::RewriteSecretsLocked(const Rewrite& rewrite) {
+  struct Row {
+    int64_t id;
+    std::string auth;
+    std::string secret;
+  };
+  Transaction txn(*db_);
+  if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) return s;
+  auto select = db_->Prepare("SELECT id, user_id, endpoint, auth, secret FROM targets ORDER BY id");
+  if (!select.ok()) return select.status();
+  std::vector<Row> changed;
+  for (;;) {
+    auto row = select->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    const int64_t id = select->ColumnInt(0);
+    const int64_t user_id = select->ColumnInt(1);
+    const std::string endpoint = select->ColumnText(2);
+    Row out{id, select->ColumnText(3), select->ColumnText(4)};
+    auto auth = rewrite(out.auth, SealContext("auth", user_id, endpoint));
+    auto secret = rewrite(out.secret, SealContext("secret", user_id, endpoint));
+    for (const auto* result : {&auth, &secret}) {
+      if (!result->ok()) {
+        return Status(Code::kInternal, "push target " + std::to_string(id) +
+                                           "'s secret: " + result->status().message());
+      }
+    }
+    if (!auth->has_value() && !secret->has_value()) continue;
+    if (auth->has_value()) out.auth = std::move(**auth);
+    if (secret->has_value()) out.secret = std::move(**secret);
+    changed.push_back(std::move(out));
+  }
+  select->Reset();
+  auto update = db_->Prepare("UPDATE targets SET auth = ?2, secret = ?3 WHERE id = ?1");
+  if (!update.ok()) return update.status();
+  for (const Row& row : changed) {
+    update->BindInt(1, row.id);
+    update->BindBlob(2, row.auth);
+    update->BindText(3, row.secret);
+    if (Status s = update->Run(); !s.ok()) return s;
+    update->Reset();
+  }
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return static_cast<int64_t>(changed.size());
+}
+
+Status PushStore::CheckKey() {
+  std::lock_guard lock(mutex_);
+  return CheckKeyLocked();
+}
+
+Status PushStore::CheckKeyLocked() {
+  auto select = db_->Prepare(std::string("SELECT ") + kTargetColumns +
+                             " FROM targets WHERE CAST(auth AS TEXT) LIKE ?1 OR secret LIKE ?1 "
+                             "LIMIT 1");
+  if (!select.ok()) return Internal(select.status());
+  select->BindText(1, std::string(kSealedPrefix) + "%");
+  auto row = select->Step();
+  if (!row.ok()) return Internal(row.status());
+  if (!*row) return Status::Ok();
+  auto target = ReadTargetLocked(*select, 0);
+  if (!target.ok()) {
+    return Status(Code::kInternal, "the secret key file does not open the stored push secrets: " +
+                                       target.status().message());
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> PushStore::ResealSecrets(const auth::SecretBox& new_key) {
+  std::lock_guard lock(mutex_);
+  const auth::SecretBox& old_key = box_;
+  auto resealed = RewriteSecretsLocked(
+      [&old_key, &new_key](const std::string& stored,
+                           const std::string& context) -> Result<std::optional<std::string>> {
+        if (stored.empty() || OpenField(new_key, stored, context).ok()) {
+          return std::optional<std::string>();  // nothing to seal, or moved already
+        }
+        // A clear value (left by an open under a key that did not fit) is sealed as it is.
+        auto secret = IsSealedField(stored) ? OpenField(old_key, stored, context)
+                                            : Result<std::string>(stored);
+        if (!secret.ok()) return secret.status();
+        return std::optional<std::string>(SealField(new_key, *secret, context));
+      });
+  if (!resealed.ok()) return Internal(resealed.status());
+  return resealed;
 }
 
 bool PushStore::HasTargets(int64_t user_id) {
@@ -180,8 +298,10 @@ Result<Target> PushStore::AddTarget(Target target, int max_per_user) {
   insert->BindInt(3, static_cast<int64_t>(target.provider));
   insert->BindText(4, target.endpoint);
   insert->BindBlob(5, target.p256dh);
-  insert->BindBlob(6, target.auth);
-  insert->BindText(7, target.secret);
+  insert->BindBlob(
+      6, SealField(box_, target.auth, SealContext("auth", target.user_id, target.endpoint)));
+  insert->BindText(
+      7, SealField(box_, target.secret, SealContext("secret", target.user_id, target.endpoint)));
   insert->BindInt(8, target.created_at);
   if (Status s = insert->Run(); !s.ok()) return Internal(s);
   auto id = db_->QueryInt("SELECT last_insert_rowid()");
@@ -203,7 +323,9 @@ Result<std::vector<Target>> PushStore::TargetsOf(int64_t user_id) {
     auto row = select->Step();
     if (!row.ok()) return Internal(row.status());
     if (!*row) break;
-    targets.push_back(ReadTarget(*select, 0));
+    auto target = ReadTargetLocked(*select, 0);
+    if (!target.ok()) return Internal(target.status());
+    targets.push_back(std::move(*target));
   }
   return targets;
 }
@@ -385,9 +507,11 @@ Result<PushStore::Recipient> PushStore::RecipientOf(int64_t user_id, int64_t con
     auto row = select->Step();
     if (!row.ok()) return Internal(row.status());
     if (!*row) break;
-    recipient.targets.push_back(ReadTarget(*select, 0));
+    auto target = ReadTargetLocked(*select, 0);
+    if (!target.ok()) return Internal(target.status());
+    recipient.targets.push_back(std::move(*target));
     if (recipient.targets.size() > 1) continue;  // the settings are the same on every row
-    constexpr int kSettings = 9;                  // the first column after the target's
+    constexpr int kSettings = 9;                 // the first column after the target's
     if (!select->ColumnIsNull(kSettings)) {
       recipient.preview =
           static_cast<Preview>(std::clamp<int64_t>(select->ColumnInt(kSettings), 0, 2));
@@ -464,7 +588,9 @@ Result<std::vector<std::pair<Job, Target>>> PushStore::LeaseDue(
     auto row = select->Step();
     if (!row.ok()) return Internal(row.status());
     if (!*row) break;
-    Target target = ReadTarget(*select, 12);
+    auto read = ReadTargetLocked(*select, 12);
+    if (!read.ok()) return Internal(read.status());
+    Target target = std::move(*read);
     if (std::find(busy.begin(), busy.end(), target.id) != busy.end()) continue;
     const auto provider = static_cast<size_t>(target.provider);
     if (provider >= slots.size() || slots[provider] <= 0) continue;

@@ -9,6 +9,10 @@
 //   crash a job whose send was in flight is sent again: at most one repeat per target, which
 //   the providers' collapse keys (Web Push `Topic`) make harmless.
 //
+// Secrets at rest: a target's Web Push auth secret and webhook signing secret are stored
+// sealed (push/sealed_field.h) under the SecretBox given to Open, with the user id and the
+// endpoint as context; the methods take and return them in the clear.
+//
 // Thread-safe: one connection behind a mutex; every method is one short transaction.
 // Blocking: call from worker or outbox threads, never an I/O thread.
 #ifndef PARLEY_PUSH_PUSH_STORE_H_
@@ -16,6 +20,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -23,13 +28,15 @@
 #include <unordered_set>
 #include <vector>
 
+#include "auth/secret_box.h"
 #include "base/status.h"
 #include "push/notification.h"
 #include "push/time_zone.h"
 
 namespace parley::store::sqlite {
 class Db;
-}
+class Statement;
+}  // namespace parley::store::sqlite
 
 namespace parley::push {
 
@@ -72,9 +79,24 @@ struct JobCounts {
 
 class PushStore {
  public:
-  // Opens (creating) the file and clears every lease left by a previous process.
-  static Result<std::unique_ptr<PushStore>> Open(const std::string& path, bool fsync_full);
+  // Opens (creating) the file, clears every lease left by a previous process and seals the
+  // secrets that servers from before sealing stored in the clear (when `box` opens those
+  // sealed already). `box` must outlive the store.
+  static Result<std::unique_ptr<PushStore>> Open(const std::string& path, bool fsync_full,
+                                                 const auth::SecretBox& box);
   ~PushStore();
+
+  // --- the secret key ---
+  // Opens one stored secret: kInternal naming the cause ("made with another key" when the
+  // key file was replaced or lost) unless the store's box opens it, so parleyd stops at
+  // start-up rather than failing every delivery later.
+  Status CheckKey();
+  // Seals every stored secret again under `new_key` (parleyd --rotate-secret-key); secrets
+  // that `new_key` opens already are left, so an interrupted rotation is finished by running
+  // it again. Returns how many targets were resealed; kInternal (naming the target) at a
+  // secret that opens with neither key. Afterwards this store's own box no longer opens them:
+  // only for the rotation command, which exits after it.
+  Result<int64_t> ResealSecrets(const auth::SecretBox& new_key);
 
   // --- targets ---
   // Stores the target, replacing the device's earlier target of the same provider and any
@@ -148,13 +170,23 @@ class PushStore {
   Result<JobCounts> Counts();
 
  private:
-  explicit PushStore(std::unique_ptr<store::sqlite::Db> db);
+  PushStore(std::unique_ptr<store::sqlite::Db> db, const auth::SecretBox& box);
+  Status CheckKeyLocked();  // needs mutex_
+  // Reads a target's columns from `first` on, opening its secrets; needs mutex_.
+  Result<Target> ReadTargetLocked(const store::sqlite::Statement& row, int first);
+  // Passes each target's stored auth and secret, with their seal context, to `rewrite`, which
+  // returns the value to store instead (nullopt: keep it); in one transaction. Returns how
+  // many targets changed. Needs mutex_.
+  using Rewrite = std::function<Result<std::optional<std::string>>(const std::string& stored,
+                                                                   const std::string& context)>;
+  Result<int64_t> RewriteSecretsLocked(const Rewrite& rewrite);
   Status RunLocked(const char* sql, int64_t a, int64_t b);  // needs mutex_
   // Re-reads whether the user has targets; needs mutex_.
   Status RefreshUserLocked(int64_t user_id);
 
   std::mutex mutex_;
-  std::unique_ptr<store::sqlite::Db> db_;           // guarded by mutex_
+  std::unique_ptr<store::sqlite::Db> db_;  // guarded by mutex_
+  const auth::SecretBox& box_;
   std::unordered_set<int64_t> users_with_targets_;  // guarded by mutex_
 };
 

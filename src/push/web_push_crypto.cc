@@ -1,8 +1,10 @@
 #include "push/web_push_crypto.h"
 
 #include <fcntl.h>
+#include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -14,8 +16,12 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
 
 #include "push/base64url.h"
+#include "push/sealed_field.h"
 
 namespace parley::push {
 namespace {
@@ -164,18 +170,15 @@ Result<std::string> Encrypt(std::string_view plaintext, std::string_view ua_publ
   return body;
 }
 
-Status WriteKeyFile(EVP_PKEY* key, const std::string& path) {
+constexpr std::string_view kVapidSealContext = "vapid private key";
+
+Status WriteKeyFile(std::string_view text, const std::string& path) {
   const std::string temp = path + ".tmp";
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Status(Code::kInternal, "cannot write " + temp);
-  FILE* file = fdopen(fd, "w");
-  if (file == nullptr) {
-    ::close(fd);
-    return Status(Code::kInternal, "cannot write " + temp);
-  }
-  const bool ok = PEM_write_PrivateKey(file, key, nullptr, nullptr, 0, nullptr, nullptr) == 1 &&
-                  std::fflush(file) == 0 && ::fsync(fd) == 0;
-  std::fclose(file);
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                  ::fsync(fd) == 0;
+  ::close(fd);
   if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
     std::remove(temp.c_str());
     return Status(Code::kInternal, "cannot write " + path);
@@ -187,6 +190,48 @@ Status WriteKeyFile(EVP_PKEY* key, const std::string& path) {
     ::close(dir_fd);
   }
   return Status::Ok();
+}
+
+Status WriteSealedKeyFile(std::string_view pem, const auth::SecretBox& box,
+                          const std::string& path) {
+  return WriteKeyFile(SealField(box, pem, kVapidSealContext) + "\n", path);
+}
+
+// The file's text without surrounding whitespace; nullopt when there is no file.
+std::optional<std::string> ReadKeyFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string s = text.str();
+  const size_t end = s.find_last_not_of(" \r\n\t");
+  return end == std::string::npos ? std::string() : s.substr(0, end + 1);
+}
+
+Result<std::string> PemOf(EVP_PKEY* key) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  if (bio == nullptr) return CryptoError("PEM");
+  std::string pem;
+  if (PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr) == 1) {
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(bio, &data);
+    pem.assign(data, static_cast<size_t>(size));
+  }
+  BIO_free(bio);
+  if (pem.empty()) return CryptoError("PEM");
+  return pem;
+}
+
+// The PEM in the key file's text, opened by `box` when sealed.
+Result<std::string> KeyFilePem(const std::string& text, const auth::SecretBox& box,
+                               const std::string& path) {
+  if (!IsSealedField(text)) return text;
+  auto pem = OpenField(box, text, kVapidSealContext);
+  if (!pem.ok()) {
+    return Status(Code::kInternal, "push: the secret key file does not open the VAPID key " + path +
+                                       ": " + pem.status().message());
+  }
+  return pem;
 }
 
 }  // namespace
@@ -271,10 +316,15 @@ Result<std::unique_ptr<VapidKey>> VapidKey::Generate() {
   return vapid;
 }
 
-Result<std::unique_ptr<VapidKey>> VapidKey::LoadOrCreate(const std::string& path) {
-  if (FILE* file = std::fopen(path.c_str(), "r")) {
-    EVP_PKEY* key = PEM_read_PrivateKey(file, nullptr, nullptr, nullptr);
-    std::fclose(file);
+Result<std::unique_ptr<VapidKey>> VapidKey::LoadOrCreate(const std::string& path,
+                                                         const auth::SecretBox& box) {
+  if (std::optional<std::string> text = ReadKeyFile(path)) {
+    auto pem = KeyFilePem(*text, box, path);
+    if (!pem.ok()) return pem.status();
+    BIO* bio = BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size()));
+    EVP_PKEY* key = bio ? PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr) : nullptr;
+    BIO_free(bio);
+    OPENSSL_cleanse(pem->data(), pem->size());
     if (key == nullptr || EVP_PKEY_get_base_id(key) != EVP_PKEY_EC) {
       EVP_PKEY_free(key);
       return Status(Code::kInternal, "push: " + path + " is not an EC private key");
@@ -283,12 +333,30 @@ Result<std::unique_ptr<VapidKey>> VapidKey::LoadOrCreate(const std::string& path
     auto raw = RawPublic(key);
     if (!raw.ok()) return Status(Code::kInternal, "push: " + path + " is not a P-256 key");
     vapid->public_raw_ = std::move(*raw);
+    if (!IsSealedField(*text)) {  // a clear PEM: from now on, sealed
+      auto clear = PemOf(key);
+      if (!clear.ok()) return clear.status();
+      if (Status s = WriteSealedKeyFile(*clear, box, path); !s.ok()) return s;
+    }
     return vapid;
   }
   auto vapid = Generate();
   if (!vapid.ok()) return vapid.status();
-  if (Status s = WriteKeyFile((*vapid)->key_, path); !s.ok()) return s;
+  auto pem = PemOf((*vapid)->key_);
+  if (!pem.ok()) return pem.status();
+  if (Status s = WriteSealedKeyFile(*pem, box, path); !s.ok()) return s;
   return vapid;
+}
+
+Result<bool> VapidKey::ResealFile(const std::string& path, const auth::SecretBox& old_key,
+                                  const auth::SecretBox& new_key) {
+  std::optional<std::string> text = ReadKeyFile(path);
+  if (!text) return false;
+  if (IsSealedField(*text) && OpenField(new_key, *text, kVapidSealContext).ok()) return false;
+  auto pem = KeyFilePem(*text, old_key, path);
+  if (!pem.ok()) return pem.status();
+  if (Status s = WriteSealedKeyFile(*pem, new_key, path); !s.ok()) return s;
+  return true;
 }
 
 std::string VapidKey::public_key_base64url() const { return Base64UrlEncode(public_raw_); }

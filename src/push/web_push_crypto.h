@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "auth/secret_box.h"
 #include "base/status.h"
 
 typedef struct evp_pkey_st EVP_PKEY;
@@ -41,9 +42,17 @@ std::string HmacSha256(std::string_view key, std::string_view data);
 // The server's VAPID key pair (P-256).
 class VapidKey {
  public:
-  // Reads the PEM private key at `path`, or generates one and writes it there (mode 0600,
-  // written to a temporary file, fsynced and renamed, so a crash never leaves half a key).
-  static Result<std::unique_ptr<VapidKey>> LoadOrCreate(const std::string& path);
+  // Reads the private key at `path`, or generates one and writes it there (mode 0600, written
+  // to a temporary file, fsynced and renamed, so a crash never leaves half a key). The file
+  // holds the PEM sealed by `box` (push/sealed_field.h); a clear PEM file (servers from before
+  // sealing, or an operator's own key) is read and rewritten sealed. kInternal naming the
+  // file when `box` does not open it (another key file) or it holds no EC private key.
+  static Result<std::unique_ptr<VapidKey>> LoadOrCreate(const std::string& path,
+                                                        const auth::SecretBox& box);
+  // Seals the key file at `path` again under `new_key` (parleyd --rotate-secret-key): whether
+  // it was resealed (false: no such file, or `new_key` opens it already).
+  static Result<bool> ResealFile(const std::string& path, const auth::SecretBox& old_key,
+                                 const auth::SecretBox& new_key);
   static Result<std::unique_ptr<VapidKey>> Generate();
   ~VapidKey();
   VapidKey(const VapidKey&) = delete;

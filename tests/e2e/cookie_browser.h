@@ -21,8 +21,10 @@ struct BrowserReply {
 
 class CookieBrowser {
  public:
-  CookieBrowser() : curl_(curl_easy_init()) {
+  // `ca_file`: PEM CAs to trust for https (empty: the system's).
+  explicit CookieBrowser(const std::string& ca_file = "") : curl_(curl_easy_init()) {
     curl_easy_setopt(curl_.get(), CURLOPT_COOKIEFILE, "");  // an empty in-memory jar
+    if (!ca_file.empty()) curl_easy_setopt(curl_.get(), CURLOPT_CAINFO, ca_file.c_str());
   }
 
   BrowserReply Get(const std::string& url) { return Perform(url, nullptr); }

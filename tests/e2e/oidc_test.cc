@@ -4,7 +4,9 @@
 // login, parleyd's callback; then the API's finish / accounts / link steps. Refusals use ID
 // tokens the peer alters on request (a forged signature, an unknown key id, expired, another
 // audience or issuer, alg none, HS256, a replayed earlier token) and states that are wrong,
-// replayed or come back in another browser.
+// replayed or come back in another browser. An account made by the provider, which has no
+// password, proves its identity again before a sensitive change. At the end, the same provider
+// with client_secret_post and ES256, and over https trusted through --oidc-ca-file.
 #include <gtest/gtest.h>
 
 #include <ctime>
@@ -19,6 +21,7 @@
 #include "tests/e2e/e2e_client.h"
 #include "tests/e2e/peer_process.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/test_ca.h"
 #include "tests/support/temp_dir.h"
 
 namespace parley::e2e {
@@ -32,10 +35,16 @@ constexpr const char* kClientSecret = "client secret: s3cret/+";
 
 class OidcTest : public ::testing::Test {
  protected:
+  // What a variant of the provider and of parleyd's settings for it add (see the end).
+  virtual std::vector<std::string> PeerArgs() const { return {}; }
+  virtual std::vector<std::string> ServerArgs() const { return {}; }
+
   void SetUp() override {
-    auto peer = PeerProcess::Start({PARLEY_NODE_PATH, "oidc_peer.mjs", "--redirect-uri", kCallback,
-                                    "--client-id", "parley", "--client-secret", kClientSecret},
-                                   PARLEY_PEERS_DIR);
+    std::vector<std::string> peer_args = {PARLEY_NODE_PATH,  "oidc_peer.mjs", "--redirect-uri",
+                                          kCallback,         "--client-id",   "parley",
+                                          "--client-secret", kClientSecret};
+    for (const std::string& arg : PeerArgs()) peer_args.push_back(arg);
+    auto peer = PeerProcess::Start(peer_args, PARLEY_PEERS_DIR);
     ASSERT_TRUE(IsOk(peer));
     peer_ = std::move(*peer);
     json listening = peer_->WaitForLine([](const json& l) { return l.contains("listening"); });
@@ -58,6 +67,8 @@ class OidcTest : public ::testing::Test {
                           "Test IdP",
                           "--oidc-allow-private",
                           "true"};
+    for (const std::string& arg : ServerArgs()) options.extra_args.push_back(arg);
+    server_args_ = options.extra_args;
     auto server = ServerProcess::Start(options);
     ASSERT_TRUE(IsOk(server));
     server_ = std::move(*server);
@@ -65,7 +76,7 @@ class OidcTest : public ::testing::Test {
 
   // The provider's answer to /_test/CONTROL.
   void Control(const std::string& control) {
-    BrowserReply reply = CookieBrowser().Get(issuer_ + "/_test/" + control);
+    BrowserReply reply = CookieBrowser(ca_file_).Get(issuer_ + "/_test/" + control);
     ASSERT_EQ(reply.status, 200) << control;
   }
 
@@ -100,7 +111,7 @@ class OidcTest : public ::testing::Test {
   }
 
   std::string Flow(const std::string& user) {
-    CookieBrowser browser;
+    CookieBrowser browser(ca_file_);
     return Callback(browser, SignInAtProvider(browser, user));
   }
 
@@ -141,6 +152,8 @@ class OidcTest : public ::testing::Test {
   testing_support::TempDir dir_;
   std::unique_ptr<PeerProcess> peer_;
   std::string issuer_;
+  std::string ca_file_;  // the CA the test's browser trusts for the provider ("": the system's)
+  std::vector<std::string> server_args_;  // parleyd's extra arguments
   std::unique_ptr<ServerProcess> server_;
 };
 
@@ -260,6 +273,93 @@ TEST_F(OidcTest, AnAccountWithTwoStepSignInStillAsksForTheCode) {
   EXPECT_EQ(SessionOf(finished).id, hank->id);
 }
 
+// An account made by the provider has no password: the routes that re-check the password want
+// a fresh proof of identity from the calling device instead, one change per proof
+// (docs/protocol.md, "Accounts without a password").
+TEST_F(OidcTest, APasswordlessAccountProvesItsIdentityBeforeSensitiveChanges) {
+  TestUser dora = NewAccount("dora", "dora_o");
+  EXPECT_EQ(Call("GET", "/api/v1/account", dora).body["has_password"], false);
+  auto send = [this](const std::string& method, const std::string& target, const json& body,
+                     const TestUser& user) {
+    auto reply = ApiFor(*server_, &user)->Request(method, target, body.dump());
+    EXPECT_TRUE(IsOk(reply));
+    return reply.ok() ? *reply : client::HttpResponse{};
+  };
+  struct Guarded {
+    const char* method;
+    const char* target;
+    json body;
+  };
+  const std::vector<Guarded> guarded = {
+      {"PUT", "/api/v1/account/password", {{"old_password", ""}, {"new_password", "a new pass 1"}}},
+      {"PUT",
+       "/api/v1/account/password",
+       {{"old_password", "guess"}, {"new_password", "pass 2 x"}}},
+      {"PUT", "/api/v1/account/email", {{"email", nullptr}, {"password", ""}}},
+      {"POST", "/api/v1/account/2fa/totp", {{"password", ""}}},
+      {"POST", "/api/v1/account/2fa/disable", {{"password", "x"}, {"code", "123456"}}},
+      {"POST", "/api/v1/account/delete", {{"password", "any password at all"}}},
+  };
+  // Without a proof, each is refused, whatever password is given.
+  for (const Guarded& g : guarded) {
+    auto refused = send(g.method, g.target, g.body, dora);
+    EXPECT_EQ(refused.status, 403) << g.target << " " << refused.raw_body;
+    EXPECT_EQ(refused.body["error"]["code"], "forbidden") << g.target;
+  }
+  // Another account's identity, and an identity linked to no account, prove nothing.
+  NewAccount("erin", "erin_o");
+  for (const char* other : {"erin", "nobody-linked"}) {
+    auto refused =
+        Post("/api/v1/account/identities/confirm", {{"ticket", TicketOf(Flow(other))}}, &dora);
+    EXPECT_EQ(refused.status, 403) << other << " " << refused.raw_body;
+  }
+  // Hostile or stale bodies get typed errors; no token, no proof.
+  EXPECT_EQ(Post("/api/v1/account/identities/confirm", {{"ticket", 5}}, &dora).status, 400);
+  EXPECT_EQ(Post("/api/v1/account/identities/confirm", json::object(), &dora).status, 400);
+  EXPECT_EQ(Post("/api/v1/account/identities/confirm", {{"ticket", "short"}}, &dora).status, 401);
+  EXPECT_EQ(Post("/api/v1/account/identities/confirm", {{"ticket", std::string(5000, 'A')}}, &dora)
+                .status,
+            401);
+  EXPECT_EQ(
+      Post("/api/v1/account/identities/confirm", {{"ticket", std::string(100000, 'A')}}, &dora)
+          .status,
+      413);
+  EXPECT_EQ(Post("/api/v1/account/identities/confirm", {{"ticket", TicketOf(Flow("dora"))}}).status,
+            401);
+
+  // A proof made on another of dora's devices does not serve this one.
+  TestUser laptop =
+      SessionOf(Post("/api/v1/auth/oidc/finish", {{"ticket", TicketOf(Flow("dora"))}}));
+  const std::string ticket = TicketOf(Flow("dora"));
+  EXPECT_EQ(Post("/api/v1/account/identities/confirm", {{"ticket", ticket}}, &laptop).status, 204);
+  EXPECT_EQ(Post("/api/v1/account/identities/confirm", {{"ticket", ticket}}, &laptop).status, 401);
+  EXPECT_EQ(send("POST", "/api/v1/account/2fa/totp", {{"password", ""}}, dora).status, 403);
+  // On its own device it allows one change, then it is used up.
+  EXPECT_EQ(send("POST", "/api/v1/account/2fa/totp", {{"password", ""}}, laptop).status, 201);
+  EXPECT_EQ(send("POST", "/api/v1/account/2fa/totp", {{"password", ""}}, laptop).status, 403);
+
+  // A new proof, and the account gets its first password: password logins work from now on,
+  // and the other devices are logged out as after any password change.
+  EXPECT_EQ(
+      Post("/api/v1/account/identities/confirm", {{"ticket", TicketOf(Flow("dora"))}}, &laptop)
+          .status,
+      204);
+  EXPECT_EQ(send("PUT", "/api/v1/account/password",
+                 {{"old_password", ""}, {"new_password", "dora's own password"}}, laptop)
+                .status,
+            204);
+  EXPECT_EQ(Call("GET", "/api/v1/account", laptop).body["has_password"], true);
+  EXPECT_EQ(Call("GET", "/api/v1/account", dora).status, 401);
+  SessionOf(
+      Post("/api/v1/sessions", {{"username", "dora_o"}, {"password", "dora's own password"}}));
+  // With a password, the password is what counts again: "" is a wrong one.
+  EXPECT_EQ(send("POST", "/api/v1/account/2fa/totp", {{"password", ""}}, laptop).status, 401);
+  // An account registered with a password says so.
+  auto frank = CreateUser(*server_, "frank");
+  ASSERT_TRUE(IsOk(frank));
+  EXPECT_EQ(Call("GET", "/api/v1/account", *frank).body["has_password"], true);
+}
+
 TEST_F(OidcTest, AlteredIdTokensAreRefused) {
   // A first login, so that the provider has an earlier ID token to replay.
   NewAccount("dave", "dave");
@@ -355,6 +455,82 @@ TEST_F(OidcTest, HostileInputGetsTypedErrors) {
   auto anonymous = ApiFor(*server_)->Request("GET", "/api/v1/account/identities");
   ASSERT_TRUE(IsOk(anonymous));
   EXPECT_EQ(anonymous->status, 401);
+}
+
+// --- Other shapes of provider: the client secret in the token request's body
+// (client_secret_post) and ES256-signed ID tokens; a provider over https, trusted through
+// --oidc-ca-file. ---
+
+class OidcPostEs256Test : public OidcTest {
+ protected:
+  std::vector<std::string> PeerArgs() const override {
+    return {"--token-auth", "client_secret_post", "--alg", "ES256"};
+  }
+  std::vector<std::string> ServerArgs() const override {
+    return {"--oidc.test.token-auth", "client_secret_post"};
+  }
+};
+
+// The provider accepts only client_secret_post for this client and signs with P-256 keys.
+TEST_F(OidcPostEs256Test, SignsInWithAPostedSecretAndEs256Tokens) {
+  TestUser ida = NewAccount("ida", "ida");
+  EXPECT_EQ(SessionOf(Post("/api/v1/auth/oidc/finish", {{"ticket", TicketOf(Flow("ida"))}})).id,
+            ida.id);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"forged_signature", "signature"},
+      {"unknown_kid", "unknown_key"},
+      {"wrong_audience", "audience"},
+      {"alg_none", "signature"},
+      {"hs256", "signature"},
+  };
+  for (const auto& tamper_and_reason : cases) {
+    const std::string tamper = tamper_and_reason.first;
+    const std::string reason = tamper_and_reason.second;
+    Control("next?tamper=" + tamper);
+    EXPECT_EQ(Flow("ida"), "oidc-error=" + reason) << tamper;
+    json applied =
+        peer_->WaitForLine([&](const json& l) { return l.value("tampered", "") == tamper; });
+    EXPECT_FALSE(applied.is_null()) << tamper << " was not applied";
+  }
+  EXPECT_TRUE(Flow("ida").starts_with("oidc="));
+}
+
+class OidcHttpsTest : public OidcTest {
+ protected:
+  void SetUp() override {
+    auto ca = TestCa::Create("Parley OIDC test CA");
+    ASSERT_TRUE(IsOk(ca));
+    ca_ = std::make_unique<TestCa>(std::move(*ca));
+    auto cert = ca_->Issue("provider", {"IP:127.0.0.1"});
+    ASSERT_TRUE(IsOk(cert));
+    cert_ = *cert;
+    ca_file_ = ca_->ca_file();
+    OidcTest::SetUp();
+  }
+  std::vector<std::string> PeerArgs() const override {
+    return {"--tls-cert", cert_.cert_file, "--tls-key", cert_.key_file};
+  }
+  std::vector<std::string> ServerArgs() const override { return {"--oidc-ca-file", ca_file_}; }
+
+  std::unique_ptr<TestCa> ca_;
+  IssuedCert cert_;
+};
+
+TEST_F(OidcHttpsTest, AProviderOverHttpsIsTrustedThroughTheCaFile) {
+  ASSERT_TRUE(issuer_.starts_with("https://127.0.0.1:")) << issuer_;
+  TestUser jo = NewAccount("joan", "joan");
+  EXPECT_EQ(SessionOf(Post("/api/v1/auth/oidc/finish", {{"ticket", TicketOf(Flow("joan"))}})).id,
+            jo.id);
+  // Under another CA the provider's certificate is refused: no sign-in starts.
+  auto other = TestCa::Create("Another CA");
+  ASSERT_TRUE(IsOk(other));
+  std::vector<std::string> args = server_args_;
+  args.back() = other->ca_file();  // --oidc-ca-file comes last
+  ASSERT_TRUE(IsOk(server_->Restart(args))) << server_->output();
+  CookieBrowser browser(ca_file_);
+  BrowserReply start = browser.Get(server_->url() + "/api/v1/auth/oidc/test/start");
+  EXPECT_EQ(start.status, 303);
+  EXPECT_EQ(start.location, std::string(kPublicUrl) + "/#oidc-error=unavailable") << start.location;
 }
 
 }  // namespace

@@ -312,6 +312,13 @@ TEST_F(TwoFactorTest, HostileBodiesAreRefusedWithTypedErrors) {
 TEST_F(TwoFactorTest, AnotherKeyFileStopsTheStartAndRotationMovesTheSeeds) {
   WaitForFreshStep();
   const std::string seed = Enrol(alice_);
+  // A webhook target: its signing secret is sealed under the same key (push.db).
+  auto hook =
+      ApiFor(*server_, &alice_)
+          ->Request("POST", "/api/v1/push/targets",
+                    json{{"provider", "webhook"}, {"endpoint", "https://hooks.example/a"}}.dump());
+  ASSERT_TRUE(IsOk(hook));
+  ASSERT_EQ(hook->status, 201) << hook->raw_body;
   const std::string dir = server_->data_dir();
   // A start with another key file is refused with a clear error.
   Status wrong_key = server_->Restart({"--secret-key-file", dir + "/other.key"});
@@ -326,12 +333,18 @@ TEST_F(TwoFactorTest, AnotherKeyFileStopsTheStartAndRotationMovesTheSeeds) {
       [](const std::string& line) { return line.find("resealed") != std::string::npos; },
       std::chrono::seconds(15));
   ASSERT_TRUE(done.has_value());
-  EXPECT_NE(done->find("1 stored secrets resealed"), std::string::npos) << *done;
+  EXPECT_NE(done->find("1 two-step sign-in seeds, 1 push targets' secrets, 1 VAPID key"),
+            std::string::npos)
+      << *done;
   // ... under which the server starts, and the seed still gives the codes.
   ASSERT_TRUE(IsOk(server_->Restart({"--secret-key-file", dir + "/new.key"}))) << server_->output();
   auto login = Login(alice_);
   ASSERT_EQ(login.status, 202);
   EXPECT_EQ(SecondStep(login.body.at("challenge"), auth::TotpCode(seed, Now())).status, 201);
+  auto targets = ApiFor(*server_, &alice_)->Request("GET", "/api/v1/push/targets");
+  ASSERT_TRUE(IsOk(targets));
+  EXPECT_EQ(targets->status, 200) << targets->raw_body;
+  EXPECT_EQ(targets->body["targets"].size(), 1u);
   // The old key no longer opens them.
   EXPECT_FALSE(server_->Restart({"--secret-key-file", dir + "/secret.key"}).ok());
 }

@@ -3,9 +3,11 @@
 //
 //   node oidc_peer.mjs --redirect-uri URI --client-id ID --client-secret SECRET
 //                      [--token-auth client_secret_basic|client_secret_post] [--alg RS256|ES256]
+//                      [--tls-cert PEM --tls-key PEM]
 //
 // Listens on 127.0.0.1 on a free port; prints {"listening": PORT, "issuer": URL}. The issuer is
-// http://127.0.0.1:PORT; its signing key has kid "k1".
+// http://127.0.0.1:PORT, or https:// with --tls-cert and --tls-key (a certificate for
+// 127.0.0.1); its signing key has kid "k1".
 //
 // The login page: GET /interaction/UID shows a form, POST /interaction/UID (form field "user")
 // signs that user in and consents (profile: name "<user> Example", preferred_username <user>).
@@ -24,7 +26,9 @@
 //   /_test/rotate             the JWKS publishes "k2" beside "k1" from now on
 // Prints {"jwks_fetch": N} for each JWKS request and {"tampered": MODE} when one was applied.
 // Runs until its stdin closes or it is killed.
+import { readFileSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import * as jose from "jose";
 import Provider from "oidc-provider";
 
@@ -38,6 +42,8 @@ const clientId = option("--client-id");
 const clientSecret = option("--client-secret");
 const tokenAuth = option("--token-auth", "client_secret_basic");
 const alg = option("--alg", "RS256");
+const tlsCert = option("--tls-cert");
+const tlsKey = option("--tls-key");
 
 const say = (object) => console.log(JSON.stringify(object));
 const makeKey = async (kid) => {
@@ -50,10 +56,12 @@ const k1 = await makeKey("k1");
 const k2 = await makeKey("k2");
 const unpublished = await makeKey("k1");
 
-const server = http.createServer();
+const server = tlsCert
+  ? https.createServer({ cert: readFileSync(tlsCert), key: readFileSync(tlsKey) })
+  : http.createServer();
 await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 const port = server.address().port;
-const issuer = `http://127.0.0.1:${port}`;
+const issuer = `${tlsCert ? "https" : "http"}://127.0.0.1:${port}`;
 
 const provider = new Provider(issuer, {
   clients: [

@@ -59,11 +59,12 @@ TEST(Base64Url, RoundTripsAndRefusesOtherAlphabets) {
 TEST(Vapid, JwtVerifiesWithThePublicKeyAndPersists) {
   testing_support::TempDir dir;
   const std::string path = (std::filesystem::path(dir.path()) / "vapid.pem").string();
-  auto key = VapidKey::LoadOrCreate(path);
+  auto box = std::move(*auth::SecretBox::FromKey(std::string(auth::SecretBox::kKeyBytes, 'k')));
+  auto key = VapidKey::LoadOrCreate(path, *box);
   ASSERT_TRUE(key.ok());
   EXPECT_EQ((std::filesystem::status(path).permissions() & std::filesystem::perms::group_all),
             std::filesystem::perms::none);
-  auto again = VapidKey::LoadOrCreate(path);
+  auto again = VapidKey::LoadOrCreate(path, *box);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ((*again)->public_key(), (*key)->public_key());
 

@@ -121,7 +121,7 @@ class DigestMailerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const std::string path = (std::filesystem::path(dir_.path()) / "push.db").string();
-    auto settings = PushStore::Open(path, false);
+    auto settings = PushStore::Open(path, false, *box_);
     ASSERT_TRUE(settings.ok());
     settings_ = std::move(*settings);
     auto deliveries = DeliveryStore::Open(path, false);
@@ -132,6 +132,8 @@ class DigestMailerTest : public ::testing::Test {
   }
 
   testing_support::TempDir dir_;
+  std::unique_ptr<auth::SecretBox> box_ =
+      std::move(*auth::SecretBox::FromKey(std::string(32, 'k')));
   std::unique_ptr<PushStore> settings_;
   std::unique_ptr<DeliveryStore> deliveries_;
   ScriptedSource source_;

@@ -35,7 +35,7 @@ class PushStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = (std::filesystem::path(dir_.path()) / "push.db").string();
-    auto store = PushStore::Open(path_, false);
+    auto store = PushStore::Open(path_, false, *box_);
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(*store);
   }
@@ -60,6 +60,8 @@ class PushStoreTest : public ::testing::Test {
   }
 
   testing_support::TempDir dir_;
+  std::unique_ptr<auth::SecretBox> box_ =
+      std::move(*auth::SecretBox::FromKey(std::string(32, 'k')));
   std::string path_;
   std::unique_ptr<PushStore> store_;
 };
@@ -97,7 +99,7 @@ TEST_F(PushStoreTest, BurstsCoalesceAndLeasesDoNotSurviveARestart) {
 
   // A crash with both leased: the next process sends them again.
   store_.reset();
-  auto reopened = PushStore::Open(path_, false);
+  auto reopened = PushStore::Open(path_, false, *box_);
   ASSERT_TRUE(reopened.ok());
   store_ = std::move(*reopened);
   EXPECT_EQ(store_->LeaseDue(0, WebhookSlots(10), {})->size(), 1u);

@@ -12,6 +12,8 @@
 //   one; Settings lists it, and as the account has a password, Unlink works.
 // - What comes back broken: `#oidc-error=state` and an unknown reason on the login screen, a
 //   ticket the server does not know: each a sentence, never the code.
+// - An account without a password: Settings shows "Set a password" and no password fields;
+//   setting one is refused until "Confirm with Test IdP" went through the provider again.
 // Screenshots (oidc-*.png) of each new screen on a desktop and a phone (390x844).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -165,6 +167,60 @@ async function brokenReturns(world, { baseUrl }) {
   await page.context().close();
 }
 
+// An account made by the provider has no password: Settings offers "Set a password" (no
+// current password), which takes a confirmation through the provider first.
+async function passwordless(world, { baseUrl }) {
+  const page = await newDevice(world);
+  await signInAtProvider(page, baseUrl, 'pia');
+  await page.locator('#oidc-username').fill('piaweb');
+  await page.locator('.oidc-new-account button[type=submit]').click();
+  await page.locator('.conversation-list').waitFor();
+  await page.goto(`${baseUrl}/settings`);
+  const setPassword = page.locator('form', { has: page.locator('#new-password') });
+  await page.getByRole('heading', { name: 'Set a password' }).waitFor();
+  await page.locator('.two-step-state', { hasText: 'your linked account alone signs you in' }).waitFor();
+  assertEqual(await page.locator('#old-password, #email-password, #two-step-password, #delete-password').count(), 0,
+    'no password field for an account without one');
+  await page.locator('#new-password').fill('pia has a password now');
+  await setPassword.locator('button[type=submit]').click();
+  await setPassword.locator('[role=status]', { hasText: 'First confirm it’s you' }).waitFor();
+  await page.locator('.identity-confirmation').scrollIntoViewIfNeeded();
+  await shootBoth(world, page, '09-set-password-confirm-first');
+
+  // The provider remembers the sign-in: straight back to Settings, confirmed.
+  await page.getByRole('button', { name: 'Confirm with Test IdP' }).click();
+  await page.locator('.identity-confirmation [role=status]', { hasText: 'Confirmed.' }).waitFor();
+  assertEqual(new URL(page.url()).pathname, '/settings', 'back in Settings');
+  assertEqual(new URL(page.url()).hash, '', 'the ticket left the address bar');
+  await page.locator('.identity-confirmation').scrollIntoViewIfNeeded();
+  await shootBoth(world, page, '10-identity-confirmed');
+  await page.locator('#new-password').fill('pia has a password now');
+  await setPassword.locator('button[type=submit]').click();
+  await page.locator('form [role=status]', { hasText: 'Password set.' }).waitFor();
+  await page.getByRole('heading', { name: 'Change password' }).waitFor();
+  await page.locator('#old-password').waitFor();
+  await page.locator('#new-password').scrollIntoViewIfNeeded();
+  await shootBoth(world, page, '11-password-set');
+  const login = await api(baseUrl, 'POST', '/sessions', { body: { username: 'piaweb', password: 'pia has a password now' } });
+  assert(login.token, 'the new password logs in');
+  await page.context().close();
+}
+
+async function passwordlessAccount(world) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'parley-web-oidc-'));
+  let setup;
+  try {
+    setup = await startWorld(world, dir);
+    await passwordless(world, setup);
+    const own = world.securityProblems.filter((problem) => !problem.includes(setup.provider.issuer));
+    world.securityProblems.splice(0, world.securityProblems.length, ...own);
+  } finally {
+    setup?.server.stop();
+    setup?.provider.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function oidcSignIn(world) {
   const dir = mkdtempSync(path.join(tmpdir(), 'parley-web-oidc-'));
   let setup;
@@ -183,4 +239,5 @@ async function oidcSignIn(world) {
   }
 }
 
-export const oidcScenarios = [['sign in with OpenID Connect: new account, link, linked accounts, errors', oidcSignIn]];
+export const oidcScenarios = [['sign in with OpenID Connect: new account, link, linked accounts, errors', oidcSignIn],
+  ['an account without a password: confirm with the provider, then set one', passwordlessAccount]];

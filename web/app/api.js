@@ -116,6 +116,7 @@ export function createApi(getToken) {
     oidcCreateAccount: (ticket, username, device) => call('POST', '/auth/oidc/accounts', { ticket, username, device }),
     oidcLink: (ticket, username, password, device) => call('POST', '/auth/oidc/link', { ticket, username, password, device }),
     identities: () => call('GET', '/account/identities'),
+    confirmIdentity: (ticket) => call('POST', '/account/identities/confirm', { ticket }),
     unlinkIdentity: (provider, subject) =>
       call('DELETE', `/account/identities/${encodeURIComponent(provider)}/${encodeURIComponent(subject)}`),
     // My own data (docs/protocol.md, "Downloading my data", "Deleting the account").

@@ -29,6 +29,7 @@ import { setTimeZone } from './format.js';
 import { loadChosenLanguage, onLanguageChange, t } from './i18n.js';
 import { registerOfflineShell } from './offline_shell.js';
 import { takeOidcReturn } from './oidc_return.js';
+import { finishIdentityConfirmation } from './identity_return.js';
 import { createOutbox } from './outbox.js';
 import { forgetUnsavedLanguage, startLanguage } from './profile_language.js';
 import { createRouter } from './router.js';
@@ -202,7 +203,13 @@ function show(route) {
     unmountMain = mountAuthScreen(root, { api, mode: route.name, onLoggedIn, navigate: router.navigate, oidcError });
     return;
   }
+  // Back from the provider while signed in: a proof of identity for Settings, when one was
+  // under way (identity_return.js); otherwise the return is not for this session.
+  const confirming = finishIdentityConfirmation(api, oidcReturn);
   oidcReturn = null;
+  if (confirming) {
+    confirming.then(() => router.navigate('/settings', { replace: true }));
+  }
   if (route.name === 'login' || route.name === 'register') {
     router.navigate('/', { replace: true });
     return;

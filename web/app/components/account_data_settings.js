@@ -3,29 +3,31 @@
 // once a second while it is prepared); when ready, "Download" fetches the zip with the session's
 // token and saves it, until the export expires. "Delete my account" takes the password, a code
 // when two-step sign-in is on, and a confirmation where it was clicked (confirm_step.js); after
-// it, onDeleted() runs (the session is over). createAccountDataSettings({api, onDeleted})
+// it, onDeleted() runs (the session is over). Without a password (hasPassword false:
+// current_password.js) no password is asked. createAccountDataSettings({api, onDeleted, hasPassword})
 // returns the section's element; polling stops once the element leaves the page.
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { formatDate } from '../format.js';
 import { t } from '../i18n.js';
 import { confirmStep } from './confirm_step.js';
+import { currentPasswordField } from './current_password.js';
 
 const POLL_MS = 1000;
 
-export function createAccountDataSettings({ api, onDeleted }) {
+export function createAccountDataSettings({ api, onDeleted, hasPassword = true }) {
   const exportState = h('p', { className: 'export-state', role: 'status' });
   const progress = h('progress', { max: 1, value: 0, hidden: true, 'aria-label': t('export_progress') });
   const exportActions = h('div', { className: 'row' });
   const exportStatus = h('p', { className: 'form-status', role: 'status' });
 
-  const password = h('input', { id: 'delete-password', type: 'password', autocomplete: 'current-password', required: true });
+  const password = currentPasswordField('delete-password', hasPassword);
   const code = h('input', { id: 'delete-code', inputmode: 'text', autocomplete: 'one-time-code', maxlength: 64, autocapitalize: 'none' });
   const codeRow = h('div', { className: 'stack', hidden: true }, h('label', { for: 'delete-code' }, t('two_step_code')), code);
   const deleteStatus = h('p', { className: 'form-error', role: 'alert' });
   const form = h('form', { className: 'stack delete-account-form', onSubmit: (event) => event.preventDefault() },
     h('p', {}, t('delete_account_intro')),
-    h('label', { for: 'delete-password' }, t('old_password')), password, codeRow,
+    password.label, password.input, codeRow,
     confirmStep({ label: t('delete_account'), question: t('delete_account_confirm'), className: 'danger', onConfirm: deleteAccount }),
     deleteStatus);
 
@@ -100,9 +102,9 @@ export function createAccountDataSettings({ api, onDeleted }) {
 
   async function deleteAccount() {
     deleteStatus.textContent = '';
-    if (!password.reportValidity()) return;
+    if (!password.valid()) return;
     try {
-      await api.deleteAccount(password.value, code.value.trim());
+      await api.deleteAccount(password.value(), code.value.trim());
       onDeleted();
     } catch (error) {
       deleteStatus.textContent = errorText(error, 'delete_account');

@@ -3,10 +3,12 @@
 // URI (drawn as SVG rects by the vendored qrcode-generator, never from an HTML string) and the
 // secret as text to type, and a code field to confirm. On confirmation, and on "New recovery
 // codes", the recovery codes are shown once with Copy and Download. On: "Turn off" asks for the
-// password and a code. createTwoStepSettings(api) returns the section's element.
+// password and a code. createTwoStepSettings(api, {hasPassword}) returns the section's element;
+// without a password (current_password.js) those forms ask for no password.
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { t } from '../i18n.js';
+import { currentPasswordField } from './current_password.js';
 import qrcode from '../vendor/qrcode.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -42,7 +44,7 @@ function qrSvg(text) {
 // "ABCDEFGH..." as groups of four, easier to type.
 const grouped = (secret) => secret.replace(/(.{4})/g, '$1 ').trim();
 
-export function createTwoStepSettings(api) {
+export function createTwoStepSettings(api, { hasPassword = true } = {}) {
   const state = h('p', { className: 'two-step-state' });
   const status = h('p', { className: 'form-status', role: 'status' });
   const body = h('div', { className: 'two-step-body' });
@@ -56,10 +58,6 @@ export function createTwoStepSettings(api) {
     } catch (error) {
       status.textContent = errorText(error, context);
     }
-  }
-
-  function passwordField(id) {
-    return h('input', { id, type: 'password', autocomplete: 'current-password', required: true });
   }
 
   function codeField(id) {
@@ -84,12 +82,12 @@ export function createTwoStepSettings(api) {
   }
 
   function showOff() {
-    const password = passwordField('two-step-password');
+    const password = currentPasswordField('two-step-password', hasPassword);
     body.replaceChildren(h('form', { className: 'stack', onSubmit: (event) => {
       event.preventDefault();
-      run(async () => showEnrolment(await api.startTwoStep(password.value)));
+      run(async () => showEnrolment(await api.startTwoStep(password.value())));
     } },
-    h('label', { for: 'two-step-password' }, t('old_password')), password,
+    password.label, password.input,
     h('button', { type: 'submit' }, t('two_step_turn_on'))));
   }
 
@@ -110,7 +108,7 @@ export function createTwoStepSettings(api) {
   }
 
   function showOn(codesLeft) {
-    const password = passwordField('two-step-off-password');
+    const password = currentPasswordField('two-step-off-password', hasPassword);
     const offCode = codeField('two-step-off-code');
     const newCode = codeField('two-step-new-codes-code');
     body.replaceChildren(
@@ -124,12 +122,12 @@ export function createTwoStepSettings(api) {
       h('form', { className: 'stack', onSubmit: (event) => {
         event.preventDefault();
         run(async () => {
-          await api.disableTwoStep(password.value, offCode.value.trim());
+          await api.disableTwoStep(password.value(), offCode.value.trim());
           await load();
           status.textContent = t('two_step_turned_off');
         });
       } },
-      h('label', { for: 'two-step-off-password' }, t('old_password')), password,
+      password.label, password.input,
       h('label', { for: 'two-step-off-code' }, t('two_step_code')), offCode,
       h('button', { type: 'submit', className: 'danger' }, t('two_step_turn_off'))));
   }
@@ -137,7 +135,7 @@ export function createTwoStepSettings(api) {
   async function load() {
     await run(async () => {
       const { enabled, recovery_codes_left: left } = await api.twoStep();
-      state.textContent = t(enabled ? 'two_step_on' : 'two_step_off');
+      state.textContent = t(enabled ? 'two_step_on' : hasPassword ? 'two_step_off' : 'two_step_off_no_password');
       if (enabled) showOn(left);
       else showOff();
     });

@@ -4,7 +4,10 @@
 // saved to the profile), this device's notifications (desktop ones while the app is open:
 // notification_settings.js; push ones while it is closed: push_setting.js; permission is
 // asked only when a toggle is turned on, and both follow the browser blocking them), security
-// (two-step sign-in: two_step_settings.js; linked accounts: linked_accounts.js), the e-mail address, change password, the devices logged in to this account
+// (two-step sign-in: two_step_settings.js; linked accounts: linked_accounts.js), change
+// password, the e-mail address (for an account without a password — GET /account's
+// has_password — "Set a password" and no password fields, after a proof of identity:
+// identity_confirmation.js), the devices logged in to this account
 // with a revoke button each, my data (download it, delete the account:
 // account_data_settings.js), a link to the admin page (server admins only), and log out. onLoggedOut() is called after the
 // server revoked this device's token (or it was already invalid).
@@ -20,6 +23,8 @@ import { createPushSetting } from '../components/push_setting.js';
 import { createTwoStepSettings } from '../components/two_step_settings.js';
 import { createAccountDataSettings } from '../components/account_data_settings.js';
 import { createLinkedAccounts } from '../components/linked_accounts.js';
+import { currentPasswordField } from '../components/current_password.js';
+import { createIdentityConfirmation } from '../components/identity_confirmation.js';
 import { saveLanguage } from '../profile_language.js';
 
 // The picture: shown from the profile, replaced by an upload, removed with "".
@@ -76,7 +81,6 @@ function createAvatarPicker({ api, media, users, me, onProfile }) {
 export function mountSettingsScreen(container, { api, session, users, media, navigate, onLoggedOut, onProfile }) {
   const sessionsList = h('ul', { className: 'sessions' });
   const sessionsAlert = h('p', { className: 'form-error', role: 'alert' });
-  const oldPassword = h('input', { id: 'old-password', type: 'password', autocomplete: 'current-password', required: true });
   const newPassword = h('input', { id: 'new-password', type: 'password', autocomplete: 'new-password', minlength: 8, required: true });
   const passwordStatus = h('p', { className: 'form-status', role: 'status' });
   const languageSelect = h('select', { id: 'language', onChange: changeLanguage },
@@ -136,24 +140,33 @@ export function mountSettingsScreen(container, { api, session, users, media, nav
     }
   }
 
+  // Set with the current password, or, for an account without one, after a fresh proof of
+  // identity (identity_confirmation.js): then it is "Set a password", with no old one.
+  let oldPassword = null;
+  let hasPassword = true;
   async function changePassword(event) {
     event.preventDefault();
     passwordStatus.textContent = '';
     try {
-      await api.changePassword(oldPassword.value, newPassword.value);
-      oldPassword.value = '';
+      await api.changePassword(oldPassword.value(), newPassword.value);
+      if (oldPassword.input) oldPassword.input.value = '';
       newPassword.value = '';
-      passwordStatus.textContent = t('password_changed');
+      if (!hasPassword) {
+        renderSecurity(true);
+        passwordStatus.textContent = t('password_set');
+      } else {
+        passwordStatus.textContent = t('password_changed');
+      }
       await loadSessions();
     } catch (error) {
-      passwordStatus.textContent = errorText(error);
+      passwordStatus.textContent = errorText(error, 'password');
     }
   }
 
   // E-mail: set, change or remove it with the current password; a new address is verified by
   // the link mailed to it (recovery_screen.js), and only a verified one can reset the password.
   const emailInput = h('input', { id: 'email-address', type: 'email', maxlength: 254, autocomplete: 'email' });
-  const emailPassword = h('input', { id: 'email-password', type: 'password', autocomplete: 'current-password', required: true });
+  let emailPassword = null;
   const emailState = h('p', { className: 'email-state' });
   const emailStatus = h('p', { className: 'form-status', role: 'status' });
   function showEmail({ email, verified }) {
@@ -170,13 +183,43 @@ export function mountSettingsScreen(container, { api, session, users, media, nav
   async function saveEmail(address) {
     emailStatus.textContent = '';
     try {
-      const state = await api.setEmail(address, emailPassword.value);
-      emailPassword.value = '';
+      const state = await api.setEmail(address, emailPassword.value());
+      if (emailPassword.input) emailPassword.input.value = '';
       showEmail(state);
       emailStatus.textContent = t(!state.email ? 'email_removed' : state.verified ? 'email_saved' : 'email_check_inbox');
     } catch (error) {
       emailStatus.textContent = errorText(error, 'email');
     }
+  }
+
+  // Security and My data: what they ask depends on whether the account has a password.
+  const security = h('div', { className: 'settings-part' });
+  const accountData = h('div', { className: 'settings-part' });
+  function renderSecurity(withPassword) {
+    hasPassword = withPassword;
+    oldPassword = currentPasswordField('old-password', hasPassword);
+    emailPassword = currentPasswordField('email-password', hasPassword);
+    const passwordTitle = t(hasPassword ? 'change_password' : 'set_password');
+    security.replaceChildren(...[
+      hasPassword ? null : createIdentityConfirmation(api),
+      createTwoStepSettings(api, { hasPassword }),
+      createLinkedAccounts(api),
+      h('h3', {}, passwordTitle),
+      h('form', { className: 'stack', onSubmit: changePassword },
+        !hasPassword && h('p', {}, t('set_password_intro')),
+        oldPassword.label, oldPassword.input,
+        h('label', { for: 'new-password' }, t('new_password')), newPassword,
+        h('button', { type: 'submit' }, passwordTitle), passwordStatus),
+      h('h3', {}, t('email')), emailState,
+      h('form', { className: 'stack email-form', onSubmit: (event) => { event.preventDefault(); saveEmail(emailInput.value.trim()); } },
+        h('label', { for: 'email-address' }, t('email_address')), emailInput,
+        emailPassword.label, emailPassword.input,
+        h('div', { className: 'row' },
+          h('button', { type: 'submit' }, t('save_email')),
+          h('button', { type: 'button', onClick: () => { if (emailPassword.valid()) saveEmail(''); } }, t('remove_email'))),
+        emailStatus),
+    ].filter(Boolean));
+    accountData.replaceChildren(createAccountDataSettings({ api, onDeleted: onLoggedOut, hasPassword }));
   }
 
   async function logOut() {
@@ -207,26 +250,14 @@ export function mountSettingsScreen(container, { api, session, users, media, nav
         h('label', { for: 'profile-time-zone' }, t('time_zone')), profileFields.time_zone,
         h('datalist', { id: 'time-zones' }, Intl.supportedValuesOf('timeZone').map((zone) => h('option', { value: zone }))),
         h('button', { type: 'submit' }, t('save_profile')), profileStatus),
-      h('h3', {}, t('security')),
-      createTwoStepSettings(api),
-      createLinkedAccounts(api),
-      h('h3', {}, t('change_password')),
-      h('form', { className: 'stack', onSubmit: changePassword },
-        h('label', { for: 'old-password' }, t('old_password')), oldPassword,
-        h('label', { for: 'new-password' }, t('new_password')), newPassword,
-        h('button', { type: 'submit' }, t('change_password')), passwordStatus),
-      h('h3', {}, t('email')), emailState,
-      h('form', { className: 'stack email-form', onSubmit: (event) => { event.preventDefault(); saveEmail(emailInput.value.trim()); } },
-        h('label', { for: 'email-address' }, t('email_address')), emailInput,
-        h('label', { for: 'email-password' }, t('old_password')), emailPassword,
-        h('div', { className: 'row' },
-          h('button', { type: 'submit' }, t('save_email')),
-          h('button', { type: 'button', onClick: () => { if (emailPassword.reportValidity()) saveEmail(''); } }, t('remove_email'))),
-        emailStatus),
+      h('h3', {}, t('security')), security,
       h('h3', {}, t('sessions')), sessionsAlert, sessionsList,
-      createAccountDataSettings({ api, onDeleted: onLoggedOut }),
+      accountData,
       h('button', { type: 'button', className: 'danger', onClick: logOut }, t('log_out')))));
   showSignedInAs();
+  security.replaceChildren(h('p', { className: 'placeholder' }, t('loading')));
+  api.account().then(({ has_password: withPassword }) => renderSecurity(withPassword !== false),
+    () => renderSecurity(true)); // the server asks again in any case
   loadSessions();
   loadEmail();
   languageSelect.focus();
