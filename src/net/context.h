@@ -18,6 +18,7 @@
 #include "chat/media_service.h"
 #include "chat/moments.h"
 #include "chat/notices.h"
+#include "chat/retention.h"
 #include "chat/service.h"
 #include "chat/social.h"
 #include "metrics/server_metrics.h"
@@ -63,6 +64,8 @@ struct Context {
   // The user's data export and account deletion (Services); null: unavailable.
   account::ExportService* exports = nullptr;
   account::AccountDeletion* deletion = nullptr;
+  // Conversations' retention policies (Services::retention; never null once the server runs).
+  chat::Retention* retention = nullptr;
 
   // Set once by Server::BeginShutdown: new HTTP requests get 503 and new sends `unavailable`.
   std::atomic<bool> shutting_down{false};

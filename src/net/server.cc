@@ -63,6 +63,7 @@ struct Server::Impl {
     context.metrics_registry = services.metrics_registry;
     context.exports = services.exports;
     context.deletion = services.deletion;
+    context.retention = &services.retention;
   }
 
   // Ends the event loop once no WebSocket is attached to the hub (each detaches when its

@@ -34,6 +34,7 @@
 #include "chat/media_service.h"
 #include "chat/moments.h"
 #include "chat/notices.h"
+#include "chat/retention.h"
 #include "chat/service.h"
 #include "chat/social.h"
 #include "metrics/server_metrics.h"
@@ -113,6 +114,8 @@ struct Services {
   account::AccountDeletion* deletion = nullptr;
   // Signing in with OpenID Connect providers; null: none configured.
   oidc::OidcService* oidc = nullptr;
+  // Conversations' retention policies (chat/retention.h).
+  chat::Retention& retention;
 };
 
 class Server {

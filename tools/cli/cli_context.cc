@@ -144,4 +144,14 @@ Result<std::optional<int64_t>> FindDirectConversation(client::HttpApi& api, int6
   return std::optional<int64_t>();
 }
 
+Result<int64_t> ResolveConversation(client::HttpApi& api, const std::string& where) {
+  if (std::optional<int64_t> conversation = ConversationRef(where)) return *conversation;
+  Result<client::User> peer = api.LookupUser(where);
+  if (!peer.ok()) return peer.status();
+  Result<std::optional<int64_t>> direct = FindDirectConversation(api, peer->id);
+  if (!direct.ok()) return direct.status();
+  if (!direct->has_value()) return Status(Code::kNotFound, "no messages with " + where + " yet");
+  return **direct;
+}
+
 }  // namespace parley::cli

@@ -15,17 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-// The conversation `where` names: #ID as given, a username's direct conversation if any.
-Result<int64_t> ResolveConversation(client::HttpApi& api, const std::string& where) {
-  if (std::optional<int64_t> conversation = ConversationRef(where)) return *conversation;
-  Result<client::User> peer = api.LookupUser(where);
-  if (!peer.ok()) return peer.status();
-  Result<std::optional<int64_t>> direct = FindDirectConversation(api, peer->id);
-  if (!direct.ok()) return direct.status();
-  if (!direct->has_value()) return Status(Code::kNotFound, "no messages with " + where + " yet");
-  return **direct;
-}
-
 // Connects, sends `frame` (built for client id `id` in conversation of `where`) and prints the
 // ack. `build` gets the id and the conversation.
 int SendOp(const CliContext& context, const std::string& where, std::string_view what,
