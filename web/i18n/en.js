@@ -432,5 +432,7 @@ export default {
     oidc_unlinked: '{name} no longer signs you in.',
     'error.oidc_unlink.forbidden': 'This is your only way into this account: it has no password and no other linked account. Keep it linked, or you could not sign in again.',
     'error.oidc_unlink.not_found': 'That account is not linked any more.',
+    // --- retention (message_pane.js: history reached what the policy removed) ---
+    retention_pruned: 'Older messages were removed by the retention policy.',
   },
 };

@@ -432,5 +432,7 @@ export default {
     oidc_unlinked: '{name} ne vous connecte plus.',
     'error.oidc_unlink.forbidden': 'C’est votre seul moyen d’entrer dans ce compte : il n’a pas de mot de passe ni d’autre compte relié. Gardez-le relié, sinon vous ne pourriez plus vous connecter.',
     'error.oidc_unlink.not_found': 'Ce compte n’est plus relié.',
+    // --- retention (message_pane.js: history reached what the policy removed) ---
+    retention_pruned: 'Les messages plus anciens ont été supprimés par la politique de conservation.',
   },
 };

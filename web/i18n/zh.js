@@ -432,5 +432,7 @@ export default {
     oidc_unlinked: '{name} 已不能再让你登录。',
     'error.oidc_unlink.forbidden': '这是你进入此账号的唯一方式：账号没有密码，也没有其他关联账号。请保留关联，否则将无法再登录。',
     'error.oidc_unlink.not_found': '该账号已不再关联。',
+    // --- retention (message_pane.js: history reached what the policy removed) ---
+    retention_pruned: '更早的消息已按保留策略删除。',
   },
 };
