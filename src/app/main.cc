@@ -332,6 +332,12 @@ int Main(int argc, char** argv) {
       "parley_push_notifications_dropped_total",
       "Push notifications refused because the outbox intake was full.", {},
       [&outbox] { return double(outbox.stats().dropped); });
+  metrics_registry.AddCounterFunction(
+      "parley_pruned_messages_total", "Messages the retention policies removed.", {},
+      [&pruner] { return double(pruner.stats().messages); });
+  metrics_registry.AddCounterFunction(
+      "parley_pruned_media_total", "Attachments media retention removed from messages.", {},
+      [&pruner] { return double(pruner.stats().media); });
   auto port = server.Start();
   if (!port.ok()) return Fail(port.status());
 

@@ -24,7 +24,7 @@ RouteResult HandleRetentionApi(const Request& request, const Segments& path,
     Status set = co_await OnWorker(context.workers, [&] {
       return context.retention->Set(me.user.id, *conversation, *policy);
     });
-    if (!set.ok()) co_return ErrorResponse(request, set.status());
+    if (!set.ok()) co_return ErrorResponse(request, set);
   }
   auto view = co_await OnWorker(context.workers,
                                 [&] { return context.retention->Get(me.user.id, *conversation); });
