@@ -154,8 +154,10 @@ Result<HistoryPage> Service::History(int64_t user_id, int64_t conversation_id,
   if (!retention.ok()) return retention.status();
   int64_t through = retention->pruned_through;
   if (!page.messages.empty()) through = std::min(through, page.messages.front().seq - 1);
-  const bool reaches = query.after ? std::max(*query.after, floor) < through : !page.has_more;
-  if (reaches && through > floor) page.pruned = PrunedRange{floor + 1, through};
+  // Forwards, the range starts after what the caller has (as in catch-up).
+  const int64_t from = (query.after ? std::max(*query.after, floor) : floor) + 1;
+  const bool reaches = query.after ? from <= through : !page.has_more;
+  if (reaches && through >= from) page.pruned = PrunedRange{from, through};
   return page;
 }
 
