@@ -29,10 +29,14 @@ std::vector<int64_t> SeqsOf(const json& messages) {
 
 class RetentionTest : public testing::Test {
  protected:
+  // Server-wide policy flags for a test's server (none: keep forever).
+  virtual std::vector<std::string> PolicyArgs() const { return {}; }
+
   void SetUp() override {
     ServerProcess::Options options;
     options.extra_args = {"--retention-interval-s", "1", "--group-adds-require-friendship",
                           "false"};
+    for (const std::string& arg : PolicyArgs()) options.extra_args.push_back(arg);
     auto server = ServerProcess::Start(options);
     ASSERT_TRUE(IsOk(server));
     server_ = std::move(*server);
@@ -237,6 +241,28 @@ TEST_F(RetentionTest, HostilePolicyValuesAreRefusedAndChangeNothing) {
       "GET", "/api/v1/conversations/" + std::to_string(conversation) + "/retention");
   ASSERT_TRUE(IsOk(anonymous));
   EXPECT_EQ(anonymous->status, 401);
+}
+
+class ServerRetentionTest : public RetentionTest {
+ protected:
+  std::vector<std::string> PolicyArgs() const override { return {"--retention-max-messages", "4"}; }
+};
+
+TEST_F(ServerRetentionTest, TheServersPolicyAppliesAndAConversationCannotLoosenIt) {
+  const int64_t conversation = SendToBob(6);
+  ASSERT_TRUE(WaitForPruned(conversation, 2));
+  auto looser = api(1).SetRetention(conversation, 0, 10);
+  ASSERT_TRUE(IsOk(looser));
+  EXPECT_EQ((*looser)["conversation"]["max_messages"], 10);
+  EXPECT_EQ((*looser)["effective"]["max_messages"], 4);  // the stricter of the two
+  auto stricter = api(1).SetRetention(conversation, 0, 1);
+  ASSERT_TRUE(IsOk(stricter));
+  EXPECT_EQ((*stricter)["effective"]["max_messages"], 1);
+  ASSERT_TRUE(WaitForPruned(conversation, 5));
+  auto newest = api(0).History(conversation);
+  ASSERT_TRUE(IsOk(newest));
+  EXPECT_EQ(SeqsOf((*newest)["messages"]), std::vector<int64_t>{6});
+  EXPECT_EQ((*newest)["pruned"], (json{{"from", 1}, {"through", 5}}));
 }
 
 }  // namespace
