@@ -537,6 +537,18 @@ const std::vector<Option>& Options() {
           365LL * 24 * 3600, [](Config& c, int64_t v) { c.backup.interval_ms = v * 1000; }),
       Int("backup-keep", "scheduled backups kept, the newest (7)", 1, 10000,
           [](Config& c, int64_t v) { c.backup.keep = static_cast<int>(v); }),
+      Int("retention-days", "days messages are kept; 0 keeps them forever (0)", 0,
+          chat::kMaxRetentionDays, [](Config& c, int64_t v) { c.retention.server.days = v; }),
+      Int("retention-max-messages",
+          "messages (seqs) each conversation keeps, the newest; 0 keeps all (0)", 0,
+          chat::kMaxRetentionMessages,
+          [](Config& c, int64_t v) { c.retention.server.max_messages = v; }),
+      Int("media-retention-days", "days message attachments are kept; 0 keeps them forever (0)",
+          0, chat::kMaxRetentionDays, [](Config& c, int64_t v) { c.retention.media_days = v; }),
+      Int("retention-interval-s", "seconds between two pruning passes (60)", 1, 24 * 3600,
+          [](Config& c, int64_t v) { c.retention.interval = std::chrono::seconds(v); }),
+      Int("retention-batch", "messages removed per write transaction while pruning (500)", 1,
+          10000, [](Config& c, int64_t v) { c.retention.batch = static_cast<int>(v); }),
       {"media-store", "where media blobs are kept: local (the media directory) or s3 (local)",
        [](Config& c, const std::string& v) -> Status {
          if (v != "local" && v != "s3") return Invalid("media-store", "must be local or s3");

@@ -20,6 +20,7 @@
 #include "chat/groups.h"
 #include "chat/media_service.h"
 #include "chat/message_writer.h"
+#include "chat/retention.h"
 #include "chat/service.h"
 #include "chat/social.h"
 #include "mail/smtp_mailer.h"
@@ -79,6 +80,7 @@ struct Config {
   std::string admin_username;  // granted the server-admin role at start-up (must exist)
   LogFormat log_format = LogFormat::kText;  // --log-format text|json (base/log_format.h)
   bool show_help = false;
+  chat::RetentionOptions retention;  // retention policy and the pruner (chat/retention.h)
 };
 
 // `args` excludes the program name.

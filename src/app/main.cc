@@ -29,12 +29,15 @@
 #include "app/media_store.h"
 #include "app/readiness.h"
 #include "auth/auth_service.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "chat/counting_sink.h"
 #include "chat/digest_source.h"
 #include "chat/groups.h"
 #include "chat/hub.h"
 #include "chat/media_cleanup.h"
+#include "chat/pruner.h"
+#include "chat/retention.h"
 #include "chat/media_service.h"
 #include "chat/message_writer.h"
 #include "chat/moderation.h"
@@ -320,6 +323,9 @@ int Main(int argc, char** argv) {
   chat::MediaService media(**store, writer, **blobs, media_options);
   chat::MediaCleanup media_cleanup(media,
                                    std::chrono::milliseconds(config->media_cleanup_interval_ms));
+  // Retention policies and the pruner (chat/pruner.h), beside the traffic, in small batches.
+  chat::Retention retention(**store, writer, config->retention);
+  chat::Pruner pruner(**store, config->retention, &NowMillis);
   // Users' data exports (account/export_service.h) in <data-dir>/exports, and deletion.
   config->exports.dir = (data_dir / "exports").string();
   account::ExportService exports(**store, chat, **blobs, config->exports);
@@ -344,7 +350,8 @@ int Main(int argc, char** argv) {
                                                    push_registry, email, two_factor, moments,
                                                    [&readiness] { return readiness.Check(); },
                                                    &server_metrics, &metrics_registry, &exports,
-                                                   &deletion, oidc.get(), &admin, &reports});
+                                                   &deletion, oidc.get(), &admin, &reports,
+                                                   retention});
   // What the modules keep themselves, read at each scrape.
   metrics_registry.AddGaugeFunction("parley_connections", "Open TCP connections.", {},
                                     [&server] { return double(server.open_connections()); });
@@ -360,6 +367,12 @@ int Main(int argc, char** argv) {
       "parley_push_notifications_dropped_total",
       "Push notifications refused because the outbox intake was full.", {},
       [&outbox] { return double(outbox.stats().dropped); });
+  metrics_registry.AddCounterFunction(
+      "parley_pruned_messages_total", "Messages the retention policies removed.", {},
+      [&pruner] { return double(pruner.stats().messages); });
+  metrics_registry.AddCounterFunction(
+      "parley_pruned_media_total", "Attachments media retention removed from messages.", {},
+      [&pruner] { return double(pruner.stats().media); });
   auto port = server.Start();
   if (!port.ok()) return Fail(port.status());
 
@@ -415,6 +428,7 @@ int Main(int argc, char** argv) {
   pthread_kill(signal_waiter.native_handle(), SIGTERM);  // wakes it wherever it waits
   signal_waiter.join();
   if (backups) backups->Stop();
+  pruner.Stop();
   media_cleanup.Stop();
   exports.Stop();
   search_indexer.Stop();

@@ -18,7 +18,11 @@ Result<CatchUp> CatchUp::Plan(store::Store& store, int64_t user_id, std::span<co
   for (const store::ConversationSummary& summary : plan.conversations_) {
     const auto it = seen.find(summary.id);
     // A member who joined late replays from their join on, never what came before.
-    const int64_t after = std::max(it == seen.end() ? 0 : it->second, summary.self.first_seq - 1);
+    int64_t after = std::max(it == seen.end() ? 0 : it->second, summary.self.first_seq - 1);
+    if (summary.pruned_through > after) {
+      plan.pruned_.emplace(summary.id, PrunedRange{after + 1, summary.pruned_through});
+      after = summary.pruned_through;
+    }
     if (summary.last_seq <= after) continue;
     const int64_t until = std::min<int64_t>(summary.last_seq, after + sync_limit);
     if (until != summary.last_seq) plan.incomplete_.push_back(summary.id);
@@ -30,6 +34,12 @@ Result<CatchUp> CatchUp::Plan(store::Store& store, int64_t user_id, std::span<co
 
 bool CatchUp::complete(int64_t conversation_id) const {
   return !std::binary_search(incomplete_.begin(), incomplete_.end(), conversation_id);
+}
+
+std::optional<PrunedRange> CatchUp::pruned(int64_t conversation_id) const {
+  const auto it = pruned_.find(conversation_id);
+  if (it == pruned_.end()) return std::nullopt;
+  return it->second;
 }
 
 Result<std::vector<store::Message>> CatchUp::NextPage(store::Store& store, int max_messages) {

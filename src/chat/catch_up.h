@@ -8,7 +8,9 @@
 // deduplicate by (conversation_id, seq)). Per conversation the range is (after, until], where
 // `after` is the device's cursor (0 when not listed; never before the member's first_seq) and
 // `until` is at most `sync_limit` messages further; `complete` says whether that reached the
-// conversation's last seq.
+// conversation's last seq. A cursor inside the range the retention policy removed
+// (ConversationSummary::pruned_through) starts after it instead, and `pruned` names what the
+// device missed there for good.
 //
 // Thread-safety: none. NextPage blocks on the store: call it from a worker thread, one call at
 // a time; the plan may move between threads between calls.
@@ -16,7 +18,9 @@
 #define PARLEY_CHAT_CATCH_UP_H_
 
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
@@ -28,6 +32,12 @@ namespace parley::chat {
 struct Cursor {
   int64_t conversation_id = 0;
   int64_t seq = 0;
+};
+
+// Messages from..through (seqs, inclusive) that the retention policy removed.
+struct PrunedRange {
+  int64_t from = 1;
+  int64_t through = 0;
 };
 
 class CatchUp {
@@ -42,6 +52,8 @@ class CatchUp {
   // Whether the replay of `conversation_id` reaches its last seq (false: more were missed than
   // sync_limit).
   bool complete(int64_t conversation_id) const;
+  // The removed messages between the device's cursor and what remains, if there were any.
+  std::optional<PrunedRange> pruned(int64_t conversation_id) const;
   // Drops the summaries once `synced` is encoded: the ranges are all a session keeps.
   void ReleaseConversations() { std::vector<store::ConversationSummary>().swap(conversations_); }
 
@@ -52,8 +64,9 @@ class CatchUp {
 
  private:
   std::vector<store::ConversationSummary> conversations_;
-  std::vector<int64_t> incomplete_;      // sorted ids of conversations cut at sync_limit
-  std::vector<store::SeqRange> ranges_;  // only conversations with something to replay
+  std::vector<int64_t> incomplete_;  // sorted ids of conversations cut at sync_limit
+  std::unordered_map<int64_t, PrunedRange> pruned_;  // conversations whose cursor was pruned
+  std::vector<store::SeqRange> ranges_;              // only conversations with something to replay
   size_t next_range_ = 0;
 };
 

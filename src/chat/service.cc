@@ -148,6 +148,16 @@ Result<HistoryPage> Service::History(int64_t user_id, int64_t conversation_id,
       page.messages.erase(page.messages.begin());  // the extra one is the oldest
     }
   }
+  // Read after the messages: the pruner may have moved on since, so the range is cut to what
+  // the page holds.
+  auto retention = store_.FindRetention(conversation_id);
+  if (!retention.ok()) return retention.status();
+  int64_t through = retention->pruned_through;
+  if (!page.messages.empty()) through = std::min(through, page.messages.front().seq - 1);
+  // Forwards, the range starts after what the caller has (as in catch-up).
+  const int64_t from = (query.after ? std::max(*query.after, floor) : floor) + 1;
+  const bool reaches = query.after ? from <= through : !page.has_more;
+  if (reaches && through >= from) page.pruned = PrunedRange{from, through};
   return page;
 }
 

@@ -51,6 +51,9 @@ struct HistoryPage {
   std::vector<store::Message> messages;  // ascending seq
   bool has_more = false;                 // more exist in the direction asked
   bool backwards = true;                 // read from `before` (or the newest) towards older
+  // Set when the page reaches the range the retention policy removed (as far as the member
+  // could have read it): the client shows a marker there, never a silent gap.
+  std::optional<PrunedRange> pruned;
 };
 
 class Service {

@@ -148,6 +148,8 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
   if (auto response = co_await std::move(identities)) co_return std::move(*response);
   auto pushing = HandlePushApi(request, path, me, context);
   if (auto response = co_await std::move(pushing)) co_return std::move(*response);
+  auto retention = HandleRetentionApi(request, path, me, context);
+  if (auto response = co_await std::move(retention)) co_return std::move(*response);
   auto search = HandleSearchApi(request, path, me, context, query);
   if (auto response = co_await std::move(search)) co_return std::move(*response);
   if (path.size() >= 3 && path[2] == "moments") {

@@ -74,6 +74,10 @@ RouteResult HandleMomentsApi(const Request& request, const Segments& path,
 RouteResult HandlePushApi(const Request& request, const Segments& path, const auth::Principal& me,
                           Context& context);
 
+// A conversation's retention policy (api_retention.cc).
+RouteResult HandleRetentionApi(const Request& request, const Segments& path,
+                               const auth::Principal& me, Context& context);
+
 // Message search (api_search.cc).
 RouteResult HandleSearchApi(const Request& request, const Segments& path, const auth::Principal& me,
                             Context& context, const Query& query);

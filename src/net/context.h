@@ -20,6 +20,7 @@
 #include "chat/moments.h"
 #include "chat/notices.h"
 #include "chat/reports.h"
+#include "chat/retention.h"
 #include "chat/service.h"
 #include "chat/social.h"
 #include "metrics/server_metrics.h"
@@ -69,6 +70,8 @@ struct Context {
   // routes answer `unavailable`.
   account::AdminService* admin = nullptr;
   chat::Reports* reports = nullptr;
+  // Conversations' retention policies (Services::retention; never null once the server runs).
+  chat::Retention* retention = nullptr;
 
   // Set once by Server::BeginShutdown: new HTTP requests get 503 and new sends `unavailable`.
   std::atomic<bool> shutting_down{false};

@@ -65,6 +65,7 @@ struct Server::Impl {
     context.deletion = services.deletion;
     context.admin = services.admin;
     context.reports = services.reports;
+    context.retention = &services.retention;
   }
 
   // Ends the event loop once no WebSocket is attached to the hub (each detaches when its

@@ -36,6 +36,7 @@
 #include "chat/moments.h"
 #include "chat/notices.h"
 #include "chat/reports.h"
+#include "chat/retention.h"
 #include "chat/service.h"
 #include "chat/social.h"
 #include "metrics/server_metrics.h"
@@ -119,6 +120,8 @@ struct Services {
   // Administration and users' reports; null: those routes answer `unavailable`.
   account::AdminService* admin = nullptr;
   chat::Reports* reports = nullptr;
+  // Conversations' retention policies (chat/retention.h).
+  chat::Retention& retention;
 };
 
 class Server {

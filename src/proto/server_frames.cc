@@ -82,6 +82,14 @@ void WriteMessage(JsonWriter& w, const store::Message& m) {
   w.EndObject();
 }
 
+void WritePruned(JsonWriter& w, const chat::PrunedRange& range) {
+  w.Key("pruned")
+      .BeginObject()
+      .Field("from", range.from)
+      .Field("through", range.through)
+      .EndObject();
+}
+
 // A history page's messages, cut short when their JSON passes kMaxHistoryBytes: a page of
 // messages full of escaped characters could otherwise pass the session's outgoing queue
 // limit in one frame. The cut drops the far end (the oldest when reading backwards) and says
@@ -107,6 +115,8 @@ void WriteHistory(JsonWriter& w, const chat::HistoryPage& page) {
   for (size_t i = first; i < first + kept; ++i) w.Raw(encoded[i]);
   w.EndArray();
   w.Field("has_more", page.has_more || kept < count);
+  // Cut short backwards, the page no longer reaches the removed range.
+  if (page.pruned && !(page.backwards && kept < count)) WritePruned(w, *page.pruned);
 }
 
 void WriteUser(JsonWriter& w, const store::User& user) {
@@ -238,6 +248,9 @@ std::string SyncedFrame(const chat::CatchUp& plan) {
         .Field("last_seq", summary.last_seq)
         .Field("complete", plan.complete(summary.id))
         .Field("kind", ConversationKindName(summary.kind));
+    if (const std::optional<chat::PrunedRange> pruned = plan.pruned(summary.id)) {
+      WritePruned(w, *pruned);
+    }
     if (summary.kind == store::ConversationKind::kGroup) WriteGroupSummary(w, summary);
     WriteCursors(w, summary);
     w.EndObject();
@@ -363,6 +376,7 @@ std::string ConversationsBody(std::span<const store::ConversationSummary> conver
         .Field("last_seq", c.last_seq)
         .Field("last_activity_at", c.last_activity_at)
         .Field("unread", c.unread);
+    if (c.pruned_through > 0) w.Field("pruned_through", c.pruned_through);
     if (c.kind == store::ConversationKind::kGroup) WriteGroupSummary(w, c);
     w.Key("last_message");
     if (c.last_message) {

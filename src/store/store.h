@@ -214,6 +214,10 @@ class WriteTxn {
   // media refers to: the caller removes those blobs. kNotFound "no such user".
   virtual Result<std::vector<std::string>> EraseAccount(int64_t user_id,
                                                         std::string_view shown_name) = 0;
+
+  // --- retention (sqlite_retention.cc) ---
+  // Stores the conversation's own retention policy. kNotFound "no such conversation".
+  virtual Status SetRetention(int64_t conversation_id, const RetentionPolicy& policy) = 0;
 };
 
 class Store {
@@ -419,6 +423,24 @@ class Store {
   // not for hot paths.
   virtual Result<ServerStats> CountStats() = 0;
   // --- end of administration ---
+  // --- retention (sqlite_retention.cc) ---
+  // The conversation's policy and pruned ranges. kNotFound "no such conversation".
+  virtual Result<ConversationRetention> FindRetention(int64_t conversation_id) = 0;
+  // Up to `limit` live conversations with id > after_id, ascending id (to walk them in pages).
+  virtual Result<std::vector<ConversationRetention>> RetentionStates(int64_t after_id,
+                                                                     int limit) = 0;
+  // Removes, in ONE short write transaction, up to `batch` messages of the conversation that
+  // `limits` marks as due, ascending seq from its pruned range on, stopping at the first that
+  // is not: their reactions, media links (a media no message, moment or avatar holds any more
+  // becomes unattached: media cleanup removes it and its blobs) and search entries (queued for
+  // removal) go with them. Records the new pruned range, and the unread arithmetic keeps
+  // counting only what remains. A policy may empty a conversation; seqs are never reused.
+  virtual Result<PruneStep> PruneMessages(int64_t conversation_id, const PruneLimits& limits,
+                                          int batch) = 0;
+  // The same for media only: messages created before `created_before` lose their attachment
+  // (the message, its text and its seq stay). Records the media pruned range.
+  virtual Result<PruneStep> PruneMedia(int64_t conversation_id, int64_t created_before,
+                                       int batch) = 0;
 
   // --- writes that must be grouped (messages, cursors) ---
   virtual Status Write(const std::function<Status(WriteTxn&)>& body) = 0;

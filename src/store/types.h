@@ -212,6 +212,8 @@ struct ConversationSummary {
   std::string topic;
   int64_t member_count = 0;
   int64_t read_by = 0;  // other members whose read cursor reached last_seq
+  // Messages with seq <= pruned_through were removed by the retention policy (0: none).
+  int64_t pruned_through = 0;
 };
 
 // --- search ---
@@ -407,6 +409,36 @@ struct ServerStats {
   int64_t conversations = 0;  // direct, group and system conversations, deleted groups not
   int64_t messages = 0;       // stored messages of every kind, tombstones included
   int64_t media_bytes = 0;    // the sizes of all stored media
+// --- retention (pruning old messages) ---
+
+// How long a conversation keeps its messages; 0 in a field is no limit.
+struct RetentionPolicy {
+  int64_t days = 0;          // messages older than this many days go
+  int64_t max_messages = 0;  // only the last this many seqs stay
+};
+
+// A conversation's policy and how far it has been pruned.
+struct ConversationRetention {
+  int64_t conversation_id = 0;
+  ConversationKind kind = ConversationKind::kDirect;
+  RetentionPolicy policy;            // the conversation's own (the server's applies as well)
+  int64_t last_seq = 0;
+  int64_t pruned_through = 0;        // messages with seq <= this are gone
+  int64_t media_pruned_through = 0;  // messages with seq <= this lost their media
+};
+
+// What a message is pruned for: seq <= through_seq, or created_at < created_before. A pass
+// removes the longest run of such messages after the conversation's pruned range.
+struct PruneLimits {
+  int64_t through_seq = 0;     // 0: no bound by count
+  int64_t created_before = 0;  // 0: no bound by age
+};
+
+// The outcome of one small pruning transaction.
+struct PruneStep {
+  int removed = 0;             // messages removed (or stripped of their media)
+  int64_t pruned_through = 0;  // the conversation's pruned range (or media range) now
+  bool more = false;           // the batch was full: more may be due
 };
 
 }  // namespace parley::store

@@ -214,6 +214,14 @@ class FakeStore : public store::Store {
     return Unsupported();
   }
   Result<std::vector<int64_t>> MomentsWithMedia(std::string_view) override { return Unsupported(); }
+  Result<store::ConversationRetention> FindRetention(int64_t) override { return Unsupported(); }
+  Result<std::vector<store::ConversationRetention>> RetentionStates(int64_t, int) override {
+    return Unsupported();
+  }
+  Result<store::PruneStep> PruneMessages(int64_t, const store::PruneLimits&, int) override {
+    return Unsupported();
+  }
+  Result<store::PruneStep> PruneMedia(int64_t, int64_t, int) override { return Unsupported(); }
   Status Write(const std::function<Status(store::WriteTxn&)>&) override { return Unsupported(); }
   Result<std::vector<store::User>> SearchUsers(std::string_view, int64_t, int) override {
     return Unsupported();

@@ -11,6 +11,7 @@ import { limitsScenarios } from './limits_scenarios.mjs';
 import { narrowScenarios } from './narrow_scenarios.mjs';
 import { notFriendsScenarios } from './not_friends_scenarios.mjs';
 import { offlineScenarios } from './offline_scenarios.mjs';
+import { retentionScenarios } from './retention_scenarios.mjs';
 import { securityScenarios } from './security_scenarios.mjs';
 import { socialScenarios } from './social_scenarios.mjs';
 import { unreachableScenarios } from './unreachable_scenarios.mjs';
@@ -335,4 +336,5 @@ export const scenarios = [
   ...offlineScenarios,
   ...narrowScenarios,
   ...busyChatScenarios,
+  ...retentionScenarios,
 ];

@@ -55,6 +55,8 @@ std::optional<int64_t> ConversationRef(const std::string& name);
 
 // The direct conversation with `peer_id` from the caller's list, if it exists yet.
 Result<std::optional<int64_t>> FindDirectConversation(client::HttpApi& api, int64_t peer_id);
+// The conversation `where` names: #ID as given, a username's direct conversation if any.
+Result<int64_t> ResolveConversation(client::HttpApi& api, const std::string& where);
 
 // The conversation `where` names: #ID as given, a username's direct conversation if any.
 Result<int64_t> ResolveConversation(client::HttpApi& api, const std::string& where);
@@ -107,6 +109,12 @@ int RunReact(const CliContext& context, const std::string& where, int64_t seq,
 int RunFind(const CliContext& context, const std::string& query, const std::string& in,
             const std::string& before, std::optional<int> limit);
 int RunFollow(const CliContext& context, const std::string& username);  // "" = everyone
+// Neither set: show the policy; either set: set both (an unset one is 0, no limit).
+struct RetentionArgs {
+  std::optional<int64_t> days;
+  std::optional<int64_t> max_messages;
+};
+int RunRetention(const CliContext& context, const std::string& where, const RetentionArgs& args);
 int RunChat(const CliContext& context, const std::string& username);
 int RunNotice(const CliContext& context, const std::string& text,
               const std::vector<std::string>& usernames, bool everyone);

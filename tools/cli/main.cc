@@ -130,6 +130,13 @@ int main(int argc, char** argv) {
   find->add_option("--in", in, "only in USER's direct conversation or #ID");
   find->add_option("--before", cursor, "the cursor a previous page printed");
   find->add_option("--limit", limit, "how many (1-50, default 20)");
+  RetentionArgs retention_args;
+  auto* retention = app.add_subcommand(
+      "retention", "show or set how long WHERE (USER or #ID) keeps its messages");
+  retention->add_option("WHERE", where)->required();
+  retention->add_option("--days", retention_args.days, "remove messages older (0: no limit)");
+  retention->add_option("--max-messages", retention_args.max_messages,
+                        "keep only the newest this many (0: no limit)");
   auto* history = app.add_subcommand("history", "show messages with a user");
   history->add_option("USER", username)->required();
   history->add_option("--before", before, "only messages with seq below this");
@@ -356,6 +363,7 @@ int main(int argc, char** argv) {
   if (del->parsed()) exit_code = RunDelete(context, where, seq);
   if (react->parsed()) exit_code = RunReact(context, where, seq, text, off);
   if (find->parsed()) exit_code = RunFind(context, text, in, cursor, limit);
+  if (retention->parsed()) exit_code = RunRetention(context, where, retention_args);
   if (follow->parsed()) exit_code = RunFollow(context, username);
   if (chat->parsed()) exit_code = RunChat(context, username);
   if (notice->parsed()) exit_code = RunNotice(context, text, recipients, everyone);

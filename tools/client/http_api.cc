@@ -415,6 +415,15 @@ Status HttpApi::AnswerGroupJoinRequest(int64_t group_id, int64_t user_id, bool a
 
 // --- social graph ---
 
+Result<json> HttpApi::Retention(int64_t conversation_id) {
+  return Call("GET", "/conversations/" + std::to_string(conversation_id) + "/retention");
+}
+
+Result<json> HttpApi::SetRetention(int64_t conversation_id, int64_t days, int64_t max_messages) {
+  return Call("PUT", "/conversations/" + std::to_string(conversation_id) + "/retention",
+              json{{"days", days}, {"max_messages", max_messages}});
+}
+
 Result<json> HttpApi::SearchMessages(std::string_view q, int64_t conversation_id,
                                      std::string_view before, int limit) {
   std::string target = "/search?q=" + EscapePathSegment(q) + "&limit=" + std::to_string(limit);

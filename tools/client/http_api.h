@@ -90,6 +90,10 @@ class HttpApi {
   Result<nlohmann::json> SearchMessages(std::string_view q, int64_t conversation_id = 0,
                                         std::string_view before = "", int limit = 20);
   Status Healthz();
+  // GET /conversations/{id}/retention: {"conversation", "effective", "media_days",
+  // "pruned_through", "can_change"}; PUT sets the conversation's own policy (0: no limit).
+  Result<nlohmann::json> Retention(int64_t conversation_id);
+  Result<nlohmann::json> SetRetention(int64_t conversation_id, int64_t days, int64_t max_messages);
 
   // --- e-mail and password reset --- (docs/protocol.md, "E-mail and password reset")
   Result<nlohmann::json> Email();  // GET /account/email: {"email", "verified"}

@@ -3,7 +3,7 @@
 // Contract
 // - A conversation is {id, kind, last_seq, last_activity_at, last_message, self, members,
 //   messages: Map seq -> message, ops: Map seq -> op, oldestSeq, hasMoreBefore,
-//   historyLoaded}; groups also carry name, topic, member_count, role (mine) and read_by from
+//   historyLoaded, pruned ({from, through}: history reached what the retention policy removed)}; groups also carry name, topic, member_count, role (mine) and read_by from
 //   the list and `synced`.
 // - Messages are deduplicated by (conversation_id, seq): applying one twice changes nothing
 //   and addMessage() returns false the second time.
@@ -172,8 +172,9 @@ export function createChatState({ myId } = {}) {
       notify(conversation.id);
       return true;
     },
-    // A page of history: ascending messages; hasMoreBefore only for pages fetched backwards.
-    addHistory(conversationId, messages, { hasMoreBefore } = {}) {
+    // A page of history: ascending messages; hasMoreBefore only for pages fetched backwards;
+    // pruned ({from, through}) when the page reached what the retention policy removed.
+    addHistory(conversationId, messages, { hasMoreBefore, pruned } = {}) {
       const conversation = ensure(conversationId);
       for (const message of messages) {
         if (isOp(message)) storeOp(conversation, message);
@@ -182,6 +183,10 @@ export function createChatState({ myId } = {}) {
         conversation.last_seq = Math.max(conversation.last_seq, message.seq);
       }
       if (hasMoreBefore !== undefined) conversation.hasMoreBefore = hasMoreBefore;
+      if (pruned) {
+        conversation.pruned = pruned;
+        conversation.hasMoreBefore = false;
+      }
       if (conversation.oldestSeq <= 1) conversation.hasMoreBefore = false;
       conversation.historyLoaded = true;
       notify(conversationId);

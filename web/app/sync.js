@@ -271,7 +271,7 @@ export function createSync({ api, state, social, typing, moments, outbox, users,
     try {
       const options = conversation.historyLoaded ? { before: conversation.oldestSeq } : {};
       const reply = await fetchHistory(conversationId, options);
-      state.addHistory(conversationId, reply.messages, { hasMoreBefore: reply.has_more });
+      state.addHistory(conversationId, reply.messages, { hasMoreBefore: reply.has_more, pruned: reply.pruned });
     } finally {
       loading.delete(conversationId);
     }

@@ -483,5 +483,7 @@ export default {
     'error.two_step.forbidden': 'First confirm it’s you with a linked account (above), then try again.',
     'error.delete_account.forbidden': 'First confirm it’s you with a linked account (in Security, above), then delete the account.',
     two_step_off_no_password: 'Off: your linked account alone signs you in.',
+    // --- retention (message_pane.js: history reached what the policy removed) ---
+    retention_pruned: 'Older messages were removed by the retention policy.',
   },
 };

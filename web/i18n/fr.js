@@ -483,5 +483,7 @@ export default {
     'error.two_step.forbidden': 'Confirmez d’abord que c’est vous avec un compte relié (ci-dessus), puis réessayez.',
     'error.delete_account.forbidden': 'Confirmez d’abord que c’est vous avec un compte relié (dans Sécurité, ci-dessus), puis supprimez le compte.',
     two_step_off_no_password: 'Désactivée : votre compte relié suffit pour vous connecter.',
+    // --- retention (message_pane.js: history reached what the policy removed) ---
+    retention_pruned: 'Les messages plus anciens ont été supprimés par la politique de conservation.',
   },
 };

@@ -483,5 +483,7 @@ export default {
     'error.two_step.forbidden': '请先用关联账号确认是你本人（见上方），然后重试。',
     'error.delete_account.forbidden': '请先用关联账号确认是你本人（见上方“安全”），再删除账号。',
     two_step_off_no_password: '未开启：仅凭关联账号即可登录。',
+    // --- retention (message_pane.js: history reached what the policy removed) ---
+    retention_pruned: '更早的消息已按保留策略删除。',
   },
 };

@@ -379,6 +379,18 @@ CREATE TABLE reports (
 ) STRICT;
 CREATE INDEX open_reports ON reports (id) WHERE resolved_at = 0;
 )sql",
+    // 12: retention. A conversation's own policy (0: no limit; the server's applies as well)
+    // and how far it has been pruned: messages with seq <= pruned_through are gone, and
+    // pruned_content_count is the content_count of the last of them, so unread stays one
+    // subtraction over what remains; media_pruned_through is the same for media removed from
+    // older messages that stay.
+    R"sql(
+ALTER TABLE conversations ADD COLUMN retention_days INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN retention_max_messages INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN pruned_through INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN pruned_content_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN media_pruned_through INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 Status Failed(int64_t version, const Status& cause) {

@@ -142,6 +142,13 @@ class SqliteStore final : public Store {
                                             int limit) override;
   Result<MomentInteractions> MomentInteractionsOf(std::span<const int64_t> moment_ids) override;
   Result<std::vector<int64_t>> MomentsWithMedia(std::string_view media_id) override;
+  // --- retention --- (sqlite_retention.cc)
+  Result<ConversationRetention> FindRetention(int64_t conversation_id) override;
+  Result<std::vector<ConversationRetention>> RetentionStates(int64_t after_id, int limit) override;
+  Result<PruneStep> PruneMessages(int64_t conversation_id, const PruneLimits& limits,
+                                  int batch) override;
+  Result<PruneStep> PruneMedia(int64_t conversation_id, int64_t created_before,
+                               int batch) override;
 
   // Opens one reader connection ahead of the first read, so a broken file fails at open, and
   // moves WAL checkpoints from the committing writer to a thread of their own.

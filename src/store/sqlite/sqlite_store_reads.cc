@@ -142,20 +142,21 @@ Result<std::vector<ConversationSummary>> SqliteStore::ReadConversationList(
 // The user's memberships (index members_by_user), each joined to its conversation by primary
 // key and, `with_last_messages`, to its last content message by primary key
 // (conversation_id, last_content_seq) and to the message at the read cursor by primary key (its
-// content_count gives unread by one subtraction): no scan of messages, cost proportional to the
-// number of the user's conversations.
+// content_count gives unread by one subtraction; a cursor inside the pruned range counts from
+// pruned_content_count, the last pruned message's): no scan of messages, cost proportional to
+// the number of the user's conversations.
 Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db, int64_t user_id,
                                                                           bool with_last_messages) {
   constexpr const char* kStates =
       "SELECT c.id, c.kind, c.last_seq, c.last_activity_at, m.delivered_seq, m.read_seq, "
-      "m.role, m.muted_until, m.first_seq, c.name, c.topic "
+      "m.role, m.muted_until, m.first_seq, c.name, c.topic, c.pruned_through "
       "FROM members AS m JOIN conversations AS c ON c.id = m.conversation_id "
       "WHERE m.user_id = ?1 "
       "ORDER BY c.last_activity_at DESC, c.id DESC";
   constexpr const char* kWithLastMessages =
       "SELECT c.id, c.kind, c.last_seq, c.last_activity_at, m.delivered_seq, m.read_seq, "
-      "m.role, m.muted_until, m.first_seq, c.name, c.topic, "
-      "c.content_count - coalesce(r.content_count, 0), "
+      "m.role, m.muted_until, m.first_seq, c.name, c.topic, c.pruned_through, "
+      "c.content_count - max(coalesce(r.content_count, 0), c.pruned_content_count), "
       "msg.conversation_id, msg.seq, msg.sender_id, msg.client_id, msg.text, msg.created_at, "
       "msg.kind, msg.media, msg.reply_to, msg.target, msg.reaction_on, msg.edited_at, "
       "msg.deleted "
@@ -194,11 +195,12 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db
                           stmt->ColumnInt(8)};
     summary.name = stmt->ColumnText(9);
     summary.topic = stmt->ColumnText(10);
+    summary.pruned_through = stmt->ColumnInt(11);
     if (!with_last_messages) continue;
-    summary.unread = stmt->ColumnInt(11);
+    summary.unread = stmt->ColumnInt(12);
     // A member who joined late sees no last message from before their join.
-    if (!stmt->ColumnIsNull(12) && stmt->ColumnInt(13) >= summary.self.first_seq) {
-      summary.last_message = ReadMessage(*stmt, 12);
+    if (!stmt->ColumnIsNull(13) && stmt->ColumnInt(14) >= summary.self.first_seq) {
+      summary.last_message = ReadMessage(*stmt, 13);
     }
   }
 }

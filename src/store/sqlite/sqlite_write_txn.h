@@ -116,6 +116,9 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<std::vector<std::string>> EraseAccount(int64_t user_id,
                                                 std::string_view shown_name) override;
 
+  // --- retention --- (sqlite_retention.cc)
+  Status SetRetention(int64_t conversation_id, const RetentionPolicy& policy) override;
+
  private:
   // Runs one statement (binding with `bind`) under Guarded; `changes_or` is returned when it
   // changed no row (OK when it is OK). Unique and foreign-key violations become `conflict` and

@@ -87,7 +87,8 @@ export function createMessagePane({ conversation, conversationId, recipientId, o
       myId, unreadFromSeq, users, usersVersion, rich, sendContext: sendContext(),
       onDiscard: (id) => sync.discard(id), onRetry: (id) => sync.retry(id),
     }));
-    topNote.textContent = !c || (c.historyLoaded && !c.hasMoreBefore) ? t('beginning') : t('loading');
+    topNote.textContent = c?.pruned ? t('retention_pruned')
+      : !c || (c.historyLoaded && !c.hasMoreBefore) ? t('beginning') : t('loading');
     if (wasAtBottom) scrollToBottom();
     else if (scroller.scrollHeight !== previousHeight && previousTop < NEAR_TOP_PX) {
       scroller.scrollTop = previousTop + (scroller.scrollHeight - previousHeight); // a page came in above
