@@ -266,6 +266,23 @@ TEST_F(CliTest, ReplyEditReactDeleteAndFind) {
   EXPECT_EQ(nothing.output.find("café"), std::string::npos) << nothing.output;
 }
 
+TEST_F(CliTest, RetentionShowAndSet) {
+  for (const std::string name : {"alice", "bob"}) {
+    ASSERT_EQ(Parley(name, {"register", name}).exit_code, 0);
+    ASSERT_EQ(Parley(name, {"login", name}).exit_code, 0);
+  }
+  ASSERT_EQ(Parley("alice", {"send", "bob", "hello"}).exit_code, 0);
+  CliRun shown = Parley("bob", {"retention", "alice"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.output;
+  EXPECT_NE(shown.output.find("its policy: keep forever"), std::string::npos) << shown.output;
+  CliRun set = Parley("bob", {"retention", "alice", "--days", "30", "--max-messages", "500"});
+  ASSERT_EQ(set.exit_code, 0) << set.output;
+  EXPECT_NE(set.output.find("applies:    30 days, 500 messages"), std::string::npos) << set.output;
+  CliRun refused = Parley("bob", {"retention", "alice", "--days", "-3"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.output.find("invalid_argument"), std::string::npos) << refused.output;
+}
+
 }  // namespace
 TEST_F(CliTest, PushWebhooksAndPreview) {
   ASSERT_EQ(Parley("bot", {"register", "bot"}).exit_code, 0);
