@@ -7,6 +7,7 @@
 #include <cctype>
 #include <optional>
 
+#include "client/reply.h"
 #include "client/wire_codes.h"
 #include "tls/stream.h"
 
@@ -185,7 +186,7 @@ User UserFrom(const json& user) {
               user.value("display_name", std::string())};
 }
 
-Status StatusOf(const Result<json>& reply) { return reply.ok() ? Status::Ok() : reply.status(); }
+using reply::StatusOf;
 
 // The body of a login that opened a session (POST /sessions, /sessions/second-factor).
 LoginResult LoginFrom(const json& reply) {

@@ -1,5 +1,6 @@
 // HttpApi: administration and reports (docs/protocol.md, "Administration", "Reports").
 #include "client/http_api.h"
+#include "client/reply.h"
 
 namespace parley::client {
 
@@ -7,17 +8,7 @@ using nlohmann::json;
 
 namespace {
 
-Status Done(const Result<json>& reply) { return reply.ok() ? Status::Ok() : reply.status(); }
-
-// The member `key` of a reply, or kInternal when the reply lacks it.
-Result<json> Member(Result<json> reply, std::string_view key) {
-  if (!reply.ok()) return reply.status();
-  auto it = reply->find(key);
-  if (it == reply->end()) {
-    return Status(Code::kInternal, "unexpected server reply: no " + std::string(key));
-  }
-  return std::move(*it);
-}
+using reply::Member;
 
 std::string UserPath(int64_t user_id) { return "/admin/users/" + std::to_string(user_id); }
 
@@ -31,14 +22,16 @@ Result<json> HttpApi::AdminUsers(std::string_view query, int64_t after_id, int l
 Result<json> HttpApi::AdminUser(int64_t user_id) { return Call("GET", UserPath(user_id)); }
 
 Status HttpApi::AdminUserAction(int64_t user_id, std::string_view action) {
-  return Done(Call("POST", UserPath(user_id) + "/" + EscapePathSegment(action)));
+  return reply::StatusOf(Call("POST", UserPath(user_id) + "/" + EscapePathSegment(action)));
 }
 
 Status HttpApi::AdminRevokeSessions(int64_t user_id) {
-  return Done(Call("DELETE", UserPath(user_id) + "/sessions"));
+  return reply::StatusOf(Call("DELETE", UserPath(user_id) + "/sessions"));
 }
 
-Status HttpApi::AdminDeleteUser(int64_t user_id) { return Done(Call("DELETE", UserPath(user_id))); }
+Status HttpApi::AdminDeleteUser(int64_t user_id) {
+  return reply::StatusOf(Call("DELETE", UserPath(user_id)));
+}
 
 Result<json> HttpApi::AdminStats() { return Call("GET", "/admin/stats"); }
 

@@ -1,25 +1,12 @@
 // HttpApi: moments (docs/protocol.md, "Moments").
 #include "client/http_api.h"
+#include "client/reply.h"
 
 namespace parley::client {
 
 using nlohmann::json;
 
-namespace {
-
-Status Done(const Result<json>& reply) { return reply.ok() ? Status::Ok() : reply.status(); }
-
-// The member `key` of a reply, or kInternal when the reply lacks it.
-Result<json> Member(Result<json> reply, std::string_view key) {
-  if (!reply.ok()) return reply.status();
-  auto it = reply->find(key);
-  if (it == reply->end()) {
-    return Status(Code::kInternal, "unexpected server reply: no " + std::string(key));
-  }
-  return std::move(*it);
-}
-
-}  // namespace
+using reply::Member;
 
 Result<json> HttpApi::PostMoment(const json& fields) {
   return Member(Call("POST", "/moments", fields), "moment");
@@ -37,7 +24,7 @@ Result<json> HttpApi::Moment(int64_t moment_id) {
 }
 
 Status HttpApi::DeleteMoment(int64_t moment_id) {
-  return Done(Call("DELETE", "/moments/" + std::to_string(moment_id)));
+  return reply::StatusOf(Call("DELETE", "/moments/" + std::to_string(moment_id)));
 }
 
 Result<json> HttpApi::SetMomentAudience(int64_t moment_id, std::string_view mode,
@@ -48,7 +35,8 @@ Result<json> HttpApi::SetMomentAudience(int64_t moment_id, std::string_view mode
 }
 
 Status HttpApi::LikeMoment(int64_t moment_id, bool on) {
-  return Done(Call(on ? "PUT" : "DELETE", "/moments/" + std::to_string(moment_id) + "/like"));
+  return reply::StatusOf(
+      Call(on ? "PUT" : "DELETE", "/moments/" + std::to_string(moment_id) + "/like"));
 }
 
 Result<json> HttpApi::CommentMoment(int64_t moment_id, std::string_view text, int64_t reply_to) {
@@ -59,8 +47,8 @@ Result<json> HttpApi::CommentMoment(int64_t moment_id, std::string_view text, in
 }
 
 Status HttpApi::DeleteMomentComment(int64_t moment_id, int64_t comment_id) {
-  return Done(Call("DELETE", "/moments/" + std::to_string(moment_id) + "/comments/" +
-                                 std::to_string(comment_id)));
+  return reply::StatusOf(Call("DELETE", "/moments/" + std::to_string(moment_id) + "/comments/" +
+                                            std::to_string(comment_id)));
 }
 
 }  // namespace parley::client
