@@ -409,6 +409,8 @@ struct ServerStats {
   int64_t conversations = 0;  // direct, group and system conversations, deleted groups not
   int64_t messages = 0;       // stored messages of every kind, tombstones included
   int64_t media_bytes = 0;    // the sizes of all stored media
+};
+
 // --- retention (pruning old messages) ---
 
 // How long a conversation keeps its messages; 0 in a field is no limit.
