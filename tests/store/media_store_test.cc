@@ -238,7 +238,7 @@ TEST_P(MediaStoreTest, UnattachedMediaAreListedUntilSentOrPublic) {
 
 TEST_P(MediaStoreTest, DeletingTheLastMessageWithAMediaMakesItAnOrphanAgain) {
   ASSERT_TRUE(InTxn([&](WriteTxn& txn) -> Status {
-                for (const char* id : {"m_1", "m_2"}) {
+                for (const char* id : {"m_1", "m_2", "m_3"}) {
                   if (Status s = txn.CreateMedia(ImageMedia(id, users_[0], id, 10)); !s.ok()) {
                     return s;
                   }
@@ -248,6 +248,14 @@ TEST_P(MediaStoreTest, DeletingTheLastMessageWithAMediaMakesItAnOrphanAgain) {
   Message first = SendWithMedia("m_1", "c-1");
   Message second = SendWithMedia("m_1", "c-2");
   Message avatar = SendWithMedia("m_2", "c-3");
+  // m_3 is sent, then also shown in a moment of its owner's.
+  Message shared = SendWithMedia("m_3", "c-4");
+  ASSERT_TRUE(InTxn([&](WriteTxn& txn) -> Status {
+                Moment moment{.author_id = users_[0], .text = "look", .created_at = 30};
+                moment.media.push_back(*store_->FindMedia("m_3"));
+                auto added = txn.AddMoment(moment);
+                return added.ok() ? Status::Ok() : added.status();
+              }).ok());
   auto deleting = [&](const Message& m) {
     return InTxn([&](WriteTxn& txn) { return txn.DeleteMessage(m.conversation_id, m.seq); });
   };
@@ -257,10 +265,11 @@ TEST_P(MediaStoreTest, DeletingTheLastMessageWithAMediaMakesItAnOrphanAgain) {
   EXPECT_TRUE(listed->empty());  // the second message still carries m_1
   ASSERT_TRUE(deleting(second).ok());
   ASSERT_TRUE(deleting(avatar).ok());
+  ASSERT_TRUE(deleting(shared).ok());
   listed = store_->UnattachedMedia(100, 10);
   ASSERT_TRUE(listed.ok());
   ASSERT_EQ(listed->size(), 1u);
-  EXPECT_EQ((*listed)[0].id, "m_1");  // m_2 stays: it is still someone's avatar
+  EXPECT_EQ((*listed)[0].id, "m_1");  // m_2 is still someone's avatar, m_3 in a moment
 }
 
 TEST_P(MediaStoreTest, RemovingMediaFreesOnlyDigestsNoOneElseUses) {

@@ -70,7 +70,8 @@ Status SqliteWriteTxn::UnlinkMedia(std::string_view op, int64_t conversation_id,
   if (Status s = unlink->Run(); !s.ok()) return Internal(op, s);
   Result<Statement> orphan = db_.Prepare(
       "UPDATE media SET attached_at = 0 WHERE id = ?1 AND is_public = 0 AND "
-      "NOT EXISTS (SELECT 1 FROM media_refs WHERE media_id = ?1)");
+      "NOT EXISTS (SELECT 1 FROM media_refs WHERE media_id = ?1) AND "
+      "NOT EXISTS (SELECT 1 FROM moment_media WHERE media_id = ?1)");
   if (!orphan.ok()) return Internal(op, orphan.status());
   orphan->BindText(1, media_id);
   if (Status s = orphan->Run(); !s.ok()) return Internal(op, s);
