@@ -1,5 +1,8 @@
 #include "chat/pruner.h"
 
+#include <algorithm>
+#include <thread>
+
 #include <string>
 #include <utility>
 
@@ -73,11 +76,11 @@ Status Pruner::PruneConversation(const store::ConversationRetention& state, int6
       const auto started = std::chrono::steady_clock::now();
       auto step = store_.PruneMessages(state.conversation_id, limits, options_.batch);
       if (!step.ok()) return step.status();
-      Record(*step,
-             std::chrono::duration_cast<std::chrono::microseconds>(
-                 std::chrono::steady_clock::now() - started),
-             /*media=*/false);
+      const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+          std::chrono::steady_clock::now() - started);
+      Record(*step, took, /*media=*/false);
       more = step->more;
+      if (more) GiveWayToWrites(took);
     }
   }
   if (options_.media_days <= 0) return Status::Ok();
@@ -86,13 +89,21 @@ Status Pruner::PruneConversation(const store::ConversationRetention& state, int6
     const auto started = std::chrono::steady_clock::now();
     auto step = store_.PruneMedia(state.conversation_id, media_before, options_.batch);
     if (!step.ok()) return step.status();
-    Record(*step,
-           std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                 started),
-           /*media=*/true);
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
+    Record(*step, took, /*media=*/true);
     more = step->more;
+    if (more) GiveWayToWrites(took);
   }
   return Status::Ok();
+}
+
+// The store's writes take turns on one lock that is not fair: a thread that takes it again
+// at once keeps it. Back-to-back batches starved the message writer (sends waited seconds while
+// 1M messages were pruned), so the pruner rests as long as its batch took before the next:
+// it holds the write lock at most half the time, and sends get it between two batches.
+void Pruner::GiveWayToWrites(std::chrono::microseconds took) {
+  std::this_thread::sleep_for(std::max(took, std::chrono::microseconds(1000)));
 }
 
 void Pruner::Record(const store::PruneStep& step, std::chrono::microseconds took, bool media) {

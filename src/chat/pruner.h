@@ -45,6 +45,8 @@ class Pruner {
  private:
   void Pass();
   Status PruneConversation(const store::ConversationRetention& state, int64_t now);
+  // Sleeps as long as the batch took (at least 1 ms): see pruner.cc.
+  void GiveWayToWrites(std::chrono::microseconds took);
   void Record(const store::PruneStep& step, std::chrono::microseconds took, bool media);
 
   store::Store& store_;
