@@ -1,9 +1,8 @@
 #include "chat/pruner.h"
 
 #include <algorithm>
-#include <thread>
-
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "base/log.h"
