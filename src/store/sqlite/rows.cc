@@ -111,4 +111,11 @@ std::string ContainsPattern(std::string_view query) {
   return pattern;
 }
 
+Result<bool> RunReturning(std::string_view op, Statement& stmt) {
+  Result<bool> row = stmt.Step();
+  if (!row.ok()) return Internal(op, row.status());
+  if (Status s = stmt.Run(); !s.ok()) return Internal(op, s);
+  return *row;
+}
+
 }  // namespace parley::store::sqlite

@@ -49,6 +49,11 @@ Status FillMedia(std::string_view op, Db& db, std::vector<Message>& messages);
 // sqlite_db.h and so never contains bound values (hashes, tokens, message text).
 Status Internal(std::string_view op, const Status& cause);
 
+// Steps a "... RETURNING" write to its end: true if it touched a row. Stepping to the end (not
+// just resetting) matters outside a transaction: the implicit commit, and its errors, happen
+// on the last step.
+Result<bool> RunReturning(std::string_view op, Statement& stmt);
+
 // `query` as a LIKE pattern matching it anywhere, with LIKE's wildcards escaped by '\', for
 // `LIKE ?n ESCAPE '\'`.
 std::string ContainsPattern(std::string_view query);

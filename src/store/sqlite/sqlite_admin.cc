@@ -35,14 +35,6 @@ Report ReadReport(const Statement& row, int first) {
   return report;
 }
 
-// Steps an UPDATE ... RETURNING to its end: whether it touched a row.
-Result<bool> RunReturning(std::string_view op, Statement& stmt) {
-  Result<bool> row = stmt.Step();
-  if (!row.ok()) return Internal(op, row.status());
-  if (Status s = stmt.Run(); !s.ok()) return Internal(op, s);
-  return *row;
-}
-
 // Steps an INSERT ... RETURNING id to its end: the new row's id.
 Result<int64_t> InsertedId(std::string_view op, Statement& stmt) {
   Result<bool> row = stmt.Step();

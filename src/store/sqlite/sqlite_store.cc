@@ -49,16 +49,6 @@ DbOptions ReaderOptions(const SqliteOptions& options) {
   return reader;
 }
 
-// Steps a "... RETURNING" write to its end: true if it touched a row. Stepping to the end (not
-// just resetting) matters outside a transaction: the implicit commit, and its errors, happen
-// on the last step.
-Result<bool> RunReturning(std::string_view op, Statement& stmt) {
-  Result<bool> row = stmt.Step();
-  if (!row.ok()) return Internal(op, row.status());
-  if (Status s = stmt.Run(); !s.ok()) return Internal(op, s);
-  return *row;
-}
-
 }  // namespace
 
 SqliteStore::SqliteStore(std::unique_ptr<Db> writer, std::unique_ptr<SearchIndex> search_index,
