@@ -55,7 +55,8 @@ export function createMessageMenu({ container }) {
     });
     // Report turns the popup into a small dialog asking for the reason (a menu holds no field).
     const reportButton = item(t('report_message'), 'menu-report', () => {
-      const reason = h('input', { type: 'text', className: 'report-reason', maxlength: 1000, required: true, 'aria-label': t('report_reason'), placeholder: t('report_reason') });
+      // A text area, so the question wraps on a phone instead of being cut off.
+      const reason = h('textarea', { className: 'report-reason', rows: 3, maxlength: 1000, required: true, 'aria-label': t('report_reason'), placeholder: t('report_reason') });
       const form = h('form', {
         className: 'report-form',
         onSubmit: (event) => {
