@@ -17,12 +17,17 @@
 // Every screenshot also checks the page's visible text for rendered values and raw error codes
 // (lib/visible_text.mjs) and runs axe on it: no serious or critical violation
 // (lib/accessibility.mjs).
+// Contexts run without the service worker unless a scenario allows it (lib/service_workers.mjs).
+// A failure report lists each open page's pending requests and console errors
+// (lib/pending_requests.mjs) and whether the server still answers /healthz.
 // WEB_SCENARIOS=REGEX runs only the scenarios whose names match (while working on them; the
 // ones they build on must match too).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { watchSecurity } from './lib/csp.mjs';
+import { describeContexts, watchRequests } from './lib/pending_requests.mjs';
+import { blockServiceWorkersByDefault } from './lib/service_workers.mjs';
 import { startServer } from './lib/server.mjs';
 import { watchScreens } from './lib/visible_text.mjs';
 import { scenarios } from './scenarios.mjs';
@@ -48,6 +53,16 @@ if (!binary || !repoRoot || !screenshotDir || !SUITES[suite]) {
 }
 mkdirSync(screenshotDir, { recursive: true });
 
+// Whether the server still answers, for a failure report.
+async function serverHealth(baseUrl) {
+  try {
+    const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5000) });
+    return `${response.status}`;
+  } catch (error) {
+    return `no answer (${error.message})`;
+  }
+}
+
 const server = await startServer({ binary, webRoot: path.join(repoRoot, 'web') });
 let browser;
 let failed = 0;
@@ -65,8 +80,10 @@ try {
     // `extraArgs` as for lib/server.mjs (a server configured for one scenario).
     startServer: (extraArgs = []) => startServer({ binary, webRoot: path.join(repoRoot, 'web'), extraArgs }),     screenshot: (name) => path.join(screenshotDir, `${name}.png`), pageErrors: [], securityProblems: [],
   };
+  blockServiceWorkersByDefault(browser);
   watchSecurity(browser, world.securityProblems);
   watchScreens(browser);
+  watchRequests(browser);
   const only = process.env.WEB_SCENARIOS ? new RegExp(process.env.WEB_SCENARIOS) : null;
   for (const [name, scenario] of SUITES[suite]().filter(([n]) => !only || only.test(n))) {
     const started = Date.now();
@@ -78,6 +95,8 @@ try {
     } catch (error) {
       failed += 1;
       console.log(`FAIL ${name}\n${error.stack}`);
+      console.log(describeContexts(browser).join('\n'));
+      console.log(`server health: ${await serverHealth(server.url)}`);
       // What every open page showed when it failed, next to the other screenshots.
       const pages = browser.contexts().flatMap((context) => context.pages());
       await Promise.all(pages.map((page, i) => page.screenshot({ path: world.screenshot(`failure-${suite}-${i}`) }).catch(() => {})));
