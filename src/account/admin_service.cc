@@ -32,13 +32,14 @@ Result<AdminPage<T>> PageOf(Result<std::vector<T>> rows, int limit) {
 
 AdminService::AdminService(store::Store& store, auth::AuthService& auth, AccountDeletion& deletion,
                            chat::Notices& notices, chat::Moderation& moderation,
-                           const chat::Hub& hub)
+                           const chat::Hub& hub, chat::Groups& groups)
     : store_(store),
       auth_(auth),
       deletion_(deletion),
       notices_(notices),
       moderation_(moderation),
-      hub_(hub) {}
+      hub_(hub),
+      groups_(groups) {}
 
 Result<AdminPage<store::User>> AdminService::ListUsers(std::string_view query, int64_t after_id,
                                                        int limit) {
@@ -123,6 +124,17 @@ Status AdminService::RecordSetupClaimed(const store::User& actor, int64_t now) {
   return Audit(actor, "admin.setup", UserTarget(actor.id), "", now);
 }
 
+Result<AdminGroup> AdminService::ShowGroup(int64_t group_id) {
+  auto group = store_.FindGroup(group_id);
+  if (!group.ok()) {
+    return group.status().code() == Code::kNotFound ? Status(Code::kNotFound, "no such group")
+                                                    : group.status();
+  }
+  auto owner = chat::GroupOwner(store_, group_id);
+  if (!owner.ok()) return owner.status();
+  return AdminGroup{std::move(*group), *owner};
+}
+
 Result<AdminStats> AdminService::Stats() {
   auto counts = store_.CountStats();
   if (!counts.ok()) return counts.status();
@@ -151,7 +163,7 @@ Result<store::Report> AdminService::Resolve(const store::User& actor, int64_t re
       break;
     case chat::Resolution::kDeleteMessage: {
       if (report->conversation_id == 0) {
-        return Status(Code::kInvalidArgument, "this report names a user, not a message");
+        return Status(Code::kInvalidArgument, "this report names no message");
       }
       Status deleted = moderation_.DeleteMessage(actor.id, report->conversation_id, report->seq,
                                                  "moderation:" + report_target);
@@ -160,6 +172,10 @@ Result<store::Report> AdminService::Resolve(const store::User& actor, int64_t re
     }
     case chat::Resolution::kDisableUser:
       if (Status s = Disable(actor, report->user_id, now); !s.ok()) return s;
+      break;
+    case chat::Resolution::kMakePrivate:
+    case chat::Resolution::kDeleteGroup:
+      if (Status s = ModerateGroup(actor, *report, resolution, now); !s.ok()) return s;
       break;
   }
   auto resolved = store_.ResolveReport(report_id, actor.id, chat::ResolutionName(resolution), now);
@@ -171,6 +187,22 @@ Result<store::Report> AdminService::Resolve(const store::User& actor, int64_t re
     return s;
   }
   return store_.FindReport(report_id);
+}
+
+Status AdminService::ModerateGroup(const store::User& actor, const store::Report& report,
+                                   chat::Resolution resolution, int64_t now) {
+  if (report.group_id == 0) {
+    return Status(Code::kInvalidArgument, "this report names no group");
+  }
+  const bool remove = resolution == chat::Resolution::kDeleteGroup;
+  Status done = groups_.ModerateAsAdmin(actor.id, report.group_id,
+                                        remove ? chat::Groups::ServerAdminAction::kDeleteGroup
+                                               : chat::Groups::ServerAdminAction::kMakePrivate);
+  // Gone meanwhile (deleted by its owner, or emptied): nothing is left to act on.
+  if (done.code() == Code::kNotFound) return Status::Ok();
+  if (!done.ok()) return done;
+  return Audit(actor, remove ? "group.delete" : "group.make_private",
+               "group:" + std::to_string(report.group_id), report.snapshot.group_name, now);
 }
 
 Status AdminService::Audit(const store::User& actor, std::string action, std::string target,

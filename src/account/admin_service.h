@@ -9,7 +9,7 @@
 //   actions and targets are listed in docs/protocol.md ("Audit log").
 // - An admin cannot disable, delete or reset the password of their own account (kForbidden):
 //   the server keeps an admin who can undo mistakes.
-// - kNotFound "no such user" / "no such report" for unknown ids.
+// - kNotFound "no such user" / "no such report" / "no such group" for unknown ids.
 // - Thread-safe; blocking (store, writer, argon2id-free): call from worker threads.
 // - Ownership: borrows everything given to the constructor; all must outlive it.
 #ifndef PARLEY_ACCOUNT_ADMIN_SERVICE_H_
@@ -23,6 +23,7 @@
 #include "account/account_deletion.h"
 #include "auth/auth_service.h"
 #include "base/status.h"
+#include "chat/groups.h"
 #include "chat/hub.h"
 #include "chat/moderation.h"
 #include "chat/notices.h"
@@ -45,6 +46,13 @@ struct UserDetails {
   bool has_password = false;            // false after a forced reset, until the user sets one
 };
 
+// One group as an admin sees it, member or not: the group (with its member count) and its
+// owner.
+struct AdminGroup {
+  store::Group group;
+  int64_t owner_id = 0;
+};
+
 struct AdminStats {
   store::ServerStats counts;
   int64_t online_connections = 0;  // WebSocket sessions attached now
@@ -53,7 +61,8 @@ struct AdminStats {
 class AdminService {
  public:
   AdminService(store::Store& store, auth::AuthService& auth, AccountDeletion& deletion,
-               chat::Notices& notices, chat::Moderation& moderation, const chat::Hub& hub);
+               chat::Notices& notices, chat::Moderation& moderation, const chat::Hub& hub,
+               chat::Groups& groups);
 
   static constexpr int kMaxPage = 200;
 
@@ -80,19 +89,27 @@ class AdminService {
   // Records that `actor` became an admin with the setup token (auth/admin_setup.h).
   Status RecordSetupClaimed(const store::User& actor, int64_t now);
 
+  // A live group; kNotFound "no such group" otherwise.
+  Result<AdminGroup> ShowGroup(int64_t group_id);
+
   Result<AdminStats> Stats();
   // Newest first, id < before_id (0: from the newest); limit 1 to kMaxPage.
   Result<AdminPage<store::AuditEntry>> AuditLog(int64_t before_id, int limit);
   Result<AdminPage<store::Report>> ListReports(bool open_only, int64_t before_id, int limit);
   // Applies the resolution, then marks the report resolved. kConflict if it was resolved
-  // already; kInvalidArgument for kDeleteMessage on a report of a user. A message deleted
-  // meanwhile (by its sender) counts as deleted.
+  // already; kInvalidArgument for kDeleteMessage on a report that names no message, and for
+  // kMakePrivate or kDeleteGroup on one that names no group. A message or group deleted
+  // meanwhile counts as deleted; a group gone private meanwhile, as made private. The group
+  // actions are audited as group.make_private / group.delete as well.
   Result<store::Report> Resolve(const store::User& actor, int64_t report_id,
                                 chat::Resolution resolution, int64_t now);
 
  private:
   Status Audit(const store::User& actor, std::string action, std::string target,
                std::string details, int64_t now);
+  // Makes the report's group private or deletes it, and audits that.
+  Status ModerateGroup(const store::User& actor, const store::Report& report,
+                       chat::Resolution resolution, int64_t now);
   // kForbidden when an admin turns an action on their own account.
   static Status NotSelf(const store::User& actor, int64_t user_id, std::string_view what);
 
@@ -102,6 +119,7 @@ class AdminService {
   chat::Notices& notices_;
   chat::Moderation& moderation_;
   const chat::Hub& hub_;
+  chat::Groups& groups_;
 };
 
 }  // namespace parley::account

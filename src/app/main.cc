@@ -333,7 +333,7 @@ int Main(int argc, char** argv) {
                                     push_registry);
   // Administration (account/admin_service.h) and users' reports of messages and users.
   chat::Moderation moderation(writer, events);
-  account::AdminService admin(**store, auth, deletion, notices, moderation, hub);
+  account::AdminService admin(**store, auth, deletion, notices, moderation, hub, groups);
   chat::Reports reports(**store);
   // Scheduled backups (app/backup_schedule.h), beside the traffic, from their own connections.
   std::unique_ptr<BackupSchedule> backups;

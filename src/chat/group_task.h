@@ -61,6 +61,19 @@ class Task {
     return Status::Ok();
   }
 
+  // Loads the group for a server admin, who need not be a member (Groups::ModerateAsAdmin);
+  // kNotFound unless it is live.
+  Status LoadForServerAdmin() {
+    auto group = txn_.FindGroup(id_);
+    if (!group.ok())
+      return group.status().code() == Code::kNotFound ? NoSuchGroup() : group.status();
+    group_ = std::move(*group);
+    auto conversation = cache_.Find(txn_, id_);
+    if (!conversation.ok()) return conversation.status();
+    members_ = (*conversation)->member_ids;
+    return Status::Ok();
+  }
+
   Status RequireAdmin() const {
     if (IsAdminOrOwner(me_.role)) return Status::Ok();
     return Status(Code::kForbidden, "only the owner and admins may do this");

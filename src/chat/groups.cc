@@ -14,6 +14,20 @@ using group_task::NoSuchGroup;
 using group_task::Task;
 using store::Role;
 
+Result<int64_t> GroupOwner(store::Store& store, int64_t group_id) {
+  constexpr int kPage = 1000;  // members read at once
+  int64_t after = 0;
+  for (;;) {
+    auto members = store.GroupMembers(group_id, after, kPage);
+    if (!members.ok()) return members.status();
+    for (const store::Member& member : *members) {
+      if (member.role == Role::kOwner) return member.user_id;
+    }
+    if (members->size() < static_cast<size_t>(kPage)) return NoSuchGroup();
+    after = members->back().user_id;
+  }
+}
+
 Groups::Groups(store::Store& store, EventSink& events, MessageWriter& writer,
                const GroupEventFormat& format, GroupsOptions options)
     : store_(store),
@@ -302,6 +316,30 @@ Status Groups::Delete(int64_t actor, int64_t group_id) {
         out.recipients = task.members();
         cache.Forget(group_id);
         return txn.DeleteGroup(group_id);
+      },
+      change);
+}
+
+Status Groups::ModerateAsAdmin(int64_t admin, int64_t group_id, ServerAdminAction action) {
+  Change change;
+  return Commit(
+      [&](store::WriteTxn& txn, ConversationCache& cache, Change& out) -> Status {
+        Task task(txn, cache, format_, group_id, admin, out.events);
+        if (Status s = task.LoadForServerAdmin(); !s.ok()) return s;
+        out.recipients = task.members();
+        if (action == ServerAdminAction::kDeleteGroup) {
+          if (auto seq = task.Event(MakeEvent("group_deleted", admin)); !seq.ok()) {
+            return seq.status();
+          }
+          cache.Forget(group_id);
+          return txn.DeleteGroup(group_id);
+        }
+        store::Group group = task.group();
+        if (!group.is_public) return Status::Ok();
+        GroupEvent event = MakeEvent("visibility_changed", admin);
+        event.is_public = group.is_public = false;
+        if (auto seq = task.Event(event); !seq.ok()) return seq.status();
+        return txn.UpdateGroup(group);
       },
       change);
 }

@@ -20,7 +20,8 @@
 //   cannot remove, ban or mute the owner or other admins (kForbidden);
 // - only the owner changes roles, transfers ownership and deletes the group (kForbidden);
 // - a member may leave; the owner must transfer first unless they are the last member, in
-//   which case leaving deletes the group.
+//   which case leaving deletes the group;
+// - a server admin, member or not, may make a group private or delete it (ModerateAsAdmin).
 //
 // Thread-safety: all methods are thread-safe and BLOCK (a change waits for its commit; reads
 // hit the store): call them from worker threads, never from an I/O thread.
@@ -80,6 +81,10 @@ struct GroupInfo {
   bool has_more = false;               // more members after the last one
 };
 
+// The owner of live group `group_id`, read from the store; kNotFound "no such group" if there
+// is none. Blocking.
+Result<int64_t> GroupOwner(store::Store& store, int64_t group_id);
+
 class Groups {
  public:
   Groups(store::Store& store, EventSink& events, MessageWriter& writer,
@@ -98,6 +103,13 @@ class Groups {
   // Mutes `user` until `until` (Unix ms, in the future); until == 0 unmutes.
   Status Mute(int64_t actor, int64_t group_id, int64_t user, int64_t until);
   Status Delete(int64_t actor, int64_t group_id);
+
+  // --- a server admin's moderation (account/admin_service.h: the caller checked the role) ---
+  // The admin need not be a member. kMakePrivate takes the group out of the public directory
+  // (a visibility_changed event); kDeleteGroup deletes it as its owner would (group_deleted).
+  // Both events' actor is the admin. kNotFound "no such group" for a group that is not live.
+  enum class ServerAdminAction { kMakePrivate, kDeleteGroup };
+  Status ModerateAsAdmin(int64_t admin, int64_t group_id, ServerAdminAction action);
 
   // --- invites and join requests ---
   // No event (an invite is not a change of the group). kInvalidArgument for a ttl outside

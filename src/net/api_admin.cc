@@ -124,7 +124,7 @@ awaitable<std::optional<Response>> UserRoutes(const Request& request, const Segm
   co_return std::nullopt;
 }
 
-// Statistics, the audit log and reports.
+// Statistics, the audit log, reports, groups and notices.
 awaitable<std::optional<Response>> ServerRoutes(const Request& request, const Segments& path,
                                                 const auth::Principal& me, Context& context,
                                                 const Query& query) {
@@ -164,6 +164,13 @@ awaitable<std::optional<Response>> ServerRoutes(const Request& request, const Se
     });
     if (!resolved.ok()) co_return ErrorResponse(request, resolved.status());
     co_return JsonResponse(request, 200, proto::ReportBody(*resolved));
+  }
+  if (method == http::verb::get && Matches(path, {"api", "v1", "admin", "groups", "*"})) {
+    auto group_id = ParseInt(path[4]);
+    if (!group_id) co_return ErrorResponse(request, Status(Code::kNotFound, "no such group"));
+    auto shown = co_await OnWorker(context.workers, [&] { return admin.ShowGroup(*group_id); });
+    if (!shown.ok()) co_return ErrorResponse(request, shown.status());
+    co_return JsonResponse(request, 200, proto::AdminGroupBody(shown->group, shown->owner_id));
   }
   if (method == http::verb::post && Matches(path, {"api", "v1", "admin", "notices"})) {
     auto body = proto::DecodeNotice(request.body());

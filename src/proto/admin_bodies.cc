@@ -17,21 +17,48 @@ void WriteAdminUser(JsonWriter& w, const store::User& user) {
       .EndObject();
 }
 
+std::string_view ReportKind(const store::Report& r) {
+  if (r.conversation_id != 0) return "message";
+  return r.group_id != 0 ? "group" : "user";
+}
+
+// What the reporter showed: {"kind", "text"} for a message, {"name", "topic", "is_public",
+// "member_count", "owner_id"} for a group; null for a user or once erased.
+void WriteSnapshot(JsonWriter& w, const store::Report& r) {
+  const store::ReportSnapshot& s = r.snapshot;
+  w.Key("snapshot");
+  if (r.conversation_id != 0 && !s.message_kind.empty()) {
+    w.BeginObject().Field("kind", s.message_kind).Field("text", s.message_text).EndObject();
+  } else if (r.group_id != 0 && !s.group_name.empty()) {
+    w.BeginObject()
+        .Field("name", s.group_name)
+        .Field("topic", s.group_topic)
+        .Field("is_public", s.group_public)
+        .Field("member_count", s.group_members)
+        .Field("owner_id", r.user_id)
+        .EndObject();
+  } else {
+    w.Null();
+  }
+}
+
 void WriteReport(JsonWriter& w, const store::Report& r) {
   w.BeginObject()
       .Field("id", r.id)
-      .Field("kind", r.conversation_id != 0 ? "message" : "user")
+      .Field("kind", ReportKind(r))
       .Field("reporter_id", r.reporter_id)
       .Field("user_id", r.user_id)
       .Field("conversation_id", r.conversation_id)
       .Field("seq", r.seq)
+      .Field("group_id", r.group_id)
       .Field("reason", r.reason)
       .Field("created_at", r.created_at)
       .Field("state", r.resolved_at != 0 ? "resolved" : "open")
       .Field("resolved_at", r.resolved_at)
       .Field("resolved_by", r.resolved_by)
-      .Field("resolution", r.resolution)
-      .EndObject();
+      .Field("resolution", r.resolution);
+  WriteSnapshot(w, r);
+  w.EndObject();
 }
 
 }  // namespace
@@ -103,6 +130,25 @@ std::string ReportsBody(std::span<const store::Report> reports, bool has_more) {
   w.BeginObject().Key("reports").BeginArray();
   for (const store::Report& r : reports) WriteReport(w, r);
   w.EndArray().Field("has_more", has_more).EndObject();
+  return out;
+}
+
+std::string AdminGroupBody(const store::Group& group, int64_t owner_id) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject()
+      .Key("group")
+      .BeginObject()
+      .Field("id", group.id)
+      .Field("name", group.name)
+      .Field("topic", group.topic)
+      .Field("is_public", group.is_public)
+      .Field("member_count", group.member_count)
+      .Field("owner_id", owner_id)
+      .Field("created_at", group.created_at)
+      .Field("last_seq", group.last_seq)
+      .EndObject()
+      .EndObject();
   return out;
 }
 

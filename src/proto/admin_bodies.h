@@ -1,6 +1,6 @@
 // The JSON bodies of the administration and report replies (docs/protocol.md,
-// "Administration", "Reports"). Pure functions over store records; never a password hash, a
-// token hash or a message's text.
+// "Administration", "Reports"). Pure functions over store records; never a password hash or a
+// token hash, and a message's text only as a report's snapshot (what its reporter showed).
 #ifndef PARLEY_PROTO_ADMIN_BODIES_H_
 #define PARLEY_PROTO_ADMIN_BODIES_H_
 
@@ -24,6 +24,9 @@ std::string AdminStatsBody(const store::ServerStats& counts, int64_t online_conn
 std::string AuditLogBody(std::span<const store::AuditEntry> entries, bool has_more);
 // {"reports": [report...], "has_more": bool}
 std::string ReportsBody(std::span<const store::Report> reports, bool has_more);
+// {"group": {"id", "name", "topic", "is_public", "member_count", "owner_id", "created_at",
+// "last_seq"}}: a group as an admin sees it.
+std::string AdminGroupBody(const store::Group& group, int64_t owner_id);
 // {"report": report}
 std::string ReportBody(const store::Report& report);
 

@@ -48,12 +48,15 @@ Result<chat::ReportRequest> DecodeReport(std::string_view body) {
   if (!seq.ok()) return seq.status();
   auto user = OptionalInt(*object, "user_id");
   if (!user.ok()) return user.status();
+  auto group = OptionalInt(*object, "group_id");
+  if (!group.ok()) return group.status();
   if (conversation->has_value() != seq->has_value()) {
     return Status(Code::kMalformed, "a message report needs both conversation_id and seq");
   }
   request.conversation_id = conversation->value_or(0);
   request.seq = seq->value_or(0);
   request.user_id = user->value_or(0);
+  request.group_id = group->value_or(0);
   return request;
 }
 
@@ -65,7 +68,8 @@ Result<chat::Resolution> DecodeResolution(std::string_view body) {
   auto resolution = chat::ResolutionNamed(*action);
   if (!resolution) {
     return Status(Code::kInvalidArgument,
-                  "action must be \"dismiss\", \"delete_message\" or \"disable_user\"");
+                  "action must be \"dismiss\", \"delete_message\", \"disable_user\", "
+                  "\"make_private\" or \"delete_group\"");
   }
   return *resolution;
 }

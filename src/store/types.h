@@ -388,18 +388,34 @@ struct AuditEntry {
   std::string details;  // a short sentence, may be empty
 };
 
-// A user's report of a message or of another user, and its resolution once an admin took it.
+// What a reporter showed the admins, copied at report time from what they could see (admins
+// are not members): the message's kind and text for a report of a message; the group's name,
+// topic, visibility and member count for a report of a group (its owner is Report::user_id).
+// Empty for a report of a user, and cleared by account deletion (docs/protocol.md).
+struct ReportSnapshot {
+  std::string message_kind;  // "text"
+  std::string message_text;
+  std::string group_name;
+  std::string group_topic;
+  bool group_public = false;
+  int64_t group_members = 0;
+};
+
+// A user's report of a message, a group or another user, and its resolution once an admin
+// took it.
 struct Report {
   int64_t id = 0;
   int64_t reporter_id = 0;
-  int64_t user_id = 0;          // the reported user (a reported message's sender)
+  int64_t user_id = 0;  // the reported user (a message's sender, a group's owner at the time)
   int64_t conversation_id = 0;  // a reported message: (conversation_id, seq); else 0, 0
   int64_t seq = 0;
   std::string reason;
   int64_t created_at = 0;
   int64_t resolved_at = 0;  // 0: open
   int64_t resolved_by = 0;
-  std::string resolution;  // "dismiss", "delete_message" or "disable_user"; empty while open
+  std::string resolution;  // chat::ResolutionName's names; empty while open
+  int64_t group_id = 0;    // a reported group; else 0
+  ReportSnapshot snapshot;
 };
 
 // What Store::CountStats counts.

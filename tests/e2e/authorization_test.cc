@@ -173,6 +173,15 @@ class AuthorizationTest : public ::testing::Test {
       if (!report.ok()) return "report failed: " + Outcome(report);
       return Outcome(api->ResolveReport(report->at("id").get<int64_t>(), "dismiss"));
     }
+    if (action == "show a group" || action == "delete a reported group") {
+      auto group = ApiFor(*server_, &someone)->CreateGroup("Reported", {}, "", true);
+      if (!group.ok()) return "create failed: " + Outcome(group);
+      const int64_t group_id = group->at("id").get<int64_t>();
+      if (action == "show a group") return Outcome(api->AdminGroup(group_id));
+      auto report = ApiFor(*server_, &root_)->ReportGroup(group_id, "why");
+      if (!report.ok()) return "report failed: " + Outcome(report);
+      return Outcome(api->ResolveReport(report->at("id").get<int64_t>(), "delete_group"));
+    }
     return "unknown action";
   }
 
@@ -246,6 +255,11 @@ class AuthorizationTest : public ::testing::Test {
     if (action == "ban a member") return Outcome(api->BanFromGroup(group, target.id));
     if (action == "list bans") return Outcome(api->GroupBans(group));
     if (action == "delete the group") return Outcome(api->DeleteGroup(group));
+    if (action == "report the group") return Outcome(api->ReportGroup(group, "why"));
+    if (action == "report the group when public") {
+      EXPECT_TRUE(IsOk(owner_api->UpdateGroup(group, {{"is_public", true}})));
+      return Outcome(api->ReportGroup(group, "why"));
+    }
     return "unknown action";
   }
 
@@ -270,11 +284,14 @@ TEST_F(AuthorizationTest, EveryCellOfTheDocumentedTableHolds) {
       "delete the user's moment",
       "report the user"};
   const std::vector<std::string> server_actions = {
-      "send a system notice",   "grant the admin role",     "list and search users",
-      "show a user's sessions", "disable an account",       "enable an account",
-      "force a password reset", "revoke a user's sessions", "delete an account",
-      "read server statistics", "read the audit log",       "list reports",
-      "resolve a report"};
+      "send a system notice",   "grant the admin role",
+      "list and search users",  "show a user's sessions",
+      "disable an account",     "enable an account",
+      "force a password reset", "revoke a user's sessions",
+      "delete an account",      "read server statistics",
+      "read the audit log",     "list reports",
+      "resolve a report",       "show a group",
+      "delete a reported group"};
   const std::vector<std::string> group_actions = {"read group history",
                                                   "send into the group",
                                                   "send typing in the group",
@@ -291,7 +308,9 @@ TEST_F(AuthorizationTest, EveryCellOfTheDocumentedTableHolds) {
                                                   "revoke an invite link",
                                                   "ban a member",
                                                   "list bans",
-                                                  "delete the group"};
+                                                  "delete the group",
+                                                  "report the group",
+                                                  "report the group when public"};
   const size_t known = user_actions.size() + server_actions.size() + group_actions.size();
   EXPECT_EQ(table->size(), known) << "the table and this test list different actions";
 

@@ -109,6 +109,52 @@ TEST_P(AdminStoreTest, ReportsAreListedAndResolvedOnce) {
   EXPECT_EQ((*before)[0].id, *first);
 }
 
+TEST_P(AdminStoreTest, ReportsKeepTheirGroupAndSnapshot) {
+  const int64_t alice = AddUser("alice"), bob = AddUser("bob");
+  Report of_group;
+  of_group.reporter_id = alice;
+  of_group.user_id = bob;
+  of_group.group_id = 41;
+  of_group.reason = "scam";
+  of_group.created_at = 50;
+  of_group.snapshot.group_name = "Deals 💸";
+  of_group.snapshot.group_topic = "cheap";
+  of_group.snapshot.group_public = true;
+  of_group.snapshot.group_members = 212;
+  Report of_message;
+  of_message.reporter_id = alice;
+  of_message.user_id = bob;
+  of_message.conversation_id = 7;
+  of_message.seq = 3;
+  of_message.reason = "phishing";
+  of_message.snapshot.message_kind = "text";
+  of_message.snapshot.message_text = std::string("it's \0 'quoted'", 16);
+  auto group_id = store_->AddReport(of_group);
+  auto message_id = store_->AddReport(of_message);
+  ASSERT_TRUE(group_id.ok());
+  ASSERT_TRUE(message_id.ok());
+
+  auto group = store_->FindReport(*group_id);
+  ASSERT_TRUE(group.ok());
+  EXPECT_EQ(group->group_id, 41);
+  EXPECT_EQ(group->conversation_id, 0);
+  EXPECT_EQ(group->snapshot.group_name, "Deals 💸");
+  EXPECT_EQ(group->snapshot.group_topic, "cheap");
+  EXPECT_TRUE(group->snapshot.group_public);
+  EXPECT_EQ(group->snapshot.group_members, 212);
+  EXPECT_EQ(group->snapshot.message_text, "");
+  auto message = store_->FindReport(*message_id);
+  ASSERT_TRUE(message.ok());
+  EXPECT_EQ(message->group_id, 0);
+  EXPECT_EQ(message->snapshot.message_kind, "text");
+  EXPECT_EQ(message->snapshot.message_text, of_message.snapshot.message_text);
+  EXPECT_EQ(message->snapshot.group_name, "");
+  auto listed = store_->ListReports(true, 0, 10);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[1].snapshot.group_members, 212);
+}
+
 TEST_P(AdminStoreTest, StatsCountUsersConversationsMessagesAndMedia) {
   const int64_t alice = AddUser("alice"), bob = AddUser("bob");
   ASSERT_TRUE(store_->SetDisabled(bob, 5).ok());

@@ -2,10 +2,12 @@
 // self-contained: Ada becomes the server admin with the setup token parleyd printed; Sam writes
 // to Rita, Rita reports one of his messages from the chat's message menu with a reason; Ada
 // opens the admin page from her settings (desktop and phone), sees the report and deletes the
-// message, which Rita's chat then shows deleted; Ada disables Sam, whose login then says why in
-// words. Every wait is on a condition in the page.
+// message, which Rita's chat then shows deleted; Rita reports Sam's public group from its panel
+// (desktop and phone), Ada sees the group as reported (name, topic, members, owner) and makes it
+// private; Ada disables Sam, whose login then says why in words. Every wait is on a condition in
+// the page.
 import { api, loginViaUi, sendText, startChat } from './lib/app.mjs';
-import { createPerson, makeFriends, newDevice, PHONE } from './lib/people.mjs';
+import { createGroup, createPerson, makeFriends, newDevice, PHONE } from './lib/people.mjs';
 import { assertEqual } from './lib/wait.mjs';
 
 const messageItem = (page, text) => page.locator('.message', { hasText: text });
@@ -80,6 +82,8 @@ async function reportAndResolve(world) {
   assertEqual(await messageItem(ritaPage, 'Buy cheap watches').count(), 0, 'the text is gone');
   await adaPage.screenshot({ path: world.screenshot('41c-admin-resolved') });
 
+  await reportGroup(world, { ritaPage, ritaPhone, adaPage, adaPhone, sam, rita });
+
   // A disabled account's login says so in words.
   await api(world.baseUrl, 'POST', `/admin/users/${sam.id}/disable`, { token: ada.token });
   const samAgain = await newDevice(world, { viewport: PHONE });
@@ -92,6 +96,43 @@ async function reportAndResolve(world) {
   for (const page of [samPage, ritaPage, ritaPhone, adaPage, adaPhone, samAgain]) await page.context().close();
 }
 
+async function openGroupPanel(page, name) {
+  await page.locator('.conversation.group a', { hasText: name }).click();
+  await page.locator('.chat-title', { hasText: name }).waitFor();
+  await page.locator('.group-info-button').click();
+  await page.locator('.group-panel .members').waitFor();
+}
+
+// Rita reports Sam's public group from its panel; Ada sees what Rita saw and makes it private.
+async function reportGroup(world, { ritaPage, ritaPhone, adaPage, adaPhone, sam, rita }) {
+  const group = await createGroup(world, sam, 'Watch deals', [rita]);
+  await api(world.baseUrl, 'PATCH', `/groups/${group.id}`, { token: sam.token, body: { topic: 'Cheap watches', is_public: true } });
+  await openGroupPanel(ritaPage, 'Watch deals');
+  await ritaPage.locator('.group-panel .report-group').click();
+  await ritaPage.locator('.group-panel .report-reason').fill('Sells fake watches');
+  await ritaPage.screenshot({ path: world.screenshot('43-report-group') });
+  await ritaPage.locator('.group-panel .report-send').click();
+  await ritaPage.locator('.group-panel .report-status', { hasText: 'Your report was sent' }).waitFor();
+  await ritaPhone.goto(`${world.baseUrl}/`);
+  await openGroupPanel(ritaPhone, 'Watch deals');
+  await ritaPhone.locator('.group-panel .report-group').click();
+  await ritaPhone.locator('.group-panel .report-reason').waitFor();
+  await ritaPhone.screenshot({ path: world.screenshot('43b-report-group-phone') });
+
+  await adaPage.reload();
+  const report = adaPage.locator('.report', { hasText: 'Rita reported the group “Watch deals” owned by Sam' });
+  await report.locator('.report-snapshot', { hasText: 'Cheap watches' }).waitFor();
+  assertEqual(await report.locator('.resolve-delete').count(), 0, 'no message to delete');
+  await adaPage.screenshot({ path: world.screenshot('44-admin-group-report') });
+  await adaPhone.reload();
+  await adaPhone.locator('.report .report-snapshot', { hasText: 'Public (in the directory)' }).waitFor();
+  await adaPhone.screenshot({ path: world.screenshot('44b-admin-group-report-phone') });
+  await report.locator('.resolve-private').click();
+  await adaPage.locator('.admin .form-status', { hasText: 'Report resolved.' }).waitFor();
+  const directory = await api(world.baseUrl, 'GET', '/groups/public?q=Watch', { token: rita.token });
+  assertEqual(directory.groups.length, 0, 'out of the directory');
+}
+
 export const adminScenarios = [
-  ['a user reports a message; the admin page lists it and deletes the message; a disabled login says why', reportAndResolve],
+  ['a user reports a message and a group; the admin page lists them, deletes the message, makes the group private; a disabled login says why', reportAndResolve],
 ];

@@ -111,6 +111,39 @@ int PrintAudit(client::HttpApi& api, const AdminArgs& args) {
   return kExitOk;
 }
 
+// What the reporter showed: the message's text, or the group as it was.
+void PrintSnapshot(const json& s) {
+  if (s.is_null()) return;
+  if (s.contains("text")) {
+    std::cout << "    message (" << s.at("kind").get<std::string>()
+              << "): " << s.at("text").get<std::string>() << "\n";
+    return;
+  }
+  std::cout << "    group: " << s.at("name").get<std::string>() << "  "
+            << (s.at("is_public").get<bool>() ? "public" : "private") << "  "
+            << s.at("member_count").get<int64_t>() << " members  owner user#"
+            << s.at("owner_id").get<int64_t>() << "\n";
+  if (std::string topic = s.at("topic").get<std::string>(); !topic.empty()) {
+    std::cout << "    topic: " << topic << "\n";
+  }
+}
+
+int ShowGroup(client::HttpApi& api, int64_t group_id) {
+  auto group = api.AdminGroup(group_id);
+  if (!group.ok()) return Fail(group.status(), "group");
+  const json& g = *group;
+  std::cout << "group #" << g.at("id").get<int64_t>() << "  " << g.at("name").get<std::string>()
+            << "\n"
+            << (g.at("is_public").get<bool>() ? "public" : "private") << ", "
+            << g.at("member_count").get<int64_t>() << " members, owner user#"
+            << g.at("owner_id").get<int64_t>() << ", created "
+            << FormatDateTime(g.at("created_at").get<int64_t>()) << "\n";
+  if (std::string topic = g.at("topic").get<std::string>(); !topic.empty()) {
+    std::cout << "topic: " << topic << "\n";
+  }
+  return kExitOk;
+}
+
 int PrintReports(client::HttpApi& api, const AdminArgs& args) {
   auto page = api.AdminReports(!args.all, args.before, args.limit);
   if (!page.ok()) return Fail(page.status(), "reports");
@@ -124,11 +157,13 @@ int PrintReports(client::HttpApi& api, const AdminArgs& args) {
       std::cout << " message #" << r.at("conversation_id").get<int64_t>() << ":"
                 << r.at("seq").get<int64_t>();
     }
+    if (r.at("kind") == "group") std::cout << " group #" << r.at("group_id").get<int64_t>();
     std::cout << "  " << r.at("state").get<std::string>();
     if (std::string resolution = r.at("resolution").get<std::string>(); !resolution.empty()) {
       std::cout << " (" << resolution << ")";
     }
-    std::cout << "\n    " << r.at("reason").get<std::string>() << "\n";
+    std::cout << "\n    reason: " << r.at("reason").get<std::string>() << "\n";
+    PrintSnapshot(r.at("snapshot"));
   }
   PrintMore(*page, "reports", "--before", last);
   return kExitOk;
@@ -187,6 +222,7 @@ int RunAdmin(const CliContext& context, const AdminArgs& args) {
   if (args.verb == "stats") return PrintStats(**api);
   if (args.verb == "audit") return PrintAudit(**api, args);
   if (args.verb == "reports") return PrintReports(**api, args);
+  if (args.verb == "group") return ShowGroup(**api, args.id);
   if (args.verb == "resolve") {
     std::string action = args.action;
     for (char& c : action) c = c == '-' ? '_' : c;  // delete-message -> delete_message
@@ -201,12 +237,16 @@ int RunAdmin(const CliContext& context, const AdminArgs& args) {
   return UserAction(**api, args, user->id);
 }
 
-int RunReport(const CliContext& context, const std::string& where, int64_t seq,
+int RunReport(const CliContext& context, const std::string& where, int64_t seq, int64_t group_id,
               const std::string& reason) {
+  if (where.empty() == (group_id == 0)) {
+    return Fail(Status(Code::kInvalidArgument, "give either WHERE or --group ID"));
+  }
   auto api = AuthedApi(context);
   if (!api.ok()) return Fail(api.status());
-  auto report =
-      seq > 0 ? ReportMessageIn(**api, where, seq, reason) : ReportUserNamed(**api, where, reason);
+  auto report = group_id != 0 ? (*api)->ReportGroup(group_id, reason)
+                : seq > 0     ? ReportMessageIn(**api, where, seq, reason)
+                              : ReportUserNamed(**api, where, reason);
   if (!report.ok()) return Fail(report.status(), "report");
   std::cout << "report #" << report->at("id").get<int64_t>() << " sent to the server admins\n";
   return kExitOk;

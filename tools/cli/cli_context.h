@@ -121,10 +121,11 @@ int RunNotice(const CliContext& context, const std::string& text,
 // `parley admin VERB ...` (admin_commands.cc): server administration.
 struct AdminArgs {
   std::string verb;        // grant, revoke, users, user, disable, enable, reset-password, logout,
-                           // delete, stats, audit, reports, resolve
+                           // delete, stats, audit, reports, resolve, group
   std::string user;        // the username a verb acts on; users: the search text
-  int64_t id = 0;          // resolve: the report id
-  std::string action;      // resolve: dismiss, delete-message or disable-user
+  int64_t id = 0;          // resolve: the report id; group: the group id
+  std::string action;      // resolve: dismiss, delete-message, disable-user, make-private or
+                           // delete-group
   int64_t after = 0;       // users --after ID
   int64_t before = 0;      // audit / reports --before ID
   int limit = 50;          // users, audit, reports --limit
@@ -132,8 +133,9 @@ struct AdminArgs {
   bool confirmed = false;  // delete --yes
 };
 int RunAdmin(const CliContext& context, const AdminArgs& args);
-// `parley report WHERE --seq N --reason R` (a message) or `parley report USER --reason R`.
-int RunReport(const CliContext& context, const std::string& where, int64_t seq,
+// `parley report WHERE --seq N --reason R` (a message), `parley report USER --reason R` or
+// `parley report --group ID --reason R`.
+int RunReport(const CliContext& context, const std::string& where, int64_t seq, int64_t group_id,
               const std::string& reason);
 int RunAdminSetup(const CliContext& context, const std::string& setup_token);
 // Push targets and settings (push_commands.cc): action list, webhook URL, remove ID,

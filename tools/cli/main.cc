@@ -189,18 +189,25 @@ int main(int argc, char** argv) {
   admin_reports->add_option("--before", admin_args.before, "reports before this id");
   admin_reports->add_option("--limit", admin_args.limit, "how many")->capture_default_str();
   auto* admin_resolve = admin_verb("resolve",
-                                   "resolve report ID: dismiss, delete-message or "
-                                   "disable-user");
+                                   "resolve report ID: dismiss, delete-message, disable-user, "
+                                   "make-private or delete-group");
   admin_resolve->add_option("ID", admin_args.id)->required();
   admin_resolve->add_option("ACTION", admin_args.action)
       ->required()
-      ->check(CLI::IsMember({"dismiss", "delete-message", "disable-user"}));
+      ->check(CLI::IsMember(
+          {"dismiss", "delete-message", "disable-user", "make-private", "delete-group"}));
+  admin_verb("group", "show group ID: name, topic, visibility, members, owner")
+      ->add_option("ID", admin_args.id)
+      ->required();
   std::string report_reason;
   int64_t report_seq = 0;
-  auto* report = app.add_subcommand(
-      "report", "report USER, or with --seq the message SEQ in WHERE (USER or #ID), to the admins");
-  report->add_option("WHERE", username)->required();
+  int64_t report_group = 0;
+  auto* report = app.add_subcommand("report",
+                                    "report USER, with --seq the message SEQ in WHERE (USER or "
+                                    "#ID), or with --group the group ID, to the admins");
+  report->add_option("WHERE", username);
   report->add_option("--seq", report_seq, "the message's seq");
+  report->add_option("--group", report_group, "the group's id");
   report->add_option("--reason", report_reason, "why")->required();
   std::string setup_token;
   auto* admin_setup = app.add_subcommand(
@@ -368,7 +375,9 @@ int main(int argc, char** argv) {
   if (chat->parsed()) exit_code = RunChat(context, username);
   if (notice->parsed()) exit_code = RunNotice(context, text, recipients, everyone);
   if (admin->parsed()) exit_code = RunAdmin(context, admin_args);
-  if (report->parsed()) exit_code = RunReport(context, username, report_seq, report_reason);
+  if (report->parsed()) {
+    exit_code = RunReport(context, username, report_seq, report_group, report_reason);
+  }
   if (admin_setup->parsed()) exit_code = RunAdminSetup(context, setup_token);
   if (group->parsed()) exit_code = RunGroup(context, group_args);
   if (push->parsed()) exit_code = RunPush(context, push_action, push_argument);

@@ -139,12 +139,15 @@ class HttpApi {
   Result<nlohmann::json> AuditLog(int64_t before_id = 0, int limit = 50);
   // GET /admin/reports?state=open|all&before=&limit=: {"reports", "has_more"}, newest first.
   Result<nlohmann::json> AdminReports(bool open_only = true, int64_t before_id = 0, int limit = 50);
+  // GET /admin/groups/{id}: the "group" object.
+  Result<nlohmann::json> AdminGroup(int64_t group_id);
   // POST /admin/reports/{id}/resolve: the "report" object afterwards.
   Result<nlohmann::json> ResolveReport(int64_t report_id, std::string_view action);
   // --- reports (any user): POST /reports; the "report" object ---
   Result<nlohmann::json> ReportMessage(int64_t conversation_id, int64_t seq,
                                        std::string_view reason);
   Result<nlohmann::json> ReportUser(int64_t user_id, std::string_view reason);
+  Result<nlohmann::json> ReportGroup(int64_t group_id, std::string_view reason);
 
   // --- groups --- (docs/protocol.md, "Groups"); ids are group (conversation) ids.
   // POST /groups: the "group" object of the reply.

@@ -46,6 +46,10 @@ Result<json> HttpApi::AdminReports(bool open_only, int64_t before_id, int limit)
                          "&limit=" + std::to_string(limit));
 }
 
+Result<json> HttpApi::AdminGroup(int64_t group_id) {
+  return Member(Call("GET", "/admin/groups/" + std::to_string(group_id)), "group");
+}
+
 Result<json> HttpApi::ResolveReport(int64_t report_id, std::string_view action) {
   return Member(Call("POST", "/admin/reports/" + std::to_string(report_id) + "/resolve",
                      json{{"action", action}}),
@@ -55,6 +59,11 @@ Result<json> HttpApi::ResolveReport(int64_t report_id, std::string_view action) 
 Result<json> HttpApi::ReportMessage(int64_t conversation_id, int64_t seq, std::string_view reason) {
   return Member(Call("POST", "/reports",
                      json{{"conversation_id", conversation_id}, {"seq", seq}, {"reason", reason}}),
+                "report");
+}
+
+Result<json> HttpApi::ReportGroup(int64_t group_id, std::string_view reason) {
+  return Member(Call("POST", "/reports", json{{"group_id", group_id}, {"reason", reason}}),
                 "report");
 }
 

@@ -126,6 +126,7 @@ export function createApi(getToken) {
     revokeSession: (id) => call('DELETE', `/sessions/${encodeURIComponent(id)}`),
     // Reports and their administration (docs/protocol.md, "Reports", "Administration").
     reportMessage: (conversationId, seq, reason) => call('POST', '/reports', { conversation_id: conversationId, seq, reason }),
+    reportGroup: (groupId, reason) => call('POST', '/reports', { group_id: groupId, reason }),
     adminReports: (state = 'open') => call('GET', `/admin/reports?${new URLSearchParams({ state })}`),
     resolveReport: (id, action) => call('POST', `/admin/reports/${encodeURIComponent(id)}/resolve`, { action }),
     pushKey: () => call('GET', '/push/vapid-key'),

@@ -391,6 +391,18 @@ ALTER TABLE conversations ADD COLUMN pruned_through INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE conversations ADD COLUMN pruned_content_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE conversations ADD COLUMN media_pruned_through INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 13: reports of groups, and what a reporter showed the admins (store::ReportSnapshot): the
+    // reported message's kind and text, or the reported group's name, topic, visibility and
+    // member count, copied at report time.
+    R"sql(
+ALTER TABLE reports ADD COLUMN group_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE reports ADD COLUMN message_kind TEXT NOT NULL DEFAULT '';
+ALTER TABLE reports ADD COLUMN message_text TEXT NOT NULL DEFAULT '';
+ALTER TABLE reports ADD COLUMN group_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE reports ADD COLUMN group_topic TEXT NOT NULL DEFAULT '';
+ALTER TABLE reports ADD COLUMN group_public INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE reports ADD COLUMN group_members INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 Status Failed(int64_t version, const Status& cause) {

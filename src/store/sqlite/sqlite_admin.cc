@@ -1,4 +1,4 @@
-// SqliteStore: administration (migration 11): disabled accounts, the audit log, users'
+// SqliteStore: administration (migrations 11 and 13): disabled accounts, the audit log, users'
 // reports and the server's counts.
 #include <cstdint>
 #include <string>
@@ -10,9 +10,10 @@ namespace parley::store::sqlite {
 namespace {
 
 #define PARLEY_AUDIT_COLUMNS "id, at, actor_id, action, target, details"
-#define PARLEY_REPORT_COLUMNS                                                         \
-  "id, reporter_id, user_id, conversation_id, seq, reason, created_at, resolved_at, " \
-  "resolved_by, resolution"
+#define PARLEY_REPORT_COLUMNS                                                                \
+  "id, reporter_id, user_id, conversation_id, seq, reason, created_at, resolved_at, "        \
+  "resolved_by, resolution, group_id, message_kind, message_text, group_name, group_topic, " \
+  "group_public, group_members"
 
 AuditEntry ReadAuditEntry(const Statement& row, int first) {
   return AuditEntry{row.ColumnInt(first),      row.ColumnInt(first + 1),
@@ -32,6 +33,13 @@ Report ReadReport(const Statement& row, int first) {
   report.resolved_at = row.ColumnInt(first + 7);
   report.resolved_by = row.ColumnInt(first + 8);
   report.resolution = row.ColumnText(first + 9);
+  report.group_id = row.ColumnInt(first + 10);
+  report.snapshot.message_kind = row.ColumnText(first + 11);
+  report.snapshot.message_text = row.ColumnText(first + 12);
+  report.snapshot.group_name = row.ColumnText(first + 13);
+  report.snapshot.group_topic = row.ColumnText(first + 14);
+  report.snapshot.group_public = row.ColumnInt(first + 15) != 0;
+  report.snapshot.group_members = row.ColumnInt(first + 16);
   return report;
 }
 
@@ -93,8 +101,10 @@ Result<std::vector<AuditEntry>> SqliteStore::AuditEntries(int64_t before_id, int
 Result<int64_t> SqliteStore::AddReport(const Report& report) {
   return WithWriter("AddReport", [&](Db& db) -> Result<int64_t> {
     Result<Statement> stmt = db.Prepare(
-        "INSERT INTO reports (reporter_id, user_id, conversation_id, seq, reason, created_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id");
+        "INSERT INTO reports (reporter_id, user_id, conversation_id, seq, reason, created_at, "
+        "group_id, message_kind, message_text, group_name, group_topic, group_public, "
+        "group_members) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+        "RETURNING id");
     if (!stmt.ok()) return Internal("AddReport", stmt.status());
     stmt->BindInt(1, report.reporter_id);
     stmt->BindInt(2, report.user_id);
@@ -102,6 +112,13 @@ Result<int64_t> SqliteStore::AddReport(const Report& report) {
     stmt->BindInt(4, report.seq);
     stmt->BindText(5, report.reason);
     stmt->BindInt(6, report.created_at);
+    stmt->BindInt(7, report.group_id);
+    stmt->BindText(8, report.snapshot.message_kind);
+    stmt->BindText(9, report.snapshot.message_text);
+    stmt->BindText(10, report.snapshot.group_name);
+    stmt->BindText(11, report.snapshot.group_topic);
+    stmt->BindInt(12, report.snapshot.group_public ? 1 : 0);
+    stmt->BindInt(13, report.snapshot.group_members);
     return InsertedId("AddReport", *stmt);
   });
 }

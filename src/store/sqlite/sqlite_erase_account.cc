@@ -45,6 +45,12 @@ constexpr const char* kRemovedRows[] = {
     "DELETE FROM totp_secrets WHERE user_id = ?1",
     "DELETE FROM recovery_codes WHERE user_id = ?1",
     "DELETE FROM oidc_identities WHERE user_id = ?1",
+    // Reports stay for the admins, without what was copied into them: what they showed when
+    // reporting, and the text of a message of theirs someone reported.
+    "UPDATE reports SET message_kind = '', message_text = '', group_name = '', group_topic = '', "
+    "group_public = 0, group_members = 0 WHERE reporter_id = ?1",
+    "UPDATE reports SET message_kind = '', message_text = '' WHERE user_id = ?1 AND "
+    "conversation_id <> 0",
     // Their files become strays that MediaService::CleanUp removes.
     "DELETE FROM uploads WHERE owner_id = ?1",
 };

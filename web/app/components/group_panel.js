@@ -7,12 +7,14 @@
 // admins also see who asks to join (a public group's join requests) and approve or decline
 // each. refresh() reloads from GET /groups/{id} (and, for them, GET /groups/{id}/requests);
 // errors show with their code's sentence. Each member's actions sit behind one "⋯" menu
-// (a details element), so a row is a name and a role, also on the narrowest phone. onLeft() runs once the group is gone for me; the
+// (a details element), so a row is a name and a role, also on the narrowest phone. Everyone but
+// the owner may report the group to the server admins (group_report.js). onLeft() runs once the group is gone for me; the
 // header's back arrow (shown on a phone, where the panel covers the chat) calls onClose().
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { t } from '../i18n.js';
 import { confirmStep } from './confirm_step.js';
+import { createGroupReport } from './group_report.js';
 import { createInviteBox } from './invite_box.js';
 
 const MUTE_MS = 3600000;
@@ -27,6 +29,7 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft,
     body);
   const alert = h('p', { className: 'form-error', role: 'alert' });
   const invite = createInviteBox({ api, groupId });
+  const reporter = createGroupReport({ api, groupId });
   let info = null;
   let requests = []; // pending join requests, for owner and admins
 
@@ -134,6 +137,7 @@ export function createGroupPanel({ api, social, users, session, groupId, onLeft,
       (me !== 'owner' || group.member_count === 1) && h('button', {
         type: 'button', className: 'danger leave', onClick: () => leaveOrDelete(() => api.removeMember(groupId, myId)),
       }, t('leave_group')),
+      me !== 'owner' && reporter.element,
       me === 'owner' && h('div', { className: 'delete-controls' }, asking(t('delete_group'), groupId,
         t('delete_group_confirm', { group: group.name }), () => leaveOrDelete(() => api.deleteGroup(groupId)), 'danger delete-group'))));
   }
