@@ -161,12 +161,20 @@ function clearScreens() {
 }
 
 // Mounts a screen from a module loaded on demand; the returned unmount works before it loads.
-// A module that cannot be loaded says the server cannot be reached.
+// A module that cannot be loaded says the server cannot be reached. A module loaded before
+// mounts at once, in the same task: a draft chat that becomes its conversation's chat keeps the
+// keyboard focus in its composer, so nothing typed at that moment lands on the page instead.
+const loadedScreens = new Map(); // the mount function's name -> its module
 function mountLazy(pane, load, name, props) {
+  const loaded = loadedScreens.get(name);
+  if (loaded) return loaded[name](pane, props);
   let unmount = null;
   let gone = false;
   pane.replaceChildren(h('p', { className: 'placeholder' }, t('loading')));
-  load().then((module) => { if (!gone) unmount = module[name](pane, props); }, () => {
+  load().then((module) => {
+    loadedScreens.set(name, module);
+    if (!gone) unmount = module[name](pane, props);
+  }, () => {
     // Not loaded yet on this device and the server is out of reach (the offline shell keeps
     // only what was loaded before).
     if (!gone) pane.replaceChildren(h('p', { className: 'placeholder' }, t('error.network')));
