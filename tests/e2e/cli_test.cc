@@ -134,6 +134,27 @@ TEST_F(CliTest, RegisterLoginSendHistoryAndNotices) {
   ASSERT_EQ(resolve.exit_code, 0) << resolve.output;
   CliRun gone = Parley("bob", {"history", "alice"});
   EXPECT_EQ(gone.output.find("hello from the terminal"), std::string::npos) << gone.output;
+  // A public group reported by bob, who is not in it; root sees what bob saw and deletes it.
+  CliRun created = Parley("alice", {"group", "create", "Deals", "--topic", "cheap", "--public"});
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  const std::string group_id = created.output.substr(6, created.output.find(' ', 6) - 6);
+  CliRun neither_target = Parley("bob", {"report", "--reason", "scam"});
+  EXPECT_EQ(neither_target.exit_code, 1) << neither_target.output;
+  CliRun group_report = Parley("bob", {"report", "--group", group_id, "--reason", "scam"});
+  ASSERT_EQ(group_report.exit_code, 0) << group_report.output;
+  EXPECT_NE(group_report.output.find("report #2 sent"), std::string::npos) << group_report.output;
+  CliRun group_reports = Parley("root", {"admin", "reports"});
+  ASSERT_EQ(group_reports.exit_code, 0) << group_reports.output;
+  EXPECT_NE(group_reports.output.find("group #" + group_id), std::string::npos)
+      << group_reports.output;
+  EXPECT_NE(group_reports.output.find("group: Deals  public  1 members"), std::string::npos)
+      << group_reports.output;
+  CliRun group_shown = Parley("root", {"admin", "group", group_id});
+  ASSERT_EQ(group_shown.exit_code, 0) << group_shown.output;
+  EXPECT_NE(group_shown.output.find("topic: cheap"), std::string::npos) << group_shown.output;
+  CliRun group_resolved = Parley("root", {"admin", "resolve", "2", "delete-group"});
+  ASSERT_EQ(group_resolved.exit_code, 0) << group_resolved.output;
+  EXPECT_EQ(Parley("root", {"admin", "group", group_id}).exit_code, 1);
   CliRun users = Parley("root", {"admin", "users", "bo"});
   ASSERT_EQ(users.exit_code, 0) << users.output;
   EXPECT_NE(users.output.find("bob (#3)"), std::string::npos) << users.output;
@@ -153,7 +174,7 @@ TEST_F(CliTest, RegisterLoginSendHistoryAndNotices) {
   CliRun audit = Parley("root", {"admin", "audit"});
   ASSERT_EQ(audit.exit_code, 0) << audit.output;
   for (const char* action : {"user.enable", "user.disable", "report.resolve", "user.admin_grant",
-                             "notice.send", "admin.setup"}) {
+                             "notice.send", "admin.setup", "group.delete"}) {
     EXPECT_NE(audit.output.find(action), std::string::npos) << action << "\n" << audit.output;
   }
   CliRun denied_admin = Parley("bob", {"admin", "stats"});
