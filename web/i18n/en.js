@@ -485,5 +485,16 @@ export default {
     two_step_off_no_password: 'Off: your linked account alone signs you in.',
     // --- retention (message_pane.js: history reached what the policy removed) ---
     retention_pruned: 'Older messages were removed by the retention policy.',
+    // --- video messages (video_view.js, video_recorder.js, the composer's camera button) ---
+    media_video: '🎬 Video',
+    video_message: 'Video message',
+    play_video: 'Play the video ({duration})',
+    record_video: 'Record a video',
+    recording_video: 'Recording a video',
+    send_video: 'Send video',
+    camera_unavailable: 'The camera cannot be used ({reason}).',
+    'error.video.unsupported_media': 'This video cannot be used: send a WebM or MP4 video (VP8, VP9, AV1 or H.264).',
+    'error.video.too_large': 'That video is too long or too large.',
+    'error.video.invalid_argument': 'That video is damaged or cut short.',
   },
 };

@@ -485,5 +485,16 @@ export default {
     two_step_off_no_password: 'Désactivée : votre compte relié suffit pour vous connecter.',
     // --- retention (message_pane.js: history reached what the policy removed) ---
     retention_pruned: 'Les messages plus anciens ont été supprimés par la politique de conservation.',
+    // --- video messages (video_view.js, video_recorder.js, the composer's camera button) ---
+    media_video: '🎬 Vidéo',
+    video_message: 'Message vidéo',
+    play_video: 'Lire la vidéo ({duration})',
+    record_video: 'Enregistrer une vidéo',
+    recording_video: 'Enregistrement d’une vidéo',
+    send_video: 'Envoyer la vidéo',
+    camera_unavailable: 'La caméra n’est pas utilisable ({reason}).',
+    'error.video.unsupported_media': 'Cette vidéo n’est pas utilisable : envoyez une vidéo WebM ou MP4 (VP8, VP9, AV1 ou H.264).',
+    'error.video.too_large': 'Cette vidéo est trop longue ou trop lourde.',
+    'error.video.invalid_argument': 'Cette vidéo est abîmée ou incomplète.',
   },
 };

@@ -485,5 +485,16 @@ export default {
     two_step_off_no_password: '未开启：仅凭关联账号即可登录。',
     // --- retention (message_pane.js: history reached what the policy removed) ---
     retention_pruned: '更早的消息已按保留策略删除。',
+    // --- video messages (video_view.js, video_recorder.js, the composer's camera button) ---
+    media_video: '🎬 视频',
+    video_message: '视频消息',
+    play_video: '播放视频（{duration}）',
+    record_video: '录制视频',
+    recording_video: '正在录制视频',
+    send_video: '发送视频',
+    camera_unavailable: '无法使用摄像头（{reason}）。',
+    'error.video.unsupported_media': '无法使用此视频：请发送 WebM 或 MP4 视频（VP8、VP9、AV1 或 H.264）。',
+    'error.video.too_large': '该视频太长或太大。',
+    'error.video.invalid_argument': '该视频已损坏或不完整。',
   },
 };
