@@ -221,8 +221,9 @@ class Poster {
   // Feeds one packet (nullptr: the end) and keeps the first frame that comes out.
   Status Feed(const AVPacket* packet) {
     if (done() || (packet != nullptr && ++fed_ > kMaxPosterPackets)) return Status::Ok();
-    // A broken packet is skipped: a later one may decode.
-    if (avcodec_send_packet(decoder_.get(), packet) < 0 && packet != nullptr) return Status::Ok();
+    // A packet the decoder refuses (broken, or a frame is waiting) is skipped: a later one may
+    // decode, and a waiting frame is taken below either way.
+    (void)avcodec_send_packet(decoder_.get(), packet);
     FramePtr frame(av_frame_alloc());
     if (!frame) return Status(Code::kInternal, "media: out of memory");
     if (avcodec_receive_frame(decoder_.get(), frame.get()) < 0) return Status::Ok();
@@ -400,6 +401,17 @@ Status CopyPackets(AVFormatContext* in, Output& out, const Mapping (&map)[2], Po
   return Status::Ok();
 }
 
+// A file that declares its duration must hold about that much: a cut one ends early (demuxers
+// stop quietly at the end of a cut file). Recorders that declare none are taken as they are.
+Status CheckWhole(AVFormatContext* in, int64_t measured_ms) {
+  if (in->duration == AV_NOPTS_VALUE || in->duration <= 0) return Status::Ok();
+  const int64_t declared_ms = in->duration / 1000;
+  const int64_t slack_ms = std::max<int64_t>(500, declared_ms / 20);
+  if (measured_ms + slack_ms >= declared_ms) return Status::Ok();
+  return Invalid("the video is cut short: " + std::to_string(measured_ms) + " of " +
+                 std::to_string(declared_ms) + " ms");
+}
+
 }  // namespace
 
 Result<RemuxedVideo> RemuxVideo(const std::string& input_path, const std::string& output_path,
@@ -435,6 +447,7 @@ Result<RemuxedVideo> RemuxVideo(const std::string& input_path, const std::string
   if (Status s = output.WriteHeader(webm); !s.ok()) return s;
   Span span;
   if (Status s = CopyPackets(in, output, map, poster, limits, span); !s.ok()) return s;
+  if (Status s = CheckWhole(in, span.ms()); !s.ok()) return s;
 
   RemuxedVideo result;
   result.mime = webm ? "video/webm" : "video/mp4";

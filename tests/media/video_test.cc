@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,8 @@ class VideoTest : public ::testing::Test {
     testing::StreamedWebm(d, "streamed.webm", 2);
     testing::MovWithLocation(d, "located.mov");
     testing::RotatedMp4(d, "rotated.mp4");
+    testing::WebmVp8Opus(d, "tiny.webm", 64, 48, 0.5);
+    testing::Mp4H264Aac(d, "tiny.mp4", 64, 48, 0.5);
   }
   static void TearDownTestSuite() {
     delete samples_;
@@ -164,6 +167,19 @@ TEST_F(VideoTest, TruncatedVideosAreRefused) {
   testing::Truncate(webm, 200);
   EXPECT_EQ(Process(webm).status().code(), Code::kInvalidArgument);
   ExpectOnly("upload");
+  // Cut among the frames: the demuxers stop quietly, the declared duration tells.
+  const std::string frames = Upload(Sample("good.webm"));
+  testing::Truncate(frames, ReadFile(frames).size() * 2 / 3);
+  EXPECT_EQ(Process(frames).status().code(), Code::kInvalidArgument);
+  ExpectOnly("upload");
+  const std::string indexed = Upload(Sample("good.mp4"));
+  EXPECT_TRUE(Process(indexed).ok());  // rewritten with its index first
+  const std::string rewritten = ReadFile(output());
+  std::remove(output().c_str());
+  std::remove(poster().c_str());
+  WriteFile(indexed, rewritten.substr(0, rewritten.size() * 2 / 3));
+  EXPECT_EQ(Process(indexed).status().code(), Code::kInvalidArgument);
+  ExpectOnly("upload");
 }
 
 TEST_F(VideoTest, HugeDeclaredDimensionsAreRefusedBeforeDecoding) {
@@ -214,6 +230,57 @@ TEST_F(VideoTest, TheUploadsSizeIsBounded) {
   limits.max_bytes = 1000;
   EXPECT_EQ(Process(Upload(Sample("good.webm")), limits).status().code(), Code::kTooLarge);
   ExpectOnly("upload");
+}
+
+// Seeded mutation fuzzing for every build (tests/fuzz/video_fuzz.cc is the libFuzzer target):
+// bytes overwritten, header fields set to boundary values and files cut short, checking the
+// contract: success within the limits, or a typed refusal that leaves nothing behind.
+TEST_F(VideoTest, MutatedVideosGiveAVideoOrATypedRefusal) {
+  std::mt19937 rng(20261206);
+  int accepted = 0;
+  int refused = 0;
+  for (const char* name : {"tiny.webm", "tiny.mp4"}) {
+    const std::string original = ReadFile(Sample(name));
+    std::uniform_int_distribution<size_t> anywhere(0, original.size() - 1);
+    std::uniform_int_distribution<size_t> header(0, std::min<size_t>(original.size(), 600) - 1);
+    std::vector<std::string> mutants;
+    for (int i = 0; i < 120; ++i) {
+      std::string m = original;
+      const bool in_header = i % 2 == 0;
+      for (int e = 0; e < 1 + i % 4; ++e) {
+        const size_t at = in_header ? header(rng) : anywhere(rng);
+        m[at] = static_cast<char>(i % 3 == 0 ? 0xff : i % 3 == 1 ? 0x00 : rng() & 0xff);
+      }
+      mutants.push_back(std::move(m));
+    }
+    for (size_t cut = 7; cut < original.size(); cut += original.size() / 25) {
+      mutants.push_back(original.substr(0, cut));
+    }
+    for (const std::string& mutant : mutants) {
+      const std::string input = dir_.path() + "/upload";
+      WriteFile(input, mutant);
+      auto video = Process(input);
+      if (video.ok()) {
+        ++accepted;
+        EXPECT_GT(video->width, 0);
+        EXPECT_LE(video->duration_ms, VideoLimits{}.max_duration_ms);
+        EXPECT_EQ(ListDirectory(dir_.path()),
+                  (std::vector<std::string>{"poster", "upload", "video"}));
+        std::remove(output().c_str());
+        std::remove(poster().c_str());
+        continue;
+      }
+      ++refused;
+      const Code code = video.status().code();
+      EXPECT_TRUE(code == Code::kUnsupportedMedia || code == Code::kInvalidArgument ||
+                  code == Code::kTooLarge)
+          << video.status().message();
+      ExpectOnly("upload");
+    }
+  }
+  // Both outcomes happen, so the mutants reach past the first checks.
+  EXPECT_GT(accepted, 0);
+  EXPECT_GT(refused, 0);
 }
 
 }  // namespace
