@@ -527,6 +527,16 @@ const std::vector<Option>& Options() {
           7LL * 24 * 3600, [](Config& c, int64_t v) { c.media_cleanup_interval_ms = v * 1000; }),
       Int("upload-expiry-s", "seconds an upload may stay unfinished before removal (86400)", 1,
           365LL * 24 * 3600, [](Config& c, int64_t v) { c.media.upload_expiry_ms = v * 1000; }),
+      Int("video-max-bytes", "largest video upload (104857600)", 1, 1LL << 40,
+          [](Config& c, int64_t v) { c.media.video.max_bytes = v; }),
+      Int("video-max-duration-s", "longest video, in seconds (300)", 1, 24 * 3600,
+          [](Config& c, int64_t v) { c.media.video.max_duration_ms = v * 1000; }),
+      Int("video-max-side", "a video's width and height each at most, in pixels (4096)", 16, 16384,
+          [](Config& c, int64_t v) { c.media.video.max_side = static_cast<int>(v); }),
+      Int("video-max-pixels", "a video's width times height at most (8294400)", 256,
+          16384LL * 16384, [](Config& c, int64_t v) { c.media.video.max_pixels = v; }),
+      Int("video-max-streams", "streams in a video file at most (4)", 1, 64,
+          [](Config& c, int64_t v) { c.media.video.max_streams = static_cast<int>(v); }),
       {"backup-dir", "directory of the scheduled backups (none: no scheduled backups)",
        [](Config& c, const std::string& v) -> Status {
          if (v.empty()) return Invalid("backup-dir", "must not be empty");

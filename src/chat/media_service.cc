@@ -84,12 +84,16 @@ std::string MediaService::TempPath(std::string_view upload_id, std::string_view 
 Result<store::Upload> MediaService::Create(int64_t owner_id, const NewUpload& request) {
   media::MediaKind kind;
   if (!media::ParseMediaKind(request.kind, &kind)) {
-    return Status(Code::kInvalidArgument, "kind must be image, voice or file");
+    return Status(Code::kInvalidArgument, "kind must be image, voice, file or video");
   }
   if (request.size <= 0) return Status(Code::kInvalidArgument, "size must be at least 1 byte");
   if (request.size > options_.max_upload_bytes) {
     return Status(Code::kTooLarge,
                   "uploads are at most " + std::to_string(options_.max_upload_bytes) + " bytes");
+  }
+  if (kind == media::MediaKind::kVideo && request.size > options_.video.max_bytes) {
+    return Status(Code::kTooLarge,
+                  "videos are at most " + std::to_string(options_.video.max_bytes) + " bytes");
   }
   const int64_t now = NowMillis();
   const store::Upload upload{"u_" + auth::RandomHex(kIdRandomBytes),
@@ -271,11 +275,22 @@ Result<store::Media> MediaService::Process(const store::Upload& upload, const st
       media.duration_ms = voice->duration_ms;
       break;
     }
+    case media::MediaKind::kVideo: {
+      auto video = media::ProcessVideo(input, output, thumbnail, options_.video);
+      if (!video.ok()) return video.status();
+      media.mime = video->mime;
+      media.width = video->width;
+      media.height = video->height;
+      media.duration_ms = video->duration_ms;
+      media.preview = std::move(video->preview);
+      media.thumbnail_mime = std::move(video->poster_mime);
+      break;
+    }
     case media::MediaKind::kFile:
       media.mime = media::SniffMime(input);
       break;
   }
-  if (kind != media::MediaKind::kImage) {
+  if (kind != media::MediaKind::kImage && kind != media::MediaKind::kVideo) {
     // Served as uploaded: the upload's own file becomes the stored one.
     std::error_code ec;
     fs::rename(input, output, ec);

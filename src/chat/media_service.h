@@ -5,9 +5,10 @@
 // chunks appended at exactly the offset the server has (so a client resumes after a network
 // loss by asking for `received`). Completing it sniffs the real type of the bytes, processes
 // them for the intended kind (images are decoded, stripped of metadata and thumbnailed; voice
-// clips measured), moves the results into the content-addressed blob store and inserts the
-// media row, removing the upload in the same writer task. Any failure discards the upload: no
-// temporary file, row or blob is left behind by it.
+// clips measured; videos checked, rewritten without metadata and given a poster), moves the
+// results into the content-addressed blob store and inserts the media row, removing the upload in
+// the same writer task. Any failure discards the upload: no temporary file, row or blob is left
+// behind by it.
 //
 // Thread-safety: thread-safe. Every method BLOCKS (file I/O, image processing, writer commits):
 // call them from worker threads, never from an I/O thread nor the writer thread. One upload is
@@ -28,6 +29,7 @@
 #include "chat/message_writer.h"
 #include "media/blob_store.h"
 #include "media/image.h"
+#include "media/video.h"
 #include "store/store.h"
 
 namespace parley::chat {
@@ -41,12 +43,13 @@ struct MediaOptions {
   int64_t orphan_grace_ms = 24LL * 3600 * 1000;   // media never used by then are removed
   media::ImageLimits image;
   bool redirect_downloads = false;  // downloads go to the blob store's presigned URLs
+  media::VideoLimits video;
 };
 
 struct NewUpload {
   std::string name;  // sanitized by Create
   int64_t size = 0;
-  std::string kind;  // "image", "voice" or "file"
+  std::string kind;  // "image", "voice", "file" or "video"
 };
 
 // One chunk: bytes [start, start + length) of an upload of `total` bytes.
@@ -83,7 +86,8 @@ class MediaService {
 
   const MediaOptions& options() const { return options_; }
 
-  // kInvalidArgument: unknown kind, size 0; kTooLarge: size over max_upload_bytes;
+  // kInvalidArgument: unknown kind, size 0; kTooLarge: size over max_upload_bytes (a video's
+  // over video.max_bytes);
   // kQuotaExceeded: the user's media and open uploads would exceed quota_bytes.
   Result<store::Upload> Create(int64_t owner_id, const NewUpload& request);
   // The user's upload (kNotFound for anyone else's or a finished one).

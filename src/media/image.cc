@@ -1,8 +1,8 @@
 #include "media/image.h"
 
-#include <sodium.h>
 #include <unistd.h>
 
+#include "media/data_url.h"
 #include "media/media_type.h"
 #include "media/staged_file.h"
 #include "media/vips_ops.h"
@@ -10,6 +10,7 @@
 namespace parley::media {
 namespace {
 
+using internal::DataUrl;
 using internal::ImagePtr;
 
 constexpr std::string_view kThumbnailMime = "image/webp";
@@ -53,15 +54,6 @@ Result<ImagePtr> OpenUpright(const std::string& path, std::string_view mime,
     if (!image.ok()) return image.status();
   }
   return internal::Upright(image->get());
-}
-
-std::string DataUrl(std::string_view mime, const std::string& bytes) {
-  constexpr int kVariant = sodium_base64_VARIANT_ORIGINAL;
-  std::string encoded(sodium_base64_ENCODED_LEN(bytes.size(), kVariant), '\0');
-  sodium_bin2base64(encoded.data(), encoded.size(),
-                    reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), kVariant);
-  encoded.resize(encoded.size() - 1);  // the terminating NUL
-  return "data:" + std::string(mime) + ";base64," + encoded;
 }
 
 }  // namespace

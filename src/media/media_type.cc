@@ -39,12 +39,15 @@ std::string_view MediaKindName(MediaKind kind) {
       return "voice";
     case MediaKind::kFile:
       return "file";
+    case MediaKind::kVideo:
+      return "video";
   }
   return "file";
 }
 
 bool ParseMediaKind(std::string_view name, MediaKind* kind) {
-  for (MediaKind candidate : {MediaKind::kImage, MediaKind::kVoice, MediaKind::kFile}) {
+  for (MediaKind candidate :
+       {MediaKind::kImage, MediaKind::kVoice, MediaKind::kFile, MediaKind::kVideo}) {
     if (name == MediaKindName(candidate)) {
       *kind = candidate;
       return true;

@@ -17,9 +17,10 @@ enum class MediaKind {
   kImage = 1,  // JPEG, PNG, WebP or GIF: re-encoded without metadata, with a thumbnail
   kVoice = 2,  // Opus in Ogg or WebM (what browsers record): duration measured
   kFile = 3,   // anything else, served as a download
+  kVideo = 4,  // WebM or MP4 (VP8/VP9/AV1/H.264): rewritten without metadata, with a poster
 };
 
-// "image", "voice", "file"; ParseMediaKind reads those names back (false for any other).
+// "image", "voice", "file", "video"; ParseMediaKind reads those names back (false for any other).
 std::string_view MediaKindName(MediaKind kind);
 bool ParseMediaKind(std::string_view name, MediaKind* kind);
 

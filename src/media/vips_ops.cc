@@ -186,4 +186,27 @@ Status SaveWebp(VipsImage* image, int quality, const std::string& path) {
   return webp.ok() ? WriteBytes(*webp, path) : webp.status();
 }
 
+Result<ImagePtr> ImageFromRgb(const std::string& rgb, int width, int height,
+                              int clockwise_degrees) {
+  constexpr int kBands = 3;
+  if (width <= 0 || height <= 0 ||
+      rgb.size() != static_cast<size_t>(width) * static_cast<size_t>(height) * kBands) {
+    return Status(Code::kInternal, "the poster's pixels do not match its size");
+  }
+  VipsImage* copy = vips_image_new_from_memory_copy(rgb.data(), rgb.size(), width, height, kBands,
+                                                    VIPS_FORMAT_UCHAR);
+  if (copy == nullptr) return VipsFailure(Code::kInternal, "cannot hold the poster");
+  ImagePtr image(copy);
+  const VipsAngle angle = clockwise_degrees == 90    ? VIPS_ANGLE_D90
+                          : clockwise_degrees == 180 ? VIPS_ANGLE_D180
+                          : clockwise_degrees == 270 ? VIPS_ANGLE_D270
+                                                     : VIPS_ANGLE_D0;
+  if (angle == VIPS_ANGLE_D0) return image;
+  VipsImage* turned = nullptr;
+  if (vips_rot(image.get(), &turned, angle, nullptr) != 0) {
+    return VipsFailure(Code::kInternal, "cannot turn the poster");
+  }
+  return ImagePtr(turned);
+}
+
 }  // namespace parley::media::internal

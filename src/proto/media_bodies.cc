@@ -18,6 +18,12 @@ void WriteDescriptorFields(JsonWriter& w, const store::Media& media) {
     w.Field("width", media.width).Field("height", media.height).Field("preview", media.preview);
   } else if (media.kind == "voice") {
     w.Field("duration_ms", media.duration_ms);
+  } else if (media.kind == "video") {
+    w.Field("width", media.width)
+        .Field("height", media.height)
+        .Field("duration_ms", media.duration_ms)
+        .Field("preview", media.preview)
+        .Field("poster", std::string(kMediaPath) + media.id + "/thumbnail");
   }
 }
 

@@ -26,6 +26,7 @@ struct Words {
   std::string_view more;      // {N} more conversations
   std::string_view open;      // Open Parley:
   std::string_view why;       // why this mail came, how to stop it
+  std::string_view video;     // [video]
 };
 
 constexpr Words kEnglish = {
@@ -45,6 +46,7 @@ constexpr Words kEnglish = {
     "Open Parley:",
     "You get this e-mail because you turned on e-mail summaries in Parley's notification "
     "settings. Turn them off there to stop them.",
+    "[video]",
 };
 
 constexpr Words kChinese = {
@@ -63,6 +65,7 @@ constexpr Words kChinese = {
     "……还有 {N} 个会话",
     "打开 Parley：",
     "你收到这封邮件，是因为你在 Parley 的通知设置中开启了邮件摘要。可在那里关闭。",
+    "[视频]",
 };
 
 constexpr Words kFrench = {
@@ -82,6 +85,7 @@ constexpr Words kFrench = {
     "Ouvrir Parley :",
     "Vous recevez cet e-mail parce que vous avez activé les résumés par e-mail dans les "
     "réglages de notification de Parley. Désactivez-les là pour ne plus en recevoir.",
+    "[vidéo]",
 };
 
 const Words& WordsFor(std::string_view language) {
@@ -111,6 +115,7 @@ std::string Quote(const MissedConversation& c, Preview preview, const Words& wor
   if (!c.media_kind.empty()) {
     what = c.media_kind == "image"   ? words.image
            : c.media_kind == "voice" ? words.voice
+           : c.media_kind == "video" ? words.video
                                      : words.file;
   }
   if (!c.last_text.empty()) {

@@ -22,6 +22,7 @@ std::string_view KindName(Notification::Kind kind) {
 std::string MediaText(std::string_view media_kind) {
   if (media_kind == "image") return "📷 Photo";
   if (media_kind == "voice") return "🎤 Voice message";
+  if (media_kind == "video") return "🎬 Video";
   return "📎 File";
 }
 

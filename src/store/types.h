@@ -137,17 +137,17 @@ struct Reaction {
 struct Media {
   std::string id;  // "m_" + 32 lowercase hex
   int64_t owner_id = 0;
-  std::string kind;              // "image", "voice" or "file" (media::MediaKindName)
+  std::string kind;              // "image", "voice", "file", "video" (media::MediaKindName)
   std::string mime;              // sniffed from the bytes, never the client's claim
   int64_t size = 0;              // of the stored bytes
   std::string name;              // sanitized file name
   std::string digest;            // the blob of the bytes
-  std::string thumbnail_digest;  // images: the blob of the thumbnail; else empty
+  std::string thumbnail_digest;  // images: the thumbnail's blob; videos: the poster's; else empty
   std::string thumbnail_mime;
-  int64_t width = 0;  // images
+  int64_t width = 0;  // images and videos
   int64_t height = 0;
-  int64_t duration_ms = 0;  // voice
-  std::string preview;      // images: a tiny "data:" URL
+  int64_t duration_ms = 0;  // voice and videos
+  std::string preview;      // images and videos: a tiny "data:" URL
   int64_t created_at = 0;
   bool is_public = false;   // an avatar: every logged-in user may fetch it
   int64_t attached_at = 0;  // first sent or made an avatar; 0: never (an orphan after a while)
@@ -367,7 +367,7 @@ struct ProfileUpdate {
 struct Upload {
   std::string id;  // "u_" + 32 lowercase hex
   int64_t owner_id = 0;
-  std::string kind;      // the intended use: "image", "voice" or "file"
+  std::string kind;      // the intended use: "image", "voice", "file" or "video"
   std::string name;      // sanitized
   int64_t size = 0;      // declared total
   int64_t received = 0;  // bytes stored so far (a prefix)

@@ -150,6 +150,8 @@ test('upload steps: errors and cancel are final; a resumed upload may start comp
   assert.equal(uploadStep(initialUpload(5), { type: 'created', upload_id: 'u', chunk_bytes: 8, received: 5 }).phase, 'complete');
   assert.deepEqual(['image/png', 'image/gif', 'image/svg+xml', 'audio/webm', ''].map((type) => uploadKindOf({ type })),
     ['image', 'image', 'file', 'file', 'file']);
+  assert.deepEqual(['video/webm', 'video/mp4', 'video/quicktime', 'video/x-msvideo'].map((type) => uploadKindOf({ type })),
+    ['video', 'video', 'video', 'file']);
 });
 
 test('snippets split at the match markers; markup in them stays text', () => {

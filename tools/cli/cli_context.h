@@ -180,6 +180,7 @@ struct MomentArgs {
   std::string user;                 // feed --user NAME: that user's moments
   std::string before;               // feed --before CURSOR
   int64_t reply_to = 0;             // comment --reply-to COMMENT
+  std::string video;                // post --video FILE (instead of photos)
 };
 int RunMoments(const CliContext& context, const MomentArgs& args);
 

@@ -101,11 +101,15 @@ int main(int argc, char** argv) {
   send->add_option("USER", username)->required();
   send->add_option("TEXT", text, "the text, or the caption of --file");
   std::string file, kind;
-  send->add_option("--file", file, "upload FILE and send it as the message's media");
-  send->add_option("--kind", kind, "image, voice or file (default: from the extension)");
+  auto* send_file =
+      send->add_option("--file", file, "upload FILE and send it as the message's media");
+  send->add_option("--kind", kind, "image, voice, file or video (default: from the extension)");
+  std::string video;
+  send->add_option("--video", video, "upload FILE as a video (WebM or MP4) and send it")
+      ->excludes(send_file);
   auto* upload = app.add_subcommand("upload", "upload FILE; prints the media id");
   upload->add_option("FILE", file)->required();
-  upload->add_option("--kind", kind, "image, voice or file (default: from the extension)");
+  upload->add_option("--kind", kind, "image, voice, file or video (default: from the extension)");
   int64_t seq = 0;
   std::string where, in, cursor;
   bool off = false;
@@ -296,7 +300,10 @@ int main(int argc, char** argv) {
   };
   auto* moment_post = moment_verb("post", "post TEXT to all my friends");
   moment_post->add_option("TEXT", moment_args.text);
-  moment_post->add_option("--photo", moment_args.photos, "an image FILE (up to 9)");
+  auto* moment_photo =
+      moment_post->add_option("--photo", moment_args.photos, "an image FILE (up to 9)");
+  moment_post->add_option("--video", moment_args.video, "one video FILE (WebM or MP4)")
+      ->excludes(moment_photo);
   moment_post->add_option("--location", moment_args.location, "where");
   auto* moment_feed = moment_verb("feed", "my feed, newest first (or --user NAME's moments)");
   moment_feed->add_option("--user", moment_args.user, "one user's moments");
@@ -357,10 +364,14 @@ int main(int argc, char** argv) {
   if (export_data->parsed()) exit_code = RunExport(context, export_file);
   if (delete_account->parsed()) exit_code = RunDeleteAccount(context, delete_confirmed);
   if (send->parsed()) {
-    exit_code =
-        text.empty() && file.empty()
-            ? Fail(parley::Status(parley::Code::kInvalidArgument, "give TEXT, --file, or both"))
-            : RunSend(context, username, text, file, kind);
+    if (!video.empty()) {
+      file = video;
+      kind = "video";
+    }
+    exit_code = text.empty() && file.empty()
+                    ? Fail(parley::Status(parley::Code::kInvalidArgument,
+                                          "give TEXT, --file or --video, or both"))
+                    : RunSend(context, username, text, file, kind);
   }
   if (upload->parsed()) exit_code = RunUpload(context, file, kind);
   if (history->parsed()) exit_code = RunHistory(context, username, before, limit);

@@ -64,6 +64,11 @@ int Post(client::HttpApi& api, const MomentArgs& args) {
     if (!uploaded.ok()) return Fail(uploaded.status(), path);
     media.push_back(uploaded->value("id", std::string()));
   }
+  if (!args.video.empty()) {
+    auto uploaded = UploadPath(api, args.video, "video");
+    if (!uploaded.ok()) return Fail(uploaded.status(), args.video);
+    media.push_back(uploaded->value("id", std::string()));
+  }
   json fields = {{"text", args.text}, {"media", media}, {"location", args.location}};
   auto moment = api.PostMoment(fields);
   if (!moment.ok()) return Fail(moment.status(), "post");

@@ -264,7 +264,8 @@ class HttpApi {
 std::string EscapePathSegment(std::string_view segment);
 
 // The upload kind a file is most likely meant as, from its name's extension (any case):
-// "image" (.jpg .jpeg .png .webp .gif), "voice" (.ogg .opus .webm) or "file".
+// "image" (.jpg .jpeg .png .webp .gif), "voice" (.ogg .opus .webm), "video" (.mp4 .m4v .mov
+// .mkv) or "file".
 std::string GuessMediaKind(std::string_view file_name);
 
 }  // namespace parley::client

@@ -75,6 +75,10 @@ std::string GuessMediaKind(std::string_view file_name) {
   for (const char* voice : {".ogg", ".opus", ".webm"}) {
     if (extension == voice) return "voice";
   }
+  // WebM stays voice (what browsers record voice clips in): send WebM videos with kind video.
+  for (const char* video : {".mp4", ".m4v", ".mov", ".mkv"}) {
+    if (extension == video) return "video";
+  }
   return "file";
 }
 

@@ -17,10 +17,12 @@
 import { createBackoff } from './backoff.js';
 
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
+const VIDEO_TYPES = new Set(['video/webm', 'video/mp4', 'video/quicktime', 'video/x-matroska']);
 const RETRYABLE = new Set(['network', 'unavailable', 'internal', 'rate_limited']);
 
 export function uploadKindOf(file) {
-  return IMAGE_TYPES.has(file.type) ? 'image' : 'file';
+  if (IMAGE_TYPES.has(file.type)) return 'image';
+  return VIDEO_TYPES.has(file.type) ? 'video' : 'file';
 }
 
 export function initialUpload(size) {

@@ -504,5 +504,16 @@ export default {
     admin_delete_group_confirm: 'Delete “{group}” for all its members? This cannot be undone.',
     admin_disable_owner: 'Disable the owner',
     'error.admin.invalid_argument': 'This action does not apply to this report.',
+    // --- video messages (video_view.js, video_recorder.js, the composer's camera button) ---
+    media_video: '🎬 Video',
+    video_message: 'Video message',
+    play_video: 'Play the video ({duration})',
+    record_video: 'Record a video',
+    recording_video: 'Recording a video',
+    send_video: 'Send video',
+    camera_unavailable: 'The camera cannot be used ({reason}).',
+    'error.video.unsupported_media': 'This video cannot be used: send a WebM or MP4 video (VP8, VP9, AV1 or H.264).',
+    'error.video.too_large': 'That video is too long or too large.',
+    'error.video.invalid_argument': 'That video is damaged or cut short.',
   },
 };

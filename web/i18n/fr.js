@@ -504,5 +504,16 @@ export default {
     admin_delete_group_confirm: 'Supprimer « {group} » pour tous ses membres ? C’est définitif.',
     admin_disable_owner: 'Désactiver le propriétaire',
     'error.admin.invalid_argument': 'Cette action ne s’applique pas à ce signalement.',
+    // --- video messages (video_view.js, video_recorder.js, the composer's camera button) ---
+    media_video: '🎬 Vidéo',
+    video_message: 'Message vidéo',
+    play_video: 'Lire la vidéo ({duration})',
+    record_video: 'Enregistrer une vidéo',
+    recording_video: 'Enregistrement d’une vidéo',
+    send_video: 'Envoyer la vidéo',
+    camera_unavailable: 'La caméra n’est pas utilisable ({reason}).',
+    'error.video.unsupported_media': 'Cette vidéo n’est pas utilisable : envoyez une vidéo WebM ou MP4 (VP8, VP9, AV1 ou H.264).',
+    'error.video.too_large': 'Cette vidéo est trop longue ou trop lourde.',
+    'error.video.invalid_argument': 'Cette vidéo est abîmée ou incomplète.',
   },
 };

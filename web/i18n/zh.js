@@ -504,5 +504,16 @@ export default {
     admin_delete_group_confirm: '为所有成员删除“{group}”？此操作无法撤销。',
     admin_disable_owner: '停用群主账号',
     'error.admin.invalid_argument': '此操作不适用于该举报。',
+    // --- video messages (video_view.js, video_recorder.js, the composer's camera button) ---
+    media_video: '🎬 视频',
+    video_message: '视频消息',
+    play_video: '播放视频（{duration}）',
+    record_video: '录制视频',
+    recording_video: '正在录制视频',
+    send_video: '发送视频',
+    camera_unavailable: '无法使用摄像头（{reason}）。',
+    'error.video.unsupported_media': '无法使用此视频：请发送 WebM 或 MP4 视频（VP8、VP9、AV1 或 H.264）。',
+    'error.video.too_large': '该视频太长或太大。',
+    'error.video.invalid_argument': '该视频已损坏或不完整。',
   },
 };

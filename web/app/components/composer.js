@@ -1,5 +1,5 @@
 // composer: the message field, an emoji button with its picker, an attach button, a microphone
-// button and a send button.
+// button, a camera button and a send button.
 // - Enter sends (not while an input method is composing), Shift+Enter adds a line, Escape
 //   closes the picker, else ends replying or editing. onSend(text, mode) gets the trimmed
 //   text and the mode: null, {reply: message} or {edit: message}; empty text is never sent
@@ -18,6 +18,8 @@
 // - The microphone button records a voice message (voice_recorder.js, loaded on first use):
 //   hold it and release to send, or press it (mouse or keyboard) to start and use the bar's
 //   Send or Cancel. onVoice(file, replyTo) gets the recording; onError(text) a failure.
+// - The camera button records a short video the same way, by press only (video_recorder.js,
+//   loaded on first use): onVideo(file, replyTo).
 // - While editing, Send reads Save. Up in the empty field calls onEditLast(), which returns
 //   whether it found a message to edit.
 import { h } from '../dom.js';
@@ -31,7 +33,7 @@ const COUNTER_FROM = 0.9; // of the limit
 
 const byteLength = (text) => new TextEncoder().encode(text).length;
 
-export function createComposer({ onSend, onInput = () => {}, onDraft = () => {}, onEditLast = () => false, onFiles = () => {}, onVoice = () => {}, onError = () => {}, maxTextBytes = () => 0, users }) {
+export function createComposer({ onSend, onInput = () => {}, onDraft = () => {}, onEditLast = () => false, onFiles = () => {}, onVoice = () => {}, onVideo = () => {}, onError = () => {}, maxTextBytes = () => 0, users }) {
   const field = h('textarea', {
     id: 'composer-text', rows: 1, placeholder: t('message_placeholder'), 'aria-label': t('message_label'),
     'aria-describedby': 'composer-length',
@@ -54,12 +56,16 @@ export function createComposer({ onSend, onInput = () => {}, onDraft = () => {},
     type: 'button', className: 'icon-button mic', 'aria-label': t('record_voice'), title: t('record_voice'),
     onPointerdown: onMicDown, onClick: onMicClick,
   }, '🎤');
+  const videoButton = h('button', {
+    type: 'button', className: 'icon-button video-record', 'aria-label': t('record_video'), title: t('record_video'),
+    onClick: () => { if (!recording) startRecording('video'); },
+  }, '🎬');
   const sendButton = h('button', { type: 'submit', className: 'primary send' }, t('send'));
   const modeText = h('span', { className: 'composer-mode-text' });
   const modeBar = h('div', { className: 'composer-mode', hidden: true },
     modeText, h('button', { type: 'button', className: 'icon-button mode-cancel', 'aria-label': t('cancel'), title: t('cancel'), onClick: () => { endMode(); field.focus(); } }, '✕'));
   const row = h('div', { className: 'composer-row' },
-    picker.element, emojiButton, field, attachButton, fileInput, micButton, sendButton);
+    picker.element, emojiButton, field, attachButton, fileInput, micButton, videoButton, sendButton);
   const form = h('form', { className: 'composer', onSubmit: (event) => { event.preventDefault(); submit(); } }, modeBar, row, lengthCounter);
   emojiButton.addEventListener('click', () => emojiButton.setAttribute('aria-expanded', String(picker.isOpen())));
   let mode = null; // null | {reply: message} | {edit: message}
@@ -149,20 +155,25 @@ export function createComposer({ onSend, onInput = () => {}, onDraft = () => {},
     field.style.height = `${Math.min(field.scrollHeight, 160)}px`;
   }
 
-  // Recording: the bar replaces the row until it is sent or cancelled.
-  function startRecording() {
+  // Recording (kind 'voice' or 'video'): the recorder replaces the row until it is sent or
+  // cancelled.
+  function startRecording(kind = 'voice') {
     const replyTo = replyTarget();
     const state = { pressedAt: performance.now(), recorder: null };
     recording = state;
-    state.ready = import('./voice_recorder.js').then(({ createVoiceRecorder }) => {
+    const video = kind === 'video';
+    const load = video
+      ? import('./video_recorder.js').then((m) => m.createVideoRecorder)
+      : import('./voice_recorder.js').then((m) => m.createVoiceRecorder);
+    state.ready = load.then((createRecorder) => {
       const done = () => {
         state.recorder.element.remove();
         row.hidden = false;
         recording = null;
-        micButton.focus();
+        (video ? videoButton : micButton).focus();
       };
-      state.recorder = createVoiceRecorder({
-        onDone: (file, durationMs) => { done(); endMode(); onVoice(file, replyTo, durationMs); },
+      state.recorder = createRecorder({
+        onDone: (file, durationMs) => { done(); endMode(); (video ? onVideo : onVoice)(file, replyTo, durationMs); },
         onCancel: done,
       });
       return state.recorder.start().then(() => {
@@ -172,7 +183,7 @@ export function createComposer({ onSend, onInput = () => {}, onDraft = () => {},
       });
     }).catch((error) => {
       recording = null;
-      onError(t('mic_unavailable', { reason: error.name || error.message }));
+      onError(t(video ? 'camera_unavailable' : 'mic_unavailable', { reason: error.name || error.message }));
     });
   }
 

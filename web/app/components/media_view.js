@@ -6,12 +6,15 @@
 // - voice: a play/pause button, a progress bar and "elapsed / duration" (duration_ms from the
 //   server; the audio is fetched on the first play). The player of each media id is made once
 //   per view and reused by every render, so a new message does not stop a clip playing.
+// - video: the poster with the duration and a play button, then a player (video_view.js); kept
+//   per media id like voice players.
 // - file: a card with an icon, the name, the size and a download button (saved under its name).
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { t } from '../i18n.js';
 import { mediaPath } from '../media_cache.js';
+import { videoView } from './video_view.js';
 
 const BOX_PX = 280;
 
@@ -106,13 +109,15 @@ function fileView(media, cache) {
 }
 
 export function createMediaViews({ cache, onOpenImage }) {
-  const players = new Map(); // media id -> voice view, kept across renders
+  const players = new Map(); // media id -> voice or video view, kept across renders
 
   return {
     render(media) {
       if (media.kind === 'image') return imageView(media, cache, onOpenImage);
-      if (media.kind === 'voice') {
-        if (!players.has(media.id)) players.set(media.id, voiceView(media, cache));
+      if (media.kind === 'voice' || media.kind === 'video') {
+        if (!players.has(media.id)) {
+          players.set(media.id, media.kind === 'voice' ? voiceView(media, cache) : videoView(media, cache, fitted(media)));
+        }
         return players.get(media.id).element;
       }
       return fileView(media, cache);

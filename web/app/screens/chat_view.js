@@ -99,6 +99,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, d
     onEditLast: actions.editLast,
     onFiles: (files, replyTo) => addFiles(files, { replyTo }),
     onVoice: (file, replyTo) => addFiles([file], { kind: 'voice', replyTo }),
+    onVideo: (file, replyTo) => addFiles([file], { kind: 'video', replyTo }),
     onError: showAlert,
   });
   const dropHint = attachFileDrop(section, { accepts: () => !composer.element.hidden, onFiles: addFiles });

@@ -18,7 +18,7 @@ export function createUploadList({ uploads, target }) {
       h('div', { className: 'bubble upload-bubble' },
         h('span', { className: 'upload-name' }, name),
         failed
-          ? h('span', { className: 'upload-error' }, t('upload_failed', { name, reason: errorText({ code: error }, 'media') }))
+          ? h('span', { className: 'upload-error' }, t('upload_failed', { name, reason: errorText({ code: error }, [item.kind, 'media']) }))
           : h('span', { className: 'upload-progress' },
             h('progress', { max: 100, value: percent, 'aria-label': t('uploading', { name, percent }) }),
             h('span', { className: 'upload-percent' }, phase === 'complete' ? t('processing') : `${percent}%`)),
