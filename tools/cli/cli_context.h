@@ -183,11 +183,11 @@ struct MomentArgs {
 int RunMoments(const CliContext& context, const MomentArgs& args);
 
 struct StickerArgs {
-  std::string verb;      // packs, show, create, add, remove, delete, collect, drop, send
-  std::string slug;      // show, add, remove, delete, collect, drop
-  std::string name;      // create
-  std::string file;      // add: an image FILE
-  std::string keywords;  // add
+  std::string verb;        // packs, show, create, add, remove, delete, collect, drop, send
+  std::string slug;        // show, add, remove, delete, collect, drop
+  std::string name;        // create
+  std::string file;        // add: an image FILE
+  std::string keywords;    // add
   int64_t sticker_id = 0;  // remove, send
   std::string to;          // send: USER or #CONVERSATION
 };

@@ -55,8 +55,8 @@ int RunStickers(const CliContext& context, const StickerArgs& args) {
   if (args.verb == "packs") return Shelf(http);
   if (args.verb == "add") return Add(http, args);
   if (args.verb == "show" || args.verb == "create") {
-    auto pack = args.verb == "show" ? http.StickerPack(args.slug)
-                                    : http.CreateStickerPack(args.name);
+    auto pack =
+        args.verb == "show" ? http.StickerPack(args.slug) : http.CreateStickerPack(args.name);
     if (!pack.ok()) return Fail(pack.status(), args.verb);
     PrintPack(*pack);
     return kExitOk;

@@ -10,9 +10,7 @@ using reply::Member;
 
 namespace {
 
-std::string PackPath(std::string_view slug) {
-  return "/stickers/packs/" + EscapePathSegment(slug);
-}
+std::string PackPath(std::string_view slug) { return "/stickers/packs/" + EscapePathSegment(slug); }
 
 }  // namespace
 
@@ -32,9 +30,9 @@ Status HttpApi::DeleteStickerPack(std::string_view slug) {
 
 Result<json> HttpApi::AddSticker(std::string_view slug, std::string_view media_id,
                                  std::string_view keywords) {
-  return Member(Call("POST", PackPath(slug) + "/stickers",
-                     json{{"media", media_id}, {"keywords", keywords}}),
-                "sticker");
+  return Member(
+      Call("POST", PackPath(slug) + "/stickers", json{{"media", media_id}, {"keywords", keywords}}),
+      "sticker");
 }
 
 Status HttpApi::RemoveSticker(std::string_view slug, int64_t sticker_id) {
