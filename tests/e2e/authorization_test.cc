@@ -286,7 +286,8 @@ class AuthorizationTest : public ::testing::Test {
       if (!own.ok()) return "upload failed: " + Outcome(own);
       return Outcome(api->AddSticker(slug, own->at("id").get<std::string>(), "more"));
     }
-    if (action == "remove a sticker from the pack") return Outcome(api->RemoveSticker(slug, sticker_id));
+    if (action == "remove a sticker from the pack")
+      return Outcome(api->RemoveSticker(slug, sticker_id));
     if (action == "reorder the pack's stickers") {
       return Outcome(api->ReorderStickers(slug, {sticker_id}));
     }
@@ -297,7 +298,8 @@ class AuthorizationTest : public ::testing::Test {
   // A 1x1 GIF: the smallest image a sticker may be.
   static constexpr std::string_view kTinyGif{
       "GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00"
-      "\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02" "D\x01\x00;",
+      "\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02"
+      "D\x01\x00;",
       43};
 
   std::unique_ptr<ServerProcess> server_;
@@ -343,15 +345,13 @@ TEST_F(AuthorizationTest, EveryCellOfTheDocumentedTableHolds) {
                                                   "ban a member",
                                                   "list bans",
                                                   "delete the group"};
-  const std::vector<std::string> pack_actions = {"open a sticker pack by its link",
-                                                 "add the sticker pack to my collection",
-                                                 "send a sticker of the pack",
-                                                 "add a sticker to the pack",
-                                                 "remove a sticker from the pack",
-                                                 "reorder the pack's stickers",
-                                                 "delete the sticker pack"};
-  const size_t known = user_actions.size() + server_actions.size() + group_actions.size() +
-                       pack_actions.size();
+  const std::vector<std::string> pack_actions = {
+      "open a sticker pack by its link", "add the sticker pack to my collection",
+      "send a sticker of the pack",      "add a sticker to the pack",
+      "remove a sticker from the pack",  "reorder the pack's stickers",
+      "delete the sticker pack"};
+  const size_t known =
+      user_actions.size() + server_actions.size() + group_actions.size() + pack_actions.size();
   EXPECT_EQ(table->size(), known) << "the table and this test list different actions";
 
   auto contains = [](const std::vector<std::string>& list, const std::string& action) {

@@ -229,8 +229,7 @@ TEST_F(StickersTest, StickerMessagesArriveConvergeAndAreFoundByKeywords) {
   EXPECT_EQ(CodeOf(bob->SendFields({{"to", id(kAlice)}, {"sticker", 424242}})), Code::kNotFound);
   EXPECT_EQ(CodeOf(bob->SendFields({{"to", id(kAlice)}, {"sticker", 1}, {"text", "hi"}})),
             Code::kInvalidArgument);
-  EXPECT_EQ(CodeOf(bob->SendFields({{"to", id(kAlice)}, {"sticker", -1}})),
-            Code::kInvalidArgument);
+  EXPECT_EQ(CodeOf(bob->SendFields({{"to", id(kAlice)}, {"sticker", -1}})), Code::kInvalidArgument);
   EXPECT_EQ(CodeOf(bob->SendFields({{"to", id(kAlice)}, {"sticker", "1"}})), Code::kMalformed);
   ASSERT_TRUE(IsOk(api(kBob).CollectStickerPack(slug)));
   EXPECT_TRUE(IsOk(bob->SendFields({{"to", id(kAlice)}, {"sticker", banana}})));
@@ -269,12 +268,11 @@ TEST_F(StickersTest, StickerMessagesArriveConvergeAndAreFoundByKeywords) {
   EXPECT_EQ((*found)["results"][0]["message"]["kind"], "sticker");
 
   // A sticker message can be deleted like a text one.
-  ASSERT_TRUE(IsOk(alice->SendAndAwaitAck(
-      "del-1", json{{"type", "delete"},
-                    {"id", "del-1"},
-                    {"conversation_id", conversation},
-                    {"seq", (*ack)["seq"].get<int64_t>()}}
-                   .dump())));
+  ASSERT_TRUE(IsOk(alice->SendAndAwaitAck("del-1", json{{"type", "delete"},
+                                                        {"id", "del-1"},
+                                                        {"conversation_id", conversation},
+                                                        {"seq", (*ack)["seq"].get<int64_t>()}}
+                                                       .dump())));
 }
 
 }  // namespace
