@@ -18,6 +18,8 @@
 // - The microphone button records a voice message (voice_recorder.js, loaded on first use):
 //   hold it and release to send, or press it (mouse or keyboard) to start and use the bar's
 //   Send or Cancel. onVoice(file, replyTo) gets the recording; onError(text) a failure.
+// - stickers (optional): a sticker picker (sticker_picker.js) whose button sits beside the
+//   emoji button; Escape closes it like the emoji picker.
 // - While editing, Send reads Save. Up in the empty field calls onEditLast(), which returns
 //   whether it found a message to edit.
 import { h } from '../dom.js';
@@ -31,7 +33,7 @@ const COUNTER_FROM = 0.9; // of the limit
 
 const byteLength = (text) => new TextEncoder().encode(text).length;
 
-export function createComposer({ onSend, onInput = () => {}, onDraft = () => {}, onEditLast = () => false, onFiles = () => {}, onVoice = () => {}, onError = () => {}, maxTextBytes = () => 0, users }) {
+export function createComposer({ onSend, onInput = () => {}, onDraft = () => {}, onEditLast = () => false, onFiles = () => {}, onVoice = () => {}, onError = () => {}, maxTextBytes = () => 0, users, stickers = null }) {
   const field = h('textarea', {
     id: 'composer-text', rows: 1, placeholder: t('message_placeholder'), 'aria-label': t('message_label'),
     'aria-describedby': 'composer-length',
@@ -59,7 +61,7 @@ export function createComposer({ onSend, onInput = () => {}, onDraft = () => {},
   const modeBar = h('div', { className: 'composer-mode', hidden: true },
     modeText, h('button', { type: 'button', className: 'icon-button mode-cancel', 'aria-label': t('cancel'), title: t('cancel'), onClick: () => { endMode(); field.focus(); } }, '✕'));
   const row = h('div', { className: 'composer-row' },
-    picker.element, emojiButton, field, attachButton, fileInput, micButton, sendButton);
+    picker.element, emojiButton, stickers?.element, stickers?.button, field, attachButton, fileInput, micButton, sendButton);
   const form = h('form', { className: 'composer', onSubmit: (event) => { event.preventDefault(); submit(); } }, modeBar, row, lengthCounter);
   emojiButton.addEventListener('click', () => emojiButton.setAttribute('aria-expanded', String(picker.isOpen())));
   let mode = null; // null | {reply: message} | {edit: message}
@@ -91,6 +93,10 @@ export function createComposer({ onSend, onInput = () => {}, onDraft = () => {},
   function onFieldKeydown(event) {
     if (event.key === 'Escape' && picker.isOpen()) {
       picker.close();
+      return;
+    }
+    if (event.key === 'Escape' && stickers?.isOpen()) {
+      stickers.close();
       return;
     }
     if (event.key === 'Escape' && mode) {
