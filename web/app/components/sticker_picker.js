@@ -44,6 +44,7 @@ export function createStickerPicker({ api, cache, onPick }) {
   }
 
   async function open() {
+    current = 'recent'; // each opening starts at Recent (or the first pack while it is empty)
     element.hidden = false;
     button.setAttribute('aria-expanded', 'true');
     note.textContent = t('loading');
