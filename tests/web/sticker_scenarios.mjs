@@ -20,7 +20,7 @@ async function makeShareAndSend(world) {
   await loginViaUi(benPage, world.baseUrl, 'st_ben');
 
   // Ana's pack, with one sticker from a file.
-  await anaPage.goto(`${world.baseUrl}/stickers`);
+  await anaPage.goto(`${world.baseUrl}/sticker-packs`);
   await anaPage.locator('#stickers-title').waitFor();
   await anaPage.locator('.sticker-pack[data-slug="default"] .sticker-cell img').nth(7).waitFor();
   await anaPage.locator('#sticker-pack-name').fill('Sunsets');
@@ -32,7 +32,7 @@ async function makeShareAndSend(world) {
   await pack.locator('.sticker-cell img[src^="blob:"]').waitFor();
   assertEqual(await pack.locator('.sticker-keywords').innerText(), 'sunset orange', 'the keywords show under the sticker');
   const link = await pack.locator('.sticker-link').inputValue();
-  assert(/\/stickers\?pack=[0-9a-f]{32}$/.test(link), `a share link: ${link}`);
+  assert(/\/sticker-packs\?pack=[0-9a-f]{32}$/.test(link), `a share link: ${link}`);
   await anaPage.screenshot({ path: world.screenshot('stickers-01-manager') });
 
   // Ben opens the link on his phone and collects the pack.
@@ -83,7 +83,7 @@ async function managerInChineseAndFrench(world) {
     await api(world.baseUrl, 'POST', '/stickers/packs', { token: me.token, body: { name: { zh: '猫咪', fr: 'Chats' }[lang] } });
     const page = await newDevice(world, { viewport: PHONE, locale });
     await loginViaUi(page, world.baseUrl, `st_phone_${lang}`);
-    await page.goto(`${world.baseUrl}/stickers`);
+    await page.goto(`${world.baseUrl}/sticker-packs`);
     await page.locator('#stickers-title', { hasText: title }).waitFor();
     await page.locator('.sticker-pack').nth(1).waitFor();
     await page.screenshot({ path: world.screenshot(`stickers-phone-${lang}`) });

@@ -136,7 +136,7 @@ export function createSync({ api, state, social, typing, moments, outbox, users,
     }
     const known = state.has(frame.conversation_id);
     state.addMessage({
-      ...base, kind: 'text', text: entry.text,
+      ...base, kind: entry.kind ?? 'text', text: entry.text, ...(entry.sticker ? { sticker: entry.sticker } : {}),
       ...(entry.media ? { media: entry.media } : {}), ...(entry.reply_to ? { reply_to: entry.reply_to } : {}),
     });
     state.raiseSelf(frame.conversation_id, { read_seq: frame.seq });

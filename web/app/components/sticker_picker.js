@@ -2,7 +2,7 @@
 // {api, cache, onPick}) returns {element, button, close, isOpen}. Opening it loads the shelf
 // (GET /stickers: the built-in pack, my collection, my recent stickers, kept server-side so
 // every device shows the same row); tabs switch between "Recent" and each pack; a click on a
-// sticker calls onPick(sticker) and closes the picker. "Manage stickers" links to /stickers
+// sticker calls onPick(sticker) and closes the picker. "Manage stickers" links to /sticker-packs
 // (stickers_screen.js). Escape closes it and returns focus to the button. A failed load says
 // so in words, never with a code.
 import { h } from '../dom.js';
@@ -14,7 +14,7 @@ export function createStickerPicker({ api, cache, onPick }) {
   const tabs = h('div', { className: 'sticker-tabs', role: 'tablist' });
   const grid = h('div', { className: 'sticker-grid', role: 'group' });
   const note = h('p', { className: 'sticker-note' });
-  const manage = h('a', { href: '/stickers', className: 'sticker-manage' }, t('stickers_manage'));
+  const manage = h('a', { href: '/sticker-packs', className: 'sticker-manage' }, t('stickers_manage'));
   const element = h('div', {
     className: 'sticker-picker', role: 'dialog', 'aria-label': t('stickers'), hidden: true,
     onKeydown: (event) => { if (event.key === 'Escape') { event.stopPropagation(); close(); button.focus(); } },

@@ -1,10 +1,10 @@
-// stickers_screen: the sticker pack manager (docs/protocol.md, "Sticker packs"). At /stickers
+// stickers_screen: the sticker pack manager (docs/protocol.md, "Sticker packs"). At /sticker-packs
 // my shelf: the built-in pack, then my collection, each pack with its stickers. A form creates
 // a pack. On a pack of mine: "Add from file" (an image picked, uploaded through the resumable
 // upload path, uploads.js, then added with the keywords typed beside it), ✕ on each sticker
-// removes it, "Share" shows the pack's link (/stickers?pack=<slug>, selectable, with a copy
+// removes it, "Share" shows the pack's link (/sticker-packs?pack=<slug>, selectable, with a copy
 // button) and Delete removes the pack after confirming. On a collected pack, "Remove from my
-// collection". At /stickers?pack=<slug> (a shared link) that pack comes first, with "Add to my
+// collection". At /sticker-packs?pack=<slug> (a shared link) that pack comes first, with "Add to my
 // collection" when it is not in mine yet. Errors show their code's sentence, never the code.
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
@@ -83,7 +83,7 @@ export function mountStickersScreen(container, { api, media, navigate, slug }) {
   }
 
   function shareLink(pack) {
-    return `${location.origin}/stickers?pack=${encodeURIComponent(pack.slug)}`;
+    return `${location.origin}/sticker-packs?pack=${encodeURIComponent(pack.slug)}`;
   }
 
   function packView(pack, { inShelf }) {
@@ -132,9 +132,8 @@ export function mountStickersScreen(container, { api, media, navigate, slug }) {
   }
 
   function render() {
-    list.replaceChildren(
-      shared && packView(shared, { inShelf: false }),
-      ...shelf.packs.map((pack) => packView(pack, { inShelf: true })));
+    const packs = shelf.packs.map((pack) => packView(pack, { inShelf: true }));
+    list.replaceChildren(...(shared ? [packView(shared, { inShelf: false })] : []), ...packs);
   }
 
   container.replaceChildren(h('section', { className: 'settings stickers-screen', 'aria-labelledby': 'stickers-title' },
