@@ -36,18 +36,19 @@
 #include "chat/groups.h"
 #include "chat/hub.h"
 #include "chat/media_cleanup.h"
-#include "chat/pruner.h"
-#include "chat/retention.h"
 #include "chat/media_service.h"
 #include "chat/message_writer.h"
 #include "chat/moderation.h"
 #include "chat/moments.h"
 #include "chat/notices.h"
+#include "chat/pruner.h"
 #include "chat/push_sink.h"
 #include "chat/reports.h"
+#include "chat/retention.h"
 #include "chat/search_indexer.h"
 #include "chat/service.h"
 #include "chat/social.h"
+#include "chat/stickers.h"
 #include "mail/smtp_mailer.h"
 #include "media/blob_store.h"
 #include "media/image.h"
@@ -311,6 +312,7 @@ int Main(int argc, char** argv) {
   chat::Groups groups(**store, events, writer, group_events, config->groups);
   chat::Social social(**store, events, writer, config->social);
   chat::Moments moments(**store, events, writer);
+  chat::Stickers stickers(**store, writer);
   // E-mail digests of what offline users missed, for those who asked (push/digest.h).
   chat::StoreDigestSource digest_source(**store, social);
   std::unique_ptr<push::DigestMailer> digests;
@@ -346,12 +348,27 @@ int Main(int argc, char** argv) {
   if (config->media.redirect_downloads) {
     config->server.media_origin = media::BucketOrigin(config->media_store.s3_options);
   }
-  net::Server server(config->server, net::Services{auth, chat, groups, hub, notices, social, media,
-                                                   push_registry, email, two_factor, moments,
+  net::Server server(config->server, net::Services{auth,
+                                                   chat,
+                                                   groups,
+                                                   hub,
+                                                   notices,
+                                                   social,
+                                                   media,
+                                                   push_registry,
+                                                   email,
+                                                   two_factor,
+                                                   moments,
                                                    [&readiness] { return readiness.Check(); },
-                                                   &server_metrics, &metrics_registry, &exports,
-                                                   &deletion, oidc.get(), &admin, &reports,
-                                                   retention});
+                                                   &server_metrics,
+                                                   &metrics_registry,
+                                                   &exports,
+                                                   &deletion,
+                                                   oidc.get(),
+                                                   &admin,
+                                                   &reports,
+                                                   retention,
+                                                   &stickers});
   // What the modules keep themselves, read at each scrape.
   metrics_registry.AddGaugeFunction("parley_connections", "Open TCP connections.", {},
                                     [&server] { return double(server.open_connections()); });

@@ -29,6 +29,8 @@ struct SendCommand {
   int64_t reply_to = 0;  // kText: the seq replied to (0: none)
   int64_t target = 0;    // ops: the seq they apply to
   bool on = false;       // kReaction: add (true) or remove
+  // kText only: a sticker to send instead of text and media (a kSticker message); 0: none.
+  int64_t sticker = 0;
 };
 
 // Raise a member's delivered (read == false) or read (read == true) cursor to `seq`.

@@ -77,8 +77,9 @@ Result<SendOutcome> MessageWriter::ApplyOpTo(store::WriteTxn& txn, const SendCom
       break;
     }
     case store::MessageKind::kDelete: {
-      if (original.kind != store::MessageKind::kText) {
-        return Status(Code::kInvalidArgument, "only text messages can be deleted");
+      if (original.kind != store::MessageKind::kText &&
+          original.kind != store::MessageKind::kSticker) {
+        return Status(Code::kInvalidArgument, "only text and sticker messages can be deleted");
       }
       if (original.sender_id != command.sender_id) {
         const store::Member* author = conversation.FindMember(original.sender_id);
@@ -94,8 +95,9 @@ Result<SendOutcome> MessageWriter::ApplyOpTo(store::WriteTxn& txn, const SendCom
       break;
     }
     case store::MessageKind::kReaction: {
-      if (original.kind != store::MessageKind::kText) {
-        return Status(Code::kInvalidArgument, "only text messages take reactions");
+      if (original.kind != store::MessageKind::kText &&
+          original.kind != store::MessageKind::kSticker) {
+        return Status(Code::kInvalidArgument, "only text and sticker messages take reactions");
       }
       if (original.deleted) return Status(Code::kGone, "the message was deleted");
       auto before = txn.ReactionCount(target.conversation_id, command.target, command.sender_id);

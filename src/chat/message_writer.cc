@@ -6,6 +6,7 @@
 
 #include "base/clock.h"
 #include "chat/media_rules.h"
+#include "chat/stickers.h"
 
 namespace parley::chat {
 
@@ -169,11 +170,17 @@ Result<SendOutcome> MessageWriter::ApplySend(store::WriteTxn& txn, const SendCom
     if (earlier->has_value()) return Resent(txn, **earlier);
   }
   store::Message message;
+  message.text = command.text;
   // Checked first: a refused send must not create a direct conversation.
   if (!command.media.empty()) {
     auto media = SendableMedia(txn, command.sender_id, command.media);
     if (!media.ok()) return EarlierOr(txn, command, media.status());
     message.media = std::move(*media);
+  }
+  if (command.sticker != 0) {
+    if (Status s = StickerMessage(txn, command, message); !s.ok()) {
+      return EarlierOr(txn, command, s);
+    }
   }
   Result<Target> target = Status(Code::kInternal, "no destination");
   if (command.reply_to == 0) {
@@ -195,7 +202,6 @@ Result<SendOutcome> MessageWriter::ApplySend(store::WriteTxn& txn, const SendCom
   message.conversation_id = target->conversation_id;
   message.sender_id = command.sender_id;
   message.client_id = command.client_id;
-  message.text = command.text;
   message.reply_to = command.reply_to;
   message.created_at = NowMillis();
   auto stored = txn.Append(std::move(message));
@@ -205,11 +211,34 @@ Result<SendOutcome> MessageWriter::ApplySend(store::WriteTxn& txn, const SendCom
                                       stored->created_at);
     if (!attached.ok()) return attached;
   }
+  if (stored->sticker != 0) {
+    Status touched = txn.TouchRecentSticker(command.sender_id, stored->sticker, stored->created_at,
+                                            kRecentStickerCount);
+    if (!touched.ok()) return touched;
+  }
   // Sending implies having read everything up to one's own message.
   auto cursor =
       txn.AdvanceCursors(stored->conversation_id, command.sender_id, stored->seq, stored->seq);
   if (!cursor.ok()) return cursor.status();
   return SendOutcome{std::move(*stored), false, target->conversation->member_ids};
+}
+
+// Makes `message` the sticker the send names: its keywords as text (what search finds), its
+// image as media. kNotFound "no such sticker" unless the sender may use it (UsableSticker).
+Status MessageWriter::StickerMessage(store::WriteTxn& txn, const SendCommand& command,
+                                     store::Message& message) {
+  auto sticker = txn.UsableSticker(command.sender_id, command.sticker);
+  if (!sticker.ok()) return sticker.status();
+  if (!sticker->has_value()) return Status(Code::kNotFound, "no such sticker");
+  message.kind = store::MessageKind::kSticker;
+  message.sticker = (*sticker)->id;
+  message.text = (*sticker)->keywords;
+  if (!(*sticker)->media_id.empty()) {
+    auto media = txn.FindMedia((*sticker)->media_id);
+    if (!media.ok()) return media.status();
+    message.media = std::move(*media);
+  }
+  return Status::Ok();
 }
 
 // A send that could not be stored may be a resend: then it gets the original's outcome,

@@ -123,6 +123,7 @@ class MessageWriter {
   void Run();
   void ApplyBatch(std::vector<Op>& batch);
   Result<SendOutcome> ApplySend(store::WriteTxn& txn, const SendCommand& command);
+  Status StickerMessage(store::WriteTxn& txn, const SendCommand& command, store::Message& message);
   Result<SendOutcome> EarlierOr(store::WriteTxn& txn, const SendCommand& command, Status failure);
   // The outcome of a resend: the original message, marked duplicate.
   Result<SendOutcome> Resent(store::WriteTxn& txn, const store::Message& original);

@@ -20,7 +20,10 @@ std::optional<Draft> Describe(const Event& event) {
   push::Notification& n = draft.notification;
   if (const auto* committed = std::get_if<events::MessageCommitted>(&event)) {
     const store::Message& m = committed->message;
-    if (m.kind != store::MessageKind::kText || m.deleted) return std::nullopt;
+    // A sticker is pushed like a text: its keywords are the preview.
+    const bool content =
+        m.kind == store::MessageKind::kText || m.kind == store::MessageKind::kSticker;
+    if (!content || m.deleted) return std::nullopt;
     n.kind = Kind::kMessage;
     n.conversation_id = m.conversation_id;
     n.seq = m.seq;

@@ -25,6 +25,12 @@ Status Service::ValidateSend(const SendCommand& command) const {
     return Status(Code::kInvalidArgument, "cannot send a direct message to oneself");
   }
   if (command.reply_to < 0) return Status(Code::kInvalidArgument, "reply_to must be a seq");
+  if (command.sticker != 0) {  // the writer checks the sender may use it
+    if (command.sticker < 0 || !command.text.empty() || !command.media.empty()) {
+      return Status(Code::kInvalidArgument, "a sticker is sent without text or media");
+    }
+    return Status::Ok();
+  }
   if (command.text.empty() && !command.media.empty()) return Status::Ok();  // no caption
   return ValidateText(command.text);
 }

@@ -152,6 +152,10 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
   if (auto response = co_await std::move(retention)) co_return std::move(*response);
   auto search = HandleSearchApi(request, path, me, context, query);
   if (auto response = co_await std::move(search)) co_return std::move(*response);
+  if (path.size() >= 3 && path[2] == "stickers") {
+    auto stickers = HandleStickersApi(request, path, me, context);
+    if (auto response = co_await std::move(stickers)) co_return std::move(*response);
+  }
   if (path.size() >= 3 && path[2] == "moments") {
     auto moments = HandleMomentsApi(request, path, me, context, query);
     if (auto response = co_await std::move(moments)) co_return std::move(*response);

@@ -66,6 +66,9 @@ using ApiResponse = std::variant<Response, FileReply>;
 RouteResult HandleSocialApi(const Request& request, const Segments& path, const auth::Principal& me,
                             Context& context, const Query& query);
 
+// Sticker packs, the collection and the picker's shelf (api_stickers.cc).
+RouteResult HandleStickersApi(const Request& request, const Segments& path,
+                              const auth::Principal& me, Context& context);
 // Moments: posts, the feed, likes and comments (api_moments.cc).
 RouteResult HandleMomentsApi(const Request& request, const Segments& path,
                              const auth::Principal& me, Context& context, const Query& query);

@@ -23,6 +23,7 @@
 #include "chat/retention.h"
 #include "chat/service.h"
 #include "chat/social.h"
+#include "chat/stickers.h"
 #include "metrics/server_metrics.h"
 #include "net/per_user_limit.h"
 #include "net/server.h"
@@ -72,6 +73,8 @@ struct Context {
   chat::Reports* reports = nullptr;
   // Conversations' retention policies (Services::retention; never null once the server runs).
   chat::Retention* retention = nullptr;
+  // Sticker packs (Services::stickers); null: those routes answer `unavailable`.
+  chat::Stickers* stickers = nullptr;
 
   // Set once by Server::BeginShutdown: new HTTP requests get 503 and new sends `unavailable`.
   std::atomic<bool> shutting_down{false};

@@ -66,6 +66,7 @@ struct Server::Impl {
     context.admin = services.admin;
     context.reports = services.reports;
     context.retention = &services.retention;
+    context.stickers = services.stickers;
   }
 
   // Ends the event loop once no WebSocket is attached to the hub (each detaches when its

@@ -39,6 +39,7 @@
 #include "chat/retention.h"
 #include "chat/service.h"
 #include "chat/social.h"
+#include "chat/stickers.h"
 #include "metrics/server_metrics.h"
 #include "net/client_address.h"
 #include "push/registry.h"
@@ -122,6 +123,8 @@ struct Services {
   chat::Reports* reports = nullptr;
   // Conversations' retention policies (chat/retention.h).
   chat::Retention& retention;
+  // Sticker packs (chat/stickers.h); null: those routes answer `unavailable`.
+  chat::Stickers* stickers = nullptr;
 };
 
 class Server {

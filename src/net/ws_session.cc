@@ -391,6 +391,7 @@ awaitable<void> WsSession::Handle(proto::DecodedFrame& decoded) {
                               std::move(send->text),
                               std::move(send->media)};
     command.reply_to = send->reply_to;
+    command.sticker = send->sticker;
     context_.chat.Send(std::move(command), weak_from_this());
   } else if (auto* op = std::get_if<proto::MessageOpFrame>(&frame)) {
     chat::SendCommand command{user_id_, std::move(op->client_id), 0, op->conversation_id,

@@ -76,7 +76,16 @@ Result<ClientFrame> DecodeSend(const json& object) {
   auto media = OptionalString(object, "media");
   if (!media.ok()) return media.status();
   send.media = media->value_or("");
-  if (send.media.empty()) {
+  auto sticker = OptionalInt(object, "sticker");
+  if (!sticker.ok()) return sticker.status();
+  send.sticker = sticker->value_or(0);
+  if (send.sticker != 0) {
+    // A sticker is the whole message: no text or media beside it.
+    if (send.sticker < 0) return Status(Code::kInvalidArgument, "sticker must be a sticker id");
+    if (object.contains("text") || !send.media.empty()) {
+      return Status(Code::kInvalidArgument, "a sticker is sent without text or media");
+    }
+  } else if (send.media.empty()) {
     auto text = RequiredString(object, "text");
     if (!text.ok()) return text.status();
     send.text = std::move(*text);

@@ -42,6 +42,7 @@ struct SendFrame {
   std::string text;      // may be absent (empty) when media is given
   std::string media;     // a media id, or empty
   int64_t reply_to = 0;  // 0: not a reply
+  int64_t sticker = 0;   // a sticker id instead of text and media; 0: none
 };
 
 // "edit", "delete" or "react": an operation on message `seq` of a conversation.

@@ -16,6 +16,8 @@ std::string_view MessageKindName(store::MessageKind kind) {
       return "delete";
     case store::MessageKind::kReaction:
       return "reaction";
+    case store::MessageKind::kSticker:
+      return "sticker";
   }
   return "unknown";
 }

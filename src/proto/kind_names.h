@@ -9,7 +9,7 @@
 
 namespace parley::proto {
 
-// "text", "event", "notice", "edit", "delete", "reaction"; "unknown" outside the enum.
+// "text", "event", "notice", "edit", "delete", "reaction", "sticker"; "unknown" outside the enum.
 std::string_view MessageKindName(store::MessageKind kind);
 // "direct", "group", "system"; "unknown" outside the enum.
 std::string_view ConversationKindName(store::ConversationKind kind);

@@ -67,6 +67,10 @@ void WriteMessageFields(JsonWriter& w, const store::Message& m) {
     case store::MessageKind::kReaction:
       w.Field("target", m.target).Field("emoji", m.text).Field("on", m.on);
       break;
+    case store::MessageKind::kSticker:
+      // Its keywords, and the sticker: the built-in pack's (no media) are /stickers/<id>.png.
+      w.Field("text", m.text).Field("sticker", m.sticker);
+      break;
     default:
       w.Field("text", m.text);
   }

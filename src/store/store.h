@@ -202,6 +202,40 @@ class WriteTxn {
   // Removes the comment (replies to it stay, still naming it). kNotFound "no such comment".
   virtual Status DeleteMomentComment(int64_t comment_id) = 0;
   // --- end of moments ---
+  // --- sticker packs (sqlite_stickers.cc) ---
+  // Stores a pack (ignores pack.id and pack.stickers), puts it last in its owner's collection
+  // and returns its id. kConflict if the slug is taken.
+  virtual Result<int64_t> CreateStickerPack(const StickerPack& pack) = 0;
+  // The pack with its stickers (media ids only); nullopt if none.
+  virtual Result<std::optional<StickerPack>> FindStickerPack(std::string_view slug) = 0;
+  // How many packs the user owns and how many are in their collection.
+  virtual Result<int64_t> OwnedStickerPackCount(int64_t user_id) = 0;
+  virtual Result<int64_t> CollectedStickerPackCount(int64_t user_id) = 0;
+  // Deletes the pack, its stickers, every collection's entry of it and the recent rows of its
+  // stickers. Messages that carry its stickers keep them (and their media). kNotFound
+  // "no such sticker pack".
+  virtual Status DeleteStickerPack(int64_t pack_id) = 0;
+  // Adds the sticker last in its pack and makes its media public and attached (it outlives
+  // the pack: messages may carry it) as of `at`; returns its id. kNotFound "no such media".
+  virtual Result<int64_t> AddSticker(const Sticker& sticker, int64_t at) = 0;
+  // kNotFound "no such sticker" unless the sticker is in the pack.
+  virtual Status RemoveSticker(int64_t pack_id, int64_t sticker_id) = 0;
+  // Gives the pack's stickers the positions of their ids in `sticker_ids` (the caller checked
+  // it names each of them once).
+  virtual Status SetStickerOrder(int64_t pack_id, const std::vector<int64_t>& sticker_ids) = 0;
+  // Adds the pack last to the user's collection (on; no change if it is there) or removes it.
+  // Whether anything changed.
+  virtual Result<bool> SetStickerPackCollected(int64_t user_id, int64_t pack_id, bool on) = 0;
+  // Gives the collected packs the positions of their ids in `pack_ids` (the caller checked it
+  // names each of them once).
+  virtual Status SetStickerCollectionOrder(int64_t user_id,
+                                           const std::vector<int64_t>& pack_ids) = 0;
+  // The sticker if `user_id` may send it: it is in the built-in pack, a pack they own or one
+  // in their collection; nullopt otherwise (or if there is no such sticker).
+  virtual Result<std::optional<Sticker>> UsableSticker(int64_t user_id, int64_t sticker_id) = 0;
+  // Records that the user sent the sticker at `at`, keeping their `keep` most recent.
+  virtual Status TouchRecentSticker(int64_t user_id, int64_t sticker_id, int64_t at, int keep) = 0;
+  // --- end of sticker packs ---
 
   // Erases what the account holds, keeping the user row as a placeholder other records name
   // (docs/protocol.md, "Deleting the account"): their content messages become tombstones (as
@@ -400,6 +434,16 @@ class Store {
   // The live moments that carry the media, ascending id.
   virtual Result<std::vector<int64_t>> MomentsWithMedia(std::string_view media_id) = 0;
   // --- end of moments ---
+  // --- sticker packs (reads; writes go through WriteTxn) ---
+  // The pack with its stickers, their media filled in; nullopt if none.
+  virtual Result<std::optional<StickerPack>> FindStickerPack(std::string_view slug) = 0;
+  // The packs the user shows, from one snapshot: the built-in pack, then their collection in
+  // its order, each with its stickers and their media.
+  virtual Result<std::vector<StickerPack>> StickerCollection(int64_t user_id) = 0;
+  // The user's recently sent stickers that they may still send (UsableSticker), most recent
+  // first, with their media.
+  virtual Result<std::vector<Sticker>> RecentStickers(int64_t user_id) = 0;
+  // --- end of sticker packs ---
 
   // --- administration (sqlite_admin.cc) ---
   // Disables the account at `at` (0 enables it again). kNotFound "no such user".

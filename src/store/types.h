@@ -108,11 +108,13 @@ enum class MessageKind {
   kEdit = 3,      // text holds the new text
   kDelete = 4,    // text is empty
   kReaction = 5,  // text holds the emoji; `on` says added (true) or removed
+  kSticker = 6,   // content: `sticker` names it, text holds its keywords, media its image
 };
 
 // Whether messages of this kind are shown as messages (not ops applied to another one).
 inline bool IsContentKind(MessageKind kind) {
-  return kind == MessageKind::kText || kind == MessageKind::kEvent || kind == MessageKind::kNotice;
+  return kind == MessageKind::kText || kind == MessageKind::kEvent ||
+         kind == MessageKind::kNotice || kind == MessageKind::kSticker;
 }
 
 enum class Role { kMember = 0, kAdmin = 1, kOwner = 2 };
@@ -172,6 +174,7 @@ struct Message {
   // Filled by reads (and by Append for reply_to), never written.
   std::optional<Quote> quote;       // reply_to as it is now
   std::vector<Reaction> reactions;  // current reactions, oldest emoji first
+  int64_t sticker = 0;              // kSticker: the sticker's id (migration 14)
 };
 
 struct Member {
@@ -373,6 +376,31 @@ struct Upload {
   int64_t received = 0;  // bytes stored so far (a prefix)
   int64_t created_at = 0;
   int64_t expires_at = 0;
+};
+
+// --- sticker packs ---
+
+// The built-in pack (migration 14): owned by no one (owner_id 0), usable by everyone; its
+// images are static files of the web app (/stickers/<sticker id>.png), so its stickers have no
+// media.
+inline constexpr std::string_view kDefaultStickerPackSlug = "default";
+
+struct Sticker {
+  int64_t id = 0;
+  int64_t pack_id = 0;
+  std::string media_id;        // a public image; empty in the built-in pack
+  std::string keywords;        // what search finds a sticker message by
+  int64_t position = 0;        // order within the pack, ascending
+  std::optional<Media> media;  // filled by reads when media_id is set
+};
+
+struct StickerPack {
+  int64_t id = 0;
+  std::string slug;      // the share link's key; "default" for the built-in pack
+  int64_t owner_id = 0;  // 0: the built-in pack
+  std::string name;
+  int64_t created_at = 0;
+  std::vector<Sticker> stickers;  // by position; filled by reads
 };
 
 // --- administration ---

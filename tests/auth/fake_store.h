@@ -214,6 +214,13 @@ class FakeStore : public store::Store {
     return Unsupported();
   }
   Result<std::vector<int64_t>> MomentsWithMedia(std::string_view) override { return Unsupported(); }
+  Result<std::optional<store::StickerPack>> FindStickerPack(std::string_view) override {
+    return Unsupported();
+  }
+  Result<std::vector<store::StickerPack>> StickerCollection(int64_t) override {
+    return Unsupported();
+  }
+  Result<std::vector<store::Sticker>> RecentStickers(int64_t) override { return Unsupported(); }
   Result<store::ConversationRetention> FindRetention(int64_t) override { return Unsupported(); }
   Result<std::vector<store::ConversationRetention>> RetentionStates(int64_t, int) override {
     return Unsupported();

@@ -5,7 +5,9 @@
 //
 // Each cell runs on fresh state: user rows on a new pair of users set up in the relation the
 // column names; group rows on a new group (owner, an admin, a member, a target member and a
-// target admin, all of them the owner's friends) acted on by the user holding the column's role.
+// target admin, all of them the owner's friends) acted on by the user holding the column's role;
+// sticker pack rows on a new pack with one sticker, acted on by its owner, a user who collected
+// it (the `member` column) or a stranger.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -263,6 +265,57 @@ class AuthorizationTest : public ::testing::Test {
     return "unknown action";
   }
 
+  // --- sticker pack actions: the holder of `column` acts on a fresh pack ---
+  std::string PackAction(const std::string& action, const std::string& column) {
+    TestUser owner = NewUser("packowner");
+    TestUser collector = NewUser("collector");
+    TestUser stranger = NewUser("packstranger");
+    auto owner_api = ApiFor(*server_, &owner);
+    auto pack = owner_api->CreateStickerPack("pack");
+    if (!pack.ok()) return "create failed: " + Outcome(pack);
+    const std::string slug = pack->at("slug").get<std::string>();
+    auto image = owner_api->Upload("s.gif", "image", kTinyGif);
+    if (!image.ok()) return "upload failed: " + Outcome(image);
+    auto sticker = owner_api->AddSticker(slug, image->at("id").get<std::string>(), "tiny");
+    if (!sticker.ok()) return "add failed: " + Outcome(sticker);
+    const int64_t sticker_id = sticker->at("id").get<int64_t>();
+    if (!ApiFor(*server_, &collector)->CollectStickerPack(slug).ok()) return "collect failed";
+    const std::map<std::string, TestUser> actors = {
+        {"stranger", stranger}, {"member", collector}, {"owner", owner}};
+    const TestUser& actor = actors.at(column);
+    auto api = ApiFor(*server_, &actor);
+    if (action == "open a sticker pack by its link") return Outcome(api->StickerPack(slug));
+    if (action == "add the sticker pack to my collection") {
+      return Outcome(api->CollectStickerPack(slug));
+    }
+    if (action == "send a sticker of the pack") {
+      TestUser peer = NewUser("peer");
+      Befriend(actor, peer);
+      auto ws = ConnectUser(*server_, actor);
+      if (!ws.ok()) return "connect failed";
+      return Outcome((*ws)->SendFields({{"to", peer.id}, {"sticker", sticker_id}}));
+    }
+    if (action == "add a sticker to the pack") {
+      auto own = api->Upload("mine.gif", "image", kTinyGif);
+      if (!own.ok()) return "upload failed: " + Outcome(own);
+      return Outcome(api->AddSticker(slug, own->at("id").get<std::string>(), "more"));
+    }
+    if (action == "remove a sticker from the pack")
+      return Outcome(api->RemoveSticker(slug, sticker_id));
+    if (action == "reorder the pack's stickers") {
+      return Outcome(api->ReorderStickers(slug, {sticker_id}));
+    }
+    if (action == "delete the sticker pack") return Outcome(api->DeleteStickerPack(slug));
+    return "unknown action";
+  }
+
+  // A 1x1 GIF: the smallest image a sticker may be.
+  static constexpr std::string_view kTinyGif{
+      "GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00"
+      "\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02"
+      "D\x01\x00;",
+      43};
+
   std::unique_ptr<ServerProcess> server_;
   TestUser root_;
   int counter_ = 0;
@@ -311,7 +364,13 @@ TEST_F(AuthorizationTest, EveryCellOfTheDocumentedTableHolds) {
                                                   "delete the group",
                                                   "report the group",
                                                   "report the group when public"};
-  const size_t known = user_actions.size() + server_actions.size() + group_actions.size();
+  const std::vector<std::string> pack_actions = {
+      "open a sticker pack by its link", "add the sticker pack to my collection",
+      "send a sticker of the pack",      "add a sticker to the pack",
+      "remove a sticker from the pack",  "reorder the pack's stickers",
+      "delete the sticker pack"};
+  const size_t known =
+      user_actions.size() + server_actions.size() + group_actions.size() + pack_actions.size();
   EXPECT_EQ(table->size(), known) << "the table and this test list different actions";
 
   auto contains = [](const std::vector<std::string>& list, const std::string& action) {
@@ -329,6 +388,8 @@ TEST_F(AuthorizationTest, EveryCellOfTheDocumentedTableHolds) {
         actual = ServerAction(action, column);
       } else if (contains(group_actions, action)) {
         actual = GroupAction(action, column);
+      } else if (contains(pack_actions, action)) {
+        actual = PackAction(action, column);
       } else {
         ADD_FAILURE() << "the table has an action this test does not know: " << action;
         break;

@@ -222,6 +222,55 @@ TEST_F(CliTest, UploadAndSendAFile) {
   EXPECT_NE(history.output.find("the list"), std::string::npos) << history.output;
 }
 
+TEST_F(CliTest, StickerPacksAndStickerMessages) {
+  for (const std::string name : {"alice", "bob"}) {
+    ASSERT_EQ(Parley(name, {"register", name}).exit_code, 0);
+    ASSERT_EQ(Parley(name, {"login", name}).exit_code, 0);
+  }
+  const std::string gif = home_.path() + "/dot.gif";
+  std::ofstream(gif, std::ios::binary) << std::string(
+      "GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00"
+      "\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02"
+      "D\x01\x00;",
+      43);
+  CliRun created = Parley("alice", {"sticker", "create", "Dots"});
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  const std::string slug = created.output.substr(0, created.output.find(' '));
+  ASSERT_EQ(slug.size(), 32u) << created.output;
+  CliRun added = Parley("alice", {"sticker", "add", slug, gif, "tiny dot"});
+  ASSERT_EQ(added.exit_code, 0) << added.output;
+  ASSERT_EQ(added.output.rfind("sticker #", 0), 0u) << added.output;
+  const std::string id = added.output.substr(9, added.output.find('\n') - 9);
+  CliRun packs = Parley("alice", {"sticker", "packs"});
+  ASSERT_EQ(packs.exit_code, 0) << packs.output;
+  EXPECT_NE(packs.output.find("default  Parley (built-in)"), std::string::npos) << packs.output;
+  EXPECT_NE(packs.output.find("Dots (mine)"), std::string::npos) << packs.output;
+  EXPECT_NE(packs.output.find("#" + id + " tiny dot"), std::string::npos) << packs.output;
+
+  ASSERT_EQ(Parley("alice", {"sticker", "send", "bob", "3"}).exit_code, 0);
+  CliRun sent = Parley("alice", {"sticker", "send", "bob", id});
+  ASSERT_EQ(sent.exit_code, 0) << sent.output;
+  CliRun history = Parley("bob", {"history", "alice"});
+  ASSERT_EQ(history.exit_code, 0) << history.output;
+  EXPECT_NE(history.output.find("[sticker #3] laugh"), std::string::npos) << history.output;
+  EXPECT_NE(history.output.find("[sticker #" + id + "] tiny dot"), std::string::npos)
+      << history.output;
+
+  // Bob may send alice's sticker once he has collected her pack.
+  CliRun refused = Parley("bob", {"sticker", "send", "alice", id});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.output.find("not_found"), std::string::npos) << refused.output;
+  ASSERT_EQ(Parley("bob", {"sticker", "collect", slug}).exit_code, 0);
+  EXPECT_EQ(Parley("bob", {"sticker", "send", "alice", id}).exit_code, 0);
+  CliRun shown = Parley("bob", {"sticker", "show", slug});
+  ASSERT_EQ(shown.exit_code, 0) << shown.output;
+  EXPECT_EQ(shown.output.find("(mine)"), std::string::npos) << shown.output;
+  CliRun forbidden = Parley("bob", {"sticker", "delete", slug});
+  EXPECT_EQ(forbidden.exit_code, 1);
+  EXPECT_NE(forbidden.output.find("forbidden"), std::string::npos) << forbidden.output;
+  EXPECT_EQ(Parley("alice", {"sticker", "delete", slug}).exit_code, 0);
+}
+
 TEST_F(CliTest, ExportMyDataThenDeleteTheAccount) {
   for (const std::string name : {"alice", "bob"}) {
     ASSERT_EQ(Parley(name, {"register", name}).exit_code, 0);

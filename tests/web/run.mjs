@@ -5,7 +5,8 @@
 // account_data_scenarios.mjs) or `oidc` (signing in with OpenID Connect, oidc_scenarios.mjs) or
 // `s3_media` (media fetched from an S3 bucket, s3_media_scenarios.mjs) or `groups` (the public
 // group directory and join requests, public_group_scenarios.mjs) or `admin` (reports and the
-// admin page, admin_scenarios.mjs) or `video` (video messages, video_scenarios.mjs);
+// admin page, admin_scenarios.mjs) or `video` (video messages, video_scenarios.mjs) or
+// `stickers` (sticker packs and the picker, sticker_scenarios.mjs);
 // ctest runs each as a test of its own, and they can run in
 // parallel.
 // Starts a real parleyd (ephemeral loopback port, temporary data dir, --web-root <repo>/web),
@@ -41,16 +42,17 @@ import { s3MediaScenarios } from './s3_media_scenarios.mjs';
 import { publicGroupScenarios } from './public_group_scenarios.mjs';
 import { adminScenarios } from './admin_scenarios.mjs';
 import { videoScenarios } from './video_scenarios.mjs';
+import { stickerScenarios } from './sticker_scenarios.mjs';
 
 const [binary, repoRoot, screenshotDir, suite = 'app'] = process.argv.slice(2);
 const SUITES = {
   app: () => [...scenarios, ...richScenarios], tour: () => tourScenarios, two_step: () => twoStepScenarios,
   moments: () => momentsScenarios, account_data: () => accountDataScenarios, oidc: () => oidcScenarios,
   s3_media: () => s3MediaScenarios, groups: () => publicGroupScenarios, admin: () => adminScenarios,
-  video: () => videoScenarios,
+  video: () => videoScenarios, stickers: () => stickerScenarios,
 };
 if (!binary || !repoRoot || !screenshotDir || !SUITES[suite]) {
-  console.error('usage: node run.mjs <parleyd> <repo root> <screenshot dir> [app|tour|two_step|moments|account_data|oidc|s3_media|groups|admin|video]');
+  console.error('usage: node run.mjs <parleyd> <repo root> <screenshot dir> [app|tour|two_step|moments|account_data|oidc|s3_media|groups|admin|video|stickers]');
   process.exit(2);
 }
 mkdirSync(screenshotDir, { recursive: true });

@@ -92,9 +92,10 @@ int RunDeleteAccount(const CliContext& context, bool confirmed);
 int RunResetPassword(const CliContext& context, const std::string& account,
                      const std::string& token);
 // With a non-empty `file`, it is uploaded first and sent as the message's media (TEXT its
-// caption, may be empty); `kind` as for RunUpload.
+// caption, may be empty); `kind` as for RunUpload. A non-zero `sticker` sends that sticker
+// instead (text and file must be empty).
 int RunSend(const CliContext& context, const std::string& username, const std::string& text,
-            const std::string& file = "", const std::string& kind = "");
+            const std::string& file = "", const std::string& kind = "", int64_t sticker = 0);
 int RunHistory(const CliContext& context, const std::string& username,
                std::optional<int64_t> before, std::optional<int> limit);
 int RunConversations(const CliContext& context);
@@ -183,6 +184,17 @@ struct MomentArgs {
   std::string video;                // post --video FILE (instead of photos)
 };
 int RunMoments(const CliContext& context, const MomentArgs& args);
+
+struct StickerArgs {
+  std::string verb;        // packs, show, create, add, remove, delete, collect, drop, send
+  std::string slug;        // show, add, remove, delete, collect, drop
+  std::string name;        // create
+  std::string file;        // add: an image FILE
+  std::string keywords;    // add
+  int64_t sticker_id = 0;  // remove, send
+  std::string to;          // send: USER or #CONVERSATION
+};
+int RunStickers(const CliContext& context, const StickerArgs& args);
 
 }  // namespace parley::cli
 

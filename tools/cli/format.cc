@@ -49,6 +49,9 @@ std::string FormatMessage(const nlohmann::json& message, const UserNames& names)
   if (message.contains("reply_to")) {
     line += "(re #" + std::to_string(message["reply_to"].value("seq", int64_t{0})) + ") ";
   }
+  if (message.value("kind", std::string()) == "sticker") {
+    line += "[sticker #" + std::to_string(message.value("sticker", int64_t{0})) + "] ";
+  }
   line += message.value("text", std::string());
   if (message.contains("edited_at")) line += " (edited)";
   for (const nlohmann::json& reaction : message.value("reactions", nlohmann::json::array())) {

@@ -317,6 +317,34 @@ int main(int argc, char** argv) {
   moment_comment->add_option("ID", moment_args.moment_id)->required();
   moment_comment->add_option("TEXT", moment_args.text)->required();
   moment_comment->add_option("--reply-to", moment_args.reply_to, "the comment answered");
+  StickerArgs sticker_args;
+  auto* stickers = app.add_subcommand("sticker", "sticker packs: list, make, share, send");
+  stickers->require_subcommand(1);
+  auto sticker_verb = [&](const char* name, const char* help) {
+    auto* command = stickers->add_subcommand(name, help);
+    command->callback([&sticker_args, name] { sticker_args.verb = name; });
+    return command;
+  };
+  sticker_verb("packs", "my sticker packs (built-in first) and recent stickers");
+  sticker_verb("create", "create a pack named NAME; prints its SLUG (its share link's key)")
+      ->add_option("NAME", sticker_args.name)
+      ->required();
+  for (auto [name, help] : {std::pair{"show", "show pack SLUG (any shared pack)"},
+                            {"delete", "delete my pack SLUG"},
+                            {"collect", "add pack SLUG to my collection"},
+                            {"drop", "remove pack SLUG from my collection"}}) {
+    sticker_verb(name, help)->add_option("SLUG", sticker_args.slug)->required();
+  }
+  auto* sticker_add = sticker_verb("add", "add image FILE to my pack SLUG with KEYWORDS");
+  sticker_add->add_option("SLUG", sticker_args.slug)->required();
+  sticker_add->add_option("FILE", sticker_args.file)->required();
+  sticker_add->add_option("KEYWORDS", sticker_args.keywords)->required();
+  auto* sticker_remove = sticker_verb("remove", "remove sticker ID from my pack SLUG");
+  sticker_remove->add_option("SLUG", sticker_args.slug)->required();
+  sticker_remove->add_option("ID", sticker_args.sticker_id)->required();
+  auto* sticker_send = sticker_verb("send", "send sticker ID to USER (or #CONVERSATION)");
+  sticker_send->add_option("USER", sticker_args.to)->required();
+  sticker_send->add_option("ID", sticker_args.sticker_id)->required();
   auto* search = app.add_subcommand("search", "find users by username or display name");
   search->add_option("QUERY", text)->required();
   auto* friends = app.add_subcommand("friends", "list my friends with their presence");
@@ -393,6 +421,7 @@ int main(int argc, char** argv) {
   if (group->parsed()) exit_code = RunGroup(context, group_args);
   if (push->parsed()) exit_code = RunPush(context, push_action, push_argument);
   if (moments->parsed()) exit_code = RunMoments(context, moment_args);
+  if (stickers->parsed()) exit_code = RunStickers(context, sticker_args);
   if (search->parsed()) exit_code = RunSearch(context, text);
   if (friends->parsed()) exit_code = RunFriends(context);
   if (requests->parsed()) exit_code = RunRequests(context);

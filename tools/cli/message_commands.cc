@@ -29,7 +29,7 @@ std::optional<int64_t> ConversationRef(const std::string& name) {
 }
 
 int RunSend(const CliContext& context, const std::string& username, const std::string& text,
-            const std::string& file, const std::string& kind) {
+            const std::string& file, const std::string& kind, int64_t sticker) {
   auto api = AuthedApi(context);
   if (!api.ok()) return Fail(api.status());
   std::string media_id;
@@ -51,7 +51,12 @@ int RunSend(const CliContext& context, const std::string& username, const std::s
   std::vector<client::Cursor> cursors = ToCursorList(LoadCursors(context));
   Result<json> welcome = ws.Hello((*api)->token(), cursors);
   if (!welcome.ok()) return Fail(welcome.status(), "hello");
-  json fields = {{"id", client::NewClientId("cli-")}, {"text", text}};
+  json fields = {{"id", client::NewClientId("cli-")}};
+  if (sticker != 0) {
+    fields["sticker"] = sticker;
+  } else {
+    fields["text"] = text;
+  }
   if (conversation) {
     fields["conversation_id"] = *conversation;
   } else {

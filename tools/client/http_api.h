@@ -204,6 +204,22 @@ class HttpApi {
   Status Unblock(int64_t user_id);
   // --- end of social graph ---
 
+  // --- sticker packs --- (http_api_stickers.cc; docs/protocol.md, "Sticker packs")
+  // GET /stickers: {"packs": [...], "recent": [...]}.
+  Result<nlohmann::json> StickerShelf();
+  Result<nlohmann::json> CreateStickerPack(std::string_view name);  // the "pack"
+  Result<nlohmann::json> StickerPack(std::string_view slug);        // the "pack"
+  Status DeleteStickerPack(std::string_view slug);
+  // POST /stickers/packs/{slug}/stickers {"media", "keywords"}: the "sticker".
+  Result<nlohmann::json> AddSticker(std::string_view slug, std::string_view media_id,
+                                    std::string_view keywords);
+  Status RemoveSticker(std::string_view slug, int64_t sticker_id);
+  Status ReorderStickers(std::string_view slug, const std::vector<int64_t>& sticker_ids);
+  // PUT (on) or DELETE /stickers/collection/{slug}.
+  Status CollectStickerPack(std::string_view slug, bool on = true);
+  Status ReorderStickerCollection(const std::vector<std::string>& slugs);
+  // --- end of sticker packs ---
+
   // --- moments --- (http_api_moments.cc; docs/protocol.md, "Moments")
   // POST /moments with {"text", "media", "location", "audience"} as given: the "moment".
   Result<nlohmann::json> PostMoment(const nlohmann::json& fields);

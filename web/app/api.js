@@ -134,6 +134,14 @@ export function createApi(getToken) {
     removePushTarget: (id) => call('DELETE', `/push/targets/${encodeURIComponent(id)}`),
     pushSettings: () => call('GET', '/push/settings'),
     setPushSettings: (fields) => call('PUT', '/push/settings', fields),
+    // Sticker packs (docs/protocol.md, "Sticker packs").
+    stickerShelf: () => call('GET', '/stickers'),
+    createStickerPack: (name) => call('POST', '/stickers/packs', { name }),
+    stickerPack: (slug) => call('GET', `/stickers/packs/${encodeURIComponent(slug)}`),
+    deleteStickerPack: (slug) => call('DELETE', `/stickers/packs/${encodeURIComponent(slug)}`),
+    addSticker: (slug, mediaId, keywords) => call('POST', `/stickers/packs/${encodeURIComponent(slug)}/stickers`, { media: mediaId, keywords }),
+    removeSticker: (slug, id) => call('DELETE', `/stickers/packs/${encodeURIComponent(slug)}/stickers/${id}`),
+    collectStickerPack: (slug, on) => call(on ? 'PUT' : 'DELETE', `/stickers/collection/${encodeURIComponent(slug)}`),
     // Moments (docs/protocol.md, "Moments"): author 0 is my feed.
     moments: (author, before, limit = 20) => call('GET', `${author ? `/moments/users/${author}` : '/moments'}?${new URLSearchParams({ limit, ...(before ? { before } : {}) })}`),
     postMoment: (moment) => call('POST', '/moments', moment),

@@ -235,6 +235,7 @@ function show(route) {
   if (route.name === 'chat') unmountMain = mountLazy(mainPane, loadChat, 'mountChatView', { ...common, conversationId: route.id, focusSeq: at });
   else if (route.name === 'draft') unmountMain = mountLazy(mainPane, loadChat, 'mountChatView', { ...common, recipientId: route.id });
   else if (route.name === 'moments') unmountMain = mountLazy(mainPane, () => import('./screens/moments_screen.js'), 'mountMomentsScreen', { ...common, authorId: route.id ?? null });
+  else if (route.name === 'stickers') unmountMain = mountLazy(mainPane, () => import('./screens/stickers_screen.js'), 'mountStickersScreen', { ...common, slug: route.query.get('pack') ?? '' });
   else if (route.name === 'friends') unmountMain = mountLazy(mainPane, () => import('./screens/friends_screen.js'), 'mountFriendsScreen', common);
   else if (route.name === 'new_group') unmountMain = mountLazy(mainPane, () => import('./screens/new_group_screen.js'), 'mountNewGroupScreen', common);
   else if (route.name === 'search') unmountMain = mountLazy(mainPane, () => import('./screens/search_screen.js'), 'mountSearchScreen', { ...common, scopeId: Number(route.query.get('in')) || null, query: route.query.get('q') ?? '' });

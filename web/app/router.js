@@ -16,6 +16,7 @@ const ROUTES = [
   ['admin', /^\/admin$/],
   ['friends', /^\/friends$/],
   ['moments', /^\/moments(?:\/user\/(\d+))?$/],
+  ['stickers', /^\/sticker-packs$/],
   ['new_group', /^\/new-group$/],
   ['chat', /^\/chat\/(\d+)$/],
   ['draft', /^\/new\/(\d+)$/],

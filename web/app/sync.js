@@ -136,7 +136,7 @@ export function createSync({ api, state, social, typing, moments, outbox, users,
     }
     const known = state.has(frame.conversation_id);
     state.addMessage({
-      ...base, kind: 'text', text: entry.text,
+      ...base, kind: entry.kind ?? 'text', text: entry.text, ...(entry.sticker ? { sticker: entry.sticker } : {}),
       ...(entry.media ? { media: entry.media } : {}), ...(entry.reply_to ? { reply_to: entry.reply_to } : {}),
     });
     state.raiseSelf(frame.conversation_id, { read_seq: frame.seq });
@@ -203,6 +203,9 @@ export function createSync({ api, state, social, typing, moments, outbox, users,
       return connection.send({ type: entry.op, id: entry.id, conversation_id: entry.conversation_id, seq: entry.seq, ...fields });
     }
     const target = entry.conversation_id ? { conversation_id: entry.conversation_id } : { to: entry.to };
+    if (entry.sticker) {
+      return connection.send({ type: 'send', id: entry.id, ...target, sticker: entry.sticker, ...(entry.reply_to ? { reply_to: entry.reply_to.seq } : {}) });
+    }
     return connection.send({
       type: 'send', id: entry.id, ...target, text: entry.text,
       ...(entry.media ? { media: entry.media.id } : {}), ...(entry.reply_to ? { reply_to: entry.reply_to.seq } : {}),
@@ -295,8 +298,10 @@ export function createSync({ api, state, social, typing, moments, outbox, users,
     isLoading: (conversationId) => loading.has(conversationId),
     loadPage,
     // media: the media object of a completed upload; replyTo: the message quoted.
-    sendMessage({ conversationId, to, text = '', media = null, replyTo = null }) {
+    // A sticker ({id, keywords, media?}) is sent instead of text and media.
+    sendMessage({ conversationId, to, text = '', media = null, replyTo = null, sticker = null }) {
       const entry = { id: newClientId(), text, created_at: Date.now() };
+      if (sticker) Object.assign(entry, { kind: 'sticker', sticker: sticker.id, text: sticker.keywords, ...(sticker.media ? { media: sticker.media } : {}) });
       if (conversationId) entry.conversation_id = conversationId;
       else entry.to = to;
       if (media) entry.media = media;

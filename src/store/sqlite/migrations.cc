@@ -403,6 +403,61 @@ ALTER TABLE reports ADD COLUMN group_topic TEXT NOT NULL DEFAULT '';
 ALTER TABLE reports ADD COLUMN group_public INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE reports ADD COLUMN group_members INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 14: sticker packs. A pack is shared by its slug (the link's key); the built-in pack (id
+    // 1, owner 0, slug "default") is inserted here with its eight stickers, whose images are
+    // the web app's static files /stickers/<id>.png. A user's collection is the ordered list
+    // of packs they show (their own packs are added on creation); recent_stickers keeps each
+    // user's last sent stickers server-side, so every device shows the same row. A sticker
+    // message names its sticker in messages.sticker; its keywords are its text (searchable)
+    // and its media link keeps the image, so it outlives its pack.
+    R"sql(
+CREATE TABLE sticker_packs (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  slug       TEXT NOT NULL UNIQUE,
+  owner_id   INTEGER NOT NULL,  -- 0: the built-in pack
+  name       TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX sticker_packs_by_owner ON sticker_packs (owner_id);
+
+CREATE TABLE stickers (
+  id       INTEGER PRIMARY KEY AUTOINCREMENT,
+  pack_id  INTEGER NOT NULL REFERENCES sticker_packs (id) ON DELETE CASCADE,
+  media_id TEXT NOT NULL,  -- '' in the built-in pack
+  keywords TEXT NOT NULL,
+  position INTEGER NOT NULL
+) STRICT;
+CREATE INDEX stickers_by_pack ON stickers (pack_id, position);
+
+CREATE TABLE sticker_collections (
+  user_id  INTEGER NOT NULL REFERENCES users (id),
+  pack_id  INTEGER NOT NULL REFERENCES sticker_packs (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (user_id, pack_id)
+) STRICT;
+CREATE INDEX sticker_collections_by_pack ON sticker_collections (pack_id);
+
+CREATE TABLE recent_stickers (
+  user_id    INTEGER NOT NULL REFERENCES users (id),
+  sticker_id INTEGER NOT NULL REFERENCES stickers (id) ON DELETE CASCADE,
+  used_at    INTEGER NOT NULL,
+  PRIMARY KEY (user_id, sticker_id)
+) STRICT;
+CREATE INDEX recent_stickers_by_sticker ON recent_stickers (sticker_id);
+
+ALTER TABLE messages ADD COLUMN sticker INTEGER NOT NULL DEFAULT 0;
+
+INSERT INTO sticker_packs (id, slug, owner_id, name, created_at) VALUES (1, 'default', 0, 'Parley', 0);
+INSERT INTO stickers (id, pack_id, media_id, keywords, position) VALUES
+  (1, 1, '', 'wave hello hi 你好 bonjour', 1),
+  (2, 1, '', 'heart love 爱 amour', 2),
+  (3, 1, '', 'laugh haha lol 哈哈 rire', 3),
+  (4, 1, '', 'thumbs up ok yes 好 oui', 4),
+  (5, 1, '', 'cry sad tears 哭 triste', 5),
+  (6, 1, '', 'party celebrate congrats 庆祝 fête', 6),
+  (7, 1, '', 'sleep tired night 困 dodo', 7),
+  (8, 1, '', 'think hmm question 想 réfléchir', 8);
+)sql",
 };
 
 Status Failed(int64_t version, const Status& cause) {

@@ -49,6 +49,7 @@ Message ReadMessage(const Statement& row, int first) {
   message.on = row.ColumnInt(first + 10) != 0;
   message.edited_at = row.ColumnInt(first + 11);
   message.deleted = row.ColumnInt(first + 12) != 0;
+  message.sticker = row.ColumnInt(first + 13);
   return message;
 }
 

@@ -22,7 +22,7 @@ namespace parley::store::sqlite {
 #define PARLEY_DEVICE_COLUMNS "id, user_id, name, created_at, last_seen_at, expires_at"
 #define PARLEY_MESSAGE_COLUMNS                                                            \
   "conversation_id, seq, sender_id, client_id, text, created_at, kind, media, reply_to, " \
-  "target, reaction_on, edited_at, deleted"
+  "target, reaction_on, edited_at, deleted, sticker"
 #define PARLEY_MEMBER_COLUMNS "user_id, delivered_seq, read_seq, role, muted_until, first_seq"
 #define PARLEY_MEDIA_COLUMNS                                                                \
   "id, owner_id, kind, mime, size, name, digest, thumbnail_digest, thumbnail_mime, width, " \
@@ -30,7 +30,7 @@ namespace parley::store::sqlite {
 #define PARLEY_UPLOAD_COLUMNS "id, owner_id, kind, name, size, received, created_at, expires_at"
 // How many columns each list has, for reading columns that follow one in a row.
 inline constexpr int kUserColumnCount = 12;
-inline constexpr int kMessageColumnCount = 13;
+inline constexpr int kMessageColumnCount = 14;
 inline constexpr int kMemberColumnCount = 6;
 
 User ReadUser(const Statement& row, int first = 0);

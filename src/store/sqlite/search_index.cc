@@ -55,7 +55,7 @@ Result<QueueState> RequeueEverything(Db& writer) {
           "DELETE FROM search_queue;"
           "INSERT INTO search_queue (message_key) "
           "  SELECT (conversation_id << 32) | seq FROM messages "
-          "  WHERE kind = 0 AND deleted = 0 AND text != '' ORDER BY conversation_id, seq;"
+          "  WHERE kind IN (0, 6) AND deleted = 0 AND text != '' ORDER BY conversation_id, seq;"
           "INSERT OR REPLACE INTO search_state (id, index_id) "
           "  VALUES (1, lower(hex(randomblob(8))));");
       !s.ok()) {
@@ -171,7 +171,7 @@ Result<IndexPass> SearchIndex::IndexQueued(int limit) {
     for (const char* sql : {"DELETE FROM message_search WHERE rowid = ?1",
                             "INSERT INTO message_search (rowid, text) SELECT ?1, text "
                             "FROM chat.messages WHERE conversation_id = ?1 >> 32 AND "
-                            "seq = (?1 & 4294967295) AND kind = 0 AND deleted = 0 AND "
+                            "seq = (?1 & 4294967295) AND kind IN (0, 6) AND deleted = 0 AND "
                             "text != ''"}) {
       Result<Statement> stmt = db.Prepare(sql);
       if (!stmt.ok()) return Internal(kOp, stmt.status());

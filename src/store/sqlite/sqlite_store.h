@@ -142,6 +142,10 @@ class SqliteStore final : public Store {
                                             int limit) override;
   Result<MomentInteractions> MomentInteractionsOf(std::span<const int64_t> moment_ids) override;
   Result<std::vector<int64_t>> MomentsWithMedia(std::string_view media_id) override;
+  // --- sticker packs --- (sqlite_stickers.cc)
+  Result<std::optional<StickerPack>> FindStickerPack(std::string_view slug) override;
+  Result<std::vector<StickerPack>> StickerCollection(int64_t user_id) override;
+  Result<std::vector<Sticker>> RecentStickers(int64_t user_id) override;
   // --- retention --- (sqlite_retention.cc)
   Result<ConversationRetention> FindRetention(int64_t conversation_id) override;
   Result<std::vector<ConversationRetention>> RetentionStates(int64_t after_id, int limit) override;

@@ -159,7 +159,7 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db
       "c.content_count - max(coalesce(r.content_count, 0), c.pruned_content_count), "
       "msg.conversation_id, msg.seq, msg.sender_id, msg.client_id, msg.text, msg.created_at, "
       "msg.kind, msg.media, msg.reply_to, msg.target, msg.reaction_on, msg.edited_at, "
-      "msg.deleted "
+      "msg.deleted, msg.sticker "
       "FROM members AS m "
       "JOIN conversations AS c ON c.id = m.conversation_id "
       "LEFT JOIN messages AS msg ON msg.conversation_id = c.id AND msg.seq = c.last_content_seq "

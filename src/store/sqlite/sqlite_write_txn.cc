@@ -153,7 +153,7 @@ Result<Message> SqliteWriteTxn::AppendRow(Message message) {
 
   Result<Statement> insert = db_.Prepare(
       "INSERT INTO messages (" PARLEY_MESSAGE_COLUMNS
-      ", content_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+      ", content_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15, ?14)");
   if (!insert.ok()) return Internal(kOp, insert.status());
   insert->BindInt(1, message.conversation_id);
   insert->BindInt(2, message.seq);
@@ -169,6 +169,7 @@ Result<Message> SqliteWriteTxn::AppendRow(Message message) {
   insert->BindInt(12, message.edited_at);
   insert->BindInt(13, message.deleted ? 1 : 0);
   insert->BindInt(14, content_count);
+  insert->BindInt(15, message.sticker);
   if (Status s = insert->Run(); !s.ok()) {
     if (insert->IsUniqueViolation()) {
       return Status(Code::kConflict, "client id already used by this sender");
@@ -176,7 +177,7 @@ Result<Message> SqliteWriteTxn::AppendRow(Message message) {
     if (insert->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such sender");
     return Internal(kOp, s);
   }
-  if (message.kind == MessageKind::kText) {
+  if (message.kind == MessageKind::kText || message.kind == MessageKind::kSticker) {
     if (Status s = QueueForSearch(kOp, message.conversation_id, message.seq); !s.ok()) return s;
   }
   if (message.reply_to != 0) {

@@ -112,6 +112,20 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<std::optional<MomentComment>> FindMomentComment(int64_t comment_id) override;
   Status DeleteMomentComment(int64_t comment_id) override;
 
+  // --- sticker packs --- (sqlite_stickers.cc)
+  Result<int64_t> CreateStickerPack(const StickerPack& pack) override;
+  Result<std::optional<StickerPack>> FindStickerPack(std::string_view slug) override;
+  Result<int64_t> OwnedStickerPackCount(int64_t user_id) override;
+  Result<int64_t> CollectedStickerPackCount(int64_t user_id) override;
+  Status DeleteStickerPack(int64_t pack_id) override;
+  Result<int64_t> AddSticker(const Sticker& sticker, int64_t at) override;
+  Status RemoveSticker(int64_t pack_id, int64_t sticker_id) override;
+  Status SetStickerOrder(int64_t pack_id, const std::vector<int64_t>& sticker_ids) override;
+  Result<bool> SetStickerPackCollected(int64_t user_id, int64_t pack_id, bool on) override;
+  Status SetStickerCollectionOrder(int64_t user_id, const std::vector<int64_t>& pack_ids) override;
+  Result<std::optional<Sticker>> UsableSticker(int64_t user_id, int64_t sticker_id) override;
+  Status TouchRecentSticker(int64_t user_id, int64_t sticker_id, int64_t at, int keep) override;
+
   // --- deleting an account --- (sqlite_erase_account.cc)
   Result<std::vector<std::string>> EraseAccount(int64_t user_id,
                                                 std::string_view shown_name) override;

@@ -20,6 +20,8 @@
 //   Send or Cancel. onVoice(file, replyTo) gets the recording; onError(text) a failure.
 // - The camera button records a short video the same way, by press only (video_recorder.js,
 //   loaded on first use): onVideo(file, replyTo).
+// - stickers (optional): a sticker picker (sticker_picker.js) whose button sits beside the
+//   emoji button; Escape closes it like the emoji picker.
 // - While editing, Send reads Save. Up in the empty field calls onEditLast(), which returns
 //   whether it found a message to edit.
 import { h } from '../dom.js';
@@ -33,7 +35,7 @@ const COUNTER_FROM = 0.9; // of the limit
 
 const byteLength = (text) => new TextEncoder().encode(text).length;
 
-export function createComposer({ onSend, onInput = () => {}, onDraft = () => {}, onEditLast = () => false, onFiles = () => {}, onVoice = () => {}, onVideo = () => {}, onError = () => {}, maxTextBytes = () => 0, users }) {
+export function createComposer({ onSend, onInput = () => {}, onDraft = () => {}, onEditLast = () => false, onFiles = () => {}, onVoice = () => {}, onVideo = () => {}, onError = () => {}, maxTextBytes = () => 0, users, stickers = null }) {
   const field = h('textarea', {
     id: 'composer-text', rows: 1, placeholder: t('message_placeholder'), 'aria-label': t('message_label'),
     'aria-describedby': 'composer-length',
@@ -65,7 +67,7 @@ export function createComposer({ onSend, onInput = () => {}, onDraft = () => {},
   const modeBar = h('div', { className: 'composer-mode', hidden: true },
     modeText, h('button', { type: 'button', className: 'icon-button mode-cancel', 'aria-label': t('cancel'), title: t('cancel'), onClick: () => { endMode(); field.focus(); } }, '✕'));
   const row = h('div', { className: 'composer-row' },
-    picker.element, emojiButton, field, attachButton, fileInput, micButton, videoButton, sendButton);
+    picker.element, emojiButton, stickers?.element, stickers?.button, field, attachButton, fileInput, micButton, videoButton, sendButton);
   const form = h('form', { className: 'composer', onSubmit: (event) => { event.preventDefault(); submit(); } }, modeBar, row, lengthCounter);
   emojiButton.addEventListener('click', () => emojiButton.setAttribute('aria-expanded', String(picker.isOpen())));
   let mode = null; // null | {reply: message} | {edit: message}
@@ -97,6 +99,10 @@ export function createComposer({ onSend, onInput = () => {}, onDraft = () => {},
   function onFieldKeydown(event) {
     if (event.key === 'Escape' && picker.isOpen()) {
       picker.close();
+      return;
+    }
+    if (event.key === 'Escape' && stickers?.isOpen()) {
+      stickers.close();
       return;
     }
     if (event.key === 'Escape' && mode) {

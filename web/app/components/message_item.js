@@ -13,6 +13,7 @@ import { t } from '../i18n.js';
 import { linkParts } from '../links.js';
 import { avatarHue } from './avatar.js';
 import { eventText } from './event_text.js';
+import { stickerImage } from './sticker_view.js';
 
 const TICKS = { sending: '🕓', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '⚠' };
 
@@ -82,7 +83,7 @@ export function bubble({ message, mine, state, senderName, showSender, continued
     'aria-haspopup': 'menu', 'aria-expanded': 'false', onClick: (event) => rich.onActions(message, event.currentTarget),
   }, '⋯');
   return h('li', {
-    className: `message ${mine ? 'mine' : 'theirs'} ${message.kind === 'notice' ? 'notice' : ''} ${deleted ? 'deleted' : ''} ${continued ? 'continued' : ''}`.replace(/\s+/g, ' ').trim(),
+    className: `message ${mine ? 'mine' : 'theirs'} ${message.kind === 'notice' ? 'notice' : ''} ${message.kind === 'sticker' && !deleted ? 'sticker' : ''} ${deleted ? 'deleted' : ''} ${continued ? 'continued' : ''}`.replace(/\s+/g, ' ').trim(),
     'data-seq': message.seq ?? false, 'data-client-id': message.id ?? false,
     onContextmenu: actions && ((event) => {
       if (event.target.closest('a')) return; // a link keeps the browser's own menu
@@ -95,9 +96,11 @@ export function bubble({ message, mine, state, senderName, showSender, continued
       ? h('span', { className: 'sender-name', style: { '--hue': avatarHue(message.sender_id) } }, senderName)
       : h('span', { className: 'visually-hidden' }, `${senderName}: `)),
     !deleted && rich && message.reply_to && quote(message.reply_to, rich),
-    !deleted && rich && message.media && h('div', { className: 'media' }, rich.media.render(message.media, message)),
+    !deleted && message.kind === 'sticker' && rich && h('div', { className: 'sticker-body' }, stickerImage({ id: message.sticker, media: message.media, keywords: message.text }, rich.cache)),
+    !deleted && message.kind !== 'sticker' && rich && message.media && h('div', { className: 'media' }, rich.media.render(message.media, message)),
     deleted
       ? h('p', { className: 'text tombstone' }, t('message_deleted'))
+      : message.kind === 'sticker' && rich ? null
       : (message.text || !message.media) && h('p', { className: 'text' }, linkedText(message.text ?? '')),
     h('span', { className: 'meta' },
       message.edited_at && !deleted && h('span', { className: 'edited' }, t('edited')),

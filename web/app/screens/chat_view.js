@@ -30,6 +30,7 @@ import { t } from '../i18n.js';
 import { draftKey } from '../drafts.js';
 import { relationTo } from '../friendship.js';
 import { createComposer } from '../components/composer.js';
+import { createStickerPicker } from '../components/sticker_picker.js';
 import { otherMemberId } from '../components/conversation_title.js';
 import { createMediaViews } from '../components/media_view.js';
 import { createChatHeader } from './chat/chat_header.js';
@@ -58,7 +59,7 @@ export function mountChatView(container, { api, state, social, typing, outbox, d
   const pane = createMessagePane({
     conversation, conversationId, recipientId, outbox, sync, users, myId, uploadList: uploadList.element, focusSeq, sendContext,
     rich: {
-      users, myId, media: mediaViews, onQuote: (seq) => pane.scrollToMessage(seq), onReact: actions.toggleReaction, onActions: actions.openActions,
+      users, myId, media: mediaViews, cache: media, onQuote: (seq) => pane.scrollToMessage(seq), onReact: actions.toggleReaction, onActions: actions.openActions,
     },
   });
   let panel = null;
@@ -92,8 +93,16 @@ export function mountChatView(container, { api, state, social, typing, outbox, d
     pane.scrollToBottom();
   }
 
+  const stickers = createStickerPicker({
+    api, cache: media,
+    onPick: (sticker) => {
+      showAlert('');
+      sync.sendMessage({ ...target, sticker });
+      pane.scrollToBottom();
+    },
+  });
   composer = createComposer({
-    onSend, users, onInput: () => { if (conversationId) sync.sendTyping(conversationId); },
+    onSend, users, stickers, onInput: () => { if (conversationId) sync.sendTyping(conversationId); },
     maxTextBytes: () => sync.limits().max_text_bytes ?? 0,
     onDraft: (text) => drafts.set(draftKey(target), text),
     onEditLast: actions.editLast,
