@@ -3,10 +3,13 @@
 // likes and comments; Ana's open feed shows it live and she replies; Cai, Ana's friend but not
 // Ben's, comments through the API: Ana sees it, Ben does not (the WeChat rule). Then the
 // author's page, the audience picker, and the screen on a phone in English, Chinese and French.
+// Then a moment with a video: a video picked with a photo is refused in words, a video alone is
+// posted, and a friend plays it on a phone.
 // Every screenshot is checked by axe and for leaked values (run.mjs).
 import { api, loginViaUi } from './lib/app.mjs';
 import { createPerson, DESKTOP, makeFriends, newDevice, PHONE } from './lib/people.mjs';
 import { pngBytes } from './lib/png.mjs';
+import { mp4Bytes } from './lib/video.mjs';
 import { assert, assertEqual } from './lib/wait.mjs';
 
 const momentWith = (page, text) => page.locator('.moment', { hasText: text });
@@ -115,7 +118,40 @@ async function phoneInThreeLanguages(world) {
   }
 }
 
+async function videoMoment(world) {
+  const dora = await createPerson(world, 'mo_dora', 'Dora');
+  const eli = await createPerson(world, 'mo_eli', 'Eli');
+  await makeFriends(world, dora, eli);
+  const doraPage = await newDevice(world, { viewport: DESKTOP });
+  await loginViaUi(doraPage, world.baseUrl, 'mo_dora');
+  await openMoments(doraPage);
+  const clip = { name: 'waves.mp4', mimeType: 'video/mp4', buffer: mp4Bytes(2) };
+  await doraPage.locator('#moment-photos').setInputFiles([clip, { name: 'sand.png', mimeType: 'image/png', buffer: pngBytes(320, 240, 60) }]);
+  await doraPage.locator('.moment-composer .form-status', { hasText: 'one video' }).waitFor();
+  assertEqual(await doraPage.locator('.composer-photos li').count(), 0, 'nothing attached');
+  await doraPage.locator('#moment-photos').setInputFiles(clip);
+  await doraPage.locator('.composer-video', { hasText: 'Video' }).waitFor();
+  await doraPage.locator('.moment-composer button[type=submit]:not([disabled])').waitFor(); // uploaded and checked
+  assert(await doraPage.locator('label[for=moment-photos]').isHidden(), 'one video is all a moment holds');
+  await doraPage.locator('#moment-text').fill('Waves at Étretat 🌊');
+  await doraPage.screenshot({ path: world.screenshot('moments-07-video-composer') });
+  await doraPage.locator('.moment-composer button[type=submit]').click();
+  await momentWith(doraPage, 'Waves at').locator('.moment-video .video-frame img[data-loaded=true]').waitFor();
+
+  const eliPage = await newDevice(world, { viewport: PHONE });
+  await loginViaUi(eliPage, world.baseUrl, 'mo_eli');
+  await eliPage.goto(`${world.baseUrl}/moments`);
+  const moment = momentWith(eliPage, 'Waves at');
+  await moment.locator('.moment-video .video-frame img[data-loaded=true]').waitFor();
+  await moment.locator('.video-play').click();
+  await moment.locator('.media-video[data-state=playing] video[controls]').waitFor();
+  await eliPage.screenshot({ path: world.screenshot('moments-phone-video') });
+  await doraPage.context().close();
+  await eliPage.context().close();
+}
+
 export const momentsScenarios = [
   ['moments: post with photos, the dot, likes, comments and replies live, the WeChat rule', postLikeCommentReply],
   ['moments: the feed on a phone in en, zh and fr', phoneInThreeLanguages],
+  ['moments: a video moment, played by a friend on a phone', videoMoment],
 ];

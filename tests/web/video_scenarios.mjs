@@ -3,28 +3,11 @@
 // <video controls>; Ana then picks an MP4 made by the ffmpeg command, and a PNG named .mp4,
 // which is refused in words. Then a video picked on a phone, in English, Chinese and French.
 // Every screenshot is checked by axe and for leaked values (run.mjs).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { loginViaUi, startChat } from './lib/app.mjs';
 import { createPerson, DESKTOP, makeFriends, newDevice, PHONE } from './lib/people.mjs';
 import { pngBytes } from './lib/png.mjs';
+import { mp4Bytes } from './lib/video.mjs';
 import { assert, assertEqual, eventually } from './lib/wait.mjs';
-
-// A test pattern with a tone, `seconds` long, H.264 + AAC in MP4, made by the ffmpeg command.
-function mp4Bytes(seconds) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'parley-video-'));
-  try {
-    const file = path.join(dir, 'clip.mp4');
-    execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', `testsrc=s=480x270:r=15:d=${seconds}`,
-      '-f', 'lavfi', '-i', `sine=d=${seconds}`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
-      '-c:a', 'aac', file]);
-    return readFileSync(file);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 async function openConversation(page, name) {
   await page.locator('.conversation a', { hasText: name }).click();

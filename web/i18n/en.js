@@ -353,7 +353,7 @@ export default {
     load_more: 'Load more',
     moment_placeholder: 'What’s new?',
     moment_location: 'Place (optional)',
-    add_photos: 'Add photos',
+    add_photos: 'Add photos or a video',
     remove_photo: 'Remove this photo',
     moment_photo: 'Photo',
     moment_photo_uploading: 'Photo, uploading',
@@ -374,7 +374,7 @@ export default {
     'error.moments.not_found': 'This moment or comment is no longer there.',
     'error.moments.too_large': 'That is too long, or lists too many people.',
     'error.moments.invalid_argument': 'Write something or add a photo; “Only some friends” needs at least one friend.',
-    'error.moments.unsupported_media': 'Only photos can be posted here.',
+    'error.moments.unsupported_media': 'Only photos and videos (WebM or MP4) can be posted here.',
     'error.moments.rate_limited': 'You are posting too fast. Try again in a while.',
     // --- my data: export and account deletion (account_data_settings.js) ---
     my_data: 'My data',
@@ -547,5 +547,10 @@ export default {
     'error.stickers.too_large': 'Names and keywords can be at most 64 bytes long.',
     'error.stickers.invalid_argument': 'Names and keywords must not be empty or contain line breaks.',
     'error.stickers.unsupported_media': 'A sticker must be a PNG, WebP or GIF image.',
+    // --- a moment's video (moments_screen.js) ---
+    moment_video: 'Video',
+    moment_video_uploading: 'Video, uploading',
+    remove_video: 'Remove this video',
+    moment_one_video: 'A moment holds up to 9 photos or one video, not both.',
   },
 };

@@ -353,7 +353,7 @@ export default {
     load_more: 'Charger plus',
     moment_placeholder: 'Quoi de neuf ?',
     moment_location: 'Lieu (facultatif)',
-    add_photos: 'Ajouter des photos',
+    add_photos: 'Ajouter des photos ou une vidéo',
     remove_photo: 'Retirer cette photo',
     moment_photo: 'Photo',
     moment_photo_uploading: 'Photo en cours d’envoi',
@@ -374,7 +374,7 @@ export default {
     'error.moments.not_found': 'Ce moment ou ce commentaire n’existe plus.',
     'error.moments.too_large': 'C’est trop long, ou trop de personnes sont choisies.',
     'error.moments.invalid_argument': 'Écrivez quelque chose ou ajoutez une photo ; « Seulement certains amis » demande au moins un ami.',
-    'error.moments.unsupported_media': 'Seules des photos peuvent être publiées ici.',
+    'error.moments.unsupported_media': 'Seules des photos et des vidéos (WebM ou MP4) peuvent être publiées ici.',
     'error.moments.rate_limited': 'Vous publiez trop vite. Réessayez dans un moment.',
     // --- mes données : export et suppression du compte (account_data_settings.js) ---
     my_data: 'Mes données',
@@ -547,5 +547,10 @@ export default {
     'error.stickers.too_large': 'Les noms et mots-clés font au plus 64 octets.',
     'error.stickers.invalid_argument': 'Les noms et mots-clés ne peuvent être vides ni contenir de retour à la ligne.',
     'error.stickers.unsupported_media': 'Un autocollant doit être une image PNG, WebP ou GIF.',
+    // --- a moment's video (moments_screen.js) ---
+    moment_video: 'Vidéo',
+    moment_video_uploading: 'Vidéo, envoi en cours',
+    remove_video: 'Retirer cette vidéo',
+    moment_one_video: 'Un moment contient jusqu’à 9 photos ou une seule vidéo, pas les deux.',
   },
 };

@@ -353,7 +353,7 @@ export default {
     load_more: '加载更多',
     moment_placeholder: '这一刻的想法…',
     moment_location: '所在位置（可选）',
-    add_photos: '添加照片',
+    add_photos: '添加照片或视频',
     remove_photo: '移除这张照片',
     moment_photo: '照片',
     moment_photo_uploading: '照片，正在上传',
@@ -374,7 +374,7 @@ export default {
     'error.moments.not_found': '这条动态或评论已不存在。',
     'error.moments.too_large': '内容太长，或选择的人太多。',
     'error.moments.invalid_argument': '请写点什么或添加照片；“部分可见”至少要选一位朋友。',
-    'error.moments.unsupported_media': '这里只能发照片。',
+    'error.moments.unsupported_media': '这里只能发照片和视频（WebM 或 MP4）。',
     'error.moments.rate_limited': '操作太频繁，请稍后再试。',
     // --- 我的数据：导出与删除账号（account_data_settings.js） ---
     my_data: '我的数据',
@@ -547,5 +547,10 @@ export default {
     'error.stickers.too_large': '名称和关键词最长 64 字节。',
     'error.stickers.invalid_argument': '名称和关键词不能为空，也不能包含换行。',
     'error.stickers.unsupported_media': '表情必须是 PNG、WebP 或 GIF 图片。',
+    // --- a moment's video (moments_screen.js) ---
+    moment_video: '视频',
+    moment_video_uploading: '视频，上传中',
+    remove_video: '移除这个视频',
+    moment_one_video: '一条朋友圈最多 9 张照片或 1 个视频，两者不能同时发。',
   },
 };

@@ -1,9 +1,10 @@
 // moments_screen: Moments (朋友圈), the friends-only feed (docs/protocol.md, "Moments"). At
-// /moments my feed, with a composer: text, up to 9 photos (picked, uploaded at once through
-// the resumable upload path, uploads.js; each removable), an optional place and the audience
+// /moments my feed, with a composer: text, up to 9 photos or one video (picked, uploaded at once
+// through the resumable upload path, uploads.js; each removable), an optional place and the audience
 // (all friends, only some, all but some: a checklist of friends). At /moments/user/{id} one
 // person's moments (mine: my own page). Each moment shows its author (a link to their page),
-// text, photos (thumbnails; a click opens the full picture), place and time; a like button,
+// text, photos (thumbnails; a click opens the full picture) or its video (poster, duration and
+// player, video_view.js through media_view.js), place and time; a like button,
 // the likes and the comments the server lets me see, each comment with Reply, and Delete when
 // it is mine or on my moment; a comment form (replying names whom). The author deletes a
 // moment after confirming. "Load more" fetches the next page. Opening the screen clears the
@@ -16,9 +17,12 @@ import { t } from '../i18n.js';
 import { mediaPath } from '../media_cache.js';
 import { createUploads } from '../uploads.js';
 import { avatar } from '../components/avatar.js';
+import { createMediaViews } from '../components/media_view.js';
 import { confirmStep } from '../components/confirm_step.js';
 
 const MAX_PHOTOS = 9;
+const VIDEO_TYPES = ['video/webm', 'video/mp4', 'video/quicktime'];
+const isVideo = (file) => VIDEO_TYPES.includes(file.type) || /\.(webm|mp4|m4v|mov)$/i.test(file.name);
 
 export function mountMomentsScreen(container, { api, users, media, social, moments: activity, session, navigate, authorId }) {
   const me = session.user.id;
@@ -50,6 +54,8 @@ export function mountMomentsScreen(container, { api, users, media, social, momen
   }
 
   const composer = authorId ? null : createComposer({ api, social, users, onPosted: () => load(true), act });
+
+  const videos = createMediaViews({ cache: media, onOpenImage: () => {} }); // players kept across renders
 
   function photo(item) {
     const img = h('img', { alt: t('moment_photo'), loading: 'lazy' });
@@ -99,7 +105,8 @@ export function mountMomentsScreen(container, { api, users, media, social, momen
       h('a', { href: `/moments/user/${moment.author_id}`, className: 'moment-author', onClick: (event) => { event.preventDefault(); navigate(`/moments/user/${moment.author_id}`); } },
         avatar(authorName, moment.author_id, '', { cache: media, id: author?.avatar }), h('span', { className: 'person-name' }, authorName)),
       moment.text && h('p', { className: 'moment-text' }, moment.text),
-      moment.media.length > 0 && h('ul', { className: 'moment-photos', 'data-count': moment.media.length }, moment.media.map(photo)),
+      moment.media[0]?.kind === 'video' && h('div', { className: 'moment-video' }, videos.render(moment.media[0])),
+      moment.media.length > 0 && moment.media[0].kind !== 'video' && h('ul', { className: 'moment-photos', 'data-count': moment.media.length }, moment.media.map(photo)),
       h('p', { className: 'muted moment-meta' }, [moment.location, formatStamp(moment.created_at)].filter(Boolean).join(' · ')),
       h('div', { className: 'moment-actions' },
         h('button', { type: 'button', className: liked ? 'like liked' : 'like', 'aria-pressed': String(liked),
@@ -133,13 +140,14 @@ export function mountMomentsScreen(container, { api, users, media, social, momen
   return () => {
     gone = true;
     composer?.stop();
+    videos.dispose();
     unsubscribers.forEach((unsubscribe) => unsubscribe());
   };
 }
 
-// The composer: text, photos uploaded as they are picked, place and audience.
+// The composer: text, photos or one video uploaded as they are picked, place and audience.
 function createComposer({ api, social, users, onPosted, act }) {
-  let photos = []; // {key, url, media} in the order picked
+  let photos = []; // {key, url, media, video} in the order picked; one video is alone
   const uploads = createUploads({
     api,
     onDone: (item, mediaObject) => {
@@ -149,8 +157,9 @@ function createComposer({ api, social, users, onPosted, act }) {
   });
   const text = h('textarea', { id: 'moment-text', maxlength: 4000, rows: 3, placeholder: t('moment_placeholder'), 'aria-label': t('moment_placeholder') });
   const place = h('input', { id: 'moment-location', maxlength: 200, placeholder: t('moment_location'), 'aria-label': t('moment_location') });
-  const picker = h('input', { id: 'moment-photos', type: 'file', accept: 'image/jpeg,image/png,image/webp,image/gif', multiple: true, className: 'visually-hidden', onChange: pick });
+  const picker = h('input', { id: 'moment-photos', type: 'file', accept: ['image/jpeg', 'image/png', 'image/webp', 'image/gif', ...VIDEO_TYPES].join(','), multiple: true, className: 'visually-hidden', onChange: pick });
   const pickLabel = h('label', { for: 'moment-photos', className: 'button-like' }, t('add_photos'));
+  const pickStatus = h('p', { className: 'form-status', role: 'status' });
   const mode = h('select', { id: 'moment-audience', 'aria-label': t('moment_audience'), onChange: () => render() },
     h('option', { value: 'friends' }, t('audience_friends')),
     h('option', { value: 'only' }, t('audience_only')),
@@ -162,27 +171,34 @@ function createComposer({ api, social, users, onPosted, act }) {
   const unsubscribe = uploads.subscribe(() => render());
 
   function pick() {
-    for (const file of [...picker.files].slice(0, MAX_PHOTOS - photos.length)) {
-      const item = uploads.add({ file, kind: 'image', target: { moment: true } });
-      photos.push({ key: item.key, url: URL.createObjectURL(file), media: null, item });
-    }
+    const files = [...picker.files];
     picker.value = '';
+    const video = files.some(isVideo);
+    pickStatus.textContent = video && (files.length > 1 || photos.length) ? t('moment_one_video') : '';
+    if (pickStatus.textContent) return;
+    for (const file of files.slice(0, MAX_PHOTOS - photos.length)) {
+      const item = uploads.add({ file, kind: video ? 'video' : 'image', target: { moment: true } });
+      photos.push({ key: item.key, url: video ? null : URL.createObjectURL(file), media: null, item, video });
+    }
     render();
   }
 
   function removePhoto(key) {
     const photo = photos.find((p) => p.key === key);
     if (!photo.media) uploads.cancel(key);
-    URL.revokeObjectURL(photo.url);
+    if (photo.url) URL.revokeObjectURL(photo.url);
     photos = photos.filter((p) => p.key !== key);
     render();
   }
 
   function render() {
     thumbs.replaceChildren(...photos.map((p) => h('li', { className: p.item.state.phase === 'failed' ? 'failed' : '' },
-      h('img', { src: p.url, alt: p.media ? t('moment_photo') : t('moment_photo_uploading') }),
-      h('button', { type: 'button', className: 'remove-photo', 'aria-label': t('remove_photo'), title: t('remove_photo'), onClick: () => removePhoto(p.key) }, '✕'))));
-    pickLabel.hidden = photos.length >= MAX_PHOTOS;
+      p.video
+        ? h('span', { className: 'composer-video' }, h('span', { 'aria-hidden': 'true' }, '🎬'), p.media ? t('moment_video') : t('moment_video_uploading'))
+        : h('img', { src: p.url, alt: p.media ? t('moment_photo') : t('moment_photo_uploading') }),
+      h('button', { type: 'button', className: 'remove-photo', 'aria-label': t(p.video ? 'remove_video' : 'remove_photo'), title: t(p.video ? 'remove_video' : 'remove_photo'), onClick: () => removePhoto(p.key) }, '✕'))));
+    pickLabel.hidden = photos.length >= MAX_PHOTOS || photos.some((p) => p.video);
+    picker.hidden = pickLabel.hidden;
     const pending = photos.some((p) => !p.media);
     post.disabled = pending;
     people.hidden = mode.value === 'friends';
@@ -199,7 +215,7 @@ function createComposer({ api, social, users, onPosted, act }) {
     act(async () => {
       const audience = mode.value === 'friends' ? { mode: 'friends' } : { mode: mode.value, users: [...chosen] };
       await api.postMoment({ text: text.value.trim(), location: place.value.trim(), media: photos.map((p) => p.media.id), audience });
-      photos.forEach((p) => URL.revokeObjectURL(p.url));
+      photos.forEach((p) => { if (p.url) URL.revokeObjectURL(p.url); });
       photos = [];
       text.value = '';
       place.value = '';
@@ -209,7 +225,7 @@ function createComposer({ api, social, users, onPosted, act }) {
   }
 
   const element = h('form', { className: 'moment-composer stack', onSubmit: submit },
-    text, thumbs, h('div', { className: 'composer-row' }, picker, pickLabel, place, mode), people, post);
+    text, thumbs, h('div', { className: 'composer-row' }, picker, pickLabel, place, mode), pickStatus, people, post);
   render();
   return { element, stop: unsubscribe };
 }
