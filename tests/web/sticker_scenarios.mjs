@@ -8,7 +8,7 @@
 import { api, loginViaUi, startChat } from './lib/app.mjs';
 import { createPerson, DESKTOP, makeFriends, newDevice, PHONE } from './lib/people.mjs';
 import { pngBytes } from './lib/png.mjs';
-import { assert, assertEqual } from './lib/wait.mjs';
+import { assert, assertEqual, eventually } from './lib/wait.mjs';
 
 async function makeShareAndSend(world) {
   const ana = await createPerson(world, 'st_ana', 'Ana');
@@ -31,6 +31,12 @@ async function makeShareAndSend(world) {
   await pack.locator('input[type=file]').setInputFiles({ name: 'sunset.png', mimeType: 'image/png', buffer: pngBytes(256, 256, 30) });
   await pack.locator('.sticker-cell img[src^="blob:"]').waitFor();
   assertEqual(await pack.locator('.sticker-keywords').innerText(), 'sunset orange', 'the keywords show under the sticker');
+  // A second sticker, then moved before the first.
+  await pack.locator('.sticker-keywords-input').fill('sunrise pink');
+  await pack.locator('input[type=file]').setInputFiles({ name: 'sunrise.png', mimeType: 'image/png', buffer: pngBytes(256, 256, 200) });
+  await pack.locator('.sticker-cell img[src^="blob:"]').nth(1).waitFor();
+  await pack.locator('button.sticker-earlier[aria-label="Move “sunrise pink” earlier"]').click();
+  await eventually(async () => assertEqual((await pack.locator('.sticker-keywords').allInnerTexts()).join(', '), 'sunrise pink, sunset orange', 'the new order'), 'the sticker moved');
   const link = await pack.locator('.sticker-link').inputValue();
   assert(/\/sticker-packs\?pack=[0-9a-f]{32}$/.test(link), `a share link: ${link}`);
   await anaPage.screenshot({ path: world.screenshot('stickers-01-manager') });
@@ -38,7 +44,7 @@ async function makeShareAndSend(world) {
   // Ben opens the link on his phone and collects the pack.
   await benPage.goto(link);
   const shared = benPage.locator('.sticker-pack', { hasText: 'Sunsets' });
-  await shared.locator('.sticker-cell img[src^="blob:"]').waitFor();
+  await shared.locator('.sticker-cell img[src^="blob:"]').nth(1).waitFor();
   await benPage.screenshot({ path: world.screenshot('stickers-02-shared-link-phone') });
   await shared.locator('button.sticker-collect').click();
   await shared.locator('button.sticker-drop').waitFor();
@@ -80,12 +86,18 @@ async function makeShareAndSend(world) {
 async function managerInChineseAndFrench(world) {
   for (const [lang, locale, title] of [['zh', 'zh-CN', '表情包'], ['fr', 'fr-FR', 'Paquets d’autocollants']]) {
     const me = await createPerson(world, `st_phone_${lang}`, { zh: '小红', fr: 'Noé' }[lang]);
-    await api(world.baseUrl, 'POST', '/stickers/packs', { token: me.token, body: { name: { zh: '猫咪', fr: 'Chats' }[lang] } });
+    const first = { zh: '猫咪', fr: 'Chats' }[lang];
+    const second = { zh: '小狗', fr: 'Chiens' }[lang];
+    for (const name of [first, second]) await api(world.baseUrl, 'POST', '/stickers/packs', { token: me.token, body: { name } });
     const page = await newDevice(world, { viewport: PHONE, locale });
     await loginViaUi(page, world.baseUrl, `st_phone_${lang}`);
     await page.goto(`${world.baseUrl}/sticker-packs`);
     await page.locator('#stickers-title', { hasText: title }).waitFor();
-    await page.locator('.sticker-pack').nth(1).waitFor();
+    await page.locator('.sticker-pack').nth(2).waitFor();
+    await page.locator('.sticker-pack', { hasText: first }).locator('button.sticker-pack-down').click(); // the first pack moves below the second
+    await eventually(async () => assertEqual(await page.locator('.sticker-pack h3').nth(1).innerText(), second, 'the new order'), 'the pack moved');
+    const shelf = await api(world.baseUrl, 'GET', '/stickers', { token: me.token });
+    assertEqual(shelf.packs.filter((p) => !p.builtin).map((p) => p.name).join(' '), `${second} ${first}`, 'the server keeps the order');
     await page.screenshot({ path: world.screenshot(`stickers-phone-${lang}`) });
     await page.context().close();
   }

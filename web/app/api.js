@@ -141,6 +141,8 @@ export function createApi(getToken) {
     deleteStickerPack: (slug) => call('DELETE', `/stickers/packs/${encodeURIComponent(slug)}`),
     addSticker: (slug, mediaId, keywords) => call('POST', `/stickers/packs/${encodeURIComponent(slug)}/stickers`, { media: mediaId, keywords }),
     removeSticker: (slug, id) => call('DELETE', `/stickers/packs/${encodeURIComponent(slug)}/stickers/${id}`),
+    reorderStickers: (slug, ids) => call('PUT', `/stickers/packs/${encodeURIComponent(slug)}/order`, { stickers: ids }),
+    reorderStickerCollection: (slugs) => call('PUT', '/stickers/collection', { packs: slugs }),
     collectStickerPack: (slug, on) => call(on ? 'PUT' : 'DELETE', `/stickers/collection/${encodeURIComponent(slug)}`),
     // Moments (docs/protocol.md, "Moments"): author 0 is my feed.
     moments: (author, before, limit = 20) => call('GET', `${author ? `/moments/users/${author}` : '/moments'}?${new URLSearchParams({ limit, ...(before ? { before } : {}) })}`),

@@ -552,5 +552,10 @@ export default {
     moment_video_uploading: 'Video, uploading',
     remove_video: 'Remove this video',
     moment_one_video: 'A moment holds up to 9 photos or one video, not both.',
+    // --- reordering stickers and packs (stickers_screen.js) ---
+    stickers_move_earlier: 'Move “{keywords}” earlier',
+    stickers_move_later: 'Move “{keywords}” later',
+    stickers_pack_up: 'Move “{name}” up',
+    stickers_pack_down: 'Move “{name}” down',
   },
 };

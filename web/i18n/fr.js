@@ -552,5 +552,10 @@ export default {
     moment_video_uploading: 'Vidéo, envoi en cours',
     remove_video: 'Retirer cette vidéo',
     moment_one_video: 'Un moment contient jusqu’à 9 photos ou une seule vidéo, pas les deux.',
+    // --- reordering stickers and packs (stickers_screen.js) ---
+    stickers_move_earlier: 'Avancer « {keywords} »',
+    stickers_move_later: 'Reculer « {keywords} »',
+    stickers_pack_up: 'Monter « {name} »',
+    stickers_pack_down: 'Descendre « {name} »',
   },
 };

@@ -552,5 +552,10 @@ export default {
     moment_video_uploading: '视频，上传中',
     remove_video: '移除这个视频',
     moment_one_video: '一条朋友圈最多 9 张照片或 1 个视频，两者不能同时发。',
+    // --- reordering stickers and packs (stickers_screen.js) ---
+    stickers_move_earlier: '将“{keywords}”前移',
+    stickers_move_later: '将“{keywords}”后移',
+    stickers_pack_up: '将“{name}”上移',
+    stickers_pack_down: '将“{name}”下移',
   },
 };

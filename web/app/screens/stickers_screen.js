@@ -2,9 +2,10 @@
 // my shelf: the built-in pack, then my collection, each pack with its stickers. A form creates
 // a pack. On a pack of mine: "Add from file" (an image picked, uploaded through the resumable
 // upload path, uploads.js, then added with the keywords typed beside it), ✕ on each sticker
-// removes it, "Share" shows the pack's link (/sticker-packs?pack=<slug>, selectable, with a copy
+// removes it, ‹ and › move it earlier or later, "Share" shows the pack's link (/sticker-packs?pack=<slug>, selectable, with a copy
 // button) and Delete removes the pack after confirming. On a collected pack, "Remove from my
-// collection". At /sticker-packs?pack=<slug> (a shared link) that pack comes first, with "Add to my
+// collection". ↑ and ↓ move a pack of my collection up or down (the built-in pack stays first).
+// At /sticker-packs?pack=<slug> (a shared link) that pack comes first, with "Add to my
 // collection" when it is not in mine yet. Errors show their code's sentence, never the code.
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
@@ -82,6 +83,32 @@ export function mountStickersScreen(container, { api, media, navigate, slug }) {
     });
   }
 
+  // `list` with its item at `index` moved by `step` (-1 or 1); null when that leaves the list.
+  function moved(list, index, step) {
+    const to = index + step;
+    if (to < 0 || to >= list.length) return null;
+    const copy = [...list];
+    [copy[index], copy[to]] = [copy[to], copy[index]];
+    return copy;
+  }
+
+  function moveSticker(pack, index, step) {
+    const order = moved(pack.stickers.map((sticker) => sticker.id), index, step);
+    return act(async () => { await api.reorderStickers(pack.slug, order); await load(); });
+  }
+
+  // The collection is every pack of the shelf but the built-in one, in the shelf's order.
+  const collection = () => shelf.packs.filter((pack) => !pack.builtin).map((pack) => pack.slug);
+
+  function movePack(pack, step) {
+    const order = moved(collection(), collection().indexOf(pack.slug), step);
+    return act(async () => { await api.reorderStickerCollection(order); await load(); });
+  }
+
+  function moveButton(className, label, text, disabled, onClick) {
+    return h('button', { type: 'button', className: `icon-button ${className}`, 'aria-label': label, title: label, disabled, onClick }, text);
+  }
+
   function shareLink(pack) {
     return `${location.origin}/sticker-packs?pack=${encodeURIComponent(pack.slug)}`;
   }
@@ -91,14 +118,24 @@ export function mountStickersScreen(container, { api, media, navigate, slug }) {
     const header = h('div', { className: 'sticker-pack-header' },
       h('h3', {}, pack.builtin ? t('stickers_builtin') : pack.name),
       mine && h('span', { className: 'sticker-mine' }, t('stickers_mine')));
-    const grid = h('ul', { className: 'sticker-pack-grid' }, pack.stickers.map((sticker) => h('li', { className: 'sticker-cell' },
+    const grid = h('ul', { className: 'sticker-pack-grid' }, pack.stickers.map((sticker, index) => h('li', { className: 'sticker-cell' },
       stickerImage(sticker, media),
       h('span', { className: 'sticker-keywords' }, sticker.keywords),
+      mine && pack.stickers.length > 1 && h('span', { className: 'sticker-move' },
+        moveButton('sticker-earlier', t('stickers_move_earlier', { keywords: sticker.keywords }), '‹', index === 0, () => moveSticker(pack, index, -1)),
+        moveButton('sticker-later', t('stickers_move_later', { keywords: sticker.keywords }), '›', index === pack.stickers.length - 1, () => moveSticker(pack, index, 1))),
       mine && h('button', {
         type: 'button', className: 'icon-button sticker-remove', 'aria-label': t('stickers_remove', { keywords: sticker.keywords }), title: t('stickers_remove', { keywords: sticker.keywords }),
         onClick: () => act(async () => { await api.removeSticker(pack.slug, sticker.id); await load(); }),
       }, '✕'))));
     const actions = h('div', { className: 'sticker-pack-actions' });
+    const position = inShelf && !pack.builtin ? collection().indexOf(pack.slug) : -1;
+    if (position >= 0 && collection().length > 1) {
+      const packName = pack.name;
+      header.append(h('span', { className: 'sticker-pack-move' },
+        moveButton('sticker-pack-up', t('stickers_pack_up', { name: packName }), '↑', position === 0, () => movePack(pack, -1)),
+        moveButton('sticker-pack-down', t('stickers_pack_down', { name: packName }), '↓', position === collection().length - 1, () => movePack(pack, 1))));
+    }
     if (mine) {
       const keywords = h('input', { className: 'sticker-keywords-input', maxlength: 64, placeholder: t('stickers_keywords'), 'aria-label': t('stickers_keywords') });
       const file = h('input', {
