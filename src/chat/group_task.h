@@ -48,31 +48,17 @@ class Task {
 
   // Loads the group; kNotFound unless it is live and the actor is a member.
   Status Load() {
-    auto group = txn_.FindGroup(id_);
-    if (!group.ok())
-      return group.status().code() == Code::kNotFound ? NoSuchGroup() : group.status();
-    group_ = std::move(*group);
-    auto conversation = cache_.Find(txn_, id_);
+    auto conversation = LoadGroup();
     if (!conversation.ok()) return conversation.status();
     const store::Member* me = (*conversation)->FindMember(actor_);
     if (me == nullptr) return NoSuchGroup();
     me_ = *me;
-    members_ = (*conversation)->member_ids;
     return Status::Ok();
   }
 
   // Loads the group for a server admin, who need not be a member (Groups::ModerateAsAdmin);
   // kNotFound unless it is live.
-  Status LoadForServerAdmin() {
-    auto group = txn_.FindGroup(id_);
-    if (!group.ok())
-      return group.status().code() == Code::kNotFound ? NoSuchGroup() : group.status();
-    group_ = std::move(*group);
-    auto conversation = cache_.Find(txn_, id_);
-    if (!conversation.ok()) return conversation.status();
-    members_ = (*conversation)->member_ids;
-    return Status::Ok();
-  }
+  Status LoadForServerAdmin() { return LoadGroup().status(); }
 
   Status RequireAdmin() const {
     if (IsAdminOrOwner(me_.role)) return Status::Ok();
@@ -157,6 +143,19 @@ class Task {
   int64_t id() const { return id_; }
 
  private:
+  // Loads the group and its members; kNotFound unless it is live. The conversation, for the
+  // caller's checks.
+  Result<CachedConversation*> LoadGroup() {
+    auto group = txn_.FindGroup(id_);
+    if (!group.ok())
+      return group.status().code() == Code::kNotFound ? NoSuchGroup() : group.status();
+    group_ = std::move(*group);
+    auto conversation = cache_.Find(txn_, id_);
+    if (!conversation.ok()) return conversation.status();
+    members_ = (*conversation)->member_ids;
+    return conversation;
+  }
+
   store::WriteTxn& txn_;
   ConversationCache& cache_;
   const GroupEventFormat& format_;
