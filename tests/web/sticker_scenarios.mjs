@@ -99,6 +99,12 @@ async function managerInChineseAndFrench(world) {
     const shelf = await api(world.baseUrl, 'GET', '/stickers', { token: me.token });
     assertEqual(shelf.packs.filter((p) => !p.builtin).map((p) => p.name).join(' '), `${second} ${first}`, 'the server keeps the order');
     await page.screenshot({ path: world.screenshot(`stickers-phone-${lang}`) });
+    const doomed = page.locator('.sticker-pack', { hasText: first });
+    await doomed.locator('button.sticker-delete').click();
+    await doomed.locator('.confirm-question').waitFor();
+    await page.screenshot({ path: world.screenshot(`stickers-phone-${lang}-delete`) });
+    await doomed.locator('button.confirm').click();
+    await page.locator('.sticker-pack', { hasText: first }).waitFor({ state: 'detached' });
     await page.context().close();
   }
 }

@@ -2,15 +2,17 @@
 // my shelf: the built-in pack, then my collection, each pack with its stickers. A form creates
 // a pack. On a pack of mine: "Add from file" (an image picked, uploaded through the resumable
 // upload path, uploads.js, then added with the keywords typed beside it), ✕ on each sticker
-// removes it, ‹ and › move it earlier or later, "Share" shows the pack's link (/sticker-packs?pack=<slug>, selectable, with a copy
-// button) and Delete removes the pack after confirming. On a collected pack, "Remove from my
-// collection". ↑ and ↓ move a pack of my collection up or down (the built-in pack stays first).
-// At /sticker-packs?pack=<slug> (a shared link) that pack comes first, with "Add to my
-// collection" when it is not in mine yet. Errors show their code's sentence, never the code.
+// removes it, ‹ and › move it earlier or later, "Share" shows the pack's link
+// (/sticker-packs?pack=<slug>, selectable, with a copy button) and Delete removes the pack after
+// confirming (confirm_step.js). On a collected pack, "Remove from my collection". ↑ and ↓ move a
+// pack of my collection up or down (the built-in pack stays first). At
+// /sticker-packs?pack=<slug> (a shared link) that pack comes first, with "Add to my collection"
+// when it is not in mine yet. Errors show their code's sentence, never the code.
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import { t } from '../i18n.js';
 import { createUploads } from '../uploads.js';
+import { confirmStep } from '../components/confirm_step.js';
 import { stickerImage } from '../components/sticker_view.js';
 
 export function mountStickersScreen(container, { api, media, navigate, slug }) {
@@ -151,10 +153,10 @@ export function mountStickersScreen(container, { api, media, navigate, slug }) {
       actions.append(keywords, file,
         h('label', { for: file.id, className: 'button-like sticker-add' }, t('stickers_add_file')),
         h('button', { type: 'button', className: 'sticker-share', onClick: () => { sharing = sharing === pack.slug ? '' : pack.slug; render(); } }, t('stickers_share')),
-        h('button', {
-          type: 'button', className: 'danger sticker-delete',
-          onClick: () => { if (window.confirm(t('stickers_delete_confirm', { name: pack.name }))) act(async () => { await api.deleteStickerPack(pack.slug); await load(); }); },
-        }, t('stickers_delete')));
+        confirmStep({
+          label: t('stickers_delete'), question: t('stickers_delete_confirm', { name: pack.name }), className: 'danger sticker-delete',
+          onConfirm: () => act(async () => { await api.deleteStickerPack(pack.slug); await load(); }),
+        }));
     } else if (!pack.builtin && inShelf) {
       actions.append(h('button', { type: 'button', className: 'sticker-drop', onClick: () => act(async () => { await api.collectStickerPack(pack.slug, false); await load(); }) }, t('stickers_drop')));
     } else if (!pack.builtin) {
