@@ -77,14 +77,15 @@ TEST(MediaTypeTest, SupportedImagesAreExactlyJpegPngWebpGif) {
 }
 
 TEST(MediaTypeTest, KindNamesRoundTrip) {
-  for (MediaKind kind : {MediaKind::kImage, MediaKind::kVoice, MediaKind::kFile}) {
+  for (MediaKind kind :
+       {MediaKind::kImage, MediaKind::kVoice, MediaKind::kFile, MediaKind::kVideo}) {
     MediaKind parsed = MediaKind::kFile;
     ASSERT_TRUE(ParseMediaKind(MediaKindName(kind), &parsed));
     EXPECT_EQ(parsed, kind);
   }
   EXPECT_EQ(MediaKindName(MediaKind::kVoice), "voice");
   MediaKind untouched = MediaKind::kVoice;
-  for (const char* name : {"", "Image", "video", "file ", "images"}) {
+  for (const char* name : {"", "Image", "Video", "file ", "images", "hologram"}) {
     EXPECT_FALSE(ParseMediaKind(name, &untouched)) << name;
   }
   EXPECT_EQ(untouched, MediaKind::kVoice);
