@@ -1,5 +1,5 @@
 // Scenarios of the narrowest phones (320 px wide, en and fr, whose words are longest): the
-// composer's placeholder is whole, a friend's name keeps one line beside the Friends screen's
+// composer's placeholder is whole (the stickers open from the emoji picker), a friend's name keeps one line beside the Friends screen's
 // buttons, and a group's members show one "⋯" menu each instead of rows of buttons.
 // Self-contained: Vera, Walt and Xena, friends, made here.
 import { loginViaUi, memberAction, memberRow, startChat } from './lib/app.mjs';
@@ -46,6 +46,14 @@ async function narrowPhone(world) {
     const { text, room } = await placeholderFits(page);
     assert(text <= room, `${locale}: the placeholder fits (${Math.round(text)} px of text in ${Math.round(room)} px)`);
     await page.screenshot({ path: world.screenshot(`29-composer-320-${locale}`) });
+    // The sticker button gave its room to the field: the emoji picker leads to the stickers.
+    assert(await page.locator('.composer .sticker-button').isHidden(), `${locale}: no sticker button at 320 px`);
+    await page.locator('.composer-row > button.icon-button[aria-haspopup="dialog"]').first().click();
+    await page.locator('.emoji-picker .emoji-to-stickers').click();
+    await page.locator('.sticker-picker .sticker-choice').first().waitFor();
+    await page.screenshot({ path: world.screenshot(`29b-stickers-320-${locale}`) });
+    await page.keyboard.press('Escape');
+    await page.locator('.sticker-picker').waitFor({ state: 'hidden' });
 
     await page.locator('.chat .back').click();
     await page.locator('a.friends-link').click();

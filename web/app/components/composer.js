@@ -21,7 +21,8 @@
 // - The camera button records a short video the same way, by press only (video_recorder.js,
 //   loaded on first use): onVideo(file, replyTo).
 // - stickers (optional): a sticker picker (sticker_picker.js) whose button sits beside the
-//   emoji button; Escape closes it like the emoji picker.
+//   emoji button; Escape closes it like the emoji picker. On the narrowest phones the button
+//   gives its room to the field and the emoji picker ends with a Stickers button instead.
 // - While editing, Send reads Save. Up in the empty field calls onEditLast(), which returns
 //   whether it found a message to edit.
 import { h } from '../dom.js';
@@ -46,7 +47,10 @@ export function createComposer({ onSend, onInput = () => {}, onDraft = () => {},
     type: 'button', className: 'icon-button', 'aria-label': t('emoji'), title: t('emoji'),
     'aria-haspopup': 'dialog', 'aria-expanded': 'false', onClick: () => picker.toggle(),
   }, '🙂');
-  const picker = createEmojiPicker({ field, onClose: () => emojiButton.setAttribute('aria-expanded', 'false') });
+  const toStickers = stickers && h('button', {
+    type: 'button', className: 'link-button emoji-to-stickers', onClick: () => { picker.close(); stickers.open(); },
+  }, `🧸 ${t('stickers')}`);
+  const picker = createEmojiPicker({ field, footer: toStickers, onClose: () => emojiButton.setAttribute('aria-expanded', 'false') });
   const fileInput = h('input', {
     type: 'file', multiple: true, hidden: true, id: 'composer-files',
     onChange: () => { if (fileInput.files.length) onFiles([...fileInput.files], replyTarget()); fileInput.value = ''; endMode(); },

@@ -2,8 +2,9 @@
 // field or for a choice. createEmojiPicker({field, onClose, onPick}) returns {element, open,
 // close, toggle, isOpen}. With a field, a chosen emoji is inserted at its caret (replacing the
 // selection) and the caret moves after it; with onPick instead (reactions), onPick(emoji) is
-// called. Keyboard: the grid buttons are tabbable, arrow keys move between them, Escape
-// closes and returns focus to the field.
+// called. `footer` (optional) is an element shown under the grid (the composer's way to the
+// stickers on the narrowest phones). Keyboard: the grid buttons are tabbable, arrow keys move
+// between them, Escape closes and returns focus to the field.
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { EMOJI_CATEGORIES } from './emoji_data.js';
@@ -15,13 +16,13 @@ export function insertAtCaret(field, text) {
   field.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
-export function createEmojiPicker({ field = null, onClose = () => {}, onPick = null }) {
+export function createEmojiPicker({ field = null, onClose = () => {}, onPick = null, footer = null }) {
   const grid = h('div', { className: 'emoji-grid', role: 'group' });
   const tabs = h('div', { className: 'emoji-tabs', role: 'tablist' });
   const element = h('div', {
     className: 'emoji-picker', role: 'dialog', 'aria-label': t('emoji_picker'), hidden: true,
     onKeydown: onKeydown,
-  }, tabs, grid);
+  }, tabs, grid, footer);
   let category = EMOJI_CATEGORIES[0].id;
 
   function render() {

@@ -1,5 +1,5 @@
 // sticker_picker: the popup beside the emoji picker that sends a sticker. createStickerPicker(
-// {api, cache, onPick}) returns {element, button, close, isOpen}. Opening it loads the shelf
+// {api, cache, onPick}) returns {element, button, open, close, isOpen}. Opening it loads the shelf
 // (GET /stickers: the built-in pack, my collection, my recent stickers, kept server-side so
 // every device shows the same row); tabs switch between "Recent" and each pack; a click on a
 // sticker calls onPick(sticker) and closes the picker. "Manage stickers" links to /sticker-packs
@@ -64,5 +64,5 @@ export function createStickerPicker({ api, cache, onPick }) {
 
   function isOpen() { return !element.hidden; }
 
-  return { element, button, close, isOpen };
+  return { element, button, open, close, isOpen };
 }
