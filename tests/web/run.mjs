@@ -19,8 +19,8 @@
 // (lib/visible_text.mjs) and runs axe on it: no serious or critical violation
 // (lib/accessibility.mjs).
 // Contexts run without the service worker unless a scenario allows it (lib/service_workers.mjs).
-// A failure report lists each open page's pending requests and console errors
-// (lib/pending_requests.mjs) and whether the server still answers /healthz.
+// A failure report lists the page errors so far, each open page's pending requests and console
+// errors (lib/pending_requests.mjs) and whether the server still answers /healthz.
 // WEB_SCENARIOS=REGEX runs only the scenarios whose names match (while working on them; the
 // ones they build on must match too).
 import { mkdirSync } from 'node:fs';
@@ -99,6 +99,7 @@ try {
     } catch (error) {
       failed += 1;
       console.log(`FAIL ${name}\n${error.stack}`);
+      if (world.pageErrors.length) console.log(`errors in the page: ${world.pageErrors.join('; ')}`);
       console.log(describeContexts(browser).join('\n'));
       console.log(`server health: ${await serverHealth(server.url)}`);
       // What every open page showed when it failed, next to the other screenshots.

@@ -289,3 +289,27 @@ test('moments: routes, the activity dot, and every string in three languages', a
     for (const strings of [zh.strings, fr.strings]) assert.equal(typeof strings[key], 'string', key);
   }
 });
+
+test('an answer cut short is a network error, never an empty success; a stored session without its user is no session', async () => {
+  const { createApi } = await import('../../web/app/api.js');
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async () => new Response('{"user": {"id": 7, "na', { status: 200, headers: { 'Content-Type': 'application/json' } });
+  try {
+    await assert.rejects(createApi(() => 'pt_x').account(), (error) => error.code === 'network');
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+
+  const { loadSession } = await import('../../web/app/session.js');
+  const stored = new Map();
+  const realStorage = globalThis.localStorage;
+  globalThis.localStorage = { getItem: (key) => stored.get(key) ?? null, setItem: (key, value) => stored.set(key, value) };
+  try {
+    stored.set('parley.session', JSON.stringify({ token: 'pt_x', device_id: 1 }));
+    assert.equal(loadSession(), null);
+    stored.set('parley.session', JSON.stringify({ token: 'pt_x', device_id: 1, user: { id: 7 } }));
+    assert.equal(loadSession().user.id, 7);
+  } finally {
+    globalThis.localStorage = realStorage;
+  }
+});

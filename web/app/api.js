@@ -45,8 +45,10 @@ export function createApi(getToken) {
       throw new ApiError(0, 'network', 'network unreachable');
     }
     if (response.status === 204) return null;
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw errorFrom(response.status, data);
+    // A body cut short (the page left while it arrived) is no answer: never an empty success.
+    const data = await response.json().catch(() => null);
+    if (!response.ok) throw errorFrom(response.status, data ?? {});
+    if (data === null) throw new ApiError(0, 'network', 'the answer was cut short');
     return data;
   }
 

@@ -97,7 +97,7 @@ function startApp() {
 
 // My profile as the server has it (at start and after an edit): names, and the time zone.
 function onProfile(user) {
-  if (!session) return;
+  if (!session || !Number.isInteger(user?.id)) return;
   session = { ...session, user };
   saveSession(session);
   users.remember(user);

@@ -33,6 +33,6 @@ export async function newDevice(world, { viewport = DESKTOP, locale = 'en-US', s
     viewport, locale, ...(phone ? { isMobile: true, hasTouch: true } : {}), ...(serviceWorkers ? { serviceWorkers } : {}),
   });
   const page = await context.newPage();
-  page.on('pageerror', (error) => world.pageErrors.push(error.message));
+  page.on('pageerror', (error) => world.pageErrors.push(error.stack));
   return page;
 }
