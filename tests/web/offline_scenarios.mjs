@@ -25,7 +25,7 @@ async function reloadWhileServerDown(world) {
     const vera = await createPerson(here, 'vera', 'Vera');
     const walt = await createPerson(here, 'walt', 'Walt');
     await createGroup(here, vera, 'Market stall', [walt]);
-    const page = await newDevice(here, { serviceWorkers: 'allow' }); // the offline shell is the service worker's
+    const page = await newDevice(here);
     await loginViaUi(page, here.baseUrl, 'vera');
     await startChat(page, 'walt');
     await sendText(page, 'See you at the market');

@@ -18,7 +18,6 @@
 // Every screenshot also checks the page's visible text for rendered values and raw error codes
 // (lib/visible_text.mjs) and runs axe on it: no serious or critical violation
 // (lib/accessibility.mjs).
-// Contexts run without the service worker unless a scenario allows it (lib/service_workers.mjs).
 // A failure report lists the page errors so far, each open page's pending requests and console
 // errors (lib/pending_requests.mjs) and whether the server still answers /healthz.
 // WEB_SCENARIOS=REGEX runs only the scenarios whose names match (while working on them; the
@@ -28,7 +27,6 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { watchSecurity } from './lib/csp.mjs';
 import { describeContexts, watchRequests } from './lib/pending_requests.mjs';
-import { blockServiceWorkersByDefault } from './lib/service_workers.mjs';
 import { startServer } from './lib/server.mjs';
 import { watchScreens } from './lib/visible_text.mjs';
 import { scenarios } from './scenarios.mjs';
@@ -84,7 +82,6 @@ try {
     // `extraArgs` as for lib/server.mjs (a server configured for one scenario).
     startServer: (extraArgs = []) => startServer({ binary, webRoot: path.join(repoRoot, 'web'), extraArgs }),     screenshot: (name) => path.join(screenshotDir, `${name}.png`), pageErrors: [], securityProblems: [],
   };
-  blockServiceWorkersByDefault(browser);
   watchSecurity(browser, world.securityProblems);
   watchScreens(browser);
   watchRequests(browser);

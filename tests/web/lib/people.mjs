@@ -2,8 +2,7 @@
 // before it. createPerson registers a new account through the HTTP API and logs it in (a token
 // for api() calls); makeFriends makes two people friends; createGroup makes a group owned by the
 // first person; newDevice opens a browser context of its own (a desktop, or a 390x844 phone)
-// whose page errors fail the scenario; `serviceWorkers: 'allow'` lets its pages register the app's
-// service worker (blocked otherwise, lib/service_workers.mjs). Usernames are the caller's: unique in the whole run.
+// whose page errors fail the scenario. Usernames are the caller's: unique in the whole run.
 import { api, PASSWORD } from './app.mjs';
 
 export const PHONE = { width: 390, height: 844 };
@@ -27,11 +26,9 @@ export async function createGroup(world, owner, name, members) {
 
 // A page in a new browser context: `viewport` DESKTOP, PHONE or any size (under 720 px wide
 // it is a phone, with touch), `locale` the browser's language.
-export async function newDevice(world, { viewport = DESKTOP, locale = 'en-US', serviceWorkers } = {}) {
+export async function newDevice(world, { viewport = DESKTOP, locale = 'en-US' } = {}) {
   const phone = viewport.width < 720;
-  const context = await world.browser.newContext({
-    viewport, locale, ...(phone ? { isMobile: true, hasTouch: true } : {}), ...(serviceWorkers ? { serviceWorkers } : {}),
-  });
+  const context = await world.browser.newContext({ viewport, locale, ...(phone ? { isMobile: true, hasTouch: true } : {}) });
   const page = await context.newPage();
   page.on('pageerror', (error) => world.pageErrors.push(error.stack));
   return page;
