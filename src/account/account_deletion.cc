@@ -60,7 +60,7 @@ Status AccountDeletion::LeaveGroups(int64_t user_id) {
         if (Status s = groups_.Transfer(user_id, conversation.id, **successor); !s.ok()) return s;
       }
     }
-    // The last member leaving dissolves the group (chat/groups.h).
+    // The last member leaving dissolves the group (chat/groups/groups.h).
     Status left = groups_.RemoveMember(user_id, conversation.id, user_id);
     if (!left.ok() && left.code() != Code::kNotFound) return left;
   }

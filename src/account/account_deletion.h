@@ -26,8 +26,8 @@
 #include "account/two_factor_service.h"
 #include "auth/auth_service.h"
 #include "base/status.h"
-#include "chat/groups.h"
-#include "chat/media_service.h"
+#include "chat/groups/groups.h"
+#include "chat/media/media_service.h"
 #include "push/registry.h"
 #include "store/store.h"
 

@@ -23,11 +23,11 @@
 #include "account/account_deletion.h"
 #include "auth/auth_service.h"
 #include "base/status.h"
-#include "chat/groups.h"
-#include "chat/hub.h"
-#include "chat/moderation.h"
-#include "chat/notices.h"
-#include "chat/reports.h"
+#include "chat/fanout/hub.h"
+#include "chat/groups/groups.h"
+#include "chat/notices/moderation.h"
+#include "chat/notices/notices.h"
+#include "chat/notices/reports.h"
 #include "store/store.h"
 
 namespace parley::account {
@@ -81,9 +81,9 @@ class AdminService {
   Status RevokeSessions(const store::User& actor, int64_t user_id, int64_t now);
   // Deletes the account as its owner would (account_deletion.h), without their password.
   Status DeleteUser(const store::User& actor, int64_t user_id, int64_t now);
-  // Grants or revokes the server-admin role (chat/notices.h SetAdmin's rules).
+  // Grants or revokes the server-admin role (chat/notices/notices.h SetAdmin's rules).
   Status SetAdmin(const store::User& actor, int64_t user_id, bool is_admin, int64_t now);
-  // Sends a system notice (chat/notices.h); the audit entry counts its recipients.
+  // Sends a system notice (chat/notices/notices.h); the audit entry counts its recipients.
   Result<int64_t> SendNotice(const store::User& actor, const chat::NoticeRequest& request,
                              int64_t now);
   // Records that `actor` became an admin with the setup token (auth/admin_setup.h).

@@ -26,7 +26,7 @@
 #include <string_view>
 
 #include "auth/auth_service.h"
-#include "auth/rate_limiter.h"
+#include "base/rate_limiter.h"
 #include "base/status.h"
 #include "mail/mail.h"
 #include "store/store.h"
@@ -42,15 +42,15 @@ struct EmailOptions {
   int64_t verify_lifetime_ms = 60LL * 60 * 1000;  // 1 hour
   int64_t reset_lifetime_ms = 30LL * 60 * 1000;   // 30 minutes
   // Reset requests from one client address: 10 per hour.
-  auth::RateLimit resets_per_address{.max_events = 10, .window_ms = 60 * 60 * 1000};
+  RateLimit resets_per_address{.max_events = 10, .window_ms = 60 * 60 * 1000};
   // Reset requests naming one username or address (as typed): 5 per hour.
-  auth::RateLimit resets_per_identifier{.max_events = 5, .window_ms = 60 * 60 * 1000};
+  RateLimit resets_per_identifier{.max_events = 5, .window_ms = 60 * 60 * 1000};
   // Reset mails to one account, however it was named: 3 per hour.
-  auth::RateLimit reset_mails_per_account{.max_events = 3, .window_ms = 60 * 60 * 1000};
+  RateLimit reset_mails_per_account{.max_events = 3, .window_ms = 60 * 60 * 1000};
   // Verification mails for one account: 5 per hour.
-  auth::RateLimit verify_mails_per_account{.max_events = 5, .window_ms = 60 * 60 * 1000};
+  RateLimit verify_mails_per_account{.max_events = 5, .window_ms = 60 * 60 * 1000};
   // Token redemptions (verify, reset) from one client address: 30 per hour.
-  auth::RateLimit redemptions_per_address{.max_events = 30, .window_ms = 60 * 60 * 1000};
+  RateLimit redemptions_per_address{.max_events = 30, .window_ms = 60 * 60 * 1000};
   size_t rate_limiter_max_keys = 100'000;
 };
 
@@ -107,11 +107,11 @@ class EmailService {
   auth::AuthService& auth_;
   mail::Mailer* const mailer_;
   const EmailOptions options_;
-  auth::RateLimiter resets_per_address_;
-  auth::RateLimiter resets_per_identifier_;
-  auth::RateLimiter reset_mails_per_account_;
-  auth::RateLimiter verify_mails_per_account_;
-  auth::RateLimiter redemptions_per_address_;
+  RateLimiter resets_per_address_;
+  RateLimiter resets_per_identifier_;
+  RateLimiter reset_mails_per_account_;
+  RateLimiter verify_mails_per_account_;
+  RateLimiter redemptions_per_address_;
 };
 
 }  // namespace parley::account

@@ -6,9 +6,9 @@
 #include <utility>
 
 #include "account/export_writer.h"
-#include "auth/random_hex.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/random_hex.h"
 
 namespace parley::account {
 namespace {
@@ -86,7 +86,7 @@ Result<ExportStatus> ExportService::Start(int64_t user_id, int64_t now) {
     std::error_code ignored;
     fs::remove(ZipPath(existing->second.id), ignored);
   }
-  ExportStatus status{.id = auth::RandomHex(16), .started_at = now};
+  ExportStatus status{.id = RandomHex(16), .started_at = now};
   exports_[user_id] = status;
   queue_.push_back(user_id);
   wake_.notify_all();

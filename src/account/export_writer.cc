@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "chat/group_rules.h"
+#include "chat/groups/group_rules.h"
 #include "proto/kind_names.h"
 
 namespace parley::account {
@@ -163,8 +163,9 @@ class OwnMedia {
 };
 
 json MessageJson(const store::Message& m, OwnMedia& media) {
-  json out = {{"seq", m.seq},   {"sender_id", m.sender_id},   {"kind", proto::MessageKindName(m.kind)},
-              {"text", m.text}, {"created_at", m.created_at}, {"deleted", m.deleted}};
+  json out = {
+      {"seq", m.seq},   {"sender_id", m.sender_id},   {"kind", proto::MessageKindName(m.kind)},
+      {"text", m.text}, {"created_at", m.created_at}, {"deleted", m.deleted}};
   if (m.edited_at != 0) out["edited_at"] = m.edited_at;
   if (m.reply_to != 0) out["reply_to"] = m.reply_to;
   if (m.target != 0) out["target"] = m.target;

@@ -2,9 +2,9 @@
 
 #include <utility>
 
-#include "auth/random_hex.h"
 #include "auth/token.h"
 #include "auth/totp.h"
+#include "base/random_hex.h"
 
 namespace parley::account {
 namespace {
@@ -92,7 +92,7 @@ Result<TwoFactorState> TwoFactorService::State(const auth::Principal& me) {
 Result<TotpEnrolment> TwoFactorService::StartEnrolment(const auth::Principal& me,
                                                        std::string_view password, int64_t now) {
   if (Status s = auth_.ConfirmPassword(me, password, now); !s.ok()) return s;
-  const std::string seed = auth::RandomBytes(kSeedBytes);
+  const std::string seed = RandomBytes(kSeedBytes);
   if (Status s = store_.StartTotp(me.user.id, box_.Seal(seed, TotpSealContext(me.user.id)), now);
       !s.ok()) {
     return s;
@@ -267,7 +267,7 @@ std::pair<std::vector<std::string>, std::vector<std::string>> TwoFactorService::
   std::vector<std::string> hashes;
   for (int i = 0; i < options_.recovery_codes; ++i) {
     const std::string plain =
-        NormalizeRecoveryCode(auth::Base32Encode(auth::RandomBytes(kRecoveryCodeBytes)));
+        NormalizeRecoveryCode(auth::Base32Encode(RandomBytes(kRecoveryCodeBytes)));
     hashes.push_back(auth::TokenHash(plain));
     std::string shown;
     for (size_t at = 0; at < plain.size(); at += 4) {

@@ -37,9 +37,9 @@
 
 #include "auth/auth_service.h"
 #include "auth/failure_backoff.h"
-#include "auth/lru_table.h"
-#include "auth/rate_limiter.h"
 #include "auth/secret_box.h"
+#include "base/lru_table.h"
+#include "base/rate_limiter.h"
 #include "base/status.h"
 #include "store/store.h"
 
@@ -54,7 +54,7 @@ struct TwoFactorOptions {
   // Wrong codes per account: 5 free, then 1 s doubling up to 15 minutes.
   auth::BackoffPolicy failures_per_account;
   // Code checks per client address, right or wrong: 30 per 10 minutes.
-  auth::RateLimit checks_per_address{.max_events = 30, .window_ms = 10 * 60 * 1000};
+  RateLimit checks_per_address{.max_events = 30, .window_ms = 10 * 60 * 1000};
   size_t rate_limiter_max_keys = 100'000;
 };
 
@@ -128,9 +128,9 @@ class TwoFactorService : public auth::SecondFactorGate {
   const auth::SecretBox& box_;
   const TwoFactorOptions options_;
   auth::FailureBackoff failures_per_account_;  // keyed by user id
-  auth::RateLimiter checks_per_address_;       // keyed by client address
+  RateLimiter checks_per_address_;             // keyed by client address
   std::mutex challenges_mutex_;
-  auth::LruTable<Challenge> challenges_;  // GUARDED_BY(challenges_mutex_); by token hash
+  LruTable<Challenge> challenges_;  // GUARDED_BY(challenges_mutex_); by token hash
 };
 
 // The context a user's TOTP seed is sealed with (SecretBox associated data).

@@ -17,12 +17,12 @@
 #include "auth/auth_service.h"
 #include "base/log_format.h"
 #include "base/status.h"
-#include "chat/groups.h"
-#include "chat/media_service.h"
-#include "chat/message_writer.h"
-#include "chat/retention.h"
+#include "chat/groups/groups.h"
+#include "chat/media/media_service.h"
+#include "chat/messaging/message_writer.h"
+#include "chat/messaging/retention.h"
 #include "chat/service.h"
-#include "chat/social.h"
+#include "chat/social/social.h"
 #include "mail/smtp_mailer.h"
 #include "media/s3_client.h"
 #include "net/server.h"
@@ -80,7 +80,7 @@ struct Config {
   std::string admin_username;  // granted the server-admin role at start-up (must exist)
   LogFormat log_format = LogFormat::kText;  // --log-format text|json (base/log_format.h)
   bool show_help = false;
-  chat::RetentionOptions retention;  // retention policy and the pruner (chat/retention.h)
+  chat::RetentionOptions retention;  // retention policy and the pruner (chat/messaging/retention.h)
 };
 
 // `args` excludes the program name.

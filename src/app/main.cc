@@ -31,24 +31,24 @@
 #include "auth/auth_service.h"
 #include "base/clock.h"
 #include "base/log.h"
-#include "chat/counting_sink.h"
-#include "chat/digest_source.h"
-#include "chat/groups.h"
-#include "chat/hub.h"
-#include "chat/media_cleanup.h"
-#include "chat/media_service.h"
-#include "chat/message_writer.h"
-#include "chat/moderation.h"
-#include "chat/moments.h"
-#include "chat/notices.h"
-#include "chat/pruner.h"
-#include "chat/push_sink.h"
-#include "chat/reports.h"
-#include "chat/retention.h"
-#include "chat/search_indexer.h"
+#include "chat/fanout/counting_sink.h"
+#include "chat/messaging/digest_source.h"
+#include "chat/groups/groups.h"
+#include "chat/fanout/hub.h"
+#include "chat/media/media_cleanup.h"
+#include "chat/media/media_service.h"
+#include "chat/messaging/message_writer.h"
+#include "chat/notices/moderation.h"
+#include "chat/social/moments.h"
+#include "chat/notices/notices.h"
+#include "chat/messaging/pruner.h"
+#include "chat/fanout/push_sink.h"
+#include "chat/notices/reports.h"
+#include "chat/messaging/retention.h"
+#include "chat/messaging/search_indexer.h"
 #include "chat/service.h"
-#include "chat/social.h"
-#include "chat/stickers.h"
+#include "chat/social/social.h"
+#include "chat/media/stickers.h"
 #include "mail/smtp_mailer.h"
 #include "media/blob_store.h"
 #include "media/image.h"
@@ -308,8 +308,7 @@ int Main(int argc, char** argv) {
   chat::Service chat(**store, events, writer, config->chat);
   chat::SearchIndexer search_indexer(**store, std::chrono::milliseconds(250));
   chat::Notices notices(**store, writer, events, config->chat.max_text_bytes);
-  proto::JsonGroupEventFormat group_events;  // the stored text of group events
-  chat::Groups groups(**store, events, writer, group_events, config->groups);
+  chat::Groups groups(**store, events, writer, config->groups);
   chat::Social social(**store, events, writer, config->social);
   chat::Moments moments(**store, events, writer);
   chat::Stickers stickers(**store, writer);
@@ -325,7 +324,8 @@ int Main(int argc, char** argv) {
   chat::MediaService media(**store, writer, **blobs, media_options);
   chat::MediaCleanup media_cleanup(media,
                                    std::chrono::milliseconds(config->media_cleanup_interval_ms));
-  // Retention policies and the pruner (chat/pruner.h), beside the traffic, in small batches.
+  // Retention policies and the pruner (chat/messaging/pruner.h), beside the traffic, in small
+  // batches.
   chat::Retention retention(**store, writer, config->retention);
   chat::Pruner pruner(**store, config->retention, &NowMillis);
   // Users' data exports (account/export_service.h) in <data-dir>/exports, and deletion.

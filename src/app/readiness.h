@@ -17,7 +17,7 @@
 #include <string>
 
 #include "base/status.h"
-#include "chat/message_writer.h"
+#include "chat/messaging/message_writer.h"
 
 namespace parley::app {
 

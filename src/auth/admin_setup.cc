@@ -2,8 +2,8 @@
 
 #include <sodium.h>
 
-#include "auth/random_hex.h"
 #include "auth/token.h"
+#include "base/random_hex.h"
 
 namespace parley::auth {
 

@@ -27,7 +27,7 @@
 #include "auth/identity_confirmations.h"
 #include "auth/login_limits.h"
 #include "auth/password.h"
-#include "auth/rate_limiter.h"
+#include "base/rate_limiter.h"
 #include "base/status.h"
 #include "store/store.h"
 

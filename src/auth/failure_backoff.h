@@ -17,7 +17,7 @@
 #include <mutex>
 #include <string_view>
 
-#include "auth/lru_table.h"
+#include "base/lru_table.h"
 
 namespace parley::auth {
 

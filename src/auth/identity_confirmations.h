@@ -16,7 +16,7 @@
 #include <cstdint>
 #include <mutex>
 
-#include "auth/lru_table.h"
+#include "base/lru_table.h"
 
 namespace parley::auth {
 

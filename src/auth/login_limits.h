@@ -31,7 +31,7 @@
 #include <string_view>
 
 #include "auth/failure_backoff.h"
-#include "auth/rate_limiter.h"
+#include "base/rate_limiter.h"
 #include "base/status.h"
 
 namespace parley::auth {

@@ -2,7 +2,7 @@
 
 #include <sodium.h>
 
-#include "auth/sodium_init.h"
+#include "base/sodium_init.h"
 
 namespace parley::auth {
 namespace {

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "auth/sodium_init.h"
+#include "base/sodium_init.h"
 
 namespace parley::auth {
 namespace {

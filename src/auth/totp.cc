@@ -4,7 +4,7 @@
 #include <openssl/hmac.h>
 #include <sodium.h>
 
-#include "auth/sodium_init.h"
+#include "base/sodium_init.h"
 
 namespace parley::auth {
 namespace {

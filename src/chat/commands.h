@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "chat/conversation_cache.h"
+#include "chat/messaging/conversation_cache.h"
 #include "store/types.h"
 
 namespace parley::chat {
@@ -17,7 +17,7 @@ namespace parley::chat {
 // empty, is the id of a media the sender uploaded, attached to the message (text may then be
 // empty: it is the caption).
 // With kind kEdit, kDelete or kReaction it is an operation on message `target` of
-// conversation_id instead (chat/message_ops.cc), stored as a message of its own.
+// conversation_id instead (chat/messaging/message_ops.cc), stored as a message of its own.
 struct SendCommand {
   int64_t sender_id = 0;
   std::string client_id;  // idempotency key, unique per sender

@@ -4,8 +4,8 @@
 #include <chrono>
 
 #include "base/utf8.h"
-#include "chat/message_rules.h"
-#include "chat/search_indexer.h"
+#include "chat/messaging/message_rules.h"
+#include "chat/messaging/search_indexer.h"
 
 namespace parley::chat {
 

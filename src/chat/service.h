@@ -1,6 +1,6 @@
 // Service: the chat domain's entry point for connected devices. It applies the rules of
 // sending and reading, hands writes to the MessageWriter, and publishes what they committed as
-// typed events (chat/events.h) to an EventSink: the message to every member, the ack or the
+// typed events (chat/fanout/events.h) to an EventSink: the message to every member, the ack or the
 // error to the sending device.
 //
 // Thread-safety: all methods are thread-safe. Send and MarkCursor never block (they queue);
@@ -19,11 +19,11 @@
 #include <vector>
 
 #include "base/status.h"
-#include "chat/catch_up.h"
 #include "chat/commands.h"
-#include "chat/event_sink.h"
-#include "chat/message_writer.h"
-#include "chat/peer.h"
+#include "chat/fanout/event_sink.h"
+#include "chat/fanout/peer.h"
+#include "chat/messaging/catch_up.h"
+#include "chat/messaging/message_writer.h"
 #include "store/store.h"
 
 namespace parley::chat {
@@ -74,8 +74,8 @@ class Service {
 
   Result<HistoryPage> History(int64_t user_id, int64_t conversation_id, const HistoryQuery& query);
 
-  // What a device that just said hello missed (chat/catch_up.h): the plan, then its pages of
-  // at most options().catch_up_page messages.
+  // What a device that just said hello missed (chat/messaging/catch_up.h): the plan, then its pages
+  // of at most options().catch_up_page messages.
   Result<CatchUp> PlanCatchUp(int64_t user_id, std::span<const Cursor> cursors);
   Result<std::vector<store::Message>> CatchUpPage(CatchUp& plan);
 

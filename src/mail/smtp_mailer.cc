@@ -7,8 +7,8 @@
 #include <cstring>
 #include <mutex>
 
-#include "auth/random_hex.h"
 #include "base/log.h"
+#include "base/random_hex.h"
 #include "mail/compose.h"
 
 namespace parley::mail {
@@ -46,7 +46,7 @@ int64_t NowUnixSeconds() {
 }  // namespace
 
 Status SendOverSmtp(const SmtpOptions& options, const Mail& mail) {
-  auto message = ComposeMessage(mail, options.from, NowUnixSeconds(), auth::RandomHex(16));
+  auto message = ComposeMessage(mail, options.from, NowUnixSeconds(), RandomHex(16));
   if (!message.ok()) return message.status();
   InitCurlOnce();
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);

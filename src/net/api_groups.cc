@@ -1,6 +1,6 @@
 // The group routes of the HTTP API (docs/protocol.md, "Groups"): /api/v1/groups/... .
 // Every route decodes its body (proto/group_bodies.h), runs one blocking chat::Groups call on
-// the worker pool and encodes the outcome; the rules live in chat/groups.h.
+// the worker pool and encodes the outcome; the rules live in chat/groups/groups.h.
 #include "net/api_groups.h"
 
 #include "net/blocking.h"

@@ -1,5 +1,5 @@
 // POST /api/v1/reports: a user reports a message they can read or another user (docs/protocol.md,
-// "Reports"; the rules are chat/reports.h's).
+// "Reports"; the rules are chat/notices/reports.h's).
 #include "base/clock.h"
 #include "net/api_admin.h"
 #include "net/blocking.h"

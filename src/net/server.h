@@ -30,16 +30,16 @@
 #include "account/two_factor_service.h"
 #include "auth/auth_service.h"
 #include "base/status.h"
-#include "chat/groups.h"
-#include "chat/hub.h"
-#include "chat/media_service.h"
-#include "chat/moments.h"
-#include "chat/notices.h"
-#include "chat/reports.h"
-#include "chat/retention.h"
+#include "chat/fanout/hub.h"
+#include "chat/groups/groups.h"
+#include "chat/media/media_service.h"
+#include "chat/media/stickers.h"
+#include "chat/messaging/retention.h"
+#include "chat/notices/notices.h"
+#include "chat/notices/reports.h"
 #include "chat/service.h"
-#include "chat/social.h"
-#include "chat/stickers.h"
+#include "chat/social/moments.h"
+#include "chat/social/social.h"
 #include "metrics/server_metrics.h"
 #include "net/client_address.h"
 #include "push/registry.h"
@@ -121,9 +121,9 @@ struct Services {
   // Administration and users' reports; null: those routes answer `unavailable`.
   account::AdminService* admin = nullptr;
   chat::Reports* reports = nullptr;
-  // Conversations' retention policies (chat/retention.h).
+  // Conversations' retention policies (chat/messaging/retention.h).
   chat::Retention& retention;
-  // Sticker packs (chat/stickers.h); null: those routes answer `unavailable`.
+  // Sticker packs (chat/media/stickers.h); null: those routes answer `unavailable`.
   chat::Stickers* stickers = nullptr;
 };
 

@@ -32,11 +32,11 @@
 #ifndef PARLEY_NET_WS_SESSION_H_
 #define PARLEY_NET_WS_SESSION_H_
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -47,8 +47,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "chat/catch_up.h"
-#include "chat/peer.h"
+#include "chat/fanout/peer.h"
+#include "chat/messaging/catch_up.h"
 #include "net/context.h"
 #include "net/frame_admission.h"
 #include "net/http_util.h"

@@ -1,8 +1,8 @@
 #include "oidc/oidc_service.h"
 
-#include "auth/random_hex.h"
 #include "auth/token.h"
 #include "auth/validation.h"
+#include "base/random_hex.h"
 #include "push/base64url.h"
 
 namespace parley::oidc {
@@ -12,7 +12,7 @@ constexpr size_t kMaxAddressKeyBytes = 64;
 constexpr size_t kMaxCodeBytes = 2048;
 constexpr size_t kSecretLength = 43;  // base64url of 32 random bytes
 
-std::string NewSecret() { return push::Base64UrlEncode(auth::RandomBytes(32)); }
+std::string NewSecret() { return push::Base64UrlEncode(RandomBytes(32)); }
 
 // Tables are keyed by the SHA-256 of the secret the browser holds, so a lookup's timing says
 // nothing about the secrets kept.

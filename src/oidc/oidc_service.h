@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "auth/auth_service.h"
-#include "auth/rate_limiter.h"
+#include "base/rate_limiter.h"
 #include "base/status.h"
 #include "oidc/id_token.h"
 #include "oidc/options.h"
@@ -77,7 +77,7 @@ struct LinkedIdentity {
 
 struct OidcLimits {
   // Starts, callbacks and ticket steps per client address: 60 per 10 minutes.
-  auth::RateLimit per_address{.max_events = 60, .window_ms = 10 * 60 * 1000};
+  RateLimit per_address{.max_events = 60, .window_ms = 10 * 60 * 1000};
   size_t max_keys = 100'000;
 };
 
@@ -142,7 +142,7 @@ class OidcService {
   std::vector<std::unique_ptr<ProviderClient>> providers_;
   PendingTable<Flow> flows_;                // by state
   PendingTable<VerifiedIdentity> tickets_;  // by ticket
-  auth::RateLimiter per_address_;
+  RateLimiter per_address_;
 };
 
 }  // namespace parley::oidc

@@ -1,7 +1,7 @@
 // PendingTable: short-lived, single-use secrets waiting for the browser to come back (an
 // authorization request's state; a verified identity's ticket), keyed by the random value the
 // browser holds. Bounded: at most `max_entries`, expired ones dropped first, then the oldest
-// (auth/lru_table.h), so a flood of started logins costs bounded memory and only pushes out
+// (base/lru_table.h), so a flood of started logins costs bounded memory and only pushes out
 // other unfinished logins.
 //
 // Thread-safety: every method is thread-safe (one mutex).
@@ -13,7 +13,7 @@
 #include <optional>
 #include <string_view>
 
-#include "auth/lru_table.h"
+#include "base/lru_table.h"
 
 namespace parley::oidc {
 
@@ -55,7 +55,7 @@ class PendingTable {
     int64_t expires_at = 0;
   };
   mutable std::mutex mutex_;
-  auth::LruTable<Entry> entries_;  // guarded by mutex_
+  LruTable<Entry> entries_;  // guarded by mutex_
 };
 
 }  // namespace parley::oidc

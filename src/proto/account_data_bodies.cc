@@ -1,7 +1,7 @@
 #include "proto/account_data_bodies.h"
 
+#include "base/json_writer.h"
 #include "proto/json_reader.h"
-#include "proto/json_writer.h"
 
 namespace parley::proto {
 

@@ -1,6 +1,6 @@
 #include "proto/admin_bodies.h"
 
-#include "proto/json_writer.h"
+#include "base/json_writer.h"
 #include "proto/social_frames.h"
 
 namespace parley::proto {

@@ -1,6 +1,7 @@
 // Decoding of the server-admin HTTP bodies and of users' reports (docs/protocol.md, "System
 // notices and the admin role", "Administration", "Reports"). Pure functions; shape and type
-// problems are kMalformed. Value rules (text length, recipient counts) belong to chat/notices.h.
+// problems are kMalformed. Value rules (text length, recipient counts) belong to
+// chat/notices/notices.h.
 #ifndef PARLEY_PROTO_ADMIN_REQUESTS_H_
 #define PARLEY_PROTO_ADMIN_REQUESTS_H_
 
@@ -8,8 +9,8 @@
 #include <string_view>
 
 #include "base/status.h"
-#include "chat/notices.h"
-#include "chat/reports.h"
+#include "chat/notices/notices.h"
+#include "chat/notices/reports.h"
 
 namespace parley::proto {
 
@@ -24,7 +25,7 @@ Result<std::string> DecodeAdminSetup(std::string_view body);
 
 // {"conversation_id": 3, "seq": 41, "reason": "..."} (a message) or
 // {"user_id": 7, "reason": "..."} (a user). Which one it is, and the reason's length, are
-// chat/reports.h's rules.
+// chat/notices/reports.h's rules.
 Result<chat::ReportRequest> DecodeReport(std::string_view body);
 
 // {"action": "dismiss" | "delete_message" | "disable_user"}; another action is kInvalidArgument.

@@ -237,24 +237,4 @@ void WriteGroupSummary(JsonWriter& w, const store::ConversationSummary& summary)
       .Field("read_by", summary.read_by);
 }
 
-std::string JsonGroupEventFormat::Text(const chat::GroupEvent& e) const {
-  std::string out;
-  JsonWriter w(&out);
-  w.BeginObject().Field("type", e.type).Field("actor", e.actor);
-  if (!e.users.empty() || e.type == "group_created") {
-    w.Key("users").BeginArray();
-    for (int64_t user : e.users) w.Int(user);
-    w.EndArray();
-  }
-  if (e.user) w.Field("user", *e.user);
-  if (e.name) w.Field("name", *e.name);
-  if (e.topic) w.Field("topic", *e.topic);
-  if (e.role) w.Field("role", *e.role);
-  if (e.until) w.Field("until", *e.until);
-  if (e.is_public) w.Field("is_public", *e.is_public);
-  if (e.via) w.Field("via", *e.via);
-  w.EndObject();
-  return out;
-}
-
 }  // namespace parley::proto

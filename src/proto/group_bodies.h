@@ -1,7 +1,7 @@
 // Group bodies of the HTTP API (docs/protocol.md, "Groups"): decoding of request bodies,
-// encoding of responses, of the group fields in conversation summaries, and of the JSON text
-// of group events (JsonGroupEventFormat). Pure functions; thread-safe. Decoders fail with
-// kMalformed for shape and type errors; value rules (name length, roles) belong to chat/.
+// encoding of responses and of the group fields in conversation summaries. Pure functions;
+// thread-safe. Decoders fail with kMalformed for shape and type errors; value rules (name length,
+// roles) belong to chat/.
 #ifndef PARLEY_PROTO_GROUP_BODIES_H_
 #define PARLEY_PROTO_GROUP_BODIES_H_
 
@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include "base/json_writer.h"
 #include "base/status.h"
-#include "chat/group_rules.h"
-#include "chat/groups.h"
-#include "proto/json_writer.h"
+#include "chat/groups/group_rules.h"
+#include "chat/groups/groups.h"
 #include "store/types.h"
 
 namespace parley::proto {
@@ -52,11 +52,6 @@ std::string PublicGroupsBody(std::span<const store::PublicGroup> groups);
 // The group fields of a conversation summary (name, topic, member_count, role, read_by),
 // written into the summary object being written.
 void WriteGroupSummary(JsonWriter& w, const store::ConversationSummary& summary);
-
-class JsonGroupEventFormat : public chat::GroupEventFormat {
- public:
-  std::string Text(const chat::GroupEvent& event) const override;
-};
 
 }  // namespace parley::proto
 

@@ -6,7 +6,7 @@
 #ifndef PARLEY_PROTO_JSON_FRAMES_H_
 #define PARLEY_PROTO_JSON_FRAMES_H_
 
-#include "chat/frame_encoder.h"
+#include "chat/fanout/frame_encoder.h"
 
 namespace parley::proto {
 

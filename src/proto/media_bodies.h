@@ -1,7 +1,7 @@
 // Media bodies of the HTTP API and the message object (docs/protocol.md, "Media"): decoding of
 // the upload request, encoding of uploads, media objects and the media descriptor that messages
 // carry. Pure functions; thread-safe. The decoder fails with kMalformed for shape and type
-// errors; value rules (kinds, sizes, names) belong to chat/media_service.h.
+// errors; value rules (kinds, sizes, names) belong to chat/media/media_service.h.
 #ifndef PARLEY_PROTO_MEDIA_BODIES_H_
 #define PARLEY_PROTO_MEDIA_BODIES_H_
 
@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
+#include "base/json_writer.h"
 #include "base/status.h"
-#include "chat/media_service.h"
-#include "proto/json_writer.h"
+#include "chat/media/media_service.h"
 #include "store/types.h"
 
 namespace parley::proto {

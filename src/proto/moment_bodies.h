@@ -1,6 +1,6 @@
 // Wire encoding of moments (docs/protocol.md, "Moments"): the HTTP request bodies decoded, the
 // response bodies and the WebSocket frames of moment events encoded. Decoding fails only with
-// kMalformed (shape and types); value rules belong to chat/moment_rules.h. Pure functions,
+// kMalformed (shape and types); value rules belong to chat/social/moment_rules.h. Pure functions,
 // thread-safe.
 #ifndef PARLEY_PROTO_MOMENT_BODIES_H_
 #define PARLEY_PROTO_MOMENT_BODIES_H_
@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "base/status.h"
-#include "chat/events.h"
-#include "chat/moments.h"
+#include "chat/fanout/events.h"
+#include "chat/social/moments.h"
 #include "store/types.h"
 
 namespace parley::proto {

@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
+#include "base/json_writer.h"
 #include "proto/json_reader.h"
-#include "proto/json_writer.h"
 
 namespace parley::proto {
 namespace {
@@ -37,8 +37,9 @@ std::optional<int> ParseClockTime(std::string_view text) {
 }
 
 std::string ClockTime(int minute) {
+  const unsigned of_day = static_cast<unsigned>(minute) % (24 * 60);
   char text[6];
-  std::snprintf(text, sizeof text, "%02d:%02d", (minute / 60) % 24, minute % 60);
+  std::snprintf(text, sizeof text, "%02u:%02u", of_day / 60, of_day % 60);
   return text;
 }
 

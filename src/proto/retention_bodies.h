@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "base/status.h"
-#include "chat/retention.h"
+#include "chat/messaging/retention.h"
 #include "store/types.h"
 
 namespace parley::proto {

@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "proto/json_writer.h"
+#include "base/json_writer.h"
 #include "proto/server_frames.h"
 
 namespace parley::proto {

@@ -1,8 +1,8 @@
 #include "proto/server_frames.h"
 
+#include "base/json_writer.h"
 #include "base/log.h"
 #include "proto/group_bodies.h"
-#include "proto/json_writer.h"
 #include "proto/kind_names.h"
 #include "proto/media_bodies.h"
 #include "proto/social_frames.h"

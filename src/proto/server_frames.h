@@ -10,8 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/json_writer.h"
 #include "base/status.h"
-#include "chat/events.h"
+#include "chat/fanout/events.h"
 #include "chat/service.h"
 #include "store/types.h"
 
@@ -54,7 +55,6 @@ std::string ErrorBody(const Status& status);
 std::optional<Code> ErrorCodeOfBody(std::string_view body);
 // The "error" member of an HTTP error body ({"code", "message"}), into an object being written,
 // for bodies that carry more than the error (ErrorBody is just this).
-class JsonWriter;
 void WriteErrorMember(JsonWriter& w, const Status& status);
 std::string UserBody(const store::User& user);  // {"user": {...}}
 // + device_id, and has_password: false for an account made by OpenID Connect that has none.

@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
+#include "base/json_writer.h"
 #include "base/status.h"
-#include "chat/events.h"
-#include "proto/json_writer.h"
+#include "chat/fanout/events.h"
 #include "store/types.h"
 
 namespace parley::proto {

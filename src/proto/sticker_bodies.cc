@@ -2,8 +2,8 @@
 
 #include <utility>
 
+#include "base/json_writer.h"
 #include "proto/json_reader.h"
-#include "proto/json_writer.h"
 #include "proto/media_bodies.h"
 
 namespace parley::proto {

@@ -1,6 +1,6 @@
 // Wire encoding of sticker packs (docs/protocol.md, "Sticker packs"): the HTTP request bodies
 // decoded and the response bodies encoded. Decoding fails only with kMalformed (shape and
-// types); value rules belong to chat/stickers.h. Pure functions, thread-safe.
+// types); value rules belong to chat/media/stickers.h. Pure functions, thread-safe.
 #ifndef PARLEY_PROTO_STICKER_BODIES_H_
 #define PARLEY_PROTO_STICKER_BODIES_H_
 
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "chat/stickers.h"
+#include "chat/media/stickers.h"
 #include "store/types.h"
 
 namespace parley::proto {

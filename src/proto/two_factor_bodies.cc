@@ -1,7 +1,7 @@
 #include "proto/two_factor_bodies.h"
 
+#include "base/json_writer.h"
 #include "proto/json_reader.h"
-#include "proto/json_writer.h"
 
 namespace parley::proto {
 Result<std::string> DecodePasswordOnly(std::string_view body) {

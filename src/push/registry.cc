@@ -1,7 +1,7 @@
 #include "push/registry.h"
 
-#include "auth/random_hex.h"
 #include "base/log.h"
+#include "base/random_hex.h"
 #include "push/target_rules.h"
 
 namespace parley::push {
@@ -38,7 +38,7 @@ Result<Target> Registry::Register(int64_t user_id, int64_t device_id,
       return s;
     }
   } else if (registration.provider == Provider::kWebhook) {
-    target.secret = auth::RandomHex(32);
+    target.secret = RandomHex(32);
   }
   auto added = store_.AddTarget(std::move(target), options_.max_targets_per_user);
   if (added.ok()) {

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "chat/message_writer.h"
+#include "chat/messaging/message_writer.h"
 #include "store/store.h"
 #include "tests/support/temp_dir.h"
 

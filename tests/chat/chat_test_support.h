@@ -17,11 +17,11 @@
 #include <variant>
 #include <vector>
 
-#include "chat/event_sink.h"
-#include "chat/groups.h"
-#include "chat/message_writer.h"
+#include "chat/fanout/event_sink.h"
+#include "chat/groups/groups.h"
+#include "chat/messaging/message_writer.h"
 #include "chat/service.h"
-#include "chat/social.h"
+#include "chat/social/social.h"
 #include "proto/group_bodies.h"
 #include "store/store.h"
 #include "tests/support/temp_dir.h"
@@ -157,7 +157,7 @@ struct ChatFixture {
     writer = std::make_unique<MessageWriter>(*store, writer_options);
     service = std::make_unique<Service>(*store, events, *writer, options);
     social = std::make_unique<Social>(*store, events, *writer);
-    groups = std::make_unique<Groups>(*store, events, *writer, group_format, GroupsOptions{});
+    groups = std::make_unique<Groups>(*store, events, *writer, GroupsOptions{});
   }
 
   // The writer's callbacks use the domain and the sink: stop it before they go.
@@ -176,7 +176,6 @@ struct ChatFixture {
   std::unique_ptr<store::Store> store;
   RecordingSink events;
   CountingEncoder encoder;
-  proto::JsonGroupEventFormat group_format;
   std::unique_ptr<MessageWriter> writer;
   std::unique_ptr<Service> service;
   std::unique_ptr<Social> social;

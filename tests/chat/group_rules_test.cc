@@ -1,5 +1,5 @@
-// Unit tests of the group input rules (chat/group_rules.h), table-driven.
-#include "chat/group_rules.h"
+// Unit tests of the group input rules (chat/groups/group_rules.h), table-driven.
+#include "chat/groups/group_rules.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Hub as the EventSink: who gets an event, how often it is encoded, and whom it reached.
-#include "chat/hub.h"
+#include "chat/fanout/hub.h"
 
 #include <gtest/gtest.h>
 

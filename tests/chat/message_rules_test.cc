@@ -1,6 +1,6 @@
-// Table-driven tests of the pure rules of message operations (chat/message_rules.h): what a
-// reaction emoji is, and who may delete others' messages.
-#include "chat/message_rules.h"
+// Table-driven tests of the pure rules of message operations (chat/messaging/message_rules.h): what
+// a reaction emoji is, and who may delete others' messages.
+#include "chat/messaging/message_rules.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // PresenceTracker: the status of a user from their devices, and exactly one report per change.
-#include "chat/presence.h"
+#include "chat/fanout/presence.h"
 
 #include <gtest/gtest.h>
 

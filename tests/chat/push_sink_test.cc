@@ -1,11 +1,12 @@
 // NotifyingSink: what reaches push from a publish. A fake inner sink scripts the Reach; a
 // recording Notifier keeps what was handed over.
-#include "chat/push_sink.h"
-#include "push/payload.h"
+#include "chat/fanout/push_sink.h"
 
 #include <gtest/gtest.h>
 
 #include <vector>
+
+#include "push/payload.h"
 
 namespace parley::chat {
 namespace {

@@ -1,7 +1,7 @@
-// chat/reach.h, table-driven over a real SQLite store: every relation between two users
+// chat/social/reach.h, table-driven over a real SQLite store: every relation between two users
 // (missing, stranger, friend, blocked either way) against every kind of contact and option, and
 // who receives live frames in direct conversations and groups.
-#include "chat/reach.h"
+#include "chat/social/reach.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-// Table-driven tests of the social input rules (chat/social_rules.h).
-#include "chat/social_rules.h"
+// Table-driven tests of the social input rules (chat/social/social_rules.h).
+#include "chat/social/social_rules.h"
 
 #include <gtest/gtest.h>
 

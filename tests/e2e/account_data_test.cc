@@ -288,7 +288,7 @@ TEST_F(AccountDataTest, DeletionEndsSessionsHandsGroupsOnAndLeavesADeletedUser) 
   const int64_t group_id = (*group)["id"];
   ASSERT_TRUE(IsOk(api(kAlice).AddGroupMembers(group_id, {id(kCarol)})));
   ASSERT_TRUE(IsOk(api(kAlice).SetGroupRole(group_id, id(kCarol), "admin")));
-  // A group alice is alone in is dissolved (leaving it is what deletes it: chat/groups.h).
+  // A group alice is alone in is dissolved (leaving it is what deletes it: chat/groups/groups.h).
   ASSERT_TRUE(IsOk(api(kAlice).CreateGroup("Just me", {})));
   // dave is her friend, with a direct conversation.
   ASSERT_TRUE(IsOk(api(kAlice).SendFriendRequest(id(kDave))));

@@ -1,5 +1,5 @@
 // End-to-end tests of the relationship rules (docs/security.md, "Relationship rules and
-// groups"; chat/reach.h) against a real parleyd that requires friendship for direct messages
+// groups"; chat/social/reach.h) against a real parleyd that requires friendship for direct messages
 // and for putting someone into a group:
 // - typing and receipts stop at a block, in direct conversations and in groups, while the
 //   sender's own devices still get them; profile frames and direct reactions stop too;

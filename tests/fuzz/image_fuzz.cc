@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-#include "chat/media_service.h"
+#include "chat/media/media_service.h"
 #include "media/image.h"
 #include "media/media_type.h"
 #include "tests/fuzz/fuzz_contract.h"

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <string>
 
-#include "chat/media_service.h"
+#include "chat/media/media_service.h"
 #include "media/video.h"
 #include "tests/fuzz/fuzz_contract.h"
 #include "tests/support/temp_dir.h"

@@ -1,9 +1,8 @@
-// Unit tests of the group bodies (proto/group_bodies.h): decoders (table-driven), the event text.
+// Unit tests of the group bodies (proto/group_bodies.h): decoders, table-driven.
 #include "proto/group_bodies.h"
 
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -59,25 +58,6 @@ TEST(GroupBodiesTest, DecodeSmallBodies) {
   EXPECT_EQ(DecodeInvite(R"({"max_uses": "3"})").status().code(), Code::kMalformed);
   EXPECT_EQ(DecodeJoin(R"({"code": "abc"})").value(), "abc");
   EXPECT_EQ(DecodeJoin(R"({"code": 1})").status().code(), Code::kMalformed);
-}
-
-TEST(GroupBodiesTest, EventTextIsJsonWithTheFieldsOfItsType) {
-  JsonGroupEventFormat format;
-  chat::GroupEvent added;
-  added.type = "member_added";
-  added.actor = 1;
-  added.users = {2, 3};
-  added.via = "invite";
-  EXPECT_EQ(nlohmann::json::parse(format.Text(added)),
-            nlohmann::json::parse(
-                R"({"type": "member_added", "actor": 1, "users": [2, 3], "via": "invite"})"));
-  chat::GroupEvent renamed;
-  renamed.type = "renamed";
-  renamed.actor = 1;
-  renamed.name = "Quote \" and \\ backslash";
-  auto parsed = nlohmann::json::parse(format.Text(renamed));
-  EXPECT_EQ(parsed["name"], "Quote \" and \\ backslash");
-  EXPECT_FALSE(parsed.contains("users"));
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 
 #include "proto/json_frames.h"
-#include "proto/json_writer.h"
 
 namespace parley::proto {
 namespace {
@@ -21,12 +20,6 @@ store::Message SampleMessage() {
   m.text = "quote \" backslash \\ newline \n tab \t bell \x07 emoji 👩‍👩‍👧";
   m.created_at = 1767225600000;
   return m;
-}
-
-TEST(JsonWriterTest, EscapesEverythingJsonRequires) {
-  std::string out;
-  JsonWriter(&out).BeginObject().Field("s", std::string_view("a\"b\\c\x01\x1f")).EndObject();
-  EXPECT_EQ(out, R"({"s":"a\"b\\c\u0001\u001f"})");
 }
 
 // The JSON protocol's frame for each event is the frame docs/protocol.md gives it: messages,

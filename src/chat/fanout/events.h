@@ -1,0 +1,160 @@
+// The typed events the chat domain publishes (chat/fanout/event_sink.h): one plain struct per kind
+// of thing that happened, in domain terms. Which bytes they become is a front door's business
+// (chat/fanout/frame_encoder.h; proto/json_frames.h for the JSON WebSocket protocol).
+//
+// Plain values: copyable, movable, no behaviour. An event owns everything it carries, so a sink
+// may keep or queue it.
+#ifndef PARLEY_CHAT_FANOUT_EVENTS_H_
+#define PARLEY_CHAT_FANOUT_EVENTS_H_
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "base/status.h"
+#include "chat/fanout/presence.h"
+#include "chat/groups/group_rules.h"
+#include "store/types.h"
+
+namespace parley::chat {
+
+// A friend as listed to a user: who, since when, and their presence.
+struct Friend {
+  store::Relation relation;
+  PresenceInfo presence;
+};
+
+namespace events {
+
+// --- messaging ---
+
+// A message (text, media or an op: edit, delete, reaction) was committed with its seq.
+struct MessageCommitted {
+  store::Message message;
+};
+
+// The sender's answer to a send that was durably stored (or found stored: `duplicate`).
+// changed == false: a reaction that already was as asked (nothing stored; message.seq is the
+// target's).
+// What an ack names of the stored message: never its text or media, so acking a send copies
+// no content (the content goes out once, in MessageCommitted).
+struct AckedMessage {
+  AckedMessage() = default;
+  AckedMessage(const store::Message& m)  // NOLINT: implicit, an ack of that message
+      : client_id(m.client_id),
+        conversation_id(m.conversation_id),
+        seq(m.seq),
+        created_at(m.created_at),
+        kind(m.kind) {}
+  std::string client_id;
+  int64_t conversation_id = 0;
+  int64_t seq = 0;
+  int64_t created_at = 0;
+  store::MessageKind kind = store::MessageKind::kText;
+};
+
+struct Acked {
+  AckedMessage message;
+  bool duplicate = false;
+  bool changed = true;
+};
+
+// A member's delivery/read cursors moved.
+struct ReceiptMoved {
+  int64_t conversation_id = 0;
+  store::Member member;
+};
+
+// A device's request failed: `id` is the client message id it carried, `req` its request tag
+// (either may be empty).
+struct RequestFailed {
+  Status status;
+  std::string id;
+  std::string req;
+};
+
+// --- groups and notices ---
+
+// A group changed: `change` says how; `message` is the kEvent message that records it in the
+// group's seq stream.
+struct GroupChanged {
+  store::Message message;
+  GroupEvent change;
+};
+
+// A server admin's notice, committed in its recipient's system conversation.
+struct NoticePosted {
+  store::Message message;
+};
+
+// --- the social graph ---
+
+// A new friend request; `from` is its sender's public profile.
+struct FriendRequested {
+  store::FriendRequest request;
+  store::User from;
+};
+
+// A request ended without a friendship (`declined`: by its recipient, else cancelled by its
+// sender or dropped by a block).
+struct FriendRequestClosed {
+  store::FriendRequest request;
+  bool declined = false;
+};
+
+// A new friendship, as seen by one side: `added` is the other side.
+struct FriendAdded {
+  Friend added;
+};
+
+// An ended friendship, as seen by one side: `user_id` is the other side.
+struct FriendRemoved {
+  int64_t user_id = 0;
+};
+
+// A user's public profile changed (password hash cleared).
+struct ProfileChanged {
+  store::User user;
+};
+
+struct PresenceChanged {
+  int64_t user_id = 0;
+  PresenceInfo presence;
+};
+
+struct Typing {
+  int64_t conversation_id = 0;
+  int64_t user_id = 0;
+};
+
+// --- moments ---
+
+// A friend posted a moment the user may see: the "new moments" dot.
+struct MomentPosted {
+  int64_t moment_id = 0;
+  int64_t author_id = 0;
+  int64_t created_at = 0;
+};
+
+// Someone liked the user's moment.
+struct MomentLiked {
+  store::MomentLike like;
+};
+
+// Someone commented on the user's moment, or replied to the user's comment.
+struct MomentCommented {
+  store::MomentComment comment;
+};
+
+}  // namespace events
+
+using Event = std::variant<events::MessageCommitted, events::Acked, events::ReceiptMoved,
+                           events::RequestFailed, events::GroupChanged, events::NoticePosted,
+                           events::FriendRequested, events::FriendRequestClosed,
+                           events::FriendAdded, events::FriendRemoved, events::ProfileChanged,
+                           events::PresenceChanged, events::Typing, events::MomentPosted,
+                           events::MomentLiked, events::MomentCommented>;
+
+}  // namespace parley::chat
+
+#endif  // PARLEY_CHAT_FANOUT_EVENTS_H_
