@@ -132,8 +132,7 @@ Status SetMetricsListen(Config& config, const std::string& text) {
 // --- XMPP (docs/xmpp.md) ---
 
 Status SetXmppListen(Config& config, const std::string& text) {
-  if (Status s = ParseHostPort("xmpp-listen", text, config.xmpp.host, config.xmpp.port);
-      !s.ok()) {
+  if (Status s = ParseHostPort("xmpp-listen", text, config.xmpp.host, config.xmpp.port); !s.ok()) {
     return s;
   }
   config.xmpp.enabled = true;
@@ -142,13 +141,14 @@ Status SetXmppListen(Config& config, const std::string& text) {
 
 // A DNS name in lowercase ASCII: what users put after the @ of their JIDs.
 Status SetXmppDomain(Config& config, const std::string& text) {
-  const bool valid = !text.empty() && text.size() <= 253 && text.front() != '.' &&
-                     text.back() != '.' && text.front() != '-' &&
-                     std::all_of(text.begin(), text.end(), [](char c) {
-                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-                              c == '-';
-                     });
-  if (!valid) return Invalid("xmpp-domain", "must be a DNS name in lowercase, e.g. chat.example.org");
+  const bool valid =
+      !text.empty() && text.size() <= 253 && text.front() != '.' && text.back() != '.' &&
+      text.front() != '-' && std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+      });
+  if (!valid) {
+    return Invalid("xmpp-domain", "must be a DNS name in lowercase, e.g. chat.example.org");
+  }
   config.xmpp.c2s.domain = text;
   return Status::Ok();
 }

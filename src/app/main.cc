@@ -56,7 +56,6 @@
 #include "metrics/metrics.h"
 #include "metrics/server_metrics.h"
 #include "net/server.h"
-#include "xmpp/xmpp_server.h"
 #include "oidc/oidc_service.h"
 #include "proto/group_bodies.h"
 #include "push/delivery_store.h"
@@ -70,6 +69,7 @@
 #include "push/web_push_sender.h"
 #include "push/webhook_sender.h"
 #include "store/store.h"
+#include "xmpp/xmpp_server.h"
 
 namespace parley::app {
 namespace {
@@ -397,8 +397,8 @@ int Main(int argc, char** argv) {
   std::unique_ptr<xmpp::XmppServer> xmpp_server;
   std::optional<uint16_t> xmpp_port;
   if (config->xmpp.enabled) {
-    xmpp_server = std::make_unique<xmpp::XmppServer>(
-        config->xmpp, xmpp::XmppServices{auth, chat, social, hub});
+    xmpp_server = std::make_unique<xmpp::XmppServer>(config->xmpp,
+                                                     xmpp::XmppServices{auth, chat, social, hub});
     auto started = xmpp_server->Start();
     if (!started.ok()) return Fail(started.status());
     xmpp_port = *started;

@@ -58,13 +58,16 @@ void C2sSession::OpenStream(const XmlElement& header) {
   }
   text += "<stream:features>";
   if (phase_ == Phase::kSasl) {
-    text += "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
-            "<mechanism>SCRAM-SHA-256</mechanism>";
-    if (stream_.is_tls() || options_.allow_plain_without_tls) text += "<mechanism>PLAIN</mechanism>";
+    text +=
+        "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+        "<mechanism>SCRAM-SHA-256</mechanism>";
+    if (stream_.is_tls() || options_.allow_plain_without_tls)
+      text += "<mechanism>PLAIN</mechanism>";
     text += "</mechanisms>";
   } else {
-    text += "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
-            "<session xmlns='urn:ietf:params:xml:ns:xmpp-session'><optional/></session>";
+    text +=
+        "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
+        "<session xmlns='urn:ietf:params:xml:ns:xmpp-session'><optional/></session>";
   }
   text += "</stream:features>";
   Send(std::move(text));
@@ -99,8 +102,8 @@ awaitable<void> C2sSession::HandleNegotiation(const XmlElement& element) {
 }
 
 void C2sSession::SaslFailure(std::string_view condition, std::string_view text) {
-  std::string out = "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><" +
-                    std::string(condition) + "/>";
+  std::string out =
+      "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><" + std::string(condition) + "/>";
   if (!text.empty()) out += "<text>" + XmlEscape(text) + "</text>";
   Send(out + "</failure>");
 }
@@ -127,8 +130,7 @@ awaitable<void> C2sSession::HandleAuth(const XmlElement& auth) {
     const std::string authzid = initial->substr(0, first);
     std::string username = initial->substr(first + 1, second - first - 1);
     std::string password = initial->substr(second + 1);
-    if (!authzid.empty() && authzid != username &&
-        authzid != username + "@" + options_.domain) {
+    if (!authzid.empty() && authzid != username && authzid != username + "@" + options_.domain) {
       SaslFailure("invalid-authzid", "");
       co_return;
     }
@@ -167,9 +169,9 @@ awaitable<void> C2sSession::HandleScramResponse(const XmlElement& response) {
     co_return;
   }
   std::optional<std::string> final_message = auth::Base64Decode(response.text);
-  Result<std::string> verified =
-      final_message ? scram_->Finish(*final_message)
-                    : Result<std::string>(Code::kMalformed, "not base64");
+  Result<std::string> verified = final_message
+                                     ? scram_->Finish(*final_message)
+                                     : Result<std::string>(Code::kMalformed, "not base64");
   auth::AuthService::ScramLookup lookup = std::move(*scram_lookup_);
   scram_.reset();
   scram_lookup_.reset();
@@ -223,9 +225,8 @@ awaitable<void> C2sSession::HandleBind(const XmlElement& iq) {
   attached_ = true;
   // A revocation committed between the login and Attach found no peer to close: check again
   // now that one would (as the WebSocket session does after its hello).
-  auto rechecking = net::OnWorker(services_.workers, [this] {
-    return services_.auth.Authenticate(token_, NowMillis());
-  });
+  auto rechecking = net::OnWorker(
+      services_.workers, [this] { return services_.auth.Authenticate(token_, NowMillis()); });
   Result<auth::Principal> still = co_await std::move(rechecking);
   if (closing_) co_return;
   if (!still.ok()) {

@@ -20,7 +20,8 @@ using asio::awaitable;
 namespace {
 
 constexpr size_t kReadBytes = 4096;
-constexpr std::chrono::seconds kCloseGrace{10};
+constexpr std::chrono::seconds kCloseGrace{10};  // to write what is queued
+constexpr std::chrono::seconds kLingerGrace{2};  // for the client to close after our FIN
 
 int64_t SteadyMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -81,15 +82,16 @@ awaitable<void> C2sSession::Run() {
     }
   });
   std::array<char, kReadBytes> buffer;
-  while (!closing_) {
+  for (;;) {
     beast::error_code ec;
     const size_t n = co_await stream_.async_read_some(
         asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
-    if (ec || closing_) break;
+    if (ec) break;
+    if (closing_) continue;  // read and dropped until the connection closes
     FeedResult result = reader_.Feed(std::string_view(buffer.data(), n), SteadyMillis());
     if (auto* failure = std::get_if<StreamFailure>(&result)) {
       Fail(*failure);
-      break;
+      continue;
     }
     for (XmlEvent& event : std::get<std::vector<XmlEvent>>(result)) {
       co_await HandleEvent(event);
@@ -133,9 +135,8 @@ awaitable<void> C2sSession::End() {
     available_ = false;
   }
   if (principal_) {
-    auto signing_out = net::OnWorker(services_.workers, [this] {
-      return services_.auth.Logout(*principal_);
-    });
+    auto signing_out =
+        net::OnWorker(services_.workers, [this] { return services_.auth.Logout(*principal_); });
     (void)co_await std::move(signing_out);
     principal_.reset();
   }
@@ -148,7 +149,8 @@ void C2sSession::Deliver(chat::SharedFrame frame) {
     first = inbox_.empty();
     inbox_.push_back(std::move(frame));
   }
-  if (first) asio::post(stream_.get_executor(), [self = shared_from_this()] { self->DrainInbox(); });
+  if (first)
+    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->DrainInbox(); });
 }
 
 void C2sSession::DrainInbox() {
@@ -164,12 +166,16 @@ void C2sSession::DrainInbox() {
 }
 
 void C2sSession::Close(chat::CloseReason reason) {
-  asio::post(stream_.get_executor(), [self = shared_from_this(), reason] { self->CloseNow(reason); });
+  asio::post(stream_.get_executor(),
+             [self = shared_from_this(), reason] { self->CloseNow(reason); });
 }
 
-void C2sSession::CloseNow(chat::CloseReason reason) { Fail(FailureOf(reason)); }
+void C2sSession::CloseNow(chat::CloseReason reason) {
+  Fail(FailureOf(reason),
+       reason == chat::CloseReason::kSlowConsumer || reason == chat::CloseReason::kUnauthenticated);
+}
 
-void C2sSession::Fail(StreamFailure failure) {
+void C2sSession::Fail(StreamFailure failure, bool drop_queued) {
   if (closing_) return;
   if (failure.condition != StreamCondition::kSystemShutdown) {
     Log(LogLevel::kInfo, "xmpp_stream_error",
@@ -178,9 +184,7 @@ void C2sSession::Fail(StreamFailure failure) {
          {"condition", std::string(ConditionName(failure.condition))},
          {"reason", failure.text}});
   }
-  if (failure.condition == StreamCondition::kPolicyViolation ||
-      failure.condition == StreamCondition::kNotAuthorized) {
-    // It does not read, or may no longer read: only what is being written is finished.
+  if (drop_queued) {
     while (outgoing_.size() > (writing_ ? 1u : 0u)) {
       queued_bytes_ -= SizeOf(outgoing_.back());
       outgoing_.pop_back();
@@ -192,15 +196,14 @@ void C2sSession::Fail(StreamFailure failure) {
   Shutdown();
 }
 
-void C2sSession::Send(std::string text) {
-  Queue(Outgoing{std::move(text), nullptr, 0});
-}
+void C2sSession::Send(std::string text) { Queue(Outgoing{std::move(text), nullptr, 0}); }
 
 void C2sSession::Queue(Outgoing out) {
   if (closing_) return;
   queued_bytes_ += SizeOf(out);
   if (queued_bytes_ > options_.max_outgoing_bytes) {
-    Fail({StreamCondition::kPolicyViolation, "the client does not read fast enough"});
+    queued_bytes_ -= SizeOf(out);
+    Fail({StreamCondition::kPolicyViolation, "the client does not read fast enough"}, true);
     return;
   }
   outgoing_.push_back(std::move(out));
@@ -214,26 +217,25 @@ void C2sSession::WriteNext() {
       asio::buffer(out.head),
       out.frame ? asio::buffer(out.frame->data() + out.offset, out.frame->size() - out.offset)
                 : asio::const_buffer()};
-  asio::async_write(stream_, buffers,
-                    [self = shared_from_this()](beast::error_code ec, size_t) {
-                      self->writing_ = false;
-                      const Outgoing& done = self->outgoing_.front();
-                      self->queued_bytes_ -= SizeOf(done);
-                      self->outgoing_.pop_front();
-                      if (ec) {
-                        self->closing_ = true;
-                        self->outgoing_.clear();
-                        self->queued_bytes_ = 0;
-                        beast::error_code ignored;
-                        beast::get_lowest_layer(self->stream_).socket().close(ignored);
-                        return;
-                      }
-                      if (!self->outgoing_.empty()) {
-                        self->WriteNext();
-                      } else if (self->closing_) {
-                        self->Shutdown();
-                      }
-                    });
+  asio::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, size_t) {
+    self->writing_ = false;
+    const Outgoing& done = self->outgoing_.front();
+    self->queued_bytes_ -= SizeOf(done);
+    self->outgoing_.pop_front();
+    if (ec) {
+      self->closing_ = true;
+      self->outgoing_.clear();
+      self->queued_bytes_ = 0;
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->stream_).socket().close(ignored);
+      return;
+    }
+    if (!self->outgoing_.empty()) {
+      self->WriteNext();
+    } else if (self->closing_) {
+      self->Shutdown();
+    }
+  });
 }
 
 // Once the queue is written: the TCP connection is shut down (the reader then ends), or at
@@ -250,11 +252,16 @@ void C2sSession::Shutdown() {
     });
     return;
   }
-  deadline_.cancel();
   beast::error_code ignored;
-  beast::get_lowest_layer(stream_).socket().shutdown(asio::ip::tcp::socket::shutdown_both,
-                                                     ignored);
-  beast::get_lowest_layer(stream_).socket().close(ignored);
+  beast::get_lowest_layer(stream_).socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  deadline_.expires_after(kLingerGrace);
+  deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->stream_).socket().close(ignored);
+    }
+  });
 }
 
 }  // namespace parley::xmpp

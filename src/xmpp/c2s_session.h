@@ -98,9 +98,14 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   void Send(std::string text);
   void Queue(Outgoing out);
   void WriteNext();
-  void Fail(StreamFailure failure);
+  // Sends the stream error and ends the stream; `drop_queued`: what is queued but not being
+  // written is dropped first (a client that does not read, or may no longer).
+  void Fail(StreamFailure failure, bool drop_queued = false);
   void CloseNow(chat::CloseReason reason);
-  void Shutdown();  // closes the TCP connection once the queue is written
+  // Once the queue is written: FIN, then the connection is closed when the client closes its
+  // side or after a grace period; what the client still sends meanwhile is read and dropped,
+  // so the stream error is not lost to a reset.
+  void Shutdown();
   void DrainInbox();
 
   // --- negotiation (c2s_negotiation.cc) ---
@@ -150,7 +155,7 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   std::string username_;
   int64_t user_id_ = 0;
   std::optional<auth::Principal> principal_;  // the device this login made
-  std::string token_;                         // its token (re-checked after attaching; never logged)
+  std::string token_;  // its token (re-checked after attaching; never logged)
   std::string resource_;
   bool attached_ = false;
   bool available_ = false;  // initial presence sent; the user counts as connected
@@ -173,7 +178,7 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   std::unordered_map<int64_t, int64_t> direct_peer_;    // conversation -> the other user (0: a
                                                         // group or unknown to this user)
   std::unordered_map<int64_t, int64_t> direct_with_;    // other user -> direct conversation
-  std::deque<chat::SharedFrame> pending_;  // frames waiting for a Resolve, in order
+  std::deque<chat::SharedFrame> pending_;               // frames waiting for a Resolve, in order
   bool resolving_ = false;
   std::unordered_map<int64_t, std::chrono::steady_clock::time_point> typing_sent_;
 };

@@ -25,8 +25,9 @@ constexpr std::chrono::seconds kTypingInterval{2};
 
 std::string Lowercase(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
   return out;
 }
 
@@ -36,8 +37,8 @@ XmlElement DiscoInfo() {
       .Set("category", "server")
       .Set("type", "im")
       .Set("name", "Parley");
-  for (std::string_view feature : {kDiscoInfoNs, kPingNs, kRosterNs, std::string_view("urn:xmpp:sid:0"),
-                                   kChatStatesNs}) {
+  for (std::string_view feature :
+       {kDiscoInfoNs, kPingNs, kRosterNs, std::string_view("urn:xmpp:sid:0"), kChatStatesNs}) {
     query.Add(XmlElement(std::string(kDiscoInfoNs), "feature")).Set("var", std::string(feature));
   }
   return query;
@@ -80,8 +81,8 @@ awaitable<void> C2sSession::HandleIq(const XmlElement& iq) {
   }
   const XmlElement& payload = iq.children.front();
   const std::string_view to = iq.Attr("to");
-  const bool to_server = to.empty() || to == options_.domain ||
-                         to == username_ + "@" + options_.domain;
+  const bool to_server =
+      to.empty() || to == options_.domain || to == username_ + "@" + options_.domain;
   if (payload.ns == kRosterNs && to_server) {
     co_await HandleRoster(iq);
   } else if (payload.ns == kPingNs && type == "get" && to_server) {
@@ -125,8 +126,8 @@ awaitable<std::optional<int64_t>> C2sSession::UserIdOf(const std::string& userna
   if (auto known = user_ids_.find(Lowercase(username)); known != user_ids_.end()) {
     co_return known->second;
   }
-  auto finding =
-      net::OnWorker(services_.workers, [this, &username] { return services_.chat.FindUser(username); });
+  auto finding = net::OnWorker(services_.workers,
+                               [this, &username] { return services_.chat.FindUser(username); });
   Result<store::User> user = co_await std::move(finding);
   if (!user.ok()) co_return std::nullopt;
   Remember(user->id, user->username);
@@ -140,7 +141,8 @@ awaitable<void> C2sSession::HandleMessage(const XmlElement& message) {
   if (type == "error") co_return;
   std::optional<Jid> to = ParseJid(message.Attr("to"));
   if (!to || to->local.empty()) {
-    ReplyError(message, Status(Code::kMalformed, "a message is addressed to user@" + options_.domain));
+    ReplyError(message,
+               Status(Code::kMalformed, "a message is addressed to user@" + options_.domain));
     co_return;
   }
   if (to->domain != options_.domain) {
@@ -195,8 +197,8 @@ awaitable<void> C2sSession::HandlePresence(const XmlElement& presence) {
   }
   if (!type.empty()) co_return;
   const XmlElement* show = presence.Child("show", kClientNs);
-  const bool away = show != nullptr && (show->text == "away" || show->text == "xa" ||
-                                        show->text == "dnd");
+  const bool away =
+      show != nullptr && (show->text == "away" || show->text == "xa" || show->text == "dnd");
   if (!available_) {
     available_ = true;
     away_ = false;

@@ -38,8 +38,9 @@ std::optional<Jid> ParseJid(std::string_view text) {
     return std::nullopt;
   }
   jid.domain.resize(text.size());
-  std::transform(text.begin(), text.end(), jid.domain.begin(),
-                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  std::transform(text.begin(), text.end(), jid.domain.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
   return jid;
 }
 

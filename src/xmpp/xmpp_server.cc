@@ -29,8 +29,8 @@ struct XmppServer::Impl {
         encoder(options.c2s.domain),
         workers(static_cast<size_t>(std::max(1, options.worker_threads))),
         hashing(std::max(1, options.hashing_threads), options.hashing_queue),
-        c2s{services.auth,  services.chat, services.social, services.hub, workers,
-            hashing,        encoder,       services.tls,    shutting_down},
+        c2s{services.auth, services.chat, services.social, services.hub, workers,
+            hashing,       encoder,       services.tls,    shutting_down},
         connections(options.max_connections, options.max_connections_per_address),
         acceptor(io) {}
 
@@ -97,8 +97,8 @@ Result<uint16_t> XmppServer::Start() {
   if (!ec) impl_->acceptor.bind(endpoint, ec);
   if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return Status(Code::kUnavailable, "cannot listen on " + impl_->options.host + ": " +
-                                          ec.message());
+    return Status(Code::kUnavailable,
+                  "cannot listen on " + impl_->options.host + ": " + ec.message());
   }
   asio::co_spawn(impl_->io, impl_->Accept(), asio::detached);
   auto work = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(
