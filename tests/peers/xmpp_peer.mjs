@@ -85,8 +85,11 @@ async function run(command) {
   }
 }
 
+// Commands wait until the session is bound (or failed to be).
+let started;
+const ready = new Promise((resolve) => (started = resolve));
 createInterface({ input: process.stdin }).on("line", (line) => {
-  if (line.trim()) run(JSON.parse(line));
+  if (line.trim()) ready.then(() => run(JSON.parse(line)));
 }).on("close", async () => {
   try {
     await xmpp.stop();
@@ -101,3 +104,4 @@ try {
 } catch (error) {
   say({ event: "error", message: String(error.condition ?? error) });
 }
+started();
