@@ -212,6 +212,10 @@ const std::vector<Option>& Options() {
        SetXmppListen},
       {"xmpp-domain", "the domain of users' XMPP addresses, username@DOMAIN (localhost)",
        SetXmppDomain},
+      Bool("xmpp-plain-without-tls",
+           "true: offer SASL PLAIN (the password itself) on XMPP streams without TLS, only for "
+           "loopback or a network you trust (false)",
+           [](Config& c, bool v) { c.xmpp.c2s.allow_plain_without_tls = v; }),
       {"metrics-token",
        "bearer token GET /metrics needs; also serves /metrics on the main listener; put it in "
        "the config file, not on the command line (none)",

@@ -4,6 +4,7 @@
 // their own connection ends (docs/xmpp.md).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <regex>
 #include <string>
@@ -107,10 +108,10 @@ TEST_F(XmppTest, ScramLoginRosterAndChatBothWaysWithAWebSocketUser) {
                   .value("ok", false));
   auto to_bob = (*bob_ws)->WaitForType("message");
   ASSERT_TRUE(IsOk(to_bob)) << server_->output();
-  EXPECT_EQ((*to_bob)["message"]["text"], "hi bob, from xmpp <3");
-  EXPECT_EQ((*to_bob)["message"]["sender_id"], alice_.id);
-  EXPECT_EQ((*to_bob)["message"]["client_id"], "x-1");
-  const int64_t conversation = (*to_bob)["message"]["conversation_id"];
+  EXPECT_EQ((*to_bob)["text"], "hi bob, from xmpp <3");
+  EXPECT_EQ((*to_bob)["sender_id"], alice_.id);
+  EXPECT_EQ((*to_bob)["id"], "x-1");
+  const int64_t conversation = (*to_bob)["conversation_id"];
 
   // WebSocket to XMPP: from bob's JID, the client id as the stanza id, the seq as stanza-id.
   auto ack = (*bob_ws)->SendToUser(alice_.id, "hello alice & co", "w-1");
@@ -136,7 +137,7 @@ TEST_F(XmppTest, ScramLoginRosterAndChatBothWaysWithAWebSocketUser) {
           .value("ok", false));
   auto second = (*bob_ws)->WaitForType("message");
   ASSERT_TRUE(IsOk(second));
-  EXPECT_EQ((*second)["message"]["text"], "second");
+  EXPECT_EQ((*second)["text"], "second");
 
   // Typing both ways: XEP-0085 composing is Parley's typing.
   ASSERT_TRUE(Run(*alice, {{"op", "composing"}, {"to", "bob@localhost"}}).value("ok", false));
@@ -246,7 +247,57 @@ TEST_F(XmppTest, BadXmlClosesOnlyItsOwnConnection) {
       json{{"op", "send"}, {"to", "bob@localhost"}, {"body", "still here"}, {"id", "s-1"}}.dump());
   auto to_bob = (*bob_ws)->WaitForType("message");
   ASSERT_TRUE(IsOk(to_bob));
-  EXPECT_EQ((*to_bob)["message"]["text"], "still here");
+  EXPECT_EQ((*to_bob)["text"], "still here");
+}
+
+// With --xmpp-plain-without-tls, SASL PLAIN is the HTTP login itself: the same limits count
+// both doors.
+TEST(XmppPlainTest, PlainIsTheHttpLoginWithItsLimits) {
+  auto server = ServerProcess::Start(
+      {.extra_args = {"--xmpp-listen", "127.0.0.1:0", "--xmpp-plain-without-tls", "true"}});
+  ASSERT_TRUE(IsOk(server));
+  ASSERT_TRUE((*server)->WaitForOutput("parleyd xmpp on", std::chrono::seconds(5)));
+  std::smatch match;
+  const std::string output = (*server)->output();
+  ASSERT_TRUE(
+      std::regex_search(output, match, std::regex("parleyd xmpp on 127\\.0\\.0\\.1:(\\d+)")));
+  const auto port = static_cast<uint16_t>(std::stoi(match[1]));
+  auto alice = CreateUser(**server, "alice");
+  ASSERT_TRUE(IsOk(alice));
+
+  // One SASL PLAIN attempt on a fresh stream: what the server answers.
+  auto attempt = [port](std::string_view credentials_base64) {
+    auto raw = RawSocket::Connect(port);
+    EXPECT_TRUE(IsOk(raw));
+    if (!raw.ok()) return std::string();
+    raw->WriteAll(kHeader);
+    raw->ReadUntil(
+        [](const std::string& in) { return in.find("</stream:features>") != std::string::npos; });
+    EXPECT_NE(raw->buffer().find("<mechanism>PLAIN</mechanism>"), std::string::npos);
+    raw->buffer().clear();
+    raw->WriteAll("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" +
+                  std::string(credentials_base64) + "</auth>");
+    raw->ReadUntil([](const std::string& in) {
+      return in.find("</failure>") != std::string::npos ||
+             in.find("</success>") != std::string::npos || in.find("<success") != std::string::npos;
+    });
+    return raw->buffer();
+  };
+  // "\0alice\0correct horse battery"
+  EXPECT_NE(attempt("AGFsaWNlAGNvcnJlY3QgaG9yc2UgYmF0dGVyeQ==").find("<success"),
+            std::string::npos);
+  // "\0alice\0wrong": not-authorized, then the login limits' backoff refuses the address...
+  std::string answer;
+  for (int i = 0; i < 10 && answer.find("temporary-auth-failure") == std::string::npos; ++i) {
+    answer = attempt("AGFsaWNlAHdyb25n");
+    if (answer.find("temporary-auth-failure") == std::string::npos) {
+      EXPECT_NE(answer.find("<not-authorized/>"), std::string::npos) << answer;
+    }
+  }
+  EXPECT_NE(answer.find("temporary-auth-failure"), std::string::npos) << answer;
+  // ...and the HTTP login from that address too: one limit, two doors.
+  auto http = ApiFor(**server)->Login("alice", kTestPassword);
+  EXPECT_EQ(http.status().code(), Code::kRateLimited);
 }
 
 }  // namespace
