@@ -129,6 +129,30 @@ Status SetMetricsListen(Config& config, const std::string& text) {
   return Status::Ok();
 }
 
+// --- XMPP (docs/xmpp.md) ---
+
+Status SetXmppListen(Config& config, const std::string& text) {
+  if (Status s = ParseHostPort("xmpp-listen", text, config.xmpp.host, config.xmpp.port); !s.ok()) {
+    return s;
+  }
+  config.xmpp.enabled = true;
+  return Status::Ok();
+}
+
+// A DNS name in lowercase ASCII: what users put after the @ of their JIDs.
+Status SetXmppDomain(Config& config, const std::string& text) {
+  const bool valid =
+      !text.empty() && text.size() <= 253 && text.front() != '.' && text.back() != '.' &&
+      text.front() != '-' && std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+      });
+  if (!valid) {
+    return Invalid("xmpp-domain", "must be a DNS name in lowercase, e.g. chat.example.org");
+  }
+  config.xmpp.c2s.domain = text;
+  return Status::Ok();
+}
+
 // A bearer token (RFC 6750's token68 characters), long enough not to be guessed.
 Status SetMetricsToken(Config& config, const std::string& text) {
   if (text.size() < 16 || text.size() > 256) {
@@ -184,6 +208,14 @@ const std::vector<Option>& Options() {
        }},
       {"metrics-listen", "HOST:PORT of a plain-HTTP listener serving only GET /metrics (none)",
        SetMetricsListen},
+      {"xmpp-listen", "HOST:PORT of the XMPP client listener, e.g. 0.0.0.0:5222 (none: no XMPP)",
+       SetXmppListen},
+      {"xmpp-domain", "the domain of users' XMPP addresses, username@DOMAIN (localhost)",
+       SetXmppDomain},
+      Bool("xmpp-plain-without-tls",
+           "true: offer SASL PLAIN (the password itself) on XMPP streams without TLS, only for "
+           "loopback or a network you trust (false)",
+           [](Config& c, bool v) { c.xmpp.c2s.allow_plain_without_tls = v; }),
       {"metrics-token",
        "bearer token GET /metrics needs; also serves /metrics on the main listener; put it in "
        "the config file, not on the command line (none)",

@@ -32,6 +32,7 @@
 #include "push/outbox.h"
 #include "push/providers.h"
 #include "push/registry.h"
+#include "xmpp/options.h"
 
 namespace parley::app {
 
@@ -81,6 +82,7 @@ struct Config {
   LogFormat log_format = LogFormat::kText;  // --log-format text|json (base/log_format.h)
   bool show_help = false;
   chat::RetentionOptions retention;  // retention policy and the pruner (chat/messaging/retention.h)
+  xmpp::XmppOptions xmpp;            // the XMPP front door; off unless xmpp-listen is set
 };
 
 // `args` excludes the program name.

@@ -69,6 +69,7 @@
 #include "push/web_push_sender.h"
 #include "push/webhook_sender.h"
 #include "store/store.h"
+#include "xmpp/xmpp_server.h"
 
 namespace parley::app {
 namespace {
@@ -392,6 +393,16 @@ int Main(int argc, char** argv) {
       [&pruner] { return double(pruner.stats().media); });
   auto port = server.Start();
   if (!port.ok()) return Fail(port.status());
+  // The XMPP front door (docs/xmpp.md), on threads of its own, onto the same domain services.
+  std::unique_ptr<xmpp::XmppServer> xmpp_server;
+  std::optional<uint16_t> xmpp_port;
+  if (config->xmpp.enabled) {
+    xmpp_server = std::make_unique<xmpp::XmppServer>(config->xmpp,
+                                                     xmpp::XmppServices{auth, chat, social, hub});
+    auto started = xmpp_server->Start();
+    if (!started.ok()) return Fail(started.status());
+    xmpp_port = *started;
+  }
 
   std::atomic<bool> stopped{false};  // set once Run() returned: the next wake-up is ours
   std::thread signal_waiter([&server, &writer, &stopped, signals] {
@@ -436,11 +447,16 @@ int Main(int argc, char** argv) {
     std::printf("parleyd metrics on http://%s:%u/metrics\n",
                 config->server.metrics_listen->host.c_str(), metrics_port);
   }
+  if (xmpp_port) {
+    std::printf("parleyd xmpp on %s:%u (domain %s)\n", config->xmpp.host.c_str(), *xmpp_port,
+                config->xmpp.c2s.domain.c_str());
+  }
   std::printf("parleyd listening on %s:%u%s\n", config->server.host.c_str(), *port,
               config->server.tls_cert_file.empty() ? "" : " (TLS)");
   std::fflush(stdout);
 
   server.Run();
+  if (xmpp_server) xmpp_server->Stop();  // its attached sessions were closed with the Hub's
   stopped = true;
   pthread_kill(signal_waiter.native_handle(), SIGTERM);  // wakes it wherever it waits
   signal_waiter.join();

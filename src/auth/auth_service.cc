@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "base/random_hex.h"
 #include "auth/token.h"
 #include "auth/validation.h"
 
@@ -40,7 +41,8 @@ AuthService::AuthService(store::Store& store, AuthOptions options)
       login_limits_(options_.login),
       admin_setup_(store),
       address_registrations_(options_.registrations_per_address, options_.rate_limiter_max_keys),
-      identity_confirmations_(options_.rate_limiter_max_keys) {}
+      identity_confirmations_(options_.rate_limiter_max_keys),
+      scram_decoy_key_(RandomBytes(32)) {}
 
 void AuthService::SetRevocationListener(RevocationListener* listener) {
   listener_.store(listener, std::memory_order_release);
@@ -67,8 +69,10 @@ Result<store::User> AuthService::Register(std::string_view username, std::string
   if (existing.status().code() != Code::kNotFound) return existing.status();
   Result<std::string> hash = HashPassword(password, options_.password);
   if (!hash.ok()) return hash.status();
-  return CreateAccount(username, std::move(*hash), display_name.empty() ? username : display_name,
-                       now);
+  Result<store::User> created = CreateAccount(username, std::move(*hash),
+                                              display_name.empty() ? username : display_name, now);
+  if (created.ok()) StoreScramCredentials(created->id, password);
+  return created;
 }
 
 Result<store::User> AuthService::RegisterWithoutPassword(std::string_view username,
@@ -131,7 +135,61 @@ Result<LoginResult> AuthService::Login(std::string_view username, std::string_vi
   }
   login_limits_.LoginSucceeded(account, client_address);
   MaybeUpgradeHash(*user, password);
+  // Accounts older than SCRAM credentials (or whose hash was just upgraded, which drops them)
+  // get them now, from the password the user just proved.
+  Result<std::optional<store::ScramCredentials>> scram = store_.FindScramCredentials(user->id);
+  if (scram.ok() && (!scram->has_value() || (*scram)->iterations < kScramIterations)) {
+    StoreScramCredentials(user->id, password);
+  }
 
+  return FinishLogin(std::move(*user), std::move(*device_label), now);
+}
+
+Result<AuthService::ScramLookup> AuthService::BeginScramLogin(std::string_view username,
+                                                              std::string_view client_address,
+                                                              int64_t now) {
+  ScramLookup lookup;
+  lookup.account = ValidateUsername(username).ok() ? CanonicalUsername(username) : std::string();
+  if (Status s = login_limits_.AdmitLogin(lookup.account, client_address, now); !s.ok()) return s;
+  if (!lookup.account.empty()) {
+    Result<store::User> user = store_.FindUserByName(username);
+    if (!user.ok() && user.status().code() != Code::kNotFound) return user.status();
+    if (user.ok() && !user->password_hash.empty()) {
+      Result<std::optional<store::ScramCredentials>> credentials =
+          store_.FindScramCredentials(user->id);
+      if (!credentials.ok()) return credentials.status();
+      if (credentials->has_value()) {
+        lookup.user_id = user->id;
+        lookup.credentials = std::move(**credentials);
+        return lookup;
+      }
+    }
+  }
+  // Decoy credentials: a salt that stays the same for the name (within this process), keys
+  // no password derives.
+  lookup.credentials.salt =
+      DeriveScramCredentials(scram_decoy_key_, lookup.account, 1).server_key.substr(0, 16);
+  lookup.credentials.iterations = kScramIterations;
+  lookup.credentials.stored_key = RandomBytes(32);
+  lookup.credentials.server_key = RandomBytes(32);
+  return lookup;
+}
+
+Result<LoginResult> AuthService::FinishScramLogin(const ScramLookup& lookup, bool proof_ok,
+                                                  std::string_view device_name,
+                                                  std::string_view client_address, int64_t now) {
+  Result<std::string> device_label = NormalizeDeviceName(device_name);
+  if (!device_label.ok()) return device_label.status();
+  if (!proof_ok || lookup.user_id == 0) {
+    login_limits_.LoginFailed(lookup.account, client_address, now);
+    return BadCredentials();
+  }
+  Result<store::User> user = store_.FindUserById(lookup.user_id);
+  if (!user.ok()) {
+    if (user.status().code() == Code::kNotFound) return BadCredentials();
+    return user.status();
+  }
+  login_limits_.LoginSucceeded(lookup.account, client_address);
   return FinishLogin(std::move(*user), std::move(*device_label), now);
 }
 
@@ -293,6 +351,7 @@ Status AuthService::ReplacePassword(int64_t user_id, std::string_view new_passwo
   Result<std::string> hash = HashPassword(new_password, options_.password);
   if (!hash.ok()) return hash.status();
   if (Status s = store_.SetPasswordHash(user_id, *hash); !s.ok()) return s;
+  StoreScramCredentials(user_id, new_password);
   // Revoke only after the new hash is in place, so that a login which slipped in with the old
   // password meanwhile is revoked too. If this fails the password has changed all the same;
   // the client may retry with the new one as the old.
@@ -328,6 +387,10 @@ void AuthService::MaybeUpgradeHash(const store::User& user, std::string_view pas
   // Best effort: the old hash keeps working if this fails, and the next login tries again.
   Result<std::string> hash = HashPassword(password, options_.password);
   if (hash.ok()) (void)store_.SetPasswordHash(user.id, *hash);
+}
+
+void AuthService::StoreScramCredentials(int64_t user_id, std::string_view password) {
+  (void)store_.SetScramCredentials(user_id, NewScramCredentials(password, kScramIterations));
 }
 
 void AuthService::NotifyDeviceRevoked(int64_t user_id, int64_t device_id) {

@@ -27,6 +27,7 @@
 #include "auth/identity_confirmations.h"
 #include "auth/login_limits.h"
 #include "auth/password.h"
+#include "auth/scram.h"
 #include "base/rate_limiter.h"
 #include "base/status.h"
 #include "store/store.h"
@@ -127,6 +128,23 @@ class AuthService {
                             std::string_view device_name, std::string_view client_address,
                             int64_t now);
 
+  // A SCRAM-SHA-256 login (XMPP, auth/scram.h), in two steps around the exchange. The same
+  // login limits as Login apply: BeginScramLogin admits the attempt (kRateLimited) and returns
+  // what the client's proof is checked against; FinishScramLogin records the outcome and, for
+  // a right proof, ends like Login (disabled account, second step, a new device). A missing
+  // account, or one whose SCRAM credentials are not derived yet (they are at its next password
+  // login), gets decoy credentials no proof matches, with a salt stable for the name.
+  struct ScramLookup {
+    std::string account;  // canonical username; empty for a name no account can have
+    int64_t user_id = 0;  // 0: no account with credentials
+    store::ScramCredentials credentials;
+  };
+  Result<ScramLookup> BeginScramLogin(std::string_view username, std::string_view client_address,
+                                      int64_t now);
+  Result<LoginResult> FinishScramLogin(const ScramLookup& lookup, bool proof_ok,
+                                       std::string_view device_name,
+                                       std::string_view client_address, int64_t now);
+
   // A new device (session) for a user whose login was checked by the caller: the second step
   // of a login (account/two_factor_service.h). kUnauthenticated if the user no longer exists.
   Result<LoginResult> OpenSession(int64_t user_id, std::string device_name, int64_t now);
@@ -198,6 +216,9 @@ class AuthService {
   Result<store::Device> CreateDevice(int64_t user_id, std::string device_name,
                                      std::string_view token, int64_t now);
   void MaybeUpgradeHash(const store::User& user, std::string_view password);
+  // Derives and stores the user's SCRAM credentials from `password` (best effort: a failure
+  // leaves SCRAM logins failing until the next password login derives them).
+  void StoreScramCredentials(int64_t user_id, std::string_view password);
   // Stores a hash of `new_password` and revokes every device of the user but kept_device_id
   // (0: all of them), telling the listener.
   Status ReplacePassword(int64_t user_id, std::string_view new_password, int64_t kept_device_id);
@@ -212,7 +233,8 @@ class AuthService {
   std::atomic<RevocationListener*> listener_{nullptr};
   std::atomic<SecondFactorGate*> second_factor_{nullptr};
   std::once_flag dummy_hash_once_;
-  std::string dummy_hash_;  // written once under dummy_hash_once_, then read-only
+  std::string dummy_hash_;             // written once under dummy_hash_once_, then read-only
+  const std::string scram_decoy_key_;  // salts decoy SCRAM credentials; random per process
 };
 
 }  // namespace parley::auth

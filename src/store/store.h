@@ -263,7 +263,12 @@ class Store {
   virtual Result<User> CreateUser(const NewUser& user) = 0;
   virtual Result<User> FindUserById(int64_t id) = 0;
   virtual Result<User> FindUserByName(std::string_view username) = 0;
+  // Also removes the user's SCRAM credentials: they were derived from the old password.
   virtual Status SetPasswordHash(int64_t user_id, std::string_view password_hash) = 0;
+  // The user's SCRAM-SHA-256 credentials (sqlite_scram.cc); nullopt if none were derived yet.
+  virtual Result<std::optional<ScramCredentials>> FindScramCredentials(int64_t user_id) = 0;
+  // Stores (or replaces) them. kNotFound if there is no such user.
+  virtual Status SetScramCredentials(int64_t user_id, const ScramCredentials& credentials) = 0;
   // Grants or revokes the server-admin role; kNotFound if there is no such user.
   virtual Status SetAdmin(int64_t user_id, bool is_admin) = 0;
   // True if any account is a server admin.

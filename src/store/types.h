@@ -85,6 +85,16 @@ struct OidcIdentity {
   int64_t created_at = 0;  // when it was linked (Unix ms)
 };
 
+// What SCRAM-SHA-256 (RFC 5802, 7677) checks a password against without knowing it:
+// PBKDF2-HMAC-SHA-256 of the password with `salt` and `iterations`, from which StoredKey and
+// ServerKey are derived (auth/scram.h). Raw bytes; never leaves the server.
+struct ScramCredentials {
+  std::string salt;
+  int64_t iterations = 0;
+  std::string stored_key;  // SHA-256(HMAC(SaltedPassword, "Client Key"))
+  std::string server_key;  // HMAC(SaltedPassword, "Server Key")
+};
+
 struct TotpSecret {
   int64_t user_id = 0;
   std::string sealed_seed;  // what SecretBox::Seal made of the raw seed, the user id as context

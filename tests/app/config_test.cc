@@ -356,6 +356,36 @@ TEST(ConfigTest, MetricsSettings) {
   }
 }
 
+TEST(ConfigTest, XmppSettings) {
+  auto plain = ParseConfig({});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->xmpp.enabled);  // off unless asked for
+  EXPECT_EQ(plain->xmpp.c2s.domain, "localhost");
+
+  auto set = ParseConfig({"--xmpp-listen", "0.0.0.0:5222", "--xmpp-domain", "chat.example.org"});
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  EXPECT_TRUE(set->xmpp.enabled);
+  EXPECT_EQ(set->xmpp.host, "0.0.0.0");
+  EXPECT_EQ(set->xmpp.port, 5222);
+  EXPECT_EQ(set->xmpp.c2s.domain, "chat.example.org");
+
+  for (const std::vector<std::string>& bad :
+       std::vector<std::vector<std::string>>{{"--xmpp-listen", "5222"},
+                                             {"--xmpp-listen", "127.0.0.1:70000"},
+                                             {"--xmpp-domain", ""},
+                                             {"--xmpp-domain", "Chat.Example.org"},
+                                             {"--xmpp-domain", "a b"},
+                                             {"--xmpp-domain", "user@example.org"},
+                                             {"--xmpp-domain", ".example.org"},
+                                             {"--xmpp-domain", std::string(254, 'a')}}) {
+    auto config = ParseConfig(bad);
+    ASSERT_FALSE(config.ok()) << bad[1];
+    EXPECT_EQ(config.status().code(), Code::kInvalidArgument);
+    EXPECT_NE(config.status().message().find(bad[0].substr(2)), std::string::npos)
+        << config.status().message();
+  }
+}
+
 TEST(ConfigTest, SmtpSettings) {
   auto smtp = ParseConfig({"--smtp-url", "smtp://mail.example.org:587", "--smtp-from",
                            "parley@example.org", "--smtp-username", "parley", "--smtp-password",

@@ -3,6 +3,8 @@
 #include "auth/auth_service.h"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "auth/base64.h"
+#include "auth/scram.h"
 #include "auth/token.h"
 #include "tests/auth/fake_store.h"
 
@@ -605,6 +609,105 @@ TEST_P(AuthServiceTest, ConcurrentLoginsGetDistinctDevices) {
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(device_ids.size(), 20u);
   EXPECT_EQ(tokens.size(), 20u);
+}
+
+// What a SCRAM client proves for `password` against `lookup` (auth/scram.h), as a client would.
+bool ScramProofOk(AuthService::ScramLookup& lookup, std::string_view username,
+                  std::string_view password) {
+  const std::string client_first = "n,,n=" + std::string(username) + ",r=clientnonce";
+  ScramServer server(*ParseScramClientFirst(client_first), lookup.credentials, "servernonce");
+  // The client's side, from the salt and count the server sent: ClientProof =
+  // ClientKey XOR HMAC(StoredKey, AuthMessage), StoredKey = SHA-256(ClientKey).
+  store::ScramCredentials mine =
+      DeriveScramCredentials(password, lookup.credentials.salt, lookup.credentials.iterations);
+  const std::string without_proof = "c=biws,r=clientnonceservernonce";
+  const std::string auth_message = "n=" + std::string(username) + ",r=clientnonce," +
+                                   server.server_first() + "," + without_proof;
+  unsigned char salted[32];
+  PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
+                    reinterpret_cast<const unsigned char*>(lookup.credentials.salt.data()),
+                    static_cast<int>(lookup.credentials.salt.size()),
+                    static_cast<int>(lookup.credentials.iterations), EVP_sha256(), 32, salted);
+  unsigned char client_key[32];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), salted, 32, reinterpret_cast<const unsigned char*>("Client Key"), 10,
+       client_key, &length);
+  unsigned char signature[32];
+  HMAC(EVP_sha256(), mine.stored_key.data(), 32,
+       reinterpret_cast<const unsigned char*>(auth_message.data()), auth_message.size(), signature,
+       &length);
+  std::string proof(32, '\0');
+  for (int i = 0; i < 32; ++i) proof[i] = static_cast<char>(client_key[i] ^ signature[i]);
+  return server.Finish(without_proof + ",p=" + Base64Encode(proof)).ok();
+}
+
+TEST_P(AuthServiceTest, ScramLoginWithCredentialsFromRegistration) {
+  store::User alice = MustRegister("alice", "correct horse");
+  Result<AuthService::ScramLookup> lookup = service_->BeginScramLogin("Alice", kAddress, kT0);
+  ASSERT_TRUE(lookup.ok());
+  EXPECT_EQ(lookup->user_id, alice.id);
+  EXPECT_EQ(lookup->credentials.iterations, kScramIterations);
+  EXPECT_TRUE(ScramProofOk(*lookup, "alice", "correct horse"));
+  EXPECT_FALSE(ScramProofOk(*lookup, "alice", "wrong horse"));
+  Result<LoginResult> login =
+      service_->FinishScramLogin(*lookup, true, "xmpp: phone", kAddress, kT0);
+  ASSERT_TRUE(login.ok()) << login.status().message();
+  EXPECT_EQ(login->user.id, alice.id);
+  EXPECT_EQ(MustAuthenticate(login->token).device_id, login->device.id);
+}
+
+TEST_P(AuthServiceTest, ScramCredentialsFollowThePassword) {
+  store::User alice = MustRegister("alice", "correct horse");
+  LoginResult session = MustLogin("alice", "correct horse");
+  Principal principal = MustAuthenticate(session.token);
+  ASSERT_TRUE(service_->ChangePassword(principal, "correct horse", "battery staple", kT0).ok());
+  auto lookup = service_->BeginScramLogin("alice", kAddress, kT0);
+  ASSERT_TRUE(lookup.ok());
+  EXPECT_FALSE(ScramProofOk(*lookup, "alice", "correct horse"));
+  EXPECT_TRUE(ScramProofOk(*lookup, "alice", "battery staple"));
+  // A forced reset removes them with the password; no proof matches the decoy.
+  ASSERT_TRUE(service_->ForcePasswordReset(alice.id).ok());
+  lookup = service_->BeginScramLogin("alice", kAddress, kT0);
+  ASSERT_TRUE(lookup.ok());
+  EXPECT_EQ(lookup->user_id, 0);
+  EXPECT_FALSE(ScramProofOk(*lookup, "alice", "battery staple"));
+  // An account without credentials (older than them) gets them at its next password login.
+  ASSERT_TRUE(service_->ResetPassword(alice.id, "new password 1").ok());
+  ASSERT_TRUE(
+      holder_->store()
+          .SetPasswordHash(alice.id, *HashPassword("new password 1", kMinimalPasswordCostForTests))
+          .ok());
+  EXPECT_EQ(service_->BeginScramLogin("alice", kAddress, kT0)->user_id, 0);
+  MustLogin("alice", "new password 1");
+  lookup = service_->BeginScramLogin("alice", kAddress, kT0);
+  EXPECT_EQ(lookup->user_id, alice.id);
+  EXPECT_TRUE(ScramProofOk(*lookup, "alice", "new password 1"));
+}
+
+TEST_P(AuthServiceTest, ScramDecoysLookAlikeAndFailuresCountLikeLogins) {
+  MustRegister("alice", "correct horse");
+  auto missing = service_->BeginScramLogin("nobody", kAddress, kT0);
+  auto again = service_->BeginScramLogin("nobody", kAddress, kT0);
+  ASSERT_TRUE(missing.ok() && again.ok());
+  EXPECT_EQ(missing->user_id, 0);
+  EXPECT_EQ(missing->credentials.salt, again->credentials.salt);  // stable per name
+  EXPECT_EQ(missing->credentials.salt.size(), 16u);
+  EXPECT_EQ(service_->FinishScramLogin(*missing, true, "xmpp", kAddress, kT0).status().code(),
+            Code::kUnauthenticated);
+  // Wrong proofs back off exactly as wrong passwords do (login_limits.h), then refuse.
+  Code last = Code::kOk;
+  for (int i = 0; i < 12 && last != Code::kRateLimited; ++i) {
+    auto lookup = service_->BeginScramLogin("alice", kAddress, kT0);
+    if (!lookup.ok()) {
+      last = lookup.status().code();
+      break;
+    }
+    last = service_->FinishScramLogin(*lookup, false, "xmpp", kAddress, kT0).status().code();
+  }
+  EXPECT_EQ(last, Code::kRateLimited);
+  // And a password login from that address waits too: one limit, two doors.
+  EXPECT_EQ(service_->Login("alice", "correct horse", "cli", kAddress, kT0).status().code(),
+            Code::kRateLimited);
 }
 
 #ifdef PARLEY_AUTH_TEST_SQLITE

@@ -61,6 +61,23 @@ class FakeStore : public store::Store {
     auto it = users_.find(user_id);
     if (it == users_.end()) return Status(Code::kNotFound, "no such user");
     it->second.password_hash = std::string(password_hash);
+    scram_.erase(user_id);
+    return Status::Ok();
+  }
+
+  Result<std::optional<store::ScramCredentials>> FindScramCredentials(int64_t user_id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fail_with) return Failure();
+    auto it = scram_.find(user_id);
+    if (it == scram_.end()) return std::optional<store::ScramCredentials>();
+    return std::optional<store::ScramCredentials>(it->second);
+  }
+
+  Status SetScramCredentials(int64_t user_id, const store::ScramCredentials& credentials) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fail_with) return Failure();
+    if (!users_.contains(user_id)) return Status(Code::kNotFound, "no such user");
+    scram_[user_id] = credentials;
     return Status::Ok();
   }
 
@@ -291,10 +308,11 @@ class FakeStore : public store::Store {
   static Status Unsupported() { return Status(Code::kInternal, "not in the fake"); }
 
   std::mutex mutex_;
-  std::map<int64_t, store::User> users_;  // GUARDED_BY(mutex_)
-  std::map<int64_t, Row> devices_;        // GUARDED_BY(mutex_)
-  int64_t next_user_id_ = 1;              // GUARDED_BY(mutex_)
-  int64_t next_device_id_ = 1;            // GUARDED_BY(mutex_)
+  std::map<int64_t, store::User> users_;              // GUARDED_BY(mutex_)
+  std::map<int64_t, Row> devices_;                    // GUARDED_BY(mutex_)
+  std::map<int64_t, store::ScramCredentials> scram_;  // GUARDED_BY(mutex_)
+  int64_t next_user_id_ = 1;                          // GUARDED_BY(mutex_)
+  int64_t next_device_id_ = 1;                        // GUARDED_BY(mutex_)
 };
 
 }  // namespace parley::auth

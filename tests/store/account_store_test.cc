@@ -46,6 +46,28 @@ TEST_P(AccountStoreTest, EmailIsSetUnverifiedThenVerifiedThenRemoved) {
   EXPECT_EQ(store_->SetEmail(9999, "x@example.org", 1).code(), Code::kNotFound);
 }
 
+TEST_P(AccountStoreTest, ScramCredentialsAreStoredReplacedAndDroppedWithThePassword) {
+  const int64_t alice = AddUser("alice");
+  EXPECT_FALSE(store_->FindScramCredentials(alice)->has_value());
+  const ScramCredentials first{std::string("salt\0\xFF", 6), 4096, std::string(32, '\x01'),
+                               std::string(32, '\x02')};
+  ASSERT_TRUE(store_->SetScramCredentials(alice, first).ok());
+  auto found = store_->FindScramCredentials(alice);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->salt, first.salt);  // bytes, NUL included
+  EXPECT_EQ((*found)->iterations, 4096);
+  EXPECT_EQ((*found)->stored_key, first.stored_key);
+  EXPECT_EQ((*found)->server_key, first.server_key);
+  ScramCredentials second = first;
+  second.iterations = 8192;
+  ASSERT_TRUE(store_->SetScramCredentials(alice, second).ok());
+  EXPECT_EQ((*store_->FindScramCredentials(alice))->iterations, 8192);
+  EXPECT_EQ(store_->SetScramCredentials(9999, first).code(), Code::kNotFound);
+  // A new password hash makes them stale: they go with it.
+  ASSERT_TRUE(store_->SetPasswordHash(alice, "new hash").ok());
+  EXPECT_FALSE(store_->FindScramCredentials(alice)->has_value());
+}
+
 TEST_P(AccountStoreTest, OnlyOneAccountHoldsAnAddressVerified) {
   const int64_t alice = AddUser("alice"), bob = AddUser("bob");
   ASSERT_TRUE(store_->SetEmail(alice, "shared@example.org", 1).ok());

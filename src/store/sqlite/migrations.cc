@@ -458,6 +458,18 @@ INSERT INTO stickers (id, pack_id, media_id, keywords, position) VALUES
   (7, 1, '', 'sleep tired night 困 dodo', 7),
   (8, 1, '', 'think hmm question 想 réfléchir', 8);
 )sql",
+    // 15: SCRAM-SHA-256 credentials for XMPP logins (store::ScramCredentials, docs/security.md):
+    // derived from the password at registration, password change and reset, and at the next
+    // password login for accounts older than this table. Removed with the password hash.
+    R"sql(
+CREATE TABLE scram_credentials (
+  user_id    INTEGER PRIMARY KEY REFERENCES users (id),
+  salt       BLOB NOT NULL,
+  iterations INTEGER NOT NULL,
+  stored_key BLOB NOT NULL,
+  server_key BLOB NOT NULL
+) STRICT;
+)sql",
 };
 
 Status Failed(int64_t version, const Status& cause) {

@@ -43,6 +43,7 @@ constexpr const char* kRemovedRows[] = {
     "DELETE FROM account_emails WHERE user_id = ?1",
     "DELETE FROM account_tokens WHERE user_id = ?1",
     "DELETE FROM totp_secrets WHERE user_id = ?1",
+    "DELETE FROM scram_credentials WHERE user_id = ?1",
     "DELETE FROM recovery_codes WHERE user_id = ?1",
     "DELETE FROM oidc_identities WHERE user_id = ?1",
     // Reports stay for the admins, without what was copied into them: what they showed when

@@ -144,6 +144,10 @@ Result<User> SqliteStore::FindUserByName(std::string_view username) {
 
 Status SqliteStore::SetPasswordHash(int64_t user_id, std::string_view password_hash) {
   return WithWriter("SetPasswordHash", [&](Db& db) -> Status {
+    Transaction txn(db);
+    if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) {
+      return Internal("SetPasswordHash", s);
+    }
     Result<Statement> stmt =
         db.Prepare("UPDATE users SET password_hash = ?2 WHERE id = ?1 RETURNING id");
     if (!stmt.ok()) return Internal("SetPasswordHash", stmt.status());
@@ -151,7 +155,14 @@ Status SqliteStore::SetPasswordHash(int64_t user_id, std::string_view password_h
     stmt->BindText(2, password_hash);
     Result<bool> touched = RunReturning("SetPasswordHash", *stmt);
     if (!touched.ok()) return touched.status();
-    return *touched ? Status::Ok() : Status(Code::kNotFound, "no such user");
+    if (!*touched) return Status(Code::kNotFound, "no such user");
+    // SCRAM credentials were derived from the old password (migration 15).
+    Result<Statement> drop = db.Prepare("DELETE FROM scram_credentials WHERE user_id = ?1");
+    if (!drop.ok()) return Internal("SetPasswordHash", drop.status());
+    drop->BindInt(1, user_id);
+    if (Status s = drop->Run(); !s.ok()) return Internal("SetPasswordHash", s);
+    if (Status s = txn.Commit(); !s.ok()) return Internal("SetPasswordHash", s);
+    return Status::Ok();
   });
 }
 

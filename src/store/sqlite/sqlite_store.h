@@ -69,6 +69,8 @@ class SqliteStore final : public Store {
   Result<std::vector<OidcIdentity>> ListIdentities(int64_t user_id) override;
   Status RemoveIdentity(int64_t user_id, std::string_view provider,
                         std::string_view subject) override;
+  Result<std::optional<ScramCredentials>> FindScramCredentials(int64_t user_id) override;
+  Status SetScramCredentials(int64_t user_id, const ScramCredentials& credentials) override;
   Result<std::optional<TotpSecret>> FindTotp(int64_t user_id) override;
   Status StartTotp(int64_t user_id, std::string_view sealed_seed, int64_t now) override;
   Result<bool> EnableTotp(int64_t user_id, int64_t step,

@@ -1,0 +1,156 @@
+// C2sSession: the domain's events, as XmppFrameEncoder made them, completed with the JIDs
+// this session knows, and dropped when they are not for XMPP (yet): the user's own messages
+// and presence (no carbons yet) and group messages (no MUC yet). Frames that name a user or a
+// conversation the session does not know wait, in order, while it reads them (Resolve).
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <unordered_set>
+
+#include "net/blocking.h"
+#include "xmpp/c2s_session.h"
+#include "xmpp/xml_writer.h"
+
+namespace parley::xmpp {
+namespace asio = boost::asio;
+using asio::awaitable;
+
+void C2sSession::Remember(int64_t user_id, const std::string& username) {
+  usernames_[user_id] = username;
+  std::string key = username;
+  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  user_ids_[key] = user_id;
+}
+
+void C2sSession::RouteFrame(chat::SharedFrame frame) {
+  if (phase_ != Phase::kBound) return;  // attached only once bound
+  if (resolving_) {
+    pending_.push_back(std::move(frame));
+    return;
+  }
+  std::optional<xmpp::Route> route = ReadRoute(*frame);
+  if (!route) return;
+  switch (Decide(*route)) {
+    case Decision::kWrite:
+      Write(*route, frame);
+      break;
+    case Decision::kDrop:
+      break;
+    case Decision::kResolve:
+      pending_.push_back(std::move(frame));
+      resolving_ = true;
+      asio::co_spawn(
+          stream_.get_executor(), [self = shared_from_this()] { return self->Resolve(); },
+          asio::detached);
+      break;
+  }
+}
+
+C2sSession::Decision C2sSession::Decide(const xmpp::Route& route) const {
+  switch (route.kind) {
+    case 'x':
+      return Decision::kWrite;
+    case 'r':
+      return usernames_.contains(route.user_id) ? Decision::kWrite : Decision::kDrop;
+    case 'p':
+      if (route.user_id == user_id_) return Decision::kDrop;
+      return usernames_.contains(route.user_id) ? Decision::kWrite : Decision::kResolve;
+    case 'm': {
+      if (route.user_id == user_id_) return Decision::kDrop;
+      auto conversation = direct_peer_.find(route.conversation_id);
+      if (conversation == direct_peer_.end()) return Decision::kResolve;
+      if (conversation->second != route.user_id) return Decision::kDrop;  // a group
+      return usernames_.contains(route.user_id) ? Decision::kWrite : Decision::kResolve;
+    }
+    default:
+      return Decision::kDrop;
+  }
+}
+
+void C2sSession::Write(const xmpp::Route& route, const chat::SharedFrame& frame) {
+  const size_t tail_offset = static_cast<size_t>(route.tail.data() - frame->data());
+  switch (route.kind) {
+    case 'x':
+      Queue(Outgoing{"", frame, tail_offset});
+      return;
+    case 'r': {
+      const std::string jid = XmlEscape(usernames_.at(route.user_id) + "@" + options_.domain);
+      Send("<iq type='set' id='roster-" + std::to_string(++next_id_) +
+           "'><query xmlns='jabber:iq:roster'><item jid='" + jid +
+           "' subscription='remove'/></query></iq>");
+      return;
+    }
+    case 'p':
+    case 'm': {
+      const std::string element = route.kind == 'p' ? "<presence from='" : "<message from='";
+      Queue(Outgoing{element + XmlEscape(usernames_.at(route.user_id) + "@" + options_.domain),
+                     frame, tail_offset});
+      return;
+    }
+  }
+}
+
+// Reads what the pending frames need (the user's conversations, the senders' usernames) on a
+// worker, then routes them in order; frames that came in meanwhile and need more get another
+// round. What is still unknown after the last round is not this user's direct chat: dropped.
+awaitable<void> C2sSession::Resolve() {
+  constexpr int kRounds = 3;
+  for (int round = 1; round <= kRounds && !pending_.empty() && !closing_; ++round) {
+    std::unordered_set<int64_t> users;
+    bool conversations = false;
+    for (const chat::SharedFrame& frame : pending_) {
+      std::optional<xmpp::Route> route = ReadRoute(*frame);
+      if (!route || route->user_id == 0 || route->user_id == user_id_) continue;
+      if (!usernames_.contains(route->user_id)) users.insert(route->user_id);
+      if (route->kind == 'm' && !direct_peer_.contains(route->conversation_id)) {
+        conversations = true;
+      }
+    }
+    auto reading = net::OnWorker(services_.workers, [this, &users, conversations] {
+      std::vector<store::User> profiles;
+      for (int64_t id : users) {
+        if (Result<store::User> user = services_.social.Profile(id); user.ok()) {
+          profiles.push_back(std::move(*user));
+        }
+      }
+      std::vector<store::ConversationSummary> summaries;
+      if (conversations) {
+        if (auto listed = services_.chat.Conversations(user_id_); listed.ok()) {
+          summaries = std::move(*listed);
+        }
+      }
+      return std::make_pair(std::move(profiles), std::move(summaries));
+    });
+    auto [profiles, summaries] = co_await std::move(reading);
+    for (const store::User& user : profiles) Remember(user.id, user.username);
+    for (const store::ConversationSummary& summary : summaries) {
+      const bool direct =
+          summary.kind == store::ConversationKind::kDirect && !summary.others.empty();
+      const int64_t peer = direct ? summary.others.front().user_id : 0;
+      direct_peer_[summary.id] = peer;
+      if (direct) direct_with_[peer] = summary.id;
+    }
+    // Frames that arrived during the read are in pending_ too, in order.
+    std::deque<chat::SharedFrame> frames = std::move(pending_);
+    pending_.clear();
+    for (chat::SharedFrame& frame : frames) {
+      std::optional<xmpp::Route> route = ReadRoute(*frame);
+      if (!route) continue;
+      if (round == kRounds && route->kind == 'm' &&
+          !direct_peer_.contains(route->conversation_id)) {
+        direct_peer_[route->conversation_id] = 0;
+      }
+      const Decision decision = Decide(*route);
+      if (decision == Decision::kResolve && round < kRounds) {
+        pending_.push_back(std::move(frame));
+      } else if (decision == Decision::kWrite && pending_.empty()) {
+        Write(*route, frame);
+      } else if (decision == Decision::kWrite) {
+        pending_.push_back(std::move(frame));  // stays behind an earlier frame, in order
+      }
+    }
+  }
+  pending_.clear();
+  resolving_ = false;
+}
+
+}  // namespace parley::xmpp

@@ -1,0 +1,267 @@
+#include "xmpp/c2s_session.h"
+
+#include <array>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "net/blocking.h"
+
+namespace parley::xmpp {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::awaitable;
+
+namespace {
+
+constexpr size_t kReadBytes = 4096;
+constexpr std::chrono::seconds kCloseGrace{10};  // to write what is queued
+constexpr std::chrono::seconds kLingerGrace{2};  // for the client to close after our FIN
+
+int64_t SteadyMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+size_t SizeOf(const C2sSession::Outgoing& out) {
+  return out.head.size() + (out.frame ? out.frame->size() - out.offset : 0);
+}
+
+StreamFailure FailureOf(chat::CloseReason reason) {
+  switch (reason) {
+    case chat::CloseReason::kShutdown:
+      return {StreamCondition::kSystemShutdown, "the server is stopping"};
+    case chat::CloseReason::kProtocolError:
+      return {StreamCondition::kBadFormat, "protocol error"};
+    case chat::CloseReason::kUnauthenticated:
+      return {StreamCondition::kNotAuthorized, "this session was signed out"};
+    case chat::CloseReason::kSlowConsumer:
+      return {StreamCondition::kPolicyViolation, "the client does not read fast enough"};
+    case chat::CloseReason::kRateLimited:
+      return {StreamCondition::kPolicyViolation, "too many stanzas"};
+  }
+  return {StreamCondition::kBadFormat, "closed"};
+}
+
+}  // namespace
+
+C2sSession::C2sSession(tls::Stream stream, C2sServices& services, const C2sOptions& options,
+                       std::string client_key, std::string session_id,
+                       net::ConnectionLimiter::Slot slot)
+    : stream_(std::move(stream)),
+      slot_(std::move(slot)),
+      services_(services),
+      options_(options),
+      client_key_(std::move(client_key)),
+      session_id_(std::move(session_id)),
+      reader_(options.xml),
+      deadline_(stream_.get_executor()) {}
+
+C2sSession::~C2sSession() {
+  Log(LogLevel::kInfo, "xmpp_closed",
+      {{"session", session_id_}, {"user_id", std::to_string(user_id_)}});
+}
+
+void C2sSession::Start() {
+  asio::co_spawn(
+      stream_.get_executor(), [self = shared_from_this()] { return self->Run(); }, asio::detached);
+}
+
+awaitable<void> C2sSession::Run() {
+  deadline_.expires_after(std::chrono::milliseconds(options_.negotiation_timeout_ms));
+  deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock(); self && self->phase_ != Phase::kBound) {
+      self->Fail({StreamCondition::kConnectionTimeout, "negotiation took too long"});
+    }
+  });
+  std::array<char, kReadBytes> buffer;
+  for (;;) {
+    beast::error_code ec;
+    const size_t n = co_await stream_.async_read_some(
+        asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) break;
+    if (closing_) continue;  // read and dropped until the connection closes
+    FeedResult result = reader_.Feed(std::string_view(buffer.data(), n), SteadyMillis());
+    if (auto* failure = std::get_if<StreamFailure>(&result)) {
+      Fail(*failure);
+      continue;
+    }
+    for (XmlEvent& event : std::get<std::vector<XmlEvent>>(result)) {
+      co_await HandleEvent(event);
+      if (closing_) break;
+      if (restart_) {
+        // Anything the client sent after the element that restarts the stream is dropped
+        // (RFC 6120 forbids sending it before the restart).
+        restart_ = false;
+        reader_.Restart();
+        break;
+      }
+    }
+  }
+  co_await End();
+}
+
+awaitable<void> C2sSession::HandleEvent(XmlEvent& event) {
+  if (auto* opened = std::get_if<xml_events::StreamOpened>(&event)) {
+    OpenStream(opened->header);
+  } else if (std::holds_alternative<xml_events::StreamClosed>(event)) {
+    Send("</stream:stream>");
+    closing_ = true;
+    Shutdown();
+  } else if (auto* stanza = std::get_if<xml_events::Stanza>(&event)) {
+    if (phase_ == Phase::kBound) {
+      co_await HandleStanza(stanza->element);
+    } else {
+      co_await HandleNegotiation(stanza->element);
+    }
+  }
+}
+
+// The session's end, whatever caused it: out of the Hub, offline, and the device signed out.
+awaitable<void> C2sSession::End() {
+  if (attached_) {
+    services_.hub.Detach(user_id_, this);
+    attached_ = false;
+  }
+  if (available_) {
+    services_.social.DeviceDisconnected(user_id_, away_);
+    available_ = false;
+  }
+  if (principal_) {
+    auto signing_out =
+        net::OnWorker(services_.workers, [this] { return services_.auth.Logout(*principal_); });
+    (void)co_await std::move(signing_out);
+    principal_.reset();
+  }
+}
+
+void C2sSession::Deliver(chat::SharedFrame frame) {
+  bool first;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    first = inbox_.empty();
+    inbox_.push_back(std::move(frame));
+  }
+  if (first)
+    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->DrainInbox(); });
+}
+
+void C2sSession::DrainInbox() {
+  std::vector<chat::SharedFrame> frames;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    frames.swap(inbox_);
+  }
+  for (chat::SharedFrame& frame : frames) {
+    if (closing_) return;
+    RouteFrame(std::move(frame));
+  }
+}
+
+void C2sSession::Close(chat::CloseReason reason) {
+  asio::post(stream_.get_executor(),
+             [self = shared_from_this(), reason] { self->CloseNow(reason); });
+}
+
+void C2sSession::CloseNow(chat::CloseReason reason) {
+  Fail(FailureOf(reason),
+       reason == chat::CloseReason::kSlowConsumer || reason == chat::CloseReason::kUnauthenticated);
+}
+
+void C2sSession::Fail(StreamFailure failure, bool drop_queued) {
+  if (closing_) return;
+  if (failure.condition != StreamCondition::kSystemShutdown) {
+    Log(LogLevel::kInfo, "xmpp_stream_error",
+        {{"session", session_id_},
+         {"user_id", std::to_string(user_id_)},
+         {"condition", std::string(ConditionName(failure.condition))},
+         {"reason", failure.text}});
+  }
+  if (drop_queued) {
+    while (outgoing_.size() > (writing_ ? 1u : 0u)) {
+      queued_bytes_ -= SizeOf(outgoing_.back());
+      outgoing_.pop_back();
+    }
+  }
+  // A stream error needs an open stream: a header first when none was sent yet.
+  Send((header_sent_ ? "" : StreamHeader()) + StreamErrorXml(failure));
+  closing_ = true;
+  Shutdown();
+}
+
+void C2sSession::Send(std::string text) { Queue(Outgoing{std::move(text), nullptr, 0}); }
+
+void C2sSession::Queue(Outgoing out) {
+  if (closing_) return;
+  queued_bytes_ += SizeOf(out);
+  if (queued_bytes_ > options_.max_outgoing_bytes) {
+    queued_bytes_ -= SizeOf(out);
+    Fail({StreamCondition::kPolicyViolation, "the client does not read fast enough"}, true);
+    return;
+  }
+  outgoing_.push_back(std::move(out));
+  if (!writing_) WriteNext();
+}
+
+void C2sSession::WriteNext() {
+  writing_ = true;
+  const Outgoing& out = outgoing_.front();
+  std::array<asio::const_buffer, 2> buffers{
+      asio::buffer(out.head),
+      out.frame ? asio::buffer(out.frame->data() + out.offset, out.frame->size() - out.offset)
+                : asio::const_buffer()};
+  asio::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, size_t) {
+    self->writing_ = false;
+    const Outgoing& done = self->outgoing_.front();
+    self->queued_bytes_ -= SizeOf(done);
+    self->outgoing_.pop_front();
+    if (ec) {
+      self->closing_ = true;
+      self->outgoing_.clear();
+      self->queued_bytes_ = 0;
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->stream_).socket().close(ignored);
+      return;
+    }
+    if (!self->outgoing_.empty()) {
+      self->WriteNext();
+    } else if (self->closing_) {
+      self->Shutdown();
+    }
+  });
+}
+
+// Once the queue is written: the TCP connection is shut down (the reader then ends), or at
+// the latest after kCloseGrace.
+void C2sSession::Shutdown() {
+  if (writing_ || !outgoing_.empty()) {
+    deadline_.expires_after(kCloseGrace);
+    deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      if (ec) return;
+      if (auto self = weak.lock()) {
+        beast::error_code ignored;
+        beast::get_lowest_layer(self->stream_).socket().close(ignored);
+      }
+    });
+    return;
+  }
+  beast::error_code ignored;
+  beast::get_lowest_layer(stream_).socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  deadline_.expires_after(kLingerGrace);
+  deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->stream_).socket().close(ignored);
+    }
+  });
+}
+
+}  // namespace parley::xmpp

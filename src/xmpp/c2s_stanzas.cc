@@ -1,0 +1,232 @@
+// C2sSession: the stanzas of a bound session (RFC 6121 and the XEPs of docs/xmpp.md), each
+// mapped onto the same domain calls the WebSocket session makes.
+#include <algorithm>
+
+#include "base/random_hex.h"
+#include "base/clock.h"
+#include "net/blocking.h"
+#include "xmpp/c2s_session.h"
+#include "xmpp/jid.h"
+#include "xmpp/stanza_error.h"
+#include "xmpp/xml_writer.h"
+
+namespace parley::xmpp {
+namespace asio = boost::asio;
+using asio::awaitable;
+
+namespace {
+
+constexpr std::string_view kRosterNs = "jabber:iq:roster";
+constexpr std::string_view kPingNs = "urn:xmpp:ping";
+constexpr std::string_view kDiscoInfoNs = "http://jabber.org/protocol/disco#info";
+constexpr std::string_view kSessionNs = "urn:ietf:params:xml:ns:xmpp-session";
+constexpr std::string_view kChatStatesNs = "http://jabber.org/protocol/chatstates";
+constexpr std::chrono::seconds kTypingInterval{2};
+
+std::string Lowercase(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
+  return out;
+}
+
+XmlElement DiscoInfo() {
+  XmlElement query(std::string(kDiscoInfoNs), "query");
+  query.Add(XmlElement(std::string(kDiscoInfoNs), "identity"))
+      .Set("category", "server")
+      .Set("type", "im")
+      .Set("name", "Parley");
+  for (std::string_view feature :
+       {kDiscoInfoNs, kPingNs, kRosterNs, std::string_view("urn:xmpp:sid:0"), kChatStatesNs}) {
+    query.Add(XmlElement(std::string(kDiscoInfoNs), "feature")).Set("var", std::string(feature));
+  }
+  return query;
+}
+
+}  // namespace
+
+void C2sSession::SendStanza(const XmlElement& stanza) { Send(Serialize(stanza)); }
+
+void C2sSession::Reply(const XmlElement& iq, std::optional<XmlElement> payload) {
+  XmlElement result(std::string(kClientNs), "iq");
+  result.Set("type", "result").Set("id", std::string(iq.Attr("id")));
+  if (iq.HasAttr("to")) result.Set("from", std::string(iq.Attr("to")));
+  if (payload) result.Add(std::move(*payload));
+  SendStanza(result);
+}
+
+void C2sSession::ReplyError(const XmlElement& stanza, const Status& status) {
+  SendStanza(ErrorReply(stanza, StanzaErrorOf(status.code()), status.message()));
+}
+
+awaitable<void> C2sSession::HandleStanza(const XmlElement& stanza) {
+  if (stanza.name == "iq") {
+    co_await HandleIq(stanza);
+  } else if (stanza.name == "message") {
+    co_await HandleMessage(stanza);
+  } else if (stanza.name == "presence") {
+    co_await HandlePresence(stanza);
+  } else {
+    Fail({StreamCondition::kBadFormat, "unsupported stanza"});  // unsupported-stanza-type
+  }
+}
+
+awaitable<void> C2sSession::HandleIq(const XmlElement& iq) {
+  const std::string_view type = iq.Attr("type");
+  if (type == "result" || type == "error") co_return;  // answers to the server's roster pushes
+  if ((type != "get" && type != "set") || !iq.HasAttr("id") || iq.children.size() != 1) {
+    ReplyError(iq, Status(Code::kMalformed, "an iq get or set has an id and one child"));
+    co_return;
+  }
+  const XmlElement& payload = iq.children.front();
+  const std::string_view to = iq.Attr("to");
+  const bool to_server =
+      to.empty() || to == options_.domain || to == username_ + "@" + options_.domain;
+  if (payload.ns == kRosterNs && to_server) {
+    co_await HandleRoster(iq);
+  } else if (payload.ns == kPingNs && type == "get" && to_server) {
+    Reply(iq);  // XEP-0199
+  } else if (payload.ns == kDiscoInfoNs && type == "get" && to_server) {
+    Reply(iq, DiscoInfo());  // XEP-0030, minimal
+  } else if (payload.ns == kSessionNs && type == "set") {
+    Reply(iq);  // RFC 3921's session establishment, a no-op since RFC 6121
+  } else {
+    SendStanza(ErrorReply(iq, {"cancel", "service-unavailable"}, ""));
+  }
+}
+
+// Roster get = the user's friends, each with subscription both (RFC 6121 section 2).
+awaitable<void> C2sSession::HandleRoster(const XmlElement& iq) {
+  if (iq.Attr("type") != "get") {
+    SendStanza(ErrorReply(iq, {"cancel", "feature-not-implemented"},
+                          "the roster is the friends list: change it in Parley"));
+    co_return;
+  }
+  auto reading =
+      net::OnWorker(services_.workers, [this] { return services_.social.Friends(user_id_); });
+  Result<std::vector<chat::Friend>> friends = co_await std::move(reading);
+  if (!friends.ok()) {
+    ReplyError(iq, friends.status());
+    co_return;
+  }
+  XmlElement query(std::string(kRosterNs), "query");
+  for (const chat::Friend& f : *friends) {
+    const store::User& user = f.relation.user;
+    Remember(user.id, user.username);
+    query.Add(XmlElement(std::string(kRosterNs), "item"))
+        .Set("jid", user.username + "@" + options_.domain)
+        .Set("name", user.display_name)
+        .Set("subscription", "both");
+  }
+  Reply(iq, std::move(query));
+}
+
+awaitable<std::optional<int64_t>> C2sSession::UserIdOf(const std::string& username) {
+  if (auto known = user_ids_.find(Lowercase(username)); known != user_ids_.end()) {
+    co_return known->second;
+  }
+  auto finding = net::OnWorker(services_.workers,
+                               [this, &username] { return services_.chat.FindUser(username); });
+  Result<store::User> user = co_await std::move(finding);
+  if (!user.ok()) co_return std::nullopt;
+  Remember(user->id, user->username);
+  co_return user->id;
+}
+
+// A 1:1 chat message becomes a send to the direct conversation with the addressee, with the
+// stanza's id as the idempotency key; a chat state (XEP-0085 composing) becomes typing.
+awaitable<void> C2sSession::HandleMessage(const XmlElement& message) {
+  const std::string_view type = message.Attr("type");
+  if (type == "error") co_return;
+  std::optional<Jid> to = ParseJid(message.Attr("to"));
+  if (!to || to->local.empty()) {
+    ReplyError(message,
+               Status(Code::kMalformed, "a message is addressed to user@" + options_.domain));
+    co_return;
+  }
+  if (to->domain != options_.domain) {
+    SendStanza(ErrorReply(message, {"cancel", "remote-server-not-found"},
+                          "this server does not federate"));
+    co_return;
+  }
+  if (type == "groupchat") {
+    SendStanza(ErrorReply(message, {"cancel", "feature-not-implemented"}, "groups: not yet"));
+    co_return;
+  }
+  const XmlElement* body = message.Child("body", kClientNs);
+  const bool composing = message.Child("composing", kChatStatesNs) != nullptr;
+  if (body == nullptr && !composing) co_return;  // other chat states, receipts: not mapped yet
+  std::optional<int64_t> peer = co_await UserIdOf(to->local);
+  if (!peer) {
+    ReplyError(message, Status(Code::kNotFound, "no such user"));
+    co_return;
+  }
+  if (body == nullptr) {
+    auto conversation = direct_with_.find(*peer);
+    const auto now = std::chrono::steady_clock::now();
+    auto& last = typing_sent_[*peer];
+    if (conversation == direct_with_.end() || now - last < kTypingInterval) co_return;
+    last = now;
+    auto forwarding = net::OnWorker(services_.workers, [this, id = conversation->second] {
+      return services_.social.Typing(user_id_, id);
+    });
+    (void)co_await std::move(forwarding);
+    co_return;
+  }
+  if (services_.shutting_down) {
+    ReplyError(message, Status(Code::kUnavailable, "the server is shutting down"));
+    co_return;
+  }
+  std::string client_id(message.Attr("id"));
+  if (client_id.empty()) client_id = "xmpp-" + RandomHex(8);  // no resend to recognize
+  chat::SendCommand command{user_id_, std::move(client_id), *peer, 0, body->text};
+  services_.chat.Send(std::move(command), weak_from_this());
+}
+
+// Available presence = this device is connected (and away for show away/xa/dnd); unavailable
+// = disconnected. The first available presence also gets the friends' current presence.
+awaitable<void> C2sSession::HandlePresence(const XmlElement& presence) {
+  if (presence.HasAttr("to")) co_return;  // directed presence, subscriptions: not mapped yet
+  const std::string_view type = presence.Attr("type");
+  if (type == "unavailable") {
+    if (available_) services_.social.DeviceDisconnected(user_id_, away_);
+    available_ = false;
+    away_ = false;
+    co_return;
+  }
+  if (!type.empty()) co_return;
+  const XmlElement* show = presence.Child("show", kClientNs);
+  const bool away =
+      show != nullptr && (show->text == "away" || show->text == "xa" || show->text == "dnd");
+  if (!available_) {
+    available_ = true;
+    away_ = false;
+    services_.social.DeviceConnected(user_id_);
+    if (away) {
+      away_ = true;
+      services_.social.DeviceAway(user_id_, true);
+    }
+    auto reading =
+        net::OnWorker(services_.workers, [this] { return services_.social.Friends(user_id_); });
+    Result<std::vector<chat::Friend>> friends = co_await std::move(reading);
+    if (!friends.ok() || closing_) co_return;
+    for (const chat::Friend& f : *friends) {
+      Remember(f.relation.user.id, f.relation.user.username);
+      if (f.presence.status == chat::PresenceStatus::kOffline) continue;
+      XmlElement out(std::string(kClientNs), "presence");
+      out.Set("from", f.relation.user.username + "@" + options_.domain);
+      if (f.presence.status == chat::PresenceStatus::kAway) {
+        out.AddText(std::string(kClientNs), "show", "away");
+      }
+      SendStanza(out);
+    }
+    co_return;
+  }
+  if (away != away_) {
+    away_ = away;
+    services_.social.DeviceAway(user_id_, away);
+  }
+}
+
+}  // namespace parley::xmpp

@@ -1,0 +1,104 @@
+#include "xmpp/xmpp_frames.h"
+
+#include <charconv>
+
+#include "xmpp/stanza_error.h"
+#include "xmpp/xml_writer.h"
+
+namespace parley::xmpp {
+namespace {
+
+std::string RouteLine(char kind, int64_t user_id, int64_t conversation_id) {
+  return std::string(1, kind) + " " + std::to_string(user_id) + " " +
+         std::to_string(conversation_id) + "\n";
+}
+
+chat::SharedFrame Nothing() {
+  static const chat::SharedFrame empty = chat::MakeFrame("");
+  return empty;
+}
+
+// The rest of a <message from='...: the client's id, the body and the seq as the stanza id
+// (XEP-0359) assigned by this server.
+std::string MessageTail(const store::Message& message, std::string_view domain) {
+  std::string tail = "' type='chat'";
+  if (!message.client_id.empty()) tail += " id='" + XmlEscape(message.client_id) + "'";
+  tail += "><body>" + XmlEscape(message.text) + "</body>";
+  tail += "<stanza-id xmlns='urn:xmpp:sid:0' id='" + std::to_string(message.seq) + "' by='" +
+          XmlEscape(domain) + "'/></message>";
+  return tail;
+}
+
+std::string PresenceTail(chat::PresenceStatus status) {
+  switch (status) {
+    case chat::PresenceStatus::kOnline:
+      return "'/>";
+    case chat::PresenceStatus::kAway:
+      return "'><show>away</show></presence>";
+    case chat::PresenceStatus::kOffline:
+      break;
+  }
+  return "' type='unavailable'/>";
+}
+
+}  // namespace
+
+chat::SharedFrame XmppFrameEncoder::Encode(const chat::Event& event) const {
+  namespace events = chat::events;
+  if (auto* committed = std::get_if<events::MessageCommitted>(&event)) {
+    const store::Message& message = committed->message;
+    if (message.kind != store::MessageKind::kText || message.text.empty() || message.deleted) {
+      return Nothing();  // media, stickers, edits, reactions, group events: not yet mapped
+    }
+    return chat::MakeFrame(RouteLine('m', message.sender_id, message.conversation_id) +
+                           MessageTail(message, domain_));
+  }
+  if (auto* typing = std::get_if<events::Typing>(&event)) {
+    return chat::MakeFrame(
+        RouteLine('m', typing->user_id, typing->conversation_id) +
+        "' type='chat'><composing xmlns='http://jabber.org/protocol/chatstates'/></message>");
+  }
+  if (auto* presence = std::get_if<events::PresenceChanged>(&event)) {
+    return chat::MakeFrame(RouteLine('p', presence->user_id, 0) +
+                           PresenceTail(presence->presence.status));
+  }
+  if (auto* failed = std::get_if<events::RequestFailed>(&event)) {
+    if (failed->id.empty()) return Nothing();  // not about a message this protocol sent
+    XmlElement reply("jabber:client", "message");
+    reply.Set("type", "error").Set("id", failed->id);
+    reply.Add(ErrorElement(StanzaErrorOf(failed->status.code()), failed->status.message()));
+    return chat::MakeFrame(RouteLine('x', 0, 0) + Serialize(reply));
+  }
+  if (auto* added = std::get_if<events::FriendAdded>(&event)) {
+    const store::User& user = added->added.relation.user;
+    XmlElement push("jabber:client", "iq");
+    push.Set("type", "set").Set("id", "roster-" + std::to_string(user.id));
+    XmlElement& query = push.Add(XmlElement("jabber:iq:roster", "query"));
+    query.Add(XmlElement("jabber:iq:roster", "item"))
+        .Set("jid", user.username + "@" + domain_)
+        .Set("name", user.display_name)
+        .Set("subscription", "both");
+    return chat::MakeFrame(RouteLine('x', 0, 0) + Serialize(push));
+  }
+  if (auto* removed = std::get_if<events::FriendRemoved>(&event)) {
+    return chat::MakeFrame(RouteLine('r', removed->user_id, 0));
+  }
+  return Nothing();
+}
+
+std::optional<Route> ReadRoute(std::string_view frame) {
+  const size_t end = frame.find('\n');
+  if (frame.size() < 6 || end == std::string_view::npos || frame[1] != ' ') return std::nullopt;
+  Route route;
+  route.kind = frame[0];
+  const char* p = frame.data() + 2;
+  const char* line_end = frame.data() + end;
+  auto [after_user, e1] = std::from_chars(p, line_end, route.user_id);
+  if (e1 != std::errc() || after_user == line_end || *after_user != ' ') return std::nullopt;
+  auto [after_conversation, e2] = std::from_chars(after_user + 1, line_end, route.conversation_id);
+  if (e2 != std::errc() || after_conversation != line_end) return std::nullopt;
+  route.tail = frame.substr(end + 1);
+  return route;
+}
+
+}  // namespace parley::xmpp

@@ -1,0 +1,47 @@
+// XmppFrameEncoder: the XMPP protocol's bytes for the domain's events (chat/fanout/frame_encoder.h),
+// encoded once per event and shared by every XMPP session it reaches, like the JSON frames.
+//
+// A shared frame cannot name its recipient, and an event often names users only by id, so an
+// XMPP frame is a route line and a stanza tail that the session completes (c2s_session.h):
+//   "m <user> <conversation>\n" + tail   a message from <user> in <conversation>; the session
+//                                        writes "<message from='" + JID of <user> + tail, and
+//                                        only for a direct conversation and another user
+//   "p <user> 0\n" + tail                presence of <user>: "<presence from='" + JID + tail
+//   "r <user> 0\n"                       <user> left the roster: the session writes the push
+//   "x 0 0\n" + stanza                   a whole stanza, written as it is
+// An empty frame: nothing for XMPP (events not mapped yet: docs/xmpp.md).
+// Stateless after construction, thread-safe.
+#ifndef PARLEY_XMPP_XMPP_FRAMES_H_
+#define PARLEY_XMPP_XMPP_FRAMES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "chat/fanout/frame_encoder.h"
+
+namespace parley::xmpp {
+
+class XmppFrameEncoder : public chat::FrameEncoder {
+ public:
+  explicit XmppFrameEncoder(std::string domain) : domain_(std::move(domain)) {}
+  chat::SharedFrame Encode(const chat::Event& event) const override;
+
+ private:
+  const std::string domain_;
+};
+
+struct Route {
+  char kind = 'x';  // m, p, r or x
+  int64_t user_id = 0;
+  int64_t conversation_id = 0;
+  std::string_view tail;  // into the frame
+};
+
+// The route of a frame this encoder made; nullopt for an empty frame.
+std::optional<Route> ReadRoute(std::string_view frame);
+
+}  // namespace parley::xmpp
+
+#endif  // PARLEY_XMPP_XMPP_FRAMES_H_

@@ -1,0 +1,134 @@
+// The XMPP encoder's frames (route line and stanza tail), JIDs and the stanza error table.
+#include "xmpp/xmpp_frames.h"
+
+#include <gtest/gtest.h>
+
+#include "xmpp/jid.h"
+#include "xmpp/stanza_error.h"
+#include "xmpp/xml_stream_reader.h"
+
+namespace parley::xmpp {
+namespace {
+
+constexpr std::string_view kHeader =
+    "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
+
+// What a session writes for a frame from user `name`: the head it makes, then the tail, read
+// back by the stream reader.
+XmlElement Completed(const chat::SharedFrame& frame, std::string_view head) {
+  std::optional<Route> route = ReadRoute(*frame);
+  EXPECT_TRUE(route.has_value());
+  XmlStreamReader reader{XmlLimits{}};
+  (void)reader.Feed(kHeader, 0);
+  FeedResult result = reader.Feed(std::string(head) + std::string(route->tail), 0);
+  auto* events = std::get_if<std::vector<XmlEvent>>(&result);
+  EXPECT_TRUE(events != nullptr && events->size() == 1) << *frame;
+  if (events == nullptr || events->empty()) return {};
+  return std::get<xml_events::Stanza>(events->front()).element;
+}
+
+TEST(XmppFrames, ADirectMessageIsRoutedAndCompletedWithTheSendersJid) {
+  XmppFrameEncoder encoder("example.org");
+  store::Message message;
+  message.conversation_id = 7;
+  message.seq = 42;
+  message.sender_id = 3;
+  message.client_id = "c'1";
+  message.text = "1 < 2 & <b>";
+  chat::SharedFrame frame = encoder.Encode(chat::events::MessageCommitted{message});
+  std::optional<Route> route = ReadRoute(*frame);
+  ASSERT_TRUE(route.has_value());
+  EXPECT_EQ(route->kind, 'm');
+  EXPECT_EQ(route->user_id, 3);
+  EXPECT_EQ(route->conversation_id, 7);
+  XmlElement stanza = Completed(frame, "<message from='bob@example.org");
+  EXPECT_EQ(stanza.Attr("from"), "bob@example.org");
+  EXPECT_EQ(stanza.Attr("type"), "chat");
+  EXPECT_EQ(stanza.Attr("id"), "c'1");
+  EXPECT_EQ(stanza.Child("body", "jabber:client")->text, "1 < 2 & <b>");
+  const XmlElement* id = stanza.Child("stanza-id", "urn:xmpp:sid:0");
+  ASSERT_NE(id, nullptr);
+  EXPECT_EQ(id->Attr("id"), "42");
+  EXPECT_EQ(id->Attr("by"), "example.org");
+}
+
+TEST(XmppFrames, PresenceTypingRosterAndErrors) {
+  XmppFrameEncoder encoder("example.org");
+  chat::PresenceInfo away{chat::PresenceStatus::kAway, 0};
+  XmlElement presence = Completed(encoder.Encode(chat::events::PresenceChanged{5, away}),
+                                  "<presence from='carol@example.org");
+  EXPECT_EQ(presence.Child("show", "jabber:client")->text, "away");
+  XmlElement offline = Completed(
+      encoder.Encode(chat::events::PresenceChanged{5, {chat::PresenceStatus::kOffline, 9}}),
+      "<presence from='carol@example.org");
+  EXPECT_EQ(offline.Attr("type"), "unavailable");
+
+  XmlElement typing =
+      Completed(encoder.Encode(chat::events::Typing{7, 3}), "<message from='bob@example.org");
+  EXPECT_NE(typing.Child("composing", "http://jabber.org/protocol/chatstates"), nullptr);
+
+  chat::Friend added;
+  added.relation.user.id = 9;
+  added.relation.user.username = "dave";
+  added.relation.user.display_name = "Dave <3";
+  XmlElement push = Completed(encoder.Encode(chat::events::FriendAdded{added}), "");
+  const XmlElement* item =
+      push.Child("query", "jabber:iq:roster")->Child("item", "jabber:iq:roster");
+  EXPECT_EQ(item->Attr("jid"), "dave@example.org");
+  EXPECT_EQ(item->Attr("name"), "Dave <3");
+
+  XmlElement error = Completed(
+      encoder.Encode(chat::events::RequestFailed{Status(Code::kBlocked, "blocked"), "m1", ""}), "");
+  EXPECT_EQ(error.Attr("type"), "error");
+  EXPECT_EQ(error.Attr("id"), "m1");
+  EXPECT_NE(error.Child("error", "jabber:client")->Child("not-allowed", std::string(kStanzasNs)),
+            nullptr);
+
+  std::optional<Route> removed = ReadRoute(*encoder.Encode(chat::events::FriendRemoved{9}));
+  ASSERT_TRUE(removed.has_value());
+  EXPECT_EQ(removed->kind, 'r');
+  EXPECT_EQ(removed->user_id, 9);
+}
+
+TEST(XmppFrames, EventsNotMappedYetAreEmptyFrames) {
+  XmppFrameEncoder encoder("example.org");
+  store::Message reaction;
+  reaction.kind = store::MessageKind::kReaction;
+  reaction.text = "+1";
+  EXPECT_TRUE(encoder.Encode(chat::events::MessageCommitted{reaction})->empty());
+  EXPECT_TRUE(encoder.Encode(chat::events::Acked{})->empty());
+  EXPECT_TRUE(
+      encoder.Encode(chat::events::RequestFailed{Status(Code::kMalformed, "x"), "", "r"})->empty());
+  EXPECT_FALSE(ReadRoute("").has_value());
+  EXPECT_FALSE(ReadRoute("m x 1\n").has_value());
+  EXPECT_FALSE(ReadRoute("m 1 1").has_value());
+}
+
+TEST(Jid, ParsesAndRefuses) {
+  std::optional<Jid> full = ParseJid("alice@Example.ORG/phone 1");
+  ASSERT_TRUE(full.has_value());
+  EXPECT_EQ(full->local, "alice");
+  EXPECT_EQ(full->domain, "example.org");
+  EXPECT_EQ(full->resource, "phone 1");
+  EXPECT_EQ(full->Bare(), "alice@example.org");
+  EXPECT_EQ(full->Full(), "alice@example.org/phone 1");
+  EXPECT_EQ(ParseJid("example.org")->local, "");
+  for (std::string_view bad : {"", "@example.org", "alice@", "alice@example.org/",
+                               "a b@example.org", "alice@exa\nmple.org"}) {
+    EXPECT_FALSE(ParseJid(bad).has_value()) << bad;
+  }
+  EXPECT_FALSE(ValidResource("").has_value());
+  EXPECT_FALSE(ValidResource(std::string(65, 'r')).has_value());
+  EXPECT_FALSE(ValidResource("a\x01").has_value());
+  EXPECT_EQ(ValidResource("laptop"), "laptop");
+}
+
+TEST(StanzaError, EveryCodeHasOneCondition) {
+  EXPECT_EQ(StanzaErrorOf(Code::kNotFound).condition, "item-not-found");
+  EXPECT_EQ(StanzaErrorOf(Code::kBlocked).condition, "not-allowed");
+  EXPECT_EQ(StanzaErrorOf(Code::kRateLimited).type, "wait");
+  EXPECT_EQ(StanzaErrorOf(Code::kInternal).condition, "internal-server-error");
+}
+
+}  // namespace
+}  // namespace parley::xmpp
