@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "auth/base64.h"
+#include "base/base64.h"
 #include "base/random_hex.h"
 
 namespace parley::auth {

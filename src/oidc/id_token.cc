@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "push/base64url.h"
+#include "base/base64.h"
 
 namespace parley::oidc {
 namespace {
@@ -17,7 +17,7 @@ Status Refused(std::string_view reason, std::string_view why) {
 }
 
 std::optional<nlohmann::json> JsonPart(std::string_view part) {
-  std::optional<std::string> text = push::Base64UrlDecode(part);
+  std::optional<std::string> text = Base64UrlDecode(part);
   if (!text) return std::nullopt;
   nlohmann::json doc = nlohmann::json::parse(*text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
@@ -70,7 +70,7 @@ Result<IdClaims> VerifyIdToken(std::string_view token, const KeySet& keys,
   }
   std::optional<nlohmann::json> header = JsonPart(token.substr(0, first));
   std::optional<nlohmann::json> claims = JsonPart(token.substr(first + 1, second - first - 1));
-  std::optional<std::string> signature = push::Base64UrlDecode(token.substr(second + 1));
+  std::optional<std::string> signature = Base64UrlDecode(token.substr(second + 1));
   if (!header || !claims || !signature) return Refused("malformed", "bad base64url or JSON");
   const std::string alg = StringClaim(*header, "alg");
   if (Status s = keys.Verify(alg, StringClaim(*header, "kid"), token.substr(0, second), *signature);

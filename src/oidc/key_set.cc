@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "push/base64url.h"
+#include "base/base64.h"
 
 namespace parley::oidc {
 namespace {
@@ -24,7 +24,7 @@ using Bn = std::unique_ptr<BIGNUM, BnFree>;
 // The base64url member `name` of `jwk` as a big-endian number; null if missing or bad.
 Bn Number(const nlohmann::json& jwk, const char* name) {
   if (!jwk.contains(name) || !jwk[name].is_string()) return nullptr;
-  std::optional<std::string> bytes = push::Base64UrlDecode(jwk[name].get<std::string>());
+  std::optional<std::string> bytes = Base64UrlDecode(jwk[name].get<std::string>());
   if (!bytes || bytes->empty() || bytes->size() > 1024) return nullptr;
   return Bn(BN_bin2bn(reinterpret_cast<const unsigned char*>(bytes->data()),
                       static_cast<int>(bytes->size()), nullptr));
@@ -61,9 +61,9 @@ EVP_PKEY* P256Key(const nlohmann::json& jwk) {
   if (jwk.value("crv", "") != "P-256") return nullptr;
   std::optional<std::string> x, y;
   if (jwk.contains("x") && jwk["x"].is_string())
-    x = push::Base64UrlDecode(jwk["x"].get<std::string>());
+    x = Base64UrlDecode(jwk["x"].get<std::string>());
   if (jwk.contains("y") && jwk["y"].is_string())
-    y = push::Base64UrlDecode(jwk["y"].get<std::string>());
+    y = Base64UrlDecode(jwk["y"].get<std::string>());
   if (!x || !y || x->size() != 32 || y->size() != 32) return nullptr;
   std::string point = "\x04" + *x + *y;  // uncompressed SEC1 point
   OSSL_PARAM_BLD* build = OSSL_PARAM_BLD_new();

@@ -3,7 +3,7 @@
 #include "auth/token.h"
 #include "auth/validation.h"
 #include "base/random_hex.h"
-#include "push/base64url.h"
+#include "base/base64.h"
 
 namespace parley::oidc {
 namespace {
@@ -12,14 +12,14 @@ constexpr size_t kMaxAddressKeyBytes = 64;
 constexpr size_t kMaxCodeBytes = 2048;
 constexpr size_t kSecretLength = 43;  // base64url of 32 random bytes
 
-std::string NewSecret() { return push::Base64UrlEncode(RandomBytes(32)); }
+std::string NewSecret() { return Base64UrlEncode(RandomBytes(32)); }
 
 // Tables are keyed by the SHA-256 of the secret the browser holds, so a lookup's timing says
 // nothing about the secrets kept.
 std::string KeyOf(std::string_view secret) { return auth::TokenHash(secret); }
 
 bool IsSecretShape(std::string_view text) {
-  return text.size() == kSecretLength && push::Base64UrlDecode(text).has_value();
+  return text.size() == kSecretLength && Base64UrlDecode(text).has_value();
 }
 
 Status Refused(std::string_view reason, std::string_view why) {
@@ -89,7 +89,7 @@ Result<StartedLogin> OidcService::Start(std::string_view provider, std::string_v
   Flow flow{std::string(provider), NewSecret(), NewSecret(), NewSecret()};
   const std::string state = NewSecret();
   // PKCE S256 (RFC 7636): the challenge is base64url(SHA-256(verifier)); TokenHash is SHA-256.
-  const std::string challenge = push::Base64UrlEncode(auth::TokenHash(flow.code_verifier));
+  const std::string challenge = Base64UrlEncode(auth::TokenHash(flow.code_verifier));
   const ProviderOptions& options = client->provider();
   std::string url = endpoints->authorization;
   url += url.find('?') == std::string::npos ? '?' : '&';

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "push/base64url.h"
+#include "base/base64.h"
 #include "push/web_push_crypto.h"
 
 namespace parley::push {

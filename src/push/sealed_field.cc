@@ -1,6 +1,6 @@
 #include "push/sealed_field.h"
 
-#include "push/base64url.h"
+#include "base/base64.h"
 
 namespace parley::push {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "push/base64url.h"
+#include "base/base64.h"
 #include "push/web_push_crypto.h"
 
 namespace parley::push {

@@ -20,7 +20,7 @@
 #include <optional>
 #include <sstream>
 
-#include "push/base64url.h"
+#include "base/base64.h"
 #include "push/sealed_field.h"
 
 namespace parley::push {

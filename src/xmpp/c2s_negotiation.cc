@@ -1,6 +1,6 @@
 // C2sSession: stream negotiation (RFC 6120 sections 4 to 7): stream headers and features,
 // SASL (PLAIN, SCRAM-SHA-256) against AuthService, and resource binding.
-#include "auth/base64.h"
+#include "base/base64.h"
 #include "base/random_hex.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -114,7 +114,7 @@ awaitable<void> C2sSession::HandleAuth(const XmlElement& auth) {
   const std::string_view mechanism = auth.Attr("mechanism");
   // "=" is an empty initial response (RFC 6120 section 6.4.2).
   std::optional<std::string> initial =
-      auth.text == "=" ? std::optional<std::string>("") : auth::Base64Decode(auth.text);
+      auth.text == "=" ? std::optional<std::string>("") : Base64Decode(auth.text);
   if (!initial) {
     SaslFailure("incorrect-encoding", "");
     co_return;
@@ -160,7 +160,7 @@ awaitable<void> C2sSession::HandleAuth(const XmlElement& auth) {
   scram_.emplace(std::move(*first), lookup->credentials, auth::NewScramNonce());
   scram_lookup_ = std::move(*lookup);
   Send("<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>" +
-       auth::Base64Encode(scram_->server_first()) + "</challenge>");
+       Base64Encode(scram_->server_first()) + "</challenge>");
 }
 
 awaitable<void> C2sSession::HandleScramResponse(const XmlElement& response) {
@@ -168,7 +168,7 @@ awaitable<void> C2sSession::HandleScramResponse(const XmlElement& response) {
     SaslFailure("malformed-request", "no SCRAM exchange is under way");
     co_return;
   }
-  std::optional<std::string> final_message = auth::Base64Decode(response.text);
+  std::optional<std::string> final_message = Base64Decode(response.text);
   Result<std::string> verified = final_message
                                      ? scram_->Finish(*final_message)
                                      : Result<std::string>(Code::kMalformed, "not base64");
@@ -200,7 +200,7 @@ void C2sSession::LoginDone(Result<auth::LoginResult> login, std::string success_
   Log(LogLevel::kInfo, "xmpp_authenticated",
       {{"session", session_id_}, {"user_id", std::to_string(user_id_)}});
   Send("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>" +
-       (success_data.empty() ? "" : auth::Base64Encode(success_data)) + "</success>");
+       (success_data.empty() ? "" : Base64Encode(success_data)) + "</success>");
   phase_ = Phase::kBind;
   restart_ = true;
   header_sent_ = false;

@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "auth/base64.h"
+#include "base/base64.h"
 #include "auth/scram.h"
 #include "auth/token.h"
 #include "tests/auth/fake_store.h"

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "auth/base64.h"
+#include "base/base64.h"
 
 namespace parley::auth {
 namespace {

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "push/apns_sender.h"
-#include "push/base64url.h"
+#include "base/base64.h"
 #include "push/fcm_auth.h"
 #include "push/fcm_sender.h"
 #include "push/jwt.h"
