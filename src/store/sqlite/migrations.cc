@@ -458,6 +458,67 @@ INSERT INTO stickers (id, pack_id, media_id, keywords, position) VALUES
   (7, 1, '', 'sleep tired night 困 dodo', 7),
   (8, 1, '', 'think hmm question 想 réfléchir', 8);
 )sql",
+    // 15: reserved for another branch (the lead assigns migration numbers); a no-op here.
+    R"sql(
+SELECT 1;
+)sql",
+    // 16: sync deltas (docs/architecture.md, "Sync deltas"). sync_clock.version counts every
+    // change of the conversation state a `synced` frame carries; a conversation's `changed` is
+    // the count at its last change seen by every member (last_seq, name, topic, pruning,
+    // membership, a direct member's cursors, a group member's read cursor reaching last_seq),
+    // a member's `changed` the count at the last change of that member's own row (cursors,
+    // role, first_seq). The triggers keep them, so no write path can forget one. Write
+    // transactions are serialized, so the counts grow in commit order: a reader's snapshot
+    // holds every change up to the count it sees and none above.
+    R"sql(
+CREATE TABLE sync_clock (
+  id      INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL
+) STRICT;
+INSERT INTO sync_clock (id, version) VALUES (1, 0);
+ALTER TABLE conversations ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
+
+CREATE TRIGGER sync_conversation_changed
+AFTER UPDATE OF last_seq, name, topic, pruned_through, deleted ON conversations
+WHEN OLD.last_seq IS NOT NEW.last_seq OR OLD.name IS NOT NEW.name
+  OR OLD.topic IS NOT NEW.topic OR OLD.pruned_through IS NOT NEW.pruned_through
+  OR OLD.deleted IS NOT NEW.deleted
+BEGIN
+  UPDATE sync_clock SET version = version + 1;
+  UPDATE conversations SET changed = (SELECT version FROM sync_clock) WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER sync_member_added AFTER INSERT ON members
+BEGIN
+  UPDATE sync_clock SET version = version + 1;
+  UPDATE members SET changed = (SELECT version FROM sync_clock)
+    WHERE conversation_id = NEW.conversation_id AND user_id = NEW.user_id;
+  UPDATE conversations SET changed = (SELECT version FROM sync_clock)
+    WHERE id = NEW.conversation_id;
+END;
+
+CREATE TRIGGER sync_member_removed AFTER DELETE ON members
+BEGIN
+  UPDATE sync_clock SET version = version + 1;
+  UPDATE conversations SET changed = (SELECT version FROM sync_clock)
+    WHERE id = OLD.conversation_id;
+END;
+
+-- Groups show others' cursors only as read_by (members whose read cursor reached last_seq).
+CREATE TRIGGER sync_member_changed
+AFTER UPDATE OF delivered_seq, read_seq, role, first_seq ON members
+WHEN OLD.delivered_seq IS NOT NEW.delivered_seq OR OLD.read_seq IS NOT NEW.read_seq
+  OR OLD.role IS NOT NEW.role OR OLD.first_seq IS NOT NEW.first_seq
+BEGIN
+  UPDATE sync_clock SET version = version + 1;
+  UPDATE members SET changed = (SELECT version FROM sync_clock)
+    WHERE conversation_id = NEW.conversation_id AND user_id = NEW.user_id;
+  UPDATE conversations SET changed = (SELECT version FROM sync_clock)
+    WHERE id = NEW.conversation_id
+      AND (kind != 2 OR (OLD.read_seq < last_seq AND NEW.read_seq >= last_seq));
+END;
+)sql",
 };
 
 Status Failed(int64_t version, const Status& cause) {
