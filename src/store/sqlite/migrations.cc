@@ -462,14 +462,18 @@ INSERT INTO stickers (id, pack_id, media_id, keywords, position) VALUES
     R"sql(
 SELECT 1;
 )sql",
-    // 16: sync deltas (docs/architecture.md, "Sync deltas"). sync_clock.version counts every
-    // change of the conversation state a `synced` frame carries; a conversation's `changed` is
+    // 16: sync deltas (docs/architecture.md, "Sync deltas"). sync_clock.version counts the
+    // changes of the conversation state a `synced` frame carries; a conversation's `changed` is
     // the count at its last change seen by every member (last_seq, name, topic, pruning,
-    // membership, a direct member's cursors, a group member's read cursor reaching last_seq),
-    // a member's `changed` the count at the last change of that member's own row (cursors,
-    // role, first_seq). The triggers keep them, so no write path can forget one. Write
-    // transactions are serialized, so the counts grow in commit order: a reader's snapshot
-    // holds every change up to the count it sees and none above.
+    // deletion, membership, a direct member's cursors, a group member's read cursor reaching
+    // last_seq), a member's `changed` the count at the last change of that member's own row
+    // (cursors, role, first_seq). The message path stamps its rows itself, in the statements it
+    // runs anyway, with one count drawn per transaction (SqliteWriteTxn::SyncStamp): last_seq
+    // and the cursors are written only there (AppendRow, AdvanceCursors), so the triggers below
+    // watch every other column synced carries and never run on the message path. Write
+    // transactions are serialized, so a count drawn in one is above every count a reader saw
+    // before it commits: a reader's snapshot holds every change stamped up to the count it
+    // sees, and every later change is stamped above it.
     R"sql(
 CREATE TABLE sync_clock (
   id      INTEGER PRIMARY KEY CHECK (id = 1),
@@ -480,10 +484,9 @@ ALTER TABLE conversations ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE members ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
 
 CREATE TRIGGER sync_conversation_changed
-AFTER UPDATE OF last_seq, name, topic, pruned_through, deleted ON conversations
-WHEN OLD.last_seq IS NOT NEW.last_seq OR OLD.name IS NOT NEW.name
-  OR OLD.topic IS NOT NEW.topic OR OLD.pruned_through IS NOT NEW.pruned_through
-  OR OLD.deleted IS NOT NEW.deleted
+AFTER UPDATE OF name, topic, pruned_through, deleted ON conversations
+WHEN OLD.name IS NOT NEW.name OR OLD.topic IS NOT NEW.topic
+  OR OLD.pruned_through IS NOT NEW.pruned_through OR OLD.deleted IS NOT NEW.deleted
 BEGIN
   UPDATE sync_clock SET version = version + 1;
   UPDATE conversations SET changed = (SELECT version FROM sync_clock) WHERE id = NEW.id;
@@ -505,18 +508,12 @@ BEGIN
     WHERE id = OLD.conversation_id;
 END;
 
--- Groups show others' cursors only as read_by (members whose read cursor reached last_seq).
-CREATE TRIGGER sync_member_changed
-AFTER UPDATE OF delivered_seq, read_seq, role, first_seq ON members
-WHEN OLD.delivered_seq IS NOT NEW.delivered_seq OR OLD.read_seq IS NOT NEW.read_seq
-  OR OLD.role IS NOT NEW.role OR OLD.first_seq IS NOT NEW.first_seq
+CREATE TRIGGER sync_member_changed AFTER UPDATE OF role, first_seq ON members
+WHEN OLD.role IS NOT NEW.role OR OLD.first_seq IS NOT NEW.first_seq
 BEGIN
   UPDATE sync_clock SET version = version + 1;
   UPDATE members SET changed = (SELECT version FROM sync_clock)
     WHERE conversation_id = NEW.conversation_id AND user_id = NEW.user_id;
-  UPDATE conversations SET changed = (SELECT version FROM sync_clock)
-    WHERE id = NEW.conversation_id
-      AND (kind != 2 OR (OLD.read_seq < last_seq AND NEW.read_seq >= last_seq));
 END;
 )sql",
 };
