@@ -167,8 +167,9 @@ Result<HistoryPage> Service::History(int64_t user_id, int64_t conversation_id,
   return page;
 }
 
-Result<CatchUp> Service::PlanCatchUp(int64_t user_id, std::span<const Cursor> cursors) {
-  return CatchUp::Plan(store_, user_id, cursors, options_.sync_limit);
+Result<CatchUp> Service::PlanCatchUp(int64_t user_id, std::span<const Cursor> cursors,
+                                     std::string_view since) {
+  return CatchUp::Plan(store_, user_id, cursors, since, options_.sync_limit);
 }
 
 Result<std::vector<store::Message>> Service::CatchUpPage(CatchUp& plan) {

@@ -74,9 +74,11 @@ class Service {
 
   Result<HistoryPage> History(int64_t user_id, int64_t conversation_id, const HistoryQuery& query);
 
-  // What a device that just said hello missed (chat/messaging/catch_up.h): the plan, then its pages
-  // of at most options().catch_up_page messages.
-  Result<CatchUp> PlanCatchUp(int64_t user_id, std::span<const Cursor> cursors);
+  // What a device that just said hello missed (chat/messaging/catch_up.h): the plan, then its pages of
+  // at most options().catch_up_page messages.
+  // `since`: the hello's sync token, empty when it sent none (catch_up.h).
+  Result<CatchUp> PlanCatchUp(int64_t user_id, std::span<const Cursor> cursors,
+                              std::string_view since = {});
   Result<std::vector<store::Message>> CatchUpPage(CatchUp& plan);
 
   Result<std::vector<store::ConversationSummary>> Conversations(int64_t user_id);

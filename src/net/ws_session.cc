@@ -185,9 +185,10 @@ awaitable<bool> WsSession::Handshake() {
 
   std::vector<chat::Cursor> cursors = std::move(hello->cursors);
   if (hello->more_cursors && !co_await ReadMoreCursors(cursors)) co_return false;
-  auto planning = OnWorker(context_.workers, [this, cursors = std::move(cursors)] {
-    return context_.chat.PlanCatchUp(user_id_, cursors);
-  });
+  auto planning = OnWorker(context_.workers,
+                           [this, cursors = std::move(cursors), since = std::move(hello->since)] {
+                             return context_.chat.PlanCatchUp(user_id_, cursors, since);
+                           });
   auto plan = co_await std::move(planning);
   if (!plan.ok()) {
     SendError(plan.status(), "", decoded.req);

@@ -49,6 +49,10 @@ Result<ClientFrame> DecodeHello(const json& object) {
   auto more = OptionalBool(object, "more_cursors");
   if (!more.ok()) return more.status();
   hello.more_cursors = more->value_or(false);
+  // Any string is taken: one that is no valid token only means a full sync (catch_up.h).
+  auto since = OptionalString(object, "since");
+  if (!since.ok()) return since.status();
+  hello.since = since->value_or("");
   if (Status appended = AppendCursors(object, hello.cursors); !appended.ok()) return appended;
   return ClientFrame(std::move(hello));
 }

@@ -27,6 +27,7 @@ struct HelloFrame {
   std::vector<chat::Cursor> cursors;
   bool batch = false;         // the client accepts several newline-separated objects per frame
   bool more_cursors = false;  // `cursors` frames with the rest of the cursors follow
+  std::string since;          // the last `synced`'s token (chat/messaging/sync_token.h); empty: none
 };
 
 // The rest of a hello's cursors, when they do not fit one frame; `more` says another follows.

@@ -245,7 +245,14 @@ std::string WelcomeFrame(const store::User& user, int64_t device_id, const Limit
 std::string SyncedFrame(const chat::CatchUp& plan) {
   std::string out;
   JsonWriter w(&out);
-  w.BeginObject().Field("type", "synced").Key("conversations").BeginArray();
+  w.BeginObject()
+      .Field("type", "synced")
+      .Field("since", plan.since())
+      .Field("delta", plan.delta())
+      .Key("removed")
+      .BeginArray();
+  for (int64_t conversation_id : plan.removed()) w.Int(conversation_id);
+  w.EndArray().Key("conversations").BeginArray();
   for (const store::ConversationSummary& summary : plan.conversations()) {
     w.BeginObject()
         .Field("conversation_id", summary.id)

@@ -354,6 +354,14 @@ class Store {
   // The same list without last messages and unread counts (left empty and 0): the cursors and
   // counts a device's catch-up needs, at a fraction of the cost.
   virtual Result<std::vector<ConversationSummary>> ListConversationStates(int64_t user_id) = 0;
+  // What a device's sync needs, from one snapshot: every membership of the user with whether
+  // its state changed after `since`, and the summaries (as ListConversationStates gives them)
+  // of the memberships `select` returns true for (called once per membership, before any
+  // summary is read); plus the snapshot's SyncPoint. A `since` of another epoch, or after the
+  // snapshot's point (a future one), is not accepted: every membership then counts as changed.
+  virtual Result<SyncStates> ReadSyncStates(
+      int64_t user_id, const std::optional<SyncPoint>& since,
+      const std::function<bool(const MembershipState&)>& select) = 0;
   // Reads return messages with their quote and reactions filled in.
   // Up to `limit` messages with seq > after_seq, ascending.
   virtual Result<std::vector<Message>> MessagesAfter(int64_t conversation_id, int64_t after_seq,

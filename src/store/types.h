@@ -229,6 +229,36 @@ struct ConversationSummary {
   int64_t pruned_through = 0;
 };
 
+// --- sync ---
+
+// A point in the history of the conversation states that `synced` carries (Store::ReadSyncStates):
+// every change committed after the snapshot that gave it is after it. `epoch` names the
+// history: a point of another one (another server or database, or an earlier start of this
+// store, whose counter may since have gone back with a restored backup) is never compared.
+struct SyncPoint {
+  std::string epoch;
+  int64_t version = 0;
+};
+
+// One of a user's memberships, as much as catch-up needs to plan its replay.
+struct MembershipState {
+  int64_t conversation_id = 0;
+  int64_t last_seq = 0;
+  int64_t first_seq = 1;  // the member's first seq (joined late: later than 1)
+  int64_t pruned_through = 0;
+  // The state `synced` carries of it (ConversationSummary without the last message) changed
+  // after the point asked for; always true when none was asked or it was not accepted.
+  bool changed = true;
+};
+
+// Store::ReadSyncStates' answer: one snapshot.
+struct SyncStates {
+  std::vector<MembershipState> memberships;    // every membership, in no particular order
+  std::vector<ConversationSummary> summaries;  // those selected, most recent activity first
+  SyncPoint point;                             // the snapshot's point
+  bool since_accepted = false;  // the point asked for is of this history and not after `point`
+};
+
 // --- search ---
 
 // Where a search page ends: results are ordered newest first by (created_at, conversation_id,
@@ -477,7 +507,7 @@ struct RetentionPolicy {
 struct ConversationRetention {
   int64_t conversation_id = 0;
   ConversationKind kind = ConversationKind::kDirect;
-  RetentionPolicy policy;            // the conversation's own (the server's applies as well)
+  RetentionPolicy policy;  // the conversation's own (the server's applies as well)
   int64_t last_seq = 0;
   int64_t pruned_through = 0;        // messages with seq <= this are gone
   int64_t media_pruned_through = 0;  // messages with seq <= this lost their media

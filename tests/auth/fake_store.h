@@ -187,6 +187,11 @@ class FakeStore : public store::Store {
   Result<std::vector<store::ConversationSummary>> ListConversationStates(int64_t) override {
     return Unsupported();
   }
+  Result<store::SyncStates> ReadSyncStates(
+      int64_t, const std::optional<store::SyncPoint>&,
+      const std::function<bool(const store::MembershipState&)>&) override {
+    return Unsupported();
+  }
   Result<std::vector<store::Message>> MessagesAfter(int64_t, int64_t, int) override {
     return Unsupported();
   }

@@ -14,6 +14,7 @@ import { offlineScenarios } from './offline_scenarios.mjs';
 import { retentionScenarios } from './retention_scenarios.mjs';
 import { securityScenarios } from './security_scenarios.mjs';
 import { socialScenarios } from './social_scenarios.mjs';
+import { syncDeltaScenarios } from './sync_delta_scenarios.mjs';
 import { unreachableScenarios } from './unreachable_scenarios.mjs';
 
 const HELLO = 'hi Bob 👋 family 👩‍👩‍👧 flag 🇫🇷';
@@ -338,4 +339,5 @@ export const scenarios = [
   ...narrowScenarios,
   ...busyChatScenarios,
   ...retentionScenarios,
+  ...syncDeltaScenarios,
 ];

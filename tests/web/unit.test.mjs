@@ -228,6 +228,31 @@ test('the saved conversation list reads only arrays of summaries with a positive
   assert.equal(again.get(3).last_message.text, 'm4');
 });
 
+test('sync deltas: the hello carries the token; the saved list keeps the token with its summaries', async () => {
+  const { parseSavedList } = await import('../../web/app/saved_list.js');
+  const cursors = Array.from({ length: CURSORS_PER_FRAME + 1 }, (_, i) => ({ conversation_id: i + 1, seq: 1 }));
+  const [hello, rest] = helloFrames('pt_x', cursors, '1.ab.7.42');
+  assert.equal(hello.since, '1.ab.7.42');
+  assert.equal(rest.since, undefined, 'only the hello carries it');
+  assert.equal('since' in helloFrames('pt_x', [])[0], false, 'no token, no field');
+  assert.deepEqual(parseSavedList('{"since": "1.ab.7.42", "conversations": [{"id": 3}]}'), { summaries: [{ id: 3 }], since: '1.ab.7.42' });
+  assert.deepEqual(parseSavedList('[{"id": 3}]'), { summaries: [{ id: 3 }], since: '' }, 'a list saved before tokens');
+  for (const text of ['{"since": "t", "conversations": []}', '{"since": 5, "conversations": [{"id": 3}]}', '{"since": "t"}', 'null', '{']) {
+    const { summaries, since } = parseSavedList(text);
+    assert.equal(since, '', text);
+    assert(summaries.length <= 1, text);
+  }
+  const state = createChatState({ myId: 1 });
+  assert.equal(state.syncToken(), '');
+  state.setSyncToken('1.ab.7.42');
+  assert.equal(state.syncToken(), '1.ab.7.42');
+  state.setSyncToken(42);
+  assert.equal(state.syncToken(), '', 'only strings are tokens');
+  state.setSyncToken('t');
+  state.clear();
+  assert.equal(state.syncToken(), '', 'logging out forgets it');
+});
+
 test('message rows: days, groups of one sender, the unread line and outbox entries, with stable keys', async () => {
   globalThis.localStorage ??= { getItem: () => 'en', setItem() {} };
   globalThis.navigator ??= { languages: ['en'] };

@@ -33,7 +33,8 @@ constexpr milliseconds kStepTimeout{60000};  // one sync, or one window of acks
 struct SyncRun {
   int64_t nanos = 0;                   // hello sent -> synced received
   int64_t messages = 0;                // `message` frames replayed before synced
-  std::vector<client::Cursor> latest;  // from synced: every conversation at its last seq
+  std::vector<client::Cursor> latest;  // from synced: the listed conversations at their last seq
+  std::string since;                   // synced's token, for the next hello
 };
 
 // Creates `count` groups owned by `token`'s user alone, `threads` HTTP clients at once.
@@ -97,24 +98,23 @@ Status SendOneEach(const BenchOptions& options, const std::string& token,
   return Status::Ok();
 }
 
-// Reads the conversations' last seqs out of a synced frame.
-std::vector<client::Cursor> LatestOf(std::string_view synced) {
-  std::vector<client::Cursor> latest;
+// Reads the listed conversations' last seqs and the token out of a synced frame.
+void ReadSynced(std::string_view synced, SyncRun& run) {
   nlohmann::json frame = nlohmann::json::parse(synced, nullptr, /*allow_exceptions=*/false);
-  if (!frame.is_object() || !frame["conversations"].is_array()) return latest;
+  if (!frame.is_object() || !frame["conversations"].is_array()) return;
   for (const nlohmann::json& entry : frame["conversations"]) {
-    latest.push_back(
+    run.latest.push_back(
         {entry.value("conversation_id", int64_t{0}), entry.value("last_seq", int64_t{0})});
   }
-  return latest;
+  if (frame["since"].is_string()) run.since = frame["since"].get<std::string>();
 }
 
 // Opens a connection, then times hello -> synced. The hello's frames are built before the clock
 // starts, so a long cursor list costs the client nothing in the figure.
 Result<SyncRun> TimeOneSync(const client::Endpoint& endpoint, const std::string& token,
-                            const std::vector<client::Cursor>& cursors) {
+                            const std::vector<client::Cursor>& cursors, std::string_view since) {
   std::vector<std::string> hello =
-      client::HelloFrames(token, cursors, client::kProtocolVersion, true);
+      client::HelloFrames(token, cursors, client::kProtocolVersion, true, since);
   client::EventLoop loop;
   SyncRun run;
   int64_t started = 0;
@@ -156,7 +156,7 @@ Result<SyncRun> TimeOneSync(const client::Endpoint& endpoint, const std::string&
     return Status(Code::kUnavailable,
                   error.empty() ? "no synced; close code " + std::to_string(close_code) : error);
   }
-  run.latest = LatestOf(synced);
+  ReadSynced(synced, run);
   return run;
 }
 
@@ -203,38 +203,51 @@ int RunSyncBench(const BenchOptions& options) {
   std::cerr << count << " conversations with a message each ready in "
             << (NowNanos() - setup_start) / 1e9 << " s\n";
 
-  LatencySamples fresh, current;
-  SyncRun last_fresh, last_current;
-  // Server CPU seconds at the start of the fresh series, of the cursor series, and at the end.
-  std::optional<double> cpu_marks[3];
-  cpu_marks[0] = ReadProcessCpuSeconds(options.server_pid);
-  for (int pass = 0; pass < 2 * options.repeats; ++pass) {
-    const bool with_cursors = pass >= options.repeats;
-    if (pass == options.repeats) cpu_marks[1] = ReadProcessCpuSeconds(options.server_pid);
-    auto run = TimeOneSync(options.endpoint, token,
-                           with_cursors ? last_fresh.latest : std::vector<client::Cursor>());
-    if (!run.ok()) {
-      std::cerr << "parley-bench: sync " << (with_cursors ? "with cursors" : "fresh") << ": "
-                << client::FormatStatus(run.status()) << "\n";
-      return 2;
+  // Three series of --repeats syncs: fresh, cursors without a token (the full list), cursors
+  // with the token of the previous sync (the delta: nothing changed in between).
+  constexpr int kSeries = 3;
+  constexpr const char* kNames[kSeries] = {"fresh", "with cursors", "with cursors and token"};
+  LatencySamples samples[kSeries];
+  SyncRun last[kSeries];
+  // Server CPU seconds at the start of each series, and at the end.
+  std::optional<double> cpu_marks[kSeries + 1];
+  for (int series = 0; series < kSeries; ++series) {
+    cpu_marks[series] = ReadProcessCpuSeconds(options.server_pid);
+    for (int repeat = 0; repeat < options.repeats; ++repeat) {
+      const std::vector<client::Cursor> none;
+      const std::vector<client::Cursor>& cursors = series == 0 ? none : last[0].latest;
+      // The token of this series' previous sync (the first takes the cursor series' last).
+      const std::string since =
+          series < 2 ? std::string() : (repeat == 0 ? last[1].since : last[2].since);
+      auto run = TimeOneSync(options.endpoint, token, cursors, since);
+      if (!run.ok()) {
+        std::cerr << "parley-bench: sync " << kNames[series] << ": "
+                  << client::FormatStatus(run.status()) << "\n";
+        return 2;
+      }
+      samples[series].Add(run->nanos);
+      last[series] = std::move(run).value();
     }
-    (with_cursors ? current : fresh).Add(run->nanos);
-    (with_cursors ? last_current : last_fresh) = std::move(run).value();
   }
-  cpu_marks[2] = ReadProcessCpuSeconds(options.server_pid);
+  cpu_marks[kSeries] = ReadProcessCpuSeconds(options.server_pid);
   auto spent = [&](int from) -> std::optional<double> {
     if (!cpu_marks[from] || !cpu_marks[from + 1]) return std::nullopt;
     return *cpu_marks[from + 1] - *cpu_marks[from];
   };
   std::printf("sync: 1 user in %d conversations (groups, one message each), %d repeats\n", count,
               options.repeats);
-  PrintSeries("fresh device (no cursors)", fresh, last_fresh.messages, last_fresh.latest.size(),
+  PrintSeries("fresh device (no cursors)", samples[0], last[0].messages, last[0].latest.size(),
               spent(0), options.repeats);
-  PrintSeries("cursors at the latest seq", current, last_current.messages,
-              last_current.latest.size(), spent(1), options.repeats);
+  PrintSeries("cursors at the latest seq", samples[1], last[1].messages, last[1].latest.size(),
+              spent(1), options.repeats);
+  PrintSeries("cursors and token", samples[2], last[2].messages, last[2].latest.size(), spent(2),
+              options.repeats);
   std::fflush(stdout);
-  // Every group is listed (and the notices conversation, once the user has one).
-  return last_fresh.latest.size() >= static_cast<size_t>(count) ? 0 : 2;
+  // Every group is listed without a token (and the notices conversation, once the user has
+  // one); with one, none: nothing changed between the syncs.
+  const bool full = last[0].latest.size() >= static_cast<size_t>(count) &&
+                    last[1].latest.size() == last[0].latest.size();
+  return full && last[2].latest.empty() && last[2].messages == 0 ? 0 : 2;
 }
 
 }  // namespace parley::bench

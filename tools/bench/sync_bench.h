@@ -4,9 +4,12 @@
 // each over one WebSocket (256 in flight), then measures --repeats times, each on a new
 // connection, the time from sending hello to receiving synced:
 //   (a) a fresh device: no cursors, so every message of every conversation is replayed;
-//   (b) a device with a cursor at the latest seq of every conversation: nothing to replay.
+//   (b) a device with a cursor at the latest seq of every conversation: nothing to replay, but
+//       without a sync token, so synced lists every conversation;
+//   (c) the same cursors with the token of the previous synced (the sync delta): nothing
+//       changed in between, so synced lists none.
 // Only counting happens on the client side while it waits (no JSON parsing), so the figures are
-// the server's work plus the loopback. The report gives p50 and max of both.
+// the server's work plus the loopback. The report gives p50 and max of each.
 // Blocking; runs on the main thread (plus the setup threads).
 #ifndef PARLEY_TOOLS_BENCH_SYNC_BENCH_H_
 #define PARLEY_TOOLS_BENCH_SYNC_BENCH_H_

@@ -61,7 +61,7 @@ Status LiveSession::Connect() {
   synced_ = false;
   if (Status status = ws_->Connect(context_.endpoint); !status.ok()) return status;
   std::vector<client::Cursor> cursors = ToCursorList(cursors_);
-  Result<json> welcome = ws_->Hello(api_->token(), cursors, std::chrono::seconds(10));
+  Result<json> welcome = ws_->Hello(api_->token(), cursors, std::chrono::seconds(10), since_);
   if (!welcome.ok()) return welcome.status();
   self_id_ = IntField((*welcome)["user"], "id");
   names_.Add(self_id_, (*welcome)["user"].value("username", std::string("me")));
@@ -117,6 +117,11 @@ void LiveSession::OnMessage(const json& message) {
 
 void LiveSession::OnSynced(const json& synced) {
   synced_ = true;
+  // A reconnect of this run asks only for what changed since (the cursors cover the rest).
+  since_ = synced.value("since", std::string());
+  for (const json& removed : synced.value("removed", json::array())) {
+    if (removed.is_number_integer()) cursors_.erase(removed.get<int64_t>());
+  }
   for (const json& entry : synced.value("conversations", json::array())) {
     int64_t conversation = IntField(entry, "conversation_id");
     if (!Wanted(conversation)) continue;

@@ -2,9 +2,9 @@
 //
 // Connects with this device's cursors, prints every message once ([HH:MM] alice: text) in seq
 // order, fills gaps and incomplete replays from HTTP history, marks shown messages read, and
-// reconnects with its cursors (backing off up to 30 s) when the connection drops. In chat mode
-// it also sends each stdin line as a message (resending unacknowledged ones after a reconnect,
-// under the same client id) and ends at end of input.
+// reconnects with its cursors and the last synced's token (backing off up to 30 s) when the
+// connection drops. In chat mode it also sends each stdin line as a message (resending
+// unacknowledged ones after a reconnect, under the same client id) and ends at end of input.
 //
 // Runs on the calling thread; chat mode adds one thread that only reads stdin lines.
 #ifndef PARLEY_TOOLS_CLI_LIVE_SESSION_H_
@@ -69,6 +69,7 @@ class LiveSession {
   std::map<int64_t, bool> wanted_;                    // conversation id -> shown?
   std::map<std::string, std::string> pending_sends_;  // client id -> text, until acked
   bool synced_ = false;
+  std::string since_;  // the last synced's token, sent by the next reconnect's hello
 };
 
 }  // namespace parley::cli

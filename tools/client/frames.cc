@@ -22,27 +22,28 @@ json CursorList(std::span<const Cursor> cursors) {
   return list;
 }
 
-json HelloObject(std::string_view token, std::span<const Cursor> cursors, int protocol,
-                 bool batch) {
+json HelloObject(std::string_view token, std::span<const Cursor> cursors, int protocol, bool batch,
+                 std::string_view since) {
   json hello = {{"type", "hello"},
                 {"protocol", protocol},
                 {"token", token},
                 {"cursors", CursorList(cursors)}};
   if (batch) hello["batch"] = true;
+  if (!since.empty()) hello["since"] = since;
   return hello;
 }
 
 }  // namespace
 
 std::string HelloFrame(std::string_view token, std::span<const Cursor> cursors, int protocol,
-                       bool batch) {
-  return Serialize(HelloObject(token, cursors, protocol, batch));
+                       bool batch, std::string_view since) {
+  return Serialize(HelloObject(token, cursors, protocol, batch, since));
 }
 
 std::vector<std::string> HelloFrames(std::string_view token, std::span<const Cursor> cursors,
-                                     int protocol, bool batch) {
+                                     int protocol, bool batch, std::string_view since) {
   const size_t first = std::min(cursors.size(), kCursorsPerFrame);
-  json hello = HelloObject(token, cursors.first(first), protocol, batch);
+  json hello = HelloObject(token, cursors.first(first), protocol, batch, since);
   if (first < cursors.size()) hello["more_cursors"] = true;
   std::vector<std::string> frames{Serialize(hello)};
   for (size_t at = first; at < cursors.size(); at += kCursorsPerFrame) {

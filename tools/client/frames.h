@@ -36,14 +36,18 @@ struct HistoryQuery {
 };
 
 // `batch`: the client accepts several newline-separated objects in one frame (ForEachObject).
+// `since`: the token of this device's last `synced` (sent only when not empty), so that the
+// next `synced` lists only what changed since (docs/protocol.md, "hello").
 // One hello holding every cursor (a frame too large for the server when there are thousands).
 std::string HelloFrame(std::string_view token, std::span<const Cursor> cursors,
-                       int protocol = kProtocolVersion, bool batch = false);
+                       int protocol = kProtocolVersion, bool batch = false,
+                       std::string_view since = {});
 // A hello and, when there are more than kCursorsPerFrame cursors, the `cursors` frames that
 // carry the rest (docs/protocol.md, "hello"): send them in this order.
 inline constexpr size_t kCursorsPerFrame = 1000;
 std::vector<std::string> HelloFrames(std::string_view token, std::span<const Cursor> cursors,
-                                     int protocol = kProtocolVersion, bool batch = false);
+                                     int protocol = kProtocolVersion, bool batch = false,
+                                     std::string_view since = {});
 // Calls `fn` for each newline-separated JSON object text of a frame (one, unless batched).
 template <typename Fn>
 void ForEachObject(std::string_view frame, Fn&& fn) {

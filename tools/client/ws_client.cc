@@ -49,8 +49,8 @@ Status WsClient::Connect(const Endpoint& endpoint, std::chrono::milliseconds tim
 }
 
 Result<json> WsClient::Hello(std::string_view token, std::span<const Cursor> cursors,
-                             std::chrono::milliseconds timeout) {
-  for (std::string& frame : HelloFrames(token, cursors)) {
+                             std::chrono::milliseconds timeout, std::string_view since) {
+  for (std::string& frame : HelloFrames(token, cursors, kProtocolVersion, false, since)) {
     if (Status sent = SendRaw(std::move(frame), timeout); !sent.ok()) return sent;
   }
   Result<json> reply =
@@ -61,8 +61,9 @@ Result<json> WsClient::Hello(std::string_view token, std::span<const Cursor> cur
 }
 
 Result<SyncResult> WsClient::HelloAndSync(std::string_view token, std::span<const Cursor> cursors,
-                                          std::chrono::milliseconds timeout) {
-  Result<json> welcome = Hello(token, cursors, timeout);
+                                          std::chrono::milliseconds timeout,
+                                          std::string_view since) {
+  Result<json> welcome = Hello(token, cursors, timeout, since);
   if (!welcome.ok()) return welcome.status();
   SyncResult result;
   result.welcome = std::move(welcome).value();

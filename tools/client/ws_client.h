@@ -51,11 +51,14 @@ class WsClient {
 
   // Sends hello and waits for welcome, which it returns. An `error` frame in reply becomes its
   // Status (unauthenticated, unsupported_version, ...).
+  // `since`: the token of the device's last synced (synced["since"]); empty: a full sync.
   Result<nlohmann::json> Hello(std::string_view token, std::span<const Cursor> cursors = {},
-                               std::chrono::milliseconds timeout = kDefaultTimeout);
+                               std::chrono::milliseconds timeout = kDefaultTimeout,
+                               std::string_view since = {});
   // Hello, then collects the replay up to and including synced.
   Result<SyncResult> HelloAndSync(std::string_view token, std::span<const Cursor> cursors = {},
-                                  std::chrono::milliseconds timeout = kDefaultTimeout);
+                                  std::chrono::milliseconds timeout = kDefaultTimeout,
+                                  std::string_view since = {});
 
   // Sends one frame and waits until it is written to the socket.
   Status SendRaw(std::string text, std::chrono::milliseconds timeout = kDefaultTimeout);

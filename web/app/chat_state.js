@@ -17,7 +17,10 @@
 // - Cursors only move forward (as on the server).
 // - subscribe(listener) is told listener(conversationId | null) after every change (null: the
 //   whole list changed). cursors() is what `hello` sends: the highest seq known per
-//   conversation.
+//   conversation, one for every conversation known (so that `synced` can say which are gone).
+// - syncToken() is the `since` of the last `synced` applied (setSyncToken), '' for none: this
+//   state holds everything up to it, so it is saved and restored with the list (saved_list.js)
+//   and sent with the next hello.
 import { applyOp, isOp, quoteOf, replayOps } from './message_ops.js';
 
 const GROUP_FIELDS = ['name', 'topic', 'member_count', 'role', 'read_by'];
@@ -27,6 +30,7 @@ const GROUP_FIELDS = ['name', 'topic', 'member_count', 'role', 'read_by'];
 export function createChatState({ myId } = {}) {
   const conversations = new Map();
   const listeners = new Set();
+  let syncToken = '';
 
   function notify(conversationId = null) {
     for (const listener of listeners) listener(conversationId);
@@ -134,6 +138,10 @@ export function createChatState({ myId } = {}) {
         .filter((c) => c.last_seq > 0)
         .map((c) => ({ conversation_id: c.id, seq: c.last_seq }));
     },
+    syncToken: () => syncToken,
+    setSyncToken(token) {
+      syncToken = typeof token === 'string' ? token : '';
+    },
     findDirectWith(userId) {
       return [...conversations.values()].find(
         (c) => c.kind === 'direct' && c.members.some((m) => m.user_id === userId));
@@ -213,6 +221,7 @@ export function createChatState({ myId } = {}) {
     },
     clear() {
       conversations.clear();
+      syncToken = '';
       notify(null);
     },
   };

@@ -5,8 +5,9 @@
 //   and jitter (backoff.js); while the browser says it is offline it waits for the `online`
 //   event instead. stop() closes for good.
 // - Every (re)connection begins with `hello` carrying getCursors() (the highest seq this device
-//   has per conversation; in several frames when there are thousands: hello_frames.js) and
-//   `batch: true`; batched messages are split on "\n".
+//   has per conversation; in several frames when there are thousands: hello_frames.js),
+//   getSince() (the last `synced`'s token, '' for none) and `batch: true`; batched messages are
+//   split on "\n".
 // - onFrame(frame) receives every server frame in order. onStatus(status, retryAt) reports
 //   'connecting' | 'syncing' (hello sent, replay running) | 'online' (after `synced`) | 'offline';
 //   retryAt is when the next attempt starts (ms since the epoch), or null while waiting for the
@@ -24,7 +25,7 @@ const PING_EVERY_MS = 20000;
 const PONG_WITHIN_MS = 10000;
 const CLOSE_UNAUTHENTICATED = 4001;
 
-export function createConnection({ token, getCursors, onFrame, onStatus, onAuthFailed }) {
+export function createConnection({ token, getCursors, getSince = () => '', onFrame, onStatus, onAuthFailed }) {
   const backoff = createBackoff();
   const pending = new Map(); // req -> {resolve, reject}
   let socket = null;
@@ -50,7 +51,7 @@ export function createConnection({ token, getCursors, onFrame, onStatus, onAuthF
     const ws = new WebSocket(`${scheme}://${location.host}/ws`);
     socket = ws;
     ws.onopen = () => {
-      for (const frame of helloFrames(token, getCursors())) ws.send(JSON.stringify(frame));
+      for (const frame of helloFrames(token, getCursors(), getSince())) ws.send(JSON.stringify(frame));
       setStatus('syncing');
       startHeartbeat();
     };

@@ -4,7 +4,9 @@
 // then saves the list whenever chat_state changes, at most every SAVE_EVERY_MS; stop() ends
 // that, clear() forgets the saved list (logging out). What is kept is what the list shows:
 // the summaries (titles, members and cursors, last message, unread count), never a chat's
-// history. A corrupt or foreign value reads as no saved list.
+// history. The sync token (chat_state syncToken()) is saved in the same value, so a restored
+// list and its token always belong together. A corrupt or foreign value reads as no saved list
+// (and no token); a list saved before tokens (a bare array) as a list without one.
 const PREFIX = 'parley.list.';
 const SAVE_EVERY_MS = 1000;
 const SUMMARY_FIELDS = ['id', 'kind', 'name', 'topic', 'member_count', 'role', 'read_by', 'last_seq', 'last_activity_at',
@@ -20,12 +22,21 @@ export function summaryOf(conversation, unread) {
 
 // The summaries in a stored value; [] for anything else.
 export function parseSaved(text) {
+  return parseSavedList(text).summaries;
+}
+
+// {summaries, since} of a stored value ({conversations, since}, or a bare array of summaries);
+// {[], ''} for anything else.
+export function parseSavedList(text) {
   try {
     const saved = JSON.parse(text);
-    if (!Array.isArray(saved)) return [];
-    return saved.filter((summary) => summary && typeof summary === 'object' && Number.isSafeInteger(summary.id) && summary.id > 0);
+    const list = Array.isArray(saved) ? saved : saved?.conversations;
+    if (!Array.isArray(list)) return { summaries: [], since: '' };
+    const summaries = list.filter((summary) => summary && typeof summary === 'object' && Number.isSafeInteger(summary.id) && summary.id > 0);
+    const since = !Array.isArray(saved) && typeof saved.since === 'string' && summaries.length ? saved.since : '';
+    return { summaries, since };
   } catch {
-    return [];
+    return { summaries: [], since: '' };
   }
 }
 
@@ -37,15 +48,16 @@ export function createSavedList(userId, state) {
     timer = null;
     const summaries = state.sorted().map((conversation) => summaryOf(conversation, state.unread(conversation)));
     try {
-      localStorage.setItem(key, JSON.stringify(summaries));
+      localStorage.setItem(key, JSON.stringify({ since: state.syncToken(), conversations: summaries }));
     } catch { /* storage full: the list is just not saved */ }
   }
 
   const unsubscribe = state.subscribe(() => { timer ??= setTimeout(save, SAVE_EVERY_MS); });
   return {
     restore() {
-      const summaries = parseSaved(localStorage.getItem(key));
+      const { summaries, since } = parseSavedList(localStorage.getItem(key));
       if (summaries.length) state.applySummaries(summaries);
+      state.setSyncToken(since);
     },
     stop() {
       unsubscribe();

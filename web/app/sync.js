@@ -3,7 +3,10 @@
 //
 // Contract
 // - start() loads the conversation list over HTTP, then opens the connection; hello carries
-//   state.cursors(), so a reconnect replays exactly what this device missed.
+//   state.cursors() and state.syncToken(), so a reconnect replays exactly what this device
+//   missed and `synced` lists only the conversations that changed since the last one (a delta,
+//   merged like a full list); its `removed` ones (left, removed, deleted while away) are
+//   dropped, and its token is kept in the state (saved with the list).
 // - Incoming messages are deduplicated by (conversation_id, seq) in chat_state; each message
 //   from someone else is acknowledged with `delivered` (coalesced per conversation), and after
 //   `synced` every conversation's last_seq is (the list already showed it on this device).
@@ -55,6 +58,7 @@ export function createSync({ api, state, social, typing, moments, outbox, users,
   const connection = createConnection({
     token: session.token,
     getCursors: () => state.cursors(),
+    getSince: () => state.syncToken(),
     onFrame: handleFrame,
     onStatus(next, retryAt) {
       status = next;
@@ -155,13 +159,22 @@ export function createSync({ api, state, social, typing, moments, outbox, users,
   }
 
   function onSynced(frame) {
+    for (const id of frame.removed ?? []) {
+      removals += 1;
+      state.remove(id);
+    }
     state.applySummaries(frame.conversations.map((c) => ({ ...c, id: c.conversation_id })));
+    state.setSyncToken(frame.since);
     for (const entry of frame.conversations) {
-      // Whatever this device knows exists (replayed, or seen in the list) has reached it.
-      if (entry.last_seq > (entry.self?.delivered_seq ?? 0)) queueDelivered(entry.conversation_id, entry.last_seq);
       if (!entry.complete && state.get(entry.conversation_id)?.historyLoaded) {
         fillAfter(entry.conversation_id, state.newestLoaded(entry.conversation_id));
       }
+    }
+    // Whatever this device knows exists (replayed, or seen in the list) has reached it: every
+    // conversation, not only those a delta lists (a `delivered` lost with a connection is sent
+    // again).
+    for (const conversation of state.sorted()) {
+      if (conversation.last_seq > conversation.self.delivered_seq) queueDelivered(conversation.id, conversation.last_seq);
     }
     flushOutbox();
     refreshSocial();

@@ -470,6 +470,60 @@ CREATE TABLE scram_credentials (
   server_key BLOB NOT NULL
 ) STRICT;
 )sql",
+    // 16: sync deltas (docs/architecture.md, "Sync deltas"). sync_clock.version counts the
+    // changes of the conversation state a `synced` frame carries; a conversation's `changed` is
+    // the count at its last change seen by every member (last_seq, name, topic, pruning,
+    // deletion, membership, a direct member's cursors, a group member's read cursor reaching
+    // last_seq), a member's `changed` the count at the last change of that member's own row
+    // (cursors, role, first_seq). The message path stamps its rows itself, in the statements it
+    // runs anyway, with one count drawn per transaction (SqliteWriteTxn::SyncStamp): last_seq
+    // and the cursors are written only there (AppendRow, AdvanceCursors), so the triggers below
+    // watch every other column synced carries and never run on the message path. Write
+    // transactions are serialized, so a count drawn in one is above every count a reader saw
+    // before it commits: a reader's snapshot holds every change stamped up to the count it
+    // sees, and every later change is stamped above it.
+    R"sql(
+CREATE TABLE sync_clock (
+  id      INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL
+) STRICT;
+INSERT INTO sync_clock (id, version) VALUES (1, 0);
+ALTER TABLE conversations ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
+
+CREATE TRIGGER sync_conversation_changed
+AFTER UPDATE OF name, topic, pruned_through, deleted ON conversations
+WHEN OLD.name IS NOT NEW.name OR OLD.topic IS NOT NEW.topic
+  OR OLD.pruned_through IS NOT NEW.pruned_through OR OLD.deleted IS NOT NEW.deleted
+BEGIN
+  UPDATE sync_clock SET version = version + 1;
+  UPDATE conversations SET changed = (SELECT version FROM sync_clock) WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER sync_member_added AFTER INSERT ON members
+BEGIN
+  UPDATE sync_clock SET version = version + 1;
+  UPDATE members SET changed = (SELECT version FROM sync_clock)
+    WHERE conversation_id = NEW.conversation_id AND user_id = NEW.user_id;
+  UPDATE conversations SET changed = (SELECT version FROM sync_clock)
+    WHERE id = NEW.conversation_id;
+END;
+
+CREATE TRIGGER sync_member_removed AFTER DELETE ON members
+BEGIN
+  UPDATE sync_clock SET version = version + 1;
+  UPDATE conversations SET changed = (SELECT version FROM sync_clock)
+    WHERE id = OLD.conversation_id;
+END;
+
+CREATE TRIGGER sync_member_changed AFTER UPDATE OF role, first_seq ON members
+WHEN OLD.role IS NOT NEW.role OR OLD.first_seq IS NOT NEW.first_seq
+BEGIN
+  UPDATE sync_clock SET version = version + 1;
+  UPDATE members SET changed = (SELECT version FROM sync_clock)
+    WHERE conversation_id = NEW.conversation_id AND user_id = NEW.user_id;
+END;
+)sql",
 };
 
 Status Failed(int64_t version, const Status& cause) {

@@ -64,6 +64,19 @@ Member ReadMember(const Statement& row, int first) {
   return member;
 }
 
+void ReadSummaryState(const Statement& row, int64_t user_id, ConversationSummary& summary) {
+  summary.id = row.ColumnInt(0);
+  summary.kind = static_cast<ConversationKind>(row.ColumnInt(1));
+  summary.last_seq = row.ColumnInt(2);
+  summary.last_activity_at = row.ColumnInt(3);
+  summary.self = Member{user_id,          row.ColumnInt(4),
+                        row.ColumnInt(5), static_cast<Role>(row.ColumnInt(6)),
+                        row.ColumnInt(7), row.ColumnInt(8)};
+  summary.name = row.ColumnText(9);
+  summary.topic = row.ColumnText(10);
+  summary.pruned_through = row.ColumnInt(11);
+}
+
 Media ReadMedia(const Statement& row, int first) {
   Media media;
   media.id = row.ColumnText(first);

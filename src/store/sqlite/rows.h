@@ -28,10 +28,15 @@ namespace parley::store::sqlite {
   "id, owner_id, kind, mime, size, name, digest, thumbnail_digest, thumbnail_mime, width, " \
   "height, duration_ms, preview, created_at, is_public, attached_at"
 #define PARLEY_UPLOAD_COLUMNS "id, owner_id, kind, name, size, received, created_at, expires_at"
+// A conversation summary's state (no last message) from `members AS m JOIN conversations AS c`.
+#define PARLEY_SUMMARY_STATE_COLUMNS                                                    \
+  "c.id, c.kind, c.last_seq, c.last_activity_at, m.delivered_seq, m.read_seq, m.role, " \
+  "m.muted_until, m.first_seq, c.name, c.topic, c.pruned_through"
 // How many columns each list has, for reading columns that follow one in a row.
 inline constexpr int kUserColumnCount = 12;
 inline constexpr int kMessageColumnCount = 14;
 inline constexpr int kMemberColumnCount = 6;
+inline constexpr int kSummaryStateColumnCount = 12;
 
 User ReadUser(const Statement& row, int first = 0);
 Device ReadDevice(const Statement& row, int first = 0);
@@ -39,6 +44,8 @@ Message ReadMessage(const Statement& row, int first = 0);
 Member ReadMember(const Statement& row, int first = 0);
 Media ReadMedia(const Statement& row, int first = 0);
 Upload ReadUpload(const Statement& row, int first = 0);
+// The PARLEY_SUMMARY_STATE_COLUMNS of `user_id`'s membership into `summary`.
+void ReadSummaryState(const Statement& row, int64_t user_id, ConversationSummary& summary);
 
 // ReadMessage leaves only the id in Message::media; these fill in the descriptor
 // (sqlite_media.cc). A message whose media no longer exists loses it.

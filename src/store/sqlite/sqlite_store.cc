@@ -2,6 +2,8 @@
 // reads are in sqlite_store_reads.cc.
 #include "store/sqlite/sqlite_store.h"
 
+#include <cstdio>
+#include <random>
 #include <utility>
 
 #include "store/sqlite/migrations.h"
@@ -49,13 +51,23 @@ DbOptions ReaderOptions(const SqliteOptions& options) {
   return reader;
 }
 
+// 64 random bits in hex: the epoch of the sync points this open of the store hands out.
+std::string NewSyncEpoch() {
+  std::random_device random;
+  const uint64_t bits = (static_cast<uint64_t>(random()) << 32) ^ random();
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(bits));
+  return hex;
+}
+
 }  // namespace
 
 SqliteStore::SqliteStore(std::unique_ptr<Db> writer, std::unique_ptr<SearchIndex> search_index,
                          std::string path, const SqliteOptions& options)
     : writer_(std::move(writer)),
       readers_(std::move(path), ReaderOptions(options), kMaxIdleReaders),
-      search_index_(std::move(search_index)) {}
+      search_index_(std::move(search_index)),
+      sync_epoch_(NewSyncEpoch()) {}
 
 Status SqliteStore::WarmUp(const std::string& path, const SqliteOptions& options) {
   Result<ConnectionPool::Lease> lease = readers_.Acquire();

@@ -86,6 +86,9 @@ class SqliteStore final : public Store {
 
   Result<std::vector<ConversationSummary>> ListConversations(int64_t user_id) override;
   Result<std::vector<ConversationSummary>> ListConversationStates(int64_t user_id) override;
+  Result<SyncStates> ReadSyncStates(
+      int64_t user_id, const std::optional<SyncPoint>& since,
+      const std::function<bool(const MembershipState&)>& select) override;  // sqlite_sync_states.cc
   Result<std::vector<Message>> MessagesAfter(int64_t conversation_id, int64_t after_seq,
                                              int limit) override;
   Result<std::vector<Message>> MessagesInRanges(std::span<const SeqRange> ranges,
@@ -153,8 +156,7 @@ class SqliteStore final : public Store {
   Result<std::vector<ConversationRetention>> RetentionStates(int64_t after_id, int limit) override;
   Result<PruneStep> PruneMessages(int64_t conversation_id, const PruneLimits& limits,
                                   int batch) override;
-  Result<PruneStep> PruneMedia(int64_t conversation_id, int64_t created_before,
-                               int batch) override;
+  Result<PruneStep> PruneMedia(int64_t conversation_id, int64_t created_before, int batch) override;
 
   // Opens one reader connection ahead of the first read, so a broken file fails at open, and
   // moves WAL checkpoints from the committing writer to a thread of their own.
@@ -192,7 +194,9 @@ class SqliteStore final : public Store {
   std::mutex trim_mu_;
   int64_t trimmed_through_ = 0;                       // guarded by trim_mu_
   std::chrono::steady_clock::time_point trimmed_at_;  // guarded by trim_mu_
-  std::unique_ptr<Checkpointer> checkpointer_;        // last: stopped before any connection closes
+  // Names this open's history of sync points (store::SyncPoint::epoch): random, never reused.
+  const std::string sync_epoch_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // last: stopped before any connection closes
 };
 
 template <typename Fn>

@@ -148,15 +148,13 @@ Result<std::vector<ConversationSummary>> SqliteStore::ReadConversationList(
 Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db, int64_t user_id,
                                                                           bool with_last_messages) {
   constexpr const char* kStates =
-      "SELECT c.id, c.kind, c.last_seq, c.last_activity_at, m.delivered_seq, m.read_seq, "
-      "m.role, m.muted_until, m.first_seq, c.name, c.topic, c.pruned_through "
-      "FROM members AS m JOIN conversations AS c ON c.id = m.conversation_id "
+      "SELECT " PARLEY_SUMMARY_STATE_COLUMNS
+      " FROM members AS m JOIN conversations AS c ON c.id = m.conversation_id "
       "WHERE m.user_id = ?1 "
       "ORDER BY c.last_activity_at DESC, c.id DESC";
   constexpr const char* kWithLastMessages =
-      "SELECT c.id, c.kind, c.last_seq, c.last_activity_at, m.delivered_seq, m.read_seq, "
-      "m.role, m.muted_until, m.first_seq, c.name, c.topic, c.pruned_through, "
-      "c.content_count - max(coalesce(r.content_count, 0), c.pruned_content_count), "
+      "SELECT " PARLEY_SUMMARY_STATE_COLUMNS
+      ", c.content_count - max(coalesce(r.content_count, 0), c.pruned_content_count), "
       "msg.conversation_id, msg.seq, msg.sender_id, msg.client_id, msg.text, msg.created_at, "
       "msg.kind, msg.media, msg.reply_to, msg.target, msg.reaction_on, msg.edited_at, "
       "msg.deleted, msg.sticker "
@@ -183,24 +181,14 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db
     if (!row.ok()) return Internal("ListConversations", row.status());
     if (!*row) return summaries;
     ConversationSummary& summary = summaries.emplace_back();
-    summary.id = stmt->ColumnInt(0);
-    summary.kind = static_cast<ConversationKind>(stmt->ColumnInt(1));
-    summary.last_seq = stmt->ColumnInt(2);
-    summary.last_activity_at = stmt->ColumnInt(3);
-    summary.self = Member{user_id,
-                          stmt->ColumnInt(4),
-                          stmt->ColumnInt(5),
-                          static_cast<Role>(stmt->ColumnInt(6)),
-                          stmt->ColumnInt(7),
-                          stmt->ColumnInt(8)};
-    summary.name = stmt->ColumnText(9);
-    summary.topic = stmt->ColumnText(10);
-    summary.pruned_through = stmt->ColumnInt(11);
+    ReadSummaryState(*stmt, user_id, summary);
     if (!with_last_messages) continue;
-    summary.unread = stmt->ColumnInt(12);
+    constexpr int kUnread = kSummaryStateColumnCount;
+    summary.unread = stmt->ColumnInt(kUnread);
     // A member who joined late sees no last message from before their join.
-    if (!stmt->ColumnIsNull(13) && stmt->ColumnInt(14) >= summary.self.first_seq) {
-      summary.last_message = ReadMessage(*stmt, 13);
+    if (!stmt->ColumnIsNull(kUnread + 1) &&
+        stmt->ColumnInt(kUnread + 2) >= summary.self.first_seq) {
+      summary.last_message = ReadMessage(*stmt, kUnread + 1);
     }
   }
 }
@@ -271,7 +259,7 @@ Status SqliteStore::FillOthers(Db& db, int64_t user_id,
     if (!row.ok()) return Internal("ListConversations", row.status());
     if (!*row) return Status::Ok();
     auto it = index_of.find(stmt->ColumnInt(0));
-    if (it == index_of.end()) continue;  // cannot happen within one snapshot
+    if (it == index_of.end()) continue;  // not asked for (ReadSyncStates)
     summaries[it->second].others.push_back(ReadMember(*stmt, 1));
   }
 }
@@ -299,7 +287,7 @@ Status SqliteStore::FillGroupCounts(Db& db, int64_t user_id,
     if (!row.ok()) return Internal("ListConversations", row.status());
     if (!*row) return Status::Ok();
     auto it = index_of.find(stmt->ColumnInt(0));
-    if (it == index_of.end()) continue;  // cannot happen within one snapshot
+    if (it == index_of.end()) continue;  // not asked for (ReadSyncStates)
     ConversationSummary& summary = summaries[it->second];
     summary.member_count = stmt->ColumnInt(1);
     summary.read_by = stmt->ColumnInt(2);

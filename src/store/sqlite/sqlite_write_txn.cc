@@ -135,15 +135,18 @@ Result<Message> SqliteWriteTxn::Append(Message message) {
 Result<Message> SqliteWriteTxn::AppendRow(Message message) {
   constexpr std::string_view kOp = "Append";
   const bool content = IsContentKind(message.kind);
+  Result<int64_t> stamp = SyncStamp(kOp);
+  if (!stamp.ok()) return stamp.status();
   Result<Statement> bump = db_.Prepare(
       "UPDATE conversations SET last_seq = last_seq + 1, content_count = content_count + ?3, "
       "last_content_seq = CASE WHEN ?3 THEN last_seq + 1 ELSE last_content_seq END, "
-      "last_activity_at = CASE WHEN ?3 THEN max(last_activity_at, ?2) ELSE last_activity_at END "
-      "WHERE id = ?1 RETURNING last_seq, content_count");
+      "last_activity_at = CASE WHEN ?3 THEN max(last_activity_at, ?2) ELSE last_activity_at END, "
+      "changed = ?4 WHERE id = ?1 RETURNING last_seq, content_count");
   if (!bump.ok()) return Internal(kOp, bump.status());
   bump->BindInt(1, message.conversation_id);
   bump->BindInt(2, message.created_at);
   bump->BindInt(3, content ? 1 : 0);
+  bump->BindInt(4, *stamp);
   Result<bool> row = bump->Step();
   if (!row.ok()) return Internal(kOp, row.status());
   if (!*row) return Status(Code::kNotFound, "no such conversation");
@@ -188,6 +191,20 @@ Result<Message> SqliteWriteTxn::AppendRow(Message message) {
   return message;
 }
 
+Result<int64_t> SqliteWriteTxn::SyncStamp(std::string_view op) {
+  if (sync_stamp_ != 0) return sync_stamp_;
+  Result<Statement> bump =
+      db_.Prepare("UPDATE sync_clock SET version = version + 1 RETURNING version");
+  if (!bump.ok()) return Internal(op, bump.status());
+  Result<bool> row = bump->Step();
+  if (!row.ok()) return Internal(op, row.status());
+  if (!*row) return Internal(op, Status(Code::kInternal, "no sync clock"));
+  const int64_t stamp = bump->ColumnInt(0);
+  if (Status s = bump->Run(); !s.ok()) return Internal(op, s);
+  sync_stamp_ = stamp;
+  return stamp;
+}
+
 // --- cursors ---
 
 Result<CursorAdvance> SqliteWriteTxn::AdvanceCursors(int64_t conversation_id, int64_t user_id,
@@ -195,7 +212,9 @@ Result<CursorAdvance> SqliteWriteTxn::AdvanceCursors(int64_t conversation_id, in
   return Guarded<CursorAdvance>([&]() -> Result<CursorAdvance> {
     Result<Statement> current =
         db_.Prepare("SELECT " PARLEY_MEMBER_COLUMNS
-                    ", (SELECT last_seq FROM conversations WHERE id = ?1) "
+                    ", (SELECT last_seq FROM conversations WHERE id = ?1), "
+                    "(SELECT kind FROM conversations WHERE id = ?1), "
+                    "(SELECT changed FROM conversations WHERE id = ?1) "
                     "FROM members WHERE conversation_id = ?1 AND user_id = ?2");
     if (!current.ok()) return Internal("AdvanceCursors", current.status());
     current->BindInt(1, conversation_id);
@@ -205,6 +224,9 @@ Result<CursorAdvance> SqliteWriteTxn::AdvanceCursors(int64_t conversation_id, in
     if (!*row) return Status(Code::kNotFound, "not a member of this conversation");
     CursorAdvance advance{ReadMember(*current), false};
     const int64_t last_seq = current->ColumnInt(kMemberColumnCount);
+    const bool group = current->ColumnInt(kMemberColumnCount + 1) ==
+                       static_cast<int64_t>(ConversationKind::kGroup);
+    const int64_t conversation_stamp = current->ColumnInt(kMemberColumnCount + 2);
     if (Status s = current->Run(); !s.ok()) return Internal("AdvanceCursors", s);
 
     Member& member = advance.member;
@@ -214,15 +236,28 @@ Result<CursorAdvance> SqliteWriteTxn::AdvanceCursors(int64_t conversation_id, in
         std::max(member.delivered_seq, std::min(std::max(delivered_seq, read_seq), last_seq));
     if (read == member.read_seq && delivered == member.delivered_seq) return advance;
 
+    Result<int64_t> stamp = SyncStamp("AdvanceCursors");
+    if (!stamp.ok()) return stamp.status();
     Result<Statement> update = db_.Prepare(
-        "UPDATE members SET delivered_seq = ?3, read_seq = ?4 "
+        "UPDATE members SET delivered_seq = ?3, read_seq = ?4, changed = ?5 "
         "WHERE conversation_id = ?1 AND user_id = ?2");
     if (!update.ok()) return Internal("AdvanceCursors", update.status());
     update->BindInt(1, conversation_id);
     update->BindInt(2, user_id);
     update->BindInt(3, delivered);
     update->BindInt(4, read);
+    update->BindInt(5, *stamp);
     if (Status s = update->Run(); !s.ok()) return Internal("AdvanceCursors", s);
+    // What the other members see of it: a direct member's cursors, a group member reaching
+    // last_seq (read_by). A message of this transaction may have stamped it already.
+    const bool seen_by_others = !group || (member.read_seq < last_seq && read >= last_seq);
+    if (seen_by_others && conversation_stamp != *stamp) {
+      Result<Statement> seen = db_.Prepare("UPDATE conversations SET changed = ?2 WHERE id = ?1");
+      if (!seen.ok()) return Internal("AdvanceCursors", seen.status());
+      seen->BindInt(1, conversation_id);
+      seen->BindInt(2, *stamp);
+      if (Status s = seen->Run(); !s.ok()) return Internal("AdvanceCursors", s);
+    }
     member.delivered_seq = delivered;
     member.read_seq = read;
     advance.moved = true;

@@ -161,6 +161,11 @@ class SqliteWriteTxn final : public WriteTxn {
   // Drops the media link of a message being deleted (sqlite_write_txn_ops.cc).
   Status UnlinkMedia(std::string_view op, int64_t conversation_id, int64_t seq);
   Result<bool> ConversationExists(std::string_view op, int64_t conversation_id);
+  // The sync count (migration 16) the message path (AppendRow, AdvanceCursors: the only
+  // writers of last_seq and the cursors, which no trigger watches) stamps the rows it changes
+  // with, in the same statements: the clock bumped once per transaction, on first use. Safe:
+  // it is above every count a reader could have seen before this transaction commits.
+  Result<int64_t> SyncStamp(std::string_view op);
   // Runs a write statement with ?1 and ?2 bound; returns how many rows it changed (via
   // RETURNING rows, which `sql` must have).
   Result<int> Change(std::string_view op, std::string_view sql, int64_t first, int64_t second,
@@ -168,6 +173,7 @@ class SqliteWriteTxn final : public WriteTxn {
 
   Db& db_;  // the writer connection, not owned
   Status failure_;
+  int64_t sync_stamp_ = 0;  // 0: not drawn yet
 };
 
 // The templates are defined here, as every file implementing an operation uses them.
