@@ -393,19 +393,20 @@ int Main(int argc, char** argv) {
       [&pruner] { return double(pruner.stats().media); });
   auto port = server.Start();
   if (!port.ok()) return Fail(port.status());
-  // The XMPP front door (docs/xmpp.md), on threads of its own, onto the same domain services.
+  // The XMPP front door (docs/xmpp.md): its streams on the same event loops and Hub slices as
+  // the WebSocket sessions, onto the same domain services.
   std::unique_ptr<xmpp::XmppServer> xmpp_server;
   std::optional<uint16_t> xmpp_port;
   if (config->xmpp.enabled) {
     xmpp_server = std::make_unique<xmpp::XmppServer>(config->xmpp,
-                                                     xmpp::XmppServices{auth, chat, social, hub});
+                                                     xmpp::XmppServices{auth, chat, social, hub, server.event_loops()});
     auto started = xmpp_server->Start();
     if (!started.ok()) return Fail(started.status());
     xmpp_port = *started;
   }
 
   std::atomic<bool> stopped{false};  // set once Run() returned: the next wake-up is ours
-  std::thread signal_waiter([&server, &writer, &stopped, signals] {
+  std::thread signal_waiter([&server, &writer, &xmpp_server, &stopped, signals] {
     // SIGHUP reloads the TLS certificate (open connections keep theirs); the others stop.
     const auto wait_for_stop = [&signals, &server, &stopped] {
       int received = 0;
@@ -421,6 +422,7 @@ int Main(int argc, char** argv) {
     // Every send queued before this point commits, and its ack is queued to its session
     // before the session is told to close.
     writer.Run([](store::WriteTxn&, chat::ConversationCache&) { return Status::Ok(); });
+    if (xmpp_server) xmpp_server->Stop();  // while the event loops its streams live on still run
     server.Stop();
     received = wait_for_stop();
     if (stopped) return;
@@ -456,7 +458,6 @@ int Main(int argc, char** argv) {
   std::fflush(stdout);
 
   server.Run();
-  if (xmpp_server) xmpp_server->Stop();  // its attached sessions were closed with the Hub's
   stopped = true;
   pthread_kill(signal_waiter.native_handle(), SIGTERM);  // wakes it wherever it waits
   signal_waiter.join();

@@ -87,14 +87,17 @@ void Service::Send(SendCommand command, std::weak_ptr<Peer> origin) {
     if (outcome->duplicate || !outcome->changed) return;
     auto peer = origin.lock();
     const int64_t sender_id = outcome->message.sender_id;
-    const Reach reach = events_.Publish(Audience{*outcome->member_ids, peer.get()},
-                                        events::MessageCommitted{std::move(outcome->message)});
+    ReachHandler count;
     if (metrics != nullptr) {
       metrics->messages_received.Add();
-      metrics->messages_delivered.Add(static_cast<uint64_t>(
-          std::count_if(reach.reached.begin(), reach.reached.end(),
-                        [sender_id](int64_t user) { return user != sender_id; })));
+      count = [metrics, sender_id](const Reach& reach) {
+        metrics->messages_delivered.Add(static_cast<uint64_t>(
+            std::count_if(reach.reached.begin(), reach.reached.end(),
+                          [sender_id](int64_t user) { return user != sender_id; })));
+      };
     }
+    events_.Publish(Audience{*outcome->member_ids, peer.get()},
+                    events::MessageCommitted{std::move(outcome->message)}, std::move(count));
   };
   Status queued = writer_.Submit(std::move(command), std::move(done));
   if (!queued.ok()) events_.Reply(origin, events::RequestFailed{queued, client_id, ""});

@@ -1,7 +1,7 @@
 // The HTTP API (/api/v1/...; /healthz and /readyz are net/health.h): routes one request to its
 // handler and produces the response: a whole one, or a file streamed from disk (media downloads).
 // Handlers run blocking service calls on the worker pools (OnWorker; OnPool for hashing and media
-// processing), so this coroutine may be awaited from a connection's strand. The chunk PUT of
+// processing), so this coroutine may be awaited from a connection's event loop. The chunk PUT of
 // uploads is served by net/upload_chunk.h instead, as its body is streamed.
 #ifndef PARLEY_NET_API_H_
 #define PARLEY_NET_API_H_

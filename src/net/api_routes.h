@@ -2,7 +2,7 @@
 //
 // A feature's handler has the signature of FeatureRoutes: it answers a request that is one of
 // its routes and returns nullopt for any other, so api.cc can try each feature in turn. The
-// handlers run on a connection's strand and do blocking work on the worker pool (OnWorker);
+// handlers run on a connection's event loop and do blocking work on the worker pool (OnWorker);
 // the coroutine rule of net/api.h applies.
 #ifndef PARLEY_NET_API_ROUTES_H_
 #define PARLEY_NET_API_ROUTES_H_

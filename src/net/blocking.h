@@ -1,5 +1,5 @@
 // OnWorker: runs a blocking function on the worker pool from inside a coroutine and resumes
-// the coroutine on its own executor (strand) with the result. This is how net/ calls the
+// the coroutine on its own executor (its event loop) with the result. This is how net/ calls the
 // blocking services (auth, store reads) without ever blocking an I/O thread.
 // OnPool: the same on a bounded WorkPool (hashing, media); when the pool is full the function
 // does not run and the result is kUnavailable (the function returns a Status or a Result).

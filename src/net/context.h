@@ -5,8 +5,10 @@
 #define PARLEY_NET_CONTEXT_H_
 
 #include <atomic>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
+#include <vector>
 
 #include "account/account_deletion.h"
 #include "account/admin_service.h"
@@ -75,6 +77,10 @@ struct Context {
   chat::Retention* retention = nullptr;
   // Sticker packs (Services::stickers); null: those routes answer `unavailable`.
   chat::Stickers* stickers = nullptr;
+
+  // The event loops, one per I/O thread, in hub slice order: a connection on loops[i] attaches
+  // to the hub's slice i (set once by the Server before it runs).
+  std::vector<const boost::asio::io_context*> loops;
 
   // Set once by Server::BeginShutdown: new HTTP requests get 503 and new sends `unavailable`.
   std::atomic<bool> shutting_down{false};

@@ -1,6 +1,6 @@
 // FileReply: an HTTP response whose body is a byte range of an open file (media downloads). It
 // is streamed in pieces of kFilePieceBytes, so a 100 MiB file never sits in memory; each piece
-// is read from the local disk on the connection's strand (short reads, no long blocking).
+// is read from the local disk on the connection's event loop (short reads, no long blocking).
 #ifndef PARLEY_NET_FILE_REPLY_H_
 #define PARLEY_NET_FILE_REPLY_H_
 

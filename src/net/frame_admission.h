@@ -11,7 +11,7 @@
 //   rejection. A session is closed when a flood lasts kFloodCloseAfter, or when more than
 //   `burst` frames in a row were rejected (one tight burst).
 //
-// Not thread-safe: each session owns one and uses it on its strand. Time is passed in, so the
+// Not thread-safe: each session owns one and uses it on its event loop. Time is passed in, so the
 // policy is tested without waiting.
 #ifndef PARLEY_NET_FRAME_ADMISSION_H_
 #define PARLEY_NET_FRAME_ADMISSION_H_

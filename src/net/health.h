@@ -4,7 +4,7 @@
 //                 (code "unavailable", the reason as message) while shutting down or when the
 //                 readiness check (Services::readiness) fails.
 // They are answered before the shutdown check of net/http_session.cc, so a stopping server says
-// so on /readyz instead of refusing every request alike. Runs on a connection's strand; the
+// so on /readyz instead of refusing every request alike. Runs on a connection's event loop; the
 // readiness check runs on the worker pool.
 #ifndef PARLEY_NET_HEALTH_H_
 #define PARLEY_NET_HEALTH_H_

@@ -1,7 +1,7 @@
 // ServeHttp: serves one accepted TCP connection: HTTP/1.1 requests with keep-alive, routed to
 // the API, until the peer closes, a request is malformed or oversized, a deadline passes, or the
 // connection is upgraded to a WebSocket at /ws (then a WsSession owns it, and the slot with it).
-// Runs on the connection's strand.
+// Runs on the connection's event loop.
 //
 // Every request is read header first, under --header-timeout-ms (which also bounds how long an
 // idle connection waits for its next request); the rest of it must arrive within

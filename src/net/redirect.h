@@ -6,7 +6,7 @@
 // target that is not origin-form gets `400` instead; one that is too large or too slow is
 // closed like any other (--header-timeout-ms, 8 KiB of header). After the answer, what the
 // client still sends is read and dropped for up to 2 s, so it reads the answer rather than a
-// reset. Runs on the connection's strand; holds its connection slot until it returns.
+// reset. Runs on the connection's event loop; holds its connection slot until it returns.
 #ifndef PARLEY_NET_REDIRECT_H_
 #define PARLEY_NET_REDIRECT_H_
 

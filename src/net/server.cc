@@ -2,12 +2,15 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -52,7 +55,8 @@ struct Server::Impl {
             services.email,   services.two_factor, services.moments},
         connections(FitToDescriptorLimit(options.max_connections),
                     options.max_connections_per_address, options.proxy_trust.proxies),
-        io(options.io_threads),
+        io_loops(MakeLoops(options.io_threads)),
+        io(*io_loops.front()),
         acceptor(io),
         redirect_acceptor(io),
         metrics_acceptor(io),
@@ -67,6 +71,30 @@ struct Server::Impl {
     context.reports = services.reports;
     context.retention = &services.retention;
     context.stickers = services.stickers;
+    // One hub slice per event loop: a connection attaches to the slice of the loop it runs on.
+    std::vector<chat::SlicePoster> posters;
+    for (auto& loop : io_loops) {
+      context.loops.push_back(loop.get());
+      posters.push_back(
+          [loop = loop.get()](std::function<void()> task) { asio::post(*loop, std::move(task)); });
+      work.push_back(asio::make_work_guard(*loop));
+    }
+    context.hub.UseSlices(std::move(posters));
+  }
+
+  // One single-threaded event loop per I/O thread.
+  static std::vector<std::unique_ptr<asio::io_context>> MakeLoops(int count) {
+    std::vector<std::unique_ptr<asio::io_context>> loops;
+    for (int i = 0; i < std::max(1, count); ++i)
+      loops.push_back(std::make_unique<asio::io_context>(1));
+    return loops;
+  }
+
+  // The loop the next accepted connection runs on, in turn.
+  asio::io_context& NextLoop() { return *io_loops[next_loop++ % io_loops.size()]; }
+
+  void StopLoops() {
+    for (auto& loop : io_loops) loop->stop();
   }
 
   // Ends the event loop once no WebSocket is attached to the hub (each detaches when its
@@ -76,7 +104,7 @@ struct Server::Impl {
     const bool idle =
         context.hub.online_peer_count() == 0 && context.requests_in_flight.load() == 0;
     if (idle || std::chrono::steady_clock::now() >= deadline) {
-      io.stop();
+      StopLoops();
       return;
     }
     shutdown_timer.expires_after(kShutdownPoll);
@@ -90,8 +118,8 @@ struct Server::Impl {
     auto backoff = kAcceptBackoffFirst;
     for (;;) {
       boost::system::error_code ec;
-      auto accepting =
-          from.async_accept(asio::make_strand(io), asio::redirect_error(asio::use_awaitable, ec));
+      // Each loop has one thread: its connections need no strand.
+      auto accepting = from.async_accept(NextLoop(), asio::redirect_error(asio::use_awaitable, ec));
       tcp::socket socket = co_await std::move(accepting);
       if (ec == asio::error::operation_aborted || !from.is_open()) co_return;
       if (ec == asio::error::connection_aborted) continue;  // the peer gave up: nothing to fix
@@ -177,9 +205,13 @@ struct Server::Impl {
   StaticFiles web;
   Context context;
   ConnectionLimiter connections;
-  // After everything a connection refers to: destroying the event loop destroys the sessions
-  // still in it (a stop that timed out), and they release their slots into `connections`.
-  asio::io_context io;
+  // After everything a connection refers to: destroying the event loops destroys the sessions
+  // still in them (a stop that timed out), and they release their slots into `connections`.
+  std::vector<std::unique_ptr<asio::io_context>> io_loops;
+  // Keep the loops running while they have no connection yet; Stop ends them.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  size_t next_loop = 0;  // guarded by running on `io` (every acceptor's loop)
+  asio::io_context& io;  // the first loop: acceptors, timers, shutdown
   tcp::acceptor acceptor;
   tcp::acceptor redirect_acceptor;  // open only with --http-redirect-listen
   tcp::acceptor metrics_acceptor;   // open only with --metrics-listen
@@ -192,7 +224,7 @@ Server::Server(ServerOptions options, const Services& services)
     : impl_(std::make_unique<Impl>(std::move(options), services)) {}
 
 Server::~Server() {
-  impl_->io.stop();
+  impl_->StopLoops();
   impl_->workers.join();
   impl_->hashing.Join();
   impl_->media_work.Join();
@@ -224,6 +256,12 @@ Status Server::Impl::ListenAndAccept(tcp::acceptor& acceptor, const std::string&
 }
 
 size_t Server::open_connections() const { return impl_->connections.open(); }
+
+std::vector<asio::io_context*> Server::event_loops() {
+  std::vector<asio::io_context*> loops;
+  for (auto& loop : impl_->io_loops) loops.push_back(loop.get());
+  return loops;
+}
 
 Result<uint16_t> Server::Start() {
   const ServerOptions& options = impl_->context.options;
@@ -275,9 +313,10 @@ Status Server::ReloadTls() {
 }
 
 void Server::Run() {
-  const int count = std::max(1, impl_->context.options.io_threads);
   std::vector<std::thread> threads;
-  for (int i = 1; i < count; ++i) threads.emplace_back([this] { impl_->io.run(); });
+  for (size_t i = 1; i < impl_->io_loops.size(); ++i) {
+    threads.emplace_back([loop = impl_->io_loops[i].get()] { loop->run(); });
+  }
   impl_->io.run();
   for (auto& thread : threads) thread.join();
 }

@@ -2,7 +2,8 @@
 // health check and the WebSocket endpoint (/ws) on the same port, over TLS when a certificate
 // is configured (then an optional second listener answers plain HTTP with redirects only).
 //
-// Threads: `io_threads` run the event loop (each connection on its own strand); blocking work
+// Threads: `io_threads` event loops, each run by one thread (a connection lives on one loop,
+// taken in turn, and attaches to that loop's chat::Hub slice); blocking work
 // runs on worker pools, so no I/O thread ever blocks: cheap work (token checks, store reads) on
 // one, password hashing and media processing each on a bounded pool of its own, so expensive
 // requests never delay cheap ones (docs/security.md).
@@ -12,16 +13,20 @@
 // new sends `unavailable`; Stop() then closes every WebSocket with 1001 after the frames
 // already queued to it (acks included) and ends Run() once they and the HTTP requests in
 // flight are done, or when the grace period ends. Both are thread-safe and idempotent.
-// The Server borrows the services it is given; they must outlive it.
+// The Server borrows the services it is given; they must outlive it. It gives the hub one
+// slice per event loop (chat::Hub::UseSlices) when constructed: nothing may publish to the hub
+// once the Server is destroyed.
 #ifndef PARLEY_NET_SERVER_H_
 #define PARLEY_NET_SERVER_H_
 
+#include <boost/asio/io_context.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "account/account_deletion.h"
 #include "account/admin_service.h"
@@ -59,7 +64,7 @@ struct SideListener {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;                         // 0: an ephemeral port (see Start())
-  int io_threads = 1;                           // event-loop threads
+  int io_threads = 1;                           // event loops, one thread and hub slice each
   int worker_threads = 2;                       // cheap blocking work: token checks, store reads
   int hashing_threads = 1;                      // argon2id: register, login, password change
   int hashing_queue = 32;                       // hashing jobs waiting at most (then 503)
@@ -151,6 +156,9 @@ class Server {
   size_t open_connections() const;
   // Ends Run() once every connection closed, at most options.shutdown_timeout_ms from now.
   void Stop();
+  // The event loops in Hub slice order, for another front door whose connections live on them
+  // and attach to their slices (xmpp::XmppServer). They run between Run() and Stop().
+  std::vector<boost::asio::io_context*> event_loops();
 
  private:
   struct Impl;

@@ -1,5 +1,5 @@
 // TokenBucket: a rate limit of `rate` events per second with bursts up to `burst`.
-// Not thread-safe: each WebSocket session owns one and uses it on its strand.
+// Not thread-safe: each WebSocket session owns one and uses it on its event loop.
 #ifndef PARLEY_NET_TOKEN_BUCKET_H_
 #define PARLEY_NET_TOKEN_BUCKET_H_
 

@@ -6,7 +6,7 @@
 // and thrown away (the client is still sending it and would miss the answer otherwise), except
 // after `Expect: 100-continue`, when the client waits: then the answer closes the connection.
 //
-// Runs on the connection's strand; the coroutine rule of net/api.h applies.
+// Runs on the connection's event loop; the coroutine rule of net/api.h applies.
 #ifndef PARLEY_NET_UPLOAD_CHUNK_H_
 #define PARLEY_NET_UPLOAD_CHUNK_H_
 

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/execution/context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/query.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/websocket.hpp>
+#include <cassert>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -35,6 +38,16 @@ websocket::close_reason CloseReasonOf(chat::CloseReason reason) {
       return websocket::close_reason(static_cast<websocket::close_code>(4029), "rate_limited");
   }
   return websocket::close_reason(websocket::close_code::internal_error, "internal");
+}
+
+// The hub slice of the event loop `executor` runs on (net/context.h).
+size_t SliceOf(const Context& context, const tls::Stream::executor_type& executor) {
+  const asio::execution_context* loop = &asio::query(executor, asio::execution::context);
+  for (size_t i = 0; i < context.loops.size(); ++i) {
+    if (context.loops[i] == loop) return i;
+  }
+  assert(false && "a WebSocket session outside the server's event loops");
+  return 0;
 }
 
 }  // namespace
@@ -87,7 +100,7 @@ awaitable<void> WsSession::Run(Request upgrade) {
   { Request released = std::move(upgrade); }  // this frame lives as long as the session
   if (co_await Handshake()) co_await Serve();
   if (attached_) {
-    context_.hub.Detach(user_id_, this);
+    context_.hub.Detach(slice_, user_id_, this);
     context_.social.DeviceDisconnected(user_id_, away_);
   }
 }
@@ -149,7 +162,8 @@ awaitable<bool> WsSession::Handshake() {
   batch_ = hello->batch;
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
 
-  if (!context_.hub.Attach(user_id_, device_id_, shared_from_this(),
+  slice_ = SliceOf(context_, ws_.get_executor());
+  if (!context_.hub.Attach(slice_, user_id_, device_id_, shared_from_this(),
                            context_.options.max_sessions_per_user)) {
     SendError(Status(Code::kRateLimited, "this account has too many open sessions"), "",
               decoded.req);
@@ -455,35 +469,24 @@ void WsSession::HandlePresence(const proto::PresenceFrame& frame) {
   context_.social.DeviceAway(user_id_, away_);
 }
 
-// Frames from other threads meet in the inbox; only the first one since the last drain posts to
-// the strand, so a busy session costs one post per drain rather than one per frame.
+// A reply (an ack, an error) from another thread: one post per frame keeps it in order with
+// the hub's fan-outs posted to this loop before and after it.
 void WsSession::Deliver(chat::SharedFrame frame) {
-  bool first;
-  {
-    std::lock_guard lock(inbox_mutex_);
-    first = inbox_.empty();
-    inbox_.push_back(std::move(frame));
-  }
-  if (first) asio::post(ws_.get_executor(), [self = shared_from_this()] { self->DrainInbox(); });
+  asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
+    self->DeliverHere(std::move(frame));
+  });
 }
 
-void WsSession::DrainInbox() {
-  std::vector<chat::SharedFrame> frames;
-  {
-    std::lock_guard lock(inbox_mutex_);
-    frames.swap(inbox_);
+void WsSession::DeliverHere(chat::SharedFrame frame) {
+  if (!syncing_) {
+    Send(std::move(frame));
+    return;
   }
-  for (chat::SharedFrame& frame : frames) {
-    if (!syncing_) {
-      Send(std::move(frame));
-      continue;
-    }
-    held_bytes_ += frame->size();
-    held_.push_back(std::move(frame));
-    if (queued_bytes_ + held_bytes_ > context_.options.max_outgoing_bytes) {
-      CloseNow(chat::CloseReason::kSlowConsumer);
-      return;
-    }
+  if (closing_) return;
+  held_bytes_ += frame->size();
+  held_.push_back(std::move(frame));
+  if (queued_bytes_ + held_bytes_ > context_.options.max_outgoing_bytes) {
+    CloseNow(chat::CloseReason::kSlowConsumer);
   }
 }
 

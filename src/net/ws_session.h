@@ -7,9 +7,11 @@
 // device missed, sends `synced`, and serves frames until either side closes or the token expires
 // (close 4001).
 //
-// Threading: everything runs on the connection's strand. Deliver() and Close() may be called
-// from any thread; they post to the strand. The session keeps itself alive (shared_ptr) while
-// I/O is pending; the Hub holds it weakly.
+// Threading: everything runs on the connection's event loop, which one I/O thread runs (so no
+// strand is needed); the session attaches to that loop's hub slice. DeliverHere() is called by
+// the hub slice on that thread; Deliver() and Close() may be called from any thread and post to
+// the loop. The session keeps itself alive (shared_ptr) while I/O is pending; the Hub holds it
+// weakly.
 //
 // Bounds: outgoing frames queue up to max_outgoing_bytes, then the session is closed as a slow
 // consumer (4008); client frames are admitted by a FrameAdmission (rate_limited errors, then
@@ -41,7 +43,6 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -70,6 +71,7 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   const chat::FrameEncoder& encoder() const override { return context_.json_frames; }
   bool away() const override { return away_.load(std::memory_order_relaxed); }
   void Deliver(chat::SharedFrame frame) override;
+  void DeliverHere(chat::SharedFrame frame) override;
   void Close(chat::CloseReason reason) override;
 
  private:
@@ -89,12 +91,11 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   void PumpReplay();
   boost::asio::awaitable<void> FetchReplayPage();
   void WatchSyncProgress();
-  void CloseAtExpiry(int64_t expires_at);  // strand only
+  void CloseAtExpiry(int64_t expires_at);  // loop only
 
-  void DrainInbox();                   // strand only
-  void Send(chat::SharedFrame frame);  // strand only
+  void Send(chat::SharedFrame frame);  // loop only
   void Send(std::string text) { Send(chat::MakeFrame(std::move(text))); }
-  // An error frame, counted in parley_errors_total (strand only).
+  // An error frame, counted in parley_errors_total (loop only).
   void SendError(const Status& status, std::string_view id, std::string_view req);
   void WriteNext();
   void OnWritten(boost::beast::error_code ec);
@@ -114,10 +115,11 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   // Identity, set once by Handshake().
   int64_t user_id_ = 0;
   int64_t device_id_ = 0;
+  size_t slice_ = 0;  // the hub slice of this session's event loop
   bool attached_ = false;
   bool reading_cursors_ = false;  // the hello's `cursors` frames are being read
 
-  // Outgoing path (strand only).
+  // Outgoing path (loop only).
   std::deque<chat::SharedFrame> outgoing_;
   size_t queued_bytes_ = 0;  // bytes in outgoing_
   bool writing_ = false;
@@ -142,12 +144,9 @@ class WsSession : public chat::Peer, public std::enable_shared_from_this<WsSessi
   std::chrono::steady_clock::time_point sync_progress_;  // the last write while syncing
   std::string synced_frame_;                             // sent once the replay is done
 
-  // Frames delivered from other threads, waiting for the strand.
-  std::mutex inbox_mutex_;
-  std::vector<chat::SharedFrame> inbox_;  // guarded by inbox_mutex_
-
-  // Presence and typing (strand only).
-  // This device said it is away: written on the session's strand, read by publishers.
+  // Presence and typing (loop only).
+  // This device said it is away: written on the session's loop, read by its hub slice (and
+  // publishers).
   std::atomic<bool> away_{false};
   static constexpr std::chrono::seconds kTypingInterval{2};
   // conversation id -> when a typing frame was last forwarded for it

@@ -1,9 +1,9 @@
 // C2sSession: stream negotiation (RFC 6120 sections 4 to 7): stream headers and features,
 // SASL (PLAIN, SCRAM-SHA-256) against AuthService, and resource binding.
 #include "base/base64.h"
-#include "base/random_hex.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/random_hex.h"
 #include "net/blocking.h"
 #include "xmpp/c2s_session.h"
 #include "xmpp/jid.h"
@@ -42,8 +42,7 @@ std::string C2sSession::StreamHeader() {
   header_sent_ = true;
   return "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
          "xmlns:stream='http://etherx.jabber.org/streams' id='" +
-         RandomHex(12) + "' from='" + XmlEscape(options_.domain) +
-         "' version='1.0' xml:lang='en'>";
+         RandomHex(12) + "' from='" + XmlEscape(options_.domain) + "' version='1.0' xml:lang='en'>";
 }
 
 void C2sSession::OpenStream(const XmlElement& header) {
@@ -209,14 +208,14 @@ void C2sSession::LoginDone(Result<auth::LoginResult> login, std::string success_
 awaitable<void> C2sSession::HandleBind(const XmlElement& iq) {
   const XmlElement* bind = iq.Child("bind", kBindNs);
   const XmlElement* wanted = bind->Child("resource", kBindNs);
-  std::optional<std::string> resource =
-      wanted == nullptr ? std::optional<std::string>("parley-" + RandomHex(6))
-                        : ValidResource(wanted->text);
+  std::optional<std::string> resource = wanted == nullptr
+                                            ? std::optional<std::string>("parley-" + RandomHex(6))
+                                            : ValidResource(wanted->text);
   if (!resource) {
     ReplyError(iq, Status(Code::kInvalidArgument, "a resource is 1 to 64 characters"));
     co_return;
   }
-  if (!services_.hub.Attach(user_id_, principal_->device_id, shared_from_this(),
+  if (!services_.hub.Attach(slice_, user_id_, principal_->device_id, shared_from_this(),
                             options_.max_sessions_per_user)) {
     SendStanza(ErrorReply(iq, {"cancel", "resource-constraint"},
                           "this account has too many open sessions"));

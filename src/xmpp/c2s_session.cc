@@ -51,11 +51,12 @@ StreamFailure FailureOf(chat::CloseReason reason) {
 
 }  // namespace
 
-C2sSession::C2sSession(tls::Stream stream, C2sServices& services, const C2sOptions& options,
-                       std::string client_key, std::string session_id,
+C2sSession::C2sSession(tls::Stream stream, size_t slice, C2sServices& services,
+                       const C2sOptions& options, std::string client_key, std::string session_id,
                        net::ConnectionLimiter::Slot slot)
     : stream_(std::move(stream)),
       slot_(std::move(slot)),
+      slice_(slice),
       services_(services),
       options_(options),
       client_key_(std::move(client_key)),
@@ -127,7 +128,7 @@ awaitable<void> C2sSession::HandleEvent(XmlEvent& event) {
 // The session's end, whatever caused it: out of the Hub, offline, and the device signed out.
 awaitable<void> C2sSession::End() {
   if (attached_) {
-    services_.hub.Detach(user_id_, this);
+    services_.hub.Detach(slice_, user_id_, this);
     attached_ = false;
   }
   if (available_) {

@@ -14,8 +14,9 @@
 // XmppFrameEncoder (xmpp_frames.h), whose route lines the session completes with the JIDs it
 // knows (its directory: the user's friends and direct conversations, read on demand).
 //
-// Threading: everything runs on the connection's strand; Deliver() and Close() may be called
-// from any thread and post to it. Blocking calls (auth, store reads) run on worker pools. The
+// Threading: everything runs on the connection's event loop (one thread: the Hub slice the
+// session attaches to, as a WebSocket session's); Deliver() and Close() may be called from any
+// thread and post to it. Blocking calls (auth, store reads) run on worker pools. The
 // session keeps itself alive while I/O is pending; the Hub holds it weakly.
 // Bounds: input by the XmlStreamReader's limits (a stream error closes only this connection);
 // output queues up to max_outgoing_bytes, then the session is closed (policy-violation).
@@ -70,7 +71,8 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
  public:
   // `client_key`: the client's address limit key (login limits); `session_id`: in every log line.
   // `slot` counts the connection until the session is destroyed.
-  C2sSession(tls::Stream stream, C2sServices& services, const C2sOptions& options,
+  // `slice`: the Hub slice of the event loop the stream runs on (chat/fanout/hub.h).
+  C2sSession(tls::Stream stream, size_t slice, C2sServices& services, const C2sOptions& options,
              std::string client_key, std::string session_id, net::ConnectionLimiter::Slot slot);
   ~C2sSession() override;
 
@@ -140,6 +142,7 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
 
   tls::Stream stream_;
   net::ConnectionLimiter::Slot slot_;
+  const size_t slice_;
   C2sServices& services_;
   const C2sOptions& options_;
   const std::string client_key_;

@@ -27,7 +27,6 @@ struct XmppOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 5222;  // 0: an ephemeral port
   C2sOptions c2s;
-  int io_threads = 1;
   int worker_threads = 1;   // store reads, SCRAM
   int hashing_threads = 1;  // PLAIN logins' argon2id
   int hashing_queue = 16;   // PLAIN logins waiting at most (then temporary-auth-failure)

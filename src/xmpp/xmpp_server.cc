@@ -2,18 +2,16 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <mutex>
 #include <thread>
 #include <vector>
 
-#include "base/random_hex.h"
 #include "base/log.h"
+#include "base/random_hex.h"
 #include "net/client_address.h"
 #include "net/connection_limiter.h"
 #include "net/work_pool.h"
@@ -32,10 +30,10 @@ struct XmppServer::Impl {
         c2s{services.auth, services.chat, services.social, services.hub, workers,
             hashing,       encoder,       services.tls,    shutting_down},
         connections(options.max_connections, options.max_connections_per_address),
-        acceptor(io) {}
+        acceptor(*services.loops.front()) {}
 
   asio::awaitable<void> Accept();
-  void Serve(tcp::socket socket);
+  void Serve(tcp::socket socket, size_t slice);
 
   const XmppOptions options;
   XmppServices services;
@@ -47,24 +45,25 @@ struct XmppServer::Impl {
   net::ConnectionLimiter connections;
   std::mutex sessions_mutex;
   std::vector<std::weak_ptr<C2sSession>> sessions;  // guarded by sessions_mutex
-  asio::io_context io;
-  tcp::acceptor acceptor;
-  std::vector<std::thread> threads;
+  tcp::acceptor acceptor;                           // on the first loop
+  bool started = false;
   bool stopped = false;
 };
 
+// Each accepted stream goes to the next event loop in turn, and lives there.
 asio::awaitable<void> XmppServer::Impl::Accept() {
-  for (;;) {
+  for (size_t next = 0;; ++next) {
+    const size_t slice = next % services.loops.size();
     boost::system::error_code ec;
     tcp::socket socket = co_await acceptor.async_accept(
-        asio::make_strand(io), asio::redirect_error(asio::use_awaitable, ec));
+        *services.loops[slice], asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) continue;
-    Serve(std::move(socket));
+    Serve(std::move(socket), slice);
   }
 }
 
-void XmppServer::Impl::Serve(tcp::socket socket) {
+void XmppServer::Impl::Serve(tcp::socket socket, size_t slice) {
   boost::system::error_code ec;
   const auto peer = socket.remote_endpoint(ec);
   if (ec) return;
@@ -72,7 +71,7 @@ void XmppServer::Impl::Serve(tcp::socket socket) {
   if (!slot) return;  // closed by the socket's destructor
   socket.set_option(tcp::no_delay(true), ec);
   auto session = std::make_shared<C2sSession>(
-      tls::Stream(boost::beast::tcp_stream(std::move(socket))), c2s, options.c2s,
+      tls::Stream(boost::beast::tcp_stream(std::move(socket))), slice, c2s, options.c2s,
       net::AddressLimitKey(peer.address()), RandomHex(8), std::move(*slot));
   {
     std::lock_guard lock(sessions_mutex);
@@ -100,12 +99,8 @@ Result<uint16_t> XmppServer::Start() {
     return Status(Code::kUnavailable,
                   "cannot listen on " + impl_->options.host + ": " + ec.message());
   }
-  asio::co_spawn(impl_->io, impl_->Accept(), asio::detached);
-  auto work = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(
-      impl_->io.get_executor());
-  for (int i = 0; i < std::max(1, impl_->options.io_threads); ++i) {
-    impl_->threads.emplace_back([this, work] { impl_->io.run(); });
-  }
+  asio::co_spawn(*impl_->services.loops.front(), impl_->Accept(), asio::detached);
+  impl_->started = true;
   return impl_->acceptor.local_endpoint().port();
 }
 
@@ -115,7 +110,8 @@ void XmppServer::Stop() {
   if (impl_->stopped) return;
   impl_->stopped = true;
   impl_->shutting_down = true;
-  asio::post(impl_->io, [impl = impl_.get()] {
+  if (!impl_->started) return;
+  asio::post(*impl_->services.loops.front(), [impl = impl_.get()] {
     boost::system::error_code ignored;
     impl->acceptor.close(ignored);
   });
@@ -130,9 +126,6 @@ void XmppServer::Stop() {
   while (impl_->connections.open() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  impl_->io.stop();
-  for (std::thread& thread : impl_->threads) thread.join();
-  impl_->threads.clear();
   impl_->workers.join();
   impl_->hashing.Join();
 }

@@ -1,18 +1,23 @@
 // XmppServer: parleyd's XMPP front door (docs/xmpp.md): a TCP listener for client-to-server
-// streams (C2sSession), off unless `xmpp-listen` is set. It has its own event-loop and worker
-// threads, so XMPP traffic never runs on the HTTP listener's threads; the domain services
-// (accounts, chat, the Hub) are the ones the HTTP server uses, borrowed, and must outlive it.
+// streams (C2sSession), off unless `xmpp-listen` is set. Its streams run on the HTTP server's
+// event loops (net::Server::event_loops), spread over them in turn like WebSocket sessions, so
+// each attaches to the Hub slice of its loop and the domain's events reach it there; blocking
+// work (store reads, SCRAM, PLAIN's argon2id) runs on worker threads of its own. The domain
+// services and the loops are borrowed and must outlive it.
 //
-// Lifetime: Start() binds and starts the threads; Stop() stops accepting, closes every session
-// (system-shutdown after what is queued to it), waits for them at most shutdown_timeout_ms and
-// joins the threads. Thread-safe; Stop is idempotent and also run by the destructor.
+// Lifetime: Start() binds and accepts; Stop() stops accepting, closes every session
+// (system-shutdown after what is queued to it) and waits for them at most
+// shutdown_timeout_ms; call it while the loops still run (before net::Server::Stop). Stop is
+// idempotent and also run by the destructor; call Start and Stop from one thread.
 #ifndef PARLEY_XMPP_XMPP_SERVER_H_
 #define PARLEY_XMPP_XMPP_SERVER_H_
 
+#include <boost/asio/io_context.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "auth/auth_service.h"
 #include "base/status.h"
@@ -30,6 +35,8 @@ struct XmppServices {
   chat::Service& chat;
   chat::Social& social;
   chat::Hub& hub;
+  // The event loops, one per I/O thread, in Hub slice order (net::Server::event_loops).
+  std::vector<boost::asio::io_context*> loops;
   const tls::ServerContext* tls = nullptr;  // STARTTLS: not offered yet (docs/xmpp.md)
 };
 

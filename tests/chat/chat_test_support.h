@@ -47,15 +47,18 @@ struct Replied {
   Event event;
 };
 
-// Records what the domain publishes; reaches nobody (every user is reported unreached).
+// Records what the domain publishes; reaches nobody (every user is reported unreached, at once).
 class RecordingSink : public EventSink {
  public:
-  Reach Publish(const Audience& audience, Event event) override {
-    std::lock_guard lock(mutex_);
-    published_.push_back(
-        Published{{audience.users.begin(), audience.users.end()}, audience.skip, std::move(event)});
-    changed_.notify_all();
-    return Reach{{}, {audience.users.begin(), audience.users.end()}};
+  using EventSink::Publish;
+  void Publish(const Audience& audience, Event event, ReachHandler on_reach) override {
+    {
+      std::lock_guard lock(mutex_);
+      published_.push_back(Published{
+          {audience.users.begin(), audience.users.end()}, audience.skip, std::move(event)});
+      changed_.notify_all();
+    }
+    if (on_reach) on_reach(Reach{{}, {audience.users.begin(), audience.users.end()}});
   }
   void Reply(const std::weak_ptr<Peer>& device, Event event) override {
     std::lock_guard lock(mutex_);
@@ -105,7 +108,7 @@ class CountingEncoder : public FrameEncoder {
     ++calls;
     return MakeFrame("event " + std::to_string(event.index()));
   }
-  mutable int calls = 0;  // the hub encodes on the publishing thread; tests publish from one
+  mutable std::atomic<int> calls{0};  // the hub's slices encode on their own threads
 };
 
 // A device: an identity for the domain (an origin to reply to) and a recorder for the hub.
@@ -125,6 +128,10 @@ class TestDevice : public Peer {
     std::lock_guard lock(mutex_);
     return frames_;
   }
+  std::optional<CloseReason> closed() {
+    std::lock_guard lock(mutex_);
+    return closed_;
+  }
   bool away() const override { return away_; }
   void set_away(bool away) { away_ = away; }
 
@@ -132,8 +139,8 @@ class TestDevice : public Peer {
   std::atomic<bool> away_{false};
   const FrameEncoder& encoder_;
   std::mutex mutex_;
-  std::vector<SharedFrame> frames_;  // guarded by mutex_
-  std::optional<CloseReason> closed_;
+  std::vector<SharedFrame> frames_;    // guarded by mutex_
+  std::optional<CloseReason> closed_;  // guarded by mutex_
 };
 
 using testing_support::TempDir;

@@ -11,15 +11,28 @@
 namespace parley::chat {
 namespace {
 
+// Answers every publish with `next`, at once, or (`later`) only when a test calls Answer().
 class ScriptedSink : public EventSink {
  public:
   Reach next;
   int published = 0;
-  Reach Publish(const Audience&, Event) override {
+  bool later = false;
+  std::vector<ReachHandler> waiting;
+  using EventSink::Publish;
+  void Publish(const Audience&, Event, ReachHandler on_reach) override {
     ++published;
-    return next;
+    if (!on_reach) return;
+    if (later) {
+      waiting.push_back(std::move(on_reach));
+    } else {
+      on_reach(next);
+    }
   }
   void Reply(const std::weak_ptr<Peer>&, Event) override {}
+  void Answer() {
+    for (ReachHandler& handler : waiting) handler(next);
+    waiting.clear();
+  }
 };
 
 // One entry per user told, with what they were told.
@@ -54,7 +67,9 @@ TEST(NotifyingSink, UnreachedRecipientsOfContentGetNotifiedNeverTheSender) {
   NotifyingSink sink(inner, notifier);
   const std::vector<int64_t> users = {1, 2, 3};
   inner.next = Reach{{2}, {1, 3}};  // the sender (1) shows as unreached: still not notified
-  Reach reach = sink.Publish(Audience{users}, Message(store::MessageKind::kText, "hi"));
+  Reach reach;
+  sink.Publish(Audience{users}, Message(store::MessageKind::kText, "hi"),
+               [&reach](Reach got) { reach = std::move(got); });
   EXPECT_EQ(reach.unreached, (std::vector<int64_t>{1, 3}));  // passed through unchanged
   ASSERT_EQ(notifier.got.size(), 1u);
   EXPECT_EQ(notifier.got[0].user_id, 3);
@@ -126,6 +141,31 @@ TEST(NotifyingSink, AwayUsersArePassedOnAsAwayNeverTheSender) {
   EXPECT_TRUE(notifier.got[0].away);
   sink.Publish(Audience{users}, Message(store::MessageKind::kEdit, "x"));
   EXPECT_EQ(notifier.got.size(), 1u);
+}
+
+// The hub learns whom a publish reached on its I/O threads, after Publish returned: push is
+// told then, and the publisher's own handler still gets the Reach.
+TEST(NotifyingSink, AReachThatComesLaterIsStillToldToPushAndPassedOn) {
+  ScriptedSink inner;
+  inner.later = true;
+  RecordingNotifier notifier;
+  NotifyingSink sink(inner, notifier);
+  const std::vector<int64_t> users = {1, 2, 3};
+  inner.next = Reach{{1}, {2, 3}};
+  int answered = 0;
+  sink.Publish(Audience{users}, Message(store::MessageKind::kText, "hi"),
+               [&answered](const Reach& reach) {
+                 EXPECT_EQ(reach.unreached, (std::vector<int64_t>{2, 3}));
+                 ++answered;
+               });
+  sink.Publish(Audience{users}, events::Typing{4, 1});  // nothing to tell: no handler asked
+  EXPECT_TRUE(notifier.got.empty()) << "nothing is known before the reach";
+  EXPECT_EQ(inner.waiting.size(), 1u);
+  inner.Answer();
+  EXPECT_EQ(answered, 1);
+  ASSERT_EQ(notifier.got.size(), 2u);
+  EXPECT_EQ(notifier.got[0].user_id, 2);
+  EXPECT_EQ(notifier.got[1].user_id, 3);
 }
 
 }  // namespace

@@ -284,6 +284,58 @@ TEST_F(MessagingTest, MultiDeviceFanOutSkipsOnlyTheSendingDevice) {
   }
 }
 
+// With three I/O threads the devices live on different event loops, so on different hub
+// slices: each message still reaches every device but the sending one exactly once, the
+// messages arrive in seq order on every device, and the sender gets every ack.
+TEST_F(MessagingTest, FanOutAcrossIoThreadsKeepsOrderAndSkipsTheSender) {
+  server_.reset();
+  StartServer({"--io-threads", "3"});
+  std::vector<std::unique_ptr<WsClient>> devices;  // alice's laptop first
+  std::vector<TestUser> logins = {alice_};
+  for (const char* name : {"alice-phone", "alice-tablet"}) {
+    Result<TestUser> device = LoginDevice(*server_, alice_, name);
+    ASSERT_TRUE(IsOk(device));
+    logins.push_back(std::move(device).value());
+  }
+  for (const char* name : {"bob-phone", "bob-tablet"}) {
+    Result<TestUser> device = LoginDevice(*server_, bob_, name);
+    ASSERT_TRUE(IsOk(device));
+    logins.push_back(std::move(device).value());
+  }
+  logins.push_back(bob_);
+  for (const TestUser& login : logins) {
+    devices.push_back(Connect(login));
+    ASSERT_TRUE(devices.back());
+  }
+  constexpr int64_t kMessages = 30;
+  int64_t conversation_id = 0;
+  for (int64_t seq = 1; seq <= kMessages; ++seq) {
+    const std::string text = "across threads " + std::to_string(seq);
+    Result<json> ack = seq == 1 ? devices[0]->SendToUser(bob_.id, text)
+                                : devices[0]->SendToConversation(conversation_id, text);
+    ASSERT_TRUE(IsOk(ack));
+    if (seq == 1) conversation_id = (*ack)["conversation_id"].get<int64_t>();
+    EXPECT_EQ((*ack)["seq"], seq);
+  }
+  for (size_t d = 1; d < devices.size(); ++d) {
+    SCOPED_TRACE("device " + std::to_string(d));
+    // The message frames in arrival order (other frames, such as presence, are passed over).
+    std::vector<int64_t> seqs;
+    while (seqs.size() < static_cast<size_t>(kMessages)) {
+      Result<json> frame = devices[d]->Next();
+      ASSERT_TRUE(IsOk(frame)) << "after " << seqs.size() << " messages";
+      if (client::IsType(*frame, "message")) seqs.push_back((*frame)["seq"].get<int64_t>());
+    }
+    EXPECT_EQ(seqs, Range(1, kMessages));
+    for (const json& frame : OfType(DrainUntilPong(*devices[d]), "message")) {
+      ADD_FAILURE() << "extra copy of a message: " << frame.dump();
+    }
+  }
+  for (const json& frame : OfType(DrainUntilPong(*devices[0]), "message")) {
+    ADD_FAILURE() << "sending device got its own message: " << frame.dump();
+  }
+}
+
 TEST_F(MessagingTest, IdempotentResendStoresOnceAndDeliversOnce) {
   std::unique_ptr<WsClient> alice = Connect(alice_);
   std::unique_ptr<WsClient> bob = Connect(bob_);

@@ -19,8 +19,9 @@ class CountingSink : public EventSink {
   CountingSink(EventSink& inner, metrics::ServerMetrics& metrics)
       : inner_(inner), metrics_(metrics) {}
 
-  Reach Publish(const Audience& audience, Event event) override {
-    return inner_.Publish(audience, std::move(event));
+  using EventSink::Publish;
+  void Publish(const Audience& audience, Event event, ReachHandler on_reach) override {
+    inner_.Publish(audience, std::move(event), std::move(on_reach));
   }
   void Reply(const std::weak_ptr<Peer>& device, Event event) override;
 

@@ -1,7 +1,12 @@
-// EventSink: where the chat domain publishes what happened (chat/fanout/events.h), and how it
-// learns whom that reached. The domain decides the audience (who may know); the sink decides how
-// each of their online devices hears of it (chat::Hub: once encoded per protocol, shared by every
-// device of that protocol). Push notifications will take the users a publish did not reach.
+// EventSink: where the chat domain publishes what happened (chat/fanout/events.h), and how it learns
+// whom that reached. The domain decides the audience (who may know); the sink decides how each
+// of their online devices hears of it (chat::Hub: handed to the I/O threads, encoded there once
+// per protocol and shared by every device of that protocol). Push notifications take the users
+// a publish did not reach.
+//
+// Publishing is asynchronous: Publish returns once the event is handed over, and the Reach is
+// known later, when every thread that holds devices of the audience has looked them up. Who
+// needs it passes a ReachHandler.
 //
 // Thread-safety: implementations are thread-safe; the domain publishes from the message
 // writer's thread (after commits) and from worker threads. Publishing never blocks on a
@@ -10,6 +15,7 @@
 #define PARLEY_CHAT_FANOUT_EVENT_SINK_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <vector>
@@ -21,7 +27,7 @@ namespace parley::chat {
 
 // Who an event is for: every device of `users` (each listed once) but `skip`, the device that
 // caused it when that one learns of it otherwise (a sender gets its ack instead). The span is
-// borrowed for the call only.
+// borrowed for the call only (a sink that needs it later copies it).
 struct Audience {
   std::span<const int64_t> users;
   const Peer* skip = nullptr;  // never dereferenced
@@ -38,11 +44,20 @@ struct Reach {
   std::vector<int64_t> away;  // a subset of reached
 };
 
+// Receives a publish's Reach, once, on whichever thread learned it last (for chat::Hub one of
+// its I/O threads, before or while the event is written to the devices). It must not block.
+// A publish still in flight when the sink stops (server shutdown) never calls it.
+using ReachHandler = std::function<void(Reach reach)>;
+
 class EventSink {
  public:
   virtual ~EventSink() = default;
-  // Hands `event` to every online device of the audience.
-  virtual Reach Publish(const Audience& audience, Event event) = 0;
+  // Hands `event` to every online device of the audience; `on_reach` (may be empty) learns
+  // whom it reached. Implementations add `using EventSink::Publish;` for the short form.
+  virtual void Publish(const Audience& audience, Event event, ReachHandler on_reach) = 0;
+  void Publish(const Audience& audience, Event event) {
+    Publish(audience, std::move(event), ReachHandler());
+  }
   // Hands `event` to one device: the answer to something it asked (an ack, an error). Dropped
   // if the device has gone.
   virtual void Reply(const std::weak_ptr<Peer>& device, Event event) = 0;

@@ -5,110 +5,124 @@
 
 namespace parley::chat {
 
-bool Hub::Attach(int64_t user_id, int64_t device_id, const std::shared_ptr<Peer>& peer,
-                 size_t max_per_user) {
-  std::lock_guard lock(mutex_);
-  std::vector<Entry>& entries = peers_by_user_[user_id];
-  if (entries.size() >= max_per_user) return false;
-  entries.push_back(Entry{device_id, peer, peer.get()});
-  ++peer_count_;
+// One publish on its way through the slices: the event and the audience (copied: Audience only
+// borrows them), shared read-only by every slice, and each slice's view of the reach.
+struct Hub::Fanout {
+  Event event;
+  std::vector<int64_t> users;
+  const Peer* skip;
+  ReachHandler on_reach;
+  // One row per slice, one entry per user; written only by that slice, read by the last one.
+  std::vector<std::vector<SliceReach>> reach;
+  std::atomic<size_t> pending;  // slices that have not looked their devices up yet
+};
+
+Hub::Hub() {
+  auto inline_slice = std::make_unique<Slice>();
+  inline_slice->post = [](std::function<void()> task) { task(); };
+  slices_.push_back(std::move(inline_slice));
+}
+
+void Hub::UseSlices(std::vector<SlicePoster> posters) {
+  slices_.clear();
+  for (SlicePoster& post : posters) {
+    auto slice = std::make_unique<Slice>();
+    slice->post = std::move(post);
+    slices_.push_back(std::move(slice));
+  }
+}
+
+bool Hub::Attach(size_t slice, int64_t user_id, int64_t device_id,
+                 const std::shared_ptr<Peer>& peer, size_t max_per_user) {
+  {
+    std::lock_guard lock(sessions_mutex_);
+    size_t& sessions = sessions_per_user_[user_id];
+    if (sessions >= max_per_user) return false;
+    ++sessions;
+  }
+  slices_.at(slice)->registry.Attach(user_id, device_id, peer);
+  peer_count_.fetch_add(1, std::memory_order_relaxed);
   return true;
 }
 
-void Hub::Detach(int64_t user_id, const Peer* peer) {
-  std::lock_guard lock(mutex_);
-  auto it = peers_by_user_.find(user_id);
-  if (it == peers_by_user_.end()) return;
-  auto& entries = it->second;
-  auto removed = std::remove_if(entries.begin(), entries.end(),
-                                [peer](const Entry& e) { return e.key == peer; });
-  peer_count_ -= entries.end() - removed;
-  entries.erase(removed, entries.end());
-  if (entries.empty()) peers_by_user_.erase(it);
+void Hub::Detach(size_t slice, int64_t user_id, const Peer* peer) {
+  if (!slices_.at(slice)->registry.Detach(user_id, peer)) return;
+  peer_count_.fetch_sub(1, std::memory_order_relaxed);
+  std::lock_guard lock(sessions_mutex_);
+  auto it = sessions_per_user_.find(user_id);
+  if (it != sessions_per_user_.end() && --it->second == 0) sessions_per_user_.erase(it);
 }
 
-// The peers are collected under the lock and handed the frame after it: encoding, and queueing
-// to thousands of sessions (a big group), then never hold up Attach/Detach. The buffers are per
-// thread and reused, so a publish allocates nothing per recipient once they have grown.
-Reach Hub::Publish(const Audience& audience, Event event) {
-  thread_local std::vector<std::shared_ptr<Peer>> targets;
-  // One frame per protocol met; a handful of protocols at most, so a linear search.
-  thread_local std::vector<std::pair<const FrameEncoder*, SharedFrame>> frames;
-  Reach reach;
-  {
-    std::lock_guard lock(mutex_);
-    for (int64_t user_id : audience.users) {
-      bool online = false;
-      bool all_away = true;
-      if (auto it = peers_by_user_.find(user_id); it != peers_by_user_.end()) {
-        for (const Entry& entry : it->second) {
-          auto peer = entry.peer.lock();
-          if (!peer) continue;  // gone; its Detach is on its way
-          online = true;
-          all_away = all_away && peer->away();
-          if (entry.key != audience.skip) targets.push_back(std::move(peer));
-        }
-      }
-      (online ? reach.reached : reach.unreached).push_back(user_id);
-      if (online && all_away) reach.away.push_back(user_id);
-    }
+void Hub::Publish(const Audience& audience, Event event, ReachHandler on_reach) {
+  if (audience.users.empty()) {
+    if (on_reach) on_reach(Reach{});
+    return;
   }
-  for (const std::shared_ptr<Peer>& peer : targets) {
-    const FrameEncoder* encoder = &peer->encoder();
-    auto found = std::find_if(frames.begin(), frames.end(),
-                              [encoder](const auto& frame) { return frame.first == encoder; });
-    if (found == frames.end()) {
-      frames.emplace_back(encoder, encoder->Encode(event));
-      found = frames.end() - 1;
-    }
-    peer->Deliver(found->second);
+  auto fanout = std::make_shared<Fanout>();
+  fanout->event = std::move(event);
+  fanout->users.assign(audience.users.begin(), audience.users.end());
+  fanout->skip = audience.skip;
+  if (on_reach) {
+    fanout->on_reach = std::move(on_reach);
+    fanout->reach.assign(slices_.size(),
+                         std::vector<SliceReach>(fanout->users.size(), SliceReach::kOffline));
   }
-  targets.clear();
-  frames.clear();
-  return reach;
+  fanout->pending.store(slices_.size(), std::memory_order_relaxed);
+  for (size_t i = 0; i < slices_.size(); ++i) {
+    slices_[i]->post([this, fanout, i] { RunFanout(fanout, i); });
+  }
+}
+
+// On slice `slice`'s thread. The Reach is handed over before this slice writes: the one that
+// finishes the look-ups last answers at once, and push learns of offline users sooner.
+void Hub::RunFanout(const std::shared_ptr<Fanout>& fanout, size_t slice) {
+  std::span<SliceReach> reach;
+  if (fanout->on_reach) reach = fanout->reach[slice];
+  std::vector<std::shared_ptr<Peer>> peers =
+      slices_[slice]->registry.Find(fanout->users, fanout->skip, reach);
+  // acq_rel: the last slice sees every other slice's row.
+  if (fanout->pending.fetch_sub(1, std::memory_order_acq_rel) == 1 && fanout->on_reach) {
+    Reach merged;
+    for (size_t u = 0; u < fanout->users.size(); ++u) {
+      SliceReach best = SliceReach::kOffline;
+      for (const auto& row : fanout->reach) best = std::max(best, row[u]);
+      const int64_t user = fanout->users[u];
+      (best == SliceReach::kOffline ? merged.unreached : merged.reached).push_back(user);
+      if (best == SliceReach::kAway) merged.away.push_back(user);
+    }
+    fanout->on_reach(std::move(merged));
+  }
+  if (!peers.empty()) HubSlice::Deliver(peers, fanout->event);
 }
 
 void Hub::Reply(const std::weak_ptr<Peer>& device, Event event) {
   if (auto peer = device.lock()) peer->Deliver(peer->encoder().Encode(event));
 }
 
-std::vector<std::shared_ptr<Peer>> Hub::Collect(int64_t user_id, int64_t device_id, bool matching) {
-  std::vector<std::shared_ptr<Peer>> found;
-  std::lock_guard lock(mutex_);
-  auto it = peers_by_user_.find(user_id);
-  if (it == peers_by_user_.end()) return found;
-  for (const Entry& entry : it->second) {
-    if ((entry.device_id == device_id) != matching) continue;
-    if (auto peer = entry.peer.lock()) found.push_back(std::move(peer));
+void Hub::OnEverySlice(std::function<void(HubSlice&)> task) {
+  auto shared = std::make_shared<std::function<void(HubSlice&)>>(std::move(task));
+  for (auto& slice : slices_) {
+    slice->post([shared, registry = &slice->registry] { (*shared)(*registry); });
   }
-  return found;
 }
 
-// Closing happens outside the lock: a peer's Close may detach it from the hub.
+// A peer's Close only queues the close; it may detach later, on this same thread.
 void Hub::CloseDevice(int64_t user_id, int64_t device_id, CloseReason reason) {
-  for (auto& peer : Collect(user_id, device_id, true)) peer->Close(reason);
+  OnEverySlice([=](HubSlice& registry) {
+    for (auto& peer : registry.Collect(user_id, device_id, true)) peer->Close(reason);
+  });
 }
 
 void Hub::CloseOtherDevices(int64_t user_id, int64_t keep_device_id, CloseReason reason) {
-  for (auto& peer : Collect(user_id, keep_device_id, false)) peer->Close(reason);
+  OnEverySlice([=](HubSlice& registry) {
+    for (auto& peer : registry.Collect(user_id, keep_device_id, false)) peer->Close(reason);
+  });
 }
 
 void Hub::CloseAll(CloseReason reason) {
-  std::vector<std::shared_ptr<Peer>> all;
-  {
-    std::lock_guard lock(mutex_);
-    for (auto& [user_id, entries] : peers_by_user_) {
-      for (const Entry& entry : entries) {
-        if (auto peer = entry.peer.lock()) all.push_back(std::move(peer));
-      }
-    }
-  }
-  for (auto& peer : all) peer->Close(reason);
-}
-
-size_t Hub::online_peer_count() const {
-  std::lock_guard lock(mutex_);
-  return peer_count_;
+  OnEverySlice([=](HubSlice& registry) {
+    for (auto& peer : registry.CollectAll()) peer->Close(reason);
+  });
 }
 
 }  // namespace parley::chat

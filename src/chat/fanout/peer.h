@@ -4,9 +4,14 @@
 // A peer speaks one protocol, named by the encoder it carries: the Hub encodes an event once
 // per protocol and hands the same shared frame to every peer of that protocol.
 // Deliver and Close are thread-safe and never block: they only queue work for the peer's own
-// I/O thread. A peer that cannot keep up closes itself (slow consumer); the domain never waits.
+// I/O thread. DeliverHere is the hub's fast path: it is called only on the peer's own thread
+// (the hub slice it attached to, chat/fanout/hub.h) and writes without any hand-over; a peer that
+// does not override it hands the frame to Deliver. A peer that cannot keep up closes itself
+// (slow consumer); the domain never waits.
 #ifndef PARLEY_CHAT_FANOUT_PEER_H_
 #define PARLEY_CHAT_FANOUT_PEER_H_
+
+#include <utility>
 
 #include "chat/fanout/frame_encoder.h"
 
@@ -28,6 +33,8 @@ class Peer {
   // as long as the peer.
   virtual const FrameEncoder& encoder() const = 0;
   virtual void Deliver(SharedFrame frame) = 0;
+  // Deliver, called on the thread the peer lives on (its hub slice's) only.
+  virtual void DeliverHere(SharedFrame frame) { Deliver(std::move(frame)); }
   // Whether the device said its user is away (presence); thread-safe.
   virtual bool away() const { return false; }
   virtual void Close(CloseReason reason) = 0;

@@ -61,19 +61,16 @@ std::optional<Draft> Describe(const Event& event) {
   return std::nullopt;
 }
 
-}  // namespace
-
-Reach NotifyingSink::Publish(const Audience& audience, Event event) {
-  std::optional<Draft> draft = Describe(event);
-  Reach reach = inner_.Publish(audience, std::move(event));
-  if (!draft || (reach.unreached.empty() && reach.away.empty())) return reach;
+// Hands push the users `reach` left unreached or away whom `draft` concerns.
+void Tell(push::Notifier& notifier, const Draft& draft, const Reach& reach) {
+  if (reach.unreached.empty() && reach.away.empty()) return;
   const auto to_tell = [&draft](const std::vector<int64_t>& candidates) {
     std::vector<int64_t> users;
     users.reserve(candidates.size());
     for (int64_t user : candidates) {
-      if (user == draft->notification.sender_id) continue;
-      if (draft->notification.kind == push::Notification::Kind::kAddedToGroup &&
-          std::find(draft->only.begin(), draft->only.end(), user) == draft->only.end()) {
+      if (user == draft.notification.sender_id) continue;
+      if (draft.notification.kind == push::Notification::Kind::kAddedToGroup &&
+          std::find(draft.only.begin(), draft.only.end(), user) == draft.only.end()) {
         continue;
       }
       users.push_back(user);
@@ -83,9 +80,23 @@ Reach NotifyingSink::Publish(const Audience& audience, Event event) {
   std::vector<int64_t> offline = to_tell(reach.unreached);
   std::vector<int64_t> away = to_tell(reach.away);
   if (!offline.empty() || !away.empty()) {
-    notifier_.Notify(std::move(draft->notification), std::move(offline), std::move(away));
+    notifier.Notify(draft.notification, std::move(offline), std::move(away));
   }
-  return reach;
+}
+
+}  // namespace
+
+void NotifyingSink::Publish(const Audience& audience, Event event, ReachHandler on_reach) {
+  std::optional<Draft> draft = Describe(event);
+  if (!draft) {
+    inner_.Publish(audience, std::move(event), std::move(on_reach));
+    return;
+  }
+  inner_.Publish(audience, std::move(event),
+                 [this, draft = std::move(*draft), on_reach = std::move(on_reach)](Reach reach) {
+                   Tell(notifier_, draft, reach);
+                   if (on_reach) on_reach(std::move(reach));
+                 });
 }
 
 }  // namespace parley::chat

@@ -6,10 +6,12 @@
 // message is never notified of it.
 //
 // Cost on the send path (the writer thread): the event's small fields and at most
-// push::kMaxPreviewBytes of its text are copied before the publish, and one Notify call per
-// publish with unreached users; the outbox does everything else on its own thread.
+// push::kMaxPreviewBytes of its text are copied before the publish. The Reach comes later
+// (chat/fanout/event_sink.h: on one of the hub's I/O threads), and then one Notify call per publish
+// with unreached users; the outbox does everything else on its own thread.
 //
-// Thread-safe, as the sink it wraps and the Notifier.
+// Thread-safe, as the sink it wraps and the Notifier. The sink must outlive every publish
+// still in flight in the sink it wraps.
 #ifndef PARLEY_CHAT_FANOUT_PUSH_SINK_H_
 #define PARLEY_CHAT_FANOUT_PUSH_SINK_H_
 
@@ -25,7 +27,8 @@ class NotifyingSink : public EventSink {
   // Both must outlive the sink.
   NotifyingSink(EventSink& inner, push::Notifier& notifier) : inner_(inner), notifier_(notifier) {}
 
-  Reach Publish(const Audience& audience, Event event) override;
+  using EventSink::Publish;
+  void Publish(const Audience& audience, Event event, ReachHandler on_reach) override;
   void Reply(const std::weak_ptr<Peer>& device, Event event) override {
     inner_.Reply(device, std::move(event));
   }
