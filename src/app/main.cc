@@ -398,8 +398,8 @@ int Main(int argc, char** argv) {
   std::unique_ptr<xmpp::XmppServer> xmpp_server;
   std::optional<uint16_t> xmpp_port;
   if (config->xmpp.enabled) {
-    xmpp_server = std::make_unique<xmpp::XmppServer>(config->xmpp,
-                                                     xmpp::XmppServices{auth, chat, social, hub, server.event_loops()});
+    xmpp_server = std::make_unique<xmpp::XmppServer>(
+        config->xmpp, xmpp::XmppServices{auth, chat, social, hub, server.event_loops()});
     auto started = xmpp_server->Start();
     if (!started.ok()) return Fail(started.status());
     xmpp_port = *started;
