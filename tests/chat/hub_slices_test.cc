@@ -88,7 +88,9 @@ class ThreadDevice : public TestDevice {
   std::vector<std::thread::id> threads_;  // guarded by mutex_
 };
 
-// A hub of `count` slices, each on its own TestLoop.
+// A hub of `count` slices, each on its own TestLoop. A fan-out may still run on a slice after
+// a test's last Publish returned (the Reach comes before the frames): tests declare their
+// encoder before the SlicedHub, so that it outlives the loops.
 struct SlicedHub {
   explicit SlicedHub(size_t count) {
     std::vector<SlicePoster> posters;
@@ -125,8 +127,8 @@ struct SlicedHub {
 };
 
 TEST(HubSlicesTest, EachDeviceGetsTheEventOnItsOwnSlicesThreadAndReachMergesTheSlices) {
-  SlicedHub sliced(3);
   CountingEncoder encoder;
+  SlicedHub sliced(3);
   std::vector<std::shared_ptr<ThreadDevice>> devices;
   std::vector<size_t> slice_of;
   auto connect = [&](size_t slice, int64_t user, int64_t device) {
@@ -163,8 +165,8 @@ TEST(HubSlicesTest, EachDeviceGetsTheEventOnItsOwnSlicesThreadAndReachMergesTheS
 }
 
 TEST(HubSlicesTest, TheSessionCapCountsEverySlice) {
-  SlicedHub sliced(2);
   CountingEncoder encoder;
+  SlicedHub sliced(2);
   auto a = std::make_shared<TestDevice>(encoder);
   auto b = std::make_shared<TestDevice>(encoder);
   auto c = std::make_shared<TestDevice>(encoder);
@@ -178,8 +180,8 @@ TEST(HubSlicesTest, TheSessionCapCountsEverySlice) {
 }
 
 TEST(HubSlicesTest, ClosesReachTheDevicesOnWhicheverSliceTheyLive) {
-  SlicedHub sliced(2);
   CountingEncoder encoder;
+  SlicedHub sliced(2);
   auto phone = std::make_shared<TestDevice>(encoder);
   auto laptop = std::make_shared<TestDevice>(encoder);
   auto tablet = std::make_shared<TestDevice>(encoder);
@@ -205,8 +207,8 @@ TEST(HubSlicesTest, ClosesReachTheDevicesOnWhicheverSliceTheyLive) {
 // A device that detaches itself and a neighbour while the slice is handing out one event: both
 // already collected still get it (once), later events skip them and the reach says so.
 TEST(HubSlicesTest, DetachingDuringAFanOutIsSafeAndTakesEffectForTheNextEvent) {
-  SlicedHub sliced(2);
   CountingEncoder encoder;
+  SlicedHub sliced(2);
   auto quitter = std::make_shared<ThreadDevice>(encoder);
   auto neighbour = std::make_shared<ThreadDevice>(encoder);
   auto stayer = std::make_shared<ThreadDevice>(encoder);
@@ -239,8 +241,8 @@ TEST(HubSlicesTest, DetachingDuringAFanOutIsSafeAndTakesEffectForTheNextEvent) {
 // until its frame is handed over; the next event finds it gone and its user unreached, before
 // it ever detached.
 TEST(HubSlicesTest, APeerClosingMidFanOutIsHandedItsFrameThenSkipped) {
-  SlicedHub sliced(1);
   CountingEncoder encoder;
+  SlicedHub sliced(1);
   auto first = std::make_shared<ThreadDevice>(encoder);
   auto closing = std::make_shared<ThreadDevice>(encoder);
   std::weak_ptr<ThreadDevice> watch = closing;
@@ -263,8 +265,8 @@ TEST(HubSlicesTest, APeerClosingMidFanOutIsHandedItsFrameThenSkipped) {
 // does at max_outgoing_bytes, then detaches): the other devices of its slice and of the other
 // slices keep getting every event, and nobody waits for it.
 TEST(HubSlicesTest, ASlowConsumerClosingItselfHoldsUpNoOne) {
-  SlicedHub sliced(2);
   CountingEncoder encoder;
+  SlicedHub sliced(2);
   Hub& hub = sliced.hub;
   auto slow = std::make_shared<ThreadDevice>(encoder);
   slow->on_frame = [&hub, s = slow.get()] {
@@ -291,8 +293,8 @@ TEST(HubSlicesTest, ASlowConsumerClosingItselfHoldsUpNoOne) {
 // Publishing from two threads while devices come and go on every slice: every event reaches
 // the devices that stay, every reach is answered, and TSan sees no race.
 TEST(HubSlicesTest, PublishersAndAttachesOnEveryThreadAtOnce) {
-  SlicedHub sliced(2);
   CountingEncoder encoder;
+  SlicedHub sliced(2);
   std::vector<std::shared_ptr<TestDevice>> stayers;
   for (int64_t user = 1; user <= 4; ++user) {
     stayers.push_back(std::make_shared<TestDevice>(encoder));
