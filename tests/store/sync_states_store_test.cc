@@ -378,10 +378,11 @@ TEST_P(SyncStatesTest, SummariesOfTheSelectionEqualTheListsEntries) {
            a.name == b.name && a.topic == b.topic && a.member_count == b.member_count &&
            a.read_by == b.read_by && a.pruned_through == b.pruned_through;
   };
-  for (const auto& [name, id] : ids_) {
+  for (const auto& [name, bound_id] : ids_) {
     SCOPED_TRACE(name);
+    const int64_t id = bound_id;  // clang 14 cannot capture a structured binding
     int calls = 0;
-    auto one = store_->ReadSyncStates(alice_, std::nullopt, [&, id = id](const MembershipState& m) {
+    auto one = store_->ReadSyncStates(alice_, std::nullopt, [&](const MembershipState& m) {
       ++calls;
       return m.conversation_id == id;
     });
