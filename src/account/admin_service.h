@@ -55,7 +55,7 @@ struct AdminGroup {
 
 struct AdminStats {
   store::ServerStats counts;
-  int64_t online_connections = 0;  // WebSocket sessions attached now
+  int64_t online_connections = 0;  // client sessions attached now (WebSocket and XMPP)
 };
 
 class AdminService {

@@ -373,7 +373,8 @@ int Main(int argc, char** argv) {
   // What the modules keep themselves, read at each scrape.
   metrics_registry.AddGaugeFunction("parley_connections", "Open TCP connections.", {},
                                     [&server] { return double(server.open_connections()); });
-  metrics_registry.AddGaugeFunction("parley_sessions", "WebSocket sessions attached.", {},
+  metrics_registry.AddGaugeFunction("parley_sessions",
+                                    "Client sessions attached to the hub (WebSocket and XMPP).", {},
                                     [&hub] { return double(hub.online_peer_count()); });
   metrics_registry.AddGaugeFunction("parley_writer_queue_depth",
                                     "Commands waiting for the message writer.", {},
