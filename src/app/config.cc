@@ -216,6 +216,15 @@ const std::vector<Option>& Options() {
            "true: offer SASL PLAIN (the password itself) on XMPP streams without TLS, only for "
            "loopback or a network you trust (false)",
            [](Config& c, bool v) { c.xmpp.c2s.allow_plain_without_tls = v; }),
+      Int("xmpp-max-connections", "open XMPP connections at most; more are closed at once (10000)",
+          1, 10000000,
+          [](Config& c, int64_t v) { c.xmpp.max_connections = static_cast<size_t>(v); }),
+      Int("xmpp-max-connections-per-address",
+          "open XMPP connections from one IPv4 address or IPv6 /64; more are closed at once (100)",
+          1, 10000000,
+          [](Config& c, int64_t v) {
+            c.xmpp.max_connections_per_address = static_cast<size_t>(v);
+          }),
       {"metrics-token",
        "bearer token GET /metrics needs; also serves /metrics on the main listener; put it in "
        "the config file, not on the command line (none)",

@@ -368,9 +368,20 @@ TEST(ConfigTest, XmppSettings) {
   EXPECT_EQ(set->xmpp.host, "0.0.0.0");
   EXPECT_EQ(set->xmpp.port, 5222);
   EXPECT_EQ(set->xmpp.c2s.domain, "chat.example.org");
+  EXPECT_EQ(set->xmpp.max_connections, 10000u);
+  EXPECT_EQ(set->xmpp.max_connections_per_address, 100u);
+
+  auto caps =
+      ParseConfig({"--xmpp-max-connections", "6000", "--xmpp-max-connections-per-address", "5500"});
+  ASSERT_TRUE(caps.ok()) << caps.status().message();
+  EXPECT_EQ(caps->xmpp.max_connections, 6000u);
+  EXPECT_EQ(caps->xmpp.max_connections_per_address, 5500u);
 
   for (const std::vector<std::string>& bad :
        std::vector<std::vector<std::string>>{{"--xmpp-listen", "5222"},
+                                             {"--xmpp-max-connections", "0"},
+                                             {"--xmpp-max-connections-per-address", "0"},
+                                             {"--xmpp-max-connections", "many"},
                                              {"--xmpp-listen", "127.0.0.1:70000"},
                                              {"--xmpp-domain", ""},
                                              {"--xmpp-domain", "Chat.Example.org"},
