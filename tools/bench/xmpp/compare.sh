@@ -5,14 +5,15 @@
 #   tools/bench/xmpp/compare.sh [--users N] [--messages M] [--interval S] [--servers "..."]
 #
 # For each server: a fresh data folder, N users registered (Parley over HTTP, the others by
-# in-band registration), then tsung (scenario.xml.in) logs them all in and each sends M chat
-# messages of 64 bytes, one every S seconds on average, to users online. Meanwhile a probe pair
-# (xmpp_bench.py probe) measures p50/p99 one-way latency at 50 messages a second. Printed per
-# server: delivered msgs/s, tsung's mean and max latency, the probe's p50/p99, server CPU per
-# delivered message (utime+stime of the server's process over the chat phase), RSS per
-# connected user ((RSS with everyone online - RSS before) / N).
-# Needs: tsung, ejabberd, prosody (Debian), build/src/app/parleyd (or $PARLEYD); run as root (it starts each
-# server as its own unprivileged user: ejabberd, prosody, nobody for parleyd).
+# in-band registration), then tsung (scenario.xml.in) logs them all in within about ten seconds
+# and, once all are in, each sends M chat messages of 64 bytes to users online, one every S
+# seconds on average. While everyone sends, a probe pair (xmpp_bench.py probe) measures the
+# one-way latency of 50 messages a second. Printed per server: delivered msgs/s, tsung's mean
+# and max latency, the probe's p50 and p99, server CPU per delivered message (utime + stime of
+# the server's process over the probe's window), RSS per connected user ((RSS with everyone
+# online - RSS before they came) / users online).
+# Needs tsung, ejabberd and prosody (Debian) and build/src/app/parleyd (or $PARLEYD). Runs as
+# root: it starts each server as an unprivileged user (ejabberd, prosody, nobody for parleyd).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
@@ -111,49 +112,59 @@ run_one() {  # run_one SERVER
   register "$server"
   local rss_before cpu_before cpu_after rss_online probe_seconds
   rss_before=$(rss_kib "$server_pid")
-  local arrival_rate=100
+  # Everyone arrives within about ten seconds and starts chatting `settle` seconds after its
+  # arrival, so the load is whole from `settle` seconds after the start of tsung.
+  local arrival_rate=$((users / 10 > 100 ? users / 10 : 100))
+  local spread=$((users / arrival_rate)) settle
+  settle=$((spread + 20))
   sed -e "s/@PORT@/$port/; s/@USERS@/$users/g; s/@MESSAGES@/$messages/g" \
     -e "s/@INTERVAL@/$interval/g; s/@SIZE@/64/g; s/@ARRIVAL_RATE@/$arrival_rate/g" \
-    -e "s/@ARRIVAL_SECONDS@/$(((users + arrival_rate - 1) / arrival_rate + 1))/" \
+    -e "s/@ARRIVAL_SECONDS@/$((spread * 3 + 10))/; s/@SETTLE@/$settle/g" \
     "$here/scenario.xml.in" >"$dir/scenario.xml"
   mkdir -p "$dir/tsung"
   tsung -f "$dir/scenario.xml" -l "$dir/tsung" start >"$dir/tsung.out" 2>&1 &
   local tsung_pid=$!
-  for _ in $(seq 1 600); do
+  local tsung_start=$SECONDS
+  # Everyone online (or as many as logged in by the time the chat starts).
+  while [ $((SECONDS - tsung_start)) -lt "$settle" ]; do
     [ "$(established)" -ge "$users" ] && break
-    sleep 0.5
+    sleep 0.1
   done
+  local online
+  online=$(established)
   rss_online=$(rss_kib "$server_pid")
+  sleep $((tsung_start + settle + spread - SECONDS > 0 ? tsung_start + settle + spread - SECONDS : 0))
+  # The chat phase with everyone sending: CPU and the probe over its nominal length.
   cpu_before=$(cpu_ticks "$server_pid")
   local start=$SECONDS
-  probe_seconds=$((messages * interval))
+  probe_seconds=$((messages * interval - spread))
   python3 "$here/xmpp_bench.py" probe "$port" "$probe_seconds" 20 "tsung$((users + 1))" \
     "bench-password-$((users + 1))" "tsung$((users + 2))" "bench-password-$((users + 2))" \
-    >"$dir/probe.json" &
-  local probe_pid=$!
-  wait "$tsung_pid" || true
+    >"$dir/probe.json"
   cpu_after=$(cpu_ticks "$server_pid")
   local elapsed=$((SECONDS - start))
-  wait "$probe_pid" || true
+  wait "$tsung_pid" || true
   local log_dir
   log_dir=$(find "$dir/tsung" -name tsung.log -printf '%h\n' | head -1)
   python3 "$here/xmpp_bench.py" tsung-summary "$log_dir" >"$dir/summary.json"
-  python3 - "$server" "$users" "$((users / interval + 50))" "$elapsed" \
+  python3 - "$server" "$users" "$messages" "$interval" "$elapsed" \
     "$((cpu_after - cpu_before))" "$(getconf CLK_TCK)" "$rss_before" "$rss_online" \
-    "$(cut -d' ' -f1 /proc/loadavg)" "$dir/summary.json" "$dir/probe.json" <<'PY'
+    "$(cut -d' ' -f1 /proc/loadavg)" "$online" "$dir/summary.json" "$dir/probe.json" <<'PY'
 import json, sys
-server, users, offered, elapsed, ticks, hz, rss_before, rss_online, load = sys.argv[1:10]
-summary, probe = json.load(open(sys.argv[10])), json.load(open(sys.argv[11]))
-delivered = summary["received"] + probe["received"]
-chat_seconds = max(1, int(elapsed) - 5)  # tsung's last think time before it closes
+server, users, messages, interval, elapsed, ticks, hz, rss_before, rss_online, load, online = \
+    sys.argv[1:12]
+summary, probe = json.load(open(sys.argv[12])), json.load(open(sys.argv[13]))
+# tsung's messages spread over its chat phase; the probe's over the window measured.
+rate = summary["received"] / (int(messages) * float(interval)) + probe["received"] / int(elapsed)
+cpu_us = int(ticks) / int(hz) * 1e6
 fmt = lambda v: "-" if v is None else "%.1f" % v
-print("%-9s users %5s | offered %5s msgs/s, delivered %7d = %6.0f msgs/s | latency: tsung mean "
-      "%s ms max %.0f ms, probe p50 %s p99 %s ms (%d/%d) | server CPU %.1f us/msg | RSS %.1f "
-      "KiB/user | load %s" % (
-        server, users, offered, delivered, delivered / chat_seconds, fmt(summary["mean_ms"]),
+print("%-9s %5s users (%s online) | offered %d msgs/s, delivered %.0f msgs/s | latency: tsung "
+      "mean %s ms, max %.0f ms; probe p50 %s ms, p99 %s ms (%d of %d) | server CPU %.1f us/msg |"
+      " RSS %.1f KiB/user | load %s" % (
+        server, users, online, int(users) / float(interval) + 50, rate, fmt(summary["mean_ms"]),
         summary["max_ms"], fmt(probe["p50_ms"]), fmt(probe["p99_ms"]), probe["received"],
-        probe["sent"], int(ticks) / int(hz) * 1e6 / max(1, delivered),
-        (int(rss_online) - int(rss_before)) / int(users), load))
+        probe["sent"], cpu_us / max(1.0, rate * int(elapsed)),
+        (int(rss_online) - int(rss_before)) / max(1, int(online)), load))
 PY
   stop_server
 }
