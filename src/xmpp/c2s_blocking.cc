@@ -1,11 +1,13 @@
 // C2sSession: XEP-0191 blocking, onto Parley blocks (chat::Social::Blocks, Block, Unblock: the
 // same calls and rules as the WebSocket session). The block list is the user's blocks; a block
-// or unblock is pushed back to the session (XEP-0191 section 3.3) once it is done.
+// or unblock is pushed (XEP-0191 section 3.3) to the session and the user's other XMPP
+// sessions (XmppResources) once it is done.
 // Only users of this domain can be blocked (no federation); at most kMaxItems per request.
 #include "net/blocking.h"
 #include "xmpp/c2s_session.h"
 #include "xmpp/jid.h"
 #include "xmpp/stanza_error.h"
+#include "xmpp/xml_writer.h"
 
 namespace parley::xmpp {
 namespace asio = boost::asio;
@@ -96,6 +98,7 @@ awaitable<void> C2sSession::HandleBlocking(const XmlElement& iq) {
   push.Set("type", "set").Set("id", "block-" + std::to_string(++next_id_));
   push.Add(ItemList(payload.name, jids));
   SendStanza(push);
+  services_.resources.DeliverToOthers(user_id_, this, chat::MakeFrame("x 0 0\n" + Serialize(push)));
 }
 
 }  // namespace parley::xmpp

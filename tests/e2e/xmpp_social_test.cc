@@ -218,12 +218,17 @@ TEST_F(XmppSocialTest, BlockingIsParleyBlocks) {
                          "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
   EXPECT_TRUE(Has(disco, "var=\"urn:xmpp:blocking\"")) << disco;
 
+  auto laptop = Connect(alice_, "laptop");  // another resource of alice's
+  ASSERT_TRUE(laptop);
+  const size_t laptop_mark = Mark(*laptop);
   size_t mark = Mark(*alice);
   std::string blocked = Iq(*alice, "b1",
                            "<iq type='set' id='b1'><block xmlns='urn:xmpp:blocking'>"
                            "<item jid='bob@localhost'/></block></iq>");
   EXPECT_TRUE(Has(blocked, "type=\"result\"")) << blocked;
   std::string push = WaitStanza(*alice, mark, {"<iq", "type=\"set\"", "<block"});
+  EXPECT_TRUE(Has(push, "jid=\"bob@localhost\"")) << push;
+  push = WaitStanza(*laptop, laptop_mark, {"<iq", "type=\"set\"", "<block"});
   EXPECT_TRUE(Has(push, "jid=\"bob@localhost\"")) << push;
   auto blocks = alice_api_->Blocks();
   ASSERT_TRUE(IsOk(blocks));
