@@ -8,6 +8,7 @@
 
 #include "net/blocking.h"
 #include "xmpp/c2s_session.h"
+#include "xmpp/subscription_frames.h"
 #include "xmpp/xml_writer.h"
 
 namespace parley::xmpp {
@@ -19,6 +20,12 @@ void C2sSession::Remember(int64_t user_id, const std::string& username) {
   std::string key = username;
   for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   user_ids_[key] = user_id;
+}
+
+int64_t C2sSession::OtherSide(const xmpp::Route& route) const {
+  // A closed request names both sides: the other one is the subject.
+  if (route.kind == 'q' && route.user_id == user_id_) return route.conversation_id;
+  return route.user_id;
 }
 
 void C2sSession::RouteFrame(chat::SharedFrame frame) {
@@ -51,10 +58,17 @@ C2sSession::Decision C2sSession::Decide(const xmpp::Route& route) const {
       return Decision::kWrite;
     case 'r':
       return usernames_.contains(route.user_id) ? Decision::kWrite : Decision::kDrop;
+    case 'q':
+      return usernames_.contains(OtherSide(route)) ? Decision::kWrite : Decision::kResolve;
     case 'p':
       if (route.user_id == user_id_) return Decision::kDrop;
       return usernames_.contains(route.user_id) ? Decision::kWrite : Decision::kResolve;
+    case 'a':
+      return Decision::kWrite;  // Reflect drops what is not a groupchat send of this session
     case 'm': {
+      if (joined_rooms_.contains(route.conversation_id)) {  // a group's, in a room joined
+        return usernames_.contains(route.user_id) ? Decision::kWrite : Decision::kResolve;
+      }
       if (route.user_id == user_id_) return Decision::kDrop;
       auto conversation = direct_peer_.find(route.conversation_id);
       if (conversation == direct_peer_.end()) return Decision::kResolve;
@@ -79,8 +93,22 @@ void C2sSession::Write(const xmpp::Route& route, const chat::SharedFrame& frame)
            "' subscription='remove'/></query></iq>");
       return;
     }
+    case 'q': {
+      const std::string other = usernames_.at(OtherSide(route)) + "@" + options_.domain;
+      std::string stanzas =
+          RequestClosedStanzas(user_id_, route.user_id, route.tail, other, ++next_id_);
+      if (!stanzas.empty()) Send(std::move(stanzas));
+      return;
+    }
+    case 'a':
+      Reflect(route);
+      return;
     case 'p':
     case 'm': {
+      if (route.kind == 'm' && joined_rooms_.contains(route.conversation_id)) {
+        WriteGroupchat(route, frame);
+        return;
+      }
       const std::string element = route.kind == 'p' ? "<presence from='" : "<message from='";
       Queue(Outgoing{element + XmlEscape(usernames_.at(route.user_id) + "@" + options_.domain),
                      frame, tail_offset});
@@ -99,8 +127,9 @@ awaitable<void> C2sSession::Resolve() {
     bool conversations = false;
     for (const chat::SharedFrame& frame : pending_) {
       std::optional<xmpp::Route> route = ReadRoute(*frame);
-      if (!route || route->user_id == 0 || route->user_id == user_id_) continue;
-      if (!usernames_.contains(route->user_id)) users.insert(route->user_id);
+      const int64_t subject = route ? OtherSide(*route) : 0;
+      if (subject == 0 || subject == user_id_) continue;
+      if (!usernames_.contains(subject)) users.insert(subject);
       if (route->kind == 'm' && !direct_peer_.contains(route->conversation_id)) {
         conversations = true;
       }

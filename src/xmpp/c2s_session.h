@@ -47,10 +47,12 @@
 #include "net/work_pool.h"
 #include "tls/context.h"
 #include "tls/stream.h"
+#include "xmpp/jid.h"
 #include "xmpp/options.h"
 #include "xmpp/stream_error.h"
 #include "xmpp/xml_stream_reader.h"
 #include "xmpp/xmpp_frames.h"
+#include "xmpp/xmpp_resources.h"
 
 namespace parley::xmpp {
 
@@ -65,6 +67,7 @@ struct C2sServices {
   const XmppFrameEncoder& encoder;
   const tls::ServerContext* tls;  // null: no STARTTLS
   const std::atomic<bool>& shutting_down;
+  XmppResources& resources;  // the bound sessions of each user
 };
 
 class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSession> {
@@ -132,10 +135,29 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   void Reply(const XmlElement& iq, std::optional<XmlElement> payload = std::nullopt);
   void ReplyError(const XmlElement& stanza, const Status& status);
 
+  // --- subscriptions as friend requests (c2s_subscriptions.cc) ---
+  boost::asio::awaitable<void> HandleSubscription(const XmlElement& presence);
+  boost::asio::awaitable<void> HandleRosterSet(const XmlElement& iq);
+  // Appends the pending requests to a roster result (ask='subscribe' / subscription none).
+  boost::asio::awaitable<void> AddRequestItems(XmlElement& query);
+  // Redelivers the pending incoming requests as subscribe presences (RFC 6121 3.1.3).
+  boost::asio::awaitable<void> SendPendingSubscribes();
+
+  // --- XEP-0191 blocking (c2s_blocking.cc) ---
+  boost::asio::awaitable<void> HandleBlocking(const XmlElement& iq);
+
+  // --- MUC rooms = groups (c2s_muc.cc) ---
+  boost::asio::awaitable<void> HandleMucIq(const XmlElement& iq, const Jid& to);
+  boost::asio::awaitable<void> HandleMucPresence(const XmlElement& presence, const Jid& to);
+  boost::asio::awaitable<void> HandleGroupchat(const XmlElement& message, const Jid& to);
+  void WriteGroupchat(const Route& route, const chat::SharedFrame& frame);  // 'm', joined room
+  void Reflect(const Route& route);  // 'a': a groupchat send of this session's, acked
+
   // --- routing the domain's frames (c2s_routing.cc) ---
   void RouteFrame(chat::SharedFrame frame);
   enum class Decision { kWrite, kDrop, kResolve };
   Decision Decide(const Route& route) const;
+  int64_t OtherSide(const Route& route) const;  // the user a frame is about
   void Write(const Route& route, const chat::SharedFrame& frame);
   boost::asio::awaitable<void> Resolve();
   void Remember(int64_t user_id, const std::string& username);
@@ -184,6 +206,10 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   std::deque<chat::SharedFrame> pending_;               // frames waiting for a Resolve, in order
   bool resolving_ = false;
   std::unordered_map<int64_t, std::chrono::steady_clock::time_point> typing_sent_;
+  // MUC (strand only): joined rooms (group id -> the user's role) and groupchat sends waiting
+  // for their ack, to be reflected (client id -> group id, text).
+  std::unordered_map<int64_t, store::Role> joined_rooms_;
+  std::unordered_map<std::string, std::pair<int64_t, std::string>> reflections_;
 };
 
 }  // namespace parley::xmpp

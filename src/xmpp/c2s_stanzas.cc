@@ -7,6 +7,7 @@
 #include "net/blocking.h"
 #include "xmpp/c2s_session.h"
 #include "xmpp/jid.h"
+#include "xmpp/muc_rooms.h"
 #include "xmpp/stanza_error.h"
 #include "xmpp/xml_writer.h"
 
@@ -21,6 +22,7 @@ constexpr std::string_view kPingNs = "urn:xmpp:ping";
 constexpr std::string_view kDiscoInfoNs = "http://jabber.org/protocol/disco#info";
 constexpr std::string_view kSessionNs = "urn:ietf:params:xml:ns:xmpp-session";
 constexpr std::string_view kChatStatesNs = "http://jabber.org/protocol/chatstates";
+constexpr std::string_view kBlockingNs = "urn:xmpp:blocking";
 constexpr std::chrono::seconds kTypingInterval{2};
 
 std::string Lowercase(std::string_view text) {
@@ -38,7 +40,8 @@ XmlElement DiscoInfo() {
       .Set("type", "im")
       .Set("name", "Parley");
   for (std::string_view feature :
-       {kDiscoInfoNs, kPingNs, kRosterNs, std::string_view("urn:xmpp:sid:0"), kChatStatesNs}) {
+       {kDiscoInfoNs, kPingNs, kRosterNs, std::string_view("urn:xmpp:sid:0"), kChatStatesNs,
+        kBlockingNs}) {
     query.Add(XmlElement(std::string(kDiscoInfoNs), "feature")).Set("var", std::string(feature));
   }
   return query;
@@ -85,22 +88,29 @@ awaitable<void> C2sSession::HandleIq(const XmlElement& iq) {
       to.empty() || to == options_.domain || to == username_ + "@" + options_.domain;
   if (payload.ns == kRosterNs && to_server) {
     co_await HandleRoster(iq);
+  } else if (payload.ns == kBlockingNs && to_server) {
+    co_await HandleBlocking(iq);  // XEP-0191
   } else if (payload.ns == kPingNs && type == "get" && to_server) {
     Reply(iq);  // XEP-0199
   } else if (payload.ns == kDiscoInfoNs && type == "get" && to_server) {
     Reply(iq, DiscoInfo());  // XEP-0030, minimal
   } else if (payload.ns == kSessionNs && type == "set") {
     Reply(iq);  // RFC 3921's session establishment, a no-op since RFC 6121
+  } else if (payload.ns == kDiscoItemsNs && type == "get" && to_server) {
+    Reply(iq, ServerDiscoItems(options_.domain));
+  } else if (std::optional<Jid> jid = ParseJid(to);
+             jid && jid->domain == ConferenceDomain(options_.domain)) {
+    co_await HandleMucIq(iq, *jid);  // XEP-0045
   } else {
     SendStanza(ErrorReply(iq, {"cancel", "service-unavailable"}, ""));
   }
 }
 
-// Roster get = the user's friends, each with subscription both (RFC 6121 section 2).
+// Roster get = the user's friends, each with subscription both (RFC 6121 section 2), and the
+// pending friend requests (c2s_subscriptions.cc, which also has the roster sets).
 awaitable<void> C2sSession::HandleRoster(const XmlElement& iq) {
   if (iq.Attr("type") != "get") {
-    SendStanza(ErrorReply(iq, {"cancel", "feature-not-implemented"},
-                          "the roster is the friends list: change it in Parley"));
+    co_await HandleRosterSet(iq);
     co_return;
   }
   auto reading =
@@ -119,6 +129,8 @@ awaitable<void> C2sSession::HandleRoster(const XmlElement& iq) {
         .Set("name", user.display_name)
         .Set("subscription", "both");
   }
+  co_await AddRequestItems(query);
+  if (closing_) co_return;
   Reply(iq, std::move(query));
 }
 
@@ -143,6 +155,10 @@ awaitable<void> C2sSession::HandleMessage(const XmlElement& message) {
   if (!to || to->local.empty()) {
     ReplyError(message,
                Status(Code::kMalformed, "a message is addressed to user@" + options_.domain));
+    co_return;
+  }
+  if (to->domain == ConferenceDomain(options_.domain)) {
+    co_await HandleGroupchat(message, *to);
     co_return;
   }
   if (to->domain != options_.domain) {
@@ -187,12 +203,23 @@ awaitable<void> C2sSession::HandleMessage(const XmlElement& message) {
 // Available presence = this device is connected (and away for show away/xa/dnd); unavailable
 // = disconnected. The first available presence also gets the friends' current presence.
 awaitable<void> C2sSession::HandlePresence(const XmlElement& presence) {
-  if (presence.HasAttr("to")) co_return;  // directed presence, subscriptions: not mapped yet
   const std::string_view type = presence.Attr("type");
+  if (type == "subscribe" || type == "subscribed" || type == "unsubscribe" ||
+      type == "unsubscribed") {
+    co_await HandleSubscription(presence);
+    co_return;
+  }
+  if (std::optional<Jid> to = ParseJid(presence.Attr("to"));
+      to && to->domain == ConferenceDomain(options_.domain)) {
+    co_await HandleMucPresence(presence, *to);
+    co_return;
+  }
+  if (presence.HasAttr("to")) co_return;  // other directed presence: not mapped yet
   if (type == "unavailable") {
     if (available_) services_.social.DeviceDisconnected(user_id_, away_);
     available_ = false;
     away_ = false;
+    joined_rooms_.clear();  // XEP-0045: unavailable leaves every room
     co_return;
   }
   if (!type.empty()) co_return;
@@ -221,6 +248,7 @@ awaitable<void> C2sSession::HandlePresence(const XmlElement& presence) {
       }
       SendStanza(out);
     }
+    co_await SendPendingSubscribes();
     co_return;
   }
   if (away != away_) {

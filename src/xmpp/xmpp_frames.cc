@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "xmpp/stanza_error.h"
+#include "xmpp/subscription_frames.h"
 #include "xmpp/xml_writer.h"
 
 namespace parley::xmpp {
@@ -53,6 +54,11 @@ chat::SharedFrame XmppFrameEncoder::Encode(const chat::Event& event) const {
     return chat::MakeFrame(RouteLine('m', message.sender_id, message.conversation_id) +
                            MessageTail(message, domain_));
   }
+  if (auto* acked = std::get_if<events::Acked>(&event)) {  // to the sending device only
+    if (acked->message.kind != store::MessageKind::kText) return Nothing();
+    return chat::MakeFrame(RouteLine('a', 0, acked->message.conversation_id) +
+                           acked->message.client_id + "\n" + std::to_string(acked->message.seq));
+  }
   if (auto* typing = std::get_if<events::Typing>(&event)) {
     return chat::MakeFrame(
         RouteLine('m', typing->user_id, typing->conversation_id) +
@@ -70,15 +76,13 @@ chat::SharedFrame XmppFrameEncoder::Encode(const chat::Event& event) const {
     return chat::MakeFrame(RouteLine('x', 0, 0) + Serialize(reply));
   }
   if (auto* added = std::get_if<events::FriendAdded>(&event)) {
-    const store::User& user = added->added.relation.user;
-    XmlElement push("jabber:client", "iq");
-    push.Set("type", "set").Set("id", "roster-" + std::to_string(user.id));
-    XmlElement& query = push.Add(XmlElement("jabber:iq:roster", "query"));
-    query.Add(XmlElement("jabber:iq:roster", "item"))
-        .Set("jid", user.username + "@" + domain_)
-        .Set("name", user.display_name)
-        .Set("subscription", "both");
-    return chat::MakeFrame(RouteLine('x', 0, 0) + Serialize(push));
+    return chat::MakeFrame(RouteLine('x', 0, 0) + FriendAddedStanzas(*added, domain_));
+  }
+  if (auto* requested = std::get_if<events::FriendRequested>(&event)) {
+    return chat::MakeFrame(RouteLine('x', 0, 0) + SubscribeStanza(*requested, domain_));
+  }
+  if (auto* closed = std::get_if<events::FriendRequestClosed>(&event)) {
+    return chat::MakeFrame(RequestClosedFrame(*closed));
   }
   if (auto* removed = std::get_if<events::FriendRemoved>(&event)) {
     return chat::MakeFrame(RouteLine('r', removed->user_id, 0));

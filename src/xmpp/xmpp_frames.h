@@ -8,6 +8,9 @@
 //                                        only for a direct conversation and another user
 //   "p <user> 0\n" + tail                presence of <user>: "<presence from='" + JID + tail
 //   "r <user> 0\n"                       <user> left the roster: the session writes the push
+//   "q <from> <to>\n" + tail             a friend request closed (subscription_frames.h)
+//   "a 0 <conversation>\n" + id \n seq  the sending device's send was acked: a groupchat send
+//                                        is reflected (c2s_muc.cc), anything else dropped
 //   "x 0 0\n" + stanza                   a whole stanza, written as it is
 // An empty frame: nothing for XMPP (events not mapped yet: docs/xmpp.md).
 // Stateless after construction, thread-safe.
@@ -33,7 +36,7 @@ class XmppFrameEncoder : public chat::FrameEncoder {
 };
 
 struct Route {
-  char kind = 'x';  // m, p, r or x
+  char kind = 'x';  // a, m, p, q, r or x
   int64_t user_id = 0;
   int64_t conversation_id = 0;
   std::string_view tail;  // into the frame
