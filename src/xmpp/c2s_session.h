@@ -132,6 +132,9 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   void Reply(const XmlElement& iq, std::optional<XmlElement> payload = std::nullopt);
   void ReplyError(const XmlElement& stanza, const Status& status);
 
+  // --- XEP-0313 archive queries (c2s_mam.cc) ---
+  boost::asio::awaitable<void> HandleMam(const XmlElement& iq);
+
   // --- routing the domain's frames (c2s_routing.cc) ---
   void RouteFrame(chat::SharedFrame frame);
   enum class Decision { kWrite, kDrop, kResolve };
