@@ -38,8 +38,9 @@ XmlElement DiscoInfo() {
       .Set("category", "server")
       .Set("type", "im")
       .Set("name", "Parley");
-  for (std::string_view feature : {kDiscoInfoNs, kPingNs, kRosterNs,
-                                   std::string_view("urn:xmpp:sid:0"), kChatStatesNs, kMamNs}) {
+  for (std::string_view feature :
+       {kDiscoInfoNs, kPingNs, kRosterNs, std::string_view("urn:xmpp:sid:0"), kChatStatesNs, kMamNs,
+        kCarbonsNs}) {
     query.Add(XmlElement(std::string(kDiscoInfoNs), "feature")).Set("var", std::string(feature));
   }
   return query;
@@ -92,6 +93,8 @@ awaitable<void> C2sSession::HandleIq(const XmlElement& iq) {
     Reply(iq, DiscoInfo());  // XEP-0030, minimal
   } else if (payload.ns == kMamNs && payload.name == "query" && to_server) {
     co_await HandleMam(iq);  // XEP-0313
+  } else if (payload.ns == kCarbonsNs && to_server) {
+    HandleCarbons(iq);  // XEP-0280
   } else if (payload.ns == kSessionNs && type == "set") {
     Reply(iq);  // RFC 3921's session establishment, a no-op since RFC 6121
   } else {

@@ -1,7 +1,8 @@
-// XMPP history: @xmpp/client (tests/peers/xmpp_history.mjs) reads a direct conversation with a
-// native Parley user through XEP-0313 (MAM) in pages, as the WebSocket history shows it (edits,
-// deletions), catches up on what arrived while it was away, and gets clear errors for bad
-// queries without losing its stream (docs/xmpp.md, "MAM").
+// XMPP history and devices: @xmpp/client (tests/peers/xmpp_history.mjs) reads a direct
+// conversation with a native Parley user through XEP-0313 (MAM) in pages, as the WebSocket
+// history shows it (edits, deletions), catches up on what arrived while it was away, gets
+// carbons (XEP-0280) of what the user sent from other devices, and gets clear errors for bad
+// requests without losing its stream (docs/xmpp.md, "MAM", "Carbons").
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -287,6 +288,70 @@ TEST_F(XmppHistoryTest, OnlyTheUsersOwnConversationsAndBadQueriesGetClearErrors)
   json mine = Mam(*alice);
   ASSERT_TRUE(mine.value("ok", false));
   EXPECT_EQ(Bodies(mine), (std::vector<std::string>{"for alice only"}));
+}
+
+TEST_F(XmppHistoryTest, CarbonsCopyWhatTheUserSentFromOtherDevices) {
+  auto bob_ws = ConnectUser(*server_, bob_);
+  auto alice_web = ConnectUser(*server_, alice_);
+  ASSERT_TRUE(IsOk(bob_ws) && IsOk(alice_web));
+  auto phone = StartPeer(alice_, "phone");
+  auto laptop = StartPeer(alice_, "laptop");
+  ASSERT_TRUE(phone && laptop);
+  json disco = Run(*phone, {{"op", "disco"}});
+  EXPECT_NE(std::find(disco["features"].begin(), disco["features"].end(), "urn:xmpp:carbons:2"),
+            disco["features"].end());
+  ASSERT_TRUE(Run(*phone, {{"op", "carbons"}, {"enable", true}}).value("ok", false));
+
+  // Sent from the web app: the phone gets a <sent/> carbon of it.
+  ASSERT_TRUE(IsOk((*alice_web)->SendToUser(bob_.id, "from the web", "w-1")));
+  json carbon =
+      WaitEvent(*phone, "carbon", [](const json& c) { return c["body"] == "from the web"; });
+  ASSERT_FALSE(carbon.is_null()) << server_->output();
+  EXPECT_EQ(carbon["from"], "alice@localhost");
+  EXPECT_EQ(carbon["original_from"], "alice@localhost");
+  EXPECT_EQ(carbon["to"], "bob@localhost");
+  EXPECT_EQ(carbon["id"], "w-1");
+
+  // Sent from the other XMPP resource: a carbon too; bob gets the message itself.
+  ASSERT_TRUE(
+      Run(*laptop,
+          {{"op", "send"}, {"to", "bob@localhost"}, {"body", "from the laptop"}, {"id", "l-1"}})
+          .value("ok", false));
+  carbon =
+      WaitEvent(*phone, "carbon", [](const json& c) { return c["body"] == "from the laptop"; });
+  ASSERT_FALSE(carbon.is_null());
+  EXPECT_EQ(carbon["id"], "l-1");
+  auto at_bob =
+      (*bob_ws)->WaitFor([](const json& f) { return f.value("text", "") == "from the laptop"; });
+  EXPECT_TRUE(IsOk(at_bob));
+
+  // What alice receives reaches each resource already.
+  ASSERT_TRUE(IsOk((*bob_ws)->SendToUser(alice_.id, "to every alice", "b-1")));
+  for (PeerProcess* resource : {phone.get(), laptop.get()}) {
+    EXPECT_FALSE(WaitEvent(*resource, "message", [](const json& m) {
+                   return m["body"] == "to every alice";
+                 }).is_null());
+  }
+  // The laptop never enabled carbons: it got no copy, not even of its own message.
+  EXPECT_TRUE(
+      laptop->Lines([](const json& l) { return l.value("event", "") == "carbon"; }).empty());
+
+  // Disabled: the next message from the web is not copied (bob's reply after it arrives).
+  ASSERT_TRUE(Run(*phone, {{"op", "carbons"}, {"enable", false}}).value("ok", false));
+  ASSERT_TRUE(IsOk((*alice_web)->SendToUser(bob_.id, "not copied", "w-2")));
+  ASSERT_TRUE(IsOk((*bob_ws)->SendToUser(alice_.id, "after that", "b-2")));
+  ASSERT_FALSE(WaitEvent(*phone, "message", [](const json& m) {
+                 return m["body"] == "after that";
+               }).is_null());
+  EXPECT_TRUE(
+      phone->Lines([](const json& l) { return l.value("body", json()) == "not copied"; }).empty());
+
+  // Wrong carbons requests: a clear error, and the stream goes on.
+  json get = Run(*phone, {{"op", "carbons"}, {"enable", true}, {"get", true}});
+  EXPECT_EQ(get["condition"], "bad-request") << get.dump();
+  json other = Run(*phone, {{"op", "carbons"}, {"element", "private"}});
+  EXPECT_EQ(other["condition"], "bad-request") << other.dump();
+  EXPECT_TRUE(Run(*phone, {{"op", "ping"}}).value("ok", false));
 }
 
 }  // namespace

@@ -1,13 +1,15 @@
 // An XMPP client for the history e2e tests (tests/e2e/xmpp_history_test.cc): @xmpp/client
 // (xmpp.js), which no one here wrote, logged in with SCRAM-SHA-256; it queries the archive
-// (XEP-0313) and keeps its stream-management plugin (XEP-0198) as it comes. One JSON object
+// (XEP-0313), enables carbons (XEP-0280) and keeps its stream-management plugin (XEP-0198) as it comes. One JSON object
 // per line on stdout, one command per line on stdin; it exits when stdin closes.
 //   node xmpp_history.mjs PORT DOMAIN USERNAME PASSWORD [RESOURCE]
 // Out: {"event":"online","jid"} {"event":"error","message"} {"event":"offline"}
 //      {"event":"message","from","id","body","stanza_id"}
+//      {"event":"carbon","from","to","original_from","id","body"} (XEP-0280 sent)
 //      {"event":"result","op","tag","ok",...} (the command's tag echoed): for mam "results" [{id,queryid,stamp,from,to,msgid,
 //      body,retracted}], "complete", "first", "last"; when not ok "condition", "text"
 // In:  {"op":"send","to","body","id"} {"op":"presence"} {"op":"ping"} {"op":"disco"}
+//      {"op":"carbons","enable":bool,"element"?,"get"?} (element, get: to send what is wrong)
 //      {"op":"mam","queryid"?,"fields":{var:value},"rsm":{max?,before?,after?},"extra"?}
 import { client, xml } from "@xmpp/client";
 import { createInterface } from "node:readline";
@@ -15,6 +17,7 @@ import { ScramSha256 } from "./scram_sha_256.mjs";
 
 const MAM = "urn:xmpp:mam:2";
 const RSM = "http://jabber.org/protocol/rsm";
+const CARBONS = "urn:xmpp:carbons:2";
 const [port, domain, username, password, resource] = process.argv.slice(2);
 const say = (object) => process.stdout.write(JSON.stringify(object) + "\n");
 
@@ -27,6 +30,14 @@ xmpp.on("error", (error) => say({ event: "error", message: String(error.conditio
 xmpp.on("offline", () => say({ event: "offline" }));
 xmpp.on("stanza", (stanza) => {
   if (!stanza.is("message")) return;
+  const sent = stanza.getChild("sent", CARBONS);
+  if (sent) {
+    const original = sent.getChild("forwarded", "urn:xmpp:forward:0")?.getChild("message");
+    say({ event: "carbon", from: stanza.attrs.from ?? null, to: original?.attrs.to ?? null,
+          original_from: original?.attrs.from ?? null, id: original?.attrs.id ?? null,
+          body: original?.getChildText("body") ?? null });
+    return;
+  }
   const result = stanza.getChild("result", MAM);
   if (result) {
     const forwarded = result.getChild("forwarded", "urn:xmpp:forward:0");
@@ -101,6 +112,10 @@ async function run(command) {
       result({ ok: true, features: query.getChildren("feature").map((f) => f.attrs.var) });
     } else if (op === "mam") {
       result(await mam(command));
+    } else if (op === "carbons") {
+      const element = xml(command.element ?? (command.enable ? "enable" : "disable"), CARBONS);
+      await (command.get ? xmpp.iqCaller.get(element) : xmpp.iqCaller.set(element));
+      result({ ok: true });
     }
   } catch (error) {
     result({ ok: false, condition: String(error.condition ?? error), text: error.text ?? null });
