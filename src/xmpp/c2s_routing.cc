@@ -1,7 +1,8 @@
 // C2sSession: the domain's events, as XmppFrameEncoder made them, completed with the JIDs
-// this session knows, and dropped when they are not for XMPP (yet): the user's own messages
-// and presence (no carbons yet) and group messages (no MUC yet). Frames that name a user or a
-// conversation the session does not know wait, in order, while it reads them (Resolve).
+// this session knows, and dropped when they are not for XMPP (yet): the user's own presence,
+// the user's own messages unless carbons are on (c2s_carbons.cc) and group messages (no MUC
+// yet). Frames that name a user or a conversation the session does not know wait, in order,
+// while it reads them (Resolve).
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <unordered_set>
@@ -69,8 +70,13 @@ C2sSession::Decision C2sSession::Decide(const xmpp::Route& route) const {
       if (joined_rooms_.contains(route.conversation_id)) {  // a group's, in a room joined
         return usernames_.contains(route.user_id) ? Decision::kWrite : Decision::kResolve;
       }
-      if (route.user_id == user_id_) return Decision::kDrop;
       auto conversation = direct_peer_.find(route.conversation_id);
+      if (route.user_id == user_id_) {  // sent from another device: a carbon, if enabled
+        if (!carbons_) return Decision::kDrop;
+        if (conversation == direct_peer_.end()) return Decision::kResolve;
+        if (conversation->second == 0) return Decision::kDrop;  // a group
+        return usernames_.contains(conversation->second) ? Decision::kWrite : Decision::kResolve;
+      }
       if (conversation == direct_peer_.end()) return Decision::kResolve;
       if (conversation->second != route.user_id) return Decision::kDrop;  // a group
       return usernames_.contains(route.user_id) ? Decision::kWrite : Decision::kResolve;
@@ -103,12 +109,17 @@ void C2sSession::Write(const xmpp::Route& route, const chat::SharedFrame& frame)
     case 'a':
       Reflect(route);
       return;
-    case 'p':
-    case 'm': {
-      if (route.kind == 'm' && joined_rooms_.contains(route.conversation_id)) {
+    case 'm':
+      if (joined_rooms_.contains(route.conversation_id)) {
         WriteGroupchat(route, frame);
         return;
       }
+      if (route.user_id == user_id_) {
+        WriteCarbon(route, frame);
+        return;
+      }
+      [[fallthrough]];
+    case 'p': {
       const std::string element = route.kind == 'p' ? "<presence from='" : "<message from='";
       Queue(Outgoing{element + XmlEscape(usernames_.at(route.user_id) + "@" + options_.domain),
                      frame, tail_offset});
@@ -128,10 +139,15 @@ awaitable<void> C2sSession::Resolve() {
     for (const chat::SharedFrame& frame : pending_) {
       std::optional<xmpp::Route> route = ReadRoute(*frame);
       const int64_t subject = route ? OtherSide(*route) : 0;
-      if (subject == 0 || subject == user_id_) continue;
-      if (!usernames_.contains(subject)) users.insert(subject);
-      if (route->kind == 'm' && !direct_peer_.contains(route->conversation_id)) {
+      if (subject == 0) continue;
+      const bool own = subject == user_id_;  // a carbon's: the contact is needed
+      if (!own && !usernames_.contains(subject)) users.insert(subject);
+      if (route->kind != 'm') continue;
+      auto conversation = direct_peer_.find(route->conversation_id);
+      if (conversation == direct_peer_.end()) {
         conversations = true;
+      } else if (own && conversation->second != 0 && !usernames_.contains(conversation->second)) {
+        users.insert(conversation->second);
       }
     }
     auto reading = net::OnWorker(services_.workers, [this, &users, conversations] {

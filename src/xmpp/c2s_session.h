@@ -56,6 +56,8 @@
 
 namespace parley::xmpp {
 
+inline constexpr std::string_view kCarbonsNs = "urn:xmpp:carbons:2";
+
 // What sessions share; owned by XmppServer, outlives every session.
 struct C2sServices {
   auth::AuthService& auth;
@@ -153,6 +155,13 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   void WriteGroupchat(const Route& route, const chat::SharedFrame& frame);  // 'm', joined room
   void Reflect(const Route& route);  // 'a': a groupchat send of this session's, acked
 
+  // --- XEP-0313 archive queries (c2s_mam.cc) ---
+  boost::asio::awaitable<void> HandleMam(const XmlElement& iq);
+
+  // --- XEP-0280 carbons (c2s_carbons.cc) ---
+  void HandleCarbons(const XmlElement& iq);
+  void WriteCarbon(const Route& route, const chat::SharedFrame& frame);
+
   // --- routing the domain's frames (c2s_routing.cc) ---
   void RouteFrame(chat::SharedFrame frame);
   enum class Decision { kWrite, kDrop, kResolve };
@@ -185,6 +194,7 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   bool attached_ = false;
   bool available_ = false;  // initial presence sent; the user counts as connected
   std::atomic<bool> away_{false};
+  bool carbons_ = false;  // XEP-0280 enabled: the user's own messages are copied here
   uint64_t next_id_ = 0;  // for ids this session makes
 
   // Output (strand only).

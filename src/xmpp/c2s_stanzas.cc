@@ -2,11 +2,12 @@
 // mapped onto the same domain calls the WebSocket session makes.
 #include <algorithm>
 
-#include "base/random_hex.h"
 #include "base/clock.h"
+#include "base/random_hex.h"
 #include "net/blocking.h"
 #include "xmpp/c2s_session.h"
 #include "xmpp/jid.h"
+#include "xmpp/mam_query.h"
 #include "xmpp/muc_rooms.h"
 #include "xmpp/stanza_error.h"
 #include "xmpp/xml_writer.h"
@@ -41,7 +42,7 @@ XmlElement DiscoInfo() {
       .Set("name", "Parley");
   for (std::string_view feature :
        {kDiscoInfoNs, kPingNs, kRosterNs, std::string_view("urn:xmpp:sid:0"), kChatStatesNs,
-        kBlockingNs}) {
+        kBlockingNs, kMamNs, kCarbonsNs}) {
     query.Add(XmlElement(std::string(kDiscoInfoNs), "feature")).Set("var", std::string(feature));
   }
   return query;
@@ -94,6 +95,10 @@ awaitable<void> C2sSession::HandleIq(const XmlElement& iq) {
     Reply(iq);  // XEP-0199
   } else if (payload.ns == kDiscoInfoNs && type == "get" && to_server) {
     Reply(iq, DiscoInfo());  // XEP-0030, minimal
+  } else if (payload.ns == kMamNs && payload.name == "query" && to_server) {
+    co_await HandleMam(iq);  // XEP-0313
+  } else if (payload.ns == kCarbonsNs && to_server) {
+    HandleCarbons(iq);  // XEP-0280
   } else if (payload.ns == kSessionNs && type == "set") {
     Reply(iq);  // RFC 3921's session establishment, a no-op since RFC 6121
   } else if (payload.ns == kDiscoItemsNs && type == "get" && to_server) {

@@ -1,0 +1,62 @@
+#include "xmpp/mam_archive.h"
+
+#include <algorithm>
+
+namespace parley::xmpp {
+namespace {
+
+// What the live path sends over XMPP too (xmpp_frames.cc), plus the tombstones of deletions.
+bool Archived(const store::Message& message) {
+  return message.kind == store::MessageKind::kText && (message.deleted || !message.text.empty());
+}
+
+}  // namespace
+
+Result<ArchivePage> ReadArchivePage(chat::Service& chat, int64_t user_id, int64_t conversation_id,
+                                    const MamQuery& query) {
+  ArchivePage page;
+  const int batch = std::min(chat.options().max_history_limit, kMamMaxPage);
+  std::optional<int64_t> cursor =
+      query.backwards ? query.before : std::optional<int64_t>(query.after);
+  size_t bytes = 0;
+  bool full = query.max == 0;
+  for (int round = 0; round < kMamScanRounds && !full; ++round) {
+    chat::HistoryQuery history;
+    history.limit = batch;
+    (query.backwards ? history.before : history.after) = cursor;
+    Result<chat::HistoryPage> read = chat.History(user_id, conversation_id, history);
+    if (!read.ok()) return read.status();
+    std::vector<store::Message>& messages = read->messages;  // ascending
+    const size_t n = messages.size();
+    bool passed_bound = false;  // beyond start (backwards) or end (forwards): nothing more
+    size_t i = 0;
+    for (; i < n && !full; ++i) {
+      store::Message& message = messages[query.backwards ? n - 1 - i : i];
+      const bool too_new = query.end && message.created_at > *query.end;
+      const bool too_old = query.start && message.created_at < *query.start;
+      if (query.backwards ? too_old : too_new) {
+        passed_bound = true;
+        break;
+      }
+      cursor = message.seq;
+      if (too_new || too_old || !Archived(message)) continue;
+      bytes += message.text.size();
+      page.messages.push_back(std::move(message));
+      full = static_cast<int>(page.messages.size()) >= query.max || bytes >= kMamMaxPageBytes;
+    }
+    if (passed_bound || (i == n && !read->has_more)) {
+      page.complete = true;
+      break;
+    }
+  }
+  if (query.backwards) std::reverse(page.messages.begin(), page.messages.end());
+  if (!page.messages.empty()) {
+    page.first = page.messages.front().seq;
+    page.last = page.messages.back().seq;
+  } else if (cursor) {
+    page.first = page.last = *cursor;
+  }
+  return page;
+}
+
+}  // namespace parley::xmpp

@@ -1,0 +1,40 @@
+// ReadArchivePage: one page of an XEP-0313 answer (mam_query.h) for one direct conversation,
+// read through chat::Service::History, the call and the read rules of the WebSocket history
+// request (only a member reads; a late joiner from their join on). What the page holds is what
+// the native history shows that XMPP can carry: text messages, with their current text when
+// edited and as a tombstone when deleted; operations, media, stickers and events are skipped.
+// start/end are compared with a message's commit time, which grows with its seq.
+//
+// Bounds: at most kMamMaxPage messages, about kMamMaxPageBytes of text, and kMamScanRounds
+// history reads per page: a page cut by them says so (complete false), and `last`/`first` let
+// the client go on from where the reading stopped. Blocks on the store: call on a worker.
+#ifndef PARLEY_XMPP_MAM_ARCHIVE_H_
+#define PARLEY_XMPP_MAM_ARCHIVE_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "base/status.h"
+#include "chat/service.h"
+#include "xmpp/mam_query.h"
+
+namespace parley::xmpp {
+
+inline constexpr size_t kMamMaxPageBytes = 256 * 1024;
+inline constexpr int kMamScanRounds = 8;
+
+struct ArchivePage {
+  std::vector<store::Message> messages;  // ascending seq
+  bool complete = false;                 // nothing more in the direction read
+  // The seqs the page spans, for RSM's first/last: those of the first and last message, or
+  // where the reading stopped when it holds none (0: nothing read).
+  int64_t first = 0;
+  int64_t last = 0;
+};
+
+Result<ArchivePage> ReadArchivePage(chat::Service& chat, int64_t user_id, int64_t conversation_id,
+                                    const MamQuery& query);
+
+}  // namespace parley::xmpp
+
+#endif  // PARLEY_XMPP_MAM_ARCHIVE_H_
