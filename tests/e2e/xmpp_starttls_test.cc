@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <regex>
 #include <string>
 
@@ -111,9 +113,13 @@ class XmppStartTlsTest : public ::testing::Test {
     ca_ = std::make_unique<TestCa>(std::move(*ca));
     auto cert = ca_->Issue("localhost", {"DNS:localhost", "IP:127.0.0.1"});
     ASSERT_TRUE(IsOk(cert));
+    cert_file_ = ca_->dir() + "/served.pem";
+    key_file_ = ca_->dir() + "/served.key";
+    std::filesystem::copy_file(cert->cert_file, cert_file_);
+    std::filesystem::copy_file(cert->key_file, key_file_);
     ServerProcess::Options options;
-    options.extra_args = {"--tls-cert",    cert->cert_file, "--tls-key",     cert->key_file,
-                          "--xmpp-listen", "127.0.0.1:0",   "--xmpp-domain", "localhost"};
+    options.extra_args = {"--tls-cert",    cert_file_,    "--tls-key",     key_file_,
+                          "--xmpp-listen", "127.0.0.1:0", "--xmpp-domain", "localhost"};
     options.tls_ca_file = ca_->ca_file();
     auto server = ServerProcess::Start(std::move(options));
     ASSERT_TRUE(IsOk(server));
@@ -155,7 +161,18 @@ class XmppStartTlsTest : public ::testing::Test {
     EXPECT_EQ((*to_bob)["sender_id"], alice_.id);
   }
 
+  // Whether a new stream's STARTTLS handshake succeeds (the certificate is for "localhost").
+  bool NewStartTlsSucceeds() {
+    StartTlsClient client(xmpp_port_, ca_->ca_file());
+    if (!client.connected() || !client.Write(std::string(kHeader) + std::string(kStartTls))) {
+      return false;
+    }
+    return Has(client.ReadUntil("<proceed"), "<proceed") && client.StartTls();
+  }
+
   std::unique_ptr<TestCa> ca_;
+  std::string cert_file_;  // the files served: the reload test replaces them
+  std::string key_file_;
   std::unique_ptr<ServerProcess> server_;
   uint16_t xmpp_port_ = 0;
   TestUser alice_, bob_;
@@ -273,6 +290,37 @@ TEST_F(XmppStartTlsTest, SaslBeforeStartTlsAndBadHandshakesCloseOnlyTheirConnect
 
   // alice's stream went on.
   ASSERT_NO_FATAL_FAILURE(ExpectAliceReachesBob(*alice, **bob_ws, "still here", "s-1"));
+}
+
+// SIGHUP reloads the certificate for new STARTTLS upgrades too; streams already upgraded go on.
+TEST_F(XmppStartTlsTest, SighupSwapsTheCertificateForNewUpgrades) {
+  auto bob_ws = ConnectUser(*server_, bob_);
+  ASSERT_TRUE(IsOk(bob_ws));
+  auto alice = StartAlicePeer();
+  ASSERT_TRUE(alice);
+  ASSERT_FALSE(
+      alice->WaitForLine([](const json& line) { return line["event"] == "online"; }).is_null())
+      << server_->output();
+  ASSERT_TRUE(NewStartTlsSucceeds());
+
+  // A certificate for another name: once loaded, a client that expects "localhost" refuses it.
+  auto other = ca_->Issue("other", {"DNS:other.example"});
+  ASSERT_TRUE(IsOk(other));
+  for (const auto& [from, to] :
+       {std::pair{other->cert_file, cert_file_}, std::pair{other->key_file, key_file_}}) {
+    std::filesystem::copy_file(from, to + ".new",
+                               std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::rename(to + ".new", to);
+  }
+  server_->Signal(SIGHUP);
+  ASSERT_TRUE(server_->WaitForOutput("tls_reloaded", std::chrono::seconds(5)));
+  // The XMPP listener reloads right after the HTTPS one: wait for it.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  bool refused = false;
+  while (!refused && std::chrono::steady_clock::now() < deadline) refused = !NewStartTlsSucceeds();
+  EXPECT_TRUE(refused);
+
+  ASSERT_NO_FATAL_FAILURE(ExpectAliceReachesBob(*alice, **bob_ws, "after the reload", "h-1"));
 }
 
 }  // namespace
