@@ -19,6 +19,7 @@ namespace {
 constexpr std::string_view kSaslNs = "urn:ietf:params:xml:ns:xmpp-sasl";
 constexpr std::string_view kBindNs = "urn:ietf:params:xml:ns:xmpp-bind";
 constexpr std::string_view kSessionNs = "urn:ietf:params:xml:ns:xmpp-session";
+constexpr std::string_view kTlsNs = "urn:ietf:params:xml:ns:xmpp-tls";
 // The device a login over XMPP makes, as the user's device list shows it.
 constexpr std::string_view kDeviceName = "XMPP client";
 
@@ -56,7 +57,9 @@ void C2sSession::OpenStream(const XmlElement& header) {
     }
   }
   text += "<stream:features>";
-  if (phase_ == Phase::kSasl) {
+  if (TlsRequired()) {
+    text += "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls>";
+  } else if (phase_ == Phase::kSasl) {
     text +=
         "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
         "<mechanism>SCRAM-SHA-256</mechanism>";
@@ -73,6 +76,14 @@ void C2sSession::OpenStream(const XmlElement& header) {
 }
 
 awaitable<void> C2sSession::HandleNegotiation(const XmlElement& element) {
+  if (element.name == "starttls" && element.ns == kTlsNs) {
+    HandleStartTls();
+    co_return;
+  }
+  if (TlsRequired()) {
+    Fail({StreamCondition::kPolicyViolation, "STARTTLS is required first"});
+    co_return;
+  }
   if (phase_ == Phase::kSasl && element.ns == kSaslNs) {
     if (element.name == "auth") {
       co_await HandleAuth(element);

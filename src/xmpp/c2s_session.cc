@@ -62,7 +62,8 @@ C2sSession::C2sSession(tls::Stream stream, size_t slice, C2sServices& services,
       client_key_(std::move(client_key)),
       session_id_(std::move(session_id)),
       reader_(options.xml),
-      deadline_(stream_.get_executor()) {}
+      deadline_(stream_.get_executor()),
+      written_(stream_.get_executor()) {}
 
 C2sSession::~C2sSession() {
   Log(LogLevel::kInfo, "xmpp_closed",
@@ -104,6 +105,10 @@ awaitable<void> C2sSession::Run() {
         reader_.Restart();
         break;
       }
+    }
+    if (starttls_) {
+      starttls_ = false;
+      co_await UpgradeToTls();
     }
   }
   co_await End();
@@ -179,6 +184,12 @@ void C2sSession::CloseNow(chat::CloseReason reason) {
 
 void C2sSession::Fail(StreamFailure failure, bool drop_queued) {
   if (closing_) return;
+  if (tls_pending_) {  // no stream to write the error on until the handshake ends
+    closing_ = true;
+    beast::error_code ignored;
+    beast::get_lowest_layer(stream_).socket().close(ignored);
+    return;
+  }
   if (failure.condition != StreamCondition::kSystemShutdown) {
     Log(LogLevel::kInfo, "xmpp_stream_error",
         {{"session", session_id_},
@@ -209,7 +220,7 @@ void C2sSession::Queue(Outgoing out) {
     return;
   }
   outgoing_.push_back(std::move(out));
-  if (!writing_) WriteNext();
+  if (!writing_ && !tls_pending_) WriteNext();
 }
 
 void C2sSession::WriteNext() {
@@ -221,6 +232,7 @@ void C2sSession::WriteNext() {
                 : asio::const_buffer()};
   asio::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, size_t) {
     self->writing_ = false;
+    self->written_.cancel();
     const Outgoing& done = self->outgoing_.front();
     self->queued_bytes_ -= SizeOf(done);
     self->outgoing_.pop_front();
@@ -232,6 +244,7 @@ void C2sSession::WriteNext() {
       beast::get_lowest_layer(self->stream_).socket().close(ignored);
       return;
     }
+    if (self->tls_pending_ && self->outgoing_.empty()) return;  // UpgradeToTls goes on
     if (!self->outgoing_.empty()) {
       self->WriteNext();
     } else if (self->closing_) {

@@ -1,7 +1,8 @@
 // C2sSession: one XMPP client connection (RFC 6120/6121), docs/xmpp.md.
 //
 // Lifecycle: the client opens a stream; the session answers with its features and runs SASL
-// (SCRAM-SHA-256, or PLAIN on a TLS stream or when plain PLAIN is allowed) against Parley's
+// (SCRAM-SHA-256, or PLAIN on a TLS stream or when plain PLAIN is allowed; when the server has
+// a certificate, STARTTLS comes first and is required: c2s_starttls.cc) against Parley's
 // accounts (auth::AuthService: the same login limits, disabled accounts and two-step rule as
 // the HTTP login: an account with two-step sign-in on cannot log in over XMPP yet). A
 // successful login is a device (a login session, listed and revocable like any other, ended
@@ -126,6 +127,13 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   void LoginDone(Result<auth::LoginResult> login, std::string success_data);
   boost::asio::awaitable<void> HandleBind(const XmlElement& iq);
 
+  // --- STARTTLS, RFC 6120 section 5 (c2s_starttls.cc) ---
+  bool TlsRequired() const;  // the server has a certificate and this stream is not TLS yet
+  void HandleStartTls();
+  // After <proceed/>: writes what is queued in the clear, then the TLS handshake; on failure
+  // the connection is closed.
+  boost::asio::awaitable<void> UpgradeToTls();
+
   // --- stanzas (c2s_stanzas.cc) ---
   boost::asio::awaitable<void> HandleStanza(const XmlElement& stanza);
   boost::asio::awaitable<void> HandleIq(const XmlElement& iq);
@@ -184,6 +192,9 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   Phase phase_ = Phase::kSasl;
   bool restart_ = false;      // the element just handled restarts the stream
   bool header_sent_ = false;  // this side's header of the current stream
+  bool starttls_ = false;     // <proceed/> was just queued: the TLS handshake comes next
+  bool tls_pending_ = false;  // from <proceed/> to the handshake's end: nothing else is written
+  boost::asio::steady_timer written_;  // wakes UpgradeToTls when a write ends
   std::optional<auth::AuthService::ScramLookup> scram_lookup_;
   std::optional<auth::ScramServer> scram_;
   std::string username_;

@@ -37,7 +37,7 @@ struct XmppServices {
   chat::Hub& hub;
   // The event loops, one per I/O thread, in Hub slice order (net::Server::event_loops).
   std::vector<boost::asio::io_context*> loops;
-  const tls::ServerContext* tls = nullptr;  // STARTTLS: not offered yet (docs/xmpp.md)
+  const tls::ServerContext* tls = nullptr;  // null: no STARTTLS (docs/xmpp.md)
 };
 
 class XmppServer {
