@@ -6,6 +6,7 @@
 #include "net/blocking.h"
 #include "xmpp/c2s_session.h"
 #include "xmpp/jid.h"
+#include "xmpp/namespaces.h"
 #include "xmpp/stanza_error.h"
 #include "xmpp/xml_writer.h"
 
@@ -15,7 +16,6 @@ using asio::awaitable;
 
 namespace {
 
-constexpr std::string_view kBlockingNs = "urn:xmpp:blocking";
 constexpr size_t kMaxItems = 100;
 
 XmlElement ItemList(std::string_view name, const std::vector<std::string>& jids) {

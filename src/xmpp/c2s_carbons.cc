@@ -3,6 +3,7 @@
 // a <sent/> carbon; what the user receives already reaches every device (the Hub delivers to
 // each), so no <received/> copy is needed. Off until the client enables it, per stream.
 #include "xmpp/c2s_session.h"
+#include "xmpp/namespaces.h"
 #include "xmpp/stanza_error.h"
 #include "xmpp/xml_writer.h"
 
@@ -27,9 +28,8 @@ void C2sSession::WriteCarbon(const Route& route, const chat::SharedFrame& frame)
   const size_t tail_offset = static_cast<size_t>(route.tail.data() - frame->data());
   Queue(Outgoing{"<message from='" + self + "' to='" + self + "/" + XmlEscape(resource_) +
                      "' type='chat'><sent xmlns='" + std::string(kCarbonsNs) +
-                     "'><forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client' "
-                     "to='" +
-                     contact + "' from='" + self,
+                     "'><forwarded xmlns='" + std::string(kForwardNs) + "'><message xmlns='" +
+                     std::string(kClientNs) + "' to='" + contact + "' from='" + self,
                  frame, tail_offset});
   Send("</forwarded></sent></message>");
 }

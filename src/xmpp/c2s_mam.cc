@@ -6,6 +6,7 @@
 #include "xmpp/c2s_session.h"
 #include "xmpp/mam_archive.h"
 #include "xmpp/mam_query.h"
+#include "xmpp/namespaces.h"
 #include "xmpp/xmpp_time.h"
 
 namespace parley::xmpp {
@@ -13,10 +14,6 @@ namespace asio = boost::asio;
 using asio::awaitable;
 
 namespace {
-
-constexpr std::string_view kForwardNs = "urn:xmpp:forward:0";
-constexpr std::string_view kDelayNs = "urn:xmpp:delay";
-constexpr std::string_view kRetractNs = "urn:xmpp:message-retract:1";
 
 // The form a client may fill (XEP-0313 section 5.1): the fields ParseMamQuery knows.
 XmlElement QueryForm() {

@@ -14,6 +14,7 @@
 #include "net/blocking.h"
 #include "xmpp/c2s_session.h"
 #include "xmpp/muc_rooms.h"
+#include "xmpp/namespaces.h"
 #include "xmpp/stanza_error.h"
 #include "xmpp/xml_writer.h"
 
@@ -23,8 +24,6 @@ using asio::awaitable;
 
 namespace {
 
-constexpr std::string_view kDiscoInfoNs = "http://jabber.org/protocol/disco#info";
-constexpr std::string_view kStanzaIdNs = "urn:xmpp:sid:0";
 // Groupchat sends remembered for their reflection, at most.
 constexpr size_t kMaxReflections = 256;
 
@@ -223,7 +222,7 @@ awaitable<void> C2sSession::HandleMucPresence(const XmlElement& presence, const 
     if (sender == usernames_.end()) continue;
     XmlElement out = GroupchatMessage(room_jid + "/" + sender->second, message.client_id,
                                       message.text, message.seq, room_jid);
-    out.Add(XmlElement("urn:xmpp:delay", "delay"))
+    out.Add(XmlElement(std::string(kDelayNs), "delay"))
         .Set("from", room_jid)
         .Set("stamp", XmppTimestamp(message.created_at));
     SendStanza(out);

@@ -7,6 +7,7 @@
 #include "net/blocking.h"
 #include "xmpp/c2s_session.h"
 #include "xmpp/jid.h"
+#include "xmpp/namespaces.h"
 #include "xmpp/stanza_error.h"
 #include "xmpp/xml_writer.h"
 
@@ -16,10 +17,6 @@ using asio::awaitable;
 
 namespace {
 
-constexpr std::string_view kSaslNs = "urn:ietf:params:xml:ns:xmpp-sasl";
-constexpr std::string_view kBindNs = "urn:ietf:params:xml:ns:xmpp-bind";
-constexpr std::string_view kSessionNs = "urn:ietf:params:xml:ns:xmpp-session";
-constexpr std::string_view kTlsNs = "urn:ietf:params:xml:ns:xmpp-tls";
 // The device a login over XMPP makes, as the user's device list shows it.
 constexpr std::string_view kDeviceName = "XMPP client";
 

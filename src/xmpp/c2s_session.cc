@@ -160,6 +160,19 @@ void C2sSession::Deliver(chat::SharedFrame frame) {
     asio::post(stream_.get_executor(), [self = shared_from_this()] { self->DrainInbox(); });
 }
 
+// The Hub slice's fast path: on this session's own loop, so no post; frames handed over by
+// Deliver earlier and not yet drained go first.
+void C2sSession::DeliverHere(chat::SharedFrame frame) {
+  {
+    std::lock_guard lock(inbox_mutex_);
+    if (!inbox_.empty()) {
+      inbox_.push_back(std::move(frame));
+      return;
+    }
+  }
+  if (!closing_) RouteFrame(std::move(frame));
+}
+
 void C2sSession::DrainInbox() {
   std::vector<chat::SharedFrame> frames;
   {

@@ -17,7 +17,8 @@
 //
 // Threading: everything runs on the connection's event loop (one thread: the Hub slice the
 // session attaches to, as a WebSocket session's); Deliver() and Close() may be called from any
-// thread and post to it. Blocking calls (auth, store reads) run on worker pools. The
+// thread and post to it, and the slice hands its fan-out to DeliverHere() on the loop itself,
+// with no post. Blocking calls (auth, store reads) run on worker pools. The
 // session keeps itself alive while I/O is pending; the Hub holds it weakly.
 // Bounds: input by the XmlStreamReader's limits (a stream error closes only this connection);
 // output queues up to max_outgoing_bytes, then the session is closed (policy-violation).
@@ -49,6 +50,7 @@
 #include "tls/context.h"
 #include "tls/stream.h"
 #include "xmpp/jid.h"
+#include "xmpp/namespaces.h"
 #include "xmpp/options.h"
 #include "xmpp/stream_error.h"
 #include "xmpp/xml_stream_reader.h"
@@ -56,8 +58,6 @@
 #include "xmpp/xmpp_resources.h"
 
 namespace parley::xmpp {
-
-inline constexpr std::string_view kCarbonsNs = "urn:xmpp:carbons:2";
 
 // What sessions share; owned by XmppServer, outlives every session.
 struct C2sServices {
@@ -87,6 +87,7 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   const chat::FrameEncoder& encoder() const override { return services_.encoder; }
   bool away() const override { return away_.load(std::memory_order_relaxed); }
   void Deliver(chat::SharedFrame frame) override;
+  void DeliverHere(chat::SharedFrame frame) override;  // on the session's event loop only
   void Close(chat::CloseReason reason) override;
 
   // One write: text of this session's, then a shared frame's bytes from `offset` (if any).

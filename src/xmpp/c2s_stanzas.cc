@@ -9,6 +9,7 @@
 #include "xmpp/jid.h"
 #include "xmpp/mam_query.h"
 #include "xmpp/muc_rooms.h"
+#include "xmpp/namespaces.h"
 #include "xmpp/stanza_error.h"
 #include "xmpp/xml_writer.h"
 
@@ -18,12 +19,6 @@ using asio::awaitable;
 
 namespace {
 
-constexpr std::string_view kRosterNs = "jabber:iq:roster";
-constexpr std::string_view kPingNs = "urn:xmpp:ping";
-constexpr std::string_view kDiscoInfoNs = "http://jabber.org/protocol/disco#info";
-constexpr std::string_view kSessionNs = "urn:ietf:params:xml:ns:xmpp-session";
-constexpr std::string_view kChatStatesNs = "http://jabber.org/protocol/chatstates";
-constexpr std::string_view kBlockingNs = "urn:xmpp:blocking";
 constexpr std::chrono::seconds kTypingInterval{2};
 
 std::string Lowercase(std::string_view text) {
@@ -40,9 +35,8 @@ XmlElement DiscoInfo() {
       .Set("category", "server")
       .Set("type", "im")
       .Set("name", "Parley");
-  for (std::string_view feature :
-       {kDiscoInfoNs, kPingNs, kRosterNs, std::string_view("urn:xmpp:sid:0"), kChatStatesNs,
-        kBlockingNs, kMamNs, kCarbonsNs}) {
+  for (std::string_view feature : {kDiscoInfoNs, kPingNs, kRosterNs, kStanzaIdNs, kChatStatesNs,
+                                   kBlockingNs, kMamNs, kCarbonsNs}) {
     query.Add(XmlElement(std::string(kDiscoInfoNs), "feature")).Set("var", std::string(feature));
   }
   return query;

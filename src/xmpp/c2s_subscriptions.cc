@@ -11,6 +11,7 @@
 #include "net/blocking.h"
 #include "xmpp/c2s_session.h"
 #include "xmpp/jid.h"
+#include "xmpp/namespaces.h"
 #include "xmpp/stanza_error.h"
 #include "xmpp/xml_writer.h"
 
@@ -20,7 +21,6 @@ using asio::awaitable;
 
 namespace {
 
-constexpr std::string_view kRosterNs = "jabber:iq:roster";
 // Pending requests listed in a roster or redelivered at login, at most, each way.
 constexpr size_t kMaxPendingListed = 500;
 

@@ -13,13 +13,11 @@
 
 #include "base/status.h"
 #include "xmpp/jid.h"
+#include "xmpp/namespaces.h"
 #include "xmpp/xml_element.h"
 
 namespace parley::xmpp {
 
-inline constexpr std::string_view kMamNs = "urn:xmpp:mam:2";
-inline constexpr std::string_view kRsmNs = "http://jabber.org/protocol/rsm";
-inline constexpr std::string_view kDataFormsNs = "jabber:x:data";
 inline constexpr int kMamMaxPage = 100;  // results per page at most (a larger max is cut)
 
 struct MamQuery {

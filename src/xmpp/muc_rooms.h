@@ -11,13 +11,11 @@
 #include <string_view>
 
 #include "store/types.h"
+#include "xmpp/namespaces.h"
 #include "xmpp/xml_element.h"
 
 namespace parley::xmpp {
 
-inline constexpr std::string_view kMucNs = "http://jabber.org/protocol/muc";
-inline constexpr std::string_view kMucUserNs = "http://jabber.org/protocol/muc#user";
-inline constexpr std::string_view kDiscoItemsNs = "http://jabber.org/protocol/disco#items";
 // Messages of history sent on join, at most (and when the client asks for none: 20).
 inline constexpr int kMucMaxHistory = 50;
 inline constexpr int kMucDefaultHistory = 20;

@@ -7,11 +7,10 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "xmpp/namespaces.h"
 #include "xmpp/xml_element.h"
 
 namespace parley::xmpp {
-
-inline constexpr std::string_view kStanzasNs = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
 struct StanzaErrorKind {
   std::string_view type;       // cancel, modify, wait, auth

@@ -1,5 +1,6 @@
 #include "xmpp/stream_error.h"
 
+#include "xmpp/namespaces.h"
 #include "xmpp/xml_writer.h"
 
 namespace parley::xmpp {
@@ -35,15 +36,14 @@ std::string_view ConditionName(StreamCondition condition) {
 }
 
 std::string StreamErrorXml(const StreamFailure& failure) {
-  constexpr std::string_view kNs = "urn:ietf:params:xml:ns:xmpp-streams";
   std::string out = "<stream:error><";
   out += ConditionName(failure.condition);
   out += " xmlns='";
-  out += kNs;
+  out += kStreamErrorNs;
   out += "'/>";
   if (!failure.text.empty()) {
     out += "<text xmlns='";
-    out += kNs;
+    out += kStreamErrorNs;
     out += "'>";
     out += XmlEscape(failure.text);
     out += "</text>";

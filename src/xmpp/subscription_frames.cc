@@ -1,12 +1,10 @@
 #include "xmpp/subscription_frames.h"
 
+#include "xmpp/namespaces.h"
 #include "xmpp/xml_writer.h"
 
 namespace parley::xmpp {
 namespace {
-
-constexpr std::string_view kClientNs = "jabber:client";
-constexpr std::string_view kRosterNs = "jabber:iq:roster";
 
 XmlElement Presence(const std::string& from, std::string_view type) {
   XmlElement presence(std::string(kClientNs), "presence");

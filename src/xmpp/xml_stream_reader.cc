@@ -6,12 +6,13 @@
 #include <cstring>
 #include <string>
 
+#include "xmpp/namespaces.h"
+
 namespace parley::xmpp {
 namespace {
 
 constexpr char kSeparator = '\x01';   // between namespace URI and local name in expat's names
 constexpr size_t kSliceBytes = 1024;  // fed to expat at once, so the size limit bites in time
-constexpr std::string_view kXmlNs = "http://www.w3.org/XML/1998/namespace";
 
 XmlStreamReader* ReaderOf(void* user_data) { return static_cast<XmlStreamReader*>(user_data); }
 

@@ -26,6 +26,7 @@
 #include <variant>
 #include <vector>
 
+#include "xmpp/namespaces.h"
 #include "xmpp/stream_error.h"
 #include "xmpp/xml_element.h"
 
@@ -58,9 +59,6 @@ using XmlEvent =
 
 // What a Feed read: the events, in order, or the failure that ends the stream.
 using FeedResult = std::variant<std::vector<XmlEvent>, StreamFailure>;
-
-inline constexpr std::string_view kStreamNs = "http://etherx.jabber.org/streams";
-inline constexpr std::string_view kClientNs = "jabber:client";
 
 class XmlStreamReader {
  public:

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "xmpp/namespaces.h"
 #include "xmpp/stanza_error.h"
 #include "xmpp/subscription_frames.h"
 #include "xmpp/xml_writer.h"
@@ -70,7 +71,7 @@ chat::SharedFrame XmppFrameEncoder::Encode(const chat::Event& event) const {
   }
   if (auto* failed = std::get_if<events::RequestFailed>(&event)) {
     if (failed->id.empty()) return Nothing();  // not about a message this protocol sent
-    XmlElement reply("jabber:client", "message");
+    XmlElement reply(std::string(kClientNs), "message");
     reply.Set("type", "error").Set("id", failed->id);
     reply.Add(ErrorElement(StanzaErrorOf(failed->status.code()), failed->status.message()));
     return chat::MakeFrame(RouteLine('x', 0, 0) + Serialize(reply));

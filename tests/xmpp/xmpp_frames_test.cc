@@ -14,17 +14,28 @@ constexpr std::string_view kHeader =
     "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
 
 // What a session writes for a frame from user `name`: the head it makes, then the tail, read
-// back by the stream reader.
-XmlElement Completed(const chat::SharedFrame& frame, std::string_view head) {
+// back by the stream reader as `count` stanzas.
+std::vector<XmlElement> CompletedStanzas(const chat::SharedFrame& frame, std::string_view head,
+                                         size_t count) {
   std::optional<Route> route = ReadRoute(*frame);
   EXPECT_TRUE(route.has_value());
+  if (!route) return {};
   XmlStreamReader reader{XmlLimits{}};
   (void)reader.Feed(kHeader, 0);
   FeedResult result = reader.Feed(std::string(head) + std::string(route->tail), 0);
   auto* events = std::get_if<std::vector<XmlEvent>>(&result);
-  EXPECT_TRUE(events != nullptr && events->size() == 1) << *frame;
-  if (events == nullptr || events->empty()) return {};
-  return std::get<xml_events::Stanza>(events->front()).element;
+  EXPECT_TRUE(events != nullptr && events->size() == count) << *frame;
+  std::vector<XmlElement> stanzas;
+  if (events == nullptr) return stanzas;
+  for (XmlEvent& event : *events) {
+    stanzas.push_back(std::get<xml_events::Stanza>(std::move(event)).element);
+  }
+  return stanzas;
+}
+
+XmlElement Completed(const chat::SharedFrame& frame, std::string_view head) {
+  std::vector<XmlElement> stanzas = CompletedStanzas(frame, head, 1);
+  return stanzas.empty() ? XmlElement{} : std::move(stanzas.front());
 }
 
 TEST(XmppFrames, ADirectMessageIsRoutedAndCompletedWithTheSendersJid) {
@@ -71,11 +82,19 @@ TEST(XmppFrames, PresenceTypingRosterAndErrors) {
   added.relation.user.id = 9;
   added.relation.user.username = "dave";
   added.relation.user.display_name = "Dave <3";
-  XmlElement push = Completed(encoder.Encode(chat::events::FriendAdded{added}), "");
+  // A new friend: the subscription is approved, then the roster push (RFC 6121 3.1.5).
+  std::vector<XmlElement> added_stanzas =
+      CompletedStanzas(encoder.Encode(chat::events::FriendAdded{added}), "", 2);
+  ASSERT_EQ(added_stanzas.size(), 2u);
+  EXPECT_EQ(added_stanzas[0].name, "presence");
+  EXPECT_EQ(added_stanzas[0].Attr("from"), "dave@example.org");
+  EXPECT_EQ(added_stanzas[0].Attr("type"), "subscribed");
   const XmlElement* item =
-      push.Child("query", "jabber:iq:roster")->Child("item", "jabber:iq:roster");
+      added_stanzas[1].Child("query", "jabber:iq:roster")->Child("item", "jabber:iq:roster");
+  ASSERT_NE(item, nullptr);
   EXPECT_EQ(item->Attr("jid"), "dave@example.org");
   EXPECT_EQ(item->Attr("name"), "Dave <3");
+  EXPECT_EQ(item->Attr("subscription"), "both");
 
   XmlElement error = Completed(
       encoder.Encode(chat::events::RequestFailed{Status(Code::kBlocked, "blocked"), "m1", ""}), "");
@@ -96,12 +115,26 @@ TEST(XmppFrames, EventsNotMappedYetAreEmptyFrames) {
   reaction.kind = store::MessageKind::kReaction;
   reaction.text = "+1";
   EXPECT_TRUE(encoder.Encode(chat::events::MessageCommitted{reaction})->empty());
-  EXPECT_TRUE(encoder.Encode(chat::events::Acked{})->empty());
+  EXPECT_TRUE(encoder.Encode(chat::events::Acked{reaction})->empty());
   EXPECT_TRUE(
       encoder.Encode(chat::events::RequestFailed{Status(Code::kMalformed, "x"), "", "r"})->empty());
   EXPECT_FALSE(ReadRoute("").has_value());
   EXPECT_FALSE(ReadRoute("m x 1\n").has_value());
   EXPECT_FALSE(ReadRoute("m 1 1").has_value());
+}
+
+TEST(XmppFrames, AnAckOfATextMessageNamesItsClientIdAndSeq) {
+  XmppFrameEncoder encoder("example.org");
+  store::Message message;
+  message.conversation_id = 12;
+  message.seq = 77;
+  message.client_id = "id\nwith a newline";
+  chat::SharedFrame frame = encoder.Encode(chat::events::Acked{message});
+  std::optional<Route> route = ReadRoute(*frame);  // views into the frame
+  ASSERT_TRUE(route.has_value());
+  EXPECT_EQ(route->kind, 'a');
+  EXPECT_EQ(route->conversation_id, 12);
+  EXPECT_EQ(route->tail, "id\nwith a newline\n77");  // the seq after the last newline
 }
 
 TEST(Jid, ParsesAndRefuses) {
