@@ -183,6 +183,10 @@ Result<std::vector<store::ConversationSummary>> Service::Conversations(int64_t u
   return store_.ListConversations(user_id);
 }
 
+Result<std::vector<store::ConversationSummary>> Service::ConversationStates(int64_t user_id) {
+  return store_.ListConversationStates(user_id);
+}
+
 Result<store::SearchPage> Service::Search(int64_t user_id, store::SearchQuery query) {
   if (query.text.empty() || query.text.size() > options_.max_search_bytes) {
     return Status(Code::kInvalidArgument,

@@ -82,6 +82,9 @@ class Service {
   Result<std::vector<store::Message>> CatchUpPage(CatchUp& plan);
 
   Result<std::vector<store::ConversationSummary>> Conversations(int64_t user_id);
+  // The same list without last messages and unread counts (left empty and 0): who is in which
+  // conversation, for a fraction of the cost.
+  Result<std::vector<store::ConversationSummary>> ConversationStates(int64_t user_id);
 
   // Messages the user can read that match query.text (query.user_id is set to user_id).
   // kInvalidArgument for an empty, oversized or wordless query or a limit out of range,

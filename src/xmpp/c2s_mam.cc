@@ -75,7 +75,7 @@ awaitable<void> C2sSession::HandleMam(const XmlElement& iq) {
   auto reading = net::OnWorker(services_.workers, [this, &query, &conversation, peer = *peer]() {
     std::vector<store::ConversationSummary> listed;
     if (!conversation) {
-      auto conversations = services_.chat.Conversations(user_id_);
+      auto conversations = services_.chat.ConversationStates(user_id_);
       if (!conversations.ok())
         return std::make_pair(Result<ArchivePage>(conversations.status()), listed);
       listed = std::move(*conversations);

@@ -28,7 +28,7 @@ namespace {
 constexpr size_t kMaxReflections = 256;
 
 Result<std::vector<store::ConversationSummary>> GroupsOf(chat::Service& chat, int64_t user) {
-  Result<std::vector<store::ConversationSummary>> all = chat.Conversations(user);
+  Result<std::vector<store::ConversationSummary>> all = chat.ConversationStates(user);
   if (!all.ok()) return all.status();
   std::vector<store::ConversationSummary> groups;
   for (store::ConversationSummary& summary : *all) {

@@ -159,7 +159,7 @@ awaitable<void> C2sSession::Resolve() {
       }
       std::vector<store::ConversationSummary> summaries;
       if (conversations) {
-        if (auto listed = services_.chat.Conversations(user_id_); listed.ok()) {
+        if (auto listed = services_.chat.ConversationStates(user_id_); listed.ok()) {
           summaries = std::move(*listed);
         }
       }
