@@ -5,12 +5,12 @@
 // requests get a typed error and the session goes on.
 #include <gtest/gtest.h>
 
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "tests/e2e/e2e_client.h"
 #include "tests/e2e/peer_process.h"
+#include "tests/e2e/xmpp_port.h"
 
 namespace parley::e2e {
 namespace {
@@ -24,12 +24,8 @@ class XmppSocialTest : public ::testing::Test {
         {.extra_args = {"--xmpp-listen", "127.0.0.1:0", "--xmpp-domain", "localhost"}});
     ASSERT_TRUE(IsOk(server));
     server_ = std::move(*server);
-    ASSERT_TRUE(server_->WaitForOutput("parleyd xmpp on", std::chrono::seconds(5)));
-    std::smatch match;
-    const std::string output = server_->output();
-    ASSERT_TRUE(
-        std::regex_search(output, match, std::regex("parleyd xmpp on 127\\.0\\.0\\.1:(\\d+)")));
-    xmpp_port_ = static_cast<uint16_t>(std::stoi(match[1]));
+    xmpp_port_ = XmppPortOf(*server_);
+    ASSERT_NE(xmpp_port_, 0);
     auto alice = CreateUser(*server_, "alice");
     auto bob = CreateUser(*server_, "bob");
     ASSERT_TRUE(IsOk(alice) && IsOk(bob));

@@ -14,7 +14,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
-#include <regex>
 #include <string>
 
 #include "tests/e2e/e2e_client.h"
@@ -22,6 +21,7 @@
 #include "tests/e2e/raw_wire.h"
 #include "tests/e2e/server_process.h"
 #include "tests/e2e/test_ca.h"
+#include "tests/e2e/xmpp_port.h"
 
 namespace parley::e2e {
 namespace {
@@ -124,12 +124,8 @@ class XmppStartTlsTest : public ::testing::Test {
     auto server = ServerProcess::Start(std::move(options));
     ASSERT_TRUE(IsOk(server));
     server_ = std::move(*server);
-    ASSERT_TRUE(server_->WaitForOutput("parleyd xmpp on", std::chrono::seconds(5)));
-    std::smatch match;
-    const std::string output = server_->output();
-    ASSERT_TRUE(
-        std::regex_search(output, match, std::regex("parleyd xmpp on 127\\.0\\.0\\.1:(\\d+)")));
-    xmpp_port_ = static_cast<uint16_t>(std::stoi(match[1]));
+    xmpp_port_ = XmppPortOf(*server_);
+    ASSERT_NE(xmpp_port_, 0);
     auto alice = CreateUser(*server_, "alice");
     auto bob = CreateUser(*server_, "bob");
     ASSERT_TRUE(IsOk(alice) && IsOk(bob));

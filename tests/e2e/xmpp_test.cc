@@ -6,11 +6,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <regex>
 #include <string>
 
 #include "tests/e2e/e2e_client.h"
 #include "tests/e2e/peer_process.h"
+#include "tests/e2e/xmpp_port.h"
 #include "tests/e2e/raw_wire.h"
 
 namespace parley::e2e {
@@ -30,12 +30,8 @@ class XmppTest : public ::testing::Test {
         {.extra_args = {"--xmpp-listen", "127.0.0.1:0", "--xmpp-domain", "localhost"}});
     ASSERT_TRUE(IsOk(server));
     server_ = std::move(*server);
-    ASSERT_TRUE(server_->WaitForOutput("parleyd xmpp on", std::chrono::seconds(5)));
-    std::smatch match;
-    const std::string output = server_->output();
-    ASSERT_TRUE(
-        std::regex_search(output, match, std::regex("parleyd xmpp on 127\\.0\\.0\\.1:(\\d+)")));
-    xmpp_port_ = static_cast<uint16_t>(std::stoi(match[1]));
+    xmpp_port_ = XmppPortOf(*server_);
+    ASSERT_NE(xmpp_port_, 0);
     auto alice = CreateUser(*server_, "alice");
     auto bob = CreateUser(*server_, "bob");
     ASSERT_TRUE(IsOk(alice) && IsOk(bob));
@@ -256,12 +252,8 @@ TEST(XmppPlainTest, PlainIsTheHttpLoginWithItsLimits) {
   auto server = ServerProcess::Start(
       {.extra_args = {"--xmpp-listen", "127.0.0.1:0", "--xmpp-plain-without-tls", "true"}});
   ASSERT_TRUE(IsOk(server));
-  ASSERT_TRUE((*server)->WaitForOutput("parleyd xmpp on", std::chrono::seconds(5)));
-  std::smatch match;
-  const std::string output = (*server)->output();
-  ASSERT_TRUE(
-      std::regex_search(output, match, std::regex("parleyd xmpp on 127\\.0\\.0\\.1:(\\d+)")));
-  const auto port = static_cast<uint16_t>(std::stoi(match[1]));
+  const uint16_t port = XmppPortOf(**server);
+  ASSERT_NE(port, 0);
   auto alice = CreateUser(**server, "alice");
   ASSERT_TRUE(IsOk(alice));
 
