@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "base/random_hex.h"
+#include "chat/groups/group_rules.h"
 #include "net/blocking.h"
 #include "xmpp/c2s_session.h"
 #include "xmpp/muc_rooms.h"
@@ -204,7 +205,7 @@ awaitable<void> C2sSession::HandleMucPresence(const XmlElement& presence, const 
   self.Set("from", occupant);
   XmlElement& x = self.Add(XmlElement(std::string(kMucUserNs), "x"));
   x.Add(XmlElement(std::string(kMucUserNs), "item"))
-      .Set("affiliation", std::string(AffiliationOf(role)))
+      .Set("affiliation", std::string(chat::RoleName(role)))  // the same three names
       .Set("role", std::string(MucRoleOf(role)))
       .Set("jid", username_ + "@" + options_.domain + "/" + resource_);
   for (std::string_view code : {"100", "110"}) {  // not anonymous; this is you

@@ -22,18 +22,6 @@ std::string RoomJid(int64_t group_id, std::string_view domain) {
   return std::to_string(group_id) + "@" + ConferenceDomain(domain);
 }
 
-std::string_view AffiliationOf(store::Role role) {
-  switch (role) {
-    case store::Role::kOwner:
-      return "owner";
-    case store::Role::kAdmin:
-      return "admin";
-    case store::Role::kMember:
-      break;
-  }
-  return "member";
-}
-
 std::string_view MucRoleOf(store::Role role) {
   return role == store::Role::kMember ? "participant" : "moderator";
 }

@@ -24,8 +24,7 @@ std::string ConferenceDomain(std::string_view domain);
 // The group id of a room's local part: 1 to 18 digits, not 0; nullopt otherwise.
 std::optional<int64_t> RoomIdOf(std::string_view local);
 std::string RoomJid(int64_t group_id, std::string_view domain);
-std::string_view AffiliationOf(store::Role role);  // owner, admin, member
-std::string_view MucRoleOf(store::Role role);      // moderator (owner, admin), participant
+std::string_view MucRoleOf(store::Role role);  // moderator (owner, admin), participant
 // The server's disco#items: the conference component.
 XmlElement ServerDiscoItems(std::string_view domain);
 // XEP-0082 date-time (UTC, milliseconds) of a Unix time in milliseconds.
