@@ -19,7 +19,11 @@ async function prunedHistoryShowsTheMarker(world) {
     await loginViaUi(desktop, here.baseUrl, 'rosa');
     await startChat(desktop, 'otto');
     for (let i = 1; i <= 6; i += 1) await sendText(desktop, `note ${i}`);
-    await desktop.locator('.message.mine .tick[data-state=sending]').waitFor({ state: 'detached' });
+    await bubbles(desktop, 'note 6').waitFor();
+    // All six stored: no tick of mine still says "sending" (several may at once, so count them).
+    const sending = desktop.locator('.message.mine .tick[data-state=sending]');
+    await eventually(async () => assertEqual(await sending.count(), 0, 'messages still sending'),
+      'all six notes stored');
 
     // Rosa keeps only the last three messages of the chat; the pruner removes the rest.
     const [{ id }] = (await api(here.baseUrl, 'GET', '/conversations', { token: rosa.token })).conversations;
