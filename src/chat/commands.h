@@ -48,6 +48,8 @@ struct SendOutcome {
   // false: a reaction that already was as asked; nothing stored, nothing delivered, and
   // message.seq is the target's.
   bool changed = true;
+  // In a direct conversation, the member who is not the sender; 0 in a group or not known.
+  int64_t direct_recipient_id = 0;
 };
 
 struct CursorOutcome {

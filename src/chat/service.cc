@@ -97,7 +97,7 @@ void Service::Send(SendCommand command, std::weak_ptr<Peer> origin) {
       };
     }
     events_.Publish(Audience{*outcome->member_ids, peer.get()},
-                    events::MessageCommitted{std::move(outcome->message)}, std::move(count));
+                    events::MessageCommitted{std::move(outcome->message), outcome->direct_recipient_id}, std::move(count));
   };
   Status queued = writer_.Submit(std::move(command), std::move(done));
   if (!queued.ok()) events_.Reply(origin, events::RequestFailed{queued, client_id, ""});

@@ -37,6 +37,7 @@ void C2sSession::RouteFrame(chat::SharedFrame frame) {
   }
   std::optional<xmpp::Route> route = ReadRoute(*frame);
   if (!route) return;
+  LearnDirect(*route);
   switch (Decide(*route)) {
     case Decision::kWrite:
       Write(*route, frame);
@@ -51,6 +52,14 @@ void C2sSession::RouteFrame(chat::SharedFrame frame) {
           asio::detached);
       break;
   }
+}
+
+void C2sSession::LearnDirect(const xmpp::Route& route) {
+  if (route.kind != 'm' || route.direct_recipient_id == 0) return;
+  const int64_t peer = route.user_id == user_id_ ? route.direct_recipient_id : route.user_id;
+  if (route.user_id != user_id_ && route.direct_recipient_id != user_id_) return;
+  direct_peer_[route.conversation_id] = peer;
+  direct_with_[peer] = route.conversation_id;
 }
 
 C2sSession::Decision C2sSession::Decide(const xmpp::Route& route) const {
@@ -138,6 +147,7 @@ awaitable<void> C2sSession::Resolve() {
     bool conversations = false;
     for (const chat::SharedFrame& frame : pending_) {
       std::optional<xmpp::Route> route = ReadRoute(*frame);
+      if (route) LearnDirect(*route);
       const int64_t subject = route ? OtherSide(*route) : 0;
       if (subject == 0) continue;
       const bool own = subject == user_id_;  // a carbon's: the contact is needed

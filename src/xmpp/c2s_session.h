@@ -175,6 +175,9 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   void RouteFrame(chat::SharedFrame frame);
   enum class Decision { kWrite, kDrop, kResolve };
   Decision Decide(const Route& route) const;
+  // A direct message's frame names both members: remembered, so no Resolve reads the
+  // conversation list for it.
+  void LearnDirect(const Route& route);
   int64_t OtherSide(const Route& route) const;  // the user a frame is about
   void Write(const Route& route, const chat::SharedFrame& frame);
   boost::asio::awaitable<void> Resolve();

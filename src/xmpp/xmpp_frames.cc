@@ -52,8 +52,12 @@ chat::SharedFrame XmppFrameEncoder::Encode(const chat::Event& event) const {
     if (message.kind != store::MessageKind::kText || message.text.empty() || message.deleted) {
       return Nothing();  // media, stickers, edits, reactions, group events: not yet mapped
     }
-    return chat::MakeFrame(RouteLine('m', message.sender_id, message.conversation_id) +
-                           MessageTail(message, domain_));
+    std::string route = RouteLine('m', message.sender_id, message.conversation_id);
+    if (committed->direct_recipient_id != 0) {  // "m <user> <conversation> <recipient>\n"
+      route.back() = ' ';
+      route += std::to_string(committed->direct_recipient_id) + "\n";
+    }
+    return chat::MakeFrame(route + MessageTail(message, domain_));
   }
   if (auto* acked = std::get_if<events::Acked>(&event)) {  // to the sending device only
     if (acked->message.kind != store::MessageKind::kText) return Nothing();
@@ -101,7 +105,13 @@ std::optional<Route> ReadRoute(std::string_view frame) {
   auto [after_user, e1] = std::from_chars(p, line_end, route.user_id);
   if (e1 != std::errc() || after_user == line_end || *after_user != ' ') return std::nullopt;
   auto [after_conversation, e2] = std::from_chars(after_user + 1, line_end, route.conversation_id);
-  if (e2 != std::errc() || after_conversation != line_end) return std::nullopt;
+  if (e2 != std::errc()) return std::nullopt;
+  if (after_conversation != line_end) {  // a direct message's recipient
+    if (*after_conversation != ' ') return std::nullopt;
+    auto [after_recipient, e3] =
+        std::from_chars(after_conversation + 1, line_end, route.direct_recipient_id);
+    if (e3 != std::errc() || after_recipient != line_end) return std::nullopt;
+  }
   route.tail = frame.substr(end + 1);
   return route;
 }

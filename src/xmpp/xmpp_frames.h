@@ -1,11 +1,14 @@
-// XmppFrameEncoder: the XMPP protocol's bytes for the domain's events (chat/fanout/frame_encoder.h),
-// encoded once per event and shared by every XMPP session it reaches, like the JSON frames.
+// XmppFrameEncoder: the XMPP protocol's bytes for the domain's events
+// (chat/fanout/frame_encoder.h), encoded once per event and shared by every XMPP session it
+// reaches, like the JSON frames.
 //
 // A shared frame cannot name its recipient, and an event often names users only by id, so an
 // XMPP frame is a route line and a stanza tail that the session completes (c2s_session.h):
 //   "m <user> <conversation>\n" + tail   a message from <user> in <conversation>; the session
 //                                        writes "<message from='" + JID of <user> + tail, and
 //                                        only for a direct conversation and another user
+//   "m <user> <conversation> <to>\n" ...  the same, in a direct conversation with <to> (so the
+//                                        session need not look the conversation up)
 //   "p <user> 0\n" + tail                presence of <user>: "<presence from='" + JID + tail
 //   "r <user> 0\n"                       <user> left the roster: the session writes the push
 //   "q <from> <to>\n" + tail             a friend request closed (subscription_frames.h)
@@ -39,7 +42,8 @@ struct Route {
   char kind = 'x';  // a, m, p, q, r or x
   int64_t user_id = 0;
   int64_t conversation_id = 0;
-  std::string_view tail;  // into the frame
+  int64_t direct_recipient_id = 0;  // 'm' in a direct conversation: the other member; else 0
+  std::string_view tail;            // into the frame
 };
 
 // The route of a frame this encoder made; nullopt for an empty frame.

@@ -49,6 +49,7 @@ TEST(ServiceTest, SendAcksTheSenderAndPublishesTheMessageToEveryMember) {
   EXPECT_EQ(committed->message.sender_id, alice);
   EXPECT_EQ(committed->message.seq, 1);
   EXPECT_EQ(committed->message.conversation_id, ack->message.conversation_id);
+  EXPECT_EQ(committed->direct_recipient_id, bob);  // a direct chat names its other member
 }
 
 TEST(ServiceTest, ResendWithSameIdIsNotStoredOrPublishedTwice) {

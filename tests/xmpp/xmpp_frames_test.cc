@@ -123,6 +123,28 @@ TEST(XmppFrames, EventsNotMappedYetAreEmptyFrames) {
   EXPECT_FALSE(ReadRoute("m 1 1").has_value());
 }
 
+TEST(XmppFrames, ADirectMessageNamesItsRecipientSoNoLookupIsNeeded) {
+  XmppFrameEncoder encoder("example.org");
+  store::Message message;
+  message.conversation_id = 7;
+  message.seq = 1;
+  message.sender_id = 3;
+  message.text = "hi";
+  chat::SharedFrame frame = encoder.Encode(chat::events::MessageCommitted{message, 5});
+  std::optional<Route> route = ReadRoute(*frame);
+  ASSERT_TRUE(route.has_value());
+  EXPECT_EQ(route->user_id, 3);
+  EXPECT_EQ(route->conversation_id, 7);
+  EXPECT_EQ(route->direct_recipient_id, 5);
+  EXPECT_EQ(Completed(frame, "<message from='bob@example.org").Attr("from"), "bob@example.org");
+  // A group's message (recipient unknown) says none.
+  EXPECT_EQ(
+      ReadRoute(*encoder.Encode(chat::events::MessageCommitted{message}))->direct_recipient_id, 0);
+  EXPECT_FALSE(ReadRoute("m 1 2 x\n").has_value());
+  EXPECT_FALSE(ReadRoute("m 1 2 3 4\n").has_value());
+  EXPECT_FALSE(ReadRoute("m 1 2  3\n").has_value());
+}
+
 TEST(XmppFrames, AnAckOfATextMessageNamesItsClientIdAndSeq) {
   XmppFrameEncoder encoder("example.org");
   store::Message message;

@@ -31,6 +31,9 @@ namespace events {
 // A message (text, media or an op: edit, delete, reaction) was committed with its seq.
 struct MessageCommitted {
   store::Message message;
+  // In a direct conversation, the member who is not the sender; 0 in a group or not known.
+  // Lets an encoder route a direct message without looking the conversation up (xmpp_frames.h).
+  int64_t direct_recipient_id = 0;
 };
 
 // The sender's answer to a send that was durably stored (or found stored: `duplicate`).

@@ -17,6 +17,14 @@ const store::Member* CachedConversation::FindMember(int64_t user_id) const {
   return it != members.end() && it->user_id == user_id ? &*it : nullptr;
 }
 
+int64_t CachedConversation::DirectRecipient(int64_t sender_id) const {
+  if (kind != store::ConversationKind::kDirect) return 0;
+  for (const store::Member& member : members) {
+    if (member.user_id != sender_id) return member.user_id;
+  }
+  return 0;
+}
+
 Result<CachedConversation*> ConversationCache::Find(store::WriteTxn& txn, int64_t conversation_id) {
   if (auto it = conversations_.find(conversation_id); it != conversations_.end()) {
     return &it->second;

@@ -31,6 +31,8 @@ struct CachedConversation {
   bool direct_allowed = false;         // direct only: the pair's rules were checked and pass
 
   const store::Member* FindMember(int64_t user_id) const;
+  // In a direct conversation, the member who is not `sender_id`; 0 in a group.
+  int64_t DirectRecipient(int64_t sender_id) const;
 };
 
 class ConversationCache {

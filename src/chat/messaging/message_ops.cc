@@ -121,7 +121,8 @@ Result<SendOutcome> MessageWriter::ApplyOpTo(store::WriteTxn& txn, const SendCom
   }
   auto stored = txn.Append(std::move(op));
   if (!stored.ok()) return stored.status();
-  return SendOutcome{std::move(*stored), false, conversation.member_ids};
+  const int64_t recipient = conversation.DirectRecipient(command.sender_id);
+  return SendOutcome{std::move(*stored), false, conversation.member_ids, true, recipient};
 }
 
 }  // namespace parley::chat

@@ -220,7 +220,8 @@ Result<SendOutcome> MessageWriter::ApplySend(store::WriteTxn& txn, const SendCom
   auto cursor =
       txn.AdvanceCursors(stored->conversation_id, command.sender_id, stored->seq, stored->seq);
   if (!cursor.ok()) return cursor.status();
-  return SendOutcome{std::move(*stored), false, target->conversation->member_ids};
+  const int64_t recipient = target->conversation->DirectRecipient(command.sender_id);
+  return SendOutcome{std::move(*stored), false, target->conversation->member_ids, true, recipient};
 }
 
 // Makes `message` the sticker the send names: its keywords as text (what search finds), its
