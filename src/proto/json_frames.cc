@@ -35,14 +35,13 @@ struct FrameOf {
   }
   std::string operator()(const events::FriendAdded& e) const { return FriendAddedFrame(e); }
   std::string operator()(const events::FriendRemoved& e) const { return FriendRemovedFrame(e); }
+  std::string operator()(const events::BlockChanged& e) const { return BlockChangedFrame(e); }
   std::string operator()(const events::ProfileChanged& e) const { return ProfileFrame(e); }
   std::string operator()(const events::PresenceChanged& e) const { return PresenceChangedFrame(e); }
   std::string operator()(const events::Typing& e) const { return TypingEventFrame(e); }
   std::string operator()(const events::MomentPosted& e) const { return MomentPostedFrame(e); }
   std::string operator()(const events::MomentLiked& e) const { return MomentLikedFrame(e); }
-  std::string operator()(const events::MomentCommented& e) const {
-    return MomentCommentedFrame(e);
-  }
+  std::string operator()(const events::MomentCommented& e) const { return MomentCommentedFrame(e); }
 };
 
 }  // namespace

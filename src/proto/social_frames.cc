@@ -208,6 +208,15 @@ std::string FriendRemovedFrame(const chat::events::FriendRemoved& event) {
   return Frame("friend_removed", [&](JsonWriter& w) { w.Field("user_id", event.user_id); });
 }
 
+std::string BlockChangedFrame(const chat::events::BlockChanged& event) {
+  return Frame("block_changed", [&](JsonWriter& w) {
+    w.Key("user");
+    WriteUserObject(w, event.user);
+    w.Field("blocked", event.blocked);
+    if (event.blocked) w.Field("since", event.since);
+  });
+}
+
 std::string ProfileFrame(const chat::events::ProfileChanged& event) {
   return Frame("profile", [&](JsonWriter& w) {
     w.Key("user");

@@ -44,6 +44,7 @@ std::string FriendRequestFrame(const chat::events::FriendRequested& event);
 std::string FriendRequestClosedFrame(const chat::events::FriendRequestClosed& event);
 std::string FriendAddedFrame(const chat::events::FriendAdded& event);
 std::string FriendRemovedFrame(const chat::events::FriendRemoved& event);
+std::string BlockChangedFrame(const chat::events::BlockChanged& event);
 std::string ProfileFrame(const chat::events::ProfileChanged& event);
 std::string PresenceChangedFrame(const chat::events::PresenceChanged& event);
 std::string TypingEventFrame(const chat::events::Typing& event);

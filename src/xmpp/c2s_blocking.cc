@@ -1,7 +1,7 @@
 // C2sSession: XEP-0191 blocking, onto Parley blocks (chat::Social::Blocks, Block, Unblock: the
-// same calls and rules as the WebSocket session). The block list is the user's blocks; a block
-// or unblock is pushed (XEP-0191 section 3.3) to the session and the user's other XMPP
-// sessions (XmppResources) once it is done.
+// same calls and rules as the WebSocket session). The block list is the user's blocks. A block
+// or unblock, made here or on any other device, is pushed (XEP-0191 section 3.3) to every XMPP
+// session of the user by the domain's BlockChanged event (xmpp_frames.cc), one item each.
 // Only users of this domain can be blocked (no federation); at most kMaxItems per request.
 #include "net/blocking.h"
 #include "xmpp/c2s_session.h"
@@ -58,7 +58,6 @@ awaitable<void> C2sSession::HandleBlocking(const XmlElement& iq) {
     co_return;
   }
   std::vector<int64_t> users;
-  std::vector<std::string> jids;
   for (const XmlElement& item : payload.children) {
     std::optional<Jid> jid = ParseJid(item.Attr("jid"));
     if (item.name != "item" || item.ns != kBlockingNs || !jid || jid->local.empty()) {
@@ -72,7 +71,6 @@ awaitable<void> C2sSession::HandleBlocking(const XmlElement& iq) {
       co_return;
     }
     users.push_back(*user);
-    jids.push_back(usernames_.at(*user) + "@" + options_.domain);
   }
   auto applying = net::OnWorker(services_.workers, [this, &users, block]() -> Status {
     chat::Social& social = services_.social;
@@ -93,12 +91,7 @@ awaitable<void> C2sSession::HandleBlocking(const XmlElement& iq) {
     ReplyError(iq, applied);
     co_return;
   }
-  Reply(iq);
-  XmlElement push(std::string(kClientNs), "iq");
-  push.Set("type", "set").Set("id", "block-" + std::to_string(++next_id_));
-  push.Add(ItemList(payload.name, jids));
-  SendStanza(push);
-  services_.resources.DeliverToOthers(user_id_, this, chat::MakeFrame("x 0 0\n" + Serialize(push)));
+  Reply(iq);  // the pushes come as the domain's BlockChanged events (xmpp_frames.cc)
 }
 
 }  // namespace parley::xmpp

@@ -241,7 +241,6 @@ awaitable<void> C2sSession::HandleBind(const XmlElement& iq) {
     co_return;
   }
   resource_ = std::move(*resource);
-  services_.resources.Add(user_id_, shared_from_this());
   phase_ = Phase::kBound;
   deadline_.cancel();
   XmlElement result(std::string(kBindNs), "bind");

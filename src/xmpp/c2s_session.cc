@@ -134,7 +134,6 @@ awaitable<void> C2sSession::HandleEvent(XmlEvent& event) {
 awaitable<void> C2sSession::End() {
   if (attached_) {
     services_.hub.Detach(slice_, user_id_, this);
-    services_.resources.Remove(user_id_, this);
     attached_ = false;
   }
   if (available_) {

@@ -55,7 +55,6 @@
 #include "xmpp/stream_error.h"
 #include "xmpp/xml_stream_reader.h"
 #include "xmpp/xmpp_frames.h"
-#include "xmpp/xmpp_resources.h"
 
 namespace parley::xmpp {
 
@@ -70,7 +69,6 @@ struct C2sServices {
   const XmppFrameEncoder& encoder;
   const tls::ServerContext* tls;  // null: no STARTTLS
   const std::atomic<bool>& shutting_down;
-  XmppResources& resources;  // the bound sessions of each user
 };
 
 class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSession> {

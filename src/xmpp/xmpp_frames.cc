@@ -92,6 +92,16 @@ chat::SharedFrame XmppFrameEncoder::Encode(const chat::Event& event) const {
   if (auto* removed = std::get_if<events::FriendRemoved>(&event)) {
     return chat::MakeFrame(RouteLine('r', removed->user_id, 0));
   }
+  if (auto* changed = std::get_if<events::BlockChanged>(&event)) {  // XEP-0191 section 3.3
+    XmlElement push(std::string(kClientNs), "iq");
+    push.Set("type", "set")
+        .Set("id",
+             "block-" + std::to_string(changed->user.id) + "-" + std::to_string(changed->since));
+    push.Add(XmlElement(std::string(kBlockingNs), changed->blocked ? "block" : "unblock"))
+        .Add(XmlElement(std::string(kBlockingNs), "item"))
+        .Set("jid", changed->user.username + "@" + domain_);
+    return chat::MakeFrame(RouteLine('x', 0, 0) + Serialize(push));
+  }
   return Nothing();
 }
 

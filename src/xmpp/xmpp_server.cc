@@ -28,7 +28,7 @@ struct XmppServer::Impl {
         workers(static_cast<size_t>(std::max(1, options.worker_threads))),
         hashing(std::max(1, options.hashing_threads), options.hashing_queue),
         c2s{services.auth, services.chat, services.social, services.hub, workers,
-            hashing,       encoder,       services.tls,    shutting_down, resources},
+            hashing,       encoder,       services.tls,    shutting_down},
         connections(options.max_connections, options.max_connections_per_address),
         acceptor(*services.loops.front()) {}
 
@@ -39,7 +39,6 @@ struct XmppServer::Impl {
   XmppServices services;
   const XmppFrameEncoder encoder;
   std::atomic<bool> shutting_down{false};
-  XmppResources resources;
   asio::thread_pool workers;
   net::WorkPool hashing;
   C2sServices c2s;

@@ -176,6 +176,12 @@ TEST_F(SocialTest, BlockEndsFriendshipAndStopsRequestsAndMessages) {
   ASSERT_TRUE(IsOk(removed));
   EXPECT_EQ((*removed)["user_id"], alice_.id);
   EXPECT_TRUE(alice_api_->Friends()->empty());
+  // Alice's devices learn of the block, once (blocking again changed nothing).
+  auto block_changed = WaitType(*alice_ws, "block_changed");
+  ASSERT_TRUE(IsOk(block_changed));
+  EXPECT_EQ((*block_changed)["user"]["username"], "bob");
+  EXPECT_EQ((*block_changed)["blocked"], true);
+  EXPECT_GT((*block_changed)["since"].get<int64_t>(), 0);
 
   auto blocks = alice_api_->Blocks();
   ASSERT_TRUE(IsOk(blocks));
@@ -188,6 +194,11 @@ TEST_F(SocialTest, BlockEndsFriendshipAndStopsRequestsAndMessages) {
   EXPECT_EQ(CodeOf(alice_api_->SendFriendRequest(bob_.id)), Code::kForbidden);
 
   ASSERT_TRUE(IsOk(alice_api_->Unblock(bob_.id)));
+  block_changed = WaitType(*alice_ws, "block_changed");
+  ASSERT_TRUE(IsOk(block_changed));
+  EXPECT_EQ((*block_changed)["user"]["id"], bob_.id);
+  EXPECT_EQ((*block_changed)["blocked"], false);
+  EXPECT_FALSE(block_changed->contains("since"));
   EXPECT_EQ(CodeOf(alice_api_->Unblock(bob_.id)), Code::kNotFound);
   EXPECT_TRUE(alice_api_->Blocks()->empty());
   EXPECT_TRUE(IsOk(bob_api_->SendFriendRequest(alice_.id)));

@@ -261,6 +261,15 @@ TEST_F(XmppSocialTest, BlockingIsParleyBlocks) {
   ASSERT_TRUE(IsOk(blocks));
   EXPECT_TRUE(blocks->empty());
   EXPECT_TRUE(IsOk(bob_api_->SendFriendRequest(alice_.id)));
+
+  // A block or unblock made on another device (the web app's HTTP API) is pushed too.
+  mark = Mark(*laptop);
+  ASSERT_TRUE(IsOk(alice_api_->Block(bob_.id)));
+  EXPECT_FALSE(
+      WaitStanza(*laptop, mark, {"type=\"set\"", "<block", "jid=\"bob@localhost\""}).empty());
+  ASSERT_TRUE(IsOk(alice_api_->Unblock(bob_.id)));
+  EXPECT_FALSE(
+      WaitStanza(*laptop, mark, {"type=\"set\"", "<unblock", "jid=\"bob@localhost\""}).empty());
 }
 
 TEST_F(XmppSocialTest, HostileRequestsGetTypedErrorsAndTheSessionGoesOn) {

@@ -82,6 +82,11 @@ export function createSync({ api, state, social, typing, moments, outbox, users,
       case 'friend_request_declined':
       case 'friend_request_cancelled': socialChanges += 1; social.dropRequest(frame, myId); break;
       case 'friend_removed': socialChanges += 1; social.removeFriend(frame.user_id); break;
+      case 'block_changed':
+        socialChanges += 1;
+        users.remember(frame.user);
+        social.setBlocked(frame.user.id, frame.blocked ? frame.since : 0);
+        break;
       case 'profile': users.remember(frame.user); break;
       case 'presence': social.setPresence(frame.user_id, frame); break;
       case 'typing': typing.add(frame.conversation_id, frame.user_id); break;

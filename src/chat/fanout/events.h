@@ -115,6 +115,14 @@ struct FriendRemoved {
   int64_t user_id = 0;
 };
 
+// The user blocked (`blocked`, since `since`) or unblocked `user` (public profile): to the
+// user's own devices, so every device's list of blocks follows.
+struct BlockChanged {
+  store::User user;
+  bool blocked = false;
+  int64_t since = 0;  // when blocked; 0 when unblocked
+};
+
 // A user's public profile changed (password hash cleared).
 struct ProfileChanged {
   store::User user;
@@ -154,9 +162,9 @@ struct MomentCommented {
 using Event = std::variant<events::MessageCommitted, events::Acked, events::ReceiptMoved,
                            events::RequestFailed, events::GroupChanged, events::NoticePosted,
                            events::FriendRequested, events::FriendRequestClosed,
-                           events::FriendAdded, events::FriendRemoved, events::ProfileChanged,
-                           events::PresenceChanged, events::Typing, events::MomentPosted,
-                           events::MomentLiked, events::MomentCommented>;
+                           events::FriendAdded, events::FriendRemoved, events::BlockChanged,
+                           events::ProfileChanged, events::PresenceChanged, events::Typing,
+                           events::MomentPosted, events::MomentLiked, events::MomentCommented>;
 
 }  // namespace parley::chat
 

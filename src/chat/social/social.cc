@@ -220,12 +220,17 @@ Status Social::RemoveFriend(int64_t me, int64_t other) {
 Status Social::Block(int64_t me, int64_t other) {
   if (me == other) return Status(Code::kInvalidArgument, "cannot block oneself");
   bool were_friends = false;
+  bool new_block = false;
   std::vector<store::FriendRequest> dropped;
+  store::User blocked;
+  const int64_t since = NowMillis();
   auto apply = [&](store::WriteTxn& txn, ConversationCache& cache) -> Status {
     auto user = txn.FindUser(other);
     if (!user.ok()) return NotFoundAs(user.status(), "no such user");
-    auto added = txn.AddBlock(me, other, NowMillis());
+    blocked = Public(std::move(*user));
+    auto added = txn.AddBlock(me, other, since);
     if (!added.ok()) return added.status();
+    new_block = *added;
     auto removed = txn.RemoveFriendship(me, other);
     if (!removed.ok()) return removed.status();
     were_friends = *removed;
@@ -243,19 +248,28 @@ Status Social::Block(int64_t me, int64_t other) {
     for (const store::FriendRequest& request : dropped) {
       events_.Publish(Audience{both}, events::FriendRequestClosed{request, false});
     }
+    if (new_block) PublishTo(me, events::BlockChanged{blocked, true, since});
   };
   return Commit(apply, deliver);
 }
 
 Status Social::Unblock(int64_t me, int64_t other) {
+  store::User unblocked;
   auto apply = [&](store::WriteTxn& txn, ConversationCache& cache) -> Status {
     auto removed = txn.RemoveBlock(me, other);
     if (!removed.ok()) return removed.status();
     if (!*removed) return Status(Code::kNotFound, "this user is not blocked");
+    auto user = txn.FindUser(other);
+    if (user.ok()) {
+      unblocked = Public(std::move(*user));
+    } else if (user.status().code() != Code::kNotFound) {
+      return user.status();
+    }
+    unblocked.id = other;
     cache.Clear();
     return Status::Ok();
   };
-  return Commit(apply, nullptr);
+  return Commit(apply, [&] { PublishTo(me, events::BlockChanged{unblocked, false, 0}); });
 }
 
 Result<store::User> Social::UpdateProfile(int64_t me, const store::ProfileUpdate& update) {
