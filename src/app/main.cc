@@ -410,7 +410,7 @@ int Main(int argc, char** argv) {
     }
     xmpp_server = std::make_unique<xmpp::XmppServer>(
         config->xmpp,
-        xmpp::XmppServices{auth, chat, social, hub, server.event_loops(), xmpp_tls.get()});
+        xmpp::XmppServices{auth, chat, social, groups, hub, server.event_loops(), xmpp_tls.get()});
     auto started = xmpp_server->Start();
     if (!started.ok()) return Fail(started.status());
     xmpp_port = *started;

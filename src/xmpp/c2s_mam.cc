@@ -7,6 +7,7 @@
 #include "xmpp/mam_archive.h"
 #include "xmpp/mam_query.h"
 #include "xmpp/namespaces.h"
+#include "xmpp/stanza_error.h"
 #include "xmpp/xmpp_time.h"
 
 namespace parley::xmpp {
@@ -36,17 +37,6 @@ XmlElement QueryForm() {
   return query;
 }
 
-XmlElement Fin(const ArchivePage& page) {
-  XmlElement fin(std::string(kMamNs), "fin");
-  fin.Set("complete", page.complete ? "true" : "false");
-  XmlElement& set = fin.Add(XmlElement(std::string(kRsmNs), "set"));
-  if (!page.messages.empty() || (!page.complete && page.last > 0)) {
-    set.AddText(std::string(kRsmNs), "first", std::to_string(page.first));
-    set.AddText(std::string(kRsmNs), "last", std::to_string(page.last));
-  }
-  return fin;
-}
-
 }  // namespace
 
 awaitable<void> C2sSession::HandleMam(const XmlElement& iq) {
@@ -57,6 +47,11 @@ awaitable<void> C2sSession::HandleMam(const XmlElement& iq) {
   Result<MamQuery> query = ParseMamQuery(iq.children.front());
   if (!query.ok()) {
     ReplyError(iq, query.status());
+    co_return;
+  }
+  if (query->with.domain.empty()) {  // docs/xmpp.md, "MAM": the ids are per conversation
+    SendStanza(ErrorReply(iq, {"cancel", "feature-not-implemented"},
+                          "name the contact (with): archive ids are per conversation"));
     co_return;
   }
   if (query->with.domain != options_.domain) {
@@ -127,7 +122,7 @@ awaitable<void> C2sSession::HandleMam(const XmlElement& iq) {
     }
     SendStanza(out);
   }
-  Reply(iq, Fin(*page));
+  Reply(iq, MamFin(*page));
 }
 
 }  // namespace parley::xmpp

@@ -14,6 +14,7 @@
 #include "chat/groups/group_rules.h"
 #include "net/blocking.h"
 #include "xmpp/c2s_session.h"
+#include "xmpp/muc_frames.h"
 #include "xmpp/muc_rooms.h"
 #include "xmpp/namespaces.h"
 #include "xmpp/stanza_error.h"
@@ -38,6 +39,47 @@ Result<std::vector<store::ConversationSummary>> GroupsOf(chat::Service& chat, in
   return groups;
 }
 
+// Member pages read to find the occupants' roles, at most (kMucMemberPages * the groups'
+// max_members_page members).
+constexpr int kMucMemberPages = 10;
+
+// Who the joining user sees in the room (docs/xmpp.md, "MUC occupants"): the members who are
+// its friends (present when online or away: the presence Parley shows it) and the room's XMPP
+// occupants on this node (present), with their Parley roles. Blocking.
+void ReadOccupants(C2sServices& services, int64_t user_id, int64_t room, MucRoomMembers& members,
+                   std::unordered_map<int64_t, chat::PresenceStatus>& presence) {
+  std::unordered_map<int64_t, MucMember> wanted;
+  if (Result<std::vector<chat::Friend>> friends = services.social.Friends(user_id); friends.ok()) {
+    for (const chat::Friend& f : *friends) {
+      const bool present = f.presence.status != chat::PresenceStatus::kOffline;
+      wanted[f.relation.user.id] = {f.relation.user.username, store::Role::kMember, present};
+      if (present) presence[f.relation.user.id] = f.presence.status;
+    }
+  }
+  for (const MucOccupancy::Occupant& occupant :
+       services.occupancy.Occupants(room, kMucMaxOccupants + 1)) {
+    if (occupant.user_id == user_id) continue;
+    MucMember& member = wanted[occupant.user_id];
+    member.username = occupant.username;
+    member.present = true;
+    presence.try_emplace(occupant.user_id, chat::PresenceStatus::kOnline);
+  }
+  int64_t after = 0;
+  for (int page = 0; page < kMucMemberPages && members.size() < wanted.size(); ++page) {
+    Result<chat::GroupInfo> info =
+        services.groups.Info(user_id, room, after, services.groups.options().max_members_page);
+    if (!info.ok()) break;
+    for (const store::Member& member : info->members) {
+      auto found = wanted.find(member.user_id);
+      if (found == wanted.end()) continue;
+      found->second.role = member.role;
+      members.emplace(member.user_id, std::move(found->second));
+    }
+    if (!info->has_more || info->members.empty()) break;
+    after = info->members.back().user_id;
+  }
+}
+
 XmlElement Feature(std::string_view var) {
   XmlElement feature(std::string(kDiscoInfoNs), "feature");
   feature.Set("var", std::string(var));
@@ -60,6 +102,17 @@ XmlElement GroupchatMessage(const std::string& from, const std::string& id, cons
 
 awaitable<void> C2sSession::HandleMucIq(const XmlElement& iq, const Jid& to) {
   const XmlElement& payload = iq.children.front();
+  const bool admin = payload.ns == kMucAdminNs, archive = payload.ns == kMamNs;
+  if ((admin || archive) && payload.name == "query" && to.resource.empty()) {
+    if (std::optional<int64_t> room = RoomIdOf(to.local)) {
+      if (admin) {
+        co_await HandleMucAdmin(iq, *room);
+      } else {
+        co_await HandleRoomMam(iq, *room);
+      }
+      co_return;
+    }
+  }
   const bool info = payload.ns == kDiscoInfoNs, items = payload.ns == kDiscoItemsNs;
   if (iq.Attr("type") != "get" || (!info && !items) || !to.resource.empty()) {
     SendStanza(ErrorReply(iq, {"cancel", "service-unavailable"}, ""));
@@ -111,9 +164,9 @@ awaitable<void> C2sSession::HandleMucIq(const XmlElement& iq, const Jid& to) {
         .Set("category", "conference")
         .Set("type", "text")
         .Set("name", group->name);
-    for (std::string_view var :
-         {kDiscoInfoNs, kMucNs, std::string_view("muc_membersonly"),
-          std::string_view("muc_persistent"), std::string_view("muc_nonanonymous"), kStanzaIdNs}) {
+    for (std::string_view var : {kDiscoInfoNs, kMucNs, std::string_view("muc_membersonly"),
+                                 std::string_view("muc_persistent"),
+                                 std::string_view("muc_nonanonymous"), kStanzaIdNs, kMamNs}) {
       query.Add(Feature(var));
     }
   }
@@ -130,15 +183,12 @@ awaitable<void> C2sSession::HandleMucPresence(const XmlElement& presence, const 
   const std::string room_jid = RoomJid(*room, options_.domain);
   const std::string occupant = room_jid + "/" + username_;
   if (type == "unavailable") {
-    if (joined_rooms_.erase(*room) == 0) co_return;
-    XmlElement out(std::string(kClientNs), "presence");
-    out.Set("from", occupant).Set("type", "unavailable");
-    XmlElement& x = out.Add(XmlElement(std::string(kMucUserNs), "x"));
-    x.Add(XmlElement(std::string(kMucUserNs), "item"))
-        .Set("affiliation", "member")
-        .Set("role", "none");
-    x.Add(XmlElement(std::string(kMucUserNs), "status")).Set("code", "110");
-    SendStanza(out);
+    auto joined = joined_rooms_.find(*room);
+    if (joined == joined_rooms_.end()) co_return;
+    SendStanza(OccupantPresence(room_jid, username_, options_.domain,
+                                {.role = joined->second, .status = chat::PresenceStatus::kOffline},
+                                {"110"}));
+    LeaveRoom(*room);
     co_return;
   }
   if (!type.empty() || joined_rooms_.contains(*room)) co_return;  // errors, updates: no-ops
@@ -158,6 +208,8 @@ awaitable<void> C2sSession::HandleMucPresence(const XmlElement& presence, const 
     store::ConversationSummary group;
     std::vector<store::Message> history;
     std::vector<store::User> senders;
+    MucRoomMembers members;  // the friends who are members and the room's XMPP occupants
+    std::unordered_map<int64_t, chat::PresenceStatus> presence;  // of those present
   };
   auto reading =
       net::OnWorker(services_.workers, [this, group_id = *room, history]() -> Result<Joined> {
@@ -183,6 +235,7 @@ awaitable<void> C2sSession::HandleMucPresence(const XmlElement& presence, const 
             joined.senders.push_back(std::move(*user));
           }
         }
+        ReadOccupants(services_, user_id_, group_id, joined.members, joined.presence);
         return joined;
       });
   Result<Joined> joined = co_await std::move(reading);
@@ -200,6 +253,19 @@ awaitable<void> C2sSession::HandleMucPresence(const XmlElement& presence, const 
   joined_rooms_[*room] = role;
   Remember(user_id_, username_);
   for (const store::User& user : joined->senders) Remember(user.id, user.username);
+
+  // The occupants first, then the user's own presence (XEP-0045 7.2.2 and 7.2.3).
+  size_t listed = 0;
+  for (const auto& [user, member] : joined->members) {
+    if (!member.present || listed == kMucMaxOccupants) continue;
+    ++listed;
+    SendStanza(OccupantPresence(room_jid, member.username, options_.domain,
+                                {.role = member.role, .status = joined->presence.at(user)}));
+  }
+  room_members_[*room] = std::move(joined->members);
+  if (services_.occupancy.Join(*room, {user_id_, username_}, shared_from_this())) {
+    services_.occupancy.Deliver(*room, this, OccupantFrame(*room, user_id_, username_, role, true));
+  }
 
   XmlElement self(std::string(kClientNs), "presence");
   self.Set("from", occupant);
@@ -243,7 +309,12 @@ awaitable<void> C2sSession::HandleGroupchat(const XmlElement& message, const Jid
     co_return;
   }
   const XmlElement* body = message.Child("body", kClientNs);
-  if (body == nullptr) co_return;  // chat states, subject changes: not mapped
+  if (body == nullptr) {
+    if (const XmlElement* subject = message.Child("subject", kClientNs)) {
+      co_await HandleSubject(message, *room, *subject);
+    }
+    co_return;  // chat states: not mapped
+  }
   if (services_.shutting_down) {
     ReplyError(message, Status(Code::kUnavailable, "the server is shutting down"));
     co_return;

@@ -75,6 +75,9 @@ C2sSession::Decision C2sSession::Decide(const xmpp::Route& route) const {
       return usernames_.contains(route.user_id) ? Decision::kWrite : Decision::kResolve;
     case 'a':
       return Decision::kWrite;  // Reflect drops what is not a groupchat send of this session
+    case 'g':
+    case 'o':  // a joined room's: the usernames are the room's own (c2s_muc_events.cc)
+      return joined_rooms_.contains(route.conversation_id) ? Decision::kWrite : Decision::kDrop;
     case 'm': {
       if (joined_rooms_.contains(route.conversation_id)) {  // a group's, in a room joined
         return usernames_.contains(route.user_id) ? Decision::kWrite : Decision::kResolve;
@@ -118,6 +121,10 @@ void C2sSession::Write(const xmpp::Route& route, const chat::SharedFrame& frame)
     case 'a':
       Reflect(route);
       return;
+    case 'g':
+    case 'o':
+      WriteRoomEvent(route);
+      return;
     case 'm':
       if (joined_rooms_.contains(route.conversation_id)) {
         WriteGroupchat(route, frame);
@@ -129,6 +136,7 @@ void C2sSession::Write(const xmpp::Route& route, const chat::SharedFrame& frame)
       }
       [[fallthrough]];
     case 'p': {
+      if (route.kind == 'p') ForwardPresenceToRooms(route);
       const std::string element = route.kind == 'p' ? "<presence from='" : "<message from='";
       Queue(Outgoing{element + XmlEscape(usernames_.at(route.user_id) + "@" + options_.domain),
                      frame, tail_offset});

@@ -132,6 +132,7 @@ awaitable<void> C2sSession::HandleEvent(XmlEvent& event) {
 
 // The session's end, whatever caused it: out of the Hub, offline, and the device signed out.
 awaitable<void> C2sSession::End() {
+  LeaveRooms();
   if (attached_) {
     services_.hub.Detach(slice_, user_id_, this);
     attached_ = false;

@@ -43,6 +43,7 @@
 #include "auth/scram.h"
 #include "chat/fanout/hub.h"
 #include "chat/fanout/peer.h"
+#include "chat/groups/groups.h"
 #include "chat/service.h"
 #include "chat/social/social.h"
 #include "net/connection_limiter.h"
@@ -50,6 +51,8 @@
 #include "tls/context.h"
 #include "tls/stream.h"
 #include "xmpp/jid.h"
+#include "xmpp/muc_occupancy.h"
+#include "xmpp/muc_presence.h"
 #include "xmpp/namespaces.h"
 #include "xmpp/options.h"
 #include "xmpp/stream_error.h"
@@ -69,6 +72,8 @@ struct C2sServices {
   const XmppFrameEncoder& encoder;
   const tls::ServerContext* tls;  // null: no STARTTLS
   const std::atomic<bool>& shutting_down;
+  chat::Groups& groups;      // MUC moderation (c2s_muc_admin.cc)
+  MucOccupancy& occupancy;   // the rooms' XMPP occupants on this node
 };
 
 class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSession> {
@@ -161,6 +166,19 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   boost::asio::awaitable<void> HandleGroupchat(const XmlElement& message, const Jid& to);
   void WriteGroupchat(const Route& route, const chat::SharedFrame& frame);  // 'm', joined room
   void Reflect(const Route& route);  // 'a': a groupchat send of this session's, acked
+  // Room changes and occupants ('g', 'o' frames; friends' presence) (c2s_muc_events.cc).
+  void WriteRoomEvent(const Route& route);
+  void ForwardPresenceToRooms(const Route& route);
+  // This session leaves the room; `announce`: the user's last session leaving is announced to
+  // the room's XMPP occupants (not when a group event told everyone already).
+  void LeaveRoom(int64_t room, bool announce = true);
+  void LeaveRooms();
+  // muc#admin (kick, affiliations) and subject changes (c2s_muc_admin.cc).
+  boost::asio::awaitable<void> HandleMucAdmin(const XmlElement& iq, int64_t room);
+  boost::asio::awaitable<void> HandleSubject(const XmlElement& message, int64_t room,
+                                             const XmlElement& subject);
+  // XEP-0313 queries of a room's archive (c2s_muc_mam.cc).
+  boost::asio::awaitable<void> HandleRoomMam(const XmlElement& iq, int64_t room);
 
   // --- XEP-0313 archive queries (c2s_mam.cc) ---
   boost::asio::awaitable<void> HandleMam(const XmlElement& iq);
@@ -232,6 +250,7 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   // MUC (strand only): joined rooms (group id -> the user's role) and groupchat sends waiting
   // for their ack, to be reflected (client id -> group id, text).
   std::unordered_map<int64_t, store::Role> joined_rooms_;
+  std::unordered_map<int64_t, MucRoomMembers> room_members_;  // joined room -> members known
   std::unordered_map<std::string, std::pair<int64_t, std::string>> reflections_;
 };
 

@@ -218,7 +218,7 @@ awaitable<void> C2sSession::HandlePresence(const XmlElement& presence) {
     if (available_) services_.social.DeviceDisconnected(user_id_, away_);
     available_ = false;
     away_ = false;
-    joined_rooms_.clear();  // XEP-0045: unavailable leaves every room
+    LeaveRooms();  // XEP-0045: unavailable leaves every room
     co_return;
   }
   if (!type.empty()) co_return;

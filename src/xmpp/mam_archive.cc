@@ -59,4 +59,15 @@ Result<ArchivePage> ReadArchivePage(chat::Service& chat, int64_t user_id, int64_
   return page;
 }
 
+XmlElement MamFin(const ArchivePage& page) {
+  XmlElement fin(std::string(kMamNs), "fin");
+  fin.Set("complete", page.complete ? "true" : "false");
+  XmlElement& set = fin.Add(XmlElement(std::string(kRsmNs), "set"));
+  if (!page.messages.empty() || (!page.complete && page.last > 0)) {
+    set.AddText(std::string(kRsmNs), "first", std::to_string(page.first));
+    set.AddText(std::string(kRsmNs), "last", std::to_string(page.last));
+  }
+  return fin;
+}
+
 }  // namespace parley::xmpp

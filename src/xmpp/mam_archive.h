@@ -1,8 +1,9 @@
-// ReadArchivePage: one page of an XEP-0313 answer (mam_query.h) for one direct conversation,
-// read through chat::Service::History, the call and the read rules of the WebSocket history
-// request (only a member reads; a late joiner from their join on). What the page holds is what
-// the native history shows that XMPP can carry: text messages, with their current text when
-// edited and as a tombstone when deleted; operations, media, stickers and events are skipped.
+// ReadArchivePage: one page of an XEP-0313 answer (mam_query.h) for one conversation (a direct
+// one, or a room's group), read through chat::Service::History, the call and the read rules
+// of the WebSocket history request (only a member reads; a late joiner from their join on).
+// What the page holds is what the native history shows that XMPP can carry: text messages,
+// with their current text when edited and as a tombstone when deleted; operations, media,
+// stickers and events are skipped.
 // start/end are compared with a message's commit time, which grows with its seq.
 //
 // Bounds: at most kMamMaxPage messages, about kMamMaxPageBytes of text, and kMamScanRounds
@@ -17,6 +18,7 @@
 #include "base/status.h"
 #include "chat/service.h"
 #include "xmpp/mam_query.h"
+#include "xmpp/xml_element.h"
 
 namespace parley::xmpp {
 
@@ -31,6 +33,9 @@ struct ArchivePage {
   int64_t first = 0;
   int64_t last = 0;
 };
+
+// The iq result's <fin/> (XEP-0313 section 4.3) with the page's result set (XEP-0059).
+XmlElement MamFin(const ArchivePage& page);
 
 Result<ArchivePage> ReadArchivePage(chat::Service& chat, int64_t user_id, int64_t conversation_id,
                                     const MamQuery& query);

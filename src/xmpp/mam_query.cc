@@ -85,7 +85,7 @@ Status ReadResultSet(const XmlElement& set, MamQuery& query) {
 
 }  // namespace
 
-Result<MamQuery> ParseMamQuery(const XmlElement& element) {
+Result<MamQuery> ParseMamQuery(const XmlElement& element, MamArchive archive) {
   MamQuery query;
   query.query_id = std::string(element.Attr("queryid"));
   if (query.query_id.size() > 256) return BadRequest("queryid is at most 256 bytes");
@@ -101,8 +101,8 @@ Result<MamQuery> ParseMamQuery(const XmlElement& element) {
     }
     if (!status.ok()) return status;
   }
-  if (!has_with) {
-    return BadRequest("with is required: archive ids are per conversation");
+  if (archive == MamArchive::kRoom && has_with) {
+    return BadRequest("a room's archive is read whole: no with");
   }
   if (query.start && query.end && *query.start > *query.end) {
     return BadRequest("start is after end");

@@ -1,7 +1,8 @@
 // MamQuery: an XEP-0313 (urn:xmpp:mam:2) archive query as this server answers it, read from
 // the <query/> of an iq set: its data form (XEP-0004: FORM_TYPE, with, start, end) and its
 // result set (XEP-0059: max, before, after). Parley's archive ids are the seqs of one
-// conversation, so `with` is required and names the one direct conversation read. Pure,
+// conversation: a query of the user's archive names the direct conversation with `with`
+// (the caller refuses one without), a query of a room's archive reads the room's group. Pure,
 // thread-safe; docs/xmpp.md, "MAM".
 #ifndef PARLEY_XMPP_MAM_QUERY_H_
 #define PARLEY_XMPP_MAM_QUERY_H_
@@ -22,7 +23,7 @@ inline constexpr int kMamMaxPage = 100;  // results per page at most (a larger m
 
 struct MamQuery {
   std::string query_id;           // echoed in each result; may be empty
-  Jid with;                       // a bare JID
+  Jid with;                       // a bare JID; empty (no domain) when the form has none
   std::optional<int64_t> start;   // only messages at or after (ms since the epoch)
   std::optional<int64_t> end;     // only messages at or before
   int max = kMamMaxPage;          // 0 to kMamMaxPage
@@ -31,11 +32,14 @@ struct MamQuery {
   int64_t after = 0;              // forwards: the page starts after this seq (0: the oldest)
 };
 
+enum class MamArchive { kUser, kRoom };  // whose archive the query is sent to
+
 // kInvalidArgument (bad-request) for a form of another FORM_TYPE, a field this server does not
-// know, a missing or malformed `with`, a date that is no XEP-0082 date-time, start after end,
-// a max that is no number of at most 9 digits, both before and after; kNotFound
-// (item-not-found) for a before/after that is no seq. A max over kMamMaxPage is cut to it.
-Result<MamQuery> ParseMamQuery(const XmlElement& query);
+// know, a malformed `with` (or any `with` in a room's query), a date that is no XEP-0082
+// date-time, start after end, a max that is no number of at most 9 digits, both before and
+// after; kNotFound (item-not-found) for a before/after that is no seq. A max over kMamMaxPage
+// is cut to it.
+Result<MamQuery> ParseMamQuery(const XmlElement& query, MamArchive archive = MamArchive::kUser);
 
 }  // namespace parley::xmpp
 

@@ -27,6 +27,7 @@ inline constexpr std::string_view kDiscoItemsNs = "http://jabber.org/protocol/di
 inline constexpr std::string_view kDataFormsNs = "jabber:x:data";             // XEP-0004
 inline constexpr std::string_view kMucNs = "http://jabber.org/protocol/muc";  // XEP-0045
 inline constexpr std::string_view kMucUserNs = "http://jabber.org/protocol/muc#user";
+inline constexpr std::string_view kMucAdminNs = "http://jabber.org/protocol/muc#admin";
 inline constexpr std::string_view kRsmNs = "http://jabber.org/protocol/rsm";  // XEP-0059
 inline constexpr std::string_view kChatStatesNs = "http://jabber.org/protocol/chatstates";  // 0085
 inline constexpr std::string_view kBlockingNs = "urn:xmpp:blocking";          // XEP-0191

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "xmpp/muc_frames.h"
 #include "xmpp/namespaces.h"
 #include "xmpp/stanza_error.h"
 #include "xmpp/subscription_frames.h"
@@ -88,6 +89,9 @@ chat::SharedFrame XmppFrameEncoder::Encode(const chat::Event& event) const {
   }
   if (auto* closed = std::get_if<events::FriendRequestClosed>(&event)) {
     return chat::MakeFrame(RequestClosedFrame(*closed));
+  }
+  if (auto* changed = std::get_if<events::GroupChanged>(&event)) {
+    return GroupChangedFrame(*changed);  // muc_frames.h
   }
   if (auto* removed = std::get_if<events::FriendRemoved>(&event)) {
     return chat::MakeFrame(RouteLine('r', removed->user_id, 0));

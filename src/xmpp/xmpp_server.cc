@@ -27,8 +27,9 @@ struct XmppServer::Impl {
         encoder(options.c2s.domain),
         workers(static_cast<size_t>(std::max(1, options.worker_threads))),
         hashing(std::max(1, options.hashing_threads), options.hashing_queue),
-        c2s{services.auth, services.chat, services.social, services.hub, workers,
-            hashing,       encoder,       services.tls,    shutting_down},
+        c2s{services.auth, services.chat, services.social, services.hub,
+            workers,       hashing,       encoder,         services.tls,
+            shutting_down, services.groups, occupancy},
         connections(options.max_connections, options.max_connections_per_address),
         acceptor(*services.loops.front()) {}
 
@@ -39,6 +40,7 @@ struct XmppServer::Impl {
   XmppServices services;
   const XmppFrameEncoder encoder;
   std::atomic<bool> shutting_down{false};
+  MucOccupancy occupancy;
   asio::thread_pool workers;
   net::WorkPool hashing;
   C2sServices c2s;

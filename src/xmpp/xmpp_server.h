@@ -22,6 +22,7 @@
 #include "auth/auth_service.h"
 #include "base/status.h"
 #include "chat/fanout/hub.h"
+#include "chat/groups/groups.h"
 #include "chat/service.h"
 #include "chat/social/social.h"
 #include "tls/context.h"
@@ -34,6 +35,7 @@ struct XmppServices {
   auth::AuthService& auth;
   chat::Service& chat;
   chat::Social& social;
+  chat::Groups& groups;
   chat::Hub& hub;
   // The event loops, one per I/O thread, in Hub slice order (net::Server::event_loops).
   std::vector<boost::asio::io_context*> loops;

@@ -252,7 +252,7 @@ TEST_F(XmppHistoryTest, OnlyTheUsersOwnConversationsAndBadQueriesGetClearErrors)
         {"fields", {{"with", "bob@localhost"}}},
         {"rsm", {{"max", "123456789012345678901234567890"}}}},
        "bad-request"},
-      {"no with", {{"op", "mam"}}, "bad-request"},
+      {"no with", {{"op", "mam"}}, "feature-not-implemented"},
       {"foreign domain",
        {{"op", "mam"}, {"fields", {{"with", "bob@example.org"}}}},
        "item-not-found"},
