@@ -47,8 +47,7 @@ void C2sSession::RouteFrame(chat::SharedFrame frame) {
       pending_.push_back(std::move(frame));
       resolving_ = true;
       asio::co_spawn(
-          stream_.get_executor(), [self = shared_from_this()] { return self->Resolve(); },
-          asio::detached);
+          executor_, [self = shared_from_this()] { return self->Resolve(); }, asio::detached);
       break;
   }
 }

@@ -30,6 +30,7 @@ inline constexpr std::string_view kMucUserNs = "http://jabber.org/protocol/muc#u
 inline constexpr std::string_view kRsmNs = "http://jabber.org/protocol/rsm";  // XEP-0059
 inline constexpr std::string_view kChatStatesNs = "http://jabber.org/protocol/chatstates";  // 0085
 inline constexpr std::string_view kBlockingNs = "urn:xmpp:blocking";          // XEP-0191
+inline constexpr std::string_view kSmNs = "urn:xmpp:sm:3";                    // XEP-0198
 inline constexpr std::string_view kPingNs = "urn:xmpp:ping";                  // XEP-0199
 inline constexpr std::string_view kDelayNs = "urn:xmpp:delay";                // XEP-0203
 inline constexpr std::string_view kCarbonsNs = "urn:xmpp:carbons:2";          // XEP-0280

@@ -20,6 +20,9 @@ namespace parley::xmpp {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
+// XEP-0198: the sessions of one user that wait detached for a resume at most.
+constexpr size_t kMaxDetachedPerUser = 4;
+
 struct XmppServer::Impl {
   Impl(XmppOptions opts, XmppServices svc)
       : options(std::move(opts)),
@@ -27,8 +30,8 @@ struct XmppServer::Impl {
         encoder(options.c2s.domain),
         workers(static_cast<size_t>(std::max(1, options.worker_threads))),
         hashing(std::max(1, options.hashing_threads), options.hashing_queue),
-        c2s{services.auth, services.chat, services.social, services.hub, workers,
-            hashing,       encoder,       services.tls,    shutting_down, resources},
+        c2s{services.auth, services.chat, services.social, services.hub, workers,    hashing,
+            encoder,       services.tls,  shutting_down,   resources,    sm_sessions},
         connections(options.max_connections, options.max_connections_per_address),
         acceptor(*services.loops.front()) {}
 
@@ -40,6 +43,7 @@ struct XmppServer::Impl {
   const XmppFrameEncoder encoder;
   std::atomic<bool> shutting_down{false};
   XmppResources resources;
+  SmRegistry sm_sessions{kMaxDetachedPerUser};
   asio::thread_pool workers;
   net::WorkPool hashing;
   C2sServices c2s;
