@@ -196,6 +196,11 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   // connection's stream unless refused (then the stream is handed back in the result).
   boost::asio::awaitable<TakeOverResult> TakeOver(uint32_t h, std::unique_ptr<tls::Stream> stream);
 
+  // --- XEP-0184 receipts and XEP-0333 chat markers as cursors (c2s_receipts.cc) ---
+  static bool IsMarker(const XmlElement& message);
+  boost::asio::awaitable<void> HandleMarker(const XmlElement& message, int64_t peer);
+  void WriteMarkers(const Route& route);  // 'c': the contact's cursors moved
+
   // --- routing the domain's frames (c2s_routing.cc) ---
   void RouteFrame(chat::SharedFrame frame);
   enum class Decision { kWrite, kDrop, kResolve };
@@ -260,6 +265,9 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   // for their ack, to be reflected (client id -> group id, text).
   std::unordered_map<int64_t, store::Role> joined_rooms_;
   std::unordered_map<std::string, std::pair<int64_t, std::string>> reflections_;
+  // Markers (strand only): per direct conversation, the contact's delivered and read seqs
+  // this stream was told.
+  std::unordered_map<int64_t, std::pair<int64_t, int64_t>> markers_told_;
 
   // XEP-0198 (strand only): counters and unacked stanzas once enabled; the resume id if
   // resumable; detached: the connection is lost and the session waits for a resume.

@@ -1,5 +1,6 @@
-// XmppFrameEncoder: the XMPP protocol's bytes for the domain's events (chat/fanout/frame_encoder.h),
-// encoded once per event and shared by every XMPP session it reaches, like the JSON frames.
+// XmppFrameEncoder: the XMPP protocol's bytes for the domain's events
+// (chat/fanout/frame_encoder.h), encoded once per event and shared by every XMPP session it
+// reaches, like the JSON frames.
 //
 // A shared frame cannot name its recipient, and an event often names users only by id, so an
 // XMPP frame is a route line and a stanza tail that the session completes (c2s_session.h):
@@ -11,6 +12,8 @@
 //   "q <from> <to>\n" + tail             a friend request closed (subscription_frames.h)
 //   "a 0 <conversation>\n" + id \n seq  the sending device's send was acked: a groupchat send
 //                                        is reflected (c2s_muc.cc), anything else dropped
+//   "c <user> <conversation>\n" + D R    <user>'s delivered and read seqs in <conversation>
+//                                        moved: XEP-0333 markers (c2s_receipts.cc)
 //   "x 0 0\n" + stanza                   a whole stanza, written as it is
 // An empty frame: nothing for XMPP (events not mapped yet: docs/xmpp.md).
 // Stateless after construction, thread-safe.
@@ -36,7 +39,7 @@ class XmppFrameEncoder : public chat::FrameEncoder {
 };
 
 struct Route {
-  char kind = 'x';  // a, m, p, q, r or x
+  char kind = 'x';  // a, c, m, p, q, r or x
   int64_t user_id = 0;
   int64_t conversation_id = 0;
   std::string_view tail;  // into the frame
