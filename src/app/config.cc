@@ -225,6 +225,11 @@ const std::vector<Option>& Options() {
           [](Config& c, int64_t v) {
             c.xmpp.max_connections_per_address = static_cast<size_t>(v);
           }),
+      Int("xmpp-resume-timeout-s",
+          "how long an XMPP session with stream management (XEP-0198) waits for its client to "
+          "resume it after the connection is lost; 0: no resume (300)",
+          0, 24 * 3600,
+          [](Config& c, int64_t v) { c.xmpp.c2s.resume_timeout_s = static_cast<int>(v); }),
       {"metrics-token",
        "bearer token GET /metrics needs; also serves /metrics on the main listener; put it in "
        "the config file, not on the command line (none)",

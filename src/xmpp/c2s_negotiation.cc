@@ -66,7 +66,8 @@ void C2sSession::OpenStream(const XmlElement& header) {
   } else {
     text +=
         "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
-        "<session xmlns='urn:ietf:params:xml:ns:xmpp-session'><optional/></session>";
+        "<session xmlns='urn:ietf:params:xml:ns:xmpp-session'><optional/></session>"
+        "<sm xmlns='urn:xmpp:sm:3'/>";
   }
   text += "</stream:features>";
   Send(std::move(text));
@@ -93,6 +94,10 @@ awaitable<void> C2sSession::HandleNegotiation(const XmlElement& element) {
     } else {
       Fail({StreamCondition::kBadFormat, "unknown SASL element"});
     }
+    co_return;
+  }
+  if (phase_ == Phase::kBind && element.ns == kSmNs) {
+    co_await HandleSmBeforeBind(element);  // XEP-0198 <resume/>
     co_return;
   }
   if (phase_ == Phase::kBind && element.name == "iq" && element.Attr("type") == "set") {

@@ -48,8 +48,7 @@ void C2sSession::RouteFrame(chat::SharedFrame frame) {
       pending_.push_back(std::move(frame));
       resolving_ = true;
       asio::co_spawn(
-          stream_.get_executor(), [self = shared_from_this()] { return self->Resolve(); },
-          asio::detached);
+          executor_, [self = shared_from_this()] { return self->Resolve(); }, asio::detached);
       break;
   }
 }
@@ -78,6 +77,13 @@ C2sSession::Decision C2sSession::Decide(const xmpp::Route& route) const {
     case 'g':
     case 'o':  // a joined room's: the usernames are the room's own (c2s_muc_events.cc)
       return joined_rooms_.contains(route.conversation_id) ? Decision::kWrite : Decision::kDrop;
+    case 'c': {                 // a contact's cursors in the direct conversation with them
+      if (route.user_id == user_id_) return Decision::kDrop;
+      auto conversation = direct_peer_.find(route.conversation_id);
+      if (conversation == direct_peer_.end()) return Decision::kResolve;
+      if (conversation->second != route.user_id) return Decision::kDrop;  // a group
+      return usernames_.contains(route.user_id) ? Decision::kWrite : Decision::kResolve;
+    }
     case 'm': {
       if (joined_rooms_.contains(route.conversation_id)) {  // a group's, in a room joined
         return usernames_.contains(route.user_id) ? Decision::kWrite : Decision::kResolve;
@@ -124,6 +130,8 @@ void C2sSession::Write(const xmpp::Route& route, const chat::SharedFrame& frame)
     case 'g':
     case 'o':
       WriteRoomEvent(route);
+    case 'c':
+      WriteMarkers(route);
       return;
     case 'm':
       if (joined_rooms_.contains(route.conversation_id)) {
@@ -160,7 +168,7 @@ awaitable<void> C2sSession::Resolve() {
       if (subject == 0) continue;
       const bool own = subject == user_id_;  // a carbon's: the contact is needed
       if (!own && !usernames_.contains(subject)) users.insert(subject);
-      if (route->kind != 'm') continue;
+      if (route->kind != 'm' && route->kind != 'c') continue;
       auto conversation = direct_peer_.find(route->conversation_id);
       if (conversation == direct_peer_.end()) {
         conversations = true;
@@ -198,7 +206,7 @@ awaitable<void> C2sSession::Resolve() {
     for (chat::SharedFrame& frame : frames) {
       std::optional<xmpp::Route> route = ReadRoute(*frame);
       if (!route) continue;
-      if (round == kRounds && route->kind == 'm' &&
+      if (round == kRounds && (route->kind == 'm' || route->kind == 'c') &&
           !direct_peer_.contains(route->conversation_id)) {
         direct_peer_[route->conversation_id] = 0;
       }

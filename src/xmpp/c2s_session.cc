@@ -3,6 +3,7 @@
 #include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -54,7 +55,8 @@ StreamFailure FailureOf(chat::CloseReason reason) {
 C2sSession::C2sSession(tls::Stream stream, size_t slice, C2sServices& services,
                        const C2sOptions& options, std::string client_key, std::string session_id,
                        net::ConnectionLimiter::Slot slot)
-    : stream_(std::move(stream)),
+    : executor_(stream.get_executor()),
+      stream_(std::move(stream)),
       slot_(std::move(slot)),
       slice_(slice),
       services_(services),
@@ -62,8 +64,9 @@ C2sSession::C2sSession(tls::Stream stream, size_t slice, C2sServices& services,
       client_key_(std::move(client_key)),
       session_id_(std::move(session_id)),
       reader_(options.xml),
-      deadline_(stream_.get_executor()),
-      written_(stream_.get_executor()) {}
+      deadline_(executor_),
+      written_(executor_),
+      sm_timer_(executor_) {}
 
 C2sSession::~C2sSession() {
   Log(LogLevel::kInfo, "xmpp_closed",
@@ -72,7 +75,7 @@ C2sSession::~C2sSession() {
 
 void C2sSession::Start() {
   asio::co_spawn(
-      stream_.get_executor(), [self = shared_from_this()] { return self->Run(); }, asio::detached);
+      executor_, [self = shared_from_this()] { return self->Run(); }, asio::detached);
 }
 
 awaitable<void> C2sSession::Run() {
@@ -83,11 +86,14 @@ awaitable<void> C2sSession::Run() {
       self->Fail({StreamCondition::kConnectionTimeout, "negotiation took too long"});
     }
   });
+  co_await Serve();
+}
+
+awaitable<void> C2sSession::Serve() {
   std::array<char, kReadBytes> buffer;
-  for (;;) {
+  while (!handed_over_) {
     beast::error_code ec;
-    const size_t n = co_await stream_.async_read_some(
-        asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+    const size_t n = co_await ReadSome(asio::buffer(buffer), ec);
     if (ec) break;
     if (closing_) continue;  // read and dropped until the connection closes
     FeedResult result = reader_.Feed(std::string_view(buffer.data(), n), SteadyMillis());
@@ -111,7 +117,31 @@ awaitable<void> C2sSession::Run() {
       co_await UpgradeToTls();
     }
   }
+  if (co_await WaitDetached()) co_return;  // resumed: the new connection's Serve goes on
   co_await End();
+}
+
+// A resumed session's stream may run on another loop than the session: the read is started
+// there and the coroutine resumes here.
+awaitable<size_t> C2sSession::ReadSome(asio::mutable_buffer buffer, beast::error_code& ec) {
+  if (stream_.get_executor() == executor_) {
+    co_return co_await stream_.async_read_some(buffer,
+                                               asio::redirect_error(asio::use_awaitable, ec));
+  }
+  co_return co_await asio::co_spawn(
+      stream_.get_executor(),
+      [this, buffer, &ec]() -> awaitable<size_t> {
+        co_return co_await stream_.async_read_some(buffer,
+                                                   asio::redirect_error(asio::use_awaitable, ec));
+      },
+      asio::use_awaitable);
+}
+
+void C2sSession::CloseSocket() {
+  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->stream_).socket().close(ignored);
+  });
 }
 
 awaitable<void> C2sSession::HandleEvent(XmlEvent& event) {
@@ -122,8 +152,11 @@ awaitable<void> C2sSession::HandleEvent(XmlEvent& event) {
     closing_ = true;
     Shutdown();
   } else if (auto* stanza = std::get_if<xml_events::Stanza>(&event)) {
-    if (phase_ == Phase::kBound) {
+    if (phase_ == Phase::kBound && stanza->element.ns == kSmNs) {
+      HandleSm(stanza->element);  // XEP-0198's elements are no stanzas
+    } else if (phase_ == Phase::kBound) {
       co_await HandleStanza(stanza->element);
+      if (sm_) sm_->Handled();
     } else {
       co_await HandleNegotiation(stanza->element);
     }
@@ -142,6 +175,7 @@ awaitable<void> C2sSession::End() {
     available_ = false;
   }
   if (principal_) {
+    if (!sm_id_.empty()) services_.sm_sessions.Remove(user_id_, sm_id_);
     auto signing_out =
         net::OnWorker(services_.workers, [this] { return services_.auth.Logout(*principal_); });
     (void)co_await std::move(signing_out);
@@ -156,8 +190,7 @@ void C2sSession::Deliver(chat::SharedFrame frame) {
     first = inbox_.empty();
     inbox_.push_back(std::move(frame));
   }
-  if (first)
-    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->DrainInbox(); });
+  if (first) asio::post(executor_, [self = shared_from_this()] { self->DrainInbox(); });
 }
 
 // The Hub slice's fast path: on this session's own loop, so no post; frames handed over by
@@ -186,8 +219,7 @@ void C2sSession::DrainInbox() {
 }
 
 void C2sSession::Close(chat::CloseReason reason) {
-  asio::post(stream_.get_executor(),
-             [self = shared_from_this(), reason] { self->CloseNow(reason); });
+  asio::post(executor_, [self = shared_from_this(), reason] { self->CloseNow(reason); });
 }
 
 void C2sSession::CloseNow(chat::CloseReason reason) {
@@ -196,11 +228,10 @@ void C2sSession::CloseNow(chat::CloseReason reason) {
 }
 
 void C2sSession::Fail(StreamFailure failure, bool drop_queued) {
-  if (closing_) return;
+  if (closing_ || handed_over_) return;
   if (tls_pending_) {  // no stream to write the error on until the handshake ends
     closing_ = true;
-    beast::error_code ignored;
-    beast::get_lowest_layer(stream_).socket().close(ignored);
+    CloseSocket();
     return;
   }
   if (failure.condition != StreamCondition::kSystemShutdown) {
@@ -219,13 +250,23 @@ void C2sSession::Fail(StreamFailure failure, bool drop_queued) {
   // A stream error needs an open stream: a header first when none was sent yet.
   Send((header_sent_ ? "" : StreamHeader()) + StreamErrorXml(failure));
   closing_ = true;
+  if (detached_) {  // no connection: the waiting session ends now
+    sm_timer_.cancel();
+    return;
+  }
   Shutdown();
 }
 
 void C2sSession::Send(std::string text) { Queue(Outgoing{std::move(text), nullptr, 0}); }
 
-void C2sSession::Queue(Outgoing out) {
+void C2sSession::Queue(Outgoing out, bool replay) {
   if (closing_) return;
+  const SmKeep kept = sm_ && !replay ? SmRecord(out) : SmKeep::kKept;
+  if (kept == SmKeep::kOverBound) {
+    Fail({StreamCondition::kPolicyViolation, "the client does not acknowledge what it gets"}, true);
+    return;
+  }
+  if (detached_) return;  // kept for the resume
   queued_bytes_ += SizeOf(out);
   if (queued_bytes_ > options_.max_outgoing_bytes) {
     queued_bytes_ -= SizeOf(out);
@@ -234,6 +275,7 @@ void C2sSession::Queue(Outgoing out) {
   }
   outgoing_.push_back(std::move(out));
   if (!writing_ && !tls_pending_) WriteNext();
+  if (kept == SmKeep::kRequestAck) Send("<r xmlns='urn:xmpp:sm:3'/>");
 }
 
 void C2sSession::WriteNext() {
@@ -243,27 +285,34 @@ void C2sSession::WriteNext() {
       asio::buffer(out.head),
       out.frame ? asio::buffer(out.frame->data() + out.offset, out.frame->size() - out.offset)
                 : asio::const_buffer()};
-  asio::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, size_t) {
-    self->writing_ = false;
-    self->written_.cancel();
-    const Outgoing& done = self->outgoing_.front();
-    self->queued_bytes_ -= SizeOf(done);
-    self->outgoing_.pop_front();
-    if (ec) {
-      self->closing_ = true;
-      self->outgoing_.clear();
-      self->queued_bytes_ = 0;
-      beast::error_code ignored;
-      beast::get_lowest_layer(self->stream_).socket().close(ignored);
-      return;
-    }
-    if (self->tls_pending_ && self->outgoing_.empty()) return;  // UpgradeToTls goes on
-    if (!self->outgoing_.empty()) {
-      self->WriteNext();
-    } else if (self->closing_) {
-      self->Shutdown();
-    }
+  // Started on the stream's loop; completes on the session's (the same loop but after a
+  // resume of a session from another loop).
+  asio::dispatch(stream_.get_executor(), [self = shared_from_this(), buffers] {
+    asio::async_write(self->stream_, buffers, [self](beast::error_code ec, size_t) {
+      asio::dispatch(self->executor_, [self, ec] { self->Written(ec); });
+    });
   });
+}
+
+void C2sSession::Written(beast::error_code ec) {
+  writing_ = false;
+  written_.cancel();
+  const Outgoing& done = outgoing_.front();
+  queued_bytes_ -= SizeOf(done);
+  outgoing_.pop_front();
+  if (ec) {
+    closing_ = closing_ || !Resumable();  // a resumable session waits for its client instead
+    outgoing_.clear();
+    queued_bytes_ = 0;
+    CloseSocket();
+    return;
+  }
+  if (tls_pending_ && outgoing_.empty()) return;  // UpgradeToTls goes on
+  if (!outgoing_.empty()) {
+    WriteNext();
+  } else if (closing_) {
+    Shutdown();
+  }
 }
 
 // Once the queue is written: the TCP connection is shut down (the reader then ends), or at
@@ -273,22 +322,20 @@ void C2sSession::Shutdown() {
     deadline_.expires_after(kCloseGrace);
     deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
       if (ec) return;
-      if (auto self = weak.lock()) {
-        beast::error_code ignored;
-        beast::get_lowest_layer(self->stream_).socket().close(ignored);
-      }
+      if (auto self = weak.lock()) self->CloseSocket();
     });
     return;
   }
-  beast::error_code ignored;
-  beast::get_lowest_layer(stream_).socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->stream_)
+        .socket()
+        .shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  });
   deadline_.expires_after(kLingerGrace);
   deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
     if (ec) return;
-    if (auto self = weak.lock()) {
-      beast::error_code ignored;
-      beast::get_lowest_layer(self->stream_).socket().close(ignored);
-    }
+    if (auto self = weak.lock()) self->CloseSocket();
   });
 }
 

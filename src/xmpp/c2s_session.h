@@ -55,6 +55,8 @@
 #include "xmpp/muc_presence.h"
 #include "xmpp/namespaces.h"
 #include "xmpp/options.h"
+#include "xmpp/sm_queue.h"
+#include "xmpp/sm_registry.h"
 #include "xmpp/stream_error.h"
 #include "xmpp/xml_stream_reader.h"
 #include "xmpp/xmpp_frames.h"
@@ -74,6 +76,7 @@ struct C2sServices {
   const std::atomic<bool>& shutting_down;
   chat::Groups& groups;      // MUC moderation (c2s_muc_admin.cc)
   MucOccupancy& occupancy;   // the rooms' XMPP occupants on this node
+  SmRegistry& sm_sessions;   // the resumable sessions (XEP-0198)
 };
 
 class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSession> {
@@ -105,10 +108,18 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
 
   // --- the connection (c2s_session.cc) ---
   boost::asio::awaitable<void> Run();
+  // Reads and handles the stream until the connection ends, then ends the session, or keeps
+  // it detached for a resume (XEP-0198).
+  boost::asio::awaitable<void> Serve();
+  boost::asio::awaitable<size_t> ReadSome(boost::asio::mutable_buffer buffer,
+                                          boost::beast::error_code& ec);
+  void Written(boost::beast::error_code ec);
+  void CloseSocket();
   boost::asio::awaitable<void> HandleEvent(XmlEvent& event);
   boost::asio::awaitable<void> End();
   void Send(std::string text);
-  void Queue(Outgoing out);
+  // `replay`: resent after a resume, kept already for the next one (XEP-0198).
+  void Queue(Outgoing out, bool replay = false);
   void WriteNext();
   // Sends the stream error and ends the stream; `drop_queued`: what is queued but not being
   // written is dropped first (a client that does not read, or may no longer).
@@ -187,6 +198,25 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   void HandleCarbons(const XmlElement& iq);
   void WriteCarbon(const Route& route, const chat::SharedFrame& frame);
 
+  // --- XEP-0198 stream management (c2s_stream_management.cc) ---
+  struct TakeOverResult;
+  bool Resumable() const { return sm_ && !sm_id_.empty(); }
+  void HandleSm(const XmlElement& element);                                    // bound
+  boost::asio::awaitable<void> HandleSmBeforeBind(const XmlElement& element);  // <resume/>
+  void SmFailed(std::string_view condition, std::optional<uint32_t> h = std::nullopt);
+  enum class SmKeep { kKept, kRequestAck, kOverBound };
+  SmKeep SmRecord(const Outgoing& out);
+  // After the connection is lost: waits detached for a resume; true if one took the session.
+  boost::asio::awaitable<bool> WaitDetached();
+  // On this session's loop: a resume of it by a new connection of the user's; adopts the
+  // connection's stream unless refused (then the stream is handed back in the result).
+  boost::asio::awaitable<TakeOverResult> TakeOver(uint32_t h, std::unique_ptr<tls::Stream> stream);
+
+  // --- XEP-0184 receipts and XEP-0333 chat markers as cursors (c2s_receipts.cc) ---
+  static bool IsMarker(const XmlElement& message);
+  boost::asio::awaitable<void> HandleMarker(const XmlElement& message, int64_t peer);
+  void WriteMarkers(const Route& route);  // 'c': the contact's cursors moved
+
   // --- routing the domain's frames (c2s_routing.cc) ---
   void RouteFrame(chat::SharedFrame frame);
   enum class Decision { kWrite, kDrop, kResolve };
@@ -199,6 +229,9 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   boost::asio::awaitable<void> Resolve();
   void Remember(int64_t user_id, const std::string& username);
 
+  // The session's own loop. After a resume the stream may belong to another loop: its I/O is
+  // started there and completes here (c2s_session.cc).
+  const boost::asio::any_io_executor executor_;
   tls::Stream stream_;
   net::ConnectionLimiter::Slot slot_;
   const size_t slice_;
@@ -252,6 +285,20 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   std::unordered_map<int64_t, store::Role> joined_rooms_;
   std::unordered_map<int64_t, MucRoomMembers> room_members_;  // joined room -> members known
   std::unordered_map<std::string, std::pair<int64_t, std::string>> reflections_;
+  // Markers (strand only): per direct conversation, the contact's delivered and read seqs
+  // this stream was told.
+  std::unordered_map<int64_t, std::pair<int64_t, int64_t>> markers_told_;
+
+  // XEP-0198 (strand only): counters and unacked stanzas once enabled; the resume id if
+  // resumable; detached: the connection is lost and the session waits for a resume.
+  std::optional<SmQueue> sm_;
+  std::string sm_id_;
+  uint32_t sm_unrequested_ = 0;  // stanzas sent since the last <r/>
+  bool detached_ = false;        // nothing is written: kept for a resume
+  bool sm_waiting_ = false;      // detached and idle: a resume may take the session over
+  uint64_t detachments_ = 0;
+  bool handed_over_ = false;  // this connection's stream went to the session it resumed
+  boost::asio::steady_timer sm_timer_;
 };
 
 }  // namespace parley::xmpp

@@ -36,7 +36,7 @@ XmlElement DiscoInfo() {
       .Set("type", "im")
       .Set("name", "Parley");
   for (std::string_view feature : {kDiscoInfoNs, kPingNs, kRosterNs, kStanzaIdNs, kChatStatesNs,
-                                   kBlockingNs, kMamNs, kCarbonsNs}) {
+                                   kBlockingNs, kMamNs, kCarbonsNs, kReceiptsNs, kChatMarkersNs}) {
     query.Add(XmlElement(std::string(kDiscoInfoNs), "feature")).Set("var", std::string(feature));
   }
   return query;
@@ -171,10 +171,15 @@ awaitable<void> C2sSession::HandleMessage(const XmlElement& message) {
   }
   const XmlElement* body = message.Child("body", kClientNs);
   const bool composing = message.Child("composing", kChatStatesNs) != nullptr;
-  if (body == nullptr && !composing) co_return;  // other chat states, receipts: not mapped yet
+  const bool marker = body == nullptr && IsMarker(message);  // XEP-0184, XEP-0333
+  if (body == nullptr && !composing && !marker) co_return;   // other chat states: not mapped
   std::optional<int64_t> peer = co_await UserIdOf(to->local);
   if (!peer) {
     ReplyError(message, Status(Code::kNotFound, "no such user"));
+    co_return;
+  }
+  if (marker) {
+    co_await HandleMarker(message, *peer);
     co_return;
   }
   if (body == nullptr) {

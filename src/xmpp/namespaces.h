@@ -30,7 +30,9 @@ inline constexpr std::string_view kMucUserNs = "http://jabber.org/protocol/muc#u
 inline constexpr std::string_view kMucAdminNs = "http://jabber.org/protocol/muc#admin";
 inline constexpr std::string_view kRsmNs = "http://jabber.org/protocol/rsm";  // XEP-0059
 inline constexpr std::string_view kChatStatesNs = "http://jabber.org/protocol/chatstates";  // 0085
+inline constexpr std::string_view kReceiptsNs = "urn:xmpp:receipts";          // XEP-0184
 inline constexpr std::string_view kBlockingNs = "urn:xmpp:blocking";          // XEP-0191
+inline constexpr std::string_view kSmNs = "urn:xmpp:sm:3";                    // XEP-0198
 inline constexpr std::string_view kPingNs = "urn:xmpp:ping";                  // XEP-0199
 inline constexpr std::string_view kDelayNs = "urn:xmpp:delay";                // XEP-0203
 inline constexpr std::string_view kCarbonsNs = "urn:xmpp:carbons:2";          // XEP-0280
@@ -38,6 +40,9 @@ inline constexpr std::string_view kForwardNs = "urn:xmpp:forward:0";          //
 inline constexpr std::string_view kMamNs = "urn:xmpp:mam:2";                  // XEP-0313
 inline constexpr std::string_view kStanzaIdNs = "urn:xmpp:sid:0";             // XEP-0359
 inline constexpr std::string_view kRetractNs = "urn:xmpp:message-retract:1";  // XEP-0424
+
+// XEP-0333 chat markers.
+inline constexpr std::string_view kChatMarkersNs = "urn:xmpp:chat-markers:0";
 
 }  // namespace parley::xmpp
 

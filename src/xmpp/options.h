@@ -19,6 +19,8 @@ struct C2sOptions {
   size_t max_outgoing_bytes = 1024 * 1024;  // queued to one client before it is closed
   size_t max_sessions_per_user = 32;        // Hub peers of one account (any protocol)
   bool allow_plain_without_tls = false;     // offer SASL PLAIN on a stream without TLS
+  int resume_timeout_s = 300;               // XEP-0198: a lost stream waits (0: no resume)
+  size_t max_unacked_stanzas = 1000;        // XEP-0198: kept unacknowledged, then closed
 };
 
 // The listener (xmpp_server.h).

@@ -31,6 +31,8 @@ std::string_view ConditionName(StreamCondition condition) {
       return "unsupported-encoding";
     case StreamCondition::kConflict:
       return "conflict";
+    case StreamCondition::kUndefinedCondition:
+      return "undefined-condition";
   }
   return "undefined-condition";
 }

@@ -21,6 +21,7 @@ enum class StreamCondition {
   kSystemShutdown,       // the server is stopping
   kUnsupportedEncoding,  // anything but UTF-8
   kConflict,             // the same resource bound again elsewhere, or a revoked session
+  kUndefinedCondition,   // XEP-0198: an <a/> acknowledging more than was sent
 };
 
 struct StreamFailure {

@@ -65,6 +65,11 @@ chat::SharedFrame XmppFrameEncoder::Encode(const chat::Event& event) const {
     return chat::MakeFrame(RouteLine('a', 0, acked->message.conversation_id) +
                            acked->message.client_id + "\n" + std::to_string(acked->message.seq));
   }
+  if (auto* moved = std::get_if<events::ReceiptMoved>(&event)) {
+    return chat::MakeFrame(RouteLine('c', moved->member.user_id, moved->conversation_id) +
+                           std::to_string(moved->member.delivered_seq) + " " +
+                           std::to_string(moved->member.read_seq));
+  }
   if (auto* typing = std::get_if<events::Typing>(&event)) {
     return chat::MakeFrame(
         RouteLine('m', typing->user_id, typing->conversation_id) +

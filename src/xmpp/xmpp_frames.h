@@ -15,6 +15,8 @@
 //   "a 0 <conversation>\n" + id \n seq  the sending device's send was acked: a groupchat send
 //                                        is reflected (c2s_muc.cc), anything else dropped
 //   "g ..." and "o ..."                  a room's changes and occupants (muc_frames.h)
+//   "c <user> <conversation>\n" + D R    <user>'s delivered and read seqs in <conversation>
+//                                        moved: XEP-0333 markers (c2s_receipts.cc)
 //   "x 0 0\n" + stanza                   a whole stanza, written as it is
 // An empty frame: nothing for XMPP (events not mapped yet: docs/xmpp.md).
 // Stateless after construction, thread-safe.
@@ -40,7 +42,7 @@ class XmppFrameEncoder : public chat::FrameEncoder {
 };
 
 struct Route {
-  char kind = 'x';  // a, g, m, o, p, q, r or x
+  char kind = 'x';  // a, c, g, m, o, p, q, r or x
   int64_t user_id = 0;
   int64_t conversation_id = 0;
   int64_t direct_recipient_id = 0;  // 'm' in a direct conversation: the other member; else 0

@@ -20,6 +20,9 @@ namespace parley::xmpp {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
+// XEP-0198: the sessions of one user that wait detached for a resume at most.
+constexpr size_t kMaxDetachedPerUser = 4;
+
 struct XmppServer::Impl {
   Impl(XmppOptions opts, XmppServices svc)
       : options(std::move(opts)),
@@ -29,7 +32,7 @@ struct XmppServer::Impl {
         hashing(std::max(1, options.hashing_threads), options.hashing_queue),
         c2s{services.auth, services.chat, services.social, services.hub,
             workers,       hashing,       encoder,         services.tls,
-            shutting_down, services.groups, occupancy},
+            shutting_down, services.groups, occupancy,     sm_sessions},
         connections(options.max_connections, options.max_connections_per_address),
         acceptor(*services.loops.front()) {}
 
@@ -41,6 +44,7 @@ struct XmppServer::Impl {
   const XmppFrameEncoder encoder;
   std::atomic<bool> shutting_down{false};
   MucOccupancy occupancy;
+  SmRegistry sm_sessions{kMaxDetachedPerUser};
   asio::thread_pool workers;
   net::WorkPool hashing;
   C2sServices c2s;

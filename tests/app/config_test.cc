@@ -376,12 +376,18 @@ TEST(ConfigTest, XmppSettings) {
   ASSERT_TRUE(caps.ok()) << caps.status().message();
   EXPECT_EQ(caps->xmpp.max_connections, 6000u);
   EXPECT_EQ(caps->xmpp.max_connections_per_address, 5500u);
+  EXPECT_EQ(set->xmpp.c2s.resume_timeout_s, 300);
+  auto resume = ParseConfig({"--xmpp-resume-timeout-s", "0"});
+  ASSERT_TRUE(resume.ok()) << resume.status().message();
+  EXPECT_EQ(resume->xmpp.c2s.resume_timeout_s, 0);
 
   for (const std::vector<std::string>& bad :
        std::vector<std::vector<std::string>>{{"--xmpp-listen", "5222"},
                                              {"--xmpp-max-connections", "0"},
                                              {"--xmpp-max-connections-per-address", "0"},
                                              {"--xmpp-max-connections", "many"},
+                                             {"--xmpp-resume-timeout-s", "-1"},
+                                             {"--xmpp-resume-timeout-s", "86401"},
                                              {"--xmpp-listen", "127.0.0.1:70000"},
                                              {"--xmpp-domain", ""},
                                              {"--xmpp-domain", "Chat.Example.org"},
