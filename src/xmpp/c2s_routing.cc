@@ -130,6 +130,7 @@ void C2sSession::Write(const xmpp::Route& route, const chat::SharedFrame& frame)
     case 'g':
     case 'o':
       WriteRoomEvent(route);
+      return;
     case 'c':
       WriteMarkers(route);
       return;
