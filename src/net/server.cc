@@ -71,6 +71,7 @@ struct Server::Impl {
     context.reports = services.reports;
     context.retention = &services.retention;
     context.stickers = services.stickers;
+    context.xmpp_websocket = services.xmpp_websocket;
     // One hub slice per event loop: a connection attaches to the slice of the loop it runs on.
     std::vector<chat::SlicePoster> posters;
     for (auto& loop : io_loops) {

@@ -47,6 +47,7 @@
 #include "chat/social/social.h"
 #include "metrics/server_metrics.h"
 #include "net/client_address.h"
+#include "net/websocket_handoff.h"
 #include "push/registry.h"
 
 namespace parley::oidc {
@@ -130,6 +131,9 @@ struct Services {
   chat::Retention& retention;
   // Sticker packs (chat/media/stickers.h); null: those routes answer `unavailable`.
   chat::Stickers* stickers = nullptr;
+  // Takes WebSocket upgrades at /xmpp-websocket (net/websocket_handoff.h: the XMPP front door,
+  // set when XMPP is on); empty: that path is 404.
+  WebSocketHandler xmpp_websocket = {};
 };
 
 class Server {

@@ -47,7 +47,7 @@ void C2sSession::RouteFrame(chat::SharedFrame frame) {
       pending_.push_back(std::move(frame));
       resolving_ = true;
       asio::co_spawn(
-          stream_.get_executor(), [self = shared_from_this()] { return self->Resolve(); },
+          transport_->executor(), [self = shared_from_this()] { return self->Resolve(); },
           asio::detached);
       break;
   }
@@ -90,7 +90,7 @@ void C2sSession::Write(const xmpp::Route& route, const chat::SharedFrame& frame)
   const size_t tail_offset = static_cast<size_t>(route.tail.data() - frame->data());
   switch (route.kind) {
     case 'x':
-      Queue(Outgoing{"", frame, tail_offset});
+      Queue(Outgoing{"", frame, tail_offset, {}});
       return;
     case 'r': {
       const std::string jid = XmlEscape(usernames_.at(route.user_id) + "@" + options_.domain);
@@ -122,7 +122,9 @@ void C2sSession::Write(const xmpp::Route& route, const chat::SharedFrame& frame)
     case 'p': {
       const std::string element = route.kind == 'p' ? "<presence from='" : "<message from='";
       Queue(Outgoing{element + XmlEscape(usernames_.at(route.user_id) + "@" + options_.domain),
-                     frame, tail_offset});
+                     frame,
+                     tail_offset,
+                     {}});
       return;
     }
   }

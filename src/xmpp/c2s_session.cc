@@ -4,9 +4,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -19,7 +16,6 @@ using asio::awaitable;
 
 namespace {
 
-constexpr size_t kReadBytes = 4096;
 constexpr std::chrono::seconds kCloseGrace{10};  // to write what is queued
 constexpr std::chrono::seconds kLingerGrace{2};  // for the client to close after our FIN
 
@@ -30,7 +26,7 @@ int64_t SteadyMillis() {
 }
 
 size_t SizeOf(const C2sSession::Outgoing& out) {
-  return out.head.size() + (out.frame ? out.frame->size() - out.offset : 0);
+  return out.head.size() + (out.frame ? out.frame->size() - out.offset : 0) + out.tail.size();
 }
 
 StreamFailure FailureOf(chat::CloseReason reason) {
@@ -51,19 +47,18 @@ StreamFailure FailureOf(chat::CloseReason reason) {
 
 }  // namespace
 
-C2sSession::C2sSession(tls::Stream stream, size_t slice, C2sServices& services,
+C2sSession::C2sSession(std::unique_ptr<C2sTransport> transport, size_t slice, C2sServices& services,
                        const C2sOptions& options, std::string client_key, std::string session_id,
                        net::ConnectionLimiter::Slot slot)
-    : stream_(std::move(stream)),
+    : transport_(std::move(transport)),
       slot_(std::move(slot)),
       slice_(slice),
       services_(services),
       options_(options),
       client_key_(std::move(client_key)),
       session_id_(std::move(session_id)),
-      reader_(options.xml),
-      deadline_(stream_.get_executor()),
-      written_(stream_.get_executor()) {}
+      deadline_(transport_->executor()),
+      written_(transport_->executor()) {}
 
 C2sSession::~C2sSession() {
   Log(LogLevel::kInfo, "xmpp_closed",
@@ -72,10 +67,11 @@ C2sSession::~C2sSession() {
 
 void C2sSession::Start() {
   asio::co_spawn(
-      stream_.get_executor(), [self = shared_from_this()] { return self->Run(); }, asio::detached);
+      transport_->executor(), [self = shared_from_this()] { return self->Run(); }, asio::detached);
 }
 
 awaitable<void> C2sSession::Run() {
+  if (!co_await transport_->Open()) co_return;
   deadline_.expires_after(std::chrono::milliseconds(options_.negotiation_timeout_ms));
   deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
     if (ec) return;
@@ -83,14 +79,11 @@ awaitable<void> C2sSession::Run() {
       self->Fail({StreamCondition::kConnectionTimeout, "negotiation took too long"});
     }
   });
-  std::array<char, kReadBytes> buffer;
   for (;;) {
-    beast::error_code ec;
-    const size_t n = co_await stream_.async_read_some(
-        asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) break;
+    std::optional<std::string_view> input = co_await transport_->Read();
+    if (!input) break;
     if (closing_) continue;  // read and dropped until the connection closes
-    FeedResult result = reader_.Feed(std::string_view(buffer.data(), n), SteadyMillis());
+    FeedResult result = transport_->Parse(*input, SteadyMillis());
     if (auto* failure = std::get_if<StreamFailure>(&result)) {
       Fail(*failure);
       continue;
@@ -102,7 +95,7 @@ awaitable<void> C2sSession::Run() {
         // Anything the client sent after the element that restarts the stream is dropped
         // (RFC 6120 forbids sending it before the restart).
         restart_ = false;
-        reader_.Restart();
+        transport_->RestartStream();
         break;
       }
     }
@@ -118,7 +111,7 @@ awaitable<void> C2sSession::HandleEvent(XmlEvent& event) {
   if (auto* opened = std::get_if<xml_events::StreamOpened>(&event)) {
     OpenStream(opened->header);
   } else if (std::holds_alternative<xml_events::StreamClosed>(event)) {
-    Send("</stream:stream>");
+    Send(std::string(transport_->StreamFooter()));
     closing_ = true;
     Shutdown();
   } else if (auto* stanza = std::get_if<xml_events::Stanza>(&event)) {
@@ -157,7 +150,7 @@ void C2sSession::Deliver(chat::SharedFrame frame) {
     inbox_.push_back(std::move(frame));
   }
   if (first)
-    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->DrainInbox(); });
+    asio::post(transport_->executor(), [self = shared_from_this()] { self->DrainInbox(); });
 }
 
 // The Hub slice's fast path: on this session's own loop, so no post; frames handed over by
@@ -186,7 +179,7 @@ void C2sSession::DrainInbox() {
 }
 
 void C2sSession::Close(chat::CloseReason reason) {
-  asio::post(stream_.get_executor(),
+  asio::post(transport_->executor(),
              [self = shared_from_this(), reason] { self->CloseNow(reason); });
 }
 
@@ -199,8 +192,7 @@ void C2sSession::Fail(StreamFailure failure, bool drop_queued) {
   if (closing_) return;
   if (tls_pending_) {  // no stream to write the error on until the handshake ends
     closing_ = true;
-    beast::error_code ignored;
-    beast::get_lowest_layer(stream_).socket().close(ignored);
+    transport_->Abort();
     return;
   }
   if (failure.condition != StreamCondition::kSystemShutdown) {
@@ -217,12 +209,14 @@ void C2sSession::Fail(StreamFailure failure, bool drop_queued) {
     }
   }
   // A stream error needs an open stream: a header first when none was sent yet.
-  Send((header_sent_ ? "" : StreamHeader()) + StreamErrorXml(failure));
+  if (!header_sent_) Send(StreamHeader());
+  Send(StreamErrorXml(failure));
+  Send(std::string(transport_->StreamFooter()));
   closing_ = true;
   Shutdown();
 }
 
-void C2sSession::Send(std::string text) { Queue(Outgoing{std::move(text), nullptr, 0}); }
+void C2sSession::Send(std::string text) { Queue(Outgoing{std::move(text), nullptr, 0, {}}); }
 
 void C2sSession::Queue(Outgoing out) {
   if (closing_) return;
@@ -239,11 +233,12 @@ void C2sSession::Queue(Outgoing out) {
 void C2sSession::WriteNext() {
   writing_ = true;
   const Outgoing& out = outgoing_.front();
-  std::array<asio::const_buffer, 2> buffers{
+  std::array<asio::const_buffer, 3> buffers{
       asio::buffer(out.head),
       out.frame ? asio::buffer(out.frame->data() + out.offset, out.frame->size() - out.offset)
-                : asio::const_buffer()};
-  asio::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, size_t) {
+                : asio::const_buffer(),
+      asio::buffer(out.tail)};
+  transport_->Write(buffers, [self = shared_from_this()](beast::error_code ec) {
     self->writing_ = false;
     self->written_.cancel();
     const Outgoing& done = self->outgoing_.front();
@@ -253,8 +248,7 @@ void C2sSession::WriteNext() {
       self->closing_ = true;
       self->outgoing_.clear();
       self->queued_bytes_ = 0;
-      beast::error_code ignored;
-      beast::get_lowest_layer(self->stream_).socket().close(ignored);
+      self->transport_->Abort();
       return;
     }
     if (self->tls_pending_ && self->outgoing_.empty()) return;  // UpgradeToTls goes on
@@ -266,30 +260,22 @@ void C2sSession::WriteNext() {
   });
 }
 
-// Once the queue is written: the TCP connection is shut down (the reader then ends), or at
-// the latest after kCloseGrace.
+// Once the queue is written: the transport ends the connection gracefully (the reader then
+// ends), or it is closed at the latest after kCloseGrace.
 void C2sSession::Shutdown() {
-  if (writing_ || !outgoing_.empty()) {
-    deadline_.expires_after(kCloseGrace);
+  const auto abort_after = [this](std::chrono::seconds grace) {
+    deadline_.expires_after(grace);
     deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
       if (ec) return;
-      if (auto self = weak.lock()) {
-        beast::error_code ignored;
-        beast::get_lowest_layer(self->stream_).socket().close(ignored);
-      }
+      if (auto self = weak.lock()) self->transport_->Abort();
     });
+  };
+  if (writing_ || !outgoing_.empty()) {
+    abort_after(kCloseGrace);
     return;
   }
-  beast::error_code ignored;
-  beast::get_lowest_layer(stream_).socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-  deadline_.expires_after(kLingerGrace);
-  deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
-    if (ec) return;
-    if (auto self = weak.lock()) {
-      beast::error_code ignored;
-      beast::get_lowest_layer(self->stream_).socket().close(ignored);
-    }
-  });
+  transport_->Shutdown([self = shared_from_this()](beast::error_code) {});
+  abort_after(kLingerGrace);
 }
 
 }  // namespace parley::xmpp

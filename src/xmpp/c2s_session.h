@@ -1,4 +1,6 @@
-// C2sSession: one XMPP client connection (RFC 6120/6121), docs/xmpp.md.
+// C2sSession: one XMPP client connection (RFC 6120/6121), docs/xmpp.md, on TCP or a WebSocket
+// (RFC 7395): the transport (c2s_transport.h) reads, parses, frames and writes; everything
+// else is written once here.
 //
 // Lifecycle: the client opens a stream; the session answers with its features and runs SASL
 // (SCRAM-SHA-256, or PLAIN on a TLS stream or when plain PLAIN is allowed; when the server has
@@ -48,7 +50,7 @@
 #include "net/connection_limiter.h"
 #include "net/work_pool.h"
 #include "tls/context.h"
-#include "tls/stream.h"
+#include "xmpp/c2s_transport.h"
 #include "xmpp/jid.h"
 #include "xmpp/namespaces.h"
 #include "xmpp/options.h"
@@ -78,8 +80,9 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   // `client_key`: the client's address limit key (login limits); `session_id`: in every log line.
   // `slot` counts the connection until the session is destroyed.
   // `slice`: the Hub slice of the event loop the stream runs on (chat/fanout/hub.h).
-  C2sSession(tls::Stream stream, size_t slice, C2sServices& services, const C2sOptions& options,
-             std::string client_key, std::string session_id, net::ConnectionLimiter::Slot slot);
+  C2sSession(std::unique_ptr<C2sTransport> transport, size_t slice, C2sServices& services,
+             const C2sOptions& options, std::string client_key, std::string session_id,
+             net::ConnectionLimiter::Slot slot);
   ~C2sSession() override;
 
   void Start();
@@ -90,11 +93,13 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   void DeliverHere(chat::SharedFrame frame) override;  // on the session's event loop only
   void Close(chat::CloseReason reason) override;
 
-  // One write: text of this session's, then a shared frame's bytes from `offset` (if any).
+  // One write: text of this session's, then a shared frame's bytes from `offset` (if any),
+  // then more text of this session's: whole elements (a WebSocket message each).
   struct Outgoing {
     std::string head;
     chat::SharedFrame frame;  // may be null
     size_t offset = 0;
+    std::string tail;
   };
 
  private:
@@ -180,14 +185,13 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   boost::asio::awaitable<void> Resolve();
   void Remember(int64_t user_id, const std::string& username);
 
-  tls::Stream stream_;
+  std::unique_ptr<C2sTransport> transport_;
   net::ConnectionLimiter::Slot slot_;
   const size_t slice_;
   C2sServices& services_;
   const C2sOptions& options_;
   const std::string client_key_;
   const std::string session_id_;
-  XmlStreamReader reader_;
   boost::asio::steady_timer deadline_;  // negotiation, then the closing grace
 
   Phase phase_ = Phase::kSasl;
