@@ -410,32 +410,24 @@ int Main(int argc, char** argv) {
   if (!port.ok()) return Fail(port.status());
   // The XMPP front door (docs/xmpp.md): its streams on the same event loops and Hub slices as
   // the WebSocket sessions, onto the same domain services.
-  // With a certificate, STARTTLS is required on it: the same files, reloaded on SIGHUP too.
-  std::unique_ptr<tls::ServerContext> xmpp_tls;
+  // With a certificate, STARTTLS is required on it: the HTTP server's, reloaded with it on SIGHUP.
   std::optional<uint16_t> xmpp_port;
   if (config->xmpp.enabled) {
-    if (!config->server.tls_cert_file.empty()) {
-      auto loaded =
-          tls::ServerContext::Load(config->server.tls_cert_file, config->server.tls_key_file);
-      if (!loaded.ok()) return Fail(loaded.status());
-      xmpp_tls = std::move(*loaded);
-    }
     xmpp_server = std::make_unique<xmpp::XmppServer>(
         config->xmpp,
-        xmpp::XmppServices{auth, chat, social, hub, server.event_loops(), xmpp_tls.get()});
+        xmpp::XmppServices{auth, chat, social, hub, server.event_loops(), server.tls_context()});
     auto started = xmpp_server->Start();
     if (!started.ok()) return Fail(started.status());
     xmpp_port = *started;
   }
 
   std::atomic<bool> stopped{false};  // set once Run() returned: the next wake-up is ours
-  std::thread signal_waiter([&server, &writer, &xmpp_server, &xmpp_tls, &stopped, signals] {
+  std::thread signal_waiter([&server, &writer, &xmpp_server, &stopped, signals] {
     // SIGHUP reloads the TLS certificate (open connections keep theirs); the others stop.
-    const auto wait_for_stop = [&signals, &server, &xmpp_tls, &stopped] {
+    const auto wait_for_stop = [&signals, &server, &stopped] {
       int received = 0;
       while (sigwait(&signals, &received) == 0 && received == SIGHUP && !stopped) {
         (void)server.ReloadTls();  // logs its outcome; a failure keeps the old certificate
-        if (xmpp_tls) (void)xmpp_tls->Reload();  // the same files: the same outcome
       }
       return received;
     };

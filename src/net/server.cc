@@ -302,6 +302,8 @@ uint16_t Server::metrics_port() const {
   return impl_->metrics_acceptor.local_endpoint(ec).port();
 }
 
+const tls::ServerContext* Server::tls_context() const { return impl_->tls.get(); }
+
 Status Server::ReloadTls() {
   if (!impl_->tls) return Status::Ok();
   Status status = impl_->tls->Reload();

@@ -49,6 +49,7 @@
 #include "net/client_address.h"
 #include "net/websocket_handoff.h"
 #include "push/registry.h"
+#include "tls/context.h"
 
 namespace parley::oidc {
 class OidcService;
@@ -153,6 +154,9 @@ class Server {
   // Reads the TLS certificate and key files again (SIGHUP): new connections use them, open
   // ones keep theirs. On failure the old ones stay. Thread-safe; OK without TLS.
   Status ReloadTls();
+  // The certificate new connections use, after Start(), for another front door that speaks TLS
+  // with it (xmpp::XmppServer's STARTTLS; ReloadTls reloads it for both); null without TLS.
+  const tls::ServerContext* tls_context() const;
   // Serves until Stop(); returns when every thread has finished.
   void Run();
   void BeginShutdown();
