@@ -32,23 +32,23 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "chat/fanout/counting_sink.h"
-#include "chat/messaging/digest_source.h"
-#include "chat/groups/groups.h"
 #include "chat/fanout/hub.h"
+#include "chat/fanout/push_sink.h"
+#include "chat/groups/groups.h"
 #include "chat/media/media_cleanup.h"
 #include "chat/media/media_service.h"
+#include "chat/media/stickers.h"
+#include "chat/messaging/digest_source.h"
 #include "chat/messaging/message_writer.h"
-#include "chat/notices/moderation.h"
-#include "chat/social/moments.h"
-#include "chat/notices/notices.h"
 #include "chat/messaging/pruner.h"
-#include "chat/fanout/push_sink.h"
-#include "chat/notices/reports.h"
 #include "chat/messaging/retention.h"
 #include "chat/messaging/search_indexer.h"
+#include "chat/notices/moderation.h"
+#include "chat/notices/notices.h"
+#include "chat/notices/reports.h"
 #include "chat/service.h"
+#include "chat/social/moments.h"
 #include "chat/social/social.h"
-#include "chat/media/stickers.h"
 #include "mail/smtp_mailer.h"
 #include "media/blob_store.h"
 #include "media/image.h"
@@ -187,9 +187,10 @@ int Main(int argc, char** argv) {
   // Stored secrets (two-step sign-in seeds, push targets' secrets, the VAPID key) are sealed
   // under the key file; a key that does not open them stops the start
   // (account/two_factor_keys.h, push/push_store.h).
-  const std::string key_file = config->secret_key_file.empty()
-                                   ? (std::filesystem::path(config->data_dir) / "secret.key").string()
-                                   : config->secret_key_file;
+  const std::string key_file =
+      config->secret_key_file.empty()
+          ? (std::filesystem::path(config->data_dir) / "secret.key").string()
+          : config->secret_key_file;
   auto secret_key = auth::SecretBox::LoadOrCreate(key_file);
   if (!secret_key.ok()) return Fail(secret_key.status());
   // The seeds' check comes before push.db opens: opening it seals clear rows left by older
@@ -234,11 +235,12 @@ int Main(int argc, char** argv) {
   if (!deliveries.ok()) return Fail(deliveries.status());
   config->push.outbox.deliveries = deliveries->get();
   // E-mail digests need a server that sends mail.
-  config->push.registry.digest_after_ms = config->smtp.url.empty() ? 0 : config->push.digest.after_ms;
+  config->push.registry.digest_after_ms =
+      config->smtp.url.empty() ? 0 : config->push.digest.after_ms;
   auto vapid = push::VapidKey::LoadOrCreate(vapid_file, **secret_key);
   if (!vapid.ok()) {
-    return Fail(Status(vapid.status().code(),
-                       vapid.status().message() + " (key file " + key_file + ")"));
+    return Fail(
+        Status(vapid.status().code(), vapid.status().message() + " (key file " + key_file + ")"));
   }
   config->push.registry.vapid_public_key = (*vapid)->public_key_base64url();
   push::HttpClient push_http(config->push.http);
@@ -350,6 +352,16 @@ int Main(int argc, char** argv) {
   if (config->media.redirect_downloads) {
     config->server.media_origin = media::BucketOrigin(config->media_store.s3_options);
   }
+  // The XMPP front door, made once the server's event loops exist (below). Its WebSocket
+  // endpoint (/xmpp-websocket, RFC 7395) is on whenever XMPP is: the HTTP server hands it
+  // those upgrades.
+  std::unique_ptr<xmpp::XmppServer> xmpp_server;
+  net::WebSocketHandler xmpp_websocket;
+  if (config->xmpp.enabled) {
+    xmpp_websocket = [&xmpp_server](net::WebSocketHandoff& handoff) {
+      return xmpp_server->TakeWebSocket(handoff);
+    };
+  }
   net::Server server(config->server, net::Services{auth,
                                                    chat,
                                                    groups,
@@ -370,7 +382,8 @@ int Main(int argc, char** argv) {
                                                    &admin,
                                                    &reports,
                                                    retention,
-                                                   &stickers});
+                                                   &stickers,
+                                                   xmpp_websocket});
   // What the modules keep themselves, read at each scrape.
   metrics_registry.AddGaugeFunction("parley_connections", "Open TCP connections.", {},
                                     [&server] { return double(server.open_connections()); });
@@ -387,43 +400,34 @@ int Main(int argc, char** argv) {
       "parley_push_notifications_dropped_total",
       "Push notifications refused because the outbox intake was full.", {},
       [&outbox] { return double(outbox.stats().dropped); });
-  metrics_registry.AddCounterFunction(
-      "parley_pruned_messages_total", "Messages the retention policies removed.", {},
-      [&pruner] { return double(pruner.stats().messages); });
-  metrics_registry.AddCounterFunction(
-      "parley_pruned_media_total", "Attachments media retention removed from messages.", {},
-      [&pruner] { return double(pruner.stats().media); });
+  metrics_registry.AddCounterFunction("parley_pruned_messages_total",
+                                      "Messages the retention policies removed.", {},
+                                      [&pruner] { return double(pruner.stats().messages); });
+  metrics_registry.AddCounterFunction("parley_pruned_media_total",
+                                      "Attachments media retention removed from messages.", {},
+                                      [&pruner] { return double(pruner.stats().media); });
   auto port = server.Start();
   if (!port.ok()) return Fail(port.status());
   // The XMPP front door (docs/xmpp.md): its streams on the same event loops and Hub slices as
   // the WebSocket sessions, onto the same domain services.
-  // With a certificate, STARTTLS is required on it: the same files, reloaded on SIGHUP too.
-  std::unique_ptr<xmpp::XmppServer> xmpp_server;
-  std::unique_ptr<tls::ServerContext> xmpp_tls;
+  // With a certificate, STARTTLS is required on it: the HTTP server's, reloaded with it on SIGHUP.
   std::optional<uint16_t> xmpp_port;
   if (config->xmpp.enabled) {
-    if (!config->server.tls_cert_file.empty()) {
-      auto loaded =
-          tls::ServerContext::Load(config->server.tls_cert_file, config->server.tls_key_file);
-      if (!loaded.ok()) return Fail(loaded.status());
-      xmpp_tls = std::move(*loaded);
-    }
     xmpp_server = std::make_unique<xmpp::XmppServer>(
         config->xmpp,
-        xmpp::XmppServices{auth, chat, social, groups, hub, server.event_loops(), xmpp_tls.get()});
+        xmpp::XmppServices{auth, chat, social, groups, hub, server.event_loops(), server.tls_context()});
     auto started = xmpp_server->Start();
     if (!started.ok()) return Fail(started.status());
     xmpp_port = *started;
   }
 
   std::atomic<bool> stopped{false};  // set once Run() returned: the next wake-up is ours
-  std::thread signal_waiter([&server, &writer, &xmpp_server, &xmpp_tls, &stopped, signals] {
+  std::thread signal_waiter([&server, &writer, &xmpp_server, &stopped, signals] {
     // SIGHUP reloads the TLS certificate (open connections keep theirs); the others stop.
-    const auto wait_for_stop = [&signals, &server, &xmpp_tls, &stopped] {
+    const auto wait_for_stop = [&signals, &server, &stopped] {
       int received = 0;
       while (sigwait(&signals, &received) == 0 && received == SIGHUP && !stopped) {
         (void)server.ReloadTls();  // logs its outcome; a failure keeps the old certificate
-        if (xmpp_tls) (void)xmpp_tls->Reload();  // the same files: the same outcome
       }
       return received;
     };
@@ -473,6 +477,7 @@ int Main(int argc, char** argv) {
   stopped = true;
   pthread_kill(signal_waiter.native_handle(), SIGTERM);  // wakes it wherever it waits
   signal_waiter.join();
+  xmpp_server.reset();  // before the server's event loops, which its sessions lived on
   if (backups) backups->Stop();
   pruner.Stop();
   media_cleanup.Stop();

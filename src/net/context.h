@@ -30,6 +30,7 @@
 #include "net/per_user_limit.h"
 #include "net/server.h"
 #include "net/static_files.h"
+#include "net/websocket_handoff.h"
 #include "net/work_pool.h"
 #include "proto/json_frames.h"
 #include "push/registry.h"
@@ -77,6 +78,8 @@ struct Context {
   chat::Retention* retention = nullptr;
   // Sticker packs (Services::stickers); null: those routes answer `unavailable`.
   chat::Stickers* stickers = nullptr;
+  // XMPP over WebSocket at /xmpp-websocket (Services::xmpp_websocket); empty: that path is 404.
+  WebSocketHandler xmpp_websocket;
 
   // The event loops, one per I/O thread, in hub slice order: a connection on loops[i] attaches
   // to the hub's slice i (set once by the Server before it runs).

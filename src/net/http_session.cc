@@ -130,6 +130,7 @@ struct Answer {
   ApiResponse response;
   bool body_unread = false;        // the connection closes after the response
   std::optional<Request> upgrade;  // a WebSocket handshake at /ws: no response, hand over
+  bool xmpp = false;               // the handshake is at /xmpp-websocket instead
 };
 
 unsigned StatusOf(const Answer& answer) {
@@ -155,17 +156,20 @@ awaitable<Request> ReadBody(tls::Stream& stream, beast::flat_buffer& buffer, Hea
   co_return parser.release();
 }
 
-// A WebSocket handshake, only at /ws (the session checks the token when `hello` comes).
+// A WebSocket handshake, only at /ws (the session checks the token when `hello` comes), and at
+// /xmpp-websocket when XMPP is on (Context::xmpp_websocket).
 awaitable<Answer> Upgrade(tls::Stream& stream, beast::flat_buffer& buffer, HeaderParser& parser,
-                          uint64_t limit, beast::error_code& ec) {
+                          uint64_t limit, const Context& context, beast::error_code& ec) {
   // A query string is allowed and ignored (docs/protocol.md, "WebSocket").
   const std::string_view target(parser.get().target().data(), parser.get().target().size());
-  if (target.substr(0, target.find('?')) != "/ws") {
+  const std::string_view path = target.substr(0, target.find('?'));
+  const bool xmpp = path == kXmppWebSocketPath && context.xmpp_websocket;
+  if (path != "/ws" && !xmpp) {
     co_return Answer{ErrorResponse(HeadOf(parser), Status(Code::kNotFound, "no such path")), true};
   }
   auto reading = ReadBody(stream, buffer, parser, limit, ec);
   Request request = co_await std::move(reading);
-  co_return Answer{Response{}, false, std::move(request)};
+  co_return Answer{Response{}, false, std::move(request), xmpp};
 }
 
 // Answers the request whose header `parser` has read: its limit and its caller are checked
@@ -202,7 +206,7 @@ awaitable<Answer> Exchange(tls::Stream& stream, beast::flat_buffer& buffer, Head
     co_return Answer{ErrorResponse(head, Status(Code::kTooLarge, "request body too large")), true};
   }
   if (beast::websocket::is_upgrade(head)) {
-    auto upgrading = Upgrade(stream, buffer, parser, limit, ec);
+    auto upgrading = Upgrade(stream, buffer, parser, limit, context, ec);
     co_return co_await std::move(upgrading);
   }
   std::optional<auth::Principal> me;
@@ -314,6 +318,22 @@ awaitable<void> ServeHttp(asio::ip::tcp::socket socket, Context& context,
     }
     if (ec && QuietEnd(ec)) break;
     if (ec) answer = Answer{BareError(StatusOfReadError(ec)), true};
+    if (answer.upgrade && answer.xmpp) {
+      WebSocketHandoff handoff{*secured,
+                               *answer.upgrade,
+                               slot,
+                               peer,
+                               RequestClientKey(peer, *answer.upgrade, context.options.proxy_trust),
+                               request_id};
+      const Status taken = context.xmpp_websocket(handoff);
+      if (taken.ok()) {
+        LogHttpRequest(request_id, method, target, 101, std::chrono::steady_clock::now() - started);
+        co_return;
+      }
+      Response refused = ErrorResponse(*answer.upgrade, taken);
+      refused.keep_alive(false);
+      answer = Answer{std::move(refused)};
+    }
     if (answer.upgrade) {
       LogHttpRequest(request_id, method, target, 101, std::chrono::steady_clock::now() - started);
       StartWebSocket(std::move(*secured), std::move(*answer.upgrade), context, std::move(slot),

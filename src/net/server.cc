@@ -71,6 +71,7 @@ struct Server::Impl {
     context.reports = services.reports;
     context.retention = &services.retention;
     context.stickers = services.stickers;
+    context.xmpp_websocket = services.xmpp_websocket;
     // One hub slice per event loop: a connection attaches to the slice of the loop it runs on.
     std::vector<chat::SlicePoster> posters;
     for (auto& loop : io_loops) {
@@ -300,6 +301,8 @@ uint16_t Server::metrics_port() const {
   if (!impl_->metrics_acceptor.is_open()) return 0;
   return impl_->metrics_acceptor.local_endpoint(ec).port();
 }
+
+const tls::ServerContext* Server::tls_context() const { return impl_->tls.get(); }
 
 Status Server::ReloadTls() {
   if (!impl_->tls) return Status::Ok();

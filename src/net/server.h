@@ -47,7 +47,9 @@
 #include "chat/social/social.h"
 #include "metrics/server_metrics.h"
 #include "net/client_address.h"
+#include "net/websocket_handoff.h"
 #include "push/registry.h"
+#include "tls/context.h"
 
 namespace parley::oidc {
 class OidcService;
@@ -130,6 +132,9 @@ struct Services {
   chat::Retention& retention;
   // Sticker packs (chat/media/stickers.h); null: those routes answer `unavailable`.
   chat::Stickers* stickers = nullptr;
+  // Takes WebSocket upgrades at /xmpp-websocket (net/websocket_handoff.h: the XMPP front door,
+  // set when XMPP is on); empty: that path is 404.
+  WebSocketHandler xmpp_websocket = {};
 };
 
 class Server {
@@ -149,6 +154,9 @@ class Server {
   // Reads the TLS certificate and key files again (SIGHUP): new connections use them, open
   // ones keep theirs. On failure the old ones stay. Thread-safe; OK without TLS.
   Status ReloadTls();
+  // The certificate new connections use, after Start(), for another front door that speaks TLS
+  // with it (xmpp::XmppServer's STARTTLS; ReloadTls reloads it for both); null without TLS.
+  const tls::ServerContext* tls_context() const;
   // Serves until Stop(); returns when every thread has finished.
   void Run();
   void BeginShutdown();

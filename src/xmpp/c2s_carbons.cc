@@ -30,8 +30,7 @@ void C2sSession::WriteCarbon(const Route& route, const chat::SharedFrame& frame)
                      "' type='chat'><sent xmlns='" + std::string(kCarbonsNs) +
                      "'><forwarded xmlns='" + std::string(kForwardNs) + "'><message xmlns='" +
                      std::string(kClientNs) + "' to='" + contact + "' from='" + self,
-                 frame, tail_offset});
-  Send("</forwarded></sent></message>");
+                 frame, tail_offset, "</forwarded></sent></message>"});
 }
 
 }  // namespace parley::xmpp

@@ -38,29 +38,27 @@ std::string_view SaslConditionOf(Code code) {
 
 std::string C2sSession::StreamHeader() {
   header_sent_ = true;
-  return "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
-         "xmlns:stream='http://etherx.jabber.org/streams' id='" +
-         RandomHex(12) + "' from='" + XmlEscape(options_.domain) + "' version='1.0' xml:lang='en'>";
+  return transport_->StreamHeader(RandomHex(12), options_.domain);
 }
 
 void C2sSession::OpenStream(const XmlElement& header) {
-  std::string text = StreamHeader();
+  Send(StreamHeader());
   if (header.HasAttr("to")) {
     std::optional<Jid> to = ParseJid(header.Attr("to"));
     if (!to || to->domain != options_.domain || !to->local.empty()) {
-      Send(std::move(text));
       Fail({StreamCondition::kHostUnknown, "this server is " + options_.domain});
       return;
     }
   }
-  text += "<stream:features>";
+  // The prefix declared again: on a WebSocket each element stands alone (RFC 7395).
+  std::string text = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>";
   if (TlsRequired()) {
     text += "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls>";
   } else if (phase_ == Phase::kSasl) {
     text +=
         "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
         "<mechanism>SCRAM-SHA-256</mechanism>";
-    if (stream_.is_tls() || options_.allow_plain_without_tls)
+    if (transport_->secure() || options_.allow_plain_without_tls)
       text += "<mechanism>PLAIN</mechanism>";
     text += "</mechanisms>";
   } else {
@@ -131,7 +129,7 @@ awaitable<void> C2sSession::HandleAuth(const XmlElement& auth) {
     SaslFailure("incorrect-encoding", "");
     co_return;
   }
-  if (mechanism == "PLAIN" && (stream_.is_tls() || options_.allow_plain_without_tls)) {
+  if (mechanism == "PLAIN" && (transport_->secure() || options_.allow_plain_without_tls)) {
     // authzid NUL authcid NUL password
     const size_t first = initial->find('\0');
     const size_t second = first == std::string::npos ? first : initial->find('\0', first + 1);

@@ -108,7 +108,7 @@ void C2sSession::Write(const xmpp::Route& route, const chat::SharedFrame& frame)
   const size_t tail_offset = static_cast<size_t>(route.tail.data() - frame->data());
   switch (route.kind) {
     case 'x':
-      Queue(Outgoing{"", frame, tail_offset});
+      Queue(Outgoing{"", frame, tail_offset, {}});
       return;
     case 'r': {
       const std::string jid = XmlEscape(usernames_.at(route.user_id) + "@" + options_.domain);
@@ -148,7 +148,9 @@ void C2sSession::Write(const xmpp::Route& route, const chat::SharedFrame& frame)
       if (route.kind == 'p') ForwardPresenceToRooms(route);
       const std::string element = route.kind == 'p' ? "<presence from='" : "<message from='";
       Queue(Outgoing{element + XmlEscape(usernames_.at(route.user_id) + "@" + options_.domain),
-                     frame, tail_offset});
+                     frame,
+                     tail_offset,
+                     {}});
       return;
     }
   }

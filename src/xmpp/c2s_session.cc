@@ -5,9 +5,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -20,7 +18,6 @@ using asio::awaitable;
 
 namespace {
 
-constexpr size_t kReadBytes = 4096;
 constexpr std::chrono::seconds kCloseGrace{10};  // to write what is queued
 constexpr std::chrono::seconds kLingerGrace{2};  // for the client to close after our FIN
 
@@ -31,7 +28,7 @@ int64_t SteadyMillis() {
 }
 
 size_t SizeOf(const C2sSession::Outgoing& out) {
-  return out.head.size() + (out.frame ? out.frame->size() - out.offset : 0);
+  return out.head.size() + (out.frame ? out.frame->size() - out.offset : 0) + out.tail.size();
 }
 
 StreamFailure FailureOf(chat::CloseReason reason) {
@@ -52,18 +49,17 @@ StreamFailure FailureOf(chat::CloseReason reason) {
 
 }  // namespace
 
-C2sSession::C2sSession(tls::Stream stream, size_t slice, C2sServices& services,
+C2sSession::C2sSession(std::unique_ptr<C2sTransport> transport, size_t slice, C2sServices& services,
                        const C2sOptions& options, std::string client_key, std::string session_id,
                        net::ConnectionLimiter::Slot slot)
-    : executor_(stream.get_executor()),
-      stream_(std::move(stream)),
+    : executor_(transport->executor()),
+      transport_(std::move(transport)),
       slot_(std::move(slot)),
       slice_(slice),
       services_(services),
       options_(options),
       client_key_(std::move(client_key)),
       session_id_(std::move(session_id)),
-      reader_(options.xml),
       deadline_(executor_),
       written_(executor_),
       sm_timer_(executor_) {}
@@ -79,6 +75,7 @@ void C2sSession::Start() {
 }
 
 awaitable<void> C2sSession::Run() {
+  if (!co_await transport_->Open()) co_return;
   deadline_.expires_after(std::chrono::milliseconds(options_.negotiation_timeout_ms));
   deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
     if (ec) return;
@@ -90,13 +87,11 @@ awaitable<void> C2sSession::Run() {
 }
 
 awaitable<void> C2sSession::Serve() {
-  std::array<char, kReadBytes> buffer;
   while (!handed_over_) {
-    beast::error_code ec;
-    const size_t n = co_await ReadSome(asio::buffer(buffer), ec);
-    if (ec) break;
+    std::optional<std::string_view> input = co_await ReadInput();
+    if (!input) break;
     if (closing_) continue;  // read and dropped until the connection closes
-    FeedResult result = reader_.Feed(std::string_view(buffer.data(), n), SteadyMillis());
+    FeedResult result = transport_->Parse(*input, SteadyMillis());
     if (auto* failure = std::get_if<StreamFailure>(&result)) {
       Fail(*failure);
       continue;
@@ -108,7 +103,7 @@ awaitable<void> C2sSession::Serve() {
         // Anything the client sent after the element that restarts the stream is dropped
         // (RFC 6120 forbids sending it before the restart).
         restart_ = false;
-        reader_.Restart();
+        transport_->RestartStream();
         break;
       }
     }
@@ -121,26 +116,18 @@ awaitable<void> C2sSession::Serve() {
   co_await End();
 }
 
-// A resumed session's stream may run on another loop than the session: the read is started
+// A resumed session's transport may run on another loop than the session: the read is started
 // there and the coroutine resumes here.
-awaitable<size_t> C2sSession::ReadSome(asio::mutable_buffer buffer, beast::error_code& ec) {
-  if (stream_.get_executor() == executor_) {
-    co_return co_await stream_.async_read_some(buffer,
-                                               asio::redirect_error(asio::use_awaitable, ec));
-  }
-  co_return co_await asio::co_spawn(
-      stream_.get_executor(),
-      [this, buffer, &ec]() -> awaitable<size_t> {
-        co_return co_await stream_.async_read_some(buffer,
-                                                   asio::redirect_error(asio::use_awaitable, ec));
-      },
-      asio::use_awaitable);
+awaitable<std::optional<std::string_view>> C2sSession::ReadInput() {
+  C2sTransport& transport = *transport_;
+  if (transport.executor() == executor_) co_return co_await transport.Read();
+  co_return co_await asio::co_spawn(transport.executor(), transport.Read(), asio::use_awaitable);
 }
 
-void C2sSession::CloseSocket() {
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-    beast::error_code ignored;
-    beast::get_lowest_layer(self->stream_).socket().close(ignored);
+void C2sSession::AbortConnection() {
+  if (!transport_) return;  // handed to a resumed session (c2s_stream_management.cc)
+  asio::dispatch(transport_->executor(), [self = shared_from_this()] {
+    if (self->transport_) self->transport_->Abort();
   });
 }
 
@@ -148,7 +135,7 @@ awaitable<void> C2sSession::HandleEvent(XmlEvent& event) {
   if (auto* opened = std::get_if<xml_events::StreamOpened>(&event)) {
     OpenStream(opened->header);
   } else if (std::holds_alternative<xml_events::StreamClosed>(event)) {
-    Send("</stream:stream>");
+    Send(std::string(transport_->StreamFooter()));
     closing_ = true;
     Shutdown();
   } else if (auto* stanza = std::get_if<xml_events::Stanza>(&event)) {
@@ -231,7 +218,7 @@ void C2sSession::Fail(StreamFailure failure, bool drop_queued) {
   if (closing_ || handed_over_) return;
   if (tls_pending_) {  // no stream to write the error on until the handshake ends
     closing_ = true;
-    CloseSocket();
+    AbortConnection();
     return;
   }
   if (failure.condition != StreamCondition::kSystemShutdown) {
@@ -248,7 +235,9 @@ void C2sSession::Fail(StreamFailure failure, bool drop_queued) {
     }
   }
   // A stream error needs an open stream: a header first when none was sent yet.
-  Send((header_sent_ ? "" : StreamHeader()) + StreamErrorXml(failure));
+  if (!header_sent_) Send(StreamHeader());
+  Send(StreamErrorXml(failure));
+  Send(std::string(transport_->StreamFooter()));
   closing_ = true;
   if (detached_) {  // no connection: the waiting session ends now
     sm_timer_.cancel();
@@ -257,7 +246,7 @@ void C2sSession::Fail(StreamFailure failure, bool drop_queued) {
   Shutdown();
 }
 
-void C2sSession::Send(std::string text) { Queue(Outgoing{std::move(text), nullptr, 0}); }
+void C2sSession::Send(std::string text) { Queue(Outgoing{std::move(text), nullptr, 0, {}}); }
 
 void C2sSession::Queue(Outgoing out, bool replay) {
   if (closing_) return;
@@ -281,14 +270,15 @@ void C2sSession::Queue(Outgoing out, bool replay) {
 void C2sSession::WriteNext() {
   writing_ = true;
   const Outgoing& out = outgoing_.front();
-  std::array<asio::const_buffer, 2> buffers{
+  std::array<asio::const_buffer, 3> buffers{
       asio::buffer(out.head),
       out.frame ? asio::buffer(out.frame->data() + out.offset, out.frame->size() - out.offset)
-                : asio::const_buffer()};
-  // Started on the stream's loop; completes on the session's (the same loop but after a
+                : asio::const_buffer(),
+      asio::buffer(out.tail)};
+  // Started on the transport's loop; completes on the session's (the same loop but after a
   // resume of a session from another loop).
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this(), buffers] {
-    asio::async_write(self->stream_, buffers, [self](beast::error_code ec, size_t) {
+  asio::dispatch(transport_->executor(), [self = shared_from_this(), buffers] {
+    self->transport_->Write(buffers, [self](beast::error_code ec) {
       asio::dispatch(self->executor_, [self, ec] { self->Written(ec); });
     });
   });
@@ -304,7 +294,7 @@ void C2sSession::Written(beast::error_code ec) {
     closing_ = closing_ || !Resumable();  // a resumable session waits for its client instead
     outgoing_.clear();
     queued_bytes_ = 0;
-    CloseSocket();
+    AbortConnection();
     return;
   }
   if (tls_pending_ && outgoing_.empty()) return;  // UpgradeToTls goes on
@@ -315,28 +305,25 @@ void C2sSession::Written(beast::error_code ec) {
   }
 }
 
-// Once the queue is written: the TCP connection is shut down (the reader then ends), or at
-// the latest after kCloseGrace.
+// Once the queue is written: the transport ends the connection gracefully (the reader then
+// ends), or it is closed at the latest after kCloseGrace.
 void C2sSession::Shutdown() {
-  if (writing_ || !outgoing_.empty()) {
-    deadline_.expires_after(kCloseGrace);
+  const auto abort_after = [this](std::chrono::seconds grace) {
+    deadline_.expires_after(grace);
     deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
       if (ec) return;
-      if (auto self = weak.lock()) self->CloseSocket();
+      if (auto self = weak.lock()) self->AbortConnection();
     });
+  };
+  if (writing_ || !outgoing_.empty()) {
+    abort_after(kCloseGrace);
     return;
   }
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-    beast::error_code ignored;
-    beast::get_lowest_layer(self->stream_)
-        .socket()
-        .shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  if (!transport_) return;
+  asio::dispatch(transport_->executor(), [self = shared_from_this()] {
+    if (self->transport_) self->transport_->Shutdown([self](beast::error_code) {});
   });
-  deadline_.expires_after(kLingerGrace);
-  deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
-    if (ec) return;
-    if (auto self = weak.lock()) self->CloseSocket();
-  });
+  abort_after(kLingerGrace);
 }
 
 }  // namespace parley::xmpp

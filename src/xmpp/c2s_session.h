@@ -1,4 +1,6 @@
-// C2sSession: one XMPP client connection (RFC 6120/6121), docs/xmpp.md.
+// C2sSession: one XMPP client connection (RFC 6120/6121), docs/xmpp.md, on TCP or a WebSocket
+// (RFC 7395): the transport (c2s_transport.h) reads, parses, frames and writes; everything
+// else is written once here.
 //
 // Lifecycle: the client opens a stream; the session answers with its features and runs SASL
 // (SCRAM-SHA-256, or PLAIN on a TLS stream or when plain PLAIN is allowed; when the server has
@@ -49,7 +51,7 @@
 #include "net/connection_limiter.h"
 #include "net/work_pool.h"
 #include "tls/context.h"
-#include "tls/stream.h"
+#include "xmpp/c2s_transport.h"
 #include "xmpp/jid.h"
 #include "xmpp/muc_occupancy.h"
 #include "xmpp/muc_presence.h"
@@ -74,9 +76,9 @@ struct C2sServices {
   const XmppFrameEncoder& encoder;
   const tls::ServerContext* tls;  // null: no STARTTLS
   const std::atomic<bool>& shutting_down;
-  chat::Groups& groups;      // MUC moderation (c2s_muc_admin.cc)
-  MucOccupancy& occupancy;   // the rooms' XMPP occupants on this node
-  SmRegistry& sm_sessions;   // the resumable sessions (XEP-0198)
+  chat::Groups& groups;     // MUC moderation (c2s_muc_admin.cc)
+  MucOccupancy& occupancy;  // the rooms' XMPP occupants on this node
+  SmRegistry& sm_sessions;  // the resumable sessions (XEP-0198)
 };
 
 class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSession> {
@@ -84,8 +86,9 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   // `client_key`: the client's address limit key (login limits); `session_id`: in every log line.
   // `slot` counts the connection until the session is destroyed.
   // `slice`: the Hub slice of the event loop the stream runs on (chat/fanout/hub.h).
-  C2sSession(tls::Stream stream, size_t slice, C2sServices& services, const C2sOptions& options,
-             std::string client_key, std::string session_id, net::ConnectionLimiter::Slot slot);
+  C2sSession(std::unique_ptr<C2sTransport> transport, size_t slice, C2sServices& services,
+             const C2sOptions& options, std::string client_key, std::string session_id,
+             net::ConnectionLimiter::Slot slot);
   ~C2sSession() override;
 
   void Start();
@@ -96,11 +99,13 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   void DeliverHere(chat::SharedFrame frame) override;  // on the session's event loop only
   void Close(chat::CloseReason reason) override;
 
-  // One write: text of this session's, then a shared frame's bytes from `offset` (if any).
+  // One write: text of this session's, then a shared frame's bytes from `offset` (if any),
+  // then more text of this session's: whole elements (a WebSocket message each).
   struct Outgoing {
     std::string head;
     chat::SharedFrame frame;  // may be null
     size_t offset = 0;
+    std::string tail;
   };
 
  private:
@@ -111,10 +116,10 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   // Reads and handles the stream until the connection ends, then ends the session, or keeps
   // it detached for a resume (XEP-0198).
   boost::asio::awaitable<void> Serve();
-  boost::asio::awaitable<size_t> ReadSome(boost::asio::mutable_buffer buffer,
-                                          boost::beast::error_code& ec);
+  // The transport's next input (C2sTransport::Read), read on the transport's loop.
+  boost::asio::awaitable<std::optional<std::string_view>> ReadInput();
   void Written(boost::beast::error_code ec);
-  void CloseSocket();
+  void AbortConnection();  // on the transport's loop; nothing once the transport is handed on
   boost::asio::awaitable<void> HandleEvent(XmlEvent& event);
   boost::asio::awaitable<void> End();
   void Send(std::string text);
@@ -209,8 +214,9 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   // After the connection is lost: waits detached for a resume; true if one took the session.
   boost::asio::awaitable<bool> WaitDetached();
   // On this session's loop: a resume of it by a new connection of the user's; adopts the
-  // connection's stream unless refused (then the stream is handed back in the result).
-  boost::asio::awaitable<TakeOverResult> TakeOver(uint32_t h, std::unique_ptr<tls::Stream> stream);
+  // connection's transport unless refused (then it is handed back in the result).
+  boost::asio::awaitable<TakeOverResult> TakeOver(uint32_t h,
+                                                  std::unique_ptr<C2sTransport> transport);
 
   // --- XEP-0184 receipts and XEP-0333 chat markers as cursors (c2s_receipts.cc) ---
   static bool IsMarker(const XmlElement& message);
@@ -229,17 +235,16 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
   boost::asio::awaitable<void> Resolve();
   void Remember(int64_t user_id, const std::string& username);
 
-  // The session's own loop. After a resume the stream may belong to another loop: its I/O is
-  // started there and completes here (c2s_session.cc).
+  // The session's own loop. After a resume the transport may belong to another loop: its I/O
+  // is started there and completes here (c2s_session.cc).
   const boost::asio::any_io_executor executor_;
-  tls::Stream stream_;
+  std::unique_ptr<C2sTransport> transport_;  // null once handed to a resumed session
   net::ConnectionLimiter::Slot slot_;
   const size_t slice_;
   C2sServices& services_;
   const C2sOptions& options_;
   const std::string client_key_;
   const std::string session_id_;
-  XmlStreamReader reader_;
   boost::asio::steady_timer deadline_;  // negotiation, then the closing grace
 
   Phase phase_ = Phase::kSasl;

@@ -31,21 +31,10 @@ namespace {
 constexpr uint32_t kRequestEvery = 5;  // stanzas sent between two <r/>
 constexpr size_t kMaxResumeIdBytes = 64;
 
-// What the reader needs to go on reading a stream whose header another reader read.
-constexpr std::string_view kResumedStreamHeader =
-    "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' "
-    "version='1.0'>";
-
-int64_t SteadyMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 struct C2sSession::TakeOverResult {
-  std::unique_ptr<tls::Stream> refused;  // handed back when the resume is refused
+  std::unique_ptr<C2sTransport> refused;  // handed back when the resume is refused
   std::string_view condition;
   std::optional<uint32_t> handled;  // the detached session's count, when it was found
 };
@@ -96,11 +85,11 @@ void C2sSession::HandleSm(const XmlElement& element) {
 }
 
 C2sSession::SmKeep C2sSession::SmRecord(const Outgoing& out) {
-  const std::string_view tail =
+  const std::string_view shared =
       out.frame ? std::string_view(*out.frame).substr(out.offset) : std::string_view();
-  const uint32_t stanzas = CountStanzas(out.head, tail);
+  const uint32_t stanzas = CountStanzas(out.head, shared, out.tail);
   if (stanzas == 0) return SmKeep::kKept;
-  if (!sm_->Add({out.head, out.frame, out.offset, stanzas})) return SmKeep::kOverBound;
+  if (!sm_->Add({out.head, out.frame, out.offset, out.tail, stanzas})) return SmKeep::kOverBound;
   sm_unrequested_ += stanzas;
   if (sm_unrequested_ < kRequestEvery || detached_) return SmKeep::kKept;
   sm_unrequested_ = 0;
@@ -114,13 +103,13 @@ awaitable<bool> C2sSession::WaitDetached() {
   detached_ = true;
   // The lost connection is closed and nothing of its is still under way when a resume
   // replaces it: no write, and no task on its loop.
-  CloseSocket();
+  AbortConnection();
   while (writing_) {
     written_.expires_at(asio::steady_timer::time_point::max());
     beast::error_code ignored;
     co_await written_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   }
-  co_await asio::post(stream_.get_executor(), asio::use_awaitable);
+  co_await asio::post(transport_->executor(), asio::use_awaitable);
   outgoing_.clear();
   queued_bytes_ = 0;
   if (closing_ || !services_.sm_sessions.MarkDetached(user_id_, sm_id_)) {
@@ -140,35 +129,33 @@ awaitable<bool> C2sSession::WaitDetached() {
   co_return false;
 }
 
-awaitable<C2sSession::TakeOverResult> C2sSession::TakeOver(uint32_t h,
-                                                           std::unique_ptr<tls::Stream> stream) {
+awaitable<C2sSession::TakeOverResult> C2sSession::TakeOver(
+    uint32_t h, std::unique_ptr<C2sTransport> transport) {
   TakeOverResult result;
   if (!sm_waiting_ || closing_) {
-    result.refused = std::move(stream);
+    result.refused = std::move(transport);
     result.condition = "item-not-found";
     co_return result;
   }
   if (sm_->Ack(h) == SmQueue::AckResult::kTooHigh) {
-    result.refused = std::move(stream);
+    result.refused = std::move(transport);
     result.condition = "undefined-condition";
     result.handled = sm_->handled();
     co_return result;
   }
-  // Nothing refers to the lost stream any more (WaitDetached): it is replaced in place.
-  std::destroy_at(&stream_);
-  std::construct_at(&stream_, std::move(*stream));
+  // Nothing refers to the lost connection any more (WaitDetached): the new one replaces it,
+  // its reader in the middle of the stream the client restarted after SASL.
+  transport_ = std::move(transport);
   detached_ = false;
   sm_waiting_ = false;
   ++detachments_;  // the waiting WaitDetached returns: the session goes on here
   sm_unrequested_ = 0;
   sm_timer_.cancel();
   services_.sm_sessions.MarkAttached(user_id_, sm_id_);
-  reader_.Restart();
-  (void)reader_.Feed(kResumedStreamHeader, SteadyMillis());
   Send("<resumed xmlns='urn:xmpp:sm:3' h='" + std::to_string(sm_->handled()) + "' previd='" +
        sm_id_ + "'/>");
   for (const SmQueue::Entry& entry : sm_->unacked()) {
-    Queue(Outgoing{entry.head, entry.frame, entry.offset}, true);
+    Queue(Outgoing{entry.head, entry.frame, entry.offset, entry.tail}, true);
   }
   Log(LogLevel::kInfo, "xmpp_resumed",
       {{"session", session_id_},
@@ -202,17 +189,15 @@ awaitable<void> C2sSession::HandleSmBeforeBind(const XmlElement& element) {
   }
   if (closing_) co_return;
   handed_over_ = true;
-  auto stream = std::make_unique<tls::Stream>(std::move(stream_));
   TakeOverResult taken = co_await asio::co_spawn(
-      detached->executor_, detached->TakeOver(*h, std::move(stream)), asio::use_awaitable);
+      detached->executor_, detached->TakeOver(*h, std::move(transport_)), asio::use_awaitable);
   if (taken.refused == nullptr) {
     closing_ = true;  // the stream is the resumed session's: this one only signs out
     Log(LogLevel::kInfo, "xmpp_resume_handed_over",
         {{"session", session_id_}, {"resumed", detached->session_id_}});
     co_return;
   }
-  std::destroy_at(&stream_);
-  std::construct_at(&stream_, std::move(*taken.refused));
+  transport_ = std::move(taken.refused);
   handed_over_ = false;
   SmFailed(taken.condition, taken.handled);
   if (deadline_.expiry() <= asio::steady_timer::clock_type::now()) {

@@ -14,6 +14,8 @@ inline constexpr std::string_view kTlsNs = "urn:ietf:params:xml:ns:xmpp-tls";
 inline constexpr std::string_view kSaslNs = "urn:ietf:params:xml:ns:xmpp-sasl";
 inline constexpr std::string_view kBindNs = "urn:ietf:params:xml:ns:xmpp-bind";
 inline constexpr std::string_view kStanzasNs = "urn:ietf:params:xml:ns:xmpp-stanzas";
+// RFC 7395: XMPP over WebSocket's <open/> and <close/>.
+inline constexpr std::string_view kFramingNs = "urn:ietf:params:xml:ns:xmpp-framing";
 // RFC 3921's legacy session, answered empty.
 inline constexpr std::string_view kSessionNs = "urn:ietf:params:xml:ns:xmpp-session";
 // RFC 6121: the roster.

@@ -7,7 +7,8 @@ namespace parley::xmpp {
 namespace {
 
 size_t SizeOf(const SmQueue::Entry& entry) {
-  return entry.head.size() + (entry.frame ? entry.frame->size() - entry.offset : 0);
+  return entry.head.size() + (entry.frame ? entry.frame->size() - entry.offset : 0) +
+         entry.tail.size();
 }
 
 // A scan over server-made XML that carries its state across the pieces of one write.
@@ -62,9 +63,10 @@ struct StanzaScanner {
 
 }  // namespace
 
-uint32_t CountStanzas(std::string_view head, std::string_view tail) {
+uint32_t CountStanzas(std::string_view head, std::string_view middle, std::string_view tail) {
   StanzaScanner scanner;
   scanner.Feed(head);
+  scanner.Feed(middle);
   scanner.Feed(tail);
   return scanner.stanzas;
 }

@@ -22,10 +22,11 @@
 
 namespace parley::xmpp {
 
-// How many top-level stanzas (message, presence, iq) the server-made XML `head` followed by
-// `tail` opens; stream-level elements (<a/>, <r/>, stream errors, </stream:stream>) count 0.
-// Only for XML this server serialized (escaped attribute values, no comments or CDATA).
-uint32_t CountStanzas(std::string_view head, std::string_view tail);
+// How many top-level stanzas (message, presence, iq) the server-made XML `head`, `middle` and
+// `tail` open, in that order; stream-level elements (<a/>, <r/>, stream errors,
+// </stream:stream>) count 0. Only for XML this server serialized (escaped attribute values, no
+// comments or CDATA).
+uint32_t CountStanzas(std::string_view head, std::string_view middle, std::string_view tail = {});
 
 // An h attribute: a decimal number of at most 2^32 - 1; nullopt otherwise (huge, signed, empty).
 std::optional<uint32_t> ParseH(std::string_view text);
@@ -36,6 +37,7 @@ class SmQueue {
     std::string head;
     chat::SharedFrame frame;  // may be null
     size_t offset = 0;        // into frame
+    std::string tail;         // written after the frame
     uint32_t stanzas = 0;
   };
   enum class AckResult { kOk, kTooHigh };

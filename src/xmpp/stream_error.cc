@@ -38,7 +38,9 @@ std::string_view ConditionName(StreamCondition condition) {
 }
 
 std::string StreamErrorXml(const StreamFailure& failure) {
-  std::string out = "<stream:error><";
+  std::string out = "<stream:error xmlns:stream='";
+  out += kStreamNs;
+  out += "'><";
   out += ConditionName(failure.condition);
   out += " xmlns='";
   out += kStreamErrorNs;
@@ -50,7 +52,7 @@ std::string StreamErrorXml(const StreamFailure& failure) {
     out += XmlEscape(failure.text);
     out += "</text>";
   }
-  out += "</stream:error></stream:stream>";
+  out += "</stream:error>";
   return out;
 }
 

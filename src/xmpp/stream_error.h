@@ -31,7 +31,8 @@ struct StreamFailure {
 
 std::string_view ConditionName(StreamCondition condition);
 
-// `<stream:error>` with the condition and text, followed by `</stream:stream>`.
+// `<stream:error>` with the condition and text (the stream prefix declared on it, so that it
+// stands alone on a WebSocket too); the stream's footer goes after it.
 std::string StreamErrorXml(const StreamFailure& failure);
 
 }  // namespace parley::xmpp

@@ -71,6 +71,9 @@ class XmlStreamReader {
   FeedResult Feed(std::string_view bytes, int64_t now_ms);
   // Starts reading a new stream (a new header is expected next).
   void Restart();
+  // Every byte fed so far belongs to the stream header or a complete top-level element (or is
+  // whitespace between them): no element is partly read.
+  bool AtBoundary() const { return depth_ <= 1 && boundary_ == fed_bytes_; }
 
   // Expat's callbacks (C linkage trampolines in the .cc); not for callers.
   void OnStart(const char* name, const char** attributes);

@@ -1,5 +1,6 @@
 #include "xmpp/xmpp_server.h"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -15,6 +16,8 @@
 #include "net/client_address.h"
 #include "net/connection_limiter.h"
 #include "net/work_pool.h"
+#include "xmpp/tcp_transport.h"
+#include "xmpp/websocket_transport.h"
 
 namespace parley::xmpp {
 namespace asio = boost::asio;
@@ -38,6 +41,9 @@ struct XmppServer::Impl {
 
   asio::awaitable<void> Accept();
   void Serve(tcp::socket socket, size_t slice);
+  // Starts a session on `transport` (on loop `slice`), known to Stop.
+  void Launch(std::unique_ptr<C2sTransport> transport, size_t slice, std::string client_key,
+              std::string session_id, net::ConnectionLimiter::Slot slot);
 
   const XmppOptions options;
   XmppServices services;
@@ -76,9 +82,17 @@ void XmppServer::Impl::Serve(tcp::socket socket, size_t slice) {
   std::optional<net::ConnectionLimiter::Slot> slot = connections.TryAdmit(peer.address());
   if (!slot) return;  // closed by the socket's destructor
   socket.set_option(tcp::no_delay(true), ec);
-  auto session = std::make_shared<C2sSession>(
-      tls::Stream(boost::beast::tcp_stream(std::move(socket))), slice, c2s, options.c2s,
-      net::AddressLimitKey(peer.address()), RandomHex(8), std::move(*slot));
+  Launch(std::make_unique<TcpTransport>(tls::Stream(boost::beast::tcp_stream(std::move(socket))),
+                                        options.c2s.xml),
+         slice, net::AddressLimitKey(peer.address()), RandomHex(8), std::move(*slot));
+}
+
+void XmppServer::Impl::Launch(std::unique_ptr<C2sTransport> transport, size_t slice,
+                              std::string client_key, std::string session_id,
+                              net::ConnectionLimiter::Slot slot) {
+  auto session =
+      std::make_shared<C2sSession>(std::move(transport), slice, c2s, options.c2s,
+                                   std::move(client_key), std::move(session_id), std::move(slot));
   {
     std::lock_guard lock(sessions_mutex);
     std::erase_if(sessions, [](const std::weak_ptr<C2sSession>& s) { return s.expired(); });
@@ -111,6 +125,32 @@ Result<uint16_t> XmppServer::Start() {
 }
 
 size_t XmppServer::open_connections() const { return impl_->connections.open(); }
+
+Status XmppServer::TakeWebSocket(net::WebSocketHandoff& handoff) {
+  if (!impl_->started || impl_->shutting_down) {
+    return Status(Code::kUnavailable, "XMPP is not serving now; retry later");
+  }
+  if (!WebSocketTransport::AsksForXmpp(handoff.upgrade)) {
+    return Status(
+        Code::kMalformed,
+        "XMPP over WebSocket needs the subprotocol xmpp (Sec-WebSocket-Protocol, RFC 7395)");
+  }
+  std::optional<net::ConnectionLimiter::Slot> slot =
+      handoff.peer ? impl_->connections.TryAdmit(*handoff.peer) : std::nullopt;
+  if (!slot) return Status(Code::kUnavailable, "too many XMPP connections; retry later");
+  // The Hub slice of the loop the connection runs on.
+  const asio::execution_context* loop =
+      &asio::query(handoff.stream.get_executor(), asio::execution::context);
+  const auto& loops = impl_->services.loops;
+  const size_t slice =
+      static_cast<size_t>(std::find(loops.begin(), loops.end(), loop) - loops.begin());
+  if (slice == loops.size()) return Status(Code::kInternal, "a connection outside the event loops");
+  impl_->Launch(
+      std::make_unique<WebSocketTransport>(std::move(handoff.stream), std::move(handoff.upgrade),
+                                           std::move(handoff.slot), impl_->options.c2s.xml),
+      slice, handoff.client_key, handoff.request_id, std::move(*slot));
+  return Status::Ok();
+}
 
 void XmppServer::Stop() {
   if (impl_->stopped) return;

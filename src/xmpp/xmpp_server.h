@@ -1,5 +1,6 @@
 // XmppServer: parleyd's XMPP front door (docs/xmpp.md): a TCP listener for client-to-server
-// streams (C2sSession), off unless `xmpp-listen` is set. Its streams run on the HTTP server's
+// streams (C2sSession), off unless `xmpp-listen` is set, and the same streams over WebSocket
+// (RFC 7395) handed over by the HTTP server (TakeWebSocket). Its streams run on the HTTP server's
 // event loops (net::Server::event_loops), spread over them in turn like WebSocket sessions, so
 // each attaches to the Hub slice of its loop and the domain's events reach it there; blocking
 // work (store reads, SCRAM, PLAIN's argon2id) runs on worker threads of its own. The domain
@@ -25,6 +26,7 @@
 #include "chat/groups/groups.h"
 #include "chat/service.h"
 #include "chat/social/social.h"
+#include "net/websocket_handoff.h"
 #include "tls/context.h"
 #include "xmpp/c2s_session.h"
 #include "xmpp/options.h"
@@ -52,6 +54,10 @@ class XmppServer {
   // Binds, listens and starts serving; the bound port.
   Result<uint16_t> Start();
   void Stop();
+  // An upgrade at /xmpp-websocket (net::WebSocketHandoff): taken when it asks for the `xmpp`
+  // subprotocol (else 400) within the XMPP connection caps (else 503), and while the server
+  // runs (else 503). Called on the connection's event loop.
+  Status TakeWebSocket(net::WebSocketHandoff& handoff);
   size_t open_connections() const;
 
  private:

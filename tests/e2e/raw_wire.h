@@ -243,10 +243,12 @@ inline std::string EncodeClientFrame(uint8_t opcode, std::string_view payload, b
 
 class RawWebSocket {
  public:
-  // Opens a TCP connection and sends the upgrade request for `path`. Returns the HTTP status of
-  // the answer (101 when the WebSocket is open); `response` receives the whole answer.
+  // Opens a TCP connection and sends the upgrade request for `path` (with `extra_headers`,
+  // each line ending in CRLF). Returns the HTTP status of the answer (101 when the WebSocket is
+  // open); `response` receives the whole answer.
   static Result<RawWebSocket> Open(uint16_t port, std::string_view path = "/ws",
-                                   int receive_buffer = 0, RawHttpResponse* response = nullptr) {
+                                   int receive_buffer = 0, RawHttpResponse* response = nullptr,
+                                   std::string_view extra_headers = {}) {
     Result<RawSocket> socket = RawSocket::Connect(port, receive_buffer);
     if (!socket.ok()) return socket.status();
     RawWebSocket ws;
@@ -255,7 +257,8 @@ class RawWebSocket {
     request += "Host: 127.0.0.1:" + std::to_string(port) + "\r\n";
     request +=
         "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+    request += std::string(extra_headers) + "\r\n";
     if (!ws.socket_.WriteAll(request)) return Status(Code::kUnavailable, "write failed");
     std::string& buffer = ws.socket_.buffer();
     ws.socket_.ReadUntil(
@@ -264,6 +267,7 @@ class RawWebSocket {
     if (head_end == std::string::npos) return Status(Code::kUnavailable, "no upgrade answer");
     ws.status_ = std::atoi(buffer.c_str() + 9);
     if (ws.status_ == 101) {
+      ws.head_ = buffer.substr(0, head_end);
       buffer.erase(0, head_end + 4);
     } else {
       Result<RawHttpResponse> answer = ReadHttpResponse(ws.socket_);
@@ -273,6 +277,7 @@ class RawWebSocket {
   }
 
   int status() const { return status_; }
+  const std::string& head() const { return head_; }  // of a 101 answer: status line, headers
   RawSocket& socket() { return socket_; }
 
   bool SendFrame(uint8_t opcode, std::string_view payload) {
@@ -386,6 +391,7 @@ class RawWebSocket {
 
   RawSocket socket_;
   int status_ = 0;
+  std::string head_;
   int close_code_ = 0;
   ReadEnd end_ = ReadEnd::kData;
   RawFrame partial_;  // a fragmented message being reassembled

@@ -10,7 +10,7 @@ namespace parley::xmpp {
 namespace {
 
 SmQueue::Entry Stanza(std::string text, uint32_t stanzas = 1) {
-  return SmQueue::Entry{std::move(text), nullptr, 0, stanzas};
+  return SmQueue::Entry{std::move(text), nullptr, 0, {}, stanzas};
 }
 
 TEST(CountStanzas, CountsTopLevelStanzasOnly) {
@@ -41,6 +41,12 @@ TEST(CountStanzas, ReadsAcrossTheHeadAndTheFrameAndThroughQuotes) {
                          "' type='chat'><body>a &lt;b&gt; c"
                          "</body></message>"),
             1u);
+  // A carbon: the session's head, the shared message, the session's closing tags.
+  EXPECT_EQ(CountStanzas("<message from='a@localhost'><sent xmlns='urn:xmpp:carbons:2'>"
+                         "<forwarded xmlns='urn:xmpp:forward:0'><message from='a@localhost",
+                         "' type='chat'><body>x</body></message>",
+                         "</forwarded></sent></message><presence/>"),
+            2u);
   // A '>' or '/' inside an attribute value neither closes nor empties the tag.
   EXPECT_EQ(CountStanzas("<message id='a/>b'><body>x</body></message><presence/>", ""), 2u);
 }
@@ -109,8 +115,8 @@ TEST(SmQueue, BoundedInStanzasAndBytes) {
   // A shared frame counts from its offset.
   SmQueue frames(100, 64);
   chat::SharedFrame frame = chat::MakeFrame(std::string(100, 'y'));
-  EXPECT_TRUE(frames.Add(SmQueue::Entry{"", frame, 50, 1}));
-  EXPECT_FALSE(frames.Add(SmQueue::Entry{"", frame, 50, 1}));
+  EXPECT_TRUE(frames.Add(SmQueue::Entry{"", frame, 50, {}, 1}));
+  EXPECT_FALSE(frames.Add(SmQueue::Entry{"", frame, 50, {}, 1}));
 }
 
 TEST(SmQueue, HandledCountsTheClientsStanzas) {
