@@ -355,11 +355,16 @@ int Main(int argc, char** argv) {
   // The XMPP front door, made once the server's event loops exist (below). Its WebSocket
   // endpoint (/xmpp-websocket, RFC 7395) is on whenever XMPP is: the HTTP server hands it
   // those upgrades.
+  // An upgrade may come on an I/O thread before the XMPP server exists: it is published to
+  // them once started (and the event loops have ended before it is destroyed).
   std::unique_ptr<xmpp::XmppServer> xmpp_server;
+  std::atomic<xmpp::XmppServer*> xmpp_serving{nullptr};
   net::WebSocketHandler xmpp_websocket;
   if (config->xmpp.enabled) {
-    xmpp_websocket = [&xmpp_server](net::WebSocketHandoff& handoff) {
-      return xmpp_server->TakeWebSocket(handoff);
+    xmpp_websocket = [&xmpp_serving](net::WebSocketHandoff& handoff) {
+      xmpp::XmppServer* serving = xmpp_serving.load(std::memory_order_acquire);
+      if (serving == nullptr) return Status(Code::kUnavailable, "XMPP is starting; retry later");
+      return serving->TakeWebSocket(handoff);
     };
   }
   net::Server server(config->server, net::Services{auth,
@@ -419,6 +424,7 @@ int Main(int argc, char** argv) {
     auto started = xmpp_server->Start();
     if (!started.ok()) return Fail(started.status());
     xmpp_port = *started;
+    xmpp_serving.store(xmpp_server.get(), std::memory_order_release);
   }
 
   std::atomic<bool> stopped{false};  // set once Run() returned: the next wake-up is ours
