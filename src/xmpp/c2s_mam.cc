@@ -98,29 +98,13 @@ awaitable<void> C2sSession::HandleMam(const XmlElement& iq) {
   const std::string self = username_ + "@" + options_.domain;
   const std::string contact = usernames_.at(*peer) + "@" + options_.domain;
   for (const store::Message& message : page->messages) {
-    XmlElement out(std::string(kClientNs), "message");
-    out.Set("to", self + "/" + resource_).Set("id", "mam-" + std::to_string(++next_id_));
-    XmlElement& result = out.Add(XmlElement(std::string(kMamNs), "result"));
-    if (!query->query_id.empty()) result.Set("queryid", query->query_id);
-    result.Set("id", std::to_string(message.seq));
-    XmlElement& forwarded = result.Add(XmlElement(std::string(kForwardNs), "forwarded"));
-    forwarded.Add(XmlElement(std::string(kDelayNs), "delay"))
-        .Set("stamp", FormatDateTime(message.created_at));
     const bool mine = message.sender_id == user_id_;
-    XmlElement& original = forwarded.Add(XmlElement(std::string(kClientNs), "message"));
-    original.Set("from", mine ? self : contact)
-        .Set("to", mine ? contact : self)
-        .Set("type", "chat");
-    if (!message.client_id.empty()) original.Set("id", message.client_id);
-    if (message.deleted) {
-      // XEP-0424's tombstone: the native history shows a deleted message the same way.
-      original.Add(XmlElement(std::string(kRetractNs), "retracted"))
-          .Set("stamp",
-               FormatDateTime(message.edited_at > 0 ? message.edited_at : message.created_at));
-    } else {
-      original.AddText(std::string(kClientNs), "body", message.text);
-    }
-    SendStanza(out);
+    SendStanza(MamResult(message, query->query_id,
+                         {.to = self + "/" + resource_,
+                          .id = "mam-" + std::to_string(++next_id_),
+                          .original_from = mine ? self : contact,
+                          .original_to = mine ? contact : self,
+                          .type = "chat"}));
   }
   Reply(iq, MamFin(*page));
 }

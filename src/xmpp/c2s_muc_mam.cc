@@ -56,26 +56,13 @@ awaitable<void> C2sSession::HandleRoomMam(const XmlElement& iq, int64_t room) {
   const std::string self = username_ + "@" + options_.domain + "/" + resource_;
   for (const store::Message& message : read.page->messages) {
     auto sender = usernames_.find(message.sender_id);
-    XmlElement out(std::string(kClientNs), "message");
-    out.Set("to", self).Set("from", room_jid).Set("id", "mam-" + std::to_string(++next_id_));
-    XmlElement& result = out.Add(XmlElement(std::string(kMamNs), "result"));
-    if (!query->query_id.empty()) result.Set("queryid", query->query_id);
-    result.Set("id", std::to_string(message.seq));
-    XmlElement& forwarded = result.Add(XmlElement(std::string(kForwardNs), "forwarded"));
-    forwarded.Add(XmlElement(std::string(kDelayNs), "delay"))
-        .Set("stamp", FormatDateTime(message.created_at));
-    XmlElement& original = forwarded.Add(XmlElement(std::string(kClientNs), "message"));
-    original.Set("from", sender == usernames_.end() ? room_jid : room_jid + "/" + sender->second)
-        .Set("type", "groupchat");
-    if (!message.client_id.empty()) original.Set("id", message.client_id);
-    if (message.deleted) {
-      original.Add(XmlElement(std::string(kRetractNs), "retracted"))
-          .Set("stamp",
-               FormatDateTime(message.edited_at > 0 ? message.edited_at : message.created_at));
-    } else {
-      original.AddText(std::string(kClientNs), "body", message.text);
-    }
-    SendStanza(out);
+    SendStanza(MamResult(
+        message, query->query_id,
+        {.to = self,
+         .from = room_jid,
+         .id = "mam-" + std::to_string(++next_id_),
+         .original_from = sender == usernames_.end() ? room_jid : room_jid + "/" + sender->second,
+         .type = "groupchat"}));
   }
   Reply(iq, MamFin(*read.page));
 }

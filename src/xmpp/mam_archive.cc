@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "xmpp/namespaces.h"
+#include "xmpp/xmpp_time.h"
+
 namespace parley::xmpp {
 namespace {
 
@@ -57,6 +60,33 @@ Result<ArchivePage> ReadArchivePage(chat::Service& chat, int64_t user_id, int64_
     page.first = page.last = *cursor;
   }
   return page;
+}
+
+XmlElement MamResult(const store::Message& message, std::string_view query_id,
+                     const MamAddress& address) {
+  XmlElement out(std::string(kClientNs), "message");
+  out.Set("to", address.to);
+  if (!address.from.empty()) out.Set("from", address.from);
+  out.Set("id", address.id);
+  XmlElement& result = out.Add(XmlElement(std::string(kMamNs), "result"));
+  if (!query_id.empty()) result.Set("queryid", std::string(query_id));
+  result.Set("id", std::to_string(message.seq));
+  XmlElement& forwarded = result.Add(XmlElement(std::string(kForwardNs), "forwarded"));
+  forwarded.Add(XmlElement(std::string(kDelayNs), "delay"))
+      .Set("stamp", FormatDateTime(message.created_at));
+  XmlElement& original = forwarded.Add(XmlElement(std::string(kClientNs), "message"));
+  original.Set("from", address.original_from);
+  if (!address.original_to.empty()) original.Set("to", address.original_to);
+  original.Set("type", std::string(address.type));
+  if (!message.client_id.empty()) original.Set("id", message.client_id);
+  if (message.deleted) {
+    original.Add(XmlElement(std::string(kRetractNs), "retracted"))
+        .Set("stamp",
+             FormatDateTime(message.edited_at > 0 ? message.edited_at : message.created_at));
+  } else {
+    original.AddText(std::string(kClientNs), "body", message.text);
+  }
+  return out;
 }
 
 XmlElement MamFin(const ArchivePage& page) {

@@ -13,6 +13,8 @@
 #define PARLEY_XMPP_MAM_ARCHIVE_H_
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -36,6 +38,23 @@ struct ArchivePage {
 
 // The iq result's <fin/> (XEP-0313 section 4.3) with the page's result set (XEP-0059).
 XmlElement MamFin(const ArchivePage& page);
+
+// How an archived message is addressed: the result's recipient, sender and id, and the forwarded
+// message's from, to (empty: none, as in a room) and type.
+struct MamAddress {
+  std::string to;
+  std::string from;  // empty: none (the user's own archive)
+  std::string id;
+  std::string original_from;
+  std::string original_to;
+  std::string_view type;  // "chat" or "groupchat"
+};
+
+// One archived message as an XEP-0313 result (section 4.2): its seq as the archive id, its
+// commit time in <delay/>, the client's id, and its text, or XEP-0424's tombstone when deleted
+// (the native history shows a deleted message the same way).
+XmlElement MamResult(const store::Message& message, std::string_view query_id,
+                     const MamAddress& address);
 
 Result<ArchivePage> ReadArchivePage(chat::Service& chat, int64_t user_id, int64_t conversation_id,
                                     const MamQuery& query);
