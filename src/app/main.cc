@@ -419,8 +419,8 @@ int Main(int argc, char** argv) {
   std::optional<uint16_t> xmpp_port;
   if (config->xmpp.enabled) {
     xmpp_server = std::make_unique<xmpp::XmppServer>(
-        config->xmpp,
-        xmpp::XmppServices{auth, chat, social, groups, hub, server.event_loops(), server.tls_context()});
+        config->xmpp, xmpp::XmppServices{auth, chat, social, groups, hub, server.event_loops(),
+                                         server.tls_context()});
     auto started = xmpp_server->Start();
     if (!started.ok()) return Fail(started.status());
     xmpp_port = *started;
