@@ -11,7 +11,7 @@
 #include "base/clock.h"
 #include "tests/e2e/e2e_client.h"
 #include "tests/e2e/peer_process.h"
-#include "tests/e2e/xmpp_port.h"
+#include "tests/e2e/xmpp_friends_fixture.h"
 #include "xmpp/xmpp_time.h"
 
 namespace parley::e2e {
@@ -19,23 +19,9 @@ namespace {
 
 using json = nlohmann::json;
 
-class XmppHistoryTest : public ::testing::Test {
+class XmppHistoryTest : public XmppFriendsFixture {
  protected:
-  void SetUp() override {
-    auto server = ServerProcess::Start(
-        {.extra_args = {"--xmpp-listen", "127.0.0.1:0", "--xmpp-domain", "localhost"}});
-    ASSERT_TRUE(IsOk(server));
-    server_ = std::move(*server);
-    xmpp_port_ = XmppPortOf(*server_);
-    ASSERT_NE(xmpp_port_, 0);
-    auto alice = CreateUser(*server_, "alice");
-    auto bob = CreateUser(*server_, "bob");
-    ASSERT_TRUE(IsOk(alice) && IsOk(bob));
-    alice_ = *alice;
-    bob_ = *bob;
-    ASSERT_TRUE(IsOk(ApiFor(*server_, &alice_)->SendFriendRequest(bob_.id)));
-    ASSERT_TRUE(IsOk(ApiFor(*server_, &bob_)->AcceptFriendRequest(alice_.id)));
-  }
+  void SetUp() override { StartWithFriends({.extra_args = {"--xmpp-domain", "localhost"}}); }
 
   std::unique_ptr<PeerProcess> StartPeer(const TestUser& user, std::string resource = "history") {
     auto peer =
@@ -81,10 +67,6 @@ class XmppHistoryTest : public ::testing::Test {
     }
     return bodies;
   }
-
-  std::unique_ptr<ServerProcess> server_;
-  uint16_t xmpp_port_ = 0;
-  TestUser alice_, bob_;
 };
 
 TEST_F(XmppHistoryTest, MamPagesThroughADirectConversationAsTheNativeHistoryShowsIt) {

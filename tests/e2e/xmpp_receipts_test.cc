@@ -8,34 +8,16 @@
 
 #include "tests/e2e/e2e_client.h"
 #include "tests/e2e/raw_xmpp.h"
-#include "tests/e2e/xmpp_port.h"
+#include "tests/e2e/xmpp_friends_fixture.h"
 
 namespace parley::e2e {
 namespace {
 
 using json = nlohmann::json;
 
-class XmppReceiptsTest : public ::testing::Test {
+class XmppReceiptsTest : public XmppFriendsFixture {
  protected:
-  void SetUp() override {
-    auto server = ServerProcess::Start(
-        {.extra_args = {"--xmpp-listen", "127.0.0.1:0", "--xmpp-plain-without-tls", "true"}});
-    ASSERT_TRUE(IsOk(server));
-    server_ = std::move(*server);
-    port_ = XmppPortOf(*server_);
-    ASSERT_NE(port_, 0);
-    auto alice = CreateUser(*server_, "alice");
-    auto bob = CreateUser(*server_, "bob");
-    ASSERT_TRUE(IsOk(alice) && IsOk(bob));
-    alice_ = *alice;
-    bob_ = *bob;
-    ASSERT_TRUE(IsOk(ApiFor(*server_, &alice_)->SendFriendRequest(bob_.id)));
-    ASSERT_TRUE(IsOk(ApiFor(*server_, &bob_)->AcceptFriendRequest(alice_.id)));
-  }
-
-  std::unique_ptr<ServerProcess> server_;
-  uint16_t port_ = 0;
-  TestUser alice_, bob_;
+  void SetUp() override { StartWithFriends({.extra_args = {"--xmpp-plain-without-tls", "true"}}); }
 };
 
 // The receipt frames about alice that bob's WebSocket got up to now.
@@ -50,7 +32,7 @@ std::vector<json> ReceiptsOf(client::WsClient& ws, int64_t user_id) {
 TEST_F(XmppReceiptsTest, MarkersFromXmppRaiseTheCursorsTheWebAppShows) {
   auto bob_ws = ConnectUser(*server_, bob_);
   ASSERT_TRUE(IsOk(bob_ws));
-  std::optional<RawXmpp> alice = RawXmpp::Login(port_, alice_);
+  std::optional<RawXmpp> alice = RawXmpp::Login(xmpp_port_, alice_);
   ASSERT_TRUE(alice && alice->Bind("phone"));
   alice->Clear();
   ASSERT_TRUE(
@@ -121,7 +103,7 @@ TEST_F(XmppReceiptsTest, MarkersFromXmppRaiseTheCursorsTheWebAppShows) {
 TEST_F(XmppReceiptsTest, TheWebAppsReceiptsArriveAsMarkers) {
   auto bob_ws = ConnectUser(*server_, bob_);
   ASSERT_TRUE(IsOk(bob_ws));
-  std::optional<RawXmpp> alice = RawXmpp::Login(port_, alice_);
+  std::optional<RawXmpp> alice = RawXmpp::Login(xmpp_port_, alice_);
   ASSERT_TRUE(alice && alice->Bind("phone"));
   ASSERT_TRUE(
       alice->Write("<message to='bob@localhost' type='chat' id='x-1'><body>hello"

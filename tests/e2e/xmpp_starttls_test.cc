@@ -21,7 +21,7 @@
 #include "tests/e2e/raw_wire.h"
 #include "tests/e2e/server_process.h"
 #include "tests/e2e/test_ca.h"
-#include "tests/e2e/xmpp_port.h"
+#include "tests/e2e/xmpp_friends_fixture.h"
 
 namespace parley::e2e {
 namespace {
@@ -105,7 +105,7 @@ bool Has(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;
 }
 
-class XmppStartTlsTest : public ::testing::Test {
+class XmppStartTlsTest : public XmppFriendsFixture {
  protected:
   void SetUp() override {
     auto ca = TestCa::Create("Parley XMPP Test CA");
@@ -118,21 +118,10 @@ class XmppStartTlsTest : public ::testing::Test {
     std::filesystem::copy_file(cert->cert_file, cert_file_);
     std::filesystem::copy_file(cert->key_file, key_file_);
     ServerProcess::Options options;
-    options.extra_args = {"--tls-cert",    cert_file_,    "--tls-key",     key_file_,
-                          "--xmpp-listen", "127.0.0.1:0", "--xmpp-domain", "localhost"};
+    options.extra_args = {"--tls-cert", cert_file_,      "--tls-key",
+                          key_file_,    "--xmpp-domain", "localhost"};
     options.tls_ca_file = ca_->ca_file();
-    auto server = ServerProcess::Start(std::move(options));
-    ASSERT_TRUE(IsOk(server));
-    server_ = std::move(*server);
-    xmpp_port_ = XmppPortOf(*server_);
-    ASSERT_NE(xmpp_port_, 0);
-    auto alice = CreateUser(*server_, "alice");
-    auto bob = CreateUser(*server_, "bob");
-    ASSERT_TRUE(IsOk(alice) && IsOk(bob));
-    alice_ = *alice;
-    bob_ = *bob;
-    ASSERT_TRUE(IsOk(ApiFor(*server_, &alice_)->SendFriendRequest(bob_.id)));
-    ASSERT_TRUE(IsOk(ApiFor(*server_, &bob_)->AcceptFriendRequest(alice_.id)));
+    StartWithFriends(std::move(options));
   }
 
   // @xmpp/client as alice; it negotiates STARTTLS by itself when offered.
@@ -169,9 +158,6 @@ class XmppStartTlsTest : public ::testing::Test {
   std::unique_ptr<TestCa> ca_;
   std::string cert_file_;  // the files served: the reload test replaces them
   std::string key_file_;
-  std::unique_ptr<ServerProcess> server_;
-  uint16_t xmpp_port_ = 0;
-  TestUser alice_, bob_;
 };
 
 TEST_F(XmppStartTlsTest, XmppClientUpgradesLogsInAndChatsBothWays) {

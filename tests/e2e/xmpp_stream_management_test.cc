@@ -14,7 +14,7 @@
 #include "tests/e2e/peer_process.h"
 #include "tests/e2e/raw_wire.h"
 #include "tests/e2e/raw_xmpp.h"
-#include "tests/e2e/xmpp_port.h"
+#include "tests/e2e/xmpp_friends_fixture.h"
 #include "xmpp/sm_queue.h"
 
 namespace parley::e2e {
@@ -22,44 +22,28 @@ namespace {
 
 using json = nlohmann::json;
 
-class XmppStreamManagementTest : public ::testing::Test {
+class XmppStreamManagementTest : public XmppFriendsFixture {
  protected:
   void StartServer(std::vector<std::string> extra = {}) {
     // Two event loops: streams are handed to them in turn, so a resume by the next connection
     // takes a stream of the other loop over.
-    std::vector<std::string> args = {"--xmpp-listen", "127.0.0.1:0",  "--xmpp-plain-without-tls",
-                                     "true",          "--io-threads", "2"};
+    std::vector<std::string> args = {"--xmpp-plain-without-tls", "true", "--io-threads", "2"};
     args.insert(args.end(), extra.begin(), extra.end());
-    auto server = ServerProcess::Start({.extra_args = args});
-    ASSERT_TRUE(IsOk(server));
-    server_ = std::move(*server);
-    port_ = XmppPortOf(*server_);
-    ASSERT_NE(port_, 0);
-    auto alice = CreateUser(*server_, "alice");
-    auto bob = CreateUser(*server_, "bob");
-    ASSERT_TRUE(IsOk(alice) && IsOk(bob));
-    alice_ = *alice;
-    bob_ = *bob;
-    ASSERT_TRUE(IsOk(ApiFor(*server_, &alice_)->SendFriendRequest(bob_.id)));
-    ASSERT_TRUE(IsOk(ApiFor(*server_, &bob_)->AcceptFriendRequest(alice_.id)));
+    StartWithFriends({.extra_args = args});
   }
 
   // Alice bound and resumable: the stream and its resume id.
   std::pair<std::optional<RawXmpp>, std::string> ResumableAlice() {
-    std::optional<RawXmpp> alice = RawXmpp::Login(port_, alice_);
+    std::optional<RawXmpp> alice = RawXmpp::Login(xmpp_port_, alice_);
     if (!alice || !alice->Bind("phone")) return {std::nullopt, ""};
     std::string id = alice->EnableResume();
     return {std::move(alice), id};
   }
-
-  std::unique_ptr<ServerProcess> server_;
-  uint16_t port_ = 0;
-  TestUser alice_, bob_;
 };
 
 TEST_F(XmppStreamManagementTest, CountsBothWaysAndAsksForAcknowledgements) {
   StartServer();
-  std::optional<RawXmpp> alice = RawXmpp::Login(port_, alice_);
+  std::optional<RawXmpp> alice = RawXmpp::Login(xmpp_port_, alice_);
   ASSERT_TRUE(alice);
   EXPECT_TRUE(Has(alice->text(), "<sm xmlns='urn:xmpp:sm:3'/>")) << alice->text();
   ASSERT_TRUE(alice->Bind("phone"));
@@ -136,7 +120,7 @@ TEST_F(XmppStreamManagementTest, ResumeAfterADropGetsWhatArrivedMeanwhileOnce) {
   }
 
   // A new connection of alice's resumes: the messages, once each, and the stream goes on.
-  std::optional<RawXmpp> again = RawXmpp::Login(port_, alice_);
+  std::optional<RawXmpp> again = RawXmpp::Login(xmpp_port_, alice_);
   ASSERT_TRUE(again);
   again->Clear();
   ASSERT_TRUE(again->Write("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='" +
@@ -187,7 +171,7 @@ TEST_F(XmppStreamManagementTest, RefusedResumesFailAndTheConnectionGoesOnFresh) 
   ASSERT_TRUE(alice);
   ASSERT_FALSE(id.empty());
   // A resumable session that is still connected cannot be taken.
-  std::optional<RawXmpp> thief = RawXmpp::Login(port_, alice_);
+  std::optional<RawXmpp> thief = RawXmpp::Login(xmpp_port_, alice_);
   ASSERT_TRUE(thief);
   thief->Clear();
   ASSERT_TRUE(thief->Write("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='0'/>"));
@@ -196,7 +180,7 @@ TEST_F(XmppStreamManagementTest, RefusedResumesFailAndTheConnectionGoesOnFresh) 
   alice->Drop();
 
   // Bob cannot take alice's session with her id.
-  std::optional<RawXmpp> bob = RawXmpp::Login(port_, bob_);
+  std::optional<RawXmpp> bob = RawXmpp::Login(xmpp_port_, bob_);
   ASSERT_TRUE(bob);
   bob->Clear();
   ASSERT_TRUE(bob->Write("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='0'/>"));
@@ -206,7 +190,7 @@ TEST_F(XmppStreamManagementTest, RefusedResumesFailAndTheConnectionGoesOnFresh) 
   ASSERT_TRUE(bob->Bind("laptop"));
   EXPECT_TRUE(Has(bob->text(), "bob@localhost/laptop")) << bob->text();
 
-  std::optional<RawXmpp> again = RawXmpp::Login(port_, alice_);
+  std::optional<RawXmpp> again = RawXmpp::Login(xmpp_port_, alice_);
   ASSERT_TRUE(again);
   for (const std::string& bad :
        {std::string("<resume xmlns='urn:xmpp:sm:3' previd='") + std::string(32, '0') + "' h='0'/>",
@@ -229,7 +213,7 @@ TEST_F(XmppStreamManagementTest, RefusedResumesFailAndTheConnectionGoesOnFresh) 
   ASSERT_TRUE(again->Write("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='0'/>"));
   ASSERT_TRUE(again->ReadFor("<resumed")) << again->text();
   // Resumed once: the id is not free to take again while this stream lives.
-  std::optional<RawXmpp> twice = RawXmpp::Login(port_, alice_);
+  std::optional<RawXmpp> twice = RawXmpp::Login(xmpp_port_, alice_);
   ASSERT_TRUE(twice);
   twice->Clear();
   ASSERT_TRUE(twice->Write("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='0'/>"));
@@ -240,7 +224,7 @@ TEST_F(XmppStreamManagementTest, RefusedResumesFailAndTheConnectionGoesOnFresh) 
 TEST_F(XmppStreamManagementTest, StreamManagementElementsOutOfPlace) {
   StartServer();
   // <a/> before <enable/>, and an h that is no number, each end only their own stream.
-  std::optional<RawXmpp> early = RawXmpp::Login(port_, alice_);
+  std::optional<RawXmpp> early = RawXmpp::Login(xmpp_port_, alice_);
   ASSERT_TRUE(early && early->Bind("one"));
   ASSERT_TRUE(early->Write("<a xmlns='urn:xmpp:sm:3' h='1'/>"));
   ASSERT_TRUE(early->ReadFor("</stream:stream>"));
@@ -257,7 +241,7 @@ TEST_F(XmppStreamManagementTest, StreamManagementElementsOutOfPlace) {
   EXPECT_TRUE(Has(alice->text(), "<bad-format")) << alice->text();
 
   // A stream that ended with a stream error is not resumable.
-  std::optional<RawXmpp> again = RawXmpp::Login(port_, alice_);
+  std::optional<RawXmpp> again = RawXmpp::Login(xmpp_port_, alice_);
   ASSERT_TRUE(again);
   again->Clear();
   ASSERT_TRUE(again->Write("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='0'/>"));
@@ -283,7 +267,7 @@ TEST_F(XmppStreamManagementTest, ADetachedSessionEndsAfterTheTimeout) {
            frame.value("status", "") == "offline";
   });
   ASSERT_TRUE(IsOk(offline));
-  std::optional<RawXmpp> again = RawXmpp::Login(port_, alice_);
+  std::optional<RawXmpp> again = RawXmpp::Login(xmpp_port_, alice_);
   ASSERT_TRUE(again);
   again->Clear();
   ASSERT_TRUE(again->Write("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='0'/>"));
@@ -303,7 +287,7 @@ TEST_F(XmppStreamManagementTest, AtMostFourDetachedSessionsPerUser) {
   }
   // The fifth did not wait: resuming it fails, the first four resume.
   auto resume = [&](const std::string& id) {
-    std::optional<RawXmpp> again = RawXmpp::Login(port_, alice_);
+    std::optional<RawXmpp> again = RawXmpp::Login(xmpp_port_, alice_);
     if (!again) return std::string("no login");
     again->Clear();
     again->Write("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='0'/>");
@@ -330,7 +314,7 @@ TEST_F(XmppStreamManagementTest, XmppClientResumesWithNoGapAndNoDuplicate) {
   StartServer();
   auto bob_ws = ConnectUser(*server_, bob_);
   ASSERT_TRUE(IsOk(bob_ws));
-  auto alice = PeerProcess::Start({PARLEY_NODE_PATH, "xmpp_resume.mjs", std::to_string(port_),
+  auto alice = PeerProcess::Start({PARLEY_NODE_PATH, "xmpp_resume.mjs", std::to_string(xmpp_port_),
                                    "localhost", alice_.username, std::string(kTestPassword)},
                                   PARLEY_PEERS_DIR);
   ASSERT_TRUE(IsOk(alice));

@@ -10,8 +10,8 @@
 
 #include "tests/e2e/e2e_client.h"
 #include "tests/e2e/peer_process.h"
-#include "tests/e2e/xmpp_port.h"
 #include "tests/e2e/raw_wire.h"
+#include "tests/e2e/xmpp_friends_fixture.h"
 
 namespace parley::e2e {
 namespace {
@@ -23,23 +23,9 @@ constexpr std::string_view kHeader =
     "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
     "xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='1.0'>";
 
-class XmppTest : public ::testing::Test {
+class XmppTest : public XmppFriendsFixture {
  protected:
-  void SetUp() override {
-    auto server = ServerProcess::Start(
-        {.extra_args = {"--xmpp-listen", "127.0.0.1:0", "--xmpp-domain", "localhost"}});
-    ASSERT_TRUE(IsOk(server));
-    server_ = std::move(*server);
-    xmpp_port_ = XmppPortOf(*server_);
-    ASSERT_NE(xmpp_port_, 0);
-    auto alice = CreateUser(*server_, "alice");
-    auto bob = CreateUser(*server_, "bob");
-    ASSERT_TRUE(IsOk(alice) && IsOk(bob));
-    alice_ = *alice;
-    bob_ = *bob;
-    ASSERT_TRUE(IsOk(ApiFor(*server_, &alice_)->SendFriendRequest(bob_.id)));
-    ASSERT_TRUE(IsOk(ApiFor(*server_, &bob_)->AcceptFriendRequest(alice_.id)));
-  }
+  void SetUp() override { StartWithFriends({.extra_args = {"--xmpp-domain", "localhost"}}); }
 
   std::unique_ptr<PeerProcess> StartXmppPeer(const TestUser& user, std::string_view password,
                                              std::string resource = "interop") {
@@ -61,10 +47,6 @@ class XmppTest : public ::testing::Test {
     peer.WriteLine(command.dump());
     return WaitEvent(peer, "result", [&](const json& line) { return line["op"] == command["op"]; });
   }
-
-  std::unique_ptr<ServerProcess> server_;
-  uint16_t xmpp_port_ = 0;
-  TestUser alice_, bob_;
 };
 
 TEST_F(XmppTest, ScramLoginRosterAndChatBothWaysWithAWebSocketUser) {
