@@ -57,7 +57,9 @@ void C2sSession::LearnDirect(const xmpp::Route& route) {
   if (route.kind != 'm' || route.direct_recipient_id == 0) return;
   const int64_t peer = route.user_id == user_id_ ? route.direct_recipient_id : route.user_id;
   if (route.user_id != user_id_ && route.direct_recipient_id != user_id_) return;
-  direct_peer_[route.conversation_id] = peer;
+  auto [known, inserted] = direct_peer_.try_emplace(route.conversation_id, peer);
+  if (!inserted && known->second == peer) return;  // the usual case: nothing to write
+  known->second = peer;
   direct_with_[peer] = route.conversation_id;
 }
 
@@ -77,7 +79,7 @@ C2sSession::Decision C2sSession::Decide(const xmpp::Route& route) const {
     case 'g':
     case 'o':  // a joined room's: the usernames are the room's own (c2s_muc_events.cc)
       return joined_rooms_.contains(route.conversation_id) ? Decision::kWrite : Decision::kDrop;
-    case 'c': {                 // a contact's cursors in the direct conversation with them
+    case 'c': {  // a contact's cursors in the direct conversation with them
       if (route.user_id == user_id_) return Decision::kDrop;
       auto conversation = direct_peer_.find(route.conversation_id);
       if (conversation == direct_peer_.end()) return Decision::kResolve;
