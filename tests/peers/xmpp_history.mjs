@@ -12,14 +12,13 @@
 //      {"op":"carbons","enable":bool,"element"?,"get"?} (element, get: to send what is wrong)
 //      {"op":"mam","queryid"?,"fields":{var:value},"rsm":{max?,before?,after?},"extra"?}
 import { client, xml } from "@xmpp/client";
-import { createInterface } from "node:readline";
+import { say, serveCommands } from "./xmpp_commands.mjs";
 import { ScramSha256 } from "./scram_sha_256.mjs";
 
 const MAM = "urn:xmpp:mam:2";
 const RSM = "http://jabber.org/protocol/rsm";
 const CARBONS = "urn:xmpp:carbons:2";
 const [port, domain, username, password, resource] = process.argv.slice(2);
-const say = (object) => process.stdout.write(JSON.stringify(object) + "\n");
 
 const xmpp = client({ service: `xmpp://127.0.0.1:${port}`, domain, username, password, resource });
 xmpp.saslFactory.use(ScramSha256);
@@ -122,24 +121,4 @@ async function run(command) {
   }
 }
 
-// Commands wait until the session is bound (or failed to be), and run one at a time.
-let started;
-const ready = new Promise((resolve) => (started = resolve));
-let queue = ready;
-createInterface({ input: process.stdin }).on("line", (line) => {
-  if (line.trim()) queue = queue.then(() => run(JSON.parse(line)));
-}).on("close", async () => {
-  try {
-    await xmpp.stop();
-  } finally {
-    process.exit(0);
-  }
-});
-
-try {
-  const address = await xmpp.start();
-  say({ event: "online", jid: address.toString() });
-} catch (error) {
-  say({ event: "error", message: String(error.condition ?? error) });
-}
-started();
+await serveCommands(xmpp, run, { sequential: true });

@@ -8,11 +8,10 @@
 // In:  {"op":"send","to","body","id"} {"op":"composing","to"} {"op":"roster"} {"op":"ping"}
 //      {"op":"disco"} {"op":"presence","show"}
 import { client, xml } from "@xmpp/client";
-import { createInterface } from "node:readline";
+import { say, serveCommands } from "./xmpp_commands.mjs";
 import { ScramSha256, checkRfc7677 } from "./scram_sha_256.mjs";
 
 const [port, domain, username, password, resource] = process.argv.slice(2);
-const say = (object) => process.stdout.write(JSON.stringify(object) + "\n");
 
 if (!checkRfc7677()) {
   say({ event: "error", message: "SCRAM-SHA-256 client fails RFC 7677's vector" });
@@ -85,23 +84,4 @@ async function run(command) {
   }
 }
 
-// Commands wait until the session is bound (or failed to be).
-let started;
-const ready = new Promise((resolve) => (started = resolve));
-createInterface({ input: process.stdin }).on("line", (line) => {
-  if (line.trim()) ready.then(() => run(JSON.parse(line)));
-}).on("close", async () => {
-  try {
-    await xmpp.stop();
-  } finally {
-    process.exit(0);
-  }
-});
-
-try {
-  const address = await xmpp.start();
-  say({ event: "online", jid: address.toString() });
-} catch (error) {
-  say({ event: "error", message: String(error.condition ?? error) });
-}
-started();
+await serveCommands(xmpp, run);

@@ -9,11 +9,10 @@
 //      {"op":"seen"}     the stanza ids of every message received so far, in order
 //      {"op":"send","to","body","id"}
 import { client, xml } from "@xmpp/client";
-import { createInterface } from "node:readline";
+import { say, serveCommands } from "./xmpp_commands.mjs";
 import { ScramSha256 } from "./scram_sha_256.mjs";
 
 const [port, domain, username, password] = process.argv.slice(2);
-const say = (object) => process.stdout.write(JSON.stringify(object) + "\n");
 
 const xmpp = client({ service: `xmpp://127.0.0.1:${port}`, domain, username, password,
                       resource: "resume" });
@@ -55,23 +54,4 @@ async function run(command) {
   }
 }
 
-let started;
-const ready = new Promise((resolve) => (started = resolve));
-createInterface({ input: process.stdin }).on("line", (line) => {
-  if (line.trim()) ready.then(() => run(JSON.parse(line)));
-}).on("close", async () => {
-  try {
-    xmpp.reconnect.stop();
-    await xmpp.stop();
-  } finally {
-    process.exit(0);
-  }
-});
-
-try {
-  const address = await xmpp.start();
-  say({ event: "online", jid: address.toString() });
-} catch (error) {
-  say({ event: "error", message: String(error.condition ?? error) });
-}
-started();
+await serveCommands(xmpp, run);

@@ -7,11 +7,10 @@
 //      {"event":"result","op":"raw","ok"}
 // In:  {"op":"raw","xml"}             written to the stream as it is
 import { client } from "@xmpp/client";
-import { createInterface } from "node:readline";
+import { say, serveCommands } from "./xmpp_commands.mjs";
 import { ScramSha256 } from "./scram_sha_256.mjs";
 
 const [port, domain, username, password, resource] = process.argv.slice(2);
-const say = (object) => process.stdout.write(JSON.stringify(object) + "\n");
 
 const xmpp = client({ service: `xmpp://127.0.0.1:${port}`, domain, username, password, resource });
 xmpp.saslFactory.use(ScramSha256);
@@ -21,31 +20,13 @@ let received = 0;
 xmpp.on("error", (error) => say({ event: "error", message: String(error.condition ?? error) }));
 xmpp.on("stanza", (stanza) => say({ event: "stanza", n: ++received, xml: stanza.toString() }));
 
-let started;
-const ready = new Promise((resolve) => (started = resolve));
-createInterface({ input: process.stdin }).on("line", (line) => {
-  if (!line.trim()) return;
-  ready.then(async () => {
-    const command = JSON.parse(line);
-    try {
-      await xmpp.write(command.xml);
-      say({ event: "result", op: command.op, ok: true });
-    } catch (error) {
-      say({ event: "result", op: command.op, ok: false, message: String(error) });
-    }
-  });
-}).on("close", async () => {
+async function run(command) {
   try {
-    await xmpp.stop();
-  } finally {
-    process.exit(0);
+    await xmpp.write(command.xml);
+    say({ event: "result", op: command.op, ok: true });
+  } catch (error) {
+    say({ event: "result", op: command.op, ok: false, message: String(error) });
   }
-});
-
-try {
-  const address = await xmpp.start();
-  say({ event: "online", jid: address.toString() });
-} catch (error) {
-  say({ event: "error", message: String(error.condition ?? error) });
 }
-started();
+
+await serveCommands(xmpp, run);
