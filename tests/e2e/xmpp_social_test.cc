@@ -10,27 +10,18 @@
 
 #include "tests/e2e/e2e_client.h"
 #include "tests/e2e/peer_process.h"
-#include "tests/e2e/xmpp_port.h"
+#include "tests/e2e/xmpp_friends_fixture.h"
 
 namespace parley::e2e {
 namespace {
 
 using json = nlohmann::json;
 
-class XmppSocialTest : public ::testing::Test {
+class XmppSocialTest : public XmppFriendsFixture {
  protected:
   void SetUp() override {
-    auto server = ServerProcess::Start(
-        {.extra_args = {"--xmpp-listen", "127.0.0.1:0", "--xmpp-domain", "localhost"}});
-    ASSERT_TRUE(IsOk(server));
-    server_ = std::move(*server);
-    xmpp_port_ = XmppPortOf(*server_);
-    ASSERT_NE(xmpp_port_, 0);
-    auto alice = CreateUser(*server_, "alice");
-    auto bob = CreateUser(*server_, "bob");
-    ASSERT_TRUE(IsOk(alice) && IsOk(bob));
-    alice_ = *alice;
-    bob_ = *bob;
+    StartWithUsers({.extra_args = {"--xmpp-domain", "localhost"}});
+    if (HasFatalFailure()) return;
     alice_api_ = ApiFor(*server_, &alice_);
     bob_api_ = ApiFor(*server_, &bob_);
   }
@@ -90,9 +81,6 @@ class XmppSocialTest : public ::testing::Test {
     return xml.find(part) != std::string::npos;
   }
 
-  std::unique_ptr<ServerProcess> server_;
-  uint16_t xmpp_port_ = 0;
-  TestUser alice_, bob_;
   std::unique_ptr<client::HttpApi> alice_api_, bob_api_;
 };
 

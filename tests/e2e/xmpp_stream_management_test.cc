@@ -39,6 +39,21 @@ class XmppStreamManagementTest : public XmppFriendsFixture {
     std::string id = alice->EnableResume();
     return {std::move(alice), id};
   }
+
+  // The <resume/> of stream `id` that a client has handled `h` stanzas of.
+  static std::string ResumeOf(const std::string& id, std::string_view h = "0") {
+    return "<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='" + std::string(h) + "'/>";
+  }
+
+  // A new login of alice's asks to resume `id` and is refused with `condition`.
+  void ExpectResumeRefused(const std::string& id, std::string_view condition) {
+    std::optional<RawXmpp> again = RawXmpp::Login(xmpp_port_, alice_);
+    ASSERT_TRUE(again);
+    again->Clear();
+    ASSERT_TRUE(again->Write(ResumeOf(id)));
+    ASSERT_TRUE(again->ReadFor("</failed>"));
+    EXPECT_TRUE(Has(again->text(), "<" + std::string(condition))) << again->text();
+  }
 };
 
 TEST_F(XmppStreamManagementTest, CountsBothWaysAndAsksForAcknowledgements) {
@@ -123,8 +138,7 @@ TEST_F(XmppStreamManagementTest, ResumeAfterADropGetsWhatArrivedMeanwhileOnce) {
   std::optional<RawXmpp> again = RawXmpp::Login(xmpp_port_, alice_);
   ASSERT_TRUE(again);
   again->Clear();
-  ASSERT_TRUE(again->Write("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='" +
-                           std::to_string(before_drop) + "'/>"));
+  ASSERT_TRUE(again->Write(ResumeOf(id, std::to_string(before_drop))));
   ASSERT_TRUE(again->ReadFor("<resumed")) << again->text();
   EXPECT_EQ(AttrOf(again->text(), "resumed", "previd"), id);
   EXPECT_EQ(AttrOf(again->text(), "resumed", "h"), "2");  // <presence/> and the ping
@@ -174,7 +188,7 @@ TEST_F(XmppStreamManagementTest, RefusedResumesFailAndTheConnectionGoesOnFresh) 
   std::optional<RawXmpp> thief = RawXmpp::Login(xmpp_port_, alice_);
   ASSERT_TRUE(thief);
   thief->Clear();
-  ASSERT_TRUE(thief->Write("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='0'/>"));
+  ASSERT_TRUE(thief->Write(ResumeOf(id)));
   ASSERT_TRUE(thief->ReadFor("</failed>"));
   EXPECT_TRUE(Has(thief->text(), "<item-not-found")) << thief->text();
   alice->Drop();
@@ -183,7 +197,7 @@ TEST_F(XmppStreamManagementTest, RefusedResumesFailAndTheConnectionGoesOnFresh) 
   std::optional<RawXmpp> bob = RawXmpp::Login(xmpp_port_, bob_);
   ASSERT_TRUE(bob);
   bob->Clear();
-  ASSERT_TRUE(bob->Write("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='0'/>"));
+  ASSERT_TRUE(bob->Write(ResumeOf(id)));
   ASSERT_TRUE(bob->ReadFor("</failed>"));
   EXPECT_TRUE(Has(bob->text(), "<item-not-found")) << bob->text();
   // ... and goes on as a fresh session of his own.
@@ -193,11 +207,8 @@ TEST_F(XmppStreamManagementTest, RefusedResumesFailAndTheConnectionGoesOnFresh) 
   std::optional<RawXmpp> again = RawXmpp::Login(xmpp_port_, alice_);
   ASSERT_TRUE(again);
   for (const std::string& bad :
-       {std::string("<resume xmlns='urn:xmpp:sm:3' previd='") + std::string(32, '0') + "' h='0'/>",
-        "<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='4294967296'/>",
-        "<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='-1'/>",
-        std::string("<resume xmlns='urn:xmpp:sm:3' h='0'/>"),
-        "<resume xmlns='urn:xmpp:sm:3' previd='" + std::string(5000, 'a') + "' h='0'/>",
+       {ResumeOf(std::string(32, '0')), ResumeOf(id, "4294967296"), ResumeOf(id, "-1"),
+        std::string("<resume xmlns='urn:xmpp:sm:3' h='0'/>"), ResumeOf(std::string(5000, 'a')),
         std::string("<enable xmlns='urn:xmpp:sm:3' resume='true'/>")}) {
     again->Clear();
     ASSERT_TRUE(again->Write(bad));
@@ -205,20 +216,15 @@ TEST_F(XmppStreamManagementTest, RefusedResumesFailAndTheConnectionGoesOnFresh) 
   }
   // h over what the session sent: refused with the session's count, the session still waits.
   again->Clear();
-  ASSERT_TRUE(again->Write("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='1000'/>"));
+  ASSERT_TRUE(again->Write(ResumeOf(id, "1000")));
   ASSERT_TRUE(again->ReadFor("</failed>"));
   EXPECT_TRUE(Has(again->text(), "<undefined-condition")) << again->text();
   EXPECT_EQ(AttrOf(again->text(), "failed", "h"), "0");
   again->Clear();
-  ASSERT_TRUE(again->Write("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='0'/>"));
+  ASSERT_TRUE(again->Write(ResumeOf(id)));
   ASSERT_TRUE(again->ReadFor("<resumed")) << again->text();
   // Resumed once: the id is not free to take again while this stream lives.
-  std::optional<RawXmpp> twice = RawXmpp::Login(xmpp_port_, alice_);
-  ASSERT_TRUE(twice);
-  twice->Clear();
-  ASSERT_TRUE(twice->Write("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='0'/>"));
-  ASSERT_TRUE(twice->ReadFor("</failed>"));
-  EXPECT_TRUE(Has(twice->text(), "<item-not-found")) << twice->text();
+  ExpectResumeRefused(id, "item-not-found");
 }
 
 TEST_F(XmppStreamManagementTest, StreamManagementElementsOutOfPlace) {
@@ -241,12 +247,7 @@ TEST_F(XmppStreamManagementTest, StreamManagementElementsOutOfPlace) {
   EXPECT_TRUE(Has(alice->text(), "<bad-format")) << alice->text();
 
   // A stream that ended with a stream error is not resumable.
-  std::optional<RawXmpp> again = RawXmpp::Login(xmpp_port_, alice_);
-  ASSERT_TRUE(again);
-  again->Clear();
-  ASSERT_TRUE(again->Write("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='0'/>"));
-  ASSERT_TRUE(again->ReadFor("</failed>"));
-  EXPECT_TRUE(Has(again->text(), "<item-not-found")) << again->text();
+  ExpectResumeRefused(id, "item-not-found");
 }
 
 TEST_F(XmppStreamManagementTest, ADetachedSessionEndsAfterTheTimeout) {
@@ -267,12 +268,7 @@ TEST_F(XmppStreamManagementTest, ADetachedSessionEndsAfterTheTimeout) {
            frame.value("status", "") == "offline";
   });
   ASSERT_TRUE(IsOk(offline));
-  std::optional<RawXmpp> again = RawXmpp::Login(xmpp_port_, alice_);
-  ASSERT_TRUE(again);
-  again->Clear();
-  ASSERT_TRUE(again->Write("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='0'/>"));
-  ASSERT_TRUE(again->ReadFor("</failed>"));
-  EXPECT_TRUE(Has(again->text(), "<item-not-found")) << again->text();
+  ExpectResumeRefused(id, "item-not-found");
 }
 
 TEST_F(XmppStreamManagementTest, AtMostFourDetachedSessionsPerUser) {
@@ -290,7 +286,7 @@ TEST_F(XmppStreamManagementTest, AtMostFourDetachedSessionsPerUser) {
     std::optional<RawXmpp> again = RawXmpp::Login(xmpp_port_, alice_);
     if (!again) return std::string("no login");
     again->Clear();
-    again->Write("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='0'/>");
+    again->Write(ResumeOf(id));
     again->ReadFor("/>");
     again->ReadFor(">");
     const std::string text = again->text();

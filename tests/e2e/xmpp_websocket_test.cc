@@ -15,7 +15,7 @@
 #include "tests/e2e/e2e_client.h"
 #include "tests/e2e/raw_wire.h"
 #include "tests/e2e/server_process.h"
-#include "tests/e2e/xmpp_port.h"
+#include "tests/e2e/xmpp_friends_fixture.h"
 
 namespace parley::e2e {
 namespace {
@@ -98,28 +98,14 @@ class XmppSocket {
   std::optional<RawWebSocket> ws_;
 };
 
-class XmppWebSocketTest : public ::testing::Test {
+class XmppWebSocketTest : public XmppFriendsFixture {
  protected:
   void StartServer(std::vector<std::string> more_args = {}) {
-    std::vector<std::string> args = {
-        "--xmpp-listen", "127.0.0.1:0", "--xmpp-domain", "localhost", "--xmpp-plain-without-tls",
-        "true"};
+    std::vector<std::string> args = {"--xmpp-domain", "localhost", "--xmpp-plain-without-tls",
+                                     "true"};
     args.insert(args.end(), more_args.begin(), more_args.end());
-    auto server = ServerProcess::Start({.extra_args = args});
-    ASSERT_TRUE(IsOk(server));
-    server_ = std::move(*server);
-    ASSERT_NE(XmppPortOf(*server_), 0);
-    auto alice = CreateUser(*server_, "alice");
-    auto bob = CreateUser(*server_, "bob");
-    ASSERT_TRUE(IsOk(alice) && IsOk(bob));
-    alice_ = *alice;
-    bob_ = *bob;
-    ASSERT_TRUE(IsOk(ApiFor(*server_, &alice_)->SendFriendRequest(bob_.id)));
-    ASSERT_TRUE(IsOk(ApiFor(*server_, &bob_)->AcceptFriendRequest(alice_.id)));
+    StartWithFriends({.extra_args = args});
   }
-
-  std::unique_ptr<ServerProcess> server_;
-  TestUser alice_, bob_;
 };
 
 TEST_F(XmppWebSocketTest, LogsInRestartsChatsBothWaysAndCloses) {
