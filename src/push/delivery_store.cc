@@ -6,8 +6,9 @@
 namespace parley::push {
 namespace {
 
-using store::sqlite::Db;
-using store::sqlite::Statement;
+using store::sql::Db;
+using store::sql::Statement;
+using store::sqlite::SqliteDb;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS delivery_prefs (
@@ -58,8 +59,8 @@ Result<DeliveryPrefs> DeliveryStore::PrefsOf(int64_t user_id) {
 
 Status DeliveryStore::SetPrefs(int64_t user_id, const DeliveryPrefs& prefs) {
   std::lock_guard lock(mutex_);
-  store::sqlite::Transaction txn(*db_);
-  if (Status s = txn.Begin(store::sqlite::Transaction::Mode::kImmediate); !s.ok()) {
+  store::sql::Transaction txn(*db_);
+  if (Status s = txn.Begin(store::sql::TransactionMode::kWrite); !s.ok()) {
     return Internal(s);
   }
   auto upsert = db_->Prepare(
@@ -104,8 +105,8 @@ bool DeliveryStore::WantsDigest(int64_t user_id) {
 Status DeliveryStore::NoteMissed(const std::vector<int64_t>& users, int64_t now) {
   if (users.empty()) return Status::Ok();
   std::lock_guard lock(mutex_);
-  store::sqlite::Transaction txn(*db_);
-  if (Status s = txn.Begin(store::sqlite::Transaction::Mode::kImmediate); !s.ok()) {
+  store::sql::Transaction txn(*db_);
+  if (Status s = txn.Begin(store::sql::TransactionMode::kWrite); !s.ok()) {
     return Internal(s);
   }
   auto upsert = db_->Prepare(
@@ -164,8 +165,8 @@ Status DeliveryStore::Drop(int64_t user_id, int64_t last_missed) {
 
 Status DeliveryStore::ForgetUser(int64_t user_id) {
   std::lock_guard lock(mutex_);
-  for (const char* sql :
-       {"DELETE FROM delivery_prefs WHERE user_id = ?1", "DELETE FROM digests WHERE user_id = ?1"}) {
+  for (const char* sql : {"DELETE FROM delivery_prefs WHERE user_id = ?1",
+                          "DELETE FROM digests WHERE user_id = ?1"}) {
     auto statement = db_->Prepare(sql);
     if (!statement.ok()) return Internal(statement.status());
     statement->BindInt(1, user_id);

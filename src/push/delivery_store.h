@@ -23,7 +23,7 @@
 
 #include "base/status.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 class Db;
 }
 
@@ -72,11 +72,11 @@ class DeliveryStore {
   Status ForgetUser(int64_t user_id);
 
  private:
-  explicit DeliveryStore(std::unique_ptr<store::sqlite::Db> db);
+  explicit DeliveryStore(std::unique_ptr<store::sql::Db> db);
   Status Run(const char* sql, int64_t a, int64_t b);  // one statement, two parameters
 
   std::mutex mutex_;
-  std::unique_ptr<store::sqlite::Db> db_;     // guarded by mutex_
+  std::unique_ptr<store::sql::Db> db_;        // guarded by mutex_
   std::unordered_set<int64_t> when_away_;     // guarded by mutex_
   std::unordered_set<int64_t> email_digest_;  // guarded by mutex_
 };

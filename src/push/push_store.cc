@@ -9,9 +9,11 @@
 namespace parley::push {
 namespace {
 
-using store::sqlite::Db;
-using store::sqlite::Statement;
-using store::sqlite::Transaction;
+using store::sql::Db;
+using store::sql::Statement;
+using store::sql::Transaction;
+using store::sql::TransactionMode;
+using store::sqlite::SqliteDb;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS targets (
@@ -88,10 +90,10 @@ Result<std::unique_ptr<Db>> OpenPushDb(const std::string& path, bool fsync_full,
   options.create = true;
   options.writer = true;
   options.synchronous_full = fsync_full;
-  auto db = Db::Open(path, options);
+  auto db = SqliteDb::Open(path, options);
   if (!db.ok()) return db.status();
   if (Status s = (*db)->Exec(schema); !s.ok()) return s;
-  return db;
+  return std::unique_ptr<Db>(std::move(*db));
 }
 
 bool MutedAt(const std::vector<Mute>& mutes, int64_t conversation_id, int64_t now) {
@@ -167,7 +169,7 @@ Result<int64_t> PushStore::RewriteSecretsLocked(const Rewrite& rewrite) {
     std::string secret;
   };
   Transaction txn(*db_);
-  if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) return s;
+  if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return s;
   auto select = db_->Prepare("SELECT id, user_id, endpoint, auth, secret FROM targets ORDER BY id");
   if (!select.ok()) return select.status();
   std::vector<Row> changed;
@@ -269,7 +271,7 @@ Status PushStore::RefreshUserLocked(int64_t user_id) {
 Result<Target> PushStore::AddTarget(Target target, int max_per_user) {
   std::lock_guard lock(mutex_);
   Transaction txn(*db_);
-  if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) return Internal(s);
+  if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return Internal(s);
   auto replace = db_->Prepare(
       "DELETE FROM targets WHERE user_id = ?1 AND ((device_id = ?2 AND provider = ?3) OR "
       "endpoint = ?4)");
@@ -492,13 +494,13 @@ Result<PushStore::Recipient> PushStore::RecipientOf(int64_t user_id, int64_t con
                                                     int64_t now) {
   // One query: each target of the user with the user's settings beside it.
   std::lock_guard lock(mutex_);
-  auto select = db_->Prepare(
-      std::string("SELECT ") + kTargetColumns +
-      ", (SELECT preview FROM settings WHERE user_id = ?1), "
-      "(SELECT start_minute FROM quiet_hours WHERE user_id = ?1), "
-      "(SELECT end_minute FROM quiet_hours WHERE user_id = ?1), "
-      "(SELECT until FROM mutes WHERE user_id = ?1 AND conversation_id = ?2) "
-      "FROM targets WHERE user_id = ?1 ORDER BY id");
+  auto select =
+      db_->Prepare(std::string("SELECT ") + kTargetColumns +
+                   ", (SELECT preview FROM settings WHERE user_id = ?1), "
+                   "(SELECT start_minute FROM quiet_hours WHERE user_id = ?1), "
+                   "(SELECT end_minute FROM quiet_hours WHERE user_id = ?1), "
+                   "(SELECT until FROM mutes WHERE user_id = ?1 AND conversation_id = ?2) "
+                   "FROM targets WHERE user_id = ?1 ORDER BY id");
   if (!select.ok()) return Internal(select.status());
   select->BindInt(1, user_id);
   select->BindInt(2, conversation_id);
@@ -532,7 +534,7 @@ Status PushStore::Enqueue(const std::vector<NewJob>& jobs, int64_t now) {
   if (jobs.empty()) return Status::Ok();
   std::lock_guard lock(mutex_);
   Transaction txn(*db_);
-  if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) return Internal(s);
+  if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return Internal(s);
   for (const NewJob& entry : jobs) {
     const Job& job = entry.job;
     auto upsert = db_->Prepare(
@@ -570,7 +572,7 @@ Result<std::vector<std::pair<Job, Target>>> PushStore::LeaseDue(
   if (limit == 0) return std::vector<std::pair<Job, Target>>();
   std::lock_guard lock(mutex_);
   Transaction txn(*db_);
-  if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) return Internal(s);
+  if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return Internal(s);
   auto select = db_->Prepare(
       std::string("SELECT j.id, j.collapse_key, j.kind, j.conversation_id, j.seq, j.sender_id, "
                   "j.title, j.body, j.count, j.version, j.attempts, j.next_at, ") +
@@ -637,7 +639,7 @@ Status PushStore::Apply(const std::vector<Outcome>& outcomes, int64_t now, int m
   if (outcomes.empty()) return Status::Ok();
   std::lock_guard lock(mutex_);
   Transaction txn(*db_);
-  if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) return Internal(s);
+  if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return Internal(s);
   auto run = [this](const char* sql, const std::function<void(Statement&)>& bind) -> Status {
     auto statement = db_->Prepare(sql);
     if (!statement.ok()) return statement.status();

@@ -33,10 +33,10 @@
 #include "push/notification.h"
 #include "push/time_zone.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 class Db;
 class Statement;
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql
 
 namespace parley::push {
 
@@ -66,8 +66,8 @@ struct Mute {
 
 // A connection to push.db that writes (created if missing), with `schema` applied: the one way
 // PushStore and DeliveryStore open the file.
-Result<std::unique_ptr<store::sqlite::Db>> OpenPushDb(const std::string& path, bool fsync_full,
-                                                      const char* schema);
+Result<std::unique_ptr<store::sql::Db>> OpenPushDb(const std::string& path, bool fsync_full,
+                                                   const char* schema);
 
 // Whether `mutes` silence the conversation at `now`.
 bool MutedAt(const std::vector<Mute>& mutes, int64_t conversation_id, int64_t now);
@@ -170,10 +170,10 @@ class PushStore {
   Result<JobCounts> Counts();
 
  private:
-  PushStore(std::unique_ptr<store::sqlite::Db> db, const auth::SecretBox& box);
+  PushStore(std::unique_ptr<store::sql::Db> db, const auth::SecretBox& box);
   Status CheckKeyLocked();  // needs mutex_
   // Reads a target's columns from `first` on, opening its secrets; needs mutex_.
-  Result<Target> ReadTargetLocked(const store::sqlite::Statement& row, int first);
+  Result<Target> ReadTargetLocked(const store::sql::Statement& row, int first);
   // Passes each target's stored auth and secret, with their seal context, to `rewrite`, which
   // returns the value to store instead (nullopt: keep it); in one transaction. Returns how
   // many targets changed. Needs mutex_.
@@ -185,7 +185,7 @@ class PushStore {
   Status RefreshUserLocked(int64_t user_id);
 
   std::mutex mutex_;
-  std::unique_ptr<store::sqlite::Db> db_;  // guarded by mutex_
+  std::unique_ptr<store::sql::Db> db_;  // guarded by mutex_
   const auth::SecretBox& box_;
   std::unordered_set<int64_t> users_with_targets_;  // guarded by mutex_
 };

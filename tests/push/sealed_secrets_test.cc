@@ -67,7 +67,7 @@ class SealedPushSecretsTest : public ::testing::Test {
   std::vector<std::string> StoredSecrets() {
     store::sqlite::DbOptions options;
     options.writer = true;
-    auto db = store::sqlite::Db::Open(path_, options);
+    auto db = store::sqlite::SqliteDb::Open(path_, options);
     EXPECT_TRUE(db.ok());
     auto select = (*db)->Prepare("SELECT auth, secret FROM targets ORDER BY id");
     std::vector<std::string> rows;
@@ -77,7 +77,7 @@ class SealedPushSecretsTest : public ::testing::Test {
   void Execute(const std::string& sql) {
     store::sqlite::DbOptions options;
     options.writer = true;
-    auto db = store::sqlite::Db::Open(path_, options);
+    auto db = store::sqlite::SqliteDb::Open(path_, options);
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)->Exec(sql).ok()) << sql;
   }

@@ -24,7 +24,7 @@ std::unique_ptr<Db> OpenWriter(const std::string& path) {
   options.create = true;
   options.writer = true;
   options.synchronous_full = false;
-  Result<std::unique_ptr<Db>> db = Db::Open(path, options);
+  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(path, options);
   EXPECT_TRUE(db.ok()) << db.status().message();
   return db.ok() ? std::move(*db) : nullptr;
 }

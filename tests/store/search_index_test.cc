@@ -89,7 +89,7 @@ class StoreDir {
 
 // The first column of the first row of `sql` on a connection of its own to `path`.
 int64_t QueryFile(const std::string& path, const std::string& sql) {
-  auto db = Db::Open(path, DbOptions{});
+  auto db = SqliteDb::Open(path, DbOptions{});
   EXPECT_TRUE(db.ok()) << db.status().message();
   if (!db.ok()) return -1;
   auto value = (*db)->QueryInt(sql);

@@ -23,7 +23,7 @@ class SearchTokenizerTest : public testing::Test {
     DbOptions options;
     options.create = true;
     options.writer = true;
-    auto db = Db::Open(dir_.path() + "/t.db", options);  // registers the tokenizer
+    auto db = SqliteDb::Open(dir_.path() + "/t.db", options);  // registers the tokenizer
     ASSERT_TRUE(db.ok()) << db.status().message();
     db_ = std::move(*db);
   }
@@ -39,7 +39,7 @@ class SearchTokenizerTest : public testing::Test {
   }
 
   testing_support::TempDir dir_;
-  std::unique_ptr<Db> db_;
+  std::unique_ptr<SqliteDb> db_;
 };
 
 using Texts = std::vector<std::string>;

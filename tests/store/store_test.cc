@@ -730,7 +730,7 @@ TEST(SqliteStoreTest, SchemaVersionRecordedAndChecked) {
 
   sqlite::DbOptions raw_options;
   raw_options.writer = true;
-  Result<std::unique_ptr<sqlite::Db>> raw = sqlite::Db::Open(options.path, raw_options);
+  Result<std::unique_ptr<sqlite::SqliteDb>> raw = sqlite::SqliteDb::Open(options.path, raw_options);
   ASSERT_TRUE(raw.ok()) << raw.status().message();
   EXPECT_EQ(*sqlite::SchemaVersion(**raw), sqlite::LatestSchemaVersion());
   // Nothing is pending: applying again is a no-op, not a second CREATE TABLE.

@@ -534,7 +534,7 @@ Status Failed(int64_t version, const Status& cause) {
 // Applies migration `version` unless a concurrent opener did it first.
 Status ApplyOne(Db& db, int64_t version) {
   Transaction txn(db);
-  if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) return Failed(version, s);
+  if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return Failed(version, s);
   // Re-read under the write lock: another process may have migrated since we looked.
   Result<int64_t> current = SchemaVersion(db);
   if (!current.ok()) return Failed(version, current.status());

@@ -20,7 +20,7 @@ Status Fsync(const std::string& path) {
   return synced ? Status::Ok() : Status(Code::kInternal, "cannot sync " + path);
 }
 
-Status CopyPages(Db& source, Db& target) {
+Status CopyPages(SqliteDb& source, SqliteDb& target) {
   sqlite3_backup* backup = sqlite3_backup_init(target.handle(), "main", source.handle(), "main");
   if (backup == nullptr) {
     return Status(Code::kInternal,
@@ -53,11 +53,11 @@ Status CopyDatabaseOnline(const std::string& source_path, const std::string& tar
     return Status(Code::kConflict, target_path + " exists already");
   }
   DbOptions reader;  // query_only: the backup never writes to the live database
-  auto source = Db::Open(source_path, reader);
+  auto source = SqliteDb::Open(source_path, reader);
   if (!source.ok()) return source.status();
   DbOptions writer;
   writer.create = true;
-  auto target = Db::Open(target_path, writer);
+  auto target = SqliteDb::Open(target_path, writer);
   if (!target.ok()) return target.status();
   if (Status copied = CopyPages(**source, **target); !copied.ok()) return copied;
   if (Status checked = QuickCheck(**target); !checked.ok()) {
@@ -72,7 +72,7 @@ Status CopyDatabaseOnline(const std::string& source_path, const std::string& tar
 }
 
 Result<std::vector<std::string>> ReferencedBlobDigests(const std::string& path) {
-  auto db = Db::Open(path, DbOptions());
+  auto db = SqliteDb::Open(path, DbOptions());
   if (!db.ok()) return db.status();
   auto select = (*db)->Prepare(
       "SELECT digest FROM media UNION "

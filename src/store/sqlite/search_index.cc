@@ -48,7 +48,7 @@ Result<QueueState> ReadQueueState(Db& writer) {
 // store's file; returns the new id and the position before the first of them.
 Result<QueueState> RequeueEverything(Db& writer) {
   Transaction txn(writer);
-  if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) return Internal(kOp, s);
+  if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return Internal(kOp, s);
   Result<QueueState> before = ReadQueueState(writer);
   if (!before.ok()) return before;
   if (Status s = writer.Exec(
@@ -70,7 +70,7 @@ Result<QueueState> RequeueEverything(Db& writer) {
 // Empties the index and makes it the index of `queue`, read up to queue.top.
 Status ResetIndex(Db& index, const QueueState& queue) {
   Transaction txn(index);
-  if (Status s = txn.Begin(Transaction::Mode::kDeferred); !s.ok()) return Internal(kOp, s);
+  if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) return Internal(kOp, s);
   // Dropping is quicker than deleting row by row from a large index.
   if (Status s = index.Exec("DROP TABLE IF EXISTS message_search; DELETE FROM index_state;");
       !s.ok()) {
@@ -113,7 +113,7 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& store_
   options.create = true;
   options.writer = true;
   options.synchronous_full = false;  // see the header: the index can always be redone
-  Result<std::unique_ptr<Db>> index = Db::Open(SearchIndexPath(store_path), options);
+  Result<std::unique_ptr<SqliteDb>> index = SqliteDb::Open(SearchIndexPath(store_path), options);
   if (!index.ok()) return Internal("open the search index", index.status());
   Db& db = **index;
   if (Status s = db.Exec(kIndexSchema); !s.ok()) return Internal(kOp, s);
@@ -146,7 +146,7 @@ Result<IndexPass> SearchIndex::IndexQueued(int limit) {
   // Deferred: the store's file is only read (a snapshot), and only this connection writes the
   // index file, so nothing here waits for the store's writer.
   Transaction txn(db);
-  if (Status s = txn.Begin(Transaction::Mode::kDeferred); !s.ok()) return Internal(kOp, s);
+  if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) return Internal(kOp, s);
   Result<Statement> queued = db.Prepare(
       "SELECT pos, message_key FROM chat.search_queue WHERE pos > ?1 ORDER BY pos LIMIT ?2");
   if (!queued.ok()) return Internal(kOp, queued.status());

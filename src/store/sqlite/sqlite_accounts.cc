@@ -21,7 +21,7 @@ Result<std::optional<AccountEmail>> SqliteStore::FindEmail(int64_t user_id) {
 Status SqliteStore::SetEmail(int64_t user_id, std::string_view address, int64_t now) {
   return WithWriter("SetEmail", [&](Db& db) -> Status {
     Transaction txn(db);
-    if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) {
+    if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
       return Internal("SetEmail", s);
     }
     Result<Statement> exists = db.Prepare("SELECT 1 FROM users WHERE id = ?1");
@@ -94,7 +94,7 @@ Result<std::optional<int64_t>> SqliteStore::UserWithVerifiedEmail(std::string_vi
 Status SqliteStore::AddToken(const OneTimeToken& token) {
   return WithWriter("AddToken", [&](Db& db) -> Status {
     Transaction txn(db);
-    if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) {
+    if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
       return Internal("AddToken", s);
     }
     Result<Statement> expired =

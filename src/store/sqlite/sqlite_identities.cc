@@ -61,7 +61,7 @@ Status SqliteStore::RemoveIdentity(int64_t user_id, std::string_view provider,
                                    std::string_view subject) {
   return WithWriter("RemoveIdentity", [&](Db& db) -> Status {
     Transaction txn(db);
-    if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) {
+    if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
       return Internal("RemoveIdentity", s);
     }
     // The ways in that would remain: a password, or another identity.

@@ -315,7 +315,7 @@ Result<std::vector<Moment>> SqliteStore::AuthorMoments(int64_t author_id, int64_
 Result<MomentInteractions> SqliteStore::MomentInteractionsOf(std::span<const int64_t> moment_ids) {
   return WithReader("MomentInteractionsOf", [&](Db& db) -> Result<MomentInteractions> {
     Transaction txn(db);  // likes and comments from one snapshot
-    if (Status s = txn.Begin(Transaction::Mode::kDeferred); !s.ok()) {
+    if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) {
       return Internal("MomentInteractionsOf", s);
     }
     MomentInteractions found;

@@ -109,7 +109,7 @@ Result<ConversationRetention> RetentionOn(std::string_view op, Db& db, int64_t c
 template <typename Fn>
 Result<PruneStep> InWriteTransaction(std::string_view op, Db& db, Fn&& fn) {
   Transaction txn(db);
-  if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) return Internal(op, s);
+  if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return Internal(op, s);
   Result<PruneStep> step = fn();
   if (!step.ok()) return step;  // ~Transaction rolls back
   if (Status s = txn.Commit(); !s.ok()) return Internal(op, s);

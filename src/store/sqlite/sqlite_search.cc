@@ -54,7 +54,9 @@ Result<std::string> MatchExpression(Db& db, std::string_view text) {
     while (end < text.size() && !IsSpaceAt(text, end, &space)) ++end;
     const std::string_view term = text.substr(pos, end - pos);
     pos = end;
-    Result<std::vector<SearchToken>> tokens = TokenizeForSearch(db.handle(), term);
+    // The SQLite store's readers are all SqliteDb connections.
+    Result<std::vector<SearchToken>> tokens =
+        TokenizeForSearch(static_cast<SqliteDb&>(db).handle(), term);
     if (!tokens.ok()) return Internal(kOp, tokens.status());
     if (tokens->empty()) continue;
     if (!expression.empty()) expression += ' ';
@@ -166,7 +168,7 @@ Result<SearchPage> SqliteStore::SearchMessages(const SearchQuery& query) {
   return WithReader(kOp, [&](Db& db) -> Result<SearchPage> {
     // One snapshot: the index and the messages it points to agree.
     Transaction txn(db);
-    if (Status s = txn.Begin(Transaction::Mode::kDeferred); !s.ok()) return Internal(kOp, s);
+    if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) return Internal(kOp, s);
     Result<SearchPage> page = Search(db, query);
     if (!page.ok()) return page;
     if (Status s = txn.Commit(); !s.ok()) return Internal(kOp, s);

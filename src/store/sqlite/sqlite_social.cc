@@ -72,7 +72,7 @@ Result<std::vector<Relation>> SqliteStore::ListBlocks(int64_t user_id) {
 Result<FriendRequests> SqliteStore::ListFriendRequests(int64_t user_id) {
   return WithReader("ListFriendRequests", [&](Db& db) -> Result<FriendRequests> {
     Transaction txn(db);  // both directions from one snapshot
-    if (Status s = txn.Begin(Transaction::Mode::kDeferred); !s.ok()) {
+    if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) {
       return Internal("ListFriendRequests", s);
     }
     FriendRequests requests;

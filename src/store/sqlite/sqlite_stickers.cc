@@ -295,7 +295,7 @@ Result<std::optional<StickerPack>> SqliteStore::FindStickerPack(std::string_view
 Result<std::vector<StickerPack>> SqliteStore::StickerCollection(int64_t user_id) {
   return WithReader("StickerCollection", [&](Db& db) -> Result<std::vector<StickerPack>> {
     Transaction txn(db);  // packs and stickers from one snapshot
-    if (Status s = txn.Begin(Transaction::Mode::kDeferred); !s.ok()) {
+    if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) {
       return Internal("StickerCollection", s);
     }
     auto packs =

@@ -21,7 +21,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   writer_options.writer = true;
   writer_options.synchronous_full = options.synchronous_full;
   writer_options.busy_timeout_ms = options.busy_timeout_ms;
-  Result<std::unique_ptr<sqlite::Db>> writer = sqlite::Db::Open(options.path, writer_options);
+  Result<std::unique_ptr<sqlite::SqliteDb>> writer =
+      sqlite::SqliteDb::Open(options.path, writer_options);
   if (!writer.ok()) return sqlite::Internal("open", writer.status());
   if (Status s = sqlite::ApplyMigrations(**writer); !s.ok()) return s;
   // Before the readers: they attach the index's file, which Open creates.
@@ -44,11 +45,16 @@ constexpr std::chrono::milliseconds kCheckpointInterval{100};
 // WAL pages (4 KiB each) after which a commit checkpoints inline and the WAL rewinds: 16 MiB.
 constexpr int kWriterCheckpointPages = 4096;
 
-DbOptions ReaderOptions(const SqliteOptions& options) {
+// Query-only connections to the store's file, with the search index attached.
+sql::ConnectionPool::Opener ReaderOpener(const SqliteOptions& options) {
   DbOptions reader;
   reader.busy_timeout_ms = options.busy_timeout_ms;
   reader.search_index_path = SearchIndexPath(options.path);
-  return reader;
+  return [path = options.path, reader]() -> Result<std::unique_ptr<Db>> {
+    Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(path, reader);
+    if (!db.ok()) return db.status();
+    return std::unique_ptr<Db>(std::move(*db));
+  };
 }
 
 // 64 random bits in hex: the epoch of the sync points this open of the store hands out.
@@ -65,19 +71,19 @@ std::string NewSyncEpoch() {
 SqliteStore::SqliteStore(std::unique_ptr<Db> writer, std::unique_ptr<SearchIndex> search_index,
                          std::string path, const SqliteOptions& options)
     : writer_(std::move(writer)),
-      readers_(std::move(path), ReaderOptions(options), kMaxIdleReaders),
+      readers_(ReaderOpener(options), kMaxIdleReaders),
       search_index_(std::move(search_index)),
       sync_epoch_(NewSyncEpoch()) {}
 
 Status SqliteStore::WarmUp(const std::string& path, const SqliteOptions& options) {
-  Result<ConnectionPool::Lease> lease = readers_.Acquire();
+  Result<sql::ConnectionPool::Lease> lease = readers_.Acquire();
   if (!lease.ok()) return Internal("open reader", lease.status());
 
   DbOptions checkpoint_options;
   checkpoint_options.writer = true;
   checkpoint_options.synchronous_full = options.synchronous_full;
   checkpoint_options.busy_timeout_ms = options.busy_timeout_ms;
-  Result<std::unique_ptr<Db>> connection = Db::Open(path, checkpoint_options);
+  Result<std::unique_ptr<SqliteDb>> connection = SqliteDb::Open(path, checkpoint_options);
   if (!connection.ok()) return Internal("open checkpointer", connection.status());
   const std::string autocheckpoint =
       "PRAGMA wal_autocheckpoint = " + std::to_string(kWriterCheckpointPages);
@@ -93,7 +99,7 @@ Status SqliteStore::WarmUp(const std::string& path, const SqliteOptions& options
 Status SqliteStore::Write(const std::function<Status(WriteTxn&)>& body) {
   return WithWriter("Write", [&](Db& db) -> Status {
     Transaction txn(db);
-    if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) {
+    if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
       return Internal("Write: begin", s);
     }
     SqliteWriteTxn write_txn(db);
@@ -157,7 +163,7 @@ Result<User> SqliteStore::FindUserByName(std::string_view username) {
 Status SqliteStore::SetPasswordHash(int64_t user_id, std::string_view password_hash) {
   return WithWriter("SetPasswordHash", [&](Db& db) -> Status {
     Transaction txn(db);
-    if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) {
+    if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
       return Internal("SetPasswordHash", s);
     }
     Result<Statement> stmt =

@@ -30,7 +30,7 @@
 
 #include "base/status.h"
 #include "store/sqlite/checkpointer.h"
-#include "store/sqlite/connection_pool.h"
+#include "store/sql/connection_pool.h"
 #include "store/sqlite/search_index.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/store.h"
@@ -188,7 +188,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<Db> writer_;  // guarded by write_mu_
   // The thread holding write_mu_, so a nested call fails instead of self-deadlocking.
   std::atomic<std::thread::id> writer_thread_;
-  ConnectionPool readers_;  // declared after writer_: closed first, the writer closes last
+  sql::ConnectionPool readers_;  // declared after writer_: closed first, the writer closes last
   std::unique_ptr<SearchIndex> search_index_;
   // What the writer has trimmed from search_queue, and when (IndexQueuedForSearch).
   std::mutex trim_mu_;
@@ -218,7 +218,7 @@ std::invoke_result_t<Fn, Db&> SqliteStore::WithWriter(std::string_view op, Fn&& 
 template <typename Fn>
 std::invoke_result_t<Fn, Db&> SqliteStore::WithReader(std::string_view op, Fn&& fn) {
   using R = std::invoke_result_t<Fn, Db&>;
-  Result<ConnectionPool::Lease> lease = readers_.Acquire();
+  Result<sql::ConnectionPool::Lease> lease = readers_.Acquire();
   if (!lease.ok()) {
     return R(
         Status(Code::kInternal, "store: " + std::string(op) + ": " + lease.status().message()));

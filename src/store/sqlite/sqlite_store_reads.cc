@@ -62,7 +62,7 @@ Result<std::vector<Message>> SqliteStore::MessagesInRanges(std::span<const SeqRa
   constexpr std::string_view kOp = "MessagesInRanges";
   return WithReader(kOp, [&](Db& db) -> Result<std::vector<Message>> {
     Transaction txn(db);
-    if (Status s = txn.Begin(Transaction::Mode::kDeferred); !s.ok()) return Internal(kOp, s);
+    if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) return Internal(kOp, s);
     Result<Statement> stmt = db.Prepare("SELECT " PARLEY_MESSAGE_COLUMNS
                                         " FROM messages WHERE conversation_id = ?1 AND seq > ?2 "
                                         "AND seq <= ?3 ORDER BY seq LIMIT ?4");
@@ -123,7 +123,7 @@ Result<std::vector<ConversationSummary>> SqliteStore::ReadConversationList(
     // One read transaction: the summaries and the other members' cursors come from the same
     // snapshot.
     Transaction txn(db);
-    if (Status s = txn.Begin(Transaction::Mode::kDeferred); !s.ok()) {
+    if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) {
       return Internal("ListConversations", s);
     }
     Result<std::vector<ConversationSummary>> summaries =

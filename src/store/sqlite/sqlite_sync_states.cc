@@ -85,7 +85,7 @@ Result<SyncStates> SqliteStore::ReadSyncStates(
     const std::function<bool(const MembershipState&)>& select) {
   return WithReader(kOp, [&](Db& db) -> Result<SyncStates> {
     Transaction txn(db);
-    if (Status s = txn.Begin(Transaction::Mode::kDeferred); !s.ok()) return Internal(kOp, s);
+    if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) return Internal(kOp, s);
     SyncStates out;
     Result<int64_t> version = db.QueryInt("SELECT version FROM sync_clock");
     if (!version.ok()) return Internal(kOp, version.status());

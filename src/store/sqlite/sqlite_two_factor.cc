@@ -46,7 +46,7 @@ Result<std::optional<TotpSecret>> SqliteStore::FindTotp(int64_t user_id) {
 Status SqliteStore::StartTotp(int64_t user_id, std::string_view sealed_seed, int64_t now) {
   return WithWriter("StartTotp", [&](Db& db) -> Status {
     Transaction txn(db);
-    if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) {
+    if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
       return Internal("StartTotp", s);
     }
     Result<Statement> write = db.Prepare(
@@ -75,7 +75,7 @@ Result<bool> SqliteStore::EnableTotp(int64_t user_id, int64_t step,
                                      const std::vector<std::string>& recovery_code_hashes) {
   return WithWriter("EnableTotp", [&](Db& db) -> Result<bool> {
     Transaction txn(db);
-    if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) {
+    if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
       return Internal("EnableTotp", s);
     }
     Result<Statement> enable = db.Prepare(
@@ -116,7 +116,7 @@ Result<bool> SqliteStore::AcceptTotpStep(int64_t user_id, int64_t step) {
 Status SqliteStore::RemoveTotp(int64_t user_id) {
   return WithWriter("RemoveTotp", [&](Db& db) -> Status {
     Transaction txn(db);
-    if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) {
+    if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
       return Internal("RemoveTotp", s);
     }
     Result<Statement> drop = db.Prepare("DELETE FROM totp_secrets WHERE user_id = ?1");
@@ -166,7 +166,7 @@ Status SqliteStore::ReplaceRecoveryCodes(int64_t user_id,
                                          const std::vector<std::string>& code_hashes) {
   return WithWriter("ReplaceRecoveryCodes", [&](Db& db) -> Status {
     Transaction txn(db);
-    if (Status s = txn.Begin(Transaction::Mode::kImmediate); !s.ok()) {
+    if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
       return Internal("ReplaceRecoveryCodes", s);
     }
     if (Status s = DeleteRecoveryCodes(db, user_id); !s.ok()) {

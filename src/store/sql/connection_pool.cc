@@ -1,15 +1,15 @@
-#include "store/sqlite/connection_pool.h"
+#include "store/sql/connection_pool.h"
 
 #include <utility>
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 
 ConnectionPool::Lease::~Lease() {
   if (db_ != nullptr) pool_->Return(std::move(db_));
 }
 
-ConnectionPool::ConnectionPool(std::string path, DbOptions options, size_t max_idle)
-    : path_(std::move(path)), options_(options), max_idle_(max_idle) {}
+ConnectionPool::ConnectionPool(Opener open, size_t max_idle)
+    : open_(std::move(open)), max_idle_(max_idle) {}
 
 Result<ConnectionPool::Lease> ConnectionPool::Acquire() {
   {
@@ -20,11 +20,8 @@ Result<ConnectionPool::Lease> ConnectionPool::Acquire() {
       return Lease(this, std::move(db));
     }
   }
-  // Opened outside the lock: opening touches the file and should not stall other readers.
-  DbOptions options = options_;
-  options.writer = false;
-  options.create = false;
-  Result<std::unique_ptr<Db>> db = Db::Open(path_, options);
+  // Opened outside the lock: opening is slow and should not stall other readers.
+  Result<std::unique_ptr<Db>> db = open_();
   if (!db.ok()) return db.status();
   return Lease(this, std::move(*db));
 }
@@ -44,4 +41,4 @@ void ConnectionPool::Return(std::unique_ptr<Db> db) {
   }
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql
