@@ -4,9 +4,11 @@
 #include <utility>
 #include <vector>
 
-#include "store/sqlite/rows.h"
+#include "store/sql/rows.h"
 
 namespace parley::store::sqlite {
+
+using sql::Internal;
 namespace {
 
 constexpr std::string_view kOp = "SearchIndex";

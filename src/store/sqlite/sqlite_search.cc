@@ -4,12 +4,17 @@
 #include <chrono>
 #include <utility>
 
-#include "store/sqlite/message_extras.h"
-#include "store/sqlite/rows.h"
+#include "store/sql/message_extras.h"
+#include "store/sql/rows.h"
 #include "store/sqlite/search_tokenizer.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace parley::store::sqlite {
+
+using sql::FillMedia;
+using sql::FillQuotesAndReactions;
+using sql::Internal;
+using sql::ReadMessage;
 namespace {
 
 constexpr std::string_view kOp = "SearchMessages";
@@ -154,8 +159,8 @@ Result<int> SqliteStore::IndexQueuedForSearch(int limit) {
   const bool caught_up = pass->indexed < limit;
   if (through - trimmed_through_ >= kTrimEntries ||
       (caught_up && through > trimmed_through_ && now - trimmed_at_ >= kTrimInterval)) {
-    Status trimmed = WithWriter("TrimSearchQueue",
-                                [&](Db& db) { return SearchIndex::TrimQueue(db, through); });
+    Status trimmed =
+        WithWriter("TrimSearchQueue", [&](Db& db) { return SearchIndex::TrimQueue(db, through); });
     if (!trimmed.ok()) return trimmed;
     trimmed_through_ = through;
     trimmed_at_ = now;

@@ -1,4 +1,4 @@
-// SqliteWriteTxn: the WriteTxn of the SQLite store. Store::Write creates one on the writer
+// SqlWriteTxn: the WriteTxn of the SQLite store. Store::Write creates one on the writer
 // connection, inside the IMMEDIATE transaction it opened, and passes it to the body.
 //
 // - Thread-safety: none of its own; it is used only by the thread running Store::Write, which
@@ -11,8 +11,8 @@
 //   operation returns it without touching the database, and Write() rolls back whatever the
 //   body returns. (After some SQLite errors the transaction is already gone; carrying on would
 //   run later statements outside any transaction.)
-#ifndef PARLEY_STORE_SQLITE_SQLITE_WRITE_TXN_H_
-#define PARLEY_STORE_SQLITE_SQLITE_WRITE_TXN_H_
+#ifndef PARLEY_STORE_SQL_SQLITE_WRITE_TXN_H_
+#define PARLEY_STORE_SQL_SQLITE_WRITE_TXN_H_
 
 #include <cstdint>
 #include <functional>
@@ -23,15 +23,15 @@
 #include <vector>
 
 #include "base/status.h"
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_db.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_db.h"
 #include "store/store.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 
-class SqliteWriteTxn final : public WriteTxn {
+class SqlWriteTxn final : public WriteTxn {
  public:
-  explicit SqliteWriteTxn(Db& db) : db_(db) {}
+  explicit SqlWriteTxn(Db& db) : db_(db) {}
 
   // OK, or the first kInternal failure of any operation (then Write() must roll back).
   const Status& failure() const { return failure_; }
@@ -57,7 +57,7 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<std::vector<int64_t>> BlockPeers(int64_t user_id) override;
   Result<int64_t> SystemConversation(int64_t user_id) override;
 
-  // --- groups --- (sqlite_groups.cc)
+  // --- groups --- (sql_groups.cc)
   Result<int64_t> CreateGroup(const Group& group) override;
   Result<Group> FindGroup(int64_t conversation_id) override;
   Status UpdateGroup(const Group& group) override;
@@ -75,7 +75,7 @@ class SqliteWriteTxn final : public WriteTxn {
   Status AddJoinRequest(const JoinRequest& request) override;
   Status RemoveJoinRequest(int64_t conversation_id, int64_t user_id) override;
 
-  // Social graph writes: sqlite_write_txn_social.cc.
+  // Social graph writes: sql_write_txn_social.cc.
   Result<User> FindUser(int64_t user_id) override;
   Result<std::optional<FriendRequest>> FindFriendRequest(int64_t from_id, int64_t to_id) override;
   Status AddFriendRequest(const FriendRequest& request) override;
@@ -88,7 +88,7 @@ class SqliteWriteTxn final : public WriteTxn {
   Status SetLastSeen(int64_t user_id, int64_t at) override;
   Result<std::vector<int64_t>> FriendIds(int64_t user_id) override;
 
-  // --- media --- (sqlite_media.cc)
+  // --- media --- (sql_media.cc)
   Status CreateUpload(const Upload& upload) override;
   Result<Upload> FindUpload(std::string_view upload_id) override;
   Status SetUploadReceived(std::string_view upload_id, int64_t received) override;
@@ -101,7 +101,7 @@ class SqliteWriteTxn final : public WriteTxn {
   Status MakeMediaPublic(std::string_view media_id, int64_t at) override;
   Result<std::vector<std::string>> RemoveMedia(std::string_view media_id) override;
 
-  // --- moments --- (sqlite_moments.cc)
+  // --- moments --- (sql_moments.cc)
   Result<int64_t> AddMoment(const Moment& moment) override;
   Result<std::optional<Moment>> FindMoment(int64_t moment_id) override;
   Status SetMomentAudience(int64_t moment_id, MomentAudience audience,
@@ -112,7 +112,7 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<std::optional<MomentComment>> FindMomentComment(int64_t comment_id) override;
   Status DeleteMomentComment(int64_t comment_id) override;
 
-  // --- sticker packs --- (sqlite_stickers.cc)
+  // --- sticker packs --- (sql_stickers.cc)
   Result<int64_t> CreateStickerPack(const StickerPack& pack) override;
   Result<std::optional<StickerPack>> FindStickerPack(std::string_view slug) override;
   Result<int64_t> OwnedStickerPackCount(int64_t user_id) override;
@@ -126,11 +126,11 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<std::optional<Sticker>> UsableSticker(int64_t user_id, int64_t sticker_id) override;
   Status TouchRecentSticker(int64_t user_id, int64_t sticker_id, int64_t at, int keep) override;
 
-  // --- deleting an account --- (sqlite_erase_account.cc)
+  // --- deleting an account --- (sql_erase_account.cc)
   Result<std::vector<std::string>> EraseAccount(int64_t user_id,
                                                 std::string_view shown_name) override;
 
-  // --- retention --- (sqlite_retention.cc)
+  // --- retention --- (sql_retention.cc)
   Status SetRetention(int64_t conversation_id, const RetentionPolicy& policy) override;
 
  private:
@@ -158,7 +158,7 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<Message> AppendRow(Message message);
   // Queues the message for (re)indexing by the search index (search_index.h).
   Status QueueForSearch(std::string_view op, int64_t conversation_id, int64_t seq);
-  // Drops the media link of a message being deleted (sqlite_write_txn_ops.cc).
+  // Drops the media link of a message being deleted (sql_write_txn_ops.cc).
   Status UnlinkMedia(std::string_view op, int64_t conversation_id, int64_t seq);
   Result<bool> ConversationExists(std::string_view op, int64_t conversation_id);
   // The sync count (migration 16) the message path (AppendRow, AdvanceCursors: the only
@@ -178,7 +178,7 @@ class SqliteWriteTxn final : public WriteTxn {
 
 // The templates are defined here, as every file implementing an operation uses them.
 template <typename T, typename Fn>
-inline Result<T> SqliteWriteTxn::Guarded(Fn&& fn) {
+inline Result<T> SqlWriteTxn::Guarded(Fn&& fn) {
   if (!failure_.ok()) return failure_;
   Result<T> result = fn();
   if (!result.ok() && result.status().code() == Code::kInternal) failure_ = result.status();
@@ -186,7 +186,7 @@ inline Result<T> SqliteWriteTxn::Guarded(Fn&& fn) {
 }
 
 template <typename T, typename Fn>
-inline Result<T> SqliteWriteTxn::InSavepoint(std::string_view op, Fn&& fn) {
+inline Result<T> SqlWriteTxn::InSavepoint(std::string_view op, Fn&& fn) {
   if (Status s = RunSql("SAVEPOINT write_step"); !s.ok()) return Internal(op, s);
   Result<T> result = fn();
   if (!result.ok()) {
@@ -197,6 +197,6 @@ inline Result<T> SqliteWriteTxn::InSavepoint(std::string_view op, Fn&& fn) {
   return result;
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql
 
-#endif  // PARLEY_STORE_SQLITE_SQLITE_WRITE_TXN_H_
+#endif  // PARLEY_STORE_SQL_SQLITE_WRITE_TXN_H_

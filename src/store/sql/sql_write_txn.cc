@@ -1,15 +1,15 @@
-#include "store/sqlite/sqlite_write_txn.h"
+#include "store/sql/sql_write_txn.h"
 
 #include <algorithm>
 #include <utility>
 
 #include "base/clock.h"
-#include "store/sqlite/message_extras.h"
-#include "store/sqlite/rows.h"
+#include "store/sql/message_extras.h"
+#include "store/sql/rows.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 
-Status SqliteWriteTxn::RunSql(std::string_view sql) {
+Status SqlWriteTxn::RunSql(std::string_view sql) {
   Result<Statement> stmt = db_.Prepare(sql);
   if (!stmt.ok()) return stmt.status();
   return stmt->Run();
@@ -17,7 +17,7 @@ Status SqliteWriteTxn::RunSql(std::string_view sql) {
 
 // --- direct conversations ---
 
-Result<int64_t> SqliteWriteTxn::DirectConversation(int64_t user_a, int64_t user_b) {
+Result<int64_t> SqlWriteTxn::DirectConversation(int64_t user_a, int64_t user_b) {
   return Guarded<int64_t>([&]() -> Result<int64_t> {
     if (user_a == user_b) {
       return Status(Code::kInvalidArgument, "a direct conversation needs two distinct users");
@@ -34,7 +34,7 @@ Result<int64_t> SqliteWriteTxn::DirectConversation(int64_t user_a, int64_t user_
   });
 }
 
-Result<int64_t> SqliteWriteTxn::FindDirect(const std::string& key) {
+Result<int64_t> SqlWriteTxn::FindDirect(const std::string& key) {
   Result<Statement> stmt = db_.Prepare("SELECT id FROM conversations WHERE direct_key = ?1");
   if (!stmt.ok()) return Internal("DirectConversation", stmt.status());
   stmt->BindText(1, key);
@@ -45,9 +45,9 @@ Result<int64_t> SqliteWriteTxn::FindDirect(const std::string& key) {
 }
 
 // Creates a conversation of `kind` under the unique `key` with `members` (one or two users).
-Result<int64_t> SqliteWriteTxn::CreateKeyed(std::string_view op, ConversationKind kind,
-                                            const std::string& key,
-                                            std::initializer_list<int64_t> members) {
+Result<int64_t> SqlWriteTxn::CreateKeyed(std::string_view op, ConversationKind kind,
+                                         const std::string& key,
+                                         std::initializer_list<int64_t> members) {
   const int64_t now = NowMillis();
   Result<Statement> insert = db_.Prepare(
       "INSERT INTO conversations (kind, direct_key, created_at, last_activity_at) "
@@ -79,7 +79,7 @@ Result<int64_t> SqliteWriteTxn::CreateKeyed(std::string_view op, ConversationKin
 
 // --- members and messages ---
 
-Result<bool> SqliteWriteTxn::ConversationExists(std::string_view op, int64_t conversation_id) {
+Result<bool> SqlWriteTxn::ConversationExists(std::string_view op, int64_t conversation_id) {
   Result<Statement> stmt = db_.Prepare("SELECT 1 FROM conversations WHERE id = ?1");
   if (!stmt.ok()) return Internal(op, stmt.status());
   stmt->BindInt(1, conversation_id);
@@ -88,7 +88,7 @@ Result<bool> SqliteWriteTxn::ConversationExists(std::string_view op, int64_t con
   return *row;
 }
 
-Result<std::vector<Member>> SqliteWriteTxn::Members(int64_t conversation_id) {
+Result<std::vector<Member>> SqlWriteTxn::Members(int64_t conversation_id) {
   return Guarded<std::vector<Member>>([&]() -> Result<std::vector<Member>> {
     Result<Statement> stmt = db_.Prepare("SELECT " PARLEY_MEMBER_COLUMNS
                                          " FROM members WHERE conversation_id = ?1 "
@@ -105,8 +105,8 @@ Result<std::vector<Member>> SqliteWriteTxn::Members(int64_t conversation_id) {
   });
 }
 
-Result<std::optional<Message>> SqliteWriteTxn::FindByClientId(int64_t sender_id,
-                                                              std::string_view client_id) {
+Result<std::optional<Message>> SqlWriteTxn::FindByClientId(int64_t sender_id,
+                                                           std::string_view client_id) {
   using R = std::optional<Message>;
   return Guarded<R>([&]() -> Result<R> {
     Result<Statement> stmt = db_.Prepare("SELECT " PARLEY_MESSAGE_COLUMNS
@@ -123,7 +123,7 @@ Result<std::optional<Message>> SqliteWriteTxn::FindByClientId(int64_t sender_id,
   });
 }
 
-Result<Message> SqliteWriteTxn::Append(Message message) {
+Result<Message> SqlWriteTxn::Append(Message message) {
   return Guarded<Message>([&] {
     return InSavepoint<Message>("Append", [&] { return AppendRow(std::move(message)); });
   });
@@ -132,7 +132,7 @@ Result<Message> SqliteWriteTxn::Append(Message message) {
 // Takes the conversation's next seq and stores the message under it. The caller's savepoint
 // undoes the seq bump if the insert fails, which keeps seq dense. Ops take a seq but leave the
 // content counters and the conversation's activity time alone.
-Result<Message> SqliteWriteTxn::AppendRow(Message message) {
+Result<Message> SqlWriteTxn::AppendRow(Message message) {
   constexpr std::string_view kOp = "Append";
   const bool content = IsContentKind(message.kind);
   Result<int64_t> stamp = SyncStamp(kOp);
@@ -191,7 +191,7 @@ Result<Message> SqliteWriteTxn::AppendRow(Message message) {
   return message;
 }
 
-Result<int64_t> SqliteWriteTxn::SyncStamp(std::string_view op) {
+Result<int64_t> SqlWriteTxn::SyncStamp(std::string_view op) {
   if (sync_stamp_ != 0) return sync_stamp_;
   Result<Statement> bump =
       db_.Prepare("UPDATE sync_clock SET version = version + 1 RETURNING version");
@@ -207,8 +207,8 @@ Result<int64_t> SqliteWriteTxn::SyncStamp(std::string_view op) {
 
 // --- cursors ---
 
-Result<CursorAdvance> SqliteWriteTxn::AdvanceCursors(int64_t conversation_id, int64_t user_id,
-                                                     int64_t delivered_seq, int64_t read_seq) {
+Result<CursorAdvance> SqlWriteTxn::AdvanceCursors(int64_t conversation_id, int64_t user_id,
+                                                  int64_t delivered_seq, int64_t read_seq) {
   return Guarded<CursorAdvance>([&]() -> Result<CursorAdvance> {
     Result<Statement> current =
         db_.Prepare("SELECT " PARLEY_MEMBER_COLUMNS
@@ -265,13 +265,13 @@ Result<CursorAdvance> SqliteWriteTxn::AdvanceCursors(int64_t conversation_id, in
   });
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 
 // --- composite operations and rule lookups ---
 
-Status SqliteWriteTxn::Atomically(const std::function<Status()>& body) {
+Status SqlWriteTxn::Atomically(const std::function<Status()>& body) {
   Result<bool> done = Guarded<bool>([&]() -> Result<bool> {
     return InSavepoint<bool>("Atomically", [&]() -> Result<bool> {
       Status status = body();
@@ -282,8 +282,8 @@ Status SqliteWriteTxn::Atomically(const std::function<Status()>& body) {
   return done.ok() ? Status::Ok() : done.status();
 }
 
-Result<bool> SqliteWriteTxn::Exists(std::string_view op, std::string_view sql, int64_t first,
-                                    int64_t second) {
+Result<bool> SqlWriteTxn::Exists(std::string_view op, std::string_view sql, int64_t first,
+                                 int64_t second) {
   return Guarded<bool>([&]() -> Result<bool> {
     Result<Statement> stmt = db_.Prepare(sql);
     if (!stmt.ok()) return Internal(op, stmt.status());
@@ -295,7 +295,7 @@ Result<bool> SqliteWriteTxn::Exists(std::string_view op, std::string_view sql, i
   });
 }
 
-Result<ConversationKind> SqliteWriteTxn::KindOf(int64_t conversation_id) {
+Result<ConversationKind> SqlWriteTxn::KindOf(int64_t conversation_id) {
   return Guarded<ConversationKind>([&]() -> Result<ConversationKind> {
     Result<Statement> stmt =
         db_.Prepare("SELECT kind FROM conversations WHERE id = ?1 AND deleted = 0");
@@ -308,17 +308,17 @@ Result<ConversationKind> SqliteWriteTxn::KindOf(int64_t conversation_id) {
   });
 }
 
-Result<bool> SqliteWriteTxn::AreFriends(int64_t user_a, int64_t user_b) {
+Result<bool> SqlWriteTxn::AreFriends(int64_t user_a, int64_t user_b) {
   return Exists("AreFriends", "SELECT 1 FROM friendships WHERE user_id = ?1 AND friend_id = ?2",
                 user_a, user_b);
 }
 
-Result<bool> SqliteWriteTxn::HasBlocked(int64_t blocker, int64_t blocked) {
+Result<bool> SqlWriteTxn::HasBlocked(int64_t blocker, int64_t blocked) {
   return Exists("HasBlocked", "SELECT 1 FROM blocks WHERE blocker_id = ?1 AND blocked_id = ?2",
                 blocker, blocked);
 }
 
-Result<std::vector<int64_t>> SqliteWriteTxn::BlockPeers(int64_t user_id) {
+Result<std::vector<int64_t>> SqlWriteTxn::BlockPeers(int64_t user_id) {
   return Guarded<std::vector<int64_t>>([&]() -> Result<std::vector<int64_t>> {
     Result<Statement> stmt = db_.Prepare(
         "SELECT blocked_id FROM blocks WHERE blocker_id = ?1 UNION "
@@ -337,7 +337,7 @@ Result<std::vector<int64_t>> SqliteWriteTxn::BlockPeers(int64_t user_id) {
 
 // --- system conversations ---
 
-Result<int64_t> SqliteWriteTxn::SystemConversation(int64_t user_id) {
+Result<int64_t> SqlWriteTxn::SystemConversation(int64_t user_id) {
   return Guarded<int64_t>([&]() -> Result<int64_t> {
     const std::string key = "system:" + std::to_string(user_id);
     Result<int64_t> existing = FindDirect(key);
@@ -348,4 +348,4 @@ Result<int64_t> SqliteWriteTxn::SystemConversation(int64_t user_id) {
   });
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql

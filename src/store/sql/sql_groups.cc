@@ -5,11 +5,11 @@
 // members, so nobody can read or send into it any more while its seq counter stays intact.
 #include <utility>
 
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
-#include "store/sqlite/sqlite_write_txn.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
+#include "store/sql/sql_write_txn.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 namespace {
 
 constexpr const char* kGroupSelect =
@@ -60,9 +60,9 @@ GroupBan ReadBan(const Statement& row, int first) {
 
 // --- WriteTxn: group writes ---
 
-Status SqliteWriteTxn::RunGroupWrite(std::string_view op, std::string_view sql,
-                                     const std::function<void(Statement&)>& bind, Status no_change,
-                                     Status conflict, Status missing) {
+Status SqlWriteTxn::RunGroupWrite(std::string_view op, std::string_view sql,
+                                  const std::function<void(Statement&)>& bind, Status no_change,
+                                  Status conflict, Status missing) {
   Result<bool> done = Guarded<bool>([&]() -> Result<bool> {
     Result<Statement> stmt = db_.Prepare(sql);
     if (!stmt.ok()) return Internal(op, stmt.status());
@@ -82,7 +82,7 @@ Status SqliteWriteTxn::RunGroupWrite(std::string_view op, std::string_view sql,
   return done.ok() ? Status::Ok() : done.status();
 }
 
-Result<int64_t> SqliteWriteTxn::CreateGroup(const Group& group) {
+Result<int64_t> SqlWriteTxn::CreateGroup(const Group& group) {
   return Guarded<int64_t>([&]() -> Result<int64_t> {
     Result<Statement> stmt = db_.Prepare(
         "INSERT INTO conversations (kind, created_at, last_activity_at, name, topic, is_public) "
@@ -101,11 +101,11 @@ Result<int64_t> SqliteWriteTxn::CreateGroup(const Group& group) {
   });
 }
 
-Result<Group> SqliteWriteTxn::FindGroup(int64_t conversation_id) {
+Result<Group> SqlWriteTxn::FindGroup(int64_t conversation_id) {
   return Guarded<Group>([&] { return ReadGroup("FindGroup", db_, conversation_id); });
 }
 
-Status SqliteWriteTxn::UpdateGroup(const Group& group) {
+Status SqlWriteTxn::UpdateGroup(const Group& group) {
   return RunGroupWrite(
       "UpdateGroup",
       "UPDATE conversations SET name = ?2, topic = ?3, is_public = ?4 "
@@ -119,7 +119,7 @@ Status SqliteWriteTxn::UpdateGroup(const Group& group) {
       Status(Code::kNotFound, "no such group"));
 }
 
-Status SqliteWriteTxn::DeleteGroup(int64_t conversation_id) {
+Status SqlWriteTxn::DeleteGroup(int64_t conversation_id) {
   auto bind = [&](Statement& s) { s.BindInt(1, conversation_id); };
   Status marked = RunGroupWrite(
       "DeleteGroup",
@@ -136,7 +136,7 @@ Status SqliteWriteTxn::DeleteGroup(int64_t conversation_id) {
   return Status::Ok();
 }
 
-Status SqliteWriteTxn::AddMember(int64_t conversation_id, const Member& member, int64_t joined_at) {
+Status SqlWriteTxn::AddMember(int64_t conversation_id, const Member& member, int64_t joined_at) {
   return RunGroupWrite(
       "AddMember",
       "INSERT INTO members (conversation_id, user_id, delivered_seq, read_seq, joined_at, role, "
@@ -153,7 +153,7 @@ Status SqliteWriteTxn::AddMember(int64_t conversation_id, const Member& member, 
       Status::Ok(), Status(Code::kConflict, "already a member"));
 }
 
-Status SqliteWriteTxn::RemoveMember(int64_t conversation_id, int64_t user_id) {
+Status SqlWriteTxn::RemoveMember(int64_t conversation_id, int64_t user_id) {
   return RunGroupWrite(
       "RemoveMember", "DELETE FROM members WHERE conversation_id = ?1 AND user_id = ?2 RETURNING 1",
       [&](Statement& s) {
@@ -163,7 +163,7 @@ Status SqliteWriteTxn::RemoveMember(int64_t conversation_id, int64_t user_id) {
       Status(Code::kNotFound, "not a member"));
 }
 
-Status SqliteWriteTxn::UpdateMember(int64_t conversation_id, const Member& member) {
+Status SqlWriteTxn::UpdateMember(int64_t conversation_id, const Member& member) {
   return RunGroupWrite(
       "UpdateMember",
       "UPDATE members SET role = ?3, muted_until = ?4 "
@@ -177,7 +177,7 @@ Status SqliteWriteTxn::UpdateMember(int64_t conversation_id, const Member& membe
       Status(Code::kNotFound, "not a member"));
 }
 
-Status SqliteWriteTxn::CreateInvite(const GroupInvite& invite) {
+Status SqlWriteTxn::CreateInvite(const GroupInvite& invite) {
   return RunGroupWrite(
       "CreateInvite",
       "INSERT INTO group_invites (code, conversation_id, created_by, created_at, expires_at, "
@@ -194,7 +194,7 @@ Status SqliteWriteTxn::CreateInvite(const GroupInvite& invite) {
       Status(Code::kNotFound, "no such group"));
 }
 
-Result<GroupInvite> SqliteWriteTxn::FindInvite(std::string_view code) {
+Result<GroupInvite> SqlWriteTxn::FindInvite(std::string_view code) {
   return Guarded<GroupInvite>([&]() -> Result<GroupInvite> {
     Result<Statement> stmt =
         db_.Prepare("SELECT " PARLEY_INVITE_COLUMNS " FROM group_invites WHERE code = ?1");
@@ -207,13 +207,13 @@ Result<GroupInvite> SqliteWriteTxn::FindInvite(std::string_view code) {
   });
 }
 
-Status SqliteWriteTxn::UseInvite(std::string_view code) {
+Status SqlWriteTxn::UseInvite(std::string_view code) {
   return RunGroupWrite(
       "UseInvite", "UPDATE group_invites SET uses = uses + 1 WHERE code = ?1 RETURNING 1",
       [&](Statement& s) { s.BindText(1, code); }, Status(Code::kNotFound, "no such invite"));
 }
 
-Result<bool> SqliteWriteTxn::RemoveInvite(int64_t conversation_id, std::string_view code) {
+Result<bool> SqlWriteTxn::RemoveInvite(int64_t conversation_id, std::string_view code) {
   Status removed = RunGroupWrite(
       "RemoveInvite",
       "DELETE FROM group_invites WHERE conversation_id = ?1 AND code = ?2 RETURNING 1",
@@ -227,7 +227,7 @@ Result<bool> SqliteWriteTxn::RemoveInvite(int64_t conversation_id, std::string_v
   return true;
 }
 
-Result<bool> SqliteWriteTxn::AddBan(const GroupBan& ban) {
+Result<bool> SqlWriteTxn::AddBan(const GroupBan& ban) {
   Status added = RunGroupWrite(
       "AddBan",
       "INSERT INTO group_bans (conversation_id, user_id, banned_by, created_at) "
@@ -244,7 +244,7 @@ Result<bool> SqliteWriteTxn::AddBan(const GroupBan& ban) {
   return true;
 }
 
-Result<bool> SqliteWriteTxn::RemoveBan(int64_t conversation_id, int64_t user_id) {
+Result<bool> SqlWriteTxn::RemoveBan(int64_t conversation_id, int64_t user_id) {
   Result<int> removed = Change(
       "RemoveBan", "DELETE FROM group_bans WHERE conversation_id = ?1 AND user_id = ?2 RETURNING 1",
       conversation_id, user_id);
@@ -252,12 +252,12 @@ Result<bool> SqliteWriteTxn::RemoveBan(int64_t conversation_id, int64_t user_id)
   return *removed > 0;
 }
 
-Result<bool> SqliteWriteTxn::IsBanned(int64_t conversation_id, int64_t user_id) {
+Result<bool> SqlWriteTxn::IsBanned(int64_t conversation_id, int64_t user_id) {
   return Exists("IsBanned", "SELECT 1 FROM group_bans WHERE conversation_id = ?1 AND user_id = ?2",
                 conversation_id, user_id);
 }
 
-Status SqliteWriteTxn::AddJoinRequest(const JoinRequest& request) {
+Status SqlWriteTxn::AddJoinRequest(const JoinRequest& request) {
   return RunGroupWrite(
       "AddJoinRequest",
       "INSERT INTO join_requests (conversation_id, user_id, created_at) VALUES (?1, ?2, ?3)",
@@ -269,7 +269,7 @@ Status SqliteWriteTxn::AddJoinRequest(const JoinRequest& request) {
       Status::Ok(), Status(Code::kConflict, "join request already pending"));
 }
 
-Status SqliteWriteTxn::RemoveJoinRequest(int64_t conversation_id, int64_t user_id) {
+Status SqlWriteTxn::RemoveJoinRequest(int64_t conversation_id, int64_t user_id) {
   return RunGroupWrite(
       "RemoveJoinRequest",
       "DELETE FROM join_requests WHERE conversation_id = ?1 AND user_id = ?2 RETURNING 1",
@@ -282,13 +282,13 @@ Status SqliteWriteTxn::RemoveJoinRequest(int64_t conversation_id, int64_t user_i
 
 // --- Store: group reads ---
 
-Result<Group> SqliteStore::FindGroup(int64_t conversation_id) {
+Result<Group> SqlStore::FindGroup(int64_t conversation_id) {
   return WithReader("FindGroup",
                     [&](Db& db) { return ReadGroup("FindGroup", db, conversation_id); });
 }
 
-Result<std::vector<Member>> SqliteStore::GroupMembers(int64_t conversation_id,
-                                                      int64_t after_user_id, int limit) {
+Result<std::vector<Member>> SqlStore::GroupMembers(int64_t conversation_id, int64_t after_user_id,
+                                                   int limit) {
   if (limit <= 0) return std::vector<Member>();
   return WithReader("GroupMembers", [&](Db& db) -> Result<std::vector<Member>> {
     Result<Statement> stmt = db.Prepare("SELECT " PARLEY_MEMBER_COLUMNS
@@ -302,7 +302,7 @@ Result<std::vector<Member>> SqliteStore::GroupMembers(int64_t conversation_id,
   });
 }
 
-Result<std::vector<JoinRequest>> SqliteStore::JoinRequests(int64_t conversation_id) {
+Result<std::vector<JoinRequest>> SqlStore::JoinRequests(int64_t conversation_id) {
   return WithReader("JoinRequests", [&](Db& db) -> Result<std::vector<JoinRequest>> {
     Result<Statement> stmt = db.Prepare(
         "SELECT conversation_id, user_id, created_at FROM join_requests "
@@ -313,8 +313,8 @@ Result<std::vector<JoinRequest>> SqliteStore::JoinRequests(int64_t conversation_
   });
 }
 
-Result<std::vector<PublicGroup>> SqliteStore::PublicGroups(int64_t user_id, std::string_view query,
-                                                           int64_t after_id, int limit) {
+Result<std::vector<PublicGroup>> SqlStore::PublicGroups(int64_t user_id, std::string_view query,
+                                                        int64_t after_id, int limit) {
   if (limit <= 0) return std::vector<PublicGroup>();
   return WithReader("PublicGroups", [&](Db& db) -> Result<std::vector<PublicGroup>> {
     // A scan of the groups in id order, bounded by LIMIT (LIKE '%...%' uses no index).
@@ -325,7 +325,7 @@ Result<std::vector<PublicGroup>> SqliteStore::PublicGroups(int64_t user_id, std:
         "EXISTS (SELECT 1 FROM join_requests r WHERE r.conversation_id = c.id AND "
         "r.user_id = ?4) "
         "FROM conversations c WHERE kind = 2 AND deleted = 0 AND is_public = 1 AND id > ?2 AND "
-        "(name LIKE ?1 ESCAPE '\\' OR topic LIKE ?1 ESCAPE '\\') AND NOT EXISTS "
+        "(lower(name) LIKE ?1 ESCAPE '\\' OR lower(topic) LIKE ?1 ESCAPE '\\') AND NOT EXISTS "
         "(SELECT 1 FROM group_bans b WHERE b.conversation_id = c.id AND b.user_id = ?4) "
         "ORDER BY id LIMIT ?3");
     if (!stmt.ok()) return Internal("PublicGroups", stmt.status());
@@ -337,7 +337,7 @@ Result<std::vector<PublicGroup>> SqliteStore::PublicGroups(int64_t user_id, std:
   });
 }
 
-Result<std::vector<GroupInvite>> SqliteStore::GroupInvites(int64_t conversation_id, int64_t now) {
+Result<std::vector<GroupInvite>> SqlStore::GroupInvites(int64_t conversation_id, int64_t now) {
   return WithReader("GroupInvites", [&](Db& db) -> Result<std::vector<GroupInvite>> {
     Result<Statement> stmt =
         db.Prepare("SELECT " PARLEY_INVITE_COLUMNS
@@ -350,7 +350,7 @@ Result<std::vector<GroupInvite>> SqliteStore::GroupInvites(int64_t conversation_
   });
 }
 
-Result<std::vector<GroupBan>> SqliteStore::GroupBans(int64_t conversation_id) {
+Result<std::vector<GroupBan>> SqlStore::GroupBans(int64_t conversation_id) {
   return WithReader("GroupBans", [&](Db& db) -> Result<std::vector<GroupBan>> {
     Result<Statement> stmt = db.Prepare(
         "SELECT conversation_id, user_id, banned_by, created_at FROM group_bans "
@@ -361,4 +361,4 @@ Result<std::vector<GroupBan>> SqliteStore::GroupBans(int64_t conversation_id) {
   });
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql

@@ -5,11 +5,11 @@
 // uploaded twice), so a blob is free only when no row refers to it any more (RemoveMedia).
 #include <utility>
 
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
-#include "store/sqlite/sqlite_write_txn.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
+#include "store/sql/sql_write_txn.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 namespace {
 
 constexpr const char* kFindMedia = "SELECT " PARLEY_MEDIA_COLUMNS " FROM media WHERE id = ?1";
@@ -67,7 +67,7 @@ Status FillMedia(std::string_view op, Db& db, std::vector<Message>& messages) {
 
 // --- WriteTxn: uploads ---
 
-Status SqliteWriteTxn::CreateUpload(const Upload& upload) {
+Status SqlWriteTxn::CreateUpload(const Upload& upload) {
   return RunGroupWrite(
       "CreateUpload",
       "INSERT INTO uploads (" PARLEY_UPLOAD_COLUMNS
@@ -85,13 +85,13 @@ Status SqliteWriteTxn::CreateUpload(const Upload& upload) {
       Status::Ok(), Status(Code::kConflict, "upload id taken"));
 }
 
-Result<Upload> SqliteWriteTxn::FindUpload(std::string_view upload_id) {
+Result<Upload> SqlWriteTxn::FindUpload(std::string_view upload_id) {
   return Guarded<Upload>([&] {
     return FindOne("FindUpload", db_, kFindUpload, upload_id, &ReadUpload, "no such upload");
   });
 }
 
-Status SqliteWriteTxn::SetUploadReceived(std::string_view upload_id, int64_t received) {
+Status SqlWriteTxn::SetUploadReceived(std::string_view upload_id, int64_t received) {
   return RunGroupWrite(
       "SetUploadReceived", "UPDATE uploads SET received = ?2 WHERE id = ?1 RETURNING 1",
       [&](Statement& s) {
@@ -101,7 +101,7 @@ Status SqliteWriteTxn::SetUploadReceived(std::string_view upload_id, int64_t rec
       Status(Code::kNotFound, "no such upload"));
 }
 
-Result<bool> SqliteWriteTxn::RemoveUpload(std::string_view upload_id) {
+Result<bool> SqlWriteTxn::RemoveUpload(std::string_view upload_id) {
   Status removed = RunGroupWrite(
       "RemoveUpload", "DELETE FROM uploads WHERE id = ?1 RETURNING 1",
       [&](Statement& s) { s.BindText(1, upload_id); }, Status(Code::kNotFound, "no such upload"));
@@ -110,7 +110,7 @@ Result<bool> SqliteWriteTxn::RemoveUpload(std::string_view upload_id) {
   return true;
 }
 
-Result<int64_t> SqliteWriteTxn::MediaBytes(int64_t owner_id) {
+Result<int64_t> SqlWriteTxn::MediaBytes(int64_t owner_id) {
   return Guarded<int64_t>([&]() -> Result<int64_t> {
     Result<Statement> stmt = db_.Prepare(
         "SELECT (SELECT coalesce(sum(size), 0) FROM media WHERE owner_id = ?1) + "
@@ -126,7 +126,7 @@ Result<int64_t> SqliteWriteTxn::MediaBytes(int64_t owner_id) {
 
 // --- WriteTxn: media ---
 
-Status SqliteWriteTxn::CreateMedia(const Media& media) {
+Status SqlWriteTxn::CreateMedia(const Media& media) {
   return RunGroupWrite(
       "CreateMedia",
       "INSERT INTO media (" PARLEY_MEDIA_COLUMNS
@@ -153,13 +153,13 @@ Status SqliteWriteTxn::CreateMedia(const Media& media) {
       Status::Ok(), Status(Code::kConflict, "media id taken"));
 }
 
-Result<Media> SqliteWriteTxn::FindMedia(std::string_view media_id) {
+Result<Media> SqlWriteTxn::FindMedia(std::string_view media_id) {
   return Guarded<Media>(
       [&] { return FindOne("FindMedia", db_, kFindMedia, media_id, &ReadMedia, "no such media"); });
 }
 
-Status SqliteWriteTxn::AttachMedia(std::string_view media_id, int64_t conversation_id, int64_t seq,
-                                   int64_t at) {
+Status SqlWriteTxn::AttachMedia(std::string_view media_id, int64_t conversation_id, int64_t seq,
+                                int64_t at) {
   Status attached = RunGroupWrite(
       "AttachMedia",
       "UPDATE media SET attached_at = ?2 WHERE id = ?1 AND attached_at = 0 RETURNING 1",
@@ -182,7 +182,7 @@ Status SqliteWriteTxn::AttachMedia(std::string_view media_id, int64_t conversati
       Status(Code::kNotFound, "no such media"));
 }
 
-Status SqliteWriteTxn::MakeMediaPublic(std::string_view media_id, int64_t at) {
+Status SqlWriteTxn::MakeMediaPublic(std::string_view media_id, int64_t at) {
   return RunGroupWrite(
       "MakeMediaPublic",
       "UPDATE media SET is_public = 1, attached_at = CASE attached_at WHEN 0 THEN ?2 "
@@ -194,7 +194,7 @@ Status SqliteWriteTxn::MakeMediaPublic(std::string_view media_id, int64_t at) {
       Status(Code::kNotFound, "no such media"));
 }
 
-Result<std::vector<std::string>> SqliteWriteTxn::RemoveMedia(std::string_view media_id) {
+Result<std::vector<std::string>> SqlWriteTxn::RemoveMedia(std::string_view media_id) {
   using R = std::vector<std::string>;
   return Guarded<R>([&] {
     return InSavepoint<R>("RemoveMedia", [&]() -> Result<R> {
@@ -223,13 +223,13 @@ Result<std::vector<std::string>> SqliteWriteTxn::RemoveMedia(std::string_view me
 
 // --- Store: media reads ---
 
-Result<Upload> SqliteStore::FindUpload(std::string_view upload_id) {
+Result<Upload> SqlStore::FindUpload(std::string_view upload_id) {
   return WithReader("FindUpload", [&](Db& db) {
     return FindOne("FindUpload", db, kFindUpload, upload_id, &ReadUpload, "no such upload");
   });
 }
 
-Result<Media> SqliteStore::FindMedia(std::string_view media_id) {
+Result<Media> SqlStore::FindMedia(std::string_view media_id) {
   return WithReader("FindMedia", [&](Db& db) {
     return FindOne("FindMedia", db, kFindMedia, media_id, &ReadMedia, "no such media");
   });
@@ -237,7 +237,7 @@ Result<Media> SqliteStore::FindMedia(std::string_view media_id) {
 
 // The message must still carry the media (a deleted message drops it), and the member must be
 // allowed to read that message.
-Result<bool> SqliteStore::MediaReadableBy(std::string_view media_id, int64_t user_id) {
+Result<bool> SqlStore::MediaReadableBy(std::string_view media_id, int64_t user_id) {
   return WithReader("MediaReadableBy", [&](Db& db) -> Result<bool> {
     Result<Statement> stmt = db.Prepare(
         "SELECT 1 FROM media_refs AS r "
@@ -253,7 +253,7 @@ Result<bool> SqliteStore::MediaReadableBy(std::string_view media_id, int64_t use
   });
 }
 
-Result<std::vector<Upload>> SqliteStore::ExpiredUploads(int64_t now, int limit) {
+Result<std::vector<Upload>> SqlStore::ExpiredUploads(int64_t now, int limit) {
   return WithReader("ExpiredUploads", [&](Db& db) -> Result<std::vector<Upload>> {
     Result<Statement> stmt = db.Prepare("SELECT " PARLEY_UPLOAD_COLUMNS
                                         " FROM uploads WHERE expires_at <= ?1 "
@@ -265,7 +265,7 @@ Result<std::vector<Upload>> SqliteStore::ExpiredUploads(int64_t now, int limit) 
   });
 }
 
-Result<std::vector<Media>> SqliteStore::UnattachedMedia(int64_t created_before, int limit) {
+Result<std::vector<Media>> SqlStore::UnattachedMedia(int64_t created_before, int limit) {
   return WithReader("UnattachedMedia", [&](Db& db) -> Result<std::vector<Media>> {
     Result<Statement> stmt = db.Prepare("SELECT " PARLEY_MEDIA_COLUMNS
                                         " FROM media WHERE attached_at = 0 AND created_at < ?1 "
@@ -277,8 +277,8 @@ Result<std::vector<Media>> SqliteStore::UnattachedMedia(int64_t created_before, 
   });
 }
 
-Result<bool> SqliteStore::DigestInUse(std::string_view digest) {
+Result<bool> SqlStore::DigestInUse(std::string_view digest) {
   return WithReader("DigestInUse", [&](Db& db) { return DigestNamed(db, digest); });
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql

@@ -1,14 +1,14 @@
-// SqliteStore::ReadSyncStates: a device's sync from one read transaction. The change counts
+// SqlStore::ReadSyncStates: a device's sync from one read transaction. The change counts
 // come from migration 16 (sync_clock and the `changed` columns its triggers keep); the epoch is
 // the store's own, drawn at open, so a point handed out before a restart (when a restored
 // backup may have taken the counter back) is never compared with this one's counts.
 #include <algorithm>
 #include <unordered_set>
 
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 namespace {
 
 constexpr std::string_view kOp = "SyncStates";
@@ -80,7 +80,7 @@ Result<ConversationSummary> ReadOneSummary(Db& db, int64_t user_id, int64_t conv
 
 }  // namespace
 
-Result<SyncStates> SqliteStore::ReadSyncStates(
+Result<SyncStates> SqlStore::ReadSyncStates(
     int64_t user_id, const std::optional<SyncPoint>& since,
     const std::function<bool(const MembershipState&)>& select) {
   return WithReader(kOp, [&](Db& db) -> Result<SyncStates> {
@@ -133,4 +133,4 @@ Result<SyncStates> SqliteStore::ReadSyncStates(
   });
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql

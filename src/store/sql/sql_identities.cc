@@ -1,8 +1,8 @@
-// SqliteStore: identities at OpenID Connect providers linked to accounts (migration 9).
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
+// SqlStore: identities at OpenID Connect providers linked to accounts (migration 9).
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 namespace {
 
 OidcIdentity ReadIdentity(const Statement& stmt, int first) {
@@ -12,8 +12,8 @@ OidcIdentity ReadIdentity(const Statement& stmt, int first) {
 
 }  // namespace
 
-Result<std::optional<int64_t>> SqliteStore::FindIdentityUser(std::string_view provider,
-                                                             std::string_view subject) {
+Result<std::optional<int64_t>> SqlStore::FindIdentityUser(std::string_view provider,
+                                                          std::string_view subject) {
   return WithReader("FindIdentityUser", [&](Db& db) -> Result<std::optional<int64_t>> {
     Result<Statement> stmt =
         db.Prepare("SELECT user_id FROM oidc_identities WHERE provider = ?1 AND subject = ?2");
@@ -27,7 +27,7 @@ Result<std::optional<int64_t>> SqliteStore::FindIdentityUser(std::string_view pr
   });
 }
 
-Status SqliteStore::AddIdentity(const OidcIdentity& identity) {
+Status SqlStore::AddIdentity(const OidcIdentity& identity) {
   return WithWriter("AddIdentity", [&](Db& db) -> Status {
     Result<Statement> stmt = db.Prepare(
         "INSERT INTO oidc_identities (provider, subject, user_id, created_at) "
@@ -46,7 +46,7 @@ Status SqliteStore::AddIdentity(const OidcIdentity& identity) {
   });
 }
 
-Result<std::vector<OidcIdentity>> SqliteStore::ListIdentities(int64_t user_id) {
+Result<std::vector<OidcIdentity>> SqlStore::ListIdentities(int64_t user_id) {
   return WithReader("ListIdentities", [&](Db& db) -> Result<std::vector<OidcIdentity>> {
     Result<Statement> stmt = db.Prepare(
         "SELECT provider, subject, user_id, created_at FROM oidc_identities WHERE user_id = ?1 "
@@ -57,8 +57,8 @@ Result<std::vector<OidcIdentity>> SqliteStore::ListIdentities(int64_t user_id) {
   });
 }
 
-Status SqliteStore::RemoveIdentity(int64_t user_id, std::string_view provider,
-                                   std::string_view subject) {
+Status SqlStore::RemoveIdentity(int64_t user_id, std::string_view provider,
+                                std::string_view subject) {
   return WithWriter("RemoveIdentity", [&](Db& db) -> Status {
     Transaction txn(db);
     if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
@@ -93,4 +93,4 @@ Status SqliteStore::RemoveIdentity(int64_t user_id, std::string_view provider,
   });
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql

@@ -4,17 +4,17 @@
 //
 // Every Read* function reads the columns of its k*Columns list, in that order, starting at
 // `first` (so one row can hold several records side by side). Stateless; thread-safe.
-#ifndef PARLEY_STORE_SQLITE_ROWS_H_
-#define PARLEY_STORE_SQLITE_ROWS_H_
+#ifndef PARLEY_STORE_SQL_ROWS_H_
+#define PARLEY_STORE_SQL_ROWS_H_
 
 #include <string_view>
 #include <vector>
 
 #include "base/status.h"
-#include "store/sqlite/sqlite_db.h"
+#include "store/sql/sql_db.h"
 #include "store/types.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 
 #define PARLEY_USER_COLUMNS                                                                \
   "id, username, display_name, password_hash, created_at, avatar, status_line, language, " \
@@ -48,7 +48,7 @@ Upload ReadUpload(const Statement& row, int first = 0);
 void ReadSummaryState(const Statement& row, int64_t user_id, ConversationSummary& summary);
 
 // ReadMessage leaves only the id in Message::media; these fill in the descriptor
-// (sqlite_media.cc). A message whose media no longer exists loses it.
+// (sql_media.cc). A message whose media no longer exists loses it.
 Status FillMedia(std::string_view op, Db& db, Message& message);
 Status FillMedia(std::string_view op, Db& db, std::vector<Message>& messages);
 
@@ -61,8 +61,9 @@ Status Internal(std::string_view op, const Status& cause);
 // on the last step.
 Result<bool> RunReturning(std::string_view op, Statement& stmt);
 
-// `query` as a LIKE pattern matching it anywhere, with LIKE's wildcards escaped by '\', for
-// `LIKE ?n ESCAPE '\'`.
+// `query` as a LIKE pattern matching it anywhere, ASCII letters lowercased, with LIKE's
+// wildcards escaped by '\', for `lower(column) LIKE ?n ESCAPE '\'`: ASCII case-insensitive on
+// both databases (SQLite's LIKE folds ASCII case, PostgreSQL's does not).
 std::string ContainsPattern(std::string_view query);
 
 // Steps `stmt` to the end, reading each row with `read`; a failure becomes Internal(op, ...).
@@ -78,6 +79,6 @@ Result<std::vector<T>> ReadAll(std::string_view op, Statement& stmt,
   }
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql
 
-#endif  // PARLEY_STORE_SQLITE_ROWS_H_
+#endif  // PARLEY_STORE_SQL_ROWS_H_

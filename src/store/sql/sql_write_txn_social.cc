@@ -1,14 +1,14 @@
-// SqliteWriteTxn's social graph operations: friend requests, friendships (stored in both
+// SqlWriteTxn's social graph operations: friend requests, friendships (stored in both
 // directions), blocks, profiles and last-seen times. Each runs inside the caller's Write.
 #include <algorithm>
 
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_write_txn.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_write_txn.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 
-Result<int> SqliteWriteTxn::Change(std::string_view op, std::string_view sql, int64_t first,
-                                   int64_t second, std::optional<int64_t> third) {
+Result<int> SqlWriteTxn::Change(std::string_view op, std::string_view sql, int64_t first,
+                                int64_t second, std::optional<int64_t> third) {
   return Guarded<int>([&]() -> Result<int> {
     Result<Statement> stmt = db_.Prepare(sql);
     if (!stmt.ok()) return Internal(op, stmt.status());
@@ -29,7 +29,7 @@ Result<int> SqliteWriteTxn::Change(std::string_view op, std::string_view sql, in
   });
 }
 
-Result<User> SqliteWriteTxn::FindUser(int64_t user_id) {
+Result<User> SqlWriteTxn::FindUser(int64_t user_id) {
   return Guarded<User>([&]() -> Result<User> {
     Result<Statement> stmt = db_.Prepare("SELECT " PARLEY_USER_COLUMNS " FROM users WHERE id = ?1");
     if (!stmt.ok()) return Internal("FindUser", stmt.status());
@@ -41,8 +41,8 @@ Result<User> SqliteWriteTxn::FindUser(int64_t user_id) {
   });
 }
 
-Result<std::optional<FriendRequest>> SqliteWriteTxn::FindFriendRequest(int64_t from_id,
-                                                                       int64_t to_id) {
+Result<std::optional<FriendRequest>> SqlWriteTxn::FindFriendRequest(int64_t from_id,
+                                                                    int64_t to_id) {
   using R = std::optional<FriendRequest>;
   return Guarded<R>([&]() -> Result<R> {
     Result<Statement> stmt = db_.Prepare(
@@ -57,7 +57,7 @@ Result<std::optional<FriendRequest>> SqliteWriteTxn::FindFriendRequest(int64_t f
   });
 }
 
-Status SqliteWriteTxn::AddFriendRequest(const FriendRequest& request) {
+Status SqlWriteTxn::AddFriendRequest(const FriendRequest& request) {
   Result<bool> done = Guarded<bool>([&]() -> Result<bool> {
     Result<Statement> stmt = db_.Prepare(
         "INSERT INTO friend_requests (from_id, to_id, note, created_at) VALUES (?1, ?2, ?3, ?4)");
@@ -76,7 +76,7 @@ Status SqliteWriteTxn::AddFriendRequest(const FriendRequest& request) {
   return done.ok() ? Status::Ok() : done.status();
 }
 
-Result<bool> SqliteWriteTxn::RemoveFriendRequest(int64_t from_id, int64_t to_id) {
+Result<bool> SqlWriteTxn::RemoveFriendRequest(int64_t from_id, int64_t to_id) {
   Result<int> changed = Change("RemoveFriendRequest",
                                "DELETE FROM friend_requests WHERE from_id = ?1 AND to_id = ?2 "
                                "RETURNING 1",
@@ -85,7 +85,7 @@ Result<bool> SqliteWriteTxn::RemoveFriendRequest(int64_t from_id, int64_t to_id)
   return *changed > 0;
 }
 
-Status SqliteWriteTxn::AddFriendship(int64_t user_a, int64_t user_b, int64_t since) {
+Status SqlWriteTxn::AddFriendship(int64_t user_a, int64_t user_b, int64_t since) {
   Result<int> changed = Guarded<int>([&] {
     return InSavepoint<int>("AddFriendship", [&] {
       return Change("AddFriendship",
@@ -100,7 +100,7 @@ Status SqliteWriteTxn::AddFriendship(int64_t user_a, int64_t user_b, int64_t sin
   return changed.ok() ? Status::Ok() : changed.status();
 }
 
-Result<bool> SqliteWriteTxn::RemoveFriendship(int64_t user_a, int64_t user_b) {
+Result<bool> SqlWriteTxn::RemoveFriendship(int64_t user_a, int64_t user_b) {
   Result<int> changed = Change("RemoveFriendship",
                                "DELETE FROM friendships WHERE (user_id = ?1 AND friend_id = ?2) "
                                "OR (user_id = ?2 AND friend_id = ?1) RETURNING 1",
@@ -109,7 +109,7 @@ Result<bool> SqliteWriteTxn::RemoveFriendship(int64_t user_a, int64_t user_b) {
   return *changed > 0;
 }
 
-Result<bool> SqliteWriteTxn::AddBlock(int64_t blocker, int64_t blocked, int64_t at) {
+Result<bool> SqlWriteTxn::AddBlock(int64_t blocker, int64_t blocked, int64_t at) {
   Result<int> changed = Change("AddBlock",
                                "INSERT INTO blocks (blocker_id, blocked_id, created_at) "
                                "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING RETURNING 1",
@@ -118,7 +118,7 @@ Result<bool> SqliteWriteTxn::AddBlock(int64_t blocker, int64_t blocked, int64_t 
   return *changed > 0;
 }
 
-Result<bool> SqliteWriteTxn::RemoveBlock(int64_t blocker, int64_t blocked) {
+Result<bool> SqlWriteTxn::RemoveBlock(int64_t blocker, int64_t blocked) {
   Result<int> changed = Change("RemoveBlock",
                                "DELETE FROM blocks WHERE blocker_id = ?1 AND blocked_id = ?2 "
                                "RETURNING 1",
@@ -127,7 +127,7 @@ Result<bool> SqliteWriteTxn::RemoveBlock(int64_t blocker, int64_t blocked) {
   return *changed > 0;
 }
 
-Result<User> SqliteWriteTxn::UpdateProfile(int64_t user_id, const ProfileUpdate& update) {
+Result<User> SqlWriteTxn::UpdateProfile(int64_t user_id, const ProfileUpdate& update) {
   return Guarded<User>([&]() -> Result<User> {
     // NULL keeps a column as it is: one statement serves every partial update.
     Result<Statement> stmt = db_.Prepare(
@@ -152,7 +152,7 @@ Result<User> SqliteWriteTxn::UpdateProfile(int64_t user_id, const ProfileUpdate&
   });
 }
 
-Status SqliteWriteTxn::SetLastSeen(int64_t user_id, int64_t at) {
+Status SqlWriteTxn::SetLastSeen(int64_t user_id, int64_t at) {
   Result<int> changed = Change("SetLastSeen",
                                "UPDATE users SET last_seen_at = max(last_seen_at, ?2) "
                                "WHERE id = ?1 RETURNING 1",
@@ -161,7 +161,7 @@ Status SqliteWriteTxn::SetLastSeen(int64_t user_id, int64_t at) {
   return *changed > 0 ? Status::Ok() : Status(Code::kNotFound, "no such user");
 }
 
-Result<std::vector<int64_t>> SqliteWriteTxn::FriendIds(int64_t user_id) {
+Result<std::vector<int64_t>> SqlWriteTxn::FriendIds(int64_t user_id) {
   return Guarded<std::vector<int64_t>>([&]() -> Result<std::vector<int64_t>> {
     Result<Statement> stmt =
         db_.Prepare("SELECT friend_id FROM friendships WHERE user_id = ?1 ORDER BY friend_id");
@@ -177,4 +177,4 @@ Result<std::vector<int64_t>> SqliteWriteTxn::FriendIds(int64_t user_id) {
   });
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql

@@ -7,11 +7,11 @@
 #include <type_traits>
 #include <utility>
 
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
-#include "store/sqlite/sqlite_write_txn.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
+#include "store/sql/sql_write_txn.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 namespace {
 
 #define PARLEY_MOMENT_COLUMNS \
@@ -138,7 +138,7 @@ Result<std::optional<Moment>> FindMomentOn(std::string_view op, Db& db, int64_t 
 
 // --- WriteTxn ---
 
-Result<int64_t> SqliteWriteTxn::AddMoment(const Moment& moment) {
+Result<int64_t> SqlWriteTxn::AddMoment(const Moment& moment) {
   return Guarded<int64_t>([&] {
     return InSavepoint<int64_t>("AddMoment", [&]() -> Result<int64_t> {
       std::vector<std::string> media_ids;
@@ -162,8 +162,9 @@ Result<int64_t> SqliteWriteTxn::AddMoment(const Moment& moment) {
       const int64_t id = stmt->ColumnInt(0);
       stmt->Reset();
       for (const std::string& media_id : media_ids) {
-        Result<Statement> link =
-            db_.Prepare("INSERT OR IGNORE INTO moment_media (media_id, moment_id) VALUES (?1, ?2)");
+        Result<Statement> link = db_.Prepare(
+            "INSERT INTO moment_media (media_id, moment_id) VALUES (?1, ?2) "
+            "ON CONFLICT DO NOTHING");
         if (!link.ok()) return Internal("AddMoment", link.status());
         link->BindText(1, media_id);
         link->BindInt(2, id);
@@ -183,12 +184,12 @@ Result<int64_t> SqliteWriteTxn::AddMoment(const Moment& moment) {
   });
 }
 
-Result<std::optional<Moment>> SqliteWriteTxn::FindMoment(int64_t moment_id) {
+Result<std::optional<Moment>> SqlWriteTxn::FindMoment(int64_t moment_id) {
   return Guarded<std::optional<Moment>>([&] { return FindMomentOn("FindMoment", db_, moment_id); });
 }
 
-Status SqliteWriteTxn::SetMomentAudience(int64_t moment_id, MomentAudience audience,
-                                         const std::vector<int64_t>& users) {
+Status SqlWriteTxn::SetMomentAudience(int64_t moment_id, MomentAudience audience,
+                                      const std::vector<int64_t>& users) {
   return RunGroupWrite(
       "SetMomentAudience",
       "UPDATE moments SET audience = ?2, audience_users = ?3 WHERE id = ?1 AND deleted = 0 "
@@ -201,7 +202,7 @@ Status SqliteWriteTxn::SetMomentAudience(int64_t moment_id, MomentAudience audie
       Status(Code::kNotFound, "no such moment"));
 }
 
-Status SqliteWriteTxn::DeleteMoment(int64_t moment_id) {
+Status SqlWriteTxn::DeleteMoment(int64_t moment_id) {
   Result<bool> done = Guarded<bool>([&] {
     return InSavepoint<bool>("DeleteMoment", [&]() -> Result<bool> {
       Result<Statement> mark = db_.Prepare(
@@ -227,8 +228,7 @@ Status SqliteWriteTxn::DeleteMoment(int64_t moment_id) {
   return done.ok() ? Status::Ok() : done.status();
 }
 
-Result<bool> SqliteWriteTxn::SetMomentLike(int64_t moment_id, int64_t user_id, bool on,
-                                           int64_t at) {
+Result<bool> SqlWriteTxn::SetMomentLike(int64_t moment_id, int64_t user_id, bool on, int64_t at) {
   Result<int> changed =
       on ? Change("SetMomentLike",
                   "INSERT INTO moment_likes (moment_id, user_id, created_at) VALUES (?1, ?2, ?3) "
@@ -241,7 +241,7 @@ Result<bool> SqliteWriteTxn::SetMomentLike(int64_t moment_id, int64_t user_id, b
   return *changed > 0;
 }
 
-Result<int64_t> SqliteWriteTxn::AddMomentComment(const MomentComment& comment) {
+Result<int64_t> SqlWriteTxn::AddMomentComment(const MomentComment& comment) {
   return Guarded<int64_t>([&]() -> Result<int64_t> {
     Result<Statement> stmt = db_.Prepare(
         "INSERT INTO moment_comments (moment_id, user_id, reply_to, text, created_at) "
@@ -262,7 +262,7 @@ Result<int64_t> SqliteWriteTxn::AddMomentComment(const MomentComment& comment) {
   });
 }
 
-Result<std::optional<MomentComment>> SqliteWriteTxn::FindMomentComment(int64_t comment_id) {
+Result<std::optional<MomentComment>> SqlWriteTxn::FindMomentComment(int64_t comment_id) {
   using R = std::optional<MomentComment>;
   return Guarded<R>([&]() -> Result<R> {
     Result<Statement> stmt =
@@ -276,7 +276,7 @@ Result<std::optional<MomentComment>> SqliteWriteTxn::FindMomentComment(int64_t c
   });
 }
 
-Status SqliteWriteTxn::DeleteMomentComment(int64_t comment_id) {
+Status SqlWriteTxn::DeleteMomentComment(int64_t comment_id) {
   return RunGroupWrite(
       "DeleteMomentComment", "DELETE FROM moment_comments WHERE id = ?1 RETURNING 1",
       [&](Statement& s) { s.BindInt(1, comment_id); }, Status(Code::kNotFound, "no such comment"));
@@ -284,13 +284,12 @@ Status SqliteWriteTxn::DeleteMomentComment(int64_t comment_id) {
 
 // --- Store reads ---
 
-Result<std::optional<Moment>> SqliteStore::FindMoment(int64_t moment_id) {
+Result<std::optional<Moment>> SqlStore::FindMoment(int64_t moment_id) {
   return WithReader("FindMoment",
                     [&](Db& db) { return FindMomentOn("FindMoment", db, moment_id); });
 }
 
-Result<std::vector<Moment>> SqliteStore::FriendMoments(int64_t user_id, int64_t before_id,
-                                                       int limit) {
+Result<std::vector<Moment>> SqlStore::FriendMoments(int64_t user_id, int64_t before_id, int limit) {
   return WithReader("FriendMoments", [&](Db& db) {
     return ReadMomentPage("FriendMoments", db,
                           "SELECT " PARLEY_MOMENT_COLUMNS
@@ -301,8 +300,8 @@ Result<std::vector<Moment>> SqliteStore::FriendMoments(int64_t user_id, int64_t 
   });
 }
 
-Result<std::vector<Moment>> SqliteStore::AuthorMoments(int64_t author_id, int64_t before_id,
-                                                       int limit) {
+Result<std::vector<Moment>> SqlStore::AuthorMoments(int64_t author_id, int64_t before_id,
+                                                    int limit) {
   return WithReader("AuthorMoments", [&](Db& db) {
     return ReadMomentPage("AuthorMoments", db,
                           "SELECT " PARLEY_MOMENT_COLUMNS
@@ -312,7 +311,7 @@ Result<std::vector<Moment>> SqliteStore::AuthorMoments(int64_t author_id, int64_
   });
 }
 
-Result<MomentInteractions> SqliteStore::MomentInteractionsOf(std::span<const int64_t> moment_ids) {
+Result<MomentInteractions> SqlStore::MomentInteractionsOf(std::span<const int64_t> moment_ids) {
   return WithReader("MomentInteractionsOf", [&](Db& db) -> Result<MomentInteractions> {
     Transaction txn(db);  // likes and comments from one snapshot
     if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) {
@@ -341,7 +340,7 @@ Result<MomentInteractions> SqliteStore::MomentInteractionsOf(std::span<const int
   });
 }
 
-Result<std::vector<int64_t>> SqliteStore::MomentsWithMedia(std::string_view media_id) {
+Result<std::vector<int64_t>> SqlStore::MomentsWithMedia(std::string_view media_id) {
   return WithReader("MomentsWithMedia", [&](Db& db) -> Result<std::vector<int64_t>> {
     Result<Statement> stmt =
         db.Prepare("SELECT moment_id FROM moment_media WHERE media_id = ?1 ORDER BY moment_id");
@@ -357,4 +356,4 @@ Result<std::vector<int64_t>> SqliteStore::MomentsWithMedia(std::string_view medi
   });
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql

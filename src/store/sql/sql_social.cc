@@ -1,12 +1,12 @@
-// The SqliteStore's social graph reads: user search, friends, friend requests, blocks and
+// The SqlStore's social graph reads: user search, friends, friend requests, blocks and
 // conversation member ids. They run on pooled read connections and never wait for the writer.
 #include <string>
 #include <utility>
 
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 namespace {
 
 User ReadPublicUser(const Statement& row, int first) {
@@ -26,15 +26,15 @@ Relation ReadRelation(const Statement& row, int first) {
 
 }  // namespace
 
-Result<std::vector<User>> SqliteStore::SearchUsers(std::string_view query, int64_t after_id,
-                                                   int limit) {
+Result<std::vector<User>> SqlStore::SearchUsers(std::string_view query, int64_t after_id,
+                                                int limit) {
   if (limit <= 0) return std::vector<User>();
   return WithReader("SearchUsers", [&](Db& db) -> Result<std::vector<User>> {
-    // LIKE folds ASCII case; a scan, bounded by LIMIT over the id order.
+    // ASCII case-insensitive (ContainsPattern); a scan, bounded by LIMIT over the id order.
     Result<Statement> stmt =
         db.Prepare("SELECT " PARLEY_USER_COLUMNS
-                   " FROM users WHERE id > ?2 AND (username LIKE ?1 ESCAPE '\\' "
-                   "OR display_name LIKE ?1 ESCAPE '\\') ORDER BY id LIMIT ?3");
+                   " FROM users WHERE id > ?2 AND (lower(username) LIKE ?1 ESCAPE '\\' "
+                   "OR lower(display_name) LIKE ?1 ESCAPE '\\') ORDER BY id LIMIT ?3");
     if (!stmt.ok()) return Internal("SearchUsers", stmt.status());
     stmt->BindText(1, ContainsPattern(query));
     stmt->BindInt(2, after_id);
@@ -43,8 +43,8 @@ Result<std::vector<User>> SqliteStore::SearchUsers(std::string_view query, int64
   });
 }
 
-Result<std::vector<Relation>> SqliteStore::ListRelations(std::string_view op, std::string_view sql,
-                                                         int64_t user_id) {
+Result<std::vector<Relation>> SqlStore::ListRelations(std::string_view op, std::string_view sql,
+                                                      int64_t user_id) {
   return WithReader(op, [&](Db& db) -> Result<std::vector<Relation>> {
     Result<Statement> stmt = db.Prepare(sql);
     if (!stmt.ok()) return Internal(op, stmt.status());
@@ -53,7 +53,7 @@ Result<std::vector<Relation>> SqliteStore::ListRelations(std::string_view op, st
   });
 }
 
-Result<std::vector<Relation>> SqliteStore::ListFriends(int64_t user_id) {
+Result<std::vector<Relation>> SqlStore::ListFriends(int64_t user_id) {
   return ListRelations("ListFriends",
                        "SELECT " PARLEY_USER_COLUMNS
                        ", since FROM users JOIN (SELECT friend_id AS other, since FROM "
@@ -61,7 +61,7 @@ Result<std::vector<Relation>> SqliteStore::ListFriends(int64_t user_id) {
                        user_id);
 }
 
-Result<std::vector<Relation>> SqliteStore::ListBlocks(int64_t user_id) {
+Result<std::vector<Relation>> SqlStore::ListBlocks(int64_t user_id) {
   return ListRelations("ListBlocks",
                        "SELECT " PARLEY_USER_COLUMNS
                        ", since FROM users JOIN (SELECT blocked_id AS other, created_at AS since "
@@ -69,7 +69,7 @@ Result<std::vector<Relation>> SqliteStore::ListBlocks(int64_t user_id) {
                        user_id);
 }
 
-Result<FriendRequests> SqliteStore::ListFriendRequests(int64_t user_id) {
+Result<FriendRequests> SqlStore::ListFriendRequests(int64_t user_id) {
   return WithReader("ListFriendRequests", [&](Db& db) -> Result<FriendRequests> {
     Transaction txn(db);  // both directions from one snapshot
     if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) {
@@ -93,7 +93,7 @@ Result<FriendRequests> SqliteStore::ListFriendRequests(int64_t user_id) {
   });
 }
 
-Result<std::vector<int64_t>> SqliteStore::MemberIds(int64_t conversation_id) {
+Result<std::vector<int64_t>> SqlStore::MemberIds(int64_t conversation_id) {
   return WithReader("MemberIds", [&](Db& db) -> Result<std::vector<int64_t>> {
     Result<Statement> stmt =
         db.Prepare("SELECT user_id FROM members WHERE conversation_id = ?1 ORDER BY user_id");
@@ -109,4 +109,4 @@ Result<std::vector<int64_t>> SqliteStore::MemberIds(int64_t conversation_id) {
   });
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql

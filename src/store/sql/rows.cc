@@ -1,8 +1,8 @@
-#include "store/sqlite/rows.h"
+#include "store/sql/rows.h"
 
 #include <string>
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 
 User ReadUser(const Statement& row, int first) {
   User user;
@@ -119,7 +119,7 @@ std::string ContainsPattern(std::string_view query) {
   std::string pattern = "%";
   for (char c : query) {
     if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
-    pattern.push_back(c);
+    pattern.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   }
   pattern.push_back('%');
   return pattern;
@@ -132,4 +132,4 @@ Result<bool> RunReturning(std::string_view op, Statement& stmt) {
   return *row;
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql

@@ -1,12 +1,12 @@
-// SqliteStore: administration (migrations 11 and 13): disabled accounts, the audit log, users'
+// SqlStore: administration (migrations 11 and 13): disabled accounts, the audit log, users'
 // reports and the server's counts.
 #include <cstdint>
 #include <string>
 
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 namespace {
 
 #define PARLEY_AUDIT_COLUMNS "id, at, actor_id, action, target, details"
@@ -58,7 +58,7 @@ int64_t UpperBound(int64_t before_id) { return before_id > 0 ? before_id : INT64
 
 }  // namespace
 
-Status SqliteStore::SetDisabled(int64_t user_id, int64_t at) {
+Status SqlStore::SetDisabled(int64_t user_id, int64_t at) {
   return WithWriter("SetDisabled", [&](Db& db) -> Status {
     Result<Statement> stmt =
         db.Prepare("UPDATE users SET disabled_at = ?2 WHERE id = ?1 RETURNING id");
@@ -71,7 +71,7 @@ Status SqliteStore::SetDisabled(int64_t user_id, int64_t at) {
   });
 }
 
-Result<int64_t> SqliteStore::AddAuditEntry(const AuditEntry& entry) {
+Result<int64_t> SqlStore::AddAuditEntry(const AuditEntry& entry) {
   return WithWriter("AddAuditEntry", [&](Db& db) -> Result<int64_t> {
     Result<Statement> stmt = db.Prepare(
         "INSERT INTO audit_log (at, actor_id, action, target, details) "
@@ -86,7 +86,7 @@ Result<int64_t> SqliteStore::AddAuditEntry(const AuditEntry& entry) {
   });
 }
 
-Result<std::vector<AuditEntry>> SqliteStore::AuditEntries(int64_t before_id, int limit) {
+Result<std::vector<AuditEntry>> SqlStore::AuditEntries(int64_t before_id, int limit) {
   if (limit <= 0) return std::vector<AuditEntry>();
   return WithReader("AuditEntries", [&](Db& db) -> Result<std::vector<AuditEntry>> {
     Result<Statement> stmt = db.Prepare("SELECT " PARLEY_AUDIT_COLUMNS
@@ -98,7 +98,7 @@ Result<std::vector<AuditEntry>> SqliteStore::AuditEntries(int64_t before_id, int
   });
 }
 
-Result<int64_t> SqliteStore::AddReport(const Report& report) {
+Result<int64_t> SqlStore::AddReport(const Report& report) {
   return WithWriter("AddReport", [&](Db& db) -> Result<int64_t> {
     Result<Statement> stmt = db.Prepare(
         "INSERT INTO reports (reporter_id, user_id, conversation_id, seq, reason, created_at, "
@@ -123,7 +123,7 @@ Result<int64_t> SqliteStore::AddReport(const Report& report) {
   });
 }
 
-Result<Report> SqliteStore::FindReport(int64_t report_id) {
+Result<Report> SqlStore::FindReport(int64_t report_id) {
   return WithReader("FindReport", [&](Db& db) -> Result<Report> {
     Result<Statement> stmt =
         db.Prepare("SELECT " PARLEY_REPORT_COLUMNS " FROM reports WHERE id = ?1");
@@ -136,7 +136,7 @@ Result<Report> SqliteStore::FindReport(int64_t report_id) {
   });
 }
 
-Result<std::vector<Report>> SqliteStore::ListReports(bool open_only, int64_t before_id, int limit) {
+Result<std::vector<Report>> SqlStore::ListReports(bool open_only, int64_t before_id, int limit) {
   if (limit <= 0) return std::vector<Report>();
   return WithReader("ListReports", [&](Db& db) -> Result<std::vector<Report>> {
     Result<Statement> stmt =
@@ -152,8 +152,8 @@ Result<std::vector<Report>> SqliteStore::ListReports(bool open_only, int64_t bef
   });
 }
 
-Result<bool> SqliteStore::ResolveReport(int64_t report_id, int64_t resolved_by,
-                                        std::string_view resolution, int64_t at) {
+Result<bool> SqlStore::ResolveReport(int64_t report_id, int64_t resolved_by,
+                                     std::string_view resolution, int64_t at) {
   return WithWriter("ResolveReport", [&](Db& db) -> Result<bool> {
     Result<Statement> stmt = db.Prepare(
         "UPDATE reports SET resolved_at = ?2, resolved_by = ?3, resolution = ?4 "
@@ -176,7 +176,7 @@ Result<bool> SqliteStore::ResolveReport(int64_t report_id, int64_t resolved_by,
   });
 }
 
-Result<ServerStats> SqliteStore::CountStats() {
+Result<ServerStats> SqlStore::CountStats() {
   return WithReader("CountStats", [&](Db& db) -> Result<ServerStats> {
     // One statement: one snapshot.
     Result<Statement> stmt = db.Prepare(
@@ -194,4 +194,4 @@ Result<ServerStats> SqliteStore::CountStats() {
   });
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql

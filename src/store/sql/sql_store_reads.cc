@@ -1,14 +1,14 @@
-// The SqliteStore's conversation and message reads. They run on pooled read connections and
+// The SqlStore's conversation and message reads. They run on pooled read connections and
 // never wait for the writer (WAL).
 #include <algorithm>
 #include <unordered_map>
 #include <utility>
 
-#include "store/sqlite/message_extras.h"
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/message_extras.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 namespace {
 
 // The messages `stmt` yields (PARLEY_MESSAGE_COLUMNS) with their quotes and reactions. The
@@ -24,7 +24,7 @@ Result<std::vector<Message>> ReadDecorated(std::string_view op, Db& db, Statemen
 
 }  // namespace
 
-Result<std::optional<Member>> SqliteStore::FindMember(int64_t conversation_id, int64_t user_id) {
+Result<std::optional<Member>> SqlStore::FindMember(int64_t conversation_id, int64_t user_id) {
   using R = std::optional<Member>;
   return WithReader("FindMember", [&](Db& db) -> Result<R> {
     Result<Statement> stmt =
@@ -40,8 +40,8 @@ Result<std::optional<Member>> SqliteStore::FindMember(int64_t conversation_id, i
   });
 }
 
-Result<std::vector<Message>> SqliteStore::MessagesAfter(int64_t conversation_id, int64_t after_seq,
-                                                        int limit) {
+Result<std::vector<Message>> SqlStore::MessagesAfter(int64_t conversation_id, int64_t after_seq,
+                                                     int limit) {
   if (limit <= 0) return std::vector<Message>();
   return WithReader("MessagesAfter", [&](Db& db) -> Result<std::vector<Message>> {
     Result<Statement> stmt = db.Prepare("SELECT " PARLEY_MESSAGE_COLUMNS
@@ -57,8 +57,8 @@ Result<std::vector<Message>> SqliteStore::MessagesAfter(int64_t conversation_id,
 
 // One read transaction, so that the ranges come from one snapshot and the connection locks
 // the database once, not once per range.
-Result<std::vector<Message>> SqliteStore::MessagesInRanges(std::span<const SeqRange> ranges,
-                                                           int max_messages) {
+Result<std::vector<Message>> SqlStore::MessagesInRanges(std::span<const SeqRange> ranges,
+                                                        int max_messages) {
   constexpr std::string_view kOp = "MessagesInRanges";
   return WithReader(kOp, [&](Db& db) -> Result<std::vector<Message>> {
     Transaction txn(db);
@@ -91,8 +91,8 @@ Result<std::vector<Message>> SqliteStore::MessagesInRanges(std::span<const SeqRa
   });
 }
 
-Result<std::vector<Message>> SqliteStore::MessagesBefore(int64_t conversation_id,
-                                                         int64_t before_seq, int limit) {
+Result<std::vector<Message>> SqlStore::MessagesBefore(int64_t conversation_id, int64_t before_seq,
+                                                      int limit) {
   if (limit <= 0) return std::vector<Message>();
   return WithReader("MessagesBefore", [&](Db& db) -> Result<std::vector<Message>> {
     // Newest first to take the `limit` closest to before_seq, then flipped to ascending.
@@ -109,16 +109,16 @@ Result<std::vector<Message>> SqliteStore::MessagesBefore(int64_t conversation_id
   });
 }
 
-Result<std::vector<ConversationSummary>> SqliteStore::ListConversations(int64_t user_id) {
+Result<std::vector<ConversationSummary>> SqlStore::ListConversations(int64_t user_id) {
   return ReadConversationList(user_id, /*with_last_messages=*/true);
 }
 
-Result<std::vector<ConversationSummary>> SqliteStore::ListConversationStates(int64_t user_id) {
+Result<std::vector<ConversationSummary>> SqlStore::ListConversationStates(int64_t user_id) {
   return ReadConversationList(user_id, /*with_last_messages=*/false);
 }
 
-Result<std::vector<ConversationSummary>> SqliteStore::ReadConversationList(
-    int64_t user_id, bool with_last_messages) {
+Result<std::vector<ConversationSummary>> SqlStore::ReadConversationList(int64_t user_id,
+                                                                        bool with_last_messages) {
   return WithReader("ListConversations", [&](Db& db) -> Result<std::vector<ConversationSummary>> {
     // One read transaction: the summaries and the other members' cursors come from the same
     // snapshot.
@@ -145,8 +145,8 @@ Result<std::vector<ConversationSummary>> SqliteStore::ReadConversationList(
 // content_count gives unread by one subtraction; a cursor inside the pruned range counts from
 // pruned_content_count, the last pruned message's): no scan of messages, cost proportional to
 // the number of the user's conversations.
-Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db, int64_t user_id,
-                                                                          bool with_last_messages) {
+Result<std::vector<ConversationSummary>> SqlStore::ListConversationsOn(Db& db, int64_t user_id,
+                                                                       bool with_last_messages) {
   constexpr const char* kStates =
       "SELECT " PARLEY_SUMMARY_STATE_COLUMNS
       " FROM members AS m JOIN conversations AS c ON c.id = m.conversation_id "
@@ -196,8 +196,8 @@ Result<std::vector<ConversationSummary>> SqliteStore::ListConversationsOn(Db& db
 // The media, quotes and reactions of the summaries' last messages. The reactions come in one
 // statement joined from the user's memberships (one primary-key range per conversation inside
 // SQLite), not in one query per conversation.
-Status SqliteStore::FillLastMessageExtras(Db& db, int64_t user_id,
-                                          std::vector<ConversationSummary>& summaries) {
+Status SqlStore::FillLastMessageExtras(Db& db, int64_t user_id,
+                                       std::vector<ConversationSummary>& summaries) {
   std::vector<Message> last;
   last.reserve(summaries.size());
   for (ConversationSummary& summary : summaries) {
@@ -238,8 +238,7 @@ Status SqliteStore::FillLastMessageExtras(Db& db, int64_t user_id,
 
 // The other member of each of the user's direct conversations, in one indexed query. Groups
 // are left to FillGroupCounts: listing thousands of members per group would not scale.
-Status SqliteStore::FillOthers(Db& db, int64_t user_id,
-                               std::vector<ConversationSummary>& summaries) {
+Status SqlStore::FillOthers(Db& db, int64_t user_id, std::vector<ConversationSummary>& summaries) {
   if (summaries.empty()) return Status::Ok();
   std::unordered_map<int64_t, size_t> index_of;
   index_of.reserve(summaries.size());
@@ -266,8 +265,8 @@ Status SqliteStore::FillOthers(Db& db, int64_t user_id,
 
 // Each of the user's groups: its member count and how many other members have read up to its
 // last message. One aggregate query; no member rows leave SQLite.
-Status SqliteStore::FillGroupCounts(Db& db, int64_t user_id,
-                                    std::vector<ConversationSummary>& summaries) {
+Status SqlStore::FillGroupCounts(Db& db, int64_t user_id,
+                                 std::vector<ConversationSummary>& summaries) {
   if (summaries.empty()) return Status::Ok();
   std::unordered_map<int64_t, size_t> index_of;
   for (size_t i = 0; i < summaries.size(); ++i) {
@@ -294,4 +293,4 @@ Status SqliteStore::FillGroupCounts(Db& db, int64_t user_id,
   }
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql

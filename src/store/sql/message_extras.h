@@ -1,18 +1,18 @@
 // What a message read carries beside its own row: the quote of the message it replies to and
 // its reactions, both as they are now. Shared by the Store reads and WriteTxn::Append.
 // Stateless; runs on whichever connection it is given.
-#ifndef PARLEY_STORE_SQLITE_MESSAGE_EXTRAS_H_
-#define PARLEY_STORE_SQLITE_MESSAGE_EXTRAS_H_
+#ifndef PARLEY_STORE_SQL_MESSAGE_EXTRAS_H_
+#define PARLEY_STORE_SQL_MESSAGE_EXTRAS_H_
 
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/status.h"
-#include "store/sqlite/sqlite_db.h"
+#include "store/sql/sql_db.h"
 #include "store/types.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 
 // The quoted message (conversation_id, seq) as a Quote; kNotFound if there is none.
 Result<Quote> ReadQuote(std::string_view op, Db& db, int64_t conversation_id, int64_t seq);
@@ -29,6 +29,6 @@ void AddReaction(Message& message, std::string emoji, int64_t user_id);
 // and ops get neither.
 Status FillQuotesAndReactions(std::string_view op, Db& db, std::vector<Message>& messages);
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql
 
-#endif  // PARLEY_STORE_SQLITE_MESSAGE_EXTRAS_H_
+#endif  // PARLEY_STORE_SQL_MESSAGE_EXTRAS_H_

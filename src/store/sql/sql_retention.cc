@@ -7,11 +7,11 @@
 #include <utility>
 #include <vector>
 
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
-#include "store/sqlite/sqlite_write_txn.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
+#include "store/sql/sql_write_txn.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 namespace {
 
 constexpr const char* kRetentionColumns =
@@ -118,7 +118,7 @@ Result<PruneStep> InWriteTransaction(std::string_view op, Db& db, Fn&& fn) {
 
 }  // namespace
 
-Status SqliteWriteTxn::SetRetention(int64_t conversation_id, const RetentionPolicy& policy) {
+Status SqlWriteTxn::SetRetention(int64_t conversation_id, const RetentionPolicy& policy) {
   constexpr std::string_view kOp = "SetRetention";
   Result<int> changed = Guarded<int>([&] {
     return Change(kOp,
@@ -131,13 +131,12 @@ Status SqliteWriteTxn::SetRetention(int64_t conversation_id, const RetentionPoli
   return Status::Ok();
 }
 
-Result<ConversationRetention> SqliteStore::FindRetention(int64_t conversation_id) {
+Result<ConversationRetention> SqlStore::FindRetention(int64_t conversation_id) {
   return WithReader("FindRetention",
                     [&](Db& db) { return RetentionOn("FindRetention", db, conversation_id); });
 }
 
-Result<std::vector<ConversationRetention>> SqliteStore::RetentionStates(int64_t after_id,
-                                                                        int limit) {
+Result<std::vector<ConversationRetention>> SqlStore::RetentionStates(int64_t after_id, int limit) {
   constexpr std::string_view kOp = "RetentionStates";
   return WithReader(kOp, [&](Db& db) -> Result<std::vector<ConversationRetention>> {
     Result<Statement> stmt =
@@ -149,8 +148,8 @@ Result<std::vector<ConversationRetention>> SqliteStore::RetentionStates(int64_t 
   });
 }
 
-Result<PruneStep> SqliteStore::PruneMessages(int64_t conversation_id, const PruneLimits& limits,
-                                             int batch) {
+Result<PruneStep> SqlStore::PruneMessages(int64_t conversation_id, const PruneLimits& limits,
+                                          int batch) {
   constexpr std::string_view kOp = "PruneMessages";
   if (batch < 1) return Status(Code::kInvalidArgument, "batch must be at least 1");
   return WithWriter(kOp, [&](Db& db) -> Result<PruneStep> {
@@ -187,7 +186,8 @@ Result<PruneStep> SqliteStore::PruneMessages(int64_t conversation_id, const Prun
       if (Status s = RunBound(kOp, db,
                               "UPDATE conversations SET pruned_through = ?2, "
                               "pruned_content_count = ?3, "
-                              "media_pruned_through = max(media_pruned_through, ?2) "
+                              "media_pruned_through = CASE WHEN media_pruned_through > ?2 "
+                              "THEN media_pruned_through ELSE ?2 END "
                               "WHERE id = ?1",
                               conversation_id, hi, run->back().content_count);
           !s.ok()) {
@@ -200,8 +200,7 @@ Result<PruneStep> SqliteStore::PruneMessages(int64_t conversation_id, const Prun
   });
 }
 
-Result<PruneStep> SqliteStore::PruneMedia(int64_t conversation_id, int64_t created_before,
-                                          int batch) {
+Result<PruneStep> SqlStore::PruneMedia(int64_t conversation_id, int64_t created_before, int batch) {
   constexpr std::string_view kOp = "PruneMedia";
   if (batch < 1) return Status(Code::kInvalidArgument, "batch must be at least 1");
   return WithWriter(kOp, [&](Db& db) -> Result<PruneStep> {
@@ -239,4 +238,4 @@ Result<PruneStep> SqliteStore::PruneMedia(int64_t conversation_id, int64_t creat
   });
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql

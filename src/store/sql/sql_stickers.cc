@@ -3,11 +3,11 @@
 // inside the caller's Write. Both share the row helpers below.
 #include <utility>
 
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
-#include "store/sqlite/sqlite_write_txn.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
+#include "store/sql/sql_write_txn.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 namespace {
 
 #define PARLEY_PACK_COLUMNS "id, slug, owner_id, name, created_at"
@@ -122,7 +122,7 @@ Status Reorder(std::string_view op, Db& db, std::string_view sql, int64_t key,
 
 // --- WriteTxn ---
 
-Result<int64_t> SqliteWriteTxn::CreateStickerPack(const StickerPack& pack) {
+Result<int64_t> SqlWriteTxn::CreateStickerPack(const StickerPack& pack) {
   return Guarded<int64_t>([&] {
     return InSavepoint<int64_t>("CreateStickerPack", [&]() -> Result<int64_t> {
       Result<Statement> stmt = db_.Prepare(
@@ -147,19 +147,19 @@ Result<int64_t> SqliteWriteTxn::CreateStickerPack(const StickerPack& pack) {
   });
 }
 
-Result<std::optional<StickerPack>> SqliteWriteTxn::FindStickerPack(std::string_view slug) {
+Result<std::optional<StickerPack>> SqlWriteTxn::FindStickerPack(std::string_view slug) {
   return Guarded<std::optional<StickerPack>>(
       [&] { return FindPackOn("FindStickerPack", db_, slug, false); });
 }
 
-Result<int64_t> SqliteWriteTxn::OwnedStickerPackCount(int64_t user_id) {
+Result<int64_t> SqlWriteTxn::OwnedStickerPackCount(int64_t user_id) {
   return Guarded<int64_t>([&] {
     return CountOn("OwnedStickerPackCount", db_,
                    "SELECT count(*) FROM sticker_packs WHERE owner_id = ?1", user_id);
   });
 }
 
-Result<int64_t> SqliteWriteTxn::CollectedStickerPackCount(int64_t user_id) {
+Result<int64_t> SqlWriteTxn::CollectedStickerPackCount(int64_t user_id) {
   return Guarded<int64_t>([&] {
     return CountOn("CollectedStickerPackCount", db_,
                    "SELECT count(*) FROM sticker_collections WHERE user_id = ?1", user_id);
@@ -167,14 +167,14 @@ Result<int64_t> SqliteWriteTxn::CollectedStickerPackCount(int64_t user_id) {
 }
 
 // Collections and recent rows go by ON DELETE CASCADE.
-Status SqliteWriteTxn::DeleteStickerPack(int64_t pack_id) {
+Status SqlWriteTxn::DeleteStickerPack(int64_t pack_id) {
   return RunGroupWrite(
       "DeleteStickerPack", "DELETE FROM sticker_packs WHERE id = ?1 RETURNING 1",
       [&](Statement& s) { s.BindInt(1, pack_id); },
       Status(Code::kNotFound, "no such sticker pack"));
 }
 
-Result<int64_t> SqliteWriteTxn::AddSticker(const Sticker& sticker, int64_t at) {
+Result<int64_t> SqlWriteTxn::AddSticker(const Sticker& sticker, int64_t at) {
   return Guarded<int64_t>([&] {
     return InSavepoint<int64_t>("AddSticker", [&]() -> Result<int64_t> {
       Result<Statement> stmt = db_.Prepare(
@@ -198,7 +198,7 @@ Result<int64_t> SqliteWriteTxn::AddSticker(const Sticker& sticker, int64_t at) {
   });
 }
 
-Status SqliteWriteTxn::RemoveSticker(int64_t pack_id, int64_t sticker_id) {
+Status SqlWriteTxn::RemoveSticker(int64_t pack_id, int64_t sticker_id) {
   return RunGroupWrite(
       "RemoveSticker", "DELETE FROM stickers WHERE id = ?2 AND pack_id = ?1 RETURNING 1",
       [&](Statement& s) {
@@ -208,7 +208,7 @@ Status SqliteWriteTxn::RemoveSticker(int64_t pack_id, int64_t sticker_id) {
       Status(Code::kNotFound, "no such sticker"));
 }
 
-Status SqliteWriteTxn::SetStickerOrder(int64_t pack_id, const std::vector<int64_t>& sticker_ids) {
+Status SqlWriteTxn::SetStickerOrder(int64_t pack_id, const std::vector<int64_t>& sticker_ids) {
   Result<bool> done = Guarded<bool>([&]() -> Result<bool> {
     Status s = Reorder("SetStickerOrder", db_,
                        "UPDATE stickers SET position = ?3 WHERE pack_id = ?1 AND id = ?2", pack_id,
@@ -219,7 +219,7 @@ Status SqliteWriteTxn::SetStickerOrder(int64_t pack_id, const std::vector<int64_
   return done.status();
 }
 
-Result<bool> SqliteWriteTxn::SetStickerPackCollected(int64_t user_id, int64_t pack_id, bool on) {
+Result<bool> SqlWriteTxn::SetStickerPackCollected(int64_t user_id, int64_t pack_id, bool on) {
   Result<int> changed =
       on ? Change("SetStickerPackCollected",
                   "INSERT INTO sticker_collections (user_id, pack_id, position) VALUES (?1, ?2, "
@@ -234,8 +234,8 @@ Result<bool> SqliteWriteTxn::SetStickerPackCollected(int64_t user_id, int64_t pa
   return *changed > 0;
 }
 
-Status SqliteWriteTxn::SetStickerCollectionOrder(int64_t user_id,
-                                                 const std::vector<int64_t>& pack_ids) {
+Status SqlWriteTxn::SetStickerCollectionOrder(int64_t user_id,
+                                              const std::vector<int64_t>& pack_ids) {
   Result<bool> done = Guarded<bool>([&]() -> Result<bool> {
     Status s = Reorder("SetStickerCollectionOrder", db_,
                        "UPDATE sticker_collections SET position = ?3 "
@@ -247,7 +247,7 @@ Status SqliteWriteTxn::SetStickerCollectionOrder(int64_t user_id,
   return done.status();
 }
 
-Result<std::optional<Sticker>> SqliteWriteTxn::UsableSticker(int64_t user_id, int64_t sticker_id) {
+Result<std::optional<Sticker>> SqlWriteTxn::UsableSticker(int64_t user_id, int64_t sticker_id) {
   using R = std::optional<Sticker>;
   return Guarded<R>([&]() -> Result<R> {
     Result<Statement> stmt = db_.Prepare(
@@ -265,8 +265,7 @@ Result<std::optional<Sticker>> SqliteWriteTxn::UsableSticker(int64_t user_id, in
   });
 }
 
-Status SqliteWriteTxn::TouchRecentSticker(int64_t user_id, int64_t sticker_id, int64_t at,
-                                          int keep) {
+Status SqlWriteTxn::TouchRecentSticker(int64_t user_id, int64_t sticker_id, int64_t at, int keep) {
   Result<bool> done = Guarded<bool>([&]() -> Result<bool> {
     Result<int> touched = Change("TouchRecentSticker",
                                  "INSERT INTO recent_stickers (user_id, sticker_id, used_at) "
@@ -287,12 +286,12 @@ Status SqliteWriteTxn::TouchRecentSticker(int64_t user_id, int64_t sticker_id, i
 
 // --- Store reads ---
 
-Result<std::optional<StickerPack>> SqliteStore::FindStickerPack(std::string_view slug) {
+Result<std::optional<StickerPack>> SqlStore::FindStickerPack(std::string_view slug) {
   return WithReader("FindStickerPack",
                     [&](Db& db) { return FindPackOn("FindStickerPack", db, slug, true); });
 }
 
-Result<std::vector<StickerPack>> SqliteStore::StickerCollection(int64_t user_id) {
+Result<std::vector<StickerPack>> SqlStore::StickerCollection(int64_t user_id) {
   return WithReader("StickerCollection", [&](Db& db) -> Result<std::vector<StickerPack>> {
     Transaction txn(db);  // packs and stickers from one snapshot
     if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) {
@@ -311,7 +310,7 @@ Result<std::vector<StickerPack>> SqliteStore::StickerCollection(int64_t user_id)
   });
 }
 
-Result<std::vector<Sticker>> SqliteStore::RecentStickers(int64_t user_id) {
+Result<std::vector<Sticker>> SqlStore::RecentStickers(int64_t user_id) {
   return WithReader("RecentStickers", [&](Db& db) -> Result<std::vector<Sticker>> {
     Result<Statement> stmt = db.Prepare(
         "SELECT s.id, s.pack_id, s.media_id, s.keywords, s.position FROM recent_stickers AS r "
@@ -329,4 +328,4 @@ Result<std::vector<Sticker>> SqliteStore::RecentStickers(int64_t user_id) {
   });
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql

@@ -1,10 +1,10 @@
-// SqliteStore: SCRAM-SHA-256 credentials (migration 15).
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
+// SqlStore: SCRAM-SHA-256 credentials (migration 15).
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 
-Result<std::optional<ScramCredentials>> SqliteStore::FindScramCredentials(int64_t user_id) {
+Result<std::optional<ScramCredentials>> SqlStore::FindScramCredentials(int64_t user_id) {
   return WithReader("FindScramCredentials", [&](Db& db) -> Result<std::optional<ScramCredentials>> {
     Result<Statement> stmt = db.Prepare(
         "SELECT salt, iterations, stored_key, server_key FROM scram_credentials "
@@ -19,7 +19,7 @@ Result<std::optional<ScramCredentials>> SqliteStore::FindScramCredentials(int64_
   });
 }
 
-Status SqliteStore::SetScramCredentials(int64_t user_id, const ScramCredentials& credentials) {
+Status SqlStore::SetScramCredentials(int64_t user_id, const ScramCredentials& credentials) {
   return WithWriter("SetScramCredentials", [&](Db& db) -> Status {
     Result<Statement> stmt = db.Prepare(
         "INSERT INTO scram_credentials (user_id, salt, iterations, stored_key, server_key) "
@@ -40,4 +40,4 @@ Status SqliteStore::SetScramCredentials(int64_t user_id, const ScramCredentials&
   });
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql

@@ -1,10 +1,10 @@
-// SqliteStore: account e-mail addresses and single-use tokens (migration 6).
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
+// SqlStore: account e-mail addresses and single-use tokens (migration 6).
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 
-Result<std::optional<AccountEmail>> SqliteStore::FindEmail(int64_t user_id) {
+Result<std::optional<AccountEmail>> SqlStore::FindEmail(int64_t user_id) {
   return WithReader("FindEmail", [&](Db& db) -> Result<std::optional<AccountEmail>> {
     Result<Statement> stmt =
         db.Prepare("SELECT address, verified, changed_at FROM account_emails WHERE user_id = ?1");
@@ -18,7 +18,7 @@ Result<std::optional<AccountEmail>> SqliteStore::FindEmail(int64_t user_id) {
   });
 }
 
-Status SqliteStore::SetEmail(int64_t user_id, std::string_view address, int64_t now) {
+Status SqlStore::SetEmail(int64_t user_id, std::string_view address, int64_t now) {
   return WithWriter("SetEmail", [&](Db& db) -> Status {
     Transaction txn(db);
     if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
@@ -56,7 +56,7 @@ Status SqliteStore::SetEmail(int64_t user_id, std::string_view address, int64_t 
   });
 }
 
-Result<bool> SqliteStore::MarkEmailVerified(int64_t user_id, std::string_view address) {
+Result<bool> SqlStore::MarkEmailVerified(int64_t user_id, std::string_view address) {
   return WithWriter("MarkEmailVerified", [&](Db& db) -> Result<bool> {
     // `address = ?2` compares with the column's NOCASE collation; the exact spelling must
     // match too, so that the address verified is the address shown.
@@ -78,7 +78,7 @@ Result<bool> SqliteStore::MarkEmailVerified(int64_t user_id, std::string_view ad
   });
 }
 
-Result<std::optional<int64_t>> SqliteStore::UserWithVerifiedEmail(std::string_view address) {
+Result<std::optional<int64_t>> SqlStore::UserWithVerifiedEmail(std::string_view address) {
   return WithReader("UserWithVerifiedEmail", [&](Db& db) -> Result<std::optional<int64_t>> {
     Result<Statement> stmt =
         db.Prepare("SELECT user_id FROM account_emails WHERE address = ?1 AND verified");
@@ -91,7 +91,7 @@ Result<std::optional<int64_t>> SqliteStore::UserWithVerifiedEmail(std::string_vi
   });
 }
 
-Status SqliteStore::AddToken(const OneTimeToken& token) {
+Status SqlStore::AddToken(const OneTimeToken& token) {
   return WithWriter("AddToken", [&](Db& db) -> Status {
     Transaction txn(db);
     if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
@@ -123,8 +123,8 @@ Status SqliteStore::AddToken(const OneTimeToken& token) {
   });
 }
 
-Result<std::optional<OneTimeToken>> SqliteStore::TakeToken(std::string_view token_hash,
-                                                           TokenPurpose purpose, int64_t now) {
+Result<std::optional<OneTimeToken>> SqlStore::TakeToken(std::string_view token_hash,
+                                                        TokenPurpose purpose, int64_t now) {
   return WithWriter("TakeToken", [&](Db& db) -> Result<std::optional<OneTimeToken>> {
     // DELETE ... RETURNING takes the token in one statement: two concurrent uses cannot both
     // see it.
@@ -147,7 +147,7 @@ Result<std::optional<OneTimeToken>> SqliteStore::TakeToken(std::string_view toke
   });
 }
 
-Status SqliteStore::RemoveTokens(int64_t user_id, TokenPurpose purpose) {
+Status SqlStore::RemoveTokens(int64_t user_id, TokenPurpose purpose) {
   return WithWriter("RemoveTokens", [&](Db& db) -> Status {
     Result<Statement> stmt =
         db.Prepare("DELETE FROM account_tokens WHERE user_id = ?1 AND purpose = ?2");
@@ -159,4 +159,4 @@ Status SqliteStore::RemoveTokens(int64_t user_id, TokenPurpose purpose) {
   });
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql

@@ -4,9 +4,9 @@
 #include <utility>
 #include <vector>
 
-#include "store/sqlite/sqlite_write_txn.h"
+#include "store/sql/sql_write_txn.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 namespace {
 
 constexpr std::string_view kOp = "EraseAccount";
@@ -58,8 +58,8 @@ constexpr const char* kRemovedRows[] = {
 
 }  // namespace
 
-Result<std::vector<std::string>> SqliteWriteTxn::EraseAccount(int64_t user_id,
-                                                              std::string_view shown_name) {
+Result<std::vector<std::string>> SqlWriteTxn::EraseAccount(int64_t user_id,
+                                                           std::string_view shown_name) {
   return Guarded<std::vector<std::string>>([&] {
     return InSavepoint<std::vector<std::string>>(kOp, [&]() -> Result<std::vector<std::string>> {
       // Content they wrote (texts and notices; group events stay: they name ids only).
@@ -108,4 +108,4 @@ Result<std::vector<std::string>> SqliteWriteTxn::EraseAccount(int64_t user_id,
   });
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql

@@ -1,9 +1,9 @@
-// SqliteWriteTxn: message operations (edit, delete, reactions) and queueing for the search index.
+// SqlWriteTxn: message operations (edit, delete, reactions) and queueing for the search index.
 #include <utility>
 
-#include "store/sqlite/sqlite_write_txn.h"
+#include "store/sql/sql_write_txn.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 namespace {
 
 // A message's key in search_queue and its rowid in the search index (search_index.h):
@@ -13,7 +13,7 @@ int64_t SearchRowid(int64_t conversation_id, int64_t seq) { return (conversation
 
 }  // namespace
 
-Result<std::optional<Message>> SqliteWriteTxn::FindMessage(int64_t conversation_id, int64_t seq) {
+Result<std::optional<Message>> SqlWriteTxn::FindMessage(int64_t conversation_id, int64_t seq) {
   using R = std::optional<Message>;
   return Guarded<R>([&]() -> Result<R> {
     Result<Statement> stmt = db_.Prepare("SELECT " PARLEY_MESSAGE_COLUMNS
@@ -28,8 +28,8 @@ Result<std::optional<Message>> SqliteWriteTxn::FindMessage(int64_t conversation_
   });
 }
 
-Status SqliteWriteTxn::EditMessage(int64_t conversation_id, int64_t seq, std::string_view text,
-                                   int64_t edited_at) {
+Status SqlWriteTxn::EditMessage(int64_t conversation_id, int64_t seq, std::string_view text,
+                                int64_t edited_at) {
   constexpr std::string_view kOp = "EditMessage";
   Result<int> edited = Guarded<int>([&] {
     return InSavepoint<int>(kOp, [&]() -> Result<int> {
@@ -57,7 +57,7 @@ Status SqliteWriteTxn::EditMessage(int64_t conversation_id, int64_t seq, std::st
 // The message's media is no longer reachable through it (access and cleanup use the refs). A
 // media no other message carries, and that is no avatar, becomes unattached again, so cleanup
 // removes its bytes: what was deleted for everyone does not stay on disk.
-Status SqliteWriteTxn::UnlinkMedia(std::string_view op, int64_t conversation_id, int64_t seq) {
+Status SqlWriteTxn::UnlinkMedia(std::string_view op, int64_t conversation_id, int64_t seq) {
   Result<Statement> unlink = db_.Prepare(
       "DELETE FROM media_refs WHERE conversation_id = ?1 AND seq = ?2 RETURNING media_id");
   if (!unlink.ok()) return Internal(op, unlink.status());
@@ -78,7 +78,7 @@ Status SqliteWriteTxn::UnlinkMedia(std::string_view op, int64_t conversation_id,
   return Status::Ok();
 }
 
-Status SqliteWriteTxn::DeleteMessage(int64_t conversation_id, int64_t seq) {
+Status SqlWriteTxn::DeleteMessage(int64_t conversation_id, int64_t seq) {
   constexpr std::string_view kOp = "DeleteMessage";
   Result<int> deleted = Guarded<int>([&] {
     return InSavepoint<int>(kOp, [&]() -> Result<int> {
@@ -108,8 +108,7 @@ Status SqliteWriteTxn::DeleteMessage(int64_t conversation_id, int64_t seq) {
   return deleted.status();
 }
 
-Result<int64_t> SqliteWriteTxn::ReactionCount(int64_t conversation_id, int64_t seq,
-                                              int64_t user_id) {
+Result<int64_t> SqlWriteTxn::ReactionCount(int64_t conversation_id, int64_t seq, int64_t user_id) {
   return Guarded<int64_t>([&]() -> Result<int64_t> {
     Result<Statement> stmt = db_.Prepare(
         "SELECT count(*) FROM reactions WHERE conversation_id = ?1 AND seq = ?2 AND user_id = ?3");
@@ -123,8 +122,8 @@ Result<int64_t> SqliteWriteTxn::ReactionCount(int64_t conversation_id, int64_t s
   });
 }
 
-Result<bool> SqliteWriteTxn::SetReaction(int64_t conversation_id, int64_t seq, int64_t user_id,
-                                         std::string_view emoji, bool on, int64_t at) {
+Result<bool> SqlWriteTxn::SetReaction(int64_t conversation_id, int64_t seq, int64_t user_id,
+                                      std::string_view emoji, bool on, int64_t at) {
   constexpr std::string_view kOp = "SetReaction";
   return Guarded<bool>([&]() -> Result<bool> {
     Result<Statement> stmt = db_.Prepare(
@@ -149,7 +148,7 @@ Result<bool> SqliteWriteTxn::SetReaction(int64_t conversation_id, int64_t seq, i
   });
 }
 
-Status SqliteWriteTxn::QueueForSearch(std::string_view op, int64_t conversation_id, int64_t seq) {
+Status SqlWriteTxn::QueueForSearch(std::string_view op, int64_t conversation_id, int64_t seq) {
   Result<Statement> stmt = db_.Prepare("INSERT INTO search_queue (message_key) VALUES (?1)");
   if (!stmt.ok()) return Internal(op, stmt.status());
   stmt->BindInt(1, SearchRowid(conversation_id, seq));
@@ -157,4 +156,4 @@ Status SqliteWriteTxn::QueueForSearch(std::string_view op, int64_t conversation_
   return Status::Ok();
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql

@@ -1,14 +1,14 @@
-// SqliteStore: two-step sign-in, TOTP seeds and recovery codes (migration 7).
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
+// SqlStore: two-step sign-in, TOTP seeds and recovery codes (migration 7).
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 namespace {
 
 // Inserts the code hashes of a user (inside the caller's transaction).
 Status InsertRecoveryCodes(Db& db, int64_t user_id, const std::vector<std::string>& hashes) {
-  Result<Statement> insert =
-      db.Prepare("INSERT OR IGNORE INTO recovery_codes (user_id, code_hash) VALUES (?1, ?2)");
+  Result<Statement> insert = db.Prepare(
+      "INSERT INTO recovery_codes (user_id, code_hash) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
   if (!insert.ok()) return insert.status();
   for (const std::string& hash : hashes) {
     insert->BindInt(1, user_id);
@@ -28,7 +28,7 @@ Status DeleteRecoveryCodes(Db& db, int64_t user_id) {
 
 }  // namespace
 
-Result<std::optional<TotpSecret>> SqliteStore::FindTotp(int64_t user_id) {
+Result<std::optional<TotpSecret>> SqlStore::FindTotp(int64_t user_id) {
   return WithReader("FindTotp", [&](Db& db) -> Result<std::optional<TotpSecret>> {
     Result<Statement> stmt = db.Prepare(
         "SELECT sealed_seed, enabled, last_step, created_at FROM totp_secrets WHERE user_id = ?1");
@@ -43,7 +43,7 @@ Result<std::optional<TotpSecret>> SqliteStore::FindTotp(int64_t user_id) {
   });
 }
 
-Status SqliteStore::StartTotp(int64_t user_id, std::string_view sealed_seed, int64_t now) {
+Status SqlStore::StartTotp(int64_t user_id, std::string_view sealed_seed, int64_t now) {
   return WithWriter("StartTotp", [&](Db& db) -> Status {
     Transaction txn(db);
     if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
@@ -71,8 +71,8 @@ Status SqliteStore::StartTotp(int64_t user_id, std::string_view sealed_seed, int
   });
 }
 
-Result<bool> SqliteStore::EnableTotp(int64_t user_id, int64_t step,
-                                     const std::vector<std::string>& recovery_code_hashes) {
+Result<bool> SqlStore::EnableTotp(int64_t user_id, int64_t step,
+                                  const std::vector<std::string>& recovery_code_hashes) {
   return WithWriter("EnableTotp", [&](Db& db) -> Result<bool> {
     Transaction txn(db);
     if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
@@ -97,7 +97,7 @@ Result<bool> SqliteStore::EnableTotp(int64_t user_id, int64_t step,
   });
 }
 
-Result<bool> SqliteStore::AcceptTotpStep(int64_t user_id, int64_t step) {
+Result<bool> SqlStore::AcceptTotpStep(int64_t user_id, int64_t step) {
   return WithWriter("AcceptTotpStep", [&](Db& db) -> Result<bool> {
     // One statement: two requests with the same code cannot both see the old last_step.
     Result<Statement> stmt = db.Prepare(
@@ -113,7 +113,7 @@ Result<bool> SqliteStore::AcceptTotpStep(int64_t user_id, int64_t step) {
   });
 }
 
-Status SqliteStore::RemoveTotp(int64_t user_id) {
+Status SqlStore::RemoveTotp(int64_t user_id) {
   return WithWriter("RemoveTotp", [&](Db& db) -> Status {
     Transaction txn(db);
     if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
@@ -129,7 +129,7 @@ Status SqliteStore::RemoveTotp(int64_t user_id) {
   });
 }
 
-Status SqliteStore::ResealTotp(int64_t user_id, std::string_view sealed_seed) {
+Status SqlStore::ResealTotp(int64_t user_id, std::string_view sealed_seed) {
   return WithWriter("ResealTotp", [&](Db& db) -> Status {
     Result<Statement> stmt =
         db.Prepare("UPDATE totp_secrets SET sealed_seed = ?2 WHERE user_id = ?1 RETURNING user_id");
@@ -144,7 +144,7 @@ Status SqliteStore::ResealTotp(int64_t user_id, std::string_view sealed_seed) {
   });
 }
 
-Result<std::vector<int64_t>> SqliteStore::TotpUserIdsAfter(int64_t after_id, int limit) {
+Result<std::vector<int64_t>> SqlStore::TotpUserIdsAfter(int64_t after_id, int limit) {
   return WithReader("TotpUserIdsAfter", [&](Db& db) -> Result<std::vector<int64_t>> {
     Result<Statement> stmt =
         db.Prepare("SELECT user_id FROM totp_secrets WHERE user_id > ?1 ORDER BY user_id LIMIT ?2");
@@ -162,8 +162,8 @@ Result<std::vector<int64_t>> SqliteStore::TotpUserIdsAfter(int64_t after_id, int
   });
 }
 
-Status SqliteStore::ReplaceRecoveryCodes(int64_t user_id,
-                                         const std::vector<std::string>& code_hashes) {
+Status SqlStore::ReplaceRecoveryCodes(int64_t user_id,
+                                      const std::vector<std::string>& code_hashes) {
   return WithWriter("ReplaceRecoveryCodes", [&](Db& db) -> Status {
     Transaction txn(db);
     if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
@@ -180,7 +180,7 @@ Status SqliteStore::ReplaceRecoveryCodes(int64_t user_id,
   });
 }
 
-Result<bool> SqliteStore::TakeRecoveryCode(int64_t user_id, std::string_view code_hash) {
+Result<bool> SqlStore::TakeRecoveryCode(int64_t user_id, std::string_view code_hash) {
   return WithWriter("TakeRecoveryCode", [&](Db& db) -> Result<bool> {
     Result<Statement> stmt = db.Prepare(
         "DELETE FROM recovery_codes WHERE user_id = ?1 AND code_hash = ?2 RETURNING user_id");
@@ -194,7 +194,7 @@ Result<bool> SqliteStore::TakeRecoveryCode(int64_t user_id, std::string_view cod
   });
 }
 
-Result<int64_t> SqliteStore::RecoveryCodeCount(int64_t user_id) {
+Result<int64_t> SqlStore::RecoveryCodeCount(int64_t user_id) {
   return WithReader("RecoveryCodeCount", [&](Db& db) -> Result<int64_t> {
     Result<Statement> stmt = db.Prepare("SELECT count(*) FROM recovery_codes WHERE user_id = ?1");
     if (!stmt.ok()) return Internal("RecoveryCodeCount", stmt.status());
@@ -205,4 +205,4 @@ Result<int64_t> SqliteStore::RecoveryCodeCount(int64_t user_id) {
   });
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql

@@ -1,13 +1,13 @@
-#include "store/sqlite/message_extras.h"
+#include "store/sql/message_extras.h"
 
 #include <algorithm>
 #include <map>
 #include <utility>
 
 #include "base/utf8.h"
-#include "store/sqlite/rows.h"
+#include "store/sql/rows.h"
 
-namespace parley::store::sqlite {
+namespace parley::store::sql {
 namespace {
 
 constexpr size_t kQuoteCodePoints = 200;
@@ -107,4 +107,4 @@ Status FillQuotesAndReactions(std::string_view op, Db& db, std::vector<Message>&
   return Status::Ok();
 }
 
-}  // namespace parley::store::sqlite
+}  // namespace parley::store::sql
