@@ -30,8 +30,8 @@ namespace parley::store::postgres {
 int64_t LatestPgSchemaVersion();
 
 // Applies every migration above the database's current version. `db` must be a PostgreSQL
-// connection with no transaction open, whose role may create tables and the citext extension
-// (the database's owner).
+// connection with no transaction open, whose role may create tables and the citext
+// and unaccent extensions (the database's owner).
 Status ApplyPgMigrations(sql::Db& db);
 
 }  // namespace parley::store::postgres
