@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/store/backends.h"
 #include "tests/support/postgres_server.h"
 
 namespace parley::store::postgres {
@@ -455,6 +456,28 @@ TEST_F(PgDbTest, ConnectsWithAUriAndSetsUtf8AndTheApplicationName) {
   ASSERT_TRUE(*settings->Step());
   EXPECT_EQ(settings->ColumnText(0), "UTF8");
   EXPECT_EQ(settings->ColumnText(1), "pg-db-test");
+}
+
+TEST(OpenPostgresDatabase, OpensTheSameDatabaseForTheSameDirectory) {
+  testing_support::TempDir dir;
+  Result<std::string> first = OpenPostgresDatabase(dir.path());
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  Result<std::unique_ptr<PgDb>> db = PgDb::Open({*first});
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  ASSERT_TRUE((*db)->Exec("CREATE TABLE kept (id BIGINT)").ok());
+
+  Result<std::string> again = OpenPostgresDatabase(dir.path());
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(*again, *first);
+  db = PgDb::Open({*again});
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  Result<int64_t> kept = (*db)->QueryInt("SELECT count(*) FROM kept");
+  EXPECT_TRUE(kept.ok()) << kept.status().message();
+
+  testing_support::TempDir other;
+  Result<std::string> fresh = OpenPostgresDatabase(other.path());
+  ASSERT_TRUE(fresh.ok()) << fresh.status().message();
+  EXPECT_NE(*fresh, *first);
 }
 
 }  // namespace
