@@ -2,11 +2,13 @@
 // PostgreSQL driver and store.
 //
 // The cluster lives in a temporary directory, listens on 127.0.0.1 at an ephemeral port (and on
-// a Unix socket in that directory), is started on first use and stopped at process exit (fast
-// shutdown, waited for: no process is left; if the process dies without exiting, the server
-// gets SIGQUIT, an immediate shutdown, through PR_SET_PDEATHSIG). As root, initdb and postgres
-// run as the unprivileged user `nobody` (PostgreSQL refuses to run as root). fsync,
-// synchronous_commit and full_page_writes are off, deadlock_timeout is 100 ms: tests, not data.
+// a Unix socket in that directory), is started on first use and stopped at process exit
+// (immediate shutdown, since the data goes with the directory; waited for: no process is left).
+// If the process dies without exiting, the server gets the same SIGQUIT through
+// PR_SET_PDEATHSIG. Restart() stops it with a fast shutdown, as an operator's restart would.
+// As root, initdb and postgres run as the unprivileged user `nobody` (PostgreSQL refuses to run
+// as root). fsync, synchronous_commit and full_page_writes are off, deadlock_timeout is 100 ms:
+// tests, not data.
 //
 // initdb runs once per machine and PostgreSQL build: the fresh cluster is kept as a template
 // ($TMPDIR/parley-pg-template-<uid>-<build>) and each process copies it, which takes a fraction
@@ -53,7 +55,9 @@ class PostgresServer {
   // Starts postgres on `port_` (0: a free port picked now, retried if taken meanwhile).
   Status Start();
   Status StartOnce(bool* port_taken);
-  void Stop();
+  // Waits for the server to exit. `keep_data`: a fast shutdown, as an operator's restart;
+  // otherwise an immediate one (the cluster is about to be deleted).
+  void Stop(bool keep_data);
   std::string SuperuserConnInfo() const;
 
   std::mutex mu_;  // held while the server starts or stops
