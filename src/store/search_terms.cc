@@ -1,6 +1,7 @@
 #include "store/search_terms.h"
 
 #include <optional>
+#include <string>
 
 #include "base/utf8.h"
 
@@ -9,6 +10,14 @@ namespace {
 
 // Code points that are not letters, digits or private-use characters, by block: what
 // unicode61 (default categories L* N* Co) treats as separators, closely enough for search.
+// Combining marks belong to the word they follow (unicode61 keeps them in the token and
+// removes them with the diacritics): "e" + U+0301 is part of "été" spelled decomposed.
+bool IsCombiningMark(char32_t c) {
+  return (c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
+         (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
+         (c >= 0xFE20 && c <= 0xFE2F);
+}
+
 bool IsSeparator(char32_t c) {
   if (c < 0x80) {
     return !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
@@ -17,10 +26,10 @@ bool IsSeparator(char32_t c) {
     return c != 0xAA && c != 0xB2 && c != 0xB3 && c != 0xB5 && c != 0xB9 && c != 0xBA &&
            !(c >= 0xBC && c <= 0xBE);
   }
+  if (IsCombiningMark(c)) return false;
   return c == 0xD7 || c == 0xF7 ||        // × ÷
-         (c >= 0x0300 && c <= 0x036F) ||  // combining diacritical marks
          (c >= 0x2000 && c <= 0x206F) ||  // general punctuation, ZWJ
-         (c >= 0x20A0 && c <= 0x20FF) ||  // currency, combining marks for symbols
+         (c >= 0x20A0 && c <= 0x20CF) ||  // currency
          (c >= 0x2190 && c <= 0x23FF) ||  // arrows, math, technical
          (c >= 0x2500 && c <= 0x27BF) ||  // boxes, shapes, misc symbols, dingbats
          (c >= 0x27C0 && c <= 0x2BFF) ||  // more math, arrows, symbols
@@ -87,6 +96,18 @@ std::vector<SearchTerm> SplitSearchTerms(std::string_view text) {
   }
   end_word(text.size());
   return terms;
+}
+
+std::string WithoutCombiningMarks(std::string_view term) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < term.size()) {
+    const std::optional<DecodedCodePoint> decoded = DecodeUtf8At(term, pos);
+    const size_t length = decoded ? decoded->length : 1;
+    if (!decoded || !IsCombiningMark(decoded->code_point)) out += term.substr(pos, length);
+    pos += length;
+  }
+  return out;
 }
 
 std::vector<std::string_view> SplitQueryWords(std::string_view query) {

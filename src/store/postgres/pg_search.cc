@@ -28,7 +28,8 @@ constexpr size_t kMaxLexemeBytes = 2046;
 constexpr size_t kMaxPosition = 16383;
 constexpr size_t kMaxTermsBytes = 1 << 19;
 
-// The folded (lower(unaccent())) form of each term, in order, in one round trip. Terms hold no
+// The folded (lower(unaccent()), combining marks removed) form of each term, in order, in one
+// round trip. Terms hold no
 // newline (control characters separate terms), so a newline separates them here.
 Result<std::vector<std::string>> Fold(std::string_view op, sql::Db& db,
                                       const std::vector<SearchTerm>& terms) {
@@ -37,7 +38,7 @@ Result<std::vector<std::string>> Fold(std::string_view op, sql::Db& db,
   std::string joined;
   for (const SearchTerm& term : terms) {
     if (!joined.empty()) joined += '\n';
-    joined += term.text;
+    joined += WithoutCombiningMarks(term.text);
   }
   Result<sql::Statement> stmt = db.Prepare(
       "SELECT lower(unaccent(word)) FROM unnest(string_to_array(CAST(?1 AS text), E'\\n')) "
