@@ -9,8 +9,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/postgres/pg_db.h"
@@ -39,8 +41,9 @@ class PgSearchTest : public ::testing::Test {
     for (char c : name) lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     Result<std::string> conninfo = server->CreateDatabase(lowered);
     ASSERT_TRUE(conninfo.ok()) << conninfo.status().message();
+    conninfo_ = *conninfo;
     for (auto* db : {&writer_, &reader_}) {
-      Result<std::unique_ptr<PgDb>> opened = PgDb::Open(PgOptions{*conninfo});
+      Result<std::unique_ptr<PgDb>> opened = PgDb::Open(PgOptions{conninfo_});
       ASSERT_TRUE(opened.ok()) << opened.status().message();
       *db = std::move(*opened);
     }
@@ -131,6 +134,7 @@ class PgSearchTest : public ::testing::Test {
     return texts;
   }
 
+  std::string conninfo_;
   std::unique_ptr<PgDb> writer_;
   std::unique_ptr<PgDb> reader_;
   int64_t last_seq_[3] = {0, 0, 0};
@@ -223,6 +227,43 @@ TEST_F(PgSearchTest, IndexingTakesTheQueueInBatches) {
   EXPECT_EQ(*IndexQueuedMessages(*writer_, 2), 1);
   EXPECT_EQ(*IndexQueuedMessages(*writer_, 2), 0);
   EXPECT_EQ(*writer_->QueryInt("SELECT count(*) FROM message_search"), 5);
+}
+
+// Indexers on several nodes: two connections index while a third keeps editing one message
+// (each edit queued 8 times, so both indexers often hold the same message). Neither fails, and
+// once the queue is empty the index holds the message's last text.
+TEST_F(PgSearchTest, ConcurrentIndexersKeepTheLastText) {
+  const int64_t seq = Send(kDirect, kAnn, "version 0");
+  Result<std::unique_ptr<PgDb>> other = PgDb::Open(PgOptions{conninfo_});
+  Result<std::unique_ptr<PgDb>> editor = PgDb::Open(PgOptions{conninfo_});
+  ASSERT_TRUE(other.ok() && editor.ok());
+  constexpr int kEdits = 60;
+  std::atomic<bool> editing{true};
+  Status failures[2];
+  auto index = [&](PgDb* db, Status* failure) {
+    while (editing.load()) {
+      Result<int> indexed = IndexQueuedMessages(*db, 1);
+      if (!indexed.ok()) *failure = indexed.status();
+    }
+  };
+  std::thread first(index, writer_.get(), &failures[0]);
+  std::thread second(index, other->get(), &failures[1]);
+  for (int i = 1; i <= kEdits; ++i) {
+    Status s = (*editor)->Exec("BEGIN; UPDATE messages SET text = 'version " + std::to_string(i) +
+                               "' WHERE conversation_id = 1 AND seq = " + std::to_string(seq) +
+                               "; INSERT INTO search_queue (message_key) SELECT " +
+                               std::to_string((kDirect << 32) | seq) +
+                               " FROM generate_series(1, 8); COMMIT");
+    ASSERT_TRUE(s.ok()) << s.message();
+  }
+  editing = false;
+  first.join();
+  second.join();
+  EXPECT_TRUE(failures[0].ok()) << failures[0].message();
+  EXPECT_TRUE(failures[1].ok()) << failures[1].message();
+  EXPECT_EQ(Texts(kBen, std::to_string(kEdits)), Strings{"version " + std::to_string(kEdits)});
+  EXPECT_TRUE(Texts(kBen, std::to_string(kEdits - 1)).empty());
+  EXPECT_EQ(*writer_->QueryInt("SELECT count(*) FROM message_search"), 1);
 }
 
 TEST_F(PgSearchTest, PagesNewestFirst) {
