@@ -222,6 +222,8 @@ TEST_F(PgSearchTest, EditsAndDeletionsReachTheIndex) {
 
 TEST_F(PgSearchTest, IndexingTakesTheQueueInBatches) {
   for (int i = 0; i < 5; ++i) Send(kDirect, kAnn, "batch " + std::to_string(i));
+  EXPECT_EQ(*IndexQueuedMessages(*writer_, 0), 0);
+  EXPECT_EQ(*IndexQueuedMessages(*writer_, -1), 0);
   EXPECT_EQ(*IndexQueuedMessages(*writer_, 2), 2);
   EXPECT_EQ(*IndexQueuedMessages(*writer_, 2), 2);
   EXPECT_EQ(*IndexQueuedMessages(*writer_, 2), 1);

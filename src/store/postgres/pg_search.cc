@@ -260,6 +260,7 @@ Result<SearchPage> Search(sql::Db& db, const SearchQuery& search) {
 }  // namespace
 
 Result<int> IndexQueuedMessages(sql::Db& writer, int limit) {
+  if (limit < 1) return 0;
   sql::Transaction txn(writer);
   if (Status s = txn.Begin(sql::TransactionMode::kWrite); !s.ok()) return Internal(kIndexOp, s);
   // Each statement sees what committed before it (after the lock: the last indexer's work).

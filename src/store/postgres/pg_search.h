@@ -25,7 +25,7 @@
 namespace parley::store::postgres {
 
 // Indexes up to `limit` queued messages on `writer` (in its own transaction; no transaction
-// may be open on it); returns how many queue entries it read.
+// may be open on it); returns how many queue entries it read (none for a limit below 1).
 Result<int> IndexQueuedMessages(sql::Db& writer, int limit);
 
 // query.text's matches that query.user_id may read, newest first (the Store contract):
