@@ -153,6 +153,33 @@ TEST_F(PgSchemaTest, HasTheSqliteStoresTablesAndColumns) {
   EXPECT_GT(sqlite_columns->size(), 100u);  // the comparison saw the real schema
 }
 
+// The same named indexes (PostgreSQL indexes no foreign key by itself: every index SQLite has
+// must be there). Indexes of PRIMARY KEY and UNIQUE constraints are made by both databases.
+TEST_F(PgSchemaTest, HasTheSqliteStoresIndexes) {
+  std::unique_ptr<sqlite::SqliteDb> sqlite = MigratedSqlite();
+  std::unique_ptr<PgDb> pg = FreshDatabase(DatabaseName("indexes"));
+  ASSERT_TRUE(sqlite && pg);
+  ASSERT_TRUE(ApplyPgMigrations(*pg).ok());
+  Result<std::vector<std::string>> sqlite_indexes =
+      Rows(*sqlite,
+           "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+           "ORDER BY name",
+           1);
+  ASSERT_TRUE(sqlite_indexes.ok()) << sqlite_indexes.status().message();
+  Result<std::vector<std::string>> pg_indexes =
+      Rows(*pg,
+           "SELECT i.indexname::text FROM pg_indexes AS i WHERE i.schemaname = 'public' "
+           "AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c WHERE c.conname = i.indexname) "
+           "AND i.indexname != 'message_search_terms' ORDER BY 1",
+           1);
+  ASSERT_TRUE(pg_indexes.ok()) << pg_indexes.status().message();
+  // As sets: the two databases' collations may order the names differently.
+  const std::set<std::string> on_sqlite(sqlite_indexes->begin(), sqlite_indexes->end());
+  const std::set<std::string> on_pg(pg_indexes->begin(), pg_indexes->end());
+  EXPECT_EQ(on_sqlite, on_pg);
+  EXPECT_GT(on_sqlite.size(), 20u);
+}
+
 // The same statements on both databases leave the same sync counts (the triggers) and find
 // the same rows (case-blind usernames); both refuse a username differing only in case.
 TEST_F(PgSchemaTest, SameStatementsHaveTheSameEffectOnBoth) {
