@@ -180,6 +180,39 @@ TEST_F(PgSchemaTest, HasTheSqliteStoresIndexes) {
   EXPECT_GT(on_sqlite.size(), 20u);
 }
 
+// The same foreign keys: (table, column, referenced table, ON DELETE).
+TEST_F(PgSchemaTest, HasTheSqliteStoresForeignKeys) {
+  std::unique_ptr<sqlite::SqliteDb> sqlite = MigratedSqlite();
+  std::unique_ptr<PgDb> pg = FreshDatabase(DatabaseName("foreign_keys"));
+  ASSERT_TRUE(sqlite && pg);
+  ASSERT_TRUE(ApplyPgMigrations(*pg).ok());
+  Result<std::vector<std::string>> sqlite_keys =
+      Rows(*sqlite,
+           "SELECT m.name, f.\"from\", f.\"table\", f.on_delete "
+           "FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS f "
+           "WHERE m.type = 'table'",
+           4);
+  ASSERT_TRUE(sqlite_keys.ok()) << sqlite_keys.status().message();
+  Result<std::vector<std::string>> pg_keys =
+      Rows(*pg,
+           "SELECT k.table_name::text, k.column_name::text, u.table_name::text, "
+           "r.delete_rule::text "
+           "FROM information_schema.referential_constraints AS r "
+           "JOIN information_schema.key_column_usage AS k "
+           "ON k.constraint_schema = r.constraint_schema "
+           "AND k.constraint_name = r.constraint_name "
+           "JOIN information_schema.constraint_column_usage AS u "
+           "ON u.constraint_schema = r.constraint_schema "
+           "AND u.constraint_name = r.constraint_name "
+           "WHERE r.constraint_schema = 'public'",
+           4);
+  ASSERT_TRUE(pg_keys.ok()) << pg_keys.status().message();
+  const std::set<std::string> on_sqlite(sqlite_keys->begin(), sqlite_keys->end());
+  const std::set<std::string> on_pg(pg_keys->begin(), pg_keys->end());
+  EXPECT_EQ(on_sqlite, on_pg);
+  EXPECT_GT(on_sqlite.size(), 40u);
+}
+
 // The same statements on both databases leave the same sync counts (the triggers) and find
 // the same rows (case-blind usernames); both refuse a username differing only in case.
 TEST_F(PgSchemaTest, SameStatementsHaveTheSameEffectOnBoth) {
