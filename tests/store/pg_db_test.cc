@@ -233,6 +233,15 @@ TEST_F(PgDbTest, BadValuesFailWithoutQuotingThem) {
   EXPECT_NE(row.status().message().find("parameter index 7"), std::string::npos);
   text.Reset();
 
+  // Binding again without Reset() after a run is an error, as in SQLite.
+  text.BindText(1, "first");
+  ASSERT_TRUE(*text.Step());
+  text.BindText(1, "second");
+  row = text.Step();
+  ASSERT_FALSE(row.ok());
+  EXPECT_NE(row.status().message().find("bound after the statement ran"), std::string::npos);
+  text.Reset();
+
   // The statement still works after each failure.
   text.BindText(1, "fine");
   row = text.Step();
@@ -425,6 +434,24 @@ TEST_F(PgDbTest, FailsUnavailableWhileTheServerIsAway) {
   EXPECT_TRUE(db.status().message().starts_with("postgres: cannot connect: "))
       << db.status().message();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+
+  // A listener that never answers: the connection attempt gives up after connect_timeout_s.
+  int silent = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(silent, 0);
+  address.sin_port = 0;
+  ASSERT_EQ(bind(silent, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(listen(silent, 8), 0);
+  ASSERT_EQ(getsockname(silent, reinterpret_cast<sockaddr*>(&address), &size), 0);
+  const auto silent_start = std::chrono::steady_clock::now();
+  db = PgDb::Open(
+      {"host=127.0.0.1 port=" + std::to_string(ntohs(address.sin_port)) + " dbname=x user=parley",
+       2, "test"});
+  const auto waited = std::chrono::steady_clock::now() - silent_start;
+  close(silent);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), Code::kUnavailable) << db.status().message();
+  EXPECT_GE(waited, std::chrono::milliseconds(1500));
+  EXPECT_LT(waited, std::chrono::seconds(5));
 
   // A database that does not exist: the server refuses the login.
   db = PgDb::Open({server_->ConnInfo("no_such_database")});

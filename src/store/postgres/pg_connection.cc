@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <cctype>
 #include <utility>
 
@@ -58,7 +59,8 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const PgOptions& option
   PQconninfoFree(parsed);
 
   // Later keywords override what the expanded conninfo ("dbname") sets.
-  const std::string timeout = std::to_string(options.connect_timeout_s);
+  // 0 would mean no timeout to libpq.
+  const std::string timeout = std::to_string(std::max(options.connect_timeout_s, 1));
   const char* keywords[] = {"dbname", "connect_timeout", "application_name", "client_encoding",
                             nullptr};
   const char* values[] = {options.conninfo.c_str(), timeout.c_str(),

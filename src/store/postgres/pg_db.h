@@ -37,8 +37,8 @@ namespace parley::store::postgres {
 class PgConnection;
 
 struct PgOptions {
-  std::string conninfo;  // a libpq connection string or a postgres:// URI
-  int connect_timeout_s = 5;
+  std::string conninfo;       // a libpq connection string or a postgres:// URI
+  int connect_timeout_s = 5;  // per connection attempt; libpq waits at least 2 s
   std::string application_name = "parleyd";
 };
 

@@ -43,6 +43,13 @@ Status PgStatement::PrepareOnServer() {
 }
 
 void PgStatement::Bind(int index, std::string_view value, bool binary) {
+  // As SQLite: a binding waits for Reset() once the statement has run.
+  if (executed_) {
+    if (error_.ok()) {
+      error_ = Status(Code::kInternal, "postgres: parameter bound after the statement ran");
+    }
+    return;
+  }
   if (index < 1 || index > sql_.parameter_count) {
     if (bind_error_.ok()) {
       bind_error_ = Status(Code::kInternal,
