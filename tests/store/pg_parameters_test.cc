@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 namespace parley::store::postgres {
@@ -14,6 +15,8 @@ struct Rewrite {
   std::string expected;
   int parameter_count;
 };
+
+void PrintTo(const Rewrite& rewrite, std::ostream* os) { *os << '"' << rewrite.sql << '"'; }
 
 class RewriteTest : public testing::TestWithParam<Rewrite> {};
 
