@@ -34,8 +34,9 @@ void IgnoreNotice(void*, const char*) {}
 }  // namespace
 
 bool IsRollback(std::string_view sql) {
-  while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.front())))
+  while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.front()))) {
     sql.remove_prefix(1);
+  }
   while (!sql.empty() &&
          (std::isspace(static_cast<unsigned char>(sql.back())) || sql.back() == ';')) {
     sql.remove_suffix(1);
@@ -58,8 +59,8 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const PgOptions& option
   }
   PQconninfoFree(parsed);
 
-  // Later keywords override what the expanded conninfo ("dbname") sets.
-  // 0 would mean no timeout to libpq.
+  // Later keywords override what the expanded conninfo ("dbname") sets. A timeout of 0 would
+  // mean none to libpq.
   const std::string timeout = std::to_string(std::max(options.connect_timeout_s, 1));
   const char* keywords[] = {"dbname", "connect_timeout", "application_name", "client_encoding",
                             nullptr};
