@@ -7,12 +7,15 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
 
 #include "store/store.h"
+#include "tests/support/postgres_server.h"
 #include "tests/support/temp_dir.h"
 
 namespace parley::store {
@@ -32,6 +35,23 @@ inline Result<std::unique_ptr<Store>> OpenSqlite(const std::string& dir) {
   SqliteOptions options;
   options.path = dir + "/parley.db";
   return OpenSqliteStore(options);
+}
+
+// The conninfo of the PostgreSQL database of `dir` on the process's test server
+// (tests/support/postgres_server.h), created if missing: its name is the directory's basename
+// ("parley-test-Ab12xy" -> "parley_test_Ab12xy"), so opening again with the same `dir` finds
+// the same data. Tests that call it link parley_postgres_server.
+inline Result<std::string> OpenPostgresDatabase(const std::string& dir) {
+  std::string error;
+  testing_support::PostgresServer* server = testing_support::PostgresServer::Shared(&error);
+  if (server == nullptr) return Status(Code::kInternal, error);
+  std::string name = std::filesystem::path(dir).filename().string();
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  Result<std::string> created = server->CreateDatabase(name);
+  if (!created.ok() && created.status().code() == Code::kConflict) return server->ConnInfo(name);
+  return created;
 }
 
 inline auto AllBackends() { return testing::Values(Backend{"sqlite", &OpenSqlite}); }

@@ -7,25 +7,12 @@
 #include <new>
 
 #include "base/utf8.h"
+#include "store/search_terms.h"
 
 namespace parley::store::sqlite {
 namespace {
 
 using TokenCallback = int (*)(void*, int, const char*, int, int, int);
-
-// CJK ideographs (with extensions and compatibility forms), kana and hangul syllables: scripts
-// written without spaces, where any run of characters may be a word.
-bool IsCjk(char32_t c) {
-  return (c >= 0x3040 && c <= 0x30FF) ||  // hiragana, katakana
-         (c >= 0x3005 && c <= 0x3007) ||  // 々 〆 〇
-         (c >= 0x31F0 && c <= 0x31FF) ||  // katakana phonetic extensions
-         (c >= 0x3400 && c <= 0x4DBF) ||  // CJK extension A
-         (c >= 0x4E00 && c <= 0x9FFF) ||  // CJK unified ideographs
-         (c >= 0xAC00 && c <= 0xD7A3) ||  // hangul syllables
-         (c >= 0xF900 && c <= 0xFAFF) ||  // CJK compatibility ideographs
-         (c >= 0xFF66 && c <= 0xFF9D) ||  // halfwidth katakana
-         (c >= 0x20000 && c <= 0x3134F);  // CJK extensions B..G, compatibility supplement
-}
 
 // The unicode61 tokenizer as FTS5 handed it out; lives as long as the `parley` registration.
 struct Unicode61 {
@@ -84,7 +71,7 @@ int Tokenize(Fts5Tokenizer* tokenizer, void* context, int flags, const char* tex
   size_t pos = 0;
   while (pos < all.size()) {
     std::optional<DecodedCodePoint> decoded = DecodeUtf8At(all, pos);
-    if (!decoded || !IsCjk(decoded->code_point)) {
+    if (!decoded || !IsCjkForSearch(decoded->code_point)) {
       pos += decoded ? decoded->length : 1;
       continue;
     }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <utility>
 
+#include "store/search_terms.h"
 #include "store/sql/message_extras.h"
 #include "store/sql/rows.h"
 #include "store/sqlite/search_tokenizer.h"
@@ -15,6 +16,7 @@ using sql::FillMedia;
 using sql::FillQuotesAndReactions;
 using sql::Internal;
 using sql::ReadMessage;
+
 namespace {
 
 constexpr std::string_view kOp = "SearchMessages";
@@ -26,21 +28,6 @@ constexpr int kSnippetTokens = 16;
 constexpr int64_t kTrimEntries = 10000;
 constexpr std::chrono::seconds kTrimInterval{1};
 
-// Whitespace and control characters separate terms. A NUL inside a term would end the FTS5
-// expression early (SQLite reads it as a C string), so no term may hold one.
-bool IsSpaceAt(std::string_view text, size_t pos, size_t* length) {
-  const unsigned char c = static_cast<unsigned char>(text[pos]);
-  if (c == ' ' || c < 0x20 || c == 0x7F) {
-    *length = 1;
-    return true;
-  }
-  if (text.substr(pos, 3) == "\xE3\x80\x80") {  // U+3000 IDEOGRAPHIC SPACE
-    *length = 3;
-    return true;
-  }
-  return false;
-}
-
 // The user's words as an FTS5 expression that means them literally: each whitespace-separated
 // term becomes a string ("..." with quotes doubled), which FTS5 tokenizes into a phrase and
 // never reads as syntax (NEAR, *, ^, column filters, AND/OR/NOT). The strings are ANDed.
@@ -48,17 +35,9 @@ bool IsSpaceAt(std::string_view text, size_t pos, size_t* length) {
 // no word to look for.
 Result<std::string> MatchExpression(Db& db, std::string_view text) {
   std::string expression;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t space = 0;
-    if (IsSpaceAt(text, pos, &space)) {
-      pos += space;
-      continue;
-    }
-    size_t end = pos;
-    while (end < text.size() && !IsSpaceAt(text, end, &space)) ++end;
-    const std::string_view term = text.substr(pos, end - pos);
-    pos = end;
+  // Words hold no control character, so no NUL (which would end the FTS5 expression early:
+  // SQLite reads it as a C string).
+  for (std::string_view term : SplitQueryWords(text)) {
     // The SQLite store's readers are all SqliteDb connections.
     Result<std::vector<SearchToken>> tokens =
         TokenizeForSearch(static_cast<SqliteDb&>(db).handle(), term);

@@ -1,0 +1,376 @@
+#include "tests/support/postgres_server.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+namespace parley::testing_support {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kStartTimeout = std::chrono::seconds(60);
+constexpr auto kStopTimeout = std::chrono::seconds(30);
+constexpr auto kPollInterval = std::chrono::milliseconds(20);
+// Bumped when the template cluster's initdb options change, so no older template is reused.
+constexpr const char* kInitdbOptions = "utf8-c.utf8-wal1";
+
+// Who initdb and postgres run as: ourselves, or `nobody` when we are root.
+struct ServerUser {
+  bool switch_user = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+Result<ServerUser> FindServerUser() {
+  ServerUser user;
+  if (geteuid() != 0) return user;
+  const passwd* nobody = getpwnam("nobody");
+  if (nobody == nullptr) return Status(Code::kInternal, "running as root and no user `nobody`");
+  user.switch_user = true;
+  user.uid = nobody->pw_uid;
+  user.gid = nobody->pw_gid;
+  return user;
+}
+
+Status GiveTo(const ServerUser& user, const std::string& path) {
+  if (user.switch_user && chown(path.c_str(), user.uid, user.gid) != 0) {
+    return Status(Code::kInternal, "cannot chown " + path);
+  }
+  return Status::Ok();
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string Tail(const std::string& text, size_t bytes = 2000) {
+  return text.size() <= bytes ? text : text.substr(text.size() - bytes);
+}
+
+// The newest PostgreSQL's programs: pg_config's answer, else /usr/lib/postgresql/<newest>/bin.
+Result<std::string> FindBinDir() {
+  if (FILE* pipe = popen("pg_config --bindir 2>/dev/null", "r")) {
+    char line[4096] = {};
+    bool got = fgets(line, sizeof line, pipe) != nullptr;
+    pclose(pipe);
+    std::string dir = got ? std::string(line) : "";
+    while (!dir.empty() && std::isspace(static_cast<unsigned char>(dir.back()))) dir.pop_back();
+    if (!dir.empty() && access((dir + "/postgres").c_str(), X_OK) == 0) return dir;
+  }
+  std::error_code error;
+  int newest = -1;
+  for (const fs::directory_entry& entry : fs::directory_iterator("/usr/lib/postgresql", error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+    if (access((entry.path() / "bin/postgres").c_str(), X_OK) == 0) {
+      newest = std::max(newest, std::stoi(name));
+    }
+  }
+  if (newest < 0) {
+    return Status(Code::kInternal,
+                  "PostgreSQL is not installed (no pg_config, no /usr/lib/postgresql/*/bin/"
+                  "postgres): scripts/install-deps installs it");
+  }
+  return "/usr/lib/postgresql/" + std::to_string(newest) + "/bin";
+}
+
+// Starts argv[0] (a path) as `user`, output appended to `log_path`. The child gets
+// `death_signal` when the thread that started it ends (0: none). -1 if it could not start.
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path,
+            const ServerUser& user, int death_signal) {
+  int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (log < 0) return -1;
+  const pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = open("/dev/null", O_RDONLY);
+    if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(log, STDOUT_FILENO) < 0 ||
+        dup2(log, STDERR_FILENO) < 0) {
+      _exit(126);
+    }
+    close_range(3, ~0U, 0);
+    if (user.switch_user &&
+        (setgroups(0, nullptr) != 0 || setgid(user.gid) != 0 || setuid(user.uid) != 0)) {
+      _exit(126);
+    }
+    // After setuid, which clears it.
+    if (death_signal != 0) prctl(PR_SET_PDEATHSIG, death_signal);
+    if (getppid() != parent) _exit(126);
+    std::vector<char*> args;
+    for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(log);
+  return pid;
+}
+
+// Waits for `pid` to end; its exit status, or -1 if it is still running after `timeout`.
+int WaitForExit(pid_t pid, Clock::duration timeout) {
+  const Clock::time_point deadline = Clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (done < 0) return 255;
+    if (Clock::now() >= deadline) return -1;
+    std::this_thread::sleep_for(kPollInterval);
+  }
+}
+
+Status Run(const std::vector<std::string>& argv, const std::string& log_path,
+           const ServerUser& user) {
+  pid_t pid = Spawn(argv, log_path, user, SIGKILL);
+  if (pid < 0) return Status(Code::kInternal, "cannot start " + argv[0]);
+  int status = WaitForExit(pid, kStartTimeout);
+  if (status == -1) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+  if (status != 0) {
+    return Status(Code::kInternal, argv[0] + " failed (status " + std::to_string(status) +
+                                       "): " + Tail(ReadFile(log_path)));
+  }
+  return Status::Ok();
+}
+
+// A port that was free a moment ago on 127.0.0.1.
+int PickPort() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return 0;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+// Runs `sql` on a new connection; the server's SQLSTATE in *sqlstate when it fails.
+Status RunSql(const std::string& conninfo, const std::string& sql, std::string* sqlstate) {
+  PGconn* conn = PQconnectdb(conninfo.c_str());
+  Status status;
+  if (PQstatus(conn) != CONNECTION_OK) {
+    status = Status(Code::kUnavailable, std::string("cannot connect: ") + PQerrorMessage(conn));
+  } else {
+    PGresult* result = PQexec(conn, sql.c_str());
+    if (PQresultStatus(result) != PGRES_COMMAND_OK) {
+      const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+      if (sqlstate != nullptr && state != nullptr) *sqlstate = state;
+      status = Status(Code::kInternal, std::string(PQresultErrorMessage(result)));
+    }
+    PQclear(result);
+  }
+  PQfinish(conn);
+  return status;
+}
+
+// A fresh cluster made by initdb once per PostgreSQL build and user, which every test process
+// copies. Made under a lock and renamed into place whole, so concurrent processes wait for it.
+Result<std::string> ClusterTemplate(const std::string& bin_dir, const ServerUser& user) {
+  struct stat binary {};
+  if (stat((bin_dir + "/postgres").c_str(), &binary) != 0) {
+    return Status(Code::kInternal, "no postgres in " + bin_dir);
+  }
+  // The key changes with the PostgreSQL build and with the initdb options below (kInitdbOptions).
+  const std::string build = std::to_string(std::hash<std::string>()(
+      std::string(kInitdbOptions) + ":" + bin_dir + ":" + std::to_string(binary.st_mtime) + ":" +
+      std::to_string(binary.st_size)));
+  const std::string base = (fs::temp_directory_path() / "parley-pg-template-").string() +
+                           std::to_string(geteuid()) + "-" + build;
+  int lock = open((base + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock < 0 || flock(lock, LOCK_EX) != 0) {
+    if (lock >= 0) close(lock);
+    return Status(Code::kInternal, "cannot lock " + base + ".lock");
+  }
+  Status made;
+  if (access((base + "/PG_VERSION").c_str(), F_OK) != 0) {
+    TempDir work;
+    const std::string data = work.path() + "/data";
+    made = GiveTo(user, work.path());
+    if (made.ok()) {
+      made =
+          Run({bin_dir + "/initdb", "-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8",
+               "--locale=C.UTF-8", "--wal-segsize=1", "--no-sync", "--no-instructions"},
+              work.path() + "/initdb.log", user);
+    }
+    if (made.ok()) {
+      // Trust, but only on loopback and the Unix socket.
+      std::ofstream(data + "/pg_hba.conf", std::ios::trunc)
+          << "local all all trust\nhost all all 127.0.0.1/32 trust\n";
+      made = GiveTo(user, data + "/pg_hba.conf");
+    }
+    std::error_code ignored;
+    fs::remove_all(base, ignored);
+    if (made.ok() && rename(data.c_str(), base.c_str()) != 0) {
+      made = Status(Code::kInternal, "cannot move the template cluster to " + base);
+    }
+  }
+  close(lock);
+  if (!made.ok()) return made;
+  return base;
+}
+
+}  // namespace
+
+PostgresServer* PostgresServer::Shared(std::string* error) {
+  static std::mutex mu;
+  static std::unique_ptr<PostgresServer> server;  // stopped by its destructor at exit
+  static std::string failure;
+  std::lock_guard lock(mu);
+  if (server == nullptr && failure.empty()) {
+    std::unique_ptr<PostgresServer> started(new PostgresServer());
+    Status status = started->Setup();
+    if (status.ok()) {
+      server = std::move(started);
+    } else {
+      failure = "PostgreSQL test server: " + status.message();
+    }
+  }
+  if (server == nullptr && error != nullptr) *error = failure;
+  return server.get();
+}
+
+PostgresServer::~PostgresServer() {
+  std::lock_guard lock(mu_);
+  Stop(/*keep_data=*/false);  // the directory goes next
+}
+
+Status PostgresServer::Setup() {
+  if (dir_.path().empty()) return Status(Code::kInternal, "no temporary directory");
+  Result<std::string> bin_dir = FindBinDir();
+  if (!bin_dir.ok()) return bin_dir.status();
+  bin_dir_ = *bin_dir;
+  Result<ServerUser> user = FindServerUser();
+  if (!user.ok()) return user.status();
+  Result<std::string> cluster = ClusterTemplate(bin_dir_, *user);
+  if (!cluster.ok()) return cluster.status();
+  if (Status s = GiveTo(*user, dir_.path()); !s.ok()) return s;
+  data_dir_ = dir_.path() + "/data";
+  if (Status s = Run({"/bin/cp", "-a", *cluster, data_dir_}, dir_.path() + "/copy.log", *user);
+      !s.ok()) {
+    return s;
+  }
+  std::lock_guard lock(mu_);
+  if (Status s = Start(); !s.ok()) return s;
+  return RunSql(SuperuserConnInfo(), "CREATE ROLE parley LOGIN CREATEDB NOSUPERUSER", nullptr);
+}
+
+Status PostgresServer::Start() {
+  const bool fixed_port = port_ != 0;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    if (!fixed_port) port_ = PickPort();
+    bool port_taken = false;
+    Status status = StartOnce(&port_taken);
+    if (status.ok() || !port_taken || fixed_port) return status;
+  }
+  return Status(Code::kInternal, "no free port for PostgreSQL after 5 attempts");
+}
+
+Status PostgresServer::StartOnce(bool* port_taken) {
+  Result<ServerUser> user = FindServerUser();
+  if (!user.ok()) return user.status();
+  const std::string log_path = dir_.path() + "/postgres.log";
+  const size_t log_start = ReadFile(log_path).size();
+  pid_ = Spawn({bin_dir_ + "/postgres", "-D", data_dir_, "-p", std::to_string(port_), "-c",
+                "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + dir_.path(), "-c",
+                "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c",
+                "deadlock_timeout=100ms", "-c", "shared_buffers=32MB"},
+               log_path, *user, SIGQUIT);
+  if (pid_ < 0) return Status(Code::kInternal, "cannot start " + bin_dir_ + "/postgres");
+  const std::string ping = SuperuserConnInfo() + " connect_timeout=2";
+  const Clock::time_point deadline = Clock::now() + kStartTimeout;
+  while (Clock::now() < deadline) {
+    if (PQping(ping.c_str()) == PQPING_OK) return Status::Ok();
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      const std::string log = ReadFile(log_path).substr(log_start);
+      *port_taken = log.find("could not bind") != std::string::npos ||
+                    log.find("could not create any TCP/IP sockets") != std::string::npos;
+      return Status(Code::kInternal, "postgres exited at start: " + Tail(log));
+    }
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  Stop(/*keep_data=*/false);
+  return Status(Code::kInternal, "postgres did not accept connections within 60 s: " +
+                                     Tail(ReadFile(log_path).substr(log_start)));
+}
+
+void PostgresServer::Stop(bool keep_data) {
+  if (pid_ <= 0) return;
+  // SIGINT: fast shutdown (sessions end, a shutdown checkpoint); SIGQUIT: immediate shutdown
+  // (no checkpoint: two seconds less on a loaded machine, and the next start would recover).
+  // Either way the postmaster exits after its children.
+  const int first = keep_data ? SIGINT : SIGQUIT;
+  for (int signal : {first, SIGQUIT, SIGKILL}) {
+    kill(pid_, signal);
+    if (WaitForExit(pid_, kStopTimeout) != -1) break;
+  }
+  pid_ = -1;
+}
+
+Result<std::string> PostgresServer::CreateDatabase(const std::string& name) {
+  const bool plain =
+      !name.empty() && name.size() <= 63 && std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+      });
+  if (!plain) {
+    return Status(Code::kInvalidArgument, "database names: 1 to 63 letters, digits and _");
+  }
+  std::string sqlstate;
+  Status created = RunSql(ConnInfo("postgres"), "CREATE DATABASE \"" + name + "\"", &sqlstate);
+  if (sqlstate == "42P04") return Status(Code::kConflict, "database " + name + " exists");
+  if (!created.ok()) return created;
+  return ConnInfo(name);
+}
+
+std::string PostgresServer::ConnInfo(const std::string& database) const {
+  return "host=127.0.0.1 port=" + std::to_string(port()) + " dbname=" + database + " user=parley";
+}
+
+std::string PostgresServer::SuperuserConnInfo() const {
+  return "host=127.0.0.1 port=" + std::to_string(port()) + " dbname=postgres user=postgres";
+}
+
+int PostgresServer::port() const { return port_; }
+
+Status PostgresServer::Restart() {
+  std::lock_guard lock(mu_);
+  Stop(/*keep_data=*/true);
+  return Start();
+}
+
+}  // namespace parley::testing_support
