@@ -296,6 +296,17 @@ const std::vector<Option>& Options() {
          c.data_dir = v;
          return Status::Ok();
        }},
+      {"postgres",
+       "keep accounts, conversations and messages in this PostgreSQL database instead of "
+       "<data-dir>/parley.db: a libpq connection string or postgres:// URI; several nodes may "
+       "share it (off)",
+       [](Config& c, const std::string& v) -> Status {
+         if (v.empty() || v.size() > 1024 || v.find_first_of("\r\n") != std::string::npos) {
+           return Invalid("postgres", "must be a connection string of one line, at most 1024 bytes");
+         }
+         c.postgres = v;
+         return Status::Ok();
+       }},
       Text("secret-key-file",
            "the key that seals stored secrets such as two-step sign-in seeds (base64, made "
            "0600 at first start) (<data-dir>/secret.key)",
@@ -770,6 +781,11 @@ Result<Config> ParseConfig(const std::vector<std::string>& args) {
   }
   if (!config.smtp_test_to.empty() && config.smtp.url.empty()) {
     return Invalid("smtp-test-to", "needs smtp-url");
+  }
+  if (!config.postgres.empty() && !config.backup.dir.empty()) {
+    return Invalid("backup-dir",
+                   "backs up parley.db; a PostgreSQL store is backed up with PostgreSQL's own "
+                   "tools (pg_dump, pg_basebackup): docs/operations.md");
   }
   config.oidc.public_url = config.email.public_url;
   if (Status status = oidc::ValidateOidcOptions(config.oidc); !status.ok()) return status;

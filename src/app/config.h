@@ -57,6 +57,7 @@ struct MediaStoreConfig {
 
 struct Config {
   std::string data_dir = "data";   // holds parley.db (SQLite, WAL)
+  std::string postgres;            // non-empty: the store is this PostgreSQL database instead
   bool fsync_every_commit = true;  // synchronous=FULL: durable across power loss, not just crashes
   net::ServerOptions server;
   auth::AuthOptions auth;

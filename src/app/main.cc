@@ -93,6 +93,16 @@ class CloseRevokedDevices : public auth::RevocationListener {
   push::Registry& push_;
 };
 
+// The store the configuration names: PostgreSQL if --postgres is set, else
+// <data-dir>/parley.db. The connection string is never logged (it may hold a password).
+Result<std::unique_ptr<store::Store>> OpenConfiguredStore(const Config& config) {
+  if (!config.postgres.empty()) return store::OpenPostgresStore({config.postgres});
+  store::SqliteOptions options;
+  options.path = (std::filesystem::path(config.data_dir) / "parley.db").string();
+  options.synchronous_full = config.fsync_every_commit;
+  return store::OpenSqliteStore(options);
+}
+
 int Fail(const Status& status) {
   Log(LogLevel::kError, "startup_failed",
       {{"code", std::string(CodeName(status.code()))}, {"reason", status.message()}});
@@ -179,10 +189,7 @@ int Main(int argc, char** argv) {
   std::filesystem::create_directories(config->data_dir, fs_error);
   if (fs_error)
     return Fail(Status(Code::kUnavailable, "cannot create data dir: " + fs_error.message()));
-  store::SqliteOptions store_options;
-  store_options.path = (std::filesystem::path(config->data_dir) / "parley.db").string();
-  store_options.synchronous_full = config->fsync_every_commit;
-  auto store = store::OpenSqliteStore(store_options);
+  auto store = OpenConfiguredStore(*config);
   if (!store.ok()) return Fail(store.status());
   // Stored secrets (two-step sign-in seeds, push targets' secrets, the VAPID key) are sealed
   // under the key file; a key that does not open them stops the start

@@ -1,6 +1,6 @@
-// Store: the one persistence interface of Parley. sqlite/ implements it (the embedded default);
-// other databases implement the same interface and pass the same conformance suite
-// (tests/store_test.cc).
+// Store: the one persistence interface of Parley. sql/ implements it once in SQL, for SQLite
+// (sqlite/, the embedded default) and PostgreSQL (postgres/, for several nodes); both pass the
+// same conformance suites (tests/store/*_store_test.cc, tests/store/backends.h).
 //
 // Contract
 // - Every method is thread-safe and blocking: call it from a worker thread, never an I/O thread.
@@ -511,6 +511,15 @@ struct SqliteOptions {
 
 // Opens (creating if needed) the SQLite store and applies pending schema migrations.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options);
+
+struct PostgresOptions {
+  std::string conninfo;  // a libpq connection string or a postgres:// URI
+};
+
+// Connects to the PostgreSQL store (store/postgres/, library parley_store_postgres) and applies
+// pending schema migrations; several nodes may open the same database. kUnavailable if the
+// server cannot be reached, kInvalidArgument for a malformed conninfo.
+Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options);
 
 }  // namespace parley::store
 

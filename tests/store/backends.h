@@ -54,7 +54,15 @@ inline Result<std::string> OpenPostgresDatabase(const std::string& dir) {
   return created;
 }
 
-inline auto AllBackends() { return testing::Values(Backend{"sqlite", &OpenSqlite}); }
+inline Result<std::unique_ptr<Store>> OpenPostgres(const std::string& dir) {
+  Result<std::string> conninfo = OpenPostgresDatabase(dir);
+  if (!conninfo.ok()) return conninfo.status();
+  return OpenPostgresStore(PostgresOptions{*conninfo});
+}
+
+inline auto AllBackends() {
+  return testing::Values(Backend{"sqlite", &OpenSqlite}, Backend{"postgres", &OpenPostgres});
+}
 
 inline std::string BackendName(const testing::TestParamInfo<Backend>& info) {
   return info.param.name;

@@ -81,7 +81,7 @@ Result<bool> SqlStore::MarkEmailVerified(int64_t user_id, std::string_view addre
 Result<std::optional<int64_t>> SqlStore::UserWithVerifiedEmail(std::string_view address) {
   return WithReader("UserWithVerifiedEmail", [&](Db& db) -> Result<std::optional<int64_t>> {
     Result<Statement> stmt =
-        db.Prepare("SELECT user_id FROM account_emails WHERE address = ?1 AND verified");
+        db.Prepare("SELECT user_id FROM account_emails WHERE address = ?1 AND verified != 0");
     if (!stmt.ok()) return Internal("UserWithVerifiedEmail", stmt.status());
     stmt->BindText(1, address);
     Result<bool> row = stmt->Step();

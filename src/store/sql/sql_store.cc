@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "base/random_hex.h"
 #include "store/sql/rows.h"
 #include "store/sql/sql_write_txn.h"
 
@@ -15,11 +16,10 @@ constexpr size_t kMaxIdleReaders = 8;
 
 }  // namespace
 
-SqlStore::SqlStore(std::unique_ptr<Db> writer, ConnectionPool::Opener open_reader,
-                   std::string sync_epoch)
+SqlStore::SqlStore(std::unique_ptr<Db> writer, ConnectionPool::Opener open_reader)
     : writer_(std::move(writer)),
       readers_(std::move(open_reader), kMaxIdleReaders),
-      sync_epoch_(std::move(sync_epoch)) {}
+      sync_epoch_(RandomHex(8)) {}
 
 Status SqlStore::WarmUp() {
   Result<ConnectionPool::Lease> lease = readers_.Acquire();
@@ -239,9 +239,10 @@ Status SqlStore::RevokeOtherDevices(int64_t user_id, int64_t keep_device_id) {
 
 Status SqlStore::TouchDevice(int64_t device_id, int64_t now) {
   return WithWriter("TouchDevice", [&](Db& db) -> Status {
-    // max(): a late, out-of-order touch never moves last_seen_at back.
+    // A late, out-of-order touch never moves last_seen_at back.
     Result<Statement> stmt = db.Prepare(
-        "UPDATE devices SET last_seen_at = max(last_seen_at, ?2) WHERE id = ?1 RETURNING id");
+        "UPDATE devices SET last_seen_at = CASE WHEN last_seen_at > ?2 THEN last_seen_at "
+        "ELSE ?2 END WHERE id = ?1 RETURNING id");
     if (!stmt.ok()) return Internal("TouchDevice", stmt.status());
     stmt->BindInt(1, device_id);
     stmt->BindInt(2, now);

@@ -39,9 +39,8 @@ namespace parley::store::sql {
 
 class SqlStore : public Store {
  public:
-  // `writer` has the schema applied; `open_reader` opens the pool's connections; `sync_epoch`
-  // names the history of sync points this store hands out (store::SyncPoint::epoch).
-  SqlStore(std::unique_ptr<Db> writer, ConnectionPool::Opener open_reader, std::string sync_epoch);
+  // `writer` has the schema applied; `open_reader` opens the pool's connections.
+  SqlStore(std::unique_ptr<Db> writer, ConnectionPool::Opener open_reader);
 
   Result<User> CreateUser(const NewUser& user) override;
   Result<User> FindUserById(int64_t id) override;
@@ -186,7 +185,10 @@ class SqlStore : public Store {
   // The thread holding write_mu_, so a nested call fails instead of self-deadlocking.
   std::atomic<std::thread::id> writer_thread_;
   ConnectionPool readers_;  // declared after writer_: closed first, the writer closes last
-  // Names this store's history of sync points (store::SyncPoint::epoch).
+  // Names the history of sync points this open of the store hands out
+  // (store::SyncPoint::epoch): random, never reused. The sync clock lives in the database, but
+  // a database restored from a backup counts again from an older version, and a device that
+  // syncs with another node or after a restart simply gets a full sync.
   const std::string sync_epoch_;
 };
 

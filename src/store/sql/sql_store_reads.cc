@@ -154,7 +154,8 @@ Result<std::vector<ConversationSummary>> SqlStore::ListConversationsOn(Db& db, i
       "ORDER BY c.last_activity_at DESC, c.id DESC";
   constexpr const char* kWithLastMessages =
       "SELECT " PARLEY_SUMMARY_STATE_COLUMNS
-      ", c.content_count - max(coalesce(r.content_count, 0), c.pruned_content_count), "
+      ", c.content_count - CASE WHEN coalesce(r.content_count, 0) > c.pruned_content_count "
+      "THEN coalesce(r.content_count, 0) ELSE c.pruned_content_count END, "
       "msg.conversation_id, msg.seq, msg.sender_id, msg.client_id, msg.text, msg.created_at, "
       "msg.kind, msg.media, msg.reply_to, msg.target, msg.reaction_on, msg.edited_at, "
       "msg.deleted, msg.sticker "

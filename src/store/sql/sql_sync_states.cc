@@ -17,7 +17,7 @@ constexpr std::string_view kOp = "SyncStates";
 Result<std::vector<MembershipState>> ReadMemberships(Db& db, int64_t user_id, int64_t after) {
   Result<Statement> stmt = db.Prepare(
       "SELECT m.conversation_id, c.last_seq, m.first_seq, c.pruned_through, "
-      "max(c.changed, m.changed) > ?2 "
+      "(c.changed > ?2 OR m.changed > ?2) "
       "FROM members AS m JOIN conversations AS c ON c.id = m.conversation_id "
       "WHERE m.user_id = ?1");
   if (!stmt.ok()) return Internal(kOp, stmt.status());

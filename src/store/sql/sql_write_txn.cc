@@ -139,8 +139,9 @@ Result<Message> SqlWriteTxn::AppendRow(Message message) {
   if (!stamp.ok()) return stamp.status();
   Result<Statement> bump = db_.Prepare(
       "UPDATE conversations SET last_seq = last_seq + 1, content_count = content_count + ?3, "
-      "last_content_seq = CASE WHEN ?3 THEN last_seq + 1 ELSE last_content_seq END, "
-      "last_activity_at = CASE WHEN ?3 THEN max(last_activity_at, ?2) ELSE last_activity_at END, "
+      "last_content_seq = CASE WHEN ?3 = 1 THEN last_seq + 1 ELSE last_content_seq END, "
+      "last_activity_at = CASE WHEN ?3 = 1 AND ?2 > last_activity_at THEN ?2 "
+      "ELSE last_activity_at END, "
       "changed = ?4 WHERE id = ?1 RETURNING last_seq, content_count");
   if (!bump.ok()) return Internal(kOp, bump.status());
   bump->BindInt(1, message.conversation_id);

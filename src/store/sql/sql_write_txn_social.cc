@@ -154,7 +154,8 @@ Result<User> SqlWriteTxn::UpdateProfile(int64_t user_id, const ProfileUpdate& up
 
 Status SqlWriteTxn::SetLastSeen(int64_t user_id, int64_t at) {
   Result<int> changed = Change("SetLastSeen",
-                               "UPDATE users SET last_seen_at = max(last_seen_at, ?2) "
+                               "UPDATE users SET last_seen_at = CASE WHEN last_seen_at > ?2 "
+                               "THEN last_seen_at ELSE ?2 END "
                                "WHERE id = ?1 RETURNING 1",
                                user_id, at);
   if (!changed.ok()) return changed.status();

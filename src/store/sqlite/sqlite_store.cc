@@ -2,8 +2,6 @@
 // checkpointer.
 #include "store/sqlite/sqlite_store.h"
 
-#include <cstdio>
-#include <random>
 #include <utility>
 
 #include "store/sql/rows.h"
@@ -54,22 +52,12 @@ sql::ConnectionPool::Opener ReaderOpener(const SqliteOptions& options) {
   };
 }
 
-// 64 random bits in hex: the epoch of the sync points this open of the store hands out. The
-// sync clock lives in the file, but a file restored from a backup may count again from an
-// older version: a new epoch per open never mistakes those counts for the ones handed out.
-std::string NewSyncEpoch() {
-  std::random_device random;
-  const uint64_t bits = (static_cast<uint64_t>(random()) << 32) ^ random();
-  char hex[17];
-  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(bits));
-  return hex;
-}
 
 }  // namespace
 
 SqliteStore::SqliteStore(std::unique_ptr<SqliteDb> writer,
                          std::unique_ptr<SearchIndex> search_index, const SqliteOptions& options)
-    : SqlStore(std::move(writer), ReaderOpener(options), NewSyncEpoch()),
+    : SqlStore(std::move(writer), ReaderOpener(options)),
       search_index_(std::move(search_index)) {}
 
 Status SqliteStore::Start(const SqliteOptions& options) {
