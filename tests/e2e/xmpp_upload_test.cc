@@ -362,6 +362,42 @@ TEST_F(XmppUploadTest, MediaGoBothWaysBetweenXmppAndTheWebApp) {
   EXPECT_FALSE(link->contains("media") && !(*link)["media"].is_null());
 }
 
+// In a room too: a groupchat linking the sender's upload is a media message of the group, and
+// the room's occupants get the URL with oob.
+TEST_F(XmppUploadTest, AGroupchatLinkingAnUploadIsAGroupMediaMessage) {
+  auto group = ApiFor(*server_, &alice_)->CreateGroup("pets", {bob_.id});
+  ASSERT_TRUE(IsOk(group));
+  const std::string room = std::to_string((*group)["id"].get<int64_t>()) + "@conference.localhost";
+  auto bob_ws = ConnectUser(*server_, bob_);
+  ASSERT_TRUE(IsOk(bob_ws));
+  RawXmpp& alice = *alice_xmpp_;
+  alice.Clear();
+  ASSERT_TRUE(alice.Write("<presence to='" + room +
+                          "/alice'><x xmlns='http://jabber.org/protocol/muc'><history "
+                          "maxstanzas='0'/></x></presence>"));
+  ASSERT_TRUE(alice.ReadFor("code='110'")) << alice.text();
+  const std::string png = EncodeImage("png", 50, 50);
+  const Slot slot = SlotFor("pet.png", png.size(), "image/png");
+  ASSERT_EQ(Http("PUT", slot.put_path, png, {{"Content-Type", "image/png"}}).status, 201);
+  alice.Clear();
+  ASSERT_TRUE(alice.Write("<message to='" + room + "' type='groupchat' id='g-1'><body>" +
+                          slot.get_url + "</body></message>"));
+  auto message = (*bob_ws)->WaitForType("message");
+  ASSERT_TRUE(IsOk(message)) << server_->output();
+  EXPECT_EQ((*message)["conversation_id"], (*group)["id"]);
+  EXPECT_EQ((*message)["media"]["id"], MediaIdOf(slot));
+  // Bob's image to the group reaches alice in the room as its URL with oob.
+  auto photo = ApiFor(*server_, &bob_)->Upload("b.png", "image", EncodeImage("png", 30, 30));
+  ASSERT_TRUE(IsOk(photo));
+  alice.Clear();
+  ASSERT_TRUE(IsOk(
+      (*bob_ws)->SendFields(json{{"conversation_id", (*group)["id"]}, {"media", (*photo)["id"]}})));
+  ASSERT_TRUE(alice.ReadFor("</x>")) << alice.text();
+  EXPECT_TRUE(Has(alice.text(), "from='" + room + "/bob' type='groupchat'")) << alice.text();
+  EXPECT_TRUE(Has(alice.text(), "<x xmlns='jabber:x:oob'><url>" + server_->url() + "/xmpp-upload/"))
+      << alice.text();
+}
+
 // @xmpp/client finds the service by disco, PUTs with fetch and sends the URL; the web app sees
 // an image; a web-app image reaches it with oob and it fetches the URL.
 TEST_F(XmppUploadTest, AnXmppClientNoOneHereWroteSharesAndReceivesImages) {
