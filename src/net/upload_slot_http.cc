@@ -61,6 +61,7 @@ class SlotWriter {
         auto begun =
             media_.BeginChunk(upload_.owner_id, upload_.id, {received_, length, upload_.size});
         if (!begun.ok()) return begun.status();
+        started_ = true;
         chunk_ = std::move(*begun);
         chunk_length_ = length;
         chunk_written_ = 0;
@@ -82,10 +83,11 @@ class SlotWriter {
 
   bool complete() const { return !chunk_ && received_ == upload_.size; }
 
-  // Removes what was written: a failed PUT stores nothing.
+  // Removes what this PUT wrote: a failed PUT stores nothing. A PUT refused before writing
+  // (another one is at work on the slot) leaves the slot alone.
   void Abandon() {
     chunk_.reset();
-    (void)media_.Abandon(upload_.owner_id, upload_.id);
+    if (started_) (void)media_.Abandon(upload_.owner_id, upload_.id);
   }
 
  private:
@@ -95,6 +97,7 @@ class SlotWriter {
   int64_t chunk_length_ = 0;
   int64_t chunk_written_ = 0;
   int64_t received_ = 0;
+  bool started_ = false;  // a chunk was begun: the upload holds this PUT's bytes
 };
 
 // Reads the body through to its end into `writer`. A transport failure sets `ec`.
