@@ -43,6 +43,8 @@ class XmppFrameEncoder : public chat::FrameEncoder {
   explicit XmppFrameEncoder(std::string domain, MediaUrl media_url = {})
       : domain_(std::move(domain)), media_url_(std::move(media_url)) {}
   chat::SharedFrame Encode(const chat::Event& event) const override;
+  // Empty when media are not mapped (no upload service).
+  const MediaUrl& media_url() const { return media_url_; }
 
  private:
   const std::string domain_;

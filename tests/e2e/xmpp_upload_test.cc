@@ -360,6 +360,20 @@ TEST_F(XmppUploadTest, MediaGoBothWaysBetweenXmppAndTheWebApp) {
   ASSERT_TRUE(IsOk(link));
   EXPECT_EQ((*link)["text"], dog_url);
   EXPECT_FALSE(link->contains("media") && !(*link)["media"].is_null());
+
+  // The archive (MAM) carries both media as the live path does.
+  alice.Clear();
+  ASSERT_TRUE(
+      alice.Write("<iq type='set' id='mam'><query xmlns='urn:xmpp:mam:2'><x xmlns='jabber:x:data' "
+                  "type='submit'><field var='FORM_TYPE' type='hidden'><value>urn:xmpp:mam:2"
+                  "</value></field><field var='with'><value>bob@localhost</value></field></x>"
+                  "</query></iq>"));
+  ASSERT_TRUE(alice.ReadFor("</fin>")) << alice.text();
+  EXPECT_TRUE(Has(alice.text(), "<body>" + slot.get_url + "</body><x xmlns='jabber:x:oob'><url>" +
+                                    slot.get_url + "</url></x>"))
+      << alice.text();
+  EXPECT_TRUE(Has(alice.text(), "<url>" + dog_url + "</url>")) << alice.text();
+  EXPECT_TRUE(Has(alice.text(), "<body>" + dog_url + "</body></message>")) << "the link as text";
 }
 
 // In a room too: a groupchat linking the sender's upload is a media message of the group, and
