@@ -129,6 +129,14 @@ Status SetMetricsListen(Config& config, const std::string& text) {
   return Status::Ok();
 }
 
+// An address users reach the server at: http(s)://HOST[:PORT][/PATH], no final '/', no
+// query or fragment (public-url, xmpp-upload-url).
+bool IsBaseUrl(const std::string& v) {
+  const bool scheme = v.starts_with("http://") || v.starts_with("https://");
+  return scheme && !v.ends_with("/") && v.size() <= 200 &&
+         v.find_first_of(" \t\r\n#?") == std::string::npos;
+}
+
 // --- XMPP (docs/xmpp.md) ---
 
 Status SetXmppListen(Config& config, const std::string& text) {
@@ -230,6 +238,17 @@ const std::vector<Option>& Options() {
           "resume it after the connection is lost; 0: no resume (300)",
           0, 24 * 3600,
           [](Config& c, int64_t v) { c.xmpp.c2s.resume_timeout_s = static_cast<int>(v); }),
+      {"xmpp-upload-url",
+       "http(s)://HOST[:PORT][/PATH] of this server's HTTP listener as XMPP clients reach it, "
+       "for the URLs of XEP-0363 upload slots (public-url; without it http(s)://the "
+       "listen address)",
+       [](Config& c, const std::string& v) -> Status {
+         if (!IsBaseUrl(v)) {
+           return Invalid("xmpp-upload-url", "must be http(s)://HOST[:PORT][/PATH], no final /");
+         }
+         c.xmpp.c2s.upload_base_url = v;
+         return Status::Ok();
+       }},
       {"metrics-token",
        "bearer token GET /metrics needs; also serves /metrics on the main listener; put it in "
        "the config file, not on the command line (none)",
@@ -277,9 +296,7 @@ const std::vector<Option>& Options() {
        "the web app's address as users reach it (https://chat.example.org), for the links in "
        "verification and password-reset mails (none: the mails carry the code alone)",
        [](Config& c, const std::string& v) -> Status {
-         const bool scheme = v.starts_with("http://") || v.starts_with("https://");
-         if (!scheme || v.ends_with("/") || v.size() > 200 ||
-             v.find_first_of(" \t\r\n#?") != std::string::npos) {
+         if (!IsBaseUrl(v)) {
            return Invalid("public-url", "must be http(s)://HOST[:PORT][/PATH] without a final /");
          }
          c.email.public_url = v;

@@ -38,6 +38,7 @@
 #include "chat/media/media_cleanup.h"
 #include "chat/media/media_service.h"
 #include "chat/media/stickers.h"
+#include "chat/media/upload_slots.h"
 #include "chat/messaging/digest_source.h"
 #include "chat/messaging/message_writer.h"
 #include "chat/messaging/pruner.h"
@@ -333,6 +334,13 @@ int Main(int argc, char** argv) {
                                                    *mailer, config->push.digest);
   }
   chat::MediaService media(**store, writer, **blobs, media_options);
+  // XEP-0363 upload slots for XMPP clients: capability URLs signed with the secret key
+  // (chat/media/upload_slots.h), served by the HTTP listener when XMPP is on.
+  const auth::SecretBox& slot_key = **secret_key;
+  chat::UploadSlots upload_slots(**store, media,
+                                 [&slot_key](std::string_view message, std::string_view context) {
+                                   return slot_key.Mac(message, context);
+                                 });
   chat::MediaCleanup media_cleanup(media,
                                    std::chrono::milliseconds(config->media_cleanup_interval_ms));
   // Retention policies and the pruner (chat/messaging/pruner.h), beside the traffic, in small
@@ -395,7 +403,8 @@ int Main(int argc, char** argv) {
                                                    &reports,
                                                    retention,
                                                    &stickers,
-                                                   xmpp_websocket});
+                                                   xmpp_websocket,
+                                                   config->xmpp.enabled ? &upload_slots : nullptr});
   // What the modules keep themselves, read at each scrape.
   metrics_registry.AddGaugeFunction("parley_connections", "Open TCP connections.", {},
                                     [&server] { return double(server.open_connections()); });
@@ -425,9 +434,18 @@ int Main(int argc, char** argv) {
   // With a certificate, STARTTLS is required on it: the HTTP server's, reloaded with it on SIGHUP.
   std::optional<uint16_t> xmpp_port;
   if (config->xmpp.enabled) {
+    // The slots' URLs name the HTTP listener: as configured, else as bound.
+    std::string& upload_url = config->xmpp.c2s.upload_base_url;
+    if (upload_url.empty()) upload_url = config->email.public_url;
+    if (upload_url.empty()) {
+      const std::string& host = config->server.host;
+      upload_url = std::string(server.tls_context() != nullptr ? "https://" : "http://") +
+                   (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+                   std::to_string(*port);
+    }
     xmpp_server = std::make_unique<xmpp::XmppServer>(
         config->xmpp, xmpp::XmppServices{auth, chat, social, groups, hub, server.event_loops(),
-                                         server.tls_context()});
+                                         server.tls_context(), &upload_slots});
     auto started = xmpp_server->Start();
     if (!started.ok()) return Fail(started.status());
     xmpp_port = *started;

@@ -84,6 +84,25 @@ SecretBox::SecretBox(std::string_view key) {
 
 SecretBox::~SecretBox() { sodium_memzero(key_.data(), key_.size()); }
 
+// The context (which holds no NUL) and a NUL come first, so no two (context, message) pairs
+// hash the same bytes.
+std::string SecretBox::Mac(std::string_view message, std::string_view context) const {
+  constexpr size_t kMacBytes = 16;
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, key_.data(), key_.size(), kMacBytes);
+  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(context.data()),
+                            context.size());
+  const unsigned char separator = 0;
+  crypto_generichash_update(&state, &separator, 1);
+  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(message.data()),
+                            message.size());
+  unsigned char mac[kMacBytes];
+  crypto_generichash_final(&state, mac, kMacBytes);
+  char hex[2 * kMacBytes + 1];
+  sodium_bin2hex(hex, sizeof hex, mac, kMacBytes);
+  return std::string(hex, 2 * kMacBytes);
+}
+
 std::string SecretBox::Seal(std::string_view plaintext, std::string_view context) const {
   std::string sealed(kHeaderBytes + plaintext.size() + kTagBytes, '\0');
   auto* out = reinterpret_cast<unsigned char*>(sealed.data());

@@ -40,6 +40,10 @@ class SecretBox {
 
   std::string Seal(std::string_view plaintext, std::string_view context) const;
   Result<std::string> Open(std::string_view sealed, std::string_view context) const;
+  // A 16-byte keyed BLAKE2b of `message` under a subkey of the key for `context` (capability
+  // URLs: chat/media/upload_slots.h), as 32 lowercase hex digits. Another key, context or
+  // message gives an unrelated value.
+  std::string Mac(std::string_view message, std::string_view context) const;
 
  private:
   explicit SecretBox(std::string_view key);

@@ -72,22 +72,26 @@ void SetMediaHeaders(http::response_header<>& head, const Request& request,
   head.set(http::field::content_disposition, Disposition(file, thumbnail));
 }
 
-struct OpenedMedia {
-  chat::MediaFile file;
-  beast::file handle;
-  int64_t size = 0;
-  std::string redirect;  // a presigned URL of the blob store (redirect_downloads)
-};
+// 302 to the presigned URL; not cached, since the URL expires soon.
+ApiResponse RedirectToStore(const Request& request, const OpenedMedia& opened) {
+  Response response{http::status::found, request.version()};
+  response.set(http::field::server, "parleyd");
+  response.set(http::field::location, opened.redirect);
+  response.set(http::field::cache_control, "no-store");
+  SetSecurityHeaders(response.base(), Policy::kInert);
+  response.keep_alive(request.keep_alive());
+  response.prepare_payload();
+  return response;
+}
 
-// Blocking: runs on a worker. The blob is opened at once, so a cleanup that removes it later
-// does not cut the download short.
-Result<OpenedMedia> OpenMedia(chat::MediaService& media, int64_t user_id, const std::string& id,
-                              bool thumbnail) {
-  auto file = media.Open(user_id, id, thumbnail);
+}  // namespace
+
+Result<OpenedMedia> OpenMediaFile(chat::MediaService& media, Result<chat::MediaFile> file,
+                                  bool thumbnail) {
   if (!file.ok()) return file.status();
   OpenedMedia opened{std::move(*file), beast::file(), 0, ""};
   if (media.options().redirect_downloads) {
-    // Issued only after Open checked the reader, like a proxied download.
+    // Issued only after the reader was checked, like a proxied download.
     auto url = media.DownloadUrl(opened.file, std::string(ServedType(opened.file.mime)),
                                  Disposition(opened.file, thumbnail));
     if (!url.ok()) return url.status();
@@ -103,19 +107,7 @@ Result<OpenedMedia> OpenMedia(chat::MediaService& media, int64_t user_id, const 
   return opened;
 }
 
-// 302 to the presigned URL; not cached, since the URL expires soon.
-ApiResponse RedirectToStore(const Request& request, const OpenedMedia& opened) {
-  Response response{http::status::found, request.version()};
-  response.set(http::field::server, "parleyd");
-  response.set(http::field::location, opened.redirect);
-  response.set(http::field::cache_control, "no-store");
-  SetSecurityHeaders(response.base(), Policy::kInert);
-  response.keep_alive(request.keep_alive());
-  response.prepare_payload();
-  return response;
-}
-
-ApiResponse ServeOpened(const Request& request, OpenedMedia& opened, bool thumbnail) {
+ApiResponse ServeOpenedMedia(const Request& request, OpenedMedia& opened, bool thumbnail) {
   if (!opened.redirect.empty()) return RedirectToStore(request, opened);
   if (NotModified(request, opened.file)) {
     Response response{http::status::not_modified, request.version()};
@@ -160,8 +152,6 @@ ApiResponse ServeOpened(const Request& request, OpenedMedia& opened, bool thumbn
   }
   return reply;
 }
-
-}  // namespace
 
 bool IsUploadChunk(http::verb method, std::string_view target) {
   constexpr std::string_view kUploads = "/api/v1/uploads/";
@@ -221,10 +211,11 @@ awaitable<std::optional<ApiResponse>> HandleMediaDownload(const Request& request
   }
   const bool thumbnail = Matches(path, {"api", "v1", "media", "*", "thumbnail"});
   if (!thumbnail && !Matches(path, {"api", "v1", "media", "*"})) co_return std::nullopt;
-  auto opened = co_await OnWorker(context.workers,
-                                  [&] { return OpenMedia(media, me.user.id, path[3], thumbnail); });
+  auto opened = co_await OnWorker(context.workers, [&] {
+    return OpenMediaFile(media, media.Open(me.user.id, path[3], thumbnail), thumbnail);
+  });
   if (!opened.ok()) co_return ErrorResponse(request, opened.status());
-  co_return ServeOpened(request, *opened, thumbnail);
+  co_return ServeOpenedMedia(request, *opened, thumbnail);
 }
 
 }  // namespace parley::net

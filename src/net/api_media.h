@@ -6,7 +6,10 @@
 #define PARLEY_NET_API_MEDIA_H_
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/file.hpp>
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "net/api.h"
@@ -25,6 +28,21 @@ boost::asio::awaitable<std::optional<ApiResponse>> HandleMediaDownload(const Req
                                                                        const Segments& path,
                                                                        const auth::Principal& me,
                                                                        Context& context);
+
+// A media file ready to serve as GET /api/v1/media/{id} serves it.
+struct OpenedMedia {
+  chat::MediaFile file;
+  boost::beast::file handle;
+  int64_t size = 0;
+  std::string redirect;  // a presigned URL of the blob store (redirect_downloads)
+};
+// Blocking (on a worker): opens the blob of `file` (one MediaService call returned, having
+// checked the reader) at once, so a later cleanup does not cut the download short; or makes the
+// blob store's URL (redirect_downloads). `file`'s error is returned as it is.
+Result<OpenedMedia> OpenMediaFile(chat::MediaService& media, Result<chat::MediaFile> file,
+                                  bool thumbnail);
+// The response: ranges, ETag/If-None-Match, HEAD, or the redirect.
+ApiResponse ServeOpenedMedia(const Request& request, OpenedMedia& opened, bool thumbnail);
 
 // Whether the request is a chunk PUT, whose body limit is the upload chunk size rather than
 // the server's max_body_bytes, and whose body is streamed to the upload (net/upload_chunk.h).

@@ -20,6 +20,7 @@
 #include "chat/groups/groups.h"
 #include "chat/media/media_service.h"
 #include "chat/media/stickers.h"
+#include "chat/media/upload_slots.h"
 #include "chat/messaging/retention.h"
 #include "chat/notices/notices.h"
 #include "chat/notices/reports.h"
@@ -80,6 +81,8 @@ struct Context {
   chat::Stickers* stickers = nullptr;
   // XMPP over WebSocket at /xmpp-websocket (Services::xmpp_websocket); empty: that path is 404.
   WebSocketHandler xmpp_websocket;
+  // Upload slots' PUT and GET at /xmpp-upload/ (Services::upload_slots); null: 404.
+  chat::UploadSlots* upload_slots = nullptr;
 
   // The event loops, one per I/O thread, in hub slice order: a connection on loops[i] attaches
   // to the hub's slice i (set once by the Server before it runs).

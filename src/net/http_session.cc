@@ -25,6 +25,7 @@
 #include "net/request_head.h"
 #include "net/request_log.h"
 #include "net/upload_chunk.h"
+#include "net/upload_slot_http.h"
 #include "net/ws_session.h"
 #include "proto/server_frames.h"
 
@@ -197,6 +198,12 @@ awaitable<Answer> Exchange(tls::Stream& stream, beast::flat_buffer& buffer, Head
         ErrorResponse(head, Status(Code::kUnavailable, "the server is shutting down"));
     response.keep_alive(false);
     co_return Answer{std::move(response), true};
+  }
+  if (IsUploadSlotRequest(target) && !beast::websocket::is_upgrade(head)) {
+    // Capability URLs: the token in the path is the credential (net/upload_slot_http.h).
+    auto serving = ServeUploadSlot(stream, buffer, parser, context, ec);
+    SlotAnswer answer = co_await std::move(serving);
+    co_return Answer{std::move(answer.response), answer.body_unread};
   }
   const bool needs_token = NeedsToken(method, target);
   const bool chunk = needs_token && IsUploadChunk(method, target);

@@ -72,6 +72,7 @@ struct Server::Impl {
     context.retention = &services.retention;
     context.stickers = services.stickers;
     context.xmpp_websocket = services.xmpp_websocket;
+    context.upload_slots = services.upload_slots;
     // One hub slice per event loop: a connection attaches to the slice of the loop it runs on.
     std::vector<chat::SlicePoster> posters;
     for (auto& loop : io_loops) {

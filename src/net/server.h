@@ -39,6 +39,7 @@
 #include "chat/groups/groups.h"
 #include "chat/media/media_service.h"
 #include "chat/media/stickers.h"
+#include "chat/media/upload_slots.h"
 #include "chat/messaging/retention.h"
 #include "chat/notices/notices.h"
 #include "chat/notices/reports.h"
@@ -135,6 +136,9 @@ struct Services {
   // Takes WebSocket upgrades at /xmpp-websocket (net/websocket_handoff.h: the XMPP front door,
   // set when XMPP is on); empty: that path is 404.
   WebSocketHandler xmpp_websocket = {};
+  // XEP-0363 upload slots at /xmpp-upload/ (chat/media/upload_slots.h; set when XMPP is on);
+  // null: that path is 404.
+  chat::UploadSlots* upload_slots = nullptr;
 };
 
 class Server {

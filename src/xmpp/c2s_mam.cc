@@ -83,7 +83,9 @@ awaitable<void> C2sSession::HandleMam(const XmlElement& iq) {
     }
     if (!conversation)
       return std::make_pair(Result<ArchivePage>(ArchivePage{.complete = true}), listed);
-    return std::make_pair(ReadArchivePage(services_.chat, user_id_, *conversation, *query), listed);
+    return std::make_pair(ReadArchivePage(services_.chat, user_id_, *conversation, *query,
+                                          bool(services_.encoder.media_url())),
+                          listed);
   });
   auto [page, listed] = co_await std::move(reading);
   for (const store::ConversationSummary& summary : listed) {
@@ -104,7 +106,8 @@ awaitable<void> C2sSession::HandleMam(const XmlElement& iq) {
                           .id = "mam-" + std::to_string(++next_id_),
                           .original_from = mine ? self : contact,
                           .original_to = mine ? contact : self,
-                          .type = "chat"}));
+                          .type = "chat",
+                          .media_url = &services_.encoder.media_url()}));
   }
   Reply(iq, MamFin(*page));
 }

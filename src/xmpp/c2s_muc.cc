@@ -324,6 +324,7 @@ awaitable<void> C2sSession::HandleGroupchat(const XmlElement& message, const Jid
   if (reflections_.size() >= kMaxReflections) reflections_.clear();  // acks that never came
   reflections_[client_id] = {*room, body->text};
   chat::SendCommand command{user_id_, std::move(client_id), 0, *room, body->text};
+  co_await AttachOwnUpload(message, command);  // XEP-0363 (c2s_upload.cc)
   services_.chat.Send(std::move(command), weak_from_this());
 }
 

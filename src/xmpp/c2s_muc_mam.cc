@@ -34,7 +34,9 @@ awaitable<void> C2sSession::HandleRoomMam(const XmlElement& iq, int64_t room) {
     std::vector<store::User> senders;
   };
   auto reading = net::OnWorker(services_.workers, [this, room, &query]() {
-    Read read{ReadArchivePage(services_.chat, user_id_, room, *query), {}};
+    Read read{ReadArchivePage(services_.chat, user_id_, room, *query,
+                              bool(services_.encoder.media_url())),
+              {}};
     if (!read.page.ok()) return read;
     std::unordered_map<int64_t, bool> asked;
     for (const store::Message& message : read.page->messages) {
@@ -62,7 +64,8 @@ awaitable<void> C2sSession::HandleRoomMam(const XmlElement& iq, int64_t room) {
          .from = room_jid,
          .id = "mam-" + std::to_string(++next_id_),
          .original_from = sender == usernames_.end() ? room_jid : room_jid + "/" + sender->second,
-         .type = "groupchat"}));
+         .type = "groupchat",
+         .media_url = &services_.encoder.media_url()}));
   }
   Reply(iq, MamFin(*read.page));
 }

@@ -46,6 +46,7 @@
 #include "chat/fanout/hub.h"
 #include "chat/fanout/peer.h"
 #include "chat/groups/groups.h"
+#include "chat/media/upload_slots.h"
 #include "chat/service.h"
 #include "chat/social/social.h"
 #include "net/connection_limiter.h"
@@ -79,6 +80,8 @@ struct C2sServices {
   chat::Groups& groups;     // MUC moderation (c2s_muc_admin.cc)
   MucOccupancy& occupancy;  // the rooms' XMPP occupants on this node
   SmRegistry& sm_sessions;  // the resumable sessions (XEP-0198)
+  // XEP-0363 slots (c2s_upload.cc); null: no upload service.
+  chat::UploadSlots* uploads = nullptr;
 };
 
 class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSession> {
@@ -175,6 +178,14 @@ class C2sSession : public chat::Peer, public std::enable_shared_from_this<C2sSes
 
   // --- XEP-0191 blocking (c2s_blocking.cc) ---
   boost::asio::awaitable<void> HandleBlocking(const XmlElement& iq);
+
+  // --- XEP-0363 HTTP upload: the upload.DOMAIN service (c2s_upload.cc) ---
+  boost::asio::awaitable<void> HandleUploadIq(const XmlElement& iq);
+  // A message whose body (or XEP-0066 url) is the GET URL of the user's own upload sends that
+  // media: `command` gets it (and no text when the body was just the URL). Anything else, a
+  // link to another user's upload among them, stays text.
+  boost::asio::awaitable<void> AttachOwnUpload(const XmlElement& message,
+                                               chat::SendCommand& command);
 
   // --- MUC rooms = groups (c2s_muc.cc) ---
   boost::asio::awaitable<void> HandleMucIq(const XmlElement& iq, const Jid& to);

@@ -11,6 +11,7 @@
 #include "xmpp/muc_rooms.h"
 #include "xmpp/namespaces.h"
 #include "xmpp/stanza_error.h"
+#include "xmpp/upload_frames.h"
 #include "xmpp/xml_writer.h"
 
 namespace parley::xmpp {
@@ -96,7 +97,11 @@ awaitable<void> C2sSession::HandleIq(const XmlElement& iq) {
   } else if (payload.ns == kSessionNs && type == "set") {
     Reply(iq);  // RFC 3921's session establishment, a no-op since RFC 6121
   } else if (payload.ns == kDiscoItemsNs && type == "get" && to_server) {
-    Reply(iq, ServerDiscoItems(options_.domain));
+    XmlElement items = ServerDiscoItems(options_.domain);
+    if (services_.uploads != nullptr) items.Add(UploadDiscoItem(options_.domain));
+    Reply(iq, std::move(items));
+  } else if (services_.uploads != nullptr && to == UploadDomain(options_.domain)) {
+    co_await HandleUploadIq(iq);  // XEP-0363
   } else if (std::optional<Jid> jid = ParseJid(to);
              jid && jid->domain == ConferenceDomain(options_.domain)) {
     co_await HandleMucIq(iq, *jid);  // XEP-0045
@@ -201,6 +206,7 @@ awaitable<void> C2sSession::HandleMessage(const XmlElement& message) {
   std::string client_id(message.Attr("id"));
   if (client_id.empty()) client_id = "xmpp-" + RandomHex(8);  // no resend to recognize
   chat::SendCommand command{user_id_, std::move(client_id), *peer, 0, body->text};
+  co_await AttachOwnUpload(message, command);  // XEP-0363 (c2s_upload.cc)
   services_.chat.Send(std::move(command), weak_from_this());
 }
 

@@ -9,14 +9,15 @@ namespace parley::xmpp {
 namespace {
 
 // What the live path sends over XMPP too (xmpp_frames.cc), plus the tombstones of deletions.
-bool Archived(const store::Message& message) {
-  return message.kind == store::MessageKind::kText && (message.deleted || !message.text.empty());
+bool Archived(const store::Message& message, bool with_media) {
+  return message.kind == store::MessageKind::kText &&
+         (message.deleted || !message.text.empty() || (with_media && message.media));
 }
 
 }  // namespace
 
 Result<ArchivePage> ReadArchivePage(chat::Service& chat, int64_t user_id, int64_t conversation_id,
-                                    const MamQuery& query) {
+                                    const MamQuery& query, bool with_media) {
   ArchivePage page;
   const int batch = std::min(chat.options().max_history_limit, kMamMaxPage);
   std::optional<int64_t> cursor =
@@ -42,7 +43,7 @@ Result<ArchivePage> ReadArchivePage(chat::Service& chat, int64_t user_id, int64_
         break;
       }
       cursor = message.seq;
-      if (too_new || too_old || !Archived(message)) continue;
+      if (too_new || too_old || !Archived(message, with_media)) continue;
       bytes += message.text.size();
       page.messages.push_back(std::move(message));
       full = static_cast<int>(page.messages.size()) >= query.max || bytes >= kMamMaxPageBytes;
@@ -83,6 +84,13 @@ XmlElement MamResult(const store::Message& message, std::string_view query_id,
     original.Add(XmlElement(std::string(kRetractNs), "retracted"))
         .Set("stamp",
              FormatDateTime(message.edited_at > 0 ? message.edited_at : message.created_at));
+  } else if (message.media && address.media_url != nullptr && *address.media_url) {
+    // As on the live path (xmpp_frames.cc): the URL as body and XEP-0066 oob, the text as desc.
+    const std::string url = (*address.media_url)(*message.media);
+    original.AddText(std::string(kClientNs), "body", url);
+    XmlElement& oob = original.Add(XmlElement(std::string(kOobNs), "x"));
+    oob.AddText(std::string(kOobNs), "url", url);
+    if (!message.text.empty()) oob.AddText(std::string(kOobNs), "desc", message.text);
   } else {
     original.AddText(std::string(kClientNs), "body", message.text);
   }

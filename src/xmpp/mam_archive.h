@@ -2,8 +2,9 @@
 // one, or a room's group), read through chat::Service::History, the call and the read rules
 // of the WebSocket history request (only a member reads; a late joiner from their join on).
 // What the page holds is what the native history shows that XMPP can carry: text messages,
-// with their current text when edited and as a tombstone when deleted; operations, media,
-// stickers and events are skipped.
+// with their current text when edited and as a tombstone when deleted, and with `with_media`
+// messages with media (as their URL: MamAddress::media_url); operations, stickers and events
+// are skipped.
 // start/end are compared with a message's commit time, which grows with its seq.
 //
 // Bounds: at most kMamMaxPage messages, about kMamMaxPageBytes of text, and kMamScanRounds
@@ -21,6 +22,7 @@
 #include "chat/service.h"
 #include "xmpp/mam_query.h"
 #include "xmpp/xml_element.h"
+#include "xmpp/xmpp_frames.h"
 
 namespace parley::xmpp {
 
@@ -48,6 +50,8 @@ struct MamAddress {
   std::string original_from;
   std::string original_to;
   std::string_view type;  // "chat" or "groupchat"
+  // A media's URL (XmppFrameEncoder::media_url); null or empty: media are not mapped.
+  const MediaUrl* media_url = nullptr;
 };
 
 // One archived message as an XEP-0313 result (section 4.2): its seq as the archive id, its
@@ -57,7 +61,7 @@ XmlElement MamResult(const store::Message& message, std::string_view query_id,
                      const MamAddress& address);
 
 Result<ArchivePage> ReadArchivePage(chat::Service& chat, int64_t user_id, int64_t conversation_id,
-                                    const MamQuery& query);
+                                    const MamQuery& query, bool with_media = false);
 
 }  // namespace parley::xmpp
 

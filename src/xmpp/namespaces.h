@@ -31,6 +31,7 @@ inline constexpr std::string_view kMucNs = "http://jabber.org/protocol/muc";  //
 inline constexpr std::string_view kMucUserNs = "http://jabber.org/protocol/muc#user";
 inline constexpr std::string_view kMucAdminNs = "http://jabber.org/protocol/muc#admin";
 inline constexpr std::string_view kRsmNs = "http://jabber.org/protocol/rsm";  // XEP-0059
+inline constexpr std::string_view kOobNs = "jabber:x:oob";                    // XEP-0066
 inline constexpr std::string_view kChatStatesNs = "http://jabber.org/protocol/chatstates";  // 0085
 inline constexpr std::string_view kReceiptsNs = "urn:xmpp:receipts";          // XEP-0184
 inline constexpr std::string_view kBlockingNs = "urn:xmpp:blocking";          // XEP-0191
@@ -41,6 +42,7 @@ inline constexpr std::string_view kCarbonsNs = "urn:xmpp:carbons:2";          //
 inline constexpr std::string_view kForwardNs = "urn:xmpp:forward:0";          // XEP-0297
 inline constexpr std::string_view kMamNs = "urn:xmpp:mam:2";                  // XEP-0313
 inline constexpr std::string_view kStanzaIdNs = "urn:xmpp:sid:0";             // XEP-0359
+inline constexpr std::string_view kHttpUploadNs = "urn:xmpp:http:upload:0";   // XEP-0363
 inline constexpr std::string_view kRetractNs = "urn:xmpp:message-retract:1";  // XEP-0424
 
 // XEP-0333 chat markers.

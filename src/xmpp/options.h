@@ -21,6 +21,7 @@ struct C2sOptions {
   bool allow_plain_without_tls = false;     // offer SASL PLAIN on a stream without TLS
   int resume_timeout_s = 300;               // XEP-0198: a lost stream waits (0: no resume)
   size_t max_unacked_stanzas = 1000;        // XEP-0198: kept unacknowledged, then closed
+  std::string upload_base_url;              // XEP-0363: http(s)://host[:port] of the slots' URLs
 };
 
 // The listener (xmpp_server.h).

@@ -22,11 +22,20 @@ chat::SharedFrame Nothing() {
 }
 
 // The rest of a <message from='...: the client's id, the body and the seq as the stanza id
-// (XEP-0359) assigned by this server.
-std::string MessageTail(const store::Message& message, std::string_view domain) {
+// (XEP-0359) assigned by this server. A media goes as its URL, both the body and XEP-0066's
+// <x xmlns='jabber:x:oob'> (what clients show inline), the message's text as its description.
+std::string MessageTail(const store::Message& message, std::string_view domain,
+                        std::string_view media_url) {
   std::string tail = "' type='chat'";
   if (!message.client_id.empty()) tail += " id='" + XmlEscape(message.client_id) + "'";
-  tail += "><body>" + XmlEscape(message.text) + "</body>";
+  if (media_url.empty()) {
+    tail += "><body>" + XmlEscape(message.text) + "</body>";
+  } else {
+    tail += "><body>" + XmlEscape(media_url) + "</body><x xmlns='" + std::string(kOobNs) +
+            "'><url>" + XmlEscape(media_url) + "</url>";
+    if (!message.text.empty()) tail += "<desc>" + XmlEscape(message.text) + "</desc>";
+    tail += "</x>";
+  }
   tail += "<stanza-id xmlns='urn:xmpp:sid:0' id='" + std::to_string(message.seq) + "' by='" +
           XmlEscape(domain) + "'/></message>";
   return tail;
@@ -50,15 +59,18 @@ chat::SharedFrame XmppFrameEncoder::Encode(const chat::Event& event) const {
   namespace events = chat::events;
   if (auto* committed = std::get_if<events::MessageCommitted>(&event)) {
     const store::Message& message = committed->message;
-    if (message.kind != store::MessageKind::kText || message.text.empty() || message.deleted) {
-      return Nothing();  // media, stickers, edits, reactions, group events: not yet mapped
+    const std::string media_url =
+        message.media && media_url_ ? media_url_(*message.media) : std::string();
+    if (message.kind != store::MessageKind::kText || (message.text.empty() && media_url.empty()) ||
+        message.deleted) {
+      return Nothing();  // stickers, edits, reactions, group events: not yet mapped
     }
     std::string route = RouteLine('m', message.sender_id, message.conversation_id);
     if (committed->direct_recipient_id != 0) {  // "m <user> <conversation> <recipient>\n"
       route.back() = ' ';
       route += std::to_string(committed->direct_recipient_id) + "\n";
     }
-    return chat::MakeFrame(route + MessageTail(message, domain_));
+    return chat::MakeFrame(route + MessageTail(message, domain_, media_url));
   }
   if (auto* acked = std::get_if<events::Acked>(&event)) {  // to the sending device only
     if (acked->message.kind != store::MessageKind::kText) return Nothing();

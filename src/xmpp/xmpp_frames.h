@@ -24,21 +24,31 @@
 #define PARLEY_XMPP_XMPP_FRAMES_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "chat/fanout/frame_encoder.h"
+#include "store/types.h"
 
 namespace parley::xmpp {
 
+// The URL an XMPP client fetches a media at (an upload slot's GET URL: upload_frames.h).
+using MediaUrl = std::function<std::string(const store::Media& media)>;
+
 class XmppFrameEncoder : public chat::FrameEncoder {
  public:
-  explicit XmppFrameEncoder(std::string domain) : domain_(std::move(domain)) {}
+  // `media_url` empty: messages with media are sent with their text only (none without).
+  explicit XmppFrameEncoder(std::string domain, MediaUrl media_url = {})
+      : domain_(std::move(domain)), media_url_(std::move(media_url)) {}
   chat::SharedFrame Encode(const chat::Event& event) const override;
+  // Empty when media are not mapped (no upload service).
+  const MediaUrl& media_url() const { return media_url_; }
 
  private:
   const std::string domain_;
+  const MediaUrl media_url_;
 };
 
 struct Route {

@@ -17,6 +17,7 @@
 #include "net/connection_limiter.h"
 #include "net/work_pool.h"
 #include "xmpp/tcp_transport.h"
+#include "xmpp/upload_frames.h"
 #include "xmpp/websocket_transport.h"
 
 namespace parley::xmpp {
@@ -26,16 +27,29 @@ using tcp = asio::ip::tcp;
 // XEP-0198: the sessions of one user that wait detached for a resume at most.
 constexpr size_t kMaxDetachedPerUser = 4;
 
+namespace {
+
+// Media reach XMPP clients as the GET URLs of upload slots (XEP-0363, docs/xmpp.md "HTTP
+// upload"); without the upload service, not at all.
+MediaUrl MediaUrlOf(const chat::UploadSlots* slots, std::string base) {
+  if (slots == nullptr) return {};
+  return [slots, base = std::move(base)](const store::Media& media) {
+    return SlotUrl(base, slots->GetTokenOf(media.id), media.name);
+  };
+}
+
+}  // namespace
+
 struct XmppServer::Impl {
   Impl(XmppOptions opts, XmppServices svc)
       : options(std::move(opts)),
         services(svc),
-        encoder(options.c2s.domain),
+        encoder(options.c2s.domain, MediaUrlOf(services.uploads, options.c2s.upload_base_url)),
         workers(static_cast<size_t>(std::max(1, options.worker_threads))),
         hashing(std::max(1, options.hashing_threads), options.hashing_queue),
-        c2s{services.auth, services.chat, services.social, services.hub,
-            workers,       hashing,       encoder,         services.tls,
-            shutting_down, services.groups, occupancy,     sm_sessions},
+        c2s{services.auth, services.chat, services.social, services.hub,  workers,
+            hashing,       encoder,       services.tls,    shutting_down, services.groups,
+            occupancy,     sm_sessions,   services.uploads},
         connections(options.max_connections, options.max_connections_per_address),
         acceptor(*services.loops.front()) {}
 

@@ -24,6 +24,7 @@
 #include "base/status.h"
 #include "chat/fanout/hub.h"
 #include "chat/groups/groups.h"
+#include "chat/media/upload_slots.h"
 #include "chat/service.h"
 #include "chat/social/social.h"
 #include "net/websocket_handoff.h"
@@ -42,6 +43,8 @@ struct XmppServices {
   // The event loops, one per I/O thread, in Hub slice order (net::Server::event_loops).
   std::vector<boost::asio::io_context*> loops;
   const tls::ServerContext* tls = nullptr;  // null: no STARTTLS (docs/xmpp.md)
+  // XEP-0363 slots (their URLs begin with options.c2s.upload_base_url); null: no upload service.
+  chat::UploadSlots* uploads = nullptr;
 };
 
 class XmppServer {

@@ -380,6 +380,10 @@ TEST(ConfigTest, XmppSettings) {
   auto resume = ParseConfig({"--xmpp-resume-timeout-s", "0"});
   ASSERT_TRUE(resume.ok()) << resume.status().message();
   EXPECT_EQ(resume->xmpp.c2s.resume_timeout_s, 0);
+  EXPECT_EQ(set->xmpp.c2s.upload_base_url, "") << "filled at start-up (public-url, the listener)";
+  auto upload = ParseConfig({"--xmpp-upload-url", "https://chat.example.org/parley"});
+  ASSERT_TRUE(upload.ok()) << upload.status().message();
+  EXPECT_EQ(upload->xmpp.c2s.upload_base_url, "https://chat.example.org/parley");
 
   for (const std::vector<std::string>& bad :
        std::vector<std::vector<std::string>>{{"--xmpp-listen", "5222"},
@@ -388,6 +392,11 @@ TEST(ConfigTest, XmppSettings) {
                                              {"--xmpp-max-connections", "many"},
                                              {"--xmpp-resume-timeout-s", "-1"},
                                              {"--xmpp-resume-timeout-s", "86401"},
+                                             {"--xmpp-upload-url", "chat.example.org"},
+                                             {"--xmpp-upload-url", "https://chat.example.org/"},
+                                             {"--xmpp-upload-url", "https://a b"},
+                                             {"--xmpp-upload-url", "https://chat.example.org?x"},
+                                             {"--xmpp-upload-url", "ftp://chat.example.org"},
                                              {"--xmpp-listen", "127.0.0.1:70000"},
                                              {"--xmpp-domain", ""},
                                              {"--xmpp-domain", "Chat.Example.org"},

@@ -38,6 +38,22 @@ TEST(SecretBoxTest, SealsAndOpensWithTheSameKeyAndContext) {
   EXPECT_EQ(SecretBox::FromKey("short").status().code(), Code::kInvalidArgument);
 }
 
+TEST(SecretBoxTest, MacsDependOnKeyContextAndMessageOnly) {
+  auto box = SecretBox::FromKey(std::string(32, 'k'));
+  auto other = SecretBox::FromKey(std::string(32, 'o'));
+  ASSERT_TRUE(box.ok() && other.ok());
+  const std::string mac = (*box)->Mac("u_0123", "put");
+  EXPECT_EQ(mac.size(), 32u);
+  EXPECT_EQ(mac.find_first_not_of("0123456789abcdef"), std::string::npos) << mac;
+  EXPECT_EQ((*box)->Mac("u_0123", "put"), mac) << "deterministic";
+  EXPECT_NE((*box)->Mac("u_0124", "put"), mac);
+  EXPECT_NE((*box)->Mac("u_0123", "get"), mac);
+  EXPECT_NE((*other)->Mac("u_0123", "put"), mac);
+  // The context and the message do not run into each other.
+  EXPECT_NE((*box)->Mac("tu_0123", "pu"), mac);
+  EXPECT_NE((*box)->Mac("", ""), (*box)->Mac(std::string(1, '\0'), ""));
+}
+
 TEST(SecretBoxTest, KeyFileIsCreatedOnce0600AndABadOneIsRefused) {
   TempDir dir;
   const std::string path = dir.path() + "/secrets.key";

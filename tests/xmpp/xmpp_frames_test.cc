@@ -5,6 +5,7 @@
 
 #include "xmpp/jid.h"
 #include "xmpp/stanza_error.h"
+#include "xmpp/upload_frames.h"
 #include "xmpp/xml_stream_reader.h"
 
 namespace parley::xmpp {
@@ -36,6 +37,61 @@ std::vector<XmlElement> CompletedStanzas(const chat::SharedFrame& frame, std::st
 XmlElement Completed(const chat::SharedFrame& frame, std::string_view head) {
   std::vector<XmlElement> stanzas = CompletedStanzas(frame, head, 1);
   return stanzas.empty() ? XmlElement{} : std::move(stanzas.front());
+}
+
+// XEP-0363/XEP-0066: a media goes as its URL, in the body and in oob, the text as its desc;
+// without a URL maker, a media message without text is nothing for XMPP.
+TEST(XmppFrames, AMediaMessageCarriesItsUrlAsBodyAndOob) {
+  store::Message message;
+  message.conversation_id = 7;
+  message.seq = 5;
+  message.sender_id = 3;
+  message.client_id = "c-1";
+  message.media = store::Media{};
+  message.media->id = "m_ab";
+  message.media->name = "a&b'<c>.png";
+  XmppFrameEncoder encoder("example.org", [](const store::Media& media) {
+    return SlotUrl("https://chat.example.org", "TOKEN-" + media.id, media.name);
+  });
+  const std::string url = "https://chat.example.org/xmpp-upload/TOKEN-m_ab/a%26b%27%3Cc%3E.png";
+  XmlElement stanza = Completed(encoder.Encode(chat::events::MessageCommitted{message}),
+                                "<message from='bob@example.org");
+  EXPECT_EQ(stanza.Child("body", "jabber:client")->text, url);
+  const XmlElement* oob = stanza.Child("x", "jabber:x:oob");
+  ASSERT_NE(oob, nullptr);
+  EXPECT_EQ(oob->Child("url", "jabber:x:oob")->text, url);
+  EXPECT_EQ(oob->Child("desc", "jabber:x:oob"), nullptr);
+  ASSERT_NE(stanza.Child("stanza-id", "urn:xmpp:sid:0"), nullptr);
+
+  message.text = "look </desc> & see";
+  stanza = Completed(encoder.Encode(chat::events::MessageCommitted{message}),
+                     "<message from='bob@example.org");
+  EXPECT_EQ(stanza.Child("x", "jabber:x:oob")->Child("desc", "jabber:x:oob")->text,
+            "look </desc> & see");
+
+  message.text.clear();
+  EXPECT_TRUE(
+      XmppFrameEncoder("example.org").Encode(chat::events::MessageCommitted{message})->empty());
+}
+
+TEST(UploadFrames, OnlyUrlsOfTheSlotPathUnderTheBaseNameAToken) {
+  const std::string base = "https://chat.example.org";
+  EXPECT_EQ(TokenOfSlotUrl(base, SlotUrl(base, "abc", "my file.png")), "abc");
+  EXPECT_EQ(TokenOfSlotUrl(base, base + "/xmpp-upload/abc/x"), "abc");
+  for (const std::string& url : {
+           std::string("https://chat.example.org.evil.com/xmpp-upload/abc/x"),
+           std::string("http://chat.example.org/xmpp-upload/abc/x"),
+           base + "/api/v1/media/abc",
+           base + "/xmpp-upload/abc",
+           base + "/xmpp-upload//x",
+           base + "/xmpp-upload/abc/x/y",
+           base + "/xmpp-upload/abc/x?y=1",
+           base + "/xmpp-upload/abc/x y",
+           std::string(""),
+       }) {
+    EXPECT_EQ(TokenOfSlotUrl(base, url), "") << url;
+  }
+  EXPECT_EQ(TokenOfSlotUrl("", "/xmpp-upload/abc/x"), "") << "no base: no upload service";
 }
 
 TEST(XmppFrames, ADirectMessageIsRoutedAndCompletedWithTheSendersJid) {

@@ -314,7 +314,7 @@ Result<store::Media> MediaService::Commit(const store::Upload& upload, store::Me
     if (!thumb.ok()) return thumb.status();
     media.thumbnail_digest = std::move(*thumb);
   }
-  media.id = "m_" + RandomHex(kIdRandomBytes);
+  media.id = "m_" + upload.id.substr(2);  // its upload's random part (chat/media/upload_slots.h)
   media.owner_id = upload.owner_id;
   media.created_at = NowMillis();
   Status committed = writer_.Run([&](store::WriteTxn& txn, ConversationCache&) -> Status {

@@ -127,7 +127,8 @@ class MediaService {
                                                   const ChunkRange& range);
   // Processes the finished upload into a media (see the top of this file). kConflict if not
   // every byte was received; kUnsupportedMedia, kInvalidArgument, kTooLarge from the checks of
-  // the kind (then the upload is gone).
+  // the kind (then the upload is gone). The media's id is "m_" and the upload id's random part
+  // (so an upload slot knows its media's id beforehand: upload_slots.h).
   Result<store::Media> Complete(int64_t owner_id, std::string_view upload_id);
   // Removes the upload and its bytes. kNotFound if there is no such upload of the user.
   Status Abandon(int64_t owner_id, std::string_view upload_id);
