@@ -46,10 +46,24 @@ bool NestsTooDeeply(std::string_view text) {
   return false;
 }
 
+// Whether a string of `text` holds the escape \u0000: no text Parley keeps may hold U+0000
+// (PostgreSQL's text cannot, and no person types it). Raw control characters are invalid JSON
+// already; invalid JSON is left to the parser.
+bool HoldsNulEscape(std::string_view text) {
+  for (size_t i = text.find('\\'); i != std::string_view::npos; i = text.find('\\', i)) {
+    if (text.substr(i + 1, 5) == "u0000") return true;
+    i += 2;  // the escaped character is never the start of another escape
+  }
+  return false;
+}
+
 }  // namespace
 
 ParsedObject ParseObjectKeepingShallowFields(std::string_view text) {
   if (!IsValidUtf8(text)) return {nullptr, Status(Code::kMalformed, "not valid UTF-8")};
+  if (HoldsNulEscape(text)) {
+    return {nullptr, Status(Code::kMalformed, "strings may not hold U+0000")};
+  }
   // nlohmann parses iteratively, but builds the whole tree; a tree too deep to destroy without
   // deep recursion is never built. Nesting within the limit (every frame a client means to
   // send) takes the plain parser; only a frame nesting deeper pays for the parser with a

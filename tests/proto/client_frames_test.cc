@@ -160,6 +160,24 @@ TEST(ClientFramesTest, NestingIsCountedOutsideStringsOnly) {
   EXPECT_EQ(too_deep.id, "n");
 }
 
+TEST(ClientFramesTest, TextMayNotHoldNul) {
+  // U+0000 reaches no store (PostgreSQL's text cannot hold it): malformed wherever it is.
+  for (const char* bad : {R"({"type":"send","id":"z","to":2,"text":"a\u0000b"})",
+                          R"({"type":"send","id":"z","to":2,"text":"a","note":"\u0000"})",
+                          R"({"type":"send","id":"z","to":2,"text":"\\\u0000"})"}) {
+    auto decoded = DecodeClientFrame(bad);
+    ASSERT_FALSE(decoded.frame.ok()) << bad;
+    EXPECT_EQ(decoded.frame.status().code(), Code::kMalformed) << bad;
+  }
+  // An escaped backslash before "u0000" is the text \u0000, which is fine; so is U+0001.
+  auto backslash = DecodeClientFrame(R"({"type":"send","id":"z","to":2,"text":"\\u0000"})");
+  ASSERT_TRUE(backslash.frame.ok()) << backslash.frame.status().message();
+  EXPECT_EQ(std::get<SendFrame>(*backslash.frame).text, "\\u0000");
+  auto one = DecodeClientFrame(R"({"type":"send","id":"z","to":2,"text":"a\u0001"})");
+  ASSERT_TRUE(one.frame.ok());
+  EXPECT_EQ(std::get<SendFrame>(*one.frame).text, "a\x01");
+}
+
 TEST(ClientFramesTest, EchoesReqAndIdEvenWhenTheFrameIsWrong) {
   auto decoded = DecodeClientFrame(R"({"type":"send","id":"c-9","req":"r-1","to":"x"})");
   ASSERT_FALSE(decoded.frame.ok());

@@ -18,6 +18,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -302,7 +303,11 @@ Status PostgresServer::Start() {
 Status PostgresServer::StartOnce(bool* port_taken) {
   Result<ServerUser> user = FindServerUser();
   if (!user.ok()) return user.status();
-  const std::string log_path = dir_.path() + "/postgres.log";
+  // PARLEY_TEST_POSTGRES_LOG keeps the server's log (errors with their statements) after the
+  // temporary directory is gone, for debugging a test.
+  const char* kept_log = std::getenv("PARLEY_TEST_POSTGRES_LOG");
+  const std::string log_path =
+      kept_log != nullptr && *kept_log != '\0' ? kept_log : dir_.path() + "/postgres.log";
   const size_t log_start = ReadFile(log_path).size();
   pid_ = Spawn({bin_dir_ + "/postgres", "-D", data_dir_, "-p", std::to_string(port_), "-c",
                 "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + dir_.path(), "-c",

@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <cctype>
 #include <charconv>
 #include <cstring>
 #include <utility>
@@ -10,6 +11,27 @@ namespace parley::store::postgres {
 namespace {
 
 constexpr Oid kByteaOid = 17;
+
+// Whether `sql` changes rows (INSERT, UPDATE, DELETE, or a WITH that may): the statements that
+// may fail on a constraint the store's code expects and handles.
+bool ChangesRows(std::string_view sql) {
+  size_t start = sql.find_first_not_of(" \t\r\n(");
+  if (start == std::string_view::npos) return false;
+  std::string word;
+  for (size_t i = start; i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])); ++i) {
+    word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i]))));
+  }
+  return word == "INSERT" || word == "UPDATE" || word == "DELETE" || word == "WITH";
+}
+
+// Runs a statement without parameters or rows (the savepoints around a change).
+Status RunSimple(PGconn* connection, const char* sql) {
+  PGresult* result = PQexec(connection, sql);
+  const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+  PQclear(result);
+  if (ok) return Status::Ok();
+  return Status(Code::kInternal, std::string("postgres: ") + sql + " failed");
+}
 
 }  // namespace
 
@@ -25,6 +47,7 @@ PgStatement::PgStatement(PgConnection& connection, PgSql sql, bool is_rollback)
     : connection_(connection),
       sql_(std::move(sql)),
       is_rollback_(is_rollback),
+      changes_rows_(ChangesRows(sql_.text)),
       name_(connection.NextStatementName()),
       parameters_(static_cast<size_t>(sql_.parameter_count)) {}
 
@@ -109,17 +132,34 @@ Status PgStatement::Execute() {
     lengths.push_back(static_cast<int>(parameter.value.size()));
     formats.push_back(parameter.binary ? 1 : 0);
   }
+  // A failed statement aborts a PostgreSQL transaction; in SQLite it fails alone and the
+  // transaction goes on, which the store's code relies on (a duplicate client id is a conflict
+  // for one message of a batch). A change inside a transaction therefore runs inside a savepoint
+  // of its own, rolled back if it fails.
+  const bool guarded = changes_rows_ && connection_.InTransaction();
+  if (guarded) {
+    if (Status status = RunSimple(connection_.handle(), "SAVEPOINT parley_statement");
+        !status.ok()) {
+      return status;
+    }
+  }
   result_ = PQexecPrepared(connection_.handle(), name_.c_str(), sql_.parameter_count, values.data(),
                            lengths.data(), formats.data(), /*resultFormat=*/0);
   switch (PQresultStatus(result_)) {
     case PGRES_TUPLES_OK:
     case PGRES_COMMAND_OK:
     case PGRES_EMPTY_QUERY:
+      if (guarded) return RunSimple(connection_.handle(), "RELEASE SAVEPOINT parley_statement");
       return Status::Ok();
     default: {
       Status status = Fail(result_);
       PQclear(result_);
       result_ = nullptr;
+      if (guarded) {
+        (void)RunSimple(connection_.handle(),
+                        "ROLLBACK TO SAVEPOINT parley_statement; "
+                        "RELEASE SAVEPOINT parley_statement");
+      }
       return status;
     }
   }

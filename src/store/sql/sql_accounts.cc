@@ -58,11 +58,12 @@ Status SqlStore::SetEmail(int64_t user_id, std::string_view address, int64_t now
 
 Result<bool> SqlStore::MarkEmailVerified(int64_t user_id, std::string_view address) {
   return WithWriter("MarkEmailVerified", [&](Db& db) -> Result<bool> {
-    // `address = ?2` compares with the column's NOCASE collation; the exact spelling must
-    // match too, so that the address verified is the address shown.
+    // `address = ?2` compares case-blind (the column is NOCASE, citext on PostgreSQL); the
+    // exact spelling must match too, so that the address verified is the address shown.
+    // `address || ''` is no longer the column, so it compares byte for byte on both databases.
     Result<Statement> stmt = db.Prepare(
         "UPDATE account_emails SET verified = 1 "
-        "WHERE user_id = ?1 AND address = ?2 AND address = ?2 COLLATE BINARY RETURNING user_id");
+        "WHERE user_id = ?1 AND address = ?2 AND address || '' = ?2 RETURNING user_id");
     if (!stmt.ok()) return Internal("MarkEmailVerified", stmt.status());
     stmt->BindInt(1, user_id);
     stmt->BindText(2, address);

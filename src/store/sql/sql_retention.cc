@@ -3,6 +3,7 @@
 // A pruned range is always a prefix of the conversation's seqs, so one number per conversation
 // (pruned_through) tells readers where what remains begins.
 #include <algorithm>
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -62,13 +63,12 @@ Result<std::vector<Candidate>> DueRun(std::string_view op, Db& db, int64_t conve
   return run;
 }
 
-Status RunBound(std::string_view op, Db& db, std::string_view sql, int64_t a, int64_t b,
-                int64_t c) {
+Status RunBound(std::string_view op, Db& db, std::string_view sql,
+                std::initializer_list<int64_t> values) {
   Result<Statement> stmt = db.Prepare(sql);
   if (!stmt.ok()) return Internal(op, stmt.status());
-  stmt->BindInt(1, a);
-  stmt->BindInt(2, b);
-  stmt->BindInt(3, c);
+  int index = 0;
+  for (int64_t value : values) stmt->BindInt(++index, value);
   if (Status s = stmt->Run(); !s.ok()) return Internal(op, s);
   return Status::Ok();
 }
@@ -181,7 +181,7 @@ Result<PruneStep> SqlStore::PruneMessages(int64_t conversation_id, const PruneLi
           "DELETE FROM messages WHERE conversation_id = ?1 AND seq > ?2 AND seq <= ?3",
       };
       for (const char* sql : kSteps) {
-        if (Status s = RunBound(kOp, db, sql, conversation_id, lo, hi); !s.ok()) return s;
+        if (Status s = RunBound(kOp, db, sql, {conversation_id, lo, hi}); !s.ok()) return s;
       }
       if (Status s = RunBound(kOp, db,
                               "UPDATE conversations SET pruned_through = ?2, "
@@ -189,7 +189,7 @@ Result<PruneStep> SqlStore::PruneMessages(int64_t conversation_id, const PruneLi
                               "media_pruned_through = CASE WHEN media_pruned_through > ?2 "
                               "THEN media_pruned_through ELSE ?2 END "
                               "WHERE id = ?1",
-                              conversation_id, hi, run->back().content_count);
+                              {conversation_id, hi, run->back().content_count});
           !s.ok()) {
         return s;
       }
@@ -222,16 +222,19 @@ Result<PruneStep> SqlStore::PruneMedia(int64_t conversation_id, int64_t created_
         ++step.removed;
       }
       step.pruned_through = run->back().seq;
-      constexpr const char* kSteps[] = {
-          "UPDATE messages SET media = '' WHERE conversation_id = ?1 AND seq > ?2 AND seq <= ?3 "
-          "AND media != ''",
-          "UPDATE conversations SET media_pruned_through = ?3 WHERE id = ?1 AND "
-          "media_pruned_through < ?3",
-      };
-      for (const char* sql : kSteps) {
-        if (Status s = RunBound(kOp, db, sql, conversation_id, lo, step.pruned_through); !s.ok()) {
-          return s;
-        }
+      if (Status s = RunBound(kOp, db,
+                              "UPDATE messages SET media = '' WHERE conversation_id = ?1 "
+                              "AND seq > ?2 AND seq <= ?3 AND media != ''",
+                              {conversation_id, lo, step.pruned_through});
+          !s.ok()) {
+        return s;
+      }
+      if (Status s = RunBound(kOp, db,
+                              "UPDATE conversations SET media_pruned_through = ?2 WHERE id = ?1 "
+                              "AND media_pruned_through < ?2",
+                              {conversation_id, step.pruned_through});
+          !s.ok()) {
+        return s;
       }
       return step;
     });

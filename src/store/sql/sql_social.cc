@@ -57,7 +57,7 @@ Result<std::vector<Relation>> SqlStore::ListFriends(int64_t user_id) {
   return ListRelations("ListFriends",
                        "SELECT " PARLEY_USER_COLUMNS
                        ", since FROM users JOIN (SELECT friend_id AS other, since FROM "
-                       "friendships WHERE user_id = ?1) ON id = other ORDER BY id",
+                       "friendships WHERE user_id = ?1) AS f ON id = other ORDER BY id",
                        user_id);
 }
 
@@ -65,7 +65,7 @@ Result<std::vector<Relation>> SqlStore::ListBlocks(int64_t user_id) {
   return ListRelations("ListBlocks",
                        "SELECT " PARLEY_USER_COLUMNS
                        ", since FROM users JOIN (SELECT blocked_id AS other, created_at AS since "
-                       "FROM blocks WHERE blocker_id = ?1) ON id = other ORDER BY id",
+                       "FROM blocks WHERE blocker_id = ?1) AS b ON id = other ORDER BY id",
                        user_id);
 }
 

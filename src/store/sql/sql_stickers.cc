@@ -267,11 +267,12 @@ Result<std::optional<Sticker>> SqlWriteTxn::UsableSticker(int64_t user_id, int64
 
 Status SqlWriteTxn::TouchRecentSticker(int64_t user_id, int64_t sticker_id, int64_t at, int keep) {
   Result<bool> done = Guarded<bool>([&]() -> Result<bool> {
-    Result<int> touched = Change("TouchRecentSticker",
-                                 "INSERT INTO recent_stickers (user_id, sticker_id, used_at) "
-                                 "VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET used_at = ?3 "
-                                 "RETURNING 1",
-                                 user_id, sticker_id, at);
+    Result<int> touched =
+        Change("TouchRecentSticker",
+               "INSERT INTO recent_stickers (user_id, sticker_id, used_at) "
+               "VALUES (?1, ?2, ?3) ON CONFLICT (user_id, sticker_id) DO UPDATE SET used_at = ?3 "
+               "RETURNING 1",
+               user_id, sticker_id, at);
     if (!touched.ok()) return touched.status();
     Result<int> trimmed = Change("TouchRecentSticker",
                                  "DELETE FROM recent_stickers WHERE user_id = ?1 AND sticker_id "

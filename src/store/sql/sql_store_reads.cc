@@ -276,7 +276,7 @@ Status SqlStore::FillGroupCounts(Db& db, int64_t user_id,
   if (index_of.empty()) return Status::Ok();
   Result<Statement> stmt = db.Prepare(
       "SELECT c.id, count(*), "
-      "coalesce(sum(o.user_id != ?1 AND o.read_seq >= c.last_seq), 0) "
+      "count(*) FILTER (WHERE o.user_id != ?1 AND o.read_seq >= c.last_seq) "
       "FROM members AS m JOIN conversations AS c ON c.id = m.conversation_id "
       "JOIN members AS o ON o.conversation_id = m.conversation_id "
       "WHERE m.user_id = ?1 AND c.kind = 2 GROUP BY c.id");

@@ -54,7 +54,7 @@ Result<ConversationSummary> ReadOneSummary(Db& db, int64_t user_id, int64_t conv
   const bool group = summary.kind == ConversationKind::kGroup;
   Result<Statement> others =
       group ? db.Prepare(
-                  "SELECT count(*), coalesce(sum(user_id != ?2 AND read_seq >= ?3), 0) "
+                  "SELECT count(*), count(*) FILTER (WHERE user_id != ?2 AND read_seq >= ?3) "
                   "FROM members WHERE conversation_id = ?1")
             : db.Prepare("SELECT " PARLEY_MEMBER_COLUMNS
                          " FROM members WHERE conversation_id = ?1 AND user_id != ?2 "

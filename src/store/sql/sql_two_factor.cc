@@ -53,7 +53,7 @@ Status SqlStore::StartTotp(int64_t user_id, std::string_view sealed_seed, int64_
         "INSERT INTO totp_secrets (user_id, sealed_seed, enabled, last_step, created_at) "
         "VALUES (?1, ?2, 0, 0, ?3) ON CONFLICT (user_id) DO UPDATE SET "
         "sealed_seed = excluded.sealed_seed, last_step = 0, created_at = excluded.created_at "
-        "WHERE NOT enabled RETURNING user_id");
+        "WHERE totp_secrets.enabled = 0 RETURNING user_id");
     if (!write.ok()) return Internal("StartTotp", write.status());
     write->BindInt(1, user_id);
     write->BindBlob(2, sealed_seed);
@@ -79,7 +79,7 @@ Result<bool> SqlStore::EnableTotp(int64_t user_id, int64_t step,
       return Internal("EnableTotp", s);
     }
     Result<Statement> enable = db.Prepare(
-        "UPDATE totp_secrets SET enabled = 1, last_step = ?2 WHERE user_id = ?1 AND NOT enabled "
+        "UPDATE totp_secrets SET enabled = 1, last_step = ?2 WHERE user_id = ?1 AND enabled = 0 "
         "RETURNING user_id");
     if (!enable.ok()) return Internal("EnableTotp", enable.status());
     enable->BindInt(1, user_id);
