@@ -30,6 +30,7 @@
 
 #include "tests/e2e/e2e_client.h"
 #include "tests/e2e/server_process.h"
+#include "tests/support/postgres_server.h"
 
 namespace parley::e2e {
 namespace {
@@ -314,11 +315,13 @@ void VerifyStore(const ServerProcess& server, const std::vector<const TestUser*>
               cycle, acked, stored.size(), unacked_stored, unacked_lost);
 }
 
-TEST(CrashTest, AckedMessagesSurviveSigkillAndResendsDeduplicate) {
+// The kill cycles against a server started with `store_args` (none: SQLite in the data dir).
+void RunKillCycles(const std::vector<std::string>& store_args) {
   // Default fsync (full). The frame rate limit is raised so that it never drops a send: this
   // test is about durability, not rate limiting.
   ServerProcess::Options options;
   options.extra_args = {"--max-frames-per-second", "1000000", "--frame-burst", "1000000"};
+  options.extra_args.insert(options.extra_args.end(), store_args.begin(), store_args.end());
   auto server = ServerProcess::Start(std::move(options));
   ASSERT_TRUE(IsOk(server));
   std::vector<TestUser> users;
@@ -350,6 +353,18 @@ TEST(CrashTest, AckedMessagesSurviveSigkillAndResendsDeduplicate) {
   }
   ASSERT_TRUE(IsOk((*server)->Restart()));
   VerifyStore(**server, user_ptrs, senders, kKillCycles + 1);
+}
+
+TEST(CrashTest, AckedMessagesSurviveSigkillAndResendsDeduplicate) { RunKillCycles({}); }
+
+// The same on PostgreSQL: an ack means the message's transaction committed on the server.
+TEST(CrashTest, AckedMessagesSurviveSigkillOnPostgres) {
+  std::string error;
+  testing_support::PostgresServer* postgres = testing_support::PostgresServer::Shared(&error);
+  ASSERT_NE(postgres, nullptr) << error;
+  Result<std::string> conninfo = postgres->CreateDatabase("crash");
+  ASSERT_TRUE(IsOk(conninfo));
+  RunKillCycles({"--postgres", *conninfo});
 }
 
 }  // namespace

@@ -132,7 +132,7 @@ Status SqlStore::SetAdmin(int64_t user_id, bool is_admin) {
 
 Result<bool> SqlStore::HasAdmin() {
   return WithReader("HasAdmin", [&](Db& db) -> Result<bool> {
-    Result<Statement> stmt = db.Prepare("SELECT EXISTS (SELECT 1 FROM users WHERE is_admin)");
+    Result<Statement> stmt = db.Prepare("SELECT EXISTS (SELECT 1 FROM users WHERE is_admin != 0)");
     if (!stmt.ok()) return Internal("HasAdmin", stmt.status());
     Result<bool> row = stmt->Step();
     if (!row.ok()) return Internal("HasAdmin", row.status());
