@@ -26,20 +26,28 @@ Result<int64_t> SqlWriteTxn::DirectConversation(int64_t user_a, int64_t user_b) 
     const int64_t low = std::min(user_a, user_b);
     const int64_t high = std::max(user_a, user_b);
     const std::string key = std::to_string(low) + ":" + std::to_string(high);
-    Result<int64_t> existing = FindDirect(key);
-    if (existing.ok() || existing.status().code() != Code::kNotFound) return existing;
-    return InSavepoint<int64_t>("DirectConversation", [&] {
-      return CreateKeyed("DirectConversation", ConversationKind::kDirect, key, {low, high});
-    });
+    return FindOrCreateKeyed("DirectConversation", ConversationKind::kDirect, key, {low, high});
   });
 }
 
-Result<int64_t> SqlWriteTxn::FindDirect(const std::string& key) {
+Result<int64_t> SqlWriteTxn::FindOrCreateKeyed(std::string_view op, ConversationKind kind,
+                                               const std::string& key,
+                                               std::initializer_list<int64_t> members) {
+  Result<int64_t> existing = FindKeyed(key);
+  if (existing.ok() || existing.status().code() != Code::kNotFound) return existing;
+  Result<int64_t> created =
+      InSavepoint<int64_t>(op, [&] { return CreateKeyed(op, kind, key, members); });
+  // kConflict: a writer on another node created it since; its commit is visible now.
+  if (!created.ok() && created.status().code() == Code::kConflict) return FindKeyed(key);
+  return created;
+}
+
+Result<int64_t> SqlWriteTxn::FindKeyed(const std::string& key) {
   Result<Statement> stmt = db_.Prepare("SELECT id FROM conversations WHERE direct_key = ?1");
-  if (!stmt.ok()) return Internal("DirectConversation", stmt.status());
+  if (!stmt.ok()) return Internal("FindConversation", stmt.status());
   stmt->BindText(1, key);
   Result<bool> row = stmt->Step();
-  if (!row.ok()) return Internal("DirectConversation", row.status());
+  if (!row.ok()) return Internal("FindConversation", row.status());
   if (!*row) return Status(Code::kNotFound, "no direct conversation yet");
   return stmt->ColumnInt(0);
 }
@@ -57,7 +65,10 @@ Result<int64_t> SqlWriteTxn::CreateKeyed(std::string_view op, ConversationKind k
   insert->BindText(2, key);
   insert->BindInt(3, now);
   Result<bool> row = insert->Step();
-  if (!row.ok()) return Internal(op, row.status());
+  if (!row.ok()) {
+    if (insert->IsUniqueViolation()) return Status(Code::kConflict, "conversation exists");
+    return Internal(op, row.status());
+  }
   if (!*row) return Internal(op, Status(Code::kInternal, "no id returned"));
   const int64_t id = insert->ColumnInt(0);
   if (Status s = insert->Run(); !s.ok()) return Internal(op, s);
@@ -341,11 +352,7 @@ Result<std::vector<int64_t>> SqlWriteTxn::BlockPeers(int64_t user_id) {
 Result<int64_t> SqlWriteTxn::SystemConversation(int64_t user_id) {
   return Guarded<int64_t>([&]() -> Result<int64_t> {
     const std::string key = "system:" + std::to_string(user_id);
-    Result<int64_t> existing = FindDirect(key);
-    if (existing.ok() || existing.status().code() != Code::kNotFound) return existing;
-    return InSavepoint<int64_t>("SystemConversation", [&] {
-      return CreateKeyed("SystemConversation", ConversationKind::kSystem, key, {user_id});
-    });
+    return FindOrCreateKeyed("SystemConversation", ConversationKind::kSystem, key, {user_id});
   });
 }
 

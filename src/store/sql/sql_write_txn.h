@@ -152,7 +152,12 @@ class SqlWriteTxn final : public WriteTxn {
   // Whether the statement `sql`, with ?1 and ?2 bound, yields a row.
   Result<bool> Exists(std::string_view op, std::string_view sql, int64_t first, int64_t second);
 
-  Result<int64_t> FindDirect(const std::string& key);
+  // The conversation under the unique `key` (direct_key), created with `members` if there is
+  // none, also when a writer on another node creates it at the same time.
+  Result<int64_t> FindOrCreateKeyed(std::string_view op, ConversationKind kind,
+                                    const std::string& key, std::initializer_list<int64_t> members);
+  Result<int64_t> FindKeyed(const std::string& key);
+  // kConflict if a conversation with `key` exists.
   Result<int64_t> CreateKeyed(std::string_view op, ConversationKind kind, const std::string& key,
                               std::initializer_list<int64_t> members);
   Result<Message> AppendRow(Message message);
