@@ -136,33 +136,69 @@ Status PgStatement::Execute() {
   // transaction goes on, which the store's code relies on (a duplicate client id is a conflict
   // for one message of a batch). A change inside a transaction therefore runs inside a savepoint
   // of its own, rolled back if it fails.
-  const bool guarded = changes_rows_ && connection_.InTransaction();
-  if (guarded) {
-    if (Status status = RunSimple(connection_.handle(), "SAVEPOINT parley_statement");
-        !status.ok()) {
-      return status;
-    }
+  if (changes_rows_ && connection_.InTransaction()) {
+    result_ = ExecuteInSavepoint(values.data(), lengths.data(), formats.data());
+  } else {
+    result_ = PQexecPrepared(connection_.handle(), name_.c_str(), sql_.parameter_count,
+                             values.data(), lengths.data(), formats.data(), /*resultFormat=*/0);
   }
-  result_ = PQexecPrepared(connection_.handle(), name_.c_str(), sql_.parameter_count, values.data(),
-                           lengths.data(), formats.data(), /*resultFormat=*/0);
   switch (PQresultStatus(result_)) {
     case PGRES_TUPLES_OK:
     case PGRES_COMMAND_OK:
     case PGRES_EMPTY_QUERY:
-      if (guarded) return RunSimple(connection_.handle(), "RELEASE SAVEPOINT parley_statement");
       return Status::Ok();
     default: {
       Status status = Fail(result_);
       PQclear(result_);
       result_ = nullptr;
-      if (guarded) {
-        (void)RunSimple(connection_.handle(),
-                        "ROLLBACK TO SAVEPOINT parley_statement; "
-                        "RELEASE SAVEPOINT parley_statement");
-      }
       return status;
     }
   }
+}
+
+// SAVEPOINT, the statement and RELEASE go to the server in one pipeline: one round trip, not
+// three. If the statement fails, the RELEASE is skipped (the pipeline aborts) and a second round
+// trip rolls the savepoint back, so the transaction is usable again. Returns the statement's
+// result (nullptr if the connection failed before it came).
+PGresult* PgStatement::ExecuteInSavepoint(const char* const* values, const int* lengths,
+                                          const int* formats) {
+  PGconn* connection = connection_.handle();
+  if (PQenterPipelineMode(connection) != 1) return nullptr;
+  const bool sent = PQsendQueryParams(connection, "SAVEPOINT parley_statement", 0, nullptr, nullptr,
+                                      nullptr, nullptr, 0) == 1 &&
+                    PQsendQueryPrepared(connection, name_.c_str(), sql_.parameter_count, values,
+                                        lengths, formats, /*resultFormat=*/0) == 1 &&
+                    PQsendQueryParams(connection, "RELEASE SAVEPOINT parley_statement", 0, nullptr,
+                                      nullptr, nullptr, nullptr, 0) == 1 &&
+                    PQpipelineSync(connection) == 1;
+  PGresult* statement = nullptr;
+  bool released = false;
+  if (sent) {
+    // Each query's results end with a null; the sync's result ends the pipeline.
+    for (int query = 0; query < 3; ++query) {
+      while (PGresult* result = PQgetResult(connection)) {
+        if (query == 1 && statement == nullptr) {
+          statement = result;
+          continue;
+        }
+        if (query == 2) released = PQresultStatus(result) == PGRES_COMMAND_OK;
+        PQclear(result);
+      }
+    }
+    for (;;) {
+      PGresult* result = PQgetResult(connection);
+      if (result == nullptr) break;
+      const bool synced = PQresultStatus(result) == PGRES_PIPELINE_SYNC;
+      PQclear(result);
+      if (synced) break;
+    }
+  }
+  PQexitPipelineMode(connection);
+  if (sent && !released && PQstatus(connection) == CONNECTION_OK) {
+    (void)RunSimple(connection,
+                    "ROLLBACK TO SAVEPOINT parley_statement; RELEASE SAVEPOINT parley_statement");
+  }
+  return statement;
 }
 
 void PgStatement::Reset() {

@@ -47,6 +47,7 @@ class PgStatement final : public sql::PreparedStatement {
   PgStatement(PgConnection& connection, PgSql sql, bool is_rollback);
   Status PrepareOnServer();
   Status Execute();
+  PGresult* ExecuteInSavepoint(const char* const* values, const int* lengths, const int* formats);
   void Bind(int index, std::string_view value, bool binary);
   // The value at the current row, nullptr if NULL or out of range.
   const char* Value(int column) const;
