@@ -53,6 +53,11 @@ int RunBackupCommand(std::string_view command, std::vector<std::string> args) {
     return Usage(command, backup ? "--to DIR is required" : "--from DIR is required");
   Result<Config> config = ParseConfig(args);
   if (!config.ok()) return Usage(command, config.status().message());
+  if (!config->postgres.empty()) {
+    return Usage(command,
+                 "the store is in PostgreSQL: back it up with PostgreSQL's own tools (pg_dump, "
+                 "base backups); docs/operations.md, \"Running on PostgreSQL\"");
+  }
   const DataPaths paths = DataPathsOf(*config);
   const auto start = std::chrono::steady_clock::now();
   const Result<BackupSummary> done = [&]() -> Result<BackupSummary> {

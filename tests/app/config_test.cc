@@ -140,6 +140,25 @@ TEST(ConfigTest, ScheduledBackupOptions) {
   }
 }
 
+TEST(ConfigTest, PostgresStore) {
+  auto defaults = ParseConfig({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->postgres, "");  // SQLite in the data dir
+  auto config = ParseConfig({"--postgres", "host=db dbname=parley user=parley passfile=/p"});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->postgres, "host=db dbname=parley user=parley passfile=/p");
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"--postgres", ""},
+           {"--postgres", "host=db\ndbname=x"},
+           {"--postgres", std::string(1025, 'x')},
+           // Scheduled backups copy parley.db, which a PostgreSQL store does not have.
+           {"--postgres", "dbname=parley", "--backup-dir", "/backups"}}) {
+    auto parsed = ParseConfig(bad);
+    ASSERT_FALSE(parsed.ok()) << bad[1];
+    EXPECT_EQ(parsed.status().code(), Code::kInvalidArgument);
+  }
+}
+
 TEST(ConfigTest, PushOptions) {
   auto defaults = ParseConfig({});
   ASSERT_TRUE(defaults.ok());
