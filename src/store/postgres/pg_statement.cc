@@ -12,16 +12,17 @@ namespace {
 
 constexpr Oid kByteaOid = 17;
 
-// Whether `sql` changes rows (INSERT, UPDATE, DELETE, or a WITH that may): the statements that
-// may fail on a constraint the store's code expects and handles.
-bool ChangesRows(std::string_view sql) {
+// Whether `sql` is an INSERT: the statements that may fail on a constraint the store's code
+// expects and handles (a unique key taken, a row referred to gone); its UPDATEs and DELETEs
+// never do inside a transaction.
+bool IsInsert(std::string_view sql) {
   size_t start = sql.find_first_not_of(" \t\r\n(");
   if (start == std::string_view::npos) return false;
   std::string word;
   for (size_t i = start; i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])); ++i) {
     word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i]))));
   }
-  return word == "INSERT" || word == "UPDATE" || word == "DELETE" || word == "WITH";
+  return word == "INSERT";
 }
 
 // Runs a statement without parameters or rows (the savepoints around a change).
@@ -47,7 +48,7 @@ PgStatement::PgStatement(PgConnection& connection, PgSql sql, bool is_rollback)
     : connection_(connection),
       sql_(std::move(sql)),
       is_rollback_(is_rollback),
-      changes_rows_(ChangesRows(sql_.text)),
+      guarded_(IsInsert(sql_.text)),
       name_(connection.NextStatementName()),
       parameters_(static_cast<size_t>(sql_.parameter_count)) {}
 
@@ -134,9 +135,10 @@ Status PgStatement::Execute() {
   }
   // A failed statement aborts a PostgreSQL transaction; in SQLite it fails alone and the
   // transaction goes on, which the store's code relies on (a duplicate client id is a conflict
-  // for one message of a batch). A change inside a transaction therefore runs inside a savepoint
-  // of its own, rolled back if it fails.
-  if (changes_rows_ && connection_.InTransaction()) {
+  // for one message of a batch). Such a statement inside a transaction therefore runs inside a
+  // savepoint of its own, rolled back if it fails: every INSERT, the only statements whose failure
+  // it handles.
+  if (guarded_ && connection_.InTransaction()) {
     result_ = ExecuteInSavepoint(values.data(), lengths.data(), formats.data());
   } else {
     result_ = PQexecPrepared(connection_.handle(), name_.c_str(), sql_.parameter_count,

@@ -56,7 +56,7 @@ class PgStatement final : public sql::PreparedStatement {
   PgConnection& connection_;
   const PgSql sql_;
   const bool is_rollback_;
-  const bool changes_rows_;  // INSERT, UPDATE, DELETE or WITH: guarded by a savepoint in a txn
+  const bool guarded_;  // an INSERT: runs in a savepoint of its own inside a transaction
   const std::string name_;
   uint64_t generation_ = 0;  // of the connection it was last prepared on
   std::vector<Parameter> parameters_;
