@@ -167,18 +167,6 @@ Result<ParsedQuery> ParseQuery(sql::Db& db, std::string_view text) {
   return query;
 }
 
-Result<Message> ReadOne(sql::Db& db, int64_t conversation_id, int64_t seq) {
-  Result<sql::Statement> stmt = db.Prepare(
-      "SELECT " PARLEY_MESSAGE_COLUMNS " FROM messages WHERE conversation_id = ?1 AND seq = ?2");
-  if (!stmt.ok()) return Internal(kSearchOp, stmt.status());
-  stmt->BindInt(1, conversation_id);
-  stmt->BindInt(2, seq);
-  Result<bool> row = stmt->Step();
-  if (!row.ok()) return Internal(kSearchOp, row.status());
-  if (!*row) return Internal(kSearchOp, Status(Code::kInternal, "indexed message missing"));
-  return sql::ReadMessage(*stmt);
-}
-
 // The snippets of the hits' texts, folding every hit's terms in one round trip.
 Status CutSnippets(sql::Db& db, const ParsedQuery& query, const std::vector<std::string>& texts,
                    std::vector<SearchHit>& hits) {
@@ -244,15 +232,9 @@ Result<SearchPage> Search(sql::Db& db, const SearchQuery& search) {
     texts.pop_back();
     page.next = positions.back();
   }
-  std::vector<Message> messages;
-  for (const SearchPosition& p : positions) {
-    Result<Message> message = ReadOne(db, p.conversation_id, p.seq);
-    if (!message.ok()) return message.status();
-    messages.push_back(std::move(*message));
-  }
-  if (Status s = sql::FillMedia(kSearchOp, db, messages); !s.ok()) return s;
-  if (Status s = sql::FillQuotesAndReactions(kSearchOp, db, messages); !s.ok()) return s;
-  for (Message& message : messages) page.hits.push_back(SearchHit{std::move(message), ""});
+  Result<std::vector<Message>> messages = sql::ReadHitMessages(kSearchOp, db, positions);
+  if (!messages.ok()) return messages.status();
+  for (Message& message : *messages) page.hits.push_back(SearchHit{std::move(message), ""});
   if (Status s = CutSnippets(db, *query, texts, page.hits); !s.ok()) return s;
   return page;
 }

@@ -107,4 +107,24 @@ Status FillQuotesAndReactions(std::string_view op, Db& db, std::vector<Message>&
   return Status::Ok();
 }
 
+Result<std::vector<Message>> ReadHitMessages(std::string_view op, Db& db,
+                                             std::span<const SearchPosition> positions) {
+  std::vector<Message> messages;
+  messages.reserve(positions.size());
+  for (const SearchPosition& position : positions) {
+    Result<Statement> stmt = db.Prepare("SELECT " PARLEY_MESSAGE_COLUMNS
+                                        " FROM messages WHERE conversation_id = ?1 AND seq = ?2");
+    if (!stmt.ok()) return Internal(op, stmt.status());
+    stmt->BindInt(1, position.conversation_id);
+    stmt->BindInt(2, position.seq);
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return Internal(op, row.status());
+    if (!*row) return Internal(op, Status(Code::kInternal, "indexed message missing"));
+    messages.push_back(ReadMessage(*stmt));
+  }
+  if (Status s = FillMedia(op, db, messages); !s.ok()) return s;
+  if (Status s = FillQuotesAndReactions(op, db, messages); !s.ok()) return s;
+  return messages;
+}
+
 }  // namespace parley::store::sql

@@ -4,6 +4,7 @@
 #ifndef PARLEY_STORE_SQL_MESSAGE_EXTRAS_H_
 #define PARLEY_STORE_SQL_MESSAGE_EXTRAS_H_
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,12 @@ void AddReaction(Message& message, std::string emoji, int64_t user_id);
 // primary-key lookup per live reply, one reactions range query per conversation. Tombstones
 // and ops get neither.
 Status FillQuotesAndReactions(std::string_view op, Db& db, std::vector<Message>& messages);
+
+// The messages at `positions`, in that order, with media, quote and reactions filled in: the
+// messages of a page of search hits. A position whose message is gone is kInternal (the caller
+// read the positions in the same snapshot).
+Result<std::vector<Message>> ReadHitMessages(std::string_view op, Db& db,
+                                             std::span<const SearchPosition> positions);
 
 }  // namespace parley::store::sql
 

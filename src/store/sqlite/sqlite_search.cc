@@ -12,10 +12,7 @@
 
 namespace parley::store::sqlite {
 
-using sql::FillMedia;
-using sql::FillQuotesAndReactions;
 using sql::Internal;
-using sql::ReadMessage;
 
 namespace {
 
@@ -53,18 +50,6 @@ Result<std::string> MatchExpression(Db& db, std::string_view text) {
   }
   if (expression.empty()) return Status(Code::kInvalidArgument, "q holds no word to search for");
   return expression;
-}
-
-Result<Message> ReadOne(Db& db, int64_t conversation_id, int64_t seq) {
-  Result<Statement> stmt = db.Prepare("SELECT " PARLEY_MESSAGE_COLUMNS
-                                      " FROM messages WHERE conversation_id = ?1 AND seq = ?2");
-  if (!stmt.ok()) return Internal(kOp, stmt.status());
-  stmt->BindInt(1, conversation_id);
-  stmt->BindInt(2, seq);
-  Result<bool> row = stmt->Step();
-  if (!row.ok()) return Internal(kOp, row.status());
-  if (!*row) return Internal(kOp, Status(Code::kInternal, "indexed message missing"));
-  return ReadMessage(*stmt);
 }
 
 // Runs the search on `db` inside the caller's read transaction.
@@ -115,15 +100,9 @@ Result<SearchPage> Search(Db& db, const SearchQuery& query) {
     positions.pop_back();
     page.next = positions.back();
   }
-  std::vector<Message> messages;
-  for (const SearchPosition& p : positions) {
-    Result<Message> message = ReadOne(db, p.conversation_id, p.seq);
-    if (!message.ok()) return message.status();
-    messages.push_back(std::move(*message));
-  }
-  if (Status s = FillMedia(kOp, db, messages); !s.ok()) return s;
-  if (Status s = FillQuotesAndReactions(kOp, db, messages); !s.ok()) return s;
-  for (size_t i = 0; i < messages.size(); ++i) page.hits[i].message = std::move(messages[i]);
+  Result<std::vector<Message>> messages = sql::ReadHitMessages(kOp, db, positions);
+  if (!messages.ok()) return messages.status();
+  for (size_t i = 0; i < messages->size(); ++i) page.hits[i].message = std::move((*messages)[i]);
   return page;
 }
 
