@@ -39,31 +39,6 @@ Result<chat::ChunkRange> RangeOf(const HeaderParser& parser) {
   return chunk;
 }
 
-// Reads the body through to its end, giving each piece to `writer` (on a worker) unless it is
-// null (the body is thrown away). A transport failure sets `ec`; a write failure stops early.
-awaitable<Status> PumpBody(tls::Stream& stream, beast::flat_buffer& buffer, HeaderParser& header,
-                           ChunkWriter* writer, Context& context, beast::error_code& ec) {
-  http::request_parser<http::buffer_body> body(std::move(header));
-  body.body_limit(static_cast<uint64_t>(context.media.options().chunk_bytes));
-  std::vector<char> piece(kChunkPieceBytes);
-  while (!body.is_done()) {
-    body.get().body().data = piece.data();
-    body.get().body().size = piece.size();
-    auto reading =
-        http::async_read_some(stream, buffer, body, asio::redirect_error(asio::use_awaitable, ec));
-    co_await std::move(reading);
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) co_return Status::Ok();
-    const size_t size = piece.size() - body.get().body().size;
-    if (writer == nullptr || size == 0) continue;
-    const std::string_view bytes(piece.data(), size);
-    Status written = co_await OnWorker(context.workers, [&] { return writer->Write(bytes); });
-    if (!written.ok()) co_return written;
-    if (context.metrics != nullptr) context.metrics->media_bytes_received.Add(size);
-  }
-  co_return Status::Ok();
-}
-
 // The answer to a refused chunk; a conflict tells where to resume.
 awaitable<Response> Refusal(const Request& head, const Status& status, const std::string& upload_id,
                             const auth::Principal& me, Context& context) {
@@ -98,7 +73,36 @@ awaitable<Result<std::unique_ptr<ChunkWriter>>> OpenChunk(const HeaderParser& pa
   co_return co_await std::move(beginning);
 }
 
+// The most a chunk's body may hold.
+uint64_t ChunkLimit(Context& context) {
+  return static_cast<uint64_t>(context.media.options().chunk_bytes);
+}
+
 }  // namespace
+
+awaitable<Status> PumpBody(tls::Stream& stream, beast::flat_buffer& buffer, HeaderParser& header,
+                           uint64_t limit, BodyPieceWriter write, Context& context,
+                           beast::error_code& ec) {
+  http::request_parser<http::buffer_body> body(std::move(header));
+  body.body_limit(limit);
+  std::vector<char> piece(kChunkPieceBytes);
+  while (!body.is_done()) {
+    body.get().body().data = piece.data();
+    body.get().body().size = piece.size();
+    auto reading =
+        http::async_read_some(stream, buffer, body, asio::redirect_error(asio::use_awaitable, ec));
+    co_await std::move(reading);
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) co_return Status::Ok();
+    const size_t size = piece.size() - body.get().body().size;
+    if (!write || size == 0) continue;
+    const std::string_view bytes(piece.data(), size);
+    Status written = co_await OnWorker(context.workers, [&] { return write(bytes); });
+    if (!written.ok()) co_return written;
+    if (context.metrics != nullptr) context.metrics->media_bytes_received.Add(size);
+  }
+  co_return Status::Ok();
+}
 
 awaitable<ChunkAnswer> ReceiveUploadChunk(tls::Stream& stream, beast::flat_buffer& buffer,
                                           HeaderParser& parser, const auth::Principal& me,
@@ -112,7 +116,8 @@ awaitable<ChunkAnswer> ReceiveUploadChunk(tls::Stream& stream, beast::flat_buffe
     auto refusing = Refusal(head, opened.status(), upload_id, me, context);
     Response refusal = co_await std::move(refusing);
     if (waits) co_return ChunkAnswer{std::move(refusal), true};
-    auto discarding = PumpBody(stream, buffer, parser, nullptr, context, ec);
+    auto discarding =
+        PumpBody(stream, buffer, parser, ChunkLimit(context), BodyPieceWriter(), context, ec);
     co_await std::move(discarding);
     co_return ChunkAnswer{std::move(refusal), false};
   }
@@ -124,7 +129,9 @@ awaitable<ChunkAnswer> ReceiveUploadChunk(tls::Stream& stream, beast::flat_buffe
     co_await std::move(writing);
     if (ec) co_return ChunkAnswer{Response{}, true};
   }
-  auto pumping = PumpBody(stream, buffer, parser, writer.get(), context, ec);
+  auto pumping = PumpBody(
+      stream, buffer, parser, ChunkLimit(context),
+      [&writer](std::string_view piece) { return writer->Write(piece); }, context, ec);
   Status streamed = co_await std::move(pumping);
   if (ec) co_return ChunkAnswer{Response{}, true};
   if (!streamed.ok()) co_return ChunkAnswer{ErrorResponse(head, streamed), true};

@@ -12,6 +12,8 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <functional>
+#include <string_view>
 
 #include "auth/auth_service.h"
 #include "net/context.h"
@@ -27,6 +29,18 @@ struct ChunkAnswer {
   Response response;
   bool body_unread = false;  // the connection must close after the response
 };
+
+// Gives one piece of a request body to where it goes (called on a worker thread).
+using BodyPieceWriter = std::function<Status(std::string_view piece)>;
+
+// Reads a request body of at most `limit` bytes through to its end in pieces of at most
+// kChunkPieceBytes, giving each to `write` on a worker, unless `write` is empty (the body is
+// thrown away); counts them in the media metrics. `header` has read the header and is consumed.
+// A transport failure sets `ec` (and returns OK); a failed write stops early with its status.
+// `write` is taken by value: the coroutine runs after the call's temporaries are gone.
+boost::asio::awaitable<Status> PumpBody(tls::Stream& stream, boost::beast::flat_buffer& buffer,
+                                        HeaderParser& header, uint64_t limit, BodyPieceWriter write,
+                                        Context& context, boost::beast::error_code& ec);
 
 // `parser` has read the header (and nothing of the body); it is consumed. A transport failure
 // while reading the body sets `ec` (no answer can be sent then).

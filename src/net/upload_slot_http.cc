@@ -3,12 +3,9 @@
 #include <algorithm>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http/buffer_body.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "net/api_media.h"
 #include "net/blocking.h"
@@ -100,31 +97,6 @@ class SlotWriter {
   bool started_ = false;  // a chunk was begun: the upload holds this PUT's bytes
 };
 
-// Reads the body through to its end into `writer`. A transport failure sets `ec`.
-awaitable<Status> PumpBody(tls::Stream& stream, beast::flat_buffer& buffer, HeaderParser& header,
-                           SlotWriter& writer, int64_t declared, Context& context,
-                           beast::error_code& ec) {
-  http::request_parser<http::buffer_body> body(std::move(header));
-  body.body_limit(static_cast<uint64_t>(declared));
-  std::vector<char> piece(kChunkPieceBytes);
-  while (!body.is_done()) {
-    body.get().body().data = piece.data();
-    body.get().body().size = piece.size();
-    auto reading =
-        http::async_read_some(stream, buffer, body, asio::redirect_error(asio::use_awaitable, ec));
-    co_await std::move(reading);
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) co_return Status::Ok();
-    const size_t size = piece.size() - body.get().body().size;
-    if (size == 0) continue;
-    const std::string_view bytes(piece.data(), size);
-    Status written = co_await OnWorker(context.workers, [&] { return writer.Write(bytes); });
-    if (!written.ok()) co_return written;
-    if (context.metrics != nullptr) context.metrics->media_bytes_received.Add(size);
-  }
-  co_return Status::Ok();
-}
-
 awaitable<SlotAnswer> ReceiveSlotBody(tls::Stream& stream, beast::flat_buffer& buffer,
                                       HeaderParser& parser, std::string_view token,
                                       Context& context, beast::error_code& ec) {
@@ -149,7 +121,9 @@ awaitable<SlotAnswer> ReceiveSlotBody(tls::Stream& stream, beast::flat_buffer& b
     if (ec) co_return SlotAnswer{Response{}, true};
   }
   SlotWriter writer(context.media, *upload);
-  auto pumping = PumpBody(stream, buffer, parser, writer, upload->size, context, ec);
+  auto pumping = PumpBody(
+      stream, buffer, parser, static_cast<uint64_t>(upload->size),
+      [&writer](std::string_view piece) { return writer.Write(piece); }, context, ec);
   Status streamed = co_await std::move(pumping);
   if (ec || !streamed.ok() || !writer.complete()) {
     co_await OnWorker(context.workers, [&] {
