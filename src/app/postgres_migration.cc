@@ -306,13 +306,16 @@ Result<std::vector<Table>> ReadSchema(Db& source, Db& target) {
       if (type == "bytea") column.kind = Kind::kBlob;
     }
   }
-  // Foreign-key order: a table after every table it references.
+  // Foreign-key order: a table after every copied table it references.
+  std::set<std::string> copied;
+  for (const Table& table : tables) copied.insert(table.name);
   std::vector<Table> ordered;
   std::set<std::string> placed;
   while (!tables.empty()) {
     auto ready = std::find_if(tables.begin(), tables.end(), [&](const Table& table) {
-      return std::all_of(table.refs.begin(), table.refs.end(),
-                         [&](const std::string& ref) { return placed.count(ref) > 0; });
+      return std::all_of(table.refs.begin(), table.refs.end(), [&](const std::string& ref) {
+        return placed.count(ref) > 0 || copied.count(ref) == 0;
+      });
     });
     if (ready == tables.end()) return Status(Code::kInternal, "foreign keys form a cycle");
     placed.insert(ready->name);
