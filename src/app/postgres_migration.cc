@@ -27,6 +27,7 @@ enum class Kind { kInt, kText, kBlob };
 struct Column {
   std::string name;
   Kind kind = Kind::kText;  // the PostgreSQL column's type decides how values travel
+  std::string pg_type;      // its udt_name ("int8", "text", "citext", "bytea", ...)
 };
 
 struct Table {
@@ -280,16 +281,16 @@ Result<std::vector<Table>> ReadSchema(Db& source, Db& target) {
     }
 
     Result<Statement> types = target.Prepare(
-        "SELECT column_name, data_type, is_identity FROM information_schema.columns "
+        "SELECT column_name, data_type, is_identity, udt_name FROM information_schema.columns "
         "WHERE table_schema = current_schema() AND table_name = ?1");
     if (!types.ok()) return types.status();
     types->BindText(1, table.name);
-    std::map<std::string, std::string> type_of;
+    std::map<std::string, std::pair<std::string, std::string>> type_of;  // data_type, udt_name
     for (;;) {
       Result<bool> more = types->Step();
       if (!more.ok()) return more.status();
       if (!*more) break;
-      type_of[types->ColumnText(0)] = types->ColumnText(1);
+      type_of[types->ColumnText(0)] = {types->ColumnText(1), types->ColumnText(3)};
       if (types->ColumnText(2) == "YES") table.identity.push_back(types->ColumnText(0));
     }
     for (Column& column : table.columns) {
@@ -301,7 +302,8 @@ Result<std::vector<Table>> ReadSchema(Db& source, Db& target) {
         return Status(Code::kInternal,
                       "PostgreSQL has no column " + table.name + "." + column.name);
       }
-      const std::string& type = it->second;
+      const std::string& type = it->second.first;
+      column.pg_type = it->second.second;
       if (type == "bigint" || type == "integer" || type == "smallint") column.kind = Kind::kInt;
       if (type == "bytea") column.kind = Kind::kBlob;
     }
@@ -398,6 +400,9 @@ Result<std::map<std::string, Progress>> ReadProgress(Db& target, const std::vect
 Status CopyBatch(Db& source, Db& target, const Table& table, const std::string& source_id,
                  int batch_rows, Progress& progress) {
   std::optional<Row> after;
+  if (progress.key.empty() && progress.rows > 0) {
+    return Status(Code::kInternal, "corrupt progress of " + table.name);
+  }
   if (!progress.key.empty()) {
     Result<Row> key = DecodeKey(table, progress.key);
     if (!key.ok()) return key.status();
@@ -410,21 +415,32 @@ Status CopyBatch(Db& source, Db& target, const Table& table, const std::string& 
   if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return s;
   std::string name = Quoted(table.name);
   if (Status s = target.Exec("ALTER TABLE " + name + " DISABLE TRIGGER USER"); !s.ok()) return s;
-  std::string sql = "INSERT INTO " + name + " (" + ColumnList(table) + ") VALUES (";
-  for (size_t i = 0; i < table.columns.size(); ++i) {
-    sql += (i == 0 ? "?" : ", ?") + std::to_string(i + 1);
-  }
-  sql += ")";
-  Result<Statement> insert = target.Prepare(sql);
-  if (!insert.ok()) return insert.status();
-  for (const Row& row : *rows) {
-    insert->Reset();
-    for (size_t i = 0; i < row.size(); ++i) {
-      BindValue(*insert, static_cast<int>(i + 1), table.columns[i].kind, row[i]);
+  // Many rows per statement (the parameters typed: a VALUES list does not take its columns'
+  // types), within PostgreSQL's 65,535 parameters.
+  const size_t width = table.columns.size();
+  const size_t per_statement = std::max<size_t>(1, 30'000 / width);
+  for (size_t first = 0; first < rows->size(); first += per_statement) {
+    const size_t count = std::min(per_statement, rows->size() - first);
+    std::string sql = "INSERT INTO " + name + " (" + ColumnList(table) + ") VALUES ";
+    for (size_t r = 0; r < count; ++r) {
+      sql += r == 0 ? "(" : ", (";
+      for (size_t i = 0; i < width; ++i) {
+        sql += (i == 0 ? "CAST(?" : ", CAST(?") + std::to_string(r * width + i + 1) + " AS " +
+               table.columns[i].pg_type + ")";
+      }
+      sql += ")";
+    }
+    Result<Statement> insert = target.Prepare(sql);
+    if (!insert.ok()) return insert.status();
+    for (size_t r = 0; r < count; ++r) {
+      const Row& row = (*rows)[first + r];
+      for (size_t i = 0; i < width; ++i) {
+        BindValue(*insert, static_cast<int>(r * width + i + 1), table.columns[i].kind, row[i]);
+      }
     }
     if (Status s = insert->Run(); !s.ok()) return s;
+    insert->Reset();
   }
-  insert->Reset();
   if (Status s = target.Exec("ALTER TABLE " + name + " ENABLE TRIGGER USER"); !s.ok()) return s;
 
   Progress next = progress;

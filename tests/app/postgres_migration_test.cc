@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "store/postgres/pg_db.h"
+#include "store/sql/sql_db.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/store.h"
 #include "tests/store/backends.h"
@@ -23,6 +24,7 @@ using store::Message;
 using store::MessageKind;
 using store::Store;
 using store::WriteTxn;
+namespace sql = store::sql;
 
 constexpr int64_t kNow = 1'700'000'000'000;
 const std::string kTokenHash = std::string("tok\0en\xff", 7);
@@ -301,6 +303,31 @@ TEST(PostgresMigrationTest, VerificationFindsATargetThatDiffers) {
   ASSERT_FALSE(again.ok());
   EXPECT_NE(again.status().message().find("users: 3 rows, checksums differ"), std::string::npos)
       << again.status().message();
+}
+
+TEST(PostgresMigrationTest, DamagedProgressIsATypedError) {
+  testing_support::TempDir source_dir, target_dir;
+  Fill(source_dir.path());
+  PostgresMigrationOptions options = Options(source_dir.path(), NewDatabase(target_dir.path()));
+  options.batch_rows = 1;
+  options.max_batches = 2;
+  ASSERT_EQ(MigrateToPostgres(options).status().code(), Code::kUnavailable);
+  for (const char* key : {"Ixyz", "Szz", "garbage", ""}) {
+    {
+      auto db = store::postgres::PgDb::Open({options.conninfo});
+      ASSERT_TRUE(db.ok());
+      Result<sql::Statement> damage =
+          (*db)->Prepare("UPDATE migration_progress SET copied_through_key = ?1, done = 0");
+      ASSERT_TRUE(damage.ok());
+      damage->BindText(1, key);
+      ASSERT_TRUE(damage->Run().ok());
+    }
+    Result<std::vector<TableCopy>> failed = MigrateToPostgres(options);
+    ASSERT_FALSE(failed.ok()) << key;
+    EXPECT_EQ(failed.status().code(), Code::kInternal) << key;
+    EXPECT_NE(failed.status().message().find("corrupt progress"), std::string::npos)
+        << failed.status().message();
+  }
 }
 
 TEST(PostgresMigrationTest, RefusesATargetWithDataFromElsewhere) {
