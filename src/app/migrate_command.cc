@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "app/backup_command.h"
 #include "app/config.h"
 #include "app/postgres_migration.h"
 
@@ -23,12 +24,16 @@ int Usage(const std::string& why) {
 bool IsMigrateCommand(std::string_view word) { return word == "migrate-to-postgres"; }
 
 int RunMigrateCommand(std::vector<std::string> args) {
+  // Taken out first: the SQLite deployment's own config (scheduled backups, say) need not be
+  // valid for a server on PostgreSQL.
+  std::string conninfo = TakeOption(args, "postgres");
   Result<Config> config = ParseConfig(args);
   if (!config.ok()) return Usage(config.status().message());
-  if (config->postgres.empty()) return Usage("--postgres CONNINFO is required");
+  if (conninfo.empty()) conninfo = config->postgres;
+  if (conninfo.empty()) return Usage("--postgres CONNINFO is required");
   PostgresMigrationOptions options;
   options.sqlite_path = (std::filesystem::path(config->data_dir) / "parley.db").string();
-  options.conninfo = config->postgres;
+  options.conninfo = conninfo;
   options.on_line = [](const std::string& line) { std::printf("%s\n", line.c_str()); };
   const auto start = std::chrono::steady_clock::now();
   Result<std::vector<TableCopy>> copied = MigrateToPostgres(options);

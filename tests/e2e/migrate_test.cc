@@ -91,8 +91,9 @@ TEST(MigrateTest, ADataDirMovesToPostgresWithItsHistory) {
   ASSERT_EQ(before.size(), 5u);
   ASSERT_EQ((*server)->Stop(), 0);
 
-  ToolRun run = Parleyd(
-      {"migrate-to-postgres", "--data-dir", (*server)->data_dir(), "--postgres", *conninfo});
+  // The SQLite deployment's settings (scheduled backups among them) come along.
+  ToolRun run = Parleyd({"migrate-to-postgres", "--data-dir", (*server)->data_dir(), "--backup-dir",
+                         (*server)->data_dir() + "/backups", "--postgres", *conninfo});
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("users: 2 rows, checksum ok"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("parleyd migrate-to-postgres done:"), std::string::npos);
