@@ -27,6 +27,7 @@
 #include "app/config.h"
 #include "app/media_command.h"
 #include "app/media_store.h"
+#include "app/migrate_command.h"
 #include "app/readiness.h"
 #include "auth/auth_service.h"
 #include "base/clock.h"
@@ -153,6 +154,9 @@ int Main(int argc, char** argv) {
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   if (argc > 1 && IsBackupCommand(argv[1])) {
     return RunBackupCommand(argv[1], std::vector<std::string>(argv + 2, argv + argc));
+  }
+  if (argc > 1 && IsMigrateCommand(argv[1])) {
+    return RunMigrateCommand(std::vector<std::string>(argv + 2, argv + argc));
   }
   if (argc > 1 && IsMediaCommand(argv[1])) {
     return RunMediaCommand(std::vector<std::string>(argv + 2, argv + argc));
