@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tests/e2e/e2e_client.h"
+#include "tests/e2e/parleyd_tool.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/postgres_server.h"
 
@@ -21,35 +22,6 @@ namespace parley::e2e {
 namespace {
 
 using nlohmann::json;
-
-struct ToolRun {
-  int exit_code = -1;
-  std::string output;
-};
-
-std::string Quote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-// Runs `parleyd ARGS...` to completion; stdout and stderr together.
-ToolRun Parleyd(const std::vector<std::string>& args) {
-  std::string command = Quote(PARLEY_PARLEYD_PATH);
-  for (const std::string& arg : args) command += " " + Quote(arg);
-  command += " 2>&1";
-  ToolRun run;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buffer;
-  size_t got = 0;
-  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    run.output.append(buffer.data(), got);
-  }
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
 
 // seq -> text of the conversation's first page as `user` sees it.
 std::map<int64_t, std::string> History(const ServerProcess& server, const TestUser& user,

@@ -17,6 +17,7 @@
 
 #include "media/s3_blob_store.h"
 #include "tests/e2e/e2e_client.h"
+#include "tests/e2e/parleyd_tool.h"
 #include "tests/e2e/server_process.h"
 #include "tests/media/media_samples.h"
 #include "tests/media/s3_peer.h"
@@ -28,29 +29,6 @@ namespace fs = std::filesystem;
 using client::HttpApi;
 using media::testing::S3Peer;
 using nlohmann::json;
-
-struct ToolRun {
-  int exit_code = -1;
-  std::string output;
-};
-
-// Runs `parleyd ARGS...` to completion; stdout and stderr together. The arguments are ours
-// (paths of temp dirs, fixed words), single-quoted for the shell.
-ToolRun Parleyd(const std::vector<std::string>& args) {
-  std::string command = std::string("'") + PARLEY_PARLEYD_PATH + "'";
-  for (const std::string& arg : args) command += " '" + arg + "'";
-  command += " 2>&1";
-  ToolRun run;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buffer;
-  size_t got = 0;
-  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    run.output.append(buffer.data(), got);
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
 
 size_t Collect(char* data, size_t size, size_t count, void* out) {
   static_cast<std::string*>(out)->append(data, size * count);
