@@ -48,6 +48,7 @@ class Status {
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
+  friend bool operator==(const Status&, const Status&) = default;
 
  private:
   Code code_ = Code::kOk;

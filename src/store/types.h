@@ -24,6 +24,7 @@ struct User {
   bool is_admin = false;     // server admin: may send system notices and grant the role
   int64_t last_seen_at = 0;  // when the user's last device went offline (0: never seen)
   int64_t disabled_at = 0;   // when a server admin disabled the account (0: enabled)
+  friend bool operator==(const User&, const User&) = default;
 };
 
 struct NewUser {
@@ -137,12 +138,14 @@ struct Quote {
   std::string text;        // at most the first 200 code points; empty when deleted
   std::string media_kind;  // the kind of its attachment ("image", ...); empty if none
   bool deleted = false;
+  friend bool operator==(const Quote&, const Quote&) = default;
 };
 
 // One emoji's reactions on a message: who reacted, in the order they did.
 struct Reaction {
   std::string emoji;
   std::vector<int64_t> users;
+  friend bool operator==(const Reaction&, const Reaction&) = default;
 };
 
 // A finished upload: metadata-free bytes in the blob store under `digest`.
@@ -163,6 +166,7 @@ struct Media {
   int64_t created_at = 0;
   bool is_public = false;   // an avatar: every logged-in user may fetch it
   int64_t attached_at = 0;  // first sent or made an avatar; 0: never (an orphan after a while)
+  friend bool operator==(const Media&, const Media&) = default;
 };
 
 struct Message {
@@ -185,6 +189,7 @@ struct Message {
   std::optional<Quote> quote;       // reply_to as it is now
   std::vector<Reaction> reactions;  // current reactions, oldest emoji first
   int64_t sticker = 0;              // kSticker: the sticker's id (migration 14)
+  friend bool operator==(const Message&, const Message&) = default;
 };
 
 struct Member {
@@ -194,6 +199,7 @@ struct Member {
   Role role = Role::kMember;
   int64_t muted_until = 0;  // the member may not send before this time (0: not muted)
   int64_t first_seq = 1;    // the first seq the member may read (late joiners start at their join)
+  friend bool operator==(const Member&, const Member&) = default;
 };
 
 // The result of raising a member's cursors: where they are now, and whether either moved.
@@ -344,6 +350,7 @@ struct FriendRequest {
   int64_t to_id = 0;
   std::string note;  // may be empty
   int64_t created_at = 0;
+  friend bool operator==(const FriendRequest&, const FriendRequest&) = default;
 };
 
 struct FriendRequests {
@@ -355,6 +362,7 @@ struct FriendRequests {
 struct Relation {
   User user;  // password_hash empty
   int64_t since = 0;
+  friend bool operator==(const Relation&, const Relation&) = default;
 };
 
 // --- moments (a friends-only feed) ---
@@ -377,6 +385,7 @@ struct MomentLike {
   int64_t moment_id = 0;
   int64_t user_id = 0;
   int64_t created_at = 0;
+  friend bool operator==(const MomentLike&, const MomentLike&) = default;
 };
 
 struct MomentComment {
@@ -387,6 +396,7 @@ struct MomentComment {
   int64_t reply_to_user_id = 0;  // that comment's author; 0: none
   std::string text;
   int64_t created_at = 0;
+  friend bool operator==(const MomentComment&, const MomentComment&) = default;
 };
 
 // The likes and comments of some moments, each list oldest first.

@@ -22,6 +22,7 @@ namespace parley::chat {
 struct Friend {
   store::Relation relation;
   PresenceInfo presence;
+  friend bool operator==(const Friend&, const Friend&) = default;
 };
 
 namespace events {
@@ -34,6 +35,7 @@ struct MessageCommitted {
   // In a direct conversation, the member who is not the sender; 0 in a group or not known.
   // Lets an encoder route a direct message without looking the conversation up (xmpp_frames.h).
   int64_t direct_recipient_id = 0;
+  friend bool operator==(const MessageCommitted&, const MessageCommitted&) = default;
 };
 
 // The sender's answer to a send that was durably stored (or found stored: `duplicate`).
@@ -54,18 +56,21 @@ struct AckedMessage {
   int64_t seq = 0;
   int64_t created_at = 0;
   store::MessageKind kind = store::MessageKind::kText;
+  friend bool operator==(const AckedMessage&, const AckedMessage&) = default;
 };
 
 struct Acked {
   AckedMessage message;
   bool duplicate = false;
   bool changed = true;
+  friend bool operator==(const Acked&, const Acked&) = default;
 };
 
 // A member's delivery/read cursors moved.
 struct ReceiptMoved {
   int64_t conversation_id = 0;
   store::Member member;
+  friend bool operator==(const ReceiptMoved&, const ReceiptMoved&) = default;
 };
 
 // A device's request failed: `id` is the client message id it carried, `req` its request tag
@@ -74,6 +79,7 @@ struct RequestFailed {
   Status status;
   std::string id;
   std::string req;
+  friend bool operator==(const RequestFailed&, const RequestFailed&) = default;
 };
 
 // --- groups and notices ---
@@ -83,11 +89,13 @@ struct RequestFailed {
 struct GroupChanged {
   store::Message message;
   GroupEvent change;
+  friend bool operator==(const GroupChanged&, const GroupChanged&) = default;
 };
 
 // A server admin's notice, committed in its recipient's system conversation.
 struct NoticePosted {
   store::Message message;
+  friend bool operator==(const NoticePosted&, const NoticePosted&) = default;
 };
 
 // --- the social graph ---
@@ -96,6 +104,7 @@ struct NoticePosted {
 struct FriendRequested {
   store::FriendRequest request;
   store::User from;
+  friend bool operator==(const FriendRequested&, const FriendRequested&) = default;
 };
 
 // A request ended without a friendship (`declined`: by its recipient, else cancelled by its
@@ -103,16 +112,19 @@ struct FriendRequested {
 struct FriendRequestClosed {
   store::FriendRequest request;
   bool declined = false;
+  friend bool operator==(const FriendRequestClosed&, const FriendRequestClosed&) = default;
 };
 
 // A new friendship, as seen by one side: `added` is the other side.
 struct FriendAdded {
   Friend added;
+  friend bool operator==(const FriendAdded&, const FriendAdded&) = default;
 };
 
 // An ended friendship, as seen by one side: `user_id` is the other side.
 struct FriendRemoved {
   int64_t user_id = 0;
+  friend bool operator==(const FriendRemoved&, const FriendRemoved&) = default;
 };
 
 // The user blocked (`blocked`, since `since`) or unblocked `user` (public profile): to the
@@ -121,21 +133,25 @@ struct BlockChanged {
   store::User user;
   bool blocked = false;
   int64_t since = 0;  // when blocked; 0 when unblocked
+  friend bool operator==(const BlockChanged&, const BlockChanged&) = default;
 };
 
 // A user's public profile changed (password hash cleared).
 struct ProfileChanged {
   store::User user;
+  friend bool operator==(const ProfileChanged&, const ProfileChanged&) = default;
 };
 
 struct PresenceChanged {
   int64_t user_id = 0;
   PresenceInfo presence;
+  friend bool operator==(const PresenceChanged&, const PresenceChanged&) = default;
 };
 
 struct Typing {
   int64_t conversation_id = 0;
   int64_t user_id = 0;
+  friend bool operator==(const Typing&, const Typing&) = default;
 };
 
 // --- moments ---
@@ -145,16 +161,19 @@ struct MomentPosted {
   int64_t moment_id = 0;
   int64_t author_id = 0;
   int64_t created_at = 0;
+  friend bool operator==(const MomentPosted&, const MomentPosted&) = default;
 };
 
 // Someone liked the user's moment.
 struct MomentLiked {
   store::MomentLike like;
+  friend bool operator==(const MomentLiked&, const MomentLiked&) = default;
 };
 
 // Someone commented on the user's moment, or replied to the user's comment.
 struct MomentCommented {
   store::MomentComment comment;
+  friend bool operator==(const MomentCommented&, const MomentCommented&) = default;
 };
 
 }  // namespace events

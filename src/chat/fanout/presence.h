@@ -20,6 +20,7 @@ enum class PresenceStatus { kOffline, kOnline, kAway };
 struct PresenceInfo {
   PresenceStatus status = PresenceStatus::kOffline;
   int64_t last_seen_at = 0;  // when the user was last online (now while online); 0: never
+  friend bool operator==(const PresenceInfo&, const PresenceInfo&) = default;
 };
 
 class PresenceTracker {

@@ -53,6 +53,7 @@ struct GroupEvent {
   std::optional<int64_t> until;      // muted
   std::optional<bool> is_public;     // visibility_changed
   std::optional<std::string> via;    // member_added: "invite", "request" (absent: added)
+  friend bool operator==(const GroupEvent&, const GroupEvent&) = default;
 };
 
 }  // namespace parley::chat
