@@ -138,7 +138,11 @@ class Put {
   template <typename... T>
   void One(const std::variant<T...>& value) {
     sink_->U8(static_cast<uint8_t>(value.index()));
-    std::visit([this](const auto& alternative) { One(alternative); }, value);
+    Alternative(value, std::index_sequence_for<T...>());
+  }
+  template <typename V, size_t... I>
+  void Alternative(const V& value, std::index_sequence<I...>) {
+    (void)((value.index() == I ? (One(*std::get_if<I>(&value)), true) : false) || ...);
   }
   template <typename T>
   requires std::is_class_v<T>

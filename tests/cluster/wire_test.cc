@@ -70,7 +70,8 @@ TEST(WireTest, OverLongAndNonCanonicalVarintsAreMalformed) {
     EXPECT_EQ(reader.status().code(), Code::kMalformed);
   }
   // Bit 63 alone is the one ten-group varint with a last group of 1.
-  WireReader top(std::string(9, '\x80') + '\x01');
+  const std::string bit_63 = std::string(9, '\x80') + '\x01';
+  WireReader top(bit_63);
   EXPECT_EQ(top.Varint(), uint64_t{1} << 63);
   EXPECT_TRUE(top.ok());
 }
@@ -112,7 +113,8 @@ TEST(WireTest, LengthsBeyondTheInputAreMalformed) {
   EXPECT_EQ(short_by_one.Bytes(1 << 20), "");
   EXPECT_EQ(short_by_one.status().message(), "bytes past the end");
 
-  WireReader huge(std::string(9, '\x80') + '\x01');
+  const std::string two_to_the_63 = std::string(9, '\x80') + '\x01';
+  WireReader huge(two_to_the_63);
   EXPECT_EQ(huge.Bytes(std::numeric_limits<size_t>::max()), "");
   EXPECT_EQ(huge.status().code(), Code::kMalformed);
 
