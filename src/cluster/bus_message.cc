@@ -221,7 +221,7 @@ class Get {
     Emplace(value, index, std::index_sequence_for<T...>());
   }
   // Reads into the alternative `index`, constructed only if it is not the one held already:
-  // the big ones (a Message is most of a kilobyte) are zeroed whenever a variant constructs
+  // the big ones (a Message is 600 bytes) are zeroed whenever a variant constructs
   // them, and the first alternatives are the ones a fresh BusMessage holds.
   template <typename V, size_t... I>
   void Emplace(V& value, uint8_t index, std::index_sequence<I...>) {

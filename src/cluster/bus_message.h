@@ -92,8 +92,9 @@ struct BusMessage {
   friend bool operator==(const BusMessage&, const BusMessage&) = default;
 };
 
-// The message's bytes, allocated once. Bytes over kMaxBusMessageBytes are refused by Decode:
-// a sender checks the size before publishing.
+// The message's bytes, allocated once. Encode checks no limit: bytes over kMaxBusMessageBytes
+// or an audience over kMaxAudience encode to bytes that Decode refuses, so a sender checks
+// both before publishing (or splits the audience).
 std::string Encode(const BusMessage& message);
 
 // The message `bytes` hold: kTooLarge over kMaxBusMessageBytes; kMalformed for anything else
