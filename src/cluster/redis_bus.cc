@@ -115,11 +115,6 @@ bool RedisBus::connected() const {
   return publisher_up_ && subscriber_up_;
 }
 
-bool RedisBus::stopping() const {
-  std::lock_guard lock(mu_);
-  return stopping_;
-}
-
 // ---- Connections ----------------------------------------------------------------------------
 
 Result<std::unique_ptr<RedisConnection>> RedisBus::Open(bool subscribe) {
@@ -199,7 +194,7 @@ void RedisBus::RunPublisher(std::unique_ptr<RedisConnection> connection) {
     if (!sent.ok()) {
       SetPublisherUp(false);
       connection.reset();
-      if (stopping()) return;
+      if (stopping_) return;
       LogDown("publisher", sent);
     }
   }
@@ -282,7 +277,7 @@ void RedisBus::RunSubscriber(std::unique_ptr<RedisConnection> connection) {
     const Status lost = Listen(*connection);
     subscriber_up_ = false;
     connection.reset();
-    if (stopping()) return;
+    if (stopping_) return;
     LogDown("subscriber", lost);
   }
 }
@@ -290,7 +285,7 @@ void RedisBus::RunSubscriber(std::unique_ptr<RedisConnection> connection) {
 Status RedisBus::Listen(RedisConnection& connection) {
   Clock::time_point last_heard = Clock::now();
   bool pinged = false;
-  while (!stopping()) {
+  while (!stopping_) {
     Result<std::optional<RedisReply>> reply = connection.Poll(kListenWait);
     if (!reply.ok()) return reply.status();
     const Clock::time_point now = Clock::now();

@@ -122,7 +122,6 @@ class RedisBus {
   // Reads messages until the connection fails (its failure) or Stop (OK).
   Status Listen(RedisConnection& connection);
 
-  bool stopping() const;
   void LogDown(std::string_view role, const Status& why) const;
   void LogUp(std::string_view role, int attempts) const;
 
@@ -136,7 +135,8 @@ class RedisBus {
   std::deque<std::string> queue_;  // guarded by mu_
   size_t queued_bytes_ = 0;        // guarded by mu_; includes the batch being sent
   bool publisher_up_ = false;      // guarded by mu_
-  bool stopping_ = false;          // guarded by mu_
+  // Written under mu_ (for queue_changed_'s waiters); read anywhere, once per message too.
+  std::atomic<bool> stopping_ = false;
   std::atomic<bool> subscriber_up_ = false;
 
   std::atomic<uint64_t> published_ = 0;

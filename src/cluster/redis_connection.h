@@ -3,12 +3,13 @@
 // cancel descriptor, so another thread can end any wait at once (RedisBus::Stop), even while
 // the server does not answer.
 //
-// - Connect opens the socket, then AUTHs (when the address has a password) and SELECTs (db != 0),
-//   or PINGs when it does neither, so a connection that Connect returns has been answered by a
-//   Redis server. Errors: kUnavailable (no connection, no answer in time, connection lost,
-//   cancelled, an odd reply), kUnauthenticated (AUTH refused, or the server wants a password
-//   and none was given), kForbidden (an ACL refuses SELECT), kInvalidArgument (SELECT of a
-//   database the server does not have). Messages never contain the password.
+// - Connect opens the socket, then sends AUTH (when the address has a password), SELECT (db != 0)
+//   and PING in one round trip, so a connection it returns has been answered by a Redis server.
+//   Only the name lookup (getaddrinfo) cannot be cancelled. Errors: kUnavailable (no connection,
+//   no answer in time, connection lost, cancelled, an odd reply), kUnauthenticated (AUTH
+//   refused, or the server wants a password and none was given), kForbidden (an ACL refusal),
+//   kInvalidArgument (SELECT of a database the server does not have). No message contains the
+//   password.
 // - Commands are binary-safe argument lists. Append queues one in the output buffer; Flush sends
 //   all queued; Read takes the next reply: a pipeline is N Appends, one Flush, N Reads.
 // - Limits against an odd or hostile server: a reply over `max_reply_bytes` or an array of more
