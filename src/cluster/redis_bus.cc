@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 
 #include "base/log.h"
 #include "cluster/redis_connection.h"
@@ -22,6 +21,8 @@ constexpr size_t kPerMessageOverhead = 64;  // a queued string's own size and th
 constexpr size_t kMaxBatchMessages = 512;
 constexpr size_t kMaxBatchBytes = 1 << 20;
 constexpr std::chrono::milliseconds kFirstBackoff{20};
+// A connection that lasted this long ends its outage: the next one backs off from kFirstBackoff.
+constexpr std::chrono::seconds kSteady{10};
 constexpr std::chrono::milliseconds kListenWait{250};
 // How often an idle publisher looks whether its connection was closed.
 constexpr std::chrono::milliseconds kIdleCheck{250};
@@ -41,6 +42,29 @@ Status Odd(std::string_view what) {
 }
 
 }  // namespace
+
+// The delays between attempts to connect one connection: doubling from kFirstBackoff up to
+// max_backoff while attempts fail, and kept when a connection breaks soon after it was made
+// (a server that accepts and then refuses is not hammered), back to kFirstBackoff once a
+// connection lasted kSteady.
+class RedisBus::Backoff {
+ public:
+  explicit Backoff(std::chrono::milliseconds max) : max_(std::max(max, kFirstBackoff)) {}
+  std::chrono::milliseconds Next() {
+    const std::chrono::milliseconds delay = delay_;
+    delay_ = std::min(delay_ * 2, max_);
+    return delay;
+  }
+  void Connected() { since_ = Clock::now(); }
+  void Broke() {
+    if (Clock::now() - since_ >= kSteady) delay_ = kFirstBackoff;
+  }
+
+ private:
+  const std::chrono::milliseconds max_;
+  std::chrono::milliseconds delay_ = kFirstBackoff;
+  Clock::time_point since_ = Clock::now();
+};
 
 Result<std::unique_ptr<RedisBus>> RedisBus::Start(RedisBusOptions options, OnBusMessage on_message,
                                                   OnBusConnected on_connected) {
@@ -97,10 +121,10 @@ void RedisBus::Stop() {
     stopping_ = true;
   }
   queue_changed_.notify_all();
+  // Readable from now on: every wait of both threads ends. (It cannot fail: the counter is far
+  // from overflowing.)
   const uint64_t one = 1;
-  if (wake_fd_ >= 0 && write(wake_fd_, &one, sizeof one) < 0 && errno != EAGAIN) {
-    Log(LogLevel::kError, "redis_bus_wake_failed", {{"errno", std::to_string(errno)}});
-  }
+  if (wake_fd_ >= 0) (void)!write(wake_fd_, &one, sizeof one);
   if (publisher_.joinable()) publisher_.join();
   if (subscriber_.joinable()) subscriber_.join();
   SetPublisherUp(false);  // drops what is left
@@ -138,14 +162,17 @@ Result<std::unique_ptr<RedisConnection>> RedisBus::Open(bool subscribe) {
   return connection;
 }
 
-std::unique_ptr<RedisConnection> RedisBus::Reconnect(bool subscribe, int* attempts) {
-  std::chrono::milliseconds backoff = kFirstBackoff;
+std::unique_ptr<RedisConnection> RedisBus::Reconnect(bool subscribe, Backoff& backoff,
+                                                     int* attempts) {
+  backoff.Broke();
   for (;;) {
-    if (!Sleep(backoff)) return nullptr;
+    if (!Sleep(backoff.Next())) return nullptr;
     ++*attempts;
     Result<std::unique_ptr<RedisConnection>> connection = Open(subscribe);
-    if (connection.ok()) return std::move(*connection);
-    backoff = std::min(backoff * 2, std::max(options_.max_backoff, kFirstBackoff));
+    if (connection.ok()) {
+      backoff.Connected();
+      return std::move(*connection);
+    }
   }
 }
 
@@ -179,10 +206,11 @@ void RedisBus::LogUp(std::string_view role, int attempts) const {
 
 void RedisBus::RunPublisher(std::unique_ptr<RedisConnection> connection) {
   pthread_setname_np(pthread_self(), "redis-publish");
+  Backoff backoff(options_.max_backoff);
   for (;;) {
     if (connection == nullptr) {
       int attempts = 0;
-      connection = Reconnect(/*subscribe=*/false, &attempts);
+      connection = Reconnect(/*subscribe=*/false, backoff, &attempts);
       if (connection == nullptr) return;
       ++reconnects_;
       SetPublisherUp(true);
@@ -264,10 +292,11 @@ void RedisBus::SetPublisherUp(bool up) {
 
 void RedisBus::RunSubscriber(std::unique_ptr<RedisConnection> connection) {
   pthread_setname_np(pthread_self(), "redis-subscribe");
+  Backoff backoff(options_.max_backoff);
   for (;;) {
     if (connection == nullptr) {
       int attempts = 0;
-      connection = Reconnect(/*subscribe=*/true, &attempts);
+      connection = Reconnect(/*subscribe=*/true, backoff, &attempts);
       if (connection == nullptr) return;
       ++reconnects_;
       LogUp("subscriber", attempts);
@@ -302,7 +331,7 @@ Status RedisBus::Listen(RedisConnection& connection) {
     }
     last_heard = now;
     pinged = false;
-    RedisReply& got = **reply;
+    const RedisReply& got = **reply;
     if (IsArrayOf(got, 3, "message") && got.elements[1].text == options_.channel &&
         got.elements[2].type == RedisReply::Type::kString) {
       ++received_;

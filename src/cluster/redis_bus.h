@@ -20,9 +20,11 @@
 // Redis cannot be reached, kUnauthenticated for a refused password, ...). Later, any error (a
 // lost connection, a timeout, a reply of an unexpected type, a reply over the size limit)
 // drops that connection and reconnects it with exponential backoff (20 ms doubling up to
-// max_backoff), logging one `redis_bus_down` when it breaks and one `redis_bus_up` when it is
-// back, and counting Stats::reconnects (each connection counts its own: a Redis restart counts
-// two).
+// max_backoff; a connection that breaks again within 10 s keeps the delay it had reached),
+// logging one `redis_bus_down` when it breaks and one `redis_bus_up` when it is back, and
+// counting Stats::reconnects (each connection counts its own: a Redis restart counts two).
+// A closed connection is noticed at once by the subscriber and within 250 ms by an idle
+// publisher; connected() reflects what the threads have noticed.
 //
 // Bounds: the queue holds at most max_queue_bytes (each payload counts its size plus 64 bytes
 // of bookkeeping, and a batch being sent still counts); Publish drops past that. A payload
@@ -99,8 +101,9 @@ class RedisBus {
   RedisBus(RedisBusOptions options, OnBusMessage on_message, OnBusConnected on_connected);
   // A new connection (and its SUBSCRIBE when `subscribe`), or why not.
   Result<std::unique_ptr<RedisConnection>> Open(bool subscribe);
-  // Open with backoff until it works; nullptr once Stop was called.
-  std::unique_ptr<RedisConnection> Reconnect(bool subscribe, int* attempts);
+  class Backoff;
+  // Open, after the delays of `backoff`, until it works; nullptr once Stop was called.
+  std::unique_ptr<RedisConnection> Reconnect(bool subscribe, Backoff& backoff, int* attempts);
   // Waits for `delay` or Stop; false on Stop.
   bool Sleep(std::chrono::milliseconds delay);
 

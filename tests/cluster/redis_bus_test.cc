@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -414,6 +415,36 @@ TEST(RedisBusTest, OddRepliesToPublishMakeItReconnect) {
   ASSERT_TRUE(Eventually([&] { return (*bus)->stats().reconnects == 1 && (*bus)->connected(); }));
   EXPECT_TRUE((*bus)->Publish("second"));
   EXPECT_TRUE(Eventually([&] { return (*bus)->stats().published == 1; }));
+}
+
+// Redis accepts the connection and refuses every PUBLISH (an ACL, say): the publisher keeps
+// backing off instead of reconnecting every 20 ms.
+TEST(RedisBusTest, AServerThatRefusesEveryPublishIsNotHammered) {
+  ScriptedBus script;
+  std::atomic<int> connections = 0;
+  FakeRedis fake([&](int connection, const std::vector<std::string>& command) {
+    connections = std::max(connections.load(), connection + 1);
+    if (!command.empty() && command[0] == "PUBLISH") return std::string("-NOPERM no\r\n");
+    return script.Answer(connection, command);
+  });
+  ASSERT_NE(fake.port(), 0);
+  Inbox inbox;
+  Result<std::unique_ptr<RedisBus>> bus = StartBus(OptionsFor(fake.Url()), inbox);
+  ASSERT_TRUE(bus.ok()) << bus.status().message();
+  // Offered every 5 ms for 1.5 s: backing off from 20 ms to 1 s, that is about 7 publisher
+  // connections; a delay reset on every connection would make about 60.
+  int offered = 0;
+  for (const Clock::time_point end = Clock::now() + milliseconds(1500); Clock::now() < end;) {
+    (*bus)->Publish("x");
+    ++offered;
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  EXPECT_GE(connections.load(), 4);  // the subscriber, and the publisher tried again
+  EXPECT_LE(connections.load(), 12);
+  (*bus)->Stop();
+  EXPECT_EQ((*bus)->stats().dropped, static_cast<uint64_t>(offered));
+  EXPECT_EQ((*bus)->stats().published, 0u);
+  EXPECT_EQ(inbox.connects(), 1);
 }
 
 TEST(RedisBusTest, StartRefusesAnOddSubscribeConfirmation) {
