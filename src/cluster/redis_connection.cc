@@ -19,13 +19,17 @@ struct RedisReaderHooks {
   redisReplyObjectFunctions functions;
   const redisReplyObjectFunctions* base;
   int max_array_elements;
+  bool refused_array = false;  // the reader's "out of memory" was this refusal
 };
 
 namespace {
 
 void* CreateLimitedArray(const redisReadTask* task, int elements) {
-  const auto* hooks = static_cast<const RedisReaderHooks*>(task->privdata);
-  if (elements < 0 || elements > hooks->max_array_elements) return nullptr;  // a reader error
+  auto* hooks = static_cast<RedisReaderHooks*>(task->privdata);
+  if (elements < 0 || elements > hooks->max_array_elements) {
+    hooks->refused_array = true;
+    return nullptr;  // the reader fails with "out of memory"
+  }
   return hooks->base->createArray(task, elements);
 }
 
@@ -91,8 +95,9 @@ RedisReply Convert(const redisReply& reply) {
 // server repeat it.
 std::string Quote(std::string text, const std::string& password) {
   if (!password.empty()) {
-    for (size_t at; (at = text.find(password)) != std::string::npos;)
+    for (size_t at = 0; (at = text.find(password, at)) != std::string::npos; at += 3) {
       text.replace(at, password.size(), "***");
+    }
   }
   if (text.size() > 200) text = text.substr(0, 200) + "...";
   return text;
@@ -269,7 +274,10 @@ Result<std::optional<RedisReply>> RedisConnection::ReadUntil(Clock::time_point d
     if (!broken_.ok()) return broken_;
     void* raw = nullptr;
     if (redisGetReplyFromReader(context_, &raw) != REDIS_OK) {
-      return Break(std::string("protocol error: ") + context_->errstr);
+      return Break(hooks_->refused_array
+                       ? "an array of more than " + std::to_string(options_.max_array_elements) +
+                             " elements"
+                       : std::string("protocol error: ") + context_->errstr);
     }
     if (raw != nullptr) {
       std::unique_ptr<redisReply, void (*)(void*)> reply(static_cast<redisReply*>(raw),

@@ -155,6 +155,22 @@ TEST(RedisConnectionTest, OddAnswersAreProtocolErrors) {
   }
 }
 
+// An odd server that repeats the password in its refusal: the message does not.
+TEST(RedisConnectionTest, EchoedPasswordIsNotQuoted) {
+  for (const std::string password : {"hunter2", "*", "a"}) {
+    SCOPED_TRACE(password);
+    FakeRedis fake([&](int, const std::vector<std::string>& command) {
+      return "-WRONGPASS " + command.back() + " is not " + command.back() + "\r\n";
+    });
+    ASSERT_NE(fake.port(), 0);
+    const Status status =
+        ConnectTo("redis://:" + password + "@127.0.0.1:" + std::to_string(fake.port()));
+    EXPECT_EQ(status.code(), Code::kUnauthenticated);
+    EXPECT_NE(status.message().find("WRONGPASS *** is not ***"), std::string::npos)
+        << status.message();
+  }
+}
+
 TEST(RedisConnectionTest, ServerErrorToPingIsItsOwnCode) {
   FakeRedis fake([](int, const std::vector<std::string>&) {
     return std::string("-NOPERM this user has no permissions to run the 'ping' command\r\n");
