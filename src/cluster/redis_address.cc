@@ -57,6 +57,54 @@ bool IsHostNameChar(char c) {
 
 bool IsIpv6Char(char c) { return HexValue(c) >= 0 || c == ':' || c == '.'; }
 
+// "[user]:password" (what precedes the last '@'), percent-decoded.
+Status ParseCredentials(std::string_view credentials, RedisAddress* address) {
+  const size_t colon = credentials.find(':');
+  if (colon == std::string_view::npos) {
+    return Invalid("credentials need a password: user:password@host or :password@host");
+  }
+  std::optional<std::string> user = PercentDecode(credentials.substr(0, colon));
+  std::optional<std::string> password = PercentDecode(credentials.substr(colon + 1));
+  if (!user || !password) return Invalid("malformed %-escape in the user or the password");
+  if (password->empty()) return Invalid("the password is empty");
+  address->user = std::move(*user);
+  address->password = std::move(*password);
+  return Status::Ok();
+}
+
+// "host", "host:port", "[v6]" or "[v6]:port".
+Status ParseHostAndPort(std::string_view authority, RedisAddress* address) {
+  std::string_view host;
+  std::string_view rest;  // ":port" or nothing
+  if (authority.starts_with('[')) {
+    const size_t close = authority.find(']');
+    if (close == std::string_view::npos) return Invalid("'[' without ']' around an IPv6 host");
+    host = authority.substr(1, close - 1);
+    rest = authority.substr(close + 1);
+    if (host.find(':') == std::string_view::npos ||
+        !std::all_of(host.begin(), host.end(), IsIpv6Char)) {
+      return Invalid("malformed IPv6 host between [ and ]");
+    }
+    if (!rest.empty() && rest[0] != ':') return Invalid("unexpected text after the IPv6 host");
+  } else {
+    const size_t colon = authority.find(':');
+    host = authority.substr(0, colon);
+    rest = colon == std::string_view::npos ? std::string_view() : authority.substr(colon);
+    if (host.empty()) {
+      return Invalid("no host (a '/' or '@' in a password must be written %2F or %40)");
+    }
+    if (!std::all_of(host.begin(), host.end(), IsHostNameChar)) {
+      return Invalid("the host is not a name or an address (IPv6 addresses go in [ ])");
+    }
+  }
+  address->host = std::string(host);
+  if (rest.empty()) return Status::Ok();
+  std::optional<int> port = ParseNumber(rest.substr(1), 1, 65535);
+  if (!port) return Invalid("the port must be a number from 1 to 65535");
+  address->port = *port;
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<RedisAddress> ParseRedisAddress(std::string_view url) {
@@ -66,7 +114,7 @@ Result<RedisAddress> ParseRedisAddress(std::string_view url) {
   }
   if (url.starts_with("rediss://")) return Invalid("TLS (rediss://) is not supported");
   if (!url.starts_with(kScheme)) return Invalid("must start with redis://");
-  std::string_view rest = url.substr(kScheme.size());
+  const std::string_view rest = url.substr(kScheme.size());
   if (rest.find_first_of("?#") != std::string_view::npos) {
     return Invalid("query parameters and fragments are not supported");
   }
@@ -77,53 +125,10 @@ Result<RedisAddress> ParseRedisAddress(std::string_view url) {
 
   RedisAddress address;
   if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
-    const std::string_view credentials = authority.substr(0, at);
+    if (Status s = ParseCredentials(authority.substr(0, at), &address); !s.ok()) return s;
     authority = authority.substr(at + 1);
-    const size_t colon = credentials.find(':');
-    if (colon == std::string_view::npos) {
-      return Invalid("credentials need a password: user:password@host or :password@host");
-    }
-    std::optional<std::string> user = PercentDecode(credentials.substr(0, colon));
-    std::optional<std::string> password = PercentDecode(credentials.substr(colon + 1));
-    if (!user || !password) return Invalid("malformed %-escape in the user or the password");
-    if (password->empty()) return Invalid("the password is empty");
-    address.user = std::move(*user);
-    address.password = std::move(*password);
   }
-
-  std::string_view port_text;
-  bool has_port = false;
-  if (authority.starts_with('[')) {
-    const size_t close = authority.find(']');
-    if (close == std::string_view::npos) return Invalid("'[' without ']' around an IPv6 host");
-    const std::string_view host = authority.substr(1, close - 1);
-    if (host.find(':') == std::string_view::npos ||
-        !std::all_of(host.begin(), host.end(), IsIpv6Char)) {
-      return Invalid("malformed IPv6 host between [ and ]");
-    }
-    const std::string_view after = authority.substr(close + 1);
-    if (!after.empty() && after[0] != ':') return Invalid("unexpected text after the IPv6 host");
-    has_port = !after.empty();
-    port_text = has_port ? after.substr(1) : std::string_view();
-    address.host = std::string(host);
-  } else {
-    const size_t colon = authority.find(':');
-    const std::string_view host = authority.substr(0, colon);
-    if (host.empty()) {
-      return Invalid("no host (a '/' or '@' in a password must be written %2F or %40)");
-    }
-    if (!std::all_of(host.begin(), host.end(), IsHostNameChar)) {
-      return Invalid("the host is not a name or an address (IPv6 addresses go in [ ])");
-    }
-    has_port = colon != std::string_view::npos;
-    port_text = has_port ? authority.substr(colon + 1) : std::string_view();
-    address.host = std::string(host);
-  }
-  if (has_port) {
-    std::optional<int> port = ParseNumber(port_text, 1, 65535);
-    if (!port) return Invalid("the port must be a number from 1 to 65535");
-    address.port = *port;
-  }
+  if (Status s = ParseHostAndPort(authority, &address); !s.ok()) return s;
   if (!path.empty()) {
     std::optional<int> db = ParseNumber(path, 0, std::numeric_limits<int>::max());
     if (!db) return Invalid("the database must be a number (redis://host:6379/2)");

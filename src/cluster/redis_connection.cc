@@ -170,43 +170,35 @@ Status RedisConnection::Handshake(const RedisAddress& address, Clock::time_point
   if (address.db != 0) Append({"SELECT", db});
   Append({"PING"});
   if (Status s = FlushUntil(deadline); !s.ok()) return s;
-
-  auto next = [&]() -> Result<RedisReply> {
-    Result<std::optional<RedisReply>> reply = ReadUntil(deadline);
-    if (!reply.ok()) return reply.status();
-    if (!reply->has_value()) return Break("no answer within the connect timeout");
-    return std::move(**reply);
-  };
-  auto refused = [&](std::string_view command, const RedisReply& reply, Code otherwise) {
-    const Code code = reply.text.starts_with("NOAUTH")   ? Code::kUnauthenticated
-                      : reply.text.starts_with("NOPERM") ? Code::kForbidden
-                                                         : otherwise;
-    return Status(code, "redis: " + std::string(command) +
-                            " refused: " + Quote(reply.text, address.password));
-  };
   if (auth) {
-    Result<RedisReply> reply = next();
-    if (!reply.ok()) return reply.status();
-    if (reply->type == RedisReply::Type::kError) {
-      return refused("AUTH", *reply, Code::kUnauthenticated);
-    }
-    if (!IsStatus(*reply, "OK")) return Break("unexpected reply to AUTH");
+    Status s = ExpectStatus("AUTH", "OK", Code::kUnauthenticated, address.password, deadline);
+    if (!s.ok()) return s;
   }
   if (address.db != 0) {
-    Result<RedisReply> reply = next();
-    if (!reply.ok()) return reply.status();
-    if (reply->type == RedisReply::Type::kError) {
-      return refused("SELECT " + db, *reply, Code::kInvalidArgument);
-    }
-    if (!IsStatus(*reply, "OK")) return Break("unexpected reply to SELECT");
+    Status s =
+        ExpectStatus("SELECT " + db, "OK", Code::kInvalidArgument, address.password, deadline);
+    if (!s.ok()) return s;
   }
-  Result<RedisReply> reply = next();
+  return ExpectStatus("PING", "PONG", Code::kUnavailable, address.password, deadline);
+}
+
+Status RedisConnection::ExpectStatus(std::string_view command, std::string_view expected,
+                                     Code refused, const std::string& password,
+                                     Clock::time_point deadline) {
+  Result<std::optional<RedisReply>> reply = ReadUntil(deadline);
   if (!reply.ok()) return reply.status();
-  if (reply->type == RedisReply::Type::kError) {
-    return refused("PING (a password is needed: redis://:password@host)", *reply,
-                   Code::kUnavailable);
+  if (!reply->has_value()) return Break("no answer within the connect timeout");
+  const RedisReply& got = **reply;
+  if (got.type == RedisReply::Type::kError) {
+    const bool no_auth = got.text.starts_with("NOAUTH");
+    const Code code = no_auth                          ? Code::kUnauthenticated
+                      : got.text.starts_with("NOPERM") ? Code::kForbidden
+                                                       : refused;
+    return Status(code,
+                  "redis: " + std::string(command) + " refused: " + Quote(got.text, password) +
+                      (no_auth ? " (the password goes in the URL: redis://:password@host)" : ""));
   }
-  if (!IsStatus(*reply, "PONG")) return Break("unexpected reply to PING");
+  if (!IsStatus(got, expected)) return Break("unexpected reply to " + std::string(command));
   return Status::Ok();
 }
 

@@ -86,6 +86,10 @@ class RedisConnection {
   RedisConnection(redisContext* context, const RedisConnectionOptions& options);
   Status WaitConnected(Clock::time_point deadline);
   Status Handshake(const RedisAddress& address, Clock::time_point deadline);
+  // The next reply is the status line `expected`; an error reply is `command`'s refusal with
+  // the code `refused` (kUnauthenticated for NOAUTH, kForbidden for NOPERM).
+  Status ExpectStatus(std::string_view command, std::string_view expected, Code refused,
+                      const std::string& password, Clock::time_point deadline);
   Status FlushUntil(Clock::time_point deadline);
   // nullopt when no reply came before the deadline.
   Result<std::optional<RedisReply>> ReadUntil(Clock::time_point deadline);

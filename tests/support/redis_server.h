@@ -11,9 +11,9 @@
 //
 // No redis-server installed is an error, not a skip: tests must FAIL, not pass.
 //
-// Thread-safety: every member may be called from any thread, one at a time per server. The calls
-// that start the process (Shared, Launch, Start, Restart) belong on the main thread: the death
-// signal follows the thread that started it.
+// Thread-safety: every member may be called from any thread. The calls that start the process
+// (Shared, Launch, Start, Restart) belong on the main thread: the death signal follows the
+// thread that started it.
 #ifndef PARLEY_TESTS_SUPPORT_REDIS_SERVER_H_
 #define PARLEY_TESTS_SUPPORT_REDIS_SERVER_H_
 
