@@ -1,7 +1,7 @@
 // RedisBus: the transport between parleyd nodes, one Redis pub/sub channel carrying opaque
 // byte payloads (what they mean is cluster/bus_message.h's business, not this file's).
 //
-// Two connections and two threads:
+// Two connections and two threads (named redis-publish and redis-subscribe):
 // - the publisher thread takes what Publish queued and sends it in pipelines (N PUBLISH
 //   commands written at once, then their N replies read);
 // - the subscriber thread SUBSCRIBEs and hands every message of the channel to OnBusMessage,
@@ -34,7 +34,8 @@
 // Thread-safety: Publish, stats and connected from any thread. The callbacks run on the
 // subscriber thread, one at a time; they must not call Stop or destroy the bus. Stop (or the
 // destructor) returns within about a scheduling delay, whatever Redis does: every wait also
-// polls a descriptor Stop makes readable.
+// polls a descriptor Stop makes readable. It waits for a running callback to return, and a
+// host name lookup (getaddrinfo) in progress is the one wait it cannot cut short.
 #ifndef PARLEY_CLUSTER_REDIS_BUS_H_
 #define PARLEY_CLUSTER_REDIS_BUS_H_
 
