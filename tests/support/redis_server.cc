@@ -1,0 +1,249 @@
+#include "tests/support/redis_server.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+namespace parley::testing_support {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kStartTimeout = std::chrono::seconds(20);
+constexpr auto kStopTimeout = std::chrono::seconds(10);
+constexpr auto kPollInterval = std::chrono::milliseconds(10);
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string Tail(const std::string& text, size_t bytes = 2000) {
+  return text.size() <= bytes ? text : text.substr(text.size() - bytes);
+}
+
+// redis-server's path, looked up in PATH.
+Result<std::string> FindBinary() {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path != nullptr && *path != '\0' ? path : "/usr/bin:/bin");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    const std::string candidate = (dir.empty() ? "." : dir) + "/redis-server";
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return Status(Code::kInternal,
+                "redis-server is not installed (not in PATH): scripts/install-deps installs it");
+}
+
+// A port that was free a moment ago on 127.0.0.1.
+int PickPort() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return 0;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+// Whether a server on `port` answers an inline PING (+PONG, or -NOAUTH with a password).
+bool Answers(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  char first = 0;
+  const bool answered = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                        send(fd, "PING\r\n", 6, MSG_NOSIGNAL) == 6 && [&] {
+                          pollfd readable{fd, POLLIN, 0};
+                          return poll(&readable, 1, 1000) == 1 && recv(fd, &first, 1, 0) == 1;
+                        }();
+  close(fd);
+  return answered && (first == '+' || first == '-');
+}
+
+// Starts argv (argv[0] a path) with its output appended to `log_path`; SIGKILL when the thread
+// that started it ends. -1 if it could not start.
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path) {
+  int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (log < 0) return -1;
+  const pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = open("/dev/null", O_RDONLY);
+    if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(log, STDOUT_FILENO) < 0 ||
+        dup2(log, STDERR_FILENO) < 0) {
+      _exit(126);
+    }
+    close_range(3, ~0U, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // SIGKILL: it also ends a paused (SIGSTOPped) server
+    if (getppid() != parent) _exit(126);
+    std::vector<char*> args;
+    for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(log);
+  return pid;
+}
+
+// Waits for `pid` to end; false if it is still running after `timeout`.
+bool WaitForExit(pid_t pid, Clock::duration timeout) {
+  const Clock::time_point deadline = Clock::now() + timeout;
+  for (;;) {
+    const pid_t done = waitpid(pid, nullptr, WNOHANG);
+    if (done == pid || done < 0) return true;
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(kPollInterval);
+  }
+}
+
+}  // namespace
+
+RedisServer* RedisServer::Shared(std::string* error) {
+  static std::mutex mu;
+  static std::unique_ptr<RedisServer> server;  // stopped by its destructor at exit
+  static std::string failure;
+  std::lock_guard lock(mu);
+  if (server == nullptr && failure.empty()) {
+    Result<std::unique_ptr<RedisServer>> started = Launch();
+    if (started.ok()) {
+      server = std::move(*started);
+    } else {
+      failure = "Redis test server: " + started.status().message();
+    }
+  }
+  if (server == nullptr && error != nullptr) *error = failure;
+  return server.get();
+}
+
+Result<std::unique_ptr<RedisServer>> RedisServer::Launch(RedisServerOptions options) {
+  std::unique_ptr<RedisServer> server(new RedisServer(std::move(options)));
+  if (server->dir_.path().empty()) return Status(Code::kInternal, "no temporary directory");
+  Result<std::string> binary = FindBinary();
+  if (!binary.ok()) return binary.status();
+  server->binary_ = *binary;
+  std::lock_guard lock(server->mu_);
+  if (Status s = server->StartLocked(); !s.ok()) return s;
+  return server;
+}
+
+RedisServer::~RedisServer() {
+  std::lock_guard lock(mu_);
+  StopLocked();
+}
+
+int RedisServer::port() const {
+  std::lock_guard lock(mu_);
+  return port_;
+}
+
+std::string RedisServer::Url() const {
+  const std::string credentials = options_.password.empty() ? "" : ":" + options_.password + "@";
+  return "redis://" + credentials + "127.0.0.1:" + std::to_string(port());
+}
+
+void RedisServer::Stop() {
+  std::lock_guard lock(mu_);
+  StopLocked();
+}
+
+Status RedisServer::Start() {
+  std::lock_guard lock(mu_);
+  if (pid_ > 0) return Status::Ok();
+  return StartLocked();
+}
+
+Status RedisServer::Restart() {
+  std::lock_guard lock(mu_);
+  StopLocked();
+  return StartLocked();
+}
+
+void RedisServer::Pause() {
+  std::lock_guard lock(mu_);
+  if (pid_ > 0 && kill(pid_, SIGSTOP) == 0) paused_ = true;
+}
+
+void RedisServer::Resume() {
+  std::lock_guard lock(mu_);
+  if (pid_ > 0 && paused_) kill(pid_, SIGCONT);
+  paused_ = false;
+}
+
+Status RedisServer::StartLocked() {
+  const bool fixed_port = port_ != 0;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    if (!fixed_port) port_ = PickPort();
+    bool port_taken = false;
+    Status status = StartOnce(&port_taken);
+    if (status.ok() || !port_taken || fixed_port) return status;
+  }
+  return Status(Code::kInternal, "no free port for Redis after 5 attempts");
+}
+
+Status RedisServer::StartOnce(bool* port_taken) {
+  const std::string log_path = dir_.path() + "/redis.log";
+  const size_t log_start = ReadFile(log_path).size();
+  std::vector<std::string> argv = {binary_,  "--port",       std::to_string(port_),
+                                   "--bind", "127.0.0.1",    "--save",
+                                   "",       "--appendonly", "no",
+                                   "--dir",  dir_.path(),    "--daemonize",
+                                   "no",     "--logfile",    ""};
+  if (!options_.password.empty()) {
+    argv.push_back("--requirepass");
+    argv.push_back(options_.password);
+  }
+  pid_ = Spawn(argv, log_path);
+  if (pid_ < 0) return Status(Code::kInternal, "cannot start " + binary_);
+  const Clock::time_point deadline = Clock::now() + kStartTimeout;
+  while (Clock::now() < deadline) {
+    if (Answers(port_)) return Status::Ok();
+    if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+      pid_ = -1;
+      const std::string log = ReadFile(log_path).substr(log_start);
+      *port_taken = log.find("Address already in use") != std::string::npos;
+      return Status(Code::kInternal, "redis-server exited at start: " + Tail(log));
+    }
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  StopLocked();
+  return Status(Code::kInternal, "redis-server did not answer within 20 s: " +
+                                     Tail(ReadFile(log_path).substr(log_start)));
+}
+
+void RedisServer::StopLocked() {
+  if (pid_ <= 0) return;
+  if (paused_) kill(pid_, SIGCONT);
+  paused_ = false;
+  for (int signal : {SIGTERM, SIGKILL}) {
+    kill(pid_, signal);
+    if (WaitForExit(pid_, kStopTimeout)) break;
+  }
+  pid_ = -1;
+}
+
+}  // namespace parley::testing_support
