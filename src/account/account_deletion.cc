@@ -38,8 +38,12 @@ Status AccountDeletion::Delete(const auth::Principal& me, std::string_view passw
 Status AccountDeletion::Erase(int64_t user_id) {
   if (Status s = auth_.EndAllSessions(user_id); !s.ok()) return s;
   if (Status s = LeaveGroups(user_id); !s.ok()) return s;
-  Status erased = media_.RunFreeingBlobs(
-      [user_id](store::WriteTxn& txn) { return txn.EraseAccount(user_id, kDeletedUserName); });
+  Status erased =
+      media_.RunFreeingBlobs([user_id](store::WriteTxn& txn, chat::ConversationCache& cache) {
+        // The user's friendships and blocks go: the writer caches which pairs may message.
+        cache.Clear();
+        return txn.EraseAccount(user_id, kDeletedUserName);
+      });
   if (!erased.ok()) return erased;
   exports_.Forget(user_id);
   return push_.ForgetUser(user_id);

@@ -27,10 +27,27 @@
 
 namespace parley::store {
 
+// How Store::Write's body holds the rules clock (WriteTxn::LockRules).
+enum class RulesLock {
+  kShared,     // the transaction authorizes from the rules: changes to them wait for it
+  kExclusive,  // the transaction may change the rules: every other holder waits for it
+};
+
 // The operations available inside Store::Write. Valid only during that call.
 class WriteTxn {
  public:
   virtual ~WriteTxn() = default;
+
+  // --- the rules clock ---
+  // The rules clock counts changes to the rules a writer authorizes from (membership, roles,
+  // mutes, friendships, blocks), so a writer on one node learns that a writer on another node
+  // changed them. LockRules takes the clock in `mode` until the transaction ends and returns its
+  // version: a later rules change waits for a kShared holder to commit; a kExclusive holder
+  // makes every other LockRules wait, then see the version it committed. Call it first in the
+  // transaction (one lock order: no deadlock between writers).
+  virtual Result<int64_t> LockRules(RulesLock mode) = 0;
+  // Adds one to the version, in this transaction. Only after LockRules(kExclusive).
+  virtual Status BumpRules() = 0;
 
   // The direct conversation between two distinct users, created (with both as members) if it
   // does not exist yet. Same id whichever order the users are given in.

@@ -36,6 +36,9 @@ T Must(Result<T> result) {
   return result.ok() ? std::move(*result) : T{};
 }
 
+// The rules clock's version in the source (its row is copied over the target's seeded one).
+constexpr int kRulesChanges = 2;
+
 // What the source holds, as the tests compare it.
 struct Filled {
   int64_t alice = 0, bob = 0, carol = 0;
@@ -143,7 +146,29 @@ Filled Fill(const std::string& dir, const std::string& prefix = "") {
     return txn.AddSticker(sticker, kNow).status();
   });
   EXPECT_TRUE(written.ok()) << written.message();
+  for (int i = 0; i < kRulesChanges; ++i) {
+    Status bumped = store->Write([](WriteTxn& txn) -> Status {
+      if (auto locked = txn.LockRules(store::RulesLock::kExclusive); !locked.ok()) {
+        return locked.status();
+      }
+      return txn.BumpRules();
+    });
+    EXPECT_TRUE(bumped.ok()) << bumped.message();
+  }
   return f;
+}
+
+// The rules clock's version in `store`; -1 (and a test failure) if it cannot be read.
+int64_t RulesVersion(Store& store) {
+  int64_t version = -1;
+  Status read = store.Write([&](WriteTxn& txn) -> Status {
+    auto locked = txn.LockRules(store::RulesLock::kShared);
+    if (!locked.ok()) return locked.status();
+    version = *locked;
+    return Status::Ok();
+  });
+  EXPECT_TRUE(read.ok()) << read.message();
+  return version;
 }
 
 std::string NewDatabase(const std::string& dir) {
@@ -227,6 +252,7 @@ TEST(PostgresMigrationTest, CopiesEverythingTheStoreReadsBack) {
   ASSERT_TRUE(pack.has_value());
   EXPECT_EQ(pack->stickers.size(), 1u);
   EXPECT_EQ(Must(pg->AuthorMoments(f.alice, 0, 10)).size(), 1u);
+  EXPECT_EQ(RulesVersion(*pg), kRulesChanges);
 
   // Search: every live text message was queued again.
   EXPECT_GT(Must(pg->IndexQueuedForSearch(1000)), 0);

@@ -237,6 +237,7 @@ TEST_F(PgSchemaTest, SameStatementsHaveTheSameEffectOnBoth) {
       "DELETE FROM members WHERE user_id = 2",
       "UPDATE conversations SET pruned_through = 2 WHERE id = 7",
       "UPDATE conversations SET deleted = 1 WHERE id = 7",
+      "UPDATE rules_clock SET version = version + 1 WHERE id = 1",
   };
   std::vector<std::string> observed[2];
   sql::Db* dbs[2] = {sqlite.get(), pg.get()};
@@ -249,6 +250,7 @@ TEST_F(PgSchemaTest, SameStatementsHaveTheSameEffectOnBoth) {
     }
     for (auto [sql, columns] : std::initializer_list<std::pair<const char*, int>>{
              {"SELECT version FROM sync_clock", 1},
+             {"SELECT id, version FROM rules_clock", 2},
              {"SELECT id, changed, name FROM conversations ORDER BY id", 3},
              {"SELECT conversation_id, user_id, changed FROM members ORDER BY 1, 2", 3},
              {"SELECT id FROM users WHERE username = 'ALICE'", 1},

@@ -389,8 +389,8 @@ Result<int64_t> MediaService::RemoveExpiredUploads(int64_t now) {
 Status MediaService::RunFreeingBlobs(const BlobFreeingTask& erase) {
   std::lock_guard lock(blobs_mu_);
   std::vector<std::string> unused;
-  Status status = writer_.Run([&](store::WriteTxn& txn, ConversationCache&) -> Status {
-    auto freed = erase(txn);
+  Status status = writer_.Run([&](store::WriteTxn& txn, ConversationCache& cache) -> Status {
+    auto freed = erase(txn, cache);
     if (!freed.ok()) return freed.status();
     unused = std::move(*freed);
     return Status::Ok();

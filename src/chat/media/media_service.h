@@ -151,8 +151,10 @@ class MediaService {
 
   // Runs `erase` as one writer task and then removes the blobs it returns as unused, holding
   // the blob lock across both so no new media starts using one of them meanwhile (deleting an
-  // account: store.h WriteTxn::EraseAccount). Returns erase's status or the commit's error.
-  using BlobFreeingTask = std::function<Result<std::vector<std::string>>(store::WriteTxn&)>;
+  // account: store.h WriteTxn::EraseAccount). `erase` is a writer task: it must Forget/Clear
+  // what it changes in the cache. Returns erase's status or the commit's error.
+  using BlobFreeingTask =
+      std::function<Result<std::vector<std::string>>(store::WriteTxn&, ConversationCache&)>;
   Status RunFreeingBlobs(const BlobFreeingTask& erase);
 
  private:

@@ -73,9 +73,13 @@ Result<const std::vector<int64_t>*> ConversationCache::BlockPeers(store::WriteTx
   return &block_peers_.insert_or_assign(user_id, std::move(*peers)).first->second;
 }
 
-void ConversationCache::Forget(int64_t conversation_id) { conversations_.erase(conversation_id); }
+void ConversationCache::Forget(int64_t conversation_id) {
+  conversations_.erase(conversation_id);
+  forgotten_ = true;
+}
 
 void ConversationCache::Clear() {
+  forgotten_ = true;
   conversations_.clear();
   direct_by_pair_.clear();
   block_peers_.clear();

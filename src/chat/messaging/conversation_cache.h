@@ -6,7 +6,9 @@
 // read through `txn` on a miss. Anything that changes what is cached (membership, roles, mutes,
 // friendships, blocks) runs as a writer task and calls Forget or Clear in the same transaction;
 // the writer clears the whole cache when a batch rolls back, since it may hold rows that were
-// never committed.
+// never committed. A task's Forget or Clear also tells the writers on other nodes, whose caches
+// it cannot reach: the writer asks TakeForgotten() after each task and then moves the store's
+// rules clock (store.h WriteTxn::LockRules).
 #ifndef PARLEY_CHAT_MESSAGING_CONVERSATION_CACHE_H_
 #define PARLEY_CHAT_MESSAGING_CONVERSATION_CACHE_H_
 
@@ -52,6 +54,8 @@ class ConversationCache {
 
   void Forget(int64_t conversation_id);
   void Clear();
+  // Whether Forget or Clear ran since the last call.
+  bool TakeForgotten() { return std::exchange(forgotten_, false); }
 
  private:
   struct PairHash {
@@ -63,6 +67,7 @@ class ConversationCache {
   // (smaller user id, larger user id) -> direct conversation id
   std::unordered_map<std::pair<int64_t, int64_t>, int64_t, PairHash> direct_by_pair_;
   std::unordered_map<int64_t, std::vector<int64_t>> block_peers_;  // user -> BlockPeers
+  bool forgotten_ = false;
 };
 
 }  // namespace parley::chat

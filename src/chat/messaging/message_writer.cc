@@ -106,9 +106,19 @@ size_t MessageWriter::queue_depth() const {
 void MessageWriter::ApplyBatch(std::vector<Op>& batch) {
   std::vector<OpResult> results;
   results.reserve(batch.size());
+  const bool has_task = std::any_of(
+      batch.begin(), batch.end(), [](const Op& op) { return std::holds_alternative<TaskOp>(op); });
+  int64_t version = -1;
   const auto began = std::chrono::steady_clock::now();
   Status committed = store_.Write([&](store::WriteTxn& txn) -> Status {
     results.clear();
+    // First, before anything is authorized: the rules other nodes changed are then visible.
+    auto locked =
+        txn.LockRules(has_task ? store::RulesLock::kExclusive : store::RulesLock::kShared);
+    if (!locked.ok()) return locked.status();
+    version = *locked;
+    if (version != rules_version_) cache_.Clear();
+    bool rules_changed = false;
     for (Op& op : batch) {
       if (auto* send = std::get_if<SendOp>(&op)) {
         auto result = ApplySend(txn, send->command);
@@ -119,14 +129,25 @@ void MessageWriter::ApplyBatch(std::vector<Op>& batch) {
         if (!result.ok() && result.status().code() == Code::kInternal) return result.status();
         results.emplace_back(std::move(result));
       } else {
+        (void)cache_.TakeForgotten();  // the writer's own clearing since is no rules change
         Status result = ApplyTask(txn, std::get<TaskOp>(op));
+        if (cache_.TakeForgotten()) rules_changed = true;
         if (result.code() == Code::kInternal) return result;
         results.emplace_back(std::move(result));
       }
     }
+    if (rules_changed) {
+      if (Status s = txn.BumpRules(); !s.ok()) return s;
+      ++version;  // the exclusive lock held since LockRules: nobody else moved it
+    }
     return Status::Ok();
   });
-  if (!committed.ok()) cache_.Clear();
+  if (committed.ok()) {
+    rules_version_ = version;
+  } else {
+    cache_.Clear();
+    rules_version_ = -1;
+  }
   const auto ended = std::chrono::steady_clock::now();
   for (size_t i = 0; i < batch.size(); ++i) {
     if (auto* send = std::get_if<SendOp>(&batch[i])) {

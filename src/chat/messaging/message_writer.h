@@ -28,6 +28,13 @@
 //
 // Tasks carry the rest of the domain's writes (friendships, groups, notices) through the same
 // single writer, so they serialize with sends and keep the ConversationCache true.
+//
+// Several nodes (writers on one PostgreSQL database) never authorize from rules another node
+// changed: every batch first locks the store's rules clock (store.h WriteTxn::LockRules),
+// exclusively if it holds a task, else shared, and clears the cache when the clock moved since
+// the cache was filled; a batch whose tasks Forget or Clear anything moves the clock before it
+// commits. A batch authorizing under the shared lock commits before any rules change can; a
+// rules change makes every other node's next batch wait for it, then see the new version.
 #ifndef PARLEY_CHAT_MESSAGING_MESSAGE_WRITER_H_
 #define PARLEY_CHAT_MESSAGING_MESSAGE_WRITER_H_
 
@@ -158,6 +165,8 @@ class MessageWriter {
   // Touched only by the writer thread; cleared when a batch rolls back, since it may hold rows
   // that were never committed.
   ConversationCache cache_;
+  // The rules clock's version cache_ was filled under (writer thread only); -1: unknown.
+  int64_t rules_version_ = -1;
 
   std::thread thread_;  // last: starts after everything above is initialised
 };

@@ -52,4 +52,8 @@ std::string_view PgDb::BeginSql(sql::TransactionMode mode) const {
                                              : "BEGIN";
 }
 
+std::string_view PgDb::RowLockClause(sql::RowLock lock) const {
+  return lock == sql::RowLock::kShared ? " FOR SHARE" : " FOR UPDATE";
+}
+
 }  // namespace parley::store::postgres

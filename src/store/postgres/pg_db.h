@@ -52,6 +52,7 @@ class PgDb final : public sql::Db {
   Status Exec(const std::string& sql) override;
   bool InTransaction() const override;
   std::string_view BeginSql(sql::TransactionMode mode) const override;
+  std::string_view RowLockClause(sql::RowLock lock) const override;
 
  protected:
   Result<std::unique_ptr<sql::PreparedStatement>> PrepareNew(std::string_view sql) override;

@@ -462,6 +462,16 @@ FOR EACH ROW
 WHEN (OLD.role IS DISTINCT FROM NEW.role OR OLD.first_seq IS DISTINCT FROM NEW.first_seq)
 EXECUTE FUNCTION sync_member_changed();
 )sql",
+    // 2: SQLite's migration 17, the rules clock. Writers on several nodes take its row FOR SHARE
+    // (authorizing from the rules) or FOR UPDATE (changing them) first in every write
+    // transaction (store.h WriteTxn::LockRules).
+    R"sql(
+CREATE TABLE rules_clock (
+  id      BIGINT PRIMARY KEY CHECK (id = 1),
+  version BIGINT NOT NULL
+);
+INSERT INTO rules_clock (id, version) VALUES (1, 0);
+)sql",
 };
 
 Status Failed(int64_t version, const Status& cause) {

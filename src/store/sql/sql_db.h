@@ -96,6 +96,12 @@ enum class TransactionMode {
   kWrite,  // takes the write lock up front (SQLite: BEGIN IMMEDIATE)
 };
 
+// A lock on the rows a SELECT returns, held until the write transaction ends.
+enum class RowLock {
+  kShared,     // other transactions may read and share-lock them, not change them
+  kExclusive,  // other transactions may not lock or change them
+};
+
 class Db {
  public:
   virtual ~Db() = default;
@@ -113,6 +119,10 @@ class Db {
   virtual bool InTransaction() const = 0;
   // The statement that opens a transaction of this mode in this driver's dialect.
   virtual std::string_view BeginSql(TransactionMode mode) const = 0;
+  // The clause that, appended to a SELECT inside a kWrite transaction, takes `lock` on the rows
+  // it returns, in this driver's dialect ("" where the write transaction excludes every other
+  // writer already).
+  virtual std::string_view RowLockClause(RowLock lock) const = 0;
 
  protected:
   Db() = default;

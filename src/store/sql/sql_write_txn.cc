@@ -15,6 +15,34 @@ Status SqlWriteTxn::RunSql(std::string_view sql) {
   return stmt->Run();
 }
 
+// --- the rules clock ---
+
+Result<int64_t> SqlWriteTxn::LockRules(RulesLock mode) {
+  return Guarded<int64_t>([&]() -> Result<int64_t> {
+    const sql::RowLock lock =
+        mode == RulesLock::kShared ? sql::RowLock::kShared : sql::RowLock::kExclusive;
+    const std::string query =
+        "SELECT version FROM rules_clock WHERE id = 1" + std::string(db_.RowLockClause(lock));
+    Result<int64_t> version = db_.QueryInt(query);
+    if (!version.ok()) return Internal("LockRules", version.status());
+    return *version;
+  });
+}
+
+Status SqlWriteTxn::BumpRules() {
+  Result<bool> bumped = Guarded<bool>([&]() -> Result<bool> {
+    Result<Statement> bump =
+        db_.Prepare("UPDATE rules_clock SET version = version + 1 WHERE id = 1 RETURNING 1");
+    if (!bump.ok()) return Internal("BumpRules", bump.status());
+    Result<bool> row = bump->Step();
+    if (!row.ok()) return Internal("BumpRules", row.status());
+    if (!*row) return Internal("BumpRules", Status(Code::kInternal, "no rules clock"));
+    if (Status s = bump->Run(); !s.ok()) return Internal("BumpRules", s);
+    return true;
+  });
+  return bumped.status();
+}
+
 // --- direct conversations ---
 
 Result<int64_t> SqlWriteTxn::DirectConversation(int64_t user_a, int64_t user_b) {

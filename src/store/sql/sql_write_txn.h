@@ -36,6 +36,8 @@ class SqlWriteTxn final : public WriteTxn {
   // OK, or the first kInternal failure of any operation (then Write() must roll back).
   const Status& failure() const { return failure_; }
 
+  Result<int64_t> LockRules(RulesLock mode) override;
+  Status BumpRules() override;
   Result<int64_t> DirectConversation(int64_t user_a, int64_t user_b) override;
   Result<std::vector<Member>> Members(int64_t conversation_id) override;
   Result<std::optional<Message>> FindByClientId(int64_t sender_id,

@@ -524,6 +524,18 @@ BEGIN
     WHERE conversation_id = NEW.conversation_id AND user_id = NEW.user_id;
 END;
 )sql",
+    // 17: the rules clock (store.h WriteTxn::LockRules). rules_clock.version counts the
+    // changes to the rules the message writer authorizes from (membership, roles, mutes,
+    // friendships, blocks); a writer that sees another version than the one its cache was
+    // filled under forgets what it cached. With one SQLite writer it never moves under anyone's
+    // feet; the table is here so both stores keep one schema (and migrate-to-postgres copies it).
+    R"sql(
+CREATE TABLE rules_clock (
+  id      INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL
+) STRICT;
+INSERT INTO rules_clock (id, version) VALUES (1, 0);
+)sql",
 };
 
 Status Failed(int64_t version, const Status& cause) {

@@ -177,4 +177,7 @@ std::string_view SqliteDb::BeginSql(sql::TransactionMode mode) const {
   return mode == sql::TransactionMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN";
 }
 
+// BEGIN IMMEDIATE holds the database's write lock: no other writer runs until this one ends.
+std::string_view SqliteDb::RowLockClause(sql::RowLock) const { return ""; }
+
 }  // namespace parley::store::sqlite

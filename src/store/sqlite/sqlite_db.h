@@ -47,6 +47,7 @@ class SqliteDb final : public sql::Db {
   Status Exec(const std::string& sql) override;
   bool InTransaction() const override;
   std::string_view BeginSql(sql::TransactionMode mode) const override;
+  std::string_view RowLockClause(sql::RowLock lock) const override;
 
   // The connection itself, for what SQL cannot reach (the search tokenizer, online backup).
   sqlite3* handle() const { return db_; }
