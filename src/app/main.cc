@@ -34,6 +34,8 @@
 #include "base/log.h"
 #include "chat/fanout/counting_sink.h"
 #include "chat/fanout/hub.h"
+#include "cluster/cluster_node.h"
+#include "cluster/redis_address.h"
 #include "chat/fanout/push_sink.h"
 #include "chat/groups/groups.h"
 #include "chat/media/media_cleanup.h"
@@ -77,21 +79,33 @@
 namespace parley::app {
 namespace {
 
-// Closes the WebSockets of devices whose tokens were revoked, and removes their push targets.
+// Closes the WebSockets of devices whose tokens were revoked, on every node of a cluster, and
+// removes their push targets.
 class CloseRevokedDevices : public auth::RevocationListener {
  public:
-  CloseRevokedDevices(chat::Hub& hub, push::Registry& push) : hub_(hub), push_(push) {}
+  // `cluster`: null on a single node.
+  CloseRevokedDevices(chat::Hub& hub, cluster::ClusterNode* cluster, push::Registry& push)
+      : hub_(hub), cluster_(cluster), push_(push) {}
   void OnDeviceRevoked(int64_t user_id, int64_t device_id) override {
-    hub_.CloseDevice(user_id, device_id, chat::CloseReason::kUnauthenticated);
+    if (cluster_ != nullptr) {
+      cluster_->CloseDevice(user_id, device_id, chat::CloseReason::kUnauthenticated);
+    } else {
+      hub_.CloseDevice(user_id, device_id, chat::CloseReason::kUnauthenticated);
+    }
     push_.DeviceRevoked(device_id);
   }
   void OnOtherDevicesRevoked(int64_t user_id, int64_t kept_device_id) override {
-    hub_.CloseOtherDevices(user_id, kept_device_id, chat::CloseReason::kUnauthenticated);
+    if (cluster_ != nullptr) {
+      cluster_->CloseOtherDevices(user_id, kept_device_id, chat::CloseReason::kUnauthenticated);
+    } else {
+      hub_.CloseOtherDevices(user_id, kept_device_id, chat::CloseReason::kUnauthenticated);
+    }
     push_.OtherDevicesRevoked(user_id, kept_device_id);
   }
 
  private:
   chat::Hub& hub_;
+  cluster::ClusterNode* cluster_;
   push::Registry& push_;
 };
 
@@ -296,10 +310,19 @@ int Main(int argc, char** argv) {
   push::Registry push_registry(**push_store, **deliveries, config->push.registry);
 
   chat::Hub hub;
-  // What the domain publishes goes to the hub; who it did not reach, to the outbox.
-  chat::NotifyingSink notifying(hub, outbox);
+  // In a cluster (--redis), the domain's events go to the other nodes too (cluster/cluster_node.h).
+  std::unique_ptr<cluster::ClusterNode> cluster_node;
+  if (!config->redis.empty()) {
+    cluster::ClusterOptions cluster_options;
+    cluster_options.bus.address = *cluster::ParseRedisAddress(config->redis);  // validated
+    cluster_options.bus.channel = config->redis_channel;
+    cluster_node = std::make_unique<cluster::ClusterNode>(hub, cluster_options);
+  }
+  chat::EventSink& delivery = cluster_node ? static_cast<chat::EventSink&>(*cluster_node) : hub;
+  // What the domain publishes goes to the devices; who it did not reach, to the outbox.
+  chat::NotifyingSink notifying(delivery, outbox);
   chat::CountingSink events(notifying, server_metrics);  // errors answered, by code
-  CloseRevokedDevices close_revoked(hub, push_registry);
+  CloseRevokedDevices close_revoked(hub, cluster_node.get(), push_registry);
   auth::AuthService auth(**store, config->auth);
   auth.SetRevocationListener(&close_revoked);
   auto setup_token = auth.admin_setup().OpenIfNoAdmin();
@@ -327,6 +350,11 @@ int Main(int argc, char** argv) {
   chat::Groups groups(**store, events, writer, config->groups);
   chat::Social social(**store, events, writer, config->social);
   chat::Moments moments(**store, events, writer);
+  if (cluster_node) {
+    if (Status joined = cluster_node->Start(social.presence_tracker()); !joined.ok()) {
+      return Fail(joined);
+    }
+  }
   chat::Stickers stickers(**store, writer);
   // E-mail digests of what offline users missed, for those who asked (push/digest.h).
   chat::StoreDigestSource digest_source(**store, social);
@@ -431,6 +459,22 @@ int Main(int argc, char** argv) {
   metrics_registry.AddCounterFunction("parley_pruned_media_total",
                                       "Attachments media retention removed from messages.", {},
                                       [&pruner] { return double(pruner.stats().media); });
+  if (cluster_node) {
+    const cluster::ClusterNode& node = *cluster_node;
+    metrics_registry.AddGaugeFunction("parley_cluster_nodes",
+                                      "Other nodes of the cluster heard from lately.", {},
+                                      [&node] { return double(node.stats().nodes); });
+    metrics_registry.AddGaugeFunction("parley_cluster_bus_connected",
+                                      "1 while both connections to the Redis bus are up.", {},
+                                      [&node] { return node.stats().connected ? 1.0 : 0.0; });
+    metrics_registry.AddCounterFunction(
+        "parley_cluster_bus_dropped_total",
+        "Bus messages dropped (Redis down or the queue full); devices catch up from the store.",
+        {}, [&node] { return double(node.stats().bus.dropped); });
+    metrics_registry.AddCounterFunction(
+        "parley_cluster_gaps_total", "Other nodes' bus messages found missed.", {},
+        [&node] { return double(node.stats().gaps); });
+  }
   auto port = server.Start();
   if (!port.ok()) return Fail(port.status());
   // The XMPP front door (docs/xmpp.md): its streams on the same event loops and Hub slices as
@@ -519,6 +563,7 @@ int Main(int argc, char** argv) {
   exports.Stop();
   search_indexer.Stop();
   writer.Stop();  // everything queued is committed before exit
+  if (cluster_node) cluster_node->Stop();  // after the writer's last events; before the tracker goes
   if (digests) digests->Stop();
   outbox.Stop();  // after the writer: the notifications of its last commits are written
   const chat::MessageWriter::Stats stats = writer.stats();

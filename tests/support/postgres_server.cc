@@ -372,9 +372,10 @@ std::string PostgresServer::SuperuserConnInfo() const {
 
 int PostgresServer::port() const { return port_; }
 
-Status PostgresServer::Restart() {
+Status PostgresServer::Restart(const std::function<void()>& while_down) {
   std::lock_guard lock(mu_);
   Stop(/*keep_data=*/true);
+  if (while_down) while_down();
   return Start();
 }
 

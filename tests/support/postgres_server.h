@@ -23,6 +23,7 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -46,8 +47,9 @@ class PostgresServer {
   Result<std::string> CreateDatabase(const std::string& name);
   std::string ConnInfo(const std::string& database) const;
   int port() const;
-  // Stops and starts the same cluster again on the same port (for connection-loss tests).
-  Status Restart();
+  // Stops and starts the same cluster again on the same port (for connection-loss tests);
+  // `while_down`, if given, runs while it is stopped.
+  Status Restart(const std::function<void()>& while_down = {});
 
  private:
   PostgresServer() = default;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "client/endpoint.h"
 
@@ -12,6 +13,15 @@ namespace parley::bench {
 
 struct BenchOptions {
   client::Endpoint endpoint{"127.0.0.1", 8080};
+  // More nodes of a cluster (--also-server): user u's connections go to node u % nodes (the
+  // first being `endpoint`), so the partners of a conversation sit on different nodes. Setup
+  // and the other scenarios use `endpoint` only.
+  std::vector<client::Endpoint> more_endpoints;
+  const client::Endpoint& EndpointOfUser(int64_t user) const {
+    const size_t nodes = 1 + more_endpoints.size();
+    const size_t node = static_cast<size_t>(user) % nodes;
+    return node == 0 ? endpoint : more_endpoints[node - 1];
+  }
   int connections = 100;          // WebSocket connections in total
   int users = 0;                  // 0 = one user per connection; else connections spread as devices
   double rate = 0;                // messages/s in total; 0 = as fast as the window allows

@@ -224,6 +224,9 @@ int main(int argc, char** argv) {
   std::string server = "http://127.0.0.1:8080";
   CLI::App app{"parley-bench: load generator for a Parley server"};
   app.add_option("--server", server, "server URL, http:// or https://")->capture_default_str();
+  std::vector<std::string> more_servers;
+  app.add_option("--also-server", more_servers,
+                 "another node of the same cluster (repeatable): user u connects to node u % nodes");
   std::string ca_file;
   app.add_option("--ca-file", ca_file, "PEM CAs to trust for https:// (default: the system's)");
   app.add_option("--connections", options.connections, "WebSocket connections")
@@ -312,6 +315,20 @@ int main(int argc, char** argv) {
     }
   }
   options.endpoint = *endpoint;
+  for (const std::string& url : more_servers) {
+    parley::Result<parley::client::Endpoint> more = parley::client::ParseServerUrl(url);
+    if (!more.ok()) {
+      std::cerr << "parley-bench: " << parley::client::FormatStatus(more.status()) << "\n";
+      return 1;
+    }
+    if (more->tls) {
+      if (parley::Status s = more->UseCaFile(ca_file); !s.ok()) {
+        std::cerr << "parley-bench: " << parley::client::FormatStatus(s) << "\n";
+        return 1;
+      }
+    }
+    options.more_endpoints.push_back(*more);
+  }
   if (!parley::bench::PinAsAsked(options)) return 1;
   if (options.scenario == "sync") return parley::bench::RunSyncBench(options);
   if (options.scenario == "moments") return parley::bench::RunMomentsBench(options);

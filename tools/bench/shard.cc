@@ -117,7 +117,7 @@ void Shard::Open(size_t index) {
   };
   handlers.on_close = [this, index](const Status&, int code) { OnClose(index, code); };
   conns_[index].ws = client::WsConnection::Create(loop_, std::move(handlers));
-  conns_[index].ws->Open(options_.endpoint);
+  conns_[index].ws->Open(options_.EndpointOfUser(conns_[index].user));
 }
 
 void Shard::OnFrame(size_t index, std::string_view text) {

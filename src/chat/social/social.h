@@ -93,8 +93,10 @@ class Social {
   // nothing); kNotFound unless `me` is a member.
   Status Typing(int64_t me, int64_t conversation_id);
 
-  // The user's presence on this node (last seen: now while online). Thread-safe, no I/O.
+  // The user's presence (last seen: now while online). Thread-safe, no I/O.
   PresenceInfo PresenceOf(const store::User& user) const;
+  // The tracker behind the presence methods, for a cluster to join (cluster/cluster_node.h).
+  PresenceTracker& presence_tracker() { return presence_; }
 
  private:
   // Runs `apply` as a writer task and waits for its commit; `deliver` then runs (on the writer
