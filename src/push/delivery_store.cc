@@ -111,11 +111,20 @@ bool DeliveryStore::WantsWhenAway(int64_t user_id) {
   return prefs.ok() && prefs->when_away;
 }
 
-bool DeliveryStore::WantsDigest(int64_t user_id) {
+Result<std::unordered_set<int64_t>> DeliveryStore::WantingDigests(
+    const std::vector<int64_t>& users) {
   std::lock_guard lock(mutex_);
-  if (!shared_) return email_digest_.count(user_id) > 0;
-  auto prefs = ReadPrefsLocked(user_id);
-  return prefs.ok() && prefs->email_digest;
+  if (shared_) {
+    auto found = SelectUsersAmong(
+        *db_, "SELECT user_id FROM delivery_prefs WHERE email_digest != 0 AND", users);
+    if (!found.ok()) return Internal(found.status());
+    return found;
+  }
+  std::unordered_set<int64_t> found;
+  for (int64_t user : users) {
+    if (email_digest_.count(user) > 0) found.insert(user);
+  }
+  return found;
 }
 
 Status DeliveryStore::NoteMissed(const std::vector<int64_t>& users, int64_t now) {

@@ -56,7 +56,9 @@ class DeliveryStore {
   Status SetPrefs(int64_t user_id, const DeliveryPrefs& prefs);
   // From memory, no query (on a shared database one query; false if that fails).
   bool WantsWhenAway(int64_t user_id);
-  bool WantsDigest(int64_t user_id);
+  // Which of `users` want digests: from memory, or on a shared database one query per
+  // kUsersPerQuery users (push_db.h).
+  Result<std::unordered_set<int64_t>> WantingDigests(const std::vector<int64_t>& users);
 
   // Counts one miss for each user (who must want digests) at `now`, starting a quiet period
   // for those without one.

@@ -117,6 +117,30 @@ Result<std::unique_ptr<store::sql::Db>> OpenPostgres(const PushDbOptions& option
 
 }  // namespace
 
+Result<std::unordered_set<int64_t>> SelectUsersAmong(store::sql::Db& db, std::string_view query,
+                                                     const std::vector<int64_t>& users) {
+  std::string sql = std::string(query) + " user_id IN (";
+  for (int i = 1; i <= kUsersPerQuery; ++i) sql += (i > 1 ? ", ?" : "?") + std::to_string(i);
+  sql += ")";
+  std::unordered_set<int64_t> found;
+  for (size_t first = 0; first < users.size(); first += kUsersPerQuery) {
+    auto select = db.Prepare(sql);
+    if (!select.ok()) return select.status();
+    // A short last chunk repeats its first user in the unused places.
+    for (int i = 0; i < kUsersPerQuery; ++i) {
+      const size_t at = first + static_cast<size_t>(i);
+      select->BindInt(i + 1, users[at < users.size() ? at : first]);
+    }
+    for (;;) {
+      auto row = select->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      found.insert(select->ColumnInt(0));
+    }
+  }
+  return found;
+}
+
 Result<std::unique_ptr<store::sql::Db>> OpenPushDb(const PushDbOptions& options,
                                                    const char* sqlite_schema) {
   return options.shared() ? OpenPostgres(options) : OpenSqlite(options, sqlite_schema);

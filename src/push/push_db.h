@@ -9,8 +9,12 @@
 #ifndef PARLEY_PUSH_PUSH_DB_H_
 #define PARLEY_PUSH_PUSH_DB_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
 
 #include "base/status.h"
 #include "store/sql/sql_db.h"
@@ -32,6 +36,14 @@ struct PushDbOptions {
 // if needed. The one way PushStore and DeliveryStore open their database.
 Result<std::unique_ptr<store::sql::Db>> OpenPushDb(const PushDbOptions& options,
                                                    const char* sqlite_schema);
+
+// The users among `users` that `query` returns: `query` selects user_id and ends in a WHERE
+// clause's start ("SELECT user_id FROM targets WHERE"), to which "user_id IN (...)" is added.
+// One query per kUsersPerQuery users (the SQL text is the same for every call, so it is
+// prepared once).
+inline constexpr int kUsersPerQuery = 64;
+Result<std::unordered_set<int64_t>> SelectUsersAmong(store::sql::Db& db, std::string_view query,
+                                                     const std::vector<int64_t>& users);
 
 }  // namespace parley::push
 

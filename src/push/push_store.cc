@@ -245,14 +245,18 @@ Result<int64_t> PushStore::ResealSecrets(const auth::SecretBox& new_key) {
   return resealed;
 }
 
-bool PushStore::HasTargets(int64_t user_id) {
+Result<std::unordered_set<int64_t>> PushStore::WithTargets(const std::vector<int64_t>& users) {
   std::lock_guard lock(mutex_);
-  if (!shared_) return users_with_targets_.count(user_id) > 0;
-  auto select = db_->Prepare("SELECT EXISTS (SELECT 1 FROM targets WHERE user_id = ?1)");
-  if (!select.ok()) return true;
-  select->BindInt(1, user_id);
-  auto row = select->Step();
-  return !row.ok() || !*row || select->ColumnInt(0) != 0;
+  if (shared_) {
+    auto found = SelectUsersAmong(*db_, "SELECT DISTINCT user_id FROM targets WHERE", users);
+    if (!found.ok()) return Internal(found.status());
+    return found;
+  }
+  std::unordered_set<int64_t> found;
+  for (int64_t user : users) {
+    if (users_with_targets_.count(user) > 0) found.insert(user);
+  }
+  return found;
 }
 
 Status PushStore::RefreshUserLocked(int64_t user_id) {

@@ -19,7 +19,7 @@
 // endpoint as context; the methods take and return them in the clear.
 //
 // On a shared database nothing in memory stands for what is stored (another node adds
-// targets): HasTargets queries.
+// targets): WithTargets queries.
 //
 // Thread-safe: one connection behind a mutex; every method is one short transaction.
 // Blocking: call from worker or outbox threads, never an I/O thread.
@@ -115,10 +115,10 @@ class PushStore {
   // than `max_per_user`. Fills target.id.
   Result<Target> AddTarget(Target target, int max_per_user);
   Result<std::vector<Target>> TargetsOf(int64_t user_id);
-  // Whether the user has any target, from memory (no query) on SQLite: the outbox asks this
-  // for every unreached user, and most users have none. On a shared database one query (true
-  // if that fails: RecipientOf reports the failure).
-  bool HasTargets(int64_t user_id);
+  // Which of `users` have any target: from memory (no query) on SQLite, on a shared database
+  // one query per kUsersPerQuery users (push_db.h). The outbox asks this for every unreached
+  // user, and most users have none.
+  Result<std::unordered_set<int64_t>> WithTargets(const std::vector<int64_t>& users);
   // Whether the user had that target (it and its jobs are gone now).
   Result<bool> RemoveTarget(int64_t user_id, int64_t target_id);
   // Removes the targets (and jobs) of a device, or of every device of the user but `keep`.

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <map>
+#include <unordered_set>
 #include <vector>
 
 #include "tests/push/push_backends.h"
@@ -173,7 +174,7 @@ TEST_P(DigestMailerTest, MailsOncePerQuietPeriodAndKeepsALaterMiss) {
   // Turning digests off forgets the pending one.
   ASSERT_TRUE(deliveries_->SetPrefs(7, DeliveryPrefs{}).ok());
   EXPECT_TRUE(deliveries_->Pending()->empty());
-  EXPECT_FALSE(deliveries_->WantsDigest(7));
+  EXPECT_FALSE(deliveries_->PrefsOf(7)->email_digest);
 }
 
 TEST_P(DigestMailerTest, NothingIsMailedWithoutAnAddressOrAnythingUnreadOrUnmuted) {
@@ -209,8 +210,8 @@ TEST_P(DigestMailerTest, PrefsSurviveAReopen) {
   auto reopened = DeliveryStore::Open(where_);
   ASSERT_TRUE(reopened.ok());
   EXPECT_TRUE((*reopened)->WantsWhenAway(5));
-  EXPECT_TRUE((*reopened)->WantsDigest(5));
-  EXPECT_FALSE((*reopened)->WantsDigest(6));
+  EXPECT_TRUE((*reopened)->PrefsOf(5)->email_digest);
+  EXPECT_EQ(*(*reopened)->WantingDigests({5, 6}), std::unordered_set<int64_t>({5}));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include "base/clock.h"
 #include "push/delivery_store.h"
@@ -150,6 +151,26 @@ TEST_P(PushStoreTest, OutcomesDeliverRetryDeadLetterAndForgetGoneTargets) {
   ASSERT_TRUE(store_->Apply({{Kind::kGone, (*due)[0].first.id, 0, t.id, 0}}, 0, 3).ok());
   EXPECT_TRUE(store_->TargetsOf(1)->empty());
   EXPECT_EQ(store_->Counts()->pending, 0);
+}
+
+// The users with targets among many: across the queries' chunks (push_db.h), a short last
+// chunk, repeats and none at all.
+TEST_P(PushStoreTest, WithTargetsFindsTheUsersWithTargetsAmongMany) {
+  std::vector<int64_t> users;
+  std::unordered_set<int64_t> expected;
+  for (int64_t user = 1; user <= 2 * kUsersPerQuery + 7; ++user) {
+    users.push_back(user);
+    if (user % 9 == 0 || user == kUsersPerQuery || user == 2 * kUsersPerQuery + 7) {
+      AddWebhook(user, user, "https://h/" + std::to_string(user));
+      expected.insert(user);
+    }
+  }
+  users.push_back(9);  // a repeat
+  auto found = store_->WithTargets(users);
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  EXPECT_EQ(*found, expected);
+  EXPECT_TRUE(store_->WithTargets({})->empty());
+  EXPECT_TRUE(store_->WithTargets({1, 2, -5})->empty());
 }
 
 TEST_P(PushStoreTest, MutesAndPreview) {

@@ -71,15 +71,15 @@ class PushClusterTest : public ::testing::Test {
 
 TEST_F(PushClusterTest, WhatOneNodeStoresTheOtherSees) {
   // Opened before the target existed: nothing cached may hide it.
-  EXPECT_FALSE(node_b_->HasTargets(1));
+  EXPECT_TRUE(node_b_->WithTargets({1})->empty());
   Target t = AddWebhook(*node_a_, 1, "https://hooks.example/1");
-  EXPECT_TRUE(node_b_->HasTargets(1));
+  EXPECT_EQ(node_b_->WithTargets({1, 2})->count(1), 1u);
   auto recipient = node_b_->RecipientOf(1, 5, 0);
   ASSERT_TRUE(recipient.ok()) << recipient.status().message();
   ASSERT_EQ(recipient->targets.size(), 1u);
   EXPECT_EQ(recipient->targets[0].secret, "s");  // sealed by A, opened by B (the same key)
   ASSERT_TRUE(node_b_->RemoveDeviceTargets(t.device_id).ok());
-  EXPECT_FALSE(node_a_->HasTargets(1));
+  EXPECT_TRUE(node_a_->WithTargets({1})->empty());
 
   auto prefs_a = DeliveryStore::Open(where_);
   auto prefs_b = DeliveryStore::Open(where_);
@@ -87,10 +87,10 @@ TEST_F(PushClusterTest, WhatOneNodeStoresTheOtherSees) {
   EXPECT_FALSE((*prefs_b)->WantsWhenAway(7));
   ASSERT_TRUE((*prefs_a)->SetPrefs(7, DeliveryPrefs{true, true}).ok());
   EXPECT_TRUE((*prefs_b)->WantsWhenAway(7));
-  EXPECT_TRUE((*prefs_b)->WantsDigest(7));
+  EXPECT_EQ((*prefs_b)->WantingDigests({6, 7, 8})->size(), 1u);
   EXPECT_TRUE((*prefs_b)->PrefsOf(7)->email_digest);
   ASSERT_TRUE((*prefs_b)->SetPrefs(7, DeliveryPrefs{}).ok());
-  EXPECT_FALSE((*prefs_a)->WantsDigest(7));
+  EXPECT_TRUE((*prefs_a)->WantingDigests({7})->empty());
 }
 
 TEST_F(PushClusterTest, AJobIsClaimedByOneNodeAndTakenOverWhenItsHolderDied) {
