@@ -189,6 +189,7 @@ int Main(int argc, char** argv) {
   config->writer.metrics = &server_metrics;
   config->chat.metrics = &server_metrics;
   config->push.outbox.metrics = &server_metrics;
+  config->push.outbox.lease_ms = push::Outbox::LeaseMsFor(config->push.http.timeout_ms);
 
   std::error_code fs_error;
   std::filesystem::create_directories(config->data_dir, fs_error);

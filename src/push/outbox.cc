@@ -58,6 +58,10 @@ Outbox::Outbox(PushStore& store, std::map<Provider, Sender*> senders, NameOf nam
 
 Outbox::~Outbox() { Stop(); }
 
+int64_t Outbox::LeaseMsFor(int64_t http_timeout_ms) {
+  return 3 * kWorkPerSender * 2 * http_timeout_ms;
+}
+
 void Outbox::Notify(Notification what, std::vector<int64_t> offline, std::vector<int64_t> away) {
   if (away.empty() && offline.empty()) return;
   const size_t asked = offline.size() + away.size();
@@ -305,7 +309,7 @@ void Outbox::Dispatch() {
     lock.unlock();
 
     if (!stopping) {
-      auto due = store_.LeaseDue(now, slots, busy);
+      auto due = store_.LeaseDue(now, slots, busy, options_.lease_ms);
       if (!due.ok()) {
         Log(LogLevel::kError, "push_store_failed", {{"reason", due.status().message()}});
       } else if (!due->empty()) {

@@ -585,7 +585,7 @@ Status PushStore::Enqueue(const std::vector<NewJob>& jobs, int64_t now) {
 }
 
 Result<std::vector<std::pair<Job, Target>>> PushStore::LeaseDue(
-    int64_t now, LeaseSlots slots, const std::vector<int64_t>& busy_targets) {
+    int64_t now, LeaseSlots slots, const std::vector<int64_t>& busy_targets, int64_t lease_ms) {
   int limit = 0;
   for (int free : slots) limit += std::max(free, 0);
   if (limit == 0) return std::vector<std::pair<Job, Target>>();
@@ -633,7 +633,7 @@ Result<std::vector<std::pair<Job, Target>>> PushStore::LeaseDue(
   std::vector<std::pair<Job, Target>> due;
   for (auto& [job_id, target] : candidates) {
     claim->BindInt(1, job_id);
-    claim->BindInt(2, now + kLeaseMs);
+    claim->BindInt(2, now + lease_ms);
     claim->BindInt(3, now);
     auto row = claim->Step();
     if (!row.ok()) return Internal(row.status());

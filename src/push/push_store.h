@@ -8,9 +8,9 @@
 //   conversation coalesces into one pending job whose `count` grows (an upsert, so outboxes
 //   of several nodes queueing at once still leave one job). A job is leased while a sender
 //   works on it: claimed atomically (an UPDATE that takes only a free or expired lease), by
-//   one outbox at a time, for kLeaseMs. A lease whose holder died is taken over when it
-//   expires; on SQLite (one process per file) Open clears them instead. Either way a job whose
-//   send was in flight is sent again: at most one repeat per target, which the providers'
+//   one outbox at a time, until it expires (Outbox::LeaseMsFor). A lease whose holder died is taken
+//   over when it expires; on SQLite (one process per file) Open clears them instead. Either way a
+//   job whose send was in flight is sent again: at most one repeat per target, which the providers'
 //   collapse keys (Web Push `Topic`) make harmless. A late outcome of an expired lease still
 //   applies (at worst a repeat, as above).
 //
@@ -83,11 +83,8 @@ struct JobCounts {
 
 class PushStore {
  public:
-  // How long a lease lasts. A leased job waits in its lane behind at most kWorkPerSender - 1
-  // others (outbox.cc) and each send takes at most the HTTP timeout (10 s) plus, for FCM, a
-  // token fetch of at most the same: 2 x 20 s = 40 s until the outcome is applied. Three
-  // times that, so a live holder keeps its lease even when its dispatcher lags, while a dead
-  // holder's jobs wait at most two minutes.
+  // How long a lease lasts unless the caller says: Outbox::LeaseMsFor the default 10 s HTTP
+  // timeout.
   static constexpr int64_t kLeaseMs = 120'000;
 
   // Opens (creating) the database; on SQLite clears every lease left by a previous process.
@@ -159,10 +156,11 @@ class PushStore {
   using LeaseSlots = std::array<int, kProviderCount>;
   // Unleased (or expired-lease) live jobs due at `now`, soonest first, at most `slots[p]` for
   // the targets of each provider p, skipping targets in `busy_targets` and targets with a job
-  // leased by anyone, each with its target; leases them until now + kLeaseMs. A job another
+  // leased by anyone, each with its target; leases them until now + lease_ms. A job another
   // outbox claims first is skipped.
   Result<std::vector<std::pair<Job, Target>>> LeaseDue(int64_t now, LeaseSlots slots,
-                                                       const std::vector<int64_t>& busy_targets);
+                                                       const std::vector<int64_t>& busy_targets,
+                                                       int64_t lease_ms = kLeaseMs);
   // When the next live job can be leased: due and unleased, or its lease expiring (nullopt:
   // none).
   Result<std::optional<int64_t>> NextDue();

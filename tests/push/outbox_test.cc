@@ -173,6 +173,11 @@ TEST_P(PushStoreTest, WithTargetsFindsTheUsersWithTargetsAmongMany) {
   EXPECT_TRUE(store_->WithTargets({1, 2, -5})->empty());
 }
 
+TEST(OutboxLease, OutlastsTwoSendsWithTokenFetchesThreeTimesOver) {
+  EXPECT_EQ(Outbox::LeaseMsFor(10'000), PushStore::kLeaseMs);
+  EXPECT_EQ(Outbox::LeaseMsFor(1'000), 12'000);
+}
+
 TEST_P(PushStoreTest, MutesAndPreview) {
   AddWebhook(1, 10, "https://a/1");
   ASSERT_TRUE(store_->SetMute(1, Mute{5, 0}).ok());
