@@ -540,8 +540,9 @@ Result<PushStore::Recipient> PushStore::RecipientOf(int64_t user_id, int64_t con
 
 Status PushStore::Enqueue(const std::vector<NewJob>& jobs, int64_t now) {
   if (jobs.empty()) return Status::Ok();
-  // In one order on every node, so that two outboxes upserting the same jobs at once wait for
-  // each other's row locks instead of deadlocking (PostgreSQL).
+  // Rows are locked in one order everywhere, (target, collapse key), so that outboxes of two
+  // nodes wait for each other's row locks instead of deadlocking (PostgreSQL); LeaseDue and
+  // Apply keep the same order.
   std::vector<const NewJob*> ordered;
   for (const NewJob& entry : jobs) ordered.push_back(&entry);
   std::sort(ordered.begin(), ordered.end(), [](const NewJob* a, const NewJob* b) {
@@ -598,7 +599,8 @@ Result<std::vector<std::pair<Job, Target>>> PushStore::LeaseDue(
       "SELECT j.id, t.id, t.user_id, t.device_id, t.provider, t.endpoint, t.p256dh, t.auth, "
       "t.secret, t.created_at FROM jobs AS j JOIN targets AS t ON t.id = j.target_id "
       "WHERE j.dead = 0 AND j.leased <= ?1 AND j.next_at <= ?1 AND NOT EXISTS (SELECT 1 FROM "
-      "jobs AS o WHERE o.target_id = j.target_id AND o.leased > ?1) ORDER BY j.next_at LIMIT ?2");
+      "jobs AS o WHERE o.target_id = j.target_id AND o.leased > ?1) ORDER BY j.next_at, j.id "
+      "LIMIT ?2");
   if (!select.ok()) return Internal(select.status());
   select->BindInt(1, now);
   // Read beyond the limit so that jobs of busy targets and full providers do not starve the
@@ -621,6 +623,8 @@ Result<std::vector<std::pair<Job, Target>>> PushStore::LeaseDue(
     candidates.emplace_back(select->ColumnInt(0), std::move(target));
   }
   select->Reset();
+  std::sort(candidates.begin(), candidates.end(),
+            [](const auto& a, const auto& b) { return a.second.id < b.second.id; });
   // The claim: takes the lease only if it is still free (or expired) and the job still due,
   // atomically (PostgreSQL re-checks the condition after waiting for a concurrent claim's row
   // lock; SQLite has one writer), and reads the job as it is now (a coalesce since the
@@ -684,27 +688,35 @@ Status PushStore::Apply(const std::vector<Outcome>& outcomes, int64_t now, int m
     return statement->Run();
   };
   std::vector<int64_t> gone_users;
-  for (const Outcome& o : outcomes) {
+  // In Enqueue's lock order (one leased job per target).
+  std::vector<const Outcome*> ordered;
+  for (const Outcome& o : outcomes) ordered.push_back(&o);
+  std::sort(ordered.begin(), ordered.end(),
+            [](const Outcome* a, const Outcome* b) { return a->target_id < b->target_id; });
+  for (const Outcome* outcome : ordered) {
+    const Outcome& o = *outcome;
     Status s;
     switch (o.kind) {
       case Outcome::Kind::kDelivered:
-        // A job coalesced while in flight (a newer version) stays, due now, counting only what
-        // came after the send.
-        s =
-            run("UPDATE jobs SET leased = 0, attempts = 0, next_at = ?3, last_error = '', "
-                "count = CASE WHEN count - ?4 > 1 THEN count - ?4 ELSE 1 END "
-                "WHERE id = ?1 AND version != ?2",
-                [&](Statement& st) {
-                  st.BindInt(1, o.job_id);
-                  st.BindInt(2, o.version);
-                  st.BindInt(3, now);
-                  st.BindInt(4, o.count);
-                });
+        // The job as sent goes. One coalesced while in flight (a newer version) stays, due
+        // now, counting only what came after the send. The DELETE first: a coalesce that
+        // commits between the two statements (another node's, on PostgreSQL) then only makes
+        // the UPDATE match, as versions only grow.
+        s = run("DELETE FROM jobs WHERE id = ?1 AND version = ?2", [&](Statement& st) {
+          st.BindInt(1, o.job_id);
+          st.BindInt(2, o.version);
+        });
         if (s.ok()) {
-          s = run("DELETE FROM jobs WHERE id = ?1 AND version = ?2", [&](Statement& st) {
-            st.BindInt(1, o.job_id);
-            st.BindInt(2, o.version);
-          });
+          s =
+              run("UPDATE jobs SET leased = 0, attempts = 0, next_at = ?3, last_error = '', "
+                  "count = CASE WHEN count - ?4 > 1 THEN count - ?4 ELSE 1 END "
+                  "WHERE id = ?1 AND version != ?2",
+                  [&](Statement& st) {
+                    st.BindInt(1, o.job_id);
+                    st.BindInt(2, o.version);
+                    st.BindInt(3, now);
+                    st.BindInt(4, o.count);
+                  });
         }
         break;
       case Outcome::Kind::kGone: {

@@ -18,6 +18,9 @@
 // sealed (push/sealed_field.h) under the SecretBox given to Open, with the user id and the
 // endpoint as context; the methods take and return them in the clear.
 //
+// Methods that write several jobs lock their rows in one order, (target, collapse key), so the
+// outboxes of two nodes wait for each other rather than deadlock (PostgreSQL).
+//
 // On a shared database nothing in memory stands for what is stored (another node adds
 // targets): WithTargets queries.
 //
