@@ -203,6 +203,7 @@ int Main(int argc, char** argv) {
   config->writer.metrics = &server_metrics;
   config->chat.metrics = &server_metrics;
   config->push.outbox.metrics = &server_metrics;
+  config->push.outbox.lease_ms = push::Outbox::LeaseMsFor(config->push.http.timeout_ms);
 
   std::error_code fs_error;
   std::filesystem::create_directories(config->data_dir, fs_error);
@@ -226,11 +227,13 @@ int Main(int argc, char** argv) {
       return Fail(Status(s.code(), s.message() + " (key file " + key_file + ")"));
     }
   }
-  // Push notifications: targets and the outbox in <data-dir>/push.db, the VAPID key beside it;
-  // their secrets are sealed under the same key file.
+  // Push notifications: targets and the outbox in <data-dir>/push.db, or with --postgres in
+  // that database's `push` schema, shared by every node (push/push_db.h); the VAPID key in
+  // the data dir; their secrets are sealed under the same key file.
   const std::filesystem::path data_dir(config->data_dir);
-  auto push_store = push::PushStore::Open((data_dir / "push.db").string(),
-                                          config->fsync_every_commit, **secret_key);
+  const push::PushDbOptions push_db{(data_dir / "push.db").string(), config->fsync_every_commit,
+                                    config->postgres};
+  auto push_store = push::PushStore::Open(push_db, **secret_key);
   if (!push_store.ok()) return Fail(push_store.status());
   const std::string vapid_file = config->push.vapid_key_file.empty()
                                      ? (data_dir / "vapid_private.pem").string()
@@ -256,8 +259,7 @@ int Main(int argc, char** argv) {
   if (!blobs.ok()) return Fail(blobs.status());
   if (Status s = media::InitImageProcessing(); !s.ok()) return Fail(s);
 
-  auto deliveries =
-      push::DeliveryStore::Open((data_dir / "push.db").string(), config->fsync_every_commit);
+  auto deliveries = push::DeliveryStore::Open(push_db);
   if (!deliveries.ok()) return Fail(deliveries.status());
   config->push.outbox.deliveries = deliveries->get();
   // E-mail digests need a server that sends mail.

@@ -33,6 +33,7 @@ int RunMigrateCommand(std::vector<std::string> args) {
   if (conninfo.empty()) return Usage("--postgres CONNINFO is required");
   PostgresMigrationOptions options;
   options.sqlite_path = (std::filesystem::path(config->data_dir) / "parley.db").string();
+  options.push_path = (std::filesystem::path(config->data_dir) / "push.db").string();
   options.conninfo = conninfo;
   options.on_line = [](const std::string& line) { std::printf("%s\n", line.c_str()); };
   const auto start = std::chrono::steady_clock::now();

@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "push/push_db.h"
 #include "store/postgres/pg_db.h"
 #include "store/postgres/pg_migrations.h"
 #include "store/sql/sql_db.h"
@@ -52,9 +53,26 @@ Status Fail(const std::string& what, const Status& cause) {
   return Status(cause.code(), "migrate-to-postgres: " + what + ": " + cause.message());
 }
 
-bool Skipped(const std::string& table) {
+// How one SQLite database is copied into its PostgreSQL schema.
+struct CopyPlan {
+  bool (*skipped)(const std::string& table);
+  // Counts the rows that tell a database in use from one that holds only what its schema
+  // seeded: every row of the target hangs off one of them.
+  const char* in_use_query;
+  const char* in_use_what;  // what they are, for the refusal ("users")
+  bool requeue_search;      // the store's: queue every text message for the search index
+  std::string prefix;       // before table names in lines and TableCopy ("push.")
+};
+
+bool SkippedInStore(const std::string& table) {
   return table.rfind("sqlite_", 0) == 0 || table.rfind("message_search", 0) == 0 ||
          table == "search_state" || table == "search_queue";
+}
+
+// Pending push jobs are not copied: each stands for a notification of a message the user sees
+// at their next connect anyway.
+bool SkippedInPush(const std::string& table) {
+  return table.rfind("sqlite_", 0) == 0 || table == "jobs";
 }
 
 std::string Quoted(const std::string& name) { return "\"" + name + "\""; }
@@ -237,7 +255,7 @@ Result<Tally> TallyTable(Db& db, const Table& table, int batch_rows) {
 }
 
 // The source's tables with their columns, keys and references, in foreign-key order.
-Result<std::vector<Table>> ReadSchema(Db& source, Db& target) {
+Result<std::vector<Table>> ReadSchema(Db& source, Db& target, const CopyPlan& plan) {
   std::vector<Table> tables;
   {
     Result<Statement> names =
@@ -248,7 +266,7 @@ Result<std::vector<Table>> ReadSchema(Db& source, Db& target) {
       if (!more.ok()) return more.status();
       if (!*more) break;
       std::string name = names->ColumnText(0);
-      if (!Skipped(name)) tables.push_back(Table{name, {}, {}, {}, {}});
+      if (!plan.skipped(name)) tables.push_back(Table{name, {}, {}, {}, {}});
     }
   }
   for (Table& table : tables) {
@@ -353,7 +371,8 @@ struct Progress {
 
 // Refuses a target holding another source's or no migration's data; returns the progress rows.
 Result<std::map<std::string, Progress>> ReadProgress(Db& target, const std::vector<Table>& tables,
-                                                     const std::string& source_id) {
+                                                     const std::string& source_id,
+                                                     const CopyPlan& plan) {
   if (Status s =
           target.Exec("CREATE TABLE IF NOT EXISTS migration_progress (table_name TEXT PRIMARY KEY, "
                       "copied_through_key TEXT NOT NULL, copied_rows BIGINT NOT NULL, "
@@ -378,13 +397,14 @@ Result<std::map<std::string, Progress>> ReadProgress(Db& target, const std::vect
         Progress{rows->ColumnText(1), rows->ColumnInt(2), rows->ColumnInt(4) != 0};
   }
   if (!progress.empty()) return progress;
-  // A fresh start: every row of the target hangs off a user, so users tell a database in use
-  // from one that holds only what its schema seeded (sync_clock, the built-in sticker pack).
-  Result<int64_t> users = target.QueryInt("SELECT count(*) FROM users");
-  if (!users.ok()) return users.status();
-  if (*users > 0) {
-    return Status(Code::kConflict,
-                  "the PostgreSQL database already holds users this command did not copy");
+  // A fresh start: the plan's rows tell a database in use from one that holds only what its
+  // schema seeded (sync_clock, the built-in sticker pack).
+  Result<int64_t> in_use = target.QueryInt(plan.in_use_query);
+  if (!in_use.ok()) return in_use.status();
+  if (*in_use > 0) {
+    return Status(Code::kConflict, "the PostgreSQL database already holds " +
+                                       std::string(plan.in_use_what) +
+                                       " this command did not copy");
   }
   // The seeded rows go, children first; the source's own come instead.
   Transaction txn(target);
@@ -466,7 +486,7 @@ Status CopyBatch(Db& source, Db& target, const Table& table, const std::string& 
 }
 
 // Moves identity sequences past the copied ids and queues every live text message for search.
-Status Finish(Db& target, const std::vector<Table>& tables) {
+Status Finish(Db& target, const std::vector<Table>& tables, const CopyPlan& plan) {
   Transaction txn(target);
   if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return s;
   for (const Table& table : tables) {
@@ -482,6 +502,7 @@ Status Finish(Db& target, const std::vector<Table>& tables) {
     }
   }
   // As the SQLite store's RequeueEverything (store/sqlite/search_index.cc).
+  if (!plan.requeue_search) return txn.Commit();
   if (Status s = target.Exec(
           "DELETE FROM search_queue; DELETE FROM message_search;"
           "INSERT INTO search_queue (message_key) "
@@ -491,6 +512,61 @@ Status Finish(Db& target, const std::vector<Table>& tables) {
     return s;
   }
   return txn.Commit();
+}
+
+// Copies `source` into `target` (its schema made current) as `plan` says, resumably, then
+// verifies every table. `batches` counts the batches committed (the test hook's limit).
+Result<std::vector<TableCopy>> CopyAndVerify(Db& source, Db& target, const std::string& source_id,
+                                             const CopyPlan& plan,
+                                             const PostgresMigrationOptions& options,
+                                             int& batches) {
+  // One snapshot of the source for the whole copy and its verification.
+  Transaction snapshot(source);
+  if (Status s = snapshot.Begin(TransactionMode::kRead); !s.ok()) {
+    return Fail("read the SQLite " + plan.prefix + "store", s);
+  }
+  Result<std::vector<Table>> tables = ReadSchema(source, target, plan);
+  if (!tables.ok()) return Fail("read the " + plan.prefix + "schema", tables.status());
+  Result<std::map<std::string, Progress>> progress = ReadProgress(target, *tables, source_id, plan);
+  if (!progress.ok()) return Fail("check the PostgreSQL database", progress.status());
+
+  for (const Table& table : *tables) {
+    Progress& state = (*progress)[table.name];
+    while (!state.done) {
+      if (options.max_batches > 0 && batches == options.max_batches) {
+        return Fail(Code::kUnavailable,
+                    "stopped after " + std::to_string(batches) + " batches (run again to resume)");
+      }
+      if (Status s = CopyBatch(source, target, table, source_id, options.batch_rows, state);
+          !s.ok()) {
+        return Fail("copy " + plan.prefix + table.name, s);
+      }
+      ++batches;
+    }
+  }
+  if (Status s = Finish(target, *tables, plan); !s.ok()) return Fail("finish", s);
+
+  std::vector<TableCopy> copies;
+  for (const Table& table : *tables) {
+    const std::string name = plan.prefix + table.name;
+    Result<Tally> from = TallyTable(source, table, options.batch_rows);
+    if (!from.ok()) return Fail("verify " + name, from.status());
+    Result<Tally> to = TallyTable(target, table, options.batch_rows);
+    if (!to.ok()) return Fail("verify " + name, to.status());
+    if (from->rows != to->rows) {
+      return Fail(Code::kInternal, name + ": " + std::to_string(from->rows) + " rows in SQLite, " +
+                                       std::to_string(to->rows) + " in PostgreSQL");
+    }
+    if (from->checksum != to->checksum) {
+      return Fail(Code::kInternal,
+                  name + ": " + std::to_string(from->rows) + " rows, checksums differ");
+    }
+    if (options.on_line) {
+      options.on_line(name + ": " + std::to_string(from->rows) + " rows, checksum ok");
+    }
+    copies.push_back(TableCopy{name, from->rows, from->checksum});
+  }
+  return copies;
 }
 
 }  // namespace
@@ -526,56 +602,32 @@ Result<std::vector<TableCopy>> MigrateToPostgres(const PostgresMigrationOptions&
   if (Status s = store::postgres::ApplyPgMigrations(target); !s.ok()) {
     return Fail("prepare the PostgreSQL schema", s);
   }
-
-  // One snapshot of the source for the whole copy and its verification.
-  Transaction snapshot(source);
-  if (Status s = snapshot.Begin(TransactionMode::kRead); !s.ok()) {
-    return Fail("read the SQLite store", s);
-  }
-  Result<std::vector<Table>> tables = ReadSchema(source, target);
-  if (!tables.ok()) return Fail("read the schema", tables.status());
   Result<std::string> source_id = SourceId(source);
   if (!source_id.ok()) return Fail("identify the SQLite store", source_id.status());
-  Result<std::map<std::string, Progress>> progress = ReadProgress(target, *tables, *source_id);
-  if (!progress.ok()) return Fail("check the PostgreSQL database", progress.status());
 
   int batches = 0;
-  for (const Table& table : *tables) {
-    Progress& state = (*progress)[table.name];
-    while (!state.done) {
-      if (options.max_batches > 0 && batches == options.max_batches) {
-        return Fail(Code::kUnavailable,
-                    "stopped after " + std::to_string(batches) + " batches (run again to resume)");
-      }
-      if (Status s = CopyBatch(source, target, table, *source_id, options.batch_rows, state);
-          !s.ok()) {
-        return Fail("copy " + table.name, s);
-      }
-      ++batches;
-    }
+  const CopyPlan store_plan{&SkippedInStore, "SELECT count(*) FROM users", "users", true, ""};
+  Result<std::vector<TableCopy>> copies =
+      CopyAndVerify(source, target, *source_id, store_plan, options, batches);
+  if (!copies.ok() || options.push_path.empty() ||
+      !std::filesystem::is_regular_file(options.push_path, ec)) {
+    return copies;
   }
-  if (Status s = Finish(target, *tables); !s.ok()) return Fail("finish", s);
 
-  std::vector<TableCopy> copies;
-  for (const Table& table : *tables) {
-    Result<Tally> from = TallyTable(source, table, options.batch_rows);
-    if (!from.ok()) return Fail("verify " + table.name, from.status());
-    Result<Tally> to = TallyTable(target, table, options.batch_rows);
-    if (!to.ok()) return Fail("verify " + table.name, to.status());
-    if (from->rows != to->rows) {
-      return Fail(Code::kInternal, table.name + ": " + std::to_string(from->rows) +
-                                       " rows in SQLite, " + std::to_string(to->rows) +
-                                       " in PostgreSQL");
-    }
-    if (from->checksum != to->checksum) {
-      return Fail(Code::kInternal,
-                  table.name + ": " + std::to_string(from->rows) + " rows, checksums differ");
-    }
-    if (options.on_line) {
-      options.on_line(table.name + ": " + std::to_string(from->rows) + " rows, checksum ok");
-    }
-    copies.push_back(TableCopy{table.name, from->rows, from->checksum});
-  }
+  // push.db into the `push` schema (push/push_db.h creates and migrates it), as the same
+  // deployment: its progress rows carry the store's source id.
+  Result<std::unique_ptr<store::sqlite::SqliteDb>> push_source =
+      store::sqlite::SqliteDb::Open(options.push_path, source_options);
+  if (!push_source.ok()) return Fail("open push.db", push_source.status());
+  Result<std::unique_ptr<Db>> push_target =
+      push::OpenPushDb(push::PushDbOptions{"", false, options.conninfo}, "");
+  if (!push_target.ok()) return Fail("prepare the PostgreSQL push schema", push_target.status());
+  const CopyPlan push_plan{&SkippedInPush, "SELECT count(*) FROM targets", "push targets", false,
+                           "push."};
+  Result<std::vector<TableCopy>> push_copies =
+      CopyAndVerify(**push_source, **push_target, *source_id, push_plan, options, batches);
+  if (!push_copies.ok()) return push_copies.status();
+  copies->insert(copies->end(), push_copies->begin(), push_copies->end());
   return copies;
 }
 

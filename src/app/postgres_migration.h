@@ -26,6 +26,12 @@
 //   of a 64-bit FNV-1a hash of each row's canonical encoding, so the two databases' orders do
 //   not matter) must be equal on both sides.
 //
+// - Push state: push.db, when present, goes the same way into the `push` schema
+//   (push/push_db.h), after the store, with the store's source id: targets (their secrets
+//   sealed as stored: the nodes need the same secret key file), settings, quiet_hours, mutes,
+//   delivery_prefs and digests. Its pending jobs are not copied (they are notifications of
+//   messages the users see at their next connect). Its tables are named "push.<table>".
+//
 // Errors never contain the conninfo (it may hold a password). Thread-safety: one call at a time.
 #ifndef PARLEY_APP_POSTGRES_MIGRATION_H_
 #define PARLEY_APP_POSTGRES_MIGRATION_H_
@@ -41,6 +47,7 @@ namespace parley::app {
 
 struct PostgresMigrationOptions {
   std::string sqlite_path;  // the store's file, <data-dir>/parley.db
+  std::string push_path;    // push state's file, <data-dir>/push.db; skipped if "" or missing
   std::string conninfo;     // the PostgreSQL target
   int batch_rows = 1000;    // rows per PostgreSQL transaction
   // Test hook: stop (kUnavailable) after committing this many batches; 0: no limit.

@@ -1,14 +1,12 @@
 #include "push/delivery_store.h"
 
-#include "push/push_store.h"
-#include "store/sqlite/sqlite_db.h"
+#include "store/sql/sql_db.h"
 
 namespace parley::push {
 namespace {
 
 using store::sql::Db;
 using store::sql::Statement;
-using store::sqlite::SqliteDb;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS delivery_prefs (
@@ -31,14 +29,15 @@ Status Internal(const Status& cause) {
 
 }  // namespace
 
-DeliveryStore::DeliveryStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
+DeliveryStore::DeliveryStore(std::unique_ptr<Db> db, bool shared)
+    : db_(std::move(db)), shared_(shared) {}
 DeliveryStore::~DeliveryStore() = default;
 
-Result<std::unique_ptr<DeliveryStore>> DeliveryStore::Open(const std::string& path,
-                                                           bool fsync_full) {
-  auto db = OpenPushDb(path, fsync_full, kSchema);
+Result<std::unique_ptr<DeliveryStore>> DeliveryStore::Open(const PushDbOptions& where) {
+  auto db = OpenPushDb(where, kSchema);
   if (!db.ok()) return Internal(db.status());
-  std::unique_ptr<DeliveryStore> store(new DeliveryStore(std::move(*db)));
+  std::unique_ptr<DeliveryStore> store(new DeliveryStore(std::move(*db), where.shared()));
+  if (store->shared_) return store;
   auto prefs = store->db_->Prepare("SELECT user_id, when_away, email_digest FROM delivery_prefs");
   if (!prefs.ok()) return Internal(prefs.status());
   for (;;) {
@@ -54,7 +53,19 @@ Result<std::unique_ptr<DeliveryStore>> DeliveryStore::Open(const std::string& pa
 
 Result<DeliveryPrefs> DeliveryStore::PrefsOf(int64_t user_id) {
   std::lock_guard lock(mutex_);
+  if (shared_) return ReadPrefsLocked(user_id);
   return DeliveryPrefs{when_away_.count(user_id) > 0, email_digest_.count(user_id) > 0};
+}
+
+Result<DeliveryPrefs> DeliveryStore::ReadPrefsLocked(int64_t user_id) {
+  auto select =
+      db_->Prepare("SELECT when_away, email_digest FROM delivery_prefs WHERE user_id = ?1");
+  if (!select.ok()) return Internal(select.status());
+  select->BindInt(1, user_id);
+  auto row = select->Step();
+  if (!row.ok()) return Internal(row.status());
+  if (!*row) return DeliveryPrefs{};
+  return DeliveryPrefs{select->ColumnInt(0) != 0, select->ColumnInt(1) != 0};
 }
 
 Status DeliveryStore::SetPrefs(int64_t user_id, const DeliveryPrefs& prefs) {
@@ -79,6 +90,7 @@ Status DeliveryStore::SetPrefs(int64_t user_id, const DeliveryPrefs& prefs) {
     if (Status s = forget->Run(); !s.ok()) return Internal(s);
   }
   if (Status s = txn.Commit(); !s.ok()) return Internal(s);
+  if (shared_) return Status::Ok();
   if (prefs.when_away) {
     when_away_.insert(user_id);
   } else {
@@ -94,12 +106,25 @@ Status DeliveryStore::SetPrefs(int64_t user_id, const DeliveryPrefs& prefs) {
 
 bool DeliveryStore::WantsWhenAway(int64_t user_id) {
   std::lock_guard lock(mutex_);
-  return when_away_.count(user_id) > 0;
+  if (!shared_) return when_away_.count(user_id) > 0;
+  auto prefs = ReadPrefsLocked(user_id);
+  return prefs.ok() && prefs->when_away;
 }
 
-bool DeliveryStore::WantsDigest(int64_t user_id) {
+Result<std::unordered_set<int64_t>> DeliveryStore::WantingDigests(
+    const std::vector<int64_t>& users) {
   std::lock_guard lock(mutex_);
-  return email_digest_.count(user_id) > 0;
+  if (shared_) {
+    auto found = SelectUsersAmong(
+        *db_, "SELECT user_id FROM delivery_prefs WHERE email_digest != 0 AND", users);
+    if (!found.ok()) return Internal(found.status());
+    return found;
+  }
+  std::unordered_set<int64_t> found;
+  for (int64_t user : users) {
+    if (email_digest_.count(user) > 0) found.insert(user);
+  }
+  return found;
 }
 
 Status DeliveryStore::NoteMissed(const std::vector<int64_t>& users, int64_t now) {
@@ -111,8 +136,9 @@ Status DeliveryStore::NoteMissed(const std::vector<int64_t>& users, int64_t now)
   }
   auto upsert = db_->Prepare(
       "INSERT INTO digests (user_id, since, last_missed, missed) VALUES (?1, ?2, ?2, 1) "
-      "ON CONFLICT (user_id) DO UPDATE SET last_missed = MAX(last_missed, excluded.last_missed), "
-      "missed = missed + 1");
+      "ON CONFLICT (user_id) DO UPDATE SET last_missed = CASE WHEN excluded.last_missed > "
+      "digests.last_missed THEN excluded.last_missed ELSE digests.last_missed END, "
+      "missed = digests.missed + 1");
   if (!upsert.ok()) return Internal(upsert.status());
   for (int64_t user : users) {
     upsert->BindInt(1, user);

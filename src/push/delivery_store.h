@@ -1,13 +1,14 @@
 // DeliveryStore: how a user wants to be reached beyond their push targets, and the state of
-// their e-mail digests, in push.db beside the outbox (its own connection; SQLite serializes the
-// two writers):
+// their e-mail digests, beside the outbox (push/push_db.h: push.db or PostgreSQL's `push`
+// schema; its own connection; the database serializes the two writers):
 // - prefs: "notify me also while every device of mine is away" (when_away) and "e-mail me a
 //   digest of what I missed" (email_digest);
 // - digests: one row per subscribed user who missed something while offline: when the misses
 //   began (`since`), the last one, how many, and when this quiet period's digest went out.
 //
 // Who wants what is also kept in memory, so the outbox asks it for every unreached user
-// without a query (most users want neither).
+// without a query (most users want neither); not on a shared database (another node changes
+// the preferences), where each question is one query.
 //
 // Thread-safe: one connection behind a mutex; every method is one short transaction.
 // Blocking: call from worker or outbox threads, never an I/O thread.
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "push/push_db.h"
 
 namespace parley::store::sql {
 class Db;
@@ -45,16 +47,18 @@ struct PendingDigest {
 
 class DeliveryStore {
  public:
-  // Opens (creating its tables in) the push database file.
-  static Result<std::unique_ptr<DeliveryStore>> Open(const std::string& path, bool fsync_full);
+  // Opens (creating its tables in) the push database.
+  static Result<std::unique_ptr<DeliveryStore>> Open(const PushDbOptions& where);
   ~DeliveryStore();
 
   Result<DeliveryPrefs> PrefsOf(int64_t user_id);  // both false when never set
   // Turning the digest off forgets its pending state.
   Status SetPrefs(int64_t user_id, const DeliveryPrefs& prefs);
-  // From memory, no query.
+  // From memory, no query (on a shared database one query; false if that fails).
   bool WantsWhenAway(int64_t user_id);
-  bool WantsDigest(int64_t user_id);
+  // Which of `users` want digests: from memory, or on a shared database one query per
+  // kUsersPerQuery users (push_db.h).
+  Result<std::unordered_set<int64_t>> WantingDigests(const std::vector<int64_t>& users);
 
   // Counts one miss for each user (who must want digests) at `now`, starting a quiet period
   // for those without one.
@@ -72,13 +76,16 @@ class DeliveryStore {
   Status ForgetUser(int64_t user_id);
 
  private:
-  explicit DeliveryStore(std::unique_ptr<store::sql::Db> db);
+  DeliveryStore(std::unique_ptr<store::sql::Db> db, bool shared);
   Status Run(const char* sql, int64_t a, int64_t b);  // one statement, two parameters
+  // The user's stored preferences; needs mutex_.
+  Result<DeliveryPrefs> ReadPrefsLocked(int64_t user_id);
 
   std::mutex mutex_;
   std::unique_ptr<store::sql::Db> db_;        // guarded by mutex_
-  std::unordered_set<int64_t> when_away_;     // guarded by mutex_
-  std::unordered_set<int64_t> email_digest_;  // guarded by mutex_
+  const bool shared_;                         // other processes write the database
+  std::unordered_set<int64_t> when_away_;     // guarded by mutex_; unused when shared_
+  std::unordered_set<int64_t> email_digest_;  // guarded by mutex_; unused when shared_
 };
 
 }  // namespace parley::push

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <random>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -56,6 +57,10 @@ Outbox::Outbox(PushStore& store, std::map<Provider, Sender*> senders, NameOf nam
 }
 
 Outbox::~Outbox() { Stop(); }
+
+int64_t Outbox::LeaseMsFor(int64_t http_timeout_ms) {
+  return 3 * kWorkPerSender * 2 * http_timeout_ms;
+}
 
 void Outbox::Notify(Notification what, std::vector<int64_t> offline, std::vector<int64_t> away) {
   if (away.empty() && offline.empty()) return;
@@ -196,16 +201,31 @@ void Outbox::WriteJobs(const std::vector<Pending>& pending, int64_t now) {
   for (const Pending& entry : pending) {
     const Notification& n = entry.what;
     if (deliveries != nullptr) {
+      auto subscribers = deliveries->WantingDigests(entry.offline);
+      if (!subscribers.ok()) {
+        Log(LogLevel::kError, "push_store_failed", {{"reason", subscribers.status().message()}});
+        subscribers = std::unordered_set<int64_t>();
+      }
       for (int64_t user : entry.offline) {
-        if (!deliveries->WantsDigest(user)) continue;
+        if (subscribers->count(user) == 0) continue;
         // A muted conversation never starts a digest (nor shows in one: DigestMailer).
         auto mutes = store_.MutesOf(user);
         if (mutes.ok() && !MutedAt(*mutes, n.conversation_id, now)) missed.push_back(user);
       }
     }
+    // Most users have no target: no RecipientOf query for them.
+    std::vector<int64_t> unreached = entry.offline;
+    for (int64_t user : entry.away) {
+      if (deliveries != nullptr && deliveries->WantsWhenAway(user)) unreached.push_back(user);
+    }
+    auto with_targets = store_.WithTargets(unreached);
+    if (!with_targets.ok()) {
+      Log(LogLevel::kError, "push_store_failed", {{"reason", with_targets.status().message()}});
+      continue;  // the messages are durable: the users see them at their next connect
+    }
     // The jobs of `n` for one user: per target, privacy applied.
     const auto add_jobs = [&](int64_t user) {
-      if (!store_.HasTargets(user)) return;  // most users: no query at all
+      if (with_targets->count(user) == 0) return;
       // A burst in one conversation reads each recipient once per pass.
       auto [cached, added] = recipients.try_emplace({user, n.conversation_id});
       if (added) {
@@ -239,10 +259,7 @@ void Outbox::WriteJobs(const std::vector<Pending>& pending, int64_t now) {
         jobs.push_back(PushStore::NewJob{target.id, job});
       }
     };
-    for (int64_t user : entry.offline) add_jobs(user);
-    for (int64_t user : entry.away) {
-      if (deliveries != nullptr && deliveries->WantsWhenAway(user)) add_jobs(user);
-    }
+    for (int64_t user : unreached) add_jobs(user);
   }
   if (Status s = store_.Enqueue(jobs, now); !s.ok()) {
     Log(LogLevel::kError, "push_store_failed", {{"reason", s.message()}});
@@ -292,7 +309,7 @@ void Outbox::Dispatch() {
     lock.unlock();
 
     if (!stopping) {
-      auto due = store_.LeaseDue(now, slots, busy);
+      auto due = store_.LeaseDue(now, slots, busy, options_.lease_ms);
       if (!due.ok()) {
         Log(LogLevel::kError, "push_store_failed", {{"reason", due.status().message()}});
       } else if (!due->empty()) {

@@ -55,6 +55,9 @@ struct OutboxOptions {
   metrics::ServerMetrics* metrics = nullptr;
   // Who wants pushes while away and e-mail digests (set by app/); null: nobody.
   DeliveryStore* deliveries = nullptr;
+  // How long a leased job stays this outbox's before another may take it over (set by app/
+  // from the HTTP timeout: Outbox::LeaseMsFor).
+  int64_t lease_ms = PushStore::kLeaseMs;
 };
 
 class Outbox : public Notifier {
@@ -78,8 +81,14 @@ class Outbox : public Notifier {
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
 
-  void Notify(Notification what, std::vector<int64_t> offline,
-              std::vector<int64_t> away) override;
+  // The lease for senders whose requests take at most `http_timeout_ms`: a leased job waits
+  // in its lane behind at most one other per sender (kWorkPerSender), and a send takes at most
+  // the timeout plus, for FCM, a token fetch bounded the same: 2 x 2 timeouts until the
+  // outcome is applied. Three times that, so that a live outbox keeps its leases even when its
+  // dispatcher lags, while a dead node's jobs wait no longer (120 s for the default 10 s).
+  static int64_t LeaseMsFor(int64_t http_timeout_ms);
+
+  void Notify(Notification what, std::vector<int64_t> offline, std::vector<int64_t> away) override;
   void Stop();
 
   struct Stats {
@@ -101,9 +110,9 @@ class Outbox : public Notifier {
   // One provider's sender threads and their queue of leased work.
   struct Lane {
     Provider provider = Provider::kWebPush;
-    Sender* sender = nullptr;  // null: the provider is not configured (its jobs dead-letter)
-    int capacity = 0;          // leased jobs at most: in flight plus queued
-    std::deque<Work> work;     // guarded by mutex_
+    Sender* sender = nullptr;   // null: the provider is not configured (its jobs dead-letter)
+    int capacity = 0;           // leased jobs at most: in flight plus queued
+    std::deque<Work> work;      // guarded by mutex_
     std::vector<int64_t> busy;  // guarded by mutex_: target ids leased, outcome not applied
     std::condition_variable wake;
     std::vector<std::thread> threads;
@@ -113,7 +122,7 @@ class Outbox : public Notifier {
     std::vector<int64_t> offline;
     std::vector<int64_t> away;
   };
-  void Dispatch();  // the dispatcher thread
+  void Dispatch();            // the dispatcher thread
   void SendLoop(Lane& lane);  // a sender thread
   void WriteJobs(const std::vector<Pending>& pending, int64_t now);
   int64_t Backoff(int64_t attempts, int64_t retry_after_ms);

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <functional>
+#include <tuple>
+#include <vector>
 
 #include "push/sealed_field.h"
-#include "store/sqlite/sqlite_db.h"
+#include "store/sql/sql_db.h"
 
 namespace parley::push {
 namespace {
@@ -13,7 +15,6 @@ using store::sql::Db;
 using store::sql::Statement;
 using store::sql::Transaction;
 using store::sql::TransactionMode;
-using store::sqlite::SqliteDb;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS targets (
@@ -59,7 +60,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   version         INTEGER NOT NULL,
   attempts        INTEGER NOT NULL DEFAULT 0,
   next_at         INTEGER NOT NULL,
-  leased          INTEGER NOT NULL DEFAULT 0,
+  leased          INTEGER NOT NULL DEFAULT 0,  -- the lease's expiry (ms); 0: not leased
   dead            INTEGER NOT NULL DEFAULT 0,
   last_error      TEXT NOT NULL DEFAULT '',
   UNIQUE (target_id, collapse_key)
@@ -84,37 +85,28 @@ Status Internal(const Status& cause) {
 
 }  // namespace
 
-Result<std::unique_ptr<Db>> OpenPushDb(const std::string& path, bool fsync_full,
-                                       const char* schema) {
-  store::sqlite::DbOptions options;
-  options.create = true;
-  options.writer = true;
-  options.synchronous_full = fsync_full;
-  auto db = SqliteDb::Open(path, options);
-  if (!db.ok()) return db.status();
-  if (Status s = (*db)->Exec(schema); !s.ok()) return s;
-  return std::unique_ptr<Db>(std::move(*db));
-}
-
 bool MutedAt(const std::vector<Mute>& mutes, int64_t conversation_id, int64_t now) {
   return std::any_of(mutes.begin(), mutes.end(), [&](const Mute& mute) {
     return mute.conversation_id == conversation_id && (mute.until == 0 || mute.until > now);
   });
 }
 
-PushStore::PushStore(std::unique_ptr<Db> db, const auth::SecretBox& box)
-    : db_(std::move(db)), box_(box) {}
+PushStore::PushStore(std::unique_ptr<Db> db, const auth::SecretBox& box, bool shared)
+    : db_(std::move(db)), box_(box), shared_(shared) {}
 PushStore::~PushStore() = default;
 
-Result<std::unique_ptr<PushStore>> PushStore::Open(const std::string& path, bool fsync_full,
+Result<std::unique_ptr<PushStore>> PushStore::Open(const PushDbOptions& where,
                                                    const auth::SecretBox& box) {
-  auto db = OpenPushDb(path, fsync_full, kSchema);
+  auto db = OpenPushDb(where, kSchema);
   if (!db.ok()) return Internal(db.status());
-  if (Status s = (*db)->Exec("PRAGMA foreign_keys = ON; UPDATE jobs SET leased = 0 WHERE leased");
-      !s.ok()) {
-    return Internal(s);
+  // One process per SQLite file: every lease there is a previous process's. On a shared
+  // database the leases of live nodes stay; a dead node's expire.
+  if (!where.shared()) {
+    if (Status s = (*db)->Exec("UPDATE jobs SET leased = 0 WHERE leased != 0"); !s.ok()) {
+      return Internal(s);
+    }
   }
-  std::unique_ptr<PushStore> store(new PushStore(std::move(*db), box));
+  std::unique_ptr<PushStore> store(new PushStore(std::move(*db), box, where.shared()));
   // Servers from before sealing stored the secrets in the clear: seal them here, at every
   // open, rather than in a one-off migration. The check is one pass over a small table (a
   // few targets per user), it needs the key (which a schema migration does not have), and it
@@ -130,6 +122,7 @@ Result<std::unique_ptr<PushStore>> PushStore::Open(const std::string& path, bool
         });
   }
   if (!sealed.ok()) return Internal(sealed.status());
+  if (store->shared_) return store;
   auto users = store->db_->Prepare("SELECT DISTINCT user_id FROM targets");
   if (!users.ok()) return Internal(users.status());
   for (;;) {
@@ -214,11 +207,14 @@ Status PushStore::CheckKey() {
 }
 
 Status PushStore::CheckKeyLocked() {
+  // substr() compares bytes on both databases (auth is a BLOB/BYTEA, secret text).
   auto select = db_->Prepare(std::string("SELECT ") + kTargetColumns +
-                             " FROM targets WHERE CAST(auth AS TEXT) LIKE ?1 OR secret LIKE ?1 "
-                             "LIMIT 1");
+                             " FROM targets WHERE substr(auth, 1, ?1) = ?2 OR "
+                             "substr(secret, 1, ?1) = ?3 LIMIT 1");
   if (!select.ok()) return Internal(select.status());
-  select->BindText(1, std::string(kSealedPrefix) + "%");
+  select->BindInt(1, static_cast<int64_t>(kSealedPrefix.size()));
+  select->BindBlob(2, kSealedPrefix);
+  select->BindText(3, kSealedPrefix);
   auto row = select->Step();
   if (!row.ok()) return Internal(row.status());
   if (!*row) return Status::Ok();
@@ -249,12 +245,22 @@ Result<int64_t> PushStore::ResealSecrets(const auth::SecretBox& new_key) {
   return resealed;
 }
 
-bool PushStore::HasTargets(int64_t user_id) {
+Result<std::unordered_set<int64_t>> PushStore::WithTargets(const std::vector<int64_t>& users) {
   std::lock_guard lock(mutex_);
-  return users_with_targets_.count(user_id) > 0;
+  if (shared_) {
+    auto found = SelectUsersAmong(*db_, "SELECT DISTINCT user_id FROM targets WHERE", users);
+    if (!found.ok()) return Internal(found.status());
+    return found;
+  }
+  std::unordered_set<int64_t> found;
+  for (int64_t user : users) {
+    if (users_with_targets_.count(user) > 0) found.insert(user);
+  }
+  return found;
 }
 
 Status PushStore::RefreshUserLocked(int64_t user_id) {
+  if (shared_) return Status::Ok();
   auto select = db_->Prepare("SELECT EXISTS (SELECT 1 FROM targets WHERE user_id = ?1)");
   if (!select.ok()) return select.status();
   select->BindInt(1, user_id);
@@ -293,7 +299,7 @@ Result<Target> PushStore::AddTarget(Target target, int max_per_user) {
   count->Reset();
   auto insert = db_->Prepare(
       "INSERT INTO targets (user_id, device_id, provider, endpoint, p256dh, auth, secret, "
-      "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id");
   if (!insert.ok()) return Internal(insert.status());
   insert->BindInt(1, target.user_id);
   insert->BindInt(2, target.device_id);
@@ -305,10 +311,11 @@ Result<Target> PushStore::AddTarget(Target target, int max_per_user) {
   insert->BindText(
       7, SealField(box_, target.secret, SealContext("secret", target.user_id, target.endpoint)));
   insert->BindInt(8, target.created_at);
-  if (Status s = insert->Run(); !s.ok()) return Internal(s);
-  auto id = db_->QueryInt("SELECT last_insert_rowid()");
-  if (!id.ok()) return Internal(id.status());
-  target.id = *id;
+  auto inserted = insert->Step();
+  if (!inserted.ok()) return Internal(inserted.status());
+  if (!*inserted) return Status(Code::kInternal, "push store: no id for the new target");
+  target.id = insert->ColumnInt(0);
+  insert->Reset();
   if (Status s = txn.Commit(); !s.ok()) return Internal(s);
   users_with_targets_.insert(target.user_id);
   return target;
@@ -334,15 +341,16 @@ Result<std::vector<Target>> PushStore::TargetsOf(int64_t user_id) {
 
 Result<bool> PushStore::RemoveTarget(int64_t user_id, int64_t target_id) {
   std::lock_guard lock(mutex_);
-  if (Status s =
-          RunLocked("DELETE FROM targets WHERE id = ?1 AND user_id = ?2", target_id, user_id);
-      !s.ok()) {
-    return Internal(s);
-  }
-  auto changed = db_->QueryInt("SELECT changes()");
-  if (!changed.ok()) return Internal(changed.status());
+  auto remove = db_->Prepare("DELETE FROM targets WHERE id = ?1 AND user_id = ?2 RETURNING id");
+  if (!remove.ok()) return Internal(remove.status());
+  remove->BindInt(1, target_id);
+  remove->BindInt(2, user_id);
+  auto removed = remove->Step();
+  if (!removed.ok()) return Internal(removed.status());
+  const bool had = *removed;
+  remove->Reset();
   if (Status s = RefreshUserLocked(user_id); !s.ok()) return Internal(s);
-  return *changed > 0;
+  return had;
 }
 
 Status PushStore::RunLocked(const char* sql, int64_t a, int64_t b) {
@@ -532,21 +540,37 @@ Result<PushStore::Recipient> PushStore::RecipientOf(int64_t user_id, int64_t con
 
 Status PushStore::Enqueue(const std::vector<NewJob>& jobs, int64_t now) {
   if (jobs.empty()) return Status::Ok();
+  // Rows are locked in one order everywhere, (target, collapse key), so that outboxes of two
+  // nodes wait for each other's row locks instead of deadlocking (PostgreSQL); LeaseDue and
+  // Apply keep the same order.
+  std::vector<const NewJob*> ordered;
+  for (const NewJob& entry : jobs) ordered.push_back(&entry);
+  std::sort(ordered.begin(), ordered.end(), [](const NewJob* a, const NewJob* b) {
+    return std::tie(a->target_id, a->job.collapse_key) <
+           std::tie(b->target_id, b->job.collapse_key);
+  });
   std::lock_guard lock(mutex_);
   Transaction txn(*db_);
   if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return Internal(s);
-  for (const NewJob& entry : jobs) {
-    const Job& job = entry.job;
+  for (const NewJob* entry : ordered) {
+    const Job& job = entry->job;
+    // Selected from targets: a target that went away since it was read (a logout) gets no job,
+    // without a foreign key failure (which would abort the whole transaction on PostgreSQL).
     auto upsert = db_->Prepare(
         "INSERT INTO jobs (target_id, collapse_key, kind, conversation_id, seq, sender_id, title, "
-        "body, count, version, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, 1, ?9) "
+        "body, count, version, next_at) SELECT id, CAST(?2 AS TEXT), CAST(?3 AS BIGINT), "
+        "CAST(?4 AS BIGINT), CAST(?5 AS BIGINT), CAST(?6 AS BIGINT), CAST(?7 AS TEXT), "
+        "CAST(?8 AS TEXT), 1, 1, CAST(?9 AS BIGINT) FROM targets WHERE id = ?1 "
         "ON CONFLICT (target_id, collapse_key) DO UPDATE SET kind = excluded.kind, "
-        "seq = MAX(seq, excluded.seq), sender_id = excluded.sender_id, title = excluded.title, "
-        "body = excluded.body, count = CASE WHEN dead THEN 1 ELSE count + 1 END, "
-        "version = version + 1, attempts = CASE WHEN dead THEN 0 ELSE attempts END, "
-        "next_at = CASE WHEN dead THEN excluded.next_at ELSE next_at END, dead = 0");
+        "seq = CASE WHEN excluded.seq > jobs.seq THEN excluded.seq ELSE jobs.seq END, "
+        "sender_id = excluded.sender_id, title = excluded.title, body = excluded.body, "
+        "count = CASE WHEN jobs.dead != 0 THEN 1 ELSE jobs.count + 1 END, "
+        "version = jobs.version + 1, "
+        "attempts = CASE WHEN jobs.dead != 0 THEN 0 ELSE jobs.attempts END, "
+        "next_at = CASE WHEN jobs.dead != 0 THEN excluded.next_at ELSE jobs.next_at END, "
+        "dead = 0");
     if (!upsert.ok()) return Internal(upsert.status());
-    upsert->BindInt(1, entry.target_id);
+    upsert->BindInt(1, entry->target_id);
     upsert->BindText(2, job.collapse_key);
     upsert->BindInt(3, static_cast<int64_t>(job.kind));
     upsert->BindInt(4, job.conversation_id);
@@ -555,42 +579,40 @@ Status PushStore::Enqueue(const std::vector<NewJob>& jobs, int64_t now) {
     upsert->BindText(7, job.title);
     upsert->BindText(8, job.body);
     upsert->BindInt(9, now);
-    if (Status s = upsert->Run(); !s.ok()) {
-      // The target went away since it was read (a logout): nothing to deliver to.
-      if (upsert->IsForeignKeyViolation()) continue;
-      return Internal(s);
-    }
+    if (Status s = upsert->Run(); !s.ok()) return Internal(s);
   }
   if (Status s = txn.Commit(); !s.ok()) return Internal(s);
   return Status::Ok();
 }
 
 Result<std::vector<std::pair<Job, Target>>> PushStore::LeaseDue(
-    int64_t now, LeaseSlots slots, const std::vector<int64_t>& busy_targets) {
+    int64_t now, LeaseSlots slots, const std::vector<int64_t>& busy_targets, int64_t lease_ms) {
   int limit = 0;
   for (int free : slots) limit += std::max(free, 0);
   if (limit == 0) return std::vector<std::pair<Job, Target>>();
   std::lock_guard lock(mutex_);
   Transaction txn(*db_);
   if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return Internal(s);
+  // Candidates, read without locks: the claim below decides. A target with a job leased by
+  // any outbox has one in flight already.
   auto select = db_->Prepare(
-      std::string("SELECT j.id, j.collapse_key, j.kind, j.conversation_id, j.seq, j.sender_id, "
-                  "j.title, j.body, j.count, j.version, j.attempts, j.next_at, ") +
-      "t.id, t.user_id, t.device_id, t.provider, t.endpoint, t.p256dh, t.auth, t.secret, "
-      "t.created_at FROM jobs AS j JOIN targets AS t ON t.id = j.target_id "
-      "WHERE j.dead = 0 AND j.leased = 0 AND j.next_at <= ?1 ORDER BY j.next_at LIMIT ?2");
+      "SELECT j.id, t.id, t.user_id, t.device_id, t.provider, t.endpoint, t.p256dh, t.auth, "
+      "t.secret, t.created_at FROM jobs AS j JOIN targets AS t ON t.id = j.target_id "
+      "WHERE j.dead = 0 AND j.leased <= ?1 AND j.next_at <= ?1 AND NOT EXISTS (SELECT 1 FROM "
+      "jobs AS o WHERE o.target_id = j.target_id AND o.leased > ?1) ORDER BY j.next_at, j.id "
+      "LIMIT ?2");
   if (!select.ok()) return Internal(select.status());
   select->BindInt(1, now);
   // Read beyond the limit so that jobs of busy targets and full providers do not starve the
   // others.
   select->BindInt(2, static_cast<int64_t>(limit) * 4 + static_cast<int64_t>(busy_targets.size()));
   std::vector<int64_t> busy = busy_targets;
-  std::vector<std::pair<Job, Target>> due;
-  while (static_cast<int>(due.size()) < limit) {
+  std::vector<std::pair<int64_t, Target>> candidates;
+  while (static_cast<int>(candidates.size()) < limit) {
     auto row = select->Step();
     if (!row.ok()) return Internal(row.status());
     if (!*row) break;
-    auto read = ReadTargetLocked(*select, 12);
+    auto read = ReadTargetLocked(*select, 1);
     if (!read.ok()) return Internal(read.status());
     Target target = std::move(*read);
     if (std::find(busy.begin(), busy.end(), target.id) != busy.end()) continue;
@@ -598,28 +620,45 @@ Result<std::vector<std::pair<Job, Target>>> PushStore::LeaseDue(
     if (provider >= slots.size() || slots[provider] <= 0) continue;
     --slots[provider];
     busy.push_back(target.id);  // one job per target in flight
-    Job job;
-    job.id = select->ColumnInt(0);
-    job.target_id = target.id;
-    job.collapse_key = select->ColumnText(1);
-    job.kind = static_cast<Notification::Kind>(select->ColumnInt(2));
-    job.conversation_id = select->ColumnInt(3);
-    job.seq = select->ColumnInt(4);
-    job.sender_id = select->ColumnInt(5);
-    job.title = select->ColumnText(6);
-    job.body = select->ColumnText(7);
-    job.count = select->ColumnInt(8);
-    job.version = select->ColumnInt(9);
-    job.attempts = select->ColumnInt(10);
-    job.next_at = select->ColumnInt(11);
-    due.emplace_back(std::move(job), std::move(target));
+    candidates.emplace_back(select->ColumnInt(0), std::move(target));
   }
   select->Reset();
-  for (const auto& [job, target] : due) {
-    auto lease = db_->Prepare("UPDATE jobs SET leased = 1 WHERE id = ?1");
-    if (!lease.ok()) return Internal(lease.status());
-    lease->BindInt(1, job.id);
-    if (Status s = lease->Run(); !s.ok()) return Internal(s);
+  std::sort(candidates.begin(), candidates.end(),
+            [](const auto& a, const auto& b) { return a.second.id < b.second.id; });
+  // The claim: takes the lease only if it is still free (or expired) and the job still due,
+  // atomically (PostgreSQL re-checks the condition after waiting for a concurrent claim's row
+  // lock; SQLite has one writer), and reads the job as it is now (a coalesce since the
+  // candidates were read counts).
+  auto claim = db_->Prepare(
+      "UPDATE jobs SET leased = ?2 WHERE id = ?1 AND dead = 0 AND leased <= ?3 AND next_at <= ?3 "
+      "RETURNING collapse_key, kind, conversation_id, seq, sender_id, title, body, count, "
+      "version, attempts, next_at");
+  if (!claim.ok()) return Internal(claim.status());
+  std::vector<std::pair<Job, Target>> due;
+  for (auto& [job_id, target] : candidates) {
+    claim->BindInt(1, job_id);
+    claim->BindInt(2, now + lease_ms);
+    claim->BindInt(3, now);
+    auto row = claim->Step();
+    if (!row.ok()) return Internal(row.status());
+    if (*row) {
+      Job job;
+      job.id = job_id;
+      job.target_id = target.id;
+      job.collapse_key = claim->ColumnText(0);
+      job.kind = static_cast<Notification::Kind>(claim->ColumnInt(1));
+      job.conversation_id = claim->ColumnInt(2);
+      job.seq = claim->ColumnInt(3);
+      job.sender_id = claim->ColumnInt(4);
+      job.title = claim->ColumnText(5);
+      job.body = claim->ColumnText(6);
+      job.count = claim->ColumnInt(7);
+      job.version = claim->ColumnInt(8);
+      job.attempts = claim->ColumnInt(9);
+      job.next_at = claim->ColumnInt(10);
+      due.emplace_back(std::move(job), std::move(target));
+    }
+    claim->Reset();
   }
   if (Status s = txn.Commit(); !s.ok()) return Internal(s);
   return due;
@@ -627,7 +666,9 @@ Result<std::vector<std::pair<Job, Target>>> PushStore::LeaseDue(
 
 Result<std::optional<int64_t>> PushStore::NextDue() {
   std::lock_guard lock(mutex_);
-  auto select = db_->Prepare("SELECT MIN(next_at) FROM jobs WHERE dead = 0 AND leased = 0");
+  auto select = db_->Prepare(
+      "SELECT MIN(CASE WHEN leased > next_at THEN leased ELSE next_at END) FROM jobs "
+      "WHERE dead = 0");
   if (!select.ok()) return Internal(select.status());
   auto row = select->Step();
   if (!row.ok()) return Internal(row.status());
@@ -647,26 +688,35 @@ Status PushStore::Apply(const std::vector<Outcome>& outcomes, int64_t now, int m
     return statement->Run();
   };
   std::vector<int64_t> gone_users;
-  for (const Outcome& o : outcomes) {
+  // In Enqueue's lock order (one leased job per target).
+  std::vector<const Outcome*> ordered;
+  for (const Outcome& o : outcomes) ordered.push_back(&o);
+  std::sort(ordered.begin(), ordered.end(),
+            [](const Outcome* a, const Outcome* b) { return a->target_id < b->target_id; });
+  for (const Outcome* outcome : ordered) {
+    const Outcome& o = *outcome;
     Status s;
     switch (o.kind) {
       case Outcome::Kind::kDelivered:
-        // A job coalesced while in flight (a newer version) stays, due now, counting only what
-        // came after the send.
-        s =
-            run("UPDATE jobs SET leased = 0, attempts = 0, next_at = ?3, last_error = '', "
-                "count = MAX(count - ?4, 1) WHERE id = ?1 AND version != ?2",
-                [&](Statement& st) {
-                  st.BindInt(1, o.job_id);
-                  st.BindInt(2, o.version);
-                  st.BindInt(3, now);
-                  st.BindInt(4, o.count);
-                });
+        // The job as sent goes. One coalesced while in flight (a newer version) stays, due
+        // now, counting only what came after the send. The DELETE first: a coalesce that
+        // commits between the two statements (another node's, on PostgreSQL) then only makes
+        // the UPDATE match, as versions only grow.
+        s = run("DELETE FROM jobs WHERE id = ?1 AND version = ?2", [&](Statement& st) {
+          st.BindInt(1, o.job_id);
+          st.BindInt(2, o.version);
+        });
         if (s.ok()) {
-          s = run("DELETE FROM jobs WHERE id = ?1 AND version = ?2", [&](Statement& st) {
-            st.BindInt(1, o.job_id);
-            st.BindInt(2, o.version);
-          });
+          s =
+              run("UPDATE jobs SET leased = 0, attempts = 0, next_at = ?3, last_error = '', "
+                  "count = CASE WHEN count - ?4 > 1 THEN count - ?4 ELSE 1 END "
+                  "WHERE id = ?1 AND version != ?2",
+                  [&](Statement& st) {
+                    st.BindInt(1, o.job_id);
+                    st.BindInt(2, o.version);
+                    st.BindInt(3, now);
+                    st.BindInt(4, o.count);
+                  });
         }
         break;
       case Outcome::Kind::kGone: {
@@ -686,7 +736,8 @@ Status PushStore::Apply(const std::vector<Outcome>& outcomes, int64_t now, int m
         const bool fail = o.kind == Outcome::Kind::kFailed;
         s =
             run("UPDATE jobs SET leased = 0, attempts = attempts + 1, next_at = ?2, "
-                "last_error = ?3, dead = (?4 OR attempts + 1 >= ?5) WHERE id = ?1",
+                "last_error = ?3, dead = CASE WHEN ?4 != 0 OR attempts + 1 >= ?5 THEN 1 ELSE 0 END "
+                "WHERE id = ?1",
                 [&](Statement& st) {
                   st.BindInt(1, o.job_id);
                   st.BindInt(2, fail ? now : o.retry_at);
@@ -708,7 +759,9 @@ Status PushStore::Apply(const std::vector<Outcome>& outcomes, int64_t now, int m
 
 Result<JobCounts> PushStore::Counts() {
   std::lock_guard lock(mutex_);
-  auto select = db_->Prepare("SELECT COALESCE(SUM(dead = 0), 0), COALESCE(SUM(dead), 0) FROM jobs");
+  auto select = db_->Prepare(
+      "SELECT COALESCE(SUM(CASE WHEN dead = 0 THEN 1 ELSE 0 END), 0), "
+      "COALESCE(SUM(dead), 0) FROM jobs");
   if (!select.ok()) return Internal(select.status());
   auto row = select->Step();
   if (!row.ok()) return Internal(row.status());

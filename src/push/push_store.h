@@ -1,17 +1,28 @@
 // PushStore: the durable state of push notifications, in a SQLite file of its own
-// (<data-dir>/push.db), so the outbox's commits never take the message writer's lock:
+// (<data-dir>/push.db), so the outbox's commits never take the message writer's lock, or in
+// the PostgreSQL database's `push` schema, shared by every node (push/push_db.h):
 // - targets: each device's push target (Web Push subscription or webhook URL);
 // - settings, quiet_hours and mutes: the user's preview level, do-not-disturb hours and
 //   per-conversation mutes;
 // - jobs: the outbox. One row per (target, collapse key): a burst of messages in one
-//   conversation coalesces into one pending job whose `count` grows. A job is leased while a
-//   sender works on it; a lease does not survive a restart (Open clears them), so after a
-//   crash a job whose send was in flight is sent again: at most one repeat per target, which
-//   the providers' collapse keys (Web Push `Topic`) make harmless.
+//   conversation coalesces into one pending job whose `count` grows (an upsert, so outboxes
+//   of several nodes queueing at once still leave one job). A job is leased while a sender
+//   works on it: claimed atomically (an UPDATE that takes only a free or expired lease), by
+//   one outbox at a time, until it expires (Outbox::LeaseMsFor). A lease whose holder died is taken
+//   over when it expires; on SQLite (one process per file) Open clears them instead. Either way a
+//   job whose send was in flight is sent again: at most one repeat per target, which the providers'
+//   collapse keys (Web Push `Topic`) make harmless. A late outcome of an expired lease still
+//   applies (at worst a repeat, as above).
 //
 // Secrets at rest: a target's Web Push auth secret and webhook signing secret are stored
 // sealed (push/sealed_field.h) under the SecretBox given to Open, with the user id and the
 // endpoint as context; the methods take and return them in the clear.
+//
+// Methods that write several jobs lock their rows in one order, (target, collapse key), so the
+// outboxes of two nodes wait for each other rather than deadlock (PostgreSQL).
+//
+// On a shared database nothing in memory stands for what is stored (another node adds
+// targets): WithTargets queries.
 //
 // Thread-safe: one connection behind a mutex; every method is one short transaction.
 // Blocking: call from worker or outbox threads, never an I/O thread.
@@ -31,6 +42,7 @@
 #include "auth/secret_box.h"
 #include "base/status.h"
 #include "push/notification.h"
+#include "push/push_db.h"
 #include "push/time_zone.h"
 
 namespace parley::store::sql {
@@ -64,11 +76,6 @@ struct Mute {
   int64_t until = 0;  // ms since the epoch; 0: until unmuted
 };
 
-// A connection to push.db that writes (created if missing), with `schema` applied: the one way
-// PushStore and DeliveryStore open the file.
-Result<std::unique_ptr<store::sql::Db>> OpenPushDb(const std::string& path, bool fsync_full,
-                                                   const char* schema);
-
 // Whether `mutes` silence the conversation at `now`.
 bool MutedAt(const std::vector<Mute>& mutes, int64_t conversation_id, int64_t now);
 
@@ -79,10 +86,14 @@ struct JobCounts {
 
 class PushStore {
  public:
-  // Opens (creating) the file, clears every lease left by a previous process and seals the
-  // secrets that servers from before sealing stored in the clear (when `box` opens those
-  // sealed already). `box` must outlive the store.
-  static Result<std::unique_ptr<PushStore>> Open(const std::string& path, bool fsync_full,
+  // How long a lease lasts unless the caller says: Outbox::LeaseMsFor the default 10 s HTTP
+  // timeout.
+  static constexpr int64_t kLeaseMs = 120'000;
+
+  // Opens (creating) the database; on SQLite clears every lease left by a previous process.
+  // Seals the secrets that servers from before sealing stored in the clear (when `box` opens
+  // those sealed already). `box` must outlive the store.
+  static Result<std::unique_ptr<PushStore>> Open(const PushDbOptions& where,
                                                  const auth::SecretBox& box);
   ~PushStore();
 
@@ -104,9 +115,10 @@ class PushStore {
   // than `max_per_user`. Fills target.id.
   Result<Target> AddTarget(Target target, int max_per_user);
   Result<std::vector<Target>> TargetsOf(int64_t user_id);
-  // Whether the user has any target, from memory (no query): the outbox asks this for every
-  // unreached user, and most users have none.
-  bool HasTargets(int64_t user_id);
+  // Which of `users` have any target: from memory (no query) on SQLite, on a shared database
+  // one query per kUsersPerQuery users (push_db.h). The outbox asks this for every unreached
+  // user, and most users have none.
+  Result<std::unordered_set<int64_t>> WithTargets(const std::vector<int64_t>& users);
   // Whether the user had that target (it and its jobs are gone now).
   Result<bool> RemoveTarget(int64_t user_id, int64_t target_id);
   // Removes the targets (and jobs) of a device, or of every device of the user but `keep`.
@@ -145,11 +157,15 @@ class PushStore {
   Status Enqueue(const std::vector<NewJob>& jobs, int64_t now);
   // Free lease slots per provider, indexed by the provider's number.
   using LeaseSlots = std::array<int, kProviderCount>;
-  // Unleased live jobs due at `now`, soonest first, at most `slots[p]` for the targets of each
-  // provider p, skipping targets in `busy_targets`, each with its target; leases them.
+  // Unleased (or expired-lease) live jobs due at `now`, soonest first, at most `slots[p]` for
+  // the targets of each provider p, skipping targets in `busy_targets` and targets with a job
+  // leased by anyone, each with its target; leases them until now + lease_ms. A job another
+  // outbox claims first is skipped.
   Result<std::vector<std::pair<Job, Target>>> LeaseDue(int64_t now, LeaseSlots slots,
-                                                       const std::vector<int64_t>& busy_targets);
-  // When the next unleased live job is due (nullopt: none).
+                                                       const std::vector<int64_t>& busy_targets,
+                                                       int64_t lease_ms = kLeaseMs);
+  // When the next live job can be leased: due and unleased, or its lease expiring (nullopt:
+  // none).
   Result<std::optional<int64_t>> NextDue();
 
   // The result of sending a leased job.
@@ -170,7 +186,7 @@ class PushStore {
   Result<JobCounts> Counts();
 
  private:
-  PushStore(std::unique_ptr<store::sql::Db> db, const auth::SecretBox& box);
+  PushStore(std::unique_ptr<store::sql::Db> db, const auth::SecretBox& box, bool shared);
   Status CheckKeyLocked();  // needs mutex_
   // Reads a target's columns from `first` on, opening its secrets; needs mutex_.
   Result<Target> ReadTargetLocked(const store::sql::Statement& row, int first);
@@ -181,13 +197,14 @@ class PushStore {
                                                                    const std::string& context)>;
   Result<int64_t> RewriteSecretsLocked(const Rewrite& rewrite);
   Status RunLocked(const char* sql, int64_t a, int64_t b);  // needs mutex_
-  // Re-reads whether the user has targets; needs mutex_.
+  // Re-reads whether the user has targets (not kept when shared); needs mutex_.
   Status RefreshUserLocked(int64_t user_id);
 
   std::mutex mutex_;
   std::unique_ptr<store::sql::Db> db_;  // guarded by mutex_
   const auth::SecretBox& box_;
-  std::unordered_set<int64_t> users_with_targets_;  // guarded by mutex_
+  const bool shared_;                               // other processes write the database
+  std::unordered_set<int64_t> users_with_targets_;  // guarded by mutex_; unused when shared_
 };
 
 }  // namespace parley::push

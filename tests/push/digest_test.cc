@@ -1,15 +1,18 @@
 // E-mail digests: the rules of a quiet period (DecideDigest), the mail's words at each preview
 // level and language (ComposeDigest), and DigestMailer over a real DeliveryStore and PushStore
 // with a scripted source and a recording mailer: one mail per period, nothing without an
-// address or unread messages, muted conversations left out, a later miss kept.
+// address or unread messages, muted conversations left out, a later miss kept; the stores on
+// SQLite and on PostgreSQL (push_backends.h).
 #include "push/digest.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <map>
+#include <unordered_set>
 #include <vector>
 
+#include "tests/push/push_backends.h"
 #include "tests/support/temp_dir.h"
 
 namespace parley::push {
@@ -117,14 +120,16 @@ class RecordingMailer : public mail::Mailer {
   std::vector<mail::Mail> sent;
 };
 
-class DigestMailerTest : public ::testing::Test {
+class DigestMailerTest : public ::testing::TestWithParam<PushBackend> {
  protected:
   void SetUp() override {
-    const std::string path = (std::filesystem::path(dir_.path()) / "push.db").string();
-    auto settings = PushStore::Open(path, false, *box_);
-    ASSERT_TRUE(settings.ok());
+    auto where = GetParam().where(dir_.path());
+    ASSERT_TRUE(where.ok()) << where.status().message();
+    where_ = *where;
+    auto settings = PushStore::Open(where_, *box_);
+    ASSERT_TRUE(settings.ok()) << settings.status().message();
     settings_ = std::move(*settings);
-    auto deliveries = DeliveryStore::Open(path, false);
+    auto deliveries = DeliveryStore::Open(where_);
     ASSERT_TRUE(deliveries.ok());
     deliveries_ = std::move(*deliveries);
     options_.after_ms = kAfter;
@@ -132,6 +137,7 @@ class DigestMailerTest : public ::testing::Test {
   }
 
   testing_support::TempDir dir_;
+  PushDbOptions where_;
   std::unique_ptr<auth::SecretBox> box_ =
       std::move(*auth::SecretBox::FromKey(std::string(32, 'k')));
   std::unique_ptr<PushStore> settings_;
@@ -141,7 +147,9 @@ class DigestMailerTest : public ::testing::Test {
   DigestOptions options_;
 };
 
-TEST_F(DigestMailerTest, MailsOncePerQuietPeriodAndKeepsALaterMiss) {
+INSTANTIATE_TEST_SUITE_P(Backends, DigestMailerTest, AllPushBackends(), PushBackendName);
+
+TEST_P(DigestMailerTest, MailsOncePerQuietPeriodAndKeepsALaterMiss) {
   ASSERT_TRUE(deliveries_->SetPrefs(7, DeliveryPrefs{.email_digest = true}).ok());
   source_.contents[7] = Content();
   DigestMailer digests(*deliveries_, *settings_, source_, mailer_, options_);
@@ -166,10 +174,10 @@ TEST_F(DigestMailerTest, MailsOncePerQuietPeriodAndKeepsALaterMiss) {
   // Turning digests off forgets the pending one.
   ASSERT_TRUE(deliveries_->SetPrefs(7, DeliveryPrefs{}).ok());
   EXPECT_TRUE(deliveries_->Pending()->empty());
-  EXPECT_FALSE(deliveries_->WantsDigest(7));
+  EXPECT_FALSE(deliveries_->PrefsOf(7)->email_digest);
 }
 
-TEST_F(DigestMailerTest, NothingIsMailedWithoutAnAddressOrAnythingUnreadOrUnmuted) {
+TEST_P(DigestMailerTest, NothingIsMailedWithoutAnAddressOrAnythingUnreadOrUnmuted) {
   source_.contents[1] = Content();
   source_.contents[1].address.clear();
   source_.contents[2] = Content();
@@ -186,7 +194,7 @@ TEST_F(DigestMailerTest, NothingIsMailedWithoutAnAddressOrAnythingUnreadOrUnmute
       << "the muted conversation is left out";
 }
 
-TEST_F(DigestMailerTest, DropKeepsAMissNotedAfterTheRead) {
+TEST_P(DigestMailerTest, DropKeepsAMissNotedAfterTheRead) {
   ASSERT_TRUE(deliveries_->NoteMissed({7}, 100).ok());
   auto read = deliveries_->Pending();
   ASSERT_TRUE(read.ok());
@@ -196,15 +204,14 @@ TEST_F(DigestMailerTest, DropKeepsAMissNotedAfterTheRead) {
   EXPECT_EQ((*deliveries_->Pending())[0].missed, 2);
 }
 
-TEST_F(DigestMailerTest, PrefsSurviveAReopen) {
+TEST_P(DigestMailerTest, PrefsSurviveAReopen) {
   ASSERT_TRUE(deliveries_->SetPrefs(5, DeliveryPrefs{true, true}).ok());
   deliveries_.reset();
-  auto reopened =
-      DeliveryStore::Open((std::filesystem::path(dir_.path()) / "push.db").string(), false);
+  auto reopened = DeliveryStore::Open(where_);
   ASSERT_TRUE(reopened.ok());
   EXPECT_TRUE((*reopened)->WantsWhenAway(5));
-  EXPECT_TRUE((*reopened)->WantsDigest(5));
-  EXPECT_FALSE((*reopened)->WantsDigest(6));
+  EXPECT_TRUE((*reopened)->PrefsOf(5)->email_digest);
+  EXPECT_EQ(*(*reopened)->WantingDigests({5, 6}), std::unordered_set<int64_t>({5}));
 }
 
 }  // namespace

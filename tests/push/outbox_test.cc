@@ -1,6 +1,6 @@
 // PushStore and Outbox with a scripted sender: coalescing, leases across a restart, retries
 // with backoff and dead letters, gone targets, the per-user cap, a slow target that does not
-// hold up another, and a full intake.
+// hold up another, and a full intake; on SQLite and on PostgreSQL (push_backends.h).
 #include "push/outbox.h"
 
 #include <gtest/gtest.h>
@@ -13,10 +13,12 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include "base/clock.h"
 #include "push/delivery_store.h"
 #include "push/push_store.h"
+#include "tests/push/push_backends.h"
 #include "tests/support/temp_dir.h"
 
 namespace parley::push {
@@ -31,11 +33,13 @@ PushStore::LeaseSlots WebhookSlots(int n) {
   return slots;
 }
 
-class PushStoreTest : public ::testing::Test {
+class PushStoreTest : public ::testing::TestWithParam<PushBackend> {
  protected:
   void SetUp() override {
-    path_ = (std::filesystem::path(dir_.path()) / "push.db").string();
-    auto store = PushStore::Open(path_, false, *box_);
+    auto where = GetParam().where(dir_.path());
+    ASSERT_TRUE(where.ok()) << where.status().message();
+    where_ = *where;
+    auto store = PushStore::Open(where_, *box_);
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(*store);
   }
@@ -62,11 +66,13 @@ class PushStoreTest : public ::testing::Test {
   testing_support::TempDir dir_;
   std::unique_ptr<auth::SecretBox> box_ =
       std::move(*auth::SecretBox::FromKey(std::string(32, 'k')));
-  std::string path_;
+  PushDbOptions where_;
   std::unique_ptr<PushStore> store_;
 };
 
-TEST_F(PushStoreTest, TargetsAreReplacedPerDeviceCappedAndRemovedWithTheirDevice) {
+INSTANTIATE_TEST_SUITE_P(Backends, PushStoreTest, AllPushBackends(), PushBackendName);
+
+TEST_P(PushStoreTest, TargetsAreReplacedPerDeviceCappedAndRemovedWithTheirDevice) {
   Target a = AddWebhook(1, 10, "https://a/1");
   Target b = AddWebhook(1, 10, "https://a/2");  // same device, same provider: replaces a
   EXPECT_NE(a.id, b.id);
@@ -84,7 +90,7 @@ TEST_F(PushStoreTest, TargetsAreReplacedPerDeviceCappedAndRemovedWithTheirDevice
   EXPECT_FALSE(*store_->RemoveTarget(1, a.id));
 }
 
-TEST_F(PushStoreTest, BurstsCoalesceAndLeasesDoNotSurviveARestart) {
+TEST_P(PushStoreTest, BurstsCoalesceAndLeasesOutliveNoHolder) {
   Target t = AddWebhook(1, 10, "https://a/1");
   ASSERT_TRUE(store_->Enqueue({JobFor(t, 5, 1), JobFor(t, 5, 2), JobFor(t, 6, 1)}, 0).ok());
   ASSERT_TRUE(store_->Enqueue({JobFor(t, 5, 3)}, 0).ok());
@@ -97,15 +103,22 @@ TEST_F(PushStoreTest, BurstsCoalesceAndLeasesDoNotSurviveARestart) {
   EXPECT_EQ((*due)[0].first.body, "m3");
   EXPECT_TRUE(store_->LeaseDue(0, WebhookSlots(10), {t.id})->empty());  // the target is busy
 
-  // A crash with both leased: the next process sends them again.
+  // A crash with one leased: the next process sends it again, at once on SQLite (a lease there
+  // is always a previous process's), after the lease expired on a shared database (it could
+  // be another live node's).
   store_.reset();
-  auto reopened = PushStore::Open(path_, false, *box_);
+  auto reopened = PushStore::Open(where_, *box_);
   ASSERT_TRUE(reopened.ok());
   store_ = std::move(*reopened);
-  EXPECT_EQ(store_->LeaseDue(0, WebhookSlots(10), {})->size(), 1u);
+  if (where_.shared()) {
+    EXPECT_TRUE(store_->LeaseDue(PushStore::kLeaseMs - 1, WebhookSlots(10), {})->empty());
+    EXPECT_EQ(store_->LeaseDue(PushStore::kLeaseMs, WebhookSlots(10), {})->size(), 1u);
+  } else {
+    EXPECT_EQ(store_->LeaseDue(0, WebhookSlots(10), {})->size(), 1u);
+  }
 }
 
-TEST_F(PushStoreTest, OutcomesDeliverRetryDeadLetterAndForgetGoneTargets) {
+TEST_P(PushStoreTest, OutcomesDeliverRetryDeadLetterAndForgetGoneTargets) {
   Target t = AddWebhook(1, 10, "https://a/1");
   ASSERT_TRUE(store_->Enqueue({JobFor(t, 5, 1)}, 0).ok());
   auto due = store_->LeaseDue(0, WebhookSlots(10), {});
@@ -140,7 +153,32 @@ TEST_F(PushStoreTest, OutcomesDeliverRetryDeadLetterAndForgetGoneTargets) {
   EXPECT_EQ(store_->Counts()->pending, 0);
 }
 
-TEST_F(PushStoreTest, MutesAndPreview) {
+// The users with targets among many: across the queries' chunks (push_db.h), a short last
+// chunk, repeats and none at all.
+TEST_P(PushStoreTest, WithTargetsFindsTheUsersWithTargetsAmongMany) {
+  std::vector<int64_t> users;
+  std::unordered_set<int64_t> expected;
+  for (int64_t user = 1; user <= 2 * kUsersPerQuery + 7; ++user) {
+    users.push_back(user);
+    if (user % 9 == 0 || user == kUsersPerQuery || user == 2 * kUsersPerQuery + 7) {
+      AddWebhook(user, user, "https://h/" + std::to_string(user));
+      expected.insert(user);
+    }
+  }
+  users.push_back(9);  // a repeat
+  auto found = store_->WithTargets(users);
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  EXPECT_EQ(*found, expected);
+  EXPECT_TRUE(store_->WithTargets({})->empty());
+  EXPECT_TRUE(store_->WithTargets({1, 2, -5})->empty());
+}
+
+TEST(OutboxLease, OutlastsTwoSendsWithTokenFetchesThreeTimesOver) {
+  EXPECT_EQ(Outbox::LeaseMsFor(10'000), PushStore::kLeaseMs);
+  EXPECT_EQ(Outbox::LeaseMsFor(1'000), 12'000);
+}
+
+TEST_P(PushStoreTest, MutesAndPreview) {
   AddWebhook(1, 10, "https://a/1");
   ASSERT_TRUE(store_->SetMute(1, Mute{5, 0}).ok());
   ASSERT_TRUE(store_->SetMute(1, Mute{6, 1000}).ok());
@@ -207,7 +245,7 @@ bool WaitUntil(const std::function<bool()>& condition,
   return true;
 }
 
-TEST_F(PushStoreTest, OutboxDeliversRetriesAndRemovesGoneTargets) {
+TEST_P(PushStoreTest, OutboxDeliversRetriesAndRemovesGoneTargets) {
   AddWebhook(1, 10, "https://ok");
   AddWebhook(2, 20, "https://flaky");
   AddWebhook(3, 30, "https://gone");
@@ -231,7 +269,7 @@ TEST_F(PushStoreTest, OutboxDeliversRetriesAndRemovesGoneTargets) {
   outbox.Stop();
 }
 
-TEST_F(PushStoreTest, OutboxDeadLettersAfterMaxAttempts) {
+TEST_P(PushStoreTest, OutboxDeadLettersAfterMaxAttempts) {
   AddWebhook(1, 10, "https://down");
   ScriptedSender sender([](const Job&, const Target&) {
     return SendResult{Kind::kRetry, "http 500", 0};
@@ -243,7 +281,7 @@ TEST_F(PushStoreTest, OutboxDeadLettersAfterMaxAttempts) {
   EXPECT_EQ(sender.CountFor("https://down"), 3u);
 }
 
-TEST_F(PushStoreTest, ASlowTargetDoesNotHoldUpAnother) {
+TEST_P(PushStoreTest, ASlowTargetDoesNotHoldUpAnother) {
   AddWebhook(1, 10, "https://slow");
   AddWebhook(2, 20, "https://fast");
   std::atomic<bool> open{false};  // the slow endpoint answers only once the test opens it
@@ -268,7 +306,7 @@ TEST_F(PushStoreTest, ASlowTargetDoesNotHoldUpAnother) {
 }
 
 // Each provider has its own senders: with every FCM request stalled, webhooks still go out.
-TEST_F(PushStoreTest, AStalledProviderDoesNotHoldUpAnother) {
+TEST_P(PushStoreTest, AStalledProviderDoesNotHoldUpAnother) {
   for (int64_t user = 1; user <= 3; ++user) {
     Target fcm;
     fcm.user_id = user;
@@ -299,7 +337,7 @@ TEST_F(PushStoreTest, AStalledProviderDoesNotHoldUpAnother) {
   ASSERT_TRUE(WaitUntil([&] { return outbox.stats().delivered == 6; }));
 }
 
-TEST_F(PushStoreTest, AFullIntakeDropsAndCounts) {
+TEST_P(PushStoreTest, AFullIntakeDropsAndCounts) {
   OutboxOptions options = FastOptions();
   options.max_intake = 3;
   ScriptedSender sender([](const Job&, const Target&) { return SendResult{}; });
@@ -311,7 +349,7 @@ TEST_F(PushStoreTest, AFullIntakeDropsAndCounts) {
   EXPECT_EQ(outbox.stats().dropped, 7u);
 }
 
-TEST_F(PushStoreTest, OutboxRespectsMutesAndSkipsUsersWithoutTargets) {
+TEST_P(PushStoreTest, OutboxRespectsMutesAndSkipsUsersWithoutTargets) {
   AddWebhook(1, 10, "https://ok");
   ASSERT_TRUE(store_->SetMute(1, Mute{5, 0}).ok());
   ScriptedSender sender([](const Job&, const Target&) { return SendResult{}; });
@@ -329,7 +367,7 @@ TEST_F(PushStoreTest, OutboxRespectsMutesAndSkipsUsersWithoutTargets) {
 // coalescing behind it: every member gets the first notification, no member gets more than
 // one job per conversation at a time, and the intake holds one shared copy. Prints the
 // outbox's own throughput (store and dispatch; the sender answers at once).
-TEST_F(PushStoreTest, TenThousandOfflineMembersOfOneGroup) {
+TEST_P(PushStoreTest, TenThousandOfflineMembersOfOneGroup) {
   constexpr int64_t kMembers = 10'000;
   std::vector<int64_t> members;
   for (int64_t user = 1; user <= kMembers; ++user) {
@@ -363,8 +401,8 @@ TEST_F(PushStoreTest, TenThousandOfflineMembersOfOneGroup) {
               outbox.stats().sent / seconds);
 }
 
-TEST_F(PushStoreTest, AwayUsersArePushedOnlyIfTheyAskedAndOfflineMissesFeedDigests) {
-  auto deliveries = DeliveryStore::Open(path_, false);
+TEST_P(PushStoreTest, AwayUsersArePushedOnlyIfTheyAskedAndOfflineMissesFeedDigests) {
+  auto deliveries = DeliveryStore::Open(where_);
   ASSERT_TRUE(deliveries.ok()) << deliveries.status().message();
   AddWebhook(1, 10, "https://asked");
   AddWebhook(2, 20, "https://did-not-ask");

@@ -2,7 +2,8 @@
 // the VAPID key file, are sealed under the secret key (read back from the files themselves);
 // clear rows and files from older servers are sealed when found; another key is refused with
 // a clear error; rotation moves them to a new key and can be run again; tampered, malformed
-// and moved values do not open.
+// and moved values do not open. The targets' tests run on SQLite and PostgreSQL
+// (push_backends.h).
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -15,7 +16,7 @@
 #include "push/push_store.h"
 #include "push/sealed_field.h"
 #include "push/web_push_crypto.h"
-#include "store/sqlite/sqlite_db.h"
+#include "tests/push/push_backends.h"
 #include "tests/support/temp_dir.h"
 
 namespace parley::push {
@@ -36,12 +37,16 @@ std::string ReadAll(const std::string& path) {
   return text.str();
 }
 
-class SealedPushSecretsTest : public ::testing::Test {
+class SealedPushSecretsTest : public ::testing::TestWithParam<PushBackend> {
  protected:
-  void SetUp() override { path_ = (std::filesystem::path(dir_.path()) / "push.db").string(); }
+  void SetUp() override {
+    auto where = GetParam().where(dir_.path());
+    ASSERT_TRUE(where.ok()) << where.status().message();
+    where_ = *where;
+  }
 
   std::unique_ptr<PushStore> Open(const auth::SecretBox& box) {
-    auto store = PushStore::Open(path_, false, box);
+    auto store = PushStore::Open(where_, box);
     EXPECT_TRUE(store.ok()) << store.status().message();
     return store.ok() ? std::move(*store) : nullptr;
   }
@@ -63,23 +68,50 @@ class SealedPushSecretsTest : public ::testing::Test {
     hook.secret = std::string(kHex);
     ASSERT_TRUE(store.AddTarget(hook, 10).ok());
   }
-  // What push.db holds, read with a connection of its own: "auth|secret" per target.
+  // A connection of the test's own to the push database.
+  std::unique_ptr<store::sql::Db> Raw() {
+    auto db = OpenPushDb(where_, "");
+    EXPECT_TRUE(db.ok()) << db.status().message();
+    return db.ok() ? std::move(*db) : nullptr;
+  }
+  // What the database holds: "auth|secret" per target.
   std::vector<std::string> StoredSecrets() {
-    store::sqlite::DbOptions options;
-    options.writer = true;
-    auto db = store::sqlite::SqliteDb::Open(path_, options);
-    EXPECT_TRUE(db.ok());
-    auto select = (*db)->Prepare("SELECT auth, secret FROM targets ORDER BY id");
+    auto db = Raw();
+    auto select = db->Prepare("SELECT auth, secret FROM targets ORDER BY id");
     std::vector<std::string> rows;
     while (*select->Step()) rows.push_back(select->ColumnText(0) + "|" + select->ColumnText(1));
     return rows;
   }
-  void Execute(const std::string& sql) {
-    store::sqlite::DbOptions options;
-    options.writer = true;
-    auto db = store::sqlite::SqliteDb::Open(path_, options);
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Exec(sql).ok()) << sql;
+  // A row as a server from before sealing wrote it, secrets in the clear.
+  void InsertClearTarget(int64_t user, int64_t provider, const std::string& endpoint,
+                         const std::string& p256dh, const std::string& auth,
+                         const std::string& secret) {
+    auto db = Raw();
+    auto insert = db->Prepare(
+        "INSERT INTO targets (user_id, device_id, provider, endpoint, p256dh, auth, secret, "
+        "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)");
+    ASSERT_TRUE(insert.ok()) << insert.status().message();
+    insert->BindInt(1, user);
+    insert->BindInt(2, user * 10);
+    insert->BindInt(3, provider);
+    insert->BindText(4, endpoint);
+    insert->BindBlob(5, p256dh);
+    insert->BindBlob(6, auth);
+    insert->BindText(7, secret);
+    ASSERT_TRUE(insert->Run().ok());
+  }
+  // Overwrites a stored column of the user's target with raw bytes.
+  void Overwrite(const char* sql, int64_t user, const std::string& bytes, bool blob) {
+    auto db = Raw();
+    auto update = db->Prepare(sql);
+    ASSERT_TRUE(update.ok()) << update.status().message();
+    update->BindInt(1, user);
+    if (blob) {
+      update->BindBlob(2, bytes);
+    } else {
+      update->BindText(2, bytes);
+    }
+    ASSERT_TRUE(update->Run().ok());
   }
   void ExpectSecretsInTheClearFromTheStore(PushStore& store) {
     auto web = store.TargetsOf(1);
@@ -95,10 +127,12 @@ class SealedPushSecretsTest : public ::testing::Test {
   }
 
   testing_support::TempDir dir_;
-  std::string path_;
+  PushDbOptions where_;
 };
 
-TEST_F(SealedPushSecretsTest, StoredBytesAreSealedNotTheSecret) {
+INSTANTIATE_TEST_SUITE_P(Backends, SealedPushSecretsTest, AllPushBackends(), PushBackendName);
+
+TEST_P(SealedPushSecretsTest, StoredBytesAreSealedNotTheSecret) {
   auto box = Box('a');
   auto store = Open(*box);
   AddTargets(*store);
@@ -115,16 +149,11 @@ TEST_F(SealedPushSecretsTest, StoredBytesAreSealedNotTheSecret) {
   EXPECT_TRUE(store->CheckKey().ok());
 }
 
-TEST_F(SealedPushSecretsTest, ClearRowsOfAnOlderServerAreSealedAtOpen) {
+TEST_P(SealedPushSecretsTest, ClearRowsOfAnOlderServerAreSealedAtOpen) {
   Open(*Box('a')).reset();  // creates the schema
-  Execute(
-      "INSERT INTO targets (user_id, device_id, provider, endpoint, p256dh, auth, secret, "
-      "created_at) VALUES (1, 10, 0, 'https://push.example/sub/1', zeroblob(65), "
-      "CAST('" +
-      std::string(kAuth) +
-      "' AS BLOB), '', 0), (2, 20, 1, 'https://hooks.example/2', "
-      "x'', x'', '" +
-      std::string(kHex) + "', 0)");
+  InsertClearTarget(1, 0, "https://push.example/sub/1", std::string(65, '\0'), std::string(kAuth),
+                    "");
+  InsertClearTarget(2, 1, "https://hooks.example/2", "", "", std::string(kHex));
   auto box = Box('a');
   auto store = Open(*box);
   for (const std::string& row : StoredSecrets()) {
@@ -135,14 +164,11 @@ TEST_F(SealedPushSecretsTest, ClearRowsOfAnOlderServerAreSealedAtOpen) {
   ExpectSecretsInTheClearFromTheStore(*store);
 }
 
-TEST_F(SealedPushSecretsTest, AnotherKeyIsRefusedWithAClearError) {
+TEST_P(SealedPushSecretsTest, AnotherKeyIsRefusedWithAClearError) {
   auto right = Box('a');
   AddTargets(*Open(*right));
   // A clear row (an older server's) is not sealed under a key that does not fit.
-  Execute(
-      "INSERT INTO targets (user_id, device_id, provider, endpoint, p256dh, auth, secret, "
-      "created_at) VALUES (3, 30, 1, 'https://hooks.example/3', x'', x'', '" +
-      std::string(kHex) + "', 0)");
+  InsertClearTarget(3, 1, "https://hooks.example/3", "", "", std::string(kHex));
   auto wrong = Box('b');
   auto store = Open(*wrong);
   EXPECT_NE(StoredSecrets().back().find(kHex), std::string::npos);
@@ -158,7 +184,7 @@ TEST_F(SealedPushSecretsTest, AnotherKeyIsRefusedWithAClearError) {
   EXPECT_EQ((*store->TargetsOf(3))[0].secret, kHex);
 }
 
-TEST_F(SealedPushSecretsTest, RotationResealsEveryTargetAndCanRunAgain) {
+TEST_P(SealedPushSecretsTest, RotationResealsEveryTargetAndCanRunAgain) {
   auto old_key = Box('a');
   auto new_key = Box('b');
   {
@@ -185,13 +211,13 @@ TEST_F(SealedPushSecretsTest, RotationResealsEveryTargetAndCanRunAgain) {
   ExpectSecretsInTheClearFromTheStore(*Open(*new_key));
 }
 
-TEST_F(SealedPushSecretsTest, TamperedMalformedAndMovedValuesDoNotOpen) {
+TEST_P(SealedPushSecretsTest, TamperedMalformedAndMovedValuesDoNotOpen) {
   auto box = Box('a');
   AddTargets(*Open(*box));
   // A sealed auth moved to another user's row: the context (user and endpoint) differs.
-  Execute(
-      "UPDATE targets SET secret = (SELECT CAST(auth AS TEXT) FROM targets WHERE user_id = 1) "
-      "WHERE user_id = 2");
+  const std::string first = StoredSecrets().front();
+  Overwrite("UPDATE targets SET secret = ?2 WHERE user_id = ?1", 2,
+            first.substr(0, first.find('|')), false);
   auto store = Open(*box);
   EXPECT_EQ(store->TargetsOf(2).status().code(), Code::kInternal);
   EXPECT_TRUE(store->TargetsOf(1).ok());
@@ -199,7 +225,7 @@ TEST_F(SealedPushSecretsTest, TamperedMalformedAndMovedValuesDoNotOpen) {
        {std::string(kSealedPrefix) + "!!not base64!!", std::string(kSealedPrefix),
         std::string(kSealedPrefix) + "AQ", std::string(kSealedPrefix) + std::string(4000, 'A')}) {
     store.reset();
-    Execute("UPDATE targets SET auth = CAST('" + hostile + "' AS BLOB) WHERE user_id = 1");
+    Overwrite("UPDATE targets SET auth = ?2 WHERE user_id = ?1", 1, hostile, true);
     store = Open(*box);
     EXPECT_EQ(store->TargetsOf(1).status().code(), Code::kInternal) << hostile.substr(0, 40);
     EXPECT_EQ(store->CheckKey().code(), Code::kInternal);

@@ -62,10 +62,18 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const PgOptions& option
   // Later keywords override what the expanded conninfo ("dbname") sets. A timeout of 0 would
   // mean none to libpq.
   const std::string timeout = std::to_string(std::max(options.connect_timeout_s, 1));
-  const char* keywords[] = {"dbname", "connect_timeout", "application_name", "client_encoding",
+  // libpq's `options` keyword is kept for PQreset, so a reconnection keeps the search_path.
+  const std::string server_options =
+      options.search_path.empty() ? "" : "-c search_path=" + options.search_path;
+  const char* keywords[] = {"dbname",
+                            "connect_timeout",
+                            "application_name",
+                            "client_encoding",
+                            server_options.empty() ? nullptr : "options",
                             nullptr};
-  const char* values[] = {options.conninfo.c_str(), timeout.c_str(),
-                          options.application_name.c_str(), "UTF8", nullptr};
+  const char* values[] = {options.conninfo.c_str(),         timeout.c_str(),
+                          options.application_name.c_str(), "UTF8",
+                          server_options.c_str(),           nullptr};
   PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr) return Status(Code::kInternal, "postgres: out of memory");
   std::unique_ptr<PgConnection> connection(new PgConnection(conn));

@@ -40,6 +40,10 @@ struct PgOptions {
   std::string conninfo;       // a libpq connection string or a postgres:// URI
   int connect_timeout_s = 5;  // per connection attempt; libpq waits at least 2 s
   std::string application_name = "parleyd";
+  // Non-empty: the connection's search_path (a plain identifier), set as it connects and
+  // reconnects, so unqualified table names mean that schema's (push state's `push` schema).
+  // It replaces any `options` the conninfo sets.
+  std::string search_path;
 };
 
 class PgDb final : public sql::Db {

@@ -474,16 +474,25 @@ INSERT INTO rules_clock (id, version) VALUES (1, 0);
 )sql",
 };
 
-Status Failed(int64_t version, const Status& cause) {
-  return Status(Code::kInternal,
-                "store: migration " + std::to_string(version) + ": " + cause.message());
-}
+// One schema's list of migrations and how its errors name it.
+struct MigrationList {
+  std::span<const char* const> migrations;
+  int64_t lock_key;
+  std::string_view what;
 
-Status TooNew(int64_t version) {
-  return Status(Code::kInternal, "store: database schema version " + std::to_string(version) +
-                                     " is newer than this binary (" +
-                                     std::to_string(LatestPgSchemaVersion()) + ")");
-}
+  int64_t latest() const { return static_cast<int64_t>(migrations.size()); }
+
+  Status Failed(int64_t version, const Status& cause) const {
+    return Status(Code::kInternal, std::string(what) + ": migration " + std::to_string(version) +
+                                       ": " + cause.message());
+  }
+
+  Status TooNew(int64_t version) const {
+    return Status(Code::kInternal, std::string(what) + ": database schema version " +
+                                       std::to_string(version) + " is newer than this binary (" +
+                                       std::to_string(latest()) + ")");
+  }
+};
 
 // The version recorded in the database: 0 before the first migration.
 Result<int64_t> SchemaVersion(sql::Db& db) {
@@ -496,29 +505,39 @@ Result<int64_t> SchemaVersion(sql::Db& db) {
 }
 
 // Applies migration `version` unless a concurrent opener did it first.
-Status ApplyOne(sql::Db& db, int64_t version) {
+Status ApplyOne(sql::Db& db, const MigrationList& list, int64_t version) {
   sql::Transaction txn(db);
-  if (Status s = txn.Begin(sql::TransactionMode::kWrite); !s.ok()) return Failed(version, s);
+  if (Status s = txn.Begin(sql::TransactionMode::kWrite); !s.ok()) return list.Failed(version, s);
   // Held until this transaction ends; other openers wait here, then see what was committed.
   Result<int64_t> locked = db.QueryInt("SELECT count(*) FROM pg_advisory_xact_lock(" +
-                                       std::to_string(kMigrationLock) + ")");
-  if (!locked.ok()) return Failed(version, locked.status());
+                                       std::to_string(list.lock_key) + ")");
+  if (!locked.ok()) return list.Failed(version, locked.status());
   if (Status s = db.Exec("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)");
       !s.ok()) {
-    return Failed(version, s);
+    return list.Failed(version, s);
   }
   Result<int64_t> current = SchemaVersion(db);
-  if (!current.ok()) return Failed(version, current.status());
-  if (*current > LatestPgSchemaVersion()) return TooNew(*current);
+  if (!current.ok()) return list.Failed(version, current.status());
+  if (*current > list.latest()) return list.TooNew(*current);
   if (*current >= version) return Status::Ok();
-  if (Status s = db.Exec(kMigrations[version - 1]); !s.ok()) return Failed(version, s);
+  if (Status s = db.Exec(list.migrations[version - 1]); !s.ok()) return list.Failed(version, s);
   if (Status s = db.Exec("DELETE FROM schema_version; INSERT INTO schema_version (version) "
                          "VALUES (" +
                          std::to_string(version) + ")");
       !s.ok()) {
-    return Failed(version, s);
+    return list.Failed(version, s);
   }
-  if (Status s = txn.Commit(); !s.ok()) return Failed(version, s);
+  if (Status s = txn.Commit(); !s.ok()) return list.Failed(version, s);
+  return Status::Ok();
+}
+
+Status Apply(sql::Db& db, const MigrationList& list) {
+  Result<int64_t> current = SchemaVersion(db);
+  if (!current.ok()) return list.Failed(0, current.status());
+  if (*current > list.latest()) return list.TooNew(*current);
+  for (int64_t version = *current + 1; version <= list.latest(); ++version) {
+    if (Status s = ApplyOne(db, list, version); !s.ok()) return s;
+  }
   return Status::Ok();
 }
 
@@ -527,13 +546,12 @@ Status ApplyOne(sql::Db& db, int64_t version) {
 int64_t LatestPgSchemaVersion() { return static_cast<int64_t>(std::size(kMigrations)); }
 
 Status ApplyPgMigrations(sql::Db& db) {
-  Result<int64_t> current = SchemaVersion(db);
-  if (!current.ok()) return Failed(0, current.status());
-  if (*current > LatestPgSchemaVersion()) return TooNew(*current);
-  for (int64_t version = *current + 1; version <= LatestPgSchemaVersion(); ++version) {
-    if (Status s = ApplyOne(db, version); !s.ok()) return s;
-  }
-  return Status::Ok();
+  return Apply(db, MigrationList{kMigrations, kMigrationLock, "store"});
+}
+
+Status ApplyPgMigrationList(sql::Db& db, std::span<const char* const> migrations, int64_t lock_key,
+                            std::string_view what) {
+  return Apply(db, MigrationList{migrations, lock_key, what});
 }
 
 }  // namespace parley::store::postgres

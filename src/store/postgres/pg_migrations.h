@@ -20,6 +20,8 @@
 #define PARLEY_STORE_POSTGRES_PG_MIGRATIONS_H_
 
 #include <cstdint>
+#include <span>
+#include <string_view>
 
 #include "base/status.h"
 #include "store/sql/sql_db.h"
@@ -33,6 +35,13 @@ int64_t LatestPgSchemaVersion();
 // connection with no transaction open, whose role may create tables and the citext
 // and unaccent extensions (the database's owner).
 Status ApplyPgMigrations(sql::Db& db);
+
+// Another schema's migrations, the same way (a `schema_version` table in the connection's
+// current schema, one transaction per migration, `lock_key` the advisory lock serializing
+// concurrent openers): migration N is migrations[N - 1]. `what` names it in errors ("push").
+// The push state's schema (push/push_db.h) uses it.
+Status ApplyPgMigrationList(sql::Db& db, std::span<const char* const> migrations, int64_t lock_key,
+                            std::string_view what);
 
 }  // namespace parley::store::postgres
 
