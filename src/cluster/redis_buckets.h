@@ -9,8 +9,9 @@
 // - Keys: `<prefix>:rl:<limiter>:=<key>` for keys up to 64 bytes; a longer key is replaced by
 //   `#` and a 128-bit BLAKE2b hash of it, so a hostile key costs Redis at most ~100 bytes. Each
 //   key expires (PEXPIRE) when its bucket is full again, within one window: idle keys vanish.
-// - Failure: a check waits at most `timeout` (for a connection of the pool, to connect, for the
-//   answer). When Redis fails or is slow, Apply returns nullopt (the limiter answers from its
+// - Failure: a check waits at most `timeout` for each step (a free connection of the pool; when
+//   it opens one, the connect and SCRIPT LOAD; the reply), so a few timeouts at worst. When Redis
+//   fails or is slow, Apply returns nullopt (the limiter answers from its
 //   own buckets, per node) and, for `retry_after`, every check does so at once without trying
 //   Redis; then one check tries again. An outage is logged once when it starts and once when it
 //   ends, and counted in stats().
@@ -42,7 +43,8 @@ class RedisConnection;
 struct RedisBucketsOptions {
   RedisAddress address;
   std::string prefix = "parley";  // keys are <prefix>:rl:<limiter>:<key>
-  // The longest one check waits for Redis, connecting included, before it answers locally.
+  // The longest a check waits for each step with Redis (a free connection, the connect, a
+  // reply) before it answers locally.
   std::chrono::milliseconds timeout{100};
   // After a failure, how long checks answer locally before Redis is tried again.
   std::chrono::milliseconds retry_after{1000};

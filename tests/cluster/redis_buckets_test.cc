@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -197,6 +198,33 @@ TEST(RedisBucketsTest, TwoNodesShareOneBudget) {
   RateLimiter other(limit, 100);
   other.Share(&node_b, "test.other");
   EXPECT_TRUE(other.Allow("alice", now));
+}
+
+TEST(RedisBucketsTest, ConcurrentChecksOverThePoolSpendTheBudgetExactly) {
+  RedisServer* server = SharedServer();
+  ASSERT_NE(server, nullptr);
+  RedisBucketsOptions options = OptionsFor(server->Url(), "concurrent");
+  options.timeout = std::chrono::seconds(2);  // a loaded machine: no fallback in this test
+  RedisBuckets node_a(options);
+  RedisBuckets node_b(options);
+  const RateLimit limit{.max_events = 100, .window_ms = 3'600'000};
+  RateLimiter on_a(limit, 100);
+  RateLimiter on_b(limit, 100);
+  on_a.Share(&node_a, "test.concurrent");
+  on_b.Share(&node_b, "test.concurrent");
+  const int64_t now = NowMillis();
+  std::atomic<int> allowed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 40; ++i) {
+        if ((t % 2 == 0 ? on_a : on_b).Allow("shared", now)) allowed.fetch_add(1);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(allowed.load(), 100);
+  EXPECT_EQ(node_a.stats().fallbacks + node_b.stats().fallbacks, 0u);
 }
 
 TEST(RedisBucketsTest, RunsTheScriptAgainWhenRedisHasLostIt) {
