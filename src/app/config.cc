@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "base/plain_host.h"
+#include "cluster/redis_address.h"
 #include "mail/compose.h"
 
 namespace parley::app {
@@ -322,6 +323,15 @@ const std::vector<Option>& Options() {
            return Invalid("postgres", "must be a connection string of one line, at most 1024 bytes");
          }
          c.postgres = v;
+         return Status::Ok();
+       }},
+      {"redis",
+       "run as one node of a cluster: redis://[:PASSWORD@]HOST[:PORT][/DB], the Redis server "
+       "the nodes share for live delivery, presence and session closes; needs postgres (off)",
+       [](Config& c, const std::string& v) -> Status {
+         auto address = cluster::ParseRedisAddress(v);
+         if (!address.ok()) return Invalid("redis", std::string(address.status().message()));
+         c.redis = v;
          return Status::Ok();
        }},
       Text("secret-key-file",
@@ -803,6 +813,9 @@ Result<Config> ParseConfig(const std::vector<std::string>& args) {
     return Invalid("backup-dir",
                    "backs up parley.db; a PostgreSQL store is backed up with PostgreSQL's own "
                    "tools (pg_dump, pg_basebackup): docs/operations.md");
+  }
+  if (!config.redis.empty() && config.postgres.empty()) {
+    return Invalid("redis", "needs postgres: the nodes of a cluster share one PostgreSQL store");
   }
   config.oidc.public_url = config.email.public_url;
   if (Status status = oidc::ValidateOidcOptions(config.oidc); !status.ok()) return status;

@@ -58,6 +58,7 @@ struct MediaStoreConfig {
 struct Config {
   std::string data_dir = "data";   // holds parley.db (SQLite, WAL)
   std::string postgres;            // non-empty: the store is this PostgreSQL database instead
+  std::string redis;  // non-empty: a cluster node, its bus on this Redis (needs postgres)
   bool fsync_every_commit = true;  // synchronous=FULL: durable across power loss, not just crashes
   net::ServerOptions server;
   auth::AuthOptions auth;
