@@ -69,6 +69,14 @@ EmailService::EmailService(store::Store& store, auth::AuthService& auth, mail::M
       verify_mails_per_account_(options_.verify_mails_per_account, options_.rate_limiter_max_keys),
       redemptions_per_address_(options_.redemptions_per_address, options_.rate_limiter_max_keys) {}
 
+void EmailService::ShareLimits(SharedBuckets* shared) {
+  resets_per_address_.Share(shared, "email.resets_per_address");
+  resets_per_identifier_.Share(shared, "email.resets_per_identifier");
+  reset_mails_per_account_.Share(shared, "email.reset_mails_per_account");
+  verify_mails_per_account_.Share(shared, "email.verify_mails_per_account");
+  redemptions_per_address_.Share(shared, "email.redemptions_per_address");
+}
+
 Result<EmailState> EmailService::GetEmail(const auth::Principal& me) {
   auto email = store_.FindEmail(me.user.id);
   if (!email.ok()) return email.status();

@@ -67,6 +67,10 @@ class EmailService {
   EmailService(const EmailService&) = delete;
   EmailService& operator=(const EmailService&) = delete;
 
+  // In a cluster: this service's rate limits hold across the nodes (base/rate_limiter.h,
+  // Share). Called once while wiring, before requests are served; `shared` outlives the service.
+  void ShareLimits(SharedBuckets* shared);
+
   Result<EmailState> GetEmail(const auth::Principal& me);
 
   // Sets (or with an empty address removes) the caller's address after checking the password

@@ -73,6 +73,10 @@ TwoFactorService::TwoFactorService(store::Store& store, auth::AuthService& auth,
       checks_per_address_(options_.checks_per_address, options_.rate_limiter_max_keys),
       challenges_(options_.max_challenges) {}
 
+void TwoFactorService::ShareLimits(SharedBuckets* shared) {
+  checks_per_address_.Share(shared, "two_factor.checks_per_address");
+}
+
 Result<TwoFactorState> TwoFactorService::State(const auth::Principal& me) {
   auto secret = store_.FindTotp(me.user.id);
   if (!secret.ok()) return secret.status();

@@ -76,6 +76,10 @@ class TwoFactorService : public auth::SecondFactorGate {
   TwoFactorService(const TwoFactorService&) = delete;
   TwoFactorService& operator=(const TwoFactorService&) = delete;
 
+  // In a cluster: this service's rate limits hold across the nodes (base/rate_limiter.h,
+  // Share). Called once while wiring, before requests are served; `shared` outlives the service.
+  void ShareLimits(SharedBuckets* shared);
+
   Result<TwoFactorState> State(const auth::Principal& me);
   Result<TotpEnrolment> StartEnrolment(const auth::Principal& me, std::string_view password,
                                        int64_t now);

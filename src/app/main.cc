@@ -53,6 +53,7 @@
 #include "chat/service.h"
 #include "chat/social/moments.h"
 #include "chat/social/social.h"
+#include "cluster/redis_buckets.h"
 #include "mail/smtp_mailer.h"
 #include "media/blob_store.h"
 #include "media/image.h"
@@ -204,6 +205,25 @@ int Main(int argc, char** argv) {
   config->chat.metrics = &server_metrics;
   config->push.outbox.metrics = &server_metrics;
   config->push.outbox.lease_ms = push::Outbox::LeaseMsFor(config->push.http.timeout_ms);
+  // In a cluster (--redis), the rate limits hold across the nodes: their buckets are in Redis
+  // (cluster/redis_buckets.h), each node's own only while Redis does not answer. The services
+  // share them below, before requests are served.
+  std::unique_ptr<cluster::RedisBuckets> shared_limits;
+  if (!config->redis.empty()) {
+    cluster::RedisBucketsOptions limits_options;
+    limits_options.address = *cluster::ParseRedisAddress(config->redis);  // validated
+    limits_options.prefix = config->redis_channel;  // one cluster's buckets, not another's
+    shared_limits = std::make_unique<cluster::RedisBuckets>(limits_options);
+    const cluster::RedisBuckets& limits = *shared_limits;
+    metrics_registry.AddCounterFunction(
+        "parley_shared_limit_fallbacks_total",
+        "Rate-limit checks this node answered alone because Redis did not answer in time.", {},
+        [&limits] { return double(limits.stats().fallbacks); });
+    metrics_registry.AddCounterFunction(
+        "parley_shared_limit_outages_total",
+        "Times Redis stopped answering this node's rate-limit checks.", {},
+        [&limits] { return double(limits.stats().outages); });
+  }
 
   std::error_code fs_error;
   std::filesystem::create_directories(config->data_dir, fs_error);
@@ -390,6 +410,17 @@ int Main(int argc, char** argv) {
   chat::Moderation moderation(writer, events);
   account::AdminService admin(**store, auth, deletion, notices, moderation, hub, groups);
   chat::Reports reports(**store);
+  if (shared_limits) {
+    SharedBuckets* shared = shared_limits.get();
+    auth.ShareLimits(shared);
+    email.ShareLimits(shared);
+    two_factor.ShareLimits(shared);
+    if (oidc) oidc->ShareLimits(shared);
+    groups.ShareLimits(shared);
+    social.ShareLimits(shared);
+    moments.ShareLimits(shared);
+    reports.ShareLimits(shared);
+  }
   // Scheduled backups (app/backup_schedule.h), beside the traffic, from their own connections.
   std::unique_ptr<BackupSchedule> backups;
   if (!config->backup.dir.empty()) {

@@ -44,6 +44,11 @@ AuthService::AuthService(store::Store& store, AuthOptions options)
       identity_confirmations_(options_.rate_limiter_max_keys),
       scram_decoy_key_(RandomBytes(32)) {}
 
+void AuthService::ShareLimits(SharedBuckets* shared) {
+  login_limits_.ShareLimits(shared);
+  address_registrations_.Share(shared, "auth.registrations_per_address");
+}
+
 void AuthService::SetRevocationListener(RevocationListener* listener) {
   listener_.store(listener, std::memory_order_release);
 }

@@ -99,6 +99,10 @@ class AuthService {
   AuthService(const AuthService&) = delete;
   AuthService& operator=(const AuthService&) = delete;
 
+  // In a cluster: this service's rate limits hold across the nodes (base/rate_limiter.h,
+  // Share). Called once while wiring, before requests are served; `shared` outlives the service.
+  void ShareLimits(SharedBuckets* shared);
+
   // Set once while wiring, before requests are served; null (the default) means nobody listens.
   // Not owned.
   void SetRevocationListener(RevocationListener* listener);

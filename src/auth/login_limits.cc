@@ -40,6 +40,13 @@ LoginLimits::LoginLimits(const LoginLimitOptions& options)
       failures_global_(options.failures_global, 1),
       backoff_(options.backoff, options.max_keys) {}
 
+void LoginLimits::ShareLimits(SharedBuckets* shared) {
+  attempts_per_address_.Share(shared, "login.attempts_per_address");
+  failures_per_account_.Share(shared, "login.failures_per_account");
+  failures_per_address_.Share(shared, "login.failures_per_address");
+  failures_global_.Share(shared, "login.failures_global");
+}
+
 Status LoginLimits::AdmitLogin(std::string_view account, std::string_view address, int64_t now) {
   const std::string_view address_key = AddressKey(address);
   if (!attempts_per_address_.Allow(address_key, now)) return RetryLater(0);

@@ -58,6 +58,10 @@ class LoginLimits {
   LoginLimits(const LoginLimits&) = delete;
   LoginLimits& operator=(const LoginLimits&) = delete;
 
+  // In a cluster: these limits but the backoff hold across the nodes (base/rate_limiter.h,
+  // Share). Called once while wiring, before requests are served; `shared` outlives them.
+  void ShareLimits(SharedBuckets* shared);
+
   // Before a login's password check: kRateLimited, or OK (the attempt is counted). `account` is
   // the canonical username, or empty for a name no account can have.
   Status AdmitLogin(std::string_view account, std::string_view address, int64_t now);

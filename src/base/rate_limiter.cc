@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <utility>
 
 namespace parley {
 
@@ -10,7 +11,19 @@ RateLimiter::RateLimiter(RateLimit limit, size_t max_keys) : limit_(limit), full
   assert(limit.window_ms > 0);
 }
 
+void RateLimiter::Share(SharedBuckets* shared, std::string name) {
+  shared_ = shared;
+  name_ = std::move(name);
+}
+
+std::optional<bool> RateLimiter::AskShared(SharedBuckets::Op op, std::string_view key,
+                                           int64_t now_ms) const {
+  if (shared_ == nullptr) return std::nullopt;
+  return shared_->Apply(name_, limit_, op, key, now_ms);
+}
+
 bool RateLimiter::Allow(std::string_view key, int64_t now_ms) {
+  if (auto shared = AskShared(SharedBuckets::Op::kAllow, key, now_ms)) return *shared;
   const int64_t now = Scaled(now_ms);
   std::lock_guard<std::mutex> lock(mutex_);
   int64_t& full_at = Touch(key, now);
@@ -21,6 +34,7 @@ bool RateLimiter::Allow(std::string_view key, int64_t now_ms) {
 }
 
 bool RateLimiter::IsLimited(std::string_view key, int64_t now_ms) const {
+  if (auto shared = AskShared(SharedBuckets::Op::kIsLimited, key, now_ms)) return *shared;
   const int64_t now = Scaled(now_ms);
   std::lock_guard<std::mutex> lock(mutex_);
   const int64_t* full_at = full_at_.Find(key);
@@ -30,6 +44,7 @@ bool RateLimiter::IsLimited(std::string_view key, int64_t now_ms) const {
 }
 
 bool RateLimiter::HasRecentEvents(std::string_view key, int64_t now_ms) const {
+  if (auto shared = AskShared(SharedBuckets::Op::kHasRecentEvents, key, now_ms)) return *shared;
   const int64_t now = Scaled(now_ms);
   std::lock_guard<std::mutex> lock(mutex_);
   const int64_t* full_at = full_at_.Find(key);
@@ -37,6 +52,7 @@ bool RateLimiter::HasRecentEvents(std::string_view key, int64_t now_ms) const {
 }
 
 void RateLimiter::Record(std::string_view key, int64_t now_ms) {
+  if (AskShared(SharedBuckets::Op::kRecord, key, now_ms)) return;
   const int64_t now = Scaled(now_ms);
   std::lock_guard<std::mutex> lock(mutex_);
   int64_t& full_at = Touch(key, now);
@@ -44,6 +60,7 @@ void RateLimiter::Record(std::string_view key, int64_t now_ms) {
 }
 
 void RateLimiter::Reset(std::string_view key) {
+  if (AskShared(SharedBuckets::Op::kReset, key, 0)) return;
   std::lock_guard<std::mutex> lock(mutex_);
   full_at_.Erase(key);
 }

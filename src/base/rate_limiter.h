@@ -12,16 +12,24 @@
 // is dropped; if every stored key is still limited, the least recently used one is forgotten (it
 // gets a full bucket back). Keys should be short (callers bound them; they are copied in).
 //
-// Thread-safety: all methods are thread-safe (one internal mutex; every call is O(1) amortised).
+// In a cluster, Share makes the limiter keep its buckets in a store the nodes share (Redis,
+// cluster/redis_buckets.h), so its limit holds across nodes; its own buckets then answer only
+// while that store cannot (base/shared_buckets.h), and the limit holds per node meanwhile.
+//
+// Thread-safety: all methods but Share are thread-safe (one internal mutex; every call is O(1)
+// amortised, plus one round trip to the shared store when shared).
 #ifndef PARLEY_BASE_RATE_LIMITER_H_
 #define PARLEY_BASE_RATE_LIMITER_H_
 
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "base/lru_table.h"
+#include "base/shared_buckets.h"
 
 namespace parley {
 
@@ -35,6 +43,12 @@ class RateLimiter {
   RateLimiter(RateLimit limit, size_t max_keys);
   RateLimiter(const RateLimiter&) = delete;
   RateLimiter& operator=(const RateLimiter&) = delete;
+
+  // From now on, every call goes to `shared` first, as the limiter `name` (stable and unique
+  // among limiters, e.g. "login.failures_per_account"); the limiter's own buckets answer when
+  // `shared` cannot. Called once at start-up, before any other call and any other thread uses
+  // the limiter; `shared` must outlive it.
+  void Share(SharedBuckets* shared, std::string name);
 
   // Takes a token for `key` and returns true; or, if its bucket is empty, returns false and
   // records nothing. For limits on attempts.
@@ -68,7 +82,12 @@ class RateLimiter {
   // limited (an attacker would need max_keys fresh keys within one window for that).
   int64_t& Touch(std::string_view key, int64_t now_scaled);
 
+  // `shared_`'s answer to `op`, or nullopt when not shared or when it cannot answer.
+  std::optional<bool> AskShared(SharedBuckets::Op op, std::string_view key, int64_t now_ms) const;
+
   const RateLimit limit_;
+  SharedBuckets* shared_ = nullptr;  // set once by Share, before concurrent use
+  std::string name_;
   mutable std::mutex mutex_;
   LruTable<int64_t> full_at_;  // GUARDED_BY(mutex_)
 };

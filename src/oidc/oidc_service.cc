@@ -44,6 +44,10 @@ OidcService::OidcService(store::Store& store, auth::AuthService& auth, OidcOptio
   }
 }
 
+void OidcService::ShareLimits(SharedBuckets* shared) {
+  per_address_.Share(shared, "oidc.per_address");
+}
+
 std::vector<ProviderInfo> OidcService::Providers() const {
   std::vector<ProviderInfo> out;
   for (const auto& client : providers_) {

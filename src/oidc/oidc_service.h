@@ -86,6 +86,10 @@ class OidcService {
   OidcService(store::Store& store, auth::AuthService& auth, OidcOptions options,
               OidcLimits limits = {});
 
+  // In a cluster: this service's rate limits hold across the nodes (base/rate_limiter.h,
+  // Share). Called once while wiring, before requests are served; `shared` outlives the service.
+  void ShareLimits(SharedBuckets* shared);
+
   std::vector<ProviderInfo> Providers() const;
 
   // The URL the provider sends the browser back to (registered with the provider).

@@ -50,6 +50,22 @@ TEST(ConfigTest, DefaultsAndOverrides) {
   EXPECT_EQ(ipv6->server.host, "::1");
 }
 
+TEST(ConfigTest, RedisIsAValidUrlAndNeedsPostgres) {
+  auto node =
+      ParseConfig({"--postgres", "dbname=parley", "--redis", "redis://:pw@10.0.0.5:6380/2"});
+  ASSERT_TRUE(node.ok()) << node.status().message();
+  EXPECT_EQ(node->redis, "redis://:pw@10.0.0.5:6380/2");
+  EXPECT_TRUE(ParseConfig({})->redis.empty());
+  for (const char* bad : {"", "rediss://host", "http://host", "redis://host:99999", "redis://"}) {
+    auto parsed = ParseConfig({"--postgres", "dbname=parley", "--redis", bad});
+    EXPECT_FALSE(parsed.ok()) << bad;
+    if (!parsed.ok()) EXPECT_EQ(parsed.status().code(), Code::kInvalidArgument) << bad;
+  }
+  auto alone = ParseConfig({"--redis", "redis://127.0.0.1"});
+  ASSERT_FALSE(alone.ok());
+  EXPECT_NE(alone.status().message().find("needs postgres"), std::string::npos);
+}
+
 TEST(ConfigTest, ConnectionAndPoolLimits) {
   auto defaults = ParseConfig({});
   ASSERT_TRUE(defaults.ok());

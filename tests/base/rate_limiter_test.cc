@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -124,6 +125,45 @@ TEST(RateLimiterTest, ThreadSafeAndExactUnderContention) {
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(allowed.load(), 1000);
   EXPECT_LE(limiter.key_count(), 16u);
+}
+
+// A shared store that answers what it is told, or nothing while down.
+class ScriptedBuckets : public SharedBuckets {
+ public:
+  std::optional<bool> Apply(std::string_view name, const RateLimit& limit, Op op,
+                            std::string_view key, int64_t now_ms) override {
+    calls.push_back(std::string(name) + " " + std::string(key) + " " +
+                    std::to_string(static_cast<int>(op)) + " " + std::to_string(limit.max_events));
+    (void)now_ms;
+    if (down) return std::nullopt;
+    return answer;
+  }
+  bool down = false;
+  bool answer = false;
+  std::vector<std::string> calls;
+};
+
+TEST(RateLimiterTest, SharedLimiterAsksTheStoreAndUsesItsOwnBucketsOnlyWhileItIsDown) {
+  ScriptedBuckets shared;
+  RateLimiter limiter({.max_events = 1, .window_ms = kMinute}, 100);
+  limiter.Share(&shared, "test.limit");
+  EXPECT_FALSE(limiter.Allow("k", kT0));  // the store said no, though the own bucket is full
+  shared.answer = true;
+  EXPECT_TRUE(limiter.IsLimited("k", kT0));
+  EXPECT_TRUE(limiter.HasRecentEvents("k", kT0));
+  limiter.Record("k", kT0);
+  limiter.Reset("k");
+  EXPECT_EQ(limiter.key_count(), 0u);  // nothing went to the own buckets
+  ASSERT_EQ(shared.calls.size(), 5u);
+  EXPECT_EQ(shared.calls[0], "test.limit k 0 1");
+  EXPECT_EQ(shared.calls[4], "test.limit k 4 1");
+
+  shared.down = true;  // the own buckets decide, as on a single node
+  EXPECT_TRUE(limiter.Allow("k", kT0));
+  EXPECT_FALSE(limiter.Allow("k", kT0));
+  EXPECT_TRUE(limiter.IsLimited("k", kT0));
+  EXPECT_EQ(limiter.key_count(), 1u);
+  EXPECT_EQ(shared.calls.size(), 8u);
 }
 
 }  // namespace

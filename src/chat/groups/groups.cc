@@ -36,6 +36,11 @@ Groups::Groups(store::Store& store, EventSink& events, MessageWriter& writer, Gr
       creations_(options.creations, kMaxLimitedUsers),
       adds_(options.adds, kMaxLimitedUsers) {}
 
+void Groups::ShareLimits(SharedBuckets* shared) {
+  creations_.Share(shared, "groups.creations");
+  adds_.Share(shared, "groups.adds");
+}
+
 Status Groups::RequireAdminNow(int64_t actor, int64_t group_id) {
   auto member = store_.FindMember(group_id, actor);
   if (!member.ok()) return member.status();

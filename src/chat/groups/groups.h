@@ -89,6 +89,10 @@ class Groups {
  public:
   Groups(store::Store& store, EventSink& events, MessageWriter& writer, GroupsOptions options);
 
+  // In a cluster: this service's rate limits hold across the nodes (base/rate_limiter.h,
+  // Share). Called once while wiring, before requests are served; `shared` outlives the service.
+  void ShareLimits(SharedBuckets* shared);
+
   // --- changes (each appends its event) ---
   Result<store::Group> Create(int64_t actor, NewGroup group);
   Status AddMembers(int64_t actor, int64_t group_id, std::vector<int64_t> users);

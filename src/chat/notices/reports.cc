@@ -43,6 +43,8 @@ std::optional<Resolution> ResolutionNamed(std::string_view name) {
 Reports::Reports(store::Store& store, ReportOptions options)
     : store_(store), options_(options), filed_(options.per_user, options.max_tracked_users) {}
 
+void Reports::ShareLimits(SharedBuckets* shared) { filed_.Share(shared, "reports.filed"); }
+
 Result<store::Report> Reports::File(int64_t reporter_id, const ReportRequest& request,
                                     int64_t now) {
   if (request.reason.empty()) return Status(Code::kInvalidArgument, "give a reason");

@@ -67,6 +67,10 @@ class Reports {
  public:
   explicit Reports(store::Store& store, ReportOptions options = {});
 
+  // In a cluster: this service's rate limits hold across the nodes (base/rate_limiter.h,
+  // Share). Called once while wiring, before requests are served; `shared` outlives the service.
+  void ShareLimits(SharedBuckets* shared);
+
   // Stores the report and returns it with its id.
   Result<store::Report> File(int64_t reporter_id, const ReportRequest& request, int64_t now);
 

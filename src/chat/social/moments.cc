@@ -52,6 +52,11 @@ Moments::Moments(store::Store& store, EventSink& events, MessageWriter& writer,
       posts_(options.posts, kMaxLimitedUsers),
       interactions_(options.interactions, kMaxLimitedUsers) {}
 
+void Moments::ShareLimits(SharedBuckets* shared) {
+  posts_.Share(shared, "moments.posts");
+  interactions_.Share(shared, "moments.interactions");
+}
+
 Result<std::vector<int64_t>> Moments::FriendIds(int64_t user_id) {
   auto relations = store_.ListFriends(user_id);
   if (!relations.ok()) return relations.status();

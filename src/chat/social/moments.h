@@ -60,6 +60,10 @@ class Moments {
   Moments(store::Store& store, EventSink& events, MessageWriter& writer,
           const MomentsOptions& options = {});
 
+  // In a cluster: this service's rate limits hold across the nodes (base/rate_limiter.h,
+  // Share). Called once while wiring, before requests are served; `shared` outlives the service.
+  void ShareLimits(SharedBuckets* shared);
+
   // Every write but deletions answers kRateLimited past MomentsOptions.
   // Posts `draft` (author, created_at and id are set here; draft.media holds media ids only).
   // The rules of moment_rules.h; each media must be one `me` uploaded (kNotFound "no such

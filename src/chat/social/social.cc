@@ -38,6 +38,10 @@ Social::Social(store::Store& store, EventSink& events, MessageWriter& writer,
       presence_(
           [this](int64_t user_id, PresenceStatus status) { PublishPresence(user_id, status); }) {}
 
+void Social::ShareLimits(SharedBuckets* shared) {
+  friend_requests_.Share(shared, "social.friend_requests");
+}
+
 Status Social::Commit(MessageWriter::TaskApply apply, std::function<void()> deliver) {
   return writer_.Run(std::move(apply), deliver);
 }

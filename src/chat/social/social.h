@@ -46,6 +46,10 @@ class Social {
   Social(store::Store& store, EventSink& events, MessageWriter& writer,
          const SocialOptions& options = {});
 
+  // In a cluster: this service's rate limits hold across the nodes (base/rate_limiter.h,
+  // Share). Called once while wiring, before requests are served; `shared` outlives the service.
+  void ShareLimits(SharedBuckets* shared);
+
   // --- reads (blocking) ---
   // Search by username or display name (substring, ASCII case-insensitive), ascending id after
   // `after_id`. kInvalidArgument for an empty or longer than 64-byte query or a limit outside
