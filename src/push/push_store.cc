@@ -12,6 +12,7 @@ namespace parley::push {
 namespace {
 
 using store::sql::Db;
+using store::sql::DbFailure;
 using store::sql::Statement;
 using store::sql::Transaction;
 using store::sql::TransactionMode;
@@ -79,10 +80,6 @@ std::string SealContext(std::string_view field, int64_t user_id, std::string_vie
          std::string(endpoint);
 }
 
-Status Internal(const Status& cause) {
-  return Status(Code::kInternal, "push store: " + cause.message());
-}
-
 }  // namespace
 
 bool MutedAt(const std::vector<Mute>& mutes, int64_t conversation_id, int64_t now) {
@@ -98,12 +95,12 @@ PushStore::~PushStore() = default;
 Result<std::unique_ptr<PushStore>> PushStore::Open(const PushDbOptions& where,
                                                    const auth::SecretBox& box) {
   auto db = OpenPushDb(where, kSchema);
-  if (!db.ok()) return Internal(db.status());
+  if (!db.ok()) return DbFailure("push store", db.status());
   // One process per SQLite file: every lease there is a previous process's. On a shared
   // database the leases of live nodes stay; a dead node's expire.
   if (!where.shared()) {
     if (Status s = (*db)->Exec("UPDATE jobs SET leased = 0 WHERE leased != 0"); !s.ok()) {
-      return Internal(s);
+      return DbFailure("push store", s);
     }
   }
   std::unique_ptr<PushStore> store(new PushStore(std::move(*db), box, where.shared()));
@@ -121,13 +118,13 @@ Result<std::unique_ptr<PushStore>> PushStore::Open(const PushDbOptions& where,
           return std::optional<std::string>(SealField(box, stored, context));
         });
   }
-  if (!sealed.ok()) return Internal(sealed.status());
+  if (!sealed.ok()) return DbFailure("push store", sealed.status());
   if (store->shared_) return store;
   auto users = store->db_->Prepare("SELECT DISTINCT user_id FROM targets");
-  if (!users.ok()) return Internal(users.status());
+  if (!users.ok()) return DbFailure("push store", users.status());
   for (;;) {
     auto row = users->Step();
-    if (!row.ok()) return Internal(row.status());
+    if (!row.ok()) return DbFailure("push store", row.status());
     if (!*row) break;
     store->users_with_targets_.insert(users->ColumnInt(0));
   }
@@ -211,12 +208,12 @@ Status PushStore::CheckKeyLocked() {
   auto select = db_->Prepare(std::string("SELECT ") + kTargetColumns +
                              " FROM targets WHERE substr(auth, 1, ?1) = ?2 OR "
                              "substr(secret, 1, ?1) = ?3 LIMIT 1");
-  if (!select.ok()) return Internal(select.status());
+  if (!select.ok()) return DbFailure("push store", select.status());
   select->BindInt(1, static_cast<int64_t>(kSealedPrefix.size()));
   select->BindBlob(2, kSealedPrefix);
   select->BindText(3, kSealedPrefix);
   auto row = select->Step();
-  if (!row.ok()) return Internal(row.status());
+  if (!row.ok()) return DbFailure("push store", row.status());
   if (!*row) return Status::Ok();
   auto target = ReadTargetLocked(*select, 0);
   if (!target.ok()) {
@@ -241,7 +238,7 @@ Result<int64_t> PushStore::ResealSecrets(const auth::SecretBox& new_key) {
         if (!secret.ok()) return secret.status();
         return std::optional<std::string>(SealField(new_key, *secret, context));
       });
-  if (!resealed.ok()) return Internal(resealed.status());
+  if (!resealed.ok()) return DbFailure("push store", resealed.status());
   return resealed;
 }
 
@@ -249,7 +246,7 @@ Result<std::unordered_set<int64_t>> PushStore::WithTargets(const std::vector<int
   std::lock_guard lock(mutex_);
   if (shared_) {
     auto found = SelectUsersAmong(*db_, "SELECT DISTINCT user_id FROM targets WHERE", users);
-    if (!found.ok()) return Internal(found.status());
+    if (!found.ok()) return DbFailure("push store", found.status());
     return found;
   }
   std::unordered_set<int64_t> found;
@@ -277,21 +274,21 @@ Status PushStore::RefreshUserLocked(int64_t user_id) {
 Result<Target> PushStore::AddTarget(Target target, int max_per_user) {
   std::lock_guard lock(mutex_);
   Transaction txn(*db_);
-  if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return Internal(s);
+  if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return DbFailure("push store", s);
   auto replace = db_->Prepare(
       "DELETE FROM targets WHERE user_id = ?1 AND ((device_id = ?2 AND provider = ?3) OR "
       "endpoint = ?4)");
-  if (!replace.ok()) return Internal(replace.status());
+  if (!replace.ok()) return DbFailure("push store", replace.status());
   replace->BindInt(1, target.user_id);
   replace->BindInt(2, target.device_id);
   replace->BindInt(3, static_cast<int64_t>(target.provider));
   replace->BindText(4, target.endpoint);
-  if (Status s = replace->Run(); !s.ok()) return Internal(s);
+  if (Status s = replace->Run(); !s.ok()) return DbFailure("push store", s);
   auto count = db_->Prepare("SELECT COUNT(*) FROM targets WHERE user_id = ?1");
-  if (!count.ok()) return Internal(count.status());
+  if (!count.ok()) return DbFailure("push store", count.status());
   count->BindInt(1, target.user_id);
   auto row = count->Step();
-  if (!row.ok()) return Internal(row.status());
+  if (!row.ok()) return DbFailure("push store", row.status());
   if (count->ColumnInt(0) >= max_per_user) {
     return Status(Code::kQuotaExceeded,
                   "at most " + std::to_string(max_per_user) + " push targets per user");
@@ -300,7 +297,7 @@ Result<Target> PushStore::AddTarget(Target target, int max_per_user) {
   auto insert = db_->Prepare(
       "INSERT INTO targets (user_id, device_id, provider, endpoint, p256dh, auth, secret, "
       "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id");
-  if (!insert.ok()) return Internal(insert.status());
+  if (!insert.ok()) return DbFailure("push store", insert.status());
   insert->BindInt(1, target.user_id);
   insert->BindInt(2, target.device_id);
   insert->BindInt(3, static_cast<int64_t>(target.provider));
@@ -312,11 +309,11 @@ Result<Target> PushStore::AddTarget(Target target, int max_per_user) {
       7, SealField(box_, target.secret, SealContext("secret", target.user_id, target.endpoint)));
   insert->BindInt(8, target.created_at);
   auto inserted = insert->Step();
-  if (!inserted.ok()) return Internal(inserted.status());
+  if (!inserted.ok()) return DbFailure("push store", inserted.status());
   if (!*inserted) return Status(Code::kInternal, "push store: no id for the new target");
   target.id = insert->ColumnInt(0);
   insert->Reset();
-  if (Status s = txn.Commit(); !s.ok()) return Internal(s);
+  if (Status s = txn.Commit(); !s.ok()) return DbFailure("push store", s);
   users_with_targets_.insert(target.user_id);
   return target;
 }
@@ -325,15 +322,15 @@ Result<std::vector<Target>> PushStore::TargetsOf(int64_t user_id) {
   std::lock_guard lock(mutex_);
   auto select = db_->Prepare(std::string("SELECT ") + kTargetColumns +
                              " FROM targets WHERE user_id = ?1 ORDER BY id");
-  if (!select.ok()) return Internal(select.status());
+  if (!select.ok()) return DbFailure("push store", select.status());
   select->BindInt(1, user_id);
   std::vector<Target> targets;
   for (;;) {
     auto row = select->Step();
-    if (!row.ok()) return Internal(row.status());
+    if (!row.ok()) return DbFailure("push store", row.status());
     if (!*row) break;
     auto target = ReadTargetLocked(*select, 0);
-    if (!target.ok()) return Internal(target.status());
+    if (!target.ok()) return DbFailure("push store", target.status());
     targets.push_back(std::move(*target));
   }
   return targets;
@@ -342,14 +339,14 @@ Result<std::vector<Target>> PushStore::TargetsOf(int64_t user_id) {
 Result<bool> PushStore::RemoveTarget(int64_t user_id, int64_t target_id) {
   std::lock_guard lock(mutex_);
   auto remove = db_->Prepare("DELETE FROM targets WHERE id = ?1 AND user_id = ?2 RETURNING id");
-  if (!remove.ok()) return Internal(remove.status());
+  if (!remove.ok()) return DbFailure("push store", remove.status());
   remove->BindInt(1, target_id);
   remove->BindInt(2, user_id);
   auto removed = remove->Step();
-  if (!removed.ok()) return Internal(removed.status());
+  if (!removed.ok()) return DbFailure("push store", removed.status());
   const bool had = *removed;
   remove->Reset();
-  if (Status s = RefreshUserLocked(user_id); !s.ok()) return Internal(s);
+  if (Status s = RefreshUserLocked(user_id); !s.ok()) return DbFailure("push store", s);
   return had;
 }
 
@@ -364,12 +361,12 @@ Status PushStore::RunLocked(const char* sql, int64_t a, int64_t b) {
 Status PushStore::RemoveDeviceTargets(int64_t device_id) {
   std::lock_guard lock(mutex_);
   auto owner = db_->Prepare("SELECT DISTINCT user_id FROM targets WHERE device_id = ?1");
-  if (!owner.ok()) return Internal(owner.status());
+  if (!owner.ok()) return DbFailure("push store", owner.status());
   owner->BindInt(1, device_id);
   std::vector<int64_t> users;
   for (;;) {
     auto row = owner->Step();
-    if (!row.ok()) return Internal(row.status());
+    if (!row.ok()) return DbFailure("push store", row.status());
     if (!*row) break;
     users.push_back(owner->ColumnInt(0));
   }
@@ -377,10 +374,10 @@ Status PushStore::RemoveDeviceTargets(int64_t device_id) {
   if (users.empty()) return Status::Ok();
   if (Status s = RunLocked("DELETE FROM targets WHERE device_id = ?1 AND ?2 = 0", device_id, 0);
       !s.ok()) {
-    return Internal(s);
+    return DbFailure("push store", s);
   }
   for (int64_t user : users) {
-    if (Status s = RefreshUserLocked(user); !s.ok()) return Internal(s);
+    if (Status s = RefreshUserLocked(user); !s.ok()) return DbFailure("push store", s);
   }
   return Status::Ok();
 }
@@ -390,9 +387,9 @@ Status PushStore::RemoveOtherDeviceTargets(int64_t user_id, int64_t keep_device_
   if (Status s = RunLocked("DELETE FROM targets WHERE user_id = ?1 AND device_id != ?2", user_id,
                            keep_device_id);
       !s.ok()) {
-    return Internal(s);
+    return DbFailure("push store", s);
   }
-  if (Status s = RefreshUserLocked(user_id); !s.ok()) return Internal(s);
+  if (Status s = RefreshUserLocked(user_id); !s.ok()) return DbFailure("push store", s);
   return Status::Ok();
 }
 
@@ -402,21 +399,21 @@ Status PushStore::ForgetUser(int64_t user_id) {
        {"DELETE FROM targets WHERE user_id = ?1", "DELETE FROM settings WHERE user_id = ?1",
         "DELETE FROM quiet_hours WHERE user_id = ?1", "DELETE FROM mutes WHERE user_id = ?1"}) {
     auto statement = db_->Prepare(sql);
-    if (!statement.ok()) return Internal(statement.status());
+    if (!statement.ok()) return DbFailure("push store", statement.status());
     statement->BindInt(1, user_id);
-    if (Status s = statement->Run(); !s.ok()) return Internal(s);
+    if (Status s = statement->Run(); !s.ok()) return DbFailure("push store", s);
   }
-  if (Status s = RefreshUserLocked(user_id); !s.ok()) return Internal(s);
+  if (Status s = RefreshUserLocked(user_id); !s.ok()) return DbFailure("push store", s);
   return Status::Ok();
 }
 
 Result<Preview> PushStore::PreviewOf(int64_t user_id) {
   std::lock_guard lock(mutex_);
   auto select = db_->Prepare("SELECT preview FROM settings WHERE user_id = ?1");
-  if (!select.ok()) return Internal(select.status());
+  if (!select.ok()) return DbFailure("push store", select.status());
   select->BindInt(1, user_id);
   auto row = select->Step();
-  if (!row.ok()) return Internal(row.status());
+  if (!row.ok()) return DbFailure("push store", row.status());
   return *row ? static_cast<Preview>(std::clamp<int64_t>(select->ColumnInt(0), 0, 2))
               : Preview::kFull;
 }
@@ -426,20 +423,20 @@ Status PushStore::SetPreview(int64_t user_id, Preview preview) {
   auto upsert = db_->Prepare(
       "INSERT INTO settings (user_id, preview) VALUES (?1, ?2) "
       "ON CONFLICT (user_id) DO UPDATE SET preview = excluded.preview");
-  if (!upsert.ok()) return Internal(upsert.status());
+  if (!upsert.ok()) return DbFailure("push store", upsert.status());
   upsert->BindInt(1, user_id);
   upsert->BindInt(2, static_cast<int64_t>(preview));
-  if (Status s = upsert->Run(); !s.ok()) return Internal(s);
+  if (Status s = upsert->Run(); !s.ok()) return DbFailure("push store", s);
   return Status::Ok();
 }
 
 Result<std::optional<QuietHours>> PushStore::QuietHoursOf(int64_t user_id) {
   std::lock_guard lock(mutex_);
   auto select = db_->Prepare("SELECT start_minute, end_minute FROM quiet_hours WHERE user_id = ?1");
-  if (!select.ok()) return Internal(select.status());
+  if (!select.ok()) return DbFailure("push store", select.status());
   select->BindInt(1, user_id);
   auto row = select->Step();
-  if (!row.ok()) return Internal(row.status());
+  if (!row.ok()) return DbFailure("push store", row.status());
   if (!*row) return std::optional<QuietHours>();
   return std::optional<QuietHours>(
       QuietHours{static_cast<int>(select->ColumnInt(0)), static_cast<int>(select->ColumnInt(1))});
@@ -452,13 +449,13 @@ Status PushStore::SetQuietHours(int64_t user_id, std::optional<QuietHours> hours
               "ON CONFLICT (user_id) DO UPDATE SET start_minute = excluded.start_minute, "
               "end_minute = excluded.end_minute"
             : "DELETE FROM quiet_hours WHERE user_id = ?1");
-  if (!statement.ok()) return Internal(statement.status());
+  if (!statement.ok()) return DbFailure("push store", statement.status());
   statement->BindInt(1, user_id);
   if (hours) {
     statement->BindInt(2, hours->start_minute);
     statement->BindInt(3, hours->end_minute);
   }
-  if (Status s = statement->Run(); !s.ok()) return Internal(s);
+  if (Status s = statement->Run(); !s.ok()) return DbFailure("push store", s);
   return Status::Ok();
 }
 
@@ -466,12 +463,12 @@ Result<std::vector<Mute>> PushStore::MutesOf(int64_t user_id) {
   std::lock_guard lock(mutex_);
   auto select = db_->Prepare(
       "SELECT conversation_id, until FROM mutes WHERE user_id = ?1 ORDER BY conversation_id");
-  if (!select.ok()) return Internal(select.status());
+  if (!select.ok()) return DbFailure("push store", select.status());
   select->BindInt(1, user_id);
   std::vector<Mute> mutes;
   for (;;) {
     auto row = select->Step();
-    if (!row.ok()) return Internal(row.status());
+    if (!row.ok()) return DbFailure("push store", row.status());
     if (!*row) break;
     mutes.push_back(Mute{select->ColumnInt(0), select->ColumnInt(1)});
   }
@@ -483,11 +480,11 @@ Status PushStore::SetMute(int64_t user_id, const Mute& mute) {
   auto upsert = db_->Prepare(
       "INSERT INTO mutes (user_id, conversation_id, until) VALUES (?1, ?2, ?3) "
       "ON CONFLICT (user_id, conversation_id) DO UPDATE SET until = excluded.until");
-  if (!upsert.ok()) return Internal(upsert.status());
+  if (!upsert.ok()) return DbFailure("push store", upsert.status());
   upsert->BindInt(1, user_id);
   upsert->BindInt(2, mute.conversation_id);
   upsert->BindInt(3, mute.until);
-  if (Status s = upsert->Run(); !s.ok()) return Internal(s);
+  if (Status s = upsert->Run(); !s.ok()) return DbFailure("push store", s);
   return Status::Ok();
 }
 
@@ -495,7 +492,7 @@ Status PushStore::RemoveMute(int64_t user_id, int64_t conversation_id) {
   std::lock_guard lock(mutex_);
   Status s = RunLocked("DELETE FROM mutes WHERE user_id = ?1 AND conversation_id = ?2", user_id,
                        conversation_id);
-  return s.ok() ? s : Internal(s);
+  return s.ok() ? s : DbFailure("push store", s);
 }
 
 Result<PushStore::Recipient> PushStore::RecipientOf(int64_t user_id, int64_t conversation_id,
@@ -509,16 +506,16 @@ Result<PushStore::Recipient> PushStore::RecipientOf(int64_t user_id, int64_t con
                    "(SELECT end_minute FROM quiet_hours WHERE user_id = ?1), "
                    "(SELECT until FROM mutes WHERE user_id = ?1 AND conversation_id = ?2) "
                    "FROM targets WHERE user_id = ?1 ORDER BY id");
-  if (!select.ok()) return Internal(select.status());
+  if (!select.ok()) return DbFailure("push store", select.status());
   select->BindInt(1, user_id);
   select->BindInt(2, conversation_id);
   Recipient recipient;
   for (;;) {
     auto row = select->Step();
-    if (!row.ok()) return Internal(row.status());
+    if (!row.ok()) return DbFailure("push store", row.status());
     if (!*row) break;
     auto target = ReadTargetLocked(*select, 0);
-    if (!target.ok()) return Internal(target.status());
+    if (!target.ok()) return DbFailure("push store", target.status());
     recipient.targets.push_back(std::move(*target));
     if (recipient.targets.size() > 1) continue;  // the settings are the same on every row
     constexpr int kSettings = 9;                 // the first column after the target's
@@ -551,7 +548,7 @@ Status PushStore::Enqueue(const std::vector<NewJob>& jobs, int64_t now) {
   });
   std::lock_guard lock(mutex_);
   Transaction txn(*db_);
-  if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return Internal(s);
+  if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return DbFailure("push store", s);
   for (const NewJob* entry : ordered) {
     const Job& job = entry->job;
     // Selected from targets: a target that went away since it was read (a logout) gets no job,
@@ -569,7 +566,7 @@ Status PushStore::Enqueue(const std::vector<NewJob>& jobs, int64_t now) {
         "attempts = CASE WHEN jobs.dead != 0 THEN 0 ELSE jobs.attempts END, "
         "next_at = CASE WHEN jobs.dead != 0 THEN excluded.next_at ELSE jobs.next_at END, "
         "dead = 0");
-    if (!upsert.ok()) return Internal(upsert.status());
+    if (!upsert.ok()) return DbFailure("push store", upsert.status());
     upsert->BindInt(1, entry->target_id);
     upsert->BindText(2, job.collapse_key);
     upsert->BindInt(3, static_cast<int64_t>(job.kind));
@@ -579,9 +576,9 @@ Status PushStore::Enqueue(const std::vector<NewJob>& jobs, int64_t now) {
     upsert->BindText(7, job.title);
     upsert->BindText(8, job.body);
     upsert->BindInt(9, now);
-    if (Status s = upsert->Run(); !s.ok()) return Internal(s);
+    if (Status s = upsert->Run(); !s.ok()) return DbFailure("push store", s);
   }
-  if (Status s = txn.Commit(); !s.ok()) return Internal(s);
+  if (Status s = txn.Commit(); !s.ok()) return DbFailure("push store", s);
   return Status::Ok();
 }
 
@@ -592,7 +589,7 @@ Result<std::vector<std::pair<Job, Target>>> PushStore::LeaseDue(
   if (limit == 0) return std::vector<std::pair<Job, Target>>();
   std::lock_guard lock(mutex_);
   Transaction txn(*db_);
-  if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return Internal(s);
+  if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return DbFailure("push store", s);
   // Candidates, read without locks: the claim below decides. A target with a job leased by
   // any outbox has one in flight already.
   auto select = db_->Prepare(
@@ -601,7 +598,7 @@ Result<std::vector<std::pair<Job, Target>>> PushStore::LeaseDue(
       "WHERE j.dead = 0 AND j.leased <= ?1 AND j.next_at <= ?1 AND NOT EXISTS (SELECT 1 FROM "
       "jobs AS o WHERE o.target_id = j.target_id AND o.leased > ?1) ORDER BY j.next_at, j.id "
       "LIMIT ?2");
-  if (!select.ok()) return Internal(select.status());
+  if (!select.ok()) return DbFailure("push store", select.status());
   select->BindInt(1, now);
   // Read beyond the limit so that jobs of busy targets and full providers do not starve the
   // others.
@@ -610,10 +607,10 @@ Result<std::vector<std::pair<Job, Target>>> PushStore::LeaseDue(
   std::vector<std::pair<int64_t, Target>> candidates;
   while (static_cast<int>(candidates.size()) < limit) {
     auto row = select->Step();
-    if (!row.ok()) return Internal(row.status());
+    if (!row.ok()) return DbFailure("push store", row.status());
     if (!*row) break;
     auto read = ReadTargetLocked(*select, 1);
-    if (!read.ok()) return Internal(read.status());
+    if (!read.ok()) return DbFailure("push store", read.status());
     Target target = std::move(*read);
     if (std::find(busy.begin(), busy.end(), target.id) != busy.end()) continue;
     const auto provider = static_cast<size_t>(target.provider);
@@ -633,14 +630,14 @@ Result<std::vector<std::pair<Job, Target>>> PushStore::LeaseDue(
       "UPDATE jobs SET leased = ?2 WHERE id = ?1 AND dead = 0 AND leased <= ?3 AND next_at <= ?3 "
       "RETURNING collapse_key, kind, conversation_id, seq, sender_id, title, body, count, "
       "version, attempts, next_at");
-  if (!claim.ok()) return Internal(claim.status());
+  if (!claim.ok()) return DbFailure("push store", claim.status());
   std::vector<std::pair<Job, Target>> due;
   for (auto& [job_id, target] : candidates) {
     claim->BindInt(1, job_id);
     claim->BindInt(2, now + lease_ms);
     claim->BindInt(3, now);
     auto row = claim->Step();
-    if (!row.ok()) return Internal(row.status());
+    if (!row.ok()) return DbFailure("push store", row.status());
     if (*row) {
       Job job;
       job.id = job_id;
@@ -660,7 +657,7 @@ Result<std::vector<std::pair<Job, Target>>> PushStore::LeaseDue(
     }
     claim->Reset();
   }
-  if (Status s = txn.Commit(); !s.ok()) return Internal(s);
+  if (Status s = txn.Commit(); !s.ok()) return DbFailure("push store", s);
   return due;
 }
 
@@ -669,9 +666,9 @@ Result<std::optional<int64_t>> PushStore::NextDue() {
   auto select = db_->Prepare(
       "SELECT MIN(CASE WHEN leased > next_at THEN leased ELSE next_at END) FROM jobs "
       "WHERE dead = 0");
-  if (!select.ok()) return Internal(select.status());
+  if (!select.ok()) return DbFailure("push store", select.status());
   auto row = select->Step();
-  if (!row.ok()) return Internal(row.status());
+  if (!row.ok()) return DbFailure("push store", row.status());
   if (!*row || select->ColumnIsNull(0)) return std::optional<int64_t>();
   return std::optional<int64_t>(select->ColumnInt(0));
 }
@@ -680,7 +677,7 @@ Status PushStore::Apply(const std::vector<Outcome>& outcomes, int64_t now, int m
   if (outcomes.empty()) return Status::Ok();
   std::lock_guard lock(mutex_);
   Transaction txn(*db_);
-  if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return Internal(s);
+  if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return DbFailure("push store", s);
   auto run = [this](const char* sql, const std::function<void(Statement&)>& bind) -> Status {
     auto statement = db_->Prepare(sql);
     if (!statement.ok()) return statement.status();
@@ -721,10 +718,10 @@ Status PushStore::Apply(const std::vector<Outcome>& outcomes, int64_t now, int m
         break;
       case Outcome::Kind::kGone: {
         auto owner = db_->Prepare("SELECT user_id FROM targets WHERE id = ?1");
-        if (!owner.ok()) return Internal(owner.status());
+        if (!owner.ok()) return DbFailure("push store", owner.status());
         owner->BindInt(1, o.target_id);
         auto row = owner->Step();
-        if (!row.ok()) return Internal(row.status());
+        if (!row.ok()) return DbFailure("push store", row.status());
         if (*row) gone_users.push_back(owner->ColumnInt(0));
         owner->Reset();
         s = run("DELETE FROM targets WHERE id = ?1",
@@ -748,11 +745,11 @@ Status PushStore::Apply(const std::vector<Outcome>& outcomes, int64_t now, int m
         break;
       }
     }
-    if (!s.ok()) return Internal(s);
+    if (!s.ok()) return DbFailure("push store", s);
   }
-  if (Status s = txn.Commit(); !s.ok()) return Internal(s);
+  if (Status s = txn.Commit(); !s.ok()) return DbFailure("push store", s);
   for (int64_t user : gone_users) {
-    if (Status s = RefreshUserLocked(user); !s.ok()) return Internal(s);
+    if (Status s = RefreshUserLocked(user); !s.ok()) return DbFailure("push store", s);
   }
   return Status::Ok();
 }
@@ -762,9 +759,9 @@ Result<JobCounts> PushStore::Counts() {
   auto select = db_->Prepare(
       "SELECT COALESCE(SUM(CASE WHEN dead = 0 THEN 1 ELSE 0 END), 0), "
       "COALESCE(SUM(dead), 0) FROM jobs");
-  if (!select.ok()) return Internal(select.status());
+  if (!select.ok()) return DbFailure("push store", select.status());
   auto row = select->Step();
-  if (!row.ok()) return Internal(row.status());
+  if (!row.ok()) return DbFailure("push store", row.status());
   return JobCounts{select->ColumnInt(0), select->ColumnInt(1)};
 }
 

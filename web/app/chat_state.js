@@ -154,6 +154,11 @@ export function createChatState({ myId } = {}) {
     unread,
     // The message at `seq` as this device shows it (undefined when not loaded).
     message: (conversationId, seq) => conversations.get(conversationId)?.messages.get(seq),
+    // Whether this device holds `seq` (a message or an op).
+    hasSeq(conversationId, seq) {
+      const conversation = conversations.get(conversationId);
+      return Boolean(conversation && (conversation.messages.has(seq) || conversation.ops.has(seq)));
+    },
     // The highest seq loaded (messages and ops), where a `history after` continues.
     newestLoaded(conversationId) {
       const conversation = conversations.get(conversationId);

@@ -12,6 +12,8 @@
 //   `synced` every conversation's last_seq is (the list already showed it on this device).
 // - A live message that skips seqs of a conversation whose history is loaded triggers a
 //   `history after` fetch, so a gap is filled, never shown; `synced` with complete:false too.
+//   The fetch waits GAP_GRACE_MS first and is skipped if the missing seqs came meanwhile: on a
+//   cluster, messages committed on different nodes may arrive out of seq order.
 // - sendMessage() (text, a media object from an upload, a quoted message) and sendOp() (edit,
 //   delete, react) put the frame in the outbox first and send it when online; after every
 //   `synced` the whole outbox is resent with the same client ids (the server deduplicates).
@@ -41,6 +43,8 @@ const PAGE = 50;
 const RETRYABLE = new Set(['rate_limited', 'unavailable', 'internal', 'closed']);
 
 const TYPING_EVERY_MS = 2000;
+// How long a seq gap may wait for its messages to come live before they are fetched.
+const GAP_GRACE_MS = 800;
 const OP_KINDS = { edit: 'edit', delete: 'delete', react: 'reaction' };
 
 export function createSync({ api, state, social, typing, moments, outbox, users, session, onStatus, onIncoming, onAuthFailed }) {
@@ -107,7 +111,7 @@ export function createSync({ api, state, social, typing, moments, outbox, users,
     if (!op) typing.clear(message.conversation_id, message.sender_id);
     if (message.kind === 'event') onEvent(message);
     else if (!known) refreshList();
-    if (conversation?.historyLoaded && message.seq > expected) fillAfter(message.conversation_id, expected - 1);
+    if (conversation?.historyLoaded && message.seq > expected) fillGap(message.conversation_id, expected - 1, message.seq);
     if (message.sender_id !== myId) {
       queueDelivered(message.conversation_id, message.seq);
       if (!op) onIncoming(message);
@@ -270,6 +274,15 @@ export function createSync({ api, state, social, typing, moments, outbox, users,
 
   function fetchHistory(conversationId, options) {
     return connection.request({ type: 'history', conversation_id: conversationId, limit: PAGE, ...options });
+  }
+
+  // Fetches the seqs between afterSeq and beforeSeq unless they arrive live within the grace.
+  function fillGap(conversationId, afterSeq, beforeSeq) {
+    setTimeout(() => {
+      for (let seq = afterSeq + 1; seq < beforeSeq; seq++) {
+        if (!state.hasSeq(conversationId, seq)) return fillAfter(conversationId, afterSeq);
+      }
+    }, GAP_GRACE_MS);
   }
 
   async function fillAfter(conversationId, afterSeq) {

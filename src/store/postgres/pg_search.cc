@@ -16,7 +16,7 @@
 namespace parley::store::postgres {
 namespace {
 
-using sql::Internal;
+using sql::StoreFailure;
 
 constexpr std::string_view kIndexOp = "IndexQueuedForSearch";
 constexpr std::string_view kSearchOp = "SearchMessages";
@@ -43,16 +43,16 @@ Result<std::vector<std::string>> Fold(std::string_view op, sql::Db& db,
   Result<sql::Statement> stmt = db.Prepare(
       "SELECT lower(unaccent(word)) FROM unnest(string_to_array(CAST(?1 AS text), E'\\n')) "
       "WITH ORDINALITY AS words (word, n) ORDER BY n");
-  if (!stmt.ok()) return Internal(op, stmt.status());
+  if (!stmt.ok()) return StoreFailure(op, stmt.status());
   stmt->BindText(1, joined);
   for (;;) {
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal(op, row.status());
+    if (!row.ok()) return StoreFailure(op, row.status());
     if (!*row) break;
     folded.push_back(stmt->ColumnText(0));
   }
   if (folded.size() != terms.size()) {
-    return Internal(op, Status(Code::kInternal, "folding changed the number of terms"));
+    return StoreFailure(op, Status(Code::kInternal, "folding changed the number of terms"));
   }
   return folded;
 }
@@ -84,18 +84,18 @@ Status Reindex(sql::Db& db, int64_t key) {
   const int64_t conversation_id = key >> 32;
   const int64_t seq = key & 0xFFFFFFFF;
   Result<sql::Statement> remove = db.Prepare("DELETE FROM message_search WHERE message_key = ?1");
-  if (!remove.ok()) return Internal(kIndexOp, remove.status());
+  if (!remove.ok()) return StoreFailure(kIndexOp, remove.status());
   remove->BindInt(1, key);
-  if (Status s = remove->Run(); !s.ok()) return Internal(kIndexOp, s);
+  if (Status s = remove->Run(); !s.ok()) return StoreFailure(kIndexOp, s);
 
   Result<sql::Statement> read = db.Prepare(
       "SELECT text FROM messages WHERE conversation_id = ?1 AND seq = ?2 AND kind IN (0, 6) "
       "AND deleted = 0 AND text != ''");
-  if (!read.ok()) return Internal(kIndexOp, read.status());
+  if (!read.ok()) return StoreFailure(kIndexOp, read.status());
   read->BindInt(1, conversation_id);
   read->BindInt(2, seq);
   Result<bool> row = read->Step();
-  if (!row.ok()) return Internal(kIndexOp, row.status());
+  if (!row.ok()) return StoreFailure(kIndexOp, row.status());
   if (!*row) return Status::Ok();  // deleted, or not a text message
   const std::string text = read->ColumnText(0);
   read->Reset();
@@ -105,13 +105,13 @@ Status Reindex(sql::Db& db, int64_t key) {
   Result<sql::Statement> insert = db.Prepare(
       "INSERT INTO message_search (message_key, conversation_id, seq, text, terms) "
       "VALUES (?1, ?2, ?3, ?4, CAST(?5 AS tsvector))");
-  if (!insert.ok()) return Internal(kIndexOp, insert.status());
+  if (!insert.ok()) return StoreFailure(kIndexOp, insert.status());
   insert->BindInt(1, key);
   insert->BindInt(2, conversation_id);
   insert->BindInt(3, seq);
   insert->BindText(4, text);
   insert->BindText(5, TermsVector(*folded));
-  if (Status s = insert->Run(); !s.ok()) return Internal(kIndexOp, s);
+  if (Status s = insert->Run(); !s.ok()) return StoreFailure(kIndexOp, s);
   return Status::Ok();
 }
 
@@ -205,7 +205,7 @@ Result<SearchPage> Search(sql::Db& db, const SearchQuery& search) {
       "AND msg.seq >= m.first_seq AND (msg.created_at, msg.conversation_id, msg.seq) < "
       "(CAST(?5 AS BIGINT), CAST(?6 AS BIGINT), CAST(?7 AS BIGINT)) "
       "ORDER BY msg.created_at DESC, msg.conversation_id DESC, msg.seq DESC LIMIT ?8");
-  if (!stmt.ok()) return Internal(kSearchOp, stmt.status());
+  if (!stmt.ok()) return StoreFailure(kSearchOp, stmt.status());
   const SearchPosition before =
       search.before.value_or(SearchPosition{INT64_MAX, INT64_MAX, INT64_MAX});
   stmt->BindText(1, query->tsquery);
@@ -221,7 +221,7 @@ Result<SearchPage> Search(sql::Db& db, const SearchQuery& search) {
   std::vector<std::string> texts;
   for (;;) {
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal(kSearchOp, row.status());
+    if (!row.ok()) return StoreFailure(kSearchOp, row.status());
     if (!*row) break;
     positions.push_back(SearchPosition{stmt->ColumnInt(2), stmt->ColumnInt(0), stmt->ColumnInt(1)});
     texts.push_back(stmt->ColumnText(3));
@@ -246,27 +246,27 @@ Result<int> IndexQueuedMessages(sql::Db& writer, int limit) {
   // The indexer polls: an empty queue costs one round trip, not a transaction's five.
   Result<int64_t> queued =
       writer.QueryInt("SELECT count(*) FROM (SELECT 1 FROM search_queue LIMIT 1) AS q");
-  if (!queued.ok()) return Internal(kIndexOp, queued.status());
+  if (!queued.ok()) return StoreFailure(kIndexOp, queued.status());
   if (*queued == 0) return 0;
   sql::Transaction txn(writer);
-  if (Status s = txn.Begin(sql::TransactionMode::kWrite); !s.ok()) return Internal(kIndexOp, s);
+  if (Status s = txn.Begin(sql::TransactionMode::kWrite); !s.ok()) return StoreFailure(kIndexOp, s);
   // Each statement sees what committed before it (after the lock: the last indexer's work).
   if (Status s = writer.Exec("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"); !s.ok()) {
-    return Internal(kIndexOp, s);
+    return StoreFailure(kIndexOp, s);
   }
   Result<int64_t> locked = writer.QueryInt("SELECT count(*) FROM pg_advisory_xact_lock(" +
                                            std::to_string(kIndexLock) + ")");
-  if (!locked.ok()) return Internal(kIndexOp, locked.status());
+  if (!locked.ok()) return StoreFailure(kIndexOp, locked.status());
   Result<sql::Statement> take = writer.Prepare(
       "DELETE FROM search_queue WHERE pos IN "
       "(SELECT pos FROM search_queue ORDER BY pos LIMIT ?1) RETURNING message_key");
-  if (!take.ok()) return Internal(kIndexOp, take.status());
+  if (!take.ok()) return StoreFailure(kIndexOp, take.status());
   take->BindInt(1, limit);
   int taken = 0;
   std::set<int64_t> keys;  // a message queued twice is indexed once, with its current text
   for (;;) {
     Result<bool> row = take->Step();
-    if (!row.ok()) return Internal(kIndexOp, row.status());
+    if (!row.ok()) return StoreFailure(kIndexOp, row.status());
     if (!*row) break;
     ++taken;
     keys.insert(take->ColumnInt(0));
@@ -275,7 +275,7 @@ Result<int> IndexQueuedMessages(sql::Db& writer, int limit) {
   for (int64_t key : keys) {
     if (Status s = Reindex(writer, key); !s.ok()) return s;
   }
-  if (Status s = txn.Commit(); !s.ok()) return Internal(kIndexOp, s);
+  if (Status s = txn.Commit(); !s.ok()) return StoreFailure(kIndexOp, s);
   return taken;
 }
 
@@ -283,10 +283,10 @@ Result<SearchPage> SearchMessages(sql::Db& reader, const SearchQuery& query) {
   if (query.limit < 1) return Status(Code::kInvalidArgument, "limit must be at least 1");
   // One snapshot: the index and the messages it points to agree.
   sql::Transaction txn(reader);
-  if (Status s = txn.Begin(sql::TransactionMode::kRead); !s.ok()) return Internal(kSearchOp, s);
+  if (Status s = txn.Begin(sql::TransactionMode::kRead); !s.ok()) return StoreFailure(kSearchOp, s);
   Result<SearchPage> page = Search(reader, query);
   if (!page.ok()) return page;
-  if (Status s = txn.Commit(); !s.ok()) return Internal(kSearchOp, s);
+  if (Status s = txn.Commit(); !s.ok()) return StoreFailure(kSearchOp, s);
   return page;
 }
 

@@ -29,13 +29,13 @@ Status FillReactions(std::string_view op, Db& db, int64_t conversation_id, int64
   Result<Statement> stmt = db.Prepare(
       "SELECT seq, emoji, user_id FROM reactions "
       "WHERE conversation_id = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq, created_at, user_id");
-  if (!stmt.ok()) return Internal(op, stmt.status());
+  if (!stmt.ok()) return StoreFailure(op, stmt.status());
   stmt->BindInt(1, conversation_id);
   stmt->BindInt(2, low);
   stmt->BindInt(3, high);
   for (;;) {
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal(op, row.status());
+    if (!row.ok()) return StoreFailure(op, row.status());
     if (!*row) return Status::Ok();
     auto it = by_seq.find(stmt->ColumnInt(0));
     if (it == by_seq.end()) continue;  // a message of the range the caller did not ask for
@@ -61,11 +61,11 @@ Result<Quote> ReadQuote(std::string_view op, Db& db, int64_t conversation_id, in
       "SELECT msg.sender_id, msg.kind, msg.text, msg.deleted, coalesce(media.kind, '') "
       "FROM messages AS msg LEFT JOIN media ON media.id = msg.media "
       "WHERE msg.conversation_id = ?1 AND msg.seq = ?2");
-  if (!stmt.ok()) return Internal(op, stmt.status());
+  if (!stmt.ok()) return StoreFailure(op, stmt.status());
   stmt->BindInt(1, conversation_id);
   stmt->BindInt(2, seq);
   Result<bool> row = stmt->Step();
-  if (!row.ok()) return Internal(op, row.status());
+  if (!row.ok()) return StoreFailure(op, row.status());
   if (!*row) return Status(Code::kNotFound, "no such message");
   Quote quote;
   quote.seq = seq;
@@ -114,12 +114,12 @@ Result<std::vector<Message>> ReadHitMessages(std::string_view op, Db& db,
   for (const SearchPosition& position : positions) {
     Result<Statement> stmt = db.Prepare("SELECT " PARLEY_MESSAGE_COLUMNS
                                         " FROM messages WHERE conversation_id = ?1 AND seq = ?2");
-    if (!stmt.ok()) return Internal(op, stmt.status());
+    if (!stmt.ok()) return StoreFailure(op, stmt.status());
     stmt->BindInt(1, position.conversation_id);
     stmt->BindInt(2, position.seq);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal(op, row.status());
-    if (!*row) return Internal(op, Status(Code::kInternal, "indexed message missing"));
+    if (!row.ok()) return StoreFailure(op, row.status());
+    if (!*row) return StoreFailure(op, Status(Code::kInternal, "indexed message missing"));
     messages.push_back(ReadMessage(*stmt));
   }
   if (Status s = FillMedia(op, db, messages); !s.ok()) return s;

@@ -111,8 +111,8 @@ Upload ReadUpload(const Statement& row, int first) {
   return upload;
 }
 
-Status Internal(std::string_view op, const Status& cause) {
-  return Status(Code::kInternal, "store: " + std::string(op) + ": " + cause.message());
+Status StoreFailure(std::string_view op, const Status& cause) {
+  return DbFailure("store: " + std::string(op), cause);
 }
 
 std::string ContainsPattern(std::string_view query) {
@@ -127,8 +127,8 @@ std::string ContainsPattern(std::string_view query) {
 
 Result<bool> RunReturning(std::string_view op, Statement& stmt) {
   Result<bool> row = stmt.Step();
-  if (!row.ok()) return Internal(op, row.status());
-  if (Status s = stmt.Run(); !s.ok()) return Internal(op, s);
+  if (!row.ok()) return StoreFailure(op, row.status());
+  if (Status s = stmt.Run(); !s.ok()) return StoreFailure(op, s);
   return *row;
 }
 

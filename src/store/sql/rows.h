@@ -52,9 +52,10 @@ void ReadSummaryState(const Statement& row, int64_t user_id, ConversationSummary
 Status FillMedia(std::string_view op, Db& db, Message& message);
 Status FillMedia(std::string_view op, Db& db, std::vector<Message>& messages);
 
-// kInternal "store: <op>: <cause>". `op` names the Store operation; `cause` comes from
-// sqlite_db.h and so never contains bound values (hashes, tokens, message text).
-Status Internal(std::string_view op, const Status& cause);
+// "store: <op>: <cause>" (sql_db.h's DbFailure: kUnavailable while the database cannot be
+// reached, else kInternal). `op` names the Store operation; `cause` comes from sql_db.h and so
+// never contains bound values (hashes, tokens, message text).
+Status StoreFailure(std::string_view op, const Status& cause);
 
 // Steps a "... RETURNING" write to its end: true if it touched a row. Stepping to the end (not
 // just resetting) matters outside a transaction: the implicit commit, and its errors, happen
@@ -66,14 +67,14 @@ Result<bool> RunReturning(std::string_view op, Statement& stmt);
 // both databases (SQLite's LIKE folds ASCII case, PostgreSQL's does not).
 std::string ContainsPattern(std::string_view query);
 
-// Steps `stmt` to the end, reading each row with `read`; a failure becomes Internal(op, ...).
+// Steps `stmt` to the end, reading each row with `read`; a failure becomes StoreFailure(op, ...).
 template <typename T>
 Result<std::vector<T>> ReadAll(std::string_view op, Statement& stmt,
                                T (*read)(const Statement&, int)) {
   std::vector<T> rows;
   for (;;) {
     Result<bool> row = stmt.Step();
-    if (!row.ok()) return Internal(op, row.status());
+    if (!row.ok()) return StoreFailure(op, row.status());
     if (!*row) return rows;
     rows.push_back(read(stmt, 0));
   }

@@ -8,10 +8,10 @@ Result<std::optional<AccountEmail>> SqlStore::FindEmail(int64_t user_id) {
   return WithReader("FindEmail", [&](Db& db) -> Result<std::optional<AccountEmail>> {
     Result<Statement> stmt =
         db.Prepare("SELECT address, verified, changed_at FROM account_emails WHERE user_id = ?1");
-    if (!stmt.ok()) return Internal("FindEmail", stmt.status());
+    if (!stmt.ok()) return StoreFailure("FindEmail", stmt.status());
     stmt->BindInt(1, user_id);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("FindEmail", row.status());
+    if (!row.ok()) return StoreFailure("FindEmail", row.status());
     if (!*row) return std::optional<AccountEmail>();
     return std::optional<AccountEmail>(
         AccountEmail{user_id, stmt->ColumnText(0), stmt->ColumnInt(1) != 0, stmt->ColumnInt(2)});
@@ -22,13 +22,13 @@ Status SqlStore::SetEmail(int64_t user_id, std::string_view address, int64_t now
   return WithWriter("SetEmail", [&](Db& db) -> Status {
     Transaction txn(db);
     if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
-      return Internal("SetEmail", s);
+      return StoreFailure("SetEmail", s);
     }
     Result<Statement> exists = db.Prepare("SELECT 1 FROM users WHERE id = ?1");
-    if (!exists.ok()) return Internal("SetEmail", exists.status());
+    if (!exists.ok()) return StoreFailure("SetEmail", exists.status());
     exists->BindInt(1, user_id);
     Result<bool> found = exists->Step();
-    if (!found.ok()) return Internal("SetEmail", found.status());
+    if (!found.ok()) return StoreFailure("SetEmail", found.status());
     if (!*found) return Status(Code::kNotFound, "no such user");
     exists->Reset();
     Result<Statement> write =
@@ -38,20 +38,20 @@ Status SqlStore::SetEmail(int64_t user_id, std::string_view address, int64_t now
                   "INSERT INTO account_emails (user_id, address, verified, changed_at) "
                   "VALUES (?1, ?2, 0, ?3) ON CONFLICT (user_id) DO UPDATE SET "
                   "address = excluded.address, verified = 0, changed_at = excluded.changed_at");
-    if (!write.ok()) return Internal("SetEmail", write.status());
+    if (!write.ok()) return StoreFailure("SetEmail", write.status());
     write->BindInt(1, user_id);
     if (!address.empty()) {
       write->BindText(2, address);
       write->BindInt(3, now);
     }
-    if (Status s = write->Run(); !s.ok()) return Internal("SetEmail", s);
+    if (Status s = write->Run(); !s.ok()) return StoreFailure("SetEmail", s);
     Result<Statement> drop =
         db.Prepare("DELETE FROM account_tokens WHERE user_id = ?1 AND purpose = ?2");
-    if (!drop.ok()) return Internal("SetEmail", drop.status());
+    if (!drop.ok()) return StoreFailure("SetEmail", drop.status());
     drop->BindInt(1, user_id);
     drop->BindInt(2, static_cast<int64_t>(TokenPurpose::kVerifyEmail));
-    if (Status s = drop->Run(); !s.ok()) return Internal("SetEmail", s);
-    if (Status s = txn.Commit(); !s.ok()) return Internal("SetEmail", s);
+    if (Status s = drop->Run(); !s.ok()) return StoreFailure("SetEmail", s);
+    if (Status s = txn.Commit(); !s.ok()) return StoreFailure("SetEmail", s);
     return Status::Ok();
   });
 }
@@ -64,7 +64,7 @@ Result<bool> SqlStore::MarkEmailVerified(int64_t user_id, std::string_view addre
     Result<Statement> stmt = db.Prepare(
         "UPDATE account_emails SET verified = 1 "
         "WHERE user_id = ?1 AND address = ?2 AND address || '' = ?2 RETURNING user_id");
-    if (!stmt.ok()) return Internal("MarkEmailVerified", stmt.status());
+    if (!stmt.ok()) return StoreFailure("MarkEmailVerified", stmt.status());
     stmt->BindInt(1, user_id);
     stmt->BindText(2, address);
     Result<bool> row = stmt->Step();
@@ -72,9 +72,9 @@ Result<bool> SqlStore::MarkEmailVerified(int64_t user_id, std::string_view addre
       if (stmt->IsUniqueViolation()) {
         return Status(Code::kConflict, "another account uses this e-mail address");
       }
-      return Internal("MarkEmailVerified", row.status());
+      return StoreFailure("MarkEmailVerified", row.status());
     }
-    if (Status s = stmt->Run(); !s.ok()) return Internal("MarkEmailVerified", s);
+    if (Status s = stmt->Run(); !s.ok()) return StoreFailure("MarkEmailVerified", s);
     return *row;
   });
 }
@@ -83,10 +83,10 @@ Result<std::optional<int64_t>> SqlStore::UserWithVerifiedEmail(std::string_view 
   return WithReader("UserWithVerifiedEmail", [&](Db& db) -> Result<std::optional<int64_t>> {
     Result<Statement> stmt =
         db.Prepare("SELECT user_id FROM account_emails WHERE address = ?1 AND verified != 0");
-    if (!stmt.ok()) return Internal("UserWithVerifiedEmail", stmt.status());
+    if (!stmt.ok()) return StoreFailure("UserWithVerifiedEmail", stmt.status());
     stmt->BindText(1, address);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("UserWithVerifiedEmail", row.status());
+    if (!row.ok()) return StoreFailure("UserWithVerifiedEmail", row.status());
     if (!*row) return std::optional<int64_t>();
     return std::optional<int64_t>(stmt->ColumnInt(0));
   });
@@ -96,18 +96,18 @@ Status SqlStore::AddToken(const OneTimeToken& token) {
   return WithWriter("AddToken", [&](Db& db) -> Status {
     Transaction txn(db);
     if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
-      return Internal("AddToken", s);
+      return StoreFailure("AddToken", s);
     }
     Result<Statement> expired =
         db.Prepare("DELETE FROM account_tokens WHERE user_id = ?1 AND expires_at <= ?2");
-    if (!expired.ok()) return Internal("AddToken", expired.status());
+    if (!expired.ok()) return StoreFailure("AddToken", expired.status());
     expired->BindInt(1, token.user_id);
     expired->BindInt(2, token.created_at);
-    if (Status s = expired->Run(); !s.ok()) return Internal("AddToken", s);
+    if (Status s = expired->Run(); !s.ok()) return StoreFailure("AddToken", s);
     Result<Statement> insert = db.Prepare(
         "INSERT INTO account_tokens (token_hash, user_id, purpose, address, created_at, "
         "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!insert.ok()) return Internal("AddToken", insert.status());
+    if (!insert.ok()) return StoreFailure("AddToken", insert.status());
     insert->BindBlob(1, token.token_hash);
     insert->BindInt(2, token.user_id);
     insert->BindInt(3, static_cast<int64_t>(token.purpose));
@@ -117,9 +117,9 @@ Status SqlStore::AddToken(const OneTimeToken& token) {
     if (Status s = insert->Run(); !s.ok()) {
       if (insert->IsUniqueViolation()) return Status(Code::kConflict, "token exists");
       if (insert->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such user");
-      return Internal("AddToken", s);
+      return StoreFailure("AddToken", s);
     }
-    if (Status s = txn.Commit(); !s.ok()) return Internal("AddToken", s);
+    if (Status s = txn.Commit(); !s.ok()) return StoreFailure("AddToken", s);
     return Status::Ok();
   });
 }
@@ -132,17 +132,17 @@ Result<std::optional<OneTimeToken>> SqlStore::TakeToken(std::string_view token_h
     Result<Statement> stmt = db.Prepare(
         "DELETE FROM account_tokens WHERE token_hash = ?1 AND purpose = ?2 "
         "RETURNING user_id, address, created_at, expires_at");
-    if (!stmt.ok()) return Internal("TakeToken", stmt.status());
+    if (!stmt.ok()) return StoreFailure("TakeToken", stmt.status());
     stmt->BindBlob(1, token_hash);
     stmt->BindInt(2, static_cast<int64_t>(purpose));
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("TakeToken", row.status());
+    if (!row.ok()) return StoreFailure("TakeToken", row.status());
     std::optional<OneTimeToken> taken;
     if (*row) {
       taken = OneTimeToken{std::string(token_hash), stmt->ColumnInt(0), purpose,
                            stmt->ColumnText(1),     stmt->ColumnInt(2), stmt->ColumnInt(3)};
     }
-    if (Status s = stmt->Run(); !s.ok()) return Internal("TakeToken", s);
+    if (Status s = stmt->Run(); !s.ok()) return StoreFailure("TakeToken", s);
     if (taken && taken->expires_at <= now) taken.reset();
     return taken;
   });
@@ -152,10 +152,10 @@ Status SqlStore::RemoveTokens(int64_t user_id, TokenPurpose purpose) {
   return WithWriter("RemoveTokens", [&](Db& db) -> Status {
     Result<Statement> stmt =
         db.Prepare("DELETE FROM account_tokens WHERE user_id = ?1 AND purpose = ?2");
-    if (!stmt.ok()) return Internal("RemoveTokens", stmt.status());
+    if (!stmt.ok()) return StoreFailure("RemoveTokens", stmt.status());
     stmt->BindInt(1, user_id);
     stmt->BindInt(2, static_cast<int64_t>(purpose));
-    if (Status s = stmt->Run(); !s.ok()) return Internal("RemoveTokens", s);
+    if (Status s = stmt->Run(); !s.ok()) return StoreFailure("RemoveTokens", s);
     return Status::Ok();
   });
 }

@@ -46,10 +46,10 @@ Report ReadReport(const Statement& row, int first) {
 // Steps an INSERT ... RETURNING id to its end: the new row's id.
 Result<int64_t> InsertedId(std::string_view op, Statement& stmt) {
   Result<bool> row = stmt.Step();
-  if (!row.ok()) return Internal(op, row.status());
+  if (!row.ok()) return StoreFailure(op, row.status());
   if (!*row) return Status(Code::kInternal, "store: " + std::string(op) + ": no id returned");
   const int64_t id = stmt.ColumnInt(0);
-  if (Status s = stmt.Run(); !s.ok()) return Internal(op, s);
+  if (Status s = stmt.Run(); !s.ok()) return StoreFailure(op, s);
   return id;
 }
 
@@ -62,7 +62,7 @@ Status SqlStore::SetDisabled(int64_t user_id, int64_t at) {
   return WithWriter("SetDisabled", [&](Db& db) -> Status {
     Result<Statement> stmt =
         db.Prepare("UPDATE users SET disabled_at = ?2 WHERE id = ?1 RETURNING id");
-    if (!stmt.ok()) return Internal("SetDisabled", stmt.status());
+    if (!stmt.ok()) return StoreFailure("SetDisabled", stmt.status());
     stmt->BindInt(1, user_id);
     stmt->BindInt(2, at);
     Result<bool> touched = RunReturning("SetDisabled", *stmt);
@@ -76,7 +76,7 @@ Result<int64_t> SqlStore::AddAuditEntry(const AuditEntry& entry) {
     Result<Statement> stmt = db.Prepare(
         "INSERT INTO audit_log (at, actor_id, action, target, details) "
         "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id");
-    if (!stmt.ok()) return Internal("AddAuditEntry", stmt.status());
+    if (!stmt.ok()) return StoreFailure("AddAuditEntry", stmt.status());
     stmt->BindInt(1, entry.at);
     stmt->BindInt(2, entry.actor_id);
     stmt->BindText(3, entry.action);
@@ -91,7 +91,7 @@ Result<std::vector<AuditEntry>> SqlStore::AuditEntries(int64_t before_id, int li
   return WithReader("AuditEntries", [&](Db& db) -> Result<std::vector<AuditEntry>> {
     Result<Statement> stmt = db.Prepare("SELECT " PARLEY_AUDIT_COLUMNS
                                         " FROM audit_log WHERE id < ?1 ORDER BY id DESC LIMIT ?2");
-    if (!stmt.ok()) return Internal("AuditEntries", stmt.status());
+    if (!stmt.ok()) return StoreFailure("AuditEntries", stmt.status());
     stmt->BindInt(1, UpperBound(before_id));
     stmt->BindInt(2, limit);
     return ReadAll("AuditEntries", *stmt, &ReadAuditEntry);
@@ -105,7 +105,7 @@ Result<int64_t> SqlStore::AddReport(const Report& report) {
         "group_id, message_kind, message_text, group_name, group_topic, group_public, "
         "group_members) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
         "RETURNING id");
-    if (!stmt.ok()) return Internal("AddReport", stmt.status());
+    if (!stmt.ok()) return StoreFailure("AddReport", stmt.status());
     stmt->BindInt(1, report.reporter_id);
     stmt->BindInt(2, report.user_id);
     stmt->BindInt(3, report.conversation_id);
@@ -127,10 +127,10 @@ Result<Report> SqlStore::FindReport(int64_t report_id) {
   return WithReader("FindReport", [&](Db& db) -> Result<Report> {
     Result<Statement> stmt =
         db.Prepare("SELECT " PARLEY_REPORT_COLUMNS " FROM reports WHERE id = ?1");
-    if (!stmt.ok()) return Internal("FindReport", stmt.status());
+    if (!stmt.ok()) return StoreFailure("FindReport", stmt.status());
     stmt->BindInt(1, report_id);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("FindReport", row.status());
+    if (!row.ok()) return StoreFailure("FindReport", row.status());
     if (!*row) return Status(Code::kNotFound, "no such report");
     return ReadReport(*stmt, 0);
   });
@@ -145,7 +145,7 @@ Result<std::vector<Report>> SqlStore::ListReports(bool open_only, int64_t before
                                "ORDER BY id DESC LIMIT ?2")
                   : db.Prepare("SELECT " PARLEY_REPORT_COLUMNS
                                " FROM reports WHERE id < ?1 ORDER BY id DESC LIMIT ?2");
-    if (!stmt.ok()) return Internal("ListReports", stmt.status());
+    if (!stmt.ok()) return StoreFailure("ListReports", stmt.status());
     stmt->BindInt(1, UpperBound(before_id));
     stmt->BindInt(2, limit);
     return ReadAll("ListReports", *stmt, &ReadReport);
@@ -158,7 +158,7 @@ Result<bool> SqlStore::ResolveReport(int64_t report_id, int64_t resolved_by,
     Result<Statement> stmt = db.Prepare(
         "UPDATE reports SET resolved_at = ?2, resolved_by = ?3, resolution = ?4 "
         "WHERE id = ?1 AND resolved_at = 0 RETURNING id");
-    if (!stmt.ok()) return Internal("ResolveReport", stmt.status());
+    if (!stmt.ok()) return StoreFailure("ResolveReport", stmt.status());
     stmt->BindInt(1, report_id);
     stmt->BindInt(2, at);
     stmt->BindInt(3, resolved_by);
@@ -167,10 +167,10 @@ Result<bool> SqlStore::ResolveReport(int64_t report_id, int64_t resolved_by,
     if (!touched.ok()) return touched.status();
     if (*touched) return true;
     Result<Statement> exists = db.Prepare("SELECT 1 FROM reports WHERE id = ?1");
-    if (!exists.ok()) return Internal("ResolveReport", exists.status());
+    if (!exists.ok()) return StoreFailure("ResolveReport", exists.status());
     exists->BindInt(1, report_id);
     Result<bool> row = exists->Step();
-    if (!row.ok()) return Internal("ResolveReport", row.status());
+    if (!row.ok()) return StoreFailure("ResolveReport", row.status());
     if (!*row) return Status(Code::kNotFound, "no such report");
     return false;
   });
@@ -185,9 +185,9 @@ Result<ServerStats> SqlStore::CountStats() {
         "(SELECT count(*) FROM conversations WHERE deleted = 0), "
         "(SELECT count(*) FROM messages), "
         "(SELECT coalesce(sum(size), 0) FROM media)");
-    if (!stmt.ok()) return Internal("CountStats", stmt.status());
+    if (!stmt.ok()) return StoreFailure("CountStats", stmt.status());
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("CountStats", row.status());
+    if (!row.ok()) return StoreFailure("CountStats", row.status());
     if (!*row) return Status(Code::kInternal, "store: CountStats: no row");
     return ServerStats{stmt->ColumnInt(0), stmt->ColumnInt(1), stmt->ColumnInt(2),
                        stmt->ColumnInt(3), stmt->ColumnInt(4)};

@@ -99,4 +99,9 @@ void Transaction::Rollback() {
   if (rollback.ok()) (void)rollback->Run();
 }
 
+Status DbFailure(std::string_view context, const Status& cause) {
+  const Code code = cause.code() == Code::kUnavailable ? Code::kUnavailable : Code::kInternal;
+  return Status(code, std::string(context) + ": " + cause.message());
+}
+
 }  // namespace parley::store::sql

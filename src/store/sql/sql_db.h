@@ -14,8 +14,10 @@
 //   finished Statement never holds a read snapshot or a lock open. Borrowing the same SQL twice
 //   at once is allowed (the second borrower gets a private, uncached copy).
 // - Transaction owns a BEGIN ... COMMIT on a Db and rolls back on destruction unless committed.
-// - Failures are Status values with Code::kInternal and the driver's message ("sqlite: ...",
-//   "postgres: ..."), which names tables and columns but never contains bound values.
+// - Failures are Status values with the driver's message ("sqlite: ...", "postgres: ..."), which
+//   names tables and columns but never contains bound values: Code::kUnavailable when the
+//   database cannot be reached now (a lost connection: a later try may succeed), else
+//   Code::kInternal. DbFailure keeps that distinction when a caller adds its context.
 //   IsUniqueViolation/IsForeignKeyViolation tell constraint violations apart; IsRetryable
 //   tells a conflict with a concurrent transaction (deadlock, serialization) that a retry of
 //   the whole transaction would resolve.
@@ -160,6 +162,11 @@ class Transaction {
   Db& db_;
   bool open_ = false;
 };
+
+// `cause`, a failure of this interface, said in `context` ("<context>: <cause>"): kUnavailable
+// stays kUnavailable (the caller may retry; clients are told `unavailable`), anything else is
+// kInternal.
+Status DbFailure(std::string_view context, const Status& cause);
 
 }  // namespace parley::store::sql
 

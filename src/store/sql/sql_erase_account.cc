@@ -16,7 +16,7 @@ template <typename T>
 Result<std::vector<T>> Collect(Db& db, std::string_view sql, int64_t id,
                                T (*read)(const Statement&, int)) {
   Result<Statement> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return Internal(kOp, stmt.status());
+  if (!stmt.ok()) return StoreFailure(kOp, stmt.status());
   stmt->BindInt(1, id);
   return ReadAll<T>(kOp, *stmt, read);
 }
@@ -87,9 +87,9 @@ Result<std::vector<std::string>> SqlWriteTxn::EraseAccount(int64_t user_id,
       }
       for (const char* sql : kRemovedRows) {
         Result<Statement> stmt = db_.Prepare(sql);
-        if (!stmt.ok()) return Internal(kOp, stmt.status());
+        if (!stmt.ok()) return StoreFailure(kOp, stmt.status());
         stmt->BindInt(1, user_id);
-        if (Status s = stmt->Run(); !s.ok()) return Internal(kOp, s);
+        if (Status s = stmt->Run(); !s.ok()) return StoreFailure(kOp, s);
       }
       // The row stays (messages, members and events name it); its username is freed: a
       // '~' no registration accepts keeps the placeholder unique and unclaimable.
@@ -97,11 +97,11 @@ Result<std::vector<std::string>> SqlWriteTxn::EraseAccount(int64_t user_id,
           "UPDATE users SET username = '~deleted-' || id, display_name = ?2, "
           "password_hash = '', avatar = '', status_line = '', language = '', time_zone = '', "
           "is_admin = 0, last_seen_at = 0 WHERE id = ?1 RETURNING 1");
-      if (!user.ok()) return Internal(kOp, user.status());
+      if (!user.ok()) return StoreFailure(kOp, user.status());
       user->BindInt(1, user_id);
       user->BindText(2, shown_name);
       Result<bool> found = user->Step();
-      if (!found.ok()) return Internal(kOp, found.status());
+      if (!found.ok()) return StoreFailure(kOp, found.status());
       if (!*found) return Status(Code::kNotFound, "no such user");
       return unused_digests;
     });

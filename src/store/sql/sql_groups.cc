@@ -19,10 +19,10 @@ constexpr const char* kGroupSelect =
 
 Result<Group> ReadGroup(std::string_view op, Db& db, int64_t conversation_id) {
   Result<Statement> stmt = db.Prepare(kGroupSelect);
-  if (!stmt.ok()) return Internal(op, stmt.status());
+  if (!stmt.ok()) return StoreFailure(op, stmt.status());
   stmt->BindInt(1, conversation_id);
   Result<bool> row = stmt->Step();
-  if (!row.ok()) return Internal(op, row.status());
+  if (!row.ok()) return StoreFailure(op, row.status());
   if (!*row) return Status(Code::kNotFound, "no such group");
   return Group{stmt->ColumnInt(0),      stmt->ColumnText(1), stmt->ColumnText(2),
                stmt->ColumnInt(3) != 0, stmt->ColumnInt(4),  stmt->ColumnInt(5),
@@ -65,18 +65,18 @@ Status SqlWriteTxn::RunGroupWrite(std::string_view op, std::string_view sql,
                                   Status conflict, Status missing) {
   Result<bool> done = Guarded<bool>([&]() -> Result<bool> {
     Result<Statement> stmt = db_.Prepare(sql);
-    if (!stmt.ok()) return Internal(op, stmt.status());
+    if (!stmt.ok()) return StoreFailure(op, stmt.status());
     bind(*stmt);
     Result<bool> row = stmt->Step();
     if (!row.ok()) {
       if (stmt->IsUniqueViolation()) return conflict;
       if (stmt->IsForeignKeyViolation()) return missing;
-      return Internal(op, row.status());
+      return StoreFailure(op, row.status());
     }
     if (!*row) return no_change.ok() ? Result<bool>(true) : Result<bool>(no_change);
     // Finish the statement (RETURNING yields a row per change). Stepping a finished statement
     // would run it again, so this happens only after a row.
-    if (Status s = stmt->Run(); !s.ok()) return Internal(op, s);
+    if (Status s = stmt->Run(); !s.ok()) return StoreFailure(op, s);
     return true;
   });
   return done.ok() ? Status::Ok() : done.status();
@@ -87,16 +87,16 @@ Result<int64_t> SqlWriteTxn::CreateGroup(const Group& group) {
     Result<Statement> stmt = db_.Prepare(
         "INSERT INTO conversations (kind, created_at, last_activity_at, name, topic, is_public) "
         "VALUES (2, ?1, ?1, ?2, ?3, ?4) RETURNING id");
-    if (!stmt.ok()) return Internal("CreateGroup", stmt.status());
+    if (!stmt.ok()) return StoreFailure("CreateGroup", stmt.status());
     stmt->BindInt(1, group.created_at);
     stmt->BindText(2, group.name);
     stmt->BindText(3, group.topic);
     stmt->BindInt(4, group.is_public ? 1 : 0);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("CreateGroup", row.status());
-    if (!*row) return Internal("CreateGroup", Status(Code::kInternal, "no id returned"));
+    if (!row.ok()) return StoreFailure("CreateGroup", row.status());
+    if (!*row) return StoreFailure("CreateGroup", Status(Code::kInternal, "no id returned"));
     const int64_t id = stmt->ColumnInt(0);
-    if (Status s = stmt->Run(); !s.ok()) return Internal("CreateGroup", s);
+    if (Status s = stmt->Run(); !s.ok()) return StoreFailure("CreateGroup", s);
     return id;
   });
 }
@@ -198,10 +198,10 @@ Result<GroupInvite> SqlWriteTxn::FindInvite(std::string_view code) {
   return Guarded<GroupInvite>([&]() -> Result<GroupInvite> {
     Result<Statement> stmt =
         db_.Prepare("SELECT " PARLEY_INVITE_COLUMNS " FROM group_invites WHERE code = ?1");
-    if (!stmt.ok()) return Internal("FindInvite", stmt.status());
+    if (!stmt.ok()) return StoreFailure("FindInvite", stmt.status());
     stmt->BindText(1, code);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("FindInvite", row.status());
+    if (!row.ok()) return StoreFailure("FindInvite", row.status());
     if (!*row) return Status(Code::kNotFound, "no such invite");
     return ReadInvite(*stmt, 0);
   });
@@ -294,7 +294,7 @@ Result<std::vector<Member>> SqlStore::GroupMembers(int64_t conversation_id, int6
     Result<Statement> stmt = db.Prepare("SELECT " PARLEY_MEMBER_COLUMNS
                                         " FROM members WHERE conversation_id = ?1 AND "
                                         "user_id > ?2 ORDER BY user_id LIMIT ?3");
-    if (!stmt.ok()) return Internal("GroupMembers", stmt.status());
+    if (!stmt.ok()) return StoreFailure("GroupMembers", stmt.status());
     stmt->BindInt(1, conversation_id);
     stmt->BindInt(2, after_user_id);
     stmt->BindInt(3, limit);
@@ -307,7 +307,7 @@ Result<std::vector<JoinRequest>> SqlStore::JoinRequests(int64_t conversation_id)
     Result<Statement> stmt = db.Prepare(
         "SELECT conversation_id, user_id, created_at FROM join_requests "
         "WHERE conversation_id = ?1 ORDER BY created_at, user_id");
-    if (!stmt.ok()) return Internal("JoinRequests", stmt.status());
+    if (!stmt.ok()) return StoreFailure("JoinRequests", stmt.status());
     stmt->BindInt(1, conversation_id);
     return ReadAll("JoinRequests", *stmt, &ReadJoinRequest);
   });
@@ -328,7 +328,7 @@ Result<std::vector<PublicGroup>> SqlStore::PublicGroups(int64_t user_id, std::st
         "(lower(name) LIKE ?1 ESCAPE '\\' OR lower(topic) LIKE ?1 ESCAPE '\\') AND NOT EXISTS "
         "(SELECT 1 FROM group_bans b WHERE b.conversation_id = c.id AND b.user_id = ?4) "
         "ORDER BY id LIMIT ?3");
-    if (!stmt.ok()) return Internal("PublicGroups", stmt.status());
+    if (!stmt.ok()) return StoreFailure("PublicGroups", stmt.status());
     stmt->BindText(1, ContainsPattern(query));
     stmt->BindInt(2, after_id);
     stmt->BindInt(3, limit);
@@ -343,7 +343,7 @@ Result<std::vector<GroupInvite>> SqlStore::GroupInvites(int64_t conversation_id,
         db.Prepare("SELECT " PARLEY_INVITE_COLUMNS
                    " FROM group_invites WHERE conversation_id = ?1 AND expires_at > ?2 AND "
                    "(max_uses = 0 OR uses < max_uses) ORDER BY created_at, code");
-    if (!stmt.ok()) return Internal("GroupInvites", stmt.status());
+    if (!stmt.ok()) return StoreFailure("GroupInvites", stmt.status());
     stmt->BindInt(1, conversation_id);
     stmt->BindInt(2, now);
     return ReadAll("GroupInvites", *stmt, &ReadInvite);
@@ -355,7 +355,7 @@ Result<std::vector<GroupBan>> SqlStore::GroupBans(int64_t conversation_id) {
     Result<Statement> stmt = db.Prepare(
         "SELECT conversation_id, user_id, banned_by, created_at FROM group_bans "
         "WHERE conversation_id = ?1 ORDER BY created_at, user_id");
-    if (!stmt.ok()) return Internal("GroupBans", stmt.status());
+    if (!stmt.ok()) return StoreFailure("GroupBans", stmt.status());
     stmt->BindInt(1, conversation_id);
     return ReadAll("GroupBans", *stmt, &ReadBan);
   });

@@ -17,11 +17,11 @@ Result<std::optional<int64_t>> SqlStore::FindIdentityUser(std::string_view provi
   return WithReader("FindIdentityUser", [&](Db& db) -> Result<std::optional<int64_t>> {
     Result<Statement> stmt =
         db.Prepare("SELECT user_id FROM oidc_identities WHERE provider = ?1 AND subject = ?2");
-    if (!stmt.ok()) return Internal("FindIdentityUser", stmt.status());
+    if (!stmt.ok()) return StoreFailure("FindIdentityUser", stmt.status());
     stmt->BindText(1, provider);
     stmt->BindText(2, subject);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("FindIdentityUser", row.status());
+    if (!row.ok()) return StoreFailure("FindIdentityUser", row.status());
     if (!*row) return std::optional<int64_t>();
     return std::optional<int64_t>(stmt->ColumnInt(0));
   });
@@ -32,7 +32,7 @@ Status SqlStore::AddIdentity(const OidcIdentity& identity) {
     Result<Statement> stmt = db.Prepare(
         "INSERT INTO oidc_identities (provider, subject, user_id, created_at) "
         "VALUES (?1, ?2, ?3, ?4)");
-    if (!stmt.ok()) return Internal("AddIdentity", stmt.status());
+    if (!stmt.ok()) return StoreFailure("AddIdentity", stmt.status());
     stmt->BindText(1, identity.provider);
     stmt->BindText(2, identity.subject);
     stmt->BindInt(3, identity.user_id);
@@ -40,7 +40,7 @@ Status SqlStore::AddIdentity(const OidcIdentity& identity) {
     if (Status s = stmt->Run(); !s.ok()) {
       if (stmt->IsUniqueViolation()) return Status(Code::kConflict, "identity already linked");
       if (stmt->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such user");
-      return Internal("AddIdentity", s);
+      return StoreFailure("AddIdentity", s);
     }
     return Status::Ok();
   });
@@ -51,7 +51,7 @@ Result<std::vector<OidcIdentity>> SqlStore::ListIdentities(int64_t user_id) {
     Result<Statement> stmt = db.Prepare(
         "SELECT provider, subject, user_id, created_at FROM oidc_identities WHERE user_id = ?1 "
         "ORDER BY created_at, provider, subject");
-    if (!stmt.ok()) return Internal("ListIdentities", stmt.status());
+    if (!stmt.ok()) return StoreFailure("ListIdentities", stmt.status());
     stmt->BindInt(1, user_id);
     return ReadAll<OidcIdentity>("ListIdentities", *stmt, ReadIdentity);
   });
@@ -62,7 +62,7 @@ Status SqlStore::RemoveIdentity(int64_t user_id, std::string_view provider,
   return WithWriter("RemoveIdentity", [&](Db& db) -> Status {
     Transaction txn(db);
     if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
-      return Internal("RemoveIdentity", s);
+      return StoreFailure("RemoveIdentity", s);
     }
     // The ways in that would remain: a password, or another identity.
     Result<Statement> count = db.Prepare(
@@ -70,12 +70,12 @@ Status SqlStore::RemoveIdentity(int64_t user_id, std::string_view provider,
         "subject = ?3), (SELECT password_hash <> '' FROM users WHERE id = ?1) + "
         "(SELECT count(*) FROM oidc_identities WHERE user_id = ?1 AND NOT (provider = ?2 AND "
         "subject = ?3))");
-    if (!count.ok()) return Internal("RemoveIdentity", count.status());
+    if (!count.ok()) return StoreFailure("RemoveIdentity", count.status());
     count->BindInt(1, user_id);
     count->BindText(2, provider);
     count->BindText(3, subject);
     Result<bool> row = count->Step();
-    if (!row.ok() || !*row) return Internal("RemoveIdentity", row.status());
+    if (!row.ok() || !*row) return StoreFailure("RemoveIdentity", row.status());
     if (count->ColumnInt(0) == 0) return Status(Code::kNotFound, "no such linked identity");
     if (count->ColumnInt(1) == 0) {
       return Status(Code::kForbidden, "the last way into the account cannot be unlinked");
@@ -83,12 +83,12 @@ Status SqlStore::RemoveIdentity(int64_t user_id, std::string_view provider,
     count->Reset();
     Result<Statement> drop = db.Prepare(
         "DELETE FROM oidc_identities WHERE user_id = ?1 AND provider = ?2 AND subject = ?3");
-    if (!drop.ok()) return Internal("RemoveIdentity", drop.status());
+    if (!drop.ok()) return StoreFailure("RemoveIdentity", drop.status());
     drop->BindInt(1, user_id);
     drop->BindText(2, provider);
     drop->BindText(3, subject);
-    if (Status s = drop->Run(); !s.ok()) return Internal("RemoveIdentity", s);
-    if (Status s = txn.Commit(); !s.ok()) return Internal("RemoveIdentity", s);
+    if (Status s = drop->Run(); !s.ok()) return StoreFailure("RemoveIdentity", s);
+    if (Status s = txn.Commit(); !s.ok()) return StoreFailure("RemoveIdentity", s);
     return Status::Ok();
   });
 }

@@ -19,10 +19,10 @@ template <typename T>
 Result<T> FindOne(std::string_view op, Db& db, const char* sql, std::string_view id,
                   T (*read)(const Statement&, int), std::string_view missing) {
   Result<Statement> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return Internal(op, stmt.status());
+  if (!stmt.ok()) return StoreFailure(op, stmt.status());
   stmt->BindText(1, id);
   Result<bool> row = stmt->Step();
-  if (!row.ok()) return Internal(op, row.status());
+  if (!row.ok()) return StoreFailure(op, row.status());
   if (!*row) return Status(Code::kNotFound, std::string(missing));
   T found = read(*stmt, 0);
   return found;
@@ -33,10 +33,10 @@ Result<bool> DigestNamed(Db& db, std::string_view digest) {
   Result<Statement> stmt = db.Prepare(
       "SELECT EXISTS (SELECT 1 FROM media WHERE digest = ?1) "
       "OR EXISTS (SELECT 1 FROM media WHERE thumbnail_digest = ?1)");
-  if (!stmt.ok()) return Internal("DigestInUse", stmt.status());
+  if (!stmt.ok()) return StoreFailure("DigestInUse", stmt.status());
   stmt->BindText(1, digest);
   Result<bool> row = stmt->Step();
-  if (!row.ok()) return Internal("DigestInUse", row.status());
+  if (!row.ok()) return StoreFailure("DigestInUse", row.status());
   const bool used = *row && stmt->ColumnInt(0) != 0;
   return used;
 }
@@ -115,10 +115,10 @@ Result<int64_t> SqlWriteTxn::MediaBytes(int64_t owner_id) {
     Result<Statement> stmt = db_.Prepare(
         "SELECT (SELECT coalesce(sum(size), 0) FROM media WHERE owner_id = ?1) + "
         "(SELECT coalesce(sum(size), 0) FROM uploads WHERE owner_id = ?1)");
-    if (!stmt.ok()) return Internal("MediaBytes", stmt.status());
+    if (!stmt.ok()) return StoreFailure("MediaBytes", stmt.status());
     stmt->BindInt(1, owner_id);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("MediaBytes", row.status());
+    if (!row.ok()) return StoreFailure("MediaBytes", row.status());
     const int64_t bytes = *row ? stmt->ColumnInt(0) : 0;
     return bytes;
   });
@@ -205,9 +205,9 @@ Result<std::vector<std::string>> SqlWriteTxn::RemoveMedia(std::string_view media
            {"DELETE FROM media_refs WHERE media_id = ?1",
             "DELETE FROM moment_media WHERE media_id = ?1", "DELETE FROM media WHERE id = ?1"}) {
         Result<Statement> stmt = db_.Prepare(sql);
-        if (!stmt.ok()) return Internal("RemoveMedia", stmt.status());
+        if (!stmt.ok()) return StoreFailure("RemoveMedia", stmt.status());
         stmt->BindText(1, media_id);
-        if (Status s = stmt->Run(); !s.ok()) return Internal("RemoveMedia", s);
+        if (Status s = stmt->Run(); !s.ok()) return StoreFailure("RemoveMedia", s);
       }
       R unused;
       for (const std::string* digest : {&media->digest, &media->thumbnail_digest}) {
@@ -244,11 +244,11 @@ Result<bool> SqlStore::MediaReadableBy(std::string_view media_id, int64_t user_i
         "JOIN members AS m ON m.conversation_id = r.conversation_id AND m.user_id = ?2 "
         "JOIN messages AS msg ON msg.conversation_id = r.conversation_id AND msg.seq = r.seq "
         "WHERE r.media_id = ?1 AND r.seq >= m.first_seq AND msg.media = r.media_id LIMIT 1");
-    if (!stmt.ok()) return Internal("MediaReadableBy", stmt.status());
+    if (!stmt.ok()) return StoreFailure("MediaReadableBy", stmt.status());
     stmt->BindText(1, media_id);
     stmt->BindInt(2, user_id);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("MediaReadableBy", row.status());
+    if (!row.ok()) return StoreFailure("MediaReadableBy", row.status());
     return *row;
   });
 }
@@ -258,7 +258,7 @@ Result<std::vector<Upload>> SqlStore::ExpiredUploads(int64_t now, int limit) {
     Result<Statement> stmt = db.Prepare("SELECT " PARLEY_UPLOAD_COLUMNS
                                         " FROM uploads WHERE expires_at <= ?1 "
                                         "ORDER BY expires_at LIMIT ?2");
-    if (!stmt.ok()) return Internal("ExpiredUploads", stmt.status());
+    if (!stmt.ok()) return StoreFailure("ExpiredUploads", stmt.status());
     stmt->BindInt(1, now);
     stmt->BindInt(2, limit);
     return ReadAll("ExpiredUploads", *stmt, &ReadUpload);
@@ -270,7 +270,7 @@ Result<std::vector<Media>> SqlStore::UnattachedMedia(int64_t created_before, int
     Result<Statement> stmt = db.Prepare("SELECT " PARLEY_MEDIA_COLUMNS
                                         " FROM media WHERE attached_at = 0 AND created_at < ?1 "
                                         "ORDER BY created_at LIMIT ?2");
-    if (!stmt.ok()) return Internal("UnattachedMedia", stmt.status());
+    if (!stmt.ok()) return StoreFailure("UnattachedMedia", stmt.status());
     stmt->BindInt(1, created_before);
     stmt->BindInt(2, limit);
     return ReadAll("UnattachedMedia", *stmt, &ReadMedia);

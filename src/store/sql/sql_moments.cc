@@ -90,10 +90,10 @@ Status FillMomentMedia(std::string_view op, Db& db, std::vector<Moment>& moments
     for (const Media& media : moment.media) {
       Result<Statement> stmt =
           db.Prepare("SELECT " PARLEY_MEDIA_COLUMNS " FROM media WHERE id = ?1");
-      if (!stmt.ok()) return Internal(op, stmt.status());
+      if (!stmt.ok()) return StoreFailure(op, stmt.status());
       stmt->BindText(1, media.id);
       Result<bool> row = stmt->Step();
-      if (!row.ok()) return Internal(op, row.status());
+      if (!row.ok()) return StoreFailure(op, row.status());
       if (*row) filled.push_back(ReadMedia(*stmt));
     }
     moment.media = std::move(filled);
@@ -105,7 +105,7 @@ Status FillMomentMedia(std::string_view op, Db& db, std::vector<Moment>& moments
 Result<std::vector<Moment>> ReadMoments(std::string_view op, Db& db, std::string_view sql,
                                         const std::function<void(Statement&)>& bind) {
   Result<Statement> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return Internal(op, stmt.status());
+  if (!stmt.ok()) return StoreFailure(op, stmt.status());
   bind(*stmt);
   auto moments = ReadAll(op, *stmt, &ReadMoment);
   if (!moments.ok()) return moments.status();
@@ -146,7 +146,7 @@ Result<int64_t> SqlWriteTxn::AddMoment(const Moment& moment) {
       Result<Statement> stmt = db_.Prepare(
           "INSERT INTO moments (author_id, text, media, location, audience, audience_users, "
           "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id");
-      if (!stmt.ok()) return Internal("AddMoment", stmt.status());
+      if (!stmt.ok()) return StoreFailure("AddMoment", stmt.status());
       stmt->BindInt(1, moment.author_id);
       stmt->BindText(2, moment.text);
       stmt->BindText(3, JoinIds(media_ids));
@@ -157,7 +157,7 @@ Result<int64_t> SqlWriteTxn::AddMoment(const Moment& moment) {
       Result<bool> row = stmt->Step();
       if (!row.ok()) {
         if (stmt->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such user");
-        return Internal("AddMoment", row.status());
+        return StoreFailure("AddMoment", row.status());
       }
       const int64_t id = stmt->ColumnInt(0);
       stmt->Reset();
@@ -165,19 +165,19 @@ Result<int64_t> SqlWriteTxn::AddMoment(const Moment& moment) {
         Result<Statement> link = db_.Prepare(
             "INSERT INTO moment_media (media_id, moment_id) VALUES (?1, ?2) "
             "ON CONFLICT DO NOTHING");
-        if (!link.ok()) return Internal("AddMoment", link.status());
+        if (!link.ok()) return StoreFailure("AddMoment", link.status());
         link->BindText(1, media_id);
         link->BindInt(2, id);
         if (Status s = link->Run(); !s.ok()) {
           if (link->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such media");
-          return Internal("AddMoment", s);
+          return StoreFailure("AddMoment", s);
         }
         Result<Statement> attach =
             db_.Prepare("UPDATE media SET attached_at = ?2 WHERE id = ?1 AND attached_at = 0");
-        if (!attach.ok()) return Internal("AddMoment", attach.status());
+        if (!attach.ok()) return StoreFailure("AddMoment", attach.status());
         attach->BindText(1, media_id);
         attach->BindInt(2, moment.created_at);
-        if (Status s = attach->Run(); !s.ok()) return Internal("AddMoment", s);
+        if (Status s = attach->Run(); !s.ok()) return StoreFailure("AddMoment", s);
       }
       return id;
     });
@@ -208,19 +208,19 @@ Status SqlWriteTxn::DeleteMoment(int64_t moment_id) {
       Result<Statement> mark = db_.Prepare(
           "UPDATE moments SET deleted = 1, text = '', media = '', location = '', "
           "audience_users = '' WHERE id = ?1 AND deleted = 0 RETURNING 1");
-      if (!mark.ok()) return Internal("DeleteMoment", mark.status());
+      if (!mark.ok()) return StoreFailure("DeleteMoment", mark.status());
       mark->BindInt(1, moment_id);
       Result<bool> marked = mark->Step();
-      if (!marked.ok()) return Internal("DeleteMoment", marked.status());
+      if (!marked.ok()) return StoreFailure("DeleteMoment", marked.status());
       if (!*marked) return Status(Code::kNotFound, "no such moment");
       mark->Reset();
       for (const char* sql : {"DELETE FROM moment_media WHERE moment_id = ?1",
                               "DELETE FROM moment_likes WHERE moment_id = ?1",
                               "DELETE FROM moment_comments WHERE moment_id = ?1"}) {
         Result<Statement> stmt = db_.Prepare(sql);
-        if (!stmt.ok()) return Internal("DeleteMoment", stmt.status());
+        if (!stmt.ok()) return StoreFailure("DeleteMoment", stmt.status());
         stmt->BindInt(1, moment_id);
-        if (Status s = stmt->Run(); !s.ok()) return Internal("DeleteMoment", s);
+        if (Status s = stmt->Run(); !s.ok()) return StoreFailure("DeleteMoment", s);
       }
       return true;
     });
@@ -246,7 +246,7 @@ Result<int64_t> SqlWriteTxn::AddMomentComment(const MomentComment& comment) {
     Result<Statement> stmt = db_.Prepare(
         "INSERT INTO moment_comments (moment_id, user_id, reply_to, text, created_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id");
-    if (!stmt.ok()) return Internal("AddMomentComment", stmt.status());
+    if (!stmt.ok()) return StoreFailure("AddMomentComment", stmt.status());
     stmt->BindInt(1, comment.moment_id);
     stmt->BindInt(2, comment.user_id);
     stmt->BindInt(3, comment.reply_to);
@@ -255,7 +255,7 @@ Result<int64_t> SqlWriteTxn::AddMomentComment(const MomentComment& comment) {
     Result<bool> row = stmt->Step();
     if (!row.ok()) {
       if (stmt->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such moment");
-      return Internal("AddMomentComment", row.status());
+      return StoreFailure("AddMomentComment", row.status());
     }
     const int64_t id = stmt->ColumnInt(0);
     return id;
@@ -267,10 +267,10 @@ Result<std::optional<MomentComment>> SqlWriteTxn::FindMomentComment(int64_t comm
   return Guarded<R>([&]() -> Result<R> {
     Result<Statement> stmt =
         db_.Prepare("SELECT " PARLEY_COMMENT_COLUMNS PARLEY_COMMENT_FROM " WHERE c.id = ?1");
-    if (!stmt.ok()) return Internal("FindMomentComment", stmt.status());
+    if (!stmt.ok()) return StoreFailure("FindMomentComment", stmt.status());
     stmt->BindInt(1, comment_id);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("FindMomentComment", row.status());
+    if (!row.ok()) return StoreFailure("FindMomentComment", row.status());
     if (!*row) return R();
     return R(ReadComment(*stmt, 0));
   });
@@ -315,27 +315,27 @@ Result<MomentInteractions> SqlStore::MomentInteractionsOf(std::span<const int64_
   return WithReader("MomentInteractionsOf", [&](Db& db) -> Result<MomentInteractions> {
     Transaction txn(db);  // likes and comments from one snapshot
     if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) {
-      return Internal("MomentInteractionsOf", s);
+      return StoreFailure("MomentInteractionsOf", s);
     }
     MomentInteractions found;
     for (int64_t moment_id : moment_ids) {
       Result<Statement> likes = db.Prepare(
           "SELECT moment_id, user_id, created_at FROM moment_likes WHERE moment_id = ?1 "
           "ORDER BY created_at, user_id");
-      if (!likes.ok()) return Internal("MomentInteractionsOf", likes.status());
+      if (!likes.ok()) return StoreFailure("MomentInteractionsOf", likes.status());
       likes->BindInt(1, moment_id);
       auto like_rows = ReadAll("MomentInteractionsOf", *likes, &ReadLike);
       if (!like_rows.ok()) return like_rows.status();
       std::move(like_rows->begin(), like_rows->end(), std::back_inserter(found.likes));
       Result<Statement> comments = db.Prepare("SELECT " PARLEY_COMMENT_COLUMNS PARLEY_COMMENT_FROM
                                               " WHERE c.moment_id = ?1 ORDER BY c.id");
-      if (!comments.ok()) return Internal("MomentInteractionsOf", comments.status());
+      if (!comments.ok()) return StoreFailure("MomentInteractionsOf", comments.status());
       comments->BindInt(1, moment_id);
       auto comment_rows = ReadAll("MomentInteractionsOf", *comments, &ReadComment);
       if (!comment_rows.ok()) return comment_rows.status();
       std::move(comment_rows->begin(), comment_rows->end(), std::back_inserter(found.comments));
     }
-    if (Status s = txn.Commit(); !s.ok()) return Internal("MomentInteractionsOf", s);
+    if (Status s = txn.Commit(); !s.ok()) return StoreFailure("MomentInteractionsOf", s);
     return found;
   });
 }
@@ -344,12 +344,12 @@ Result<std::vector<int64_t>> SqlStore::MomentsWithMedia(std::string_view media_i
   return WithReader("MomentsWithMedia", [&](Db& db) -> Result<std::vector<int64_t>> {
     Result<Statement> stmt =
         db.Prepare("SELECT moment_id FROM moment_media WHERE media_id = ?1 ORDER BY moment_id");
-    if (!stmt.ok()) return Internal("MomentsWithMedia", stmt.status());
+    if (!stmt.ok()) return StoreFailure("MomentsWithMedia", stmt.status());
     stmt->BindText(1, media_id);
     std::vector<int64_t> ids;
     for (;;) {
       Result<bool> row = stmt->Step();
-      if (!row.ok()) return Internal("MomentsWithMedia", row.status());
+      if (!row.ok()) return StoreFailure("MomentsWithMedia", row.status());
       if (!*row) return ids;
       ids.push_back(stmt->ColumnInt(0));
     }

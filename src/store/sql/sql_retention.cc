@@ -45,7 +45,7 @@ Result<std::vector<Candidate>> DueRun(std::string_view op, Db& db, int64_t conve
   Result<Statement> stmt = db.Prepare(
       "SELECT seq, created_at, content_count, media FROM messages "
       "WHERE conversation_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
-  if (!stmt.ok()) return Internal(op, stmt.status());
+  if (!stmt.ok()) return StoreFailure(op, stmt.status());
   stmt->BindInt(1, conversation_id);
   stmt->BindInt(2, after);
   stmt->BindInt(3, batch);
@@ -53,7 +53,7 @@ Result<std::vector<Candidate>> DueRun(std::string_view op, Db& db, int64_t conve
   *full = false;
   for (;;) {
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal(op, row.status());
+    if (!row.ok()) return StoreFailure(op, row.status());
     if (!*row) break;
     if (!due(stmt->ColumnInt(0), stmt->ColumnInt(1))) break;
     run.push_back(Candidate{stmt->ColumnInt(0), stmt->ColumnInt(2), stmt->ColumnText(3)});
@@ -66,10 +66,10 @@ Result<std::vector<Candidate>> DueRun(std::string_view op, Db& db, int64_t conve
 Status RunBound(std::string_view op, Db& db, std::string_view sql,
                 std::initializer_list<int64_t> values) {
   Result<Statement> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return Internal(op, stmt.status());
+  if (!stmt.ok()) return StoreFailure(op, stmt.status());
   int index = 0;
   for (int64_t value : values) stmt->BindInt(++index, value);
-  if (Status s = stmt->Run(); !s.ok()) return Internal(op, s);
+  if (Status s = stmt->Run(); !s.ok()) return StoreFailure(op, s);
   return Status::Ok();
 }
 
@@ -79,28 +79,28 @@ Status UnlinkMediaOf(std::string_view op, Db& db, int64_t conversation_id,
                      const Candidate& message) {
   Result<Statement> unlink = db.Prepare(
       "DELETE FROM media_refs WHERE media_id = ?1 AND conversation_id = ?2 AND seq = ?3");
-  if (!unlink.ok()) return Internal(op, unlink.status());
+  if (!unlink.ok()) return StoreFailure(op, unlink.status());
   unlink->BindText(1, message.media);
   unlink->BindInt(2, conversation_id);
   unlink->BindInt(3, message.seq);
-  if (Status s = unlink->Run(); !s.ok()) return Internal(op, s);
+  if (Status s = unlink->Run(); !s.ok()) return StoreFailure(op, s);
   Result<Statement> orphan = db.Prepare(
       "UPDATE media SET attached_at = 0 WHERE id = ?1 AND is_public = 0 "
       "AND NOT EXISTS (SELECT 1 FROM media_refs WHERE media_id = ?1) "
       "AND NOT EXISTS (SELECT 1 FROM moment_media WHERE media_id = ?1)");
-  if (!orphan.ok()) return Internal(op, orphan.status());
+  if (!orphan.ok()) return StoreFailure(op, orphan.status());
   orphan->BindText(1, message.media);
-  if (Status s = orphan->Run(); !s.ok()) return Internal(op, s);
+  if (Status s = orphan->Run(); !s.ok()) return StoreFailure(op, s);
   return Status::Ok();
 }
 
 // Reads one conversation's retention row on `db`; kNotFound if there is none.
 Result<ConversationRetention> RetentionOn(std::string_view op, Db& db, int64_t conversation_id) {
   Result<Statement> stmt = db.Prepare(std::string(kRetentionColumns) + "WHERE id = ?1");
-  if (!stmt.ok()) return Internal(op, stmt.status());
+  if (!stmt.ok()) return StoreFailure(op, stmt.status());
   stmt->BindInt(1, conversation_id);
   Result<bool> row = stmt->Step();
-  if (!row.ok()) return Internal(op, row.status());
+  if (!row.ok()) return StoreFailure(op, row.status());
   if (!*row) return Status(Code::kNotFound, "no such conversation");
   return ReadRetention(*stmt, 0);
 }
@@ -109,10 +109,10 @@ Result<ConversationRetention> RetentionOn(std::string_view op, Db& db, int64_t c
 template <typename Fn>
 Result<PruneStep> InWriteTransaction(std::string_view op, Db& db, Fn&& fn) {
   Transaction txn(db);
-  if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return Internal(op, s);
+  if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) return StoreFailure(op, s);
   Result<PruneStep> step = fn();
   if (!step.ok()) return step;  // ~Transaction rolls back
-  if (Status s = txn.Commit(); !s.ok()) return Internal(op, s);
+  if (Status s = txn.Commit(); !s.ok()) return StoreFailure(op, s);
   return step;
 }
 
@@ -141,7 +141,7 @@ Result<std::vector<ConversationRetention>> SqlStore::RetentionStates(int64_t aft
   return WithReader(kOp, [&](Db& db) -> Result<std::vector<ConversationRetention>> {
     Result<Statement> stmt =
         db.Prepare(std::string(kRetentionColumns) + "WHERE id > ?1 ORDER BY id LIMIT ?2");
-    if (!stmt.ok()) return Internal(kOp, stmt.status());
+    if (!stmt.ok()) return StoreFailure(kOp, stmt.status());
     stmt->BindInt(1, after_id);
     stmt->BindInt(2, limit);
     return ReadAll(kOp, *stmt, &ReadRetention);

@@ -35,7 +35,7 @@ Result<std::vector<User>> SqlStore::SearchUsers(std::string_view query, int64_t 
         db.Prepare("SELECT " PARLEY_USER_COLUMNS
                    " FROM users WHERE id > ?2 AND (lower(username) LIKE ?1 ESCAPE '\\' "
                    "OR lower(display_name) LIKE ?1 ESCAPE '\\') ORDER BY id LIMIT ?3");
-    if (!stmt.ok()) return Internal("SearchUsers", stmt.status());
+    if (!stmt.ok()) return StoreFailure("SearchUsers", stmt.status());
     stmt->BindText(1, ContainsPattern(query));
     stmt->BindInt(2, after_id);
     stmt->BindInt(3, limit);
@@ -47,7 +47,7 @@ Result<std::vector<Relation>> SqlStore::ListRelations(std::string_view op, std::
                                                       int64_t user_id) {
   return WithReader(op, [&](Db& db) -> Result<std::vector<Relation>> {
     Result<Statement> stmt = db.Prepare(sql);
-    if (!stmt.ok()) return Internal(op, stmt.status());
+    if (!stmt.ok()) return StoreFailure(op, stmt.status());
     stmt->BindInt(1, user_id);
     return ReadAll(op, *stmt, &ReadRelation);
   });
@@ -73,7 +73,7 @@ Result<FriendRequests> SqlStore::ListFriendRequests(int64_t user_id) {
   return WithReader("ListFriendRequests", [&](Db& db) -> Result<FriendRequests> {
     Transaction txn(db);  // both directions from one snapshot
     if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) {
-      return Internal("ListFriendRequests", s);
+      return StoreFailure("ListFriendRequests", s);
     }
     FriendRequests requests;
     for (bool incoming : {true, false}) {
@@ -82,13 +82,13 @@ Result<FriendRequests> SqlStore::ListFriendRequests(int64_t user_id) {
                                 "WHERE to_id = ?1 ORDER BY created_at DESC, from_id DESC"
                               : "SELECT from_id, to_id, note, created_at FROM friend_requests "
                                 "WHERE from_id = ?1 ORDER BY created_at DESC, to_id DESC");
-      if (!stmt.ok()) return Internal("ListFriendRequests", stmt.status());
+      if (!stmt.ok()) return StoreFailure("ListFriendRequests", stmt.status());
       stmt->BindInt(1, user_id);
       auto rows = ReadAll("ListFriendRequests", *stmt, &ReadFriendRequest);
       if (!rows.ok()) return rows.status();
       (incoming ? requests.incoming : requests.outgoing) = std::move(*rows);
     }
-    if (Status s = txn.Commit(); !s.ok()) return Internal("ListFriendRequests", s);
+    if (Status s = txn.Commit(); !s.ok()) return StoreFailure("ListFriendRequests", s);
     return requests;
   });
 }
@@ -97,12 +97,12 @@ Result<std::vector<int64_t>> SqlStore::MemberIds(int64_t conversation_id) {
   return WithReader("MemberIds", [&](Db& db) -> Result<std::vector<int64_t>> {
     Result<Statement> stmt =
         db.Prepare("SELECT user_id FROM members WHERE conversation_id = ?1 ORDER BY user_id");
-    if (!stmt.ok()) return Internal("MemberIds", stmt.status());
+    if (!stmt.ok()) return StoreFailure("MemberIds", stmt.status());
     stmt->BindInt(1, conversation_id);
     std::vector<int64_t> ids;
     for (;;) {
       Result<bool> row = stmt->Step();
-      if (!row.ok()) return Internal("MemberIds", row.status());
+      if (!row.ok()) return StoreFailure("MemberIds", row.status());
       if (!*row) return ids;
       ids.push_back(stmt->ColumnInt(0));
     }

@@ -38,10 +38,10 @@ Status FillStickerMedia(std::string_view op, Db& db, std::vector<Sticker>& stick
   for (Sticker& sticker : stickers) {
     if (sticker.media_id.empty()) continue;
     Result<Statement> stmt = db.Prepare("SELECT " PARLEY_MEDIA_COLUMNS " FROM media WHERE id = ?1");
-    if (!stmt.ok()) return Internal(op, stmt.status());
+    if (!stmt.ok()) return StoreFailure(op, stmt.status());
     stmt->BindText(1, sticker.media_id);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal(op, row.status());
+    if (!row.ok()) return StoreFailure(op, row.status());
     if (*row) sticker.media = ReadMedia(*stmt);
   }
   return Status::Ok();
@@ -51,7 +51,7 @@ Result<std::vector<Sticker>> PackStickers(std::string_view op, Db& db, int64_t p
                                           bool with_media) {
   Result<Statement> stmt = db.Prepare("SELECT " PARLEY_STICKER_COLUMNS
                                       " FROM stickers WHERE pack_id = ?1 ORDER BY position, id");
-  if (!stmt.ok()) return Internal(op, stmt.status());
+  if (!stmt.ok()) return StoreFailure(op, stmt.status());
   stmt->BindInt(1, pack_id);
   auto stickers = ReadAll(op, *stmt, &ReadSticker);
   if (!stickers.ok() || !with_media) return stickers;
@@ -64,7 +64,7 @@ Result<std::vector<Sticker>> PackStickers(std::string_view op, Db& db, int64_t p
 Result<std::vector<StickerPack>> ReadPacks(std::string_view op, Db& db, std::string_view sql,
                                            int64_t key, bool with_media) {
   Result<Statement> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return Internal(op, stmt.status());
+  if (!stmt.ok()) return StoreFailure(op, stmt.status());
   stmt->BindInt(1, key);
   auto packs = ReadAll(op, *stmt, &ReadPack);
   if (!packs.ok()) return packs.status();
@@ -82,10 +82,10 @@ Result<std::optional<StickerPack>> FindPackOn(std::string_view op, Db& db, std::
   using R = std::optional<StickerPack>;
   Result<Statement> stmt =
       db.Prepare("SELECT " PARLEY_PACK_COLUMNS " FROM sticker_packs WHERE slug = ?1");
-  if (!stmt.ok()) return Internal(op, stmt.status());
+  if (!stmt.ok()) return StoreFailure(op, stmt.status());
   stmt->BindText(1, slug);
   Result<bool> row = stmt->Step();
-  if (!row.ok()) return Internal(op, row.status());
+  if (!row.ok()) return StoreFailure(op, row.status());
   if (!*row) return R();
   StickerPack pack = ReadPack(*stmt, 0);
   stmt->Reset();
@@ -97,10 +97,10 @@ Result<std::optional<StickerPack>> FindPackOn(std::string_view op, Db& db, std::
 
 Result<int64_t> CountOn(std::string_view op, Db& db, std::string_view sql, int64_t key) {
   Result<Statement> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return Internal(op, stmt.status());
+  if (!stmt.ok()) return StoreFailure(op, stmt.status());
   stmt->BindInt(1, key);
   Result<bool> row = stmt->Step();
-  if (!row.ok()) return Internal(op, row.status());
+  if (!row.ok()) return StoreFailure(op, row.status());
   return *row ? stmt->ColumnInt(0) : 0;
 }
 
@@ -109,11 +109,11 @@ Status Reorder(std::string_view op, Db& db, std::string_view sql, int64_t key,
                const std::vector<int64_t>& ids) {
   for (size_t i = 0; i < ids.size(); ++i) {
     Result<Statement> stmt = db.Prepare(sql);
-    if (!stmt.ok()) return Internal(op, stmt.status());
+    if (!stmt.ok()) return StoreFailure(op, stmt.status());
     stmt->BindInt(1, key);
     stmt->BindInt(2, ids[i]);
     stmt->BindInt(3, static_cast<int64_t>(i) + 1);
-    if (Status s = stmt->Run(); !s.ok()) return Internal(op, s);
+    if (Status s = stmt->Run(); !s.ok()) return StoreFailure(op, s);
   }
   return Status::Ok();
 }
@@ -128,7 +128,7 @@ Result<int64_t> SqlWriteTxn::CreateStickerPack(const StickerPack& pack) {
       Result<Statement> stmt = db_.Prepare(
           "INSERT INTO sticker_packs (slug, owner_id, name, created_at) VALUES (?1, ?2, ?3, ?4) "
           "RETURNING id");
-      if (!stmt.ok()) return Internal("CreateStickerPack", stmt.status());
+      if (!stmt.ok()) return StoreFailure("CreateStickerPack", stmt.status());
       stmt->BindText(1, pack.slug);
       stmt->BindInt(2, pack.owner_id);
       stmt->BindText(3, pack.name);
@@ -136,7 +136,7 @@ Result<int64_t> SqlWriteTxn::CreateStickerPack(const StickerPack& pack) {
       Result<bool> row = stmt->Step();
       if (!row.ok()) {
         if (stmt->IsUniqueViolation()) return Status(Code::kConflict, "sticker pack exists");
-        return Internal("CreateStickerPack", row.status());
+        return StoreFailure("CreateStickerPack", row.status());
       }
       const int64_t id = stmt->ColumnInt(0);
       stmt->Reset();
@@ -181,14 +181,14 @@ Result<int64_t> SqlWriteTxn::AddSticker(const Sticker& sticker, int64_t at) {
           "INSERT INTO stickers (pack_id, media_id, keywords, position) VALUES (?1, ?2, ?3, "
           "(SELECT coalesce(max(position), 0) + 1 FROM stickers WHERE pack_id = ?1)) "
           "RETURNING id");
-      if (!stmt.ok()) return Internal("AddSticker", stmt.status());
+      if (!stmt.ok()) return StoreFailure("AddSticker", stmt.status());
       stmt->BindInt(1, sticker.pack_id);
       stmt->BindText(2, sticker.media_id);
       stmt->BindText(3, sticker.keywords);
       Result<bool> row = stmt->Step();
       if (!row.ok()) {
         if (stmt->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such sticker pack");
-        return Internal("AddSticker", row.status());
+        return StoreFailure("AddSticker", row.status());
       }
       const int64_t id = stmt->ColumnInt(0);
       stmt->Reset();
@@ -255,11 +255,11 @@ Result<std::optional<Sticker>> SqlWriteTxn::UsableSticker(int64_t user_id, int64
         "JOIN sticker_packs AS p ON p.id = s.pack_id WHERE s.id = ?2 AND (p.owner_id IN (0, ?1) "
         "OR EXISTS (SELECT 1 FROM sticker_collections AS c "
         "WHERE c.user_id = ?1 AND c.pack_id = p.id))");
-    if (!stmt.ok()) return Internal("UsableSticker", stmt.status());
+    if (!stmt.ok()) return StoreFailure("UsableSticker", stmt.status());
     stmt->BindInt(1, user_id);
     stmt->BindInt(2, sticker_id);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("UsableSticker", row.status());
+    if (!row.ok()) return StoreFailure("UsableSticker", row.status());
     if (!*row) return R();
     return R(ReadSticker(*stmt, 0));
   });
@@ -296,7 +296,7 @@ Result<std::vector<StickerPack>> SqlStore::StickerCollection(int64_t user_id) {
   return WithReader("StickerCollection", [&](Db& db) -> Result<std::vector<StickerPack>> {
     Transaction txn(db);  // packs and stickers from one snapshot
     if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) {
-      return Internal("StickerCollection", s);
+      return StoreFailure("StickerCollection", s);
     }
     auto packs =
         ReadPacks("StickerCollection", db,
@@ -306,7 +306,7 @@ Result<std::vector<StickerPack>> SqlStore::StickerCollection(int64_t user_id) {
                   "ORDER BY p.owner_id != 0, c.position, p.id",
                   user_id, true);
     if (!packs.ok()) return packs.status();
-    if (Status s = txn.Commit(); !s.ok()) return Internal("StickerCollection", s);
+    if (Status s = txn.Commit(); !s.ok()) return StoreFailure("StickerCollection", s);
     return packs;
   });
 }
@@ -319,7 +319,7 @@ Result<std::vector<Sticker>> SqlStore::RecentStickers(int64_t user_id) {
         "WHERE r.user_id = ?1 AND (p.owner_id IN (0, ?1) OR EXISTS (SELECT 1 FROM "
         "sticker_collections AS c WHERE c.user_id = ?1 AND c.pack_id = p.id)) "
         "ORDER BY r.used_at DESC, r.sticker_id DESC");
-    if (!stmt.ok()) return Internal("RecentStickers", stmt.status());
+    if (!stmt.ok()) return StoreFailure("RecentStickers", stmt.status());
     stmt->BindInt(1, user_id);
     auto stickers = ReadAll("RecentStickers", *stmt, &ReadSticker);
     if (!stickers.ok()) return stickers.status();

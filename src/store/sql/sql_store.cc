@@ -23,7 +23,7 @@ SqlStore::SqlStore(std::unique_ptr<Db> writer, ConnectionPool::Opener open_reade
 
 Status SqlStore::WarmUp() {
   Result<ConnectionPool::Lease> lease = readers_.Acquire();
-  if (!lease.ok()) return Internal("open reader", lease.status());
+  if (!lease.ok()) return StoreFailure("open reader", lease.status());
   return Status::Ok();
 }
 
@@ -33,14 +33,14 @@ Status SqlStore::Write(const std::function<Status(WriteTxn&)>& body) {
   return WithWriter("Write", [&](Db& db) -> Status {
     Transaction txn(db);
     if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
-      return Internal("Write: begin", s);
+      return StoreFailure("Write: begin", s);
     }
     SqlWriteTxn write_txn(db);
     Status status = body(write_txn);
     // A storage failure the body chose to ignore still fails the whole Write.
     if (status.ok()) status = write_txn.failure();
     if (!status.ok()) return status;  // ~Transaction rolls back
-    if (Status s = txn.Commit(); !s.ok()) return Internal("Write: commit", s);
+    if (Status s = txn.Commit(); !s.ok()) return StoreFailure("Write: commit", s);
     return Status::Ok();
   });
 }
@@ -52,7 +52,7 @@ Result<User> SqlStore::CreateUser(const NewUser& user) {
     Result<Statement> stmt = db.Prepare(
         "INSERT INTO users (username, display_name, password_hash, created_at, is_admin) "
         "VALUES (?1, ?2, ?3, ?4, 0) RETURNING id");
-    if (!stmt.ok()) return Internal("CreateUser", stmt.status());
+    if (!stmt.ok()) return StoreFailure("CreateUser", stmt.status());
     stmt->BindText(1, user.username);
     stmt->BindText(2, user.display_name);
     stmt->BindText(3, user.password_hash);
@@ -60,11 +60,11 @@ Result<User> SqlStore::CreateUser(const NewUser& user) {
     Result<bool> row = stmt->Step();
     if (!row.ok()) {
       if (stmt->IsUniqueViolation()) return Status(Code::kConflict, "username taken");
-      return Internal("CreateUser", row.status());
+      return StoreFailure("CreateUser", row.status());
     }
     User created{0, user.username, user.display_name, user.password_hash, user.created_at};
     created.id = stmt->ColumnInt(0);  // never an admin: see auth/admin_setup.h
-    if (Status s = stmt->Run(); !s.ok()) return Internal("CreateUser", s);
+    if (Status s = stmt->Run(); !s.ok()) return StoreFailure("CreateUser", s);
     return created;
   });
 }
@@ -73,10 +73,10 @@ Result<User> SqlStore::FindUser(std::string_view op, std::string_view sql,
                                 const std::function<void(Statement&)>& bind) {
   return WithReader(op, [&](Db& db) -> Result<User> {
     Result<Statement> stmt = db.Prepare(sql);
-    if (!stmt.ok()) return Internal(op, stmt.status());
+    if (!stmt.ok()) return StoreFailure(op, stmt.status());
     bind(*stmt);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal(op, row.status());
+    if (!row.ok()) return StoreFailure(op, row.status());
     if (!*row) return Status(Code::kNotFound, "no such user");
     return ReadUser(*stmt);
   });
@@ -97,11 +97,11 @@ Status SqlStore::SetPasswordHash(int64_t user_id, std::string_view password_hash
   return WithWriter("SetPasswordHash", [&](Db& db) -> Status {
     Transaction txn(db);
     if (Status s = txn.Begin(TransactionMode::kWrite); !s.ok()) {
-      return Internal("SetPasswordHash", s);
+      return StoreFailure("SetPasswordHash", s);
     }
     Result<Statement> stmt =
         db.Prepare("UPDATE users SET password_hash = ?2 WHERE id = ?1 RETURNING id");
-    if (!stmt.ok()) return Internal("SetPasswordHash", stmt.status());
+    if (!stmt.ok()) return StoreFailure("SetPasswordHash", stmt.status());
     stmt->BindInt(1, user_id);
     stmt->BindText(2, password_hash);
     Result<bool> touched = RunReturning("SetPasswordHash", *stmt);
@@ -109,10 +109,10 @@ Status SqlStore::SetPasswordHash(int64_t user_id, std::string_view password_hash
     if (!*touched) return Status(Code::kNotFound, "no such user");
     // SCRAM credentials were derived from the old password (migration 15).
     Result<Statement> drop = db.Prepare("DELETE FROM scram_credentials WHERE user_id = ?1");
-    if (!drop.ok()) return Internal("SetPasswordHash", drop.status());
+    if (!drop.ok()) return StoreFailure("SetPasswordHash", drop.status());
     drop->BindInt(1, user_id);
-    if (Status s = drop->Run(); !s.ok()) return Internal("SetPasswordHash", s);
-    if (Status s = txn.Commit(); !s.ok()) return Internal("SetPasswordHash", s);
+    if (Status s = drop->Run(); !s.ok()) return StoreFailure("SetPasswordHash", s);
+    if (Status s = txn.Commit(); !s.ok()) return StoreFailure("SetPasswordHash", s);
     return Status::Ok();
   });
 }
@@ -121,7 +121,7 @@ Status SqlStore::SetAdmin(int64_t user_id, bool is_admin) {
   return WithWriter("SetAdmin", [&](Db& db) -> Status {
     Result<Statement> stmt =
         db.Prepare("UPDATE users SET is_admin = ?2 WHERE id = ?1 RETURNING id");
-    if (!stmt.ok()) return Internal("SetAdmin", stmt.status());
+    if (!stmt.ok()) return StoreFailure("SetAdmin", stmt.status());
     stmt->BindInt(1, user_id);
     stmt->BindInt(2, is_admin ? 1 : 0);
     Result<bool> touched = RunReturning("SetAdmin", *stmt);
@@ -133,9 +133,9 @@ Status SqlStore::SetAdmin(int64_t user_id, bool is_admin) {
 Result<bool> SqlStore::HasAdmin() {
   return WithReader("HasAdmin", [&](Db& db) -> Result<bool> {
     Result<Statement> stmt = db.Prepare("SELECT EXISTS (SELECT 1 FROM users WHERE is_admin != 0)");
-    if (!stmt.ok()) return Internal("HasAdmin", stmt.status());
+    if (!stmt.ok()) return StoreFailure("HasAdmin", stmt.status());
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("HasAdmin", row.status());
+    if (!row.ok()) return StoreFailure("HasAdmin", row.status());
     return *row && stmt->ColumnInt(0) != 0;
   });
 }
@@ -144,13 +144,13 @@ Result<std::vector<int64_t>> SqlStore::UserIdsAfter(int64_t after_id, int limit)
   if (limit <= 0) return std::vector<int64_t>();
   return WithReader("UserIdsAfter", [&](Db& db) -> Result<std::vector<int64_t>> {
     Result<Statement> stmt = db.Prepare("SELECT id FROM users WHERE id > ?1 ORDER BY id LIMIT ?2");
-    if (!stmt.ok()) return Internal("UserIdsAfter", stmt.status());
+    if (!stmt.ok()) return StoreFailure("UserIdsAfter", stmt.status());
     stmt->BindInt(1, after_id);
     stmt->BindInt(2, limit);
     std::vector<int64_t> ids;
     for (;;) {
       Result<bool> row = stmt->Step();
-      if (!row.ok()) return Internal("UserIdsAfter", row.status());
+      if (!row.ok()) return StoreFailure("UserIdsAfter", row.status());
       if (!*row) return ids;
       ids.push_back(stmt->ColumnInt(0));
     }
@@ -164,7 +164,7 @@ Result<Device> SqlStore::CreateDevice(const NewDevice& device) {
     Result<Statement> stmt = db.Prepare(
         "INSERT INTO devices (user_id, name, token_hash, created_at, last_seen_at, expires_at) "
         "VALUES (?1, ?2, ?3, ?4, ?4, ?5) RETURNING id");
-    if (!stmt.ok()) return Internal("CreateDevice", stmt.status());
+    if (!stmt.ok()) return StoreFailure("CreateDevice", stmt.status());
     stmt->BindInt(1, device.user_id);
     stmt->BindText(2, device.name);
     stmt->BindBlob(3, device.token_hash);
@@ -174,12 +174,12 @@ Result<Device> SqlStore::CreateDevice(const NewDevice& device) {
     if (!row.ok()) {
       if (stmt->IsUniqueViolation()) return Status(Code::kConflict, "token hash already in use");
       if (stmt->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such user");
-      return Internal("CreateDevice", row.status());
+      return StoreFailure("CreateDevice", row.status());
     }
     Device created{
         0, device.user_id, device.name, device.created_at, device.created_at, device.expires_at};
     created.id = stmt->ColumnInt(0);
-    if (Status s = stmt->Run(); !s.ok()) return Internal("CreateDevice", s);
+    if (Status s = stmt->Run(); !s.ok()) return StoreFailure("CreateDevice", s);
     return created;
   });
 }
@@ -189,11 +189,11 @@ Result<Device> SqlStore::FindDeviceByTokenHash(std::string_view token_hash, int6
     Result<Statement> stmt = db.Prepare("SELECT " PARLEY_DEVICE_COLUMNS
                                         " FROM devices WHERE token_hash = ?1 AND revoked = 0 "
                                         "AND expires_at > ?2");
-    if (!stmt.ok()) return Internal("FindDeviceByTokenHash", stmt.status());
+    if (!stmt.ok()) return StoreFailure("FindDeviceByTokenHash", stmt.status());
     stmt->BindBlob(1, token_hash);
     stmt->BindInt(2, now);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("FindDeviceByTokenHash", row.status());
+    if (!row.ok()) return StoreFailure("FindDeviceByTokenHash", row.status());
     if (!*row) return Status(Code::kNotFound, "no such device");
     return ReadDevice(*stmt);
   });
@@ -204,7 +204,7 @@ Result<std::vector<Device>> SqlStore::ListDevices(int64_t user_id, int64_t now) 
     Result<Statement> stmt = db.Prepare("SELECT " PARLEY_DEVICE_COLUMNS
                                         " FROM devices WHERE user_id = ?1 AND revoked = 0 "
                                         "AND expires_at > ?2 ORDER BY created_at DESC, id DESC");
-    if (!stmt.ok()) return Internal("ListDevices", stmt.status());
+    if (!stmt.ok()) return StoreFailure("ListDevices", stmt.status());
     stmt->BindInt(1, user_id);
     stmt->BindInt(2, now);
     return ReadAll("ListDevices", *stmt, &ReadDevice);
@@ -216,7 +216,7 @@ Status SqlStore::RevokeDevice(int64_t user_id, int64_t device_id) {
     Result<Statement> stmt = db.Prepare(
         "UPDATE devices SET revoked = 1 WHERE id = ?2 AND user_id = ?1 AND revoked = 0 "
         "RETURNING id");
-    if (!stmt.ok()) return Internal("RevokeDevice", stmt.status());
+    if (!stmt.ok()) return StoreFailure("RevokeDevice", stmt.status());
     stmt->BindInt(1, user_id);
     stmt->BindInt(2, device_id);
     Result<bool> touched = RunReturning("RevokeDevice", *stmt);
@@ -229,10 +229,10 @@ Status SqlStore::RevokeOtherDevices(int64_t user_id, int64_t keep_device_id) {
   return WithWriter("RevokeOtherDevices", [&](Db& db) -> Status {
     Result<Statement> stmt = db.Prepare(
         "UPDATE devices SET revoked = 1 WHERE user_id = ?1 AND id != ?2 AND revoked = 0");
-    if (!stmt.ok()) return Internal("RevokeOtherDevices", stmt.status());
+    if (!stmt.ok()) return StoreFailure("RevokeOtherDevices", stmt.status());
     stmt->BindInt(1, user_id);
     stmt->BindInt(2, keep_device_id);
-    if (Status s = stmt->Run(); !s.ok()) return Internal("RevokeOtherDevices", s);
+    if (Status s = stmt->Run(); !s.ok()) return StoreFailure("RevokeOtherDevices", s);
     return Status::Ok();
   });
 }
@@ -243,7 +243,7 @@ Status SqlStore::TouchDevice(int64_t device_id, int64_t now) {
     Result<Statement> stmt = db.Prepare(
         "UPDATE devices SET last_seen_at = CASE WHEN last_seen_at > ?2 THEN last_seen_at "
         "ELSE ?2 END WHERE id = ?1 RETURNING id");
-    if (!stmt.ok()) return Internal("TouchDevice", stmt.status());
+    if (!stmt.ok()) return StoreFailure("TouchDevice", stmt.status());
     stmt->BindInt(1, device_id);
     stmt->BindInt(2, now);
     Result<bool> touched = RunReturning("TouchDevice", *stmt);

@@ -161,7 +161,9 @@ class SqlStore : public Store {
   // Runs fn(writer) under write_mu_; refuses (kInternal) when called from inside Write().
   template <typename Fn>
   std::invoke_result_t<Fn, Db&> WithWriter(std::string_view op, Fn&& fn);
-  // Runs fn(reader) on a pooled read connection.
+  // Runs fn(reader) on a pooled read connection; once more if it failed kUnavailable (a pooled
+  // connection found dead, say after a database restart, reconnects on the second try: a read
+  // is safe to repeat).
   template <typename Fn>
   std::invoke_result_t<Fn, Db&> WithReader(std::string_view op, Fn&& fn);
 
@@ -212,10 +214,16 @@ template <typename Fn>
 std::invoke_result_t<Fn, Db&> SqlStore::WithReader(std::string_view op, Fn&& fn) {
   using R = std::invoke_result_t<Fn, Db&>;
   Result<ConnectionPool::Lease> lease = readers_.Acquire();
-  if (!lease.ok()) {
-    return R(
-        Status(Code::kInternal, "store: " + std::string(op) + ": " + lease.status().message()));
-  }
+  if (!lease.ok()) return R(DbFailure("store: " + std::string(op), lease.status()));
+  R result = fn(lease->db());
+  const Code code = [&] {
+    if constexpr (std::is_same_v<R, Status>) {
+      return result.code();
+    } else {
+      return result.ok() ? Code::kOk : result.status().code();
+    }
+  }();
+  if (code != Code::kUnavailable) return result;
   return fn(lease->db());
 }
 

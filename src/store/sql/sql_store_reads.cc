@@ -30,11 +30,11 @@ Result<std::optional<Member>> SqlStore::FindMember(int64_t conversation_id, int6
     Result<Statement> stmt =
         db.Prepare("SELECT " PARLEY_MEMBER_COLUMNS
                    " FROM members WHERE conversation_id = ?1 AND user_id = ?2");
-    if (!stmt.ok()) return Internal("FindMember", stmt.status());
+    if (!stmt.ok()) return StoreFailure("FindMember", stmt.status());
     stmt->BindInt(1, conversation_id);
     stmt->BindInt(2, user_id);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("FindMember", row.status());
+    if (!row.ok()) return StoreFailure("FindMember", row.status());
     if (!*row) return R();
     return R(ReadMember(*stmt));
   });
@@ -47,7 +47,7 @@ Result<std::vector<Message>> SqlStore::MessagesAfter(int64_t conversation_id, in
     Result<Statement> stmt = db.Prepare("SELECT " PARLEY_MESSAGE_COLUMNS
                                         " FROM messages WHERE conversation_id = ?1 AND seq > ?2 "
                                         "ORDER BY seq LIMIT ?3");
-    if (!stmt.ok()) return Internal("MessagesAfter", stmt.status());
+    if (!stmt.ok()) return StoreFailure("MessagesAfter", stmt.status());
     stmt->BindInt(1, conversation_id);
     stmt->BindInt(2, after_seq);
     stmt->BindInt(3, limit);
@@ -62,11 +62,11 @@ Result<std::vector<Message>> SqlStore::MessagesInRanges(std::span<const SeqRange
   constexpr std::string_view kOp = "MessagesInRanges";
   return WithReader(kOp, [&](Db& db) -> Result<std::vector<Message>> {
     Transaction txn(db);
-    if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) return Internal(kOp, s);
+    if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) return StoreFailure(kOp, s);
     Result<Statement> stmt = db.Prepare("SELECT " PARLEY_MESSAGE_COLUMNS
                                         " FROM messages WHERE conversation_id = ?1 AND seq > ?2 "
                                         "AND seq <= ?3 ORDER BY seq LIMIT ?4");
-    if (!stmt.ok()) return Internal(kOp, stmt.status());
+    if (!stmt.ok()) return StoreFailure(kOp, stmt.status());
     std::vector<Message> messages;
     for (const SeqRange& range : ranges) {
       const int64_t room = max_messages - static_cast<int64_t>(messages.size());
@@ -78,7 +78,7 @@ Result<std::vector<Message>> SqlStore::MessagesInRanges(std::span<const SeqRange
       stmt->BindInt(4, room);
       for (;;) {
         Result<bool> row = stmt->Step();
-        if (!row.ok()) return Internal(kOp, row.status());
+        if (!row.ok()) return StoreFailure(kOp, row.status());
         if (!*row) break;
         messages.push_back(ReadMessage(*stmt, 0));
       }
@@ -86,7 +86,7 @@ Result<std::vector<Message>> SqlStore::MessagesInRanges(std::span<const SeqRange
     stmt->Reset();
     if (Status s = FillMedia(kOp, db, messages); !s.ok()) return s;
     if (Status s = FillQuotesAndReactions(kOp, db, messages); !s.ok()) return s;
-    if (Status s = txn.Commit(); !s.ok()) return Internal(kOp, s);
+    if (Status s = txn.Commit(); !s.ok()) return StoreFailure(kOp, s);
     return messages;
   });
 }
@@ -99,7 +99,7 @@ Result<std::vector<Message>> SqlStore::MessagesBefore(int64_t conversation_id, i
     Result<Statement> stmt = db.Prepare("SELECT " PARLEY_MESSAGE_COLUMNS
                                         " FROM messages WHERE conversation_id = ?1 AND seq < ?2 "
                                         "ORDER BY seq DESC LIMIT ?3");
-    if (!stmt.ok()) return Internal("MessagesBefore", stmt.status());
+    if (!stmt.ok()) return StoreFailure("MessagesBefore", stmt.status());
     stmt->BindInt(1, conversation_id);
     stmt->BindInt(2, before_seq);
     stmt->BindInt(3, limit);
@@ -124,7 +124,7 @@ Result<std::vector<ConversationSummary>> SqlStore::ReadConversationList(int64_t 
     // snapshot.
     Transaction txn(db);
     if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) {
-      return Internal("ListConversations", s);
+      return StoreFailure("ListConversations", s);
     }
     Result<std::vector<ConversationSummary>> summaries =
         ListConversationsOn(db, user_id, with_last_messages);
@@ -134,7 +134,7 @@ Result<std::vector<ConversationSummary>> SqlStore::ReadConversationList(int64_t 
     if (with_last_messages) {
       if (Status s = FillLastMessageExtras(db, user_id, *summaries); !s.ok()) return s;
     }
-    if (Status s = txn.Commit(); !s.ok()) return Internal("ListConversations", s);
+    if (Status s = txn.Commit(); !s.ok()) return StoreFailure("ListConversations", s);
     return summaries;
   });
 }
@@ -166,20 +166,20 @@ Result<std::vector<ConversationSummary>> SqlStore::ListConversationsOn(Db& db, i
       "WHERE m.user_id = ?1 "
       "ORDER BY c.last_activity_at DESC, c.id DESC";
   Result<Statement> stmt = db.Prepare(with_last_messages ? kWithLastMessages : kStates);
-  if (!stmt.ok()) return Internal("ListConversations", stmt.status());
+  if (!stmt.ok()) return StoreFailure("ListConversations", stmt.status());
   stmt->BindInt(1, user_id);
   // Summaries are large: counted first, so that thousands are built in place, never moved.
   Result<Statement> count = db.Prepare("SELECT count(*) FROM members WHERE user_id = ?1");
-  if (!count.ok()) return Internal("ListConversations", count.status());
+  if (!count.ok()) return StoreFailure("ListConversations", count.status());
   count->BindInt(1, user_id);
   Result<bool> counted = count->Step();
-  if (!counted.ok()) return Internal("ListConversations", counted.status());
+  if (!counted.ok()) return StoreFailure("ListConversations", counted.status());
   std::vector<ConversationSummary> summaries;
   summaries.reserve(*counted ? static_cast<size_t>(count->ColumnInt(0)) : 0);
   count->Reset();
   for (;;) {
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("ListConversations", row.status());
+    if (!row.ok()) return StoreFailure("ListConversations", row.status());
     if (!*row) return summaries;
     ConversationSummary& summary = summaries.emplace_back();
     ReadSummaryState(*stmt, user_id, summary);
@@ -224,11 +224,11 @@ Status SqlStore::FillLastMessageExtras(Db& db, int64_t user_id,
       "FROM members AS m JOIN conversations AS c ON c.id = m.conversation_id "
       "JOIN reactions AS r ON r.conversation_id = c.id AND r.seq = c.last_content_seq "
       "WHERE m.user_id = ?1 ORDER BY r.conversation_id, r.created_at, r.user_id");
-  if (!stmt.ok()) return Internal("ListConversations", stmt.status());
+  if (!stmt.ok()) return StoreFailure("ListConversations", stmt.status());
   stmt->BindInt(1, user_id);
   for (;;) {
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("ListConversations", row.status());
+    if (!row.ok()) return StoreFailure("ListConversations", row.status());
     if (!*row) return Status::Ok();
     auto it = last_of.find(stmt->ColumnInt(0));
     // Not listed: a last message from before the user joined.
@@ -252,11 +252,11 @@ Status SqlStore::FillOthers(Db& db, int64_t user_id, std::vector<ConversationSum
       "JOIN members AS o ON o.conversation_id = m.conversation_id "
       "WHERE m.user_id = ?1 AND c.kind != 2 AND o.user_id != ?1 "
       "ORDER BY o.conversation_id, o.user_id");
-  if (!stmt.ok()) return Internal("ListConversations", stmt.status());
+  if (!stmt.ok()) return StoreFailure("ListConversations", stmt.status());
   stmt->BindInt(1, user_id);
   for (;;) {
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("ListConversations", row.status());
+    if (!row.ok()) return StoreFailure("ListConversations", row.status());
     if (!*row) return Status::Ok();
     auto it = index_of.find(stmt->ColumnInt(0));
     if (it == index_of.end()) continue;  // not asked for (ReadSyncStates)
@@ -280,11 +280,11 @@ Status SqlStore::FillGroupCounts(Db& db, int64_t user_id,
       "FROM members AS m JOIN conversations AS c ON c.id = m.conversation_id "
       "JOIN members AS o ON o.conversation_id = m.conversation_id "
       "WHERE m.user_id = ?1 AND c.kind = 2 GROUP BY c.id");
-  if (!stmt.ok()) return Internal("ListConversations", stmt.status());
+  if (!stmt.ok()) return StoreFailure("ListConversations", stmt.status());
   stmt->BindInt(1, user_id);
   for (;;) {
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("ListConversations", row.status());
+    if (!row.ok()) return StoreFailure("ListConversations", row.status());
     if (!*row) return Status::Ok();
     auto it = index_of.find(stmt->ColumnInt(0));
     if (it == index_of.end()) continue;  // not asked for (ReadSyncStates)

@@ -24,7 +24,7 @@ Result<int64_t> SqlWriteTxn::LockRules(RulesLock mode) {
     const std::string query =
         "SELECT version FROM rules_clock WHERE id = 1" + std::string(db_.RowLockClause(lock));
     Result<int64_t> version = db_.QueryInt(query);
-    if (!version.ok()) return Internal("LockRules", version.status());
+    if (!version.ok()) return StoreFailure("LockRules", version.status());
     return *version;
   });
 }
@@ -33,11 +33,11 @@ Status SqlWriteTxn::BumpRules() {
   Result<bool> bumped = Guarded<bool>([&]() -> Result<bool> {
     Result<Statement> bump =
         db_.Prepare("UPDATE rules_clock SET version = version + 1 WHERE id = 1 RETURNING 1");
-    if (!bump.ok()) return Internal("BumpRules", bump.status());
+    if (!bump.ok()) return StoreFailure("BumpRules", bump.status());
     Result<bool> row = bump->Step();
-    if (!row.ok()) return Internal("BumpRules", row.status());
-    if (!*row) return Internal("BumpRules", Status(Code::kInternal, "no rules clock"));
-    if (Status s = bump->Run(); !s.ok()) return Internal("BumpRules", s);
+    if (!row.ok()) return StoreFailure("BumpRules", row.status());
+    if (!*row) return StoreFailure("BumpRules", Status(Code::kInternal, "no rules clock"));
+    if (Status s = bump->Run(); !s.ok()) return StoreFailure("BumpRules", s);
     return true;
   });
   return bumped.status();
@@ -72,10 +72,10 @@ Result<int64_t> SqlWriteTxn::FindOrCreateKeyed(std::string_view op, Conversation
 
 Result<int64_t> SqlWriteTxn::FindKeyed(const std::string& key) {
   Result<Statement> stmt = db_.Prepare("SELECT id FROM conversations WHERE direct_key = ?1");
-  if (!stmt.ok()) return Internal("FindConversation", stmt.status());
+  if (!stmt.ok()) return StoreFailure("FindConversation", stmt.status());
   stmt->BindText(1, key);
   Result<bool> row = stmt->Step();
-  if (!row.ok()) return Internal("FindConversation", row.status());
+  if (!row.ok()) return StoreFailure("FindConversation", row.status());
   if (!*row) return Status(Code::kNotFound, "no direct conversation yet");
   return stmt->ColumnInt(0);
 }
@@ -88,29 +88,29 @@ Result<int64_t> SqlWriteTxn::CreateKeyed(std::string_view op, ConversationKind k
   Result<Statement> insert = db_.Prepare(
       "INSERT INTO conversations (kind, direct_key, created_at, last_activity_at) "
       "VALUES (?1, ?2, ?3, ?3) RETURNING id");
-  if (!insert.ok()) return Internal(op, insert.status());
+  if (!insert.ok()) return StoreFailure(op, insert.status());
   insert->BindInt(1, static_cast<int64_t>(kind));
   insert->BindText(2, key);
   insert->BindInt(3, now);
   Result<bool> row = insert->Step();
   if (!row.ok()) {
     if (insert->IsUniqueViolation()) return Status(Code::kConflict, "conversation exists");
-    return Internal(op, row.status());
+    return StoreFailure(op, row.status());
   }
-  if (!*row) return Internal(op, Status(Code::kInternal, "no id returned"));
+  if (!*row) return StoreFailure(op, Status(Code::kInternal, "no id returned"));
   const int64_t id = insert->ColumnInt(0);
-  if (Status s = insert->Run(); !s.ok()) return Internal(op, s);
+  if (Status s = insert->Run(); !s.ok()) return StoreFailure(op, s);
 
   for (int64_t user_id : members) {
     Result<Statement> member = db_.Prepare(
         "INSERT INTO members (conversation_id, user_id, joined_at) VALUES (?1, ?2, ?3)");
-    if (!member.ok()) return Internal(op, member.status());
+    if (!member.ok()) return StoreFailure(op, member.status());
     member->BindInt(1, id);
     member->BindInt(2, user_id);
     member->BindInt(3, now);
     if (Status s = member->Run(); !s.ok()) {
       if (member->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such user");
-      return Internal(op, s);
+      return StoreFailure(op, s);
     }
   }
   return id;
@@ -120,10 +120,10 @@ Result<int64_t> SqlWriteTxn::CreateKeyed(std::string_view op, ConversationKind k
 
 Result<bool> SqlWriteTxn::ConversationExists(std::string_view op, int64_t conversation_id) {
   Result<Statement> stmt = db_.Prepare("SELECT 1 FROM conversations WHERE id = ?1");
-  if (!stmt.ok()) return Internal(op, stmt.status());
+  if (!stmt.ok()) return StoreFailure(op, stmt.status());
   stmt->BindInt(1, conversation_id);
   Result<bool> row = stmt->Step();
-  if (!row.ok()) return Internal(op, row.status());
+  if (!row.ok()) return StoreFailure(op, row.status());
   return *row;
 }
 
@@ -132,7 +132,7 @@ Result<std::vector<Member>> SqlWriteTxn::Members(int64_t conversation_id) {
     Result<Statement> stmt = db_.Prepare("SELECT " PARLEY_MEMBER_COLUMNS
                                          " FROM members WHERE conversation_id = ?1 "
                                          "ORDER BY user_id");
-    if (!stmt.ok()) return Internal("Members", stmt.status());
+    if (!stmt.ok()) return StoreFailure("Members", stmt.status());
     stmt->BindInt(1, conversation_id);
     Result<std::vector<Member>> members = ReadAll("Members", *stmt, &ReadMember);
     if (!members.ok() || !members->empty()) return members;
@@ -150,11 +150,11 @@ Result<std::optional<Message>> SqlWriteTxn::FindByClientId(int64_t sender_id,
   return Guarded<R>([&]() -> Result<R> {
     Result<Statement> stmt = db_.Prepare("SELECT " PARLEY_MESSAGE_COLUMNS
                                          " FROM messages WHERE sender_id = ?1 AND client_id = ?2");
-    if (!stmt.ok()) return Internal("FindByClientId", stmt.status());
+    if (!stmt.ok()) return StoreFailure("FindByClientId", stmt.status());
     stmt->BindInt(1, sender_id);
     stmt->BindText(2, client_id);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("FindByClientId", row.status());
+    if (!row.ok()) return StoreFailure("FindByClientId", row.status());
     if (!*row) return R();
     Message message = ReadMessage(*stmt);
     if (Status s = FillMedia("FindByClientId", db_, message); !s.ok()) return s;
@@ -182,22 +182,22 @@ Result<Message> SqlWriteTxn::AppendRow(Message message) {
       "last_activity_at = CASE WHEN ?3 = 1 AND ?2 > last_activity_at THEN ?2 "
       "ELSE last_activity_at END, "
       "changed = ?4 WHERE id = ?1 RETURNING last_seq, content_count");
-  if (!bump.ok()) return Internal(kOp, bump.status());
+  if (!bump.ok()) return StoreFailure(kOp, bump.status());
   bump->BindInt(1, message.conversation_id);
   bump->BindInt(2, message.created_at);
   bump->BindInt(3, content ? 1 : 0);
   bump->BindInt(4, *stamp);
   Result<bool> row = bump->Step();
-  if (!row.ok()) return Internal(kOp, row.status());
+  if (!row.ok()) return StoreFailure(kOp, row.status());
   if (!*row) return Status(Code::kNotFound, "no such conversation");
   message.seq = bump->ColumnInt(0);
   const int64_t content_count = bump->ColumnInt(1);
-  if (Status s = bump->Run(); !s.ok()) return Internal(kOp, s);
+  if (Status s = bump->Run(); !s.ok()) return StoreFailure(kOp, s);
 
   Result<Statement> insert = db_.Prepare(
       "INSERT INTO messages (" PARLEY_MESSAGE_COLUMNS
       ", content_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15, ?14)");
-  if (!insert.ok()) return Internal(kOp, insert.status());
+  if (!insert.ok()) return StoreFailure(kOp, insert.status());
   insert->BindInt(1, message.conversation_id);
   insert->BindInt(2, message.seq);
   insert->BindInt(3, message.sender_id);
@@ -218,7 +218,7 @@ Result<Message> SqlWriteTxn::AppendRow(Message message) {
       return Status(Code::kConflict, "client id already used by this sender");
     }
     if (insert->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such sender");
-    return Internal(kOp, s);
+    return StoreFailure(kOp, s);
   }
   if (message.kind == MessageKind::kText || message.kind == MessageKind::kSticker) {
     if (Status s = QueueForSearch(kOp, message.conversation_id, message.seq); !s.ok()) return s;
@@ -235,12 +235,12 @@ Result<int64_t> SqlWriteTxn::SyncStamp(std::string_view op) {
   if (sync_stamp_ != 0) return sync_stamp_;
   Result<Statement> bump =
       db_.Prepare("UPDATE sync_clock SET version = version + 1 RETURNING version");
-  if (!bump.ok()) return Internal(op, bump.status());
+  if (!bump.ok()) return StoreFailure(op, bump.status());
   Result<bool> row = bump->Step();
-  if (!row.ok()) return Internal(op, row.status());
-  if (!*row) return Internal(op, Status(Code::kInternal, "no sync clock"));
+  if (!row.ok()) return StoreFailure(op, row.status());
+  if (!*row) return StoreFailure(op, Status(Code::kInternal, "no sync clock"));
   const int64_t stamp = bump->ColumnInt(0);
-  if (Status s = bump->Run(); !s.ok()) return Internal(op, s);
+  if (Status s = bump->Run(); !s.ok()) return StoreFailure(op, s);
   sync_stamp_ = stamp;
   return stamp;
 }
@@ -256,18 +256,18 @@ Result<CursorAdvance> SqlWriteTxn::AdvanceCursors(int64_t conversation_id, int64
                     "(SELECT kind FROM conversations WHERE id = ?1), "
                     "(SELECT changed FROM conversations WHERE id = ?1) "
                     "FROM members WHERE conversation_id = ?1 AND user_id = ?2");
-    if (!current.ok()) return Internal("AdvanceCursors", current.status());
+    if (!current.ok()) return StoreFailure("AdvanceCursors", current.status());
     current->BindInt(1, conversation_id);
     current->BindInt(2, user_id);
     Result<bool> row = current->Step();
-    if (!row.ok()) return Internal("AdvanceCursors", row.status());
+    if (!row.ok()) return StoreFailure("AdvanceCursors", row.status());
     if (!*row) return Status(Code::kNotFound, "not a member of this conversation");
     CursorAdvance advance{ReadMember(*current), false};
     const int64_t last_seq = current->ColumnInt(kMemberColumnCount);
     const bool group = current->ColumnInt(kMemberColumnCount + 1) ==
                        static_cast<int64_t>(ConversationKind::kGroup);
     const int64_t conversation_stamp = current->ColumnInt(kMemberColumnCount + 2);
-    if (Status s = current->Run(); !s.ok()) return Internal("AdvanceCursors", s);
+    if (Status s = current->Run(); !s.ok()) return StoreFailure("AdvanceCursors", s);
 
     Member& member = advance.member;
     const int64_t read = std::max(member.read_seq, std::min(read_seq, last_seq));
@@ -281,22 +281,22 @@ Result<CursorAdvance> SqlWriteTxn::AdvanceCursors(int64_t conversation_id, int64
     Result<Statement> update = db_.Prepare(
         "UPDATE members SET delivered_seq = ?3, read_seq = ?4, changed = ?5 "
         "WHERE conversation_id = ?1 AND user_id = ?2");
-    if (!update.ok()) return Internal("AdvanceCursors", update.status());
+    if (!update.ok()) return StoreFailure("AdvanceCursors", update.status());
     update->BindInt(1, conversation_id);
     update->BindInt(2, user_id);
     update->BindInt(3, delivered);
     update->BindInt(4, read);
     update->BindInt(5, *stamp);
-    if (Status s = update->Run(); !s.ok()) return Internal("AdvanceCursors", s);
+    if (Status s = update->Run(); !s.ok()) return StoreFailure("AdvanceCursors", s);
     // What the other members see of it: a direct member's cursors, a group member reaching
     // last_seq (read_by). A message of this transaction may have stamped it already.
     const bool seen_by_others = !group || (member.read_seq < last_seq && read >= last_seq);
     if (seen_by_others && conversation_stamp != *stamp) {
       Result<Statement> seen = db_.Prepare("UPDATE conversations SET changed = ?2 WHERE id = ?1");
-      if (!seen.ok()) return Internal("AdvanceCursors", seen.status());
+      if (!seen.ok()) return StoreFailure("AdvanceCursors", seen.status());
       seen->BindInt(1, conversation_id);
       seen->BindInt(2, *stamp);
-      if (Status s = seen->Run(); !s.ok()) return Internal("AdvanceCursors", s);
+      if (Status s = seen->Run(); !s.ok()) return StoreFailure("AdvanceCursors", s);
     }
     member.delivered_seq = delivered;
     member.read_seq = read;
@@ -326,11 +326,11 @@ Result<bool> SqlWriteTxn::Exists(std::string_view op, std::string_view sql, int6
                                  int64_t second) {
   return Guarded<bool>([&]() -> Result<bool> {
     Result<Statement> stmt = db_.Prepare(sql);
-    if (!stmt.ok()) return Internal(op, stmt.status());
+    if (!stmt.ok()) return StoreFailure(op, stmt.status());
     stmt->BindInt(1, first);
     stmt->BindInt(2, second);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal(op, row.status());
+    if (!row.ok()) return StoreFailure(op, row.status());
     return *row;
   });
 }
@@ -339,10 +339,10 @@ Result<ConversationKind> SqlWriteTxn::KindOf(int64_t conversation_id) {
   return Guarded<ConversationKind>([&]() -> Result<ConversationKind> {
     Result<Statement> stmt =
         db_.Prepare("SELECT kind FROM conversations WHERE id = ?1 AND deleted = 0");
-    if (!stmt.ok()) return Internal("KindOf", stmt.status());
+    if (!stmt.ok()) return StoreFailure("KindOf", stmt.status());
     stmt->BindInt(1, conversation_id);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("KindOf", row.status());
+    if (!row.ok()) return StoreFailure("KindOf", row.status());
     if (!*row) return Status(Code::kNotFound, "no such conversation");
     return static_cast<ConversationKind>(stmt->ColumnInt(0));
   });
@@ -363,12 +363,12 @@ Result<std::vector<int64_t>> SqlWriteTxn::BlockPeers(int64_t user_id) {
     Result<Statement> stmt = db_.Prepare(
         "SELECT blocked_id FROM blocks WHERE blocker_id = ?1 UNION "
         "SELECT blocker_id FROM blocks WHERE blocked_id = ?1 ORDER BY 1");
-    if (!stmt.ok()) return Internal("BlockPeers", stmt.status());
+    if (!stmt.ok()) return StoreFailure("BlockPeers", stmt.status());
     stmt->BindInt(1, user_id);
     std::vector<int64_t> ids;
     for (;;) {
       Result<bool> row = stmt->Step();
-      if (!row.ok()) return Internal("BlockPeers", row.status());
+      if (!row.ok()) return StoreFailure("BlockPeers", row.status());
       if (!*row) return ids;
       ids.push_back(stmt->ColumnInt(0));
     }

@@ -194,13 +194,13 @@ inline Result<T> SqlWriteTxn::Guarded(Fn&& fn) {
 
 template <typename T, typename Fn>
 inline Result<T> SqlWriteTxn::InSavepoint(std::string_view op, Fn&& fn) {
-  if (Status s = RunSql("SAVEPOINT write_step"); !s.ok()) return Internal(op, s);
+  if (Status s = RunSql("SAVEPOINT write_step"); !s.ok()) return StoreFailure(op, s);
   Result<T> result = fn();
   if (!result.ok()) {
     // ROLLBACK TO keeps the savepoint open; RELEASE below ends it either way.
-    if (Status s = RunSql("ROLLBACK TO write_step"); !s.ok()) return Internal(op, s);
+    if (Status s = RunSql("ROLLBACK TO write_step"); !s.ok()) return StoreFailure(op, s);
   }
-  if (Status s = RunSql("RELEASE write_step"); !s.ok()) return Internal(op, s);
+  if (Status s = RunSql("RELEASE write_step"); !s.ok()) return StoreFailure(op, s);
   return result;
 }
 

@@ -18,11 +18,11 @@ Result<std::optional<Message>> SqlWriteTxn::FindMessage(int64_t conversation_id,
   return Guarded<R>([&]() -> Result<R> {
     Result<Statement> stmt = db_.Prepare("SELECT " PARLEY_MESSAGE_COLUMNS
                                          " FROM messages WHERE conversation_id = ?1 AND seq = ?2");
-    if (!stmt.ok()) return Internal("FindMessage", stmt.status());
+    if (!stmt.ok()) return StoreFailure("FindMessage", stmt.status());
     stmt->BindInt(1, conversation_id);
     stmt->BindInt(2, seq);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("FindMessage", row.status());
+    if (!row.ok()) return StoreFailure("FindMessage", row.status());
     if (!*row) return R();
     return R(ReadMessage(*stmt));
   });
@@ -36,16 +36,16 @@ Status SqlWriteTxn::EditMessage(int64_t conversation_id, int64_t seq, std::strin
       Result<Statement> stmt = db_.Prepare(
           "UPDATE messages SET text = ?3, edited_at = ?4 "
           "WHERE conversation_id = ?1 AND seq = ?2 RETURNING kind");
-      if (!stmt.ok()) return Internal(kOp, stmt.status());
+      if (!stmt.ok()) return StoreFailure(kOp, stmt.status());
       stmt->BindInt(1, conversation_id);
       stmt->BindInt(2, seq);
       stmt->BindText(3, text);
       stmt->BindInt(4, edited_at);
       Result<bool> row = stmt->Step();
-      if (!row.ok()) return Internal(kOp, row.status());
+      if (!row.ok()) return StoreFailure(kOp, row.status());
       if (!*row) return Status(Code::kNotFound, "no such message");
       const bool text_kind = static_cast<MessageKind>(stmt->ColumnInt(0)) == MessageKind::kText;
-      if (Status s = stmt->Run(); !s.ok()) return Internal(kOp, s);
+      if (Status s = stmt->Run(); !s.ok()) return StoreFailure(kOp, s);
       if (!text_kind) return 1;
       if (Status s = QueueForSearch(kOp, conversation_id, seq); !s.ok()) return s;
       return 1;
@@ -60,21 +60,21 @@ Status SqlWriteTxn::EditMessage(int64_t conversation_id, int64_t seq, std::strin
 Status SqlWriteTxn::UnlinkMedia(std::string_view op, int64_t conversation_id, int64_t seq) {
   Result<Statement> unlink = db_.Prepare(
       "DELETE FROM media_refs WHERE conversation_id = ?1 AND seq = ?2 RETURNING media_id");
-  if (!unlink.ok()) return Internal(op, unlink.status());
+  if (!unlink.ok()) return StoreFailure(op, unlink.status());
   unlink->BindInt(1, conversation_id);
   unlink->BindInt(2, seq);
   Result<bool> row = unlink->Step();
-  if (!row.ok()) return Internal(op, row.status());
+  if (!row.ok()) return StoreFailure(op, row.status());
   if (!*row) return Status::Ok();
   const std::string media_id = unlink->ColumnText(0);
-  if (Status s = unlink->Run(); !s.ok()) return Internal(op, s);
+  if (Status s = unlink->Run(); !s.ok()) return StoreFailure(op, s);
   Result<Statement> orphan = db_.Prepare(
       "UPDATE media SET attached_at = 0 WHERE id = ?1 AND is_public = 0 AND "
       "NOT EXISTS (SELECT 1 FROM media_refs WHERE media_id = ?1) AND "
       "NOT EXISTS (SELECT 1 FROM moment_media WHERE media_id = ?1)");
-  if (!orphan.ok()) return Internal(op, orphan.status());
+  if (!orphan.ok()) return StoreFailure(op, orphan.status());
   orphan->BindText(1, media_id);
-  if (Status s = orphan->Run(); !s.ok()) return Internal(op, s);
+  if (Status s = orphan->Run(); !s.ok()) return StoreFailure(op, s);
   return Status::Ok();
 }
 
@@ -112,12 +112,12 @@ Result<int64_t> SqlWriteTxn::ReactionCount(int64_t conversation_id, int64_t seq,
   return Guarded<int64_t>([&]() -> Result<int64_t> {
     Result<Statement> stmt = db_.Prepare(
         "SELECT count(*) FROM reactions WHERE conversation_id = ?1 AND seq = ?2 AND user_id = ?3");
-    if (!stmt.ok()) return Internal("ReactionCount", stmt.status());
+    if (!stmt.ok()) return StoreFailure("ReactionCount", stmt.status());
     stmt->BindInt(1, conversation_id);
     stmt->BindInt(2, seq);
     stmt->BindInt(3, user_id);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("ReactionCount", row.status());
+    if (!row.ok()) return StoreFailure("ReactionCount", row.status());
     return *row ? stmt->ColumnInt(0) : 0;
   });
 }
@@ -131,7 +131,7 @@ Result<bool> SqlWriteTxn::SetReaction(int64_t conversation_id, int64_t seq, int6
              "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING RETURNING 1"
            : "DELETE FROM reactions WHERE conversation_id = ?1 AND seq = ?2 AND user_id = ?3 "
              "AND emoji = ?4 RETURNING 1");
-    if (!stmt.ok()) return Internal(kOp, stmt.status());
+    if (!stmt.ok()) return StoreFailure(kOp, stmt.status());
     stmt->BindInt(1, conversation_id);
     stmt->BindInt(2, seq);
     stmt->BindInt(3, user_id);
@@ -140,19 +140,19 @@ Result<bool> SqlWriteTxn::SetReaction(int64_t conversation_id, int64_t seq, int6
     Result<bool> row = stmt->Step();
     if (!row.ok()) {
       if (stmt->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such message");
-      return Internal(kOp, row.status());
+      return StoreFailure(kOp, row.status());
     }
     const bool changed = *row;
-    if (Status s = stmt->Run(); !s.ok()) return Internal(kOp, s);
+    if (Status s = stmt->Run(); !s.ok()) return StoreFailure(kOp, s);
     return changed;
   });
 }
 
 Status SqlWriteTxn::QueueForSearch(std::string_view op, int64_t conversation_id, int64_t seq) {
   Result<Statement> stmt = db_.Prepare("INSERT INTO search_queue (message_key) VALUES (?1)");
-  if (!stmt.ok()) return Internal(op, stmt.status());
+  if (!stmt.ok()) return StoreFailure(op, stmt.status());
   stmt->BindInt(1, SearchRowid(conversation_id, seq));
-  if (Status s = stmt->Run(); !s.ok()) return Internal(op, s);
+  if (Status s = stmt->Run(); !s.ok()) return StoreFailure(op, s);
   return Status::Ok();
 }
 

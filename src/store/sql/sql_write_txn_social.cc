@@ -11,7 +11,7 @@ Result<int> SqlWriteTxn::Change(std::string_view op, std::string_view sql, int64
                                 int64_t second, std::optional<int64_t> third) {
   return Guarded<int>([&]() -> Result<int> {
     Result<Statement> stmt = db_.Prepare(sql);
-    if (!stmt.ok()) return Internal(op, stmt.status());
+    if (!stmt.ok()) return StoreFailure(op, stmt.status());
     stmt->BindInt(1, first);
     stmt->BindInt(2, second);
     if (third) stmt->BindInt(3, *third);
@@ -21,7 +21,7 @@ Result<int> SqlWriteTxn::Change(std::string_view op, std::string_view sql, int64
       if (!row.ok()) {
         if (stmt->IsUniqueViolation()) return Status(Code::kConflict, "already exists");
         if (stmt->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such user");
-        return Internal(op, row.status());
+        return StoreFailure(op, row.status());
       }
       if (!*row) return changed;
       ++changed;
@@ -32,10 +32,10 @@ Result<int> SqlWriteTxn::Change(std::string_view op, std::string_view sql, int64
 Result<User> SqlWriteTxn::FindUser(int64_t user_id) {
   return Guarded<User>([&]() -> Result<User> {
     Result<Statement> stmt = db_.Prepare("SELECT " PARLEY_USER_COLUMNS " FROM users WHERE id = ?1");
-    if (!stmt.ok()) return Internal("FindUser", stmt.status());
+    if (!stmt.ok()) return StoreFailure("FindUser", stmt.status());
     stmt->BindInt(1, user_id);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("FindUser", row.status());
+    if (!row.ok()) return StoreFailure("FindUser", row.status());
     if (!*row) return Status(Code::kNotFound, "no such user");
     return ReadUser(*stmt);
   });
@@ -47,11 +47,11 @@ Result<std::optional<FriendRequest>> SqlWriteTxn::FindFriendRequest(int64_t from
   return Guarded<R>([&]() -> Result<R> {
     Result<Statement> stmt = db_.Prepare(
         "SELECT note, created_at FROM friend_requests WHERE from_id = ?1 AND to_id = ?2");
-    if (!stmt.ok()) return Internal("FindFriendRequest", stmt.status());
+    if (!stmt.ok()) return StoreFailure("FindFriendRequest", stmt.status());
     stmt->BindInt(1, from_id);
     stmt->BindInt(2, to_id);
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("FindFriendRequest", row.status());
+    if (!row.ok()) return StoreFailure("FindFriendRequest", row.status());
     if (!*row) return R();
     return R(FriendRequest{from_id, to_id, stmt->ColumnText(0), stmt->ColumnInt(1)});
   });
@@ -61,7 +61,7 @@ Status SqlWriteTxn::AddFriendRequest(const FriendRequest& request) {
   Result<bool> done = Guarded<bool>([&]() -> Result<bool> {
     Result<Statement> stmt = db_.Prepare(
         "INSERT INTO friend_requests (from_id, to_id, note, created_at) VALUES (?1, ?2, ?3, ?4)");
-    if (!stmt.ok()) return Internal("AddFriendRequest", stmt.status());
+    if (!stmt.ok()) return StoreFailure("AddFriendRequest", stmt.status());
     stmt->BindInt(1, request.from_id);
     stmt->BindInt(2, request.to_id);
     stmt->BindText(3, request.note);
@@ -69,7 +69,7 @@ Status SqlWriteTxn::AddFriendRequest(const FriendRequest& request) {
     if (Status s = stmt->Run(); !s.ok()) {
       if (stmt->IsUniqueViolation()) return Status(Code::kConflict, "friend request already sent");
       if (stmt->IsForeignKeyViolation()) return Status(Code::kNotFound, "no such user");
-      return Internal("AddFriendRequest", s);
+      return StoreFailure("AddFriendRequest", s);
     }
     return true;
   });
@@ -135,7 +135,7 @@ Result<User> SqlWriteTxn::UpdateProfile(int64_t user_id, const ProfileUpdate& up
         "avatar = coalesce(?3, avatar), status_line = coalesce(?4, status_line), "
         "language = coalesce(?5, language), time_zone = coalesce(?6, time_zone) "
         "WHERE id = ?1 RETURNING " PARLEY_USER_COLUMNS);
-    if (!stmt.ok()) return Internal("UpdateProfile", stmt.status());
+    if (!stmt.ok()) return StoreFailure("UpdateProfile", stmt.status());
     stmt->BindInt(1, user_id);
     const std::optional<std::string>* fields[] = {&update.display_name, &update.avatar,
                                                   &update.status_line, &update.language,
@@ -144,10 +144,10 @@ Result<User> SqlWriteTxn::UpdateProfile(int64_t user_id, const ProfileUpdate& up
       if (*fields[i]) stmt->BindText(i + 2, **fields[i]);  // unbound parameters are NULL
     }
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal("UpdateProfile", row.status());
+    if (!row.ok()) return StoreFailure("UpdateProfile", row.status());
     if (!*row) return Status(Code::kNotFound, "no such user");
     User user = ReadUser(*stmt);
-    if (Status s = stmt->Run(); !s.ok()) return Internal("UpdateProfile", s);
+    if (Status s = stmt->Run(); !s.ok()) return StoreFailure("UpdateProfile", s);
     return user;
   });
 }
@@ -166,12 +166,12 @@ Result<std::vector<int64_t>> SqlWriteTxn::FriendIds(int64_t user_id) {
   return Guarded<std::vector<int64_t>>([&]() -> Result<std::vector<int64_t>> {
     Result<Statement> stmt =
         db_.Prepare("SELECT friend_id FROM friendships WHERE user_id = ?1 ORDER BY friend_id");
-    if (!stmt.ok()) return Internal("FriendIds", stmt.status());
+    if (!stmt.ok()) return StoreFailure("FriendIds", stmt.status());
     stmt->BindInt(1, user_id);
     std::vector<int64_t> ids;
     for (;;) {
       Result<bool> row = stmt->Step();
-      if (!row.ok()) return Internal("FriendIds", row.status());
+      if (!row.ok()) return StoreFailure("FriendIds", row.status());
       if (!*row) return ids;
       ids.push_back(stmt->ColumnInt(0));
     }

@@ -12,7 +12,7 @@
 
 namespace parley::store::sqlite {
 
-using sql::Internal;
+using sql::StoreFailure;
 
 namespace {
 
@@ -38,7 +38,7 @@ Result<std::string> MatchExpression(Db& db, std::string_view text) {
     // The SQLite store's readers are all SqliteDb connections.
     Result<std::vector<SearchToken>> tokens =
         TokenizeForSearch(static_cast<SqliteDb&>(db).handle(), term);
-    if (!tokens.ok()) return Internal(kOp, tokens.status());
+    if (!tokens.ok()) return StoreFailure(kOp, tokens.status());
     if (tokens->empty()) continue;
     if (!expression.empty()) expression += ' ';
     expression += '"';
@@ -70,7 +70,7 @@ Result<SearchPage> Search(Db& db, const SearchQuery& query) {
       "AND msg.seq >= m.first_seq "
       "AND (msg.created_at, msg.conversation_id, msg.seq) < (?5, ?6, ?7) "
       "ORDER BY msg.created_at DESC, msg.conversation_id DESC, msg.seq DESC LIMIT ?8");
-  if (!stmt.ok()) return Internal(kOp, stmt.status());
+  if (!stmt.ok()) return StoreFailure(kOp, stmt.status());
   const SearchPosition before =
       query.before.value_or(SearchPosition{INT64_MAX, INT64_MAX, INT64_MAX});
   stmt->BindText(1, *expression);
@@ -89,7 +89,7 @@ Result<SearchPage> Search(Db& db, const SearchQuery& query) {
   std::vector<SearchPosition> positions;
   for (;;) {
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return Internal(kOp, row.status());
+    if (!row.ok()) return StoreFailure(kOp, row.status());
     if (!*row) break;
     positions.push_back(SearchPosition{stmt->ColumnInt(2), stmt->ColumnInt(0), stmt->ColumnInt(1)});
     page.hits.push_back(SearchHit{Message{}, stmt->ColumnText(3)});
@@ -131,10 +131,10 @@ Result<SearchPage> SqliteStore::SearchMessages(const SearchQuery& query) {
   return WithReader(kOp, [&](Db& db) -> Result<SearchPage> {
     // One snapshot: the index and the messages it points to agree.
     Transaction txn(db);
-    if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) return Internal(kOp, s);
+    if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) return StoreFailure(kOp, s);
     Result<SearchPage> page = Search(db, query);
     if (!page.ok()) return page;
-    if (Status s = txn.Commit(); !s.ok()) return Internal(kOp, s);
+    if (Status s = txn.Commit(); !s.ok()) return StoreFailure(kOp, s);
     return page;
   });
 }

@@ -20,7 +20,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   writer_options.busy_timeout_ms = options.busy_timeout_ms;
   Result<std::unique_ptr<sqlite::SqliteDb>> writer =
       sqlite::SqliteDb::Open(options.path, writer_options);
-  if (!writer.ok()) return sql::Internal("open", writer.status());
+  if (!writer.ok()) return sql::StoreFailure("open", writer.status());
   if (Status s = sqlite::ApplyMigrations(**writer); !s.ok()) return s;
   // Before the readers: they attach the index's file, which Open creates.
   Result<std::unique_ptr<sqlite::SearchIndex>> search_index =
@@ -67,11 +67,11 @@ Status SqliteStore::Start(const SqliteOptions& options) {
   checkpoint_options.synchronous_full = options.synchronous_full;
   checkpoint_options.busy_timeout_ms = options.busy_timeout_ms;
   Result<std::unique_ptr<SqliteDb>> connection = SqliteDb::Open(options.path, checkpoint_options);
-  if (!connection.ok()) return sql::Internal("open checkpointer", connection.status());
+  if (!connection.ok()) return sql::StoreFailure("open checkpointer", connection.status());
   const std::string autocheckpoint =
       "PRAGMA wal_autocheckpoint = " + std::to_string(kWriterCheckpointPages);
   Status set = WithWriter("open", [&](Db& db) { return db.Exec(autocheckpoint); });
-  if (!set.ok()) return sql::Internal("set the writer checkpoint threshold", set);
+  if (!set.ok()) return sql::StoreFailure("set the writer checkpoint threshold", set);
   checkpointer_ = std::make_unique<Checkpointer>(std::move(*connection), kCheckpointInterval);
   return Status::Ok();
 }
