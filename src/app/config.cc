@@ -802,9 +802,9 @@ Result<Config> ParseConfig(const std::vector<std::string>& args) {
     return Invalid("smtp-url", "needs smtp-from");
   }
   const MediaStoreConfig& store = config.media_store;
-  if (store.s3 && (store.s3_options.endpoint.empty() || store.s3_options.bucket.empty() ||
-                   store.s3_options.credentials.access_key.empty() ||
-                   store.s3_secret_key_file.empty())) {
+  if (store.s3 &&
+      (store.s3_options.endpoint.empty() || store.s3_options.bucket.empty() ||
+       store.s3_options.credentials.access_key.empty() || store.s3_secret_key_file.empty())) {
     return Invalid("media-store",
                    "s3 needs s3-endpoint, s3-bucket, s3-access-key and s3-secret-key-file");
   }

@@ -34,8 +34,6 @@
 #include "base/log.h"
 #include "chat/fanout/counting_sink.h"
 #include "chat/fanout/hub.h"
-#include "cluster/cluster_node.h"
-#include "cluster/redis_address.h"
 #include "chat/fanout/push_sink.h"
 #include "chat/groups/groups.h"
 #include "chat/media/media_cleanup.h"
@@ -53,6 +51,8 @@
 #include "chat/service.h"
 #include "chat/social/moments.h"
 #include "chat/social/social.h"
+#include "cluster/cluster_node.h"
+#include "cluster/redis_address.h"
 #include "cluster/redis_buckets.h"
 #include "mail/smtp_mailer.h"
 #include "media/blob_store.h"
@@ -502,11 +502,11 @@ int Main(int argc, char** argv) {
                                       [&node] { return node.stats().connected ? 1.0 : 0.0; });
     metrics_registry.AddCounterFunction(
         "parley_cluster_bus_dropped_total",
-        "Bus messages dropped (Redis down or the queue full); devices catch up from the store.",
-        {}, [&node] { return double(node.stats().bus.dropped); });
-    metrics_registry.AddCounterFunction(
-        "parley_cluster_gaps_total", "Other nodes' bus messages found missed.", {},
-        [&node] { return double(node.stats().gaps); });
+        "Bus messages dropped (Redis down or the queue full); devices catch up from the store.", {},
+        [&node] { return double(node.stats().bus.dropped); });
+    metrics_registry.AddCounterFunction("parley_cluster_gaps_total",
+                                        "Other nodes' bus messages found missed.", {},
+                                        [&node] { return double(node.stats().gaps); });
   }
   auto port = server.Start();
   if (!port.ok()) return Fail(port.status());
@@ -596,7 +596,8 @@ int Main(int argc, char** argv) {
   exports.Stop();
   search_indexer.Stop();
   writer.Stop();  // everything queued is committed before exit
-  if (cluster_node) cluster_node->Stop();  // after the writer's last events; before the tracker goes
+  if (cluster_node)
+    cluster_node->Stop();  // after the writer's last events; before the tracker goes
   if (digests) digests->Stop();
   outbox.Stop();  // after the writer: the notifications of its last commits are written
   const chat::MessageWriter::Stats stats = writer.stats();

@@ -22,9 +22,8 @@ using std::chrono::milliseconds;
 class NodeDirectoryTest : public ::testing::Test {
  protected:
   NodeDirectoryTest() {
-    tracker_.JoinCluster(&directory_, [this](int64_t user, PresenceStatus s) {
-      local_.emplace_back(user, s);
-    });
+    tracker_.JoinCluster(&directory_,
+                         [this](int64_t user, PresenceStatus s) { local_.emplace_back(user, s); });
   }
   // Applies a report from `node` and settles the users it touched, as ClusterNode does.
   void Report(uint64_t node, NodeDirectory::UserStatuses users, bool snapshot = false) {
@@ -45,7 +44,7 @@ TEST_F(NodeDirectoryTest, CountersShowNewNodesAndGaps) {
   EXPECT_TRUE(directory_.Observe(7, 1, t0_));  // new: ask for its snapshot
   EXPECT_FALSE(directory_.Observe(7, 2, t0_));
   EXPECT_FALSE(directory_.Observe(7, 3, t0_));
-  EXPECT_TRUE(directory_.Observe(7, 5, t0_));   // 4 was missed
+  EXPECT_TRUE(directory_.Observe(7, 5, t0_));  // 4 was missed
   EXPECT_FALSE(directory_.Observe(7, 6, t0_));
   EXPECT_TRUE(directory_.Observe(7, 1, t0_));   // a counter going back is a gap too
   EXPECT_TRUE(directory_.Observe(8, 40, t0_));  // another node
@@ -69,8 +68,8 @@ TEST_F(NodeDirectoryTest, OnlineAnywhereIsOnlineAndOnlyCombinedChangesAreTold) {
                                             {1, PresenceStatus::kOnline},
                                             {1, PresenceStatus::kAway},
                                             {1, PresenceStatus::kOffline}}));
-  EXPECT_EQ(local_, (std::vector<Change>{{1, PresenceStatus::kOnline},
-                                         {1, PresenceStatus::kOffline}}));
+  EXPECT_EQ(local_,
+            (std::vector<Change>{{1, PresenceStatus::kOnline}, {1, PresenceStatus::kOffline}}));
 }
 
 TEST_F(NodeDirectoryTest, ASnapshotReplacesEverythingTheNodeSaidBefore) {
@@ -109,7 +108,7 @@ TEST_F(NodeDirectoryTest, LocalSnapshotListsThisNodesDevicesOnly) {
   auto statuses = tracker_.LocalStatuses();
   std::sort(statuses.begin(), statuses.end());
   EXPECT_EQ(statuses, (NodeDirectory::UserStatuses{{1, PresenceStatus::kOnline},
-                                                    {2, PresenceStatus::kAway}}));
+                                                   {2, PresenceStatus::kAway}}));
 }
 
 }  // namespace

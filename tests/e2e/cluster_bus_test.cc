@@ -11,10 +11,10 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -49,8 +49,8 @@ class Cluster {
     auto cluster = std::unique_ptr<Cluster>(new Cluster());
     cluster->postgres_ = postgres;
     cluster->redis_ = redis;
-    cluster->args_ = {"--postgres", *conninfo, "--redis", redis->Url(), "--redis-channel",
-                      "parley-test:" + name};
+    cluster->args_ = {"--postgres", *conninfo,         "--redis",
+                      redis->Url(), "--redis-channel", "parley-test:" + name};
     for (int i = 0; i < nodes; ++i) {
       if (Status s = cluster->AddNode(); !s.ok()) return s;
     }
@@ -81,7 +81,8 @@ class Cluster {
 // One member's device and what it would display of one conversation.
 class Member {
  public:
-  Member(TestUser user, int64_t conversation_id) : user_(std::move(user)), conversation_(conversation_id) {}
+  Member(TestUser user, int64_t conversation_id)
+      : user_(std::move(user)), conversation_(conversation_id) {}
 
   const TestUser& user() const { return user_; }
   client::WsClient& ws() { return *ws_; }
@@ -215,8 +216,8 @@ void CheckExactlyOnceInOrder(const std::map<int64_t, std::string>& history,
   }
   const int64_t last = history.empty() ? 0 : history.rbegin()->first;
   for (Member* member : members) {
-    ASSERT_TRUE(member->CatchUpTo(last)) << member->user().username << " stuck at seq "
-                                         << member->ContiguousEnd() << " of " << last;
+    ASSERT_TRUE(member->CatchUpTo(last))
+        << member->user().username << " stuck at seq " << member->ContiguousEnd() << " of " << last;
     // Each seq displayed once, with the stored content (extras beyond `last` would be a bug).
     std::map<int64_t, std::string> shown(member->timeline().begin(),
                                          member->timeline().upper_bound(last));
@@ -297,7 +298,9 @@ TEST(ClusterBusTest, EverythingLiveReachesDevicesOnTheOtherNodes) {
   auto alice_2_ws = ConnectUser(c.node(2), *alice_2);
   ASSERT_TRUE(IsOk(alice_2_ws));
   ASSERT_TRUE(IsOk((*alice_ws)->SendToUser(bob->id, "to every device")));
-  auto copy = (*alice_2_ws)->WaitFor([](const json& f) { return f.value("text", "") == "to every device"; }, kLive);
+  auto copy =
+      (*alice_2_ws)
+          ->WaitFor([](const json& f) { return f.value("text", "") == "to every device"; }, kLive);
   ASSERT_TRUE(IsOk(copy));
 
   // A device logged out on one node is closed on another: alice's node-2 device, revoked

@@ -225,8 +225,9 @@ int main(int argc, char** argv) {
   CLI::App app{"parley-bench: load generator for a Parley server"};
   app.add_option("--server", server, "server URL, http:// or https://")->capture_default_str();
   std::vector<std::string> more_servers;
-  app.add_option("--also-server", more_servers,
-                 "another node of the same cluster (repeatable): user u connects to node u % nodes");
+  app.add_option(
+      "--also-server", more_servers,
+      "another node of the same cluster (repeatable): user u connects to node u % nodes");
   std::string ca_file;
   app.add_option("--ca-file", ca_file, "PEM CAs to trust for https:// (default: the system's)");
   app.add_option("--connections", options.connections, "WebSocket connections")
