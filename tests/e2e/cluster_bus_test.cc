@@ -11,10 +11,10 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -33,24 +33,38 @@ using std::chrono::milliseconds;
 
 constexpr milliseconds kLive{5000};  // how long a live frame may take to cross nodes
 
+// Which PostgreSQL server a cluster's database is on: the test run's, or (for a test that
+// restarts it) one of the cluster's own.
+enum class PostgresServerKind { kShared, kOwn };
+
 // A database and a bus channel of the test's own, and the nodes started on them.
 class Cluster {
  public:
-  static Result<std::unique_ptr<Cluster>> Start(const std::string& test, int nodes) {
+  static Result<std::unique_ptr<Cluster>> Start(
+      const std::string& test, int nodes,
+      PostgresServerKind postgres_kind = PostgresServerKind::kShared) {
     static int runs = 0;  // a test may run again in one process (--gtest_repeat)
     const std::string name = test + "_" + std::to_string(++runs);
+    auto cluster = std::unique_ptr<Cluster>(new Cluster());
     std::string error;
-    auto* postgres = testing_support::PostgresServer::Shared(&error);
-    if (postgres == nullptr) return Status(Code::kUnavailable, error);
+    testing_support::PostgresServer* postgres = nullptr;
+    if (postgres_kind == PostgresServerKind::kOwn) {
+      auto launched = testing_support::PostgresServer::Launch();
+      if (!launched.ok()) return launched.status();
+      cluster->own_postgres_ = std::move(*launched);
+      postgres = cluster->own_postgres_.get();
+    } else {
+      postgres = testing_support::PostgresServer::Shared(&error);
+      if (postgres == nullptr) return Status(Code::kUnavailable, error);
+    }
     auto* redis = testing_support::RedisServer::Shared(&error);
     if (redis == nullptr) return Status(Code::kUnavailable, error);
     auto conninfo = postgres->CreateDatabase(name);
     if (!conninfo.ok()) return conninfo.status();
-    auto cluster = std::unique_ptr<Cluster>(new Cluster());
     cluster->postgres_ = postgres;
     cluster->redis_ = redis;
-    cluster->args_ = {"--postgres", *conninfo, "--redis", redis->Url(), "--redis-channel",
-                      "parley-test:" + name};
+    cluster->args_ = {"--postgres", *conninfo,         "--redis",
+                      redis->Url(), "--redis-channel", "parley-test:" + name};
     for (int i = 0; i < nodes; ++i) {
       if (Status s = cluster->AddNode(); !s.ok()) return s;
     }
@@ -72,6 +86,7 @@ class Cluster {
 
  private:
   Cluster() = default;
+  std::unique_ptr<testing_support::PostgresServer> own_postgres_;  // outlives the nodes
   testing_support::PostgresServer* postgres_ = nullptr;
   testing_support::RedisServer* redis_ = nullptr;
   std::vector<std::string> args_;
@@ -81,7 +96,8 @@ class Cluster {
 // One member's device and what it would display of one conversation.
 class Member {
  public:
-  Member(TestUser user, int64_t conversation_id) : user_(std::move(user)), conversation_(conversation_id) {}
+  Member(TestUser user, int64_t conversation_id)
+      : user_(std::move(user)), conversation_(conversation_id) {}
 
   const TestUser& user() const { return user_; }
   client::WsClient& ws() { return *ws_; }
@@ -215,8 +231,8 @@ void CheckExactlyOnceInOrder(const std::map<int64_t, std::string>& history,
   }
   const int64_t last = history.empty() ? 0 : history.rbegin()->first;
   for (Member* member : members) {
-    ASSERT_TRUE(member->CatchUpTo(last)) << member->user().username << " stuck at seq "
-                                         << member->ContiguousEnd() << " of " << last;
+    ASSERT_TRUE(member->CatchUpTo(last))
+        << member->user().username << " stuck at seq " << member->ContiguousEnd() << " of " << last;
     // Each seq displayed once, with the stored content (extras beyond `last` would be a bug).
     std::map<int64_t, std::string> shown(member->timeline().begin(),
                                          member->timeline().upper_bound(last));
@@ -297,7 +313,9 @@ TEST(ClusterBusTest, EverythingLiveReachesDevicesOnTheOtherNodes) {
   auto alice_2_ws = ConnectUser(c.node(2), *alice_2);
   ASSERT_TRUE(IsOk(alice_2_ws));
   ASSERT_TRUE(IsOk((*alice_ws)->SendToUser(bob->id, "to every device")));
-  auto copy = (*alice_2_ws)->WaitFor([](const json& f) { return f.value("text", "") == "to every device"; }, kLive);
+  auto copy =
+      (*alice_2_ws)
+          ->WaitFor([](const json& f) { return f.value("text", "") == "to every device"; }, kLive);
   ASSERT_TRUE(IsOk(copy));
 
   // A device logged out on one node is closed on another: alice's node-2 device, revoked
@@ -485,7 +503,7 @@ TEST(ClusterBusTest, RedisRestartLosesOnlyLiveFramesWhichTheStoreFills) {
 // PostgreSQL restarts: sends fail with a clear `unavailable` while it is down and succeed after;
 // nothing acked is lost.
 TEST(ClusterBusTest, PostgresRestartFailsSendsCleanlyThenRecovers) {
-  auto cluster = Cluster::Start("bus_pg", 2);
+  auto cluster = Cluster::Start("bus_pg", 2, PostgresServerKind::kOwn);
   ASSERT_TRUE(IsOk(cluster));
   Cluster& c = **cluster;
   auto group = MakeGroup(c, 2, "p");
