@@ -354,9 +354,12 @@ Status PostgresServer::StopDetached(const std::string& state_file) {
   const auto state = ReadState(state_file);
   const pid_t pid = static_cast<pid_t>(ParsePositive(StateValue(state, "pid")));
   const std::string dir = StateValue(state, "dir");
-  // Only the postmaster of that cluster is signalled: the pid may be another process's by now.
+  // Only the postmaster of that cluster is signalled: the pid may be another process's by now
+  // (a postgres whose cluster's lock file names it).
   const std::string lock_file = ReadFile(dir + "/data/postmaster.pid");
-  if (pid > 0 && !dir.empty() && lock_file.starts_with(std::to_string(pid) + "\n")) {
+  const std::string command = ReadFile("/proc/" + std::to_string(pid) + "/comm");
+  if (pid > 0 && !dir.empty() && lock_file.starts_with(std::to_string(pid) + "\n") &&
+      command == "postgres\n") {
     for (int signal : {SIGQUIT, SIGKILL}) {
       kill(pid, signal);
       const Clock::time_point deadline = Clock::now() + kStopTimeout;
