@@ -6,7 +6,9 @@
 //   PARLEY_TEST_POSTGRES. Shared() then uses that server: it neither starts nor stops it. Test
 //   processes run side by side on it, so CreateDatabase makes the real database name unique to
 //   the process (`name` + "_" + pid, shortened with a hash past 63 bytes); callers only ever see
-//   the conninfo, and ConnInfo(name) maps the same way. The process drops its databases at exit.
+//   the conninfo, and ConnInfo(name) maps the same way. The process drops its databases at exit;
+//   one left by a dead process that had the same pid is dropped when the name is made again.
+//   That server allows 400 connections (every parallel test process's).
 // - The process's own, when PARLEY_TEST_POSTGRES is not set (a test binary run by hand): Shared()
 //   starts it on first use and stops it at process exit, as Launch() does.
 // - A test's own, from Launch(): for the tests that stop or restart the server (Restart()), which
