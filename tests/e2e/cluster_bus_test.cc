@@ -33,20 +33,34 @@ using std::chrono::milliseconds;
 
 constexpr milliseconds kLive{5000};  // how long a live frame may take to cross nodes
 
+// Which PostgreSQL server a cluster's database is on: the test run's, or (for a test that
+// restarts it) one of the cluster's own.
+enum class PostgresServerKind { kShared, kOwn };
+
 // A database and a bus channel of the test's own, and the nodes started on them.
 class Cluster {
  public:
-  static Result<std::unique_ptr<Cluster>> Start(const std::string& test, int nodes) {
+  static Result<std::unique_ptr<Cluster>> Start(
+      const std::string& test, int nodes,
+      PostgresServerKind postgres_kind = PostgresServerKind::kShared) {
     static int runs = 0;  // a test may run again in one process (--gtest_repeat)
     const std::string name = test + "_" + std::to_string(++runs);
+    auto cluster = std::unique_ptr<Cluster>(new Cluster());
     std::string error;
-    auto* postgres = testing_support::PostgresServer::Shared(&error);
-    if (postgres == nullptr) return Status(Code::kUnavailable, error);
+    testing_support::PostgresServer* postgres = nullptr;
+    if (postgres_kind == PostgresServerKind::kOwn) {
+      auto launched = testing_support::PostgresServer::Launch();
+      if (!launched.ok()) return launched.status();
+      cluster->own_postgres_ = std::move(*launched);
+      postgres = cluster->own_postgres_.get();
+    } else {
+      postgres = testing_support::PostgresServer::Shared(&error);
+      if (postgres == nullptr) return Status(Code::kUnavailable, error);
+    }
     auto* redis = testing_support::RedisServer::Shared(&error);
     if (redis == nullptr) return Status(Code::kUnavailable, error);
     auto conninfo = postgres->CreateDatabase(name);
     if (!conninfo.ok()) return conninfo.status();
-    auto cluster = std::unique_ptr<Cluster>(new Cluster());
     cluster->postgres_ = postgres;
     cluster->redis_ = redis;
     cluster->args_ = {"--postgres", *conninfo,         "--redis",
@@ -72,6 +86,7 @@ class Cluster {
 
  private:
   Cluster() = default;
+  std::unique_ptr<testing_support::PostgresServer> own_postgres_;  // outlives the nodes
   testing_support::PostgresServer* postgres_ = nullptr;
   testing_support::RedisServer* redis_ = nullptr;
   std::vector<std::string> args_;
@@ -488,7 +503,7 @@ TEST(ClusterBusTest, RedisRestartLosesOnlyLiveFramesWhichTheStoreFills) {
 // PostgreSQL restarts: sends fail with a clear `unavailable` while it is down and succeed after;
 // nothing acked is lost.
 TEST(ClusterBusTest, PostgresRestartFailsSendsCleanlyThenRecovers) {
-  auto cluster = Cluster::Start("bus_pg", 2);
+  auto cluster = Cluster::Start("bus_pg", 2, PostgresServerKind::kOwn);
   ASSERT_TRUE(IsOk(cluster));
   Cluster& c = **cluster;
   auto group = MakeGroup(c, 2, "p");

@@ -1,6 +1,6 @@
 // The databases push state runs on (push/push_db.h), for the push store suites: SQLite (a
 // push.db file in the test's directory) and PostgreSQL (the `push` schema of a database of the
-// test's own on the process's test server, tests/store/backends.h). Header-only test support;
+// test's own on the test server, tests/store/backends.h). Header-only test support;
 // tests that use it link parley_postgres_server.
 #ifndef PARLEY_TESTS_PUSH_PUSH_BACKENDS_H_
 #define PARLEY_TESTS_PUSH_PUSH_BACKENDS_H_

@@ -37,8 +37,8 @@ inline Result<std::unique_ptr<Store>> OpenSqlite(const std::string& dir) {
   return OpenSqliteStore(options);
 }
 
-// The conninfo of the PostgreSQL database of `dir` on the process's test server
-// (tests/support/postgres_server.h), created if missing: its name is the directory's basename
+// The conninfo of the PostgreSQL database of `dir` on the test server (PostgresServer::Shared,
+// tests/support/postgres_server.h), created if missing: its name is the directory's basename
 // ("parley-test-Ab12xy" -> "parley_test_Ab12xy"), so opening again with the same `dir` finds
 // the same data. Tests that call it link parley_postgres_server.
 inline Result<std::string> OpenPostgresDatabase(const std::string& dir) {

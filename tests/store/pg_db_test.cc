@@ -1,6 +1,7 @@
-// The PostgreSQL driver (store/postgres/pg_db.h) against a real PostgreSQL server of this test
-// process's own (tests/support/postgres_server.h): parameters, values, errors, transactions,
-// the statement cache, connection loss and hostile connection strings.
+// The PostgreSQL driver (store/postgres/pg_db.h) against a real PostgreSQL server (the test
+// run's, tests/support/postgres_server.h; the restart tests on one of their own): parameters,
+// values, errors, transactions, the statement cache, connection loss and hostile connection
+// strings.
 #include "store/postgres/pg_db.h"
 
 #include <arpa/inet.h>
@@ -34,6 +35,11 @@ class PgDbTest : public testing::Test {
     std::string error;
     server_ = PostgresServer::Shared(&error);
     ASSERT_NE(server_, nullptr) << error;
+    OpenNewDatabase();
+  }
+
+  // db_ on a new database of server_.
+  void OpenNewDatabase() {
     static int databases = 0;
     Result<std::string> conninfo =
         server_->CreateDatabase("pg_db_test_" + std::to_string(++databases));
@@ -67,9 +73,22 @@ class PgDbTest : public testing::Test {
     return count.ok() ? *count : -1;
   }
 
+  std::unique_ptr<PostgresServer> own_server_;  // PgDbRestartTest's
   PostgresServer* server_ = nullptr;
   std::string conninfo_;
   std::unique_ptr<PgDb> db_;
+};
+
+// For the tests that restart the server: one of the test's own, not the run's shared one.
+class PgDbRestartTest : public PgDbTest {
+ protected:
+  void SetUp() override {
+    Result<std::unique_ptr<PostgresServer>> launched = PostgresServer::Launch();
+    ASSERT_TRUE(launched.ok()) << launched.status().message();
+    own_server_ = std::move(*launched);
+    server_ = own_server_.get();
+    OpenNewDatabase();
+  }
 };
 
 TEST_F(PgDbTest, RewritesParametersOutsideLiteralsCommentsAndDollarQuotes) {
@@ -369,7 +388,7 @@ TEST_F(PgDbTest, DeadlockVictimIsRetryable) {
   EXPECT_EQ(*db_->QueryInt("SELECT SUM(n) FROM t"), 2);
 }
 
-TEST_F(PgDbTest, ReconnectsAfterTheServerRestarts) {
+TEST_F(PgDbRestartTest, ReconnectsAfterTheServerRestarts) {
   Exec("CREATE TABLE t (id BIGINT PRIMARY KEY)");
   const std::string insert_sql = "INSERT INTO t (id) VALUES (?1)";
   auto insert = [&](int64_t id) {
@@ -393,7 +412,7 @@ TEST_F(PgDbTest, ReconnectsAfterTheServerRestarts) {
   EXPECT_EQ(Count("t"), 3);
 }
 
-TEST_F(PgDbTest, ATransactionCutOffByARestartIsNeverContinuedOutsideIt) {
+TEST_F(PgDbRestartTest, ATransactionCutOffByARestartIsNeverContinuedOutsideIt) {
   Exec("CREATE TABLE t (id BIGINT PRIMARY KEY)");
   {
     Transaction txn(*db_);
