@@ -163,18 +163,12 @@ class Member {
 
  private:
   void FillFrom(int64_t after) {
-    std::unique_ptr<client::HttpApi> api = ApiFor(*server_, &user_);
-    for (;;) {
-      client::HistoryPage page;
-      page.after = after;
-      page.limit = 100;
-      auto reply = api->History(conversation_, page);
-      if (!reply.ok() || (*reply)["messages"].empty()) return;
-      for (const json& message : (*reply)["messages"]) {
-        after = message["seq"].get<int64_t>();
-        if (timeline_.emplace(after, message.value("text", "")).second) ++fetched_;
+    auto messages = HistoryAfter(*server_, user_, conversation_, after);
+    if (!messages.ok()) return;
+    for (const json& message : *messages) {
+      if (timeline_.emplace(message["seq"].get<int64_t>(), message.value("text", "")).second) {
+        ++fetched_;
       }
-      if (!(*reply)["has_more"].get<bool>()) return;
     }
   }
 
@@ -190,21 +184,13 @@ class Member {
 std::map<int64_t, std::string> StoredHistory(ServerProcess& server, const TestUser& user,
                                              int64_t conversation_id) {
   std::map<int64_t, std::string> history;
-  std::unique_ptr<client::HttpApi> api = ApiFor(server, &user);
-  int64_t after = 0;
-  for (;;) {
-    client::HistoryPage page;
-    page.after = after;
-    page.limit = 100;
-    auto reply = api->History(conversation_id, page);
-    EXPECT_TRUE(IsOk(reply));
-    if (!reply.ok() || (*reply)["messages"].empty()) return history;
-    for (const json& message : (*reply)["messages"]) {
-      after = message["seq"].get<int64_t>();
-      history[after] = message.value("text", "");
-    }
-    if (!(*reply)["has_more"].get<bool>()) return history;
+  auto messages = HistoryAfter(server, user, conversation_id);
+  EXPECT_TRUE(IsOk(messages));
+  if (!messages.ok()) return history;
+  for (const json& message : *messages) {
+    history[message["seq"].get<int64_t>()] = message.value("text", "");
   }
+  return history;
 }
 
 // What one sender had acked: client id (= text) -> seq, in the order sent.

@@ -54,21 +54,13 @@ std::vector<Ack> SendAll(const ServerProcess& server, const TestUser& from, int6
 std::map<int64_t, std::string> History(const ServerProcess& server, const TestUser& user,
                                        int64_t conversation_id) {
   std::map<int64_t, std::string> history;
-  std::unique_ptr<client::HttpApi> api = ApiFor(server, &user);
-  int64_t after = 0;
-  for (;;) {
-    client::HistoryPage page;
-    page.after = after;
-    page.limit = 100;
-    Result<json> reply = api->History(conversation_id, page);
-    EXPECT_TRUE(IsOk(reply));
-    if (!reply.ok() || (*reply)["messages"].empty()) return history;
-    for (const json& message : (*reply)["messages"]) {
-      after = message["seq"].get<int64_t>();
-      history[after] = message["text"].get<std::string>();
-    }
-    if (!(*reply)["has_more"].get<bool>()) return history;
+  Result<std::vector<json>> messages = HistoryAfter(server, user, conversation_id);
+  EXPECT_TRUE(IsOk(messages));
+  if (!messages.ok()) return history;
+  for (const json& message : *messages) {
+    history[message["seq"].get<int64_t>()] = message["text"].get<std::string>();
   }
+  return history;
 }
 
 TEST(ClusterStoreTest, TwoNodesShareAccountsAndWriteOneDenseHistory) {

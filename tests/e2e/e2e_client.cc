@@ -88,4 +88,22 @@ std::vector<nlohmann::json> OfType(const std::vector<nlohmann::json>& frames,
   return result;
 }
 
+Result<std::vector<nlohmann::json>> HistoryAfter(const ServerProcess& server, const TestUser& user,
+                                                 int64_t conversation_id, int64_t after) {
+  std::unique_ptr<client::HttpApi> api = ApiFor(server, &user);
+  std::vector<nlohmann::json> messages;
+  for (;;) {
+    client::HistoryPage page;
+    page.after = after;
+    page.limit = 100;
+    Result<nlohmann::json> reply = api->History(conversation_id, page);
+    if (!reply.ok()) return reply.status();
+    for (nlohmann::json& message : (*reply)["messages"]) {
+      after = message["seq"].get<int64_t>();
+      messages.push_back(std::move(message));
+    }
+    if ((*reply)["messages"].empty() || !(*reply)["has_more"].get<bool>()) return messages;
+  }
+}
+
 }  // namespace parley::e2e

@@ -70,6 +70,11 @@ std::vector<nlohmann::json> DrainUntilPong(client::WsClient& ws);
 std::vector<nlohmann::json> OfType(const std::vector<nlohmann::json>& frames,
                                    std::string_view type);
 
+// Every message of `conversation_id` after seq `after`, ascending, as `user` reads them on
+// `server` (GET .../messages?after=, page after page); the first failing page's error.
+Result<std::vector<nlohmann::json>> HistoryAfter(const ServerProcess& server, const TestUser& user,
+                                                 int64_t conversation_id, int64_t after = 0);
+
 // gtest: ASSERT_TRUE(IsOk(status_or_result)) prints "not_found: no such user" on failure.
 ::testing::AssertionResult IsOk(const Status& status);
 template <typename T>
