@@ -372,11 +372,6 @@ int Main(int argc, char** argv) {
   chat::Groups groups(**store, events, writer, config->groups);
   chat::Social social(**store, events, writer, config->social);
   chat::Moments moments(**store, events, writer);
-  if (cluster_node) {
-    if (Status joined = cluster_node->Start(social.presence_tracker()); !joined.ok()) {
-      return Fail(joined);
-    }
-  }
   chat::Stickers stickers(**store, writer);
   // E-mail digests of what offline users missed, for those who asked (push/digest.h).
   chat::StoreDigestSource digest_source(**store, social);
@@ -470,6 +465,13 @@ int Main(int argc, char** argv) {
                                                    &stickers,
                                                    xmpp_websocket,
                                                    config->xmpp.enabled ? &upload_slots : nullptr});
+  // The cluster joins once the hub has its slices (the server made them above; the bus hands
+  // other nodes' events to them) and before any device connects (server.Start, below).
+  if (cluster_node) {
+    if (Status joined = cluster_node->Start(social.presence_tracker()); !joined.ok()) {
+      return Fail(joined);
+    }
+  }
   // What the modules keep themselves, read at each scrape.
   metrics_registry.AddGaugeFunction("parley_connections", "Open TCP connections.", {},
                                     [&server] { return double(server.open_connections()); });

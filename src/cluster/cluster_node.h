@@ -58,7 +58,8 @@ class ClusterNode : public chat::EventSink {
   ClusterNode(const ClusterNode&) = delete;
   ClusterNode& operator=(const ClusterNode&) = delete;
 
-  // Joins `presence` (outlives the node), connects to Redis and announces this node.
+  // Joins `presence` (outlives the node), connects to Redis and announces this node. After the
+  // hub's UseSlices (other nodes' events go to the hub from here on), before devices connect.
   // kUnavailable (or the bus's error) when Redis cannot be reached: a node told to join a
   // cluster does not start alone. Events published before Start reach this node's hub only.
   Status Start(chat::PresenceTracker& presence);
