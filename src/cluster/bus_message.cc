@@ -237,7 +237,33 @@ class Get {
   WireReader* wire_;
 };
 
+// Writes what Put writes for BusMessage{header, bus::Published{audience, event}}, version
+// first, from the parts.
+template <typename Sink>
+void PutPublished(Sink& sink, const BusHeader& header, std::span<const int64_t> audience,
+                  const chat::Event& event) {
+  static_assert(std::is_same_v<std::variant_alternative_t<0, BusBody>, bus::Published>);
+  Put<Sink> put(&sink);
+  sink.U8(kBusFormatVersion);
+  put(header);
+  sink.U8(0);  // the variant tag of bus::Published
+  sink.Varint(audience.size());
+  for (int64_t user_id : audience) sink.SignedVarint(user_id);
+  put(event);
+}
+
 }  // namespace
+
+std::string EncodePublished(const BusHeader& header, std::span<const int64_t> audience,
+                            const chat::Event& event) {
+  SizeSink size;
+  PutPublished(size, header, audience, event);
+  std::string bytes;
+  bytes.reserve(size.size());
+  WireWriter writer(&bytes);
+  PutPublished(writer, header, audience, event);
+  return bytes;
+}
 
 std::string Encode(const BusMessage& message) {
   SizeSink size;

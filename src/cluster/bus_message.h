@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -96,6 +97,12 @@ struct BusMessage {
 // or an audience over kMaxAudience encode to bytes that Decode refuses, so a sender checks
 // both before publishing (or splits the audience).
 std::string Encode(const BusMessage& message);
+
+// The bytes of BusMessage{header, bus::Published{audience, event}}, from the event as the domain
+// published it: nothing is copied first (the sender's path, once per published event). The same
+// limits as Encode apply.
+std::string EncodePublished(const BusHeader& header, std::span<const int64_t> audience,
+                            const chat::Event& event);
 
 // The message `bytes` hold: kTooLarge over kMaxBusMessageBytes; kMalformed for anything else
 // Encode does not produce (another format version, a truncated or over-long field, a length

@@ -17,32 +17,6 @@ uint64_t RandomNodeId() {
   return id == 0 ? 1 : id;  // 0 means "every node" in a SnapshotRequest
 }
 
-// Who the other nodes reach, added to whom this node reached.
-chat::Reach WithElsewhere(chat::Reach local, const NodeDirectory& directory) {
-  if (directory.node_count() == 0) return local;
-  chat::Reach reach;
-  reach.reached = std::move(local.reached);
-  for (int64_t user_id : local.away) {
-    if (directory.StatusElsewhere(user_id) != chat::PresenceStatus::kOnline) {
-      reach.away.push_back(user_id);
-    }
-  }
-  for (int64_t user_id : local.unreached) {
-    switch (directory.StatusElsewhere(user_id)) {
-      case chat::PresenceStatus::kOffline:
-        reach.unreached.push_back(user_id);
-        break;
-      case chat::PresenceStatus::kAway:
-        reach.away.push_back(user_id);
-        [[fallthrough]];
-      case chat::PresenceStatus::kOnline:
-        reach.reached.push_back(user_id);
-        break;
-    }
-  }
-  return reach;
-}
-
 }  // namespace
 
 ClusterNode::ClusterNode(chat::Hub& hub, ClusterOptions options)
@@ -83,9 +57,16 @@ void ClusterNode::Stop() {
 }
 
 void ClusterNode::Send(BusBody body) {
+  SendEncoded([&body](const BusHeader& header) {
+    return Encode(BusMessage{header, std::move(body)});
+  });
+}
+
+template <typename EncodeFn>
+void ClusterNode::SendEncoded(EncodeFn&& encode) {
   std::lock_guard lock(send_mutex_);
   if (!bus_) return;  // not started: presence reports before Start have nobody to reach
-  std::string bytes = Encode(BusMessage{BusHeader{node_id_, next_seq_}, std::move(body)});
+  std::string bytes = encode(BusHeader{node_id_, next_seq_});
   if (bytes.size() > kMaxBusMessageBytes) {
     // Past what any node decodes (a snapshot of millions of users): the others keep what they
     // have; nothing is lost that the store holds.
@@ -102,7 +83,8 @@ void ClusterNode::Publish(const chat::Audience& audience, chat::Event event,
                           chat::ReachHandler on_reach) {
   if (!std::holds_alternative<chat::events::PresenceChanged>(event) &&
       audience.users.size() <= kMaxAudience) {
-    Send(bus::Published{{audience.users.begin(), audience.users.end()}, event});
+    SendEncoded(
+        [&](const BusHeader& header) { return EncodePublished(header, audience.users, event); });
   }
   if (!on_reach) {
     hub_.Publish(audience, std::move(event));
@@ -110,7 +92,7 @@ void ClusterNode::Publish(const chat::Audience& audience, chat::Event event,
   }
   hub_.Publish(audience, std::move(event),
                [this, on_reach = std::move(on_reach)](chat::Reach reach) {
-                 on_reach(WithElsewhere(std::move(reach), directory_));
+                 on_reach(directory_.WithElsewhere(std::move(reach)));
                });
 }
 

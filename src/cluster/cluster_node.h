@@ -88,6 +88,9 @@ class ClusterNode : public chat::EventSink {
  private:
   // Stamps `body` with this node's next counter and publishes it.
   void Send(BusBody body);
+  // Publishes encode(header with this node's next counter); the counter moves only if sent.
+  template <typename EncodeFn>
+  void SendEncoded(EncodeFn&& encode);
   void SendSnapshot();
   void OnBusMessage(std::string_view payload);
   void OnBusConnected();

@@ -51,12 +51,42 @@ std::vector<int64_t> NodeDirectory::Expire(Clock::time_point now) {
 
 chat::PresenceStatus NodeDirectory::StatusElsewhere(int64_t user_id) const {
   std::lock_guard lock(mutex_);
+  return StatusElsewhereLocked(user_id);
+}
+
+chat::PresenceStatus NodeDirectory::StatusElsewhereLocked(int64_t user_id) const {
   chat::PresenceStatus combined = chat::PresenceStatus::kOffline;
   for (const auto& [node_id, node] : nodes_) {
     auto it = node.users.find(user_id);
     if (it != node.users.end()) combined = chat::Combine(combined, it->second);
   }
   return combined;
+}
+
+chat::Reach NodeDirectory::WithElsewhere(chat::Reach local) const {
+  std::lock_guard lock(mutex_);
+  if (nodes_.empty()) return local;
+  chat::Reach reach;
+  reach.reached = std::move(local.reached);
+  for (int64_t user_id : local.away) {
+    if (StatusElsewhereLocked(user_id) != chat::PresenceStatus::kOnline) {
+      reach.away.push_back(user_id);
+    }
+  }
+  for (int64_t user_id : local.unreached) {
+    switch (StatusElsewhereLocked(user_id)) {
+      case chat::PresenceStatus::kOffline:
+        reach.unreached.push_back(user_id);
+        break;
+      case chat::PresenceStatus::kAway:
+        reach.away.push_back(user_id);
+        [[fallthrough]];
+      case chat::PresenceStatus::kOnline:
+        reach.reached.push_back(user_id);
+        break;
+    }
+  }
+  return reach;
 }
 
 size_t NodeDirectory::node_count() const {

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "chat/fanout/event_sink.h"
 #include "chat/fanout/presence.h"
 
 namespace parley::cluster {
@@ -44,9 +45,15 @@ class NodeDirectory : public chat::PresenceElsewhere {
 
   // chat::PresenceElsewhere: the user's status combined over the other nodes.
   chat::PresenceStatus StatusElsewhere(int64_t user_id) const override;
+  // `local` (whom a publish reached on this node) with the users online on other nodes counted
+  // as reached (and as away, if away everywhere they are): push then tells only users offline
+  // everywhere. One lock for the whole audience.
+  chat::Reach WithElsewhere(chat::Reach local) const;
   size_t node_count() const;
 
  private:
+  chat::PresenceStatus StatusElsewhereLocked(int64_t user_id) const;  // under mutex_
+
   struct Node {
     uint64_t last_seq = 0;
     Clock::time_point last_heard;

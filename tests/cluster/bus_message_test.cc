@@ -57,6 +57,18 @@ TEST(BusMessageTest, EveryEventRoundTrips) {
   }
 }
 
+TEST(BusMessageTest, EncodePublishedWritesWhatEncodeWrites) {
+  for (const chat::Event& event : EveryEvent()) {
+    const BusMessage message = PublishedMessage(event, {3, -4, 5});
+    const auto& published = std::get<bus::Published>(message.body);
+    EXPECT_EQ(EncodePublished(message.header, published.audience, published.event),
+              Encode(message));
+  }
+  const BusMessage empty = PublishedMessage(EveryEvent().front(), {});
+  EXPECT_EQ(EncodePublished(empty.header, {}, std::get<bus::Published>(empty.body).event),
+            Encode(empty));
+}
+
 TEST(BusMessageTest, EveryControlMessageRoundTrips) {
   for (BusBody& body : EveryControlBody()) {
     ExpectRoundTrip(

@@ -99,6 +99,18 @@ TEST_F(NodeDirectoryTest, ASilentNodeIsForgottenWithItsUsers) {
   EXPECT_TRUE(directory_.Observe(7, 2, t0_ + milliseconds(6000)));  // back: new, ask
 }
 
+TEST_F(NodeDirectoryTest, UsersOnlineElsewhereCountAsReachedForPush) {
+  chat::Reach local{{1}, {2, 3, 4}, {1}};  // 1 away here; 2, 3, 4 not connected here
+  EXPECT_EQ(directory_.WithElsewhere(local).unreached, (std::vector<int64_t>{2, 3, 4}));
+  directory_.Observe(7, 1, t0_);
+  Report(7,
+         {{1, PresenceStatus::kOnline}, {2, PresenceStatus::kOnline}, {3, PresenceStatus::kAway}});
+  const chat::Reach reach = directory_.WithElsewhere(local);
+  EXPECT_EQ(reach.reached, (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(reach.unreached, (std::vector<int64_t>{4}));
+  EXPECT_EQ(reach.away, (std::vector<int64_t>{3}));  // 1 is online on node 7: not away
+}
+
 TEST_F(NodeDirectoryTest, LocalSnapshotListsThisNodesDevicesOnly) {
   directory_.Observe(7, 1, t0_);
   Report(7, {{9, PresenceStatus::kOnline}});
