@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/server_spawn.h"
 #include "tests/support/temp_dir.h"
 
 namespace parley::testing_support {
@@ -44,11 +45,7 @@ constexpr const char* kInitdbOptions = "utf8-c.utf8-wal1";
 constexpr int kRunServerConnections = 400;
 
 // Who initdb and postgres run as: ourselves, or `nobody` when we are root.
-struct ServerUser {
-  bool switch_user = false;
-  uid_t uid = 0;
-  gid_t gid = 0;
-};
+using ServerUser = RunAs;
 
 Result<ServerUser> FindServerUser() {
   ServerUser user;
@@ -66,17 +63,6 @@ Status GiveTo(const ServerUser& user, const std::string& path) {
     return Status(Code::kInternal, "cannot chown " + path);
   }
   return Status::Ok();
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string Tail(const std::string& text, size_t bytes = 2000) {
-  return text.size() <= bytes ? text : text.substr(text.size() - bytes);
 }
 
 // The newest PostgreSQL's programs: pg_config's answer, else /usr/lib/postgresql/<newest>/bin.
@@ -106,54 +92,9 @@ Result<std::string> FindBinDir() {
   return "/usr/lib/postgresql/" + std::to_string(newest) + "/bin";
 }
 
-// Starts argv[0] (a path) as `user`, output appended to `log_path`. The child gets
-// `death_signal` when the thread that started it ends (0: none). -1 if it could not start.
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path,
-            const ServerUser& user, int death_signal) {
-  int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (log < 0) return -1;
-  const pid_t parent = getpid();
-  pid_t pid = fork();
-  if (pid == 0) {
-    int null = open("/dev/null", O_RDONLY);
-    if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(log, STDOUT_FILENO) < 0 ||
-        dup2(log, STDERR_FILENO) < 0) {
-      _exit(126);
-    }
-    close_range(3, ~0U, 0);
-    if (user.switch_user &&
-        (setgroups(0, nullptr) != 0 || setgid(user.gid) != 0 || setuid(user.uid) != 0)) {
-      _exit(126);
-    }
-    // After setuid, which clears it.
-    if (death_signal != 0) prctl(PR_SET_PDEATHSIG, death_signal);
-    if (getppid() != parent) _exit(126);
-    std::vector<char*> args;
-    for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(log);
-  return pid;
-}
-
-// Waits for `pid` to end; its exit status, or -1 if it is still running after `timeout`.
-int WaitForExit(pid_t pid, Clock::duration timeout) {
-  const Clock::time_point deadline = Clock::now() + timeout;
-  for (;;) {
-    int status = 0;
-    pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (done < 0) return 255;
-    if (Clock::now() >= deadline) return -1;
-    std::this_thread::sleep_for(kPollInterval);
-  }
-}
-
 Status Run(const std::vector<std::string>& argv, const std::string& log_path,
            const ServerUser& user) {
-  pid_t pid = Spawn(argv, log_path, user, SIGKILL);
+  pid_t pid = Spawn(argv, log_path, SIGKILL, user);
   if (pid < 0) return Status(Code::kInternal, "cannot start " + argv[0]);
   int status = WaitForExit(pid, kStartTimeout);
   if (status == -1) {
@@ -167,24 +108,6 @@ Status Run(const std::vector<std::string>& argv, const std::string& log_path,
   return Status::Ok();
 }
 
-// A port that was free a moment ago on 127.0.0.1.
-int PickPort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return 0;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
-// Runs `sql` on a new connection; the server's SQLSTATE in *sqlstate when it fails.
 Status RunSql(const std::string& conninfo, const std::string& sql, std::string* sqlstate) {
   PGconn* conn = PQconnectdb(conninfo.c_str());
   Status status;
@@ -416,7 +339,7 @@ Status PostgresServer::Setup() {
 Status PostgresServer::Start() {
   const bool fixed_port = port_ != 0;
   for (int attempt = 0; attempt < 5; ++attempt) {
-    if (!fixed_port) port_ = PickPort();
+    if (!fixed_port) port_ = PickLoopbackPort();
     bool port_taken = false;
     Status status = StartOnce(&port_taken);
     if (status.ok() || !port_taken || fixed_port) return status;
@@ -447,7 +370,7 @@ Status PostgresServer::StartOnce(bool* port_taken) {
                                              "max_connections=" + std::to_string(connections)};
   for (const std::string& setting : settings) argv.insert(argv.end(), {"-c", setting});
   // The detached server outlives this process: no death signal.
-  pid_ = Spawn(argv, log_path, *user, detached ? 0 : SIGQUIT);
+  pid_ = Spawn(argv, log_path, detached ? 0 : SIGQUIT, *user);
   if (pid_ < 0) return Status(Code::kInternal, "cannot start " + bin_dir_ + "/postgres");
   const std::string ping = SuperuserConnInfo() + " connect_timeout=2";
   const Clock::time_point deadline = Clock::now() + kStartTimeout;

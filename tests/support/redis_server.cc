@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/server_spawn.h"
+
 namespace parley::testing_support {
 namespace {
 
@@ -25,17 +27,6 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kStartTimeout = std::chrono::seconds(20);
 constexpr auto kStopTimeout = std::chrono::seconds(10);
 constexpr auto kPollInterval = std::chrono::milliseconds(10);
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string Tail(const std::string& text, size_t bytes = 2000) {
-  return text.size() <= bytes ? text : text.substr(text.size() - bytes);
-}
 
 // redis-server's path, looked up in PATH.
 Result<std::string> FindBinary() {
@@ -47,23 +38,6 @@ Result<std::string> FindBinary() {
   }
   return Status(Code::kInternal,
                 "redis-server is not installed (not in PATH): scripts/install-deps installs it");
-}
-
-// A port that was free a moment ago on 127.0.0.1.
-int PickPort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return 0;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  close(fd);
-  return port;
 }
 
 // Whether a server on `port` answers an inline PING (+PONG, or -NOAUTH with a password).
@@ -82,43 +56,6 @@ bool Answers(int port) {
                         }();
   close(fd);
   return answered && (first == '+' || first == '-');
-}
-
-// Starts argv (argv[0] a path) with its output appended to `log_path`; SIGKILL when the thread
-// that started it ends. -1 if it could not start.
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path) {
-  int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (log < 0) return -1;
-  const pid_t parent = getpid();
-  pid_t pid = fork();
-  if (pid == 0) {
-    int null = open("/dev/null", O_RDONLY);
-    if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(log, STDOUT_FILENO) < 0 ||
-        dup2(log, STDERR_FILENO) < 0) {
-      _exit(126);
-    }
-    close_range(3, ~0U, 0);
-    prctl(PR_SET_PDEATHSIG, SIGKILL);  // SIGKILL: it also ends a paused (SIGSTOPped) server
-    if (getppid() != parent) _exit(126);
-    std::vector<char*> args;
-    for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(log);
-  return pid;
-}
-
-// Waits for `pid` to end; false if it is still running after `timeout`.
-bool WaitForExit(pid_t pid, Clock::duration timeout) {
-  const Clock::time_point deadline = Clock::now() + timeout;
-  for (;;) {
-    const pid_t done = waitpid(pid, nullptr, WNOHANG);
-    if (done == pid || done < 0) return true;
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(kPollInterval);
-  }
 }
 
 }  // namespace
@@ -197,7 +134,7 @@ void RedisServer::Resume() {
 Status RedisServer::StartLocked() {
   const bool fixed_port = port_ != 0;
   for (int attempt = 0; attempt < 5; ++attempt) {
-    if (!fixed_port) port_ = PickPort();
+    if (!fixed_port) port_ = PickLoopbackPort();
     bool port_taken = false;
     Status status = StartOnce(&port_taken);
     if (status.ok() || !port_taken || fixed_port) return status;
@@ -217,7 +154,7 @@ Status RedisServer::StartOnce(bool* port_taken) {
     argv.push_back("--requirepass");
     argv.push_back(options_.password);
   }
-  pid_ = Spawn(argv, log_path);
+  pid_ = Spawn(argv, log_path, SIGKILL);  // SIGKILL: it also ends a paused server
   if (pid_ < 0) return Status(Code::kInternal, "cannot start " + binary_);
   const Clock::time_point deadline = Clock::now() + kStartTimeout;
   while (Clock::now() < deadline) {
@@ -241,7 +178,7 @@ void RedisServer::StopLocked() {
   paused_ = false;
   for (int signal : {SIGTERM, SIGKILL}) {
     kill(pid_, signal);
-    if (WaitForExit(pid_, kStopTimeout)) break;
+    if (WaitForExit(pid_, kStopTimeout) != -1) break;
   }
   pid_ = -1;
 }
