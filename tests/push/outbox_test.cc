@@ -54,14 +54,6 @@ class PushStoreTest : public ::testing::TestWithParam<PushBackend> {
     EXPECT_TRUE(added.ok());
     return *added;
   }
-  static PushStore::NewJob JobFor(const Target& target, int64_t conversation, int64_t seq) {
-    Job job;
-    job.collapse_key = "c" + std::to_string(conversation);
-    job.conversation_id = conversation;
-    job.seq = seq;
-    job.body = "m" + std::to_string(seq);
-    return PushStore::NewJob{target.id, job};
-  }
 
   testing_support::TempDir dir_;
   std::unique_ptr<auth::SecretBox> box_ =

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "push/push_db.h"
+#include "push/push_store.h"
 #include "tests/store/backends.h"
 
 namespace parley::push {
@@ -44,6 +45,17 @@ inline auto AllPushBackends() {
 
 inline std::string PushBackendName(const testing::TestParamInfo<PushBackend>& info) {
   return info.param.name;
+}
+
+// A job for `target` of message `seq` in `conversation` (collapse key "c<conversation>", body
+// "m<seq>"): the outbox suites' queued notification.
+inline PushStore::NewJob JobFor(const Target& target, int64_t conversation, int64_t seq) {
+  Job job;
+  job.collapse_key = "c" + std::to_string(conversation);
+  job.conversation_id = conversation;
+  job.seq = seq;
+  job.body = "m" + std::to_string(seq);
+  return PushStore::NewJob{target.id, job};
 }
 
 }  // namespace parley::push

@@ -52,14 +52,6 @@ class PushClusterTest : public ::testing::Test {
     return added.ok() ? *added : t;
   }
 
-  static PushStore::NewJob JobFor(const Target& target, int64_t conversation, int64_t seq) {
-    Job job;
-    job.collapse_key = "c" + std::to_string(conversation);
-    job.conversation_id = conversation;
-    job.seq = seq;
-    job.body = "m" + std::to_string(seq);
-    return PushStore::NewJob{target.id, job};
-  }
 
   testing_support::TempDir dir_;
   PushDbOptions where_;
