@@ -35,6 +35,13 @@ enum class Code {
   kAccountDisabled,     // a server admin disabled the account: no login, no session
 };
 
+// Whether `code` says the server could not do the work (a bug, a storage failure, the database
+// out of reach), as opposed to refusing it (a rule, the input): work in progress stops and is
+// undone.
+inline bool IsServerFailure(Code code) {
+  return code == Code::kInternal || code == Code::kUnavailable;
+}
+
 // The protocol's name for `code` ("not_found") and its HTTP status (404).
 std::string_view CodeName(Code code);
 int HttpStatusOf(Code code);

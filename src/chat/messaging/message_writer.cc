@@ -122,17 +122,17 @@ void MessageWriter::ApplyBatch(std::vector<Op>& batch) {
     for (Op& op : batch) {
       if (auto* send = std::get_if<SendOp>(&op)) {
         auto result = ApplySend(txn, send->command);
-        if (!result.ok() && result.status().code() == Code::kInternal) return result.status();
+        if (!result.ok() && IsServerFailure(result.status().code())) return result.status();
         results.emplace_back(std::move(result));
       } else if (auto* cursor = std::get_if<CursorOp>(&op)) {
         auto result = ApplyCursor(txn, cursor->command);
-        if (!result.ok() && result.status().code() == Code::kInternal) return result.status();
+        if (!result.ok() && IsServerFailure(result.status().code())) return result.status();
         results.emplace_back(std::move(result));
       } else {
         (void)cache_.TakeForgotten();  // the writer's own clearing since is no rules change
         Status result = ApplyTask(txn, std::get<TaskOp>(op));
         if (cache_.TakeForgotten()) rules_changed = true;
-        if (result.code() == Code::kInternal) return result;
+        if (IsServerFailure(result.code())) return result;
         results.emplace_back(std::move(result));
       }
     }
@@ -267,7 +267,7 @@ Status MessageWriter::StickerMessage(store::WriteTxn& txn, const SendCommand& co
 // whatever it names now. Otherwise `failure` stands.
 Result<SendOutcome> MessageWriter::EarlierOr(store::WriteTxn& txn, const SendCommand& command,
                                              Status failure) {
-  if (failure.code() == Code::kInternal) return failure;
+  if (IsServerFailure(failure.code())) return failure;
   auto earlier = txn.FindByClientId(command.sender_id, command.client_id);
   if (!earlier.ok()) return earlier.status();
   if (!earlier->has_value()) return failure;

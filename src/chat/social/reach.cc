@@ -55,7 +55,7 @@ Result<MemberIds> LiveAudience(store::WriteTxn& txn, ConversationCache& cache,
         if (member.user_id != sender) other = member.user_id;
       }
       Status allowed = CheckContact(txn, options, Contact::kDirect, sender, other);
-      if (allowed.code() == Code::kInternal) return allowed;
+      if (IsServerFailure(allowed.code())) return allowed;
       if (!allowed.ok()) return MemberIds(only_sender());
       conversation.direct_allowed = true;
       return conversation.member_ids;

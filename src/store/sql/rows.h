@@ -52,8 +52,8 @@ void ReadSummaryState(const Statement& row, int64_t user_id, ConversationSummary
 Status FillMedia(std::string_view op, Db& db, Message& message);
 Status FillMedia(std::string_view op, Db& db, std::vector<Message>& messages);
 
-// "store: <op>: <cause>" (sql_db.h's DbFailure: kUnavailable while the database cannot be
-// reached, else kInternal). `op` names the Store operation; `cause` comes from sql_db.h and so
+// "store: <op>: <cause>" as kInternal, or kUnavailable while the database cannot be reached
+// (sql_db.h's DbFailure). `op` names the Store operation; `cause` comes from sql_db.h and so
 // never contains bound values (hashes, tokens, message text).
 Status StoreFailure(std::string_view op, const Status& cause);
 

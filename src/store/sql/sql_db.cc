@@ -1,6 +1,9 @@
 #include "store/sql/sql_db.h"
 
+#include <string>
 #include <utility>
+
+#include "base/log.h"
 
 namespace parley::store::sql {
 
@@ -100,8 +103,14 @@ void Transaction::Rollback() {
 }
 
 Status DbFailure(std::string_view context, const Status& cause) {
-  const Code code = cause.code() == Code::kUnavailable ? Code::kUnavailable : Code::kInternal;
-  return Status(code, std::string(context) + ": " + cause.message());
+  if (cause.code() != Code::kUnavailable) {
+    return Status(Code::kInternal, std::string(context) + ": " + cause.message());
+  }
+  // Clients see this message (kInternal's are replaced before they do): the operator's detail
+  // goes to the log instead.
+  Log(LogLevel::kWarning, "database_unavailable",
+      {{"reason", std::string(context) + ": " + cause.message()}});
+  return Status(Code::kUnavailable, "the database cannot be reached now; try again");
 }
 
 }  // namespace parley::store::sql

@@ -163,9 +163,9 @@ class Transaction {
   bool open_ = false;
 };
 
-// `cause`, a failure of this interface, said in `context` ("<context>: <cause>"): kUnavailable
-// stays kUnavailable (the caller may retry; clients are told `unavailable`), anything else is
-// kInternal.
+// `cause`, a failure of this interface, in `context`: kInternal "<context>: <cause>", or, when
+// the database cannot be reached (kUnavailable), kUnavailable with a message fit for clients
+// (they may retry) and the detail logged (`database_unavailable`).
 Status DbFailure(std::string_view context, const Status& cause);
 
 }  // namespace parley::store::sql
