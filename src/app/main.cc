@@ -54,6 +54,7 @@
 #include "cluster/cluster_node.h"
 #include "cluster/redis_address.h"
 #include "cluster/redis_buckets.h"
+#include "cluster/redis_pool.h"
 #include "mail/smtp_mailer.h"
 #include "media/blob_store.h"
 #include "media/image.h"
@@ -206,23 +207,26 @@ int Main(int argc, char** argv) {
   config->push.outbox.metrics = &server_metrics;
   config->push.outbox.lease_ms = push::Outbox::LeaseMsFor(config->push.http.timeout_ms);
   // In a cluster (--redis), the rate limits hold across the nodes: their buckets are in Redis
-  // (cluster/redis_buckets.h), each node's own only while Redis does not answer. The services
-  // share them below, before requests are served.
+  // (cluster/redis_buckets.h, over the node's pool of connections, cluster/redis_pool.h), each
+  // node's own only while Redis does not answer. The services share them below, before
+  // requests are served.
+  std::unique_ptr<cluster::RedisPool> shared_pool;
   std::unique_ptr<cluster::RedisBuckets> shared_limits;
   if (!config->redis.empty()) {
-    cluster::RedisBucketsOptions limits_options;
-    limits_options.address = *cluster::ParseRedisAddress(config->redis);  // validated
-    limits_options.prefix = config->redis_channel;  // one cluster's buckets, not another's
-    shared_limits = std::make_unique<cluster::RedisBuckets>(limits_options);
-    const cluster::RedisBuckets& limits = *shared_limits;
+    cluster::RedisPoolOptions pool_options;
+    pool_options.address = *cluster::ParseRedisAddress(config->redis);  // validated
+    shared_pool = std::make_unique<cluster::RedisPool>(pool_options);
+    // Keys begin with the channel's name: one cluster's buckets, not another's.
+    shared_limits = std::make_unique<cluster::RedisBuckets>(*shared_pool, config->redis_channel);
+    const cluster::RedisPool& pool = *shared_pool;
     metrics_registry.AddCounterFunction(
         "parley_shared_limit_fallbacks_total",
         "Rate-limit checks this node answered alone because Redis did not answer in time.", {},
-        [&limits] { return double(limits.stats().fallbacks); });
+        [&pool] { return double(pool.stats().fallbacks); });
     metrics_registry.AddCounterFunction(
         "parley_shared_limit_outages_total",
         "Times Redis stopped answering this node's rate-limit checks.", {},
-        [&limits] { return double(limits.stats().outages); });
+        [&pool] { return double(pool.stats().outages); });
   }
 
   std::error_code fs_error;
