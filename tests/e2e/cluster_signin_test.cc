@@ -1,9 +1,9 @@
 // Two parleyd nodes on one PostgreSQL database and one Redis server, behind no sticky balancer:
 // each step of a sign-in may go to either node (docs/operations.md, "Several nodes"). The
-// password on one node and the two-step code on the other; wrong codes alternating between the
-// nodes meet the per-account delay after as many as on one node (docs/security.md, "Limits in
-// a cluster"); an admin setup token printed by one node is claimed on the other, after which no
-// node's token makes another admin.
+// password on one node and the two-step code on the other; wrong codes and wrong passwords
+// alternating between the nodes meet the delays after as many as on one node (docs/security.md,
+// "Limits in a cluster"); an admin setup token printed by one node is claimed on the other, after
+// which no node's token makes another admin.
 #include <gtest/gtest.h>
 
 #include <ctime>
@@ -112,6 +112,21 @@ TEST_F(ClusterSignInTest, WrongCodesOverBothNodesMeetTheDelayOfOneNode) {
   EXPECT_EQ(limited.status, 429) << limited.raw_body;
   limited = SecondStep(node_1, other.body.at("challenge"), "123456");
   EXPECT_EQ(limited.status, 429) << limited.raw_body;
+}
+
+TEST_F(ClusterSignInTest, WrongPasswordsOverBothNodesMeetTheDelayOfOneNode) {
+  ASSERT_NO_FATAL_FAILURE(StartCluster("signin_passwords"));
+  auto alice = CreateUser((*cluster_)[0], "alice");
+  ASSERT_TRUE(IsOk(alice));
+  TestUser wrong = *alice;
+  wrong.password = "not the password";
+  // As on one node (auth/login_limits.h): five failures from one address are free, the sixth
+  // makes that address wait before its next try, on whichever node it comes to.
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(Login((*cluster_)[i % 2], wrong).status, 401) << i;
+  }
+  EXPECT_EQ(Login((*cluster_)[0], wrong).status, 429);
+  EXPECT_EQ(Login((*cluster_)[1], *alice).status, 429);  // the right password waits too
 }
 
 TEST_F(ClusterSignInTest, OneNodesSetupTokenIsClaimedOnTheOtherThenNoneWorks) {
