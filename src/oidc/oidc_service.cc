@@ -10,8 +10,8 @@ namespace {
 
 constexpr size_t kMaxAddressKeyBytes = 64;
 constexpr size_t kMaxCodeBytes = 2048;
-constexpr size_t kSecretLength = 43;               // base64url of 32 random bytes
-constexpr size_t kMaxSharedFieldBytes = 16 << 10;  // any one string of a shared flow or ticket
+constexpr size_t kSecretLength = 43;           // base64url of 32 random bytes
+constexpr size_t kMaxSharedFieldBytes = 1024;  // a shared flow's or ticket's strings (claims: 256)
 
 std::string NewSecret() { return Base64UrlEncode(RandomBytes(32)); }
 
