@@ -1,8 +1,9 @@
 // Signing in with OpenID Connect on two parleyd nodes that share one PostgreSQL database and one
 // Redis server, behind no sticky balancer (docs/operations.md, "Several nodes"): the login
 // starts on one node, and the provider's callback, the finish and the new account's step come
-// to the other one, or back. The provider is tests/peers/oidc_peer.mjs as in oidc_test.cc; the
-// browser is driven by hand (cookie_browser.h).
+// to the other one, or back; a state is used once across the nodes; and an account without a
+// password proves its identity on one node for one change on any. The provider is
+// tests/peers/oidc_peer.mjs as in oidc_test.cc; the browser is driven by hand (cookie_browser.h).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -77,9 +78,9 @@ class ClusterOidcTest : public ::testing::Test {
     return reply.location.starts_with(prefix) ? reply.location.substr(prefix.size()) : "";
   }
 
-  client::HttpResponse Post(const ServerProcess& node, const std::string& target,
-                            const json& body) {
-    auto reply = ApiFor(node)->Request("POST", target, body.dump());
+  client::HttpResponse Post(const ServerProcess& node, const std::string& target, const json& body,
+                            const TestUser* user = nullptr) {
+    auto reply = ApiFor(node, user)->Request("POST", target, body.dump());
     EXPECT_TRUE(IsOk(reply));
     return reply.ok() ? *reply : client::HttpResponse{};
   }
@@ -128,6 +129,27 @@ TEST_F(ClusterOidcTest, AStateIsUsedOnceAcrossTheNodes) {
     EXPECT_EQ(replay.status, 303);
     EXPECT_NE(replay.location.find("oidc-error=state"), std::string::npos) << replay.location;
   }
+}
+
+TEST_F(ClusterOidcTest, AProofOfIdentityOnOneNodeAllowsOneChangeOnAny) {
+  const ServerProcess& node_0 = (*cluster_)[0];
+  const ServerProcess& node_1 = (*cluster_)[1];
+  CookieBrowser browser;
+  const std::string ticket = Callback(browser, node_0, SignInAtProvider(browser, node_0, "dora"));
+  auto created = Post(node_0, "/api/v1/auth/oidc/accounts",
+                      {{"ticket", ticket}, {"username", "dora_o"}, {"device", "web"}});
+  ASSERT_EQ(created.status, 201) << created.raw_body;
+  const TestUser dora{created.body["user"]["id"], "dora_o", "", created.body["token"]};
+  // The account has no password: a sensitive change needs a fresh proof of identity.
+  const json change = {{"password", ""}};
+  EXPECT_EQ(Post(node_0, "/api/v1/account/2fa/totp", change, &dora).status, 403);
+  const std::string proof = Callback(browser, node_1, SignInAtProvider(browser, node_1, "dora"));
+  EXPECT_EQ(Post(node_1, "/api/v1/account/identities/confirm", {{"ticket", proof}}, &dora).status,
+            204);
+  // Proven on node 1, used on node 0, and then used up on both.
+  EXPECT_EQ(Post(node_0, "/api/v1/account/2fa/totp", change, &dora).status, 201);
+  EXPECT_EQ(Post(node_1, "/api/v1/account/2fa/totp", change, &dora).status, 403);
+  EXPECT_EQ(Post(node_0, "/api/v1/account/2fa/totp", change, &dora).status, 403);
 }
 
 }  // namespace
