@@ -7,7 +7,7 @@
 //   URI; nothing changes for logins until ConfirmEnrolment gets a right code, which turns the
 //   feature on and returns the recovery codes, shown this once (stored as SHA-256 only).
 // - Login: as AuthService's SecondFactorGate, a right password of an account with the feature
-//   on yields a challenge (256 random bits, kept in memory only, short-lived) instead of a
+//   on yields a challenge (256 random bits, kept in memory, short-lived) instead of a
 //   session; CompleteLogin trades it with a TOTP code or a recovery code for the session. The
 //   challenge is taken while a code is checked (two requests cannot both use it), put back
 //   after a wrong code, and dropped after `codes_per_challenge` wrong ones or on success. In a
