@@ -4,6 +4,7 @@
 
 #include "auth/token.h"
 #include "auth/totp.h"
+#include "auth/validation.h"
 #include "base/random_hex.h"
 
 namespace parley::account {
@@ -75,6 +76,11 @@ TwoFactorService::TwoFactorService(store::Store& store, auth::AuthService& auth,
 
 void TwoFactorService::ShareLimits(SharedBuckets* shared) {
   checks_per_address_.Share(shared, "two_factor.checks_per_address");
+}
+
+void TwoFactorService::ShareSignIn(SharedEntries* entries, SharedFailures* failures) {
+  challenges_.Share(entries, "two_factor.challenges", &EncodeChallenge, &DecodeChallenge);
+  failures_per_account_.Share(failures, "two_factor.failures_per_account");
 }
 
 Result<TwoFactorState> TwoFactorService::State(const auth::Principal& me) {
@@ -195,7 +201,7 @@ Result<auth::LoginResult> TwoFactorService::CompleteLogin(std::string_view chall
   }
   if (!auth::IsWellFormedToken(challenge)) return BadChallenge();
   const std::string key = auth::TokenHash(challenge);
-  std::optional<Challenge> taken = TakeChallenge(key, now);
+  std::optional<Challenge> taken = challenges_.Take(key, now);
   if (!taken) return BadChallenge();
   if (Status s = AdmitCheck(taken->user_id, client_address, now); !s.ok()) {
     PutBackChallenge(key, std::move(*taken), now);  // a refusal before the check costs no attempt
@@ -283,23 +289,28 @@ std::pair<std::vector<std::string>, std::vector<std::string>> TwoFactorService::
   return {std::move(codes), std::move(hashes)};
 }
 
-std::optional<TwoFactorService::Challenge> TwoFactorService::TakeChallenge(
-    std::string_view token_hash, int64_t now) {
-  std::lock_guard lock(challenges_mutex_);
-  const Challenge* found = challenges_.Find(token_hash);
-  if (found == nullptr) return std::nullopt;
-  Challenge taken = *found;
-  challenges_.Erase(token_hash);
-  if (taken.expires_at <= now) return std::nullopt;
-  return taken;
-}
-
 void TwoFactorService::PutBackChallenge(std::string_view token_hash, Challenge challenge,
                                         int64_t now) {
-  std::lock_guard lock(challenges_mutex_);
-  // Expired challenges are idle: the table drops them on the way.
-  challenges_.Touch(token_hash, challenge,
-                    [now](const Challenge& c) { return c.expires_at <= now; }) = challenge;
+  const int64_t expires_at = challenge.expires_at;
+  challenges_.Put(token_hash, std::move(challenge), now, expires_at);
+}
+
+void TwoFactorService::EncodeChallenge(const Challenge& challenge, WireWriter& out) {
+  out.SignedVarint(challenge.user_id);
+  out.Bytes(challenge.device_name);
+  out.SignedVarint(challenge.expires_at);
+  out.Varint(static_cast<uint64_t>(challenge.wrong_codes));
+}
+
+TwoFactorService::Challenge TwoFactorService::DecodeChallenge(WireReader& in) {
+  Challenge challenge;
+  challenge.user_id = in.SignedVarint();
+  challenge.device_name = std::string(in.Bytes(4 * auth::kMaxDeviceNameChars));
+  challenge.expires_at = in.SignedVarint();
+  const uint64_t wrong_codes = in.Varint();
+  if (wrong_codes > 1000) in.Fail("wrong codes out of range");
+  challenge.wrong_codes = static_cast<int>(wrong_codes);
+  return challenge;
 }
 
 }  // namespace parley::account

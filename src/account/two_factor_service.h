@@ -7,10 +7,12 @@
 //   URI; nothing changes for logins until ConfirmEnrolment gets a right code, which turns the
 //   feature on and returns the recovery codes, shown this once (stored as SHA-256 only).
 // - Login: as AuthService's SecondFactorGate, a right password of an account with the feature
-//   on yields a challenge (256 random bits, kept in memory only, short-lived) instead of a
+//   on yields a challenge (256 random bits, kept in memory, short-lived) instead of a
 //   session; CompleteLogin trades it with a TOTP code or a recovery code for the session. The
 //   challenge is taken while a code is checked (two requests cannot both use it), put back
-//   after a wrong code, and dropped after `codes_per_challenge` wrong ones or on success.
+//   after a wrong code, and dropped after `codes_per_challenge` wrong ones or on success. In a
+//   cluster the challenges and the per-account delays are shared (ShareSignIn), so the code may
+//   go to another node than the password.
 // - A code is accepted once: its TOTP step must be above the last accepted one (store.h
 //   AcceptTotpStep); a recovery code is deleted when used.
 // - Every code check is limited per account (FailureBackoff: free failures, then growing
@@ -29,7 +31,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,8 +39,10 @@
 #include "auth/auth_service.h"
 #include "auth/failure_backoff.h"
 #include "auth/secret_box.h"
-#include "base/lru_table.h"
+#include "base/pending_table.h"
 #include "base/rate_limiter.h"
+#include "base/shared_entries.h"
+#include "base/shared_failures.h"
 #include "base/status.h"
 #include "store/store.h"
 
@@ -79,6 +82,10 @@ class TwoFactorService : public auth::SecondFactorGate {
   // In a cluster: this service's rate limits hold across the nodes (base/rate_limiter.h,
   // Share). Called once while wiring, before requests are served; `shared` outlives the service.
   void ShareLimits(SharedBuckets* shared);
+  // In a cluster: the sign-in challenges and the per-account delays after wrong codes are kept
+  // where every node finds them (base/pending_table.h and auth/failure_backoff.h, Share). Called
+  // once while wiring, before requests are served; both outlive the service.
+  void ShareSignIn(SharedEntries* entries, SharedFailures* failures);
 
   Result<TwoFactorState> State(const auth::Principal& me);
   Result<TotpEnrolment> StartEnrolment(const auth::Principal& me, std::string_view password,
@@ -124,8 +131,9 @@ class TwoFactorService : public auth::SecondFactorGate {
   Result<std::string> OpenSeed(const store::TotpSecret& secret) const;
   // Makes `recovery_codes` codes; returns them and their hashes.
   std::pair<std::vector<std::string>, std::vector<std::string>> MakeRecoveryCodes() const;
-  std::optional<Challenge> TakeChallenge(std::string_view token_hash, int64_t now);
   void PutBackChallenge(std::string_view token_hash, Challenge challenge, int64_t now);
+  static void EncodeChallenge(const Challenge& challenge, WireWriter& out);
+  static Challenge DecodeChallenge(WireReader& in);
 
   store::Store& store_;
   auth::AuthService& auth_;
@@ -133,8 +141,7 @@ class TwoFactorService : public auth::SecondFactorGate {
   const TwoFactorOptions options_;
   auth::FailureBackoff failures_per_account_;  // keyed by user id
   RateLimiter checks_per_address_;             // keyed by client address
-  std::mutex challenges_mutex_;
-  LruTable<Challenge> challenges_;  // GUARDED_BY(challenges_mutex_); by token hash
+  PendingTable<Challenge> challenges_;         // by token hash
 };
 
 // The context a user's TOTP seed is sealed with (SecretBox associated data).

@@ -54,6 +54,9 @@
 #include "cluster/cluster_node.h"
 #include "cluster/redis_address.h"
 #include "cluster/redis_buckets.h"
+#include "cluster/redis_entries.h"
+#include "cluster/redis_failures.h"
+#include "cluster/redis_pool.h"
 #include "mail/smtp_mailer.h"
 #include "media/blob_store.h"
 #include "media/image.h"
@@ -205,24 +208,33 @@ int Main(int argc, char** argv) {
   config->chat.metrics = &server_metrics;
   config->push.outbox.metrics = &server_metrics;
   config->push.outbox.lease_ms = push::Outbox::LeaseMsFor(config->push.http.timeout_ms);
-  // In a cluster (--redis), the rate limits hold across the nodes: their buckets are in Redis
-  // (cluster/redis_buckets.h), each node's own only while Redis does not answer. The services
+  // In a cluster (--redis), the rate limits, the delays after failures and the short-lived
+  // sign-in steps (2FA challenges, OpenID Connect flows and tickets, identity confirmations,
+  // admin setup tokens) hold across the nodes: they are in Redis (cluster/redis_pool.h), each
+  // node's own only while Redis does not answer, so no sticky balancer is needed. The services
   // share them below, before requests are served.
+  std::unique_ptr<cluster::RedisPool> shared_pool;
   std::unique_ptr<cluster::RedisBuckets> shared_limits;
+  std::unique_ptr<cluster::RedisFailures> shared_failures;
+  std::unique_ptr<cluster::RedisEntries> shared_entries;
   if (!config->redis.empty()) {
-    cluster::RedisBucketsOptions limits_options;
-    limits_options.address = *cluster::ParseRedisAddress(config->redis);  // validated
-    limits_options.prefix = config->redis_channel;  // one cluster's buckets, not another's
-    shared_limits = std::make_unique<cluster::RedisBuckets>(limits_options);
-    const cluster::RedisBuckets& limits = *shared_limits;
+    cluster::RedisPoolOptions pool_options;
+    pool_options.address = *cluster::ParseRedisAddress(config->redis);  // validated
+    shared_pool = std::make_unique<cluster::RedisPool>(pool_options);
+    // Keys begin with the channel's name: one cluster's state, not another's.
+    shared_limits = std::make_unique<cluster::RedisBuckets>(*shared_pool, config->redis_channel);
+    shared_failures = std::make_unique<cluster::RedisFailures>(*shared_pool, config->redis_channel);
+    shared_entries = std::make_unique<cluster::RedisEntries>(*shared_pool, config->redis_channel);
+    const cluster::RedisPool& pool = *shared_pool;
     metrics_registry.AddCounterFunction(
         "parley_shared_limit_fallbacks_total",
-        "Rate-limit checks this node answered alone because Redis did not answer in time.", {},
-        [&limits] { return double(limits.stats().fallbacks); });
+        "Shared-state steps (rate limits, failure delays, sign-in steps) this node answered "
+        "alone because Redis did not answer in time.",
+        {}, [&pool] { return double(pool.stats().fallbacks); });
     metrics_registry.AddCounterFunction(
         "parley_shared_limit_outages_total",
-        "Times Redis stopped answering this node's rate-limit checks.", {},
-        [&limits] { return double(limits.stats().outages); });
+        "Times Redis stopped answering this node's shared-state steps.", {},
+        [&pool] { return double(pool.stats().outages); });
   }
 
   std::error_code fs_error;
@@ -347,7 +359,8 @@ int Main(int argc, char** argv) {
   CloseRevokedDevices close_revoked(hub, cluster_node.get(), push_registry);
   auth::AuthService auth(**store, config->auth);
   auth.SetRevocationListener(&close_revoked);
-  auto setup_token = auth.admin_setup().OpenIfNoAdmin();
+  if (shared_entries) auth.ShareSignIn(shared_entries.get(), shared_failures.get());
+  auto setup_token = auth.admin_setup().OpenIfNoAdmin(NowMillis());
   if (!setup_token.ok()) return Fail(setup_token.status());
   // Outgoing mail (verification, password reset) when smtp-url is set.
   std::unique_ptr<mail::SmtpMailer> mailer;
@@ -410,7 +423,9 @@ int Main(int argc, char** argv) {
     auth.ShareLimits(shared);
     email.ShareLimits(shared);
     two_factor.ShareLimits(shared);
+    two_factor.ShareSignIn(shared_entries.get(), shared_failures.get());
     if (oidc) oidc->ShareLimits(shared);
+    if (oidc) oidc->ShareSignIn(shared_entries.get());
     groups.ShareLimits(shared);
     social.ShareLimits(shared);
     moments.ShareLimits(shared);

@@ -1,31 +1,43 @@
 #include "auth/admin_setup.h"
 
-#include <sodium.h>
-
 #include "auth/token.h"
 #include "base/random_hex.h"
 
 namespace parley::auth {
+namespace {
 
-Result<std::string> AdminSetup::OpenIfNoAdmin() {
+Status Refused() { return Status(Code::kForbidden, "no such setup token"); }
+
+void EncodeNothing(const bool& /*open*/, WireWriter& /*out*/) {}
+bool DecodeNothing(WireReader& /*in*/) { return true; }
+
+}  // namespace
+
+void AdminSetup::Share(SharedEntries* shared) {
+  tokens_.Share(shared, "auth.admin_setup", &EncodeNothing, &DecodeNothing);
+}
+
+Result<std::string> AdminSetup::OpenIfNoAdmin(int64_t now) {
   Result<bool> has_admin = store_.HasAdmin();
   if (!has_admin.ok()) return has_admin.status();
   if (*has_admin) return std::string();
   std::string token = RandomHex(16);
-  std::lock_guard<std::mutex> lock(mutex_);
-  token_hash_ = TokenHash(token);
+  tokens_.Put(TokenHash(token), true, now, now + kLifetimeMs);
   return token;
 }
 
-Status AdminSetup::Claim(int64_t user_id, std::string_view token) {
+// Tokens are looked up by their SHA-256, so a lookup's timing says nothing about the tokens.
+Status AdminSetup::Claim(int64_t user_id, std::string_view token, int64_t now) {
+  std::lock_guard<std::mutex> lock(claim_mutex_);
+  // The other nodes' tokens outlive the first claim: an admin closes setup for all of them.
+  Result<bool> has_admin = store_.HasAdmin();
+  if (!has_admin.ok()) return has_admin.status();
+  if (*has_admin) return Refused();
   const std::string hash = TokenHash(token);
-  std::lock_guard<std::mutex> lock(mutex_);  // one claim at a time: the token is single use
-  if (token_hash_.empty() || sodium_memcmp(hash.data(), token_hash_.data(), hash.size()) != 0) {
-    return Status(Code::kForbidden, "no such setup token");
-  }
-  if (Status s = store_.SetAdmin(user_id, true); !s.ok()) return s;
-  token_hash_.clear();
-  return Status::Ok();
+  if (!tokens_.Take(hash, now)) return Refused();
+  Status set = store_.SetAdmin(user_id, true);
+  if (!set.ok()) tokens_.Put(hash, true, now, now + kLifetimeMs);  // not spent: try again
+  return set;
 }
 
 }  // namespace parley::auth

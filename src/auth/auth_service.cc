@@ -3,9 +3,9 @@
 #include <optional>
 #include <utility>
 
-#include "base/random_hex.h"
 #include "auth/token.h"
 #include "auth/validation.h"
+#include "base/random_hex.h"
 
 namespace parley::auth {
 namespace {
@@ -47,6 +47,12 @@ AuthService::AuthService(store::Store& store, AuthOptions options)
 void AuthService::ShareLimits(SharedBuckets* shared) {
   login_limits_.ShareLimits(shared);
   address_registrations_.Share(shared, "auth.registrations_per_address");
+}
+
+void AuthService::ShareSignIn(SharedEntries* entries, SharedFailures* failures) {
+  login_limits_.ShareBackoff(failures);
+  identity_confirmations_.Share(entries);
+  admin_setup_.Share(entries);
 }
 
 void AuthService::SetRevocationListener(RevocationListener* listener) {

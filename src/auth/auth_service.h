@@ -29,6 +29,8 @@
 #include "auth/password.h"
 #include "auth/scram.h"
 #include "base/rate_limiter.h"
+#include "base/shared_entries.h"
+#include "base/shared_failures.h"
 #include "base/status.h"
 #include "store/store.h"
 
@@ -102,6 +104,11 @@ class AuthService {
   // In a cluster: this service's rate limits hold across the nodes (base/rate_limiter.h,
   // Share). Called once while wiring, before requests are served; `shared` outlives the service.
   void ShareLimits(SharedBuckets* shared);
+  // In a cluster: the delays after failed passwords, the identity confirmations and the admin
+  // setup tokens are kept where every node finds them (auth/failure_backoff.h and
+  // base/pending_table.h, Share). Called once while wiring, before the admin setup opens and
+  // requests are served; both outlive the service.
+  void ShareSignIn(SharedEntries* entries, SharedFailures* failures);
 
   // Set once while wiring, before requests are served; null (the default) means nobody listens.
   // Not owned.

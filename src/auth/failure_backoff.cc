@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <utility>
 
 namespace parley::auth {
 
@@ -9,6 +10,11 @@ FailureBackoff::FailureBackoff(BackoffPolicy policy, size_t max_keys)
     : policy_(policy), failures_(max_keys) {
   assert(policy.free_failures >= 0 && policy.first_delay_ms > 0);
   assert(policy.max_delay_ms >= policy.first_delay_ms && policy.forget_after_ms > 0);
+}
+
+void FailureBackoff::Share(SharedFailures* shared, std::string name) {
+  shared_ = shared;
+  name_ = std::move(name);
 }
 
 int64_t FailureBackoff::DelayAfter(int failures, int free_failures) const {
@@ -21,25 +27,37 @@ int64_t FailureBackoff::DelayAfter(int failures, int free_failures) const {
 
 int64_t FailureBackoff::RetryAfterMs(std::string_view key, int free_failures,
                                      int64_t now_ms) const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const Failures* failures = failures_.Find(key);
-  if (failures == nullptr || now_ms - failures->last_ms >= policy_.forget_after_ms) return 0;
-  const int64_t ready_at = failures->last_ms + DelayAfter(failures->count, free_failures);
+  const FailureCount failures = Find(key);
+  if (failures.count == 0 || now_ms - failures.last_ms >= policy_.forget_after_ms) return 0;
+  const int64_t ready_at = failures.last_ms + DelayAfter(failures.count, free_failures);
   return std::max<int64_t>(ready_at - now_ms, 0);
 }
 
-void FailureBackoff::RecordFailure(std::string_view key, int64_t now_ms) {
+FailureCount FailureBackoff::Find(std::string_view key) const {
+  if (shared_ != nullptr) {
+    if (std::optional<FailureCount> shared = shared_->Find(name_, key)) return *shared;
+  }
   std::lock_guard<std::mutex> lock(mutex_);
+  const FailureCount* failures = failures_.Find(key);
+  return failures == nullptr ? FailureCount{} : *failures;
+}
+
+void FailureBackoff::RecordFailure(std::string_view key, int64_t now_ms) {
   const int64_t forget_after_ms = policy_.forget_after_ms;
-  Failures& failures = failures_.Touch(key, Failures{0, now_ms}, [&](const Failures& old) {
-    return now_ms - old.last_ms >= forget_after_ms;  // quiet long enough to start afresh
-  });
+  if (shared_ != nullptr && shared_->Record(name_, key, now_ms, forget_after_ms)) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  FailureCount& failures =
+      failures_.Touch(key, FailureCount{0, now_ms}, [&](const FailureCount& old) {
+        return now_ms - old.last_ms >= forget_after_ms;  // quiet long enough to start afresh
+      });
   if (now_ms - failures.last_ms >= forget_after_ms) failures.count = 0;
   failures.count = std::min(failures.count + 1, 1'000'000);
   failures.last_ms = std::max(failures.last_ms, now_ms);
 }
 
 void FailureBackoff::Reset(std::string_view key) {
+  // Failures counted here while the store did not answer go too: a success forgets them all.
+  if (shared_ != nullptr) shared_->Reset(name_, key);
   std::lock_guard<std::mutex> lock(mutex_);
   failures_.Erase(key);
 }

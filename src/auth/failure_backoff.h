@@ -8,16 +8,25 @@
 // is how an account under attack makes every address that has failed on it wait at once.
 //
 // Time is passed in by the caller; memory is bounded by `max_keys` (the least recently failed
-// key is forgotten first). Thread-safety: all methods are thread-safe (one internal mutex).
+// key is forgotten first).
+//
+// In a cluster, Share makes the backoff keep its counts in a store the nodes share (Redis,
+// cluster/redis_failures.h), so its delays hold across nodes; its own counts then answer only
+// while that store cannot (base/shared_failures.h), and the delays hold per node meanwhile.
+//
+// Thread-safety: all methods but Share are thread-safe (one internal mutex, plus one round trip
+// to the shared store when shared).
 #ifndef PARLEY_AUTH_FAILURE_BACKOFF_H_
 #define PARLEY_AUTH_FAILURE_BACKOFF_H_
 
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <string_view>
 
 #include "base/lru_table.h"
+#include "base/shared_failures.h"
 
 namespace parley::auth {
 
@@ -33,6 +42,12 @@ class FailureBackoff {
   FailureBackoff(BackoffPolicy policy, size_t max_keys);
   FailureBackoff(const FailureBackoff&) = delete;
   FailureBackoff& operator=(const FailureBackoff&) = delete;
+
+  // From now on, every call goes to `shared` first, as the backoff `name` (stable and unique
+  // among backoffs, e.g. "login.backoff"); the backoff's own counts answer when `shared`
+  // cannot. Called once at start-up, before any other call and any other thread uses the
+  // backoff; `shared` must outlive it.
+  void Share(SharedFailures* shared, std::string name);
 
   // Milliseconds `key` must still wait before its next attempt; 0 if it may try now. With
   // `free_failures` below the policy's, the delays start that many failures earlier.
@@ -51,16 +66,16 @@ class FailureBackoff {
   size_t key_count() const;
 
  private:
-  struct Failures {
-    int count = 0;
-    int64_t last_ms = 0;  // the latest failure
-  };
-
   int64_t DelayAfter(int failures, int free_failures) const;
+  // `key`'s failures: the shared store's, or the own ones when not shared or it cannot answer.
+  FailureCount Find(std::string_view key) const;
 
   const BackoffPolicy policy_;
+  SharedFailures* shared_ = nullptr;  // set once by Share, before concurrent use
+  std::string name_;
   mutable std::mutex mutex_;
-  LruTable<Failures> failures_;  // GUARDED_BY(mutex_); the least recently failed forgotten first
+  LruTable<FailureCount>
+      failures_;  // GUARDED_BY(mutex_); the least recently failed forgotten first
 };
 
 }  // namespace parley::auth

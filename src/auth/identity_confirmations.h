@@ -8,15 +8,17 @@
 // proof allows one change. A stolen token alone cannot make one: it needs the provider's
 // sign-in of an identity linked to the account.
 //
-// Bounded: at most max_entries devices remembered, the oldest forgotten first.
-// Thread-safety: every method is thread-safe (one mutex).
+// Bounded: at most max_entries devices remembered, the oldest forgotten first. In a cluster the
+// proofs are shared (Share; base/pending_table.h), so the change may go to another node than
+// the proof. Thread-safety: every method but Share is thread-safe.
 #ifndef PARLEY_AUTH_IDENTITY_CONFIRMATIONS_H_
 #define PARLEY_AUTH_IDENTITY_CONFIRMATIONS_H_
 
+#include <cstddef>
 #include <cstdint>
-#include <mutex>
 
-#include "base/lru_table.h"
+#include "base/pending_table.h"
+#include "base/shared_entries.h"
 
 namespace parley::auth {
 
@@ -24,19 +26,17 @@ class IdentityConfirmations {
  public:
   static constexpr int64_t kLifetimeMs = 5 * 60 * 1000;
 
-  explicit IdentityConfirmations(size_t max_entries) : entries_(max_entries) {}
+  explicit IdentityConfirmations(size_t max_entries) : user_by_device_(max_entries) {}
+
+  // Called once while wiring, before any other call; `shared` outlives this.
+  void Share(SharedEntries* shared);
 
   void Record(int64_t user_id, int64_t device_id, int64_t now);
   // Whether the device had a proof for the user that was still fresh at `now`; it is gone after.
   bool Take(int64_t user_id, int64_t device_id, int64_t now);
 
  private:
-  struct Entry {
-    int64_t user_id = 0;
-    int64_t expires_at = 0;
-  };
-  std::mutex mutex_;
-  LruTable<Entry> entries_;  // by device id; guarded by mutex_
+  PendingTable<int64_t> user_by_device_;  // the proven user id, by device id
 };
 
 }  // namespace parley::auth

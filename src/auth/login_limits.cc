@@ -47,6 +47,8 @@ void LoginLimits::ShareLimits(SharedBuckets* shared) {
   failures_global_.Share(shared, "login.failures_global");
 }
 
+void LoginLimits::ShareBackoff(SharedFailures* shared) { backoff_.Share(shared, "login.backoff"); }
+
 Status LoginLimits::AdmitLogin(std::string_view account, std::string_view address, int64_t now) {
   const std::string_view address_key = AddressKey(address);
   if (!attempts_per_address_.Allow(address_key, now)) return RetryLater(0);

@@ -32,6 +32,7 @@
 
 #include "auth/failure_backoff.h"
 #include "base/rate_limiter.h"
+#include "base/shared_failures.h"
 #include "base/status.h"
 
 namespace parley::auth {
@@ -61,6 +62,9 @@ class LoginLimits {
   // In a cluster: these limits but the backoff hold across the nodes (base/rate_limiter.h,
   // Share). Called once while wiring, before requests are served; `shared` outlives them.
   void ShareLimits(SharedBuckets* shared);
+  // In a cluster: the backoff holds across the nodes too (auth/failure_backoff.h, Share). Called
+  // once while wiring, before requests are served; `shared` outlives it.
+  void ShareBackoff(SharedFailures* shared);
 
   // Before a login's password check: kRateLimited, or OK (the attempt is counted). `account` is
   // the canonical username, or empty for a name no account can have.

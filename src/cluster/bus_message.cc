@@ -4,8 +4,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "base/wire.h"
 #include "cluster/event_fields.h"
-#include "cluster/wire.h"
 
 namespace parley::cluster {
 

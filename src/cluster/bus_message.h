@@ -1,5 +1,5 @@
 // The messages parleyd nodes exchange on the cluster bus (docs: issue 17), and their binary
-// codec (cluster/wire.h). Every node publishes what its own chat domain published (a
+// codec (base/wire.h). Every node publishes what its own chat domain published (a
 // chat::Event with the user ids it was for) and a few control messages; every other node
 // decodes them and hands the events to its own Hub.
 //

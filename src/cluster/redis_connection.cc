@@ -202,7 +202,7 @@ Status RedisConnection::ExpectStatus(std::string_view command, std::string_view 
   return Status::Ok();
 }
 
-void RedisConnection::Append(std::initializer_list<std::string_view> args) {
+void RedisConnection::Append(std::span<const std::string_view> args) {
   if (!broken_.ok()) return;
   std::vector<const char*> argv;
   std::vector<size_t> lengths;
@@ -255,7 +255,7 @@ Result<std::optional<RedisReply>> RedisConnection::Poll(std::chrono::millisecond
   return ReadUntil(Clock::now() + wait);
 }
 
-Result<RedisReply> RedisConnection::Command(std::initializer_list<std::string_view> args) {
+Result<RedisReply> RedisConnection::Command(std::span<const std::string_view> args) {
   Append(args);
   if (Status s = Flush(); !s.ok()) return s;
   return Read();

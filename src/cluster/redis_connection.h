@@ -28,6 +28,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,7 +70,10 @@ class RedisConnection {
   RedisConnection& operator=(const RedisConnection&) = delete;
 
   // Queues a command in the output buffer (nothing is sent yet).
-  void Append(std::initializer_list<std::string_view> args);
+  void Append(std::span<const std::string_view> args);
+  void Append(std::initializer_list<std::string_view> args) {
+    Append(std::span<const std::string_view>(args.begin(), args.size()));
+  }
   // Sends everything queued.
   Status Flush();
   // The next reply, waiting up to the options' timeout for it.
@@ -77,7 +81,10 @@ class RedisConnection {
   // The next reply if one comes within `wait`; nullopt (not an error) otherwise.
   Result<std::optional<RedisReply>> Poll(std::chrono::milliseconds wait);
   // Append, Flush, Read. An error reply is a reply, not a failed Result.
-  Result<RedisReply> Command(std::initializer_list<std::string_view> args);
+  Result<RedisReply> Command(std::span<const std::string_view> args);
+  Result<RedisReply> Command(std::initializer_list<std::string_view> args) {
+    return Command(std::span<const std::string_view>(args.begin(), args.size()));
+  }
 
  private:
   using Clock = std::chrono::steady_clock;

@@ -191,8 +191,9 @@ RouteResult HandleAdminApi(const Request& request, const Segments& path, const a
     auto token = proto::DecodeAdminSetup(request.body());
     if (!token.ok()) co_return ErrorResponse(request, token.status());
     Status status = co_await OnWorker(context.workers, [&]() -> Status {
-      if (Status s = context.auth.admin_setup().Claim(me.user.id, *token); !s.ok()) return s;
-      return context.admin ? context.admin->RecordSetupClaimed(me.user, NowMillis()) : Status::Ok();
+      const int64_t now = NowMillis();
+      if (Status s = context.auth.admin_setup().Claim(me.user.id, *token, now); !s.ok()) return s;
+      return context.admin ? context.admin->RecordSetupClaimed(me.user, now) : Status::Ok();
     });
     if (!status.ok()) co_return ErrorResponse(request, status);
     co_return EmptyResponse(request, 204);

@@ -2,15 +2,16 @@
 
 #include "auth/token.h"
 #include "auth/validation.h"
-#include "base/random_hex.h"
 #include "base/base64.h"
+#include "base/random_hex.h"
 
 namespace parley::oidc {
 namespace {
 
 constexpr size_t kMaxAddressKeyBytes = 64;
 constexpr size_t kMaxCodeBytes = 2048;
-constexpr size_t kSecretLength = 43;  // base64url of 32 random bytes
+constexpr size_t kSecretLength = 43;           // base64url of 32 random bytes
+constexpr size_t kMaxSharedFieldBytes = 1024;  // a shared flow's or ticket's strings (claims: 256)
 
 std::string NewSecret() { return Base64UrlEncode(RandomBytes(32)); }
 
@@ -46,6 +47,47 @@ OidcService::OidcService(store::Store& store, auth::AuthService& auth, OidcOptio
 
 void OidcService::ShareLimits(SharedBuckets* shared) {
   per_address_.Share(shared, "oidc.per_address");
+}
+
+void OidcService::ShareSignIn(SharedEntries* shared) {
+  flows_.Share(shared, "oidc.flows", &EncodeFlow, &DecodeFlow);
+  tickets_.Share(shared, "oidc.tickets", &EncodeIdentity, &DecodeIdentity);
+}
+
+void OidcService::EncodeFlow(const Flow& flow, WireWriter& out) {
+  out.Bytes(flow.provider);
+  out.Bytes(flow.nonce);
+  out.Bytes(flow.code_verifier);
+  out.Bytes(flow.browser_binding);
+}
+
+OidcService::Flow OidcService::DecodeFlow(WireReader& in) {
+  Flow flow;
+  flow.provider = std::string(in.Bytes(kMaxSharedFieldBytes));
+  flow.nonce = std::string(in.Bytes(kMaxSharedFieldBytes));
+  flow.code_verifier = std::string(in.Bytes(kMaxSharedFieldBytes));
+  flow.browser_binding = std::string(in.Bytes(kMaxSharedFieldBytes));
+  return flow;
+}
+
+void OidcService::EncodeIdentity(const VerifiedIdentity& identity, WireWriter& out) {
+  out.Bytes(identity.provider);
+  out.Bytes(identity.claims.subject);
+  out.Bytes(identity.claims.name);
+  out.Bytes(identity.claims.preferred_username);
+  out.Bytes(identity.claims.email);
+  out.SignedVarint(identity.expires_at);
+}
+
+VerifiedIdentity OidcService::DecodeIdentity(WireReader& in) {
+  VerifiedIdentity identity;
+  identity.provider = std::string(in.Bytes(kMaxSharedFieldBytes));
+  identity.claims.subject = std::string(in.Bytes(kMaxSharedFieldBytes));
+  identity.claims.name = std::string(in.Bytes(kMaxSharedFieldBytes));
+  identity.claims.preferred_username = std::string(in.Bytes(kMaxSharedFieldBytes));
+  identity.claims.email = std::string(in.Bytes(kMaxSharedFieldBytes));
+  identity.expires_at = in.SignedVarint();
+  return identity;
 }
 
 std::vector<ProviderInfo> OidcService::Providers() const {

@@ -14,7 +14,8 @@
 //     LinkAccount (an existing account, after its password, through AuthService::Login).
 // Accounts list and unlink their identities; the last way in (password or identity) stays.
 // A signed-in account without a password goes through the flow again to prove who it is
-// before a sensitive change (ConfirmIdentity).
+// before a sensitive change (ConfirmIdentity). In a cluster the flows and tickets are shared
+// (ShareSignIn), so each step may go to any node.
 //
 // Errors: kNotFound for an unknown provider; kRateLimited per client address; kUnauthenticated
 // for a refused flow, whose message begins with the reason (state, browser, code, and those of
@@ -32,11 +33,12 @@
 #include <vector>
 
 #include "auth/auth_service.h"
+#include "base/pending_table.h"
 #include "base/rate_limiter.h"
+#include "base/shared_entries.h"
 #include "base/status.h"
 #include "oidc/id_token.h"
 #include "oidc/options.h"
-#include "oidc/pending_table.h"
 #include "oidc/provider_client.h"
 #include "push/http_client.h"
 #include "store/store.h"
@@ -89,6 +91,10 @@ class OidcService {
   // In a cluster: this service's rate limits hold across the nodes (base/rate_limiter.h,
   // Share). Called once while wiring, before requests are served; `shared` outlives the service.
   void ShareLimits(SharedBuckets* shared);
+  // In a cluster: the pending flows and tickets are kept where every node finds them
+  // (base/pending_table.h, Share). Called once while wiring, before requests are served;
+  // `shared` outlives the service.
+  void ShareSignIn(SharedEntries* shared);
 
   std::vector<ProviderInfo> Providers() const;
 
@@ -138,6 +144,10 @@ class OidcService {
   // The ticket's identity (still kept); kUnauthenticated if unknown or expired.
   Result<VerifiedIdentity> Ticket(std::string_view ticket, int64_t now) const;
   std::string DisplayNameOf(std::string_view provider) const;
+  static void EncodeFlow(const Flow& flow, WireWriter& out);
+  static Flow DecodeFlow(WireReader& in);
+  static void EncodeIdentity(const VerifiedIdentity& identity, WireWriter& out);
+  static VerifiedIdentity DecodeIdentity(WireReader& in);
 
   store::Store& store_;
   auth::AuthService& auth_;

@@ -17,9 +17,9 @@
 #include <utility>
 #include <vector>
 
-#include "base/base64.h"
 #include "auth/scram.h"
 #include "auth/token.h"
+#include "base/base64.h"
 #include "tests/auth/fake_store.h"
 
 namespace parley::auth {
@@ -359,22 +359,22 @@ TEST_P(AuthServiceTest, AdminSetupTokenMakesOneAdminOnce) {
     return user.ok() && user->is_admin;
   };
   EXPECT_FALSE(is_admin(first.id));  // registering first makes no one an admin
-  EXPECT_EQ(setup.Claim(first.id, "").code(), Code::kForbidden);  // not open yet
+  EXPECT_EQ(setup.Claim(first.id, "", kT0).code(), Code::kForbidden);  // not open yet
 
-  Result<std::string> token = setup.OpenIfNoAdmin();
+  Result<std::string> token = setup.OpenIfNoAdmin(kT0);
   ASSERT_TRUE(token.ok()) << token.status().message();
   ASSERT_EQ(token->size(), 32u);
   std::string wrong = *token;
   wrong[0] = wrong[0] == 'a' ? 'b' : 'a';
-  EXPECT_EQ(setup.Claim(first.id, wrong).code(), Code::kForbidden);
-  EXPECT_EQ(setup.Claim(first.id, "").code(), Code::kForbidden);
-  ASSERT_TRUE(setup.Claim(second.id, *token).ok());
+  EXPECT_EQ(setup.Claim(first.id, wrong, kT0).code(), Code::kForbidden);
+  EXPECT_EQ(setup.Claim(first.id, "", kT0).code(), Code::kForbidden);
+  ASSERT_TRUE(setup.Claim(second.id, *token, kT0).ok());
   EXPECT_TRUE(is_admin(second.id));
-  EXPECT_EQ(setup.Claim(first.id, *token).code(), Code::kForbidden);  // single use
+  EXPECT_EQ(setup.Claim(first.id, *token, kT0).code(), Code::kForbidden);  // single use
   EXPECT_FALSE(is_admin(first.id));
 
   // With an admin, setup does not open again.
-  Result<std::string> again = setup.OpenIfNoAdmin();
+  Result<std::string> again = setup.OpenIfNoAdmin(kT0);
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->empty());
 }

@@ -16,6 +16,7 @@
 #include "base/clock.h"
 #include "base/rate_limiter.h"
 #include "cluster/redis_connection.h"
+#include "tests/cluster/redis_support.h"
 #include "tests/support/redis_server.h"
 
 namespace parley::cluster {
@@ -28,35 +29,14 @@ using Op = SharedBuckets::Op;
 // Realistic wall-clock times, so the script's arithmetic is checked at their magnitude.
 constexpr int64_t kEpoch = 1'780'000'000'000;
 
-RedisBucketsOptions OptionsFor(const std::string& url, const std::string& prefix) {
-  RedisBucketsOptions options;
-  Result<RedisAddress> address = ParseRedisAddress(url);
-  EXPECT_TRUE(address.ok());
-  if (address.ok()) options.address = *address;
-  options.prefix = prefix;
-  return options;
-}
-
-RedisServer* SharedServer() {
-  std::string error;
-  RedisServer* server = RedisServer::Shared(&error);
-  EXPECT_NE(server, nullptr) << error;
-  return server;
-}
-
-// A plain connection to look at what the buckets left in Redis.
-std::unique_ptr<RedisConnection> Inspect(const std::string& url) {
-  auto connection = RedisConnection::Connect(*ParseRedisAddress(url), {});
-  EXPECT_TRUE(connection.ok()) << connection.status().message();
-  return connection.ok() ? std::move(*connection) : nullptr;
-}
-
-int64_t IntegerReply(RedisConnection& connection, std::initializer_list<std::string_view> args) {
-  Result<RedisReply> reply = connection.Command(args);
-  EXPECT_TRUE(reply.ok());
-  EXPECT_EQ(reply.ok() ? reply->type : RedisReply::Type::kNil, RedisReply::Type::kInteger);
-  return reply.ok() ? reply->integer : -1;
-}
+// One node's way to Redis: its pool, and the buckets over it with keys under `prefix`.
+struct Node {
+  Node(const RedisPoolOptions& options, std::string prefix)
+      : pool(options), buckets(pool, std::move(prefix)) {}
+  RedisPool::Stats stats() const { return pool.stats(); }
+  RedisPool pool;
+  RedisBuckets buckets;
+};
 
 // One call on a limiter and its expected answer (kRecord and kReset answer true).
 struct Step {
@@ -160,18 +140,18 @@ std::vector<Case> Cases() {
 TEST(RedisBucketsTest, SameDecisionsAsTheInMemoryLimiter) {
   RedisServer* server = SharedServer();
   ASSERT_NE(server, nullptr);
-  RedisBuckets buckets(OptionsFor(server->Url(), "same"));
+  Node node(OptionsFor(server->Url()), "same");
   for (const Case& c : Cases()) {
     SCOPED_TRACE(c.name);
     RateLimiter local(c.limit, 100);
     RateLimiter shared(c.limit, 100);
-    shared.Share(&buckets, c.name);
+    shared.Share(&node.buckets, c.name);
     for (size_t i = 0; i < c.steps.size(); ++i) {
       EXPECT_EQ(Call(local, c.steps[i]), c.steps[i].expected) << "in memory, step " << i;
       EXPECT_EQ(Call(shared, c.steps[i]), c.steps[i].expected) << "in Redis, step " << i;
     }
   }
-  const RedisBuckets::Stats stats = buckets.stats();
+  const RedisPool::Stats stats = node.stats();
   EXPECT_GT(stats.checks, 30u);
   EXPECT_EQ(stats.fallbacks, 0u);  // every answer above came from Redis
   EXPECT_TRUE(stats.up);
@@ -180,13 +160,13 @@ TEST(RedisBucketsTest, SameDecisionsAsTheInMemoryLimiter) {
 TEST(RedisBucketsTest, TwoNodesShareOneBudget) {
   RedisServer* server = SharedServer();
   ASSERT_NE(server, nullptr);
-  RedisBuckets node_a(OptionsFor(server->Url(), "two-nodes"));
-  RedisBuckets node_b(OptionsFor(server->Url(), "two-nodes"));
+  Node node_a(OptionsFor(server->Url()), "two-nodes");
+  Node node_b(OptionsFor(server->Url()), "two-nodes");
   const RateLimit limit{.max_events = 5, .window_ms = 60'000};
   RateLimiter on_a(limit, 100);
   RateLimiter on_b(limit, 100);
-  on_a.Share(&node_a, "test.tries");
-  on_b.Share(&node_b, "test.tries");
+  on_a.Share(&node_a.buckets, "test.tries");
+  on_b.Share(&node_b.buckets, "test.tries");
   const int64_t now = NowMillis();
   int allowed = 0;
   for (int i = 0; i < 20; ++i) allowed += (i % 2 == 0 ? on_a : on_b).Allow("alice", now) ? 1 : 0;
@@ -196,22 +176,22 @@ TEST(RedisBucketsTest, TwoNodesShareOneBudget) {
   EXPECT_FALSE(on_b.IsLimited("alice", now));
   // Another limiter name is another budget.
   RateLimiter other(limit, 100);
-  other.Share(&node_b, "test.other");
+  other.Share(&node_b.buckets, "test.other");
   EXPECT_TRUE(other.Allow("alice", now));
 }
 
 TEST(RedisBucketsTest, ConcurrentChecksOverThePoolSpendTheBudgetExactly) {
   RedisServer* server = SharedServer();
   ASSERT_NE(server, nullptr);
-  RedisBucketsOptions options = OptionsFor(server->Url(), "concurrent");
+  RedisPoolOptions options = OptionsFor(server->Url());
   options.timeout = std::chrono::seconds(2);  // a loaded machine: no fallback in this test
-  RedisBuckets node_a(options);
-  RedisBuckets node_b(options);
+  Node node_a(options, "concurrent");
+  Node node_b(options, "concurrent");
   const RateLimit limit{.max_events = 100, .window_ms = 3'600'000};
   RateLimiter on_a(limit, 100);
   RateLimiter on_b(limit, 100);
-  on_a.Share(&node_a, "test.concurrent");
-  on_b.Share(&node_b, "test.concurrent");
+  on_a.Share(&node_a.buckets, "test.concurrent");
+  on_b.Share(&node_b.buckets, "test.concurrent");
   const int64_t now = NowMillis();
   std::atomic<int> allowed{0};
   std::vector<std::thread> threads;
@@ -230,9 +210,9 @@ TEST(RedisBucketsTest, ConcurrentChecksOverThePoolSpendTheBudgetExactly) {
 TEST(RedisBucketsTest, RunsTheScriptAgainWhenRedisHasLostIt) {
   RedisServer* server = SharedServer();
   ASSERT_NE(server, nullptr);
-  RedisBuckets buckets(OptionsFor(server->Url(), "noscript"));
+  Node node(OptionsFor(server->Url()), "noscript");
   RateLimiter limiter({.max_events = 1, .window_ms = 60'000}, 100);
-  limiter.Share(&buckets, "test.noscript");
+  limiter.Share(&node.buckets, "test.noscript");
   const int64_t now = NowMillis();
   EXPECT_TRUE(limiter.Allow("k", now));
   std::unique_ptr<RedisConnection> look = Inspect(server->Url());
@@ -240,33 +220,22 @@ TEST(RedisBucketsTest, RunsTheScriptAgainWhenRedisHasLostIt) {
   ASSERT_TRUE(look->Command({"SCRIPT", "FLUSH"}).ok());
   EXPECT_FALSE(limiter.Allow("k", now));  // EVALSHA: NOSCRIPT, then EVAL on the same connection
   EXPECT_TRUE(limiter.IsLimited("k", now));
-  EXPECT_EQ(buckets.stats().fallbacks, 0u);
-}
-
-// Waits up to 10 s for `condition`, checking it every 10 ms.
-template <typename F>
-bool WaitFor(F condition) {
-  const Clock::time_point deadline = Clock::now() + std::chrono::seconds(10);
-  while (!condition()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
+  EXPECT_EQ(node.stats().fallbacks, 0u);
 }
 
 TEST(RedisBucketsTest, FallsBackToTheNodesOwnBucketsWhileRedisIsDown) {
   Result<std::unique_ptr<RedisServer>> server = RedisServer::Launch();
   ASSERT_TRUE(server.ok()) << server.status().message();
-  RedisBucketsOptions options = OptionsFor((*server)->Url(), "outage");
+  RedisPoolOptions options = OptionsFor((*server)->Url());
   options.timeout = std::chrono::milliseconds(200);
   options.retry_after = std::chrono::milliseconds(50);
-  RedisBuckets node_a(options);
-  RedisBuckets node_b(options);
+  Node node_a(options, "outage");
+  Node node_b(options, "outage");
   const RateLimit limit{.max_events = 2, .window_ms = 60'000};
   RateLimiter on_a(limit, 100);
   RateLimiter on_b(limit, 100);
-  on_a.Share(&node_a, "test.outage");
-  on_b.Share(&node_b, "test.outage");
+  on_a.Share(&node_a.buckets, "test.outage");
+  on_b.Share(&node_b.buckets, "test.outage");
   const int64_t now = NowMillis();
   EXPECT_TRUE(on_a.Allow("k", now));
   EXPECT_TRUE(on_b.Allow("k", now));
@@ -277,7 +246,7 @@ TEST(RedisBucketsTest, FallsBackToTheNodesOwnBucketsWhileRedisIsDown) {
   EXPECT_TRUE(on_a.Allow("k", now));
   EXPECT_TRUE(on_a.Allow("k", now));
   EXPECT_FALSE(on_a.Allow("k", now));
-  RedisBuckets::Stats stats = node_a.stats();
+  RedisPool::Stats stats = node_a.stats();
   EXPECT_FALSE(stats.up);
   EXPECT_EQ(stats.outages, 1u);  // one outage, however many checks fell back
   EXPECT_EQ(stats.fallbacks, 3u);
@@ -301,12 +270,12 @@ TEST(RedisBucketsTest, FallsBackToTheNodesOwnBucketsWhileRedisIsDown) {
 TEST(RedisBucketsTest, PausedRedisNeverHoldsACheckLong) {
   Result<std::unique_ptr<RedisServer>> server = RedisServer::Launch();
   ASSERT_TRUE(server.ok()) << server.status().message();
-  RedisBucketsOptions options = OptionsFor((*server)->Url(), "paused");
+  RedisPoolOptions options = OptionsFor((*server)->Url());
   options.timeout = std::chrono::milliseconds(100);
   options.retry_after = std::chrono::seconds(60);
-  RedisBuckets buckets(options);
+  Node node(options, "paused");
   RateLimiter limiter({.max_events = 1, .window_ms = 60'000}, 100);
-  limiter.Share(&buckets, "test.paused");
+  limiter.Share(&node.buckets, "test.paused");
   const int64_t now = NowMillis();
   EXPECT_TRUE(limiter.Allow("k", now));
   (*server)->Pause();
@@ -317,16 +286,16 @@ TEST(RedisBucketsTest, PausedRedisNeverHoldsACheckLong) {
   for (int i = 0; i < 100; ++i) limiter.IsLimited("k", now);  // local at once until retry_after
   EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(100));
   (*server)->Resume();
-  EXPECT_EQ(buckets.stats().outages, 1u);
-  EXPECT_EQ(buckets.stats().fallbacks, 101u);
+  EXPECT_EQ(node.stats().outages, 1u);
+  EXPECT_EQ(node.stats().fallbacks, 101u);
 }
 
 TEST(RedisBucketsTest, HostileKeysAreHashedAndStayApart) {
   RedisServer* server = SharedServer();
   ASSERT_NE(server, nullptr);
-  RedisBuckets buckets(OptionsFor(server->Url(), "hostile"));
+  Node node(OptionsFor(server->Url()), "hostile");
   RateLimiter limiter({.max_events = 1, .window_ms = 60'000}, 100);
-  limiter.Share(&buckets, "test.hostile");
+  limiter.Share(&node.buckets, "test.hostile");
   const std::string huge(100 * 1024, 'x');
   std::string huge_too = huge;
   huge_too.back() = 'y';
@@ -337,33 +306,34 @@ TEST(RedisBucketsTest, HostileKeysAreHashedAndStayApart) {
   EXPECT_TRUE(limiter.Allow(huge_too, now));  // its own bucket, not the other's
   EXPECT_TRUE(limiter.Allow(binary, now));
   EXPECT_FALSE(limiter.Allow(binary, now));
-  EXPECT_EQ(buckets.stats().fallbacks, 0u);
+  EXPECT_EQ(node.stats().fallbacks, 0u);
 
-  const std::string key = buckets.RedisKey("test.hostile", huge);
+  const std::string key = node.buckets.RedisKey("test.hostile", huge);
   EXPECT_LT(key.size(), 100u);
-  EXPECT_NE(key, buckets.RedisKey("test.hostile", huge_too));
+  EXPECT_NE(key, node.buckets.RedisKey("test.hostile", huge_too));
   // A short key that spells a hash is still another bucket.
   const std::string spelled = key.substr(key.find('#') + 1);
-  EXPECT_NE(buckets.RedisKey("test.hostile", "#" + spelled), key);
+  EXPECT_NE(node.buckets.RedisKey("test.hostile", "#" + spelled), key);
   std::unique_ptr<RedisConnection> look = Inspect(server->Url());
   ASSERT_NE(look, nullptr);
   EXPECT_EQ(IntegerReply(*look, {"EXISTS", key}), 1);
-  EXPECT_EQ(IntegerReply(*look, {"EXISTS", buckets.RedisKey("test.hostile", binary)}), 1);
+  EXPECT_EQ(IntegerReply(*look, {"EXISTS", node.buckets.RedisKey("test.hostile", binary)}), 1);
 }
 
 TEST(RedisBucketsTest, IdleKeysExpire) {
   Result<std::unique_ptr<RedisServer>> server = RedisServer::Launch();
   ASSERT_TRUE(server.ok()) << server.status().message();
-  RedisBuckets buckets(OptionsFor((*server)->Url(), "expiry"));
+  Node node(OptionsFor((*server)->Url()), "expiry");
   // A key lives until its bucket is full again: one token, 2 s here.
   RateLimiter limiter({.max_events = 10, .window_ms = 20'000}, 100);
-  limiter.Share(&buckets, "test.expiry");
+  limiter.Share(&node.buckets, "test.expiry");
   const int64_t now = NowMillis();
   for (int i = 0; i < 10'000; ++i) ASSERT_TRUE(limiter.Allow("key-" + std::to_string(i), now));
-  EXPECT_EQ(buckets.stats().fallbacks, 0u);
+  EXPECT_EQ(node.stats().fallbacks, 0u);
   std::unique_ptr<RedisConnection> look = Inspect((*server)->Url());
   ASSERT_NE(look, nullptr);
-  const int64_t ttl = IntegerReply(*look, {"PTTL", buckets.RedisKey("test.expiry", "key-9999")});
+  const int64_t ttl =
+      IntegerReply(*look, {"PTTL", node.buckets.RedisKey("test.expiry", "key-9999")});
   EXPECT_GT(ttl, 0);
   EXPECT_LE(ttl, 2001);
   // Every key that is left has its expiry: "keys=N,expires=N".
@@ -382,16 +352,16 @@ TEST(RedisBucketsTest, IdleKeysExpire) {
 TEST(RedisBucketsTest, PrintsTheCostOfOneCheck) {
   RedisServer* server = SharedServer();
   ASSERT_NE(server, nullptr);
-  RedisBuckets buckets(OptionsFor(server->Url(), "cost"));
+  Node node(OptionsFor(server->Url()), "cost");
   RateLimiter limiter({.max_events = 1'000'000, .window_ms = 60'000}, 100);
-  limiter.Share(&buckets, "test.cost");
+  limiter.Share(&node.buckets, "test.cost");
   constexpr int kChecks = 5000;
   const int64_t now = NowMillis();
   const Clock::time_point start = Clock::now();
   for (int i = 0; i < kChecks; ++i) limiter.Allow("k" + std::to_string(i % 100), now);
   const double us =
       std::chrono::duration<double, std::micro>(Clock::now() - start).count() / kChecks;
-  EXPECT_EQ(buckets.stats().fallbacks, 0u);
+  EXPECT_EQ(node.stats().fallbacks, 0u);
   std::printf("[ figures  ] one shared rate-limit check (EVALSHA, loopback): %.1f us\n", us);
 }
 

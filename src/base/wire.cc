@@ -1,6 +1,6 @@
-#include "cluster/wire.h"
+#include "base/wire.h"
 
-namespace parley::cluster {
+namespace parley {
 
 uint64_t WireReader::VarintSlow() {
   if (!ok()) return 0;
@@ -63,4 +63,4 @@ Status WireReader::status() const {
   return Status(Code::kMalformed, error_);
 }
 
-}  // namespace parley::cluster
+}  // namespace parley

@@ -1,4 +1,5 @@
-// A tiny binary format for the cluster bus (cluster/bus_message.h): unsigned LEB128 varints,
+// A tiny binary format for values that leave the process (the cluster bus, cluster/bus_message.h;
+// shared short-lived entries, base/pending_table.h): unsigned LEB128 varints,
 // zigzag signed varints, bytes with a varint length prefix, bools and single bytes.
 //
 // WireWriter appends to a string the caller owns (it must outlive the writer). Encodings are
@@ -12,8 +13,8 @@
 // the input can make a caller allocate more elements than there are input bytes.
 //
 // Both are plain single-threaded values.
-#ifndef PARLEY_CLUSTER_WIRE_H_
-#define PARLEY_CLUSTER_WIRE_H_
+#ifndef PARLEY_BASE_WIRE_H_
+#define PARLEY_BASE_WIRE_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -22,7 +23,7 @@
 
 #include "base/status.h"
 
-namespace parley::cluster {
+namespace parley {
 
 inline constexpr size_t kMaxVarintBytes = 10;  // 64 bits in groups of 7
 
@@ -112,6 +113,6 @@ class WireReader {
   const char* error_ = nullptr;  // a string literal; null while no read failed
 };
 
-}  // namespace parley::cluster
+}  // namespace parley
 
-#endif  // PARLEY_CLUSTER_WIRE_H_
+#endif  // PARLEY_BASE_WIRE_H_

@@ -1,6 +1,6 @@
-// The bus's primitive encodings (cluster/wire.h): canonical varints, zigzag, length limits,
+// The bus's primitive encodings (base/wire.h): canonical varints, zigzag, length limits,
 // and a reader that never reads past its input and keeps its first error.
-#include "cluster/wire.h"
+#include "base/wire.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <limits>
 #include <string>
 
-namespace parley::cluster {
+namespace parley {
 namespace {
 
 constexpr uint64_t kMaxU64 = std::numeric_limits<uint64_t>::max();
@@ -149,4 +149,4 @@ TEST(WireTest, TheFirstErrorSticks) {
 }
 
 }  // namespace
-}  // namespace parley::cluster
+}  // namespace parley
