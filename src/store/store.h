@@ -89,6 +89,11 @@ class WriteTxn {
   // member's cursors afterwards and whether either moved. kNotFound if not a member.
   virtual Result<CursorAdvance> AdvanceCursors(int64_t conversation_id, int64_t user_id,
                                                int64_t delivered_seq, int64_t read_seq) = 0;
+  // Right after this transaction appended `seq`, a message of `user_id`'s: the sender has
+  // delivered and read up to it (AdvanceCursors(conversation_id, user_id, seq, seq)). Cheaper:
+  // nothing is read back (the append already told the other members), and a sender who is no
+  // member (any more) changes nothing.
+  virtual Status SenderRead(int64_t conversation_id, int64_t user_id, int64_t seq) = 0;
 
   // Runs `body` so that it takes full effect or none: if it returns an error, everything it
   // wrote is undone and the transaction carries on. Returns what `body` returned.

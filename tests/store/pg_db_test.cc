@@ -313,6 +313,120 @@ TEST_F(PgDbTest, TransactionsCommitRollBackAndReportState) {
   EXPECT_FALSE(db_->Exec("INSERT INTO t VALUES (4)").ok());
 }
 
+// Statement::RunLater inside a transaction: sent at once, its outcome read with the next
+// statement (pg_connection.h, "Pipelining").
+TEST_F(PgDbTest, RunLaterPipelinesInsideATransactionAndRunsAtOnceOutside) {
+  Exec("CREATE TABLE t (id BIGINT PRIMARY KEY)");
+  Statement outside = Prepare("INSERT INTO t VALUES (?1)");
+  outside.BindInt(1, 1);
+  ASSERT_TRUE(outside.RunLater().ok());
+  outside.Reset();
+  std::unique_ptr<PgDb> other = Open();
+  ASSERT_NE(other, nullptr);
+  EXPECT_EQ(Count("t", other.get()), 1);  // outside a transaction: ran (and committed) at once
+
+  Transaction txn(*db_);
+  ASSERT_TRUE(txn.Begin(TransactionMode::kWrite).ok());
+  for (int64_t id = 2; id <= 4; ++id) {
+    Statement insert = Prepare("INSERT INTO t VALUES (?1)");
+    insert.BindInt(1, id);
+    ASSERT_TRUE(insert.RunLater().ok());
+  }
+  // The next statement goes out behind them and sees what they did.
+  EXPECT_EQ(Count("t"), 4);
+  Statement update = Prepare("UPDATE t SET id = id + 10 WHERE id = ?1");
+  update.BindInt(1, 4);
+  ASSERT_TRUE(update.RunLater().ok());
+  update.Reset();
+  ASSERT_TRUE(txn.Commit().ok());  // COMMIT goes out behind the UPDATE
+  EXPECT_FALSE(db_->InTransaction());
+  EXPECT_EQ(*other->QueryInt("SELECT max(id) FROM t"), 14);
+  EXPECT_EQ(Count("t", other.get()), 4);
+}
+
+TEST_F(PgDbTest, APendingFailureFailsTheNextStatementAndTheCommit) {
+  Exec("CREATE TABLE t (id BIGINT PRIMARY KEY)");
+  Exec("INSERT INTO t VALUES (1)");
+  {
+    Transaction txn(*db_);
+    ASSERT_TRUE(txn.Begin(TransactionMode::kWrite).ok());
+    Statement insert = Prepare("INSERT INTO t VALUES (?1)");
+    insert.BindInt(1, 1);  // taken: fails on the server, unseen yet
+    ASSERT_TRUE(insert.RunLater().ok());
+    insert.Reset();
+    Result<int64_t> next = db_->QueryInt("SELECT count(*) FROM t");
+    ASSERT_FALSE(next.ok());
+    EXPECT_EQ(next.status().code(), Code::kInternal);
+    EXPECT_NE(next.status().message().find("duplicate key"), std::string::npos)
+        << next.status().message();
+    Status commit = txn.Commit();  // PostgreSQL rolls back; the driver says so
+    EXPECT_EQ(commit.code(), Code::kInternal);
+    EXPECT_NE(commit.message().find("rolled back"), std::string::npos) << commit.message();
+    EXPECT_FALSE(db_->InTransaction());
+  }
+  EXPECT_FALSE(db_->InTransaction());
+  EXPECT_EQ(Count("t"), 1);
+
+  // The same failure met by the COMMIT itself; a ROLLBACK with one pending; a statement
+  // prepared for the first time with one pending.
+  {
+    Transaction txn(*db_);
+    ASSERT_TRUE(txn.Begin(TransactionMode::kWrite).ok());
+    Statement insert = Prepare("INSERT INTO t VALUES (?1)");
+    insert.BindInt(1, 1);
+    ASSERT_TRUE(insert.RunLater().ok());
+    insert.Reset();
+    EXPECT_FALSE(txn.Commit().ok());
+  }
+  {
+    Transaction txn(*db_);
+    ASSERT_TRUE(txn.Begin(TransactionMode::kWrite).ok());
+    Statement insert = Prepare("INSERT INTO t VALUES (?1)");
+    insert.BindInt(1, 5);
+    ASSERT_TRUE(insert.RunLater().ok());
+    insert.Reset();
+    txn.Rollback();
+  }
+  EXPECT_EQ(Count("t"), 1);
+  {
+    Transaction txn(*db_);
+    ASSERT_TRUE(txn.Begin(TransactionMode::kWrite).ok());
+    Statement insert = Prepare("INSERT INTO t VALUES (?1)");
+    insert.BindInt(1, 6);
+    ASSERT_TRUE(insert.RunLater().ok());
+    insert.Reset();
+    Result<Statement> fresh = db_->Prepare("SELECT id FROM t WHERE id = ?1");
+    ASSERT_TRUE(fresh.ok()) << fresh.status().message();
+    fresh->BindInt(1, 6);
+    Result<bool> row = fresh->Step();
+    ASSERT_TRUE(row.ok() && *row) << row.status().message();
+    fresh->Reset();
+    ASSERT_TRUE(txn.Commit().ok());
+  }
+  EXPECT_EQ(Count("t"), 2);
+}
+
+// A guarded INSERT (its own savepoint) behind pending statements: its constraint failure is
+// still its own, and the transaction goes on.
+TEST_F(PgDbTest, AnInsertBehindPendingStatementsKeepsItsOwnConstraintFailure) {
+  Exec("CREATE TABLE t (id BIGINT PRIMARY KEY)");
+  Exec("INSERT INTO t VALUES (1)");
+  Transaction txn(*db_);
+  ASSERT_TRUE(txn.Begin(TransactionMode::kWrite).ok());
+  Statement later = Prepare("INSERT INTO t VALUES (?1)");
+  later.BindInt(1, 2);
+  ASSERT_TRUE(later.RunLater().ok());
+  later.Reset();
+  Statement duplicate = Prepare("INSERT INTO t VALUES (?1)");
+  duplicate.BindInt(1, 1);
+  EXPECT_FALSE(duplicate.Run().ok());
+  EXPECT_TRUE(duplicate.IsUniqueViolation());
+  duplicate.Reset();
+  EXPECT_EQ(Count("t"), 2);
+  ASSERT_TRUE(txn.Commit().ok());
+  EXPECT_EQ(Count("t"), 2);
+}
+
 TEST_F(PgDbTest, ReadTransactionsSeeOneSnapshot) {
   Exec("CREATE TABLE t (id BIGINT PRIMARY KEY)");
   std::unique_ptr<PgDb> writer = Open();
@@ -430,6 +544,31 @@ TEST_F(PgDbRestartTest, ATransactionCutOffByARestartIsNeverContinuedOutsideIt) {
   }  // rolled back
   EXPECT_FALSE(db_->InTransaction());
   EXPECT_EQ(Count("t"), 0);
+}
+
+TEST_F(PgDbRestartTest, PendingStatementsCutOffByARestartLoseTheTransaction) {
+  Exec("CREATE TABLE t (id BIGINT PRIMARY KEY)");
+  {
+    Transaction txn(*db_);
+    ASSERT_TRUE(txn.Begin(TransactionMode::kWrite).ok());
+    Statement insert = Prepare("INSERT INTO t VALUES (?1)");
+    insert.BindInt(1, 1);
+    ASSERT_TRUE(insert.RunLater().ok());
+    insert.Reset();
+    ASSERT_TRUE(server_->Restart().ok());
+    insert.BindInt(1, 2);
+    Status sent = insert.RunLater();  // may fail at once or be buffered
+    insert.Reset();
+    Status lost = txn.Commit();
+    EXPECT_EQ(lost.code(), Code::kUnavailable) << lost.message() << " / " << sent.message();
+    EXPECT_TRUE(db_->InTransaction());
+    Status after = db_->Exec("INSERT INTO t VALUES (3)");
+    EXPECT_EQ(after.code(), Code::kUnavailable) << after.message();
+  }  // rolled back
+  EXPECT_FALSE(db_->InTransaction());
+  EXPECT_EQ(Count("t"), 0);
+  Exec("INSERT INTO t VALUES (4)");  // the connection is whole again
+  EXPECT_EQ(Count("t"), 1);
 }
 
 TEST_F(PgDbTest, FailsUnavailableWhileTheServerIsAway) {

@@ -414,6 +414,37 @@ TEST_P(StoreTest, AdvanceCursorsRules) {
   EXPECT_EQ((*list)[0].self.read_seq, 0);
 }
 
+// SenderRead: the sender's cursors move up to its own message, in the append's transaction.
+TEST_P(StoreTest, SenderReadMovesTheSendersCursorsToItsMessage) {
+  int64_t a = AddUser("alice"), b = AddUser("bob"), c = AddUser("carol");
+  int64_t ab = Direct(a, b);
+  ASSERT_TRUE(Send(Msg(ab, b, "first")).ok());
+  ASSERT_TRUE(Advance(ab, a, 0, 1).ok());
+  for (int i = 0; i < 3; ++i) {
+    Status status = store_->Write([&](WriteTxn& txn) -> Status {
+      Result<Message> stored = txn.Append(Msg(ab, a, "m" + std::to_string(i)));
+      if (!stored.ok()) return stored.status();
+      return txn.SenderRead(ab, a, stored->seq);
+    });
+    ASSERT_TRUE(status.ok()) << status.message();
+  }
+  Result<std::vector<ConversationSummary>> list = store_->ListConversations(a);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].self.read_seq, 4);
+  EXPECT_EQ((*list)[0].self.delivered_seq, 4);
+  EXPECT_EQ((*list)[0].others[0].read_seq, 0);  // bob's unchanged
+  // Never lowered; a sender who is no member changes nothing.
+  Status status = store_->Write([&](WriteTxn& txn) -> Status {
+    if (Status s = txn.SenderRead(ab, a, 2); !s.ok()) return s;
+    return txn.SenderRead(ab, c, 4);
+  });
+  ASSERT_TRUE(status.ok()) << status.message();
+  list = store_->ListConversations(a);
+  EXPECT_EQ((*list)[0].self.read_seq, 4);
+  EXPECT_TRUE(store_->ListConversations(c)->empty());
+}
+
 TEST_P(StoreTest, MessagesAfterPaging) {
   int64_t a = AddUser("alice"), b = AddUser("bob");
   int64_t ab = Direct(a, b);

@@ -91,8 +91,7 @@ class Task {
     auto stored = txn_.Append(std::move(message));
     if (!stored.ok()) return stored.status();
     // The actor has seen their own change (when they are, or still are, a member).
-    auto cursor = txn_.AdvanceCursors(id_, actor_, stored->seq, stored->seq);
-    if (!cursor.ok() && cursor.status().code() != Code::kNotFound) return cursor.status();
+    if (Status s = txn_.SenderRead(id_, actor_, stored->seq); !s.ok()) return s;
     const int64_t seq = stored->seq;
     events_.push_back(events::GroupChanged{std::move(*stored), event});
     return seq;

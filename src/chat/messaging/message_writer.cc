@@ -238,9 +238,9 @@ Result<SendOutcome> MessageWriter::ApplySend(store::WriteTxn& txn, const SendCom
     if (!touched.ok()) return touched;
   }
   // Sending implies having read everything up to one's own message.
-  auto cursor =
-      txn.AdvanceCursors(stored->conversation_id, command.sender_id, stored->seq, stored->seq);
-  if (!cursor.ok()) return cursor.status();
+  if (Status s = txn.SenderRead(stored->conversation_id, command.sender_id, stored->seq); !s.ok()) {
+    return s;
+  }
   const int64_t recipient = target->conversation->DirectRecipient(command.sender_id);
   return SendOutcome{std::move(*stored), false, target->conversation->member_ids, true, recipient};
 }

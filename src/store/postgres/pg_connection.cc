@@ -33,7 +33,11 @@ void IgnoreNotice(void*, const char*) {}
 
 }  // namespace
 
-bool IsRollback(std::string_view sql) {
+namespace {
+
+// Whether `sql` is the one word `keyword` (lower case), whatever its case, with blanks around
+// and a semicolon after.
+bool IsOnly(std::string_view sql, std::string_view keyword) {
   while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.front()))) {
     sql.remove_prefix(1);
   }
@@ -41,13 +45,18 @@ bool IsRollback(std::string_view sql) {
          (std::isspace(static_cast<unsigned char>(sql.back())) || sql.back() == ';')) {
     sql.remove_suffix(1);
   }
-  constexpr std::string_view kRollback = "rollback";
-  if (sql.size() != kRollback.size()) return false;
+  if (sql.size() != keyword.size()) return false;
   for (size_t i = 0; i < sql.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(sql[i])) != kRollback[i]) return false;
+    if (std::tolower(static_cast<unsigned char>(sql[i])) != keyword[i]) return false;
   }
   return true;
 }
+
+}  // namespace
+
+bool IsRollback(std::string_view sql) { return IsOnly(sql, "rollback"); }
+
+bool IsCommit(std::string_view sql) { return IsOnly(sql, "commit"); }
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Open(const PgOptions& options) {
   char* parse_error = nullptr;
@@ -92,6 +101,10 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const PgOptions& option
 PgConnection::~PgConnection() { PQfinish(conn_); }
 
 Status PgConnection::ReadyToRun(bool ends_transaction) {
+  NoticeLostPipeline();
+  // A ROLLBACK undoes whatever the pending statements did, and must not be skipped for their
+  // failure: their outcomes are read first.
+  if (ends_transaction) (void)FinishPending();
   if (transaction_lost_) {
     if (!ends_transaction) {
       return Status(Code::kUnavailable,
@@ -106,9 +119,104 @@ Status PgConnection::ReadyToRun(bool ends_transaction) {
 }
 
 Status PgConnection::ReadyToPrepare() {
+  NoticeLostPipeline();
   if (Status status = Reconnect(); !status.ok()) return status;
   was_in_transaction_ = InTransaction();
   return Status::Ok();
+}
+
+void PgConnection::NoticeLostPipeline() {
+  if (pending_ == 0 || PQstatus(conn_) == CONNECTION_OK) return;
+  pending_ = 0;  // they went with the connection, and so did their transaction
+  transaction_lost_ = true;
+}
+
+Status PgConnection::SendLater(const std::string& name, int count, const char* const* values,
+                               const int* lengths, const int* formats) {
+  const bool sent =
+      (pending_ > 0 || PQenterPipelineMode(conn_) == 1) &&
+      PQsendQueryPrepared(conn_, name.c_str(), count, values, lengths, formats, 0) == 1;
+  if (!sent) return AbandonPipeline();
+  ++pending_;
+  return Status::Ok();
+}
+
+Status PgConnection::RunPipelined(const std::function<bool(PGconn*)>& send, int count,
+                                  std::vector<PGresult*>* results) {
+  results->assign(static_cast<size_t>(count), nullptr);
+  const bool sent = (pending_ > 0 || PQenterPipelineMode(conn_) == 1) && send(conn_) &&
+                    PQpipelineSync(conn_) == 1;
+  if (!sent) return AbandonPipeline();
+  Status failure = ReadOutcomes(pending_);
+  pending_ = 0;
+  for (PGresult*& first : *results) {  // each query's results end with a null
+    while (PGresult* result = PQgetResult(conn_)) {
+      if (first == nullptr) {
+        first = result;
+      } else {
+        PQclear(result);
+      }
+    }
+  }
+  EndPipeline();
+  if (failure.ok()) return Status::Ok();
+  for (PGresult*& result : *results) {
+    PQclear(result);
+    result = nullptr;
+  }
+  return failure;
+}
+
+Status PgConnection::FinishPending() {
+  if (pending_ == 0) return Status::Ok();
+  if (PQpipelineSync(conn_) != 1) return AbandonPipeline();
+  Status failure = ReadOutcomes(pending_);
+  pending_ = 0;
+  EndPipeline();
+  return failure;
+}
+
+Status PgConnection::ReadOutcomes(int count) {
+  Status failure;
+  for (int query = 0; query < count; ++query) {
+    while (PGresult* result = PQgetResult(conn_)) {
+      const ExecStatusType status = PQresultStatus(result);
+      if (failure.ok() && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK &&
+          status != PGRES_EMPTY_QUERY) {
+        failure = Failure(result).status;
+      }
+      PQclear(result);
+    }
+  }
+  // A lost connection may answer with nothing at all.
+  if (failure.ok() && PQstatus(conn_) != CONNECTION_OK) failure = Failure(nullptr).status;
+  return failure;
+}
+
+void PgConnection::EndPipeline() {
+  for (;;) {
+    PGresult* result = PQgetResult(conn_);
+    if (result == nullptr) break;
+    const bool synced = PQresultStatus(result) == PGRES_PIPELINE_SYNC;
+    PQclear(result);
+    if (synced) break;
+  }
+  PQexitPipelineMode(conn_);
+}
+
+// A send that failed leaves the pipeline in an unknown state: the connection is dropped (the
+// next use reconnects), and with it the transaction, which a ROLLBACK must then end.
+Status PgConnection::AbandonPipeline() {
+  Status failure = Failure(nullptr).status;
+  if (failure.code() != Code::kUnavailable) {
+    failure = Status(Code::kUnavailable, std::string(kConnectionLost) + ": " + failure.message());
+  }
+  if (was_in_transaction_) transaction_lost_ = true;
+  pending_ = 0;
+  PQreset(conn_);
+  ++generation_;
+  forgotten_.clear();
+  return failure;
 }
 
 Status PgConnection::Reconnect() {

@@ -35,6 +35,8 @@ Result<std::unique_ptr<sql::PreparedStatement>> PgDb::PrepareNew(std::string_vie
 
 Status PgDb::Exec(const std::string& sql) {
   if (Status status = connection_->ReadyToRun(IsRollback(sql)); !status.ok()) return status;
+  // A simple query cannot join a pipeline: the pending statements' outcomes come first.
+  if (Status status = connection_->FinishPending(); !status.ok()) return status;
   PGresult* result = PQexec(connection_->handle(), sql.c_str());
   ExecStatusType status = PQresultStatus(result);
   Status outcome =

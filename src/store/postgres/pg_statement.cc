@@ -48,6 +48,7 @@ PgStatement::PgStatement(PgConnection& connection, PgSql sql, bool is_rollback)
     : connection_(connection),
       sql_(std::move(sql)),
       is_rollback_(is_rollback),
+      is_commit_(IsCommit(sql_.text)),
       guarded_(IsInsert(sql_.text)),
       name_(connection.NextStatementName()),
       parameters_(static_cast<size_t>(sql_.parameter_count)) {}
@@ -58,6 +59,8 @@ PgStatement::~PgStatement() {
 }
 
 Status PgStatement::PrepareOnServer() {
+  // A statement cannot be prepared in the middle of a pipeline.
+  if (Status status = connection_.FinishPending(); !status.ok()) return status;
   PGresult* prepared = PQprepare(connection_.handle(), name_.c_str(), sql_.text.c_str(),
                                  /*nParams=*/0, /*paramTypes=*/nullptr);
   Status status = PQresultStatus(prepared) == PGRES_COMMAND_OK ? Status::Ok() : Fail(prepared);
@@ -116,6 +119,32 @@ Result<bool> PgStatement::Step() {
   return true;
 }
 
+Status PgStatement::RunLater() {
+  if (executed_ || !connection_.InTransaction()) return sql::PreparedStatement::RunLater();
+  executed_ = true;
+  error_ = Send();
+  return error_;
+}
+
+Status PgStatement::Send() {
+  if (!bind_error_.ok()) return bind_error_;
+  if (Status status = connection_.ReadyToRun(is_rollback_); !status.ok()) return status;
+  if (generation_ != connection_.generation()) {
+    if (Status status = PrepareOnServer(); !status.ok()) return status;
+  }
+  const Arguments arguments(parameters_);
+  return connection_.SendLater(name_, sql_.parameter_count, arguments.values.data(),
+                               arguments.lengths.data(), arguments.formats.data());
+}
+
+PgStatement::Arguments::Arguments(const std::vector<Parameter>& parameters) {
+  for (const Parameter& parameter : parameters) {
+    values.push_back(parameter.bound ? parameter.value.data() : nullptr);
+    lengths.push_back(static_cast<int>(parameter.value.size()));
+    formats.push_back(parameter.binary ? 1 : 0);
+  }
+}
+
 Status PgStatement::Execute() {
   if (!bind_error_.ok()) return bind_error_;
   if (Status status = connection_.ReadyToRun(is_rollback_); !status.ok()) {
@@ -125,28 +154,30 @@ Status PgStatement::Execute() {
   if (generation_ != connection_.generation()) {
     if (Status status = PrepareOnServer(); !status.ok()) return status;
   }
-  std::vector<const char*> values;
-  std::vector<int> lengths;
-  std::vector<int> formats;
-  for (const Parameter& parameter : parameters_) {
-    values.push_back(parameter.bound ? parameter.value.data() : nullptr);
-    lengths.push_back(static_cast<int>(parameter.value.size()));
-    formats.push_back(parameter.binary ? 1 : 0);
-  }
+  const Arguments arguments(parameters_);
   // A failed statement aborts a PostgreSQL transaction; in SQLite it fails alone and the
   // transaction goes on, which the store's code relies on (a duplicate client id is a conflict
   // for one message of a batch). Such a statement inside a transaction therefore runs inside a
   // savepoint of its own, rolled back if it fails: every INSERT, the only statements whose failure
   // it handles.
-  if (guarded_ && connection_.InTransaction()) {
-    result_ = ExecuteInSavepoint(values.data(), lengths.data(), formats.data());
-  } else {
-    result_ = PQexecPrepared(connection_.handle(), name_.c_str(), sql_.parameter_count,
-                             values.data(), lengths.data(), formats.data(), /*resultFormat=*/0);
-  }
+  Result<PGresult*> result = guarded_ && connection_.InTransaction() ? RunInSavepoint(arguments)
+                             : connection_.HasPending()              ? RunBehindPending(arguments)
+                                                                     : RunAlone(arguments);
+  if (!result.ok()) return result.status();
+  result_ = *result;
   switch (PQresultStatus(result_)) {
-    case PGRES_TUPLES_OK:
     case PGRES_COMMAND_OK:
+      // PostgreSQL ends a transaction in which a statement failed with a ROLLBACK even when
+      // asked to COMMIT, and reports success: a caller that went on after a failure (or
+      // never saw a pending one) must not believe its writes were kept.
+      if (is_commit_ && std::strcmp(PQcmdStatus(result_), "ROLLBACK") == 0) {
+        PQclear(result_);
+        result_ = nullptr;
+        return Status(Code::kInternal,
+                      "postgres: COMMIT rolled back: a statement of the transaction failed");
+      }
+      return Status::Ok();
+    case PGRES_TUPLES_OK:
     case PGRES_EMPTY_QUERY:
       return Status::Ok();
     default: {
@@ -158,49 +189,51 @@ Status PgStatement::Execute() {
   }
 }
 
-// SAVEPOINT, the statement and RELEASE go to the server in one pipeline: one round trip, not
-// three. If the statement fails, the RELEASE is skipped (the pipeline aborts) and a second round
-// trip rolls the savepoint back, so the transaction is usable again. Returns the statement's
-// result (nullptr if the connection failed before it came).
-PGresult* PgStatement::ExecuteInSavepoint(const char* const* values, const int* lengths,
-                                          const int* formats) {
-  PGconn* connection = connection_.handle();
-  if (PQenterPipelineMode(connection) != 1) return nullptr;
-  const bool sent = PQsendQueryParams(connection, "SAVEPOINT parley_statement", 0, nullptr, nullptr,
-                                      nullptr, nullptr, 0) == 1 &&
-                    PQsendQueryPrepared(connection, name_.c_str(), sql_.parameter_count, values,
-                                        lengths, formats, /*resultFormat=*/0) == 1 &&
-                    PQsendQueryParams(connection, "RELEASE SAVEPOINT parley_statement", 0, nullptr,
-                                      nullptr, nullptr, nullptr, 0) == 1 &&
-                    PQpipelineSync(connection) == 1;
-  PGresult* statement = nullptr;
-  bool released = false;
-  if (sent) {
-    // Each query's results end with a null; the sync's result ends the pipeline.
-    for (int query = 0; query < 3; ++query) {
-      while (PGresult* result = PQgetResult(connection)) {
-        if (query == 1 && statement == nullptr) {
-          statement = result;
-          continue;
-        }
-        if (query == 2) released = PQresultStatus(result) == PGRES_COMMAND_OK;
-        PQclear(result);
-      }
-    }
-    for (;;) {
-      PGresult* result = PQgetResult(connection);
-      if (result == nullptr) break;
-      const bool synced = PQresultStatus(result) == PGRES_PIPELINE_SYNC;
-      PQclear(result);
-      if (synced) break;
-    }
-  }
-  PQexitPipelineMode(connection);
-  if (sent && !released && PQstatus(connection) == CONNECTION_OK) {
-    (void)RunSimple(connection,
+Result<PGresult*> PgStatement::RunAlone(const Arguments& arguments) {
+  return PQexecPrepared(connection_.handle(), name_.c_str(), sql_.parameter_count,
+                        arguments.values.data(), arguments.lengths.data(), arguments.formats.data(),
+                        /*resultFormat=*/0);
+}
+
+Result<PGresult*> PgStatement::RunBehindPending(const Arguments& arguments) {
+  std::vector<PGresult*> results;
+  Status status = connection_.RunPipelined(
+      [&](PGconn* connection) {
+        return PQsendQueryPrepared(connection, name_.c_str(), sql_.parameter_count,
+                                   arguments.values.data(), arguments.lengths.data(),
+                                   arguments.formats.data(), /*resultFormat=*/0) == 1;
+      },
+      1, &results);
+  if (!status.ok()) return status;
+  return results[0];
+}
+
+// SAVEPOINT, the statement and RELEASE go to the server in one pipeline (behind any pending
+// statements): one round trip, not three. If the statement fails, the RELEASE is skipped (the
+// pipeline aborts) and a second round trip rolls the savepoint back, so the transaction is
+// usable again. Returns the statement's result (nullptr if the connection failed before it came).
+Result<PGresult*> PgStatement::RunInSavepoint(const Arguments& arguments) {
+  std::vector<PGresult*> results;
+  Status status = connection_.RunPipelined(
+      [&](PGconn* connection) {
+        return PQsendQueryParams(connection, "SAVEPOINT parley_statement", 0, nullptr, nullptr,
+                                 nullptr, nullptr, 0) == 1 &&
+               PQsendQueryPrepared(connection, name_.c_str(), sql_.parameter_count,
+                                   arguments.values.data(), arguments.lengths.data(),
+                                   arguments.formats.data(), /*resultFormat=*/0) == 1 &&
+               PQsendQueryParams(connection, "RELEASE SAVEPOINT parley_statement", 0, nullptr,
+                                 nullptr, nullptr, nullptr, 0) == 1;
+      },
+      3, &results);
+  if (!status.ok()) return status;
+  const bool released = PQresultStatus(results[2]) == PGRES_COMMAND_OK;
+  PQclear(results[0]);
+  PQclear(results[2]);
+  if (!released && PQstatus(connection_.handle()) == CONNECTION_OK) {
+    (void)RunSimple(connection_.handle(),
                     "ROLLBACK TO SAVEPOINT parley_statement; RELEASE SAVEPOINT parley_statement");
   }
-  return statement;
+  return results[1];
 }
 
 void PgStatement::Reset() {

@@ -29,6 +29,9 @@ class PgStatement final : public sql::PreparedStatement {
   void BindText(int index, std::string_view value) override;
   void BindBlob(int index, std::string_view value) override;
   Result<bool> Step() override;
+  // Inside a transaction: sent at once, its outcome read with the next statement
+  // (pg_connection.h, "Pipelining").
+  Status RunLater() override;
   void Reset() override;
   int64_t ColumnInt(int column) const override;
   std::string ColumnText(int column) const override;
@@ -44,10 +47,21 @@ class PgStatement final : public sql::PreparedStatement {
     std::string value;
   };
 
+  // The bound parameters as libpq takes them (views of the Parameters' values).
+  struct Arguments {
+    explicit Arguments(const std::vector<Parameter>& parameters);
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    std::vector<int> formats;
+  };
+
   PgStatement(PgConnection& connection, PgSql sql, bool is_rollback);
   Status PrepareOnServer();
   Status Execute();
-  PGresult* ExecuteInSavepoint(const char* const* values, const int* lengths, const int* formats);
+  Status Send();
+  Result<PGresult*> RunAlone(const Arguments& arguments);
+  Result<PGresult*> RunBehindPending(const Arguments& arguments);
+  Result<PGresult*> RunInSavepoint(const Arguments& arguments);
   void Bind(int index, std::string_view value, bool binary);
   // The value at the current row, nullptr if NULL or out of range.
   const char* Value(int column) const;
@@ -56,7 +70,8 @@ class PgStatement final : public sql::PreparedStatement {
   PgConnection& connection_;
   const PgSql sql_;
   const bool is_rollback_;
-  const bool guarded_;  // an INSERT: runs in a savepoint of its own inside a transaction
+  const bool is_commit_;  // told apart: PostgreSQL may answer a COMMIT with a ROLLBACK
+  const bool guarded_;    // an INSERT: runs in a savepoint of its own inside a transaction
   const std::string name_;
   uint64_t generation_ = 0;  // of the connection it was last prepared on
   std::vector<Parameter> parameters_;

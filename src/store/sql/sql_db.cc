@@ -6,6 +6,18 @@
 #include "base/log.h"
 
 namespace parley::store::sql {
+namespace {
+
+// Steps `statement` until it finishes, ignoring any rows.
+Status RunToEnd(PreparedStatement& statement) {
+  for (;;) {
+    Result<bool> row = statement.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::Ok();
+  }
+}
+
+}  // namespace
 
 // --- Statement ---
 
@@ -36,13 +48,9 @@ void Statement::Release() {
   borrowed_ = nullptr;
 }
 
-Status Statement::Run() {
-  for (;;) {
-    Result<bool> row = Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::Ok();
-  }
-}
+Status Statement::Run() { return RunToEnd(*impl_); }
+
+Status PreparedStatement::RunLater() { return RunToEnd(*this); }
 
 // --- Db ---
 

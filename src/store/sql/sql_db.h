@@ -21,6 +21,7 @@
 //   IsUniqueViolation/IsForeignKeyViolation tell constraint violations apart; IsRetryable
 //   tells a conflict with a concurrent transaction (deadlock, serialization) that a retry of
 //   the whole transaction would resolve.
+// - Statement::RunLater lets a driver pipeline statements whose outcome nobody waits for.
 #ifndef PARLEY_STORE_SQL_SQL_DB_H_
 #define PARLEY_STORE_SQL_SQL_DB_H_
 
@@ -45,6 +46,8 @@ class PreparedStatement {
   virtual void BindText(int index, std::string_view value) = 0;
   virtual void BindBlob(int index, std::string_view value) = 0;
   virtual Result<bool> Step() = 0;
+  // Statement::RunLater; by default the statement runs now (Statement::Run).
+  virtual Status RunLater();
   // Ends the current execution and clears bindings and the last error.
   virtual void Reset() = 0;
   virtual int64_t ColumnInt(int column) const = 0;
@@ -71,6 +74,13 @@ class Statement {
   Result<bool> Step() { return impl_->Step(); }
   // Steps until the statement finishes, ignoring any rows.
   Status Run();
+  // Runs the statement for its effect only, now or a little later: inside a transaction a
+  // driver may send it without waiting for its outcome and read that with the next statement
+  // run on the connection, or at COMMIT (PostgreSQL pipelines them: several statements, one
+  // round trip). A failure may then surface there instead, failing that statement and the
+  // transaction, so use it only for a statement whose failure the caller would handle by
+  // failing the transaction anyway, and whose rows nobody reads.
+  Status RunLater() { return impl_->RunLater(); }
   // Ends the current execution (keeps the statement usable; bindings are cleared).
   void Reset() { impl_->Reset(); }
 

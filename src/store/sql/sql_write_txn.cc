@@ -15,6 +15,12 @@ Status SqlWriteTxn::RunSql(std::string_view sql) {
   return stmt->Run();
 }
 
+Status SqlWriteTxn::RunSqlLater(std::string_view sql) {
+  Result<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  return stmt->RunLater();
+}
+
 // --- the rules clock ---
 
 Result<int64_t> SqlWriteTxn::LockRules(RulesLock mode) {
@@ -247,6 +253,28 @@ Result<int64_t> SqlWriteTxn::SyncStamp(std::string_view op) {
 
 // --- cursors ---
 
+// The Append of `seq` stamped the conversation with this transaction's sync count already
+// (AppendRow), which is all the other members need to see of it.
+Status SqlWriteTxn::SenderRead(int64_t conversation_id, int64_t user_id, int64_t seq) {
+  return Guarded<bool>([&]() -> Result<bool> {
+           Result<int64_t> stamp = SyncStamp("SenderRead");
+           if (!stamp.ok()) return stamp.status();
+           Result<Statement> update = db_.Prepare(
+               "UPDATE members SET delivered_seq = CASE WHEN delivered_seq < ?3 THEN ?3 "
+               "ELSE delivered_seq END, read_seq = CASE WHEN read_seq < ?3 THEN ?3 ELSE read_seq "
+               "END, "
+               "changed = ?4 WHERE conversation_id = ?1 AND user_id = ?2");
+           if (!update.ok()) return StoreFailure("SenderRead", update.status());
+           update->BindInt(1, conversation_id);
+           update->BindInt(2, user_id);
+           update->BindInt(3, seq);
+           update->BindInt(4, *stamp);
+           if (Status s = update->RunLater(); !s.ok()) return StoreFailure("SenderRead", s);
+           return true;
+         })
+      .status();
+}
+
 Result<CursorAdvance> SqlWriteTxn::AdvanceCursors(int64_t conversation_id, int64_t user_id,
                                                   int64_t delivered_seq, int64_t read_seq) {
   return Guarded<CursorAdvance>([&]() -> Result<CursorAdvance> {
@@ -287,7 +315,7 @@ Result<CursorAdvance> SqlWriteTxn::AdvanceCursors(int64_t conversation_id, int64
     update->BindInt(3, delivered);
     update->BindInt(4, read);
     update->BindInt(5, *stamp);
-    if (Status s = update->Run(); !s.ok()) return StoreFailure("AdvanceCursors", s);
+    if (Status s = update->RunLater(); !s.ok()) return StoreFailure("AdvanceCursors", s);
     // What the other members see of it: a direct member's cursors, a group member reaching
     // last_seq (read_by). A message of this transaction may have stamped it already.
     const bool seen_by_others = !group || (member.read_seq < last_seq && read >= last_seq);
@@ -296,7 +324,7 @@ Result<CursorAdvance> SqlWriteTxn::AdvanceCursors(int64_t conversation_id, int64
       if (!seen.ok()) return StoreFailure("AdvanceCursors", seen.status());
       seen->BindInt(1, conversation_id);
       seen->BindInt(2, *stamp);
-      if (Status s = seen->Run(); !s.ok()) return StoreFailure("AdvanceCursors", s);
+      if (Status s = seen->RunLater(); !s.ok()) return StoreFailure("AdvanceCursors", s);
     }
     member.delivered_seq = delivered;
     member.read_seq = read;

@@ -52,6 +52,7 @@ class SqlWriteTxn final : public WriteTxn {
                            std::string_view emoji, bool on, int64_t at) override;
   Result<CursorAdvance> AdvanceCursors(int64_t conversation_id, int64_t user_id,
                                        int64_t delivered_seq, int64_t read_seq) override;
+  Status SenderRead(int64_t conversation_id, int64_t user_id, int64_t seq) override;
   Status Atomically(const std::function<Status()>& body) override;
   Result<ConversationKind> KindOf(int64_t conversation_id) override;
   Result<bool> AreFriends(int64_t user_a, int64_t user_b) override;
@@ -151,6 +152,8 @@ class SqlWriteTxn final : public WriteTxn {
   template <typename T, typename Fn>
   Result<T> InSavepoint(std::string_view op, Fn&& fn);
   Status RunSql(std::string_view sql);
+  // The same through Statement::RunLater: for what only fails when the transaction must.
+  Status RunSqlLater(std::string_view sql);
   // Whether the statement `sql`, with ?1 and ?2 bound, yields a row.
   Result<bool> Exists(std::string_view op, std::string_view sql, int64_t first, int64_t second);
 
@@ -194,13 +197,13 @@ inline Result<T> SqlWriteTxn::Guarded(Fn&& fn) {
 
 template <typename T, typename Fn>
 inline Result<T> SqlWriteTxn::InSavepoint(std::string_view op, Fn&& fn) {
-  if (Status s = RunSql("SAVEPOINT write_step"); !s.ok()) return StoreFailure(op, s);
+  if (Status s = RunSqlLater("SAVEPOINT write_step"); !s.ok()) return StoreFailure(op, s);
   Result<T> result = fn();
   if (!result.ok()) {
     // ROLLBACK TO keeps the savepoint open; RELEASE below ends it either way.
     if (Status s = RunSql("ROLLBACK TO write_step"); !s.ok()) return StoreFailure(op, s);
   }
-  if (Status s = RunSql("RELEASE write_step"); !s.ok()) return StoreFailure(op, s);
+  if (Status s = RunSqlLater("RELEASE write_step"); !s.ok()) return StoreFailure(op, s);
   return result;
 }
 

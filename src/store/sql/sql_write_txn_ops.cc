@@ -152,7 +152,7 @@ Status SqlWriteTxn::QueueForSearch(std::string_view op, int64_t conversation_id,
   Result<Statement> stmt = db_.Prepare("INSERT INTO search_queue (message_key) VALUES (?1)");
   if (!stmt.ok()) return StoreFailure(op, stmt.status());
   stmt->BindInt(1, SearchRowid(conversation_id, seq));
-  if (Status s = stmt->Run(); !s.ok()) return StoreFailure(op, s);
+  if (Status s = stmt->RunLater(); !s.ok()) return StoreFailure(op, s);
   return Status::Ok();
 }
 
