@@ -66,6 +66,13 @@ class PgDbTest : public testing::Test {
     return std::move(*statement);
   }
 
+  // INSERT INTO t VALUES (id) through Statement::RunLater.
+  void InsertLater(int64_t id) {
+    Statement insert = Prepare("INSERT INTO t VALUES (?1)");
+    insert.BindInt(1, id);
+    ASSERT_TRUE(insert.RunLater().ok());
+  }
+
   int64_t Count(const std::string& table, PgDb* db = nullptr) {
     Result<int64_t> count =
         (db != nullptr ? db : db_.get())->QueryInt("SELECT count(*) FROM " + table);
@@ -328,9 +335,7 @@ TEST_F(PgDbTest, RunLaterPipelinesInsideATransactionAndRunsAtOnceOutside) {
   Transaction txn(*db_);
   ASSERT_TRUE(txn.Begin(TransactionMode::kWrite).ok());
   for (int64_t id = 2; id <= 4; ++id) {
-    Statement insert = Prepare("INSERT INTO t VALUES (?1)");
-    insert.BindInt(1, id);
-    ASSERT_TRUE(insert.RunLater().ok());
+    InsertLater(id);
   }
   // The next statement goes out behind them and sees what they did.
   EXPECT_EQ(Count("t"), 4);
@@ -350,10 +355,7 @@ TEST_F(PgDbTest, APendingFailureFailsTheNextStatementAndTheCommit) {
   {
     Transaction txn(*db_);
     ASSERT_TRUE(txn.Begin(TransactionMode::kWrite).ok());
-    Statement insert = Prepare("INSERT INTO t VALUES (?1)");
-    insert.BindInt(1, 1);  // taken: fails on the server, unseen yet
-    ASSERT_TRUE(insert.RunLater().ok());
-    insert.Reset();
+    InsertLater(1);  // taken: fails on the server, unseen yet
     Result<int64_t> next = db_->QueryInt("SELECT count(*) FROM t");
     ASSERT_FALSE(next.ok());
     EXPECT_EQ(next.status().code(), Code::kInternal);
@@ -372,29 +374,20 @@ TEST_F(PgDbTest, APendingFailureFailsTheNextStatementAndTheCommit) {
   {
     Transaction txn(*db_);
     ASSERT_TRUE(txn.Begin(TransactionMode::kWrite).ok());
-    Statement insert = Prepare("INSERT INTO t VALUES (?1)");
-    insert.BindInt(1, 1);
-    ASSERT_TRUE(insert.RunLater().ok());
-    insert.Reset();
+    InsertLater(1);
     EXPECT_FALSE(txn.Commit().ok());
   }
   {
     Transaction txn(*db_);
     ASSERT_TRUE(txn.Begin(TransactionMode::kWrite).ok());
-    Statement insert = Prepare("INSERT INTO t VALUES (?1)");
-    insert.BindInt(1, 5);
-    ASSERT_TRUE(insert.RunLater().ok());
-    insert.Reset();
+    InsertLater(5);
     txn.Rollback();
   }
   EXPECT_EQ(Count("t"), 1);
   {
     Transaction txn(*db_);
     ASSERT_TRUE(txn.Begin(TransactionMode::kWrite).ok());
-    Statement insert = Prepare("INSERT INTO t VALUES (?1)");
-    insert.BindInt(1, 6);
-    ASSERT_TRUE(insert.RunLater().ok());
-    insert.Reset();
+    InsertLater(6);
     Result<Statement> fresh = db_->Prepare("SELECT id FROM t WHERE id = ?1");
     ASSERT_TRUE(fresh.ok()) << fresh.status().message();
     fresh->BindInt(1, 6);
@@ -413,10 +406,7 @@ TEST_F(PgDbTest, AnInsertBehindPendingStatementsKeepsItsOwnConstraintFailure) {
   Exec("INSERT INTO t VALUES (1)");
   Transaction txn(*db_);
   ASSERT_TRUE(txn.Begin(TransactionMode::kWrite).ok());
-  Statement later = Prepare("INSERT INTO t VALUES (?1)");
-  later.BindInt(1, 2);
-  ASSERT_TRUE(later.RunLater().ok());
-  later.Reset();
+  InsertLater(2);
   Statement duplicate = Prepare("INSERT INTO t VALUES (?1)");
   duplicate.BindInt(1, 1);
   EXPECT_FALSE(duplicate.Run().ok());
@@ -551,11 +541,9 @@ TEST_F(PgDbRestartTest, PendingStatementsCutOffByARestartLoseTheTransaction) {
   {
     Transaction txn(*db_);
     ASSERT_TRUE(txn.Begin(TransactionMode::kWrite).ok());
-    Statement insert = Prepare("INSERT INTO t VALUES (?1)");
-    insert.BindInt(1, 1);
-    ASSERT_TRUE(insert.RunLater().ok());
-    insert.Reset();
+    InsertLater(1);
     ASSERT_TRUE(server_->Restart().ok());
+    Statement insert = Prepare("INSERT INTO t VALUES (?1)");
     insert.BindInt(1, 2);
     Status sent = insert.RunLater();  // may fail at once or be buffered
     insert.Reset();
