@@ -10,9 +10,6 @@
 namespace parley::account {
 namespace {
 
-// Client addresses are IP literals (at most 45 bytes); the cap keeps limiter keys small.
-constexpr size_t kMaxAddressKeyBytes = 64;
-
 Status NoMail() { return Status(Code::kUnavailable, "this server does not send e-mail"); }
 
 Status BadToken(store::TokenPurpose purpose) {
@@ -129,7 +126,7 @@ Status EmailService::RequestPasswordReset(std::string_view identifier,
   }
   if (mailer_ == nullptr) return NoMail();
   // Check both before taking from either, so a refused request costs no bucket anything.
-  const std::string_view address_key = client_address.substr(0, kMaxAddressKeyBytes);
+  const std::string_view address_key = AddressKey(client_address);
   const std::string identifier_key = IdentifierKey(identifier);
   if (resets_per_address_.IsLimited(address_key, now) ||
       resets_per_identifier_.IsLimited(identifier_key, now)) {
@@ -207,7 +204,7 @@ Result<std::optional<int64_t>> EmailService::FindResetTarget(std::string_view id
 Result<store::OneTimeToken> EmailService::Redeem(std::string_view token,
                                                  store::TokenPurpose purpose,
                                                  std::string_view client_address, int64_t now) {
-  if (!redemptions_per_address_.Allow(client_address.substr(0, kMaxAddressKeyBytes), now)) {
+  if (!redemptions_per_address_.Allow(AddressKey(client_address), now)) {
     return Status(Code::kRateLimited, "too many attempts; try again later");
   }
   if (!auth::IsWellFormedToken(token)) return BadToken(purpose);

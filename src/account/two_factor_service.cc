@@ -10,10 +10,9 @@
 namespace parley::account {
 namespace {
 
-constexpr size_t kSeedBytes = 20;           // 160 bits, RFC 4226's recommendation
-constexpr size_t kRecoveryCodeBytes = 10;   // 80 bits: 16 base32 characters
-constexpr size_t kMaxCodeBytes = 64;        // longer input is no code: refused unread
-constexpr size_t kMaxAddressKeyBytes = 64;  // as in auth/login_limits.cc
+constexpr size_t kSeedBytes = 20;          // 160 bits, RFC 4226's recommendation
+constexpr size_t kRecoveryCodeBytes = 10;  // 80 bits: 16 base32 characters
+constexpr size_t kMaxCodeBytes = 64;       // longer input is no code: refused unread
 
 Status WrongCode() { return Status(Code::kUnauthenticated, "wrong or already used code"); }
 
@@ -239,7 +238,7 @@ Status TwoFactorService::AdmitCheck(int64_t user_id, std::string_view client_add
     return Status(Code::kRateLimited,
                   "too many wrong codes; retry in " + std::to_string((wait + 999) / 1000) + " s");
   }
-  if (!checks_per_address_.Allow(client_address.substr(0, kMaxAddressKeyBytes), now)) {
+  if (!checks_per_address_.Allow(AddressKey(client_address), now)) {
     return Status(Code::kRateLimited, "too many codes from this address; retry later");
   }
   return Status::Ok();

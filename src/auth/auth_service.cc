@@ -10,10 +10,6 @@
 namespace parley::auth {
 namespace {
 
-// Client addresses come from the network layer (IP literals are at most 45 bytes); the cap only
-// keeps a rate-limiter key small whatever a caller passes.
-constexpr size_t kMaxAddressKeyBytes = 64;
-
 // The password the dummy hash is made of. Its value does not matter: nobody can log in with it.
 constexpr std::string_view kDummyPassword = "parley: no such account";
 
@@ -66,7 +62,7 @@ void AuthService::SetSecondFactorGate(SecondFactorGate* gate) {
 Result<store::User> AuthService::Register(std::string_view username, std::string_view password,
                                           std::string_view display_name,
                                           std::string_view client_address, int64_t now) {
-  if (!address_registrations_.Allow(client_address.substr(0, kMaxAddressKeyBytes), now)) {
+  if (!address_registrations_.Allow(AddressKey(client_address), now)) {
     return Status(Code::kRateLimited, "too many new accounts from this address; try later");
   }
   if (Status s = ValidateUsername(username); !s.ok()) return s;
@@ -90,7 +86,7 @@ Result<store::User> AuthService::RegisterWithoutPassword(std::string_view userna
                                                          std::string_view display_name,
                                                          std::string_view client_address,
                                                          int64_t now) {
-  if (!address_registrations_.Allow(client_address.substr(0, kMaxAddressKeyBytes), now)) {
+  if (!address_registrations_.Allow(AddressKey(client_address), now)) {
     return Status(Code::kRateLimited, "too many new accounts from this address; try later");
   }
   if (Status s = ValidateUsername(username); !s.ok()) return s;

@@ -3,14 +3,7 @@
 namespace parley::auth {
 namespace {
 
-// Client addresses come from the network layer (at most an IPv6 /64 in text); the cap only
-// keeps a limiter key small whatever a caller passes.
-constexpr size_t kMaxAddressKeyBytes = 64;
 constexpr std::string_view kGlobalKey = "*";
-
-std::string_view AddressKey(std::string_view address) {
-  return address.substr(0, kMaxAddressKeyBytes);
-}
 
 // Accounts are at most 32 characters of [A-Za-z0-9_.-], so '\n' separates unambiguously.
 std::string PairKey(std::string_view account, std::string_view address) {

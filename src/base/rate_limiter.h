@@ -33,6 +33,13 @@
 
 namespace parley {
 
+// The key a limiter keeps for a client's address. Addresses come from the network layer (at most
+// an IPv6 /64 in text); the cap only keeps a key small whatever a caller passes.
+inline std::string_view AddressKey(std::string_view address) { return address.substr(0, 64); }
+
+// How many users a per-user limiter remembers at once (its max_keys).
+inline constexpr size_t kMaxLimitedUsers = 100'000;
+
 struct RateLimit {
   int max_events = 10;         // bucket size: 1 to 1,000,000
   int64_t window_ms = 60'000;  // time for an empty bucket to refill completely; > 0

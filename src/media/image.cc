@@ -15,7 +15,6 @@ using internal::ImagePtr;
 
 constexpr std::string_view kThumbnailMime = "image/webp";
 constexpr int kThumbnailQuality = 75;
-constexpr int kPreviewQuality = 30;  // 24 px of blur: a few hundred bytes
 
 // Refuses decompression bombs from the header alone, before any pixel is decoded.
 Status CheckSize(const internal::ImageHeader& header, std::string_view mime,
@@ -87,7 +86,7 @@ Result<ProcessedImage> ProcessImage(const std::string& input_path, const std::st
     return saved;
   }
   Result<std::string> preview =
-      internal::EncodeWebp(small->get(), limits.preview_side, kPreviewQuality);
+      internal::EncodeWebp(small->get(), limits.preview_side, internal::kPreviewQuality);
   if (!preview.ok()) return preview.status();
 
   if (Status committed = output.Commit(); !committed.ok()) return committed;

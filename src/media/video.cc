@@ -16,7 +16,6 @@ namespace {
 
 constexpr std::string_view kPosterMime = "image/webp";
 constexpr int kPosterQuality = 80;
-constexpr int kPreviewQuality = 30;
 
 // What libmagic calls the containers the demuxers are allowed to read.
 bool IsVideoContainer(std::string_view mime) {
@@ -58,7 +57,7 @@ Result<ProcessedVideo> ProcessVideo(const std::string& input_path, const std::st
   if (Status saved = internal::SaveWebp(image->get(), kPosterQuality, poster.path()); !saved.ok()) {
     return saved;
   }
-  auto preview = internal::EncodeWebp(image->get(), limits.preview_side, kPreviewQuality);
+  auto preview = internal::EncodeWebp(image->get(), limits.preview_side, internal::kPreviewQuality);
   if (!preview.ok()) return preview.status();
 
   if (Status committed = output.Commit(); !committed.ok()) return committed;

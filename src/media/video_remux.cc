@@ -29,13 +29,13 @@ constexpr int kStreamCap = 64;          // streams a demuxer may create while op
 constexpr int kMaxPosterPackets = 300;  // video packets fed to the decoder for one frame
 constexpr const char* kDemuxers = "matroska,webm,mov,mp4,m4a,3gp,3g2,mj2";
 
-void StartOnce() {
+void StartFfmpegOnce() {
   av_log_set_level(AV_LOG_QUIET);
   av_max_alloc(kMaxAllocation);
 }
 
 void StartLibav() {
-  static const bool started = (StartOnce(), true);  // thread-safe: C++ magic static
+  static const bool started = (StartFfmpegOnce(), true);  // thread-safe: C++ magic static
   (void)started;
 }
 

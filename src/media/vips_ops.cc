@@ -70,7 +70,7 @@ Status WriteBytes(const std::string& bytes, const std::string& path) {
 
 void IgnoreWarning(const gchar*, GLogLevelFlags, const gchar*, gpointer) {}
 
-Status StartOnce() {
+Status StartVipsOnce() {
   if (VIPS_INIT("parley") != 0) return VipsFailure(Code::kInternal, "libvips failed to start");
   // Memory stays bounded per pipeline: one worker thread each, nothing kept between calls.
   vips_concurrency_set(1);
@@ -88,7 +88,7 @@ Status StartOnce() {
 void ImageUnref::operator()(VipsImage* image) const { g_object_unref(image); }
 
 Status StartVips() {
-  static const Status started = StartOnce();  // thread-safe: C++ magic static
+  static const Status started = StartVipsOnce();  // thread-safe: C++ magic static
   return started;
 }
 

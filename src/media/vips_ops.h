@@ -55,6 +55,9 @@ Result<std::string> EncodeWebp(VipsImage* image, int side, int quality);
 // Writes `image` (already small) as WebP to `path`, without metadata.
 Status SaveWebp(VipsImage* image, int quality, const std::string& path);
 
+// The WebP quality of a preview: 24 px of blur in a few hundred bytes (images and videos).
+inline constexpr int kPreviewQuality = 30;
+
 // An image of packed 8-bit RGB pixels (`rgb` holds width * height * 3 bytes; copied), turned
 // clockwise by `clockwise_degrees` (0, 90, 180 or 270): a video's poster frame.
 Result<ImagePtr> ImageFromRgb(const std::string& rgb, int width, int height, int clockwise_degrees);

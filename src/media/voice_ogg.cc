@@ -39,7 +39,7 @@ uint64_t LittleEndian(std::string_view bytes, size_t at, int width) {
   return value;
 }
 
-Status Invalid(std::string message) {
+Status InvalidOgg(std::string message) {
   return Status(Code::kInvalidArgument, "Ogg: " + std::move(message));
 }
 
@@ -68,36 +68,36 @@ Result<int64_t> OggOpusDurationMs(std::string_view bytes) {
   bool first_page = true;
   while (pos < bytes.size()) {
     const std::string_view rest = bytes.substr(pos);
-    if (rest.size() < kPageHeaderBytes) return Invalid("truncated page header");
-    if (!rest.starts_with("OggS") || rest[4] != 0) return Invalid("lost page sync");
+    if (rest.size() < kPageHeaderBytes) return InvalidOgg("truncated page header");
+    if (!rest.starts_with("OggS") || rest[4] != 0) return InvalidOgg("lost page sync");
     const size_t segments = static_cast<uint8_t>(rest[26]);
-    if (rest.size() < kPageHeaderBytes + segments) return Invalid("truncated segment table");
+    if (rest.size() < kPageHeaderBytes + segments) return InvalidOgg("truncated segment table");
     size_t body_size = 0;
     for (size_t i = 0; i < segments; ++i) body_size += static_cast<uint8_t>(rest[27 + i]);
     const size_t page_size = kPageHeaderBytes + segments + body_size;
-    if (rest.size() < page_size) return Invalid("truncated page");
+    if (rest.size() < page_size) return InvalidOgg("truncated page");
     const std::string_view page = rest.substr(0, page_size);
-    if (OggCrc(page) != LittleEndian(page, 22, 4)) return Invalid("page checksum mismatch");
+    if (OggCrc(page) != LittleEndian(page, 22, 4)) return InvalidOgg("page checksum mismatch");
 
     const uint8_t flags = static_cast<uint8_t>(page[5]);
     const int64_t granule = static_cast<int64_t>(LittleEndian(page, 6, 8));
     const uint32_t serial = static_cast<uint32_t>(LittleEndian(page, 14, 4));
     const std::string_view body = page.substr(kPageHeaderBytes + segments);
-    if (first_page && !(flags & kBeginningOfStream)) return Invalid("no beginning of stream");
+    if (first_page && !(flags & kBeginningOfStream)) return InvalidOgg("no beginning of stream");
     first_page = false;
     if ((flags & kBeginningOfStream) && !opus.found && ReadOpusHead(body, &opus)) {
       opus.found = true;
       opus.serial = serial;
     } else if (opus.found && serial == opus.serial && granule != kNoGranule) {
-      if (granule < opus.last_granule) return Invalid("granule position goes backwards");
+      if (granule < opus.last_granule) return InvalidOgg("granule position goes backwards");
       opus.last_granule = granule;
     }
     pos += page_size;
   }
   if (!opus.found) return Status(Code::kUnsupportedMedia, "Ogg without an Opus stream");
-  if (opus.last_granule <= opus.pre_skip) return Invalid("no audio after the pre-skip");
+  if (opus.last_granule <= opus.pre_skip) return InvalidOgg("no audio after the pre-skip");
   const int64_t samples = opus.last_granule - opus.pre_skip;
-  if (samples / kOpusSamplesPerMs > kMaxVoiceDurationMs) return Invalid("implausible duration");
+  if (samples / kOpusSamplesPerMs > kMaxVoiceDurationMs) return InvalidOgg("implausible duration");
   return (samples + kOpusSamplesPerMs / 2) / kOpusSamplesPerMs;
 }
 

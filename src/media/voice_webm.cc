@@ -28,7 +28,7 @@ constexpr uint32_t kBlock = 0xA1;
 constexpr uint64_t kDefaultTimecodeScale = 1'000'000;  // nanoseconds per tick: 1 ms
 constexpr double kNanosPerMs = 1e6;
 
-Status Invalid(std::string message) {
+Status InvalidWebm(std::string message) {
   return Status(Code::kInvalidArgument, "WebM: " + std::move(message));
 }
 
@@ -65,12 +65,12 @@ Result<Element> ReadElement(std::string_view bytes, size_t pos) {
   Element element;
   if (!ReadVint(bytes, &pos, 4, true, &id, nullptr) ||
       !ReadVint(bytes, &pos, 8, false, &size, &element.unknown_size)) {
-    return Invalid("truncated or malformed element header");
+    return InvalidWebm("truncated or malformed element header");
   }
   element.id = static_cast<uint32_t>(id);
   element.header_size = pos - start;
   if (element.unknown_size) return element;
-  if (size > bytes.size() - pos) return Invalid("element runs past the end (truncated)");
+  if (size > bytes.size() - pos) return InvalidWebm("element runs past the end (truncated)");
   element.data = bytes.substr(pos, size);
   return element;
 }
@@ -81,7 +81,7 @@ Status ForEachChild(std::string_view data, Visit visit) {
   for (size_t pos = 0; pos < data.size();) {
     Result<Element> child = ReadElement(data, pos);
     if (!child.ok()) return child.status();
-    if (child->unknown_size) return Invalid("unknown size inside a sized element");
+    if (child->unknown_size) return InvalidWebm("unknown size inside a sized element");
     if (Status visited = visit(*child); !visited.ok()) return visited;
     pos += child->header_size + child->data.size();
   }
@@ -124,7 +124,7 @@ Status ReadDocType(const Element& header) {
     return Status::Ok();
   });
   if (!read.ok()) return read;
-  if (!doc_type) return Invalid("no DocType");
+  if (!doc_type) return InvalidWebm("no DocType");
   if (*doc_type != "webm") return Status(Code::kUnsupportedMedia, "Matroska but not WebM");
   return Status::Ok();
 }
@@ -133,12 +133,12 @@ Status ReadInfo(const Element& info, Walk* walk) {
   return ForEachChild(info.data, [&](const Element& child) {
     if (child.id == kTimecodeScale) {
       if (!ReadUnsigned(child.data, &walk->timecode_scale) || walk->timecode_scale == 0) {
-        return Invalid("bad TimecodeScale");
+        return InvalidWebm("bad TimecodeScale");
       }
     } else if (child.id == kDuration) {
       double ticks = 0;
       if (!ReadFloat(child.data, &ticks) || !std::isfinite(ticks) || ticks < 0) {
-        return Invalid("bad Duration");
+        return InvalidWebm("bad Duration");
       }
       walk->duration_ticks = ticks;
     }
@@ -154,7 +154,7 @@ Status ReadTracks(const Element& tracks, Walk* walk) {
     std::string_view codec;
     Status read = ForEachChild(entry.data, [&](const Element& field) {
       if (field.id == kTrackNumber && !ReadUnsigned(field.data, &number)) {
-        return Invalid("bad TrackNumber");
+        return InvalidWebm("bad TrackNumber");
       }
       if (field.id == kCodecId) codec = field.data.substr(0, field.data.find('\0'));
       return Status::Ok();
@@ -170,21 +170,21 @@ Status ReadBlock(std::string_view block, Walk* walk) {
   size_t pos = 0;
   uint64_t track = 0;
   if (!ReadVint(block, &pos, 8, false, &track, nullptr) || block.size() - pos < 3) {
-    return Invalid("malformed block");
+    return InvalidWebm("malformed block");
   }
   if (track != walk->opus_track) return Status::Ok();
-  if (!walk->cluster_timecode) return Invalid("block before its cluster's Timecode");
+  if (!walk->cluster_timecode) return InvalidWebm("block before its cluster's Timecode");
   const auto relative = static_cast<int16_t>((static_cast<uint8_t>(block[pos]) << 8) |
                                              static_cast<uint8_t>(block[pos + 1]));
   const uint8_t flags = static_cast<uint8_t>(block[pos + 2]);
   pos += 3;
   const double ticks = static_cast<double>(*walk->cluster_timecode) + relative;
-  if (ticks < 0) return Invalid("block before time zero");
+  if (ticks < 0) return InvalidWebm("block before time zero");
   double end_ms = ticks * static_cast<double>(walk->timecode_scale) / kNanosPerMs;
   // Laced blocks (several packets; recorders do not write them) count from their start only.
   const bool laced = (flags & 0x06) != 0;
   if (!laced) end_ms += OpusPacketSamples(block.substr(pos)) / 48.0;
-  if (!(end_ms <= kMaxVoiceDurationMs)) return Invalid("implausible block timestamp");
+  if (!(end_ms <= kMaxVoiceDurationMs)) return InvalidWebm("implausible block timestamp");
   if (!walk->last_end_ms || end_ms > *walk->last_end_ms) walk->last_end_ms = end_ms;
   return Status::Ok();
 }
@@ -197,12 +197,12 @@ Result<size_t> Step(std::string_view bytes, size_t pos, Walk* walk) {
   const size_t payload = pos + element->header_size;
   if (element->id == kSegment || element->id == kCluster) {
     if (element->id == kCluster) {
-      if (!walk->tracks_seen) return Invalid("cluster before Tracks");
+      if (!walk->tracks_seen) return InvalidWebm("cluster before Tracks");
       walk->cluster_timecode.reset();
     }
     return payload;
   }
-  if (element->unknown_size) return Invalid("unknown size where it is not allowed");
+  if (element->unknown_size) return InvalidWebm("unknown size where it is not allowed");
   Status read = Status::Ok();
   switch (element->id) {
     case kInfo:
@@ -213,7 +213,7 @@ Result<size_t> Step(std::string_view bytes, size_t pos, Walk* walk) {
       break;
     case kTimecode: {
       uint64_t timecode = 0;
-      if (!ReadUnsigned(element->data, &timecode)) return Invalid("bad cluster Timecode");
+      if (!ReadUnsigned(element->data, &timecode)) return InvalidWebm("bad cluster Timecode");
       walk->cluster_timecode = timecode;
       break;
     }
@@ -268,7 +268,7 @@ int OpusPacketSamples(std::string_view packet) {
 Result<int64_t> WebmOpusDurationMs(std::string_view bytes) {
   Result<Element> header = ReadElement(bytes, 0);
   if (!header.ok()) return header.status();
-  if (header->id != kEbml || header->unknown_size) return Invalid("no EBML header");
+  if (header->id != kEbml || header->unknown_size) return InvalidWebm("no EBML header");
   if (Status doc = ReadDocType(*header); !doc.ok()) return doc;
 
   Walk walk;
@@ -277,7 +277,7 @@ Result<int64_t> WebmOpusDurationMs(std::string_view bytes) {
     if (!next.ok()) return next.status();
     pos = *next;
   }
-  if (!walk.tracks_seen) return Invalid("no Tracks");
+  if (!walk.tracks_seen) return InvalidWebm("no Tracks");
   if (walk.opus_track == 0) return Status(Code::kUnsupportedMedia, "WebM without an Opus track");
   double duration_ms = 0;
   if (walk.duration_ticks && *walk.duration_ticks > 0) {
@@ -285,9 +285,9 @@ Result<int64_t> WebmOpusDurationMs(std::string_view bytes) {
   } else if (walk.last_end_ms) {
     duration_ms = *walk.last_end_ms;
   } else {
-    return Invalid("no Opus audio");
+    return InvalidWebm("no Opus audio");
   }
-  if (!(duration_ms <= kMaxVoiceDurationMs)) return Invalid("implausible duration");
+  if (!(duration_ms <= kMaxVoiceDurationMs)) return InvalidWebm("implausible duration");
   return static_cast<int64_t>(std::llround(duration_ms));
 }
 

@@ -57,7 +57,7 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
   auth::AuthService& auth = context.auth;
   if (method == http::verb::delete_ && Matches(path, {"api", "v1", "sessions", "current"})) {
     Status status = co_await OnWorker(context.workers, [&] { return auth.Logout(me); });
-    co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+    co_return StatusResponse(request, status);
   }
   if (method == http::verb::get && Matches(path, {"api", "v1", "sessions"})) {
     auto devices =
@@ -69,7 +69,7 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
     auto id = ParseInt(path[3]);
     if (!id) co_return ErrorResponse(request, Status(Code::kNotFound, "no such session"));
     Status status = co_await OnWorker(context.workers, [&] { return auth.RevokeDevice(me, *id); });
-    co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+    co_return StatusResponse(request, status);
   }
   if (method == http::verb::put && Matches(path, {"api", "v1", "account", "password"})) {
     auto body = proto::DecodePassword(request.body());
@@ -83,7 +83,7 @@ awaitable<Response> Authenticated(const Request& request, const Segments& path,
       return auth.ChangePassword(me, body->old_password, body->new_password, NowMillis());
     });
     Status status = co_await std::move(changing);
-    co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+    co_return StatusResponse(request, status);
   }
   if (method == http::verb::get && Matches(path, {"api", "v1", "account"})) {
     auto has_password =

@@ -82,7 +82,7 @@ boost::asio::awaitable<std::optional<ApiResponse>> HandleAccountDataApi(
       return deletion.Delete(me, body->password, body->code, client_address, NowMillis());
     });
     Status status = co_await std::move(deleting);
-    co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+    co_return StatusResponse(request, status);
   }
   if (path[3] != "export") co_return std::nullopt;
   if (context.exports == nullptr) co_return ErrorResponse(request, Unavailable());

@@ -57,7 +57,7 @@ awaitable<Response> UserAction(const Request& request, const std::string& id_seg
   if (!user_id) co_return ErrorResponse(request, NoSuchUser());
   const int64_t id = *user_id;
   Status status = co_await OnWorker(context.workers, [&] { return action(id, NowMillis()); });
-  co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+  co_return StatusResponse(request, status);
 }
 
 // The routes on accounts: /admin/users...

@@ -57,7 +57,7 @@ RouteResult HandlePublicEmailApi(const Request& request, const Segments& path, C
     if (!token.ok()) co_return ErrorResponse(request, token.status());
     Status status = co_await OnWorker(
         context.workers, [&] { return email.VerifyEmail(*token, client_address, NowMillis()); });
-    co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+    co_return StatusResponse(request, status);
   }
   auto body = proto::DecodeResetConfirm(request.body());
   if (!body.ok()) co_return ErrorResponse(request, body.status());
@@ -65,7 +65,7 @@ RouteResult HandlePublicEmailApi(const Request& request, const Segments& path, C
     return email.ResetPassword(body->token, body->new_password, client_address, NowMillis());
   });
   Status status = co_await std::move(resetting);
-  co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+  co_return StatusResponse(request, status);
 }
 
 RouteResult HandleEmailApi(const Request& request, const Segments& path, const auth::Principal& me,

@@ -21,7 +21,7 @@ template <typename F>
 awaitable<Response> Change(const Request& request, Context& context, F& change) {
   auto work = OnWorker(context.workers, [&change] { return change(); });
   Status status = co_await std::move(work);
-  co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+  co_return StatusResponse(request, status);
 }
 
 // after= and limit= of a members page.

@@ -192,7 +192,7 @@ RouteResult HandleUploadApi(const Request& request, const Segments& path, const 
   if (method == http::verb::delete_) {
     Status status =
         co_await OnWorker(context.workers, [&] { return media.Abandon(me.user.id, path[3]); });
-    co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+    co_return StatusResponse(request, status);
   }
   co_return std::nullopt;
 }

@@ -42,10 +42,6 @@ Result<chat::MomentPageQuery> PageQuery(const Query& query) {
   return page;
 }
 
-Response StatusResponse(const Request& request, const Status& status) {
-  return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
-}
-
 // GET /moments and GET /moments/users/{id}.
 awaitable<Response> Page(const Request& request, Context& context, int64_t me,
                          std::optional<int64_t> author, const Query& query) {

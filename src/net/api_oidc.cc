@@ -225,12 +225,12 @@ RouteResult HandleOidcApi(const Request& request, const Segments& path, const au
     if (!body.ok()) co_return ErrorResponse(request, body.status());
     Status status = co_await OnWorker(
         context.workers, [&] { return oidc.ConfirmIdentity(me, body->ticket, NowMillis()); });
-    co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+    co_return StatusResponse(request, status);
   }
   if (method == http::verb::delete_ && path.size() == 6) {
     Status status =
         co_await OnWorker(context.workers, [&] { return oidc.Unlink(me, path[4], path[5]); });
-    co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+    co_return StatusResponse(request, status);
   }
   co_return std::nullopt;
 }

@@ -42,7 +42,7 @@ RouteResult HandlePushApi(const Request& request, const Segments& path, const au
     if (!id) co_return ErrorResponse(request, Status(Code::kNotFound, "no such push target"));
     Status status =
         co_await OnWorker(context.workers, [&] { return registry.Remove(me.user.id, *id); });
-    co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+    co_return StatusResponse(request, status);
   }
   if (Matches(path, {"api", "v1", "push", "settings"}) &&
       (method == http::verb::get || method == http::verb::put)) {
@@ -57,8 +57,8 @@ RouteResult HandlePushApi(const Request& request, const Segments& path, const au
             if (!email.ok()) return email.status();
             verified = email->verified;
           }
-          if (Status s = registry.SetDelivery(me.user.id, update->when_away,
-                                              update->email_digest, verified);
+          if (Status s = registry.SetDelivery(me.user.id, update->when_away, update->email_digest,
+                                              verified);
               !s.ok()) {
             return s;
           }
@@ -93,7 +93,7 @@ RouteResult HandlePushApi(const Request& request, const Segments& path, const au
       status = co_await OnWorker(context.workers,
                                  [&] { return registry.Unmute(me.user.id, *conversation); });
     }
-    co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+    co_return StatusResponse(request, status);
   }
   co_return std::nullopt;
 }

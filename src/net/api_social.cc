@@ -13,10 +13,6 @@ using boost::asio::awaitable;
 
 namespace {
 
-Response StatusResponse(const Request& request, const Status& status) {
-  return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
-}
-
 // A user id path segment; anything else names no user.
 Result<int64_t> UserIdSegment(const std::string& segment) {
   auto id = ParseInt(segment);

@@ -19,10 +19,6 @@ using boost::asio::awaitable;
 
 namespace {
 
-Response StatusResponse(const Request& request, const Status& status) {
-  return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
-}
-
 // Routes under /stickers/packs/{slug}.
 awaitable<std::optional<Response>> OnePack(const Request& request, const Segments& path,
                                            chat::Stickers& stickers, Context& context, int64_t me) {

@@ -79,7 +79,7 @@ RouteResult HandleTwoFactorApi(const Request& request, const Segments& path,
       return two_factor.Disable(me, body->password, body->code, client_address, NowMillis());
     });
     Status status = co_await std::move(disabling);
-    co_return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+    co_return StatusResponse(request, status);
   }
   co_return std::nullopt;
 }

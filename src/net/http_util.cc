@@ -147,4 +147,8 @@ Response ErrorResponse(const Request& request, const Status& status) {
   return JsonResponse(request, HttpStatusOf(status.code()), proto::ErrorBody(status));
 }
 
+Response StatusResponse(const Request& request, const Status& status) {
+  return status.ok() ? EmptyResponse(request, 204) : ErrorResponse(request, status);
+}
+
 }  // namespace parley::net

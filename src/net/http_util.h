@@ -64,6 +64,8 @@ void SetSecurityHeaders(boost::beast::http::fields& headers, Policy policy,
 Response JsonResponse(const Request& request, unsigned status, std::string body);
 Response EmptyResponse(const Request& request, unsigned status);
 Response ErrorResponse(const Request& request, const Status& status);
+// 204 No Content when `status` is ok, else ErrorResponse.
+Response StatusResponse(const Request& request, const Status& status);
 
 }  // namespace parley::net
 

@@ -21,7 +21,7 @@ using asio::awaitable;
 
 namespace {
 
-constexpr uint32_t kMaxHeaderBytes = 8 * 1024;
+constexpr uint32_t kMaxMetricsHeaderBytes = 8 * 1024;
 
 bool SameSecret(std::string_view given, std::string_view expected) {
   unsigned char a[SHA256_DIGEST_LENGTH];
@@ -70,7 +70,7 @@ awaitable<void> ServeMetricsConnection(asio::ip::tcp::socket socket, Context& co
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   http::request_parser<http::empty_body> parser;
-  parser.header_limit(kMaxHeaderBytes);
+  parser.header_limit(kMaxMetricsHeaderBytes);
   beast::error_code ec;
   stream.expires_after(std::chrono::milliseconds(context.options.header_timeout_ms));
   auto reading = http::async_read_header(stream, buffer, parser,

@@ -16,8 +16,8 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 namespace {
-constexpr uint32_t kMaxHeaderBytes = 8 * 1024;
-constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr uint32_t kMaxRedirectHeaderBytes = 8 * 1024;
+constexpr auto kRedirectLingerTime = std::chrono::seconds(2);
 }  // namespace
 
 std::optional<std::string> HttpsLocation(std::string_view host, std::string_view target,
@@ -40,7 +40,7 @@ asio::awaitable<void> ServeRedirect(asio::ip::tcp::socket socket, uint16_t https
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   http::request_parser<http::empty_body> parser;
-  parser.header_limit(kMaxHeaderBytes);
+  parser.header_limit(kMaxRedirectHeaderBytes);
   beast::error_code ec;
   stream.expires_after(std::chrono::milliseconds(header_timeout_ms));
   co_await http::async_read_header(stream, buffer, parser,
@@ -72,7 +72,7 @@ asio::awaitable<void> ServeRedirect(asio::ip::tcp::socket socket, uint16_t https
   // Reads and drops what the client still sends (a body) for a moment, so that closing does
   // not reset the connection before the client read the answer.
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  stream.expires_after(kLingerTime);
+  stream.expires_after(kRedirectLingerTime);
   char scratch[4096];
   while (!ec) {
     co_await stream.async_read_some(asio::buffer(scratch),

@@ -12,7 +12,7 @@ constexpr size_t kMaxTokenBytes = 16 * 1024;
 constexpr size_t kMaxSubjectBytes = 255;
 constexpr size_t kMaxProfileBytes = 256;
 
-Status Refused(std::string_view reason, std::string_view why) {
+Status TokenRefused(std::string_view reason, std::string_view why) {
   return Status(Code::kUnauthenticated, std::string(reason) + ": " + std::string(why));
 }
 
@@ -51,9 +51,9 @@ Status CheckAudience(const nlohmann::json& claims, const std::string& client_id)
     }
     count = aud.size();
   }
-  if (!ours) return Refused("audience", "the token is not for this client");
+  if (!ours) return TokenRefused("audience", "the token is not for this client");
   if ((count > 1 || claims.contains("azp")) && StringClaim(claims, "azp") != client_id) {
-    return Refused("audience", "azp is not this client");
+    return TokenRefused("audience", "azp is not this client");
   }
   return Status::Ok();
 }
@@ -62,42 +62,42 @@ Status CheckAudience(const nlohmann::json& claims, const std::string& client_id)
 
 Result<IdClaims> VerifyIdToken(std::string_view token, const KeySet& keys,
                                const Expectations& expected) {
-  if (token.size() > kMaxTokenBytes) return Refused("malformed", "over 16 KiB");
+  if (token.size() > kMaxTokenBytes) return TokenRefused("malformed", "over 16 KiB");
   const size_t first = token.find('.');
   const size_t second = first == std::string_view::npos ? first : token.find('.', first + 1);
   if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos) {
-    return Refused("malformed", "not a compact JWS");
+    return TokenRefused("malformed", "not a compact JWS");
   }
   std::optional<nlohmann::json> header = JsonPart(token.substr(0, first));
   std::optional<nlohmann::json> claims = JsonPart(token.substr(first + 1, second - first - 1));
   std::optional<std::string> signature = Base64UrlDecode(token.substr(second + 1));
-  if (!header || !claims || !signature) return Refused("malformed", "bad base64url or JSON");
+  if (!header || !claims || !signature) return TokenRefused("malformed", "bad base64url or JSON");
   const std::string alg = StringClaim(*header, "alg");
   if (Status s = keys.Verify(alg, StringClaim(*header, "kid"), token.substr(0, second), *signature);
       !s.ok()) {
     return s;
   }
   if (StringClaim(*claims, "iss") != expected.issuer) {
-    return Refused("issuer", "iss is not the provider's issuer");
+    return TokenRefused("issuer", "iss is not the provider's issuer");
   }
   if (Status s = CheckAudience(*claims, expected.client_id); !s.ok()) return s;
   std::optional<int64_t> exp = TimeClaim(*claims, "exp");
   if (!exp || *exp + expected.clock_skew_ms <= expected.now_ms) {
-    return Refused("expired", "exp is missing or past");
+    return TokenRefused("expired", "exp is missing or past");
   }
   std::optional<int64_t> iat = TimeClaim(*claims, "iat");
   if (!iat || *iat - expected.clock_skew_ms > expected.now_ms) {
-    return Refused("issued", "iat is missing or in the future");
+    return TokenRefused("issued", "iat is missing or in the future");
   }
   if (expected.nonce.empty() || StringClaim(*claims, "nonce") != expected.nonce) {
-    return Refused("nonce", "the nonce is not this login's");
+    return TokenRefused("nonce", "the nonce is not this login's");
   }
   IdClaims out;
   if (claims->contains("sub") && (*claims)["sub"].is_string()) {
     out.subject = (*claims)["sub"].get<std::string>();
   }
   if (out.subject.empty() || out.subject.size() > kMaxSubjectBytes) {
-    return Refused("subject", "sub is missing or over 255 bytes");
+    return TokenRefused("subject", "sub is missing or over 255 bytes");
   }
   out.name = StringClaim(*claims, "name");
   out.preferred_username = StringClaim(*claims, "preferred_username");

@@ -8,7 +8,6 @@
 namespace parley::oidc {
 namespace {
 
-constexpr size_t kMaxAddressKeyBytes = 64;
 constexpr size_t kMaxCodeBytes = 2048;
 constexpr size_t kSecretLength = 43;           // base64url of 32 random bytes
 constexpr size_t kMaxSharedFieldBytes = 1024;  // a shared flow's or ticket's strings (claims: 256)
@@ -119,7 +118,7 @@ std::string OidcService::WebAppUrl(std::string_view fragment) const {
 }
 
 Status OidcService::Admit(std::string_view client_address, int64_t now) {
-  if (!per_address_.Allow(client_address.substr(0, kMaxAddressKeyBytes), now)) {
+  if (!per_address_.Allow(AddressKey(client_address), now)) {
     return Status(Code::kRateLimited, "too many sign-in attempts from this address; try later");
   }
   return Status::Ok();

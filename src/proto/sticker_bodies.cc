@@ -9,8 +9,6 @@
 namespace parley::proto {
 namespace {
 
-Status Malformed(std::string message) { return Status(Code::kMalformed, std::move(message)); }
-
 void WriteSticker(JsonWriter& w, const store::Sticker& sticker) {
   w.BeginObject()
       .Field("id", sticker.id)
@@ -41,7 +39,7 @@ Result<std::vector<T>> ReadArray(std::string_view body, const char* key, const c
   if (!object.ok()) return object.status();
   auto it = object->find(key);
   const Status malformed =
-      Malformed(std::string("field '") + key + "' must be an array of " + what);
+      Status(Code::kMalformed, std::string("field '") + key + "' must be an array of " + what);
   if (it == object->end() || !it->is_array()) return malformed;
   std::vector<T> out;
   for (const nlohmann::json& item : *it) {

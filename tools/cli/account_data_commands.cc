@@ -15,7 +15,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr auto kPollInterval = std::chrono::milliseconds(500);
+constexpr auto kExportPollInterval = std::chrono::milliseconds(500);
 
 }  // namespace
 
@@ -38,7 +38,7 @@ int RunExport(const CliContext& context, const std::string& out_file) {
     }
     std::cerr << "\rpreparing your data: " << state->value("items_done", int64_t{0}) << "/"
               << state->value("items_total", int64_t{0}) << std::flush;
-    std::this_thread::sleep_for(kPollInterval);  // the server offers no push for this
+    std::this_thread::sleep_for(kExportPollInterval);  // the server offers no push for this
     state = (*api)->ExportState();
     if (!state.ok()) return Fail(state.status(), "export");
   }

@@ -13,7 +13,7 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 
-constexpr milliseconds kPollInterval{100};
+constexpr milliseconds kFramePollInterval{100};
 constexpr int kMaxGapPages = 10;  // at most 2000 missed messages are printed per gap
 constexpr int kMaxBackoffSeconds = 30;
 
@@ -70,7 +70,7 @@ Status LiveSession::Connect() {
 
 LiveSession::Outcome LiveSession::Pump() {
   for (;;) {
-    Result<json> frame = ws_->Next(kPollInterval);
+    Result<json> frame = ws_->Next(kFramePollInterval);
     if (frame.ok()) {
       OnFrame(*frame);
     } else if (ws_->closed()) {

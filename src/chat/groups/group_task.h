@@ -31,7 +31,6 @@ using store::Role;
 
 inline constexpr size_t kEventIdRandomBytes = 16;
 inline constexpr size_t kInviteCodeRandomBytes = 16;
-inline constexpr size_t kMaxLimitedUsers = 100'000;  // users the rate limiters remember at once
 
 inline Status Banned(int64_t user) {
   return Status(Code::kForbidden, "user " + std::to_string(user) + " is banned from this group");

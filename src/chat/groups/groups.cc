@@ -8,7 +8,6 @@
 
 namespace parley::chat {
 
-using group_task::kMaxLimitedUsers;
 using group_task::MakeEvent;
 using group_task::NoSuchGroup;
 using group_task::Task;

@@ -6,8 +6,6 @@
 namespace parley::chat {
 namespace {
 
-constexpr size_t kMaxFileNameBytes = 255;
-
 bool IsControl(char32_t c) { return c < 0x20 || (c >= 0x7f && c < 0xa0); }
 
 Status NoSuchMedia() { return Status(Code::kNotFound, "no such media"); }

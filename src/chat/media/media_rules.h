@@ -10,6 +10,7 @@
 #ifndef PARLEY_CHAT_MEDIA_MEDIA_RULES_H_
 #define PARLEY_CHAT_MEDIA_MEDIA_RULES_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -27,9 +28,12 @@ Result<store::Media> SendableMedia(store::WriteTxn& txn, int64_t sender_id,
 // kUnsupportedMedia otherwise).
 Status UseAsAvatar(store::WriteTxn& txn, int64_t user_id, std::string_view media_id, int64_t now);
 
+// The longest file name an upload may give, in bytes.
+inline constexpr size_t kMaxFileNameBytes = 255;
+
 // An uploaded file's name made safe to show and to put in a header: path separators become
 // '_', control characters and invalid UTF-8 are dropped, leading dots and spaces are stripped,
-// and it is cut to 255 bytes (at a character boundary). Never empty ("file" when nothing is
+// and it is cut to kMaxFileNameBytes (at a character boundary). Never empty ("file" when nothing is
 // left). It is never used as a path.
 std::string SanitizeFileName(std::string_view name);
 

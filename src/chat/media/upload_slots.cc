@@ -6,13 +6,13 @@
 
 #include "base/clock.h"
 #include "base/utf8.h"
+#include "chat/media/media_rules.h"
 #include "media/media_type.h"
 
 namespace parley::chat {
 namespace {
 
 constexpr size_t kIdHexDigits = 32;  // the random part of upload and media ids
-constexpr size_t kMaxFileNameBytes = 255;
 constexpr size_t kMaxContentTypeBytes = 255;
 constexpr std::string_view kPutContext = "xmpp-upload put";
 constexpr std::string_view kGetContext = "xmpp-upload get";

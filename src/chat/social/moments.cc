@@ -12,8 +12,7 @@
 namespace parley::chat {
 namespace {
 
-constexpr int kMaxPageRounds = 8;             // candidate batches one page reads at most
-constexpr size_t kMaxLimitedUsers = 100'000;  // users each rate limiter remembers at once
+constexpr int kMaxPageRounds = 8;  // candidate batches one page reads at most
 
 Status TooMany(std::string_view what) {
   return Status(Code::kRateLimited, "too many " + std::string(what) + "; retry later");

@@ -25,10 +25,6 @@ Status NotFoundAs(const Status& status, std::string_view what) {
 
 }  // namespace
 
-namespace {
-constexpr size_t kMaxLimitedUsers = 100'000;  // users the rate limiter remembers at once
-}  // namespace
-
 Social::Social(store::Store& store, EventSink& events, MessageWriter& writer,
                const SocialOptions& options)
     : store_(store),

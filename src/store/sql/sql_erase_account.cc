@@ -9,16 +9,16 @@
 namespace parley::store::sql {
 namespace {
 
-constexpr std::string_view kOp = "EraseAccount";
+constexpr std::string_view kEraseAccountOp = "EraseAccount";
 
 // The rows `sql` (with ?1 bound to `id`) yields, each read by `read`.
 template <typename T>
 Result<std::vector<T>> Collect(Db& db, std::string_view sql, int64_t id,
                                T (*read)(const Statement&, int)) {
   Result<Statement> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return StoreFailure(kOp, stmt.status());
+  if (!stmt.ok()) return StoreFailure(kEraseAccountOp, stmt.status());
   stmt->BindInt(1, id);
-  return ReadAll<T>(kOp, *stmt, read);
+  return ReadAll<T>(kEraseAccountOp, *stmt, read);
 }
 
 std::pair<int64_t, int64_t> ReadSeqKey(const Statement& s, int) {
@@ -61,50 +61,51 @@ constexpr const char* kRemovedRows[] = {
 Result<std::vector<std::string>> SqlWriteTxn::EraseAccount(int64_t user_id,
                                                            std::string_view shown_name) {
   return Guarded<std::vector<std::string>>([&] {
-    return InSavepoint<std::vector<std::string>>(kOp, [&]() -> Result<std::vector<std::string>> {
-      // Content they wrote (texts and notices; group events stay: they name ids only).
-      auto sent = Collect(db_,
-                          "SELECT conversation_id, seq FROM messages WHERE sender_id = ?1 "
-                          "AND kind IN (0, 2) AND deleted = 0",
-                          user_id, &ReadSeqKey);
-      if (!sent.ok()) return sent.status();
-      for (const auto& [conversation_id, seq] : *sent) {
-        if (Status s = DeleteMessage(conversation_id, seq); !s.ok()) return s;
-      }
-      auto moments = Collect(db_, "SELECT id FROM moments WHERE author_id = ?1 AND deleted = 0",
-                             user_id, &ReadId);
-      if (!moments.ok()) return moments.status();
-      for (int64_t moment_id : *moments) {
-        if (Status s = DeleteMoment(moment_id); !s.ok()) return s;
-      }
-      auto media = Collect(db_, "SELECT id FROM media WHERE owner_id = ?1", user_id, &ReadText);
-      if (!media.ok()) return media.status();
-      std::vector<std::string> unused_digests;
-      for (const std::string& media_id : *media) {
-        auto freed = RemoveMedia(media_id);
-        if (!freed.ok()) return freed.status();
-        for (std::string& digest : *freed) unused_digests.push_back(std::move(digest));
-      }
-      for (const char* sql : kRemovedRows) {
-        Result<Statement> stmt = db_.Prepare(sql);
-        if (!stmt.ok()) return StoreFailure(kOp, stmt.status());
-        stmt->BindInt(1, user_id);
-        if (Status s = stmt->Run(); !s.ok()) return StoreFailure(kOp, s);
-      }
-      // The row stays (messages, members and events name it); its username is freed: a
-      // '~' no registration accepts keeps the placeholder unique and unclaimable.
-      Result<Statement> user = db_.Prepare(
-          "UPDATE users SET username = '~deleted-' || id, display_name = ?2, "
-          "password_hash = '', avatar = '', status_line = '', language = '', time_zone = '', "
-          "is_admin = 0, last_seen_at = 0 WHERE id = ?1 RETURNING 1");
-      if (!user.ok()) return StoreFailure(kOp, user.status());
-      user->BindInt(1, user_id);
-      user->BindText(2, shown_name);
-      Result<bool> found = user->Step();
-      if (!found.ok()) return StoreFailure(kOp, found.status());
-      if (!*found) return Status(Code::kNotFound, "no such user");
-      return unused_digests;
-    });
+    return InSavepoint<std::vector<std::string>>(
+        kEraseAccountOp, [&]() -> Result<std::vector<std::string>> {
+          // Content they wrote (texts and notices; group events stay: they name ids only).
+          auto sent = Collect(db_,
+                              "SELECT conversation_id, seq FROM messages WHERE sender_id = ?1 "
+                              "AND kind IN (0, 2) AND deleted = 0",
+                              user_id, &ReadSeqKey);
+          if (!sent.ok()) return sent.status();
+          for (const auto& [conversation_id, seq] : *sent) {
+            if (Status s = DeleteMessage(conversation_id, seq); !s.ok()) return s;
+          }
+          auto moments = Collect(db_, "SELECT id FROM moments WHERE author_id = ?1 AND deleted = 0",
+                                 user_id, &ReadId);
+          if (!moments.ok()) return moments.status();
+          for (int64_t moment_id : *moments) {
+            if (Status s = DeleteMoment(moment_id); !s.ok()) return s;
+          }
+          auto media = Collect(db_, "SELECT id FROM media WHERE owner_id = ?1", user_id, &ReadText);
+          if (!media.ok()) return media.status();
+          std::vector<std::string> unused_digests;
+          for (const std::string& media_id : *media) {
+            auto freed = RemoveMedia(media_id);
+            if (!freed.ok()) return freed.status();
+            for (std::string& digest : *freed) unused_digests.push_back(std::move(digest));
+          }
+          for (const char* sql : kRemovedRows) {
+            Result<Statement> stmt = db_.Prepare(sql);
+            if (!stmt.ok()) return StoreFailure(kEraseAccountOp, stmt.status());
+            stmt->BindInt(1, user_id);
+            if (Status s = stmt->Run(); !s.ok()) return StoreFailure(kEraseAccountOp, s);
+          }
+          // The row stays (messages, members and events name it); its username is freed: a
+          // '~' no registration accepts keeps the placeholder unique and unclaimable.
+          Result<Statement> user = db_.Prepare(
+              "UPDATE users SET username = '~deleted-' || id, display_name = ?2, "
+              "password_hash = '', avatar = '', status_line = '', language = '', time_zone = '', "
+              "is_admin = 0, last_seen_at = 0 WHERE id = ?1 RETURNING 1");
+          if (!user.ok()) return StoreFailure(kEraseAccountOp, user.status());
+          user->BindInt(1, user_id);
+          user->BindText(2, shown_name);
+          Result<bool> found = user->Step();
+          if (!found.ok()) return StoreFailure(kEraseAccountOp, found.status());
+          if (!*found) return Status(Code::kNotFound, "no such user");
+          return unused_digests;
+        });
   });
 }
 

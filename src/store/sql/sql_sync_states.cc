@@ -11,7 +11,7 @@
 namespace parley::store::sql {
 namespace {
 
-constexpr std::string_view kOp = "SyncStates";
+constexpr std::string_view kSyncStatesOp = "SyncStates";
 
 // Every membership of `user_id`, `changed` when its state changed after count `after`.
 Result<std::vector<MembershipState>> ReadMemberships(Db& db, int64_t user_id, int64_t after) {
@@ -20,13 +20,13 @@ Result<std::vector<MembershipState>> ReadMemberships(Db& db, int64_t user_id, in
       "(c.changed > ?2 OR m.changed > ?2) "
       "FROM members AS m JOIN conversations AS c ON c.id = m.conversation_id "
       "WHERE m.user_id = ?1");
-  if (!stmt.ok()) return StoreFailure(kOp, stmt.status());
+  if (!stmt.ok()) return StoreFailure(kSyncStatesOp, stmt.status());
   stmt->BindInt(1, user_id);
   stmt->BindInt(2, after);
   std::vector<MembershipState> memberships;
   for (;;) {
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return StoreFailure(kOp, row.status());
+    if (!row.ok()) return StoreFailure(kSyncStatesOp, row.status());
     if (!*row) return memberships;
     memberships.push_back(MembershipState{stmt->ColumnInt(0), stmt->ColumnInt(1),
                                           stmt->ColumnInt(2), stmt->ColumnInt(3),
@@ -41,12 +41,13 @@ Result<ConversationSummary> ReadOneSummary(Db& db, int64_t user_id, int64_t conv
       db.Prepare("SELECT " PARLEY_SUMMARY_STATE_COLUMNS
                  " FROM members AS m JOIN conversations AS c ON c.id = m.conversation_id "
                  "WHERE m.conversation_id = ?1 AND m.user_id = ?2");
-  if (!state.ok()) return StoreFailure(kOp, state.status());
+  if (!state.ok()) return StoreFailure(kSyncStatesOp, state.status());
   state->BindInt(1, conversation_id);
   state->BindInt(2, user_id);
   Result<bool> row = state->Step();
-  if (!row.ok()) return StoreFailure(kOp, row.status());
-  if (!*row) return StoreFailure(kOp, Status(Code::kInternal, "a membership left the snapshot"));
+  if (!row.ok()) return StoreFailure(kSyncStatesOp, row.status());
+  if (!*row)
+    return StoreFailure(kSyncStatesOp, Status(Code::kInternal, "a membership left the snapshot"));
   ConversationSummary summary;
   ReadSummaryState(*state, user_id, summary);
   state->Reset();
@@ -59,13 +60,13 @@ Result<ConversationSummary> ReadOneSummary(Db& db, int64_t user_id, int64_t conv
             : db.Prepare("SELECT " PARLEY_MEMBER_COLUMNS
                          " FROM members WHERE conversation_id = ?1 AND user_id != ?2 "
                          "ORDER BY user_id");
-  if (!others.ok()) return StoreFailure(kOp, others.status());
+  if (!others.ok()) return StoreFailure(kSyncStatesOp, others.status());
   others->BindInt(1, conversation_id);
   others->BindInt(2, user_id);
   if (group) others->BindInt(3, summary.last_seq);
   for (;;) {
     Result<bool> next = others->Step();
-    if (!next.ok()) return StoreFailure(kOp, next.status());
+    if (!next.ok()) return StoreFailure(kSyncStatesOp, next.status());
     if (!*next) break;
     if (group) {
       summary.member_count = others->ColumnInt(0);
@@ -83,12 +84,13 @@ Result<ConversationSummary> ReadOneSummary(Db& db, int64_t user_id, int64_t conv
 Result<SyncStates> SqlStore::ReadSyncStates(
     int64_t user_id, const std::optional<SyncPoint>& since,
     const std::function<bool(const MembershipState&)>& select) {
-  return WithReader(kOp, [&](Db& db) -> Result<SyncStates> {
+  return WithReader(kSyncStatesOp, [&](Db& db) -> Result<SyncStates> {
     Transaction txn(db);
-    if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) return StoreFailure(kOp, s);
+    if (Status s = txn.Begin(TransactionMode::kRead); !s.ok())
+      return StoreFailure(kSyncStatesOp, s);
     SyncStates out;
     Result<int64_t> version = db.QueryInt("SELECT version FROM sync_clock");
-    if (!version.ok()) return StoreFailure(kOp, version.status());
+    if (!version.ok()) return StoreFailure(kSyncStatesOp, version.status());
     out.point = SyncPoint{sync_epoch_, *version};
     out.since_accepted = since && since->epoch == sync_epoch_ && since->version <= *version;
     // Counts start at 0: after -1, everything counts as changed.
@@ -128,7 +130,7 @@ Result<SyncStates> SqlStore::ReadSyncStates(
                   return a.id > b.id;
                 });
     }
-    if (Status s = txn.Commit(); !s.ok()) return StoreFailure(kOp, s);
+    if (Status s = txn.Commit(); !s.ok()) return StoreFailure(kSyncStatesOp, s);
     return out;
   });
 }

@@ -16,7 +16,7 @@ using sql::StoreFailure;
 
 namespace {
 
-constexpr std::string_view kOp = "SearchMessages";
+constexpr std::string_view kSearchOp = "SearchMessages";
 // Tokens of context the snippet keeps around the hits (FTS5 allows up to 64).
 constexpr int kSnippetTokens = 16;
 // Indexed queue entries are deleted from search_queue by the store's writer once this many
@@ -38,7 +38,7 @@ Result<std::string> MatchExpression(Db& db, std::string_view text) {
     // The SQLite store's readers are all SqliteDb connections.
     Result<std::vector<SearchToken>> tokens =
         TokenizeForSearch(static_cast<SqliteDb&>(db).handle(), term);
-    if (!tokens.ok()) return StoreFailure(kOp, tokens.status());
+    if (!tokens.ok()) return StoreFailure(kSearchOp, tokens.status());
     if (tokens->empty()) continue;
     if (!expression.empty()) expression += ' ';
     expression += '"';
@@ -70,7 +70,7 @@ Result<SearchPage> Search(Db& db, const SearchQuery& query) {
       "AND msg.seq >= m.first_seq "
       "AND (msg.created_at, msg.conversation_id, msg.seq) < (?5, ?6, ?7) "
       "ORDER BY msg.created_at DESC, msg.conversation_id DESC, msg.seq DESC LIMIT ?8");
-  if (!stmt.ok()) return StoreFailure(kOp, stmt.status());
+  if (!stmt.ok()) return StoreFailure(kSearchOp, stmt.status());
   const SearchPosition before =
       query.before.value_or(SearchPosition{INT64_MAX, INT64_MAX, INT64_MAX});
   stmt->BindText(1, *expression);
@@ -89,7 +89,7 @@ Result<SearchPage> Search(Db& db, const SearchQuery& query) {
   std::vector<SearchPosition> positions;
   for (;;) {
     Result<bool> row = stmt->Step();
-    if (!row.ok()) return StoreFailure(kOp, row.status());
+    if (!row.ok()) return StoreFailure(kSearchOp, row.status());
     if (!*row) break;
     positions.push_back(SearchPosition{stmt->ColumnInt(2), stmt->ColumnInt(0), stmt->ColumnInt(1)});
     page.hits.push_back(SearchHit{Message{}, stmt->ColumnText(3)});
@@ -100,7 +100,7 @@ Result<SearchPage> Search(Db& db, const SearchQuery& query) {
     positions.pop_back();
     page.next = positions.back();
   }
-  Result<std::vector<Message>> messages = sql::ReadHitMessages(kOp, db, positions);
+  Result<std::vector<Message>> messages = sql::ReadHitMessages(kSearchOp, db, positions);
   if (!messages.ok()) return messages.status();
   for (size_t i = 0; i < messages->size(); ++i) page.hits[i].message = std::move((*messages)[i]);
   return page;
@@ -128,13 +128,13 @@ Result<int> SqliteStore::IndexQueuedForSearch(int limit) {
 
 Result<SearchPage> SqliteStore::SearchMessages(const SearchQuery& query) {
   if (query.limit < 1) return Status(Code::kInvalidArgument, "limit must be at least 1");
-  return WithReader(kOp, [&](Db& db) -> Result<SearchPage> {
+  return WithReader(kSearchOp, [&](Db& db) -> Result<SearchPage> {
     // One snapshot: the index and the messages it points to agree.
     Transaction txn(db);
-    if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) return StoreFailure(kOp, s);
+    if (Status s = txn.Begin(TransactionMode::kRead); !s.ok()) return StoreFailure(kSearchOp, s);
     Result<SearchPage> page = Search(db, query);
     if (!page.ok()) return page;
-    if (Status s = txn.Commit(); !s.ok()) return StoreFailure(kOp, s);
+    if (Status s = txn.Commit(); !s.ok()) return StoreFailure(kSearchOp, s);
     return page;
   });
 }
