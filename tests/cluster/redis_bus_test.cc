@@ -19,6 +19,7 @@
 
 #include "tests/cluster/bus_test_support.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/sanitizer_slack.h"
 
 namespace parley::cluster {
 namespace {
@@ -196,19 +197,6 @@ TEST(RedisBusTest, StopIsPromptWhileRedisIsDownOrSilent) {
   (*server)->Resume();
 }
 
-// AddressSanitizer keeps freed blocks in quarantine (scripts/test-sanitizers: 16 MiB) and adds
-// redzones: room for those in a memory bound, so that it bounds the bus, not the sanitizer.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr long kSanitizerSlackKiB = 48 << 10;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr long kSanitizerSlackKiB = 48 << 10;
-#else
-constexpr long kSanitizerSlackKiB = 0;
-#endif
-#else
-constexpr long kSanitizerSlackKiB = 0;
-#endif
 
 long ResidentKiB() {
   std::ifstream status("/proc/self/status");
@@ -240,7 +228,7 @@ TEST(RedisBusTest, QueueIsBoundedWhileRedisDoesNotAnswer) {
   EXPECT_GT(accepted, 0);
   EXPECT_LE(static_cast<size_t>(accepted), options.max_queue_bytes / (kSize + 64));
   EXPECT_EQ((*bus)->stats().dropped, static_cast<uint64_t>(1 + kCount - accepted));
-  EXPECT_LT(growth_kib, (16 << 10) + kSanitizerSlackKiB)
+  EXPECT_LT(growth_kib, (16 << 10) + kSanitizerSlackMiB * 1024)
       << "resident memory grew by " << growth_kib << " KiB";
   (*server)->Resume();
   EXPECT_TRUE(

@@ -30,23 +30,9 @@
 
 #include "base/status.h"
 #include "client/endpoint.h"
+#include "tests/support/sanitizer_slack.h"
 
 namespace parley::e2e {
-
-// What a sanitizer's allocator keeps beyond what the program holds (AddressSanitizer: the
-// quarantine of freed blocks, scripts/test-sanitizers sets it to 16 MiB, and redzones), added to
-// the memory bounds of tests so that they bound the server, not the sanitizer; 0 otherwise.
-#if defined(__SANITIZE_ADDRESS__)
-inline constexpr double kSanitizerSlackMiB = 48;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-inline constexpr double kSanitizerSlackMiB = 48;
-#else
-inline constexpr double kSanitizerSlackMiB = 0;
-#endif
-#else
-inline constexpr double kSanitizerSlackMiB = 0;
-#endif
 
 class ServerProcess {
  public:
